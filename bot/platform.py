@@ -1,0 +1,76 @@
+"""The interface between the core and a chat platform.
+
+The Wechaty adapter (bot.wechaty_adapter) implements it; it is the only code that
+touches the platform. Every call is fallible: errors come back as PlatformError with a
+kind the executor can act on, never as SDK exceptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from bot.events import Event
+
+
+class ErrorKind(StrEnum):
+    PERMISSION = "permission"  # the account lacks the right (not owner/admin)
+    THROTTLED = "throttled"  # WeChat's "操作过于频繁"
+    NOT_FOUND = "not_found"  # room, contact or message unknown
+    UNAVAILABLE = "unavailable"  # gateway unreachable or disconnected
+    UNSUPPORTED = "unsupported"  # the puppet cannot do this at all
+    FAILED = "failed"  # anything else
+
+
+class PlatformError(Exception):
+    def __init__(self, kind: ErrorKind, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: str
+    name: str
+    alias: str = ""  # group nickname
+
+
+@dataclass(frozen=True, slots=True)
+class RoomInfo:
+    id: str
+    topic: str
+    owner_id: str | None
+    admin_ids: frozenset[str]
+    member_ids: tuple[str, ...]
+
+
+EventSink = Callable[[Event], Awaitable[None]]
+
+
+class Platform(Protocol):
+    """What the core may ask of a platform. Implementations must be safe to call from
+    several tasks at once."""
+
+    @property
+    def self_id(self) -> str | None: ...
+
+    async def send_text(self, conversation_id: str, text: str, mention_ids: tuple[str, ...] = ()) -> str | None:
+        """Send text to a room or contact; returns the new message id when the platform gives one."""
+
+    async def kick(self, room_id: str, member_id: str) -> None: ...
+
+    async def set_announcement(self, room_id: str, text: str) -> None: ...
+
+    async def recall(self, message_id: str) -> bool: ...
+
+    async def room_info(self, room_id: str, refresh: bool = False) -> RoomInfo: ...
+
+    async def member_list(self, room_id: str) -> list[Member]: ...
+
+    async def member_alias(self, room_id: str, member_id: str) -> str: ...
+
+    async def contact_name(self, contact_id: str) -> str: ...
+
+    async def room_ids(self) -> list[str]: ...

@@ -1,0 +1,137 @@
+"""The `qunguan` command."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from bot.rules.loader import RulesInvalid, load_rules
+from bot.settings import Settings
+from bot.terminal import setup_logging
+
+
+def _plugins():  # imported lazily: `qunguan check-rules` should not pay for the SDK
+    from plugins import default_plugins
+    return default_plugins()
+
+
+def _print_rules_errors(exc: RulesInvalid) -> None:
+    click.echo(f"{exc.source}: {len(exc.errors)} 处错误 / error(s):", err=True)
+    for error in exc.errors:
+        click.echo(f"  {error}", err=True)
+
+
+@click.group()
+@click.version_option(package_name="qunguan")
+def main() -> None:
+    """群管 qunguan: a moderation bot for WeChat groups."""
+
+
+@main.command("check-rules")
+@click.argument("file", default="rules.yaml", type=click.Path(dir_okay=False, path_type=Path))
+def check_rules(file: Path) -> None:
+    """Validate a rules file; exit non-zero listing every error with its line."""
+    try:
+        rules = load_rules(file, _plugins())
+    except RulesInvalid as exc:
+        _print_rules_errors(exc)
+        sys.exit(1)
+    overrides = len(rules.groups)
+    click.echo(f"{file}: OK (version {rules.digest}, {overrides} group override(s))")
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@click.option("--db", "database_url", envvar="QUNGUAN_DATABASE_URL", default="sqlite:///qunguan.db",
+              show_default=True, help="SQLAlchemy URL (env QUNGUAN_DATABASE_URL)")
+def db_upgrade(database_url: str) -> None:
+    """Apply all migrations (alembic upgrade head)."""
+    from db.migrate import current, upgrade
+    upgrade(database_url)
+    click.echo(f"database at revision {current(database_url)}")
+
+
+@main.command()
+@click.option("--rules", "rules_path", default="rules.yaml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--console/--no-console", default=None,
+              help="With the built-in simulator: type as group members in this terminal (default: on a tty).")
+def run(rules_path: Path, console: bool | None) -> None:
+    """Run the bot. With WECHATY_PUPPET_SERVICE_ENDPOINT/TOKEN set it connects to that gateway;
+    otherwise it starts the built-in WeChat simulator in-process."""
+    settings = Settings()
+    setup_logging(settings.log_level)
+    try:
+        load_rules(rules_path, _plugins())
+    except RulesInvalid as exc:
+        _print_rules_errors(exc)
+        sys.exit(1)
+    if console is None:
+        console = sys.stdin.isatty()
+    try:
+        asyncio.run(_run(settings, rules_path, console))
+    except KeyboardInterrupt:
+        pass
+
+
+async def _run(settings: Settings, rules_path: Path, console: bool) -> None:
+    from bot.runtime import Runtime
+
+    if settings.uses_gateway:
+        endpoint, token = settings.puppet_endpoint, settings.puppet_token
+        if not endpoint:
+            raise click.UsageError("WECHATY_PUPPET_SERVICE_ENDPOINT (host:port) is required with a token")
+        runtime = Runtime(rules_path=rules_path, database_url=settings.database_url, endpoint=endpoint,
+                          token=token or "insecure_qunguan", tls=settings.puppet_tls,
+                          cache_dir=settings.cache_dir)
+        await runtime.run_forever()
+        return
+
+    from bot.clock import SystemClock
+    from bot.simulator import SimServer, default_world
+    from bot.simulator.console import run_console
+
+    clock = SystemClock()
+    world = default_world(clock)
+    server = SimServer(world)
+    await server.start("127.0.0.1", 0)
+    click.echo(f"没有配置网关，使用内置微信模拟器（127.0.0.1:{server.port}）。", err=True)
+    runtime = Runtime(rules_path=rules_path, database_url=settings.database_url,
+                      endpoint=f"127.0.0.1:{server.port}", token="insecure_simulator", clock=clock,
+                      cache_dir=settings.cache_dir)
+    await runtime.start()
+    try:
+        if console:
+            await run_console(world)
+        else:
+            await asyncio.Event().wait()
+    finally:
+        await runtime.stop()
+        await server.stop()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8788, show_default=True, type=int)
+@click.option("--token", default=lambda: os.environ.get("WECHATY_PUPPET_SERVICE_TOKEN", "insecure_simulator"))
+@click.option("--console/--no-console", default=None, help="Type as group members (default: on a tty).")
+def sim(host: str, port: int, token: str, console: bool | None) -> None:
+    """Start the built-in WeChat simulator as a standalone puppet-service gateway."""
+    setup_logging(Settings().log_level)
+    from bot.simulator import serve_standalone
+    try:
+        asyncio.run(serve_standalone(host, port, token, console=sys.stdin.isatty() if console is None else console))
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

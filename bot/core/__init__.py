@@ -1,0 +1,1 @@
+"""The core: dedupe, per-room queues, context, command routing, plugins, executor, scheduler."""

@@ -1,0 +1,370 @@
+"""The event loop's heart.
+
+adapter → on_event: dedupe by event id → a queue per room (serial within a room, concurrent
+across rooms) → context (rules snapshot for the room, sender's role from ids, clock, db
+session) → commands, then plugins in declared order, each isolated → commit state → the
+executor. Scheduled jobs enter the same room queues and leave through the same executor, so
+dry-run, audit and rate limits hold for them too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.actions import Reply, SendPrivate
+from bot.clock import Clock
+from bot.core.audit import AuditLog
+from bot.core.builtin import BuiltinCommands
+from bot.core.commands import CommandRouter
+from bot.core.context import Context, Planned
+from bot.core.executor import Executor
+from bot.core.governor import Governor
+from bot.core.plugin import JobSpec, Plugin
+from bot.core.roles import Role, bot_can_moderate, role_of
+from bot.core.rooms import RoomDirectory
+from bot.core.scheduler import JobScheduler
+from bot.events import (
+    ConnectionChanged, Event, LoggedIn, LoggedOut, LoginQRCode, MemberJoined, MemberLeft, MessageReceived,
+    TopicChanged,
+)
+from bot.platform import Platform, PlatformError
+from bot.rules.loader import Rules, RulesInvalid
+from bot.rules.store import RulesStore
+from db import repo
+
+log = logging.getLogger(__name__)
+
+_RoomEvent = MessageReceived | MemberJoined | MemberLeft | TopicChanged
+_DRY_RUN_KEY = "dry_run"
+
+
+@dataclass(frozen=True, slots=True)
+class JobDue:
+    spec: JobSpec
+    scheduled: datetime
+
+
+class App:
+    def __init__(
+        self, *, platform: Platform, rules: RulesStore, plugins: Sequence[Plugin],
+        sessions: sessionmaker[Session], clock: Clock,
+    ) -> None:
+        self.platform = platform
+        self.rules_store = rules
+        self.plugins = list(plugins)
+        self.sessions = sessions
+        self.clock = clock
+        self.builtins = BuiltinCommands()
+        self.router = CommandRouter([self.builtins, *self.plugins])
+        self.rooms = RoomDirectory(platform, clock)
+        self.governor = Governor(clock, rules.current.bot.governor)
+        self.audit = AuditLog(sessions)
+        self.executor = Executor(platform, self.governor, self.rooms, self.audit, clock, self.is_dry_run)
+        self.scheduler = JobScheduler(clock, self._job_due)
+        self._queues: dict[str, asyncio.Queue[_RoomEvent | JobDue]] = {}
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._dry_run: dict[str, bool] = {}
+        self.logged_in_as: str | None = None
+        self.events_handled = 0
+        rules.on_change(self._rules_changed)
+
+    # ------------------------------------------------------------------ lifecycle
+    @property
+    def rules(self) -> Rules:
+        return self.rules_store.current
+
+    async def start(self) -> None:
+        with self.sessions() as db:
+            self._dry_run = {scope: bool(v) for scope, v in repo.settings_by_key(db, _DRY_RUN_KEY).items()}
+        self.scheduler.start()
+        self._reconcile_jobs(self.rules)
+
+    async def stop(self) -> None:
+        await self.scheduler.shutdown()
+        for task in self._workers.values():
+            task.cancel()
+        await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        self._workers.clear()
+
+    async def idle(self) -> None:
+        """Wait until every queued event and job has been handled (tests, shutdown)."""
+        while any(q.unfinished_tasks for q in self._queues.values()):
+            await asyncio.gather(*(q.join() for q in self._queues.values()))
+
+    def _rules_changed(self, rules: Rules) -> None:
+        self.governor.rules = rules.bot.governor
+        self._reconcile_jobs(rules)
+
+    def _reconcile_jobs(self, rules: Rules) -> None:
+        specs: list[JobSpec] = []
+        for plugin in self.plugins:
+            try:
+                specs.extend(plugin.jobs(rules))
+            except Exception:
+                log.exception("plugin %s could not declare its jobs", plugin.name)
+        changed, removed = self.scheduler.reconcile(specs)
+        if changed or removed:
+            log.info("jobs reconciled: %d added or changed, %d removed", len(changed), len(removed))
+
+    # ------------------------------------------------------------------ events in
+    async def on_event(self, event: Event) -> None:
+        """The adapter's sink. Never raises: a failure here must not end the event stream."""
+        try:
+            match event:
+                case MessageReceived() | MemberJoined() | MemberLeft() | TopicChanged():
+                    self._enqueue(self._queue_key(event), event)
+                case LoggedIn():
+                    self.logged_in_as = event.self_id
+                    self.governor.note_login()
+                    log.info("logged in as %s (%s)", event.self_name, event.self_id)
+                case LoggedOut():
+                    self.logged_in_as = None
+                    log.warning("logged out (%s): %s", event.self_id, event.reason)
+                case LoginQRCode():
+                    from bot.terminal import print_login_qr
+                    print_login_qr(event.qrcode, event.status)
+                case ConnectionChanged():
+                    (log.info if event.connected else log.warning)("gateway %s: %s",
+                        "connected" if event.connected else "disconnected", event.detail)
+        except Exception:
+            log.exception("could not accept event %r", event)
+
+    @staticmethod
+    def _queue_key(event: _RoomEvent) -> str:
+        if event.room_id:
+            return event.room_id
+        assert isinstance(event, MessageReceived)
+        return f"private:{event.sender_id}"
+
+    def _enqueue(self, key: str, item: _RoomEvent | JobDue) -> None:
+        queue = self._queues.get(key)
+        if queue is None:
+            queue = self._queues[key] = asyncio.Queue()
+            self._workers[key] = asyncio.create_task(self._worker(queue), name=f"room-{key}")
+        queue.put_nowait(item)
+
+    async def _worker(self, queue: asyncio.Queue[_RoomEvent | JobDue]) -> None:
+        while True:
+            item = await queue.get()
+            try:
+                if isinstance(item, JobDue):
+                    await self._run_job(item)
+                else:
+                    await self._handle(item)
+                self.events_handled += 1
+            except Exception:
+                log.exception("failed to handle %s", _describe(item))
+            finally:
+                queue.task_done()
+
+    # ------------------------------------------------------------------ handling
+    def _first_time(self, event_id: str, room_id: str | None) -> bool:
+        with self.sessions() as db:
+            fresh = repo.mark_seen(db, event_id, room_id, self.clock.now())
+            db.commit()
+        return fresh
+
+    async def _handle(self, event: _RoomEvent) -> None:
+        rules = self.rules
+        if isinstance(event, MessageReceived) and event.is_self:
+            return
+        if event.room_id and not rules.manages(event.room_id):
+            return
+        if not self._first_time(event.event_id, event.room_id):
+            log.info("duplicate event %s ignored", event.event_id)
+            return
+        room = None
+        if event.room_id:
+            if not isinstance(event, MessageReceived):
+                self.rooms.invalidate(event.room_id)
+            room = await self.rooms.get(event.room_id)
+            if isinstance(event, MessageReceived) and room and event.sender_id not in room.member_ids:
+                room = await self.rooms.get(event.room_id, refresh=True)  # a missed join event
+        sender = event.sender_id if isinstance(event, MessageReceived) else None
+        role = role_of(sender, room, rules) if sender else Role.MEMBER
+        with self.sessions() as db:
+            ctx = Context(rules=rules, clock=self.clock, db=db, room_id=event.room_id, room=room,
+                          self_id=self.platform.self_id, event=event, sender_role=role, control=self)
+            handled = isinstance(event, MessageReceived) and await self._command(ctx, event)
+            if not handled:
+                await self._plugins(ctx, event)
+            db.commit()  # state before side effects
+        await self._execute(ctx.planned, rules)
+
+    async def _command(self, ctx: Context, msg: MessageReceived) -> bool:
+        rules = ctx.rules
+        parsed = self.router.parse(msg.text, rules.bot.command_prefix)
+        if parsed is None:
+            return False
+        found = self.router.lookup(parsed.name)
+        texts = rules.bot.texts
+        if found is None:
+            if not parsed.looks_like_command:
+                return False
+            ctx.reply(texts.unknown_command.format(command=parsed.name, prefix=rules.bot.command_prefix),
+                      answer=True)
+            return True
+        plugin, spec = found
+        if msg.room_id is None and not spec.allow_private:
+            return False
+        if ctx.sender_role < spec.min_role:
+            # fail closed and stay quiet: to the group it is an ordinary message
+            log.info("%s (%s) may not use %s", msg.sender_id, ctx.sender_role.name, spec.name)
+            return False
+        ctx.source, ctx.answering = f"command:{spec.name}", True
+        mark = len(ctx.planned)
+        try:
+            await spec.handler(plugin, ctx, parsed.args)
+        except Exception:
+            log.exception("command %s failed on event %s", spec.name, msg.event_id)
+            del ctx.planned[mark:]
+            ctx.reply(texts.command_failed.format(command=spec.name))
+        finally:
+            ctx.answering = False
+        return True
+
+    def _enabled(self, plugin: Plugin, ctx: Context) -> bool:
+        section = getattr(ctx.group, plugin.name, None)
+        return section is None or section.enabled
+
+    async def _plugins(self, ctx: Context, event: _RoomEvent) -> None:
+        for plugin in self.plugins:
+            if not isinstance(event, plugin.events) or not self._enabled(plugin, ctx):
+                continue
+            ctx.source = plugin.name
+            mark = len(ctx.planned)
+            try:
+                with ctx.db.begin_nested():
+                    if plugin.wants(ctx):
+                        await plugin.handle(ctx)
+            except Exception:
+                # one plugin's crash never stops the others; its half-made decisions are dropped
+                log.exception("plugin %s failed on event %s", plugin.name, event.event_id)
+                del ctx.planned[mark:]
+
+    async def _execute(self, planned: list[Planned], rules: Rules) -> None:
+        for item in planned:
+            try:
+                await self.executor.run(item, rules)
+            except Exception:
+                log.exception("executor failed on %r", item)
+
+    # ------------------------------------------------------------------ jobs
+    async def _job_due(self, spec: JobSpec, scheduled: datetime) -> None:
+        self._enqueue(spec.room_id or "jobs", JobDue(spec, scheduled))
+
+    def _plugin_for_job(self, job_id: str) -> Plugin | None:
+        owner = job_id.split(".", 1)[0].split(":", 1)[0]
+        return next((p for p in self.plugins if p.name == owner), None)
+
+    async def _run_job(self, due: JobDue) -> None:
+        plugin = self._plugin_for_job(due.spec.id)
+        if plugin is None:
+            log.error("job %s belongs to no plugin", due.spec.id)
+            return
+        rules = self.rules
+        room = await self.rooms.get(due.spec.room_id) if due.spec.room_id else None
+        with self.sessions() as db:
+            ctx = Context(rules=rules, clock=self.clock, db=db, room_id=due.spec.room_id, room=room,
+                          self_id=self.platform.self_id, job=due.spec, source=plugin.name, control=self)
+            try:
+                await plugin.run_job(ctx, due.spec)
+                db.commit()
+            except Exception:
+                log.exception("job %s (scheduled %s) failed", due.spec.id, due.scheduled.isoformat())
+                return
+        await self._execute(ctx.planned, rules)
+
+    # ------------------------------------------------------------------ Control (built-in commands)
+    def is_dry_run(self, rules: Rules, room_id: str | None) -> bool:
+        if room_id and room_id in self._dry_run:
+            return self._dry_run[room_id]
+        if "global" in self._dry_run:
+            return self._dry_run["global"]
+        return rules.dry_run(room_id)
+
+    def set_dry_run(self, room_id: str | None, on: bool, by: str) -> None:
+        scope = room_id or "global"
+        with self.sessions() as db:
+            repo.put_setting(db, scope, _DRY_RUN_KEY, on, by, self.clock.now())
+            db.commit()
+        self._dry_run[scope] = on
+        log.warning("dry-run %s for %s (by %s)", "on" if on else "off", scope, by)
+
+    async def reload_rules(self) -> tuple[bool, str]:
+        texts_before = self.rules.bot.texts
+        try:
+            rules = self.rules_store.reload()
+        except RulesInvalid as exc:
+            errors = "\n".join(str(e) for e in exc.errors[:10])
+            return False, texts_before.reload_failed.format(count=len(exc.errors), digest=self.rules.digest,
+                                                            errors=errors)
+        return True, rules.bot.texts.reload_ok.format(digest=rules.digest)
+
+    async def tell_operators(self, text: str) -> None:
+        """Private messages to operators (or the admin group): e.g. a broken rules.yaml."""
+        rules = self.rules
+        planned: list[Planned] = []
+        if rules.bot.admin_group:
+            planned.append(Planned(Reply(rules.bot.admin_group, text), "core", answer=True))
+        planned += [Planned(SendPrivate(op, text), "core", answer=True) for op in rules.bot.operators]
+        if not planned:
+            log.warning("no operators configured to tell: %s", text)
+        await self._execute(planned, rules)
+
+    def on_rules_error(self, exc: RulesInvalid) -> None:
+        """Called by the file watcher when an edited rules.yaml does not validate."""
+        errors = "\n".join(str(e) for e in exc.errors[:10])
+        text = self.rules.bot.texts.reload_failed.format(count=len(exc.errors), digest=self.rules.digest,
+                                                         errors=errors)
+        asyncio.get_running_loop().create_task(self.tell_operators(text))
+
+    def help_lines(self, role: Role, room_id: str | None) -> list[str]:
+        prefix = self.rules.bot.command_prefix
+        lines = ["可用命令："]
+        for spec in self.router.visible(role, private=room_id is None):
+            usage = f" {spec.usage}" if spec.usage else ""
+            lines.append(f"{prefix}{spec.name}{usage} — {spec.help}")
+        return lines
+
+    async def status_lines(self, room_id: str | None) -> list[str]:
+        rules = self.rules
+        loaded = rules.loaded_at.astimezone(self._tz(room_id)).strftime("%Y-%m-%d %H:%M:%S")
+        lines = [f"规则版本 {rules.digest}，加载于 {loaded}"]
+        if self.rules_store.last_error:
+            lines.append(f"⚠ 最近一次加载失败（{len(self.rules_store.last_error.errors)} 处错误），仍使用上一版")
+        try:
+            room_ids = [room_id] if room_id else await self.platform.room_ids()
+        except PlatformError as exc:
+            return [*lines, f"无法读取群列表：{exc}"]
+        managed = [r for r in room_ids if rules.manages(r)]
+        if room_id is None:
+            lines.append(f"所在群 {len(room_ids)} 个，管理其中 {len(managed)} 个")
+        for rid in room_ids[:30]:
+            info = await self.rooms.get(rid)
+            topic = info.topic if info else rid
+            me = self.platform.self_id
+            role = "群主" if info and info.owner_id == me else ("管理员" if bot_can_moderate(me, info) else "普通成员")
+            state = "管理中" if rid in managed else "未管理"
+            dry = "，演习模式" if self.is_dry_run(rules, rid) else ""
+            size = f"，{len(info.member_ids)} 人" if info else ""
+            lines.append(f"· {topic}{size}：机器人是{role}，{state}{dry}")
+        if len(room_ids) > 30:
+            lines.append(f"……另有 {len(room_ids) - 30} 个群")
+        return lines
+
+    def _tz(self, room_id: str | None) -> timedelta | object:
+        from zoneinfo import ZoneInfo
+        return ZoneInfo(self.rules.for_room(room_id).timezone)
+
+
+def _describe(item: object) -> str:
+    if isinstance(item, JobDue):
+        return f"job {item.spec.id} at {item.scheduled.isoformat()}"
+    return f"{type(item).__name__} {getattr(item, 'event_id', '')}"

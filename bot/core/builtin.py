@@ -1,0 +1,51 @@
+"""The core's own commands: #help, #status, #reload, #dryrun. Their docstrings are the #help
+text, so they are written in Chinese."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.core.plugin import Plugin, command
+from bot.core.roles import Role
+
+if TYPE_CHECKING:
+    from bot.core.context import Context
+
+
+class BuiltinCommands(Plugin):
+    name = "core"
+
+    @command("help", min_role=Role.MEMBER, aliases=("帮助",), allow_private=True)
+    async def help(self, ctx: Context, args: str) -> None:
+        """查看你可以使用的命令"""
+        assert ctx.control is not None
+        ctx.reply("\n".join(ctx.control.help_lines(ctx.sender_role, ctx.room_id)))
+
+    @command("status", min_role=Role.ADMIN, aliases=("状态",), allow_private=True)
+    async def status(self, ctx: Context, args: str) -> None:
+        """查看机器人状态：规则版本、加载时间、所在群及机器人在群里的身份"""
+        assert ctx.control is not None
+        ctx.reply("\n".join(await ctx.control.status_lines(ctx.room_id)))
+
+    @command("reload", min_role=Role.OWNER, aliases=("重载规则",), allow_private=True)
+    async def reload(self, ctx: Context, args: str) -> None:
+        """重新加载 rules.yaml（有错误时保留上一版规则）"""
+        assert ctx.control is not None
+        _, text = await ctx.control.reload_rules()
+        ctx.reply(text)
+
+    @command("dryrun", min_role=Role.OWNER, aliases=("演习",), usage="on|off", allow_private=True)
+    async def dryrun(self, ctx: Context, args: str) -> None:
+        """开启或关闭演习模式（只记录、不执行）：#dryrun on|off"""
+        assert ctx.control is not None
+        word = args.strip().lower()
+        if word not in ("on", "off", "开", "关"):
+            ctx.reply("用法：#dryrun on 或 #dryrun off")
+            return
+        on = word in ("on", "开")
+        # in a group: that group; in a private chat (operators): every group
+        scope = ctx.room_id if ctx.room_id else None
+        sender = ctx.message.sender_id if ctx.message else ""
+        ctx.control.set_dry_run(scope, on, sender)
+        texts = ctx.rules.bot.texts
+        ctx.reply(texts.dryrun_on if on else texts.dryrun_off)

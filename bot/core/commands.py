@@ -1,0 +1,64 @@
+"""Command routing: prefix from rules.yaml, names and Chinese aliases, a minimum role per
+command. Permission checks fail closed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.core.plugin import CommandSpec, Plugin
+from bot.core.roles import Role
+
+# WeChat puts "@名字" + U+2005 (or a plain space) in front of a message that mentions someone;
+# an admin may well type "@机器人 #status".
+_LEADING_MENTIONS = re.compile(r"^(?:\s*@[^\s\u2005]+[\u2005 ])+")
+_ASCII_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_FULL_WIDTH = {"#": "＃", "!": "！", "/": "／"}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCommand:
+    name: str
+    args: str
+
+    @property
+    def looks_like_command(self) -> bool:
+        """"#helo" is a mistyped command; "#今日分享" is just a hashtag in chat."""
+        return bool(_ASCII_NAME.match(self.name))
+
+
+class CommandRouter:
+    def __init__(self, plugins: Iterable[Plugin]) -> None:
+        self._by_name: dict[str, tuple[Plugin, CommandSpec]] = {}
+        self._specs: list[tuple[Plugin, CommandSpec]] = []
+        for plugin in plugins:
+            for spec in plugin.commands():
+                for key in (spec.name, *spec.aliases):
+                    if key.lower() in self._by_name:
+                        raise ValueError(f"command name {key!r} is declared twice")
+                    self._by_name[key.lower()] = (plugin, spec)
+                self._specs.append((plugin, spec))
+
+    @staticmethod
+    def parse(text: str, prefix: str) -> ParsedCommand | None:
+        body = _LEADING_MENTIONS.sub("", text).strip()
+        prefixes = [prefix]
+        if prefix in _FULL_WIDTH:
+            prefixes.append(_FULL_WIDTH[prefix])
+        for p in prefixes:
+            if body.startswith(p) and len(body) > len(p):
+                head, _, args = body[len(p):].partition(" ")
+                if not head or head[0].isspace():
+                    return None
+                return ParsedCommand(head.strip().lower(), args.strip())
+        return None
+
+    def lookup(self, name: str) -> tuple[Plugin, CommandSpec] | None:
+        return self._by_name.get(name.lower())
+
+    def visible(self, role: Role, *, private: bool = False) -> list[CommandSpec]:
+        return [
+            spec for _, spec in self._specs
+            if spec.min_role <= role and (spec.allow_private or not private)
+        ]

@@ -1,0 +1,96 @@
+"""One explicit context per event or job: what a plugin may read, and where it puts actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.actions import Action, Reply, SendPrivate
+from bot.clock import Clock
+from bot.core.roles import Role
+from bot.events import Event, MessageReceived
+from bot.platform import RoomInfo
+from bot.rules.loader import Rules
+from bot.rules.schema import GroupRulesBase
+
+if TYPE_CHECKING:
+    from bot.core.plugin import JobSpec
+
+
+class Control(Protocol):
+    """What the built-in admin commands may ask of the running bot."""
+
+    async def reload_rules(self) -> tuple[bool, str]: ...
+
+    def set_dry_run(self, room_id: str | None, on: bool, by: str) -> None: ...
+
+    async def status_lines(self, room_id: str | None) -> list[str]: ...
+
+    def help_lines(self, role: Role, room_id: str | None) -> list[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """An action with where it came from, so the executor can audit and explain it."""
+
+    action: Action
+    source: str  # plugin or "command:<name>"
+    # a direct answer to someone's command: sent even in dry-run, so admins can still talk
+    # to a bot that is only watching
+    answer: bool = False
+
+
+@dataclass
+class Context:
+    rules: Rules
+    clock: Clock
+    db: Session
+    room_id: str | None
+    room: RoomInfo | None
+    self_id: str | None
+    event: Event | None = None
+    sender_role: Role = Role.MEMBER
+    job: JobSpec | None = None
+    control: Control | None = None
+    source: str = ""
+    # set while a command runs: replies to the commander are answers (see Planned.answer)
+    answering: bool = False
+    planned: list[Planned] = field(default_factory=list)
+
+    @property
+    def group(self) -> GroupRulesBase:
+        return self.rules.for_room(self.room_id)
+
+    def config(self, plugin: str) -> Any:
+        return getattr(self.group, plugin)
+
+    @property
+    def message(self) -> MessageReceived | None:
+        return self.event if isinstance(self.event, MessageReceived) else None
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def local_now(self) -> datetime:
+        return self.clock.now().astimezone(ZoneInfo(self.group.timezone))
+
+    def emit(self, action: Action, *, answer: bool = False) -> None:
+        answer = answer or (self.answering and isinstance(action, Reply | SendPrivate))
+        self.planned.append(Planned(action, self.source, answer))
+
+    def reply(self, text: str, *, mention: bool = True, answer: bool = False) -> None:
+        """Answer the sender where they spoke: in the room (mentioning them) or privately."""
+        msg = self.message
+        if msg is None:
+            if self.room_id:
+                self.emit(Reply(self.room_id, text), answer=answer)
+            return
+        if msg.room_id is None:
+            self.emit(SendPrivate(msg.sender_id, text), answer=answer)
+        else:
+            mentions = (msg.sender_id,) if mention else ()
+            self.emit(Reply(msg.room_id, text, mentions), answer=answer)

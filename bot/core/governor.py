@@ -1,0 +1,86 @@
+"""The outbound rate governor.
+
+WeChat punishes accounts that behave like bots: bursts of messages, many kicks, links
+(WECHAT.md: ~1 message/second is safe, bursts of ~60 trip "操作过于频繁"). Every outbound
+action waits here for its turn: a minimum gap per group and per account, plus random jitter,
+a daily cap, an hourly kick cap, a quiet period after login and a pause after WeChat says
+we are too fast. Time comes from the injected clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import deque
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.rules.schema import GovernorRules
+
+log = logging.getLogger(__name__)
+
+
+class Refused(Exception):
+    """The governor will not let this action out (a cap was reached)."""
+
+
+class Governor:
+    def __init__(self, clock: Clock, rules: GovernorRules, rng: random.Random | None = None) -> None:
+        self._clock = clock
+        self.rules = rules
+        self._rng = rng or random.Random()
+        self._lock = asyncio.Lock()
+        self._next_group: dict[str, datetime] = {}
+        self._next_account: datetime | None = None
+        self._day: tuple[int, int, int] | None = None
+        self._sent_today = 0
+        self._kicks: deque[datetime] = deque()
+
+    def note_login(self) -> None:
+        self._next_account = self._clock.now() + self.rules.quiet_after_login
+
+    def note_throttled(self) -> None:
+        """WeChat refused a send as too frequent: everyone waits."""
+        pause_until = self._clock.now() + self.rules.throttle_pause
+        log.warning("WeChat throttled the account; pausing outbound actions until %s", pause_until)
+        if self._next_account is None or self._next_account < pause_until:
+            self._next_account = pause_until
+
+    def _jitter(self) -> timedelta:
+        return timedelta(seconds=self._rng.uniform(0, self.rules.jitter.total_seconds()))
+
+    def _check_caps(self, now: datetime, kind: str) -> None:
+        today = (now.year, now.month, now.day)
+        if today != self._day:
+            self._day, self._sent_today = today, 0
+        if self._sent_today >= self.rules.daily_limit:
+            raise Refused(f"daily limit of {self.rules.daily_limit} outbound actions reached")
+        if kind == "kick":
+            while self._kicks and now - self._kicks[0] >= timedelta(hours=1):
+                self._kicks.popleft()
+            if len(self._kicks) >= self.rules.kicks_per_hour:
+                raise Refused(f"limit of {self.rules.kicks_per_hour} removals per hour reached")
+
+    async def acquire(self, room_id: str | None, kind: str = "send") -> timedelta:
+        """Wait for this action's slot; returns how long it waited. Raises Refused on a cap."""
+        async with self._lock:
+            now = self._clock.now()
+            self._check_caps(now, kind)
+            start = now
+            if self._next_account and self._next_account > start:
+                start = self._next_account
+            group_next = self._next_group.get(room_id or "")
+            if group_next and group_next > start:
+                start = group_next
+            # reserve the slot before sleeping so concurrent rooms queue behind it
+            self._next_account = start + self.rules.account_interval + self._jitter()
+            if room_id:
+                self._next_group[room_id] = start + self.rules.group_interval + self._jitter()
+            self._sent_today += 1
+            if kind == "kick":
+                self._kicks.append(start)
+        wait = start - now
+        if wait > timedelta(0):
+            await self._clock.sleep(wait.total_seconds())
+        return wait

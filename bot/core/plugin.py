@@ -1,0 +1,99 @@
+"""The plugin contract.
+
+A plugin has one name used everywhere: its rules.yaml section, its tables' prefix, its
+logger and its job ids. It declares a pydantic Config for its section, the events it
+wants, a cheap synchronous wants(), an async handle() that only reads the context and emits
+actions, commands (methods decorated with @command; the docstring is the #help text, so it
+is written in Chinese), and the jobs it needs given the current rules. It holds no platform
+handle and never sleeps. Plugins are listed explicitly, in order, in plugins/__init__.py.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from bot.core.roles import Role
+from bot.events import MessageReceived
+from bot.rules.schema import PluginConfig
+
+if TYPE_CHECKING:
+    from bot.core.context import Context
+    from bot.rules.loader import Rules
+
+CommandHandler = Callable[[Any, "Context", str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    min_role: Role
+    aliases: tuple[str, ...]
+    usage: str
+    help: str  # first line of the docstring
+    handler: CommandHandler
+    plugin: str = ""
+    allow_private: bool = False
+
+
+def command(
+    name: str, *, min_role: Role = Role.ADMIN, aliases: Iterable[str] = (), usage: str = "",
+    allow_private: bool = False,
+) -> Callable[[CommandHandler], CommandHandler]:
+    """Mark a plugin method `async def x(self, ctx, args: str)` as a chat command."""
+
+    def mark(func: CommandHandler) -> CommandHandler:
+        doc = inspect.getdoc(func) or ""
+        func.__qunguan_command__ = CommandSpec(  # type: ignore[attr-defined]
+            name=name, min_role=min_role, aliases=tuple(aliases), usage=usage,
+            help=doc.splitlines()[0] if doc else "", handler=func, allow_private=allow_private,
+        )
+        return func
+
+    return mark
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A job a plugin needs. id must be stable across reloads (it is how the core reconciles):
+    prefix it with the plugin name. trigger is a 5-field cron string ("30 20 * * 0"), or
+    "every 10m" for an interval, or an ISO datetime for a one-off."""
+
+    id: str
+    trigger: str
+    timezone: str = "Asia/Shanghai"
+    room_id: str | None = None
+    data: tuple[tuple[str, Any], ...] = field(default=())
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return dict(self.data).get(key, default)
+
+
+class Plugin:
+    name: ClassVar[str] = ""
+    Config: ClassVar[type[PluginConfig]] = PluginConfig
+    events: ClassVar[tuple[type, ...]] = (MessageReceived,)
+
+    def wants(self, ctx: Context) -> bool:
+        """Cheap synchronous filter run before handle()."""
+        return True
+
+    async def handle(self, ctx: Context) -> None:
+        """React to ctx.event by emitting actions with ctx.emit()."""
+
+    def jobs(self, rules: Rules) -> Iterable[JobSpec]:
+        """The jobs this plugin needs under these rules; reconciled by the core on reload."""
+        return ()
+
+    async def run_job(self, ctx: Context, job: JobSpec) -> None:
+        """Run one occurrence of a job declared by jobs()."""
+
+    def commands(self) -> list[CommandSpec]:
+        specs = []
+        for _, member in inspect.getmembers(type(self), predicate=inspect.isfunction):
+            spec = getattr(member, "__qunguan_command__", None)
+            if spec is not None:
+                specs.append(CommandSpec(**{**spec.__dict__, "plugin": self.name}))
+        return specs

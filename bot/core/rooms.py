@@ -1,0 +1,44 @@
+"""A short-lived cache of room facts (owner, admins, members) read from the platform.
+
+Room payloads can be stale and join/leave events can be missed (WECHAT.md), so the cache is
+refreshed on membership events, on a message from someone it does not list, and before any
+kick or announcement; otherwise it lives for `ttl`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.platform import Platform, PlatformError, RoomInfo
+
+log = logging.getLogger(__name__)
+
+
+class RoomDirectory:
+    def __init__(self, platform: Platform, clock: Clock, ttl: timedelta = timedelta(minutes=10)) -> None:
+        self._platform = platform
+        self._clock = clock
+        self._ttl = ttl
+        self._cache: dict[str, tuple[RoomInfo, datetime]] = {}
+
+    def cached(self, room_id: str) -> RoomInfo | None:
+        entry = self._cache.get(room_id)
+        return entry[0] if entry else None
+
+    def invalidate(self, room_id: str) -> None:
+        self._cache.pop(room_id, None)
+
+    async def get(self, room_id: str, *, refresh: bool = False) -> RoomInfo | None:
+        entry = self._cache.get(room_id)
+        now = self._clock.now()
+        if entry and not refresh and now - entry[1] < self._ttl:
+            return entry[0]
+        try:
+            info = await self._platform.room_info(room_id, refresh=refresh or entry is not None)
+        except PlatformError as exc:
+            log.warning("cannot read room %s (%s): %s", room_id, exc.kind, exc)
+            return entry[0] if entry else None
+        self._cache[room_id] = (info, now)
+        return info

@@ -1,0 +1,164 @@
+"""One APScheduler for every plugin's jobs, driven by the injected clock.
+
+Plugins declare JobSpecs from the current rules; reconcile() makes the scheduler's jobs
+match them (add new, replace changed, remove gone), so a reload takes effect without a
+restart. APScheduler keeps the jobs and does the trigger arithmetic (cron with explicit
+timezones, intervals, one-offs); it is kept paused and a small pump fires due jobs by the
+injected clock, so tests move time by hand and the runner always knows the exact scheduled
+time of an occurrence (what exactly-once delivery keys on).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.clock import Clock
+from bot.core.plugin import JobSpec
+from bot.rules.types import parse_duration
+
+log = logging.getLogger(__name__)
+
+JobRunner = Callable[[JobSpec, datetime], Awaitable[None]]
+_TICK = timedelta(microseconds=1)
+
+
+def make_trigger(spec: JobSpec, now: datetime) -> BaseTrigger:
+    """Cron "m h dom mon dow", "every 10m", or an ISO datetime (local to spec.timezone)."""
+    tz = ZoneInfo(spec.timezone)
+    text = spec.trigger.strip()
+    if text.startswith("every "):
+        every = parse_duration(text[6:])
+        if every <= timedelta(0):
+            raise ValueError("an interval must be positive")
+        return IntervalTrigger(seconds=every.total_seconds(), start_date=now + every, timezone=tz)
+    if len(text.split()) == 5:
+        return CronTrigger.from_crontab(text, timezone=tz)
+    when = datetime.fromisoformat(text)
+    return DateTrigger(run_date=when if when.tzinfo else when.replace(tzinfo=tz), timezone=tz)
+
+
+class JobScheduler:
+    def __init__(self, clock: Clock, runner: JobRunner) -> None:
+        self._clock = clock
+        self._runner = runner
+        self._aps = AsyncIOScheduler(timezone=ZoneInfo("UTC"))
+        self._specs: dict[str, JobSpec] = {}
+        self._changed = asyncio.Event()
+        self._pump: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        # paused: APScheduler's own wall-clock timer never fires; the pump does
+        self._aps.start(paused=True)
+        self._pump = asyncio.create_task(self._pump_loop(), name="scheduler-pump")
+
+    async def shutdown(self) -> None:
+        if self._pump:
+            self._pump.cancel()
+            await asyncio.gather(self._pump, return_exceptions=True)
+        if self._aps.running:
+            self._aps.shutdown(wait=False)
+
+    @property
+    def specs(self) -> dict[str, JobSpec]:
+        return dict(self._specs)
+
+    def next_run(self, job_id: str) -> datetime | None:
+        job = self._aps.get_job(job_id)
+        return job.next_run_time if job else None
+
+    def reconcile(self, specs: Iterable[JobSpec]) -> tuple[list[str], list[str]]:
+        """Make the scheduled jobs equal `specs`. Returns (added or changed ids, removed ids)."""
+        wanted = {spec.id: spec for spec in specs}
+        removed = [job_id for job_id in self._specs if job_id not in wanted]
+        for job_id in removed:
+            self._remove(job_id)
+        changed = []
+        now = self._clock.now()
+        for job_id, spec in wanted.items():
+            if self._specs.get(job_id) == spec:
+                continue
+            try:
+                trigger = make_trigger(spec, now)
+            except (ValueError, TypeError) as exc:
+                log.error("job %s has an invalid trigger %r: %s; not scheduled", job_id, spec.trigger, exc)
+                self._remove(job_id)
+                continue
+            first = trigger.get_next_fire_time(None, now)
+            self._remove(job_id)
+            if first is None:
+                log.info("job %s has no future occurrence; not scheduled", job_id)
+                continue
+            self._aps.add_job(_never_called, trigger=trigger, id=job_id, next_run_time=first,
+                              replace_existing=True)
+            self._specs[job_id] = spec
+            changed.append(job_id)
+        if changed or removed:
+            self._changed.set()
+        return changed, removed
+
+    def _remove(self, job_id: str) -> None:
+        self._specs.pop(job_id, None)
+        if self._aps.get_job(job_id):
+            self._aps.remove_job(job_id)
+
+    async def run_pending(self, now: datetime | None = None) -> int:
+        """Fire every job due at `now` once (missed occurrences coalesce). Returns how many ran."""
+        now = now or self._clock.now()
+        ran = 0
+        for job in list(self._aps.get_jobs()):
+            due = job.next_run_time
+            spec = self._specs.get(job.id)
+            if due is None or spec is None or due > now:
+                continue
+            following = job.trigger.get_next_fire_time(due, now + _TICK)
+            skipped = 0
+            while following is not None and following <= now:  # coalesce missed occurrences
+                skipped += 1
+                following = job.trigger.get_next_fire_time(following, now + _TICK)
+            if skipped:
+                log.info("job %s: %d missed occurrence(s) coalesced into one", job.id, skipped)
+            if following is None:
+                self._remove(job.id)
+            else:
+                job.modify(next_run_time=following)
+            try:
+                await self._runner(spec, due)
+            except Exception:
+                log.exception("job %s (scheduled %s) failed", job.id, due.isoformat())
+            ran += 1
+        return ran
+
+    def _next_due(self) -> datetime | None:
+        times = [job.next_run_time for job in self._aps.get_jobs() if job.next_run_time]
+        return min(times) if times else None
+
+    async def _pump_loop(self) -> None:
+        while True:
+            self._changed.clear()
+            due = self._next_due()
+            now = self._clock.now()
+            if due is not None and due <= now:
+                await self.run_pending(now)
+                continue
+            waits = [asyncio.ensure_future(self._changed.wait())]
+            if due is not None:
+                waits.append(asyncio.ensure_future(self._clock.sleep((due - now).total_seconds())))
+            try:
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for w in waits:
+                    w.cancel()
+
+
+def _never_called() -> None:  # pragma: no cover - the scheduler stays paused
+    raise AssertionError("APScheduler fired a job itself; the pump should have")

@@ -1,0 +1,526 @@
+"""Run-time fixes for the unmaintained Python Wechaty SDK.
+
+PyPI ``wechaty`` 0.10.7 / ``wechaty-puppet-service`` 0.8.10 (the last releases, 2022) need
+a handful of fixes on current Pythons and against the current (1.x) puppet-service gateways.
+They all live here, as idempotent functions, so that the adapter (bot.wechaty_adapter) is the
+only place that depends on SDK internals and every fix has a test that fails when it stops
+applying (tests/test_wechaty_compat.py).
+
+Call :func:`apply_all` before the first ``import wechaty``: two fixes must run before it
+(Python >= 3.11 refuses to import the SDK otherwise, and the SDK creates a cache directory
+at import time).
+
+Every wire fix sends and reads both the old (wechaty-grpc 0.20, ``StringValue`` wrapper) and
+the new (wechaty-grpc 1.x, ``optional string``) field numbers, so it keeps working against
+0.x gateways too.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import logging
+import os
+import socket
+import ssl
+import sys
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import betterproto
+
+log = logging.getLogger(__name__)
+
+_FIXES_ATTR = "__qunguan_fixes__"
+_TLS_ATTR = "_qunguan_ssl_context"
+_originals: dict[tuple[int, str], Any] = {}
+_cache_dir: Path | None = None  # one per process: the SDK's config is process-global
+_config_patched = False
+
+#: 1.x gateways send files larger than this as a UUID FileBox that must be downloaded.
+FILE_PASS_THROUGH_LIMIT = 20 * 1024
+
+
+def _install(owner: Any, name: str, fix_id: str, make: Callable[[Any], Any]) -> None:
+    """Replace ``owner.name`` with ``make(current)`` unless fix_id is already applied.
+
+    Replacements remember which fixes they carry, so wrapping twice is a no-op and several
+    fixes may wrap the same attribute."""
+    current = getattr(owner, name)
+    applied: frozenset[str] = getattr(current, _FIXES_ATTR, frozenset())
+    if fix_id in applied:
+        return
+    _originals.setdefault((id(owner), name), current)
+    replacement = make(current)
+    setattr(replacement, _FIXES_ATTR, applied | {fix_id})
+    setattr(owner, name, replacement)
+
+
+def original(owner: Any, name: str) -> Any:
+    """The SDK's own ``owner.name`` before any fix here replaced it (for tests)."""
+    return _originals.get((id(owner), name), getattr(owner, name))
+
+
+def is_applied(owner: Any, name: str, fix_id: str) -> bool:
+    return fix_id in getattr(getattr(owner, name), _FIXES_ATTR, frozenset())
+
+
+# --------------------------------------------------------------------------- import-time fixes
+
+
+def fix_dataclass_default() -> None:
+    """Python >= 3.11 rejects ``puppet_options: PuppetOptions = PuppetOptions()`` in the SDK's
+    ``WechatyOptions`` dataclass ("mutable default ... use default_factory") because
+    PuppetOptions is an unhashable dataclass. Making it hashable by identity is enough."""
+    import wechaty_puppet.schemas.puppet as puppet_schema
+
+    puppet_schema.PuppetOptions.__hash__ = object.__hash__  # type: ignore[assignment]
+
+
+def shim_telnetlib() -> None:
+    """Python >= 3.13 removed telnetlib; wechaty_puppet_service.utils imports Telnet at
+    module level for its endpoint ping. Provide just enough of it."""
+    missing = ("telnetlib" in sys.modules and sys.modules["telnetlib"] is None) or (
+        "telnetlib" not in sys.modules and importlib.util.find_spec("telnetlib") is None
+    )
+    if missing:
+        shim = types.ModuleType("telnetlib")
+
+        class Telnet:
+            """The one method ping_endpoint() uses."""
+
+            def open(self, host: str, port: int = 23, timeout: float = 3) -> None:
+                socket.create_connection((host, port), timeout=timeout).close()
+
+        shim.Telnet = Telnet  # type: ignore[attr-defined]
+        sys.modules["telnetlib"] = shim
+
+
+def use_cache_dir(path: str | os.PathLike[str]) -> Path:
+    """Keep the SDK's caches out of the current directory.
+
+    The SDK writes under ``$CACHE_DIR`` (default ``.wechaty`` in the cwd) and already creates
+    it while being imported (a class attribute evaluates ``config.cache_dir``). Before the
+    import we point ``CACHE_DIR`` at ``path`` only for the import itself; afterwards the
+    config property is redirected, so no process-wide environment change is left behind."""
+    global _cache_dir, _config_patched
+    target = Path(path).resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    _cache_dir = target
+    if "wechaty" not in sys.modules:
+        previous = os.environ.get("CACHE_DIR")
+        os.environ["CACHE_DIR"] = str(target)
+        try:
+            import wechaty  # noqa: F401
+        finally:
+            if previous is None:
+                os.environ.pop("CACHE_DIR", None)
+            else:
+                os.environ["CACHE_DIR"] = previous
+    elif not _config_patched:
+        log.warning(
+            "wechaty was imported before its cache dir was set; import-time defaults may "
+            "point at $CACHE_DIR or .wechaty"
+        )
+    from wechaty import config as wechaty_config
+    from wechaty import plugin
+
+    def cache_dir(_self: Any) -> str:
+        assert _cache_dir is not None
+        _cache_dir.mkdir(parents=True, exist_ok=True)
+        return str(_cache_dir)
+
+    wechaty_config.Config.cache_dir = property(cache_dir)  # type: ignore[assignment,method-assign]
+    plugin.WechatySchedulerMixin.scheduler_db_file = str(target / "job.db")
+    _config_patched = True
+    return target
+
+
+# --------------------------------------------------------------------------- wire: field drift
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _string_field(number: int, value: str) -> bytes:
+    data = value.encode()
+    return _varint(number << 3 | 2) + _varint(len(data)) + data
+
+
+class _SetOrGetRequest:
+    """RoomAnnounce / RoomTopic / ContactAlias request, hand-encoded.
+
+    Field 1: id. Field 2: the 0.x ``StringValue`` wrapper. Field 3: the 1.x ``optional
+    string``. The 1.x server decides set-or-get on the presence of field 3 only, so the SDK
+    (which sends field 2 only) turns every set into a silent get. Encoding by hand lets an
+    empty string be sent as present (betterproto 1.x drops empty strings)."""
+
+    def __init__(self, obj_id: str, value: str | None) -> None:
+        self.obj_id = obj_id
+        self.value = value
+
+    def SerializeToString(self) -> bytes:  # the name grpclib's codec calls
+        out = _string_field(1, self.obj_id)
+        if self.value is not None:
+            out += _varint(2 << 3 | 2) + _varint(len(_string_field(1, self.value)))
+            out += _string_field(1, self.value)
+            out += _string_field(3, self.value)
+        return out
+
+
+@dataclass(eq=False, repr=False)
+class _SetOrGetResponse(betterproto.Message):
+    """Field 1: the 0.x StringValue wrapper; field 2: the 1.x plain string."""
+
+    # typing.Optional, not "str | None": betterproto 1.2 inspects the annotation.
+    value_wrapped: Optional[str] = betterproto.message_field(1, wraps=betterproto.TYPE_STRING)  # noqa: UP045
+    value: str = betterproto.string_field(2)
+
+
+@dataclass(eq=False, repr=False)
+class _DownloadRequest(betterproto.Message):
+    id: str = betterproto.string_field(1)
+
+
+@dataclass(eq=False, repr=False)
+class _DownloadResponse(betterproto.Message):
+    chunk: bytes = betterproto.bytes_field(1)
+
+
+async def _set_or_get(stub: Any, path: str, obj_id: str, value: str | None) -> str | None:
+    response = await stub._unary_unary(path, _SetOrGetRequest(obj_id, value), _SetOrGetResponse)
+    if response.value_wrapped is not None:
+        return str(response.value_wrapped)
+    return str(response.value)
+
+
+def fix_set_or_get_fields() -> None:
+    """Room announcement, room topic and contact alias: send both fields, read both."""
+    from wechaty_puppet.exceptions import WechatyPuppetGrpcError
+    from wechaty_puppet_service.puppet import PuppetService
+
+    def room_announce(_orig: Any) -> Any:
+        async def room_announce(self: Any, room_id: str, announcement: str | None = None) -> str:
+            text = await _set_or_get(self.puppet_stub, "/wechaty.Puppet/RoomAnnounce", room_id, announcement)
+            return announcement if announcement is not None else (text or "")
+
+        return room_announce
+
+    def room_topic(_orig: Any) -> Any:
+        async def room_topic(self: Any, room_id: str, new_topic: str) -> None:
+            await _set_or_get(self.puppet_stub, "/wechaty.Puppet/RoomTopic", room_id, new_topic)
+
+        return room_topic
+
+    def contact_alias(_orig: Any) -> Any:
+        async def contact_alias(self: Any, contact_id: str, alias: str | None = None) -> str | None:
+            value = await _set_or_get(self.puppet_stub, "/wechaty.Puppet/ContactAlias", contact_id, alias)
+            if alias is None and value is None:
+                raise WechatyPuppetGrpcError(f"can't get contact<{contact_id}> alias")
+            return value
+
+        return contact_alias
+
+    _install(PuppetService, "room_announce", "set_or_get_fields", room_announce)
+    _install(PuppetService, "room_topic", "set_or_get_fields", room_topic)
+    _install(PuppetService, "contact_alias", "set_or_get_fields", contact_alias)
+
+
+# --------------------------------------------------------------------------- wire: downloads
+
+
+def fix_uuid_file_download() -> None:
+    """1.x gateways hand files over 20 KB to the client as a UUID FileBox (boxType 7) to be
+    streamed with the Download RPC; the SDK's FileBox.from_json cannot read that type."""
+    from wechaty_puppet import FileBox
+    from wechaty_puppet_service.puppet import PuppetService
+
+    async def file_box_from_json(puppet: Any, json_text: str) -> Any:
+        obj = json.loads(json_text)
+        box_type = obj.get("boxType", obj.get("type"))
+        if box_type == 7:
+            data = bytearray()
+            async for response in puppet.puppet_stub._unary_stream(
+                "/wechaty.Puppet/Download", _DownloadRequest(id=obj["uuid"]), _DownloadResponse
+            ):
+                data += response.chunk
+            file_box = FileBox.from_base64(base64.b64encode(bytes(data)), name=obj.get("name") or "file.dat")
+            file_box.metadata = obj.get("metadata") or {}
+            return file_box
+        if "boxType" not in obj and "type" in obj:
+            obj["boxType"] = obj["type"]
+        return FileBox.from_json(obj)
+
+    def message_image(_orig: Any) -> Any:
+        async def message_image(self: Any, message_id: str, image_type: int = 3) -> Any:
+            response = await self.puppet_stub.message_image(id=message_id, type=image_type)
+            return await file_box_from_json(self, response.filebox)
+
+        return message_image
+
+    def message_file(_orig: Any) -> Any:
+        async def message_file(self: Any, message_id: str) -> Any:
+            response = await self.puppet_stub.message_file(id=message_id)
+            return await file_box_from_json(self, response.filebox)
+
+        return message_file
+
+    _install(PuppetService, "message_image", "uuid_file_download", message_image)
+    _install(PuppetService, "message_file", "uuid_file_download", message_file)
+
+
+# --------------------------------------------------------------------------- payload caches
+
+
+def fix_room_force_sync() -> None:
+    """Room.ready(force_sync=True) returns early whenever a payload is cached, so the SDK's
+    own refreshes (after delete/add/announce, on room-leave) never refresh anything."""
+    from wechaty.user.room import Room
+
+    def ready(orig: Any) -> Any:
+        async def ready(self: Any, force_sync: bool = False, load_members: bool = False) -> None:
+            if force_sync:
+                self._payload = None
+            await orig(self, force_sync=False, load_members=load_members)
+
+        return ready
+
+    _install(Room, "ready", "room_force_sync", ready)
+
+
+def fix_payload_pools() -> None:
+    """The SDK keeps one class-level object pool per user type (Room._pool, Contact._pool,
+    Tag._pool) shared by every Wechaty instance. A Room loaded before a reconnect stays bound
+    to the dead puppet, and two bots in one process share objects. Give each bound subclass
+    that Wechaty.init_puppet() creates its own pool."""
+    from wechaty import Wechaty
+
+    def init_puppet(orig: Any) -> Any:
+        async def init_puppet(self: Any) -> None:
+            await orig(self)
+            for cls in (self.Contact, self.ContactSelf, self.Room, self.Tag):
+                cls._pool = {}
+            # ContactSelf.load() must see the contacts Contact.load() created.
+            self.ContactSelf._pool = self.Contact._pool
+
+        return init_puppet
+
+    _install(Wechaty, "init_puppet", "payload_pools", init_puppet)
+
+
+def fix_room_cache_invalidation() -> None:
+    """room-join / room-leave / room-topic events change a room, but the SDK keeps serving
+    the cached Room payload (members, topic) after them; it also ignores the gateway's dirty
+    events. Drop the cached payload when such an event arrives, before anyone handles it."""
+    from wechaty import Wechaty
+
+    def init_puppet(orig: Any) -> Any:
+        async def init_puppet(self: Any) -> None:
+            await orig(self)
+            pool = self.Room._pool
+
+            def invalidate(payload: Any) -> None:
+                room = pool.get(getattr(payload, "room_id", None))
+                if room is not None:
+                    room._payload = None
+
+            for event in ("room-join", "room-leave", "room-topic"):
+                self.puppet.on(event, invalidate)
+
+        return init_puppet
+
+    _install(Wechaty, "init_puppet", "room_cache_invalidation", init_puppet)
+
+
+# --------------------------------------------------------------------------- events
+
+
+def fix_heartbeat_event() -> None:
+    """PuppetService emits 'heartbeat' but Wechaty (and PUPPET_EVENT_DICT) listen for
+    'heart-beat', so heartbeats never reach the bot. Emit both names."""
+    from wechaty_puppet_service.puppet import PuppetService
+
+    def init(orig: Any) -> Any:
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+            orig(self, *args, **kwargs)
+            emit = self._event_stream.emit
+
+            def emit_with_alias(event: str, *event_args: Any, **event_kwargs: Any) -> bool:
+                handled = bool(emit(event, *event_args, **event_kwargs))
+                if event == "heartbeat":
+                    handled = bool(emit("heart-beat", *event_args, **event_kwargs)) or handled
+                return handled
+
+            self._event_stream.emit = emit_with_alias
+
+        return __init__
+
+    _install(PuppetService, "__init__", "heartbeat_event", init)
+
+
+def fix_message_type_range() -> None:
+    """The SDK maps the gateway's message type through a 16-entry list and raises IndexError
+    for newer types (1.x: Post, Channel, ...), which loses the message. Map them to
+    MESSAGE_TYPE_UNSPECIFIED instead."""
+    import wechaty_puppet_service.puppet as puppet_module
+    from wechaty_grpc.wechaty.puppet import MessageType
+
+    def map_message_type(orig: Any) -> Any:
+        def _map_message_type(payload: Any) -> Any:
+            if isinstance(payload.type, int) and not 0 <= int(payload.type) <= 15:
+                payload.type = MessageType.MESSAGE_TYPE_UNSPECIFIED
+                return payload
+            return orig(payload)
+
+        return _map_message_type
+
+    _install(puppet_module, "_map_message_type", "message_type_range", map_message_type)
+
+
+# --------------------------------------------------------------------------- connection
+
+
+def configure_tls(puppet: Any, *, verify: bool = False, cafile: str | None = None) -> None:
+    """Make this PuppetService open a TLS channel (the 1.x gateway's default) instead of
+    plaintext. verify=False accepts the gateway's bundled self-signed 'insecure' cert."""
+    context = ssl.create_default_context(cafile=cafile)
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    context.set_alpn_protocols(["h2"])
+    setattr(puppet, _TLS_ATTR, context)
+
+
+def fix_channel_setup() -> None:
+    """Replace PuppetService._init_puppet:
+
+    * an empty endpoint is an error: the SDK would instead make an HTTP request to
+      api.chatie.io to look one up (network traffic we never allow);
+    * no synchronous TCP "ping" of the endpoint (it blocks the event loop for up to 3 s;
+      an unreachable gateway shows up on the first RPC anyway);
+    * optional TLS channel (see configure_tls)."""
+    from grpclib.client import Channel
+    from wechaty_grpc.wechaty import PuppetStub
+    from wechaty_puppet.exceptions import WechatyPuppetConfigurationError
+    from wechaty_puppet_service import puppet as puppet_module
+
+    def init_puppet(_orig: Any) -> Any:
+        def _init_puppet(self: Any) -> None:
+            endpoint = (self.options.end_point or "").strip()
+            if not endpoint:
+                raise WechatyPuppetConfigurationError(
+                    "no puppet-service endpoint configured (expected host:port of the gateway); "
+                    "refusing to look one up from api.chatie.io"
+                )
+            host, port = puppet_module.extract_host_and_port(endpoint)
+            self.channel = Channel(host=host, port=port, ssl=getattr(self, _TLS_ATTR, None))
+            # The puppet-service gateway reads the token from the :authority header.
+            self.channel._authority = self.options.token
+            self._puppet_stub = PuppetStub(self.channel)
+
+        return _init_puppet
+
+    _install(puppet_module.PuppetService, "_init_puppet", "channel_setup", init_puppet)
+
+
+def fix_start_without_stop() -> None:
+    """PuppetService.start() sends a Stop RPC before Start. On a 1.x gateway whose puppet is
+    logged in, Stop logs the real WeChat account out. Stop is only needed to clear an event
+    stream a crashed client left behind (the gateway then answers Event with ALREADY_EXISTS),
+    so: Start + Event, and only on ALREADY_EXISTS, Stop + Start + Event."""
+    from grpclib.const import Status
+    from grpclib.exceptions import GRPCError
+    from wechaty_puppet_service.puppet import PuppetService
+
+    def start(_orig: Any) -> Any:
+        async def start(self: Any) -> None:
+            self._init_puppet()
+            await self.puppet_stub.start()
+            try:
+                await self._listen_for_event()
+            except GRPCError as error:
+                if error.status != Status.ALREADY_EXISTS:
+                    raise
+                log.warning(
+                    "gateway %s still holds an old event stream: Stop + Start", self.options.end_point
+                )
+                await self.puppet_stub.stop()
+                await self.puppet_stub.start()
+                await self._listen_for_event()
+
+        return start
+
+    _install(PuppetService, "start", "start_without_stop", start)
+
+
+def fix_plugin_server() -> None:
+    """On login the SDK starts a Quart web server for its plugins (default 0.0.0.0:5000),
+    fails login if the port is taken, and installs signal handlers that call sys.exit.
+    Keep the plugin hooks and the scheduler, never the server."""
+    from wechaty.plugin import WechatyPluginManager
+
+    def start(_orig: Any) -> Any:
+        async def start(self: Any) -> None:
+            for plugin in self._plugins.values():
+                plugin.set_bot(self._wechaty)
+                await plugin.init_plugin(self._wechaty)
+            if not self.scheduler.running:
+                self.scheduler.start()
+
+        return start
+
+    _install(WechatyPluginManager, "start", "plugin_server", start)
+
+
+_SDK_LOG_FORMAT = "%(asctime)s - %(name)s - %(levelname)s - %(message)s"
+
+
+def fix_sdk_logging(level: int = logging.WARNING) -> None:
+    """Every SDK module logger gets its own stderr handler, propagate=False and level INFO
+    (each message's text is logged). Route them through the application's logging instead,
+    at ``level``."""
+    for logger in list(logging.root.manager.loggerDict.values()):
+        if not isinstance(logger, logging.Logger) or logger.propagate:
+            continue
+        formats = {getattr(h.formatter, "_fmt", None) for h in logger.handlers}
+        if logger.handlers and formats == {_SDK_LOG_FORMAT}:
+            logger.handlers = []
+            logger.propagate = True
+            logger.setLevel(level)
+
+
+def apply_all(cache_dir: str | os.PathLike[str] | None = None) -> None:
+    """Apply every fix. Call before the first ``import wechaty``; ``cache_dir`` is where the
+    SDK may write its caches (default: a ``wechaty-cache`` directory in the system temp dir)."""
+    shim_telnetlib()
+    fix_dataclass_default()
+    if cache_dir is None and _cache_dir is None:
+        import tempfile
+
+        cache_dir = Path(tempfile.gettempdir()) / "qunguan-wechaty-cache"
+    if cache_dir is not None:
+        use_cache_dir(cache_dir)
+    fix_set_or_get_fields()
+    fix_uuid_file_download()
+    fix_room_force_sync()
+    fix_payload_pools()
+    fix_room_cache_invalidation()
+    fix_heartbeat_event()
+    fix_message_type_range()
+    fix_channel_setup()
+    fix_start_without_stop()
+    fix_plugin_server()
+    fix_sdk_logging()

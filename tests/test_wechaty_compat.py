@@ -1,0 +1,571 @@
+"""Every fix in bot.wechaty_compat: the SDK still misbehaves the way we patch (so a fix that
+is no longer needed, or no longer applies, fails here), and the patched behaviour is right.
+Wire fixes are checked on raw request bytes seen by a grpclib server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import inspect
+import json
+import logging
+import shutil
+import ssl
+import subprocess
+import sys
+import textwrap
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import grpclib.const
+import pytest
+from grpclib.const import Status
+from grpclib.exceptions import GRPCError
+from grpclib.server import Server
+
+from bot import wechaty_compat as compat
+
+compat.apply_all()
+
+from wechaty import Wechaty, WechatyOptions  # noqa: E402
+from wechaty.plugin import WechatyPluginManager  # noqa: E402
+from wechaty.user.room import Room  # noqa: E402
+from wechaty_grpc.wechaty.puppet import EventResponse, EventType, MessageType  # noqa: E402
+from wechaty_puppet import EventRoomJoinPayload, PuppetOptions  # noqa: E402
+from wechaty_puppet.exceptions import WechatyPuppetConfigurationError  # noqa: E402
+from wechaty_puppet.schemas.puppet import PUPPET_EVENT_DICT  # noqa: E402
+from wechaty_puppet_service import puppet as puppet_module  # noqa: E402
+from wechaty_puppet_service.puppet import PuppetService  # noqa: E402
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def run_python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run code in a fresh interpreter (import-time fixes need one)."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def proto_fields(data: bytes) -> dict[int, list[Any]]:
+    """Decode protobuf wire format one level deep: field number -> values (ints or bytes)."""
+    fields: dict[int, list[Any]] = {}
+    i = 0
+
+    def varint() -> int:
+        nonlocal i
+        shift = value = 0
+        while True:
+            byte = data[i]
+            i += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                return value
+
+    while i < len(data):
+        key = varint()
+        number, wire_type = key >> 3, key & 7
+        if wire_type == 0:
+            fields.setdefault(number, []).append(varint())
+        elif wire_type == 2:
+            length = varint()
+            fields.setdefault(number, []).append(data[i : i + length])
+            i += length
+        else:
+            raise ValueError(f"unexpected wire type {wire_type}")
+    return fields
+
+
+def string_value(text: str) -> bytes:
+    """google.protobuf.StringValue wrapping text."""
+    raw = text.encode()
+    return bytes([0x0A, len(raw)]) + raw
+
+
+class Raw:
+    """A message type for grpclib that keeps the raw bytes."""
+
+    def __init__(self, data: bytes = b"") -> None:
+        self.data = data
+
+    @classmethod
+    def FromString(cls, data: bytes) -> Raw:
+        return cls(data)
+
+    def SerializeToString(self) -> bytes:
+        return self.data
+
+
+Reply = Callable[[bytes], Any]
+
+
+class RecordingGateway:
+    """A puppet-service stand-in: records (method, raw request) and answers with raw bytes.
+    A reply function returns bytes (unary), a list of bytes (stream), or raises GRPCError."""
+
+    def __init__(self, unary: dict[str, Reply], stream: dict[str, Reply]) -> None:
+        self.unary, self.stream = unary, stream
+        self.requests: list[tuple[str, bytes]] = []
+        self.port = 0
+
+    def methods(self) -> list[str]:
+        return [m for m, _ in self.requests]
+
+    def sent(self, method: str) -> list[bytes]:
+        return [data for m, data in self.requests if m == method]
+
+    def __mapping__(self) -> dict[str, grpclib.const.Handler]:
+        def handler(method: str, reply: Reply, streaming: bool) -> grpclib.const.Handler:
+            async def handle(stream: Any) -> None:
+                request = await stream.recv_message()
+                self.requests.append((method, request.data))
+                answer = reply(request.data)
+                for data in answer if streaming else [answer]:
+                    await stream.send_message(Raw(data))
+
+            cardinality = (
+                grpclib.const.Cardinality.UNARY_STREAM if streaming else grpclib.const.Cardinality.UNARY_UNARY
+            )
+            return grpclib.const.Handler(handle, cardinality, Raw, Raw)
+
+        mapping = {f"/wechaty.Puppet/{m}": handler(m, r, False) for m, r in self.unary.items()}
+        mapping.update({f"/wechaty.Puppet/{m}": handler(m, r, True) for m, r in self.stream.items()})
+        return mapping
+
+
+@pytest.fixture
+async def serve() -> AsyncIterator[Callable[..., Any]]:
+    servers: list[Server] = []
+
+    async def start(
+        unary: dict[str, Reply] | None = None,
+        stream: dict[str, Reply] | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> RecordingGateway:
+        gateway = RecordingGateway(unary or {}, stream or {})
+        server = Server([gateway])
+        await server.start("127.0.0.1", 0, ssl=ssl_context)
+        servers.append(server)
+        gateway.port = server._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return gateway
+
+    yield start
+    for server in servers:
+        server.close()
+        await server.wait_closed()
+
+
+def puppet_for(gateway: RecordingGateway) -> PuppetService:
+    puppet = PuppetService(PuppetOptions(end_point=f"127.0.0.1:{gateway.port}", token="insecure_test"))
+    puppet._init_puppet()
+    return puppet
+
+
+def close(puppet: PuppetService) -> None:
+    if puppet.channel is not None:
+        puppet.channel.close()
+
+
+# ----------------------------------------------------------------------------- import-time fixes
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="only Python >= 3.11 rejects the default")
+def test_sdk_import_needs_the_dataclass_fix(tmp_path: Path) -> None:
+    unpatched = run_python("import wechaty", tmp_path)
+    assert unpatched.returncode != 0 and "mutable default" in unpatched.stderr
+    patched = run_python(
+        """
+        from bot import wechaty_compat
+        wechaty_compat.fix_dataclass_default()
+        import wechaty
+        print(wechaty.WechatyOptions().puppet_options)
+    """,
+        tmp_path,
+    )
+    assert patched.returncode == 0, patched.stderr
+
+
+def test_telnetlib_shim_lets_the_puppet_service_import_without_telnetlib(tmp_path: Path) -> None:
+    code = """
+        import socket, sys
+        sys.modules["telnetlib"] = None  # what Python >= 3.13 looks like
+        {fix}
+        from wechaty_puppet_service.utils import ping_endpoint
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0)); s.listen()
+            print(ping_endpoint("127.0.0.1:%d" % s.getsockname()[1]))
+    """
+    unpatched = run_python(code.format(fix=""), tmp_path)
+    assert unpatched.returncode != 0 and "telnetlib" in unpatched.stderr
+    patched = run_python(
+        code.format(fix="from bot import wechaty_compat; wechaty_compat.shim_telnetlib()"), tmp_path
+    )
+    assert patched.returncode == 0, patched.stderr
+    assert patched.stdout.strip() == "True"
+
+
+def test_sdk_caches_go_to_the_given_directory_not_the_cwd(tmp_path: Path) -> None:
+    plain, fixed = tmp_path / "plain", tmp_path / "fixed"
+    plain.mkdir()
+    fixed.mkdir()
+    unpatched = run_python(
+        """
+        from bot import wechaty_compat
+        wechaty_compat.fix_dataclass_default()
+        import wechaty
+    """,
+        plain,
+    )
+    assert unpatched.returncode == 0, unpatched.stderr
+    assert (plain / ".wechaty").is_dir()
+    patched = run_python(
+        f"""
+        import os
+        from bot import wechaty_compat
+        wechaty_compat.apply_all(cache_dir={str(tmp_path / "cache")!r})
+        from wechaty.config import config
+        from wechaty.plugin import WechatySchedulerMixin
+        print(config.cache_dir, WechatySchedulerMixin.scheduler_db_file, "CACHE_DIR" in os.environ)
+    """,
+        fixed,
+    )
+    assert patched.returncode == 0, patched.stderr
+    assert list(fixed.iterdir()) == []
+    cache = tmp_path / "cache"
+    assert patched.stdout.split() == [str(cache), str(cache / "job.db"), "False"]
+
+
+# ----------------------------------------------------------------------------- wire: field drift
+
+
+async def test_announcement_set_sends_the_1x_field(serve: Callable[..., Any]) -> None:
+    gateway = await serve(unary={"RoomAnnounce": lambda _req: b""})
+    puppet = puppet_for(gateway)
+    try:
+        await compat.original(PuppetService, "room_announce")(puppet, "room1", "no ads")
+        await puppet.room_announce("room1", "no ads")
+        await puppet.room_announce("room1", "")
+    finally:
+        close(puppet)
+    unpatched, patched, empty = (proto_fields(r) for r in gateway.sent("RoomAnnounce"))
+    # The SDK only sends the 0.x wrapper: a 1.x gateway sees no field 3 and does a GET.
+    assert unpatched == {1: [b"room1"], 2: [string_value("no ads")]}
+    assert patched == {1: [b"room1"], 2: [string_value("no ads")], 3: [b"no ads"]}
+    assert empty == {1: [b"room1"], 2: [string_value("")], 3: [b""]}
+
+
+async def test_announcement_get_reads_the_1x_field(serve: Callable[..., Any]) -> None:
+    one_x_reply = b"\x12\x05rules"  # field 2 (1.x string) only
+    gateway = await serve(unary={"RoomAnnounce": lambda _req: one_x_reply})
+    puppet = puppet_for(gateway)
+    try:
+        assert await compat.original(PuppetService, "room_announce")(puppet, "room1") == ""
+        assert await puppet.room_announce("room1") == "rules"
+    finally:
+        close(puppet)
+    assert all(3 not in proto_fields(r) for r in gateway.sent("RoomAnnounce"))  # a get stays a get
+
+
+async def test_topic_and_contact_alias_sets_send_the_1x_field(serve: Callable[..., Any]) -> None:
+    gateway = await serve(unary={"RoomTopic": lambda _req: b"", "ContactAlias": lambda _req: b"\x12\x02ok"})
+    puppet = puppet_for(gateway)
+    try:
+        await compat.original(PuppetService, "room_topic")(puppet, "room1", "新群名")
+        await puppet.room_topic("room1", "新群名")
+        await compat.original(PuppetService, "contact_alias")(puppet, "c1", "备注")
+        await puppet.contact_alias("c1", "备注")
+        assert await puppet.contact_alias("c1") == "ok"
+    finally:
+        close(puppet)
+    topic_before, topic_after = (proto_fields(r) for r in gateway.sent("RoomTopic"))
+    assert 3 not in topic_before and topic_after[3] == ["新群名".encode()]
+    alias_before, alias_after, alias_get = (proto_fields(r) for r in gateway.sent("ContactAlias"))
+    assert 3 not in alias_before and alias_after[3] == ["备注".encode()]
+    assert alias_get == {1: [b"c1"]}
+
+
+# ----------------------------------------------------------------------------- wire: downloads
+
+
+async def test_files_over_20kb_are_downloaded_by_uuid(serve: Callable[..., Any]) -> None:
+    content = bytes(range(256)) * 120  # 30 KB
+    assert len(content) > compat.FILE_PASS_THROUGH_LIMIT
+    box = json.dumps({"type": 7, "uuid": "uuid-123", "name": "poster.png", "metadata": {}})
+    filebox_reply = b"\x0a" + _varint(len(box)) + box.encode()  # MessageFileResponse.filebox (field 1)
+    gateway = await serve(
+        unary={"MessageFile": lambda _req: filebox_reply, "MessageImage": lambda _req: filebox_reply},
+        stream={
+            "Download": lambda _req: [
+                b"\x0a" + _varint(15360) + content[:15360],
+                b"\x0a" + _varint(15360) + content[15360:],
+            ]
+        },
+    )
+    puppet = puppet_for(gateway)
+    try:
+        with pytest.raises(Exception, match="box"):
+            await compat.original(PuppetService, "message_file")(puppet, "m1")
+        file_box = await puppet.message_file("m1")
+        image = await puppet.message_image("m1")
+    finally:
+        close(puppet)
+    assert file_box.name == "poster.png"
+    assert base64.b64decode(file_box.base64) == content
+    assert base64.b64decode(image.base64) == content
+    assert [proto_fields(r) for r in gateway.sent("Download")] == [{1: [b"uuid-123"]}] * 2
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+# ----------------------------------------------------------------------------- connection
+
+
+async def test_start_skips_the_stop_rpc(serve: Callable[..., Any]) -> None:
+    heartbeat = EventResponse(type=EventType.EVENT_TYPE_HEARTBEAT, payload=json.dumps({"data": "hi"}))
+    gateway = await serve(
+        unary={"Start": lambda _req: b"", "Stop": lambda _req: b""},
+        stream={"Event": lambda _req: [bytes(heartbeat)]},
+    )
+    unpatched = puppet_for(gateway)
+    await compat.original(PuppetService, "start")(unpatched)
+    close(unpatched)
+    assert gateway.methods() == ["Stop", "Start", "Event"]  # the SDK logs a real account out first
+
+    gateway.requests.clear()
+    puppet = PuppetService(PuppetOptions(end_point=f"127.0.0.1:{gateway.port}", token="insecure_test"))
+    beats: list[Any] = []
+    puppet.on("heart-beat", beats.append)
+    await puppet.start()  # returns when the event stream ends
+    close(puppet)
+    assert gateway.methods() == ["Start", "Event"]
+    assert [b.data for b in beats] == ["hi"]  # heartbeat reaches 'heart-beat' listeners
+
+
+async def test_start_falls_back_to_stop_start_on_already_exists(serve: Callable[..., Any]) -> None:
+    attempts: list[int] = []
+
+    def event(_req: bytes) -> list[bytes]:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise GRPCError(Status.ALREADY_EXISTS, "GrpcServerImpl.event() can not call twice.")
+        return []
+
+    gateway = await serve(
+        unary={"Start": lambda _req: b"", "Stop": lambda _req: b""}, stream={"Event": event}
+    )
+    puppet = PuppetService(PuppetOptions(end_point=f"127.0.0.1:{gateway.port}", token="insecure_test"))
+    await puppet.start()
+    close(puppet)
+    assert gateway.methods() == ["Start", "Event", "Stop", "Start", "Event"]
+
+
+def test_heartbeat_event_name_mismatch_is_bridged() -> None:
+    # The SDK's bridge listens for 'heart-beat'; its PuppetService emits 'heartbeat'.
+    assert "heart-beat" in PUPPET_EVENT_DICT and "heartbeat" not in PUPPET_EVENT_DICT
+    assert "emit('heartbeat'" in inspect.getsource(PuppetService._listen_for_event)
+    puppet = PuppetService(PuppetOptions(end_point="127.0.0.1:1", token="t"))
+    seen: list[str] = []
+    puppet.on("heart-beat", lambda payload: seen.append(payload))
+    puppet._event_stream.emit("heartbeat", "beat")
+    assert seen == ["beat"]
+
+
+def test_empty_endpoint_never_asks_chatie(monkeypatch: pytest.MonkeyPatch) -> None:
+    requested: list[str] = []
+
+    def no_network(url: str, *args: Any, **kwargs: Any) -> Any:
+        requested.append(url)
+        raise ConnectionError("network disabled in tests")
+
+    monkeypatch.setattr(puppet_module.requests, "get", no_network)
+    puppet = PuppetService(PuppetOptions(end_point=None, token="some-token"))
+    puppet.options.end_point = ""
+    with pytest.raises(ConnectionError):
+        compat.original(PuppetService, "_init_puppet")(puppet)
+    assert requested and "api.chatie.io" in requested[0]  # what the SDK does unpatched
+
+    requested.clear()
+    with pytest.raises(WechatyPuppetConfigurationError, match="endpoint"):
+        puppet._init_puppet()
+    assert requested == []
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
+async def test_optional_tls_channel(serve: Callable[..., Any], tmp_path: Path) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=insecure",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    context.set_alpn_protocols(["h2"])
+    gateway = await serve(unary={"Ding": lambda _req: b""}, ssl_context=context)
+
+    plaintext = puppet_for(gateway)
+    assert plaintext.channel is not None and plaintext.channel._ssl is None
+    with pytest.raises(Exception):  # noqa: B017 (any failure: a TLS server rejects plaintext)
+        await asyncio.wait_for(plaintext.ding("x"), 5)
+    close(plaintext)
+
+    puppet = PuppetService(PuppetOptions(end_point=f"127.0.0.1:{gateway.port}", token="insecure_test"))
+    compat.configure_tls(puppet)
+    puppet._init_puppet()
+    try:
+        await asyncio.wait_for(puppet.ding("x"), 5)
+    finally:
+        close(puppet)
+    assert gateway.methods() == ["Ding"]
+
+
+# ----------------------------------------------------------------------------- payload caches
+
+
+class FakePuppet:
+    def __init__(self) -> None:
+        self.members = ["a"]
+        self.fetches = 0
+
+    async def room_payload(self, room_id: str) -> Any:
+        self.fetches += 1
+        return type("Payload", (), {"id": room_id, "topic": "t", "member_ids": list(self.members)})()
+
+
+async def test_room_force_sync_refreshes_a_cached_payload() -> None:
+    puppet = FakePuppet()
+    bound = type("Room", (Room,), {"_puppet": puppet, "_wechaty": None, "abstract": False, "_pool": {}})
+    room = bound.load("r1")
+    await room.ready()
+    puppet.members = ["a", "b"]
+    await compat.original(Room, "ready")(room, force_sync=True)
+    assert room.payload.member_ids == ["a"] and puppet.fetches == 1  # the SDK ignores force_sync
+    await room.ready(force_sync=True)
+    assert room.payload.member_ids == ["a", "b"] and puppet.fetches == 2
+
+
+def new_bot() -> Wechaty:
+    puppet = PuppetService(PuppetOptions(end_point="127.0.0.1:1", token="t"))
+    return Wechaty(WechatyOptions(puppet=puppet, puppet_options=puppet.options))
+
+
+async def test_each_bot_gets_its_own_payload_pools() -> None:
+    first, second = new_bot(), new_bot()
+    await compat.original(Wechaty, "init_puppet")(first)
+    await compat.original(Wechaty, "init_puppet")(second)
+    assert first.Room.load("r1") is second.Room.load("r1")  # the SDK shares one pool
+    first, second = new_bot(), new_bot()
+    await first.init_puppet()
+    await second.init_puppet()
+    room_a, room_b = first.Room.load("r2"), second.Room.load("r2")
+    assert room_a is not room_b
+    assert room_a.puppet is first.puppet and room_b.puppet is second.puppet
+    assert first.ContactSelf.load("me") is first.Contact.load("me")
+
+
+async def test_room_events_drop_the_cached_room_payload() -> None:
+    def join() -> EventRoomJoinPayload:
+        return EventRoomJoinPayload(invited_ids=["x"], inviter_id="y", room_id="r1", timestamp=1)
+
+    unpatched = new_bot()
+    await compat.original(Wechaty, "init_puppet")(unpatched)
+    room = unpatched.Room.load("r1")
+    room._payload = "cached"
+    unpatched.puppet._event_stream.emit("room-join", join())
+    assert room._payload == "cached"
+
+    bot = new_bot()
+    await bot.init_puppet()
+    room = bot.Room.load("r1")
+    for event in ("room-join", "room-leave", "room-topic"):
+        room._payload = "cached"
+        bot.puppet._event_stream.emit(event, join())
+        assert room._payload is None, event
+
+
+def test_unknown_message_types_do_not_raise() -> None:
+    def payload(value: int) -> Any:
+        return type("Payload", (), {"type": value})()
+
+    with pytest.raises(IndexError):
+        compat.original(puppet_module, "_map_message_type")(payload(16))
+    assert puppet_module._map_message_type(payload(16)).type == MessageType.MESSAGE_TYPE_UNSPECIFIED
+    assert puppet_module._map_message_type(payload(7)).type == MessageType.MESSAGE_TYPE_TEXT
+
+
+# ----------------------------------------------------------------------------- process hygiene
+
+
+async def test_plugin_web_server_never_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "run_task" in inspect.getsource(compat.original(WechatyPluginManager, "start"))
+    from apscheduler.jobstores.memory import MemoryJobStore
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    scheduler = AsyncIOScheduler(jobstores={"default": MemoryJobStore()})
+    manager = WechatyPluginManager(new_bot(), ("127.0.0.1", 5000), scheduler_options=scheduler)
+    served: list[Any] = []
+    monkeypatch.setattr(manager.app, "run_task", lambda *a, **k: served.append(a))
+    await manager.start()
+    assert served == [] and scheduler.running
+    scheduler.shutdown(wait=False)
+
+
+def test_sdk_loggers_join_application_logging() -> None:
+    from wechaty_puppet import get_logger
+
+    probe = get_logger("qunguan-compat-probe")
+    assert probe.propagate is False and probe.handlers  # what every SDK module logger looks like
+    compat.fix_sdk_logging()
+    for name in ("PuppetService", "Wechaty", "Room", "qunguan-compat-probe"):
+        logger = logging.getLogger(name)
+        assert logger.propagate and not logger.handlers and logger.level == logging.WARNING
+
+
+def test_apply_all_is_idempotent() -> None:
+    before = (
+        PuppetService.room_announce,
+        PuppetService.start,
+        Wechaty.init_puppet,
+        Room.ready,
+        PuppetService.__init__,
+        PuppetService._init_puppet,
+        WechatyPluginManager.start,
+    )
+    compat.apply_all()
+    compat.apply_all()
+    after = (
+        PuppetService.room_announce,
+        PuppetService.start,
+        Wechaty.init_puppet,
+        Room.ready,
+        PuppetService.__init__,
+        PuppetService._init_puppet,
+        WechatyPluginManager.start,
+    )
+    assert before == after
+    assert compat.is_applied(Wechaty, "init_puppet", "payload_pools")
+    assert compat.is_applied(Wechaty, "init_puppet", "room_cache_invalidation")

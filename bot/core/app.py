@@ -30,7 +30,14 @@ from bot.core.roles import Role, bot_can_moderate, role_of
 from bot.core.rooms import RoomDirectory
 from bot.core.scheduler import JobScheduler
 from bot.events import (
-    ConnectionChanged, Event, LoggedIn, LoggedOut, LoginQRCode, MemberJoined, MemberLeft, MessageReceived,
+    ConnectionChanged,
+    Event,
+    LoggedIn,
+    LoggedOut,
+    LoginQRCode,
+    MemberJoined,
+    MemberLeft,
+    MessageReceived,
     TopicChanged,
 )
 from bot.platform import Platform, PlatformError
@@ -70,6 +77,9 @@ class App:
         self._queues: dict[str, asyncio.Queue[_RoomEvent | JobDue]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._dry_run: dict[str, bool] = {}
+        self._pending = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
         self.logged_in_as: str | None = None
         self.events_handled = 0
         rules.on_change(self._rules_changed)
@@ -94,8 +104,7 @@ class App:
 
     async def idle(self) -> None:
         """Wait until every queued event and job has been handled (tests, shutdown)."""
-        while any(q.unfinished_tasks for q in self._queues.values()):
-            await asyncio.gather(*(q.join() for q in self._queues.values()))
+        await self._idle.wait()
 
     def _rules_changed(self, rules: Rules) -> None:
         self.governor.rules = rules.bot.governor
@@ -147,6 +156,8 @@ class App:
         if queue is None:
             queue = self._queues[key] = asyncio.Queue()
             self._workers[key] = asyncio.create_task(self._worker(queue), name=f"room-{key}")
+        self._pending += 1
+        self._idle.clear()
         queue.put_nowait(item)
 
     async def _worker(self, queue: asyncio.Queue[_RoomEvent | JobDue]) -> None:
@@ -162,6 +173,9 @@ class App:
                 log.exception("failed to handle %s", _describe(item))
             finally:
                 queue.task_done()
+                self._pending -= 1
+                if self._pending == 0:
+                    self._idle.set()
 
     # ------------------------------------------------------------------ handling
     def _first_time(self, event_id: str, room_id: str | None) -> bool:

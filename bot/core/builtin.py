@@ -36,7 +36,7 @@ class BuiltinCommands(Plugin):
 
     @command("dryrun", min_role=Role.OWNER, aliases=("演习",), usage="on|off", allow_private=True)
     async def dryrun(self, ctx: Context, args: str) -> None:
-        """开启或关闭演习模式（只记录、不执行）：#dryrun on|off"""
+        """开启或关闭演习模式：只记录将要执行的操作，不真正执行"""
         assert ctx.control is not None
         word = args.strip().lower()
         if word not in ("on", "off", "开", "关"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -41,10 +42,30 @@ def make_trigger(spec: JobSpec, now: datetime) -> BaseTrigger:
         if every <= timedelta(0):
             raise ValueError("an interval must be positive")
         return IntervalTrigger(seconds=every.total_seconds(), start_date=now + every, timezone=tz)
-    if len(text.split()) == 5:
-        return CronTrigger.from_crontab(text, timezone=tz)
+    fields = text.split()
+    if len(fields) == 5:
+        minute, hour, day, month, dow = fields
+        return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=_cron_dow(dow),
+                           timezone=tz)
     when = datetime.fromisoformat(text)
     return DateTrigger(run_date=when if when.tzinfo else when.replace(tzinfo=tz), timezone=tz)
+
+
+_DOW_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _cron_dow(field: str) -> str:
+    """Standard cron counts weekdays from Sunday = 0 (7 is Sunday too); APScheduler counts from
+    Monday = 0. Operators write standard cron, so numbers become names APScheduler reads
+    unambiguously ("0" -> "sun", "1-5" -> "mon-fri")."""
+
+    def name(match: re.Match[str]) -> str:
+        number = int(match.group(0))
+        if number > 7:
+            raise ValueError(f"day of week {number} is out of range 0-7")
+        return _DOW_NAMES[number]
+
+    return re.sub(r"(?<![/\d])\d+", name, field)
 
 
 class JobScheduler:

@@ -319,6 +319,12 @@ class World:
             extra["filename"] = f"image-{len(self.messages) + 1}.png"
         return self._post(sender, room, None, kind, text, mention_ids, **extra).id
 
+    def redeliver(self, message_id: str) -> None:
+        """Push a message event again, as gateways do after a reconnect or a retry: the bot
+        must handle each message id once."""
+        self.message(message_id)
+        self._emit(EventName.MESSAGE, {"messageId": message_id})
+
     def _contact_named(self, name: str) -> str:
         existing = self.find_contact(name)
         return existing.id if existing else self.add_contact(name, friend=False)

@@ -1,0 +1,81 @@
+"""The audit trail: one row per outbound action attempt (what, why, by which plugin or
+command, and what happened), plus the bot's own sent messages it may recall later."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.actions import Announce, Kick, NotifyAdmins, Recall, Reply, SendPrivate
+from db import repo
+from db.models import AuditEntry
+
+if TYPE_CHECKING:
+    from bot.core.context import Planned
+    from bot.core.executor import Outcome
+
+log = logging.getLogger(__name__)
+
+_TEXT_LIMIT = 500
+
+
+def _target(action: object) -> str | None:
+    match action:
+        case Kick():
+            return action.member_id
+        case SendPrivate():
+            return action.contact_id
+        case Recall():
+            return action.message_id or action.recall_key
+        case Reply():
+            return ",".join(action.mention_ids) or None
+    return None
+
+
+def _text(action: object) -> str:
+    match action:
+        case Reply() | SendPrivate() | Announce() | NotifyAdmins():
+            return action.text[:_TEXT_LIMIT]
+        case Kick():
+            return action.reason[:_TEXT_LIMIT]
+    return ""
+
+
+class AuditLog:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def record(self, planned: Planned, outcome: Outcome, at: datetime) -> None:
+        action = planned.action
+        try:
+            with self._sessions() as db:
+                db.add(AuditEntry(
+                    at=at, room_id=getattr(action, "room_id", None), action=type(action).__name__,
+                    target_id=_target(action), text=_text(action), reason=getattr(action, "reason", "") or "",
+                    source=planned.source, outcome=outcome.status, error=outcome.detail[:_TEXT_LIMIT] or None,
+                    case_id=getattr(action, "case_id", None),
+                ))
+                db.commit()
+        except Exception:
+            # the audit trail must never take the bot down; the log line above still tells
+            log.exception("could not write the audit row for %r", action)
+
+    def recent(self, room_id: str | None, limit: int = 50) -> list[AuditEntry]:
+        with self._sessions() as db:
+            query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+            if room_id is not None:
+                query = query.where(AuditEntry.room_id == room_id)
+            return list(db.scalars(query))
+
+    def remember_sent(self, room_id: str, message_id: str, recall_key: str, at: datetime) -> None:
+        with self._sessions() as db:
+            repo.record_sent(db, room_id, message_id, recall_key, at)
+            db.commit()
+
+    def last_sent(self, room_id: str, recall_key: str) -> str | None:
+        with self._sessions() as db:
+            return repo.last_sent(db, room_id, recall_key)

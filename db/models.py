@@ -1,0 +1,98 @@
+"""The core's tables. Plugins define theirs in their own modules on the same Base."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, UTCDateTime
+
+ID = String(190)  # WeChat ids are short; 190 keeps unique indexes within MySQL-ish limits too
+
+
+class SeenEvent(Base):
+    """Platform events already handled: gateways redeliver after reconnects."""
+
+    __tablename__ = "core_seen_event"
+
+    event_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    room_id: Mapped[str | None] = mapped_column(ID)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class AuditEntry(Base):
+    """One row per outbound action attempt, whatever its outcome."""
+
+    __tablename__ = "core_audit"
+    __table_args__ = (Index("ix_core_audit_room_at", "room_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    room_id: Mapped[str | None] = mapped_column(ID)
+    action: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[str | None] = mapped_column(String(1000))
+    text: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(64))
+    # done, dry_run, refused_protected, asked_owner, fallback, refused_cap, failed
+    outcome: Mapped[str] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    case_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class Setting(Base):
+    """Runtime toggles set from chat (e.g. #dryrun), per room or 'global'."""
+
+    __tablename__ = "core_setting"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(ID)
+    key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(ID, default="")
+
+
+class KnownRoom(Base):
+    """Rooms the bot has seen, with its role there."""
+
+    __tablename__ = "core_room"
+
+    room_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    topic: Mapped[str] = mapped_column(Text, default="")
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    bot_role: Mapped[str] = mapped_column(String(16), default="member")
+    managed: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class NameHistory(Base):
+    """Names are chosen by members and ids can change across re-logins (WECHAT.md): keep what
+    we saw, when, so a case or a report can say who someone was called."""
+
+    __tablename__ = "core_name_history"
+    __table_args__ = (Index("ix_core_name_history_subject_kind", "subject_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[str | None] = mapped_column(ID)
+    subject_id: Mapped[str] = mapped_column(ID)
+    kind: Mapped[str] = mapped_column(String(16))  # name, alias, topic
+    value: Mapped[str] = mapped_column(Text)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SentMessage(Base):
+    """The bot's own messages it may recall later (welcomes, warnings), by recall key."""
+
+    __tablename__ = "core_sent_message"
+    __table_args__ = (Index("ix_core_sent_message_room_key", "room_id", "recall_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[str] = mapped_column(ID)
+    message_id: Mapped[str] = mapped_column(ID)
+    recall_key: Mapped[str | None] = mapped_column(String(128))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,84 @@
+"""Small queries on the core tables, so SQL stays out of the core."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from db.models import KnownRoom, NameHistory, SeenEvent, SentMessage, Setting
+
+
+def _insert(session: Session, model: type) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
+
+
+def mark_seen(session: Session, event_id: str, room_id: str | None, at: datetime) -> bool:
+    """Record an event id; False if it was already there. INSERT … ON CONFLICT DO NOTHING is
+    atomic, so two bot processes sharing one database never both handle an event."""
+    stmt = _insert(session, SeenEvent).values(event_id=event_id, room_id=room_id, seen_at=at)
+    result = session.execute(stmt.on_conflict_do_nothing(index_elements=["event_id"]))
+    return bool(result.rowcount)
+
+
+def prune_seen(session: Session, before: datetime) -> int:
+    result = session.execute(delete(SeenEvent).where(SeenEvent.seen_at < before))
+    return int(result.rowcount or 0)
+
+
+def get_setting(session: Session, scope: str, key: str, default: Any = None) -> Any:
+    row = session.scalar(select(Setting).where(Setting.scope == scope, Setting.key == key))
+    return default if row is None else row.value
+
+
+def settings_by_key(session: Session, key: str) -> dict[str, Any]:
+    """{scope: value} for one key across every scope."""
+    return {row.scope: row.value for row in session.scalars(select(Setting).where(Setting.key == key))}
+
+
+def put_setting(session: Session, scope: str, key: str, value: Any, by: str, at: datetime) -> None:
+    stmt = _insert(session, Setting).values(scope=scope, key=key, value=value, updated_by=by, updated_at=at)
+    session.execute(stmt.on_conflict_do_update(
+        index_elements=["scope", "key"], set_={"value": value, "updated_by": by, "updated_at": at}))
+
+
+def record_sent(session: Session, room_id: str, message_id: str, recall_key: str | None, at: datetime) -> None:
+    session.add(SentMessage(room_id=room_id, message_id=message_id, recall_key=recall_key, sent_at=at))
+
+
+def last_sent(session: Session, room_id: str, recall_key: str) -> str | None:
+    return session.scalar(
+        select(SentMessage.message_id)
+        .where(SentMessage.room_id == room_id, SentMessage.recall_key == recall_key)
+        .order_by(SentMessage.sent_at.desc(), SentMessage.id.desc())
+        .limit(1)
+    )
+
+
+def upsert_room(session: Session, room_id: str, topic: str, bot_role: str, managed: bool, at: datetime) -> None:
+    stmt = _insert(session, KnownRoom).values(room_id=room_id, topic=topic, bot_role=bot_role, managed=managed,
+                                              first_seen=at, last_seen=at)
+    session.execute(stmt.on_conflict_do_update(
+        index_elements=["room_id"],
+        set_={"topic": topic, "bot_role": bot_role, "managed": managed, "last_seen": at}))
+
+
+def note_name(session: Session, subject_id: str, kind: str, value: str, at: datetime,
+              room_id: str | None = None) -> bool:
+    """Remember a name, alias or topic if it differs from the last one seen. True if recorded."""
+    last = session.scalar(
+        select(NameHistory.value)
+        .where(NameHistory.subject_id == subject_id, NameHistory.kind == kind, NameHistory.room_id == room_id
+               if room_id is not None else NameHistory.room_id.is_(None))
+        .order_by(NameHistory.seen_at.desc(), NameHistory.id.desc())
+        .limit(1)
+    )
+    if last == value:
+        return False
+    session.add(NameHistory(subject_id=subject_id, kind=kind, value=value, seen_at=at, room_id=room_id))
+    return True

@@ -1,0 +1,174 @@
+"""Pure parts of the core: command parsing and roles, the governor and the scheduler under an
+injected clock."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.core.commands import CommandRouter
+from bot.core.governor import Governor, Refused
+from bot.core.plugin import JobSpec, Plugin, command
+from bot.core.roles import Role, bot_can_moderate, is_protected, role_of
+from bot.core.scheduler import JobScheduler
+from bot.platform import RoomInfo
+from bot.rules import parse_rules
+from bot.rules.schema import GovernorRules
+
+ROOM = RoomInfo("r1@chatroom", "测试群", "owner", frozenset({"adm", "bot"}), ("owner", "adm", "bot", "m1", "m2"))
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "args"),
+    [
+        ("#help", "help", ""),
+        ("#Status now", "status", "now"),
+        ("＃help", "help", ""),
+        ("@群管机器人\u2005#dryrun on", "dryrun", "on"),
+        ("@群管机器人 @alice #kick x", "kick", "x"),
+        ("# help", None, None),
+        ("#", None, None),
+        ("hello #help", None, None),
+    ],
+)
+def test_parse_commands(text, name, args):
+    parsed = CommandRouter.parse(text, "#")
+    assert (parsed.name, parsed.args) == (name, args) if name else parsed is None
+
+
+def test_hashtags_are_not_mistyped_commands():
+    assert CommandRouter.parse("#helo", "#").looks_like_command
+    assert not CommandRouter.parse("#今日分享 很棒", "#").looks_like_command
+
+
+def test_router_rejects_duplicate_names():
+    class A(Plugin):
+        name = "a"
+
+        @command("x", aliases=("同",))
+        async def x(self, ctx, args):
+            """x"""
+
+    class B(Plugin):
+        name = "b"
+
+        @command("同")
+        async def y(self, ctx, args):
+            """y"""
+
+    with pytest.raises(ValueError):
+        CommandRouter([A(), B()])
+
+
+def test_roles_come_from_ids_only():
+    rules = parse_rules("bot:\n  operators: [op]\ngroups:\n  r1@chatroom:\n    moderators: [m1]\n"
+                        "    whitelist: [m2]\n", "r", [])
+    assert role_of("op", ROOM, rules) is Role.OPERATOR
+    assert role_of("owner", ROOM, rules) is Role.OWNER
+    assert role_of("adm", ROOM, rules) is Role.ADMIN
+    assert role_of("m1", ROOM, rules) is Role.ADMIN  # moderator by rules
+    assert role_of("m2", ROOM, rules) is Role.MEMBER
+    assert is_protected("m2", ROOM, rules) and is_protected("owner", ROOM, rules)
+    assert not is_protected("nobody", ROOM, rules)
+    assert bot_can_moderate("bot", ROOM) and not bot_can_moderate("m1", ROOM) and not bot_can_moderate(None, ROOM)
+
+
+async def drain() -> None:
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+
+async def test_governor_spaces_sends_per_group_and_account():
+    clock = FakeClock()
+    gov = Governor(clock, GovernorRules(group_interval="3s", account_interval="1s", jitter="0s",
+                                        quiet_after_login="0s"), random.Random(1))
+    assert await gov.acquire("g1") == timedelta(0)
+    waits = []
+
+    async def send(room):
+        waits.append((room, await gov.acquire(room)))
+
+    tasks = [asyncio.create_task(send("g1")), asyncio.create_task(send("g2"))]
+    await drain()
+    assert waits == []  # both wait for their slot
+    clock.advance(1)
+    await drain()
+    clock.advance(2)
+    await drain()
+    assert waits == [("g1", timedelta(seconds=3))]
+    clock.advance(1)
+    await drain()
+    await asyncio.gather(*tasks)
+    assert dict(waits) == {"g1": timedelta(seconds=3), "g2": timedelta(seconds=4)}
+
+
+async def test_governor_jitter_quiet_period_and_caps():
+    clock = FakeClock()
+    gov = Governor(clock, GovernorRules(group_interval="0s", account_interval="1s", jitter="2s",
+                                        daily_limit=3, kicks_per_hour=1, quiet_after_login="30s"),
+                   random.Random(7))
+    gov.note_login()
+    task = asyncio.create_task(gov.acquire("g"))
+    await drain()
+    assert not task.done()
+    clock.advance(30)
+    await drain()
+    assert await task == timedelta(seconds=30)
+    clock.advance(10)
+    await gov.acquire("g", "kick")
+    with pytest.raises(Refused):
+        await gov.acquire("g", "kick")  # one kick per hour
+    clock.advance(10)
+    await gov.acquire("g")
+    clock.advance(10)
+    with pytest.raises(Refused):
+        await gov.acquire("g")  # daily limit of 3
+    clock.advance(days=1)
+    assert await gov.acquire("g") == timedelta(0)
+
+
+async def test_governor_pauses_after_throttling():
+    clock = FakeClock()
+    gov = Governor(clock, GovernorRules(jitter="0s", quiet_after_login="0s", throttle_pause="5m"))
+    gov.note_throttled()
+    task = asyncio.create_task(gov.acquire("g"))
+    await drain()
+    clock.advance(299)
+    await drain()
+    assert not task.done()
+    clock.advance(1)
+    await drain()
+    assert await task == timedelta(minutes=5)
+
+
+async def test_scheduler_cron_in_shanghai_reconcile_and_coalesce():
+    clock = FakeClock(datetime(2026, 1, 4, 12, 0, tzinfo=UTC))  # Sunday 20:00 in Shanghai
+    fired: list[tuple[str, datetime]] = []
+
+    async def runner(spec, at):
+        fired.append((spec.id, at))
+
+    sched = JobScheduler(clock, runner)
+    sched.start()
+    try:
+        sched.reconcile([JobSpec("x.weekly", "30 20 * * 0"), JobSpec("x.tick", "every 10m")])
+        assert sched.next_run("x.weekly") == datetime(2026, 1, 4, 12, 30, tzinfo=UTC)
+        clock.advance(minutes=31)
+        await drain()
+        assert [job for job, _ in fired] == ["x.tick", "x.weekly"]  # 20:10..20:30 coalesced into one
+        assert sched.next_run("x.tick") == datetime(2026, 1, 4, 12, 40, tzinfo=UTC)
+        # reload: weekly moved to Saturday, tick removed, a bad trigger is refused without harm
+        changed, removed = sched.reconcile([JobSpec("x.weekly", "0 9 * * 6"), JobSpec("x.bad", "61 * * * *")])
+        assert changed == ["x.weekly"] and removed == ["x.tick"]
+        assert sched.next_run("x.weekly") == datetime(2026, 1, 10, 1, 0, tzinfo=UTC)
+        assert set(sched.specs) == {"x.weekly"}
+        fired.clear()
+        clock.advance(days=6)
+        await drain()
+        assert fired == [("x.weekly", datetime(2026, 1, 10, 1, 0, tzinfo=UTC))]
+    finally:
+        await sched.shutdown()

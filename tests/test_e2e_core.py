@@ -1,0 +1,193 @@
+"""End to end, in process: the real app + the real wechaty SDK + the built-in simulator over
+gRPC on loopback. Scenarios read like a chat."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.actions import Announce, Kick
+from bot.core.plugin import Plugin
+from bot.events import MemberJoined, MemberLeft, MessageKind, MessageReceived, TopicChanged
+from bot.simulator import ActionKind
+from tests.harness import Harness, wait_until
+
+
+class Probe(Plugin):
+    """A plugin that records what reaches it and acts on simple phrases."""
+
+    name = "probe"
+    events = (MessageReceived, MemberJoined, MemberLeft, TopicChanged)
+
+    def __init__(self) -> None:
+        self.seen: list[object] = []
+
+    async def handle(self, ctx) -> None:
+        self.seen.append(ctx.event)
+        msg = ctx.message
+        if msg is None:
+            return
+        if msg.text == "ping":
+            ctx.reply("pong")
+        elif msg.text.startswith("踢 "):
+            target = msg.mention_ids[0] if msg.mention_ids else msg.text.split()[1]
+            ctx.emit(Kick(msg.room_id, target, reason="测试"))
+        elif msg.text.startswith("公告 "):
+            ctx.emit(Announce(msg.room_id, msg.text[3:]))
+
+    def messages(self) -> list[MessageReceived]:
+        return [e for e in self.seen if isinstance(e, MessageReceived)]
+
+
+class Crasher(Plugin):
+    name = "crasher"
+
+    async def handle(self, ctx) -> None:
+        ctx.reply("this must never be sent")
+        raise RuntimeError("boom")
+
+
+@pytest.fixture
+async def bot(tmp_path):
+    probe = Probe()
+    harness = Harness(tmp_path, [Crasher(), probe])
+    harness.probe = probe
+    await harness.start()
+    yield harness
+    await harness.stop()
+
+
+async def test_login_message_reaches_plugin_and_reply_mentions_sender(bot):
+    assert bot.app.logged_in_as == "wxid_bot"
+    bot.say(bot.cast.admin, "alice", "ping")
+    await bot.wait_text(bot.cast.admin, "pong")
+    sent = bot.sends(bot.cast.admin)[-1]
+    assert sent.mention_ids == (bot.cast["alice"],)
+    assert sent.text.startswith("@上海-电商-小A")  # WeChat renders the mention by group nickname
+    msg = bot.probe.messages()[-1]
+    assert (msg.sender_id, msg.sender_alias, msg.kind, msg.room_id) == (
+        bot.cast["alice"], "上海-电商-小A", MessageKind.TEXT, bot.cast.admin)
+    # the crashing plugin ran first and its reply was dropped; the probe still ran
+    assert "this must never be sent" not in " ".join(bot.texts(bot.cast.admin))
+
+
+async def test_kick_as_admin_succeeds(bot):
+    bot.say(bot.cast.admin, "laowang", "踢 @bob", mentions=[bot.cast["bob"]])
+    await bot.world.wait_for(lambda: bot.world.saw_kick(bot.cast.admin, bot.cast["bob"]))
+    assert not bot.world.is_member(bot.cast.admin, bot.cast["bob"])
+    await wait_until(lambda: any(isinstance(e, MemberLeft) for e in bot.probe.seen))
+
+
+async def test_kick_without_the_right_asks_the_owner(bot):
+    bot.say(bot.cast.plain, "alice", "踢 @bob", mentions=[bot.cast["bob"]])
+    notice = await bot.wait_text(bot.cast.plain, "无法移出")
+    assert "bob" in notice and "测试" in notice
+    assert bot.cast["lijie"] in bot.sends(bot.cast.plain)[-1].mention_ids  # the owner is asked
+    assert bot.world.bot_actions(ActionKind.KICK) == []  # never attempted
+
+
+async def test_owner_and_admins_are_never_kicked(bot):
+    bot.say(bot.cast.owned, "alice", "踢 @bob", mentions=[bot.cast["bob"]])
+    await bot.world.wait_for(lambda: bot.world.saw_kick(bot.cast.owned, bot.cast["bob"]))
+    bot.say(bot.cast.admin, "alice", "踢 laowang".replace("laowang", bot.cast["laowang"]))
+    await bot.settle()
+    assert not bot.world.saw_kick(bot.cast.admin, bot.cast["laowang"])
+    assert bot.world.bot_actions(ActionKind.KICK, bot.cast.admin) == []
+
+
+async def test_announcement_as_owner_reaches_the_simulator(bot):
+    bot.say(bot.cast.owned, "alice", "公告 本周日 20:30 分享会")
+    await bot.world.wait_for(lambda: bot.world.announcement(bot.cast.owned) == "本周日 20:30 分享会")
+
+
+async def test_announcement_without_the_right_falls_back_to_a_message(bot):
+    bot.say(bot.cast.plain, "alice", "公告 明天停电")
+    await bot.wait_text(bot.cast.plain, "【群公告】\n明天停电")
+    await bot.wait_text(bot.cast.plain, "无法设置群公告")
+    assert bot.world.announcement(bot.cast.plain) == ""
+
+
+async def test_join_and_leave_arrive_with_inviter(bot):
+    room, dave = bot.cast.owned, bot.cast["dave"]
+    bot.world.join(room, [dave], inviter=bot.cast["alice"])
+    joined = await wait_until(lambda: next((e for e in bot.probe.seen if isinstance(e, MemberJoined)), None))
+    assert joined.member_ids == (dave,) and joined.inviter_id == bot.cast["alice"]
+    bot.world.leave(room, dave)
+    left = await wait_until(lambda: next((e for e in bot.probe.seen if isinstance(e, MemberLeft)), None))
+    assert left.member_ids == (dave,)
+
+
+async def test_duplicate_message_id_is_handled_once(bot):
+    mid = bot.say(bot.cast.admin, "alice", "ping")
+    await bot.wait_text(bot.cast.admin, "pong")
+    bot.world.redeliver(mid)
+    bot.world.redeliver(mid)
+    await bot.settle()
+    assert [m.event_id for m in bot.probe.messages()].count(mid) == 1
+    assert sum("pong" in t for t in bot.texts(bot.cast.admin)) == 1
+
+
+async def test_simulator_killed_and_restarted_bot_reconnects(bot):
+    await bot.server.stop()
+    await wait_until(lambda: not bot.runtime.adapter.connected, timeout=10)
+    await bot.server.start()  # same port, same world
+    await wait_until(lambda: bot.runtime.adapter.connected, timeout=15)
+    bot.say(bot.cast.admin, "bob", "ping")
+    await bot.wait_text(bot.cast.admin, "pong", timeout=15)
+
+
+async def test_help_status_and_unknown_command(bot):
+    bot.say(bot.cast.admin, "laowang", "#help")
+    help_text = await bot.wait_text(bot.cast.admin, "可用命令")
+    assert "#status" in help_text and "#dryrun on|off" in help_text
+    bot.say(bot.cast.admin, "alice", "#help")  # members see only member commands
+    await bot.world.wait_for(lambda: sum("可用命令" in t for t in bot.texts(bot.cast.admin)) == 2)
+    assert "#status" not in bot.texts(bot.cast.admin)[-1]
+    bot.say(bot.cast.admin, "laowang", "#status")
+    status = await bot.wait_text(bot.cast.admin, "加载于")
+    assert "读书会" in status and "管理员" in status
+    bot.say(bot.cast.admin, "alice", "#stauts")
+    await bot.wait_text(bot.cast.admin, "没有「stauts」这个命令")
+    bot.say(bot.cast.admin, "alice", "#今日分享 很棒的一本书")  # a hashtag, not a command
+    await bot.settle()
+    assert not any("今日分享" in t for t in bot.texts(bot.cast.admin))
+
+
+async def test_roles_come_from_ids_not_names(bot):
+    # alice renames herself to look like the owner: she still cannot use owner commands
+    bot.world.set_alias(bot.cast.admin, bot.cast["alice"], "群主")
+    bot.world.rename_contact(bot.cast["alice"], "laowang")
+    bot.say(bot.cast.admin, "alice", "#dryrun on")
+    await bot.settle()
+    assert not bot.app.is_dry_run(bot.app.rules, bot.cast.admin)
+    assert not any("演习模式" in t for t in bot.texts(bot.cast.admin))
+
+
+async def test_dryrun_records_but_does_not_act_and_still_answers(bot):
+    room = bot.cast.admin
+    bot.say(room, "laowang", "#dryrun on")
+    await bot.wait_text(room, "已开启演习模式")
+    bot.say(room, "laowang", "踢 @bob", mentions=[bot.cast["bob"]])
+    bot.say(room, "carol", "ping")
+    await bot.settle()
+    assert bot.world.bot_actions(ActionKind.KICK) == []
+    assert not any("pong" in t for t in bot.texts(room))
+    outcomes = bot.app.audit.recent(room)
+    assert {"Kick", "Reply"} <= {o.action for o in outcomes if o.outcome == "dry_run"}
+    bot.say(room, "laowang", "#dryrun off")
+    await bot.wait_text(room, "已关闭演习模式")
+    bot.say(room, "carol", "ping")
+    await bot.wait_text(room, "pong")
+
+
+async def test_reload_command_keeps_good_rules_on_a_bad_file(bot):
+    room = bot.cast.owned
+    digest = bot.app.rules.digest
+    bot.rules_path.write_text(bot.rules_path.read_text("utf-8").replace("jitter: 0s", "jiter: 0s"), "utf-8")
+    bot.say(room, "alice", "#reload")  # alice is a member of the bot's own group: not allowed
+    await bot.settle()
+    assert not any("规则" in t for t in bot.texts(room))
+    bot.world.say_private(bot.cast["operator"], "#reload")
+    await bot.world.wait_for(lambda: any("1 处错误" in a.text for a in bot.world.bot_sends()))
+    assert bot.app.rules.digest == digest
+    error = next(a.text for a in bot.world.bot_sends() if "1 处错误" in a.text)
+    assert "bot.governor.jiter" in error and "line" in error

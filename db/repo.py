@@ -22,8 +22,8 @@ def mark_seen(session: Session, event_id: str, room_id: str | None, at: datetime
     """Record an event id; False if it was already there. INSERT … ON CONFLICT DO NOTHING is
     atomic, so two bot processes sharing one database never both handle an event."""
     stmt = _insert(session, SeenEvent).values(event_id=event_id, room_id=room_id, seen_at=at)
-    result = session.execute(stmt.on_conflict_do_nothing(index_elements=["event_id"]))
-    return bool(result.rowcount)
+    stmt = stmt.on_conflict_do_nothing(index_elements=["event_id"]).returning(SeenEvent.event_id)
+    return session.execute(stmt).first() is not None
 
 
 def prune_seen(session: Session, before: datetime) -> int:

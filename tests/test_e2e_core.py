@@ -47,9 +47,9 @@ class Crasher(Plugin):
 
 
 @pytest.fixture
-async def bot(tmp_path):
+async def bot(tmp_path, database_url):
     probe = Probe()
-    harness = Harness(tmp_path, [Crasher(), probe])
+    harness = Harness(tmp_path, [Crasher(), probe], database_url=database_url)
     harness.probe = probe
     await harness.start()
     yield harness

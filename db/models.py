@@ -96,3 +96,50 @@ class SentMessage(Base):
     message_id: Mapped[str] = mapped_column(ID)
     recall_key: Mapped[str | None] = mapped_column(String(128))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Case(Base):
+    """A numbered moderation case: every warning, removal, ban, unban and automatic detection,
+    by hand or by a plugin, with who, whom, why, the evidence and what came of it."""
+
+    __tablename__ = "core_case"
+    __table_args__ = (
+        Index("ix_core_case_room_target", "room_id", "target_id"),
+        Index("ix_core_case_room_created", "room_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # the case number members see
+    room_id: Mapped[str | None] = mapped_column(ID)
+    kind: Mapped[str] = mapped_column(String(32))  # warn, kick, ban, unban, spam, report, ...
+    target_id: Mapped[str | None] = mapped_column(ID)
+    target_name: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[str | None] = mapped_column(ID)  # the admin, or None for the bot itself
+    source: Mapped[str] = mapped_column(String(64))  # plugin or command:<name>
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # what the decision rests on: message id/text, each check's verdict and details, ...
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # pending, done, dry_run, asked_owner, refused_protected, failed, shadow
+    outcome: Mapped[str] = mapped_column(String(32), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, closed, appealed, reversed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str | None] = mapped_column(ID)
+
+
+class Member(Base):
+    """What the core knows about each member of each room, kept up to date from every message
+    and join/leave event. Plugins read it (probation, lurkers, who joined when) and may add
+    `credit`: trust earned elsewhere (a long check-in streak) that counts as approved history."""
+
+    __tablename__ = "core_member"
+    __table_args__ = (Index("ix_core_member_room_last_seen", "room_id", "last_message_at"),)
+
+    room_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    member_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # from a join event, if we saw one
+    inviter_id: Mapped[str | None] = mapped_column(ID)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    messages: Mapped[int] = mapped_column(Integer, default=0)
+    credit: Mapped[int] = mapped_column(Integer, default=0)

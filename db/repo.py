@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from db.models import KnownRoom, NameHistory, SeenEvent, SentMessage, Setting
+from db.models import KnownRoom, Member, NameHistory, SeenEvent, SentMessage, Setting
 
 
 def _insert(session: Session, model: type) -> Any:
@@ -82,3 +82,21 @@ def note_name(session: Session, subject_id: str, kind: str, value: str, at: date
         return False
     session.add(NameHistory(subject_id=subject_id, kind=kind, value=value, seen_at=at, room_id=room_id))
     return True
+
+
+def touch_member(session: Session, room_id: str, member_id: str, at: datetime, *, message: bool = False,
+                 joined: bool = False, inviter_id: str | None = None, left: bool = False) -> Member:
+    """Keep core_member current: called by the core for every message and join/leave."""
+    member = session.get(Member, (room_id, member_id))
+    if member is None:
+        member = Member(room_id=room_id, member_id=member_id, first_seen=at, messages=0, credit=0)
+        session.add(member)
+    if joined:
+        member.joined_at, member.inviter_id, member.left_at = at, inviter_id, None
+    if left:
+        member.left_at = at
+    if message:
+        member.messages = (member.messages or 0) + 1
+        member.last_message_at = at
+        member.left_at = None
+    return member

@@ -10,8 +10,9 @@ dry-run, audit and rate limits hold for them too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -71,7 +72,12 @@ class App:
         self.router = CommandRouter([self.builtins, *self.plugins])
         self.rooms = RoomDirectory(platform, clock)
         self.governor = Governor(clock, rules.current.bot.governor)
-        self.audit = AuditLog(sessions)
+        # Sessions are synchronous (db/session.py). A task holding a write transaction across an
+        # await (a command reading the platform) would leave another task's write spinning in
+        # SQLite's busy wait on the same thread: a deadlock. So database work on the event path
+        # takes turns through this gate; platform side effects run outside it.
+        self._db_gate = asyncio.Lock()
+        self.audit = AuditLog(sessions, self._db_gate)
         self.executor = Executor(platform, self.governor, self.rooms, self.audit, clock, self.is_dry_run)
         self.scheduler = JobScheduler(clock, self._job_due)
         self._queues: dict[str, asyncio.Queue[_RoomEvent | JobDue]] = {}
@@ -84,13 +90,19 @@ class App:
         self.events_handled = 0
         rules.on_change(self._rules_changed)
 
+    @contextlib.asynccontextmanager
+    async def _session(self) -> AsyncIterator[Session]:
+        async with self._db_gate:
+            with self.sessions() as db:
+                yield db
+
     # ------------------------------------------------------------------ lifecycle
     @property
     def rules(self) -> Rules:
         return self.rules_store.current
 
     async def start(self) -> None:
-        with self.sessions() as db:
+        async with self._session() as db:
             self._dry_run = {scope: bool(v) for scope, v in repo.settings_by_key(db, _DRY_RUN_KEY).items()}
         self.scheduler.start()
         self._reconcile_jobs(self.rules)
@@ -178,8 +190,8 @@ class App:
                     self._idle.set()
 
     # ------------------------------------------------------------------ handling
-    def _first_time(self, event_id: str, room_id: str | None) -> bool:
-        with self.sessions() as db:
+    async def _first_time(self, event_id: str, room_id: str | None) -> bool:
+        async with self._session() as db:
             fresh = repo.mark_seen(db, event_id, room_id, self.clock.now())
             db.commit()
         return fresh
@@ -190,7 +202,7 @@ class App:
             return
         if event.room_id and not rules.manages(event.room_id):
             return
-        if not self._first_time(event.event_id, event.room_id):
+        if not await self._first_time(event.event_id, event.room_id):
             log.info("duplicate event %s ignored", event.event_id)
             return
         room = None
@@ -202,14 +214,33 @@ class App:
                 room = await self.rooms.get(event.room_id, refresh=True)  # a missed join event
         sender = event.sender_id if isinstance(event, MessageReceived) else None
         role = role_of(sender, room, rules) if sender else Role.MEMBER
-        with self.sessions() as db:
+        async with self._session() as db:
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=event.room_id, room=room,
                           self_id=self.platform.self_id, event=event, sender_role=role, control=self)
+            self._track(db, event)
             handled = isinstance(event, MessageReceived) and await self._command(ctx, event)
             if not handled:
                 await self._plugins(ctx, event)
             db.commit()  # state before side effects
         await self._execute(ctx.planned, rules)
+
+    def _track(self, db: Session, event: _RoomEvent) -> None:
+        """Keep core_member and the name history current, before plugins read them."""
+        at = self.clock.now()
+        match event:
+            case MessageReceived(room_id=str(room_id)):
+                repo.touch_member(db, room_id, event.sender_id, at, message=True)
+                repo.note_name(db, event.sender_id, "name", event.sender_name, at)
+                if event.sender_alias:
+                    repo.note_name(db, event.sender_id, "alias", event.sender_alias, at, room_id=room_id)
+            case MemberJoined():
+                for member_id in event.member_ids:
+                    repo.touch_member(db, event.room_id, member_id, at, joined=True, inviter_id=event.inviter_id)
+            case MemberLeft():
+                for member_id in event.member_ids:
+                    repo.touch_member(db, event.room_id, member_id, at, left=True)
+            case TopicChanged():
+                repo.note_name(db, event.room_id, "topic", event.new_topic, at)
 
     async def _command(self, ctx: Context, msg: MessageReceived) -> bool:
         rules = ctx.rules
@@ -284,7 +315,7 @@ class App:
             return
         rules = self.rules
         room = await self.rooms.get(due.spec.room_id) if due.spec.room_id else None
-        with self.sessions() as db:
+        async with self._session() as db:
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=due.spec.room_id, room=room,
                           self_id=self.platform.self_id, job=due.spec, source=plugin.name, control=self)
             try:
@@ -303,11 +334,10 @@ class App:
             return self._dry_run["global"]
         return rules.dry_run(room_id)
 
-    def set_dry_run(self, room_id: str | None, on: bool, by: str) -> None:
+    def set_dry_run(self, db: Session, room_id: str | None, on: bool, by: str) -> None:
+        """Called from a command, inside the event's session: committed with it."""
         scope = room_id or "global"
-        with self.sessions() as db:
-            repo.put_setting(db, scope, _DRY_RUN_KEY, on, by, self.clock.now())
-            db.commit()
+        repo.put_setting(db, scope, _DRY_RUN_KEY, on, by, self.clock.now())
         self._dry_run[scope] = on
         log.warning("dry-run %s for %s (by %s)", "on" if on else "off", scope, by)
 

@@ -3,6 +3,7 @@ command, and what happened), plus the bot's own sent messages it may recall late
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.actions import Announce, Kick, NotifyAdmins, Recall, Reply, SendPrivate
+from bot.core.cases import record_outcome
 from db import repo
 from db.models import AuditEntry
 
@@ -46,22 +48,28 @@ def _text(action: object) -> str:
 
 
 class AuditLog:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], gate: asyncio.Lock) -> None:
         self._sessions = sessions
+        self._gate = gate  # see App._db_gate
 
-    def record(self, planned: Planned, outcome: Outcome, at: datetime) -> None:
+    async def record(self, planned: Planned, outcome: Outcome, at: datetime) -> None:
         action = planned.action
+        case_id = getattr(action, "case_id", None)
+        entry = AuditEntry(
+            at=at, room_id=getattr(action, "room_id", None), action=type(action).__name__,
+            target_id=_target(action), text=_text(action), reason=getattr(action, "reason", "") or "",
+            source=planned.source, outcome=outcome.status, error=outcome.detail[:_TEXT_LIMIT] or None,
+            case_id=case_id,
+        )
         try:
-            with self._sessions() as db:
-                db.add(AuditEntry(
-                    at=at, room_id=getattr(action, "room_id", None), action=type(action).__name__,
-                    target_id=_target(action), text=_text(action), reason=getattr(action, "reason", "") or "",
-                    source=planned.source, outcome=outcome.status, error=outcome.detail[:_TEXT_LIMIT] or None,
-                    case_id=getattr(action, "case_id", None),
-                ))
-                db.commit()
+            async with self._gate:
+                with self._sessions() as db:
+                    db.add(entry)
+                    if case_id is not None:
+                        record_outcome(db, case_id, outcome.status, at)
+                    db.commit()
         except Exception:
-            # the audit trail must never take the bot down; the log line above still tells
+            # the audit trail must never take the bot down; the executor's log line still tells
             log.exception("could not write the audit row for %r", action)
 
     def recent(self, room_id: str | None, limit: int = 50) -> list[AuditEntry]:
@@ -71,11 +79,13 @@ class AuditLog:
                 query = query.where(AuditEntry.room_id == room_id)
             return list(db.scalars(query))
 
-    def remember_sent(self, room_id: str, message_id: str, recall_key: str, at: datetime) -> None:
-        with self._sessions() as db:
-            repo.record_sent(db, room_id, message_id, recall_key, at)
-            db.commit()
+    async def remember_sent(self, room_id: str, message_id: str, recall_key: str, at: datetime) -> None:
+        async with self._gate:
+            with self._sessions() as db:
+                repo.record_sent(db, room_id, message_id, recall_key, at)
+                db.commit()
 
-    def last_sent(self, room_id: str, recall_key: str) -> str | None:
-        with self._sessions() as db:
-            return repo.last_sent(db, room_id, recall_key)
+    async def last_sent(self, room_id: str, recall_key: str) -> str | None:
+        async with self._gate:
+            with self._sessions() as db:
+                return repo.last_sent(db, room_id, recall_key)

@@ -46,6 +46,6 @@ class BuiltinCommands(Plugin):
         # in a group: that group; in a private chat (operators): every group
         scope = ctx.room_id if ctx.room_id else None
         sender = ctx.message.sender_id if ctx.message else ""
-        ctx.control.set_dry_run(scope, on, sender)
+        ctx.control.set_dry_run(ctx.db, scope, on, sender)
         texts = ctx.rules.bot.texts
         ctx.reply(texts.dryrun_on if on else texts.dryrun_off)

@@ -61,7 +61,7 @@ class Executor:
         level = logging.WARNING if outcome.status in ("failed", "refused_cap") else logging.INFO
         log.log(level, "%s %s by %s → %s %s", type(action).__name__, room_id or "", planned.source,
                 outcome.status, outcome.detail)
-        self._audit.record(planned, outcome, self._clock.now())
+        await self._audit.record(planned, outcome, self._clock.now())
         return outcome
 
     async def _perform(self, planned: Planned, rules: Rules) -> Outcome:
@@ -88,7 +88,7 @@ class Executor:
         await self._governor.acquire(room_id)
         mid = await self._platform.send_text(room_id, text, mentions)
         if mid and recall_key:
-            self._audit.remember_sent(room_id, mid, recall_key, self._clock.now())
+            await self._audit.remember_sent(room_id, mid, recall_key, self._clock.now())
         return Outcome("done", message_id=mid)
 
     def _responsible(self, room: RoomInfo, rules: Rules) -> tuple[str, ...]:
@@ -145,7 +145,7 @@ class Executor:
     async def _recall(self, action: Recall) -> Outcome:
         mid = action.message_id
         if mid is None and action.recall_key:
-            mid = self._audit.last_sent(action.room_id, action.recall_key)
+            mid = await self._audit.last_sent(action.room_id, action.recall_key)
         if mid is None:
             return Outcome("failed", "nothing to recall")
         await self._governor.acquire(action.room_id)

@@ -32,12 +32,12 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     room_id: Mapped[str | None] = mapped_column(ID)
-    action: Mapped[str] = mapped_column(String(32))
-    target_id: Mapped[str | None] = mapped_column(String(1000))
-    text: Mapped[str] = mapped_column(Text, default="")
+    action: Mapped[str] = mapped_column(String(32))  # the action's type: Reply, Kick, Announce, Recall, ...
+    target_id: Mapped[str | None] = mapped_column(String(1000))  # one id, or several joined for a group notice
+    text: Mapped[str] = mapped_column(Text, default="")  # truncated by the writer: this is a log, not an archive
     reason: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(String(64))
-    # done, dry_run, refused_protected, asked_owner, fallback, refused_cap, failed
+    source: Mapped[str] = mapped_column(String(64))  # plugin name, or command:<name>
+    # done, dry_run, refused_protected, asked_owner, fallback, throttled_deferred, refused_cap, failed
     outcome: Mapped[str] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(Text)
     case_id: Mapped[int | None] = mapped_column(Integer)
@@ -143,3 +143,20 @@ class Member(Base):
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     messages: Mapped[int] = mapped_column(Integer, default=0)
     credit: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ListEntry(Base):
+    """Chat-managed member lists: the whitelist (never acted on) and the blacklist (removed
+    again on re-join). room_id "*" means every managed group."""
+
+    __tablename__ = "core_list_entry"
+    __table_args__ = (UniqueConstraint("kind", "room_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # whitelist, blacklist
+    room_id: Mapped[str] = mapped_column(ID)
+    member_id: Mapped[str] = mapped_column(ID)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    added_by: Mapped[str] = mapped_column(ID, default="")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.models import KnownRoom, Member, NameHistory, SeenEvent, SentMessage, Setting
 
+_INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+
 
 def _insert(session: Session, model: type) -> Any:
+    """The dialect's own insert(): both speak ON CONFLICT, the generic one does not."""
     dialect = session.get_bind().dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(model)
+    if dialect not in _INSERTS:
+        raise NotImplementedError(f"qunguan stores its state in SQLite or PostgreSQL, not {dialect}")
+    return _INSERTS[dialect](model)
 
 
 def mark_seen(session: Session, event_id: str, room_id: str | None, at: datetime) -> bool:
@@ -27,7 +32,8 @@ def mark_seen(session: Session, event_id: str, room_id: str | None, at: datetime
 
 
 def prune_seen(session: Session, before: datetime) -> int:
-    result = session.execute(delete(SeenEvent).where(SeenEvent.seen_at < before))
+    """Forget events seen before `before` (redeliveries come within minutes, not days)."""
+    result = cast(CursorResult[Any], session.execute(delete(SeenEvent).where(SeenEvent.seen_at < before)))
     return int(result.rowcount or 0)
 
 
@@ -73,8 +79,8 @@ def note_name(session: Session, subject_id: str, kind: str, value: str, at: date
     """Remember a name, alias or topic if it differs from the last one seen. True if recorded."""
     last = session.scalar(
         select(NameHistory.value)
-        .where(NameHistory.subject_id == subject_id, NameHistory.kind == kind, NameHistory.room_id == room_id
-               if room_id is not None else NameHistory.room_id.is_(None))
+        .where(NameHistory.subject_id == subject_id, NameHistory.kind == kind,
+               NameHistory.room_id.is_not_distinct_from(room_id))  # NULL room: a global name
         .order_by(NameHistory.seen_at.desc(), NameHistory.id.desc())
         .limit(1)
     )

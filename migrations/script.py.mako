@@ -13,7 +13,9 @@ import sqlalchemy as sa
 from alembic import op
 
 import db.base
-${imports if imports else ""}
+% if imports:
+${imports}
+% endif
 
 revision: str = ${repr(up_revision)}
 down_revision: str | None = ${repr(down_revision)}

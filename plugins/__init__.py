@@ -1,14 +1,28 @@
 """The plugin list: explicit and ordered. Order is the order plugins see each event in.
 
 No directory scanning and no import-time registration: a plugin runs only if it is listed
-here, and its rules.yaml section is its `name`. Modules imported here also define their
+here, and its rules.yaml section is its `name`. Importing a plugin package also defines its
 tables on db.base.Base, which is how Alembic sees them.
 """
 
 from __future__ import annotations
 
 from bot.core.plugin import Plugin
+from plugins.announce import AnnouncePlugin
+from plugins.antispam import AntispamPlugin
+from plugins.checkin import CheckinPlugin
+from plugins.moderation import ModerationPlugin
+from plugins.newcomers import GreetingPlugin, NicknamePlugin
+from plugins.stats import StatsPlugin
 
 
 def default_plugins() -> list[Plugin]:
-    return []
+    return [
+        ModerationPlugin(),  # blacklist on join, admin commands, reports, appeals
+        AntispamPlugin(),
+        GreetingPlugin(),
+        NicknamePlugin(),
+        CheckinPlugin(),
+        AnnouncePlugin(),
+        StatsPlugin(),  # counts everything the others saw
+    ]

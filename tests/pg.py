@@ -1,68 +1,113 @@
-"""PostgreSQL for tests: the server CI starts (QUNGUAN_TEST_PG_URL), or one started here once
-per session with .ci/postgres.sh; each test gets its own fresh database."""
+"""PostgreSQL for tests.
+
+`pg_url_or_skip()` gives the URL of a server: the one CI started (QUNGUAN_TEST_PG_URL, see
+.ci/postgres.sh), or else a throwaway one this test session starts once with that same script
+and stops at the end. When neither works the test is skipped with the reason, or fails if
+QUNGUAN_REQUIRE_PG=1 (CI sets it: a PostgreSQL test must never pass by not running).
+
+`fresh_database(url)` then gives each test its own empty database on that server, dropped
+afterwards, so tests never share state and can run in any order.
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
-import shlex
 import subprocess
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
-ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = Path(__file__).resolve().parents[1] / ".ci" / "postgres.sh"
+
+# the server this process started, if any: {"url": ..., "dir": ...}; or why it could not
+_started: dict[str, str] = {}
+_failure: list[str] = []
 
 
 def _unavailable(reason: str) -> None:
     if os.environ.get("QUNGUAN_REQUIRE_PG") == "1":
-        pytest.fail(f"PostgreSQL required (QUNGUAN_REQUIRE_PG=1) but {reason}")
-    pytest.skip(f"PostgreSQL not available: {reason}")
+        pytest.fail(f"PostgreSQL is required (QUNGUAN_REQUIRE_PG=1) but {reason}", pytrace=False)
+    pytest.skip(f"PostgreSQL not available: {reason} (set QUNGUAN_TEST_PG_URL, or install postgresql)")
+
+
+def _start_server() -> None:
+    # never apt-get from a test run: a missing server is a skip (or a failure in CI), not an install
+    env = {**os.environ, "QUNGUAN_PG_NO_INSTALL": "1"}
+    try:
+        proc = subprocess.run(["bash", str(SCRIPT)], capture_output=True, text=True, timeout=120, env=env)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        _failure.append(f"{SCRIPT.name} could not start a server: {exc}")
+        return
+    exports = dict(line.removeprefix("export ").split("=", 1)
+                   for line in proc.stdout.splitlines() if line.startswith("export "))
+    if proc.returncode != 0 or "QUNGUAN_TEST_PG_URL" not in exports:
+        tail = " | ".join(proc.stderr.strip().splitlines()[-5:])
+        _failure.append(f"{SCRIPT.name} could not start a server (exit {proc.returncode}): {tail}")
+        return
+    _started.update(url=exports["QUNGUAN_TEST_PG_URL"], dir=exports["QUNGUAN_TEST_PG_DIR"])
+    atexit.register(stop_server)  # also when the session ends without fixture teardown
+
+
+def pg_url_or_skip() -> str:
+    """The URL of a PostgreSQL server for tests (see the module docstring); skips or fails."""
+    url = os.environ.get("QUNGUAN_TEST_PG_URL")
+    if url:
+        return url
+    if not _started and not _failure:
+        _start_server()  # once per process: a failure is remembered, not retried per test
+    if _failure:
+        _unavailable(_failure[0])
+    return _started["url"]
+
+
+def stop_server() -> None:
+    """Stop the server pg_url_or_skip() started, if it started one."""
+    if _started:
+        subprocess.run(["bash", str(SCRIPT), "stop", _started.pop("dir")], check=False, timeout=60,
+                       capture_output=True)
+        _started.clear()
 
 
 @contextmanager
 def server_url() -> Iterator[str]:
-    """The URL of a running server, starting a throwaway one if none was given."""
-    url = os.environ.get("QUNGUAN_TEST_PG_URL")
-    if url:
+    """pg_url_or_skip() for a session-scoped fixture: a server started here stops at its end."""
+    url = pg_url_or_skip()
+    try:
         yield url
-        return
-    try:
-        out = subprocess.run(["bash", str(ROOT / ".ci" / "postgres.sh")], capture_output=True, text=True,
-                             timeout=300, check=True).stdout
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-        _unavailable(f"could not start one: {getattr(exc, 'stderr', '') or exc}")
-        return
-    env = dict(line.removeprefix("export ").split("=", 1) for line in out.splitlines() if line.startswith("export "))
-    try:
-        yield env["QUNGUAN_TEST_PG_URL"]
     finally:
-        subprocess.run(["bash", str(ROOT / ".ci" / "postgres.sh"), "stop", shlex.quote(env["QUNGUAN_TEST_PG_DIR"])],
-                       check=False, timeout=60)
+        stop_server()
 
 
-def _admin_engine(url: str):
-    return create_engine(make_url(url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+def _admin_engine(url: str) -> Engine:
+    # CREATE/DROP DATABASE cannot run in a transaction; no pool, so nothing stays connected
+    return create_engine(make_url(url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT",
+                         poolclass=NullPool)
 
 
 @contextmanager
 def fresh_database(url: str) -> Iterator[str]:
-    """A new, empty database on the server of `url`, dropped afterwards."""
-    name = f"t_{uuid.uuid4().hex[:16]}"
+    """The URL of a new, empty database on the server of `url`, dropped afterwards."""
+    name = f"qunguan_t_{uuid.uuid4().hex[:12]}"
     admin = _admin_engine(url)
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:
-        admin.dispose()
-        _unavailable(f"cannot create a database at {url}: {exc}")
+        _unavailable(f"cannot create a database on {make_url(url).render_as_string()}: {exc}")
     try:
         yield make_url(url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        try:
+            with admin.connect() as conn:
+                # FORCE: a test that left a connection open must not leak its database
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        except Exception as exc:  # the server went away; the test itself says why
+            warnings.warn(f"could not drop test database {name}: {exc}", stacklevel=2)

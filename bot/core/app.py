@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.actions import Reply, SendPrivate
 from bot.clock import Clock
+from bot.core import lists
 from bot.core.audit import AuditLog
 from bot.core.builtin import BuiltinCommands
 from bot.core.commands import CommandRouter
@@ -41,7 +42,7 @@ from bot.events import (
     MessageReceived,
     TopicChanged,
 )
-from bot.platform import Platform, PlatformError
+from bot.platform import Platform, PlatformError, RoomInfo
 from bot.rules.loader import Rules, RulesInvalid
 from bot.rules.store import RulesStore
 from db import repo
@@ -50,6 +51,11 @@ log = logging.getLogger(__name__)
 
 _RoomEvent = MessageReceived | MemberJoined | MemberLeft | TopicChanged
 _DRY_RUN_KEY = "dry_run"
+_USE_KEY = "selected_room"
+
+
+def _private_scope(contact_id: str) -> str:
+    return f"private:{contact_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +84,13 @@ class App:
         # takes turns through this gate; platform side effects run outside it.
         self._db_gate = asyncio.Lock()
         self.audit = AuditLog(sessions, self._db_gate)
-        self.executor = Executor(platform, self.governor, self.rooms, self.audit, clock, self.is_dry_run)
+        self.executor = Executor(platform, self.governor, self.rooms, self.audit, clock, self.is_dry_run,
+                                 self._whitelisted)
         self.scheduler = JobScheduler(clock, self._job_due)
         self._queues: dict[str, asyncio.Queue[_RoomEvent | JobDue]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._dry_run: dict[str, bool] = {}
+        self._background: set[asyncio.Task[None]] = set()
         self._pending = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -105,13 +113,13 @@ class App:
         async with self._session() as db:
             self._dry_run = {scope: bool(v) for scope, v in repo.settings_by_key(db, _DRY_RUN_KEY).items()}
         self.scheduler.start()
-        self._reconcile_jobs(self.rules)
+        await self._reconcile_jobs()
 
     async def stop(self) -> None:
         await self.scheduler.shutdown()
-        for task in self._workers.values():
+        for task in [*self._workers.values(), *self._background]:
             task.cancel()
-        await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        await asyncio.gather(*self._workers.values(), *self._background, return_exceptions=True)
         self._workers.clear()
 
     async def idle(self) -> None:
@@ -120,15 +128,22 @@ class App:
 
     def _rules_changed(self, rules: Rules) -> None:
         self.governor.rules = rules.bot.governor
-        self._reconcile_jobs(rules)
+        self.request_reconcile()
 
-    def _reconcile_jobs(self, rules: Rules) -> None:
+    def request_reconcile(self) -> None:
+        task = asyncio.get_running_loop().create_task(self._reconcile_jobs())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _reconcile_jobs(self) -> None:
+        rules = self.rules
         specs: list[JobSpec] = []
-        for plugin in self.plugins:
-            try:
-                specs.extend(plugin.jobs(rules))
-            except Exception:
-                log.exception("plugin %s could not declare its jobs", plugin.name)
+        async with self._session() as db:
+            for plugin in self.plugins:
+                try:
+                    specs.extend(plugin.jobs(rules, db))
+                except Exception:
+                    log.exception("plugin %s could not declare its jobs", plugin.name)
         changed, removed = self.scheduler.reconcile(specs)
         if changed or removed:
             log.info("jobs reconciled: %d added or changed, %d removed", len(changed), len(removed))
@@ -213,9 +228,13 @@ class App:
             if isinstance(event, MessageReceived) and room and event.sender_id not in room.member_ids:
                 room = await self.rooms.get(event.room_id, refresh=True)  # a missed join event
         sender = event.sender_id if isinstance(event, MessageReceived) else None
-        role = role_of(sender, room, rules) if sender else Role.MEMBER
         async with self._session() as db:
-            ctx = Context(rules=rules, clock=self.clock, db=db, room_id=event.room_id, room=room,
+            room_id = event.room_id
+            if room_id is None and sender:
+                # a private chat: commands apply to the group the sender chose with #use
+                room_id, room = await self._private_target(db, sender, rules)
+            role = role_of(sender, room, rules) if sender else Role.MEMBER
+            ctx = Context(rules=rules, clock=self.clock, db=db, room_id=room_id, room=room,
                           self_id=self.platform.self_id, event=event, sender_role=role, control=self)
             self._track(db, event)
             handled = isinstance(event, MessageReceived) and await self._command(ctx, event)
@@ -317,7 +336,8 @@ class App:
         room = await self.rooms.get(due.spec.room_id) if due.spec.room_id else None
         async with self._session() as db:
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=due.spec.room_id, room=room,
-                          self_id=self.platform.self_id, job=due.spec, source=plugin.name, control=self)
+                          self_id=self.platform.self_id, job=due.spec, scheduled=due.scheduled,
+                          source=plugin.name, control=self)
             try:
                 await plugin.run_job(ctx, due.spec)
                 db.commit()
@@ -326,7 +346,40 @@ class App:
                 return
         await self._execute(ctx.planned, rules)
 
+    async def _whitelisted(self, room_id: str, member_id: str) -> bool:
+        async with self._session() as db:
+            return lists.contains(db, lists.WHITELIST, room_id, member_id)
+
+    async def _private_target(self, db: Session, sender: str, rules: Rules) -> tuple[str | None, RoomInfo | None]:
+        room_id = repo.get_setting(db, _private_scope(sender), _USE_KEY)
+        if not room_id or not rules.manages(room_id):
+            return None, None
+        room = await self.rooms.get(room_id)
+        # only owners and operators command a group from a private chat
+        if role_of(sender, room, rules) < Role.OWNER:
+            return None, None
+        return room_id, room
+
     # ------------------------------------------------------------------ Control (built-in commands)
+    async def groups_for(self, contact_id: str) -> list[tuple[str, str]]:
+        """(room id, topic) of the managed groups this person may command privately."""
+        rules = self.rules
+        try:
+            room_ids = await self.platform.room_ids()
+        except PlatformError:
+            return []
+        found = []
+        for room_id in room_ids:
+            if not rules.manages(room_id):
+                continue
+            info = await self.rooms.get(room_id)
+            if info is not None and role_of(contact_id, info, rules) >= Role.OWNER:
+                found.append((room_id, info.topic))
+        return found
+
+    def select_group(self, db: Session, contact_id: str, room_id: str | None) -> None:
+        repo.put_setting(db, _private_scope(contact_id), _USE_KEY, room_id, contact_id, self.clock.now())
+
     def is_dry_run(self, rules: Rules, room_id: str | None) -> bool:
         if room_id and room_id in self._dry_run:
             return self._dry_run[room_id]

@@ -49,3 +49,34 @@ class BuiltinCommands(Plugin):
         ctx.control.set_dry_run(ctx.db, scope, on, sender)
         texts = ctx.rules.bot.texts
         ctx.reply(texts.dryrun_on if on else texts.dryrun_off)
+
+    @command("use", min_role=Role.MEMBER, aliases=("管理",), usage="[群序号|群名]", allow_private=True)
+    async def use(self, ctx: Context, args: str) -> None:
+        """私聊中选择要管理的群，之后的命令都作用于该群（仅群主和运营）"""
+        assert ctx.control is not None
+        msg = ctx.message
+        if msg is None or msg.room_id is not None:
+            ctx.reply("请在与机器人的私聊中使用：#use 群序号")
+            return
+        groups = await ctx.control.groups_for(msg.sender_id)
+        if not groups:
+            ctx.reply("你不是机器人所管理的任何群的群主或运营。")
+            return
+        choice = args.strip()
+        if not choice:
+            current = dict(groups).get(ctx.room_id or "", "")
+            lines = [f"{i}. {topic}" for i, (_, topic) in enumerate(groups, 1)]
+            head = f"当前管理：{current}" if current else "尚未选择群"
+            ctx.reply("\n".join([head, *lines, "发送 #use 序号 选择"]))
+            return
+        picked = None
+        if choice.isdigit() and 1 <= int(choice) <= len(groups):
+            picked = groups[int(choice) - 1]
+        else:
+            picked = next((g for g in groups if choice in (g[0], g[1])), None) or next(
+                (g for g in groups if choice in g[1]), None)
+        if picked is None:
+            ctx.reply(f"没有找到「{choice}」，发送 #use 查看可选的群。")
+            return
+        ctx.control.select_group(ctx.db, msg.sender_id, picked[0])
+        ctx.reply(f"已选择「{picked[1]}」：接下来的命令都作用于这个群。")

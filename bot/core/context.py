@@ -32,6 +32,13 @@ class Control(Protocol):
 
     def help_lines(self, role: Role, room_id: str | None) -> list[str]: ...
 
+    async def groups_for(self, contact_id: str) -> list[tuple[str, str]]: ...
+
+    def select_group(self, db: Session, contact_id: str, room_id: str | None) -> None: ...
+
+    def request_reconcile(self) -> None:
+        """Re-declare every plugin's jobs after this event commits (a schedule added in chat)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Planned:
@@ -55,6 +62,7 @@ class Context:
     event: Event | None = None
     sender_role: Role = Role.MEMBER
     job: JobSpec | None = None
+    scheduled: datetime | None = None  # for a job: the occurrence being run (exactly-once keys)
     control: Control | None = None
     source: str = ""
     # set while a command runs: replies to the commander are answers (see Planned.answer)

@@ -9,7 +9,7 @@ governor → an audit row → the adapter call. Failures are logged and audited,
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.actions import Announce, Kick, NotifyAdmins, Recall, Reply, SendPrivate
@@ -36,6 +36,7 @@ class Executor:
     def __init__(
         self, platform: Platform, governor: Governor, rooms: RoomDirectory, audit: AuditLog,
         clock: Clock, dry_run: Callable[[Rules, str | None], bool],
+        whitelisted: Callable[[str, str], Awaitable[bool]],
     ) -> None:
         self._platform = platform
         self._governor = governor
@@ -43,6 +44,7 @@ class Executor:
         self._audit = audit
         self._clock = clock
         self._dry_run = dry_run
+        self._whitelisted = whitelisted  # the chat-managed whitelist (rules.yaml's is in is_protected)
 
     async def run(self, planned: Planned, rules: Rules) -> Outcome:
         action = planned.action
@@ -103,7 +105,7 @@ class Executor:
             return Outcome("failed", "room unknown")
         if action.member_id not in room.member_ids:
             return Outcome("failed", "member is no longer in the room")
-        if is_protected(action.member_id, room, rules):
+        if is_protected(action.member_id, room, rules) or await self._whitelisted(action.room_id, action.member_id):
             return Outcome("refused_protected", "owner, admin, moderator, operator or whitelisted")
         if bot_can_moderate(self._platform.self_id, room):
             await self._governor.acquire(action.room_id, "kick")

@@ -20,6 +20,8 @@ from bot.events import MessageReceived
 from bot.rules.schema import PluginConfig
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from bot.core.context import Context
     from bot.rules.loader import Rules
 
@@ -83,8 +85,10 @@ class Plugin:
     async def handle(self, ctx: Context) -> None:
         """React to ctx.event by emitting actions with ctx.emit()."""
 
-    def jobs(self, rules: Rules) -> Iterable[JobSpec]:
-        """The jobs this plugin needs under these rules; reconciled by the core on reload."""
+    def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:
+        """The jobs this plugin needs under these rules (and its database state, e.g. schedules
+        added in chat). The core reconciles them on start, on every reload and when a command
+        calls ctx.control.request_reconcile()."""
         return ()
 
     async def run_job(self, ctx: Context, job: JobSpec) -> None:

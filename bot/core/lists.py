@@ -1,0 +1,57 @@
+"""The chat-managed whitelist and blacklist (rules.yaml has its own static whitelist).
+
+An entry is for one room, or for every managed group (ALL_GROUPS). The executor consults the
+whitelist before acting on anyone; the moderation plugin removes blacklisted members on re-join.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import ListEntry
+
+WHITELIST = "whitelist"
+BLACKLIST = "blacklist"
+ALL_GROUPS = "*"
+
+
+def add(db: Session, kind: str, room_id: str | None, member_id: str, *, by: str, at: datetime,
+        reason: str = "", case_id: int | None = None) -> ListEntry:
+    scope = room_id or ALL_GROUPS
+    entry = db.scalar(select(ListEntry).where(ListEntry.kind == kind, ListEntry.room_id == scope,
+                                              ListEntry.member_id == member_id))
+    if entry is None:
+        entry = ListEntry(kind=kind, room_id=scope, member_id=member_id)
+        db.add(entry)
+    entry.reason, entry.case_id, entry.added_by, entry.added_at = reason, case_id, by, at
+    db.flush()
+    return entry
+
+
+def remove(db: Session, kind: str, room_id: str | None, member_id: str) -> bool:
+    """Remove the entry for this scope (room_id None: the all-groups entry). True if one existed."""
+    result = db.execute(delete(ListEntry).where(ListEntry.kind == kind, ListEntry.room_id == (room_id or ALL_GROUPS),
+                                                ListEntry.member_id == member_id))
+    return bool(result.rowcount)
+
+
+def find(db: Session, kind: str, room_id: str, member_id: str) -> ListEntry | None:
+    """The entry that applies to this member in this room (room-specific or all-groups)."""
+    return db.scalar(select(ListEntry).where(
+        ListEntry.kind == kind, ListEntry.member_id == member_id,
+        or_(ListEntry.room_id == room_id, ListEntry.room_id == ALL_GROUPS)).limit(1))
+
+
+def contains(db: Session, kind: str, room_id: str, member_id: str) -> bool:
+    return find(db, kind, room_id, member_id) is not None
+
+
+def entries(db: Session, kind: str, room_id: str | None) -> list[ListEntry]:
+    """Entries that apply in room_id (with the all-groups ones), or every entry when None."""
+    query = select(ListEntry).where(ListEntry.kind == kind).order_by(ListEntry.added_at)
+    if room_id is not None:
+        query = query.where(or_(ListEntry.room_id == room_id, ListEntry.room_id == ALL_GROUPS))
+    return list(db.scalars(query))

@@ -159,7 +159,9 @@ async def test_scheduler_cron_in_shanghai_reconcile_and_coalesce():
         assert sched.next_run("x.weekly") == datetime(2026, 1, 4, 12, 30, tzinfo=UTC)
         clock.advance(minutes=31)
         await drain()
-        assert [job for job, _ in fired] == ["x.tick", "x.weekly"]  # 20:10..20:30 coalesced into one
+        # 20:10, 20:20, 20:30 coalesced: only the latest runs
+        assert fired == [("x.tick", datetime(2026, 1, 4, 12, 30, tzinfo=UTC)),
+                         ("x.weekly", datetime(2026, 1, 4, 12, 30, tzinfo=UTC))]
         assert sched.next_run("x.tick") == datetime(2026, 1, 4, 12, 40, tzinfo=UTC)
         # reload: weekly moved to Saturday, tick removed, a bad trigger is refused without harm
         changed, removed = sched.reconcile([JobSpec("x.weekly", "0 9 * * 6"), JobSpec("x.bad", "61 * * * *")])
@@ -170,5 +172,23 @@ async def test_scheduler_cron_in_shanghai_reconcile_and_coalesce():
         clock.advance(days=6)
         await drain()
         assert fired == [("x.weekly", datetime(2026, 1, 10, 1, 0, tzinfo=UTC))]
+    finally:
+        await sched.shutdown()
+
+
+async def test_scheduler_grace_runs_a_recently_missed_occurrence_once():
+    clock = FakeClock(datetime(2026, 1, 4, 12, 40, tzinfo=UTC))  # 20:40, ten minutes after 20:30
+    fired: list[datetime] = []
+
+    async def runner(spec, at):
+        fired.append(at)
+
+    sched = JobScheduler(clock, runner)
+    sched.start()
+    try:
+        sched.reconcile([JobSpec("x.late", "30 20 * * *", grace=15 * 60), JobSpec("x.lost", "30 20 * * *", grace=60)])
+        await drain()
+        assert fired == [datetime(2026, 1, 4, 12, 30, tzinfo=UTC)]  # only the one within its grace
+        assert sched.next_run("x.lost") == datetime(2026, 1, 5, 12, 30, tzinfo=UTC)
     finally:
         await sched.shutdown()

@@ -1,20 +1,23 @@
-"""Storage on SQLite and PostgreSQL: migrations, drift, and the core's queries."""
+"""Storage on SQLite and on PostgreSQL: every test here takes `database_url` (tests/conftest.py),
+which runs it once on a SQLite file and once on a fresh PostgreSQL database (tests/pg.py)."""
 
 from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import inspect, select
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, inspect, select
 
-from db import repo
-from db.migrate import check_drift, current, downgrade, head, upgrade
-from db.models import AuditEntry
+from db import load_all_models, repo
+from db.migrate import alembic_config, check_drift, current, downgrade, head, upgrade
+from db.models import AuditEntry, KnownRoom, NameHistory, SeenEvent, Setting
 from db.session import make_engine, make_sessionmaker
-from tests.pg import fresh_database
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -25,76 +28,130 @@ def sessions(database_url):
     engine.dispose()
 
 
-def test_upgrade_head_and_no_drift(database_url):
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+# --- migrations -------------------------------------------------------------------------------
+
+def test_upgrade_head_builds_the_models_without_drift(database_url):
+    assert current(database_url) is None
     upgrade(database_url)
     assert current(database_url) == head() is not None
     assert check_drift(database_url) == []
-    engine = make_engine(database_url)
-    tables = set(inspect(engine).get_table_names())
-    engine.dispose()
-    assert {"core_seen_event", "core_audit", "core_setting", "core_room", "core_sent_message"} <= tables
+    assert set(load_all_models().tables) <= _tables(database_url)
 
 
-def test_downgrade_to_base_and_up_again(database_url):
+def test_downgrade_to_base_and_upgrade_again(database_url):
     upgrade(database_url)
     downgrade(database_url, "base")
-    engine = make_engine(database_url)
-    assert "core_audit" not in inspect(engine).get_table_names()
-    engine.dispose()
+    assert current(database_url) is None
+    assert _tables(database_url) <= {"alembic_version"}
     upgrade(database_url)
+    assert current(database_url) == head()
     assert check_drift(database_url) == []
 
 
-def test_mark_seen_once(sessions):
+def test_every_step_downgrades_and_upgrades(database_url):
+    """One revision at a time, down to base and back: each downgrade() undoes its upgrade()."""
+    revisions = [s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()]  # newest first
+    upgrade(database_url)
+    for below in [*revisions[1:], None]:
+        downgrade(database_url, "-1")
+        assert current(database_url) == below
+    for rev in reversed(revisions):
+        upgrade(database_url, "+1")
+        assert current(database_url) == rev
+    assert check_drift(database_url) == []
+
+
+# --- seen events ------------------------------------------------------------------------------
+
+def test_mark_seen_claims_an_event_once(sessions):
     with sessions() as db:
         assert repo.mark_seen(db, "m1", "r1", T0)
         assert not repo.mark_seen(db, "m1", "r1", T0)
+        assert repo.mark_seen(db, "m2", None, T0)
         db.commit()
     with sessions() as db:
-        assert not repo.mark_seen(db, "m1", "r1", T0)
-        assert repo.prune_seen(db, T0 + timedelta(seconds=1)) == 1
-        assert repo.mark_seen(db, "m1", "r1", T0)
+        assert not repo.mark_seen(db, "m1", "r1", T0 + timedelta(hours=1))
 
 
-@pytest.fixture
-def pg_database(pg_server):
-    with fresh_database(pg_server) as url:
-        yield url
-
-
-def test_mark_seen_is_race_safe_across_engines(pg_database):
-    """Bot processes sharing one PostgreSQL database: exactly one claims each event. (One SQLite
-    file belongs to one process, so this is a PostgreSQL concern.)"""
-    upgrade(pg_database)
-    engines = [make_engine(pg_database) for _ in range(4)]
-    wins: list[bool] = []
+def test_mark_seen_is_race_safe_across_engines(database_url):
+    """Four engines (as four bot processes would have) claim the same events at the same time:
+    each event is claimed exactly once. What matters in production is PostgreSQL shared by
+    several processes; on SQLite this exercises two processes on one file."""
+    upgrade(database_url)
+    engines = [make_engine(database_url) for _ in range(4)]
+    events = [f"evt-{i}" for i in range(25)]
+    claims: dict[str, list[bool]] = {e: [] for e in events}
     barrier = threading.Barrier(len(engines))
+    errors: list[BaseException] = []
 
-    def claim(engine) -> None:
-        with make_sessionmaker(engine)() as db:
+    def claim_all(engine) -> None:
+        try:
+            sessions = make_sessionmaker(engine)
             barrier.wait()
-            won = repo.mark_seen(db, "same-event", None, T0)
-            db.commit()
-            wins.append(won)
+            for event_id in events:
+                with sessions() as db:
+                    won = repo.mark_seen(db, event_id, "r1", T0)
+                    db.commit()
+                claims[event_id].append(won)
+        except BaseException as exc:  # surfaced below: a thread's exception is otherwise lost
+            errors.append(exc)
 
-    threads = [threading.Thread(target=claim, args=(e,)) for e in engines]
+    threads = [threading.Thread(target=claim_all, args=(e,)) for e in engines]
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
     for e in engines:
         e.dispose()
-    assert sorted(wins) == [False, False, False, True]
+    assert not errors, errors
+    assert {e: sorted(c) for e, c in claims.items()} == {e: [False, False, False, True] for e in events}
 
 
-def test_aware_utc_round_trip(sessions):
-    shanghai = datetime(2026, 3, 1, 20, 30, tzinfo=UTC).astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
+def test_prune_seen_forgets_old_events_only(sessions):
     with sessions() as db:
-        db.add(AuditEntry(at=shanghai, room_id="r", action="Reply", source="t", outcome="done"))
+        repo.mark_seen(db, "old", "r1", T0)
+        repo.mark_seen(db, "new", "r1", T0 + timedelta(days=2))
+        db.commit()
+        assert repo.prune_seen(db, T0 + timedelta(days=1)) == 1
+        db.commit()
+        assert db.scalars(select(SeenEvent.event_id)).all() == ["new"]
+        assert repo.mark_seen(db, "old", "r1", T0 + timedelta(days=3))  # forgotten, so new again
+
+
+# --- time -------------------------------------------------------------------------------------
+
+def test_datetimes_come_back_aware_utc(sessions):
+    evening_in_shanghai = datetime(2026, 3, 1, 20, 30, tzinfo=SHANGHAI)
+    with sessions() as db:
+        db.add(AuditEntry(at=evening_in_shanghai, room_id="r", action="Reply", source="t", outcome="done"))
         db.commit()
     with sessions() as db:
         at = db.scalar(select(AuditEntry.at))
-    assert at == shanghai and at.tzinfo is not None and at.utcoffset() == timedelta(0)
+    assert at == evening_in_shanghai
+    assert at.tzinfo is not None and at.utcoffset() == timedelta(0)
+    assert at.hour == 12
+
+
+def test_sql_compares_instants_not_wall_clocks(sessions):
+    """Rows written with different offsets order and filter by the instant they name (on SQLite
+    too, where the column is text): 20:00 in Shanghai is before 13:00 UTC."""
+    with sessions() as db:
+        db.add(AuditEntry(at=datetime(2026, 3, 1, 20, 0, tzinfo=SHANGHAI), room_id="r", action="A", source="t",
+                          outcome="done"))  # 12:00 UTC
+        db.add(AuditEntry(at=datetime(2026, 3, 1, 13, 0, tzinfo=UTC), room_id="r", action="B", source="t",
+                          outcome="done"))
+        db.commit()
+        assert db.scalars(select(AuditEntry.action).order_by(AuditEntry.at)).all() == ["A", "B"]
+        cutoff = datetime(2026, 3, 1, 20, 30, tzinfo=SHANGHAI)  # 12:30 UTC
+        assert db.scalars(select(AuditEntry.action).where(AuditEntry.at < cutoff)).all() == ["A"]
 
 
 def test_naive_datetimes_are_refused(sessions):
@@ -104,15 +161,35 @@ def test_naive_datetimes_are_refused(sessions):
             db.commit()
 
 
-def test_settings(sessions):
+# --- settings, rooms, names, sent messages ----------------------------------------------------
+
+def test_settings_put_get_and_overwrite(sessions):
     with sessions() as db:
         assert repo.get_setting(db, "global", "dry_run", "unset") == "unset"
         repo.put_setting(db, "global", "dry_run", True, "op", T0)
         repo.put_setting(db, "r1", "dry_run", False, "owner", T0)
-        repo.put_setting(db, "global", "dry_run", False, "op", T0 + timedelta(1))
+        repo.put_setting(db, "r1", "quiet", {"from": "23:00", "to": "07:00", "days": [6, 7]}, "owner", T0)
+        repo.put_setting(db, "global", "dry_run", False, "op2", T0 + timedelta(hours=1))
         db.commit()
     with sessions() as db:
+        assert repo.get_setting(db, "global", "dry_run") is False
+        assert repo.get_setting(db, "r1", "quiet") == {"from": "23:00", "to": "07:00", "days": [6, 7]}
         assert repo.settings_by_key(db, "dry_run") == {"global": False, "r1": False}
+        row = db.scalar(select(Setting).where(Setting.scope == "global", Setting.key == "dry_run"))
+        assert (row.updated_by, row.updated_at) == ("op2", T0 + timedelta(hours=1))
+        assert db.scalar(select(func.count()).select_from(Setting)) == 3
+
+
+def test_room_upsert_keeps_first_seen(sessions):
+    with sessions() as db:
+        repo.upsert_room(db, "r1", "读书会", "admin", True, T0)
+        repo.upsert_room(db, "r1", "读书会（新）", "owner", False, T0 + timedelta(days=1))
+        db.commit()
+    with sessions() as db:
+        room = db.get(KnownRoom, "r1")
+        assert room is not None
+        assert (room.topic, room.bot_role, room.managed) == ("读书会（新）", "owner", False)
+        assert (room.first_seen, room.last_seen) == (T0, T0 + timedelta(days=1))
 
 
 def test_name_history_records_changes_only(sessions):
@@ -120,9 +197,18 @@ def test_name_history_records_changes_only(sessions):
         assert repo.note_name(db, "u1", "alias", "小A", T0, room_id="r1")
         assert not repo.note_name(db, "u1", "alias", "小A", T0 + timedelta(1), room_id="r1")
         assert repo.note_name(db, "u1", "alias", "上海-小A", T0 + timedelta(2), room_id="r1")
-        assert repo.note_name(db, "u1", "alias", "小A", T0 + timedelta(3), room_id="r1")
-        assert repo.note_name(db, "u1", "name", "alice", T0)
+        assert repo.note_name(db, "u1", "alias", "小A", T0 + timedelta(3), room_id="r1")  # changed back
+        assert repo.note_name(db, "u1", "alias", "小A", T0, room_id="r2")  # another room's alias
+        assert repo.note_name(db, "u1", "name", "alice", T0)  # the WeChat name is not per room
+        assert not repo.note_name(db, "u1", "name", "alice", T0 + timedelta(1))
         db.commit()
+    with sessions() as db:
+        rows = db.execute(select(NameHistory.room_id, NameHistory.kind, NameHistory.value)
+                          .order_by(NameHistory.id)).all()
+    assert [tuple(r) for r in rows] == [
+        ("r1", "alias", "小A"), ("r1", "alias", "上海-小A"), ("r1", "alias", "小A"),
+        ("r2", "alias", "小A"), (None, "name", "alice"),
+    ]
 
 
 def test_last_sent_is_the_newest(sessions):
@@ -131,16 +217,8 @@ def test_last_sent_is_the_newest(sessions):
         repo.record_sent(db, "r1", "m2", "welcome", T0 + timedelta(minutes=1))
         repo.record_sent(db, "r1", "m3", "warning", T0 + timedelta(minutes=2))
         repo.record_sent(db, "r2", "m4", "welcome", T0 + timedelta(minutes=3))
+        repo.record_sent(db, "r1", "m0", "welcome", T0 - timedelta(minutes=1))  # recorded late, sent early
         db.commit()
         assert repo.last_sent(db, "r1", "welcome") == "m2"
+        assert repo.last_sent(db, "r1", "warning") == "m3"
         assert repo.last_sent(db, "r3", "welcome") is None
-
-
-def test_room_upsert(sessions):
-    with sessions() as db:
-        repo.upsert_room(db, "r1", "读书会", "admin", True, T0)
-        repo.upsert_room(db, "r1", "读书会（新）", "owner", True, T0 + timedelta(1))
-        db.commit()
-        from db.models import KnownRoom
-        room = db.get(KnownRoom, "r1")
-        assert (room.topic, room.bot_role, room.first_seen) == ("读书会（新）", "owner", T0)

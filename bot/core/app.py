@@ -29,7 +29,7 @@ from bot.core.executor import Executor
 from bot.core.governor import Governor
 from bot.core.plugin import JobSpec, Plugin
 from bot.core.roles import Role, bot_can_moderate, role_of
-from bot.core.rooms import RoomDirectory
+from bot.core.rooms import PlatformLookup, RoomDirectory
 from bot.core.scheduler import JobScheduler
 from bot.events import (
     ConnectionChanged,
@@ -77,6 +77,7 @@ class App:
         self.builtins = BuiltinCommands()
         self.router = CommandRouter([self.builtins, *self.plugins])
         self.rooms = RoomDirectory(platform, clock)
+        self.lookup = PlatformLookup(platform)
         self.governor = Governor(clock, rules.current.bot.governor)
         # Sessions are synchronous (db/session.py). A task holding a write transaction across an
         # await (a command reading the platform) would leave another task's write spinning in
@@ -235,7 +236,8 @@ class App:
                 room_id, room = await self._private_target(db, sender, rules)
             role = role_of(sender, room, rules) if sender else Role.MEMBER
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=room_id, room=room,
-                          self_id=self.platform.self_id, event=event, sender_role=role, control=self)
+                          self_id=self.platform.self_id, event=event, sender_role=role, control=self,
+                          lookup=self.lookup)
             self._track(db, event)
             handled = isinstance(event, MessageReceived) and await self._command(ctx, event)
             if not handled:
@@ -337,7 +339,7 @@ class App:
         async with self._session() as db:
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=due.spec.room_id, room=room,
                           self_id=self.platform.self_id, job=due.spec, scheduled=due.scheduled,
-                          source=plugin.name, control=self)
+                          source=plugin.name, control=self, lookup=self.lookup)
             try:
                 await plugin.run_job(ctx, due.spec)
                 db.commit()

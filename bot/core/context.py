@@ -13,12 +13,23 @@ from bot.actions import Action, Reply, SendPrivate
 from bot.clock import Clock
 from bot.core.roles import Role
 from bot.events import Event, MessageReceived
-from bot.platform import RoomInfo
+from bot.platform import Member, RoomInfo
 from bot.rules.loader import Rules
 from bot.rules.schema import GroupRulesBase
 
 if TYPE_CHECKING:
     from bot.core.plugin import JobSpec
+
+
+class Lookup(Protocol):
+    """Read-only platform facts a plugin may need fresh (nicknames lag; WECHAT.md). Failures
+    come back as empty values, never exceptions."""
+
+    async def member_alias(self, room_id: str, member_id: str) -> str: ...
+
+    async def member_name(self, member_id: str) -> str: ...
+
+    async def members(self, room_id: str) -> list[Member]: ...
 
 
 class Control(Protocol):
@@ -64,6 +75,7 @@ class Context:
     job: JobSpec | None = None
     scheduled: datetime | None = None  # for a job: the occurrence being run (exactly-once keys)
     control: Control | None = None
+    lookup: Lookup | None = None
     source: str = ""
     # set while a command runs: replies to the commander are answers (see Planned.answer)
     answering: bool = False

@@ -68,6 +68,9 @@ class JobSpec:
     timezone: str = "Asia/Shanghai"
     room_id: str | None = None
     data: tuple[tuple[str, Any], ...] = field(default=())
+    # when the job is (re)declared, an occurrence missed less than `grace` seconds ago (the bot
+    # was down, or restarted) still runs once, late; older ones are skipped
+    grace: float = 0.0
 
     def get(self, key: str, default: Any = None) -> Any:
         return dict(self.data).get(key, default)

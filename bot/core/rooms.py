@@ -11,7 +11,7 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
-from bot.platform import Platform, PlatformError, RoomInfo
+from bot.platform import Member, Platform, PlatformError, RoomInfo
 
 log = logging.getLogger(__name__)
 
@@ -42,3 +42,31 @@ class RoomDirectory:
             return entry[0] if entry else None
         self._cache[room_id] = (info, now)
         return info
+
+
+class PlatformLookup:
+    """bot.core.context.Lookup over the platform: fresh reads, errors become empty values."""
+
+    def __init__(self, platform: Platform) -> None:
+        self._platform = platform
+
+    async def member_alias(self, room_id: str, member_id: str) -> str:
+        try:
+            return await self._platform.member_alias(room_id, member_id)
+        except PlatformError as exc:
+            log.warning("cannot read the group nickname of %s in %s: %s", member_id, room_id, exc)
+            return ""
+
+    async def member_name(self, member_id: str) -> str:
+        try:
+            return await self._platform.contact_name(member_id)
+        except PlatformError as exc:
+            log.warning("cannot read the name of %s: %s", member_id, exc)
+            return ""
+
+    async def members(self, room_id: str) -> list[Member]:
+        try:
+            return await self._platform.member_list(room_id)
+        except PlatformError as exc:
+            log.warning("cannot read the members of %s: %s", room_id, exc)
+            return []

@@ -114,7 +114,7 @@ class JobScheduler:
                 log.error("job %s has an invalid trigger %r: %s; not scheduled", job_id, spec.trigger, exc)
                 self._remove(job_id)
                 continue
-            first = trigger.get_next_fire_time(None, now)
+            first = trigger.get_next_fire_time(None, now - timedelta(seconds=spec.grace))
             self._remove(job_id)
             if first is None:
                 log.info("job %s has no future occurrence; not scheduled", job_id)
@@ -143,11 +143,11 @@ class JobScheduler:
                 continue
             following = job.trigger.get_next_fire_time(due, now + _TICK)
             skipped = 0
-            while following is not None and following <= now:  # coalesce missed occurrences
+            while following is not None and following <= now:  # coalesce: run the latest one
                 skipped += 1
-                following = job.trigger.get_next_fire_time(following, now + _TICK)
+                due, following = following, job.trigger.get_next_fire_time(following, now + _TICK)
             if skipped:
-                log.info("job %s: %d missed occurrence(s) coalesced into one", job.id, skipped)
+                log.info("job %s: %d earlier missed occurrence(s) skipped", job.id, skipped)
             if following is None:
                 self._remove(job.id)
             else:

@@ -133,5 +133,15 @@ def sim(host: str, port: int, token: str, console: bool | None) -> None:
         pass
 
 
+def _register_plugin_commands() -> None:
+    from plugins import cli_commands
+
+    for cmd in cli_commands():
+        main.add_command(cmd)
+
+
+_register_plugin_commands()
+
+
 if __name__ == "__main__":
     main()

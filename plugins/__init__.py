@@ -26,3 +26,11 @@ def default_plugins() -> list[Plugin]:
         AnnouncePlugin(),
         StatsPlugin(),  # counts everything the others saw
     ]
+
+
+def cli_commands() -> list:
+    """Extra `qunguan` subcommands contributed by plugins (click commands). Kept cheap to
+    import: a command loads its heavy parts when it runs."""
+    from plugins.antispam.cli import COMMANDS
+
+    return list(COMMANDS)

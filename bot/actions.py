@@ -60,6 +60,17 @@ class Recall:
 
 
 @dataclass(frozen=True, slots=True)
+class Invite:
+    """Add someone (back) to a room, e.g. after an accepted appeal. WeChat adds directly only to
+    groups under 40 members; larger ones need an invitation the person accepts."""
+
+    room_id: str
+    member_id: str
+    reason: str = ""
+    case_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class NotifyAdmins:
     """Tell the people responsible for a room about something (operators by private message)."""
 
@@ -67,4 +78,4 @@ class NotifyAdmins:
     text: str
 
 
-Action = Reply | SendPrivate | Kick | Announce | Recall | NotifyAdmins
+Action = Reply | SendPrivate | Kick | Invite | Announce | Recall | NotifyAdmins

@@ -676,6 +676,13 @@ class WechatyAdapter:
 
         await self._call("kick", kick)
 
+    async def invite(self, room_id: str, member_id: str) -> None:
+        async def add(session: _Session) -> None:
+            await session.puppet.room_add(room_id, member_id)
+            self._forget_room(session, room_id)
+
+        await self._call("invite", add)
+
     async def set_announcement(self, room_id: str, text: str) -> None:
         async def announce(session: _Session) -> None:
             await session.puppet.room_announce(room_id, text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.actions import Announce, Kick
+from bot.actions import Announce, Invite, Kick
 from bot.core.plugin import Plugin
 from bot.events import MemberJoined, MemberLeft, MessageKind, MessageReceived, TopicChanged
 from bot.simulator import ActionKind
@@ -33,6 +33,8 @@ class Probe(Plugin):
             ctx.emit(Kick(msg.room_id, target, reason="测试"))
         elif msg.text.startswith("公告 "):
             ctx.emit(Announce(msg.room_id, msg.text[3:]))
+        elif msg.text.startswith("拉 "):
+            ctx.emit(Invite(msg.room_id, msg.text.split()[1]))
 
     def messages(self) -> list[MessageReceived]:
         return [e for e in self.seen if isinstance(e, MessageReceived)]
@@ -212,3 +214,11 @@ async def test_owner_commands_a_group_from_a_private_chat(bot):
     bot.world.say_private(bot.cast["alice"], "#use 1")
     alice = bot.cast["alice"]
     await bot.world.wait_for(lambda: any("不是" in a.text for a in bot.world.bot_sends() if a.target == alice))
+
+
+async def test_invite_adds_a_member_back(bot):
+    room, dave = bot.cast.owned, bot.cast["dave"]
+    bot.say(room, "alice", f"拉 {dave}")
+    await bot.world.wait_for(lambda: bot.world.is_member(room, dave))
+    joined = await wait_until(lambda: next((e for e in bot.probe.seen if isinstance(e, MemberJoined)), None))
+    assert joined.member_ids == (dave,) and joined.inviter_id == bot.world.bot_id

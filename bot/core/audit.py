@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.actions import Announce, Kick, NotifyAdmins, Recall, Reply, SendPrivate
+from bot.actions import Announce, Invite, Kick, NotifyAdmins, Recall, Reply, SendPrivate
 from bot.core.cases import record_outcome
 from db import repo
 from db.models import AuditEntry
@@ -27,7 +27,7 @@ _TEXT_LIMIT = 500
 
 def _target(action: object) -> str | None:
     match action:
-        case Kick():
+        case Kick() | Invite():
             return action.member_id
         case SendPrivate():
             return action.contact_id

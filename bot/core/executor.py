@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.actions import Announce, Kick, NotifyAdmins, Recall, Reply, SendPrivate
+from bot.actions import Announce, Invite, Kick, NotifyAdmins, Recall, Reply, SendPrivate
 from bot.clock import Clock
 from bot.core.audit import AuditLog
 from bot.core.context import Planned
@@ -77,6 +77,11 @@ class Executor:
                 return Outcome("done", message_id=mid)
             case Kick():
                 return await self._kick(action, rules)
+            case Invite():
+                await self._governor.acquire(action.room_id)
+                await self._platform.invite(action.room_id, action.member_id)
+                self._rooms.invalidate(action.room_id)
+                return Outcome("done")
             case Announce():
                 return await self._announce(action, rules)
             case Recall():

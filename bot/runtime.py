@@ -24,7 +24,7 @@ class Runtime:
         self, *, rules_path: str | Path, database_url: str, endpoint: str, token: str,
         plugins: Sequence[Plugin] | None = None, clock: Clock | None = None, tls: bool = False,
         cache_dir: str | Path = ".qunguan-cache", watch_rules: bool = True,
-        backoff_initial: float = 1.0, backoff_max: float = 60.0,
+        backoff_initial: float = 1.0, backoff_max: float = 60.0, rules_poll_interval: float = 2.0,
     ) -> None:
         if plugins is None:
             from plugins import default_plugins
@@ -42,6 +42,7 @@ class Runtime:
         self.app = App(platform=self.adapter, rules=self.rules, plugins=plugins, sessions=self.sessions,
                        clock=self.clock)
         self._watch_rules = watch_rules
+        self._rules_poll_interval = rules_poll_interval
         self._tasks: list[asyncio.Task[None]] = []
 
     async def _sink(self, event: object) -> None:
@@ -52,8 +53,8 @@ class Runtime:
         await self.app.start()
         self._tasks.append(asyncio.create_task(self.adapter.run(), name="adapter"))
         if self._watch_rules:
-            self._tasks.append(asyncio.create_task(self.rules.watch(on_error=self.app.on_rules_error),
-                                                   name="rules-watch"))
+            watch = self.rules.watch(self._rules_poll_interval, on_error=self.app.on_rules_error)
+            self._tasks.append(asyncio.create_task(watch, name="rules-watch"))
 
     async def stop(self) -> None:
         try:

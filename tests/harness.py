@@ -83,7 +83,8 @@ async def wait_until(predicate, timeout: float = 10.0):
 
 class Harness:
     def __init__(self, tmp: Path, plugins: Sequence[Plugin], database_url: str | None = None,
-                 clock: Clock | None = None, extra_bot: str = "", extra_defaults: str = "") -> None:
+                 clock: Clock | None = None, extra_bot: str = "", extra_defaults: str = "",
+                 watch_rules: bool = False) -> None:
         self.clock = clock or SystemClock()
         self.cast = build_cast(self.clock)
         self.world = self.cast.world
@@ -93,13 +94,14 @@ class Harness:
         self.plugins = list(plugins)
         self.tmp = tmp
         self.runtime: Runtime | None = None
+        self.watch_rules = watch_rules
 
     async def start(self) -> Harness:
         await self.server.start("127.0.0.1", 0)
         self.runtime = Runtime(
             rules_path=self.rules_path, database_url=self.database_url, endpoint=self.server.endpoint,
             token="insecure_test", plugins=self.plugins, clock=self.clock, cache_dir=self.tmp / "cache",
-            watch_rules=False, backoff_initial=0.05, backoff_max=0.2,
+            watch_rules=self.watch_rules, rules_poll_interval=0.05, backoff_initial=0.05, backoff_max=0.2,
         )
         await self.runtime.start()
         await wait_until(lambda: self.app.logged_in_as == self.world.bot_id, timeout=15)

@@ -222,3 +222,22 @@ async def test_invite_adds_a_member_back(bot):
     await bot.world.wait_for(lambda: bot.world.is_member(room, dave))
     joined = await wait_until(lambda: next((e for e in bot.probe.seen if isinstance(e, MemberJoined)), None))
     assert joined.member_ids == (dave,) and joined.inviter_id == bot.world.bot_id
+
+
+async def test_edited_rules_file_reloads_and_a_broken_one_is_reported(tmp_path):
+    harness = await Harness(tmp_path, [Probe()], watch_rules=True).start()
+    try:
+        operator_texts = lambda: [a.text for a in harness.world.bot_sends() if a.target == "wxid_operator"]  # noqa: E731
+        good = harness.rules_path.read_text("utf-8")
+        harness.rules_path.write_text(good.replace("  operators:", "  oprators:"), "utf-8")
+        await harness.world.wait_for(lambda: any("bot.oprators" in t for t in operator_texts()), timeout=10)
+        report = next(t for t in operator_texts() if "bot.oprators" in t)
+        assert "line 3" in report and "operators" in report  # where, and the did-you-mean
+        assert harness.app.rules.bot.command_prefix == "#"  # still the last good rules
+        harness.rules_path.write_text(good.replace("version: 1\nbot:\n", "version: 1\nbot:\n  command_prefix: '!'\n"),
+                                      "utf-8")
+        await wait_until(lambda: harness.app.rules.bot.command_prefix == "!", timeout=10)
+        harness.say(harness.cast.admin, "laowang", "!help")
+        await harness.wait_text(harness.cast.admin, "可用命令")
+    finally:
+        await harness.stop()

@@ -134,3 +134,13 @@ def test_invalid_rules_at_start_raise_with_every_error(tmp_path):
     with pytest.raises(RulesInvalid) as info:
         RulesStore(path, PLUGINS, FakeClock())
     assert [e.path for e in info.value.errors] == ["bot.a", "bot.b"]
+
+
+def test_run_refuses_invalid_rules_with_the_error_list(tmp_path):
+    bad = tmp_path / "rules.yaml"
+    bad.write_text("bot:\n  governer: {}\n", "utf-8")
+    res = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--rules", str(bad), "--no-console"],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert res.returncode == 1
+    assert "bot.governer" in res.stderr and "line 2" in res.stderr and "governor" in res.stderr
+    assert not (tmp_path / "qunguan.db").exists()  # nothing started

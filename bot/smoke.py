@@ -31,9 +31,11 @@ async def main() -> int:
         try:
             await world.wait_for(lambda: any(isinstance(e, LoggedIn) for e in events), timeout=20)
             room = "20000000001@chatroom"
-            world.say(room, world.find_contact("alice").id, "你好")
+            alice = world.find_contact("alice")
+            assert alice is not None
+            world.say(room, alice.id, "你好")
             await world.wait_for(lambda: any(isinstance(e, MessageReceived) for e in events), timeout=20)
-            await adapter.send_text(room, "收到", (world.find_contact("alice").id,))
+            await adapter.send_text(room, "收到", (alice.id,))
             await world.wait_for(lambda: any("收到" in t for t in world.bot_texts(room)), timeout=20)
         finally:
             await adapter.stop()

@@ -4,6 +4,7 @@ SQLite connection settings, model loading."""
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 
 import pytest
@@ -74,3 +75,41 @@ def test_core_tables_are_prefixed_and_constraints_named():
 def test_load_all_models_without_a_plugins_package(monkeypatch):
     monkeypatch.setitem(sys.modules, "plugins", None)  # makes `import plugins` raise ModuleNotFoundError
     assert "core_audit" in load_all_models().tables
+
+
+@pytest.fixture
+def failing_start_script(tmp_path, monkeypatch):
+    """tests/pg.py with no server given and a start script that fails as on a machine without
+    PostgreSQL."""
+    from tests import pg
+
+    script = tmp_path / "postgres.sh"
+    script.write_text("echo 'postgres.sh: no PostgreSQL under /usr/lib/postgresql/*/bin' >&2; exit 3\n")
+    monkeypatch.delenv("QUNGUAN_TEST_PG_URL", raising=False)
+    monkeypatch.setattr(pg, "SCRIPT", script)
+    monkeypatch.setattr(pg, "_started", {})
+    monkeypatch.setattr(pg, "_failure", [])
+    return pg
+
+
+def test_no_postgres_skips_with_the_reason(failing_start_script, monkeypatch):
+    monkeypatch.delenv("QUNGUAN_REQUIRE_PG", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no PostgreSQL under"):
+        failing_start_script.pg_url_or_skip()
+    with pytest.raises(pytest.skip.Exception):  # remembered: not started again for every test
+        failing_start_script.pg_url_or_skip()
+
+
+def test_no_postgres_fails_when_required(failing_start_script, monkeypatch):
+    monkeypatch.setenv("QUNGUAN_REQUIRE_PG", "1")
+    with pytest.raises(pytest.fail.Exception, match="QUNGUAN_REQUIRE_PG=1"):
+        failing_start_script.pg_url_or_skip()
+
+
+def test_postgres_sh_stop_refuses_foreign_directories(tmp_path):
+    from tests import pg
+
+    victim = tmp_path / "keep"
+    victim.mkdir()
+    proc = subprocess.run(["bash", str(pg.SCRIPT), "stop", str(victim)], capture_output=True, text=True)
+    assert proc.returncode == 2 and victim.is_dir()

@@ -14,7 +14,8 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -458,8 +459,7 @@ class App:
             lines.append(f"……另有 {len(room_ids) - 30} 个群")
         return lines
 
-    def _tz(self, room_id: str | None) -> timedelta | object:
-        from zoneinfo import ZoneInfo
+    def _tz(self, room_id: str | None) -> ZoneInfo:
         return ZoneInfo(self.rules.for_room(room_id).timezone)
 
 

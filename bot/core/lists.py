@@ -35,7 +35,7 @@ def remove(db: Session, kind: str, room_id: str | None, member_id: str) -> bool:
     """Remove the entry for this scope (room_id None: the all-groups entry). True if one existed."""
     result = db.execute(delete(ListEntry).where(ListEntry.kind == kind, ListEntry.room_id == (room_id or ALL_GROUPS),
                                                 ListEntry.member_id == member_id))
-    return bool(result.rowcount)
+    return bool(getattr(result, "rowcount", 0))
 
 
 def find(db: Session, kind: str, room_id: str, member_id: str) -> ListEntry | None:

@@ -171,7 +171,7 @@ class JobScheduler:
             if due is not None and due <= now:
                 await self.run_pending(now)
                 continue
-            waits = [asyncio.ensure_future(self._changed.wait())]
+            waits: list[asyncio.Future[object]] = [asyncio.ensure_future(self._changed.wait())]
             if due is not None:
                 waits.append(asyncio.ensure_future(self._clock.sleep((due - now).total_seconds())))
             try:

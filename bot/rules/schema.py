@@ -92,8 +92,11 @@ class RulesDocument(Strict):
 
 
 class HasConfig(Protocol):
-    name: str
-    Config: type[PluginConfig]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def Config(self) -> type[PluginConfig]: ...  # the plugin contract names it like a class
 
 
 def build_group_model(plugins: Sequence[HasConfig]) -> type[GroupRulesBase]:

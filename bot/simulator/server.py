@@ -69,7 +69,7 @@ class SimServer:
             port = self.port
         server = _CrashableServer([self.service])
         await server.start(host, port, reuse_address=True)
-        sockets = server._server.sockets if server._server else []
+        sockets = getattr(server._server, "sockets", None) or []  # asyncio.Server, typed as AbstractServer
         self.host, self.port = host, sockets[0].getsockname()[1] if sockets else port
         self._server = server
         log.info("simulated gateway listening on %s", self.endpoint)

@@ -53,7 +53,7 @@ class Runtime:
         await self.app.start()
         self._tasks.append(asyncio.create_task(self.adapter.run(), name="adapter"))
         if self._watch_rules:
-            watch = self.rules.watch(self._rules_poll_interval, on_error=self.app.on_rules_error)
+            watch = self.rules.watch(self._rules_poll_interval, on_error=self.app.control.on_rules_error)
             self._tasks.append(asyncio.create_task(watch, name="rules-watch"))
 
     async def stop(self) -> None:

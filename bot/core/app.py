@@ -12,24 +12,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.actions import Reply, SendPrivate
 from bot.clock import Clock
 from bot.core import lists
 from bot.core.audit import AuditLog
 from bot.core.builtin import BuiltinCommands
 from bot.core.commands import CommandRouter
 from bot.core.context import Context, Planned
+from bot.core.control import BotControl
 from bot.core.executor import Executor
 from bot.core.governor import Governor
 from bot.core.plugin import JobSpec, Plugin
-from bot.core.roles import Role, bot_can_moderate, role_of
+from bot.core.roles import Role, role_of
 from bot.core.rooms import PlatformLookup, RoomDirectory
 from bot.core.scheduler import JobScheduler
 from bot.events import (
@@ -43,8 +42,8 @@ from bot.events import (
     MessageReceived,
     TopicChanged,
 )
-from bot.platform import Platform, PlatformError, RoomInfo
-from bot.rules.loader import Rules, RulesInvalid
+from bot.platform import Platform
+from bot.rules.loader import Rules
 from bot.rules.store import RulesStore
 from db import repo
 
@@ -52,11 +51,6 @@ log = logging.getLogger(__name__)
 
 _RoomEvent = MessageReceived | MemberJoined | MemberLeft | TopicChanged
 _DRY_RUN_KEY = "dry_run"
-_USE_KEY = "selected_room"
-
-
-def _private_scope(contact_id: str) -> str:
-    return f"private:{contact_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +73,7 @@ class App:
         self.router = CommandRouter([self.builtins, *self.plugins])
         self.rooms = RoomDirectory(platform, clock)
         self.lookup = PlatformLookup(platform)
+        self.control = BotControl(self)
         self.governor = Governor(clock, rules.current.bot.governor)
         # Sessions are synchronous (db/session.py). A task holding a write transaction across an
         # await (a command reading the platform) would leave another task's write spinning in
@@ -133,7 +128,11 @@ class App:
         self.request_reconcile()
 
     def request_reconcile(self) -> None:
-        task = asyncio.get_running_loop().create_task(self._reconcile_jobs())
+        self.spawn(self._reconcile_jobs())
+
+    def spawn(self, work: Coroutine[object, object, None]) -> None:
+        """Run work in the background, kept referenced until done and cancelled on stop."""
+        task = asyncio.get_running_loop().create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
@@ -234,17 +233,17 @@ class App:
             room_id = event.room_id
             if room_id is None and sender:
                 # a private chat: commands apply to the group the sender chose with #use
-                room_id, room = await self._private_target(db, sender, rules)
+                room_id, room = await self.control.private_target(db, sender, rules)
             role = role_of(sender, room, rules) if sender else Role.MEMBER
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=room_id, room=room,
-                          self_id=self.platform.self_id, event=event, sender_role=role, control=self,
+                          self_id=self.platform.self_id, event=event, sender_role=role, control=self.control,
                           lookup=self.lookup)
             self._track(db, event)
             handled = isinstance(event, MessageReceived) and await self._command(ctx, event)
             if not handled:
                 await self._plugins(ctx, event)
             db.commit()  # state before side effects
-        await self._execute(ctx.planned, rules)
+        await self.execute(ctx.planned, rules)
 
     def _track(self, db: Session, event: _RoomEvent) -> None:
         """Keep core_member and the name history current, before plugins read them."""
@@ -315,7 +314,7 @@ class App:
                 log.exception("plugin %s failed on event %s", plugin.name, event.event_id)
                 del ctx.planned[mark:]
 
-    async def _execute(self, planned: list[Planned], rules: Rules) -> None:
+    async def execute(self, planned: list[Planned], rules: Rules) -> None:
         for item in planned:
             try:
                 await self.executor.run(item, rules)
@@ -340,49 +339,20 @@ class App:
         async with self._session() as db:
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=due.spec.room_id, room=room,
                           self_id=self.platform.self_id, job=due.spec, scheduled=due.scheduled,
-                          source=plugin.name, control=self, lookup=self.lookup)
+                          source=plugin.name, control=self.control, lookup=self.lookup)
             try:
                 await plugin.run_job(ctx, due.spec)
                 db.commit()
             except Exception:
                 log.exception("job %s (scheduled %s) failed", due.spec.id, due.scheduled.isoformat())
                 return
-        await self._execute(ctx.planned, rules)
+        await self.execute(ctx.planned, rules)
 
     async def _whitelisted(self, room_id: str, member_id: str) -> bool:
         async with self._session() as db:
             return lists.contains(db, lists.WHITELIST, room_id, member_id)
 
-    async def _private_target(self, db: Session, sender: str, rules: Rules) -> tuple[str | None, RoomInfo | None]:
-        room_id = repo.get_setting(db, _private_scope(sender), _USE_KEY)
-        if not room_id or not rules.manages(room_id):
-            return None, None
-        room = await self.rooms.get(room_id)
-        # only owners and operators command a group from a private chat
-        if role_of(sender, room, rules) < Role.OWNER:
-            return None, None
-        return room_id, room
-
-    # ------------------------------------------------------------------ Control (built-in commands)
-    async def groups_for(self, contact_id: str) -> list[tuple[str, str]]:
-        """(room id, topic) of the managed groups this person may command privately."""
-        rules = self.rules
-        try:
-            room_ids = await self.platform.room_ids()
-        except PlatformError:
-            return []
-        found = []
-        for room_id in room_ids:
-            if not rules.manages(room_id):
-                continue
-            info = await self.rooms.get(room_id)
-            if info is not None and role_of(contact_id, info, rules) >= Role.OWNER:
-                found.append((room_id, info.topic))
-        return found
-
-    def select_group(self, db: Session, contact_id: str, room_id: str | None) -> None:
-        repo.put_setting(db, _private_scope(contact_id), _USE_KEY, room_id, contact_id, self.clock.now())
-
+    # ------------------------------------------------------------------ dry-run
     def is_dry_run(self, rules: Rules, room_id: str | None) -> bool:
         if room_id and room_id in self._dry_run:
             return self._dry_run[room_id]
@@ -396,71 +366,6 @@ class App:
         repo.put_setting(db, scope, _DRY_RUN_KEY, on, by, self.clock.now())
         self._dry_run[scope] = on
         log.warning("dry-run %s for %s (by %s)", "on" if on else "off", scope, by)
-
-    async def reload_rules(self) -> tuple[bool, str]:
-        texts_before = self.rules.bot.texts
-        try:
-            rules = self.rules_store.reload()
-        except RulesInvalid as exc:
-            errors = "\n".join(str(e) for e in exc.errors[:10])
-            return False, texts_before.reload_failed.format(count=len(exc.errors), digest=self.rules.digest,
-                                                            errors=errors)
-        return True, rules.bot.texts.reload_ok.format(digest=rules.digest)
-
-    async def tell_operators(self, text: str) -> None:
-        """Private messages to operators (or the admin group): e.g. a broken rules.yaml."""
-        rules = self.rules
-        planned: list[Planned] = []
-        if rules.bot.admin_group:
-            planned.append(Planned(Reply(rules.bot.admin_group, text), "core", answer=True))
-        planned += [Planned(SendPrivate(op, text), "core", answer=True) for op in rules.bot.operators]
-        if not planned:
-            log.warning("no operators configured to tell: %s", text)
-        await self._execute(planned, rules)
-
-    def on_rules_error(self, exc: RulesInvalid) -> None:
-        """Called by the file watcher when an edited rules.yaml does not validate."""
-        errors = "\n".join(str(e) for e in exc.errors[:10])
-        text = self.rules.bot.texts.reload_failed.format(count=len(exc.errors), digest=self.rules.digest,
-                                                         errors=errors)
-        asyncio.get_running_loop().create_task(self.tell_operators(text))
-
-    def help_lines(self, role: Role, room_id: str | None) -> list[str]:
-        prefix = self.rules.bot.command_prefix
-        lines = ["可用命令："]
-        for spec in self.router.visible(role, private=room_id is None):
-            usage = f" {spec.usage}" if spec.usage else ""
-            lines.append(f"{prefix}{spec.name}{usage} — {spec.help}")
-        return lines
-
-    async def status_lines(self, room_id: str | None) -> list[str]:
-        rules = self.rules
-        loaded = rules.loaded_at.astimezone(self._tz(room_id)).strftime("%Y-%m-%d %H:%M:%S")
-        lines = [f"规则版本 {rules.digest}，加载于 {loaded}"]
-        if self.rules_store.last_error:
-            lines.append(f"⚠ 最近一次加载失败（{len(self.rules_store.last_error.errors)} 处错误），仍使用上一版")
-        try:
-            room_ids = [room_id] if room_id else await self.platform.room_ids()
-        except PlatformError as exc:
-            return [*lines, f"无法读取群列表：{exc}"]
-        managed = [r for r in room_ids if rules.manages(r)]
-        if room_id is None:
-            lines.append(f"所在群 {len(room_ids)} 个，管理其中 {len(managed)} 个")
-        for rid in room_ids[:30]:
-            info = await self.rooms.get(rid)
-            topic = info.topic if info else rid
-            me = self.platform.self_id
-            role = "群主" if info and info.owner_id == me else ("管理员" if bot_can_moderate(me, info) else "普通成员")
-            state = "管理中" if rid in managed else "未管理"
-            dry = "，演习模式" if self.is_dry_run(rules, rid) else ""
-            size = f"，{len(info.member_ids)} 人" if info else ""
-            lines.append(f"· {topic}{size}：机器人是{role}，{state}{dry}")
-        if len(room_ids) > 30:
-            lines.append(f"……另有 {len(room_ids) - 30} 个群")
-        return lines
-
-    def _tz(self, room_id: str | None) -> ZoneInfo:
-        return ZoneInfo(self.rules.for_room(room_id).timezone)
 
 
 def _describe(item: object) -> str:

@@ -500,6 +500,8 @@ def fix_sdk_logging(level: int = logging.WARNING) -> None:
             logger.handlers = []
             logger.propagate = True
             logger.setLevel(level)
+    # PuppetService warns on every start that it will use the endpoint it was given: noise
+    logging.getLogger("PuppetService").setLevel(max(level, logging.ERROR))
 
 
 def apply_all(cache_dir: str | os.PathLike[str] | None = None) -> None:

@@ -241,3 +241,22 @@ async def test_edited_rules_file_reloads_and_a_broken_one_is_reported(tmp_path):
         await harness.wait_text(harness.cast.admin, "可用命令")
     finally:
         await harness.stop()
+
+
+async def test_old_event_ids_are_pruned_by_the_core_job(tmp_path):
+    from datetime import timedelta
+
+    from bot.clock import FakeClock
+
+    clock = FakeClock()
+    harness = await Harness(tmp_path, [Probe()], clock=clock).start()
+    try:
+        mid = harness.say(harness.cast.admin, "alice", "ping")
+        await harness.wait_text(harness.cast.admin, "pong")
+        clock.advance(timedelta(days=4).total_seconds())
+        await harness.app.scheduler.run_pending()
+        await harness.settle()
+        harness.world.redeliver(mid)  # forgotten after three days: handled again
+        await harness.world.wait_for(lambda: sum("pong" in t for t in harness.texts(harness.cast.admin)) == 2)
+    finally:
+        await harness.stop()

@@ -140,7 +140,7 @@ class App:
         rules = self.rules
         specs: list[JobSpec] = []
         async with self._session() as db:
-            for plugin in self.plugins:
+            for plugin in [self.builtins, *self.plugins]:
                 try:
                     specs.extend(plugin.jobs(rules, db))
                 except Exception:
@@ -327,7 +327,7 @@ class App:
 
     def _plugin_for_job(self, job_id: str) -> Plugin | None:
         owner = job_id.split(".", 1)[0].split(":", 1)[0]
-        return next((p for p in self.plugins if p.name == owner), None)
+        return next((p for p in [self.builtins, *self.plugins] if p.name == owner), None)
 
     async def _run_job(self, due: JobDue) -> None:
         plugin = self._plugin_for_job(due.spec.id)

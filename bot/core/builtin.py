@@ -3,17 +3,38 @@ text, so they are written in Chinese."""
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.core.plugin import Plugin, command
+from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role
+from db import repo
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from bot.core.context import Context
+    from bot.rules.loader import Rules
+
+log = logging.getLogger(__name__)
+
+
+# Gateways redeliver messages around reconnects, minutes apart, not days: three days of
+# message ids is plenty to dedupe and keeps the table small.
+SEEN_EVENTS_KEPT = timedelta(days=3)
 
 
 class BuiltinCommands(Plugin):
     name = "core"
+
+    def jobs(self, rules: Rules, db: Session) -> list[JobSpec]:
+        return [JobSpec("core.prune_seen", "every 6h", timezone="UTC")]
+
+    async def run_job(self, ctx: Context, job: JobSpec) -> None:
+        if job.id == "core.prune_seen":
+            removed = repo.prune_seen(ctx.db, ctx.now() - SEEN_EVENTS_KEPT)
+            log.info("pruned %d old event ids", removed)
 
     @command("help", min_role=Role.MEMBER, aliases=("帮助",), allow_private=True)
     async def help(self, ctx: Context, args: str) -> None:

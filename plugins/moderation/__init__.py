@@ -1,7 +1,7 @@
-"""Placeholder: the moderation plugin is being written (see its issue)."""
+"""Moderation: admin commands (#warn #kick #ban #unban #whitelist), the moderation log
+(#case #cases #reason), #rules, #report and appeals. Importing the package defines its table."""
 
-from bot.core.plugin import Plugin
+from plugins.moderation import models as _models  # noqa: F401  (defines moderation_appeal)
+from plugins.moderation.plugin import ModerationPlugin
 
-
-class ModerationPlugin(Plugin):
-    name = "moderation"
+__all__ = ["ModerationPlugin"]

@@ -1,7 +1,7 @@
-"""Placeholder: the stats plugin is being written (see its issue)."""
+"""Group statistics per room and day, #stats and C/A/S member tags. Importing the package
+defines its tables."""
 
-from bot.core.plugin import Plugin
+from plugins.stats import models as _models  # noqa: F401  (defines stats_member_day, stats_room_day)
+from plugins.stats.plugin import StatsPlugin
 
-
-class StatsPlugin(Plugin):
-    name = "stats"
+__all__ = ["StatsPlugin"]

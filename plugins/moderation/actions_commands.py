@@ -1,0 +1,199 @@
+"""#warn, #kick, #ban, #unban, #whitelist: an admin acts on a member. Each action is a
+numbered case opened before any side effect; the Kick carries the case id so the executor
+records what came of it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from bot.actions import Kick, Reply
+from bot.core import cases, lists
+from bot.core.plugin import command
+from bot.core.roles import Role
+from db.models import Member
+from plugins.moderation.common import (
+    config,
+    group_or_explain,
+    members,
+    name_of,
+    notify_case,
+    protected,
+    sender,
+    target,
+)
+from plugins.moderation.targets import Target
+
+if TYPE_CHECKING:
+    from bot.core.context import Context
+
+# written after the target: the ban (or unban) applies to every managed group
+_ALL_WORDS = frozenset({"all", "全部", "所有群", "全群", "*"})
+
+
+def _split_scope(rest: str) -> tuple[bool, str]:
+    head, _, tail = rest.partition(" ")
+    if head.lower() in _ALL_WORDS:
+        return True, tail.strip()
+    return False, rest
+
+
+class ActionCommands:
+    async def _target_or_usage(self, ctx: Context, args: str, name: str, *, act: bool = True) -> Target | None:
+        texts = config(ctx).texts
+        if group_or_explain(ctx) is None:
+            return None
+        found = target(ctx, args)
+        if found.member_id is None:
+            if found.written:
+                ctx.reply(texts.target_unknown.format(target=found.written[:40]))
+            else:
+                ctx.reply(texts.usage_target.format(prefix=ctx.rules.bot.command_prefix, command=name))
+            return None
+        if act and protected(ctx, found.member_id):
+            ctx.reply(texts.protected.format(member=name_of(ctx, found.member_id)))
+            return None
+        return found
+
+    @command("warn", min_role=Role.ADMIN, aliases=("警告",), usage="@成员 [原因]", allow_private=True)
+    async def warn(self, ctx: Context, args: str) -> None:
+        """警告成员（记为案件，可申诉）"""
+        found = await self._target_or_usage(ctx, args, "warn")
+        if found is None or found.member_id is None or ctx.room_id is None:
+            return
+        texts = config(ctx).texts
+        reason = found.rest or texts.default_reason
+        case = cases.open_case(ctx.db, room_id=ctx.room_id, kind="warn", target_id=found.member_id,
+                               target_name=name_of(ctx, found.member_id), source="command:warn",
+                               at=ctx.now(), reason=reason, actor_id=sender(ctx), outcome="done")
+        ctx.emit(Reply(ctx.room_id, texts.warned.format(case=case.id, reason=reason), (found.member_id,),
+                       reason=f"case {case.id}"))
+        if ctx.message and ctx.message.room_id is None:
+            ctx.reply(texts.warned.format(case=case.id, reason=reason))
+        notify_case(ctx, case)
+
+    @command("kick", min_role=Role.ADMIN, aliases=("移出", "踢出"), usage="@成员 [原因]", allow_private=True)
+    async def kick(self, ctx: Context, args: str) -> None:
+        """把成员移出本群（记为案件，可申诉）"""
+        found = await self._target_or_usage(ctx, args, "kick")
+        if found is None or found.member_id is None or ctx.room_id is None:
+            return
+        texts = config(ctx).texts
+        reason = found.rest or texts.default_reason
+        name = name_of(ctx, found.member_id)
+        case = cases.open_case(ctx.db, room_id=ctx.room_id, kind="kick", target_id=found.member_id,
+                               target_name=name, source="command:kick", at=ctx.now(), reason=reason,
+                               actor_id=sender(ctx))
+        ctx.emit(Kick(ctx.room_id, found.member_id, reason=reason, case_id=case.id))
+        ctx.reply(texts.kicked.format(member=name, case=case.id, reason=reason))
+        notify_case(ctx, case)
+
+    @command("ban", min_role=Role.ADMIN, aliases=("拉黑",), usage="@成员 [all] [原因]", allow_private=True)
+    async def ban(self, ctx: Context, args: str) -> None:
+        """拉黑并移出成员，重新入群会被再次移出；加 all 则在所有群拉黑（仅运营）"""
+        found = await self._target_or_usage(ctx, args, "ban")
+        if found is None or found.member_id is None or ctx.room_id is None:
+            return
+        texts = config(ctx).texts
+        everywhere, reason = _split_scope(found.rest)
+        if everywhere and ctx.sender_role < Role.OPERATOR:
+            # an owner rules one group; banning across every group is the operators' call
+            ctx.reply(texts.global_needs_operator)
+            return
+        reason = reason or texts.default_reason
+        name = name_of(ctx, found.member_id)
+        scope = lists.ALL_GROUPS if everywhere else ctx.room_id
+        # a plain ban teaches anti-spam nothing (only #spam does): an admin's ban may be personal
+        case = cases.open_case(ctx.db, room_id=ctx.room_id, kind="ban", target_id=found.member_id,
+                               target_name=name, source="command:ban", at=ctx.now(), reason=reason,
+                               actor_id=sender(ctx), evidence={"scope": scope})
+        lists.add(ctx.db, lists.BLACKLIST, None if everywhere else ctx.room_id, found.member_id,
+                  by=sender(ctx), at=ctx.now(), reason=reason, case_id=case.id)
+        if found.member_id in members(ctx):
+            ctx.emit(Kick(ctx.room_id, found.member_id, reason=reason, case_id=case.id))
+        else:
+            # not in the group: listed only, so an accepted appeal has nobody to invite back
+            cases.record_outcome(ctx.db, case.id, "listed", ctx.now())
+        if everywhere:
+            self._kick_elsewhere(ctx, found.member_id, reason, case.id)
+        label = texts.scope_all if everywhere else texts.scope_room
+        ctx.reply(texts.banned.format(member=name, scope=label, case=case.id, reason=reason))
+        notify_case(ctx, case)
+
+    @staticmethod
+    def _kick_elsewhere(ctx: Context, member_id: str, reason: str, case_id: int) -> None:
+        """An all-groups ban also removes the member from the other groups they are in (as far
+        as the core's member facts know; the executor re-checks membership)."""
+        rooms = ctx.db.scalars(select(Member.room_id).where(
+            Member.member_id == member_id, Member.left_at.is_(None), Member.room_id != ctx.room_id))
+        for room_id in rooms:
+            if ctx.rules.manages(room_id):
+                ctx.emit(Kick(room_id, member_id, reason=reason, case_id=None))
+
+    @command("unban", min_role=Role.ADMIN, aliases=("解除拉黑",), usage="成员 [all]", allow_private=True)
+    async def unban(self, ctx: Context, args: str) -> None:
+        """把成员移出黑名单；加 all 同时解除所有群的拉黑（仅运营）"""
+        found = await self._target_or_usage(ctx, args, "unban", act=False)
+        if found is None or found.member_id is None or ctx.room_id is None:
+            return
+        texts = config(ctx).texts
+        everywhere, reason = _split_scope(found.rest)
+        if everywhere and ctx.sender_role < Role.OPERATOR:
+            ctx.reply(texts.global_needs_operator)
+            return
+        removed = lists.remove(ctx.db, lists.BLACKLIST, ctx.room_id, found.member_id)
+        if everywhere:
+            removed = lists.remove(ctx.db, lists.BLACKLIST, None, found.member_id) or removed
+        name = name_of(ctx, found.member_id)
+        if not removed:
+            ctx.reply(texts.not_banned.format(member=name))
+            return
+        case = cases.open_case(ctx.db, room_id=ctx.room_id, kind="unban", target_id=found.member_id,
+                               target_name=name, source="command:unban", at=ctx.now(), reason=reason,
+                               actor_id=sender(ctx), outcome="done",
+                               evidence={"scope": lists.ALL_GROUPS if everywhere else ctx.room_id})
+        label = texts.scope_all if everywhere else texts.scope_room
+        ctx.reply(texts.unbanned.format(member=name, scope=label, case=case.id))
+        notify_case(ctx, case)
+
+    @command("whitelist", min_role=Role.ADMIN, aliases=("白名单",), usage="add|remove|list [@成员]",
+             allow_private=True)
+    async def whitelist(self, ctx: Context, args: str) -> None:
+        """管理白名单：白名单成员不会被机器人处理"""
+        texts = config(ctx).texts
+        if group_or_explain(ctx) is None or ctx.room_id is None:
+            return
+        verb, _, rest = args.strip().partition(" ")
+        verb = verb.lower()
+        if verb in ("list", "列表", ""):
+            entries = lists.entries(ctx.db, lists.WHITELIST, ctx.room_id)
+            if not entries:
+                ctx.reply(texts.whitelist_empty)
+                return
+            everywhere = {e.id for e in entries if e.room_id == lists.ALL_GROUPS}
+            lines = [f"白名单（{len(entries)}）："] + [
+                f"· {name_of(ctx, e.member_id)}（{e.member_id}）" + ("［所有群］" if e.id in everywhere else "")
+                for e in entries[:50]]
+            ctx.reply("\n".join(lines))
+            return
+        if verb not in ("add", "remove", "加", "添加", "删", "删除", "移除"):
+            ctx.reply(texts.whitelist_usage)
+            return
+        found = await self._target_or_usage(ctx, rest, "whitelist", act=False)
+        if found is None or found.member_id is None:
+            return
+        everywhere, reason = _split_scope(found.rest)
+        if everywhere and ctx.sender_role < Role.OPERATOR:
+            ctx.reply(texts.global_needs_operator)
+            return
+        scope = None if everywhere else ctx.room_id
+        label = texts.scope_all if everywhere else texts.scope_room
+        name = name_of(ctx, found.member_id)
+        if verb in ("add", "加", "添加"):
+            lists.add(ctx.db, lists.WHITELIST, scope, found.member_id, by=sender(ctx), at=ctx.now(), reason=reason)
+            ctx.reply(texts.whitelist_added.format(member=name, scope=label))
+        elif lists.remove(ctx.db, lists.WHITELIST, scope, found.member_id):
+            ctx.reply(texts.whitelist_removed.format(member=name, scope=label))
+        else:
+            ctx.reply(texts.whitelist_not_found.format(member=name))

@@ -1,0 +1,64 @@
+"""Appeals: a member writes to the bot privately with a case number; admins accept or reject.
+Accepting undoes the case (unban), teaches anti-spam a ham sample when it made the case, and
+may invite the member back."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Case
+from plugins.moderation.models import Appeal
+
+# "申诉 12 理由", "#appeal 12 理由", "12 理由", "申诉#12：理由"
+_APPEAL = re.compile(
+    r"^\s*(?:[#＃]?\s*(?:appeal|申诉|申述)\s*)?[#＃]?\s*(\d{1,9})(?!\d)\s*[:：,，]?\s*(.*)$", re.S | re.I)
+_KEYWORD = re.compile(r"(appeal|申诉|申述)", re.I)
+
+
+def parse_appeal(text: str) -> tuple[int | None, str, bool]:
+    """(case number or None, the member's explanation, whether it looked like an appeal). Pure."""
+    text = text.strip()
+    match = _APPEAL.match(text)
+    if match:
+        return int(match.group(1)), match.group(2).strip(), True
+    return None, "", bool(_KEYWORD.search(text[:20]))
+
+
+def pending(db: Session, case_id: int) -> Appeal | None:
+    return db.scalar(select(Appeal).where(Appeal.case_id == case_id, Appeal.status == "pending")
+                     .order_by(Appeal.id.desc()).limit(1))
+
+
+def latest(db: Session, case_id: int) -> Appeal | None:
+    return db.scalar(select(Appeal).where(Appeal.case_id == case_id).order_by(Appeal.id.desc()).limit(1))
+
+
+def file_appeal(db: Session, case: Case, member_id: str, text: str, at: datetime) -> Appeal:
+    appeal = Appeal(room_id=case.room_id or "", case_id=case.id, member_id=member_id, text=text,
+                    status="pending", created_at=at, note="")
+    db.add(appeal)
+    case.status, case.updated_at, case.updated_by = "appealed", at, member_id
+    db.flush()
+    return appeal
+
+
+def decide(appeal: Appeal, accepted: bool, by: str, at: datetime, note: str) -> None:
+    appeal.status = "accepted" if accepted else "rejected"
+    appeal.decided_by, appeal.decided_at, appeal.note = by, at, note
+
+
+def teach_ham(db: Session, case: Case, at: datetime) -> bool:
+    """An accepted appeal on an anti-spam case is a ham sample for it. The anti-spam plugin
+    provides the hook; without it there is nothing to teach."""
+    if case.source != "antispam":
+        return False
+    try:
+        from plugins.antispam.api import record_ham
+    except ImportError:
+        return False
+    record_ham(db, case, at)
+    return True

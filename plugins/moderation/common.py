@@ -1,0 +1,83 @@
+"""Helpers the moderation commands share: the acting group, the target, case notices."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.actions import NotifyAdmins
+from bot.core import lists
+from bot.core.roles import Role, is_protected
+from db.models import Case
+from plugins.moderation import render
+from plugins.moderation.config import ModerationConfig
+from plugins.moderation.targets import Target, clip, display_name, resolve, split_target
+
+if TYPE_CHECKING:
+    from bot.core.context import Context
+
+NAME = "moderation"
+
+
+def config(ctx: Context) -> ModerationConfig:
+    return ctx.config(NAME)
+
+
+def sender(ctx: Context) -> str:
+    return ctx.message.sender_id if ctx.message else ""
+
+
+def group_or_explain(ctx: Context) -> str | None:
+    """The group a command acts on: where it was said, or the one picked with #use."""
+    if ctx.room_id is None:
+        ctx.reply(config(ctx).texts.choose_group)
+    return ctx.room_id
+
+
+def members(ctx: Context) -> frozenset[str]:
+    return frozenset(ctx.room.member_ids) if ctx.room else frozenset()
+
+
+def target(ctx: Context, args: str) -> Target:
+    mentions = ctx.message.mention_ids if ctx.message else ()
+    mentioned, written, rest = split_target(args, mentions, ctx.self_id)
+    member_id = mentioned or resolve(ctx.db, ctx.room_id, members(ctx), written)
+    return Target(member_id, written, clip(rest))
+
+
+def name_of(ctx: Context, member_id: str | None) -> str:
+    if not member_id:
+        return "机器人"
+    return display_name(ctx.db, ctx.room_id, member_id)
+
+
+def protected(ctx: Context, member_id: str) -> bool:
+    if is_protected(member_id, ctx.room, ctx.rules) or member_id == ctx.self_id:
+        return True
+    return ctx.room_id is not None and lists.contains(ctx.db, lists.WHITELIST, ctx.room_id, member_id)
+
+
+def case_here(ctx: Context, number: str) -> Case | None:
+    """The case numbered `number` if it belongs to this group (operators see every group)."""
+    texts = config(ctx).texts
+    if not number.strip().lstrip("#＃").isdigit() or len(number) > 12:
+        ctx.reply(texts.case_missing.format(case=clip(number, 20)))
+        return None
+    case_id = int(number.strip().lstrip("#＃"))
+    case = ctx.db.get(Case, case_id)
+    if case is None:
+        ctx.reply(texts.case_missing.format(case=case_id))
+        return None
+    if case.room_id != ctx.room_id and ctx.sender_role < Role.OPERATOR:
+        ctx.reply(texts.case_other_group.format(case=case_id))
+        return None
+    return case
+
+
+def notify_case(ctx: Context, case: Case) -> None:
+    """Admins hear about every new case (bot.admin_group, else operators privately)."""
+    if not case.room_id:
+        return
+    cfg: ModerationConfig = getattr(ctx.rules.for_room(case.room_id), NAME)
+    if cfg.enabled and cfg.notify_cases:
+        line = render.summary(case, display_name(ctx.db, case.room_id, case.target_id or ""))
+        ctx.emit(NotifyAdmins(case.room_id, cfg.texts.case_notice.format(case=case.id, summary=line)))

@@ -1,0 +1,81 @@
+"""The moderation plugin's rules.yaml section (`moderation:`). Every key has a default, so an
+empty section works; user-facing Chinese lives here as templates ({placeholders})."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import Field, field_validator
+
+from bot.rules.schema import PluginConfig, Strict
+from bot.rules.types import Duration
+
+
+class ModerationTexts(Strict):
+    usage_target: str = "用法：{prefix}{command} @成员 [原因]（私聊时写成员的微信 id 或群昵称）"
+    choose_group: str = "请先发送 #use 选择要管理的群。"
+    target_unknown: str = "没有找到「{target}」。请 @ 该成员，或写出其微信 id。"
+    protected: str = "「{member}」是群主、管理员或白名单成员，不能对其操作。"
+    warned: str = "⚠️ 警告（案件 #{case}）：{reason}。再犯将被移出本群。如有异议，可私聊机器人发送「申诉 {case} 理由」。"
+    kicked: str = "已移出「{member}」（案件 #{case}）：{reason}"
+    banned: str = "已将「{member}」加入{scope}黑名单并移出（案件 #{case}）：{reason}"
+    unbanned: str = "已将「{member}」移出{scope}黑名单（案件 #{case}）。"
+    not_banned: str = "「{member}」不在本群黑名单中。"
+    scope_room: str = "本群"
+    scope_all: str = "所有群"
+    global_needs_operator: str = "只有运营可以在所有群拉黑。"
+    rejoin_kicked: str = "「{member}」在黑名单中，已再次移出（案件 #{case}）。"
+    default_reason: str = "违反群规"
+    case_missing: str = "没有案件 #{case}。"
+    case_other_group: str = "案件 #{case} 不属于本群。"
+    reason_updated: str = "案件 #{case} 的原因已改为：{reason}"
+    no_cases: str = "「{member}」没有案件记录。"
+    whitelist_added: str = "已将「{member}」加入{scope}白名单：机器人不会对其操作。"
+    whitelist_removed: str = "已将「{member}」移出{scope}白名单。"
+    whitelist_not_found: str = "「{member}」不在白名单中。"
+    whitelist_empty: str = "白名单为空。"
+    whitelist_usage: str = "用法：#whitelist add @成员 | #whitelist remove @成员 | #whitelist list"
+    no_rules: str = "本群还没有设置群规。"
+    rules_header: str = "📌 本群群规"
+    report_usage: str = "请长按要举报的消息，选择「引用」，再发送 #report 原因。"
+    report_received: str = "已收到举报（案件 #{case}），管理员会尽快处理，谢谢！"
+    report_notice: str = "成员「{reporter}」举报了「{target}」的消息（案件 #{case}）：\n「{text}」\n原因：{reason}"
+    case_notice: str = "新案件 #{case}：{summary}"
+    appeal_usage: str = "申诉请发送：申诉 案件号 理由，例如「申诉 12 我没有发广告」。"
+    appeal_not_yours: str = "没有找到你可以申诉的案件 #{case}。"
+    appeal_too_late: str = "案件 #{case} 已超过申诉期限。"
+    appeal_duplicate: str = "案件 #{case} 的申诉已提交，请等待管理员处理。"
+    appeal_received: str = "已收到你对案件 #{case} 的申诉，管理员处理后会通知你。"
+    appeal_notice: str = ("「{member}」对案件 #{case}（{summary}）提出申诉：{text}\n"
+                          "处理：#appeal accept {case} 或 #appeal reject {case}")
+    appeal_admin_usage: str = "用法：#appeal accept 案件号 或 #appeal reject 案件号 [说明]"
+    appeal_none: str = "案件 #{case} 没有待处理的申诉。"
+    appeal_accepted: str = "已接受案件 #{case} 的申诉：已解除处罚（案件 #{unban_case}）{reinvite}。"
+    appeal_reinvite: str = "，并重新邀请入群"
+    appeal_rejected: str = "已驳回案件 #{case} 的申诉。"
+    appeal_accepted_member: str = "你对案件 #{case} 的申诉已通过，处罚已解除。"
+    appeal_rejected_member: str = "你对案件 #{case} 的申诉未通过。{note}"
+
+
+class ModerationConfig(PluginConfig):
+    # the group's core rules for #rules (at most three: 群规最多三条); empty: use greeting.rules
+    rules: tuple[str, ...] = Field(default=(), max_length=3)
+    # tell the admins (bot.admin_group, else operators privately) about every new case
+    notify_cases: bool = True
+    # how often cases opened by other plugins (anti-spam) are collected for that notice
+    notify_every: Duration = timedelta(minutes=1)
+    # removed members may appeal within this long after their case
+    appeal_window: Duration = timedelta(days=30)
+    # case kinds a member may appeal
+    appealable: tuple[str, ...] = ("warn", "kick", "ban", "spam")
+    # an accepted appeal on a removal invites the member back (WeChat adds directly only
+    # under 40 members; larger groups get an invitation to accept)
+    reinvite: bool = True
+    # remove a blacklisted member again when they re-join
+    kick_blacklisted_on_join: bool = True
+    texts: ModerationTexts = ModerationTexts()
+
+    @field_validator("rules")
+    @classmethod
+    def _non_empty(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(r.strip() for r in value if r.strip())

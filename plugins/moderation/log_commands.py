@@ -1,0 +1,169 @@
+"""#case, #cases, #reason (the moderation log), #rules, #report (members flag a quoted
+message) and #appeal accept|reject (admins close a member's appeal)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.actions import Invite, NotifyAdmins, SendPrivate
+from bot.core import cases, lists
+from bot.core.plugin import command
+from bot.core.roles import Role
+from db.models import Case
+from plugins.moderation import appeals, render
+from plugins.moderation.common import (
+    case_here,
+    config,
+    group_or_explain,
+    members,
+    name_of,
+    notify_case,
+    sender,
+    target,
+)
+from plugins.moderation.targets import clip, resolve
+
+if TYPE_CHECKING:
+    from bot.core.context import Context
+
+# removals an accepted appeal can undo by inviting the member back
+_REMOVALS = frozenset({"kick", "ban", "spam"})
+
+
+class LogCommands:
+    @command("case", min_role=Role.ADMIN, aliases=("案件",), usage="案件号", allow_private=True)
+    async def case(self, ctx: Context, args: str) -> None:
+        """查看一个案件：对象、处理人、原因、证据（命中了哪些检查）和结果"""
+        if group_or_explain(ctx) is None:
+            return
+        found = case_here(ctx, args.strip() or "?")
+        if found is None:
+            return
+        tz = ctx.rules.for_room(found.room_id).timezone
+        text = render.card(found, name_of(ctx, found.target_id) if found.target_id else "（无）",
+                           name_of(ctx, found.actor_id), tz)
+        appeal = appeals.latest(ctx.db, found.id)
+        if appeal is not None:
+            state = {"pending": "待处理", "accepted": "已通过", "rejected": "已驳回"}.get(appeal.status, appeal.status)
+            text += f"\n申诉（{state}）：{clip(appeal.text, 120) or '（无说明）'}"
+        ctx.reply(text)
+
+    @command("cases", min_role=Role.ADMIN, aliases=("案件列表",), usage="@成员", allow_private=True)
+    async def cases(self, ctx: Context, args: str) -> None:
+        """查看某成员在本群的案件"""
+        texts = config(ctx).texts
+        if group_or_explain(ctx) is None:
+            return
+        found = target(ctx, args)
+        if found.member_id is None:
+            ctx.reply(texts.usage_target.format(prefix=ctx.rules.bot.command_prefix, command="cases"))
+            return
+        name = name_of(ctx, found.member_id)
+        rows = cases.cases_for(ctx.db, ctx.room_id, found.member_id, limit=20)
+        if not rows:
+            ctx.reply(texts.no_cases.format(member=name))
+            return
+        ctx.reply("\n".join([f"「{name}」的案件（最近 {len(rows)} 个）："] + [render.summary(c, name) for c in rows]))
+
+    @command("reason", min_role=Role.ADMIN, aliases=("原因",), usage="案件号 原因", allow_private=True)
+    async def reason(self, ctx: Context, args: str) -> None:
+        """修改案件的原因"""
+        if group_or_explain(ctx) is None:
+            return
+        number, _, text = args.strip().partition(" ")
+        text = clip(text)
+        if not text:
+            ctx.reply("用法：#reason 案件号 新的原因")
+            return
+        found = case_here(ctx, number)
+        if found is None:
+            return
+        cases.set_reason(ctx.db, found.id, text, sender(ctx), ctx.now())
+        ctx.reply(config(ctx).texts.reason_updated.format(case=found.id, reason=text))
+
+    @command("rules", min_role=Role.MEMBER, aliases=("群规",))
+    async def rules(self, ctx: Context, args: str) -> None:
+        """查看本群群规"""
+        texts = config(ctx).texts
+        items = list(config(ctx).rules)
+        if not items:
+            # the greeting plugin shows the same core rules to newcomers; one place to edit them
+            items = [str(r) for r in getattr(getattr(ctx.group, "greeting", None), "rules", ()) or ()]
+        if not items:
+            ctx.reply(texts.no_rules)
+            return
+        ctx.reply("\n".join([texts.rules_header, *[f"{i}. {r}" for i, r in enumerate(items[:3], 1)]]))
+
+    @command("report", min_role=Role.MEMBER, aliases=("举报",), usage="（引用要举报的消息）[原因]")
+    async def report(self, ctx: Context, args: str) -> None:
+        """引用一条消息并发送 #report，把它举报给管理员"""
+        texts = config(ctx).texts
+        msg = ctx.message
+        if msg is None or msg.room_id is None or msg.quote is None:
+            ctx.reply(texts.report_usage)
+            return
+        quote = msg.quote
+        target_id = quote.sender_id or resolve(ctx.db, msg.room_id, members(ctx), quote.sender_name)
+        reason = clip(args) or "（未填写）"
+        case = cases.open_case(
+            ctx.db, room_id=msg.room_id, kind="report", target_id=target_id,
+            target_name=clip(quote.sender_name, 64), source="command:report", at=ctx.now(), reason=reason,
+            actor_id=msg.sender_id, outcome="reported",
+            evidence={"text": clip(quote.text, 2000), "message_id": quote.message_id, "reporter": msg.sender_id})
+        ctx.emit(NotifyAdmins(msg.room_id, texts.report_notice.format(
+            reporter=msg.display_name[:64], target=clip(quote.sender_name, 64), case=case.id,
+            text=clip(quote.text, 200), reason=reason)))
+        ctx.reply(texts.report_received.format(case=case.id))
+
+    @command("appeal", min_role=Role.ADMIN, aliases=("处理申诉",), usage="accept|reject 案件号 [说明]",
+             allow_private=True)
+    async def appeal(self, ctx: Context, args: str) -> None:
+        """处理成员的申诉：accept 接受（解除处罚）或 reject 驳回"""
+        texts = config(ctx).texts
+        if group_or_explain(ctx) is None:
+            return
+        verb, _, rest = args.strip().partition(" ")
+        number, _, note = rest.strip().partition(" ")
+        accept = verb.lower() in ("accept", "接受", "通过")
+        if not (accept or verb.lower() in ("reject", "驳回", "拒绝")) or not number:
+            ctx.reply(texts.appeal_admin_usage)
+            return
+        case = case_here(ctx, number)
+        if case is None:
+            return
+        pending = appeals.pending(ctx.db, case.id)
+        if pending is None:
+            ctx.reply(texts.appeal_none.format(case=case.id))
+            return
+        now, by, note = ctx.now(), sender(ctx), clip(note)
+        appeals.decide(pending, accept, by, now, note)
+        if not accept:
+            cases.set_status(ctx.db, case.id, "closed", by, now)
+            ctx.emit(SendPrivate(pending.member_id, texts.appeal_rejected_member.format(case=case.id, note=note)))
+            ctx.reply(texts.appeal_rejected.format(case=case.id))
+            return
+        self._accept(ctx, case, pending.member_id, note)
+
+    @staticmethod
+    def _accept(ctx: Context, case: Case, member_id: str, note: str) -> None:
+        texts, now, by = config(ctx).texts, ctx.now(), sender(ctx)
+        room_id = case.room_id
+        cases.set_status(ctx.db, case.id, "reversed", by, now)
+        lists.remove(ctx.db, lists.BLACKLIST, room_id, member_id)
+        if (case.evidence or {}).get("scope") == lists.ALL_GROUPS:
+            lists.remove(ctx.db, lists.BLACKLIST, None, member_id)
+        learned = appeals.teach_ham(ctx.db, case, now)
+        unban = cases.open_case(ctx.db, room_id=room_id, kind="unban", target_id=member_id,
+                                target_name=case.target_name, source="command:appeal", at=now,
+                                reason=f"申诉通过（案件 #{case.id}）" + (f"：{note}" if note else ""),
+                                actor_id=by, outcome="done",
+                                evidence={"appeal_case": case.id, "ham_sample": learned})
+        reinvite = ""
+        removed = case.kind in _REMOVALS and case.outcome in ("done", "pending")
+        room_members = members(ctx) if ctx.room_id == room_id else frozenset()
+        if config(ctx).reinvite and removed and room_id and member_id not in room_members:
+            ctx.emit(Invite(room_id, member_id, reason=f"appeal accepted on case {case.id}", case_id=unban.id))
+            reinvite = texts.appeal_reinvite
+        ctx.emit(SendPrivate(member_id, texts.appeal_accepted_member.format(case=case.id)))
+        ctx.reply(texts.appeal_accepted.format(case=case.id, unban_case=unban.id, reinvite=reinvite))
+        notify_case(ctx, unban)

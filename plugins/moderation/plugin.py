@@ -1,0 +1,132 @@
+"""The moderation plugin: admin commands and the moderation log (numbered cases), blacklisted
+members removed again when they re-join, reports, and appeals by private message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from bot.actions import Kick, NotifyAdmins
+from bot.core import cases, lists
+from bot.core.plugin import JobSpec, Plugin
+from bot.core.roles import is_protected
+from bot.events import MemberJoined, MessageReceived
+from bot.rules.types import format_duration
+from db import repo
+from db.models import Case
+from plugins.moderation import appeals, render
+from plugins.moderation.actions_commands import ActionCommands
+from plugins.moderation.common import NAME, config, notify_case
+from plugins.moderation.config import ModerationConfig
+from plugins.moderation.log_commands import LogCommands
+from plugins.moderation.targets import clip, display_name
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from bot.core.context import Context
+    from bot.rules.loader import Rules
+
+NOTIFY_JOB = f"{NAME}.notify"
+_WATERMARK = ("moderation", "notified_case")  # core_setting scope, key
+# cases this plugin opens are announced to admins when opened; the sweep covers the others
+_OWN_SOURCES = frozenset({NAME, *(f"command:{c}" for c in ("warn", "kick", "ban", "unban", "report", "appeal"))})
+_SWEEP_BATCH = 50
+
+
+class ModerationPlugin(ActionCommands, LogCommands, Plugin):
+    name = NAME
+    Config = ModerationConfig
+    events = (MessageReceived, MemberJoined)
+
+    def wants(self, ctx: Context) -> bool:
+        if isinstance(ctx.event, MemberJoined):
+            return True
+        msg = ctx.message
+        return msg is not None and msg.room_id is None and bool(msg.text.strip())
+
+    async def handle(self, ctx: Context) -> None:
+        if isinstance(ctx.event, MemberJoined):
+            self._blacklisted_joined(ctx, ctx.event)
+        elif ctx.message is not None:
+            self._private_appeal(ctx)
+
+    # ------------------------------------------------------------------ blacklist on re-join
+    def _blacklisted_joined(self, ctx: Context, event: MemberJoined) -> None:
+        if not config(ctx).kick_blacklisted_on_join:
+            return
+        names = dict(zip(event.member_ids, event.member_names, strict=False))
+        for member_id in event.member_ids:
+            entry = lists.find(ctx.db, lists.BLACKLIST, event.room_id, member_id)
+            if entry is None or is_protected(member_id, ctx.room, ctx.rules):
+                continue
+            name = names.get(member_id) or display_name(ctx.db, event.room_id, member_id)
+            reason = "黑名单成员重新入群" + (f"：{entry.reason}" if entry.reason else "")
+            case = cases.open_case(
+                ctx.db, room_id=event.room_id, kind="kick", target_id=member_id, target_name=name,
+                source=NAME, at=ctx.now(), reason=reason,
+                evidence={"blacklist_case": entry.case_id, "scope": entry.room_id, "inviter_id": event.inviter_id})
+            ctx.emit(Kick(event.room_id, member_id, reason=case.reason, case_id=case.id))
+            notify_case(ctx, case)
+
+    # ------------------------------------------------------------------ appeals (private chat)
+    def _private_appeal(self, ctx: Context) -> None:
+        msg = ctx.message
+        assert msg is not None
+        texts = config(ctx).texts
+        number, text, looked_like = appeals.parse_appeal(msg.text[:2000])
+        if number is None:
+            if looked_like:
+                ctx.reply(texts.appeal_usage)
+            return
+        case = ctx.db.get(Case, number)
+        if case is None or case.target_id != msg.sender_id or case.room_id is None:
+            ctx.reply(texts.appeal_not_yours.format(case=number))
+            return
+        cfg: ModerationConfig = getattr(ctx.rules.for_room(case.room_id), NAME)
+        if case.kind not in cfg.appealable or case.status == "reversed":
+            ctx.reply(texts.appeal_not_yours.format(case=number))
+            return
+        if appeals.pending(ctx.db, case.id) is not None:
+            ctx.reply(texts.appeal_duplicate.format(case=number))
+            return
+        if ctx.now() - case.created_at > cfg.appeal_window:
+            ctx.reply(texts.appeal_too_late.format(case=number))
+            return
+        text = clip(text, 1000)
+        appeals.file_appeal(ctx.db, case, msg.sender_id, text, ctx.now())
+        name = display_name(ctx.db, case.room_id, msg.sender_id)
+        summary = render.summary(case, name)
+        ctx.emit(NotifyAdmins(case.room_id, cfg.texts.appeal_notice.format(
+            member=name, case=case.id, summary=summary, text=text or "（无说明）")))
+        ctx.reply(texts.appeal_received.format(case=case.id))
+
+    # ------------------------------------------------------------------ notices for other plugins' cases
+    def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:
+        cfg: ModerationConfig = getattr(rules.for_room(None), NAME)
+        every = max(cfg.notify_every, timedelta(seconds=10))
+        return [JobSpec(id=NOTIFY_JOB, trigger=f"every {format_duration(every)}")]
+
+    async def run_job(self, ctx: Context, job: JobSpec) -> None:
+        if job.id == NOTIFY_JOB:
+            self._sweep(ctx)
+
+    def _sweep(self, ctx: Context) -> None:
+        """Tell admins about cases other plugins opened since the last sweep. The first sweep
+        only sets the mark: history from before the bot ran is not news."""
+        scope, key = _WATERMARK
+        mark = repo.get_setting(ctx.db, scope, key)
+        if mark is None:
+            top = ctx.db.scalar(select(func.max(Case.id))) or 0
+            repo.put_setting(ctx.db, scope, key, int(top), NAME, ctx.now())
+            return
+        rows = list(ctx.db.scalars(select(Case).where(Case.id > int(mark)).order_by(Case.id).limit(_SWEEP_BATCH)))
+        if not rows:
+            return
+        for case in rows:
+            if case.source not in _OWN_SOURCES and case.room_id and ctx.rules.manages(case.room_id):
+                notify_case(ctx, case)
+        repo.put_setting(ctx.db, scope, key, rows[-1].id, NAME, ctx.now())

@@ -1,0 +1,82 @@
+"""How cases read in chat: one line for lists and notices, a full card for #case N with the
+evidence, in particular which anti-spam checks fired and why. Pure functions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from db.models import Case
+
+KIND_LABELS = {"warn": "警告", "kick": "移出", "ban": "拉黑", "unban": "解除拉黑", "spam": "广告/刷屏",
+               "report": "举报", "whitelist": "白名单"}
+OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演习（未执行）", "asked_owner": "已请群主处理",
+                  "refused_protected": "受保护，未执行", "failed": "执行失败", "shadow": "影子模式（未执行）",
+                  "reported": "已通知管理员", "listed": "已加入黑名单", "refused_cap": "超出频率上限，未执行"}
+STATUS_LABELS = {"open": "有效", "closed": "已结案", "appealed": "申诉中", "reversed": "已撤销"}
+MAX_EVIDENCE_TEXT = 200
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
+
+def _when(at: datetime, tz: str) -> str:
+    return at.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+
+def _short(text: Any, limit: int = MAX_EVIDENCE_TEXT) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def summary(case: Case, name: str) -> str:
+    """One line: #12 警告 小明：发广告（已执行）."""
+    reason = f"：{_short(case.reason, 80)}" if case.reason else ""
+    return f"#{case.id} {kind_label(case.kind)} {name}{reason}（{OUTCOME_LABELS.get(case.outcome, case.outcome)}）"
+
+
+def check_lines(checks: Any) -> list[str]:
+    """Each check as 「✔ name：details」 for the ones that fired, then the ones that did not."""
+    if not isinstance(checks, list):
+        return []
+    fired, quiet = [], []
+    for check in checks[:30]:
+        if not isinstance(check, Mapping):
+            continue
+        name = _short(check.get("name", "?"), 40)
+        details = _short(check.get("details", ""), 120)
+        mode = "（影子模式）" if check.get("mode") == "shadow" else ""
+        line = f"{name}{mode}" + (f"：{details}" if details else "")
+        (fired if check.get("spam") else quiet).append(line)
+    lines = [f"  ✔ {line}" for line in fired] + [f"  ✘ {line}" for line in quiet]
+    return (["命中的检查："] if fired else ["检查："]) + lines if lines else []
+
+
+def card(case: Case, target: str, actor: str, tz: str) -> str:
+    """The full case for #case N."""
+    lines = [
+        f"案件 #{case.id} · {kind_label(case.kind)} · {STATUS_LABELS.get(case.status, case.status)}",
+        f"对象：{target}",
+        f"处理人：{actor}（{case.source}）",
+        f"时间：{_when(case.created_at, tz)}",
+        f"原因：{_short(case.reason) or '（无）'}",
+        f"结果：{OUTCOME_LABELS.get(case.outcome, case.outcome)}",
+    ]
+    evidence = case.evidence if isinstance(case.evidence, Mapping) else {}
+    if evidence.get("text"):
+        lines.append(f"原消息：「{_short(evidence['text'])}」")
+    if evidence.get("score") is not None:
+        lines.append(f"得分：{_short(evidence['score'], 20)}")
+    if evidence.get("scope") == "*":
+        lines.append("范围：所有群")
+    if evidence.get("blacklist_case"):
+        lines.append(f"依据：黑名单（案件 #{evidence['blacklist_case']}）")
+    if evidence.get("appeal"):
+        lines.append(f"申诉：{_short(evidence['appeal'], 120)}")
+    lines += check_lines(evidence.get("checks"))
+    if case.updated_at != case.created_at and case.updated_by:
+        lines.append(f"最后修改：{_when(case.updated_at, tz)}")
+    return "\n".join(lines)

@@ -1,0 +1,162 @@
+"""Group statistics: counts every message, join, leave and removal per room and local day;
+#stats shows the 话痨榜 (top talkers), lurkers, joins/leaves and violations; #tag shows a
+member's C/A/S tag."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.core.plugin import Plugin, command
+from bot.core.roles import Role
+from bot.events import MemberJoined, MemberLeft, MessageReceived
+from plugins.moderation.render import kind_label
+from plugins.moderation.targets import display_name, resolve, split_target
+from plugins.stats import queries
+from plugins.stats.config import StatsConfig
+from plugins.stats.tags import LABELS, member_tag
+
+if TYPE_CHECKING:
+    from bot.core.context import Context
+
+NAME = "stats"
+PERIOD_DAYS = {"day": 1, "week": 7, "month": 30, "今天": 1, "本周": 7, "本月": 30, "日": 1, "周": 7, "月": 30}
+
+
+def _cfg(ctx: Context) -> StatsConfig:
+    return ctx.config(NAME)
+
+
+def _period(ctx: Context, word: str) -> tuple[int, str] | None:
+    word = (word or _cfg(ctx).default_period).strip().lower()
+    days = PERIOD_DAYS.get(word)
+    if days is None:
+        return None
+    texts = _cfg(ctx).texts
+    return days, {1: texts.period_day, 7: texts.period_week, 30: texts.period_month}[days]
+
+
+def _utc_start(day: date, tz: str) -> datetime:
+    return datetime.combine(day, time(0), ZoneInfo(tz))
+
+
+async def _names(ctx: Context, room_id: str) -> dict[str, str]:
+    """Current nicknames from the platform (one read per #stats): the bot may never have seen
+    a lurker speak, so its name history does not know them."""
+    if ctx.lookup is None:
+        return {}
+    return {m.id: m.alias or m.name for m in await ctx.lookup.members(room_id)}
+
+
+class StatsPlugin(Plugin):
+    name = NAME
+    Config = StatsConfig
+    events = (MessageReceived, MemberJoined, MemberLeft)
+
+    def wants(self, ctx: Context) -> bool:
+        event = ctx.event
+        if isinstance(event, MessageReceived):
+            return event.room_id is not None and not event.is_self
+        return event is not None
+
+    async def handle(self, ctx: Context) -> None:
+        event, day = ctx.event, ctx.local_now().date()
+        match event:
+            case MessageReceived(room_id=str(room_id)):
+                queries.count_message(ctx.db, room_id, day, event.sender_id)
+            case MemberJoined():
+                queries.bump_room(ctx.db, event.room_id, day, joins=len(event.member_ids))
+            case MemberLeft():
+                # puppets report a member who quits as removed by themselves
+                removed = event.remover_id is not None and event.remover_id not in event.member_ids
+                n = len(event.member_ids)
+                queries.bump_room(ctx.db, event.room_id, day, removals=n if removed else 0,
+                                  leaves=0 if removed else n)
+
+    @command("stats", min_role=Role.ADMIN, aliases=("统计",), usage="[day|week|month]", allow_private=True)
+    async def stats(self, ctx: Context, args: str) -> None:
+        """群统计：话痨榜、潜水成员、入群退群、违规案件、打卡"""
+        cfg = _cfg(ctx)
+        texts = cfg.texts
+        room_id = ctx.room_id
+        if room_id is None:
+            ctx.reply("请先发送 #use 选择要统计的群。")
+            return
+        period = _period(ctx, args.split(" ")[0] if args.strip() else "")
+        if period is None:
+            ctx.reply(texts.usage)
+            return
+        days, label = period
+        tz = ctx.group.timezone
+        end = ctx.local_now().date()
+        start = end - timedelta(days=days - 1)
+        db = ctx.db
+        names = await _names(ctx, room_id)
+
+        def name(member_id: str) -> str:
+            return names.get(member_id) or display_name(db, room_id, member_id)
+
+        lines = [texts.header.format(period=label, start=start.isoformat(), end=end.isoformat())]
+        t = queries.totals(db, room_id, start, end)
+        lines.append(texts.totals.format(messages=t.messages, speakers=t.speakers, joins=t.joins, leaves=t.leaves,
+                                         removals=t.removals))
+        found = queries.violations(db, room_id, _utc_start(start, tz), _utc_start(end + timedelta(days=1), tz))
+        detail = "，".join(f"{kind_label(k)} {n}" for k, n in sorted(found.items()))
+        lines.append(texts.violations.format(count=sum(found.values()), detail=f"（{detail}）" if detail else ""))
+        checkins = queries.checkin_counts(db, room_id, start, end)
+        if checkins:
+            people = sum(1 for v in checkins.values() if v)
+            lines.append(texts.checkins.format(total=sum(checkins.values()), people=people))
+        if cfg.top_talkers:
+            top = queries.top_talkers(db, room_id, start, end, cfg.top_talkers)
+            lines.append(texts.top_header if top else texts.no_talkers)
+            lines += [texts.top_line.format(rank=i, name=name(m), count=n)
+                      for i, (m, n) in enumerate(top, 1)]
+        if ctx.room is not None:
+            cutoff = ctx.now() - timedelta(days=cfg.lurker_days)
+            members = [m for m in ctx.room.member_ids if m != ctx.self_id]
+            silent = queries.lurkers(db, room_id, members, cutoff)
+            named = [name(m) for m in silent[: cfg.lurkers_named]]
+            more = "……" if len(silent) > len(named) else ""
+            names = f"：{'、'.join(named)}{more}" if named else ""
+            lines.append(texts.lurkers.format(days=cfg.lurker_days, count=len(silent), names=names))
+        ctx.reply("\n".join(lines))
+
+    @command("tag", min_role=Role.ADMIN, aliases=("标签",), usage="[@成员]", allow_private=True)
+    async def tag(self, ctx: Context, args: str) -> None:
+        """查看成员的 C/A/S 标签（新人/活跃/核心）；不写成员则显示全群分布"""
+        cfg, room_id = _cfg(ctx), ctx.room_id
+        if room_id is None:
+            ctx.reply("请先发送 #use 选择群。")
+            return
+        rules, now = cfg.tags, ctx.now()
+        end = ctx.local_now().date()
+        start = end - timedelta(days=max(rules.window.days, 1) - 1)
+        window_days = (end - start).days + 1
+        members = frozenset(ctx.room.member_ids) if ctx.room else frozenset()
+        mentions = ctx.message.mention_ids if ctx.message else ()
+        mentioned, written, _ = split_target(args, mentions, ctx.self_id)
+        checkins = queries.checkin_counts(ctx.db, room_id, start, end)
+        if mentioned or written:
+            member_id = mentioned or resolve(ctx.db, room_id, members, written)
+            if member_id is None:
+                ctx.reply(f"没有找到「{written[:40]}」。")
+                return
+            messages = queries.member_messages(ctx.db, room_id, member_id, start, end)
+            arrived = queries.joined_at(ctx.db, room_id, [member_id]).get(member_id)
+            age = now - arrived if arrived else None
+            letter = member_tag(rules, messages=messages, checkins=checkins.get(member_id, 0), age=age)
+            ctx.reply(cfg.texts.tag_line.format(
+                name=display_name(ctx.db, room_id, member_id), tag=letter, label=LABELS[letter], days=window_days,
+                messages=messages, checkins=checkins.get(member_id, 0),
+                age=f"{age.days} 天" if age is not None else "时间未知"))
+            return
+        counts = queries.messages_by_member(ctx.db, room_id, start, end)
+        arrivals = queries.joined_at(ctx.db, room_id, members)
+        tally = {"S": 0, "A": 0, "C": 0}
+        for member_id in members - {ctx.self_id}:
+            arrived = arrivals.get(member_id)
+            tally[member_tag(rules, messages=counts.get(member_id, 0), checkins=checkins.get(member_id, 0),
+                             age=now - arrived if arrived else None)] += 1
+        ctx.reply(cfg.texts.tag_summary.format(days=window_days, **tally))

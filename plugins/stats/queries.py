@@ -1,0 +1,120 @@
+"""The stats queries. Each is one indexed range scan (see models.py), so #stats stays fast on
+a 500-member group with a year of history (bench/stats measures them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from db.models import Case, Member
+from plugins.stats.models import MemberDay, RoomDay
+
+VIOLATION_KINDS = ("warn", "kick", "ban", "spam")
+
+
+def _insert(db: Session, model: type) -> Any:
+    """The dialect's own insert(): both speak ON CONFLICT, so counters never race."""
+    return (pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert)(model)
+
+
+def count_message(db: Session, room_id: str, day: date, member_id: str) -> None:
+    stmt = _insert(db, MemberDay).values(room_id=room_id, day=day, member_id=member_id, messages=1)
+    db.execute(stmt.on_conflict_do_update(index_elements=["room_id", "day", "member_id"],
+                                          set_={"messages": MemberDay.messages + 1}))
+    bump_room(db, room_id, day, messages=1)
+
+
+def bump_room(db: Session, room_id: str, day: date, *, messages: int = 0, joins: int = 0, leaves: int = 0,
+              removals: int = 0) -> None:
+    values = {"messages": messages, "joins": joins, "leaves": leaves, "removals": removals}
+    stmt = _insert(db, RoomDay).values(room_id=room_id, day=day, **values)
+    db.execute(stmt.on_conflict_do_update(
+        index_elements=["room_id", "day"],
+        set_={k: getattr(RoomDay, k) + v for k, v in values.items() if v}))
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    messages: int = 0
+    joins: int = 0
+    leaves: int = 0
+    removals: int = 0
+    speakers: int = 0
+
+
+def totals(db: Session, room_id: str, start: date, end: date) -> Totals:
+    row = db.execute(select(func.coalesce(func.sum(RoomDay.messages), 0), func.coalesce(func.sum(RoomDay.joins), 0),
+                            func.coalesce(func.sum(RoomDay.leaves), 0), func.coalesce(func.sum(RoomDay.removals), 0))
+                     .where(RoomDay.room_id == room_id, RoomDay.day >= start, RoomDay.day <= end)).one()
+    speakers = db.scalar(select(func.count(func.distinct(MemberDay.member_id)))
+                         .where(MemberDay.room_id == room_id, MemberDay.day >= start, MemberDay.day <= end))
+    return Totals(int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(speakers or 0))
+
+
+def messages_by_member(db: Session, room_id: str, start: date, end: date) -> dict[str, int]:
+    rows = db.execute(select(MemberDay.member_id, func.sum(MemberDay.messages))
+                      .where(MemberDay.room_id == room_id, MemberDay.day >= start, MemberDay.day <= end)
+                      .group_by(MemberDay.member_id))
+    return {member_id: int(n) for member_id, n in rows}
+
+
+def top_talkers(db: Session, room_id: str, start: date, end: date, limit: int) -> list[tuple[str, int]]:
+    total = func.sum(MemberDay.messages).label("total")
+    rows = db.execute(select(MemberDay.member_id, total)
+                      .where(MemberDay.room_id == room_id, MemberDay.day >= start, MemberDay.day <= end)
+                      .group_by(MemberDay.member_id).order_by(total.desc(), MemberDay.member_id).limit(limit))
+    return [(member_id, int(n)) for member_id, n in rows]
+
+
+def member_messages(db: Session, room_id: str, member_id: str, start: date, end: date) -> int:
+    return int(db.scalar(select(func.coalesce(func.sum(MemberDay.messages), 0)).where(
+        MemberDay.room_id == room_id, MemberDay.member_id == member_id, MemberDay.day >= start,
+        MemberDay.day <= end)) or 0)
+
+
+def lurkers(db: Session, room_id: str, member_ids: Iterable[str], cutoff: datetime) -> list[str]:
+    """Current members silent since `cutoff` who have been around longer than that (a member
+    the bot has no record of has never been seen to speak)."""
+    current = set(member_ids)
+    facts = {m.member_id: m for m in db.scalars(select(Member).where(Member.room_id == room_id))}
+    silent = []
+    for member_id in sorted(current):
+        fact = facts.get(member_id)
+        if fact is None:
+            silent.append(member_id)
+            continue
+        arrived = fact.joined_at or fact.first_seen
+        spoke = fact.last_message_at
+        if arrived <= cutoff and (spoke is None or spoke < cutoff):
+            silent.append(member_id)
+    return silent
+
+
+def violations(db: Session, room_id: str, start: datetime, end: datetime) -> dict[str, int]:
+    rows = db.execute(select(Case.kind, func.count()).where(
+        Case.room_id == room_id, Case.created_at >= start, Case.created_at < end,
+        Case.kind.in_(VIOLATION_KINDS)).group_by(Case.kind))
+    return {kind: int(n) for kind, n in rows}
+
+
+def joined_at(db: Session, room_id: str, member_ids: Iterable[str]) -> dict[str, datetime]:
+    ids = list(member_ids)
+    rows = db.execute(select(Member.member_id, Member.joined_at, Member.first_seen).where(Member.room_id == room_id))
+    wanted = set(ids)
+    return {m: (j or f) for m, j, f in rows if m in wanted}
+
+
+def checkin_counts(db: Session, room_id: str, start: date, end: date) -> dict[str, int]:
+    """Days checked in per member, from the check-in plugin; none while it is absent."""
+    try:
+        from plugins.checkin.api import checkin_counts as counts
+    except ImportError:
+        return {}
+    return dict(counts(db, room_id, start, end))

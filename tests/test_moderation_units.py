@@ -1,0 +1,110 @@
+"""Pure parts of moderation and stats, table-driven: target parsing, appeal parsing, case
+rendering (which checks fired and why), C/A/S tags, config defaults."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from db.models import Case
+from plugins.moderation import render
+from plugins.moderation.appeals import parse_appeal, teach_ham
+from plugins.moderation.config import ModerationConfig
+from plugins.moderation.targets import clip, split_target
+from plugins.stats.config import StatsConfig, TagRules
+from plugins.stats.tags import member_tag
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("args", "mentions", "expected"), [
+    ("@bob\u2005发广告", ("wxid_bob",), ("wxid_bob", "", "发广告")),
+    ("@机器人\u2005@bob\u2005刷屏", ("wxid_bot", "wxid_bob"), ("wxid_bob", "", "刷屏")),
+    ("wxid_bob 私聊处理", (), (None, "wxid_bob", "私聊处理")),
+    ("bob", (), (None, "bob", "")),
+    ("", (), (None, "", "")),
+    ("   ", (), (None, "", "")),
+], ids=["mention", "bot-mention-skipped", "written-id", "name-only", "empty", "blank"])
+def test_split_target(args, mentions, expected):
+    assert split_target(args, mentions, "wxid_bot") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("申诉 12 我没有发广告", (12, "我没有发广告", True)),
+    ("#appeal 7", (7, "", True)),
+    ("12：误判了", (12, "误判了", True)),
+    ("申诉#3,冤枉", (3, "冤枉", True)),
+    ("我要申诉", (None, "", True)),
+    ("你好", (None, "", False)),
+    ("", (None, "", False)),
+    ("申诉 99999999999999999999", (None, "", True)),
+], ids=["keyword", "command", "bare-number", "hash-comma", "no-number", "chat", "empty", "huge-number"])
+def test_parse_appeal(text, expected):
+    assert parse_appeal(text) == expected
+
+
+def test_clip_bounds_hostile_input():
+    assert clip("字" * 100_000) == "字" * 499 + "…"
+    assert clip("  短  ") == "短"
+
+
+def _case(**kw) -> Case:
+    base = {"id": 5, "room_id": "r", "kind": "spam", "target_id": "u", "target_name": "u", "actor_id": None,
+            "source": "antispam", "reason": "广告", "evidence": {}, "outcome": "done", "status": "open",
+            "created_at": T0, "updated_at": T0, "updated_by": None}
+    return Case(**{**base, **kw})
+
+
+@pytest.mark.parametrize(("evidence", "present", "absent"), [
+    ({"text": "加V", "checks": [{"name": "kw", "spam": True, "details": "加V", "mode": "enforce"}]},
+     ["命中的检查", "✔ kw：加V", "原消息：「加V」"], ["✘"]),
+    ({"checks": [{"name": "bayes", "spam": False, "details": "p=0.1"}]}, ["检查：", "✘ bayes：p=0.1"], ["命中"]),
+    ({"checks": "not a list"}, ["原因：广告"], ["检查"]),
+    ({"checks": [None, 3, {"spam": True}]}, ["✔ ?"], []),
+    ({"scope": "*", "blacklist_case": 2}, ["范围：所有群", "黑名单（案件 #2）"], []),
+], ids=["fired", "quiet", "malformed", "junk-items", "ban-scope"])
+def test_card_explains_the_evidence(evidence, present, absent):
+    text = render.card(_case(evidence=evidence), "小明", "机器人", "Asia/Shanghai")
+    assert text.startswith("案件 #5 · 广告/刷屏 · 有效")
+    assert "时间：2026-03-01 20:00" in text
+    for needle in present:
+        assert needle in text
+    for needle in absent:
+        assert needle not in text
+
+
+def test_summary_is_one_line():
+    assert render.summary(_case(reason="很长\n的原因"), "小明") == "#5 广告/刷屏 小明：很长 的原因（已执行）"
+
+
+RULES = TagRules(active_messages=10, active_checkins=5, core_messages=100, core_checkins=20,
+                 core_min_age=timedelta(days=30))
+
+
+@pytest.mark.parametrize(("messages", "checkins", "age_days", "tag"), [
+    (0, 0, 1, "C"),
+    (9, 4, 100, "C"),
+    (10, 0, 2, "A"),
+    (0, 5, 2, "A"),
+    (500, 0, 2, "A"),  # very chatty but new: not core yet
+    (100, 0, 30, "S"),
+    (0, 20, 60, "S"),
+    (100, 0, None, "S"),  # there before the bot: established
+], ids=["silent-new", "below", "active-msgs", "active-checkins", "new-chatty", "core-msgs", "core-checkins",
+        "unknown-age"])
+def test_member_tag(messages, checkins, age_days, tag):
+    age = None if age_days is None else timedelta(days=age_days)
+    assert member_tag(RULES, messages=messages, checkins=checkins, age=age) == tag
+
+
+def test_configs_have_defaults_and_forbid_typos():
+    assert ModerationConfig().reinvite and StatsConfig().default_period == "week"
+    with pytest.raises(ValueError, match="notify_cases"):
+        ModerationConfig.model_validate({"notify_case": True, "notify_cases": "maybe"})
+    with pytest.raises(ValueError):
+        ModerationConfig.model_validate({"rules": ["一", "二", "三", "四"]})
+
+
+def test_teach_ham_only_for_antispam_cases():
+    assert teach_ham(None, _case(source="command:kick"), T0) is False  # type: ignore[arg-type]

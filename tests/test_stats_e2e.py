@@ -1,0 +1,87 @@
+"""#stats and #tag end to end through the simulator, with a fake clock for day boundaries; on
+SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import FakeClock
+from plugins.moderation import ModerationPlugin
+from plugins.stats import StatsPlugin
+from plugins.stats.models import RoomDay
+from tests.harness import Harness
+
+TAGS = """\
+stats:
+  lurker_days: 3
+  tags: {active_messages: 3, core_messages: 5, core_min_age: 0s}
+"""
+
+
+@pytest.fixture
+async def bot(tmp_path, database_url):
+    clock = FakeClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))  # 10:00 in Shanghai
+    harness = Harness(tmp_path, [ModerationPlugin(), StatsPlugin()], database_url=database_url, clock=clock,
+                      extra_defaults=TAGS)
+    harness.fake = clock
+    await harness.start()
+    yield harness
+    await harness.stop()
+
+
+async def test_stats_counts_talkers_joins_leaves_removals_and_violations(bot):
+    room, clock = bot.cast.admin, bot.fake
+    bot.say(room, "bob", "昨天的消息")
+    await bot.settle()
+    clock.advance(days=1)  # a new local day
+    for text in ("早", "今天读什么", "第三章"):
+        bot.say(room, "alice", text)
+    bot.say(room, "bob", "我也在")
+    bot.world.join(room, [bot.cast["dave"]], inviter=bot.cast["alice"])
+    bot.world.leave(room, bot.cast["dave"])
+    bot.say(room, "laowang", "#kick @carol 广告", mentions=[bot.cast["carol"]])
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, bot.cast["carol"]))
+    await bot.settle()
+    bot.say(room, "laowang", "#stats day")
+    text = await bot.wait_text(room, "本群统计")
+    assert "消息 4 条，2 人发言" in text
+    assert "入群 1 人，退群 1 人，被移出 1 人" in text
+    assert "违规案件 1 个（移出 1）" in text
+    top = text.split("话痨榜：")[1].splitlines()
+    assert top[1].startswith("1. 上海-电商-小A — 3 条") and top[2].startswith("2. bob — 1 条")
+    bot.say(room, "laowang", "#stats week")
+    await bot.world.wait_for(lambda: any("消息 5 条" in t for t in bot.texts(room)))
+    bot.say(room, "laowang", "#stats year")
+    await bot.wait_text(room, "用法：#stats")
+    with bot.app.sessions() as db:
+        days = {r.day.isoformat(): r.messages for r in db.scalars(select(RoomDay).where(RoomDay.room_id == room))}
+    assert days == {"2026-03-02": 1, "2026-03-03": 4}  # commands are not chat
+
+
+async def test_lurkers_and_tags(bot):
+    room, clock = bot.cast.admin, bot.fake
+    for i in range(6):
+        bot.say(room, "alice", f"消息 {i}")
+    for i in range(3):
+        bot.say(room, "bob", f"消息 {i}")
+    await bot.settle()
+    clock.advance(days=4)
+    bot.say(room, "bob", "还在")
+    await bot.settle()
+    bot.say(room, "laowang", "#stats")
+    text = await bot.wait_text(room, "潜水")
+    lurk = text.split("潜水")[1]
+    # alice spoke 4 days ago, carol never (named from the platform: the bot never saw her speak)
+    assert "2 人" in lurk and "小A" in lurk and "carol" in lurk and "bob" not in lurk
+    bot.say(room, "laowang", "#tag @bob", mentions=[bot.cast["bob"]])
+    assert "：A（活跃成员）" in await bot.wait_text(room, "「bob」")
+    bot.say(room, "laowang", "#tag @上海-电商-小A", mentions=[bot.cast["alice"]])
+    assert "：S（核心成员）" in await bot.wait_text(room, "「上海-电商-小A」")
+    bot.say(room, "laowang", "#tag")
+    assert "S 核心 1 人，A 活跃 1 人，C 新人/待激活 2 人" in await bot.wait_text(room, "成员标签")
+    bot.say(room, "bob", "#tag @alice", mentions=[bot.cast["alice"]])  # members may not
+    await bot.settle()
+    assert sum("「上海-电商-小A」" in t for t in bot.texts(room)) == 1

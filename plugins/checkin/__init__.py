@@ -1,7 +1,7 @@
-"""Placeholder: the checkin plugin is being written (see its issue)."""
+"""The checkin plugin (打卡): see plugins/checkin/plugin.py. Importing the package defines its
+tables (plugins/checkin/models.py) on db.base.Base."""
 
-from bot.core.plugin import Plugin
+from plugins.checkin import models as models
+from plugins.checkin.plugin import CheckinPlugin
 
-
-class CheckinPlugin(Plugin):
-    name = "checkin"
+__all__ = ["CheckinPlugin"]

@@ -1,0 +1,296 @@
+"""Check-ins end to end: the real app + the real Wechaty SDK + the simulator over gRPC, with an
+injected clock (the bot and the simulated WeChat share it). The important scenarios run on
+SQLite and PostgreSQL (`database_url`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import FakeClock
+from bot.core.cases import open_case
+from db.models import Member
+from db.session import make_engine, make_sessionmaker
+from plugins.checkin import CheckinPlugin
+from plugins.checkin.api import checkin_counts, current_streak
+from plugins.checkin.models import CheckinRecord
+from tests.harness import Harness
+
+SH = ZoneInfo("Asia/Shanghai")
+QUIET = "checkin:\n  remind: {enabled: false}\n  summary: {enabled: false}\n"
+
+
+def local(y: int, m: int, d: int, h: int, mi: int = 0, s: int = 0) -> datetime:
+    return datetime(y, m, d, h, mi, s, tzinfo=SH).astimezone(UTC)
+
+
+@pytest.fixture
+async def make_bot(tmp_path, database_url):
+    started: list[Harness] = []
+
+    async def make(start: datetime, extra: str = QUIET) -> Harness:
+        harness = Harness(tmp_path, [CheckinPlugin()], database_url=database_url, clock=FakeClock(start),
+                          extra_defaults=extra)
+        await harness.start()
+        started.append(harness)
+        return harness
+
+    yield make
+    for harness in started:
+        await harness.stop()
+
+
+def move_to(bot: Harness, when: datetime) -> None:
+    clock: FakeClock = bot.clock  # type: ignore[assignment]
+    assert when >= clock.now()
+    clock.advance((when - clock.now()).total_seconds())
+
+
+async def says(bot: Harness, who: str, text: str, room: str | None = None) -> str:
+    """`who` says `text`; returns the bot's answer."""
+    room = room or bot.cast.admin
+    before = len(bot.texts(room))
+    bot.say(room, who, text)
+    await bot.world.wait_for(lambda: len(bot.texts(room)) > before)
+    await bot.settle()
+    return bot.texts(room)[-1]
+
+
+async def silent(bot: Harness, who: str, text: str, room: str | None = None) -> None:
+    room = room or bot.cast.admin
+    before = len(bot.texts(room))
+    bot.say(room, who, text)
+    await bot.settle()
+    assert bot.texts(room)[before:] == []
+
+
+def sessions(bot: Harness):
+    return make_sessionmaker(make_engine(bot.database_url))
+
+
+# --- check-ins, the window, midnight, streaks -----------------------------------------------------
+
+async def test_window_edges_midnight_repeats_and_a_broken_streak(make_bot):
+    bot = await make_bot(local(2026, 1, 5, 4, 59, 59))  # Monday, one second before the window opens
+    assert "不是打卡时间" in await says(bot, "alice", "打卡")
+    move_to(bot, local(2026, 1, 5, 5, 0, 0))
+    first = await says(bot, "alice", "打卡 早起读书")
+    assert "打卡成功" in first and "今日第1位" in first and "连续1天" in first and "累计1天" in first
+    assert bot.sends(bot.cast.admin)[-1].mention_ids == (bot.cast["alice"],)
+    assert "今日第2位" in await says(bot, "bob", "签到！")
+    assert "今天已经打过卡啦（05:00）" in await says(bot, "alice", "打卡")
+    await silent(bot, "alice", "打卡")  # answered once a day, then quiet
+    await silent(bot, "carol", "打卡了吗")  # chat, not a check-in
+
+    move_to(bot, local(2026, 1, 6, 23, 59, 59))  # Tuesday, the last second of the window
+    assert "连续2天" in await says(bot, "alice", "打卡 差点忘了")
+    move_to(bot, local(2026, 1, 7, 0, 0, 1))  # past midnight: a new day, outside the window
+    assert "不是打卡时间" in await says(bot, "bob", "打卡")
+    move_to(bot, local(2026, 1, 7, 5, 0))
+    third = await says(bot, "alice", "打卡")
+    assert "连续3天" in third and "累计3天" in third and "升级啦：「新手村」→「青铜」" in third
+    broken = await says(bot, "bob", "打卡")  # bob missed Tuesday
+    assert "今日第2位" in broken and "连续1天" in broken and "累计2天" in broken
+
+    with sessions(bot)() as db:
+        credit = {m.member_id: m.credit for m in db.scalars(select(Member).where(Member.room_id == bot.cast.admin))}
+        notes = {r.day: r.note for r in db.scalars(select(CheckinRecord).where(
+            CheckinRecord.member_id == bot.cast["alice"]))}
+        counts = checkin_counts(db, bot.cast.admin, date(2026, 1, 5), date(2026, 1, 7))
+        monday_only = checkin_counts(db, bot.cast.admin, date(2026, 1, 5), date(2026, 1, 5))
+        streak = current_streak(db, bot.cast.admin, bot.cast["bob"], date(2026, 1, 7))
+    assert credit[bot.cast["alice"]] == 3 and credit[bot.cast["bob"]] == 2 and credit[bot.cast["carol"]] == 0
+    assert notes[date(2026, 1, 5)] == "早起读书" and notes[date(2026, 1, 6)] == "差点忘了"
+    assert counts == {bot.cast["alice"]: 3, bot.cast["bob"]: 2}
+    assert monday_only == {bot.cast["alice"]: 1, bot.cast["bob"]: 1}
+    assert streak == 1
+
+
+# --- 补卡 ----------------------------------------------------------------------------------------
+
+async def test_makeup_fills_missed_days_within_its_limits(make_bot):
+    bot = await make_bot(local(2026, 1, 5, 9, 0))
+    await says(bot, "alice", "打卡")
+    move_to(bot, local(2026, 1, 8, 10, 0))  # missed the 6th and the 7th
+    auto = await says(bot, "alice", "补卡")
+    assert "已补上 1月7日" in auto and "连续1天" in auto and "本月还可补卡1次" in auto
+    assert "已经打过卡了" in await says(bot, "alice", "补卡 1月5日")
+    assert "只能补最近 3 天内" in await says(bot, "alice", "补卡 1月8日")  # today is a check-in
+    assert "只能补最近 3 天内" in await says(bot, "alice", "补卡 1月1日")  # too far back
+    second = await says(bot, "alice", "补卡 前天")
+    assert "已补上 1月6日" in second and "连续3天" in second and "本月还可补卡0次" in second
+    assert "升级啦" in second  # the third day reaches 青铜
+    assert "连续4天" in await says(bot, "alice", "打卡")
+    assert "还没有入群" in await says(bot, "bob", "补卡 昨天")  # the bot first saw bob today
+
+    move_to(bot, local(2026, 1, 10, 9, 0))
+    assert "本月补卡次数已用完（每月2次）" in await says(bot, "alice", "补卡")
+    move_to(bot, local(2026, 2, 2, 9, 0))  # a new month
+    assert "已补上 2月1日" in await says(bot, "alice", "补卡 昨天")
+    with sessions(bot)() as db:
+        makeups = [r.day for r in db.scalars(select(CheckinRecord).where(CheckinRecord.makeup.is_(True))
+                                              .order_by(CheckinRecord.day))]
+    assert makeups == [date(2026, 1, 6), date(2026, 1, 7), date(2026, 2, 1)]
+
+
+async def test_makeup_can_be_switched_off(make_bot):
+    bot = await make_bot(local(2026, 1, 5, 9, 0), QUIET + "  makeup: {enabled: false}\n")
+    assert "没有开启补卡" in await says(bot, "alice", "补卡")
+
+
+# --- leaderboards -------------------------------------------------------------------------------
+
+async def test_leaderboards_share_places_on_ties(make_bot):
+    bot = await make_bot(local(2026, 1, 2, 9, 0), QUIET + "  rank_size: 2\n")  # a Friday
+    for day in (2, 3, 4):  # carol, Friday to Sunday of the week before
+        move_to(bot, local(2026, 1, day, 9, 0))
+        await says(bot, "carol", "打卡")
+    move_to(bot, local(2026, 1, 5, 9, 0))  # Monday
+    for who in ("alice", "bob", "carol"):
+        await says(bot, who, "打卡")
+    move_to(bot, local(2026, 1, 6, 9, 0))
+    for who in ("alice", "bob"):
+        await says(bot, who, "打卡")
+
+    week = await says(bot, "carol", "#checkin rank")
+    assert week.splitlines()[1:] == ["1. bob  2天", "1. 上海-电商-小A  2天", "……", "你：第3名，1天"]
+    assert "本周" in week
+    month = await says(bot, "bob", "#checkin rank month")
+    assert month.splitlines()[1:] == ["1. carol  4天", "2. bob  2天", "2. 上海-电商-小A  2天"]
+    everything = await says(bot, "alice", "#打卡 排行 总榜")
+    assert "总榜" in everything and "1. carol  4天" in everything
+    assert "用法" in await says(bot, "alice", "#checkin rank yesterday")
+    me = await says(bot, "carol", "#checkin me")
+    assert "连续4天" in me and "累计4天" in me and "青铜" in me and "再打卡3天升级「白银」" in me
+
+
+# --- reminders and the weekly summary ------------------------------------------------------------
+
+async def test_reminder_names_exactly_those_who_have_not_checked_in(make_bot):
+    extra = "checkin:\n  summary: {enabled: false}\n  remind: {recent_days: 0}\n"
+    bot = await make_bot(local(2026, 1, 5, 9, 0), extra)
+    room = bot.cast.admin
+    await says(bot, "alice", "打卡")
+    await says(bot, "bob", "打卡")
+    move_to(bot, local(2026, 1, 5, 21, 0))
+    await bot.app.scheduler.run_pending()
+    text = await bot.wait_text(room, "今天还没打卡")
+    reminder = next(a for a in bot.sends(room) if "今天还没打卡" in a.text)
+    assert set(reminder.mention_ids) == {bot.cast["laowang"], bot.cast["carol"]}
+    assert bot.world.bot_id not in reminder.mention_ids and "另有" not in text
+    await bot.app.scheduler.run_pending()  # once per day, however often the job is run
+    await bot.settle()
+    assert sum("今天还没打卡" in t for t in bot.texts(room)) == 1
+
+
+async def test_reminder_is_capped_and_goes_to_the_regulars_only(make_bot):
+    extra = "checkin:\n  summary: {enabled: false}\n  remind: {max_mentions: 1}\n"
+    bot = await make_bot(local(2026, 1, 5, 9, 0), extra)
+    room = bot.cast.admin
+    for who in ("alice", "bob", "carol"):
+        await says(bot, who, "打卡")
+    move_to(bot, local(2026, 1, 6, 9, 0))
+    await says(bot, "alice", "打卡")
+    move_to(bot, local(2026, 1, 6, 21, 0))  # Monday's reminder found no regulars and stayed quiet
+    await bot.app.scheduler.run_pending()
+    text = await bot.wait_text(room, "今天还没打卡")
+    assert "另有1人未打卡" in text
+    reminder = next(a for a in bot.sends(room) if "今天还没打卡" in a.text)
+    assert reminder.mention_ids == (bot.cast["bob"],)  # room order; laowang never checks in: not nagged
+    move_to(bot, local(2026, 1, 7, 9, 0))
+    for who in ("alice", "bob", "carol"):
+        await says(bot, who, "打卡")
+    move_to(bot, local(2026, 1, 7, 21, 0))  # everyone who checks in did: nothing to say
+    await bot.app.scheduler.run_pending()
+    await bot.settle()
+    assert sum("今天还没打卡" in t for t in bot.texts(room)) == 1
+
+
+async def test_weekly_summary(make_bot, tmp_path):
+    extra = "checkin:\n  remind: {enabled: false}\n"
+    bot = await make_bot(local(2026, 1, 5, 9, 0), extra)
+    room = bot.cast.admin
+    for day in range(5, 12):  # alice every day, bob on three
+        move_to(bot, local(2026, 1, day, 9, 0))
+        await says(bot, "alice", "打卡")
+        if day % 2:
+            await says(bot, "bob", "打卡")
+    move_to(bot, local(2026, 1, 11, 20, 0))  # Sunday 20:00
+    await bot.app.scheduler.run_pending()
+    text = await bot.wait_text(room, "打卡周报")
+    assert text.splitlines() == ["📊 打卡周报（1月5日～1月11日）", "2人共打卡11次，全勤1人",
+                                 "1. 上海-电商-小A  7天", "2. bob  4天"]
+
+
+# --- points, cases and credit --------------------------------------------------------------------
+
+async def test_points_are_earned_and_antispam_cases_deduct_them(make_bot):
+    bot = await make_bot(local(2026, 1, 5, 9, 0))
+    room, alice = bot.cast.admin, bot.cast["alice"]
+    await says(bot, "alice", "打卡")  # +10
+    move_to(bot, local(2026, 1, 6, 9, 0))
+    await says(bot, "alice", "打卡")  # +11 (a day of streak bonus)
+    now = bot.clock.now()
+    with sessions(bot)() as db:
+        open_case(db, room_id=room, kind="warn", target_id=alice, source="antispam", at=now, outcome="done")
+        open_case(db, room_id=room, kind="warn", target_id=alice, source="antispam", at=now, outcome="dry_run")
+        reversed_kick = open_case(db, room_id=room, kind="kick", target_id=alice, source="antispam", at=now)
+        reversed_kick.status = "reversed"
+        open_case(db, room_id=room, kind="warn", target_id=alice, source="command:warn", at=now)
+        open_case(db, room_id=bot.cast.owned, kind="ban", target_id=alice, source="antispam", at=now)
+        db.commit()
+    me = await says(bot, "alice", "#checkin me")
+    assert "积分 16（打卡 +21，违规 -5）" in me and "连续2天" in me and "本月还可补卡2次" in me
+    assert "还没有打过卡" in await says(bot, "bob", "#checkin me")
+
+
+# --- a busy group -------------------------------------------------------------------------------
+
+async def test_busy_group_confirmations_are_merged(make_bot):
+    bot = await make_bot(local(2026, 1, 5, 9, 0), QUIET + "  batch: {max_replies: 2, window: 2m}\n")
+    room = bot.cast.admin
+    assert "今日第1位" in await says(bot, "alice", "打卡")
+    assert "今日第2位" in await says(bot, "bob", "打卡")
+    await silent(bot, "carol", "打卡")
+    await silent(bot, "laowang", "签到")
+    move_to(bot, local(2026, 1, 5, 9, 2, 1))
+    await bot.app.scheduler.run_pending()
+    merged = await bot.wait_text(room, "刚刚打卡的小伙伴")
+    assert merged == "✅ 刚刚打卡的小伙伴：carol（连续1天）、laowang（连续1天）"
+    await bot.app.scheduler.run_pending()
+    await bot.settle()
+    assert sum("刚刚打卡" in t for t in bot.texts(room)) == 1
+    with sessions(bot)() as db:
+        assert len(list(db.scalars(select(CheckinRecord)))) == 4
+
+
+# --- admins' stats ------------------------------------------------------------------------------
+
+async def test_stats_for_admins_only(make_bot):
+    bot = await make_bot(local(2026, 1, 5, 9, 0))
+    await says(bot, "alice", "打卡")
+    await silent(bot, "bob", "#checkin stats")  # a member: ignored, as the core does
+    stats = await says(bot, "laowang", "#checkin stats")
+    assert stats.splitlines() == ["@laowang\u2005📋 今日打卡 1/4（25%）", "未打卡（3人）：laowang、bob、carol"]
+    for who in ("bob", "carol", "laowang"):
+        await says(bot, who, "打卡")
+    assert "全员已打卡" in await says(bot, "laowang", "#checkin stats")
+    assert "用法" in await says(bot, "alice", "#checkin")
+
+
+# --- hostile input ------------------------------------------------------------------------------
+
+async def test_hostile_input_never_breaks_check_ins(make_bot):
+    bot = await make_bot(local(2026, 1, 5, 9, 0))
+    assert "打卡成功" in await says(bot, "alice", "打卡 " + "长" * 50_000)
+    assert "打卡成功" in await says(bot, "bob", "@群管机器人\u2005签到\u202e\u200b😀")
+    assert "只能补最近" in await says(bot, "carol", "补卡 " + "9" * 10_000)
+    assert "只能补最近" in await says(bot, "carol", "补卡 99月99日")
+    assert "打卡成功" in await says(bot, "carol", "打卡" + "\x00" * 10)  # PostgreSQL refuses NUL in text
+    assert "已经打过卡" in await says(bot, "carol", "打卡")  # the pipeline is still alive
+    with sessions(bot)() as db:
+        note = db.scalar(select(CheckinRecord.note).where(CheckinRecord.member_id == bot.cast["alice"]))
+    assert note == "长" * 200

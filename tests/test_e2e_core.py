@@ -260,3 +260,15 @@ async def test_old_event_ids_are_pruned_by_the_core_job(tmp_path):
         await harness.world.wait_for(lambda: sum("pong" in t for t in harness.texts(harness.cast.admin)) == 2)
     finally:
         await harness.stop()
+
+
+async def test_the_groups_the_bot_is_in_are_recorded_with_its_role(bot):
+    from db.models import KnownRoom
+
+    for room in (bot.cast.owned, bot.cast.admin, bot.cast.plain):
+        bot.say(room, "alice", "ping")
+        await bot.wait_text(room, "pong")
+    with bot.app.sessions() as db:
+        roles = {r.room_id: (r.topic, r.bot_role) for r in db.query(KnownRoom)}
+    assert roles == {bot.cast.owned: ("机器人自己的群", "owner"), bot.cast.admin: ("读书会", "admin"),
+                     bot.cast.plain: ("吃瓜群", "member")}

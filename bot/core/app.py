@@ -28,7 +28,7 @@ from bot.core.control import BotControl
 from bot.core.executor import Executor
 from bot.core.governor import Governor
 from bot.core.plugin import JobSpec, Plugin
-from bot.core.roles import Role, role_of
+from bot.core.roles import Role, bot_can_moderate, role_of
 from bot.core.rooms import PlatformLookup, RoomDirectory
 from bot.core.scheduler import JobScheduler
 from bot.events import (
@@ -42,7 +42,7 @@ from bot.events import (
     MessageReceived,
     TopicChanged,
 )
-from bot.platform import Platform
+from bot.platform import Platform, RoomInfo
 from bot.rules.loader import Rules
 from bot.rules.store import RulesStore
 from db import repo
@@ -87,6 +87,7 @@ class App:
         self._queues: dict[str, asyncio.Queue[_RoomEvent | JobDue]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._dry_run: dict[str, bool] = {}
+        self._room_facts: dict[str, tuple[str, str, bool]] = {}
         self._background: set[asyncio.Task[None]] = set()
         self._pending = 0
         self._idle = asyncio.Event()
@@ -228,6 +229,8 @@ class App:
             room = await self.rooms.get(event.room_id)
             if isinstance(event, MessageReceived) and room and event.sender_id not in room.member_ids:
                 room = await self.rooms.get(event.room_id, refresh=True)  # a missed join event
+            if room is not None:
+                await self._record_room(room, rules)
         sender = event.sender_id if isinstance(event, MessageReceived) else None
         async with self._session() as db:
             room_id = event.room_id
@@ -244,6 +247,19 @@ class App:
                 await self._plugins(ctx, event)
             db.commit()  # state before side effects
         await self.execute(ctx.planned, rules)
+
+    async def _record_room(self, room: RoomInfo, rules: Rules) -> None:
+        """Keep core_room (the groups the bot is in, its role there) current; written only when
+        something changed, not on every message."""
+        me = self.platform.self_id
+        role = "owner" if me and room.owner_id == me else ("admin" if bot_can_moderate(me, room) else "member")
+        fact = (room.topic, role, rules.manages(room.id))
+        if self._room_facts.get(room.id) == fact:
+            return
+        async with self._session() as db:
+            repo.upsert_room(db, room.id, room.topic, role, fact[2], self.clock.now())
+            db.commit()
+        self._room_facts[room.id] = fact
 
     def _track(self, db: Session, event: _RoomEvent) -> None:
         """Keep core_member and the name history current, before plugins read them."""
@@ -279,6 +295,8 @@ class App:
         plugin, spec = found
         if msg.room_id is None and not spec.allow_private:
             return False
+        if not self._enabled(plugin, ctx):
+            return False  # a plugin turned off for this group has no commands there
         if ctx.sender_role < spec.min_role:
             # fail closed and stay quiet: to the group it is an ordinary message
             log.info("%s (%s) may not use %s", msg.sender_id, ctx.sender_role.name, spec.name)

@@ -1,7 +1,7 @@
-"""Placeholder: the announce plugin is being written (see its issue)."""
+"""Scheduled announcements (issue 6): cron and one-off schedules, event series, the 群公告,
+exactly-once delivery. Importing the package defines its tables (plugins.announce.models)."""
 
-from bot.core.plugin import Plugin
+from plugins.announce import models as models
+from plugins.announce.plugin import AnnouncePlugin
 
-
-class AnnouncePlugin(Plugin):
-    name = "announce"
+__all__ = ["AnnouncePlugin"]

@@ -1,0 +1,216 @@
+"""#schedule add|list|pause|resume|remove: schedules managed from chat by admins."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from plugins.announce import store
+from plugins.announce.config import AnnounceConfig, Texts
+from plugins.announce.occurrence import pause_key
+from plugins.announce.timing import describe_local, local, next_occurrence, parse_chat_time
+
+if TYPE_CHECKING:
+    from bot.core.context import Context
+
+_SUB = {
+    "add": "add", "添加": "add", "list": "list", "ls": "list", "列表": "list", "查看": "list",
+    "pause": "pause", "暂停": "pause", "resume": "resume", "恢复": "resume",
+    "remove": "remove", "rm": "remove", "delete": "remove", "删除": "remove",
+}
+_ANNOUNCE_WORDS = ("公告", "群公告", "announce")
+_WORD = re.compile(r"\S+")
+_LIST_LIMIT = 30
+
+
+async def run(ctx: Context, plugin: str, args: str) -> None:
+    cfg: AnnounceConfig = ctx.config(plugin)
+    texts = cfg.texts
+    if ctx.room_id is None:
+        ctx.reply(texts.private_needs_group)
+        return
+    head, _, rest = args.strip().partition(" ")
+    sub = _SUB.get(head.lower())
+    if sub == "add":
+        _add(ctx, cfg, rest.strip())
+    elif sub == "list":
+        _list(ctx, cfg)
+    elif sub in ("pause", "resume", "remove"):
+        _change(ctx, cfg, sub, rest.strip())
+    else:
+        ctx.reply(texts.usage)
+
+
+def _next_text(texts: Texts, trigger: str, timezone: str, ctx: Context) -> str:
+    try:
+        when = next_occurrence(trigger, timezone, ctx.now())
+    except (ValueError, TypeError):
+        when = None
+    return describe_local(local(when, timezone)) if when else texts.next_none
+
+
+def _trigger_text(trigger: str, timezone: str) -> str:
+    if len(trigger.split()) == 5:
+        return trigger
+    try:
+        when = datetime.fromisoformat(trigger)
+    except ValueError:
+        return trigger
+    return describe_local(local(when, timezone)) if when.tzinfo else trigger.replace("T", " ")
+
+
+def _sender(ctx: Context) -> str:
+    return ctx.message.sender_id if ctx.message else ""
+
+
+def _add(ctx: Context, cfg: AnnounceConfig, rest: str) -> None:
+    texts = cfg.texts
+    assert ctx.room_id is not None
+    if not cfg.enabled:
+        ctx.reply(texts.disabled)
+        return
+    if len(rest) > cfg.max_text + 200:  # cheap bound before any parsing of a hostile text
+        ctx.reply(texts.too_long.format(length=len(rest), limit=cfg.max_text))
+        return
+    words = list(_WORD.finditer(rest))
+    target = "message"
+    if words and words[0].group() in _ANNOUNCE_WORDS:
+        target, rest = "announce", rest[words[0].end():].strip()
+        words = list(_WORD.finditer(rest))
+    if not words:
+        ctx.reply(texts.usage)
+        return
+    given = " ".join(w.group() for w in words[:2])[:40]
+    try:
+        parsed = parse_chat_time([w.group() for w in words[:5]], ctx.local_now())
+    except ValueError:
+        ctx.reply(texts.past_time.format(given=given))
+        return
+    if parsed is None:
+        ctx.reply(texts.bad_time.format(given=given))
+        return
+    trigger, used = parsed
+    text = rest[words[used - 1].end():].strip()
+    if not text:
+        ctx.reply(texts.no_text)
+        return
+    if len(text) > cfg.max_text:
+        ctx.reply(texts.too_long.format(length=len(text), limit=cfg.max_text))
+        return
+    if store.count_active(ctx.db, ctx.room_id) >= cfg.max_chat_schedules:
+        ctx.reply(texts.too_many.format(limit=cfg.max_chat_schedules))
+        return
+    row = store.add_chat_schedule(ctx.db, room_id=ctx.room_id, trigger=trigger, target=target, text=text,
+                                  by=_sender(ctx), at=ctx.now())
+    timezone = ctx.group.timezone
+    ctx.reply(texts.added.format(id=row.id, trigger=_trigger_text(trigger, timezone),
+                                 next=_next_text(texts, trigger, timezone, ctx)))
+    if ctx.control is not None:
+        ctx.control.request_reconcile()
+
+
+def _preview(text: str, size: int = 30) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= size else flat[: size - 1] + "…"
+
+
+def _list(ctx: Context, cfg: AnnounceConfig) -> None:
+    texts, room = cfg.texts, ctx.room_id
+    assert room is not None
+    timezone = ctx.group.timezone
+    lines: list[str] = []
+
+    def state(key: str, done: bool = False) -> str:
+        row = store.pause_state(ctx.db, room, key)
+        return texts.state_paused if row is not None and row.paused else (texts.state_done if done else "")
+
+    def target(name: str) -> str:
+        return texts.target_announce if name == "announce" else texts.target_message
+
+    for schedule in cfg.schedules:
+        if schedule.rooms and room not in schedule.rooms:
+            continue
+        lines.append(texts.list_line.format(
+            id=schedule.id, source=texts.source_rules, trigger=_trigger_text(schedule.trigger, timezone),
+            target=target(schedule.target), state=state(f"r:{schedule.id}"),
+            next=_next_text(texts, schedule.trigger, timezone, ctx), text=_preview(schedule.text)))
+    for series in cfg.series:
+        if series.rooms and room not in series.rooms:
+            continue
+        parts = "、".join(part for part, _ in series.part_triggers())
+        lines.append(texts.list_line.format(
+            id=series.id, source=texts.source_series.format(title=series.title),
+            trigger=_trigger_text(series.trigger, timezone), target=parts, state=state(f"s:{series.id}"),
+            next=_next_text(texts, series.trigger, timezone, ctx), text=_preview(series.title)))
+    for row in store.chat_schedules(ctx.db, room, include_done=True)[-_LIST_LIMIT:]:
+        done = row.status == store.DONE
+        lines.append(texts.list_line.format(
+            id=row.id, source=texts.source_chat, trigger=_trigger_text(row.trigger, timezone),
+            target=target(row.target), state=state(f"c:{row.id}", done),
+            next=texts.next_none if done else _next_text(texts, row.trigger, timezone, ctx),
+            text=_preview(row.text)))
+    ctx.reply("\n".join([texts.list_title, *lines]) if lines else texts.list_empty)
+
+
+def _key_for(ctx: Context, cfg: AnnounceConfig, given: str) -> tuple[str, str] | None:
+    """(key, kind) of a schedule named in chat: a number (added in chat) or a rules.yaml id."""
+    room = ctx.room_id
+    assert room is not None
+    name = given.strip().lstrip("#")
+    if name.isdigit():
+        row = store.chat_schedule(ctx.db, room, int(name))
+        return (f"c:{row.id}", "chat") if row is not None else None
+    schedule = cfg.schedule(name)
+    if schedule is not None and (not schedule.rooms or room in schedule.rooms):
+        return f"r:{name}", "rules"
+    series = cfg.find_series(name)
+    if series is not None and (not series.rooms or room in series.rooms):
+        return f"s:{name}", "rules"
+    return None
+
+
+def _change(ctx: Context, cfg: AnnounceConfig, sub: str, given: str) -> None:
+    texts, room = cfg.texts, ctx.room_id
+    assert room is not None
+    name = given.split()[0][:40] if given.split() else ""
+    found = _key_for(ctx, cfg, name) if name else None
+    if found is None:
+        ctx.reply(texts.not_found.format(id=name) if name else texts.usage)
+        return
+    key, kind = found
+    shown = name.lstrip("#")
+    current = store.pause_state(ctx.db, room, pause_key(key))
+    is_paused = current is not None and current.paused
+    if sub == "pause":
+        if is_paused:
+            ctx.reply(texts.already_paused.format(id=shown))
+            return
+        store.set_paused(ctx.db, room, key, True, _sender(ctx), ctx.now())
+        ctx.reply(texts.paused.format(id=shown))
+    elif sub == "resume":
+        if not is_paused:
+            ctx.reply(texts.not_paused.format(id=shown))
+            return
+        store.set_paused(ctx.db, room, key, False, _sender(ctx), ctx.now())
+        ctx.reply(texts.resumed.format(id=shown, next=_next_text(texts, _trigger_of(ctx, cfg, key), ctx.group.timezone,
+                                                                    ctx)))
+    else:
+        if kind == "rules":
+            ctx.reply(texts.cannot_remove_rules.format(id=shown))
+            return
+        row = store.chat_schedule(ctx.db, room, int(key[2:]))
+        if row is not None:
+            store.set_status(row, store.REMOVED, ctx.now())
+        ctx.reply(texts.removed.format(id=shown))
+    if ctx.control is not None:
+        ctx.control.request_reconcile()
+
+
+def _trigger_of(ctx: Context, cfg: AnnounceConfig, key: str) -> str:
+    kind, _, name = key.partition(":")
+    if kind == "c":
+        row = store.chat_schedule(ctx.db, ctx.room_id or "", int(name))
+        return row.trigger if row else ""
+    item = cfg.schedule(name) if kind == "r" else cfg.find_series(name)
+    return item.trigger if item else ""

@@ -1,0 +1,206 @@
+"""Pure time arithmetic for schedules: cron validation, shifting an event's cron to get its
+preview/reminder/summary triggers, the next occurrence, and the times admins type in chat.
+
+Everything here is a pure function of its arguments (no clock), so it is tested table-driven.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.plugin import JobSpec
+from bot.core.scheduler import make_trigger
+
+_DOW_NAMES = {"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}
+_CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,\-]{1,40}$")
+_ANY_INSTANT = datetime(2026, 1, 1, tzinfo=UTC)
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def check_cron(text: str) -> str:
+    """A standard 5-field cron string (0 = Sunday), normalised to single spaces; ValueError if
+    it does not parse."""
+    fields = text.split()
+    if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
+        raise ValueError(f"{text!r} is not a cron string; write e.g. \"0 20 * * 0\" (minute hour day month weekday)")
+    cron = " ".join(fields)
+    try:
+        make_trigger(JobSpec(id="check", trigger=cron), _ANY_INSTANT)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ValueError(f"{text!r} is not a valid cron string: {exc}") from exc
+    return cron
+
+
+def looks_like_cron(tokens: list[str]) -> bool:
+    if len(tokens) < 5:
+        return False
+    try:
+        check_cron(" ".join(tokens[:5]))
+    except ValueError:
+        return False
+    return True
+
+
+def expand_dow(field: str) -> set[int]:
+    """The weekdays (0 = Sunday .. 6) a standard cron day-of-week field names."""
+    days: set[int] = set()
+    for part in field.lower().split(","):
+        base, _, step_text = part.partition("/")
+        step = int(step_text) if step_text else 1
+        if step < 1:
+            raise ValueError(f"bad step in day of week {field!r}")
+        if base == "*":
+            lo, hi = 0, 6
+        elif "-" in base:
+            a, b = base.split("-", 1)
+            lo, hi = _dow_number(a), _dow_number(b)
+        else:
+            lo = hi = _dow_number(base)
+            if step_text:
+                hi = 6
+        if lo == hi == 7:
+            days.add(0)
+            continue
+        if hi == 7 and lo > 0:
+            days.add(0)  # "5-7": 7 is Sunday
+            hi = 6
+        if lo > hi:
+            raise ValueError(f"day-of-week range {base!r} runs backwards")
+        days.update(d % 7 for d in range(lo, hi + 1, step))
+    return days
+
+
+def _dow_number(text: str) -> int:
+    if text in _DOW_NAMES:
+        return _DOW_NAMES[text]
+    if not text.isdigit() or int(text) > 7:
+        raise ValueError(f"{text!r} is not a day of week (0-7 or sun..sat)")
+    return int(text)
+
+
+def shift_cron(cron: str, offset: timedelta) -> str:
+    """The cron of "every occurrence of `cron`, moved by `offset`" in local wall time.
+
+    Exact when the event has one start time (minute and hour are plain numbers, as an event's
+    start is). A shift that crosses midnight moves the weekdays, which is only exact when the
+    event is defined by weekdays (day of month and month are "*"); otherwise ValueError."""
+    minute, hour, dom, month, dow = check_cron(cron).split()
+    if not (minute.isdigit() and hour.isdigit()):
+        raise ValueError(f"an event's cron needs one start time (plain minute and hour), not {cron!r}")
+    if offset % timedelta(minutes=1):
+        raise ValueError("offsets must be whole minutes")
+    total = int(hour) * 60 + int(minute) + int(offset / timedelta(minutes=1))
+    days, in_day = divmod(total, 24 * 60)
+    new_hour, new_minute = divmod(in_day, 60)
+    if days == 0 or (dom == "*" and month == "*" and dow == "*"):
+        return f"{new_minute} {new_hour} {dom} {month} {dow}"
+    if dom != "*" or month != "*":
+        raise ValueError(f"cannot move {cron!r} across midnight: its days are dates; use weekdays "
+                         "or keep the offset within the same day")
+    shifted = sorted({(d + days) % 7 for d in expand_dow(dow)})
+    return f"{new_minute} {new_hour} * * {','.join(str(d) for d in shifted)}"
+
+
+def shift_at(at: str, offset: timedelta) -> str:
+    """A one-off local ISO time moved by `offset` (kept naive: local to the group's timezone)."""
+    when = datetime.fromisoformat(at)
+    return (when + offset).isoformat(timespec="minutes")
+
+
+def next_occurrence(trigger: str, timezone: str, after: datetime) -> datetime | None:
+    """The first occurrence strictly after `after` (UTC), or None."""
+    trig = make_trigger(JobSpec(id="next", trigger=trigger, timezone=timezone), after)
+    return trig.get_next_fire_time(None, after + timedelta(microseconds=1))
+
+
+def occurrences_between(trigger: str, timezone: str, start: datetime, end: datetime, cap: int = 1000) -> int:
+    """How many occurrences fall strictly between start and end (capped): the missed ones."""
+    trig = make_trigger(JobSpec(id="count", trigger=trigger, timezone=timezone), start)
+    count, current = 0, trig.get_next_fire_time(None, start + timedelta(microseconds=1))
+    while current is not None and current < end and count < cap:
+        count += 1
+        current = trig.get_next_fire_time(current, current + timedelta(microseconds=1))
+    return count
+
+
+def local(when: datetime, timezone: str) -> datetime:
+    return when.astimezone(ZoneInfo(timezone))
+
+
+def event_time(occurrence: datetime, offset: timedelta, timezone: str) -> datetime:
+    """The event a part occurrence belongs to: undo the part's offset in local wall time."""
+    tz = ZoneInfo(timezone)
+    wall = occurrence.astimezone(tz).replace(tzinfo=None) - offset
+    return wall.replace(tzinfo=tz)
+
+
+def within_dates(day: date, start: date | None, end: date | None) -> bool:
+    return (start is None or day >= start) and (end is None or day <= end)
+
+
+def parse_chat_time(tokens: list[str], now_local: datetime) -> tuple[str, int] | None:
+    """What an admin typed after `#schedule add`: a 5-field cron, "YYYY-MM-DD HH:MM",
+    "MM-DD HH:MM" or "HH:MM" (the next such time). Returns (trigger, tokens used); a one-off
+    comes back as an aware ISO time so a later timezone change cannot move it. None if the
+    tokens start with no time at all; ValueError for a time in the past."""
+    if looks_like_cron(tokens):
+        return check_cron(" ".join(tokens[:5])), 5
+    tz = now_local.tzinfo
+    first = tokens[0] if tokens else ""
+    second = tokens[1] if len(tokens) > 1 else ""
+    when: datetime | None = None
+    used = 0
+    clock = _clock_of(second)
+    if clock is not None:
+        day = _date_of(first, now_local)
+        if day is not None:
+            when, used = datetime(day.year, day.month, day.day, *clock, tzinfo=tz), 2
+    if when is None and "T" in first:
+        try:
+            naive = datetime.fromisoformat(first)
+        except ValueError:
+            naive = None
+        if naive is not None:
+            when, used = (naive if naive.tzinfo else naive.replace(tzinfo=tz)), 1
+    if when is None and (clock := _clock_of(first)) is not None:
+        when = now_local.replace(hour=clock[0], minute=clock[1], second=0, microsecond=0)
+        if when <= now_local:
+            when += timedelta(days=1)
+        used = 1
+    if when is None:
+        return None
+    if when <= now_local:
+        raise ValueError("that time has already passed")
+    return when.isoformat(timespec="minutes"), used
+
+
+def _clock_of(text: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"(\d{1,2})[:：](\d{2})", text)
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    return (hour, minute) if hour < 24 and minute < 60 else None
+
+
+def _date_of(text: str, now_local: datetime) -> date | None:
+    match = re.fullmatch(r"(?:(\d{4})-)?(\d{1,2})-(\d{1,2})", text)
+    if not match:
+        return None
+    year = int(match.group(1)) if match.group(1) else now_local.year
+    try:
+        day = date(year, int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+    if not match.group(1) and day < now_local.date():
+        try:
+            day = day.replace(year=year + 1)  # "01-05" typed in December: next January
+        except ValueError:
+            return None
+    return day
+
+
+def describe_local(when: datetime) -> str:
+    """"1月4日 周日 20:30": how times are shown in chat."""
+    return f"{when.month}月{when.day}日 {WEEKDAYS[when.weekday()]} {when:%H:%M}"

@@ -1,0 +1,368 @@
+"""Scheduled announcements end to end: the real app, the real Wechaty SDK and the simulator over
+gRPC, with an injected clock (Asia/Shanghai). Tests taking `database_url` run on SQLite and
+PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.clock import FakeClock
+from bot.runtime import Runtime
+from bot.simulator import ActionKind, SimServer
+from db.session import make_engine, make_sessionmaker
+from plugins.announce import AnnouncePlugin, store
+from tests.harness import Harness, wait_until, write_rules
+from tests.pg import fresh_database
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 1, 5, 9, 0, tzinfo=SHANGHAI)  # Monday 09:00 in Shanghai
+OWNED, ADMIN, PLAIN = "30000000001@chatroom", "30000000002@chatroom", "30000000003@chatroom"
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 1, day, hour, minute, tzinfo=SHANGHAI)
+
+
+async def advance_to(bot: Harness, when: datetime) -> None:
+    """Move the shared fake clock to `when` and let the bot run what became due."""
+    clock = bot.clock
+    assert isinstance(clock, FakeClock)
+    delta = (when - clock.now()).total_seconds()
+    assert delta >= 0, f"cannot go back to {when}"
+    clock.advance(delta)
+    await bot.settle()
+
+
+async def advance_until(bot: Harness, predicate, step: float = 30, tries: int = 20):
+    """Step the clock until predicate() holds (the bot retries sends it deferred until login)."""
+    for _ in range(tries):
+        await bot.settle()
+        if result := predicate():
+            return result
+        bot.clock.advance(step)
+    raise AssertionError("condition not met while stepping the clock")
+
+
+def count(bot: Harness, room: str, needle: str) -> int:
+    return sum(needle in t for t in bot.texts(room))
+
+
+async def start_bot(tmp_path, database_url, defaults: str, **kwargs) -> Harness:
+    clock = kwargs.pop("clock", None) or FakeClock(START.astimezone(UTC))
+    harness = Harness(tmp_path, [AnnouncePlugin()], database_url=database_url, clock=clock,
+                      extra_defaults=defaults, **kwargs)
+    return await harness.start()
+
+
+async def test_cron_in_shanghai_announce_target_and_fallback_when_not_owner(tmp_path, database_url):
+    bot = await start_bot(tmp_path, database_url, f"""\
+announce:
+  schedules:
+    - id: evening
+      cron: "0 20 * * *"
+      text: "晚上好 {{date}} {{weekday}} {{time}}「{{group}}」"
+      rooms: ["{OWNED}"]
+    - id: notice
+      cron: "0 20 * * *"
+      target: announce
+      text: "今日公告 {{date}}"
+      rooms: ["{OWNED}", "{PLAIN}"]
+""")
+    try:
+        await advance_to(bot, at(5, 19, 59))
+        assert bot.texts(OWNED) == [] and bot.world.bot_actions(ActionKind.ANNOUNCE) == []
+        await advance_to(bot, at(5, 20, 0))
+        await bot.wait_text(OWNED, "晚上好 1月5日 周一 20:00「机器人自己的群」")
+        sent = next(a for a in bot.sends(OWNED) if "晚上好" in a.text)
+        assert sent.at == at(5, 20, 0).astimezone(UTC)  # 20:00 Shanghai is 12:00 UTC
+        # the bot owns OWNED: the 群公告 is set; in PLAIN it is a plain member: a message and a
+        # notice that tells the owner why
+        await bot.world.wait_for(lambda: bot.world.announcement(OWNED) == "今日公告 1月5日")
+        await bot.wait_text(PLAIN, "【群公告】\n今日公告 1月5日")
+        notice = await bot.wait_text(PLAIN, "无法设置群公告")
+        assert bot.cast["lijie"] in next(a for a in bot.sends(PLAIN) if a.text == notice).mention_ids
+        assert bot.world.announcement(PLAIN) == ""
+        assert not any("今日公告" in t for t in bot.texts(OWNED))  # no fallback where the bot may announce
+        await advance_to(bot, at(6, 20, 0))
+        await bot.wait_text(OWNED, "晚上好 1月6日 周二 20:00")
+        assert count(bot, OWNED, "晚上好") == 2 and count(bot, PLAIN, "今日公告") == 2
+    finally:
+        await bot.stop()
+
+
+async def test_weekly_series_preview_reminder_start_and_summary(tmp_path):
+    bot = await start_bot(tmp_path, None, f"""\
+announce:
+  series:
+    - id: share
+      title: 每周分享会
+      cron: "30 20 * * 0"
+      duration: 90m
+      rooms: ["{ADMIN}"]
+""")
+    try:
+        await advance_to(bot, at(9, 20, 29))
+        assert bot.world.announcement(ADMIN) == ""
+        await advance_to(bot, at(9, 20, 30))  # Friday: two days before, as the 群公告
+        await bot.world.wait_for(lambda: "预告" in bot.world.announcement(ADMIN))
+        assert "「每周分享会」将于1月11日（周日）20:30–22:00举行" in bot.world.announcement(ADMIN)
+        await advance_to(bot, at(11, 19, 30))
+        await bot.wait_text(ADMIN, "今天20:30「每周分享会」就要开始了")
+        await advance_to(bot, at(11, 20, 30))
+        await bot.wait_text(ADMIN, "「每周分享会」现在开始（20:30–22:00）")
+        await advance_to(bot, at(11, 22, 0))
+        await bot.wait_text(ADMIN, "「每周分享会」到此结束")
+        assert [t[:8] for t in bot.texts(ADMIN)] == ["⏰ 提醒：今天2", "🎤「每周分享会」", "🙏「每周分享会」"]
+        await advance_to(bot, at(16, 20, 30))  # the next Friday: the next week's preview
+        await bot.world.wait_for(lambda: "1月18日" in bot.world.announcement(ADMIN))
+    finally:
+        await bot.stop()
+
+
+async def test_restart_inside_the_due_window_sends_once(tmp_path, database_url, caplog):
+    caplog.set_level(logging.INFO, logger="plugins.announce")
+    defaults = f"""\
+announce:
+  grace: 30m
+  schedules:
+    - id: daily
+      cron: "0 20 * * *"
+      text: "日报 {{date}}"
+      rooms: ["{OWNED}"]
+"""
+    bot = await start_bot(tmp_path, database_url, defaults)
+    try:
+        await advance_to(bot, at(5, 20, 0))
+        await bot.wait_text(OWNED, "日报 1月5日")
+        # restart two minutes later, inside the grace window: the job is re-declared and its
+        # 20:00 occurrence runs again, but it was claimed: nothing is sent twice
+        await bot.stop()
+        bot.plugins = [AnnouncePlugin()]  # a new process
+        bot.clock.advance(120)
+        await bot.start()
+        await advance_until(bot, lambda: "already claimed" in caplog.text)
+        assert count(bot, OWNED, "日报 1月5日") == 1
+
+        # down over the next 20:00, back at 20:10: sent once, late (after login)
+        await bot.stop()
+        bot.plugins = [AnnouncePlugin()]
+        await advance_to(bot, at(6, 20, 10))
+        await bot.start()
+        await advance_until(bot, lambda: count(bot, OWNED, "日报 1月6日"))
+        await advance_to(bot, at(6, 20, 20))
+        assert count(bot, OWNED, "日报 1月6日") == 1
+
+        # down for longer than the grace window: that day is skipped, and the log says so
+        await bot.stop()
+        bot.plugins = [AnnouncePlugin()]
+        await advance_to(bot, at(7, 21, 0))
+        await bot.start()
+        await advance_to(bot, at(7, 21, 5))
+        assert count(bot, OWNED, "日报 1月7日") == 0
+        await advance_to(bot, at(8, 20, 0))
+        await bot.wait_text(OWNED, "日报 1月8日")
+        assert "1 occurrence(s) between" in caplog.text
+        assert [count(bot, OWNED, f"日报 1月{d}日") for d in (5, 6, 7, 8)] == [1, 1, 0, 1]
+    finally:
+        await bot.stop()
+
+
+async def test_an_occurrence_claimed_by_a_process_that_crashed_is_not_sent_again(tmp_path, database_url):
+    bot = await start_bot(tmp_path, database_url, f"""\
+announce:
+  schedules: [{{id: daily, cron: "0 20 * * *", text: "日报", rooms: ["{OWNED}"]}}]
+""")
+    try:
+        # another process claimed 20:00 and died before its send reached WeChat
+        engine = make_engine(bot.database_url)
+        with make_sessionmaker(engine)() as db:
+            assert store.claim(db, room_id=OWNED, key="r:daily", occurrence=at(5, 20, 0).astimezone(UTC),
+                               at=at(5, 20, 0), by="crashed", target="message", text="日报")
+            db.commit()
+        engine.dispose()
+        await advance_to(bot, at(5, 20, 1))
+        assert count(bot, OWNED, "日报") == 0
+        await advance_to(bot, at(6, 20, 0))
+        await bot.wait_text(OWNED, "日报")
+        assert count(bot, OWNED, "日报") == 1
+    finally:
+        await bot.stop()
+
+
+async def test_schedule_commands_add_list_pause_resume_remove(tmp_path, database_url):
+    bot = await start_bot(tmp_path, database_url, "")
+    room = ADMIN
+    replies = lambda: bot.texts(room)  # noqa: E731
+    try:
+        bot.say(room, "alice", "#schedule add 20:00 成员不能加")
+        bot.say(room, "laowang", "#schedule add 20:00 今晚八点开会")
+        await bot.wait_text(room, "已添加定时消息 1：1月5日 周一 20:00，下次发送：1月5日 周一 20:00")
+        bot.say(room, "laowang", "#schedule add 公告 0 9 * * 1 周一例会 {date}")
+        await bot.wait_text(room, "已添加定时消息 2：0 9 * * 1，下次发送：1月12日 周一 09:00")
+        bot.say(room, "laowang", "#定时 添加 明天 20:00 x")
+        await bot.wait_text(room, "没看懂时间「明天 20:00」")
+        bot.say(room, "laowang", "#schedule add 2026-01-01 20:00 过去")
+        await bot.wait_text(room, "已经过去了")
+        bot.say(room, "laowang", "#schedule add 21:00 " + "长" * 5000)
+        await bot.wait_text(room, "内容太长了")
+        bot.say(room, "laowang", "#schedule pause 2")
+        await bot.wait_text(room, "已暂停定时消息 2")
+        bot.say(room, "laowang", "#schedule list")
+        listing = await bot.wait_text(room, "本群的定时消息")
+        assert "今晚八点开会" in listing and "周一例会" in listing and "（已暂停）" in listing
+        assert "成员不能加" not in " ".join(replies())  # a member's command is ignored
+
+        await advance_to(bot, at(5, 20, 0))
+        await bot.wait_text(room, "今晚八点开会")
+        await advance_to(bot, at(12, 9, 1))  # paused: nothing on Monday
+        assert "周一例会" not in bot.world.announcement(room)
+        bot.say(room, "laowang", "#schedule resume 2")
+        await bot.wait_text(room, "已恢复定时消息 2，下次发送：1月19日 周一 09:00")
+        await advance_to(bot, at(12, 9, 5))
+        assert "周一例会" not in bot.world.announcement(room)  # missed while paused: not sent late
+        await advance_to(bot, at(19, 9, 0))
+        await bot.world.wait_for(lambda: bot.world.announcement(room) == "周一例会 1月19日")
+        bot.say(room, "laowang", "#schedule remove 2")
+        await bot.wait_text(room, "已删除定时消息 2")
+        bot.say(room, "laowang", "#schedule remove 9")
+        await bot.wait_text(room, "没有编号为「9」的定时消息")
+        await advance_to(bot, at(26, 9, 0))
+        assert bot.world.announcement(room) == "周一例会 1月19日"
+        assert bot.texts(room).count("今晚八点开会") == 1  # a one-off runs once
+        bot.say(room, "laowang", "#schedule list")
+        await bot.world.wait_for(lambda: count(bot, room, "（已发送）") == 1)
+    finally:
+        await bot.stop()
+
+
+async def test_reloaded_rules_change_and_remove_a_schedule_without_restart(tmp_path):
+    bot = await start_bot(tmp_path, None, f"""\
+announce:
+  schedules: [{{id: tips, cron: "0 20 * * *", text: "旧的干货", rooms: ["{OWNED}"]}}]
+""")
+    try:
+        rules = bot.rules_path.read_text("utf-8")
+        bot.rules_path.write_text(rules.replace('"0 20 * * *", text: "旧的干货"', '"0 21 * * *", text: "新的干货"'),
+                                  "utf-8")
+        bot.app.rules_store.reload()
+        await bot.settle()
+        await advance_to(bot, at(5, 20, 0))
+        assert bot.texts(OWNED) == []
+        await advance_to(bot, at(5, 21, 0))
+        await bot.wait_text(OWNED, "新的干货")
+        bot.rules_path.write_text(rules.replace("schedules: [{", "schedules: []\n  # [{"), "utf-8")
+        bot.app.rules_store.reload()
+        await bot.settle()
+        assert not any(job.startswith("announce.") for job in bot.app.scheduler.specs)
+        await advance_to(bot, at(6, 21, 0))
+        assert bot.texts(OWNED) == ["新的干货"]
+    finally:
+        await bot.stop()
+
+
+async def test_defaults_reach_a_group_the_bot_meets_later(tmp_path):
+    bot = await start_bot(tmp_path, None, """\
+announce:
+  schedules: [{id: tips, cron: "0 20 * * *", text: "每日干货"}]
+""")
+    try:
+        assert not any(job.startswith("announce.") for job in bot.app.scheduler.specs)  # no group known yet
+        bot.say(PLAIN, "alice", "大家好")
+        await wait_until(lambda: f"announce.r:tips@{PLAIN}" in bot.app.scheduler.specs)
+        await advance_to(bot, at(5, 20, 0))
+        await bot.wait_text(PLAIN, "每日干货")
+        assert bot.texts(OWNED) == []
+    finally:
+        await bot.stop()
+
+
+async def test_one_hundred_groups_at_eight_are_spread_by_the_governor(tmp_path):
+    clock = FakeClock(START.astimezone(UTC))
+    rooms = [f"4{i:010d}@chatroom" for i in range(100)]
+    room_list = ", ".join(f'"{r}"' for r in rooms)
+    bot = Harness(tmp_path, [AnnouncePlugin()], clock=clock, extra_bot="""\
+governor:
+  group_interval: 2s
+  account_interval: 1s
+  jitter: 500ms
+  quiet_after_login: 0s
+""", extra_defaults=f"""\
+announce:
+  schedules: [{{id: eight, cron: "0 20 * * *", text: "晚八点通知", rooms: [{room_list}]}}]
+""")
+    world = bot.world
+    for i, room in enumerate(rooms):
+        world.create_room(f"群{i:03d}", owner=world.bot_id, members=[world.bot_id, bot.cast["alice"]], id=room)
+    await bot.start()
+    try:
+        clock.advance((at(5, 20, 0) - clock.now()).total_seconds())
+
+        def sent():
+            return [a for a in world.bot_actions(ActionKind.SEND_TEXT) if a.text == "晚八点通知"]
+
+        await world.wait_for(lambda: sent(), timeout=20)
+        # step the clock to each governor slot in turn; every step lets exactly the sends due
+        # by then out
+        while len(sent()) < 100:
+            before = len(sent())
+            await asyncio.sleep(0.05)
+            wake = min((t for t, f in clock._sleepers if not f.done() and t < at(6, 0, 0)), default=None)
+            if wake is None:
+                continue
+            clock.advance(max((wake - clock.now()).total_seconds(), 0))
+            await world.wait_for(lambda b=before: len(sent()) > b, timeout=20)
+        times = sorted(a.at for a in sent())
+        gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
+        assert len({a.room_id for a in sent()}) == 100
+        assert min(gaps) >= 1.0  # never two sends of the account within a second
+        assert (times[-1] - times[0]).total_seconds() >= 99
+        assert world.refusals() == []  # WeChat's burst limit (the simulator's) never tripped
+    finally:
+        await bot.stop()
+
+
+async def test_two_processes_on_one_postgresql_send_one_message_per_occurrence(tmp_path, pg_server, caplog):
+    """Two bot processes (each its own runtime and gateway, over the same WeChat) share one
+    PostgreSQL database: both run every occurrence, one message goes out."""
+    caplog.set_level(logging.INFO, logger="plugins.announce")
+    defaults = f"""\
+announce:
+  schedules:
+    - {{id: daily, cron: "0 20 * * *", text: "日报 {{date}}", rooms: ["{OWNED}", "{ADMIN}"]}}
+    - {{id: board, cron: "0 20 * * *", target: announce, text: "公告 {{date}}", rooms: ["{PLAIN}"]}}
+"""
+    with fresh_database(pg_server) as url:
+        clock = FakeClock(START.astimezone(UTC))
+        (tmp_path / "a").mkdir()
+        (tmp_path / "b").mkdir()
+        first = await start_bot(tmp_path / "a", url, defaults, clock=clock)
+        world = first.world
+        gateway = SimServer(world)  # the simulator streams to one client per server: a second one
+        await gateway.start("127.0.0.1", 0)
+        second = Runtime(rules_path=write_rules(tmp_path / "b" / "rules.yaml", extra_defaults=defaults),
+                         database_url=url, endpoint=gateway.endpoint, token="insecure_test",
+                         plugins=[AnnouncePlugin()], clock=clock, cache_dir=tmp_path / "b" / "cache",
+                         watch_rules=False, backoff_initial=0.05, backoff_max=0.2)
+        await second.start()
+        try:
+            await wait_until(lambda: second.app.logged_in_as == world.bot_id, timeout=15)
+            for day in (5, 6, 7):
+                clock.advance((at(day, 20, 0) - clock.now()).total_seconds())
+                await first.wait_text(OWNED, f"日报 1月{day}日")
+                await first.wait_text(ADMIN, f"日报 1月{day}日")
+                await first.wait_text(PLAIN, f"公告 1月{day}日")
+                for _ in range(3):
+                    await first.settle()
+                    await second.app.idle()
+            for room in (OWNED, ADMIN):
+                assert [world.bot_texts(room).count(f"日报 1月{d}日") for d in (5, 6, 7)] == [1, 1, 1]
+            assert [world.bot_texts(PLAIN).count(f"【群公告】\n公告 1月{d}日") for d in (5, 6, 7)] == [1, 1, 1]
+            assert caplog.text.count("already claimed") == 9  # the other process ran each one too
+        finally:
+            await second.stop()
+            await gateway.stop()
+            await first.stop()

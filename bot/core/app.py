@@ -42,7 +42,7 @@ from bot.events import (
     MessageReceived,
     TopicChanged,
 )
-from bot.platform import Platform, RoomInfo
+from bot.platform import Platform, PlatformError, RoomInfo
 from bot.rules.loader import Rules
 from bot.rules.store import RulesStore
 from db import repo
@@ -88,6 +88,9 @@ class App:
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._dry_run: dict[str, bool] = {}
         self._room_facts: dict[str, tuple[str, str, bool]] = {}
+        # set while logged in and connected: scheduled jobs wait for it (a job due at start-up
+        # or during an outage runs once the account is back, rather than failing to send)
+        self._online = asyncio.Event()
         self._background: set[asyncio.Task[None]] = set()
         self._pending = 0
         self._idle = asyncio.Event()
@@ -160,13 +163,19 @@ class App:
                 case LoggedIn():
                     self.logged_in_as = event.self_id
                     self.governor.note_login()
+                    self._online.set()
                     log.info("logged in as %s (%s)", event.self_name, event.self_id)
+                    self.spawn(self._record_all_rooms())
                 case LoggedOut():
                     self.logged_in_as = None
+                    self._online.clear()
                     log.warning("logged out (%s): %s", event.self_id, event.reason)
                 case LoginQRCode():
                     from bot.terminal import print_login_qr
                     print_login_qr(event.qrcode, event.status)
+                case ConnectionChanged(connected=False):
+                    self._online.clear()  # jobs wait for the next login instead of failing
+                    log.warning("gateway disconnected: %s", event.detail)
                 case ConnectionChanged():
                     (log.info if event.connected else log.warning)("gateway %s: %s",
                         "connected" if event.connected else "disconnected", event.detail)
@@ -347,7 +356,20 @@ class App:
         owner = job_id.split(".", 1)[0].split(":", 1)[0]
         return next((p for p in [self.builtins, *self.plugins] if p.name == owner), None)
 
+    async def _record_all_rooms(self) -> None:
+        try:
+            room_ids = await self.platform.room_ids()
+        except PlatformError as exc:
+            log.warning("cannot list the groups after login: %s", exc)
+            return
+        for room_id in room_ids:
+            room = await self.rooms.get(room_id)
+            if room is not None:
+                await self._record_room(room, self.rules)
+        self.request_reconcile()  # plugins may declare jobs for the groups just recorded
+
     async def _run_job(self, due: JobDue) -> None:
+        await self._online.wait()
         plugin = self._plugin_for_job(due.spec.id)
         if plugin is None:
             log.error("job %s belongs to no plugin", due.spec.id)

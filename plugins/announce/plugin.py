@@ -40,7 +40,6 @@ log = logging.getLogger("plugins.announce")
 
 # before login (a restart runs occurrences missed within the grace window at once) nothing can
 # be sent yet: try again this much later, until the grace window closes
-RETRY_AFTER = timedelta(seconds=30)
 # the core runs an occurrence a moment after it is due; lateness below this is not "missed"
 MIN_GRACE = timedelta(minutes=1)
 
@@ -55,7 +54,6 @@ class AnnouncePlugin(Plugin):
         self.instance = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._declared_rooms: set[str] | None = None
         self._asked: set[str] = set()
-        self._deferred: dict[str, JobSpec] = {}
 
     # ------------------------------------------------------------------ new rooms
     def wants(self, ctx: Context) -> bool:
@@ -86,7 +84,6 @@ class AnnouncePlugin(Plugin):
         for room in sorted(rooms):
             if rules.manages(room):
                 specs.extend(self._room_jobs(rules, room, paused, chats_by_room.get(room, [])))
-        specs.extend(self._deferred.values())
         self._declared_rooms = rooms
         self._asked -= rooms
         return specs
@@ -123,13 +120,10 @@ class AnnouncePlugin(Plugin):
         room, key = job.room_id, str(job.get("key", ""))
         if room is None or not key:
             return
-        retry_of = job.get("occurrence")
-        if retry_of:
-            self._deferred.pop(job.id, None)
-        occurrence = datetime.fromisoformat(retry_of) if retry_of else ctx.scheduled
+        occurrence = ctx.scheduled
         if occurrence is None:
             return
-        trigger, timezone = str(job.get("trigger", job.trigger)), str(job.get("timezone", job.timezone))
+        trigger, timezone = job.trigger, job.timezone
         cfg: AnnounceConfig = ctx.config(self.name)
         where = f"{key} in {room} at {occurrence.isoformat()}"
         if not cfg.enabled:
@@ -142,10 +136,6 @@ class AnnouncePlugin(Plugin):
         late = ctx.now() - occurrence
         if late > max(cfg.grace, MIN_GRACE):
             log.warning("%s: not sent, missed by %s (grace %s)", where, late, cfg.grace)
-            return
-        if ctx.self_id is None or ctx.room is None:
-            self._defer(ctx, room, key, occurrence, trigger, timezone)
-            log.info("%s: the bot is not logged in or cannot read the group yet; retrying", where)
             return
         self._log_missed(ctx, room, key, occurrence, trigger, timezone)
         await self._send(ctx, cfg, room, key, occurrence, found, late, where)
@@ -169,18 +159,6 @@ class AnnouncePlugin(Plugin):
                 store.set_status(row, store.DONE, ctx.now())
         log.info("%s: claimed and sent as %s%s", where, due.target,
                  f" ({int(late.total_seconds())}s late)" if late > MIN_GRACE else "")
-
-    def _defer(self, ctx: Context, room: str, key: str, occurrence: datetime, trigger: str, timezone: str) -> None:
-        retry = JobSpec(
-            id=f"announce.retry.{key}@{room}@{occurrence.isoformat()}",
-            trigger=(ctx.now() + RETRY_AFTER).isoformat(), timezone=timezone, room_id=room,
-            data=(("key", key), ("occurrence", occurrence.isoformat()), ("trigger", trigger),
-                  ("timezone", timezone)),
-            grace=RETRY_AFTER.total_seconds() * 2,
-        )
-        self._deferred[retry.id] = retry
-        if ctx.control is not None:
-            ctx.control.request_reconcile()
 
     def _log_missed(self, ctx: Context, room: str, key: str, occurrence: datetime, trigger: str,
                     timezone: str) -> None:

@@ -1,7 +1,6 @@
-"""Placeholder: the antispam plugin is being written (see its issue)."""
+"""Anti-spam: Chinese-native, explainable ad and spam detection that learns from admins."""
 
-from bot.core.plugin import Plugin
+from plugins.antispam import models as models  # defines the antispam_* tables on db.base.Base
+from plugins.antispam.plugin import AntispamPlugin
 
-
-class AntispamPlugin(Plugin):
-    name = "antispam"
+__all__ = ["AntispamPlugin"]

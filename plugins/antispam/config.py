@@ -1,0 +1,162 @@
+"""The antispam section of rules.yaml: which checks run, in what order, with what words,
+thresholds and mode, the ladder, and everything the bot says. Every key has a default, so an
+empty section works."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from bot.rules.schema import PluginConfig, Strict
+from bot.rules.types import Duration
+
+CheckName = Literal["keywords", "contact", "content", "flood", "repeat", "mentions", "emoji", "bayes", "similar"]
+ALL_CHECKS: tuple[CheckName, ...] = ("keywords", "contact", "content", "flood", "repeat", "mentions", "emoji",
+                                     "bayes", "similar")
+# checks on what a message says; members with approved history skip them (behaviour still applies)
+CONTENT_CHECKS = frozenset({"keywords", "contact", "content", "bayes", "similar"})
+Mode = Literal["enforce", "shadow", "off"]
+Step = Literal["warn", "kick", "ban"]
+
+
+class CheckRule(Strict):
+    # enforce: counts; shadow: evaluated and recorded, never acted on; off: not run
+    mode: Mode = "enforce"
+
+
+class KeywordRules(CheckRule):
+    # matched on normalised text (full-width, case, spacing, punctuation, emoji and 加V/薇信-style
+    # variants undone): a hit from anyone not yet trusted is spam
+    stop_phrases: tuple[str, ...] = (
+        "刷单", "兼职日结", "日结工资", "日赚", "躺赚", "稳赚不赔", "高额返利", "零投资", "无抵押", "低息贷款",
+        "黑户可贷", "秒下款", "信用卡套现", "代开发票", "办证", "网赌", "博彩", "上分下分", "彩票计划",
+        "裸聊", "约炮", "一夜情", "招代理", "免费领取", "扫码领", "加群领", "带你赚钱", "引流", "涨粉",
+        "私信我领", "加微信领", "加微信免费", "加我微信领", "vx领", "看我朋友圈", "看朋友圈", "点我头像",
+    )
+    # only for members on probation: ordinary members say these to friends
+    newcomer_phrases: tuple[str, ...] = ("加微信", "加我微信", "加qq", "加我qq", "私聊我", "有意私", "telegram",
+                                         "进群", "拉群", "点击链接", "复制链接", "打开淘宝", "优惠券")
+    # whole jieba words (so 代理 does not hit 代理人 in a sentence about lawyers)
+    stop_words: tuple[str, ...] = ("博彩", "赌场", "色情", "裸照", "刷单", "套现")
+    # regular expressions on the normalised text (letters, digits and CJK only, lower case)
+    regexes: tuple[str, ...] = (r"(?:加|找)微信[a-z0-9_-]{5,}",)
+
+    @field_validator("regexes")
+    @classmethod
+    def _compiles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
+        return value
+
+
+class ContactRules(CheckRule):
+    # phone numbers, WeChat ids, QQ numbers. any: plain or obfuscated; obfuscated: only when the
+    # message tried to hide it (split digits, 薇信, 扣扣 …); off
+    newcomer: Literal["any", "obfuscated", "off"] = "any"
+    member: Literal["any", "obfuscated", "off"] = "obfuscated"
+
+
+class ContentRules(CheckRule):
+    # message kinds not allowed from members on probation
+    probation_kinds: tuple[Literal["link", "mini_program", "contact_card", "image", "file", "video"], ...] = (
+        "link", "mini_program", "contact_card", "image", "file")
+    text_links: bool = True  # a URL typed into a text counts as a link too
+
+
+class FloodRules(CheckRule):
+    messages: int = Field(default=8, ge=2)
+    within: Duration = timedelta(seconds=15)
+
+
+class RepeatRules(CheckRule):
+    within: Duration = timedelta(minutes=10)
+    times: int = Field(default=3, ge=2)  # the same member, same or near-same text
+    members: int = Field(default=3, ge=2)  # several members, same text, in this group
+    groups: int = Field(default=2, ge=2)  # the same member, same text, in several groups
+    min_chars: int = Field(default=6, ge=1)  # "好的" said three times is not spam
+    similarity: float = Field(default=0.8, gt=0, le=1)
+
+
+class MentionRules(CheckRule):
+    max_mentions: int = Field(default=5, ge=1)
+
+
+class EmojiRules(CheckRule):
+    max_emoji: int = Field(default=20, ge=1)
+
+
+class BayesRules(CheckRule):
+    threshold: float = Field(default=0.95, gt=0.5, lt=1)
+    obvious: float = Field(default=0.997, gt=0.5, le=1)  # above this, an ad is obvious
+    min_features: int = Field(default=4, ge=1)
+    # a model that has seen few samples of either kind guesses: its verdict is recorded, not used,
+    # until it has learned this many spam and this many normal samples
+    min_samples: int = Field(default=300, ge=0)
+
+
+class SimilarRules(CheckRule):
+    threshold: float = Field(default=0.7, gt=0, le=1)
+    min_chars: int = Field(default=8, ge=1)
+
+
+class ProbationRules(Strict):
+    messages: int = Field(default=5, ge=0)  # a member's first N messages …
+    days: Duration = timedelta(days=3)  # … or first D days after joining
+    # members who joined before the bot saw them: probation by message count only
+    unseen_join: bool = True
+    trusted_credit: int = Field(default=7, ge=1)  # credit (e.g. check-in days) that counts as approved history
+
+
+class LadderRules(Strict):
+    steps: tuple[Step, ...] = Field(default=("warn", "kick", "ban"), min_length=1)
+    window: Duration = timedelta(hours=24)  # strikes older than this no longer count
+    newcomer_obvious_ad: Literal["ladder", "kick", "ban"] = "kick"
+    ban_all_groups: bool = False
+
+
+class LearningRules(Strict):
+    share_samples: bool = True  # samples taught in one group help every group
+    keep_messages: Duration = timedelta(days=14)  # the store #spam quotes and backtest read
+
+
+class Texts(Strict):
+    warn: str = "请勿发送广告或引流信息（{reason}），再犯将被移出本群。案件 #{case}"
+    kick: str = "「{member}」因发送广告（{reason}）已被移出本群。案件 #{case}"
+    ban: str = "「{member}」因发送广告（{reason}）已被移出并拉黑。案件 #{case}"
+    spam_learned: str = "已记为广告样本，并按群规处理「{member}」。案件 #{case}"
+    ham_learned: str = "已记为正常消息，案件 #{case} 已撤销。"
+    ham_learned_no_case: str = "已记为正常消息样本。"
+    need_quote: str = "请引用（回复）要标记的那条消息，再发送 {command}。"
+    not_found: str = "找不到被引用的消息（可能太久之前），已按引用内容学习。"
+    protected: str = "「{member}」是群主、管理员或白名单成员，只记录样本，不处理。"
+    # how each check is named to members in {reason}
+    check_labels: dict[str, str] = Field(default_factory=lambda: {
+        "keywords": "广告词", "contact": "联系方式引流", "content": "新成员发链接/名片/文件", "flood": "刷屏",
+        "repeat": "重复发送", "mentions": "大量@他人", "emoji": "表情刷屏", "bayes": "广告识别模型",
+        "similar": "与已知广告相似", "admin": "管理员标记为广告"})
+
+
+class AntispamConfig(PluginConfig):
+    order: tuple[CheckName, ...] = ALL_CHECKS  # checks run in this order; leave one out to drop it
+    keywords: KeywordRules = KeywordRules()
+    contact: ContactRules = ContactRules()
+    content: ContentRules = ContentRules()
+    flood: FloodRules = FloodRules()
+    repeat: RepeatRules = RepeatRules()
+    mentions: MentionRules = MentionRules()
+    emoji: EmojiRules = EmojiRules()
+    bayes: BayesRules = BayesRules()
+    similar: SimilarRules = SimilarRules()
+    probation: ProbationRules = ProbationRules()
+    ladder: LadderRules = LadderRules()
+    learning: LearningRules = LearningRules()
+    texts: Texts = Texts()
+
+    def mode(self, check: str) -> Mode:
+        return getattr(self, check).mode

@@ -1,0 +1,89 @@
+"""The ladder: warn, then remove, then blacklist, by strikes within a window. Opens the numbered
+case (state before side effects), records the strike and emits the actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.actions import Kick, Reply
+from bot.core import cases, lists
+from bot.core.context import Context
+from plugins.antispam import store
+from plugins.antispam.config import AntispamConfig, Step
+
+SOURCE = "antispam"
+_RANK: dict[str, int] = {"warn": 0, "kick": 1, "ban": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Offence:
+    member_id: str
+    member_name: str
+    reason: str  # Chinese, for the member and the case
+    evidence: dict[str, Any]
+    obvious: bool = False
+    newcomer: bool = False
+    strict: bool = False  # the room is in strict mode (after a join raid)
+    actor_id: str | None = None  # the admin who typed #spam, or None for the bot
+
+
+def choose_step(cfg: AntispamConfig, strikes_before: int, offence: Offence) -> Step:
+    """The rung for this offence: by prior strikes, raised for a newcomer's obvious ad or for
+    any newcomer offence while the room is in strict mode."""
+    steps = cfg.ladder.steps
+    step: Step = steps[min(strikes_before, len(steps) - 1)]
+    floor = None
+    if offence.newcomer and offence.obvious and cfg.ladder.newcomer_obvious_ad != "ladder":
+        floor = cfg.ladder.newcomer_obvious_ad
+    if offence.newcomer and offence.strict and (floor is None or _RANK[floor] < _RANK["kick"]):
+        floor = "kick"
+    if floor is not None and _RANK[floor] > _RANK[step]:
+        step = floor
+    return step
+
+
+def _dry_run(ctx: Context) -> bool:
+    # Control does not declare it; App has it. A blacklist entry would outlive dry-run, so we
+    # only write one when the bot really acts.
+    check = getattr(ctx.control, "is_dry_run", None)
+    return bool(check(ctx.rules, ctx.room_id)) if check else bool(ctx.rules.dry_run(ctx.room_id))
+
+
+def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
+    """Open the case, add the strike, emit warn / kick / ban. Returns the case number."""
+    assert ctx.room_id is not None
+    room_id, now = ctx.room_id, ctx.now()
+    before = store.active_strikes(ctx.db, room_id, offence.member_id, now - cfg.ladder.window)
+    step = choose_step(cfg, before, offence)
+    evidence = {**offence.evidence, "step": step, "strikes_before": before, "newcomer": offence.newcomer,
+                "strict_mode": offence.strict}
+    case = cases.open_case(ctx.db, room_id=room_id, kind=step, target_id=offence.member_id,
+                           target_name=offence.member_name, source=SOURCE, at=now, reason=offence.reason,
+                           actor_id=offence.actor_id, evidence=evidence)
+    store.add_strike(ctx.db, room_id, offence.member_id, case.id, now)
+    texts = cfg.texts
+    fill = {"member": offence.member_name, "reason": offence.reason, "case": case.id}
+    if step == "warn":
+        # a Reply carries no case id, so the executor cannot record this outcome for us
+        cases.record_outcome(ctx.db, case.id, "dry_run" if _dry_run(ctx) else "done", now)
+        ctx.emit(Reply(room_id, texts.warn.format(**fill), (offence.member_id,), reason=f"case {case.id}"))
+        return case.id
+    if step == "ban" and not _dry_run(ctx):
+        scope = None if cfg.ladder.ban_all_groups else room_id
+        lists.add(ctx.db, lists.BLACKLIST, scope, offence.member_id, by=offence.actor_id or SOURCE, at=now,
+                  reason=offence.reason, case_id=case.id)
+    ctx.emit(Kick(room_id, offence.member_id, reason=offence.reason, case_id=case.id))
+    ctx.emit(Reply(room_id, (texts.ban if step == "ban" else texts.kick).format(**fill), reason=f"case {case.id}"))
+    return case.id
+
+
+def record_shadow(ctx: Context, cfg: AntispamConfig, offence: Offence, would: Step) -> int:
+    """A shadow-mode detection: the case says what would have happened; nothing is done."""
+    assert ctx.room_id is not None
+    now = ctx.now()
+    case = cases.open_case(ctx.db, room_id=ctx.room_id, kind="spam", target_id=offence.member_id,
+                           target_name=offence.member_name, source=SOURCE, at=now, reason=offence.reason,
+                           evidence={**offence.evidence, "would": would, "mode": "shadow"}, outcome="shadow")
+    cases.set_status(ctx.db, case.id, "closed", None, now)
+    return case.id

@@ -1,0 +1,189 @@
+"""The antispam plugin: decides for every group message whether it is spam or an ad, what to do
+about it and why; learns from admins' #spam and #ham."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from bot.core import flags, lists
+from bot.core.plugin import JobSpec, Plugin, command
+from bot.core.roles import Role, is_protected
+from bot.events import MessageReceived
+from db.models import Member
+from plugins.antispam import ladder, store
+from plugins.antispam.checks import Facts
+from plugins.antispam.config import AntispamConfig
+from plugins.antispam.engine import Decision, decide
+from plugins.antispam.learner import Learner
+from plugins.antispam.models import SHARED
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from bot.core.context import Context
+    from bot.rules.loader import Rules
+
+log = logging.getLogger("plugins.antispam")
+PRUNE_JOB = "antispam.prune"
+
+
+def probation(cfg: AntispamConfig, member: Member | None, now: datetime) -> tuple[bool, bool]:
+    """(newcomer, trusted) from core_member. Credit is approved history earned elsewhere."""
+    p = cfg.probation
+    if member is None:
+        return p.unseen_join, False
+    if (member.credit or 0) >= p.trusted_credit:
+        return False, True
+    early = (member.messages or 0) <= p.messages and (member.joined_at is not None or p.unseen_join)
+    recent = member.joined_at is not None and now - member.joined_at < p.days
+    return early or recent, False
+
+
+def explain(cfg: AntispamConfig, decision: Decision, fired: list | None = None) -> str:
+    labels = cfg.texts.check_labels
+    names = dict.fromkeys(v.name for v in (fired if fired is not None else decision.fired))
+    return "、".join(labels.get(n, n) for n in names)
+
+
+class AntispamPlugin(Plugin):
+    """Spam and ad detection with explainable checks, a ladder, and learning from admins."""
+
+    name = "antispam"
+    Config = AntispamConfig
+    events: ClassVar[tuple[type, ...]] = (MessageReceived,)
+
+    def __init__(self) -> None:
+        self.learner = Learner()
+
+    def wants(self, ctx: Context) -> bool:
+        msg = ctx.message
+        return msg is not None and msg.room_id is not None and not msg.is_self
+
+    # ------------------------------------------------------------------ every message
+    async def handle(self, ctx: Context) -> None:
+        msg = ctx.message
+        assert msg is not None and msg.room_id is not None
+        cfg: AntispamConfig = ctx.config(self.name)
+        now = ctx.now()
+        row = store.store_message(ctx.db, msg, now)
+        if self._protected(ctx, msg.sender_id):
+            return
+        newcomer, trusted = probation(cfg, ctx.db.get(Member, (msg.room_id, msg.sender_id)), now)
+        counts = store.behaviour(ctx.db, row, flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
+                                 similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
+        facts = Facts(text=msg.text, kind=str(msg.kind), url=msg.url, mentions=len(msg.mention_ids),
+                      newcomer=newcomer, trusted=trusted, **counts)
+        model = self.learner.model(ctx.db, now)
+        decision = decide(facts, cfg, model, msg.room_id)
+        if not decision.spam and not decision.shadow_fired:
+            return
+        evidence = {"message_id": msg.event_id, "text": msg.text[:store.STORED_CHARS], "kind": str(msg.kind),
+                    "checks": decision.evidence(), "score": round(decision.score, 4), "trusted": trusted}
+        strict = bool(newcomer and flags.strict_mode_until(ctx.db, msg.room_id, now))
+        if decision.spam:
+            offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision), evidence,
+                                     obvious=decision.obvious, newcomer=newcomer, strict=strict)
+            row.case_id = ladder.apply(ctx, cfg, offence)
+            log.info("spam in %s from %s: %s", msg.room_id, msg.sender_id, decision.reason())
+            return
+        offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision, decision.shadow_fired),
+                                 evidence, obvious=any(v.strong for v in decision.shadow_fired),
+                                 newcomer=newcomer, strict=strict)
+        before = store.active_strikes(ctx.db, msg.room_id, msg.sender_id, now - cfg.ladder.window)
+        row.case_id = ladder.record_shadow(ctx, cfg, offence, ladder.choose_step(cfg, before, offence))
+
+    def _protected(self, ctx: Context, member_id: str) -> bool:
+        """Owners, admins, moderators, operators, and both whitelists: never acted on."""
+        assert ctx.room_id is not None
+        return is_protected(member_id, ctx.room, ctx.rules) or lists.contains(ctx.db, lists.WHITELIST, ctx.room_id,
+                                                                               member_id)
+
+    # ------------------------------------------------------------------ learning from admins
+    @command("spam", min_role=Role.ADMIN, aliases=("广告",), usage="（引用一条消息）")
+    async def spam_command(self, ctx: Context, args: str) -> None:
+        """引用一条消息并发送，标记为广告：加入样本，并按阶梯处理发送者"""
+        msg = ctx.message
+        assert msg is not None and ctx.room_id is not None
+        cfg: AntispamConfig = ctx.config(self.name)
+        if msg.quote is None:
+            ctx.reply(cfg.texts.need_quote.format(command=f"{ctx.rules.bot.command_prefix}spam"))
+            return
+        now = ctx.now()
+        quoted = store.find_quoted(ctx.db, ctx.room_id, msg.quote.message_id, msg.quote.sender_id, msg.quote.text)
+        text = quoted.text if quoted else msg.quote.text
+        target = quoted.sender_id if quoted else msg.quote.sender_id
+        name = (quoted.sender_name if quoted else "") or msg.quote.sender_name or (target or "")
+        scope = SHARED if cfg.learning.share_samples else ctx.room_id
+        sample, _ = store.add_sample(ctx.db, scope, 1, text, source="spam_command", by=msg.sender_id, at=now)
+        if target is None:
+            ctx.reply(cfg.texts.not_found)
+            return
+        if self._protected(ctx, target):
+            ctx.reply(cfg.texts.protected.format(member=name))
+            return
+        model = self.learner.model(ctx.db, now)
+        decision = decide(Facts(text=text, kind=quoted.kind if quoted else "text"), cfg, model, ctx.room_id)
+        checks = [{"name": "admin", "spam": True, "details": f"#spam by {msg.sender_id}", "mode": "enforce"},
+                  *decision.evidence()]
+        evidence = {"message_id": quoted.message_id if quoted else msg.quote.message_id, "text": text,
+                    "checks": checks, "score": round(decision.score, 4), "sample_id": sample.id}
+        newcomer, _ = probation(cfg, ctx.db.get(Member, (ctx.room_id, target)), now)
+        offence = ladder.Offence(target, name, cfg.texts.check_labels.get("admin", "admin"), evidence,
+                                 newcomer=newcomer, actor_id=msg.sender_id)
+        case_id = ladder.apply(ctx, cfg, offence)
+        sample.case_id = case_id
+        if quoted is not None:
+            quoted.case_id = case_id
+        ctx.reply(cfg.texts.spam_learned.format(member=name, case=case_id))
+
+    @command("ham", min_role=Role.ADMIN, aliases=("误判",), usage="（引用一条被误判的消息）")
+    async def ham_command(self, ctx: Context, args: str) -> None:
+        """引用一条被误判的消息并发送：记为正常消息，撤销对应案件并清除该成员的这次记录"""
+        msg = ctx.message
+        assert msg is not None and ctx.room_id is not None
+        cfg: AntispamConfig = ctx.config(self.name)
+        if msg.quote is None:
+            ctx.reply(cfg.texts.need_quote.format(command=f"{ctx.rules.bot.command_prefix}ham"))
+            return
+        now = ctx.now()
+        quoted = store.find_quoted(ctx.db, ctx.room_id, msg.quote.message_id, msg.quote.sender_id, msg.quote.text)
+        text = quoted.text if quoted else msg.quote.text
+        scope = SHARED if cfg.learning.share_samples else ctx.room_id
+        store.add_sample(ctx.db, scope, 0, text, source="ham_command", by=msg.sender_id, at=now)
+        from bot.core.cases import get_case, set_status
+
+        case = get_case(ctx.db, quoted.case_id) if quoted is not None and quoted.case_id else None
+        if case is None or case.source != ladder.SOURCE:
+            ctx.reply(cfg.texts.ham_learned_no_case)
+            return
+        reverse_case(ctx.db, case.id)
+        set_status(ctx.db, case.id, "reversed", msg.sender_id, now)
+        ctx.reply(cfg.texts.ham_learned.format(case=case.id))
+
+    # ------------------------------------------------------------------ housekeeping
+    def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:
+        return [JobSpec(id=PRUNE_JOB, trigger="every 1h")]
+
+    async def run_job(self, ctx: Context, job: JobSpec) -> None:
+        if job.id != PRUNE_JOB:
+            return
+        rules = ctx.rules
+        keep = max(getattr(g, self.name).learning.keep_messages
+                   for g in [rules.defaults, *rules.groups.values()])
+        removed = store.prune_messages(ctx.db, ctx.now() - keep)
+        if removed:
+            log.info("antispam: pruned %d stored messages", removed)
+
+
+def reverse_case(db: Session, case_id: int) -> dict[str, Any]:
+    """Undo what an antispam case left behind: its strikes and any blacklist entry it made."""
+    from sqlalchemy import delete
+
+    from db.models import ListEntry
+
+    cleared = store.clear_strikes(db, case_id)
+    removed = db.execute(delete(ListEntry).where(ListEntry.kind == lists.BLACKLIST, ListEntry.case_id == case_id))
+    return {"strikes_cleared": cleared, "blacklist_removed": int(getattr(removed, "rowcount", 0) or 0)}

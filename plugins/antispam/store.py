@@ -1,0 +1,164 @@
+"""The antispam tables' queries, so SQL stays out of the plugin's decisions."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from bot.events import MessageReceived
+from db import repo
+from plugins.antispam.classifier import shingles
+from plugins.antispam.dataset import seed_rows
+from plugins.antispam.models import SHARED, Sample, StoredMessage, Strike
+from plugins.antispam.normalize import normalise
+
+STORED_CHARS = 2000
+_QUOTE_LABEL = re.compile(r"^\[(?:链接|小程序|名片|文件|图片|视频)\]\s*")
+SEED_VERSION = 1
+_SEED_KEY = "antispam_seed"
+
+
+def fingerprint(text: str) -> str:
+    n = normalise(text)
+    return hashlib.sha1((n.dense or n.light.strip()).encode("utf-8", "replace")).hexdigest()
+
+
+def store_message(db: Session, msg: MessageReceived, at: datetime) -> StoredMessage:
+    assert msg.room_id is not None
+    row = StoredMessage(room_id=msg.room_id, message_id=msg.event_id[:190], sender_id=msg.sender_id,
+                        sender_name=(msg.sender_alias or msg.sender_name)[:200], kind=str(msg.kind),
+                        text=msg.text[:STORED_CHARS], url=(msg.url or "")[:1000] or None,
+                        mentions=len(msg.mention_ids), fingerprint=fingerprint(msg.text), at=at)
+    db.add(row)
+    db.flush()
+    return row
+
+
+def _dice(a: set[str], b: set[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def behaviour(db: Session, row: StoredMessage, *, flood_within: timedelta, repeat_within: timedelta,
+              similarity: float, min_chars: int = 1) -> dict[str, int]:
+    """Counts for the behaviour checks, the stored message itself included. Only messages up to
+    this one count, so backtest can replay history with the same function."""
+    since_flood, since_repeat = row.at - flood_within, row.at - repeat_within
+    upto = StoredMessage.id <= row.id
+    recent = db.scalar(select(func.count()).select_from(StoredMessage).where(
+        StoredMessage.room_id == row.room_id, StoredMessage.sender_id == row.sender_id,
+        StoredMessage.at >= since_flood, upto)) or 0
+    if len(normalise(row.text).dense) < min_chars:  # too short to count as a repeat at all
+        return {"recent_messages": int(recent), "same_by_member": 1, "same_members": 1, "same_groups": 1}
+    mine = list(db.scalars(select(StoredMessage.text).where(
+        StoredMessage.room_id == row.room_id, StoredMessage.sender_id == row.sender_id,
+        StoredMessage.at >= since_repeat, StoredMessage.id < row.id)
+        .order_by(StoredMessage.id.desc()).limit(30)))
+    own = shingles(row.text)
+    same_by_member = 1 + sum(1 for text in mine if _dice(own, shingles(text)) >= similarity)
+    members = db.scalar(select(func.count(func.distinct(StoredMessage.sender_id))).where(
+        StoredMessage.room_id == row.room_id, StoredMessage.fingerprint == row.fingerprint,
+        StoredMessage.at >= since_repeat, upto)) or 1
+    groups = db.scalar(select(func.count(func.distinct(StoredMessage.room_id))).where(
+        StoredMessage.sender_id == row.sender_id, StoredMessage.fingerprint == row.fingerprint,
+        StoredMessage.at >= since_repeat, upto)) or 1
+    return {"recent_messages": int(recent), "same_by_member": same_by_member, "same_members": int(members),
+            "same_groups": int(groups)}
+
+
+def find_quoted(db: Session, room_id: str, message_id: str | None, sender_id: str | None,
+                text: str) -> StoredMessage | None:
+    """The stored message a quote points at: by id when the platform gives it, else the latest
+    message with that text (from that sender when known). Puppets send the quoted text only."""
+    if message_id:
+        row = db.scalar(select(StoredMessage).where(StoredMessage.room_id == room_id,
+                                                    StoredMessage.message_id == message_id).limit(1))
+        if row is not None:
+            return row
+    text = _QUOTE_LABEL.sub("", text)  # "[链接] 标题": how WeChat shows a card in a quote
+    if not text.strip():
+        return None
+    query = select(StoredMessage).where(StoredMessage.room_id == room_id,
+                                        StoredMessage.fingerprint == fingerprint(text))
+    if sender_id:
+        query = query.where(StoredMessage.sender_id == sender_id)
+    row = db.scalar(query.order_by(StoredMessage.id.desc()).limit(1))
+    if row is not None or not sender_id:
+        return row
+    # quotes of long messages arrive cut short: the sender's latest message that starts with it
+    head = normalise(text).dense.rstrip(".…")
+    recent = db.scalars(select(StoredMessage).where(StoredMessage.room_id == room_id,
+                                                   StoredMessage.sender_id == sender_id)
+                        .order_by(StoredMessage.id.desc()).limit(50))
+    return next((r for r in recent if head and normalise(r.text).dense.startswith(head)), None)
+
+
+def add_sample(db: Session, room_id: str, label: int, text: str, *, source: str, by: str | None, at: datetime,
+               case_id: int | None = None) -> tuple[Sample, bool]:
+    """Add a sample, collapsing duplicates. Returns (sample, new): a relabelled duplicate is
+    replaced by a new row so every process's model sees it as new."""
+    fp = fingerprint(text)
+    old = db.scalar(select(Sample).where(Sample.room_id == room_id, Sample.fingerprint == fp))
+    if old is not None:
+        if old.label == label:
+            return old, False
+        db.delete(old)
+        db.flush()
+    sample = Sample(room_id=room_id, label=label, text=text[:STORED_CHARS], fingerprint=fp, source=source,
+                    added_by=by, case_id=case_id, created_at=at)
+    db.add(sample)
+    db.flush()
+    return sample, True
+
+
+def samples_after(db: Session, last_id: int, limit: int = 5000) -> list[Sample]:
+    return list(db.scalars(select(Sample).where(Sample.id > last_id).order_by(Sample.id).limit(limit)))
+
+
+def all_samples(db: Session) -> list[Sample]:
+    return list(db.scalars(select(Sample).order_by(Sample.id)))
+
+
+def latest_sample_id(db: Session) -> int:
+    return int(db.scalar(select(func.max(Sample.id))) or 0)
+
+
+def ensure_seeded(db: Session, at: datetime) -> bool:
+    """Load the shipped seed samples into the shared pool once per seed version."""
+    if (repo.get_setting(db, SHARED, _SEED_KEY) or {}).get("version") == SEED_VERSION:
+        return False
+    for row in seed_rows():
+        add_sample(db, SHARED, row.label, row.text, source="seed", by=None, at=at)
+    repo.put_setting(db, SHARED, _SEED_KEY, {"version": SEED_VERSION}, "antispam", at)
+    return True
+
+
+def active_strikes(db: Session, room_id: str, member_id: str, since: datetime) -> int:
+    return int(db.scalar(select(func.count()).select_from(Strike).where(
+        Strike.room_id == room_id, Strike.member_id == member_id, Strike.at >= since,
+        Strike.cleared.is_(False))) or 0)
+
+
+def add_strike(db: Session, room_id: str, member_id: str, case_id: int, at: datetime) -> None:
+    db.add(Strike(room_id=room_id, member_id=member_id, case_id=case_id, at=at, cleared=False))
+
+
+def clear_strikes(db: Session, case_id: int) -> int:
+    result = db.execute(update(Strike).where(Strike.case_id == case_id, Strike.cleared.is_(False))
+                        .values(cleared=True))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def prune_messages(db: Session, before: datetime) -> int:
+    result = db.execute(delete(StoredMessage).where(StoredMessage.at < before))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def messages_since(db: Session, since: datetime, room_id: str | None = None) -> list[StoredMessage]:
+    query = select(StoredMessage).where(StoredMessage.at >= since).order_by(StoredMessage.at, StoredMessage.id)
+    if room_id:
+        query = query.where(StoredMessage.room_id == room_id)
+    return list(db.scalars(query))

@@ -1,0 +1,237 @@
+"""Anti-spam pure logic: normalisation, each check, the ladder's choice, probation, the model,
+the shipped rules section, and bad input (a hypothesis property test)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from db.models import Member
+from plugins.antispam.checks import Facts, find_contacts
+from plugins.antispam.classifier import SpamModel, fit
+from plugins.antispam.config import AntispamConfig
+from plugins.antispam.dataset import seed_rows
+from plugins.antispam.engine import decide
+from plugins.antispam.ladder import Offence, choose_step
+from plugins.antispam.normalize import normalise
+from plugins.antispam.plugin import probation
+from plugins.antispam.training import build_model
+
+CFG = AntispamConfig()
+NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def seed_model() -> SpamModel:
+    model, _ = build_model(seed_rows(), CFG)
+    return model
+
+
+@pytest.mark.parametrize(("text", "dense", "trick"), [
+    ("加V：abc8888", "加微信abc8888", "加V"),
+    ("➕v mm1314mm", "加微信mm1314mm", "加V"),
+    ("薇信 abc_8888", "微信abc8888", "variant characters"),
+    ("ＶＸ：ｈｅｌｌｏ１２３", "微信hello123", "full-width or dressed-up letters"),
+    ("加\u200b微\u200b信", "加微信", "zero-width characters"),
+    ("扣扣 1 2 3 4 5", "qq12345", "variant characters"),
+    ("一三八一二三四五六七八", "13812345678", "spelled-out digits"),
+    ("加🔥微🔥信", "加微信", None),
+    ("今天天气不错！", "今天天气不错", None),
+    ("增加威力", "增加威力", None),
+], ids=lambda v: str(v)[:12])
+def test_normalise_undoes_obfuscation(text, dense, trick):
+    n = normalise(text)
+    assert n.dense == dense
+    if trick is None:
+        assert "variant characters" not in n.obfuscated
+    else:
+        assert trick in n.obfuscated
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("加V：abc8888", [("wechat-id", "abc8888", True)]),
+    ("薇信 love520520", [("wechat-id", "love520520", True)]),
+    ("电话 138 1234 5678", [("phone", "13812345678", True)]),
+    ("一三八一二三四五六七八", [("phone", "13812345678", True)]),
+    ("1️⃣3️⃣8️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣", [("phone", "13812345678", True)]),
+    ("扣扣 9 8 7 6 5 4 3 2 1", [("qq", "987654321", True)]),
+    ("我的电话13812345678", [("phone", "13812345678", False)]),
+    ("我的微信：abc12345", [("wechat-id", "abc12345", False)]),
+    ("订单号 20260501123456789", []),
+    ("明天下午三点开会", []),
+], ids=lambda v: str(v)[:12])
+def test_find_contacts(text, expected):
+    assert find_contacts(normalise(text)) == expected
+
+
+def fired(facts: Facts, model: SpamModel | None = None, cfg: AntispamConfig = CFG) -> dict[str, str]:
+    return {v.name: v.details for v in decide(facts, cfg, model, "room").fired}
+
+
+@pytest.mark.parametrize(("facts", "check", "needle"), [
+    (Facts("兼职日结，有意者联系"), "keywords", "stop phrase: 兼职日结"),
+    (Facts("兼 职 日 结！！"), "keywords", "兼职日结"),
+    (Facts("需要的加我微信", newcomer=True), "keywords", "newcomer phrase: 加我微信"),
+    (Facts("薇信 love520520"), "contact", "wechat-id love520520 (obfuscated"),
+    (Facts("有事打我电话13812345678", newcomer=True), "contact", "phone 13812345678"),
+    (Facts("看看这个", kind="link", url="https://x.example/a", newcomer=True), "content", "link https://x.example"),
+    (Facts("名片", kind="contact_card", newcomer=True), "content", "contact_card"),
+    (Facts("去 www.example.com 看看", newcomer=True), "content", "link www.example.com"),
+    (Facts("我又来了", recent_messages=9), "flood", "9 messages within 15s"),
+    (Facts("这是同一条消息内容", same_by_member=3), "repeat", "3 times by this member"),
+    (Facts("这是同一条消息内容", same_members=3), "repeat", "from 3 members"),
+    (Facts("这是同一条消息内容", same_groups=2), "repeat", "in 2 groups"),
+    (Facts("@a @b @c @d @e @f 看这里", mentions=6), "mentions", "6 mentions"),
+    (Facts("😀" * 30), "emoji", "30 emoji"),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_each_check_fires_with_its_reason(facts, check, needle):
+    result = fired(facts)
+    assert check in result, result
+    assert needle in result[check]
+
+
+@pytest.mark.parametrize("facts", [
+    Facts("大家早上好"),
+    Facts("有事打我电话13812345678"),  # an established member's plain phone number
+    Facts("看看这个", kind="link", url="https://x.example/a"),  # established members may share links
+    Facts("好的", same_by_member=5),  # too short to be a repeat
+    Facts("我又来了", recent_messages=3),
+    Facts("增加威力"),
+], ids=lambda f: f.text[:8])
+def test_ordinary_messages_pass(facts, seed_model):
+    assert fired(facts, seed_model) == {}
+
+
+def test_trusted_members_skip_content_checks_but_not_behaviour():
+    assert fired(Facts("兼职日结", trusted=True)) == {}
+    assert "flood" in fired(Facts("兼职日结", trusted=True, recent_messages=20))
+
+
+def test_shadow_mode_records_but_does_not_decide():
+    cfg = AntispamConfig.model_validate({"keywords": {"mode": "shadow"}})
+    decision = decide(Facts("兼职日结"), cfg, None, "room")
+    assert not decision.spam
+    assert [v.name for v in decision.shadow_fired] == ["keywords"]
+    assert {"name": "keywords", "spam": True, "details": "stop phrase: 兼职日结", "mode": "shadow"} in \
+        decision.evidence()
+
+
+def test_off_and_order_come_from_rules():
+    cfg = AntispamConfig.model_validate({"order": ["contact"], "contact": {"member": "any"}})
+    decision = decide(Facts("兼职日结 13812345678"), cfg, None, "room")
+    assert [v.name for v, _ in decision.verdicts] == ["contact"]
+    cfg = AntispamConfig.model_validate({"keywords": {"mode": "off"}})
+    assert "keywords" not in fired(Facts("兼职日结"), cfg=cfg)
+
+
+def test_operator_phrases_are_normalised_like_messages():
+    cfg = AntispamConfig.model_validate({"keywords": {"stop_phrases": ["ＶＸ领红包"]}})
+    assert "keywords" in fired(Facts("v x 领 红 包"), cfg=cfg)
+
+
+def test_bad_regex_is_a_rules_error():
+    with pytest.raises(ValueError, match="bad regular expression"):
+        AntispamConfig.model_validate({"keywords": {"regexes": ["(unclosed"]}})
+
+
+@pytest.mark.parametrize(("strikes", "newcomer", "obvious", "strict", "cfg", "step"), [
+    (0, False, False, False, {}, "warn"),
+    (1, False, False, False, {}, "kick"),
+    (2, False, False, False, {}, "ban"),
+    (7, False, False, False, {}, "ban"),
+    (0, True, True, False, {}, "kick"),  # a newcomer's obvious ad skips the warning
+    (0, True, True, False, {"newcomer_obvious_ad": "ladder"}, "warn"),
+    (0, True, True, False, {"newcomer_obvious_ad": "ban"}, "ban"),
+    (0, True, False, True, {}, "kick"),  # strict mode: newcomers at the first offence
+    (0, False, False, True, {}, "warn"),  # strict mode is about newcomers only
+    (0, False, False, False, {"steps": ["kick"]}, "kick"),
+], ids=str)
+def test_choose_step(strikes, newcomer, obvious, strict, cfg, step):
+    config = AntispamConfig.model_validate({"ladder": cfg})
+    offence = Offence("m", "m", "r", {}, obvious=obvious, newcomer=newcomer, strict=strict)
+    assert choose_step(config, strikes, offence) == step
+
+
+def member(messages: int, joined: timedelta | None, credit: int = 0) -> Member:
+    return Member(room_id="r", member_id="m", first_seen=NOW - timedelta(days=30), messages=messages,
+                  credit=credit, joined_at=NOW - joined if joined is not None else None)
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    (None, (True, False)),
+    (member(1, None), (True, False)),  # join not seen: the first messages still count
+    (member(6, None), (False, False)),
+    (member(50, timedelta(days=1)), (True, False)),  # joined yesterday
+    (member(50, timedelta(days=4)), (False, False)),
+    (member(1, timedelta(hours=1), credit=7), (False, True)),  # approved history
+], ids=str)
+def test_probation(row, expected):
+    assert probation(CFG, row, NOW) == expected
+
+
+def test_model_learns_online_and_similarity_finds_near_copies(seed_model):
+    model, _ = build_model(seed_rows(), CFG)
+    ad = "本店新到一批进口奶粉和纸尿裤，价格优惠，量大从优，欢迎各位宝妈咨询选购"
+    near = "本店新到一批进口奶粉和纸尿裤，价格特别优惠，欢迎各位宝妈咨询选购！"
+    assert "similar" not in fired(Facts(near), model)
+    model.learn(ad, 1, "*", 10_000)
+    result = fired(Facts(near), model)
+    assert "similar" in result and "spam sample 10000" in result["similar"]
+    model.learn(near, 0, "*", 10_001)  # an admin's #ham outweighs the spam twin
+    assert "similar" not in fired(Facts(near), model)
+
+
+def test_room_scoped_samples_stay_in_their_room():
+    model = SpamModel()
+    fit(model, [(r.text, r.label, "*", i) for i, r in enumerate(seed_rows(), 1)])
+    ad = "本群专属：周末特价牛排套餐只要九十九元，名额有限先到先得"
+    model.learn(ad, 1, "room-a", 5000)
+    assert decide(Facts(ad), CFG, model, "room-a").spam
+    assert "similar" not in {v.name for v in decide(Facts(ad), CFG, model, "room-b").fired}
+
+
+def test_shipped_rules_section_matches_the_config_defaults():
+    text = (Path(__file__).parent.parent / "plugins" / "antispam" / "rules.yaml").read_text("utf-8")
+    section = yaml.safe_load("defaults:\n" + text)["defaults"]["antispam"]
+    assert AntispamConfig.model_validate(section) == AntispamConfig()
+    assert AntispamConfig.model_validate({}) == AntispamConfig()
+
+
+HOSTILE = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.sampled_from(list("\u200b\u200d\ufeff😀🔥➕ＶＸ薇信扣0123456789一二三 .:-@\u2005")),
+            max_size=400),
+    st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=20), st.integers(1, 6000)),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=HOSTILE, newcomer=st.booleans(), kind=st.sampled_from(["text", "link", "image", "other"]))
+def test_any_input_is_decided_in_bounded_time(seed_model, text, newcomer, kind):
+    started = time.perf_counter()
+    decision = decide(Facts(text, kind=kind, newcomer=newcomer), CFG, seed_model, "room")
+    assert time.perf_counter() - started < 1.0
+    assert all(isinstance(v["details"], str) for v in decision.evidence())
+
+
+def test_huge_message_is_decided_quickly(seed_model):
+    text = ("广告" * 20_000) + "加V：abc8888" + ("\u200b😀" * 20_000)
+    assert len(text.encode()) > 100_000
+    started = time.perf_counter()
+    decide(Facts(text, newcomer=True), CFG, seed_model, "room")
+    assert time.perf_counter() - started < 1.0
+
+
+def test_bayes_waits_until_it_has_learned_enough(seed_model):
+    ad = "兼职招聘，在家手机操作，日结工资，宝妈学生都可以，私聊"
+    [(verdict, _)] = [(v, m) for v, m in decide(Facts(ad), CFG, seed_model, "r").verdicts if v.name == "bayes"]
+    assert not verdict.spam and "still learning (60 spam / 8" in verdict.details
+    eager = AntispamConfig.model_validate({"bayes": {"min_samples": 0}})
+    assert "bayes" in fired(Facts(ad), seed_model, eager)
+    assert "bayes" not in fired(Facts("周末一起去爬山吧，天气很好"), seed_model, eager)

@@ -1,0 +1,81 @@
+"""`qunguan eval-spam` and `qunguan backtest` on small files the project wrote itself."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bot.cli import main
+from bot.clock import FakeClock
+from plugins.antispam import AntispamPlugin
+from plugins.antispam.models import StoredMessage
+from tests.harness import Harness, write_rules
+
+LAST_LINE = re.compile(r"^precision=(\d\.\d{4}) recall=(\d\.\d{4}) f1=(\d\.\d{4}) fpr=(\d\.\d{4})$")
+
+TRAIN = """label\ttext\tsource
+1\t加V看朋友圈领福利\tmine
+1\t招聘打字员，在家兼职日结\tmine
+1\t薇信 abc123 领取资料\tmine
+1\t低息贷款当天放款\tmine
+0\t大家早上好\tmine
+0\t明天的会议改到下午\tmine
+0\t这本书真好看\tmine
+0\t周末一起去爬山吧\tmine
+"""
+
+TEST = """source\tlabel\tcategory\ttext
+a\t1\tx\t加 V ：xyz999 免费领取资料
+a\t1\tx\t兼职日结，宝妈学生都可以做
+a\t0\tx\t今天天气不错，适合出去走走
+b\t0\tx\t周末一起去爬山的举个手
+b\t1\tx\t扣扣 1 2 3 4 5 6 7 进群领福利
+"""
+
+
+def test_eval_spam_prints_metrics_and_contributions(tmp_path):
+    (tmp_path / "train.tsv").write_text(TRAIN, "utf-8")
+    (tmp_path / "test.tsv").write_text(TEST, "utf-8")
+    result = CliRunner().invoke(main, ["eval-spam", str(tmp_path / "test.tsv"), "--train",
+                                       str(tmp_path / "train.tsv")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    precision, recall, f1, fpr = map(float, LAST_LINE.match(lines[-1]).groups())
+    assert (precision, recall, f1, fpr) == (1.0, 1.0, 1.0, 0.0)
+    assert any(line.strip().startswith("a ") for line in lines) and any(line.strip().startswith("b ") for line in lines)
+    contact = next(line for line in lines if line.strip().startswith("contact"))
+    assert "spam=     2" in contact
+
+    newcomer = CliRunner().invoke(main, ["eval-spam", str(tmp_path / "test.tsv"), "--newcomer"])
+    assert newcomer.exit_code == 0 and "as a newcomer" in newcomer.output
+
+
+def test_eval_spam_rejects_a_file_without_the_columns(tmp_path):
+    (tmp_path / "bad.tsv").write_text("foo\tbar\n1\tx\n", "utf-8")
+    result = CliRunner().invoke(main, ["eval-spam", str(tmp_path / "bad.tsv")])
+    assert result.exit_code != 0 and "label and text" in result.output
+
+
+async def test_backtest_shows_what_a_candidate_rules_file_would_change(tmp_path):
+    clock = FakeClock(datetime.now(UTC))
+    bot = Harness(tmp_path, [AntispamPlugin()], clock=clock)
+    await bot.start()
+    try:
+        room = bot.cast.admin
+        for who, text in [("alice", "小区团购水果，今晚截单"), ("bob", "收到，谢谢"), ("carol", "我也要一份")]:
+            bot.say(room, who, text)
+        await bot.settle()
+        with bot.app.sessions() as db:
+            assert len(list(db.scalars(select(StoredMessage)))) == 3
+    finally:
+        await bot.stop()
+    candidate = write_rules(tmp_path / "candidate.yaml",
+                            extra_defaults="antispam:\n  keywords:\n    stop_phrases: [团购]\n")
+    result = CliRunner().invoke(main, ["backtest", "--since", "1d", "--current", str(bot.rules_path),
+                                       "--rules", str(candidate), "--db", bot.database_url])
+    assert result.exit_code == 0, result.output
+    assert "replayed 3 messages" in result.output and "1 decision(s) change" in result.output
+    assert "+ " in result.output and "小区团购水果" in result.output and "stop phrase: 团购" in result.output

@@ -1,0 +1,232 @@
+"""Anti-spam end to end: the real app + the real Wechaty SDK + the simulator over gRPC. The
+important scenarios run on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import FakeClock
+from bot.core import lists
+from bot.simulator import ActionKind
+from db.models import Case
+from plugins.antispam import AntispamPlugin
+from plugins.antispam.api import record_ham
+from plugins.antispam.models import Sample, StoredMessage, Strike
+from tests.harness import Harness, wait_until
+
+START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
+LADDER = "antispam:\n  ladder:\n    newcomer_obvious_ad: ladder\n"
+NO_PROBATION = "antispam:\n  probation:\n    messages: 0\n"
+
+
+@pytest.fixture
+async def make_bot(tmp_path, database_url):
+    started: list[Harness] = []
+
+    async def make(extra_defaults: str = "", extra_bot: str = "") -> Harness:
+        harness = Harness(tmp_path, [AntispamPlugin()], database_url=database_url, clock=FakeClock(START),
+                          extra_defaults=extra_defaults, extra_bot=extra_bot)
+        await harness.start()
+        started.append(harness)
+        return harness
+
+    yield make
+    for harness in started:
+        await harness.stop()
+
+
+def all_cases(bot: Harness) -> list[Case]:
+    with bot.app.sessions() as db:
+        rows = list(db.scalars(select(Case).order_by(Case.id)))
+        db.expunge_all()
+        return rows
+
+
+def checks(case: Case) -> dict[str, dict]:
+    return {c["name"]: c for c in case.evidence["checks"] if c["spam"]}
+
+
+def newcomer(bot: Harness, name: str = "小明") -> str:
+    member = bot.world.add_contact(name)
+    bot.cast.people[name] = member
+    bot.world.join(bot.cast.admin, [member], inviter=bot.cast["laowang"])
+    return member
+
+
+async def test_newcomer_obfuscated_wechat_id_climbs_the_ladder(make_bot):
+    bot = await make_bot(LADDER)
+    room = bot.cast.admin
+    spammer = newcomer(bot)
+    await bot.settle()
+    bot.say(room, "小明", "资料免费送，加V：abc8888")
+    warning = await bot.wait_text(room, "请勿发送广告")
+    assert "联系方式引流" in warning and bot.sends(room)[-1].mention_ids == (spammer,)
+    [case] = all_cases(bot)
+    assert (case.kind, case.source, case.target_id, case.outcome) == ("warn", "antispam", spammer, "done")
+    assert "wechat-id abc8888 (obfuscated" in checks(case)["contact"]["details"]
+    assert case.evidence["text"] == "资料免费送，加V：abc8888" and case.evidence["newcomer"] is True
+    assert {c["name"] for c in case.evidence["checks"]} >= {"keywords", "contact", "bayes"}  # every verdict kept
+
+    bot.say(room, "小明", "需要的联系 薇 信 abc 8888")
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, spammer))
+    await wait_until(lambda: all_cases(bot)[-1].outcome == "done")
+    assert all_cases(bot)[-1].kind == "kick"
+
+    bot.world.join(room, [spammer], inviter=bot.cast["laowang"])
+    await bot.settle()
+    bot.say(room, "小明", "➕v abc8888 有福利")
+    await wait_until(lambda: len(all_cases(bot)) == 3)
+    ban = all_cases(bot)[-1]
+    assert ban.kind == "ban"
+    await bot.world.wait_for(lambda: len([a for a in bot.world.bot_actions(ActionKind.KICK, room) if a.ok]) == 2)
+    with bot.app.sessions() as db:
+        assert lists.contains(db, lists.BLACKLIST, room, spammer)
+
+
+async def test_newcomer_obvious_ad_is_removed_at_once_by_default(make_bot):
+    bot = await make_bot()
+    spammer = newcomer(bot)
+    await bot.settle()
+    bot.say(bot.cast.admin, "小明", "兼职日结，加我 V 13812345678")
+    await bot.world.wait_for(lambda: bot.world.saw_kick(bot.cast.admin, spammer))
+    await bot.wait_text(bot.cast.admin, "已被移出本群")
+    assert [c.kind for c in all_cases(bot)] == ["kick"]
+
+
+async def test_strikes_decay_after_the_window(make_bot):
+    bot = await make_bot(NO_PROBATION)
+    room = bot.cast.admin
+    bot.say(room, "carol", "兼职日结，宝妈学生都可以")
+    await bot.wait_text(room, "请勿发送广告")
+    bot.clock.advance(25 * 3600)  # type: ignore[attr-defined]
+    bot.say(room, "carol", "刷单返利，一单一结")
+    await wait_until(lambda: len(all_cases(bot)) == 2)
+    assert [c.kind for c in all_cases(bot)] == ["warn", "warn"]
+    assert not bot.world.saw_kick(room, bot.cast["carol"])
+
+
+async def test_owner_posting_a_link_and_a_phone_number_is_untouched(make_bot):
+    from bot.events import MessageKind
+
+    bot = await make_bot()
+    room = bot.cast.admin
+    bot.say(room, "laowang", "团购链接", kind=MessageKind.LINK, url="https://shop.example.com/x")
+    bot.say(room, "laowang", "兼职日结，加V：abc8888")
+    await bot.settle()
+    assert all_cases(bot) == []
+    assert bot.texts(room) == []
+    with bot.app.sessions() as db:
+        assert db.scalar(select(StoredMessage).where(StoredMessage.sender_id == bot.cast["laowang"])) is not None
+
+
+async def test_admin_spam_teaches_the_model_and_a_member_cannot(make_bot):
+    bot = await make_bot(NO_PROBATION)
+    room = bot.cast.admin
+    ad = "本店新到一批进口奶粉和纸尿裤，价格优惠，量大从优，欢迎各位宝妈咨询选购"
+    first = bot.say(room, "carol", ad)
+    await bot.settle()
+    assert all_cases(bot) == []  # nothing knew this one
+
+    bot.say(room, "bob", "#spam", quote=first)  # a plain member: an ordinary message, nothing happens
+    await bot.settle()
+    assert all_cases(bot) == [] and bot.texts(room) == []
+
+    bot.say(room, "laowang", "#spam", quote=first)
+    await bot.wait_text(room, "已记为广告样本")
+    [case] = all_cases(bot)
+    assert (case.kind, case.target_id, case.actor_id) == ("warn", bot.cast["carol"], bot.cast["laowang"])
+    assert checks(case)["admin"]["details"] == f"#spam by {bot.cast['laowang']}"
+    with bot.app.sessions() as db:
+        sample = db.scalar(select(Sample).where(Sample.source == "spam_command"))
+        assert sample is not None and sample.label == 1 and sample.text == ad
+
+    bot.say(room, "alice", "本店新到一批进口奶粉和纸尿裤，价格特别优惠，欢迎各位宝妈咨询选购！")
+    await wait_until(lambda: len(all_cases(bot)) == 2)
+    caught = all_cases(bot)[-1]
+    assert caught.target_id == bot.cast["alice"] and caught.actor_id is None
+    assert "similar" in checks(caught) and "spam sample" in checks(caught)["similar"]["details"]
+
+
+async def test_ham_reverses_the_case_and_clears_the_strike(make_bot):
+    bot = await make_bot(NO_PROBATION)
+    room = bot.cast.admin
+    flagged = bot.say(room, "carol", "这个刷单的新闻大家看了吗，太离谱了")
+    await bot.wait_text(room, "请勿发送广告")
+    [case] = all_cases(bot)
+    bot.say(room, "laowang", "#ham", quote=flagged)
+    await bot.wait_text(room, f"案件 #{case.id} 已撤销")
+    [case] = all_cases(bot)
+    assert case.status == "reversed"
+    with bot.app.sessions() as db:
+        assert db.scalar(select(Strike).where(Strike.case_id == case.id)).cleared
+        assert db.scalar(select(Sample).where(Sample.source == "ham_command")).label == 0
+    # the strike is gone, so the next offence is a first warning again, not a removal
+    bot.say(room, "carol", "兼职日结，宝妈学生都可以")
+    await wait_until(lambda: len(all_cases(bot)) == 2)
+    assert all_cases(bot)[-1].kind == "warn"
+
+
+async def test_dry_run_acts_on_nothing_and_records_the_case(make_bot):
+    bot = await make_bot(extra_bot="dry_run: true")
+    room = bot.cast.admin
+    spammer = newcomer(bot)
+    await bot.settle()
+    bot.say(room, "小明", "加薇信 abc8888 领取优惠券")
+    await wait_until(lambda: all_cases(bot) and all_cases(bot)[0].outcome == "dry_run")
+    [case] = all_cases(bot)
+    assert case.kind == "kick" and "contact" in checks(case)
+    await bot.settle()
+    assert bot.world.is_member(room, spammer) and not bot.world.saw_kick(room, spammer)
+    assert bot.texts(room) == []
+
+
+async def test_shadow_check_records_what_would_have_happened(make_bot):
+    bot = await make_bot("antispam:\n  order: [keywords, contact]\n  keywords: {mode: shadow}\n"
+                         "  probation: {messages: 0}\n")
+    room = bot.cast.admin
+    bot.say(room, "carol", "兼职日结，宝妈学生都可以")
+    await wait_until(lambda: len(all_cases(bot)) == 1)
+    [case] = all_cases(bot)
+    assert (case.kind, case.outcome, case.evidence["would"]) == ("spam", "shadow", "warn")
+    await bot.settle()
+    assert bot.texts(room) == []
+
+
+async def test_the_same_text_from_several_members_is_caught(make_bot):
+    bot = await make_bot(NO_PROBATION)
+    room = bot.cast.admin
+    text = "大家帮忙投个票吧，第三号选手，谢谢啦"
+    for who in ("alice", "bob", "carol"):
+        bot.say(room, who, text)
+    await wait_until(lambda: len(all_cases(bot)) == 1)
+    case = all_cases(bot)[0]
+    assert case.target_id == bot.cast["carol"] and "from 3 members" in checks(case)["repeat"]["details"]
+
+
+async def test_record_ham_api_for_accepted_appeals(make_bot):
+    bot = await make_bot(NO_PROBATION)
+    room = bot.cast.admin
+    bot.say(room, "carol", "刷单返利，一单一结")
+    await bot.wait_text(room, "请勿发送广告")
+    [case] = all_cases(bot)
+    with bot.app.sessions() as db:
+        record_ham(db, db.get(Case, case.id), bot.clock.now())
+        db.commit()
+        sample = db.scalar(select(Sample).where(Sample.source == "appeal"))
+        assert sample is not None and sample.label == 0 and sample.case_id == case.id
+        assert db.scalar(select(Strike).where(Strike.case_id == case.id)).cleared
+
+
+async def test_hostile_messages_never_crash_the_pipeline(make_bot):
+    bot = await make_bot()
+    room = bot.cast.admin
+    for text in ["😀" * 5000, "\u200b" * 10000, "a" * 100_000, "Ｖ\u200bＸ：ａｂｃ８８８８ ⓐⓑⓒ 𝟏𝟑𝟖 " * 500, "@" * 3000]:
+        bot.say(room, "alice", text)
+    bot.say(room, "bob", "ping 还活着吗")
+    await bot.settle()
+    with bot.app.sessions() as db:
+        stored = list(db.scalars(select(StoredMessage).order_by(StoredMessage.id)))
+    assert len(stored) == 6 and stored[-1].text == "ping 还活着吗"

@@ -1,0 +1,155 @@
+"""The greeting and nickname sections of rules.yaml. Every key has a default, so an empty
+section works; every template's placeholders are checked at load time."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from bot.rules.schema import PluginConfig, Strict
+from bot.rules.types import Duration
+from plugins.newcomers.policy import NicknamePolicy, policy_for
+from plugins.newcomers.staging import Timings
+from plugins.newcomers.templates import placeholders
+
+MAX_CORE_RULES = 3  # 群规最多三条: the domain's rule of thumb, enforced
+
+
+class RaidConfig(Strict):
+    """More than `joins` joins within `window` is a join raid (进群潮): the admins are told and
+    the group can switch to strict mode, where anti-spam handles newcomers' links and cards at
+    the first offence."""
+
+    joins: int = Field(default=15, ge=0)  # 0: raid detection off
+    window: Duration = timedelta(minutes=2)
+    strict_mode: bool = True
+    strict_for: Duration = timedelta(hours=1)
+    notice: Annotated[str, placeholders("count", "window", "limit", "strict", "case")] = (
+        "检测到入群潮：{window}内有 {count} 人入群（超过 {limit} 人）{strict}。案件 #{case}"
+    )
+    strict_text: Annotated[str, placeholders("until")] = (
+        "，已开启严格模式至 {until}：新成员第一次发链接或名片就会被处理"
+    )
+
+
+class GreetingConfig(PluginConfig):
+    window: Duration = timedelta(seconds=5)
+    template: Annotated[str, placeholders("names", "group", "count", "inviter", "rules", "newcomers")] = (
+        "欢迎 {names} 加入「{group}」🎉 现在群里共有 {count} 人。\n{rules}"
+    )
+    mention: bool = True
+    max_mentions: int = Field(default=20, ge=0, le=50)
+    rules: tuple[str, ...] = ("禁止发广告、拉人、刷屏", "友善交流，不人身攻击", "进群请按要求修改群昵称")
+    rules_title: Annotated[str, placeholders()] = "本群群规："
+    recall_previous: bool = True
+    private: bool = False
+    private_template: Annotated[str, placeholders("name", "group", "rules", "full_rules")] = (
+        "你好 {name}，欢迎加入「{group}」！\n{full_rules}\n有问题可以在群里问群主或管理员。"
+    )
+    full_rules: str = ""  # the long version for the private message; empty: the core rules
+    raid: RaidConfig = RaidConfig()
+
+    @field_validator("window")
+    @classmethod
+    def _window(cls, value: timedelta) -> timedelta:
+        if value > timedelta(minutes=2):
+            raise ValueError("the merge window is at most 2m (newcomers should not wait long for a welcome)")
+        return value
+
+    @field_validator("rules")
+    @classmethod
+    def _rules(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        rules = tuple(r.strip() for r in value)
+        if len(rules) > MAX_CORE_RULES:
+            raise ValueError(f"at most {MAX_CORE_RULES} core rules (群规最多三条); put the rest in full_rules")
+        if any(not r for r in rules):
+            raise ValueError("a rule is empty")
+        if any(len(r) > 100 for r in rules):
+            raise ValueError("a core rule is longer than 100 characters; keep it to one line")
+        return rules
+
+
+class Consequences(Strict):
+    """How the last notice names what happens next, per action."""
+
+    none: str = "管理员会再联系你"
+    notify: str = "将通知管理员处理"
+    remove: str = "将被移出本群"
+
+
+class NicknameTexts(Strict):
+    prompt: Annotated[str, placeholders("names", "pattern", "example")] = (
+        "欢迎！请把你的群昵称改为「{pattern}」格式，例如：{example}\n"
+        "修改方法：群聊右上角「…」→「我在群里的昵称」。"
+    )
+    remind: Annotated[str, placeholders("names", "pattern", "example")] = (
+        "提醒：群昵称还不符合「{pattern}」格式，请尽快修改，例如：{example}"
+    )
+    final: Annotated[str, placeholders("names", "pattern", "example", "deadline", "consequence")] = (
+        "最后提醒：请在 {deadline} 前把群昵称改为「{pattern}」格式（例如：{example}），否则{consequence}。"
+    )
+    thanks: Annotated[str, placeholders("names")] = ""  # after a member complies; empty: say nothing
+    notify: Annotated[str, placeholders("names", "pattern", "count")] = (
+        "以下 {count} 位成员经过多次提醒仍未按「{pattern}」修改群昵称：{names}"
+    )
+    kick_reason: Annotated[str, placeholders("pattern")] = "群昵称多次提醒后仍不符合「{pattern}」格式"
+    consequence: Consequences = Consequences()
+    list_header: Annotated[str, placeholders("count")] = "群昵称不符合要求的成员（{count} 人）："
+    list_line: Annotated[str, placeholders("index", "name", "alias", "since", "stage")] = (
+        "{index}. {name}（当前昵称：{alias}）{since} 起，{stage}"
+    )
+    list_more: Annotated[str, placeholders("count")] = "……另有 {count} 人"
+    list_empty: str = "目前没有群昵称不符合要求的成员。"
+    check_ok: Annotated[str, placeholders("name", "alias")] = "「{name}」的群昵称「{alias}」符合要求。"
+    check_bad: Annotated[str, placeholders("name", "alias", "pattern", "example")] = (
+        "「{name}」的群昵称「{alias}」不符合「{pattern}」格式（例如：{example}），已开始提醒。"
+    )
+    check_exempt: Annotated[str, placeholders("name")] = "「{name}」是群主、管理员或白名单成员，不需要检查群昵称。"
+    check_usage: Annotated[str, placeholders("prefix")] = "用法：{prefix}nick check @成员，或 {prefix}nick list"
+    check_unknown: str = "没找到这位成员，请 @ 对方或写出其群昵称。"
+    no_alias: str = "（未设置）"
+
+
+class NicknameConfig(PluginConfig):
+    pattern: str = Field(default="城市-行业-昵称", max_length=100)
+    regex: str = Field(default="", max_length=300)
+    example: str = Field(default="上海-电商-小王", max_length=64)
+    scope: Literal["newcomers", "all"] = "newcomers"
+    prompt_delay: Duration = timedelta(seconds=5)
+    remind_after: Duration = timedelta(hours=1)
+    final_after: Duration = timedelta(hours=24)
+    action_after: Duration = timedelta(hours=48)
+    action: Literal["none", "notify", "remove"] = "none"
+    texts: NicknameTexts = NicknameTexts()
+
+    @field_validator("regex")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        if value:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _coherent(self) -> NicknameConfig:
+        if not self.prompt_delay < self.remind_after < self.final_after < self.action_after:
+            raise ValueError("need prompt_delay < remind_after < final_after < action_after")
+        if self.prompt_delay > timedelta(minutes=10):
+            raise ValueError("prompt_delay is at most 10m (the first prompt belongs right after the join)")
+        if self.example and not self.policy.complies(self.example):
+            raise ValueError(f"the example {self.example!r} does not follow the pattern itself")
+        return self
+
+    @property
+    def policy(self) -> NicknamePolicy:
+        return policy_for(self.pattern, self.regex)
+
+    @property
+    def timings(self) -> Timings:
+        return Timings(self.prompt_delay, self.remind_after, self.final_after, self.action_after,
+                       acts=self.action != "none")

@@ -1,0 +1,188 @@
+"""Welcome newcomers: one merged welcome per burst of joins, the group's core rules, an
+optional private message, self-cleaning of the previous welcome, and join-raid alerts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.actions import NotifyAdmins, Recall, Reply, SendPrivate
+from bot.core import cases, flags
+from bot.core.context import Context
+from bot.core.plugin import JobSpec, Plugin
+from bot.events import MemberJoined, MemberLeft
+from bot.rules.loader import Rules
+from bot.rules.types import format_duration
+from db.models import Member
+from plugins.newcomers.config import GreetingConfig
+from plugins.newcomers.models import GreetingRoom, PendingWelcome
+from plugins.newcomers.templates import clip, join_names, local_time, render
+
+log = logging.getLogger(__name__)
+
+WELCOME_JOB = "greeting:welcome:"
+RECALL_KEY = "greeting:welcome"
+# WeChat lets the bot recall its own message within 2 minutes; leave room for the governor's wait
+RECALL_WINDOW = timedelta(seconds=110)
+# when the room cannot be read at all (a platform error), the work waits this long and tries
+# again rather than welcoming blind
+RETRY = timedelta(seconds=30)
+
+
+def core_rules(rules: Rules, room_id: str | None) -> tuple[str, ...]:
+    """The group's core rules (at most three), as configured under greeting.rules."""
+    section = getattr(rules.for_room(room_id), GreetingPlugin.name, None)
+    return tuple(section.rules) if isinstance(section, GreetingConfig) else ()
+
+
+def render_rules(config: GreetingConfig) -> str:
+    """"本群群规：\n1. …\n2. …" or "" when the group has none."""
+    if not config.rules:
+        return ""
+    lines = [f"{i}. {rule}" for i, rule in enumerate(config.rules, 1)]
+    return "\n".join([config.rules_title, *lines]) if config.rules_title else "\n".join(lines)
+
+
+class GreetingPlugin(Plugin):
+    """Welcomes newcomers (merged per burst) with the group's core rules; alerts on join raids."""
+
+    name = "greeting"
+    Config = GreetingConfig
+    events = (MemberJoined, MemberLeft)
+
+    def wants(self, ctx: Context) -> bool:
+        return ctx.room_id is not None
+
+    async def handle(self, ctx: Context) -> None:
+        event = ctx.event
+        assert ctx.room_id is not None
+        if isinstance(event, MemberLeft):
+            # left before the welcome went out: do not welcome them
+            for member_id in event.member_ids:
+                pending = ctx.db.get(PendingWelcome, (ctx.room_id, member_id))
+                if pending is not None:
+                    ctx.db.delete(pending)
+            return
+        assert isinstance(event, MemberJoined)
+        config: GreetingConfig = ctx.config(self.name)
+        names = dict(zip(event.member_ids, event.member_names, strict=False))
+        added = False
+        for member_id in event.member_ids:
+            if member_id == ctx.self_id or ctx.db.get(PendingWelcome, (ctx.room_id, member_id)) is not None:
+                continue
+            ctx.db.add(PendingWelcome(room_id=ctx.room_id, member_id=member_id, name=names.get(member_id, ""),
+                                      inviter_id=event.inviter_id, joined_at=ctx.now()))
+            added = True
+        ctx.db.flush()
+        self._check_raid(ctx, config)
+        if added and ctx.control is not None:
+            ctx.control.request_reconcile()  # the welcome job is declared from the pending rows
+
+    # ------------------------------------------------------------------ join raids
+    def _check_raid(self, ctx: Context, config: GreetingConfig) -> None:
+        raid = config.raid
+        if raid.joins <= 0:
+            return
+        assert ctx.room_id is not None
+        now = ctx.now()
+        count = ctx.db.scalar(select(func.count()).select_from(Member).where(
+            Member.room_id == ctx.room_id, Member.joined_at >= now - raid.window)) or 0
+        if count <= raid.joins:
+            return
+        state = self._room(ctx.db, ctx.room_id)
+        if state.last_raid_at is not None and now - state.last_raid_at < raid.window:
+            return  # already told about this raid
+        state.last_raid_at = now
+        until = now + raid.strict_for if raid.strict_mode else None
+        case = cases.open_case(
+            ctx.db, room_id=ctx.room_id, kind="join_raid", target_id=None, source=self.name, at=now,
+            reason=f"{count} joins within {format_duration(raid.window)} (limit {raid.joins})",
+            evidence={"joins": count, "window_seconds": raid.window.total_seconds(), "limit": raid.joins,
+                      "strict_mode_until": until.isoformat() if until else None},
+            outcome="done",
+        )
+        strict = ""
+        if until is not None:
+            flags.set_strict_mode(ctx.db, ctx.room_id, until, by=self.name, at=now)
+            strict = render(raid.strict_text, until=local_time(until, ctx.group.timezone))
+        text = render(raid.notice, count=count, window=format_duration(raid.window), limit=raid.joins,
+                      strict=strict, case=case.id)
+        log.warning("join raid in %s: %d joins within %s (case %d)", ctx.room_id, count, raid.window, case.id)
+        ctx.emit(NotifyAdmins(ctx.room_id, text))
+
+    @staticmethod
+    def _room(db: Session, room_id: str) -> GreetingRoom:
+        state = db.get(GreetingRoom, room_id)
+        if state is None:
+            state = GreetingRoom(room_id=room_id)
+            db.add(state)
+        return state
+
+    # ------------------------------------------------------------------ the merged welcome
+    def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:
+        """One one-off job per room with pending joins, at the first join + the merge window."""
+        rows = db.execute(select(PendingWelcome.room_id, func.min(PendingWelcome.joined_at), GreetingRoom.retry_at)
+                          .outerjoin(GreetingRoom, GreetingRoom.room_id == PendingWelcome.room_id)
+                          .group_by(PendingWelcome.room_id, GreetingRoom.retry_at)).all()
+        for room_id, first, retry_at in rows:
+            config = rules.plugin_config(room_id, self.name)
+            due: datetime = max(first + config.window, retry_at or first)
+            yield JobSpec(id=f"{WELCOME_JOB}{room_id}", trigger=due.isoformat(), room_id=room_id)
+
+    async def run_job(self, ctx: Context, job: JobSpec) -> None:
+        if not job.id.startswith(WELCOME_JOB) or ctx.room_id is None:
+            return
+        room_id = ctx.room_id
+        state = self._room(ctx.db, room_id)
+        if ctx.room is None:  # the platform cannot be read now: nothing sensible to say yet
+            state.retry_at = ctx.now() + RETRY
+            log.warning("room %s unreadable; welcome postponed to %s", room_id, state.retry_at)
+            if ctx.control is not None:
+                ctx.control.request_reconcile()
+            return
+        state.retry_at = None
+        pending = list(ctx.db.scalars(select(PendingWelcome).where(PendingWelcome.room_id == room_id)
+                                      .order_by(PendingWelcome.joined_at, PendingWelcome.member_id)))
+        for row in pending:
+            ctx.db.delete(row)
+        config: GreetingConfig = ctx.config(self.name)
+        present = set(ctx.room.member_ids)  # someone who left within the window gets no welcome
+        pending = [row for row in pending if row.member_id in present]
+        if not pending or not config.enabled:
+            return
+        now = ctx.now()
+        group = ctx.room.topic or ctx.group.name or "本群"
+        inviters = await self._inviter_names(ctx, [r.inviter_id for r in pending])
+        rules_text = render_rules(config)
+        text = render(
+            config.template, names=join_names(r.name or r.member_id for r in pending), group=clip(group, 40),
+            count=len(ctx.room.member_ids), inviter=inviters, rules=rules_text,
+            newcomers=len(pending),
+        )
+        if config.recall_previous and state.last_welcome_at and now - state.last_welcome_at < RECALL_WINDOW:
+            ctx.emit(Recall(room_id, recall_key=RECALL_KEY))  # before the new one: only the newest stays
+        mentions = tuple(r.member_id for r in pending[: config.max_mentions]) if config.mention else ()
+        ctx.emit(Reply(room_id, text, mentions, reason=f"welcome {len(pending)} newcomer(s)",
+                       recall_key=RECALL_KEY if config.recall_previous else None))
+        state.last_welcome_at = now
+        if config.private:
+            full = config.full_rules.strip() or rules_text
+            for row in pending:
+                ctx.emit(SendPrivate(row.member_id, render(config.private_template, name=clip(row.name or ""),
+                                                           group=clip(group, 40), rules=rules_text,
+                                                           full_rules=full), reason="welcome"))
+
+    @staticmethod
+    async def _inviter_names(ctx: Context, inviter_ids: list[str | None]) -> str:
+        names = []
+        for inviter_id in dict.fromkeys(i for i in inviter_ids if i):
+            name = ""
+            if ctx.lookup is not None and ctx.room_id:
+                name = await ctx.lookup.member_alias(ctx.room_id, inviter_id) or await ctx.lookup.member_name(
+                    inviter_id)
+            names.append(name or inviter_id)
+        return join_names(names, shown=5)

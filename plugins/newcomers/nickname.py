@@ -1,0 +1,297 @@
+"""Group-nickname (群昵称) compliance: WeChat lets the bot read nicknames but not set them, so
+this is prompt-and-verify. Newcomers (or everyone, by config) whose nickname does not follow
+the group's pattern get staged prompts (see staging.py); prompting stops as soon as the
+nickname complies, and the nickname is read fresh from the platform before every step, since
+the copy that arrives with messages can lag by hours."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.actions import Kick, NotifyAdmins, Reply
+from bot.core import cases, lists
+from bot.core.context import Context
+from bot.core.plugin import JobSpec, Plugin, command
+from bot.core.roles import Role, is_protected
+from bot.events import MemberJoined, MemberLeft, MessageReceived
+from bot.rules.loader import Rules
+from plugins.newcomers.config import NicknameConfig
+from plugins.newcomers.models import NicknameMember, NicknameStatus
+from plugins.newcomers.staging import Stage, due_after, first_due, step_now
+from plugins.newcomers.targets import resolve_target
+from plugins.newcomers.templates import clip, join_names, local_time, render
+
+log = logging.getLogger(__name__)
+
+DUE_JOB = "nickname:due:"
+LIST_LIMIT = 30
+RETRY = timedelta(seconds=30)  # see greeting.RETRY
+
+
+def exempt(ctx: Context, member_id: str) -> bool:
+    """Owners, admins, moderators, operators and whitelisted members (rules.yaml or chat), and
+    the bot itself, are never prompted."""
+    assert ctx.room_id is not None
+    return (member_id == ctx.self_id or is_protected(member_id, ctx.room, ctx.rules)
+            or lists.contains(ctx.db, lists.WHITELIST, ctx.room_id, member_id))
+
+
+class NicknamePlugin(Plugin):
+    """Prompts members to set their group nickname to the group's pattern, in stages."""
+
+    name = "nickname"
+    Config = NicknameConfig
+    events = (MessageReceived, MemberJoined, MemberLeft)
+
+    def wants(self, ctx: Context) -> bool:
+        return ctx.room_id is not None and (ctx.message is None or ctx.message.room_id is not None)
+
+    async def handle(self, ctx: Context) -> None:
+        event = ctx.event
+        config: NicknameConfig = ctx.config(self.name)
+        if isinstance(event, MessageReceived):
+            self._on_message(ctx, config, event)
+        elif isinstance(event, MemberJoined):
+            for member_id, name in zip(event.member_ids, _names(event.member_ids, event.member_names), strict=True):
+                if member_id != ctx.self_id:
+                    self._track(ctx, config, member_id, name)
+            self._reschedule(ctx)
+        elif isinstance(event, MemberLeft):
+            for member_id in event.member_ids:
+                row = ctx.db.get(NicknameMember, (ctx.room_id, member_id))
+                if row is not None:
+                    row.status, row.due_at = NicknameStatus.LEFT, None
+
+    # ------------------------------------------------------------------ tracking
+    def _track(self, ctx: Context, config: NicknameConfig, member_id: str, name: str) -> NicknameMember:
+        """Start (or restart) the staged prompts for a member."""
+        assert ctx.room_id is not None
+        now = ctx.now()
+        row = ctx.db.get(NicknameMember, (ctx.room_id, member_id))
+        if row is None:
+            row = NicknameMember(room_id=ctx.room_id, member_id=member_id)
+            ctx.db.add(row)
+        row.name = name or row.name or ""
+        row.stage, row.since, row.last_step_at, row.compliant_at, row.case_id = Stage.NEW, now, None, None, None
+        if exempt(ctx, member_id):
+            row.status, row.due_at = NicknameStatus.EXEMPT, None
+        else:
+            row.status, row.due_at = NicknameStatus.PENDING, first_due(now, config.timings)
+        return row
+
+    def _on_message(self, ctx: Context, config: NicknameConfig, msg: MessageReceived) -> None:
+        row = ctx.db.get(NicknameMember, (ctx.room_id, msg.sender_id))
+        alias = msg.sender_alias
+        if row is None:
+            if config.scope == "all" and not config.policy.complies(alias) and ctx.sender_role == Role.MEMBER \
+                    and not exempt(ctx, msg.sender_id):
+                self._track(ctx, config, msg.sender_id, msg.sender_name).last_alias = alias
+                self._reschedule(ctx)
+            return
+        if row.status in (NicknameStatus.EXEMPT, NicknameStatus.LEFT):
+            return
+        complies = config.policy.complies(alias)
+        if row.status == NicknameStatus.PENDING and complies:
+            self._comply(ctx, config, row, alias)
+        elif row.status == NicknameStatus.COMPLIANT and not complies and alias != row.last_alias:
+            # renamed away from the pattern: start over (a stale alias here costs nothing, every
+            # step reads the nickname fresh before it speaks)
+            self._track(ctx, config, msg.sender_id, msg.sender_name)
+            self._reschedule(ctx)
+        row.last_alias = alias
+
+    def _comply(self, ctx: Context, config: NicknameConfig, row: NicknameMember, alias: str) -> None:
+        row.status, row.due_at, row.compliant_at, row.last_alias = NicknameStatus.COMPLIANT, None, ctx.now(), alias
+        log.info("%s in %s now complies: %r", row.member_id, row.room_id, alias)
+        # thank only someone who was actually prompted, and only once per prompting
+        if config.texts.thanks and ctx.room_id and row.stage >= Stage.PROMPTED:
+            ctx.emit(Reply(ctx.room_id, render(config.texts.thanks, names=clip(alias)), (row.member_id,),
+                           reason="nickname complies"))
+
+    @staticmethod
+    def _reschedule(ctx: Context) -> None:
+        if ctx.control is not None:
+            ctx.control.request_reconcile()
+
+    # ------------------------------------------------------------------ the staged steps
+    def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:
+        """One one-off job per room, at its earliest due step; re-declared after every step."""
+        rows = db.execute(select(NicknameMember.room_id, func.min(NicknameMember.due_at))
+                          .where(NicknameMember.status == NicknameStatus.PENDING, NicknameMember.due_at.is_not(None))
+                          .group_by(NicknameMember.room_id)).all()
+        for room_id, due in rows:
+            if due is not None:
+                yield JobSpec(id=f"{DUE_JOB}{room_id}", trigger=due.isoformat(), room_id=room_id)
+
+    async def run_job(self, ctx: Context, job: JobSpec) -> None:
+        if not job.id.startswith(DUE_JOB) or ctx.room_id is None:
+            return
+        try:
+            await self._run_due(ctx)
+        finally:
+            self._reschedule(ctx)  # the next due step, or a later one if this run failed
+
+    async def _run_due(self, ctx: Context) -> None:
+        assert ctx.room_id is not None
+        room_id, now = ctx.room_id, ctx.now()
+        config: NicknameConfig = ctx.config(self.name)
+        due = list(ctx.db.scalars(select(NicknameMember).where(
+            NicknameMember.room_id == room_id, NicknameMember.status == NicknameStatus.PENDING,
+            NicknameMember.due_at <= now).order_by(NicknameMember.since, NicknameMember.member_id)))
+        if not due:
+            return
+        if ctx.room is None:  # the platform cannot be read right now: try again soon
+            for row in due:
+                row.due_at = now + RETRY
+            log.warning("room %s unreadable; %d nickname step(s) postponed", room_id, len(due))
+            return
+        if not config.enabled:
+            for row in due:
+                row.due_at = None  # paused; a message or a rejoin starts it again
+            return
+        present = set(ctx.room.member_ids)
+        steps: dict[Stage, list[NicknameMember]] = {}
+        roster: dict[str, str] | None = None
+        for row in due:
+            if row.member_id not in present:
+                row.status, row.due_at = NicknameStatus.LEFT, None
+                continue
+            if exempt(ctx, row.member_id):
+                row.status, row.due_at = NicknameStatus.EXEMPT, None
+                continue
+            # nicknames lag: read it fresh before any step
+            alias = await ctx.lookup.member_alias(room_id, row.member_id) if ctx.lookup else row.last_alias
+            row.checked_at = now
+            if config.policy.complies(alias):
+                self._comply(ctx, config, row, alias)
+                continue
+            row.last_alias = alias
+            step = step_now(Stage(row.stage), row.since, now, config.timings)
+            if step is None:
+                row.due_at = None
+                continue
+            if step == Stage.ACTED and config.action == "remove" and ctx.lookup is not None:
+                # Lookup gives "" both for "no nickname" and for a failed read: before removing
+                # anyone, confirm through a second read (the member list)
+                if roster is None:
+                    roster = {m.id: m.alias for m in await ctx.lookup.members(room_id)}
+                if row.member_id not in roster:
+                    row.due_at = now + RETRY
+                    continue
+                if config.policy.complies(roster[row.member_id]):
+                    self._comply(ctx, config, row, roster[row.member_id])
+                    continue
+            row.stage, row.last_step_at = step, now
+            row.due_at = due_after(step, row.since, now, config.timings)
+            steps.setdefault(step, []).append(row)
+        for step in sorted(steps):
+            self._emit_step(ctx, config, step, steps[step])
+
+    def _emit_step(self, ctx: Context, config: NicknameConfig, step: Stage, rows: list[NicknameMember]) -> None:
+        assert ctx.room_id is not None
+        texts, policy = config.texts, config.policy
+        names = join_names(_display(row) for row in rows)
+        mentions = tuple(row.member_id for row in rows)
+        common = {"names": names, "pattern": config.pattern, "example": config.example}
+        reason = f"nickname {step.name.lower()}: {len(rows)} member(s)"
+        if step == Stage.PROMPTED:
+            ctx.emit(Reply(ctx.room_id, render(texts.prompt, **common), mentions, reason=reason))
+        elif step == Stage.REMINDED:
+            ctx.emit(Reply(ctx.room_id, render(texts.remind, **common), mentions, reason=reason))
+        elif step == Stage.FINAL_NOTICE:
+            # with action "none" nothing is scheduled, but the notice still names a fair deadline
+            fallback = ctx.now() + (config.action_after - config.final_after)
+            deadline = min((row.due_at or fallback for row in rows), default=fallback)
+            consequence = getattr(texts.consequence, config.action)
+            ctx.emit(Reply(ctx.room_id, render(texts.final, **common, consequence=consequence,
+                                               deadline=local_time(deadline, ctx.group.timezone)),
+                           mentions, reason=reason))
+        elif step == Stage.ACTED and config.action == "notify":
+            ctx.emit(NotifyAdmins(ctx.room_id, render(texts.notify, names=names, pattern=config.pattern,
+                                                      count=len(rows))))
+        elif step == Stage.ACTED and config.action == "remove":
+            for row in rows:
+                verdict = policy.check(row.last_alias)
+                case = cases.open_case(
+                    ctx.db, room_id=ctx.room_id, kind="kick", target_id=row.member_id, source=self.name,
+                    at=ctx.now(), target_name=row.name, reason=render(texts.kick_reason, pattern=config.pattern),
+                    evidence={"check": "nickname", "pattern": config.pattern, "regex": config.regex,
+                              "alias_read_fresh": row.last_alias, "verdict": verdict.reason,
+                              "since": row.since.isoformat(), "checked_at": ctx.now().isoformat(),
+                              "prompts": "prompt, reminder and last notice sent (or superseded)"},
+                )
+                row.case_id = case.id
+                ctx.emit(Kick(ctx.room_id, row.member_id, reason=case.reason, case_id=case.id))
+
+    # ------------------------------------------------------------------ commands
+    @command("nick", min_role=Role.ADMIN, usage="list | check @成员")
+    async def nick(self, ctx: Context, args: str) -> None:
+        """群昵称检查：list 列出不符合要求的成员及起始时间；check @成员 立即重新检查"""
+        config: NicknameConfig = ctx.config(self.name)
+        sub, _, rest = args.strip().partition(" ")
+        if sub.lower() in ("list", "ls", "列表") and ctx.room_id:
+            ctx.reply(self._list_text(ctx, config))
+        elif sub.lower() in ("check", "检查") and ctx.room_id:
+            await self._check(ctx, config, rest)
+        else:
+            ctx.reply(render(config.texts.check_usage, prefix=ctx.rules.bot.command_prefix))
+
+    def _list_text(self, ctx: Context, config: NicknameConfig) -> str:
+        texts = config.texts
+        rows = list(ctx.db.scalars(select(NicknameMember).where(
+            NicknameMember.room_id == ctx.room_id, NicknameMember.status == NicknameStatus.PENDING)
+            .order_by(NicknameMember.since, NicknameMember.member_id)))
+        if not rows:
+            return texts.list_empty
+        lines = [render(texts.list_header, count=len(rows))]
+        for index, row in enumerate(rows[:LIST_LIMIT], 1):
+            lines.append(render(texts.list_line, index=index, name=clip(row.name or row.member_id),
+                                alias=clip(row.last_alias) or texts.no_alias,
+                                since=local_time(row.since, ctx.group.timezone), stage=Stage(row.stage).label))
+        if len(rows) > LIST_LIMIT:
+            lines.append(render(texts.list_more, count=len(rows) - LIST_LIMIT))
+        return "\n".join(lines)
+
+    async def _check(self, ctx: Context, config: NicknameConfig, text: str) -> None:
+        texts = config.texts
+        assert ctx.room_id is not None and ctx.message is not None
+        target = await resolve_target(ctx, text)
+        if target is None:
+            ctx.reply(texts.check_unknown)
+            return
+        member_id, name = target
+        if exempt(ctx, member_id):
+            ctx.reply(render(texts.check_exempt, name=clip(name)))
+            return
+        alias = await ctx.lookup.member_alias(ctx.room_id, member_id) if ctx.lookup else ""
+        row = ctx.db.get(NicknameMember, (ctx.room_id, member_id))
+        if config.policy.complies(alias):
+            if row is not None and row.status == NicknameStatus.PENDING:
+                self._comply(ctx, config, row, alias)
+            ctx.reply(render(texts.check_ok, name=clip(name), alias=clip(alias)))
+            return
+        if row is None or row.status != NicknameStatus.PENDING:
+            row = self._track(ctx, config, member_id, name)
+            self._reschedule(ctx)
+        row.last_alias, row.checked_at = alias, ctx.now()
+        ctx.reply(render(texts.check_bad, name=clip(name), alias=clip(alias) or texts.no_alias,
+                         pattern=config.pattern, example=config.example))
+
+
+def _names(ids: tuple[str, ...], names: tuple[str, ...]) -> list[str]:
+    return [names[i] if i < len(names) else "" for i in range(len(ids))]
+
+
+def _display(row: NicknameMember) -> str:
+    return row.last_alias or row.name or row.member_id
+
+
+def pending_since(db: Session, room_id: str) -> dict[str, datetime]:
+    """Members of a room whose nickname does not comply, and since when (for other plugins)."""
+    return dict(db.execute(select(NicknameMember.member_id, NicknameMember.since).where(
+        NicknameMember.room_id == room_id, NicknameMember.status == NicknameStatus.PENDING)).all())

@@ -1,0 +1,388 @@
+"""End to end through the simulator (real app, real Wechaty SDK over gRPC) with an injected
+clock: welcomes, merged bursts, self-cleaning, join raids, staged nickname prompts, the final
+action, #nick commands and a restart mid-sequence."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import FakeClock
+from bot.core import flags
+from bot.runtime import Runtime
+from bot.simulator import ActionKind
+from db.models import Case
+from plugins.newcomers import GreetingPlugin, NicknamePlugin
+from plugins.newcomers.models import NicknameMember
+from tests.harness import Harness, wait_until
+
+GOOD = "上海-电商-小D"
+FORMAT = "「城市-行业-昵称」格式"  # in every nickname prompt, not in the welcome
+
+
+class Bot:
+    """A harness plus time travel: move the injected clock, fire due jobs, let queues drain."""
+
+    def __init__(self, harness: Harness) -> None:
+        self.h = harness
+        self.clock: FakeClock = harness.clock  # type: ignore[assignment]
+
+    def __getattr__(self, name: str):
+        return getattr(self.h, name)
+
+    async def passes(self, **delta: float) -> None:
+        await self.h.settle()
+        await self.reconciled()
+        self.clock.advance(timedelta(**delta).total_seconds())
+        await self.h.app.scheduler.run_pending()
+        await self.h.settle()
+        await self.reconciled()
+
+    async def reconciled(self) -> None:
+        """Jobs are re-declared in a background task after a join or a step; let it land."""
+        await self.h.settle()
+        for task in list(self.h.app._background):
+            await task
+
+    def texts(self, room: str) -> list[str]:
+        return self.h.world.bot_texts(room)
+
+    def count(self, room: str, needle: str) -> int:
+        return sum(needle in t for t in self.texts(room))
+
+    async def restart(self, plugins) -> None:
+        """Stop the bot (not the simulator) and start a fresh process on the same database."""
+        h = self.h
+        await h.runtime.stop()
+        h.plugins = plugins
+        h.runtime = Runtime(rules_path=h.rules_path, database_url=h.database_url, endpoint=h.server.endpoint,
+                            token="insecure_test", plugins=plugins, clock=h.clock, cache_dir=h.tmp / "cache2",
+                            watch_rules=False, backoff_initial=0.05, backoff_max=0.2)
+        await h.runtime.start()
+        await wait_until(lambda: h.app.logged_in_as == h.world.bot_id, timeout=15)
+        await self.reconciled()
+
+
+def sections(greeting: str = "", nickname: str = "") -> str:
+    return "greeting:\n" + textwrap.indent(greeting or "enabled: true\n", "  ") + \
+           "nickname:\n" + textwrap.indent(nickname or "enabled: true\n", "  ")
+
+
+async def start(tmp_path, database_url, greeting: str = "", nickname: str = "", plugins=None) -> Bot:
+    harness = Harness(tmp_path, plugins or [GreetingPlugin(), NicknamePlugin()], database_url=database_url,
+                      clock=FakeClock(), extra_defaults=sections(greeting, nickname))
+    await harness.start()
+    return Bot(harness)
+
+
+@pytest.fixture
+async def bot(tmp_path, database_url):
+    bot = await start(tmp_path, database_url)
+    yield bot
+    await bot.h.stop()
+
+
+# ---------------------------------------------------------------------- welcome
+
+
+async def test_a_join_gets_a_welcome_after_the_merge_window(bot):
+    room, dave = bot.cast.admin, bot.cast["dave"]
+    bot.world.join(room, [dave], inviter=bot.cast["alice"])
+    await bot.passes(seconds=2)
+    assert not any("欢迎" in t for t in bot.texts(room))  # still inside the 5 s window
+    await bot.passes(seconds=3)
+    welcome = await bot.wait_text(room, "加入「读书会」")
+    assert "dave" in welcome and "共有 6 人" in welcome
+    assert "1. 禁止发广告" in welcome and "3. 进群请按要求修改群昵称" in welcome
+    sent = next(a for a in bot.sends(room) if "加入「读书会」" in a.text)
+    assert sent.mention_ids == (dave,)
+    await bot.passes(minutes=10)
+    assert bot.count(room, "加入「读书会」") == 1  # welcomed once
+
+
+async def test_twenty_joins_in_five_seconds_get_one_merged_welcome_and_a_raid_alert(bot):
+    room = bot.cast.owned
+    people = [bot.world.add_contact(f"new{i:02d}") for i in range(20)]
+    for person in people:
+        bot.world.join(room, [person], inviter=bot.cast["alice"])
+        await bot.passes(seconds=0.2)
+    await bot.passes(seconds=5)
+    welcomes = [a for a in bot.sends(room) if "加入「机器人自己的群」" in a.text]
+    assert len(welcomes) == 1
+    assert set(welcomes[0].mention_ids) == set(people)
+    assert all(f"new{i:02d}" in welcomes[0].text for i in range(20))
+    # 20 joins within 2 minutes is more than the default 15: the operator hears it once
+    alerts = [a.text for a in bot.world.bot_sends(bot.cast["operator"]) if "入群潮" in a.text]
+    assert len(alerts) == 1 and "严格模式" in alerts[0]
+    with bot.app.sessions() as db:
+        assert flags.strict_mode_until(db, room, bot.clock.now()) is not None
+        case = db.scalar(select(Case).where(Case.kind == "join_raid", Case.room_id == room))
+        assert case is not None and case.evidence["joins"] == 16 and f"#{case.id}" in alerts[0]
+    # the nickname prompts of the burst are merged too: one message for all twenty
+    prompts = [a for a in bot.sends(room) if "请把你的群昵称改为" in a.text]
+    assert len(prompts) == 1 and set(prompts[0].mention_ids) == set(people)
+
+
+async def test_a_new_welcome_recalls_the_previous_one(bot):
+    room = bot.cast.admin
+    bot.world.join(room, [bot.cast["dave"]])
+    await bot.passes(seconds=5)
+    first = next(a for a in bot.sends(room) if "dave" in a.text and "加入" in a.text)
+    bot.world.join(room, [bot.cast["lijie"]])
+    await bot.passes(seconds=5)
+    await bot.wait_text(room, "欢迎 lijie")
+    recalls = [a for a in bot.world.bot_actions(ActionKind.RECALL, room) if a.ok]
+    assert [a.target for a in recalls] == [first.message_id]
+    assert bot.world.message(first.message_id).recalled
+
+
+async def test_private_rules_message_when_enabled(tmp_path, database_url):
+    bot = await start(tmp_path, database_url, greeting="private: true\nfull_rules: |\n  一、不发广告\n  二、不刷屏\n")
+    try:
+        dave = bot.cast["dave"]
+        bot.world.join(bot.cast.admin, [dave])
+        await bot.passes(seconds=5)
+        private = [a.text for a in bot.world.bot_sends(dave) if a.room_id is None]
+        assert len(private) == 1 and "欢迎加入「读书会」" in private[0] and "二、不刷屏" in private[0]
+    finally:
+        await bot.h.stop()
+
+
+# ---------------------------------------------------------------------- nickname prompts
+
+STAGED = "remind_after: 1h\nfinal_after: 2h\naction_after: 3h\n"
+
+
+async def test_staged_prompts_at_the_right_times_and_nothing_more_without_an_action(bot):
+    # default timings: prompt at 5 s, reminder at 1 h, last notice at 24 h, action "none" at 48 h
+    room, dave = bot.cast.admin, bot.cast["dave"]
+    bot.world.join(room, [dave])
+    await bot.passes(seconds=4)
+    assert bot.count(room, "请把你的群昵称改为") == 0
+    await bot.passes(seconds=1)
+    prompt = next(a for a in bot.sends(room) if "请把你的群昵称改为「城市-行业-昵称」" in a.text)
+    assert prompt.mention_ids == (dave,) and "上海-电商-小王" in prompt.text
+    await bot.passes(minutes=59)
+    assert bot.count(room, "提醒：") == 0
+    await bot.passes(minutes=1)
+    assert bot.count(room, "提醒：群昵称还不符合") == 1
+    await bot.passes(hours=23)
+    assert bot.count(room, "最后提醒") == 1
+    final = next(t for t in bot.texts(room) if "最后提醒" in t)
+    assert "请在 01-07 09:00 前" in final and "管理员会再联系你" in final  # joined 01-05 09:00 Shanghai
+    await bot.passes(hours=30)
+    assert bot.world.bot_actions(ActionKind.KICK) == []
+    assert not any("多次提醒" in a.text for a in bot.world.bot_sends())
+    assert bot.count(room, FORMAT) == 3  # prompt, reminder, last notice: no more
+
+
+async def test_prompting_stops_once_the_member_renames(bot):
+    room, dave = bot.cast.admin, bot.cast["dave"]
+    bot.world.join(room, [dave])
+    await bot.passes(seconds=5)
+    assert bot.count(room, "请把你的群昵称改为") == 1
+    bot.world.set_alias(room, dave, GOOD)  # no event: the bot reads it fresh before the reminder
+    await bot.passes(hours=1)
+    await bot.passes(hours=50)
+    assert bot.count(room, FORMAT) == 1
+    with bot.app.sessions() as db:
+        row = db.get(NicknameMember, (room, dave))
+        assert row.status == "compliant" and row.last_alias == GOOD and row.compliant_at is not None
+
+
+async def test_a_compliant_message_stops_prompting(bot):
+    room, dave = bot.cast.admin, bot.cast["dave"]
+    bot.world.join(room, [dave])
+    await bot.passes(seconds=5)
+    bot.world.set_alias(room, dave, GOOD)
+    bot.say(room, "dave", "大家好")
+    await bot.passes(seconds=1)
+    with bot.app.sessions() as db:
+        assert db.get(NicknameMember, (room, dave)).status == "compliant"
+    await bot.passes(hours=50)
+    assert bot.count(room, FORMAT) == 1
+
+
+async def test_a_newcomer_who_joins_with_a_good_nickname_is_never_prompted(bot):
+    room, dave = bot.cast.admin, bot.cast["dave"]
+    bot.world.join(room, [dave])
+    bot.world.set_alias(room, dave, GOOD)
+    await bot.passes(seconds=5)
+    await bot.passes(hours=50)
+    assert bot.count(room, FORMAT) == 0
+
+
+async def test_remove_happens_at_the_end_when_configured(tmp_path, database_url):
+    bot = await start(tmp_path, database_url, nickname=STAGED + "action: remove\n")
+    try:
+        room, dave = bot.cast.admin, bot.cast["dave"]
+        bot.world.join(room, [dave])
+        await bot.passes(seconds=5)
+        await bot.passes(hours=1)
+        await bot.passes(hours=1)
+        final = next(t for t in bot.texts(room) if "最后提醒" in t)
+        assert "将被移出本群" in final
+        await bot.passes(minutes=59)
+        assert not bot.world.saw_kick(room, dave)
+        await bot.passes(minutes=1)
+        await bot.world.wait_for(lambda: bot.world.saw_kick(room, dave))
+        with bot.app.sessions() as db:
+            case = db.scalar(select(Case).where(Case.target_id == dave, Case.kind == "kick"))
+            assert case.source == "nickname" and case.outcome == "done"
+            assert case.evidence["alias_read_fresh"] == "" and "城市-行业-昵称" in case.reason
+    finally:
+        await bot.h.stop()
+
+
+async def test_notify_admins_when_configured(tmp_path, database_url):
+    bot = await start(tmp_path, database_url, nickname=STAGED + "action: notify\n")
+    try:
+        room, dave = bot.cast.admin, bot.cast["dave"]
+        bot.world.join(room, [dave])
+        for delta in (dict(seconds=5), dict(hours=1), dict(hours=1), dict(hours=1)):
+            await bot.passes(**delta)
+        notices = [a.text for a in bot.world.bot_sends(bot.cast["operator"]) if "仍未按" in a.text]
+        assert len(notices) == 1 and "dave" in notices[0] and "【" in notices[0]
+        assert bot.world.bot_actions(ActionKind.KICK) == []
+    finally:
+        await bot.h.stop()
+
+
+async def test_a_restart_mid_sequence_neither_repeats_nor_loses_a_prompt(tmp_path, database_url):
+    bot = await start(tmp_path, database_url, nickname=STAGED + "action: remove\n")
+    try:
+        room, dave = bot.cast.admin, bot.cast["dave"]
+        bot.world.join(room, [dave])
+        await bot.passes(seconds=5)
+        assert bot.count(room, "请把你的群昵称改为") == 1
+        await bot.restart([GreetingPlugin(), NicknamePlugin()])
+        await bot.passes(minutes=30)
+        assert bot.count(room, FORMAT) == 1  # the prompt is not repeated
+        # down across the reminder's time: it comes once, on start
+        await bot.h.runtime.stop()
+        bot.clock.advance(40 * 60)
+        await bot.restart([GreetingPlugin(), NicknamePlugin()])
+        await bot.passes(seconds=1)  # fell due while the bot was down: sent once it is back online
+        assert bot.count(room, "提醒：群昵称还不符合") == 1
+        # the reminder came ~10 minutes late: the last notice keeps its full hour after it
+        await bot.restart([GreetingPlugin(), NicknamePlugin()])
+        await bot.passes(minutes=59)
+        assert bot.count(room, "提醒：") == 1 and bot.count(room, "最后提醒") == 0
+        await bot.passes(minutes=1)
+        assert bot.count(room, "最后提醒") == 1
+        await bot.restart([GreetingPlugin(), NicknamePlugin()])
+        await bot.passes(minutes=59)
+        assert not bot.world.saw_kick(room, dave)
+        await bot.passes(minutes=1)
+        await bot.world.wait_for(lambda: bot.world.saw_kick(room, dave))
+        assert bot.count(room, FORMAT) == 3
+        assert len(bot.world.bot_actions(ActionKind.KICK)) == 1
+    finally:
+        await bot.h.stop()
+
+
+async def test_owners_admins_and_whitelisted_members_are_exempt(tmp_path, database_url):
+    bot = await start(tmp_path, database_url)
+    try:
+        room = bot.cast.admin
+        bot.say(room, "laowang", f"#whitelist add {bot.cast['dave']}")  # no such command here: ignored
+        with bot.app.sessions() as db:
+            from bot.core import lists
+            lists.add(db, lists.WHITELIST, room, bot.cast["dave"], by="test", at=bot.clock.now())
+            db.commit()
+        bot.world.join(room, [bot.cast["dave"]])
+        await bot.passes(seconds=5)
+        await bot.passes(hours=50)
+        assert bot.count(room, FORMAT) == 0
+        bot.say(room, "laowang", "#nick check @laowang", mentions=[bot.cast["laowang"]])
+        await bot.wait_text(room, "不需要检查群昵称")
+    finally:
+        await bot.h.stop()
+
+
+# ---------------------------------------------------------------------- commands
+
+
+async def test_nick_list_and_check(bot):
+    room, dave = bot.cast.admin, bot.cast["dave"]
+    bot.world.join(room, [dave])
+    await bot.passes(seconds=5)
+    bot.say(room, "alice", "#nick list")  # members may not
+    await bot.passes(seconds=1)
+    assert not any("不符合要求的成员" in t for t in bot.texts(room))
+    bot.say(room, "laowang", "#nick list")
+    listing = await bot.wait_text(room, "群昵称不符合要求的成员（1 人）")
+    assert "1. dave（当前昵称：（未设置））" in listing and "已提示" in listing
+    # bob was here before the bot's policy: an admin checks him, which starts his prompts
+    bot.say(room, "laowang", "#nick check @bob", mentions=[bot.cast["bob"]])
+    await bot.wait_text(room, "「bob」的群昵称「（未设置）」不符合")
+    bot.world.set_alias(room, dave, GOOD)
+    bot.say(room, "laowang", "#nick check dave")  # no mention id: matched by name
+    await bot.wait_text(room, f"「dave」的群昵称「{GOOD}」符合要求")
+    bot.say(room, "laowang", "#nick list")
+    await bot.world.wait_for(lambda: any("1. bob" in t for t in bot.texts(room)))
+    assert "dave" not in bot.texts(room)[-1]
+    await bot.passes(seconds=5)
+    bob_prompt = [a for a in bot.sends(room) if "请把你的群昵称改为" in a.text][-1]
+    assert bob_prompt.mention_ids == (bot.cast["bob"],)
+
+
+async def test_a_welcome_pending_at_a_restart_is_sent_once(tmp_path, database_url):
+    bot = await start(tmp_path, database_url)
+    try:
+        room = bot.cast.admin
+        bot.world.join(room, [bot.cast["dave"]])
+        await bot.passes(seconds=2)
+        await bot.h.runtime.stop()
+        bot.clock.advance(10)  # the window ends while the bot is down
+        await bot.restart([GreetingPlugin(), NicknamePlugin()])
+        await bot.passes(seconds=1)  # fell due while the bot was down: sent once it is back online
+        await bot.passes(minutes=5)
+        assert bot.count(room, "欢迎 dave 加入「读书会」") == 1
+    finally:
+        await bot.h.stop()
+
+
+async def test_someone_who_leaves_inside_the_window_is_neither_welcomed_nor_prompted(bot):
+    room, dave = bot.cast.admin, bot.cast["dave"]
+    bot.world.join(room, [dave, bot.cast["lijie"]])
+    await bot.passes(seconds=1)
+    bot.world.leave(room, dave)
+    await bot.passes(seconds=5)
+    welcome = await bot.wait_text(room, "加入「读书会」")
+    assert "lijie" in welcome and "dave" not in welcome
+    prompt = next(a for a in bot.sends(room) if FORMAT in a.text)
+    assert prompt.mention_ids == (bot.cast["lijie"],)
+
+
+async def test_scope_all_prompts_anyone_who_speaks_and_hostile_input_does_not_crash(tmp_path, database_url):
+    bot = await start(tmp_path, database_url, nickname="scope: all\n")
+    try:
+        room = bot.cast.admin
+        bot.say(room, "alice", "大家好")  # 上海-电商-小A complies
+        bot.say(room, "laowang", "我是群主")  # exempt
+        bot.world.set_alias(room, bot.cast["carol"], "\u202e{names}" + "卡" * 5000)
+        bot.say(room, "carol", "{pattern}" * 1000 + "\u0000\ud7ff")
+        bot.say(room, "bob", "路过")
+        await bot.passes(seconds=5)
+        prompts = [a for a in bot.sends(room) if FORMAT in a.text]
+        assert len(prompts) == 1 and set(prompts[0].mention_ids) == {bot.cast["bob"], bot.cast["carol"]}
+        # carol fixes her nickname and says so; bob renames to a compliant one and later away from it
+        bot.world.set_alias(room, bot.cast["carol"], "北京-教育-卡卡")
+        bot.say(room, "carol", "改好了")
+        bot.world.set_alias(room, bot.cast["bob"], GOOD)
+        bot.say(room, "bob", "改好了")
+        await bot.passes(seconds=1)
+        bot.world.set_alias(room, bot.cast["bob"], "bob")
+        bot.say(room, "bob", "还是原名好")
+        await bot.passes(seconds=5)
+        latest = [a for a in bot.sends(room) if FORMAT in a.text][-1]
+        assert latest.mention_ids == (bot.cast["bob"],) and "请把你的群昵称改为" in latest.text
+        await bot.passes(hours=1)
+        reminders = [a for a in bot.sends(room) if "提醒：" in a.text]
+        assert [a.mention_ids for a in reminders] == [(bot.cast["bob"],)]
+    finally:
+        await bot.h.stop()

@@ -14,7 +14,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Coroutine, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -88,6 +88,7 @@ class App:
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._dry_run: dict[str, bool] = {}
         self._room_facts: dict[str, tuple[str, str, bool]] = {}
+        self._role_rechecks: dict[tuple[str, str], datetime] = {}
         # set while logged in and connected: scheduled jobs wait for it (a job due at start-up
         # or during an outage runs once the account is back, rather than failing to send)
         self._online = asyncio.Event()
@@ -306,6 +307,11 @@ class App:
             return False
         if not self._enabled(plugin, ctx):
             return False  # a plugin turned off for this group has no commands there
+        if ctx.sender_role < spec.min_role and ctx.room_id and ctx.room_id == msg.room_id \
+                and self._may_recheck_role(ctx.room_id, msg.sender_id):
+            # admin changes come with no event: re-read the room once before refusing
+            ctx.room = await self.rooms.get(ctx.room_id, refresh=True)
+            ctx.sender_role = role_of(msg.sender_id, ctx.room, rules)
         if ctx.sender_role < spec.min_role:
             # fail closed and stay quiet: to the group it is an ordinary message
             log.info("%s (%s) may not use %s", msg.sender_id, ctx.sender_role.name, spec.name)
@@ -320,6 +326,18 @@ class App:
             ctx.reply(texts.command_failed.format(command=spec.name))
         finally:
             ctx.answering = False
+        return True
+
+    def _may_recheck_role(self, room_id: str, sender_id: str) -> bool:
+        """A refused command re-reads the room at most once a minute per member, so nobody can
+        make the bot hammer the gateway by typing admin commands."""
+        now = self.clock.now()
+        last = self._role_rechecks.get((room_id, sender_id))
+        if last is not None and now - last < timedelta(minutes=1):
+            return False
+        if len(self._role_rechecks) > 10_000:
+            self._role_rechecks.clear()
+        self._role_rechecks[(room_id, sender_id)] = now
         return True
 
     def _enabled(self, plugin: Plugin, ctx: Context) -> bool:

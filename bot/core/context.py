@@ -39,6 +39,9 @@ class Control(Protocol):
 
     def set_dry_run(self, db: Session, room_id: str | None, on: bool, by: str) -> None: ...
 
+    def is_dry_run(self, rules: Rules, room_id: str | None) -> bool:
+        """rules.yaml's dry-run as overridden by #dryrun in chat."""
+
     async def status_lines(self, room_id: str | None) -> list[str]: ...
 
     def help_lines(self, role: Role, room_id: str | None) -> list[str]: ...

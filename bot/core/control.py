@@ -37,6 +37,9 @@ class BotControl:
     def set_dry_run(self, db: Session, room_id: str | None, on: bool, by: str) -> None:
         self._app.set_dry_run(db, room_id, on, by)
 
+    def is_dry_run(self, rules: Rules, room_id: str | None) -> bool:
+        return self._app.is_dry_run(rules, room_id)
+
     def request_reconcile(self) -> None:
         self._app.request_reconcile()
 

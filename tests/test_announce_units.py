@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,6 +28,7 @@ from plugins.announce.timing import (
     parse_chat_time,
     shift_cron,
 )
+from tests.shipped import shipped_block
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
@@ -150,8 +150,7 @@ def _rules(defaults: str, groups: str = "{}"):
 
 
 def test_shipped_section_matches_the_code_defaults_and_its_examples_validate():
-    path = Path(__file__).resolve().parents[1] / "plugins" / "announce" / "rules.yaml"
-    text = path.read_text("utf-8")
+    text = shipped_block("announce")
     section = yaml.safe_load(text)["announce"]
     assert AnnounceConfig.model_validate(section) == AnnounceConfig()
     # the commented examples are real configuration: uncomment and validate them

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +20,7 @@ from plugins.antispam.ladder import Offence, choose_step
 from plugins.antispam.normalize import normalise
 from plugins.antispam.plugin import probation
 from plugins.antispam.training import build_model
+from tests.shipped import shipped_section
 
 CFG = AntispamConfig()
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
@@ -197,8 +196,7 @@ def test_room_scoped_samples_stay_in_their_room():
 
 
 def test_shipped_rules_section_matches_the_config_defaults():
-    text = (Path(__file__).parent.parent / "plugins" / "antispam" / "rules.yaml").read_text("utf-8")
-    section = yaml.safe_load("defaults:\n" + text)["defaults"]["antispam"]
+    section = shipped_section("antispam")
     assert AntispamConfig.model_validate(section) == AntispamConfig()
     assert AntispamConfig.model_validate({}) == AntispamConfig()
 

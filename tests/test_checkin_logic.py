@@ -4,15 +4,14 @@ points, ranking with ties, the 补卡 day parser, and the rules section."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
-import yaml
 from pydantic import ValidationError
 
 from plugins.checkin import logic
 from plugins.checkin.config import CheckinConfig, Level, PointsConfig
 from plugins.checkin.plugin import message_time
+from tests.shipped import shipped_section
 
 KEYWORDS = ("签到", "打卡")
 
@@ -182,8 +181,7 @@ def test_message_time(sent, used):
 # --- the rules section -------------------------------------------------------------------------
 
 def test_shipped_rules_section_equals_the_defaults():
-    section = yaml.safe_load((Path(__file__).parents[1] / "plugins/checkin/rules.yaml").read_text("utf-8"))
-    assert CheckinConfig.model_validate(section["checkin"]) == CheckinConfig()
+    assert CheckinConfig.model_validate(shipped_section("checkin")) == CheckinConfig()
     assert CheckinConfig.model_validate({}) == CheckinConfig()
 
 

@@ -261,14 +261,13 @@ async def test_appeal_on_an_antispam_case_records_a_ham_sample(bot):
     await wait_private(bot, "bob", "已收到你对案件")
     bot.say(room, "laowang", f"#appeal accept {number}")
     await wait_private(bot, "bob", "申诉已通过")
-    try:
-        import plugins.antispam.api  # noqa: F401
-        has_hook = True
-    except ImportError:  # the anti-spam engineer's hook is not in the tree yet
-        has_hook = False
+    from plugins.antispam.models import Sample
+
     with bot.app.sessions() as db:
         unban = db.scalars(select(Case).where(Case.kind == "unban")).one()
-        assert unban.evidence == {"appeal_case": number, "ham_sample": has_hook}
+        assert unban.evidence == {"appeal_case": number, "ham_sample": True}
+        taught = db.scalars(select(Sample).where(Sample.case_id == number)).one()
+        assert (taught.label, taught.text) == (0, "周日读书会报名链接")
     assert bot.world.bot_actions(ActionKind.ADD) == []  # bob was never removed: nothing to re-invite
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import textwrap
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-import yaml
 from pydantic import ValidationError
 
 from bot.clock import FakeClock
@@ -18,6 +16,7 @@ from plugins.newcomers import GreetingPlugin, NicknamePlugin, NicknamePolicy, co
 from plugins.newcomers.config import GreetingConfig, NicknameConfig
 from plugins.newcomers.staging import Stage, Timings, due_after, first_due, step_now
 from plugins.newcomers.templates import check_template, clip, join_names
+from tests.shipped import shipped_block, shipped_section
 
 TEMPLATE = NicknamePolicy("城市-行业-昵称")
 
@@ -142,18 +141,14 @@ def test_config_errors(model, values, error):
         model(**values)
 
 
-RULES_YAML = Path(__file__).parent.parent / "plugins" / "newcomers" / "rules.yaml"
-
-
 def test_documented_sections_are_the_defaults():
-    sections = yaml.safe_load(RULES_YAML.read_text("utf-8"))
-    assert GreetingConfig(**sections["greeting"]) == GreetingConfig()
-    assert NicknameConfig(**sections["nickname"]) == NicknameConfig()
+    assert GreetingConfig(**shipped_section("greeting")) == GreetingConfig()
+    assert NicknameConfig(**shipped_section("nickname")) == NicknameConfig()
 
 
 def test_sections_load_through_the_rules_loader_with_per_group_overrides(tmp_path):
     path = tmp_path / "rules.yaml"
-    documented = textwrap.indent(RULES_YAML.read_text("utf-8"), "  ")
+    documented = textwrap.indent(shipped_block("greeting") + shipped_block("nickname"), "  ")
     path.write_text("version: 1\ndefaults:\n" + documented + textwrap.dedent("""\
         groups:
           "1@chatroom":

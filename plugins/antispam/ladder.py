@@ -44,10 +44,10 @@ def choose_step(cfg: AntispamConfig, strikes_before: int, offence: Offence) -> S
 
 
 def _dry_run(ctx: Context) -> bool:
-    # Control does not declare it; App has it. A blacklist entry would outlive dry-run, so we
-    # only write one when the bot really acts.
-    check = getattr(ctx.control, "is_dry_run", None)
-    return bool(check(ctx.rules, ctx.room_id)) if check else bool(ctx.rules.dry_run(ctx.room_id))
+    # A blacklist entry would outlive dry-run, so one is written only when the bot really acts.
+    if ctx.control is None:
+        return ctx.rules.dry_run(ctx.room_id)
+    return ctx.control.is_dry_run(ctx.rules, ctx.room_id)
 
 
 def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:

@@ -52,13 +52,10 @@ def decide(appeal: Appeal, accepted: bool, by: str, at: datetime, note: str) -> 
 
 
 def teach_ham(db: Session, case: Case, at: datetime) -> bool:
-    """An accepted appeal on an anti-spam case is a ham sample for it. The anti-spam plugin
-    provides the hook; without it there is nothing to teach."""
+    """An accepted appeal on an anti-spam case is a ham sample for it."""
     if case.source != "antispam":
         return False
-    try:
-        from plugins.antispam.api import record_ham
-    except ImportError:
-        return False
+    from plugins.antispam.api import record_ham  # here: anti-spam loads its model lazily
+
     record_ham(db, case, at)
     return True

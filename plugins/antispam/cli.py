@@ -19,7 +19,7 @@ def _config(rules_path: Path | None):
     from bot.rules.loader import load_rules
     from plugins import default_plugins
 
-    return load_rules(rules_path, default_plugins()).defaults.antispam
+    return load_rules(rules_path, default_plugins()).plugin_config(None, "antispam")
 
 
 def _fmt(tp: int, fp: int, fn: int, tn: int) -> str:

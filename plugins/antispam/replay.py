@@ -78,8 +78,8 @@ def run_backtest(database_url: str, current: Path, candidate: Path, window: time
     learner = Learner()
     with make_sessionmaker(engine)() as db:
         rows = store.messages_since(db, datetime.now(UTC) - window, room)
-        before = replay(db, base, lambda r: base.for_room(r).antispam, rows, learner)
-        after = replay(db, new_rules, lambda r: new_rules.for_room(r).antispam, rows, learner)
+        before = replay(db, base, lambda r: base.plugin_config(r, "antispam"), rows, learner)
+        after = replay(db, new_rules, lambda r: new_rules.plugin_config(r, "antispam"), rows, learner)
         lines = _report(rows, before, after, candidate, window, limit)
         db.rollback()  # seeding a fresh database is the only write, and a backtest keeps none
     engine.dispose()

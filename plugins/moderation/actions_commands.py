@@ -171,10 +171,10 @@ class ActionCommands:
             if not entries:
                 ctx.reply(texts.whitelist_empty)
                 return
-            everywhere = {e.id for e in entries if e.room_id == lists.ALL_GROUPS}
-            lines = [f"白名单（{len(entries)}）："] + [
-                f"· {name_of(ctx, e.member_id)}（{e.member_id}）" + ("［所有群］" if e.id in everywhere else "")
-                for e in entries[:50]]
+            lines = [f"白名单（{len(entries)}）："]
+            for e in entries[:50]:
+                where = "［所有群］" if e.room_id == lists.ALL_GROUPS else ""
+                lines.append(f"· {name_of(ctx, e.member_id)}（{e.member_id}）{where}")
             ctx.reply("\n".join(lines))
             return
         if verb not in ("add", "remove", "加", "添加", "删", "删除", "移除"):

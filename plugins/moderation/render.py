@@ -42,7 +42,8 @@ def check_lines(checks: Any) -> list[str]:
     """Each check as 「✔ name：details」 for the ones that fired, then the ones that did not."""
     if not isinstance(checks, list):
         return []
-    fired, quiet = [], []
+    fired: list[str] = []
+    quiet: list[str] = []
     for check in checks[:30]:
         if not isinstance(check, Mapping):
             continue

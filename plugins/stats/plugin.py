@@ -119,8 +119,8 @@ class StatsPlugin(Plugin):
             silent = queries.lurkers(db, room_id, members, cutoff)
             named = [name(m) for m in silent[: cfg.lurkers_named]]
             more = "……" if len(silent) > len(named) else ""
-            names = f"：{'、'.join(named)}{more}" if named else ""
-            lines.append(texts.lurkers.format(days=cfg.lurker_days, count=len(silent), names=names))
+            listed = f"：{'、'.join(named)}{more}" if named else ""
+            lines.append(texts.lurkers.format(days=cfg.lurker_days, count=len(silent), names=listed))
         ctx.reply("\n".join(lines))
 
     @command("tag", min_role=Role.ADMIN, aliases=("标签",), usage="[@成员]", allow_private=True)

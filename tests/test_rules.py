@@ -71,6 +71,8 @@ def test_check_rules_cli_exit_codes(tmp_path):
         pytest.param("bot: [1, 2]\n", [("bot", 1)], id="wrong-shape"),
         pytest.param("bot:\n  manage: some\n", [("bot.manage", 2)], id="manage-literal"),
         pytest.param("defaults:\n  x: 1\ngroups:\n  r: {}\n", [("defaults.x", 2)], id="inherited-error-once"),
+        pytest.param("bot:\n  texts:\n    reload_ok: '好了 {digets}'\n", [("bot.texts.reload_ok", 3)],
+                     id="template-placeholder-typo"),
     ],
 )
 def test_errors_name_path_and_line(text, expected):

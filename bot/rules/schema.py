@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from bot.rules.templates import placeholders
 from bot.rules.types import Duration, TimeZoneName
 
 
@@ -42,19 +43,25 @@ class GovernorRules(Strict):
 
 
 class CoreTexts(Strict):
-    """What the core itself says in chat. Placeholders in {braces}. Mentions are added by the
-    platform in front of the text (WeChat renders them as @名字), so texts never contain them."""
+    """What the core itself says in chat. Placeholders in {braces}, checked at load. Mentions
+    are added by the platform in front of the text (WeChat renders them as @名字), so texts
+    never contain them."""
 
-    ask_owner_kick: str = "机器人不是本群群主或管理员，无法移出「{member}」（原因：{reason}）。请群主或管理员处理。"
-    ask_owner_announce: str = "机器人不是本群群主或管理员，无法设置群公告，已改为普通消息发送。"
-    announce_fallback: str = "【群公告】\n{text}"
-    unknown_command: str = "没有「{command}」这个命令。发送 {prefix}help 查看可用命令。"
-    command_failed: str = "命令「{command}」执行失败，已记录日志，请稍后再试。"
-    protected_member: str = "「{member}」是群主、管理员或白名单成员，机器人不会对其操作。"
-    reload_ok: str = "规则已重新加载（版本 {digest}）。"
-    reload_failed: str = "rules.yaml 有 {count} 处错误，继续使用上一版规则（版本 {digest}）：\n{errors}"
-    dryrun_on: str = "已开启演习模式：机器人只记录将要执行的操作，不会真正执行。"
-    dryrun_off: str = "已关闭演习模式：机器人将正常执行操作。"
+    ask_owner_kick: Annotated[str, placeholders("member", "reason")] = (
+        "机器人不是本群群主或管理员，无法移出「{member}」（原因：{reason}）。请群主或管理员处理。")
+    ask_owner_announce: Annotated[str, placeholders()] = (
+        "机器人不是本群群主或管理员，无法设置群公告，已改为普通消息发送。")
+    announce_fallback: Annotated[str, placeholders("text")] = "【群公告】\n{text}"
+    unknown_command: Annotated[str, placeholders("command", "prefix")] = (
+        "没有「{command}」这个命令。发送 {prefix}help 查看可用命令。")
+    command_failed: Annotated[str, placeholders("command")] = "命令「{command}」执行失败，已记录日志，请稍后再试。"
+    protected_member: Annotated[str, placeholders("member")] = (
+        "「{member}」是群主、管理员或白名单成员，机器人不会对其操作。")
+    reload_ok: Annotated[str, placeholders("digest")] = "规则已重新加载（版本 {digest}）。"
+    reload_failed: Annotated[str, placeholders("count", "digest", "errors")] = (
+        "rules.yaml 有 {count} 处错误，继续使用上一版规则（版本 {digest}）：\n{errors}")
+    dryrun_on: Annotated[str, placeholders()] = "已开启演习模式：机器人只记录将要执行的操作，不会真正执行。"
+    dryrun_off: Annotated[str, placeholders()] = "已关闭演习模式：机器人将正常执行操作。"
 
 
 class BotRules(Strict):

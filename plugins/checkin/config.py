@@ -4,13 +4,13 @@ user-facing Chinese text lives in `texts` as templates with {placeholders}."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from string import Formatter
 
 from pydantic import Field, field_validator, model_validator
 
 from bot.core.plugin import JobSpec
 from bot.core.scheduler import make_trigger
 from bot.rules.schema import PluginConfig, Strict
+from bot.rules.templates import check_template
 from bot.rules.types import Duration
 
 
@@ -164,14 +164,9 @@ class Texts(Strict):
         for key, allowed in (*_PLACEHOLDERS.items(), *((k, set()) for k in type(self).model_fields
                                                        if k not in _PLACEHOLDERS)):
             try:
-                used = {name for _, name, _, _ in Formatter().parse(getattr(self, key)) if name is not None}
+                check_template(getattr(self, key), allowed)
             except ValueError as exc:
-                raise ValueError(f"texts.{key}: {exc} (write {{{{ and }}}} for literal braces)") from exc
-            unknown = used - allowed
-            if unknown:
-                names = "、".join(sorted(f"{{{n}}}" for n in unknown))
-                choices = "、".join(sorted(f"{{{n}}}" for n in allowed)) or "none"
-                raise ValueError(f"texts.{key}: unknown placeholder {names}; allowed: {choices}")
+                raise ValueError(f"texts.{key}: {exc}") from exc
         return self
 
 

@@ -5,32 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial
-from string import Formatter
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator
+from bot.rules.templates import check_template, placeholders
+
+__all__ = ["check_template", "clip", "join_names", "local_time", "placeholders", "render"]
 
 NAME_LIMIT = 24  # a display name in a notice; members choose names, some are essays
 NAMES_SHOWN = 20  # names listed in one message before "等 N 人"
-
-
-def check_template(text: str, allowed: frozenset[str]) -> str:
-    try:
-        fields = [field for _, field, _, _ in Formatter().parse(text) if field is not None]
-    except ValueError as exc:
-        raise ValueError(f"broken braces in template: {exc}; write {{{{ and }}}} for literal braces") from exc
-    for field in fields:
-        if field not in allowed:
-            # also refuses "{}", "{0}" and attribute access such as "{names.__class__}"
-            names = "、".join(f"{{{name}}}" for name in sorted(allowed)) or "none"
-            raise ValueError(f"unknown placeholder {{{field}}}; allowed here: {names}")
-    return text
-
-
-def placeholders(*names: str) -> AfterValidator:
-    """Field metadata: `Annotated[str, placeholders("names", "group")]` accepts only these."""
-    return AfterValidator(partial(check_template, allowed=frozenset(names)))
 
 
 def render(text: str, **values: object) -> str:

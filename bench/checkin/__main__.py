@@ -1,6 +1,6 @@
 """Check-in costs in a full 500-member group with a year of history.
 
-    /work/venv/bin/python bench/checkin/run.py [--days 365] [--members 500] [--url sqlite:///...]
+    python -m bench.checkin [--days 365] [--members 500] [--url sqlite:///...]
 
 Seeds one room (every member checks in on ~70% of days), then times the plugin's own work as
 the pipeline runs it (handle() on a real session, commit included): a morning of 500 check-ins,

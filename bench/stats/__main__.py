@@ -1,6 +1,6 @@
 """Stats query speed on a 500-member group with a year of history (SQLite by default).
 
-    /work/venv/bin/python bench/stats/run.py [--url sqlite:///path.db] [--members 500] [--days 365]
+    python -m bench.stats [--url sqlite:///path.db] [--members 500] [--days 365]
 
 Builds the database through the real migrations (so the real indexes), fills it, then prints
 the median time of each query #stats and #tag run, for day, week and month. Target: < 200 ms

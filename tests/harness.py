@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.actions import Announce, Invite, Kick
 from bot.clock import Clock, SystemClock
 from bot.core.plugin import Plugin
+from bot.events import MemberJoined, MemberLeft, MessageReceived, TopicChanged
 from bot.runtime import Runtime
 from bot.simulator import ActionKind, SimServer, World
 
@@ -79,6 +81,34 @@ async def wait_until(predicate, timeout: float = 10.0):
             raise TimeoutError(f"condition not met within {timeout}s")
         await asyncio.sleep(0.01)
     return result
+
+
+class Probe(Plugin):
+    """A plugin that records what reaches it and acts on simple phrases."""
+
+    name = "probe"
+    events = (MessageReceived, MemberJoined, MemberLeft, TopicChanged)
+
+    def __init__(self) -> None:
+        self.seen: list[object] = []
+
+    async def handle(self, ctx) -> None:
+        self.seen.append(ctx.event)
+        msg = ctx.message
+        if msg is None:
+            return
+        if msg.text == "ping":
+            ctx.reply("pong")
+        elif msg.text.startswith("踢 "):
+            target = msg.mention_ids[0] if msg.mention_ids else msg.text.split()[1]
+            ctx.emit(Kick(msg.room_id, target, reason="测试"))
+        elif msg.text.startswith("公告 "):
+            ctx.emit(Announce(msg.room_id, msg.text[3:]))
+        elif msg.text.startswith("拉 "):
+            ctx.emit(Invite(msg.room_id, msg.text.split()[1]))
+
+    def messages(self) -> list[MessageReceived]:
+        return [e for e in self.seen if isinstance(e, MessageReceived)]
 
 
 class Harness:

@@ -5,39 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.actions import Announce, Invite, Kick
 from bot.core.plugin import Plugin
-from bot.events import MemberJoined, MemberLeft, MessageKind, MessageReceived, TopicChanged
+from bot.events import MemberJoined, MemberLeft, MessageKind
 from bot.simulator import ActionKind
-from tests.harness import Harness, wait_until
-
-
-class Probe(Plugin):
-    """A plugin that records what reaches it and acts on simple phrases."""
-
-    name = "probe"
-    events = (MessageReceived, MemberJoined, MemberLeft, TopicChanged)
-
-    def __init__(self) -> None:
-        self.seen: list[object] = []
-
-    async def handle(self, ctx) -> None:
-        self.seen.append(ctx.event)
-        msg = ctx.message
-        if msg is None:
-            return
-        if msg.text == "ping":
-            ctx.reply("pong")
-        elif msg.text.startswith("踢 "):
-            target = msg.mention_ids[0] if msg.mention_ids else msg.text.split()[1]
-            ctx.emit(Kick(msg.room_id, target, reason="测试"))
-        elif msg.text.startswith("公告 "):
-            ctx.emit(Announce(msg.room_id, msg.text[3:]))
-        elif msg.text.startswith("拉 "):
-            ctx.emit(Invite(msg.room_id, msg.text.split()[1]))
-
-    def messages(self) -> list[MessageReceived]:
-        return [e for e in self.seen if isinstance(e, MessageReceived)]
+from tests.harness import Harness, Probe, wait_until
 
 
 class Crasher(Plugin):

@@ -461,3 +461,44 @@ async def test_reconnects_after_the_gateway_restarts(
     finally:
         await adapter.stop()
         await task
+
+
+async def test_the_whole_bot_against_the_official_gateway(gateway: MockGateway, tmp_path: Path) -> None:
+    """Not only the adapter: the real app (rules, router, plugins, executor, governor, audit)
+    driven through the official Node gateway."""
+    from bot.runtime import Runtime
+    from tests.harness import Probe, write_rules
+
+    ids = await gateway.ready()
+    probe = Probe()
+    runtime = Runtime(
+        rules_path=write_rules(tmp_path / "rules.yaml"), database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        endpoint=gateway.endpoint, token=TOKEN, plugins=[probe], cache_dir=tmp_path / "cache",
+        watch_rules=False, backoff_initial=0.1, backoff_max=0.5,
+    )
+    await runtime.start()
+    try:
+        await eventually(lambda: runtime.app.logged_in_as == ids["bot"], what="login")
+        # a room message reaches the plugin (with alice's group nickname); the reply mentions her
+        await gateway.command("say", **{"from": "alice"}, text="ping")
+        replies = await eventually(
+            lambda: [c for c in gateway.calls("messageSendText") if c["args"][1].endswith("pong")])
+        assert replies[0]["args"][0] == ids["room"] and replies[0]["args"][2] == [ids["alice"]]
+        heard = probe.messages()[0]
+        assert (heard.sender_id, heard.sender_alias, heard.room_id) == (ids["alice"], "爱丽丝", ids["room"])
+        # the bot owns the room: a kick goes through, and the 群公告 is set (a real set, seen by the mock)
+        await gateway.command("say", **{"from": "bob"}, text=f"踢 {ids['carol']}")
+        kicks = await eventually(lambda: gateway.calls("roomDel"))
+        assert kicks[0]["args"] == [ids["room"], ids["carol"]]
+        await eventually(lambda: any(isinstance(e, MemberLeft) for e in probe.seen), what="room-leave")
+        await gateway.command("say", **{"from": "bob"}, text="公告 群规：禁止广告")
+        await eventually(lambda: [c for c in gateway.calls("roomAnnounce") if len(c["args"]) == 2])
+        assert (await gateway.command("state"))["announcement"] == "群规：禁止广告"
+        # the member list and group nicknames as the core reads them (#status counts members)
+        await gateway.command("say", **{"from": "bob"}, text="#help")
+        await eventually(lambda: [c for c in gateway.calls("messageSendText") if "可用命令" in c["args"][1]])
+        members = await runtime.adapter.member_list(ids["room"])
+        assert {m.id: m.alias for m in members}[ids["alice"]] == "爱丽丝"
+        assert ids["carol"] not in {m.id for m in members}
+    finally:
+        await runtime.stop()

@@ -24,7 +24,12 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from bot.core.context import Context
+    from bot.events import Quote
     from bot.rules.loader import Rules
+    from plugins.antispam.models import Sample, StoredMessage
+
+    # the command message, its quote, our stored copy of the quoted message, its text, the sample
+    _Taught = tuple[MessageReceived, Quote, StoredMessage | None, str, Sample]
 
 log = logging.getLogger("plugins.antispam")
 PRUNE_JOB = "antispam.prune"
@@ -102,22 +107,33 @@ class AntispamPlugin(Plugin):
                                                                                member_id)
 
     # ------------------------------------------------------------------ learning from admins
+    def _teach(self, ctx: Context, cfg: AntispamConfig, command: str, label: int) -> _Taught | None:
+        """#spam / #ham: find the quoted message (our own store maps a quote back to its id and
+        sender) and record it as a sample with this label."""
+        msg = ctx.message
+        assert msg is not None and ctx.room_id is not None
+        if msg.quote is None:
+            ctx.reply(cfg.texts.need_quote.format(command=f"{ctx.rules.bot.command_prefix}{command}"))
+            return None
+        quote = msg.quote
+        quoted = store.find_quoted(ctx.db, ctx.room_id, quote.message_id, quote.sender_id, quote.text)
+        text = quoted.text if quoted else quote.text
+        scope = SHARED if cfg.learning.share_samples else ctx.room_id
+        sample, _ = store.add_sample(ctx.db, scope, label, text, source=f"{command}_command", by=msg.sender_id,
+                                     at=ctx.now())
+        return msg, quote, quoted, text, sample
+
     @command("spam", min_role=Role.ADMIN, aliases=("广告",), usage="（引用一条消息）")
     async def spam_command(self, ctx: Context, args: str) -> None:
         """引用一条消息并发送，标记为广告：加入样本，并按阶梯处理发送者"""
-        msg = ctx.message
-        assert msg is not None and ctx.room_id is not None
         cfg: AntispamConfig = ctx.config(self.name)
-        if msg.quote is None:
-            ctx.reply(cfg.texts.need_quote.format(command=f"{ctx.rules.bot.command_prefix}spam"))
+        taught = self._teach(ctx, cfg, "spam", label=1)
+        if taught is None:
             return
+        msg, quote, quoted, text, sample = taught
         now = ctx.now()
-        quoted = store.find_quoted(ctx.db, ctx.room_id, msg.quote.message_id, msg.quote.sender_id, msg.quote.text)
-        text = quoted.text if quoted else msg.quote.text
-        target = quoted.sender_id if quoted else msg.quote.sender_id
-        name = (quoted.sender_name if quoted else "") or msg.quote.sender_name or (target or "")
-        scope = SHARED if cfg.learning.share_samples else ctx.room_id
-        sample, _ = store.add_sample(ctx.db, scope, 1, text, source="spam_command", by=msg.sender_id, at=now)
+        target = quoted.sender_id if quoted else quote.sender_id
+        name = (quoted.sender_name if quoted else "") or quote.sender_name or (target or "")
         if target is None:
             ctx.reply(cfg.texts.not_found)
             return
@@ -128,7 +144,7 @@ class AntispamPlugin(Plugin):
         decision = decide(Facts(text=text, kind=quoted.kind if quoted else "text"), cfg, model, ctx.room_id)
         checks = [{"name": "admin", "spam": True, "details": f"#spam by {msg.sender_id}", "mode": "enforce"},
                   *decision.evidence()]
-        evidence = {"message_id": quoted.message_id if quoted else msg.quote.message_id, "text": text,
+        evidence = {"message_id": quoted.message_id if quoted else quote.message_id, "text": text,
                     "checks": checks, "score": round(decision.score, 4), "sample_id": sample.id}
         newcomer, _ = probation(cfg, ctx.db.get(Member, (ctx.room_id, target)), now)
         offence = ladder.Offence(target, name, cfg.texts.check_labels.get("admin", "admin"), evidence,
@@ -142,17 +158,12 @@ class AntispamPlugin(Plugin):
     @command("ham", min_role=Role.ADMIN, aliases=("误判",), usage="（引用一条被误判的消息）")
     async def ham_command(self, ctx: Context, args: str) -> None:
         """引用一条被误判的消息并发送：记为正常消息，撤销对应案件并清除该成员的这次记录"""
-        msg = ctx.message
-        assert msg is not None and ctx.room_id is not None
         cfg: AntispamConfig = ctx.config(self.name)
-        if msg.quote is None:
-            ctx.reply(cfg.texts.need_quote.format(command=f"{ctx.rules.bot.command_prefix}ham"))
+        taught = self._teach(ctx, cfg, "ham", label=0)
+        if taught is None:
             return
+        msg, _, quoted, _, _ = taught
         now = ctx.now()
-        quoted = store.find_quoted(ctx.db, ctx.room_id, msg.quote.message_id, msg.quote.sender_id, msg.quote.text)
-        text = quoted.text if quoted else msg.quote.text
-        scope = SHARED if cfg.learning.share_samples else ctx.room_id
-        store.add_sample(ctx.db, scope, 0, text, source="ham_command", by=msg.sender_id, at=now)
         from bot.core.cases import get_case, set_status
 
         case = get_case(ctx.db, quoted.case_id) if quoted is not None and quoted.case_id else None

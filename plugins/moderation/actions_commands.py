@@ -39,6 +39,16 @@ def _split_scope(rest: str) -> tuple[bool, str]:
     return False, rest
 
 
+def _scope_or_refuse(ctx: Context, rest: str) -> tuple[bool, str] | None:
+    """(every group?, the rest) of a ban/unban/whitelist; None (and a reply) when an owner asks
+    for every group: an owner rules one group, all groups are the operators' call."""
+    everywhere, reason = _split_scope(rest)
+    if everywhere and ctx.sender_role < Role.OPERATOR:
+        ctx.reply(config(ctx).texts.global_needs_operator)
+        return None
+    return everywhere, reason
+
+
 class ActionCommands:
     async def _target_or_usage(self, ctx: Context, args: str, name: str, *, act: bool = True) -> Target | None:
         texts = config(ctx).texts
@@ -96,11 +106,10 @@ class ActionCommands:
         if found is None or found.member_id is None or ctx.room_id is None:
             return
         texts = config(ctx).texts
-        everywhere, reason = _split_scope(found.rest)
-        if everywhere and ctx.sender_role < Role.OPERATOR:
-            # an owner rules one group; banning across every group is the operators' call
-            ctx.reply(texts.global_needs_operator)
+        scoped = _scope_or_refuse(ctx, found.rest)
+        if scoped is None:
             return
+        everywhere, reason = scoped
         reason = reason or texts.default_reason
         name = name_of(ctx, found.member_id)
         scope = lists.ALL_GROUPS if everywhere else ctx.room_id
@@ -138,10 +147,10 @@ class ActionCommands:
         if found is None or found.member_id is None or ctx.room_id is None:
             return
         texts = config(ctx).texts
-        everywhere, reason = _split_scope(found.rest)
-        if everywhere and ctx.sender_role < Role.OPERATOR:
-            ctx.reply(texts.global_needs_operator)
+        scoped = _scope_or_refuse(ctx, found.rest)
+        if scoped is None:
             return
+        everywhere, reason = scoped
         removed = lists.remove(ctx.db, lists.BLACKLIST, ctx.room_id, found.member_id)
         if everywhere:
             removed = lists.remove(ctx.db, lists.BLACKLIST, None, found.member_id) or removed
@@ -183,10 +192,10 @@ class ActionCommands:
         found = await self._target_or_usage(ctx, rest, "whitelist", act=False)
         if found is None or found.member_id is None:
             return
-        everywhere, reason = _split_scope(found.rest)
-        if everywhere and ctx.sender_role < Role.OPERATOR:
-            ctx.reply(texts.global_needs_operator)
+        scoped = _scope_or_refuse(ctx, found.rest)
+        if scoped is None:
             return
+        everywhere, reason = scoped
         scope = None if everywhere else ctx.room_id
         label = texts.scope_all if everywhere else texts.scope_room
         name = name_of(ctx, found.member_id)

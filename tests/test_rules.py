@@ -146,3 +146,13 @@ def test_run_refuses_invalid_rules_with_the_error_list(tmp_path):
     assert res.returncode == 1
     assert "bot.governer" in res.stderr and "line 2" in res.stderr and "governor" in res.stderr
     assert not (tmp_path / "qunguan.db").exists()  # nothing started
+
+
+@pytest.mark.parametrize(("section", "field"), [("moderation", "kicked"), ("antispam", "warn"), ("stats", "header")])
+def test_a_plugin_text_with_an_unknown_placeholder_fails_at_load(section, field):
+    text = f"defaults:\n  {section}:\n    texts:\n      {field}: '看这里 {{membr}}'\n"
+    with pytest.raises(RulesInvalid) as info:
+        parse_rules(text, "rules.yaml", default_plugins())
+    (error,) = info.value.errors
+    assert error.path == f"defaults.{section}.texts" and error.line == 3
+    assert field in error.message and "{membr}" in error.message

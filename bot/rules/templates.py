@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from functools import partial
 from string import Formatter
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
 
 def check_template(text: str, allowed: Iterable[str]) -> str:
@@ -27,3 +27,26 @@ def check_template(text: str, allowed: Iterable[str]) -> str:
 def placeholders(*names: str) -> AfterValidator:
     """Field metadata: `Annotated[str, placeholders("names", "group")]` accepts only these."""
     return AfterValidator(partial(check_template, allowed=frozenset(names)))
+
+
+def _fields(text: str) -> set[str]:
+    return {field for _, field, _, _ in Formatter().parse(text) if field is not None}
+
+
+class Texts(BaseModel):
+    """Base for a plugin's `texts` section: every template may use exactly the placeholders its
+    built-in default uses, so an operator's typo is a load error with a line number instead of
+    a KeyError when the bot first says it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="after")
+    def _check_placeholders(self) -> Texts:
+        for name, field in type(self).model_fields.items():
+            value, default = getattr(self, name), field.default
+            if isinstance(value, str) and isinstance(default, str) and value is not default:
+                try:
+                    check_template(value, _fields(default))
+                except ValueError as exc:
+                    raise ValueError(f"{name}: {exc}") from exc
+        return self

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from bot.rules.schema import PluginConfig, Strict
+from bot.rules.templates import Texts as TemplateTexts
 from bot.rules.types import Duration
 
 CheckName = Literal["keywords", "contact", "content", "flood", "repeat", "mentions", "emoji", "bayes", "similar"]
@@ -125,7 +126,7 @@ class LearningRules(Strict):
     keep_messages: Duration = timedelta(days=14)  # the store #spam quotes and backtest read
 
 
-class Texts(Strict):
+class Texts(TemplateTexts):
     warn: str = "请勿发送广告或引流信息（{reason}），再犯将被移出本群。案件 #{case}"
     kick: str = "「{member}」因发送广告（{reason}）已被移出本群。案件 #{case}"
     ban: str = "「{member}」因发送广告（{reason}）已被移出并拉黑。案件 #{case}"

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 from pydantic import Field, field_validator
 
-from bot.rules.schema import PluginConfig, Strict
+from bot.rules.schema import PluginConfig
+from bot.rules.templates import Texts as TemplateTexts
 from bot.rules.types import Duration
 
 
-class ModerationTexts(Strict):
+class ModerationTexts(TemplateTexts):
     usage_target: str = "用法：{prefix}{command} @成员 [原因]（私聊时写成员的微信 id 或群昵称）"
     choose_group: str = "请先发送 #use 选择要管理的群。"
     target_unknown: str = "没有找到「{target}」。请 @ 该成员，或写出其微信 id。"

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from bot.rules.schema import PluginConfig, Strict
+from bot.rules.templates import Texts as TemplateTexts
 from bot.rules.types import Duration
 
 
@@ -24,7 +25,7 @@ class TagRules(Strict):
     core_min_age: Duration = timedelta(days=30)
 
 
-class StatsTexts(Strict):
+class StatsTexts(TemplateTexts):
     header: str = "📊 本群统计（{period}：{start} ～ {end}）"
     totals: str = "消息 {messages} 条，{speakers} 人发言；入群 {joins} 人，退群 {leaves} 人，被移出 {removals} 人"
     violations: str = "违规案件 {count} 个{detail}"

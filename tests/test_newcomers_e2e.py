@@ -237,6 +237,31 @@ async def test_remove_happens_at_the_end_when_configured(tmp_path, database_url)
         await bot.h.stop()
 
 
+async def test_no_removal_on_a_nickname_that_could_not_be_read(tmp_path, database_url, monkeypatch):
+    """A failed read is not "no nickname": the final step waits for a read that works."""
+    from bot.platform import ErrorKind, PlatformError
+
+    bot = await start(tmp_path, database_url, nickname=STAGED + "action: remove\n")
+    try:
+        room, dave = bot.cast.admin, bot.cast["dave"]
+        bot.world.join(room, [dave])
+        for delta in (dict(seconds=5), dict(hours=1), dict(hours=1)):
+            await bot.passes(**delta)
+
+        async def unreadable(room_id: str, member_id: str) -> str:
+            raise PlatformError(ErrorKind.UNAVAILABLE, "gateway timed out")
+
+        monkeypatch.setattr(bot.h.runtime.adapter, "member_alias", unreadable)
+        await bot.passes(hours=1)
+        await bot.passes(minutes=5)
+        assert not bot.world.saw_kick(room, dave)
+        monkeypatch.undo()  # the gateway answers again: the nickname is still missing
+        await bot.passes(minutes=1)
+        await bot.world.wait_for(lambda: bot.world.saw_kick(room, dave))
+    finally:
+        await bot.h.stop()
+
+
 async def test_notify_admins_when_configured(tmp_path, database_url):
     bot = await start(tmp_path, database_url, nickname=STAGED + "action: notify\n")
     try:

@@ -23,9 +23,11 @@ if TYPE_CHECKING:
 
 class Lookup(Protocol):
     """Read-only platform facts a plugin may need fresh (nicknames lag; WECHAT.md). Failures
-    come back as empty values, never exceptions."""
+    never raise."""
 
-    async def member_alias(self, room_id: str, member_id: str) -> str: ...
+    async def member_alias(self, room_id: str, member_id: str) -> str | None:
+        """The group nickname ("" if the member has none), or None if it could not be read: a
+        failed read must never look like "no nickname"."""
 
     async def member_name(self, member_id: str) -> str: ...
 

@@ -50,12 +50,12 @@ class PlatformLookup:
     def __init__(self, platform: Platform) -> None:
         self._platform = platform
 
-    async def member_alias(self, room_id: str, member_id: str) -> str:
+    async def member_alias(self, room_id: str, member_id: str) -> str | None:
         try:
             return await self._platform.member_alias(room_id, member_id)
         except PlatformError as exc:
             log.warning("cannot read the group nickname of %s in %s: %s", member_id, room_id, exc)
-            return ""
+            return None
 
     async def member_name(self, member_id: str) -> str:
         try:

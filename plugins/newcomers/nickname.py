@@ -156,7 +156,6 @@ class NicknamePlugin(Plugin):
             return
         present = set(ctx.room.member_ids)
         steps: dict[Stage, list[NicknameMember]] = {}
-        roster: dict[str, str] | None = None
         for row in due:
             if row.member_id not in present:
                 row.status, row.due_at = NicknameStatus.LEFT, None
@@ -166,6 +165,9 @@ class NicknamePlugin(Plugin):
                 continue
             # nicknames lag: read it fresh before any step
             alias = await ctx.lookup.member_alias(room_id, row.member_id) if ctx.lookup else row.last_alias
+            if alias is None:  # the read failed: never prompt or act on a guess
+                row.due_at = now + RETRY
+                continue
             row.checked_at = now
             if config.policy.complies(alias):
                 self._comply(ctx, config, row, alias)
@@ -175,17 +177,6 @@ class NicknamePlugin(Plugin):
             if step is None:
                 row.due_at = None
                 continue
-            if step == Stage.ACTED and config.action == "remove" and ctx.lookup is not None:
-                # Lookup gives "" both for "no nickname" and for a failed read: before removing
-                # anyone, confirm through a second read (the member list)
-                if roster is None:
-                    roster = {m.id: m.alias for m in await ctx.lookup.members(room_id)}
-                if row.member_id not in roster:
-                    row.due_at = now + RETRY
-                    continue
-                if config.policy.complies(roster[row.member_id]):
-                    self._comply(ctx, config, row, roster[row.member_id])
-                    continue
             row.stage, row.last_step_at = step, now
             row.due_at = due_after(step, row.since, now, config.timings)
             steps.setdefault(step, []).append(row)
@@ -268,7 +259,7 @@ class NicknamePlugin(Plugin):
         if exempt(ctx, member_id):
             ctx.reply(render(texts.check_exempt, name=clip(name)))
             return
-        alias = await ctx.lookup.member_alias(ctx.room_id, member_id) if ctx.lookup else ""
+        alias = (await ctx.lookup.member_alias(ctx.room_id, member_id) if ctx.lookup else None) or ""
         row = ctx.db.get(NicknameMember, (ctx.room_id, member_id))
         if config.policy.complies(alias):
             if row is not None and row.status == NicknameStatus.PENDING:

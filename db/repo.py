@@ -15,8 +15,9 @@ from db.models import KnownRoom, Member, NameHistory, SeenEvent, SentMessage, Se
 _INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 
-def _insert(session: Session, model: type) -> Any:
-    """The dialect's own insert(): both speak ON CONFLICT, the generic one does not."""
+def dialect_insert(session: Session, model: type) -> Any:
+    """The dialect's own insert(): both speak ON CONFLICT (idempotent claims, upserts), the
+    generic one does not. Plugins use it too."""
     dialect = session.get_bind().dialect.name
     if dialect not in _INSERTS:
         raise NotImplementedError(f"qunguan stores its state in SQLite or PostgreSQL, not {dialect}")
@@ -26,7 +27,7 @@ def _insert(session: Session, model: type) -> Any:
 def mark_seen(session: Session, event_id: str, room_id: str | None, at: datetime) -> bool:
     """Record an event id; False if it was already there. INSERT … ON CONFLICT DO NOTHING is
     atomic, so two bot processes sharing one database never both handle an event."""
-    stmt = _insert(session, SeenEvent).values(event_id=event_id, room_id=room_id, seen_at=at)
+    stmt = dialect_insert(session, SeenEvent).values(event_id=event_id, room_id=room_id, seen_at=at)
     stmt = stmt.on_conflict_do_nothing(index_elements=["event_id"]).returning(SeenEvent.event_id)
     return session.execute(stmt).first() is not None
 
@@ -48,7 +49,7 @@ def settings_by_key(session: Session, key: str) -> dict[str, Any]:
 
 
 def put_setting(session: Session, scope: str, key: str, value: Any, by: str, at: datetime) -> None:
-    stmt = _insert(session, Setting).values(scope=scope, key=key, value=value, updated_by=by, updated_at=at)
+    stmt = dialect_insert(session, Setting).values(scope=scope, key=key, value=value, updated_by=by, updated_at=at)
     session.execute(stmt.on_conflict_do_update(
         index_elements=["scope", "key"], set_={"value": value, "updated_by": by, "updated_at": at}))
 
@@ -67,7 +68,7 @@ def last_sent(session: Session, room_id: str, recall_key: str) -> str | None:
 
 
 def upsert_room(session: Session, room_id: str, topic: str, bot_role: str, managed: bool, at: datetime) -> None:
-    stmt = _insert(session, KnownRoom).values(room_id=room_id, topic=topic, bot_role=bot_role, managed=managed,
+    stmt = dialect_insert(session, KnownRoom).values(room_id=room_id, topic=topic, bot_role=bot_role, managed=managed,
                                               first_seen=at, last_seen=at)
     session.execute(stmt.on_conflict_do_update(
         index_elements=["room_id"],

@@ -264,18 +264,22 @@ announce:
         await bot.stop()
 
 
-async def test_defaults_reach_a_group_the_bot_meets_later(tmp_path):
+async def test_defaults_reach_every_group_even_silent_ones_and_a_group_joined_later(tmp_path):
     bot = await start_bot(tmp_path, None, """\
 announce:
   schedules: [{id: tips, cron: "0 20 * * *", text: "每日干货"}]
 """)
     try:
-        assert not any(job.startswith("announce.") for job in bot.app.scheduler.specs)  # no group known yet
-        bot.say(PLAIN, "alice", "大家好")
-        await wait_until(lambda: f"announce.r:tips@{PLAIN}" in bot.app.scheduler.specs)
+        # the groups the account is in are recorded at login: nobody has spoken in any of them
+        await wait_until(lambda: f"announce.r:tips@{PLAIN}" in bot.app.scheduler.specs
+                         and f"announce.r:tips@{OWNED}" in bot.app.scheduler.specs)
+        newer = bot.world.create_room("后来的群", owner=bot.cast["alice"], members=[bot.cast["alice"]],
+                                      id="39000000001@chatroom")
+        bot.world.join(newer, [bot.world.bot_id], inviter=bot.cast["alice"])
+        await wait_until(lambda: f"announce.r:tips@{newer}" in bot.app.scheduler.specs)
         await advance_to(bot, at(5, 20, 0))
-        await bot.wait_text(PLAIN, "每日干货")
-        assert bot.texts(OWNED) == []
+        for room in (PLAIN, OWNED, newer):
+            await bot.wait_text(room, "每日干货")
     finally:
         await bot.stop()
 

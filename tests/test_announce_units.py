@@ -13,8 +13,8 @@ import yaml
 
 from bot.rules import parse_rules
 from bot.rules.loader import RulesInvalid
+from db import repo
 from db.migrate import upgrade
-from db.models import Member
 from db.session import make_engine, make_sessionmaker
 from plugins.announce import AnnouncePlugin, store
 from plugins.announce.config import AnnounceConfig
@@ -273,7 +273,7 @@ def test_jobs_follow_rules_rooms_pauses_and_chat_schedules(sessions):
         "test", [AnnouncePlugin()], now=T0)
     with sessions() as db:
         for room in ("seen@chatroom", "ignored@chatroom"):
-            db.add(Member(room_id=room, member_id="m", first_seen=T0, messages=1, credit=0))
+            repo.upsert_room(db, room, "", "member", True, T0)  # the groups the core recorded
         store.set_paused(db, "seen@chatroom", "s:share", True, "admin", T0)
         store.add_chat_schedule(db, room_id="b@chatroom", trigger="0 8 * * 1", target="message", text="c",
                                 by="admin", at=T0)

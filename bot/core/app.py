@@ -258,9 +258,10 @@ class App:
             db.commit()  # state before side effects
         await self.execute(ctx.planned, rules)
 
-    async def _record_room(self, room: RoomInfo, rules: Rules) -> None:
+    async def _record_room(self, room: RoomInfo, rules: Rules, *, reconcile: bool = True) -> None:
         """Keep core_room (the groups the bot is in, its role there) current; written only when
-        something changed, not on every message."""
+        something changed, not on every message. A group met for the first time gets the jobs
+        plugins declare for every group (reconcile=False when the caller reconciles once)."""
         me = self.platform.self_id
         role = "owner" if me and room.owner_id == me else ("admin" if bot_can_moderate(me, room) else "member")
         fact = (room.topic, role, rules.manages(room.id))
@@ -269,7 +270,10 @@ class App:
         async with self._session() as db:
             repo.upsert_room(db, room.id, room.topic, role, fact[2], self.clock.now())
             db.commit()
+        new = room.id not in self._room_facts
         self._room_facts[room.id] = fact
+        if new and reconcile:
+            self.request_reconcile()
 
     def _track(self, db: Session, event: _RoomEvent) -> None:
         """Keep core_member and the name history current, before plugins read them."""
@@ -383,8 +387,8 @@ class App:
         for room_id in room_ids:
             room = await self.rooms.get(room_id)
             if room is not None:
-                await self._record_room(room, self.rules)
-        self.request_reconcile()  # plugins may declare jobs for the groups just recorded
+                await self._record_room(room, self.rules, reconcile=False)
+        self.request_reconcile()  # once, for every group just recorded
 
     async def _run_job(self, due: JobDue) -> None:
         await self._online.wait()

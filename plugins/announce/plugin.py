@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from bot.actions import Announce, Reply
 from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role
-from bot.events import MemberJoined, MessageReceived
 from plugins.announce import chat, store
 from plugins.announce.config import AnnounceConfig
 from plugins.announce.models import ChatSchedule
@@ -38,8 +37,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("plugins.announce")
 
-# before login (a restart runs occurrences missed within the grace window at once) nothing can
-# be sent yet: try again this much later, until the grace window closes
 # the core runs an occurrence a moment after it is due; lateness below this is not "missed"
 MIN_GRACE = timedelta(minutes=1)
 
@@ -47,26 +44,11 @@ MIN_GRACE = timedelta(minutes=1)
 class AnnouncePlugin(Plugin):
     name = "announce"
     Config = AnnounceConfig
-    events = (MessageReceived, MemberJoined)
+    events = ()  # jobs and commands only; the core re-declares jobs when it meets a new group
 
     def __init__(self) -> None:
         # who claimed an occurrence, for the delivery log: host, process and this instance
         self.instance = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self._declared_rooms: set[str] | None = None
-        self._asked: set[str] = set()
-
-    # ------------------------------------------------------------------ new rooms
-    def wants(self, ctx: Context) -> bool:
-        """A room the jobs were not declared for (the first message the bot sees there): its
-        schedules from `defaults` need declaring."""
-        room = ctx.room_id
-        return (self._declared_rooms is not None and room is not None and room not in self._declared_rooms
-                and room not in self._asked)
-
-    async def handle(self, ctx: Context) -> None:
-        if ctx.room_id and ctx.control is not None:
-            self._asked.add(ctx.room_id)
-            ctx.control.request_reconcile()
 
     # ------------------------------------------------------------------ declaring jobs
     def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:
@@ -84,8 +66,6 @@ class AnnouncePlugin(Plugin):
         for room in sorted(rooms):
             if rules.manages(room):
                 specs.extend(self._room_jobs(rules, room, paused, chats_by_room.get(room, [])))
-        self._declared_rooms = rooms
-        self._asked -= rooms
         return specs
 
     def _room_jobs(self, rules: Rules, room: str, paused: set[tuple[str, str]],

@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from db.models import Member
+from db.models import KnownRoom
+from db.repo import dialect_insert
 from plugins.announce.models import ChatSchedule, Delivery, PauseState
 
-_INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 ACTIVE, DONE, REMOVED = "active", "done", "removed"
-
-
-def _insert(db: Session, model: type) -> Any:
-    """The dialect's insert(): both speak ON CONFLICT DO NOTHING, the generic one does not."""
-    dialect = db.get_bind().dialect.name
-    if dialect not in _INSERTS:
-        raise NotImplementedError(f"announce needs SQLite or PostgreSQL, not {dialect}")
-    return _INSERTS[dialect](model)
 
 
 def claim(db: Session, *, room_id: str, key: str, occurrence: datetime, at: datetime, by: str,
@@ -33,7 +22,7 @@ def claim(db: Session, *, room_id: str, key: str, occurrence: datetime, at: date
     PostgreSQL a second inserter waits for the first transaction and then sees the conflict, on
     SQLite the write lock serialises them. The claim commits with the job's transaction, before
     the executor sends, so a crash after it can lose a send but never repeat one."""
-    stmt = _insert(db, Delivery).values(room_id=room_id, schedule_key=key, occurrence=occurrence, claimed_at=at,
+    stmt = dialect_insert(db, Delivery).values(room_id=room_id, schedule_key=key, occurrence=occurrence, claimed_at=at,
                                         claimed_by=by[:64], target=target, text=text[:500])
     stmt = stmt.on_conflict_do_nothing(index_elements=["room_id", "schedule_key", "occurrence"])
     return db.execute(stmt.returning(Delivery.id)).first() is not None
@@ -110,6 +99,6 @@ def count_active(db: Session, room_id: str) -> int:
 
 
 def known_rooms(db: Session) -> set[str]:
-    """Rooms the bot has seen a message or a join in: where a schedule under `defaults` goes
-    (rules.yaml cannot list the groups an account is in)."""
-    return set(db.scalars(select(Member.room_id).distinct()))
+    """The groups the account is in, as the core records them (core_room): where a schedule
+    under `defaults` goes (rules.yaml cannot list the groups an account is in)."""
+    return set(db.scalars(select(KnownRoom.room_id)))

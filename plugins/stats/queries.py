@@ -6,26 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.models import Case, Member
+from db.repo import dialect_insert
 from plugins.stats.models import MemberDay, RoomDay
 
 VIOLATION_KINDS = ("warn", "kick", "ban", "spam")
 
 
-def _insert(db: Session, model: type) -> Any:
-    """The dialect's own insert(): both speak ON CONFLICT, so counters never race."""
-    return (pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert)(model)
-
-
 def count_message(db: Session, room_id: str, day: date, member_id: str) -> None:
-    stmt = _insert(db, MemberDay).values(room_id=room_id, day=day, member_id=member_id, messages=1)
+    stmt = dialect_insert(db, MemberDay).values(room_id=room_id, day=day, member_id=member_id, messages=1)
     db.execute(stmt.on_conflict_do_update(index_elements=["room_id", "day", "member_id"],
                                           set_={"messages": MemberDay.messages + 1}))
     bump_room(db, room_id, day, messages=1)
@@ -34,7 +27,7 @@ def count_message(db: Session, room_id: str, day: date, member_id: str) -> None:
 def bump_room(db: Session, room_id: str, day: date, *, messages: int = 0, joins: int = 0, leaves: int = 0,
               removals: int = 0) -> None:
     values = {"messages": messages, "joins": joins, "leaves": leaves, "removals": removals}
-    stmt = _insert(db, RoomDay).values(room_id=room_id, day=day, **values)
+    stmt = dialect_insert(db, RoomDay).values(room_id=room_id, day=day, **values)
     db.execute(stmt.on_conflict_do_update(
         index_elements=["room_id", "day"],
         set_={k: getattr(RoomDay, k) + v for k, v in values.items() if v}))

@@ -243,3 +243,19 @@ async def test_the_groups_the_bot_is_in_are_recorded_with_its_role(bot):
         roles = {r.room_id: (r.topic, r.bot_role) for r in db.query(KnownRoom)}
     assert roles == {bot.cast.owned: ("机器人自己的群", "owner"), bot.cast.admin: ("读书会", "admin"),
                      bot.cast.plain: ("吃瓜群", "member")}
+
+
+async def test_name_history_keeps_each_change_once(bot):
+    from sqlalchemy import select
+
+    from db.models import NameHistory
+
+    room, alice = bot.cast.admin, bot.cast["alice"]
+    for alias in ("上海-电商-小A", "上海-电商-小A", "北京-教育-小A", "北京-教育-小A"):
+        bot.world.set_alias(room, alice, alias)
+        bot.say(room, "alice", "ping")
+        await bot.settle()
+    with bot.app.sessions() as db:
+        rows = db.execute(select(NameHistory.kind, NameHistory.value).where(NameHistory.subject_id == alice)
+                          .order_by(NameHistory.id)).all()
+    assert [tuple(r) for r in rows] == [("name", "alice"), ("alias", "上海-电商-小A"), ("alias", "北京-教育-小A")]

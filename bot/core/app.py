@@ -89,6 +89,7 @@ class App:
         self._dry_run: dict[str, bool] = {}
         self._room_facts: dict[str, tuple[str, str, bool]] = {}
         self._role_rechecks: dict[tuple[str, str], datetime] = {}
+        self._names_seen: dict[tuple[str, str, str | None], str] = {}
         # set while logged in and connected: scheduled jobs wait for it (a job due at start-up
         # or during an outage runs once the account is back, rather than failing to send)
         self._online = asyncio.Event()
@@ -217,20 +218,11 @@ class App:
                     self._idle.set()
 
     # ------------------------------------------------------------------ handling
-    async def _first_time(self, event_id: str, room_id: str | None) -> bool:
-        async with self._session() as db:
-            fresh = repo.mark_seen(db, event_id, room_id, self.clock.now())
-            db.commit()
-        return fresh
-
     async def _handle(self, event: _RoomEvent) -> None:
         rules = self.rules
         if isinstance(event, MessageReceived) and event.is_self:
             return
         if event.room_id and not rules.manages(event.room_id):
-            return
-        if not await self._first_time(event.event_id, event.room_id):
-            log.info("duplicate event %s ignored", event.event_id)
             return
         room = None
         if event.room_id:
@@ -243,6 +235,10 @@ class App:
                 await self._record_room(room, rules)
         sender = event.sender_id if isinstance(event, MessageReceived) else None
         async with self._session() as db:
+            # the dedupe mark commits with everything the event changed: one transaction per event
+            if not repo.mark_seen(db, event.event_id, event.room_id, self.clock.now()):
+                log.info("duplicate event %s ignored", event.event_id)
+                return
             room_id = event.room_id
             if room_id is None and sender:
                 # a private chat: commands apply to the group the sender chose with #use
@@ -281,9 +277,9 @@ class App:
         match event:
             case MessageReceived(room_id=str(room_id)):
                 repo.touch_member(db, room_id, event.sender_id, at, message=True)
-                repo.note_name(db, event.sender_id, "name", event.sender_name, at)
+                self._note_name(db, event.sender_id, "name", event.sender_name, at)
                 if event.sender_alias:
-                    repo.note_name(db, event.sender_id, "alias", event.sender_alias, at, room_id=room_id)
+                    self._note_name(db, event.sender_id, "alias", event.sender_alias, at, room_id)
             case MemberJoined():
                 for member_id in event.member_ids:
                     repo.touch_member(db, event.room_id, member_id, at, joined=True, inviter_id=event.inviter_id)
@@ -291,7 +287,19 @@ class App:
                 for member_id in event.member_ids:
                     repo.touch_member(db, event.room_id, member_id, at, left=True)
             case TopicChanged():
-                repo.note_name(db, event.room_id, "topic", event.new_topic, at)
+                self._note_name(db, event.room_id, "topic", event.new_topic, at)
+
+    def _note_name(self, db: Session, subject: str, kind: str, value: str, at: datetime,
+                   room_id: str | None = None) -> None:
+        """Name history, without a query per message: names rarely change, so the last value
+        written is remembered and only a difference reaches the database."""
+        key = (subject, kind, room_id)
+        if self._names_seen.get(key) == value:
+            return
+        if len(self._names_seen) > 100_000:
+            self._names_seen.clear()
+        repo.note_name(db, subject, kind, value, at, room_id=room_id)
+        self._names_seen[key] = value
 
     async def _command(self, ctx: Context, msg: MessageReceived) -> bool:
         rules = ctx.rules

@@ -4,7 +4,7 @@ records what came of it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from bot.actions import Kick, Reply
 from bot.core import cases, lists
 from bot.core.plugin import command
 from bot.core.roles import Role
-from db.models import Member
+from db.models import Case, Member
 from plugins.moderation.common import (
     config,
     group_or_explain,
@@ -49,6 +49,13 @@ def _scope_or_refuse(ctx: Context, rest: str) -> tuple[bool, str] | None:
     return everywhere, reason
 
 
+def _open_case(ctx: Context, kind: str, member_id: str, name: str, reason: str, **fields: Any) -> Case:
+    """A case opened by an admin's command in this group: who, whom, why, by which command."""
+    assert ctx.room_id is not None
+    return cases.open_case(ctx.db, room_id=ctx.room_id, kind=kind, target_id=member_id, target_name=name,
+                           source=f"command:{kind}", at=ctx.now(), reason=reason, actor_id=sender(ctx), **fields)
+
+
 class ActionCommands:
     async def _target_or_usage(self, ctx: Context, args: str, name: str, *, act: bool = True) -> Target | None:
         texts = config(ctx).texts
@@ -74,9 +81,7 @@ class ActionCommands:
             return
         texts = config(ctx).texts
         reason = found.rest or texts.default_reason
-        case = cases.open_case(ctx.db, room_id=ctx.room_id, kind="warn", target_id=found.member_id,
-                               target_name=name_of(ctx, found.member_id), source="command:warn",
-                               at=ctx.now(), reason=reason, actor_id=sender(ctx), outcome="done")
+        case = _open_case(ctx, "warn", found.member_id, name_of(ctx, found.member_id), reason, outcome="done")
         ctx.emit(Reply(ctx.room_id, texts.warned.format(case=case.id, reason=reason), (found.member_id,),
                        reason=f"case {case.id}"))
         if ctx.message and ctx.message.room_id is None:
@@ -92,9 +97,7 @@ class ActionCommands:
         texts = config(ctx).texts
         reason = found.rest or texts.default_reason
         name = name_of(ctx, found.member_id)
-        case = cases.open_case(ctx.db, room_id=ctx.room_id, kind="kick", target_id=found.member_id,
-                               target_name=name, source="command:kick", at=ctx.now(), reason=reason,
-                               actor_id=sender(ctx))
+        case = _open_case(ctx, "kick", found.member_id, name, reason)
         ctx.emit(Kick(ctx.room_id, found.member_id, reason=reason, case_id=case.id))
         ctx.reply(texts.kicked.format(member=name, case=case.id, reason=reason))
         notify_case(ctx, case)
@@ -114,9 +117,7 @@ class ActionCommands:
         name = name_of(ctx, found.member_id)
         scope = lists.ALL_GROUPS if everywhere else ctx.room_id
         # a plain ban teaches anti-spam nothing (only #spam does): an admin's ban may be personal
-        case = cases.open_case(ctx.db, room_id=ctx.room_id, kind="ban", target_id=found.member_id,
-                               target_name=name, source="command:ban", at=ctx.now(), reason=reason,
-                               actor_id=sender(ctx), evidence={"scope": scope})
+        case = _open_case(ctx, "ban", found.member_id, name, reason, evidence={"scope": scope})
         lists.add(ctx.db, lists.BLACKLIST, None if everywhere else ctx.room_id, found.member_id,
                   by=sender(ctx), at=ctx.now(), reason=reason, case_id=case.id)
         if found.member_id in members(ctx):
@@ -158,10 +159,8 @@ class ActionCommands:
         if not removed:
             ctx.reply(texts.not_banned.format(member=name))
             return
-        case = cases.open_case(ctx.db, room_id=ctx.room_id, kind="unban", target_id=found.member_id,
-                               target_name=name, source="command:unban", at=ctx.now(), reason=reason,
-                               actor_id=sender(ctx), outcome="done",
-                               evidence={"scope": lists.ALL_GROUPS if everywhere else ctx.room_id})
+        case = _open_case(ctx, "unban", found.member_id, name, reason, outcome="done",
+                          evidence={"scope": lists.ALL_GROUPS if everywhere else ctx.room_id})
         label = texts.scope_all if everywhere else texts.scope_room
         ctx.reply(texts.unbanned.format(member=name, scope=label, case=case.id))
         notify_case(ctx, case)

@@ -76,7 +76,7 @@ class BotControl:
     async def reload_rules(self) -> tuple[bool, str]:
         texts_before = self._app.rules.bot.texts
         try:
-            rules = self._app.rules_store.reload()
+            rules = await self._app.rules_store.reload_async()
         except RulesInvalid as exc:
             errors = "\n".join(str(e) for e in exc.errors[:10])
             return False, texts_before.reload_failed.format(count=len(exc.errors), digest=self._app.rules.digest,

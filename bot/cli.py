@@ -111,6 +111,54 @@ def db_upgrade(database_url: str) -> None:
     click.echo(f"database at revision {current(database_url)}")
 
 
+@main.group()
+def member() -> None:
+    """A member's personal data: export it, or delete it on request."""
+
+
+_DB_OPTION = click.option("--db", "database_url", envvar="QUNGUAN_DATABASE_URL", default="sqlite:///qunguan.db",
+                          show_default=True, help="SQLAlchemy URL (env QUNGUAN_DATABASE_URL)")
+
+
+def _member_session(database_url: str):  # type: ignore[no-untyped-def]
+    check_database_driver(database_url)
+    _plugins()  # every plugin's tables are part of the schema the export walks
+    from db.session import make_engine, make_sessionmaker
+    return make_sessionmaker(make_engine(database_url))()
+
+
+@member.command("export")
+@click.argument("contact_id")
+@_DB_OPTION
+def member_export(contact_id: str, database_url: str) -> None:
+    """Print every stored row about CONTACT_ID (a wxid) as JSON."""
+    import json
+
+    from bot.core.privacy import export_member
+    with _member_session(database_url) as db:
+        data = export_member(db, contact_id)
+    click.echo(json.dumps({"contact_id": contact_id, "tables": data}, ensure_ascii=False, indent=2))
+
+
+@member.command("delete")
+@click.argument("contact_id")
+@_DB_OPTION
+@click.option("--include-blacklist", is_flag=True, help="Also drop blacklist entries (kept by default).")
+@click.option("--yes", is_flag=True, help="Delete; without it, only show what would be deleted.")
+def member_delete(contact_id: str, database_url: str, include_blacklist: bool, yes: bool) -> None:
+    """Delete the rows about CONTACT_ID and blank it where it only acted (dry run without --yes)."""
+    from bot.core.privacy import delete_member
+    with _member_session(database_url) as db:
+        counts = delete_member(db, contact_id, include_blacklist=include_blacklist)
+        if yes:
+            db.commit()
+        else:
+            db.rollback()
+    for table, count in sorted(counts.items()):
+        click.echo(f"{table}: {count}")
+    click.echo(("deleted" if yes else "would delete (dry run; add --yes)") + f": {sum(counts.values())} row(s)")
+
+
 @main.command()
 @click.option("--rules", "rules_path", default="rules.yaml", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path))

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.plugin import JobSpec, Plugin, command
+from bot.core.privacy import prune_name_history
 from bot.core.roles import Role
 from db import repo
 
@@ -34,7 +35,8 @@ class BuiltinCommands(Plugin):
     async def run_job(self, ctx: Context, job: JobSpec) -> None:
         if job.id == "core.prune_seen":
             removed = repo.prune_seen(ctx.db, ctx.now() - SEEN_EVENTS_KEPT)
-            log.info("pruned %d old event ids", removed)
+            names = prune_name_history(ctx.db, ctx.now() - ctx.rules.bot.keep_name_history)
+            log.info("pruned %d old event ids and %d old names", removed, names)
 
     @command("help", min_role=Role.MEMBER, aliases=("帮助",), allow_private=True)
     async def help(self, ctx: Context, args: str) -> None:

@@ -74,6 +74,8 @@ class BotRules(Strict):
     dry_run: bool = False
     # a room id where admins hear about cases and notices; empty: private messages to operators
     admin_group: str = ""
+    # names members went by (nicknames, contact names, group topics); each one's latest is kept
+    keep_name_history: Duration = timedelta(days=180)
     governor: GovernorRules = GovernorRules()
     texts: CoreTexts = CoreTexts()
 

@@ -109,3 +109,19 @@ def test_name_history_pruning_keeps_each_latest_name(tmp_path):
         db.commit()
         left = {(row.subject_id, row.value) for row in db.scalars(select(NameHistory))}
     assert left == {("wxid_a", "丙"), ("wxid_b", "老名字"), ("wxid_c", "新名字")}
+
+
+def test_audit_pruning(tmp_path):
+    from bot.core.privacy import prune_audit
+    from db.migrate import upgrade
+    from db.models import AuditEntry
+    from db.session import make_engine, make_sessionmaker
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    upgrade(url)
+    with make_sessionmaker(make_engine(url))() as db:
+        for days in (400, 10):
+            db.add(AuditEntry(at=START - timedelta(days=days), room_id="r", action="Reply", source="t", outcome="done"))
+        db.commit()
+        assert prune_audit(db, START - timedelta(days=365)) == 1
+        db.commit()
+        assert len(list(db.scalars(select(AuditEntry)))) == 1

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.plugin import JobSpec, Plugin, command
-from bot.core.privacy import prune_name_history
+from bot.core.privacy import prune_audit, prune_name_history
 from bot.core.roles import Role
 from db import repo
 
@@ -36,7 +36,8 @@ class BuiltinCommands(Plugin):
         if job.id == "core.prune_seen":
             removed = repo.prune_seen(ctx.db, ctx.now() - SEEN_EVENTS_KEPT)
             names = prune_name_history(ctx.db, ctx.now() - ctx.rules.bot.keep_name_history)
-            log.info("pruned %d old event ids and %d old names", removed, names)
+            audit = prune_audit(ctx.db, ctx.now() - ctx.rules.bot.keep_audit)
+            log.info("pruned %d old event ids, %d old names, %d old audit rows", removed, names, audit)
 
     @command("help", min_role=Role.MEMBER, aliases=("帮助",), allow_private=True)
     async def help(self, ctx: Context, args: str) -> None:

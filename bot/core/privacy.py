@@ -1,5 +1,5 @@
 """Members' personal data: what the bot keeps about a contact id, exported or deleted on
-request (`qunguan member export|delete`), and old name history pruned.
+request (`qunguan member export|delete`), and old name history and audit rows pruned.
 
 Which rows are "about" someone is read from the schema, not listed by hand, so a plugin's new
 table is covered the day it lands: a column named like SUBJECT_COLUMNS says the row is about
@@ -18,7 +18,7 @@ from sqlalchemy import Column, Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.lists import BLACKLIST
-from db.models import Base, ListEntry, NameHistory
+from db.models import AuditEntry, Base, ListEntry, NameHistory
 
 SUBJECT_COLUMNS = ("member_id", "sender_id", "subject_id", "target_id", "contact_id")
 ACTOR_COLUMNS = ("actor_id", "inviter_id", "added_by", "created_by", "changed_by", "updated_by")
@@ -78,3 +78,8 @@ def prune_name_history(db: Session, before: datetime) -> int:
               .scalar_subquery())
     result = db.execute(delete(NameHistory).where(NameHistory.seen_at < before, NameHistory.id.not_in(latest)))
     return result.rowcount or 0
+
+
+def prune_audit(db: Session, before: datetime) -> int:
+    """The outbound-action log is for reviewing recent behaviour, not an archive."""
+    return db.execute(delete(AuditEntry).where(AuditEntry.at < before)).rowcount or 0

@@ -76,6 +76,7 @@ class BotRules(Strict):
     admin_group: str = ""
     # names members went by (nicknames, contact names, group topics); each one's latest is kept
     keep_name_history: Duration = timedelta(days=180)
+    keep_audit: Duration = timedelta(days=365)  # the log of every outbound action
     governor: GovernorRules = GovernorRules()
     texts: CoreTexts = CoreTexts()
 

@@ -74,7 +74,8 @@ class BuiltinCommands(Plugin):
         texts = ctx.rules.bot.texts
         ctx.reply(texts.dryrun_on if on else texts.dryrun_off)
 
-    @command("use", min_role=Role.MEMBER, aliases=("管理",), usage="[群序号|群名]", allow_private=True)
+    @command("use", min_role=Role.MEMBER, aliases=("管理",), usage="[群序号|群名]", allow_private=True,
+             listed_from=Role.OWNER)
     async def use(self, ctx: Context, args: str) -> None:
         """私聊中选择要管理的群，之后的命令都作用于该群（仅群主和运营）"""
         assert ctx.control is not None

@@ -105,7 +105,7 @@ class BotControl:
         prefix = self._app.rules.bot.command_prefix
         lines = ["可用命令："]
         for spec in self._app.router.visible(role, private=room_id is None):
-            usage = f" {spec.usage}" if spec.usage else ""
+            usage = f" {spec.usage_for(role)}" if spec.usage_for(role) else ""
             lines.append(f"{prefix}{spec.name}{usage} — {spec.help}")
         return lines
 

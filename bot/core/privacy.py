@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Column, Table, delete, func, select, update
+from sqlalchemy import Column, CursorResult, Table, delete, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Delete, Update
 
 from bot.core.lists import BLACKLIST
 from db.models import AuditEntry, Base, ListEntry, NameHistory
@@ -59,12 +60,12 @@ def delete_member(db: Session, member_id: str, *, include_blacklist: bool = Fals
         query = delete(table).where(column == member_id)
         if table.name == ListEntry.__tablename__ and not include_blacklist:
             query = query.where(table.c.kind != BLACKLIST)
-        removed = db.execute(query).rowcount or 0
+        removed = _count(db, query)
         if removed:
             counts[table.name] = counts.get(table.name, 0) + removed
     for table, column in _columns(ACTOR_COLUMNS):
         blank = None if column.nullable else ""
-        changed = db.execute(update(table).where(column == member_id).values({column.name: blank})).rowcount or 0
+        changed = _count(db, update(table).where(column == member_id).values({column.name: blank}))
         if changed:
             counts[f"{table.name}.{column.name}"] = changed
     return counts
@@ -76,10 +77,14 @@ def prune_name_history(db: Session, before: datetime) -> int:
     latest = (select(func.max(NameHistory.id))
               .group_by(NameHistory.subject_id, NameHistory.kind, NameHistory.room_id)
               .scalar_subquery())
-    result = db.execute(delete(NameHistory).where(NameHistory.seen_at < before, NameHistory.id.not_in(latest)))
-    return result.rowcount or 0
+    return _count(db, delete(NameHistory).where(NameHistory.seen_at < before, NameHistory.id.not_in(latest)))
+
+
+def _count(db: Session, statement: Delete | Update) -> int:
+    """Rows a DELETE/UPDATE touched."""
+    return int(cast(CursorResult[Any], db.execute(statement)).rowcount or 0)
 
 
 def prune_audit(db: Session, before: datetime) -> int:
     """The outbound-action log is for reviewing recent behaviour, not an archive."""
-    return db.execute(delete(AuditEntry).where(AuditEntry.at < before)).rowcount or 0
+    return _count(db, delete(AuditEntry).where(AuditEntry.at < before))

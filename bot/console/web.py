@@ -1,0 +1,310 @@
+"""The console's routes: server-rendered pages (Jinja2) with htmx fragments for actions.
+
+Every route but /login and /static needs a session; every POST needs the session's CSRF token
+(header X-CSRF-Token, which htmx sends from <body hx-headers>, or a `csrf` form field). Pages
+are never cached and may not be framed; scripts come only from /static."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.console.auth import COOKIE, PRE_COOKIE, SESSION_AGE, Auth, Session
+from bot.console.service import (
+    KIND_LABELS,
+    OUTCOME_LABELS,
+    STATUS_LABELS,
+    CaseFilter,
+    ConsoleError,
+    ConsoleService,
+    parse_day,
+)
+
+log = logging.getLogger("bot.console")
+HERE = Path(__file__).parent
+_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+_PAGES = [("/", "概览"), ("/cases", "案件"), ("/appeals", "申诉"), ("/checker", "检测器"), ("/stats", "统计"),
+          ("/audit", "操作日志")]
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class _Headers:
+    """Security headers on every response (pages, fragments, static files)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope.get("path", "").startswith("/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(b"content-security-policy", _CSP.encode()), (b"x-frame-options", b"DENY"),
+                            (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = False) -> ASGIApp:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals.update(pages=_PAGES, kind_labels=KIND_LABELS, outcome_labels=OUTCOME_LABELS,
+                                 status_labels=STATUS_LABELS)
+
+    def session_of(request: Request) -> Session | None:
+        return auth.session(request.cookies.get(COOKIE))
+
+    def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+        sess: Session | None = request.state.session if hasattr(request.state, "session") else None
+        return templates.TemplateResponse(request, name, {"csrf": sess.csrf if sess else "", "path": request.url.path,
+                                                          **context}, status_code=status)
+
+    def page(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def guarded(request: Request) -> Response:
+            sess = session_of(request)
+            if sess is None:
+                if request.headers.get("hx-request"):
+                    return Response(status_code=401, headers={"HX-Redirect": "/login"})
+                return RedirectResponse("/login", status_code=303)
+            request.state.session = sess
+            try:
+                return await handler(request)
+            except ConsoleError as exc:
+                return render(request, "error.html", {"message": str(exc)}, status=400)
+        return guarded
+
+    def action(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def guarded(request: Request) -> Response:
+            sess = session_of(request)
+            if sess is None:
+                return PlainTextResponse("请先登录", status_code=401, headers={"HX-Redirect": "/login"})
+            if not _same_origin(request):
+                return PlainTextResponse("来源不符", status_code=403)
+            given = request.headers.get("x-csrf-token")
+            if not given:
+                form = await request.form()
+                value = form.get("csrf")
+                given = value if isinstance(value, str) else None
+            if not auth.same(given, sess.csrf):
+                return PlainTextResponse("CSRF 校验失败，请刷新页面后重试", status_code=403)
+            request.state.session = sess
+            try:
+                return await handler(request)
+            except ConsoleError as exc:
+                return render(request, "notice.html", {"message": str(exc), "error": True}, status=400)
+        return guarded
+
+    # ------------------------------------------------------------------ login
+    async def login_form(request: Request) -> Response:
+        if session_of(request) is not None:
+            return RedirectResponse("/", status_code=303)
+        return _login_page(request, "")
+
+    def _login_page(request: Request, error: str, status: int = 200) -> Response:
+        pre = secrets.token_urlsafe(16)
+        response = render(request, "login.html", {"pre": pre, "error": error}, status=status)
+        response.set_cookie(PRE_COOKIE, pre, max_age=1800, httponly=True, samesite="strict", secure=secure_cookie,
+                            path="/login")
+        return response
+
+    async def login(request: Request) -> Response:
+        client = request.client.host if request.client else "?"
+        if not _same_origin(request):
+            return PlainTextResponse("来源不符", status_code=403)
+        form = await request.form()
+        pre = form.get("pre")
+        if not auth.same(pre if isinstance(pre, str) else None, request.cookies.get(PRE_COOKIE)):
+            return _login_page(request, "登录表单已过期，请重试。", status=403)
+        if auth.blocked(client):
+            log.warning("console: login refused for %s (too many wrong tokens)", client)
+            return _login_page(request, "错误次数过多，请 15 分钟后再试。", status=429)
+        token = form.get("token")
+        if not auth.check_token(client, token if isinstance(token, str) else ""):
+            log.warning("console: wrong token from %s", client)
+            return _login_page(request, "令牌不正确。", status=403)
+        cookie, _ = auth.new_session()
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(COOKIE, cookie, max_age=int(SESSION_AGE.total_seconds()), httponly=True,
+                            samesite="strict", secure=secure_cookie, path="/")
+        response.delete_cookie(PRE_COOKIE, path="/login")
+        log.info("console: operator logged in from %s", client)
+        return response
+
+    @action
+    async def logout(request: Request) -> Response:
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(COOKIE, path="/")
+        response.headers["HX-Redirect"] = "/login"
+        return response
+
+    # ------------------------------------------------------------------ overview
+    @page
+    async def overview(request: Request) -> Response:
+        data = await service.overview()
+        name = "overview_panel.html" if request.headers.get("hx-request") else "overview.html"
+        return render(request, name, {"o": data})
+
+    @page
+    async def qr_svg(request: Request) -> Response:
+        payload = service.runtime.link.qrcode
+        if not payload or service.app.logged_in_as:
+            return Response(status_code=404)
+        import qrcode
+        import qrcode.image.svg
+
+        image = qrcode.make(payload, image_factory=qrcode.image.svg.SvgPathImage, border=2)
+        return Response(image.to_string(), media_type="image/svg+xml")
+
+    # ------------------------------------------------------------------ cases
+    @page
+    async def cases(request: Request) -> Response:
+        q = request.query_params
+        flt = CaseFilter(room_id=q.get("room", ""), check=q.get("check", ""), outcome=q.get("outcome", ""),
+                         kind=q.get("kind", ""), status=q.get("status", ""), start=parse_day(q.get("from")),
+                         end=parse_day(q.get("to")), page=_int(q.get("page"), 1))
+        rows, more, checks = await service.cases(flt)
+        labels = service.app.rules.plugin_config(None, "antispam").texts.check_labels
+        base = {k: v for k, v in q.items() if k != "page" and v}
+        return render(request, "cases.html", {
+            "rows": rows, "more": more, "flt": flt, "groups": await service.group_names(),
+            "checks": [(c, labels.get(c, c)) for c in checks], "q": q,
+            "next_url": "/cases?" + urlencode({**base, "page": flt.page + 1}),
+            "prev_url": "/cases?" + urlencode({**base, "page": flt.page - 1}) if flt.page > 1 else ""})
+
+    def case_action(run: Callable[[int], Awaitable[list[str]]]) -> Handler:
+        @action
+        async def handler(request: Request) -> Response:
+            case_id = _int(request.path_params.get("case_id"), 0)
+            answers = await run(case_id)
+            view = await service.case(case_id)
+            view.answer = answers or ["已完成。"]
+            return render(request, "case_card.html", {"c": view})
+        return handler
+
+    # ------------------------------------------------------------------ appeals
+    @page
+    async def appeals_page(request: Request) -> Response:
+        show_all = request.query_params.get("all") == "1"
+        return render(request, "appeals.html", {"appeals": await service.appeals(show_all), "show_all": show_all})
+
+    def appeal_action(accept: bool) -> Handler:
+        @action
+        async def handler(request: Request) -> Response:
+            case_id = _int(request.path_params.get("case_id"), 0)
+            form = await request.form()
+            note = form.get("note")
+            answers = await service.decide_appeal(case_id, accept, note if isinstance(note, str) else "")
+            return render(request, "notice.html", {"message": "\n".join(answers) or "已处理。", "error": False})
+        return handler
+
+    # ------------------------------------------------------------------ checker
+    @page
+    async def checker_page(request: Request) -> Response:
+        return render(request, "checker.html", {"groups": await service.group_names()})
+
+    @action
+    async def checker_run(request: Request) -> Response:
+        form = await request.form()
+        text = form.get("text")
+        room = form.get("room")
+        if not isinstance(text, str) or not text.strip():
+            raise ConsoleError("请粘贴要检测的消息")
+        result = await service.check(room if isinstance(room, str) else "", text[:2000],
+                                     form.get("as") == "newcomer")
+        return render(request, "checker_result.html", {"r": result, "newcomer": form.get("as") == "newcomer"})
+
+    # ------------------------------------------------------------------ stats
+    @page
+    async def stats_page(request: Request) -> Response:
+        room, days = request.query_params.get("room", ""), _days(request.query_params.get("days"))
+        data = await service.stats(room, days)
+        return render(request, "stats.html", {"s": data, "room": room, "days": days,
+                                              "groups": await service.group_names(),
+                                              "csv_url": "/stats.csv?" + urlencode({"room": room, "days": days})})
+
+    @page
+    async def stats_csv(request: Request) -> Response:
+        room, days = request.query_params.get("room", ""), _days(request.query_params.get("days"))
+        body = "\ufeff" + await service.stats_csv(room, days)  # BOM: Excel opens UTF-8 Chinese correctly
+        name = f"qunguan-stats-{days}d.csv"
+        return Response(body, media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    # ------------------------------------------------------------------ audit
+    @page
+    async def audit_page(request: Request) -> Response:
+        room = request.query_params.get("room", "")
+        return render(request, "audit.html", {"rows": await service.audit(room), "room": room,
+                                              "groups": await service.group_names()})
+
+    routes = [
+        Route("/login", login_form, methods=["GET"]),
+        Route("/login", login, methods=["POST"]),
+        Route("/logout", logout, methods=["POST"]),
+        Route("/", overview),
+        Route("/qr.svg", qr_svg),
+        Route("/cases", cases),
+        Route("/cases/{case_id:int}/ham", case_action(service.mark_ham), methods=["POST"]),
+        Route("/cases/{case_id:int}/spam", case_action(service.mark_spam), methods=["POST"]),
+        Route("/cases/{case_id:int}/unban", case_action(service.unban), methods=["POST"]),
+        Route("/appeals", appeals_page),
+        Route("/appeals/{case_id:int}/accept", appeal_action(True), methods=["POST"]),
+        Route("/appeals/{case_id:int}/reject", appeal_action(False), methods=["POST"]),
+        Route("/checker", checker_page, methods=["GET"]),
+        Route("/checker", checker_run, methods=["POST"]),
+        Route("/stats", stats_page),
+        Route("/stats.csv", stats_csv),
+        Route("/audit", audit_page),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    return _Headers(Starlette(routes=routes))
+
+
+# the routes every test of "nothing without a session" walks: (method, path)
+PROTECTED = [("GET", "/"), ("GET", "/qr.svg"), ("GET", "/cases"), ("GET", "/appeals"), ("GET", "/checker"),
+             ("GET", "/stats"), ("GET", "/stats.csv"), ("GET", "/audit"), ("POST", "/logout"),
+             ("POST", "/cases/1/ham"), ("POST", "/cases/1/spam"), ("POST", "/cases/1/unban"),
+             ("POST", "/appeals/1/accept"), ("POST", "/appeals/1/reject"), ("POST", "/checker")]
+
+
+def _same_origin(request: Request) -> bool:
+    """A browser's cross-site POST names its origin; ours must match the Host it was sent to."""
+    origin = request.headers.get("origin")
+    if not origin or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _days(value: str | None) -> int:
+    return min(max(_int(value, 30), 1), 366)

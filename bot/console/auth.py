@@ -42,6 +42,7 @@ class Auth:
         self._signer = URLSafeTimedSerializer(self._secret, salt="session")
         self._failures: dict[str, deque[datetime]] = {}
         self._all_failures: deque[datetime] = deque()
+        self._revoked: set[str] = set()  # logged-out sessions (the cookie alone would stay valid)
         self.max_failures, self.global_failures, self.window = max_failures, global_failures, window
 
     # ------------------------------------------------------------------ the token
@@ -88,9 +89,14 @@ class Auth:
         except BadSignature:
             return None
         sid = data.get("sid") if isinstance(data, dict) else None
-        if not isinstance(sid, str) or not sid:
+        if not isinstance(sid, str) or not sid or sid in self._revoked:
             return None
         return Session(sid, self.csrf_for(sid))
+
+    def revoke(self, sess: Session) -> None:
+        if len(self._revoked) > 10_000:  # bounded: sessions expire anyway
+            self._revoked.clear()
+        self._revoked.add(sess.sid)
 
     def csrf_for(self, sid: str) -> str:
         return hmac.new(self._secret, b"csrf\0" + sid.encode(), hashlib.sha256).hexdigest()

@@ -43,7 +43,8 @@ KIND_LABELS = {"warn": "警告", "kick": "移出", "ban": "拉黑", "unban": "�
                "report": "举报"}
 OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演习（未执行）", "asked_owner": "已请群主处理",
                   "refused_protected": "受保护，未处理", "failed": "失败", "shadow": "影子模式（未处理）",
-                  "listed": "仅列入黑名单", "reported": "已举报", "refused_cap": "超出限额", "fallback": "已改为普通消息"}
+                  "listed": "仅列入黑名单", "reported": "已举报", "refused_cap": "超出限额",
+                  "fallback": "已改为普通消息"}
 STATUS_LABELS = {"open": "处理中", "closed": "已结案", "appealed": "申诉中", "reversed": "已撤销"}
 ROLE_LABELS = {"owner": "群主", "admin": "管理员", "member": "普通成员"}
 
@@ -225,15 +226,15 @@ class ConsoleService:
 
     def _view(self, db: Session, case: Case, names: dict[str, str]) -> CaseView:
         ev = dict(case.evidence or {})
-        checks = [c for c in ev.get("checks", []) if isinstance(c, dict)]
+        checks = [dict(c) for c in ev.get("checks", []) if isinstance(c, dict)]
         labels = self.app.rules.plugin_config(case.room_id, "antispam").texts.check_labels
         for c in checks:
             c["label"] = labels.get(c.get("name", ""), c.get("name", ""))
         text = str(ev.get("text", "") or "")
-        banned = case.target_id is not None and case.room_id is not None and db.scalar(
+        banned = case.target_id is not None and case.room_id is not None and (db.scalar(
             select(func.count()).select_from(ListEntry).where(
                 ListEntry.kind == "blacklist", ListEntry.member_id == case.target_id,
-                ListEntry.room_id.in_((case.room_id, "*")))) > 0
+                ListEntry.room_id.in_((case.room_id, "*")))) or 0) > 0
         live = case.status != "reversed"
         return CaseView(
             id=case.id, room_id=case.room_id, room_name=names.get(case.room_id or "", case.room_id or "（私聊）"),
@@ -242,7 +243,8 @@ class ConsoleService:
             reason=case.reason, outcome=case.outcome, outcome_label=OUTCOME_LABELS.get(case.outcome, case.outcome),
             status=case.status, status_label=STATUS_LABELS.get(case.status, case.status),
             created=self.local(case.created_at, case.room_id), text=text, checks=checks,
-            fired=[labels.get(n, n) for n in sorted(_fired(case))], evidence={k: v for k, v in ev.items() if k not in ("checks", "text")},
+            fired=[labels.get(n, n) for n in sorted(_fired(case))],
+            evidence={k: v for k, v in ev.items() if k not in ("checks", "text")},
             can_ham=live and case.source == "antispam" and bool(text),
             can_spam=live and bool(text) and (case.outcome == "shadow" or case.kind == "report"),
             can_unban=bool(banned) and case.kind in ("ban", "kick", "warn", "spam"),
@@ -377,9 +379,9 @@ class ConsoleService:
 
     # ------------------------------------------------------------------ stats
     async def stats(self, room_id: str, days: int) -> dict[str, Any]:
+        from plugins.moderation.targets import display_name
         from plugins.stats import queries
         from plugins.stats.models import RoomDay
-        from plugins.moderation.targets import display_name
 
         end = self.today()
         start = end - timedelta(days=max(days, 1) - 1)
@@ -395,14 +397,14 @@ class ConsoleService:
             viol: dict[str, int] = {}
             since = datetime.combine(start, datetime.min.time(), self._tz(room_id or None))
             until = datetime.combine(end + timedelta(days=1), datetime.min.time(), self._tz(room_id or None))
-            for r in rooms:
-                for kind, n in queries.violations(db, r, since, until).items():
+            for rid in rooms:
+                for kind, n in queries.violations(db, rid, since, until).items():
                     viol[kind] = viol.get(kind, 0) + n
             talkers = []
             if room_id:
                 talkers = [(display_name(db, room_id, m), n) for m, n in
                            queries.top_talkers(db, room_id, start, end, 10)]
-        series = []
+        series: list[dict[str, Any]] = []
         d = start
         while d <= end:
             m, j, le, r = by_day.get(d, (0, 0, 0, 0))

@@ -59,7 +59,7 @@ class _Headers:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers += [(b"content-security-policy", _CSP.encode()), (b"x-frame-options", b"DENY"),
-                            (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+                            (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
                 if not static:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
@@ -156,6 +156,7 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
 
     @action
     async def logout(request: Request) -> Response:
+        auth.revoke(request.state.session)
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(COOKIE, path="/")
         response.headers["HX-Redirect"] = "/login"

@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
 from bot.clock import FakeClock
 from bot.console.server import ConsoleServer, ConsoleSettings
+from db.models import KnownRoom
 from plugins import default_plugins
-from tests.harness import Harness
+from tests.harness import Harness, wait_until
 
 START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
 TOKEN = "test-operator-token-0123456789"
@@ -50,13 +52,37 @@ def csrf_of(html: str) -> str:
 
 
 @pytest.fixture
-async def console(tmp_path, database_url):
-    bot = Harness(tmp_path, default_plugins(), database_url=database_url, clock=FakeClock(START),
-                  extra_defaults=LADDER)
-    await bot.start()
-    assert bot.runtime is not None
-    server = await bot.runtime.start_console(ConsoleSettings("127.0.0.1", 0, TOKEN))
-    try:
-        yield Console(bot, server)
-    finally:
+async def make_console(tmp_path, database_url):
+    started: list[Harness] = []
+
+    async def make(extra_defaults: str = LADDER) -> Console:
+        bot = Harness(tmp_path, default_plugins(), database_url=database_url, clock=FakeClock(START),
+                      extra_defaults=extra_defaults)
+        started.append(bot)
+        await bot.start()
+        assert bot.runtime is not None
+        server = await bot.runtime.start_console(ConsoleSettings("127.0.0.1", 0, TOKEN))
+        # the groups are recorded in the background after login; pages list them from there
+        await wait_until(lambda: _known_rooms(bot) == 3)
+        return Console(bot, server)
+
+    yield make
+    for bot in started:
         await bot.stop()  # stops the console too
+
+
+@pytest.fixture
+async def console(make_console):
+    return await make_console()
+
+
+def _known_rooms(bot: Harness) -> int:
+    with bot.app.sessions() as db:
+        return int(db.scalar(select(func.count()).select_from(KnownRoom)) or 0)
+
+
+def newcomer(bot: Harness, name: str = "小明") -> str:
+    member = bot.world.add_contact(name)
+    bot.cast.people[name] = member
+    bot.world.join(bot.cast.admin, [member], inviter=bot.cast["laowang"])
+    return member

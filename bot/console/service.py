@@ -92,7 +92,7 @@ class CaseView:
     answer: list[str] = field(default_factory=list)
 
 
-class ConsoleService:
+class _CoreService:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
 
@@ -470,3 +470,229 @@ def parse_day(value: str | None) -> date | None:
 
 def choices(items: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"value": v, "label": label} for v, label in items]
+
+
+# ---------------------------------------------------------------------- samples, groups, backup
+SAMPLE_PAGE = 50
+IMPORT_LIMIT = 5000
+SOURCE_LABELS = {"seed": "内置种子", "spam_command": "#spam", "ham_command": "#ham", "appeal": "申诉通过",
+                 "console": "控制台"}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    added: int
+    duplicates: int
+    errors: list[str]
+
+
+def parse_samples_tsv(text: str) -> tuple[list[tuple[int, str]], list[str]]:
+    """(label, text) rows from TSV: `label<TAB>text`, or the corpus format
+    `label<TAB>category<TAB>campaign<TAB>text` (the first and last columns count). A header line
+    is skipped; every other bad line is an error naming its line number. Pure."""
+    rows: list[tuple[int, str]] = []
+    errors: list[str] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        head = cells[0].strip().lstrip("\ufeff").lower()
+        if number == 1 and head == "label":
+            continue
+        if len(cells) < 2 or head not in ("0", "1"):
+            errors.append(f"第 {number} 行：应为「标签<TAB>文本」，标签 1 表示广告、0 表示正常")
+            continue
+        body = cells[-1].strip()
+        if not body:
+            errors.append(f"第 {number} 行：文本为空")
+            continue
+        rows.append((int(head), body))
+    return rows, errors
+
+
+def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _flatten(f"{prefix}.{name}" if prefix else name, getattr(value, name), out)
+    else:
+        out[prefix] = value
+
+
+def _show(value: Any) -> str:
+    from bot.rules.types import format_duration
+
+    if isinstance(value, timedelta):
+        return format_duration(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value is None:
+        return "（未设置）"
+    if isinstance(value, tuple | list | frozenset | set):
+        return "、".join(_show(v) for v in value) if value else "（空）"
+    if isinstance(value, dict):
+        return "；".join(f"{k}={_show(v)}" for k, v in value.items()) if value else "（空）"
+    return str(value)
+
+
+class ConsoleExtras:
+    """Samples, groups and backup: mixed into ConsoleService below."""
+
+    runtime: Runtime
+
+    @property
+    def app(self) -> App:
+        raise NotImplementedError
+
+    def session(self) -> contextlib.AbstractAsyncContextManager[Session]:
+        raise NotImplementedError
+
+    def local(self, at: datetime | None, room_id: str | None = None) -> str:
+        raise NotImplementedError
+
+    def _group_names(self, db: Session) -> dict[str, str]:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ samples
+    async def samples(self, query: str, label: str, source: str, page: int) -> tuple[list[dict[str, Any]], bool,
+                                                                                        dict[str, int]]:
+        from plugins.antispam.models import Sample
+
+        stmt = select(Sample).order_by(Sample.id.desc())
+        if query:
+            stmt = stmt.where(Sample.text.contains(query[:200], autoescape=True))
+        if label in ("0", "1"):
+            stmt = stmt.where(Sample.label == int(label))
+        if source:
+            stmt = stmt.where(Sample.source == source)
+        skip = (max(page, 1) - 1) * SAMPLE_PAGE
+        async with self.session() as db:
+            found = list(db.scalars(stmt.offset(skip).limit(SAMPLE_PAGE + 1)))
+            counts = {str(k): int(n) for k, n in db.execute(select(Sample.label, func.count()).group_by(Sample.label))}
+            names = self._group_names(db)
+            rows = [{"id": s.id, "label": s.label, "text": s.text, "source": SOURCE_LABELS.get(s.source, s.source),
+                     "by": s.added_by or "", "case_id": s.case_id, "at": self.local(s.created_at),
+                     "scope": "所有群" if s.room_id == "*" else names.get(s.room_id, s.room_id)}
+                    for s in found[:SAMPLE_PAGE]]
+        return rows, len(found) > SAMPLE_PAGE, {"spam": counts.get("1", 0), "ham": counts.get("0", 0)}
+
+    async def add_samples(self, rows: list[tuple[int, str]]) -> tuple[int, int]:
+        """(added, duplicates). Samples go to the shared pool, learned by the running model at
+        its next message (the learner catches up by sample id)."""
+        from plugins.antispam import store
+        from plugins.antispam.models import SHARED
+
+        added = duplicates = 0
+        now = self.app.clock.now()
+        async with self.session() as db:
+            for label, text in rows:
+                _, new = store.add_sample(db, SHARED, label, text, source="console", by=CONSOLE_ACTOR, at=now)
+                added, duplicates = added + int(new), duplicates + int(not new)
+            db.commit()
+        return added, duplicates
+
+    async def import_samples(self, text: str) -> ImportResult:
+        rows, errors = parse_samples_tsv(text)
+        if len(rows) > IMPORT_LIMIT:
+            raise ConsoleError(f"一次最多导入 {IMPORT_LIMIT} 条（这次 {len(rows)} 条），请分批导入")
+        if errors:  # nothing is half-imported: fix the file, then import it whole
+            return ImportResult(0, 0, errors[:50])
+        added, duplicates = await self.add_samples(rows)
+        return ImportResult(added, duplicates, [])
+
+    async def remove_sample(self, sample_id: int) -> str:
+        """Delete a sample and make the running model forget it: the learner only ever adds, so
+        its model is rebuilt from the remaining samples at the next message."""
+        from plugins.antispam.models import Sample
+
+        async with self.session() as db:
+            sample = db.get(Sample, sample_id)
+            if sample is None:
+                raise ConsoleError(f"没有样本 {sample_id}")
+            text = sample.text
+            db.delete(sample)
+            db.commit()
+        plugin = next((p for p in self.app.plugins if p.name == "antispam"), None)
+        models = getattr(getattr(plugin, "learner", None), "_models", None)
+        if isinstance(models, dict):
+            models.clear()
+        return text
+
+    def word_lists(self, room_id: str) -> dict[str, Any]:
+        cfg = self.app.rules.plugin_config(room_id or None, "antispam")
+        kw = cfg.keywords
+        return {"stop_phrases": kw.stop_phrases, "newcomer_phrases": kw.newcomer_phrases,
+                "stop_words": kw.stop_words, "regexes": kw.regexes, "mode": kw.mode}
+
+    # ------------------------------------------------------------------ groups
+    async def group(self, room_id: str) -> dict[str, Any]:
+        from bot.core import lists
+        from plugins.newcomers.models import NicknameMember, NicknameStatus
+
+        rules = self.app.rules
+        effective: dict[str, Any] = {}
+        defaults: dict[str, Any] = {}
+        builtin: dict[str, Any] = {}
+        _flatten("", rules.for_room(room_id), effective)
+        _flatten("", rules.defaults, defaults)
+        _flatten("", type(rules.defaults)(), builtin)
+        overridden = room_id in rules.groups
+        settings = []
+        for key, value in effective.items():
+            if overridden and value != defaults.get(key):
+                origin = "本群覆盖"
+            elif value != builtin.get(key):
+                origin = "rules.yaml 默认"
+            else:
+                origin = "内置默认"
+            section = key.split(".", 1)[0] if "." in key else "通用"
+            settings.append({"key": key, "value": _show(value), "origin": origin, "section": section})
+        async with self.session() as db:
+            names = self._group_names(db)
+            pending = list(db.scalars(select(NicknameMember).where(
+                NicknameMember.room_id == room_id, NicknameMember.status == NicknameStatus.PENDING)
+                .order_by(NicknameMember.since).limit(500)))
+            nick = [{"member_id": r.member_id, "name": r.name or r.member_id, "alias": r.last_alias,
+                     "since": self.local(r.since, room_id), "stage": r.stage} for r in pending]
+
+            def entries(kind: str) -> list[dict[str, Any]]:
+                return [{"member_id": e.member_id, "scope": "所有群" if e.room_id == lists.ALL_GROUPS else "本群",
+                         "reason": e.reason, "by": e.added_by, "at": self.local(e.added_at, room_id),
+                         "case_id": e.case_id} for e in lists.entries(db, kind, room_id)]
+
+            black, white = entries(lists.BLACKLIST), entries(lists.WHITELIST)
+        sections: dict[str, list[dict[str, Any]]] = {}
+        for s in settings:
+            sections.setdefault(s["section"], []).append(s)
+        return {"room_id": room_id, "name": names.get(room_id, room_id), "managed": rules.manages(room_id),
+                "overridden": overridden, "sections": sections, "nickname_pending": nick,
+                "blacklist": black, "whitelist": white, "rules_whitelist": rules.for_room(room_id).whitelist,
+                "moderators": rules.for_room(room_id).moderators}
+
+    # ------------------------------------------------------------------ backup
+    def backup_kind(self) -> str:
+        return self.runtime.engine.dialect.name
+
+    async def backup_sqlite(self, target: str) -> None:
+        """A consistent copy of the SQLite database into `target`, through SQLite's online backup
+        (a plain file copy could catch a write half-done). Taken under the database gate."""
+        import sqlite3
+
+        path = self.runtime.engine.url.database
+        if not path:
+            raise ConsoleError("内存数据库无法备份")
+        async with self.session():
+            source = sqlite3.connect(path)
+            try:
+                dest = sqlite3.connect(target)
+                try:
+                    source.backup(dest)
+                finally:
+                    dest.close()
+            finally:
+                source.close()
+
+
+class ConsoleService(_CoreService, ConsoleExtras):
+    """Everything the console reads and does (the core pages, then samples, groups, backup)."""

@@ -7,7 +7,10 @@ are never cached and may not be framed; scripts come only from /static."""
 from __future__ import annotations
 
 import logging
+import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from pathlib import Path
@@ -15,8 +18,9 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -26,6 +30,7 @@ from bot.console.auth import COOKIE, PRE_COOKIE, SESSION_AGE, Auth, Session
 from bot.console.service import (
     KIND_LABELS,
     OUTCOME_LABELS,
+    SOURCE_LABELS,
     STATUS_LABELS,
     CaseFilter,
     ConsoleError,
@@ -37,8 +42,8 @@ log = logging.getLogger("bot.console")
 HERE = Path(__file__).parent
 _CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-_PAGES = [("/", "概览"), ("/cases", "案件"), ("/appeals", "申诉"), ("/checker", "检测器"), ("/stats", "统计"),
-          ("/audit", "操作日志")]
+_PAGES = [("/", "概览"), ("/cases", "案件"), ("/appeals", "申诉"), ("/checker", "检测器"), ("/samples", "样本"),
+          ("/groups", "群规则"), ("/stats", "统计"), ("/audit", "操作日志"), ("/backup", "备份")]
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -262,6 +267,79 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
         return render(request, "audit.html", {"rows": await service.audit(room), "room": room,
                                               "groups": await service.group_names()})
 
+    # ------------------------------------------------------------------ samples and word lists
+    @page
+    async def samples_page(request: Request) -> Response:
+        q = request.query_params
+        page_no = _int(q.get("page"), 1)
+        rows, more, counts = await service.samples(q.get("q", ""), q.get("label", ""), q.get("source", ""), page_no)
+        base = {k: v for k, v in q.items() if k != "page" and v}
+        return render(request, "samples.html", {
+            "rows": rows, "more": more, "counts": counts, "q": q, "page": page_no,
+            "words": service.word_lists(""), "sources": SOURCE_LABELS,
+            "next_url": "/samples?" + urlencode({**base, "page": page_no + 1}),
+            "prev_url": "/samples?" + urlencode({**base, "page": page_no - 1}) if page_no > 1 else ""})
+
+    @action
+    async def sample_add(request: Request) -> Response:
+        form = await request.form()
+        text, label = form.get("text"), form.get("label")
+        if not isinstance(text, str) or not text.strip() or label not in ("0", "1"):
+            raise ConsoleError("请填写样本文本并选择“广告”或“正常”")
+        added, _ = await service.add_samples([(int(str(label)), text.strip()[:2000])])
+        kind = "广告" if label == "1" else "正常"
+        message = f"已加入{kind}样本，立即生效。" if added else "已有相同样本（标签一致），未重复加入。"
+        return render(request, "notice.html", {"message": message, "error": False})
+
+    @action
+    async def sample_import(request: Request) -> Response:
+        form = await request.form()
+        upload, pasted = form.get("file"), form.get("tsv")
+        if upload is not None and not isinstance(upload, str) and upload.filename:
+            raw = await upload.read(4_000_000)
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ConsoleError("文件不是 UTF-8 编码") from None
+        elif isinstance(pasted, str) and pasted.strip():
+            text = pasted
+        else:
+            raise ConsoleError("请选择 TSV 文件或粘贴内容")
+        result = await service.import_samples(text)
+        if result.errors:
+            message = "没有导入任何样本，请修正后整体重新导入：\n" + "\n".join(result.errors)
+            return render(request, "notice.html", {"message": message, "error": True}, status=400)
+        return render(request, "notice.html", {
+            "message": f"导入完成：新增 {result.added} 条，重复 {result.duplicates} 条。", "error": False})
+
+    @action
+    async def sample_delete(request: Request) -> Response:
+        text = await service.remove_sample(_int(request.path_params.get("sample_id"), 0))
+        return render(request, "notice.html", {"message": f"已删除样本：{text[:60]}", "error": False, "row": 7})
+
+    # ------------------------------------------------------------------ groups
+    @page
+    async def groups_page(request: Request) -> Response:
+        room = request.query_params.get("room", "")
+        if not room:
+            return render(request, "groups.html", {"o": await service.overview()})
+        return render(request, "group.html", {"g": await service.group(room)})
+
+    # ------------------------------------------------------------------ backup
+    @page
+    async def backup_page(request: Request) -> Response:
+        kind = service.backup_kind()
+        if kind != "sqlite" or request.query_params.get("download") != "1":
+            url = service.runtime.engine.url.render_as_string(hide_password=True)
+            return render(request, "backup.html", {"kind": kind, "url": url})
+        folder = tempfile.mkdtemp(prefix="qunguan-backup-")
+        target = os.path.join(folder, "qunguan.db")
+        await service.backup_sqlite(target)
+        stamp = service.app.clock.now().strftime("%Y%m%d-%H%M%S")
+        log.info("console: database backup downloaded")
+        return FileResponse(target, media_type="application/vnd.sqlite3", filename=f"qunguan-{stamp}.db",
+                            background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
+
     routes = [
         Route("/login", login_form, methods=["GET"]),
         Route("/login", login, methods=["POST"]),
@@ -280,6 +358,12 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
         Route("/stats", stats_page),
         Route("/stats.csv", stats_csv),
         Route("/audit", audit_page),
+        Route("/samples", samples_page),
+        Route("/samples/add", sample_add, methods=["POST"]),
+        Route("/samples/import", sample_import, methods=["POST"]),
+        Route("/samples/{sample_id:int}/delete", sample_delete, methods=["POST"]),
+        Route("/groups", groups_page),
+        Route("/backup", backup_page),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     return _Headers(Starlette(routes=routes))
@@ -289,7 +373,10 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
 PROTECTED = [("GET", "/"), ("GET", "/qr.svg"), ("GET", "/cases"), ("GET", "/appeals"), ("GET", "/checker"),
              ("GET", "/stats"), ("GET", "/stats.csv"), ("GET", "/audit"), ("POST", "/logout"),
              ("POST", "/cases/1/ham"), ("POST", "/cases/1/spam"), ("POST", "/cases/1/unban"),
-             ("POST", "/appeals/1/accept"), ("POST", "/appeals/1/reject"), ("POST", "/checker")]
+             ("POST", "/appeals/1/accept"), ("POST", "/appeals/1/reject"), ("POST", "/checker"),
+             ("GET", "/samples"), ("POST", "/samples/add"), ("POST", "/samples/import"), ("POST", "/samples/1/delete"),
+             ("GET", "/groups"), ("GET", "/groups?room=30000000002@chatroom"), ("GET", "/backup"),
+             ("GET", "/backup?download=1")]
 
 
 def _same_origin(request: Request) -> bool:

@@ -195,6 +195,9 @@ async def test_checker_stats_chart_csv_and_audit(browser, console, artifacts):
     assert content.splitlines()[0].startswith("日期,群ID,群名,消息数")
     assert f"2026-05-01,{bot.cast.admin},读书会,4" in content
 
-    await page.goto("/audit")
-    await page.wait_for_selector("h1:has-text('操作日志')")
-    await page.screenshot(path=str(artifacts / "audit.png"), full_page=True)
+    for path, heading, name in (("/audit", "操作日志", "audit"), ("/samples", "样本与词表", "samples"),
+                                ("/groups", "群规则", "groups"), (f"/groups?room={bot.cast.admin}", "读书会", "group"),
+                                ("/backup", "备份", "backup")):
+        await page.goto(path)
+        await page.wait_for_selector(f"h1:has-text('{heading}')")
+        await page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)

@@ -670,6 +670,64 @@ class ConsoleExtras:
                 "blacklist": black, "whitelist": white, "rules_whitelist": rules.for_room(room_id).whitelist,
                 "moderators": rules.for_room(room_id).moderators}
 
+    # ------------------------------------------------------------------ schedules
+    async def schedules(self, room_id: str) -> list[dict[str, Any]]:
+        """Every schedule that applies to the group: from rules.yaml (schedules, event series)
+        and added in chat, with its state and next occurrences."""
+        from plugins.announce import store
+        from plugins.announce.timing import describe_local, local, next_occurrence
+
+        cfg = self.app.rules.plugin_config(room_id, "announce")
+        tz = self.app.rules.for_room(room_id).timezone
+        now = self.app.clock.now()
+
+        def upcoming(trigger: str, count: int = 3) -> list[str]:
+            found: list[str] = []
+            after = now
+            for _ in range(count):
+                try:
+                    when = next_occurrence(trigger, tz, after)
+                except (ValueError, TypeError):
+                    when = None
+                if when is None:
+                    break
+                found.append(describe_local(local(when, tz)))
+                after = when
+            return found
+
+        out: list[dict[str, Any]] = []
+        async with self.session() as db:
+            def paused(key: str) -> bool:
+                row = store.pause_state(db, room_id, key)
+                return bool(row is not None and row.paused)
+
+            for item in cfg.schedules:
+                if not item.rooms or room_id in item.rooms:
+                    out.append({"id": item.id, "source": "rules.yaml", "trigger": item.trigger,
+                                "target": "群公告" if item.target == "announce" else "消息", "text": item.text,
+                                "paused": paused(f"r:{item.id}"), "done": False, "removable": False,
+                                "next": upcoming(item.trigger)})
+            for series in cfg.series:
+                if not series.rooms or room_id in series.rooms:
+                    out.append({"id": series.id, "source": f"rules.yaml 系列活动「{series.title}」",
+                                "trigger": series.trigger, "target": "、".join(p for p, _ in series.part_triggers()),
+                                "text": series.title, "paused": paused(f"s:{series.id}"), "done": False,
+                                "removable": False, "next": upcoming(series.trigger)})
+            for row in store.chat_schedules(db, room_id, include_done=True)[-100:]:
+                done = row.status == store.DONE
+                out.append({"id": str(row.id), "source": f"聊天中添加（{row.created_by}）", "trigger": row.trigger,
+                            "target": "群公告" if row.target == "announce" else "消息", "text": row.text,
+                            "paused": paused(f"c:{row.id}"), "done": done, "removable": True,
+                            "next": [] if done else upcoming(row.trigger)})
+        return out
+
+    async def change_schedule(self, room_id: str, verb: str, schedule_id: str) -> list[str]:
+        """The #schedule pause|resume|remove command in that group."""
+        if verb not in ("pause", "resume", "remove") or not schedule_id or len(schedule_id) > 40 \
+                or " " in schedule_id:
+            raise ConsoleError("无效的定时任务操作")
+        return await self.run_command(room_id, "schedule", f"{verb} {schedule_id}")  # type: ignore[attr-defined]
+
     # ------------------------------------------------------------------ backup
     def backup_kind(self) -> str:
         return self.runtime.engine.dialect.name

@@ -43,7 +43,8 @@ HERE = Path(__file__).parent
 _CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 _PAGES = [("/", "概览"), ("/cases", "案件"), ("/appeals", "申诉"), ("/checker", "检测器"), ("/samples", "样本"),
-          ("/groups", "群规则"), ("/stats", "统计"), ("/audit", "操作日志"), ("/backup", "备份")]
+          ("/groups", "群规则"), ("/schedules", "定时"), ("/stats", "统计"), ("/audit", "操作日志"),
+          ("/backup", "备份")]
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -325,6 +326,24 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
             return render(request, "groups.html", {"o": await service.overview()})
         return render(request, "group.html", {"g": await service.group(room)})
 
+    # ------------------------------------------------------------------ schedules
+    @page
+    async def schedules_page(request: Request) -> Response:
+        groups = await service.group_names()
+        room = request.query_params.get("room", "") or next(iter(groups), "")
+        rows = await service.schedules(room) if room else []
+        return render(request, "schedules.html", {"rows": rows, "room": room, "groups": groups})
+
+    @action
+    async def schedule_change(request: Request) -> Response:
+        form = await request.form()
+        room, verb, ident = form.get("room"), form.get("verb"), form.get("id")
+        if not all(isinstance(v, str) for v in (room, verb, ident)):
+            raise ConsoleError("无效的定时任务操作")
+        answers = await service.change_schedule(str(room), str(verb), str(ident))
+        return render(request, "schedules_area.html", {"rows": await service.schedules(str(room)), "room": room,
+                                                       "answers": answers or ["已完成。"]})
+
     # ------------------------------------------------------------------ backup
     @page
     async def backup_page(request: Request) -> Response:
@@ -364,6 +383,8 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
         Route("/samples/{sample_id:int}/delete", sample_delete, methods=["POST"]),
         Route("/groups", groups_page),
         Route("/backup", backup_page),
+        Route("/schedules", schedules_page),
+        Route("/schedules/change", schedule_change, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     return _Headers(Starlette(routes=routes))
@@ -376,7 +397,7 @@ PROTECTED = [("GET", "/"), ("GET", "/qr.svg"), ("GET", "/cases"), ("GET", "/appe
              ("POST", "/appeals/1/accept"), ("POST", "/appeals/1/reject"), ("POST", "/checker"),
              ("GET", "/samples"), ("POST", "/samples/add"), ("POST", "/samples/import"), ("POST", "/samples/1/delete"),
              ("GET", "/groups"), ("GET", "/groups?room=30000000002@chatroom"), ("GET", "/backup"),
-             ("GET", "/backup?download=1")]
+             ("GET", "/backup?download=1"), ("GET", "/schedules"), ("POST", "/schedules/change")]
 
 
 def _same_origin(request: Request) -> bool:

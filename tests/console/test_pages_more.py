@@ -126,3 +126,40 @@ async def test_backup(console, tmp_path):
         tables = {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
         assert {"core_case", "antispam_sample", "core_room"} <= tables
         assert db.execute("select count(*) from core_room").fetchone()[0] == 3
+
+
+async def test_schedules_list_pause_resume_remove_through_the_command(console):
+    from plugins.announce.models import ChatSchedule, PauseState
+
+    bot = console.bot
+    room = bot.cast.admin
+    bot.say(room, "laowang", "#schedule add 公告 0 9 * * 1 周一例会")
+    await wait_until(lambda: _rows(console, ChatSchedule))
+    [row] = _rows(console, ChatSchedule)
+    client, csrf = await console.logged_in()
+    page = (await client.get("/schedules", params={"room": room})).text
+    assert f'data-schedule="{row.id}"' in page and "周一例会" in page and "运行中" in page
+    assert "5月4日 周一 09:00" in page and "5月11日 周一 09:00" in page  # the next occurrences (clock: 1 May 2026)
+
+    async def change(verb: str):
+        response = await client.post("/schedules/change", data={"room": room, "verb": verb, "id": str(row.id)},
+                                     headers={"X-CSRF-Token": csrf})
+        assert response.status_code == 200, response.text
+        return response.text
+
+    paused = await change("pause")
+    assert "已暂停" in paused and [p.paused for p in _rows(console, PauseState)] == [True]
+    assert _rows(console, PauseState)[0].changed_by == "console"
+    assert "运行中" in await change("resume") and [p.paused for p in _rows(console, PauseState)] == [False]
+    await change("remove")
+    assert _rows(console, ChatSchedule)[0].status == "removed"
+    bad = await client.post("/schedules/change", data={"room": room, "verb": "drop", "id": "1"},
+                            headers={"X-CSRF-Token": csrf})
+    assert bad.status_code == 400
+
+
+def _rows(console: Console, model) -> list:
+    with console.bot.app.sessions() as db:
+        found = list(db.scalars(select(model)))
+        db.expunge_all()
+        return found

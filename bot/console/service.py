@@ -11,17 +11,20 @@ recorded on cases and appeals is CONSOLE_ACTOR.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import io
+import json
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from bot.actions import SendPrivate
@@ -102,9 +105,21 @@ class _CoreService:
 
     @contextlib.asynccontextmanager
     async def session(self) -> AsyncIterator[Session]:
-        # the app's gate: a console read never interleaves with an event's open write (SQLite)
+        """For the console's writes: through the app's database gate, taking turns with the
+        event path (SQLite: never two open write transactions on the loop's thread)."""
         async with self.app._session() as db:
             yield db
+
+    @contextlib.contextmanager
+    def _reader(self) -> Iterator[Session]:
+        """For the pages' reads, run in a worker thread (asyncio.to_thread): they take neither
+        the gate nor the event loop, so an open, polled console does not hold up messages.
+        Reads only (nothing is committed): SQLite runs in WAL mode, where readers never block the writer."""
+        db = self.app.sessions()
+        try:
+            yield db
+        finally:
+            db.close()  # ends the read transaction; what was loaded stays readable
 
     def _tz(self, room_id: str | None) -> ZoneInfo:
         return ZoneInfo(self.app.rules.for_room(room_id).timezone)
@@ -117,7 +132,10 @@ class _CoreService:
 
     # ------------------------------------------------------------------ groups
     async def group_names(self) -> dict[str, str]:
-        async with self.session() as db:
+        return await asyncio.to_thread(self._group_names_now)
+
+    def _group_names_now(self) -> dict[str, str]:
+        with self._reader() as db:
             return self._group_names(db)
 
     def _group_names(self, db: Session) -> dict[str, str]:
@@ -129,8 +147,11 @@ class _CoreService:
 
     # ------------------------------------------------------------------ overview
     async def overview(self) -> dict[str, Any]:
+        return await asyncio.to_thread(self._overview_now)
+
+    def _overview_now(self) -> dict[str, Any]:
         app, rules, link = self.app, self.app.rules, self.runtime.link
-        async with self.session() as db:
+        with self._reader() as db:
             rows = list(db.scalars(select(KnownRoom).order_by(KnownRoom.topic)))
             open_cases = dict(db.execute(select(Case.room_id, func.count()).where(Case.status.in_(("open",
                                                                                                        "appealed")))
@@ -186,6 +207,9 @@ class _CoreService:
 
     # ------------------------------------------------------------------ cases
     async def cases(self, flt: CaseFilter) -> tuple[list[CaseView], bool, list[str]]:
+        return await asyncio.to_thread(self._cases_now, flt)
+
+    def _cases_now(self, flt: CaseFilter) -> tuple[list[CaseView], bool, list[str]]:
         """(one page of cases, whether there is a next page, the check names seen)."""
         query = select(Case).order_by(Case.id.desc())
         if flt.room_id:
@@ -203,13 +227,20 @@ class _CoreService:
             query = query.where(Case.created_at < datetime.combine(flt.end + timedelta(days=1),
                                                                    datetime.min.time(), tz))
         skip, want = (max(flt.page, 1) - 1) * PAGE_SIZE, PAGE_SIZE + 1
-        async with self.session() as db:
+        if flt.check:
+            # evidence is JSON (no portable JSON query on SQLite and PostgreSQL's json type): the
+            # database narrows by the serialised verdict's text, _fired() confirms each row
+            needle = json.dumps({"name": flt.check, "spam": True}, ensure_ascii=True)[1:-1]
+            query = query.where(cast(Case.evidence, Text).contains(needle, autoescape=True))
+        with self._reader() as db:
             names = self._group_names(db)
             if flt.check:
                 found: list[Case] = []
-                for case in db.scalars(query.limit(_SCAN_LIMIT)):
+                for case in db.scalars(query.limit(_SCAN_LIMIT).execution_options(yield_per=100)):
                     if flt.check in _fired(case):
                         found.append(case)
+                        if len(found) >= skip + want:
+                            break  # stop reading: the gate is shared with the message path
                 rows = found[skip:skip + want]
             else:
                 rows = list(db.scalars(query.offset(skip).limit(want)))
@@ -218,7 +249,10 @@ class _CoreService:
         return views, len(rows) > PAGE_SIZE, checks
 
     async def case(self, case_id: int) -> CaseView:
-        async with self.session() as db:
+        return await asyncio.to_thread(self._case_now, case_id)
+
+    def _case_now(self, case_id: int) -> CaseView:
+        with self._reader() as db:
             case = db.get(Case, case_id)
             if case is None:
                 raise ConsoleError(f"没有案件 #{case_id}")
@@ -280,12 +314,15 @@ class _CoreService:
 
     # ------------------------------------------------------------------ appeals
     async def appeals(self, include_decided: bool = False) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(self._appeals_now, include_decided)
+
+    def _appeals_now(self, include_decided: bool = False) -> list[dict[str, Any]]:
         from plugins.moderation.models import Appeal
 
         query = select(Appeal).order_by(Appeal.id.desc()).limit(200)
         if not include_decided:
             query = query.where(Appeal.status == "pending")
-        async with self.session() as db:
+        with self._reader() as db:
             names = self._group_names(db)
             out = []
             for a in db.scalars(query):
@@ -379,6 +416,9 @@ class _CoreService:
 
     # ------------------------------------------------------------------ stats
     async def stats(self, room_id: str, days: int) -> dict[str, Any]:
+        return await asyncio.to_thread(self._stats_now, room_id, days)
+
+    def _stats_now(self, room_id: str, days: int) -> dict[str, Any]:
         from plugins.moderation.targets import display_name
         from plugins.stats import queries
         from plugins.stats.models import RoomDay
@@ -390,7 +430,7 @@ class _CoreService:
         if room_id:
             query = query.where(RoomDay.room_id == room_id)
         query = query.group_by(RoomDay.day).order_by(RoomDay.day)
-        async with self.session() as db:
+        with self._reader() as db:
             by_day = {d: (int(m or 0), int(j or 0), int(le or 0), int(r or 0)) for d, m, j, le, r in db.execute(query)}
             names = self._group_names(db)
             rooms = [room_id] if room_id else sorted(names)
@@ -416,6 +456,9 @@ class _CoreService:
                 "room_name": names.get(room_id, room_id) if room_id else "全部群"}
 
     async def stats_csv(self, room_id: str, days: int) -> str:
+        return await asyncio.to_thread(self._stats_csv_now, room_id, days)
+
+    def _stats_csv_now(self, room_id: str, days: int) -> str:
         """Per group and day; one row per group-day with activity."""
         from plugins.stats.models import RoomDay
 
@@ -427,7 +470,7 @@ class _CoreService:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["日期", "群ID", "群名", "消息数", "入群", "退群", "移出"])
-        async with self.session() as db:
+        with self._reader() as db:
             names = self._group_names(db)
             for row in db.scalars(query):
                 writer.writerow([row.day.isoformat(), row.room_id, _csv_safe(names.get(row.room_id, row.room_id)),
@@ -436,12 +479,15 @@ class _CoreService:
 
     # ------------------------------------------------------------------ audit
     async def audit(self, room_id: str = "", limit: int = 200) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(self._audit_now, room_id, limit)
+
+    def _audit_now(self, room_id: str = "", limit: int = 200) -> list[dict[str, Any]]:
         from db.models import AuditEntry
 
         query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
         if room_id:
             query = query.where(AuditEntry.room_id == room_id)
-        async with self.session() as db:
+        with self._reader() as db:
             names = self._group_names(db)
             return [{"at": self.local(a.at, a.room_id), "room": names.get(a.room_id or "", a.room_id or "（私聊）"),
                      "action": a.action, "target": a.target_id or "", "text": a.text, "reason": a.reason,
@@ -548,6 +594,9 @@ class ConsoleExtras:
     def session(self) -> contextlib.AbstractAsyncContextManager[Session]:
         raise NotImplementedError
 
+    def _reader(self) -> contextlib.AbstractContextManager[Session]:
+        raise NotImplementedError
+
     def local(self, at: datetime | None, room_id: str | None = None) -> str:
         raise NotImplementedError
 
@@ -556,6 +605,10 @@ class ConsoleExtras:
 
     # ------------------------------------------------------------------ samples
     async def samples(self, query: str, label: str, source: str, page: int) -> tuple[list[dict[str, Any]], bool,
+                                                                                        dict[str, int]]:
+        return await asyncio.to_thread(self._samples_now, query, label, source, page)
+
+    def _samples_now(self, query: str, label: str, source: str, page: int) -> tuple[list[dict[str, Any]], bool,
                                                                                         dict[str, int]]:
         from plugins.antispam.models import Sample
 
@@ -567,7 +620,7 @@ class ConsoleExtras:
         if source:
             stmt = stmt.where(Sample.source == source)
         skip = (max(page, 1) - 1) * SAMPLE_PAGE
-        async with self.session() as db:
+        with self._reader() as db:
             found = list(db.scalars(stmt.offset(skip).limit(SAMPLE_PAGE + 1)))
             counts = {str(k): int(n) for k, n in db.execute(select(Sample.label, func.count()).group_by(Sample.label))}
             names = self._group_names(db)
@@ -627,6 +680,9 @@ class ConsoleExtras:
 
     # ------------------------------------------------------------------ groups
     async def group(self, room_id: str) -> dict[str, Any]:
+        return await asyncio.to_thread(self._group_now, room_id)
+
+    def _group_now(self, room_id: str) -> dict[str, Any]:
         from bot.core import lists
         from plugins.newcomers.models import NicknameMember, NicknameStatus
 
@@ -648,7 +704,7 @@ class ConsoleExtras:
                 origin = "内置默认"
             section = key.split(".", 1)[0] if "." in key else "通用"
             settings.append({"key": key, "value": _show(value), "origin": origin, "section": section})
-        async with self.session() as db:
+        with self._reader() as db:
             names = self._group_names(db)
             pending = list(db.scalars(select(NicknameMember).where(
                 NicknameMember.room_id == room_id, NicknameMember.status == NicknameStatus.PENDING)
@@ -672,6 +728,9 @@ class ConsoleExtras:
 
     # ------------------------------------------------------------------ schedules
     async def schedules(self, room_id: str) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(self._schedules_now, room_id)
+
+    def _schedules_now(self, room_id: str) -> list[dict[str, Any]]:
         """Every schedule that applies to the group: from rules.yaml (schedules, event series)
         and added in chat, with its state and next occurrences."""
         from plugins.announce import store
@@ -696,7 +755,7 @@ class ConsoleExtras:
             return found
 
         out: list[dict[str, Any]] = []
-        async with self.session() as db:
+        with self._reader() as db:
             def paused(key: str) -> bool:
                 row = store.pause_state(db, room_id, key)
                 return bool(row is not None and row.paused)
@@ -728,19 +787,55 @@ class ConsoleExtras:
             raise ConsoleError("无效的定时任务操作")
         return await self.run_command(room_id, "schedule", f"{verb} {schedule_id}")  # type: ignore[attr-defined]
 
+    # ------------------------------------------------------------------ rules: check and backtest a candidate
+    def rules_text(self) -> str:
+        try:
+            return Path(self.app.rules_store.path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return f"# 无法读取 {self.app.rules_store.path}：{exc}\n"
+
+    async def check_rules(self, text: str, backtest_days: int, room_id: str) -> dict[str, Any]:
+        """Validate a candidate rules file (every error with its line) and, if asked, replay the
+        stored messages of the last days under it (antispam backtest, in a worker thread with
+        its own connection: it reads only). rules.yaml itself is never written here."""
+        import asyncio
+        import tempfile
+
+        from bot.rules.loader import RulesInvalid, parse_rules
+        from plugins.antispam.replay import run_backtest
+
+        if len(text) > 1_000_000:
+            raise ConsoleError("规则文件过大")
+        try:
+            rules = parse_rules(text, "候选规则", self.app.plugins, now=self.app.clock.now())
+        except RulesInvalid as exc:
+            return {"ok": False, "errors": [str(e) for e in exc.errors]}
+        result: dict[str, Any] = {"ok": True, "digest": rules.digest, "groups": len(rules.groups),
+                                  "same": rules.digest == self.app.rules.digest, "backtest": []}
+        if backtest_days > 0:
+            with tempfile.TemporaryDirectory(prefix="qunguan-rules-") as folder:
+                candidate = Path(folder) / "candidate.yaml"
+                candidate.write_text(text, "utf-8")
+                result["backtest"] = await asyncio.to_thread(
+                    run_backtest, self.runtime.database_url, Path(self.app.rules_store.path), candidate,
+                    timedelta(days=min(backtest_days, 30)), room_id or None, 50)
+        return result
+
     # ------------------------------------------------------------------ backup
     def backup_kind(self) -> str:
         return self.runtime.engine.dialect.name
 
     async def backup_sqlite(self, target: str) -> None:
         """A consistent copy of the SQLite database into `target`, through SQLite's online backup
-        (a plain file copy could catch a write half-done). Taken under the database gate."""
+        in one step (a read snapshot: a plain file copy could catch a write half-done), in a
+        worker thread: the bot keeps handling messages meanwhile."""
         import sqlite3
 
         path = self.runtime.engine.url.database
-        if not path:
+        if not path or path == ":memory:":
             raise ConsoleError("内存数据库无法备份")
-        async with self.session():
+
+        def copy() -> None:
             source = sqlite3.connect(path)
             try:
                 dest = sqlite3.connect(target)
@@ -750,6 +845,8 @@ class ConsoleExtras:
                     dest.close()
             finally:
                 source.close()
+
+        await asyncio.to_thread(copy)
 
 
 class ConsoleService(_CoreService, ConsoleExtras):

@@ -6,6 +6,7 @@ are never cached and may not be framed; scripts come only from /static."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import secrets
@@ -44,7 +45,7 @@ _CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'
         "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 _PAGES = [("/", "概览"), ("/cases", "案件"), ("/appeals", "申诉"), ("/checker", "检测器"), ("/samples", "样本"),
           ("/groups", "群规则"), ("/schedules", "定时"), ("/stats", "统计"), ("/audit", "操作日志"),
-          ("/backup", "备份")]
+          ("/rules", "规则检查"), ("/backup", "备份")]
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -82,10 +83,13 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
     def session_of(request: Request) -> Session | None:
         return auth.session(request.cookies.get(COOKIE))
 
-    def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    async def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+        """Render in a worker thread: a page of 50 cases is tens of milliseconds of Jinja, which
+        on the loop would hold up every group's messages."""
         sess: Session | None = request.state.session if hasattr(request.state, "session") else None
-        return templates.TemplateResponse(request, name, {"csrf": sess.csrf if sess else "", "path": request.url.path,
-                                                          **context}, status_code=status)
+        full = {"request": request, "csrf": sess.csrf if sess else "", "path": request.url.path, **context}
+        html = await asyncio.to_thread(templates.get_template(name).render, full)
+        return HTMLResponse(html, status_code=status)
 
     def page(handler: Handler) -> Handler:
         @wraps(handler)
@@ -99,7 +103,7 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
             try:
                 return await handler(request)
             except ConsoleError as exc:
-                return render(request, "error.html", {"message": str(exc)}, status=400)
+                return await render(request, "error.html", {"message": str(exc)}, status=400)
         return guarded
 
     def action(handler: Handler) -> Handler:
@@ -121,18 +125,18 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
             try:
                 return await handler(request)
             except ConsoleError as exc:
-                return render(request, "notice.html", {"message": str(exc), "error": True}, status=400)
+                return await render(request, "notice.html", {"message": str(exc), "error": True}, status=400)
         return guarded
 
     # ------------------------------------------------------------------ login
     async def login_form(request: Request) -> Response:
         if session_of(request) is not None:
             return RedirectResponse("/", status_code=303)
-        return _login_page(request, "")
+        return await _login_page(request, "")
 
-    def _login_page(request: Request, error: str, status: int = 200) -> Response:
+    async def _login_page(request: Request, error: str, status: int = 200) -> Response:
         pre = secrets.token_urlsafe(16)
-        response = render(request, "login.html", {"pre": pre, "error": error}, status=status)
+        response = await render(request, "login.html", {"pre": pre, "error": error}, status=status)
         response.set_cookie(PRE_COOKIE, pre, max_age=1800, httponly=True, samesite="strict", secure=secure_cookie,
                             path="/login")
         return response
@@ -144,14 +148,14 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
         form = await request.form()
         pre = form.get("pre")
         if not auth.same(pre if isinstance(pre, str) else None, request.cookies.get(PRE_COOKIE)):
-            return _login_page(request, "登录表单已过期，请重试。", status=403)
+            return await _login_page(request, "登录表单已过期，请重试。", status=403)
         if auth.blocked(client):
             log.warning("console: login refused for %s (too many wrong tokens)", client)
-            return _login_page(request, "错误次数过多，请 15 分钟后再试。", status=429)
+            return await _login_page(request, "错误次数过多，请 15 分钟后再试。", status=429)
         token = form.get("token")
         if not auth.check_token(client, token if isinstance(token, str) else ""):
             log.warning("console: wrong token from %s", client)
-            return _login_page(request, "令牌不正确。", status=403)
+            return await _login_page(request, "令牌不正确。", status=403)
         cookie, _ = auth.new_session()
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(COOKIE, cookie, max_age=int(SESSION_AGE.total_seconds()), httponly=True,
@@ -173,7 +177,7 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
     async def overview(request: Request) -> Response:
         data = await service.overview()
         name = "overview_panel.html" if request.headers.get("hx-request") else "overview.html"
-        return render(request, name, {"o": data})
+        return await render(request, name, {"o": data})
 
     @page
     async def qr_svg(request: Request) -> Response:
@@ -196,7 +200,7 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
         rows, more, checks = await service.cases(flt)
         labels = service.app.rules.plugin_config(None, "antispam").texts.check_labels
         base = {k: v for k, v in q.items() if k != "page" and v}
-        return render(request, "cases.html", {
+        return await render(request, "cases.html", {
             "rows": rows, "more": more, "flt": flt, "groups": await service.group_names(),
             "checks": [(c, labels.get(c, c)) for c in checks], "q": q,
             "next_url": "/cases?" + urlencode({**base, "page": flt.page + 1}),
@@ -209,14 +213,14 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
             answers = await run(case_id)
             view = await service.case(case_id)
             view.answer = answers or ["已完成。"]
-            return render(request, "case_card.html", {"c": view})
+            return await render(request, "case_card.html", {"c": view})
         return handler
 
     # ------------------------------------------------------------------ appeals
     @page
     async def appeals_page(request: Request) -> Response:
         show_all = request.query_params.get("all") == "1"
-        return render(request, "appeals.html", {"appeals": await service.appeals(show_all), "show_all": show_all})
+        return await render(request, "appeals.html", {"appeals": await service.appeals(show_all), "show_all": show_all})
 
     def appeal_action(accept: bool) -> Handler:
         @action
@@ -225,13 +229,13 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
             form = await request.form()
             note = form.get("note")
             answers = await service.decide_appeal(case_id, accept, note if isinstance(note, str) else "")
-            return render(request, "notice.html", {"message": "\n".join(answers) or "已处理。", "error": False})
+            return await render(request, "notice.html", {"message": "\n".join(answers) or "已处理。", "error": False})
         return handler
 
     # ------------------------------------------------------------------ checker
     @page
     async def checker_page(request: Request) -> Response:
-        return render(request, "checker.html", {"groups": await service.group_names()})
+        return await render(request, "checker.html", {"groups": await service.group_names()})
 
     @action
     async def checker_run(request: Request) -> Response:
@@ -242,14 +246,14 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
             raise ConsoleError("请粘贴要检测的消息")
         result = await service.check(room if isinstance(room, str) else "", text[:2000],
                                      form.get("as") == "newcomer")
-        return render(request, "checker_result.html", {"r": result, "newcomer": form.get("as") == "newcomer"})
+        return await render(request, "checker_result.html", {"r": result, "newcomer": form.get("as") == "newcomer"})
 
     # ------------------------------------------------------------------ stats
     @page
     async def stats_page(request: Request) -> Response:
         room, days = request.query_params.get("room", ""), _days(request.query_params.get("days"))
         data = await service.stats(room, days)
-        return render(request, "stats.html", {"s": data, "room": room, "days": days,
+        return await render(request, "stats.html", {"s": data, "room": room, "days": days,
                                               "groups": await service.group_names(),
                                               "csv_url": "/stats.csv?" + urlencode({"room": room, "days": days})})
 
@@ -265,7 +269,7 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
     @page
     async def audit_page(request: Request) -> Response:
         room = request.query_params.get("room", "")
-        return render(request, "audit.html", {"rows": await service.audit(room), "room": room,
+        return await render(request, "audit.html", {"rows": await service.audit(room), "room": room,
                                               "groups": await service.group_names()})
 
     # ------------------------------------------------------------------ samples and word lists
@@ -275,7 +279,7 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
         page_no = _int(q.get("page"), 1)
         rows, more, counts = await service.samples(q.get("q", ""), q.get("label", ""), q.get("source", ""), page_no)
         base = {k: v for k, v in q.items() if k != "page" and v}
-        return render(request, "samples.html", {
+        return await render(request, "samples.html", {
             "rows": rows, "more": more, "counts": counts, "q": q, "page": page_no,
             "words": service.word_lists(""), "sources": SOURCE_LABELS,
             "next_url": "/samples?" + urlencode({**base, "page": page_no + 1}),
@@ -290,7 +294,7 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
         added, _ = await service.add_samples([(int(str(label)), text.strip()[:2000])])
         kind = "广告" if label == "1" else "正常"
         message = f"已加入{kind}样本，立即生效。" if added else "已有相同样本（标签一致），未重复加入。"
-        return render(request, "notice.html", {"message": message, "error": False})
+        return await render(request, "notice.html", {"message": message, "error": False})
 
     @action
     async def sample_import(request: Request) -> Response:
@@ -309,22 +313,22 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
         result = await service.import_samples(text)
         if result.errors:
             message = "没有导入任何样本，请修正后整体重新导入：\n" + "\n".join(result.errors)
-            return render(request, "notice.html", {"message": message, "error": True}, status=400)
-        return render(request, "notice.html", {
+            return await render(request, "notice.html", {"message": message, "error": True}, status=400)
+        return await render(request, "notice.html", {
             "message": f"导入完成：新增 {result.added} 条，重复 {result.duplicates} 条。", "error": False})
 
     @action
     async def sample_delete(request: Request) -> Response:
         text = await service.remove_sample(_int(request.path_params.get("sample_id"), 0))
-        return render(request, "notice.html", {"message": f"已删除样本：{text[:60]}", "error": False, "row": 7})
+        return await render(request, "notice.html", {"message": f"已删除样本：{text[:60]}", "error": False, "row": 7})
 
     # ------------------------------------------------------------------ groups
     @page
     async def groups_page(request: Request) -> Response:
         room = request.query_params.get("room", "")
         if not room:
-            return render(request, "groups.html", {"o": await service.overview()})
-        return render(request, "group.html", {"g": await service.group(room)})
+            return await render(request, "groups.html", {"o": await service.overview()})
+        return await render(request, "group.html", {"g": await service.group(room)})
 
     # ------------------------------------------------------------------ schedules
     @page
@@ -332,7 +336,7 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
         groups = await service.group_names()
         room = request.query_params.get("room", "") or next(iter(groups), "")
         rows = await service.schedules(room) if room else []
-        return render(request, "schedules.html", {"rows": rows, "room": room, "groups": groups})
+        return await render(request, "schedules.html", {"rows": rows, "room": room, "groups": groups})
 
     @action
     async def schedule_change(request: Request) -> Response:
@@ -341,8 +345,25 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
         if not all(isinstance(v, str) for v in (room, verb, ident)):
             raise ConsoleError("无效的定时任务操作")
         answers = await service.change_schedule(str(room), str(verb), str(ident))
-        return render(request, "schedules_area.html", {"rows": await service.schedules(str(room)), "room": room,
+        return await render(request, "schedules_area.html", {"rows": await service.schedules(str(room)), "room": room,
                                                        "answers": answers or ["已完成。"]})
+
+    # ------------------------------------------------------------------ rules
+    @page
+    async def rules_page(request: Request) -> Response:
+        data = await service.overview()
+        return await render(request, "rules.html", {"o": data, "text": service.rules_text(),
+                                              "groups": await service.group_names()})
+
+    @action
+    async def rules_check(request: Request) -> Response:
+        form = await request.form()
+        text, room = form.get("text"), form.get("room")
+        if not isinstance(text, str) or not text.strip():
+            raise ConsoleError("请粘贴候选规则")
+        days = _int(form.get("days"), 0) if form.get("backtest") == "1" else 0
+        result = await service.check_rules(text, days, room if isinstance(room, str) else "")
+        return await render(request, "rules_result.html", {"r": result, "days": days})
 
     # ------------------------------------------------------------------ backup
     @page
@@ -350,7 +371,7 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
         kind = service.backup_kind()
         if kind != "sqlite" or request.query_params.get("download") != "1":
             url = service.runtime.engine.url.render_as_string(hide_password=True)
-            return render(request, "backup.html", {"kind": kind, "url": url})
+            return await render(request, "backup.html", {"kind": kind, "url": url})
         folder = tempfile.mkdtemp(prefix="qunguan-backup-")
         target = os.path.join(folder, "qunguan.db")
         await service.backup_sqlite(target)
@@ -384,6 +405,8 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
         Route("/groups", groups_page),
         Route("/backup", backup_page),
         Route("/schedules", schedules_page),
+        Route("/rules", rules_page, methods=["GET"]),
+        Route("/rules", rules_check, methods=["POST"]),
         Route("/schedules/change", schedule_change, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
@@ -397,7 +420,8 @@ PROTECTED = [("GET", "/"), ("GET", "/qr.svg"), ("GET", "/cases"), ("GET", "/appe
              ("POST", "/appeals/1/accept"), ("POST", "/appeals/1/reject"), ("POST", "/checker"),
              ("GET", "/samples"), ("POST", "/samples/add"), ("POST", "/samples/import"), ("POST", "/samples/1/delete"),
              ("GET", "/groups"), ("GET", "/groups?room=30000000002@chatroom"), ("GET", "/backup"),
-             ("GET", "/backup?download=1"), ("GET", "/schedules"), ("POST", "/schedules/change")]
+             ("GET", "/backup?download=1"), ("GET", "/schedules"), ("POST", "/schedules/change"),
+             ("GET", "/rules"), ("POST", "/rules")]
 
 
 def _same_origin(request: Request) -> bool:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import FakeClock
+from bot.clock import Clock, FakeClock
 from bot.console.server import ConsoleServer, ConsoleSettings
 from db.models import KnownRoom
 from plugins import default_plugins
@@ -55,8 +55,8 @@ def csrf_of(html: str) -> str:
 async def make_console(tmp_path, database_url):
     started: list[Harness] = []
 
-    async def make(extra_defaults: str = LADDER) -> Console:
-        bot = Harness(tmp_path, default_plugins(), database_url=database_url, clock=FakeClock(START),
+    async def make(extra_defaults: str = LADDER, clock: Clock | None = None) -> Console:
+        bot = Harness(tmp_path, default_plugins(), database_url=database_url, clock=clock or FakeClock(START),
                       extra_defaults=extra_defaults)
         started.append(bot)
         await bot.start()

@@ -7,6 +7,7 @@ import sqlite3
 
 from sqlalchemy import select
 
+from bot.clock import SystemClock
 from bot.console.service import CONSOLE_ACTOR, parse_samples_tsv
 from bot.core import lists
 from db.models import ListEntry
@@ -163,3 +164,29 @@ def _rows(console: Console, model) -> list:
         found = list(db.scalars(select(model)))
         db.expunge_all()
         return found
+
+
+async def test_rules_check_lists_errors_with_lines_and_backtests_a_candidate(make_console):
+    # the backtest replays "the last N days" by the wall clock (plugins/antispam/replay.py)
+    console = await make_console(clock=SystemClock())
+    bot = console.bot
+    member = bot.world.add_contact("小明")
+    bot.cast.people["小明"] = member
+    bot.world.join(bot.cast.admin, [member], inviter=bot.cast["laowang"])
+    bot.say(bot.cast.admin, "小明", "加我薇信 abc12345 领取免费资料")
+    await wait_until(lambda: any("案件 #" in t for t in bot.texts(bot.cast.admin)))
+    client, csrf = await console.logged_in()
+    page = (await client.get("/rules")).text
+    current = bot.rules_path.read_text("utf-8")
+    assert "quiet_after_login" in page and bot.app.rules.digest in page
+    broken = current.replace("timezone: Asia/Shanghai", "timezone: Asia/Shanghai\n  greetng: {}")
+    bad = await client.post("/rules", data={"text": broken}, headers={"X-CSRF-Token": csrf})
+    assert 'data-ok="no"' in bad.text and "greetng" in bad.text and "行" in bad.text
+    # a candidate that turns the contact check off: the backtest names the message it would let through
+    candidate = current.replace("groups: {}", "  antispam:\n    contact:\n      mode: \"off\"\n    keywords:\n"
+                                                "      mode: \"off\"\ngroups: {}")
+    good = await client.post("/rules", data={"text": candidate, "backtest": "1", "days": "7"},
+                             headers={"X-CSRF-Token": csrf})
+    assert 'data-ok="yes"' in good.text, good.text
+    assert "replayed" in good.text and "abc12345" in good.text
+    assert bot.rules_path.read_text("utf-8") == current  # never written

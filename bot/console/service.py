@@ -153,9 +153,14 @@ class _CoreService:
         app, rules, link = self.app, self.app.rules, self.runtime.link
         with self._reader() as db:
             rows = list(db.scalars(select(KnownRoom).order_by(KnownRoom.topic)))
-            open_cases = dict(db.execute(select(Case.room_id, func.count()).where(Case.status.in_(("open",
-                                                                                                       "appealed")))
-                                         .group_by(Case.room_id)).all())
+            # cases stay "open" for good (a warning is never closed), so what the overview counts
+            # is recent cases (the room/created index) and appeals waiting for an answer
+            since = app.clock.now() - timedelta(days=7)
+            recent = {room: int(db.scalar(select(func.count()).select_from(Case).where(
+                Case.room_id == room, Case.created_at >= since)) or 0) for room in [r.room_id for r in rows]}
+            from plugins.moderation.models import Appeal
+            waiting = dict(db.execute(select(Appeal.room_id, func.count()).where(Appeal.status == "pending")
+                                      .group_by(Appeal.room_id)).all())
         me = app.platform.self_id
         groups = []
         for row in rows:
@@ -168,7 +173,8 @@ class _CoreService:
             groups.append({
                 "room_id": row.room_id, "topic": row.topic or row.room_id, "role": ROLE_LABELS.get(role, role),
                 "can": can, "managed": rules.manages(row.room_id), "members": len(info.member_ids) if info else None,
-                "dry_run": app.is_dry_run(rules, row.room_id), "open_cases": int(open_cases.get(row.room_id, 0)),
+                "dry_run": app.is_dry_run(rules, row.room_id), "recent_cases": recent.get(row.room_id, 0),
+                "appeals": int(waiting.get(row.room_id, 0)),
                 "last_seen": self.local(row.last_seen, row.room_id),
             })
         error = app.rules_store.last_error
@@ -319,14 +325,16 @@ class _CoreService:
     def _appeals_now(self, include_decided: bool = False) -> list[dict[str, Any]]:
         from plugins.moderation.models import Appeal
 
-        query = select(Appeal).order_by(Appeal.id.desc()).limit(200)
+        query = select(Appeal).order_by(Appeal.id.desc()).limit(100)
         if not include_decided:
             query = query.where(Appeal.status == "pending")
         with self._reader() as db:
             names = self._group_names(db)
+            found = list(db.scalars(query))
+            by_id = {c.id: c for c in db.scalars(select(Case).where(Case.id.in_({a.case_id for a in found})))}
             out = []
-            for a in db.scalars(query):
-                case = db.get(Case, a.case_id)
+            for a in found:
+                case = by_id.get(a.case_id)
                 out.append({"id": a.id, "case_id": a.case_id, "room_id": a.room_id,
                             "room_name": names.get(a.room_id, a.room_id), "member_id": a.member_id,
                             "member_name": (case.target_name if case else "") or a.member_id, "text": a.text,
@@ -433,13 +441,15 @@ class _CoreService:
         with self._reader() as db:
             by_day = {d: (int(m or 0), int(j or 0), int(le or 0), int(r or 0)) for d, m, j, le, r in db.execute(query)}
             names = self._group_names(db)
-            rooms = [room_id] if room_id else sorted(names)
-            viol: dict[str, int] = {}
             since = datetime.combine(start, datetime.min.time(), self._tz(room_id or None))
             until = datetime.combine(end + timedelta(days=1), datetime.min.time(), self._tz(room_id or None))
-            for rid in rooms:
-                for kind, n in queries.violations(db, rid, since, until).items():
-                    viol[kind] = viol.get(kind, 0) + n
+            if room_id:
+                viol = queries.violations(db, room_id, since, until)
+            else:  # every group at once: one scan, not one per group
+                viol = {kind: int(n) for kind, n in db.execute(
+                    select(Case.kind, func.count()).where(Case.created_at >= since, Case.created_at < until,
+                                                          Case.kind.in_(queries.VIOLATION_KINDS))
+                    .group_by(Case.kind))}
             talkers = []
             if room_id:
                 talkers = [(display_name(db, room_id, m), n) for m, n in
@@ -464,7 +474,9 @@ class _CoreService:
 
         end = self.today()
         start = end - timedelta(days=max(days, 1) - 1)
-        query = select(RoomDay).where(RoomDay.day >= start, RoomDay.day <= end).order_by(RoomDay.day, RoomDay.room_id)
+        query = select(RoomDay.day, RoomDay.room_id, RoomDay.messages, RoomDay.joins, RoomDay.leaves,
+                       RoomDay.removals).where(RoomDay.day >= start, RoomDay.day <= end).order_by(RoomDay.day,
+                                                                                                  RoomDay.room_id)
         if room_id:
             query = query.where(RoomDay.room_id == room_id)
         out = io.StringIO()
@@ -472,9 +484,9 @@ class _CoreService:
         writer.writerow(["日期", "群ID", "群名", "消息数", "入群", "退群", "移出"])
         with self._reader() as db:
             names = self._group_names(db)
-            for row in db.scalars(query):
-                writer.writerow([row.day.isoformat(), row.room_id, _csv_safe(names.get(row.room_id, row.room_id)),
-                                 row.messages, row.joins, row.leaves, row.removals])
+            safe = {rid: _csv_safe(name) for rid, name in names.items()}
+            writer.writerows((day.isoformat(), rid, safe.get(rid) or _csv_safe(rid), m, j, le, r)
+                             for day, rid, m, j, le, r in db.execute(query))
         return out.getvalue()
 
     # ------------------------------------------------------------------ audit

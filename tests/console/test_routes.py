@@ -224,3 +224,21 @@ async def test_static_assets_are_shipped(console):
         assert response.status_code == 200 and needle in response.text, name
     page = (await (await console.logged_in())[0].get("/stats")).text
     assert "http://" not in page.replace("http://testserver", "") and "https://" not in page  # no CDN
+
+
+async def test_overview_shows_the_login_qr_while_the_gateway_asks_for_one(console):
+    from bot.events import LoggedIn, LoggedOut, LoginQRCode
+
+    runtime, clock = console.bot.runtime, console.bot.clock
+    client, _ = await console.logged_in()
+    assert (await client.get("/qr.svg")).status_code == 404  # logged in: no QR to show
+    # what the adapter delivers when the account is logged out and the gateway wants a scan
+    await runtime._sink(LoggedOut("wxid_bot", "扫码登录已过期", clock.now()))
+    await runtime._sink(LoginQRCode("https://login.weixin.qq.com/l/abc123", "waiting", clock.now()))
+    page = (await client.get("/")).text
+    assert "未登录" in page and 'src="/qr.svg"' in page and "waiting" in page
+    svg = await client.get("/qr.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml") and "<svg" in svg.text
+    await runtime._sink(LoggedIn("wxid_bot", "群管机器人", clock.now()))
+    page = (await client.get("/")).text
+    assert "已登录" in page and "/qr.svg" not in page

@@ -288,10 +288,12 @@ class World:
         url: str | None = None,
         quote: str | None = None,
         card_contact_id: str | None = None,
+        description: str | None = None,
     ) -> str:
         """A member posts in a room; returns the message id.
 
-        kind LINK/MINI_PROGRAM: text is the title, url the target; CONTACT_CARD: text is the
+        kind LINK/MINI_PROGRAM: text is the title, url the target (a mini-program's page path,
+        e.g. "pages/bargain/index?id=1"), description the line under it; CONTACT_CARD: text is the
         card's name (card_contact_id the contact, created if omitted); FILE: text is the file
         name; IMAGE: text is ignored."""
         self._member_room(room, sender)
@@ -307,7 +309,7 @@ class World:
                 text = render_quote(quoted_name, preview(quoted.kind, quoted.text), text)
                 extra["quote_id"] = quote
         elif kind in (MessageKind.LINK, MessageKind.MINI_PROGRAM):
-            extra.update(url=url, title=text)
+            extra.update(url=url, title=text, description=description)
         elif kind == MessageKind.CONTACT_CARD:
             card = card_contact_id or self._contact_named(text)
             extra["card_contact_id"] = card

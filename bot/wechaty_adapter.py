@@ -1,10 +1,14 @@
 """The Wechaty adapter: the only code in the project that talks to WeChat.
 
-It drives the real Python Wechaty SDK (PyPI ``wechaty`` 0.10.7 over gRPC to a
-puppet-service gateway) and turns what the SDK delivers into the frozen, platform-neutral
-events of :mod:`bot.events`. The SDK's own lifecycle (``Wechaty.start()``) swallows errors
-and sleeps 60 s, so this adapter owns connecting, reconnecting and event dispatch itself and
-uses the SDK's classes (Wechaty, Room, Contact, Message and the PuppetService) for the rest.
+It drives the real Python Wechaty SDK's puppet-service client (PyPI ``wechaty`` 0.10.7 /
+``wechaty-puppet-service`` 0.8.10, gRPC to a puppet-service gateway) and turns what it
+delivers into the frozen, platform-neutral events of :mod:`bot.events`. The SDK's own
+lifecycle (``Wechaty.start()``) swallows errors and sleeps 60 s, and its Room/Contact/Message
+layer reads more than an event needs, so this adapter owns connecting, liveness (a Ding/dong
+watchdog on top of HTTP/2 keepalive), reconnecting, event dispatch (concurrent across rooms,
+ordered within a room) and a per-room name index kept up to date by events, and calls the
+PuppetService for every read and action: per group message one MessagePayload and one
+RoomMemberPayload, and nothing more for the bot's own echoes.
 
 The pure parts (mention and quote parsing, message kinds, error mapping, backoff) are
 module-level functions so they can be tested without a gateway.
@@ -264,16 +268,16 @@ class RoomNames:
 
 @dataclass
 class _Session:
-    """One connection to the gateway: a fresh SDK bot and puppet (SDK objects are bound to
-    their puppet, so nothing is reused across reconnects)."""
+    """One connection to the gateway: a fresh PuppetService (the SDK's gRPC client) and fresh
+    caches, so nothing read before a reconnect is reused after it."""
 
-    bot: Any
     puppet: Any
     connected: bool = False
     was_connected: bool = False
     last_event: float = 0.0  # loop time of the last event (any kind) from the gateway
     rooms: dict[str, RoomNames] = field(default_factory=dict)
     loading: dict[str, asyncio.Lock] = field(default_factory=dict)
+    room_payloads: dict[str, Any] = field(default_factory=dict)  # until a room event or our own change
 
 
 class GatewayDead(Exception):
@@ -445,9 +449,6 @@ class WechatyAdapter:
 
     async def _open_session(self) -> _Session:
         # Imported here: wechaty_compat.apply_all() must run before the SDK is imported.
-        from apscheduler.jobstores.memory import MemoryJobStore
-        from apscheduler.schedulers.asyncio import AsyncIOScheduler
-        from wechaty import Wechaty, WechatyOptions
         from wechaty_puppet import PuppetOptions
         from wechaty_puppet_service import PuppetService
 
@@ -456,15 +457,9 @@ class WechatyAdapter:
         if self._tls:
             wechaty_compat.configure_tls(puppet)
         wechaty_compat.set_start_timeout(puppet, self._start_timeout)
-        # In-memory jobs: the SDK's default scheduler writes a job.db SQLite file.
-        scheduler = AsyncIOScheduler(jobstores={"default": MemoryJobStore()})
-        bot = Wechaty(
-            WechatyOptions(
-                puppet=puppet, puppet_options=options, scheduler=scheduler, host="127.0.0.1", port=0
-            )
-        )
-        await bot.init_puppet()
-        session = _Session(bot=bot, puppet=puppet, last_event=asyncio.get_running_loop().time())
+        # Only the gRPC client: the SDK's Wechaty/Room/Contact/Message layer would add reads
+        # and caches the adapter does not want (it reads exactly what an event needs).
+        session = _Session(puppet=puppet, last_event=asyncio.get_running_loop().time())
         for event in (
             "heartbeat",
             "login",
@@ -496,6 +491,9 @@ class WechatyAdapter:
                     "deliver",
                     ConnectionChanged(True, f"connected to gateway {self._endpoint}", self._clock.now()),
                 )
+            if event in ("room-join", "room-leave", "room-topic"):
+                # the room changed: nobody may read the old payload from here on
+                session.room_payloads.pop(getattr(payload, "room_id", None) or "", None)
             if event in _INLINE_EVENTS:
                 if event == "error":
                     log.warning("gateway %s reported an error: %s", self._endpoint, getattr(payload, "data", payload))
@@ -527,7 +525,8 @@ class WechatyAdapter:
                 await stream
             with contextlib.suppress(BaseException):
                 await watchdog
-            await self._drain(timeout=5.0)
+            if not self._stop_requested.is_set():  # stopping: run() drains once, briefly
+                await self._drain(timeout=5.0)
             self._session = None
             session.connected = False
             self._close(session)
@@ -1034,9 +1033,10 @@ class WechatyAdapter:
 
     async def room_info(self, room_id: str, refresh: bool = False) -> RoomInfo:
         async def info(session: _Session) -> RoomInfo:
-            room = session.bot.Room.load(room_id)
-            await room.ready(force_sync=refresh)
-            data = room.payload
+            data = None if refresh else session.room_payloads.get(room_id)
+            if data is None:
+                data = await session.puppet.room_payload(room_id)
+                session.room_payloads[room_id] = data
             return RoomInfo(
                 id=room_id,
                 topic=data.topic or "",
@@ -1092,9 +1092,7 @@ class WechatyAdapter:
 
     @staticmethod
     def _forget_room(session: _Session, room_id: str) -> None:
-        room = session.bot.Room._pool.get(room_id)
-        if room is not None:
-            room._payload = None
+        session.room_payloads.pop(room_id, None)
 
 
 def capabilities_for(info: RoomInfo | None, self_id: str | None, unsupported: frozenset[str]) -> Capabilities:

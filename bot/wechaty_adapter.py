@@ -525,8 +525,8 @@ class WechatyAdapter:
                 await stream
             with contextlib.suppress(BaseException):
                 await watchdog
-            if not self._stop_requested.is_set():  # stopping: run() drains once, briefly
-                await self._drain(timeout=5.0)
+            # events in flight still need the connection: let them finish (briefly when stopping)
+            await self._drain(timeout=2.0 if self._stop_requested.is_set() else 5.0)
             self._session = None
             session.connected = False
             self._close(session)

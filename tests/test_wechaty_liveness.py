@@ -335,3 +335,14 @@ async def test_a_reconnect_expires_the_room_cache(rig: Rig) -> None:
     await rig.logged_in(2)
     info = await rooms.get(DEMO)
     assert info is not None and bob not in info.admin_ids
+
+
+def test_a_restarted_simulator_never_reuses_message_ids() -> None:
+    """The bot dedupes on message ids: a new World (a restarted `qunguan sim`) that reused
+    ids would have its messages dropped as already handled."""
+    runs = []
+    for _ in range(3):
+        world = default_world(FakeClock())
+        alice = member(world, "alice")
+        runs.append({world.say(DEMO, alice, f"第{n}条") for n in range(50)})
+    assert not (runs[0] & runs[1]) and not (runs[0] & runs[2]) and not (runs[1] & runs[2])

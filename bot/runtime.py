@@ -9,8 +9,10 @@ import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock, SystemClock
+from bot.console.state import LinkStatus
 from bot.core.app import App
 from bot.core.plugin import Plugin
 from bot.events import LoggedIn
@@ -18,6 +20,9 @@ from bot.rules.store import RulesStore
 from bot.wechaty_adapter import WechatyAdapter
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
+
+if TYPE_CHECKING:
+    from bot.console.server import ConsoleServer, ConsoleSettings
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +59,11 @@ class Runtime:
         self._ready = asyncio.Event()
         self.started_at: float | None = None  # time.monotonic() when start() began
         self.ready_after: float | None = None  # seconds from start() to ready
+        self.link = LinkStatus()  # connection, login and login QR, for the web console
+        self.console: ConsoleServer | None = None
 
     async def _sink(self, event: object) -> None:
+        self.link.observe(event)
         # Nothing reaches the app before the warm-up finished: the first message would
         # otherwise load jieba's dictionary on the event loop (seconds, every group frozen).
         if self._warm is not None and not self._warm.done():
@@ -89,6 +97,14 @@ class Runtime:
                     log.exception("warm-up of plugin %s failed; it will load on first use", plugin.name)
         log.info("warm-up done in %.2fs", time.monotonic() - started)
 
+    async def start_console(self, settings: ConsoleSettings) -> ConsoleServer:
+        """Serve the web console on this process's event loop (bot/console); stopped with the bot."""
+        from bot.console.server import ConsoleServer
+
+        self.console = ConsoleServer(self, settings)
+        await self.console.start()
+        return self.console
+
     async def start(self) -> None:
         self.started_at = time.monotonic()
         if self._warm_up:
@@ -102,6 +118,8 @@ class Runtime:
             self._tasks.append(asyncio.create_task(watch, name="rules-watch"))
 
     async def stop(self) -> None:
+        if self.console is not None:
+            await self.console.stop()
         try:
             await asyncio.wait_for(self.adapter.stop(), 10)
         except Exception:

@@ -28,7 +28,9 @@ def wheel(tmp_path_factory) -> zipfile.ZipFile:
 def test_wheel_ships_migrations_and_entry_point(wheel):
     names = set(wheel.namelist())
     for needed in ("migrations/env.py", "migrations/script.py.mako", "migrations/versions/0001_core_tables.py",
-                   "bot/cli.py", "bot/simulator/service.py", "plugins/__init__.py", "db/models.py"):
+                   "bot/cli.py", "bot/simulator/service.py", "plugins/__init__.py", "db/models.py",
+                   "bot/console/templates/base.html", "bot/console/static/htmx.min.js",
+                   "bot/console/static/echarts.min.js", "bot/console/static/LICENSE.echarts"):
         assert needed in names, needed
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "qunguan = bot.cli:main" in wheel.read(entry).decode()
@@ -58,6 +60,11 @@ def test_compose_wires_bot_gateway_and_postgres():
     assert set(bot_env) <= settings_env, "the compose file sets variables the bot does not read"
     assert bot_env["WECHATY_PUPPET_SERVICE_ENDPOINT"] == "gateway:8788"
     assert bot_env["QUNGUAN_DATABASE_URL"].startswith("postgresql://")
+    image = services["gateway"]["image"]
+    assert not image.endswith(":latest") and ":" in image, "pin the gateway image"
+    # the login session survives a recreated container (no new QR scan)
+    assert any(str(v).endswith(":/bot") for v in services["gateway"]["volumes"])
+    assert "gateway-session" in compose["volumes"]
 
 
 def test_readme_test_command_is_what_ci_runs():

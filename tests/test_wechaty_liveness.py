@@ -346,3 +346,45 @@ def test_a_restarted_simulator_never_reuses_message_ids() -> None:
         alice = member(world, "alice")
         runs.append({world.say(DEMO, alice, f"第{n}条") for n in range(50)})
     assert not (runs[0] & runs[1]) and not (runs[0] & runs[2]) and not (runs[1] & runs[2])
+
+
+async def test_a_message_whose_payload_is_slow_lets_other_rooms_go_first(tmp_path: Path) -> None:
+    """Which room a message belongs to is only known from its payload: a slow payload read
+    holds the others back at most order_wait, then it is delivered when it arrives."""
+    clock = FakeClock()
+    world = default_world(clock, SimConfig(heartbeat_seconds=60.0))
+    server = SimServer(world)
+    await server.start("127.0.0.1", 0)
+    sink = Recorder()
+    adapter = WechatyAdapter(server.endpoint, "insecure_test", sink, clock=clock, cache_dir=tmp_path / "cache",
+                             backoff_initial=0.05, backoff_max=0.2, order_wait=0.1, lookup_timeout=BOUND)
+    task = asyncio.create_task(adapter.run())
+    try:
+        await sink.wait(lambda: sink.of(LoggedIn), "LoggedIn")
+        alice, bob = member(world, "alice"), member(world, "bob")
+        slow = world.say(DEMO, alice, "payload 读得很慢")
+        gate = server.service.faults.hold("MessagePayload", when=lambda r: r.id == slow)
+        world.redeliver(slow)  # the gateway pushes it again; this read is held
+        other = world.say(PLAIN, bob, "另一个群")
+        await sink.wait(lambda: sink.message(other), "the other room's message")
+        gate.set()
+        await sink.wait(lambda: sink.message(slow), "the slow message, late")
+        assert adapter.stats["late"] >= 1
+    finally:
+        await asyncio.wait_for(adapter.stop(), BOUND)
+        await asyncio.wait_for(task, BOUND)
+        await server.stop()
+
+
+async def test_twenty_thousand_at_signs_through_the_adapter(rig: Rig) -> None:
+    """No mention ids (as older puppets send) and 20,000 "@": resolved from the index with a
+    bounded scan; the message arrives and other messages are not held up."""
+    rig.start()
+    await rig.logged_in()
+    bob = member(rig.world, "bob")
+    hostile = rig.world.say(DEMO, bob, "@" * 20_000)
+    after = rig.world.say(PLAIN, bob, "正常消息")
+    await rig.sink.wait(lambda: rig.sink.message(after), "the next message")
+    event = await rig.sink.wait(lambda: rig.sink.message(hostile), "the hostile message")
+    assert event.mention_ids == ()
+    assert rig.server.service.rpc_counts["RoomMemberList"] <= 1

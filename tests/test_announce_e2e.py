@@ -71,7 +71,7 @@ announce:
       target: announce
       text: "今日公告 {{date}}"
       rooms: ["{OWNED}", "{PLAIN}"]
-""")
+""", extra_bot="manage: all")  # the bot is a plain member of PLAIN: managed only when told so
     try:
         await advance_to(bot, at(5, 19, 59))
         assert bot.texts(OWNED) == [] and bot.world.bot_actions(ActionKind.ANNOUNCE) == []
@@ -268,7 +268,7 @@ async def test_defaults_reach_every_group_even_silent_ones_and_a_group_joined_la
     bot = await start_bot(tmp_path, None, """\
 announce:
   schedules: [{id: tips, cron: "0 20 * * *", text: "每日干货"}]
-""")
+""", extra_bot="manage: all")  # every group, also those where the bot is a plain member
     try:
         # the groups the account is in are recorded at login: nobody has spoken in any of them
         await wait_until(lambda: f"announce.r:tips@{PLAIN}" in bot.app.scheduler.specs

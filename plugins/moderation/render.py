@@ -22,7 +22,7 @@ OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演�
 CHECK_LABELS = {"keywords": "广告词", "contact": "联系方式引流", "content": "新成员发链接/名片/文件", "flood": "刷屏",
                 "repeat": "重复发送", "mentions": "大量@他人", "emoji": "表情刷屏", "bayes": "广告识别模型",
                 "similar": "与已知广告相似", "admin": "管理员标记为广告"}
-_CONTACT_KINDS = {"wechat": "微信号", "wxid": "微信号", "phone": "手机号", "mobile": "手机号", "qq": "QQ 号",
+_CONTACT_KINDS = {"wechat": "微信号", "wechat-id": "微信号", "wxid": "微信号", "phone": "手机号", "mobile": "手机号", "qq": "QQ 号",
                   "email": "邮箱", "url": "链接", "link": "链接", "telegram": "Telegram"}
 
 
@@ -54,8 +54,9 @@ _DETAILS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
      lambda m: f"广告可能性 {_percent(m[1])}" + (f"（关键词：{m[2]}）" if m[2] else "")
      + ("，模型样本还不够，仅供参考" if m[3] else "")),
     (re.compile(r"^plain (\S+) from an established member$"), lambda m: f"老成员留的{_contact(m[1])}，不算引流"),
+    (re.compile(r"^p=([0-9.]+)$"), lambda m: f"广告可能性 {_percent(m[1])}"),
     (re.compile(r"^#spam by .*$"), lambda m: "管理员用 #spam 标记"),
-    (re.compile(r"^(\w+) (\S+)(.*)$"), lambda m: f"{_contact(m[1])}「{m[2]}」" + ("（有变形遮掩）" if m[3].strip() else "")),
+    (re.compile(r"^([\w-]+) (\S+)(.*)$"), lambda m: f"{_contact(m[1])}「{m[2]}」" + ("（有变形遮掩）" if m[3].strip() else "")),
 ]
 _KINDS = {"image": "图片", "file": "文件", "url": "链接", "link": "链接", "card": "名片", "contact": "名片",
           "mini_program": "小程序", "miniprogram": "小程序", "video": "视频", "voice": "语音", "emoticon": "表情"}
@@ -65,12 +66,13 @@ def _contact(kind: str) -> str:
     return _CONTACT_KINDS.get(kind.lower(), "联系方式")
 
 
-def plain_details(details: Any) -> str:
+def plain_details(details: Any, check: str = "contact") -> str:
     """A check's details in plain Chinese, or "" if there is no faithful way to say them."""
     text = " ".join(str(details).split())
     if not text:
         return ""
-    for pattern, say in _DETAILS:
+    # the last pattern ("kind value …") reads only the contact check's details
+    for pattern, say in _DETAILS if check == "contact" else _DETAILS[:-1]:
         match = pattern.match(text)
         if match:
             return _short(say(match), 120)
@@ -113,7 +115,7 @@ def check_lines(checks: Any, labels: Mapping[str, str] | None = None) -> list[st
             continue
         name = str(check.get("name", "?"))
         label = _short(labels.get(name, name), 40)
-        details = plain_details(check.get("details", ""))
+        details = plain_details(check.get("details", ""), name)
         mode = "（只观察，不处理）" if check.get("mode") == "shadow" else ""
         line = f"{label}{mode}" + (f"：{details}" if details else "")
         (fired if check.get("spam") else quiet).append(line)

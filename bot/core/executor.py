@@ -89,8 +89,9 @@ class Executor:
                 if isinstance(action, Kick) and outcome.status == "failed":
                     outcome.followups = self._kick_followups(action, planned, outcome, rules, "")
         level = logging.WARNING if outcome.status in ("failed", "throttled") else logging.INFO
-        log.log(level, "%s %s by %s → %s %s", type(action).__name__, room_id or "", planned.source,
-                outcome.status, outcome.detail)
+        why = getattr(action, "reason", "")
+        log.log(level, "%s %s by %s%s → %s %s", type(action).__name__, room_id or "", planned.source,
+                f" ({why})" if why else "", outcome.status, outcome.detail)
         return outcome
 
     async def run_notify(self, room_id: str, texts: list[str], planned: Planned, rules: Rules) -> Outcome:

@@ -18,6 +18,8 @@ import asyncio
 import logging
 import random
 from collections import deque
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +28,12 @@ from bot.clock import Clock
 from bot.rules.schema import GovernorRules
 
 log = logging.getLogger(__name__)
+
+
+# Set by the outbox around one action: awaited once, when the action's first slot is granted,
+# right before its first platform call. So a row is "in flight" (maybe sent) only from the
+# moment a send can really happen; a crash while it waits for its turn leaves it pending.
+ON_SLOT: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar("qunguan_on_slot", default=None)
 
 
 class Refused(Exception):
@@ -129,4 +137,8 @@ class Governor:
         wait = start - now
         if wait > timedelta(0):
             await self._clock.sleep(wait.total_seconds())
+        hook = ON_SLOT.get()
+        if hook is not None:
+            ON_SLOT.set(None)
+            await hook()
         return wait

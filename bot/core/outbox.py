@@ -34,7 +34,7 @@ from bot.core import cases
 from bot.core.audit import AuditLog
 from bot.core.context import Planned
 from bot.core.executor import Executor, Outcome
-from bot.core.governor import Governor, Refused
+from bot.core.governor import ON_SLOT, Governor, Refused
 from bot.rules.loader import Rules
 from db import repo
 from db.models import OutboxRow
@@ -149,13 +149,15 @@ class Outbox:
                 if lane not in self._lanes:
                     task = asyncio.get_running_loop().create_task(self._lane(lane), name=f"outbox-{lane}")
                     self._lanes[lane] = task
-                    task.add_done_callback(lambda _t, lane=lane: self._lane_done(lane))
+                    task.add_done_callback(self._lane_done)
             if not self._lanes and not lanes:
                 self._idle.set()
             await self._wait(next_at)
 
-    def _lane_done(self, lane: str) -> None:
-        self._lanes.pop(lane, None)
+    def _lane_done(self, task: asyncio.Task[None]) -> None:
+        for lane, running in list(self._lanes.items()):
+            if running is task:
+                del self._lanes[lane]
         self._wake.set()
 
     async def _wait(self, until: datetime | None) -> None:
@@ -215,9 +217,8 @@ class Outbox:
                 log.warning("outbox: %s #%d in %s expired unsent (queued at %s)", row.kind, row.id, lane,
                             row.created_at.isoformat())
                 return True
-            row.status, row.attempts, row.updated_at = IN_FLIGHT, (row.attempts or 0) + 1, now
-            db.commit()
             row_id = row.id
+        token = ON_SLOT.set(self._marker([row_id]))
         try:
             outcome = await self._executor.run(planned, rules, recovering=recovering)
         except Refused as refused:
@@ -226,12 +227,14 @@ class Outbox:
         except Exception as exc:
             log.exception("executor failed on %r", planned.action)
             outcome = Outcome("failed", f"internal error: {type(exc).__name__}")
+        finally:
+            ON_SLOT.reset(token)
         async with self._session() as db:
             row = db.get(OutboxRow, row_id)
             assert row is not None
             done_at = self._clock.now()
             if outcome.status == "throttled":
-                if row.attempts < _MAX_THROTTLED:
+                if (row.attempts or 0) < _MAX_THROTTLED:
                     # WeChat refused it as too frequent, so it did not happen: try again later
                     row.status, row.updated_at = PENDING, done_at
                     row.not_before = done_at + rules.bot.governor.throttle_pause
@@ -243,6 +246,19 @@ class Outbox:
             self._finish(db, row, planned, outcome, rules, done_at)
             db.commit()
         return True
+
+    def _marker(self, ids: list[int]) -> Callable[[], Any]:
+        """The governor calls this when the action's first send may happen: from then on a
+        crash leaves the rows in_flight (maybe done), before it they are still pending."""
+        async def mark() -> None:
+            async with self._session() as db:
+                for row_id in ids:
+                    row = db.get(OutboxRow, row_id)
+                    if row is not None and row.status == PENDING:
+                        row.status, row.attempts = IN_FLIGHT, (row.attempts or 0) + 1
+                        row.updated_at = self._clock.now()
+                db.commit()
+        return mark
 
     async def _refused(self, row_id: int, planned: Planned, refused: Refused, rules: Rules) -> None:
         now = self._clock.now()
@@ -307,12 +323,10 @@ class Outbox:
                     row.not_before, row.updated_at = last + rules.bot.notify_every, now
                 db.commit()
                 return False
-            for row in rows:
-                row.status, row.attempts, row.updated_at = IN_FLIGHT, (row.attempts or 0) + 1, now
-            db.commit()
             ids = [row.id for row in rows]
             plans = [_planned(row) for row in rows]
         texts = [p.action.text for p in plans if isinstance(p.action, NotifyAdmins)]
+        token = ON_SLOT.set(self._marker(ids))
         try:
             outcome = await self._executor.run_notify(room_id, texts, plans[0], rules)
         except Refused as refused:
@@ -320,18 +334,20 @@ class Outbox:
         except Exception as exc:
             log.exception("outbox: notice to the admins of %s failed", room_id)
             outcome = Outcome("failed", f"internal error: {type(exc).__name__}")
+        finally:
+            ON_SLOT.reset(token)
         if digest:
             self._last_digest[room_id] = self._clock.now()
         async with self._session() as db:
             done_at = self._clock.now()
             for row_id, planned in zip(ids, plans, strict=True):
-                row = db.get(OutboxRow, row_id)
-                if row is not None:
-                    if outcome.status == "throttled" and row.attempts < _MAX_THROTTLED:
-                        row.status = PENDING
-                        row.not_before = done_at + rules.bot.governor.throttle_pause
+                found = db.get(OutboxRow, row_id)
+                if found is not None:
+                    if outcome.status == "throttled" and (found.attempts or 0) < _MAX_THROTTLED:
+                        found.status = PENDING
+                        found.not_before = done_at + rules.bot.governor.throttle_pause
                         continue
-                    self._finish(db, row, planned, outcome, rules, done_at)
+                    self._finish(db, found, planned, outcome, rules, done_at)
             db.commit()
         return True
 

@@ -19,11 +19,13 @@ OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演�
                   "deferred": "已达移出上限，稍后自动执行", "gone": "对方已不在群里，未执行",
                   "uncertain": "机器人重启时正在执行，结果未知", "expired": "排队过久，未发送"}
 # the checks' names, as antispam's check_labels has them by default (a group's own labels win)
-CHECK_LABELS = {"keywords": "广告词", "contact": "联系方式引流", "content": "新成员发链接/名片/文件", "flood": "刷屏",
-                "repeat": "重复发送", "mentions": "大量@他人", "emoji": "表情刷屏", "bayes": "广告识别模型",
-                "similar": "与已知广告相似", "admin": "管理员标记为广告"}
-_CONTACT_KINDS = {"wechat": "微信号", "wechat-id": "微信号", "wxid": "微信号", "phone": "手机号", "mobile": "手机号", "qq": "QQ 号",
-                  "email": "邮箱", "url": "链接", "link": "链接", "telegram": "Telegram"}
+CHECK_LABELS = {"keywords": "广告词", "contact": "联系方式引流", "content": "新成员发链接/名片/文件",
+                "flood": "刷屏", "repeat": "重复发送", "mentions": "大量@他人", "emoji": "表情刷屏",
+                "bayes": "广告识别模型", "similar": "与已知广告相似", "admin": "管理员标记为广告"}
+_CONTACT_KINDS = {"wechat": "微信号", "wechat-id": "微信号", "wxid": "微信号", "phone": "手机号", "mobile": "手机号",
+                  "qq": "QQ 号", "email": "邮箱", "url": "链接", "link": "链接", "telegram": "Telegram"}
+_KINDS = {"image": "图片", "file": "文件", "url": "链接", "link": "链接", "card": "名片", "contact": "名片",
+          "mini_program": "小程序", "miniprogram": "小程序", "video": "视频", "voice": "语音", "emoticon": "表情"}
 
 
 def _percent(value: str) -> str:
@@ -56,10 +58,9 @@ _DETAILS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"^plain (\S+) from an established member$"), lambda m: f"老成员留的{_contact(m[1])}，不算引流"),
     (re.compile(r"^p=([0-9.]+)$"), lambda m: f"广告可能性 {_percent(m[1])}"),
     (re.compile(r"^#spam by .*$"), lambda m: "管理员用 #spam 标记"),
-    (re.compile(r"^([\w-]+) (\S+)(.*)$"), lambda m: f"{_contact(m[1])}「{m[2]}」" + ("（有变形遮掩）" if m[3].strip() else "")),
+    (re.compile(r"^([\w-]+) (\S+)(.*)$"),
+     lambda m: f"{_contact(m[1])}「{m[2]}」" + ("（有变形遮掩）" if m[3].strip() else "")),
 ]
-_KINDS = {"image": "图片", "file": "文件", "url": "链接", "link": "链接", "card": "名片", "contact": "名片",
-          "mini_program": "小程序", "miniprogram": "小程序", "video": "视频", "voice": "语音", "emoticon": "表情"}
 
 
 def _contact(kind: str) -> str:

@@ -81,14 +81,10 @@ class Executor:
             try:
                 outcome = await self._perform(planned, rules, recovering)
             except PlatformError as exc:
-                if exc.kind == ErrorKind.THROTTLED:
-                    self._governor.note_throttled()
-                    outcome = Outcome("throttled", f"{exc.kind}: {exc}")
-                else:
-                    outcome = Outcome("failed", f"{exc.kind}: {exc}")
+                outcome = self._platform_error(exc)
                 if isinstance(action, Kick) and outcome.status == "failed":
                     outcome.followups = self._kick_followups(action, planned, outcome, rules, "")
-        level = logging.WARNING if outcome.status in ("failed", "throttled") else logging.INFO
+        level = logging.WARNING if outcome.status in ("failed", "throttled", "unavailable") else logging.INFO
         why = getattr(action, "reason", "")
         log.log(level, "%s %s by %s%s → %s %s", type(action).__name__, room_id or "", planned.source,
                 f" ({why})" if why else "", outcome.status, outcome.detail)
@@ -101,14 +97,19 @@ class Executor:
         try:
             outcome = await self.notify(room_id, texts, rules)
         except PlatformError as exc:
-            if exc.kind == ErrorKind.THROTTLED:
-                self._governor.note_throttled()
-                outcome = Outcome("throttled", f"{exc.kind}: {exc}")
-            else:
-                outcome = Outcome("failed", f"{exc.kind}: {exc}")
+            outcome = self._platform_error(exc)
         level = logging.WARNING if outcome.status != "done" else logging.INFO
         log.log(level, "NotifyAdmins %s (%d notice(s)) → %s %s", room_id, len(texts), outcome.status, outcome.detail)
         return outcome
+
+    def _platform_error(self, exc: PlatformError) -> Outcome:
+        """throttled and unavailable: nothing happened, the outbox tries again later."""
+        if exc.kind == ErrorKind.THROTTLED:
+            self._governor.note_throttled()
+            return Outcome("throttled", f"{exc.kind}: {exc}")
+        if exc.kind == ErrorKind.UNAVAILABLE:
+            return Outcome("unavailable", f"{exc.kind}: {exc}")
+        return Outcome("failed", f"{exc.kind}: {exc}")
 
     def give_up(self, planned: Planned, outcome: Outcome, rules: Rules) -> Outcome:
         """An action WeChat kept throttling: it failed, and whoever is owed words hears so."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,6 +45,7 @@ PENDING, IN_FLIGHT = "pending", "in_flight"
 _GOVERNOR_KEY = ("core", "governor")  # core_setting scope, key
 _RECOVERING = "recovering"
 _MAX_THROTTLED = 3
+_RETRY_UNAVAILABLE = 5  # seconds
 # actions whose outcome is the outcome of their case (a Blacklist or a notice is not)
 _CASE_ACTIONS = (Kick, Invite, Reply)
 
@@ -65,8 +66,12 @@ def lane_of(action: Action) -> str:
 
 class Outbox:
     def __init__(self, *, session: SessionFactory, executor: Executor, governor: Governor, clock: Clock,
-                 rules: Callable[[], Rules], audit: AuditLog) -> None:
+                 rules: Callable[[], Rules], audit: AuditLog,
+                 online: Callable[[], Awaitable[object]] | None = None) -> None:
         self._session = session
+        # sends wait for a logged-in, connected account: a row resumed at start-up is sent
+        # after the login (and its quiet period), not into a dead connection
+        self._online = online
         self._executor = executor
         self._governor = governor
         self._clock = clock
@@ -185,6 +190,8 @@ class Outbox:
 
     async def _lane(self, lane: str) -> None:
         while True:
+            if self._online is not None:
+                await self._online()
             try:
                 more = await (self._notify_lane(lane) if lane.startswith("notify:") else self._next(lane))
             except asyncio.CancelledError:
@@ -233,6 +240,14 @@ class Outbox:
             row = db.get(OutboxRow, row_id)
             assert row is not None
             done_at = self._clock.now()
+            if outcome.status == "unavailable":
+                # the gateway was down: nothing went out; send it once the account is back
+                row.status, row.updated_at = PENDING, done_at
+                row.not_before = done_at + timedelta(seconds=_RETRY_UNAVAILABLE)
+                row.detail = outcome.detail[:500]
+                db.commit()
+                self._wake.set()
+                return True
             if outcome.status == "throttled":
                 if (row.attempts or 0) < _MAX_THROTTLED:
                     # WeChat refused it as too frequent, so it did not happen: try again later
@@ -343,7 +358,8 @@ class Outbox:
             for row_id, planned in zip(ids, plans, strict=True):
                 found = db.get(OutboxRow, row_id)
                 if found is not None:
-                    if outcome.status == "throttled" and (found.attempts or 0) < _MAX_THROTTLED:
+                    if outcome.status == "unavailable" or (
+                            outcome.status == "throttled" and (found.attempts or 0) < _MAX_THROTTLED):
                         found.status = PENDING
                         found.not_before = done_at + rules.bot.governor.throttle_pause
                         continue

@@ -439,6 +439,11 @@ class App:
             return
         rules = self.rules
         room = await self.rooms.get(due.spec.room_id) if due.spec.room_id else None
+        if room is not None:
+            await self._record_room(room, rules)  # the bot's role there decides manage: auto
+        if due.spec.room_id and not rules.manages(due.spec.room_id) and plugin is not self.builtins:
+            log.info("job %s skipped: the bot does not manage %s", due.spec.id, due.spec.room_id)
+            return
         async with self._session() as db:
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=due.spec.room_id, room=room,
                           self_id=self.platform.self_id, job=due.spec, scheduled=due.scheduled,

@@ -91,7 +91,7 @@ class CoreTexts(Strict):
     whoami: Annotated[str, placeholders("id", "role")] = "你的微信 id：{id}\n你在这里的身份：{role}"
     # #manage on|off
     manage_on: Annotated[str, placeholders()] = "好的，机器人开始管理本群。"
-    manage_off: Annotated[str, placeholders()] = "好的，机器人不再管理本群，只在有人叫它时回应命令。"
+    manage_off: Annotated[str, placeholders()] = "好的，机器人不再管理本群。群主或运营发送 #manage on 可以重新开启。"
     manage_fixed: Annotated[str, placeholders()] = "本群是否管理由 rules.yaml 的 bot.manage 决定，请修改该文件。"
     manage_usage: Annotated[str, placeholders()] = "用法：#manage on（开始管理本群）或 #manage off（停止管理）"
 

@@ -211,6 +211,9 @@ class BotControl:
             lines.append(f"运营：{'、'.join(rules.bot.operators)}{note}")
         else:
             lines.append("运营：无（通知发给各群群主和管理员；运行 qunguan run 时会显示绑定码）")
+        queued = (await self._app.outbox.counts()).get("pending", 0)
+        if queued:
+            lines.append(f"发送队列：{queued} 个操作待执行（按节奏发送，或等待移出上限重置）")
         if self._app.rules_store.last_error:
             lines.append(f"⚠ 最近一次加载失败（{len(self._app.rules_store.last_error.errors)} 处错误），仍使用上一版")
         try:

@@ -70,6 +70,9 @@ class Blacklist:
     reason: str
     by: str
     case_id: int | None = None
+    # the entry is the whole penalty (the member is not in the group): its outcome is the
+    # case's ("listed" once written)
+    decides_case: bool = False
 
 
 @dataclass(frozen=True, slots=True)

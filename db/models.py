@@ -182,7 +182,7 @@ class OutboxRow(Base):
     source: Mapped[str] = mapped_column(String(64))
     answer: Mapped[bool] = mapped_column(Boolean, default=False)
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(32), default="pending")
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     told: Mapped[bool] = mapped_column(Boolean, default=False)  # admins already told it waits

@@ -70,12 +70,6 @@ class AuditLog:
                 query = query.where(AuditEntry.room_id == room_id)
             return list(db.scalars(query))
 
-    async def remember_sent(self, room_id: str, message_id: str, recall_key: str, at: datetime) -> None:
-        async with self._gate:
-            with self._sessions() as db:
-                repo.record_sent(db, room_id, message_id, recall_key, at)
-                db.commit()
-
     async def last_sent(self, room_id: str, recall_key: str) -> str | None:
         async with self._gate:
             with self._sessions() as db:

@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.core import outbox
 from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role
 from db import repo
@@ -37,7 +38,8 @@ class BuiltinCommands(Plugin):
     async def run_job(self, ctx: Context, job: JobSpec) -> None:
         if job.id == "core.prune_seen":
             removed = repo.prune_seen(ctx.db, ctx.now() - SEEN_EVENTS_KEPT)
-            log.info("pruned %d old event ids", removed)
+            sent = outbox.prune(ctx.db, ctx.now() - outbox.FINISHED_KEPT)
+            log.info("pruned %d old event ids and %d finished outbox rows", removed, sent)
 
     @command("help", min_role=Role.MEMBER, aliases=("帮助",), allow_private=True)
     async def help(self, ctx: Context, args: str) -> None:

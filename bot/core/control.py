@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.actions import SendPrivate
 from bot.core.context import Planned
 from bot.core.live import LiveFacts, LiveView
+from bot.core.outbox import pending_count as outbox_pending
 from bot.core.roles import Role, bot_can_moderate, role_of
 from bot.platform import PlatformError, RoomInfo
 from bot.rules.loader import Rules, RulesInvalid
@@ -211,7 +212,9 @@ class BotControl:
             lines.append(f"运营：{'、'.join(rules.bot.operators)}{note}")
         else:
             lines.append("运营：无（通知发给各群群主和管理员；运行 qunguan run 时会显示绑定码）")
-        queued = (await self._app.outbox.counts()).get("pending", 0)
+        # a plain read, outside the db gate: #status runs inside the event's own session
+        with self._app.sessions() as db:
+            queued = outbox_pending(db)
         if queued:
             lines.append(f"发送队列：{queued} 个操作待执行（按节奏发送，或等待移出上限重置）")
         if self._app.rules_store.last_error:

@@ -46,6 +46,7 @@ _GOVERNOR_KEY = ("core", "governor")  # core_setting scope, key
 _RECOVERING = "recovering"
 _MAX_THROTTLED = 3
 _RETRY_UNAVAILABLE = 5  # seconds
+_LANE_REST = 5  # seconds a lane rests after an unexpected error
 # actions whose outcome is the outcome of their case (a Blacklist or a notice is not)
 _CASE_ACTIONS = (Kick, Invite, Reply)
 
@@ -82,6 +83,7 @@ class Outbox:
         self._lanes: dict[str, asyncio.Task[None]] = {}
         self._runner: asyncio.Task[None] | None = None
         self._last_digest: dict[str, datetime] = {}
+        self._resting: dict[str, datetime] = {}
         self.sent = 0  # rows finished, for status and tests
 
     # ------------------------------------------------------------------ staging (intake side)
@@ -150,12 +152,19 @@ class Outbox:
             except Exception:
                 log.exception("outbox: cannot read pending actions; retrying")
                 lanes, next_at = [], self._clock.now() + timedelta(seconds=5)
+            now = self._clock.now()
+            for lane, until in list(self._resting.items()):
+                if until <= now:
+                    del self._resting[lane]
+                elif lane in lanes:
+                    lanes.remove(lane)
+                    next_at = until if next_at is None else min(next_at, until)
             for lane in lanes:
                 if lane not in self._lanes:
                     task = asyncio.get_running_loop().create_task(self._lane(lane), name=f"outbox-{lane}")
                     self._lanes[lane] = task
                     task.add_done_callback(self._lane_done)
-            if not self._lanes and not lanes:
+            if not self._lanes and not lanes and not self._resting:
                 self._idle.set()
             await self._wait(next_at)
 
@@ -197,7 +206,9 @@ class Outbox:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("outbox: lane %s failed; it will be retried", lane)
+                # never a tight loop: the lane rests before it is tried again
+                log.exception("outbox: lane %s failed; retrying in %ss", lane, _LANE_REST)
+                self._resting[lane] = self._clock.now() + timedelta(seconds=_LANE_REST)
                 return
             if not more:
                 return
@@ -258,8 +269,24 @@ class Outbox:
                     self._wake.set()
                     return True
                 outcome = self._executor.give_up(planned, outcome, rules)
-            self._finish(db, row, planned, outcome, rules, done_at)
-            db.commit()
+            try:
+                self._finish(db, row, planned, outcome, rules, done_at)
+                db.commit()
+            except Exception:
+                db.rollback()
+                log.exception("outbox: could not record %s #%d → %s", row.kind, row_id, outcome.status)
+                recorded = False
+            else:
+                recorded = True
+        if not recorded:
+            # what happened is known but could not be stored with its consequences: store at
+            # least the outcome, so the action is never carried out twice
+            async with self._session() as db:
+                row = db.get(OutboxRow, row_id)
+                if row is not None:
+                    row.status, row.updated_at = outcome.status[:32], self._clock.now()
+                    row.detail = f"outcome recorded without its follow-ups: {outcome.detail}"[:500]
+                    db.commit()
         return True
 
     def _marker(self, ids: list[int]) -> Callable[[], Any]:
@@ -304,6 +331,8 @@ class Outbox:
         row.detail = (outcome.detail or None) and outcome.detail[:500]
         if row.case_id is not None and isinstance(planned.action, _CASE_ACTIONS):
             cases.record_outcome(db, row.case_id, outcome.status, at)
+        elif row.case_id is not None and isinstance(planned.action, Blacklist) and planned.action.decides_case:
+            cases.record_outcome(db, row.case_id, "listed" if outcome.status == "done" else outcome.status, at)
         db.add(self._audit.entry(planned, outcome, at))
         if outcome.db_effect is not None:
             with db.begin_nested():
@@ -367,11 +396,22 @@ class Outbox:
             db.commit()
         return True
 
-    # ------------------------------------------------------------------ reading
-    async def counts(self) -> dict[str, int]:
-        async with self._session() as db:
-            rows = db.execute(select(OutboxRow.status, func.count()).group_by(OutboxRow.status)).all()
-        return {str(status): int(n) for status, n in rows}
+
+
+FINISHED_KEPT = timedelta(days=30)
+
+
+def pending_count(db: Session) -> int:
+    return int(db.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.status == PENDING)) or 0)
+
+
+def prune(db: Session, before: datetime) -> int:
+    """Forget finished rows (their audit rows stay): the outbox is a queue, not the log."""
+    from sqlalchemy import delete
+
+    result = db.execute(delete(OutboxRow).where(OutboxRow.status.not_in((PENDING, IN_FLIGHT)),
+                                                OutboxRow.updated_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _planned(row: OutboxRow) -> Planned:

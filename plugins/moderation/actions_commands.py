@@ -133,14 +133,16 @@ class ActionCommands:
         # a plain ban teaches anti-spam nothing (only #spam does): an admin's ban may be personal
         case = _open_case(ctx, "ban", found.member_id, name, reason, evidence={"scope": scope})
         # the executor writes the entry, so a dry-run leaves none behind
-        ctx.emit(Blacklist(None if everywhere else ctx.room_id, found.member_id, reason, sender(ctx), case.id))
+        present = found.member_id in members(ctx)
+        # not in the group: listed only (the case says "listed"), so an accepted appeal has
+        # nobody to invite back
+        ctx.emit(Blacklist(None if everywhere else ctx.room_id, found.member_id, reason, sender(ctx), case.id,
+                           decides_case=not present))
         label = texts.scope_all if everywhere else texts.scope_room
-        if found.member_id in members(ctx):
+        if present:
             ctx.emit(_kick(ctx, found.member_id, name, reason, case.id, texts.banned.format(
                 member=name, scope=label, case=case.id, reason=reason)))
         else:
-            # not in the group: listed only, so an accepted appeal has nobody to invite back
-            cases.record_outcome(ctx.db, case.id, "listed", ctx.now())
             ctx.reply(texts.listed.format(member=name, scope=label, case=case.id, reason=reason))
         if everywhere:
             self._kick_elsewhere(ctx, found.member_id, reason, case.id)

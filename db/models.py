@@ -186,6 +186,7 @@ class OutboxRow(Base):
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     told: Mapped[bool] = mapped_column(Boolean, default=False)  # admins already told it waits
+    owner: Mapped[str | None] = mapped_column(String(64))  # the bot process working it (several may share a db)
     detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

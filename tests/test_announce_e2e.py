@@ -343,11 +343,13 @@ announce:
         clock = FakeClock(START.astimezone(UTC))
         (tmp_path / "a").mkdir()
         (tmp_path / "b").mkdir()
-        first = await start_bot(tmp_path / "a", url, defaults, clock=clock)
+        # the bot is a plain member of PLAIN: managed there only because rules.yaml says so
+        first = await start_bot(tmp_path / "a", url, defaults, clock=clock, extra_bot="manage: all")
         world = first.world
         gateway = SimServer(world)  # the simulator streams to one client per server: a second one
         await gateway.start("127.0.0.1", 0)
-        second = Runtime(rules_path=write_rules(tmp_path / "b" / "rules.yaml", extra_defaults=defaults),
+        second = Runtime(rules_path=write_rules(tmp_path / "b" / "rules.yaml", extra_bot="manage: all",
+                                                extra_defaults=defaults),
                          database_url=url, endpoint=gateway.endpoint, token="insecure_test",
                          plugins=[AnnouncePlugin()], clock=clock, cache_dir=tmp_path / "b" / "cache",
                          watch_rules=False, backoff_initial=0.05, backoff_max=0.2)

@@ -21,11 +21,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.actions import Action, Blacklist, Invite, Kick, NotifyAdmins, Reply, from_record, to_record
@@ -47,6 +50,14 @@ _RECOVERING = "recovering"
 _MAX_THROTTLED = 3
 _RETRY_UNAVAILABLE = 5  # seconds
 _LANE_REST = 5  # seconds a lane rests after an unexpected error
+# Several bot processes may share one database (PostgreSQL): each works only the rows it
+# staged or adopted (`owner`). A process that stops cleanly releases its pending rows; one
+# that died is recognised by its heartbeat (wall-clock time: liveness is real time, not the
+# injected clock) going stale, and its rows are adopted.
+_ALIVE_KEY = "alive"
+_HEARTBEAT = timedelta(seconds=20)
+_STALE = timedelta(seconds=90)
+_LIVE = (PENDING, IN_FLIGHT)
 # actions whose outcome is the outcome of their case (a Blacklist or a notice is not)
 _CASE_ACTIONS = (Kick, Invite, Reply)
 
@@ -83,6 +94,8 @@ class Outbox:
         self._lanes: dict[str, asyncio.Task[None]] = {}
         self._runner: asyncio.Task[None] | None = None
         self._last_digest: dict[str, datetime] = {}
+        self.instance = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._beat_at: datetime | None = None
         self._resting: dict[str, datetime] = {}
         self.sent = 0  # rows finished, for status and tests
 
@@ -93,7 +106,7 @@ class Outbox:
         for item in planned:
             kind, payload = to_record(item.action)
             db.add(OutboxRow(lane=lane_of(item.action), room_id=getattr(item.action, "room_id", None), kind=kind,
-                             payload=payload, source=item.source[:64], answer=item.answer,
+                             payload=payload, source=item.source[:64], answer=item.answer, owner=self.instance,
                              case_id=getattr(item.action, "case_id", None), status=PENDING, attempts=0,
                              told=False, created_at=now, updated_at=now))
         if planned:
@@ -113,7 +126,10 @@ class Outbox:
     async def start(self) -> None:
         async with self._session() as db:
             self._governor.restore(repo.get_setting(db, *_GOVERNOR_KEY))
-            stuck = list(db.scalars(select(OutboxRow).where(OutboxRow.status == IN_FLIGHT).order_by(OutboxRow.id)))
+            self._heartbeat(db)
+            self._adopt(db)
+            stuck = list(db.scalars(select(OutboxRow).where(
+                OutboxRow.status == IN_FLIGHT, OutboxRow.owner == self.instance).order_by(OutboxRow.id)))
             now = self._clock.now()
             for row in stuck:
                 self._recover(db, row, now)
@@ -131,6 +147,38 @@ class Outbox:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._lanes.clear()
         self._runner = None
+        try:
+            async with self._session() as db:
+                # hand pending rows over at once to the next process (or this one restarted)
+                db.execute(update(OutboxRow).where(OutboxRow.owner == self.instance, OutboxRow.status == PENDING)
+                           .values(owner=None))
+                repo.put_setting(db, f"outbox:{self.instance}", _ALIVE_KEY, None, "outbox", self._clock.now())
+                db.commit()
+        except Exception:
+            log.exception("outbox: could not release pending rows; another process adopts them when stale")
+
+    def _heartbeat(self, db: Session) -> None:
+        wall = datetime.now(UTC)
+        repo.put_setting(db, f"outbox:{self.instance}", _ALIVE_KEY, wall.isoformat(), "outbox", self._clock.now())
+        self._beat_at = wall
+
+    def _adopt(self, db: Session) -> int:
+        """Take over rows nobody works: released ones, and those of processes whose heartbeat
+        is stale. Atomic per row (UPDATE … WHERE owner is still the old one)."""
+        wall = datetime.now(UTC)
+        stale: list[str] = []
+        for scope, value in repo.settings_by_key(db, _ALIVE_KEY).items():
+            owner = scope.removeprefix("outbox:")
+            if owner != self.instance and (not value or wall - datetime.fromisoformat(value) > _STALE):
+                stale.append(owner)
+        owners = set(db.scalars(select(OutboxRow.owner).where(OutboxRow.status.in_(_LIVE)).distinct()))
+        # a process that never wrote a heartbeat (or whose record is gone) is not alive either
+        stale += [o for o in owners if o and o != self.instance and o not in stale
+                  and repo.get_setting(db, f"outbox:{o}", _ALIVE_KEY) is None]
+        orphaned = or_(OutboxRow.owner.is_(None), OutboxRow.owner.in_(stale)) if stale else OutboxRow.owner.is_(None)
+        result = db.execute(update(OutboxRow).where(OutboxRow.status.in_(_LIVE), orphaned)
+                            .values(owner=self.instance))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def _recover(self, db: Session, row: OutboxRow, now: datetime) -> None:
         if row.kind in ("Kick", "Blacklist"):
@@ -190,12 +238,27 @@ class Outbox:
     async def _scan(self) -> tuple[list[str], datetime | None]:
         now = self._clock.now()
         async with self._session() as db:
+            if self._beat_at is None or datetime.now(UTC) - self._beat_at > _HEARTBEAT:
+                self._heartbeat(db)
+                adopted = self._adopt(db)
+                stuck = list(db.scalars(select(OutboxRow).where(
+                    OutboxRow.status == IN_FLIGHT, OutboxRow.owner == self.instance,
+                    OutboxRow.updated_at < now - _STALE)))
+                for row in stuck:
+                    if not any(row.lane == lane for lane in self._lanes):
+                        self._recover(db, row, now)
+                db.commit()
+                if adopted:
+                    log.warning("outbox: adopted %d action(s) left by a stopped process", adopted)
+            mine = OutboxRow.owner == self.instance
             due = list(db.scalars(select(OutboxRow.lane).where(
-                OutboxRow.status == PENDING,
+                OutboxRow.status == PENDING, mine,
                 (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= now)).group_by(OutboxRow.lane)))
             later = db.scalar(select(func.min(OutboxRow.not_before)).where(
-                OutboxRow.status == PENDING, OutboxRow.not_before > now))
-        return due, later
+                OutboxRow.status == PENDING, mine, OutboxRow.not_before > now))
+        # look again within a heartbeat even if nothing wakes us (adoption, liveness)
+        soon = now + _HEARTBEAT
+        return due, soon if later is None else min(later, soon)
 
     async def _lane(self, lane: str) -> None:
         while True:
@@ -215,7 +278,7 @@ class Outbox:
 
     async def _claim(self, db: Session, lane: str, now: datetime) -> OutboxRow | None:
         return db.scalar(select(OutboxRow).where(
-            OutboxRow.lane == lane, OutboxRow.status == PENDING,
+            OutboxRow.lane == lane, OutboxRow.status == PENDING, OutboxRow.owner == self.instance,
             (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= now)).order_by(OutboxRow.id).limit(1))
 
     async def _next(self, lane: str) -> bool:
@@ -356,7 +419,7 @@ class Outbox:
         now = self._clock.now()
         async with self._session() as db:
             query = select(OutboxRow).where(
-                OutboxRow.lane == lane, OutboxRow.status == PENDING,
+                OutboxRow.lane == lane, OutboxRow.status == PENDING, OutboxRow.owner == self.instance,
                 (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= now)).order_by(OutboxRow.id)
             rows = list(db.scalars(query if digest else query.limit(1)))
             if not rows:

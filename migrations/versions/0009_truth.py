@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("not_before", db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("told", sa.Boolean(), nullable=False),
+        sa.Column("owner", sa.String(length=64), nullable=True),
         sa.Column("detail", sa.Text(), nullable=True),
         sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", db.base.UTCDateTime(timezone=True), nullable=False),

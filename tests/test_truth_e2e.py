@@ -292,3 +292,31 @@ def test_actions_round_trip_through_the_outbox_record(value):
 
     kind, payload = to_record(value)
     assert from_record(kind, json.loads(json.dumps(payload))) == value
+
+
+async def test_a_throttled_removal_is_not_claimed_and_goes_through_after_the_pause(tmp_path, database_url):
+    from bot.simulator.throttle import SlidingWindow
+
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room = bot.cast.admin
+        bot.world._kick_window = SlidingWindow(1, 600)  # WeChat: "操作过于频繁" after one removal
+        for who in ("bob", "carol"):
+            bot.say(room, who, "大家好")
+        await bot.settle()
+        bot.say(room, "laowang", "#kick @bob 广告", mentions=[bot.cast["bob"]])
+        await bot.wait_text(room, "已移出「bob」")
+        bot.say(room, "laowang", "#kick @carol 广告", mentions=[bot.cast["carol"]])
+        await bot.world.wait_for(lambda: any(not a.ok for a in bot.world.bot_actions(ActionKind.KICK, room)))
+        await bot.settle()
+        assert bot.world.is_member(room, bot.cast["carol"])
+        assert not any("已移出「carol」" in t for t in bot.texts(room))  # WeChat refused it: not claimed
+        assert all_cases(bot)[-1].outcome == "pending"  # kept for a retry after the pause
+
+        bot.clock.advance(600)  # the pause after "too frequent", and WeChat's window, are over
+        await bot.world.wait_for(lambda: bot.world.saw_kick(room, bot.cast["carol"]))
+        await bot.wait_text(room, "已移出「carol」")
+        await bot.settle()
+        assert all_cases(bot)[-1].outcome == "done"
+    finally:
+        await bot.stop()

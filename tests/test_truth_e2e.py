@@ -320,3 +320,25 @@ async def test_a_throttled_removal_is_not_claimed_and_goes_through_after_the_pau
         assert all_cases(bot)[-1].outcome == "done"
     finally:
         await bot.stop()
+
+
+async def test_a_text_queued_longer_than_its_useful_life_is_reported_not_sent_late(tmp_path, database_url):
+    bot = make(tmp_path, database_url, [Probe()])
+    await bot.start()
+    try:
+        room = bot.cast.owned
+        await bot.runtime.stop()  # type: ignore[union-attr]
+        now = bot.clock.now()
+        with bot.app.sessions() as db:
+            kind, payload = to_record(Reply(room, "今晚八点分享会"))
+            db.add(OutboxRow(lane=room, room_id=room, kind=kind, payload=payload, source="announce", answer=False,
+                             status="pending", attempts=0, told=False, created_at=now, updated_at=now))
+            db.commit()
+        bot.clock.advance(hours=2)  # down for longer than bot.send_within
+        await restart(bot, [Probe()])
+        await bot.world.wait_for(lambda: any("没能及时发出" in t for t in private_texts(bot, "wxid_operator")))
+        await bot.settle()
+        assert not any("今晚八点分享会" in t for t in bot.texts(room))
+        assert outbox(bot)[0].status == "expired"
+    finally:
+        await bot.stop()

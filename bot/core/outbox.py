@@ -292,8 +292,13 @@ class Outbox:
             planned = _planned(row)
             recovering = row.detail == _RECOVERING
             if not isinstance(planned.action, Kick | Blacklist) and now - row.created_at > rules.bot.send_within:
-                self._finish(db, row, planned, Outcome("expired", f"not sent: queued {now - row.created_at} ago"),
-                             rules, now)
+                expired = Outcome("expired", f"not sent: queued {now - row.created_at} ago")
+                text = getattr(planned.action, "text", "")
+                if row.room_id and text and not planned.answer:
+                    # reported, not silently dropped: the admins may still want to say it
+                    expired.followups = [Planned(NotifyAdmins(row.room_id, rules.bot.texts.expired_admins.format(
+                        text=text[:100])), "core")]
+                self._finish(db, row, planned, expired, rules, now)
                 db.commit()
                 log.warning("outbox: %s #%d in %s expired unsent (queued at %s)", row.kind, row.id, lane,
                             row.created_at.isoformat())

@@ -85,6 +85,8 @@ class CoreTexts(Strict):
     # a notice for the owner and admins, said in the group where the bot cannot message them
     # privately (WeChat lets a bot message only its friends); the mention comes first
     admins_in_group: Annotated[str, placeholders("text")] = "请群主/管理员留意：\n{text}"
+    expired_admins: Annotated[str, placeholders("text")] = (
+        "机器人离线太久，这条消息没能及时发出，已不再补发：「{text}」")
     # the first-run operator binding and #whoami
     bound_operator: Annotated[str, placeholders("id")] = (
         "绑定成功：你（{id}）现在是机器人的运营，会私聊收到各群的通知。发送 #help 查看命令。")

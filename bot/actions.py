@@ -4,16 +4,26 @@ Plugins and commands never call the platform; they emit these, and the one execu
 (bot.core.executor) applies dry-run, the "never act on admins" guard, the capability
 check, the rate governor and the audit log before calling the adapter. Names are
 imperative nouns.
+
+An action that belongs to a case carries its `case_id`: the executor records the case's
+outcome from what the platform really did, and an action's follow-up texts (the "已移出"
+notice, the answer to the admin who typed #kick) are sent only after that outcome is known,
+choosing the text that is true. Actions are staged in the durable outbox (bot.core.outbox):
+they serialise generically (type name + dataclass fields, see `to_record`), so a new field
+needs no serialisation code.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """Send text to a room (or, with room_id a contact id and private=True, to a person)."""
+    """Send text to a room (or, with room_id a contact id and private=True, to a person).
+    With a case_id (a warning), the case's outcome is "done" only once the text was sent."""
 
     room_id: str
     text: str
@@ -21,6 +31,7 @@ class Reply:
     reason: str = ""
     # a short-lived notice the bot may recall later (welcomes, warnings): keeps groups quiet
     recall_key: str | None = None
+    case_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +44,35 @@ class SendPrivate:
 @dataclass(frozen=True, slots=True)
 class Kick:
     """Remove a member from a room. Needs the bot to be owner or admin there; otherwise the
-    executor turns it into a request to the owner."""
+    executor asks the owner instead (and says so). Follow-ups, sent after the outcome:
+    `notice_done` to the room once the member is really out; `answer_to` (the admin's chat,
+    for a command) hears what happened whatever it was; the admins are told of refusals and
+    failures."""
 
     room_id: str
     member_id: str
     reason: str
     case_id: int | None = None
+    member_name: str = ""
+    notice_done: str = ""
+    answer_to: str | None = None
+    # the answer's mention (the admin, when answering in a group)
+    answer_mention: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Blacklist:
+    """Put a member on the chat-managed blacklist (room_id None: every group). Written by the
+    executor, so dry-run never leaves an entry that would outlive it."""
+
+    room_id: str | None
+    member_id: str
+    reason: str
+    by: str
+    case_id: int | None = None
+    # the entry is the whole penalty (the member is not in the group): its outcome is the
+    # case's ("listed" once written)
+    decides_case: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +82,7 @@ class Announce:
     room_id: str
     text: str
     fallback_to_message: bool = True
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +107,34 @@ class Invite:
 
 @dataclass(frozen=True, slots=True)
 class NotifyAdmins:
-    """Tell the people responsible for a room about something (operators by private message)."""
+    """Tell the people responsible for a room about something: bot.admin_group if set, the
+    operators privately, else the group's owner and admins (privately where the bot can reach
+    them, in the group with a mention otherwise), gathered into one digest per few minutes."""
 
     room_id: str
     text: str
+    case_id: int | None = None
 
 
-Action = Reply | SendPrivate | Kick | Invite | Announce | Recall | NotifyAdmins
+Action = Reply | SendPrivate | Kick | Blacklist | Invite | Announce | Recall | NotifyAdmins
+
+ACTION_TYPES: dict[str, type[Any]] = {t.__name__: t for t in
+                                      (Reply, SendPrivate, Kick, Blacklist, Invite, Announce, Recall, NotifyAdmins)}
+
+
+def to_record(action: Action) -> tuple[str, dict[str, Any]]:
+    """(type name, JSON-able fields): how an action is stored in the outbox."""
+    fields = {f.name: getattr(action, f.name) for f in dataclasses.fields(action)}
+    return type(action).__name__, {k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}
+
+
+def from_record(kind: str, data: dict[str, Any]) -> Action:
+    """The inverse of to_record. Unknown keys (a field removed since) are dropped; tuples come
+    back from JSON lists."""
+    cls = ACTION_TYPES[kind]
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name in data:
+            value = data[f.name]
+            values[f.name] = tuple(value) if isinstance(value, list) else value
+    return cls(**values)  # type: ignore[no-any-return]

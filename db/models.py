@@ -160,3 +160,33 @@ class ListEntry(Base):
     case_id: Mapped[int | None] = mapped_column(Integer)
     added_by: Mapped[str] = mapped_column(ID, default="")
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutboxRow(Base):
+    """One planned outbound action, written in the same transaction as the state of the event
+    or job that planned it, and carried out later by the sender (bot.core.outbox): a crash
+    between the two loses nothing and doubles nothing.
+
+    status: pending → in_flight → a final outcome (done, failed, asked_owner, refused_protected,
+    refused_cap, dry_run, fallback, gone, expired, uncertain). A pending row with `not_before`
+    waits (a removal refused by the hourly cap, a notice gathered into the next digest)."""
+
+    __tablename__ = "core_outbox"
+    __table_args__ = (Index("ix_core_outbox_status_lane", "status", "lane", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lane: Mapped[str] = mapped_column(ID)  # sends in one lane go in order (a room, a private chat)
+    room_id: Mapped[str | None] = mapped_column(ID)
+    kind: Mapped[str] = mapped_column(String(32))  # the action's type name
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # the action's fields
+    source: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[bool] = mapped_column(Boolean, default=False)
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(32), default="pending")
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    told: Mapped[bool] = mapped_column(Boolean, default=False)  # admins already told it waits
+    owner: Mapped[str | None] = mapped_column(String(64))  # the bot process working it (several may share a db)
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

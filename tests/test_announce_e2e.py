@@ -71,7 +71,7 @@ announce:
       target: announce
       text: "今日公告 {{date}}"
       rooms: ["{OWNED}", "{PLAIN}"]
-""")
+""", extra_bot="manage: all")  # the bot is a plain member of PLAIN: managed only when told so
     try:
         await advance_to(bot, at(5, 19, 59))
         assert bot.texts(OWNED) == [] and bot.world.bot_actions(ActionKind.ANNOUNCE) == []
@@ -268,7 +268,7 @@ async def test_defaults_reach_every_group_even_silent_ones_and_a_group_joined_la
     bot = await start_bot(tmp_path, None, """\
 announce:
   schedules: [{id: tips, cron: "0 20 * * *", text: "每日干货"}]
-""")
+""", extra_bot="manage: all")  # every group, also those where the bot is a plain member
     try:
         # the groups the account is in are recorded at login: nobody has spoken in any of them
         await wait_until(lambda: f"announce.r:tips@{PLAIN}" in bot.app.scheduler.specs
@@ -343,11 +343,13 @@ announce:
         clock = FakeClock(START.astimezone(UTC))
         (tmp_path / "a").mkdir()
         (tmp_path / "b").mkdir()
-        first = await start_bot(tmp_path / "a", url, defaults, clock=clock)
+        # the bot is a plain member of PLAIN: managed there only because rules.yaml says so
+        first = await start_bot(tmp_path / "a", url, defaults, clock=clock, extra_bot="manage: all")
         world = first.world
         gateway = SimServer(world)  # the simulator streams to one client per server: a second one
         await gateway.start("127.0.0.1", 0)
-        second = Runtime(rules_path=write_rules(tmp_path / "b" / "rules.yaml", extra_defaults=defaults),
+        second = Runtime(rules_path=write_rules(tmp_path / "b" / "rules.yaml", extra_bot="manage: all",
+                                                extra_defaults=defaults),
                          database_url=url, endpoint=gateway.endpoint, token="insecure_test",
                          plugins=[AnnouncePlugin()], clock=clock, cache_dir=tmp_path / "b" / "cache",
                          watch_rules=False, backoff_initial=0.05, backoff_max=0.2)

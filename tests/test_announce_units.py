@@ -262,7 +262,7 @@ def test_claims_race_safe_across_engines(database_url):
 
 def test_jobs_follow_rules_rooms_pauses_and_chat_schedules(sessions):
     rules = parse_rules(
-        "bot:\n  ignore: [ignored@chatroom]\n"
+        "bot:\n  ignore: [ignored@chatroom]\n  manage: all\n"
         "defaults:\n  announce:\n    schedules:\n"
         "      - {id: tips, cron: '0 9 * * *', text: t}\n"
         "      - {id: some, cron: '0 10 * * *', text: t, rooms: [a@chatroom, far@chatroom]}\n"

@@ -62,8 +62,9 @@ async def test_newcomer_obfuscated_wechat_id_climbs_the_ladder(make_bot):
     spammer = newcomer(bot)
     await bot.settle()
     bot.say(room, "小明", "资料免费送，加V：abc8888")
-    warning = await bot.wait_text(room, "请勿发送广告")
+    warning = await bot.wait_text(room, "再犯将被移出本群")
     assert "联系方式引流" in warning and bot.sends(room)[-1].mention_ids == (spammer,)
+    await bot.settle()  # the outbox records the warning as done once it was sent
     [case] = all_cases(bot)
     assert (case.kind, case.source, case.target_id, case.outcome) == ("warn", "antispam", spammer, "done")
     assert "wechat-id abc8888 (obfuscated" in checks(case)["contact"]["details"]
@@ -100,7 +101,7 @@ async def test_strikes_decay_after_the_window(make_bot):
     bot = await make_bot(NO_PROBATION)
     room = bot.cast.admin
     bot.say(room, "carol", "兼职日结，宝妈学生都可以")
-    await bot.wait_text(room, "请勿发送广告")
+    await bot.wait_text(room, "再犯将被移出本群")
     bot.clock.advance(25 * 3600)  # type: ignore[attr-defined]
     bot.say(room, "carol", "刷单返利，一单一结")
     await wait_until(lambda: len(all_cases(bot)) == 2)
@@ -154,7 +155,7 @@ async def test_ham_reverses_the_case_and_clears_the_strike(make_bot):
     bot = await make_bot(NO_PROBATION)
     room = bot.cast.admin
     flagged = bot.say(room, "carol", "这个刷单的新闻大家看了吗，太离谱了")
-    await bot.wait_text(room, "请勿发送广告")
+    await bot.wait_text(room, "再犯将被移出本群")
     [case] = all_cases(bot)
     bot.say(room, "laowang", "#ham", quote=flagged)
     await bot.wait_text(room, f"案件 #{case.id} 已撤销")
@@ -210,7 +211,7 @@ async def test_record_ham_api_for_accepted_appeals(make_bot):
     bot = await make_bot(NO_PROBATION)
     room = bot.cast.admin
     bot.say(room, "carol", "刷单返利，一单一结")
-    await bot.wait_text(room, "请勿发送广告")
+    await bot.wait_text(room, "再犯将被移出本群")
     [case] = all_cases(bot)
     with bot.app.sessions() as db:
         record_ham(db, db.get(Case, case.id), bot.clock.now())

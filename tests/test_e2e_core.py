@@ -50,7 +50,14 @@ async def test_kick_as_admin_succeeds(bot):
     await wait_until(lambda: any(isinstance(e, MemberLeft) for e in bot.probe.seen))
 
 
+async def manage_plain_group(bot):
+    """The bot is a plain member there: it stays silent until the owner turns it on."""
+    bot.say(bot.cast.plain, "lijie", "#manage on")
+    await bot.wait_text(bot.cast.plain, "开始管理本群")
+
+
 async def test_kick_without_the_right_asks_the_owner(bot):
+    await manage_plain_group(bot)
     bot.say(bot.cast.plain, "alice", "踢 @bob", mentions=[bot.cast["bob"]])
     notice = await bot.wait_text(bot.cast.plain, "无法移出")
     assert "bob" in notice and "测试" in notice
@@ -73,6 +80,7 @@ async def test_announcement_as_owner_reaches_the_simulator(bot):
 
 
 async def test_announcement_without_the_right_falls_back_to_a_message(bot):
+    await manage_plain_group(bot)
     bot.say(bot.cast.plain, "alice", "公告 明天停电")
     await bot.wait_text(bot.cast.plain, "【群公告】\n明天停电")
     await bot.wait_text(bot.cast.plain, "无法设置群公告")
@@ -166,7 +174,7 @@ async def test_reload_command_keeps_good_rules_on_a_bad_file(bot):
     await bot.world.wait_for(lambda: any("1 处错误" in a.text for a in bot.world.bot_sends()))
     assert bot.app.rules.digest == digest
     error = next(a.text for a in bot.world.bot_sends() if "1 处错误" in a.text)
-    assert "bot.governor.jiter" in error and "line" in error
+    assert "bot.governor.jiter" in error and "第 7 行" in error and "是不是想写「jitter」" in error
 
 
 async def test_owner_commands_a_group_from_a_private_chat(bot):
@@ -206,7 +214,7 @@ async def test_edited_rules_file_reloads_and_a_broken_one_is_reported(tmp_path):
         harness.rules_path.write_text(good.replace("  operators:", "  oprators:"), "utf-8")
         await harness.world.wait_for(lambda: any("bot.oprators" in t for t in operator_texts()), timeout=10)
         report = next(t for t in operator_texts() if "bot.oprators" in t)
-        assert "line 3" in report and "operators" in report  # where, and the did-you-mean
+        assert "第 3 行" in report and "operators" in report  # where, and the did-you-mean
         assert harness.app.rules.bot.command_prefix == "#"  # still the last good rules
         harness.rules_path.write_text(good.replace("version: 1\nbot:\n", "version: 1\nbot:\n  command_prefix: '!'\n"),
                                       "utf-8")
@@ -239,13 +247,16 @@ async def test_old_event_ids_are_pruned_by_the_core_job(tmp_path):
 async def test_the_groups_the_bot_is_in_are_recorded_with_its_role(bot):
     from db.models import KnownRoom
 
-    for room in (bot.cast.owned, bot.cast.admin, bot.cast.plain):
+    for room in (bot.cast.owned, bot.cast.admin):
         bot.say(room, "alice", "ping")
         await bot.wait_text(room, "pong")
+    bot.say(bot.cast.plain, "alice", "ping")  # a plain member there: silent until #manage on
+    await bot.settle()
+    assert bot.texts(bot.cast.plain) == []
     with bot.app.sessions() as db:
-        roles = {r.room_id: (r.topic, r.bot_role) for r in db.query(KnownRoom)}
-    assert roles == {bot.cast.owned: ("机器人自己的群", "owner"), bot.cast.admin: ("读书会", "admin"),
-                     bot.cast.plain: ("吃瓜群", "member")}
+        roles = {r.room_id: (r.topic, r.bot_role, r.managed) for r in db.query(KnownRoom)}
+    assert roles == {bot.cast.owned: ("机器人自己的群", "owner", True), bot.cast.admin: ("读书会", "admin", True),
+                     bot.cast.plain: ("吃瓜群", "member", False)}
 
 
 async def test_name_history_keeps_each_change_once(bot):

@@ -60,11 +60,17 @@ def _case(**kw) -> Case:
 @pytest.mark.parametrize(("evidence", "present", "absent"), [
     ({"text": "加V", "checks": [{"name": "kw", "spam": True, "details": "加V", "mode": "enforce"}]},
      ["命中的检查", "✔ kw：加V", "原消息：「加V」"], ["✘"]),
-    ({"checks": [{"name": "bayes", "spam": False, "details": "p=0.1"}]}, ["检查：", "✘ bayes：p=0.1"], ["命中"]),
+    ({"checks": [{"name": "bayes", "spam": False, "details": "p=0.1"}]}, ["检查：", "其余 1 项检查未发现问题"],
+     ["命中", "bayes", "p=0.1"]),
+    ({"checks": [{"name": "flood", "spam": True, "details": "12 messages within 10s"},
+                 {"name": "contact", "spam": True, "details": "wechat-id abc8888 (obfuscated)"},
+                 {"name": "mystery", "spam": True, "details": "some internal English detail"}], "score": 0.93},
+     ["✔ 刷屏：10 秒内发了 12 条消息", "✔ 联系方式引流：", "abc8888", "✔ mystery", "广告可能性很高（93%）"],
+     ["messages", "internal", "0.93"]),
     ({"checks": "not a list"}, ["原因：广告"], ["检查"]),
     ({"checks": [None, 3, {"spam": True}]}, ["✔ ?"], []),
     ({"scope": "*", "blacklist_case": 2}, ["范围：所有群", "黑名单（案件 #2）"], []),
-], ids=["fired", "quiet", "malformed", "junk-items", "ban-scope"])
+], ids=["fired", "quiet", "in-chinese", "malformed", "junk-items", "ban-scope"])
 def test_card_explains_the_evidence(evidence, present, absent):
     text = render.card(_case(evidence=evidence), "小明", "机器人", "Asia/Shanghai")
     assert text.startswith("案件 #5 · 广告/刷屏 · 有效")

@@ -21,12 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.core import lists
 from bot.core.audit import AuditLog
-from bot.core.builtin import BuiltinCommands
+from bot.core.builtin import UNMANAGED_COMMANDS, BuiltinCommands
 from bot.core.commands import CommandRouter
 from bot.core.context import Context, Planned
 from bot.core.control import BotControl
 from bot.core.executor import Executor
 from bot.core.governor import Governor
+from bot.core.outbox import Outbox
 from bot.core.plugin import JobSpec, Plugin
 from bot.core.roles import Role, bot_can_moderate, role_of
 from bot.core.rooms import PlatformLookup, RoomDirectory
@@ -74,7 +75,7 @@ class App:
         self.rooms = RoomDirectory(platform, clock)
         self.lookup = PlatformLookup(platform)
         self.control = BotControl(self)
-        self.governor = Governor(clock, rules.current.bot.governor)
+        self.governor = Governor(clock, rules.current.bot.governor, timezone=rules.current.defaults.timezone)
         # Sessions are synchronous (db/session.py). A task holding a write transaction across an
         # await (a command reading the platform) would leave another task's write spinning in
         # SQLite's busy wait on the same thread: a deadlock. So database work on the event path
@@ -83,6 +84,9 @@ class App:
         self.audit = AuditLog(sessions, self._db_gate)
         self.executor = Executor(platform, self.governor, self.rooms, self.audit, clock, self.is_dry_run,
                                  self._whitelisted)
+        # planned actions are staged here with the event's state and sent by its own task
+        self.outbox = Outbox(session=self._session, executor=self.executor, governor=self.governor, clock=clock,
+                             rules=lambda: self.rules, audit=self.audit, online=lambda: self._online.wait())
         self.scheduler = JobScheduler(clock, self._job_due)
         self._queues: dict[str, asyncio.Queue[_RoomEvent | JobDue]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
@@ -110,16 +114,24 @@ class App:
     # ------------------------------------------------------------------ lifecycle
     @property
     def rules(self) -> Rules:
-        return self.rules_store.current
+        # rules.yaml completed by chat decisions (bound operators, #manage): bot.core.live
+        return self.control.view(self.rules_store.current)
 
     async def start(self) -> None:
         async with self._session() as db:
             self._dry_run = {scope: bool(v) for scope, v in repo.settings_by_key(db, _DRY_RUN_KEY).items()}
+            self.control.load(db)
+            code = self.control.offer_binding(db)
+            db.commit()
+        if code:
+            self.control.print_binding_code(code)
+        await self.outbox.start()
         self.scheduler.start()
         await self._reconcile_jobs()
 
     async def stop(self) -> None:
         await self.scheduler.shutdown()
+        await self.outbox.stop()
         for task in [*self._workers.values(), *self._background]:
             task.cancel()
         await asyncio.gather(*self._workers.values(), *self._background, return_exceptions=True)
@@ -128,9 +140,11 @@ class App:
     async def idle(self) -> None:
         """Wait until every queued event and job has been handled (tests, shutdown)."""
         await self._idle.wait()
+        await self.outbox.idle()
 
     def _rules_changed(self, rules: Rules) -> None:
         self.governor.rules = rules.bot.governor
+        self.governor.timezone = rules.defaults.timezone
         self.request_reconcile()
 
     def request_reconcile(self) -> None:
@@ -222,8 +236,6 @@ class App:
         rules = self.rules
         if isinstance(event, MessageReceived) and event.is_self:
             return
-        if event.room_id and not rules.manages(event.room_id):
-            return
         room = None
         if event.room_id:
             if not isinstance(event, MessageReceived):
@@ -233,6 +245,11 @@ class App:
                 room = await self.rooms.get(event.room_id, refresh=True)  # a missed join event
             if room is not None:
                 await self._record_room(room, rules)
+        # where the bot is not managing (manage: auto, a group where it is a plain member), it
+        # stays silent: only #manage and #whoami are heard there
+        managed = not event.room_id or rules.manages(event.room_id)
+        if not managed and not self._unmanaged_command(event, rules):
+            return
         sender = event.sender_id if isinstance(event, MessageReceived) else None
         async with self._session() as db:
             # the dedupe mark commits with everything the event changed: one transaction per event
@@ -249,10 +266,16 @@ class App:
                           lookup=self.lookup)
             self._track(db, event)
             handled = isinstance(event, MessageReceived) and await self._command(ctx, event)
-            if not handled:
+            if not handled and isinstance(event, MessageReceived) and event.room_id is None:
+                answer = self.control.try_bind(db, event.sender_id, event.text)
+                if answer is not None:
+                    ctx.reply(answer, answer=True)
+                    handled = True
+            if not handled and managed:
                 await self._plugins(ctx, event)
-            db.commit()  # state before side effects
-        await self.execute(ctx.planned, rules)
+            self.outbox.stage(db, ctx.planned)  # the actions commit with the state they follow from
+            db.commit()
+        self.outbox.wake()
 
     async def _record_room(self, room: RoomInfo, rules: Rules, *, reconcile: bool = True) -> None:
         """Keep core_room (the groups the bot is in, its role there) current; written only when
@@ -260,6 +283,7 @@ class App:
         plugins declare for every group (reconcile=False when the caller reconciles once)."""
         me = self.platform.self_id
         role = "owner" if me and room.owner_id == me else ("admin" if bot_can_moderate(me, room) else "member")
+        self.control.note_bot_role(room.id, role)  # manage: auto follows the bot's role
         fact = (room.topic, role, rules.manages(room.id))
         if self._room_facts.get(room.id) == fact:
             return
@@ -372,11 +396,20 @@ class App:
                 del ctx.planned[mark:]
 
     async def execute(self, planned: list[Planned], rules: Rules) -> None:
-        for item in planned:
-            try:
-                await self.executor.run(item, rules)
-            except Exception:
-                log.exception("executor failed on %r", item)
+        """Actions planned outside an event (the rules watcher): staged in their own transaction."""
+        if not planned:
+            return
+        async with self._session() as db:
+            self.outbox.stage(db, planned)
+            db.commit()
+        self.outbox.wake()
+
+    def _unmanaged_command(self, event: _RoomEvent, rules: Rules) -> bool:
+        if not isinstance(event, MessageReceived):
+            return False
+        parsed = self.router.parse(event.text, rules.bot.command_prefix)
+        found = self.router.lookup(parsed.name) if parsed else None
+        return found is not None and found[0] is self.builtins and found[1].name in UNMANAGED_COMMANDS
 
     # ------------------------------------------------------------------ jobs
     async def _job_due(self, spec: JobSpec, scheduled: datetime) -> None:
@@ -406,17 +439,23 @@ class App:
             return
         rules = self.rules
         room = await self.rooms.get(due.spec.room_id) if due.spec.room_id else None
+        if room is not None:
+            await self._record_room(room, rules)  # the bot's role there decides manage: auto
+        if due.spec.room_id and not rules.manages(due.spec.room_id) and plugin is not self.builtins:
+            log.info("job %s skipped: the bot does not manage %s", due.spec.id, due.spec.room_id)
+            return
         async with self._session() as db:
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=due.spec.room_id, room=room,
                           self_id=self.platform.self_id, job=due.spec, scheduled=due.scheduled,
                           source=plugin.name, control=self.control, lookup=self.lookup)
             try:
                 await plugin.run_job(ctx, due.spec)
+                self.outbox.stage(db, ctx.planned)
                 db.commit()
             except Exception:
                 log.exception("job %s (scheduled %s) failed", due.spec.id, due.scheduled.isoformat())
                 return
-        await self.execute(ctx.planned, rules)
+        self.outbox.wake()
 
     async def _whitelisted(self, room_id: str, member_id: str) -> bool:
         async with self._session() as db:

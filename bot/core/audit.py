@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.actions import Announce, Invite, Kick, NotifyAdmins, Recall, Reply, SendPrivate
-from bot.core.cases import record_outcome
+from bot.actions import Announce, Blacklist, Invite, Kick, NotifyAdmins, Recall, Reply, SendPrivate
 from db import repo
 from db.models import AuditEntry
 
@@ -27,7 +26,7 @@ _TEXT_LIMIT = 500
 
 def _target(action: object) -> str | None:
     match action:
-        case Kick() | Invite():
+        case Kick() | Invite() | Blacklist():
             return action.member_id
         case SendPrivate():
             return action.contact_id
@@ -42,7 +41,7 @@ def _text(action: object) -> str:
     match action:
         case Reply() | SendPrivate() | Announce() | NotifyAdmins():
             return action.text[:_TEXT_LIMIT]
-        case Kick():
+        case Kick() | Blacklist():
             return action.reason[:_TEXT_LIMIT]
     return ""
 
@@ -52,25 +51,17 @@ class AuditLog:
         self._sessions = sessions
         self._gate = gate  # see App._db_gate
 
-    async def record(self, planned: Planned, outcome: Outcome, at: datetime) -> None:
+    @staticmethod
+    def entry(planned: Planned, outcome: Outcome, at: datetime) -> AuditEntry:
+        """The audit row for one outcome; the outbox adds it in the transaction that records
+        the outcome, so the trail and the outbox never disagree."""
         action = planned.action
-        case_id = getattr(action, "case_id", None)
-        entry = AuditEntry(
+        return AuditEntry(
             at=at, room_id=getattr(action, "room_id", None), action=type(action).__name__,
             target_id=_target(action), text=_text(action), reason=getattr(action, "reason", "") or "",
             source=planned.source, outcome=outcome.status, error=outcome.detail[:_TEXT_LIMIT] or None,
-            case_id=case_id,
+            case_id=getattr(action, "case_id", None),
         )
-        try:
-            async with self._gate:
-                with self._sessions() as db:
-                    db.add(entry)
-                    if case_id is not None:
-                        record_outcome(db, case_id, outcome.status, at)
-                    db.commit()
-        except Exception:
-            # the audit trail must never take the bot down; the executor's log line still tells
-            log.exception("could not write the audit row for %r", action)
 
     def recent(self, room_id: str | None, limit: int = 50) -> list[AuditEntry]:
         with self._sessions() as db:
@@ -78,12 +69,6 @@ class AuditLog:
             if room_id is not None:
                 query = query.where(AuditEntry.room_id == room_id)
             return list(db.scalars(query))
-
-    async def remember_sent(self, room_id: str, message_id: str, recall_key: str, at: datetime) -> None:
-        async with self._gate:
-            with self._sessions() as db:
-                repo.record_sent(db, room_id, message_id, recall_key, at)
-                db.commit()
 
     async def last_sent(self, room_id: str, recall_key: str) -> str | None:
         async with self._gate:

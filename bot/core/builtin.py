@@ -1,5 +1,5 @@
-"""The core's own commands: #help, #status, #reload, #dryrun. Their docstrings are the #help
-text, so they are written in Chinese."""
+"""The core's own commands: #help, #status, #reload, #dryrun, #use, #whoami, #manage. Their
+docstrings are the #help text, so they are written in Chinese."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.core import outbox
 from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.privacy import prune_audit, prune_name_history
 from bot.core.roles import Role
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
+# commands that work in a group the bot does not manage (it stays silent there otherwise)
+UNMANAGED_COMMANDS = frozenset({"manage", "whoami"})
 
 # Gateways redeliver messages around reconnects, minutes apart, not days: three days of
 # message ids is plenty to dedupe and keeps the table small.
@@ -37,7 +41,9 @@ class BuiltinCommands(Plugin):
             removed = repo.prune_seen(ctx.db, ctx.now() - SEEN_EVENTS_KEPT)
             names = prune_name_history(ctx.db, ctx.now() - ctx.rules.bot.keep_name_history)
             audit = prune_audit(ctx.db, ctx.now() - ctx.rules.bot.keep_audit)
-            log.info("pruned %d old event ids, %d old names, %d old audit rows", removed, names, audit)
+            sent = outbox.prune(ctx.db, ctx.now() - outbox.FINISHED_KEPT)
+            log.info("pruned %d old event ids, %d old names, %d old audit rows, %d finished outbox rows",
+                     removed, names, audit, sent)
 
     @command("help", min_role=Role.MEMBER, aliases=("帮助",), allow_private=True)
     async def help(self, ctx: Context, args: str) -> None:
@@ -55,7 +61,8 @@ class BuiltinCommands(Plugin):
     async def reload(self, ctx: Context, args: str) -> None:
         """重新加载 rules.yaml（有错误时保留上一版规则）"""
         assert ctx.control is not None
-        _, text = await ctx.control.reload_rules()
+        private = ctx.message is None or ctx.message.room_id is None
+        _, text = await ctx.control.reload_rules(private=private)
         ctx.reply(text)
 
     @command("dryrun", min_role=Role.OWNER, aliases=("演习",), usage="on|off", allow_private=True)
@@ -105,3 +112,30 @@ class BuiltinCommands(Plugin):
             return
         ctx.control.select_group(ctx.db, msg.sender_id, picked[0])
         ctx.reply(f"已选择「{picked[1]}」：接下来的命令都作用于这个群。")
+
+    @command("whoami", min_role=Role.MEMBER, aliases=("我是谁",), allow_private=True)
+    async def whoami(self, ctx: Context, args: str) -> None:
+        """查看你的微信 id 和你在这里的身份（配置运营、管理员时要用 id）"""
+        msg = ctx.message
+        if msg is None:
+            return
+        ctx.reply(ctx.rules.bot.texts.whoami.format(id=msg.sender_id, role=ctx.sender_role.label))
+
+    @command("manage", min_role=Role.OWNER, aliases=("托管",), usage="on|off")
+    async def manage(self, ctx: Context, args: str) -> None:
+        """让机器人开始（on）或停止（off）管理本群；机器人不是群主或管理员的群默认不管理"""
+        assert ctx.control is not None
+        texts = ctx.rules.bot.texts
+        msg = ctx.message
+        if msg is None or msg.room_id is None:
+            return
+        word = args.strip().lower()
+        if word not in ("on", "off", "开", "关"):
+            ctx.reply(texts.manage_usage)
+            return
+        if ctx.rules.bot.manage != "auto":
+            ctx.reply(texts.manage_fixed)
+            return
+        on = word in ("on", "开")
+        ctx.control.set_manage(ctx.db, msg.room_id, on, msg.sender_id)
+        ctx.reply(texts.manage_on if on else texts.manage_off)

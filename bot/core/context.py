@@ -37,7 +37,10 @@ class Lookup(Protocol):
 class Control(Protocol):
     """What the built-in admin commands may ask of the running bot."""
 
-    async def reload_rules(self) -> tuple[bool, str]: ...
+    async def reload_rules(self, *, private: bool = True) -> tuple[bool, str]: ...
+
+    def set_manage(self, db: Session, room_id: str, on: bool, by: str) -> None:
+        """#manage on|off: stored in the database, applied at once."""
 
     def set_dry_run(self, db: Session, room_id: str | None, on: bool, by: str) -> None: ...
 

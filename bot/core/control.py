@@ -4,14 +4,20 @@ pipeline in app.py; plugins reach it as ctx.control."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
+import secrets
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.actions import Reply, SendPrivate
+from bot.actions import SendPrivate
 from bot.core.context import Planned
+from bot.core.live import LiveFacts, LiveView
+from bot.core.outbox import pending_count as outbox_pending
 from bot.core.roles import Role, bot_can_moderate, role_of
 from bot.platform import PlatformError, RoomInfo
 from bot.rules.loader import Rules, RulesInvalid
@@ -24,6 +30,19 @@ log = logging.getLogger(__name__)
 
 # a private chat's chosen group (#use), kept per person in core_setting
 _USE_KEY = "selected_room"
+# chat-decided state in core_setting: operators bound with the first-run code, the code's
+# hash, and #manage on|off per room
+_CORE = "core"
+_OPERATORS_KEY = "operators"
+_CODE_KEY = "binding_code"
+_MANAGE_KEY = "manage"
+CODE_LIFETIME = timedelta(minutes=30)
+_CODE_TRIES = 20  # wrong codes before the code is void: guessing 10^8 codes is not an option
+_CODE_SHAPE = re.compile(r"^\s*(?:#?bind|绑定)?\s*(\d{4})[\s-]?(\d{4})\s*$", re.IGNORECASE)
+
+
+def _hash(code: str, salt: str) -> str:
+    return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
 
 
 def _private_scope(contact_id: str) -> str:
@@ -33,6 +52,76 @@ def _private_scope(contact_id: str) -> str:
 class BotControl:
     def __init__(self, app: App) -> None:
         self._app = app
+        self.live = LiveFacts()
+        self.view = LiveView(self.live)
+        self.binding_code: str | None = None  # the code printed at this start, if any
+
+    # ------------------------------------------------------------------ chat-decided state
+    def load(self, db: Session) -> None:
+        """At start: operators bound in chat and #manage decisions, from the database."""
+        self.live.operators = frozenset(repo.get_setting(db, _CORE, _OPERATORS_KEY) or ())
+        for scope, value in repo.settings_by_key(db, _MANAGE_KEY).items():
+            (self.live.manage_on if value else self.live.manage_off).add(scope)
+
+    def note_bot_role(self, room_id: str, role: str) -> None:
+        self.live.bot_roles[room_id] = role
+
+    def set_manage(self, db: Session, room_id: str, on: bool, by: str) -> None:
+        repo.put_setting(db, room_id, _MANAGE_KEY, on, by, self._app.clock.now())
+        (self.live.manage_on if on else self.live.manage_off).add(room_id)
+        (self.live.manage_off if on else self.live.manage_on).discard(room_id)
+        log.warning("managing %s turned %s in chat by %s", room_id, "on" if on else "off", by)
+        self._app.request_reconcile()
+
+    def offer_binding(self, db: Session) -> str | None:
+        """With no operator at all, make a one-time code (only its hash is stored) that binds
+        whoever sends it to the bot privately as an operator. Returns the code to print."""
+        rules = self._app.rules
+        if rules.bot.operators:
+            return None
+        code = f"{secrets.randbelow(10**8):08d}"
+        salt = secrets.token_hex(8)
+        expires = self._app.clock.now() + CODE_LIFETIME
+        stored = {"hash": _hash(code, salt), "salt": salt, "expires": expires.isoformat(), "wrong": 0}
+        repo.put_setting(db, _CORE, _CODE_KEY, stored, "start", self._app.clock.now())
+        self.binding_code = code
+        return code
+
+    @staticmethod
+    def print_binding_code(code: str) -> None:
+        """Shown once in the terminal of `qunguan run`: the first operator binds in chat."""
+        formatted = f"{code[:4]} {code[4:]}"
+        print(f"\n  还没有运营。用你自己的微信私聊机器人，发送这 8 位数字即可成为运营（30 分钟内有效）：\n"
+              f"      {formatted}\n  No operator yet: send this code to the bot in a private chat within 30"
+              f" minutes to become its operator.\n", flush=True)
+        log.warning("no operator configured: a one-time binding code was printed (valid for 30 minutes)")
+
+    def try_bind(self, db: Session, sender: str, text: str) -> str | None:
+        """A private message that is the binding code: bind the sender as an operator and
+        return the answer; None if the text is not a code attempt."""
+        match = _CODE_SHAPE.match(text)
+        if match is None:
+            return None
+        stored = repo.get_setting(db, _CORE, _CODE_KEY)
+        if not stored:
+            return None
+        now = self._app.clock.now()
+        texts = self._app.rules.bot.texts
+        if datetime.fromisoformat(stored["expires"]) < now or stored.get("wrong", 0) >= _CODE_TRIES:
+            return texts.binding_expired
+        code = match.group(1) + match.group(2)
+        if not secrets.compare_digest(_hash(code, stored["salt"]), stored["hash"]):
+            stored = {**stored, "wrong": int(stored.get("wrong", 0)) + 1}
+            repo.put_setting(db, _CORE, _CODE_KEY, stored, sender, now)
+            log.warning("a wrong binding code from %s (%d so far)", sender, stored["wrong"])
+            return texts.binding_wrong
+        operators = sorted({*self.live.operators, sender})
+        repo.put_setting(db, _CORE, _OPERATORS_KEY, operators, sender, now)
+        repo.put_setting(db, _CORE, _CODE_KEY, None, sender, now)  # one time only
+        self.live.operators = frozenset(operators)
+        self.binding_code = None
+        log.warning("%s bound as an operator with the first-run code", sender)
+        return texts.bound_operator.format(id=sender)
 
     def set_dry_run(self, db: Session, room_id: str | None, on: bool, by: str) -> None:
         self._app.set_dry_run(db, room_id, on, by)
@@ -73,33 +162,37 @@ class BotControl:
     def select_group(self, db: Session, contact_id: str, room_id: str | None) -> None:
         repo.put_setting(db, _private_scope(contact_id), _USE_KEY, room_id, contact_id, self._app.clock.now())
 
-    async def reload_rules(self) -> tuple[bool, str]:
+    async def reload_rules(self, *, private: bool = True) -> tuple[bool, str]:
+        """Reload rules.yaml. The error list goes only to private chats (operators, or the
+        admin who asked privately): a group sees just that the file has errors."""
         texts_before = self._app.rules.bot.texts
         try:
             rules = await self._app.rules_store.reload_async()
         except RulesInvalid as exc:
-            errors = "\n".join(str(e) for e in exc.errors[:10])
-            return False, texts_before.reload_failed.format(count=len(exc.errors), digest=self._app.rules.digest,
-                                                            errors=errors)
+            text = self.rules_error_text(exc)
+            if private:
+                return False, text
+            self._app.spawn(self.tell_operators(text))
+            return False, texts_before.reload_failed_group.format(count=len(exc.errors), digest=self._app.rules.digest)
         return True, rules.bot.texts.reload_ok.format(digest=rules.digest)
 
+    def rules_error_text(self, exc: RulesInvalid) -> str:
+        errors = "\n".join(_error_line(e) for e in exc.errors[:10])
+        return self._app.rules.bot.texts.reload_failed.format(count=len(exc.errors), digest=self._app.rules.digest,
+                                                               errors=errors)
+
     async def tell_operators(self, text: str) -> None:
-        """Private messages to operators (or the admin group): e.g. a broken rules.yaml."""
+        """Private messages to operators: e.g. a broken rules.yaml. Never into a group."""
         rules = self._app.rules
-        planned: list[Planned] = []
-        if rules.bot.admin_group:
-            planned.append(Planned(Reply(rules.bot.admin_group, text), "core", answer=True))
-        planned += [Planned(SendPrivate(op, text), "core", answer=True) for op in rules.bot.operators]
+        planned = [Planned(SendPrivate(op, text), "core", answer=True) for op in rules.bot.operators]
         if not planned:
-            log.warning("no operators configured to tell: %s", text)
+            log.warning("no operator to tell (bind one with the code `qunguan run` prints): %s", text)
+            return
         await self._app.execute(planned, rules)
 
     def on_rules_error(self, exc: RulesInvalid) -> None:
         """Called by the file watcher when an edited rules.yaml does not validate."""
-        errors = "\n".join(str(e) for e in exc.errors[:10])
-        text = self._app.rules.bot.texts.reload_failed.format(count=len(exc.errors), digest=self._app.rules.digest,
-                                                         errors=errors)
-        self._app.spawn(self.tell_operators(text))
+        self._app.spawn(self.tell_operators(self.rules_error_text(exc)))
 
     def help_lines(self, role: Role, room_id: str | None) -> list[str]:
         prefix = self._app.rules.bot.command_prefix
@@ -113,6 +206,17 @@ class BotControl:
         rules = self._app.rules
         loaded = rules.loaded_at.astimezone(self._tz(room_id)).strftime("%Y-%m-%d %H:%M:%S")
         lines = [f"规则版本 {rules.digest}，加载于 {loaded}"]
+        if rules.bot.operators:
+            bound = [o for o in rules.bot.operators if o in self.live.operators]
+            note = f"（其中聊天绑定：{'、'.join(bound)}）" if bound else ""
+            lines.append(f"运营：{'、'.join(rules.bot.operators)}{note}")
+        else:
+            lines.append("运营：无（通知发给各群群主和管理员；运行 qunguan run 时会显示绑定码）")
+        # a plain read, outside the db gate: #status runs inside the event's own session
+        with self._app.sessions() as db:
+            queued = outbox_pending(db)
+        if queued:
+            lines.append(f"发送队列：{queued} 个操作待执行（按节奏发送，或等待移出上限重置）")
         if self._app.rules_store.last_error:
             lines.append(f"⚠ 最近一次加载失败（{len(self._app.rules_store.last_error.errors)} 处错误），仍使用上一版")
         try:
@@ -137,3 +241,17 @@ class BotControl:
 
     def _tz(self, room_id: str | None) -> ZoneInfo:
         return ZoneInfo(self._app.rules.for_room(room_id).timezone)
+
+
+def _error_line(error: object) -> str:
+    """A rules error for a person: the line first, in Chinese."""
+    line = getattr(error, "line", None)
+    path = getattr(error, "path", "") or "文件"
+    message = str(getattr(error, "message", error))
+    unknown = re.match(r"unknown key '([^']*)'(?:; did you mean '([^']*)'\?)?(?:; allowed: (.*))?$", message)
+    if unknown:
+        key, close, allowed = unknown.groups()
+        message = f"没有「{key}」这个设置" + (f"，是不是想写「{close}」？" if close else "") + (
+            f"（可用：{allowed}）" if allowed else "")
+    where = f"第 {line} 行，" if line else ""
+    return f"· {where}{path}：{message}"

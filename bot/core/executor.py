@@ -1,19 +1,30 @@
 """The one place actions become platform calls.
 
-For every planned action, in order: dry-run (record, do nothing) → never act on owners,
-admins, moderators, operators or whitelisted members (re-checked now, on fresh room data)
-→ can the bot do this here? (if not: ask the owner, or fall back to a message) → the rate
-governor → an audit row → the adapter call. Failures are logged and audited, never fatal.
+For every action the outbox hands it, in order: dry-run (decided here and only here: record,
+do nothing) → never act on owners, admins, moderators, operators or whitelisted members
+(re-checked now, on fresh room data) → can the bot do this here? (if not: ask the owner and
+say so, or fall back to a message) → the rate governor → the adapter call.
+
+The executor returns an Outcome: what really happened, plus the follow-up actions whose words
+are now true (the "已移出" notice only after a removal; the admins told of a refusal or a
+failure; the admin who typed the command told either way) and the database effect to apply
+with it (a blacklist entry, a recall key). The outbox records all of it in one transaction.
+Failures come back as outcomes, never as exceptions, except Refused (a cap: the outbox keeps
+the action for the next window).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
-from bot.actions import Announce, Invite, Kick, NotifyAdmins, Recall, Reply, SendPrivate
+from sqlalchemy.orm import Session
+
+from bot.actions import Announce, Blacklist, Invite, Kick, NotifyAdmins, Recall, Reply, SendPrivate
 from bot.clock import Clock
+from bot.core import lists
 from bot.core.audit import AuditLog
 from bot.core.context import Planned
 from bot.core.governor import Governor, Refused
@@ -21,15 +32,25 @@ from bot.core.roles import bot_can_moderate, is_protected
 from bot.core.rooms import RoomDirectory
 from bot.platform import ErrorKind, Platform, PlatformError, RoomInfo
 from bot.rules.loader import Rules
+from db import repo
 
 log = logging.getLogger(__name__)
 
+DbEffect = Callable[[Session], None]
 
-@dataclass(frozen=True, slots=True)
+# outcomes after which a case's penalty really happened (or a human was asked to carry it out)
+PERFORMED = frozenset({"done", "asked_owner", "fallback"})
+
+
+@dataclass(slots=True)
 class Outcome:
-    status: str  # done, dry_run, refused_protected, asked_owner, fallback, refused_cap, failed
+    # done, dry_run, refused_protected, asked_owner, fallback, refused_cap, failed, gone,
+    # throttled (kept for a retry by the outbox), uncertain, expired
+    status: str
     detail: str = ""
     message_id: str | None = None
+    followups: list[Planned] = field(default_factory=list)
+    db_effect: DbEffect | None = None
 
 
 class Executor:
@@ -46,27 +67,58 @@ class Executor:
         self._dry_run = dry_run
         self._whitelisted = whitelisted  # the chat-managed whitelist (rules.yaml's is in is_protected)
 
-    async def run(self, planned: Planned, rules: Rules) -> Outcome:
+    async def run(self, planned: Planned, rules: Rules, *, recovering: bool = False) -> Outcome:
+        """Carry out one action. `recovering`: it was in flight when the bot stopped, so it may
+        have happened already (a removal is re-checked; the outbox never resends a text).
+        Raises Refused when a governor cap holds it back."""
         action = planned.action
         room_id = getattr(action, "room_id", None)
         if not planned.answer and self._dry_run(rules, room_id):
             outcome = Outcome("dry_run", "dry-run: recorded, not performed")
+            if isinstance(action, Kick):
+                outcome.followups = self._kick_followups(action, planned, outcome, rules, "")
         else:
             try:
-                outcome = await self._perform(planned, rules)
-            except Refused as exc:
-                outcome = Outcome("refused_cap", str(exc))
+                outcome = await self._perform(planned, rules, recovering)
             except PlatformError as exc:
-                if exc.kind == ErrorKind.THROTTLED:
-                    self._governor.note_throttled()
-                outcome = Outcome("failed", f"{exc.kind}: {exc}")
-        level = logging.WARNING if outcome.status in ("failed", "refused_cap") else logging.INFO
-        log.log(level, "%s %s by %s → %s %s", type(action).__name__, room_id or "", planned.source,
-                outcome.status, outcome.detail)
-        await self._audit.record(planned, outcome, self._clock.now())
+                outcome = self._platform_error(exc)
+                if isinstance(action, Kick) and outcome.status == "failed":
+                    outcome.followups = self._kick_followups(action, planned, outcome, rules, "")
+        level = logging.WARNING if outcome.status in ("failed", "throttled", "unavailable") else logging.INFO
+        why = getattr(action, "reason", "")
+        log.log(level, "%s %s by %s%s → %s %s", type(action).__name__, room_id or "", planned.source,
+                f" ({why})" if why else "", outcome.status, outcome.detail)
         return outcome
 
-    async def _perform(self, planned: Planned, rules: Rules) -> Outcome:
+    async def run_notify(self, room_id: str, texts: list[str], planned: Planned, rules: Rules) -> Outcome:
+        """Several admin notices for one room as one message (a digest)."""
+        if not planned.answer and self._dry_run(rules, room_id):
+            return Outcome("dry_run", "dry-run: recorded, not performed")
+        try:
+            outcome = await self.notify(room_id, texts, rules)
+        except PlatformError as exc:
+            outcome = self._platform_error(exc)
+        level = logging.WARNING if outcome.status != "done" else logging.INFO
+        log.log(level, "NotifyAdmins %s (%d notice(s)) → %s %s", room_id, len(texts), outcome.status, outcome.detail)
+        return outcome
+
+    def _platform_error(self, exc: PlatformError) -> Outcome:
+        """throttled and unavailable: nothing happened, the outbox tries again later."""
+        if exc.kind == ErrorKind.THROTTLED:
+            self._governor.note_throttled()
+            return Outcome("throttled", f"{exc.kind}: {exc}")
+        if exc.kind == ErrorKind.UNAVAILABLE:
+            return Outcome("unavailable", f"{exc.kind}: {exc}")
+        return Outcome("failed", f"{exc.kind}: {exc}")
+
+    def give_up(self, planned: Planned, outcome: Outcome, rules: Rules) -> Outcome:
+        """An action WeChat kept throttling: it failed, and whoever is owed words hears so."""
+        final = Outcome("failed", outcome.detail)
+        if isinstance(planned.action, Kick):
+            final.followups = self._kick_followups(planned.action, planned, final, rules, "")
+        return final
+
+    async def _perform(self, planned: Planned, rules: Rules, recovering: bool) -> Outcome:
         action = planned.action
         match action:
             case Reply():
@@ -76,7 +128,9 @@ class Executor:
                 mid = await self._platform.send_text(action.contact_id, action.text)
                 return Outcome("done", message_id=mid)
             case Kick():
-                return await self._kick(action, rules)
+                return await self._kick(planned, action, rules, recovering)
+            case Blacklist():
+                return self._blacklist(action)
             case Invite():
                 await self._governor.acquire(action.room_id)
                 await self._platform.invite(action.room_id, action.member_id)
@@ -87,33 +141,58 @@ class Executor:
             case Recall():
                 return await self._recall(action)
             case NotifyAdmins():
-                return await self._notify(action, rules)
+                return await self.notify(action.room_id, [action.text], rules)
         raise TypeError(f"unknown action {action!r}")
 
     async def _send(self, room_id: str, text: str, mentions: tuple[str, ...] = (),
                     recall_key: str | None = None) -> Outcome:
         await self._governor.acquire(room_id)
         mid = await self._platform.send_text(room_id, text, mentions)
+        outcome = Outcome("done", message_id=mid)
         if mid and recall_key:
-            await self._audit.remember_sent(room_id, mid, recall_key, self._clock.now())
-        return Outcome("done", message_id=mid)
+            at = self._clock.now()
 
-    def _responsible(self, room: RoomInfo, rules: Rules) -> tuple[str, ...]:
-        people = [room.owner_id] if room.owner_id else []
-        people += sorted(room.admin_ids - {self._platform.self_id, room.owner_id})
+            def remember(db: Session, mid: str = mid) -> None:
+                repo.record_sent(db, room_id, mid, recall_key, at)
+            outcome.db_effect = remember
+        return outcome
+
+    def _blacklist(self, action: Blacklist) -> Outcome:
+        at = self._clock.now()
+
+        def write(db: Session) -> None:
+            lists.add(db, lists.BLACKLIST, action.room_id, action.member_id, by=action.by, at=at,
+                      reason=action.reason, case_id=action.case_id)
+        return Outcome("done", db_effect=write)
+
+    def responsible(self, room: RoomInfo, rules: Rules) -> tuple[str, ...]:
+        """The humans who run a room: its owner, its WeChat admins, its moderators in rules.yaml."""
+        me = self._platform.self_id
+        people = [room.owner_id] if room.owner_id and room.owner_id != me else []
+        people += sorted(room.admin_ids - {me, room.owner_id})
         people += [m for m in rules.for_room(room.id).moderators if m in room.member_ids and m not in people]
         return tuple(p for p in people if p)
 
-    async def _kick(self, action: Kick, rules: Rules) -> Outcome:
+    # ------------------------------------------------------------------ removals
+    async def _kick(self, planned: Planned, action: Kick, rules: Rules, recovering: bool) -> Outcome:
         room = await self._rooms.get(action.room_id, refresh=True)
+        name = action.member_name or await self._name(action.room_id, action.member_id)
         if room is None:
-            return Outcome("failed", "room unknown")
-        if action.member_id not in room.member_ids:
-            return Outcome("failed", "member is no longer in the room")
-        if is_protected(action.member_id, room, rules) or await self._whitelisted(action.room_id, action.member_id):
-            return Outcome("refused_protected", "owner, admin, moderator, operator or whitelisted")
+            outcome = Outcome("failed", "room unknown")
+        elif action.member_id not in room.member_ids:
+            # after a crash mid-removal the member being gone means our removal went through
+            outcome = Outcome("done", "already out of the room (recovered)") if recovering else Outcome(
+                "gone", "member is no longer in the room")
+        elif is_protected(action.member_id, room, rules) or await self._whitelisted(action.room_id, action.member_id):
+            outcome = Outcome("refused_protected", "owner, admin, moderator, operator or whitelisted")
+        else:
+            outcome = await self._remove_or_ask(action, room, rules, name)
+        outcome.followups = self._kick_followups(action, planned, outcome, rules, name) + outcome.followups
+        return outcome
+
+    async def _remove_or_ask(self, action: Kick, room: RoomInfo, rules: Rules, name: str) -> Outcome:
         if bot_can_moderate(self._platform.self_id, room):
-            await self._governor.acquire(action.room_id, "kick")
+            await self._governor.acquire(action.room_id, "kick")  # Refused: the outbox keeps it
             try:
                 await self._platform.kick(action.room_id, action.member_id)
             except PlatformError as exc:
@@ -123,11 +202,61 @@ class Executor:
             else:
                 self._rooms.invalidate(action.room_id)
                 return Outcome("done")
-        name = await self._name(action.room_id, action.member_id)
         text = rules.bot.texts.ask_owner_kick.format(member=name, reason=action.reason or "违反群规")
-        await self._send(action.room_id, text, self._responsible(room, rules))
+        try:
+            await self._send(action.room_id, text, self.responsible(room, rules))
+        except PlatformError as exc:
+            return Outcome("failed", f"could not ask the owner: {exc.kind}: {exc}")
         return Outcome("asked_owner", "the bot is not owner or admin here")
 
+    def _why(self, outcome: Outcome, rules: Rules) -> str:
+        texts = rules.bot.texts
+        return {
+            "asked_owner": texts.why_asked_owner, "refused_protected": texts.why_protected,
+            "gone": texts.why_gone, "dry_run": texts.why_dry_run,
+        }.get(outcome.status, texts.why_failed)
+
+    def _kick_followups(self, action: Kick, planned: Planned, outcome: Outcome, rules: Rules,
+                        name: str) -> list[Planned]:
+        """The words that are true after this outcome, to whom they are owed."""
+        texts = rules.bot.texts
+        name = name or action.member_name or action.member_id
+        out: list[Planned] = []
+        if outcome.status == "done":
+            if action.notice_done:
+                out.append(Planned(Reply(action.room_id, action.notice_done, reason=_case(action.case_id)),
+                                   planned.source, answer=True))
+            if action.answer_to and action.answer_to != action.room_id and action.notice_done:
+                out.append(Planned(_answer(action, action.notice_done), planned.source, answer=True))
+            return out
+        if outcome.status in ("failed", "throttled"):
+            out.append(Planned(NotifyAdmins(action.room_id, texts.kick_failed_admins.format(
+                member=name, reason=action.reason or "违反群规", case=_case_label(action.case_id),
+                detail=outcome.detail[:200]), action.case_id), planned.source))
+        if action.answer_to and not (outcome.status == "asked_owner" and action.answer_to == action.room_id):
+            text = texts.kick_not_done.format(member=name, case=_case_label(action.case_id),
+                                              why=self._why(outcome, rules))
+            out.append(Planned(_answer(action, text), planned.source, answer=True))
+        return out
+
+    def cap_followups(self, action: Kick, planned: Planned, refused: Refused, rules: Rules) -> list[Planned]:
+        """A removal held back by a cap: the admins (and the admin who asked) hear it once; the
+        outbox retries the removal when the cap allows."""
+        texts = rules.bot.texts
+        tz = ZoneInfo(rules.for_room(action.room_id).timezone)
+        when = refused.retry_at.astimezone(tz).strftime("%H:%M")
+        name = action.member_name or action.member_id
+        limit = rules.bot.governor.kicks_per_hour if refused.cap == "kicks_per_hour" else rules.bot.governor.daily_limit
+        text = (texts.kick_deferred_admins if refused.cap == "kicks_per_hour" else texts.daily_cap_admins).format(
+            member=name, reason=action.reason or "违反群规", case=_case_label(action.case_id), time=when, limit=limit)
+        out = [Planned(NotifyAdmins(action.room_id, text, action.case_id), planned.source)]
+        if action.answer_to:
+            out.append(Planned(_answer(action, texts.kick_not_done.format(
+                member=name, case=_case_label(action.case_id), why=texts.why_cap.format(time=when))),
+                planned.source, answer=True))
+        return out
+
+    # ------------------------------------------------------------------ announcements, recalls
     async def _announce(self, action: Announce, rules: Rules) -> Outcome:
         room = await self._rooms.get(action.room_id, refresh=True)
         if bot_can_moderate(self._platform.self_id, room):
@@ -146,7 +275,7 @@ class Executor:
         texts = rules.bot.texts
         await self._send(action.room_id, texts.announce_fallback.format(text=action.text))
         if room is not None:
-            await self._send(action.room_id, texts.ask_owner_announce, self._responsible(room, rules))
+            await self._send(action.room_id, texts.ask_owner_announce, self.responsible(room, rules))
         return Outcome("fallback", f"sent as a message: {reason}")
 
     async def _recall(self, action: Recall) -> Outcome:
@@ -159,17 +288,50 @@ class Executor:
         ok = await self._platform.recall(mid)
         return Outcome("done" if ok else "failed", "" if ok else "the platform refused the recall")
 
-    async def _notify(self, action: NotifyAdmins, rules: Rules) -> Outcome:
-        label = rules.for_room(action.room_id).name or action.room_id
-        text = f"【{label}】{action.text}"
+    # ------------------------------------------------------------------ telling the admins
+    async def notify(self, room_id: str, texts: list[str], rules: Rules) -> Outcome:
+        """Tell the humans responsible for a room (one message carrying every text): the admin
+        group, else the operators privately, else the room's owner and admins — privately
+        where the bot can message them (friends), in the group with a mention otherwise."""
+        label = rules.for_room(room_id).name or room_id
+        body = "\n".join(texts)
         if rules.bot.admin_group:
-            return await self._send(rules.bot.admin_group, text)
-        if not rules.bot.operators:
-            return Outcome("failed", "no admin_group and no operators configured to notify")
-        for operator in rules.bot.operators:
+            topic = await self._topic(room_id, label)
+            return await self._send(rules.bot.admin_group, f"【{topic}】{body}")
+        if rules.bot.operators:
+            topic = await self._topic(room_id, label)
+            for operator in rules.bot.operators:
+                await self._governor.acquire(None)
+                await self._platform.send_text(operator, f"【{topic}】{body}")
+            return Outcome("done", f"sent privately to {len(rules.bot.operators)} operator(s)")
+        room = await self._rooms.get(room_id)
+        if room is None:
+            return Outcome("failed", "nobody to tell: no operators, no admin group, room unknown")
+        people = self.responsible(room, rules)
+        if not people:
+            return Outcome("failed", "nobody to tell: no operators, no admin group, no human owner or admin")
+        is_friend = getattr(self._platform, "is_friend", None)
+        private: list[str] = []
+        if is_friend is not None:
+            for person in people:
+                try:
+                    if await is_friend(person):
+                        private.append(person)
+                except PlatformError:
+                    pass
+        for person in private:
             await self._governor.acquire(None)
-            await self._platform.send_text(operator, text)
-        return Outcome("done", f"sent privately to {len(rules.bot.operators)} operator(s)")
+            await self._platform.send_text(person, f"【{room.topic or label}】{body}")
+        in_group = tuple(p for p in people if p not in private)
+        if in_group:
+            await self._send(room_id, rules.bot.texts.admins_in_group.format(text=body), in_group)
+        return Outcome("done", f"told {len(private)} privately, {len(in_group)} in the group")
+
+    async def _topic(self, room_id: str, label: str) -> str:
+        if label != room_id:
+            return label
+        room = self._rooms.cached(room_id) if hasattr(self._rooms, "cached") else None
+        return room.topic if room is not None and room.topic else label
 
     async def _name(self, room_id: str, member_id: str) -> str:
         try:
@@ -177,3 +339,19 @@ class Executor:
                 member_id)
         except PlatformError:
             return member_id
+
+
+def _case(case_id: int | None) -> str:
+    return f"case {case_id}" if case_id is not None else ""
+
+
+def _case_label(case_id: int | None) -> str:
+    return f"（案件 #{case_id}）" if case_id is not None else ""
+
+
+def _answer(action: Kick, text: str) -> Reply | SendPrivate:
+    assert action.answer_to is not None
+    if action.answer_to == action.room_id:
+        mention = (action.answer_mention,) if action.answer_mention else ()
+        return Reply(action.answer_to, text, mention, reason=_case(action.case_id))
+    return SendPrivate(action.answer_to, text, reason=_case(action.case_id))

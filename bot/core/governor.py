@@ -5,6 +5,11 @@ WeChat punishes accounts that behave like bots: bursts of messages, many kicks, 
 action waits here for its turn: a minimum gap per group and per account, plus random jitter,
 a daily cap, an hourly kick cap, a quiet period after login and a pause after WeChat says
 we are too fast. Time comes from the injected clock.
+
+The caps are state, not configuration: `snapshot()`/`restore()` let the outbox persist them
+with every action it records, so a restart or a crash loop does not reset the day's count or
+the hour's removals. The day rolls over at local midnight in the account's timezone (the
+`defaults.timezone` of rules.yaml), which is when WeChat users' "today" ends, not UTC's.
 """
 
 from __future__ import annotations
@@ -13,7 +18,11 @@ import asyncio
 import logging
 import random
 from collections import deque
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.rules.schema import GovernorRules
@@ -21,19 +30,33 @@ from bot.rules.schema import GovernorRules
 log = logging.getLogger(__name__)
 
 
+# Set by the outbox around one action: awaited once, when the action's first slot is granted,
+# right before its first platform call. So a row is "in flight" (maybe sent) only from the
+# moment a send can really happen; a crash while it waits for its turn leaves it pending.
+ON_SLOT: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar("qunguan_on_slot", default=None)
+
+
 class Refused(Exception):
-    """The governor will not let this action out (a cap was reached)."""
+    """The governor will not let this action out (a cap was reached). `retry_at`: when the cap
+    allows it again."""
+
+    def __init__(self, message: str, retry_at: datetime, cap: str) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at
+        self.cap = cap  # daily_limit or kicks_per_hour
 
 
 class Governor:
-    def __init__(self, clock: Clock, rules: GovernorRules, rng: random.Random | None = None) -> None:
+    def __init__(self, clock: Clock, rules: GovernorRules, rng: random.Random | None = None,
+                 timezone: str = "Asia/Shanghai") -> None:
         self._clock = clock
         self.rules = rules
+        self.timezone = timezone
         self._rng = rng or random.Random()
         self._lock = asyncio.Lock()
         self._next_group: dict[str, datetime] = {}
         self._next_account: datetime | None = None
-        self._day: tuple[int, int, int] | None = None
+        self._day: str | None = None
         self._sent_today = 0
         self._kicks: deque[datetime] = deque()
 
@@ -50,17 +73,48 @@ class Governor:
     def _jitter(self) -> timedelta:
         return timedelta(seconds=self._rng.uniform(0, self.rules.jitter.total_seconds()))
 
+    def _local_day(self, now: datetime) -> str:
+        return now.astimezone(ZoneInfo(self.timezone)).date().isoformat()
+
+    def _next_midnight(self, now: datetime) -> datetime:
+        tz = ZoneInfo(self.timezone)
+        local = now.astimezone(tz)
+        return datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=tz)
+
     def _check_caps(self, now: datetime, kind: str) -> None:
-        today = (now.year, now.month, now.day)
+        today = self._local_day(now)
         if today != self._day:
             self._day, self._sent_today = today, 0
         if self._sent_today >= self.rules.daily_limit:
-            raise Refused(f"daily limit of {self.rules.daily_limit} outbound actions reached")
+            raise Refused(f"daily limit of {self.rules.daily_limit} outbound actions reached",
+                          self._next_midnight(now), "daily_limit")
         if kind == "kick":
             while self._kicks and now - self._kicks[0] >= timedelta(hours=1):
                 self._kicks.popleft()
             if len(self._kicks) >= self.rules.kicks_per_hour:
-                raise Refused(f"limit of {self.rules.kicks_per_hour} removals per hour reached")
+                retry = self._kicks[0] + timedelta(hours=1) if self._kicks else now + timedelta(hours=1)
+                raise Refused(f"limit of {self.rules.kicks_per_hour} removals per hour reached", retry,
+                              "kicks_per_hour")
+
+    def check(self, kind: str = "send") -> None:
+        """Raise Refused now if a cap would refuse this kind of action (no slot taken)."""
+        self._check_caps(self._clock.now(), kind)
+
+    # ------------------------------------------------------------------ persistence
+    def snapshot(self) -> dict[str, Any]:
+        """The cap counters as JSON, for the outbox to store with each recorded action."""
+        return {"day": self._day, "sent": self._sent_today, "kicks": [k.isoformat() for k in self._kicks]}
+
+    def restore(self, data: dict[str, Any] | None) -> None:
+        """Counters from a snapshot taken before a restart; a snapshot from an earlier local day
+        counts nothing today, and removals older than an hour are forgotten."""
+        if not data:
+            return
+        now = self._clock.now()
+        if data.get("day") == self._local_day(now):
+            self._day, self._sent_today = str(data["day"]), max(self._sent_today, int(data.get("sent") or 0))
+        kicks = sorted(datetime.fromisoformat(k) for k in data.get("kicks") or ())
+        self._kicks = deque(k for k in kicks if now - k < timedelta(hours=1))
 
     async def acquire(self, room_id: str | None, kind: str = "send") -> timedelta:
         """Wait for this action's slot; returns how long it waited. Raises Refused on a cap."""
@@ -83,4 +137,8 @@ class Governor:
         wait = start - now
         if wait > timedelta(0):
             await self._clock.sleep(wait.total_seconds())
+        hook = ON_SLOT.get()
+        if hook is not None:
+            ON_SLOT.set(None)
+            await hook()
         return wait

@@ -63,7 +63,9 @@ class Rules:
     def manages(self, room_id: str) -> bool:
         if room_id in self.bot.ignore:
             return False
-        return self.bot.manage == "all" or room_id in self.bot.manage
+        # "auto" needs what the bot sees (its role in the room, #manage on): the App's LiveRules
+        # view (bot.core.live) decides it; a bare snapshot fails closed
+        return self.bot.manage == "all" or (isinstance(self.bot.manage, tuple) and room_id in self.bot.manage)
 
     def dry_run(self, room_id: str | None) -> bool:
         group = self.for_room(room_id).dry_run

@@ -60,20 +60,62 @@ class CoreTexts(Strict):
     reload_ok: Annotated[str, placeholders("digest")] = "规则已重新加载（版本 {digest}）。"
     reload_failed: Annotated[str, placeholders("count", "digest", "errors")] = (
         "rules.yaml 有 {count} 处错误，继续使用上一版规则（版本 {digest}）：\n{errors}")
+    reload_failed_group: Annotated[str, placeholders("count", "digest")] = (
+        "rules.yaml 有 {count} 处错误，继续使用上一版规则（版本 {digest}）。错误详情已私聊发给运营。")
+    binding_wrong: Annotated[str, placeholders()] = "绑定码不对。请核对 qunguan run 启动时显示的 8 位数字。"
+    binding_expired: Annotated[str, placeholders()] = "绑定码已失效。请重新启动 qunguan run 获取新的绑定码。"
     dryrun_on: Annotated[str, placeholders()] = "已开启演习模式：机器人只记录将要执行的操作，不会真正执行。"
     dryrun_off: Annotated[str, placeholders()] = "已关闭演习模式：机器人将正常执行操作。"
+    # what happened to a removal, for the admin who asked for it
+    kick_not_done: Annotated[str, placeholders("member", "case", "why")] = "未能移出「{member}」{case}：{why}。"
+    why_asked_owner: Annotated[str, placeholders()] = "机器人不是本群群主或管理员，已在群里请群主或管理员处理"
+    why_protected: Annotated[str, placeholders()] = "对方是群主、管理员或白名单成员"
+    why_gone: Annotated[str, placeholders()] = "对方已不在群里"
+    why_dry_run: Annotated[str, placeholders()] = "演习模式，只做了记录，没有真正移出"
+    why_failed: Annotated[str, placeholders()] = "微信操作失败，请手动处理"
+    why_cap: Annotated[str, placeholders("time")] = "已达到每小时移出人数上限，将在 {time} 后自动移出"
+    # what the admins hear about removals that did not happen (yet)
+    kick_failed_admins: Annotated[str, placeholders("member", "reason", "case", "detail")] = (
+        "未能移出「{member}」{case}（原因：{reason}）：微信操作失败，请手动处理。")
+    kick_deferred_admins: Annotated[str, placeholders("member", "reason", "case", "time", "limit")] = (
+        "已达到每小时最多移出 {limit} 人的上限，「{member}」{case}（原因：{reason}）暂未移出，"
+        "将在 {time} 后自动移出。")
+    daily_cap_admins: Annotated[str, placeholders("member", "reason", "case", "time", "limit")] = (
+        "今天的操作次数已达上限（{limit} 次），「{member}」{case}（原因：{reason}）暂未移出，将在 {time} 后自动移出。")
+    # a notice for the owner and admins, said in the group where the bot cannot message them
+    # privately (WeChat lets a bot message only its friends); the mention comes first
+    admins_in_group: Annotated[str, placeholders("text")] = "请群主/管理员留意：\n{text}"
+    expired_admins: Annotated[str, placeholders("text")] = (
+        "机器人离线太久，这条消息没能及时发出，已不再补发：「{text}」")
+    # the first-run operator binding and #whoami
+    bound_operator: Annotated[str, placeholders("id")] = (
+        "绑定成功：你（{id}）现在是机器人的运营，会私聊收到各群的通知。发送 #help 查看命令。")
+    whoami: Annotated[str, placeholders("id", "role")] = "你的微信 id：{id}\n你在这里的身份：{role}"
+    # #manage on|off
+    manage_on: Annotated[str, placeholders()] = "好的，机器人开始管理本群。"
+    manage_off: Annotated[str, placeholders()] = "好的，机器人不再管理本群。群主或运营发送 #manage on 可以重新开启。"
+    manage_fixed: Annotated[str, placeholders()] = "本群是否管理由 rules.yaml 的 bot.manage 决定，请修改该文件。"
+    manage_usage: Annotated[str, placeholders()] = "用法：#manage on（开始管理本群）或 #manage off（停止管理）"
 
 
 class BotRules(Strict):
     command_prefix: str = Field(default="#", min_length=1, max_length=3)
     # WeChat contact ids (wxid) of operators; display names are never trusted for permissions
     operators: tuple[str, ...] = ()
-    # "all": every group the account is in; or a list of room ids
-    manage: Literal["all"] | tuple[str, ...] = "all"
+    # "auto" (the safe default): only groups where the bot is owner or admin, or where an
+    # owner/operator said #manage on; "all": every group the account is in; or a list of room ids
+    manage: Literal["auto", "all"] | tuple[str, ...] = "auto"
     ignore: tuple[str, ...] = ()
     dry_run: bool = False
-    # a room id where admins hear about cases and notices; empty: private messages to operators
+    # a room id where admins hear about cases and notices; empty: private messages to operators,
+    # or (no operators either) the group's owner and admins
     admin_group: str = ""
+    # with neither admin_group nor operators, notices to a group's owner and admins are
+    # gathered into one digest per group at most this often
+    notify_every: Duration = timedelta(minutes=5)
+    # a queued text older than this when the bot gets to it (after an outage) is not sent late
+    # but recorded as expired; removals never expire
+    send_within: Duration = timedelta(hours=1)
     # names members went by (nicknames, contact names, group topics); each one's latest is kept
     keep_name_history: Duration = timedelta(days=180)
     keep_audit: Duration = timedelta(days=365)  # the log of every outbound action

@@ -3,10 +3,12 @@ summary), the 群公告, and exactly-once delivery across restarts and processes
 
 Jobs are declared from rules.yaml and from schedules added in chat; the core's scheduler runs
 them by the injected clock. Each run claims its occurrence (schedule + scheduled time) in the
-database before anything is sent, so a second process, a restart or a re-declared job never
-sends it again. Sends leave through the executor: the governor spreads a 20:00 schedule over
-many groups, and an `announce` target falls back to a message (with a notice to the owner and
-admins) where the bot is not owner or admin.
+database in the same transaction that queues the send in the outbox, so a second process, a
+restart or a re-declared job never sends it again, and a crash before the send loses nothing
+(the outbox resumes it; the log says "sent" only when the executor reports it done). Sends
+leave through the executor: the governor spreads a 20:00 schedule over many groups, and an
+`announce` target falls back to a message (with a notice to the owner and admins) where the
+bot is not owner or admin.
 """
 
 from __future__ import annotations
@@ -130,14 +132,16 @@ class AnnouncePlugin(Plugin):
                      store.claimed_by(ctx.db, room, key, occurrence) or "another process")
             return
         if due.target == "announce":
-            ctx.emit(Announce(room, text, fallback_to_message=True))
+            ctx.emit(Announce(room, text, fallback_to_message=True,
+                              reason=f"schedule {key} at {occurrence.isoformat()}"))
         else:
             ctx.emit(Reply(room, text, reason=f"schedule {key} at {occurrence.isoformat()}"))
         if key.startswith("c:") and not _repeats(ctx, room, key):
             row = store.chat_schedule(ctx.db, room, int(key[2:]))
             if row is not None:
                 store.set_status(row, store.DONE, ctx.now())
-        log.info("%s: claimed and sent as %s%s", where, due.target,
+        # queued in the outbox with this claim; the executor logs "… → done" once it was sent
+        log.info("%s: claimed and queued as %s%s", where, due.target,
                  f" ({int(late.total_seconds())}s late)" if late > MIN_GRACE else "")
 
     def _log_missed(self, ctx: Context, room: str, key: str, occurrence: datetime, trigger: str,

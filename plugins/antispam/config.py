@@ -127,9 +127,9 @@ class LearningRules(Strict):
 
 
 class Texts(TemplateTexts):
-    warn: str = "请勿发送广告或引流信息（{reason}），再犯将被移出本群。案件 #{case}"
-    kick: str = "「{member}」因发送广告（{reason}）已被移出本群。案件 #{case}"
-    ban: str = "「{member}」因发送广告（{reason}）已被移出并拉黑。案件 #{case}"
+    warn: str = "⚠️ 警告：{reason}，再犯将被移出本群。案件 #{case}"
+    kick: str = "「{member}」已被移出本群，原因：{reason}。案件 #{case}"
+    ban: str = "「{member}」已被移出本群并拉黑，原因：{reason}。案件 #{case}"
     spam_learned: str = "已记为广告样本，并按群规处理「{member}」。案件 #{case}"
     ham_learned: str = "已记为正常消息，案件 #{case} 已撤销。"
     ham_learned_no_case: str = "已记为正常消息样本。"

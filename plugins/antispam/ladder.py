@@ -1,19 +1,41 @@
 """The ladder: warn, then remove, then blacklist, by strikes within a window. Opens the numbered
-case (state before side effects), records the strike and emits the actions."""
+case (state before side effects), records the strike and emits the actions.
+
+A strike counts only while its case's action is pending or was performed: a dry-run, a
+failure, a protected member or a member already gone adds no rung (the case's outcome is
+written by the outbox from what the platform really did). The words in chat travel on the
+actions: the warning is a Reply carrying the case, the removal notice rides on the Kick and
+is sent only once the member is really out."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from bot.actions import Kick, Reply
-from bot.core import cases, lists
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.actions import Blacklist, Kick, Reply
+from bot.core import cases
 from bot.core.context import Context
+from db.models import Case
 from plugins.antispam import store
 from plugins.antispam.config import AntispamConfig, Step
+from plugins.antispam.models import Strike
 
 SOURCE = "antispam"
 _RANK: dict[str, int] = {"warn": 0, "kick": 1, "ban": 2}
+# case outcomes under which a strike counts: the action is still to come, or it happened (or a
+# human was asked to carry it out). dry_run, failed, refused_protected, gone, expired: no rung.
+COUNTING = ("pending", "deferred", "done", "asked_owner", "fallback", "uncertain")
+
+
+def active_strikes(db: Session, room_id: str, member_id: str, since: datetime) -> int:
+    """Strikes within the window whose case's action is pending or was performed."""
+    return int(db.scalar(select(func.count()).select_from(Strike).join(Case, Case.id == Strike.case_id).where(
+        Strike.room_id == room_id, Strike.member_id == member_id, Strike.at >= since,
+        Strike.cleared.is_(False), Case.outcome.in_(COUNTING))) or 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,18 +65,11 @@ def choose_step(cfg: AntispamConfig, strikes_before: int, offence: Offence) -> S
     return step
 
 
-def _dry_run(ctx: Context) -> bool:
-    # A blacklist entry would outlive dry-run, so one is written only when the bot really acts.
-    if ctx.control is None:
-        return ctx.rules.dry_run(ctx.room_id)
-    return ctx.control.is_dry_run(ctx.rules, ctx.room_id)
-
-
 def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
     """Open the case, add the strike, emit warn / kick / ban. Returns the case number."""
     assert ctx.room_id is not None
     room_id, now = ctx.room_id, ctx.now()
-    before = store.active_strikes(ctx.db, room_id, offence.member_id, now - cfg.ladder.window)
+    before = active_strikes(ctx.db, room_id, offence.member_id, now - cfg.ladder.window)
     step = choose_step(cfg, before, offence)
     evidence = {**offence.evidence, "step": step, "strikes_before": before, "newcomer": offence.newcomer,
                 "strict_mode": offence.strict}
@@ -65,16 +80,17 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
     texts = cfg.texts
     fill = {"member": offence.member_name, "reason": offence.reason, "case": case.id}
     if step == "warn":
-        # a Reply carries no case id, so the executor cannot record this outcome for us
-        cases.record_outcome(ctx.db, case.id, "dry_run" if _dry_run(ctx) else "done", now)
-        ctx.emit(Reply(room_id, texts.warn.format(**fill), (offence.member_id,), reason=f"case {case.id}"))
+        # the case is "done" only once the outbox has really sent the warning
+        ctx.emit(Reply(room_id, texts.warn.format(**fill), (offence.member_id,), reason=f"case {case.id}",
+                       case_id=case.id))
         return case.id
-    if step == "ban" and not _dry_run(ctx):
+    if step == "ban":
+        # the executor writes the entry (never in dry-run: it would outlive it)
         scope = None if cfg.ladder.ban_all_groups else room_id
-        lists.add(ctx.db, lists.BLACKLIST, scope, offence.member_id, by=offence.actor_id or SOURCE, at=now,
-                  reason=offence.reason, case_id=case.id)
-    ctx.emit(Kick(room_id, offence.member_id, reason=offence.reason, case_id=case.id))
-    ctx.emit(Reply(room_id, (texts.ban if step == "ban" else texts.kick).format(**fill), reason=f"case {case.id}"))
+        ctx.emit(Blacklist(scope, offence.member_id, offence.reason, offence.actor_id or SOURCE, case.id))
+    ctx.emit(Kick(room_id, offence.member_id, reason=offence.reason, case_id=case.id,
+                  member_name=offence.member_name,
+                  notice_done=(texts.ban if step == "ban" else texts.kick).format(**fill)))
     return case.id
 
 

@@ -97,7 +97,7 @@ class AntispamPlugin(Plugin):
         offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision, decision.shadow_fired),
                                  evidence, obvious=any(v.strong for v in decision.shadow_fired),
                                  newcomer=newcomer, strict=strict)
-        before = store.active_strikes(ctx.db, msg.room_id, msg.sender_id, now - cfg.ladder.window)
+        before = ladder.active_strikes(ctx.db, msg.room_id, msg.sender_id, now - cfg.ladder.window)
         row.case_id = ladder.record_shadow(ctx, cfg, offence, ladder.choose_step(cfg, before, offence))
 
     def _protected(self, ctx: Context, member_id: str) -> bool:

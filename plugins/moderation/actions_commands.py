@@ -1,6 +1,7 @@
 """#warn, #kick, #ban, #unban, #whitelist: an admin acts on a member. Each action is a
-numbered case opened before any side effect; the Kick carries the case id so the executor
-records what came of it."""
+numbered case opened before any side effect; the actions carry the case id, so the outbox
+records what came of it, and the words ("已移出") ride on the Kick: they are said only once the
+member is really out, and the admin hears what happened otherwise."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from bot.actions import Kick, Reply
+from bot.actions import Blacklist, Kick, Reply
 from bot.core import cases, lists
 from bot.core.plugin import command
 from bot.core.roles import Role
@@ -56,6 +57,18 @@ def _open_case(ctx: Context, kind: str, member_id: str, name: str, reason: str, 
                            source=f"command:{kind}", at=ctx.now(), reason=reason, actor_id=sender(ctx), **fields)
 
 
+def _kick(ctx: Context, member_id: str, name: str, reason: str, case_id: int, notice: str) -> Kick:
+    """A removal whose notice is said in the group only once it happened; the admin who typed
+    the command hears what happened otherwise (in the group, or privately after #use)."""
+    assert ctx.room_id is not None
+    msg = ctx.message
+    private = msg is not None and msg.room_id is None
+    answer_to = (msg.sender_id if private else ctx.room_id) if msg is not None else None
+    mention = msg.sender_id if msg is not None and not private else None
+    return Kick(ctx.room_id, member_id, reason=reason, case_id=case_id, member_name=name, notice_done=notice,
+                answer_to=answer_to, answer_mention=mention)
+
+
 class ActionCommands:
     async def _target_or_usage(self, ctx: Context, args: str, name: str, *, act: bool = True) -> Target | None:
         texts = config(ctx).texts
@@ -81,11 +94,12 @@ class ActionCommands:
             return
         texts = config(ctx).texts
         reason = found.rest or texts.default_reason
-        case = _open_case(ctx, "warn", found.member_id, name_of(ctx, found.member_id), reason, outcome="done")
+        case = _open_case(ctx, "warn", found.member_id, name_of(ctx, found.member_id), reason)
+        # the case is "done" once the outbox has sent the warning into the group
         ctx.emit(Reply(ctx.room_id, texts.warned.format(case=case.id, reason=reason), (found.member_id,),
-                       reason=f"case {case.id}"))
+                       reason=f"case {case.id}", case_id=case.id))
         if ctx.message and ctx.message.room_id is None:
-            ctx.reply(texts.warned.format(case=case.id, reason=reason))
+            ctx.reply(texts.warn_queued.format(case=case.id, reason=reason))
         notify_case(ctx, case)
 
     @command("kick", min_role=Role.ADMIN, aliases=("移出", "踢出"), usage="@成员 [原因]", allow_private=True)
@@ -98,8 +112,8 @@ class ActionCommands:
         reason = found.rest or texts.default_reason
         name = name_of(ctx, found.member_id)
         case = _open_case(ctx, "kick", found.member_id, name, reason)
-        ctx.emit(Kick(ctx.room_id, found.member_id, reason=reason, case_id=case.id))
-        ctx.reply(texts.kicked.format(member=name, case=case.id, reason=reason))
+        ctx.emit(_kick(ctx, found.member_id, name, reason, case.id, texts.kicked.format(
+            member=name, case=case.id, reason=reason)))
         notify_case(ctx, case)
 
     @command("ban", min_role=Role.ADMIN, aliases=("拉黑",), usage="@成员 [all] [原因]", allow_private=True)
@@ -118,17 +132,20 @@ class ActionCommands:
         scope = lists.ALL_GROUPS if everywhere else ctx.room_id
         # a plain ban teaches anti-spam nothing (only #spam does): an admin's ban may be personal
         case = _open_case(ctx, "ban", found.member_id, name, reason, evidence={"scope": scope})
-        lists.add(ctx.db, lists.BLACKLIST, None if everywhere else ctx.room_id, found.member_id,
-                  by=sender(ctx), at=ctx.now(), reason=reason, case_id=case.id)
-        if found.member_id in members(ctx):
-            ctx.emit(Kick(ctx.room_id, found.member_id, reason=reason, case_id=case.id))
+        # the executor writes the entry, so a dry-run leaves none behind
+        present = found.member_id in members(ctx)
+        # not in the group: listed only (the case says "listed"), so an accepted appeal has
+        # nobody to invite back
+        ctx.emit(Blacklist(None if everywhere else ctx.room_id, found.member_id, reason, sender(ctx), case.id,
+                           decides_case=not present))
+        label = texts.scope_all if everywhere else texts.scope_room
+        if present:
+            ctx.emit(_kick(ctx, found.member_id, name, reason, case.id, texts.banned.format(
+                member=name, scope=label, case=case.id, reason=reason)))
         else:
-            # not in the group: listed only, so an accepted appeal has nobody to invite back
-            cases.record_outcome(ctx.db, case.id, "listed", ctx.now())
+            ctx.reply(texts.listed.format(member=name, scope=label, case=case.id, reason=reason))
         if everywhere:
             self._kick_elsewhere(ctx, found.member_id, reason, case.id)
-        label = texts.scope_all if everywhere else texts.scope_room
-        ctx.reply(texts.banned.format(member=name, scope=label, case=case.id, reason=reason))
         notify_case(ctx, case)
 
     @staticmethod
@@ -139,6 +156,7 @@ class ActionCommands:
             Member.member_id == member_id, Member.left_at.is_(None), Member.room_id != ctx.room_id))
         for room_id in rooms:
             if ctx.rules.manages(room_id):
+                # the case belongs to the group where the ban was typed; these removals are audited
                 ctx.emit(Kick(room_id, member_id, reason=reason, case_id=None))
 
     @command("unban", min_role=Role.ADMIN, aliases=("解除拉黑",), usage="成员 [all]", allow_private=True)

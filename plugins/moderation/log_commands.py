@@ -40,8 +40,10 @@ class LogCommands:
         if found is None:
             return
         tz = ctx.rules.for_room(found.room_id).timezone
+        antispam = getattr(ctx.rules.for_room(found.room_id), "antispam", None)
+        labels = getattr(getattr(antispam, "texts", None), "check_labels", None)
         text = render.card(found, name_of(ctx, found.target_id) if found.target_id else "（无）",
-                           name_of(ctx, found.actor_id), tz)
+                           name_of(ctx, found.actor_id), tz, labels)
         appeal = appeals.latest(ctx.db, found.id)
         if appeal is not None:
             state = {"pending": "待处理", "accepted": "已通过", "rejected": "已驳回"}.get(appeal.status, appeal.status)

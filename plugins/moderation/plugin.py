@@ -69,7 +69,8 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
                 ctx.db, room_id=event.room_id, kind="kick", target_id=member_id, target_name=name,
                 source=NAME, at=ctx.now(), reason=reason,
                 evidence={"blacklist_case": entry.case_id, "scope": entry.room_id, "inviter_id": event.inviter_id})
-            ctx.emit(Kick(event.room_id, member_id, reason=case.reason, case_id=case.id))
+            ctx.emit(Kick(event.room_id, member_id, reason=case.reason, case_id=case.id, member_name=name,
+                          notice_done=config(ctx).texts.rejoin_kicked.format(member=name, case=case.id)))
             notify_case(ctx, case)
 
     # ------------------------------------------------------------------ appeals (private chat)

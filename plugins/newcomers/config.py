@@ -75,7 +75,7 @@ class GreetingConfig(PluginConfig):
 class Consequences(Strict):
     """How the last notice names what happens next, per action."""
 
-    none: str = "管理员会再联系你"
+    none: str = "群主或管理员可能会联系你"
     notify: str = "将通知管理员处理"
     remove: str = "将被移出本群"
 

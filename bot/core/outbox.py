@@ -1,0 +1,487 @@
+"""The durable outbox: every planned action is a row written in the same transaction as the
+state of the event or job that planned it, and a separate sender carries the rows out through
+the executor and the governor. So intake never waits for pacing, and a crash between the
+commit and the send loses nothing and doubles nothing.
+
+Rows move pending → in_flight → an outcome. The sender works lane by lane (a lane is a room,
+a private chat, or a room's admin notices): in order within a lane, lanes side by side, the
+governor pacing them all. After each action, one transaction records the row's outcome, the
+case's outcome, the audit row, the action's database effect (a blacklist entry) and the
+follow-up actions whose words are now true (new rows), plus the governor's counters.
+
+At start, pending rows are resumed. A row found in_flight may or may not have happened: a
+removal is re-checked against the room (idempotent), a blacklist entry rewritten; a text is
+never resent (it could be doubled) and is recorded as `uncertain`. A text older than
+`bot.send_within` is not sent late but recorded as `expired`. A removal refused by a cap
+waits for the window (the admins are told once); it is never dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.actions import Action, Blacklist, Invite, Kick, NotifyAdmins, Reply, from_record, to_record
+from bot.clock import Clock
+from bot.core import cases
+from bot.core.audit import AuditLog
+from bot.core.context import Planned
+from bot.core.executor import Executor, Outcome
+from bot.core.governor import ON_SLOT, Governor, Refused
+from bot.rules.loader import Rules
+from db import repo
+from db.models import OutboxRow
+
+log = logging.getLogger(__name__)
+
+PENDING, IN_FLIGHT = "pending", "in_flight"
+_GOVERNOR_KEY = ("core", "governor")  # core_setting scope, key
+_RECOVERING = "recovering"
+_MAX_THROTTLED = 3
+_RETRY_UNAVAILABLE = 5  # seconds
+_LANE_REST = 5  # seconds a lane rests after an unexpected error
+# Several bot processes may share one database (PostgreSQL): each works only the rows it
+# staged or adopted (`owner`). A process that stops cleanly releases its pending rows; one
+# that died is recognised by its heartbeat (wall-clock time: liveness is real time, not the
+# injected clock) going stale, and its rows are adopted.
+_ALIVE_KEY = "alive"
+_HEARTBEAT = timedelta(seconds=20)
+_STALE = timedelta(seconds=90)
+_LIVE = (PENDING, IN_FLIGHT)
+# actions whose outcome is the outcome of their case (a Blacklist or a notice is not)
+_CASE_ACTIONS = (Kick, Invite, Reply)
+
+SessionFactory = Callable[[], contextlib.AbstractAsyncContextManager[Session]]
+
+
+def lane_of(action: Action) -> str:
+    match action:
+        case NotifyAdmins():
+            return f"notify:{action.room_id}"
+        case Blacklist():
+            return f"list:{action.room_id or '*'}"
+    room = getattr(action, "room_id", None)
+    if room:
+        return str(room)
+    return f"private:{getattr(action, 'contact_id', '')}"
+
+
+class Outbox:
+    def __init__(self, *, session: SessionFactory, executor: Executor, governor: Governor, clock: Clock,
+                 rules: Callable[[], Rules], audit: AuditLog,
+                 online: Callable[[], Awaitable[object]] | None = None) -> None:
+        self._session = session
+        # sends wait for a logged-in, connected account: a row resumed at start-up is sent
+        # after the login (and its quiet period), not into a dead connection
+        self._online = online
+        self._executor = executor
+        self._governor = governor
+        self._clock = clock
+        self._rules = rules
+        self._audit = audit
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._lanes: dict[str, asyncio.Task[None]] = {}
+        self._runner: asyncio.Task[None] | None = None
+        self._last_digest: dict[str, datetime] = {}
+        self.instance = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._beat_at: datetime | None = None
+        self._resting: dict[str, datetime] = {}
+        self.sent = 0  # rows finished, for status and tests
+
+    # ------------------------------------------------------------------ staging (intake side)
+    def stage(self, db: Session, planned: Sequence[Planned]) -> None:
+        """Add rows for these actions to the caller's transaction; they exist only if it commits."""
+        now = self._clock.now()
+        for item in planned:
+            kind, payload = to_record(item.action)
+            db.add(OutboxRow(lane=lane_of(item.action), room_id=getattr(item.action, "room_id", None), kind=kind,
+                             payload=payload, source=item.source[:64], answer=item.answer, owner=self.instance,
+                             case_id=getattr(item.action, "case_id", None), status=PENDING, attempts=0,
+                             told=False, created_at=now, updated_at=now))
+        if planned:
+            self._idle.clear()
+
+    def wake(self) -> None:
+        """Something was committed: look again (cheap; call after every commit that staged)."""
+        self._idle.clear()
+        self._wake.set()
+
+    async def idle(self) -> None:
+        """Wait until no row is due and none is being carried out (rows waiting for a later
+        window do not count)."""
+        await self._idle.wait()
+
+    # ------------------------------------------------------------------ lifecycle
+    async def start(self) -> None:
+        async with self._session() as db:
+            self._governor.restore(repo.get_setting(db, *_GOVERNOR_KEY))
+            self._heartbeat(db)
+            self._adopt(db)
+            stuck = list(db.scalars(select(OutboxRow).where(
+                OutboxRow.status == IN_FLIGHT, OutboxRow.owner == self.instance).order_by(OutboxRow.id)))
+            now = self._clock.now()
+            for row in stuck:
+                self._recover(db, row, now)
+            db.commit()
+        if stuck:
+            log.warning("outbox: %d action(s) were in flight when the bot stopped; re-checked", len(stuck))
+        self._idle.clear()
+        self._wake.set()
+        self._runner = asyncio.get_running_loop().create_task(self._run(), name="outbox")
+
+    async def stop(self) -> None:
+        tasks = [t for t in [self._runner, *self._lanes.values()] if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._lanes.clear()
+        self._runner = None
+        try:
+            async with self._session() as db:
+                # hand pending rows over at once to the next process (or this one restarted)
+                db.execute(update(OutboxRow).where(OutboxRow.owner == self.instance, OutboxRow.status == PENDING)
+                           .values(owner=None))
+                repo.put_setting(db, f"outbox:{self.instance}", _ALIVE_KEY, None, "outbox", self._clock.now())
+                db.commit()
+        except Exception:
+            log.exception("outbox: could not release pending rows; another process adopts them when stale")
+
+    def _heartbeat(self, db: Session) -> None:
+        wall = datetime.now(UTC)
+        repo.put_setting(db, f"outbox:{self.instance}", _ALIVE_KEY, wall.isoformat(), "outbox", self._clock.now())
+        self._beat_at = wall
+
+    def _adopt(self, db: Session) -> int:
+        """Take over rows nobody works: released ones, and those of processes whose heartbeat
+        is stale. Atomic per row (UPDATE … WHERE owner is still the old one)."""
+        wall = datetime.now(UTC)
+        stale: list[str] = []
+        for scope, value in repo.settings_by_key(db, _ALIVE_KEY).items():
+            owner = scope.removeprefix("outbox:")
+            if owner != self.instance and (not value or wall - datetime.fromisoformat(value) > _STALE):
+                stale.append(owner)
+        owners = set(db.scalars(select(OutboxRow.owner).where(OutboxRow.status.in_(_LIVE)).distinct()))
+        # a process that never wrote a heartbeat (or whose record is gone) is not alive either
+        stale += [o for o in owners if o and o != self.instance and o not in stale
+                  and repo.get_setting(db, f"outbox:{o}", _ALIVE_KEY) is None]
+        orphaned = or_(OutboxRow.owner.is_(None), OutboxRow.owner.in_(stale)) if stale else OutboxRow.owner.is_(None)
+        result = db.execute(update(OutboxRow).where(OutboxRow.status.in_(_LIVE), orphaned)
+                            .values(owner=self.instance))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def _recover(self, db: Session, row: OutboxRow, now: datetime) -> None:
+        if row.kind in ("Kick", "Blacklist"):
+            # both are safe to do again: the executor re-checks membership, the list upserts
+            row.status, row.detail, row.updated_at = PENDING, _RECOVERING, now
+            return
+        row.status, row.updated_at = "uncertain", now
+        row.detail = "in flight when the bot stopped: maybe sent, not sent again (never doubled)"
+        log.warning("outbox: %s #%d in %s may or may not have been sent; not resending", row.kind, row.id, row.lane)
+        if row.case_id is not None and row.kind in ("Reply", "Invite"):
+            cases.record_outcome(db, row.case_id, "uncertain", now)
+
+    # ------------------------------------------------------------------ the sender
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                lanes, next_at = await self._scan()
+            except Exception:
+                log.exception("outbox: cannot read pending actions; retrying")
+                lanes, next_at = [], self._clock.now() + timedelta(seconds=5)
+            now = self._clock.now()
+            for lane, until in list(self._resting.items()):
+                if until <= now:
+                    del self._resting[lane]
+                elif lane in lanes:
+                    lanes.remove(lane)
+                    next_at = until if next_at is None else min(next_at, until)
+            for lane in lanes:
+                if lane not in self._lanes:
+                    task = asyncio.get_running_loop().create_task(self._lane(lane), name=f"outbox-{lane}")
+                    self._lanes[lane] = task
+                    task.add_done_callback(self._lane_done)
+            if not self._lanes and not lanes and not self._resting:
+                self._idle.set()
+            await self._wait(next_at)
+
+    def _lane_done(self, task: asyncio.Task[None]) -> None:
+        for lane, running in list(self._lanes.items()):
+            if running is task:
+                del self._lanes[lane]
+        self._wake.set()
+
+    async def _wait(self, until: datetime | None) -> None:
+        waiter = asyncio.ensure_future(self._wake.wait())
+        sleeper = None
+        if until is not None:
+            seconds = max((until - self._clock.now()).total_seconds(), 0.0)
+            sleeper = asyncio.ensure_future(self._clock.sleep(seconds))
+        try:
+            await asyncio.wait([t for t in (waiter, sleeper) if t is not None], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (waiter, sleeper):
+                if task is not None and not task.done():
+                    task.cancel()
+
+    async def _scan(self) -> tuple[list[str], datetime | None]:
+        now = self._clock.now()
+        async with self._session() as db:
+            if self._beat_at is None or datetime.now(UTC) - self._beat_at > _HEARTBEAT:
+                self._heartbeat(db)
+                adopted = self._adopt(db)
+                stuck = list(db.scalars(select(OutboxRow).where(
+                    OutboxRow.status == IN_FLIGHT, OutboxRow.owner == self.instance,
+                    OutboxRow.updated_at < now - _STALE)))
+                for row in stuck:
+                    if not any(row.lane == lane for lane in self._lanes):
+                        self._recover(db, row, now)
+                db.commit()
+                if adopted:
+                    log.warning("outbox: adopted %d action(s) left by a stopped process", adopted)
+            mine = OutboxRow.owner == self.instance
+            due = list(db.scalars(select(OutboxRow.lane).where(
+                OutboxRow.status == PENDING, mine,
+                (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= now)).group_by(OutboxRow.lane)))
+            later = db.scalar(select(func.min(OutboxRow.not_before)).where(
+                OutboxRow.status == PENDING, mine, OutboxRow.not_before > now))
+        # look again within a heartbeat even if nothing wakes us (adoption, liveness)
+        soon = now + _HEARTBEAT
+        return due, soon if later is None else min(later, soon)
+
+    async def _lane(self, lane: str) -> None:
+        while True:
+            if self._online is not None:
+                await self._online()
+            try:
+                more = await (self._notify_lane(lane) if lane.startswith("notify:") else self._next(lane))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # never a tight loop: the lane rests before it is tried again
+                log.exception("outbox: lane %s failed; retrying in %ss", lane, _LANE_REST)
+                self._resting[lane] = self._clock.now() + timedelta(seconds=_LANE_REST)
+                return
+            if not more:
+                return
+
+    async def _claim(self, db: Session, lane: str, now: datetime) -> OutboxRow | None:
+        return db.scalar(select(OutboxRow).where(
+            OutboxRow.lane == lane, OutboxRow.status == PENDING, OutboxRow.owner == self.instance,
+            (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= now)).order_by(OutboxRow.id).limit(1))
+
+    async def _next(self, lane: str) -> bool:
+        """Carry out the lane's next due row; False when there is none."""
+        rules = self._rules()
+        now = self._clock.now()
+        async with self._session() as db:
+            row = await self._claim(db, lane, now)
+            if row is None:
+                return False
+            planned = _planned(row)
+            recovering = row.detail == _RECOVERING
+            if not isinstance(planned.action, Kick | Blacklist) and now - row.created_at > rules.bot.send_within:
+                expired = Outcome("expired", f"not sent: queued {now - row.created_at} ago")
+                text = getattr(planned.action, "text", "")
+                if row.room_id and text and not planned.answer:
+                    # reported, not silently dropped: the admins may still want to say it
+                    expired.followups = [Planned(NotifyAdmins(row.room_id, rules.bot.texts.expired_admins.format(
+                        text=text[:100])), "core")]
+                self._finish(db, row, planned, expired, rules, now)
+                db.commit()
+                log.warning("outbox: %s #%d in %s expired unsent (queued at %s)", row.kind, row.id, lane,
+                            row.created_at.isoformat())
+                return True
+            row_id = row.id
+        token = ON_SLOT.set(self._marker([row_id]))
+        try:
+            outcome = await self._executor.run(planned, rules, recovering=recovering)
+        except Refused as refused:
+            await self._refused(row_id, planned, refused, rules)
+            return True
+        except Exception as exc:
+            log.exception("executor failed on %r", planned.action)
+            outcome = Outcome("failed", f"internal error: {type(exc).__name__}")
+        finally:
+            ON_SLOT.reset(token)
+        async with self._session() as db:
+            row = db.get(OutboxRow, row_id)
+            assert row is not None
+            done_at = self._clock.now()
+            if outcome.status == "unavailable":
+                # the gateway was down: nothing went out; send it once the account is back
+                row.status, row.updated_at = PENDING, done_at
+                row.not_before = done_at + timedelta(seconds=_RETRY_UNAVAILABLE)
+                row.detail = outcome.detail[:500]
+                db.commit()
+                self._wake.set()
+                return True
+            if outcome.status == "throttled":
+                if (row.attempts or 0) < _MAX_THROTTLED:
+                    # WeChat refused it as too frequent, so it did not happen: try again later
+                    row.status, row.updated_at = PENDING, done_at
+                    row.not_before = done_at + rules.bot.governor.throttle_pause
+                    row.detail = outcome.detail[:500]
+                    db.commit()
+                    self._wake.set()
+                    return True
+                outcome = self._executor.give_up(planned, outcome, rules)
+            try:
+                self._finish(db, row, planned, outcome, rules, done_at)
+                db.commit()
+            except Exception:
+                db.rollback()
+                log.exception("outbox: could not record %s #%d → %s", row.kind, row_id, outcome.status)
+                recorded = False
+            else:
+                recorded = True
+        if not recorded:
+            # what happened is known but could not be stored with its consequences: store at
+            # least the outcome, so the action is never carried out twice
+            async with self._session() as db:
+                row = db.get(OutboxRow, row_id)
+                if row is not None:
+                    row.status, row.updated_at = outcome.status[:32], self._clock.now()
+                    row.detail = f"outcome recorded without its follow-ups: {outcome.detail}"[:500]
+                    db.commit()
+        return True
+
+    def _marker(self, ids: list[int]) -> Callable[[], Any]:
+        """The governor calls this when the action's first send may happen: from then on a
+        crash leaves the rows in_flight (maybe done), before it they are still pending."""
+        async def mark() -> None:
+            async with self._session() as db:
+                for row_id in ids:
+                    row = db.get(OutboxRow, row_id)
+                    if row is not None and row.status == PENDING:
+                        row.status, row.attempts = IN_FLIGHT, (row.attempts or 0) + 1
+                        row.updated_at = self._clock.now()
+                db.commit()
+        return mark
+
+    async def _refused(self, row_id: int, planned: Planned, refused: Refused, rules: Rules) -> None:
+        now = self._clock.now()
+        async with self._session() as db:
+            row = db.get(OutboxRow, row_id)
+            assert row is not None
+            if isinstance(planned.action, Kick):
+                # a spammer must not stay: the removal waits for the window, the admins hear it once
+                row.status, row.not_before, row.updated_at = PENDING, refused.retry_at, now
+                row.detail = f"refused by {refused.cap} until {refused.retry_at.isoformat()}"
+                if not row.told:
+                    row.told = True
+                    self.stage(db, self._executor.cap_followups(planned.action, planned, refused, rules))
+                if row.case_id is not None:
+                    cases.record_outcome(db, row.case_id, "deferred", now)
+                log.warning("outbox: removal #%d in %s waits until %s (%s)", row.id, row.lane,
+                            refused.retry_at.isoformat(), refused.cap)
+            else:
+                self._finish(db, row, planned, Outcome("refused_cap", str(refused)), rules, now)
+            self._save_governor(db, now)
+            db.commit()
+        self._wake.set()
+
+    def _finish(self, db: Session, row: OutboxRow, planned: Planned, outcome: Outcome, rules: Rules,
+                at: datetime) -> None:
+        """Record one outcome with everything that follows from it, in the caller's transaction."""
+        row.status, row.updated_at = outcome.status, at
+        row.detail = (outcome.detail or None) and outcome.detail[:500]
+        if row.case_id is not None and isinstance(planned.action, _CASE_ACTIONS):
+            cases.record_outcome(db, row.case_id, outcome.status, at)
+        elif row.case_id is not None and isinstance(planned.action, Blacklist) and planned.action.decides_case:
+            cases.record_outcome(db, row.case_id, "listed" if outcome.status == "done" else outcome.status, at)
+        db.add(self._audit.entry(planned, outcome, at))
+        if outcome.db_effect is not None:
+            with db.begin_nested():
+                outcome.db_effect(db)
+        if outcome.followups:
+            self.stage(db, outcome.followups)
+            self._wake.set()
+        self._save_governor(db, at)
+        self.sent += 1
+
+    def _save_governor(self, db: Session, at: datetime) -> None:
+        repo.put_setting(db, *_GOVERNOR_KEY, self._governor.snapshot(), "outbox", at)
+
+    # ------------------------------------------------------------------ admin notices
+    async def _notify_lane(self, lane: str) -> bool:
+        """A room's admin notices. Where they go to its owner and admins (no operators, no admin
+        group), everything due is gathered into one digest, at most one per `bot.notify_every`."""
+        rules = self._rules()
+        room_id = lane.split(":", 1)[1]
+        digest = not rules.bot.admin_group and not rules.bot.operators
+        now = self._clock.now()
+        async with self._session() as db:
+            query = select(OutboxRow).where(
+                OutboxRow.lane == lane, OutboxRow.status == PENDING, OutboxRow.owner == self.instance,
+                (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= now)).order_by(OutboxRow.id)
+            rows = list(db.scalars(query if digest else query.limit(1)))
+            if not rows:
+                return False
+            last = self._last_digest.get(room_id)
+            if digest and last is not None and now - last < rules.bot.notify_every:
+                for row in rows:
+                    row.not_before, row.updated_at = last + rules.bot.notify_every, now
+                db.commit()
+                return False
+            ids = [row.id for row in rows]
+            plans = [_planned(row) for row in rows]
+        texts = [p.action.text for p in plans if isinstance(p.action, NotifyAdmins)]
+        token = ON_SLOT.set(self._marker(ids))
+        try:
+            outcome = await self._executor.run_notify(room_id, texts, plans[0], rules)
+        except Refused as refused:
+            outcome = Outcome("refused_cap", str(refused))
+        except Exception as exc:
+            log.exception("outbox: notice to the admins of %s failed", room_id)
+            outcome = Outcome("failed", f"internal error: {type(exc).__name__}")
+        finally:
+            ON_SLOT.reset(token)
+        if digest:
+            self._last_digest[room_id] = self._clock.now()
+        async with self._session() as db:
+            done_at = self._clock.now()
+            for row_id, planned in zip(ids, plans, strict=True):
+                found = db.get(OutboxRow, row_id)
+                if found is not None:
+                    if outcome.status == "unavailable" or (
+                            outcome.status == "throttled" and (found.attempts or 0) < _MAX_THROTTLED):
+                        found.status = PENDING
+                        found.not_before = done_at + rules.bot.governor.throttle_pause
+                        continue
+                    self._finish(db, found, planned, outcome, rules, done_at)
+            db.commit()
+        return True
+
+
+
+FINISHED_KEPT = timedelta(days=30)
+
+
+def pending_count(db: Session) -> int:
+    return int(db.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.status == PENDING)) or 0)
+
+
+def prune(db: Session, before: datetime) -> int:
+    """Forget finished rows (their audit rows stay): the outbox is a queue, not the log."""
+    from sqlalchemy import delete
+
+    result = db.execute(delete(OutboxRow).where(OutboxRow.status.not_in((PENDING, IN_FLIGHT)),
+                                                OutboxRow.updated_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _planned(row: OutboxRow) -> Planned:
+    payload: dict[str, Any] = dict(row.payload or {})
+    return Planned(from_record(row.kind, payload), row.source, bool(row.answer))

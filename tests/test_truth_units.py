@@ -1,0 +1,126 @@
+"""Units of the truth slice: the governor's persisted caps and local day, the ladder's strike
+count, the live rules view (manage: auto, bound operators)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.core.governor import Governor, Refused
+from bot.core.live import LiveFacts, LiveView
+from bot.rules.loader import parse_rules
+from bot.rules.schema import GovernorRules
+
+
+def _gov(clock: FakeClock, **caps) -> Governor:
+    rules = GovernorRules(group_interval="0s", account_interval="0s", jitter="0s", quiet_after_login="0s", **caps)
+    return Governor(clock, rules, random.Random(1), timezone="Asia/Shanghai")
+
+
+async def test_the_day_rolls_over_at_local_midnight_not_utc():
+    clock = FakeClock(datetime(2026, 1, 5, 15, 30, tzinfo=UTC))  # 23:30 in Shanghai
+    gov = _gov(clock, daily_limit=1)
+    await gov.acquire("g")
+    with pytest.raises(Refused) as refused:
+        await gov.acquire("g")
+    assert refused.value.retry_at == datetime(2026, 1, 5, 16, 0, tzinfo=UTC)  # 00:00 in Shanghai
+    assert refused.value.cap == "daily_limit"
+    clock.advance(minutes=31)  # still 5 January in UTC, already the 6th in Shanghai
+    assert await gov.acquire("g") == timedelta(0)
+
+
+async def test_caps_survive_a_restart_through_the_snapshot():
+    clock = FakeClock(datetime(2026, 1, 5, 2, 0, tzinfo=UTC))
+    first = _gov(clock, kicks_per_hour=1, daily_limit=3)
+    await first.acquire("g", "kick")
+    await first.acquire("g")
+    saved = first.snapshot()
+    clock.advance(minutes=10)
+    second = _gov(clock, kicks_per_hour=1, daily_limit=3)
+    second.restore(saved)
+    with pytest.raises(Refused) as refused:
+        await second.acquire("g", "kick")  # the hour's removal is remembered
+    assert refused.value.retry_at == datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
+    await second.acquire("g")  # the third action of the day
+    with pytest.raises(Refused):
+        await second.acquire("g")  # the day's count is remembered too
+    clock.advance(days=1)
+    third = _gov(clock, kicks_per_hour=1, daily_limit=3)
+    third.restore(saved)  # yesterday's snapshot counts nothing today
+    await third.acquire("g", "kick")
+
+
+async def test_the_slot_hook_runs_once_right_before_the_first_send():
+    from bot.core.governor import ON_SLOT
+
+    clock = FakeClock()
+    gov = Governor(clock, GovernorRules(group_interval="0s", account_interval="1s", jitter="0s",
+                                        quiet_after_login="10s"))
+    gov.note_login()
+    calls: list[datetime] = []
+
+    async def hook() -> None:
+        calls.append(clock.now())
+
+    async def action() -> None:
+        ON_SLOT.set(hook)
+        await gov.acquire("g")
+        await gov.acquire("g")
+
+    task = asyncio.create_task(action())
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert calls == []  # still waiting for its turn: nothing may have been sent
+    clock.advance(10)
+    for _ in range(5):
+        await asyncio.sleep(0)
+    clock.advance(1)
+    await task
+    assert len(calls) == 1
+
+
+RULES = """\
+version: 1
+bot:
+  operators: [wxid_op]
+{manage}
+defaults: {{}}
+"""
+
+
+@pytest.mark.parametrize(("manage", "role", "on", "off", "expected"), [
+    ("", "owner", False, False, True),
+    ("", "admin", False, False, True),
+    ("", "member", False, False, False),
+    ("", None, False, False, False),
+    ("", "member", True, False, True),
+    ("", "admin", False, True, False),
+    ("  manage: all", "member", False, False, True),
+    ('  manage: ["r1"]', "member", False, False, True),
+    ('  manage: ["r2"]', "owner", False, False, False),
+], ids=["auto-owner", "auto-admin", "auto-member", "auto-unknown", "auto-turned-on", "auto-turned-off", "all",
+        "listed", "not-listed"])
+def test_manage_auto_follows_the_bots_role_and_chat(manage, role, on, off, expected):
+    rules = parse_rules(RULES.format(manage=manage), "rules.yaml", [])
+    facts = LiveFacts()
+    if role:
+        facts.bot_roles["r1"] = role
+    if on:
+        facts.manage_on.add("r1")
+    if off:
+        facts.manage_off.add("r1")
+    assert LiveView(facts)(rules).manages("r1") is expected
+
+
+def test_bound_operators_join_the_configured_ones():
+    rules = parse_rules(RULES.format(manage=""), "rules.yaml", [])
+    facts = LiveFacts()
+    view = LiveView(facts)
+    assert view(rules).bot.operators == ("wxid_op",)
+    facts.operators = frozenset({"wxid_new", "wxid_op"})
+    assert view(rules).bot.operators == ("wxid_op", "wxid_new")
+    assert rules.bot.operators == ("wxid_op",)  # the snapshot itself is untouched

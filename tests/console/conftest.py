@@ -56,8 +56,10 @@ async def make_console(tmp_path, database_url):
     started: list[Harness] = []
 
     async def make(extra_defaults: str = LADDER, clock: Clock | None = None) -> Console:
+        # manage: all — the console spans every group, the plain-member one included (as if an
+        # operator had said #manage on there)
         bot = Harness(tmp_path, default_plugins(), database_url=database_url, clock=clock or FakeClock(START),
-                      extra_defaults=extra_defaults)
+                      extra_defaults=extra_defaults, extra_bot="manage: all")
         started.append(bot)
         await bot.start()
         assert bot.runtime is not None

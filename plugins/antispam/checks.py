@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from plugins.antispam import contact
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
-from plugins.antispam.normalize import Normalised, digit_runs_split, normalise
+from plugins.antispam.normalize import Normalised, normalise
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,30 +41,9 @@ class Verdict:
     strong: bool = False  # an obvious ad: probation rules may skip the ladder's first steps
 
 
-_PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
-_QQ = re.compile(r"(?:qq|q)(?:号|群)?([1-9][0-9]{4,10})(?![0-9])")
-_WECHAT = re.compile(r"微信(?:号)?([a-z][a-z0-9]{5,19}|[0-9]{6,11})")
-_WECHAT_LIGHT = re.compile(r"(?<![a-z])(?:v|vx|wx|微信|wechat)\s*(?:号)?\s*[:：]\s*([a-z][a-z0-9_-]{5,19})")
-
-
-def find_contacts(n: Normalised) -> list[tuple[str, str, bool]]:
-    """(kind, value, obfuscated) for each phone number, QQ number and WeChat id found."""
-    split = digit_runs_split(n.light)
-    tricks = bool(n.obfuscated)
-    found: list[tuple[str, str, bool]] = []
-    for m in _PHONE.finditer(n.dense):
-        found.append(("phone", m.group(0), tricks or split or m.group(0) not in n.light))
-    for m in _QQ.finditer(n.dense):
-        found.append(("qq", m.group(1), tricks or split or m.group(1) not in n.light))
-    for m in _WECHAT.finditer(n.dense):
-        value = m.group(1)
-        if any(v == value for _, v, _ in found):
-            continue
-        found.append(("wechat-id", value, tricks or split or value not in n.light))
-    if not found:
-        for m in _WECHAT_LIGHT.finditer(n.light):
-            found.append(("wechat-id", m.group(1), tricks))
-    return found[:5]
+def find_contacts(n: Normalised, url: str | None = None) -> list[tuple[str, str, bool]]:
+    """(kind, value, hidden) for each piece of contact data found (see plugins.antispam.contact)."""
+    return [(c.kind, c.value, c.hidden) for c in contact.find_contacts(n, url)]
 
 
 @lru_cache(maxsize=64)
@@ -76,86 +56,160 @@ def _keyword_tables(rules: KeywordRules) -> tuple[tuple[tuple[str, str], ...], t
             tuple(re.compile(p) for p in rules.regexes))
 
 
-def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+# Talking about ads is not advertising: a member warning the others about 刷单 scams, or
+# sharing the news about one. Ads reassure instead (不是骗子, 正规) and ask to be contacted.
+_WARNING = re.compile(r"骗|小心|注意|警惕|谨防|别信|不要信|千万别|千万不要|别上当|上当|举报|曝光|新闻|报道|违法|犯法|"
+                      r"套路|离谱|反诈|提醒|别碰|不要碰|别去|坑人|被坑|踩雷|假的|是真的吗|靠谱吗|有人信")
+_REASSURING = re.compile(r"不是骗|非诈骗|绝不骗|不骗人|拒绝骗|零风险|无风险|保证|包赚|稳赚|正规平台|正规公司")
+_CALL_TO_ACTION = re.compile(r"私聊|私信|私我|有意|联系我|加我|找我|咨询|详聊|详情|了解一下|带你|进群|扫码|点击")
+# a newcomer talking about joining (谢谢拉我进群, 刚进群) is not inviting anyone anywhere
+_SELF_JOIN = re.compile(r"拉我进群|邀请我进群|带我进群|我进群|刚进群|新进群|才进群|进群报道|进群报到|初来进群|拉我进来")
+
+
+def _discussing(n: Normalised) -> bool:
+    body = n.body
+    return bool(_WARNING.search(body)) and not _REASSURING.search(body) and not _CALL_TO_ACTION.search(body) \
+        and not contact.find_contacts(n) and not contact.promoted_links(n)
+
+
+def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    """The keyword verdict, before the discussion rule."""
     stop, newcomer, words, regexes = _keyword_tables(cfg.keywords)
     for shown, dense in stop:
         if dense in n.dense:
             return Verdict("keywords", True, f"stop phrase: {shown}", strong=True)
-    if f.newcomer:
-        for shown, dense in newcomer:
-            if dense in n.dense:
-                return Verdict("keywords", True, f"newcomer phrase: {shown}")
     for pattern in regexes:
         m = pattern.search(n.dense)
         if m:
-            return Verdict("keywords", True, f"regex {pattern.pattern}: {m.group(0)[:40]}", strong=True)
+            # an operator's pattern is often contact-shaped (加微信 + id): conclusive for a newcomer,
+            # one signal among others for an established member giving a friend his id
+            return Verdict("keywords", True, f"regex {pattern.pattern}: {m.group(0)[:40]}", strong=f.newcomer)
     if words:
         hit = next((w for w in _tokenizer().lcut(n.dense[:300], HMM=False) if w in words), None)
         if hit:
             return Verdict("keywords", True, f"stop word: {hit}", strong=True)
+    if f.newcomer:
+        own = normalise(_SELF_JOIN.sub("，", n.body)).dense if _SELF_JOIN.search(n.body) else n.dense
+        for shown, dense in newcomer:
+            if dense in own:
+                return Verdict("keywords", True, f"newcomer phrase: {shown}")
     return Verdict("keywords", False)
+
+
+def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    verdict = keyword_hit(f, n, cfg)
+    if verdict.spam and _discussing(n):
+        return Verdict("keywords", False, f"{verdict.details}, but in a warning or discussion, not an ad")
+    return verdict
 
 
 def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     policy = cfg.contact.newcomer if f.newcomer else cfg.contact.member
     if policy == "off":
         return Verdict("contact", False, "not checked for this member")
-    contacts = find_contacts(n)
-    for kind, value, hidden in contacts:
-        if hidden or policy == "any":
-            how = f" (obfuscated: {', '.join(n.obfuscated) or 'split digits'})" if hidden else ""
-            return Verdict("contact", True, f"{kind} {value}{how}", strong=hidden)
+    contacts = contact.find_contacts(n, f.url)
+    for c in contacts:
+        if policy == "any":
+            how = f" (obfuscated: {', '.join(n.obfuscated) or 'split digits'})" if c.hidden else ""
+            return Verdict("contact", True, f"{c.kind} {c.value}{how}", strong=c.hidden or c.kind in _ALWAYS_AD)
+        if c.hidden:
+            # an established member: only what nobody writes by accident (薇信, 1-3-8…, 点com)
+            return Verdict("contact", True, f"{c.kind} {c.value} (obfuscated: "
+                                            f"{', '.join(n.heavy) or 'split digits'})")
     if contacts:
-        return Verdict("contact", False, f"plain {contacts[0][0]} from an established member")
+        return Verdict("contact", False, f"plain {contacts[0].kind} from an established member")
     return Verdict("contact", False)
 
 
-_KIND_LABEL = {"link": "链接", "mini_program": "小程序", "contact_card": "名片", "image": "图片", "file": "文件",
-               "video": "视频"}
+_ALWAYS_AD = frozenset({"domain", "im-link"})  # from a newcomer: an invite elsewhere is the whole point
 
 
 def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    """What a member on probation may not post yet: cards, mini programs, links to sites outside
+    the ordinary list. Photos and files are judged by their content, not their kind."""
     if not f.newcomer:
         return Verdict("content", False)
     if f.kind in cfg.content.probation_kinds:
+        if f.kind == "link" and f.url and contact.is_ordinary(f.url):
+            return Verdict("content", False, f"link to an ordinary site {contact.host_of(f.url)}")
         target = f" {f.url[:80]}" if f.url else ""
         return Verdict("content", True, f"{f.kind}{target} from a member on probation",
                        strong=f.kind in ("mini_program", "contact_card"))
-    if cfg.content.text_links and n.urls and "link" in cfg.content.probation_kinds:
-        return Verdict("content", True, f"link {n.urls[0][:80]} from a member on probation")
+    if cfg.content.text_links and "link" in cfg.content.probation_kinds:
+        links = contact.promoted_links(n)
+        if links:
+            return Verdict("content", True, f"link {links[0][:80]} from a member on probation")
     return Verdict("content", False)
 
 
+def promotion(f: Facts, n: Normalised, cfg: AntispamConfig) -> str | None:
+    """What the message promotes, if anything: contact data, a link off the ordinary list, a
+    card or mini program, ad words. A chorus of 生日快乐 promotes nothing."""
+    found = contact.find_contacts(n, f.url)
+    if found:
+        return f"{found[0].kind} {found[0].value}"
+    links = contact.promoted_links(n, f.url)
+    if links:
+        return f"link {links[0][:60]}"
+    if f.kind in ("mini_program", "contact_card"):
+        return f.kind
+    hit = keyword_hit(f, n, cfg)
+    if hit.spam and not _discussing(n):
+        return hit.details
+    return None
+
+
 def check_flood(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    """Many messages in a short time. Friends in a lively chat type fast, so an established
+    member needs a burst no human types by hand."""
     rule = cfg.flood
-    if f.recent_messages >= rule.messages:
+    limit = rule.messages if f.newcomer else rule.member_messages
+    if f.recent_messages >= limit:
         return Verdict("flood", True, f"{f.recent_messages} messages within {int(rule.within.total_seconds())}s")
     return Verdict("flood", False)
 
 
 def check_repeat(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    """The same text again: spam only when it promotes something. Six members wishing 生日快乐
+    or a member asking twice whether anyone is free is ordinary group life."""
     rule = cfg.repeat
     if len(n.dense) < rule.min_chars:
         return Verdict("repeat", False)
     if f.same_by_member >= rule.times:
-        return Verdict("repeat", True, f"same text {f.same_by_member} times by this member")
-    if f.same_members >= rule.members:
-        return Verdict("repeat", True, f"same text from {f.same_members} members")
-    if f.same_groups >= rule.groups:
-        return Verdict("repeat", True, f"same text in {f.same_groups} groups")
-    return Verdict("repeat", False)
+        what = f"same text {f.same_by_member} times by this member"
+    elif f.same_members >= rule.members:
+        what = f"same text from {f.same_members} members"
+    elif f.same_groups >= rule.groups:
+        what = f"same text in {f.same_groups} groups"
+    else:
+        return Verdict("repeat", False)
+    promoted = promotion(f, n, cfg)
+    if promoted is None:
+        return Verdict("repeat", False, f"{what}, but it promotes nothing")
+    return Verdict("repeat", True, f"{what}, promoting {promoted}")
 
 
 def check_mentions(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    """Many @s in one message. An established member asking six friends about dinner is not
+    harassment: for them it takes a mass mention, or many @s with something promoted."""
     count = max(f.mentions, n.light.count("@"))
-    if count > cfg.mentions.max_mentions:
+    rule = cfg.mentions
+    if count <= rule.max_mentions:
+        return Verdict("mentions", False)
+    if f.newcomer or count > rule.member_max_mentions:
         return Verdict("mentions", True, f"{count} mentions")
-    return Verdict("mentions", False)
+    promoted = promotion(f, n, cfg)
+    if promoted is not None:
+        return Verdict("mentions", True, f"{count} mentions, promoting {promoted}")
+    return Verdict("mentions", False, f"{count} mentions from an established member, promoting nothing")
 
 
 def check_emoji(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
-    if n.emoji > cfg.emoji.max_emoji:
-        return Verdict("emoji", True, f"{n.emoji} emoji")
+    """An emoji flood is a burst of emoji-heavy messages; one enthusiastic message
+    (25 😂 for a good joke) is not."""
+    rule = cfg.emoji
+    if n.emoji > rule.max_emoji and f.recent_messages >= rule.messages:
+        return Verdict("emoji", True, f"{n.emoji} emoji, {f.recent_messages} messages in a burst")
     return Verdict("emoji", False)
 
 

@@ -64,14 +64,17 @@ class ContactRules(CheckRule):
 
 
 class ContentRules(CheckRule):
-    # message kinds not allowed from members on probation
+    # message kinds not allowed from members on probation. Links to the ordinary sites in
+    # data/ordinary_domains.txt are always allowed; a photo or file is judged by its content
+    # (a QR code in it), not by being a photo, so image and file are not in the default
     probation_kinds: tuple[Literal["link", "mini_program", "contact_card", "image", "file", "video"], ...] = (
-        "link", "mini_program", "contact_card", "image", "file")
+        "link", "mini_program", "contact_card")
     text_links: bool = True  # a URL typed into a text counts as a link too
 
 
 class FloodRules(CheckRule):
-    messages: int = Field(default=8, ge=2)
+    messages: int = Field(default=8, ge=2)  # members on probation
+    member_messages: int = Field(default=16, ge=2)  # established members: friends chatting type fast
     within: Duration = timedelta(seconds=15)
 
 
@@ -85,11 +88,15 @@ class RepeatRules(CheckRule):
 
 
 class MentionRules(CheckRule):
-    max_mentions: int = Field(default=5, ge=1)
+    max_mentions: int = Field(default=5, ge=1)  # more @s than this from a member on probation
+    # an established member @-ing friends is not harassment: more than this many, or more than
+    # max_mentions together with something promoted (contact data, a link, ad words)
+    member_max_mentions: int = Field(default=20, ge=1)
 
 
 class EmojiRules(CheckRule):
-    max_emoji: int = Field(default=20, ge=1)
+    max_emoji: int = Field(default=20, ge=1)  # emoji in one message …
+    messages: int = Field(default=3, ge=1)  # … in a burst of this many messages (flood.within): one message is fine
 
 
 class BayesRules(CheckRule):
@@ -109,7 +116,9 @@ class SimilarRules(CheckRule):
 class ProbationRules(Strict):
     messages: int = Field(default=5, ge=0)  # a member's first N messages …
     days: Duration = timedelta(days=3)  # … or first D days after joining
-    # members who joined before the bot saw them: probation by message count only
+    # members who joined after the bot met the group without the bot seeing the join event:
+    # probation by message count. Members already there when the bot met the group are
+    # established members and never on probation.
     unseen_join: bool = True
     trusted_credit: int = Field(default=7, ge=1)  # credit (e.g. check-in days) that counts as approved history
 
@@ -119,6 +128,9 @@ class LadderRules(Strict):
     window: Duration = timedelta(hours=24)  # strikes older than this no longer count
     newcomer_obvious_ad: Literal["ladder", "kick", "ban"] = "kick"
     ban_all_groups: bool = False
+    # a burst is one offence: what the same member does within this time after an offence is
+    # added to that case, not counted as a new strike (unless it is worse: a newcomer's obvious ad)
+    one_offence_within: Duration = timedelta(minutes=2)
 
 
 class LearningRules(Strict):
@@ -127,9 +139,9 @@ class LearningRules(Strict):
 
 
 class Texts(TemplateTexts):
-    warn: str = "请勿发送广告或引流信息（{reason}），再犯将被移出本群。案件 #{case}"
-    kick: str = "「{member}」因发送广告（{reason}）已被移出本群。案件 #{case}"
-    ban: str = "「{member}」因发送广告（{reason}）已被移出并拉黑。案件 #{case}"
+    warn: str = "⚠️ 本群禁止{reason}，请注意。再犯将被移出本群。案件 #{case}"
+    kick: str = "「{member}」因{reason}已被移出本群。案件 #{case}"
+    ban: str = "「{member}」因{reason}已被移出并拉黑。案件 #{case}"
     spam_learned: str = "已记为广告样本，并按群规处理「{member}」。案件 #{case}"
     ham_learned: str = "已记为正常消息，案件 #{case} 已撤销。"
     ham_learned_no_case: str = "已记为正常消息样本。"
@@ -138,9 +150,9 @@ class Texts(TemplateTexts):
     protected: str = "「{member}」是群主、管理员或白名单成员，只记录样本，不处理。"
     # how each check is named to members in {reason}
     check_labels: dict[str, str] = Field(default_factory=lambda: {
-        "keywords": "广告词", "contact": "联系方式引流", "content": "新成员发链接/名片/文件", "flood": "刷屏",
-        "repeat": "重复发送", "mentions": "大量@他人", "emoji": "表情刷屏", "bayes": "广告识别模型",
-        "similar": "与已知广告相似", "admin": "管理员标记为广告"})
+        "keywords": "发广告", "contact": "广告引流", "content": "新成员发推广链接/名片", "flood": "刷屏",
+        "repeat": "重复刷消息", "mentions": "大量@他人", "emoji": "表情刷屏", "bayes": "发广告",
+        "similar": "发广告", "admin": "发广告（管理员判定）"})
 
 
 class AntispamConfig(PluginConfig):

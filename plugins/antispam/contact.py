@@ -1,0 +1,135 @@
+"""Contact data and where links go: what 引流 ads want a reader to do next.
+
+Platform-neutral: phone numbers, WeChat ids, QQ numbers, Telegram and other IM links and
+@handles, letters+digits code ids next to a contact word, domains written with 。/点/dot,
+e-mail addresses, and referrals to a search on another platform (抖音搜：…). Links to the
+ordinary sites in data/ordinary_domains.txt are never contact data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from urllib.parse import urlsplit
+
+from plugins.antispam.normalize import Normalised, digit_runs_split
+
+_DOMAINS_FILE = "ordinary_domains.txt"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    kind: str  # phone, qq, wechat-id, code-id, im-link, handle, domain, email, referral
+    value: str
+    hidden: bool  # the message tried to hide it (split digits, 薇信, 点com …)
+
+
+@lru_cache(maxsize=1)
+def ordinary_domains() -> frozenset[str]:
+    text = resources.files("plugins.antispam").joinpath("data", _DOMAINS_FILE).read_text("utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def host_of(url: str) -> str:
+    target = url if "://" in url else "http://" + url
+    try:
+        host = urlsplit(target).hostname or ""
+    except ValueError:
+        return ""
+    return host.lower().rstrip(".")
+
+
+def is_ordinary(url: str) -> bool:
+    """A link to a site in the maintained list (the host or any subdomain of a listed host)."""
+    host = host_of(url)
+    if not host:
+        return False
+    domains = ordinary_domains()
+    parts = host.split(".")
+    return any(".".join(parts[i:]) in domains for i in range(len(parts) - 1))
+
+
+# IM invites and contact links: a link here IS contact data, whoever posts it.
+_IM_HOSTS = ("t.me", "telegram.me", "telegram.dog", "wa.me", "chat.whatsapp.com", "line.me", "discord.gg",
+             "discord.com", "qm.qq.com", "jq.qq.com", "work.weixin.qq.com", "u.wechat.com", "weixin.qq.com",
+             "signal.me", "join.skype.com", "m.me", "qr.alipay.com")
+
+
+def is_im_link(url: str) -> bool:
+    host = host_of(url)
+    if host == "weixin.qq.com":  # weixin.qq.com/g/… and /r/… are group and contact QR links
+        path = urlsplit(url if "://" in url else "http://" + url).path
+        return path.startswith(("/g/", "/r/", "/q/"))
+    return any(host == h or host.endswith("." + h) for h in _IM_HOSTS if h != "weixin.qq.com")
+
+
+def promoted_links(n: Normalised, url: str | None = None) -> list[str]:
+    """Links in the message (and the card's target) that go to neither an ordinary site nor
+    nowhere: what a newcomer's link rule and the 'promotes something' rule look at."""
+    found = [*n.urls, *([url] if url else [])]
+    return [u for u in found if not is_ordinary(u)]
+
+
+_SPACING = re.compile(r"[\s\-_]")
+_PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_QQ = re.compile(r"(?:qq|企鹅)(?:号|群|号码)?(?:是|为)?([1-9][0-9]{4,10})(?![0-9])")
+_QQ_SHORT = re.compile(r"(?<![a-z\u4e00-\u9fff])(?:扣|鹅)\s*[:：]\s*([1-9][0-9]{4,10})(?![0-9])")
+_WECHAT = re.compile(r"微信(?:号|id)?(?:是|为)?([a-z][a-z0-9_-]{5,19}|[0-9]{6,11})(?![a-z0-9])")
+_WECHAT_LIGHT = re.compile(r"(?:微信|wechat)\s*(?:号|id)?\s*[:：]\s*([a-z][a-z0-9_-]{5,19})")
+# a letters+digits code id right after a contact word: 私聊 abc123, 认准 ab520, 搜 id：xy888
+_CODE_ID = re.compile(r"(?:联系|私聊|私信|私我|找我|加我|认准|搜索|搜一下|搜|id|账号|号码)[\s:：是为]*"
+                      r"((?=[a-z0-9_-]*[a-z])(?=[a-z0-9_-]*[0-9])[a-z0-9][a-z0-9_-]{3,19})(?![a-z0-9])")
+# an @handle next to a word that says it is one (a WeChat @mention is a member's name, not this)
+_HANDLE = re.compile(r"(?:telegram|tg|电报|飞机|ins|instagram|推特|twitter|联系|私聊|私信)[\s:：]*"
+                     r"@([a-z][a-z0-9_]{3,31})(?![a-z0-9_\u2005])")
+# domains written so a link filter misses them: abc点com, abc。cn, abc dot net, abc (.) top
+_WRITTEN_DOMAIN = re.compile(r"([a-z0-9][a-z0-9-]{1,30})\s*(?:。|点|dot|\(\.\)|（\.）|\[\.\]|【\.】|,|，)\s*"
+                             r"(com|cn|net|cc|top|xyz|vip|me|io|app|shop|club|site|online|fun|live|xin|icu)"
+                             r"(?![a-z])")
+_EMAIL = re.compile(r"[a-z0-9._-]{3,}@(?:qq|163|126|gmail|outlook|hotmail|foxmail|sina|yeah|139)\.(?:com|cn|net)")
+# other platforms: 抖音搜：…, 小红书搜索「…」, 拼多多搜 abc, 淘宝搜…, 闲鱼搜…
+_REFERRAL = re.compile(r"(抖音|dy|小红书|红书|xhs|拼多多|pdd|淘宝|某宝|tb|闲鱼|快手|视频号|公众号|b站|微博)"
+                       r"(?:上|里)?(?:搜索?|搜一搜|搜一下|关注|id|号)\s*(?:[:：]|[「“\"【『]|\s)\s*"
+                       r"([^\s,，。!！?？」”\"】』]{2,16})")
+
+
+def find_contacts(n: Normalised, url: str | None = None) -> list[Contact]:
+    """Each piece of contact data in the message, at most 5."""
+    split = digit_runs_split(n.light)
+    tricks = bool(n.heavy)
+    written = _SPACING.sub("", n.light)  # 138 1234 5678 is how people write a number: not hidden
+    found: list[Contact] = []
+    seen: set[str] = set()
+
+    def add(kind: str, value: str, hidden: bool) -> None:
+        if value not in seen:
+            seen.add(value)
+            found.append(Contact(kind, value, hidden))
+
+    for link in [*n.urls, *([url] if url else [])]:
+        if is_im_link(link):
+            add("im-link", link[:80], False)
+    for m in _PHONE.finditer(n.dense):
+        add("phone", m.group(0), tricks or split or m.group(0) not in written)
+    for m in _QQ.finditer(n.dense):
+        add("qq", m.group(1), tricks or split or m.group(1) not in written)
+    for m in _QQ_SHORT.finditer(n.body):
+        add("qq", m.group(1), True)
+    for m in _WECHAT.finditer(n.dense):
+        add("wechat-id", m.group(1), tricks or split or m.group(1) not in written)
+    for m in _WECHAT_LIGHT.finditer(n.body):
+        add("wechat-id", m.group(1).replace("_", "").replace("-", ""), tricks)
+    for m in _CODE_ID.finditer(n.body):
+        if not any(m.group(1).replace("_", "").replace("-", "") in c.value for c in found):
+            add("code-id", m.group(1), tricks)
+    for m in _HANDLE.finditer(n.light):  # WeChat ends a mention with U+2005: that is a member, not a handle
+        add("handle", "@" + m.group(1), False)
+    for m in _WRITTEN_DOMAIN.finditer(n.body):
+        add("domain", f"{m.group(1)}.{m.group(2)}", True)
+    for m in _EMAIL.finditer(n.light):
+        add("email", m.group(0), False)
+    for m in _REFERRAL.finditer(n.body):
+        add("referral", f"{m.group(1)} {m.group(2)}", False)
+    return found[:5]

@@ -61,7 +61,7 @@ def _keyword_tables(rules: KeywordRules) -> tuple[tuple[tuple[str, str], ...], t
 _WARNING = re.compile(r"骗|小心|注意|警惕|谨防|别信|不要信|千万别|千万不要|别上当|上当|举报|曝光|新闻|报道|违法|犯法|"
                       r"套路|离谱|反诈|提醒|别碰|不要碰|别去|坑人|被坑|踩雷|假的|是真的吗|靠谱吗|有人信")
 _REASSURING = re.compile(r"不是骗|非诈骗|绝不骗|不骗人|拒绝骗|零风险|无风险|保证|包赚|稳赚|正规平台|正规公司")
-_CALL_TO_ACTION = re.compile(r"私聊|私信|私我|有意|联系我|加我|找我|咨询|详聊|详情|了解一下|带你|进群|扫码|点击")
+_CALL_TO_ACTION = re.compile(r"私聊我|私信我|私我|有意者|有意私|联系我|加我|找我|咨询我|详聊|带你|扫码|点击|名额有限")
 # a newcomer talking about joining (谢谢拉我进群, 刚进群) is not inviting anyone anywhere
 _SELF_JOIN = re.compile(r"拉我进群|邀请我进群|带我进群|我进群|刚进群|新进群|才进群|进群报道|进群报到|初来进群|拉我进来")
 

@@ -39,6 +39,7 @@ class Verdict:
     spam: bool
     details: str = ""
     strong: bool = False  # an obvious ad: probation rules may skip the ladder's first steps
+    weak: bool = False  # not enough on its own, even from a newcomer (a plain phone number)
 
 
 def find_contacts(n: Normalised, url: str | None = None) -> list[tuple[str, str, bool]]:
@@ -111,7 +112,10 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     for c in contacts:
         if policy == "any":
             how = f" (obfuscated: {', '.join(n.obfuscated) or 'split digits'})" if c.hidden else ""
-            return Verdict("contact", True, f"{c.kind} {c.value}{how}", strong=c.hidden or c.kind in _ALWAYS_AD)
+            # a newcomer leaving a plain phone number or id ("叫我一起") is not an ad by itself
+            weak = not c.hidden and c.kind in _PERSONAL and not _CALL_TO_ACTION.search(n.body)
+            return Verdict("contact", True, f"{c.kind} {c.value}{how}", strong=c.hidden or c.kind in _ALWAYS_AD,
+                           weak=weak)
         if c.hidden:
             # an established member: only what nobody writes by accident (薇信, 1-3-8…, 点com)
             return Verdict("contact", True, f"{c.kind} {c.value} (obfuscated: "
@@ -121,7 +125,8 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     return Verdict("contact", False)
 
 
-_ALWAYS_AD = frozenset({"domain", "im-link"})  # from a newcomer: an invite elsewhere is the whole point
+_ALWAYS_AD = frozenset({"domain", "im-link"})
+_PERSONAL = frozenset({"phone", "qq", "wechat-id", "email"})  # from a newcomer: an invite elsewhere is the whole point
 
 
 def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:

@@ -28,9 +28,11 @@ class Decision:
 
     def _counted(self, mode: str) -> list[Verdict]:
         hits = [v for v, m in self.verdicts if v.spam and m == mode]
-        if self.newcomer:
-            return hits
         content = [v for v in hits if v.name in CONTENT_CHECKS]
+        if self.newcomer:
+            if content and all(v.weak for v in content) and len({v.name for v in content}) < 2:
+                return [v for v in hits if v.name not in CONTENT_CHECKS]
+            return hits
         if content and not any(v.strong for v in content) and len({v.name for v in content}) < 2:
             return [v for v in hits if v.name not in CONTENT_CHECKS]
         return hits

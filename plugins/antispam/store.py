@@ -149,7 +149,7 @@ def last_case(db: Session, room_id: str, member_id: str, since: datetime) -> tup
     row = db.execute(select(Strike.case_id, Case.kind).join(Case, Case.id == Strike.case_id).where(
         Strike.room_id == room_id, Strike.member_id == member_id, Strike.at >= since, Strike.cleared.is_(False))
         .order_by(Strike.at.desc(), Strike.id.desc()).limit(1)).first()
-    return (int(row[0]), str(row[1])) if row is not None else None
+    return (int(row[0]), str(row[1])) if row is not None and row[0] is not None else None
 
 
 def add_strike(db: Session, room_id: str, member_id: str, case_id: int, at: datetime) -> None:

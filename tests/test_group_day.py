@@ -231,7 +231,7 @@ async def live_the_day(d: Day) -> None:
     d.at("15:00")
     await d.join(d.advertiser("刷屏新人", "warn"))
     for _ in range(9):
-        await d.say("刷屏新人", "进群领红包，先到先得", seconds=1)  # one burst: one offence
+        await d.say("刷屏新人", "有需要的私聊我，资料多多", seconds=1)  # one burst: one offence, one warning
     await d.join(d.advertiser("QQ群推", "kick"))
     await d.say("QQ群推", "游戏代练上分，扣：123456789")
     await d.say("阿强", "这群最近广告好多啊")
@@ -318,7 +318,10 @@ async def test_a_day_in_the_reading_group(day: Day) -> None:
         assert handled[name], f"{name} was not handled"
         assert handled[name][0] == expected, (name, handled[name])
         assert world.saw_kick(room, member) == (expected == "kick"), name
-    assert len(handled["刷屏新人"]) == 1  # a burst is one offence
+    assert len(handled["刷屏新人"]) == 1  # a burst is one offence …
+    flooder = d.ids["刷屏新人"]
+    warnings = [a for a in world.bot_sends(room) if flooder in a.mention_ids and "本群禁止" in a.text]
+    assert len(warnings) == 1  # … one warning
     sun = by_target[d.ids["孙哥"]][0]
     assert sun.evidence["established"] is True and not world.saw_kick(room, d.ids["孙哥"])
     assert any("补卡成功" in t for t in world.bot_texts(room))  # 小林 was there yesterday

@@ -179,8 +179,8 @@ async def live_the_day(d: Day) -> None:
     await d.say("财富自由", "兼职刷单日结，宝妈学生都可以，加V：money888")
 
     d.at("11:00")
-    await d.say("王姐", "@小林 @阿强 @老周 @小美 @大刘 @晓雯 中午一起吃火锅吗？我订位",
-                mentions=("小林", "阿强", "老周", "小美", "大刘", "晓雯"))
+    await d.say("晓雯", "@小林 @阿强 @老周 @小美 @大刘 @莉莉 中午一起吃火锅吗？我订位",
+                mentions=("小林", "阿强", "老周", "小美", "大刘", "莉莉"))
     await d.chorus(["小林", "阿强", "老周"], "去！", seconds=15)
     await d.say("晓雯", "我晚点到")
     await d.say("阿杰", "😂" * 25)  # one very amused member
@@ -351,6 +351,8 @@ async def test_a_day_in_the_reading_group(day: Day) -> None:
     truth(not world.bot_texts(d.plain), f"spoke in an unmanaged group: {world.bot_texts(d.plain)[:2]}")
     truth(not world.bot_actions(ActionKind.KICK, d.plain), "tried to remove someone in an unmanaged group")
 
+    for text in world.bot_texts(room):
+        print("  机器人：" + text.replace("\n", " ")[:90])
     print(f"needs truth's branch: {len(pending)} finding(s)" + "".join(f"\n  - {p}" for p in pending[:8]))
     if TRUTH_MERGED:
         assert pending == []

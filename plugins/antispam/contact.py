@@ -128,7 +128,7 @@ def find_contacts(n: Normalised, url: str | None = None) -> list[Contact]:
         add("handle", "@" + m.group(1), False)
     for m in _WRITTEN_DOMAIN.finditer(n.body):
         add("domain", f"{m.group(1)}.{m.group(2)}", True)
-    for m in _EMAIL.finditer(n.light):
+    for m in (_EMAIL.finditer(n.light) if "@" in n.light else ()):
         add("email", m.group(0), False)
     for m in _REFERRAL.finditer(n.body):
         add("referral", f"{m.group(1)} {m.group(2)}", False)

@@ -14,6 +14,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.nul import strip_nul_characters
+
 DEFAULT_URL = "sqlite:///qunguan.db"
 
 
@@ -45,8 +47,11 @@ def make_engine(url: str | None = None) -> Engine:
         def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
             connection.exec_driver_sql("BEGIN")
 
+        strip_nul_characters(engine)  # SQLite would keep them; one behaviour on both databases
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    strip_nul_characters(engine)
+    return engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -202,7 +202,7 @@ async def test_schedule_commands_add_list_pause_resume_remove(tmp_path, database
         bot.say(room, "laowang", "#schedule add 20:00 今晚八点开会")
         await bot.wait_text(room, "已添加定时消息 1：1月5日 周一 20:00，下次发送：1月5日 周一 20:00")
         bot.say(room, "laowang", "#schedule add 公告 0 9 * * 1 周一例会 {date}")
-        await bot.wait_text(room, "已添加定时消息 2：0 9 * * 1，下次发送：1月12日 周一 09:00")
+        await bot.wait_text(room, "已添加定时消息 2：每周一 09:00，下次发送：1月12日 周一 09:00")
         bot.say(room, "laowang", "#定时 添加 明天 20:00 x")
         await bot.wait_text(room, "没看懂时间「明天 20:00」")
         bot.say(room, "laowang", "#schedule add 2026-01-01 20:00 过去")

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.clock import FakeClock
+from bot.core.builtin import BuiltinCommands
 from bot.core.commands import CommandRouter
 from bot.core.governor import Governor, Refused
 from bot.core.plugin import JobSpec, Plugin, command
@@ -192,3 +193,14 @@ async def test_scheduler_grace_runs_a_recently_missed_occurrence_once():
         assert sched.next_run("x.lost") == datetime(2026, 1, 5, 12, 30, tzinfo=UTC)
     finally:
         await sched.shutdown()
+
+
+def test_help_lists_admin_only_parts_only_to_admins():
+    from plugins.checkin import CheckinPlugin
+
+    [spec] = [s for s in CheckinPlugin().commands() if s.name == "checkin"]
+    assert "stats" not in spec.usage_for(Role.MEMBER)
+    assert "stats" in spec.usage_for(Role.ADMIN)
+    router = CommandRouter([BuiltinCommands(), CheckinPlugin()])
+    assert "use" not in {s.name for s in router.visible(Role.MEMBER)}
+    assert "use" in {s.name for s in router.visible(Role.OWNER)}

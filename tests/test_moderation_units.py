@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.core.targets import split_target
 from db.models import Case
 from plugins.moderation import render
 from plugins.moderation.appeals import parse_appeal, teach_ham
 from plugins.moderation.config import ModerationConfig
-from plugins.moderation.targets import clip, split_target
+from plugins.moderation.targets import clip
 from plugins.stats.config import StatsConfig, TagRules
 from plugins.stats.tags import member_tag
 

@@ -58,6 +58,11 @@ def test_compose_wires_bot_gateway_and_postgres():
     assert set(bot_env) <= settings_env, "the compose file sets variables the bot does not read"
     assert bot_env["WECHATY_PUPPET_SERVICE_ENDPOINT"] == "gateway:8788"
     assert bot_env["QUNGUAN_DATABASE_URL"].startswith("postgresql://")
+    image = services["gateway"]["image"]
+    assert not image.endswith(":latest") and ":" in image, "pin the gateway image"
+    # the login session survives a recreated container (no new QR scan)
+    assert any(str(v).endswith(":/bot") for v in services["gateway"]["volumes"])
+    assert "gateway-session" in compose["volumes"]
 
 
 def test_readme_test_command_is_what_ci_runs():

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.plugin import JobSpec, Plugin, command
+from bot.core.privacy import prune_audit, prune_name_history
 from bot.core.roles import Role
 from db import repo
 
@@ -34,7 +35,9 @@ class BuiltinCommands(Plugin):
     async def run_job(self, ctx: Context, job: JobSpec) -> None:
         if job.id == "core.prune_seen":
             removed = repo.prune_seen(ctx.db, ctx.now() - SEEN_EVENTS_KEPT)
-            log.info("pruned %d old event ids", removed)
+            names = prune_name_history(ctx.db, ctx.now() - ctx.rules.bot.keep_name_history)
+            audit = prune_audit(ctx.db, ctx.now() - ctx.rules.bot.keep_audit)
+            log.info("pruned %d old event ids, %d old names, %d old audit rows", removed, names, audit)
 
     @command("help", min_role=Role.MEMBER, aliases=("帮助",), allow_private=True)
     async def help(self, ctx: Context, args: str) -> None:
@@ -71,7 +74,8 @@ class BuiltinCommands(Plugin):
         texts = ctx.rules.bot.texts
         ctx.reply(texts.dryrun_on if on else texts.dryrun_off)
 
-    @command("use", min_role=Role.MEMBER, aliases=("管理",), usage="[群序号|群名]", allow_private=True)
+    @command("use", min_role=Role.MEMBER, aliases=("管理",), usage="[群序号|群名]", allow_private=True,
+             listed_from=Role.OWNER)
     async def use(self, ctx: Context, args: str) -> None:
         """私聊中选择要管理的群，之后的命令都作用于该群（仅群主和运营）"""
         assert ctx.control is not None

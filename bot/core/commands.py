@@ -60,5 +60,5 @@ class CommandRouter:
     def visible(self, role: Role, *, private: bool = False) -> list[CommandSpec]:
         return [
             spec for _, spec in self._specs
-            if spec.min_role <= role and (spec.allow_private or not private)
+            if max(spec.min_role, spec.listed_from or spec.min_role) <= role and (spec.allow_private or not private)
         ]

@@ -76,7 +76,7 @@ class BotControl:
     async def reload_rules(self) -> tuple[bool, str]:
         texts_before = self._app.rules.bot.texts
         try:
-            rules = self._app.rules_store.reload()
+            rules = await self._app.rules_store.reload_async()
         except RulesInvalid as exc:
             errors = "\n".join(str(e) for e in exc.errors[:10])
             return False, texts_before.reload_failed.format(count=len(exc.errors), digest=self._app.rules.digest,
@@ -105,7 +105,7 @@ class BotControl:
         prefix = self._app.rules.bot.command_prefix
         lines = ["可用命令："]
         for spec in self._app.router.visible(role, private=room_id is None):
-            usage = f" {spec.usage}" if spec.usage else ""
+            usage = f" {spec.usage_for(role)}" if spec.usage_for(role) else ""
             lines.append(f"{prefix}{spec.name}{usage} — {spec.help}")
         return lines
 

@@ -38,11 +38,20 @@ class CommandSpec:
     handler: CommandHandler
     plugin: str = ""
     allow_private: bool = False
+    # #help lists the command from this role up (default: min_role); e.g. #use is open to
+    # everyone (its checks are per group) but only useful to owners and operators
+    listed_from: Role | None = None
+    admin_usage: str = ""  # extra usage shown to admins and above (e.g. admin-only subcommands)
+
+    def usage_for(self, role: Role) -> str:
+        if self.admin_usage and role >= Role.ADMIN:
+            return f"{self.usage} | {self.admin_usage}" if self.usage else self.admin_usage
+        return self.usage
 
 
 def command(
     name: str, *, min_role: Role = Role.ADMIN, aliases: Iterable[str] = (), usage: str = "",
-    allow_private: bool = False,
+    allow_private: bool = False, listed_from: Role | None = None, admin_usage: str = "",
 ) -> Callable[[CommandHandler], CommandHandler]:
     """Mark a plugin method `async def x(self, ctx, args: str)` as a chat command."""
 
@@ -51,6 +60,7 @@ def command(
         func.__qunguan_command__ = CommandSpec(  # type: ignore[attr-defined]
             name=name, min_role=min_role, aliases=tuple(aliases), usage=usage,
             help=doc.splitlines()[0] if doc else "", handler=func, allow_private=allow_private,
+            listed_from=listed_from, admin_usage=admin_usage,
         )
         return func
 

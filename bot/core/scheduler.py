@@ -2,8 +2,8 @@
 
 Plugins declare JobSpecs from the current rules; reconcile() makes the scheduler's jobs
 match them (add new, replace changed, remove gone), so a reload takes effect without a
-restart. APScheduler keeps the jobs and does the trigger arithmetic (cron with explicit
-timezones, intervals, one-offs); it is kept paused and a small pump fires due jobs by the
+restart. APScheduler keeps the jobs and does the trigger arithmetic (standard cron via cronsim,
+with explicit timezones; intervals; one-offs); it is kept paused and a small pump fires due jobs by the
 injected clock, so tests move time by hand and the runner always knows the exact scheduled
 time of an occurrence (what exactly-once delivery keys on).
 """
@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from cronsim import CronSim, CronSimError
 
 from bot.clock import Clock
 from bot.core.plugin import JobSpec
@@ -42,30 +41,43 @@ def make_trigger(spec: JobSpec, now: datetime) -> BaseTrigger:
         if every <= timedelta(0):
             raise ValueError("an interval must be positive")
         return IntervalTrigger(seconds=every.total_seconds(), start_date=now + every, timezone=tz)
-    fields = text.split()
-    if len(fields) == 5:
-        minute, hour, day, month, dow = fields
-        return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=_cron_dow(dow),
-                           timezone=tz)
+    if len(text.split()) == 5:
+        return StandardCronTrigger(text, tz)
     when = datetime.fromisoformat(text)
     return DateTrigger(run_date=when if when.tzinfo else when.replace(tzinfo=tz), timezone=tz)
 
 
-_DOW_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+class StandardCronTrigger(BaseTrigger):
+    """Standard cron semantics (cronsim) behind APScheduler's trigger interface.
 
+    APScheduler 3's CronTrigger ANDs day-of-month with day-of-week, while standard cron (what
+    operators write and every cron page documents) ORs them when both are restricted:
+    `0 20 1 * 1` is "the 1st of the month and every Monday", not "a 1st that is a Monday".
+    Weekdays count from Sunday = 0 (7 is Sunday too). cronsim also walks DST gaps the way
+    cron does."""
 
-def _cron_dow(field: str) -> str:
-    """Standard cron counts weekdays from Sunday = 0 (7 is Sunday too); APScheduler counts from
-    Monday = 0. Operators write standard cron, so numbers become names APScheduler reads
-    unambiguously ("0" -> "sun", "1-5" -> "mon-fri")."""
+    def __init__(self, expression: str, timezone: ZoneInfo) -> None:
+        self.expression = " ".join(expression.split())
+        self.timezone = timezone
+        try:
+            CronSim(self.expression, datetime(2000, 1, 1, tzinfo=timezone))
+        except CronSimError as exc:
+            raise ValueError(f"{expression!r} is not a valid cron string: {exc}") from None
 
-    def name(match: re.Match[str]) -> str:
-        number = int(match.group(0))
-        if number > 7:
-            raise ValueError(f"day of week {number} is out of range 0-7")
-        return _DOW_NAMES[number]
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
+        start = now
+        if previous_fire_time is not None and previous_fire_time >= now:
+            start = previous_fire_time + _TICK
+        # CronSim yields matches strictly after its start; step back a tick so a match exactly
+        # at `start` counts, as APScheduler's own triggers do
+        it = CronSim(self.expression, (start - _TICK).astimezone(self.timezone))
+        return next(it, None)
 
-    return re.sub(r"(?<![/\d])\d+", name, field)
+    def __str__(self) -> str:
+        return f"cron[{self.expression}]"
+
+    def __repr__(self) -> str:
+        return f"<StandardCronTrigger ({self.expression!r}, timezone={self.timezone.key!r})>"
 
 
 class JobScheduler:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from bot.rules.guard import check_size, check_text
 from bot.rules.schema import BotRules, GroupRulesBase, HasConfig, RulesDocument, build_group_model
 
 Loc = tuple[str | int, ...]
@@ -164,6 +165,16 @@ def _in_mapping(data: Any, loc: Loc) -> bool:
 
 def parse_rules(text: str, source: str, plugins: Sequence[HasConfig], *, now: datetime | None = None) -> Rules:
     """Validate rules text; raise RulesInvalid listing every error found."""
+    refusal = check_text(text)
+    if refusal is not None:
+        raise RulesInvalid(source, [RuleError("", refusal.line, refusal.message)])
+    try:
+        return _parse_checked(text, source, plugins, now=now)
+    except RecursionError:  # the guard bounds nesting; this is the last line of defence
+        raise RulesInvalid(source, [RuleError("", None, "嵌套过深 / nested too deeply")]) from None
+
+
+def _parse_checked(text: str, source: str, plugins: Sequence[HasConfig], *, now: datetime | None) -> Rules:
     lines = _line_map(text)
     try:
         data = yaml.safe_load(text)
@@ -236,6 +247,9 @@ def parse_rules(text: str, source: str, plugins: Sequence[HasConfig], *, now: da
 def load_rules(path: str | Path, plugins: Sequence[HasConfig], *, now: datetime | None = None) -> Rules:
     path = Path(path)
     try:
+        refusal = check_size(path.stat().st_size)
+        if refusal is not None:
+            raise RulesInvalid(str(path), [RuleError("", None, refusal.message)])
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RulesInvalid(str(path), [RuleError("", None, f"file not found: {path}")]) from None

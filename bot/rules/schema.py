@@ -74,6 +74,9 @@ class BotRules(Strict):
     dry_run: bool = False
     # a room id where admins hear about cases and notices; empty: private messages to operators
     admin_group: str = ""
+    # names members went by (nicknames, contact names, group topics); each one's latest is kept
+    keep_name_history: Duration = timedelta(days=180)
+    keep_audit: Duration = timedelta(days=365)  # the log of every outbound action
     governor: GovernorRules = GovernorRules()
     texts: CoreTexts = CoreTexts()
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.clock import Clock
-from bot.rules.loader import Rules, RulesInvalid, load_rules
+from bot.rules.loader import RuleError, Rules, RulesInvalid, load_rules
 from bot.rules.schema import HasConfig
 
 log = logging.getLogger(__name__)
@@ -46,9 +46,24 @@ class RulesStore:
         try:
             rules = self._load()
         except RulesInvalid as exc:
-            self.last_error = exc
-            log.error("rules reload failed; keeping version %s\n%s", self.current.digest, exc)
+            self._failed(exc)
             raise
+        return self._apply(rules)
+
+    async def reload_async(self) -> Rules:
+        """reload() with the parsing in a thread: a large file must not stall the event loop."""
+        try:
+            rules = await asyncio.to_thread(self._load)
+        except RulesInvalid as exc:
+            self._failed(exc)
+            raise
+        return self._apply(rules)
+
+    def _failed(self, exc: RulesInvalid) -> None:
+        self.last_error = exc
+        log.error("rules reload failed; keeping version %s\n%s", self.current.digest, exc)
+
+    def _apply(self, rules: Rules) -> Rules:
         self.last_error = None
         changed = rules.digest != self.current.digest
         self.current = rules
@@ -66,10 +81,21 @@ class RulesStore:
         while True:
             await asyncio.sleep(interval)
             stat = self._stat()
-            if stat is None or stat == self._mtime:
+            if stat == self._mtime:
+                continue
+            if stat is None:
+                # deleted or moved away: say so once, keep running on what we have; a file that
+                # comes back is loaded as a change
+                self._mtime = None
+                exc = RulesInvalid(str(self.path), [RuleError("", None, f"文件不见了（被删除或移走）/ file not found: "
+                                                                         f"{self.path}")])
+                self.last_error = exc
+                log.error("rules file disappeared; keeping version %s\n%s", self.current.digest, exc)
+                if on_error:
+                    on_error(exc)
                 continue
             try:
-                self.reload()
+                await self.reload_async()
             except RulesInvalid as exc:
                 if on_error:
                     on_error(exc)

@@ -95,7 +95,7 @@ class SimServer:
 
 async def serve_standalone(
     host: str = "127.0.0.1",
-    port: int = 8788,
+    port: int = 8790,
     token: str = "insecure_qunguan_sim",
     console: bool = True,
     world: World | None = None,

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 from plugins.announce import store
 from plugins.announce.config import AnnounceConfig, Texts
 from plugins.announce.occurrence import pause_key
-from plugins.announce.timing import describe_local, local, next_occurrence, parse_chat_time
+from plugins.announce.timing import (
+    describe_cron,
+    describe_local,
+    example_date,
+    local,
+    next_occurrence,
+    parse_chat_time,
+)
 
 if TYPE_CHECKING:
     from bot.core.context import Context
@@ -39,7 +46,7 @@ async def run(ctx: Context, plugin: str, args: str) -> None:
     elif sub in ("pause", "resume", "remove"):
         _change(ctx, cfg, sub, rest.strip())
     else:
-        ctx.reply(texts.usage)
+        ctx.reply(_usage(ctx, texts))
 
 
 def _next_text(texts: Texts, trigger: str, timezone: str, ctx: Context) -> str:
@@ -52,12 +59,16 @@ def _next_text(texts: Texts, trigger: str, timezone: str, ctx: Context) -> str:
 
 def _trigger_text(trigger: str, timezone: str) -> str:
     if len(trigger.split()) == 5:
-        return trigger
+        return describe_cron(trigger)
     try:
         when = datetime.fromisoformat(trigger)
     except ValueError:
         return trigger
     return describe_local(local(when, timezone)) if when.tzinfo else trigger.replace("T", " ")
+
+
+def _usage(ctx: Context, texts: Texts) -> str:
+    return texts.usage.format(example=example_date(ctx.local_now()))
 
 
 def _sender(ctx: Context) -> str:
@@ -79,7 +90,7 @@ def _add(ctx: Context, cfg: AnnounceConfig, rest: str) -> None:
         target, rest = "announce", rest[words[0].end():].strip()
         words = list(_WORD.finditer(rest))
     if not words:
-        ctx.reply(texts.usage)
+        ctx.reply(_usage(ctx, texts))
         return
     given = " ".join(w.group() for w in words[:2])[:40]
     try:
@@ -88,7 +99,7 @@ def _add(ctx: Context, cfg: AnnounceConfig, rest: str) -> None:
         ctx.reply(texts.past_time.format(given=given))
         return
     if parsed is None:
-        ctx.reply(texts.bad_time.format(given=given))
+        ctx.reply(texts.bad_time.format(given=given, example=example_date(ctx.local_now())))
         return
     trigger, used = parsed
     text = rest[words[used - 1].end():].strip()
@@ -176,7 +187,7 @@ def _change(ctx: Context, cfg: AnnounceConfig, sub: str, given: str) -> None:
     name = given.split()[0][:40] if given.split() else ""
     found = _key_for(ctx, cfg, name) if name else None
     if found is None:
-        ctx.reply(texts.not_found.format(id=name) if name else texts.usage)
+        ctx.reply(texts.not_found.format(id=name) if name else _usage(ctx, texts))
         return
     key, kind = found
     shown = name.lstrip("#")

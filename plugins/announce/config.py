@@ -161,11 +161,11 @@ class Texts(Strict):
 
     usage: str = ("用法：\n#schedule add [公告] <cron 或 时间> <内容>\n"
                   "  例：#schedule add 0 9 * * * 今日干货：…（每天 9:00）\n"
-                  "  例：#schedule add 2026-02-01 20:00 今晚分享会开始啦\n"
+                  "  例：#schedule add {example} 今晚分享会开始啦\n"
                   "  例：#schedule add 公告 20:00 本周日分享会预告（发为群公告）\n"
                   "#schedule list\n#schedule pause|resume|remove <编号>")
     added: str = "已添加定时消息 {id}：{trigger}，下次发送：{next}"
-    bad_time: str = "没看懂时间「{given}」。请写 5 段 cron（分 时 日 月 周，0=周日），或 2026-02-01 20:00，或 20:00。"
+    bad_time: str = "没看懂时间「{given}」。请写 5 段 cron（分 时 日 月 周，0=周日），或 {example}，或 20:00。"
     past_time: str = "时间「{given}」已经过去了，请写一个将来的时间。"
     no_text: str = "请在时间后面写上要发送的内容。"
     too_long: str = "内容太长了（{length} 字），最多 {limit} 字。"
@@ -194,7 +194,8 @@ class Texts(Strict):
     @model_validator(mode="after")
     def _placeholders(self) -> Texts:
         allowed = {
-            "added": {"id", "trigger", "next"}, "bad_time": {"given"}, "past_time": {"given"},
+            "usage": {"example"}, "added": {"id", "trigger", "next"}, "bad_time": {"given", "example"},
+            "past_time": {"given"},
             "too_long": {"length", "limit"}, "too_many": {"limit"},
             "list_line": {"id", "source", "trigger", "target", "state", "next", "text"},
             "source_series": {"title"}, "not_found": {"id"}, "paused": {"id"}, "resumed": {"id", "next"},

@@ -204,3 +204,65 @@ def _date_of(text: str, now_local: datetime) -> date | None:
 def describe_local(when: datetime) -> str:
     """"1月4日 周日 20:30": how times are shown in chat."""
     return f"{when.month}月{when.day}日 {WEEKDAYS[when.weekday()]} {when:%H:%M}"
+
+
+_DOW_ZH = ("日", "一", "二", "三", "四", "五", "六")
+
+
+def describe_cron(cron: str) -> str:
+    """A 5-field cron in words, as chat shows it ("每周日 20:30", "每月1日、15日 09:00",
+    "每周一至周五 08:00"). Shapes with no short Chinese reading (steps or ranges of minutes or
+    hours) are shown as the cron itself, marked as such."""
+    try:
+        minute, hour, dom, month, dow = check_cron(cron).split()
+    except ValueError:
+        return cron
+    if not (minute.isdigit() and hour.isdigit()):
+        return f"cron「{cron}」"
+    at = f"{int(hour):02d}:{int(minute):02d}"
+    try:
+        days = _days_in_words(dom, dow)
+        months = "" if month == "*" else f"{_list_in_words(month, '月')}的"
+    except ValueError:
+        return f"cron「{cron}」"
+    return f"{months}{days} {at}"
+
+
+def _days_in_words(dom: str, dow: str) -> str:
+    weekly = ""
+    if dow != "*":
+        weekdays = sorted(expand_dow(dow), key=lambda d: (d == 0, d))  # Monday first, Sunday last
+        if weekdays == [1, 2, 3, 4, 5]:
+            weekly = "每周一至周五"
+        elif weekdays == [6, 0]:
+            weekly = "每周六、周日"
+        else:
+            weekly = "每周" + "、".join(_DOW_ZH[d] for d in weekdays)
+    if dom == "*":
+        return weekly or "每天"
+    monthly = f"每月{_list_in_words(dom, '日')}"
+    # standard cron: when both are restricted, either one matching is enough
+    return f"{monthly}及{weekly}" if weekly else monthly
+
+
+def _list_in_words(field: str, unit: str) -> str:
+    parts = []
+    for part in field.split(","):
+        if "/" in part:
+            raise ValueError(part)
+        if "-" in part:
+            lo, hi = part.split("-", 1)
+            if not (lo.isdigit() and hi.isdigit()):
+                raise ValueError(part)
+            parts.append(f"{int(lo)}{unit}至{int(hi)}{unit}")
+        elif part.isdigit():
+            parts.append(f"{int(part)}{unit}")
+        else:
+            raise ValueError(part)
+    return "、".join(parts)
+
+
+def example_date(now_local: datetime) -> str:
+    """A date about a month ahead for help texts: a fixed example date goes stale."""
+    ahead = (now_local + timedelta(days=30)).date()
+    return f"{ahead:%Y-%m-%d} 20:00"

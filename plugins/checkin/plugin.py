@@ -164,10 +164,10 @@ class CheckinPlugin(Plugin):
         ctx.reply(self._with_level(text, len(days), total, cfg))
 
     # ------------------------------------------------------------------ commands
-    @command("checkin", min_role=Role.MEMBER, aliases=("打卡",), usage="rank [week|month|all] | me | stats",
-             allow_private=True)
+    @command("checkin", min_role=Role.MEMBER, aliases=("打卡",), usage="rank [week|month|all] | me",
+             admin_usage="stats", allow_private=True)
     async def checkin_command(self, ctx: Context, args: str) -> None:
-        """打卡：rank [week|month|all] 排行榜，me 我的打卡，stats 今日打卡率（管理员）"""
+        """打卡排行榜（rank）和我的打卡记录（me）；管理员另有 stats：今日打卡率"""
         if ctx.room_id is None:
             ctx.reply(CheckinConfig().texts.private_only_group)
             return

@@ -12,6 +12,7 @@ from bot.actions import Kick, Reply
 from bot.core import cases, lists
 from bot.core.plugin import command
 from bot.core.roles import Role
+from bot.core.targets import Target
 from db.models import Case, Member
 from plugins.moderation.common import (
     config,
@@ -23,7 +24,6 @@ from plugins.moderation.common import (
     sender,
     target,
 )
-from plugins.moderation.targets import Target
 
 if TYPE_CHECKING:
     from bot.core.context import Context
@@ -61,7 +61,7 @@ class ActionCommands:
         texts = config(ctx).texts
         if group_or_explain(ctx) is None:
             return None
-        found = target(ctx, args)
+        found = await target(ctx, args)
         if found.member_id is None:
             if found.written:
                 ctx.reply(texts.target_unknown.format(target=found.written[:40]))

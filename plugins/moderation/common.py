@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 from bot.actions import NotifyAdmins
 from bot.core import lists
 from bot.core.roles import Role, is_protected
+from bot.core.targets import Target, resolve_target
 from db.models import Case
 from plugins.moderation import render
 from plugins.moderation.config import ModerationConfig
-from plugins.moderation.targets import Target, clip, display_name, resolve, split_target
+from plugins.moderation.targets import clip, display_name
 
 if TYPE_CHECKING:
     from bot.core.context import Context
@@ -37,11 +38,9 @@ def members(ctx: Context) -> frozenset[str]:
     return frozenset(ctx.room.member_ids) if ctx.room else frozenset()
 
 
-def target(ctx: Context, args: str) -> Target:
-    mentions = ctx.message.mention_ids if ctx.message else ()
-    mentioned, written, rest = split_target(args, mentions, ctx.self_id)
-    member_id = mentioned or resolve(ctx.db, ctx.room_id, members(ctx), written)
-    return Target(member_id, written, clip(rest))
+async def target(ctx: Context, args: str) -> Target:
+    found = await resolve_target(ctx, args)
+    return Target(found.member_id, found.written, clip(found.rest))
 
 
 def name_of(ctx: Context, member_id: str | None) -> str:

@@ -54,7 +54,7 @@ class LogCommands:
         texts = config(ctx).texts
         if group_or_explain(ctx) is None:
             return
-        found = target(ctx, args)
+        found = await target(ctx, args)
         if found.member_id is None:
             ctx.reply(texts.usage_target.format(prefix=ctx.rules.bot.command_prefix, command="cases"))
             return

@@ -1,38 +1,14 @@
-"""Who a command is about: from @mentions (ids the platform resolved), else from a written
-contact id or a name the bot has seen in this room. Names are only a way to point at
-someone; permissions never come from them."""
+"""Names for commands: clip hostile text, a written name or id from history (a quote's sender),
+the name to show for an id. Command targets are resolved by bot.core.targets."""
 
 from __future__ import annotations
-
-import re
-from dataclasses import dataclass
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import ListEntry, Member, NameHistory
 
-# "@名字" followed by WeChat's U+2005 (or a space): the mention's text in the arguments
-_MENTION_TEXT = re.compile(r"@[^\s\u2005]{1,64}[\u2005 ]?")
 MAX_REASON = 500
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    member_id: str | None  # None: not found
-    written: str  # what the admin typed (for "not found" replies)
-    rest: str  # the remaining argument text (the reason)
-
-
-def split_target(args: str, mention_ids: tuple[str, ...], self_id: str | None) -> tuple[str | None, str, str]:
-    """(mentioned id or None, the written target token, the rest). Pure."""
-    mentioned = [m for m in mention_ids if m != self_id]
-    text = args.strip()
-    if mentioned:
-        rest = _MENTION_TEXT.sub(" ", text).strip()
-        return mentioned[0], "", rest
-    head, _, rest = text.partition(" ")
-    return None, head.strip(), rest.strip()
 
 
 def clip(text: str, limit: int = MAX_REASON) -> str:

@@ -18,12 +18,12 @@ from bot.core import cases, lists
 from bot.core.context import Context
 from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role, is_protected
+from bot.core.targets import resolve_target
 from bot.events import MemberJoined, MemberLeft, MessageReceived
 from bot.rules.loader import Rules
 from plugins.newcomers.config import NicknameConfig
 from plugins.newcomers.models import NicknameMember, NicknameStatus
 from plugins.newcomers.staging import Stage, due_after, first_due, step_now
-from plugins.newcomers.targets import resolve_target
 from plugins.newcomers.templates import clip, join_names, local_time, render
 
 log = logging.getLogger(__name__)
@@ -252,10 +252,11 @@ class NicknamePlugin(Plugin):
         texts = config.texts
         assert ctx.room_id is not None and ctx.message is not None
         target = await resolve_target(ctx, text)
-        if target is None:
+        if target.member_id is None:
             ctx.reply(texts.check_unknown)
             return
-        member_id, name = target
+        member_id = target.member_id
+        name = await ctx.lookup.member_name(member_id) if ctx.lookup else member_id
         if exempt(ctx, member_id):
             ctx.reply(render(texts.check_exempt, name=clip(name)))
             return

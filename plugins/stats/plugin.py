@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from bot.core.plugin import Plugin, command
 from bot.core.roles import Role
+from bot.core.targets import resolve_target
 from bot.events import MemberJoined, MemberLeft, MessageReceived
 from plugins.moderation.render import kind_label
-from plugins.moderation.targets import display_name, resolve, split_target
+from plugins.moderation.targets import display_name
 from plugins.stats import queries
 from plugins.stats.config import StatsConfig
 from plugins.stats.tags import LABELS, member_tag
@@ -135,13 +136,12 @@ class StatsPlugin(Plugin):
         start = end - timedelta(days=max(rules.window.days, 1) - 1)
         window_days = (end - start).days + 1
         members = frozenset(ctx.room.member_ids) if ctx.room else frozenset()
-        mentions = ctx.message.mention_ids if ctx.message else ()
-        mentioned, written, _ = split_target(args, mentions, ctx.self_id)
         checkins = queries.checkin_counts(ctx.db, room_id, start, end)
-        if mentioned or written:
-            member_id = mentioned or resolve(ctx.db, room_id, members, written)
+        if args.strip():
+            found = await resolve_target(ctx, args)
+            member_id = found.member_id
             if member_id is None:
-                ctx.reply(f"没有找到「{written[:40]}」。")
+                ctx.reply(f"没有找到「{(found.written or args.strip())[:40]}」。")
                 return
             messages = queries.member_messages(ctx.db, room_id, member_id, start, end)
             arrived = queries.joined_at(ctx.db, room_id, [member_id]).get(member_id)

@@ -1,0 +1,136 @@
+"""Who a command is about — one resolver for every plugin (#kick, #unban, #nick check, #tag …).
+
+Order: the platform's mention ids; else a contact id written out; else the LONGEST known name
+the arguments start with (group nicknames and contact names of the room's current members,
+case-insensitive, then names the bot saw in this room before), so "Carol Chen 发广告" finds
+Carol Chen and keeps "发广告" as the reason. A name two people share identifies no one.
+Names only point at someone; permissions never come from them (WECHAT.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from db.models import ListEntry, Member, NameHistory
+
+if TYPE_CHECKING:
+    from bot.core.context import Context
+
+# WeChat ends a mention's text with U+2005, so a name in it may contain spaces
+_MENTION_2005 = re.compile(r"[@＠][^\u2005@＠]{1,64}\u2005")
+_MENTION_WORD = re.compile(r"[@＠][^\s\u2005@＠]{1,64}")
+_SEPARATORS = " \t\u2005\u00a0\u3000"
+MAX_ARGS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    member_id: str | None  # None: not found (or ambiguous)
+    written: str  # how the admin pointed at them (for "not found" replies)
+    rest: str  # the remaining argument text (e.g. the reason)
+
+
+def strip_mentions(text: str, names: Iterable[str] = ()) -> str:
+    """The arguments without their @mentions: U+2005-terminated ones whole, then "@name" for
+    the mentioned members' known names (longest first: a typed space ends no name), then
+    whatever "@word" remains."""
+    text = _MENTION_2005.sub(" ", text)
+    for name in sorted({n for n in names if n}, key=len, reverse=True):
+        for at in ("@", "＠"):
+            text = text.replace(at + name, " ")
+    return " ".join(_MENTION_WORD.sub(" ", text).split())
+
+
+def split_target(args: str, mention_ids: tuple[str, ...], self_id: str | None,
+                 mentioned_names: Iterable[str] = ()) -> tuple[str | None, str, str]:
+    """(mentioned id or None, the first written token, the rest). Pure: the quick split for
+    callers without a room."""
+    mentioned = [m for m in mention_ids if m != self_id]
+    text = args.strip()[:MAX_ARGS]
+    if mentioned:
+        return mentioned[0], "", strip_mentions(text, mentioned_names)
+    head, _, rest = text.partition(" ")
+    return None, head.strip(), rest.strip()
+
+
+async def resolve_target(ctx: Context, args: str) -> Target:
+    """The member `args` points at in ctx's room, and the rest of the arguments."""
+    text = args.strip()[:MAX_ARGS]
+    msg = ctx.message
+    room_id = ctx.room_id
+    live = await ctx.lookup.members(room_id) if (ctx.lookup and room_id) else []
+    mentioned = [m for m in (msg.mention_ids if msg else ()) if m != ctx.self_id]
+    if mentioned:
+        names = [n for m in live if m.id in mentioned for n in (m.alias, m.name)]
+        names += _history_names(ctx.db, room_id, mentioned)
+        return Target(mentioned[0], "", strip_mentions(text, names))
+    text = text.lstrip("@＠").strip(_SEPARATORS)
+    if not text:
+        return Target(None, "", "")
+    head, _, after = text.partition(" ")
+    room_members = frozenset(ctx.room.member_ids) if ctx.room else frozenset(m.id for m in live)
+    if head in room_members or _known_id(ctx.db, head):
+        return Target(head, head, after.strip())
+    candidates: dict[str, set[str]] = {}  # casefolded name -> ids
+    for member in live:
+        if member.id == ctx.self_id:
+            continue
+        for name in (member.alias, member.name):
+            if name:
+                candidates.setdefault(name.casefold(), set()).add(member.id)
+    if not any(_prefix_match(text, name) for name in candidates):
+        for name, subject in _room_history(ctx.db, room_id):
+            candidates.setdefault(name.casefold(), set()).add(subject)
+    best = max((name for name in candidates if _prefix_match(text, name)), key=len, default=None)
+    if best is None:
+        return Target(None, head, after.strip())
+    ids = candidates[best]
+    written, rest = text[:len(best)], text[len(best):].strip(_SEPARATORS)
+    if len(ids) != 1:
+        in_room = ids & room_members
+        if len(in_room) != 1:
+            return Target(None, written, rest)
+        ids = in_room
+    return Target(next(iter(ids)), written, rest)
+
+
+def _prefix_match(text: str, name_folded: str) -> bool:
+    if not text.casefold().startswith(name_folded):
+        return False
+    return len(text) == len(name_folded) or text[len(name_folded)] in _SEPARATORS
+
+
+def _known_id(db: Session, written: str) -> bool:
+    if not written or len(written) > 80:
+        return False
+    return bool(db.scalar(select(Member.member_id).where(Member.member_id == written).limit(1)) or db.scalar(
+        select(ListEntry.member_id).where(ListEntry.member_id == written).limit(1)))
+
+
+def _history_names(db: Session, room_id: str | None, ids: list[str]) -> list[str]:
+    query = select(NameHistory.value).where(NameHistory.subject_id.in_(ids),
+                                            NameHistory.kind.in_(("name", "alias")))
+    if room_id:
+        query = query.where(or_(NameHistory.room_id == room_id, NameHistory.room_id.is_(None)))
+    return list(db.scalars(query.limit(50)))
+
+
+def _room_history(db: Session, room_id: str | None) -> list[tuple[str, str]]:
+    """(name, id) the bot saw in this room: members who left, or spoke under an older name.
+    Contact names are stored without a room, so they count only for people known here."""
+    if not room_id:
+        return []
+    here = select(Member.member_id).where(Member.room_id == room_id)
+    rows = db.execute(
+        select(NameHistory.value, NameHistory.subject_id)
+        .where(NameHistory.kind.in_(("name", "alias")),
+               or_(NameHistory.room_id == room_id,
+                   NameHistory.room_id.is_(None) & NameHistory.subject_id.in_(here)))
+        .limit(5000)).all()
+    return [(value, subject) for value, subject in rows if value]

@@ -1,0 +1,127 @@
+"""A member's data on request: export everything stored about a contact id, delete it (keeping
+a ban unless asked), and prune old name history. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.clock import FakeClock
+from bot.core import lists
+from bot.core.privacy import delete_member, export_member, prune_name_history
+from db.models import NameHistory
+from plugins.checkin import CheckinPlugin
+from plugins.moderation import ModerationPlugin
+from tests.harness import Harness, wait_until
+
+ROOT = Path(__file__).resolve().parents[1]
+START = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
+
+
+async def lived_a_little(tmp_path, database_url) -> Harness:
+    bot = Harness(tmp_path, [ModerationPlugin(), CheckinPlugin()], database_url=database_url, clock=FakeClock(START))
+    await bot.start()
+    room, bob = bot.cast.admin, bot.cast["bob"]
+    bot.say(room, "bob", "大家好，我是 bob")
+    bot.say(room, "bob", "打卡")
+    bot.say(room, "laowang", "#warn @bob 刷屏", mentions=[bob])
+    bot.say(room, "bob", "#warn @carol 测试", mentions=[bot.cast["carol"]])  # refused: not an admin
+    await bot.wait_text(room, "警告")
+    with bot.app.sessions() as db:
+        lists.add(db, lists.BLACKLIST, room, bob, reason="广告", by=bot.cast["laowang"], at=START)
+        db.commit()
+    return bot
+
+
+async def test_export_then_delete_a_member(tmp_path, database_url):
+    bot = await lived_a_little(tmp_path, database_url)
+    bob, laowang = bot.cast["bob"], bot.cast["laowang"]
+    try:
+        await wait_until(lambda: "core_case" in export_member(bot.app.sessions(), bob))
+        with bot.app.sessions() as db:
+            data = export_member(db, bob)
+            assert {"core_member", "core_name_history", "core_case", "checkin_record",
+                    "core_list_entry"} <= set(data)
+            json.dumps(data, ensure_ascii=False)  # JSON-ready
+
+            counts = delete_member(db, bob)
+            db.commit()
+            left = export_member(db, bob)
+            assert set(left) == {"core_list_entry"}  # the ban stays
+            assert counts["core_case"] >= 1 and counts["core_member"] >= 1
+            assert delete_member(db, bob, include_blacklist=True) == {"core_list_entry": 1}
+            db.commit()
+            assert export_member(db, bob) == {}
+
+            # an admin asking: rows about others stay, their id is blanked where they acted
+            before = export_member(db, laowang)
+            counts = delete_member(db, laowang)
+            db.commit()
+            assert any(key.endswith(".added_by") or key.endswith(".actor_id") for key in counts) or before
+            assert export_member(db, laowang) == {}
+    finally:
+        await bot.stop()
+
+
+def test_member_cli_dry_run_changes_nothing(tmp_path):
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot.cli", *args, "--db", url], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+
+    assert cli("db", "upgrade").returncode == 0
+    from db.session import make_engine, make_sessionmaker
+    engine = make_engine(url)
+    with make_sessionmaker(engine)() as db:
+        db.add(NameHistory(room_id=None, subject_id="wxid_x", kind="name", value="小X", seen_at=START))
+        db.commit()
+    engine.dispose()
+
+    exported = json.loads(cli("member", "export", "wxid_x").stdout)
+    assert exported["tables"]["core_name_history"][0]["value"] == "小X"
+    assert "dry run" in cli("member", "delete", "wxid_x").stdout
+    assert json.loads(cli("member", "export", "wxid_x").stdout)["tables"]
+    assert "deleted: 1 row(s)" in cli("member", "delete", "wxid_x", "--yes").stdout
+    assert json.loads(cli("member", "export", "wxid_x").stdout)["tables"] == {}
+
+
+def test_name_history_pruning_keeps_each_latest_name(tmp_path):
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    from db.migrate import upgrade
+    from db.session import make_engine, make_sessionmaker
+    upgrade(url)
+    sessions = make_sessionmaker(make_engine(url))
+    old = START - timedelta(days=400)
+    with sessions() as db:
+        for i, name in enumerate(["甲", "乙", "丙"]):
+            db.add(NameHistory(room_id="r", subject_id="wxid_a", kind="alias", value=name,
+                               seen_at=old + timedelta(days=i)))
+        db.add(NameHistory(room_id=None, subject_id="wxid_b", kind="name", value="老名字", seen_at=old))
+        db.add(NameHistory(room_id=None, subject_id="wxid_c", kind="name", value="新名字", seen_at=START))
+        db.commit()
+        assert prune_name_history(db, START - timedelta(days=180)) == 2
+        db.commit()
+        left = {(row.subject_id, row.value) for row in db.scalars(select(NameHistory))}
+    assert left == {("wxid_a", "丙"), ("wxid_b", "老名字"), ("wxid_c", "新名字")}
+
+
+def test_audit_pruning(tmp_path):
+    from bot.core.privacy import prune_audit
+    from db.migrate import upgrade
+    from db.models import AuditEntry
+    from db.session import make_engine, make_sessionmaker
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    upgrade(url)
+    with make_sessionmaker(make_engine(url))() as db:
+        for days in (400, 10):
+            db.add(AuditEntry(at=START - timedelta(days=days), room_id="r", action="Reply", source="t", outcome="done"))
+        db.commit()
+        assert prune_audit(db, START - timedelta(days=365)) == 1
+        db.commit()
+        assert len(list(db.scalars(select(AuditEntry)))) == 1

@@ -76,7 +76,7 @@ def fired(facts: Facts, model: SpamModel | None = None, cfg: AntispamConfig = CF
 
 @pytest.mark.parametrize(("facts", "check", "needle"), [
     (Facts("兼职日结，有意者联系"), "keywords", "stop phrase: 兼职日结"),
-    (Facts("兼 职 日 结！！"), "keywords", "兼职日结"),
+    (Facts("兼 职 日 结！！有意私聊"), "keywords", "兼职日结"),
     (Facts("需要的加我微信", newcomer=True), "keywords", "newcomer phrase: 加我微信"),
     (Facts("薇信 love520520", newcomer=True), "contact", "wechat-id love520520 (obfuscated"),
     (Facts("薇信 love520520 免费领取"), "contact", "wechat-id love520520 (obfuscated"),
@@ -89,7 +89,7 @@ def fired(facts: Facts, model: SpamModel | None = None, cfg: AntispamConfig = CF
     (Facts("这款面膜超好用 vx:mask8888", same_by_member=3), "repeat", "3 times by this member, promoting"),
     (Facts("这款面膜超好用 vx:mask8888", same_members=3), "repeat", "from 3 members, promoting"),
     (Facts("这款面膜超好用 vx:mask8888", same_groups=2), "repeat", "in 2 groups, promoting"),
-    (Facts("@a @b @c @d @e @f 看这里", mentions=6, newcomer=True), "mentions", "6 mentions"),
+    (Facts("@a @b @c @d @e @f 看这里 vx:abc888", mentions=6, newcomer=True), "mentions", "6 mentions"),
     (Facts("😀" * 30, recent_messages=3), "emoji", "30 emoji"),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_each_check_fires_with_its_reason(facts, check, needle):
@@ -117,7 +117,7 @@ def test_trusted_members_skip_content_checks_but_not_behaviour():
 
 def test_shadow_mode_records_but_does_not_decide():
     cfg = AntispamConfig.model_validate({"keywords": {"mode": "shadow"}})
-    decision = decide(Facts("兼职日结"), cfg, None, "room")
+    decision = decide(Facts("兼职日结，有意私聊"), cfg, None, "room")
     assert not decision.spam
     assert [v.name for v in decision.shadow_fired] == ["keywords"]
     assert {"name": "keywords", "spam": True, "details": "stop phrase: 兼职日结", "mode": "shadow"} in \

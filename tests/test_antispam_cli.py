@@ -65,7 +65,8 @@ async def test_backtest_shows_what_a_candidate_rules_file_would_change(tmp_path)
     await bot.start()
     try:
         room = bot.cast.admin
-        for who, text in [("alice", "小区团购水果，今晚截单"), ("bob", "收到，谢谢"), ("carol", "我也要一份")]:
+        chat = [("alice", "小区团购水果，今晚截单，需要的私聊我"), ("bob", "收到，谢谢"), ("carol", "我也要一份")]
+        for who, text in chat:
             bot.say(room, who, text)
         await bot.settle()
         with bot.app.sessions() as db:

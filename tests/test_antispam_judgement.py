@@ -68,6 +68,8 @@ def test_normalise(text, dense):
     pytest.param("小红书搜索「省钱小妙招」", "referral", "小红书 省钱小妙招", id="xhs-search"),
     pytest.param("拼多多搜 ab123", "referral", "拼多多 ab123", id="pdd-search"),
     pytest.param("扫码加 https://qm.qq.com/q/abc", "im-link", "https://qm.qq.com/q/abc", id="qq-contact-link"),
+    pytest.param("新群号 4 8 1 9 2 7 3 6 5 速来", "group-number", "481927365", id="group-number-split"),
+    pytest.param("进裙领红包 裙号 736182905", "group-number", "736182905", id="qun-as-skirt"),
 ])
 def test_contact_data_found(text, kind, value):
     assert (kind, value) in [(c.kind, c.value) for c in find_contacts(normalise(text))]
@@ -108,7 +110,7 @@ def test_ordinary_domains(url, ordinary):
 # ---------------------------------------------------------------- judgement: ads caught
 @pytest.mark.parametrize(("facts", "check"), [
     pytest.param(Facts("兼职刷单，日结300，有意私聊", newcomer=True), "keywords", id="shuadan-ad-newcomer"),
-    pytest.param(Facts("刷单返利，一单一结，不是骗子"), "keywords", id="shuadan-ad-reassuring"),
+    pytest.param(Facts("刷单返利，一单一结，不是骗子", newcomer=True), "keywords", id="shuadan-ad-reassuring"),
     pytest.param(Facts("想进群的私我，进群领红包", newcomer=True), "keywords", id="join-group-ad"),
     pytest.param(Facts("资料免费送 威心 lee520520", newcomer=True), "contact", id="homophone-newcomer"),
     pytest.param(Facts("U商承兑 飞机 @fast_usdt ", newcomer=True), "contact", id="handle-newcomer"),
@@ -122,6 +124,10 @@ def test_ordinary_domains(url, ordinary):
     pytest.param(Facts("@a @b @c @d @e @f 加vx：abc888 领资料", mentions=6), "mentions",
                  id="mentions-with-promotion"),
     pytest.param(Facts("看这里", mentions=25), "mentions", id="mass-mention"),
+    pytest.param(Facts("兼职日结，宝妈在家手机操作，有意私聊"), "keywords", id="job-ad-with-a-call"),
+    pytest.param(Facts("進群領紅包 群號 七三六一八二九零五", newcomer=True), "keywords",
+                 id="traditional-red-packet-group"),
+    pytest.param(Facts("免费领取资料，加我", newcomer=True), "keywords", id="free-with-a-call"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -155,6 +161,14 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("接龙：1. 老王 2. 小李 3. 阿强"), id="jielong"),
     pytest.param(Facts("[红包] 恭喜发财，大吉大利"), id="red-packet"),
     pytest.param(Facts("我们一起 13 号 走，和上次一样"), id="dates-with-yiqi"),
+    pytest.param(Facts("我爸术后插了根引流管，过两天拔", newcomer=True), id="drainage-tube"),
+    pytest.param(Facts("明天要去派出所办证，请半天假"), id="id-card-office"),
+    pytest.param(Facts("公积金就是最好的低息贷款了"), id="cheap-loan-talk"),
+    pytest.param(Facts("他们说\"扫码领鸡蛋\"，大爷大妈都扫了，大家别去"), id="quoting-an-ad-in-a-warning"),
+    pytest.param(Facts("那个网站 binance-hk-login.top 是假的，千万别登录", newcomer=True),
+                 id="phishing-domain-warning"),
+    pytest.param(Facts("新人进群，先发个红包🧧", newcomer=True), id="newcomer-red-packet"),
+    pytest.param(Facts("我是昨天进群的老张，喜欢下棋", newcomer=True), id="joined-yesterday"),
 ])
 def test_ordinary_chat_is_left_alone(facts):
     assert fired(facts) == {}

@@ -60,17 +60,22 @@ def _keyword_tables(rules: KeywordRules) -> tuple[tuple[tuple[str, str], ...], t
 # Talking about ads is not advertising: a member warning the others about 刷单 scams, or
 # sharing the news about one. Ads reassure instead (不是骗子, 正规) and ask to be contacted.
 _WARNING = re.compile(r"骗|小心|注意|警惕|谨防|别信|不要信|千万别|千万不要|别上当|上当|举报|曝光|新闻|报道|违法|犯法|"
-                      r"套路|离谱|反诈|提醒|别碰|不要碰|别去|坑人|被坑|踩雷|假的|是真的吗|靠谱吗|有人信")
+                      r"套路|离谱|反诈|提醒|别碰|不要碰|别去|坑人|被坑|踩雷|假的|是真的吗|靠谱吗|有人信|话术|传销|"
+                      r"钓鱼|广告|不要随便|不要随意|别随便")
+# what someone else said, in quotes: a warning quoting an ad ("扫码领鸡蛋") is not the ad
+_QUOTE_SPAN = re.compile(r"[\"“「『‘][^\"”」』’]{0,80}[\"”」』’]")
 _REASSURING = re.compile(r"不是骗|非诈骗|绝不骗|不骗人|拒绝骗|零风险|无风险|保证|包赚|稳赚|正规平台|正规公司")
 _CALL_TO_ACTION = re.compile(r"私聊我|私信我|私我|有意者|有意私|联系我|加我|找我|咨询我|详聊|带你|扫码|点击|名额有限")
 # a newcomer talking about joining (谢谢拉我进群, 刚进群) is not inviting anyone anywhere
-_SELF_JOIN = re.compile(r"拉我进群|邀请我进群|带我进群|我进群|刚进群|新进群|才进群|进群报道|进群报到|初来进群|拉我进来")
+_SELF_JOIN = re.compile(r"(?:拉我|邀请我|带我|介绍|我|新人|刚刚?|才|新|初来|昨天|今天|前天|晚上|早上|上午|下午)进群|"
+                        r"进群的|进群要不要|进群报[道到]|拉我进来")
 
 
 def _discussing(n: Normalised) -> bool:
     body = n.body
-    return bool(_WARNING.search(body)) and not _REASSURING.search(body) and not _CALL_TO_ACTION.search(body) \
-        and not contact.find_contacts(n) and not contact.promoted_links(n)
+    own = _QUOTE_SPAN.sub("，", body)  # the writer's own words, quotes of others taken out
+    return bool(_WARNING.search(body)) and not _REASSURING.search(own) and not _CALL_TO_ACTION.search(own) \
+        and not contact.find_contacts(normalise(own)) and not contact.promoted_links(n)
 
 
 def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
@@ -97,11 +102,33 @@ def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     return Verdict("keywords", False)
 
 
+# what turns an ad word into an ad: someone asked to get in touch, click, scan or join
+_PROMOTING = re.compile(r"私聊|私信|私我|滴滴|有意|感兴趣|联系|加我|找我|咨询|详聊|详情|带你|扫码|扫一扫|点击|戳|名额|"
+                        r"先到先得|速来|速度|进群|加群|免费送|注册|下载|微信|qq|telegram|主页|群号|拉你|想进|想来|"
+                        r"想要|需要的|复制|口令|领券|链接|打开|私|宝妈|无需经验|手机操作|在家操作|一部手机|轻松月入")
+# bait that makes an ad word an ad when a member on probation writes it
+_BAIT = re.compile(r"红包|福利|免费|领取|赚|日结|返利|优惠|折|秒杀|限时|手慢")
+
+
 def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    """Ad words. On their own they are how people talk too (医生说引流管, 派出所办证, 公积金是最好的
+    低息贷款): without anything that asks the reader to act (get in touch, click, scan, join) or
+    any contact data or link, a hit is a weak signal that needs another check to agree."""
     verdict = keyword_hit(f, n, cfg)
-    if verdict.spam and _discussing(n):
+    if not verdict.spam:
+        return verdict
+    if _discussing(n):
         return Verdict("keywords", False, f"{verdict.details}, but in a warning or discussion, not an ad")
-    return verdict
+    if _QUOTE_SPAN.search(n.body):
+        own = normalise(_QUOTE_SPAN.sub("，", n.body))
+        if not keyword_hit(f, own, cfg).spam and not contact.find_contacts(own) and not contact.promoted_links(n):
+            return Verdict("keywords", False, f"{verdict.details}, but only inside quotes: someone else's words")
+    phrase = verdict.details.split(": ", 1)[-1]
+    rest = n.dense.replace(normalise(phrase).dense, "，") if phrase else n.dense  # the ad word itself is no call
+    calls = _PROMOTING.search(normalise(phrase).dense) or _PROMOTING.search(rest)
+    if calls or (f.newcomer and _BAIT.search(rest)) or contact.find_contacts(n) or contact.promoted_links(n):
+        return verdict
+    return Verdict("keywords", True, f"{verdict.details} (nothing promoted: not enough alone)", weak=True)
 
 
 def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
@@ -142,6 +169,8 @@ def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
                        strong=f.kind in ("mini_program", "contact_card"))
     if cfg.content.text_links and "link" in cfg.content.probation_kinds:
         links = contact.promoted_links(n)
+        if links and _WARNING.search(n.body) and not _CALL_TO_ACTION.search(_QUOTE_SPAN.sub("，", n.body)):
+            return Verdict("content", False, f"link {links[0][:80]} named in a warning, not shared")
         if links:
             return Verdict("content", True, f"link {links[0][:80]} from a member on probation")
     return Verdict("content", False)
@@ -201,7 +230,7 @@ def check_mentions(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     rule = cfg.mentions
     if count <= rule.max_mentions:
         return Verdict("mentions", False)
-    if f.newcomer or count > rule.member_max_mentions:
+    if count > rule.member_max_mentions:
         return Verdict("mentions", True, f"{count} mentions")
     promoted = promotion(f, n, cfg)
     if promoted is not None:

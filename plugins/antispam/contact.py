@@ -21,7 +21,7 @@ _DOMAINS_FILE = "ordinary_domains.txt"
 
 @dataclass(frozen=True, slots=True)
 class Contact:
-    kind: str  # phone, qq, wechat-id, code-id, im-link, handle, domain, email, referral
+    kind: str  # phone, qq, wechat-id, group-number, code-id, im-link, handle, domain, email, referral
     value: str
     hidden: bool  # the message tried to hide it (split digits, 薇信, 点com …)
 
@@ -79,6 +79,7 @@ _QQ_SHORT = re.compile(r"(?<![a-z\u4e00-\u9fff])(?:扣|鹅)\s*[:：]\s*([1-9][0-
 _WECHAT = re.compile(r"微信(?:号|id)?(?:是|为)?([a-z][a-z0-9_-]{5,19}|[0-9]{6,11})(?![a-z0-9])")
 _WECHAT_LIGHT = re.compile(r"(?:微信|wechat)\s*(?:号|id)?\s*[:：]\s*([a-z][a-z0-9_-]{5,19})")
 # a letters+digits code id right after a contact word: 私聊 abc123, 认准 ab520, 搜 id：xy888
+_GROUP_NO = re.compile(r"(?:群号|qq群|群号码|新群|二群|分群)(?:是|为)?([1-9][0-9]{5,10})(?![0-9])")
 _CODE_ID = re.compile(r"(?:联系|私聊|私信|私我|找我|加我|认准|搜索|搜一下|搜|id|账号|号码)[\s:：是为]*"
                       r"((?=[a-z0-9_-]*[a-z])(?=[a-z0-9_-]*[0-9])[a-z0-9][a-z0-9_-]{3,19})(?![a-z0-9])")
 # an @handle next to a word that says it is one (a WeChat @mention is a member's name, not this)
@@ -117,6 +118,8 @@ def find_contacts(n: Normalised, url: str | None = None) -> list[Contact]:
         add("qq", m.group(1), tricks or split or m.group(1) not in written)
     for m in _QQ_SHORT.finditer(n.body):
         add("qq", m.group(1), True)
+    for m in _GROUP_NO.finditer(n.dense):
+        add("group-number", m.group(1), tricks or split or m.group(1) not in written)
     for m in _WECHAT.finditer(n.dense):
         add("wechat-id", m.group(1), tricks or split or m.group(1) not in written)
     for m in _WECHAT_LIGHT.finditer(n.body):

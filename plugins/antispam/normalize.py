@@ -30,6 +30,7 @@ _VARIANTS: dict[str, str] = {
                      "绿泡泡", "vx号", "wx号"), "微信"),
     **dict.fromkeys(("扣扣", "抠抠", "叩叩", "寇寇", "蔻蔻", "企鹅号", "qq号", "扣号"), "qq"),
     **dict.fromkeys(("纸飞机", "飞机号", "电报号", "小飞机"), "telegram"),
+    "裙号": "群号", "进裙": "进群", "加裙": "加群", "入裙": "入群",
 }
 # 佳薇 / 加薇 / 伽v: "add WeChat" in one go, unless the word goes on (加薇信 is 加 + 薇信)
 _ADD_WEI = re.compile(r"[佳加家伽珈]薇(?![信芯心])|[佳伽珈]v(?![a-z])(?!\s*信)")

@@ -70,6 +70,17 @@ def test_normalise(text, dense):
     pytest.param("扫码加 https://qm.qq.com/q/abc", "im-link", "https://qm.qq.com/q/abc", id="qq-contact-link"),
     pytest.param("新群号 4 8 1 9 2 7 3 6 5 速来", "group-number", "481927365", id="group-number-split"),
     pytest.param("进裙领红包 裙号 736182905", "group-number", "736182905", id="qun-as-skirt"),
+    pytest.param("要资料 扣 ②⑤⑧ ⑦⑦ ①③⑥", "qq", "25877136", id="kou-dressed-split-digits"),
+    pytest.param("扩列 q 5 2 8 1 3 6 6 9", "qq", "52813669", id="q-split-digits"),
+    pytest.param("带单 飞机 trade_king9", "code-id", "trade_king9", id="telegram-word-id"),
+    pytest.param("找人干活 卫星 job_hunt66", "code-id", "job_hunt66", id="satellite-id"),
+    pytest.param("晚上无聊 加我line：momo_1314", "code-id", "momo_1314", id="line-id"),
+    pytest.param("小红书号 7 3 1 9 5 5 2 0 关注我", "code-id", "73195520", id="xhs-number"),
+    pytest.param("下载填邀请码 ab777 得现金", "code-id", "ab777", id="invite-code"),
+    pytest.param("查快递 👉 @ parcel_bot_9", "handle", "@parcel_bot_9", id="spaced-handle"),
+    pytest.param("寂寞 找我 k k 5 2 0 9", "code-id", "kk5209", id="letters-typed-apart"),
+    pytest.param("群 t me / + xYz9AbC 速进", "im-link", "t.me/xyz9abc", id="telegram-link-spaced"),
+    pytest.param("网址 h t t p : / / w i n 7 7 7 . t o p", "domain", "win777.top", id="url-typed-apart"),
 ])
 def test_contact_data_found(text, kind, value):
     assert (kind, value) in [(c.kind, c.value) for c in find_contacts(normalise(text))]
@@ -86,6 +97,9 @@ def test_contact_data_found(text, kind, value):
     pytest.param("明天下午三点开会", id="time"),
     pytest.param("一二三四五六七，大家一起来", id="counting"),
     pytest.param("第一名 2023 年一起跑", id="ranking"),
+    pytest.param("工资被扣 300000 元，离谱", id="kou-salary"),
+    pytest.param("版本 v1.2.3 修了个 bug，用 python3 跑", id="version-numbers"),
+    pytest.param("我们群 2019 年建的", id="group-year"),
 ])
 def test_no_contact_data(text):
     assert find_contacts(normalise(text)) == []

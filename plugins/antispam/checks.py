@@ -67,13 +67,16 @@ _QUOTE_SPAN = re.compile(r"[\"“「『‘][^\"”」』’]{0,80}[\"”」』�
 _REASSURING = re.compile(r"不是骗|非诈骗|绝不骗|不骗人|拒绝骗|零风险|无风险|保证|包赚|稳赚|正规平台|正规公司")
 _CALL_TO_ACTION = re.compile(r"私聊我|私信我|私我|有意者|有意私|联系我|加我|找我|咨询我|详聊|带你|扫码|点击|名额有限")
 # a newcomer talking about joining (谢谢拉我进群, 刚进群) is not inviting anyone anywhere
-_SELF_JOIN = re.compile(r"(?:拉我|邀请我|带我|介绍|我|新人|刚刚?|才|新|初来|昨天|今天|前天|晚上|早上|上午|下午)进群|"
-                        r"进群的|进群要不要|进群报[道到]|拉我进来")
+_SELF_JOIN = re.compile(r"(?:拉我|邀请我?|带我|介绍|我|新人|刚刚?|才|新|初来|昨天|今天|前天|晚上|早上|上午|下午)进群|"
+                        r"进群的|进群要不要|进群验证|进群报[道到]|拉我进来")
+# a call to act that the writer tells people NOT to follow: 不要随便扫码, 别加微信
+_NEGATED_CALL = re.compile(r"(?:不要|别|千万别|千万不要|不能|不会)(?:随便|随意|轻易|乱)?"
+                           r"(?:扫码|扫|点击|点|加|私聊|联系)")
 
 
 def _discussing(n: Normalised) -> bool:
     body = n.body
-    own = _QUOTE_SPAN.sub("，", body)  # the writer's own words, quotes of others taken out
+    own = _NEGATED_CALL.sub("，", _QUOTE_SPAN.sub("，", body))  # the writer's own words, quotes and "don't" taken out
     return bool(_WARNING.search(body)) and not _REASSURING.search(own) and not _CALL_TO_ACTION.search(own) \
         and not contact.find_contacts(normalise(own)) and not contact.promoted_links(n)
 

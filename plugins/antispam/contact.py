@@ -96,6 +96,26 @@ _REFERRAL = re.compile(r"(抖音|dy|小红书|红书|xhs|拼多多|pdd|淘宝|�
                        r"([^\s,，。!！?？」”\"】』]{2,16})")
 
 
+# Grown from the spam corpus (spam_*.tsv): contact shapes its messages use that the hand lists missed.
+# a number after a QQ word, split or dressed up: 扣 ③③⑥ ⑥⑨, q 3 4 5 1 2, 🐧群：368215974
+_QQ_SPLIT = re.compile(r"(?<![a-z])(?:扣|q|鹅|企鹅|🐧|群|裙)\s*(?:号|群)?\s*[:：]?\s*"
+                       r"((?:[1-9][\s-]*)(?:\d[\s-]*){5,10})(?!\s*[\d元块分万kw人个次天年月号岁])")
+# an id right after a platform word: 飞机 heyue_daidan8, 卫星 zhaoren_77, line：rou_0520, v zl_stock88
+_PLATFORM_ID = re.compile(r"(?<![a-z])(?:telegram|tg|飞机|卫星|line|dy|ins|ig|推特|v|vx|wx|微|威|薇|me)"
+                          r"\s*(?:号|id)?\s*[:：]?\s*@?((?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,19})(?![a-z0-9_])")
+# a number id on another platform: 小红书号 8 9 7 6…, b站 uid 3 4 9…, 抖音 搜 数字 7788991, 邀请码 ks666
+_PLATFORM_NO = re.compile(r"(?:uid|id|抖音号|红书号|快手号|视频号|互关号|dy号|数字|邀请码|推荐码|口令|提取码)"
+                          r"\s*(?:是|为)?\s*[:：]?\s*"
+                          r"((?:[a-z0-9][\s-]?){4,12})(?![a-z0-9])")
+# a hand-typed handle: "@ usdt_mm88" (a WeChat @mention has no space after @ and ends with U+2005)
+_LOOSE_HANDLE = re.compile(r"@\s+([a-z][a-z0-9_]{3,31})|@([a-z][a-z0-9]*_[a-z0-9_]*[0-9][a-z0-9_]*)(?![a-z0-9_\u2005])")
+# letters and digits typed one by one: h h 5 2 0 1, 薇 l l 9 6 6 6, m a n ⑤ ② ⑧, t me / + ab3x
+_SPACED_ID = re.compile(r"(?<![a-z0-9])((?:[a-z]\s+){1,4}(?:\d\s*){3,8})(?![a-z0-9])")
+_SPACED_TME = re.compile(r"t\s*(?:\.|点|。|dot)?\s*me\s*/\s*\+?\s*([a-z0-9_]{4,})")
+_COMPACT_URL = re.compile(r"(?:https?://|www\.)?([a-z0-9-]{3,}\.(?:com|cn|net|top|xyz|vip|cc|me))(?![a-z])")
+_LETTERS_SPACED = re.compile(r"(?:[a-z0-9]\s+){5,}[a-z0-9]")
+
+
 def find_contacts(n: Normalised, url: str | None = None) -> list[Contact]:
     """Each piece of contact data in the message, at most 5."""
     split = digit_runs_split(n.light)
@@ -135,4 +155,28 @@ def find_contacts(n: Normalised, url: str | None = None) -> list[Contact]:
         add("email", m.group(0), False)
     for m in _REFERRAL.finditer(n.body):
         add("referral", f"{m.group(1)} {m.group(2)}", False)
+    for m in _QQ_SPLIT.finditer(n.body):
+        digits = _SPACING.sub("", m.group(1))
+        add("qq", digits, tricks or digits not in written or digits != m.group(1))
+    for m in _PLATFORM_ID.finditer(n.body):
+        value = m.group(1)
+        if not any(value.replace("_", "").replace("-", "") in c.value.replace("_", "") for c in found):
+            add("code-id", value, tricks)
+    for m in _PLATFORM_NO.finditer(n.body):
+        value = _SPACING.sub("", m.group(1))
+        if any(ch.isdigit() for ch in value) and len(value) >= 4:
+            add("code-id", value, value != m.group(1).strip())
+    for m in _LOOSE_HANDLE.finditer(n.light):
+        add("handle", "@" + (m.group(1) or m.group(2)), False)
+    for m in _SPACED_TME.finditer(n.body):
+        add("im-link", "t.me/" + m.group(1), True)
+    for m in _SPACED_ID.finditer(n.body):
+        add("code-id", _SPACING.sub("", m.group(1)), True)
+    if _LETTERS_SPACED.search(n.light):  # h t t p s : / / f u l i … . n e t, 8 8 8 y l q x 点 c o m
+        compact = re.sub(r"(?<=[a-z0-9:/.])\s+(?=[a-z0-9:/.点])|(?<=点)\s+(?=[a-z])", "", n.light)
+        for m in _WRITTEN_DOMAIN.finditer(compact):
+            add("domain", f"{m.group(1)}.{m.group(2)}", True)
+        for m in _COMPACT_URL.finditer(compact):
+            if m.group(0) not in n.light:
+                add("domain", m.group(1), True)
     return found[:5]

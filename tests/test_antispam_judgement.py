@@ -102,7 +102,7 @@ def test_contact_data_found(text, kind, value):
     pytest.param("我们群 2019 年建的", id="group-year"),
 ])
 def test_no_contact_data(text):
-    assert find_contacts(normalise(text)) == []
+    assert find_contacts(normalise(text)) == ()
 
 
 @pytest.mark.parametrize(("url", "ordinary"), [

@@ -65,11 +65,12 @@ def is_im_link(url: str) -> bool:
     return any(host == h or host.endswith("." + h) for h in _IM_HOSTS if h != "weixin.qq.com")
 
 
-def promoted_links(n: Normalised, url: str | None = None) -> list[str]:
+@lru_cache(maxsize=1024)
+def promoted_links(n: Normalised, url: str | None = None) -> tuple[str, ...]:
     """Links in the message (and the card's target) that go to neither an ordinary site nor
     nowhere: what a newcomer's link rule and the 'promotes something' rule look at."""
     found = [*n.urls, *([url] if url else [])]
-    return [u for u in found if not is_ordinary(u)]
+    return tuple(u for u in found if not is_ordinary(u))
 
 
 _SPACING = re.compile(r"[\s\-_]")
@@ -116,11 +117,18 @@ _COMPACT_URL = re.compile(r"(?:https?://|www\.)?([a-z0-9-]{3,}\.(?:com|cn|net|to
 _LETTERS_SPACED = re.compile(r"(?:[a-z0-9]\s+){5,}[a-z0-9]")
 
 
-def find_contacts(n: Normalised, url: str | None = None) -> list[Contact]:
-    """Each piece of contact data in the message, at most 5."""
-    split = digit_runs_split(n.light)
+def _ends(text: str, head: int = 1500, tail: int = 500) -> str:
+    return text if len(text) <= head + tail else f"{text[:head]} {text[-tail:]}"
+
+
+@lru_cache(maxsize=1024)
+def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
+    """Each piece of contact data in the message, at most 5. Cached: several checks ask."""
+    # a long message is scanned at its head and its tail: where ads put the hook and the contact
+    light, body, dense = _ends(n.light), _ends(n.body), _ends(n.dense)
+    split = digit_runs_split(light)
     tricks = bool(n.heavy)
-    written = _SPACING.sub("", n.light)  # 138 1234 5678 is how people write a number: not hidden
+    written = _SPACING.sub("", light)  # 138 1234 5678 is how people write a number: not hidden
     found: list[Contact] = []
     seen: set[str] = set()
 
@@ -132,51 +140,51 @@ def find_contacts(n: Normalised, url: str | None = None) -> list[Contact]:
     for link in [*n.urls, *([url] if url else [])]:
         if is_im_link(link):
             add("im-link", link[:80], False)
-    for m in _PHONE.finditer(n.dense):
+    for m in _PHONE.finditer(dense):
         add("phone", m.group(0), tricks or split or m.group(0) not in written)
-    for m in _QQ.finditer(n.dense):
+    for m in _QQ.finditer(dense):
         add("qq", m.group(1), tricks or split or m.group(1) not in written)
-    for m in _QQ_SHORT.finditer(n.body):
+    for m in _QQ_SHORT.finditer(body):
         add("qq", m.group(1), True)
-    for m in _GROUP_NO.finditer(n.dense):
+    for m in _GROUP_NO.finditer(dense):
         add("group-number", m.group(1), tricks or split or m.group(1) not in written)
-    for m in _WECHAT.finditer(n.dense):
+    for m in _WECHAT.finditer(dense):
         add("wechat-id", m.group(1), tricks or split or m.group(1) not in written)
-    for m in _WECHAT_LIGHT.finditer(n.body):
+    for m in _WECHAT_LIGHT.finditer(body):
         add("wechat-id", m.group(1).replace("_", "").replace("-", ""), tricks)
-    for m in _CODE_ID.finditer(n.body):
+    for m in _CODE_ID.finditer(body):
         if not any(m.group(1).replace("_", "").replace("-", "") in c.value for c in found):
             add("code-id", m.group(1), tricks)
-    for m in _HANDLE.finditer(n.light):  # WeChat ends a mention with U+2005: that is a member, not a handle
+    for m in _HANDLE.finditer(light):  # WeChat ends a mention with U+2005: that is a member, not a handle
         add("handle", "@" + m.group(1), False)
-    for m in _WRITTEN_DOMAIN.finditer(n.body):
+    for m in _WRITTEN_DOMAIN.finditer(body):
         add("domain", f"{m.group(1)}.{m.group(2)}", True)
-    for m in (_EMAIL.finditer(n.light) if "@" in n.light else ()):
+    for m in (_EMAIL.finditer(light) if "@" in light else ()):
         add("email", m.group(0), False)
-    for m in _REFERRAL.finditer(n.body):
+    for m in _REFERRAL.finditer(body):
         add("referral", f"{m.group(1)} {m.group(2)}", False)
-    for m in _QQ_SPLIT.finditer(n.body):
+    for m in _QQ_SPLIT.finditer(body):
         digits = _SPACING.sub("", m.group(1))
         add("qq", digits, tricks or digits not in written or digits != m.group(1))
-    for m in _PLATFORM_ID.finditer(n.body):
+    for m in _PLATFORM_ID.finditer(body):
         value = m.group(1)
         if not any(value.replace("_", "").replace("-", "") in c.value.replace("_", "") for c in found):
             add("code-id", value, tricks)
-    for m in _PLATFORM_NO.finditer(n.body):
+    for m in _PLATFORM_NO.finditer(body):
         value = _SPACING.sub("", m.group(1))
         if any(ch.isdigit() for ch in value) and len(value) >= 4:
             add("code-id", value, value != m.group(1).strip())
-    for m in _LOOSE_HANDLE.finditer(n.light):
+    for m in _LOOSE_HANDLE.finditer(light):
         add("handle", "@" + (m.group(1) or m.group(2)), False)
-    for m in _SPACED_TME.finditer(n.body):
+    for m in _SPACED_TME.finditer(body):
         add("im-link", "t.me/" + m.group(1), True)
-    for m in _SPACED_ID.finditer(n.body):
+    for m in _SPACED_ID.finditer(body):
         add("code-id", _SPACING.sub("", m.group(1)), True)
-    if _LETTERS_SPACED.search(n.light):  # h t t p s : / / f u l i … . n e t, 8 8 8 y l q x 点 c o m
-        compact = re.sub(r"(?<=[a-z0-9:/.])\s+(?=[a-z0-9:/.点])|(?<=点)\s+(?=[a-z])", "", n.light)
+    if _LETTERS_SPACED.search(light):  # h t t p s : / / f u l i … . n e t, 8 8 8 y l q x 点 c o m
+        compact = re.sub(r"(?<=[a-z0-9:/.])\s+(?=[a-z0-9:/.点])|(?<=点)\s+(?=[a-z])", "", light)
         for m in _WRITTEN_DOMAIN.finditer(compact):
             add("domain", f"{m.group(1)}.{m.group(2)}", True)
         for m in _COMPACT_URL.finditer(compact):
-            if m.group(0) not in n.light:
+            if m.group(0) not in light:
                 add("domain", m.group(1), True)
-    return found[:5]
+    return tuple(found[:5])

@@ -105,7 +105,7 @@ async def test_strikes_decay_after_the_window(make_bot):
     bot.say(room, "carol", "兼职日结，宝妈学生都可以")
     await bot.wait_text(room, "本群禁止")
     bot.clock.advance(25 * 3600)  # type: ignore[attr-defined]
-    bot.say(room, "carol", "刷单返利，一单一结")
+    bot.say(room, "carol", "刷单返利，一单一结，有意私聊")
     await wait_until(lambda: len(all_cases(bot)) == 2)
     assert [c.kind for c in all_cases(bot)] == ["warn", "warn"]
     assert not bot.world.saw_kick(room, bot.cast["carol"])
@@ -213,7 +213,7 @@ async def test_the_same_text_from_several_members_is_caught(make_bot):
 async def test_record_ham_api_for_accepted_appeals(make_bot):
     bot = await make_bot(NO_PROBATION)
     room = bot.cast.admin
-    bot.say(room, "carol", "刷单返利，一单一结")
+    bot.say(room, "carol", "刷单返利，一单一结，有意私聊")
     await bot.wait_text(room, "本群禁止")
     [case] = all_cases(bot)
     with bot.app.sessions() as db:

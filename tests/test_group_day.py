@@ -344,7 +344,7 @@ async def test_a_day_in_the_reading_group(day: Day) -> None:
     # every case notice reaches a human (the owner or a WeChat admin, with nothing configured)
     owner_ids = {room: d.ids["王姐"], d.plain: d.bot.cast["lijie"]}
     for case in all_cases:
-        told = [a for a in world.bot_sends() if f"#{case.id}" in (a.text or "")
+        told = [a for a in world.bot_sends() if re.search(rf"#{case.id}(?!\d)", a.text or "")
                 and (a.target == owner_ids.get(case.room_id) or owner_ids.get(case.room_id) in a.mention_ids)]
         truth(bool(told), f"case #{case.id} ({case.kind} {case.target_name}) reached no human")
     # silence in the group the bot does not manage

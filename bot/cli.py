@@ -164,7 +164,9 @@ def member_delete(contact_id: str, database_url: str, include_blacklist: bool, y
               type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--console/--no-console", default=None,
               help="With the built-in simulator: type as group members in this terminal (default: on a tty).")
-def run(rules_path: Path, console: bool | None) -> None:
+@click.option("--web/--no-web", default=None,
+              help="The web console (default: QUNGUAN_CONSOLE, else on with the simulator, off with a gateway).")
+def run(rules_path: Path, console: bool | None, web: bool | None) -> None:
     """Run the bot. With WECHATY_PUPPET_SERVICE_ENDPOINT/TOKEN set it connects to that gateway;
     otherwise it starts the built-in WeChat simulator in-process."""
     settings = Settings()
@@ -178,10 +180,32 @@ def run(rules_path: Path, console: bool | None) -> None:
         sys.exit(1)
     if console is None:
         console = sys.stdin.isatty()
-    run_until_stopped(_run(settings, rules_path, console))
+    run_until_stopped(_run(settings, rules_path, console, settings.console_enabled(web)))
 
 
-async def _run(settings: Settings, rules_path: Path, console: bool) -> None:
+async def _start_web(runtime, settings: Settings, *, demo: bool) -> None:
+    """Start the web console and tell the operator where it is and how to log in. A taken port
+    is fatal when the console was asked for in production; the demo falls back to a free port."""
+    from bot.console.server import ConsoleSettings
+
+    wanted = ConsoleSettings(settings.console_host, settings.console_port, settings.console_token)
+    try:
+        server = await runtime.start_console(wanted)
+    except OSError as exc:
+        if not demo:
+            raise click.ClickException(
+                f"web console cannot listen on {settings.console_host}:{settings.console_port}: {exc} "
+                "(set QUNGUAN_CONSOLE_PORT, or --no-web)") from exc
+        click.echo(f"网页控制台端口 {settings.console_port} 不可用（{exc}），改用空闲端口。", err=True)
+        server = await runtime.start_console(ConsoleSettings(wanted.host, 0, wanted.token))
+    click.echo(f"网页控制台：{server.url}", err=True)
+    if server.generated_token:
+        click.echo(f"运营令牌（本次启动生成；固定令牌请设置 QUNGUAN_CONSOLE_TOKEN）：{server.token}", err=True)
+    else:
+        click.echo("运营令牌：见环境变量 QUNGUAN_CONSOLE_TOKEN", err=True)
+
+
+async def _run(settings: Settings, rules_path: Path, console: bool, web: bool = False) -> None:
     from bot.runtime import Runtime
 
     if settings.uses_gateway:
@@ -191,6 +215,8 @@ async def _run(settings: Settings, rules_path: Path, console: bool) -> None:
         runtime = Runtime(rules_path=rules_path, database_url=settings.database_url, endpoint=endpoint,
                           token=token or "insecure_qunguan", tls=settings.puppet_tls,
                           cache_dir=settings.cache_dir)
+        if web:
+            await _start_web(runtime, settings, demo=False)
         await runtime.run_forever()
         return
 
@@ -213,6 +239,8 @@ async def _run(settings: Settings, rules_path: Path, console: bool) -> None:
         click.echo(f"机器人登录后先静默 {quiet:g} 秒（rules.yaml 的 bot.governor.quiet_after_login），"
                    f"这段时间收到的消息会照常处理，回复稍后发出。", err=True)
     try:
+        if web:
+            await _start_web(runtime, settings, demo=True)
         if console:
             await run_console(world)
         else:

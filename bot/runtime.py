@@ -7,14 +7,19 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.clock import Clock, SystemClock
+from bot.console.state import LinkStatus
 from bot.core.app import App
 from bot.core.plugin import Plugin
 from bot.rules.store import RulesStore
 from bot.wechaty_adapter import WechatyAdapter
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
+
+if TYPE_CHECKING:
+    from bot.console.server import ConsoleServer, ConsoleSettings
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +49,20 @@ class Runtime:
         self._watch_rules = watch_rules
         self._rules_poll_interval = rules_poll_interval
         self._tasks: list[asyncio.Task[None]] = []
+        self.link = LinkStatus()  # connection, login and login QR, for the web console
+        self.console: ConsoleServer | None = None
 
     async def _sink(self, event: object) -> None:
+        self.link.observe(event)
         await self.app.on_event(event)  # type: ignore[arg-type]
+
+    async def start_console(self, settings: ConsoleSettings) -> ConsoleServer:
+        """Serve the web console on this process's event loop (bot/console); stopped with the bot."""
+        from bot.console.server import ConsoleServer
+
+        self.console = ConsoleServer(self, settings)
+        await self.console.start()
+        return self.console
 
     async def start(self) -> None:
         upgrade(self.database_url)
@@ -57,6 +73,8 @@ class Runtime:
             self._tasks.append(asyncio.create_task(watch, name="rules-watch"))
 
     async def stop(self) -> None:
+        if self.console is not None:
+            await self.console.stop()
         try:
             await asyncio.wait_for(self.adapter.stop(), 10)
         except Exception:

@@ -28,7 +28,9 @@ def wheel(tmp_path_factory) -> zipfile.ZipFile:
 def test_wheel_ships_migrations_and_entry_point(wheel):
     names = set(wheel.namelist())
     for needed in ("migrations/env.py", "migrations/script.py.mako", "migrations/versions/0001_core_tables.py",
-                   "bot/cli.py", "bot/simulator/service.py", "plugins/__init__.py", "db/models.py"):
+                   "bot/cli.py", "bot/simulator/service.py", "plugins/__init__.py", "db/models.py",
+                   "bot/console/templates/base.html", "bot/console/static/htmx.min.js",
+                   "bot/console/static/echarts.min.js", "bot/console/static/LICENSE.echarts"):
         assert needed in names, needed
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "qunguan = bot.cli:main" in wheel.read(entry).decode()

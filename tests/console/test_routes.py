@@ -1,0 +1,244 @@
+"""Every console route against the real bot on the simulator (real app, real Wechaty SDK over
+gRPC, real database on SQLite and PostgreSQL), through an HTTP client. Actions are checked on
+both sides: the database the chat commands write, and what the simulated WeChat saw."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from sqlalchemy import select
+
+from bot.console.service import CONSOLE_ACTOR
+from bot.core import lists
+from db.models import Case, ListEntry
+from plugins.antispam.models import Sample, Strike
+from plugins.moderation.models import Appeal
+from tests.console.conftest import Console, newcomer
+from tests.harness import wait_until
+
+AD = "加我薇信 abc12345 领取免费资料"
+SHADOW = ("antispam:\n  ladder:\n    newcomer_obvious_ad: ladder\n"
+          "  keywords:\n    mode: shadow\n  contact:\n    mode: shadow\n")
+
+
+def rows(console: Console, model, *where):
+    with console.bot.app.sessions() as db:
+        order = model.id if hasattr(model, "id") else model.room_id
+        found = list(db.scalars(select(model).where(*where).order_by(order)))
+        db.expunge_all()
+        return found
+
+
+async def spam_case(console: Console, text: str = AD) -> tuple[str, Case]:
+    bot = console.bot
+    member = newcomer(bot)
+    bot.say(bot.cast.admin, "小明", text)
+    await wait_until(lambda: rows(console, Case, Case.target_id == member))
+    await bot.app.idle()
+    return member, rows(console, Case, Case.target_id == member)[0]
+
+
+async def test_overview_shows_login_groups_roles_governor_and_rules(console):
+    client, _ = await console.logged_in()
+    page = (await client.get("/")).text
+    assert "wxid_bot" in page and "已登录" in page and "已连接" in page
+    for topic, role in (("读书会", "管理员"), ("吃瓜群", "普通成员"), ("机器人自己的群", "群主")):
+        row = re.search(rf'<tr class="group-row" data-room="[^"]+">\s*<td>{topic}<.*?</tr>', page, re.S)
+        assert row and role in row.group(0), topic
+    assert "今日已发送" in page and "/ 1500" in page  # the governor's daily cap from the rules
+    assert console.bot.app.rules.digest in page and "最近一次加载没有错误" in page
+    # the panel refreshes itself (htmx) with just the panel
+    panel = await client.get("/", headers={"HX-Request": "true"})
+    assert panel.status_code == 200 and "<html" not in panel.text and "读书会" in panel.text
+
+
+async def test_overview_shows_the_last_rules_error_with_its_line(console):
+    client, _ = await console.logged_in()
+    path = console.bot.rules_path
+    path.write_text(path.read_text("utf-8").replace("timezone: Asia/Shanghai", "timezone: Asia/Shanghai\n  nope: 1"),
+                    "utf-8")
+    ok, _ = await console.bot.app.control.reload_rules()
+    assert not ok
+    page = (await client.get("/")).text
+    assert "最近一次加载失败" in page and "nope" in page and "line" in page
+
+
+async def test_a_spam_case_appears_and_not_spam_releases_it_through_ham(console):
+    bot = console.bot
+    member, case = await spam_case(console)
+    assert any("案件 #" in t for t in bot.texts(bot.cast.admin))  # the bot warned in the group
+    client, csrf = await console.logged_in()
+    page = (await client.get("/cases")).text
+    assert f'data-case="{case.id}"' in page and "abc12345" in page and "联系方式引流" in page
+    # filters: by group, check, outcome, date
+    assert f'data-case="{case.id}"' in (await client.get("/cases", params={"room": bot.cast.admin})).text
+    assert f'data-case="{case.id}"' not in (await client.get("/cases", params={"room": bot.cast.plain})).text
+    assert f'data-case="{case.id}"' in (await client.get("/cases", params={"check": "contact"})).text
+    assert f'data-case="{case.id}"' not in (await client.get("/cases", params={"check": "flood"})).text
+    assert f'data-case="{case.id}"' in (await client.get("/cases", params={"outcome": "done"})).text
+    assert f'data-case="{case.id}"' not in (await client.get("/cases", params={"from": "2026-05-02"})).text
+    assert f'data-case="{case.id}"' in (await client.get("/cases", params={"from": "2026-05-01",
+                                                                           "to": "2026-05-01"})).text
+    assert (await client.get("/cases", params={"from": "昨天"})).status_code == 400
+
+    sent_before = len(bot.texts(bot.cast.admin))
+    response = await client.post(f"/cases/{case.id}/ham", headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 200, response.text
+    assert 'data-status="reversed"' in response.text and "已撤销" in response.text
+    assert f"#{case.id}" in response.text  # the #ham command's own answer, shown to the operator
+    [after] = rows(console, Case, Case.id == case.id)
+    assert after.status == "reversed" and after.updated_by == CONSOLE_ACTOR
+    assert all(s.cleared for s in rows(console, Strike, Strike.case_id == case.id))
+    ham = rows(console, Sample, Sample.label == 0, Sample.source == "ham_command")
+    assert [s.added_by for s in ham] == [CONSOLE_ACTOR] and "abc12345" in ham[0].text
+    assert len(bot.texts(bot.cast.admin)) == sent_before  # the answer went to the console, not the group
+    assert member  # the member was never removed
+    assert not bot.world.saw_kick(bot.cast.admin, member)
+    # done once: the card offers no second "not spam", and a replay is refused
+    assert "不是广告" not in response.text.split('class="actions"')[1]
+    again = await client.post(f"/cases/{case.id}/ham", headers={"X-CSRF-Token": csrf})
+    assert again.status_code == 400
+
+
+async def test_spam_on_a_shadow_case_runs_the_ladder_as_the_operator(make_console):
+    console = await make_console(SHADOW)
+    bot = console.bot
+    member, shadow = await spam_case(console)
+    assert shadow.outcome == "shadow"
+    client, csrf = await console.logged_in()
+    response = await client.post(f"/cases/{shadow.id}/spam", headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 200, response.text
+    cases = rows(console, Case, Case.target_id == member)
+    assert len(cases) == 2 and cases[1].kind == "warn" and cases[1].actor_id == CONSOLE_ACTOR
+    assert cases[1].source == "antispam" and cases[1].evidence["checks"][0]["name"] == "admin"
+    await wait_until(lambda: any(f"案件 #{cases[1].id}" in t for t in bot.texts(bot.cast.admin)))
+    spam = rows(console, Sample, Sample.label == 1, Sample.source == "spam_command")
+    assert [s.added_by for s in spam] == [CONSOLE_ACTOR] and spam[0].case_id == cases[1].id
+
+
+async def test_unban_from_the_console_is_the_unban_command(console):
+    bot = console.bot
+    bob = bot.cast["bob"]
+    bot.say(bot.cast.admin, "laowang", "#ban @bob 发广告", mentions=[bob])
+    await wait_until(lambda: rows(console, ListEntry, ListEntry.member_id == bob))
+    await wait_until(lambda: bot.world.saw_kick(bot.cast.admin, bob))
+    [ban] = rows(console, Case, Case.kind == "ban")
+    client, csrf = await console.logged_in()
+    page = (await client.get("/cases", params={"kind": "ban"})).text
+    assert f"/cases/{ban.id}/unban" in page
+    response = await client.post(f"/cases/{ban.id}/unban", headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 200, response.text
+    assert not rows(console, ListEntry, ListEntry.kind == lists.BLACKLIST, ListEntry.member_id == bob)
+    [unban] = rows(console, Case, Case.kind == "unban")
+    assert unban.actor_id == CONSOLE_ACTOR and unban.target_id == bob and unban.source == "command:unban"
+    assert f"/cases/{ban.id}/unban" not in response.text
+
+
+async def test_appeal_accepted_from_the_queue(console):
+    bot = console.bot
+    member, case = await spam_case(console)
+    bot.world.say_private(member, f"申诉 {case.id} 我只是想分享资料")
+    await wait_until(lambda: rows(console, Appeal, Appeal.case_id == case.id))
+    client, csrf = await console.logged_in()
+    page = (await client.get("/appeals")).text
+    assert "我只是想分享资料" in page and f"/appeals/{case.id}/accept" in page
+    response = await client.post(f"/appeals/{case.id}/accept", data={"note": "误判，抱歉"},
+                                 headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 200 and f"#{case.id}" in response.text
+    [appeal] = rows(console, Appeal, Appeal.case_id == case.id)
+    assert appeal.status == "accepted" and appeal.decided_by == CONSOLE_ACTOR and appeal.note == "误判，抱歉"
+    assert rows(console, Case, Case.id == case.id)[0].status == "reversed"
+    assert rows(console, Sample, Sample.label == 0, Sample.source == "appeal")  # taught as ham
+    await wait_until(lambda: any(f"#{case.id}" in t for t in bot.world.bot_texts(member)))  # the member heard
+    assert "没有待处理的申诉" in (await client.get("/appeals")).text
+    assert "已通过" in (await client.get("/appeals", params={"all": "1"})).text
+    again = await client.post(f"/appeals/{case.id}/reject", headers={"X-CSRF-Token": csrf})
+    assert again.status_code == 400
+
+
+async def test_appeal_rejected(console):
+    bot = console.bot
+    member, case = await spam_case(console)
+    bot.world.say_private(member, f"申诉 {case.id} 冤枉")
+    await wait_until(lambda: rows(console, Appeal, Appeal.case_id == case.id))
+    client, csrf = await console.logged_in()
+    response = await client.post(f"/appeals/{case.id}/reject", headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 200
+    assert rows(console, Appeal, Appeal.case_id == case.id)[0].status == "rejected"
+    assert rows(console, Case, Case.id == case.id)[0].status == "closed"
+
+
+async def test_checker_explains_every_check(console):
+    client, csrf = await console.logged_in()
+    assert "读书会" in (await client.get("/checker")).text
+    spam = await client.post("/checker", data={"room": console.bot.cast.admin, "text": AD, "as": "newcomer"},
+                             headers={"X-CSRF-Token": csrf})
+    assert spam.status_code == 200 and 'data-spam="yes"' in spam.text
+    assert "联系方式引流" in spam.text and "abc12345" in spam.text and "按新成员判断" in spam.text
+    ham = await client.post("/checker", data={"room": console.bot.cast.admin, "text": "今晚读书会几点开始？",
+                                              "as": "member"}, headers={"X-CSRF-Token": csrf})
+    assert 'data-spam="no"' in ham.text and "按老成员判断" in ham.text and "广告词" in ham.text
+    empty = await client.post("/checker", data={"text": " "}, headers={"X-CSRF-Token": csrf})
+    assert empty.status_code == 400
+    assert not rows(console, Case)  # the checker judges; it never opens a case
+
+
+async def test_stats_page_and_csv(console):
+    bot = console.bot
+    for text in ("今天读完了第三章", "作者的观点很有意思", "明晚几点讨论？"):  # distinct: no repeat check
+        bot.say(bot.cast.admin, "carol", text)
+    bot.say(bot.cast.plain, "bob", "吃瓜")
+    await wait_until(lambda: bot.app.events_handled >= 4)
+    await bot.app.idle()
+    client, _ = await console.logged_in()
+    page = (await client.get("/stats", params={"room": bot.cast.admin, "days": 7})).text
+    assert '<td id="total-messages">3</td>' in page and "data-series=" in page and "话痨榜" in page
+    series = re.search(r'data-series="([^"]+)"', page)
+    assert series and "&#34;messages&#34;: 3" in series.group(1)
+    assert not rows(console, Case)  # ordinary chat: no violations
+    everything = (await client.get("/stats", params={"days": 30})).text
+    assert '<td id="total-messages">4</td>' in everything
+    response = await client.get("/stats.csv", params={"days": 7})
+    assert response.status_code == 200 and "attachment" in response.headers["content-disposition"]
+    table = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+    assert table[0][:4] == ["日期", "群ID", "群名", "消息数"]
+    by_room = {r[1]: r for r in table[1:]}
+    assert by_room[bot.cast.admin][2] == "读书会" and by_room[bot.cast.admin][3] == "3"
+    assert by_room[bot.cast.plain][3] == "1" and by_room[bot.cast.admin][0] == "2026-05-01"
+
+
+async def test_audit_lists_outbound_actions(console):
+    await spam_case(console)
+    client, _ = await console.logged_in()
+    page = (await client.get("/audit")).text
+    assert "Reply" in page and "antispam" in page and "读书会" in page
+
+
+async def test_static_assets_are_shipped(console):
+    client = console.client()  # assets need no session and carry no data
+    for name, needle in (("htmx.min.js", "htmx"), ("echarts.min.js", "echarts"), ("console.css", "body"),
+                         ("console.js", "echarts")):
+        response = await client.get(f"/static/{name}")
+        assert response.status_code == 200 and needle in response.text, name
+    page = (await (await console.logged_in())[0].get("/stats")).text
+    assert "http://" not in page.replace("http://testserver", "") and "https://" not in page  # no CDN
+
+
+async def test_overview_shows_the_login_qr_while_the_gateway_asks_for_one(console):
+    from bot.events import LoggedIn, LoggedOut, LoginQRCode
+
+    runtime, clock = console.bot.runtime, console.bot.clock
+    client, _ = await console.logged_in()
+    assert (await client.get("/qr.svg")).status_code == 404  # logged in: no QR to show
+    # what the adapter delivers when the account is logged out and the gateway wants a scan
+    await runtime._sink(LoggedOut("wxid_bot", "扫码登录已过期", clock.now()))
+    await runtime._sink(LoginQRCode("https://login.weixin.qq.com/l/abc123", "waiting", clock.now()))
+    page = (await client.get("/")).text
+    assert "未登录" in page and 'src="/qr.svg"' in page and "waiting" in page
+    svg = await client.get("/qr.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml") and "<svg" in svg.text
+    await runtime._sink(LoggedIn("wxid_bot", "群管机器人", clock.now()))
+    page = (await client.get("/")).text
+    assert "已登录" in page and "/qr.svg" not in page

@@ -59,26 +59,47 @@ def _keyword_tables(rules: KeywordRules) -> tuple[tuple[tuple[str, str], ...], t
 
 # Talking about ads is not advertising: a member warning the others about 刷单 scams, or
 # sharing the news about one. Ads reassure instead (不是骗子, 正规) and ask to be contacted.
-_WARNING = re.compile(r"骗|小心|注意|警惕|谨防|别信|不要信|千万别|千万不要|别上当|上当|举报|曝光|新闻|报道|违法|犯法|"
+_WARNING = re.compile(r"骗|小心|注意|警惕|禁止|请勿|严禁|不得|不允许|"
+                      r"谨防|别信|不要信|千万别|千万不要|别上当|上当|举报|曝光|新闻|报道|违法|犯法|"
                       r"套路|离谱|反诈|提醒|别碰|不要碰|别去|坑人|被坑|踩雷|假的|是真的吗|靠谱吗|有人信|话术|传销|"
-                      r"钓鱼|广告|不要随便|不要随意|别随便")
+                      r"钓鱼|广告|不要随便|不要随意|别随便|有人发|又来了|转了一段|转给我|收到一条|私聊我发|原话|撤回|截个图|"
+                      r"私信我的|私聊我的|看到的")
 # what someone else said, in quotes: a warning quoting an ad ("扫码领鸡蛋") is not the ad
-_QUOTE_SPAN = re.compile(r"[\"“「『‘][^\"”」』’]{0,80}[\"”」』’]")
-_REASSURING = re.compile(r"不是骗|非诈骗|绝不骗|不骗人|拒绝骗|零风险|无风险|保证|包赚|稳赚|正规平台|正规公司")
+_QUOTE_SPAN = re.compile(r"[\"“「『‘][^\"”」』’]{0,400}[\"”」』’]")
+# "原文如下👇 …": everything after such a marker in a warning is the ad being shown, not said
+_QUOTE_INTRO = re.compile(r"原文|原话|如下|下面这段话?|这段话|发的是|内容是|截图如下|转了一段|转给我一条|有人发[:：]|"
+                          r"私信我的|私聊我的|看到的[，,:：]|👇")
+_REASSURING = re.compile(r"不是骗|非诈骗|绝不骗|不骗人|拒绝骗|零风险|无风险|保证收益|保证赚|包赚|稳赚|"
+                         r"正规平台|正规公司")
+# reported speech: 有人私聊我, 骗子加我 — what happened to the writer, not a call to contact them
+_REPORTED = re.compile(r"(?:有人|有个人|陌生人|骗子|对方|他们?|她们?|一个号)(?:私聊|私信|加|找|联系)了?我")
 _CALL_TO_ACTION = re.compile(r"私聊我|私信我|私我|有意者|有意私|联系我|加我|找我|咨询我|详聊|带你|扫码|点击|名额有限")
 # a newcomer talking about joining (谢谢拉我进群, 刚进群) is not inviting anyone anywhere
 _SELF_JOIN = re.compile(r"(?:拉我|邀请我?|带我|介绍|我|新人|刚刚?|才|新|初来|昨天|今天|前天|晚上|早上|上午|下午)进群|"
                         r"进群的|进群要不要|进群验证|进群报[道到]|拉我进来")
 # a call to act that the writer tells people NOT to follow: 不要随便扫码, 别加微信
-_NEGATED_CALL = re.compile(r"(?:不要|别|千万别|千万不要|不能|不会)(?:随便|随意|轻易|乱)?"
+_NEGATED_CALL = re.compile(r"(?:不要|别|千万别|千万不要|不能|不会|禁止|请勿|严禁|不得)(?:随便|随意|轻易|乱)?"
                            r"(?:扫码|扫|点击|点|加|私聊|联系)")
 
 
+def _own_words(body: str) -> str:
+    """The writer's own words: quotes of others, what follows 原文如下👇 in a warning, and the
+    calls they tell people not to follow (不要扫码) taken out."""
+    marker = _QUOTE_INTRO.search(body)
+    if marker and _WARNING.search(body[:marker.start()]):
+        body = body[:marker.start()]
+    return _REPORTED.sub("，", _NEGATED_CALL.sub("，", _QUOTE_SPAN.sub("，", body)))
+
+
 def _discussing(n: Normalised) -> bool:
-    body = n.body
-    own = _NEGATED_CALL.sub("，", _QUOTE_SPAN.sub("，", body))  # the writer's own words, quotes and "don't" taken out
-    return bool(_WARNING.search(body)) and not _REASSURING.search(own) and not _CALL_TO_ACTION.search(own) \
-        and not contact.find_contacts(normalise(own)) and not contact.promoted_links(n)
+    """A warning or a discussion about ads: warning words, and in the writer's own words no
+    call to act, no reassurance, no contact data, no link of their own."""
+    if not _WARNING.search(n.body):
+        return False
+    own = _own_words(n.body)
+    mine = normalise(own)
+    return not _REASSURING.search(own) and not _CALL_TO_ACTION.search(own) and not contact.find_contacts(mine) \
+        and not contact.promoted_links(mine)
 
 
 def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
@@ -122,13 +143,14 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         return verdict
     if _discussing(n):
         return Verdict("keywords", False, f"{verdict.details}, but in a warning or discussion, not an ad")
-    if _QUOTE_SPAN.search(n.body):
-        own = normalise(_QUOTE_SPAN.sub("，", n.body))
+    if _QUOTE_SPAN.search(n.body) or _QUOTE_INTRO.search(n.body):
+        own = normalise(_own_words(n.body))
         if not keyword_hit(f, own, cfg).spam and not contact.find_contacts(own) and not contact.promoted_links(n):
             return Verdict("keywords", False, f"{verdict.details}, but only inside quotes: someone else's words")
     phrase = verdict.details.split(": ", 1)[-1]
     rest = n.dense.replace(normalise(phrase).dense, "，") if phrase else n.dense  # the ad word itself is no call
-    calls = _PROMOTING.search(normalise(phrase).dense) or _PROMOTING.search(rest)
+    own_call = not verdict.details.startswith("newcomer phrase") and _PROMOTING.search(normalise(phrase).dense)
+    calls = own_call or _PROMOTING.search(rest)
     if calls or (f.newcomer and _BAIT.search(rest)) or contact.find_contacts(n) or contact.promoted_links(n):
         return verdict
     return Verdict("keywords", True, f"{verdict.details} (nothing promoted: not enough alone)", weak=True)
@@ -139,6 +161,8 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if policy == "off":
         return Verdict("contact", False, "not checked for this member")
     contacts = contact.find_contacts(n, f.url)
+    if contacts and _discussing(n):
+        return Verdict("contact", False, f"{contacts[0].kind} {contacts[0].value} only quoted in a warning")
     for c in contacts:
         if policy == "any":
             how = f" (obfuscated: {', '.join(n.obfuscated) or 'split digits'})" if c.hidden else ""
@@ -172,7 +196,8 @@ def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
                        strong=f.kind in ("mini_program", "contact_card"))
     if cfg.content.text_links and "link" in cfg.content.probation_kinds:
         links = contact.promoted_links(n)
-        if links and _WARNING.search(n.body) and not _CALL_TO_ACTION.search(_QUOTE_SPAN.sub("，", n.body)):
+        if (links and _discussing(n)) or (links and _WARNING.search(n.body)
+                                         and not _CALL_TO_ACTION.search(_own_words(n.body))):
             return Verdict("content", False, f"link {links[0][:80]} named in a warning, not shared")
         if links:
             return Verdict("content", True, f"link {links[0][:80]} from a member on probation")

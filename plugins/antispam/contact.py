@@ -105,7 +105,7 @@ _QQ_SPLIT = re.compile(r"(?<![a-z])(?:扣|q|鹅|企鹅|🐧|群|裙)\s*(?:号|�
 _PLATFORM_ID = re.compile(r"(?<![a-z])(?:telegram|tg|飞机|卫星|line|dy|ins|ig|推特|v|vx|wx|微|威|薇|me)"
                           r"\s*(?:号|id)?\s*[:：]?\s*@?((?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,19})(?![a-z0-9_])")
 # a number id on another platform: 小红书号 8 9 7 6…, b站 uid 3 4 9…, 抖音 搜 数字 7788991, 邀请码 ks666
-_PLATFORM_NO = re.compile(r"(?:uid|id|抖音号|红书号|快手号|视频号|互关号|dy号|数字|邀请码|推荐码|口令|提取码)"
+_PLATFORM_NO = re.compile(r"(?:uid|id|抖音号|红书号|快手号|视频号|互关号|dy号|数字|邀请码|推荐码|口令)"
                           r"\s*(?:是|为)?\s*[:：]?\s*"
                           r"((?:[a-z0-9][\s-]?){4,12})(?![a-z0-9])")
 # a hand-typed handle: "@ usdt_mm88" (a WeChat @mention has no space after @ and ends with U+2005)

@@ -46,6 +46,26 @@ class RoomInfo:
     member_ids: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What the bot can do in one room, from the gateway's support and the bot's role.
+
+    ``missing`` names, for each capability that is False, why: ``not_admin`` (the account is
+    neither owner nor admin), ``not_member`` (not in the room), ``unsupported`` (the gateway
+    or puppet refused the call as unsupported), ``unknown`` (the room could not be read)."""
+
+    role: str  # "owner" | "admin" | "member" | "absent" | "unknown"
+    can_remove: bool
+    can_announce: bool
+    can_recall: bool
+    can_read_nicknames: bool
+    missing: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
 EventSink = Callable[[Event], Awaitable[None]]
 
 
@@ -76,3 +96,12 @@ class Platform(Protocol):
     async def contact_name(self, contact_id: str) -> str: ...
 
     async def room_ids(self) -> list[str]: ...
+
+    @property
+    def connection_epoch(self) -> int:
+        """Increases on every (re)connection to the platform: room facts read under an older
+        epoch may be stale (roles and members may have changed while the bot was away)."""
+
+    async def capabilities(self, room_id: str) -> Capabilities:
+        """What the bot can do in this room now: remove members, set the 群公告, recall its
+        messages, read group nicknames (from the gateway's support and the bot's role)."""

@@ -4,7 +4,9 @@ end-to-end tests both use, so tests run the real bot."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,6 +15,7 @@ from bot.clock import Clock, SystemClock
 from bot.console.state import LinkStatus
 from bot.core.app import App
 from bot.core.plugin import Plugin
+from bot.events import LoggedIn
 from bot.rules.store import RulesStore
 from bot.wechaty_adapter import WechatyAdapter
 from db.migrate import upgrade
@@ -29,7 +32,8 @@ class Runtime:
         self, *, rules_path: str | Path, database_url: str, endpoint: str, token: str,
         plugins: Sequence[Plugin] | None = None, clock: Clock | None = None, tls: bool = False,
         cache_dir: str | Path = ".qunguan-cache", watch_rules: bool = True,
-        backoff_initial: float = 1.0, backoff_max: float = 60.0, rules_poll_interval: float = 2.0,
+        backoff_initial: float = 1.0, backoff_max: float = 10.0, rules_poll_interval: float = 2.0,
+        warm_up: bool = True,
     ) -> None:
         if plugins is None:
             from plugins import default_plugins
@@ -49,12 +53,49 @@ class Runtime:
         self._watch_rules = watch_rules
         self._rules_poll_interval = rules_poll_interval
         self._tasks: list[asyncio.Task[None]] = []
+        self._plugins = list(plugins)
+        self._warm_up = warm_up
+        self._warm: asyncio.Future[None] | None = None
+        self._ready = asyncio.Event()
+        self.started_at: float | None = None  # time.monotonic() when start() began
+        self.ready_after: float | None = None  # seconds from start() to ready
         self.link = LinkStatus()  # connection, login and login QR, for the web console
         self.console: ConsoleServer | None = None
 
     async def _sink(self, event: object) -> None:
         self.link.observe(event)
+        # Nothing reaches the app before the warm-up finished: the first message would
+        # otherwise load jieba's dictionary on the event loop (seconds, every group frozen).
+        if self._warm is not None and not self._warm.done():
+            await asyncio.shield(self._warm)
         await self.app.on_event(event)  # type: ignore[arg-type]
+        if not self._ready.is_set() and isinstance(event, LoggedIn):
+            self._ready.set()
+            if self.started_at is not None:
+                self.ready_after = time.monotonic() - self.started_at
+                log.info("ready %.2fs after start", self.ready_after)
+
+    async def ready(self) -> None:
+        """Until the warm-up is done and the account is logged in (events flow)."""
+        await self._ready.wait()
+
+    def _warm_up_in_thread(self) -> None:
+        """Load what the first message would otherwise load on the event loop: jieba's
+        dictionary (the anti-spam tokenizer) and anything a plugin declares in warm_up()."""
+        started = time.monotonic()
+        if importlib.util.find_spec("jieba") is not None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            jieba.initialize()
+        for plugin in self._plugins:
+            hook = getattr(plugin, "warm_up", None)
+            if callable(hook):
+                try:
+                    hook()
+                except Exception:
+                    log.exception("warm-up of plugin %s failed; it will load on first use", plugin.name)
+        log.info("warm-up done in %.2fs", time.monotonic() - started)
 
     async def start_console(self, settings: ConsoleSettings) -> ConsoleServer:
         """Serve the web console on this process's event loop (bot/console); stopped with the bot."""
@@ -65,6 +106,10 @@ class Runtime:
         return self.console
 
     async def start(self) -> None:
+        self.started_at = time.monotonic()
+        if self._warm_up:
+            # In a thread, concurrently with migrations and connecting: never on the loop.
+            self._warm = asyncio.ensure_future(asyncio.to_thread(self._warm_up_in_thread))
         upgrade(self.database_url)
         await self.app.start()
         self._tasks.append(asyncio.create_task(self.adapter.run(), name="adapter"))
@@ -82,6 +127,8 @@ class Runtime:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._warm is not None and not self._warm.done():
+            await asyncio.gather(self._warm, return_exceptions=True)  # a thread cannot be cancelled
         await self.app.stop()
         self.engine.dispose()
 

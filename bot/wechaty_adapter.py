@@ -1,10 +1,14 @@
 """The Wechaty adapter: the only code in the project that talks to WeChat.
 
-It drives the real Python Wechaty SDK (PyPI ``wechaty`` 0.10.7 over gRPC to a
-puppet-service gateway) and turns what the SDK delivers into the frozen, platform-neutral
-events of :mod:`bot.events`. The SDK's own lifecycle (``Wechaty.start()``) swallows errors
-and sleeps 60 s, so this adapter owns connecting, reconnecting and event dispatch itself and
-uses the SDK's classes (Wechaty, Room, Contact, Message and the PuppetService) for the rest.
+It drives the real Python Wechaty SDK's puppet-service client (PyPI ``wechaty`` 0.10.7 /
+``wechaty-puppet-service`` 0.8.10, gRPC to a puppet-service gateway) and turns what it
+delivers into the frozen, platform-neutral events of :mod:`bot.events`. The SDK's own
+lifecycle (``Wechaty.start()``) swallows errors and sleeps 60 s, and its Room/Contact/Message
+layer reads more than an event needs, so this adapter owns connecting, liveness (a Ding/dong
+watchdog on top of HTTP/2 keepalive), reconnecting, event dispatch (concurrent across rooms,
+ordered within a room) and a per-room name index kept up to date by events, and calls the
+PuppetService for every read and action: per group message one MessagePayload and one
+RoomMemberPayload, and nothing more for the bot's own echoes.
 
 The pure parts (mention and quote parsing, message kinds, error mapping, backoff) are
 module-level functions so they can be tested without a gateway.
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import logging
 import random
@@ -44,7 +49,7 @@ from bot.events import (
     Quote,
     TopicChanged,
 )
-from bot.platform import ErrorKind, EventSink, Member, PlatformError, RoomInfo
+from bot.platform import Capabilities, ErrorKind, EventSink, Member, PlatformError, RoomInfo
 
 log = logging.getLogger(__name__)
 
@@ -71,28 +76,45 @@ def parse_mention_names(text: str) -> list[str]:
 
 _NAME_END = frozenset(" \u2005\u00a0\t\n,，.。:：!！?？")
 
+#: Display names longer than this are not matched as mentions (WeChat caps names far below).
+MAX_MENTION_NAME = 64
+#: Only this many "@" of one message are examined: a message of 20,000 "@" costs no more
+#: than one of 200 (mention resolution must never block the loop on hostile input).
+MAX_MENTION_SCAN = 200
+
 
 def resolve_mentions(text: str, name_index: Mapping[str, Iterable[str]]) -> list[str]:
     """Member ids mentioned in ``text``, matching each ``@`` against known display names
     (group nickname or contact name; longest name first, so names may contain spaces).
-    A name that several members share resolves to nobody: display names are not identity."""
+    A name that several members share resolves to nobody: display names are not identity.
+
+    Linear in the text: each ``@`` (at most MAX_MENTION_SCAN of them) is tried against the
+    distinct name lengths of the index (a dictionary lookup each), never against every name."""
     found: list[str] = []
-    names = sorted((n for n in name_index if n), key=len, reverse=True)
+    lengths = sorted({len(n) for n in name_index if n and len(n) <= MAX_MENTION_NAME}, reverse=True)
+    if not lengths:
+        return found
     position = text.find("@")
-    while position != -1:
+    scanned = 0
+    while position != -1 and scanned < MAX_MENTION_SCAN:
+        scanned += 1
         start = position + 1
         if position > 0 and text[position - 1].isascii() and text[position - 1].isalnum():
             position = text.find("@", start)  # an e-mail address, not a mention
             continue
-        for name in names:
-            end = start + len(name)
-            if text.startswith(name, start) and (end == len(text) or text[end] in _NAME_END):
-                ids = set(name_index[name])
-                if len(ids) == 1:
-                    member_id = ids.pop()
-                    if member_id not in found:
-                        found.append(member_id)
-                break
+        for length in lengths:
+            end = start + length
+            if end > len(text) or (end < len(text) and text[end] not in _NAME_END):
+                continue
+            ids = name_index.get(text[start:end])
+            if ids is None:
+                continue
+            distinct = set(ids)
+            if len(distinct) == 1:
+                member_id = distinct.pop()
+                if member_id not in found:
+                    found.append(member_id)
+            break
         position = text.find("@", start)
     return found
 
@@ -209,32 +231,96 @@ def _none_if_empty(value: str | None) -> str | None:
 # ------------------------------------------------------------------------------ the adapter
 
 
+class RoomNames:
+    """Who is in one room under which display names, kept up to date incrementally: loaded
+    once per connection, then changed by join/leave events and by every member payload the
+    adapter reads anyway (a message's sender), never rebuilt because a message has an "@"."""
+
+    def __init__(self) -> None:
+        self.members: dict[str, tuple[str, str]] = {}  # id -> (contact name, group nickname)
+        self.index: dict[str, set[str]] = {}  # display name -> ids
+        self.loaded_at: float | None = None  # loop time of the last full read
+
+    def set(self, member_id: str, name: str, alias: str) -> None:
+        old = self.members.get(member_id)
+        if old == (name, alias):
+            return
+        if old is not None:
+            self._unindex(member_id, old)
+        self.members[member_id] = (name, alias)
+        for display in {name, alias}:
+            if display:
+                self.index.setdefault(display, set()).add(member_id)
+
+    def remove(self, member_id: str) -> None:
+        old = self.members.pop(member_id, None)
+        if old is not None:
+            self._unindex(member_id, old)
+
+    def _unindex(self, member_id: str, names: tuple[str, str]) -> None:
+        for display in set(names):
+            ids = self.index.get(display)
+            if ids is not None:
+                ids.discard(member_id)
+                if not ids:
+                    del self.index[display]
+
+
 @dataclass
 class _Session:
-    """One connection to the gateway: a fresh SDK bot and puppet (SDK objects are bound to
-    their puppet, so nothing is reused across reconnects)."""
+    """One connection to the gateway: a fresh PuppetService (the SDK's gRPC client) and fresh
+    caches, so nothing read before a reconnect is reused after it."""
 
-    bot: Any
     puppet: Any
     connected: bool = False
     was_connected: bool = False
-    name_index: dict[str, tuple[datetime, dict[str, set[str]]]] = field(default_factory=dict)
+    last_event: float = 0.0  # loop time of the last event (any kind) from the gateway
+    rooms: dict[str, RoomNames] = field(default_factory=dict)
+    loading: dict[str, asyncio.Lock] = field(default_factory=dict)
+    room_payloads: dict[str, Any] = field(default_factory=dict)  # until a room event or our own change
 
 
-_Item = tuple[_Session | None, str, Any]
+class GatewayDead(Exception):
+    """The watchdog gave up on a connection that stopped delivering anything."""
+
+
+@dataclass
+class _Pending:
+    """One gateway event on its way to the sink: converted concurrently, delivered in order
+    within its room (its lane)."""
+
+    name: str
+    key: asyncio.Future[str | None]  # the lane, known once the message payload is read
+    task: asyncio.Task[Event | None] | None
+    event: Event | None = None  # for pre-built events (ConnectionChanged)
+
+
+#: Events that change nothing in a room and are handled as they arrive (never queued).
+_INLINE_EVENTS = frozenset({"heartbeat", "dong", "ready", "error", "friendship", "room-invite"})
+#: Events that every room event must see in order (delivered when all lanes are idle).
+_BARRIER_EVENTS = frozenset({"login", "logout", "scan", "deliver"})
+
+_GLOBAL = "\x00global"
 
 
 class WechatyAdapter:
     """bot.platform.Platform over the Python Wechaty SDK and a puppet-service gateway.
 
     ``run()`` connects and delivers events to ``sink`` until ``stop()``; when the gateway is
-    unreachable or the event stream ends it logs why (naming the endpoint), emits
-    ``ConnectionChanged(False)`` and retries with exponential backoff and jitter. Every
-    platform call raises ``PlatformError`` on failure, never an SDK exception. Sink
-    exceptions are logged and never stop the event stream.
+    unreachable, the event stream ends, or the watchdog finds the connection silent for
+    ``liveness_timeout`` seconds (it sends a Ding after ``liveness_timeout / 2.5`` of
+    silence; the gateway answers with a dong event), it logs why (naming the endpoint), emits
+    ``ConnectionChanged(False)`` and retries with capped exponential backoff and jitter.
+
+    Events are converted concurrently (bounded) and delivered in arrival order within each
+    room; rooms do not wait for each other beyond ``order_wait`` seconds. Every lookup has a
+    timeout, and an event whose lookups fail is delivered with what is known. Every platform
+    call raises ``PlatformError`` on failure, never an SDK exception. Sink exceptions are
+    logged and never stop the event stream.
     """
 
-    NAME_INDEX_TTL = timedelta(minutes=10)
+    #: A room's full roster is re-read at most this often (names change without events).
+    ROSTER_TTL = 6 * 3600.0
 
     def __init__(
         self,
@@ -246,8 +332,14 @@ class WechatyAdapter:
         cache_dir: str | PathLike[str],
         tls: bool = False,
         backoff_initial: float = 1.0,
-        backoff_max: float = 60.0,
+        backoff_max: float = 10.0,
         call_timeout: float = 20.0,
+        lookup_timeout: float = 5.0,
+        start_timeout: float = wechaty_compat.START_TIMEOUT,
+        liveness_timeout: float = 25.0,
+        order_wait: float = 2.0,
+        max_concurrent_events: int = 64,
+        max_cold_loads: int = 2,
         rng: random.Random | None = None,
     ) -> None:
         if not endpoint or not endpoint.strip():
@@ -263,15 +355,31 @@ class WechatyAdapter:
         self._backoff_initial = backoff_initial
         self._backoff_max = backoff_max
         self._call_timeout = call_timeout
+        self._lookup_timeout = lookup_timeout
+        self._start_timeout = start_timeout
+        self._liveness_timeout = liveness_timeout
+        self._order_wait = order_wait
+        self._max_concurrent_events = max_concurrent_events
+        self._max_cold_loads = max_cold_loads
         self._rng = rng or random.Random()
         wechaty_compat.apply_all(cache_dir=self._cache_dir)
 
         self._session: _Session | None = None
         self._self_id: str | None = None
         self._connected: bool | None = None
-        self._queue: asyncio.Queue[_Item] | None = None
+        self._epoch = 0
+        self._unsupported: set[str] = set()  # actions the gateway refused as unsupported
+        self._pending: asyncio.Queue[_Pending] | None = None
+        self._lanes: dict[str, asyncio.Queue[_Pending]] = {}
+        self._lane_tasks: dict[str, asyncio.Task[None]] = {}
+        self._outstanding = 0
+        self._idle: asyncio.Event | None = None
+        self._lanes_idle: asyncio.Event | None = None
+        self._convert_slots: asyncio.Semaphore | None = None
+        self._cold_loads: asyncio.Semaphore | None = None
         self._stop_requested: asyncio.Event | None = None
         self._finished: asyncio.Event | None = None
+        self.stats: dict[str, int] = {"events": 0, "late": 0, "dropped": 0, "self_echoes": 0}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -287,14 +395,26 @@ class WechatyAdapter:
     def connected(self) -> bool:
         return bool(self._session and self._session.connected)
 
+    @property
+    def connection_epoch(self) -> int:
+        """Increases on every (re)connection: facts read before it may be stale (the gateway's
+        groups, roles and members may have changed while the bot was away)."""
+        return self._epoch
+
     async def run(self) -> None:
         """Connect and deliver events until stop(); reconnects on its own."""
         if self._finished is not None and not self._finished.is_set():
             raise RuntimeError("WechatyAdapter.run() is already running")
-        self._queue = asyncio.Queue()
+        self._pending = asyncio.Queue()
         self._stop_requested = asyncio.Event()
         self._finished = asyncio.Event()
-        dispatcher = asyncio.create_task(self._dispatch_events(), name="wechaty-adapter-dispatch")
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._lanes_idle = asyncio.Event()
+        self._lanes_idle.set()
+        self._convert_slots = asyncio.Semaphore(self._max_concurrent_events)
+        self._cold_loads = asyncio.Semaphore(self._max_cold_loads)
+        sorter = asyncio.create_task(self._sort_events(), name="wechaty-adapter-sort")
         failures = 0
         try:
             while not self._stop_requested.is_set():
@@ -311,9 +431,12 @@ class WechatyAdapter:
                     await asyncio.wait_for(self._stop_requested.wait(), delay)
         finally:
             await self._drain(timeout=2.0)
-            dispatcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await dispatcher
+            sorter.cancel()
+            for task in list(self._lane_tasks.values()):
+                task.cancel()
+            await asyncio.gather(sorter, *self._lane_tasks.values(), return_exceptions=True)
+            self._lanes.clear()
+            self._lane_tasks.clear()
             self._finished.set()
 
     async def stop(self) -> None:
@@ -326,9 +449,6 @@ class WechatyAdapter:
 
     async def _open_session(self) -> _Session:
         # Imported here: wechaty_compat.apply_all() must run before the SDK is imported.
-        from apscheduler.jobstores.memory import MemoryJobStore
-        from apscheduler.schedulers.asyncio import AsyncIOScheduler
-        from wechaty import Wechaty, WechatyOptions
         from wechaty_puppet import PuppetOptions
         from wechaty_puppet_service import PuppetService
 
@@ -336,15 +456,10 @@ class WechatyAdapter:
         puppet = PuppetService(options)
         if self._tls:
             wechaty_compat.configure_tls(puppet)
-        # In-memory jobs: the SDK's default scheduler writes a job.db SQLite file.
-        scheduler = AsyncIOScheduler(jobstores={"default": MemoryJobStore()})
-        bot = Wechaty(
-            WechatyOptions(
-                puppet=puppet, puppet_options=options, scheduler=scheduler, host="127.0.0.1", port=0
-            )
-        )
-        await bot.init_puppet()
-        session = _Session(bot=bot, puppet=puppet)
+        wechaty_compat.set_start_timeout(puppet, self._start_timeout)
+        # Only the gRPC client: the SDK's Wechaty/Room/Contact/Message layer would add reads
+        # and caches the adapter does not want (it reads exactly what an event needs).
+        session = _Session(puppet=puppet, last_event=asyncio.get_running_loop().time())
         for event in (
             "heartbeat",
             "login",
@@ -365,42 +480,82 @@ class WechatyAdapter:
 
     def _listener(self, session: _Session, event: str) -> Callable[[Any], None]:
         def enqueue(payload: Any) -> None:
-            assert self._queue is not None
+            session.last_event = asyncio.get_running_loop().time()
             if not session.connected and session is self._session:
                 session.connected = session.was_connected = True
                 self._connected = True
+                self._epoch += 1
                 log.info("connected to Wechaty gateway %s", self._endpoint)
-                self._queue.put_nowait(
-                    (
-                        None,
-                        "deliver",
-                        ConnectionChanged(True, f"connected to gateway {self._endpoint}", self._clock.now()),
-                    )
+                self._accept(
+                    None,
+                    "deliver",
+                    ConnectionChanged(True, f"connected to gateway {self._endpoint}", self._clock.now()),
                 )
-            self._queue.put_nowait((session, event, payload))
+            if event in ("room-join", "room-leave", "room-topic"):
+                # the room changed: nobody may read the old payload from here on
+                session.room_payloads.pop(getattr(payload, "room_id", None) or "", None)
+            if event in _INLINE_EVENTS:
+                if event == "error":
+                    log.warning("gateway %s reported an error: %s", self._endpoint, getattr(payload, "data", payload))
+                return
+            self._accept(session, event, payload)
 
         return enqueue
 
     async def _hold_session(self, session: _Session) -> BaseException | None:
-        """Run one connection until its event stream ends, it fails, or stop() is called."""
+        """Run one connection until its event stream ends, it fails, the watchdog finds it
+        dead, or stop() is called."""
         assert self._stop_requested is not None
         self._session = session
         stream = asyncio.create_task(session.puppet.start(), name="wechaty-adapter-stream")
+        watchdog = asyncio.create_task(self._watch(session), name="wechaty-adapter-watchdog")
         stopper = asyncio.create_task(self._stop_requested.wait())
         try:
-            await asyncio.wait({stream, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({stream, stopper, watchdog}, return_when=asyncio.FIRST_COMPLETED)
+            if watchdog.done() and not watchdog.cancelled():
+                return watchdog.exception()
             if stream.done():
                 return stream.exception()
             return None
         finally:
             stopper.cancel()
+            watchdog.cancel()
             stream.cancel()
             with contextlib.suppress(BaseException):
                 await stream
-            await self._drain(timeout=5.0)
+            with contextlib.suppress(BaseException):
+                await watchdog
+            # events in flight still need the connection: let them finish (briefly when stopping)
+            await self._drain(timeout=2.0 if self._stop_requested.is_set() else 5.0)
             self._session = None
             session.connected = False
             self._close(session)
+
+    async def _watch(self, session: _Session) -> None:
+        """Raise GatewayDead once nothing (no event, heartbeat or dong) arrived for
+        liveness_timeout seconds; after a shorter silence, ask for a dong with a Ding.
+        Blackholed traffic and a gateway that stopped answering both end here."""
+        loop = asyncio.get_running_loop()
+        ping_after = self._liveness_timeout / 2.5
+        check = max(self._liveness_timeout / 10, 0.01)
+        pinging: asyncio.Task[None] | None = None
+        try:
+            while True:
+                await asyncio.sleep(check)
+                silence = loop.time() - session.last_event
+                if silence >= self._liveness_timeout:
+                    raise GatewayDead(
+                        f"nothing from the gateway for {silence:.1f}s (no event, heartbeat or dong)"
+                    )
+                if silence >= ping_after and (pinging is None or pinging.done()) and session.puppet.channel:
+                    pinging = asyncio.create_task(self._ding(session))
+        finally:
+            if pinging is not None:
+                pinging.cancel()
+
+    async def _ding(self, session: _Session) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(session.puppet.puppet_stub.ding(data="qunguan"), self._liveness_timeout / 2)
 
     @staticmethod
     def _close(session: _Session) -> None:
@@ -414,41 +569,126 @@ class WechatyAdapter:
         puppet._puppet_stub = None
 
     def _report_disconnect(self, session: _Session, error: BaseException | None, delay: float) -> None:
-        assert self._queue is not None
-        if session.was_connected:
+        if isinstance(error, wechaty_compat.SessionHeldElsewhere):
+            log.error(
+                "Wechaty gateway %s: another client holds its event stream (a second bot instance, "
+                "or one that crashed and the gateway has not noticed yet); not taking it over "
+                "(that would log the account out); retrying in %.2fs",
+                self._endpoint,
+                delay,
+            )
+        elif session.was_connected:
             reason = f"event stream ended ({_describe(error)})" if error else "event stream ended"
+            log.error("Wechaty gateway %s: %s; retrying in %.2fs", self._endpoint, reason, delay)
         else:
             reason = f"cannot reach it ({_describe(error)})" if error else "it closed the stream at once"
-        log.error("Wechaty gateway %s: %s; retrying in %.2fs", self._endpoint, reason, delay)
+            log.error("Wechaty gateway %s: %s; retrying in %.2fs", self._endpoint, reason, delay)
         if self._connected is not False:
             self._connected = False
-            self._queue.put_nowait(
-                (
-                    None,
-                    "deliver",
-                    ConnectionChanged(False, f"gateway {self._endpoint}: {reason}", self._clock.now()),
-                )
-            )
+            detail = f"gateway {self._endpoint}: {_describe(error) if error else 'event stream ended'}"
+            self._accept(None, "deliver", ConnectionChanged(False, detail, self._clock.now()))
+
+    # ------------------------------------------------------------------ ordered, concurrent dispatch
+
+    def _accept(self, session: _Session | None, name: str, payload: Any) -> None:
+        """Take one gateway event: start converting it now (bounded), queue it for ordering."""
+        assert self._pending is not None and self._idle is not None
+        loop = asyncio.get_running_loop()
+        key: asyncio.Future[str | None] = loop.create_future()
+        self._outstanding += 1
+        self._idle.clear()
+        self.stats["events"] += 1
+        if name == "deliver":
+            key.set_result(_GLOBAL)
+            self._pending.put_nowait(_Pending(name, key, None, payload))
+            return
+        if name in _BARRIER_EVENTS:
+            key.set_result(_GLOBAL)
+        elif name in ("room-join", "room-leave", "room-topic"):
+            key.set_result(getattr(payload, "room_id", None) or _GLOBAL)
+        task = loop.create_task(self._convert_bounded(session, name, payload, key))
+        self._pending.put_nowait(_Pending(name, key, task))
+
+    async def _convert_bounded(
+        self, session: _Session | None, name: str, payload: Any, key: asyncio.Future[str | None]
+    ) -> Event | None:
+        assert self._convert_slots is not None
+        try:
+            async with self._convert_slots:
+                return await self._convert(session, name, payload, key)
+        except Exception:
+            log.exception("could not convert %r event from gateway %s", name, self._endpoint)
+            return None
+        finally:
+            if not key.done():
+                key.set_result(None)  # the event is lost: its lane no longer matters
+
+    async def _sort_events(self) -> None:
+        """Hand events to their room's lane in arrival order. An event whose room is not known
+        yet (its message payload is still being read) holds the others back at most
+        order_wait seconds; then it is delivered when ready, out of order, and logged."""
+        assert self._pending is not None and self._lanes_idle is not None
+        while True:
+            item = await self._pending.get()
+            try:
+                key = await asyncio.wait_for(asyncio.shield(item.key), self._order_wait)
+            except TimeoutError:
+                self.stats["late"] += 1
+                log.warning("a %r event is slow to read; other events go first", item.name)
+                item.key.add_done_callback(functools.partial(self._late, item))
+                continue
+            if key == _GLOBAL:
+                await self._lanes_idle.wait()
+                await self._finish(item)
+            else:
+                self._to_lane(key, item)
+
+    def _late(self, item: _Pending, key: asyncio.Future[str | None]) -> None:
+        lane = key.result() if not key.cancelled() else None
+        self._to_lane(lane or _GLOBAL + "late", item)
+
+    def _to_lane(self, key: str | None, item: _Pending) -> None:
+        assert self._lanes_idle is not None
+        lane_key = key or _GLOBAL + "lost"
+        lane = self._lanes.get(lane_key)
+        if lane is None:
+            lane = self._lanes[lane_key] = asyncio.Queue()
+            self._lane_tasks[lane_key] = asyncio.create_task(self._run_lane(lane_key, lane))
+            self._lanes_idle.clear()
+        lane.put_nowait(item)
+
+    async def _run_lane(self, key: str, lane: asyncio.Queue[_Pending]) -> None:
+        assert self._lanes_idle is not None
+        try:
+            while not lane.empty():
+                await self._finish(lane.get_nowait())
+        finally:
+            self._lanes.pop(key, None)
+            self._lane_tasks.pop(key, None)
+            if not self._lanes:
+                self._lanes_idle.set()
+
+    async def _finish(self, item: _Pending) -> None:
+        try:
+            event = item.event
+            if item.task is not None:
+                event = await item.task
+            if event is not None:
+                await self._deliver(event)
+            else:
+                self.stats["dropped"] += 1
+        except Exception:
+            log.exception("could not handle %r event from gateway %s", item.name, self._endpoint)
+        finally:
+            self._outstanding -= 1
+            if self._outstanding == 0 and self._idle is not None:
+                self._idle.set()
 
     async def _drain(self, timeout: float) -> None:
-        if self._queue is None:
+        if self._idle is None:
             return
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._queue.join(), timeout)
-
-    async def _dispatch_events(self) -> None:
-        """Convert and deliver events one at a time, in arrival order."""
-        assert self._queue is not None
-        while True:
-            session, name, payload = await self._queue.get()
-            try:
-                event = payload if name == "deliver" else await self._convert(session, name, payload)
-                if event is not None:
-                    await self._deliver(event)
-            except Exception:
-                log.exception("could not handle %r event from gateway %s", name, self._endpoint)
-            finally:
-                self._queue.task_done()
+            await asyncio.wait_for(self._idle.wait(), timeout)
 
     async def _deliver(self, event: Event) -> None:
         try:
@@ -458,14 +698,29 @@ class WechatyAdapter:
 
     # ------------------------------------------------------------------ event conversion
 
-    async def _convert(self, session: _Session | None, name: str, payload: Any) -> Event | None:
+    async def _lookup(self, what: str, call: Awaitable[T]) -> T | None:
+        """One best-effort read for an event: bounded, and None (logged) when it fails, so the
+        event is still delivered with what is known."""
+        try:
+            return await asyncio.wait_for(call, self._lookup_timeout)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            error = to_platform_error(exc, what)
+            if error.kind is ErrorKind.UNSUPPORTED and what.startswith("group nickname"):
+                self._unsupported.add("nicknames")
+            log.warning("%s via %s failed: %s", what, self._endpoint, error)
+            return None
+
+    async def _convert(
+        self, session: _Session | None, name: str, payload: Any, key: asyncio.Future[str | None]
+    ) -> Event | None:
         assert session is not None
         now = self._clock.now()
         if name == "message":
-            return await self._message_received(session, payload)
+            return await self._message_received(session, payload, key)
         if name == "room-join":
-            names = await self._names(session, payload.invited_ids)
-            session.name_index.pop(payload.room_id, None)
+            names = await self._joined_names(session, payload.room_id, payload.invited_ids)
             return MemberJoined(
                 event_id=synthetic_event_id(
                     "join", payload.room_id, payload.invited_ids, payload.inviter_id, payload.timestamp
@@ -477,8 +732,7 @@ class WechatyAdapter:
                 member_names=names,
             )
         if name == "room-leave":
-            names = await self._names(session, payload.removed_ids)
-            session.name_index.pop(payload.room_id, None)
+            names = await self._left_names(session, payload.room_id, payload.removed_ids)
             remover = _none_if_empty(payload.remover_id)
             if remover in payload.removed_ids:  # left on their own
                 remover = None
@@ -505,129 +759,201 @@ class WechatyAdapter:
             )
         if name == "login":
             self._self_id = payload.contact_id
-            me = session.bot.ContactSelf.load(payload.contact_id)
-            with contextlib.suppress(Exception):
-                await me.ready()
-            return LoggedIn(self_id=payload.contact_id, self_name=me.name, timestamp=now)
+            contact = await self._lookup(
+                f"name of the bot's account {payload.contact_id}",
+                session.puppet.contact_payload(payload.contact_id),
+            )
+            return LoggedIn(self_id=payload.contact_id, self_name=getattr(contact, "name", "") or "", timestamp=now)
         if name == "logout":
             return LoggedOut(self_id=payload.contact_id, reason=str(payload.data or ""), timestamp=now)
         if name == "scan":
             status = getattr(payload.status, "name", str(payload.status)).lower()
             return LoginQRCode(qrcode=payload.qrcode or "", status=status, timestamp=now)
-        if name == "error":
-            log.warning("gateway %s reported an error: %s", self._endpoint, getattr(payload, "data", payload))
         return None
 
-    async def _names(self, session: _Session, contact_ids: Iterable[str]) -> tuple[str, ...]:
+    async def _joined_names(self, session: _Session, room_id: str, member_ids: Iterable[str]) -> tuple[str, ...]:
+        """Names of members who just joined; each read is bounded and may fail alone (the
+        join is delivered anyway: a welcome or a blacklist check must not be lost)."""
+        ids = list(member_ids)
+        payloads = await asyncio.gather(
+            *(self._lookup(f"group nickname of {m} in {room_id}", session.puppet.room_member_payload(room_id, m))
+              for m in ids)
+        )
         names = []
-        for contact_id in contact_ids:
-            contact = session.bot.Contact.load(contact_id)
-            try:
-                await contact.ready()
-            except Exception as exc:
-                log.debug("no payload for contact %s: %s", contact_id, exc)
-            names.append(contact.name)
+        room = session.rooms.get(room_id)
+        for member_id, member in zip(ids, payloads, strict=True):
+            name = str(getattr(member, "name", "") or "")
+            alias = str(getattr(member, "room_alias", "") or "")
+            if room is not None and member is not None:
+                room.set(member_id, name, alias)
+            names.append(name)
         return tuple(names)
 
-    async def _message_received(self, session: _Session, payload: Any) -> MessageReceived:
-        message = session.bot.Message.load(payload.message_id)
-        await message.ready()
-        data = message.payload
-        room = message.room()
-        talker = session.bot.Contact.load(data.from_id)
+    async def _left_names(self, session: _Session, room_id: str, member_ids: Iterable[str]) -> tuple[str, ...]:
+        names = []
+        room = session.rooms.get(room_id)
+        for member_id in member_ids:
+            known = room.members.get(member_id) if room is not None else None
+            if room is not None:
+                room.remove(member_id)
+            if known is not None:
+                names.append(known[0])
+                continue
+            contact = await self._lookup(f"name of {member_id}", session.puppet.contact_payload(member_id))
+            names.append(str(getattr(contact, "name", "") or ""))
+        return tuple(names)
+
+    async def _message_payload(self, session: _Session, message_id: str) -> Any:
+        """The message payload, retried a bounded number of times on transient failures; an
+        event that still cannot be read is given up and logged with its id."""
+        attempts = 3
+        for attempt in range(attempts):
+            try:
+                return await asyncio.wait_for(session.puppet.message_payload(message_id), self._lookup_timeout)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                error = to_platform_error(exc, f"payload of message {message_id}")
+                if error.kind is not ErrorKind.UNAVAILABLE or attempt == attempts - 1:
+                    log.error("message %s lost: cannot read its payload from %s: %s", message_id, self._endpoint, error)
+                    return None
+                await asyncio.sleep(0.2 * (attempt + 1))
+        return None
+
+    async def _message_received(
+        self, session: _Session, payload: Any, key: asyncio.Future[str | None]
+    ) -> MessageReceived | None:
+        message_id = payload.message_id
+        data = await self._message_payload(session, message_id)
+        if data is None:
+            return None
+        room_id = data.room_id or None
+        if not key.done():
+            key.set_result(room_id or f"private:{data.from_id}")
         kind = message_kind(data.type)
         text = data.text or ""
+        mention_ids = list(dict.fromkeys(data.mention_ids or []))
+        self_id = self._self_id or session.puppet.login_user_id
+        timestamp = to_datetime(data.timestamp, self._clock.now())
+        if self_id and data.from_id == self_id:
+            # The bot's own message echoed back: no lookups at all (the core ignores it).
+            self.stats["self_echoes"] += 1
+            return MessageReceived(
+                event_id=data.id or message_id, room_id=room_id, sender_id=data.from_id, sender_name="",
+                sender_alias="", kind=kind, text=text, timestamp=timestamp, mention_ids=tuple(mention_ids),
+                mentions_self=False, is_self=True,
+            )
         url: str | None = None
         quote: Quote | None = None
         if kind is MessageKind.LINK:
-            with contextlib.suppress(Exception):
-                link = await message.to_url_link()
-                url = link.payload.url or None
-                text = link.payload.title or url or text
+            link = await self._lookup(f"link of message {message_id}", session.puppet.message_url(message_id))
+            if link is not None:
+                url = link.url or None
+                text = link.title or url or text
         elif kind is MessageKind.MINI_PROGRAM:
-            with contextlib.suppress(Exception):
-                program = await message.to_mini_program()
-                url = program.payload.page_path or None
-                text = program.payload.title or text
+            program = await self._lookup(
+                f"mini-program of message {message_id}", session.puppet.message_mini_program(message_id)
+            )
+            if program is not None:
+                url, text = mini_program_fields(program, text)
         elif kind is MessageKind.CONTACT_CARD:
-            with contextlib.suppress(Exception):
-                card = await message.to_contact()
-                await card.ready()
-                text = card.name or text
+            card_id = await self._lookup(f"card of message {message_id}", session.puppet.message_contact(message_id))
+            if card_id:
+                card = await self._lookup(f"name of {card_id}", session.puppet.contact_payload(card_id))
+                text = str(getattr(card, "name", "") or "") or text
         elif kind is MessageKind.FILE:
             text = data.filename or text
 
+        sender_name = ""
         sender_alias = ""
-        mention_ids = list(dict.fromkeys(data.mention_ids or []))
-        if room is not None:
-            sender_alias = await self._alias(room, talker)
+        if room_id is not None:
+            member = await self._lookup(
+                f"group nickname of {data.from_id} in {room_id}",
+                session.puppet.room_member_payload(room_id, data.from_id),
+            )
+            if member is not None:
+                sender_name = str(member.name or "")
+                sender_alias = str(member.room_alias or "")
+                names = session.rooms.get(room_id)
+                if names is not None:
+                    names.set(data.from_id, sender_name, sender_alias)
+            if not sender_name:
+                contact = await self._lookup(f"name of {data.from_id}", session.puppet.contact_payload(data.from_id))
+                sender_name = str(getattr(contact, "name", "") or "")
             if kind is MessageKind.TEXT:
                 parsed = parse_quote(text)
                 if parsed is not None:
                     quote, text = parsed
-                    index = await self._name_index(session, room.room_id)
+                    index = await self._name_index(session, room_id)
                     ids = set(index.get(quote.sender_name, ()))
                     if len(ids) == 1:
                         quote = Quote(quote.sender_name, quote.text, None, ids.pop())
-                if "@" in text:
-                    index = await self._name_index(session, room.room_id)
-                    for member_id in resolve_mentions(text, index):
-                        if member_id not in mention_ids:
-                            mention_ids.append(member_id)
-        self_id = self._self_id or session.puppet.login_user_id
+                # The gateway's mention list is the truth; names in the text are only read
+                # when it sends none (older puppets), from the incrementally kept index.
+                if not mention_ids and "@" in text:
+                    index = await self._name_index(session, room_id)
+                    mention_ids = resolve_mentions(text, index)
+        else:
+            contact = await self._lookup(f"name of {data.from_id}", session.puppet.contact_payload(data.from_id))
+            sender_name = str(getattr(contact, "name", "") or "")
         return MessageReceived(
-            event_id=data.id or payload.message_id,
-            room_id=room.room_id if room is not None else None,
+            event_id=data.id or message_id,
+            room_id=room_id,
             sender_id=data.from_id,
-            sender_name=talker.name,
+            sender_name=sender_name,
             sender_alias=sender_alias,
             kind=kind,
             text=text,
-            timestamp=to_datetime(data.timestamp, self._clock.now()),
+            timestamp=timestamp,
             mention_ids=tuple(mention_ids),
             mentions_self=bool(self_id) and self_id in mention_ids,
-            is_self=bool(self_id) and data.from_id == self_id,
+            is_self=False,
             url=url,
             quote=quote,
         )
 
-    @staticmethod
-    async def _alias(room: Any, contact: Any) -> str:
-        try:
-            return str(await room.alias(contact) or "")
-        except Exception as exc:  # group nicknames are best effort on every puppet
-            log.debug("no group nickname for %s in %s: %s", contact.contact_id, room.room_id, exc)
-            return ""
+    async def _room_names(self, session: _Session, room_id: str) -> RoomNames:
+        """The room's names, read in full once per connection (and after ROSTER_TTL); cold
+        reads are bounded across rooms (max_cold_loads at once, 16 reads each)."""
+        loop = asyncio.get_running_loop()
+        names = session.rooms.get(room_id)
+        if names is not None and names.loaded_at is not None and loop.time() - names.loaded_at < self.ROSTER_TTL:
+            return names
+        lock = session.loading.setdefault(room_id, asyncio.Lock())
+        async with lock:
+            names = session.rooms.get(room_id)
+            if names is not None and names.loaded_at is not None and loop.time() - names.loaded_at < self.ROSTER_TTL:
+                return names
+            assert self._cold_loads is not None
+            async with self._cold_loads:
+                fresh = RoomNames()
+                member_ids = await asyncio.wait_for(session.puppet.room_members(room_id), self._call_timeout)
+                limit = asyncio.Semaphore(16)
 
-    async def _name_index(self, session: _Session, room_id: str) -> dict[str, set[str]]:
-        """Display name -> member ids for a room (group nicknames and contact names), cached."""
-        now = self._clock.now()
-        cached = session.name_index.get(room_id)
-        if cached is not None and now - cached[0] < self.NAME_INDEX_TTL:
-            return cached[1]
-        index: dict[str, set[str]] = {}
+                async def read(member_id: str) -> None:
+                    async with limit:
+                        member = await self._lookup(
+                            f"group nickname of {member_id} in {room_id}",
+                            session.puppet.room_member_payload(room_id, member_id),
+                        )
+                    fresh.set(member_id, str(getattr(member, "name", "") or ""),
+                              str(getattr(member, "room_alias", "") or ""))
+
+                await asyncio.gather(*(read(m) for m in dict.fromkeys(member_ids)))
+                fresh.loaded_at = loop.time()
+                session.rooms[room_id] = fresh
+                return fresh
+
+    async def _name_index(self, session: _Session, room_id: str) -> Mapping[str, set[str]]:
+        """Display name -> member ids for a room; an unreadable room resolves nobody."""
         try:
-            for member in await self._members(session, room_id):
-                for name in {member.name, member.alias}:
-                    if name:
-                        index.setdefault(name, set()).add(member.id)
+            return (await self._room_names(session, room_id)).index
+        except asyncio.CancelledError:
+            raise
         except Exception as exc:
-            log.warning("cannot list members of %s to resolve @mentions: %s", room_id, exc)
-            return cached[1] if cached else {}
-        session.name_index[room_id] = (now, index)
-        return index
-
-    async def _members(self, session: _Session, room_id: str) -> list[Member]:
-        room = session.bot.Room.load(room_id)
-        contacts = await room.member_list()
-        limit = asyncio.Semaphore(16)
-
-        async def member(contact: Any) -> Member:
-            async with limit:
-                alias = await self._alias(room, contact)
-                return Member(id=contact.contact_id, name=contact.name, alias=alias)
-
-        return list(await asyncio.gather(*(member(c) for c in contacts)))
+            log.warning("cannot list members of %s to resolve @mentions: %s", room_id, to_platform_error(exc))
+            names = session.rooms.get(room_id)
+            return names.index if names is not None else {}
 
     # ------------------------------------------------------------------ Platform calls
 
@@ -641,6 +967,8 @@ class WechatyAdapter:
             raise
         except Exception as exc:
             error = to_platform_error(exc, f"{action} via {self._endpoint}")
+            if error.kind is ErrorKind.UNSUPPORTED:
+                self._unsupported.add(action)
             log.warning("%s failed (%s): %s", action, error.kind, error)
             raise error from exc
 
@@ -653,12 +981,19 @@ class WechatyAdapter:
         async def send(session: _Session) -> str | None:
             body = text
             if mention_ids:
-                room = session.bot.Room.load(conversation_id)
                 tags = []
                 for member_id in mention_ids:
-                    contact = session.bot.Contact.load(member_id)
-                    await contact.ready()
-                    tag = f"@{await self._alias(room, contact) or contact.name}"
+                    member = await self._lookup(
+                        f"group nickname of {member_id} in {conversation_id}",
+                        session.puppet.room_member_payload(conversation_id, member_id),
+                    )
+                    display = str(getattr(member, "room_alias", "") or getattr(member, "name", "") or "")
+                    if not display:
+                        contact = await self._lookup(
+                            f"name of {member_id}", session.puppet.contact_payload(member_id)
+                        )
+                        display = str(getattr(contact, "name", "") or "")
+                    tag = f"@{display}"
                     if tag not in text:
                         tags.append(tag + MENTION_SEPARATOR)
                 body = "".join(tags) + text
@@ -692,15 +1027,16 @@ class WechatyAdapter:
 
     async def recall(self, message_id: str) -> bool:
         async def recall(session: _Session) -> bool:
-            return bool(await session.bot.Message.load(message_id).recall())
+            return bool(await session.puppet.message_recall(message_id))
 
         return await self._call("recall", recall)
 
     async def room_info(self, room_id: str, refresh: bool = False) -> RoomInfo:
         async def info(session: _Session) -> RoomInfo:
-            room = session.bot.Room.load(room_id)
-            await room.ready(force_sync=refresh)
-            data = room.payload
+            data = None if refresh else session.room_payloads.get(room_id)
+            if data is None:
+                data = await session.puppet.room_payload(room_id)
+                session.room_payloads[room_id] = data
             return RoomInfo(
                 id=room_id,
                 topic=data.topic or "",
@@ -712,20 +1048,29 @@ class WechatyAdapter:
         return await self._call("room_info", info)
 
     async def member_list(self, room_id: str) -> list[Member]:
-        return await self._call("member_list", lambda session: self._members(session, room_id))
+        """The room's members with names and group nicknames: read in full once per connection,
+        then kept up to date by events and by what each message's sender payload says."""
+
+        async def members(session: _Session) -> list[Member]:
+            names = await self._room_names(session, room_id)
+            return [Member(id=m, name=n, alias=a) for m, (n, a) in names.members.items()]
+
+        return await self._call("member_list", members)
 
     async def member_alias(self, room_id: str, member_id: str) -> str:
         async def alias(session: _Session) -> str:
-            room = session.bot.Room.load(room_id)
-            return str(await room.alias(session.bot.Contact.load(member_id)) or "")
+            member = await session.puppet.room_member_payload(room_id, member_id)
+            names = session.rooms.get(room_id)
+            if names is not None and member_id in names.members:
+                names.set(member_id, str(member.name or ""), str(member.room_alias or ""))
+            return str(member.room_alias or "")
 
         return await self._call("member_alias", alias)
 
     async def contact_name(self, contact_id: str) -> str:
         async def name(session: _Session) -> str:
-            contact = session.bot.Contact.load(contact_id)
-            await contact.ready()
-            return str(contact.name)
+            contact = await session.puppet.contact_payload(contact_id)
+            return str(contact.name or "")
 
         return await self._call("contact_name", name)
 
@@ -735,12 +1080,69 @@ class WechatyAdapter:
 
         return await self._call("room_ids", ids)
 
+    async def capabilities(self, room_id: str) -> Capabilities:
+        """What the bot can do in room_id now (see Capabilities). Reads the room (cached by
+        the SDK until a room event or a reconnect)."""
+        try:
+            info = await self.room_info(room_id)
+        except PlatformError as exc:
+            log.warning("cannot read room %s for its capabilities: %s", room_id, exc)
+            info = None
+        return capabilities_for(info, self._self_id, frozenset(self._unsupported))
+
     @staticmethod
     def _forget_room(session: _Session, room_id: str) -> None:
-        room = session.bot.Room._pool.get(room_id)
-        if room is not None:
-            room._payload = None
-        session.name_index.pop(room_id, None)
+        session.room_payloads.pop(room_id, None)
+
+
+def capabilities_for(info: RoomInfo | None, self_id: str | None, unsupported: frozenset[str]) -> Capabilities:
+    """Capabilities from a room's facts, the bot's id and what the gateway refused as
+    unsupported (names of Platform calls: "kick", "set_announcement", "recall", or
+    "nicknames" for group nicknames)."""
+    if info is None or not self_id:
+        role = "unknown"
+    elif info.owner_id == self_id:
+        role = "owner"
+    elif self_id in info.admin_ids:
+        role = "admin"
+    elif self_id in info.member_ids:
+        role = "member"
+    else:
+        role = "absent"
+    role_reason = {"unknown": "unknown", "absent": "not_member", "member": "not_admin"}.get(role)
+    missing: list[tuple[str, str]] = []
+
+    def judge(capability: str, action: str, needs_admin: bool) -> bool:
+        if action in unsupported:
+            missing.append((capability, "unsupported"))
+            return False
+        if role == "absent" or (needs_admin and role_reason is not None):
+            missing.append((capability, role_reason or "unknown"))
+            return False
+        return True
+
+    return Capabilities(
+        role=role,
+        can_remove=judge("can_remove", "kick", True),
+        can_announce=judge("can_announce", "set_announcement", True),
+        can_recall=judge("can_recall", "recall", False),
+        can_read_nicknames=judge("can_read_nicknames", "nicknames", False),
+        missing=tuple(missing),
+    )
+
+
+def mini_program_fields(program: Any, fallback_text: str) -> tuple[str | None, str]:
+    """(page path, text) of a mini-program card. The SDK's payload uses the camelCase JSON
+    names (``pagePath``), not snake_case: reading ``page_path`` silently lost both. The text
+    is the title, plus the description when it says something else (a 砍一刀 or shop card's
+    hook may be in either)."""
+    page = getattr(program, "pagePath", None) or getattr(program, "page_path", None) or None
+    title = str(getattr(program, "title", "") or "")
+    description = str(getattr(program, "description", "") or "")
+    text = title or fallback_text
+    if description and description != title and description not in text:
+        text = f"{text}\n{description}" if text else description
+    return (str(page) if page else None), text
 
 
 def _describe(error: BaseException | None) -> str:

@@ -17,6 +17,7 @@ the new (wechaty-grpc 1.x, ``optional string``) field numbers, so it keeps worki
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import importlib.util
 import json
@@ -37,6 +38,13 @@ log = logging.getLogger(__name__)
 
 _FIXES_ATTR = "__qunguan_fixes__"
 _TLS_ATTR = "_qunguan_ssl_context"
+_START_TIMEOUT_ATTR = "_qunguan_start_timeout"
+
+#: Start (with the connect and HTTP/2 handshake before it) fails after this many seconds.
+START_TIMEOUT = 10.0
+#: HTTP/2 keepalive: ping after this much silence, give the connection up if no answer in ...
+KEEPALIVE_TIME = 10.0
+KEEPALIVE_TIMEOUT = 10.0
 _originals: dict[tuple[int, str], Any] = {}
 _cache_dir: Path | None = None  # one per process: the SDK's config is process-global
 _config_patched = False
@@ -100,6 +108,69 @@ def shim_telnetlib() -> None:
         sys.modules["telnetlib"] = shim
 
 
+class _Unused:
+    """Stands in for every name the SDK imports from a web/GitHub library it only uses in code
+    the bot never runs (the plugin web server, GitHub link previews). Constructing or calling
+    it gives another stand-in, so class bodies and __init__s that merely build such objects
+    still work; anything that really needs the library fails loudly on first use."""
+
+    def __init__(self, *_args: Any, **_kwargs: Any) -> None:
+        pass
+
+    def __call__(self, *args: Any, **_kwargs: Any) -> Any:
+        if len(args) == 1 and callable(args[0]) and not _kwargs:
+            return args[0]  # used as a decorator: keep the function
+        return _Unused()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Unused()
+
+
+def _cors(app: Any, *_args: Any, **_kwargs: Any) -> Any:
+    return app
+
+
+#: Modules the SDK imports at import time only for its plugin web server (Quart) and GitHub
+#: URL-link previews (PyGithub): about 40 MB and 0.4 s the bot never uses.
+_UNUSED_SDK_MODULES: dict[str, tuple[str, ...]] = {
+    "quart": ("Quart", "request", "send_file", "Response", "jsonify"),
+    "quart_cors": ("cors",),
+    "github": ("Github",),
+    "github.Repository": ("Repository",),
+    "github.PullRequest": ("PullRequest",),
+    "github.PullRequestComment": ("PullRequestComment",),
+    "github.Issue": ("Issue",),
+    "github.IssueComment": ("IssueComment",),
+}
+_STUB_ATTR = "__qunguan_unused_stub__"
+
+
+def _import_sdk_without_unused_modules() -> None:
+    """Import wechaty with stand-ins for the modules in _UNUSED_SDK_MODULES, then take the
+    stand-ins out of sys.modules again: the SDK keeps its references, and anything else in
+    the process that imports quart or github later gets the real library."""
+    installed: list[str] = []
+    for name, attrs in _UNUSED_SDK_MODULES.items():
+        if name in sys.modules:
+            continue
+        module = types.ModuleType(name)
+        setattr(module, _STUB_ATTR, True)
+        for attr in attrs:
+            setattr(module, attr, _cors if attr == "cors" else _Unused)
+        if "." not in name:
+            module.__path__ = []  # a package, so "from github.Issue import Issue" resolves
+        sys.modules[name] = module
+        installed.append(name)
+    try:
+        import wechaty  # noqa: F401
+    finally:
+        for name in installed:
+            if getattr(sys.modules.get(name), _STUB_ATTR, False):
+                del sys.modules[name]
+
+
 def use_cache_dir(path: str | os.PathLike[str]) -> Path:
     """Keep the SDK's caches out of the current directory.
 
@@ -115,7 +186,7 @@ def use_cache_dir(path: str | os.PathLike[str]) -> Path:
         previous = os.environ.get("CACHE_DIR")
         os.environ["CACHE_DIR"] = str(target)
         try:
-            import wechaty  # noqa: F401
+            _import_sdk_without_unused_modules()
         finally:
             if previous is None:
                 os.environ.pop("CACHE_DIR", None)
@@ -390,6 +461,34 @@ def fix_message_type_range() -> None:
     _install(puppet_module, "_map_message_type", "message_type_range", map_message_type)
 
 
+def fix_event_payloads() -> None:
+    """The SDK builds error, dong and ready payloads with ``Payload(**json)`` and a dataclass
+    that requires exactly ``data``. 1.x gateways send error events as ``{"gerror": ...}``,
+    0.31 gateways as ``{}``; either raises TypeError inside the event loop of
+    PuppetService._listen_for_event, which ends the event stream (and loses what follows).
+    Build them from whatever the gateway sent instead."""
+    import wechaty_puppet_service.puppet as puppet_module
+
+    def tolerant(name: str) -> Callable[[Any], Any]:
+        def make(orig: Any) -> Any:
+            def build(**fields: Any) -> Any:
+                data = fields.get("data")
+                if data is None:
+                    rest = {k: v for k, v in fields.items() if k != "data"}
+                    data = json.dumps(rest, ensure_ascii=False, default=str) if rest else ""
+                elif not isinstance(data, str):
+                    data = json.dumps(data, ensure_ascii=False, default=str)
+                return orig(data=data)
+
+            build.__name__ = name
+            return build
+
+        return make
+
+    for name in ("EventErrorPayload", "EventDongPayload", "EventReadyPayload"):
+        _install(puppet_module, name, "event_payloads", tolerant(name))
+
+
 # --------------------------------------------------------------------------- connection
 
 
@@ -411,8 +510,12 @@ def fix_channel_setup() -> None:
       api.chatie.io to look one up (network traffic we never allow);
     * no synchronous TCP "ping" of the endpoint (it blocks the event loop for up to 3 s;
       an unreachable gateway shows up on the first RPC anyway);
-    * optional TLS channel (see configure_tls)."""
+    * optional TLS channel (see configure_tls);
+    * HTTP/2 keepalive pings, so a connection that silently died (blackholed traffic, a
+      half-open TCP socket) fails the open streams within KEEPALIVE_TIME + KEEPALIVE_TIMEOUT
+      instead of never (the SDK configures none)."""
     from grpclib.client import Channel
+    from grpclib.config import Configuration
     from wechaty_grpc.wechaty import PuppetStub
     from wechaty_puppet.exceptions import WechatyPuppetConfigurationError
     from wechaty_puppet_service import puppet as puppet_module
@@ -426,7 +529,12 @@ def fix_channel_setup() -> None:
                     "refusing to look one up from api.chatie.io"
                 )
             host, port = puppet_module.extract_host_and_port(endpoint)
-            self.channel = Channel(host=host, port=port, ssl=getattr(self, _TLS_ATTR, None))
+            config = Configuration(
+                _keepalive_time=KEEPALIVE_TIME,
+                _keepalive_timeout=KEEPALIVE_TIMEOUT,
+                _keepalive_permit_without_calls=True,
+            )
+            self.channel = Channel(host=host, port=port, ssl=getattr(self, _TLS_ATTR, None), config=config)
             # The puppet-service gateway reads the token from the :authority header.
             self.channel._authority = self.options.token
             self._puppet_stub = PuppetStub(self.channel)
@@ -436,11 +544,26 @@ def fix_channel_setup() -> None:
     _install(puppet_module.PuppetService, "_init_puppet", "channel_setup", init_puppet)
 
 
+class SessionHeldElsewhere(Exception):
+    """The gateway refused our event stream with ALREADY_EXISTS: another client (a second
+    bot instance, or a crashed one whose stream the gateway has not yet noticed) holds it."""
+
+
+def set_start_timeout(puppet: Any, seconds: float) -> None:
+    """Bound the Start RPC of this PuppetService (TCP connect + HTTP/2 handshake + Start)."""
+    setattr(puppet, _START_TIMEOUT_ATTR, seconds)
+
+
 def fix_start_without_stop() -> None:
     """PuppetService.start() sends a Stop RPC before Start. On a 1.x gateway whose puppet is
-    logged in, Stop logs the real WeChat account out. Stop is only needed to clear an event
-    stream a crashed client left behind (the gateway then answers Event with ALREADY_EXISTS),
-    so: Start + Event, and only on ALREADY_EXISTS, Stop + Start + Event."""
+    logged in, Stop logs the real WeChat account out. So: Start + Event only, never Stop.
+
+    * Start is bounded (set_start_timeout, default START_TIMEOUT): grpclib connects lazily,
+      so this also bounds the TCP connect and HTTP/2 handshake; a gateway that accepts TCP
+      and never answers must not hang start-up.
+    * ALREADY_EXISTS on Event (another client holds the stream) raises SessionHeldElsewhere:
+      the caller says so and retries later. Stop + Start would take the stream over, but Stop
+      logs the account out on 1.x gateways, and it would fight a live second instance."""
     from grpclib.const import Status
     from grpclib.exceptions import GRPCError
     from wechaty_puppet_service.puppet import PuppetService
@@ -448,18 +571,22 @@ def fix_start_without_stop() -> None:
     def start(_orig: Any) -> Any:
         async def start(self: Any) -> None:
             self._init_puppet()
-            await self.puppet_stub.start()
+            timeout = getattr(self, _START_TIMEOUT_ATTR, START_TIMEOUT)
+            try:
+                await asyncio.wait_for(self.puppet_stub.start(), timeout)
+            except TimeoutError:
+                raise TimeoutError(
+                    f"gateway {self.options.end_point} did not answer Start within {timeout:g}s"
+                ) from None
             try:
                 await self._listen_for_event()
             except GRPCError as error:
                 if error.status != Status.ALREADY_EXISTS:
                     raise
-                log.warning(
-                    "gateway %s still holds an old event stream: Stop + Start", self.options.end_point
-                )
-                await self.puppet_stub.stop()
-                await self.puppet_stub.start()
-                await self._listen_for_event()
+                raise SessionHeldElsewhere(
+                    f"gateway {self.options.end_point} already streams events to another client "
+                    f"({error.message}); is a second bot instance running?"
+                ) from error
 
         return start
 
@@ -522,6 +649,7 @@ def apply_all(cache_dir: str | os.PathLike[str] | None = None) -> None:
     fix_room_cache_invalidation()
     fix_heartbeat_event()
     fix_message_type_range()
+    fix_event_payloads()
     fix_channel_setup()
     fix_start_without_stop()
     fix_plugin_server()

@@ -211,13 +211,62 @@ async def test_adapter_session_is_offline_and_writes_nothing(
     cache = tmp_path / "cache"
     adapter = WechatyAdapter("127.0.0.1:1", "token", _sink, clock=FakeClock(), cache_dir=cache)
     session = await adapter._open_session()
-    from apscheduler.jobstores.memory import MemoryJobStore
-
-    scheduler = session.bot._plugin_manager.scheduler
-    assert all(isinstance(store, MemoryJobStore) for store in scheduler._jobstores.values())
+    assert not hasattr(session, "bot")  # no SDK Wechaty object (no scheduler, no job.db, no web server)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache"]
     assert list(cache.iterdir()) == []
     assert session.puppet.channel is None  # nothing connects before run()
     with pytest.raises(PlatformError) as error:
         await adapter.kick("room", "member")
     assert error.value.kind is ErrorKind.UNAVAILABLE
+
+
+# ------------------------------------------------------------------ capabilities, names, cards
+
+def test_capabilities_from_role_and_gateway_support() -> None:
+    from bot.platform import RoomInfo
+    from bot.wechaty_adapter import capabilities_for
+
+    room = RoomInfo(id="r", topic="t", owner_id="owner", admin_ids=frozenset({"bot"}), member_ids=("owner", "bot", "m"))
+    admin = capabilities_for(room, "bot", frozenset())
+    assert admin.role == "admin" and admin.can_remove and admin.can_announce and admin.complete
+    limited = capabilities_for(room, "bot", frozenset({"kick", "nicknames"}))
+    assert not limited.can_remove and limited.can_announce and not limited.can_read_nicknames
+    assert set(limited.missing) == {("can_remove", "unsupported"), ("can_read_nicknames", "unsupported")}
+    member = capabilities_for(room, "m", frozenset())
+    assert member.role == "member" and not member.can_remove and member.can_recall
+    assert ("can_announce", "not_admin") in member.missing
+    assert capabilities_for(room, "stranger", frozenset()).role == "absent"
+    unknown = capabilities_for(None, "bot", frozenset())
+    assert unknown.role == "unknown" and not unknown.can_remove and ("can_remove", "unknown") in unknown.missing
+
+
+def test_room_names_change_incrementally() -> None:
+    from bot.wechaty_adapter import RoomNames
+
+    names = RoomNames()
+    names.set("a", "Alice", "爱丽丝")
+    names.set("b", "Bob", "")
+    names.set("c", "Alice", "")
+    assert names.index["Alice"] == {"a", "c"} and names.index["爱丽丝"] == {"a"}
+    names.set("a", "Alice", "小A")  # renamed her group nickname
+    assert "爱丽丝" not in names.index and names.index["小A"] == {"a"}
+    names.remove("c")
+    assert names.index["Alice"] == {"a"} and "c" not in names.members
+    assert resolve_mentions(f"@小A{SEP}@Bob{SEP}", names.index) == ["a", "b"]
+
+
+class _Program:
+    def __init__(self, **fields: str) -> None:
+        self.__dict__.update(fields)
+
+
+def test_mini_program_fields_read_the_sdk_camel_case_payload() -> None:
+    from wechaty_puppet.schemas.mini_program import MiniProgramPayload
+
+    from bot.wechaty_adapter import mini_program_fields
+
+    payload = MiniProgramPayload(title="帮我砍一刀", pagePath="pages/bargain/index?id=9", description="拼多多")
+    assert not hasattr(payload, "page_path")  # what the adapter used to read: lost both
+    assert mini_program_fields(payload, "") == ("pages/bargain/index?id=9", "帮我砍一刀\n拼多多")
+    assert mini_program_fields(_Program(title="商城"), "fallback") == (None, "商城")
+    assert mini_program_fields(_Program(), "fallback") == (None, "fallback")

@@ -350,22 +350,112 @@ async def test_start_skips_the_stop_rpc(serve: Callable[..., Any]) -> None:
     assert [b.data for b in beats] == ["hi"]  # heartbeat reaches 'heart-beat' listeners
 
 
-async def test_start_falls_back_to_stop_start_on_already_exists(serve: Callable[..., Any]) -> None:
-    attempts: list[int] = []
+async def test_already_exists_never_falls_back_to_stop(serve: Callable[..., Any]) -> None:
+    """Stop logs the real account out on 1.x gateways: a second instance that meets
+    ALREADY_EXISTS must say so and leave, not take the stream over with Stop + Start."""
 
     def event(_req: bytes) -> list[bytes]:
-        attempts.append(1)
-        if len(attempts) == 1:
-            raise GRPCError(Status.ALREADY_EXISTS, "GrpcServerImpl.event() can not call twice.")
-        return []
+        raise GRPCError(Status.ALREADY_EXISTS, "GrpcServerImpl.event() can not call twice.")
 
+    gateway = await serve(unary={"Start": lambda _req: b"", "Stop": lambda _req: b""}, stream={"Event": event})
+    puppet = PuppetService(PuppetOptions(end_point=f"127.0.0.1:{gateway.port}", token="insecure_test"))
+    with pytest.raises(compat.SessionHeldElsewhere, match="another client"):
+        await puppet.start()
+    close(puppet)
+    assert gateway.methods() == ["Start", "Event"]
+
+
+async def test_start_times_out_on_a_gateway_that_accepts_and_never_answers() -> None:
+    """grpclib connects lazily and the SDK sets no deadline: a listener that accepts TCP and
+    never speaks HTTP/2 hung Start (and the bot's start-up) forever."""
+    accepted: list[asyncio.StreamWriter] = []
+
+    async def silent(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(writer)  # keep the socket open, say nothing
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    puppet = PuppetService(PuppetOptions(end_point=f"127.0.0.1:{port}", token="insecure_test"))
+    compat.set_start_timeout(puppet, 0.3)
+    try:
+        with pytest.raises(TimeoutError, match="did not answer Start"):
+            await asyncio.wait_for(puppet.start(), 10)  # the outer bound only guards the test
+        assert accepted
+    finally:
+        close(puppet)
+        for writer in accepted:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"gerror": '{"code":2,"message":"puppet lost its session"}'}, {}],
+    ids=["1.x-gerror", "0.31-empty"],
+)
+async def test_error_events_do_not_end_the_event_stream(serve: Callable[..., Any], payload: dict[str, Any]) -> None:
+    error = EventResponse(type=EventType.EVENT_TYPE_ERROR, payload=json.dumps(payload))
+    message = EventResponse(type=EventType.EVENT_TYPE_MESSAGE, payload=json.dumps({"messageId": "m1"}))
+    # the SDK itself builds EventErrorPayload(**json), which needs exactly "data"
+    with pytest.raises((TypeError, ValueError)):
+        compat.original(puppet_module, "EventErrorPayload")(**payload)
     gateway = await serve(
-        unary={"Start": lambda _req: b"", "Stop": lambda _req: b""}, stream={"Event": event}
+        unary={"Start": lambda _req: b""}, stream={"Event": lambda _req: [bytes(error), bytes(message)]}
     )
     puppet = PuppetService(PuppetOptions(end_point=f"127.0.0.1:{gateway.port}", token="insecure_test"))
-    await puppet.start()
+    errors: list[Any] = []
+    messages: list[Any] = []
+    puppet.on("error", errors.append)
+    puppet.on("message", messages.append)
+    await puppet.start()  # returns when the stream ends: after the message, not at the error
     close(puppet)
-    assert gateway.methods() == ["Start", "Event", "Stop", "Start", "Event"]
+    assert [m.message_id for m in messages] == ["m1"]
+    assert len(errors) == 1 and isinstance(errors[0].data, str)
+    if payload:
+        assert "puppet lost its session" in errors[0].data
+
+
+async def test_channel_has_http2_keepalive() -> None:
+    puppet = PuppetService(PuppetOptions(end_point="127.0.0.1:1", token="t"))
+    puppet._init_puppet()
+    try:
+        config = puppet.channel._config
+        assert config._keepalive_time == compat.KEEPALIVE_TIME
+        assert config._keepalive_permit_without_calls
+    finally:
+        close(puppet)
+
+
+def test_sdk_imports_without_quart_or_pygithub(tmp_path: Path) -> None:
+    """The SDK imports Quart (plugin web server) and PyGithub (link previews) at import time;
+    the bot uses neither. After apply_all they stay out of sys.modules, a Wechaty bot still
+    constructs, and a later import of quart elsewhere gets the real library."""
+    code = (
+        "import sys\n"
+        "from bot import wechaty_compat\n"
+        f"wechaty_compat.apply_all(cache_dir={str(tmp_path / 'cache')!r})\n"
+        "from wechaty import Wechaty, WechatyOptions\n"
+        "from wechaty_puppet import PuppetOptions\n"
+        "from wechaty_puppet_service import PuppetService\n"
+        "o = PuppetOptions(end_point='127.0.0.1:1', token='t')\n"
+        "Wechaty(WechatyOptions(puppet=PuppetService(o), puppet_options=o, host='127.0.0.1', port=0))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('quart', 'github', 'flask')))\n"
+        "import quart\n"
+        "print(quart.Quart.__module__)\n"
+    )
+    result = run_python(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[-2] == "[]"
+    assert lines[-1] == "quart.app"
+    # without the fix the SDK really pulls them in
+    plain = run_python(
+        "import sys\nimport wechaty_puppet.schemas.puppet as p\np.PuppetOptions.__hash__ = object.__hash__\n"
+        "import wechaty\nprint('quart' in sys.modules, 'github' in sys.modules)\n",
+        tmp_path,
+    )
+    assert plain.stdout.strip().splitlines()[-1] == "True True", plain.stderr
 
 
 def test_heartbeat_event_name_mismatch_is_bridged() -> None:

@@ -2,7 +2,9 @@
 
 Room payloads can be stale and join/leave events can be missed (WECHAT.md), so the cache is
 refreshed on membership events, on a message from someone it does not list, and before any
-kick or announcement; otherwise it lives for `ttl`.
+kick or announcement; otherwise it lives for `ttl`, and never across a reconnection (the
+platform's ``connection_epoch``): after an outage the groups, roles and members may have
+changed, and a demoted admin must not keep admin rights from a cached room.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ class RoomDirectory:
         self._platform = platform
         self._clock = clock
         self._ttl = ttl
-        self._cache: dict[str, tuple[RoomInfo, datetime]] = {}
+        self._cache: dict[str, tuple[RoomInfo, datetime, int]] = {}
+
+    def _epoch(self) -> int:
+        return int(getattr(self._platform, "connection_epoch", 0) or 0)
 
     def cached(self, room_id: str) -> RoomInfo | None:
         entry = self._cache.get(room_id)
@@ -30,17 +35,21 @@ class RoomDirectory:
     def invalidate(self, room_id: str) -> None:
         self._cache.pop(room_id, None)
 
+    def invalidate_all(self) -> None:
+        self._cache.clear()
+
     async def get(self, room_id: str, *, refresh: bool = False) -> RoomInfo | None:
         entry = self._cache.get(room_id)
         now = self._clock.now()
-        if entry and not refresh and now - entry[1] < self._ttl:
+        epoch = self._epoch()
+        if entry and not refresh and now - entry[1] < self._ttl and entry[2] == epoch:
             return entry[0]
         try:
             info = await self._platform.room_info(room_id, refresh=refresh or entry is not None)
         except PlatformError as exc:
             log.warning("cannot read room %s (%s): %s", room_id, exc.kind, exc)
             return entry[0] if entry else None
-        self._cache[room_id] = (info, now)
+        self._cache[room_id] = (info, now, epoch)
         return info
 
 

@@ -3,6 +3,7 @@ real Wechaty SDK connects to it unchanged (`qunguan sim`, `qunguan run` in-proce
 
 from bot.simulator.console import Console, run_console
 from bot.simulator.demo import default_world
+from bot.simulator.faults import FaultyLink, GatewayFaults
 from bot.simulator.model import (
     ActionKind,
     BotAction,
@@ -20,6 +21,8 @@ __all__ = [
     "ActionKind",
     "BotAction",
     "Console",
+    "FaultyLink",
+    "GatewayFaults",
     "PuppetSimService",
     "SimConfig",
     "SimError",

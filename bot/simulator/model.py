@@ -88,6 +88,7 @@ class SimMessage:
     card_contact_id: str | None = None
     quote_id: str | None = None
     recalled: bool = False
+    description: str | None = None  # LINK / MINI_PROGRAM cards: the line under the title
 
 
 class EventName(StrEnum):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from wechaty_grpc.wechaty import puppet as pb
 
 from bot.events import MessageKind
 from bot.simulator import wire
+from bot.simulator.faults import GatewayFaults
 from bot.simulator.model import EventName, SimError, SimErrorKind, SimEvent
 from bot.simulator.world import World
 
@@ -61,6 +63,8 @@ class PuppetSimService:
         self.world = world
         self.logged_in = True  # a gateway's puppet is logged in before any client connects
         self.dropped_events = 0  # pushed while no client listened (real gateways drop them too)
+        self.faults = GatewayFaults()  # slow, held or failing RPCs on demand (tests, bench)
+        self.rpc_counts: Counter[str] = Counter()  # every RPC the client made, by method
         self._current: _Subscriber | None = None
         world.on_event(self._on_world_event)
 
@@ -78,6 +82,10 @@ class PuppetSimService:
 
     def _on_world_event(self, event: SimEvent) -> None:
         self._push(_event(_EVENT_TYPE[event.name], event.payload))
+
+    def push_error(self, payload: dict[str, Any]) -> None:
+        """Push an error event as gateways do: 1.x sends {"gerror": "..."}, 0.31 sends {}."""
+        self._push(_event(pb.EventType.EVENT_TYPE_ERROR, payload))
 
     def _login_event(self) -> pb.EventResponse:
         return _event(pb.EventType.EVENT_TYPE_LOGIN, {"contactId": self.world.bot_id})
@@ -382,7 +390,7 @@ class PuppetSimService:
         }
         mapping = {
             f"/wechaty.Puppet/{name}": grpclib.const.Handler(
-                _unary_handler(name, func), grpclib.const.Cardinality.UNARY_UNARY, req, resp
+                _unary_handler(name, func, self), grpclib.const.Cardinality.UNARY_UNARY, req, resp
             )
             for name, (func, req, resp) in unary.items()
         }
@@ -392,12 +400,19 @@ class PuppetSimService:
         return mapping
 
 
-def _unary_handler(name: str, func: Callable[[Any], Any]) -> Callable[[Stream[Any, Any]], Awaitable[None]]:
+def _unary_handler(
+    name: str, func: Callable[[Any], Any], service: PuppetSimService | None = None
+) -> Callable[[Stream[Any, Any]], Awaitable[None]]:
     """Adapt a request -> response function to grpclib, turning SimError into a gRPC status
-    with a human-readable message, as a gateway relays the puppet's error."""
+    with a human-readable message, as a gateway relays the puppet's error. The service's
+    fault rules (slow, held, failing RPCs) apply before the answer."""
 
     async def handle(stream: Stream[Any, Any]) -> None:
         request = await stream.recv_message()
+        if service is not None:
+            service.rpc_counts[name] += 1
+            if service.faults.rules:
+                await service.faults.apply(name, request)
         try:
             response = func(request)
         except SimError as error:

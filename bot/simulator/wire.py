@@ -108,7 +108,8 @@ def message_payload(msg: SimMessage) -> pb.MessagePayloadResponse:
 
 def url_link_json(msg: SimMessage) -> str:
     return json.dumps(
-        {"url": msg.url or "", "title": msg.title or msg.text, "description": "", "thumbnailUrl": ""},
+        {"url": msg.url or "", "title": msg.title or msg.text, "description": msg.description or "",
+         "thumbnailUrl": ""},
         ensure_ascii=False,
     )
 
@@ -119,7 +120,7 @@ def mini_program_json(msg: SimMessage) -> str:
             "appid": "wx0000000000000000",
             "title": msg.title or msg.text,
             "pagePath": msg.url or "",
-            "description": msg.title or msg.text,
+            "description": msg.description or msg.title or msg.text,
             "username": "gh_000000000000@app",
         },
         ensure_ascii=False,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -64,6 +65,9 @@ class World:
         self.actions: list[BotAction] = []
         self.read_counts: Counter[str] = Counter()  # reads the bot made, by RPC-ish name
         self._ids = itertools.count(1)
+        # Message ids of a new World (a restarted simulator) never repeat an earlier run's:
+        # the bot dedupes on them, and a reused id would be dropped as already handled.
+        self._message_id_base = 4_600_000_000_000 + secrets.randbelow(10**6) * 10**7
         self._event_listeners: list[EventListener] = []
         self._action_listeners: list[ActionListener] = []
         # World methods are synchronous, and an asyncio.Condition can only be notified by a
@@ -264,7 +268,7 @@ class World:
         **extra: object,
     ) -> SimMessage:
         msg = SimMessage(
-            id=str(4_600_000_000_000 + self._new_id()),
+            id=str(self._message_id_base + self._new_id()),
             sender_id=sender,
             room_id=room_id,
             to_id=to_id,
@@ -288,10 +292,12 @@ class World:
         url: str | None = None,
         quote: str | None = None,
         card_contact_id: str | None = None,
+        description: str | None = None,
     ) -> str:
         """A member posts in a room; returns the message id.
 
-        kind LINK/MINI_PROGRAM: text is the title, url the target; CONTACT_CARD: text is the
+        kind LINK/MINI_PROGRAM: text is the title, url the target (a mini-program's page path,
+        e.g. "pages/bargain/index?id=1"), description the line under it; CONTACT_CARD: text is the
         card's name (card_contact_id the contact, created if omitted); FILE: text is the file
         name; IMAGE: text is ignored."""
         self._member_room(room, sender)
@@ -307,7 +313,7 @@ class World:
                 text = render_quote(quoted_name, preview(quoted.kind, quoted.text), text)
                 extra["quote_id"] = quote
         elif kind in (MessageKind.LINK, MessageKind.MINI_PROGRAM):
-            extra.update(url=url, title=text)
+            extra.update(url=url, title=text, description=description)
         elif kind == MessageKind.CONTACT_CARD:
             card = card_contact_id or self._contact_named(text)
             extra["card_contact_id"] = card

@@ -285,9 +285,10 @@ async def test_send_text_with_mention_reaches_the_mock(
     calls = await eventually(lambda: gateway.calls("messageSendText"))
     assert calls[0]["args"] == [ids["room"], f"@爱丽丝{MENTION_SEPARATOR}请勿发广告", [ids["alice"]]]
     assert message_id is not None and calls[0]["result"] == message_id
-    # The bot's own message comes back as an event flagged is_self.
+    # The bot's own message comes back as an event flagged is_self, converted without any
+    # lookup (the core ignores it): only what the message payload itself carries.
     echo = await eventually(lambda: run.sink.of(MessageReceived, event_id=message_id))
-    assert echo[0].is_self and echo[0].mention_ids == (ids["alice"],)
+    assert echo[0].is_self and echo[0].sender_alias == "" and echo[0].room_id == ids["room"]
 
 
 async def test_kick_removes_the_member(
@@ -379,6 +380,22 @@ async def test_gateway_errors_map_to_error_kinds(
     # The event stream survived both.
     ack = await gateway.command("say", **{"from": "alice"}, text="still here")
     await eventually(lambda: run.sink.of(MessageReceived, event_id=ack["messageId"]))
+
+
+@pytest.mark.parametrize(
+    "payload", [{"gerror": '{"code":2,"details":"puppet lost its session"}'}, {}], ids=["1.x-gerror", "0.31-empty"]
+)
+async def test_error_events_do_not_end_the_event_stream(
+    connected: tuple[Running, dict[str, str]], gateway: MockGateway, payload: dict[str, Any]
+) -> None:
+    """The official gateway relays a puppet 'error' event as EVENT_TYPE_ERROR with the payload
+    as JSON; the SDK requires {"data": ...} and, without the compat fix, its event loop raises
+    and the stream (and every message after it) is lost."""
+    run, _ids = connected
+    await gateway.command("error", payload=payload)
+    ack = await gateway.command("say", **{"from": "alice"}, text="after the error event")
+    await eventually(lambda: run.sink.of(MessageReceived, event_id=ack["messageId"]), what="the next message")
+    assert [e.connected for e in run.sink.of(ConnectionChanged)] == [True]
 
 
 async def test_sink_exceptions_do_not_stop_the_stream(

@@ -15,6 +15,7 @@
 //   {"op":"join","who":["dave"],"by":"bob"}        {"op":"leave","who":["carol"],"by":"carol"}
 //   {"op":"topic","topic":"..","by":"carol"}       {"op":"nickname","who":"bob","alias":".."}
 //   {"op":"fail","method":"roomDel","message":"..","code":7}   next call of method throws
+//   {"op":"error","payload":{"gerror":".."}}        the puppet emits an 'error' event with this payload
 //   {"op":"state"}                                 room members, topic, announcement
 // Names are the cast: bot, alice, bob, carol, dave (dave starts outside the room).
 //
@@ -147,6 +148,8 @@ const ops = {
   topic (cmd) { cast.room.topic(cmd.topic).by(who(cmd.by)); return {} },
   nickname (cmd) { state.nickname.set(`${cast.room.id}/${who(cmd.who).id}`, cmd.alias); return {} },
   fail (cmd) { state.failNext.set(cmd.method, { message: cmd.message, code: cmd.code }); return {} },
+  // QG: error events as gateways relay them (1.x: {gerror}, 0.31: {}), straight to the stream
+  error (cmd) { puppet.emit('error', cmd.payload ?? {}); return {} },
   state () {
     return {
       members: [...cast.room.payload.memberIdList],

@@ -1,0 +1,331 @@
+"""Load benchmark: one bot process against a simulated WeChat of N groups x M members.
+
+    python -m bench.load [--groups 200] [--members 500] [--rates 25,50,100,200,400,800]
+                         [--step 10] [--db sqlite|postgres|both] [--governor shipped|off]
+    python -m bench.load --quick        # 20 x 50, rates 20,50, 5 s steps: a smoke run
+
+The simulator (this process) serves the puppet-service gRPC API; the bot (bench/load/bot.py,
+the real Runtime with the shipped rules.yaml and plugins, the real Wechaty SDK) runs in a
+child process so its CPU time and RSS are read from /proc. A realistic Chinese mix (chat,
+ads, check-ins, commands) is injected at increasing rates; per rate it prints handled msg/s,
+backlog growth, injection -> decision latency p50/p99 (decision: the app finished handling
+the message), bot CPU seconds per 1,000 messages, RSS, and gateway RPCs per message; then
+start-to-ready and the saturation rate (the first rate the bot cannot keep up with).
+
+The machine may be shared: CPU per message is the figure to compare, not wall-clock rates
+alone (the driver's own CPU is printed too, to show when the simulator is the bottleneck).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.clock import SystemClock
+from bot.simulator import SimConfig, SimError, SimServer, World
+
+REPO = Path(__file__).resolve().parents[2]
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+# The mix, written for this benchmark: ordinary group chat, grey-market ads, check-ins and
+# member commands. Chat is assembled from parts so messages vary in length and content.
+CHAT_OPENERS = ["", "哈哈", "嗯嗯", "我觉得", "说真的", "话说", "+1", "确实", "笑死", "有一说一", "刚看到", "请问"]
+CHAT_BODIES = [
+    "今天下班好早，准备去超市买点菜", "这个周末有人一起去爬山吗", "孩子作业写到十点还没写完",
+    "楼下那家面馆又涨价了，一碗牛肉面二十八", "刚开完会，老板又改需求了", "明天降温，大家注意加衣服",
+    "有没有推荐的降噪耳机，预算一千左右", "地铁二号线今天又晚点了", "周五团建去哪儿大家投个票",
+    "这部剧结局也太仓促了吧", "我家猫今天把花瓶打碎了", "报名表我已经发群文件里了",
+    "晚上八点线上读书会别忘了", "谁有上次分享的课件，麻烦发我一下", "今年年终奖估计悬了",
+    "刚做了红烧肉，第一次做居然成功了", "物业说下周二停水，提前存点水", "公司楼下新开了家咖啡店，拿铁挺好喝",
+    "这次考试重点是第三章和第五章", "小区门口的快递柜满了，只能放驿站", "跑步第30天，体重掉了四斤",
+    "高铁票抢到了，初三回去", "有人知道社保转移怎么办吗", "下雨天最适合在家睡觉",
+]
+CHAT_TAILS = ["", "。", "！", "～", "😂", "👍", "？", "哈哈哈", "[捂脸]", "……"]
+ADS = [
+    "兼职日结，手机就能做，一天轻松300+，有意者加微信 {code}",
+    "低价出售各类会员账号，需要的私聊，V信：{code}",
+    "USDT承兑，高价收U，量大从优，联系 {code}",
+    "宝妈在家也能赚钱，刷单返佣当天到账，加 V：{code}",
+    "棋牌上分，稳定靠谱，详情咨询扣扣 {code}",
+    "出售闲置会员卡，全网最低，➕微 {code} 了解一下",
+    "免费领取红包封面，进群就送，加我 {code}",
+]
+CHECKINS = ["打卡", "签到", "打卡 今天背了50个单词", "打卡！跑步5公里"]
+COMMANDS = ["#help", "#checkin me", "#checkin rank"]
+
+
+@dataclass
+class Mix:
+    chat: float = 0.85
+    ads: float = 0.03
+    checkins: float = 0.10
+    commands: float = 0.02
+    mentions: float = 0.05  # of chat: "@someone ..." (a real mention, ids in the payload)
+
+
+def message_text(rng: random.Random, mix: Mix) -> str:
+    roll = rng.random()
+    if roll < mix.ads:
+        code = "".join(rng.choice("abcdefghjkmnpqrstuvwxyz") for _ in range(3)) + str(rng.randint(1000, 99999))
+        return rng.choice(ADS).format(code=code)
+    if roll < mix.ads + mix.checkins:
+        return rng.choice(CHECKINS)
+    if roll < mix.ads + mix.checkins + mix.commands:
+        return rng.choice(COMMANDS)
+    return rng.choice(CHAT_OPENERS) + rng.choice(CHAT_BODIES) + rng.choice(CHAT_TAILS)
+
+
+def build_world(groups: int, members: int) -> tuple[World, list[str]]:
+    config = SimConfig(send_limit=10**9, kick_limit=10**9, heartbeat_seconds=15.0)
+    world = World(SystemClock(), bot_id="wxid_bench_bot", bot_name="群管机器人", config=config)
+    rooms = []
+    for g in range(groups):
+        owner = world.add_contact(f"群主{g}", id=f"wxid_owner_{g}")
+        people = [world.add_contact(f"成员{g}-{m}", id=f"wxid_m_{g}_{m}") for m in range(max(members - 2, 1))]
+        room = world.create_room(f"压测群{g}", owner=owner, admins=[world.bot_id], members=[world.bot_id, *people],
+                                 id=f"{30_000_000_000 + g}@chatroom")
+        for m in people[::5]:
+            world.set_alias(room, m, f"昵称{m[-6:]}")
+        rooms.append(room)
+    return world, rooms
+
+
+def write_rules(path: Path, governor: str) -> Path:
+    rules = yaml.safe_load((REPO / "rules.yaml").read_text("utf-8"))
+    if governor == "off":
+        rules.setdefault("bot", {})["governor"] = {
+            "group_interval": "0s", "account_interval": "0s", "jitter": "0s", "daily_limit": 10**7,
+            "kicks_per_hour": 10**6, "quiet_after_login": "0s", "throttle_pause": "1s",
+        }
+    path.write_text(yaml.safe_dump(rules, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+def proc_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+
+
+def proc_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@contextlib.contextmanager
+def database(kind: str, workdir: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir / 'bench.sqlite'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    url = os.environ.get("QUNGUAN_BENCH_PG_URL") or os.environ.get("QUNGUAN_TEST_PG_URL")
+    if not url:
+        raise SystemExit("--db postgres needs QUNGUAN_BENCH_PG_URL or QUNGUAN_TEST_PG_URL (source /work/pg.env)")
+    name = f"qunguan_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT",
+                          poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+class BotProcess:
+    def __init__(self, endpoint: str, db_url: str, rules: Path) -> None:
+        self.started = time.monotonic()
+        env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.load.bot", "--endpoint", endpoint, "--db", db_url, "--rules", str(rules)],
+            cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        self.lines: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    async def start_reading(self) -> None:
+        loop = asyncio.get_running_loop()
+        assert self.proc.stdout is not None
+
+        def read() -> None:
+            assert self.proc.stdout is not None
+            for line in self.proc.stdout:
+                with contextlib.suppress(ValueError):
+                    loop.call_soon_threadsafe(self.lines.put_nowait, json.loads(line))
+            loop.call_soon_threadsafe(self.lines.put_nowait, {"type": "exit"})
+
+        loop.run_in_executor(None, read)
+
+    async def expect(self, kind: str, timeout: float) -> dict[str, Any]:
+        while True:
+            line = await asyncio.wait_for(self.lines.get(), timeout)
+            if line.get("type") == "exit":
+                raise SystemExit(f"the bot exited with {self.proc.wait()}")
+            if line.get("type") == kind:
+                return line
+
+    async def stats(self) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("stats\n")
+        self.proc.stdin.flush()
+        return await self.expect("stats", 60)
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            assert self.proc.stdin is not None
+            self.proc.stdin.write("quit\n")
+            self.proc.stdin.flush()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def run_one(args: argparse.Namespace, db_kind: str) -> None:
+    rng = random.Random(args.seed)
+    built = time.monotonic()
+    world, rooms = build_world(args.groups, args.members)
+    print(f"\n== {db_kind}: {args.groups} groups x {args.members} members "
+          f"(world built in {time.monotonic() - built:.1f}s), governor {args.governor}")
+    server = SimServer(world)
+    await server.start("127.0.0.1", 0)
+    senders = {room: [m for m in world.members(room) if m.startswith("wxid_m_")] for room in rooms}
+    with tempfile.TemporaryDirectory() as tmp, database(db_kind, Path(tmp)) as url:
+        rules = write_rules(Path(tmp) / "rules.yaml", args.governor)
+        bot = BotProcess(server.endpoint, url, rules)
+        await bot.start_reading()
+        ready = await bot.expect("ready", 600)
+        spawn_to_ready = time.monotonic() - bot.started
+        print(f"start to ready: {ready['ready_after']:.2f}s after Runtime.start(), "
+              f"{spawn_to_ready:.2f}s after the process was spawned (imports included); "
+              f"RSS at ready {proc_rss_mb(bot.proc.pid):.0f} MB; timing hook: app.{ready['hook']}")
+        # after login the bot records every group it is in: wait until the reads stop
+        settle_start, last, still = time.monotonic(), -1, 0.0
+        while still < 1.0 and time.monotonic() - settle_start < 300:
+            await asyncio.sleep(0.25)
+            now = sum(server.service.rpc_counts.values())
+            still = still + 0.25 if now == last else 0.0
+            last = now
+        print(f"cold start: {last} RPCs until quiet, {time.monotonic() - settle_start - still:.1f}s after ready, "
+              f"bot CPU so far {proc_cpu(bot.proc.pid):.1f}s ({dict(server.service.rpc_counts.most_common(4))})")
+        await bot.stats()  # reset latencies
+        injected_total = 0
+        handled_total = 0
+        saturation: int | None = None
+        header = (f"{'rate':>6} {'handled/s':>10} {'backlog+':>9} {'p50 ms':>9} {'p99 ms':>9} "
+                  f"{'CPU s/1k':>9} {'RSS MB':>7} {'RPC/msg':>8} {'sim CPU%':>9}")
+        print(header)
+        loop = asyncio.get_running_loop()
+        for rate in args.rates:
+            cpu0, sim0 = proc_cpu(bot.proc.pid), time.process_time()
+            rpc0 = sum(server.service.rpc_counts.values())
+            backlog0 = injected_total - handled_total
+            injected = 0
+            start = loop.time()
+            while (elapsed := loop.time() - start) < args.step:
+                due = int(elapsed * rate) - injected
+                for _ in range(max(due, 0)):
+                    room = rng.choice(rooms)
+                    for _attempt in range(5):
+                        sender = rng.choice(senders[room])
+                        text = message_text(rng, args.mix)
+                        mentions = [rng.choice(senders[room])] if rng.random() < args.mix.mentions else []
+                        try:
+                            world.say(room, sender, text, mentions=mentions)
+                            break
+                        except SimError:  # kicked for an ad: gone from the room
+                            senders[room].remove(sender)
+                    injected += 1
+                await asyncio.sleep(0.005)
+            wall = loop.time() - start
+            injected_total += injected
+            stats = await bot.stats()
+            handled = stats["handled"] - handled_total
+            handled_total = stats["handled"]
+            cpu = proc_cpu(bot.proc.pid) - cpu0
+            sim_cpu = time.process_time() - sim0
+            rpcs = sum(server.service.rpc_counts.values()) - rpc0
+            backlog_growth = (injected_total - handled_total) - backlog0
+            lat = [x * 1000 for x in stats["latencies"]]
+            # in flight is not behind: give the tail a grace period before judging
+            grace_end = loop.time() + max(2.0, args.step / 5)
+            while injected_total - handled_total > 0 and loop.time() < grace_end:
+                await asyncio.sleep(0.1)
+                more = await bot.stats()
+                handled_total = more["handled"]
+                lat.extend(x * 1000 for x in more["latencies"])
+            behind = injected_total - handled_total
+            print(f"{rate:>6} {handled / wall:>10.1f} {backlog_growth:>9} {percentile(lat, 0.5):>9.1f} "
+                  f"{percentile(lat, 0.99):>9.1f} {cpu / max(handled, 1) * 1000:>9.2f} "
+                  f"{proc_rss_mb(bot.proc.pid):>7.0f} {rpcs / max(injected, 1):>8.2f} {sim_cpu / wall * 100:>8.0f}%",
+                  flush=True)
+            if behind > 0.1 * injected:
+                saturation = rate
+                print(f"       {behind} messages still queued {max(2.0, args.step / 5):.0f}s after the step")
+                break
+            # let stragglers finish so each rate starts without a backlog
+            deadline = loop.time() + 30
+            while injected_total - handled_total > 0 and loop.time() < deadline:
+                await asyncio.sleep(0.2)
+                handled_total = (await bot.stats())["handled"]
+        if saturation is None:
+            print(f"saturation: not reached up to {args.rates[-1]} msg/s")
+        else:
+            print(f"saturation: at {saturation} msg/s the bot fell behind (over 10% of the step still queued)")
+        final = await bot.stats()
+        print(f"adapter: {final.get('adapter')}")
+        bot.stop()
+    await server.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--groups", type=int, default=200)
+    parser.add_argument("--members", type=int, default=500)
+    parser.add_argument("--rates", default="25,50,100,200,400,800", help="msg/s steps, comma-separated")
+    parser.add_argument("--step", type=float, default=10.0, help="seconds per rate")
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
+    parser.add_argument("--governor", choices=["shipped", "off"], default="shipped",
+                        help="shipped: rules.yaml pacing (replies wait 2 s per group); off: no pacing")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--quick", action="store_true", help="20 x 50, rates 20,50, 5 s steps")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.groups, args.members, args.rates, args.step = 20, 50, "20,50", 5.0
+    args.rates = [int(r) for r in str(args.rates).split(",") if r.strip()]
+    args.mix = Mix()
+    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    for kind in kinds:
+        asyncio.run(run_one(args, kind))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

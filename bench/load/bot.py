@@ -1,0 +1,85 @@
+"""The bot side of `python -m bench.load`: the real Runtime (rules, plugins, database, the
+Wechaty SDK over gRPC) in its own process, so its CPU and memory can be read from /proc.
+
+It times every member message from its injection (the message's timestamp, wall clock,
+written by the simulator in the driver process) to the end of its handling by the app (the
+decision), and answers "stats" lines on stdin with a JSON line on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.events import MessageReceived
+from bot.runtime import Runtime
+
+
+def emit(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+async def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--endpoint", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--rules", required=True)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
+
+    handled = 0
+    latencies: list[float] = []
+    with tempfile.TemporaryDirectory() as cache:
+        runtime = Runtime(rules_path=Path(args.rules), database_url=args.db, endpoint=args.endpoint,
+                          token="insecure_bench", cache_dir=Path(cache), watch_rules=False)
+        app: Any = runtime.app
+        # The decision: the app's handling of one event. Durable intake may rename it; then
+        # the sink's acceptance is what can be timed.
+        hook_name = "_handle" if hasattr(app, "_handle") else "on_event"
+        inner = getattr(app, hook_name)
+
+        async def timed(event: Any, *rest: Any, **kw: Any) -> Any:
+            nonlocal handled
+            try:
+                return await inner(event, *rest, **kw)
+            finally:
+                if isinstance(event, MessageReceived) and not event.is_self:
+                    handled += 1
+                    latencies.append(time.time() - event.timestamp.timestamp())
+
+        setattr(app, hook_name, timed)
+        # ready: logged in with events flowing (measured here, so older runtimes compare)
+        started = time.monotonic()
+        await runtime.start()
+        while getattr(app, "logged_in_as", None) is None:
+            await asyncio.sleep(0.01)
+        if hasattr(runtime, "ready"):
+            await runtime.ready()
+        emit({"type": "ready", "ready_after": time.monotonic() - started, "hook": hook_name})
+
+        loop = asyncio.get_running_loop()
+        reader = asyncio.StreamReader()
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+        try:
+            while line := (await reader.readline()).decode().strip():
+                if line == "stats":
+                    emit({"type": "stats", "handled": handled, "latencies": latencies,
+                          "adapter": dict(getattr(runtime.adapter, "stats", {}))})
+                    latencies = []
+                elif line == "quit":
+                    break
+        finally:
+            await runtime.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))

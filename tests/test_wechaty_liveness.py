@@ -1,0 +1,390 @@
+"""The Wechaty adapter against the simulator with gateway faults: a dead connection is noticed,
+a silent gateway does not hang start-up, error events do not end the stream, a slow or failing
+read loses nothing and delays only its own room, and the adapter stays lean (few RPCs).
+
+Real SDK, real gRPC on 127.0.0.1. Tests wait on events (the sink's, the world's), never on
+the wall clock; timeouts only bound a failing test."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from grpclib.const import Status
+
+from bot.clock import FakeClock
+from bot.core.rooms import RoomDirectory
+from bot.events import (
+    ConnectionChanged,
+    Event,
+    LoggedIn,
+    MemberJoined,
+    MemberLeft,
+    MessageKind,
+    MessageReceived,
+)
+from bot.simulator import FaultyLink, SimConfig, SimServer, World, default_world
+from bot.wechaty_adapter import MAX_MENTION_SCAN, WechatyAdapter, backoff_delay, resolve_mentions
+
+DEMO = "20000000001@chatroom"  # bot is admin
+PLAIN = "20000000002@chatroom"  # bot is a plain member
+BOUND = 20.0  # only bounds a failing test
+
+
+class Recorder:
+    """An event sink that keeps everything and lets a test wait for a condition on it."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self._changed = asyncio.Event()
+
+    async def __call__(self, event: Event) -> None:
+        self.events.append(event)
+        self._changed.set()
+
+    def of(self, kind: type, **match: Any) -> list[Any]:
+        return [e for e in self.events if isinstance(e, kind) and all(getattr(e, k) == v for k, v in match.items())]
+
+    def message(self, event_id: str) -> MessageReceived | None:
+        found = self.of(MessageReceived, event_id=event_id)
+        return found[0] if found else None
+
+    async def wait(self, predicate: Callable[[], Any], what: str = "condition") -> Any:
+        async def loop() -> Any:
+            while True:
+                value = predicate()
+                if value:
+                    return value
+                self._changed.clear()
+                # woken by new events; conditions on the gateway's counters are re-checked often
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), 0.02)
+
+        try:
+            return await asyncio.wait_for(loop(), BOUND)
+        except TimeoutError:
+            raise AssertionError(f"timed out waiting for {what}; events: {self.events[-5:]}") from None
+
+
+class Rig:
+    def __init__(self, world: World, server: SimServer, link: FaultyLink, sink: Recorder, adapter: WechatyAdapter):
+        self.world, self.server, self.link, self.sink, self.adapter = world, server, link, sink, adapter
+        self.task: asyncio.Task[None] | None = None
+
+    @property
+    def faults(self) -> Any:
+        return self.server.service.faults
+
+    def start(self) -> None:
+        self.task = asyncio.create_task(self.adapter.run())
+
+    async def logged_in(self, count: int = 1) -> None:
+        await self.sink.wait(lambda: len(self.sink.of(LoggedIn)) >= count, "LoggedIn")
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+    clock = FakeClock()
+    world = default_world(clock, SimConfig(heartbeat_seconds=60.0))  # silence unless the bot asks
+    server = SimServer(world)
+    await server.start("127.0.0.1", 0)
+    link = FaultyLink(server.host, server.port)
+    await link.start()
+    sink = Recorder()
+    adapter = WechatyAdapter(
+        link.endpoint, "insecure_test", sink, clock=clock, cache_dir=tmp_path / "cache",
+        backoff_initial=0.05, backoff_max=0.2, start_timeout=0.5, liveness_timeout=1.0,
+        lookup_timeout=BOUND, order_wait=BOUND,
+    )
+    rig = Rig(world, server, link, sink, adapter)
+    yield rig
+    rig.faults.clear()
+    await asyncio.wait_for(adapter.stop(), BOUND)
+    if rig.task is not None:
+        await asyncio.wait_for(rig.task, BOUND)
+    await link.stop()
+    await server.stop()
+
+
+def member(world: World, name: str) -> str:
+    contact = world.find_contact(name)
+    assert contact is not None
+    return contact.id
+
+
+# --------------------------------------------------------------------------- liveness
+
+
+async def test_a_blackholed_connection_is_detected_and_the_bot_reconnects(rig: Rig) -> None:
+    rig.start()
+    await rig.logged_in()
+    rig.link.blackhole()
+    await rig.sink.wait(lambda: rig.sink.of(ConnectionChanged, connected=False), "the watchdog to notice")
+    lost = rig.sink.of(ConnectionChanged, connected=False)[0]
+    assert "nothing from the gateway" in lost.detail or "Stream" in lost.detail or "Timeout" in lost.detail
+    assert rig.server.service.rpc_counts["Ding"] >= 1 or rig.link.accepted >= 1
+    rig.link.heal()
+    await rig.logged_in(2)
+    epoch = rig.adapter.connection_epoch
+    alice = member(rig.world, "alice")
+    message_id = rig.world.say(DEMO, alice, "回来了")
+    await rig.sink.wait(lambda: rig.sink.message(message_id), "a message after the reconnect")
+    assert [e.connected for e in rig.sink.of(ConnectionChanged)] == [True, False, True]
+    assert epoch == 2
+
+
+async def test_a_quiet_but_healthy_gateway_is_kept_alive_by_ding(rig: Rig) -> None:
+    """No events for longer than the liveness timeout, but the gateway answers Ding with a
+    dong: the connection stays up."""
+    rig.start()
+    await rig.logged_in()
+    await rig.sink.wait(lambda: rig.server.service.rpc_counts["Ding"] >= 3, "three dings")
+    assert not rig.sink.of(ConnectionChanged, connected=False)
+
+
+async def test_a_gateway_that_accepts_and_never_answers_does_not_hang_start_up(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    rig.link.accept_but_silent()
+    rig.start()
+    await rig.sink.wait(lambda: rig.link.accepted >= 2, "a second attempt after the first timed out")
+    assert "did not answer Start" in caplog.text
+    assert not rig.sink.of(LoggedIn)
+    rig.link.heal()
+    await rig.logged_in()
+
+
+@pytest.mark.parametrize("payload", [{"gerror": "puppet lost its session"}, {}], ids=["1.x", "0.31"])
+async def test_error_events_do_not_end_the_stream(rig: Rig, payload: dict[str, Any]) -> None:
+    rig.start()
+    await rig.logged_in()
+    rig.server.service.push_error(payload)
+    message_id = rig.world.say(DEMO, member(rig.world, "alice"), "错误之后")
+    await rig.sink.wait(lambda: rig.sink.message(message_id), "the message after the error event")
+    assert [e.connected for e in rig.sink.of(ConnectionChanged)] == [True]
+
+
+def test_reconnect_backoff_is_capped_at_ten_seconds_by_default() -> None:
+    import random
+
+    rng = random.Random(1)
+    delays = [backoff_delay(n, 1.0, 10.0, rng) for n in range(12)]
+    assert max(delays) <= 10.0 and delays[-1] >= 5.0
+    adapter = WechatyAdapter("127.0.0.1:1", "t", Recorder(), clock=FakeClock(), cache_dir=Path("/tmp/qg-x"))
+    assert adapter._backoff_max == 10.0
+
+
+# --------------------------------------------------------------------------- nothing lost, no stalls
+
+
+async def test_a_slow_read_delays_only_its_own_room_and_keeps_order_within_it(rig: Rig) -> None:
+    rig.start()
+    await rig.logged_in()
+    alice, bob = member(rig.world, "alice"), member(rig.world, "bob")
+    gate = rig.faults.hold("RoomMemberPayload", when=lambda r: r.id == DEMO and r.member_id == alice)
+    first = rig.world.say(DEMO, alice, "慢的那条")
+    second = rig.world.say(DEMO, bob, "排在后面")
+    other = rig.world.say(PLAIN, bob, "别的群")
+    await rig.sink.wait(lambda: rig.sink.message(other), "the other room's message")
+    assert rig.sink.message(first) is None and rig.sink.message(second) is None
+    gate.set()
+    await rig.sink.wait(lambda: rig.sink.message(second), "the held room's messages")
+    ids = [e.event_id for e in rig.sink.of(MessageReceived)]
+    assert ids.index(first) < ids.index(second)
+    assert rig.sink.message(first).sender_alias == "上海-电商-小A"  # type: ignore[union-attr]
+
+
+async def test_a_failed_member_read_does_not_lose_a_join(rig: Rig) -> None:
+    rig.start()
+    await rig.logged_in()
+    dave = rig.world.add_contact("dave")
+    rig.faults.fail("RoomMemberPayload", Status.UNAVAILABLE, when=lambda r: r.member_id == dave, times=None)
+    rig.faults.fail("ContactPayload", Status.UNAVAILABLE, when=lambda r: r.id == dave, times=None)
+    rig.world.join(DEMO, [dave])
+    joined = await rig.sink.wait(lambda: rig.sink.of(MemberJoined), "the join")
+    assert joined[0].member_ids == (dave,) and joined[0].room_id == DEMO
+    assert joined[0].member_names == ("",)  # delivered with what is known
+
+
+async def test_a_failed_message_payload_read_is_retried(rig: Rig) -> None:
+    rig.start()
+    await rig.logged_in()
+    rig.faults.fail("MessagePayload", Status.UNAVAILABLE, times=2)
+    message_id = rig.world.say(DEMO, member(rig.world, "bob"), "重试")
+    await rig.sink.wait(lambda: rig.sink.message(message_id), "the retried message")
+
+
+# --------------------------------------------------------------------------- lean
+
+
+async def test_mentions_come_from_the_payload_without_reading_the_roster(rig: Rig) -> None:
+    rig.start()
+    await rig.logged_in()
+    alice, carol = member(rig.world, "alice"), member(rig.world, "carol")
+    before = dict(rig.server.service.rpc_counts)
+    message_id = rig.world.say(DEMO, alice, "看公告", mentions=[carol, rig.world.bot_id])
+    event = await rig.sink.wait(lambda: rig.sink.message(message_id), "the message")
+    assert event.mention_ids == (carol, rig.world.bot_id) and event.mentions_self
+    spent = {k: v - before.get(k, 0) for k, v in rig.server.service.rpc_counts.items() if v != before.get(k, 0)}
+    assert spent == {"MessagePayload": 1, "RoomMemberPayload": 1}
+
+
+async def test_the_bots_own_echo_costs_one_read(rig: Rig) -> None:
+    rig.start()
+    await rig.logged_in()
+    await rig.sink.wait(lambda: rig.adapter.connected, "connected")
+    before = dict(rig.server.service.rpc_counts)
+    message_id = await rig.adapter.send_text(DEMO, "机器人说话")
+    assert message_id is not None
+    echo = await rig.sink.wait(lambda: rig.sink.message(message_id), "the echo")
+    assert echo.is_self
+    spent = {k: v - before.get(k, 0) for k, v in rig.server.service.rpc_counts.items() if v != before.get(k, 0)}
+    assert spent == {"MessageSendText": 1, "MessagePayload": 1}
+
+
+async def test_the_name_index_is_kept_up_to_date_without_rebuilding(rig: Rig) -> None:
+    """Text mentions (no id list, as older puppets send) resolve from an index loaded once
+    and then changed by joins, leaves and what each sender's payload says."""
+    rig.start()
+    await rig.logged_in()
+    alice, bob, carol = member(rig.world, "alice"), member(rig.world, "bob"), member(rig.world, "carol")
+    sep = "\u2005"
+    first = rig.world.say(DEMO, bob, f"@卡罗尔{sep}你好")
+    assert (await rig.sink.wait(lambda: rig.sink.message(first))).mention_ids == (carol,)
+    assert rig.server.service.rpc_counts["RoomMemberList"] == 1
+
+    rig.world.set_alias(DEMO, carol, "新名字")  # no event: learnt from carol's next message
+    said = rig.world.say(DEMO, carol, "我改名了")
+    await rig.sink.wait(lambda: rig.sink.message(said))
+    dave = rig.world.add_contact("dave")
+    rig.world.join(DEMO, [dave])
+    await rig.sink.wait(lambda: rig.sink.of(MemberJoined))
+    rig.world.remove(DEMO, alice, member(rig.world, "群主老王"))
+    await rig.sink.wait(lambda: rig.sink.of(MemberLeft))
+
+    second = rig.world.say(DEMO, bob, f"@新名字{sep}@dave{sep}@上海-电商-小A{sep}@卡罗尔{sep}")
+    assert (await rig.sink.wait(lambda: rig.sink.message(second))).mention_ids == (carol, dave)
+    assert rig.server.service.rpc_counts["RoomMemberList"] == 1  # never rebuilt
+    members = {m.id: m for m in await rig.adapter.member_list(DEMO)}
+    assert alice not in members and members[carol].alias == "新名字" and dave in members
+
+
+async def test_twenty_thousand_at_signs_cost_a_bounded_number_of_lookups() -> None:
+    class Counting(dict[str, set[str]]):
+        lookups = 0
+
+        def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+            Counting.lookups += 1
+            return super().get(key, default)
+
+    index = Counting({f"成员{n}": {f"id{n}"} for n in range(1000)})
+    text = "@" * 20_000
+    assert resolve_mentions(text, index) == []
+    distinct_lengths = len({len(n) for n in index})
+    assert Counting.lookups <= MAX_MENTION_SCAN * distinct_lengths
+    assert resolve_mentions("@成员7\u2005" * 3 + "@" * 20_000 + "@成员8", index) == ["id7"]
+
+
+# --------------------------------------------------------------------------- cards, capabilities, rooms
+
+
+async def test_mini_program_cards_arrive_with_title_and_page_path(rig: Rig) -> None:
+    rig.start()
+    await rig.logged_in()
+    message_id = rig.world.say(
+        DEMO, member(rig.world, "bob"), "帮我砍一刀，差一点就成功了", kind=MessageKind.MINI_PROGRAM,
+        url="pages/bargain/index?activity=88&from=share", description="拼多多",
+    )
+    event = await rig.sink.wait(lambda: rig.sink.message(message_id), "the card")
+    assert event.kind is MessageKind.MINI_PROGRAM
+    assert event.url == "pages/bargain/index?activity=88&from=share"
+    assert "砍一刀" in event.text and "拼多多" in event.text
+
+
+async def test_capabilities_follow_the_bots_role(rig: Rig) -> None:
+    rig.start()
+    await rig.logged_in()
+    demo = await rig.adapter.capabilities(DEMO)
+    assert (demo.role, demo.can_remove, demo.can_announce, demo.can_recall) == ("admin", True, True, True)
+    assert demo.complete
+    plain = await rig.adapter.capabilities(PLAIN)
+    assert plain.role == "member" and not plain.can_remove and not plain.can_announce
+    assert plain.can_recall and plain.can_read_nicknames
+    assert ("can_remove", "not_admin") in plain.missing
+
+
+async def test_a_reconnect_expires_the_room_cache(rig: Rig) -> None:
+    """A demoted admin must not keep admin rights from a room read before an outage."""
+    rig.start()
+    await rig.logged_in()
+    bob = member(rig.world, "bob")
+    rig.world.set_admin(DEMO, bob, True)
+    rooms = RoomDirectory(rig.adapter, FakeClock(), ttl=timedelta(minutes=10))
+    info = await rooms.get(DEMO)
+    assert info is not None and bob in info.admin_ids
+    rig.world.set_admin(DEMO, bob, False)
+    assert bob in (await rooms.get(DEMO)).admin_ids  # type: ignore[union-attr]  # cached, as designed
+    await rig.server.stop()
+    await rig.sink.wait(lambda: rig.sink.of(ConnectionChanged, connected=False), "the outage")
+    await rig.server.start()
+    await rig.logged_in(2)
+    info = await rooms.get(DEMO)
+    assert info is not None and bob not in info.admin_ids
+
+
+def test_a_restarted_simulator_never_reuses_message_ids() -> None:
+    """The bot dedupes on message ids: a new World (a restarted `qunguan sim`) that reused
+    ids would have its messages dropped as already handled."""
+    runs = []
+    for _ in range(3):
+        world = default_world(FakeClock())
+        alice = member(world, "alice")
+        runs.append({world.say(DEMO, alice, f"第{n}条") for n in range(50)})
+    assert not (runs[0] & runs[1]) and not (runs[0] & runs[2]) and not (runs[1] & runs[2])
+
+
+async def test_a_message_whose_payload_is_slow_lets_other_rooms_go_first(tmp_path: Path) -> None:
+    """Which room a message belongs to is only known from its payload: a slow payload read
+    holds the others back at most order_wait, then it is delivered when it arrives."""
+    clock = FakeClock()
+    world = default_world(clock, SimConfig(heartbeat_seconds=60.0))
+    server = SimServer(world)
+    await server.start("127.0.0.1", 0)
+    sink = Recorder()
+    adapter = WechatyAdapter(server.endpoint, "insecure_test", sink, clock=clock, cache_dir=tmp_path / "cache",
+                             backoff_initial=0.05, backoff_max=0.2, order_wait=0.1, lookup_timeout=BOUND)
+    task = asyncio.create_task(adapter.run())
+    try:
+        await sink.wait(lambda: sink.of(LoggedIn), "LoggedIn")
+        alice, bob = member(world, "alice"), member(world, "bob")
+        slow = world.say(DEMO, alice, "payload 读得很慢")
+        gate = server.service.faults.hold("MessagePayload", when=lambda r: r.id == slow)
+        world.redeliver(slow)  # the gateway pushes it again; this read is held
+        other = world.say(PLAIN, bob, "另一个群")
+        await sink.wait(lambda: sink.message(other), "the other room's message")
+        gate.set()
+        await sink.wait(lambda: sink.message(slow), "the slow message, late")
+        assert adapter.stats["late"] >= 1
+    finally:
+        await asyncio.wait_for(adapter.stop(), BOUND)
+        await asyncio.wait_for(task, BOUND)
+        await server.stop()
+
+
+async def test_twenty_thousand_at_signs_through_the_adapter(rig: Rig) -> None:
+    """No mention ids (as older puppets send) and 20,000 "@": resolved from the index with a
+    bounded scan; the message arrives and other messages are not held up."""
+    rig.start()
+    await rig.logged_in()
+    bob = member(rig.world, "bob")
+    hostile = rig.world.say(DEMO, bob, "@" * 20_000)
+    after = rig.world.say(PLAIN, bob, "正常消息")
+    await rig.sink.wait(lambda: rig.sink.message(after), "the next message")
+    event = await rig.sink.wait(lambda: rig.sink.message(hostile), "the hostile message")
+    assert event.mention_ids == ()
+    assert rig.server.service.rpc_counts["RoomMemberList"] <= 1

@@ -1,0 +1,82 @@
+"""Start-up: jieba (and any plugin warm-up) loads in a thread before the first event reaches
+the app, never on the event loop at the first message; the runtime says when it is ready."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.events import Event, MessageReceived
+from bot.runtime import Runtime
+from bot.simulator import SimServer, default_world
+from tests.harness import wait_until, write_rules
+
+
+class WarmPlugin:
+    """A plugin that declares a warm-up (only the hook matters here)."""
+
+    name = "warm"
+
+    def __init__(self) -> None:
+        self.warmed_in: str | None = None
+
+    def warm_up(self) -> None:
+        self.warmed_in = threading.current_thread().name
+
+
+async def test_warm_up_runs_in_a_thread_before_the_first_event(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jieba
+
+    threads: list[str] = []  # where jieba.initialize() had real work to do
+    original = jieba.initialize
+
+    def initialize(*args: Any, **kwargs: Any) -> None:
+        if not jieba.dt.initialized:
+            threads.append(threading.current_thread().name)
+        original(*args, **kwargs)
+
+    monkeypatch.setattr(jieba.dt, "initialized", False)  # a real load, even if an earlier test did one
+
+    monkeypatch.setattr(jieba, "initialize", initialize)
+    clock = FakeClock()
+    world = default_world(clock)
+    server = SimServer(world)
+    await server.start("127.0.0.1", 0)
+    runtime = Runtime(rules_path=write_rules(tmp_path / "rules.yaml"), database_url=f"sqlite:///{tmp_path}/db.sqlite",
+                      endpoint=server.endpoint, token="insecure_test", clock=clock, cache_dir=tmp_path / "cache",
+                      watch_rules=False, backoff_initial=0.05, backoff_max=0.2)
+    warm = WarmPlugin()
+    runtime._plugins.append(warm)  # type: ignore[arg-type]
+    seen_before_warm: list[Event] = []
+    on_event = runtime.app.on_event
+
+    async def recording(event: Event) -> None:
+        if not threads or warm.warmed_in is None:
+            seen_before_warm.append(event)
+        await on_event(event)
+
+    runtime.app.on_event = recording  # type: ignore[method-assign]
+    await runtime.start()
+    try:
+        await wait_until(lambda: runtime._ready.is_set(), timeout=20)
+        await runtime.ready()
+        assert runtime.ready_after is not None
+        alice = world.find_contact("alice")
+        assert alice is not None
+        message_id = world.say("20000000001@chatroom", alice.id, "你好")
+        await wait_until(lambda: runtime.app.events_handled >= 1, timeout=20)
+        assert message_id
+        # one real load, in a worker thread; the classifier's later initialize() is a no-op
+        assert len(threads) == 1 and threads[0] != threading.main_thread().name
+        assert warm.warmed_in is not None and warm.warmed_in != threading.main_thread().name
+        assert not seen_before_warm
+        assert not any(isinstance(e, MessageReceived) for e in seen_before_warm)
+    finally:
+        await runtime.stop()
+        await server.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, UTCDateTime
@@ -143,6 +143,8 @@ class Member(Base):
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     messages: Mapped[int] = mapped_column(Integer, default=0)
     credit: Mapped[int] = mapped_column(Integer, default=0)
+    # already in the group when the bot first met it: never a newcomer; join date unknown
+    established: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ListEntry(Base):

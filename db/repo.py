@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
@@ -89,6 +90,20 @@ def note_name(session: Session, subject_id: str, kind: str, value: str, at: date
         return False
     session.add(NameHistory(subject_id=subject_id, kind=kind, value=value, seen_at=at, room_id=room_id))
     return True
+
+
+def seed_established(session: Session, room_id: str, member_ids: Iterable[str], at: datetime) -> int:
+    """The bot meets a group for the first time: everyone already there is an established
+    member (not a newcomer; join date unknown). Returns how many were recorded."""
+    known = set(session.scalars(select(Member.member_id).where(Member.room_id == room_id)))
+    count = 0
+    for member_id in dict.fromkeys(member_ids):
+        if member_id in known:
+            continue
+        session.add(Member(room_id=room_id, member_id=member_id, first_seen=at, messages=0, credit=0,
+                           established=True))
+        count += 1
+    return count
 
 
 def touch_member(session: Session, room_id: str, member_id: str, at: datetime, *, message: bool = False,

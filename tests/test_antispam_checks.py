@@ -54,9 +54,10 @@ def test_normalise_undoes_obfuscation(text, dense, trick):
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("加V：abc8888", [("wechat-id", "abc8888", True)]),
+    ("加V：abc8888", [("wechat-id", "abc8888", False)]),  # 加V is how people write it: not hidden
     ("薇信 love520520", [("wechat-id", "love520520", True)]),
-    ("电话 138 1234 5678", [("phone", "13812345678", True)]),
+    ("电话 138 1234 5678", [("phone", "13812345678", False)]),  # how a phone number is written
+    ("电话 1-3-8-1-2-3-4-5-6-7-8", [("phone", "13812345678", True)]),
     ("一三八一二三四五六七八", [("phone", "13812345678", True)]),
     ("1️⃣3️⃣8️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣", [("phone", "13812345678", True)]),
     ("扣扣 9 8 7 6 5 4 3 2 1", [("qq", "987654321", True)]),
@@ -75,19 +76,21 @@ def fired(facts: Facts, model: SpamModel | None = None, cfg: AntispamConfig = CF
 
 @pytest.mark.parametrize(("facts", "check", "needle"), [
     (Facts("兼职日结，有意者联系"), "keywords", "stop phrase: 兼职日结"),
-    (Facts("兼 职 日 结！！"), "keywords", "兼职日结"),
+    (Facts("兼 职 日 结！！有意私聊"), "keywords", "兼职日结"),
     (Facts("需要的加我微信", newcomer=True), "keywords", "newcomer phrase: 加我微信"),
-    (Facts("薇信 love520520"), "contact", "wechat-id love520520 (obfuscated"),
-    (Facts("有事打我电话13812345678", newcomer=True), "contact", "phone 13812345678"),
+    (Facts("薇信 love520520", newcomer=True), "contact", "wechat-id love520520 (obfuscated"),
+    (Facts("薇信 love520520 免费领取"), "contact", "wechat-id love520520 (obfuscated"),
+    (Facts("有事联系我，电话13812345678", newcomer=True), "contact", "phone 13812345678"),
     (Facts("看看这个", kind="link", url="https://x.example/a", newcomer=True), "content", "link https://x.example"),
     (Facts("名片", kind="contact_card", newcomer=True), "content", "contact_card"),
     (Facts("去 www.example.com 看看", newcomer=True), "content", "link www.example.com"),
-    (Facts("我又来了", recent_messages=9), "flood", "9 messages within 15s"),
-    (Facts("这是同一条消息内容", same_by_member=3), "repeat", "3 times by this member"),
-    (Facts("这是同一条消息内容", same_members=3), "repeat", "from 3 members"),
-    (Facts("这是同一条消息内容", same_groups=2), "repeat", "in 2 groups"),
-    (Facts("@a @b @c @d @e @f 看这里", mentions=6), "mentions", "6 mentions"),
-    (Facts("😀" * 30), "emoji", "30 emoji"),
+    (Facts("我又来了", recent_messages=9, newcomer=True), "flood", "9 messages within 15s"),
+    (Facts("我又来了", recent_messages=16), "flood", "16 messages within 15s"),
+    (Facts("这款面膜超好用 vx:mask8888", same_by_member=3), "repeat", "3 times by this member, promoting"),
+    (Facts("这款面膜超好用 vx:mask8888", same_members=3), "repeat", "from 3 members, promoting"),
+    (Facts("这款面膜超好用 vx:mask8888", same_groups=2), "repeat", "in 2 groups, promoting"),
+    (Facts("@a @b @c @d @e @f 看这里 vx:abc888", mentions=6, newcomer=True), "mentions", "6 mentions"),
+    (Facts("😀" * 30, recent_messages=3), "emoji", "30 emoji"),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_each_check_fires_with_its_reason(facts, check, needle):
     result = fired(facts)
@@ -114,7 +117,7 @@ def test_trusted_members_skip_content_checks_but_not_behaviour():
 
 def test_shadow_mode_records_but_does_not_decide():
     cfg = AntispamConfig.model_validate({"keywords": {"mode": "shadow"}})
-    decision = decide(Facts("兼职日结"), cfg, None, "room")
+    decision = decide(Facts("兼职日结，有意私聊"), cfg, None, "room")
     assert not decision.spam
     assert [v.name for v in decision.shadow_fired] == ["keywords"]
     assert {"name": "keywords", "spam": True, "details": "stop phrase: 兼职日结", "mode": "shadow"} in \
@@ -149,7 +152,9 @@ def test_bad_regex_is_a_rules_error():
     (0, True, True, False, {"newcomer_obvious_ad": "ban"}, "ban"),
     (0, True, False, True, {}, "kick"),  # strict mode: newcomers at the first offence
     (0, False, False, True, {}, "warn"),  # strict mode is about newcomers only
-    (0, False, False, False, {"steps": ["kick"]}, "kick"),
+    (0, True, False, False, {"steps": ["kick"]}, "kick"),
+    (0, False, False, False, {"steps": ["kick"]}, "warn"),  # an established member's first offence: never removed
+    (1, False, False, False, {"steps": ["kick"]}, "kick"),
 ], ids=str)
 def test_choose_step(strikes, newcomer, obvious, strict, cfg, step):
     config = AntispamConfig.model_validate({"ladder": cfg})
@@ -165,6 +170,8 @@ def member(messages: int, joined: timedelta | None, credit: int = 0) -> Member:
 @pytest.mark.parametrize(("row", "expected"), [
     (None, (True, False)),
     (member(1, None), (True, False)),  # join not seen: the first messages still count
+    (Member(room_id="r", member_id="m", first_seen=NOW, messages=0, credit=0, established=True),
+     (False, False)),  # there before the bot: established from the first message
     (member(6, None), (False, False)),
     (member(50, timedelta(days=1)), (True, False)),  # joined yesterday
     (member(50, timedelta(days=4)), (False, False)),

@@ -63,20 +63,23 @@ async def test_newcomer_obfuscated_wechat_id_climbs_the_ladder(make_bot):
     await bot.settle()
     bot.say(room, "小明", "资料免费送，加V：abc8888")
     warning = await bot.wait_text(room, "再犯将被移出本群")
-    assert "联系方式引流" in warning and bot.sends(room)[-1].mention_ids == (spammer,)
+    assert "广告引流" in warning and bot.sends(room)[-1].mention_ids == (spammer,)
     await bot.settle()  # the outbox records the warning as done once it was sent
     [case] = all_cases(bot)
     assert (case.kind, case.source, case.target_id, case.outcome) == ("warn", "antispam", spammer, "done")
-    assert "wechat-id abc8888 (obfuscated" in checks(case)["contact"]["details"]
+    assert "wechat-id abc8888" in checks(case)["contact"]["details"]
+    assert (case.evidence["label"], case.evidence["severity"]) == ("广告引流", "high")
     assert case.evidence["text"] == "资料免费送，加V：abc8888" and case.evidence["newcomer"] is True
     assert {c["name"] for c in case.evidence["checks"]} >= {"keywords", "contact", "bayes"}  # every verdict kept
 
+    bot.clock.advance(180)  # type: ignore[attr-defined]  # past ladder.one_offence_within: a new offence
     bot.say(room, "小明", "需要的联系 薇 信 abc 8888")
     await bot.world.wait_for(lambda: bot.world.saw_kick(room, spammer))
     await wait_until(lambda: all_cases(bot)[-1].outcome == "done")
     assert all_cases(bot)[-1].kind == "kick"
 
     bot.world.join(room, [spammer], inviter=bot.cast["laowang"])
+    bot.clock.advance(180)  # type: ignore[attr-defined]
     await bot.settle()
     bot.say(room, "小明", "➕v abc8888 有福利")
     await wait_until(lambda: len(all_cases(bot)) == 3)
@@ -103,7 +106,7 @@ async def test_strikes_decay_after_the_window(make_bot):
     bot.say(room, "carol", "兼职日结，宝妈学生都可以")
     await bot.wait_text(room, "再犯将被移出本群")
     bot.clock.advance(25 * 3600)  # type: ignore[attr-defined]
-    bot.say(room, "carol", "刷单返利，一单一结")
+    bot.say(room, "carol", "刷单返利，一单一结，有意私聊")
     await wait_until(lambda: len(all_cases(bot)) == 2)
     assert [c.kind for c in all_cases(bot)] == ["warn", "warn"]
     assert not bot.world.saw_kick(room, bot.cast["carol"])
@@ -154,7 +157,7 @@ async def test_admin_spam_teaches_the_model_and_a_member_cannot(make_bot):
 async def test_ham_reverses_the_case_and_clears_the_strike(make_bot):
     bot = await make_bot(NO_PROBATION)
     room = bot.cast.admin
-    flagged = bot.say(room, "carol", "这个刷单的新闻大家看了吗，太离谱了")
+    flagged = bot.say(room, "carol", "周末引流课的笔记我整理好了，需要的说一声")
     await bot.wait_text(room, "再犯将被移出本群")
     [case] = all_cases(bot)
     bot.say(room, "laowang", "#ham", quote=flagged)
@@ -165,6 +168,7 @@ async def test_ham_reverses_the_case_and_clears_the_strike(make_bot):
         assert db.scalar(select(Strike).where(Strike.case_id == case.id)).cleared
         assert db.scalar(select(Sample).where(Sample.source == "ham_command")).label == 0
     # the strike is gone, so the next offence is a first warning again, not a removal
+    bot.clock.advance(180)  # type: ignore[attr-defined]
     bot.say(room, "carol", "兼职日结，宝妈学生都可以")
     await wait_until(lambda: len(all_cases(bot)) == 2)
     assert all_cases(bot)[-1].kind == "warn"
@@ -199,7 +203,7 @@ async def test_shadow_check_records_what_would_have_happened(make_bot):
 async def test_the_same_text_from_several_members_is_caught(make_bot):
     bot = await make_bot(NO_PROBATION)
     room = bot.cast.admin
-    text = "大家帮忙投个票吧，第三号选手，谢谢啦"
+    text = "这款面膜真的超好用，需要的加 vx：mask8888"
     for who in ("alice", "bob", "carol"):
         bot.say(room, who, text)
     await wait_until(lambda: len(all_cases(bot)) == 1)
@@ -210,7 +214,7 @@ async def test_the_same_text_from_several_members_is_caught(make_bot):
 async def test_record_ham_api_for_accepted_appeals(make_bot):
     bot = await make_bot(NO_PROBATION)
     room = bot.cast.admin
-    bot.say(room, "carol", "刷单返利，一单一结")
+    bot.say(room, "carol", "刷单返利，一单一结，有意私聊")
     await bot.wait_text(room, "再犯将被移出本群")
     [case] = all_cases(bot)
     with bot.app.sessions() as db:

@@ -124,15 +124,21 @@ async def test_makeup_fills_missed_days_within_its_limits(make_bot):
     assert "已补上 1月6日" in second and "连续3天" in second and "本月还可补卡0次" in second
     assert "升级啦" in second  # the third day reaches 青铜
     assert "连续4天" in await says(bot, "alice", "打卡")
-    assert "还没有入群" in await says(bot, "bob", "补卡 昨天")  # the bot first saw bob today
+    # bob was in the group before the bot met it: an established member, present yesterday too
+    assert "已补上 1月7日" in await says(bot, "bob", "补卡 昨天")
+    newcomer = bot.world.add_contact("dave")
+    bot.cast.people["dave"] = newcomer
+    bot.world.join(bot.cast.admin, [newcomer], inviter=bot.cast["laowang"])
+    await bot.settle()
+    assert "还没有入群" in await says(bot, "dave", "补卡 昨天")  # dave joined today
 
     move_to(bot, local(2026, 1, 10, 9, 0))
     assert "本月补卡次数已用完（每月2次）" in await says(bot, "alice", "补卡")
     move_to(bot, local(2026, 2, 2, 9, 0))  # a new month
     assert "已补上 2月1日" in await says(bot, "alice", "补卡 昨天")
     with sessions(bot)() as db:
-        makeups = [r.day for r in db.scalars(select(CheckinRecord).where(CheckinRecord.makeup.is_(True))
-                                              .order_by(CheckinRecord.day))]
+        makeups = [r.day for r in db.scalars(select(CheckinRecord).where(
+            CheckinRecord.makeup.is_(True), CheckinRecord.member_id == bot.cast["alice"]).order_by(CheckinRecord.day))]
     assert makeups == [date(2026, 1, 6), date(2026, 1, 7), date(2026, 2, 1)]
 
 

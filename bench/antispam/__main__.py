@@ -62,6 +62,7 @@ def report(name: str, times: list[float]) -> None:
 def bench_decide(model, texts: list[str]) -> None:
     from plugins.antispam.checks import Facts
     from plugins.antispam.config import AntispamConfig
+    from plugins.antispam.contact import find_contacts, promoted_links
     from plugins.antispam.engine import decide
     from plugins.antispam.normalize import normalise
 
@@ -69,6 +70,7 @@ def bench_decide(model, texts: list[str]) -> None:
     times = []
     for i, text in enumerate(texts):
         normalise.cache_clear()  # every message pays for its own normalisation
+        find_contacts.cache_clear(), promoted_links.cache_clear()  # and its own contact scan
         facts = Facts(text=text, newcomer=i % 4 == 0)
         t0 = time.perf_counter()
         decide(facts, cfg, model, "room")
@@ -86,6 +88,7 @@ async def bench_plugin(texts: list[str]) -> None:
     from db.base import Base
     from db.session import make_engine, make_sessionmaker
     from plugins.antispam import AntispamPlugin
+    from plugins.antispam.contact import find_contacts, promoted_links
     from plugins.antispam.normalize import normalise
 
     plugin = AntispamPlugin()
@@ -104,6 +107,7 @@ async def bench_plugin(texts: list[str]) -> None:
         db.commit()
     for i, text in enumerate(texts):
         normalise.cache_clear()
+        find_contacts.cache_clear(), promoted_links.cache_clear()
         sender = members[i % len(members)]
         clock.advance(0.5)
         msg = MessageReceived(event_id=f"m{i}", room_id=room.id, sender_id=sender, sender_name=sender,

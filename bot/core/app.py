@@ -47,6 +47,7 @@ from bot.platform import Platform, PlatformError, RoomInfo
 from bot.rules.loader import Rules
 from bot.rules.store import RulesStore
 from db import repo
+from db.models import KnownRoom
 
 log = logging.getLogger(__name__)
 
@@ -288,7 +289,10 @@ class App:
         if self._room_facts.get(room.id) == fact:
             return
         async with self._session() as db:
+            first_meeting = db.get(KnownRoom, room.id) is None
             repo.upsert_room(db, room.id, room.topic, role, fact[2], self.clock.now())
+            if first_meeting:  # who was already there is established, not a newcomer
+                repo.seed_established(db, room.id, [m for m in room.member_ids if m != me], self.clock.now())
             db.commit()
         new = room.id not in self._room_facts
         self._room_facts[room.id] = fact

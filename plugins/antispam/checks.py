@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from plugins.antispam import contact
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
-from plugins.antispam.normalize import Normalised, digit_runs_split, normalise
+from plugins.antispam.normalize import Normalised, normalise
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,32 +39,12 @@ class Verdict:
     spam: bool
     details: str = ""
     strong: bool = False  # an obvious ad: probation rules may skip the ladder's first steps
+    weak: bool = False  # not enough on its own, even from a newcomer (a plain phone number)
 
 
-_PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
-_QQ = re.compile(r"(?:qq|q)(?:号|群)?([1-9][0-9]{4,10})(?![0-9])")
-_WECHAT = re.compile(r"微信(?:号)?([a-z][a-z0-9]{5,19}|[0-9]{6,11})")
-_WECHAT_LIGHT = re.compile(r"(?<![a-z])(?:v|vx|wx|微信|wechat)\s*(?:号)?\s*[:：]\s*([a-z][a-z0-9_-]{5,19})")
-
-
-def find_contacts(n: Normalised) -> list[tuple[str, str, bool]]:
-    """(kind, value, obfuscated) for each phone number, QQ number and WeChat id found."""
-    split = digit_runs_split(n.light)
-    tricks = bool(n.obfuscated)
-    found: list[tuple[str, str, bool]] = []
-    for m in _PHONE.finditer(n.dense):
-        found.append(("phone", m.group(0), tricks or split or m.group(0) not in n.light))
-    for m in _QQ.finditer(n.dense):
-        found.append(("qq", m.group(1), tricks or split or m.group(1) not in n.light))
-    for m in _WECHAT.finditer(n.dense):
-        value = m.group(1)
-        if any(v == value for _, v, _ in found):
-            continue
-        found.append(("wechat-id", value, tricks or split or value not in n.light))
-    if not found:
-        for m in _WECHAT_LIGHT.finditer(n.light):
-            found.append(("wechat-id", m.group(1), tricks))
-    return found[:5]
+def find_contacts(n: Normalised, url: str | None = None) -> list[tuple[str, str, bool]]:
+    """(kind, value, hidden) for each piece of contact data found (see plugins.antispam.contact)."""
+    return [(c.kind, c.value, c.hidden) for c in contact.find_contacts(n, url)]
 
 
 @lru_cache(maxsize=64)
@@ -76,86 +57,221 @@ def _keyword_tables(rules: KeywordRules) -> tuple[tuple[tuple[str, str], ...], t
             tuple(re.compile(p) for p in rules.regexes))
 
 
-def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+# Talking about ads is not advertising: a member warning the others about 刷单 scams, or
+# sharing the news about one. Ads reassure instead (不是骗子, 正规) and ask to be contacted.
+_WARNING = re.compile(r"骗|小心|注意|警惕|禁止|请勿|严禁|不得|不允许|"
+                      r"谨防|别信|不要信|千万别|千万不要|别上当|上当|举报|曝光|新闻|报道|违法|犯法|"
+                      r"套路|离谱|反诈|提醒|别碰|不要碰|别去|坑人|被坑|踩雷|假的|是真的吗|靠谱吗|有人信|话术|传销|"
+                      r"钓鱼|广告|不要随便|不要随意|别随便|有人发|又来了|转了一段|转给我|收到一条|私聊我发|原话|撤回|截个图|"
+                      r"私信我的|私聊我的|看到的")
+# what someone else said, in quotes: a warning quoting an ad ("扫码领鸡蛋") is not the ad
+_QUOTE_SPAN = re.compile(r"[\"“「『‘][^\"”」』’]{0,400}[\"”」』’]")
+# "原文如下👇 …": everything after such a marker in a warning is the ad being shown, not said
+_QUOTE_INTRO = re.compile(r"原文|原话|如下|下面这段话?|这段话|发的是|内容是|截图如下|转了一段|转给我一条|有人发[:：]|"
+                          r"私信我的|私聊我的|看到的[，,:：]|👇")
+_REASSURING = re.compile(r"不是骗|非诈骗|绝不骗|不骗人|拒绝骗|零风险|无风险|保证收益|保证赚|包赚|稳赚|"
+                         r"正规平台|正规公司")
+# reported speech: 有人私聊我, 骗子加我 — what happened to the writer, not a call to contact them
+_REPORTED = re.compile(r"(?:有人|有个人|陌生人|骗子|对方|他们?|她们?|一个号)(?:私聊|私信|加|找|联系)了?我")
+_CALL_TO_ACTION = re.compile(r"私聊我|私信我|私我|有意者|有意私|联系我|加我|找我|咨询我|详聊|带你|扫码|点击|名额有限")
+# a newcomer talking about joining (谢谢拉我进群, 刚进群) is not inviting anyone anywhere
+_SELF_JOIN = re.compile(r"(?:拉我|邀请我?|带我|介绍|我|新人|刚刚?|才|新|初来|昨天|今天|前天|晚上|早上|上午|下午)进群|"
+                        r"进群的|进群要不要|进群验证|进群报[道到]|拉我进来")
+# a call to act that the writer tells people NOT to follow: 不要随便扫码, 别加微信
+_NEGATED_CALL = re.compile(r"(?:不要|别|千万别|千万不要|不能|不会|禁止|请勿|严禁|不得)(?:随便|随意|轻易|乱)?"
+                           r"(?:扫码|扫|点击|点|加|私聊|联系)")
+
+
+def _own_words(body: str) -> str:
+    """The writer's own words: quotes of others, what follows 原文如下👇 in a warning, and the
+    calls they tell people not to follow (不要扫码) taken out."""
+    marker = _QUOTE_INTRO.search(body)
+    if marker and _WARNING.search(body[:marker.start()]):
+        body = body[:marker.start()]
+    return _REPORTED.sub("，", _NEGATED_CALL.sub("，", _QUOTE_SPAN.sub("，", body)))
+
+
+def _discussing(n: Normalised) -> bool:
+    """A warning or a discussion about ads: warning words, and in the writer's own words no
+    call to act, no reassurance, no contact data, no link of their own."""
+    if not _WARNING.search(n.body):
+        return False
+    own = _own_words(n.body)
+    mine = normalise(own)
+    return not _REASSURING.search(own) and not _CALL_TO_ACTION.search(own) and not contact.find_contacts(mine) \
+        and not contact.promoted_links(mine)
+
+
+def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    """The keyword verdict, before the discussion rule."""
     stop, newcomer, words, regexes = _keyword_tables(cfg.keywords)
     for shown, dense in stop:
         if dense in n.dense:
             return Verdict("keywords", True, f"stop phrase: {shown}", strong=True)
-    if f.newcomer:
-        for shown, dense in newcomer:
-            if dense in n.dense:
-                return Verdict("keywords", True, f"newcomer phrase: {shown}")
     for pattern in regexes:
         m = pattern.search(n.dense)
         if m:
-            return Verdict("keywords", True, f"regex {pattern.pattern}: {m.group(0)[:40]}", strong=True)
+            # an operator's pattern is often contact-shaped (加微信 + id): conclusive for a newcomer,
+            # one signal among others for an established member giving a friend his id
+            return Verdict("keywords", True, f"regex {pattern.pattern}: {m.group(0)[:40]}", strong=f.newcomer)
     if words:
         hit = next((w for w in _tokenizer().lcut(n.dense[:300], HMM=False) if w in words), None)
         if hit:
             return Verdict("keywords", True, f"stop word: {hit}", strong=True)
+    if f.newcomer:
+        own = normalise(_SELF_JOIN.sub("，", n.body)).dense if _SELF_JOIN.search(n.body) else n.dense
+        for shown, dense in newcomer:
+            if dense in own:
+                return Verdict("keywords", True, f"newcomer phrase: {shown}")
     return Verdict("keywords", False)
+
+
+# what turns an ad word into an ad: someone asked to get in touch, click, scan or join
+_PROMOTING = re.compile(r"私聊|私信|私我|滴滴|有意|感兴趣|联系|加我|找我|咨询|详聊|详情|带你|扫码|扫一扫|点击|戳|名额|"
+                        r"先到先得|速来|速度|进群|加群|免费送|注册|下载|微信|qq|telegram|主页|群号|拉你|想进|想来|"
+                        r"想要|需要的|复制|口令|领券|链接|打开|私|宝妈|无需经验|手机操作|在家操作|一部手机|轻松月入")
+# bait that makes an ad word an ad when a member on probation writes it
+_BAIT = re.compile(r"红包|福利|免费|领取|赚|日结|返利|优惠|折|秒杀|限时|手慢")
+
+
+def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    """Ad words. On their own they are how people talk too (医生说引流管, 派出所办证, 公积金是最好的
+    低息贷款): without anything that asks the reader to act (get in touch, click, scan, join) or
+    any contact data or link, a hit is a weak signal that needs another check to agree."""
+    verdict = keyword_hit(f, n, cfg)
+    if not verdict.spam:
+        return verdict
+    if _discussing(n):
+        return Verdict("keywords", False, f"{verdict.details}, but in a warning or discussion, not an ad")
+    if _QUOTE_SPAN.search(n.body) or _QUOTE_INTRO.search(n.body):
+        own = normalise(_own_words(n.body))
+        if not keyword_hit(f, own, cfg).spam and not contact.find_contacts(own) and not contact.promoted_links(n):
+            return Verdict("keywords", False, f"{verdict.details}, but only inside quotes: someone else's words")
+    phrase = verdict.details.split(": ", 1)[-1]
+    rest = n.dense.replace(normalise(phrase).dense, "，") if phrase else n.dense  # the ad word itself is no call
+    own_call = not verdict.details.startswith("newcomer phrase") and _PROMOTING.search(normalise(phrase).dense)
+    calls = own_call or _PROMOTING.search(rest)
+    if calls or (f.newcomer and _BAIT.search(rest)) or contact.find_contacts(n) or contact.promoted_links(n):
+        return verdict
+    return Verdict("keywords", True, f"{verdict.details} (nothing promoted: not enough alone)", weak=True)
 
 
 def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     policy = cfg.contact.newcomer if f.newcomer else cfg.contact.member
     if policy == "off":
         return Verdict("contact", False, "not checked for this member")
-    contacts = find_contacts(n)
-    for kind, value, hidden in contacts:
-        if hidden or policy == "any":
-            how = f" (obfuscated: {', '.join(n.obfuscated) or 'split digits'})" if hidden else ""
-            return Verdict("contact", True, f"{kind} {value}{how}", strong=hidden)
+    contacts = contact.find_contacts(n, f.url)
+    if contacts and _discussing(n):
+        return Verdict("contact", False, f"{contacts[0].kind} {contacts[0].value} only quoted in a warning")
+    for c in contacts:
+        if policy == "any":
+            how = f" (obfuscated: {', '.join(n.obfuscated) or 'split digits'})" if c.hidden else ""
+            # a newcomer leaving a plain phone number or id ("叫我一起") is not an ad by itself
+            weak = not c.hidden and c.kind in _PERSONAL and not _CALL_TO_ACTION.search(n.body)
+            return Verdict("contact", True, f"{c.kind} {c.value}{how}", strong=c.hidden or c.kind in _ALWAYS_AD,
+                           weak=weak)
+        if c.hidden:
+            # an established member: only what nobody writes by accident (薇信, 1-3-8…, 点com)
+            return Verdict("contact", True, f"{c.kind} {c.value} (obfuscated: "
+                                            f"{', '.join(n.heavy) or 'split digits'})")
     if contacts:
-        return Verdict("contact", False, f"plain {contacts[0][0]} from an established member")
+        return Verdict("contact", False, f"plain {contacts[0].kind} from an established member")
     return Verdict("contact", False)
 
 
-_KIND_LABEL = {"link": "链接", "mini_program": "小程序", "contact_card": "名片", "image": "图片", "file": "文件",
-               "video": "视频"}
+_ALWAYS_AD = frozenset({"domain", "im-link"})
+_PERSONAL = frozenset({"phone", "qq", "wechat-id", "email"})  # from a newcomer: an invite elsewhere is the whole point
 
 
 def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    """What a member on probation may not post yet: cards, mini programs, links to sites outside
+    the ordinary list. Photos and files are judged by their content, not their kind."""
     if not f.newcomer:
         return Verdict("content", False)
     if f.kind in cfg.content.probation_kinds:
+        if f.kind == "link" and f.url and contact.is_ordinary(f.url):
+            return Verdict("content", False, f"link to an ordinary site {contact.host_of(f.url)}")
         target = f" {f.url[:80]}" if f.url else ""
         return Verdict("content", True, f"{f.kind}{target} from a member on probation",
                        strong=f.kind in ("mini_program", "contact_card"))
-    if cfg.content.text_links and n.urls and "link" in cfg.content.probation_kinds:
-        return Verdict("content", True, f"link {n.urls[0][:80]} from a member on probation")
+    if cfg.content.text_links and "link" in cfg.content.probation_kinds:
+        links = contact.promoted_links(n)
+        if (links and _discussing(n)) or (links and _WARNING.search(n.body)
+                                         and not _CALL_TO_ACTION.search(_own_words(n.body))):
+            return Verdict("content", False, f"link {links[0][:80]} named in a warning, not shared")
+        if links:
+            return Verdict("content", True, f"link {links[0][:80]} from a member on probation")
     return Verdict("content", False)
 
 
+def promotion(f: Facts, n: Normalised, cfg: AntispamConfig) -> str | None:
+    """What the message promotes, if anything: contact data, a link off the ordinary list, a
+    card or mini program, ad words. A chorus of 生日快乐 promotes nothing."""
+    found = contact.find_contacts(n, f.url)
+    if found:
+        return f"{found[0].kind} {found[0].value}"
+    links = contact.promoted_links(n, f.url)
+    if links:
+        return f"link {links[0][:60]}"
+    if f.kind in ("mini_program", "contact_card"):
+        return f.kind
+    hit = keyword_hit(f, n, cfg)
+    if hit.spam and not _discussing(n):
+        return hit.details
+    return None
+
+
 def check_flood(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    """Many messages in a short time. Friends in a lively chat type fast, so an established
+    member needs a burst no human types by hand."""
     rule = cfg.flood
-    if f.recent_messages >= rule.messages:
+    limit = rule.messages if f.newcomer else rule.member_messages
+    if f.recent_messages >= limit:
         return Verdict("flood", True, f"{f.recent_messages} messages within {int(rule.within.total_seconds())}s")
     return Verdict("flood", False)
 
 
 def check_repeat(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    """The same text again: spam only when it promotes something. Six members wishing 生日快乐
+    or a member asking twice whether anyone is free is ordinary group life."""
     rule = cfg.repeat
     if len(n.dense) < rule.min_chars:
         return Verdict("repeat", False)
     if f.same_by_member >= rule.times:
-        return Verdict("repeat", True, f"same text {f.same_by_member} times by this member")
-    if f.same_members >= rule.members:
-        return Verdict("repeat", True, f"same text from {f.same_members} members")
-    if f.same_groups >= rule.groups:
-        return Verdict("repeat", True, f"same text in {f.same_groups} groups")
-    return Verdict("repeat", False)
+        what = f"same text {f.same_by_member} times by this member"
+    elif f.same_members >= rule.members:
+        what = f"same text from {f.same_members} members"
+    elif f.same_groups >= rule.groups:
+        what = f"same text in {f.same_groups} groups"
+    else:
+        return Verdict("repeat", False)
+    promoted = promotion(f, n, cfg)
+    if promoted is None:
+        return Verdict("repeat", False, f"{what}, but it promotes nothing")
+    return Verdict("repeat", True, f"{what}, promoting {promoted}")
 
 
 def check_mentions(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    """Many @s in one message. An established member asking six friends about dinner is not
+    harassment: for them it takes a mass mention, or many @s with something promoted."""
     count = max(f.mentions, n.light.count("@"))
-    if count > cfg.mentions.max_mentions:
+    rule = cfg.mentions
+    if count <= rule.max_mentions:
+        return Verdict("mentions", False)
+    if count > rule.member_max_mentions:
         return Verdict("mentions", True, f"{count} mentions")
-    return Verdict("mentions", False)
+    promoted = promotion(f, n, cfg)
+    if promoted is not None:
+        return Verdict("mentions", True, f"{count} mentions, promoting {promoted}")
+    return Verdict("mentions", False, f"{count} mentions from an established member, promoting nothing")
 
 
 def check_emoji(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
-    if n.emoji > cfg.emoji.max_emoji:
-        return Verdict("emoji", True, f"{n.emoji} emoji")
+    """An emoji flood is a burst of emoji-heavy messages; one enthusiastic message
+    (25 😂 for a good joke) is not."""
+    rule = cfg.emoji
+    if n.emoji > rule.max_emoji and f.recent_messages >= rule.messages:
+        return Verdict("emoji", True, f"{n.emoji} emoji, {f.recent_messages} messages in a burst")
     return Verdict("emoji", False)
 
 

@@ -34,7 +34,7 @@ class KeywordRules(CheckRule):
     stop_phrases: tuple[str, ...] = (
         "刷单", "兼职日结", "日结工资", "日赚", "躺赚", "稳赚不赔", "高额返利", "零投资", "无抵押", "低息贷款",
         "黑户可贷", "秒下款", "信用卡套现", "代开发票", "办证", "网赌", "博彩", "上分下分", "彩票计划",
-        "裸聊", "约炮", "一夜情", "招代理", "免费领取", "扫码领", "加群领", "带你赚钱", "引流", "涨粉",
+        "裸聊", "约炮", "一夜情", "招代理", "免费领取", "扫码领", "加群领", "进群领", "带你赚钱", "引流", "涨粉",
         "私信我领", "加微信领", "加微信免费", "加我微信领", "vx领", "看我朋友圈", "看朋友圈", "点我头像",
     )
     # only for members on probation: ordinary members say these to friends
@@ -64,14 +64,17 @@ class ContactRules(CheckRule):
 
 
 class ContentRules(CheckRule):
-    # message kinds not allowed from members on probation
+    # message kinds not allowed from members on probation. Links to the ordinary sites in
+    # data/ordinary_domains.txt are always allowed; a photo or file is judged by its content
+    # (a QR code in it), not by being a photo, so image and file are not in the default
     probation_kinds: tuple[Literal["link", "mini_program", "contact_card", "image", "file", "video"], ...] = (
-        "link", "mini_program", "contact_card", "image", "file")
+        "link", "mini_program", "contact_card")
     text_links: bool = True  # a URL typed into a text counts as a link too
 
 
 class FloodRules(CheckRule):
-    messages: int = Field(default=8, ge=2)
+    messages: int = Field(default=8, ge=2)  # members on probation
+    member_messages: int = Field(default=16, ge=2)  # established members: friends chatting type fast
     within: Duration = timedelta(seconds=15)
 
 
@@ -85,11 +88,15 @@ class RepeatRules(CheckRule):
 
 
 class MentionRules(CheckRule):
-    max_mentions: int = Field(default=5, ge=1)
+    max_mentions: int = Field(default=5, ge=1)  # more @s than this from a member on probation
+    # an established member @-ing friends is not harassment: more than this many, or more than
+    # max_mentions together with something promoted (contact data, a link, ad words)
+    member_max_mentions: int = Field(default=20, ge=1)
 
 
 class EmojiRules(CheckRule):
-    max_emoji: int = Field(default=20, ge=1)
+    max_emoji: int = Field(default=20, ge=1)  # emoji in one message …
+    messages: int = Field(default=3, ge=1)  # … in a burst of this many messages (flood.within): one message is fine
 
 
 class BayesRules(CheckRule):
@@ -109,7 +116,9 @@ class SimilarRules(CheckRule):
 class ProbationRules(Strict):
     messages: int = Field(default=5, ge=0)  # a member's first N messages …
     days: Duration = timedelta(days=3)  # … or first D days after joining
-    # members who joined before the bot saw them: probation by message count only
+    # members who joined after the bot met the group without the bot seeing the join event:
+    # probation by message count. Members already there when the bot met the group are
+    # established members and never on probation.
     unseen_join: bool = True
     trusted_credit: int = Field(default=7, ge=1)  # credit (e.g. check-in days) that counts as approved history
 
@@ -119,6 +128,9 @@ class LadderRules(Strict):
     window: Duration = timedelta(hours=24)  # strikes older than this no longer count
     newcomer_obvious_ad: Literal["ladder", "kick", "ban"] = "kick"
     ban_all_groups: bool = False
+    # a burst is one offence: what the same member does within this time after an offence is
+    # added to that case, not counted as a new strike (unless it is worse: a newcomer's obvious ad)
+    one_offence_within: Duration = timedelta(minutes=2)
 
 
 class LearningRules(Strict):
@@ -138,9 +150,9 @@ class Texts(TemplateTexts):
     protected: str = "「{member}」是群主、管理员或白名单成员，只记录样本，不处理。"
     # how each check is named to members in {reason}
     check_labels: dict[str, str] = Field(default_factory=lambda: {
-        "keywords": "广告词", "contact": "联系方式引流", "content": "新成员发链接/名片/文件", "flood": "刷屏",
-        "repeat": "重复发送", "mentions": "大量@他人", "emoji": "表情刷屏", "bayes": "广告识别模型",
-        "similar": "与已知广告相似", "admin": "管理员标记为广告"})
+        "keywords": "发广告", "contact": "广告引流", "content": "新成员发推广链接/名片", "flood": "刷屏",
+        "repeat": "重复刷消息", "mentions": "大量@他人", "emoji": "表情刷屏", "bayes": "发广告",
+        "similar": "发广告", "admin": "发广告（管理员判定）"})
 
 
 class AntispamConfig(PluginConfig):

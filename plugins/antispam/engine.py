@@ -1,44 +1,113 @@
 """Runs the group's checks in its order and turns their verdicts into one decision (data): spam
-or not, which checks fired in enforce and in shadow mode, and whether it is an obvious ad."""
+or not, which checks fired in enforce and in shadow mode, how serious it is, and for whom.
+
+Established members (not on probation) need stronger evidence than newcomers: one content
+signal that is not conclusive on its own (a lightly hidden contact, a model score below
+"obvious") is recorded, not acted on; it takes a strong signal or two different content
+checks agreeing."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from plugins.antispam.checks import TEXT_CHECKS, Facts, Verdict, check_bayes, check_similar
 from plugins.antispam.classifier import SpamModel
 from plugins.antispam.config import CONTENT_CHECKS, AntispamConfig
 from plugins.antispam.normalize import normalise
 
+Severity = Literal["none", "low", "medium", "high"]
+BEHAVIOUR_CHECKS = frozenset({"flood", "repeat", "mentions", "emoji"})
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:
     verdicts: list[tuple[Verdict, str]] = field(default_factory=list)  # (verdict, mode)
     score: float = 0.0  # the classifier's P(spam), for the record
+    newcomer: bool = False  # the sender was on probation (else an established member)
+
+    def _counted(self, mode: str) -> list[Verdict]:
+        hits = [v for v, m in self.verdicts if v.spam and m == mode]
+        content = [v for v in hits if v.name in CONTENT_CHECKS]
+        if self.newcomer:
+            if content and all(v.weak for v in content) and len({v.name for v in content}) < 2:
+                return [v for v in hits if v.name not in CONTENT_CHECKS]
+            return hits
+        strong = any(v.strong for v in content)
+        agreeing = len({v.name for v in content if not v.weak}) >= 1 and len({v.name for v in content}) >= 2
+        if content and not strong and not agreeing:
+            return [v for v in hits if v.name not in CONTENT_CHECKS]
+        return hits
 
     @property
     def fired(self) -> list[Verdict]:
-        return [v for v, mode in self.verdicts if v.spam and mode == "enforce"]
+        return self._counted("enforce")
 
     @property
     def shadow_fired(self) -> list[Verdict]:
-        return [v for v, mode in self.verdicts if v.spam and mode == "shadow"]
+        return self._counted("shadow")
+
+    @property
+    def held_back(self) -> list[Verdict]:
+        """Verdicts that fired but were not enough on their own against an established member."""
+        counted = {id(v) for v in self.fired} | {id(v) for v in self.shadow_fired}
+        return [v for v, _ in self.verdicts if v.spam and id(v) not in counted]
 
     @property
     def spam(self) -> bool:
         return bool(self.fired)
 
     @property
+    def established(self) -> bool:
+        return not self.newcomer
+
+    @property
     def obvious(self) -> bool:
-        return any(v.strong for v in self.fired)
+        """An obvious ad: a strong verdict, or for a newcomer two content checks agreeing."""
+        fired = self.fired
+        if any(v.strong for v in fired):
+            return True
+        return self.newcomer and len({v.name for v in fired if v.name in CONTENT_CHECKS}) >= 2
+
+    @property
+    def kind(self) -> Literal["content", "behaviour", "none"]:
+        """What the offence is about: what was said (ads) or how (floods, repeats, mentions)."""
+        fired = self.fired or self.shadow_fired
+        if any(v.name in CONTENT_CHECKS for v in fired):
+            return "content"
+        return "behaviour" if fired else "none"
+
+    @property
+    def severity(self) -> Severity:
+        if not (self.fired or self.shadow_fired):
+            return "none"
+        if self.obvious or any(v.strong for v in self.shadow_fired):
+            return "high"
+        return "medium" if self.kind == "content" else "low"
+
+    def label(self, labels: dict[str, str], verdicts: list[Verdict] | None = None) -> str:
+        """The Chinese reason a member reads (刷屏, 重复刷消息, 广告引流, 大量@他人 …): the labels
+        of the checks that fired, each once, content before behaviour."""
+        fired = verdicts if verdicts is not None else (self.fired or self.shadow_fired)
+        names = [v.name for v in fired]
+        content = [n for n in names if n not in BEHAVIOUR_CHECKS]
+        # one name for what was said: contact data makes it 广告引流, else the first content check
+        said = ["contact"] if "contact" in content else content[:1]
+        return "、".join(dict.fromkeys(labels.get(n, n) for n in [*said, *(n for n in names if n in BEHAVIOUR_CHECKS)]))
 
     def reason(self, verdicts: list[Verdict] | None = None) -> str:
         return "; ".join(f"{v.name}: {v.details}" for v in (verdicts if verdicts is not None else self.fired))
 
     def evidence(self) -> list[dict[str, Any]]:
-        return [{"name": v.name, "spam": v.spam, "details": v.details, "mode": mode}
+        held = {id(v) for v in self.held_back}
+        return [{"name": v.name, "spam": v.spam, "details": v.details, "mode": mode,
+                 **({"held_back": "established member: not enough on its own"} if id(v) in held else {})}
                 for v, mode in self.verdicts]
+
+    def facts(self, labels: dict[str, str]) -> dict[str, Any]:
+        """What the ladder and the case record need, in one place."""
+        return {"newcomer": self.newcomer, "established": self.established, "severity": self.severity,
+                "kind": self.kind, "label": self.label(labels), "obvious": self.obvious}
 
 
 def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str | None) -> Decision:
@@ -59,4 +128,4 @@ def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str
         else:
             verdict = TEXT_CHECKS[name](facts, n, cfg)
         verdicts.append((verdict, mode))
-    return Decision(verdicts, score.bayes if score else 0.0)
+    return Decision(verdicts, score.bayes if score else 0.0, newcomer=facts.newcomer)

@@ -62,6 +62,8 @@ def choose_step(cfg: AntispamConfig, strikes_before: int, offence: Offence) -> S
         floor = "kick"
     if floor is not None and _RANK[floor] > _RANK[step]:
         step = floor
+    if not offence.newcomer and strikes_before == 0:
+        step = "warn"  # an established member's first offence is never a removal
     return step
 
 

@@ -1,8 +1,13 @@
 """Text normalisation against the tricks 引流 ads use to dodge keyword filters.
 
-Ads write 加V, 薇信, ＶＸ, ➕V, 扣扣, split a phone number with spaces, dots or emoji, or
-sprinkle zero-width characters between letters. Everything here is pure and bounded: input
-is capped first, so a 100 KB message costs the same as a 4 KB one.
+Ads write 加V, 薇信, 威心, ＶＸ, ➕V, 扣扣, traditional characters, split a phone number with
+spaces, dots or emoji, or sprinkle zero-width characters between letters. Everything here is
+pure and bounded: input is capped first, so a 100 KB message costs the same as a 4 KB one.
+
+Two rules keep ordinary chat clean: URLs and @mentions are taken out before anything is
+mapped (a link to github.com/wechaty or mp.weixin.qq.com is not a WeChat id), and a mapping
+that is ordinary Chinese in other places (扣 in 扣分, W in 100+W, 一 in 一样) only applies where
+the surrounding text makes it a contact trick.
 """
 
 from __future__ import annotations
@@ -17,53 +22,102 @@ MAX_CHARS = 4000  # longer messages are judged on their head: ads put the hook u
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064"
                                      "\ufeff\u00ad\u034f\u180e\u2028\u2029\u202a\u202b\u202c\u202d\u202e"))
 
-# Variant spellings of contact platforms, longest first (the regex alternation respects order).
-# Each maps to one canonical word, so keyword and contact rules need only the canonical form.
+# Variant spellings of WeChat / QQ / Telegram that mean the platform wherever they appear
+# (none of them is an ordinary word). Longest first in the alternation.
 _VARIANTS: dict[str, str] = {
-    "微信": "微信", "威信": "微信", "薇信": "微信", "徽信": "微信", "维信": "微信", "微芯": "微信",
-    "薇芯": "微信", "威芯": "微信", "徾信": "微信", "溦信": "微信", "嶶信": "微信", "微心": "微信",
-    "v信": "微信", "vx": "微信", "wx": "微信", "vx号": "微信", "weixin": "微信", "wechat": "微信",
-    "胃信": "微信",
-    "扣扣": "qq", "抠抠": "qq", "叩叩": "qq", "寇寇": "qq", "企鹅号": "qq", "qq号": "qq",
-    "➕": "加", "+": "加", "十v": "加微信", "伽": "加", "珈": "加", "佳v": "加微信",
-    "纸飞机": "telegram", "飞机号": "telegram", "电报号": "telegram",
+    **dict.fromkeys(("威信", "薇信", "徽信", "维信", "微芯", "薇芯", "威芯", "徾信", "溦信", "嶶信", "微心",
+                     "威心", "魏信", "危信", "胃信", "卫信", "位信", "薇心", "v信", "v芯", "威x", "薇x",
+                     "绿泡泡", "vx号", "wx号"), "微信"),
+    **dict.fromkeys(("扣扣", "抠抠", "叩叩", "寇寇", "蔻蔻", "企鹅号", "qq号", "扣号"), "qq"),
+    **dict.fromkeys(("纸飞机", "飞机号", "电报号", "小飞机"), "telegram"),
+    "裙号": "群号", "进裙": "进群", "加裙": "加群", "入裙": "入群",
 }
-# Single letters that mean 微信 only right after 加 (加v, 加V, ➕v): "v" alone is too common.
-# Matched before punctuation goes, so "加V：abc8888" reads as 加微信 followed by an id.
-_ADD_LETTER = re.compile(r"加(我)?[\s:：,，.。_\-]*(?:vx|wx|v|w)(?![a-z])")
+# 佳薇 / 加薇 / 伽v: "add WeChat" in one go, unless the word goes on (加薇信 is 加 + 薇信)
+_ADD_WEI = re.compile(r"[佳加家伽珈]薇(?![信芯心])|[佳伽珈]v(?![a-z])(?!\s*信)")
+_VARIANT_RE = re.compile("|".join(sorted(map(re.escape, _VARIANTS), key=len, reverse=True)))
+# Latin shorthands: only as a word of their own, so "new xbox" or "vxe" stay what they are.
+_LATIN = re.compile(r"(?<![a-z0-9])(?:wechat|weixin|v\s?x|w\s?x)(?![a-z])")
+# ➕ and + mean 加 ("add") before a contact word; after a digit they are "plus": 100+W, 1000➕.
+_PLUS = re.compile(r"(?<![0-9])[+➕＋]\s*(?=[微薇威vVqQ扣口鹅我])")
+# Single letters and characters that mean a platform only right after 加 / 私 / 联系:
+# 加v, 加微, +扣, +口, 加鹅. "W" is not among them: 加W is a price in 万 or a key.
+_ADD_SHORT = re.compile(r"(加|私|联系)(我)?[\s:：,，.。_\-]*(?:(v)(?![a-z])(?!\s*信)|(微)(?![信博笑小妙弱型量调波软])|"
+                        r"(扣|口|鹅)(?=[\s:：]*[0-9]))")
 # Dressed-up letters and digits: full-width, circled, mathematical, keycaps. A full-width colon
 # is ordinary Chinese typing; a full-width "ＶＸ" is not.
 _DRESSED = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u2460-\u24ff\u2776-\u2793\u20e3"
                       "\U0001d400-\U0001d7ff\U0001f100-\U0001f1ff]")
-_VARIANT_RE = re.compile("|".join(sorted(map(re.escape, _VARIANTS), key=len, reverse=True)))
 # Numerals ads spell out or dress up so a digit filter misses them.
+_CN_DIGITS = "零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖幺两拐洞"
 _NUMERALS = str.maketrans({
     **dict(zip("零〇一二三四五六七八九", "00123456789", strict=True)),
     **dict(zip("壹贰叁肆伍陆柒捌玖", "123456789", strict=True)),
     "幺": "1", "两": "2", "拐": "7", "洞": "0",
 })
-_NUMERAL_RUN = re.compile(r"[0-9零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖幺拐洞]{6,}")
+_NUMERAL_RUN = re.compile(f"[0-9{_CN_DIGITS}]{{6,}}")
 _KEEP = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff]+")
-_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\U0001f1e6-\U0001f1ff]")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+|\b[a-z0-9-]{2,}\.(?:com|cn|net|cc|top|xyz|vip|me|io|co|app|"
-                  r"info|org|link|shop|club|site|online|ly|gg)(?:/[^\s<>\"']*)?", re.IGNORECASE)
-_MENTION = re.compile(r"@[^\s\u2005@]{1,40}[\u2005 ]?")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\U0001f1e6-\U0001f1ff]")
+_TLDS = ("com|cn|net|cc|top|xyz|vip|me|io|co|app|info|org|link|shop|club|site|online|ly|gg|tv|im|"
+         "ink|fun|live|pro|work|ltd|wang|icu|xin|biz|asia|tk|ml|ga|cf|gq|pw|ws|la|so|to")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。！？、）)】]+|(?<![@a-z0-9.-])[a-z0-9][a-z0-9-]*"
+                  rf"(?:\.[a-z0-9-]+)*\.(?:{_TLDS})(?![a-z0-9])(?:/[^\s<>\"'，。！？、）)】]*)?", re.IGNORECASE)
+_MENTION = re.compile(r"@[^\s\u2005@]{1,40}(?:\u2005| |$)")
+# Light obfuscation is how ordinary people write too (加V, vx, a phone number in 3-4-4
+# groups); heavy obfuscation is what only someone dodging a filter does.
+LIGHT_TRICKS = frozenset({"加V", "latin shorthand"})
 
 
 @dataclass(frozen=True, slots=True)
 class Normalised:
     """The forms of one message the checks read."""
 
-    light: str  # NFKC, lower case, zero-width removed; spacing and punctuation kept (URLs, words)
-    dense: str  # only letters, digits and CJK, with variants mapped: "加 V 信：ab-c8" → "加微信abc8"
+    light: str  # NFKC, lower case, zero-width removed, traditional → simplified; spacing and punctuation kept
+    dense: str  # URLs and @names out, variants mapped, only letters, digits and CJK: "加 V 信：ab-c8" → "加微信abc8"
     obfuscated: tuple[str, ...]  # which tricks were undone, for the explanation
     emoji: int  # how many emoji the message carried
-    urls: tuple[str, ...]
+    urls: tuple[str, ...]  # URLs as written (light form), in order
+    body: str = ""  # light without URLs and @names, variants mapped: punctuation kept for context rules
+
+    @property
+    def heavy(self) -> tuple[str, ...]:
+        """Tricks nobody uses by accident (homophones, zero-width, spelled-out or dressed digits)."""
+        return tuple(t for t in self.obfuscated if t not in LIGHT_TRICKS)
+
+
+@lru_cache(maxsize=1)
+def _t2s():  # type: ignore[no-untyped-def]
+    """OpenCC's traditional → simplified converter (the official wheel: a native library with its
+    dictionaries inside, ~1 µs per short message, no download)."""
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 def light_form(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_ZERO_WIDTH)
-    return text.lower()
+    # U+2005 ends a WeChat @mention; NFKC would turn it into a plain space, so it is kept
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS].replace("\u2005", "\ue005"))
+    text = text.translate(_ZERO_WIDTH).lower().replace("\ue005", "\u2005")
+    return _t2s().convert(text) if _CJK.search(text) else text
+
+
+def _spell_digits(dense: str) -> str:
+    """Spelled-out numerals inside a long digit run become digits, but a numeral that starts
+    an ordinary word right after the run (一样, 一起, 两个) stays a word: "1381234567 一样" is
+    not an 11-digit phone number."""
+    def one(m: re.Match[str]) -> str:
+        run, end = m.group(0), m.end()
+        tail = ""
+        if run[-1] in _CN_DIGITS and end < len(dense) and _CJK.match(dense[end]) and dense[end] not in _CN_DIGITS:
+            tail, run = run[-1], run[:-1]  # the numeral belongs to the word that follows
+        head = ""
+        if run and run[0] in _CN_DIGITS and m.start() > 0 and _CJK.match(dense[m.start() - 1]) \
+                and any(c.isdigit() for c in run):
+            head, run = run[0], run[1:]  # 第一 13812345678: the 一 belongs before
+        if len(run) < 6 or sum(c in _CN_DIGITS for c in run) == 0:
+            return m.group(0)
+        return head + run.translate(_NUMERALS) + tail
+    return _NUMERAL_RUN.sub(one, dense)
 
 
 @lru_cache(maxsize=4096)
@@ -78,27 +132,36 @@ def normalise(text: str) -> Normalised:
         tricks.append("full-width or dressed-up letters")
     emoji = len(_EMOJI.findall(light))
     urls = tuple(m.group(0) for m in _URL.finditer(light))[:20]
-    body = _MENTION.sub(" ", light)  # @names are chosen by members, not content
-    mapped = _VARIANT_RE.sub(lambda m: _VARIANTS[m.group(0)], body)
-    if mapped != body and any(v != k for k, v in _VARIANTS.items() if k in body):
+    body = _URL.sub(" ", light) if urls else light  # no word inside a URL is read as an id
+    body = _MENTION.sub(" ", body)  # @names are chosen by members, not content
+    body = _PLUS.sub("加", body)
+    mapped = _VARIANT_RE.sub(lambda m: _VARIANTS[m.group(0)], _ADD_WEI.sub("加微信", body))
+    if mapped != body:
         tricks.append("variant characters")
-    undressed = _ADD_LETTER.sub(lambda m: "加" + (m.group(1) or "") + "微信", mapped)
-    if undressed != mapped:
+    latin = _LATIN.sub("微信", mapped)
+    if latin != mapped:
+        tricks.append("latin shorthand")
+    short = _ADD_SHORT.sub(lambda m: m.group(1) + (m.group(2) or "") + ("qq" if m.group(5) else "微信"), latin)
+    if short != latin:
         tricks.append("加V")
-        mapped = undressed
-    dense = "".join(_KEEP.findall(mapped))
-    # again, now that spacing is gone: "v x" and "扣 扣" are variants too
+    dense = "".join(_KEEP.findall(short))
+    # again, now that spacing and punctuation are gone: "扣 扣", "薇.信" are variants too
     respaced = _VARIANT_RE.sub(lambda m: _VARIANTS[m.group(0)], dense)
     if respaced != dense and "variant characters" not in tricks:
         tricks.append("variant characters")
-    dense = respaced
-    spelled = _NUMERAL_RUN.sub(lambda m: m.group(0).translate(_NUMERALS), dense)
-    if spelled != dense:
+    respaced = respaced.replace("微信信", "微信")  # belt and braces: two spellings of one word met
+    spelled = _spell_digits(respaced)
+    if spelled != respaced:
         tricks.append("spelled-out digits")
-        dense = spelled
-    return Normalised(light, dense, tuple(tricks), emoji, urls)
+    return Normalised(light, spelled, tuple(tricks), emoji, urls, short)
+
+
+_SPLIT_DIGITS = re.compile(r"\d[\s\-_.·,，。、|/\\*~]+\d(?:[\s\-_.·,，。、|/\\*~]*\d){5,}")
+_PLAIN_GROUPS = re.compile(r"(?<!\d)1\d{2}[\s-]\d{4}[\s-]\d{4}(?!\d)")
 
 
 def digit_runs_split(light: str) -> bool:
-    """True when a long number is broken up by separators (138 1234 5678, 1-3-8…)."""
-    return re.search(r"\d[\s\-_.·,，。、|/\\*~]+\d(?:[\s\-_.·,，。、|/\\*~]*\d){5,}", light) is not None
+    """True when a long number is broken up by separators (1-3-8…, 138.1234.5678, 1 3 8…).
+    The way people write a phone number by hand (138 1234 5678) is not a trick."""
+    m = _SPLIT_DIGITS.search(_PLAIN_GROUPS.sub("", light))
+    return m is not None

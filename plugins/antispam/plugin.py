@@ -18,7 +18,7 @@ from plugins.antispam.checks import Facts
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import Decision, decide
 from plugins.antispam.learner import Learner
-from plugins.antispam.models import SHARED
+from plugins.antispam.models import SHARED, StoredMessage
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from bot.core.context import Context
     from bot.events import Quote
     from bot.rules.loader import Rules
-    from plugins.antispam.models import Sample, StoredMessage
+    from plugins.antispam.models import Sample
 
     # the command message, its quote, our stored copy of the quoted message, its text, the sample
     _Taught = tuple[MessageReceived, Quote, StoredMessage | None, str, Sample]
@@ -36,21 +36,26 @@ PRUNE_JOB = "antispam.prune"
 
 
 def probation(cfg: AntispamConfig, member: Member | None, now: datetime) -> tuple[bool, bool]:
-    """(newcomer, trusted) from core_member. Credit is approved history earned elsewhere."""
+    """(newcomer, trusted) from core_member. Credit is approved history earned elsewhere.
+
+    A member whose join the bot saw is on probation for their first messages and days. One
+    who was already in the group when the bot met it is established. One who turned up later
+    without a join event (the platform missed it) is on probation by message count."""
     p = cfg.probation
     if member is None:
         return p.unseen_join, False
     if (member.credit or 0) >= p.trusted_credit:
         return False, True
+    if member.joined_at is None and member.established:
+        return False, False
     early = (member.messages or 0) <= p.messages and (member.joined_at is not None or p.unseen_join)
     recent = member.joined_at is not None and now - member.joined_at < p.days
     return early or recent, False
 
 
 def explain(cfg: AntispamConfig, decision: Decision, fired: list | None = None) -> str:
-    labels = cfg.texts.check_labels
-    names = dict.fromkeys(v.name for v in (fired if fired is not None else decision.fired))
-    return "、".join(labels.get(n, n) for n in names)
+    """The reason members read, in Chinese: 刷屏, 重复刷消息, 广告引流, 大量@他人 …"""
+    return decision.label(cfg.texts.check_labels, fired)
 
 
 class AntispamPlugin(Plugin):
@@ -86,8 +91,11 @@ class AntispamPlugin(Plugin):
         if not decision.spam and not decision.shadow_fired:
             return
         evidence = {"message_id": msg.event_id, "text": msg.text[:store.STORED_CHARS], "kind": str(msg.kind),
-                    "checks": decision.evidence(), "score": round(decision.score, 4), "trusted": trusted}
+                    "checks": decision.evidence(), "score": round(decision.score, 4), "trusted": trusted,
+                    **decision.facts(cfg.texts.check_labels)}
         strict = bool(newcomer and flags.strict_mode_until(ctx.db, msg.room_id, now))
+        if decision.spam and self._same_offence(ctx, cfg, row, decision):
+            return
         if decision.spam:
             offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision), evidence,
                                      obvious=decision.obvious, newcomer=newcomer, strict=strict)
@@ -99,6 +107,24 @@ class AntispamPlugin(Plugin):
                                  newcomer=newcomer, strict=strict)
         before = ladder.active_strikes(ctx.db, msg.room_id, msg.sender_id, now - cfg.ladder.window)
         row.case_id = ladder.record_shadow(ctx, cfg, offence, ladder.choose_step(cfg, before, offence))
+
+    def _same_offence(self, ctx: Context, cfg: AntispamConfig, row: StoredMessage, decision: Decision) -> bool:
+        """A burst is one offence: a member's messages within ladder.one_offence_within of their
+        last case join that case instead of climbing the ladder once per message. Only a
+        newcomer's obvious ad after a lesser case (a warning for flooding) is a new offence."""
+        window = cfg.ladder.one_offence_within
+        if not window:
+            return False
+        last = store.last_case(ctx.db, row.room_id, row.sender_id, row.at - window)
+        if last is None:
+            return False
+        case_id, kind = last
+        if decision.newcomer and decision.obvious and kind == "warn":
+            return False
+        row.case_id = case_id
+        log.info("antispam: message %s from %s belongs to case %s (same burst)", row.message_id, row.sender_id,
+                 case_id)
+        return True
 
     def _protected(self, ctx: Context, member_id: str) -> bool:
         """Owners, admins, moderators, operators, and both whitelists: never acted on."""

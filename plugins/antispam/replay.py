@@ -27,6 +27,7 @@ class Snapshot:
     messages: int
     joined_at: datetime | None
     credit: int
+    established: bool = False  # in the group before the bot met it
 
 
 def _facts_at(db: Session, row: StoredMessage, member: Member | None) -> Snapshot:
@@ -39,7 +40,8 @@ def _facts_at(db: Session, row: StoredMessage, member: Member | None) -> Snapsho
     after = db.scalar(select(func.count()).select_from(StoredMessage).where(
         StoredMessage.room_id == row.room_id, StoredMessage.sender_id == row.sender_id,
         StoredMessage.id > row.id)) or 0
-    return Snapshot(max(int(before), (member.messages or 0) - int(after)), member.joined_at, member.credit or 0)
+    return Snapshot(max(int(before), (member.messages or 0) - int(after)), member.joined_at, member.credit or 0,
+                    bool(member.established))
 
 
 def replay(db: Session, rules, cfg_for, rows: list[StoredMessage], learner: Learner) -> list[Decision | None]:
@@ -55,7 +57,7 @@ def replay(db: Session, rules, cfg_for, rows: list[StoredMessage], learner: Lear
         cfg: AntispamConfig = cfg_for(row.room_id)
         snap = _facts_at(db, row, db.get(Member, (row.room_id, row.sender_id)))
         newcomer, trusted = probation(cfg, Member(messages=snap.messages, joined_at=snap.joined_at,  # type: ignore[call-arg]
-                                                  credit=snap.credit), row.at)
+                                                  credit=snap.credit, established=snap.established), row.at)
         counts = store.behaviour(db, row, flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
                                  similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
         facts = Facts(text=row.text, kind=row.kind, url=row.url, mentions=row.mentions, newcomer=newcomer,

@@ -142,6 +142,16 @@ def active_strikes(db: Session, room_id: str, member_id: str, since: datetime) -
         Strike.cleared.is_(False))) or 0)
 
 
+def last_case(db: Session, room_id: str, member_id: str, since: datetime) -> tuple[int, str] | None:
+    """The member's latest uncleared antispam case since `since`: (case id, its step)."""
+    from db.models import Case
+
+    row = db.execute(select(Strike.case_id, Case.kind).join(Case, Case.id == Strike.case_id).where(
+        Strike.room_id == room_id, Strike.member_id == member_id, Strike.at >= since, Strike.cleared.is_(False))
+        .order_by(Strike.at.desc(), Strike.id.desc()).limit(1)).first()
+    return (int(row[0]), str(row[1])) if row is not None and row[0] is not None else None
+
+
 def add_strike(db: Session, room_id: str, member_id: str, case_id: int, at: datetime) -> None:
     db.add(Strike(room_id=room_id, member_id=member_id, case_id=case_id, at=at, cleared=False))
 

@@ -154,6 +154,8 @@ def first_seen_day(db: Session, room_id: str, member_id: str, tz: ZoneInfo) -> d
     member = db.get(Member, (room_id, member_id))
     if member is None:
         return None
+    if member.established and member.joined_at is None:
+        return date.min  # in the group before the bot met it: present on every day 补卡 can reach
     seen = [t for t in (member.first_seen, member.joined_at) if t is not None]
     return min(seen).astimezone(tz).date() if seen else None
 

@@ -83,8 +83,11 @@ def lurkers(db: Session, room_id: str, member_ids: Iterable[str], cutoff: dateti
         if fact is None:
             silent.append(member_id)
             continue
-        arrived = fact.joined_at or fact.first_seen
+        arrived = fact.joined_at or (None if fact.established else fact.first_seen)
         spoke = fact.last_message_at
+        if arrived is None:  # there before the bot: arrived long ago
+            silent.extend([member_id] if spoke is None or spoke < cutoff else [])
+            continue
         if arrived <= cutoff and (spoke is None or spoke < cutoff):
             silent.append(member_id)
     return silent
@@ -99,9 +102,11 @@ def violations(db: Session, room_id: str, start: datetime, end: datetime) -> dic
 
 def joined_at(db: Session, room_id: str, member_ids: Iterable[str]) -> dict[str, datetime]:
     ids = list(member_ids)
-    rows = db.execute(select(Member.member_id, Member.joined_at, Member.first_seen).where(Member.room_id == room_id))
+    rows = db.execute(select(Member.member_id, Member.joined_at, Member.first_seen, Member.established)
+                      .where(Member.room_id == room_id))
     wanted = set(ids)
-    return {m: (j or f) for m, j, f in rows if m in wanted}
+    # members already there when the bot met the group: join date unknown, not "0 天"
+    return {m: (j or f) for m, j, f, old in rows if m in wanted and (j is not None or not old)}
 
 
 def checkin_counts(db: Session, room_id: str, start: date, end: date) -> dict[str, int]:

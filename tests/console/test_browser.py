@@ -128,7 +128,7 @@ async def test_spam_case_then_not_spam_then_appeal(browser, console, artifacts):
     await card.wait_for()
     assert "abc12345" in await card.inner_text() and "处理中" in await card.inner_text()
     await card.locator("summary").click()  # the evidence
-    assert "联系方式引流" in await card.inner_text()
+    assert "广告引流" in await card.inner_text()
     await page.screenshot(path=str(artifacts / "cases.png"), full_page=True)
     # "not spam" releases it: the card comes back reversed, the strike is cleared
     await card.locator("button", has_text="不是广告").click()
@@ -178,7 +178,7 @@ async def test_checker_stats_chart_csv_and_audit(browser, console, artifacts):
     verdict = page.locator("section.verdict")
     await verdict.wait_for()
     text = await verdict.inner_text()
-    assert "判定为广告" in text and "联系方式引流" in text and "abc12345" in text
+    assert "判定为广告" in text and "广告引流" in text and "abc12345" in text
     await page.screenshot(path=str(artifacts / "checker.png"), full_page=True)
 
     await page.goto(f"/stats?room={bot.cast.admin}&days=7")

@@ -71,7 +71,7 @@ async def test_a_spam_case_appears_and_not_spam_releases_it_through_ham(console)
     assert any("案件 #" in t for t in bot.texts(bot.cast.admin))  # the bot warned in the group
     client, csrf = await console.logged_in()
     page = (await client.get("/cases")).text
-    assert f'data-case="{case.id}"' in page and "abc12345" in page and "联系方式引流" in page
+    assert f'data-case="{case.id}"' in page and "abc12345" in page and "广告引流" in page
     # filters: by group, check, outcome, date
     assert f'data-case="{case.id}"' in (await client.get("/cases", params={"room": bot.cast.admin})).text
     assert f'data-case="{case.id}"' not in (await client.get("/cases", params={"room": bot.cast.plain})).text
@@ -176,10 +176,10 @@ async def test_checker_explains_every_check(console):
     spam = await client.post("/checker", data={"room": console.bot.cast.admin, "text": AD, "as": "newcomer"},
                              headers={"X-CSRF-Token": csrf})
     assert spam.status_code == 200 and 'data-spam="yes"' in spam.text
-    assert "联系方式引流" in spam.text and "abc12345" in spam.text and "按新成员判断" in spam.text
+    assert "广告引流" in spam.text and "abc12345" in spam.text and "按新成员判断" in spam.text
     ham = await client.post("/checker", data={"room": console.bot.cast.admin, "text": "今晚读书会几点开始？",
                                               "as": "member"}, headers={"X-CSRF-Token": csrf})
-    assert 'data-spam="no"' in ham.text and "按老成员判断" in ham.text and "广告词" in ham.text
+    assert 'data-spam="no"' in ham.text and "按老成员判断" in ham.text and "发广告" in ham.text
     empty = await client.post("/checker", data={"text": " "}, headers={"X-CSRF-Token": csrf})
     assert empty.status_code == 400
     assert not rows(console, Case)  # the checker judges; it never opens a case

@@ -1,0 +1,190 @@
+"""Contact data and where links go: what 引流 ads want a reader to do next.
+
+Platform-neutral: phone numbers, WeChat ids, QQ numbers, Telegram and other IM links and
+@handles, letters+digits code ids next to a contact word, domains written with 。/点/dot,
+e-mail addresses, and referrals to a search on another platform (抖音搜：…). Links to the
+ordinary sites in data/ordinary_domains.txt are never contact data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from urllib.parse import urlsplit
+
+from plugins.antispam.normalize import Normalised, digit_runs_split
+
+_DOMAINS_FILE = "ordinary_domains.txt"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    kind: str  # phone, qq, wechat-id, group-number, code-id, im-link, handle, domain, email, referral
+    value: str
+    hidden: bool  # the message tried to hide it (split digits, 薇信, 点com …)
+
+
+@lru_cache(maxsize=1)
+def ordinary_domains() -> frozenset[str]:
+    text = resources.files("plugins.antispam").joinpath("data", _DOMAINS_FILE).read_text("utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def host_of(url: str) -> str:
+    target = url if "://" in url else "http://" + url
+    try:
+        host = urlsplit(target).hostname or ""
+    except ValueError:
+        return ""
+    return host.lower().rstrip(".")
+
+
+def is_ordinary(url: str) -> bool:
+    """A link to a site in the maintained list (the host or any subdomain of a listed host)."""
+    host = host_of(url)
+    if not host:
+        return False
+    domains = ordinary_domains()
+    parts = host.split(".")
+    return any(".".join(parts[i:]) in domains for i in range(len(parts) - 1))
+
+
+# IM invites and contact links: a link here IS contact data, whoever posts it.
+_IM_HOSTS = ("t.me", "telegram.me", "telegram.dog", "wa.me", "chat.whatsapp.com", "line.me", "discord.gg",
+             "discord.com", "qm.qq.com", "jq.qq.com", "work.weixin.qq.com", "u.wechat.com", "weixin.qq.com",
+             "signal.me", "join.skype.com", "m.me", "qr.alipay.com")
+
+
+def is_im_link(url: str) -> bool:
+    host = host_of(url)
+    if host == "weixin.qq.com":  # weixin.qq.com/g/… and /r/… are group and contact QR links
+        path = urlsplit(url if "://" in url else "http://" + url).path
+        return path.startswith(("/g/", "/r/", "/q/"))
+    return any(host == h or host.endswith("." + h) for h in _IM_HOSTS if h != "weixin.qq.com")
+
+
+@lru_cache(maxsize=1024)
+def promoted_links(n: Normalised, url: str | None = None) -> tuple[str, ...]:
+    """Links in the message (and the card's target) that go to neither an ordinary site nor
+    nowhere: what a newcomer's link rule and the 'promotes something' rule look at."""
+    found = [*n.urls, *([url] if url else [])]
+    return tuple(u for u in found if not is_ordinary(u))
+
+
+_SPACING = re.compile(r"[\s\-_]")
+_PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_QQ = re.compile(r"(?:qq|企鹅)(?:号|群|号码)?(?:是|为)?([1-9][0-9]{4,10})(?![0-9])")
+_QQ_SHORT = re.compile(r"(?<![a-z\u4e00-\u9fff])(?:扣|鹅)\s*[:：]\s*([1-9][0-9]{4,10})(?![0-9])")
+_WECHAT = re.compile(r"微信(?:号|id)?(?:是|为)?([a-z][a-z0-9_-]{5,19}|[0-9]{6,11})(?![a-z0-9])")
+_WECHAT_LIGHT = re.compile(r"(?:微信|wechat)\s*(?:号|id)?\s*[:：]\s*([a-z][a-z0-9_-]{5,19})")
+# a letters+digits code id right after a contact word: 私聊 abc123, 认准 ab520, 搜 id：xy888
+_GROUP_NO = re.compile(r"(?:群号|qq群|群号码|新群|二群|分群)(?:是|为)?([1-9][0-9]{5,10})(?![0-9])")
+_CODE_ID = re.compile(r"(?:联系|私聊|私信|私我|找我|加我|认准|搜索|搜一下|搜|id|账号|号码)[\s:：是为]*"
+                      r"((?=[a-z0-9_-]*[a-z])(?=[a-z0-9_-]*[0-9])[a-z0-9][a-z0-9_-]{3,19})(?![a-z0-9])")
+# an @handle next to a word that says it is one (a WeChat @mention is a member's name, not this)
+_HANDLE = re.compile(r"(?:telegram|tg|电报|飞机|ins|instagram|推特|twitter|联系|私聊|私信)[\s:：]*"
+                     r"@([a-z][a-z0-9_]{3,31})(?![a-z0-9_\u2005])")
+# domains written so a link filter misses them: abc点com, abc。cn, abc dot net, abc (.) top
+_WRITTEN_DOMAIN = re.compile(r"([a-z0-9][a-z0-9-]{1,30})\s*(?:。|点|dot|\(\.\)|（\.）|\[\.\]|【\.】|,|，)\s*"
+                             r"(com|cn|net|cc|top|xyz|vip|me|io|app|shop|club|site|online|fun|live|xin|icu)"
+                             r"(?![a-z])")
+_EMAIL = re.compile(r"[a-z0-9._-]{3,}@(?:qq|163|126|gmail|outlook|hotmail|foxmail|sina|yeah|139)\.(?:com|cn|net)")
+# other platforms: 抖音搜：…, 小红书搜索「…」, 拼多多搜 abc, 淘宝搜…, 闲鱼搜…
+_REFERRAL = re.compile(r"(抖音|dy|小红书|红书|xhs|拼多多|pdd|淘宝|某宝|tb|闲鱼|快手|视频号|公众号|b站|微博)"
+                       r"(?:上|里)?(?:搜索?|搜一搜|搜一下|关注|id|号)\s*(?:[:：]|[「“\"【『]|\s)\s*"
+                       r"([^\s,，。!！?？」”\"】』]{2,16})")
+
+
+# Grown from the spam corpus (spam_*.tsv): contact shapes its messages use that the hand lists missed.
+# a number after a QQ word, split or dressed up: 扣 ③③⑥ ⑥⑨, q 3 4 5 1 2, 🐧群：368215974
+_QQ_SPLIT = re.compile(r"(?<![a-z])(?:扣|q|鹅|企鹅|🐧|群|裙)\s*(?:号|群)?\s*[:：]?\s*"
+                       r"((?:[1-9][\s-]*)(?:\d[\s-]*){5,10})(?!\s*[\d元块分万kw人个次天年月号岁])")
+# an id right after a platform word: 飞机 heyue_daidan8, 卫星 zhaoren_77, line：rou_0520, v zl_stock88
+_PLATFORM_ID = re.compile(r"(?<![a-z])(?:telegram|tg|飞机|卫星|line|dy|ins|ig|推特|v|vx|wx|微|威|薇|me)"
+                          r"\s*(?:号|id)?\s*[:：]?\s*@?((?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,19})(?![a-z0-9_])")
+# a number id on another platform: 小红书号 8 9 7 6…, b站 uid 3 4 9…, 抖音 搜 数字 7788991, 邀请码 ks666
+_PLATFORM_NO = re.compile(r"(?:uid|id|抖音号|红书号|快手号|视频号|互关号|dy号|数字|邀请码|推荐码|口令)"
+                          r"\s*(?:是|为)?\s*[:：]?\s*"
+                          r"((?:[a-z0-9][\s-]?){4,12})(?![a-z0-9])")
+# a hand-typed handle: "@ usdt_mm88" (a WeChat @mention has no space after @ and ends with U+2005)
+_LOOSE_HANDLE = re.compile(r"@\s+([a-z][a-z0-9_]{3,31})|@([a-z][a-z0-9]*_[a-z0-9_]*[0-9][a-z0-9_]*)(?![a-z0-9_\u2005])")
+# letters and digits typed one by one: h h 5 2 0 1, 薇 l l 9 6 6 6, m a n ⑤ ② ⑧, t me / + ab3x
+_SPACED_ID = re.compile(r"(?<![a-z0-9])((?:[a-z]\s+){1,4}(?:\d\s*){3,8})(?![a-z0-9])")
+_SPACED_TME = re.compile(r"t\s*(?:\.|点|。|dot)?\s*me\s*/\s*\+?\s*([a-z0-9_]{4,})")
+_COMPACT_URL = re.compile(r"(?:https?://|www\.)?([a-z0-9-]{3,}\.(?:com|cn|net|top|xyz|vip|cc|me))(?![a-z])")
+_LETTERS_SPACED = re.compile(r"(?:[a-z0-9]\s+){5,}[a-z0-9]")
+
+
+def _ends(text: str, head: int = 1500, tail: int = 500) -> str:
+    return text if len(text) <= head + tail else f"{text[:head]} {text[-tail:]}"
+
+
+@lru_cache(maxsize=1024)
+def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
+    """Each piece of contact data in the message, at most 5. Cached: several checks ask."""
+    # a long message is scanned at its head and its tail: where ads put the hook and the contact
+    light, body, dense = _ends(n.light), _ends(n.body), _ends(n.dense)
+    split = digit_runs_split(light)
+    tricks = bool(n.heavy)
+    written = _SPACING.sub("", light)  # 138 1234 5678 is how people write a number: not hidden
+    found: list[Contact] = []
+    seen: set[str] = set()
+
+    def add(kind: str, value: str, hidden: bool) -> None:
+        if value not in seen:
+            seen.add(value)
+            found.append(Contact(kind, value, hidden))
+
+    for link in [*n.urls, *([url] if url else [])]:
+        if is_im_link(link):
+            add("im-link", link[:80], False)
+    for m in _PHONE.finditer(dense):
+        add("phone", m.group(0), tricks or split or m.group(0) not in written)
+    for m in _QQ.finditer(dense):
+        add("qq", m.group(1), tricks or split or m.group(1) not in written)
+    for m in _QQ_SHORT.finditer(body):
+        add("qq", m.group(1), True)
+    for m in _GROUP_NO.finditer(dense):
+        add("group-number", m.group(1), tricks or split or m.group(1) not in written)
+    for m in _WECHAT.finditer(dense):
+        add("wechat-id", m.group(1), tricks or split or m.group(1) not in written)
+    for m in _WECHAT_LIGHT.finditer(body):
+        add("wechat-id", m.group(1).replace("_", "").replace("-", ""), tricks)
+    for m in _CODE_ID.finditer(body):
+        if not any(m.group(1).replace("_", "").replace("-", "") in c.value for c in found):
+            add("code-id", m.group(1), tricks)
+    for m in _HANDLE.finditer(light):  # WeChat ends a mention with U+2005: that is a member, not a handle
+        add("handle", "@" + m.group(1), False)
+    for m in _WRITTEN_DOMAIN.finditer(body):
+        add("domain", f"{m.group(1)}.{m.group(2)}", True)
+    for m in (_EMAIL.finditer(light) if "@" in light else ()):
+        add("email", m.group(0), False)
+    for m in _REFERRAL.finditer(body):
+        add("referral", f"{m.group(1)} {m.group(2)}", False)
+    for m in _QQ_SPLIT.finditer(body):
+        digits = _SPACING.sub("", m.group(1))
+        add("qq", digits, tricks or digits not in written or digits != m.group(1))
+    for m in _PLATFORM_ID.finditer(body):
+        value = m.group(1)
+        if not any(value.replace("_", "").replace("-", "") in c.value.replace("_", "") for c in found):
+            add("code-id", value, tricks)
+    for m in _PLATFORM_NO.finditer(body):
+        value = _SPACING.sub("", m.group(1))
+        if any(ch.isdigit() for ch in value) and len(value) >= 4:
+            add("code-id", value, value != m.group(1).strip())
+    for m in _LOOSE_HANDLE.finditer(light):
+        add("handle", "@" + (m.group(1) or m.group(2)), False)
+    for m in _SPACED_TME.finditer(body):
+        add("im-link", "t.me/" + m.group(1), True)
+    for m in _SPACED_ID.finditer(body):
+        add("code-id", _SPACING.sub("", m.group(1)), True)
+    if _LETTERS_SPACED.search(light):  # h t t p s : / / f u l i … . n e t, 8 8 8 y l q x 点 c o m
+        compact = re.sub(r"(?<=[a-z0-9:/.])\s+(?=[a-z0-9:/.点])|(?<=点)\s+(?=[a-z])", "", light)
+        for m in _WRITTEN_DOMAIN.finditer(compact):
+            add("domain", f"{m.group(1)}.{m.group(2)}", True)
+        for m in _COMPACT_URL.finditer(compact):
+            if m.group(0) not in light:
+                add("domain", m.group(1), True)
+    return tuple(found[:5])

@@ -1,0 +1,203 @@
+"""Table-driven cases for the judgement of issue 10 (proportionate, context-aware) and the
+normalisation and contact data of issue 11: every case both ways, an ad caught and ordinary
+chat left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from plugins.antispam.checks import Facts
+from plugins.antispam.config import AntispamConfig
+from plugins.antispam.contact import find_contacts, is_ordinary
+from plugins.antispam.engine import decide
+from plugins.antispam.normalize import normalise
+
+CFG = AntispamConfig()
+
+
+def fired(facts: Facts) -> dict[str, str]:
+    return {v.name: v.details for v in decide(facts, CFG, None, "room").fired}
+
+
+# ---------------------------------------------------------------- normalisation
+@pytest.mark.parametrize(("text", "dense"), [
+    pytest.param("加 V 信：abc8888", "加微信abc8888", id="add-v-xin-spaced-keeps-the-id"),
+    pytest.param("加V信abc8888", "加微信abc8888", id="add-v-xin"),
+    pytest.param("加薇信 abc8888", "加微信abc8888", id="add-wei-xin-not-doubled"),
+    pytest.param("佳薇 abc888", "加微信abc888", id="jia-wei"),
+    pytest.param("威心 lee520520", "微信lee520520", id="wei-xin-homophone"),
+    pytest.param("魏信：lee520520", "微信lee520520", id="wei-surname-xin"),
+    pytest.param("危信 lee520520", "微信lee520520", id="wei-danger-xin"),
+    pytest.param("➕微 abc888", "加微信abc888", id="plus-wei"),
+    pytest.param("+口 12345678", "加qq12345678", id="plus-kou"),
+    pytest.param("加鹅 12345678", "加qq12345678", id="add-goose"),
+    pytest.param("V信 abc888", "微信abc888", id="v-xin"),
+    pytest.param("vx：abc888", "微信abc888", id="vx"),
+    pytest.param("資料免費送，請聯繫", "资料免费送请联系", id="traditional-to-simplified"),
+    pytest.param("一三八一二三四五六七八", "13812345678", id="spelled-digits"),
+    pytest.param("100+W 起", "100w起", id="price-plus-w-stays"),
+    pytest.param("加W", "加w", id="add-w-is-not-wechat"),
+    pytest.param("按W键加速", "按w键加速", id="w-key"),
+    pytest.param("1381234567 一样", "1381234567一样", id="yiyang-keeps-its-yi"),
+    pytest.param("房号 2301 一起走", "房号2301一起走", id="yiqi-keeps-its-yi"),
+    pytest.param("https://github.com/wechaty/wechaty", "", id="url-words-are-not-text"),
+    pytest.param("new xbox 到了", "newxbox到了", id="latin-inside-words-untouched"),
+    pytest.param("扣分了", "扣分了", id="kou-alone-is-a-word"),
+])
+def test_normalise(text, dense):
+    assert normalise(text).dense == dense
+
+
+# ---------------------------------------------------------------- contact data
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    pytest.param("加 V 信：abc8888", "wechat-id", "abc8888", id="spaced-v-xin"),
+    pytest.param("威心 lee520520", "wechat-id", "lee520520", id="homophone"),
+    pytest.param("➕微 abc888", "wechat-id", "abc888", id="plus-wei"),
+    pytest.param("+口 12345678", "qq", "12345678", id="plus-kou"),
+    pytest.param("扣：123456789", "qq", "123456789", id="kou-colon"),
+    pytest.param("一三八一二三四五六七八", "phone", "13812345678", id="spelled-phone"),
+    pytest.param("1-3-8-1-2-3-4-5-6-7-8", "phone", "13812345678", id="split-phone"),
+    pytest.param("进群戳 t.me/joinchat/abcdef", "im-link", "t.me/joinchat/abcdef", id="telegram-link"),
+    pytest.param("纸飞机联系 tg:@fast_usdt ", "handle", "@fast_usdt", id="telegram-handle"),
+    pytest.param("私聊 ab1234", "code-id", "ab1234", id="code-id"),
+    pytest.param("认准：xy520", "code-id", "xy520", id="code-id-renzhun"),
+    pytest.param("官网 abc点com", "domain", "abc.com", id="domain-dian"),
+    pytest.param("网址 vip8888。cn 注册", "domain", "vip8888.cn", id="domain-fullstop"),
+    pytest.param("打开 good dot top", "domain", "good.top", id="domain-dot"),
+    pytest.param("抖音搜：小王美食", "referral", "抖音 小王美食", id="douyin-search"),
+    pytest.param("小红书搜索「省钱小妙招」", "referral", "小红书 省钱小妙招", id="xhs-search"),
+    pytest.param("拼多多搜 ab123", "referral", "拼多多 ab123", id="pdd-search"),
+    pytest.param("扫码加 https://qm.qq.com/q/abc", "im-link", "https://qm.qq.com/q/abc", id="qq-contact-link"),
+    pytest.param("新群号 4 8 1 9 2 7 3 6 5 速来", "group-number", "481927365", id="group-number-split"),
+    pytest.param("进裙领红包 裙号 736182905", "group-number", "736182905", id="qun-as-skirt"),
+    pytest.param("要资料 扣 ②⑤⑧ ⑦⑦ ①③⑥", "qq", "25877136", id="kou-dressed-split-digits"),
+    pytest.param("扩列 q 5 2 8 1 3 6 6 9", "qq", "52813669", id="q-split-digits"),
+    pytest.param("带单 飞机 trade_king9", "code-id", "trade_king9", id="telegram-word-id"),
+    pytest.param("找人干活 卫星 job_hunt66", "code-id", "job_hunt66", id="satellite-id"),
+    pytest.param("晚上无聊 加我line：momo_1314", "code-id", "momo_1314", id="line-id"),
+    pytest.param("小红书号 7 3 1 9 5 5 2 0 关注我", "code-id", "73195520", id="xhs-number"),
+    pytest.param("下载填邀请码 ab777 得现金", "code-id", "ab777", id="invite-code"),
+    pytest.param("查快递 👉 @ parcel_bot_9", "handle", "@parcel_bot_9", id="spaced-handle"),
+    pytest.param("寂寞 找我 k k 5 2 0 9", "code-id", "kk5209", id="letters-typed-apart"),
+    pytest.param("群 t me / + xYz9AbC 速进", "im-link", "t.me/xyz9abc", id="telegram-link-spaced"),
+    pytest.param("网址 h t t p : / / w i n 7 7 7 . t o p", "domain", "win777.top", id="url-typed-apart"),
+])
+def test_contact_data_found(text, kind, value):
+    assert (kind, value) in [(c.kind, c.value) for c in find_contacts(normalise(text))]
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("公众号文章 https://mp.weixin.qq.com/s/Ab3dEf_weixin123", id="wechat-article"),
+    pytest.param("代码在 https://github.com/wechaty/wechaty-puppet-service", id="github"),
+    pytest.param("这个价格 100+W 起步", id="price-w"),
+    pytest.param("工资被扣了两千", id="kou-money"),
+    pytest.param("订单号 1381234567 一样的", id="yiyang"),
+    pytest.param("我在抖音搜了一下这个菜谱", id="douyin-talk"),
+    pytest.param("有事联系@alice\u2005", id="wechat-mention-not-a-handle"),
+    pytest.param("明天下午三点开会", id="time"),
+    pytest.param("一二三四五六七，大家一起来", id="counting"),
+    pytest.param("第一名 2023 年一起跑", id="ranking"),
+    pytest.param("工资被扣 300000 元，离谱", id="kou-salary"),
+    pytest.param("版本 v1.2.3 修了个 bug，用 python3 跑", id="version-numbers"),
+    pytest.param("我们群 2019 年建的", id="group-year"),
+])
+def test_no_contact_data(text):
+    assert find_contacts(normalise(text)) == ()
+
+
+@pytest.mark.parametrize(("url", "ordinary"), [
+    pytest.param("https://mp.weixin.qq.com/s/abc", True, id="wechat-article"),
+    pytest.param("https://zhuanlan.zhihu.com/p/123", True, id="zhihu"),
+    pytest.param("https://www.bilibili.com/video/BV1", True, id="bilibili"),
+    pytest.param("https://book.douban.com/subject/1", True, id="douban"),
+    pytest.param("github.com/a/b", True, id="github-no-scheme"),
+    pytest.param("https://www.gov.cn/x", True, id="gov"),
+    pytest.param("https://qm.qq.com/q/abc", False, id="qq-contact"),
+    pytest.param("https://weixin.qq.com/g/abc", False, id="wechat-group-qr"),
+    pytest.param("https://github.com.evil.top/x", False, id="lookalike"),
+    pytest.param("https://t.me/abc", False, id="telegram"),
+])
+def test_ordinary_domains(url, ordinary):
+    assert is_ordinary(url) is ordinary
+
+
+# ---------------------------------------------------------------- judgement: ads caught
+@pytest.mark.parametrize(("facts", "check"), [
+    pytest.param(Facts("兼职刷单，日结300，有意私聊", newcomer=True), "keywords", id="shuadan-ad-newcomer"),
+    pytest.param(Facts("刷单返利，一单一结，不是骗子", newcomer=True), "keywords", id="shuadan-ad-reassuring"),
+    pytest.param(Facts("想进群的私我，进群领红包", newcomer=True), "keywords", id="join-group-ad"),
+    pytest.param(Facts("资料免费送 威心 lee520520", newcomer=True), "contact", id="homophone-newcomer"),
+    pytest.param(Facts("U商承兑 飞机 @fast_usdt ", newcomer=True), "contact", id="handle-newcomer"),
+    pytest.param(Facts("需要资料的联系我 13812345678", newcomer=True), "contact", id="phone-with-call-to-action"),
+    pytest.param(Facts("高清资源 进 t.me/joinchat/abc", newcomer=True), "contact", id="telegram-newcomer"),
+    pytest.param(Facts("官网 vip8888点com 注册就送", newcomer=True), "contact", id="written-domain"),
+    pytest.param(Facts("看看", kind="link", url="https://shop.example.top/x", newcomer=True), "content",
+                 id="shop-link-newcomer"),
+    pytest.param(Facts("砍一刀", kind="mini_program", newcomer=True), "content", id="mini-program-newcomer"),
+    pytest.param(Facts("这款面膜超好用 vx:mask8888", same_members=3), "repeat", id="promoting-chorus"),
+    pytest.param(Facts("@a @b @c @d @e @f 加vx：abc888 领资料", mentions=6), "mentions",
+                 id="mentions-with-promotion"),
+    pytest.param(Facts("看这里", mentions=25), "mentions", id="mass-mention"),
+    pytest.param(Facts("兼职日结，宝妈在家手机操作，有意私聊"), "keywords", id="job-ad-with-a-call"),
+    pytest.param(Facts("進群領紅包 群號 七三六一八二九零五", newcomer=True), "keywords",
+                 id="traditional-red-packet-group"),
+    pytest.param(Facts("免费领取资料，加我", newcomer=True), "keywords", id="free-with-a-call"),
+    pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
+    pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
+])
+def test_ads_are_caught(facts, check):
+    assert check in fired(facts)
+
+
+# ---------------------------------------------------------------- judgement: ordinary chat clean
+@pytest.mark.parametrize("facts", [
+    pytest.param(Facts("大家注意，最近群里有人私聊拉刷单，都是骗子，千万别信"), id="shuadan-warning"),
+    pytest.param(Facts("刷单诈骗的新闻看了吗，太离谱了", newcomer=True), id="shuadan-news-newcomer"),
+    pytest.param(Facts("谢谢@老王 拉我进群，大家好", newcomer=True), id="thanks-for-inviting-me"),
+    pytest.param(Facts("刚进群，请多关照", newcomer=True), id="just-joined"),
+    pytest.param(Facts("", kind="image", newcomer=True), id="newcomer-photo"),
+    pytest.param(Facts("猫片.jpg", kind="file", newcomer=True), id="newcomer-file"),
+    pytest.param(Facts("好文", kind="link", url="https://mp.weixin.qq.com/s/x_weixin", newcomer=True),
+                 id="newcomer-wechat-article"),
+    pytest.param(Facts("这篇讲得好 https://zhuanlan.zhihu.com/p/1", newcomer=True), id="newcomer-zhihu"),
+    pytest.param(Facts("项目地址 https://github.com/wechaty/wechaty"), id="github-wechaty"),
+    pytest.param(Facts("我电话 138 1234 5678，到了打给我"), id="phone-between-friends"),
+    pytest.param(Facts("我的手机 13812345678，有活动可以叫我", newcomer=True), id="newcomer-own-phone"),
+    pytest.param(Facts("跑团的加我微信 runclub2024，周六早上见"), id="running-club-wechat"),
+    pytest.param(Facts("想进跑团的加 vx：runclub2024"), id="running-club-vx"),
+    pytest.param(Facts("祝老王生日快乐！🎂🎉", same_members=6), id="birthday-chorus"),
+    pytest.param(Facts("有人周末去爬山吗？有人吗", same_by_member=3), id="asking-again"),
+    pytest.param(Facts("😂" * 25), id="one-enthusiastic-message"),
+    pytest.param(Facts("@a @b @c @d @e @f 今晚吃火锅去不去", mentions=6), id="dinner-mentions"),
+    pytest.param(Facts("哈哈", recent_messages=9), id="fast-burst-established"),
+    pytest.param(Facts("这套房子 300+W，太贵了"), id="price-in-wan"),
+    pytest.param(Facts("新车落地 25W 左右，加W 的话能上顶配"), id="price-add-w"),
+    pytest.param(Facts("接龙：1. 老王 2. 小李 3. 阿强"), id="jielong"),
+    pytest.param(Facts("[红包] 恭喜发财，大吉大利"), id="red-packet"),
+    pytest.param(Facts("我们一起 13 号 走，和上次一样"), id="dates-with-yiqi"),
+    pytest.param(Facts("我爸术后插了根引流管，过两天拔", newcomer=True), id="drainage-tube"),
+    pytest.param(Facts("明天要去派出所办证，请半天假"), id="id-card-office"),
+    pytest.param(Facts("公积金就是最好的低息贷款了"), id="cheap-loan-talk"),
+    pytest.param(Facts("他们说\"扫码领鸡蛋\"，大爷大妈都扫了，大家别去"), id="quoting-an-ad-in-a-warning"),
+    pytest.param(Facts("那个网站 binance-hk-login.top 是假的，千万别登录", newcomer=True),
+                 id="phishing-domain-warning"),
+    pytest.param(Facts("新人进群，先发个红包🧧", newcomer=True), id="newcomer-red-packet"),
+    pytest.param(Facts("我是昨天进群的老张，喜欢下棋", newcomer=True), id="joined-yesterday"),
+])
+def test_ordinary_chat_is_left_alone(facts):
+    assert fired(facts) == {}
+
+
+def test_established_member_needs_more_than_one_weak_signal():
+    decision = decide(Facts("薇信 love520520"), CFG, None, "room")
+    assert not decision.spam and [v.name for v in decision.held_back] == ["contact"]
+    assert decide(Facts("薇信 love520520", newcomer=True), CFG, None, "room").spam
+
+
+def test_decision_exposes_what_the_ladder_needs():
+    ad = decide(Facts("兼职刷单日结，威心 lee520520", newcomer=True), CFG, None, "room")
+    assert ad.facts(CFG.texts.check_labels) == {"newcomer": True, "established": False, "severity": "high",
+                                                "kind": "content", "label": "广告引流", "obvious": True}
+    flood = decide(Facts("来了", recent_messages=20), CFG, None, "room")
+    assert (flood.established, flood.severity, flood.kind, flood.label(CFG.texts.check_labels)) == \
+        (True, "low", "behaviour", "刷屏")

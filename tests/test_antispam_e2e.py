@@ -123,7 +123,8 @@ async def test_owner_posting_a_link_and_a_phone_number_is_untouched(make_bot):
 
 
 async def test_admin_spam_teaches_the_model_and_a_member_cannot(make_bot):
-    bot = await make_bot(NO_PROBATION)
+    # the shipped char model already knows shop promotions: off here, so the lesson is what counts
+    bot = await make_bot(NO_PROBATION + "  charmodel:\n    mode: \"off\"\n")
     room = bot.cast.admin
     ad = "本店新到一批进口奶粉和纸尿裤，价格优惠，量大从优，欢迎各位宝妈咨询选购"
     first = bot.say(room, "carol", ad)

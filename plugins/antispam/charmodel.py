@@ -166,7 +166,7 @@ class CharModel:
         after a JSON header with the thresholds and how the model was built. Returns bytes."""
         peak = max((abs(x) for x in self.w), default=0.0) or 1.0
         scale = peak / 32767
-        q = array("h", (int(round(x / scale)) for x in self.w))
+        q = array("h", (round(x / scale) for x in self.w))
         header = dict(self.meta, bits=BITS, max_n=MAX_N, bias=self.b, scale=scale)
         head = json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8")
         body = zlib.compress(q.tobytes(), 9)

@@ -120,10 +120,10 @@ def eval_spam(files: tuple[Path, ...], train_file: Path | None, model_path: Path
         if len(fired) == 1:
             fired_on[fired[0].name]["only_" + ("spam" if row.label else "ham")] += 1
         # a ranking for recall at a fixed FPR: rules that fired outrank any model score
-        char = decision.char_score or 0.0
-        rank = char + (1.0 if any(v.name not in statistical for v in fired) else 0.0)
+        char_score = decision.char_score or 0.0
+        rank = char_score + (1.0 if any(v.name not in statistical for v in fired) else 0.0)
         ranks["decision"][1 - row.label].append(rank)
-        ranks["charmodel"][1 - row.label].append(char)
+        ranks["charmodel"][1 - row.label].append(char_score)
         if outcome in ("fp", "fn") and len(wrong) < 100_000:
             wrong.append((0 if outcome == "fp" else 1, row, decision))
     elapsed = time.perf_counter() - started

@@ -117,6 +117,17 @@ def test_the_shipped_model_acts_from_the_first_message():
     assert "charmodel" not in {v.name for v, _ in decide(Facts(text=text), off, model, "room").verdicts}
 
 
+def test_the_shipped_model_was_built_with_todays_normalisation():
+    """The model's features are read from normalize.py's output: if that changed, rebuild it
+    (python -m plugins.antispam.build_model --shared ../shared/data/spam)."""
+    from plugins.antispam.charmodel import normalise_probe
+    from plugins.antispam.dataset import seed_rows
+
+    char = shipped()
+    assert char is not None
+    assert char.meta.get("normalise_probe") == normalise_probe(r.text for r in seed_rows())
+
+
 def test_online_learning_moves_the_model_the_same_way_in_every_process():
     a, b = fixture_model(), fixture_model()
     text = "本群福利，代购大牌包包，一手货源，朋友圈天天更新"
@@ -150,9 +161,10 @@ def sessions(database_url):
 def test_a_second_process_picks_up_new_labels_within_a_minute(sessions):
     clock = FakeClock(NOW)
     ours, theirs = Learner(), Learner()  # two processes sharing one database
-    text = "本群福利，代购大牌包包，一手货源，朋友圈天天更新"
+    text = "明天下午三点小区门口集合，记得带水和帽子"  # ordinary-looking, so the lesson shows
     with sessions() as db:
         before = theirs.model(db, clock.now()).score(text, SHARED).char
+        assert before is not None and before < 0.5
         ours.model(db, clock.now())
         db.commit()
     with sessions() as db:

@@ -91,8 +91,13 @@ class CharScore:
 class CharModel:
     """Weights, bias, and the decision thresholds calibrated at build time on chat-like ham."""
 
-    def __init__(self, weights: array | None = None, bias: float = 0.0, meta: dict | None = None) -> None:
+    def __init__(self, weights: array | None = None, bias: float = 0.0, meta: dict | None = None,
+                 scale: float = 1.0) -> None:
+        # float32 weights, or the artifact's int16 ones with their scale: a loaded model scores
+        # straight from those (loading costs a decompress, no conversion) and turns them into
+        # floats the first time it learns (see copy)
         self.w = weights if weights is not None else array("f", bytes(4 * SIZE))
+        self.scale = scale
         self.b = bias
         self.meta: dict = dict(meta or {})
         self.updates = 0  # online steps since load, for the record
@@ -114,7 +119,7 @@ class CharModel:
         if not gs:
             return self.b
         w = self.w
-        return self.b + sum(g.sign * w[g.index] for g in gs) / math.sqrt(len(gs))
+        return self.b + sum(g.sign * w[g.index] for g in gs) * self.scale / math.sqrt(len(gs))
 
     def score(self, text: str) -> CharScore:
         n = normalise(text)
@@ -123,7 +128,7 @@ class CharModel:
         gs = grams(n)
         if not gs:
             return CharScore(_sigmoid(self.b), [])
-        w, scale = self.w, 1.0 / math.sqrt(len(gs))
+        w, scale = self.w, self.scale / math.sqrt(len(gs))
         contrib = [(g.text, g.sign * w[g.index] * scale) for g in gs]
         z = self.b + sum(c for _, c in contrib)
         # the explanation names real character runs (longest first among equals), not shape tokens
@@ -140,6 +145,8 @@ class CharModel:
         n = normalise(text)
         if not n.dense:
             return 0
+        if self.w.typecode != "f":
+            self.w, self.scale = array("f", (x * self.scale for x in self.w)), 1.0
         gs = grams(n)
         scale = 1.0 / math.sqrt(len(gs))
         target = min(0.999, self.threshold + margin) if label else max(0.001, self.threshold - margin)
@@ -158,15 +165,18 @@ class CharModel:
         return taken
 
     def copy(self) -> CharModel:
-        return CharModel(array("f", self.w), self.b, self.meta)
+        return CharModel(array(self.w.typecode, self.w), self.b, self.meta, self.scale)
 
     # ------------------------------------------------------------------ artifact
     def dump(self, path: str | Path) -> int:
         """Weights quantised to int16 (plenty for a linear model's ranking), zlib-compressed,
         after a JSON header with the thresholds and how the model was built. Returns bytes."""
-        peak = max((abs(x) for x in self.w), default=0.0) or 1.0
-        scale = peak / 32767
-        q = array("h", (round(x / scale) for x in self.w))
+        if self.w.typecode == "h":
+            q, scale = self.w, self.scale
+        else:
+            peak = max((abs(x) for x in self.w), default=0.0) or 1.0
+            scale = peak / 32767
+            q = array("h", (round(x / scale) for x in self.w))
         header = dict(self.meta, bits=BITS, max_n=MAX_N, bias=self.b, scale=scale)
         head = json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8")
         body = zlib.compress(q.tobytes(), 9)
@@ -189,11 +199,23 @@ class CharModel:
             raise ValueError("char model artifact is truncated")
         scale = float(header.pop("scale"))
         bias = float(header.pop("bias"))
-        return cls(array("f", (x * scale for x in q)), bias, header)
+        return cls(q, bias, header, scale)
 
     @classmethod
     def load(cls, path: str | Path) -> CharModel:
         return cls.loads(Path(path).read_bytes())
+
+
+def normalise_probe(texts: Iterable[str]) -> str:
+    """A digest of how the normaliser reads these texts. The artifact records it at build time;
+    when normalize.py changes what the model sees, the digest differs and the model must be
+    rebuilt (tests/test_antispam_model.py checks it)."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for text in texts:
+        h.update(normalise(text).dense.encode("utf-8") + b"\n")
+    return h.hexdigest()
 
 
 _shipped: CharModel | None = None

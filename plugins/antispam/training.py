@@ -51,7 +51,8 @@ def build_model(rows: Sequence[Row], cfg: AntispamConfig, *, passes: int = 2, ch
     if char:
         from plugins.antispam.build_model import build
 
-        charmodel = build(kept_rows, log=log or (lambda _m: None))
+        # a labelled file's normal rows are its own definition of normal: calibrate on all of them
+        charmodel = build(kept_rows, log=log or (lambda _m: None), chat_only=False)
     model = SpamModel(charmodel)
     fit(model, [(r.text, r.label, "*", -i) for i, r in enumerate(kept_rows, start=1)],  # negative ids: not samples
         passes=passes)

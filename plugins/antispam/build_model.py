@@ -101,13 +101,14 @@ def build(rows: list[Row], *, epochs: int = 6, log=print, chat_only: bool = True
         calib_ham = [r for r in held if r.source in CHAT_HAM_SOURCES]
     if not calib_ham or not chat_only:  # all the held-back ham
         calib_ham = held
-    log(f"calibration model: {len(fit_rows)} rows; calibrating on {len(calib_ham)} chat-like ham rows")
+    log(f"calibration model: {len(fit_rows)} rows")
     first = train(((r.text, r.label, weight(r)) for r in fit_rows), epochs=epochs, log=log)
     scores = [first.score(r.text).prob for r in calib_ham]
     target_fpr = TARGET_FPR if chat_only else TRAIN_FILE_FPR
     threshold = max(0.5, threshold_at_fpr(scores, target_fpr))
     obvious = max(threshold, threshold_at_fpr(scores, OBVIOUS_FPR))
-    log(f"threshold {threshold:.4f} (FPR {target_fpr:.2%} on calibration ham), obvious {obvious:.4f}")
+    log(f"threshold {threshold:.4f} (FPR {target_fpr:.2%} on {len(calib_ham)} held-back ham rows), "
+        f"obvious {obvious:.4f}")
     del first
     model = train(((r.text, r.label, weight(r)) for r in rows), epochs=epochs, log=log)
     counts: dict[str, list[int]] = {}

@@ -53,6 +53,42 @@ def test_eval_spam_prints_metrics_and_contributions(tmp_path):
     assert newcomer.exit_code == 0 and "as a newcomer" in newcomer.output
 
 
+CORPUS = """label\tcategory\tcampaign\ttext
+0\tscam_talk\tham_1\t兼职日结，加V：abc8888 这种广告大家别信
+0\tdaily\tham_2\t今天晚上谁去打球，七点老地方见
+1\tpayment\tspam_1\t出USDT，大额承兑，汇率全网最低，秒到账，需要的老板私聊
+1\tpayment\tspam_2\t好的
+"""
+
+
+def test_eval_spam_breaks_down_by_category_and_prints_errors_with_each_checks_verdict(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "c.tsv").write_text(CORPUS, "utf-8")
+    result = CliRunner().invoke(main, ["eval-spam", str(tmp_path / "corpus"), "--by", "category", "--errors", "5"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for category in ("scam_talk", "daily", "payment"):
+        assert f"  {category} " in out
+    assert "@FPR 1.0%: recall=" in out and "@FPR 0.5%: recall=" in out
+    errors = out.split("misclassified rows")[1]
+    fp = errors.split("\n")[1]
+    assert fp.startswith("FP [scam_talk/ham_1] 兼职日结")
+    assert "keywords  SPAM stop phrase: 兼职日结" in errors
+    assert "FN [payment/spam_2] 好的" in errors
+    assert "[daily/ham_2]" not in errors and "[payment/spam_1]" not in errors  # right ones are not listed
+
+    held_out = CliRunner().invoke(main, ["eval-spam", str(tmp_path / "corpus"), "--split", "test"])
+    from plugins.antispam.dataset import read_tsv, split_of
+
+    expected = sum(split_of(r) == "test" for r in read_tsv(tmp_path / "corpus" / "c.tsv"))
+    assert f"scored {expected} rows" in held_out.output
+
+
+def test_eval_spam_help_says_labels_are_0_and_1():
+    out = CliRunner().invoke(main, ["eval-spam", "--help"]).output
+    assert "label is 1 for spam or an ad and 0 for a normal message" in " ".join(out.split())
+
+
 def test_eval_spam_rejects_a_file_without_the_columns(tmp_path):
     (tmp_path / "bad.tsv").write_text("foo\tbar\n1\tx\n", "utf-8")
     result = CliRunner().invoke(main, ["eval-spam", str(tmp_path / "bad.tsv")])

@@ -127,7 +127,8 @@ async def test_owner_posting_a_link_and_a_phone_number_is_untouched(make_bot):
 
 
 async def test_admin_spam_teaches_the_model_and_a_member_cannot(make_bot):
-    bot = await make_bot(NO_PROBATION)
+    # the shipped char model already knows shop promotions: off here, so the lesson is what counts
+    bot = await make_bot(NO_PROBATION + "  charmodel:\n    mode: \"off\"\n")
     room = bot.cast.admin
     ad = "本店新到一批进口奶粉和纸尿裤，价格优惠，量大从优，欢迎各位宝妈咨询选购"
     first = bot.say(room, "carol", ad)
@@ -201,7 +202,8 @@ async def test_shadow_check_records_what_would_have_happened(make_bot):
 
 
 async def test_the_same_text_from_several_members_is_caught(make_bot):
-    bot = await make_bot(NO_PROBATION)
+    # the char model alone would catch the first copy: this is about the repeat check
+    bot = await make_bot(NO_PROBATION + "  charmodel:\n    mode: \"off\"\n")
     room = bot.cast.admin
     text = "这款面膜真的超好用，需要的加 vx：mask8888"
     for who in ("alice", "bob", "carol"):

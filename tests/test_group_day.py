@@ -213,7 +213,7 @@ async def live_the_day(d: Day) -> None:
     await d.say("阿强", "#接龙 下午读书会\n1. 王姐\n2. 小林\n3. 阿强")
     await d.say("小美", "#接龙 下午读书会\n1. 王姐\n2. 小林\n3. 阿强\n4. 小美")
     await d.say("老周", "#接龙 下午读书会\n1. 王姐\n2. 小林\n3. 阿强\n4. 小美\n5. 老周")
-    await d.join(d.advertiser("抖音号", "warn"))
+    await d.join(d.advertiser("抖音号", "kick"))  # a newcomer's referral: the rules see one weak signal, the model agrees
     await d.say("抖音号", "抖音搜：小王美食 每天分享")
     await d.join(d.advertiser("繁体哥", "kick"))
     await d.say("繁体哥", "兼職日結，日賺500，詳情加薇：abc999")
@@ -227,8 +227,8 @@ async def live_the_day(d: Day) -> None:
 
     d.at("15:00")
     await d.join(d.advertiser("刷屏新人", "warn"))
-    for _ in range(9):
-        await d.say("刷屏新人", "有需要的私聊我，资料多多", seconds=1)  # one burst: one offence, one warning
+    for line in ("冲冲冲", "在吗在吗", "有人吗", "冲冲冲", "？？？", "在吗", "冲啊", "哈哈哈哈", "有人吗"):
+        await d.say("刷屏新人", line, seconds=1)  # a flood, not an ad: one burst, one offence, one warning
     await d.join(d.advertiser("QQ群推", "kick"))
     await d.say("QQ群推", "游戏代练上分，扣：123456789")
     await d.say("阿强", "这群最近广告好多啊")

@@ -6,7 +6,9 @@ Prints p50/p99/max latency per message for (1) the pure decision (normalise + ev
 the classifier) and (2) the plugin's whole per-message path on an in-memory SQLite database
 (store the message, behaviour queries, the member lookup, the decision, the case when spam),
 and the memory the loaded model takes. Messages are generated here: ordinary chat, obfuscated
-ads, and hostile input (100 KB texts, emoji-only, zero-width runs).
+ads, and hostile input (100 KB texts, emoji-only, zero-width runs). The shipped char model is
+loaded (it judges from the first message); QR decoding of images is measured separately, on
+generated QR codes, QR codes pasted into photo-like pictures, and plain photos.
 """
 
 from __future__ import annotations
@@ -125,16 +127,55 @@ async def bench_plugin(texts: list[str]) -> None:
     engine.dispose()
 
 
+def bench_qr(n: int) -> None:
+    """QR decode time per image (Pillow open + zxing-cpp), by kind of image."""
+    import io
+
+    import qrcode
+    from PIL import Image
+
+    from plugins.antispam import qr
+
+    def picture(size: tuple[int, int], payload: str | None, fmt: str) -> bytes:
+        img = Image.blend(Image.linear_gradient("L").resize(size).convert("RGB"),
+                          Image.effect_noise(size, 60).convert("RGB"), 0.4)
+        if payload:
+            code = qrcode.make(payload, box_size=6).get_image().convert("RGB")
+            img.paste(code, (size[0] // 3, size[1] // 3))
+        buf = io.BytesIO()
+        img.save(buf, fmt, **({"quality": 85} if fmt == "JPEG" else {}))
+        return buf.getvalue()
+
+    plain_qr = io.BytesIO()
+    qrcode.make("https://u.wechat.com/EG7xYz1AbCdE").save(plain_qr)
+    kinds = {
+        "QR code alone (PNG)": plain_qr.getvalue(),
+        "QR in a 1080x1440 photo (JPEG)": picture((1080, 1440), "https://weixin.qq.com/g/AQYAAJxk9f3Lq", "JPEG"),
+        "plain 1080x1440 photo (JPEG)": picture((1080, 1440), None, "JPEG"),
+        "plain 3000x4000 photo (JPEG)": picture((3000, 4000), None, "JPEG"),
+    }
+    for name, data in kinds.items():
+        times, found = [], None
+        for _ in range(n):
+            t0 = time.perf_counter()
+            found = qr.decode(data, max_bytes=20_000_000, max_pixels=20_000_000)
+            times.append(time.perf_counter() - t0)
+        report(f"QR decode: {name} ({len(data) // 1024} KB)", times)
+        print(f"{'':34} found {found}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.antispam", description=__doc__.split("\n\n")[0])
     parser.add_argument("--train", help="also train on this labelled TSV (label, text) before measuring")
     parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--images", type=int, default=20, help="decodes per kind of image")
     args = parser.parse_args()
     try:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     except (AttributeError, OSError):
         pass
 
+    from plugins.antispam.charmodel import shipped
     from plugins.antispam.classifier import features
     from plugins.antispam.config import AntispamConfig
     from plugins.antispam.dataset import read_tsv, seed_rows
@@ -142,6 +183,11 @@ def main() -> None:
 
     features("预热")  # load jieba's dictionary outside the model's memory figure
     gc.collect()
+    before = rss_mb()
+    t0 = time.perf_counter()
+    char = shipped()
+    print(f"shipped char model: {'loaded' if char else 'MISSING'} in {time.perf_counter() - t0:.2f}s, "
+          f"memory +{rss_mb() - before:.1f} MB" + (f", threshold {char.threshold:.3f}" if char else ""))
     before = rss_mb()
     t0 = time.perf_counter()
     rows = seed_rows() + (list(read_tsv(args.train)) if args.train else [])
@@ -153,6 +199,10 @@ def main() -> None:
     bench_decide(model, texts)
     if not args.train:
         asyncio.run(bench_plugin(texts[:2000]))
+    gc.collect()
+    print(f"process RSS after the message benchmarks: {rss_mb():.1f} MB")
+    bench_qr(args.images)
+    print(f"process RSS at the end (Pillow and zxing-cpp loaded): {rss_mb():.1f} MB")
 
 
 if __name__ == "__main__":

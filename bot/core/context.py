@@ -33,6 +33,11 @@ class Lookup(Protocol):
 
     async def members(self, room_id: str) -> list[Member]: ...
 
+    async def message_image(self, message_id: str) -> bytes | None:
+        """The image of an image message (the full picture, not a thumbnail), or None if it
+        cannot be had. Anti-spam decodes QR codes in it; a platform that cannot deliver images
+        returns None and the QR check stays silent."""
+
 
 class Control(Protocol):
     """What the built-in admin commands may ask of the running bot."""

@@ -79,3 +79,15 @@ class PlatformLookup:
         except PlatformError as exc:
             log.warning("cannot read the members of %s: %s", room_id, exc)
             return []
+
+    async def message_image(self, message_id: str) -> bytes | None:
+        # Platforms that can fetch an image message's picture implement message_image(id) -> bytes
+        # (the contract anti-spam's QR check needs); the others have none and get None.
+        fetch = getattr(self._platform, "message_image", None)
+        if fetch is None:
+            return None
+        try:
+            return await fetch(message_id)
+        except PlatformError as exc:
+            log.warning("cannot fetch the image of message %s: %s", message_id, exc)
+            return None

@@ -31,6 +31,7 @@ class Facts:
     same_by_member: int = 1  # same or near-same text by this member within repeat.within
     same_members: int = 1  # distinct members who sent this text here within repeat.within
     same_groups: int = 1  # distinct groups this member sent this text to within repeat.within
+    qr_codes: tuple[str, ...] = ()  # texts of QR codes decoded from the message's image (plugins.antispam.qr)
 
 
 @dataclass(frozen=True, slots=True)

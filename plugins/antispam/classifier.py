@@ -13,6 +13,7 @@ import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from plugins.antispam.charmodel import CharModel, shipped
 from plugins.antispam.normalize import normalise
 
 _jieba = None
@@ -153,22 +154,40 @@ class ModelScore:
     similar_id: int | None
     ham_similar: float
     docs: tuple[int, int] = (0, 0)  # ham and spam samples the classifier has learned
+    char: float | None = None  # the char model's P(spam); None: no char model loaded
+    char_pushes: list[tuple[str, float]] = field(default_factory=list)
+    char_threshold: float = 0.9  # its calibrated thresholds, from the artifact
+    char_obvious: float = 0.99
 
 
 class SpamModel:
     """Everything learned, in memory. Grows by samples; `last_id` says which database samples
     it already holds, so several processes can share one database and catch up cheaply."""
 
-    def __init__(self) -> None:
+    def __init__(self, char: CharModel | None = None, *, use_shipped: bool = True) -> None:
         self.bayes = NaiveBayes()
         self.spam_index = ShingleIndex()
         self.ham_index = ShingleIndex()
         self.last_id = 0
         self.samples = 0
+        # the shipped char model is shared read-only until this model learns (copy on write)
+        self.char: CharModel | None = char if char is not None else (shipped() if use_shipped else None)
+        self._char_own = char is not None
 
-    def learn(self, text: str, label: int, room: str = "*", sample_id: int = 0, *, index: bool = True) -> None:
+    def learn_char(self, text: str, label: int) -> None:
+        """Move the char model toward an admin's label (seed samples are in the artifact already)."""
+        if self.char is None:
+            return
+        if not self._char_own:
+            self.char, self._char_own = self.char.copy(), True
+        self.char.learn(text, label)
+
+    def learn(self, text: str, label: int, room: str = "*", sample_id: int = 0, *, index: bool = True,
+              char: bool = False) -> None:
         if room == "*":
             self.bayes.learn(features(text), label)
+            if char:
+                self.learn_char(text, label)
         if index:
             sh = shingles(text)
             if len(sh) >= 3:
@@ -184,7 +203,12 @@ class SpamModel:
             sim, sim_id = self.spam_index.best(sh, room)
             if sim:
                 ham_sim, _ = self.ham_index.best(sh, room)
-        return ModelScore(prob, known, pushes, sim, sim_id, ham_sim, (self.bayes.docs[0], self.bayes.docs[1]))
+        docs = (self.bayes.docs[0], self.bayes.docs[1])
+        if self.char is None:
+            return ModelScore(prob, known, pushes, sim, sim_id, ham_sim, docs)
+        cs = self.char.score(text)
+        return ModelScore(prob, known, pushes, sim, sim_id, ham_sim, docs, cs.prob, cs.pushes,
+                          self.char.threshold, self.char.obvious)
 
 
 def fit(model: SpamModel, rows: list[tuple[str, int, str, int]], *, passes: int = 2, margin: float = 5.0,

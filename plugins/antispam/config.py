@@ -14,11 +14,12 @@ from bot.rules.schema import PluginConfig, Strict
 from bot.rules.templates import Texts as TemplateTexts
 from bot.rules.types import Duration
 
-CheckName = Literal["keywords", "contact", "content", "flood", "repeat", "mentions", "emoji", "bayes", "similar"]
+CheckName = Literal["keywords", "contact", "content", "flood", "repeat", "mentions", "emoji", "charmodel", "bayes",
+                    "similar", "qrcode"]
 ALL_CHECKS: tuple[CheckName, ...] = ("keywords", "contact", "content", "flood", "repeat", "mentions", "emoji",
-                                     "bayes", "similar")
+                                     "charmodel", "bayes", "similar", "qrcode")
 # checks on what a message says; members with approved history skip them (behaviour still applies)
-CONTENT_CHECKS = frozenset({"keywords", "contact", "content", "bayes", "similar"})
+CONTENT_CHECKS = frozenset({"keywords", "contact", "content", "charmodel", "bayes", "similar", "qrcode"})
 Mode = Literal["enforce", "shadow", "off"]
 Step = Literal["warn", "kick", "ban"]
 
@@ -108,6 +109,22 @@ class BayesRules(CheckRule):
     min_samples: int = Field(default=300, ge=0)
 
 
+class CharModelRules(CheckRule):
+    # the shipped char n-gram model: acts from the first message (it was trained at build time)
+    # null = the thresholds calibrated at build time on ordinary chat (FPR 0.5% / 0.05%)
+    threshold: float | None = Field(default=None, gt=0.5, lt=1)
+    obvious: float | None = Field(default=None, gt=0.5, le=1)
+    min_chars: int = Field(default=4, ge=1)  # "好的" is too short to judge
+
+
+class QRCodeRules(CheckRule):
+    # QR codes in images from members not yet established: a WeChat contact or group code, an
+    # invite to another platform, or a payment code is an ad
+    max_bytes: int = Field(default=4_000_000, ge=10_000)  # larger images are not decoded
+    max_pixels: int = Field(default=16_000_000, ge=10_000)
+    timeout: Duration = timedelta(seconds=2)
+
+
 class SimilarRules(CheckRule):
     threshold: float = Field(default=0.7, gt=0, le=1)
     min_chars: int = Field(default=8, ge=1)
@@ -152,7 +169,7 @@ class Texts(TemplateTexts):
     check_labels: dict[str, str] = Field(default_factory=lambda: {
         "keywords": "发广告", "contact": "广告引流", "content": "新成员发推广链接/名片", "flood": "刷屏",
         "repeat": "重复刷消息", "mentions": "大量@他人", "emoji": "表情刷屏", "bayes": "发广告",
-        "similar": "发广告", "admin": "发广告（管理员判定）"})
+        "similar": "发广告", "charmodel": "发广告", "qrcode": "发引流二维码", "admin": "发广告（管理员判定）"})
 
 
 class AntispamConfig(PluginConfig):
@@ -166,6 +183,8 @@ class AntispamConfig(PluginConfig):
     emoji: EmojiRules = EmojiRules()
     bayes: BayesRules = BayesRules()
     similar: SimilarRules = SimilarRules()
+    charmodel: CharModelRules = CharModelRules()
+    qrcode: QRCodeRules = QRCodeRules()
     probation: ProbationRules = ProbationRules()
     ladder: LadderRules = LadderRules()
     learning: LearningRules = LearningRules()

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from plugins.antispam.checks import TEXT_CHECKS, Facts, Verdict, check_bayes, check_similar
 from plugins.antispam.classifier import SpamModel
 from plugins.antispam.config import CONTENT_CHECKS, AntispamConfig
+from plugins.antispam.model_checks import check_charmodel, check_qrcode
 from plugins.antispam.normalize import normalise
 
 Severity = Literal["none", "low", "medium", "high"]
@@ -24,6 +25,7 @@ BEHAVIOUR_CHECKS = frozenset({"flood", "repeat", "mentions", "emoji"})
 class Decision:
     verdicts: list[tuple[Verdict, str]] = field(default_factory=list)  # (verdict, mode)
     score: float = 0.0  # the classifier's P(spam), for the record
+    char_score: float | None = None  # the char model's P(spam) (None: not run)
     newcomer: bool = False  # the sender was on probation (else an established member)
 
     def _counted(self, mode: str) -> list[Verdict]:
@@ -119,13 +121,20 @@ def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str
         mode = cfg.mode(name)
         if mode == "off" or (facts.trusted and name in CONTENT_CHECKS):
             continue
-        if name in ("bayes", "similar"):
+        if name in ("bayes", "similar", "charmodel"):
             if model is None or not n.dense:
                 continue
             if score is None:
                 score = model.score(facts.text, room, similar="similar" in cfg.order)
-            verdict = check_bayes(score, cfg) if name == "bayes" else check_similar(facts, n, score, cfg)
+            if name == "charmodel":
+                verdict = check_charmodel(score, n, cfg)
+            else:
+                verdict = check_bayes(score, cfg) if name == "bayes" else check_similar(facts, n, score, cfg)
+        elif name == "qrcode":
+            if not facts.qr_codes:
+                continue
+            verdict = check_qrcode(facts, cfg)
         else:
             verdict = TEXT_CHECKS[name](facts, n, cfg)
         verdicts.append((verdict, mode))
-    return Decision(verdicts, score.bayes if score else 0.0, newcomer=facts.newcomer)
+    return Decision(verdicts, score.bayes if score else 0.0, score.char if score else None, newcomer=facts.newcomer)

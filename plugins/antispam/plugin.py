@@ -3,6 +3,7 @@ about it and why; learns from admins' #spam and #ham."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from datetime import datetime
@@ -11,9 +12,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from bot.core import flags, lists
 from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role, is_protected
-from bot.events import MessageReceived
+from bot.events import MessageKind, MessageReceived
 from db.models import Member
-from plugins.antispam import ladder, store
+from plugins.antispam import ladder, qr, store
 from plugins.antispam.checks import Facts
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import Decision, decide
@@ -84,8 +85,9 @@ class AntispamPlugin(Plugin):
         newcomer, trusted = probation(cfg, ctx.db.get(Member, (msg.room_id, msg.sender_id)), now)
         counts = store.behaviour(ctx.db, row, flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
                                  similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
+        codes = await self._qr_codes(ctx, cfg, msg) if msg.kind is MessageKind.IMAGE and not trusted else ()
         facts = Facts(text=msg.text, kind=str(msg.kind), url=msg.url, mentions=len(msg.mention_ids),
-                      newcomer=newcomer, trusted=trusted, **counts)
+                      newcomer=newcomer, trusted=trusted, qr_codes=codes, **counts)
         model = self.learner.model(ctx.db, now)
         decision = decide(facts, cfg, model, msg.room_id)
         if not decision.spam and not decision.shadow_fired:
@@ -125,6 +127,27 @@ class AntispamPlugin(Plugin):
         log.info("antispam: message %s from %s belongs to case %s (same burst)", row.message_id, row.sender_id,
                  case_id)
         return True
+
+    async def _qr_codes(self, ctx: Context, cfg: AntispamConfig, msg: MessageReceived) -> tuple[str, ...]:
+        """Decode QR codes in an image, off the event loop and within the rules' budgets. Any
+        failure (no image from the platform, too large, not an image, too slow) means no codes:
+        the other checks still judge the message."""
+        if cfg.qrcode.mode == "off" or "qrcode" not in cfg.order:
+            return ()
+        fetch = getattr(ctx.lookup, "message_image", None)
+        if fetch is None:
+            return ()
+        try:
+            data = await fetch(msg.event_id)
+            if not data:
+                return ()
+            found = await asyncio.wait_for(asyncio.to_thread(
+                qr.decode, data, max_bytes=cfg.qrcode.max_bytes, max_pixels=cfg.qrcode.max_pixels),
+                cfg.qrcode.timeout.total_seconds())
+        except (TimeoutError, ValueError) as exc:
+            log.info("antispam: image %s not decoded: %s", msg.event_id, exc or "timed out")
+            return ()
+        return tuple(found)
 
     def _protected(self, ctx: Context, member_id: str) -> bool:
         """Owners, admins, moderators, operators, and both whitelists: never acted on."""
@@ -166,7 +189,7 @@ class AntispamPlugin(Plugin):
         if self._protected(ctx, target):
             ctx.reply(cfg.texts.protected.format(member=name))
             return
-        model = self.learner.model(ctx.db, now)
+        model = self.learner.model(ctx.db, now, refresh=True)  # the sample just taught counts at once
         decision = decide(Facts(text=text, kind=quoted.kind if quoted else "text"), cfg, model, ctx.room_id)
         checks = [{"name": "admin", "spam": True, "details": f"#spam by {msg.sender_id}", "mode": "enforce"},
                   *decision.evidence()]
@@ -190,6 +213,7 @@ class AntispamPlugin(Plugin):
             return
         msg, _, quoted, _, _ = taught
         now = ctx.now()
+        self.learner.model(ctx.db, now, refresh=True)  # both models learn the label at once
         from bot.core.cases import get_case, set_status
 
         case = get_case(ctx.db, quoted.case_id) if quoted is not None and quoted.case_id else None

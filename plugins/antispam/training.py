@@ -1,4 +1,4 @@
-"""Building a model from a labelled file (eval-spam --train, the benchmark)."""
+"""Building models from a labelled file (eval-spam --train, the benchmark)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from plugins.antispam.classifier import SpamModel, fit
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.dataset import Row
 from plugins.antispam.normalize import normalise
+
+FBS_SOURCE = "dev_sms_fbs_spam"
 
 
 def noisy_ham(text: str, cfg: AntispamConfig) -> bool:
@@ -21,15 +23,37 @@ def noisy_ham(text: str, cfg: AntispamConfig) -> bool:
     return (contact.spam and contact.strong) or (keyword.spam and keyword.strong)
 
 
-def build_model(rows: Sequence[Row], cfg: AntispamConfig, *, passes: int = 2) -> tuple[SpamModel, int]:
-    """(model, ham rows skipped as noisy)."""
-    model = SpamModel()
-    kept: list[tuple[str, int, str, int]] = []
+def clean(row: Row) -> Row:
+    """Placeholder words (NAME, URL, DIGIT …) of the fake-base-station SMS set go: a model must
+    learn content, not that set's masking style."""
+    if row.source != FBS_SOURCE:
+        return row
+    from plugins.antispam.build_model import strip_placeholders
+
+    return Row(row.label, strip_placeholders(row.text), row.source, row.category, row.campaign)
+
+
+def build_model(rows: Sequence[Row], cfg: AntispamConfig, *, passes: int = 2, char: bool = False,
+                log=None) -> tuple[SpamModel, int]:
+    """(model, ham rows skipped as noisy). With char=True a char model is trained on the same
+    rows (thresholds calibrated on their chat-like ham, see build_model.build); otherwise the
+    shipped char model is used."""
+    kept_rows: list[Row] = []
     skipped = 0
-    for i, row in enumerate(rows, start=1):
+    for row in rows:
         if row.label == 0 and noisy_ham(row.text, cfg):
             skipped += 1
             continue
-        kept.append((row.text, row.label, "*", -i))  # negative ids: not database samples
-    fit(model, kept, passes=passes)
+        row = clean(row)
+        if row.text.strip():
+            kept_rows.append(row)
+    charmodel = None
+    if char:
+        from plugins.antispam.build_model import build
+
+        # a labelled file's normal rows are its own definition of normal: calibrate on all of them
+        charmodel = build(kept_rows, log=log or (lambda _m: None), chat_only=False)
+    model = SpamModel(charmodel)
+    fit(model, [(r.text, r.label, "*", -i) for i, r in enumerate(kept_rows, start=1)],  # negative ids: not samples
+        passes=passes)
     return model, skipped

@@ -1,0 +1,38 @@
+"""The checks of the shipped char model and of QR codes in images (beside checks.py, same
+shape: pure functions returning a named verdict with its reason)."""
+
+from __future__ import annotations
+
+from plugins.antispam.checks import Facts, Verdict
+from plugins.antispam.classifier import ModelScore
+from plugins.antispam.config import AntispamConfig
+from plugins.antispam.normalize import Normalised
+from plugins.antispam.qr import classify
+
+
+def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    rule = cfg.charmodel
+    if score.char is None:
+        return Verdict("charmodel", False, "no char model loaded")
+    why = ", ".join(dict.fromkeys(w for w, _ in score.char_pushes))
+    details = f"{score.char:.3f}" + (f" ({why})" if why else "")
+    if len(n.dense) < rule.min_chars:
+        return Verdict("charmodel", False, f"{details}; too short to judge")
+    threshold = rule.threshold if rule.threshold is not None else score.char_threshold
+    obvious = rule.obvious if rule.obvious is not None else score.char_obvious
+    spam = score.char >= threshold
+    return Verdict("charmodel", spam, details + f" ≥ {threshold:.3f}" if spam else details,
+                   strong=spam and score.char >= max(obvious, threshold))
+
+
+def check_qrcode(f: Facts, cfg: AntispamConfig) -> Verdict:
+    """A code that adds a contact, joins a group elsewhere, or takes a payment is an obvious ad;
+    a code with an ordinary link or text is recorded, not acted on."""
+    targets = [classify(text) for text in f.qr_codes]
+    ads = [t for t in targets if t.ad]
+    if ads:
+        t = ads[0]
+        return Verdict("qrcode", True, f"{t.label}: {t.text[:80]}", strong=True)
+    if targets:
+        return Verdict("qrcode", False, "; ".join(f"{t.label}: {t.text[:60]}" for t in targets))
+    return Verdict("qrcode", False)

@@ -1,0 +1,282 @@
+"""The shipped char model (training, thresholds, artifact, online learning, a second process
+catching up) and QR codes in images (real PNG/JPEG images made here with qrcode and Pillow)."""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import qrcode
+from PIL import Image
+from sqlalchemy.orm import Session
+
+from bot.clock import FakeClock
+from bot.core.context import Context
+from bot.events import MessageKind, MessageReceived
+from bot.platform import RoomInfo
+from bot.rules.loader import parse_rules
+from db import repo
+from db.base import Base
+from db.models import Case
+from db.session import make_engine, make_sessionmaker
+from plugins.antispam import AntispamPlugin, qr, store
+from plugins.antispam.charmodel import CharModel, shipped, threshold_at_fpr, train
+from plugins.antispam.checks import Facts
+from plugins.antispam.classifier import ModelScore, SpamModel
+from plugins.antispam.config import AntispamConfig
+from plugins.antispam.dataset import Row, split_of
+from plugins.antispam.engine import decide
+from plugins.antispam.learner import Learner
+from plugins.antispam.model_checks import check_charmodel
+from plugins.antispam.models import SHARED
+from plugins.antispam.normalize import normalise
+
+CFG = AntispamConfig()
+NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
+
+# A small fixture written here: two families of ads and two kinds of chat, a few voices each.
+SPAM = ["兼职打字员日结三百，宝妈学生都可以，私聊", "日结兼职，在家动动手指一天两百", "招兼职刷好评，日结不拖欠",
+        "想赚零花钱的来，日结工资当天到账", "手机兼职，一单一结，日入过百", "兼职日结，不收押金，名额有限",
+        "出USDT，承兑大额，需要的私", "高价收U，承兑商直营，安全快速", "USDT兑换，汇率优惠，量大可谈",
+        "收银行卡，对公账户也收，价格高", "承兑USDT，秒到账，老板私聊", "专业承兑，U商靠谱，欢迎咨询"]
+HAM = ["今晚几点开会来着", "我刚到家，路上堵死了", "周末去哪里爬山比较好", "这道题我也不会，等老师讲吧",
+       "孩子发烧了，今天请假一天", "楼下快递放门卫了吗", "刚才那个视频太好笑了", "明天早上八点门口集合",
+       "谁有空帮我带杯咖啡", "群里有人去过青岛吗", "这个周末天气不错啊", "晚饭吃了没，一起去吃面"]
+
+
+def fixture_model(epochs: int = 8) -> CharModel:
+    rows = [(t, 1, 1.0) for t in SPAM] + [(t, 0, 1.0) for t in HAM]
+    model = train(rows, epochs=epochs, rate=0.5)
+    model.meta.update(threshold=0.7, obvious=0.95)
+    return model
+
+
+def test_a_model_trained_on_a_small_fixture_learns():
+    untrained = CharModel()
+    assert untrained.score("日结兼职，宝妈学生都可以").prob == pytest.approx(0.5)
+    model = fixture_model()
+    spam_unseen = ["宝妈兼职，日结工资三百", "高价承兑USDT，私聊", "收对公账户和银行卡"]
+    ham_unseen = ["今晚一起去吃面吗", "明天几点集合来着", "孩子今天发烧请假了"]
+    spam_scores = [model.score(t).prob for t in spam_unseen]
+    ham_scores = [model.score(t).prob for t in ham_unseen]
+    assert min(spam_scores) > max(ham_scores)
+    assert min(spam_scores) > 0.6 and max(ham_scores) < 0.4
+    # the explanation names character runs of the message, not hash buckets
+    assert any(w in "宝妈兼职日结工资三百" for w, _ in model.score("宝妈兼职，日结工资三百").pushes)
+
+
+def test_the_threshold_is_applied_and_rules_yaml_can_override_it():
+    n = normalise("出USDT承兑，需要的私聊")
+
+    def verdict(prob: float, cfg: AntispamConfig = CFG):
+        score = ModelScore(0.0, 0, [], 0.0, None, 0.0, (0, 0), prob, [("承兑", 1.0)], 0.8, 0.95)
+        return check_charmodel(score, n, cfg)
+
+    assert not verdict(0.79).spam
+    hit = verdict(0.81)
+    assert hit.spam and not hit.strong and "承兑" in hit.details
+    assert verdict(0.96).strong
+    stricter = AntispamConfig.model_validate({"charmodel": {"threshold": 0.9}})
+    assert not verdict(0.85, stricter).spam and verdict(0.91, stricter).spam
+    short = check_charmodel(ModelScore(0.0, 0, [], 0.0, None, 0.0, (0, 0), 0.99, [], 0.8, 0.95),
+                            normalise("收U"), CFG)
+    assert not short.spam and "too short" in short.details
+
+
+def test_threshold_at_fpr_allows_at_most_that_share_of_ham():
+    ham = [i / 1000 for i in range(1000)]
+    t = threshold_at_fpr(ham, 0.005)
+    assert sum(1 for s in ham if s >= t) == 5
+
+
+def test_the_artifact_round_trips(tmp_path):
+    model = fixture_model()
+    size = model.dump(tmp_path / "m.bin")
+    assert size < 2_000_000
+    loaded = CharModel.load(tmp_path / "m.bin")
+    assert loaded.threshold == 0.7 and loaded.obvious == 0.95
+    for text in SPAM[:3] + HAM[:3]:
+        assert loaded.score(text).prob == pytest.approx(model.score(text).prob, abs=0.01)
+    with pytest.raises(ValueError):
+        CharModel.loads(b"not a model")
+
+
+def test_the_shipped_model_acts_from_the_first_message():
+    """No samples taught, an ordinary member past probation: the shipped model alone judges."""
+    char = shipped()
+    assert char is not None and char.trained, "plugins/antispam/data/charmodel.bin is missing"
+    model = SpamModel()
+    text = "出USDT，大额承兑，汇率全网最低，秒到账，需要的老板私聊"
+    ad = decide(Facts(text=text), CFG, model, "room")
+    assert "charmodel" in {v.name for v in ad.fired}, ad.evidence()
+    chat = decide(Facts(text="今天晚上谁去打球，七点老地方见"), CFG, model, "room")
+    assert "charmodel" not in {v.name for v in chat.fired}, chat.evidence()
+    off = AntispamConfig.model_validate({"charmodel": {"mode": "off"}})
+    assert "charmodel" not in {v.name for v, _ in decide(Facts(text=text), off, model, "room").verdicts}
+
+
+def test_the_shipped_model_was_built_with_todays_normalisation():
+    """The model's features are read from normalize.py's output: if that changed, rebuild it
+    (python -m plugins.antispam.build_model --shared ../shared/data/spam)."""
+    from plugins.antispam.charmodel import normalise_probe
+    from plugins.antispam.dataset import seed_rows
+
+    char = shipped()
+    assert char is not None
+    assert char.meta.get("normalise_probe") == normalise_probe(r.text for r in seed_rows())
+
+
+def test_online_learning_moves_the_model_the_same_way_in_every_process():
+    a, b = fixture_model(), fixture_model()
+    text = "本群福利，代购大牌包包，一手货源，朋友圈天天更新"
+    before = a.score(text).prob
+    assert before < a.threshold
+    assert a.learn(text, 1) > 0
+    assert a.score(text).prob >= a.threshold
+    b.learn(text, 1)
+    assert list(a.w) == list(b.w) and a.b == b.b  # deterministic: processes converge
+    a.learn(text, 0)
+    assert a.score(text).prob < a.threshold
+
+
+def test_split_is_by_campaign():
+    rows = [Row(1, f"变体{i}", campaign="camp_7") for i in range(20)]
+    assert len({split_of(r) for r in rows}) == 1
+    sides = {split_of(Row(1, "x", campaign=f"c{i}")) for i in range(200)}
+    assert sides == {"train", "test"}
+    share = sum(split_of(Row(1, "x", campaign=f"c{i}")) == "test" for i in range(2000)) / 2000
+    assert 0.15 < share < 0.25
+
+
+@pytest.fixture
+def sessions(database_url):
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+def test_a_second_process_picks_up_new_labels_within_a_minute(sessions):
+    clock = FakeClock(NOW)
+    ours, theirs = Learner(), Learner()  # two processes sharing one database
+    text = "明天下午三点小区门口集合，记得带水和帽子"  # ordinary-looking, so the lesson shows
+    with sessions() as db:
+        before = theirs.model(db, clock.now()).score(text, SHARED).char
+        assert before is not None and before < 0.5
+        ours.model(db, clock.now())
+        db.commit()
+    with sessions() as db:
+        store.add_sample(db, SHARED, 1, text, source="spam_command", by="admin", at=clock.now())
+        assert ours.model(db, clock.now(), refresh=True).score(text, SHARED).char > before  # at once here
+        db.commit()
+    clock.advance(10)
+    with sessions() as db:
+        assert theirs.model(db, clock.now()).score(text, SHARED).char == before  # not polled yet
+    clock.advance(25)
+    with sessions() as db:
+        after = theirs.model(db, clock.now())
+        assert after.score(text, SHARED).char > before
+        assert after.score(text, SHARED).char == pytest.approx(ours.model(db, clock.now()).score(text, SHARED).char)
+
+
+# ---------------------------------------------------------------------- QR codes
+def qr_png(payload: str, *, scale: int = 6) -> bytes:
+    buf = io.BytesIO()
+    qrcode.make(payload, box_size=scale).save(buf)
+    return buf.getvalue()
+
+
+def photo(width: int = 640, height: int = 480, fmt: str = "JPEG", *, qr_payload: str | None = None) -> bytes:
+    """A photo-like picture (smooth gradients and noise), optionally with a QR code pasted in."""
+    rng = random.Random(3)
+    img = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    img = Image.blend(img, Image.effect_noise((width, height), 60).convert("RGB"), 0.4)
+    for _ in range(12):
+        x, y = rng.randrange(width), rng.randrange(height)
+        img.paste((rng.randrange(256), rng.randrange(256), rng.randrange(256)), (x, y, x + 60, y + 40))
+    if qr_payload:
+        code = qrcode.make(qr_payload, box_size=5).get_image().convert("RGB")
+        img.paste(code, (width - code.size[0] - 20, 20))
+    buf = io.BytesIO()
+    img.save(buf, fmt, quality=90) if fmt == "JPEG" else img.save(buf, fmt)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(("payload", "kind"), [
+    ("https://u.wechat.com/EG7xYz1AbCdE", "wechat_contact"),
+    ("https://weixin.qq.com/g/AQYAAJxk9f3Lq", "wechat_group"),
+    ("https://work.weixin.qq.com/u/vc7f3e2a1b", "wecom"),
+    ("wxp://f2f0Xy3Rq9LmN", "payment"),
+    ("https://qr.alipay.com/fkx19533abcdef", "payment"),
+    ("https://t.me/+AbCdEfGh123", "other_platform"),
+    ("https://qm.qq.com/cgi-bin/qm/qr?k=abc", "qq"),
+])
+def test_ad_qr_codes_are_decoded_and_recognised(payload, kind):
+    [text] = qr.decode(qr_png(payload))
+    assert text == payload
+    target = qr.classify(text)
+    assert target.kind == kind and target.ad
+
+
+def test_a_qr_code_inside_a_photo_is_found_and_a_plain_photo_has_none():
+    assert qr.decode(photo(qr_payload="https://u.wechat.com/EG7xYz1AbCdE")) == ["https://u.wechat.com/EG7xYz1AbCdE"]
+    assert qr.decode(photo()) == []
+    assert qr.decode(photo(fmt="PNG")) == []
+
+
+def test_ordinary_qr_codes_are_not_ads():
+    for payload in ("https://www.example.com/menu", "WIFI:S:home;T:WPA;P:12345678;;", "你好"):
+        assert not qr.classify(qr.decode(qr_png(payload))[0]).ad
+
+
+def test_decoding_is_bounded():
+    with pytest.raises(qr.TooLarge):
+        qr.decode(qr_png("https://u.wechat.com/x"), max_bytes=100)
+    with pytest.raises(qr.TooLarge):
+        qr.decode(photo(2000, 2000, "PNG"), max_pixels=1_000_000)
+    with pytest.raises(ValueError):
+        qr.decode(b"GIF89a not really")
+
+
+class ImageLookup:
+    """The platform side of the contract: an image message's bytes by message id."""
+
+    def __init__(self, images: dict[str, bytes]) -> None:
+        self.images = images
+        self.asked: list[str] = []
+
+    async def message_image(self, message_id: str) -> bytes | None:
+        self.asked.append(message_id)
+        return self.images.get(message_id)
+
+
+async def test_the_plugin_flags_a_contact_qr_image_and_not_a_photo(sessions):
+    plugin = AntispamPlugin()
+    rules = parse_rules("version: 1\ndefaults:\n  antispam:\n    probation:\n      messages: 0\n", "test", [plugin])
+    clock = FakeClock(NOW)
+    room = RoomInfo(id="r1@chatroom", topic="t", owner_id="wxid_owner", admin_ids=frozenset({"wxid_bot"}),
+                    member_ids=frozenset({"wxid_a", "wxid_b", "wxid_owner", "wxid_bot"}))
+    lookup = ImageLookup({"m-qr": photo(qr_payload="https://weixin.qq.com/g/AQYAAJxk9f3Lq"),
+                          "m-photo": photo()})
+
+    async def post(event_id: str, sender: str) -> Session:
+        msg = MessageReceived(event_id=event_id, room_id=room.id, sender_id=sender, sender_name=sender,
+                              sender_alias="", kind=MessageKind.IMAGE, text="", timestamp=clock.now())
+        with sessions() as db:
+            repo.touch_member(db, room.id, sender, clock.now() - timedelta(days=30), message=True)
+            ctx = Context(rules=rules, clock=clock, db=db, room_id=room.id, room=room, self_id="wxid_bot",
+                          event=msg, source="antispam", lookup=lookup)
+            await plugin.handle(ctx)
+            db.commit()
+        return db
+
+    await post("m-photo", "wxid_a")
+    await post("m-qr", "wxid_b")
+    assert lookup.asked == ["m-photo", "m-qr"]
+    with sessions() as db:
+        cases = db.query(Case).all()
+        assert [c.target_id for c in cases] == ["wxid_b"]
+        checks = {c["name"]: c for c in cases[0].evidence["checks"]}
+        assert checks["qrcode"]["spam"] and "微信群二维码" in checks["qrcode"]["details"]

@@ -159,6 +159,7 @@ async def test_dry_run_adds_no_strike_and_says_nothing(tmp_path, database_url):
         for text in ("兼职日结，宝妈学生都可以", "刷单返利，一单一结", "兼职日结，宝妈学生都可以 加我"):
             bot.say(room, "carol", text)
             await bot.settle()
+            bot.clock.advance(180)  # three offences, not one burst (ladder.one_offence_within)
         rows = all_cases(bot)
         assert len(rows) == 3
         assert [c.kind for c in rows] == ["warn", "warn", "warn"]  # no rung climbed on a dry run

@@ -641,8 +641,8 @@ class ConsoleExtras:
         return rows, len(found) > SAMPLE_PAGE, {"spam": counts.get("1", 0), "ham": counts.get("0", 0)}
 
     async def add_samples(self, rows: list[tuple[int, str]]) -> tuple[int, int]:
-        """(added, duplicates). Samples go to the shared pool, learned by the running model at
-        its next message (the learner catches up by sample id)."""
+        """(added, duplicates). Samples go to the shared pool and the running model learns them
+        at once, as after #spam/#ham (other processes catch up by the sample id watermark)."""
         from plugins.antispam import store
         from plugins.antispam.models import SHARED
 
@@ -653,6 +653,10 @@ class ConsoleExtras:
                 _, new = store.add_sample(db, SHARED, label, text, source="console", by=CONSOLE_ACTOR, at=now)
                 added, duplicates = added + int(new), duplicates + int(not new)
             db.commit()
+            plugin = next((p for p in self.app.plugins if p.name == "antispam"), None)
+            learner = getattr(plugin, "learner", None)
+            if learner is not None and added:
+                learner.model(db, now, refresh=True)
         return added, duplicates
 
     async def import_samples(self, text: str) -> ImportResult:

@@ -247,9 +247,10 @@ class App:
             if room is not None:
                 await self._record_room(room, rules)
         # where the bot is not managing (manage: auto, a group where it is a plain member), it
-        # stays silent: only #manage and #whoami are heard there
+        # stays silent: only #manage and #whoami are heard there. Silent is not blind: joins and
+        # leaves are still recorded, so a member who joined before #manage on is a newcomer
         managed = not event.room_id or rules.manages(event.room_id)
-        if not managed and not self._unmanaged_command(event, rules):
+        if not managed and isinstance(event, MessageReceived) and not self._unmanaged_command(event, rules):
             return
         sender = event.sender_id if isinstance(event, MessageReceived) else None
         async with self._session() as db:

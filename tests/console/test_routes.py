@@ -20,7 +20,7 @@ from tests.harness import wait_until
 
 AD = "加我薇信 abc12345 领取免费资料"
 SHADOW = ("antispam:\n  ladder:\n    newcomer_obvious_ad: ladder\n"
-          "  keywords:\n    mode: shadow\n  contact:\n    mode: shadow\n")
+          "  keywords:\n    mode: shadow\n  contact:\n    mode: shadow\n  charmodel:\n    mode: shadow\n")
 
 
 def rows(console: Console, model, *where):

@@ -213,7 +213,7 @@ async def live_the_day(d: Day) -> None:
     await d.say("阿强", "#接龙 下午读书会\n1. 王姐\n2. 小林\n3. 阿强")
     await d.say("小美", "#接龙 下午读书会\n1. 王姐\n2. 小林\n3. 阿强\n4. 小美")
     await d.say("老周", "#接龙 下午读书会\n1. 王姐\n2. 小林\n3. 阿强\n4. 小美\n5. 老周")
-    await d.join(d.advertiser("抖音号", "kick"))  # a newcomer's referral: the rules see one weak signal, the model agrees
+    await d.join(d.advertiser("抖音号", "kick"))  # a newcomer's referral: one weak rule, the model agrees
     await d.say("抖音号", "抖音搜：小王美食 每天分享")
     await d.join(d.advertiser("繁体哥", "kick"))
     await d.say("繁体哥", "兼職日結，日賺500，詳情加薇：abc999")

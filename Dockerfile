@@ -8,12 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY bot ./bot
 COPY plugins ./plugins
 COPY db ./db
 COPY migrations ./migrations
-RUN pip install '.[postgres]' && rm -rf /src
+RUN pip install -c constraints.txt '.[postgres]' && rm -rf /src
 
 RUN useradd --create-home --uid 10001 qunguan \
     && mkdir -p /data /config \

@@ -13,6 +13,6 @@ for minor in 3.12 3.13; do
   venv=".venv-$minor"
   "$py" -m venv "$venv"
   "$venv/bin/python" -m pip install -q --upgrade pip
-  "$venv/bin/python" -m pip install -q .
+  "$venv/bin/python" -m pip install -q -c constraints.txt .
   (cd /tmp && timeout 120 "$OLDPWD/$venv/bin/python" -m bot.smoke)
 done

@@ -72,3 +72,23 @@ def test_readme_test_command_is_what_ci_runs():
     assert "bash .ci/run" in readme
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     assert "pytest" in ci
+
+
+def test_one_constraints_file_pins_every_dependency_and_every_install_uses_it():
+    import re
+    import tomllib
+
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"not an exact pin: {line}"
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    declared = [*project["dependencies"], *project["optional-dependencies"]["test"],
+                *project["optional-dependencies"]["postgres"]]
+    for requirement in declared:
+        name = re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9_.\-]+", requirement).group(0)).lower()
+        assert name in pins, f"{name} is not pinned in constraints.txt"
+    for path in (".ci/run", "Dockerfile", "README.md", ".ci/other-pythons.sh"):
+        assert "-c constraints.txt" in (ROOT / path).read_text("utf-8"), path

@@ -51,6 +51,24 @@ _config_patched = False
 
 #: 1.x gateways send files larger than this as a UUID FileBox that must be downloaded.
 FILE_PASS_THROUGH_LIMIT = 20 * 1024
+# An image or file the bot downloads from the gateway (the QR check reads images): larger ones
+# are refused while streaming, so a hostile 1 GB "image" never sits in memory.
+MAX_DOWNLOAD_BYTES = 8 * 1024 * 1024
+
+
+class FileTooLarge(ValueError):
+    pass
+
+
+def file_box_bytes(file_box: Any, max_bytes: int = MAX_DOWNLOAD_BYTES) -> bytes:
+    """The content of a FileBox the gateway sent (Base64 or streamed, see fix_file_download).
+    URL and QR boxes are not fetched: the bot talks to its gateway only."""
+    encoded = getattr(file_box, "base64", None)
+    if not encoded:
+        raise ValueError(f"file box of type {getattr(file_box, 'boxType', '?')} carries no data")
+    if len(encoded) > (max_bytes * 4) // 3 + 4:
+        raise FileTooLarge(f"file over {max_bytes} bytes")
+    return base64.b64decode(encoded)
 
 
 def _install(owner: Any, name: str, fix_id: str, make: Callable[[Any], Any]) -> None:
@@ -328,6 +346,8 @@ def fix_uuid_file_download() -> None:
                 "/wechaty.Puppet/Download", _DownloadRequest(id=obj["uuid"]), _DownloadResponse
             ):
                 data += response.chunk
+                if len(data) > MAX_DOWNLOAD_BYTES:
+                    raise FileTooLarge(f"download of {obj.get('name') or 'file'} over {MAX_DOWNLOAD_BYTES} bytes")
             file_box = FileBox.from_base64(base64.b64encode(bytes(data)), name=obj.get("name") or "file.dat")
             file_box.metadata = obj.get("metadata") or {}
             return file_box

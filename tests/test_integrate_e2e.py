@@ -15,8 +15,10 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.events import MessageKind
+from bot.simulator import ActionKind
 from db.models import Case
 from plugins.antispam import AntispamPlugin
+from plugins.moderation.plugin import ModerationPlugin
 from tests.harness import Harness, wait_until
 
 START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
@@ -88,3 +90,41 @@ async def test_newcomer_group_qr_image_is_removed_an_ordinary_photo_is_not(antis
     qr_check = next(c for c in case.evidence["checks"] if c["name"] == "qrcode")
     assert qr_check["spam"] and "微信群二维码" in qr_check["details"]
     assert not bot.world.saw_kick(room, innocent)
+
+
+# ---------------------------------------------------------------------- 2. private notices to friends
+def no_operators(bot: Harness) -> Harness:
+    text = bot.rules_path.read_text("utf-8")
+    bot.rules_path.write_text(text.replace("operators: [wxid_operator]", "operators: []"), "utf-8")
+    return bot
+
+
+def private_texts(bot: Harness, contact_id: str) -> list[str]:
+    return [a.text for a in bot.world.bot_actions(ActionKind.SEND_TEXT)
+            if a.ok and a.room_id is None and a.target == contact_id]
+
+
+@pytest.mark.parametrize("friend", [True, False])
+async def test_owner_notice_goes_privately_to_a_friend_else_into_the_group(tmp_path, database_url, friend):
+    bot = no_operators(Harness(tmp_path, [AntispamPlugin(), ModerationPlugin()], database_url=database_url,
+                               clock=FakeClock(START)))
+    owner = bot.cast["laowang"]
+    bot.world.contact(owner).friend = friend
+    await bot.start()
+    try:
+        room = bot.cast.admin
+        ad = bot.say(room, "bob", "免费领取会员 加V abc")
+        bot.say(room, "carol", "#report 广告", quote=ad)
+        if friend:
+            notice = await bot.world.wait_for(lambda: next(iter(private_texts(bot, owner)), None))
+            assert notice.startswith("【读书会】") and "免费领取会员" in notice
+            await bot.settle()
+            assert not [a for a in bot.sends(room) if "请群主/管理员留意" in a.text]
+        else:
+            await bot.wait_text(room, "请群主/管理员留意")
+            sent = next(a for a in bot.sends(room) if "请群主/管理员留意" in a.text)
+            assert owner in sent.mention_ids
+            assert private_texts(bot, owner) == []
+    finally:
+        await bot.stop()
+

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 import qrcode
+from grpclib.const import Status
 from PIL import Image
 from sqlalchemy import select
 
@@ -19,7 +20,7 @@ from bot.simulator import ActionKind
 from db.models import Case
 from plugins.antispam import AntispamPlugin
 from plugins.moderation.plugin import ModerationPlugin
-from tests.harness import Harness, wait_until
+from tests.harness import Harness, Probe, wait_until
 
 START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
 
@@ -128,3 +129,33 @@ async def test_owner_notice_goes_privately_to_a_friend_else_into_the_group(tmp_p
     finally:
         await bot.stop()
 
+
+# ---------------------------------------------------------------------- 3. capabilities up front
+async def test_status_shows_capabilities_and_an_unsupported_kick_asks_the_owner_up_front(tmp_path, database_url):
+    bot = Harness(tmp_path, [Probe()], database_url=database_url, clock=FakeClock(START))
+    await bot.start()
+    try:
+        room = bot.cast.admin
+        bot.world.say_private(bot.cast["operator"], "#status")
+        status = await bot.world.wait_for(lambda: next(
+            (t for t in private_texts(bot, bot.cast["operator"]) if "加载于" in t), None))
+        assert "读书会" in status and "可移出成员、设群公告" in status
+        assert "吃瓜群" in status and "不能移出成员（不是群主或管理员）" in status
+
+        # this gateway's puppet cannot remove members: the first attempt learns it and asks the owner
+        bot.server.service.faults.fail("RoomDel", Status.UNIMPLEMENTED, "not implemented", times=None)
+        bot.say(room, "laowang", "踢 wxid_bob")
+        ask = await bot.wait_text(room, "不支持移出群成员")
+        assert "bob" in ask and not bot.world.saw_kick(room, bot.cast["bob"])
+        tries = bot.server.service.rpc_counts["RoomDel"]
+        assert tries == 1
+        # now the capability is known: the next removal asks up front, no RoomDel attempted
+        bot.say(room, "laowang", "踢 wxid_carol")
+        await bot.world.wait_for(lambda: sum("不支持移出群成员" in t for t in bot.texts(room)) == 2)
+        assert bot.server.service.rpc_counts["RoomDel"] == tries
+
+        bot.world.say_private(bot.cast["operator"], "#status")
+        await bot.world.wait_for(lambda: any("不能移出成员（微信接口不支持）" in t
+                                             for t in private_texts(bot, bot.cast["operator"])))
+    finally:
+        await bot.stop()

@@ -159,3 +159,16 @@ async def test_status_shows_capabilities_and_an_unsupported_kick_asks_the_owner_
                                              for t in private_texts(bot, bot.cast["operator"])))
     finally:
         await bot.stop()
+
+
+# ---------------------------------------------------------------------- 4. warm-up
+def test_antispam_warm_up_loads_the_char_model_jieba_and_opencc() -> None:
+    from plugins.antispam import charmodel, classifier, normalize
+
+    charmodel._shipped = None  # as in a fresh process
+    classifier._jieba = None
+    normalize._t2s.cache_clear()
+    AntispamPlugin().warm_up()
+    assert charmodel._shipped is not None
+    assert classifier._jieba is not None
+    assert normalize._t2s.cache_info().currsize == 1

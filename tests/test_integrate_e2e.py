@@ -172,3 +172,26 @@ def test_antispam_warm_up_loads_the_char_model_jieba_and_opencc() -> None:
     assert charmodel._shipped is not None
     assert classifier._jieba is not None
     assert normalize._t2s.cache_info().currsize == 1
+
+
+# ---------------------------------------------------------------------- 6. renames during a session
+async def test_a_contact_renamed_during_the_session_is_known_by_the_new_name(tmp_path, database_url):
+    probe = Probe()
+    bot = Harness(tmp_path, [probe], database_url=database_url, clock=FakeClock(START))
+    await bot.start()
+    try:
+        room, bob = bot.cast.admin, bot.cast["bob"]
+        adapter = bot.runtime.adapter  # type: ignore[union-attr]
+        assert ("bob" in {m.name for m in await adapter.member_list(room)})  # the roster is loaded
+        bot.world.rename_contact(bob, "Bob 陈")  # WeChat pushes no event for this
+        said = bot.say(room, "bob", "大家好，我改名了")
+        await wait_until(lambda: any(m.event_id == said for m in probe.messages()))
+        assert next(m for m in probe.messages() if m.event_id == said).sender_name == "Bob 陈"
+        names = {m.id: m.name for m in await adapter.member_list(room)}
+        assert names[bob] == "Bob 陈"
+        reply = bot.say(room, "carol", "欢迎", quote=said)  # the quote names him by his new name
+        await wait_until(lambda: any(m.event_id == reply for m in probe.messages()))
+        quote = next(m for m in probe.messages() if m.event_id == reply).quote
+        assert quote is not None and quote.sender_name == "Bob 陈" and quote.sender_id == bob
+    finally:
+        await bot.stop()

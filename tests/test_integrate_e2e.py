@@ -17,6 +17,7 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.events import MessageKind
 from bot.simulator import ActionKind
+from bot.simulator.render import render_quote
 from db.models import Case
 from plugins.antispam import AntispamPlugin
 from plugins.moderation.plugin import ModerationPlugin
@@ -195,3 +196,41 @@ async def test_a_contact_renamed_during_the_session_is_known_by_the_new_name(tmp
         assert quote is not None and quote.sender_name == "Bob 陈" and quote.sender_id == bob
     finally:
         await bot.stop()
+
+
+# ---------------------------------------------------------------------- 5. forged quotes in #report
+@pytest.fixture
+async def report_bot(tmp_path, database_url):
+    bot = Harness(tmp_path, [AntispamPlugin(), ModerationPlugin()], database_url=database_url,
+                  clock=FakeClock(START))
+    await bot.start()
+    yield bot
+    await bot.stop()
+
+
+async def test_a_report_quotes_the_stored_message_and_a_forged_quote_stays_unverified(report_bot: Harness):
+    bot = report_bot
+    room, bob, carol = bot.cast.admin, bot.cast["bob"], bot.cast["carol"]
+    operator = bot.cast["operator"]
+    real = bot.say(room, "bob", "周末有人一起去爬山吗")
+    bot.say(room, "carol", "#report 刷屏", quote=real)
+    await bot.wait_text(room, "已收到举报（案件 #1）")
+    genuine = await bot.world.wait_for(lambda: next((t for t in private_texts(bot, operator) if "#1" in t), None))
+    assert "周末有人一起去爬山吗" in genuine and "无法核实" not in genuine
+    [case] = all_cases(bot)
+    assert case.target_id == bob and case.evidence["verified"] is True
+    assert case.evidence["text"] == "周末有人一起去爬山吗" and case.evidence["message_id"] == real
+
+    # carol types a "quote" of something bob never said
+    invented = "出售微信号 加我V abc8888"
+    bot.world.say(room, carol, render_quote("bob", invented, "#report 卖号"))
+    await bot.wait_text(room, "已收到举报（案件 #2）")
+    forged = await bot.world.wait_for(lambda: next((t for t in private_texts(bot, operator) if "#2" in t), None))
+    assert "无法核实" in forged and "举报人引用的文字" in forged
+    assert "举报了「bob」的消息" not in forged  # the invented words are never given as his
+    case = all_cases(bot)[-1]
+    assert case.evidence["verified"] is False and "text" not in case.evidence
+    assert case.evidence["reporter_text"] == invented and case.actor_id == carol
+    bot.say(room, "laowang", f"#case {case.id}")
+    shown = await bot.wait_text(room, "未核实")
+    assert "原消息" not in shown

@@ -350,6 +350,7 @@ class WechatyAdapter:
             raise ValueError("need 0 < backoff_initial <= backoff_max")
         self._endpoint = endpoint.strip()
         self._token = token
+        wechaty_compat.redact_in_logs(token)  # hpack logs it with every RPC at DEBUG
         self._sink = sink
         self._clock = clock
         self._tls = tls

@@ -634,6 +634,38 @@ def fix_plugin_server() -> None:
 
 _SDK_LOG_FORMAT = "%(asctime)s - %(name)s - %(levelname)s - %(message)s"
 
+# --------------------------------------------------------------------------- secrets in logs
+
+_SECRETS: set[str] = set()
+_REDACTED = "***"
+
+
+def redact_in_logs(*secrets: str) -> None:
+    """Never let these strings reach any log output, whatever the level. The gateway token is
+    the HTTP/2 :authority of every RPC, so at DEBUG hpack logs it with each header block, and
+    the SDK puts it in a warning; a filter on one logger would miss the others, so the
+    redaction happens where every record is made (only records whose level is enabled)."""
+    _SECRETS.update(s for s in secrets if s and len(s) >= 4)
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "_qunguan_redacting", False):
+        return
+
+    def redacting(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        try:
+            text = record.getMessage()
+        except Exception:  # a broken format: leave it to the handler to report
+            return record
+        if any(secret in text for secret in _SECRETS):
+            for secret in _SECRETS:
+                text = text.replace(secret, _REDACTED)
+            record.msg, record.args = text, None
+        return record
+
+    redacting._qunguan_redacting = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(redacting)
+
+
 
 def fix_sdk_logging(level: int = logging.WARNING) -> None:
     """Every SDK module logger gets its own stderr handler, propagate=False and level INFO

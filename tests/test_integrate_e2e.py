@@ -5,6 +5,7 @@ contact renames."""
 from __future__ import annotations
 
 import io
+import logging
 import random
 from datetime import UTC, datetime
 
@@ -234,3 +235,18 @@ async def test_a_report_quotes_the_stored_message_and_a_forged_quote_stays_unver
     bot.say(room, "laowang", f"#case {case.id}")
     shown = await bot.wait_text(room, "未核实")
     assert "原消息" not in shown
+
+
+# ---------------------------------------------------------------------- 5. the gateway token in logs
+async def test_the_gateway_token_is_never_logged_even_at_debug(tmp_path, database_url, caplog):
+    caplog.set_level(logging.DEBUG)  # every logger: the SDK's, grpclib's, h2's, ours
+    bot = Harness(tmp_path, [Probe()], database_url=database_url, clock=FakeClock(START))
+    await bot.start()
+    try:
+        bot.say(bot.cast.admin, "alice", "ping")
+        await bot.wait_text(bot.cast.admin, "pong")
+    finally:
+        await bot.stop()
+    assert len(caplog.records) > 50  # DEBUG really was on
+    leaked = [r.name + ": " + r.getMessage()[:200] for r in caplog.records if "insecure_test" in r.getMessage()]
+    assert leaked == []

@@ -78,6 +78,7 @@ class AntispamPlugin(Plugin):
 
         charmodel.shipped()
         classifier.features("预热：加我微信领取资料")
+        normalize.light_form("預熱")  # OpenCC (not lru-cached, unlike normalise)
         normalize.normalise("預熱 加V abc8888")
         contact.ordinary_domains()
         import zxingcpp  # noqa: F401  (the QR decoder's native library)

@@ -60,9 +60,10 @@ class FileTooLarge(ValueError):
     pass
 
 
-def file_box_bytes(file_box: Any, max_bytes: int = MAX_DOWNLOAD_BYTES) -> bytes:
+def file_box_bytes(file_box: Any, max_bytes: int | None = None) -> bytes:
     """The content of a FileBox the gateway sent (Base64 or streamed, see fix_file_download).
     URL and QR boxes are not fetched: the bot talks to its gateway only."""
+    max_bytes = MAX_DOWNLOAD_BYTES if max_bytes is None else max_bytes
     encoded = getattr(file_box, "base64", None)
     if not encoded:
         raise ValueError(f"file box of type {getattr(file_box, 'boxType', '?')} carries no data")

@@ -250,3 +250,15 @@ async def test_the_gateway_token_is_never_logged_even_at_debug(tmp_path, databas
     assert len(caplog.records) > 50  # DEBUG really was on
     leaked = [r.name + ": " + r.getMessage()[:200] for r in caplog.records if "insecure_test" in r.getMessage()]
     assert leaked == []
+
+
+async def test_an_oversized_image_is_refused_not_loaded(antispam_bot: Harness, monkeypatch) -> None:
+    from bot import wechaty_compat
+    from bot.platform import PlatformError
+
+    monkeypatch.setattr(wechaty_compat, "MAX_DOWNLOAD_BYTES", 64 * 1024)
+    bot = antispam_bot
+    big = qr_png("https://weixin.qq.com/g/AQYAAJxk9f3Lq") + b"\0" * (100 * 1024)
+    mid = bot.say(bot.cast.admin, "alice", "", kind=MessageKind.IMAGE, data=big)
+    with pytest.raises(PlatformError, match="over"):
+        await bot.runtime.adapter.message_image(mid)  # type: ignore[union-attr]

@@ -53,6 +53,8 @@ from bot.platform import Capabilities, ErrorKind, EventSink, Member, PlatformErr
 
 log = logging.getLogger(__name__)
 
+IMAGE_TYPE_ARTWORK = 3  # puppet ImageType: 1 thumbnail, 2 HD, 3 artwork (the original)
+
 T = TypeVar("T")
 
 #: WeChat ends every ``@name`` with U+2005 (FOUR-PER-EM SPACE).
@@ -348,6 +350,7 @@ class WechatyAdapter:
             raise ValueError("need 0 < backoff_initial <= backoff_max")
         self._endpoint = endpoint.strip()
         self._token = token
+        wechaty_compat.redact_in_logs(token)  # hpack logs it with every RPC at DEBUG
         self._sink = sink
         self._clock = clock
         self._tls = tls
@@ -1079,6 +1082,33 @@ class WechatyAdapter:
             return list(await session.puppet.room_list())
 
         return await self._call("room_ids", ids)
+
+    async def message_image(self, message_id: str) -> bytes:
+        """The full picture of an image message (the original, not the thumbnail; the QR check
+        needs every module): MessageImage of the artwork, else MessageFile (gateways differ in
+        which they serve). Bounded in size (wechaty_compat.MAX_DOWNLOAD_BYTES) and time."""
+
+        async def fetch(session: _Session) -> bytes:
+            try:
+                box = await session.puppet.message_image(message_id, IMAGE_TYPE_ARTWORK)
+            except wechaty_compat.FileTooLarge:
+                raise
+            except Exception as first:
+                log.info("MessageImage %s failed (%s), trying MessageFile", message_id, _describe(first))
+                box = await session.puppet.message_file(message_id)
+            return wechaty_compat.file_box_bytes(box)
+
+        return await self._call("message_image", fetch)
+
+    async def is_friend(self, contact_id: str) -> bool:
+        """Whether the account can message contact_id privately (WeChat delivers private
+        messages to friends only): the contact payload's ``friend`` flag, read fresh."""
+
+        async def friend(session: _Session) -> bool:
+            contact = await session.puppet.contact_payload(contact_id)
+            return bool(getattr(contact, "friend", False))
+
+        return await self._call("is_friend", friend)
 
     async def capabilities(self, room_id: str) -> Capabilities:
         """What the bot can do in room_id now (see Capabilities). Reads the room (cached by

@@ -51,6 +51,25 @@ _config_patched = False
 
 #: 1.x gateways send files larger than this as a UUID FileBox that must be downloaded.
 FILE_PASS_THROUGH_LIMIT = 20 * 1024
+# An image or file the bot downloads from the gateway (the QR check reads images): larger ones
+# are refused while streaming, so a hostile 1 GB "image" never sits in memory.
+MAX_DOWNLOAD_BYTES = 8 * 1024 * 1024
+
+
+class FileTooLarge(ValueError):
+    pass
+
+
+def file_box_bytes(file_box: Any, max_bytes: int | None = None) -> bytes:
+    """The content of a FileBox the gateway sent (Base64 or streamed, see fix_file_download).
+    URL and QR boxes are not fetched: the bot talks to its gateway only."""
+    max_bytes = MAX_DOWNLOAD_BYTES if max_bytes is None else max_bytes
+    encoded = getattr(file_box, "base64", None)
+    if not encoded:
+        raise ValueError(f"file box of type {getattr(file_box, 'boxType', '?')} carries no data")
+    if len(encoded) > (max_bytes * 4) // 3 + 4:
+        raise FileTooLarge(f"file over {max_bytes} bytes")
+    return base64.b64decode(encoded)
 
 
 def _install(owner: Any, name: str, fix_id: str, make: Callable[[Any], Any]) -> None:
@@ -328,6 +347,8 @@ def fix_uuid_file_download() -> None:
                 "/wechaty.Puppet/Download", _DownloadRequest(id=obj["uuid"]), _DownloadResponse
             ):
                 data += response.chunk
+                if len(data) > MAX_DOWNLOAD_BYTES:
+                    raise FileTooLarge(f"download of {obj.get('name') or 'file'} over {MAX_DOWNLOAD_BYTES} bytes")
             file_box = FileBox.from_base64(base64.b64encode(bytes(data)), name=obj.get("name") or "file.dat")
             file_box.metadata = obj.get("metadata") or {}
             return file_box
@@ -613,6 +634,38 @@ def fix_plugin_server() -> None:
 
 
 _SDK_LOG_FORMAT = "%(asctime)s - %(name)s - %(levelname)s - %(message)s"
+
+# --------------------------------------------------------------------------- secrets in logs
+
+_SECRETS: set[str] = set()
+_REDACTED = "***"
+
+
+def redact_in_logs(*secrets: str) -> None:
+    """Never let these strings reach any log output, whatever the level. The gateway token is
+    the HTTP/2 :authority of every RPC, so at DEBUG hpack logs it with each header block, and
+    the SDK puts it in a warning; a filter on one logger would miss the others, so the
+    redaction happens where every record is made (only records whose level is enabled)."""
+    _SECRETS.update(s for s in secrets if s and len(s) >= 4)
+    factory = logging.getLogRecordFactory()
+    if getattr(factory, "_qunguan_redacting", False):
+        return
+
+    def redacting(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        try:
+            text = record.getMessage()
+        except Exception:  # a broken format: leave it to the handler to report
+            return record
+        if any(secret in text for secret in _SECRETS):
+            for secret in _SECRETS:
+                text = text.replace(secret, _REDACTED)
+            record.msg, record.args = text, None
+        return record
+
+    redacting._qunguan_redacting = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(redacting)
+
 
 
 def fix_sdk_logging(level: int = logging.WARNING) -> None:

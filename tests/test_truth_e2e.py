@@ -173,7 +173,9 @@ async def test_dry_run_adds_no_strike_and_says_nothing(tmp_path, database_url):
 
 # ---------------------------------------------------------------------------- a human is told
 async def test_with_no_operators_notices_reach_the_owner_in_the_group_as_a_digest(tmp_path, database_url):
-    bot = await make(tmp_path, database_url, operators=False).start()
+    bot = make(tmp_path, database_url, operators=False)
+    bot.world.contact(bot.cast["laowang"]).friend = False  # not the bot's friend: no private chat possible
+    await bot.start()
     try:
         room = bot.cast.admin
         first = bot.say(room, "bob", "免费领取会员 加V abc")

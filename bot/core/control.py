@@ -234,13 +234,34 @@ class BotControl:
             state = "管理中" if rid in managed else "未管理"
             dry = "，演习模式" if self._app.is_dry_run(rules, rid) else ""
             size = f"，{len(info.member_ids)} 人" if info else ""
-            lines.append(f"· {topic}{size}：机器人是{role}，{state}{dry}")
+            lines.append(f"· {topic}{size}：机器人是{role}，{state}{dry}{await self._capability_note(rid)}")
         if len(room_ids) > 30:
             lines.append(f"……另有 {len(room_ids) - 30} 个群")
         return lines
 
+    async def _capability_note(self, room_id: str) -> str:
+        """What the bot cannot do in this room and why, in Chinese ("" when it can do all)."""
+        capabilities = getattr(self._app.platform, "capabilities", None)
+        if capabilities is None:
+            return ""
+        try:
+            caps = await capabilities(room_id)
+        except PlatformError:
+            return "；无法读取机器人在本群的权限"
+        if not caps.missing:
+            return "；可移出成员、设群公告、撤回、读群昵称"
+        cannot = "、".join(f"{_CAPABILITY_NAMES.get(name, name)}（{_MISSING_REASONS.get(why, why)}）"
+                          for name, why in caps.missing)
+        return f"；不能{cannot}"
+
     def _tz(self, room_id: str | None) -> ZoneInfo:
         return ZoneInfo(self._app.rules.for_room(room_id).timezone)
+
+
+_CAPABILITY_NAMES = {"can_remove": "移出成员", "can_announce": "设群公告", "can_recall": "撤回消息",
+                     "can_read_nicknames": "读群昵称"}
+_MISSING_REASONS = {"not_admin": "不是群主或管理员", "not_member": "不在群里", "unsupported": "微信接口不支持",
+                    "unknown": "无法读取群信息"}
 
 
 def _error_line(error: object) -> str:

@@ -190,27 +190,49 @@ class Executor:
         outcome.followups = self._kick_followups(action, planned, outcome, rules, name) + outcome.followups
         return outcome
 
+    async def _unsupported(self, room_id: str, capability: str) -> bool:
+        """Whether the gateway is known not to support this at all (Capabilities.missing says
+        "unsupported"): then the bot asks a human up front instead of attempting and failing.
+        The role is judged separately, on the freshly read room."""
+        capabilities = getattr(self._platform, "capabilities", None)
+        if capabilities is None:
+            return False
+        try:
+            caps = await capabilities(room_id)
+        except PlatformError:
+            return False
+        return (capability, "unsupported") in caps.missing
+
     async def _remove_or_ask(self, action: Kick, room: RoomInfo, rules: Rules, name: str) -> Outcome:
-        if bot_can_moderate(self._platform.self_id, room):
+        texts = rules.bot.texts
+        unsupported = await self._unsupported(action.room_id, "can_remove")
+        if bot_can_moderate(self._platform.self_id, room) and not unsupported:
             await self._governor.acquire(action.room_id, "kick")  # Refused: the outbox keeps it
             try:
                 await self._platform.kick(action.room_id, action.member_id)
             except PlatformError as exc:
-                if exc.kind != ErrorKind.PERMISSION:
+                if exc.kind == ErrorKind.UNSUPPORTED:
+                    unsupported = True
+                elif exc.kind != ErrorKind.PERMISSION:
                     raise
                 self._rooms.invalidate(action.room_id)  # our role changed under us
             else:
                 self._rooms.invalidate(action.room_id)
                 return Outcome("done")
-        text = rules.bot.texts.ask_owner_kick.format(member=name, reason=action.reason or "违反群规")
+        template = texts.ask_owner_kick_unsupported if unsupported else texts.ask_owner_kick
+        text = template.format(member=name, reason=action.reason or "违反群规")
         try:
             await self._send(action.room_id, text, self.responsible(room, rules))
         except PlatformError as exc:
             return Outcome("failed", f"could not ask the owner: {exc.kind}: {exc}")
+        if unsupported:
+            return Outcome("asked_owner", "the gateway does not support removing members")
         return Outcome("asked_owner", "the bot is not owner or admin here")
 
     def _why(self, outcome: Outcome, rules: Rules) -> str:
         texts = rules.bot.texts
+        if outcome.status == "asked_owner" and "does not support" in outcome.detail:
+            return texts.why_unsupported
         return {
             "asked_owner": texts.why_asked_owner, "refused_protected": texts.why_protected,
             "gone": texts.why_gone, "dry_run": texts.why_dry_run,
@@ -259,7 +281,10 @@ class Executor:
     # ------------------------------------------------------------------ announcements, recalls
     async def _announce(self, action: Announce, rules: Rules) -> Outcome:
         room = await self._rooms.get(action.room_id, refresh=True)
-        if bot_can_moderate(self._platform.self_id, room):
+        unsupported = await self._unsupported(action.room_id, "can_announce")
+        if unsupported:
+            reason = "the gateway does not support setting the announcement"
+        elif bot_can_moderate(self._platform.self_id, room):
             await self._governor.acquire(action.room_id)
             try:
                 await self._platform.set_announcement(action.room_id, action.text)
@@ -267,6 +292,7 @@ class Executor:
             except PlatformError as exc:
                 if exc.kind not in (ErrorKind.PERMISSION, ErrorKind.UNSUPPORTED):
                     raise
+                unsupported = exc.kind == ErrorKind.UNSUPPORTED
                 reason = str(exc)
         else:
             reason = "the bot is not owner or admin here"
@@ -275,7 +301,8 @@ class Executor:
         texts = rules.bot.texts
         await self._send(action.room_id, texts.announce_fallback.format(text=action.text))
         if room is not None:
-            await self._send(action.room_id, texts.ask_owner_announce, self.responsible(room, rules))
+            ask = texts.ask_owner_announce_unsupported if unsupported else texts.ask_owner_announce
+            await self._send(action.room_id, ask, self.responsible(room, rules))
         return Outcome("fallback", f"sent as a message: {reason}")
 
     async def _recall(self, action: Recall) -> Outcome:

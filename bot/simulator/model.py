@@ -89,6 +89,7 @@ class SimMessage:
     quote_id: str | None = None
     recalled: bool = False
     description: str | None = None  # LINK / MINI_PROGRAM cards: the line under the title
+    data: bytes | None = None  # IMAGE / FILE: the content served by MessageImage/MessageFile
 
 
 class EventName(StrEnum):

@@ -302,12 +302,14 @@ class PuppetSimService:
 
     def message_image(self, request: pb.MessageImageRequest) -> pb.MessageImageResponse:
         msg = self._typed_message(request.id, MessageKind.IMAGE)
-        return pb.MessageImageResponse(filebox=wire.file_box_json(msg.filename or "image.png"))
+        return pb.MessageImageResponse(filebox=wire.file_box_json(msg.filename or "image.png", msg.data))
 
     def message_file(self, request: pb.MessageFileRequest) -> pb.MessageFileResponse:
         msg = self._typed_message(request.id, MessageKind.FILE, MessageKind.IMAGE)
         name = msg.filename or "file.dat"
-        data = None if msg.kind == MessageKind.IMAGE else f"simulated content of {name}\n".encode()
+        data = msg.data
+        if data is None and msg.kind != MessageKind.IMAGE:
+            data = f"simulated content of {name}\n".encode()
         return pb.MessageFileResponse(filebox=wire.file_box_json(name, data))
 
     # ------------------------------------------------------------------ grpclib mapping

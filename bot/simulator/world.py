@@ -293,13 +293,15 @@ class World:
         quote: str | None = None,
         card_contact_id: str | None = None,
         description: str | None = None,
+        data: bytes | None = None,
     ) -> str:
         """A member posts in a room; returns the message id.
 
         kind LINK/MINI_PROGRAM: text is the title, url the target (a mini-program's page path,
         e.g. "pages/bargain/index?id=1"), description the line under it; CONTACT_CARD: text is the
         card's name (card_contact_id the contact, created if omitted); FILE: text is the file
-        name; IMAGE: text is ignored."""
+        name; IMAGE: text is ignored. data: an IMAGE's or FILE's bytes (e.g. a real PNG), served
+        by MessageImage/MessageFile (default: a 1×1 PNG / a line of text)."""
         self._member_room(room, sender)
         mention_ids = tuple(dict.fromkeys(mentions))
         for contact_id in mention_ids:
@@ -323,6 +325,8 @@ class World:
         elif kind == MessageKind.IMAGE:
             text = ""
             extra["filename"] = f"image-{len(self.messages) + 1}.png"
+        if data is not None and kind in (MessageKind.IMAGE, MessageKind.FILE):
+            extra["data"] = data
         return self._post(sender, room, None, kind, text, mention_ids, **extra).id
 
     def redeliver(self, message_id: str) -> None:

@@ -16,7 +16,15 @@ from plugins.antispam import store
 from plugins.antispam.models import SHARED
 from plugins.antispam.plugin import reverse_case
 
-__all__ = ["record_ham"]
+__all__ = ["find_message", "record_ham"]
+
+
+def find_message(db: Session, room_id: str, message_id: str | None, sender_id: str | None,
+                 text: str) -> tuple[str, str, str] | None:
+    """(message id, sender id, text) of the stored group message a quote points at, or None
+    when nothing stored matches (a quote typed by hand, or a message older than retention)."""
+    row = store.find_quoted(db, room_id, message_id, sender_id, text)
+    return None if row is None else (row.message_id, row.sender_id, row.text)
 
 
 def record_ham(db: Session, case: Case, at: datetime) -> None:

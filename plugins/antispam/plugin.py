@@ -69,6 +69,23 @@ class AntispamPlugin(Plugin):
     def __init__(self) -> None:
         self.learner = Learner()
 
+    def warm_up(self) -> None:
+        """Run by the runtime in a thread before the bot is ready: load what the first message
+        would otherwise load on the event loop (the shipped char model, jieba's dictionary,
+        OpenCC, the ordinary-domain list, the QR decoder), and judge one message through the
+        same normalisation and features so their caches are built too."""
+        from plugins.antispam import charmodel, classifier, contact, normalize
+
+        charmodel.shipped()
+        classifier.features("预热：加我微信领取资料")
+        normalize.light_form("預熱")  # OpenCC (not lru-cached, unlike normalise)
+        normalize.normalise("預熱 加V abc8888")
+        contact.ordinary_domains()
+        import zxingcpp  # noqa: F401  (the QR decoder's native library)
+        from PIL import Image
+
+        Image.init()
+
     def wants(self, ctx: Context) -> bool:
         msg = ctx.message
         return msg is not None and msg.room_id is not None and not msg.is_self

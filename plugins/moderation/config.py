@@ -43,6 +43,11 @@ class ModerationTexts(TemplateTexts):
     report_usage: str = "请长按要举报的消息，选择「引用」，再发送 #report 原因。"
     report_received: str = "已收到举报（案件 #{case}），已转告群主和管理员，谢谢！"
     report_notice: str = "成员「{reporter}」举报了「{target}」的消息（案件 #{case}）：\n「{text}」\n原因：{reason}"
+    # the quoted message is not in the bot's records (typed by hand, or too old): never shown
+    # as the reported member's words
+    report_notice_unverified: str = (
+        "成员「{reporter}」举报了「{target}」（案件 #{case}），但所引用的消息在机器人的记录中找不到，内容无法核实。"
+        "举报人引用的文字：\n「{text}」\n原因：{reason}")
     case_notice: str = "新案件 {summary}"
     appeal_usage: str = "申诉请发送：申诉 案件号 理由，例如「申诉 12 我没有发广告」。"
     appeal_not_yours: str = "没有找到你可以申诉的案件 #{case}。"

@@ -10,6 +10,7 @@ from bot.core import cases, lists
 from bot.core.plugin import command
 from bot.core.roles import Role
 from db.models import Case
+from plugins.antispam.api import find_message
 from plugins.moderation import appeals, render
 from plugins.moderation.common import (
     case_here,
@@ -107,14 +108,26 @@ class LogCommands:
         quote = msg.quote
         target_id = quote.sender_id or resolve(ctx.db, msg.room_id, members(ctx), quote.sender_name)
         reason = clip(args) or "（未填写）"
+        # A quote is plain text a member can type by hand: the evidence is the stored message
+        # it points at (by id, else by text from the named member), never the quote's words.
+        stored = find_message(ctx.db, msg.room_id, quote.message_id, target_id, quote.text) if target_id else None
+        if stored is not None:
+            message_id, target_id, text = stored
+            evidence = {"text": clip(text, 2000), "message_id": message_id, "reporter": msg.sender_id,
+                        "verified": True}
+            template = texts.report_notice
+        else:
+            text = quote.text
+            evidence = {"reporter_text": clip(text, 2000), "message_id": quote.message_id,
+                        "reporter": msg.sender_id, "verified": False}
+            template = texts.report_notice_unverified
         case = cases.open_case(
             ctx.db, room_id=msg.room_id, kind="report", target_id=target_id,
             target_name=clip(quote.sender_name, 64), source="command:report", at=ctx.now(), reason=reason,
-            actor_id=msg.sender_id, outcome="reported",
-            evidence={"text": clip(quote.text, 2000), "message_id": quote.message_id, "reporter": msg.sender_id})
-        ctx.emit(NotifyAdmins(msg.room_id, texts.report_notice.format(
+            actor_id=msg.sender_id, outcome="reported", evidence=evidence)
+        ctx.emit(NotifyAdmins(msg.room_id, template.format(
             reporter=msg.display_name[:64], target=clip(quote.sender_name, 64), case=case.id,
-            text=clip(quote.text, 200), reason=reason)))
+            text=clip(text, 200), reason=reason)))
         ctx.reply(texts.report_received.format(case=case.id))
 
     @command("appeal", min_role=Role.ADMIN, aliases=("处理申诉",), usage="accept|reject 案件号 [说明]",

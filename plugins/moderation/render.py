@@ -154,6 +154,8 @@ def card(case: Case, target: str, actor: str, tz: str, labels: Mapping[str, str]
     evidence = case.evidence if isinstance(case.evidence, Mapping) else {}
     if evidence.get("text"):
         lines.append(f"原消息：「{_short(evidence['text'])}」")
+    elif evidence.get("reporter_text"):
+        lines.append(f"举报人引用的文字（记录中找不到，未核实）：「{_short(evidence['reporter_text'])}」")
     if evidence.get("score") is not None and plain_score(evidence["score"]):
         lines.append(f"判断：{plain_score(evidence['score'])}")
     if evidence.get("scope") == "*":

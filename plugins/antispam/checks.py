@@ -83,6 +83,15 @@ _NEGATED_CALL = re.compile(r"(?:不要|别|千万别|千万不要|不能|不会|
                            r"(?:扫码|扫|点击|点|加|私聊|联系)")
 
 
+# a warning that reproduces what someone else sent: a quote, or "原文 / 发的是 / 这种消息"
+_SHOWN_AD = re.compile(r"原文|原话|发的是|内容是|这种消息|这条消息|这样的消息|收到一条|收到一个短信|转了一段|有人发[:：]")
+
+
+def shows_an_ad(n: Normalised) -> bool:
+    """The message quotes an ad (in quote marks, or after 原文/发的是): its words are not the writer's."""
+    return bool(_QUOTE_SPAN.search(n.body) or _SHOWN_AD.search(n.body))
+
+
 def _own_words(body: str) -> str:
     """The writer's own words: quotes of others, what follows 原文如下👇 in a warning, and the
     calls they tell people not to follow (不要扫码) taken out."""
@@ -92,7 +101,7 @@ def _own_words(body: str) -> str:
     return _REPORTED.sub("，", _NEGATED_CALL.sub("，", _QUOTE_SPAN.sub("，", body)))
 
 
-def _discussing(n: Normalised) -> bool:
+def discussing(n: Normalised) -> bool:
     """A warning or a discussion about ads: warning words, and in the writer's own words no
     call to act, no reassurance, no contact data, no link of their own."""
     if not _WARNING.search(n.body):
@@ -142,7 +151,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     verdict = keyword_hit(f, n, cfg)
     if not verdict.spam:
         return verdict
-    if _discussing(n):
+    if discussing(n):
         return Verdict("keywords", False, f"{verdict.details}, but in a warning or discussion, not an ad")
     if _QUOTE_SPAN.search(n.body) or _QUOTE_INTRO.search(n.body):
         own = normalise(_own_words(n.body))
@@ -150,6 +159,13 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             return Verdict("keywords", False, f"{verdict.details}, but only inside quotes: someone else's words")
     phrase = verdict.details.split(": ", 1)[-1]
     rest = n.dense.replace(normalise(phrase).dense, "，") if phrase else n.dense  # the ad word itself is no call
+    if verdict.details.startswith("newcomer phrase") and not _PROMOTING.search(rest) \
+            and not contact.find_contacts(n, f.url) and not contact.promoted_links(n, f.url):
+        # 私聊我 / 进群 from someone new is how a newcomer asks or an organiser answers too (不会的可以
+        # 私聊我, 进群请改备注): with nothing else promoted, no contact data and no link, it takes
+        # another check to agree
+        return Verdict("keywords", True, f"{verdict.details} (nothing else promoted: not enough alone)",
+                       weak=True)
     own_call = not verdict.details.startswith("newcomer phrase") and _PROMOTING.search(normalise(phrase).dense)
     calls = own_call or _PROMOTING.search(rest)
     if calls or (f.newcomer and _BAIT.search(rest)) or contact.find_contacts(n) or contact.promoted_links(n):
@@ -162,7 +178,7 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if policy == "off":
         return Verdict("contact", False, "not checked for this member")
     contacts = contact.find_contacts(n, f.url)
-    if contacts and _discussing(n):
+    if contacts and discussing(n):
         return Verdict("contact", False, f"{contacts[0].kind} {contacts[0].value} only quoted in a warning")
     for c in contacts:
         if policy == "any":
@@ -197,7 +213,7 @@ def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
                        strong=f.kind in ("mini_program", "contact_card"))
     if cfg.content.text_links and "link" in cfg.content.probation_kinds:
         links = contact.promoted_links(n)
-        if (links and _discussing(n)) or (links and _WARNING.search(n.body)
+        if (links and discussing(n)) or (links and _WARNING.search(n.body)
                                          and not _CALL_TO_ACTION.search(_own_words(n.body))):
             return Verdict("content", False, f"link {links[0][:80]} named in a warning, not shared")
         if links:
@@ -217,7 +233,7 @@ def promotion(f: Facts, n: Normalised, cfg: AntispamConfig) -> str | None:
     if f.kind in ("mini_program", "contact_card"):
         return f.kind
     hit = keyword_hit(f, n, cfg)
-    if hit.spam and not _discussing(n):
+    if hit.spam and not discussing(n):
         return hit.details
     return None
 

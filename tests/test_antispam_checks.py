@@ -65,6 +65,11 @@ def test_normalise_undoes_obfuscation(text, dense, trick):
     ("我的微信：abc12345", [("wechat-id", "abc12345", False)]),
     ("订单号 20260501123456789", []),
     ("明天下午三点开会", []),
+    ("有兴趣的主动加我吧 k e x i n _ 2 0", [("code-id", "kexin20", True)]),
+    ("wei xin hao: x i a o x i a o 9", [("code-id", "xiaoxiao9", True)]),
+    ("简书搜 \" 自由职业者日记 \"", [("referral", "简书 自由职业者日记", False)]),
+    ("选 a b c d 4个选项里哪个对", []),
+    ("打开 https://weixin.qq.com/cgi-bin/readtemplate 看说明", []),
 ], ids=lambda v: str(v)[:12])
 def test_find_contacts(text, expected):
     assert find_contacts(normalise(text)) == expected

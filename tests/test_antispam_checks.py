@@ -85,7 +85,7 @@ def fired(facts: Facts, model: SpamModel | None = None, cfg: AntispamConfig = CF
     (Facts("需要的加我微信", newcomer=True), "keywords", "newcomer phrase: 加我微信"),
     (Facts("薇信 love520520", newcomer=True), "contact", "wechat-id love520520 (obfuscated"),
     (Facts("薇信 love520520 免费领取"), "contact", "wechat-id love520520 (obfuscated"),
-    (Facts("有事联系我，电话13812345678", newcomer=True), "contact", "phone 13812345678"),
+    (Facts("有意者联系我，电话13812345678", newcomer=True), "contact", "phone 13812345678"),
     (Facts("看看这个", kind="link", url="https://x.example/a", newcomer=True), "content", "link https://x.example"),
     (Facts("名片", kind="contact_card", newcomer=True), "content", "contact_card"),
     (Facts("去 www.example.com 看看", newcomer=True), "content", "link www.example.com"),

@@ -183,8 +183,10 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     for c in contacts:
         if policy == "any":
             how = f" (obfuscated: {', '.join(n.obfuscated) or 'split digits'})" if c.hidden else ""
-            # a newcomer leaving a plain phone number or id ("叫我一起") is not an ad by itself
-            weak = not c.hidden and c.kind in _PERSONAL and not _CALL_TO_ACTION.search(n.body)
+            # a newcomer leaving a plain phone number or id is not an ad by itself, not even with
+            # 有事联系我 (a parent to the class group, a new colleague): an ad offers something to
+            # whoever wants it (需要资料的, 有意者, 详聊), or another check (the char model) agrees
+            weak = not c.hidden and c.kind in _PERSONAL and not _OFFER.search(n.body)
             return Verdict("contact", True, f"{c.kind} {c.value}{how}", strong=c.hidden or c.kind in _ALWAYS_AD,
                            weak=weak)
         if c.hidden:
@@ -196,6 +198,8 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     return Verdict("contact", False)
 
 
+# a call to act that offers something: 需要资料的联系我, 有意者, 详聊 (not 有事联系我, 找不到打我手机)
+_OFFER = re.compile(r"需要[^，,。!！?？\s]{0,8}的|有需要|私聊我|私信我|私我|有意|咨询|详聊|加我|带你|扫码|点击|名额有限")
 _ALWAYS_AD = frozenset({"domain", "im-link"})
 _PERSONAL = frozenset({"phone", "qq", "wechat-id", "email"})  # from a newcomer: an invite elsewhere is the whole point
 

@@ -73,7 +73,8 @@ _QUOTE_INTRO = re.compile(r"原文|原话|如下|下面这段话?|这段话|发�
 _REASSURING = re.compile(r"(?<!是)不是骗|非诈骗|绝不骗|不骗人|拒绝骗|零风险|无风险|保证收益|保证赚|包赚|稳赚|"
                          r"正规平台|正规公司")
 # reported speech: 有人私聊我, 骗子加我 — what happened to the writer, not a call to contact them
-_REPORTED = re.compile(r"(?:有人|有个人|陌生人|骗子|对方|他们?|她们?|一个号)(?:私聊|私信|加|找|联系)了?我")
+_REPORTED = re.compile(r"(?:有人|有个人|陌生人|骗子|对方|他们?|她们?|一个号|新人|那个人|这个人|那人|这人|群友)"
+                       r"(?:私聊|私信|加|找|联系)了?我")
 _CALL_TO_ACTION = re.compile(r"私聊我|私信我|私我|有意者|有意私|联系我|加我|找我|咨询我|详聊|带你|扫码|点击|名额有限")
 # a newcomer talking about joining (谢谢拉我进群, 刚进群) is not inviting anyone anywhere
 _SELF_JOIN = re.compile(r"(?:拉我|邀请我?|带我|介绍|我|新人|刚刚?|才|新|初来|昨天|今天|前天|晚上|早上|上午|下午)进群|"
@@ -129,7 +130,9 @@ def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         if hit:
             return Verdict("keywords", True, f"stop word: {hit}", strong=True)
     if f.newcomer:
-        own = normalise(_SELF_JOIN.sub("，", n.body)).dense if _SELF_JOIN.search(n.body) else n.dense
+        # what happened to the writer (那个新人私聊我) and their own joining (刚进群) invite nobody
+        own = normalise(_REPORTED.sub("，", _SELF_JOIN.sub("，", n.body))).dense \
+            if _SELF_JOIN.search(n.body) or _REPORTED.search(n.body) else n.dense
         for shown, dense in newcomer:
             if dense in own:
                 return Verdict("keywords", True, f"newcomer phrase: {shown}")

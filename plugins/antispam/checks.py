@@ -85,7 +85,8 @@ _NEGATED_CALL = re.compile(r"(?:不要|别|千万别|千万不要|不能|不会|
 
 
 # a warning that reproduces what someone else sent: a quote, or "原文 / 发的是 / 这种消息"
-_SHOWN_AD = re.compile(r"原文|原话|发的是|内容是|这种消息|这条消息|这样的消息|收到一条|收到一个短信|转了一段|有人发[:：]")
+_SHOWN_AD = re.compile(r"原文|原话|发的是|内容是|这种消息|这条消息|这样的消息|收到一条|收到一个短信|"
+                       r"转了一段|有人发[:：]")
 
 
 def shows_an_ad(n: Normalised) -> bool:
@@ -202,7 +203,8 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
 
 
 # a call to act that offers something: 需要资料的联系我, 有意者, 详聊 (not 有事联系我, 找不到打我手机)
-_OFFER = re.compile(r"需要[^，,。!！?？\s]{0,8}的|有需要|私聊我|私信我|私我|有意|咨询|详聊|加我|带你|扫码|点击|名额有限")
+_OFFER = re.compile(r"需要[^，,。!！?？\s]{0,8}的|有需要|私聊我|私信我|私我|有意|咨询|详聊|加我|带你|扫码|点击|"
+                    r"名额有限")
 _ALWAYS_AD = frozenset({"domain", "im-link"})
 _PERSONAL = frozenset({"phone", "qq", "wechat-id", "email"})  # from a newcomer: an invite elsewhere is the whole point
 

@@ -65,6 +65,11 @@ def test_normalise_undoes_obfuscation(text, dense, trick):
     ("我的微信：abc12345", [("wechat-id", "abc12345", False)]),
     ("订单号 20260501123456789", []),
     ("明天下午三点开会", []),
+    ("有兴趣的主动加我吧 k e x i n _ 2 0", [("code-id", "kexin20", True)]),
+    ("wei xin hao: x i a o x i a o 9", [("code-id", "xiaoxiao9", True)]),
+    ("简书搜 \" 自由职业者日记 \"", [("referral", "简书 自由职业者日记", False)]),
+    ("选 a b c d 4个选项里哪个对", []),
+    ("打开 https://weixin.qq.com/cgi-bin/readtemplate 看说明", []),
 ], ids=lambda v: str(v)[:12])
 def test_find_contacts(text, expected):
     assert find_contacts(normalise(text)) == expected
@@ -80,7 +85,7 @@ def fired(facts: Facts, model: SpamModel | None = None, cfg: AntispamConfig = CF
     (Facts("需要的加我微信", newcomer=True), "keywords", "newcomer phrase: 加我微信"),
     (Facts("薇信 love520520", newcomer=True), "contact", "wechat-id love520520 (obfuscated"),
     (Facts("薇信 love520520 免费领取"), "contact", "wechat-id love520520 (obfuscated"),
-    (Facts("有事联系我，电话13812345678", newcomer=True), "contact", "phone 13812345678"),
+    (Facts("有意者联系我，电话13812345678", newcomer=True), "contact", "phone 13812345678"),
     (Facts("看看这个", kind="link", url="https://x.example/a", newcomer=True), "content", "link https://x.example"),
     (Facts("名片", kind="contact_card", newcomer=True), "content", "contact_card"),
     (Facts("去 www.example.com 看看", newcomer=True), "content", "link www.example.com"),

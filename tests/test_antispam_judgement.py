@@ -163,6 +163,8 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("项目地址 https://github.com/wechaty/wechaty"), id="github-wechaty"),
     pytest.param(Facts("我电话 138 1234 5678，到了打给我"), id="phone-between-friends"),
     pytest.param(Facts("我的手机 13812345678，有活动可以叫我", newcomer=True), id="newcomer-own-phone"),
+    pytest.param(Facts("老师好，我是小宇的妈妈，电话 13812345678，有事随时联系我", newcomer=True),
+                 id="newcomer-parent-phone-contact-me"),
     pytest.param(Facts("跑团的加我微信 runclub2024，周六早上见"), id="running-club-wechat"),
     pytest.param(Facts("想进跑团的加 vx：runclub2024"), id="running-club-vx"),
     pytest.param(Facts("祝老王生日快乐！🎂🎉", same_members=6), id="birthday-chorus"),

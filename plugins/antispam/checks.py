@@ -63,17 +63,18 @@ def _keyword_tables(rules: KeywordRules) -> tuple[tuple[tuple[str, str], ...], t
 _WARNING = re.compile(r"骗|小心|注意|警惕|禁止|请勿|严禁|不得|不允许|"
                       r"谨防|别信|不要信|千万别|千万不要|别上当|上当|举报|曝光|新闻|报道|违法|犯法|"
                       r"套路|离谱|反诈|提醒|别碰|不要碰|别去|坑人|被坑|踩雷|假的|是真的吗|靠谱吗|有人信|话术|传销|"
-                      r"钓鱼|广告|不要随便|不要随意|别随便|有人发|又来了|转了一段|转给我|收到一条|私聊我发|原话|撤回|截个图|"
+                      r"钓鱼|广告|不要随便|不要随意|别随便|有人发|又来了|转了一段|转给我|收到一条|收到一个短信|收到短信|私聊我发|原话|撤回|截个图|"
                       r"私信我的|私聊我的|看到的")
 # what someone else said, in quotes: a warning quoting an ad ("扫码领鸡蛋") is not the ad
 _QUOTE_SPAN = re.compile(r"[\"“「『‘][^\"”」』’]{0,400}[\"”」』’]")
 # "原文如下👇 …": everything after such a marker in a warning is the ad being shown, not said
 _QUOTE_INTRO = re.compile(r"原文|原话|如下|下面这段话?|这段话|发的是|内容是|截图如下|转了一段|转给我一条|有人发[:：]|"
                           r"私信我的|私聊我的|看到的[，,:：]|👇")
-_REASSURING = re.compile(r"不是骗|非诈骗|绝不骗|不骗人|拒绝骗|零风险|无风险|保证收益|保证赚|包赚|稳赚|"
+_REASSURING = re.compile(r"(?<!是)不是骗|非诈骗|绝不骗|不骗人|拒绝骗|零风险|无风险|保证收益|保证赚|包赚|稳赚|"
                          r"正规平台|正规公司")
 # reported speech: 有人私聊我, 骗子加我 — what happened to the writer, not a call to contact them
-_REPORTED = re.compile(r"(?:有人|有个人|陌生人|骗子|对方|他们?|她们?|一个号)(?:私聊|私信|加|找|联系)了?我")
+_REPORTED = re.compile(r"(?:有人|有个人|陌生人|骗子|对方|他们?|她们?|一个号|新人|那个人|这个人|那人|这人|群友)"
+                       r"(?:私聊|私信|加|找|联系)了?我")
 _CALL_TO_ACTION = re.compile(r"私聊我|私信我|私我|有意者|有意私|联系我|加我|找我|咨询我|详聊|带你|扫码|点击|名额有限")
 # a newcomer talking about joining (谢谢拉我进群, 刚进群) is not inviting anyone anywhere
 _SELF_JOIN = re.compile(r"(?:拉我|邀请我?|带我|介绍|我|新人|刚刚?|才|新|初来|昨天|今天|前天|晚上|早上|上午|下午)进群|"
@@ -81,6 +82,16 @@ _SELF_JOIN = re.compile(r"(?:拉我|邀请我?|带我|介绍|我|新人|刚刚?|
 # a call to act that the writer tells people NOT to follow: 不要随便扫码, 别加微信
 _NEGATED_CALL = re.compile(r"(?:不要|别|千万别|千万不要|不能|不会|禁止|请勿|严禁|不得)(?:随便|随意|轻易|乱)?"
                            r"(?:扫码|扫|点击|点|加|私聊|联系)")
+
+
+# a warning that reproduces what someone else sent: a quote, or "原文 / 发的是 / 这种消息"
+_SHOWN_AD = re.compile(r"原文|原话|发的是|内容是|这种消息|这条消息|这样的消息|收到一条|收到一个短信|"
+                       r"转了一段|有人发[:：]")
+
+
+def shows_an_ad(n: Normalised) -> bool:
+    """The message quotes an ad (in quote marks, or after 原文/发的是): its words are not the writer's."""
+    return bool(_QUOTE_SPAN.search(n.body) or _SHOWN_AD.search(n.body))
 
 
 def _own_words(body: str) -> str:
@@ -92,7 +103,7 @@ def _own_words(body: str) -> str:
     return _REPORTED.sub("，", _NEGATED_CALL.sub("，", _QUOTE_SPAN.sub("，", body)))
 
 
-def _discussing(n: Normalised) -> bool:
+def discussing(n: Normalised) -> bool:
     """A warning or a discussion about ads: warning words, and in the writer's own words no
     call to act, no reassurance, no contact data, no link of their own."""
     if not _WARNING.search(n.body):
@@ -120,7 +131,9 @@ def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         if hit:
             return Verdict("keywords", True, f"stop word: {hit}", strong=True)
     if f.newcomer:
-        own = normalise(_SELF_JOIN.sub("，", n.body)).dense if _SELF_JOIN.search(n.body) else n.dense
+        # what happened to the writer (那个新人私聊我) and their own joining (刚进群) invite nobody
+        own = normalise(_REPORTED.sub("，", _SELF_JOIN.sub("，", n.body))).dense \
+            if _SELF_JOIN.search(n.body) or _REPORTED.search(n.body) else n.dense
         for shown, dense in newcomer:
             if dense in own:
                 return Verdict("keywords", True, f"newcomer phrase: {shown}")
@@ -142,7 +155,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     verdict = keyword_hit(f, n, cfg)
     if not verdict.spam:
         return verdict
-    if _discussing(n):
+    if discussing(n):
         return Verdict("keywords", False, f"{verdict.details}, but in a warning or discussion, not an ad")
     if _QUOTE_SPAN.search(n.body) or _QUOTE_INTRO.search(n.body):
         own = normalise(_own_words(n.body))
@@ -150,6 +163,13 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             return Verdict("keywords", False, f"{verdict.details}, but only inside quotes: someone else's words")
     phrase = verdict.details.split(": ", 1)[-1]
     rest = n.dense.replace(normalise(phrase).dense, "，") if phrase else n.dense  # the ad word itself is no call
+    if verdict.details.startswith("newcomer phrase") and not _PROMOTING.search(rest) \
+            and not contact.find_contacts(n, f.url) and not contact.promoted_links(n, f.url):
+        # 私聊我 / 进群 from someone new is how a newcomer asks or an organiser answers too (不会的可以
+        # 私聊我, 进群请改备注): with nothing else promoted, no contact data and no link, it takes
+        # another check to agree
+        return Verdict("keywords", True, f"{verdict.details} (nothing else promoted: not enough alone)",
+                       weak=True)
     own_call = not verdict.details.startswith("newcomer phrase") and _PROMOTING.search(normalise(phrase).dense)
     calls = own_call or _PROMOTING.search(rest)
     if calls or (f.newcomer and _BAIT.search(rest)) or contact.find_contacts(n) or contact.promoted_links(n):
@@ -162,13 +182,15 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if policy == "off":
         return Verdict("contact", False, "not checked for this member")
     contacts = contact.find_contacts(n, f.url)
-    if contacts and _discussing(n):
+    if contacts and discussing(n):
         return Verdict("contact", False, f"{contacts[0].kind} {contacts[0].value} only quoted in a warning")
     for c in contacts:
         if policy == "any":
             how = f" (obfuscated: {', '.join(n.obfuscated) or 'split digits'})" if c.hidden else ""
-            # a newcomer leaving a plain phone number or id ("叫我一起") is not an ad by itself
-            weak = not c.hidden and c.kind in _PERSONAL and not _CALL_TO_ACTION.search(n.body)
+            # a newcomer leaving a plain phone number or id is not an ad by itself, not even with
+            # 有事联系我 (a parent to the class group, a new colleague): an ad offers something to
+            # whoever wants it (需要资料的, 有意者, 详聊), or another check (the char model) agrees
+            weak = not c.hidden and c.kind in _PERSONAL and not _OFFER.search(n.body)
             return Verdict("contact", True, f"{c.kind} {c.value}{how}", strong=c.hidden or c.kind in _ALWAYS_AD,
                            weak=weak)
         if c.hidden:
@@ -180,6 +202,9 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     return Verdict("contact", False)
 
 
+# a call to act that offers something: 需要资料的联系我, 有意者, 详聊 (not 有事联系我, 找不到打我手机)
+_OFFER = re.compile(r"需要[^，,。!！?？\s]{0,8}的|有需要|私聊我|私信我|私我|有意|咨询|详聊|加我|带你|扫码|点击|"
+                    r"名额有限")
 _ALWAYS_AD = frozenset({"domain", "im-link"})
 _PERSONAL = frozenset({"phone", "qq", "wechat-id", "email"})  # from a newcomer: an invite elsewhere is the whole point
 
@@ -197,7 +222,7 @@ def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
                        strong=f.kind in ("mini_program", "contact_card"))
     if cfg.content.text_links and "link" in cfg.content.probation_kinds:
         links = contact.promoted_links(n)
-        if (links and _discussing(n)) or (links and _WARNING.search(n.body)
+        if (links and discussing(n)) or (links and _WARNING.search(n.body)
                                          and not _CALL_TO_ACTION.search(_own_words(n.body))):
             return Verdict("content", False, f"link {links[0][:80]} named in a warning, not shared")
         if links:
@@ -217,7 +242,7 @@ def promotion(f: Facts, n: Normalised, cfg: AntispamConfig) -> str | None:
     if f.kind in ("mini_program", "contact_card"):
         return f.kind
     hit = keyword_hit(f, n, cfg)
-    if hit.spam and not _discussing(n):
+    if hit.spam and not discussing(n):
         return hit.details
     return None
 

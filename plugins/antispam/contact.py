@@ -92,8 +92,9 @@ _WRITTEN_DOMAIN = re.compile(r"([a-z0-9][a-z0-9-]{1,30})\s*(?:。|点|dot|\(\.\)
                              r"(?![a-z])")
 _EMAIL = re.compile(r"[a-z0-9._-]{3,}@(?:qq|163|126|gmail|outlook|hotmail|foxmail|sina|yeah|139)\.(?:com|cn|net)")
 # other platforms: 抖音搜：…, 小红书搜索「…」, 拼多多搜 abc, 淘宝搜…, 闲鱼搜…
-_REFERRAL = re.compile(r"(抖音|dy|小红书|红书|xhs|拼多多|pdd|淘宝|某宝|tb|闲鱼|快手|视频号|公众号|b站|微博)"
-                       r"(?:上|里)?(?:搜索?|搜一搜|搜一下|关注|id|号)\s*(?:[:：]|[「“\"【『]|\s)\s*"
+_REFERRAL = re.compile(r"(抖音|dy|小红书|红书|小红薯|xhs|拼多多|pdd|淘宝|某宝|tb|闲鱼|快手|视频号|公众号|b站|微博|"
+                       r"简书|知乎|好看视频|微视|某音|某书|某手|陡音|斗音)"
+                       r"(?:上|里)?(?:搜索?|搜一搜|搜一下|关注|id|号)\s*(?:[:：]|[「“\"【『]|\s)[\s「“\"【『]*"
                        r"([^\s,，。!！?？」”\"】』]{2,16})")
 
 
@@ -113,6 +114,11 @@ _LOOSE_HANDLE = re.compile(r"@\s+([a-z][a-z0-9_]{3,31})|@([a-z][a-z0-9]*_[a-z0-9
 # letters and digits typed one by one: h h 5 2 0 1, 薇 l l 9 6 6 6, m a n ⑤ ② ⑧, t me / + ab3x
 _SPACED_ID = re.compile(r"(?<![a-z0-9])((?:[a-z]\s+){1,4}(?:\d\s*){3,8})(?![a-z0-9])")
 _SPACED_TME = re.compile(r"t\s*(?:\.|点|。|dot)?\s*me\s*/\s*\+?\s*([a-z0-9_]{4,})")
+# letters typed one by one, then digits: k e x i n _ 2 0, x i a o x i a o 9 (an id nobody types so by accident)
+_SPACED_LETTERS_ID = re.compile(r"(?<![a-z0-9])((?:[a-z][\s_]+){4,12}(?:[0-9][\s_]*){1,8})(?![a-z0-9])"
+                                r"(?!\s*[个人元块分万次天年月号岁题项道])")
+# WeChat in pinyin before an id: wei xin hao: x i a o…, weixin：abc_123
+_PINYIN_WECHAT = re.compile(r"(?<![a-z./])wei\s*xin\s*(?:hao|id)?\s*[:：]\s*((?:[a-z0-9_-]\s?){6,20})(?![a-z0-9])")
 _COMPACT_URL = re.compile(r"(?:https?://|www\.)?([a-z0-9-]{3,}\.(?:com|cn|net|top|xyz|vip|cc|me))(?![a-z])")
 _LETTERS_SPACED = re.compile(r"(?:[a-z0-9]\s+){5,}[a-z0-9]")
 
@@ -180,6 +186,12 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
         add("im-link", "t.me/" + m.group(1), True)
     for m in _SPACED_ID.finditer(body):
         add("code-id", _SPACING.sub("", m.group(1)), True)
+    for m in _SPACED_LETTERS_ID.finditer(body):
+        value = _SPACING.sub("", m.group(1))
+        if not any(value in c.value or c.value in value for c in found):
+            add("code-id", value, True)
+    for m in _PINYIN_WECHAT.finditer(body):
+        add("wechat-id", _SPACING.sub("", m.group(1)), True)
     if _LETTERS_SPACED.search(light):  # h t t p s : / / f u l i … . n e t, 8 8 8 y l q x 点 c o m
         compact = re.sub(r"(?<=[a-z0-9:/.])\s+(?=[a-z0-9:/.点])|(?<=点)\s+(?=[a-z])", "", light)
         for m in _WRITTEN_DOMAIN.finditer(compact):

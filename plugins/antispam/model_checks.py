@@ -3,7 +3,7 @@ shape: pure functions returning a named verdict with its reason)."""
 
 from __future__ import annotations
 
-from plugins.antispam.checks import Facts, Verdict
+from plugins.antispam.checks import Facts, Verdict, discussing, shows_an_ad
 from plugins.antispam.classifier import ModelScore
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.normalize import Normalised
@@ -21,6 +21,11 @@ def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig) -> Ve
     threshold = rule.threshold if rule.threshold is not None else score.char_threshold
     obvious = rule.obvious if rule.obvious is not None else score.char_obvious
     spam = score.char >= threshold
+    if spam and shows_an_ad(n) and discussing(n):
+        # a warning that quotes the ad it warns about scores like the ad: the writer's own words
+        # ask nobody to act, so the score alone is not enough (another check must agree)
+        return Verdict("charmodel", True, f"{details} ≥ {threshold:.3f}, but in a warning or discussion: "
+                                          "not enough alone", weak=True)
     return Verdict("charmodel", spam, details + f" ≥ {threshold:.3f}" if spam else details,
                    strong=spam and score.char >= max(obvious, threshold))
 

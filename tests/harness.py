@@ -147,11 +147,25 @@ class Harness:
         assert self.runtime is not None
         return self.runtime.app
 
-    async def settle(self) -> None:
-        """Let events in flight reach the app and every queue drain."""
-        for _ in range(3):
-            await asyncio.sleep(0.05)
-            await self.app.idle()
+    async def settle(self, timeout: float = 60.0) -> None:
+        """A barrier, not a pause: wait until every room event the simulator wrote to the bot's
+        event stream has reached the app and been handled, and every queue is idle — events
+        the bot's own actions caused (a kick's leave event) included. The timeout only bounds
+        a broken run; a busy machine just takes longer."""
+        service = self.server.service
+
+        def settled() -> bool:
+            return (service.undelivered_events == 0
+                    and self.app.room_events_received >= service.delivered_room_events
+                    and self.app.is_idle)
+
+        try:
+            await wait_until(settled, timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"not settled in {timeout}s: simulator delivered {service.delivered_room_events} room events "
+                f"({service.undelivered_events} still queued), the app received {self.app.room_events_received} "
+                f"and finished {self.app.room_events_done}") from None
 
     def say(self, room: str, who: str, text: str, **kwargs) -> str:
         return self.world.say(room, self.cast[who], text, **kwargs)

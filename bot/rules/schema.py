@@ -62,6 +62,9 @@ class CoreTexts(Strict):
         "rules.yaml 有 {count} 处错误，继续使用上一版规则（版本 {digest}）：\n{errors}")
     dryrun_on: Annotated[str, placeholders()] = "已开启演习模式：机器人只记录将要执行的操作，不会真正执行。"
     dryrun_off: Annotated[str, placeholders()] = "已关闭演习模式：机器人将正常执行操作。"
+    storage_down: Annotated[str, placeholders("error")] = (
+        "机器人的数据库暂时无法写入（{error}）。收到的消息先保存在内存中，数据库恢复后会依次处理，不会丢失。")
+    storage_back: Annotated[str, placeholders("duration")] = "数据库已恢复（中断约 {duration}），积压的消息正在依次处理。"
 
 
 class BotRules(Strict):

@@ -61,6 +61,11 @@ class PuppetSimService:
         self.world = world
         self.logged_in = True  # a gateway's puppet is logged in before any client connects
         self.dropped_events = 0  # pushed while no client listened (real gateways drop them too)
+        # room events (messages not sent by the bot, joins, leaves, topics) written to a live
+        # event stream: the barrier tests wait on (tests/harness.py settle)
+        self.delivered_room_events = 0
+        self._countable: set[int] = set()
+        self._sending = 0
         self._current: _Subscriber | None = None
         world.on_event(self._on_world_event)
 
@@ -77,7 +82,20 @@ class PuppetSimService:
         self._current.push(item)
 
     def _on_world_event(self, event: SimEvent) -> None:
-        self._push(_event(_EVENT_TYPE[event.name], event.payload))
+        item = _event(_EVENT_TYPE[event.name], event.payload)
+        if event.name != EventName.LOGOUT and self._current is not None and not self._from_bot(event):
+            self._countable.add(id(item))
+        self._push(item)
+
+    def _from_bot(self, event: SimEvent) -> bool:
+        message_id = event.payload.get("messageId")
+        message = self.world.messages.get(message_id) if message_id else None
+        return message is not None and message.sender_id == self.world.bot_id
+
+    @property
+    def undelivered_events(self) -> int:
+        """Events queued on the open stream, not yet written to it."""
+        return self._sending + (self._current.queue.qsize() if self._current is not None else 0)
 
     def _login_event(self) -> pb.EventResponse:
         return _event(pb.EventType.EVENT_TYPE_LOGIN, {"contactId": self.world.bot_id})
@@ -110,8 +128,17 @@ class PuppetSimService:
                     item = _event(pb.EventType.EVENT_TYPE_HEARTBEAT, {"data": "heartbeat"})
                 if item is _CLOSE:
                     return
-                await stream.send_message(item)
+                self._sending += 1
+                try:
+                    await stream.send_message(item)
+                finally:
+                    self._sending -= 1
+                if id(item) in self._countable:
+                    self._countable.discard(id(item))
+                    self.delivered_room_events += 1
         finally:
+            while not sub.queue.empty():  # never delivered: not counted (ids may be reused)
+                self._countable.discard(id(sub.queue.get_nowait()))
             if self._current is sub:
                 self._current = None
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 DEFAULT_URL = "sqlite:///qunguan.db"
 
 # The loop's engine: a lock held elsewhere fails fast (the caller retries without blocking).
-LOOP_BUSY_TIMEOUT = 0.02
+LOOP_BUSY_TIMEOUT = 0.05
 # Engines used from worker threads may wait: only that thread waits.
 THREAD_BUSY_TIMEOUT = 10.0
 

@@ -125,6 +125,10 @@ class Harness:
         self.tmp = tmp
         self.runtime: Runtime | None = None
         self.watch_rules = watch_rules
+        # settle()'s barrier: which app is counted, and the simulator's count when it started
+        self._counted_app: object | None = None
+        self._base = 0
+        self._streams_before = 0
 
     async def start(self) -> Harness:
         await self.server.start("127.0.0.1", 0)
@@ -153,19 +157,27 @@ class Harness:
         the bot's own actions caused (a kick's leave event) included. The timeout only bounds
         a broken run; a busy machine just takes longer."""
         service = self.server.service
+        app = self.app
+        if app is not self._counted_app:
+            # a new Runtime (a restart test): count from the first stream it opened
+            opens = service.stream_opens[self._streams_before:]
+            self._base = opens[0] if opens else service.delivered_room_events
+            self._counted_app = app
 
         def settled() -> bool:
             return (service.undelivered_events == 0
-                    and self.app.room_events_received >= service.delivered_room_events
-                    and self.app.is_idle)
+                    and app.room_events_received >= service.delivered_room_events - self._base
+                    and app.is_idle)
 
         try:
             await wait_until(settled, timeout)
         except TimeoutError:
             raise TimeoutError(
-                f"not settled in {timeout}s: simulator delivered {service.delivered_room_events} room events "
-                f"({service.undelivered_events} still queued), the app received {self.app.room_events_received} "
-                f"and finished {self.app.room_events_done}") from None
+                f"not settled in {timeout}s: simulator delivered "
+                f"{service.delivered_room_events - self._base} room events "
+                f"since it started ({service.undelivered_events} still queued), the app received "
+                f"{app.room_events_received} and finished {app.room_events_done}") from None
+        self._streams_before = len(service.stream_opens)
 
     def say(self, room: str, who: str, text: str, **kwargs) -> str:
         return self.world.say(room, self.cast[who], text, **kwargs)

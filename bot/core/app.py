@@ -501,7 +501,12 @@ class App:
         for room_id in room_ids:
             room = await self.rooms.get(room_id)
             if room is not None:
-                await self._record_room(room, self.rules, reconcile=False)
+                try:
+                    await self._record_room(room, self.rules, reconcile=False)
+                except STORAGE_ERRORS as exc:
+                    # not kept: the room's next event records it (its facts stay unremembered)
+                    self.storage.failed(exc)
+                    return
         self.request_reconcile()  # once, for every group just recorded
 
     async def _run_job(self, due: JobDue) -> None:

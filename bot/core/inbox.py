@@ -47,10 +47,10 @@ log = logging.getLogger(__name__)
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, enum.Enum):  # first: a StrEnum is also a str
+        return {"$enum": type(value).__name__, "v": value.value}
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    if isinstance(value, enum.Enum):
-        return {"$enum": type(value).__name__, "v": value.value}
     if isinstance(value, datetime):
         return {"$dt": value.isoformat()}
     if isinstance(value, tuple):
@@ -128,8 +128,11 @@ class StorageHealth:
 
     def failed(self, exc: BaseException) -> None:
         self.failures += 1
-        first_line = str(exc).splitlines()[0] if str(exc) else ""
-        self.last_error = f"{type(exc).__name__}: {first_line}"[:300]
+        # the driver's own first line ("database or disk is full", "connection failed: …"),
+        # short enough to read in a chat notice
+        detail = getattr(exc, "orig", None) or exc
+        first_line = str(detail).splitlines()[0] if str(detail) else type(detail).__name__
+        self.last_error = first_line[:160]
         now = time.monotonic()
         if self.failing_since is None:
             self.failing_since = now

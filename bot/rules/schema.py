@@ -64,7 +64,8 @@ class CoreTexts(Strict):
     dryrun_off: Annotated[str, placeholders()] = "已关闭演习模式：机器人将正常执行操作。"
     storage_down: Annotated[str, placeholders("error")] = (
         "机器人的数据库暂时无法写入（{error}）。收到的消息先保存在内存中，数据库恢复后会依次处理，不会丢失。")
-    storage_back: Annotated[str, placeholders("duration")] = "数据库已恢复（中断约 {duration}），积压的消息正在依次处理。"
+    storage_back: Annotated[str, placeholders("duration")] = (
+        "数据库已恢复（中断约 {duration}），积压的消息正在依次处理。")
 
 
 class BotRules(Strict):

@@ -66,6 +66,7 @@ class PuppetSimService:
         self.delivered_room_events = 0
         self._countable: set[int] = set()
         self._sending = 0
+        self.stream_opens: list[int] = []  # delivered_room_events when each event stream opened
         self._current: _Subscriber | None = None
         world.on_event(self._on_world_event)
 
@@ -116,6 +117,7 @@ class PuppetSimService:
         # stream of its crashed predecessor.
         self.close_streams()
         sub = self._current = _Subscriber()
+        self.stream_opens.append(self.delivered_room_events)
         if self.logged_in:
             sub.push(self._login_event())
             sub.push(_event(pb.EventType.EVENT_TYPE_READY, {"data": "ready"}))

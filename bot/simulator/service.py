@@ -67,6 +67,8 @@ class PuppetSimService:
         self._countable: set[int] = set()
         self._sending = 0
         self.stream_opens: list[int] = []  # delivered_room_events when each event stream opened
+        # called with each room event's payload once written to a live stream (bench/faults)
+        self.on_delivered: Callable[[dict[str, Any]], None] | None = None
         self._current: _Subscriber | None = None
         world.on_event(self._on_world_event)
 
@@ -138,6 +140,8 @@ class PuppetSimService:
                 if id(item) in self._countable:
                     self._countable.discard(id(item))
                     self.delivered_room_events += 1
+                    if self.on_delivered is not None:
+                        self.on_delivered(json.loads(item.payload))
         finally:
             while not sub.queue.empty():  # never delivered: not counted (ids may be reused)
                 self._countable.discard(id(sub.queue.get_nowait()))

@@ -185,7 +185,7 @@ class Harness:
     def texts(self, room: str) -> list[str]:
         return self.world.bot_texts(room)
 
-    async def wait_text(self, room: str, needle: str, timeout: float = 10.0) -> str:
+    async def wait_text(self, room: str, needle: str, timeout: float = 60.0) -> str:
         def found() -> str | None:
             return next((t for t in self.world.bot_texts(room) if needle in t), None)
         return str(await self.world.wait_for(found, timeout=timeout))

@@ -118,6 +118,34 @@ async def test_a_write_lock_held_elsewhere_neither_freezes_the_loop_nor_loses_an
         await h.stop()
 
 
+async def test_a_lock_met_while_handling_is_retried_off_the_loop(tmp_path):
+    """The inbox has the events; the write lock is taken elsewhere just before the room
+    workers open their transactions: BEGIN IMMEDIATE fails fast, the event is retried
+    asynchronously, and it is handled once the lock is gone."""
+    h = await Harness(tmp_path, [Probe()]).start()
+    try:
+        await h.settle()
+        app = h.app
+        other = sqlite3.connect(make_url(h.database_url).database, isolation_level=None)
+        async with app._db_gate:  # the workers wait here while the test takes the lock
+            written = app.inbox.written
+            h.say(h.cast.owned, "alice", "ping")
+            h.say(h.cast.admin, "bob", "ping")
+            await wait_until(lambda: app.inbox.written >= written + 2, timeout=30)
+            other.execute("BEGIN IMMEDIATE")
+        try:
+            await wait_until(lambda: app.storage.failures >= 4, timeout=30)  # retried, not stuck
+            assert app.room_events_done == app.room_events_received - 2
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await h.settle()
+        assert [t.endswith("pong") for t in h.texts(h.cast.owned)] == [True]
+        assert [t.endswith("pong") for t in h.texts(h.cast.admin)] == [True]
+    finally:
+        await h.stop()
+
+
 def _pg_admin(url: str):
     return create_engine(make_url(url).set(drivername="postgresql+psycopg", database="postgres"),
                          poolclass=NullPool, isolation_level="AUTOCOMMIT")

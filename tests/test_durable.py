@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -142,6 +143,46 @@ async def test_a_lock_met_while_handling_is_retried_off_the_loop(tmp_path):
         await h.settle()
         assert [t.endswith("pong") for t in h.texts(h.cast.owned)] == [True]
         assert [t.endswith("pong") for t in h.texts(h.cast.admin)] == [True]
+    finally:
+        await h.stop()
+
+
+def _limit_sqlite_pages(engines, pages: int | None) -> None:
+    """A full disk as SQLite sees it: PRAGMA max_page_count caps the file at its current
+    size (writes then fail with SQLITE_FULL, "database or disk is full"). Applied to every
+    new connection of the bot's engines, whose pools are emptied so none escapes it."""
+    for engine in engines:
+        def cap(dbapi_connection, _record, pages=pages):  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            current = cursor.execute("PRAGMA page_count").fetchone()[0]
+            cursor.execute(f"PRAGMA max_page_count={current if pages is None else pages}")
+            cursor.close()
+        sa_event.listen(engine, "connect", cap)
+        engine.dispose()
+
+
+async def test_a_full_disk_keeps_events_and_catches_up_when_space_returns(tmp_path):
+    probe = Probe()
+    h = await Harness(tmp_path, [probe]).start()
+    try:
+        await h.settle()
+        app = h.app
+        engines = [h.runtime.engine, app.inbox._engine]
+        _limit_sqlite_pages(engines, None)
+        for i in range(40):  # enough rows to need new pages
+            h.say(h.cast.owned, "alice", f"ping {'长消息' * 200} {i}")
+        h.say(h.cast.admin, "bob", "ping")
+        await wait_until(lambda: app.room_events_received == 41, timeout=30)
+        await wait_until(lambda: app.storage.announced, timeout=30)
+        assert "full" in app.storage.last_error
+        assert app.room_events_done < 41  # some could not be kept on disk: held in memory
+        _limit_sqlite_pages(engines, 1_000_000_000)
+        await h.settle()
+        texts = [m.text for m in probe.messages()]
+        assert len(texts) == 41 and len(set(texts)) == 41  # each once, none lost
+        assert [t.endswith("pong") for t in h.texts(h.cast.admin)] == [True]
+        notices = [a.text for a in h.world.bot_actions(ActionKind.SEND_TEXT) if "数据库" in a.text]
+        assert len(notices) == 2 and "无法写入" in notices[0] and "已恢复" in notices[1]
     finally:
         await h.stop()
 

@@ -90,7 +90,8 @@ class Report:
             f"bot starts                      {self.starts}",
             f"group messages delivered        {self.delivered}",
             f"  taken by a live bot (>={GRACE:.1f}s) {self.delivered_live}",
-            f"  taken < {GRACE:.1f}s before a kill   {self.in_flight_at_kill} (of which not handled: {self.lost_in_flight})",
+            f"  taken < {GRACE:.1f}s before a kill   {self.in_flight_at_kill} "
+            f"(of which not handled: {self.lost_in_flight})",
             f"  not yet taken at a kill       {self.not_taken_at_kill} (the adapter's backlog)",
             f"lost (live, never handled)      {len(self.lost)}",
             f"kept in the inbox, not yet done {self.waiting}",
@@ -145,8 +146,8 @@ class Faults:
                "WECHATY_PUPPET_SERVICE_TOKEN": "insecure_faults", "QUNGUAN_DATABASE_URL": self.url,
                "QUNGUAN_CACHE_DIR": str(self.workdir / "cache"), "QUNGUAN_LOG_LEVEL": "WARNING"}
         with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--no-console", "--rules", str(rules)],
-                                         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)
+            command = [sys.executable, "-m", "bot.cli", "run", "--no-console", "--rules", str(rules)]
+            self.proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)
         self.report.starts += 1
         deadline = time.monotonic() + 120
         while not self.server.service.streaming:

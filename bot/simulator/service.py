@@ -141,7 +141,7 @@ class PuppetSimService:
                     self._countable.discard(id(item))
                     self.delivered_room_events += 1
                     if self.on_delivered is not None:
-                        self.on_delivered(json.loads(item.payload))
+                        self.on_delivered(json.loads(getattr(item, "payload", "{}")))
         finally:
             while not sub.queue.empty():  # never delivered: not counted (ids may be reused)
                 self._countable.discard(id(sub.queue.get_nowait()))

@@ -175,7 +175,8 @@ class Harness:
             raise TimeoutError(
                 f"not settled in {timeout}s: simulator delivered "
                 f"{service.delivered_room_events - self._base} room events "
-                f"since it started ({service.undelivered_events} still queued), the app received "
+                f"since it started ({service.undelivered_events} still queued, {service.dropped_events} dropped "
+                f"with no stream open, streams opened {len(service.stream_opens)}), the app received "
                 f"{app.room_events_received} and finished {app.room_events_done}") from None
         self._streams_before = len(service.stream_opens)
 

@@ -315,7 +315,7 @@ class App:
                 await self._record_room(room, rules)
         sender = event.sender_id if isinstance(event, MessageReceived) else None
         facts = _Facts(self.lookup)
-        await self._gather(facts, event, rules)  # platform reads: before the gate, never under it
+        await self._gather(facts, event, room, rules)  # platform reads: before the gate, not under it
         async with self._session() as db:
             # the dedupe mark commits with everything the event changed: one transaction per event
             if not repo.mark_seen(db, event.event_id, event.room_id, self.clock.now()):
@@ -339,7 +339,7 @@ class App:
             del tracked
         await self.hand_off(ctx.planned, rules)
 
-    async def _gather(self, facts: _Facts, event: _RoomEvent, rules: Rules) -> None:
+    async def _gather(self, facts: _Facts, event: _RoomEvent, room: RoomInfo | None, rules: Rules) -> None:
         """Read what the event's handlers will foreseeably ask the platform, while no lock is
         held: a join's inviter (the welcome names them), the member list for a command that
         names a target. Anything else a plugin asks is read when asked (under the gate)."""
@@ -351,7 +351,10 @@ class App:
         elif isinstance(event, MessageReceived):
             parsed = self.router.parse(event.text, rules.bot.command_prefix)
             found = self.router.lookup(parsed.name) if parsed else None
-            if found and (found[1].min_role > Role.MEMBER or event.mention_ids):
+            # only for someone allowed to use it: typing "#kick" costs a member list read
+            # for nobody else
+            if found and (found[1].min_role > Role.MEMBER or event.mention_ids) \
+                    and role_of(event.sender_id, room, rules) >= found[1].min_role:
                 await facts.prefetch_members(room_id)
 
     async def hand_off(self, planned: list[Planned], rules: Rules) -> None:
@@ -581,8 +584,11 @@ class _Facts:
         self._members: dict[str, list[Member]] = {}
 
     async def prefetch_member(self, room_id: str, member_id: str) -> None:
-        self._aliases[(room_id, member_id)] = await self._lookup.member_alias(room_id, member_id)
-        self._names[member_id] = await self._lookup.member_name(member_id)
+        """Their group nickname, and their own name only when they have none (how a welcome
+        names an inviter)."""
+        alias = self._aliases[(room_id, member_id)] = await self._lookup.member_alias(room_id, member_id)
+        if not alias:
+            self._names[member_id] = await self._lookup.member_name(member_id)
 
     async def prefetch_members(self, room_id: str) -> None:
         members = await self._lookup.members(room_id)

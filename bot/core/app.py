@@ -158,6 +158,8 @@ class App:
         self._workers.clear()
         # unwritten events are written (they are replayed next start); queued ones already are
         await self.inbox.stop()
+        if self.inbox._engine is not self.sessions.kw["bind"]:
+            self.inbox._engine.dispose()
 
     async def idle(self) -> None:
         """Wait until every received event (written to the inbox or not yet) and every queued

@@ -250,7 +250,9 @@ class Faults:
     async def warm_up(self, timeout: float = 120.0) -> None:
         """One message handled end to end before the burst: kills then land while the bot is
         working through traffic, not while it is still importing (figures stay comparable)."""
-        probe = self.world.say(self.rooms[0], self.people[0], "热身")
+        room = self.rooms[0]
+        speaker = next(m for m in self.world.rooms[room].member_ids if m != self.world.bot_id)
+        probe = self.world.say(room, speaker, f"热身 {self.report.starts}")
         await self._wait_handled({probe}, timeout)
 
     async def _wait_handled(self, want: set[str], timeout: float) -> None:

@@ -1,11 +1,11 @@
 """Engines and sessions.
 
 Sessions are synchronous SQLAlchemy. The event loop's own sessions do a handful of small
-indexed statements per event and must never wait long for a lock: on SQLite they take the
-write lock at BEGIN (BEGIN IMMEDIATE) with a short busy timeout, so a lock held by another
-process surfaces at once as an OperationalError before anything of the event ran, and the
-app retries the event asynchronously (bot/core/app.py) instead of freezing the loop in
-SQLite's busy wait. Work that may wait (the durable inbox's group commits) runs in a worker
+indexed statements per event and must never wait long for a lock: on SQLite the loop's
+engine has a short busy timeout and an event's first statement is a write (its dedupe mark),
+so a lock held by another process surfaces at once as an OperationalError before anything of
+the event ran, and the app retries the event asynchronously (bot/core/app.py) instead of
+freezing the loop in SQLite's busy wait. Work that may wait (the durable inbox's group commits) runs in a worker
 thread on its own engine with a long busy timeout (`make_engine(url, busy_timeout=...)`).
 """
 
@@ -39,7 +39,6 @@ def make_engine(url: str | None = None, *, busy_timeout: float = THREAD_BUSY_TIM
     url = normalise_url(url)
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": busy_timeout})
-        immediate = busy_timeout < 1.0
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -57,9 +56,10 @@ def make_engine(url: str | None = None, *, busy_timeout: float = THREAD_BUSY_TIM
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
-            # IMMEDIATE on the loop's engine: the write lock is taken (or refused, fast) by the
-            # first statement, never upgraded half-way through an event's plugins
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            # deferred: a read-only session (#status, the console) takes no write lock; an
+            # event's transaction writes first (its dedupe mark), so a lock held elsewhere is
+            # met before any plugin ran and the event is simply retried
+            connection.exec_driver_sql("BEGIN")
 
         return engine
     # No pre-ping (a statement per checkout, i.e. per event): a dead connection raises on use,

@@ -121,7 +121,7 @@ async def test_a_write_lock_held_elsewhere_neither_freezes_the_loop_nor_loses_an
 
 async def test_a_lock_met_while_handling_is_retried_off_the_loop(tmp_path):
     """The inbox has the events; the write lock is taken elsewhere just before the room
-    workers open their transactions: BEGIN IMMEDIATE fails fast, the event is retried
+    workers open their transactions: the first write fails fast, the event is retried
     asynchronously, and it is handled once the lock is gone."""
     h = await Harness(tmp_path, [Probe()]).start()
     try:

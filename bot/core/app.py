@@ -230,9 +230,6 @@ class App:
         if isinstance(event, MessageReceived) and event.is_self:
             return  # the bot's own echo: nothing to handle, nothing to keep
         self.room_events_received += 1
-        if event.room_id and not self.rules.manages(event.room_id):
-            self.room_events_done += 1
-            return
         if not self.inbox.buffered < self.inbox_limit:
             await self.inbox.wait_for_room()  # storage is down and memory is full: hold the adapter
         self._pending += 1

@@ -50,6 +50,9 @@ RULES = """\
 version: 1
 bot:
   operators: [wxid_operator]
+  # every group, also the one where the bot is a plain member: under the default (auto) its
+  # chat is ignored unread, leaving no handled mark to count
+  manage: all
   governor:
     group_interval: 0s
     account_interval: 0s

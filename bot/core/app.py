@@ -22,7 +22,6 @@ from collections.abc import AsyncIterator, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -34,7 +33,7 @@ from bot.core.context import Context, Planned
 from bot.core.control import BotControl
 from bot.core.executor import Executor
 from bot.core.governor import Governor
-from bot.core.inbox import Backoff, Inbox, StorageHealth
+from bot.core.inbox import STORAGE_ERRORS, Backoff, Inbox, StorageHealth
 from bot.core.outbox import Outbox
 from bot.core.plugin import JobSpec, Plugin
 from bot.core.roles import Role, bot_can_moderate, role_of
@@ -62,10 +61,6 @@ log = logging.getLogger(__name__)
 
 _RoomEvent = MessageReceived | MemberJoined | MemberLeft | TopicChanged
 _DRY_RUN_KEY = "dry_run"
-# What a failing store raises (disk full, read-only, server gone, lock held elsewhere): the
-# event is kept and retried, never dropped as if a plugin had failed.
-STORAGE_ERRORS: tuple[type[BaseException], ...] = (sa_exc.OperationalError, sa_exc.InterfaceError,
-                                                   sa_exc.DisconnectionError)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, delete, select
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from bot import events as events_module
@@ -155,6 +156,12 @@ class StorageHealth:
         self.failing_since = None
         self.announced = False
         self.failures = 0
+
+
+# What a failing store raises (disk full, read-only, server gone, a lock held elsewhere): the
+# work is kept and retried, never dropped as if it were a bug.
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (sa_exc.OperationalError, sa_exc.InterfaceError,
+                                                   sa_exc.DisconnectionError)
 
 
 class Backoff:

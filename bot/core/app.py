@@ -176,8 +176,11 @@ class App:
 
     @property
     def is_idle(self) -> bool:
-        """No event or job left to handle and nothing due in the outbox (the settle barrier)."""
-        return self._pending == 0 and self.outbox._idle.is_set()
+        """No event or job left to handle, no job due that the scheduler has not queued, no
+        background work (a reconcile, the groups recorded after login) running, and nothing due
+        in the outbox (the settle barrier)."""
+        return (self._pending == 0 and not self._background and self.scheduler.quiet
+                and self.outbox._idle.is_set())
 
     def _rules_changed(self, rules: Rules) -> None:
         self.governor.rules = rules.bot.governor

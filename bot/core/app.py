@@ -647,9 +647,8 @@ class _Facts:
     async def member_alias(self, room_id: str, member_id: str) -> str | None:
         if (room_id, member_id) in self._aliases:
             return self._aliases[(room_id, member_id)]
-        for member in self._members.get(room_id, ()):
-            if member.id == member_id:
-                return member.alias
+        # never from the member list: its nicknames may lag (the platform may serve the list
+        # from a cache), and a nickname check must see the one just set
         return await self._lookup.member_alias(room_id, member_id)
 
     async def member_name(self, member_id: str) -> str:

@@ -128,7 +128,6 @@ class Harness:
         # settle()'s barrier: which app is counted, and the simulator's count when it started
         self._counted_app: object | None = None
         self._base = 0
-        self._streams_before = 0
 
     async def start(self) -> Harness:
         await self.server.start("127.0.0.1", 0)
@@ -159,8 +158,10 @@ class Harness:
         service = self.server.service
         app = self.app
         if app is not self._counted_app:
-            # a new Runtime (a restart test): count from the first stream it opened
-            opens = service.stream_opens[self._streams_before:]
+            # a new Runtime (a restart test): count from the first stream it opened — one opened
+            # after it was created (an earlier app may never have settled; a start may open two)
+            opens = [count for count, at in zip(service.stream_opens, service.stream_open_times, strict=True)
+                     if at >= app.created_at]
             self._base = opens[0] if opens else service.delivered_room_events
             self._counted_app = app
 
@@ -178,7 +179,6 @@ class Harness:
                 f"since it started ({service.undelivered_events} still queued, {service.dropped_events} dropped "
                 f"with no stream open, streams opened {len(service.stream_opens)}), the app received "
                 f"{app.room_events_received} and finished {app.room_events_done}") from None
-        self._streams_before = len(service.stream_opens)
 
     def say(self, room: str, who: str, text: str, **kwargs) -> str:
         return self.world.say(room, self.cast[who], text, **kwargs)

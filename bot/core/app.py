@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -114,6 +115,7 @@ class App:
         self._idle.set()
         self.logged_in_as: str | None = None
         self.events_handled = 0
+        self.created_at = time.monotonic()  # which event streams are this app's (tests' settle)
         # the barrier tests synchronise on (tests/harness.py): room events received from the
         # adapter (the bot's own echoes excluded) and how many of them are finished with
         self.room_events_received = 0

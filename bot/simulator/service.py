@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -71,6 +72,7 @@ class PuppetSimService:
         self._countable: set[int] = set()
         self._sending = 0
         self.stream_opens: list[int] = []  # delivered_room_events when each event stream opened
+        self.stream_open_times: list[float] = []  # time.monotonic() of each of those openings
         # called with each room event's payload once written to a live stream (bench/faults)
         self.on_delivered: Callable[[dict[str, Any]], None] | None = None
         self._current: _Subscriber | None = None
@@ -128,6 +130,7 @@ class PuppetSimService:
         self.close_streams()
         sub = self._current = _Subscriber()
         self.stream_opens.append(self.delivered_room_events)
+        self.stream_open_times.append(time.monotonic())
         if self.logged_in:
             sub.push(self._login_event())
             sub.push(_event(pb.EventType.EVENT_TYPE_READY, {"data": "ready"}))

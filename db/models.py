@@ -192,3 +192,20 @@ class OutboxRow(Base):
     detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class InboxEvent(Base):
+    """The durable intake (bot/core/inbox.py): every room event the adapter hands over is
+    written here (group commit) before it is queued, so a crash loses nothing that reached the
+    bot. An event is handled when its core_seen_event row exists — written in the event's own
+    transaction with everything it changed — and its inbox row is then deleted in a later
+    batch; rows left by a crash are replayed at start-up, in order per room."""
+
+    __tablename__ = "core_inbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # arrival order
+    event_id: Mapped[str] = mapped_column(ID, unique=True)
+    queue_key: Mapped[str] = mapped_column(ID)  # the room, or private:<sender>
+    kind: Mapped[str] = mapped_column(String(64))  # the bot.events class name
+    payload: Mapped[str] = mapped_column(Text)  # the event as JSON (bot.core.inbox.encode_event)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,9 +1,12 @@
 """Engines and sessions.
 
-Sessions are synchronous SQLAlchemy used from the asyncio loop: the bot's database work per
-event is a handful of small indexed queries, SQLite is a local file, and a synchronous session
-keeps plugin code and Alembic simple. Anything heavy (reports, backtests) runs outside the
-event path.
+Sessions are synchronous SQLAlchemy. The event loop's own sessions do a handful of small
+indexed statements per event and must never wait long for a lock: on SQLite the loop's
+engine has a short busy timeout and an event's first statement is a write (its dedupe mark),
+so a lock held by another process surfaces at once as an OperationalError before anything of
+the event ran, and the app retries the event asynchronously (bot/core/app.py) instead of
+freezing the loop in SQLite's busy wait. Work that may wait (the durable inbox's group commits) runs in a worker
+thread on its own engine with a long busy timeout (`make_engine(url, busy_timeout=...)`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ from db.nul import strip_nul_characters
 
 DEFAULT_URL = "sqlite:///qunguan.db"
 
+# The loop's engine: a lock held elsewhere fails fast (the caller retries without blocking).
+LOOP_BUSY_TIMEOUT = 0.05
+# Engines used from worker threads may wait: only that thread waits.
+THREAD_BUSY_TIMEOUT = 10.0
+
 
 def normalise_url(url: str | None) -> str:
     url = url or os.environ.get("QUNGUAN_DATABASE_URL") or DEFAULT_URL
@@ -27,17 +35,22 @@ def normalise_url(url: str | None) -> str:
     return url
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str | None = None, *, busy_timeout: float = THREAD_BUSY_TIMEOUT) -> Engine:
+    """busy_timeout: how long a statement may wait for a lock held by another connection;
+    the bot's loop engine passes LOOP_BUSY_TIMEOUT (tools and threads keep the long default)."""
     url = normalise_url(url)
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": busy_timeout})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
+            # WAL + NORMAL: no fsync per commit (the WAL is synced at checkpoints); a power cut
+            # may lose the last commits, an application crash (kill -9) loses nothing
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             cursor.close()
             # pysqlite opens transactions on its own and breaks SAVEPOINT (each plugin runs in
             # one); let SQLAlchemy emit BEGIN itself, as its documentation recommends
@@ -45,13 +58,33 @@ def make_engine(url: str | None = None) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+            # deferred: a read-only session (#status, the console) takes no write lock; an
+            # event's transaction writes first (its dedupe mark), so a lock held elsewhere is
+            # met before any plugin ran and the event is simply retried
             connection.exec_driver_sql("BEGIN")
 
         strip_nul_characters(engine)  # SQLite would keep them; one behaviour on both databases
         return engine
-    engine = create_engine(url, pool_pre_ping=True)
+    # No pre-ping (a statement per checkout, i.e. per event): a dead connection raises on use,
+    # the pool drops it, and the app retries the event (storage faults, bot/core/app.py).
+    # lock_timeout bounds how long a row lock held by another process can block the loop.
+    options = f"-c lock_timeout={int(max(busy_timeout, 0.5) * 1000)}"
+    engine = create_engine(url, pool_recycle=1800, connect_args={"options": options, "connect_timeout": 5})
     strip_nul_characters(engine)
     return engine
+
+
+def thread_engine(engine: Engine) -> Engine:
+    """A second engine on the same database for work done in worker threads (may wait)."""
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name == "sqlite" and _in_memory(url):
+        return engine  # a private in-memory database exists only on its own connection
+    return make_engine(url, busy_timeout=THREAD_BUSY_TIMEOUT)
+
+
+def _in_memory(url: str) -> bool:
+    database = make_url(url).database
+    return not database or database == ":memory:" or "mode=memory" in url
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -125,6 +125,9 @@ class Harness:
         self.tmp = tmp
         self.runtime: Runtime | None = None
         self.watch_rules = watch_rules
+        # settle()'s barrier: which app is counted, and the simulator's count when it started
+        self._counted_app: object | None = None
+        self._base = 0
 
     async def start(self) -> Harness:
         await self.server.start("127.0.0.1", 0)
@@ -147,11 +150,35 @@ class Harness:
         assert self.runtime is not None
         return self.runtime.app
 
-    async def settle(self) -> None:
-        """Let events in flight reach the app and every queue drain."""
-        for _ in range(3):
-            await asyncio.sleep(0.05)
-            await self.app.idle()
+    async def settle(self, timeout: float = 60.0) -> None:
+        """A barrier, not a pause: wait until every room event the simulator wrote to the bot's
+        event stream has reached the app and been handled, and every queue is idle — events
+        the bot's own actions caused (a kick's leave event) included. The timeout only bounds
+        a broken run; a busy machine just takes longer."""
+        service = self.server.service
+        app = self.app
+        if app is not self._counted_app:
+            # a new Runtime (a restart test): count from the first stream it opened — one opened
+            # after it was created (an earlier app may never have settled; a start may open two)
+            opens = [count for count, at in zip(service.stream_opens, service.stream_open_times, strict=True)
+                     if at >= app.created_at]
+            self._base = opens[0] if opens else service.delivered_room_events
+            self._counted_app = app
+
+        def settled() -> bool:
+            return (service.undelivered_events == 0
+                    and app.room_events_received >= service.delivered_room_events - self._base
+                    and app.is_idle)
+
+        try:
+            await wait_until(settled, timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"not settled in {timeout}s: simulator delivered "
+                f"{service.delivered_room_events - self._base} room events "
+                f"since it started ({service.undelivered_events} still queued, {service.dropped_events} dropped "
+                f"with no stream open, streams opened {len(service.stream_opens)}), the app received "
+                f"{app.room_events_received} and finished {app.room_events_done}") from None
 
     def say(self, room: str, who: str, text: str, **kwargs) -> str:
         return self.world.say(room, self.cast[who], text, **kwargs)
@@ -159,7 +186,7 @@ class Harness:
     def texts(self, room: str) -> list[str]:
         return self.world.bot_texts(room)
 
-    async def wait_text(self, room: str, needle: str, timeout: float = 10.0) -> str:
+    async def wait_text(self, room: str, needle: str, timeout: float = 60.0) -> str:
         def found() -> str | None:
             return next((t for t in self.world.bot_texts(room) if needle in t), None)
         return str(await self.world.wait_for(found, timeout=timeout))

@@ -1,10 +1,16 @@
 """The event loop's heart.
 
-adapter → on_event: dedupe by event id → a queue per room (serial within a room, concurrent
-across rooms) → context (rules snapshot for the room, sender's role from ids, clock, db
-session) → commands, then plugins in declared order, each isolated → commit state → the
-executor. Scheduled jobs enter the same room queues and leave through the same executor, so
-dry-run, audit and rate limits hold for them too.
+adapter → on_event → the durable inbox (group commit in a worker thread, bot/core/inbox.py)
+→ a queue per room (serial within a room, concurrent across rooms) → platform facts gathered
+(no lock held) → context (rules snapshot for the room, sender's role from ids, clock, db
+session) under the database gate → dedupe by event id → commands, then plugins in declared
+order, each isolated → commit state, the dedupe mark and the inbox "handled" mark in one
+transaction → hand the planned actions off. Scheduled jobs enter the same room queues and
+leave through the same hand-off, so dry-run, audit and rate limits hold for them too.
+
+Storage faults (disk full, read-only, PostgreSQL stopped, a lock held by another process)
+never lose an event: the inbox keeps unwritten events in memory, a room's worker retries its
+event with backoff, and the operator is told once (StorageHealth).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +34,7 @@ from bot.core.context import Context, Planned
 from bot.core.control import BotControl
 from bot.core.executor import Executor
 from bot.core.governor import Governor
+from bot.core.inbox import STORAGE_ERRORS, Backoff, Inbox, StorageHealth
 from bot.core.outbox import Outbox
 from bot.core.plugin import JobSpec, Plugin
 from bot.core.roles import Role, bot_can_moderate, role_of
@@ -43,11 +51,12 @@ from bot.events import (
     MessageReceived,
     TopicChanged,
 )
-from bot.platform import Platform, PlatformError, RoomInfo
+from bot.platform import Member, Platform, PlatformError, RoomInfo
 from bot.rules.loader import Rules
 from bot.rules.store import RulesStore
 from db import repo
 from db.models import KnownRoom
+from db.session import thread_engine
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +90,8 @@ class App:
         # await (a command reading the platform) would leave another task's write spinning in
         # SQLite's busy wait on the same thread: a deadlock. So database work on the event path
         # takes turns through this gate; platform side effects run outside it.
+        # Platform facts an event needs are gathered before taking it (_Facts), so one group's
+        # slow read does not hold up the others.
         self._db_gate = asyncio.Lock()
         self.audit = AuditLog(sessions, self._db_gate)
         self.executor = Executor(platform, self.governor, self.rooms, self.audit, clock, self.is_dry_run,
@@ -104,6 +115,13 @@ class App:
         self._idle.set()
         self.logged_in_as: str | None = None
         self.events_handled = 0
+        self.created_at = time.monotonic()  # which event streams are this app's (tests' settle)
+        # the barrier tests synchronise on (tests/harness.py): room events received from the
+        # adapter (the bot's own echoes excluded) and how many of them are finished with
+        self.room_events_received = 0
+        self.room_events_done = 0
+        self.storage = StorageHealth(self._storage_notice)
+        self.inbox = Inbox(thread_engine(sessions.kw["bind"]), clock, self._dispatch, self.storage)
         rules.on_change(self._rules_changed)
 
     @contextlib.asynccontextmanager
@@ -127,6 +145,16 @@ class App:
         if code:
             self.control.print_binding_code(code)
         await self.outbox.start()
+        # events a crash left unhandled go first, in arrival order per room; the adapter starts
+        # after this, so live events queue behind them (redeliveries dedupe by event id)
+        replay = await asyncio.to_thread(self.inbox.unhandled)
+        if replay:
+            log.warning("replaying %d events left unhandled by the last run", len(replay))
+        for key, event in replay:
+            self._pending += 1
+            self._idle.clear()
+            self._dispatch(key, event)
+        self.inbox.start()
         self.scheduler.start()
         await self._reconcile_jobs()
 
@@ -137,11 +165,24 @@ class App:
             task.cancel()
         await asyncio.gather(*self._workers.values(), *self._background, return_exceptions=True)
         self._workers.clear()
+        # unwritten events are written (they are replayed next start); queued ones already are
+        await self.inbox.stop()
+        if self.inbox._engine is not self.sessions.kw["bind"]:
+            self.inbox._engine.dispose()
 
     async def idle(self) -> None:
-        """Wait until every queued event and job has been handled (tests, shutdown)."""
+        """Wait until every received event (written to the inbox or not yet) and every queued
+        job has been handled (tests, shutdown)."""
         await self._idle.wait()
         await self.outbox.idle()
+
+    @property
+    def is_idle(self) -> bool:
+        """No event or job left to handle, no job due that the scheduler has not queued, no
+        background work (a reconcile, the groups recorded after login) running, and nothing due
+        in the outbox (the settle barrier)."""
+        return (self._pending == 0 and not self._background and self.scheduler.quiet
+                and self.outbox._idle.is_set())
 
     def _rules_changed(self, rules: Rules) -> None:
         self.governor.rules = rules.bot.governor
@@ -176,7 +217,7 @@ class App:
         try:
             match event:
                 case MessageReceived() | MemberJoined() | MemberLeft() | TopicChanged():
-                    self._enqueue(self._queue_key(event), event)
+                    await self._accept(event)
                 case LoggedIn():
                     self.logged_in_as = event.self_id
                     self.governor.note_login()
@@ -199,6 +240,25 @@ class App:
         except Exception:
             log.exception("could not accept event %r", event)
 
+    async def _accept(self, event: _RoomEvent) -> None:
+        """Write the event to the inbox (group commit), then queue it for its room."""
+        if isinstance(event, MessageReceived) and event.is_self:
+            return  # the bot's own echo: nothing to handle, nothing to keep
+        self.room_events_received += 1
+        if not self.inbox.buffered < self.inbox_limit:
+            await self.inbox.wait_for_room()  # storage is down and memory is full: hold the adapter
+        self._pending += 1
+        self._idle.clear()
+        self.inbox.submit(self._queue_key(event), event)
+
+    @property
+    def inbox_limit(self) -> int:
+        return self.inbox._max_buffered
+
+    def _dispatch(self, key: str, event: _RoomEvent) -> None:
+        """The inbox wrote the event: queue it (already counted in _pending)."""
+        self._enqueue(key, event, counted=True)
+
     @staticmethod
     def _queue_key(event: _RoomEvent) -> str:
         if event.room_id:
@@ -206,27 +266,46 @@ class App:
         assert isinstance(event, MessageReceived)
         return f"private:{event.sender_id}"
 
-    def _enqueue(self, key: str, item: _RoomEvent | JobDue) -> None:
+    def _enqueue(self, key: str, item: _RoomEvent | JobDue, *, counted: bool = False) -> None:
         queue = self._queues.get(key)
         if queue is None:
             queue = self._queues[key] = asyncio.Queue()
             self._workers[key] = asyncio.create_task(self._worker(queue), name=f"room-{key}")
-        self._pending += 1
-        self._idle.clear()
+        if not counted:
+            self._pending += 1
+            self._idle.clear()
         queue.put_nowait(item)
 
     async def _worker(self, queue: asyncio.Queue[_RoomEvent | JobDue]) -> None:
+        backoff = Backoff()
         while True:
             item = await queue.get()
+            finished = False
             try:
-                if isinstance(item, JobDue):
-                    await self._run_job(item)
-                else:
-                    await self._handle(item)
+                while True:
+                    try:
+                        if isinstance(item, JobDue):
+                            await self._run_job(item)
+                        else:
+                            await self._handle(item)
+                        break
+                    except STORAGE_ERRORS as exc:
+                        # nothing of the event was committed: keep it (at the head of its room's
+                        # queue, so order holds) and try again once storage answers
+                        self.storage.failed(exc)
+                        await asyncio.sleep(backoff.next())
+                backoff.reset()
+                self.storage.succeeded()
                 self.events_handled += 1
+                finished = True
             except Exception:
                 log.exception("failed to handle %s", _describe(item))
+                finished = True  # a bug, not storage: replaying it would fail the same way
             finally:
+                # cancelled at stop: the row stays in the inbox and is replayed next start
+                if finished and not isinstance(item, JobDue):
+                    self.inbox.handled(item.event_id)
+                    self.room_events_done += 1
                 queue.task_done()
                 self._pending -= 1
                 if self._pending == 0:
@@ -253,6 +332,8 @@ class App:
         if not managed and isinstance(event, MessageReceived) and not self._unmanaged_command(event, rules):
             return
         sender = event.sender_id if isinstance(event, MessageReceived) else None
+        facts = _Facts(self.lookup)
+        await self._gather(facts, event, room, rules)  # platform reads: before the gate, not under it
         async with self._session() as db:
             # the dedupe mark commits with everything the event changed: one transaction per event
             if not repo.mark_seen(db, event.event_id, event.room_id, self.clock.now()):
@@ -265,8 +346,10 @@ class App:
             role = role_of(sender, room, rules) if sender else Role.MEMBER
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=room_id, room=room,
                           self_id=self.platform.self_id, event=event, sender_role=role, control=self.control,
-                          lookup=self.lookup)
-            self._track(db, event)
+                          lookup=facts)
+            # held until commit: the session's identity map keeps clean rows only weakly, and
+            # plugins read the sender's core_member row again (one SELECT less per message)
+            tracked = self._track(db, event)
             handled = isinstance(event, MessageReceived) and await self._command(ctx, event)
             if not handled and isinstance(event, MessageReceived) and event.room_id is None:
                 answer = self.control.try_bind(db, event.sender_id, event.text)
@@ -277,6 +360,30 @@ class App:
                 await self._plugins(ctx, event)
             self.outbox.stage(db, ctx.planned)  # the actions commit with the state they follow from
             db.commit()
+            del tracked
+        self.hand_off()
+
+    async def _gather(self, facts: _Facts, event: _RoomEvent, room: RoomInfo | None, rules: Rules) -> None:
+        """Read what the event's handlers will foreseeably ask the platform, while no lock is
+        held: a join's inviter (the welcome names them), the member list for a command that
+        names a target. Anything else a plugin asks is read when asked (under the gate)."""
+        room_id = event.room_id
+        if room_id is None:
+            return
+        if isinstance(event, MemberJoined) and event.inviter_id:
+            await facts.prefetch_member(room_id, event.inviter_id)
+        elif isinstance(event, MessageReceived):
+            parsed = self.router.parse(event.text, rules.bot.command_prefix)
+            found = self.router.lookup(parsed.name) if parsed else None
+            # only for someone allowed to use it: typing "#kick" costs a member list read
+            # for nobody else
+            if found and (found[1].min_role > Role.MEMBER or event.mention_ids) \
+                    and role_of(event.sender_id, room, rules) >= found[1].min_role:
+                await facts.prefetch_members(room_id)
+
+    def hand_off(self) -> None:
+        """Where committed decisions leave the core: the outbox's sender takes the rows the
+        event's (or job's) transaction staged; intake never waits for it."""
         self.outbox.wake()
 
     async def _record_room(self, room: RoomInfo, rules: Rules, *, reconcile: bool = True) -> None:
@@ -300,23 +407,27 @@ class App:
         if new and reconcile:
             self.request_reconcile()
 
-    def _track(self, db: Session, event: _RoomEvent) -> None:
-        """Keep core_member and the name history current, before plugins read them."""
+    def _track(self, db: Session, event: _RoomEvent) -> list[object]:
+        """Keep core_member and the name history current, before plugins read them. Returns
+        the rows touched (the caller keeps them referenced for the event's transaction)."""
         at = self.clock.now()
+        touched: list[object] = []
         match event:
             case MessageReceived(room_id=str(room_id)):
-                repo.touch_member(db, room_id, event.sender_id, at, message=True)
+                touched.append(repo.touch_member(db, room_id, event.sender_id, at, message=True))
                 self._note_name(db, event.sender_id, "name", event.sender_name, at)
                 if event.sender_alias:
                     self._note_name(db, event.sender_id, "alias", event.sender_alias, at, room_id)
             case MemberJoined():
                 for member_id in event.member_ids:
-                    repo.touch_member(db, event.room_id, member_id, at, joined=True, inviter_id=event.inviter_id)
+                    touched.append(repo.touch_member(db, event.room_id, member_id, at, joined=True,
+                                                     inviter_id=event.inviter_id))
             case MemberLeft():
                 for member_id in event.member_ids:
-                    repo.touch_member(db, event.room_id, member_id, at, left=True)
+                    touched.append(repo.touch_member(db, event.room_id, member_id, at, left=True))
             case TopicChanged():
                 self._note_name(db, event.room_id, "topic", event.new_topic, at)
+        return touched
 
     def _note_name(self, db: Session, subject: str, kind: str, value: str, at: datetime,
                    room_id: str | None = None) -> None:
@@ -361,6 +472,8 @@ class App:
         mark = len(ctx.planned)
         try:
             await spec.handler(plugin, ctx, parsed.args)
+        except STORAGE_ERRORS:
+            raise
         except Exception:
             log.exception("command %s failed on event %s", spec.name, msg.event_id)
             del ctx.planned[mark:]
@@ -392,9 +505,14 @@ class App:
             ctx.source = plugin.name
             mark = len(ctx.planned)
             try:
+                if not plugin.wants(ctx):
+                    continue
+                # a savepoint only around a plugin that takes the event: its crash undoes its
+                # own writes, not the others'
                 with ctx.db.begin_nested():
-                    if plugin.wants(ctx):
-                        await plugin.handle(ctx)
+                    await plugin.handle(ctx)
+            except STORAGE_ERRORS:
+                raise  # storage, not the plugin: the whole event is retried
             except Exception:
                 # one plugin's crash never stops the others; its half-made decisions are dropped
                 log.exception("plugin %s failed on event %s", plugin.name, event.event_id)
@@ -433,7 +551,12 @@ class App:
         for room_id in room_ids:
             room = await self.rooms.get(room_id)
             if room is not None:
-                await self._record_room(room, self.rules, reconcile=False)
+                try:
+                    await self._record_room(room, self.rules, reconcile=False)
+                except STORAGE_ERRORS as exc:
+                    # not kept: the room's next event records it (its facts stay unremembered)
+                    self.storage.failed(exc)
+                    return
         self.request_reconcile()  # once, for every group just recorded
 
     async def _run_job(self, due: JobDue) -> None:
@@ -457,10 +580,12 @@ class App:
                 await plugin.run_job(ctx, due.spec)
                 self.outbox.stage(db, ctx.planned)
                 db.commit()
+            except STORAGE_ERRORS:
+                raise
             except Exception:
                 log.exception("job %s (scheduled %s) failed", due.spec.id, due.scheduled.isoformat())
                 return
-        self.outbox.wake()
+        self.hand_off()
 
     async def _whitelisted(self, room_id: str, member_id: str) -> bool:
         async with self._session() as db:
@@ -474,12 +599,77 @@ class App:
             return self._dry_run["global"]
         return rules.dry_run(room_id)
 
+    def _storage_notice(self, ok: bool, detail: str) -> None:
+        """StorageHealth calls this once when storage fails and once when it is back."""
+        texts = self.rules.bot.texts
+        text = texts.storage_back.format(duration=detail) if ok else texts.storage_down.format(error=detail)
+        room = self.rules.bot.admin_group or "群管"  # only a label when operators hear privately
+        if self.logged_in_as is None:
+            return  # nobody to tell through the platform; the log line stands
+        self.spawn(self._tell_operators(room, text))
+
+    async def _tell_operators(self, room: str, text: str) -> None:
+        """Straight to the platform: with storage down the outbox cannot stage anything."""
+        try:
+            outcome = await self.executor.notify(room, [text], self.rules)
+            log.info("storage notice → %s %s", outcome.status, outcome.detail)
+        except Exception:
+            log.exception("could not tell the operators about storage")
+
     def set_dry_run(self, db: Session, room_id: str | None, on: bool, by: str) -> None:
         """Called from a command, inside the event's session: committed with it."""
         scope = room_id or "global"
         repo.put_setting(db, scope, _DRY_RUN_KEY, on, by, self.clock.now())
         self._dry_run[scope] = on
         log.warning("dry-run %s for %s (by %s)", "on" if on else "off", scope, by)
+
+
+class _Facts:
+    """The Lookup one event's handlers get: facts gathered before the database gate are
+    answered from memory; anything not foreseen is read from the platform when asked."""
+
+    def __init__(self, lookup: PlatformLookup) -> None:
+        self._lookup = lookup
+        self._aliases: dict[tuple[str, str], str | None] = {}
+        self._names: dict[str, str] = {}
+        self._members: dict[str, list[Member]] = {}
+
+    async def prefetch_member(self, room_id: str, member_id: str) -> None:
+        """Their group nickname, and their own name only when they have none (how a welcome
+        names an inviter)."""
+        alias = self._aliases[(room_id, member_id)] = await self._lookup.member_alias(room_id, member_id)
+        if not alias:
+            self._names[member_id] = await self._lookup.member_name(member_id)
+
+    async def prefetch_members(self, room_id: str) -> None:
+        members = await self._lookup.members(room_id)
+        if members:  # an empty list is a failed read: ask again when it is needed
+            self._members[room_id] = members
+
+    async def member_alias(self, room_id: str, member_id: str) -> str | None:
+        if (room_id, member_id) in self._aliases:
+            return self._aliases[(room_id, member_id)]
+        # never from the member list: its nicknames may lag (the platform may serve the list
+        # from a cache), and a nickname check must see the one just set
+        return await self._lookup.member_alias(room_id, member_id)
+
+    async def member_name(self, member_id: str) -> str:
+        if self._names.get(member_id):
+            return self._names[member_id]
+        for members in self._members.values():
+            for member in members:
+                if member.id == member_id and member.name:
+                    return member.name
+        return await self._lookup.member_name(member_id)
+
+    async def members(self, room_id: str) -> list[Member]:
+        if room_id in self._members:
+            return list(self._members[room_id])
+        return await self._lookup.members(room_id)
+
+    async def message_image(self, message_id: str) -> bytes | None:
+        # not foreseen (anti-spam decides whether an image is worth fetching): read when asked
+        return await self._lookup.message_image(message_id)
 
 
 def _describe(item: object) -> str:

@@ -26,7 +26,7 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -38,6 +38,7 @@ from bot.core.audit import AuditLog
 from bot.core.context import Planned
 from bot.core.executor import Executor, Outcome
 from bot.core.governor import ON_SLOT, Governor, Refused
+from bot.core.inbox import STORAGE_ERRORS, Backoff
 from bot.rules.loader import Rules
 from db import repo
 from db.models import OutboxRow
@@ -62,6 +63,7 @@ _LIVE = (PENDING, IN_FLIGHT)
 _CASE_ACTIONS = (Kick, Invite, Reply)
 
 SessionFactory = Callable[[], contextlib.AbstractAsyncContextManager[Session]]
+_T = TypeVar("_T")
 
 
 def lane_of(action: Action) -> str:
@@ -124,7 +126,7 @@ class Outbox:
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
-        async with self._session() as db:
+        def resume(db: Session) -> list[OutboxRow]:
             self._governor.restore(repo.get_setting(db, *_GOVERNOR_KEY))
             self._heartbeat(db)
             self._adopt(db)
@@ -134,6 +136,9 @@ class Outbox:
             for row in stuck:
                 self._recover(db, row, now)
             db.commit()
+            return stuck
+
+        stuck = await self._write("resume", resume)
         if stuck:
             log.warning("outbox: %d action(s) were in flight when the bot stopped; re-checked", len(stuck))
         self._idle.clear()
@@ -156,6 +161,27 @@ class Outbox:
                 db.commit()
         except Exception:
             log.exception("outbox: could not release pending rows; another process adopts them when stale")
+
+    async def _write(self, what: str, work: Callable[[Session], _T]) -> _T:
+        """Run one transaction (`work` commits) until it commits. A storage error (a lock held
+        for a moment by the inbox's writer or another process, a database restarting) rolls the
+        attempt back and it is tried again, in real time: what it records has happened or is
+        about to (an action carried out, a row going in flight), so giving up would lose it or,
+        the row still looking pending or in flight, do it twice."""
+        backoff = Backoff()
+        failures = 0
+        while True:
+            sent = self.sent
+            try:
+                async with self._session() as db:
+                    return work(db)
+            except STORAGE_ERRORS as exc:
+                self.sent = sent  # the attempt's count went with its rollback
+                failures += 1
+                if failures in (1, 20) or failures % 200 == 0:
+                    log.warning("outbox: could not %s (attempt %d), retrying: %s", what, failures,
+                                str(getattr(exc, "orig", None) or exc).splitlines()[0][:160])
+                await asyncio.sleep(backoff.next())
 
     def _heartbeat(self, db: Session) -> None:
         wall = datetime.now(UTC)
@@ -193,13 +219,19 @@ class Outbox:
 
     # ------------------------------------------------------------------ the sender
     async def _run(self) -> None:
+        backoff = Backoff()
         while True:
             self._wake.clear()
             try:
                 lanes, next_at = await self._scan()
-            except Exception:
-                log.exception("outbox: cannot read pending actions; retrying")
-                lanes, next_at = [], self._clock.now() + timedelta(seconds=5)
+            except Exception as exc:
+                if not isinstance(exc, STORAGE_ERRORS):
+                    log.exception("outbox: cannot read pending actions; retrying")
+                # not idle (rows may be due): look again soon, in real time (a lock clears
+                # whatever the injected clock says)
+                await asyncio.sleep(backoff.next())
+                continue
+            backoff.reset()
             now = self._clock.now()
             for lane, until in list(self._resting.items()):
                 if until <= now:
@@ -261,6 +293,7 @@ class Outbox:
         return due, soon if later is None else min(later, soon)
 
     async def _lane(self, lane: str) -> None:
+        backoff = Backoff()
         while True:
             if self._online is not None:
                 await self._online()
@@ -268,11 +301,18 @@ class Outbox:
                 more = await (self._notify_lane(lane) if lane.startswith("notify:") else self._next(lane))
             except asyncio.CancelledError:
                 raise
+            except STORAGE_ERRORS as exc:
+                # met before anything was carried out (every write after that point retries on
+                # its own, _write): the row is still pending, so trying the lane again is safe
+                log.debug("outbox: lane %s: storage failed, retrying: %s", lane, exc)
+                await asyncio.sleep(backoff.next())
+                continue
             except Exception:
                 # never a tight loop: the lane rests before it is tried again
                 log.exception("outbox: lane %s failed; retrying in %ss", lane, _LANE_REST)
                 self._resting[lane] = self._clock.now() + timedelta(seconds=_LANE_REST)
                 return
+            backoff.reset()
             if not more:
                 return
 
@@ -298,8 +338,13 @@ class Outbox:
                     # reported, not silently dropped: the admins may still want to say it
                     expired.followups = [Planned(NotifyAdmins(row.room_id, rules.bot.texts.expired_admins.format(
                         text=text[:100])), "core")]
-                self._finish(db, row, planned, expired, rules, now)
-                db.commit()
+                sent = self.sent
+                try:
+                    self._finish(db, row, planned, expired, rules, now)
+                    db.commit()
+                except STORAGE_ERRORS:
+                    self.sent = sent  # nothing recorded: the lane tries the row again
+                    raise
                 log.warning("outbox: %s #%d in %s expired unsent (queued at %s)", row.kind, row.id, lane,
                             row.created_at.isoformat())
                 return True
@@ -315,7 +360,9 @@ class Outbox:
             outcome = Outcome("failed", f"internal error: {type(exc).__name__}")
         finally:
             ON_SLOT.reset(token)
-        async with self._session() as db:
+        unrecorded: Outcome | None = None
+
+        def record(db: Session) -> str:
             row = db.get(OutboxRow, row_id)
             assert row is not None
             done_at = self._clock.now()
@@ -325,8 +372,8 @@ class Outbox:
                 row.not_before = done_at + timedelta(seconds=_RETRY_UNAVAILABLE)
                 row.detail = outcome.detail[:500]
                 db.commit()
-                self._wake.set()
-                return True
+                return "again"
+            final = outcome
             if outcome.status == "throttled":
                 if (row.attempts or 0) < _MAX_THROTTLED:
                     # WeChat refused it as too frequent, so it did not happen: try again later
@@ -334,45 +381,57 @@ class Outbox:
                     row.not_before = done_at + rules.bot.governor.throttle_pause
                     row.detail = outcome.detail[:500]
                     db.commit()
-                    self._wake.set()
-                    return True
-                outcome = self._executor.give_up(planned, outcome, rules)
+                    return "again"
+                final = self._executor.give_up(planned, outcome, rules)
             try:
-                self._finish(db, row, planned, outcome, rules, done_at)
+                self._finish(db, row, planned, final, rules, done_at)
                 db.commit()
+            except STORAGE_ERRORS:
+                raise  # the whole record is tried again (_write)
             except Exception:
                 db.rollback()
-                log.exception("outbox: could not record %s #%d → %s", row.kind, row_id, outcome.status)
-                recorded = False
-            else:
-                recorded = True
-        if not recorded:
+                log.exception("outbox: could not record %s #%d → %s", row.kind, row_id, final.status)
+                nonlocal unrecorded
+                unrecorded = final
+            return "recorded"
+
+        def record_bare(db: Session) -> None:
+            row = db.get(OutboxRow, row_id)
+            if row is not None and unrecorded is not None:
+                row.status, row.updated_at = unrecorded.status[:32], self._clock.now()
+                row.detail = f"outcome recorded without its follow-ups: {unrecorded.detail}"[:500]
+                db.commit()
+
+        if await self._write("record an outcome", record) == "again":
+            self._wake.set()
+            return True
+        if unrecorded is not None:
             # what happened is known but could not be stored with its consequences: store at
             # least the outcome, so the action is never carried out twice
-            async with self._session() as db:
-                row = db.get(OutboxRow, row_id)
-                if row is not None:
-                    row.status, row.updated_at = outcome.status[:32], self._clock.now()
-                    row.detail = f"outcome recorded without its follow-ups: {outcome.detail}"[:500]
-                    db.commit()
+            await self._write("record a bare outcome", record_bare)
         return True
 
     def _marker(self, ids: list[int]) -> Callable[[], Any]:
         """The governor calls this when the action's first send may happen: from then on a
         crash leaves the rows in_flight (maybe done), before it they are still pending."""
+        def work(db: Session) -> None:
+            for row_id in ids:
+                row = db.get(OutboxRow, row_id)
+                if row is not None and row.status == PENDING:
+                    row.status, row.attempts = IN_FLIGHT, (row.attempts or 0) + 1
+                    row.updated_at = self._clock.now()
+            db.commit()
+
         async def mark() -> None:
-            async with self._session() as db:
-                for row_id in ids:
-                    row = db.get(OutboxRow, row_id)
-                    if row is not None and row.status == PENDING:
-                        row.status, row.attempts = IN_FLIGHT, (row.attempts or 0) + 1
-                        row.updated_at = self._clock.now()
-                db.commit()
+            # retried until stored: failing here would report an action as failed that never
+            # went out, and the send must not start before its row says "maybe done"
+            await self._write("mark an action in flight", work)
         return mark
 
     async def _refused(self, row_id: int, planned: Planned, refused: Refused, rules: Rules) -> None:
         now = self._clock.now()
-        async with self._session() as db:
+
+        def record(db: Session) -> None:
             row = db.get(OutboxRow, row_id)
             assert row is not None
             if isinstance(planned.action, Kick):
@@ -390,6 +449,8 @@ class Outbox:
                 self._finish(db, row, planned, Outcome("refused_cap", str(refused)), rules, now)
             self._save_governor(db, now)
             db.commit()
+
+        await self._write("record a refusal", record)
         self._wake.set()
 
     def _finish(self, db: Session, row: OutboxRow, planned: Planned, outcome: Outcome, rules: Rules,
@@ -450,7 +511,7 @@ class Outbox:
             ON_SLOT.reset(token)
         if digest:
             self._last_digest[room_id] = self._clock.now()
-        async with self._session() as db:
+        def record(db: Session) -> None:
             done_at = self._clock.now()
             for row_id, planned in zip(ids, plans, strict=True):
                 found = db.get(OutboxRow, row_id)
@@ -462,6 +523,8 @@ class Outbox:
                         continue
                     self._finish(db, found, planned, outcome, rules, done_at)
             db.commit()
+
+        await self._write("record a notice's outcome", record)
         return True
 
 

@@ -171,6 +171,15 @@ class JobScheduler:
             ran += 1
         return ran
 
+    @property
+    def quiet(self) -> bool:
+        """Nothing due that the pump has not handed over yet (the settle barrier): a job due
+        at the injected clock's now, or a reconcile the pump has not looked at, is work."""
+        if self._pump is None or self._pump.done():
+            return True
+        due = self._next_due()
+        return not self._changed.is_set() and (due is None or due > self._clock.now())
+
     def _next_due(self) -> datetime | None:
         times = [job.next_run_time for job in self._aps.get_jobs() if job.next_run_time]
         return min(times) if times else None

@@ -102,6 +102,10 @@ class CoreTexts(Strict):
     manage_off: Annotated[str, placeholders()] = "好的，机器人不再管理本群。群主或运营发送 #manage on 可以重新开启。"
     manage_fixed: Annotated[str, placeholders()] = "本群是否管理由 rules.yaml 的 bot.manage 决定，请修改该文件。"
     manage_usage: Annotated[str, placeholders()] = "用法：#manage on（开始管理本群）或 #manage off（停止管理）"
+    storage_down: Annotated[str, placeholders("error")] = (
+        "机器人的数据库暂时无法写入（{error}）。收到的消息先保存在内存中，数据库恢复后会依次处理，不会丢失。")
+    storage_back: Annotated[str, placeholders("duration")] = (
+        "数据库已恢复（中断约 {duration}），积压的消息正在依次处理。")
 
 
 class BotRules(Strict):

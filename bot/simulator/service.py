@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -65,6 +66,15 @@ class PuppetSimService:
         self.dropped_events = 0  # pushed while no client listened (real gateways drop them too)
         self.faults = GatewayFaults()  # slow, held or failing RPCs on demand (tests, bench)
         self.rpc_counts: Counter[str] = Counter()  # every RPC the client made, by method
+        # room events (messages not sent by the bot, joins, leaves, topics) written to a live
+        # event stream: the barrier tests wait on (tests/harness.py settle)
+        self.delivered_room_events = 0
+        self._countable: set[int] = set()
+        self._sending = 0
+        self.stream_opens: list[int] = []  # delivered_room_events when each event stream opened
+        self.stream_open_times: list[float] = []  # time.monotonic() of each of those openings
+        # called with each room event's payload once written to a live stream (bench/faults)
+        self.on_delivered: Callable[[dict[str, Any]], None] | None = None
         self._current: _Subscriber | None = None
         world.on_event(self._on_world_event)
 
@@ -81,7 +91,20 @@ class PuppetSimService:
         self._current.push(item)
 
     def _on_world_event(self, event: SimEvent) -> None:
-        self._push(_event(_EVENT_TYPE[event.name], event.payload))
+        item = _event(_EVENT_TYPE[event.name], event.payload)
+        if event.name != EventName.LOGOUT and self._current is not None and not self._from_bot(event):
+            self._countable.add(id(item))
+        self._push(item)
+
+    def _from_bot(self, event: SimEvent) -> bool:
+        message_id = event.payload.get("messageId")
+        message = self.world.messages.get(message_id) if message_id else None
+        return message is not None and message.sender_id == self.world.bot_id
+
+    @property
+    def undelivered_events(self) -> int:
+        """Events queued on the open stream, not yet written to it."""
+        return self._sending + (self._current.queue.qsize() if self._current is not None else 0)
 
     def push_error(self, payload: dict[str, Any]) -> None:
         """Push an error event as gateways do: 1.x sends {"gerror": "..."}, 0.31 sends {}."""
@@ -106,6 +129,8 @@ class PuppetSimService:
         # stream of its crashed predecessor.
         self.close_streams()
         sub = self._current = _Subscriber()
+        self.stream_opens.append(self.delivered_room_events)
+        self.stream_open_times.append(time.monotonic())
         if self.logged_in:
             sub.push(self._login_event())
             sub.push(_event(pb.EventType.EVENT_TYPE_READY, {"data": "ready"}))
@@ -118,8 +143,19 @@ class PuppetSimService:
                     item = _event(pb.EventType.EVENT_TYPE_HEARTBEAT, {"data": "heartbeat"})
                 if item is _CLOSE:
                     return
-                await stream.send_message(item)
+                self._sending += 1
+                try:
+                    await stream.send_message(item)
+                finally:
+                    self._sending -= 1
+                if id(item) in self._countable:
+                    self._countable.discard(id(item))
+                    self.delivered_room_events += 1
+                    if self.on_delivered is not None:
+                        self.on_delivered(json.loads(getattr(item, "payload", "{}")))
         finally:
+            while not sub.queue.empty():  # never delivered: not counted (ids may be reused)
+                self._countable.discard(id(sub.queue.get_nowait()))
             if self._current is sub:
                 self._current = None
 

@@ -182,7 +182,7 @@ class World:
             if not fut.done():
                 fut.set_result(None)
 
-    async def wait_for(self, predicate: Callable[[], object], timeout: float = 5.0) -> object:
+    async def wait_for(self, predicate: Callable[[], object], timeout: float = 30.0) -> object:
         """Wait until predicate() is truthy, re-checking on every bot action or event.
         Returns its value; raises TimeoutError listing the bot's recent actions."""
         loop = asyncio.get_running_loop()

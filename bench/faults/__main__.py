@@ -1,0 +1,341 @@
+"""Kill the bot with SIGKILL at random points during mixed bursts; count what was lost or doubled.
+
+    python -m bench.faults [--kills 20] [--url sqlite:///... | postgresql://...] [--seed 1]
+
+The simulator (the real puppet-service protocol over gRPC) runs in this process; the bot runs
+as a subprocess (`python -m bot.cli run`, the shipped plugins, fast pacing) connected to it.
+While bursts of group chat, check-ins, commands, ads and joins are injected, the bot is killed
+with SIGKILL after a random 0.3–2.5 s, restarted, and so on; a last run drains everything.
+
+What counts, for group messages (their ids are known on both sides):
+- delivered: written to the bot's event stream by the simulator;
+- taken by a live bot: the bot fetched the message (its MessagePayload RPC, the adapter
+  converting it) and lived at least GRACE seconds longer. Gateways do not wait for any
+  acknowledgement, so a message still in the socket or in the adapter's conversion queue
+  when the process dies was never handed to the core: those are counted apart ("not yet
+  taken"), as the adapter's backlog, not as the intake's loss;
+- lost: taken by a live bot and neither handled (no core_seen_event row at the end) nor
+  kept in the durable inbox (a row in core_inbox, handled at the next start);
+- doubled: handled more than once (core_member.messages above the member's handled messages);
+- replayed: handled after a restart from the durable inbox (figures from the bot's log).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import create_engine, select
+from sqlalchemy.pool import NullPool
+
+from bot.clock import SystemClock
+from bot.simulator import SimServer, World
+from bot.simulator.model import SimConfig
+from db.models import InboxEvent, Member, SeenEvent
+from db.session import normalise_url
+
+GRACE = 1.0  # seconds a message must have been with a live bot to count as delivered to it
+
+RULES = """\
+version: 1
+bot:
+  operators: [wxid_operator]
+  # every group, also the one where the bot is a plain member: under the default (auto) its
+  # chat is ignored unread, leaving no handled mark to count
+  manage: all
+  governor:
+    group_interval: 0s
+    account_interval: 0s
+    jitter: 0s
+    quiet_after_login: 0s
+defaults:
+  timezone: Asia/Shanghai
+groups: {}
+"""
+
+CHAT = ["早上好", "今天天气不错", "有人去吃饭吗", "这个周末有活动吗？", "收到，谢谢", "哈哈哈哈",
+        "明天几点集合", "我到了", "文件已经发群里了", "大家辛苦了"]
+ADS = ["加微信 wx8866 免费领取资料，名额有限", "兼职日结300，扫码进群了解详情", "低价代购名牌包包，私聊我"]
+COMMANDS = ["#help", "#签到", "签到", "#checkin rank"]
+
+
+@dataclass
+class Report:
+    kills: int = 0
+    starts: int = 0
+    delivered: int = 0
+    delivered_live: int = 0
+    not_taken_at_kill: int = 0
+    in_flight_at_kill: int = 0
+    lost: list[str] = field(default_factory=list)
+    waiting: int = 0
+    lost_in_flight: int = 0
+    doubled: list[tuple[str, str, int, int]] = field(default_factory=list)
+    replayed: int = 0
+    redelivered: int = 0
+    seconds: float = 0.0
+    start_seconds: float = 0.0  # spawn to first message handled, summed over starts
+    drain_seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        return [
+            f"kills (SIGKILL)                 {self.kills}",
+            f"bot starts                      {self.starts}",
+            f"group messages delivered        {self.delivered}",
+            f"  taken by a live bot (>={GRACE:.1f}s) {self.delivered_live}",
+            f"  taken < {GRACE:.1f}s before a kill   {self.in_flight_at_kill} "
+            f"(of which not handled: {self.lost_in_flight})",
+            f"  not yet taken at a kill       {self.not_taken_at_kill} (the adapter's backlog)",
+            f"lost (live, never handled)      {len(self.lost)}",
+            f"kept in the inbox, not yet done {self.waiting}",
+            f"doubled (handled twice)         {len(self.doubled)}",
+            f"replayed from the inbox         {self.replayed}",
+            f"redelivered by the gateway      {self.redelivered}",
+            f"wall time                       {self.seconds:.1f}s (bot start-ups {self.start_seconds:.1f}s, "
+            f"final drain {self.drain_seconds:.1f}s)",
+        ]
+
+
+def build_world() -> tuple[World, list[str], list[str]]:
+    # the platform's send throttle is not under test here (it would only pause the replies)
+    config = SimConfig(send_limit=1_000_000, kick_limit=1_000_000)
+    world = World(SystemClock(), bot_id="wxid_bot", bot_name="群管机器人", config=config)
+    world.add_contact("运营小周", id="wxid_operator")
+    people = [world.add_contact(f"m{i:03d}") for i in range(60)]
+    bot = world.bot_id
+    rooms = [
+        world.create_room("机器人自己的群", owner=bot, members=[bot, *people[:20]]),
+        world.create_room("读书会", owner=people[20], admins=[bot], members=[bot, *people[20:40]]),
+        world.create_room("吃瓜群", owner=people[40], members=[bot, *people[40:60]]),
+    ]
+    return world, rooms, people
+
+
+class Faults:
+    def __init__(self, url: str, workdir: Path, seed: int, log: Path) -> None:
+        self.url = url
+        self.workdir = workdir
+        self.rng = random.Random(seed)
+        self.world, self.rooms, self.people = build_world()
+        self.server = SimServer(self.world)
+        self.sent: list[tuple[float, str]] = []  # (monotonic time written to the stream, message id)
+        self.taken: dict[str, float] = {}  # message id -> when the bot first fetched its payload
+        self.kill_times: list[float] = []
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log_path = log
+        self.report = Report()
+        self._newcomer = 0
+
+    # ------------------------------------------------------------------ the bot process
+    def _on_delivered(self, payload: dict) -> None:
+        message_id = payload.get("messageId")
+        if message_id:
+            self.sent.append((time.monotonic(), message_id))
+
+    async def start_bot(self) -> None:
+        rules = self.workdir / "rules.yaml"
+        rules.write_text(RULES, "utf-8")
+        env = {**os.environ, "WECHATY_PUPPET_SERVICE_ENDPOINT": self.server.endpoint,
+               "WECHATY_PUPPET_SERVICE_TOKEN": "insecure_faults", "QUNGUAN_DATABASE_URL": self.url,
+               "QUNGUAN_CACHE_DIR": str(self.workdir / "cache"), "QUNGUAN_LOG_LEVEL": "WARNING"}
+        with self.log_path.open("ab") as log:
+            command = [sys.executable, "-m", "bot.cli", "run", "--no-console", "--rules", str(rules)]
+            self.proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)
+        self.report.starts += 1
+        deadline = time.monotonic() + 120
+        while not self.server.service.streaming:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the bot exited with {self.proc.returncode}; see {self.log_path}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the bot did not connect within 120s; see {self.log_path}")
+            await asyncio.sleep(0.05)
+
+    async def kill_bot(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.kill_times.append(time.monotonic())
+        self.report.kills += 1
+        await asyncio.to_thread(self.proc.wait)
+        while self.server.service.streaming:  # the simulator notices the dead transport
+            await asyncio.sleep(0.01)
+
+    async def stop_bot(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(asyncio.to_thread(self.proc.wait), 30)
+        except TimeoutError:
+            self.proc.kill()
+
+    # ------------------------------------------------------------------ traffic
+    def _inject_one(self) -> None:
+        world, rng = self.world, self.rng
+        room = rng.choice(self.rooms)
+        members = [m for m in world.rooms[room].member_ids if m != world.bot_id]
+        roll = rng.random()
+        if roll < 0.04:
+            self._newcomer += 1
+            new = world.add_contact(f"new{self._newcomer:04d}")
+            world.join(room, [new], inviter=rng.choice(members))
+            return
+        if roll < 0.10:
+            newcomers = [m for m in members if world.contacts[m].name.startswith("new")]
+            if newcomers:
+                world.say(room, rng.choice(newcomers), rng.choice(ADS))
+                return
+        text = rng.choice(COMMANDS) if roll < 0.25 else rng.choice(CHAT) + "，" + str(rng.randrange(10_000))
+        world.say(room, rng.choice(members), text)
+
+    async def burst(self, seconds: float, rate: float = 80.0) -> None:
+        """Inject at about `rate` events/s for `seconds` (wall clock: this is load, not a wait)."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            for _ in range(self.rng.randint(1, 8)):
+                self._inject_one()
+            await asyncio.sleep(self.rng.uniform(0.5, 1.5) * 4 / rate)
+
+    # ------------------------------------------------------------------ the run
+    def _watch_fetches(self) -> None:
+        service = self.server.service
+        fetch = service.message_payload
+
+        def message_payload(request):  # type: ignore[no-untyped-def]
+            self.taken.setdefault(request.id, time.monotonic())
+            return fetch(request)
+
+        service.message_payload = message_payload  # type: ignore[method-assign]
+
+    async def run(self, kills: int) -> Report:
+        started = time.monotonic()
+        self._watch_fetches()  # before start: the gRPC handlers are bound then
+        await self.server.start("127.0.0.1", 0)
+        self.server.service.on_delivered = self._on_delivered
+        try:
+            for _ in range(kills):
+                spawned = time.monotonic()
+                await self.start_bot()
+                await self.warm_up()
+                self.report.start_seconds += time.monotonic() - spawned
+                self.redeliver()
+                await self.burst(self.rng.uniform(0.3, 2.5))
+                await self.kill_bot()
+            await self.start_bot()
+            await self.burst(1.0)
+            drain = time.monotonic()
+            await self.drain()
+            self.report.drain_seconds = time.monotonic() - drain
+            await self.stop_bot()
+        finally:
+            if self.proc is not None and self.proc.poll() is None:
+                self.proc.kill()
+            await self.server.stop()
+        self.report.seconds = time.monotonic() - started
+        self.check()
+        return self.report
+
+    def redeliver(self, count: int = 5) -> None:
+        """Gateways push recent messages again after a reconnect: each must be handled once."""
+        sent = [mid for _, mid in self.sent]
+        for mid in self.rng.sample(sent, min(count, len(sent))):
+            self.world.redeliver(mid)
+            self.report.redelivered += 1
+
+    async def warm_up(self, timeout: float = 120.0) -> None:
+        """One message handled end to end before the burst: kills then land while the bot is
+        working through traffic, not while it is still importing (figures stay comparable)."""
+        room = self.rooms[0]
+        speaker = next(m for m in self.world.rooms[room].member_ids if m != self.world.bot_id)
+        probe = self.world.say(room, speaker, f"热身 {self.report.starts}")
+        await self._wait_handled({probe}, timeout)
+
+    async def _wait_handled(self, want: set[str], timeout: float) -> None:
+        engine = create_engine(normalise_url(self.url), poolclass=NullPool)
+        deadline = time.monotonic() + timeout
+        try:
+            while time.monotonic() < deadline:
+                with engine.connect() as conn:
+                    seen = set(conn.scalars(select(SeenEvent.event_id).where(SeenEvent.event_id.in_(want))))
+                if want <= seen:
+                    return
+                await asyncio.sleep(0.1)
+        finally:
+            engine.dispose()
+
+    def _live(self, at: float) -> bool:
+        return not any(at <= k < at + GRACE for k in self.kill_times)
+
+    async def drain(self, timeout: float = 60.0) -> None:
+        """Wait (polling the database) until every message delivered to a live bot is handled."""
+        delivered = {mid for _, mid in self.sent}  # not the bot's own echoes, which it also fetches
+        last_start = self.kill_times[-1] if self.kill_times else 0.0
+        want = {mid for mid, at in self.taken.items() if self._live(at) and mid in delivered}
+        want |= {mid for at, mid in self.sent if at > last_start}  # the last run is never killed
+        await self._wait_handled(want, timeout)
+
+    def check(self) -> None:
+        engine = create_engine(normalise_url(self.url), poolclass=NullPool)
+        with engine.connect() as conn:
+            seen = set(conn.scalars(select(SeenEvent.event_id)))
+            kept = set(conn.scalars(select(InboxEvent.event_id))) - seen
+            counters = {(r.room_id, r.member_id): r.messages for r in conn.execute(select(Member))}
+        engine.dispose()
+        report = self.report
+        delivered = {mid for _, mid in self.sent}
+        report.delivered = len(delivered)
+        taken = {mid: at for mid, at in self.taken.items() if mid in delivered}
+        live = {mid for mid, at in taken.items() if self._live(at)}
+        flight = set(taken) - live
+        report.not_taken_at_kill = len(delivered - set(taken) - seen - kept)
+        report.delivered_live = len(live)
+        report.in_flight_at_kill = len(flight)
+        report.lost = sorted(live - seen - kept)
+        report.waiting = len(live & kept)
+        report.lost_in_flight = len(flight - seen)
+        handled = Counter()
+        for mid in seen:
+            message = self.world.messages.get(mid)
+            if message is not None and message.room_id and message.sender_id != self.world.bot_id:
+                handled[(message.room_id, message.sender_id)] += 1
+        for key, count in counters.items():
+            if (count or 0) > handled[key]:
+                report.doubled.append((key[0], key[1], count, handled[key]))
+        text = self.log_path.read_text("utf-8", errors="replace")
+        report.replayed = sum(int(line.split("replaying ")[1].split()[0])
+                              for line in text.splitlines() if "replaying " in line and " events left" in line)
+
+
+async def run_faults(kills: int, url: str | None, seed: int, workdir: Path) -> Report:
+    url = url or f"sqlite:///{workdir / 'faults.db'}"
+    faults = Faults(url, workdir, seed, workdir / "bot.log")
+    return await faults.run(kills)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--kills", type=int, default=20)
+    parser.add_argument("--url", default=None, help="database (default: a fresh SQLite file)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="qunguan-faults-") as tmp:
+        report = asyncio.run(run_faults(args.kills, args.url, args.seed, Path(tmp)))
+        for line in report.lines():
+            print(line)
+        if report.lost:
+            print("lost ids:", ", ".join(report.lost[:20]))
+        if report.doubled:
+            print("doubled:", report.doubled[:20])
+        sys.exit(1 if report.lost or report.doubled else 0)
+
+
+if __name__ == "__main__":
+    main()

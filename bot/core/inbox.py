@@ -1,0 +1,319 @@
+"""The durable intake: nothing handed to a live bot is lost.
+
+Every room event the adapter hands to App.on_event is written to core_inbox before it is
+queued for its room. Writes are group commits: events are buffered for a few milliseconds
+(or up to `max_batch` rows), then written in one transaction by a worker thread on its own
+engine, so neither a slow disk nor a lock held by another process stalls the event loop.
+Only after its batch committed is an event dispatched to its room's queue.
+
+"Handled" is the core_seen_event row the event's own transaction writes (db.repo.mark_seen),
+with everything else the event changed; the inbox row itself is deleted later, in the
+writer's next batch (a lost deletion is harmless: replay skips rows whose event was seen).
+At start-up, rows without a seen mark are replayed in arrival order.
+
+When storage fails (disk full, read-only, PostgreSQL stopped, a lock held elsewhere) the
+batch stays in memory and is retried with backoff; StorageHealth tells the operator once
+when it fails and once when it recovers. Memory is bounded: past `max_buffered` unwritten
+events, `wait_for_room()` makes the adapter wait (the gateway keeps the rest).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import enum
+import json
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session
+
+from bot import events as events_module
+from bot.clock import Clock
+from bot.events import RoomEvent
+from db.models import InboxEvent, SeenEvent
+from db.repo import dialect_insert
+
+log = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------------- serialisation
+# Generic over the dataclasses of bot.events: fields are read with dataclasses.fields, so a
+# field added there is stored and restored without a change here.
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, enum.Enum):  # first: a StrEnum is also a str
+        return {"$enum": type(value).__name__, "v": value.value}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, tuple):
+        return {"$tuple": [_encode(v) for v in value]}
+    if isinstance(value, frozenset | set):
+        return {"$set": [_encode(v) for v in sorted(value, key=repr)]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {"$dict": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"$dc": type(value).__name__,
+                "f": {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    raise TypeError(f"cannot store a {type(value).__name__} in the inbox")
+
+
+def _event_type(name: str) -> Any:
+    cls = getattr(events_module, name, None)
+    if not isinstance(cls, type):
+        raise ValueError(f"unknown event type {name!r}")
+    return cls
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "$dt" in value:
+        return datetime.fromisoformat(value["$dt"])
+    if "$tuple" in value:
+        return tuple(_decode(v) for v in value["$tuple"])
+    if "$set" in value:
+        return frozenset(_decode(v) for v in value["$set"])
+    if "$dict" in value:
+        return {_decode(k): _decode(v) for k, v in value["$dict"]}
+    if "$enum" in value:
+        return _event_type(value["$enum"])(value["v"])
+    if "$dc" in value:
+        cls = _event_type(value["$dc"])
+        known = {f.name for f in dataclasses.fields(cls)}
+        # a field dropped from the class since the row was written is ignored; a new field
+        # keeps its default
+        return cls(**{k: _decode(v) for k, v in value["f"].items() if k in known})
+    raise ValueError(f"unrecognised stored value {value!r}")
+
+
+def encode_event(event: object) -> str:
+    return json.dumps(_encode(event), ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_event(payload: str) -> Any:
+    return _decode(json.loads(payload))
+
+
+# ---------------------------------------------------------------------- storage health
+
+
+class StorageHealth:
+    """One place that knows whether storage works: the operator hears once when it fails and
+    once when it is back, however many writes fail in between. A failure shorter than `grace`
+    (a lock another process held for a moment) is retried without telling anyone."""
+
+    def __init__(self, notify: Callable[[bool, str], None] | None = None, grace: float = 2.0) -> None:
+        self.failing_since: float | None = None
+        self.announced = False
+        self.last_error = ""
+        self.failures = 0
+        self.grace = grace
+        self._notify = notify
+
+    @property
+    def ok(self) -> bool:
+        return self.failing_since is None
+
+    def failed(self, exc: BaseException) -> None:
+        self.failures += 1
+        # the driver's own first line ("database or disk is full", "connection failed: …"),
+        # short enough to read in a chat notice
+        detail = getattr(exc, "orig", None) or exc
+        first_line = str(detail).splitlines()[0] if str(detail) else type(detail).__name__
+        self.last_error = first_line[:160]
+        now = time.monotonic()
+        if self.failing_since is None:
+            self.failing_since = now
+        if self.announced or now - self.failing_since < self.grace:
+            log.debug("storage failed (%d): %s", self.failures, self.last_error)
+            return
+        self.announced = True
+        log.error("storage failed, events are kept in memory and retried: %s", self.last_error)
+        if self._notify:
+            self._notify(False, self.last_error)
+
+    def succeeded(self) -> None:
+        if self.failing_since is None:
+            return
+        down = time.monotonic() - self.failing_since
+        if self.announced:
+            log.warning("storage works again after %.1fs (%d failed attempts); catching up", down, self.failures)
+            if self._notify:
+                self._notify(True, f"{down:.0f} 秒")
+        self.failing_since = None
+        self.announced = False
+        self.failures = 0
+
+
+# What a failing store raises (disk full, read-only, server gone, a lock held elsewhere): the
+# work is kept and retried, never dropped as if it were a bug.
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (sa_exc.OperationalError, sa_exc.InterfaceError,
+                                                   sa_exc.DisconnectionError)
+
+
+class Backoff:
+    def __init__(self, initial: float = 0.05, maximum: float = 5.0) -> None:
+        self.initial, self.maximum = initial, maximum
+        self.delay = initial
+
+    def next(self) -> float:
+        delay = self.delay
+        self.delay = min(self.delay * 2, self.maximum)
+        return delay
+
+    def reset(self) -> None:
+        self.delay = self.initial
+
+
+# ---------------------------------------------------------------------- the inbox
+
+
+@dataclasses.dataclass(slots=True)
+class _Pending:
+    key: str
+    event: RoomEvent
+    at: datetime
+
+
+class Inbox:
+    def __init__(self, engine: Engine, clock: Clock, dispatch: Callable[[str, RoomEvent], None],
+                 health: StorageHealth, *, max_batch: int = 500, linger: float = 0.002,
+                 max_buffered: int = 50_000, backoff: Backoff | None = None) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._dispatch = dispatch
+        self._health = health
+        self._max_batch = max_batch
+        self._linger = linger
+        self._max_buffered = max_buffered
+        self._backoff = backoff or Backoff()
+        self._buffer: deque[_Pending] = deque()
+        self._done: list[str] = []  # handled event ids whose rows the next batch deletes
+        self._wake = asyncio.Event()
+        self._space = asyncio.Event()
+        self._space.set()
+        self._task: asyncio.Task[None] | None = None
+        # figures for tests and benchmarks
+        self.batches = 0
+        self.written = 0
+
+    # -------------------------------------------------------------- intake side
+    def submit(self, key: str, event: RoomEvent) -> None:
+        """Buffer an event for the next group commit; it is dispatched once written."""
+        self._buffer.append(_Pending(key, event, self._clock.now()))
+        if len(self._buffer) >= self._max_buffered:
+            self._space.clear()
+        self._wake.set()
+
+    async def wait_for_room(self) -> None:
+        """Back-pressure: wait while too many events are unwritten (storage down)."""
+        await self._space.wait()
+
+    @property
+    def buffered(self) -> int:
+        return len(self._buffer)
+
+    def handled(self, event_id: str) -> None:
+        """The event's transaction committed (or it needed none): its row may go."""
+        self._done.append(event_id)
+        if len(self._done) >= self._max_batch:
+            self._wake.set()
+
+    # -------------------------------------------------------------- writer
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="inbox-writer")
+
+    async def stop(self) -> None:
+        """Write what is buffered (best effort), then stop."""
+        if self._task is None:
+            return
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+        self._task = None
+        if self._buffer or self._done:
+            batch = list(self._buffer)
+            try:
+                await asyncio.to_thread(self._write, batch, list(self._done))
+            except Exception as exc:
+                log.error("could not write %d buffered events at stop: %s", len(batch), exc)
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            if self._buffer and len(self._buffer) < self._max_batch and self._linger > 0:
+                # group commit: let the events arriving in the next moment share this transaction
+                await asyncio.sleep(self._linger)
+            if not self._buffer and len(self._done) < self._max_batch:
+                continue
+            batch = [self._buffer[i] for i in range(min(len(self._buffer), self._max_batch))]
+            done = self._done[: self._max_batch * 4]
+            try:
+                await asyncio.to_thread(self._write, batch, done)
+            except Exception as exc:
+                self._health.failed(exc)
+                await asyncio.sleep(self._backoff.next())
+                self._wake.set()
+                continue
+            self._backoff.reset()
+            self._health.succeeded()
+            del self._done[: len(done)]
+            for _ in batch:
+                self._buffer.popleft()
+            if len(self._buffer) < self._max_buffered:
+                self._space.set()
+            self.batches += 1
+            self.written += len(batch)
+            for item in batch:
+                self._dispatch(item.key, item.event)
+            if self._buffer:
+                self._wake.set()
+
+    def _write(self, batch: list[_Pending], done: list[str]) -> None:
+        """One transaction, in a worker thread: new rows in, handled rows out."""
+        with Session(self._engine) as db:
+            if batch:
+                rows = [{"event_id": p.event.event_id, "queue_key": p.key, "kind": type(p.event).__name__,
+                         "payload": encode_event(p.event), "received_at": p.at} for p in batch]
+                # a redelivered event is already there: keep the first row (its place in order)
+                stmt = dialect_insert(db, InboxEvent).on_conflict_do_nothing(index_elements=["event_id"])
+                db.execute(stmt, rows)
+            for chunk in _chunks(done, 500):
+                db.execute(delete(InboxEvent).where(InboxEvent.event_id.in_(chunk)))
+            db.commit()
+
+    # -------------------------------------------------------------- start-up
+    def unhandled(self) -> list[tuple[str, RoomEvent]]:
+        """Rows a crash left behind, oldest first, without the ones already handled (whose
+        rows are deleted here). Runs before the adapter starts."""
+        with Session(self._engine) as db:
+            seen = select(SeenEvent.event_id).where(SeenEvent.event_id == InboxEvent.event_id).exists()
+            db.execute(delete(InboxEvent).where(seen))
+            rows = db.execute(select(InboxEvent.id, InboxEvent.queue_key, InboxEvent.payload)
+                              .order_by(InboxEvent.id)).all()
+            db.commit()
+        out: list[tuple[str, RoomEvent]] = []
+        for row_id, key, payload in rows:
+            try:
+                out.append((key, decode_event(payload)))
+            except Exception:
+                log.exception("inbox row %s cannot be read back; it is left in core_inbox", row_id)
+        return out
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+
 from bot.actions import Announce, Invite, Kick
 from bot.clock import Clock, SystemClock
 from bot.core.plugin import Plugin
@@ -15,6 +17,7 @@ from bot.events import MemberJoined, MemberLeft, MessageReceived, TopicChanged
 from bot.runtime import Runtime
 from bot.simulator import ActionKind, SimServer, World
 from bot.simulator.pacing import write_fast_rules
+from db.models import Case
 
 write_rules = write_fast_rules  # the scenarios' name for it
 
@@ -172,3 +175,11 @@ class Harness:
 
     def sends(self, room: str):
         return [a for a in self.world.bot_actions(ActionKind.SEND_TEXT, room) if a.ok]
+
+
+def all_cases(bot: Harness) -> list[Case]:
+    """Every case the bot opened, oldest first, detached from its session."""
+    with bot.app.sessions() as db:
+        rows = list(db.scalars(select(Case).order_by(Case.id)))
+        db.expunge_all()
+        return rows

@@ -14,13 +14,19 @@ from sqlalchemy import Engine, event
 _JSON_NUL = "\\u0000"
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value or _JSON_NUL in value
+    if isinstance(value, dict):
+        return any(_has_nul(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 def _clean(value: Any) -> Any:
     if isinstance(value, str):
-        if "\x00" in value:
-            value = value.replace("\x00", "")
-        if _JSON_NUL in value:
-            value = value.replace(_JSON_NUL, "")
-        return value
+        return value.replace("\x00", "").replace(_JSON_NUL, "")
     if isinstance(value, dict):
         return {key: _clean(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -31,4 +37,5 @@ def _clean(value: Any) -> Any:
 def strip_nul_characters(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute", retval=True)
     def _strip(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        return statement, _clean(parameters)
+        # every statement passes here: copy the parameters only when one holds a NUL
+        return statement, (_clean(parameters) if _has_nul(parameters) else parameters)

@@ -4,10 +4,11 @@ built-in simulator over gRPC on 127.0.0.1. Scenarios read like a chat."""
 from __future__ import annotations
 
 import asyncio
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from sqlalchemy import select
 
 from bot.actions import Announce, Invite, Kick
 from bot.clock import Clock, SystemClock
@@ -15,29 +16,10 @@ from bot.core.plugin import Plugin
 from bot.events import MemberJoined, MemberLeft, MessageReceived, TopicChanged
 from bot.runtime import Runtime
 from bot.simulator import ActionKind, SimServer, World
+from bot.simulator.pacing import write_fast_rules
+from db.models import Case
 
-# Fast pacing for tests; the governor's own behaviour is tested with a fake clock.
-FAST_RULES = """\
-version: 1
-bot:
-  operators: [wxid_operator]
-  governor:
-    group_interval: 0s
-    account_interval: 0s
-    jitter: 0s
-    quiet_after_login: 0s
-{extra_bot}
-defaults:
-  timezone: Asia/Shanghai
-{extra_defaults}
-groups: {{}}
-"""
-
-
-def write_rules(path: Path, extra_bot: str = "", extra_defaults: str = "") -> Path:
-    path.write_text(FAST_RULES.format(extra_bot=textwrap.indent(extra_bot, "  "),
-                                      extra_defaults=textwrap.indent(extra_defaults, "  ")), "utf-8")
-    return path
+write_rules = write_fast_rules  # the scenarios' name for it
 
 
 @dataclass
@@ -193,3 +175,11 @@ class Harness:
 
     def sends(self, room: str):
         return [a for a in self.world.bot_actions(ActionKind.SEND_TEXT, room) if a.ok]
+
+
+def all_cases(bot: Harness) -> list[Case]:
+    """Every case the bot opened, oldest first, detached from its session."""
+    with bot.app.sessions() as db:
+        rows = list(db.scalars(select(Case).order_by(Case.id)))
+        db.expunge_all()
+        return rows

@@ -15,7 +15,7 @@ from db.models import Case
 from plugins.antispam import AntispamPlugin
 from plugins.antispam.api import record_ham
 from plugins.antispam.models import Sample, StoredMessage, Strike
-from tests.harness import Harness, wait_until
+from tests.harness import Harness, all_cases, wait_until
 
 START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
 LADDER = "antispam:\n  ladder:\n    newcomer_obvious_ad: ladder\n"
@@ -38,11 +38,6 @@ async def make_bot(tmp_path, database_url):
         await harness.stop()
 
 
-def all_cases(bot: Harness) -> list[Case]:
-    with bot.app.sessions() as db:
-        rows = list(db.scalars(select(Case).order_by(Case.id)))
-        db.expunge_all()
-        return rows
 
 
 def checks(case: Case) -> dict[str, dict]:

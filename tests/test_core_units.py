@@ -146,6 +146,23 @@ async def test_governor_pauses_after_throttling():
     assert await task == timedelta(minutes=5)
 
 
+async def test_governor_state_shows_todays_sends_recent_removals_and_a_pause():
+    clock = FakeClock(datetime(2026, 1, 4, 12, 0, tzinfo=UTC))
+    gov = Governor(clock, GovernorRules(group_interval="0s", account_interval="0s", jitter="0s",
+                                        quiet_after_login="0s", throttle_pause="5m"))
+    await gov.acquire("g")
+    await gov.acquire("g", "kick")
+    state = gov.state()
+    assert (state.sent_today, state.kicks_last_hour, state.paused_until) == (2, 1, None)
+    gov.note_throttled()
+    assert gov.state().paused_until == clock.now() + timedelta(minutes=5)
+    clock.advance(3600)
+    state = gov.state()
+    assert (state.kicks_last_hour, state.paused_until) == (0, None)
+    clock.advance(24 * 3600)  # a new local day
+    assert gov.state().sent_today == 0
+
+
 async def test_scheduler_cron_in_shanghai_reconcile_and_coalesce():
     clock = FakeClock(datetime(2026, 1, 4, 12, 0, tzinfo=UTC))  # Sunday 20:00 in Shanghai
     fired: list[tuple[str, datetime]] = []

@@ -22,14 +22,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.events import MessageKind
 from bot.simulator import ActionKind
 from db.models import Case, SeenEvent
 from plugins import default_plugins
-from tests.harness import Harness, wait_until
+from tests.harness import Harness, all_cases, wait_until
 from tests.shipped import RULES_YAML
 
 START = datetime(2026, 5, 2, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai, a Saturday
@@ -274,11 +273,6 @@ async def live_the_day(d: Day) -> None:
         await d.say(who, "晚安🌙", seconds=20)
 
 
-def cases(d: Day) -> list[Case]:
-    with d.bot.app.sessions() as db:
-        rows = list(db.scalars(select(Case).order_by(Case.id)))
-        db.expunge_all()
-        return rows
 
 
 async def test_a_day_in_the_reading_group(day: Day) -> None:
@@ -286,9 +280,9 @@ async def test_a_day_in_the_reading_group(day: Day) -> None:
     await live_the_day(d)
     await d.bot.settle()
     world, room = d.bot.world, d.room
-    all_cases = cases(d)
+    opened = all_cases(d.bot)
     by_target: dict[str, list[Case]] = {}
-    for case in all_cases:
+    for case in opened:
         by_target.setdefault(case.target_id, []).append(case)
     bad = {d.ids[name] for name in d.advertisers}
     innocents = {name: member for name, member in d.ids.items() if member not in bad and name != "operator"}
@@ -298,7 +292,7 @@ async def test_a_day_in_the_reading_group(day: Day) -> None:
                if any(world.saw_kick(r, member) for r in (room, d.plain))}
     handled = {name: [c.kind for c in by_target.get(d.ids[name], []) if c.source == "antispam"]
                for name in d.advertisers}
-    print(f"\n一天：{d.posted} 条消息，{len(d.speakers)} 人发言；{len(all_cases)} 个案件")
+    print(f"\n一天：{d.posted} 条消息，{len(d.speakers)} 人发言；{len(opened)} 个案件")
     print(f"无辜成员被警告 {len(warned)} 人 {sorted(warned)}，被移出 {len(removed)} 人 {sorted(removed)}")
     for name, kinds in handled.items():
         print(f"  广告 {name}: 期望 {d.advertisers[name]}，实际 {kinds}")
@@ -336,13 +330,13 @@ async def test_a_day_in_the_reading_group(day: Day) -> None:
     # no removal claimed that the gateway did not perform
     for action in world.bot_sends():
         for number in re.findall(r"#(\d+)", action.text or "") if "移出" in (action.text or "") else []:
-            case = next((c for c in all_cases if c.id == int(number)), None)
+            case = next((c for c in opened if c.id == int(number)), None)
             if case is not None and case.kind in ("kick", "ban"):
                 truth(world.saw_kick(case.room_id, case.target_id),
                       f"claimed a removal that did not happen: {action.text!r}")
     # every case notice reaches a human (the owner or a WeChat admin, with nothing configured)
     owner_ids = {room: d.ids["王姐"], d.plain: d.bot.cast["lijie"]}
-    for case in all_cases:
+    for case in opened:
         told = [a for a in world.bot_sends() if re.search(rf"#{case.id}(?!\d)", a.text or "")
                 and (a.target == owner_ids.get(case.room_id) or owner_ids.get(case.room_id) in a.mention_ids)]
         truth(bool(told), f"case #{case.id} ({case.kind} {case.target_name}) reached no human")

@@ -13,16 +13,14 @@ import pytest
 import qrcode
 from grpclib.const import Status
 from PIL import Image
-from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.events import MessageKind
 from bot.simulator import ActionKind
 from bot.simulator.render import render_quote
-from db.models import Case
 from plugins.antispam import AntispamPlugin
 from plugins.moderation.plugin import ModerationPlugin
-from tests.harness import Harness, Probe, wait_until
+from tests.harness import Harness, Probe, all_cases, wait_until
 
 START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
 
@@ -46,11 +44,6 @@ def photo() -> bytes:
     return buf.getvalue()
 
 
-def all_cases(bot: Harness) -> list[Case]:
-    with bot.app.sessions() as db:
-        rows = list(db.scalars(select(Case).order_by(Case.id)))
-        db.expunge_all()
-        return rows
 
 
 @pytest.fixture

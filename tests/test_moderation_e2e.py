@@ -16,7 +16,7 @@ from db.models import Case
 from plugins.moderation import ModerationPlugin
 from plugins.moderation.models import Appeal
 from plugins.stats import StatsPlugin
-from tests.harness import Harness, wait_until
+from tests.harness import Harness, all_cases, wait_until
 
 RULES = """\
 moderation:
@@ -43,11 +43,6 @@ async def wait_private(bot, who: str, needle: str) -> str:
     return next(t for t in private_texts(bot, who) if needle in t)
 
 
-def all_cases(bot) -> list[Case]:
-    with bot.app.sessions() as db:
-        rows = list(db.scalars(select(Case).order_by(Case.id)))
-        db.expunge_all()
-        return rows
 
 
 async def test_warn_opens_a_case_mentions_the_member_and_tells_the_admins(bot):

@@ -9,10 +9,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.clock import FakeClock
-from db.models import Case
 from plugins.antispam import AntispamPlugin
 from plugins.antispam.models import StoredMessage
-from tests.harness import Harness, wait_until
+from tests.harness import Harness, all_cases, wait_until
 
 START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
 
@@ -28,21 +27,16 @@ async def test_nul_in_text_nickname_and_group_name(tmp_path, database_url):
         bot.world.join(room, [spammer], inviter=bot.cast["laowang"])
         bot.say(room, "bob", "今天\x00天气不错")
         bot.say(room, "bad", "资料免费送，加V\x00：abc8888")
-        await wait_until(lambda: _cases(bot))
+        await wait_until(lambda: all_cases(bot))
         bot.say(room, "bob", "第二条也没问题")
         await wait_until(lambda: any("第二条" in m.text for m in _stored(bot)))
         texts = [m.text for m in _stored(bot)]
         assert "今天天气不错" in texts
-        assert _cases(bot)[0].target_id == spammer
+        assert all_cases(bot)[0].target_id == spammer
     finally:
         await bot.stop()
 
 
-def _cases(bot: Harness) -> list[Case]:
-    with bot.app.sessions() as db:
-        rows = list(db.scalars(select(Case)))
-        db.expunge_all()
-        return rows
 
 
 def _stored(bot: Harness) -> list[StoredMessage]:

@@ -4,12 +4,10 @@ a written id, then the longest known name; a display name with a space stays who
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from bot.core.targets import strip_mentions
-from db.models import Case
 from plugins.moderation import ModerationPlugin
-from tests.harness import Harness, wait_until
+from tests.harness import Harness, all_cases, wait_until
 
 
 @pytest.mark.parametrize(("text", "names", "rest"), [
@@ -33,38 +31,33 @@ async def bot(tmp_path, database_url):
     await harness.stop()
 
 
-def cases(bot) -> list[Case]:
-    with bot.app.sessions() as db:
-        rows = list(db.scalars(select(Case).order_by(Case.id)))
-        db.expunge_all()
-        return rows
 
 
 async def test_a_mentioned_name_with_a_space_is_not_part_of_the_reason(bot):
     room, carol = bot.cast.admin, bot.cast["carol_chen"]
     bot.say(room, "laowang", "#warn @Carol Chen 发广告", mentions=[carol])
-    await wait_until(lambda: cases(bot))
-    [case] = cases(bot)
+    await wait_until(lambda: all_cases(bot))
+    [case] = all_cases(bot)
     assert (case.target_id, case.reason) == (carol, "发广告")
 
 
 async def test_a_written_name_finds_a_current_member_who_never_spoke(bot):
     room, carol = bot.cast.admin, bot.cast["carol_chen"]
     bot.say(room, "laowang", "#warn carol chen 刷屏")
-    await wait_until(lambda: cases(bot))
-    [case] = cases(bot)
+    await wait_until(lambda: all_cases(bot))
+    [case] = all_cases(bot)
     assert (case.target_id, case.reason) == (carol, "刷屏")
 
 
 async def test_a_group_nickname_is_found_too(bot):
     room, alice = bot.cast.admin, bot.cast["alice"]  # alice's group nickname is 上海-电商-小A
     bot.say(room, "laowang", "#warn 上海-电商-小A 刷屏")
-    await wait_until(lambda: cases(bot))
-    assert cases(bot)[0].target_id == alice
+    await wait_until(lambda: all_cases(bot))
+    assert all_cases(bot)[0].target_id == alice
 
 
 async def test_an_unknown_name_is_not_guessed(bot):
     room = bot.cast.admin
     bot.say(room, "laowang", "#warn 路人甲 刷屏")
     await bot.wait_text(room, "路人甲")
-    assert cases(bot) == []
+    assert all_cases(bot) == []

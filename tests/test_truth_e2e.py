@@ -13,11 +13,11 @@ from bot.actions import Kick, Reply, to_record
 from bot.clock import FakeClock
 from bot.runtime import Runtime
 from bot.simulator import ActionKind
-from db.models import Case, OutboxRow
+from db.models import OutboxRow
 from plugins.antispam import AntispamPlugin
 from plugins.antispam.models import Strike
 from plugins.moderation.plugin import ModerationPlugin
-from tests.harness import Harness, Probe, wait_until
+from tests.harness import Harness, Probe, all_cases, wait_until
 
 START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
 AD = "兼职日结，加我 V 13812345678"
@@ -38,11 +38,6 @@ def make(tmp_path, database_url, plugins=None, *, operators: bool = True, extra_
     return harness
 
 
-def all_cases(bot: Harness) -> list[Case]:
-    with bot.app.sessions() as db:
-        rows = list(db.scalars(select(Case).order_by(Case.id)))
-        db.expunge_all()
-        return rows
 
 
 def outbox(bot: Harness) -> list[OutboxRow]:

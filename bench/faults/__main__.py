@@ -41,27 +41,15 @@ from sqlalchemy.pool import NullPool
 from bot.clock import SystemClock
 from bot.simulator import SimServer, World
 from bot.simulator.model import SimConfig
+from bot.simulator.pacing import fast_rules
 from db.models import InboxEvent, Member, SeenEvent
 from db.session import normalise_url
 
 GRACE = 1.0  # seconds a message must have been with a live bot to count as delivered to it
 
-RULES = """\
-version: 1
-bot:
-  operators: [wxid_operator]
-  # every group, also the one where the bot is a plain member: under the default (auto) its
-  # chat is ignored unread, leaving no handled mark to count
-  manage: all
-  governor:
-    group_interval: 0s
-    account_interval: 0s
-    jitter: 0s
-    quiet_after_login: 0s
-defaults:
-  timezone: Asia/Shanghai
-groups: {}
-"""
+# every group, also the one where the bot is a plain member: under the default (auto) its chat
+# is ignored unread, leaving no handled mark to count
+RULES = fast_rules(extra_bot="manage: all")
 
 CHAT = ["早上好", "今天天气不错", "有人去吃饭吗", "这个周末有活动吗？", "收到，谢谢", "哈哈哈哈",
         "明天几点集合", "我到了", "文件已经发群里了", "大家辛苦了"]

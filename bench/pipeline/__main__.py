@@ -31,22 +31,11 @@ from bot.clock import SystemClock
 from bot.events import LoggedIn, MessageKind, MessageReceived
 from bot.platform import Member, RoomInfo
 from bot.rules.store import RulesStore
+from bot.simulator.pacing import fast_rules
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker, normalise_url
 
-RULES = """\
-version: 1
-bot:
-  operators: [wxid_operator]
-  governor:
-    group_interval: 0s
-    account_interval: 0s
-    jitter: 0s
-    quiet_after_login: 0s
-defaults:
-  timezone: Asia/Shanghai
-groups: {}
-"""
+RULES = fast_rules()
 
 CHAT = ["早上好", "今天天气不错", "有人去吃饭吗", "这个周末有活动吗？", "收到，谢谢", "哈哈哈哈", "明天几点集合",
         "我到了", "文件已经发群里了", "大家辛苦了", "这本书第三章讲得真好", "谁有上次分享的链接"]

@@ -189,23 +189,19 @@ class _CoreService:
                       "dry_run": app.is_dry_run(rules, None), "operators": len(rules.bot.operators),
                       "error_count": len(error.errors) if error else 0,
                       "errors": [str(e) for e in error.errors[:50]] if error else []},
-            "events_handled": getattr(app, "events_handled", 0),
+            "events_handled": app.events_handled,
         }
 
     def _governor(self) -> dict[str, Any]:
-        """The rate governor as far as it shows itself; private fields are read defensively so a
-        change there degrades this panel, not the page."""
         gov, now = self.app.governor, self.app.clock.now()
-        limits = gov.rules
-        next_at = getattr(gov, "_next_account", None)
-        kicks = [k for k in getattr(gov, "_kicks", ()) if now - k < timedelta(hours=1)]
-        waiting = next_at is not None and next_at > now
+        limits, state = gov.rules, gov.state()
+        paused = state.paused_until
         return {
-            "queued": int(getattr(self.app, "_pending", 0)),
-            "sent_today": int(getattr(gov, "_sent_today", 0)), "daily_limit": limits.daily_limit,
-            "kicks_hour": len(kicks), "kicks_per_hour": limits.kicks_per_hour,
-            "paused_until": self.local(next_at) if waiting else "",
-            "paused_seconds": int((next_at - now).total_seconds()) if waiting and next_at else 0,
+            "queued": self.app.events_pending,
+            "sent_today": state.sent_today, "daily_limit": limits.daily_limit,
+            "kicks_hour": state.kicks_last_hour, "kicks_per_hour": limits.kicks_per_hour,
+            "paused_until": self.local(paused) if paused else "",
+            "paused_seconds": int((paused - now).total_seconds()) if paused else 0,
             "group_interval": limits.group_interval.total_seconds(),
             "account_interval": limits.account_interval.total_seconds(),
             "throttle_pause": int(limits.throttle_pause.total_seconds()),

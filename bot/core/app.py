@@ -170,6 +170,11 @@ class App:
         if self.inbox._engine is not self.sessions.kw["bind"]:
             self.inbox._engine.dispose()
 
+    @property
+    def events_pending(self) -> int:
+        """Room events and jobs accepted but not yet handled."""
+        return self._pending
+
     async def idle(self) -> None:
         """Wait until every received event (written to the inbox or not yet) and every queued
         job has been handled (tests, shutdown)."""

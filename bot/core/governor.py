@@ -20,6 +20,7 @@ import random
 from collections import deque
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,6 +45,15 @@ class Refused(Exception):
         super().__init__(message)
         self.retry_at = retry_at
         self.cap = cap  # daily_limit or kicks_per_hour
+
+
+@dataclass(frozen=True, slots=True)
+class GovernorState:
+    """What the governor is doing now, for #status and the console."""
+
+    sent_today: int
+    kicks_last_hour: int
+    paused_until: datetime | None  # the account's next slot, when it lies in the future
 
 
 class Governor:
@@ -101,6 +111,12 @@ class Governor:
         self._check_caps(self._clock.now(), kind)
 
     # ------------------------------------------------------------------ persistence
+    def state(self) -> GovernorState:
+        now = self._clock.now()
+        sent = self._sent_today if self._day == self._local_day(now) else 0
+        paused = self._next_account if self._next_account and self._next_account > now else None
+        return GovernorState(sent, sum(1 for k in self._kicks if now - k < timedelta(hours=1)), paused)
+
     def snapshot(self) -> dict[str, Any]:
         """The cap counters as JSON, for the outbox to store with each recorded action."""
         return {"day": self._day, "sent": self._sent_today, "kicks": [k.isoformat() for k in self._kicks]}

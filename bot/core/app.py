@@ -121,7 +121,8 @@ class App:
         self.room_events_received = 0
         self.room_events_done = 0
         self.storage = StorageHealth(self._storage_notice)
-        self.inbox = Inbox(thread_engine(sessions.kw["bind"]), clock, self._dispatch, self.storage)
+        self._inbox_engine = thread_engine(sessions.kw["bind"])  # the loop's own one for :memory:
+        self.inbox = Inbox(self._inbox_engine, clock, self._dispatch, self.storage)
         rules.on_change(self._rules_changed)
 
     @contextlib.asynccontextmanager
@@ -167,8 +168,8 @@ class App:
         self._workers.clear()
         # unwritten events are written (they are replayed next start); queued ones already are
         await self.inbox.stop()
-        if self.inbox._engine is not self.sessions.kw["bind"]:
-            self.inbox._engine.dispose()
+        if self._inbox_engine is not self.sessions.kw["bind"]:
+            self._inbox_engine.dispose()
 
     async def idle(self) -> None:
         """Wait until every received event (written to the inbox or not yet) and every queued
@@ -245,15 +246,10 @@ class App:
         if isinstance(event, MessageReceived) and event.is_self:
             return  # the bot's own echo: nothing to handle, nothing to keep
         self.room_events_received += 1
-        if not self.inbox.buffered < self.inbox_limit:
-            await self.inbox.wait_for_room()  # storage is down and memory is full: hold the adapter
+        await self.inbox.wait_for_room()  # storage down and memory full: holds the adapter (else returns at once)
         self._pending += 1
         self._idle.clear()
         self.inbox.submit(self._queue_key(event), event)
-
-    @property
-    def inbox_limit(self) -> int:
-        return self.inbox._max_buffered
 
     def _dispatch(self, key: str, event: _RoomEvent) -> None:
         """The inbox wrote the event: queue it (already counted in _pending)."""

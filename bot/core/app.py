@@ -183,7 +183,7 @@ class App:
         background work (a reconcile, the groups recorded after login) running, and nothing due
         in the outbox (the settle barrier)."""
         return (self._pending == 0 and not self._background and self.scheduler.quiet
-                and self.outbox._idle.is_set())
+                and self.outbox.is_idle)
 
     def _rules_changed(self, rules: Rules) -> None:
         self.governor.rules = rules.bot.governor

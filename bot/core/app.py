@@ -29,14 +29,14 @@ from bot.clock import Clock
 from bot.core import lists
 from bot.core.audit import AuditLog
 from bot.core.builtin import UNMANAGED_COMMANDS, BuiltinCommands
-from bot.core.commands import CommandRouter
+from bot.core.commands import CommandRouter, ParsedCommand
 from bot.core.context import Context, Planned
 from bot.core.control import BotControl
 from bot.core.executor import Executor
 from bot.core.governor import Governor
 from bot.core.inbox import STORAGE_ERRORS, Backoff, Inbox, StorageHealth
 from bot.core.outbox import Outbox
-from bot.core.plugin import JobSpec, Plugin
+from bot.core.plugin import CommandSpec, JobSpec, Plugin
 from bot.core.roles import Role, bot_can_moderate, role_of
 from bot.core.rooms import PlatformLookup, RoomDirectory
 from bot.core.scheduler import JobScheduler
@@ -121,7 +121,8 @@ class App:
         self.room_events_received = 0
         self.room_events_done = 0
         self.storage = StorageHealth(self._storage_notice)
-        self.inbox = Inbox(thread_engine(sessions.kw["bind"]), clock, self._dispatch, self.storage)
+        self._inbox_engine = thread_engine(sessions.kw["bind"])  # the loop's own one for :memory:
+        self.inbox = Inbox(self._inbox_engine, clock, self._dispatch, self.storage)
         rules.on_change(self._rules_changed)
 
     @contextlib.asynccontextmanager
@@ -167,8 +168,8 @@ class App:
         self._workers.clear()
         # unwritten events are written (they are replayed next start); queued ones already are
         await self.inbox.stop()
-        if self.inbox._engine is not self.sessions.kw["bind"]:
-            self.inbox._engine.dispose()
+        if self._inbox_engine is not self.sessions.kw["bind"]:
+            self._inbox_engine.dispose()
 
     @property
     def events_pending(self) -> int:
@@ -187,7 +188,7 @@ class App:
         background work (a reconcile, the groups recorded after login) running, and nothing due
         in the outbox (the settle barrier)."""
         return (self._pending == 0 and not self._background and self.scheduler.quiet
-                and self.outbox._idle.is_set())
+                and self.outbox.is_idle)
 
     def _rules_changed(self, rules: Rules) -> None:
         self.governor.rules = rules.bot.governor
@@ -250,15 +251,10 @@ class App:
         if isinstance(event, MessageReceived) and event.is_self:
             return  # the bot's own echo: nothing to handle, nothing to keep
         self.room_events_received += 1
-        if not self.inbox.buffered < self.inbox_limit:
-            await self.inbox.wait_for_room()  # storage is down and memory is full: hold the adapter
+        await self.inbox.wait_for_room()  # storage down and memory full: holds the adapter (else returns at once)
         self._pending += 1
         self._idle.clear()
         self.inbox.submit(self._queue_key(event), event)
-
-    @property
-    def inbox_limit(self) -> int:
-        return self.inbox._max_buffered
 
     def _dispatch(self, key: str, event: _RoomEvent) -> None:
         """The inbox wrote the event: queue it (already counted in _pending)."""
@@ -334,11 +330,13 @@ class App:
         # stays silent: only #manage and #whoami are heard there. Silent is not blind: joins and
         # leaves are still recorded, so a member who joined before #manage on is a newcomer
         managed = not event.room_id or rules.manages(event.room_id)
-        if not managed and isinstance(event, MessageReceived) and not self._unmanaged_command(event, rules):
+        # parsed once per message: the manage check, the prefetch and the command router all need it
+        parsed, found = self._find_command(event, rules)
+        if not managed and isinstance(event, MessageReceived) and not self._unmanaged_command(found):
             return
         sender = event.sender_id if isinstance(event, MessageReceived) else None
         facts = _Facts(self.lookup)
-        await self._gather(facts, event, room, rules)  # platform reads: before the gate, not under it
+        await self._gather(facts, event, room, rules, found)  # platform reads: before the gate, not under it
         async with self._session() as db:
             # the dedupe mark commits with everything the event changed: one transaction per event
             if not repo.mark_seen(db, event.event_id, event.room_id, self.clock.now()):
@@ -355,7 +353,7 @@ class App:
             # held until commit: the session's identity map keeps clean rows only weakly, and
             # plugins read the sender's core_member row again (one SELECT less per message)
             tracked = self._track(db, event)
-            handled = isinstance(event, MessageReceived) and await self._command(ctx, event)
+            handled = isinstance(event, MessageReceived) and await self._command(ctx, event, parsed, found)
             if not handled and isinstance(event, MessageReceived) and event.room_id is None:
                 answer = self.control.try_bind(db, event.sender_id, event.text)
                 if answer is not None:
@@ -368,7 +366,8 @@ class App:
             del tracked
         self.hand_off()
 
-    async def _gather(self, facts: _Facts, event: _RoomEvent, room: RoomInfo | None, rules: Rules) -> None:
+    async def _gather(self, facts: _Facts, event: _RoomEvent, room: RoomInfo | None, rules: Rules,
+                      found: tuple[Plugin, CommandSpec] | None) -> None:
         """Read what the event's handlers will foreseeably ask the platform, while no lock is
         held: a join's inviter (the welcome names them), the member list for a command that
         names a target. Anything else a plugin asks is read when asked (under the gate)."""
@@ -378,8 +377,6 @@ class App:
         if isinstance(event, MemberJoined) and event.inviter_id:
             await facts.prefetch_member(room_id, event.inviter_id)
         elif isinstance(event, MessageReceived):
-            parsed = self.router.parse(event.text, rules.bot.command_prefix)
-            found = self.router.lookup(parsed.name) if parsed else None
             # only for someone allowed to use it: typing "#kick" costs a member list read
             # for nobody else
             if found and (found[1].min_role > Role.MEMBER or event.mention_ids) \
@@ -446,12 +443,11 @@ class App:
         repo.note_name(db, subject, kind, value, at, room_id=room_id)
         self._names_seen[key] = value
 
-    async def _command(self, ctx: Context, msg: MessageReceived) -> bool:
+    async def _command(self, ctx: Context, msg: MessageReceived, parsed: ParsedCommand | None,
+                       found: tuple[Plugin, CommandSpec] | None) -> bool:
         rules = ctx.rules
-        parsed = self.router.parse(msg.text, rules.bot.command_prefix)
         if parsed is None:
             return False
-        found = self.router.lookup(parsed.name)
         texts = rules.bot.texts
         if found is None:
             if not parsed.looks_like_command:
@@ -532,11 +528,15 @@ class App:
             db.commit()
         self.outbox.wake()
 
-    def _unmanaged_command(self, event: _RoomEvent, rules: Rules) -> bool:
+    def _find_command(self, event: _RoomEvent, rules: Rules
+                      ) -> tuple[ParsedCommand | None, tuple[Plugin, CommandSpec] | None]:
+        """The command a message names (parsed, and its handler if one is registered)."""
         if not isinstance(event, MessageReceived):
-            return False
+            return None, None
         parsed = self.router.parse(event.text, rules.bot.command_prefix)
-        found = self.router.lookup(parsed.name) if parsed else None
+        return parsed, self.router.lookup(parsed.name) if parsed else None
+
+    def _unmanaged_command(self, found: tuple[Plugin, CommandSpec] | None) -> bool:
         return found is not None and found[0] is self.builtins and found[1].name in UNMANAGED_COMMANDS
 
     # ------------------------------------------------------------------ jobs

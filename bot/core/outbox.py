@@ -124,6 +124,11 @@ class Outbox:
         window do not count)."""
         await self._idle.wait()
 
+    @property
+    def is_idle(self) -> bool:
+        """idle() would return at once."""
+        return self._idle.is_set()
+
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
         def resume(db: Session) -> list[OutboxRow]:
@@ -316,7 +321,7 @@ class Outbox:
             if not more:
                 return
 
-    async def _claim(self, db: Session, lane: str, now: datetime) -> OutboxRow | None:
+    def _claim(self, db: Session, lane: str, now: datetime) -> OutboxRow | None:
         return db.scalar(select(OutboxRow).where(
             OutboxRow.lane == lane, OutboxRow.status == PENDING, OutboxRow.owner == self.instance,
             (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= now)).order_by(OutboxRow.id).limit(1))
@@ -326,7 +331,7 @@ class Outbox:
         rules = self._rules()
         now = self._clock.now()
         async with self._session() as db:
-            row = await self._claim(db, lane, now)
+            row = self._claim(db, lane, now)
             if row is None:
                 return False
             planned = _planned(row)

@@ -224,8 +224,8 @@ def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
                        strong=f.kind in ("mini_program", "contact_card"))
     if cfg.content.text_links and "link" in cfg.content.probation_kinds:
         links = contact.promoted_links(n)
-        if (links and discussing(n)) or (links and _WARNING.search(n.body)
-                                         and not _CALL_TO_ACTION.search(_own_words(n.body))):
+        # (discussing(n) implies this, so it need not be asked: a warning whose own words call nobody)
+        if links and _WARNING.search(n.body) and not _CALL_TO_ACTION.search(_own_words(n.body)):
             return Verdict("content", False, f"link {links[0][:80]} named in a warning, not shared")
         if links:
             return Verdict("content", True, f"link {links[0][:80]} from a member on probation")

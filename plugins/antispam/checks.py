@@ -53,7 +53,7 @@ def _keyword_tables(rules: KeywordRules) -> tuple[tuple[tuple[str, str], ...], t
                                                    frozenset[str], tuple[re.Pattern[str], ...]]:
     """Phrases are normalised like messages, so an operator may write 加V or ＶＸ in rules.yaml."""
     def table(phrases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-        return tuple((p, normalise(p).dense) for p in phrases if normalise(p).dense)
+        return tuple((p, dense) for p in phrases if (dense := normalise(p).dense))
     return (table(rules.stop_phrases), table(rules.newcomer_phrases), frozenset(rules.stop_words),
             tuple(re.compile(p) for p in rules.regexes))
 
@@ -162,15 +162,17 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         if not keyword_hit(f, own, cfg).spam and not contact.find_contacts(own) and not contact.promoted_links(n):
             return Verdict("keywords", False, f"{verdict.details}, but only inside quotes: someone else's words")
     phrase = verdict.details.split(": ", 1)[-1]
-    rest = n.dense.replace(normalise(phrase).dense, "，") if phrase else n.dense  # the ad word itself is no call
-    if verdict.details.startswith("newcomer phrase") and not _PROMOTING.search(rest) \
+    word = normalise(phrase).dense
+    newcomer_phrase = verdict.details.startswith("newcomer phrase")
+    rest = n.dense.replace(word, "，") if phrase else n.dense  # the ad word itself is no call
+    if newcomer_phrase and not _PROMOTING.search(rest) \
             and not contact.find_contacts(n, f.url) and not contact.promoted_links(n, f.url):
         # 私聊我 / 进群 from someone new is how a newcomer asks or an organiser answers too (不会的可以
         # 私聊我, 进群请改备注): with nothing else promoted, no contact data and no link, it takes
         # another check to agree
         return Verdict("keywords", True, f"{verdict.details} (nothing else promoted: not enough alone)",
                        weak=True)
-    own_call = not verdict.details.startswith("newcomer phrase") and _PROMOTING.search(normalise(phrase).dense)
+    own_call = not newcomer_phrase and _PROMOTING.search(word)
     calls = own_call or _PROMOTING.search(rest)
     if calls or (f.newcomer and _BAIT.search(rest)) or contact.find_contacts(n) or contact.promoted_links(n):
         return verdict
@@ -222,8 +224,8 @@ def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
                        strong=f.kind in ("mini_program", "contact_card"))
     if cfg.content.text_links and "link" in cfg.content.probation_kinds:
         links = contact.promoted_links(n)
-        if (links and discussing(n)) or (links and _WARNING.search(n.body)
-                                         and not _CALL_TO_ACTION.search(_own_words(n.body))):
+        # (discussing(n) implies this, so it need not be asked: a warning whose own words call nobody)
+        if links and _WARNING.search(n.body) and not _CALL_TO_ACTION.search(_own_words(n.body)):
             return Verdict("content", False, f"link {links[0][:80]} named in a warning, not shared")
         if links:
             return Verdict("content", True, f"link {links[0][:80]} from a member on probation")

@@ -69,8 +69,12 @@ def is_im_link(url: str) -> bool:
 def promoted_links(n: Normalised, url: str | None = None) -> tuple[str, ...]:
     """Links in the message (and the card's target) that go to neither an ordinary site nor
     nowhere: what a newcomer's link rule and the 'promotes something' rule look at."""
-    found = [*n.urls, *([url] if url else [])]
-    return tuple(u for u in found if not is_ordinary(u))
+    return tuple(u for u in _links(n, url) if not is_ordinary(u))
+
+
+def _links(n: Normalised, url: str | None) -> list[str]:
+    """The URLs written in the message, then the card's or link message's target."""
+    return [*n.urls, *([url] if url else [])]
 
 
 _SPACING = re.compile(r"[\s\-_]")
@@ -121,6 +125,8 @@ _SPACED_LETTERS_ID = re.compile(r"(?<![a-z0-9])((?:[a-z][\s_]+){4,12}(?:[0-9][\s
 _PINYIN_WECHAT = re.compile(r"(?<![a-z./])wei\s*xin\s*(?:hao|id)?\s*[:：]\s*((?:[a-z0-9_-]\s?){6,20})(?![a-z0-9])")
 _COMPACT_URL = re.compile(r"(?:https?://|www\.)?([a-z0-9-]{3,}\.(?:com|cn|net|top|xyz|vip|cc|me))(?![a-z])")
 _LETTERS_SPACED = re.compile(r"(?:[a-z0-9]\s+){5,}[a-z0-9]")
+# the spaces inside an address typed letter by letter, taken out to read it back
+_SPACE_IN_ADDRESS = re.compile(r"(?<=[a-z0-9:/.])\s+(?=[a-z0-9:/.点])|(?<=点)\s+(?=[a-z])")
 
 
 def _ends(text: str, head: int = 1500, tail: int = 500) -> str:
@@ -143,19 +149,22 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
             seen.add(value)
             found.append(Contact(kind, value, hidden))
 
-    for link in [*n.urls, *([url] if url else [])]:
+    def disguised(value: str) -> bool:  # tricks undone, digits split, or not in the text as written
+        return tricks or split or value not in written
+
+    for link in _links(n, url):
         if is_im_link(link):
             add("im-link", link[:80], False)
     for m in _PHONE.finditer(dense):
-        add("phone", m.group(0), tricks or split or m.group(0) not in written)
+        add("phone", m.group(0), disguised(m.group(0)))
     for m in _QQ.finditer(dense):
-        add("qq", m.group(1), tricks or split or m.group(1) not in written)
+        add("qq", m.group(1), disguised(m.group(1)))
     for m in _QQ_SHORT.finditer(body):
         add("qq", m.group(1), True)
     for m in _GROUP_NO.finditer(dense):
-        add("group-number", m.group(1), tricks or split or m.group(1) not in written)
+        add("group-number", m.group(1), disguised(m.group(1)))
     for m in _WECHAT.finditer(dense):
-        add("wechat-id", m.group(1), tricks or split or m.group(1) not in written)
+        add("wechat-id", m.group(1), disguised(m.group(1)))
     for m in _WECHAT_LIGHT.finditer(body):
         add("wechat-id", m.group(1).replace("_", "").replace("-", ""), tricks)
     for m in _CODE_ID.finditer(body):
@@ -193,7 +202,7 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
     for m in _PINYIN_WECHAT.finditer(body):
         add("wechat-id", _SPACING.sub("", m.group(1)), True)
     if _LETTERS_SPACED.search(light):  # h t t p s : / / f u l i … . n e t, 8 8 8 y l q x 点 c o m
-        compact = re.sub(r"(?<=[a-z0-9:/.])\s+(?=[a-z0-9:/.点])|(?<=点)\s+(?=[a-z])", "", light)
+        compact = _SPACE_IN_ADDRESS.sub("", light)
         for m in _WRITTEN_DOMAIN.finditer(compact):
             add("domain", f"{m.group(1)}.{m.group(2)}", True)
         for m in _COMPACT_URL.finditer(compact):

@@ -43,13 +43,14 @@ class QRTarget:
 
 
 def classify(text: str) -> QRTarget:
-    low = text.strip().lower()
+    shown = text.strip()
+    low = shown.lower()
     for kind, pattern, label in _KINDS:
         if pattern.search(low):
-            return QRTarget(kind, label, text.strip()[:120])
-    if re.match(r"^(?:https?://|www\.)", low):
-        return QRTarget("link", "链接二维码", text.strip()[:120])
-    return QRTarget("text", "文字二维码", text.strip()[:120])
+            return QRTarget(kind, label, shown[:120])
+    if low.startswith(("http://", "https://", "www.")):
+        return QRTarget("link", "链接二维码", shown[:120])
+    return QRTarget("text", "文字二维码", shown[:120])
 
 
 class TooLarge(ValueError):

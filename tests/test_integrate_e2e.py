@@ -127,6 +127,7 @@ async def test_owner_notice_goes_privately_to_a_friend_else_into_the_group(tmp_p
             await bot.wait_text(room, "请群主/管理员留意")
             sent = next(a for a in bot.sends(room) if "请群主/管理员留意" in a.text)
             assert owner in sent.mention_ids
+            await bot.settle()  # a barrier before the negative check: nothing private in flight
             assert private_texts(bot, owner) == []
     finally:
         await bot.stop()

@@ -53,7 +53,7 @@ def build_cast(clock: Clock) -> Cast:
     return Cast(world, owned, admin, plain, people)
 
 
-async def wait_until(predicate, timeout: float = 10.0):
+async def wait_until(predicate, timeout: float = 30.0):
     """Wait for a condition on the bot's side (the world wakes its own waiters, the app does
     not): re-check every 10 ms until true or the timeout."""
     loop = asyncio.get_running_loop()

@@ -113,8 +113,10 @@ async def test_a_write_lock_held_elsewhere_neither_freezes_the_loop_nor_loses_an
         tick.cancel()
         assert [t.endswith("pong") for t in h.texts(h.cast.owned)] == [True] * 3
         assert [t.endswith("pong") for t in h.texts(h.cast.admin)] == [True] * 2
-        # a lock is waited out in the inbox's worker thread or retried: never a busy wait here
-        assert max(gaps) < 1.0, f"the event loop stalled for {max(gaps):.2f}s"
+        # a lock is waited out in the inbox's worker thread or retried: never a busy wait here.
+        # A lock wait on the loop would stall it for a whole busy timeout (5-10 s); 3 s leaves a
+        # busy CI machine room without hiding that
+        assert max(gaps) < 3.0, f"the event loop stalled for {max(gaps):.2f}s"
     finally:
         await h.stop()
 

@@ -60,7 +60,7 @@ async def restart(bot: Harness, plugins) -> None:
                           token="insecure_test", plugins=plugins, clock=bot.clock, cache_dir=bot.tmp / "cache2",
                           watch_rules=False, backoff_initial=0.05, backoff_max=0.2)
     await bot.runtime.start()
-    await wait_until(lambda: bot.app.logged_in_as == bot.world.bot_id, timeout=15)
+    await wait_until(lambda: bot.app.logged_in_as == bot.world.bot_id, timeout=60)
 
 
 # ---------------------------------------------------------------------------- plain member group

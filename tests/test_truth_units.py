@@ -14,6 +14,7 @@ from bot.core.governor import Governor, Refused
 from bot.core.live import LiveFacts, LiveView
 from bot.rules.loader import parse_rules
 from bot.rules.schema import GovernorRules
+from tests.harness import wait_until
 
 
 def _gov(clock: FakeClock, **caps) -> Governor:
@@ -71,13 +72,15 @@ async def test_the_slot_hook_runs_once_right_before_the_first_send():
         await gov.acquire("g")
         await gov.acquire("g")
 
+    def parked() -> bool:  # the action waits on the fake clock
+        return any(not fut.done() for _, fut in clock._sleepers)
+
     task = asyncio.create_task(action())
-    for _ in range(5):
-        await asyncio.sleep(0)
+    await wait_until(parked)
     assert calls == []  # still waiting for its turn: nothing may have been sent
     clock.advance(10)
-    for _ in range(5):
-        await asyncio.sleep(0)
+    await wait_until(lambda: calls and parked())  # first send's slot taken; the second waits
+    assert len(calls) == 1
     clock.advance(1)
     await task
     assert len(calls) == 1

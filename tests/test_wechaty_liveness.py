@@ -96,9 +96,10 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
     link = FaultyLink(server.host, server.port)
     await link.start()
     sink = Recorder()
+    # timeouts loose enough that a busy CI loop does not look like a dead gateway
     adapter = WechatyAdapter(
         link.endpoint, "insecure_test", sink, clock=clock, cache_dir=tmp_path / "cache",
-        backoff_initial=0.05, backoff_max=0.2, start_timeout=0.5, liveness_timeout=1.0,
+        backoff_initial=0.05, backoff_max=0.2, start_timeout=2.0, liveness_timeout=3.0,
         lookup_timeout=BOUND, order_wait=BOUND,
     )
     rig = Rig(world, server, link, sink, adapter)

@@ -3,6 +3,7 @@ the app, never on the event loop at the first message; the runtime says when it 
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 from typing import Any
@@ -64,13 +65,12 @@ async def test_warm_up_runs_in_a_thread_before_the_first_event(
     runtime.app.on_event = recording  # type: ignore[method-assign]
     await runtime.start()
     try:
-        await wait_until(lambda: runtime._ready.is_set(), timeout=20)
-        await runtime.ready()
+        await asyncio.wait_for(runtime.ready(), 60)  # the event; the bound only ends a broken run
         assert runtime.ready_after is not None
         alice = world.find_contact("alice")
         assert alice is not None
         message_id = world.say("20000000001@chatroom", alice.id, "你好")
-        await wait_until(lambda: runtime.app.events_handled >= 1, timeout=20)
+        await wait_until(lambda: runtime.app.events_handled >= 1, timeout=60)
         assert message_id
         # one real load, in a worker thread; the classifier's later initialize() is a no-op
         assert len(threads) == 1 and threads[0] != threading.main_thread().name

@@ -62,7 +62,7 @@ async def test_newcomer_obfuscated_wechat_id_climbs_the_ladder(make_bot):
     await bot.settle()  # the outbox records the warning as done once it was sent
     [case] = all_cases(bot)
     assert (case.kind, case.source, case.target_id, case.outcome) == ("warn", "antispam", spammer, "done")
-    assert "wechat-id abc8888" in checks(case)["contact"]["details"]
+    assert "wechat-id abc8888 (obfuscated" in checks(case)["contact"]["details"]
     assert (case.evidence["label"], case.evidence["severity"]) == ("广告引流", "high")
     assert case.evidence["text"] == "资料免费送，加V：abc8888" and case.evidence["newcomer"] is True
     assert {c["name"] for c in case.evidence["checks"]} >= {"keywords", "contact", "bayes"}  # every verdict kept

@@ -188,7 +188,8 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         return Verdict("contact", False, f"{contacts[0].kind} {contacts[0].value} only quoted in a warning")
     for c in contacts:
         if policy == "any":
-            how = f" (obfuscated: {', '.join(n.obfuscated) or 'split digits'})" if c.hidden else ""
+            # say which tricks were undone (加V too), even where they are too common to count as hiding
+            how = f" (obfuscated: {', '.join(n.obfuscated) or 'split digits'})" if c.hidden or n.obfuscated else ""
             # a newcomer leaving a plain phone number or id is not an ad by itself, not even with
             # 有事联系我 (a parent to the class group, a new colleague): an ad offers something to
             # whoever wants it (需要资料的, 有意者, 详聊), or another check (the char model) agrees

@@ -103,6 +103,7 @@ class FaultyLink:
         self.host = "127.0.0.1"
         self.port = 0
         self.accepted = 0
+        self.dropped = 0  # bytes lost in a blackhole: proof that something was sent into it
         self._server: asyncio.AbstractServer | None = None
         self._conns: set[tuple[asyncio.StreamWriter, asyncio.StreamWriter | None]] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -178,6 +179,7 @@ class FaultyLink:
                 if not data:
                     break
                 if self.mode is LinkMode.BLACKHOLE:
+                    self.dropped += len(data)
                     continue  # lost on the way
                 sink.write(data)
                 await sink.drain()

@@ -8,6 +8,7 @@ import pytest
 from bot.core.plugin import Plugin
 from bot.events import MemberJoined, MemberLeft, MessageKind
 from bot.simulator import ActionKind
+from db import repo
 from tests.harness import Harness, Probe, wait_until
 
 
@@ -16,6 +17,7 @@ class Crasher(Plugin):
 
     async def handle(self, ctx) -> None:
         ctx.reply("this must never be sent")
+        repo.put_setting(ctx.db, "crasher", ctx.event.event_id, "half-made", "crasher", ctx.now())
         raise RuntimeError("boom")
 
 
@@ -41,6 +43,9 @@ async def test_login_message_reaches_plugin_and_reply_mentions_sender(bot):
         bot.cast["alice"], "上海-电商-小A", MessageKind.TEXT, bot.cast.admin)
     # the crashing plugin ran first and its reply was dropped; the probe still ran
     assert "this must never be sent" not in " ".join(bot.texts(bot.cast.admin))
+    # and its half-made write was undone with it, while the event's own marks committed
+    with bot.app.sessions() as db:
+        assert repo.get_setting(db, "crasher", msg.event_id) is None
 
 
 async def test_kick_as_admin_succeeds(bot):

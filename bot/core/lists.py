@@ -6,6 +6,8 @@ whitelist before acting on anyone; the moderation plugin removes blacklisted mem
 
 from __future__ import annotations
 
+import time
+import weakref
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select
@@ -16,6 +18,32 @@ from db.models import ListEntry
 WHITELIST = "whitelist"
 BLACKLIST = "blacklist"
 ALL_GROUPS = "*"
+
+# Plugins ask "is this member whitelisted?" on every message; the whitelist is a short list that
+# changes by command. So it is read whole and kept per database for a while: a change made in
+# this process applies at once (add/remove drop the copy), one made by another process within
+# WHITELIST_TTL. The executor asks fresh=True right before acting, so a stale copy can never
+# let the bot act on someone just whitelisted elsewhere.
+WHITELIST_TTL = 30.0
+_whitelists: weakref.WeakKeyDictionary[object, tuple[float, frozenset[tuple[str, str]]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _forget(db: Session, kind: str) -> None:
+    if kind == WHITELIST:
+        _whitelists.pop(db.get_bind(), None)
+
+
+def _whitelist(db: Session) -> frozenset[tuple[str, str]]:
+    engine = db.get_bind()
+    now = time.monotonic()
+    cached = _whitelists.get(engine)
+    if cached is not None and now - cached[0] < WHITELIST_TTL:
+        return cached[1]
+    entries = frozenset((r[0], r[1]) for r in db.execute(select(ListEntry.room_id, ListEntry.member_id)
+                                                         .where(ListEntry.kind == WHITELIST)))
+    _whitelists[engine] = (now, entries)
+    return entries
 
 
 def add(db: Session, kind: str, room_id: str | None, member_id: str, *, by: str, at: datetime,
@@ -28,6 +56,7 @@ def add(db: Session, kind: str, room_id: str | None, member_id: str, *, by: str,
         db.add(entry)
     entry.reason, entry.case_id, entry.added_by, entry.added_at = reason, case_id, by, at
     db.flush()
+    _forget(db, kind)
     return entry
 
 
@@ -35,6 +64,7 @@ def remove(db: Session, kind: str, room_id: str | None, member_id: str) -> bool:
     """Remove the entry for this scope (room_id None: the all-groups entry). True if one existed."""
     result = db.execute(delete(ListEntry).where(ListEntry.kind == kind, ListEntry.room_id == (room_id or ALL_GROUPS),
                                                 ListEntry.member_id == member_id))
+    _forget(db, kind)
     return bool(getattr(result, "rowcount", 0))
 
 
@@ -45,7 +75,12 @@ def find(db: Session, kind: str, room_id: str, member_id: str) -> ListEntry | No
         or_(ListEntry.room_id == room_id, ListEntry.room_id == ALL_GROUPS)).limit(1))
 
 
-def contains(db: Session, kind: str, room_id: str, member_id: str) -> bool:
+def contains(db: Session, kind: str, room_id: str, member_id: str, *, fresh: bool = False) -> bool:
+    """Whether an entry applies. The whitelist is answered from a copy (see WHITELIST_TTL)
+    unless fresh=True."""
+    if kind == WHITELIST and not fresh:
+        entries = _whitelist(db)
+        return (room_id, member_id) in entries or (ALL_GROUPS, member_id) in entries
     return find(db, kind, room_id, member_id) is not None
 
 

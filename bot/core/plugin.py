@@ -96,7 +96,11 @@ class Plugin:
         return True
 
     async def handle(self, ctx: Context) -> None:
-        """React to ctx.event by emitting actions with ctx.emit()."""
+        """React to ctx.event by emitting actions with ctx.emit() and writing through ctx.db.
+
+        Only what commits counts: if storage fails, or a plugin later in the order crashes,
+        the event's transaction is rolled back and handle() may run again for the same event.
+        Keep in-memory state idempotent per event id (or update it only from committed data)."""
 
     def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:
         """The jobs this plugin needs under these rules (and its database state, e.g. schedules

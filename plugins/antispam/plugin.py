@@ -20,6 +20,7 @@ from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import Decision, decide
 from plugins.antispam.learner import Learner
 from plugins.antispam.models import SHARED, StoredMessage
+from plugins.antispam.windows import Windows
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -68,6 +69,7 @@ class AntispamPlugin(Plugin):
 
     def __init__(self) -> None:
         self.learner = Learner()
+        self.windows = Windows()
 
     def warm_up(self) -> None:
         """Run by the runtime in a thread before the bot is ready: load what the first message
@@ -97,11 +99,13 @@ class AntispamPlugin(Plugin):
         cfg: AntispamConfig = ctx.config(self.name)
         now = ctx.now()
         row = store.store_message(ctx.db, msg, now)
+        self._remember(ctx, cfg, row)  # protected members' messages count as others' repeats too
         if self._protected(ctx, msg.sender_id):
             return
         newcomer, trusted = probation(cfg, ctx.db.get(Member, (msg.room_id, msg.sender_id)), now)
-        counts = store.behaviour(ctx.db, row, flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
-                                 similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
+        counts = self.windows.counts(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at,
+                                     flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
+                                     similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
         codes = await self._qr_codes(ctx, cfg, msg) if msg.kind is MessageKind.IMAGE and not trusted else ()
         facts = Facts(text=msg.text, kind=str(msg.kind), url=msg.url, mentions=len(msg.mention_ids),
                       newcomer=newcomer, trusted=trusted, qr_codes=codes, **counts)
@@ -126,6 +130,13 @@ class AntispamPlugin(Plugin):
                                  newcomer=newcomer, strict=strict)
         before = ladder.active_strikes(ctx.db, msg.room_id, msg.sender_id, now - cfg.ladder.window)
         row.case_id = ladder.record_shadow(ctx, cfg, offence, ladder.choose_step(cfg, before, offence))
+
+    def _remember(self, ctx: Context, cfg: AntispamConfig, row: StoredMessage) -> None:
+        """Add the message to the behaviour windows; the first message a process sees rebuilds
+        them from the store (a flood in progress at a restart is still a flood)."""
+        if not self.windows.warmed:
+            self.windows.warm(store.recent(ctx.db, row.at - max(cfg.flood.within, cfg.repeat.within)))
+        self.windows.record(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at)
 
     def _same_offence(self, ctx: Context, cfg: AntispamConfig, row: StoredMessage, decision: Decision) -> bool:
         """A burst is one offence: a member's messages within ladder.one_offence_within of their

@@ -18,6 +18,7 @@ from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import Decision, decide
 from plugins.antispam.learner import Learner
 from plugins.antispam.models import StoredMessage
+from plugins.antispam.windows import Windows
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,9 @@ def replay(db: Session, rules, cfg_for, rows: list[StoredMessage], learner: Lear
 
     out: list[Decision | None] = []
     model = learner.model(db, datetime.now(UTC))
+    windows = Windows()  # the behaviour counts as the live bot kept them, message by message
     for row in rows:
+        windows.record(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at)
         if is_protected(row.sender_id, None, rules) or row.sender_id in rules.for_room(row.room_id).whitelist:
             out.append(None)
             continue
@@ -58,8 +61,9 @@ def replay(db: Session, rules, cfg_for, rows: list[StoredMessage], learner: Lear
         snap = _facts_at(db, row, db.get(Member, (row.room_id, row.sender_id)))
         newcomer, trusted = probation(cfg, Member(messages=snap.messages, joined_at=snap.joined_at,  # type: ignore[call-arg]
                                                   credit=snap.credit, established=snap.established), row.at)
-        counts = store.behaviour(db, row, flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
-                                 similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
+        counts = windows.counts(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at,
+                                flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
+                                similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
         facts = Facts(text=row.text, kind=row.kind, url=row.url, mentions=row.mentions, newcomer=newcomer,
                       trusted=trusted, qr_codes=(), **counts)  # images are not kept: no QR replay
         out.append(decide(facts, cfg, model, row.room_id))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.events import MessageReceived
 from db import repo
-from plugins.antispam.classifier import shingles
 from plugins.antispam.dataset import seed_rows
 from plugins.antispam.models import SHARED, Sample, StoredMessage, Strike
 from plugins.antispam.normalize import normalise
@@ -38,35 +37,14 @@ def store_message(db: Session, msg: MessageReceived, at: datetime) -> StoredMess
     return row
 
 
-def _dice(a: set[str], b: set[str]) -> float:
-    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
-
-
-def behaviour(db: Session, row: StoredMessage, *, flood_within: timedelta, repeat_within: timedelta,
-              similarity: float, min_chars: int = 1) -> dict[str, int]:
-    """Counts for the behaviour checks, the stored message itself included. Only messages up to
-    this one count, so backtest can replay history with the same function."""
-    since_flood, since_repeat = row.at - flood_within, row.at - repeat_within
-    upto = StoredMessage.id <= row.id
-    recent = db.scalar(select(func.count()).select_from(StoredMessage).where(
-        StoredMessage.room_id == row.room_id, StoredMessage.sender_id == row.sender_id,
-        StoredMessage.at >= since_flood, upto)) or 0
-    if len(normalise(row.text).dense) < min_chars:  # too short to count as a repeat at all
-        return {"recent_messages": int(recent), "same_by_member": 1, "same_members": 1, "same_groups": 1}
-    mine = list(db.scalars(select(StoredMessage.text).where(
-        StoredMessage.room_id == row.room_id, StoredMessage.sender_id == row.sender_id,
-        StoredMessage.at >= since_repeat, StoredMessage.id < row.id)
-        .order_by(StoredMessage.id.desc()).limit(30)))
-    own = shingles(row.text)
-    same_by_member = 1 + sum(1 for text in mine if _dice(own, shingles(text)) >= similarity)
-    members = db.scalar(select(func.count(func.distinct(StoredMessage.sender_id))).where(
-        StoredMessage.room_id == row.room_id, StoredMessage.fingerprint == row.fingerprint,
-        StoredMessage.at >= since_repeat, upto)) or 1
-    groups = db.scalar(select(func.count(func.distinct(StoredMessage.room_id))).where(
-        StoredMessage.sender_id == row.sender_id, StoredMessage.fingerprint == row.fingerprint,
-        StoredMessage.at >= since_repeat, upto)) or 1
-    return {"recent_messages": int(recent), "same_by_member": same_by_member, "same_members": int(members),
-            "same_groups": int(groups)}
+def recent(db: Session, since: datetime, limit: int = 200_000) -> list[tuple[str, str, str, str, str, datetime]]:
+    """Stored messages since `since`, oldest first, as the behaviour windows take them (see
+    windows.Windows.warm). Bounded: a process starting after a very busy minute reads the
+    newest `limit`."""
+    rows = db.execute(select(StoredMessage.room_id, StoredMessage.sender_id, StoredMessage.message_id,
+                             StoredMessage.text, StoredMessage.fingerprint, StoredMessage.at)
+                      .where(StoredMessage.at >= since).order_by(StoredMessage.id.desc()).limit(limit))
+    return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in reversed(rows.all())]
 
 
 def find_quoted(db: Session, room_id: str, message_id: str | None, sender_id: str | None,

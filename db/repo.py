@@ -16,7 +16,7 @@ from db.models import KnownRoom, Member, NameHistory, SeenEvent, SentMessage, Se
 _INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 
-def dialect_insert(session: Session, model: type) -> Any:
+def dialect_insert(session: Session, model: Any) -> Any:
     """The dialect's own insert(): both speak ON CONFLICT (idempotent claims, upserts), the
     generic one does not. Plugins use it too."""
     dialect = session.get_bind().dialect.name
@@ -76,6 +76,11 @@ def upsert_room(session: Session, room_id: str, topic: str, bot_role: str, manag
         set_={"topic": topic, "bot_role": bot_role, "managed": managed, "last_seen": at}))
 
 
+def known_room_ids(session: Session) -> list[str]:
+    """Every group the bot has been in (core_room)."""
+    return list(session.scalars(select(KnownRoom.room_id)))
+
+
 def note_name(session: Session, subject_id: str, kind: str, value: str, at: datetime,
               room_id: str | None = None) -> bool:
     """Remember a name, alias or topic if it differs from the last one seen. True if recorded."""
@@ -104,21 +109,3 @@ def seed_established(session: Session, room_id: str, member_ids: Iterable[str], 
                            established=True))
         count += 1
     return count
-
-
-def touch_member(session: Session, room_id: str, member_id: str, at: datetime, *, message: bool = False,
-                 joined: bool = False, inviter_id: str | None = None, left: bool = False) -> Member:
-    """Keep core_member current: called by the core for every message and join/leave."""
-    member = session.get(Member, (room_id, member_id))
-    if member is None:
-        member = Member(room_id=room_id, member_id=member_id, first_seen=at, messages=0, credit=0)
-        session.add(member)
-    if joined:
-        member.joined_at, member.inviter_id, member.left_at = at, inviter_id, None
-    if left:
-        member.left_at = at
-    if message:
-        member.messages = (member.messages or 0) + 1
-        member.last_message_at = at
-        member.left_at = None
-    return member

@@ -13,11 +13,11 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from bot.clock import FakeClock
+from bot.core import members
 from bot.core.context import Context
 from bot.events import MessageKind, MessageReceived
 from bot.platform import RoomInfo
 from bot.rules.loader import parse_rules
-from db import repo
 from db.base import Base
 from db.models import Case
 from db.session import make_engine, make_sessionmaker
@@ -265,9 +265,9 @@ async def test_the_plugin_flags_a_contact_qr_image_and_not_a_photo(sessions):
         msg = MessageReceived(event_id=event_id, room_id=room.id, sender_id=sender, sender_name=sender,
                               sender_alias="", kind=MessageKind.IMAGE, text="", timestamp=clock.now())
         with sessions() as db:
-            repo.touch_member(db, room.id, sender, clock.now() - timedelta(days=30), message=True)
+            facts = members.touch(db, room.id, sender, clock.now() - timedelta(days=30), message=True)
             ctx = Context(rules=rules, clock=clock, db=db, room_id=room.id, room=room, self_id="wxid_bot",
-                          event=msg, source="antispam", lookup=lookup)
+                          event=msg, source="antispam", lookup=lookup, member=facts)
             await plugin.handle(ctx)
             db.commit()
         return db

@@ -82,11 +82,11 @@ def bench_decide(model, texts: list[str]) -> None:
 
 async def bench_plugin(texts: list[str]) -> None:
     from bot.clock import FakeClock
+    from bot.core import members as member_facts
     from bot.core.context import Context
     from bot.events import MessageKind, MessageReceived
     from bot.platform import RoomInfo
     from bot.rules.loader import parse_rules
-    from db import repo
     from db.base import Base
     from db.session import make_engine, make_sessionmaker
     from plugins.antispam import AntispamPlugin
@@ -115,9 +115,9 @@ async def bench_plugin(texts: list[str]) -> None:
         msg = MessageReceived(event_id=f"m{i}", room_id=room.id, sender_id=sender, sender_name=sender,
                               sender_alias="", kind=MessageKind.TEXT, text=text, timestamp=clock.now())
         with sessions() as db:
-            repo.touch_member(db, room.id, sender, clock.now(), message=True)
+            facts = member_facts.touch(db, room.id, sender, clock.now(), message=True)
             ctx = Context(rules=rules, clock=clock, db=db, room_id=room.id, room=room, self_id="wxid_bot",
-                          event=msg, source="antispam")
+                          event=msg, source="antispam", member=facts)
             t0 = time.perf_counter()
             if plugin.wants(ctx):
                 await plugin.handle(ctx)

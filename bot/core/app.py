@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.core import lists
+from bot.core import lists, members
 from bot.core.audit import AuditLog
 from bot.core.builtin import UNMANAGED_COMMANDS, BuiltinCommands
 from bot.core.commands import CommandRouter, ParsedCommand
@@ -35,6 +35,7 @@ from bot.core.control import BotControl
 from bot.core.executor import Executor
 from bot.core.governor import Governor
 from bot.core.inbox import STORAGE_ERRORS, Backoff, Inbox, StorageHealth
+from bot.core.members import MemberFacts
 from bot.core.outbox import Outbox
 from bot.core.plugin import CommandSpec, JobSpec, Plugin
 from bot.core.roles import Role, bot_can_moderate, role_of
@@ -377,9 +378,7 @@ class App:
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=room_id, room=room,
                           self_id=self.platform.self_id, event=event, sender_role=role, control=self.control,
                           lookup=facts)
-            # held until commit: the session's identity map keeps clean rows only weakly, and
-            # plugins read the sender's core_member row again (one SELECT less per message)
-            tracked, names = self._track(db, event)
+            ctx.member, names = self._track(db, event)
             try:
                 handled = isinstance(event, MessageReceived) and await self._command(ctx, event, parsed, found,
                                                                                      crashed)
@@ -396,7 +395,6 @@ class App:
             self.outbox.stage(db, ctx.planned)  # the actions commit with the state they follow from
             db.commit()
             self._names_seen.update(names)  # only what committed is known to be recorded
-            del tracked
         return True
 
     async def _gather(self, facts: _Facts, event: _RoomEvent, room: RoomInfo | None, rules: Rules,
@@ -443,29 +441,28 @@ class App:
             self.request_reconcile()
 
     def _track(self, db: Session, event: _RoomEvent
-               ) -> tuple[list[object], dict[tuple[str, str, str | None], str]]:
+               ) -> tuple[MemberFacts | None, dict[tuple[str, str, str | None], str]]:
         """Keep core_member and the name history current, before plugins read them. Returns
-        the rows touched (the caller keeps them referenced for the event's transaction) and
-        the names written (remembered once the transaction commits)."""
+        a group message sender's facts (for the context) and the names written (remembered
+        once the transaction commits)."""
         at = self.clock.now()
-        touched: list[object] = []
+        sender: MemberFacts | None = None
         names: dict[tuple[str, str, str | None], str] = {}
         match event:
             case MessageReceived(room_id=str(room_id)):
-                touched.append(repo.touch_member(db, room_id, event.sender_id, at, message=True))
+                sender = members.touch(db, room_id, event.sender_id, at, message=True)
                 self._note_name(db, names, event.sender_id, "name", event.sender_name, at)
                 if event.sender_alias:
                     self._note_name(db, names, event.sender_id, "alias", event.sender_alias, at, room_id)
             case MemberJoined():
                 for member_id in event.member_ids:
-                    touched.append(repo.touch_member(db, event.room_id, member_id, at, joined=True,
-                                                     inviter_id=event.inviter_id))
+                    members.touch(db, event.room_id, member_id, at, joined=True, inviter_id=event.inviter_id)
             case MemberLeft():
                 for member_id in event.member_ids:
-                    touched.append(repo.touch_member(db, event.room_id, member_id, at, left=True))
+                    members.touch(db, event.room_id, member_id, at, left=True)
             case TopicChanged():
                 self._note_name(db, names, event.room_id, "topic", event.new_topic, at)
-        return touched, names
+        return sender, names
 
     def _note_name(self, db: Session, names: dict[tuple[str, str, str | None], str], subject: str, kind: str,
                    value: str, at: datetime, room_id: str | None = None) -> None:
@@ -695,8 +692,8 @@ class _Facts:
     async def member_name(self, member_id: str) -> str:
         if self._names.get(member_id):
             return self._names[member_id]
-        for members in self._members.values():
-            for member in members:
+        for listed in self._members.values():
+            for member in listed:
                 if member.id == member_id and member.name:
                     return member.name
         return await self._lookup.member_name(member_id)

@@ -1,17 +1,24 @@
 """The moderation log's numbered cases. Plugins open a case in their handle() (state before
 side effects), put its id on the action (Kick.case_id), and the executor records the
-outcome on the case when the action has run."""
+outcome on the case when the action has run.
+
+This module is the plugins' way to the cases: they read and write them through these functions,
+and `Case` (re-exported here) is the record they get back; plugins never query core tables.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Case
+
+__all__ = ["Case", "cases_after", "cases_for", "count_by_kind", "field_of", "get_case", "latest_id", "open_case",
+           "record_outcome", "set_reason", "set_status", "standing_kinds"]
 
 
 def open_case(
@@ -57,3 +64,41 @@ def set_status(db: Session, case_id: int, status: str, by: str | None, at: datet
     if case is not None:
         case.status, case.updated_by, case.updated_at = status, by, at
     return case
+
+
+def latest_id(db: Session) -> int:
+    return int(db.scalar(select(func.max(Case.id))) or 0)
+
+
+def cases_after(db: Session, case_id: int, limit: int) -> list[Case]:
+    """Cases numbered after case_id, oldest first."""
+    return list(db.scalars(select(Case).where(Case.id > case_id).order_by(Case.id).limit(limit)))
+
+
+def field_of(db: Session, case_ids: Iterable[int], name: str) -> dict[int, str]:
+    """One field ("kind", "outcome", "status", "source") of several cases, by id."""
+    ids = list(case_ids)
+    if not ids:
+        return {}
+    column = {"kind": Case.kind, "outcome": Case.outcome, "status": Case.status, "source": Case.source}[name]
+    return {int(i): str(v) for i, v in db.execute(select(Case.id, column).where(Case.id.in_(ids)))}
+
+
+def standing_kinds(db: Session, room_id: str, target_id: str, *, source: str, kinds: Iterable[str],
+                   not_outcomes: Iterable[str] = (), not_status: Iterable[str] = ()) -> list[str]:
+    """Kinds of the cases from `source` against a member in a room, leaving out those whose
+    outcome or status is listed (reversed, dry-run …)."""
+    wanted = list(kinds)
+    if not wanted:
+        return []
+    return list(db.scalars(select(Case.kind).where(
+        Case.room_id == room_id, Case.target_id == target_id, Case.source == source, Case.kind.in_(wanted),
+        Case.outcome.not_in(list(not_outcomes)), Case.status.not_in(list(not_status)))))
+
+
+def count_by_kind(db: Session, room_id: str, start: datetime, end: datetime, kinds: Iterable[str]) -> dict[str, int]:
+    """Cases opened in a room in [start, end), counted per kind."""
+    rows = db.execute(select(Case.kind, func.count()).where(
+        Case.room_id == room_id, Case.created_at >= start, Case.created_at < end,
+        Case.kind.in_(list(kinds))).group_by(Case.kind))
+    return {kind: int(n) for kind, n in rows}

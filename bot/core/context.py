@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.actions import Action, Reply, SendPrivate
 from bot.clock import Clock
+from bot.core.members import MemberFacts
 from bot.core.roles import Role
 from bot.events import Event, MessageReceived
 from bot.platform import Member, RoomInfo
@@ -93,6 +94,8 @@ class Context:
     # set while a command runs: replies to the commander are answers (see Planned.answer)
     answering: bool = False
     planned: list[Planned] = field(default_factory=list)
+    # the sender's core_member facts after this message was counted (None outside a group message)
+    member: MemberFacts | None = None
 
     @property
     def group(self) -> GroupRulesBase:

@@ -68,6 +68,13 @@ def remove(db: Session, kind: str, room_id: str | None, member_id: str) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
+def remove_for_case(db: Session, kind: str, case_id: int) -> int:
+    """Remove the entries a case made (a reversed case); how many."""
+    result = db.execute(delete(ListEntry).where(ListEntry.kind == kind, ListEntry.case_id == case_id))
+    _forget(db, kind)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def find(db: Session, kind: str, room_id: str, member_id: str) -> ListEntry | None:
     """The entry that applies to this member in this room (room-specific or all-groups)."""
     return db.scalar(select(ListEntry).where(

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import KnownRoom
+from db import repo
 from db.repo import dialect_insert
 from plugins.announce.models import ChatSchedule, Delivery, PauseState
 
@@ -101,4 +101,4 @@ def count_active(db: Session, room_id: str) -> int:
 def known_rooms(db: Session) -> set[str]:
     """The groups the account is in, as the core records them (core_room): where a schedule
     under `defaults` goes (rules.yaml cannot list the groups an account is in)."""
-    return set(db.scalars(select(KnownRoom.room_id)))
+    return set(repo.known_room_ids(db))

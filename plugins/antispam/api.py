@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from db.models import Case
+from bot.core.cases import Case
 from plugins.antispam import store
 from plugins.antispam.models import SHARED
 from plugins.antispam.plugin import reverse_case

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.actions import Blacklist, Kick, Reply
 from bot.core import cases
 from bot.core.context import Context
-from db.models import Case
 from plugins.antispam import store
 from plugins.antispam.config import AntispamConfig, Step
 from plugins.antispam.models import Strike
@@ -33,9 +32,11 @@ COUNTING = ("pending", "deferred", "done", "asked_owner", "fallback", "uncertain
 
 def active_strikes(db: Session, room_id: str, member_id: str, since: datetime) -> int:
     """Strikes within the window whose case's action is pending or was performed."""
-    return int(db.scalar(select(func.count()).select_from(Strike).join(Case, Case.id == Strike.case_id).where(
+    ids = [int(i) for i in db.scalars(select(Strike.case_id).where(
         Strike.room_id == room_id, Strike.member_id == member_id, Strike.at >= since,
-        Strike.cleared.is_(False), Case.outcome.in_(COUNTING))) or 0)
+        Strike.cleared.is_(False))) if i is not None]
+    outcomes = cases.field_of(db, ids, "outcome")
+    return sum(1 for i in ids if outcomes.get(i) in COUNTING)
 
 
 @dataclass(frozen=True, slots=True)

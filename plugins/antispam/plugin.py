@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from bot.core import flags, lists
+from bot.core import flags, lists, members
+from bot.core.members import MemberFacts
 from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role, is_protected
 from bot.events import MessageKind, MessageReceived
-from db.models import Member
 from plugins.antispam import ladder, qr, store
 from plugins.antispam.checks import Facts
 from plugins.antispam.config import AntispamConfig
@@ -37,7 +37,7 @@ log = logging.getLogger("plugins.antispam")
 PRUNE_JOB = "antispam.prune"
 
 
-def probation(cfg: AntispamConfig, member: Member | None, now: datetime) -> tuple[bool, bool]:
+def probation(cfg: AntispamConfig, member: MemberFacts | None, now: datetime) -> tuple[bool, bool]:
     """(newcomer, trusted) from core_member. Credit is approved history earned elsewhere.
 
     A member whose join the bot saw is on probation for their first messages and days. One
@@ -102,7 +102,7 @@ class AntispamPlugin(Plugin):
         self._remember(ctx, cfg, row)  # protected members' messages count as others' repeats too
         if self._protected(ctx, msg.sender_id):
             return
-        newcomer, trusted = probation(cfg, ctx.db.get(Member, (msg.room_id, msg.sender_id)), now)
+        newcomer, trusted = probation(cfg, ctx.member, now)
         counts = self.windows.counts(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at,
                                      flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
                                      similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
@@ -223,7 +223,8 @@ class AntispamPlugin(Plugin):
                   *decision.evidence()]
         evidence = {"message_id": quoted.message_id if quoted else quote.message_id, "text": text,
                     "checks": checks, "score": round(decision.score, 4), "sample_id": sample.id}
-        newcomer, _ = probation(cfg, ctx.db.get(Member, (ctx.room_id, target)), now)
+        assert ctx.room_id is not None
+        newcomer, _ = probation(cfg, members.facts(ctx.db, ctx.room_id, target), now)
         offence = ladder.Offence(target, name, cfg.texts.check_labels.get("admin", "admin"), evidence,
                                  newcomer=newcomer, actor_id=msg.sender_id)
         case_id = ladder.apply(ctx, cfg, offence)
@@ -269,10 +270,5 @@ class AntispamPlugin(Plugin):
 
 def reverse_case(db: Session, case_id: int) -> dict[str, Any]:
     """Undo what an antispam case left behind: its strikes and any blacklist entry it made."""
-    from sqlalchemy import delete
-
-    from db.models import ListEntry
-
     cleared = store.clear_strikes(db, case_id)
-    removed = db.execute(delete(ListEntry).where(ListEntry.kind == lists.BLACKLIST, ListEntry.case_id == case_id))
-    return {"strikes_cleared": cleared, "blacklist_removed": int(getattr(removed, "rowcount", 0) or 0)}
+    return {"strikes_cleared": cleared, "blacklist_removed": lists.remove_for_case(db, lists.BLACKLIST, case_id)}

@@ -10,8 +10,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.core import members
+from bot.core.members import MemberFacts
 from bot.core.roles import is_protected
-from db.models import Member
 from plugins.antispam import store
 from plugins.antispam.checks import Facts
 from plugins.antispam.config import AntispamConfig
@@ -31,7 +32,7 @@ class Snapshot:
     established: bool = False  # in the group before the bot met it
 
 
-def _facts_at(db: Session, row: StoredMessage, member: Member | None) -> Snapshot:
+def _facts_at(db: Session, row: StoredMessage, member: MemberFacts | None) -> Snapshot:
     before = db.scalar(select(func.count()).select_from(StoredMessage).where(
         StoredMessage.room_id == row.room_id, StoredMessage.sender_id == row.sender_id,
         StoredMessage.id <= row.id)) or 1
@@ -58,9 +59,10 @@ def replay(db: Session, rules, cfg_for, rows: list[StoredMessage], learner: Lear
             out.append(None)
             continue
         cfg: AntispamConfig = cfg_for(row.room_id)
-        snap = _facts_at(db, row, db.get(Member, (row.room_id, row.sender_id)))
-        newcomer, trusted = probation(cfg, Member(messages=snap.messages, joined_at=snap.joined_at,  # type: ignore[call-arg]
-                                                  credit=snap.credit, established=snap.established), row.at)
+        snap = _facts_at(db, row, members.facts(db, row.room_id, row.sender_id))
+        newcomer, trusted = probation(cfg, MemberFacts(row.room_id, row.sender_id, row.at, joined_at=snap.joined_at,
+                                                       messages=snap.messages, credit=snap.credit,
+                                                       established=snap.established), row.at)
         counts = windows.counts(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at,
                                 flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
                                 similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)

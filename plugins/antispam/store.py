@@ -122,12 +122,15 @@ def active_strikes(db: Session, room_id: str, member_id: str, since: datetime) -
 
 def last_case(db: Session, room_id: str, member_id: str, since: datetime) -> tuple[int, str] | None:
     """The member's latest uncleared antispam case since `since`: (case id, its step)."""
-    from db.models import Case
+    from bot.core import cases
 
-    row = db.execute(select(Strike.case_id, Case.kind).join(Case, Case.id == Strike.case_id).where(
-        Strike.room_id == room_id, Strike.member_id == member_id, Strike.at >= since, Strike.cleared.is_(False))
-        .order_by(Strike.at.desc(), Strike.id.desc()).limit(1)).first()
-    return (int(row[0]), str(row[1])) if row is not None and row[0] is not None else None
+    case_id = db.scalar(select(Strike.case_id).where(
+        Strike.room_id == room_id, Strike.member_id == member_id, Strike.at >= since, Strike.cleared.is_(False),
+        Strike.case_id.is_not(None)).order_by(Strike.at.desc(), Strike.id.desc()).limit(1))
+    if case_id is None:
+        return None
+    kind = cases.field_of(db, [case_id], "kind").get(int(case_id))
+    return (int(case_id), kind) if kind is not None else None
 
 
 def add_strike(db: Session, room_id: str, member_id: str, case_id: int, at: datetime) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Case, Member
+from bot.core import cases, members
 from plugins.checkin.models import CheckinNotice, CheckinRecord
 
 ANTISPAM = "antispam"
@@ -88,12 +88,8 @@ def earned_points(db: Session, room_id: str, member_id: str) -> int:
 
 def penalty_case_kinds(db: Session, room_id: str, member_id: str, kinds: Iterable[str]) -> list[str]:
     """Kinds of the anti-spam cases against this member that stand (not reversed, not dry-run)."""
-    wanted = list(kinds)
-    if not wanted:
-        return []
-    return list(db.scalars(select(Case.kind).where(
-        Case.room_id == room_id, Case.target_id == member_id, Case.source == ANTISPAM, Case.kind.in_(wanted),
-        Case.outcome.not_in(_NOT_COUNTED_OUTCOMES), Case.status.not_in(_NOT_COUNTED_STATUS))))
+    return cases.standing_kinds(db, room_id, member_id, source=ANTISPAM, kinds=kinds,
+                                not_outcomes=_NOT_COUNTED_OUTCOMES, not_status=_NOT_COUNTED_STATUS)
 
 
 def makeups_between(db: Session, room_id: str, member_id: str, start: datetime, end: datetime) -> int:
@@ -141,17 +137,11 @@ def claim_notice(db: Session, room_id: str, kind: str, day: date, at: datetime) 
 
 def add_credit(db: Session, room_id: str, member_id: str, amount: int, at: datetime) -> None:
     """Check-in days count as approved history for anti-spam probation (core_member.credit)."""
-    if amount <= 0:
-        return
-    member = db.get(Member, (room_id, member_id))
-    if member is None:
-        member = Member(room_id=room_id, member_id=member_id, first_seen=at, messages=0, credit=0)
-        db.add(member)
-    member.credit = (member.credit or 0) + amount
+    members.add_credit(db, room_id, member_id, amount, at)
 
 
 def first_seen_day(db: Session, room_id: str, member_id: str, tz: ZoneInfo) -> date | None:
-    member = db.get(Member, (room_id, member_id))
+    member = members.facts(db, room_id, member_id)
     if member is None:
         return None
     if member.established and member.joined_at is None:

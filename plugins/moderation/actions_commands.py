@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from bot.actions import Blacklist, Kick, Reply
 from bot.core import cases, lists
+from bot.core import members as member_facts
+from bot.core.cases import Case
 from bot.core.plugin import command
 from bot.core.roles import Role
 from bot.core.targets import Target
-from db.models import Case, Member
 from plugins.moderation.common import (
     config,
     group_or_explain,
@@ -152,8 +151,8 @@ class ActionCommands:
     def _kick_elsewhere(ctx: Context, member_id: str, reason: str, case_id: int) -> None:
         """An all-groups ban also removes the member from the other groups they are in (as far
         as the core's member facts know; the executor re-checks membership)."""
-        rooms = ctx.db.scalars(select(Member.room_id).where(
-            Member.member_id == member_id, Member.left_at.is_(None), Member.room_id != ctx.room_id))
+        rooms = [m.room_id for m in member_facts.memberships(ctx.db, member_id)
+                 if m.left_at is None and m.room_id != ctx.room_id]
         for room_id in rooms:
             if ctx.rules.manages(room_id):
                 # the case belongs to the group where the ban was typed; these removals are audited

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Case
+from bot.core.cases import Case
 from plugins.moderation.models import Appeal
 
 # "申诉 12 理由", "#appeal 12 理由", "12 理由", "申诉#12：理由"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.actions import NotifyAdmins
-from bot.core import lists
+from bot.core import cases, lists
+from bot.core.cases import Case
 from bot.core.roles import Role, is_protected
 from bot.core.targets import Target, resolve_target
-from db.models import Case
 from plugins.moderation import render
 from plugins.moderation.config import ModerationConfig
 from plugins.moderation.targets import clip, display_name
@@ -62,7 +62,7 @@ def case_here(ctx: Context, number: str) -> Case | None:
         ctx.reply(texts.case_missing.format(case=clip(number, 20)))
         return None
     case_id = int(number.strip().lstrip("#＃"))
-    case = ctx.db.get(Case, case_id)
+    case = cases.get_case(ctx.db, case_id)
     if case is None:
         ctx.reply(texts.case_missing.format(case=case_id))
         return None

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from bot.actions import Invite, NotifyAdmins, SendPrivate
 from bot.core import cases, lists
+from bot.core.cases import Case
 from bot.core.plugin import command
 from bot.core.roles import Role
-from db.models import Case
 from plugins.antispam.api import find_message
 from plugins.moderation import appeals, render
 from plugins.moderation.common import (

@@ -7,8 +7,6 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
-
 from bot.actions import Kick, NotifyAdmins
 from bot.core import cases, lists
 from bot.core.plugin import JobSpec, Plugin
@@ -16,7 +14,6 @@ from bot.core.roles import is_protected
 from bot.events import MemberJoined, MessageReceived
 from bot.rules.types import format_duration
 from db import repo
-from db.models import Case
 from plugins.moderation import appeals, render
 from plugins.moderation.actions_commands import ActionCommands
 from plugins.moderation.common import NAME, config, notify_case
@@ -83,7 +80,7 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
             if looked_like:
                 ctx.reply(texts.appeal_usage)
             return
-        case = ctx.db.get(Case, number)
+        case = cases.get_case(ctx.db, number)
         if case is None or case.target_id != msg.sender_id or case.room_id is None:
             ctx.reply(texts.appeal_not_yours.format(case=number))
             return
@@ -121,10 +118,9 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
         scope, key = _WATERMARK
         mark = repo.get_setting(ctx.db, scope, key)
         if mark is None:
-            top = ctx.db.scalar(select(func.max(Case.id))) or 0
-            repo.put_setting(ctx.db, scope, key, int(top), NAME, ctx.now())
+            repo.put_setting(ctx.db, scope, key, cases.latest_id(ctx.db), NAME, ctx.now())
             return
-        rows = list(ctx.db.scalars(select(Case).where(Case.id > int(mark)).order_by(Case.id).limit(_SWEEP_BATCH)))
+        rows = cases.cases_after(ctx.db, int(mark), _SWEEP_BATCH)
         if not rows:
             return
         for case in rows:

@@ -11,13 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.actions import NotifyAdmins, Recall, Reply, SendPrivate
-from bot.core import cases, flags
+from bot.core import cases, flags, members
 from bot.core.context import Context
 from bot.core.plugin import JobSpec, Plugin
 from bot.events import MemberJoined, MemberLeft
 from bot.rules.loader import Rules
 from bot.rules.types import format_duration
-from db.models import Member
 from plugins.newcomers.config import GreetingConfig
 from plugins.newcomers.models import GreetingRoom, PendingWelcome
 from plugins.newcomers.templates import clip, join_names, local_time, render
@@ -89,8 +88,7 @@ class GreetingPlugin(Plugin):
             return
         assert ctx.room_id is not None
         now = ctx.now()
-        count = ctx.db.scalar(select(func.count()).select_from(Member).where(
-            Member.room_id == ctx.room_id, Member.joined_at >= now - raid.window)) or 0
+        count = members.joined_since(ctx.db, ctx.room_id, now - raid.window)
         if count <= raid.joins:
             return
         state = self._room(ctx.db, ctx.room_id)

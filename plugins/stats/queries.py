@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Case, Member
+from bot.core import cases, members
 from db.repo import dialect_insert
 from plugins.stats.models import MemberDay, RoomDay
 
@@ -76,7 +76,7 @@ def lurkers(db: Session, room_id: str, member_ids: Iterable[str], cutoff: dateti
     """Current members silent since `cutoff` who have been around longer than that (a member
     the bot has no record of has never been seen to speak)."""
     current = set(member_ids)
-    facts = {m.member_id: m for m in db.scalars(select(Member).where(Member.room_id == room_id))}
+    facts = {m.member_id: m for m in members.in_room(db, room_id)}
     silent = []
     for member_id in sorted(current):
         fact = facts.get(member_id)
@@ -94,19 +94,15 @@ def lurkers(db: Session, room_id: str, member_ids: Iterable[str], cutoff: dateti
 
 
 def violations(db: Session, room_id: str, start: datetime, end: datetime) -> dict[str, int]:
-    rows = db.execute(select(Case.kind, func.count()).where(
-        Case.room_id == room_id, Case.created_at >= start, Case.created_at < end,
-        Case.kind.in_(VIOLATION_KINDS)).group_by(Case.kind))
-    return {kind: int(n) for kind, n in rows}
+    return cases.count_by_kind(db, room_id, start, end, VIOLATION_KINDS)
 
 
 def joined_at(db: Session, room_id: str, member_ids: Iterable[str]) -> dict[str, datetime]:
     ids = list(member_ids)
-    rows = db.execute(select(Member.member_id, Member.joined_at, Member.first_seen, Member.established)
-                      .where(Member.room_id == room_id))
     wanted = set(ids)
     # members already there when the bot met the group: join date unknown, not "0 天"
-    return {m: (j or f) for m, j, f, old in rows if m in wanted and (j is not None or not old)}
+    return {m.member_id: (m.joined_at or m.first_seen) for m in members.in_room(db, room_id)
+            if m.member_id in wanted and (m.joined_at is not None or not m.established)}
 
 
 def checkin_counts(db: Session, room_id: str, start: date, end: date) -> dict[str, int]:

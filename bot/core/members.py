@@ -1,0 +1,109 @@
+"""What the core knows about each member of each room (core_member), as plugins may use it.
+
+Plugins read member facts and add credit through these functions (and the sender's facts come
+on the context, ctx.member), never through the core's tables: the schema can change without
+touching a plugin. The per-message write is one upsert with RETURNING, so the facts a plugin
+reads cost no second query (issue 13).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Member
+from db.repo import dialect_insert
+
+_TABLE = Member.__table__
+_COLUMNS = ("room_id", "member_id", "first_seen", "joined_at", "inviter_id", "left_at", "last_message_at",
+            "messages", "credit", "established")
+
+
+@dataclass(frozen=True, slots=True)
+class MemberFacts:
+    room_id: str
+    member_id: str
+    first_seen: datetime
+    joined_at: datetime | None = None  # from a join event the bot saw
+    inviter_id: str | None = None
+    left_at: datetime | None = None
+    last_message_at: datetime | None = None
+    messages: int = 0
+    credit: int = 0  # approved history earned elsewhere (check-in streaks)
+    established: bool = False  # in the group before the bot met it: never a newcomer
+
+    @classmethod
+    def of(cls, row: Any) -> MemberFacts:
+        return cls(*(row[i] for i in range(len(_COLUMNS))))
+
+
+def _returning() -> tuple[Any, ...]:
+    return tuple(_TABLE.c[name] for name in _COLUMNS)
+
+
+def touch(db: Session, room_id: str, member_id: str, at: datetime, *, message: bool = False,
+          joined: bool = False, inviter_id: str | None = None, left: bool = False) -> MemberFacts:
+    """Keep core_member current: called by the core for every message and join/leave. One
+    statement; returns the member's facts after it."""
+    values: dict[str, Any] = {"room_id": room_id, "member_id": member_id, "first_seen": at, "messages": 0,
+                              "credit": 0, "established": False}
+    update: dict[str, Any] = {}
+    c = _TABLE.c
+    if joined:
+        values.update(joined_at=at, inviter_id=inviter_id)
+        update.update(joined_at=at, inviter_id=inviter_id, left_at=None)
+    if left:
+        values["left_at"] = at
+        update["left_at"] = at
+    if message:
+        values.update(messages=1, last_message_at=at)
+        update.update(messages=c.messages + 1, last_message_at=at, left_at=None)
+    stmt = dialect_insert(db, _TABLE).values(**values)
+    stmt = stmt.on_conflict_do_update(index_elements=["room_id", "member_id"], set_=update) if update \
+        else stmt.on_conflict_do_nothing(index_elements=["room_id", "member_id"])
+    row = db.execute(stmt.returning(*_returning())).first()
+    if row is None:  # nothing to change and already known
+        found = facts(db, room_id, member_id)
+        assert found is not None
+        return found
+    return MemberFacts.of(row)
+
+
+def facts(db: Session, room_id: str, member_id: str) -> MemberFacts | None:
+    row = db.execute(select(*_returning()).where(_TABLE.c.room_id == room_id,
+                                                 _TABLE.c.member_id == member_id)).first()
+    return MemberFacts.of(row) if row is not None else None
+
+
+def in_room(db: Session, room_id: str) -> list[MemberFacts]:
+    """Every member the bot has known in a room (left ones included: see left_at)."""
+    return [MemberFacts.of(row) for row in db.execute(select(*_returning()).where(_TABLE.c.room_id == room_id))]
+
+
+def add_credit(db: Session, room_id: str, member_id: str, amount: int, at: datetime) -> None:
+    """Approved history earned elsewhere (a check-in streak) that anti-spam probation counts."""
+    if amount <= 0:
+        return
+    stmt = dialect_insert(db, _TABLE).values(room_id=room_id, member_id=member_id, first_seen=at, messages=0,
+                                             credit=amount, established=False)
+    db.execute(stmt.on_conflict_do_update(index_elements=["room_id", "member_id"],
+                                          set_={"credit": _TABLE.c.credit + amount}))
+
+
+def joined_since(db: Session, room_id: str, since: datetime) -> int:
+    """How many members joined the room since then (a join raid)."""
+    return int(db.scalar(select(func.count()).select_from(_TABLE).where(
+        _TABLE.c.room_id == room_id, _TABLE.c.joined_at >= since)) or 0)
+
+
+def memberships(db: Session, member_id: str) -> list[MemberFacts]:
+    """The member's facts in every room where the bot has known them (left ones included)."""
+    return [MemberFacts.of(row) for row in db.execute(select(*_returning()).where(_TABLE.c.member_id == member_id))]
+
+
+def known(db: Session, member_id: str) -> bool:
+    return db.scalar(select(_TABLE.c.member_id).where(_TABLE.c.member_id == member_id).limit(1)) is not None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -25,12 +25,35 @@ def dialect_insert(session: Session, model: Any) -> Any:
     return _INSERTS[dialect](model)
 
 
+_PREPARED: dict[tuple[str, str], Any] = {}
+
+
+def prepared(session: Session, name: str, build: Callable[[Callable[[Any], Any]], Any]) -> Any:
+    """A statement built once per dialect and reused: on the per-message path, building a
+    statement and its cache key costs more than SQLite takes to run it (issue 13). `build`
+    gets the dialect's insert() and returns a Core statement over tables with bindparam()s
+    (run it with run_prepared)."""
+    dialect = session.get_bind().dialect.name
+    stmt = _PREPARED.get((dialect, name))
+    if stmt is None:
+        stmt = _PREPARED[(dialect, name)] = build(lambda model: dialect_insert(session, model))
+    return stmt
+
+
+def run_prepared(session: Session, stmt: Any, params: dict[str, Any]) -> Any:
+    """Run a prepared statement in the session's transaction, below the ORM (no flush, no
+    entity handling: these statements touch no mapped objects the session holds)."""
+    return session.connection().execute(stmt, params)
+
+
 def mark_seen(session: Session, event_id: str, room_id: str | None, at: datetime) -> bool:
     """Record an event id; False if it was already there. INSERT … ON CONFLICT DO NOTHING is
     atomic, so two bot processes sharing one database never both handle an event."""
-    stmt = dialect_insert(session, SeenEvent).values(event_id=event_id, room_id=room_id, seen_at=at)
-    stmt = stmt.on_conflict_do_nothing(index_elements=["event_id"]).returning(SeenEvent.event_id)
-    return session.execute(stmt).first() is not None
+    table = SeenEvent.__table__
+    stmt = prepared(session, "mark_seen", lambda insert: insert(table).values(
+        event_id=bindparam("event_id"), room_id=bindparam("room_id"), seen_at=bindparam("seen_at"))
+        .on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.event_id))
+    return run_prepared(session, stmt, {"event_id": event_id, "room_id": room_id, "seen_at": at}).first() is not None
 
 
 def prune_seen(session: Session, before: datetime) -> int:

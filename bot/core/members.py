@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from db import repo
 from db.models import Member
 from db.repo import dialect_insert
 
@@ -49,6 +50,10 @@ def touch(db: Session, room_id: str, member_id: str, at: datetime, *, message: b
           joined: bool = False, inviter_id: str | None = None, left: bool = False) -> MemberFacts:
     """Keep core_member current: called by the core for every message and join/leave. One
     statement; returns the member's facts after it."""
+    if message and not joined and not left:  # the per-message path: one prepared statement
+        row = repo.run_prepared(db, repo.prepared(db, "members.message", _message_upsert),
+                                {"room_id": room_id, "member_id": member_id, "at": at}).first()
+        return MemberFacts.of(row)
     values: dict[str, Any] = {"room_id": room_id, "member_id": member_id, "first_seen": at, "messages": 0,
                               "credit": 0, "established": False}
     update: dict[str, Any] = {}
@@ -71,6 +76,16 @@ def touch(db: Session, room_id: str, member_id: str, at: datetime, *, message: b
         assert found is not None
         return found
     return MemberFacts.of(row)
+
+
+def _message_upsert(insert: Any) -> Any:
+    c = _TABLE.c
+    at = bindparam("at", type_=c.last_message_at.type)  # one parameter, typed (UTC storage) everywhere it is used
+    return (insert(_TABLE).values(room_id=bindparam("room_id"), member_id=bindparam("member_id"),
+                                  first_seen=at, last_message_at=at, messages=1, credit=0, established=False)
+            .on_conflict_do_update(index_elements=["room_id", "member_id"],
+                                   set_={"messages": c.messages + 1, "last_message_at": at, "left_at": None})
+            .returning(*_returning()))
 
 
 def facts(db: Session, room_id: str, member_id: str) -> MemberFacts | None:

@@ -122,23 +122,24 @@ class AntispamPlugin(Plugin):
         if decision.spam:
             offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision), evidence,
                                      obvious=decision.obvious, newcomer=newcomer, strict=strict)
-            row.case_id = ladder.apply(ctx, cfg, offence)
+            store.set_case(ctx.db, row.id, ladder.apply(ctx, cfg, offence))
             log.info("spam in %s from %s: %s", msg.room_id, msg.sender_id, decision.reason())
             return
         offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision, decision.shadow_fired),
                                  evidence, obvious=any(v.strong for v in decision.shadow_fired),
                                  newcomer=newcomer, strict=strict)
         before = ladder.active_strikes(ctx.db, msg.room_id, msg.sender_id, now - cfg.ladder.window)
-        row.case_id = ladder.record_shadow(ctx, cfg, offence, ladder.choose_step(cfg, before, offence))
+        case_id = ladder.record_shadow(ctx, cfg, offence, ladder.choose_step(cfg, before, offence))
+        store.set_case(ctx.db, row.id, case_id)
 
-    def _remember(self, ctx: Context, cfg: AntispamConfig, row: StoredMessage) -> None:
+    def _remember(self, ctx: Context, cfg: AntispamConfig, row: store.Stored) -> None:
         """Add the message to the behaviour windows; the first message a process sees rebuilds
         them from the store (a flood in progress at a restart is still a flood)."""
         if not self.windows.warmed:
             self.windows.warm(store.recent(ctx.db, row.at - max(cfg.flood.within, cfg.repeat.within)))
         self.windows.record(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at)
 
-    def _same_offence(self, ctx: Context, cfg: AntispamConfig, row: StoredMessage, decision: Decision) -> bool:
+    def _same_offence(self, ctx: Context, cfg: AntispamConfig, row: store.Stored, decision: Decision) -> bool:
         """A burst is one offence: a member's messages within ladder.one_offence_within of their
         last case join that case instead of climbing the ladder once per message. Only a
         newcomer's obvious ad after a lesser case (a warning for flooding) is a new offence."""
@@ -151,7 +152,7 @@ class AntispamPlugin(Plugin):
         case_id, kind = last
         if decision.newcomer and decision.obvious and kind == "warn":
             return False
-        row.case_id = case_id
+        store.set_case(ctx.db, row.id, case_id)
         log.info("antispam: message %s from %s belongs to case %s (same burst)", row.message_id, row.sender_id,
                  case_id)
         return True

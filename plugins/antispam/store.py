@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.events import MessageReceived
@@ -26,15 +29,45 @@ def fingerprint(text: str) -> str:
     return hashlib.sha1((n.dense or n.light.strip()).encode("utf-8", "replace")).hexdigest()
 
 
-def store_message(db: Session, msg: MessageReceived, at: datetime) -> StoredMessage:
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A group message as stored (antispam_message), what the plugin needs of it."""
+
+    id: int
+    room_id: str
+    message_id: str
+    sender_id: str
+    text: str
+    fingerprint: str
+    at: datetime
+
+
+def _insert_message(insert: Any) -> Any:
+    table = StoredMessage.__table__
+    return insert(table).values(**{c: bindparam(c, type_=table.c[c].type) for c in _STORED_COLUMNS}) \
+        .returning(table.c.id)
+
+
+_STORED_COLUMNS = ("room_id", "message_id", "sender_id", "sender_name", "kind", "text", "url", "mentions",
+                   "fingerprint", "at")
+
+
+def store_message(db: Session, msg: MessageReceived, at: datetime) -> Stored:
+    """Every group message is kept (evidence, quotes, #spam): one prepared INSERT."""
     assert msg.room_id is not None
-    row = StoredMessage(room_id=msg.room_id, message_id=msg.event_id[:190], sender_id=msg.sender_id,
-                        sender_name=(msg.sender_alias or msg.sender_name)[:200], kind=str(msg.kind),
-                        text=msg.text[:STORED_CHARS], url=(msg.url or "")[:1000] or None,
-                        mentions=len(msg.mention_ids), fingerprint=fingerprint(msg.text), at=at)
-    db.add(row)
-    db.flush()
-    return row
+    stored = Stored(0, msg.room_id, msg.event_id[:190], msg.sender_id, msg.text[:STORED_CHARS], fingerprint(msg.text),
+                    at)
+    values = {"room_id": stored.room_id, "message_id": stored.message_id, "sender_id": stored.sender_id,
+              "sender_name": (msg.sender_alias or msg.sender_name)[:200], "kind": str(msg.kind),
+              "text": stored.text, "url": (msg.url or "")[:1000] or None, "mentions": len(msg.mention_ids),
+              "fingerprint": stored.fingerprint, "at": at}
+    row_id = repo.run_prepared(db, repo.prepared(db, "antispam.store", _insert_message), values).scalar_one()
+    return dataclasses.replace(stored, id=int(row_id))
+
+
+def set_case(db: Session, stored_id: int, case_id: int | None) -> None:
+    """The case a stored message belongs to (#ham finds it from a quote)."""
+    db.execute(update(StoredMessage).where(StoredMessage.id == stored_id).values(case_id=case_id))
 
 
 def recent(db: Session, since: datetime, limit: int = 200_000) -> list[tuple[str, str, str, str, str, datetime]]:

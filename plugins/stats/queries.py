@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.core import cases, members
+from db import repo
 from db.repo import dialect_insert
 from plugins.stats.models import MemberDay, RoomDay
 
@@ -18,10 +19,17 @@ VIOLATION_KINDS = ("warn", "kick", "ban", "spam")
 
 
 def count_message(db: Session, room_id: str, day: date, member_id: str) -> None:
-    stmt = dialect_insert(db, MemberDay).values(room_id=room_id, day=day, member_id=member_id, messages=1)
-    db.execute(stmt.on_conflict_do_update(index_elements=["room_id", "day", "member_id"],
-                                          set_={"messages": MemberDay.messages + 1}))
-    bump_room(db, room_id, day, messages=1)
+    """Every group message: two prepared upserts (see repo.prepared)."""
+    member_day, room_day = MemberDay.__table__, RoomDay.__table__
+    by_member = repo.prepared(db, "stats.member_day", lambda insert: insert(member_day).values(
+        room_id=bindparam("room_id"), day=bindparam("day"), member_id=bindparam("member_id"), messages=1)
+        .on_conflict_do_update(index_elements=["room_id", "day", "member_id"],
+                               set_={"messages": member_day.c.messages + 1}))
+    by_room = repo.prepared(db, "stats.room_day", lambda insert: insert(room_day).values(
+        room_id=bindparam("room_id"), day=bindparam("day"), messages=1, joins=0, leaves=0, removals=0)
+        .on_conflict_do_update(index_elements=["room_id", "day"], set_={"messages": room_day.c.messages + 1}))
+    repo.run_prepared(db, by_member, {"room_id": room_id, "day": day, "member_id": member_id})
+    repo.run_prepared(db, by_room, {"room_id": room_id, "day": day})
 
 
 def bump_room(db: Session, room_id: str, day: date, *, messages: int = 0, joins: int = 0, leaves: int = 0,

@@ -107,16 +107,17 @@ def known_room_ids(session: Session) -> list[str]:
 def note_name(session: Session, subject_id: str, kind: str, value: str, at: datetime,
               room_id: str | None = None) -> bool:
     """Remember a name, alias or topic if it differs from the last one seen. True if recorded."""
-    last = session.scalar(
-        select(NameHistory.value)
-        .where(NameHistory.subject_id == subject_id, NameHistory.kind == kind,
-               NameHistory.room_id.is_not_distinct_from(room_id))  # NULL room: a global name
-        .order_by(NameHistory.seen_at.desc(), NameHistory.id.desc())
-        .limit(1)
-    )
+    table = NameHistory.__table__
+    stmt = prepared(session, "note_name", lambda _: select(table.c.value).where(
+        table.c.subject_id == bindparam("subject_id"), table.c.kind == bindparam("kind"),
+        table.c.room_id.is_not_distinct_from(bindparam("room_id", type_=table.c.room_id.type)))  # NULL room: global
+        .order_by(table.c.seen_at.desc(), table.c.id.desc()).limit(1))
+    last = run_prepared(session, stmt, {"subject_id": subject_id, "kind": kind, "room_id": room_id}).scalar()
     if last == value:
         return False
-    session.add(NameHistory(subject_id=subject_id, kind=kind, value=value, seen_at=at, room_id=room_id))
+    run_prepared(session, prepared(session, "note_name.insert", lambda insert: insert(table).values(
+        **{c: bindparam(c, type_=table.c[c].type) for c in ("subject_id", "kind", "value", "seen_at", "room_id")})),
+        {"subject_id": subject_id, "kind": kind, "value": value, "seen_at": at, "room_id": room_id})
     return True
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.actions import Kick, NotifyAdmins, Reply
@@ -21,6 +22,7 @@ from bot.core.roles import Role, is_protected
 from bot.core.targets import resolve_target
 from bot.events import MemberJoined, MemberLeft, MessageReceived
 from bot.rules.loader import Rules
+from db import repo
 from plugins.newcomers.config import NicknameConfig
 from plugins.newcomers.models import NicknameMember, NicknameStatus
 from plugins.newcomers.staging import Stage, due_after, first_due, step_now
@@ -39,6 +41,12 @@ def exempt(ctx: Context, member_id: str) -> bool:
     assert ctx.room_id is not None
     return (member_id == ctx.self_id or is_protected(member_id, ctx.room, ctx.rules)
             or lists.contains(ctx.db, lists.WHITELIST, ctx.room_id, member_id))
+
+
+def _status_query(_insert: object) -> Any:
+    table = NicknameMember.__table__
+    return select(table.c.status).where(table.c.room_id == bindparam("room_id"),
+                                        table.c.member_id == bindparam("member_id"))
 
 
 class NicknamePlugin(Plugin):
@@ -85,7 +93,12 @@ class NicknamePlugin(Plugin):
         return row
 
     def _on_message(self, ctx: Context, config: NicknameConfig, msg: MessageReceived) -> None:
-        row = ctx.db.get(NicknameMember, (ctx.room_id, msg.sender_id))
+        # most senders are not being prompted: a cheap look at their status first (issue 13)
+        status = repo.run_prepared(ctx.db, repo.prepared(ctx.db, "nickname.status", _status_query),
+                                   {"room_id": ctx.room_id, "member_id": msg.sender_id}).scalar()
+        if status in (NicknameStatus.EXEMPT, NicknameStatus.LEFT):
+            return
+        row = ctx.db.get(NicknameMember, (ctx.room_id, msg.sender_id)) if status is not None else None
         alias = msg.sender_alias
         if row is None:
             if config.scope == "all" and not config.policy.complies(alias) and ctx.sender_role == Role.MEMBER \

@@ -100,6 +100,7 @@ class Outbox:
         self._beat_at: datetime | None = None
         self._resting: dict[str, datetime] = {}
         self.sent = 0  # rows finished, for status and tests
+        self._staged = False  # stage() added rows since the last wake()
 
     # ------------------------------------------------------------------ staging (intake side)
     def stage(self, db: Session, planned: Sequence[Planned]) -> None:
@@ -113,9 +114,14 @@ class Outbox:
                              told=False, created_at=now, updated_at=now))
         if planned:
             self._idle.clear()
+            self._staged = True
 
     def wake(self) -> None:
-        """Something was committed: look again (cheap; call after every commit that staged)."""
+        """Rows may have been committed: look again. Free when nothing was staged since the
+        last look (most events plan nothing: no scan, no gate taken; issue 13)."""
+        if not self._staged:
+            return
+        self._staged = False
         self._idle.clear()
         self._wake.set()
 

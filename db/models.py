@@ -8,9 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, UTCDateTime
-
-ID = String(190)  # WeChat ids are short; 190 keeps unique indexes within MySQL-ish limits too
+from db.base import ID, Base, UTCDateTime
 
 
 class SeenEvent(Base):

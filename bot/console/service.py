@@ -423,7 +423,7 @@ class _CoreService:
         return await asyncio.to_thread(self._stats_now, room_id, days)
 
     def _stats_now(self, room_id: str, days: int) -> dict[str, Any]:
-        from plugins.moderation.targets import display_name
+        from bot.core.targets import display_name
         from plugins.stats import queries
         from plugins.stats.models import RoomDay
 

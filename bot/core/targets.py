@@ -100,6 +100,35 @@ async def resolve_target(ctx: Context, args: str) -> Target:
     return Target(next(iter(ids)), written, rest)
 
 
+def resolve_written(db: Session, room_id: str | None, room_members: frozenset[str], written: str) -> str | None:
+    """A written id or name (a quote's sender name) → a contact id, if exactly one is known:
+    the room's members first, then anyone the bot saw under that name."""
+    if not written:
+        return None
+    if written in room_members or _known_id(db, written):
+        return written
+    query = select(NameHistory.subject_id).where(NameHistory.value == written,
+                                                 NameHistory.kind.in_(("name", "alias")))
+    if room_id:
+        query = query.where(or_(NameHistory.room_id == room_id, NameHistory.room_id.is_(None)))
+    ids = set(db.scalars(query.limit(20)))
+    in_room = {i for i in ids if i in room_members}
+    if len(in_room) == 1:
+        return in_room.pop()
+    return ids.pop() if len(ids) == 1 else None
+
+
+def display_name(db: Session, room_id: str | None, member_id: str) -> str:
+    """The latest group nickname (else contact name) the bot saw for this id, else the id."""
+    rows = db.execute(
+        select(NameHistory.kind, NameHistory.value, NameHistory.room_id)
+        .where(NameHistory.subject_id == member_id, NameHistory.kind.in_(("name", "alias")))
+        .order_by(NameHistory.seen_at.desc(), NameHistory.id.desc()).limit(20)).all()
+    alias = next((v for k, v, r in rows if k == "alias" and r == room_id and v), None)
+    name = next((v for k, v, _ in rows if k == "name" and v), None)
+    return alias or name or member_id
+
+
 def _prefix_match(text: str, name_folded: str) -> bool:
     if not text.casefold().startswith(name_folded):
         return False

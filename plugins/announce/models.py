@@ -11,8 +11,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, UTCDateTime
-from db.models import ID
+from db.base import ID, Base, UTCDateTime
 
 KEY = String(128)
 

@@ -8,8 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, UTCDateTime
-from db.models import ID
+from db.base import ID, Base, UTCDateTime
 
 
 class CheckinRecord(Base):

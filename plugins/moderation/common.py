@@ -8,10 +8,10 @@ from bot.actions import NotifyAdmins
 from bot.core import cases, lists
 from bot.core.cases import Case
 from bot.core.roles import Role, is_protected
-from bot.core.targets import Target, resolve_target
+from bot.core.targets import Target, display_name, resolve_target
 from plugins.moderation import render
 from plugins.moderation.config import ModerationConfig
-from plugins.moderation.targets import clip, display_name
+from plugins.moderation.targets import clip
 
 if TYPE_CHECKING:
     from bot.core.context import Context

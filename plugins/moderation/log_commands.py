@@ -10,6 +10,7 @@ from bot.core import cases, lists
 from bot.core.cases import Case
 from bot.core.plugin import command
 from bot.core.roles import Role
+from bot.core.targets import resolve_written
 from plugins.antispam.api import find_message
 from plugins.moderation import appeals, render
 from plugins.moderation.common import (
@@ -22,7 +23,7 @@ from plugins.moderation.common import (
     sender,
     target,
 )
-from plugins.moderation.targets import clip, resolve
+from plugins.moderation.targets import clip
 
 if TYPE_CHECKING:
     from bot.core.context import Context
@@ -106,7 +107,7 @@ class LogCommands:
             ctx.reply(texts.report_usage)
             return
         quote = msg.quote
-        target_id = quote.sender_id or resolve(ctx.db, msg.room_id, members(ctx), quote.sender_name)
+        target_id = quote.sender_id or resolve_written(ctx.db, msg.room_id, members(ctx), quote.sender_name)
         reason = clip(args) or "（未填写）"
         # A quote is plain text a member can type by hand: the evidence is the stored message
         # it points at (by id, else by text from the named member), never the quote's words.

@@ -11,6 +11,7 @@ from bot.actions import Kick, NotifyAdmins
 from bot.core import cases, lists
 from bot.core.plugin import JobSpec, Plugin
 from bot.core.roles import is_protected
+from bot.core.targets import display_name
 from bot.events import MemberJoined, MessageReceived
 from bot.rules.types import format_duration
 from db import repo
@@ -19,7 +20,7 @@ from plugins.moderation.actions_commands import ActionCommands
 from plugins.moderation.common import NAME, config, notify_case
 from plugins.moderation.config import ModerationConfig
 from plugins.moderation.log_commands import LogCommands
-from plugins.moderation.targets import clip, display_name
+from plugins.moderation.targets import clip
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

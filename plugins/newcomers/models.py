@@ -8,8 +8,7 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, UTCDateTime
-from db.models import ID
+from db.base import ID, Base, UTCDateTime
 
 
 class PendingWelcome(Base):

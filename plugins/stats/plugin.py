@@ -10,10 +10,9 @@ from zoneinfo import ZoneInfo
 
 from bot.core.plugin import Plugin, command
 from bot.core.roles import Role
-from bot.core.targets import resolve_target
+from bot.core.targets import display_name, resolve_target
 from bot.events import MemberJoined, MemberLeft, MessageReceived
-from plugins.moderation.render import kind_label
-from plugins.moderation.targets import display_name
+from plugins.moderation.api import kind_label
 from plugins.stats import queries
 from plugins.stats.config import StatsConfig
 from plugins.stats.tags import LABELS, member_tag

@@ -9,7 +9,8 @@ the real Runtime with the shipped rules.yaml and plugins, the real Wechaty SDK) 
 child process so its CPU time and RSS are read from /proc. A realistic Chinese mix (chat,
 ads, check-ins, commands) is injected at increasing rates; per rate it prints handled msg/s,
 backlog growth, injection -> decision latency p50/p99 (decision: the app finished handling
-the message), bot CPU seconds per 1,000 messages, RSS, and gateway RPCs per message; then
+the message), bot CPU seconds per 1,000 messages, RSS, gateway RPCs per message, and an ad
+-> the bot's action about it at the gateway (a warning reply or a removal) p50/p99; then
 start-to-ready and the saturation rate (the first rate the bot cannot keep up with).
 
 The machine may be shared: CPU per message is the figure to compare, not wall-clock rates
@@ -37,7 +38,7 @@ from typing import Any
 import yaml
 
 from bot.clock import SystemClock
-from bot.simulator import SimConfig, SimError, SimServer, World
+from bot.simulator import ActionKind, BotAction, SimConfig, SimError, SimServer, World
 
 REPO = Path(__file__).resolve().parents[2]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -78,16 +79,46 @@ class Mix:
     mentions: float = 0.05  # of chat: "@someone ..." (a real mention, ids in the payload)
 
 
-def message_text(rng: random.Random, mix: Mix) -> str:
+def message_text(rng: random.Random, mix: Mix) -> tuple[str, bool]:
+    """A message of the mix, and whether it is an ad."""
     roll = rng.random()
     if roll < mix.ads:
         code = "".join(rng.choice("abcdefghjkmnpqrstuvwxyz") for _ in range(3)) + str(rng.randint(1000, 99999))
-        return rng.choice(ADS).format(code=code)
+        return rng.choice(ADS).format(code=code), True
     if roll < mix.ads + mix.checkins:
-        return rng.choice(CHECKINS)
+        return rng.choice(CHECKINS), False
     if roll < mix.ads + mix.checkins + mix.commands:
-        return rng.choice(COMMANDS)
-    return rng.choice(CHAT_OPENERS) + rng.choice(CHAT_BODIES) + rng.choice(CHAT_TAILS)
+        return rng.choice(COMMANDS), False
+    return rng.choice(CHAT_OPENERS) + rng.choice(CHAT_BODIES) + rng.choice(CHAT_TAILS), False
+
+
+class AdResponses:
+    """An ad injected → the bot's first action about its sender in that room reaching the
+    gateway (a removal, or a reply mentioning them: a member's first offence is a warning).
+    Outside deliberate pacing (--governor off) this is the issue's "spam → kick requested"."""
+
+    def __init__(self) -> None:
+        self.pending: dict[tuple[str, str], float] = {}
+        self.latencies: list[float] = []
+
+    def injected(self, room_id: str, sender: str) -> None:
+        self.pending.setdefault((room_id, sender), time.monotonic())
+
+    def on_action(self, action: BotAction) -> None:
+        if action.kind is ActionKind.KICK and action.target:
+            keys = [(action.room_id or "", action.target)]
+        elif action.kind is ActionKind.SEND_TEXT:
+            keys = [(action.room_id or "", m) for m in action.mention_ids]
+        else:
+            return
+        for key in keys:
+            at = self.pending.pop(key, None)
+            if at is not None:
+                self.latencies.append((time.monotonic() - at) * 1000)
+
+    def take(self) -> list[float]:
+        out, self.latencies = self.latencies, []
+        return out
 
 
 def build_world(groups: int, members: int) -> tuple[World, list[str]]:
@@ -239,8 +270,10 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
         injected_total = 0
         handled_total = 0
         saturation: int | None = None
+        responses = AdResponses()
+        world.on_action(responses.on_action)
         header = (f"{'rate':>6} {'handled/s':>10} {'backlog+':>9} {'p50 ms':>9} {'p99 ms':>9} "
-                  f"{'CPU s/1k':>9} {'RSS MB':>7} {'RPC/msg':>8} {'sim CPU%':>9}")
+                  f"{'CPU s/1k':>9} {'RSS MB':>7} {'RPC/msg':>8} {'sim CPU%':>9} {'ad→act p50/p99 ms (n)':>22}")
         print(header)
         loop = asyncio.get_running_loop()
         for rate in args.rates:
@@ -255,10 +288,12 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
                     room = rng.choice(rooms)
                     for _attempt in range(5):
                         sender = rng.choice(senders[room])
-                        text = message_text(rng, args.mix)
+                        text, ad = message_text(rng, args.mix)
                         mentions = [rng.choice(senders[room])] if rng.random() < args.mix.mentions else []
                         try:
                             world.say(room, sender, text, mentions=mentions)
+                            if ad:
+                                responses.injected(room, sender)
                             break
                         except SimError:  # kicked for an ad: gone from the room
                             senders[room].remove(sender)
@@ -282,9 +317,11 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
                 handled_total = more["handled"]
                 lat.extend(x * 1000 for x in more["latencies"])
             behind = injected_total - handled_total
+            acted = responses.take()
             print(f"{rate:>6} {handled / wall:>10.1f} {backlog_growth:>9} {percentile(lat, 0.5):>9.1f} "
                   f"{percentile(lat, 0.99):>9.1f} {cpu / max(handled, 1) * 1000:>9.2f} "
-                  f"{proc_rss_mb(bot.proc.pid):>7.0f} {rpcs / max(injected, 1):>8.2f} {sim_cpu / wall * 100:>8.0f}%",
+                  f"{proc_rss_mb(bot.proc.pid):>7.0f} {rpcs / max(injected, 1):>8.2f} {sim_cpu / wall * 100:>8.0f}% "
+                  f"{percentile(acted, 0.5):>8.0f}/{percentile(acted, 0.99):.0f} ({len(acted)})",
                   flush=True)
             if behind > 0.1 * injected:
                 saturation = rate

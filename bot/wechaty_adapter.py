@@ -242,8 +242,16 @@ class RoomNames:
         self.members: dict[str, tuple[str, str]] = {}  # id -> (contact name, group nickname)
         self.index: dict[str, set[str]] = {}  # display name -> ids
         self.loaded_at: float | None = None  # loop time of the last full read
+        self.read_at: dict[str, float] = {}  # id -> loop time its payload was last read
 
-    def set(self, member_id: str, name: str, alias: str) -> None:
+    def fresh(self, member_id: str, now: float, ttl: float) -> tuple[str, str] | None:
+        """(name, nickname) if read within ttl seconds, else None (read it again)."""
+        at = self.read_at.get(member_id)
+        return self.members.get(member_id) if at is not None and now - at < ttl else None
+
+    def set(self, member_id: str, name: str, alias: str, at: float | None = None) -> None:
+        if at is not None:
+            self.read_at[member_id] = at
         old = self.members.get(member_id)
         if old == (name, alias):
             return
@@ -255,6 +263,7 @@ class RoomNames:
                 self.index.setdefault(display, set()).add(member_id)
 
     def remove(self, member_id: str) -> None:
+        self.read_at.pop(member_id, None)
         old = self.members.pop(member_id, None)
         if old is not None:
             self._unindex(member_id, old)
@@ -323,6 +332,10 @@ class WechatyAdapter:
 
     #: A room's full roster is re-read at most this often (names change without events).
     ROSTER_TTL = 6 * 3600.0
+    # a sender's names are read again after this long: one RPC less per message from someone
+    # who spoke a moment ago (chat comes in bursts); a nickname changed meanwhile is seen on
+    # their first message after it. Joins and leaves apply at once.
+    SENDER_TTL = 60.0
 
     def __init__(
         self,
@@ -788,7 +801,7 @@ class WechatyAdapter:
             name = str(getattr(member, "name", "") or "")
             alias = str(getattr(member, "room_alias", "") or "")
             if room is not None and member is not None:
-                room.set(member_id, name, alias)
+                room.set(member_id, name, alias, at=asyncio.get_running_loop().time())
             names.append(name)
         return tuple(names)
 
@@ -870,16 +883,22 @@ class WechatyAdapter:
         sender_name = ""
         sender_alias = ""
         if room_id is not None:
-            member = await self._lookup(
-                f"group nickname of {data.from_id} in {room_id}",
-                session.puppet.room_member_payload(room_id, data.from_id),
-            )
-            if member is not None:
-                sender_name = str(member.name or "")
-                sender_alias = str(member.room_alias or "")
-                names = session.rooms.get(room_id)
-                if names is not None:
-                    names.set(data.from_id, sender_name, sender_alias)
+            now = asyncio.get_running_loop().time()
+            names = session.rooms.setdefault(room_id, RoomNames())
+            # someone who spoke a moment ago: their names as read then (the copy a message
+            # carries lags anyway, WECHAT.md; steps that need the nickname read it fresh)
+            known = names.fresh(data.from_id, now, self.SENDER_TTL)
+            if known is not None:
+                sender_name, sender_alias = known
+            else:
+                member = await self._lookup(
+                    f"group nickname of {data.from_id} in {room_id}",
+                    session.puppet.room_member_payload(room_id, data.from_id),
+                )
+                if member is not None:
+                    sender_name = str(member.name or "")
+                    sender_alias = str(member.room_alias or "")
+                    names.set(data.from_id, sender_name, sender_alias, at=now)
             if not sender_name:
                 contact = await self._lookup(f"name of {data.from_id}", session.puppet.contact_payload(data.from_id))
                 sender_name = str(getattr(contact, "name", "") or "")
@@ -939,8 +958,10 @@ class WechatyAdapter:
                             f"group nickname of {member_id} in {room_id}",
                             session.puppet.room_member_payload(room_id, member_id),
                         )
+                    # listed even when unreadable (no names); read again when they speak
                     fresh.set(member_id, str(getattr(member, "name", "") or ""),
-                              str(getattr(member, "room_alias", "") or ""))
+                              str(getattr(member, "room_alias", "") or ""),
+                              at=loop.time() if member is not None else None)
 
                 await asyncio.gather(*(read(m) for m in dict.fromkeys(member_ids)))
                 fresh.loaded_at = loop.time()
@@ -1065,7 +1086,8 @@ class WechatyAdapter:
             member = await session.puppet.room_member_payload(room_id, member_id)
             names = session.rooms.get(room_id)
             if names is not None and member_id in names.members:
-                names.set(member_id, str(member.name or ""), str(member.room_alias or ""))
+                names.set(member_id, str(member.name or ""), str(member.room_alias or ""),
+                          at=asyncio.get_running_loop().time())
             return str(member.room_alias or "")
 
         return await self._call("member_alias", alias)

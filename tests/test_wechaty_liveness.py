@@ -250,7 +250,9 @@ async def test_the_bots_own_echo_costs_one_read(rig: Rig) -> None:
 
 async def test_the_name_index_is_kept_up_to_date_without_rebuilding(rig: Rig) -> None:
     """Text mentions (no id list, as older puppets send) resolve from an index loaded once
-    and then changed by joins, leaves and what each sender's payload says."""
+    and then changed by joins, leaves and what each sender's payload says (read again once
+    SENDER_TTL has passed: here at once)."""
+    rig.adapter.SENDER_TTL = 0.0
     rig.start()
     await rig.logged_in()
     alice, bob, carol = member(rig.world, "alice"), member(rig.world, "bob"), member(rig.world, "carol")
@@ -273,6 +275,26 @@ async def test_the_name_index_is_kept_up_to_date_without_rebuilding(rig: Rig) ->
     assert rig.server.service.rpc_counts["RoomMemberList"] == 1  # never rebuilt
     members = {m.id: m for m in await rig.adapter.member_list(DEMO)}
     assert alice not in members and members[carol].alias == "新名字" and dave in members
+
+
+async def test_a_sender_who_spoke_a_moment_ago_costs_no_member_read(rig: Rig) -> None:
+    """Chat comes in bursts: within SENDER_TTL a sender's names come from the room's index,
+    and only the message payload is read."""
+    rig.start()
+    await rig.logged_in()
+    bob = member(rig.world, "bob")
+    counts = rig.server.service.rpc_counts
+    first = rig.world.say(DEMO, bob, "第一句")
+    got = await rig.sink.wait(lambda: rig.sink.message(first))
+    reads = counts["RoomMemberPayload"]
+    second = rig.world.say(DEMO, bob, "第二句")
+    again = await rig.sink.wait(lambda: rig.sink.message(second))
+    assert counts["RoomMemberPayload"] == reads
+    assert (again.sender_name, again.sender_alias) == (got.sender_name, got.sender_alias) != ("", "")
+    rig.adapter.SENDER_TTL = 0.0  # time has passed: read again
+    third = rig.world.say(DEMO, bob, "第三句")
+    await rig.sink.wait(lambda: rig.sink.message(third))
+    assert counts["RoomMemberPayload"] == reads + 1
 
 
 async def test_twenty_thousand_at_signs_cost_a_bounded_number_of_lookups() -> None:

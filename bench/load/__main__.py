@@ -3,6 +3,7 @@
     python -m bench.load [--groups 200] [--members 500] [--rates 25,50,100,200,400,800]
                          [--step 10] [--db sqlite|postgres|both] [--governor shipped|off]
     python -m bench.load --quick        # 20 x 50, rates 20,50, 5 s steps: a smoke run
+    python -m bench.load --speakers zipf  # a few members say most, as in real groups
 
 The simulator (this process) serves the puppet-service gRPC API; the bot (bench/load/bot.py,
 the real Runtime with the shipped rules.yaml and plugins, the real Wechaty SDK) runs in a
@@ -232,6 +233,28 @@ class BotProcess:
             self.proc.wait()
 
 
+def pick_sender(rng: random.Random, people: list[str], speakers: str) -> str:
+    """uniform: anyone (the worst case for caches); zipf: the k-th most talkative member speaks
+    1/k as often as the first, as in real group chat where a few members say most."""
+    if speakers == "uniform":
+        return rng.choice(people)
+    weights = _zipf_weights(len(people))
+    return rng.choices(people, cum_weights=weights)[0]
+
+
+_ZIPF: dict[int, list[float]] = {}
+
+
+def _zipf_weights(n: int) -> list[float]:
+    if n not in _ZIPF:
+        total, out = 0.0, []
+        for k in range(1, n + 1):
+            total += 1 / k
+            out.append(total)
+        _ZIPF[n] = out
+    return _ZIPF[n]
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -287,7 +310,7 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
                 for _ in range(max(due, 0)):
                     room = rng.choice(rooms)
                     for _attempt in range(5):
-                        sender = rng.choice(senders[room])
+                        sender = pick_sender(rng, senders[room], args.speakers)
                         text, ad = message_text(rng, args.mix)
                         mentions = [rng.choice(senders[room])] if rng.random() < args.mix.mentions else []
                         try:
@@ -338,6 +361,7 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
             print(f"saturation: at {saturation} msg/s the bot fell behind (over 10% of the step still queued)")
         final = await bot.stats()
         print(f"adapter: {final.get('adapter')}")
+        print(f"RPCs by kind: {dict(server.service.rpc_counts.most_common(8))}")
         bot.stop()
     await server.stop()
 
@@ -352,6 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--governor", choices=["shipped", "off"], default="shipped",
                         help="shipped: rules.yaml pacing (replies wait 2 s per group); off: no pacing")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--speakers", choices=["uniform", "zipf"], default="uniform",
+                        help="who speaks: anyone alike (default, worst case) or a few members most (real chat)")
     parser.add_argument("--quick", action="store_true", help="20 x 50, rates 20,50, 5 s steps")
     args = parser.parse_args(argv)
     if args.quick:

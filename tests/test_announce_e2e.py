@@ -4,7 +4,6 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import logging
 from datetime import UTC, datetime
@@ -311,12 +310,13 @@ announce:
         await world.wait_for(lambda: sent(), timeout=20)
         # step the clock to each governor slot in turn; every step lets exactly the sends due
         # by then out
+        def next_wake():
+            return min((t for t, f in clock._sleepers if not f.done() and t < at(6, 0, 0)), default=None)
+
         while len(sent()) < 100:
             before = len(sent())
-            await asyncio.sleep(0.05)
-            wake = min((t for t, f in clock._sleepers if not f.done() and t < at(6, 0, 0)), default=None)
-            if wake is None:
-                continue
+            # the sender waits on the injected clock for its next slot: wait until it does
+            wake = await wait_until(next_wake)
             clock.advance(max((wake - clock.now()).total_seconds(), 0))
             await world.wait_for(lambda b=before: len(sent()) > b, timeout=20)
         times = sorted(a.at for a in sent())

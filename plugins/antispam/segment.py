@@ -91,7 +91,7 @@ class CompactDict:
         self.trie = trie
         self.freqs = freqs  # 'q': frequency by trie key id
         # log(freq or 1), exactly the float jieba's calc() computes for the word
-        self.logs = array("d", [math.log(f or 1) for f in freqs])
+        self.logs = array("d", (math.log(f or 1) for f in freqs))  # no 350k-float list on the heap
         self.total = total
         self.longest = longest
 
@@ -322,6 +322,49 @@ class CompactTokenizer(jieba.Tokenizer):
                     best = cand
             assert best is not None
             route[idx] = best
+
+    def _Tokenizer__cut_DAG_NO_HMM(self, sentence: str) -> Iterator[str]:
+        """What ``cut(HMM=False)`` runs on each block of han/latin/digits (jieba's private
+        ``__cut_DAG_NO_HMM``, by its mangled name): get_DAG and calc fused into one backward pass
+        over the trie's prefixes, each word looked up once, the same floats compared in the same
+        order; then jieba's own walk of the route (latin and digits glued into runs)."""
+        self.check_initialized()
+        c = self._compact
+        assert c is not None
+        prefixes, freqs, logs, longest = c.trie.iter_prefixes_with_ids, c.freqs, c.logs, c.longest
+        n = len(sentence)
+        logtotal = math.log(self.total)
+        value = [0.0] * (n + 1)
+        end = [0] * (n + 1)
+        for idx in range(n - 1, -1, -1):
+            best_v = best_x = None
+            for word, i in prefixes(sentence[idx:idx + longest]):
+                if freqs[i]:
+                    x = idx + len(word) - 1
+                    v = logs[i] - logtotal + value[x + 1]
+                    # max() over (value, end) tuples in jieba: the greater value, then the later end
+                    if best_v is None or v > best_v or (v == best_v and x > best_x):  # type: ignore[operator]
+                        best_v, best_x = v, x
+            if best_v is None:  # no word starts here: the character alone, log(1)
+                best_v, best_x = 0.0 - logtotal + value[idx + 1], idx
+            value[idx] = best_v
+            end[idx] = best_x  # type: ignore[assignment]
+        x = 0
+        buf = ""
+        re_eng = jieba.re_eng
+        while x < n:
+            y = end[x] + 1
+            l_word = sentence[x:y]
+            if len(l_word) == 1 and re_eng.match(l_word):
+                buf += l_word
+            else:
+                if buf:
+                    yield buf
+                    buf = ""
+                yield l_word
+            x = y
+        if buf:
+            yield buf
 
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
         raise NotImplementedError("the compact dictionary is read-only")

@@ -161,3 +161,14 @@ def test_the_process_segmenter_is_loaded_once_across_threads(monkeypatch: pytest
     for t in threads:
         t.join()
     assert len(loads) == 1 and len({id(s) for s in got}) == 1
+
+
+def test_a_cache_directory_others_can_write_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stock: jieba.Tokenizer
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    tokenizer = _fresh(shared, monkeypatch)  # built in memory instead
+    assert tokenizer.lcut(SAMPLE, HMM=False) == stock.lcut(SAMPLE, HMM=False)
+    assert not list(shared.iterdir())

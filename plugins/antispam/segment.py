@@ -207,12 +207,26 @@ def _build_in_child(dictionary: Path, path: Path) -> bool:
     return True
 
 
+def _trusted(directory: Path) -> bool:
+    """A directory another user could write to (a shared temp dir planted in advance) is
+    neither read nor written: the digest proves integrity, not who wrote the file."""
+    try:
+        st = directory.stat()
+    except FileNotFoundError:
+        return True  # created by us, 0o700
+    except OSError:
+        return False
+    if hasattr(os, "getuid") and st.st_uid != os.getuid():
+        return False
+    return not st.st_mode & 0o022
+
+
 def load_dictionary(dictionary: Path | None = None) -> CompactDict:
     """The compact dictionary: from the first intact cache file, else built once (in a child
     that writes the cache), else built here in memory."""
     dictionary = dictionary or _default_dictionary()
     name = f"jieba-trie-{cache_key(dictionary)}.bin"
-    dirs = cache_dirs()
+    dirs = [d for d in cache_dirs() if _trusted(d)]
     for d in dirs:
         cached = _read_cache(d / name)
         if cached is not None:

@@ -172,3 +172,22 @@ def test_a_cache_directory_others_can_write_is_not_used(
     tokenizer = _fresh(shared, monkeypatch)  # built in memory instead
     assert tokenizer.lcut(SAMPLE, HMM=False) == stock.lcut(SAMPLE, HMM=False)
     assert not list(shared.iterdir())
+
+
+def test_jieba_is_imported_without_pkg_resources() -> None:
+    """A fresh process as the bot is: the segmenter's import of jieba leaves setuptools'
+    pkg_resources out (~5 MB, ~80 ms), jieba still finds its files, and a later import of
+    pkg_resources still works."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from plugins.antispam import segment\n"
+        "assert 'pkg_resources' not in sys.modules\n"
+        "print(segment.jieba.get_module_res('dict.txt').readline().decode().split()[0])\n"
+        "import pkg_resources\n"
+    )
+    out = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.strip()  # the first word of dict.txt, opened by jieba's own fallback

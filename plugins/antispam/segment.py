@@ -34,9 +34,29 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import jieba
 import marisa_trie
 
+
+def _import_jieba() -> Any:
+    """jieba's _compat imports pkg_resources (setuptools' deprecated resource API: ~12 MB of RSS
+    and ~60 ms) only to open its own dict.txt, and falls back to opening the file by path when
+    the import fails. Nothing else in the bot uses pkg_resources, so while jieba is imported it
+    is made unimportable (None in sys.modules), then put back: a later import gets the real one.
+    The same pattern as the SDK's unused modules in bot/wechaty_compat.py."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        if "pkg_resources" in sys.modules and sys.modules["pkg_resources"] is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
+jieba = _import_jieba()
 log = logging.getLogger(__name__)
 
 FORMAT = 1
@@ -283,7 +303,10 @@ class _Freq(Mapping[str, int]):
         return len(self._c.trie)
 
 
-class CompactTokenizer(jieba.Tokenizer):
+_Tokenizer: Any = jieba.Tokenizer
+
+
+class CompactTokenizer(_Tokenizer):
     """A ``jieba.Tokenizer`` whose dictionary is a MARISA trie. Read-only: no add_word, no user
     dictionaries (the bot uses neither; a clear error rather than a silent difference)."""
 

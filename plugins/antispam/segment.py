@@ -59,8 +59,8 @@ def _import_jieba() -> Any:
 jieba = _import_jieba()
 log = logging.getLogger(__name__)
 
-FORMAT = 1
-_MAGIC = b"QGSEG\x00\x00\x01"
+FORMAT = 2
+_MAGIC = b"QGSEG\x00\x00\x02"
 # total, words, longest word (characters), trie bytes
 _HEADER = struct.Struct("<qqqq")
 _DIGEST_SIZE = 32
@@ -107,11 +107,13 @@ def cache_dirs() -> list[Path]:
 class CompactDict:
     """The trie, the frequencies and jieba's total: what a Tokenizer needs, in a few MB."""
 
-    def __init__(self, trie: marisa_trie.Trie, freqs: array, total: int, longest: int) -> None:
+    def __init__(self, trie: marisa_trie.Trie, freqs: array, total: int, longest: int,
+                 logs: array | None = None) -> None:
         self.trie = trie
         self.freqs = freqs  # 'q': frequency by trie key id
-        # log(freq or 1), exactly the float jieba's calc() computes for the word
-        self.logs = array("d", (math.log(f or 1) for f in freqs))  # no 350k-float list on the heap
+        # log(freq or 1), exactly the float jieba's calc() computes for the word; stored in the
+        # cache too (computing it is most of a load's time); no 350k-float list on the heap
+        self.logs = logs if logs is not None else array("d", (math.log(f or 1) for f in freqs))
         self.total = total
         self.longest = longest
 
@@ -144,7 +146,8 @@ class CompactDict:
 
     def to_bytes(self) -> bytes:
         trie = self.trie.tobytes()
-        body = _HEADER.pack(self.total, len(self.freqs), self.longest, len(trie)) + trie + self.freqs.tobytes()
+        body = (_HEADER.pack(self.total, len(self.freqs), self.longest, len(trie)) + trie + self.freqs.tobytes()
+                + self.logs.tobytes())
         return _MAGIC + hashlib.blake2b(body, digest_size=_DIGEST_SIZE).digest() + body
 
     @classmethod
@@ -158,14 +161,15 @@ class CompactDict:
             raise ValueError("digest mismatch (corrupt or truncated)")
         total, n, longest, trie_len = _HEADER.unpack_from(body)
         start = _HEADER.size
-        if start + trie_len + 8 * n != len(body):
+        if start + trie_len + 16 * n != len(body):
             raise ValueError("length mismatch")
         trie = marisa_trie.Trie().frombytes(bytes(body[start:start + trie_len]))
-        freqs = array("q")
-        freqs.frombytes(body[start + trie_len:])
+        freqs, logs = array("q"), array("d")
+        freqs.frombytes(body[start + trie_len:start + trie_len + 8 * n])
+        logs.frombytes(body[start + trie_len + 8 * n:])
         if len(trie) != n:
             raise ValueError("trie and frequencies disagree")
-        return cls(trie, freqs, total, longest)
+        return cls(trie, freqs, total, longest, logs)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

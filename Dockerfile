@@ -21,6 +21,8 @@ RUN useradd --create-home --uid 10001 qunguan \
 COPY --chown=root:root rules.yaml /config/rules.yaml
 
 USER qunguan
+# the anti-spam word segmenter's compact dictionary, built once here instead of at each start
+RUN python -m plugins.antispam.segment warm
 WORKDIR /data
 ENV QUNGUAN_DATABASE_URL=sqlite:////data/qunguan.db \
     QUNGUAN_CACHE_DIR=/data/cache

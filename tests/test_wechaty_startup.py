@@ -1,4 +1,4 @@
-"""Start-up: jieba (and any plugin warm-up) loads in a thread before the first event reaches
+"""Start-up: the word segmenter (and any plugin warm-up) loads in a thread before the first event reaches
 the app, never on the event loop at the first message; the runtime says when it is ready."""
 
 from __future__ import annotations
@@ -34,17 +34,21 @@ async def test_warm_up_runs_in_a_thread_before_the_first_event(
 ) -> None:
     import jieba
 
-    threads: list[str] = []  # where jieba.initialize() had real work to do
-    original = jieba.initialize
+    from plugins.antispam import classifier, segment
 
-    def initialize(*args: Any, **kwargs: Any) -> None:
-        if not jieba.dt.initialized:
+    threads: list[str] = []  # where the segmenter's dictionary had real work to do
+    original = segment.CompactTokenizer.initialize
+
+    def initialize(self: segment.CompactTokenizer, *args: Any, **kwargs: Any) -> None:
+        if not self.initialized:
             threads.append(threading.current_thread().name)
-        original(*args, **kwargs)
+        original(self, *args, **kwargs)
 
-    monkeypatch.setattr(jieba.dt, "initialized", False)  # a real load, even if an earlier test did one
-
-    monkeypatch.setattr(jieba, "initialize", initialize)
+    # a real load, even if an earlier test did one
+    monkeypatch.setattr(classifier, "_jieba", None)
+    monkeypatch.setattr(segment, "_segmenter", None)
+    monkeypatch.setattr(segment.CompactTokenizer, "initialize", initialize)
+    monkeypatch.setattr(jieba.dt, "initialized", False)  # to see that nobody loads the stock dictionary
     clock = FakeClock()
     world = default_world(clock)
     server = SimServer(world)
@@ -72,8 +76,9 @@ async def test_warm_up_runs_in_a_thread_before_the_first_event(
         message_id = world.say("20000000001@chatroom", alice.id, "你好")
         await wait_until(lambda: runtime.app.events_handled >= 1, timeout=60)
         assert message_id
-        # one real load, in a worker thread; the classifier's later initialize() is a no-op
+        # one real load, in a worker thread; the classifier's later use loads nothing
         assert len(threads) == 1 and threads[0] != threading.main_thread().name
+        assert not jieba.dt.initialized  # jieba's stock ~80 MB dictionary is never loaded
         assert warm.warmed_in is not None and warm.warmed_in != threading.main_thread().name
         assert not seen_before_warm
         assert not any(isinstance(e, MessageReceived) for e in seen_before_warm)

@@ -25,18 +25,15 @@ TEMPERATURE = 4.0  # the head of a message carries its hook; keeps scoring bound
 
 
 def _tokenizer():
-    """jieba loads its dictionary on first use (~1 s): do it once, lazily, off import paths."""
+    """jieba with its dictionary in a compact trie (segment.py: the same cuts as
+    ``jieba.lcut(text, HMM=False)`` in a tenth of the memory), loaded once, lazily, off import paths."""
     global _jieba
     if _jieba is None:
         with _jieba_lock:
             if _jieba is None:
-                import logging
+                from plugins.antispam.segment import segmenter
 
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                jieba.initialize()
-                _jieba = jieba
+                _jieba = segmenter()
     return _jieba
 
 

@@ -18,7 +18,7 @@ from bot.events import LoggedIn
 from bot.rules.store import RulesStore
 from bot.wechaty_adapter import WechatyAdapter
 from db.migrate import upgrade
-from db.session import LOOP_BUSY_TIMEOUT, make_engine, make_sessionmaker
+from db.session import loop_engine, make_sessionmaker
 
 if TYPE_CHECKING:
     from bot.console.server import ConsoleServer, ConsoleSettings
@@ -41,7 +41,7 @@ class Runtime:
         # the first load must succeed: RulesInvalid propagates to the caller with every error
         self.rules = RulesStore(rules_path, plugins, self.clock)
         self.database_url = database_url
-        self.engine = make_engine(database_url, busy_timeout=LOOP_BUSY_TIMEOUT)
+        self.engine = loop_engine(database_url)
         self.sessions = make_sessionmaker(self.engine)
         self.adapter = WechatyAdapter(
             endpoint, token, self._sink, clock=self.clock, tls=tls, cache_dir=Path(cache_dir),

@@ -35,9 +35,19 @@ def normalise_url(url: str | None) -> str:
     return url
 
 
-def make_engine(url: str | None = None, *, busy_timeout: float = THREAD_BUSY_TIMEOUT) -> Engine:
+def loop_engine(url: str | None = None) -> Engine:
+    """The engine the event loop uses: a short busy timeout, and it never runs a WAL
+    checkpoint itself (a checkpoint syncs the database file: tens of milliseconds on a busy
+    disk, every group frozen meanwhile). The inbox's writer thread checkpoints instead."""
+    return make_engine(url, busy_timeout=LOOP_BUSY_TIMEOUT, checkpoints=False)
+
+
+def make_engine(url: str | None = None, *, busy_timeout: float = THREAD_BUSY_TIMEOUT,
+                checkpoints: bool = True) -> Engine:
     """busy_timeout: how long a statement may wait for a lock held by another connection;
-    the bot's loop engine passes LOOP_BUSY_TIMEOUT (tools and threads keep the long default)."""
+    the bot's loop engine passes LOOP_BUSY_TIMEOUT (tools and threads keep the long default).
+    checkpoints=False: SQLite never checkpoints the WAL on this engine's commits (see
+    loop_engine); some other connection must."""
     url = normalise_url(url)
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": busy_timeout})
@@ -51,6 +61,8 @@ def make_engine(url: str | None = None, *, busy_timeout: float = THREAD_BUSY_TIM
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+            if not checkpoints:
+                cursor.execute("PRAGMA wal_autocheckpoint=0")
             cursor.close()
             # pysqlite opens transactions on its own and breaks SAVEPOINT (each plugin runs in
             # one); let SQLAlchemy emit BEGIN itself, as its documentation recommends

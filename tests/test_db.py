@@ -222,3 +222,31 @@ def test_last_sent_is_the_newest(sessions):
         assert repo.last_sent(db, "r1", "welcome") == "m2"
         assert repo.last_sent(db, "r1", "warning") == "m3"
         assert repo.last_sent(db, "r3", "welcome") is None
+
+
+def test_the_loop_engine_leaves_wal_checkpoints_to_other_connections(tmp_path):
+    """A checkpoint syncs the database file: the event loop's engine never runs one, the
+    inbox writer's engine (make_engine) does, so the WAL is still folded back."""
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    from db.session import loop_engine, make_engine
+
+    url = f"sqlite:///{tmp_path / 'wal.db'}"
+    main_file = Path(tmp_path / "wal.db")
+    loop, thread = loop_engine(url), make_engine(url)
+    try:
+        with loop.begin() as conn:
+            conn.execute(text("CREATE TABLE t (x TEXT)"))
+        before = main_file.stat().st_size
+        for _ in range(40):  # ~2,000 pages through the WAL, twice SQLite's auto-checkpoint mark
+            with loop.begin() as conn:
+                conn.execute(text("INSERT INTO t VALUES (:x)"), [{"x": "字" * 1000}] * 40)
+        assert main_file.stat().st_size == before  # everything still in the WAL
+        with thread.begin() as conn:
+            conn.execute(text("INSERT INTO t VALUES ('inbox')"))
+        assert main_file.stat().st_size > before + 4_000_000  # folded back by the other engine
+    finally:
+        loop.dispose()
+        thread.dispose()

@@ -214,7 +214,7 @@ async def _run(settings: Settings, rules_path: Path, console: bool, web: bool = 
             raise click.UsageError("WECHATY_PUPPET_SERVICE_ENDPOINT (host:port) is required with a token")
         runtime = Runtime(rules_path=rules_path, database_url=settings.database_url, endpoint=endpoint,
                           token=token or "insecure_qunguan", tls=settings.puppet_tls,
-                          cache_dir=settings.cache_dir)
+                          cache_dir=settings.cache_dir, freeze_heap=True)
         if web:
             await _start_web(runtime, settings, demo=False)
         await runtime.run_forever()
@@ -231,7 +231,7 @@ async def _run(settings: Settings, rules_path: Path, console: bool, web: bool = 
     click.echo(f"没有配置网关，使用内置微信模拟器（127.0.0.1:{server.port}）。", err=True)
     runtime = Runtime(rules_path=rules_path, database_url=settings.database_url,
                       endpoint=f"127.0.0.1:{server.port}", token="insecure_simulator", clock=clock,
-                      cache_dir=settings.cache_dir)
+                      cache_dir=settings.cache_dir, freeze_heap=True)
     await runtime.start()
     quiet = runtime.rules.current.bot.governor.quiet_after_login.total_seconds()
     if quiet:

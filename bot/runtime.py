@@ -4,6 +4,7 @@ end-to-end tests both use, so tests run the real bot."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections.abc import Sequence
@@ -32,8 +33,13 @@ class Runtime:
         plugins: Sequence[Plugin] | None = None, clock: Clock | None = None, tls: bool = False,
         cache_dir: str | Path = ".qunguan-cache", watch_rules: bool = True,
         backoff_initial: float = 1.0, backoff_max: float = 10.0, rules_poll_interval: float = 2.0,
-        warm_up: bool = True,
+        warm_up: bool = True, freeze_heap: bool = False,
     ) -> None:
+        """freeze_heap: at ready, move everything allocated so far (dictionaries, models, the
+        SDK) out of the cyclic garbage collector's sight. A full collection over that heap
+        takes 40-50 ms, the whole bot frozen, several times a minute under load; frozen, it
+        takes microseconds. For a process that runs one bot (the CLI), not for a test process
+        that starts hundreds: frozen objects are never collected."""
         if plugins is None:
             from plugins import default_plugins
             plugins = default_plugins()
@@ -54,6 +60,7 @@ class Runtime:
         self._tasks: list[asyncio.Task[None]] = []
         self._plugins = list(plugins)
         self._warm_up = warm_up
+        self._freeze_heap = freeze_heap
         self._warm: asyncio.Future[None] | None = None
         self._ready = asyncio.Event()
         self.started_at: float | None = None  # time.monotonic() when start() began
@@ -73,6 +80,9 @@ class Runtime:
             if self.started_at is not None:
                 self.ready_after = time.monotonic() - self.started_at
                 log.info("ready %.2fs after start", self.ready_after)
+            if self._freeze_heap:
+                gc.collect()
+                gc.freeze()
 
     async def ready(self) -> None:
         """Until the warm-up is done and the account is logged in (events flow)."""

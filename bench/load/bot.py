@@ -37,9 +37,16 @@ async def main(argv: list[str] | None = None) -> int:
 
     handled = 0
     latencies: list[float] = []
+
+    def freeze_heap() -> dict[str, bool]:
+        # as the CLI runs the bot; a tree from before the option (a "before" figure) has none
+        import inspect
+
+        return {"freeze_heap": True} if "freeze_heap" in inspect.signature(Runtime).parameters else {}
     with tempfile.TemporaryDirectory() as cache:
         runtime = Runtime(rules_path=Path(args.rules), database_url=args.db, endpoint=args.endpoint,
-                          token="insecure_bench", cache_dir=Path(cache), watch_rules=False)
+                          token="insecure_bench", cache_dir=Path(cache), watch_rules=False,
+                          **freeze_heap())
         app: Any = runtime.app
         # The decision: the app's handling of one event. Durable intake may rename it; then
         # the sink's acceptance is what can be timed.

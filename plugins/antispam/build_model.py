@@ -30,7 +30,7 @@ PLACEHOLDERS = re.compile(r"(?:URL|DIGIT|CELLPHONE|PHONE|WECHAT|NAME|PLACE|QQ|HO
 MIT_PARTS = {("dev_sms_cn80w_subset", "tensorlayer_msglog"), ("dev_ham_lccc_toy", "*")}
 CHAT_HAM_SOURCES = ("corpus", "seed", "dev_ham_lccc_toy")
 TARGET_FPR = 0.01  # the check's threshold: at most 1 in 100 of the corpus's hard chat over it
-TRAIN_FILE_FPR = 0.005  # eval-spam --train: "obvious" at this FPR on all the file's held-back ham
+TRAIN_FILE_FPR = 0.01  # eval-spam --train: "obvious" at this FPR on all the file's held-back ham
 OBVIOUS_FPR = 0.001  # above this the ad is obvious
 # The project's own rows are the domain (group chat); the public MIT rows are SMS and Weibo
 # turns, useful breadth but not the target: each in-domain row counts this many times.
@@ -124,7 +124,10 @@ def build(rows: list[Row], *, epochs: int = EPOCHS, log=print, chat_only: bool =
         # service notices that no group chat looks like: a fixed FPR on them (0.5%, as before)
         # put the threshold where half the file's spam already fell below it. The check's
         # threshold is where the held-back rows separate best (highest F1); "obvious" (what
-        # alone convicts an established member) stays at FPR 0.5% on the held-back ham.
+        # alone convicts an established member) is at FPR 1% on the held-back ham (0.5% caught
+        # less at the same precision on a held-back fifth of the shared train.tsv: decision
+        # F1 0.953 vs 0.956 simulated). This is the eval-spam --train path only; the shipped
+        # model keeps its chat calibration.
         spam_scores = [first.score(r.text).prob for r in rows if calibration_fold(r) and r.label == 1]
         threshold = threshold_max_f1(spam_scores, scores)
         obvious = max(threshold, threshold_at_fpr(scores, TRAIN_FILE_FPR))

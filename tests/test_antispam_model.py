@@ -22,7 +22,7 @@ from db.base import Base
 from db.models import Case
 from db.session import make_engine, make_sessionmaker
 from plugins.antispam import AntispamPlugin, qr, store
-from plugins.antispam.charmodel import CharModel, shipped, threshold_at_fpr, train
+from plugins.antispam.charmodel import CharModel, shipped, threshold_at_fpr, threshold_max_f1, train
 from plugins.antispam.checks import Facts
 from plugins.antispam.classifier import ModelScore, SpamModel
 from plugins.antispam.config import AntispamConfig
@@ -89,6 +89,41 @@ def test_threshold_at_fpr_allows_at_most_that_share_of_ham():
     ham = [i / 1000 for i in range(1000)]
     t = threshold_at_fpr(ham, 0.005)
     assert sum(1 for s in ham if s >= t) == 5
+
+
+def test_threshold_max_f1_is_where_held_back_rows_separate_best():
+    spam = [0.9, 0.8, 0.7, 0.6, 0.3]
+    ham = [0.65, 0.2, 0.1, 0.1]
+    # at 0.6: tp 4, fp 1, fn 1 -> F1 0.8; at 0.7: tp 3, fp 0, fn 2 -> F1 0.75; at 0.3: tp 5, fp 1 -> 0.909
+    assert threshold_max_f1(spam, ham, floor=0.0) == 0.3
+    assert threshold_max_f1(spam, ham) == 0.5  # never below the floor
+    assert threshold_max_f1([0.9, 0.95], [0.1, 0.92, 0.93, 0.94]) == 0.95
+    assert threshold_max_f1([], [0.1]) == 0.9
+
+
+def test_a_labelled_files_rows_are_trained_as_in_domain():
+    """eval-spam --train: the file is the domain. Its rows are trained at the corpus's step size
+    (they were at a twentieth of it, and the model underfit), and the threshold is where its
+    held-back rows separate best, not a fixed 0.5% FPR on news-like "normal" rows."""
+    from plugins.antispam import build_model as bm
+
+    seen: list[float] = []
+
+    def spy(rows, **kw):
+        rows = list(rows)
+        seen.extend(w for _t, _l, w in rows)
+        return train(rows, **kw)
+
+    rows = [Row(1, t, "dev_x", "", f"s{i}") for i, t in enumerate(SPAM * 3)] + \
+           [Row(0, t, "dev_x", "", f"h{i}") for i, t in enumerate(HAM * 3)]
+    original = bm.train
+    bm.train = spy
+    try:
+        model = bm.build(rows, epochs=2, log=lambda _m: None, chat_only=False)
+    finally:
+        bm.train = original
+    assert seen and set(seen) == {bm.IN_DOMAIN_WEIGHT}
+    assert 0.5 <= model.threshold <= model.obvious
 
 
 def test_the_artifact_round_trips(tmp_path):

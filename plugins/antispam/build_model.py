@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from plugins.antispam.charmodel import ARTIFACT, CharModel, normalise_probe, threshold_at_fpr, train
+from plugins.antispam.charmodel import ARTIFACT, CharModel, normalise_probe, threshold_at_fpr, threshold_max_f1, train
 from plugins.antispam.dataset import Row, corpus_dir, read_many, seed_rows, split_of
 
 # Placeholders a public SMS set put where contacts were; a model must never learn them.
@@ -30,7 +30,7 @@ PLACEHOLDERS = re.compile(r"(?:URL|DIGIT|CELLPHONE|PHONE|WECHAT|NAME|PLACE|QQ|HO
 MIT_PARTS = {("dev_sms_cn80w_subset", "tensorlayer_msglog"), ("dev_ham_lccc_toy", "*")}
 CHAT_HAM_SOURCES = ("corpus", "seed", "dev_ham_lccc_toy")
 TARGET_FPR = 0.01  # the check's threshold: at most 1 in 100 of the corpus's hard chat over it
-TRAIN_FILE_FPR = 0.005  # eval-spam --train: on all the file's held-back ham
+TRAIN_FILE_FPR = 0.01  # eval-spam --train: "obvious" at this FPR on all the file's held-back ham
 OBVIOUS_FPR = 0.001  # above this the ad is obvious
 # The project's own rows are the domain (group chat); the public MIT rows are SMS and Weibo
 # turns, useful breadth but not the target: each in-domain row counts this many times.
@@ -94,7 +94,15 @@ def gather(corpus: list[Path], shared: Path | None, holdout: bool) -> list[Row]:
 def build(rows: list[Row], *, epochs: int = EPOCHS, log=print, chat_only: bool = True) -> CharModel:
     """Train on every row; thresholds from a model trained without the calibration fold, at the
     target false-positive rate on that fold's chat-like ham (chat_only=False: on all its ham,
-    for a file whose normal messages are its own definition of normal)."""
+    for a file whose normal messages are its own definition of normal).
+
+    chat_only=False is a labelled file's model (eval-spam --train): the file is then the
+    domain, so every row counts as in-domain. With the public rows at weight 1 the model was
+    trained at a twentieth of the step size the corpus is trained at, and underfit (on a
+    held-back fifth of the shared train.tsv, char model recall at FPR 1% 0.853 -> 0.912 and
+    its best F1 0.941 -> 0.956 with the in-domain weight (20x); 16x and 64x the old step gave
+    about the same, so this is the plateau, not a tuned optimum)."""
+    row_weight = weight if chat_only else (lambda _r: IN_DOMAIN_WEIGHT)
     fit_rows = [r for r in rows if not calibration_fold(r)]
     held = [r for r in rows if calibration_fold(r) and r.label == 0]
     # the project's own hard chat first (scam warnings, prices, phone numbers between friends);
@@ -105,15 +113,29 @@ def build(rows: list[Row], *, epochs: int = EPOCHS, log=print, chat_only: bool =
     if not calib_ham or not chat_only:  # all the held-back ham
         calib_ham = held
     log(f"calibration model: {len(fit_rows)} rows")
-    first = train(((r.text, r.label, weight(r)) for r in fit_rows), epochs=epochs, log=log)
+    first = train(((r.text, r.label, row_weight(r)) for r in fit_rows), epochs=epochs, log=log)
     scores = [first.score(r.text).prob for r in calib_ham]
-    target_fpr = TARGET_FPR if chat_only else TRAIN_FILE_FPR
-    threshold = max(0.5, threshold_at_fpr(scores, target_fpr))
-    obvious = max(threshold, threshold_at_fpr(scores, OBVIOUS_FPR))
-    log(f"threshold {threshold:.4f} (FPR {target_fpr:.2%} on {len(calib_ham)} held-back ham rows), "
-        f"obvious {obvious:.4f}")
+    if chat_only:
+        threshold = max(0.5, threshold_at_fpr(scores, TARGET_FPR))
+        obvious = max(threshold, threshold_at_fpr(scores, OBVIOUS_FPR))
+        log(f"threshold {threshold:.4f} (FPR {TARGET_FPR:.2%} on {len(calib_ham)} held-back ham rows), "
+            f"obvious {obvious:.4f}")
+    else:
+        # A labelled file defines both kinds itself, and its "normal" may be news fragments and
+        # service notices that no group chat looks like: a fixed FPR on them (0.5%, as before)
+        # put the threshold where half the file's spam already fell below it. The check's
+        # threshold is where the held-back rows separate best (highest F1); "obvious" (what
+        # alone convicts an established member) is at FPR 1% on the held-back ham (0.5% caught
+        # less at the same precision on a held-back fifth of the shared train.tsv: decision
+        # F1 0.953 vs 0.956 simulated). This is the eval-spam --train path only; the shipped
+        # model keeps its chat calibration.
+        spam_scores = [first.score(r.text).prob for r in rows if calibration_fold(r) and r.label == 1]
+        threshold = threshold_max_f1(spam_scores, scores)
+        obvious = max(threshold, threshold_at_fpr(scores, TRAIN_FILE_FPR))
+        log(f"threshold {threshold:.4f} (best F1 on {len(spam_scores)} spam and {len(scores)} ham held-back "
+            f"rows), obvious {obvious:.4f} (FPR {TRAIN_FILE_FPR:.2%})")
     del first
-    model = train(((r.text, r.label, weight(r)) for r in rows), epochs=epochs, log=log)
+    model = train(((r.text, r.label, row_weight(r)) for r in rows), epochs=epochs, log=log)
     counts: dict[str, list[int]] = {}
     for r in rows:
         counts.setdefault(r.source, [0, 0])[r.label] += 1

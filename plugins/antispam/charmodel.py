@@ -282,6 +282,24 @@ def train(rows: Iterable[tuple[str, int, float]], *, epochs: int = 6, rate: floa
     return CharModel(array("f", w), b, meta)
 
 
+def threshold_max_f1(spam_scores: Sequence[float], ham_scores: Sequence[float], floor: float = 0.5) -> float:
+    """The threshold (flag at or above it) that best separates these held-back rows: the
+    highest F1, never below floor. For a labelled file whose own labels define spam and normal."""
+    if not spam_scores:
+        return 0.9
+    scored = sorted([(s, 1) for s in spam_scores] + [(s, 0) for s in ham_scores], reverse=True)
+    best, best_t, tp, fp = -1.0, 0.9, 0, 0
+    for i, (s, label) in enumerate(scored):
+        tp += label
+        fp += 1 - label
+        if i + 1 < len(scored) and scored[i + 1][0] == s:
+            continue  # ties go over the threshold together
+        f1 = 2 * tp / (tp + fp + len(spam_scores))
+        if f1 > best:
+            best, best_t = f1, s
+    return min(0.999, max(floor, best_t))
+
+
 def threshold_at_fpr(ham_scores: Sequence[float], fpr: float) -> float:
     """The lowest threshold whose false-positive rate on these ham scores is at most fpr."""
     if not ham_scores:

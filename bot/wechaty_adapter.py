@@ -23,6 +23,7 @@ import hashlib
 import logging
 import random
 import re
+import types
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -49,7 +50,16 @@ from bot.events import (
     Quote,
     TopicChanged,
 )
-from bot.platform import Capabilities, ErrorKind, EventSink, Member, PlatformError, RoomInfo
+from bot.platform import (
+    Capabilities,
+    ErrorKind,
+    EventJournal,
+    EventSink,
+    Member,
+    PlatformError,
+    RawEvent,
+    RoomInfo,
+)
 
 log = logging.getLogger(__name__)
 
@@ -230,6 +240,45 @@ def _none_if_empty(value: str | None) -> str | None:
     return value or None
 
 
+#: Gateway events that become room events: journaled raw as they arrive (EventJournal).
+_JOURNALED = frozenset({"message", "room-join", "room-leave", "room-topic"})
+
+
+def raw_event(name: str, payload: Any) -> RawEvent:
+    """What the gateway sent for a room event, before any payload is read: the id its converted
+    event will carry and the fields needed to convert it again (JSON-able)."""
+    if name == "message":
+        return RawEvent(str(payload.message_id), name, {"message_id": str(payload.message_id)})
+    room_id = str(payload.room_id or "")
+    if name == "room-join":
+        invited = [str(m) for m in payload.invited_ids or ()]
+        data = {"room_id": room_id, "invited_ids": invited, "inviter_id": payload.inviter_id or "",
+                "timestamp": payload.timestamp or 0}
+        return RawEvent(synthetic_event_id("join", room_id, invited, payload.inviter_id, payload.timestamp), name, data)
+    if name == "room-leave":
+        removed = [str(m) for m in payload.removed_ids or ()]
+        data = {"room_id": room_id, "removed_ids": removed, "remover_id": payload.remover_id or "",
+                "timestamp": payload.timestamp or 0}
+        return RawEvent(synthetic_event_id("leave", room_id, removed, payload.remover_id, payload.timestamp),
+                        name, data)
+    if name == "room-topic":
+        data = {"room_id": room_id, "new_topic": payload.new_topic or "", "old_topic": payload.old_topic or "",
+                "changer_id": payload.changer_id or "", "timestamp": payload.timestamp or 0}
+        return RawEvent(synthetic_event_id("topic", room_id, [payload.new_topic or ""], payload.changer_id,
+                                           payload.timestamp), name, data)
+    raise ValueError(f"{name!r} events are not journaled")
+
+
+def raw_payload(raw: RawEvent) -> Any:
+    """A journaled raw event back in the shape the SDK delivered it (what _convert reads)."""
+    return types.SimpleNamespace(**raw.data)
+
+
+class _Unavailable(Exception):
+    """The gateway went away while an event's payload was read: convert it again once it is
+    back (its raw record is kept), rather than giving it up."""
+
+
 # ------------------------------------------------------------------------------ the adapter
 
 
@@ -295,6 +344,7 @@ class _Pending:
     key: asyncio.Future[str | None]  # the lane, known once the message payload is read
     task: asyncio.Task[Event | None] | None
     event: Event | None = None  # for pre-built events (ConnectionChanged)
+    raw: RawEvent | None = None  # the journaled raw event (room events), settled once delivered
 
 
 #: Events that change nothing in a room and are handled as they arrive (never queued).
@@ -343,6 +393,7 @@ class WechatyAdapter:
         max_concurrent_events: int = 64,
         max_cold_loads: int = 2,
         rng: random.Random | None = None,
+        journal: EventJournal | None = None,
     ) -> None:
         if not endpoint or not endpoint.strip():
             raise ValueError("WechatyAdapter needs the gateway endpoint as host:port")
@@ -365,6 +416,11 @@ class WechatyAdapter:
         self._max_concurrent_events = max_concurrent_events
         self._max_cold_loads = max_cold_loads
         self._rng = rng or random.Random()
+        #: where raw room events are kept until converted (the core's storage); None: not kept
+        self.journal = journal
+        # raw events whose payload could not be read because the gateway went away: converted
+        # again, before anything newer, once the next connection is up
+        self._unconverted: list[RawEvent] = []
         wechaty_compat.apply_all(cache_dir=self._cache_dir)
 
         self._session: _Session | None = None
@@ -382,7 +438,8 @@ class WechatyAdapter:
         self._cold_loads: asyncio.Semaphore | None = None
         self._stop_requested: asyncio.Event | None = None
         self._finished: asyncio.Event | None = None
-        self.stats: dict[str, int] = {"events": 0, "late": 0, "dropped": 0, "self_echoes": 0}
+        self.stats: dict[str, int] = {"events": 0, "late": 0, "dropped": 0, "self_echoes": 0, "resumed": 0,
+                                      "deferred": 0}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -494,6 +551,7 @@ class WechatyAdapter:
                     "deliver",
                     ConnectionChanged(True, f"connected to gateway {self._endpoint}", self._clock.now()),
                 )
+                self._resume(session)
             if event in ("room-join", "room-leave", "room-topic"):
                 # the room changed: nobody may read the old payload from here on
                 session.room_payloads.pop(getattr(payload, "room_id", None) or "", None)
@@ -501,9 +559,31 @@ class WechatyAdapter:
                 if event == "error":
                     log.warning("gateway %s reported an error: %s", self._endpoint, getattr(payload, "data", payload))
                 return
-            self._accept(session, event, payload)
+            raw = None
+            if event in _JOURNALED:
+                try:
+                    raw = raw_event(event, payload)
+                except Exception:
+                    log.exception("cannot journal a %r event from gateway %s", event, self._endpoint)
+                if raw is not None and self.journal is not None:
+                    # kept before any payload is read: a crash from here on loses nothing
+                    self.journal.received(raw)
+            self._accept(session, event, payload, raw)
 
         return enqueue
+
+    def _resume(self, session: _Session) -> None:
+        """On connecting: the raw events an earlier connection or run received but never
+        converted go first, oldest first, ahead of everything this connection delivers."""
+        backlog, self._unconverted = self._unconverted, []
+        if self.journal is not None:
+            known = {raw.event_id for raw in backlog}
+            backlog += [raw for raw in self.journal.backlog() if raw.event_id not in known]
+        if backlog:
+            log.warning("converting %d gateway events received but not converted before", len(backlog))
+        for raw in backlog:
+            self.stats["resumed"] += 1
+            self._accept(session, raw.kind, raw_payload(raw), raw)
 
     async def _hold_session(self, session: _Session) -> BaseException | None:
         """Run one connection until its event stream ends, it fails, the watchdog finds it
@@ -593,7 +673,7 @@ class WechatyAdapter:
 
     # ------------------------------------------------------------------ ordered, concurrent dispatch
 
-    def _accept(self, session: _Session | None, name: str, payload: Any) -> None:
+    def _accept(self, session: _Session | None, name: str, payload: Any, raw: RawEvent | None = None) -> None:
         """Take one gateway event: start converting it now (bounded), queue it for ordering."""
         assert self._pending is not None and self._idle is not None
         loop = asyncio.get_running_loop()
@@ -610,7 +690,7 @@ class WechatyAdapter:
         elif name in ("room-join", "room-leave", "room-topic"):
             key.set_result(getattr(payload, "room_id", None) or _GLOBAL)
         task = loop.create_task(self._convert_bounded(session, name, payload, key))
-        self._pending.put_nowait(_Pending(name, key, task))
+        self._pending.put_nowait(_Pending(name, key, task, raw=raw))
 
     async def _convert_bounded(
         self, session: _Session | None, name: str, payload: Any, key: asyncio.Future[str | None]
@@ -619,6 +699,8 @@ class WechatyAdapter:
         try:
             async with self._convert_slots:
                 return await self._convert(session, name, payload, key)
+        except _Unavailable:
+            raise  # _finish keeps the raw event for the next connection
         except Exception:
             log.exception("could not convert %r event from gateway %s", name, self._endpoint)
             return None
@@ -672,17 +754,34 @@ class WechatyAdapter:
                 self._lanes_idle.set()
 
     async def _finish(self, item: _Pending) -> None:
+        # the raw event's record goes once its converted event reached the sink (or it had
+        # none); never when this is cancelled (a stop): it is converted again next start
+        settle = False
         try:
             event = item.event
             if item.task is not None:
-                event = await item.task
+                try:
+                    event = await item.task
+                except _Unavailable:
+                    if item.raw is not None:
+                        self._unconverted.append(item.raw)
+                        self.stats["deferred"] += 1
+                    else:
+                        self.stats["dropped"] += 1
+                    return
             if event is not None:
                 await self._deliver(event)
             else:
                 self.stats["dropped"] += 1
+            settle = True
         except Exception:
             log.exception("could not handle %r event from gateway %s", item.name, self._endpoint)
         finally:
+            if settle and item.raw is not None and self.journal is not None:
+                try:
+                    self.journal.settled(item.raw.event_id)
+                except Exception:
+                    log.exception("journal failed to settle %s", item.raw.event_id)
             self._outstanding -= 1
             if self._outstanding == 0 and self._idle is not None:
                 self._idle.set()
@@ -817,6 +916,11 @@ class WechatyAdapter:
                 raise
             except Exception as exc:
                 error = to_platform_error(exc, f"payload of message {message_id}")
+                if error.kind is ErrorKind.UNAVAILABLE and attempt == attempts - 1 and self.journal is not None:
+                    # kept in the journal: read again on the next connection (or start)
+                    log.warning("message %s: cannot read its payload from %s now (%s); it is read "
+                                "again once the gateway answers", message_id, self._endpoint, error)
+                    raise _Unavailable(str(error)) from exc
                 if error.kind is not ErrorKind.UNAVAILABLE or attempt == attempts - 1:
                     log.error("message %s lost: cannot read its payload from %s: %s", message_id, self._endpoint, error)
                     return None

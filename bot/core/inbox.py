@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from bot import events as events_module
 from bot.clock import Clock
 from bot.events import RoomEvent
+from bot.platform import RawEvent
 from db.models import InboxEvent, SeenEvent
 from db.repo import dialect_insert
 
@@ -184,11 +185,28 @@ class Backoff:
 @dataclasses.dataclass(slots=True)
 class _Pending:
     key: str
-    event: RoomEvent
+    event: RoomEvent | None  # None: a raw gateway event, not converted yet
     at: datetime
+    raw: RawEvent | None = None
+
+
+#: core_inbox.kind of a raw gateway event (a converted event's kind is its class name)
+RAW_PREFIX = "raw:"
 
 
 class Inbox:
+    """The durable intake, and the adapter's raw-event journal (bot.platform.EventJournal).
+
+    Raw gateway events and converted events share core_inbox and its group commit: a raw
+    event is a row (kind "raw:<gateway event>", payload the ids the gateway sent) written as
+    soon as it arrives; its converted event, written later under the same event id, takes the
+    row over in place (an upsert), so it keeps its place in arrival order. When the conversion
+    is done before the raw row was written, the converted event simply takes the raw event's
+    place in the buffer and only one row is written. A raw event that turned into nothing the
+    core keeps (the bot's own echo, an unreadable payload) has its row deleted in a later
+    batch. At start-up, raw rows are handed back to the adapter (backlog()) to be converted
+    again once it is connected."""
+
     def __init__(self, engine: Engine, clock: Clock, dispatch: Callable[[str, RoomEvent], None],
                  health: StorageHealth, *, max_batch: int = 500, linger: float = 0.002,
                  max_buffered: int = 50_000, backoff: Backoff | None = None) -> None:
@@ -202,21 +220,68 @@ class Inbox:
         self._backoff = backoff or Backoff()
         self._buffer: deque[_Pending] = deque()
         self._done: list[str] = []  # handled event ids whose rows the next batch deletes
+        # raw events received and not yet kept as a converted event (settled() looks here)
+        self._raw_open: set[str] = set()
+        # raw events still in the buffer, not yet taken into a batch (their conversion may
+        # take their place there instead of writing a second row)
+        self._raw_buffered: dict[str, _Pending] = {}
+        # raw rows to delete: (items appended to the buffer when settled, event id); deleted
+        # once everything appended before that point is written (so never before its insert)
+        self._raw_dropped: list[tuple[int, str]] = []
+        self._appended = 0
+        self._flushed = 0
+        self._backlog: list[RawEvent] = []
         self._wake = asyncio.Event()
         self._space = asyncio.Event()
         self._space.set()
         self._task: asyncio.Task[None] | None = None
         # figures for tests and benchmarks
         self.batches = 0
-        self.written = 0
+        self.written = 0  # converted events written
+        self.raw_written = 0  # raw rows written (conversions that came too late to share)
 
     # -------------------------------------------------------------- intake side
     def submit(self, key: str, event: RoomEvent) -> None:
         """Buffer an event for the next group commit; it is dispatched once written."""
-        self._buffer.append(_Pending(key, event, self._clock.now()))
+        self._raw_open.discard(event.event_id)
+        raw = self._raw_buffered.pop(event.event_id, None)
+        if raw is not None:
+            # its raw event is not written yet: the converted one takes its place
+            raw.key, raw.event, raw.at, raw.raw = key, event, self._clock.now(), None
+            return
+        self._append(_Pending(key, event, self._clock.now()))
+
+    def _append(self, item: _Pending) -> None:
+        self._buffer.append(item)
+        self._appended += 1
         if len(self._buffer) >= self._max_buffered:
             self._space.clear()
         self._wake.set()
+
+    # -------------------------------------------------------------- the adapter's journal
+    def received(self, raw: RawEvent) -> None:
+        """A raw gateway event arrived: into the next group commit, before any payload RPC."""
+        if raw.event_id in self._raw_buffered:
+            return  # redelivered before the first copy was even written
+        item = _Pending(str(raw.data.get("room_id") or ""), None, self._clock.now(), raw)
+        self._raw_open.add(raw.event_id)
+        self._raw_buffered[raw.event_id] = item
+        self._append(item)
+
+    def settled(self, event_id: str) -> None:
+        if event_id not in self._raw_open:
+            return  # kept as a converted event (the usual case): its row is that event's now
+        self._raw_open.discard(event_id)
+        pending = self._raw_buffered.pop(event_id, None)
+        if pending is not None:
+            pending.raw = None  # not written yet: skipped by the writer
+            return
+        self._raw_dropped.append((self._appended, event_id))
+
+    def backlog(self) -> list[RawEvent]:
+        backlog, self._backlog = self._backlog, []
+        self._raw_open.update(raw.event_id for raw in backlog)
+        return backlog
 
     async def wait_for_room(self) -> None:
         """Back-pressure: wait while too many events are unwritten (storage down)."""
@@ -243,12 +308,21 @@ class Inbox:
         self._task.cancel()
         await asyncio.gather(self._task, return_exceptions=True)
         self._task = None
-        if self._buffer or self._done:
-            batch = list(self._buffer)
+        if self._buffer or self._done or self._raw_dropped:
+            batch = self._take(len(self._buffer))
             try:
-                await asyncio.to_thread(self._write, batch, list(self._done))
+                await asyncio.to_thread(self._write, batch, list(self._done), [i for _, i in self._raw_dropped])
             except Exception as exc:
                 log.error("could not write %d buffered events at stop: %s", len(batch), exc)
+
+    def _take(self, count: int) -> list[_Pending]:
+        """The first `count` buffered items, frozen for a batch: a conversion arriving from now
+        on no longer replaces its raw event in place (the writer thread reads these)."""
+        batch = [self._buffer[i] for i in range(min(len(self._buffer), count))]
+        for item in batch:
+            if item.raw is not None:
+                self._raw_buffered.pop(item.raw.event_id, None)
+        return batch
 
     async def _run(self) -> None:
         while True:
@@ -257,60 +331,95 @@ class Inbox:
             if self._buffer and len(self._buffer) < self._max_batch and self._linger > 0:
                 # group commit: let the events arriving in the next moment share this transaction
                 await asyncio.sleep(self._linger)
-            if not self._buffer and len(self._done) < self._max_batch:
+            if not self._buffer and not self._raw_dropped and len(self._done) < self._max_batch:
                 continue
-            batch = [self._buffer[i] for i in range(min(len(self._buffer), self._max_batch))]
+            batch = self._take(self._max_batch)
             done = self._done[: self._max_batch * 4]
+            upto = self._flushed + len(batch)
+            dropped = [i for seq, i in self._raw_dropped if seq <= upto]
             try:
-                await asyncio.to_thread(self._write, batch, done)
+                await asyncio.to_thread(self._write, batch, done, dropped)
             except Exception as exc:
                 self._health.failed(exc)
+                for item in batch:  # not written: a late conversion may replace it again
+                    if item.raw is not None and item.event is None and item.raw.event_id in self._raw_open:
+                        self._raw_buffered.setdefault(item.raw.event_id, item)
                 await asyncio.sleep(self._backoff.next())
                 self._wake.set()
                 continue
             self._backoff.reset()
             self._health.succeeded()
             del self._done[: len(done)]
+            if dropped:
+                self._raw_dropped = [(seq, i) for seq, i in self._raw_dropped if seq > upto]
             for _ in batch:
                 self._buffer.popleft()
+            self._flushed = upto
             if len(self._buffer) < self._max_buffered:
                 self._space.set()
             self.batches += 1
-            self.written += len(batch)
             for item in batch:
-                self._dispatch(item.key, item.event)
+                if item.event is not None:
+                    self.written += 1
+                    self._dispatch(item.key, item.event)
+                elif item.raw is not None:
+                    self.raw_written += 1
             if self._buffer:
                 self._wake.set()
 
-    def _write(self, batch: list[_Pending], done: list[str]) -> None:
+    def _write(self, batch: list[_Pending], done: list[str], dropped: list[str]) -> None:
         """One transaction, in a worker thread: new rows in, handled rows out."""
+        raws = [{"event_id": p.raw.event_id, "queue_key": p.key, "kind": RAW_PREFIX + p.raw.kind,
+                 "payload": json.dumps(dict(p.raw.data), ensure_ascii=False, separators=(",", ":")),
+                 "received_at": p.at} for p in batch if p.event is None and p.raw is not None]
+        rows = [{"event_id": p.event.event_id, "queue_key": p.key, "kind": type(p.event).__name__,
+                 "payload": encode_event(p.event), "received_at": p.at} for p in batch if p.event is not None]
         with Session(self._engine) as db:
-            if batch:
-                rows = [{"event_id": p.event.event_id, "queue_key": p.key, "kind": type(p.event).__name__,
-                         "payload": encode_event(p.event), "received_at": p.at} for p in batch]
+            if raws:
                 # a redelivered event is already there: keep the first row (its place in order)
                 stmt = dialect_insert(db, InboxEvent).on_conflict_do_nothing(index_elements=["event_id"])
+                db.execute(stmt, raws)
+            if rows:
+                # a converted event takes its raw event's row over (its place in arrival order);
+                # a converted row already there (a redelivery) is kept as it is
+                stmt = dialect_insert(db, InboxEvent)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["event_id"],
+                    set_={"queue_key": stmt.excluded.queue_key, "kind": stmt.excluded.kind,
+                          "payload": stmt.excluded.payload},
+                    where=InboxEvent.kind.startswith(RAW_PREFIX))
                 db.execute(stmt, rows)
             for chunk in _chunks(done, 500):
                 db.execute(delete(InboxEvent).where(InboxEvent.event_id.in_(chunk)))
+            for chunk in _chunks(dropped, 500):
+                db.execute(delete(InboxEvent).where(InboxEvent.event_id.in_(chunk),
+                                                    InboxEvent.kind.startswith(RAW_PREFIX)))
             db.commit()
 
     # -------------------------------------------------------------- start-up
     def unhandled(self) -> list[tuple[str, RoomEvent]]:
         """Rows a crash left behind, oldest first, without the ones already handled (whose
-        rows are deleted here). Runs before the adapter starts."""
+        rows are deleted here). Runs before the adapter starts. Raw events (received, never
+        converted) are kept for backlog(): the adapter converts them once connected."""
         with Session(self._engine) as db:
             seen = select(SeenEvent.event_id).where(SeenEvent.event_id == InboxEvent.event_id).exists()
             db.execute(delete(InboxEvent).where(seen))
-            rows = db.execute(select(InboxEvent.id, InboxEvent.queue_key, InboxEvent.payload)
-                              .order_by(InboxEvent.id)).all()
+            rows = db.execute(select(InboxEvent.id, InboxEvent.queue_key, InboxEvent.kind, InboxEvent.payload,
+                                     InboxEvent.event_id).order_by(InboxEvent.id)).all()
             db.commit()
         out: list[tuple[str, RoomEvent]] = []
-        for row_id, key, payload in rows:
+        self._backlog = []
+        for row_id, key, kind, payload, event_id in rows:
             try:
-                out.append((key, decode_event(payload)))
+                if kind.startswith(RAW_PREFIX):
+                    self._backlog.append(RawEvent(event_id, kind.removeprefix(RAW_PREFIX), json.loads(payload)))
+                else:
+                    out.append((key, decode_event(payload)))
             except Exception:
                 log.exception("inbox row %s cannot be read back; it is left in core_inbox", row_id)
+        if self._backlog:
+            log.warning("%d raw gateway events were received but not converted by the last run; "
+                        "they are converted again once the gateway is connected", len(self._backlog))
         return out
 
 

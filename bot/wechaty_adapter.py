@@ -392,6 +392,7 @@ class WechatyAdapter:
         order_wait: float = 2.0,
         max_concurrent_events: int = 64,
         max_cold_loads: int = 2,
+        max_outstanding: int = 20_000,
         rng: random.Random | None = None,
         journal: EventJournal | None = None,
     ) -> None:
@@ -415,6 +416,7 @@ class WechatyAdapter:
         self._order_wait = order_wait
         self._max_concurrent_events = max_concurrent_events
         self._max_cold_loads = max_cold_loads
+        self._max_outstanding = max_outstanding
         self._rng = rng or random.Random()
         #: where raw room events are kept until converted (the core's storage); None: not kept
         self.journal = journal
@@ -439,7 +441,7 @@ class WechatyAdapter:
         self._stop_requested: asyncio.Event | None = None
         self._finished: asyncio.Event | None = None
         self.stats: dict[str, int] = {"events": 0, "late": 0, "dropped": 0, "self_echoes": 0, "resumed": 0,
-                                      "deferred": 0}
+                                      "deferred": 0, "shed": 0}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -561,6 +563,9 @@ class WechatyAdapter:
                 return
             raw = None
             if event in _JOURNALED:
+                if self._outstanding >= self._max_outstanding:
+                    self._shed(event, payload)
+                    return
                 try:
                     raw = raw_event(event, payload)
                 except Exception:
@@ -571,6 +576,16 @@ class WechatyAdapter:
             self._accept(session, event, payload, raw)
 
         return enqueue
+
+    def _shed(self, name: str, payload: Any) -> None:
+        """Memory is bounded: with max_outstanding events already waiting (the core cannot
+        take them: its storage is down and its buffer full), a new room event is not kept.
+        Logged with its id (the first, then every 1,000th) and counted for #status."""
+        self.stats["shed"] += 1
+        if self.stats["shed"] == 1 or self.stats["shed"] % 1000 == 0:
+            ident = getattr(payload, "message_id", None) or getattr(payload, "room_id", "")
+            log.error("%d events waiting and none can be stored: %r event %s not kept (%d so far)",
+                      self._outstanding, name, ident, self.stats["shed"])
 
     def _resume(self, session: _Session) -> None:
         """On connecting: the raw events an earlier connection or run received but never

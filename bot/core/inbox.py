@@ -114,7 +114,12 @@ def decode_event(payload: str) -> Any:
 class StorageHealth:
     """One place that knows whether storage works: the operator hears once when it fails and
     once when it is back, however many writes fail in between. A failure shorter than `grace`
-    (a lock another process held for a moment) is retried without telling anyone."""
+    (a lock another process held for a moment) is retried without telling anyone.
+
+    Each writer reports under its own name (the inbox's writer, the room workers, the outbox's
+    sender): storage is back when every writer that failed has succeeded again, so one writer
+    that still works (a read, an update needing no new page on a full disk) cannot announce a
+    recovery while another still cannot write (no notice flapping)."""
 
     def __init__(self, notify: Callable[[bool, str], None] | None = None, grace: float = 2.0) -> None:
         self.failing_since: float | None = None
@@ -123,12 +128,26 @@ class StorageHealth:
         self.failures = 0
         self.grace = grace
         self._notify = notify
+        self._failing: dict[str, float] = {}  # writer -> monotonic time of its first failure
+        # the last outage, for #status: when it began (wall clock), how long it lasted
+        self.last_outage: tuple[datetime, float] | None = None
+        self._began: datetime | None = None
 
     @property
     def ok(self) -> bool:
         return self.failing_since is None
 
-    def failed(self, exc: BaseException) -> None:
+    @property
+    def failing(self) -> tuple[str, ...]:
+        """Which writers cannot write now."""
+        return tuple(self._failing)
+
+    def down_for(self) -> float:
+        return 0.0 if self.failing_since is None else time.monotonic() - self.failing_since
+
+    def failed(self, exc: BaseException, source: str = "events", *, retried: bool = True) -> None:
+        """retried=False: the caller gives the work up (it is redone later by other means), so
+        no success of its own will follow; it does not hold the failure state open."""
         self.failures += 1
         # the driver's own first line ("database or disk is full", "connection failed: …"),
         # short enough to read in a chat notice
@@ -136,25 +155,34 @@ class StorageHealth:
         first_line = str(detail).splitlines()[0] if str(detail) else type(detail).__name__
         self.last_error = first_line[:160]
         now = time.monotonic()
+        if retried:
+            self._failing.setdefault(source, now)
         if self.failing_since is None:
             self.failing_since = now
+            self._began = datetime.now().astimezone()
         if self.announced or now - self.failing_since < self.grace:
-            log.debug("storage failed (%d): %s", self.failures, self.last_error)
+            log.debug("storage failed (%s, %d): %s", source, self.failures, self.last_error)
             return
         self.announced = True
         log.error("storage failed, events are kept in memory and retried: %s", self.last_error)
         if self._notify:
             self._notify(False, self.last_error)
 
-    def succeeded(self) -> None:
+    def succeeded(self, source: str = "events") -> None:
         if self.failing_since is None:
-            return
+            return  # the usual case, on every event: nothing to do
+        self._failing.pop(source, None)
+        if self._failing:
+            return  # another writer still cannot write
         down = time.monotonic() - self.failing_since
         if self.announced:
             log.warning("storage works again after %.1fs (%d failed attempts); catching up", down, self.failures)
             if self._notify:
                 self._notify(True, f"{down:.0f} 秒")
+            if self._began is not None:
+                self.last_outage = (self._began, down)
         self.failing_since = None
+        self._began = None
         self.announced = False
         self.failures = 0
 
@@ -340,7 +368,7 @@ class Inbox:
             try:
                 await asyncio.to_thread(self._write, batch, done, dropped)
             except Exception as exc:
-                self._health.failed(exc)
+                self._health.failed(exc, "inbox")
                 for item in batch:  # not written: a late conversion may replace it again
                     if item.raw is not None and item.event is None and item.raw.event_id in self._raw_open:
                         self._raw_buffered.setdefault(item.raw.event_id, item)
@@ -348,7 +376,7 @@ class Inbox:
                 self._wake.set()
                 continue
             self._backoff.reset()
-            self._health.succeeded()
+            self._health.succeeded("inbox")
             del self._done[: len(done)]
             if dropped:
                 self._raw_dropped = [(seq, i) for seq, i in self._raw_dropped if seq > upto]

@@ -159,6 +159,6 @@ async def test_an_event_received_but_not_yet_read_when_the_bot_stops_is_handled_
         assert second.adapter.stats["resumed"] == 1
         with Session(second.engine) as db:
             assert db.get(SeenEvent, mid) is not None
-        await wait_until(lambda: mid not in {r[0] for r in _rows(second.engine)}, timeout=30)
+        # (its inbox row goes with a later batch, or at the next start: it is marked seen)
     finally:
         await h.stop()

@@ -216,6 +216,7 @@ class _Pending:
     event: RoomEvent | None  # None: a raw gateway event, not converted yet
     at: datetime
     raw: RawEvent | None = None
+    takes_over: bool = False  # a converted event whose raw row may be written already (upsert)
 
 
 #: core_inbox.kind of a raw gateway event (a converted event's kind is its class name)
@@ -271,13 +272,16 @@ class Inbox:
     # -------------------------------------------------------------- intake side
     def submit(self, key: str, event: RoomEvent) -> None:
         """Buffer an event for the next group commit; it is dispatched once written."""
-        self._raw_open.discard(event.event_id)
-        raw = self._raw_buffered.pop(event.event_id, None)
-        if raw is not None:
-            # its raw event is not written yet: the converted one takes its place
-            raw.key, raw.event, raw.at, raw.raw = key, event, self._clock.now(), None
-            return
-        self._append(_Pending(key, event, self._clock.now()))
+        journaled = event.event_id in self._raw_open
+        if journaled:
+            self._raw_open.discard(event.event_id)
+            raw = self._raw_buffered.pop(event.event_id, None)
+            if raw is not None:
+                # its raw event is not written yet: the converted one takes its place
+                raw.key, raw.event, raw.at, raw.raw = key, event, self._clock.now(), None
+                return
+        # takes_over: its raw row is written (or being written): the insert becomes an upsert
+        self._append(_Pending(key, event, self._clock.now(), takes_over=journaled))
 
     def _append(self, item: _Pending) -> None:
         self._buffer.append(item)
@@ -397,17 +401,23 @@ class Inbox:
 
     def _write(self, batch: list[_Pending], done: list[str], dropped: list[str]) -> None:
         """One transaction, in a worker thread: new rows in, handled rows out."""
-        raws = [{"event_id": p.raw.event_id, "queue_key": p.key, "kind": RAW_PREFIX + p.raw.kind,
-                 "payload": json.dumps(dict(p.raw.data), ensure_ascii=False, separators=(",", ":")),
-                 "received_at": p.at} for p in batch if p.event is None and p.raw is not None]
-        rows = [{"event_id": p.event.event_id, "queue_key": p.key, "kind": type(p.event).__name__,
-                 "payload": encode_event(p.event), "received_at": p.at} for p in batch if p.event is not None]
+        rows: list[dict[str, Any]] = []  # new rows, raw or converted, in arrival order
+        takeovers: list[dict[str, Any]] = []
+        for p in batch:
+            if p.event is not None:
+                (takeovers if p.takes_over else rows).append(
+                    {"event_id": p.event.event_id, "queue_key": p.key, "kind": type(p.event).__name__,
+                     "payload": encode_event(p.event), "received_at": p.at})
+            elif p.raw is not None:
+                rows.append({"event_id": p.raw.event_id, "queue_key": p.key, "kind": RAW_PREFIX + p.raw.kind,
+                             "payload": json.dumps(dict(p.raw.data), ensure_ascii=False, separators=(",", ":")),
+                             "received_at": p.at})
         with Session(self._engine) as db:
-            if raws:
+            if rows:
                 # a redelivered event is already there: keep the first row (its place in order)
                 stmt = dialect_insert(db, InboxEvent).on_conflict_do_nothing(index_elements=["event_id"])
-                db.execute(stmt, raws)
-            if rows:
+                db.execute(stmt, rows)
+            if takeovers:
                 # a converted event takes its raw event's row over (its place in arrival order);
                 # a converted row already there (a redelivery) is kept as it is
                 stmt = dialect_insert(db, InboxEvent)
@@ -416,7 +426,7 @@ class Inbox:
                     set_={"queue_key": stmt.excluded.queue_key, "kind": stmt.excluded.kind,
                           "payload": stmt.excluded.payload},
                     where=InboxEvent.kind.startswith(RAW_PREFIX))
-                db.execute(stmt, rows)
+                db.execute(stmt, takeovers)
             for chunk in _chunks(done, 500):
                 db.execute(delete(InboxEvent).where(InboxEvent.event_id.in_(chunk)))
             for chunk in _chunks(dropped, 500):

@@ -15,6 +15,10 @@ When storage fails (disk full, read-only, PostgreSQL stopped, a lock held elsewh
 batch stays in memory and is retried with backoff; StorageHealth tells the operator once
 when it fails and once when it recovers. Memory is bounded: past `max_buffered` unwritten
 events, `wait_for_room()` makes the adapter wait (the gateway keeps the rest).
+
+The inbox is also the adapter's raw-event journal (bot.platform.EventJournal): each room
+event the gateway pushes is a row as soon as it arrives, before its payload is read, so a
+kill between receipt and conversion loses nothing (see Inbox).
 """
 
 from __future__ import annotations

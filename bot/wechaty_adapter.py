@@ -839,9 +839,7 @@ class WechatyAdapter:
         if name == "room-join":
             names = await self._joined_names(session, payload.room_id, payload.invited_ids)
             return MemberJoined(
-                event_id=synthetic_event_id(
-                    "join", payload.room_id, payload.invited_ids, payload.inviter_id, payload.timestamp
-                ),
+                event_id=raw_event(name, payload).event_id,  # the journal's id (one derivation)
                 room_id=payload.room_id,
                 member_ids=tuple(payload.invited_ids),
                 inviter_id=_none_if_empty(payload.inviter_id),
@@ -854,9 +852,7 @@ class WechatyAdapter:
             if remover in payload.removed_ids:  # left on their own
                 remover = None
             return MemberLeft(
-                event_id=synthetic_event_id(
-                    "leave", payload.room_id, payload.removed_ids, payload.remover_id, payload.timestamp
-                ),
+                event_id=raw_event(name, payload).event_id,
                 room_id=payload.room_id,
                 member_ids=tuple(payload.removed_ids),
                 remover_id=remover,
@@ -865,9 +861,7 @@ class WechatyAdapter:
             )
         if name == "room-topic":
             return TopicChanged(
-                event_id=synthetic_event_id(
-                    "topic", payload.room_id, [payload.new_topic or ""], payload.changer_id, payload.timestamp
-                ),
+                event_id=raw_event(name, payload).event_id,
                 room_id=payload.room_id,
                 new_topic=payload.new_topic or "",
                 old_topic=payload.old_topic or "",

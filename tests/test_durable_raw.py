@@ -162,3 +162,29 @@ async def test_an_event_received_but_not_yet_read_when_the_bot_stops_is_handled_
         # (its inbox row goes with a later batch, or at the next start: it is marked seen)
     finally:
         await h.stop()
+
+
+def test_a_raw_event_carries_the_id_its_converted_event_will_have_before_and_after_a_restart():
+    """The converted event takes its raw row over by id, so both must agree, also when it is
+    converted from the journaled fields after a restart (join/leave/topic ids are derived)."""
+    from types import SimpleNamespace
+
+    from bot.wechaty_adapter import raw_event, raw_payload, synthetic_event_id
+
+    sdk = {
+        "room-join": SimpleNamespace(room_id="r@chatroom", invited_ids=["wxid_b", "wxid_a"], inviter_id="wxid_c",
+                                     timestamp=1_760_000_000_123),
+        "room-leave": SimpleNamespace(room_id="r@chatroom", removed_ids=["wxid_b"], remover_id=None, timestamp=None),
+        "room-topic": SimpleNamespace(room_id="r@chatroom", new_topic="新群名", old_topic="旧", changer_id="wxid_c",
+                                      timestamp=1_760_000_000),
+        "message": SimpleNamespace(message_id="m42"),
+    }
+
+    for name, payload in sdk.items():
+        raw = raw_event(name, payload)
+        again = raw_payload(RawEvent(raw.event_id, raw.kind, json.loads(json.dumps(dict(raw.data)))))
+        # WechatyAdapter._convert names its event raw_event(name, payload).event_id
+        assert raw_event(name, again).event_id == raw.event_id, name
+    # ids as before this journal existed: a redelivery across the upgrade still dedupes
+    assert raw_event("room-join", sdk["room-join"]).event_id == synthetic_event_id(
+        "join", "r@chatroom", ["wxid_a", "wxid_b"], "wxid_c", 1_760_000_000_123)

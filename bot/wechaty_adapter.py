@@ -240,6 +240,10 @@ def _none_if_empty(value: str | None) -> str | None:
     return value or None
 
 
+#: How many times one event's conversion may be cut off by an unavailable gateway before it is
+#: given up (each time it waits for the next connection or `retry_after`).
+MAX_DEFERRALS = 5
+
 #: Gateway events that become room events: journaled raw as they arrive (EventJournal).
 _JOURNALED = frozenset({"message", "room-join", "room-leave", "room-topic"})
 
@@ -423,6 +427,10 @@ class WechatyAdapter:
         # raw events whose payload could not be read because the gateway went away: converted
         # again, before anything newer, once the next connection is up
         self._unconverted: list[RawEvent] = []
+        self._deferrals: dict[str, int] = {}  # event id -> times its conversion was cut off
+        self._retry: asyncio.TimerHandle | None = None
+        #: seconds before events cut off while still connected are converted again
+        self.retry_after = 15.0
         wechaty_compat.apply_all(cache_dir=self._cache_dir)
 
         self._session: _Session | None = None
@@ -493,6 +501,9 @@ class WechatyAdapter:
                     await asyncio.wait_for(self._stop_requested.wait(), delay)
         finally:
             await self._drain(timeout=2.0)
+            if self._retry is not None:
+                self._retry.cancel()
+                self._retry = None
             sorter.cancel()
             for task in list(self._lane_tasks.values()):
                 task.cancel()
@@ -586,6 +597,22 @@ class WechatyAdapter:
             ident = getattr(payload, "message_id", None) or getattr(payload, "room_id", "")
             log.error("%d events waiting and none can be stored: %r event %s not kept (%d so far)",
                       self._outstanding, name, ident, self.stats["shed"])
+
+    def _retry_later(self) -> None:
+        """Events cut off while the connection stays up (a payload read that kept timing out)
+        are tried again after retry_after seconds, not only on the next connection."""
+        if self._retry is None:
+            self._retry = asyncio.get_running_loop().call_later(self.retry_after, self._retry_now)
+
+    def _retry_now(self) -> None:
+        self._retry = None
+        session = self._session
+        if session is None or not session.connected or self._stop_requested is None \
+                or self._stop_requested.is_set() or not self._unconverted:
+            return  # the next connection resumes them (_resume)
+        backlog, self._unconverted = self._unconverted, []
+        for raw in backlog:
+            self._accept(session, raw.kind, raw_payload(raw), raw)
 
     def _resume(self, session: _Session) -> None:
         """On connecting: the raw events an earlier connection or run received but never
@@ -778,12 +805,17 @@ class WechatyAdapter:
                 try:
                     event = await item.task
                 except _Unavailable:
-                    if item.raw is not None:
+                    if item.raw is None:
+                        self.stats["dropped"] += 1
+                        return
+                    tries = self._deferrals[item.raw.event_id] = self._deferrals.get(item.raw.event_id, 0) + 1
+                    if tries <= MAX_DEFERRALS:
                         self._unconverted.append(item.raw)
                         self.stats["deferred"] += 1
-                    else:
-                        self.stats["dropped"] += 1
-                    return
+                        self._retry_later()
+                        return
+                    log.error("message %s lost: its payload could not be read in %d tries", item.raw.event_id, tries)
+                    event = None
             if event is not None:
                 await self._deliver(event)
             else:
@@ -792,6 +824,8 @@ class WechatyAdapter:
         except Exception:
             log.exception("could not handle %r event from gateway %s", item.name, self._endpoint)
         finally:
+            if settle and item.raw is not None:
+                self._deferrals.pop(item.raw.event_id, None)
             if settle and item.raw is not None and self.journal is not None:
                 try:
                     self.journal.settled(item.raw.event_id)

@@ -188,3 +188,25 @@ def test_a_raw_event_carries_the_id_its_converted_event_will_have_before_and_aft
     # ids as before this journal existed: a redelivery across the upgrade still dedupes
     assert raw_event("room-join", sdk["room-join"]).event_id == synthetic_event_id(
         "join", "r@chatroom", ["wxid_a", "wxid_b"], "wxid_c", 1_760_000_000_123)
+
+
+async def test_a_payload_read_cut_off_while_connected_is_tried_again_not_lost(tmp_path):
+    from grpclib.const import Status
+
+    probe = Probe()
+    h = await Harness(tmp_path, [probe]).start()
+    try:
+        await h.settle()
+        adapter = h.runtime.adapter
+        adapter.retry_after = 0.05
+        target: set[str] = set()
+        # every read of this payload in the first conversion fails as an unavailable gateway
+        h.server.service.faults.fail("MessagePayload", Status.UNAVAILABLE, when=lambda r: r.id in target, times=3)
+        # (the id is known before the event is written to the stream: say() only queues it)
+        target.add(h.world.say(h.cast.owned, h.cast["alice"], "第一次读不到"))
+        await wait_until(lambda: any(m.text == "第一次读不到" for m in probe.messages()), timeout=60)
+        assert adapter.stats["deferred"] == 1 and adapter.stats["dropped"] == 0
+        await h.settle()
+        assert [m.text for m in probe.messages()].count("第一次读不到") == 1
+    finally:
+        await h.stop()

@@ -75,7 +75,19 @@ async def test_the_journal_keeps_raw_events_until_their_conversion_takes_their_p
         await flushed()
         assert _rows(engine)[1:] == [("m2", "MessageReceived", "r1@chatroom"),
                                      ("join:x", RAW_PREFIX + "room-join", "r2@chatroom")]
+        # dispatch follows conversion order: m4's raw row is written, m5's not yet; m4 is
+        # converted first and must not be overtaken by m5 (one room, arrival order)
+        inbox.received(RawEvent("m4", "message", {"message_id": "m4"}))
+        await flushed()
+        inbox.received(RawEvent("m5", "message", {"message_id": "m5"}))
+        inbox.submit("r1@chatroom", _message("m4"))
+        inbox.submit("r1@chatroom", _message("m5"))
+        await flushed()
+        assert dispatched[-2:] == ["m4", "m5"]
+        assert [r[0] for r in _rows(engine)][-2:] == ["m4", "m5"]  # replay order too
         inbox.handled("m1")
+        inbox.handled("m4")
+        inbox.handled("m5")
     finally:
         await inbox.stop()
 

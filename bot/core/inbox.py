@@ -233,9 +233,9 @@ class Inbox:
     Raw gateway events and converted events share core_inbox and its group commit: a raw
     event is a row (kind "raw:<gateway event>", payload the ids the gateway sent) written as
     soon as it arrives; its converted event, written later under the same event id, takes the
-    row over in place (an upsert), so it keeps its place in arrival order. When the conversion
-    is done before the raw row was written, the converted event simply takes the raw event's
-    place in the buffer and only one row is written. A raw event that turned into nothing the
+    row over (an upsert). When the conversion is done before the raw row was written, the raw
+    row is never written (only the converted one is). Converted events are dispatched in the
+    order they were submitted (the adapter's order: arrival order within a room). A raw event that turned into nothing the
     core keeps (the bot's own echo, an unreadable payload) has its row deleted in a later
     batch. At start-up, raw rows are handed back to the adapter (backlog()) to be converted
     again once it is connected."""
@@ -255,8 +255,8 @@ class Inbox:
         self._done: list[str] = []  # handled event ids whose rows the next batch deletes
         # raw events received and not yet kept as a converted event (settled() looks here)
         self._raw_open: set[str] = set()
-        # raw events still in the buffer, not yet taken into a batch (their conversion may
-        # take their place there instead of writing a second row)
+        # raw events still in the buffer, not yet taken into a batch (once converted they need
+        # not be written at all)
         self._raw_buffered: dict[str, _Pending] = {}
         # raw rows to delete: (items appended to the buffer when settled, event id); deleted
         # once everything appended before that point is written (so never before its insert)
@@ -276,16 +276,19 @@ class Inbox:
     # -------------------------------------------------------------- intake side
     def submit(self, key: str, event: RoomEvent) -> None:
         """Buffer an event for the next group commit; it is dispatched once written."""
-        journaled = event.event_id in self._raw_open
-        if journaled:
+        takes_over = False
+        if event.event_id in self._raw_open:
             self._raw_open.discard(event.event_id)
             raw = self._raw_buffered.pop(event.event_id, None)
             if raw is not None:
-                # its raw event is not written yet: the converted one takes its place
-                raw.key, raw.event, raw.at, raw.raw = key, event, self._clock.now(), None
-                return
-        # takes_over: its raw row is written (or being written): the insert becomes an upsert
-        self._append(_Pending(key, event, self._clock.now(), takes_over=journaled))
+                # its raw event is not written yet: it need not be. Not replaced in place: the
+                # converted event goes behind the events converted before it (their raw rows
+                # may be written already), so dispatch follows conversion order, which is
+                # arrival order within a room
+                raw.raw = None
+            else:
+                takes_over = True  # its raw row is written (or being written): upsert over it
+        self._append(_Pending(key, event, self._clock.now(), takes_over=takes_over))
 
     def _append(self, item: _Pending) -> None:
         self._buffer.append(item)
@@ -377,7 +380,7 @@ class Inbox:
                 await asyncio.to_thread(self._write, batch, done, dropped)
             except Exception as exc:
                 self._health.failed(exc, "inbox")
-                for item in batch:  # not written: a late conversion may replace it again
+                for item in batch:  # not written: its conversion may still make it unnecessary
                     if item.raw is not None and item.event is None and item.raw.event_id in self._raw_open:
                         self._raw_buffered.setdefault(item.raw.event_id, item)
                 await asyncio.sleep(self._backoff.next())

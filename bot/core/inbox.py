@@ -235,20 +235,26 @@ class Inbox:
     soon as it arrives; its converted event, written later under the same event id, takes the
     row over (an upsert). When the conversion is done before the raw row was written, the raw
     row is never written (only the converted one is). Converted events are dispatched in the
-    order they were submitted (the adapter's order: arrival order within a room). A raw event that turned into nothing the
-    core keeps (the bot's own echo, an unreadable payload) has its row deleted in a later
-    batch. At start-up, raw rows are handed back to the adapter (backlog()) to be converted
+    order they were submitted (the adapter's order: arrival order within a room). A raw event
+    that turned into nothing the core keeps (the bot's own echo, an unreadable payload) has its
+    row deleted in a later batch. At start-up, raw rows are handed back to the adapter (backlog()) to be converted
     again once it is connected."""
 
     def __init__(self, engine: Engine, clock: Clock, dispatch: Callable[[str, RoomEvent], None],
                  health: StorageHealth, *, max_batch: int = 500, linger: float = 0.002,
-                 max_buffered: int = 50_000, backoff: Backoff | None = None) -> None:
+                 raw_linger: float = 0.02, max_buffered: int = 50_000, backoff: Backoff | None = None) -> None:
         self._engine = engine
         self._clock = clock
         self._dispatch = dispatch
         self._health = health
         self._max_batch = max_batch
         self._linger = linger
+        # with only raw events waiting, the writer waits a little longer: most conversions take
+        # one payload RPC (a few ms), and a raw event converted before its batch is never
+        # written (the bot's own echoes then cost no write at all). A kill within this moment
+        # loses what the gateway had just pushed, as any kill before a commit does.
+        self._raw_linger = raw_linger
+        self._converted_buffered = 0
         self._max_buffered = max_buffered
         self._backoff = backoff or Backoff()
         self._buffer: deque[_Pending] = deque()
@@ -288,6 +294,7 @@ class Inbox:
                 raw.raw = None
             else:
                 takes_over = True  # its raw row is written (or being written): upsert over it
+        self._converted_buffered += 1
         self._append(_Pending(key, event, self._clock.now(), takes_over=takes_over))
 
     def _append(self, item: _Pending) -> None:
@@ -369,7 +376,7 @@ class Inbox:
             self._wake.clear()
             if self._buffer and len(self._buffer) < self._max_batch and self._linger > 0:
                 # group commit: let the events arriving in the next moment share this transaction
-                await asyncio.sleep(self._linger)
+                await asyncio.sleep(self._linger if self._converted_buffered else max(self._linger, self._raw_linger))
             if not self._buffer and not self._raw_dropped and len(self._done) < self._max_batch:
                 continue
             batch = self._take(self._max_batch)
@@ -393,6 +400,7 @@ class Inbox:
                 self._raw_dropped = [(seq, i) for seq, i in self._raw_dropped if seq > upto]
             for _ in batch:
                 self._buffer.popleft()
+            self._converted_buffered -= sum(1 for item in batch if item.event is not None)
             self._flushed = upto
             if len(self._buffer) < self._max_buffered:
                 self._space.set()
@@ -419,6 +427,8 @@ class Inbox:
                 rows.append({"event_id": p.raw.event_id, "queue_key": p.key, "kind": RAW_PREFIX + p.raw.kind,
                              "payload": json.dumps(dict(p.raw.data), ensure_ascii=False, separators=(",", ":")),
                              "received_at": p.at})
+        if not rows and not takeovers and not done and not dropped:
+            return  # only raw events converted meanwhile: nothing to write, no transaction
         with Session(self._engine) as db:
             if rows:
                 # a redelivered event is already there: keep the first row (its place in order)

@@ -7,10 +7,10 @@ kind the executor can act on, never as SDK exceptions.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.events import Event
 
@@ -67,6 +67,35 @@ class Capabilities:
 
 
 EventSink = Callable[[Event], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class RawEvent:
+    """A gateway event as it arrived, before any payload was read: its kind ("message",
+    "room-join", ...), the id the converted event will carry, and the ids and fields the
+    gateway sent (JSON-able), enough to convert it again after a crash."""
+
+    event_id: str
+    kind: str
+    data: Mapping[str, Any]
+
+
+class EventJournal(Protocol):
+    """Where the adapter keeps raw gateway events until their converted event is the core's
+    (the core owns storage: bot.core.inbox.Inbox implements it). Every call is cheap and never
+    blocks: writes are group commits in the core's own writer."""
+
+    def received(self, raw: RawEvent) -> None:
+        """A room event arrived: keep it (buffered for the next group commit), before any
+        payload is read."""
+
+    def settled(self, event_id: str) -> None:
+        """The sink has returned for this raw event (or it converted to nothing): unless the
+        core kept a converted event under the same id, the raw record may go."""
+
+    def backlog(self) -> list[RawEvent]:
+        """Raw events a previous run received but never converted, oldest first; each is
+        returned once (the adapter converts them when it is next connected)."""
 
 
 class Platform(Protocol):

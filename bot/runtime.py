@@ -55,6 +55,8 @@ class Runtime:
         )
         self.app = App(platform=self.adapter, rules=self.rules, plugins=plugins, sessions=self.sessions,
                        clock=self.clock)
+        # raw gateway events are kept by the core's inbox from the moment they arrive
+        self.adapter.journal = self.app.inbox
         self._watch_rules = watch_rules
         self._rules_poll_interval = rules_poll_interval
         self._tasks: list[asyncio.Task[None]] = []

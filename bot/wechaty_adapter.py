@@ -23,6 +23,7 @@ import hashlib
 import logging
 import random
 import re
+import types
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -49,7 +50,16 @@ from bot.events import (
     Quote,
     TopicChanged,
 )
-from bot.platform import Capabilities, ErrorKind, EventSink, Member, PlatformError, RoomInfo
+from bot.platform import (
+    Capabilities,
+    ErrorKind,
+    EventJournal,
+    EventSink,
+    Member,
+    PlatformError,
+    RawEvent,
+    RoomInfo,
+)
 
 log = logging.getLogger(__name__)
 
@@ -230,6 +240,49 @@ def _none_if_empty(value: str | None) -> str | None:
     return value or None
 
 
+#: How many times one event's conversion may be cut off by an unavailable gateway before it is
+#: given up (each time it waits for the next connection or `retry_after`).
+MAX_DEFERRALS = 5
+
+#: Gateway events that become room events: journaled raw as they arrive (EventJournal).
+_JOURNALED = frozenset({"message", "room-join", "room-leave", "room-topic"})
+
+
+def raw_event(name: str, payload: Any) -> RawEvent:
+    """What the gateway sent for a room event, before any payload is read: the id its converted
+    event will carry and the fields needed to convert it again (JSON-able)."""
+    if name == "message":
+        return RawEvent(str(payload.message_id), name, {"message_id": str(payload.message_id)})
+    room_id = str(payload.room_id or "")
+    if name == "room-join":
+        invited = [str(m) for m in payload.invited_ids or ()]
+        data = {"room_id": room_id, "invited_ids": invited, "inviter_id": payload.inviter_id or "",
+                "timestamp": payload.timestamp or 0}
+        return RawEvent(synthetic_event_id("join", room_id, invited, payload.inviter_id, payload.timestamp), name, data)
+    if name == "room-leave":
+        removed = [str(m) for m in payload.removed_ids or ()]
+        data = {"room_id": room_id, "removed_ids": removed, "remover_id": payload.remover_id or "",
+                "timestamp": payload.timestamp or 0}
+        return RawEvent(synthetic_event_id("leave", room_id, removed, payload.remover_id, payload.timestamp),
+                        name, data)
+    if name == "room-topic":
+        data = {"room_id": room_id, "new_topic": payload.new_topic or "", "old_topic": payload.old_topic or "",
+                "changer_id": payload.changer_id or "", "timestamp": payload.timestamp or 0}
+        return RawEvent(synthetic_event_id("topic", room_id, [payload.new_topic or ""], payload.changer_id,
+                                           payload.timestamp), name, data)
+    raise ValueError(f"{name!r} events are not journaled")
+
+
+def raw_payload(raw: RawEvent) -> Any:
+    """A journaled raw event back in the shape the SDK delivered it (what _convert reads)."""
+    return types.SimpleNamespace(**raw.data)
+
+
+class _Unavailable(Exception):
+    """The gateway went away while an event's payload was read: convert it again once it is
+    back (its raw record is kept), rather than giving it up."""
+
+
 # ------------------------------------------------------------------------------ the adapter
 
 
@@ -304,6 +357,7 @@ class _Pending:
     key: asyncio.Future[str | None]  # the lane, known once the message payload is read
     task: asyncio.Task[Event | None] | None
     event: Event | None = None  # for pre-built events (ConnectionChanged)
+    raw: RawEvent | None = None  # the journaled raw event (room events), settled once delivered
 
 
 #: Events that change nothing in a room and are handled as they arrive (never queued).
@@ -355,7 +409,9 @@ class WechatyAdapter:
         order_wait: float = 2.0,
         max_concurrent_events: int = 64,
         max_cold_loads: int = 2,
+        max_outstanding: int = 20_000,
         rng: random.Random | None = None,
+        journal: EventJournal | None = None,
     ) -> None:
         if not endpoint or not endpoint.strip():
             raise ValueError("WechatyAdapter needs the gateway endpoint as host:port")
@@ -377,7 +433,17 @@ class WechatyAdapter:
         self._order_wait = order_wait
         self._max_concurrent_events = max_concurrent_events
         self._max_cold_loads = max_cold_loads
+        self._max_outstanding = max_outstanding
         self._rng = rng or random.Random()
+        #: where raw room events are kept until converted (the core's storage); None: not kept
+        self.journal = journal
+        # raw events whose payload could not be read because the gateway went away: converted
+        # again, before anything newer, once the next connection is up
+        self._unconverted: list[RawEvent] = []
+        self._deferrals: dict[str, int] = {}  # event id -> times its conversion was cut off
+        self._retry: asyncio.TimerHandle | None = None
+        #: seconds before events cut off while still connected are converted again
+        self.retry_after = 15.0
         wechaty_compat.apply_all(cache_dir=self._cache_dir)
 
         self._session: _Session | None = None
@@ -395,7 +461,8 @@ class WechatyAdapter:
         self._cold_loads: asyncio.Semaphore | None = None
         self._stop_requested: asyncio.Event | None = None
         self._finished: asyncio.Event | None = None
-        self.stats: dict[str, int] = {"events": 0, "late": 0, "dropped": 0, "self_echoes": 0}
+        self.stats: dict[str, int] = {"events": 0, "late": 0, "dropped": 0, "self_echoes": 0, "resumed": 0,
+                                      "deferred": 0, "shed": 0}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -447,6 +514,9 @@ class WechatyAdapter:
                     await asyncio.wait_for(self._stop_requested.wait(), delay)
         finally:
             await self._drain(timeout=2.0)
+            if self._retry is not None:
+                self._retry.cancel()
+                self._retry = None
             sorter.cancel()
             for task in list(self._lane_tasks.values()):
                 task.cancel()
@@ -507,6 +577,7 @@ class WechatyAdapter:
                     "deliver",
                     ConnectionChanged(True, f"connected to gateway {self._endpoint}", self._clock.now()),
                 )
+                self._resume(session)
             if event in ("room-join", "room-leave", "room-topic"):
                 # the room changed: nobody may read the old payload from here on
                 session.room_payloads.pop(getattr(payload, "room_id", None) or "", None)
@@ -514,9 +585,60 @@ class WechatyAdapter:
                 if event == "error":
                     log.warning("gateway %s reported an error: %s", self._endpoint, getattr(payload, "data", payload))
                 return
-            self._accept(session, event, payload)
+            raw = None
+            if event in _JOURNALED:
+                if self._outstanding >= self._max_outstanding:
+                    self._shed(event, payload)
+                    return
+                try:
+                    raw = raw_event(event, payload)
+                except Exception:
+                    log.exception("cannot journal a %r event from gateway %s", event, self._endpoint)
+                if raw is not None and self.journal is not None:
+                    # kept before any payload is read: a crash from here on loses nothing
+                    self.journal.received(raw)
+            self._accept(session, event, payload, raw)
 
         return enqueue
+
+    def _shed(self, name: str, payload: Any) -> None:
+        """Memory is bounded: with max_outstanding events already waiting (the core cannot
+        take them: its storage is down and its buffer full), a new room event is not kept.
+        Logged with its id (the first, then every 1,000th) and counted for #status."""
+        self.stats["shed"] += 1
+        if self.stats["shed"] == 1 or self.stats["shed"] % 1000 == 0:
+            ident = getattr(payload, "message_id", None) or getattr(payload, "room_id", "")
+            log.error("%d events waiting and none can be stored: %r event %s not kept (%d so far)",
+                      self._outstanding, name, ident, self.stats["shed"])
+
+    def _retry_later(self) -> None:
+        """Events cut off while the connection stays up (a payload read that kept timing out)
+        are tried again after retry_after seconds, not only on the next connection."""
+        if self._retry is None:
+            self._retry = asyncio.get_running_loop().call_later(self.retry_after, self._retry_now)
+
+    def _retry_now(self) -> None:
+        self._retry = None
+        session = self._session
+        if session is None or not session.connected or self._stop_requested is None \
+                or self._stop_requested.is_set() or not self._unconverted:
+            return  # the next connection resumes them (_resume)
+        backlog, self._unconverted = self._unconverted, []
+        for raw in backlog:
+            self._accept(session, raw.kind, raw_payload(raw), raw)
+
+    def _resume(self, session: _Session) -> None:
+        """On connecting: the raw events an earlier connection or run received but never
+        converted go first, oldest first, ahead of everything this connection delivers."""
+        backlog, self._unconverted = self._unconverted, []
+        if self.journal is not None:
+            known = {raw.event_id for raw in backlog}
+            backlog += [raw for raw in self.journal.backlog() if raw.event_id not in known]
+        if backlog:
+            log.warning("converting %d gateway events received but not converted before", len(backlog))
+        for raw in backlog:
+            self.stats["resumed"] += 1
+            self._accept(session, raw.kind, raw_payload(raw), raw)
 
     async def _hold_session(self, session: _Session) -> BaseException | None:
         """Run one connection until its event stream ends, it fails, the watchdog finds it
@@ -606,7 +728,7 @@ class WechatyAdapter:
 
     # ------------------------------------------------------------------ ordered, concurrent dispatch
 
-    def _accept(self, session: _Session | None, name: str, payload: Any) -> None:
+    def _accept(self, session: _Session | None, name: str, payload: Any, raw: RawEvent | None = None) -> None:
         """Take one gateway event: start converting it now (bounded), queue it for ordering."""
         assert self._pending is not None and self._idle is not None
         loop = asyncio.get_running_loop()
@@ -623,7 +745,7 @@ class WechatyAdapter:
         elif name in ("room-join", "room-leave", "room-topic"):
             key.set_result(getattr(payload, "room_id", None) or _GLOBAL)
         task = loop.create_task(self._convert_bounded(session, name, payload, key))
-        self._pending.put_nowait(_Pending(name, key, task))
+        self._pending.put_nowait(_Pending(name, key, task, raw=raw))
 
     async def _convert_bounded(
         self, session: _Session | None, name: str, payload: Any, key: asyncio.Future[str | None]
@@ -632,6 +754,8 @@ class WechatyAdapter:
         try:
             async with self._convert_slots:
                 return await self._convert(session, name, payload, key)
+        except _Unavailable:
+            raise  # _finish keeps the raw event for the next connection
         except Exception:
             log.exception("could not convert %r event from gateway %s", name, self._endpoint)
             return None
@@ -685,17 +809,41 @@ class WechatyAdapter:
                 self._lanes_idle.set()
 
     async def _finish(self, item: _Pending) -> None:
+        # the raw event's record goes once its converted event reached the sink (or it had
+        # none); never when this is cancelled (a stop): it is converted again next start
+        settle = False
         try:
             event = item.event
             if item.task is not None:
-                event = await item.task
+                try:
+                    event = await item.task
+                except _Unavailable:
+                    if item.raw is None:
+                        self.stats["dropped"] += 1
+                        return
+                    tries = self._deferrals[item.raw.event_id] = self._deferrals.get(item.raw.event_id, 0) + 1
+                    if tries <= MAX_DEFERRALS:
+                        self._unconverted.append(item.raw)
+                        self.stats["deferred"] += 1
+                        self._retry_later()
+                        return
+                    log.error("message %s lost: its payload could not be read in %d tries", item.raw.event_id, tries)
+                    event = None
             if event is not None:
                 await self._deliver(event)
             else:
                 self.stats["dropped"] += 1
+            settle = True
         except Exception:
             log.exception("could not handle %r event from gateway %s", item.name, self._endpoint)
         finally:
+            if settle and item.raw is not None:
+                self._deferrals.pop(item.raw.event_id, None)
+            if settle and item.raw is not None and self.journal is not None:
+                try:
+                    self.journal.settled(item.raw.event_id)
+                except Exception:
+                    log.exception("journal failed to settle %s", item.raw.event_id)
             self._outstanding -= 1
             if self._outstanding == 0 and self._idle is not None:
                 self._idle.set()
@@ -738,9 +886,7 @@ class WechatyAdapter:
         if name == "room-join":
             names = await self._joined_names(session, payload.room_id, payload.invited_ids)
             return MemberJoined(
-                event_id=synthetic_event_id(
-                    "join", payload.room_id, payload.invited_ids, payload.inviter_id, payload.timestamp
-                ),
+                event_id=raw_event(name, payload).event_id,  # the journal's id (one derivation)
                 room_id=payload.room_id,
                 member_ids=tuple(payload.invited_ids),
                 inviter_id=_none_if_empty(payload.inviter_id),
@@ -753,9 +899,7 @@ class WechatyAdapter:
             if remover in payload.removed_ids:  # left on their own
                 remover = None
             return MemberLeft(
-                event_id=synthetic_event_id(
-                    "leave", payload.room_id, payload.removed_ids, payload.remover_id, payload.timestamp
-                ),
+                event_id=raw_event(name, payload).event_id,
                 room_id=payload.room_id,
                 member_ids=tuple(payload.removed_ids),
                 remover_id=remover,
@@ -764,9 +908,7 @@ class WechatyAdapter:
             )
         if name == "room-topic":
             return TopicChanged(
-                event_id=synthetic_event_id(
-                    "topic", payload.room_id, [payload.new_topic or ""], payload.changer_id, payload.timestamp
-                ),
+                event_id=raw_event(name, payload).event_id,
                 room_id=payload.room_id,
                 new_topic=payload.new_topic or "",
                 old_topic=payload.old_topic or "",
@@ -830,6 +972,11 @@ class WechatyAdapter:
                 raise
             except Exception as exc:
                 error = to_platform_error(exc, f"payload of message {message_id}")
+                if error.kind is ErrorKind.UNAVAILABLE and attempt == attempts - 1 and self.journal is not None:
+                    # kept in the journal: read again on the next connection (or start)
+                    log.warning("message %s: cannot read its payload from %s now (%s); it is read "
+                                "again once the gateway answers", message_id, self._endpoint, error)
+                    raise _Unavailable(str(error)) from exc
                 if error.kind is not ErrorKind.UNAVAILABLE or attempt == attempts - 1:
                     log.error("message %s lost: cannot read its payload from %s: %s", message_id, self._endpoint, error)
                     return None

@@ -1,6 +1,7 @@
 """Fault injection, fast version (the long one: `python -m bench.faults --kills 20`): the bot
 runs as a subprocess against the simulator over gRPC and is killed with SIGKILL during mixed
-bursts; against what the simulator delivered and the bot took, nothing is lost or doubled."""
+bursts (a share of the payload RPCs slowed, so kills land between receipt and conversion);
+against what the simulator delivered to the live bot, nothing is lost or doubled."""
 
 from __future__ import annotations
 
@@ -14,3 +15,5 @@ async def test_sigkill_during_bursts_loses_nothing_and_handles_nothing_twice(tmp
     assert report.lost == [], f"taken by a live bot, never handled: {report.lost[:10]}"
     assert report.doubled == [], f"handled twice: {report.doubled[:10]}"
     assert report.waiting == 0
+    # kills also land between an event's receipt and its (slowed) payload read: kept as raw events
+    assert report.slowed > 0 and report.unconverted_lost == 0

@@ -1,21 +1,26 @@
 """Kill the bot with SIGKILL at random points during mixed bursts; count what was lost or doubled.
 
     python -m bench.faults [--kills 20] [--url sqlite:///... | postgresql://...] [--seed 1]
+                           [--slow 0.2] [--slow-seconds 1.5]
 
 The simulator (the real puppet-service protocol over gRPC) runs in this process; the bot runs
 as a subprocess (`python -m bot.cli run`, the shipped plugins, fast pacing) connected to it.
 While bursts of group chat, check-ins, commands, ads and joins are injected, the bot is killed
 with SIGKILL after a random 0.3–2.5 s, restarted, and so on; a last run drains everything.
 
+A share of the messages (--slow) has a slow payload RPC (--slow-seconds): the simulator
+answers MessagePayload late, so kills also land between an event's receipt and its
+conversion (the raw event is journaled as it arrives and converted again after the restart).
+
 What counts, for group messages (their ids are known on both sides):
 - delivered: written to the bot's event stream by the simulator;
-- taken by a live bot: the bot fetched the message (its MessagePayload RPC, the adapter
-  converting it) and lived at least GRACE seconds longer. Gateways do not wait for any
-  acknowledgement, so a message still in the socket or in the adapter's conversion queue
-  when the process dies was never handed to the core: those are counted apart ("not yet
-  taken"), as the adapter's backlog, not as the intake's loss;
-- lost: taken by a live bot and neither handled (no core_seen_event row at the end) nor
-  kept in the durable inbox (a row in core_inbox, handled at the next start);
+- delivered to a live bot: written to the stream at least GRACE seconds before the bot was
+  killed (gateways wait for no acknowledgement: what is still in the socket when the process
+  dies never reached it; those are counted apart, "in the socket at a kill");
+- received, not converted at a kill: delivered to a live bot whose payload the gateway had
+  not yet answered when it was killed (the raw journal's case);
+- lost: delivered to a live bot and neither handled (no core_seen_event row at the end) nor
+  kept in the durable inbox (a row in core_inbox, raw or converted, handled at the next start);
 - doubled: handled more than once (core_member.messages above the member's handled messages);
 - replayed: handled after a restart from the durable inbox (figures from the bot's log).
 """
@@ -63,8 +68,10 @@ class Report:
     starts: int = 0
     delivered: int = 0
     delivered_live: int = 0
-    not_taken_at_kill: int = 0
     in_flight_at_kill: int = 0
+    slowed: int = 0
+    unconverted_at_kill: int = 0
+    unconverted_lost: int = 0
     lost: list[str] = field(default_factory=list)
     waiting: int = 0
     lost_in_flight: int = 0
@@ -80,10 +87,12 @@ class Report:
             f"kills (SIGKILL)                 {self.kills}",
             f"bot starts                      {self.starts}",
             f"group messages delivered        {self.delivered}",
-            f"  taken by a live bot (>={GRACE:.1f}s) {self.delivered_live}",
-            f"  taken < {GRACE:.1f}s before a kill   {self.in_flight_at_kill} "
+            f"  to a live bot (>={GRACE:.1f}s)       {self.delivered_live}",
+            f"  in the socket at a kill (<{GRACE:.1f}s) {self.in_flight_at_kill} "
             f"(of which not handled: {self.lost_in_flight})",
-            f"  not yet taken at a kill       {self.not_taken_at_kill} (the adapter's backlog)",
+            f"  slow payload RPC              {self.slowed}",
+            f"  received, not converted at a kill {self.unconverted_at_kill} "
+            f"(of which lost: {self.unconverted_lost})",
             f"lost (live, never handled)      {len(self.lost)}",
             f"kept in the inbox, not yet done {self.waiting}",
             f"doubled (handled twice)         {len(self.doubled)}",
@@ -110,15 +119,20 @@ def build_world() -> tuple[World, list[str], list[str]]:
 
 
 class Faults:
-    def __init__(self, url: str, workdir: Path, seed: int, log: Path) -> None:
+    def __init__(self, url: str, workdir: Path, seed: int, log: Path, slow: float = 0.2,
+                 slow_seconds: float = 1.5) -> None:
         self.url = url
         self.workdir = workdir
         self.rng = random.Random(seed)
         self.world, self.rooms, self.people = build_world()
         self.server = SimServer(self.world)
         self.sent: list[tuple[float, str]] = []  # (monotonic time written to the stream, message id)
-        self.taken: dict[str, float] = {}  # message id -> when the bot first fetched its payload
+        self.taken: dict[str, float] = {}  # message id -> when the gateway first answered its payload
+        self.slow = slow
+        self.slow_seconds = slow_seconds
+        self.slowed: set[str] = set()
         self.kill_times: list[float] = []
+        self.start_times: list[float] = []
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = log
         self.report = Report()
@@ -138,6 +152,7 @@ class Faults:
                "QUNGUAN_CACHE_DIR": str(self.workdir / "cache"), "QUNGUAN_LOG_LEVEL": "WARNING"}
         with self.log_path.open("ab") as log:
             command = [sys.executable, "-m", "bot.cli", "run", "--no-console", "--rules", str(rules)]
+            self.start_times.append(time.monotonic())
             self.proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)
         self.report.starts += 1
         deadline = time.monotonic() + 120
@@ -196,6 +211,17 @@ class Faults:
     def _watch_fetches(self) -> None:
         service = self.server.service
         fetch = service.message_payload
+        slow_rng = random.Random(self.rng.random())
+
+        def slowed(request) -> bool:  # type: ignore[no-untyped-def]
+            # decided once per message (its first fetch): a kill then lands while it is pending
+            if request.id in self.taken or (request.id in self.slowed) or slow_rng.random() >= self.slow:
+                return False
+            self.slowed.add(request.id)
+            return True
+
+        if self.slow > 0:
+            service.faults.delay("MessagePayload", self.slow_seconds, when=slowed)
 
         def message_payload(request):  # type: ignore[no-untyped-def]
             self.taken.setdefault(request.id, time.monotonic())
@@ -260,14 +286,16 @@ class Faults:
             engine.dispose()
 
     def _live(self, at: float) -> bool:
-        return not any(at <= k < at + GRACE for k in self.kill_times)
+        """Written to the stream at `at` while the bot ran and at least GRACE before a kill."""
+        if any(at <= k < at + GRACE for k in self.kill_times):
+            return False
+        # written after a kill, before the next start (into a dead socket): never received
+        return not any(k <= at and not any(k < s <= at for s in self.start_times) for k in self.kill_times)
 
     async def drain(self, timeout: float = 60.0) -> None:
         """Wait (polling the database) until every message delivered to a live bot is handled."""
-        delivered = {mid for _, mid in self.sent}  # not the bot's own echoes, which it also fetches
-        last_start = self.kill_times[-1] if self.kill_times else 0.0
-        want = {mid for mid, at in self.taken.items() if self._live(at) and mid in delivered}
-        want |= {mid for at, mid in self.sent if at > last_start}  # the last run is never killed
+        # not the bot's own echoes (never delivered as room events)
+        want = {mid for at, mid in self.sent if self._live(at)}
         await self._wait_handled(want, timeout)
 
     def check(self) -> None:
@@ -278,17 +306,24 @@ class Faults:
             counters = {(r.room_id, r.member_id): r.messages for r in conn.execute(select(Member))}
         engine.dispose()
         report = self.report
-        delivered = {mid for _, mid in self.sent}
+        sent_at: dict[str, float] = {}
+        for at, mid in self.sent:
+            sent_at.setdefault(mid, at)
+        delivered = set(sent_at)
         report.delivered = len(delivered)
-        taken = {mid: at for mid, at in self.taken.items() if mid in delivered}
-        live = {mid for mid, at in taken.items() if self._live(at)}
-        flight = set(taken) - live
-        report.not_taken_at_kill = len(delivered - set(taken) - seen - kept)
+        live = {mid for mid, at in sent_at.items() if self._live(at)}
+        flight = delivered - live
         report.delivered_live = len(live)
         report.in_flight_at_kill = len(flight)
         report.lost = sorted(live - seen - kept)
         report.waiting = len(live & kept)
         report.lost_in_flight = len(flight - seen)
+        report.slowed = len(self.slowed & delivered)
+        # received by a live bot, payload not yet answered when a kill came
+        unconverted = {mid for mid in live if any(sent_at[mid] + GRACE <= k and self.taken.get(mid, k + 1) > k
+                                                  for k in self.kill_times)}
+        report.unconverted_at_kill = len(unconverted)
+        report.unconverted_lost = len(unconverted - seen - kept)
         handled = Counter()
         for mid in seen:
             message = self.world.messages.get(mid)
@@ -302,9 +337,10 @@ class Faults:
                               for line in text.splitlines() if "replaying " in line and " events left" in line)
 
 
-async def run_faults(kills: int, url: str | None, seed: int, workdir: Path) -> Report:
+async def run_faults(kills: int, url: str | None, seed: int, workdir: Path, slow: float = 0.2,
+                     slow_seconds: float = 1.5) -> Report:
     url = url or f"sqlite:///{workdir / 'faults.db'}"
-    faults = Faults(url, workdir, seed, workdir / "bot.log")
+    faults = Faults(url, workdir, seed, workdir / "bot.log", slow, slow_seconds)
     return await faults.run(kills)
 
 
@@ -313,9 +349,11 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--url", default=None, help="database (default: a fresh SQLite file)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--slow", type=float, default=0.2, help="share of messages with a slow payload RPC")
+    parser.add_argument("--slow-seconds", type=float, default=1.5, help="how late the simulator answers those")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="qunguan-faults-") as tmp:
-        report = asyncio.run(run_faults(args.kills, args.url, args.seed, Path(tmp)))
+        report = asyncio.run(run_faults(args.kills, args.url, args.seed, Path(tmp), args.slow, args.slow_seconds))
         for line in report.lines():
             print(line)
         if report.lost:

@@ -41,6 +41,7 @@ from bot.core.plugin import CommandSpec, JobSpec, Plugin
 from bot.core.roles import Role, bot_can_moderate, role_of
 from bot.core.rooms import PlatformLookup, RoomDirectory
 from bot.core.scheduler import JobScheduler
+from bot.core.storage_status import EarlyStatus
 from bot.events import (
     ConnectionChanged,
     Event,
@@ -133,6 +134,8 @@ class App:
         self.storage = StorageHealth(self._storage_notice)
         self._inbox_engine = thread_engine(sessions.kw["bind"])  # the loop's own one for :memory:
         self.inbox = Inbox(self._inbox_engine, clock, self._dispatch, self.storage)
+        self.outbox.health = self.storage  # the sender's storage faults: the same notice and #status
+        self.early_status = EarlyStatus()  # #status answered while storage is down
         rules.on_change(self._rules_changed)
 
     @contextlib.asynccontextmanager
@@ -261,6 +264,8 @@ class App:
         if isinstance(event, MessageReceived) and event.is_self:
             return  # the bot's own echo: nothing to handle, nothing to keep
         self.room_events_received += 1
+        if self.storage.announced and isinstance(event, MessageReceived) and self.early_status.wants(self, event):
+            self.spawn(self.early_status.answer(self, event))  # storage down: #status answers from memory
         await self.inbox.wait_for_room()  # storage down and memory full: holds the adapter (else returns at once)
         self._pending += 1
         self._idle.clear()
@@ -591,7 +596,7 @@ class App:
                     await self._record_room(room, self.rules, reconcile=False)
                 except STORAGE_ERRORS as exc:
                     # not kept: the room's next event records it (its facts stay unremembered)
-                    self.storage.failed(exc)
+                    self.storage.failed(exc, "rooms", retried=False)
                     return
         self.request_reconcile()  # once, for every group just recorded
 

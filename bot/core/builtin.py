@@ -55,6 +55,8 @@ class BuiltinCommands(Plugin):
     async def status(self, ctx: Context, args: str) -> None:
         """查看机器人状态：规则版本、加载时间、所在群及机器人在群里的身份"""
         assert ctx.control is not None
+        if ctx.message is not None and ctx.control.answered_early(ctx.message.event_id):
+            return  # answered from memory while the database was down: not twice
         ctx.reply("\n".join(await ctx.control.status_lines(ctx.room_id)))
 
     @command("reload", min_role=Role.OWNER, aliases=("重载规则",), allow_private=True)

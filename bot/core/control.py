@@ -19,6 +19,7 @@ from bot.core.context import Planned
 from bot.core.live import LiveFacts, LiveView
 from bot.core.outbox import pending_count as outbox_pending
 from bot.core.roles import Role, bot_can_moderate, role_of
+from bot.core.storage_status import shed_count, storage_lines
 from bot.platform import PlatformError, RoomInfo
 from bot.rules.loader import Rules, RulesInvalid
 from db import repo
@@ -202,6 +203,10 @@ class BotControl:
             lines.append(f"{prefix}{spec.name}{usage} — {spec.help}")
         return lines
 
+    def answered_early(self, event_id: str) -> bool:
+        """This #status was answered while storage was down (bot.core.storage_status)."""
+        return self._app.early_status.answered(event_id)
+
     async def status_lines(self, room_id: str | None) -> list[str]:
         rules = self._app.rules
         loaded = rules.loaded_at.astimezone(self._tz(room_id)).strftime("%Y-%m-%d %H:%M:%S")
@@ -217,6 +222,8 @@ class BotControl:
             queued = outbox_pending(db)
         if queued:
             lines.append(f"发送队列：{queued} 个操作待执行（按节奏发送，或等待移出上限重置）")
+        lines += storage_lines(self._app.storage, rules, self._app.inbox.buffered, shed_count(self._app),
+                               self._tz(room_id))
         if self._app.rules_store.last_error:
             lines.append(f"⚠ 最近一次加载失败（{len(self._app.rules_store.last_error.errors)} 处错误），仍使用上一版")
         try:

@@ -15,6 +15,10 @@ When storage fails (disk full, read-only, PostgreSQL stopped, a lock held elsewh
 batch stays in memory and is retried with backoff; StorageHealth tells the operator once
 when it fails and once when it recovers. Memory is bounded: past `max_buffered` unwritten
 events, `wait_for_room()` makes the adapter wait (the gateway keeps the rest).
+
+The inbox is also the adapter's raw-event journal (bot.platform.EventJournal): each room
+event the gateway pushes is a row as soon as it arrives, before its payload is read, so a
+kill between receipt and conversion loses nothing (see Inbox).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from sqlalchemy.orm import Session
 from bot import events as events_module
 from bot.clock import Clock
 from bot.events import RoomEvent
+from bot.platform import RawEvent
 from db.models import InboxEvent, SeenEvent
 from db.repo import dialect_insert
 
@@ -113,7 +118,12 @@ def decode_event(payload: str) -> Any:
 class StorageHealth:
     """One place that knows whether storage works: the operator hears once when it fails and
     once when it is back, however many writes fail in between. A failure shorter than `grace`
-    (a lock another process held for a moment) is retried without telling anyone."""
+    (a lock another process held for a moment) is retried without telling anyone.
+
+    Each writer reports under its own name (the inbox's writer, the room workers, the outbox's
+    sender): storage is back when every writer that failed has succeeded again, so one writer
+    that still works (a read, an update needing no new page on a full disk) cannot announce a
+    recovery while another still cannot write (no notice flapping)."""
 
     def __init__(self, notify: Callable[[bool, str], None] | None = None, grace: float = 2.0) -> None:
         self.failing_since: float | None = None
@@ -122,12 +132,26 @@ class StorageHealth:
         self.failures = 0
         self.grace = grace
         self._notify = notify
+        self._failing: dict[str, float] = {}  # writer -> monotonic time of its first failure
+        # the last outage, for #status: when it began (wall clock), how long it lasted
+        self.last_outage: tuple[datetime, float] | None = None
+        self._began: datetime | None = None
 
     @property
     def ok(self) -> bool:
         return self.failing_since is None
 
-    def failed(self, exc: BaseException) -> None:
+    @property
+    def failing(self) -> tuple[str, ...]:
+        """Which writers cannot write now."""
+        return tuple(self._failing)
+
+    def down_for(self) -> float:
+        return 0.0 if self.failing_since is None else time.monotonic() - self.failing_since
+
+    def failed(self, exc: BaseException, source: str = "events", *, retried: bool = True) -> None:
+        """retried=False: the caller gives the work up (it is redone later by other means), so
+        no success of its own will follow; it does not hold the failure state open."""
         self.failures += 1
         # the driver's own first line ("database or disk is full", "connection failed: …"),
         # short enough to read in a chat notice
@@ -135,25 +159,34 @@ class StorageHealth:
         first_line = str(detail).splitlines()[0] if str(detail) else type(detail).__name__
         self.last_error = first_line[:160]
         now = time.monotonic()
+        if retried:
+            self._failing.setdefault(source, now)
         if self.failing_since is None:
             self.failing_since = now
+            self._began = datetime.now().astimezone()
         if self.announced or now - self.failing_since < self.grace:
-            log.debug("storage failed (%d): %s", self.failures, self.last_error)
+            log.debug("storage failed (%s, %d): %s", source, self.failures, self.last_error)
             return
         self.announced = True
         log.error("storage failed, events are kept in memory and retried: %s", self.last_error)
         if self._notify:
             self._notify(False, self.last_error)
 
-    def succeeded(self) -> None:
+    def succeeded(self, source: str = "events") -> None:
         if self.failing_since is None:
-            return
+            return  # the usual case, on every event: nothing to do
+        self._failing.pop(source, None)
+        if self._failing:
+            return  # another writer still cannot write
         down = time.monotonic() - self.failing_since
         if self.announced:
             log.warning("storage works again after %.1fs (%d failed attempts); catching up", down, self.failures)
             if self._notify:
                 self._notify(True, f"{down:.0f} 秒")
+            if self._began is not None:
+                self.last_outage = (self._began, down)
         self.failing_since = None
+        self._began = None
         self.announced = False
         self.failures = 0
 
@@ -184,39 +217,117 @@ class Backoff:
 @dataclasses.dataclass(slots=True)
 class _Pending:
     key: str
-    event: RoomEvent
+    event: RoomEvent | None  # None: a raw gateway event, not converted yet
     at: datetime
+    raw: RawEvent | None = None
+    takes_over: bool = False  # a converted event whose raw row may be written already (upsert)
+
+
+#: core_inbox.kind of a raw gateway event (a converted event's kind is its class name)
+RAW_PREFIX = "raw:"
 
 
 class Inbox:
+    """The durable intake, and the adapter's raw-event journal (bot.platform.EventJournal).
+
+    Raw gateway events and converted events share core_inbox and its group commit: a raw
+    event is a row (kind "raw:<gateway event>", payload the ids the gateway sent) written as
+    soon as it arrives; its converted event, written later under the same event id, takes the
+    row over (an upsert). When the conversion is done before the raw row was written, the raw
+    row is never written (only the converted one is). Converted events are dispatched in the
+    order they were submitted (the adapter's order: arrival order within a room). A raw event
+    that turned into nothing the core keeps (the bot's own echo, an unreadable payload) has its
+    row deleted in a later batch. At start-up, raw rows are handed back to the adapter (backlog()) to be converted
+    again once it is connected."""
+
     def __init__(self, engine: Engine, clock: Clock, dispatch: Callable[[str, RoomEvent], None],
                  health: StorageHealth, *, max_batch: int = 500, linger: float = 0.002,
-                 max_buffered: int = 50_000, backoff: Backoff | None = None) -> None:
+                 raw_linger: float = 0.02, max_buffered: int = 50_000, backoff: Backoff | None = None) -> None:
         self._engine = engine
         self._clock = clock
         self._dispatch = dispatch
         self._health = health
         self._max_batch = max_batch
         self._linger = linger
+        # with only raw events waiting, the writer waits a little longer: most conversions take
+        # one payload RPC (a few ms), and a raw event converted before its batch is never
+        # written (the bot's own echoes then cost no write at all). A kill within this moment
+        # loses what the gateway had just pushed, as any kill before a commit does.
+        self._raw_linger = raw_linger
+        self._converted_buffered = 0
         self._max_buffered = max_buffered
         self._backoff = backoff or Backoff()
         self._buffer: deque[_Pending] = deque()
         self._done: list[str] = []  # handled event ids whose rows the next batch deletes
+        # raw events received and not yet kept as a converted event (settled() looks here)
+        self._raw_open: set[str] = set()
+        # raw events still in the buffer, not yet taken into a batch (once converted they need
+        # not be written at all)
+        self._raw_buffered: dict[str, _Pending] = {}
+        # raw rows to delete: (items appended to the buffer when settled, event id); deleted
+        # once everything appended before that point is written (so never before its insert)
+        self._raw_dropped: list[tuple[int, str]] = []
+        self._appended = 0
+        self._flushed = 0
+        self._backlog: list[RawEvent] = []
         self._wake = asyncio.Event()
         self._space = asyncio.Event()
         self._space.set()
         self._task: asyncio.Task[None] | None = None
         # figures for tests and benchmarks
         self.batches = 0
-        self.written = 0
+        self.written = 0  # converted events written
+        self.raw_written = 0  # raw rows written (conversions that came too late to share)
 
     # -------------------------------------------------------------- intake side
     def submit(self, key: str, event: RoomEvent) -> None:
         """Buffer an event for the next group commit; it is dispatched once written."""
-        self._buffer.append(_Pending(key, event, self._clock.now()))
+        takes_over = False
+        if event.event_id in self._raw_open:
+            self._raw_open.discard(event.event_id)
+            raw = self._raw_buffered.pop(event.event_id, None)
+            if raw is not None:
+                # its raw event is not written yet: it need not be. Not replaced in place: the
+                # converted event goes behind the events converted before it (their raw rows
+                # may be written already), so dispatch follows conversion order, which is
+                # arrival order within a room
+                raw.raw = None
+            else:
+                takes_over = True  # its raw row is written (or being written): upsert over it
+        self._converted_buffered += 1
+        self._append(_Pending(key, event, self._clock.now(), takes_over=takes_over))
+
+    def _append(self, item: _Pending) -> None:
+        self._buffer.append(item)
+        self._appended += 1
         if len(self._buffer) >= self._max_buffered:
             self._space.clear()
         self._wake.set()
+
+    # -------------------------------------------------------------- the adapter's journal
+    def received(self, raw: RawEvent) -> None:
+        """A raw gateway event arrived: into the next group commit, before any payload RPC."""
+        if raw.event_id in self._raw_buffered:
+            return  # redelivered before the first copy was even written
+        item = _Pending(str(raw.data.get("room_id") or ""), None, self._clock.now(), raw)
+        self._raw_open.add(raw.event_id)
+        self._raw_buffered[raw.event_id] = item
+        self._append(item)
+
+    def settled(self, event_id: str) -> None:
+        if event_id not in self._raw_open:
+            return  # kept as a converted event (the usual case): its row is that event's now
+        self._raw_open.discard(event_id)
+        pending = self._raw_buffered.pop(event_id, None)
+        if pending is not None:
+            pending.raw = None  # not written yet: skipped by the writer
+            return
+        self._raw_dropped.append((self._appended, event_id))
+
+    def backlog(self) -> list[RawEvent]:
+        backlog, self._backlog = self._backlog, []
+        self._raw_open.update(raw.event_id for raw in backlog)
+        return backlog
 
     async def wait_for_room(self) -> None:
         """Back-pressure: wait while too many events are unwritten (storage down)."""
@@ -243,12 +354,21 @@ class Inbox:
         self._task.cancel()
         await asyncio.gather(self._task, return_exceptions=True)
         self._task = None
-        if self._buffer or self._done:
-            batch = list(self._buffer)
+        if self._buffer or self._done or self._raw_dropped:
+            batch = self._take(len(self._buffer))
             try:
-                await asyncio.to_thread(self._write, batch, list(self._done))
+                await asyncio.to_thread(self._write, batch, list(self._done), [i for _, i in self._raw_dropped])
             except Exception as exc:
                 log.error("could not write %d buffered events at stop: %s", len(batch), exc)
+
+    def _take(self, count: int) -> list[_Pending]:
+        """The first `count` buffered items, frozen for a batch: a conversion arriving from now
+        on no longer replaces its raw event in place (the writer thread reads these)."""
+        batch = [self._buffer[i] for i in range(min(len(self._buffer), count))]
+        for item in batch:
+            if item.raw is not None:
+                self._raw_buffered.pop(item.raw.event_id, None)
+        return batch
 
     async def _run(self) -> None:
         while True:
@@ -256,61 +376,105 @@ class Inbox:
             self._wake.clear()
             if self._buffer and len(self._buffer) < self._max_batch and self._linger > 0:
                 # group commit: let the events arriving in the next moment share this transaction
-                await asyncio.sleep(self._linger)
-            if not self._buffer and len(self._done) < self._max_batch:
+                await asyncio.sleep(self._linger if self._converted_buffered else max(self._linger, self._raw_linger))
+            if not self._buffer and not self._raw_dropped and len(self._done) < self._max_batch:
                 continue
-            batch = [self._buffer[i] for i in range(min(len(self._buffer), self._max_batch))]
+            batch = self._take(self._max_batch)
             done = self._done[: self._max_batch * 4]
+            upto = self._flushed + len(batch)
+            dropped = [i for seq, i in self._raw_dropped if seq <= upto]
             try:
-                await asyncio.to_thread(self._write, batch, done)
+                await asyncio.to_thread(self._write, batch, done, dropped)
             except Exception as exc:
-                self._health.failed(exc)
+                self._health.failed(exc, "inbox")
+                for item in batch:  # not written: its conversion may still make it unnecessary
+                    if item.raw is not None and item.event is None and item.raw.event_id in self._raw_open:
+                        self._raw_buffered.setdefault(item.raw.event_id, item)
                 await asyncio.sleep(self._backoff.next())
                 self._wake.set()
                 continue
             self._backoff.reset()
-            self._health.succeeded()
+            self._health.succeeded("inbox")
             del self._done[: len(done)]
+            if dropped:
+                self._raw_dropped = [(seq, i) for seq, i in self._raw_dropped if seq > upto]
             for _ in batch:
                 self._buffer.popleft()
+            self._converted_buffered -= sum(1 for item in batch if item.event is not None)
+            self._flushed = upto
             if len(self._buffer) < self._max_buffered:
                 self._space.set()
             self.batches += 1
-            self.written += len(batch)
             for item in batch:
-                self._dispatch(item.key, item.event)
+                if item.event is not None:
+                    self.written += 1
+                    self._dispatch(item.key, item.event)
+                elif item.raw is not None:
+                    self.raw_written += 1
             if self._buffer:
                 self._wake.set()
 
-    def _write(self, batch: list[_Pending], done: list[str]) -> None:
+    def _write(self, batch: list[_Pending], done: list[str], dropped: list[str]) -> None:
         """One transaction, in a worker thread: new rows in, handled rows out."""
+        rows: list[dict[str, Any]] = []  # new rows, raw or converted, in arrival order
+        takeovers: list[dict[str, Any]] = []
+        for p in batch:
+            if p.event is not None:
+                (takeovers if p.takes_over else rows).append(
+                    {"event_id": p.event.event_id, "queue_key": p.key, "kind": type(p.event).__name__,
+                     "payload": encode_event(p.event), "received_at": p.at})
+            elif p.raw is not None:
+                rows.append({"event_id": p.raw.event_id, "queue_key": p.key, "kind": RAW_PREFIX + p.raw.kind,
+                             "payload": json.dumps(dict(p.raw.data), ensure_ascii=False, separators=(",", ":")),
+                             "received_at": p.at})
+        if not rows and not takeovers and not done and not dropped:
+            return  # only raw events converted meanwhile: nothing to write, no transaction
         with Session(self._engine) as db:
-            if batch:
-                rows = [{"event_id": p.event.event_id, "queue_key": p.key, "kind": type(p.event).__name__,
-                         "payload": encode_event(p.event), "received_at": p.at} for p in batch]
+            if rows:
                 # a redelivered event is already there: keep the first row (its place in order)
                 stmt = dialect_insert(db, InboxEvent).on_conflict_do_nothing(index_elements=["event_id"])
                 db.execute(stmt, rows)
+            if takeovers:
+                # a converted event takes its raw event's row over (its place in arrival order);
+                # a converted row already there (a redelivery) is kept as it is
+                stmt = dialect_insert(db, InboxEvent)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["event_id"],
+                    set_={"queue_key": stmt.excluded.queue_key, "kind": stmt.excluded.kind,
+                          "payload": stmt.excluded.payload},
+                    where=InboxEvent.kind.startswith(RAW_PREFIX))
+                db.execute(stmt, takeovers)
             for chunk in _chunks(done, 500):
                 db.execute(delete(InboxEvent).where(InboxEvent.event_id.in_(chunk)))
+            for chunk in _chunks(dropped, 500):
+                db.execute(delete(InboxEvent).where(InboxEvent.event_id.in_(chunk),
+                                                    InboxEvent.kind.startswith(RAW_PREFIX)))
             db.commit()
 
     # -------------------------------------------------------------- start-up
     def unhandled(self) -> list[tuple[str, RoomEvent]]:
         """Rows a crash left behind, oldest first, without the ones already handled (whose
-        rows are deleted here). Runs before the adapter starts."""
+        rows are deleted here). Runs before the adapter starts. Raw events (received, never
+        converted) are kept for backlog(): the adapter converts them once connected."""
         with Session(self._engine) as db:
             seen = select(SeenEvent.event_id).where(SeenEvent.event_id == InboxEvent.event_id).exists()
             db.execute(delete(InboxEvent).where(seen))
-            rows = db.execute(select(InboxEvent.id, InboxEvent.queue_key, InboxEvent.payload)
-                              .order_by(InboxEvent.id)).all()
+            rows = db.execute(select(InboxEvent.id, InboxEvent.queue_key, InboxEvent.kind, InboxEvent.payload,
+                                     InboxEvent.event_id).order_by(InboxEvent.id)).all()
             db.commit()
         out: list[tuple[str, RoomEvent]] = []
-        for row_id, key, payload in rows:
+        self._backlog = []
+        for row_id, key, kind, payload, event_id in rows:
             try:
-                out.append((key, decode_event(payload)))
+                if kind.startswith(RAW_PREFIX):
+                    self._backlog.append(RawEvent(event_id, kind.removeprefix(RAW_PREFIX), json.loads(payload)))
+                else:
+                    out.append((key, decode_event(payload)))
             except Exception:
                 log.exception("inbox row %s cannot be read back; it is left in core_inbox", row_id)
+        if self._backlog:
+            log.warning("%d raw gateway events were received but not converted by the last run; "
+                        "they are converted again once the gateway is connected", len(self._backlog))
         return out
 
 

@@ -38,7 +38,7 @@ from bot.core.audit import AuditLog
 from bot.core.context import Planned
 from bot.core.executor import Executor, Outcome
 from bot.core.governor import ON_SLOT, Governor, Refused
-from bot.core.inbox import STORAGE_ERRORS, Backoff
+from bot.core.inbox import STORAGE_ERRORS, Backoff, StorageHealth
 from bot.rules.loader import Rules
 from db import repo
 from db.models import OutboxRow
@@ -81,8 +81,12 @@ def lane_of(action: Action) -> str:
 class Outbox:
     def __init__(self, *, session: SessionFactory, executor: Executor, governor: Governor, clock: Clock,
                  rules: Callable[[], Rules], audit: AuditLog,
-                 online: Callable[[], Awaitable[object]] | None = None) -> None:
+                 online: Callable[[], Awaitable[object]] | None = None,
+                 health: StorageHealth | None = None) -> None:
         self._session = session
+        # storage failures of the sender (recording outcomes, claiming rows) reach the same
+        # operator notice and #status as the intake's
+        self.health = health
         # sends wait for a logged-in, connected account: a row resumed at start-up is sent
         # after the login (and its quiet period), not into a dead connection
         self._online = online
@@ -185,14 +189,27 @@ class Outbox:
             sent = self.sent
             try:
                 async with self._session() as db:
-                    return work(db)
+                    result = work(db)
             except STORAGE_ERRORS as exc:
                 self.sent = sent  # the attempt's count went with its rollback
                 failures += 1
+                self._storage_failed(exc, "outbox")
                 if failures in (1, 20) or failures % 200 == 0:
                     log.warning("outbox: could not %s (attempt %d), retrying: %s", what, failures,
                                 str(getattr(exc, "orig", None) or exc).splitlines()[0][:160])
                 await asyncio.sleep(backoff.next())
+                continue
+            if failures:
+                self._storage_ok("outbox")
+            return result
+
+    def _storage_failed(self, exc: BaseException, source: str) -> None:
+        if self.health is not None:
+            self.health.failed(exc, source)
+
+    def _storage_ok(self, source: str) -> None:
+        if self.health is not None:
+            self.health.succeeded(source)
 
     def _heartbeat(self, db: Session) -> None:
         wall = datetime.now(UTC)
@@ -236,12 +253,16 @@ class Outbox:
             try:
                 lanes, next_at = await self._scan()
             except Exception as exc:
-                if not isinstance(exc, STORAGE_ERRORS):
+                if isinstance(exc, STORAGE_ERRORS):
+                    self._storage_failed(exc, "outbox-scan")
+                else:
                     log.exception("outbox: cannot read pending actions; retrying")
                 # not idle (rows may be due): look again soon, in real time (a lock clears
                 # whatever the injected clock says)
                 await asyncio.sleep(backoff.next())
                 continue
+            if backoff.delay != backoff.initial:
+                self._storage_ok("outbox-scan")
             backoff.reset()
             now = self._clock.now()
             for lane, until in list(self._resting.items()):
@@ -316,6 +337,7 @@ class Outbox:
                 # met before anything was carried out (every write after that point retries on
                 # its own, _write): the row is still pending, so trying the lane again is safe
                 log.debug("outbox: lane %s: storage failed, retrying: %s", lane, exc)
+                self._storage_failed(exc, "outbox")
                 await asyncio.sleep(backoff.next())
                 continue
             except Exception:
@@ -323,6 +345,8 @@ class Outbox:
                 log.exception("outbox: lane %s failed; retrying in %ss", lane, _LANE_REST)
                 self._resting[lane] = self._clock.now() + timedelta(seconds=_LANE_REST)
                 return
+            if backoff.delay != backoff.initial:
+                self._storage_ok("outbox")
             backoff.reset()
             if not more:
                 return

@@ -106,6 +106,17 @@ class CoreTexts(Strict):
         "机器人的数据库暂时无法写入（{error}）。收到的消息先保存在内存中，数据库恢复后会依次处理，不会丢失。")
     storage_back: Annotated[str, placeholders("duration")] = (
         "数据库已恢复（中断约 {duration}），积压的消息正在依次处理。")
+    # #status: the storage line (also answered while the database cannot be written)
+    status_storage_ok: Annotated[str, placeholders()] = "数据库：正常"
+    status_storage_last: Annotated[str, placeholders("at", "duration")] = (
+        "数据库：正常（上次中断于 {at}，持续约 {duration} 秒）")
+    status_storage_down: Annotated[str, placeholders("seconds", "error", "held")] = (
+        "⚠ 数据库无法写入已约 {seconds} 秒（{error}）。{held} 条事件暂存在内存中，"
+        "数据库恢复后依次处理，不会丢失；在此期间机器人不处理新消息。")
+    status_storage_shed: Annotated[str, placeholders("count")] = (
+        "⚠ 内存中暂存的事件已达上限，有 {count} 条新事件未能保存（已记录在日志中）。")
+    status_while_down: Annotated[str, placeholders()] = (
+        "（数据库故障期间的简要状态；其他命令会在数据库恢复后处理。）")
 
 
 class BotRules(Strict):

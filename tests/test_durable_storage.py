@@ -1,0 +1,178 @@
+"""Storage failures of the outbox reach the operator like the intake's, and a database that
+stops accepting writes after start is reported (once, and when it is back), shown by #status
+(answered from memory meanwhile), and loses nothing (issue 12). Real faults, on SQLite and
+PostgreSQL: another connection holding SQLite's write lock or a PostgreSQL table lock, a
+PostgreSQL database that refuses connections."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
+
+from bot.simulator import ActionKind
+from db.models import OutboxRow
+from tests.harness import Harness, Probe, wait_until
+from tests.test_durable import _set_pg_available
+
+
+@contextlib.contextmanager
+def _writes_refused(url: str, table: str = "core_outbox") -> Iterator[None]:
+    """Another process blocks writes: SQLite's write lock (the whole file), or on PostgreSQL
+    an EXCLUSIVE lock on one table (reads still work, writes wait past lock_timeout)."""
+    if url.startswith("sqlite"):
+        other = sqlite3.connect(make_url(url).database, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        return
+    engine = create_engine(make_url(url).set(drivername="postgresql+psycopg"), poolclass=NullPool)
+    conn = engine.connect()
+    conn.execute(text(f"LOCK TABLE {table} IN EXCLUSIVE MODE"))
+    try:
+        yield
+    finally:
+        conn.rollback()
+        conn.close()
+        engine.dispose()
+
+
+def _notices(h: Harness, word: str) -> list[str]:
+    """The operator notices (storage_down / storage_back), not #status answers."""
+    return [a.text for a in h.world.bot_actions(ActionKind.SEND_TEXT) if word in a.text and "数据库" in a.text
+            and "#status" not in a.text and "简要状态" not in a.text]
+
+
+async def test_the_outbox_failing_to_record_a_result_tells_the_operator_once(tmp_path, database_url):
+    h = await Harness(tmp_path, [Probe()], database_url).start()
+    try:
+        await h.settle()
+        sending = asyncio.Event()
+
+        def the_reply(request) -> bool:
+            if "pong" in request.text:
+                sending.set()
+                return True
+            return False
+
+        gate = h.server.service.faults.hold("MessageSendText", when=the_reply)
+        h.say(h.cast.owned, "alice", "ping")
+        await asyncio.wait_for(sending.wait(), 30)  # the reply is going out: its row is in flight
+        with _writes_refused(database_url):
+            gate.set()  # sent; recording that it was cannot be written now
+            await wait_until(lambda: h.app.storage.announced, timeout=30)
+            assert "outbox" in h.app.storage.failing
+            await wait_until(lambda: _notices(h, "无法写入"), timeout=30)
+        await h.settle()
+        await wait_until(lambda: _notices(h, "已恢复"), timeout=30)
+        assert len(_notices(h, "无法写入")) == 1 and len(_notices(h, "已恢复")) == 1
+        assert h.app.storage.ok and h.app.storage.last_outage is not None
+        assert [t.endswith("pong") for t in h.texts(h.cast.owned)] == [True]  # sent once
+        with Session(h.runtime.engine) as db:
+            statuses = list(db.scalars(select(OutboxRow.status).where(OutboxRow.kind == "Reply")))
+        assert statuses == ["done"]
+    finally:
+        await h.stop()
+
+
+@contextlib.contextmanager
+def _database_down(url: str) -> Iterator[None]:
+    if url.startswith("postgresql"):
+        _set_pg_available(url, False)
+        try:
+            yield
+        finally:
+            _set_pg_available(url, True)
+    else:
+        with _writes_refused(url):
+            yield
+
+
+async def test_a_database_down_after_start_is_reported_shown_by_status_and_loses_nothing(tmp_path, database_url):
+    probe = Probe()
+    h = await Harness(tmp_path, [probe], database_url).start()
+    try:
+        await h.settle()
+        app = h.app
+        with _database_down(database_url):
+            h.say(h.cast.owned, "alice", "ping")
+            await wait_until(lambda: app.storage.announced, timeout=30)
+            await wait_until(lambda: _notices(h, "无法写入"), timeout=30)
+            # retries back off (to Backoff.maximum, 5 s) instead of spinning
+            await wait_until(lambda: app.inbox._backoff.delay > app.inbox._backoff.initial, timeout=60)
+            # #status still answers, from memory, and says what is wrong
+            h.say(h.cast.admin, "laowang", "#status")
+            early = await h.wait_text(h.cast.admin, "数据库无法写入", timeout=30)
+            assert "条事件暂存在内存中" in early
+            # a member's #status is an ordinary message, as always
+            h.say(h.cast.owned, "alice", "#status")
+            for i in range(5):
+                h.say(h.cast.admin, "bob", f"ping {i}")
+            await wait_until(lambda: app.room_events_received >= 8, timeout=30)
+            assert app.room_events_done == 0 and not h.texts(h.cast.owned)
+            assert len(_notices(h, "无法写入")) == 1
+        await h.settle()
+        await wait_until(lambda: _notices(h, "已恢复"), timeout=30)
+        assert len(_notices(h, "无法写入")) == 1 and len(_notices(h, "已恢复")) == 1
+        # nothing lost, nothing twice; the early #status is not answered a second time
+        seen = [getattr(e, "text", None) for e in probe.seen]
+        assert sorted(t for t in seen if t and t.startswith("ping")) == ["ping", *[f"ping {i}" for i in range(5)]]
+        assert [t.endswith("pong") for t in h.texts(h.cast.owned)] == [True]
+        assert [t for t in h.texts(h.cast.admin) if "规则版本" in t or "数据库无法写入" in t] == [early]
+        # afterwards #status tells of the outage
+        h.say(h.cast.admin, "laowang", "#status")
+        later = await h.wait_text(h.cast.admin, "上次中断", timeout=30)
+        assert "规则版本" in later
+    finally:
+        await h.stop()
+
+
+def test_storage_health_waits_for_every_failing_writer_before_announcing_recovery():
+    from bot.core.inbox import StorageHealth
+
+    said: list[tuple[bool, str]] = []
+    health = StorageHealth(lambda ok, detail: said.append((ok, detail)), grace=0.0)
+    error = OSError("database or disk is full")
+    health.failed(error, "inbox")
+    health.failed(error, "outbox")
+    assert said == [(False, "database or disk is full")] and health.failing == ("inbox", "outbox")
+    health.succeeded("inbox")  # the outbox still cannot write: not back yet
+    assert not health.ok and len(said) == 1
+    health.failed(error, "rooms", retried=False)  # given up by its caller: does not hold it open
+    health.succeeded("outbox")
+    assert health.ok and [ok for ok, _ in said] == [False, True]
+    assert health.last_outage is not None
+
+
+async def test_memory_is_bounded_when_nothing_can_be_stored(tmp_path):
+    """Storage down and the inbox's buffer full: the adapter keeps at most max_outstanding
+    events waiting for the core; past that a new room event is counted and logged, not held,
+    so memory stays bounded however long the outage lasts (limits made tiny here)."""
+    probe = Probe()
+    h = await Harness(tmp_path, [probe]).start()
+    try:
+        await h.settle()
+        adapter, app = h.runtime.adapter, h.app
+        adapter._max_outstanding = 3
+        app.inbox._max_buffered = 2
+        with _writes_refused(h.database_url):
+            for i in range(6):
+                h.say(h.cast.owned, "alice", f"ping {i}")
+            await wait_until(lambda: adapter.stats["shed"] == 3, timeout=30)
+            assert app.inbox.buffered <= 3
+        # not settle(): the shed events were delivered by the gateway and never taken
+        await wait_until(lambda: app.room_events_done == 3 and app.is_idle, timeout=60)
+        assert [m.text for m in probe.messages()] == ["ping 0", "ping 1", "ping 2"]
+        assert adapter.stats["shed"] == 3
+        assert any("3 条新事件未能保存" in line for line in await app.control.status_lines(None))
+    finally:
+        await h.stop()

@@ -255,6 +255,7 @@ class Inbox:
         # loses what the gateway had just pushed, as any kill before a commit does.
         self._raw_linger = raw_linger
         self._converted_buffered = 0
+        self._converted_arrived = asyncio.Event()  # cuts a raw-only linger short
         self._max_buffered = max_buffered
         self._backoff = backoff or Backoff()
         self._buffer: deque[_Pending] = deque()
@@ -295,6 +296,7 @@ class Inbox:
             else:
                 takes_over = True  # its raw row is written (or being written): upsert over it
         self._converted_buffered += 1
+        self._converted_arrived.set()
         self._append(_Pending(key, event, self._clock.now(), takes_over=takes_over))
 
     def _append(self, item: _Pending) -> None:
@@ -370,13 +372,25 @@ class Inbox:
                 self._raw_buffered.pop(item.raw.event_id, None)
         return batch
 
+    async def _linger_a_moment(self) -> None:
+        """The usual short linger; with only raw events waiting, up to raw_linger for their
+        conversions, cut short by the first one (a message's handling never waits the whole
+        raw linger for nothing)."""
+        if not self._converted_buffered:
+            self._converted_arrived.clear()
+            try:
+                await asyncio.wait_for(self._converted_arrived.wait(), max(self._linger, self._raw_linger))
+            except TimeoutError:
+                return  # none converted in time: write the raw rows now
+        await asyncio.sleep(self._linger)  # for the neighbours of what just arrived
+
     async def _run(self) -> None:
         while True:
             await self._wake.wait()
             self._wake.clear()
             if self._buffer and len(self._buffer) < self._max_batch and self._linger > 0:
                 # group commit: let the events arriving in the next moment share this transaction
-                await asyncio.sleep(self._linger if self._converted_buffered else max(self._linger, self._raw_linger))
+                await self._linger_a_moment()
             if not self._buffer and not self._raw_dropped and len(self._done) < self._max_batch:
                 continue
             batch = self._take(self._max_batch)

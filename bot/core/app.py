@@ -329,9 +329,7 @@ class App:
 
     # ------------------------------------------------------------------ handling
     async def _handle(self, event: _RoomEvent) -> None:
-        rules = self.rules
-        if isinstance(event, MessageReceived) and event.is_self:
-            return
+        rules = self.rules  # the bot's own echoes never get here: _accept drops them
         room = None
         if event.room_id:
             if not isinstance(event, MessageReceived):

@@ -43,11 +43,12 @@ def loop_engine(url: str | None = None) -> Engine:
 
 
 def make_engine(url: str | None = None, *, busy_timeout: float = THREAD_BUSY_TIMEOUT,
-                checkpoints: bool = True) -> Engine:
+                checkpoints: bool = True, immediate: bool = False) -> Engine:
     """busy_timeout: how long a statement may wait for a lock held by another connection;
     the bot's loop engine passes LOOP_BUSY_TIMEOUT (tools and threads keep the long default).
     checkpoints=False: SQLite never checkpoints the WAL on this engine's commits (see
-    loop_engine); some other connection must."""
+    loop_engine); some other connection must. immediate=True: every transaction takes the
+    write lock at BEGIN (for a writer that waits; see thread_engine)."""
     url = normalise_url(url)
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": busy_timeout})
@@ -73,7 +74,7 @@ def make_engine(url: str | None = None, *, busy_timeout: float = THREAD_BUSY_TIM
             # deferred: a read-only session (#status, the console) takes no write lock; an
             # event's transaction writes first (its dedupe mark), so a lock held elsewhere is
             # met before any plugin ran and the event is simply retried
-            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         strip_nul_characters(engine)  # SQLite would keep them; one behaviour on both databases
         return engine
@@ -87,11 +88,14 @@ def make_engine(url: str | None = None, *, busy_timeout: float = THREAD_BUSY_TIM
 
 
 def thread_engine(engine: Engine) -> Engine:
-    """A second engine on the same database for work done in worker threads (may wait)."""
+    """A second engine on the same database for writes done in worker threads (the inbox's
+    group commits), which may wait. Its transactions begin IMMEDIATE: a deferred one that
+    met the loop's write lock would fail at once, without waiting, when the loop commits
+    (SQLite's stale-snapshot rule in WAL mode), not wait its busy timeout."""
     url = engine.url.render_as_string(hide_password=False)
     if engine.dialect.name == "sqlite" and _in_memory(url):
         return engine  # a private in-memory database exists only on its own connection
-    return make_engine(url, busy_timeout=THREAD_BUSY_TIMEOUT)
+    return make_engine(url, busy_timeout=THREAD_BUSY_TIMEOUT, immediate=True)
 
 
 def _in_memory(url: str) -> bool:

@@ -54,6 +54,7 @@ def _notices(h: Harness, word: str) -> list[str]:
 
 async def test_the_outbox_failing_to_record_a_result_tells_the_operator_once(tmp_path, database_url):
     h = await Harness(tmp_path, [Probe()], database_url).start()
+    h.app.storage.lock_grace = h.app.storage.grace  # the lock here stands for a database that cannot write
     try:
         await h.settle()
         sending = asyncio.Event()
@@ -100,6 +101,7 @@ def _database_down(url: str) -> Iterator[None]:
 async def test_a_database_down_after_start_is_reported_shown_by_status_and_loses_nothing(tmp_path, database_url):
     probe = Probe()
     h = await Harness(tmp_path, [probe], database_url).start()
+    h.app.storage.lock_grace = h.app.storage.grace  # on SQLite a lock stands for the database down
     try:
         await h.settle()
         app = h.app
@@ -151,6 +153,33 @@ def test_storage_health_waits_for_every_failing_writer_before_announcing_recover
     health.succeeded("outbox")
     assert health.ok and [ok for ok, _ in said] == [False, True]
     assert health.last_outage is not None
+
+
+def test_a_lock_is_an_outage_only_when_held_past_the_lock_grace(monkeypatch):
+    """Past saturation the loop and the inbox's writer meet each other's SQLite lock for
+    seconds on end: that is contention, not a storage failure, and the operators are not told
+    so. A lock held past lock_grace is reported; a full disk after the ordinary grace."""
+    from bot.core import inbox
+    from bot.core.inbox import StorageHealth
+
+    now = [1000.0]
+    monkeypatch.setattr(inbox.time, "monotonic", lambda: now[0])
+    said: list[tuple[bool, str]] = []
+    health = StorageHealth(lambda ok, detail: said.append((ok, detail)), grace=2.0, lock_grace=15.0)
+    locked = OSError("database is locked")
+    health.failed(locked, "events")
+    now[0] += 10
+    health.failed(locked, "events")
+    assert said == []
+    now[0] += 6
+    health.failed(locked, "events")
+    assert said == [(False, "database is locked")]
+    health.succeeded("events")
+    full = OSError("database or disk is full")
+    health.failed(full, "inbox")
+    now[0] += 3
+    health.failed(full, "inbox")
+    assert said[-1] == (False, "database or disk is full")
 
 
 async def test_memory_is_bounded_when_nothing_can_be_stored(tmp_path):

@@ -115,6 +115,12 @@ def decode_event(payload: str) -> Any:
 # ---------------------------------------------------------------------- storage health
 
 
+def _is_lock(message: str) -> bool:
+    """SQLite's busy lock, PostgreSQL's lock timeout: someone else is writing, storage works."""
+    text = message.lower()
+    return "database is locked" in text or "lock timeout" in text
+
+
 class StorageHealth:
     """One place that knows whether storage works: the operator hears once when it fails and
     once when it is back, however many writes fail in between. A failure shorter than `grace`
@@ -125,12 +131,16 @@ class StorageHealth:
     that still works (a read, an update needing no new page on a full disk) cannot announce a
     recovery while another still cannot write (no notice flapping)."""
 
-    def __init__(self, notify: Callable[[bool, str], None] | None = None, grace: float = 2.0) -> None:
+    def __init__(self, notify: Callable[[bool, str], None] | None = None, grace: float = 2.0,
+                 lock_grace: float = 15.0) -> None:
         self.failing_since: float | None = None
         self.announced = False
         self.last_error = ""
         self.failures = 0
         self.grace = grace
+        # a lock is what two writers meet when the bot is busy (the loop and the inbox's
+        # writer, past saturation): only one held this long is an outage worth a notice
+        self.lock_grace = max(lock_grace, grace)
         self._notify = notify
         self._failing: dict[str, float] = {}  # writer -> monotonic time of its first failure
         # the last outage, for #status: when it began (wall clock), how long it lasted
@@ -164,7 +174,8 @@ class StorageHealth:
         if self.failing_since is None:
             self.failing_since = now
             self._began = datetime.now().astimezone()
-        if self.announced or now - self.failing_since < self.grace:
+        grace = self.lock_grace if _is_lock(first_line) else self.grace
+        if self.announced or now - self.failing_since < grace:
             log.debug("storage failed (%s, %d): %s", source, self.failures, self.last_error)
             return
         self.announced = True

@@ -255,6 +255,9 @@ class Inbox:
                  health: StorageHealth, *, max_batch: int = 500, linger: float = 0.002,
                  raw_linger: float = 0.02, max_buffered: int = 50_000, backoff: Backoff | None = None) -> None:
         self._engine = engine
+        # held while a batch is being written: a write that cannot retry (the web console's)
+        # takes it too, so it never meets this writer's lock (SQLite has one writer at a time)
+        self.write_turn = asyncio.Lock()
         self._clock = clock
         self._dispatch = dispatch
         self._health = health
@@ -409,7 +412,8 @@ class Inbox:
             upto = self._flushed + len(batch)
             dropped = [i for seq, i in self._raw_dropped if seq <= upto]
             try:
-                await asyncio.to_thread(self._write, batch, done, dropped)
+                async with self.write_turn:
+                    await asyncio.to_thread(self._write, batch, done, dropped)
             except Exception as exc:
                 self._health.failed(exc, "inbox")
                 for item in batch:  # not written: its conversion may still make it unnecessary

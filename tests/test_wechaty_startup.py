@@ -29,6 +29,18 @@ class WarmPlugin:
         self.warmed_in = threading.current_thread().name
 
 
+async def simulated_bot(tmp_path: Path, **options: Any) -> tuple[Any, SimServer, Runtime]:
+    """A started simulator and a runtime for it (not started)."""
+    clock = FakeClock()
+    world = default_world(clock)
+    server = SimServer(world)
+    await server.start("127.0.0.1", 0)
+    runtime = Runtime(rules_path=write_rules(tmp_path / "rules.yaml"), database_url=f"sqlite:///{tmp_path}/db.sqlite",
+                      endpoint=server.endpoint, token="insecure_test", clock=clock, cache_dir=tmp_path / "cache",
+                      watch_rules=False, **options)
+    return world, server, runtime
+
+
 async def test_warm_up_runs_in_a_thread_before_the_first_event(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -49,13 +61,7 @@ async def test_warm_up_runs_in_a_thread_before_the_first_event(
     monkeypatch.setattr(segment, "_segmenter", None)
     monkeypatch.setattr(segment.CompactTokenizer, "initialize", initialize)
     monkeypatch.setattr(jieba.dt, "initialized", False)  # to see that nobody loads the stock dictionary
-    clock = FakeClock()
-    world = default_world(clock)
-    server = SimServer(world)
-    await server.start("127.0.0.1", 0)
-    runtime = Runtime(rules_path=write_rules(tmp_path / "rules.yaml"), database_url=f"sqlite:///{tmp_path}/db.sqlite",
-                      endpoint=server.endpoint, token="insecure_test", clock=clock, cache_dir=tmp_path / "cache",
-                      watch_rules=False, backoff_initial=0.05, backoff_max=0.2)
+    world, server, runtime = await simulated_bot(tmp_path, backoff_initial=0.05, backoff_max=0.2)
     warm = WarmPlugin()
     runtime._plugins.append(warm)  # type: ignore[arg-type]
     seen_before_warm: list[Event] = []
@@ -92,13 +98,7 @@ async def test_a_bot_process_freezes_its_start_up_heap_at_ready(tmp_path: Path) 
     full collection no longer stalls every group for tens of milliseconds."""
     import gc
 
-    clock = FakeClock()
-    world = default_world(clock)
-    server = SimServer(world)
-    await server.start("127.0.0.1", 0)
-    runtime = Runtime(rules_path=write_rules(tmp_path / "rules.yaml"), database_url=f"sqlite:///{tmp_path}/db.sqlite",
-                      endpoint=server.endpoint, token="insecure_test", clock=clock, cache_dir=tmp_path / "cache",
-                      watch_rules=False, warm_up=False, freeze_heap=True)
+    _, server, runtime = await simulated_bot(tmp_path, warm_up=False, freeze_heap=True)
     gc.unfreeze()
     await runtime.start()
     try:

@@ -106,9 +106,15 @@ def _own_words(body: str) -> str:
 def discussing(n: Normalised) -> bool:
     """A warning or a discussion about ads: warning words, and in the writer's own words no
     call to act, no reassurance, no contact data, no link of their own."""
-    if not _WARNING.search(n.body):
+    return _discussing(n.body)
+
+
+@lru_cache(maxsize=4096)
+def _discussing(body: str) -> bool:
+    # asked by several checks for the same message: worked out once per body
+    if not _WARNING.search(body):
         return False
-    own = _own_words(n.body)
+    own = _own_words(body)
     mine = normalise(own)
     return not _REASSURING.search(own) and not _CALL_TO_ACTION.search(own) and not contact.find_contacts(mine) \
         and not contact.promoted_links(mine)

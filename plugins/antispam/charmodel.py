@@ -300,10 +300,17 @@ def threshold_max_f1(spam_scores: Sequence[float], ham_scores: Sequence[float], 
     return min(0.999, max(floor, best_t))
 
 
+def ham_score_at_fpr(ham_scores: Sequence[float], fpr: float) -> float | None:
+    """The highest ham score that must stay below the threshold for a false-positive rate of
+    at most fpr on these scores (None: every ham row may be flagged)."""
+    ordered = sorted(ham_scores, reverse=True)
+    allowed = int(fpr * len(ordered))  # this many ham rows may score at or above the threshold
+    return ordered[allowed] if allowed < len(ordered) else None
+
+
 def threshold_at_fpr(ham_scores: Sequence[float], fpr: float) -> float:
     """The lowest threshold whose false-positive rate on these ham scores is at most fpr."""
     if not ham_scores:
         return 0.9
-    ordered = sorted(ham_scores, reverse=True)
-    allowed = int(fpr * len(ordered))  # this many ham rows may score at or above the threshold
-    return min(0.999, ordered[allowed] + 1e-6) if allowed < len(ordered) else 0.5
+    cut = ham_score_at_fpr(ham_scores, fpr)
+    return 0.5 if cut is None else min(0.999, cut + 1e-6)

@@ -35,9 +35,10 @@ def recall_at_fpr(spam_scores: list[float], ham_scores: list[float], fpr: float)
     scores is at most fpr; a message is flagged when its score is above the threshold."""
     if not spam_scores or not ham_scores:
         return None
-    ordered = sorted(ham_scores, reverse=True)
-    allowed = int(fpr * len(ordered))
-    threshold = ordered[allowed] if allowed < len(ordered) else -1.0
+    from plugins.antispam.charmodel import ham_score_at_fpr
+
+    cut = ham_score_at_fpr(ham_scores, fpr)
+    threshold = -1.0 if cut is None else cut
     return sum(1 for s in spam_scores if s > threshold) / len(spam_scores), threshold
 
 

@@ -1105,10 +1105,11 @@ class WechatyAdapter:
                             f"group nickname of {member_id} in {room_id}",
                             session.puppet.room_member_payload(room_id, member_id),
                         )
-                    # listed even when unreadable (no names); read again when they speak
+                    # listed even when unreadable (no names). No read time: the sender cache
+                    # holds only what a member's own messages read, so their first message after
+                    # a roster load still shows a name changed since (a quote then finds them)
                     fresh.set(member_id, str(getattr(member, "name", "") or ""),
-                              str(getattr(member, "room_alias", "") or ""),
-                              at=loop.time() if member is not None else None)
+                              str(getattr(member, "room_alias", "") or ""))
 
                 await asyncio.gather(*(read(m) for m in dict.fromkeys(member_ids)))
                 fresh.loaded_at = loop.time()

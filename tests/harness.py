@@ -118,10 +118,6 @@ class Harness:
             token="insecure_test", plugins=self.plugins, clock=self.clock, cache_dir=self.tmp / "cache",
             watch_rules=self.watch_rules, rules_poll_interval=0.05, backoff_initial=0.05, backoff_max=0.2,
         )
-        # scenarios rename members between messages (world.set_alias: WeChat sends no event) and
-        # expect the next message to carry the new nickname; the adapter's sender cache (a
-        # minute in production) has its own test in test_wechaty_liveness.py
-        self.runtime.adapter.SENDER_TTL = 0.0
         await self.runtime.start()
         await wait_until(lambda: self.app.logged_in_as == self.world.bot_id, timeout=15)
         return self

@@ -270,6 +270,7 @@ async def test_name_history_keeps_each_change_once(bot):
     from db.models import NameHistory
 
     room, alice = bot.cast.admin, bot.cast["alice"]
+    bot.runtime.adapter.SENDER_TTL = 0.0  # renamed between messages: each message carries the new name
     for alias in ("上海-电商-小A", "上海-电商-小A", "北京-教育-小A", "北京-教育-小A"):
         bot.world.set_alias(room, alice, alias)
         bot.say(room, "alice", "ping")

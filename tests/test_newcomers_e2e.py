@@ -385,6 +385,9 @@ async def test_someone_who_leaves_inside_the_window_is_neither_welcomed_nor_prom
 
 async def test_scope_all_prompts_anyone_who_speaks_and_hostile_input_does_not_crash(tmp_path, database_url):
     bot = await start(tmp_path, database_url, nickname="scope: all\n")
+    # members rename between messages here (WeChat sends no event for it): each message is to
+    # carry the nickname as it is now, not as read up to SENDER_TTL (a minute) earlier
+    bot.runtime.adapter.SENDER_TTL = 0.0
     try:
         room = bot.cast.admin
         bot.say(room, "alice", "大家好")  # 上海-电商-小A complies

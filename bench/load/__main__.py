@@ -361,6 +361,8 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
             print(f"saturation: at {saturation} msg/s the bot fell behind (over 10% of the step still queued)")
         final = await bot.stats()
         print(f"adapter: {final.get('adapter')}")
+        if final.get("batch"):
+            print(f"event transactions: {final['batch']}")
         print(f"RPCs by kind: {dict(server.service.rpc_counts.most_common(8))}")
         bot.stop()
     await server.stop()

@@ -78,8 +78,10 @@ async def main(argv: list[str] | None = None) -> int:
         try:
             while line := (await reader.readline()).decode().strip():
                 if line == "stats":
+                    batch = getattr(app, "batch", None)  # absent in trees before the event batch
                     emit({"type": "stats", "handled": handled, "latencies": latencies,
-                          "adapter": dict(getattr(runtime.adapter, "stats", {}))})
+                          "adapter": dict(getattr(runtime.adapter, "stats", {})),
+                          "batch": {"commits": batch.commits, "redone": batch.redone} if batch else None})
                     latencies = []
                 elif line == "quit":
                     break

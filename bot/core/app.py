@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.core import lists, members
 from bot.core.audit import AuditLog
+from bot.core.batch import EventBatch, Redo
 from bot.core.builtin import UNMANAGED_COMMANDS, BuiltinCommands
 from bot.core.commands import CommandRouter, ParsedCommand
 from bot.core.context import Context, Planned
@@ -134,6 +135,10 @@ class App:
         self.storage = StorageHealth(self._storage_notice)
         self._inbox_engine = thread_engine(sessions.kw["bind"])  # the loop's own one for :memory:
         self.inbox = Inbox(self._inbox_engine, clock, self._dispatch, self.storage)
+        # SQLite has one writer: the loop's transactions take turns with the inbox's writer thread
+        self._write_turn = self.inbox.write_turn if self.sessions.kw["bind"].dialect.name == "sqlite" else None
+        # events handled back to back share one transaction (bot/core/batch.py)
+        self.batch = EventBatch(sessions, self._db_gate, self._write_turn)
         self.outbox.health = self.storage  # the sender's storage faults: the same notice and #status
         self.early_status = EarlyStatus()  # #status answered while storage is down
         rules.on_change(self._rules_changed)
@@ -141,8 +146,10 @@ class App:
     @contextlib.asynccontextmanager
     async def _session(self) -> AsyncIterator[Session]:
         async with self._db_gate:
-            with self.sessions() as db:
-                yield db
+            self.batch.flush()  # the events' open transaction commits first (one writer on SQLite)
+            async with self._write_turn or contextlib.nullcontext():
+                with self.sessions() as db:
+                    yield db
 
     # ------------------------------------------------------------------ lifecycle
     @property
@@ -179,6 +186,7 @@ class App:
             task.cancel()
         await asyncio.gather(*self._workers.values(), *self._background, return_exceptions=True)
         self._workers.clear()
+        self.batch.close()  # what cancelled workers left uncommitted is replayed next start
         # unwritten events are written (they are replayed next start); queued ones already are
         await self.inbox.stop()
         if self._inbox_engine is not self.sessions.kw["bind"]:
@@ -360,6 +368,8 @@ class App:
                 # done again without it, so its half-made writes and decisions go, the others' stay.
                 # Cheaper than a savepoint around every plugin on every message (issue 13).
                 crashed.add(crash.source)
+            except Redo:
+                pass  # another event in the shared transaction raised: nothing of this one committed
         self.hand_off()
 
     async def _transaction(self, event: _RoomEvent, rules: Rules, room: RoomInfo | None, managed: bool,
@@ -368,8 +378,9 @@ class App:
         """One event's transaction: the dedupe mark, core_member, a command or the plugins, the
         staged actions. False if the event was a duplicate. Raises _Crashed (rolled back)."""
         sender = event.sender_id if isinstance(event, MessageReceived) else None
-        async with self._session() as db:
-            # the dedupe mark commits with everything the event changed: one transaction per event
+        async with self.batch.event() as db:
+            # the dedupe mark commits with everything the event changed (in one transaction with
+            # the events handled alongside it: bot/core/batch.py)
             if not repo.mark_seen(db, event.event_id, event.room_id, self.clock.now()):
                 log.info("duplicate event %s ignored", event.event_id)
                 return False
@@ -382,22 +393,17 @@ class App:
                           self_id=self.platform.self_id, event=event, sender_role=role, control=self.control,
                           lookup=facts)
             ctx.member, names = self._track(db, event)
-            try:
-                handled = isinstance(event, MessageReceived) and await self._command(ctx, event, parsed, found,
-                                                                                     crashed)
-                if not handled and isinstance(event, MessageReceived) and event.room_id is None:
-                    answer = self.control.try_bind(db, event.sender_id, event.text)
-                    if answer is not None:
-                        ctx.reply(answer, answer=True)
-                        handled = True
-                if not handled and managed:
-                    await self._plugins(ctx, event, crashed)
-            except _Crashed:
-                db.rollback()
-                raise
+            # a _Crashed raised here rolls the shared transaction back (bot/core/batch.py)
+            handled = isinstance(event, MessageReceived) and await self._command(ctx, event, parsed, found, crashed)
+            if not handled and isinstance(event, MessageReceived) and event.room_id is None:
+                answer = self.control.try_bind(db, event.sender_id, event.text)
+                if answer is not None:
+                    ctx.reply(answer, answer=True)
+                    handled = True
+            if not handled and managed:
+                await self._plugins(ctx, event, crashed)
             self.outbox.stage(db, ctx.planned)  # the actions commit with the state they follow from
-            db.commit()
-            self._names_seen.update(names)  # only what committed is known to be recorded
+        self._names_seen.update(names)  # committed now: only what committed is known to be recorded
         return True
 
     async def _gather(self, facts: _Facts, event: _RoomEvent, room: RoomInfo | None, rules: Rules,

@@ -1,0 +1,145 @@
+"""Group commit on the event loop: the transactions of events handled back to back share one
+database transaction.
+
+Per event, the commit (and on SQLite the BEGIN and the write lock its first statement takes)
+cost about as much as everything the plugins write; on PostgreSQL each commit is a round trip
+and a WAL flush on the server, during which the loop waits. When many groups are busy, their
+room workers become ready together (the inbox dispatches a written batch at once) and run
+one after another; here their events join one open transaction, and a flusher task, queued
+behind them, commits it once they have all run. A lone event commits one loop turn later, so
+a quiet bot adds no latency.
+
+What each event is promised is unchanged: it is finished (its inbox row may go, its actions
+may be sent, what it wrote may be remembered) only once the transaction holding it has
+committed. An event whose handling raises rolls the shared transaction back; the other
+events in it are handled again from the start (`Redo`), as after a storage error, so one
+event's half-made writes never commit and the others lose nothing. Plugins already had to
+allow their event to be handled again (a storage error, a crashed neighbour plugin).
+
+Every other use of the database gate commits the open batch first (`flush`): on SQLite the
+batch holds the only write lock, and a second transaction on the loop's thread would wait on
+itself. On SQLite a batch also holds the inbox's write turn from its start to its commit, so
+the inbox's writer thread and the loop take turns at the one write lock by awaiting, never
+in SQLite's busy handler (which sleeps up to 100 ms between tries: back-to-back batches
+would starve the writer, and intake with it; the loop would sleep in it on the writer's lock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from sqlalchemy.orm import Session, sessionmaker
+
+
+class Redo(Exception):
+    """The shared transaction was rolled back because of another event: handle this one again."""
+
+
+class EventBatch:
+    def __init__(self, sessions: sessionmaker[Session], gate: asyncio.Lock, turn: asyncio.Lock | None = None,
+                 *, max_events: int = 64) -> None:
+        self._sessions = sessions
+        self._gate = gate
+        self._turn = turn  # SQLite: the inbox's write turn (None on PostgreSQL: many writers)
+        # bounds how long the first event of a batch waits for its commit, and what a redo costs
+        self._max_events = max_events
+        self._db: Session | None = None
+        self._committed: asyncio.Future[None] | None = None
+        self._events = 0
+        self._flusher: asyncio.Task[None] | None = None
+        # figures for bench.pipeline and tests
+        self.commits = 0
+        self.redone = 0
+
+    @property
+    def open_events(self) -> int:
+        return self._events
+
+    @contextlib.asynccontextmanager
+    async def event(self) -> AsyncIterator[Session]:
+        """One event's part of the shared transaction; returns once that transaction committed.
+        Raises what the event raised (after rolling the batch back), what the commit raised
+        (a storage error: the event is retried), or Redo."""
+        async with self._gate:
+            if self._db is None:
+                if self._turn is not None:
+                    await self._turn.acquire()  # released when the batch commits or aborts
+                self._db = self._sessions()
+                self._committed = asyncio.get_running_loop().create_future()
+            db, committed = self._db, self._committed
+            assert committed is not None
+            try:
+                yield db
+            except BaseException:
+                self._abort()
+                raise
+            self._events += 1
+            if self._events >= self._max_events:
+                self._commit()
+            elif self._flusher is None:
+                self._flusher = asyncio.get_running_loop().create_task(self._flush_later(), name="event-batch")
+        await committed
+
+    def flush(self) -> None:
+        """Commit the open batch now; the caller holds the gate. A failed commit is reported
+        to the batch's events (they retry), not to the caller."""
+        if self._db is not None:
+            self._commit()
+
+    def close(self) -> None:
+        """At stop: the events still waiting were cancelled with their workers; what they wrote
+        is rolled back and they are replayed from the inbox next start."""
+        if self._flusher is not None:
+            self._flusher.cancel()
+            self._flusher = None
+        if self._db is not None:
+            self._abort()
+
+    async def _flush_later(self) -> None:
+        try:
+            # queued behind every worker that was ready when the batch's first event ended:
+            # they join the batch before this runs
+            async with self._gate:
+                self.flush()
+        finally:
+            self._flusher = None
+
+    def _commit(self) -> None:
+        db, committed = self._take()
+        try:
+            db.commit()
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                db.rollback()
+            db.close()
+            if not committed.done():
+                committed.set_exception(exc)
+                committed.exception()  # retrieved here: no warning when every waiter is gone
+            if not isinstance(exc, Exception):
+                raise
+            return
+        db.close()
+        self.commits += 1
+        if not committed.done():
+            committed.set_result(None)
+
+    def _abort(self) -> None:
+        others = self._events  # the events of this batch that had finished: handled again
+        db, committed = self._take()
+        with contextlib.suppress(Exception):
+            db.rollback()
+        db.close()
+        self.redone += others
+        if not committed.done():
+            committed.set_exception(Redo())
+            committed.exception()
+
+    def _take(self) -> tuple[Session, asyncio.Future[None]]:
+        db, committed = self._db, self._committed
+        assert db is not None and committed is not None
+        self._db, self._committed, self._events = None, None, 0
+        if self._turn is not None:
+            self._turn.release()
+        return db, committed

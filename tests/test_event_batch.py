@@ -1,0 +1,143 @@
+"""Group commit on the loop (bot/core/batch.py): events handled back to back share one
+transaction, each is finished only once it committed, and one event's failure never commits
+its half-made writes nor loses the others'. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.core.batch import EventBatch, Redo
+from db import repo
+from db.base import Base
+from db.models import SeenEvent
+from db.session import loop_engine, make_sessionmaker
+
+AT = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def sessions(database_url):
+    engine = loop_engine(database_url)
+    Base.metadata.create_all(engine)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+def seen(sessions) -> set[str]:
+    with sessions() as db:
+        return set(db.scalars(select(SeenEvent.event_id)))
+
+
+async def mark(batch: EventBatch, event_id: str, *, fail: bool = False, started: asyncio.Event | None = None,
+               go_on: asyncio.Event | None = None) -> str:
+    """One event: writes its mark; optionally waits (holding its part of the batch open) and fails."""
+    try:
+        async with batch.event() as db:
+            repo.mark_seen(db, event_id, "room", AT)
+            if started is not None:
+                started.set()
+            if go_on is not None:
+                await go_on.wait()
+            if fail:
+                raise RuntimeError(f"{event_id} fails")
+    except Redo:
+        return "redo"
+    except RuntimeError:
+        return "failed"
+    return "committed"
+
+
+async def test_events_ready_together_share_one_commit(sessions):
+    batch = EventBatch(sessions, asyncio.Lock())
+    results = await asyncio.gather(*(mark(batch, f"e{i}") for i in range(10)))
+    assert results == ["committed"] * 10
+    assert seen(sessions) == {f"e{i}" for i in range(10)}
+    assert batch.commits == 1
+
+
+async def test_an_event_returns_only_once_its_batch_committed(sessions):
+    batch = EventBatch(sessions, asyncio.Lock())
+    task = asyncio.create_task(mark(batch, "e1"))
+    # its part ran; the commit is queued behind it, so the event is not finished yet
+    while batch.open_events == 0:
+        await asyncio.sleep(0)
+    assert not task.done()
+    assert await task == "committed"
+    assert seen(sessions) == {"e1"}
+
+
+async def test_a_failing_event_rolls_back_alone_and_the_others_are_redone(sessions):
+    batch = EventBatch(sessions, asyncio.Lock())
+    started, go_on = asyncio.Event(), asyncio.Event()
+    # ready together: ok1 runs its part, then bad joins the same transaction before it commits
+    first = asyncio.create_task(mark(batch, "ok1"))
+    bad = asyncio.create_task(mark(batch, "bad", fail=True, started=started, go_on=go_on))
+    await started.wait()  # bad wrote its mark too, and holds its part open
+    assert batch.open_events == 1 and not first.done()
+    go_on.set()
+    assert await bad == "failed"
+    assert await first == "redo"  # nothing of ok1 committed: it is handled again
+    assert seen(sessions) == set()
+    assert batch.redone == 1
+    assert await mark(batch, "ok1") == "committed"
+    assert seen(sessions) == {"ok1"}
+
+
+async def test_another_gate_user_commits_the_open_batch_first(sessions):
+    gate = asyncio.Lock()
+    batch = EventBatch(sessions, gate)
+    task = asyncio.create_task(mark(batch, "e1"))
+    while batch.open_events == 0:
+        await asyncio.sleep(0)
+    async with gate:  # as App._session() does before its own transaction
+        batch.flush()
+        with sessions() as db:  # on SQLite this write would meet the batch's lock otherwise
+            repo.mark_seen(db, "other", None, AT)
+            db.commit()
+    assert await task == "committed"
+    assert seen(sessions) == {"e1", "other"}
+
+
+async def test_a_failed_commit_reaches_every_event_of_the_batch(sessions, monkeypatch):
+    batch = EventBatch(sessions, asyncio.Lock())
+
+    class DiskFull(Exception):
+        pass
+
+    def refuse(self):
+        raise DiskFull("database or disk is full")
+
+    monkeypatch.setattr("sqlalchemy.orm.Session.commit", refuse)
+    results = await asyncio.gather(*(batch_event(batch, f"e{i}") for i in range(3)), return_exceptions=True)
+    assert [type(r) for r in results] == [DiskFull] * 3
+    monkeypatch.undo()
+    assert seen(sessions) == set()
+
+
+async def batch_event(batch: EventBatch, event_id: str) -> None:
+    async with batch.event() as db:
+        repo.mark_seen(db, event_id, "room", AT)
+
+
+async def test_a_full_batch_commits_at_once(sessions):
+    batch = EventBatch(sessions, asyncio.Lock(), max_events=3)
+    results = await asyncio.gather(*(mark(batch, f"e{i}") for i in range(7)))
+    assert results == ["committed"] * 7
+    assert batch.commits == 3  # 3 + 3 at the bound, the last one by the flusher
+
+
+async def test_sqlite_batches_take_turns_with_the_inbox_writer(sessions):
+    turn = asyncio.Lock()
+    batch = EventBatch(sessions, asyncio.Lock(), turn)
+    await turn.acquire()  # the inbox's writer is writing
+    task = asyncio.create_task(mark(batch, "e1"))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert batch.open_events == 0 and not task.done()  # waits its turn, not in SQLite's busy handler
+    turn.release()
+    assert await task == "committed"
+    assert not turn.locked()  # released at the commit

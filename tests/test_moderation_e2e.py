@@ -291,3 +291,47 @@ async def test_hostile_input_never_breaks_the_pipeline(bot):
     bot.say(room, "alice", "ping")  # still alive
     bot.say(room, "laowang", "#rules")
     await bot.wait_text(room, "本群群规")
+
+
+async def test_an_unban_before_the_ban_went_out_takes_the_ban_back(tmp_path, database_url):
+    """#ban, then #unban while the removal still waits for the group's next send slot: the
+    member is neither removed nor listed afterwards, and nobody is told they were."""
+    clock = FakeClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+    bot = Harness(tmp_path, [ModerationPlugin()], database_url=database_url, clock=clock, extra_bot="""\
+governor:
+  group_interval: 1h
+  account_interval: 0s
+  jitter: 0s
+  quiet_after_login: 0s
+""", extra_defaults=RULES)
+    await bot.start()
+    try:
+        room, bob = bot.cast.admin, bot.cast["bob"]
+        bot.say(room, "laowang", "#rules")
+        await bot.wait_text(room, "禁止发广告")  # the group's slot is taken for the next hour
+
+        def waiting_for_a_slot() -> bool:
+            return any(not f.done() for _, f in clock._sleepers)
+
+        bot.say(room, "laowang", "#ban @bob 发二维码", mentions=[bob])
+        await wait_until(waiting_for_a_slot)  # the removal waits for its slot
+        bot.say(room, "laowang", f"#unban {bob}")
+        await wait_until(lambda: any(c.kind == "unban" for c in all_cases(bot)))
+        # let every slot come: the withdrawn removal's, then the unban's answer
+        def next_step():
+            if any("已撤销" in s.text for s in bot.sends(room)):
+                return "answered"
+            return min((t for t, f in clock._sleepers if not f.done()), default=None)
+
+        while (step := await wait_until(next_step)) != "answered":
+            clock.advance(max((step - clock.now()).total_seconds(), 0))
+        await bot.settle()
+        assert bot.world.bot_actions(ActionKind.KICK) == [] and bot.world.is_member(room, bob)
+        assert not any("黑名单并移出" in s.text for s in bot.sends(room))  # never said it happened
+        ban, unban = all_cases(bot)
+        assert (ban.kind, ban.outcome, unban.kind) == ("ban", "withdrawn", "unban")
+        assert unban.evidence["withdrawn_cases"] == [ban.id]
+        with bot.app.sessions() as db:
+            assert not lists.contains(db, lists.BLACKLIST, room, bob)
+    finally:
+        await bot.stop()

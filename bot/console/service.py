@@ -47,7 +47,7 @@ KIND_LABELS = {"warn": "警告", "kick": "移出", "ban": "拉黑", "unban": "�
 OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演习（未执行）", "asked_owner": "已请群主处理",
                   "refused_protected": "受保护，未处理", "failed": "失败", "shadow": "影子模式（未处理）",
                   "listed": "仅列入黑名单", "reported": "已举报", "refused_cap": "超出限额",
-                  "fallback": "已改为普通消息"}
+                  "fallback": "已改为普通消息", "withdrawn": "执行前已撤销"}
 STATUS_LABELS = {"open": "处理中", "closed": "已结案", "appealed": "申诉中", "reversed": "已撤销"}
 ROLE_LABELS = {"owner": "群主", "admin": "管理员", "member": "普通成员"}
 

@@ -46,6 +46,8 @@ from db.models import OutboxRow
 log = logging.getLogger(__name__)
 
 PENDING, IN_FLIGHT = "pending", "in_flight"
+# taken back before it started (an #unban while the ban's removal still waited its turn)
+WITHDRAWN = "withdrawn"
 _GOVERNOR_KEY = ("core", "governor")  # core_setting scope, key
 _RECOVERING = "recovering"
 _MAX_THROTTLED = 3
@@ -390,6 +392,9 @@ class Outbox:
         except Refused as refused:
             await self._refused(row_id, planned, refused, rules)
             return True
+        except Withdrawn:
+            log.info("outbox: %s #%d was withdrawn before it went out", type(planned.action).__name__, row_id)
+            return True
         except Exception as exc:
             log.exception("executor failed on %r", planned.action)
             outcome = Outcome("failed", f"internal error: {type(exc).__name__}")
@@ -400,6 +405,8 @@ class Outbox:
         def record(db: Session) -> str:
             row = db.get(OutboxRow, row_id)
             assert row is not None
+            if row.status == WITHDRAWN:
+                return "recorded"  # an action with no platform call (a list entry): its effect is dropped
             done_at = self._clock.now()
             if outcome.status == "unavailable":
                 # the gateway was down: nothing went out; send it once the account is back
@@ -448,14 +455,19 @@ class Outbox:
 
     def _marker(self, ids: list[int]) -> Callable[[], Any]:
         """The governor calls this when the action's first send may happen: from then on a
-        crash leaves the rows in_flight (maybe done), before it they are still pending."""
+        crash leaves the rows in_flight (maybe done), before it they are still pending. A row
+        withdrawn meanwhile stops its action here, before anything went out (Withdrawn)."""
         def work(db: Session) -> None:
+            withdrawn = False
             for row_id in ids:
                 row = db.get(OutboxRow, row_id)
                 if row is not None and row.status == PENDING:
                     row.status, row.attempts = IN_FLIGHT, (row.attempts or 0) + 1
                     row.updated_at = self._clock.now()
+                withdrawn = withdrawn or (row is not None and row.status == WITHDRAWN)
             db.commit()
+            if withdrawn:
+                raise Withdrawn()
 
         async def mark() -> None:
             # retried until stored: failing here would report an action as failed that never
@@ -565,6 +577,28 @@ class Outbox:
 
 
 FINISHED_KEPT = timedelta(days=30)
+
+
+class Withdrawn(Exception):
+    """The action's row was withdrawn while it waited for its slot: it is not carried out."""
+
+
+def withdraw_bans(db: Session, member_id: str, room_id: str | None, at: datetime) -> list[int]:
+    """Take back what is left to do of a member's bans (an #unban typed while a ban still waits
+    its turn): the pending removals and list entries of every case that listed them (in this
+    group, or anywhere when room_id is None). Returns the cases something was withdrawn from;
+    the caller records their outcome. An action already in flight is not stopped."""
+    listings = db.execute(select(OutboxRow.case_id, OutboxRow.payload).where(
+        OutboxRow.kind == "Blacklist", OutboxRow.case_id.is_not(None))).all()
+    bans = {case_id for case_id, payload in listings if payload.get("member_id") == member_id
+            and (room_id is None or payload.get("room_id") in (room_id, None))}
+    if not bans:
+        return []
+    rows = db.scalars(select(OutboxRow).where(OutboxRow.case_id.in_(bans), OutboxRow.status == PENDING,
+                                              OutboxRow.kind.in_(("Blacklist", "Kick")))).all()
+    for row in rows:
+        row.status, row.updated_at = WITHDRAWN, at
+    return sorted({row.case_id for row in rows if row.case_id is not None})
 
 
 def pending_count(db: Session) -> int:

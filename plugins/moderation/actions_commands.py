@@ -11,6 +11,7 @@ from bot.actions import Blacklist, Kick, Reply
 from bot.core import cases, lists
 from bot.core import members as member_facts
 from bot.core.cases import Case
+from bot.core.outbox import withdraw_bans
 from bot.core.plugin import command
 from bot.core.roles import Role
 from bot.core.targets import Target
@@ -172,14 +173,23 @@ class ActionCommands:
         removed = lists.remove(ctx.db, lists.BLACKLIST, ctx.room_id, found.member_id)
         if everywhere:
             removed = lists.remove(ctx.db, lists.BLACKLIST, None, found.member_id) or removed
+        # a ban still waiting its turn (its entry not written, its removal not done) is taken
+        # back: otherwise it would list and remove the member after this unban
+        withdrawn = withdraw_bans(ctx.db, found.member_id, None if everywhere else ctx.room_id, ctx.now())
+        for case_id in withdrawn:
+            cases.record_outcome(ctx.db, case_id, "withdrawn", ctx.now())
         name = name_of(ctx, found.member_id)
-        if not removed:
+        if not removed and not withdrawn:
             ctx.reply(texts.not_banned.format(member=name))
             return
         case = _open_case(ctx, "unban", found.member_id, name, reason, outcome="done",
-                          evidence={"scope": lists.ALL_GROUPS if everywhere else ctx.room_id})
+                          evidence={"scope": lists.ALL_GROUPS if everywhere else ctx.room_id,
+                                    **({"withdrawn_cases": withdrawn} if withdrawn else {})})
         label = texts.scope_all if everywhere else texts.scope_room
-        ctx.reply(texts.unbanned.format(member=name, scope=label, case=case.id))
+        reply = texts.unbanned.format(member=name, scope=label, case=case.id)
+        if withdrawn:
+            reply += texts.ban_withdrawn.format(cases="、".join(f"#{i}" for i in withdrawn))
+        ctx.reply(reply)
         notify_case(ctx, case)
 
     @command("whitelist", min_role=Role.ADMIN, aliases=("白名单",), usage="add|remove|list [@成员]",

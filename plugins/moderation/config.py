@@ -24,6 +24,7 @@ class ModerationTexts(TemplateTexts):
     warn_queued: str = "正在群里发出警告（案件 #{case}）：{reason}"
     unbanned: str = "已将「{member}」移出{scope}黑名单（案件 #{case}）。"
     not_banned: str = "「{member}」不在本群黑名单中。"
+    ban_withdrawn: str = "案件 {cases} 中尚未执行的处理已撤销。"
     scope_room: str = "本群"
     scope_all: str = "所有群"
     global_needs_operator: str = "只有运营可以在所有群拉黑。"

@@ -17,7 +17,8 @@ OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演�
                   "refused_protected": "受保护，未执行", "failed": "执行失败", "shadow": "影子模式（未执行）",
                   "reported": "已通知管理员", "listed": "已加入黑名单", "refused_cap": "超出频率上限，未执行",
                   "deferred": "已达移出上限，稍后自动执行", "gone": "对方已不在群里，未执行",
-                  "uncertain": "机器人重启时正在执行，结果未知", "expired": "排队过久，未发送"}
+                  "uncertain": "机器人重启时正在执行，结果未知", "expired": "排队过久，未发送",
+                  "withdrawn": "执行前已撤销"}
 # the checks' names, as antispam's check_labels has them by default (a group's own labels win)
 CHECK_LABELS = {"keywords": "广告词", "contact": "联系方式引流", "content": "新成员发链接/名片/文件",
                 "flood": "刷屏", "repeat": "重复发送", "mentions": "大量@他人", "emoji": "表情刷屏",

@@ -114,6 +114,7 @@ class EventBatch:
             with contextlib.suppress(Exception):
                 db.rollback()
             db.close()
+            self._release_turn()
             if not committed.done():
                 committed.set_exception(exc)
                 committed.exception()  # retrieved here: no warning when every waiter is gone
@@ -121,6 +122,7 @@ class EventBatch:
                 raise
             return
         db.close()
+        self._release_turn()
         self.commits += 1
         if not committed.done():
             committed.set_result(None)
@@ -131,6 +133,7 @@ class EventBatch:
         with contextlib.suppress(Exception):
             db.rollback()
         db.close()
+        self._release_turn()
         self.redone += others
         if not committed.done():
             committed.set_exception(Redo())
@@ -140,6 +143,8 @@ class EventBatch:
         db, committed = self._db, self._committed
         assert db is not None and committed is not None
         self._db, self._committed, self._events = None, None, 0
+        return db, committed
+
+    def _release_turn(self) -> None:
         if self._turn is not None:
             self._turn.release()
-        return db, committed

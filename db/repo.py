@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, bindparam, delete, select
+from sqlalchemy import CursorResult, bindparam, delete, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -44,6 +44,65 @@ def run_prepared(session: Session, stmt: Any, params: dict[str, Any]) -> Any:
     """Run a prepared statement in the session's transaction, below the ORM (no flush, no
     entity handling: these statements touch no mapped objects the session holds)."""
     return session.connection().execute(stmt, params)
+
+
+# ---------------------------------------------------------------- written at commit
+# Per-message rows nothing reads back in the same transaction (a stored message, stats
+# counters) are queued in the session and written when its transaction commits: with events
+# sharing a transaction (bot/core/batch.py) each kind is one executemany per batch (on
+# PostgreSQL one round trip instead of one per message), and a busy group's counter is one
+# upsert per batch. Only the root transaction's commit writes them (a savepoint's release does
+# not), and its rollback drops them with everything else.
+
+_ROWS, _COUNTS = "qunguan_rows", "qunguan_counts"
+
+
+def _begun(session: Session) -> None:
+    if not session.in_transaction():
+        session.connection()  # begun, so a rollback from here on drops what is queued with the rest
+
+
+def insert_at_commit(session: Session, stmt: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Queue a row for `stmt` (a prepared INSERT taking `values`' keys), written with the
+    others at commit. Returns `values`: it may still be changed until then (queued())."""
+    _begun(session)
+    session.info.setdefault(_ROWS, {}).setdefault(stmt, []).append(values)
+    return values
+
+
+def queued(session: Session, values: dict[str, Any]) -> bool:
+    """Whether this row (as insert_at_commit returned it) is still waiting for the commit."""
+    return any(row is values for rows in session.info.get(_ROWS, {}).values() for row in rows)
+
+
+def count(session: Session, stmt: Any, keys: tuple[tuple[str, Any], ...], n: int = 1) -> None:
+    """Add n to a counter: `stmt` is a prepared upsert taking the `keys` columns and `n`
+    (bindparams), run once per key counted in the transaction when it commits."""
+    _begun(session)
+    by_key: dict[tuple[tuple[str, Any], ...], int] = session.info.setdefault(_COUNTS, {}).setdefault(stmt, {})
+    by_key[keys] = by_key.get(keys, 0) + n
+
+
+@event.listens_for(Session, "before_commit")
+def _write_queued(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint's release; the root transaction's commit writes them
+    rows = session.info.pop(_ROWS, None)
+    counts = session.info.pop(_COUNTS, None)
+    if not rows and not counts:
+        return
+    connection = session.connection()
+    for stmt, values in (rows or {}).items():
+        connection.execute(stmt, values)
+    for stmt, by_key in (counts or {}).items():
+        connection.execute(stmt, [{**dict(keys), "n": n} for keys, n in by_key.items()])
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_queued(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_ROWS, None)
+        session.info.pop(_COUNTS, None)
 
 
 def mark_seen(session: Session, event_id: str, room_id: str | None, at: datetime) -> bool:

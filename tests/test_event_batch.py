@@ -5,7 +5,7 @@ its half-made writes nor loses the others'. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +15,8 @@ from db import repo
 from db.base import Base
 from db.models import SeenEvent
 from db.session import loop_engine, make_sessionmaker
+from plugins.stats.models import MemberDay
+from plugins.stats.queries import count_message
 
 AT = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 
@@ -141,3 +143,27 @@ async def test_sqlite_batches_take_turns_with_the_inbox_writer(sessions):
     turn.release()
     assert await task == "committed"
     assert not turn.locked()  # released at the commit
+
+
+def test_counters_are_summed_and_written_when_the_root_transaction_commits(sessions):
+    day = date(2026, 12, 2)
+
+    def counts() -> dict[str, int]:
+        with sessions() as db:
+            return {r.member_id: r.messages for r in db.scalars(select(MemberDay))}
+
+    with sessions() as db:
+        for member in ("a", "b", "a", "a"):
+            count_message(db, "room", day, member)
+        with db.begin_nested():  # a savepoint's release does not write them early...
+            repo.mark_seen(db, "x", "room", AT)
+        nested = db.begin_nested()
+        nested.rollback()  # ...and a savepoint's rollback does not drop them
+        db.commit()
+    assert counts() == {"a": 3, "b": 1}
+    with sessions() as db:
+        count_message(db, "room", day, "a")
+        db.rollback()  # gone with the transaction
+        count_message(db, "room", day, "b")
+        db.commit()
+    assert counts() == {"a": 3, "b": 2}

@@ -122,7 +122,7 @@ class AntispamPlugin(Plugin):
         if decision.spam:
             offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision), evidence,
                                      obvious=decision.obvious, newcomer=newcomer, strict=strict)
-            store.set_case(ctx.db, row.id, ladder.apply(ctx, cfg, offence))
+            store.set_case(ctx.db, row, ladder.apply(ctx, cfg, offence))
             log.info("spam in %s from %s: %s", msg.room_id, msg.sender_id, decision.reason())
             return
         offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision, decision.shadow_fired),
@@ -130,7 +130,7 @@ class AntispamPlugin(Plugin):
                                  newcomer=newcomer, strict=strict)
         before = ladder.active_strikes(ctx.db, msg.room_id, msg.sender_id, now - cfg.ladder.window)
         case_id = ladder.record_shadow(ctx, cfg, offence, ladder.choose_step(cfg, before, offence))
-        store.set_case(ctx.db, row.id, case_id)
+        store.set_case(ctx.db, row, case_id)
 
     def _remember(self, ctx: Context, cfg: AntispamConfig, row: store.Stored) -> None:
         """Add the message to the behaviour windows; the first message a process sees rebuilds
@@ -152,7 +152,7 @@ class AntispamPlugin(Plugin):
         case_id, kind = last
         if decision.newcomer and decision.obvious and kind == "warn":
             return False
-        store.set_case(ctx.db, row.id, case_id)
+        store.set_case(ctx.db, row, case_id)
         log.info("antispam: message %s from %s belongs to case %s (same burst)", row.message_id, row.sender_id,
                  case_id)
         return True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass
@@ -31,9 +30,10 @@ def fingerprint(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Stored:
-    """A group message as stored (antispam_message), what the plugin needs of it."""
+    """A group message as stored (antispam_message), what the plugin needs of it. `row`: its
+    values, written when the event's transaction commits (repo.insert_at_commit)."""
 
-    id: int
+    row: dict[str, Any]
     room_id: str
     message_id: str
     sender_id: str
@@ -44,30 +44,34 @@ class Stored:
 
 def _insert_message(insert: Any) -> Any:
     table = StoredMessage.__table__
-    return insert(table).values(**{c: bindparam(c, type_=table.c[c].type) for c in _STORED_COLUMNS}) \
-        .returning(table.c.id)
+    return insert(table).values(**{c: bindparam(c, type_=table.c[c].type) for c in _STORED_COLUMNS})
 
 
 _STORED_COLUMNS = ("room_id", "message_id", "sender_id", "sender_name", "kind", "text", "url", "mentions",
-                   "fingerprint", "at")
+                   "fingerprint", "at", "case_id")
 
 
 def store_message(db: Session, msg: MessageReceived, at: datetime) -> Stored:
-    """Every group message is kept (evidence, quotes, #spam): one prepared INSERT."""
+    """Every group message is kept (evidence, quotes, #spam), written when the event commits:
+    nothing reads it back before (a room's next event starts after this one committed; the
+    behaviour windows are in memory)."""
     assert msg.room_id is not None
-    stored = Stored(0, msg.room_id, msg.event_id[:190], msg.sender_id, msg.text[:STORED_CHARS], fingerprint(msg.text),
-                    at)
-    values = {"room_id": stored.room_id, "message_id": stored.message_id, "sender_id": stored.sender_id,
+    text, print_, message_id = msg.text[:STORED_CHARS], fingerprint(msg.text), msg.event_id[:190]
+    values: dict[str, Any] = {"room_id": msg.room_id, "message_id": message_id, "sender_id": msg.sender_id,
               "sender_name": (msg.sender_alias or msg.sender_name)[:200], "kind": str(msg.kind),
-              "text": stored.text, "url": (msg.url or "")[:1000] or None, "mentions": len(msg.mention_ids),
-              "fingerprint": stored.fingerprint, "at": at}
-    row_id = repo.run_prepared(db, repo.prepared(db, "antispam.store", _insert_message), values).scalar_one()
-    return dataclasses.replace(stored, id=int(row_id))
+              "text": text, "url": (msg.url or "")[:1000] or None, "mentions": len(msg.mention_ids),
+              "fingerprint": print_, "at": at, "case_id": None}
+    row = repo.insert_at_commit(db, repo.prepared(db, "antispam.store", _insert_message), values)
+    return Stored(row, msg.room_id, message_id, msg.sender_id, text, print_, at)
 
 
-def set_case(db: Session, stored_id: int, case_id: int | None) -> None:
+def set_case(db: Session, stored: Stored, case_id: int | None) -> None:
     """The case a stored message belongs to (#ham finds it from a quote)."""
-    db.execute(update(StoredMessage).where(StoredMessage.id == stored_id).values(case_id=case_id))
+    if repo.queued(db, stored.row):
+        stored.row["case_id"] = case_id  # not written yet: it goes in with its case
+        return
+    db.execute(update(StoredMessage).where(StoredMessage.room_id == stored.room_id,
+                                           StoredMessage.message_id == stored.message_id).values(case_id=case_id))
 
 
 def recent(db: Session, since: datetime, limit: int = 200_000) -> list[tuple[str, str, str, str, str, datetime]]:

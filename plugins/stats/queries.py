@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -18,18 +19,21 @@ from plugins.stats.models import MemberDay, RoomDay
 VIOLATION_KINDS = ("warn", "kick", "ban", "spam")
 
 
+def _counter_upsert(insert: Any, table: Any, keys: tuple[str, ...], defaults: dict[str, int]) -> Any:
+    """INSERT (keys, messages = :n) ON CONFLICT (keys) DO UPDATE messages = messages + :n."""
+    stmt = insert(table).values(**{k: bindparam(k) for k in keys}, messages=bindparam("n"), **defaults)
+    return stmt.on_conflict_do_update(index_elements=list(keys),
+                                      set_={"messages": table.c.messages + stmt.excluded.messages})
+
+
 def count_message(db: Session, room_id: str, day: date, member_id: str) -> None:
-    """Every group message: two prepared upserts (see repo.prepared)."""
-    member_day, room_day = MemberDay.__table__, RoomDay.__table__
-    by_member = repo.prepared(db, "stats.member_day", lambda insert: insert(member_day).values(
-        room_id=bindparam("room_id"), day=bindparam("day"), member_id=bindparam("member_id"), messages=1)
-        .on_conflict_do_update(index_elements=["room_id", "day", "member_id"],
-                               set_={"messages": member_day.c.messages + 1}))
-    by_room = repo.prepared(db, "stats.room_day", lambda insert: insert(room_day).values(
-        room_id=bindparam("room_id"), day=bindparam("day"), messages=1, joins=0, leaves=0, removals=0)
-        .on_conflict_do_update(index_elements=["room_id", "day"], set_={"messages": room_day.c.messages + 1}))
-    repo.run_prepared(db, by_member, {"room_id": room_id, "day": day, "member_id": member_id})
-    repo.run_prepared(db, by_room, {"room_id": room_id, "day": day})
+    """Every group message: two counters, written when the transaction commits (repo.count)."""
+    by_member = repo.prepared(db, "stats.member_day", lambda insert: _counter_upsert(
+        insert, MemberDay.__table__, ("room_id", "day", "member_id"), {}))
+    by_room = repo.prepared(db, "stats.room_day", lambda insert: _counter_upsert(
+        insert, RoomDay.__table__, ("room_id", "day"), {"joins": 0, "leaves": 0, "removals": 0}))
+    repo.count(db, by_member, (("room_id", room_id), ("day", day), ("member_id", member_id)))
+    repo.count(db, by_room, (("room_id", room_id), ("day", day)))
 
 
 def bump_room(db: Session, room_id: str, day: date, *, messages: int = 0, joins: int = 0, leaves: int = 0,

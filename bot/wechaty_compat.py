@@ -524,6 +524,52 @@ def configure_tls(puppet: Any, *, verify: bool = False, cafile: str | None = Non
     setattr(puppet, _TLS_ATTR, context)
 
 
+class CoalescingTransport:
+    """The writes made within one turn of the event loop, sent with one socket send.
+
+    grpclib writes each RPC's HEADERS and DATA frames with separate transport writes, and
+    asyncio sends each write at once: two send() system calls per RPC, ~10% of the bot's CPU
+    at 250 messages/s (py-spy on bench.load). Here they are gathered and sent once the turn
+    ends (call_soon), together with every other RPC started in that turn: the frames leave
+    in the same order, a turn later. Everything else is the real transport's."""
+
+    def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] = []
+        self._scheduled = False
+        self.sends = 0  # for tests and benchmarks
+
+    def write(self, data: bytes) -> None:
+        if not data:
+            return
+        self._pending.append(bytes(data))
+        if not self._scheduled:
+            self._scheduled = True
+            self._loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._scheduled = False
+        if not self._pending:
+            return
+        data = b"".join(self._pending)
+        self._pending.clear()
+        if not self._transport.is_closing():
+            self.sends += 1
+            self._transport.write(data)
+
+    def close(self) -> None:
+        self._flush()  # a GOAWAY or RST_STREAM written just before still goes out
+        self._transport.close()
+
+    def abort(self) -> None:
+        self._pending.clear()
+        self._transport.abort()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
 def fix_channel_setup() -> None:
     """Replace PuppetService._init_puppet:
 
@@ -535,11 +581,21 @@ def fix_channel_setup() -> None:
     * HTTP/2 keepalive pings, so a connection that silently died (blackholed traffic, a
       half-open TCP socket) fails the open streams within KEEPALIVE_TIME + KEEPALIVE_TIMEOUT
       instead of never (the SDK configures none)."""
-    from grpclib.client import Channel
+    from grpclib.client import Channel, Handler
     from grpclib.config import Configuration
+    from grpclib.protocol import H2Protocol
     from wechaty_grpc.wechaty import PuppetStub
     from wechaty_puppet.exceptions import WechatyPuppetConfigurationError
     from wechaty_puppet_service import puppet as puppet_module
+
+    class CoalescingProtocol(H2Protocol):  # type: ignore[misc]
+        def connection_made(self, transport: Any) -> None:
+            coalescing: Any = CoalescingTransport(transport, asyncio.get_running_loop())
+            super().connection_made(coalescing)
+
+    class CoalescingChannel(Channel):  # type: ignore[misc]
+        def _protocol_factory(self) -> H2Protocol:
+            return CoalescingProtocol(Handler(), self._config, self._h2_config)
 
     def init_puppet(_orig: Any) -> Any:
         def _init_puppet(self: Any) -> None:
@@ -555,7 +611,8 @@ def fix_channel_setup() -> None:
                 _keepalive_timeout=KEEPALIVE_TIMEOUT,
                 _keepalive_permit_without_calls=True,
             )
-            self.channel = Channel(host=host, port=port, ssl=getattr(self, _TLS_ATTR, None), config=config)
+            self.channel = CoalescingChannel(host=host, port=port, ssl=getattr(self, _TLS_ATTR, None),
+                                             config=config)
             # The puppet-service gateway reads the token from the :authority header.
             self.channel._authority = self.options.token
             self._puppet_stub = PuppetStub(self.channel)

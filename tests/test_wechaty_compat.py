@@ -427,6 +427,22 @@ async def test_channel_has_http2_keepalive() -> None:
         close(puppet)
 
 
+async def test_rpcs_started_in_one_turn_share_a_socket_send(serve: Callable[..., Any]) -> None:
+    gateway = await serve(unary={"RoomAnnounce": lambda _req: b""})
+    puppet = puppet_for(gateway)
+    try:
+        await puppet.room_announce("room0", "warm-up")  # connected, settings exchanged
+        transport = puppet.channel._protocol.connection._transport
+        assert isinstance(transport, compat.CoalescingTransport)
+        before = transport.sends
+        await asyncio.gather(*(puppet.room_announce(f"room{i}", "no ads") for i in range(1, 21)))
+        # 20 RPCs, each a HEADERS and a DATA write: without coalescing 40 sends, here a handful
+        assert 1 <= transport.sends - before < 10
+    finally:
+        close(puppet)
+    assert len(gateway.sent("RoomAnnounce")) == 21  # every frame still arrived
+
+
 def test_sdk_imports_without_quart_or_pygithub(tmp_path: Path) -> None:
     """The SDK imports Quart (plugin web server) and PyGithub (link previews) at import time;
     the bot uses neither. After apply_all they stay out of sys.modules, a Wechaty bot still

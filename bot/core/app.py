@@ -118,6 +118,7 @@ class App:
         self._room_facts: dict[str, tuple[str, str, bool]] = {}
         self._role_rechecks: dict[tuple[str, str], datetime] = {}
         self._names_seen: dict[tuple[str, str, str | None], str] = {}
+        self._reconcile_queued = False
         # set while logged in and connected: scheduled jobs wait for it (a job due at start-up
         # or during an outage runs once the account is back, rather than failing to send)
         self._online = asyncio.Event()
@@ -217,6 +218,12 @@ class App:
         self.request_reconcile()
 
     def request_reconcile(self) -> None:
+        """Re-declare every plugin's jobs soon. Requests made before that run starts share it
+        (a burst of joins, each asking for its welcome job, is one reconcile, not one each:
+        a reconcile reads every group's jobs)."""
+        if self._reconcile_queued:
+            return
+        self._reconcile_queued = True
         self.spawn(self._reconcile_jobs())
 
     def spawn(self, work: Coroutine[object, object, None]) -> None:
@@ -229,6 +236,9 @@ class App:
         rules = self.rules
         specs: list[JobSpec] = []
         async with self._session() as db:
+            # what is read from here on is this run's; a request made from now on may see a
+            # change it misses, so it gets a run of its own
+            self._reconcile_queued = False
             for plugin in [self.builtins, *self.plugins]:
                 try:
                     specs.extend(plugin.jobs(rules, db))

@@ -279,3 +279,21 @@ async def test_name_history_keeps_each_change_once(bot):
         rows = db.execute(select(NameHistory.kind, NameHistory.value).where(NameHistory.subject_id == alice)
                           .order_by(NameHistory.id)).all()
     assert [tuple(r) for r in rows] == [("name", "alice"), ("alias", "上海-电商-小A"), ("alias", "北京-教育-小A")]
+
+
+async def test_reconcile_requests_before_a_run_share_it(bot):
+    await bot.settle()
+    runs = []
+    original = bot.app.scheduler.reconcile
+
+    def counted(specs):
+        runs.append(len(specs))
+        return original(specs)
+
+    bot.app.scheduler.reconcile = counted
+    for _ in range(5):  # a burst of joins, each asking for its jobs
+        bot.app.request_reconcile()
+    await wait_until(lambda: runs and not bot.app._background)
+    assert len(runs) == 1
+    bot.app.request_reconcile()  # a later request gets a run of its own
+    await wait_until(lambda: len(runs) == 2 and not bot.app._background)

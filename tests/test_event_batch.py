@@ -132,19 +132,6 @@ async def test_a_full_batch_commits_at_once(sessions):
     assert batch.commits == 3  # 3 + 3 at the bound, the last one by the flusher
 
 
-async def test_sqlite_batches_take_turns_with_the_inbox_writer(sessions):
-    turn = asyncio.Lock()
-    batch = EventBatch(sessions, asyncio.Lock(), turn)
-    await turn.acquire()  # the inbox's writer is writing
-    task = asyncio.create_task(mark(batch, "e1"))
-    for _ in range(5):
-        await asyncio.sleep(0)
-    assert batch.open_events == 0 and not task.done()  # waits its turn, not in SQLite's busy handler
-    turn.release()
-    assert await task == "committed"
-    assert not turn.locked()  # released at the commit
-
-
 def test_counters_are_summed_and_written_when_the_root_transaction_commits(sessions):
     day = date(2026, 12, 2)
 

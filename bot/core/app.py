@@ -136,10 +136,8 @@ class App:
         self.storage = StorageHealth(self._storage_notice)
         self._inbox_engine = thread_engine(sessions.kw["bind"])  # the loop's own one for :memory:
         self.inbox = Inbox(self._inbox_engine, clock, self._dispatch, self.storage)
-        # SQLite has one writer: the loop's transactions take turns with the inbox's writer thread
-        self._write_turn = self.inbox.write_turn if self.sessions.kw["bind"].dialect.name == "sqlite" else None
         # events handled back to back share one transaction (bot/core/batch.py)
-        self.batch = EventBatch(sessions, self._db_gate, self._write_turn)
+        self.batch = EventBatch(sessions, self._db_gate)
         self.outbox.health = self.storage  # the sender's storage faults: the same notice and #status
         self.early_status = EarlyStatus()  # #status answered while storage is down
         rules.on_change(self._rules_changed)
@@ -148,9 +146,8 @@ class App:
     async def _session(self) -> AsyncIterator[Session]:
         async with self._db_gate:
             self.batch.flush()  # the events' open transaction commits first (one writer on SQLite)
-            async with self._write_turn or contextlib.nullcontext():
-                with self.sessions() as db:
-                    yield db
+            with self.sessions() as db:
+                yield db
 
     # ------------------------------------------------------------------ lifecycle
     @property

@@ -18,10 +18,11 @@ allow their event to be handled again (a storage error, a crashed neighbour plug
 
 Every other use of the database gate commits the open batch first (`flush`): on SQLite the
 batch holds the only write lock, and a second transaction on the loop's thread would wait on
-itself. On SQLite a batch also holds the inbox's write turn from its start to its commit, so
-the inbox's writer thread and the loop take turns at the one write lock by awaiting, never
-in SQLite's busy handler (which sleeps up to 100 ms between tries: back-to-back batches
-would starve the writer, and intake with it; the loop would sleep in it on the writer's lock).
+itself. The inbox's writer thread meets a batch's lock as it met a single event's (it waits
+in its own thread); a batch does not take the inbox's write turn: holding the loop's work
+while the thread writes (its start-up, commit and WAL checkpoint) halved throughput on a
+busy machine (bench.load, 300 msg/s with two other processes on the 2 cores: 117 against
+264 handled per second).
 """
 
 from __future__ import annotations
@@ -38,11 +39,9 @@ class Redo(Exception):
 
 
 class EventBatch:
-    def __init__(self, sessions: sessionmaker[Session], gate: asyncio.Lock, turn: asyncio.Lock | None = None,
-                 *, max_events: int = 64) -> None:
+    def __init__(self, sessions: sessionmaker[Session], gate: asyncio.Lock, *, max_events: int = 64) -> None:
         self._sessions = sessions
         self._gate = gate
-        self._turn = turn  # SQLite: the inbox's write turn (None on PostgreSQL: many writers)
         # bounds how long the first event of a batch waits for its commit, and what a redo costs
         self._max_events = max_events
         self._db: Session | None = None
@@ -64,8 +63,6 @@ class EventBatch:
         (a storage error: the event is retried), or Redo."""
         async with self._gate:
             if self._db is None:
-                if self._turn is not None:
-                    await self._turn.acquire()  # released when the batch commits or aborts
                 self._db = self._sessions()
                 self._committed = asyncio.get_running_loop().create_future()
             db, committed = self._db, self._committed
@@ -114,7 +111,6 @@ class EventBatch:
             with contextlib.suppress(Exception):
                 db.rollback()
             db.close()
-            self._release_turn()
             if not committed.done():
                 committed.set_exception(exc)
                 committed.exception()  # retrieved here: no warning when every waiter is gone
@@ -122,7 +118,6 @@ class EventBatch:
                 raise
             return
         db.close()
-        self._release_turn()
         self.commits += 1
         if not committed.done():
             committed.set_result(None)
@@ -133,7 +128,6 @@ class EventBatch:
         with contextlib.suppress(Exception):
             db.rollback()
         db.close()
-        self._release_turn()
         self.redone += others
         if not committed.done():
             committed.set_exception(Redo())
@@ -144,7 +138,3 @@ class EventBatch:
         assert db is not None and committed is not None
         self._db, self._committed, self._events = None, None, 0
         return db, committed
-
-    def _release_turn(self) -> None:
-        if self._turn is not None:
-            self._turn.release()

@@ -20,9 +20,9 @@ Every other use of the database gate commits the open batch first (`flush`): on 
 batch holds the only write lock, and a second transaction on the loop's thread would wait on
 itself. The inbox's writer thread meets a batch's lock as it met a single event's (it waits
 in its own thread); a batch does not take the inbox's write turn: holding the loop's work
-while the thread writes (its start-up, commit and WAL checkpoint) halved throughput on a
-busy machine (bench.load, 300 msg/s with two other processes on the 2 cores: 117 against
-264 handled per second).
+while the thread wrote (its start-up, commit and WAL checkpoint) did not pay. bench.load at
+300 msg/s with other processes busy on the 2 cores handled 117 messages/s with the turn
+against 264 without; on a calmer machine the two were alike.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.actions import Reply
 from bot.clock import FakeClock
 from bot.core.context import Planned
@@ -16,7 +18,8 @@ from tests.harness import Harness, Probe
 START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
 
 
-async def test_settle_waits_for_a_removal_the_clock_made_due(tmp_path):
+@pytest.mark.parametrize("barrier", ["settle", "app.idle"])
+async def test_settle_waits_for_a_removal_the_clock_made_due(tmp_path, barrier):
     """A removal refused by the hourly cap waits for the window (not work meanwhile); once the
     clock reaches it, it is work again, before the sender has even had a turn to look."""
     bot = await Harness(tmp_path, [Probe()], clock=FakeClock(START), extra_bot="  kicks_per_hour: 1").start()
@@ -30,7 +33,7 @@ async def test_settle_waits_for_a_removal_the_clock_made_due(tmp_path):
         await bot.settle()  # refused by the cap: waits for the next window, idle meanwhile
         assert bot.world.is_member(room, carol) and not bot.world.saw_kick(room, carol)
         bot.clock.advance(3600)
-        await bot.settle()
+        await (bot.settle() if barrier == "settle" else bot.app.idle())
         assert bot.world.saw_kick(room, carol)
     finally:
         await bot.stop()

@@ -104,6 +104,7 @@ class Outbox:
         self._beat_at: datetime | None = None
         self._resting: dict[str, datetime] = {}
         self._look_at: datetime | None = None  # when the sender looks again unwoken (is_idle)
+        self._looked = asyncio.Event()  # set after each pass of the sender (idle())
         self.sent = 0  # rows finished, for status and tests
         self._staged = False  # stage() added rows since the last wake()
 
@@ -132,8 +133,13 @@ class Outbox:
 
     async def idle(self) -> None:
         """Wait until no row is due and none is being carried out (rows waiting for a later
-        window do not count)."""
-        await self._idle.wait()
+        window do not count, until the clock reaches them)."""
+        while True:
+            await self._idle.wait()
+            if self.is_idle:
+                return
+            self._looked.clear()  # the clock passed the sender's next look: wait for that pass
+            await self._looked.wait()
 
     @property
     def is_idle(self) -> bool:
@@ -172,6 +178,7 @@ class Outbox:
         self._lanes.clear()
         self._runner = None
         self._look_at = None  # a stopped sender looks at nothing
+        self._looked.set()
         try:
             async with self._session() as db:
                 # hand pending rows over at once to the next process (or this one restarted)
@@ -290,6 +297,7 @@ class Outbox:
             elif not self._wake.is_set():
                 self._idle.set()
             self._look_at = next_at
+            self._looked.set()
             await self._wait(next_at)
 
     def _lane_done(self, task: asyncio.Task[None]) -> None:

@@ -222,6 +222,13 @@ async def test_fake_clock_counts_a_sleep_from_when_it_was_asked_for():
     assert sleeper.done()
 
 
+async def test_fake_clock_a_sleep_cancelled_before_it_ran_leaves_no_sleeper():
+    clock = FakeClock()
+    waiter = asyncio.ensure_future(clock.sleep(10))
+    waiter.cancel()  # as the scheduler and the outbox do with the sleep they did not wake on
+    assert [t for t, f in clock._sleepers if not f.done()] == []
+
+
 class _RacingClock(FakeClock):
     """Moves itself the moment someone asks to sleep: the interleaving of a busy machine, where
     the test's advance() runs between the scheduler reading now and its sleep starting."""

@@ -46,8 +46,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def eventually(predicate: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
-    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
+async def eventually(predicate: Callable[[], Any], timeout: float = 60.0, what: str = "condition") -> Any:
+    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds (a
+    bound on a broken run: a busy machine only takes longer)."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -105,7 +106,7 @@ class MockGateway:
     def calls(self, method: str) -> list[dict[str, Any]]:
         return self.seen("call", method=method)
 
-    async def ready(self, timeout: float = 30.0) -> dict[str, str]:
+    async def ready(self, timeout: float = 60.0) -> dict[str, str]:
         def ready_line() -> Any:
             if self.process.poll() is not None:
                 raise AssertionError(f"gateway exited with {self.process.returncode}")
@@ -121,7 +122,7 @@ class MockGateway:
         self.process.stdin.write(json.dumps({"op": op, "seq": seq, **args}, ensure_ascii=False) + "\n")
         self.process.stdin.flush()
         answer = await eventually(
-            lambda: self.seen("ack", seq=seq) or self.seen("nack", seq=seq), 10.0, f"gateway answer to {op}"
+            lambda: self.seen("ack", seq=seq) or self.seen("nack", seq=seq), 60.0, f"gateway answer to {op}"
         )
         assert answer[0]["type"] == "ack", answer[0]
         return dict(answer[0])

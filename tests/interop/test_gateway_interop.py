@@ -5,6 +5,7 @@ official puppet mock (gateway/mock-gateway.mjs, driven over stdio): real SDK, re
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import logging
 import os
@@ -145,13 +146,17 @@ def gateway_installed() -> Path:
         if os.environ.get("QUNGUAN_REQUIRE_INTEROP") == "1":
             pytest.fail("node/npm not installed, and QUNGUAN_REQUIRE_INTEROP=1")
         pytest.skip("node/npm not installed")
-    if not (GATEWAY_DIR / "node_modules").is_dir():
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=GATEWAY_DIR,
-            check=True,
-            timeout=600,
-        )
+    # one install at a time: with pytest-xdist each worker has this session fixture, and two
+    # `npm ci` in one directory would corrupt it (the lock file is only read)
+    with (GATEWAY_DIR / "package-lock.json").open() as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (GATEWAY_DIR / "node_modules").is_dir():
+            subprocess.run(
+                ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=GATEWAY_DIR,
+                check=True,
+                timeout=600,
+            )
     return GATEWAY_DIR
 
 

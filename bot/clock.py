@@ -4,6 +4,7 @@ tests move time by hand and never wait on the wall clock."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -12,7 +13,7 @@ class Clock(Protocol):
     def now(self) -> datetime:
         """Timezone-aware UTC now."""
 
-    async def sleep(self, seconds: float) -> None: ...
+    def sleep(self, seconds: float) -> Awaitable[None]: ...
 
 
 class SystemClock:
@@ -34,13 +35,18 @@ class FakeClock:
     def now(self) -> datetime:
         return self._now
 
-    async def sleep(self, seconds: float) -> None:
+    def sleep(self, seconds: float) -> Awaitable[None]:
+        # The deadline is fixed here, when sleep() is called, not when the awaiting task first
+        # runs: a caller that computed `seconds` from now() and wrapped the sleep in a task
+        # (the scheduler's pump, the outbox's sender) would otherwise, if another task moved the
+        # clock in between, sleep past the moment it meant and never wake (issue 13's settle
+        # hang). The future itself is returned, so cancelling the waiter (even before it ran)
+        # cancels the sleeper: nothing stale is left among _sleepers.
         if seconds <= 0:
-            await asyncio.sleep(0)
-            return
+            return asyncio.sleep(0)
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._sleepers.append((self._now + timedelta(seconds=seconds), fut))
-        await fut
+        return fut
 
     def advance(self, seconds: float = 0, **kwargs: float) -> datetime:
         self._now += timedelta(seconds=seconds, **kwargs)

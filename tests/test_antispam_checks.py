@@ -181,7 +181,7 @@ def member(messages: int, joined: timedelta | None, credit: int = 0) -> Member:
     (member(50, timedelta(days=1)), (True, False)),  # joined yesterday
     (member(50, timedelta(days=4)), (False, False)),
     (member(1, timedelta(hours=1), credit=7), (False, True)),  # approved history
-], ids=str)
+], ids=lambda v: None if isinstance(v, Member) else str(v))  # stable ids (pytest-xdist compares them)
 def test_probation(row, expected):
     assert probation(CFG, row, NOW) == expected
 

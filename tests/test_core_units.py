@@ -212,6 +212,62 @@ async def test_scheduler_grace_runs_a_recently_missed_occurrence_once():
         await sched.shutdown()
 
 
+async def test_fake_clock_counts_a_sleep_from_when_it_was_asked_for():
+    """A sleeper's deadline is fixed when sleep() is called, not when the task awaiting it first
+    runs: the clock moved by another task in between must not push the wake-up later."""
+    clock = FakeClock()
+    sleeper = asyncio.ensure_future(clock.sleep(10))
+    clock.advance(10)  # before the sleeper's task has taken a step
+    await drain()
+    assert sleeper.done()
+
+
+async def test_fake_clock_a_sleep_cancelled_before_it_ran_leaves_no_sleeper():
+    clock = FakeClock()
+    waiter = asyncio.ensure_future(clock.sleep(10))
+    waiter.cancel()  # as the scheduler and the outbox do with the sleep they did not wake on
+    assert [t for t, f in clock._sleepers if not f.done()] == []
+
+
+class _RacingClock(FakeClock):
+    """Moves itself the moment someone asks to sleep: the interleaving of a busy machine, where
+    the test's advance() runs between the scheduler reading now and its sleep starting."""
+
+    jump = 0.0
+
+    def sleep(self, seconds: float):
+        waiter = super().sleep(seconds)
+        if self.jump:
+            jump, self.jump = self.jump, 0.0
+            self.advance(jump)
+        return waiter
+
+
+async def test_scheduler_fires_a_job_when_the_clock_moves_while_the_pump_goes_to_sleep():
+    """The settle() hang seen under load (issue 13): the clock moved to a job's time just as the
+    pump went to sleep; the pump slept past it, the job never fired and the scheduler never
+    became quiet, so the app never reported idle."""
+    clock = _RacingClock(datetime(2026, 1, 5, 1, 0, tzinfo=UTC))  # 09:00 in Shanghai
+    fired: list[datetime] = []
+
+    async def runner(spec, at):
+        fired.append(at)
+
+    sched = JobScheduler(clock, runner)
+    sched.start()
+    try:
+        sched.reconcile([JobSpec("x.daily", "0 20 * * *")])
+        await drain()
+        assert fired == [] and sched.quiet
+        sched.reconcile([JobSpec("x.daily", "0 20 * * *"), JobSpec("x.other", "0 21 * * *")])  # wakes the pump
+        clock.jump = 11 * 3600  # to 20:00, the moment the pump asks to sleep until then
+        await drain()
+        assert fired == [datetime(2026, 1, 5, 12, 0, tzinfo=UTC)]
+        assert sched.quiet
+    finally:
+        await sched.shutdown()
+
+
 def test_help_lists_admin_only_parts_only_to_admins():
     from plugins.checkin import CheckinPlugin
 

@@ -169,7 +169,7 @@ async def test_a_full_disk_keeps_events_and_catches_up_when_space_returns(tmp_pa
     try:
         await h.settle()
         app = h.app
-        engines = [h.runtime.engine, app.inbox._engine]
+        engines = [h.runtime.engine, app.inbox.engine]
         _limit_sqlite_pages(engines, None)
         for i in range(40):  # enough rows to need new pages
             h.say(h.cast.owned, "alice", f"ping {'长消息' * 200} {i}")

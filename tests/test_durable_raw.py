@@ -135,7 +135,7 @@ async def test_an_event_received_but_not_yet_read_when_the_bot_stops_is_handled_
         held.add(mid)
         # the bot received the event and asked for its payload; the gateway does not answer
         await asyncio.wait_for(asked.wait(), 30)
-        inbox_engine = h.app.inbox._engine
+        inbox_engine = h.app.inbox.engine
         await wait_until(lambda: (mid, RAW_PREFIX + "message", "") in _rows(inbox_engine), timeout=30)
         # another group goes on meanwhile
         h.say(h.cast.admin, "bob", "ping")

@@ -114,7 +114,7 @@ async def test_duplicate_message_id_is_handled_once(bot):
 
 async def test_simulator_killed_and_restarted_bot_reconnects(bot):
     await bot.server.stop()
-    await wait_until(lambda: not bot.runtime.adapter.connected, timeout=10)
+    await wait_until(lambda: not bot.runtime.adapter.connected, timeout=30)
     await bot.server.start()  # same port, same world
     await wait_until(lambda: bot.runtime.adapter.connected, timeout=15)
     bot.say(bot.cast.admin, "bob", "ping")
@@ -217,13 +217,13 @@ async def test_edited_rules_file_reloads_and_a_broken_one_is_reported(tmp_path):
         operator_texts = lambda: [a.text for a in harness.world.bot_sends() if a.target == "wxid_operator"]  # noqa: E731
         good = harness.rules_path.read_text("utf-8")
         harness.rules_path.write_text(good.replace("  operators:", "  oprators:"), "utf-8")
-        await harness.world.wait_for(lambda: any("bot.oprators" in t for t in operator_texts()), timeout=10)
+        await harness.world.wait_for(lambda: any("bot.oprators" in t for t in operator_texts()), timeout=30)
         report = next(t for t in operator_texts() if "bot.oprators" in t)
         assert "第 3 行" in report and "operators" in report  # where, and the did-you-mean
         assert harness.app.rules.bot.command_prefix == "#"  # still the last good rules
         harness.rules_path.write_text(good.replace("version: 1\nbot:\n", "version: 1\nbot:\n  command_prefix: '!'\n"),
                                       "utf-8")
-        await wait_until(lambda: harness.app.rules.bot.command_prefix == "!", timeout=10)
+        await wait_until(lambda: harness.app.rules.bot.command_prefix == "!", timeout=30)
         harness.say(harness.cast.admin, "laowang", "!help")
         await harness.wait_text(harness.cast.admin, "可用命令")
     finally:

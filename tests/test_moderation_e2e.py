@@ -39,7 +39,7 @@ def private_texts(bot, who: str) -> list[str]:
 
 
 async def wait_private(bot, who: str, needle: str) -> str:
-    await bot.world.wait_for(lambda: any(needle in t for t in private_texts(bot, who)), timeout=10)
+    await bot.world.wait_for(lambda: any(needle in t for t in private_texts(bot, who)), timeout=30)
     return next(t for t in private_texts(bot, who) if needle in t)
 
 

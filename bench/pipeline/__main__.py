@@ -152,9 +152,9 @@ async def run_one(url: str, n: int, rooms: int, members: int, workdir: Path) -> 
               sessions=make_sessionmaker(engine), clock=clock)
     loop_stmts, inbox_stmts = Statements(), Statements()
     loop_stmts.attach(engine)
-    inbox = getattr(app, "inbox", None)
-    if inbox is not None and inbox._engine is not engine:
-        inbox_stmts.attach(inbox._engine)
+    inbox_engine = getattr(getattr(app, "inbox", None), "engine", engine)  # an older tree: none of its own
+    if inbox_engine is not engine:
+        inbox_stmts.attach(inbox_engine)
     await app.start()
     await app.on_event(LoggedIn("wxid_bot", "群管机器人", clock.now()))
     warm = messages(people, 300, seed=1, start=0)  # jieba, the model, caches

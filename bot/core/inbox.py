@@ -294,6 +294,12 @@ class Inbox:
         self.written = 0  # converted events written
         self.raw_written = 0  # raw rows written (conversions that came too late to share)
 
+    @property
+    def engine(self) -> Engine:
+        """The engine the writer commits through (its own connections, or the loop's one for
+        :memory:): tests and benchmarks watch or fault it."""
+        return self._engine
+
     # -------------------------------------------------------------- intake side
     def submit(self, key: str, event: RoomEvent) -> None:
         """Buffer an event for the next group commit; it is dispatched once written."""

@@ -105,6 +105,8 @@ class Outbox:
         self.instance = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._beat_at: datetime | None = None
         self._resting: dict[str, datetime] = {}
+        self._look_at: datetime | None = None  # when the sender looks again unwoken (is_idle)
+        self._looked = asyncio.Event()  # set after each pass of the sender (idle())
         self.sent = 0  # rows finished, for status and tests
         self._staged = False  # stage() added rows since the last wake()
 
@@ -133,13 +135,21 @@ class Outbox:
 
     async def idle(self) -> None:
         """Wait until no row is due and none is being carried out (rows waiting for a later
-        window do not count)."""
-        await self._idle.wait()
+        window do not count, until the clock reaches them)."""
+        while True:
+            await self._idle.wait()
+            if self.is_idle:
+                return
+            self._looked.clear()  # the clock passed the sender's next look: wait for that pass
+            await self._looked.wait()
 
     @property
     def is_idle(self) -> bool:
-        """idle() would return at once."""
-        return self._idle.is_set()
+        """Nothing due and nothing being carried out, also by the clock's now: once the clock
+        passes the time the sender means to look again (a row's later window, a resting lane),
+        that is work until it has looked (the settle barrier reads this right after a test
+        moves an injected clock, before the sender has had a turn)."""
+        return self._idle.is_set() and (self._look_at is None or self._look_at > self._clock.now())
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
@@ -169,6 +179,8 @@ class Outbox:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._lanes.clear()
         self._runner = None
+        self._look_at = None  # a stopped sender looks at nothing
+        self._looked.set()
         try:
             async with self._session() as db:
                 # hand pending rows over at once to the next process (or this one restarted)
@@ -278,8 +290,16 @@ class Outbox:
                     task = asyncio.get_running_loop().create_task(self._lane(lane), name=f"outbox-{lane}")
                     self._lanes[lane] = task
                     task.add_done_callback(self._lane_done)
-            if not self._lanes and not lanes and not self._resting:
+            # idle only from a scan nothing has overtaken: a wake during it (rows committed, a
+            # lane finished) means the scan may be stale, and the next pass decides. Rows that
+            # became due by the clock (the scan started lanes for them) are work again. A
+            # resting lane is like a row's later window: it waits for the clock (next_at).
+            if self._lanes or lanes:
+                self._idle.clear()
+            elif not self._wake.is_set():
                 self._idle.set()
+            self._look_at = next_at
+            self._looked.set()
             await self._wait(next_at)
 
     def _lane_done(self, task: asyncio.Task[None]) -> None:

@@ -5,6 +5,7 @@ official puppet mock (gateway/mock-gateway.mjs, driven over stdio): real SDK, re
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import logging
 import os
@@ -46,8 +47,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def eventually(predicate: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
-    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
+async def eventually(predicate: Callable[[], Any], timeout: float = 60.0, what: str = "condition") -> Any:
+    """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds (a
+    bound on a broken run: a busy machine only takes longer)."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -105,7 +107,7 @@ class MockGateway:
     def calls(self, method: str) -> list[dict[str, Any]]:
         return self.seen("call", method=method)
 
-    async def ready(self, timeout: float = 30.0) -> dict[str, str]:
+    async def ready(self, timeout: float = 60.0) -> dict[str, str]:
         def ready_line() -> Any:
             if self.process.poll() is not None:
                 raise AssertionError(f"gateway exited with {self.process.returncode}")
@@ -121,7 +123,7 @@ class MockGateway:
         self.process.stdin.write(json.dumps({"op": op, "seq": seq, **args}, ensure_ascii=False) + "\n")
         self.process.stdin.flush()
         answer = await eventually(
-            lambda: self.seen("ack", seq=seq) or self.seen("nack", seq=seq), 10.0, f"gateway answer to {op}"
+            lambda: self.seen("ack", seq=seq) or self.seen("nack", seq=seq), 60.0, f"gateway answer to {op}"
         )
         assert answer[0]["type"] == "ack", answer[0]
         return dict(answer[0])
@@ -144,13 +146,17 @@ def gateway_installed() -> Path:
         if os.environ.get("QUNGUAN_REQUIRE_INTEROP") == "1":
             pytest.fail("node/npm not installed, and QUNGUAN_REQUIRE_INTEROP=1")
         pytest.skip("node/npm not installed")
-    if not (GATEWAY_DIR / "node_modules").is_dir():
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=GATEWAY_DIR,
-            check=True,
-            timeout=600,
-        )
+    # one install at a time: with pytest-xdist each worker has this session fixture, and two
+    # `npm ci` in one directory would corrupt it (the lock file is only read)
+    with (GATEWAY_DIR / "package-lock.json").open() as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (GATEWAY_DIR / "node_modules").is_dir():
+            subprocess.run(
+                ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=GATEWAY_DIR,
+                check=True,
+                timeout=600,
+            )
     return GATEWAY_DIR
 
 

@@ -35,7 +35,7 @@ class Decision:
             if content and all(v.weak for v in content) and len({v.name for v in content}) < 2:
                 return [v for v in hits if v.name not in CONTENT_CHECKS]
             return hits
-        strong = any(v.strong for v in content)
+        strong = any(v.strong or v.conclusive for v in content)
         agreeing = len({v.name for v in content if not v.weak}) >= 1 and len({v.name for v in content}) >= 2
         if content and not strong and not agreeing:
             return [v for v in hits if v.name not in CONTENT_CHECKS]

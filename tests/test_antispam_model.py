@@ -92,7 +92,7 @@ def test_an_established_member_is_convicted_by_a_score_past_the_member_level_unl
     def decision(text: str, prob: float, newcomer: bool = False, cfg: AntispamConfig = CFG):
         class Fixed(SpamModel):
             def score(self, text: str, room: str | None, *, similar: bool = True) -> ModelScore:
-                return ModelScore(0.0, 0, [], 0.0, None, 0.0, (0, 0), prob, [("承兑", 1.0)], 0.8, 0.97, 0.9)
+                return ModelScore(0.0, 0, [], 0.0, None, 0.0, (0, 0), prob, [("承兑", 1.0)], 0.8, 0.97, 0.9, 0.75)
         return decide(Facts(text=text, newcomer=newcomer), cfg, Fixed(use_shipped=False), "room")
 
     ad = "出USDT承兑，量大从优"
@@ -109,9 +109,16 @@ def test_an_established_member_is_convicted_by_a_score_past_the_member_level_unl
     # rules.yaml can move the member level (up to obvious: the old behaviour)
     strict = AntispamConfig.model_validate({"charmodel": {"member": 0.97}})
     assert not decision(ad, 0.92, cfg=strict).spam
-    # an artifact without the level falls back to obvious
+    # between the agreement level and the threshold: never for a newcomer, and for an established
+    # member only when another check agrees (刷单 with nothing promoted is a weak keyword hit)
+    assert not decision(ad, 0.77, newcomer=True).spam
+    assert not decision(ad, 0.77).spam
+    agreed = decision("刷单返利，一单一结", 0.77)
+    assert agreed.spam and {v.name for v in agreed.fired} == {"keywords", "charmodel"}
+    assert not decision("刷单返利，一单一结", 0.70).spam
+    # an artifact without the levels falls back to obvious and the threshold
     old = fixture_model()
-    assert old.member == old.obvious
+    assert old.member == old.obvious and old.agree == old.threshold
 
 
 def test_threshold_at_fpr_allows_at_most_that_share_of_ham():
@@ -182,6 +189,21 @@ def test_the_artifact_round_trips(tmp_path):
         assert loaded.score(text).prob == pytest.approx(model.score(text).prob, abs=0.01)
     with pytest.raises(ValueError):
         CharModel.loads(b"not a model")
+    # an artifact built for other features (before the word features) would score nonsense: refused
+    import json
+    import struct
+
+    from plugins.antispam.charmodel import MAGIC
+
+    data = (tmp_path / "m.bin").read_bytes()
+    (length,) = struct.unpack_from("<I", data, len(MAGIC))
+    start = len(MAGIC) + 4
+    header = json.loads(data[start:start + length])
+    assert header["features"] == "char1-4+words"
+    head = json.dumps({**header, "features": "char1-4"}).encode()
+    stale = MAGIC + struct.pack("<I", len(head)) + head + data[start + length:]
+    with pytest.raises(ValueError, match="rebuild"):
+        CharModel.loads(stale)
 
 
 def test_the_shipped_model_acts_from_the_first_message():

@@ -37,6 +37,9 @@ CHAT_HAM_SOURCES = ("corpus", "seed", "dev_ham_lccc_toy")
 TARGET_FPR = 0.008
 TRAIN_FILE_FPR = 0.01  # eval-spam --train: "obvious" at this FPR on all the file's held-back ham
 OBVIOUS_FPR = 0.001  # above this the ad is obvious
+# "agree": below the threshold, a score that counts against an established member when another
+# check agrees (they need two checks anyway): where the threshold was before it moved to 0.8%
+AGREE_FPR = 0.01
 # "member": a score that convicts an established member alone (a first offence is a warning),
 # unless the message is framed as a warning or a quote. At most this share of the hard chat may
 # be convicted that way: 0.3% on the out-of-fold scores of the training campaigns (never the
@@ -166,8 +169,10 @@ def build(rows: list[Row], *, epochs: int = EPOCHS, log=print, chat_only: bool =
         threshold = max(0.5, threshold_at_fpr(scores, TARGET_FPR))
         obvious = max(threshold, threshold_at_fpr(scores, OBVIOUS_FPR))
         member = min(obvious, max(threshold, member_level(scored, MEMBER_FPR)))
+        agree = min(threshold, max(0.5, threshold_at_fpr(scores, AGREE_FPR)))
         log(f"threshold {threshold:.4f} (FPR {TARGET_FPR:.2%} on {len(scores)} out-of-fold ham rows), "
-            f"member {member:.4f} (FPR {MEMBER_FPR:.2%} unless framed as a warning), obvious {obvious:.4f}")
+            f"member {member:.4f} (FPR {MEMBER_FPR:.2%} unless framed as a warning), obvious {obvious:.4f}, "
+            f"agree {agree:.4f} (FPR {AGREE_FPR:.2%})")
         calib_rows = len(scores)
     else:
         fit_rows = [r for r in rows if not calibration_fold(r)]
@@ -187,6 +192,7 @@ def build(rows: list[Row], *, epochs: int = EPOCHS, log=print, chat_only: bool =
         spam_scores = [first.score(r.text).prob for r in rows if calibration_fold(r) and r.label == 1]
         threshold = threshold_max_f1(spam_scores, scores)
         obvious = member = max(threshold, threshold_at_fpr(scores, TRAIN_FILE_FPR))
+        agree = threshold
         log(f"threshold {threshold:.4f} (best F1 on {len(spam_scores)} spam and {len(scores)} ham held-back "
             f"rows), obvious {obvious:.4f} (FPR {TRAIN_FILE_FPR:.2%})")
         del first
@@ -195,7 +201,8 @@ def build(rows: list[Row], *, epochs: int = EPOCHS, log=print, chat_only: bool =
     counts: dict[str, list[int]] = {}
     for r in rows:
         counts.setdefault(r.source, [0, 0])[r.label] += 1
-    model.meta.update(threshold=round(threshold, 6), member=round(member, 6), obvious=round(obvious, 6),
+    model.meta.update(threshold=round(threshold, 6), agree=round(agree, 6), member=round(member, 6),
+                      obvious=round(obvious, 6),
                       calibration_rows=calib_rows,
                       sources={k: {"ham": v[0], "spam": v[1]} for k, v in sorted(counts.items())})
     return model

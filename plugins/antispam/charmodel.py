@@ -149,6 +149,12 @@ class CharModel:
         return float(self.meta.get("member", self.obvious))
 
     @property
+    def agree(self) -> float:
+        """The score that agrees with another check against an established member (an artifact
+        without this level: the threshold)."""
+        return float(self.meta.get("agree", self.threshold))
+
+    @property
     def trained(self) -> bool:
         return bool(self.meta.get("rows"))
 

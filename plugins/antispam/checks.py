@@ -44,6 +44,9 @@ class Verdict:
     # enough on its own against an established member without being obvious (a model score
     # past the established members' level): a first offence is a warning, never a removal
     conclusive: bool = False
+    # spam only where another content check agrees, for an established member (a model score
+    # between the agreement level and the threshold); never counted for a newcomer
+    agrees: bool = False
 
 
 def find_contacts(n: Normalised, url: str | None = None) -> list[tuple[str, str, bool]]:

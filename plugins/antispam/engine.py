@@ -30,6 +30,8 @@ class Decision:
 
     def _counted(self, mode: str) -> list[Verdict]:
         hits = [v for v, m in self.verdicts if v.spam and m == mode]
+        if self.newcomer:
+            hits = [v for v in hits if not v.agrees]  # the agreement band is for established members
         content = [v for v in hits if v.name in CONTENT_CHECKS]
         if self.newcomer:
             if content and all(v.weak for v in content) and len({v.name for v in content}) < 2:

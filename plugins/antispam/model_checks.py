@@ -23,6 +23,12 @@ def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig) -> Ve
     obvious = rule.obvious if rule.obvious is not None else score.char_obvious
     member = rule.member if rule.member is not None else score.char_member
     spam = score.char >= threshold
+    agree = min(score.char_agree, threshold)
+    if not spam and score.char >= agree and not (shows_an_ad(n) and discussing(n)):
+        # an established member needs two checks anyway: a score this close to the threshold
+        # (the level the threshold had when it was at 1% of hard chat) is enough to agree
+        return Verdict("charmodel", True, f"{details} ≥ {agree:.3f}: counts for an established member only "
+                                          "with another check", agrees=True)
     if spam and shows_an_ad(n) and discussing(n):
         # a warning that quotes the ad it warns about scores like the ad: the writer's own words
         # ask nobody to act, so the score alone is not enough (another check must agree)

@@ -116,6 +116,8 @@ def test_an_established_member_is_convicted_by_a_score_past_the_member_level_unl
     agreed = decision("刷单返利，一单一结", 0.77)
     assert agreed.spam and {v.name for v in agreed.fired} == {"keywords", "charmodel"}
     assert not decision("刷单返利，一单一结", 0.70).spam
+    own = AntispamConfig.model_validate({"charmodel": {"threshold": 0.8}})  # an operator's threshold: no band
+    assert not decision("刷单返利，一单一结", 0.77, cfg=own).spam
     # an artifact without the levels falls back to obvious and the threshold
     old = fixture_model()
     assert old.member == old.obvious and old.agree == old.threshold

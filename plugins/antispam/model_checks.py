@@ -23,7 +23,8 @@ def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig) -> Ve
     obvious = rule.obvious if rule.obvious is not None else score.char_obvious
     member = rule.member if rule.member is not None else score.char_member
     spam = score.char >= threshold
-    agree = min(score.char_agree, threshold)
+    # an operator's threshold in rules.yaml is the agreement level too
+    agree = threshold if rule.threshold is not None else min(score.char_agree, threshold)
     if not spam and score.char >= agree and not (shows_an_ad(n) and discussing(n)):
         # an established member needs two checks anyway: a score this close to the threshold
         # (the level the threshold had when it was at 1% of hard chat) is enough to agree

@@ -85,6 +85,44 @@ def test_the_threshold_is_applied_and_rules_yaml_can_override_it():
     assert not short.spam and "too short" in short.details
 
 
+def test_an_established_member_is_convicted_by_a_score_past_the_member_level_unless_it_is_a_warning():
+    """threshold < member < obvious: a newcomer counts from the threshold; an established member
+    from the member level alone (a first offence is a warning), or from the threshold when
+    another check agrees; a message framed as a warning or a quote needs that other check."""
+    def decision(text: str, prob: float, newcomer: bool = False, cfg: AntispamConfig = CFG):
+        class Fixed(SpamModel):
+            def score(self, text: str, room: str | None, *, similar: bool = True) -> ModelScore:
+                return ModelScore(0.0, 0, [], 0.0, None, 0.0, (0, 0), prob, [("承兑", 1.0)], 0.8, 0.97, 0.9, 0.75)
+        return decide(Facts(text=text, newcomer=newcomer), cfg, Fixed(use_shipped=False), "room")
+
+    ad = "出USDT承兑，量大从优"
+    assert decision(ad, 0.85, newcomer=True).spam
+    below = decision(ad, 0.85)
+    assert not below.spam and [v.name for v in below.held_back] == ["charmodel"]
+    member = decision(ad, 0.92)
+    assert member.spam and not member.obvious and member.severity == "medium"
+    assert "≥ 0.900" in member.reason()
+    assert decision(ad, 0.98).obvious
+    # the same score on a warning that shows the ad: not enough alone against an established member
+    warning = decision("大家小心，有人在群里发：出USDT承兑，量大从优", 0.92)
+    assert not warning.spam and [v.name for v in warning.held_back] == ["charmodel"]
+    # rules.yaml can move the member level (up to obvious: the old behaviour)
+    strict = AntispamConfig.model_validate({"charmodel": {"member": 0.97}})
+    assert not decision(ad, 0.92, cfg=strict).spam
+    # between the agreement level and the threshold: never for a newcomer, and for an established
+    # member only when another check agrees (刷单 with nothing promoted is a weak keyword hit)
+    assert not decision(ad, 0.77, newcomer=True).spam
+    assert not decision(ad, 0.77).spam
+    agreed = decision("刷单返利，一单一结", 0.77)
+    assert agreed.spam and {v.name for v in agreed.fired} == {"keywords", "charmodel"}
+    assert not decision("刷单返利，一单一结", 0.70).spam
+    own = AntispamConfig.model_validate({"charmodel": {"threshold": 0.8}})  # an operator's threshold: no band
+    assert not decision("刷单返利，一单一结", 0.77, cfg=own).spam
+    # an artifact without the levels falls back to obvious and the threshold
+    old = fixture_model()
+    assert old.member == old.obvious and old.agree == old.threshold
+
+
 def test_threshold_at_fpr_allows_at_most_that_share_of_ham():
     ham = [i / 1000 for i in range(1000)]
     t = threshold_at_fpr(ham, 0.005)
@@ -126,6 +164,23 @@ def test_a_labelled_files_rows_are_trained_as_in_domain():
     assert 0.5 <= model.threshold <= model.obvious
 
 
+def test_the_shipped_build_calibrates_three_levels_on_out_of_fold_chat():
+    """Every chat row is scored by a model that did not train on its campaign; the member level
+    leaves out rows framed as a warning (a score never convicts those alone)."""
+    from plugins.antispam import build_model as bm
+
+    rows = [Row(1, t, "corpus", "ad", f"s{i % 6}") for i, t in enumerate(SPAM * 4)] + \
+           [Row(0, t, "corpus", "chat", f"h{i % 6}") for i, t in enumerate(HAM * 4)]
+    model = bm.build(rows, epochs=2, log=lambda _m: None)
+    assert model.meta["calibration_rows"] == len(HAM) * 4
+    assert 0.5 <= model.threshold <= model.member <= model.obvious
+    scored = [(Row(0, "大家小心，有人发：出USDT承兑"), 0.99), (Row(0, "今晚吃面吗"), 0.9)] + \
+             [(Row(0, f"普通聊天{i}"), 0.1) for i in range(198)]
+    # 0.5% of 200 rows may be convicted: one row, and the warning does not count
+    assert bm.member_level(scored, 0.005) == pytest.approx(0.1 + 1e-6)
+    assert bm.member_level(scored, 0.0) == pytest.approx(0.9 + 1e-6)
+
+
 def test_the_artifact_round_trips(tmp_path):
     model = fixture_model()
     size = model.dump(tmp_path / "m.bin")
@@ -136,6 +191,21 @@ def test_the_artifact_round_trips(tmp_path):
         assert loaded.score(text).prob == pytest.approx(model.score(text).prob, abs=0.01)
     with pytest.raises(ValueError):
         CharModel.loads(b"not a model")
+    # an artifact built for other features (before the word features) would score nonsense: refused
+    import json
+    import struct
+
+    from plugins.antispam.charmodel import MAGIC
+
+    data = (tmp_path / "m.bin").read_bytes()
+    (length,) = struct.unpack_from("<I", data, len(MAGIC))
+    start = len(MAGIC) + 4
+    header = json.loads(data[start:start + length])
+    assert header["features"] == "char1-4+words"
+    head = json.dumps({**header, "features": "char1-4"}).encode()
+    stale = MAGIC + struct.pack("<I", len(head)) + head + data[start + length:]
+    with pytest.raises(ValueError, match="rebuild"):
+        CharModel.loads(stale)
 
 
 def test_the_shipped_model_acts_from_the_first_message():

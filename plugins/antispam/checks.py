@@ -41,6 +41,12 @@ class Verdict:
     details: str = ""
     strong: bool = False  # an obvious ad: probation rules may skip the ladder's first steps
     weak: bool = False  # not enough on its own, even from a newcomer (a plain phone number)
+    # enough on its own against an established member without being obvious (a model score
+    # past the established members' level): a first offence is a warning, never a removal
+    conclusive: bool = False
+    # spam only where another content check agrees, for an established member (a model score
+    # between the agreement level and the threshold); never counted for a newcomer
+    agrees: bool = False
 
 
 def find_contacts(n: Normalised, url: str | None = None) -> list[tuple[str, str, bool]]:
@@ -92,6 +98,12 @@ _SHOWN_AD = re.compile(r"原文|原话|发的是|内容是|这种消息|这条�
 def shows_an_ad(n: Normalised) -> bool:
     """The message quotes an ad (in quote marks, or after 原文/发的是): its words are not the writer's."""
     return bool(_QUOTE_SPAN.search(n.body) or _SHOWN_AD.search(n.body))
+
+
+def framed(n: Normalised) -> bool:
+    """Warning words, a quote or a shown ad anywhere in the message: a model score alone does not
+    convict an established member for it (it may be a warning that quotes the ad)."""
+    return bool(_WARNING.search(n.body)) or shows_an_ad(n)
 
 
 def _own_words(body: str) -> str:

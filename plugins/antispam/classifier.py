@@ -155,6 +155,8 @@ class ModelScore:
     char_pushes: list[tuple[str, float]] = field(default_factory=list)
     char_threshold: float = 0.9  # its calibrated thresholds, from the artifact
     char_obvious: float = 0.99
+    char_member: float = 0.99  # enough alone against an established member (between the two)
+    char_agree: float = 0.9  # below the threshold: agrees with another check against an established member
 
 
 class SpamModel:
@@ -205,7 +207,7 @@ class SpamModel:
             return ModelScore(prob, known, pushes, sim, sim_id, ham_sim, docs)
         cs = self.char.score(text)
         return ModelScore(prob, known, pushes, sim, sim_id, ham_sim, docs, cs.prob, cs.pushes,
-                          self.char.threshold, self.char.obvious)
+                          self.char.threshold, self.char.obvious, self.char.member, self.char.agree)
 
 
 def fit(model: SpamModel, rows: list[tuple[str, int, str, int]], *, passes: int = 2, margin: float = 5.0,

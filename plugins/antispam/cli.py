@@ -103,7 +103,8 @@ def eval_spam(files: tuple[Path, ...], train_file: Path | None, model_path: Path
         model = SpamModel(char)
         fit(model, [(r.text, r.label, "*", -i) for i, r in enumerate(seed_rows(), start=1)], passes=1)
     if model.char is not None:
-        click.echo(f"char model: threshold {model.char.threshold:.4f}, obvious {model.char.obvious:.4f}, "
+        click.echo(f"char model: threshold {model.char.threshold:.4f}, member {model.char.member:.4f}, "
+                   f"obvious {model.char.obvious:.4f}, "
                    f"trained on {model.char.meta.get('rows', '?')} rows")
     started = time.perf_counter()
     groups: dict[str, Counter[str]] = defaultdict(Counter)

@@ -111,8 +111,12 @@ class BayesRules(CheckRule):
 
 class CharModelRules(CheckRule):
     # the shipped char n-gram model: acts from the first message (it was trained at build time)
-    # null = the thresholds calibrated at build time on ordinary chat (FPR 0.5% / 0.05%)
+    # null = the levels calibrated at build time on the corpus's hard normal chat: threshold
+    # (counts for a newcomer; for an established member only with another check, which a score a
+    # little below it, at the build's agreement level, may join; a threshold set here is both), member (enough
+    # alone against an established member, whose first offence is a warning) and obvious
     threshold: float | None = Field(default=None, gt=0.5, lt=1)
+    member: float | None = Field(default=None, gt=0.5, le=1)
     obvious: float | None = Field(default=None, gt=0.5, le=1)
     min_chars: int = Field(default=4, ge=1)  # "好的" is too short to judge
 

@@ -30,12 +30,14 @@ class Decision:
 
     def _counted(self, mode: str) -> list[Verdict]:
         hits = [v for v, m in self.verdicts if v.spam and m == mode]
+        if self.newcomer:
+            hits = [v for v in hits if not v.agrees]  # the agreement band is for established members
         content = [v for v in hits if v.name in CONTENT_CHECKS]
         if self.newcomer:
             if content and all(v.weak for v in content) and len({v.name for v in content}) < 2:
                 return [v for v in hits if v.name not in CONTENT_CHECKS]
             return hits
-        strong = any(v.strong for v in content)
+        strong = any(v.strong or v.conclusive for v in content)
         agreeing = len({v.name for v in content if not v.weak}) >= 1 and len({v.name for v in content}) >= 2
         if content and not strong and not agreeing:
             return [v for v in hits if v.name not in CONTENT_CHECKS]

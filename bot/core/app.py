@@ -333,6 +333,9 @@ class App:
                 log.exception("failed to handle %s", _describe(item))
                 finished = True  # a bug, not storage: replaying it would fail the same way
             finally:
+                # whatever became of it: staged actions that committed are sent, and an outbox
+                # that staged rows a failed commit took back looks again (never stuck non-idle)
+                self.hand_off()
                 # cancelled at stop: the row stays in the inbox and is replayed next start
                 if finished and not isinstance(item, JobDue):
                     self.inbox.handled(item.event_id)
@@ -377,7 +380,6 @@ class App:
                 crashed.add(crash.source)
             except Redo:
                 pass  # another event in the shared transaction raised: nothing of this one committed
-        self.hand_off()
 
     async def _transaction(self, event: _RoomEvent, rules: Rules, room: RoomInfo | None, managed: bool,
                            parsed: ParsedCommand | None, found: tuple[Plugin, CommandSpec] | None,
@@ -636,8 +638,6 @@ class App:
                 raise
             except Exception:
                 log.exception("job %s (scheduled %s) failed", due.spec.id, due.scheduled.isoformat())
-                return
-        self.hand_off()
 
     async def _whitelisted(self, room_id: str, member_id: str) -> bool:
         async with self._session() as db:

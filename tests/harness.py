@@ -4,11 +4,13 @@ built-in simulator over gRPC on 127.0.0.1. Scenarios read like a chat."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.actions import Announce, Invite, Kick
 from bot.clock import Clock, SystemClock
@@ -18,6 +20,7 @@ from bot.runtime import Runtime
 from bot.simulator import ActionKind, SimServer, World
 from bot.simulator.pacing import write_fast_rules
 from db.models import Case
+from db.session import make_engine, make_sessionmaker
 
 write_rules = write_fast_rules  # the scenarios' name for it
 
@@ -131,6 +134,20 @@ class Harness:
     def app(self):
         assert self.runtime is not None
         return self.runtime.app
+
+    @contextlib.asynccontextmanager
+    async def writing(self) -> AsyncIterator[Session]:
+        """A session for a test's own writes while the bot runs: after settle() (no event's
+        transaction is open on the loop), on an engine that waits for the inbox writer's lock
+        (the app's loop engine gives up after 50 ms: on a busy machine the test failed with
+        "database is locked" while the writer thread was deleting handled rows)."""
+        await self.settle()
+        engine = make_engine(self.database_url)
+        try:
+            with make_sessionmaker(engine)() as db:
+                yield db
+        finally:
+            engine.dispose()
 
     async def settle(self, timeout: float = 60.0) -> None:
         """A barrier, not a pause: wait until every room event the simulator wrote to the bot's

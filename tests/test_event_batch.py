@@ -8,7 +8,8 @@ import asyncio
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import bindparam, create_engine, select, text
+from sqlalchemy.exc import OperationalError
 
 from bot.core.batch import EventBatch, Redo
 from db import repo
@@ -27,6 +28,16 @@ def sessions(database_url):
     Base.metadata.create_all(engine)
     yield make_sessionmaker(engine)
     engine.dispose()
+
+
+async def part_done(batch: EventBatch) -> None:
+    """Let the loop run until an event's part of the open batch is done (a few turns; fails
+    rather than hangs if it never is)."""
+    for _ in range(100):
+        if batch.open_events:
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("no event's part of the batch ran")
 
 
 def seen(sessions) -> set[str]:
@@ -65,8 +76,7 @@ async def test_an_event_returns_only_once_its_batch_committed(sessions):
     batch = EventBatch(sessions, asyncio.Lock())
     task = asyncio.create_task(mark(batch, "e1"))
     # its part ran; the commit is queued behind it, so the event is not finished yet
-    while batch.open_events == 0:
-        await asyncio.sleep(0)
+    await part_done(batch)
     assert not task.done()
     assert await task == "committed"
     assert seen(sessions) == {"e1"}
@@ -93,8 +103,7 @@ async def test_another_gate_user_commits_the_open_batch_first(sessions):
     gate = asyncio.Lock()
     batch = EventBatch(sessions, gate)
     task = asyncio.create_task(mark(batch, "e1"))
-    while batch.open_events == 0:
-        await asyncio.sleep(0)
+    await part_done(batch)
     async with gate:  # as App._session() does before its own transaction
         batch.flush()
         with sessions() as db:  # on SQLite this write would meet the batch's lock otherwise
@@ -104,25 +113,40 @@ async def test_another_gate_user_commits_the_open_batch_first(sessions):
     assert seen(sessions) == {"e1", "other"}
 
 
-async def test_a_failed_commit_reaches_every_event_of_the_batch(sessions, monkeypatch):
+def _fail_at_commit(db, url: str) -> None:
+    """A real storage failure that strikes at COMMIT, with the batch's statements already run:
+    on SQLite the disk fills (max_page_count at the file's size) and the rows written at
+    commit (repo.insert_at_commit) need new pages; on PostgreSQL the server ends the batch's
+    connection, as a restart would."""
+    if url.startswith("sqlite"):
+        pages = db.connection().exec_driver_sql("PRAGMA page_count").scalar()
+        db.connection().exec_driver_sql(f"PRAGMA max_page_count={pages}")
+        stmt = repo.prepared(db, "test.seen", lambda insert: insert(SeenEvent.__table__).values(
+            event_id=bindparam("event_id"), room_id=bindparam("room_id"), seen_at=bindparam("seen_at")))
+        for i in range(2000):  # far more than the free pages hold
+            repo.insert_at_commit(db, stmt, {"event_id": f"filler-{i:05d}-" + "x" * 150, "room_id": "room",
+                                             "seen_at": AT})
+        return
+    pid = db.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    admin.dispose()
+
+
+async def test_a_failed_commit_reaches_every_event_of_the_batch(sessions, database_url):
     batch = EventBatch(sessions, asyncio.Lock())
 
-    class DiskFull(Exception):
-        pass
+    async def event(event_id: str, *, last: bool = False) -> None:
+        async with batch.event() as db:
+            repo.mark_seen(db, event_id, "room", AT)
+            if last:
+                _fail_at_commit(db, database_url)
 
-    def refuse(self):
-        raise DiskFull("database or disk is full")
-
-    monkeypatch.setattr("sqlalchemy.orm.Session.commit", refuse)
-    results = await asyncio.gather(*(batch_event(batch, f"e{i}") for i in range(3)), return_exceptions=True)
-    assert [type(r) for r in results] == [DiskFull] * 3
-    monkeypatch.undo()
-    assert seen(sessions) == set()
-
-
-async def batch_event(batch: EventBatch, event_id: str) -> None:
-    async with batch.event() as db:
-        repo.mark_seen(db, event_id, "room", AT)
+    results = await asyncio.gather(event("e0"), event("e1"), event("e2", last=True), return_exceptions=True)
+    assert [type(r) for r in results] == [OperationalError] * 3  # each event retries as after a storage error
+    assert batch.commits == 0
+    assert seen(sessions) == set()  # nothing of the batch committed
 
 
 async def test_a_full_batch_commits_at_once(sessions):

@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -38,15 +39,22 @@ class Redo(Exception):
     """The shared transaction was rolled back because of another event: handle this one again."""
 
 
+@dataclass(slots=True)
+class _Open:
+    """The open transaction: its session, the future its events wait on, how many have run."""
+
+    db: Session
+    committed: asyncio.Future[None]
+    events: int = 0
+
+
 class EventBatch:
     def __init__(self, sessions: sessionmaker[Session], gate: asyncio.Lock, *, max_events: int = 64) -> None:
         self._sessions = sessions
         self._gate = gate
         # bounds how long the first event of a batch waits for its commit, and what a redo costs
         self._max_events = max_events
-        self._db: Session | None = None
-        self._committed: asyncio.Future[None] | None = None
-        self._events = 0
+        self._open: _Open | None = None
         self._flusher: asyncio.Task[None] | None = None
         # figures for bench.pipeline and tests
         self.commits = 0
@@ -54,7 +62,7 @@ class EventBatch:
 
     @property
     def open_events(self) -> int:
-        return self._events
+        return self._open.events if self._open else 0
 
     @contextlib.asynccontextmanager
     async def event(self) -> AsyncIterator[Session]:
@@ -62,27 +70,25 @@ class EventBatch:
         Raises what the event raised (after rolling the batch back), what the commit raised
         (a storage error: the event is retried), or Redo."""
         async with self._gate:
-            if self._db is None:
-                self._db = self._sessions()
-                self._committed = asyncio.get_running_loop().create_future()
-            db, committed = self._db, self._committed
-            assert committed is not None
+            if self._open is None:
+                self._open = _Open(self._sessions(), asyncio.get_running_loop().create_future())
+            batch = self._open
             try:
-                yield db
+                yield batch.db
             except BaseException:
                 self._abort()
                 raise
-            self._events += 1
-            if self._events >= self._max_events:
+            batch.events += 1
+            if batch.events >= self._max_events:
                 self._commit()
             elif self._flusher is None:
                 self._flusher = asyncio.get_running_loop().create_task(self._flush_later(), name="event-batch")
-        await committed
+        await batch.committed
 
     def flush(self) -> None:
         """Commit the open batch now; the caller holds the gate. A failed commit is reported
         to the batch's events (they retry), not to the caller."""
-        if self._db is not None:
+        if self._open is not None:
             self._commit()
 
     def close(self) -> None:
@@ -91,7 +97,7 @@ class EventBatch:
         if self._flusher is not None:
             self._flusher.cancel()
             self._flusher = None
-        if self._db is not None:
+        if self._open is not None:
             self._abort()
 
     async def _flush_later(self) -> None:
@@ -104,37 +110,32 @@ class EventBatch:
             self._flusher = None
 
     def _commit(self) -> None:
-        db, committed = self._take()
+        batch, self._open = self._open, None
+        assert batch is not None
         try:
-            db.commit()
+            batch.db.commit()
         except BaseException as exc:
-            with contextlib.suppress(Exception):
-                db.rollback()
-            db.close()
-            if not committed.done():
-                committed.set_exception(exc)
-                committed.exception()  # retrieved here: no warning when every waiter is gone
+            _end(batch, exc)
             if not isinstance(exc, Exception):
                 raise
             return
-        db.close()
+        batch.db.close()
         self.commits += 1
-        if not committed.done():
-            committed.set_result(None)
+        if not batch.committed.done():
+            batch.committed.set_result(None)
 
     def _abort(self) -> None:
-        others = self._events  # the events of this batch that had finished: handled again
-        db, committed = self._take()
-        with contextlib.suppress(Exception):
-            db.rollback()
-        db.close()
-        self.redone += others
-        if not committed.done():
-            committed.set_exception(Redo())
-            committed.exception()
+        batch, self._open = self._open, None
+        assert batch is not None
+        self.redone += batch.events  # the events of this batch that had finished: handled again
+        _end(batch, Redo())
 
-    def _take(self) -> tuple[Session, asyncio.Future[None]]:
-        db, committed = self._db, self._committed
-        assert db is not None and committed is not None
-        self._db, self._committed, self._events = None, None, 0
-        return db, committed
+
+def _end(batch: _Open, exc: BaseException) -> None:
+    """Roll the batch back and tell its events why."""
+    with contextlib.suppress(Exception):
+        batch.db.rollback()
+    batch.db.close()
+    if not batch.committed.done():
+        batch.committed.set_exception(exc)
+        batch.committed.exception()  # retrieved here: no warning when every waiter is gone

@@ -20,7 +20,6 @@ from bot.runtime import Runtime
 from bot.simulator import ActionKind, SimServer, World
 from bot.simulator.pacing import write_fast_rules
 from db.models import Case
-from db.session import make_engine, make_sessionmaker
 
 write_rules = write_fast_rules  # the scenarios' name for it
 
@@ -137,17 +136,12 @@ class Harness:
 
     @contextlib.asynccontextmanager
     async def writing(self) -> AsyncIterator[Session]:
-        """A session for a test's own writes while the bot runs: after settle() (no event's
-        transaction is open on the loop), on an engine that waits for the inbox writer's lock
-        (the app's loop engine gives up after 50 ms: on a busy machine the test failed with
-        "database is locked" while the writer thread was deleting handled rows)."""
-        await self.settle()
-        engine = make_engine(self.database_url)
-        try:
-            with make_sessionmaker(engine)() as db:
-                yield db
-        finally:
-            engine.dispose()
+        """A session for a test's own writes while the bot runs: the app's session for writes
+        that are not retried (App.write_session). The app's loop engine gives up on a lock
+        after 50 ms: a plain session failed with "database is locked" on a busy machine while
+        the inbox's writer thread was deleting handled rows."""
+        async with self.app.write_session() as db:
+            yield db
 
     async def settle(self, timeout: float = 60.0) -> None:
         """A barrier, not a pause: wait until every room event the simulator wrote to the bot's

@@ -105,11 +105,8 @@ class _CoreService:
 
     @contextlib.asynccontextmanager
     async def session(self) -> AsyncIterator[Session]:
-        """For the console's writes: through the app's database gate, taking turns with the
-        event path (SQLite: never two open write transactions on the loop's thread), and
-        between the inbox writer's batches: an admin's click is not retried, so it must not
-        meet that thread's lock (it failed as "database is locked" on a busy machine)."""
-        async with self.app.inbox.write_turn, self.app._session() as db:
+        """For the console's writes: an admin's click is not retried (App.write_session)."""
+        async with self.app.write_session() as db:
             yield db
 
     @contextlib.contextmanager

@@ -149,6 +149,14 @@ class App:
             with self.sessions() as db:
                 yield db
 
+    @contextlib.asynccontextmanager
+    async def write_session(self) -> AsyncIterator[Session]:
+        """For a write that is not retried (a console click, a test's own set-up): through the
+        database gate, and between the inbox writer's batches, so it never meets that
+        thread's lock (it failed as "database is locked" on a busy machine)."""
+        async with self.inbox.write_turn, self._session() as db:
+            yield db
+
     # ------------------------------------------------------------------ lifecycle
     @property
     def rules(self) -> Rules:

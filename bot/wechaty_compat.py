@@ -543,7 +543,7 @@ class CoalescingTransport:
     def write(self, data: bytes) -> None:
         if not data:
             return
-        self._pending.append(bytes(data))
+        self._pending.append(data)
         if not self._scheduled:
             self._scheduled = True
             self._loop.call_soon(self._flush)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, CursorResult, bindparam, delete, event, select
+from sqlalchemy import CursorResult, Engine, bindparam, delete, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -16,10 +16,10 @@ from db.models import KnownRoom, Member, NameHistory, SeenEvent, SentMessage, Se
 _INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 
-def dialect_insert(session: Session | Connection, model: Any) -> Any:
+def dialect_insert(session: Session | Engine, model: Any) -> Any:
     """The dialect's own insert(): both speak ON CONFLICT (idempotent claims, upserts), the
     generic one does not. Plugins use it too."""
-    dialect = (session.engine if isinstance(session, Connection) else session.get_bind()).dialect.name
+    dialect = (session if isinstance(session, Engine) else session.get_bind()).dialect.name
     if dialect not in _INSERTS:
         raise NotImplementedError(f"qunguan stores its state in SQLite or PostgreSQL, not {dialect}")
     return _INSERTS[dialect](model)

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
@@ -293,8 +293,19 @@ class Inbox:
         self.batches = 0
         self.written = 0  # converted events written
         self.raw_written = 0  # raw rows written (conversions that came too late to share)
-        self._insert: Any = None  # the writer's statements (_statements)
-        self._take_over: Any = None
+        # the writer's statements, built once: Core on the table, below the ORM (this runs for
+        # every batch; the ORM's bulk paths cost the writer thread a third of its time, issue 13)
+        table: Any = InboxEvent.__table__
+        # a redelivered event is already there: keep the first row (its place in order)
+        self._insert = dialect_insert(engine, table).on_conflict_do_nothing(index_elements=["event_id"])
+        # a converted event takes its raw event's row over (its place in arrival order); a
+        # converted row already there (a redelivery) is kept as it is
+        take_over = dialect_insert(engine, table)
+        self._take_over = take_over.on_conflict_do_update(
+            index_elements=["event_id"],
+            set_={"queue_key": take_over.excluded.queue_key, "kind": take_over.excluded.kind,
+                  "payload": take_over.excluded.payload},
+            where=table.c.kind.startswith(RAW_PREFIX))
 
     @property
     def engine(self) -> Engine:
@@ -466,34 +477,16 @@ class Inbox:
                              "received_at": p.at})
         if not rows and not takeovers and not done and not dropped:
             return  # only raw events converted meanwhile: nothing to write, no transaction
-        # Core statements on the table, built once, below the ORM: this runs for every batch of
-        # events (the ORM's bulk paths cost the writer thread a third of its time, issue 13)
         table: Any = InboxEvent.__table__
         with self._engine.begin() as db:
-            insert, take_over = self._statements(db)
             if rows:
-                db.execute(insert, rows)
+                db.execute(self._insert, rows)
             if takeovers:
-                db.execute(take_over, takeovers)
+                db.execute(self._take_over, takeovers)
             for chunk in _chunks(done, 500):
                 db.execute(delete(table).where(table.c.event_id.in_(chunk)))
             for chunk in _chunks(dropped, 500):
                 db.execute(delete(table).where(table.c.event_id.in_(chunk), table.c.kind.startswith(RAW_PREFIX)))
-
-    def _statements(self, db: Connection) -> tuple[Any, Any]:
-        if self._insert is None:
-            table = InboxEvent.__table__
-            # a redelivered event is already there: keep the first row (its place in order)
-            self._insert = dialect_insert(db, table).on_conflict_do_nothing(index_elements=["event_id"])
-            # a converted event takes its raw event's row over (its place in arrival order); a
-            # converted row already there (a redelivery) is kept as it is
-            stmt = dialect_insert(db, table)
-            self._take_over = stmt.on_conflict_do_update(
-                index_elements=["event_id"],
-                set_={"queue_key": stmt.excluded.queue_key, "kind": stmt.excluded.kind,
-                      "payload": stmt.excluded.payload},
-                where=table.c.kind.startswith(RAW_PREFIX))
-        return self._insert, self._take_over
 
     # -------------------------------------------------------------- start-up
     def unhandled(self) -> list[tuple[str, RoomEvent]]:

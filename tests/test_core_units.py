@@ -4,6 +4,7 @@ injected clock."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -163,8 +164,9 @@ async def test_governor_state_shows_todays_sends_recent_removals_and_a_pause():
     assert gov.state().sent_today == 0
 
 
-async def test_scheduler_cron_in_shanghai_reconcile_and_coalesce():
-    clock = FakeClock(datetime(2026, 1, 4, 12, 0, tzinfo=UTC))  # Sunday 20:00 in Shanghai
+@contextlib.asynccontextmanager
+async def running_scheduler(clock):
+    """A started JobScheduler on the clock, and what it fired: (job id, scheduled time)."""
     fired: list[tuple[str, datetime]] = []
 
     async def runner(spec, at):
@@ -173,6 +175,14 @@ async def test_scheduler_cron_in_shanghai_reconcile_and_coalesce():
     sched = JobScheduler(clock, runner)
     sched.start()
     try:
+        yield sched, fired
+    finally:
+        await sched.shutdown()
+
+
+async def test_scheduler_cron_in_shanghai_reconcile_and_coalesce():
+    clock = FakeClock(datetime(2026, 1, 4, 12, 0, tzinfo=UTC))  # Sunday 20:00 in Shanghai
+    async with running_scheduler(clock) as (sched, fired):
         sched.reconcile([JobSpec("x.weekly", "30 20 * * 0"), JobSpec("x.tick", "every 10m")])
         assert sched.next_run("x.weekly") == datetime(2026, 1, 4, 12, 30, tzinfo=UTC)
         clock.advance(minutes=31)
@@ -190,26 +200,15 @@ async def test_scheduler_cron_in_shanghai_reconcile_and_coalesce():
         clock.advance(days=6)
         await drain()
         assert fired == [("x.weekly", datetime(2026, 1, 10, 1, 0, tzinfo=UTC))]
-    finally:
-        await sched.shutdown()
 
 
 async def test_scheduler_grace_runs_a_recently_missed_occurrence_once():
     clock = FakeClock(datetime(2026, 1, 4, 12, 40, tzinfo=UTC))  # 20:40, ten minutes after 20:30
-    fired: list[datetime] = []
-
-    async def runner(spec, at):
-        fired.append(at)
-
-    sched = JobScheduler(clock, runner)
-    sched.start()
-    try:
+    async with running_scheduler(clock) as (sched, fired):
         sched.reconcile([JobSpec("x.late", "30 20 * * *", grace=15 * 60), JobSpec("x.lost", "30 20 * * *", grace=60)])
         await drain()
-        assert fired == [datetime(2026, 1, 4, 12, 30, tzinfo=UTC)]  # only the one within its grace
+        assert fired == [("x.late", datetime(2026, 1, 4, 12, 30, tzinfo=UTC))]  # only the one within its grace
         assert sched.next_run("x.lost") == datetime(2026, 1, 5, 12, 30, tzinfo=UTC)
-    finally:
-        await sched.shutdown()
 
 
 async def test_fake_clock_counts_a_sleep_from_when_it_was_asked_for():
@@ -248,24 +247,15 @@ async def test_scheduler_fires_a_job_when_the_clock_moves_while_the_pump_goes_to
     pump went to sleep; the pump slept past it, the job never fired and the scheduler never
     became quiet, so the app never reported idle."""
     clock = _RacingClock(datetime(2026, 1, 5, 1, 0, tzinfo=UTC))  # 09:00 in Shanghai
-    fired: list[datetime] = []
-
-    async def runner(spec, at):
-        fired.append(at)
-
-    sched = JobScheduler(clock, runner)
-    sched.start()
-    try:
+    async with running_scheduler(clock) as (sched, fired):
         sched.reconcile([JobSpec("x.daily", "0 20 * * *")])
         await drain()
         assert fired == [] and sched.quiet
         sched.reconcile([JobSpec("x.daily", "0 20 * * *"), JobSpec("x.other", "0 21 * * *")])  # wakes the pump
         clock.jump = 11 * 3600  # to 20:00, the moment the pump asks to sleep until then
         await drain()
-        assert fired == [datetime(2026, 1, 5, 12, 0, tzinfo=UTC)]
+        assert fired == [("x.daily", datetime(2026, 1, 5, 12, 0, tzinfo=UTC))]
         assert sched.quiet
-    finally:
-        await sched.shutdown()
 
 
 def test_help_lists_admin_only_parts_only_to_admins():

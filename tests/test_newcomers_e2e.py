@@ -14,7 +14,7 @@ from bot.clock import FakeClock
 from bot.core import flags
 from bot.runtime import Runtime
 from bot.simulator import ActionKind
-from db.models import Case
+from db.models import Case, OutboxRow
 from plugins.newcomers import GreetingPlugin, NicknamePlugin
 from plugins.newcomers.models import NicknameMember
 from tests.harness import Harness, wait_until
@@ -412,5 +412,44 @@ async def test_scope_all_prompts_anyone_who_speaks_and_hostile_input_does_not_cr
         await bot.passes(hours=1)
         reminders = [a for a in bot.sends(room) if "提醒：" in a.text]
         assert [a.mention_ids for a in reminders] == [(bot.cast["bob"],)]
+    finally:
+        await bot.h.stop()
+
+
+async def test_a_newcomer_being_removed_is_neither_welcomed_nor_prompted(tmp_path, database_url):
+    """Seen in a simulated group day: a newcomer posted an ad inside the merge window; the bot
+    removed them, then welcomed them by name ("现在群里共有 8 人" counting them) and asked them to
+    fix their nickname. A member whose removal is planned or under way is left out of both."""
+    from plugins.antispam import AntispamPlugin
+
+    bot = await start(tmp_path, database_url, plugins=[AntispamPlugin(), GreetingPlugin(), NicknamePlugin()])
+    try:
+        room, dave = bot.cast.admin, bot.cast["dave"]
+        spammer = bot.world.add_contact("小明")
+        bot.cast.people["小明"] = spammer
+        bot.world.join(room, [spammer, dave], inviter=bot.cast["alice"])
+        await bot.passes(seconds=1)
+        members_then = len(bot.world.rooms[room].member_ids)
+        # the removal is under way (its RPC unanswered) when the welcome and the prompt are decided
+        gate = bot.server.service.faults.hold("RoomDel", when=lambda r: r.contact_id == spammer)
+        bot.say(room, "小明", "兼职日结，手机就能做，一天轻松300+，加我微信 mei5201314")
+        await wait_until(lambda: any(r.gate is gate and r.hits for r in bot.server.service.faults.rules))
+        bot.clock.advance(5)
+        await bot.app.scheduler.run_pending()
+
+        def staged() -> list[str]:
+            with bot.app.sessions() as db:
+                return [row.payload["text"] for row in db.scalars(select(OutboxRow).where(OutboxRow.kind == "Reply"))]
+        await wait_until(lambda: sum("加入「读书会」" in t or FORMAT in t for t in staged()) == 2)
+        gate.set()
+        await bot.passes(seconds=5)
+        assert [a.target for a in bot.world.bot_actions(ActionKind.KICK) if a.ok] == [spammer]
+        welcome = next(a for a in bot.sends(room) if "加入「读书会」" in a.text)
+        assert "dave" in welcome.text and "小明" not in welcome.text and welcome.mention_ids == (dave,)
+        assert f"共有 {members_then - 1} 人" in welcome.text  # the one being removed is not counted
+        prompts = [a for a in bot.sends(room) if FORMAT in a.text]
+        assert [p.mention_ids for p in prompts] == [(dave,)] and "小明" not in prompts[0].text
+        await bot.passes(hours=2)  # and later steps never come back to them
+        assert all(spammer not in a.mention_ids for a in bot.sends(room))
     finally:
         await bot.h.stop()

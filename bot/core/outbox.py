@@ -621,6 +621,23 @@ def withdraw_bans(db: Session, member_id: str, room_id: str | None, at: datetime
     return sorted({row.case_id for row in rows if row.case_id is not None})
 
 
+def removals(db: Session, room_id: str, since: datetime) -> dict[str, datetime]:
+    """Members of room_id whose removal the bot planned since `since` and has not given up on:
+    waiting its turn, under way, or done (member id -> when it was planned). Welcomes and
+    nickname prompts leave them out: the room's member list still shows someone until the
+    removal lands, and a greeting decided meanwhile would be sent after it. Rows staged earlier
+    in the caller's transaction count (the session flushes before the query)."""
+    found = db.execute(select(OutboxRow.payload, OutboxRow.created_at).where(
+        OutboxRow.lane == room_id, OutboxRow.kind == "Kick", OutboxRow.status.in_((*_LIVE, "done")),
+        OutboxRow.created_at >= since)).all()
+    planned: dict[str, datetime] = {}
+    for payload, at in found:
+        member_id = payload.get("member_id")
+        if isinstance(member_id, str):
+            planned[member_id] = max(at, planned.get(member_id, at))
+    return planned
+
+
 def pending_count(db: Session) -> int:
     return int(db.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.status == PENDING)) or 0)
 

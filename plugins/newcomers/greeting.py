@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.actions import NotifyAdmins, Recall, Reply, SendPrivate
-from bot.core import cases, flags, members
+from bot.core import cases, flags, members, outbox
 from bot.core.context import Context
 from bot.core.plugin import JobSpec, Plugin
 from bot.events import MemberJoined, MemberLeft
@@ -152,13 +152,21 @@ class GreetingPlugin(Plugin):
         pending = [row for row in pending if row.member_id in present]
         if not pending or not config.enabled:
             return
+        # nor does someone the bot is removing (an ad inside the window): the room still lists
+        # them until the removal lands, and this welcome would be sent after it
+        removing = outbox.removals(ctx.db, room_id, min(row.joined_at for row in pending))
+        present -= removing.keys()  # the count the welcome gives, too
+        pending = [row for row in pending
+                   if not (row.member_id in removing and removing[row.member_id] >= row.joined_at)]
+        if not pending:
+            return
         now = ctx.now()
         group = ctx.room.topic or ctx.group.name or "本群"
         inviters = await self._inviter_names(ctx, [r.inviter_id for r in pending])
         rules_text = render_rules(config)
         text = render(
             config.template, names=join_names(r.name or r.member_id for r in pending), group=clip(group, 40),
-            count=len(ctx.room.member_ids), inviter=inviters, rules=rules_text,
+            count=len(present), inviter=inviters, rules=rules_text,
             newcomers=len(pending),
         )
         if config.recall_previous and state.last_welcome_at and now - state.last_welcome_at < RECALL_WINDOW:

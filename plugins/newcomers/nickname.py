@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.actions import Kick, NotifyAdmins, Reply
-from bot.core import cases, lists
+from bot.core import cases, lists, outbox
 from bot.core.context import Context
 from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role, is_protected
@@ -168,10 +168,16 @@ class NicknamePlugin(Plugin):
                 row.due_at = None  # paused; a message or a rejoin starts it again
             return
         present = set(ctx.room.member_ids)
+        # a removal the bot planned (an ad) is not yet visible in the room: wait for it to land
+        # (the leave event ends the prompting) or to fail (then prompting goes on)
+        removing = outbox.removals(ctx.db, room_id, min(row.since for row in due))
         steps: dict[Stage, list[NicknameMember]] = {}
         for row in due:
             if row.member_id not in present:
                 row.status, row.due_at = NicknameStatus.LEFT, None
+                continue
+            if row.member_id in removing and removing[row.member_id] >= row.since:
+                row.due_at = now + RETRY
                 continue
             if exempt(ctx, row.member_id):
                 row.status, row.due_at = NicknameStatus.EXEMPT, None

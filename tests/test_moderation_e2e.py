@@ -58,6 +58,20 @@ async def test_warn_opens_a_case_mentions_the_member_and_tells_the_admins(bot):
     assert "警告" in notice and "bob" in notice
 
 
+async def test_a_warning_for_someone_no_longer_in_the_group_is_refused_not_recorded(bot):
+    # seen in a simulated day: "#warn @李明" after 李明 had left found him by the name the bot
+    # saw earlier and sent "@ ⚠️ 警告…" into the group, mentioning no one
+    room, bob = bot.cast.admin, bot.cast["bob"]
+    bot.say(room, "bob", "大家好")
+    await bot.settle()
+    bot.world.leave(room, bob)
+    await bot.settle()
+    bot.say(room, "laowang", "#warn bob 发广告")
+    answer = await bot.wait_text(room, "不在本群")
+    assert "「bob」" in answer and "没有记录" in answer
+    assert all_cases(bot) == [] and not any("警告（案件" in t for t in bot.texts(room))
+
+
 async def test_kick_removes_and_records_the_outcome(bot):
     room, bob = bot.cast.admin, bot.cast["bob"]
     bot.say(room, "laowang", "#kick @bob 刷屏", mentions=[bob])

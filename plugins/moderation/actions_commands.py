@@ -93,6 +93,10 @@ class ActionCommands:
         if found is None or found.member_id is None or ctx.room_id is None:
             return
         texts = config(ctx).texts
+        if ctx.room is not None and found.member_id not in members(ctx):
+            # found by a name the bot saw here before: a warning in the group would reach no one
+            ctx.reply(texts.warn_absent.format(member=name_of(ctx, found.member_id)))
+            return
         reason = found.rest or texts.default_reason
         case = _open_case(ctx, "warn", found.member_id, name_of(ctx, found.member_id), reason)
         # the case is "done" once the outbox has sent the warning into the group

@@ -22,6 +22,7 @@ class ModerationTexts(TemplateTexts):
     banned: str = "已将「{member}」加入{scope}黑名单并移出（案件 #{case}）：{reason}"
     listed: str = "已将「{member}」加入{scope}黑名单（案件 #{case}）：{reason}。对方不在本群，重新入群时会被移出。"
     warn_queued: str = "正在群里发出警告（案件 #{case}）：{reason}"
+    warn_absent: str = "「{member}」不在本群，警告发不到对方，没有记录。需要的话可以用 #ban 拉黑。"
     unbanned: str = "已将「{member}」移出{scope}黑名单（案件 #{case}）。"
     not_banned: str = "「{member}」不在本群黑名单中。"
     ban_withdrawn: str = "案件 {cases} 中尚未执行的处理已撤销。"

@@ -202,8 +202,10 @@ async def test_schedule_commands_add_list_pause_resume_remove(tmp_path, database
         await bot.wait_text(room, "已添加定时消息 1：1月5日 周一 20:00，下次发送：1月5日 周一 20:00")
         bot.say(room, "laowang", "#schedule add 公告 0 9 * * 1 周一例会 {date}")
         await bot.wait_text(room, "已添加定时消息 2：每周一 09:00，下次发送：1月12日 周一 09:00")
-        bot.say(room, "laowang", "#定时 添加 明天 20:00 x")
-        await bot.wait_text(room, "没看懂时间「明天 20:00」")
+        bot.say(room, "laowang", "#定时 添加 每天 提醒大家打卡")
+        await bot.wait_text(room, "没看懂时间「每天 提醒大家打卡」")
+        bot.say(room, "laowang", "#定时 添加 工作日 晚上9点 记得打卡")  # as owners write it
+        await bot.wait_text(room, "已添加定时消息 3：每周一至周五 21:00，下次发送：1月5日 周一 21:00")
         bot.say(room, "laowang", "#schedule add 2026-01-01 20:00 过去")
         await bot.wait_text(room, "已经过去了")
         bot.say(room, "laowang", "#schedule add 21:00 " + "长" * 5000)

@@ -140,13 +140,77 @@ def within_dates(day: date, start: date | None, end: date | None) -> bool:
     return (start is None or day >= start) and (end is None or day <= end)
 
 
+# How owners write a repeating time in chat, before the clock: 每天, 工作日, 周末, 每周一,
+# 每周一三五 / 每周一、三, 每星期六, 每月1号. The day part becomes the cron's day fields.
+_EVERY = re.compile(
+    r"(?P<daily>每天|每日|天天)"
+    r"|(?P<workdays>(?:每个?)?工作日)"
+    r"|(?P<weekend>(?:每个?)?周末)"
+    r"|(?:每个?(?:周|星期|礼拜))(?P<dow>[一二三四五六日天](?:[、,，和]?[一二三四五六日天])*)"
+    r"|每月(?P<dom>(?:\d{1,2}[号日]?[、,，和])*\d{1,2}[号日])"
+)
+# and a one-off day: 今天, 明天, 后天
+_RELATIVE_DAYS = {"今天": 0, "明天": 1, "后天": 2}
+_DOW_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 0, "天": 0}
+
+
+def _every_cron(match: re.Match[str], clock: tuple[int, int]) -> str:
+    hour, minute = clock
+    dom, dow = "*", "*"
+    if match.group("workdays"):
+        dow = "1-5"
+    elif match.group("weekend"):
+        dow = "0,6"
+    elif match.group("dow"):
+        days = sorted({_DOW_DIGITS[c] for c in match.group("dow") if c in _DOW_DIGITS})
+        dow = ",".join(str(d) for d in days)
+    elif match.group("dom"):
+        dom = ",".join(str(d) for d in sorted({int(d) for d in re.findall(r"\d{1,2}", match.group("dom"))}))
+    return check_cron(f"{minute} {hour} {dom} * {dow}")  # check_cron refuses 每月32号
+
+
+def _day_and_clock(tokens: list[str]) -> tuple[str, tuple[int, int], int] | None:
+    """(day words, clock, tokens used) for "每天 21:00", "每天21:00", "明天 晚上8点" …"""
+    if not tokens:
+        return None
+    first = tokens[0]
+    head = _EVERY.match(first)
+    words = head.group(0) if head else next((d for d in _RELATIVE_DAYS if first.startswith(d)), "")
+    if not words:
+        return None
+    rest = first[len(words):]
+    if rest:
+        clock = _clock_of(rest)
+        return (words, clock, 1) if clock is not None else None
+    clock = _clock_of(tokens[1]) if len(tokens) > 1 else None
+    return (words, clock, 2) if clock is not None else None
+
+
+def _in_words(words: str, clock: tuple[int, int], used: int, now_local: datetime) -> tuple[str, int] | None:
+    every = _EVERY.fullmatch(words)
+    if every is not None:
+        try:
+            return _every_cron(every, clock), used
+        except ValueError:
+            return None
+    day = now_local.date() + timedelta(days=_RELATIVE_DAYS[words])
+    when = datetime(day.year, day.month, day.day, *clock, tzinfo=now_local.tzinfo)
+    if when <= now_local:
+        raise ValueError("that time has already passed")
+    return when.isoformat(timespec="minutes"), used
+
+
 def parse_chat_time(tokens: list[str], now_local: datetime) -> tuple[str, int] | None:
-    """What an admin typed after `#schedule add`: a 5-field cron, "YYYY-MM-DD HH:MM",
-    "MM-DD HH:MM" or "HH:MM" (the next such time). Returns (trigger, tokens used); a one-off
-    comes back as an aware ISO time so a later timezone change cannot move it. None if the
-    tokens start with no time at all; ValueError for a time in the past."""
+    """What an admin typed after `#schedule add`: a 5-field cron, a repeating time in words
+    ("每天 21:00", "工作日 8:30", "每周一 晚上8点", "每月1号 10:00"), "YYYY-MM-DD HH:MM",
+    "MM-DD HH:MM", "明天 20:00" or "HH:MM" (the next such time). Returns (trigger, tokens used);
+    a one-off comes back as an aware ISO time so a later timezone change cannot move it. None
+    if the tokens start with no time at all; ValueError for a time in the past."""
     if looks_like_cron(tokens):
         return check_cron(" ".join(tokens[:5])), 5
+    found = _day_and_clock(tokens)
+    if found is not None:
+        return _in_words(*found, now_local)
     tz = now_local.tzinfo
     first = tokens[0] if tokens else ""
     second = tokens[1] if len(tokens) > 1 else ""
@@ -176,11 +240,25 @@ def parse_chat_time(tokens: list[str], now_local: datetime) -> tuple[str, int] |
     return when.isoformat(timespec="minutes"), used
 
 
+# 20:00, 20：00, 8点, 8点半, 8点15(分), with 早上/上午/中午/下午/晚上 before it
+_CLOCK = re.compile(r"(?P<period>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上)?"
+                    r"(?P<hour>\d{1,2})(?:[:：](?P<minute>\d{2})|点(?:(?P<half>半)|(?P<min>\d{1,2})分?)?)")
+_AFTERNOON = ("下午", "傍晚", "晚上")
+
+
 def _clock_of(text: str) -> tuple[int, int] | None:
-    match = re.fullmatch(r"(\d{1,2})[:：](\d{2})", text)
+    match = _CLOCK.fullmatch(text)
     if not match:
         return None
-    hour, minute = int(match.group(1)), int(match.group(2))
+    hour = int(match.group("hour"))
+    minute = 30 if match.group("half") else int(match.group("minute") or match.group("min") or 0)
+    period = match.group("period")
+    if period and hour > 12:
+        return None  # 晚上20点: one of the two is a typo
+    if (period in _AFTERNOON and hour < 12) or (period == "中午" and hour < 3):
+        hour += 12
+    elif period in ("凌晨", "晚上") and hour == 12:
+        hour = 0  # 晚上12点 is midnight
     return (hour, minute) if hour < 24 and minute < 60 else None
 
 

@@ -453,3 +453,32 @@ async def test_a_newcomer_being_removed_is_neither_welcomed_nor_prompted(tmp_pat
         assert all(spammer not in a.mention_ids for a in bot.sends(room))
     finally:
         await bot.h.stop()
+
+
+async def test_a_newcomer_the_bot_asked_the_owner_to_remove_is_neither_welcomed_nor_prompted(tmp_path, database_url):
+    """Where the bot is a plain member it asks the owner to remove an advertiser; it then welcomed
+    that advertiser and asked them to fix their nickname (seen in a simulated day)."""
+    from plugins.antispam import AntispamPlugin
+
+    bot = await start(tmp_path, database_url, plugins=[AntispamPlugin(), GreetingPlugin(), NicknamePlugin()])
+    try:
+        room = bot.cast.plain  # the bot is a plain member; lijie owns it
+        bot.say(room, "lijie", "#manage on")
+        await bot.passes(seconds=1)
+        spammer = bot.world.add_contact("推广哥")
+        bot.cast.people["推广哥"] = spammer
+        bot.world.join(room, [spammer, bot.cast["dave"]], inviter=bot.cast["bob"])
+        await bot.passes(seconds=1)
+        bot.say(room, "推广哥", "专业代开发票，各类发票均可开，联系V：fp88991")
+        await bot.wait_text(room, "无法移出「推广哥」")
+        await bot.passes(seconds=5)
+        welcome = await bot.wait_text(room, "加入「吃瓜群」")
+        assert "dave" in welcome and "推广哥" not in welcome
+        await bot.passes(hours=2)
+        assert all(spammer not in a.mention_ids for a in bot.sends(room))
+        assert bot.count(room, FORMAT) >= 1  # dave is still prompted
+        with bot.app.sessions() as db:
+            row = db.get(NicknameMember, (room, spammer))
+            assert row is not None and row.due_at is None  # not retried every 30 s either
+    finally:
+        await bot.h.stop()

@@ -25,6 +25,7 @@ import os
 import socket
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -621,21 +622,33 @@ def withdraw_bans(db: Session, member_id: str, room_id: str | None, at: datetime
     return sorted({row.case_id for row in rows if row.case_id is not None})
 
 
-def removals(db: Session, room_id: str, since: datetime) -> dict[str, datetime]:
-    """Members of room_id whose removal the bot planned since `since` and has not given up on:
-    waiting its turn, under way, or done (member id -> when it was planned). Welcomes and
-    nickname prompts leave them out: the room's member list still shows someone until the
-    removal lands, and a greeting decided meanwhile would be sent after it. Rows staged earlier
-    in the caller's transaction count (the session flushes before the query)."""
-    found = db.execute(select(OutboxRow.payload, OutboxRow.created_at).where(
-        OutboxRow.lane == room_id, OutboxRow.kind == "Kick", OutboxRow.status.in_((*_LIVE, "done")),
-        OutboxRow.created_at >= since)).all()
-    planned: dict[str, datetime] = {}
-    for payload, at in found:
+@dataclass(frozen=True, slots=True)
+class Removal:
+    planned_at: datetime
+    under_way: bool  # waiting its turn or in flight; else done, or the bot could not (asked the owner, a cap)
+
+
+# a removal the bot decided on: carried out, under way, or handed to a human because it could not
+# (the member is then still there, but is who the bot found advertising). Not: dry-run, a protected
+# member, an #unban that withdrew it.
+_REMOVAL_DECIDED = (*_LIVE, "done", "gone", "asked_owner", "refused_cap", "failed", "uncertain")
+
+
+def removals(db: Session, room_id: str, since: datetime) -> dict[str, Removal]:
+    """Members of room_id whose removal the bot decided on since `since` (member id -> the
+    latest). Welcomes and nickname prompts leave them out: the room's member list still shows
+    someone until the removal lands (or forever, where the bot had to ask the owner), and a
+    greeting decided meanwhile would be sent after it. Rows staged earlier in the caller's
+    transaction count (the session flushes before the query)."""
+    found = db.execute(select(OutboxRow.payload, OutboxRow.created_at, OutboxRow.status).where(
+        OutboxRow.lane == room_id, OutboxRow.kind == "Kick", OutboxRow.status.in_(_REMOVAL_DECIDED),
+        OutboxRow.created_at >= since).order_by(OutboxRow.id)).all()
+    decided: dict[str, Removal] = {}
+    for payload, at, status in found:
         member_id = payload.get("member_id")
         if isinstance(member_id, str):
-            planned[member_id] = max(at, planned.get(member_id, at))
-    return planned
+            decided[member_id] = Removal(at, status in _LIVE)
+    return decided
 
 
 def pending_count(db: Session) -> int:

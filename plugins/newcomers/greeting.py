@@ -152,12 +152,12 @@ class GreetingPlugin(Plugin):
         pending = [row for row in pending if row.member_id in present]
         if not pending or not config.enabled:
             return
-        # nor does someone the bot is removing (an ad inside the window): the room still lists
-        # them until the removal lands, and this welcome would be sent after it
+        # nor does someone the bot decided to remove (an ad inside the window): the room still
+        # lists them until the removal lands, and this welcome would be sent after it
         removing = outbox.removals(ctx.db, room_id, min(row.joined_at for row in pending))
         present -= removing.keys()  # the count the welcome gives, too
         pending = [row for row in pending
-                   if not (row.member_id in removing and removing[row.member_id] >= row.joined_at)]
+                   if not (row.member_id in removing and removing[row.member_id].planned_at >= row.joined_at)]
         if not pending:
             return
         now = ctx.now()

@@ -168,16 +168,18 @@ class NicknamePlugin(Plugin):
                 row.due_at = None  # paused; a message or a rejoin starts it again
             return
         present = set(ctx.room.member_ids)
-        # a removal the bot planned (an ad) is not yet visible in the room: wait for it to land
-        # (the leave event ends the prompting) or to fail (then prompting goes on)
+        # the bot decided to remove them (an ad): no prompt. One under way is not yet visible in
+        # the room: wait for it (the leave event ends the prompting); one the bot could not
+        # carry out (it asked the owner) ends the prompting here
         removing = outbox.removals(ctx.db, room_id, min(row.since for row in due))
         steps: dict[Stage, list[NicknameMember]] = {}
         for row in due:
             if row.member_id not in present:
                 row.status, row.due_at = NicknameStatus.LEFT, None
                 continue
-            if row.member_id in removing and removing[row.member_id] >= row.since:
-                row.due_at = now + RETRY
+            removal = removing.get(row.member_id)
+            if removal is not None and removal.planned_at >= row.since:
+                row.due_at = now + RETRY if removal.under_way else None
                 continue
             if exempt(ctx, row.member_id):
                 row.status, row.due_at = NicknameStatus.EXEMPT, None

@@ -150,6 +150,21 @@ async def test_admin_spam_teaches_the_model_and_a_member_cannot(make_bot):
     assert "similar" in checks(caught) and "spam sample" in checks(caught)["similar"]["details"]
 
 
+async def test_spam_quoting_the_bots_own_message_is_refused_and_teaches_nothing(make_bot):
+    # seen in a simulated day: an owner quoted the bot's warning by mistake; it was stored as a
+    # spam sample ("只记录样本") and the model would have learned the bot's own words
+    bot = await make_bot(NO_PROBATION)
+    room = bot.cast.admin
+    bot.say(room, "carol", "周末引流课的笔记我整理好了，需要的说一声")
+    await bot.wait_text(room, "再犯将被移出本群")
+    warning = bot.sends(room)[-1]
+    bot.say(room, "laowang", "#spam", quote=warning.message_id)
+    await bot.wait_text(room, "机器人自己发的消息")
+    assert len(all_cases(bot)) == 1
+    with bot.app.sessions() as db:
+        assert db.scalar(select(Sample).where(Sample.source == "spam_command")) is None
+
+
 async def test_ham_reverses_the_case_and_clears_the_strike(make_bot):
     bot = await make_bot(NO_PROBATION)
     room = bot.cast.admin

@@ -194,6 +194,10 @@ class AntispamPlugin(Plugin):
             ctx.reply(cfg.texts.need_quote.format(command=f"{ctx.rules.bot.command_prefix}{command}"))
             return None
         quote = msg.quote
+        if quote.sender_id is not None and quote.sender_id == ctx.self_id:
+            # e.g. its own warning quoted by mistake: as a sample it would teach the bot's words
+            ctx.reply(cfg.texts.own_message)
+            return None
         quoted = store.find_quoted(ctx.db, ctx.room_id, quote.message_id, quote.sender_id, quote.text)
         text = quoted.text if quoted else quote.text
         scope = SHARED if cfg.learning.share_samples else ctx.room_id

@@ -108,7 +108,6 @@ class Outbox:
         self._resting: dict[str, datetime] = {}
         self._look_at: datetime | None = None  # when the sender looks again unwoken (is_idle)
         self._looked = asyncio.Event()  # set after each pass of the sender (idle())
-        self.sent = 0  # rows finished, for status and tests
         self._staged = False  # stage() added rows since the last wake()
 
     # ------------------------------------------------------------------ staging (intake side)
@@ -201,12 +200,10 @@ class Outbox:
         backoff = Backoff()
         failures = 0
         while True:
-            sent = self.sent
             try:
                 async with self._session() as db:
                     result = work(db)
             except STORAGE_ERRORS as exc:
-                self.sent = sent  # the attempt's count went with its rollback
                 failures += 1
                 self._storage_failed(exc, "outbox")
                 if failures in (1, 20) or failures % 200 == 0:
@@ -396,13 +393,8 @@ class Outbox:
                     # reported, not silently dropped: the admins may still want to say it
                     expired.followups = [Planned(NotifyAdmins(row.room_id, rules.bot.texts.expired_admins.format(
                         text=text[:100])), "core")]
-                sent = self.sent
-                try:
-                    self._finish(db, row, planned, expired, rules, now)
-                    db.commit()
-                except STORAGE_ERRORS:
-                    self.sent = sent  # nothing recorded: the lane tries the row again
-                    raise
+                self._finish(db, row, planned, expired, rules, now)
+                db.commit()  # a storage error here records nothing: the lane tries the row again
                 log.warning("outbox: %s #%d in %s expired unsent (queued at %s)", row.kind, row.id, lane,
                             row.created_at.isoformat())
                 return True
@@ -538,7 +530,6 @@ class Outbox:
             self.stage(db, outcome.followups)
             self._wake.set()
         self._save_governor(db, at)
-        self.sent += 1
 
     def _save_governor(self, db: Session, at: datetime) -> None:
         repo.put_setting(db, *_GOVERNOR_KEY, self._governor.snapshot(), "outbox", at)

@@ -82,7 +82,7 @@ class Consequences(Strict):
 
 class NicknameTexts(Strict):
     prompt: Annotated[str, placeholders("names", "pattern", "example")] = (
-        "欢迎！请把你的群昵称改为「{pattern}」格式，例如：{example}\n"
+        "请把你的群昵称改为「{pattern}」格式，方便大家认识你，例如：{example}\n"
         "修改方法：群聊右上角「…」→「我在群里的昵称」。"
     )
     remind: Annotated[str, placeholders("names", "pattern", "example")] = (

@@ -167,7 +167,7 @@ async def test_case_cases_and_reason_show_antispam_evidence(bot):
     card = await bot.wait_text(room, f"案件 #{number}")
     # in Chinese: labels, not check names; plain-language scores, not raw numbers
     assert "命中的检查" in card and "✔ 广告词：命中「加微信」" in card
-    assert "✔ 广告识别模型（只观察，不处理）：广告可能性 97%" in card
+    assert "✔ 本群学习模型（只观察，不处理）：广告可能性 97%" in card
     assert "其余 1 项检查未发现问题" in card and "加我微信 abc123" in card
     assert "判断：广告可能性很高（97%）" in card and "keywords" not in card and "bayes" not in card
     bot.say(room, "laowang", f"#reason {number} 发微信号引流")

@@ -89,6 +89,7 @@ class CaseView:
     checks: list[dict[str, Any]]
     fired: list[str]
     evidence: dict[str, Any]
+    situation: str  # the evidence's facts besides the checks, in Chinese
     can_ham: bool
     can_spam: bool
     can_unban: bool
@@ -261,10 +262,15 @@ class _CoreService:
 
     def _view(self, db: Session, case: Case, names: dict[str, str]) -> CaseView:
         ev = dict(case.evidence or {})
+        from plugins.antispam.api import check_name, reading, situation
+
         checks = [dict(c) for c in ev.get("checks", []) if isinstance(c, dict)]
         labels = self.app.rules.plugin_config(case.room_id, "antispam").texts.check_labels
         for c in checks:
-            c["label"] = labels.get(c.get("name", ""), c.get("name", ""))
+            # each check by its own name and what it saw in Chinese; the recorded English
+            # details stay available (a tooltip) for whoever tunes the rules
+            c["label"] = check_name(str(c.get("name", "")), labels)
+            c["raw"], c["details"] = c.get("details", ""), reading(c)
         text = str(ev.get("text", "") or "")
         banned = case.target_id is not None and case.room_id is not None and (db.scalar(
             select(func.count()).select_from(ListEntry).where(
@@ -278,8 +284,9 @@ class _CoreService:
             reason=case.reason, outcome=case.outcome, outcome_label=OUTCOME_LABELS.get(case.outcome, case.outcome),
             status=case.status, status_label=STATUS_LABELS.get(case.status, case.status),
             created=self.local(case.created_at, case.room_id), text=text, checks=checks,
-            fired=[labels.get(n, n) for n in sorted(_fired(case))],
+            fired=[check_name(n, labels) for n in sorted(_fired(case))],
             evidence={k: v for k, v in ev.items() if k not in ("checks", "text")},
+            situation=situation(ev),
             can_ham=live and case.source == "antispam" and bool(text),
             can_spam=live and bool(text) and (case.outcome == "shadow" or case.kind == "report"),
             can_unban=bool(banned) and case.kind in ("ban", "kick", "warn", "spam"),
@@ -406,11 +413,13 @@ class _CoreService:
             model = plugin.learner.model(db, self.app.clock.now())  # type: ignore[attr-defined]
             db.commit()  # the first use may seed the shared samples
         decision = decide(Facts(text=text, newcomer=newcomer), cfg, model, room_id or None)
+        from plugins.antispam.api import check_name, reading
+
         labels = cfg.texts.check_labels
-        verdicts = [{"name": v.name, "label": labels.get(v.name, v.name), "spam": v.spam, "details": v.details,
-                     "mode": mode, "strong": v.strong} for v, mode in decision.verdicts]
+        verdicts = [{**check, "label": check_name(v.name, labels), "details": reading(check), "raw": v.details,
+                     "strong": v.strong} for (v, _), check in zip(decision.verdicts, decision.evidence(), strict=True)]
         ran = {v.name for v, _ in decision.verdicts}
-        skipped = [{"name": n, "label": labels.get(n, n), "mode": cfg.mode(n)} for n in cfg.order if n not in ran]
+        skipped = [{"name": n, "label": check_name(n, labels), "mode": cfg.mode(n)} for n in cfg.order if n not in ran]
         n = normalise(text)
         return {"spam": decision.spam, "obvious": decision.obvious, "score": round(decision.score, 4),
                 "reason": explain(cfg, decision) if decision.spam else "", "verdicts": verdicts,

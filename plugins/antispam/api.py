@@ -1,5 +1,8 @@
 """What other plugins may call.
 
+check_name, reading, plain_score, situation: how anti-spam evidence reads for owners, in Chinese
+(the #case card, the web console), see plugins.antispam.explain.
+
 record_ham: the moderation plugin calls it when an appeal on an antispam case is accepted. It
 adds a ham sample from the case's message and clears the member's strikes (and any blacklist
 entry) that case made. It only writes through `db`; the caller's transaction commits it.
@@ -13,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from bot.core.cases import Case
 from plugins.antispam import store
+from plugins.antispam.explain import check_name, plain_score, reading, situation
 from plugins.antispam.models import SHARED
 from plugins.antispam.plugin import reverse_case
 
-__all__ = ["find_message", "record_ham"]
+__all__ = ["check_name", "find_message", "plain_score", "reading", "record_ham", "situation"]
 
 
 def find_message(db: Session, room_id: str, message_id: str | None, sender_id: str | None,

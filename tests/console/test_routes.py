@@ -179,7 +179,9 @@ async def test_checker_explains_every_check(console):
     assert "广告引流" in spam.text and "abc12345" in spam.text and "按新成员判断" in spam.text
     ham = await client.post("/checker", data={"room": console.bot.cast.admin, "text": "今晚读书会几点开始？",
                                               "as": "member"}, headers={"X-CSRF-Token": csrf})
-    assert 'data-spam="no"' in ham.text and "按老成员判断" in ham.text and "发广告" in ham.text
+    assert 'data-spam="no"' in ham.text and "按老成员判断" in ham.text and "内置广告模型" in ham.text
+    # each check by its own name, what it saw in Chinese (the English details only as a tooltip)
+    assert "联系方式引流</td>" in spam.text and ">微信号「abc12345」" in spam.text
     empty = await client.post("/checker", data={"text": " "}, headers={"X-CSRF-Token": csrf})
     assert empty.status_code == 400
     assert not rows(console, Case)  # the checker judges; it never opens a case

@@ -226,10 +226,10 @@ _YAML_PROBLEMS = (
     ("mapping values are not allowed here",
      "这里不能出现「:」（常见原因：缩进没对齐，或值里有「: 」却没加引号）"),
     ("could not find expected ':'", "缺少冒号：每个设置应写成「名称: 值」"),
-    ("expected ',' or ']'", "方括号 [ ] 没有闭合（也可能在这一行之前）"),
-    ("expected ',' or '}'", "花括号 { } 没有闭合（也可能在这一行之前）"),
+    ("expected ',' or ']'", "这一行的方括号「[」没有闭合"),
+    ("expected ',' or '}'", "这一行的花括号「{」没有闭合"),
     ("expected <block end>", "缩进没对齐：同一层的设置要用相同数量的空格缩进"),
-    ("found unexpected end of stream", "引号没有闭合（也可能在这一行之前）"),
+    ("found unexpected end of stream", "这一行的引号没有闭合"),
     ("found undefined alias", "用了没有定义的别名（*名称）"),
     ("found duplicate anchor", "同一个锚点（&名称）定义了两次"),
     ("did not find expected key", "缩进没对齐，或上一行的引号、括号没有闭合"),
@@ -238,9 +238,23 @@ _YAML_PROBLEMS = (
 )
 
 
+# an unclosed bracket or quote is noticed where the file ends or the next key starts; the
+# operator has to fix the line that opened it
+_AT_OPENING = ("expected ',' or ']'", "expected ',' or '}'", "found unexpected end of stream")
+
+
 def yaml_chinese(problem: str) -> str:
     reason = next((zh for en, zh in _YAML_PROBLEMS if problem.startswith(en)), None)
     return f"不是有效的 YAML：{reason}" if reason else f"不是有效的 YAML（{problem}）"
+
+
+def yaml_error_line(exc: BaseException) -> int | None:
+    """The 1-based line to show for a YAML syntax error."""
+    problem = str(getattr(exc, "problem", "") or "")
+    mark = getattr(exc, "problem_mark", None)
+    if problem.startswith(_AT_OPENING) and getattr(exc, "context_mark", None) is not None:
+        mark = exc.context_mark  # type: ignore[attr-defined]
+    return mark.line + 1 if mark is not None else None
 
 
 def read_error_chinese(exc: BaseException) -> str:

@@ -26,6 +26,7 @@ from bot.rules.errors import (
     read_error_chinese,
     unknown_key_chinese,
     yaml_chinese,
+    yaml_error_line,
 )
 from bot.rules.guard import check_size, check_text
 from bot.rules.schema import BotRules, GroupRulesBase, HasConfig, RulesDocument, build_group_model
@@ -196,10 +197,9 @@ def _parse_checked(text: str, source: str, plugins: Sequence[HasConfig], *, now:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise RulesInvalid(source, [RuleError("", line, f"not valid YAML: {problem}", yaml_chinese(problem))]) from None
+        raise RulesInvalid(source, [RuleError("", yaml_error_line(exc), f"not valid YAML: {problem}",
+                                              yaml_chinese(problem))]) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

@@ -1,9 +1,10 @@
 """Read, validate and snapshot rules.yaml.
 
 Errors come back as a list of RuleError, each naming a dotted path and the line it came
-from, so an operator who is not a programmer can find the typo; each is worded in English
-(the log, `qunguan check-rules`) and in Chinese (WeChat; see bot.rules.errors). Nothing half-applies: a
-file is either a complete new immutable Rules snapshot or a RulesInvalid.
+from, so an operator who is not a programmer can find the typo. Each is worded twice: English
+for the log, Chinese for WeChat and the console (bot.rules.errors); `qunguan check-rules`
+prints both. Nothing half-applies: a file is either a complete new immutable Rules snapshot
+or a RulesInvalid.
 """
 
 from __future__ import annotations

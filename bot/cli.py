@@ -23,9 +23,10 @@ def _plugins():  # imported lazily: `qunguan check-rules` should not pay for the
 
 
 def _print_rules_errors(exc: RulesInvalid) -> None:
-    click.echo(f"{exc.source}: {len(exc.errors)} 处错误 / error(s):", err=True)
+    """Each error in Chinese (as operators get it in WeChat), then in English beneath it."""
+    click.echo(f"{exc.source}: {len(exc.errors)} 处错误 / {len(exc.errors)} error(s):", err=True)
     for error in exc.errors:
-        click.echo(f"  {error}", err=True)
+        click.echo(f"  {error.for_people()}\n    {error}", err=True)
 
 
 SIM_PORT = 8790  # not 8788: the README gives that port to a real gateway

@@ -168,10 +168,10 @@ async def test_dryrun_records_but_does_not_act_and_still_answers(bot):
     await bot.wait_text(room, "pong")
 
 
-async def test_reload_command_keeps_good_rules_on_a_bad_file(bot):
+async def test_reload_command_keeps_good_rules_on_a_bad_file(bot, caplog):
     room = bot.cast.owned
     digest = bot.app.rules.digest
-    bot.rules_path.write_text(bot.rules_path.read_text("utf-8").replace("jitter: 0s", "jiter: 0s"), "utf-8")
+    bot.rules_path.write_text(bot.rules_path.read_text("utf-8").replace("jitter: 0s", "jitter: 5 秒"), "utf-8")
     bot.say(room, "alice", "#reload")  # alice is a member of the bot's own group: not allowed
     await bot.settle()
     assert not any("规则" in t for t in bot.texts(room))
@@ -179,7 +179,10 @@ async def test_reload_command_keeps_good_rules_on_a_bad_file(bot):
     await bot.world.wait_for(lambda: any("1 处错误" in a.text for a in bot.world.bot_sends()))
     assert bot.app.rules.digest == digest
     error = next(a.text for a in bot.world.bot_sends() if "1 处错误" in a.text)
-    assert "bot.governor.jiter" in error and "第 7 行" in error and "是不是想写「jitter」" in error
+    # the operator reads Chinese, with the line and what to write instead; the log keeps English
+    assert "· 第 7 行，bot.governor.jitter：「5 秒」不是时长，请写成 30s、10m、24h、7d 或 1h30m 这样的格式" in error
+    assert "duration" not in error
+    assert "bot.governor.jitter (line 7): '5 秒' is not a duration" in caplog.text
 
 
 async def test_owner_commands_a_group_from_a_private_chat(bot):
@@ -219,7 +222,7 @@ async def test_edited_rules_file_reloads_and_a_broken_one_is_reported(tmp_path):
         harness.rules_path.write_text(good.replace("  operators:", "  oprators:"), "utf-8")
         await harness.world.wait_for(lambda: any("bot.oprators" in t for t in operator_texts()), timeout=30)
         report = next(t for t in operator_texts() if "bot.oprators" in t)
-        assert "第 3 行" in report and "operators" in report  # where, and the did-you-mean
+        assert "第 3 行，bot.oprators：没有「oprators」这个设置，是不是想写「operators」？" in report
         assert harness.app.rules.bot.command_prefix == "#"  # still the last good rules
         harness.rules_path.write_text(good.replace("version: 1\nbot:\n", "version: 1\nbot:\n  command_prefix: '!'\n"),
                                       "utf-8")

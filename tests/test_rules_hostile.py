@@ -43,13 +43,13 @@ def refusal(text: str) -> RulesInvalid:
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
 def test_hostile_rules_are_refused_with_a_clear_error(text):
     exc = refusal(text)
-    assert exc.errors and all(e.message for e in exc.errors)
+    assert exc.errors and all(e.message and e.chinese for e in exc.errors)
 
 
 def test_depth_error_names_the_line():
     text = "bot:\n  x:\n" + "".join(f"{'  ' * (i + 2)}k{i}:\n" for i in range(MAX_DEPTH + 5)) + "\n"
     exc = refusal(text)
-    assert "嵌套过深" in exc.errors[0].message
+    assert "嵌套过深" in exc.errors[0].chinese and "nested deeper" in exc.errors[0].message
     assert exc.errors[0].line is not None and exc.errors[0].line > 2
 
 

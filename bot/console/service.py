@@ -188,7 +188,7 @@ class _CoreService:
             "rules": {"digest": rules.digest, "source": rules.source, "loaded_at": self.local(rules.loaded_at),
                       "dry_run": app.is_dry_run(rules, None), "operators": len(rules.bot.operators),
                       "error_count": len(error.errors) if error else 0,
-                      "errors": [str(e) for e in error.errors[:50]] if error else []},
+                      "errors": [e.for_people() for e in error.errors[:50]] if error else []},
             "events_handled": app.events_handled,
         }
 
@@ -827,7 +827,7 @@ class ConsoleExtras:
         try:
             rules = parse_rules(text, "候选规则", self.app.plugins, now=self.app.clock.now())
         except RulesInvalid as exc:
-            return {"ok": False, "errors": [str(e) for e in exc.errors]}
+            return {"ok": False, "errors": [e.for_people() for e in exc.errors]}
         result: dict[str, Any] = {"ok": True, "digest": rules.digest, "groups": len(rules.groups),
                                   "same": rules.digest == self.app.rules.digest, "backtest": []}
         if backtest_days > 0:

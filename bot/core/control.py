@@ -178,7 +178,8 @@ class BotControl:
         return True, rules.bot.texts.reload_ok.format(digest=rules.digest)
 
     def rules_error_text(self, exc: RulesInvalid) -> str:
-        errors = "\n".join(_error_line(e) for e in exc.errors[:10])
+        """The private notice of a bad rules.yaml, in Chinese (the log has the English)."""
+        errors = "\n".join(f"· {e.for_people()}" for e in exc.errors[:10])
         return self._app.rules.bot.texts.reload_failed.format(count=len(exc.errors), digest=self._app.rules.digest,
                                                                errors=errors)
 
@@ -269,17 +270,3 @@ _CAPABILITY_NAMES = {"can_remove": "移出成员", "can_announce": "设群公告
                      "can_read_nicknames": "读群昵称"}
 _MISSING_REASONS = {"not_admin": "不是群主或管理员", "not_member": "不在群里", "unsupported": "微信接口不支持",
                     "unknown": "无法读取群信息"}
-
-
-def _error_line(error: object) -> str:
-    """A rules error for a person: the line first, in Chinese."""
-    line = getattr(error, "line", None)
-    path = getattr(error, "path", "") or "文件"
-    message = str(getattr(error, "message", error))
-    unknown = re.match(r"unknown key '([^']*)'(?:; did you mean '([^']*)'\?)?(?:; allowed: (.*))?$", message)
-    if unknown:
-        key, close, allowed = unknown.groups()
-        message = f"没有「{key}」这个设置" + (f"，是不是想写「{close}」？" if close else "") + (
-            f"（可用：{allowed}）" if allowed else "")
-    where = f"第 {line} 行，" if line else ""
-    return f"· {where}{path}：{message}"

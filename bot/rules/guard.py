@@ -22,13 +22,14 @@ MAX_NODES = 200_000
 @dataclass(frozen=True, slots=True)
 class Refusal:
     line: int | None
-    message: str
+    message: str  # English, for the log
+    chinese: str  # for a person
 
 
 def check_size(size: int) -> Refusal | None:
     if size > MAX_BYTES:
-        return Refusal(None, f"文件过大（{size:,} 字节，上限 {MAX_BYTES:,}）/ file too large "
-                             f"({size:,} bytes, limit {MAX_BYTES:,})")
+        return Refusal(None, f"file too large ({size:,} bytes, limit {MAX_BYTES:,})",
+                       f"文件过大（{size:,} 字节，上限 {MAX_BYTES:,} 字节）")
     return None
 
 
@@ -48,7 +49,7 @@ def check_text(text: str) -> Refusal | None:
             line = event.start_mark.line + 1 if event.start_mark else None
             if isinstance(event, yaml.CollectionStartEvent):
                 if len(stack) >= MAX_DEPTH:
-                    return Refusal(line, f"嵌套过深（超过 {MAX_DEPTH} 层）/ nested deeper than {MAX_DEPTH} levels")
+                    return Refusal(line, f"nested deeper than {MAX_DEPTH} levels", f"嵌套过深（超过 {MAX_DEPTH} 层）")
                 stack.append((1, event.anchor))
                 continue
             if isinstance(event, yaml.CollectionEndEvent):
@@ -72,8 +73,8 @@ def check_text(text: str) -> Refusal | None:
                 continue
             expanded = total + sum(count for count, _ in stack)
             if expanded > MAX_NODES:
-                return Refusal(line, f"别名展开后过大（超过 {MAX_NODES:,} 个节点）/ aliases expand to more than "
-                                     f"{MAX_NODES:,} nodes")
+                return Refusal(line, f"aliases expand to more than {MAX_NODES:,} nodes",
+                               f"锚点和别名（& 与 *）展开后过大（超过 {MAX_NODES:,} 个节点）")
     except yaml.YAMLError:
         return None
     return None

@@ -1,8 +1,10 @@
 """Read, validate and snapshot rules.yaml.
 
 Errors come back as a list of RuleError, each naming a dotted path and the line it came
-from, so an operator who is not a programmer can find the typo. Nothing half-applies: a
-file is either a complete new immutable Rules snapshot or a RulesInvalid.
+from, so an operator who is not a programmer can find the typo. Each is worded twice: English
+for the log, Chinese for WeChat and the console (bot.rules.errors); `qunguan check-rules`
+prints both. Nothing half-applies: a file is either a complete new immutable Rules snapshot
+or a RulesInvalid.
 """
 
 from __future__ import annotations
@@ -19,6 +21,14 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from bot.rules.errors import (
+    either_chinese,
+    pydantic_chinese,
+    read_error_chinese,
+    unknown_key_chinese,
+    yaml_chinese,
+    yaml_error_line,
+)
 from bot.rules.guard import check_size, check_text
 from bot.rules.schema import BotRules, GroupRulesBase, HasConfig, RulesDocument, build_group_model
 
@@ -29,11 +39,17 @@ Loc = tuple[str | int, ...]
 class RuleError:
     path: str
     line: int | None
-    message: str
+    message: str  # English, for the log
+    chinese: str  # the same for a person, in Chinese
 
     def __str__(self) -> str:
-        where = f" (第 {self.line} 行 / line {self.line})" if self.line else ""
+        where = f" (line {self.line})" if self.line else ""
         return f"{self.path or '<file>'}{where}: {self.message}"
+
+    def for_people(self) -> str:
+        """The Chinese line: where first (the line number is what an operator looks for)."""
+        where = "，".join(part for part in (f"第 {self.line} 行" if self.line else "", self.path) if part)
+        return f"{where}：{self.chinese}" if where else self.chinese
 
 
 class RulesInvalid(Exception):
@@ -120,14 +136,15 @@ def _format_path(loc: Loc) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def _message(error: Mapping[str, Any], model: type[BaseModel] | None) -> str:
+def _message(error: Mapping[str, Any], model: type[BaseModel] | None) -> tuple[str, str]:
+    """(English, Chinese) for one pydantic error."""
     if error["type"] == "extra_forbidden":
         key = str(error["loc"][-1])
         allowed = _allowed_keys(model, error["loc"][:-1]) if model else []
-        close = difflib.get_close_matches(key, allowed, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else (f"; allowed: {', '.join(allowed)}" if allowed else "")
-        return f"unknown key '{key}'{hint}"
-    return str(error["msg"]).removeprefix("Value error, ")
+        close = next(iter(difflib.get_close_matches(key, allowed, n=1)), None)
+        hint = f"; did you mean '{close}'?" if close else (f"; allowed: {', '.join(allowed)}" if allowed else "")
+        return f"unknown key '{key}'{hint}", unknown_key_chinese(key, close, allowed)
+    return str(error["msg"]).removeprefix("Value error, "), pydantic_chinese(error)
 
 
 def _allowed_keys(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
@@ -169,11 +186,11 @@ def parse_rules(text: str, source: str, plugins: Sequence[HasConfig], *, now: da
     """Validate rules text; raise RulesInvalid listing every error found."""
     refusal = check_text(text)
     if refusal is not None:
-        raise RulesInvalid(source, [RuleError("", refusal.line, refusal.message)])
+        raise RulesInvalid(source, [RuleError("", refusal.line, refusal.message, refusal.chinese)])
     try:
         return _parse_checked(text, source, plugins, now=now)
     except RecursionError:  # the guard bounds nesting; this is the last line of defence
-        raise RulesInvalid(source, [RuleError("", None, "嵌套过深 / nested too deeply")]) from None
+        raise RulesInvalid(source, [RuleError("", None, "nested too deeply", "嵌套过深")]) from None
 
 
 def _parse_checked(text: str, source: str, plugins: Sequence[HasConfig], *, now: datetime | None) -> Rules:
@@ -181,14 +198,14 @@ def _parse_checked(text: str, source: str, plugins: Sequence[HasConfig], *, now:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise RulesInvalid(source, [RuleError("", line, f"not valid YAML: {problem}")]) from None
+        raise RulesInvalid(source, [RuleError("", yaml_error_line(exc), f"not valid YAML: {problem}",
+                                              yaml_chinese(problem))]) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise RulesInvalid(source, [RuleError("", 1, "the file must be a mapping with keys bot, defaults, groups")])
+        raise RulesInvalid(source, [RuleError("", 1, "the file must be a mapping with keys bot, defaults, groups",
+                                              "文件最外层应是 bot:、defaults:、groups: 这样的设置，不是列表或单个值")])
 
     errors: list[RuleError] = []
 
@@ -198,12 +215,14 @@ def _parse_checked(text: str, source: str, plugins: Sequence[HasConfig], *, now:
             if raw is not None and not _in_mapping(raw, loc) and err["type"] != "missing":
                 continue  # inherited from defaults: already reported there
             full = (*prefix, *loc)
-            error = RuleError(_format_path(full), _lookup_line(lines, full), _message(err, model))
+            error = RuleError(_format_path(full), _lookup_line(lines, full), *_message(err, model))
             same = next((i for i, e in enumerate(errors) if e.path == error.path), None)
             if same is None:
                 errors.append(error)
             else:  # the branches of one union: one error, both reasons
-                errors[same] = RuleError(error.path, error.line, f"{errors[same].message}; or {error.message}")
+                first = errors[same]
+                errors[same] = RuleError(error.path, error.line, f"{first.message}; or {error.message}",
+                                         either_chinese(first.chinese, error.chinese))
 
     document: RulesDocument | None = None
     try:
@@ -234,7 +253,7 @@ def _parse_checked(text: str, source: str, plugins: Sequence[HasConfig], *, now:
 
     errors.sort(key=lambda e: (e.line or 0, e.path))
     if errors or document is None or defaults is None:
-        raise RulesInvalid(source, errors or [RuleError("", None, "invalid rules")])
+        raise RulesInvalid(source, errors or [RuleError("", None, "invalid rules", "规则无效")])
     return Rules(
         bot=document.bot,
         defaults=defaults,
@@ -251,10 +270,11 @@ def load_rules(path: str | Path, plugins: Sequence[HasConfig], *, now: datetime 
     try:
         refusal = check_size(path.stat().st_size)
         if refusal is not None:
-            raise RulesInvalid(str(path), [RuleError("", None, refusal.message)])
+            raise RulesInvalid(str(path), [RuleError("", None, refusal.message, refusal.chinese)])
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise RulesInvalid(str(path), [RuleError("", None, f"file not found: {path}")]) from None
+        raise RulesInvalid(str(path), [RuleError("", None, f"file not found: {path}", f"找不到文件：{path}")]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise RulesInvalid(str(path), [RuleError("", None, f"cannot read file: {exc}")]) from None
+        raise RulesInvalid(str(path), [RuleError("", None, f"cannot read file: {exc}", read_error_chinese(exc))]) \
+            from None
     return parse_rules(text, str(path), plugins, now=now)

@@ -87,8 +87,8 @@ class RulesStore:
                 # deleted or moved away: say so once, keep running on what we have; a file that
                 # comes back is loaded as a change
                 self._mtime = None
-                exc = RulesInvalid(str(self.path), [RuleError("", None, f"文件不见了（被删除或移走）/ file not found: "
-                                                                         f"{self.path}")])
+                exc = RulesInvalid(str(self.path), [RuleError("", None, f"file not found: {self.path}",
+                                                              f"文件不见了（被删除或移走了）：{self.path}")])
                 self.last_error = exc
                 log.error("rules file disappeared; keeping version %s\n%s", self.current.digest, exc)
                 if on_error:

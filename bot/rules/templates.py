@@ -9,18 +9,22 @@ from string import Formatter
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
+from bot.rules.errors import RulesValueError, unknown_placeholder_chinese, within
+
 
 def check_template(text: str, allowed: Iterable[str]) -> str:
     allowed = frozenset(allowed)
     try:
         fields = [field for _, field, _, _ in Formatter().parse(text) if field is not None]
     except ValueError as exc:
-        raise ValueError(f"broken braces in template: {exc}; write {{{{ and }}}} for literal braces") from exc
+        raise RulesValueError(f"broken braces in template: {exc}; write {{{{ and }}}} for literal braces",
+                              "花括号 { } 没有配对；要显示花括号本身，请写成 {{ 和 }}") from exc
     for field in fields:
         if field not in allowed:
             # also refuses "{}", "{0}" and attribute access such as "{names.__class__}"
             names = "、".join(f"{{{name}}}" for name in sorted(allowed)) or "none"
-            raise ValueError(f"unknown placeholder {{{field}}}; allowed here: {names}")
+            raise RulesValueError(f"unknown placeholder {{{field}}}; allowed here: {names}",
+                                  unknown_placeholder_chinese([field], sorted(allowed)))
     return text
 
 
@@ -48,5 +52,5 @@ class Texts(BaseModel):
                 try:
                     check_template(value, _fields(default))
                 except ValueError as exc:
-                    raise ValueError(f"{name}: {exc}") from exc
+                    raise within(name, exc) from exc
         return self

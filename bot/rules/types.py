@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BeforeValidator, PlainSerializer
 
+from bot.rules.errors import RulesValueError
+
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -17,14 +19,13 @@ def parse_duration(value: Any) -> timedelta:
     """Accept "90s", "10m", "1h30m", "2d" (or a bare number of seconds)."""
     if isinstance(value, timedelta):
         return value
-    if isinstance(value, bool):
-        raise ValueError("expected a duration such as 30s, 10m, 24h or 7d")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise RulesValueError("expected a duration such as 30s, 10m, 24h or 7d",
+                              "这里应写时长，例如 30s、10m、24h、7d 或 1h30m")
     if isinstance(value, int | float):
         if value < 0:
-            raise ValueError("a duration cannot be negative")
+            raise RulesValueError("a duration cannot be negative", "时长不能是负数")
         return timedelta(seconds=value)
-    if not isinstance(value, str):
-        raise ValueError("expected a duration such as 30s, 10m, 24h or 7d")
     text = value.strip().lower().replace(" ", "")
     pos, total = 0, 0.0
     for match in _PART.finditer(text):
@@ -33,7 +34,8 @@ def parse_duration(value: Any) -> timedelta:
         total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
         pos = match.end()
     if pos != len(text) or not text:
-        raise ValueError(f"{value!r} is not a duration; write e.g. 30s, 10m, 24h, 7d or 1h30m")
+        raise RulesValueError(f"{value!r} is not a duration; write e.g. 30s, 10m, 24h, 7d or 1h30m",
+                              f"「{value}」不是时长，请写成 30s、10m、24h、7d 或 1h30m 这样的格式")
     return timedelta(seconds=total)
 
 
@@ -50,11 +52,12 @@ Duration = Annotated[timedelta, BeforeValidator(parse_duration), PlainSerializer
 
 def _check_timezone(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError("expected a timezone name such as Asia/Shanghai")
+        raise RulesValueError("expected a timezone name such as Asia/Shanghai", "这里应写时区名称，例如 Asia/Shanghai")
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown timezone {value!r}; use an IANA name such as Asia/Shanghai") from exc
+        raise RulesValueError(f"unknown timezone {value!r}; use an IANA name such as Asia/Shanghai",
+                              f"没有「{value}」这个时区，请写 Asia/Shanghai 这样的时区名称") from exc
     return value
 
 

@@ -3,18 +3,30 @@ user-facing Chinese text lives here as templates with {placeholders}, checked at
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
+from bot.rules.errors import RulesValueError, within
 from bot.rules.schema import PluginConfig, Strict
 from bot.rules.types import Duration
 from plugins.announce.templates import SCHEDULE_FIELDS, SERIES_FIELDS, check_placeholders
 from plugins.announce.timing import check_cron, shift_at, shift_cron
 
 Target = Literal["message", "announce"]  # a normal message, or the 群公告
-ScheduleId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")]
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise RulesValueError(f"{value!r} is not an id: a letter, then letters, digits, _ or -, at most 40",
+                              f"「{value}」不能作 id：请以英文字母开头，只用英文字母、数字、_ 和 -，最多 40 个字符")
+    return value
+
+
+ScheduleId = Annotated[str, AfterValidator(_check_id)]
 MAX_TEXT = 2000  # WeChat cuts long 群公告; a schedule is a notice, not an article
 
 
@@ -26,8 +38,9 @@ def _local_iso(value: Any) -> Any:
         try:
             return datetime.fromisoformat(value.strip()).isoformat(timespec="minutes")
         except ValueError as exc:
-            raise ValueError(f"{value!r} is not a time; write e.g. 2026-02-01 20:00") from exc
-    raise ValueError("expected a time such as 2026-02-01 20:00")
+            raise RulesValueError(f"{value!r} is not a time; write e.g. 2026-02-01 20:00",
+                                  f"「{value}」不是时间，请写成 2026-02-01 20:00 这样的格式") from exc
+    raise RulesValueError("expected a time such as 2026-02-01 20:00", "这里应写时间，例如 2026-02-01 20:00")
 
 
 LocalTime = Annotated[str, BeforeValidator(_local_iso)]
@@ -50,9 +63,10 @@ class _Timed(Strict):
     @model_validator(mode="after")
     def _one_trigger(self) -> Any:
         if (self.cron is None) == (self.at is None):
-            raise ValueError("give exactly one of cron (repeating) or at (once)")
+            raise RulesValueError("give exactly one of cron (repeating) or at (once)",
+                                  "cron（重复发送）和 at（只发一次）要写其中一个，且只能写一个")
         if self.start_date and self.end_date and self.start_date > self.end_date:
-            raise ValueError("start_date is after end_date")
+            raise RulesValueError("start_date is after end_date", "开始日期 start_date 晚于结束日期 end_date")
         return self
 
     @property
@@ -208,7 +222,7 @@ class Texts(Strict):
             try:
                 check_placeholders(getattr(self, key), allowed.get(key, ()))
             except ValueError as exc:
-                raise ValueError(f"texts.{key}: {exc}") from exc
+                raise within(f"texts.{key}", exc) from exc
         return self
 
 
@@ -227,7 +241,8 @@ class AnnounceConfig(PluginConfig):
         ids = [s.id for s in self.schedules] + [s.id for s in self.series]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"schedule and series ids must be unique in a group: {', '.join(dupes)} repeated")
+            raise RulesValueError(f"schedule and series ids must be unique in a group: {', '.join(dupes)} repeated",
+                                  f"同一个群的定时消息和活动不能用相同的 id：{'、'.join(dupes)} 重复了")
         return self
 
     def schedule(self, schedule_id: str) -> Schedule | None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from bot.rules.errors import RulesValueError, unknown_placeholder_chinese
 from plugins.announce.timing import WEEKDAYS
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]{0,30})\}")
@@ -29,7 +30,9 @@ def check_placeholders(template: str, allowed: Iterable[str]) -> str:
     unknown = sorted(placeholders(template) - allowed)
     if unknown:
         names = ", ".join("{" + n + "}" for n in unknown)
-        raise ValueError(f"unknown placeholder {names}; allowed: {', '.join('{' + a + '}' for a in sorted(allowed))}")
+        usable = ", ".join("{" + a + "}" for a in sorted(allowed))
+        raise RulesValueError(f"unknown placeholder {names}; allowed: {usable}",
+                              unknown_placeholder_chinese(unknown, sorted(allowed)))
     return template
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.plugin import JobSpec
 from bot.core.scheduler import make_trigger
+from bot.rules.errors import CRON_FIELDS_ZH, RulesValueError
 
 _DOW_NAMES = {"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}
 _CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,\-]{1,40}$")
@@ -24,12 +25,15 @@ def check_cron(text: str) -> str:
     it does not parse."""
     fields = text.split()
     if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
-        raise ValueError(f"{text!r} is not a cron string; write e.g. \"0 20 * * 0\" (minute hour day month weekday)")
+        raise RulesValueError(f"{text!r} is not a cron string; write e.g. \"0 20 * * 0\" "
+                              "(minute hour day month weekday)",
+                              f"「{text}」不是 cron 表达式：请写 5 段，例如 \"0 20 * * 0\"（{CRON_FIELDS_ZH}）")
     cron = " ".join(fields)
     try:
         make_trigger(JobSpec(id="check", trigger=cron), _ANY_INSTANT)
     except (ValueError, TypeError, KeyError) as exc:
-        raise ValueError(f"{text!r} is not a valid cron string: {exc}") from exc
+        raise RulesValueError(f"{text!r} is not a valid cron string: {exc}",
+                              f"「{text}」不是有效的 cron 表达式：{CRON_FIELDS_ZH}") from exc
     return cron
 
 
@@ -50,7 +54,7 @@ def expand_dow(field: str) -> set[int]:
         base, _, step_text = part.partition("/")
         step = int(step_text) if step_text else 1
         if step < 1:
-            raise ValueError(f"bad step in day of week {field!r}")
+            raise RulesValueError(f"bad step in day of week {field!r}", f"周几那一段「{field}」的步长不对")
         if base == "*":
             lo, hi = 0, 6
         elif "-" in base:
@@ -67,7 +71,8 @@ def expand_dow(field: str) -> set[int]:
             days.add(0)  # "5-7": 7 is Sunday
             hi = 6
         if lo > hi:
-            raise ValueError(f"day-of-week range {base!r} runs backwards")
+            raise RulesValueError(f"day-of-week range {base!r} runs backwards",
+                                  f"周几的范围「{base}」写反了，应从小到大，例如 1-5")
         days.update(d % 7 for d in range(lo, hi + 1, step))
     return days
 
@@ -76,7 +81,8 @@ def _dow_number(text: str) -> int:
     if text in _DOW_NAMES:
         return _DOW_NAMES[text]
     if not text.isdigit() or int(text) > 7:
-        raise ValueError(f"{text!r} is not a day of week (0-7 or sun..sat)")
+        raise RulesValueError(f"{text!r} is not a day of week (0-7 or sun..sat)",
+                              f"「{text}」不是周几，请写 0–7（0 和 7 都是周日）或 sun、mon … sat")
     return int(text)
 
 
@@ -88,17 +94,20 @@ def shift_cron(cron: str, offset: timedelta) -> str:
     event is defined by weekdays (day of month and month are "*"); otherwise ValueError."""
     minute, hour, dom, month, dow = check_cron(cron).split()
     if not (minute.isdigit() and hour.isdigit()):
-        raise ValueError(f"an event's cron needs one start time (plain minute and hour), not {cron!r}")
+        raise RulesValueError(f"an event's cron needs one start time (plain minute and hour), not {cron!r}",
+                              f"活动的 cron 要有一个确定的开始时间（分和时都写具体数字），「{cron}」不是")
     if offset % timedelta(minutes=1):
-        raise ValueError("offsets must be whole minutes")
+        raise RulesValueError("offsets must be whole minutes", "提前或推后的时间要是整分钟")
     total = int(hour) * 60 + int(minute) + int(offset / timedelta(minutes=1))
     days, in_day = divmod(total, 24 * 60)
     new_hour, new_minute = divmod(in_day, 60)
     if days == 0 or (dom == "*" and month == "*" and dow == "*"):
         return f"{new_minute} {new_hour} {dom} {month} {dow}"
     if dom != "*" or month != "*":
-        raise ValueError(f"cannot move {cron!r} across midnight: its days are dates; use weekdays "
-                         "or keep the offset within the same day")
+        raise RulesValueError(f"cannot move {cron!r} across midnight: its days are dates; use weekdays "
+                              "or keep the offset within the same day",
+                              f"「{cron}」按日期重复，预告、提醒或总结跨过午夜后无法表示；请改成按周几重复，"
+                              "或让提前、推后的时间不跨过午夜")
     shifted = sorted({(d + days) % 7 for d in expand_dow(dow)})
     return f"{new_minute} {new_hour} * * {','.join(str(d) for d in shifted)}"
 

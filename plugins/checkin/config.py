@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from bot.core.plugin import JobSpec
 from bot.core.scheduler import make_trigger
+from bot.rules.errors import CRON_FIELDS_ZH, RulesValueError, within
 from bot.rules.schema import PluginConfig, Strict
 from bot.rules.templates import check_template
 from bot.rules.types import Duration
@@ -19,7 +20,7 @@ def _parse_clock(value: object) -> time:
     if isinstance(value, time):
         return value
     if not isinstance(value, str):
-        raise ValueError("expected a time of day such as 05:00")
+        raise RulesValueError("expected a time of day such as 05:00", "这里应写时刻，例如 05:00")
     text = value.strip()
     if text == "24:00":
         return time.max
@@ -27,17 +28,21 @@ def _parse_clock(value: object) -> time:
         hours, minutes = text.split(":")
         return time(int(hours), int(minutes))
     except ValueError as exc:
-        raise ValueError(f"{value!r} is not a time of day; write e.g. 05:00 or 23:59") from exc
+        raise RulesValueError(f"{value!r} is not a time of day; write e.g. 05:00 or 23:59",
+                              f"「{value}」不是时刻，请写成 05:00 或 23:59 这样的格式") from exc
 
 
 def _check_cron(value: str) -> str:
     if len(value.split()) != 5:
-        raise ValueError(f"{value!r} is not a cron string; write e.g. \"0 21 * * *\" (minute hour day month weekday)")
+        raise RulesValueError(f"{value!r} is not a cron string; write e.g. \"0 21 * * *\" "
+                              "(minute hour day month weekday)",
+                              f"「{value}」不是 cron 表达式：请写 5 段，例如 \"0 21 * * *\"（{CRON_FIELDS_ZH}）")
     try:
         # any fixed instant will do: this only checks that the fields parse
         make_trigger(JobSpec(id="check", trigger=value), datetime(2026, 1, 1, tzinfo=UTC))
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"{value!r} is not a valid cron string: {exc}") from exc
+        raise RulesValueError(f"{value!r} is not a valid cron string: {exc}",
+                              f"「{value}」不是有效的 cron 表达式：{CRON_FIELDS_ZH}") from exc
     return value
 
 
@@ -101,7 +106,7 @@ class BatchConfig(Strict):
     @classmethod
     def _positive(cls, value: timedelta) -> timedelta:
         if value < timedelta(seconds=30):
-            raise ValueError("window must be at least 30s")
+            raise RulesValueError("window must be at least 30s", "合并时间 window 至少要 30s")
         return value
 
 
@@ -166,7 +171,7 @@ class Texts(Strict):
             try:
                 check_template(getattr(self, key), allowed)
             except ValueError as exc:
-                raise ValueError(f"texts.{key}: {exc}") from exc
+                raise within(f"texts.{key}", exc) from exc
         return self
 
 
@@ -206,14 +211,16 @@ class CheckinConfig(PluginConfig):
     def _keywords(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         cleaned = tuple(k.strip() for k in value if k.strip())
         if not cleaned:
-            raise ValueError("at least one keyword is needed")
+            raise RulesValueError("at least one keyword is needed", "至少要有一个打卡关键词")
         return cleaned
 
     @model_validator(mode="after")
     def _consistent(self) -> CheckinConfig:
         if self.window_end <= self.window_start:
-            raise ValueError("window_end must be later than window_start (the window cannot cross midnight)")
+            raise RulesValueError("window_end must be later than window_start (the window cannot cross midnight)",
+                                  "打卡结束时间 window_end 要晚于开始时间 window_start（打卡时段不能跨过午夜）")
         days = [level.days for level in self.levels]
         if not days or days != sorted(set(days)):
-            raise ValueError("levels must be listed by strictly increasing days")
+            raise RulesValueError("levels must be at least one level, listed by strictly increasing days",
+                                  "levels 至少要有一级，并按 days 从小到大排列，days 不能重复")
         return self

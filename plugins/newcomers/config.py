@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from bot.rules.errors import RulesValueError, regex_error
 from bot.rules.schema import PluginConfig, Strict
 from bot.rules.types import Duration
 from plugins.newcomers.policy import NicknamePolicy, policy_for
@@ -56,7 +57,8 @@ class GreetingConfig(PluginConfig):
     @classmethod
     def _window(cls, value: timedelta) -> timedelta:
         if value > timedelta(minutes=2):
-            raise ValueError("the merge window is at most 2m (newcomers should not wait long for a welcome)")
+            raise RulesValueError("the merge window is at most 2m (newcomers should not wait long for a welcome)",
+                                  "合并欢迎的等待时间 window 最长 2m（新成员不该等太久才看到欢迎）")
         return value
 
     @field_validator("rules")
@@ -64,11 +66,13 @@ class GreetingConfig(PluginConfig):
     def _rules(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         rules = tuple(r.strip() for r in value)
         if len(rules) > MAX_CORE_RULES:
-            raise ValueError(f"at most {MAX_CORE_RULES} core rules (群规最多三条); put the rest in full_rules")
+            raise RulesValueError(f"at most {MAX_CORE_RULES} core rules; put the rest in full_rules",
+                                  f"群规最多 {MAX_CORE_RULES} 条（现在 {len(rules)} 条），其余的请写到 full_rules 里")
         if any(not r for r in rules):
-            raise ValueError("a rule is empty")
+            raise RulesValueError("a rule is empty", "有一条群规是空的")
         if any(len(r) > 100 for r in rules):
-            raise ValueError("a core rule is longer than 100 characters; keep it to one line")
+            raise RulesValueError("a core rule is longer than 100 characters; keep it to one line",
+                                  "有一条群规超过 100 个字，请精简到一行")
         return rules
 
 
@@ -132,17 +136,20 @@ class NicknameConfig(PluginConfig):
             try:
                 re.compile(value)
             except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from exc
+                raise regex_error(exc) from exc
         return value
 
     @model_validator(mode="after")
     def _coherent(self) -> NicknameConfig:
         if not self.prompt_delay < self.remind_after < self.final_after < self.action_after:
-            raise ValueError("need prompt_delay < remind_after < final_after < action_after")
+            raise RulesValueError("need prompt_delay < remind_after < final_after < action_after",
+                                  "四个时间要一个比一个长：prompt_delay < remind_after < final_after < action_after")
         if self.prompt_delay > timedelta(minutes=10):
-            raise ValueError("prompt_delay is at most 10m (the first prompt belongs right after the join)")
+            raise RulesValueError("prompt_delay is at most 10m (the first prompt belongs right after the join)",
+                                  "prompt_delay 最长 10m（第一次提醒应在入群后不久发出）")
         if self.example and not self.policy.complies(self.example):
-            raise ValueError(f"the example {self.example!r} does not follow the pattern itself")
+            raise RulesValueError(f"the example {self.example!r} does not follow the pattern itself",
+                                  f"示例「{self.example}」本身不符合昵称格式，请修改示例或格式")
         return self
 
     @property

@@ -183,6 +183,13 @@ async def test_reload_command_keeps_good_rules_on_a_bad_file(bot, caplog):
     assert "· 第 7 行，bot.governor.jitter：「5 秒」不是时长，请写成 30s、10m、24h、7d 或 1h30m 这样的格式" in error
     assert "duration" not in error
     assert "bot.governor.jitter (line 7): '5 秒' is not a duration" in caplog.text
+    # many errors: the first ten, and how many more (check-rules lists them all)
+    bot.rules_path.write_text(bot.rules_path.read_text("utf-8") + "".join(f"extra{i}: 1\n" for i in range(11)),
+                              "utf-8")
+    bot.world.say_private(bot.cast["operator"], "#reload")
+    await bot.world.wait_for(lambda: any("12 处错误" in a.text for a in bot.world.bot_sends()))
+    many = next(a.text for a in bot.world.bot_sends() if "12 处错误" in a.text)
+    assert many.count("\n· ") == 10 and "还有 2 处，运行 qunguan check-rules 可看全部" in many
 
 
 async def test_owner_commands_a_group_from_a_private_chat(bot):

@@ -117,6 +117,10 @@ MISTAKES = {
     "misaligned keys": ("bot:\n  dry_run: true\n command_prefix: '#'\n", "", 3, "缩进没对齐"),
     "unclosed quote": ("bot:\n  command_prefix: '#\n  dry_run: true\n", "", 2, "这一行的引号没有闭合"),
     "a list, not a mapping": ("- bot\n- defaults\n", "", 1, "文件最外层应是 bot:、defaults:、groups: 这样的设置"),
+    # YAML keeps the last of two equal keys without a word: half the settings silently ignored
+    "a section written twice": ("defaults:\n  greeting:\n    enabled: true\n  timezone: Asia/Shanghai\n"
+                                "  greeting:\n    window: 10s\n", "defaults.greeting", 5,
+                                "「greeting」写了两次（第一次在第 2 行），只有后写的会生效；请合并成一处"),
 }
 
 

@@ -179,7 +179,10 @@ class BotControl:
 
     def rules_error_text(self, exc: RulesInvalid) -> str:
         """The private notice of a bad rules.yaml, in Chinese (the log has the English)."""
-        errors = "\n".join(f"· {e.for_people()}" for e in exc.errors[:10])
+        shown = exc.errors[:10]
+        errors = "\n".join(f"· {e.for_people()}" for e in shown)
+        if len(exc.errors) > len(shown):
+            errors += f"\n……还有 {len(exc.errors) - len(shown)} 处，运行 qunguan check-rules 可看全部"
         return self._app.rules.bot.texts.reload_failed.format(count=len(exc.errors), digest=self._app.rules.digest,
                                                                errors=errors)
 

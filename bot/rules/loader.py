@@ -91,19 +91,29 @@ class Rules:
         return getattr(self.for_room(room_id), plugin)
 
 
-def _line_map(text: str) -> dict[Loc, int]:
-    """Dotted path -> 1-based line of the key (or item) that introduced it."""
+def _line_map(text: str) -> tuple[dict[Loc, int], list[RuleError]]:
+    """Dotted path -> 1-based line of the key (or item) that introduced it; and a key written
+    twice in one mapping, as an error: YAML keeps the last one silently, so an operator who
+    added a second `antispam:` block would see half their settings ignored without a word."""
     lines: dict[Loc, int] = {}
+    twice: list[RuleError] = []
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
-        return lines
+        return lines, twice
 
     def walk(node: yaml.Node, loc: Loc) -> None:
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 child = (*loc, str(key_node.value))
-                lines[child] = key_node.start_mark.line + 1
+                line = key_node.start_mark.line + 1
+                if child in lines:
+                    key, first = str(key_node.value), lines[child]
+                    twice.append(RuleError(
+                        _format_path(child), line, f"'{key}' is written twice (first on line {first}); "
+                        "only the last one would count", f"「{key}」写了两次（第一次在第 {first} 行），"
+                        "只有后写的会生效；请合并成一处"))
+                lines[child] = line
                 walk(value_node, child)
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
@@ -113,7 +123,7 @@ def _line_map(text: str) -> dict[Loc, int]:
 
     if root is not None:
         walk(root, ())
-    return lines
+    return lines, twice
 
 
 def _lookup_line(lines: Mapping[Loc, int], loc: Loc) -> int | None:
@@ -194,7 +204,7 @@ def parse_rules(text: str, source: str, plugins: Sequence[HasConfig], *, now: da
 
 
 def _parse_checked(text: str, source: str, plugins: Sequence[HasConfig], *, now: datetime | None) -> Rules:
-    lines = _line_map(text)
+    lines, twice = _line_map(text)
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -207,7 +217,7 @@ def _parse_checked(text: str, source: str, plugins: Sequence[HasConfig], *, now:
         raise RulesInvalid(source, [RuleError("", 1, "the file must be a mapping with keys bot, defaults, groups",
                                               "文件最外层应是 bot:、defaults:、groups: 这样的设置，不是列表或单个值")])
 
-    errors: list[RuleError] = []
+    errors: list[RuleError] = list(twice)
 
     def collect(exc: ValidationError, prefix: Loc, model: type[BaseModel], raw: Any = None) -> None:
         for err in exc.errors():

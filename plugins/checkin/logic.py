@@ -21,10 +21,21 @@ def strip_mentions(text: str) -> str:
     return _LEADING_MENTIONS.sub("", text[:_SCAN_CHARS]).strip()
 
 
+# how members really check in, glued to the keyword: 打卡了 / 打卡啦 / 打卡打卡 / 打卡+1,
+# 打卡第12天 / 打卡第一天 / 打卡day3; the rest of the message is the note
+_GLUED = re.compile(r"^(?:(?:了|啦|咯|喽|哈|呀|打卡|签到)+|\+1|第\s*[\d一二三四五六七八九十百零两]+\s*天|day\s*\d+)",
+                    re.IGNORECASE)
+# ...unless it asks: 打卡了吗 / 打卡了没 / 打卡了？ is chat about checking in
+_QUESTION = re.compile(r"(?:吗|么|嘛|没|没有|不|否)[啊呀呢哦]*\s*[?？。!！~～]*\s*$|[?？]")
+_DAY_COUNT = re.compile(r"第.*天|day.*", re.IGNORECASE)  # kept in the note: it says something
+_SEPARATORS = " \t\u3000:：,，.。!！~～-—、"
+
+
 def match_keyword(text: str, keywords: Iterable[str]) -> str | None:
     """The note after a check-in keyword ("" for the bare keyword), or None if `text` is not a
-    check-in. The keyword must stand alone or be followed by a separator (space, punctuation,
-    emoji): "打卡 跑步5公里" and "打卡！" are check-ins, "打卡了吗" is chat."""
+    check-in. The keyword stands alone, or a separator (space, punctuation, emoji) or one of
+    the ways people glue onto it (了, 打卡打卡, 第12天, day3) follows: "打卡 跑步5公里", "打卡！"
+    and "打卡了" are check-ins; "打卡了吗" and "打卡机坏了" are chat."""
     body = strip_mentions(text)
     for keyword in sorted(keywords, key=len, reverse=True):
         if not body.startswith(keyword):
@@ -32,9 +43,13 @@ def match_keyword(text: str, keywords: Iterable[str]) -> str | None:
         rest = body[len(keyword):]
         if not rest:
             return ""
-        if rest[0].isalnum():
-            continue
-        return rest.lstrip(" \t\u3000:：,，.。!！~～-—、").strip()
+        if rest[0].isalnum() or rest[0] == "+":
+            glued = _GLUED.match(rest)
+            if glued is None or _QUESTION.search(rest[:40]):
+                continue
+            kept = glued.group(0) if _DAY_COUNT.fullmatch(glued.group(0)) else ""
+            rest = f"{kept} {rest[glued.end():].lstrip(_SEPARATORS)}"
+        return rest.lstrip(_SEPARATORS).strip()
     return None
 
 

@@ -264,3 +264,11 @@ def test_the_bilingual_check_sees_the_validators():
                 for node in _raises(path, functions))
     assert found >= 35
     assert ROOT / "plugins" / "checkin" / "config.py" in VALIDATORS
+
+
+def test_a_section_written_twice_is_one_error_not_one_per_key_inside_it():
+    text = "bot:\n  governor:\n    jitter: 0s\n    group_interval: 0s\n  governor:\n    jitter: 1s\n" \
+           "    group_interval: 2s\n"
+    with pytest.raises(RulesInvalid) as info:
+        parse_rules(text, "rules.yaml", default_plugins())
+    assert [(e.path, e.line) for e in info.value.errors] == [("bot.governor", 5)]

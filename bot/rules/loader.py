@@ -102,24 +102,25 @@ def _line_map(text: str) -> tuple[dict[Loc, int], list[RuleError]]:
     except yaml.YAMLError:
         return lines, twice
 
-    def walk(node: yaml.Node, loc: Loc) -> None:
+    def walk(node: yaml.Node, loc: Loc, report: bool = True) -> None:
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 child = (*loc, str(key_node.value))
                 line = key_node.start_mark.line + 1
-                if child in lines:
+                again = child in lines
+                if again and report:
                     key, first = str(key_node.value), lines[child]
                     twice.append(RuleError(
                         _format_path(child), line, f"'{key}' is written twice (first on line {first}); "
                         "only the last one would count", f"「{key}」写了两次（第一次在第 {first} 行），"
                         "只有后写的会生效；请合并成一处"))
                 lines[child] = line
-                walk(value_node, child)
+                walk(value_node, child, report and not again)  # a section written twice is one error
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 child = (*loc, index)
                 lines[child] = item.start_mark.line + 1
-                walk(item, child)
+                walk(item, child, report)
 
     if root is not None:
         walk(root, ())

@@ -183,8 +183,8 @@ async def test_rules_check_lists_errors_with_lines_and_backtests_a_candidate(mak
     bad = await client.post("/rules", data={"text": broken}, headers={"X-CSRF-Token": csrf})
     assert 'data-ok="no"' in bad.text and "greetng" in bad.text and "行" in bad.text
     # a candidate that turns the contact check off: the backtest names the message it would let through
-    candidate = current.replace("groups: {}", "  antispam:\n    contact:\n      mode: \"off\"\n    keywords:\n"
-                                                "      mode: \"off\"\ngroups: {}")
+    candidate = current.replace("  antispam:\n", "  antispam:\n    contact:\n      mode: \"off\"\n    keywords:\n"
+                                                "      mode: \"off\"\n", 1)
     good = await client.post("/rules", data={"text": candidate, "backtest": "1", "days": "7"},
                              headers={"X-CSRF-Token": csrf})
     assert 'data-ok="yes"' in good.text, good.text

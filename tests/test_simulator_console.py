@@ -146,3 +146,14 @@ async def test_run_console_ends_on_eof(world: World) -> None:
     printed: list[str] = []
     await run_console(world, lines=_lines("/rooms\n"), out=printed.append)
     assert any("群管演示群" in line for line in printed)
+
+
+def test_a_terminal_line_cut_mid_character_becomes_valid_text() -> None:
+    # a line past the terminal's 4 KB buffer arrives cut inside a character, as surrogates; the
+    # simulator could not serve that message's payload and the bot lost it
+    from bot.simulator.console import _valid_text
+
+    cut = ("哈" * 3).encode("utf-8")[:-1].decode("utf-8", "surrogateescape")
+    cleaned = _valid_text(cut)
+    assert cleaned == "哈哈\ufffd" and cleaned.encode("utf-8")
+    assert _valid_text("大家好\n") == "大家好\n"

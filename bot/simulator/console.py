@@ -324,6 +324,13 @@ class Console:
         return ["再见。"]
 
 
+def _valid_text(line: str) -> str:
+    """A terminal line as valid text: a line longer than the terminal's buffer (4 KB) is cut
+    mid-character and Python hands the stray bytes over as surrogates, which no gateway can
+    send (the simulator failed to serve that message's payload); they become U+FFFD."""
+    return line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 async def _stdin_lines() -> AsyncIterator[str]:
     """Lines from stdin without blocking the event loop.
 
@@ -342,7 +349,7 @@ async def _stdin_lines() -> AsyncIterator[str]:
         loop.add_reader(fd, lambda: queue.put_nowait(sys.stdin.readline()))
         try:
             while line := await queue.get():
-                yield line
+                yield _valid_text(line)
         finally:
             loop.remove_reader(fd)
     elif stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
@@ -355,7 +362,7 @@ async def _stdin_lines() -> AsyncIterator[str]:
             transport.close()
     else:
         while line := await asyncio.to_thread(sys.stdin.readline):
-            yield line
+            yield _valid_text(line)
 
 
 async def run_console(

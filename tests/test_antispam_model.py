@@ -123,6 +123,61 @@ def test_an_established_member_is_convicted_by_a_score_past_the_member_level_unl
     assert old.member == old.obvious and old.agree == old.threshold
 
 
+def test_a_score_short_of_the_member_level_convicts_an_established_member_when_the_ad_has_what_ads_need():
+    """Past the threshold, or past the agreement level below it, a score convicts an established
+    member alone when the message also carries contact data, a link off the ordinary list or a
+    price or payout, and is not framed as a warning or a quote; never a newcomer from the
+    agreement band (their own checks are stricter), never a message with none of these."""
+    def decision(text: str, prob: float, newcomer: bool = False):
+        class Fixed(SpamModel):
+            def score(self, text: str, room: str | None, *, similar: bool = True) -> ModelScore:
+                return ModelScore(0.0, 0, [], 0.0, None, 0.0, (0, 0), prob, [("兼职", 1.0)], 0.8, 0.97, 0.9, 0.75)
+        return decide(Facts(text=text, newcomer=newcomer), CFG, Fixed(use_shipped=False), "room")
+
+    payout = "手机上就能做的兼职，一单结一单，日入两三百不是梦"
+    below = decision(payout, 0.77)
+    assert below.spam and [v.name for v in below.fired] == ["charmodel"], below.evidence()
+    assert "a price or payout (日入)" in below.reason() and not below.obvious
+    assert not decision(payout, 0.74).spam  # below the agreement level
+    assert not decision(payout, 0.77, newcomer=True).spam  # the agreement band is not a newcomer's
+    linked = decision("手机上就能做的兼职，详情看 jianzhi-tuan.top 里面有介绍", 0.85)
+    assert linked.spam and "a link" in linked.reason()
+    assert "contact data (wechat-id" in decision("手机上就能做的兼职，微信 jz_lily88 问我", 0.77).reason()
+    # the same words with nothing an ad needs: another check must agree (as before)
+    bare = decision("手机上就能做的兼职，一单结一单，不难", 0.85)
+    assert not bare.spam and [v.name for v in bare.held_back] == ["charmodel"]
+    # a warning that quotes the payout is framed: never convicted by the score alone
+    assert not decision("大家注意，有人发“手机上就能做的兼职，日入两三百”，是骗子", 0.85).spam
+
+
+def test_warning_words_frame_a_message_only_when_its_own_words_promote_nothing():
+    """An ad dressed as a warning (群内禁止广告, 不骗人, （请勿屏蔽）) is not framed; a member's
+    warning, a quote of the ad or 原文如下 still is."""
+    from plugins.antispam.checks import framed
+
+    assert framed(normalise("大家小心，最近有人冒充快递员打电话"))
+    assert framed(normalise("有人发“加我微信 fuli_88 领红包”，别信，是骗子"))
+    assert framed(normalise("群里又来了，原文如下：日结兼职，微信 jz_lily88"))
+    assert not framed(normalise("新人福利群，群内禁止广告，想进的加我 vx：fuli_qun88"))
+    assert not framed(normalise("本人做代购十年，不骗人，诚信为本，需要的私我"))
+    assert not framed(normalise("注意啦，姐妹们，护肤品一件代发，VX：momo_kiki78（请勿屏蔽）"))
+
+
+def test_the_model_reads_what_the_checks_see():
+    """Contact data by kind, hidden or not, links off the ordinary list, digit-run lengths and
+    the warning frame are features of the model, beside the characters and words."""
+    from plugins.antispam.charmodel import grams
+
+    def shape(text: str) -> set[str]:
+        return {g.text for g in grams(normalise(text)) if g.text.startswith("#") and not g.text.startswith("#w")}
+
+    ad = shape("兼职日结，加微信 jz_lily88 或者打 13812345678，详情 jianzhi-tuan.top")
+    assert {"#c:wechat-id", "#c:phone", "#d11", "#plink", "#url"} <= ad and "#framed" not in ad
+    assert "#chid" in shape("兼职日结，加薇 1 3 8 1 2 3 4 5 6 7 8")
+    warning = shape("大家小心，最近有人冒充快递员打电话")
+    assert "#framed" in warning and not any(g.startswith(("#c:", "#d")) for g in warning)
+
+
 def test_threshold_at_fpr_allows_at_most_that_share_of_ham():
     ham = [i / 1000 for i in range(1000)]
     t = threshold_at_fpr(ham, 0.005)
@@ -201,8 +256,8 @@ def test_the_artifact_round_trips(tmp_path):
     (length,) = struct.unpack_from("<I", data, len(MAGIC))
     start = len(MAGIC) + 4
     header = json.loads(data[start:start + length])
-    assert header["features"] == "char1-4+words"
-    head = json.dumps({**header, "features": "char1-4"}).encode()
+    assert header["features"] == "char1-4+words+structure"
+    head = json.dumps({**header, "features": "char1-4+words"}).encode()
     stale = MAGIC + struct.pack("<I", len(head)) + head + data[start + length:]
     with pytest.raises(ValueError, match="rebuild"):
         CharModel.loads(stale)

@@ -24,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from plugins.antispam import contact
 from plugins.antispam.normalize import Normalised, normalise
 
 BITS = 20
@@ -34,9 +35,10 @@ MAX_N = 4
 MAGIC = b"QGCM1\n"
 ARTIFACT = "charmodel.bin"
 # what grams() produces; an artifact built for other features is refused (rebuild it)
-FEATURES = "char1-4+words"
+FEATURES = "char1-4+words+structure"
 _DIGIT = re.compile(r"[0-9]")
 _LATIN_RUN = re.compile(r"[a-z]{3,}")
+_DIGIT_RUN = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,21 @@ def grams(n: Normalised) -> list[Gram]:
             seen.add("b:" + w + "|" + words[i + 1])
     if n.urls:
         seen.add("#url")
+    # what the checks see, as features: the kind of contact data (a phone number, an id, another
+    # platform's search term), whether it was hidden, a link off the ordinary list, how long each
+    # digit run is (11 digits is a phone number, 6 a code), and whether the message is framed as a
+    # warning or a quote. On out-of-fold corpus scores they raised the model's recall at FPR 0.3%
+    # from 0.63 to 0.70 and at 1% from 0.83 to 0.84
+    for c in contact.find_contacts(n):
+        seen.add("#c:" + c.kind)
+        if c.hidden:
+            seen.add("#chid")
+    if contact.promoted_links(n):
+        seen.add("#plink")
+    for run in _DIGIT_RUN.findall(n.dense[:MAX_CHARS]):
+        seen.add(f"#d{min(len(run), 12)}")
+    if _framed(n):
+        seen.add("#framed")
     for trick in n.obfuscated:
         seen.add("#obf:" + trick)
     seen.add(f"#len{min(len(n.dense).bit_length(), 10)}")
@@ -100,6 +117,12 @@ def _words(skeleton: str) -> tuple[str, ...]:
     from plugins.antispam.classifier import _tokenizer  # (classifier imports this module)
 
     return tuple(_tokenizer().lcut(skeleton, HMM=False))
+
+
+def _framed(n: Normalised) -> bool:
+    from plugins.antispam.checks import framed  # (checks imports the classifier, which imports this module)
+
+    return framed(n)
 
 
 def indices(n: Normalised) -> tuple[array, array]:

@@ -101,9 +101,21 @@ def shows_an_ad(n: Normalised) -> bool:
 
 
 def framed(n: Normalised) -> bool:
-    """Warning words, a quote or a shown ad anywhere in the message: a model score alone does not
-    convict an established member for it (it may be a warning that quotes the ad)."""
-    return bool(_WARNING.search(n.body)) or shows_an_ad(n)
+    """A quote or a shown ad anywhere in the message, or warning words: a model score alone does
+    not convict an established member for it (it may be a warning that quotes the ad). Warning
+    words without a quote frame nothing when the writer's own words still promote something (a
+    call to act, a reassurance, contact data, a link): there they are the ad's own dress (群内禁止
+    广告, 不骗人, （请勿屏蔽）). On out-of-fold corpus scores past the agreement level that took the
+    exemption from 62 ads and from 1 of 8,816 hard chat rows."""
+    return shows_an_ad(n) or (bool(_WARNING.search(n.body)) and not _promotes_itself(n.body))
+
+
+@lru_cache(maxsize=4096)
+def _promotes_itself(body: str) -> bool:
+    own = _own_words(body)
+    mine = normalise(own)
+    return bool(_REASSURING.search(own) or _CALL_TO_ACTION.search(own) or contact.find_contacts(mine)
+                or contact.promoted_links(mine))
 
 
 def _own_words(body: str) -> str:
@@ -124,12 +136,7 @@ def discussing(n: Normalised) -> bool:
 @lru_cache(maxsize=4096)
 def _discussing(body: str) -> bool:
     # asked by several checks for the same message: worked out once per body
-    if not _WARNING.search(body):
-        return False
-    own = _own_words(body)
-    mine = normalise(own)
-    return not _REASSURING.search(own) and not _CALL_TO_ACTION.search(own) and not contact.find_contacts(mine) \
-        and not contact.promoted_links(mine)
+    return bool(_WARNING.search(body)) and not _promotes_itself(body)
 
 
 def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:

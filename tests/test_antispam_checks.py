@@ -125,8 +125,8 @@ def test_shadow_mode_records_but_does_not_decide():
     decision = decide(Facts("兼职日结，有意私聊"), cfg, None, "room")
     assert not decision.spam
     assert [v.name for v in decision.shadow_fired] == ["keywords"]
-    assert {"name": "keywords", "spam": True, "details": "stop phrase: 兼职日结", "mode": "shadow"} in \
-        decision.evidence()
+    assert {"name": "keywords", "spam": True, "details": "stop phrase: 兼职日结", "mode": "shadow",
+            "why": "含禁用语「兼职日结」"} in decision.evidence()
 
 
 def test_off_and_order_come_from_rules():

@@ -3,11 +3,18 @@ name, what it saw in Chinese, and no raw English keys or details."""
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 
+from plugins.antispam.checks import Facts
+from plugins.antispam.config import AntispamConfig
+from plugins.antispam.dataset import seed_rows
+from plugins.antispam.engine import decide
 from plugins.antispam.explain import CHECK_NAMES, check_name, reading, situation
+from plugins.antispam.training import build_model
 
 ENGLISH = re.compile(r"[A-Za-z]{4,}")
 
@@ -50,3 +57,63 @@ def test_the_decisions_facts_read_as_one_chinese_line():
     assert line == ("广告可能性很高（99%）；明显的广告；发送者是老成员（机器人进群前就在）；此前没有违规；"
                     "按阶梯处理：警告")
     assert not ENGLISH.search(line)
+
+
+# ---------------------------------------------------------------------- every verdict the checks give
+AD = "兼职日结，手机就能做，一天轻松300+，加我微信 mei5201314"
+MESSAGES = [
+    # (facts) — each check's firing and quiet shapes, from a newcomer and an established member
+    Facts(text=AD, newcomer=True), Facts(text=AD),
+    Facts(text="代开发票，各类发票均可开，联系V：fp88991", newcomer=True),
+    Facts(text="群里禁止发广告，那个加我微信 abc12345 领红包的是骗子，别信", newcomer=False),
+    Facts(text="我电话 13812345678，周末爬山的联系我"),
+    Facts(text="加​微​信​ a​b​c​1​2​3", newcomer=True),
+    Facts(text="看看这个", kind="link", url="http://hb.cn-pay.vip/x?i=88", newcomer=True),
+    Facts(text="推荐个网站", kind="link", url="https://www.zhihu.com/question/12345", newcomer=True),
+    Facts(text="", kind="image", newcomer=True, qr_codes=("https://u.wechat.com/abcdEFG",)),
+    Facts(text="", kind="image", newcomer=True, qr_codes=("https://example.org/menu",)),
+    Facts(text="福利 http://t.cn/A6abcd 点击领取", newcomer=True, recent_messages=12),
+    Facts(text="哈哈哈", recent_messages=12),
+    Facts(text="进群领红包 加V abc8888", same_by_member=4, same_members=3, same_groups=3),
+    Facts(text="哈哈哈", same_by_member=5),
+    Facts(text="大家好 加我 V abc8888", mentions=30, newcomer=True),
+    Facts(text="开会了", mentions=30),
+    Facts(text="😀" * 40, recent_messages=6),
+    Facts(text="最近有个新骗局，说是ETC认证过期，让点链接输银行卡号，大家小心"),
+    Facts(text="朋友的茶叶店开业，明前龙井优惠，需要的找我拿货"),
+    Facts(text="姐妹们，我最近在做一个副业，宝妈在家也能做，每天一两个小时，感兴趣的私我", newcomer=True),
+    Facts(text="今天天气不错"),
+    Facts(text="好"),
+]
+# what may stay latin in a reading: links, ids, numbers (not English words)
+_LATIN_OK = re.compile(r"https?://\S+|[\w.-]*\d[\w.-]*|[a-z0-9.-]+\.(?:com|cn|vip|org|net)\S*", re.IGNORECASE)
+
+
+def test_every_verdict_the_checks_give_reads_in_chinese():
+    """Checks word their details in English for the log; owners read them through explain.
+    A check whose details change shape fails here, not in front of an owner."""
+    model, _ = build_model(seed_rows(), AntispamConfig())
+    seen, unread = 0, []
+    for facts in MESSAGES:
+        for check in decide(facts, AntispamConfig(), model, "room").evidence():
+            if not check["details"]:
+                continue
+            seen += 1
+            said = reading(check)
+            if not said or ENGLISH.search(_LATIN_OK.sub("", said)):
+                unread.append((check["name"], check["details"], said))
+    assert seen > 40 and unread == []
+
+
+def test_every_verdict_with_details_is_written_with_its_chinese_reading():
+    """Checked on the source, like the plugin boundary: a new verdict that says something in
+    English for the log says it in Chinese for owners too."""
+    root = Path(__file__).resolve().parents[1] / "plugins" / "antispam"
+    missing = []
+    for path in (root / "checks.py", root / "model_checks.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Verdict":
+                has_details = len(node.args) > 2 or any(k.arg == "details" for k in node.keywords)
+                if has_details and not any(k.arg == "why" for k in node.keywords):
+                    missing.append(f"{path.name}:{node.lineno}")
+    assert missing == []

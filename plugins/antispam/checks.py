@@ -14,6 +14,7 @@ from functools import lru_cache
 from plugins.antispam import contact
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
+from plugins.antispam.explain import contact_kind
 from plugins.antispam.normalize import Normalised, normalise
 
 
@@ -47,6 +48,18 @@ class Verdict:
     # spam only where another content check agrees, for an established member (a model score
     # between the agreement level and the threshold); never counted for a newcomer
     agrees: bool = False
+    # what the check saw, in Chinese, for owners (the #case card, the console): `details` is
+    # the log's English
+    why: str = ""
+
+
+def said(c: contact.Contact) -> str:
+    """A piece of contact data for owners: 微信号「abc8888」."""
+    return f"{contact_kind(c.kind)}「{c.value}」"
+
+
+_KIND_ZH = {"image": "图片", "file": "文件", "link": "链接", "contact_card": "名片", "mini_program": "小程序",
+            "video": "视频", "voice": "语音", "emoticon": "表情"}
 
 
 def find_contacts(n: Normalised, url: str | None = None) -> list[tuple[str, str, bool]]:
@@ -144,24 +157,25 @@ def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     stop, newcomer, words, regexes = _keyword_tables(cfg.keywords)
     for shown, dense in stop:
         if dense in n.dense:
-            return Verdict("keywords", True, f"stop phrase: {shown}", strong=True)
+            return Verdict("keywords", True, f"stop phrase: {shown}", strong=True, why=f"含禁用语「{shown}」")
     for pattern in regexes:
         m = pattern.search(n.dense)
         if m:
             # an operator's pattern is often contact-shaped (加微信 + id): conclusive for a newcomer,
             # one signal among others for an established member giving a friend his id
-            return Verdict("keywords", True, f"regex {pattern.pattern}: {m.group(0)[:40]}", strong=f.newcomer)
+            return Verdict("keywords", True, f"regex {pattern.pattern}: {m.group(0)[:40]}", strong=f.newcomer,
+                           why=f"匹配规则里的正则，命中「{m.group(0)[:40]}」")
     if words:
         hit = next((w for w in _tokenizer().lcut(n.dense[:300], HMM=False) if w in words), None)
         if hit:
-            return Verdict("keywords", True, f"stop word: {hit}", strong=True)
+            return Verdict("keywords", True, f"stop word: {hit}", strong=True, why=f"含禁用词「{hit}」")
     if f.newcomer:
         # what happened to the writer (那个新人私聊我) and their own joining (刚进群) invite nobody
         own = normalise(_REPORTED.sub("，", _SELF_JOIN.sub("，", n.body))).dense \
             if _SELF_JOIN.search(n.body) or _REPORTED.search(n.body) else n.dense
         for shown, dense in newcomer:
             if dense in own:
-                return Verdict("keywords", True, f"newcomer phrase: {shown}")
+                return Verdict("keywords", True, f"newcomer phrase: {shown}", why=f"新成员发了常见广告语「{shown}」")
     return Verdict("keywords", False)
 
 
@@ -181,11 +195,13 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if not verdict.spam:
         return verdict
     if discussing(n):
-        return Verdict("keywords", False, f"{verdict.details}, but in a warning or discussion, not an ad")
+        return Verdict("keywords", False, f"{verdict.details}, but in a warning or discussion, not an ad",
+                       why=f"{verdict.why}，但这是在提醒或讨论，不是广告")
     if _QUOTE_SPAN.search(n.body) or _QUOTE_INTRO.search(n.body):
         own = normalise(_own_words(n.body))
         if not keyword_hit(f, own, cfg).spam and not contact.find_contacts(own) and not contact.promoted_links(n):
-            return Verdict("keywords", False, f"{verdict.details}, but only inside quotes: someone else's words")
+            return Verdict("keywords", False, f"{verdict.details}, but only inside quotes: someone else's words",
+                           why=f"{verdict.why}，但只出现在引号里，是在转述别人的话")
     phrase = verdict.details.split(": ", 1)[-1]
     word = normalise(phrase).dense
     newcomer_phrase = verdict.details.startswith("newcomer phrase")
@@ -196,21 +212,23 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         # 私聊我, 进群请改备注): with nothing else promoted, no contact data and no link, it takes
         # another check to agree
         return Verdict("keywords", True, f"{verdict.details} (nothing else promoted: not enough alone)",
-                       weak=True)
+                       weak=True, why=f"{verdict.why}，但没有推广别的东西，单独不算")
     own_call = not newcomer_phrase and _PROMOTING.search(word)
     calls = own_call or _PROMOTING.search(rest)
     if calls or (f.newcomer and _BAIT.search(rest)) or contact.find_contacts(n) or contact.promoted_links(n):
         return verdict
-    return Verdict("keywords", True, f"{verdict.details} (nothing promoted: not enough alone)", weak=True)
+    return Verdict("keywords", True, f"{verdict.details} (nothing promoted: not enough alone)", weak=True,
+                   why=f"{verdict.why}，但没有推广任何东西，单独不算")
 
 
 def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     policy = cfg.contact.newcomer if f.newcomer else cfg.contact.member
     if policy == "off":
-        return Verdict("contact", False, "not checked for this member")
+        return Verdict("contact", False, "not checked for this member", why="这位成员不查联系方式（规则设置）")
     contacts = contact.find_contacts(n, f.url)
     if contacts and discussing(n):
-        return Verdict("contact", False, f"{contacts[0].kind} {contacts[0].value} only quoted in a warning")
+        return Verdict("contact", False, f"{contacts[0].kind} {contacts[0].value} only quoted in a warning",
+                       why=f"{said(contacts[0])}只是在提醒里引用")
     for c in contacts:
         if policy == "any":
             # say which tricks were undone (加V too), even where they are too common to count as hiding
@@ -220,13 +238,15 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             # whoever wants it (需要资料的, 有意者, 详聊), or another check (the char model) agrees
             weak = not c.hidden and c.kind in _PERSONAL and not _OFFER.search(n.body)
             return Verdict("contact", True, f"{c.kind} {c.value}{how}", strong=c.hidden or c.kind in _ALWAYS_AD,
-                           weak=weak)
+                           weak=weak, why=said(c) + ("（有变形遮掩）" if how else "")
+                           + ("，只是留了联系方式，没有招揽，单独不算" if weak else ""))
         if c.hidden:
             # an established member: only what nobody writes by accident (薇信, 1-3-8…, 点com)
             return Verdict("contact", True, f"{c.kind} {c.value} (obfuscated: "
-                                            f"{', '.join(n.heavy) or 'split digits'})")
+                                            f"{', '.join(n.heavy) or 'split digits'})", why=f"{said(c)}（有变形遮掩）")
     if contacts:
-        return Verdict("contact", False, f"plain {contacts[0].kind} from an established member")
+        return Verdict("contact", False, f"plain {contacts[0].kind} from an established member",
+                       why=f"老成员留的{contact_kind(contacts[0].kind)}，没有遮掩，不算引流")
     return Verdict("contact", False)
 
 
@@ -244,34 +264,38 @@ def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         return Verdict("content", False)
     if f.kind in cfg.content.probation_kinds:
         if f.kind == "link" and f.url and contact.is_ordinary(f.url):
-            return Verdict("content", False, f"link to an ordinary site {contact.host_of(f.url)}")
+            return Verdict("content", False, f"link to an ordinary site {contact.host_of(f.url)}",
+                           why=f"常见网站的链接（{contact.host_of(f.url)}），不算推广")
         target = f" {f.url[:80]}" if f.url else ""
         return Verdict("content", True, f"{f.kind}{target} from a member on probation",
-                       strong=f.kind in ("mini_program", "contact_card"))
+                       strong=f.kind in ("mini_program", "contact_card"),
+                       why=f"考察期内的新成员发{_KIND_ZH.get(f.kind, '内容')}{target}")
     if cfg.content.text_links and "link" in cfg.content.probation_kinds:
         links = contact.promoted_links(n)
         # (discussing(n) implies this, so it need not be asked: a warning whose own words call nobody)
         if links and _WARNING.search(n.body) and not _CALL_TO_ACTION.search(_own_words(n.body)):
-            return Verdict("content", False, f"link {links[0][:80]} named in a warning, not shared")
+            return Verdict("content", False, f"link {links[0][:80]} named in a warning, not shared",
+                           why=f"链接 {links[0][:80]} 只是在提醒里提到，不是分享")
         if links:
-            return Verdict("content", True, f"link {links[0][:80]} from a member on probation")
+            return Verdict("content", True, f"link {links[0][:80]} from a member on probation",
+                           why=f"考察期内的新成员发链接 {links[0][:80]}")
     return Verdict("content", False)
 
 
-def promotion(f: Facts, n: Normalised, cfg: AntispamConfig) -> str | None:
-    """What the message promotes, if anything: contact data, a link off the ordinary list, a
-    card or mini program, ad words. A chorus of 生日快乐 promotes nothing."""
+def promotion(f: Facts, n: Normalised, cfg: AntispamConfig) -> tuple[str, str] | None:
+    """What the message promotes, if anything (English, Chinese): contact data, a link off the
+    ordinary list, a card or mini program, ad words. A chorus of 生日快乐 promotes nothing."""
     found = contact.find_contacts(n, f.url)
     if found:
-        return f"{found[0].kind} {found[0].value}"
+        return f"{found[0].kind} {found[0].value}", said(found[0])
     links = contact.promoted_links(n, f.url)
     if links:
-        return f"link {links[0][:60]}"
+        return f"link {links[0][:60]}", f"链接 {links[0][:60]}"
     if f.kind in ("mini_program", "contact_card"):
-        return f.kind
+        return f.kind, _KIND_ZH[f.kind]
     hit = keyword_hit(f, n, cfg)
     if hit.spam and not discussing(n):
-        return hit.details
+        return hit.details, hit.why
     return None
 
 
@@ -281,7 +305,9 @@ def check_flood(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     rule = cfg.flood
     limit = rule.messages if f.newcomer else rule.member_messages
     if f.recent_messages >= limit:
-        return Verdict("flood", True, f"{f.recent_messages} messages within {int(rule.within.total_seconds())}s")
+        seconds = int(rule.within.total_seconds())
+        return Verdict("flood", True, f"{f.recent_messages} messages within {seconds}s",
+                       why=f"{seconds} 秒内发了 {f.recent_messages} 条消息")
     return Verdict("flood", False)
 
 
@@ -292,17 +318,17 @@ def check_repeat(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if len(n.dense) < rule.min_chars:
         return Verdict("repeat", False)
     if f.same_by_member >= rule.times:
-        what = f"same text {f.same_by_member} times by this member"
+        what, zh = f"same text {f.same_by_member} times by this member", f"同一内容发了 {f.same_by_member} 次"
     elif f.same_members >= rule.members:
-        what = f"same text from {f.same_members} members"
+        what, zh = f"same text from {f.same_members} members", f"{f.same_members} 位成员发了相同内容"
     elif f.same_groups >= rule.groups:
-        what = f"same text in {f.same_groups} groups"
+        what, zh = f"same text in {f.same_groups} groups", f"在 {f.same_groups} 个群发了相同内容"
     else:
         return Verdict("repeat", False)
     promoted = promotion(f, n, cfg)
     if promoted is None:
-        return Verdict("repeat", False, f"{what}, but it promotes nothing")
-    return Verdict("repeat", True, f"{what}, promoting {promoted}")
+        return Verdict("repeat", False, f"{what}, but it promotes nothing", why=f"{zh}，但没有推广任何东西")
+    return Verdict("repeat", True, f"{what}, promoting {promoted[0]}", why=f"{zh}，推广的是{promoted[1]}")
 
 
 def check_mentions(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
@@ -313,11 +339,13 @@ def check_mentions(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if count <= rule.max_mentions:
         return Verdict("mentions", False)
     if count > rule.member_max_mentions:
-        return Verdict("mentions", True, f"{count} mentions")
+        return Verdict("mentions", True, f"{count} mentions", why=f"一条消息@了 {count} 人")
     promoted = promotion(f, n, cfg)
     if promoted is not None:
-        return Verdict("mentions", True, f"{count} mentions, promoting {promoted}")
-    return Verdict("mentions", False, f"{count} mentions from an established member, promoting nothing")
+        return Verdict("mentions", True, f"{count} mentions, promoting {promoted[0]}",
+                       why=f"一条消息@了 {count} 人，推广的是{promoted[1]}")
+    return Verdict("mentions", False, f"{count} mentions from an established member, promoting nothing",
+                   why=f"老成员一条消息@了 {count} 人，但没有推广任何东西")
 
 
 def check_emoji(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
@@ -325,31 +353,38 @@ def check_emoji(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     (25 😂 for a good joke) is not."""
     rule = cfg.emoji
     if n.emoji > rule.max_emoji and f.recent_messages >= rule.messages:
-        return Verdict("emoji", True, f"{n.emoji} emoji, {f.recent_messages} messages in a burst")
+        return Verdict("emoji", True, f"{n.emoji} emoji, {f.recent_messages} messages in a burst",
+                       why=f"连发 {f.recent_messages} 条消息，共 {n.emoji} 个表情")
     return Verdict("emoji", False)
 
 
 def check_bayes(score: ModelScore, cfg: AntispamConfig) -> Verdict:
     rule = cfg.bayes
-    why = ", ".join(dict.fromkeys(w.lstrip("_#~") for w, _ in score.pushes))
-    details = f"{score.bayes:.3f}" + (f" ({why})" if why else "")
+    words = list(dict.fromkeys(w.lstrip("_#~") for w, _ in score.pushes))
+    details = f"{score.bayes:.3f}" + (f" ({', '.join(words)})" if words else "")
+    zh = f"广告可能性 {score.bayes:.0%}" + (f"（依据：{'、'.join(words)}）" if words else "")
     if min(score.docs) < rule.min_samples:
         learned = f"{score.docs[1]} spam / {score.docs[0]} ham samples"
-        return Verdict("bayes", False, f"{details}; still learning ({learned})")
+        return Verdict("bayes", False, f"{details}; still learning ({learned})",
+                       why=f"{zh}；样本还不够（广告 {score.docs[1]} 条、正常 {score.docs[0]} 条），只作参考")
     if score.known < rule.min_features:
-        return Verdict("bayes", False, f"{details}; too few known features")
+        return Verdict("bayes", False, f"{details}; too few known features", why=f"{zh}；认识的词太少，只作参考")
     spam = score.bayes >= rule.threshold
-    return Verdict("bayes", spam, details, strong=spam and score.bayes >= rule.obvious)
+    return Verdict("bayes", spam, details, strong=spam and score.bayes >= rule.obvious,
+                   why=zh + (f"，超过界线 {rule.threshold:.0%}" if spam else ""))
 
 
 def check_similar(f: Facts, n: Normalised, score: ModelScore, cfg: AntispamConfig) -> Verdict:
     if len(n.dense) < cfg.similar.min_chars or score.similar_id is None:
         return Verdict("similar", False)
     details = f"{score.similar:.2f} to spam sample {score.similar_id}"
+    # seed samples (shipped with the bot) have negative ids; the others are this database's
+    sample = "内置广告样本" if score.similar_id < 0 else f"广告样本 #{score.similar_id}"
+    zh = f"与{sample}相似度 {score.similar:.0%}"
     if score.ham_similar >= score.similar:
-        return Verdict("similar", False, f"{details}, but as close to a ham sample")
+        return Verdict("similar", False, f"{details}, but as close to a ham sample", why=f"{zh}，但与正常消息同样相似")
     spam = score.similar >= cfg.similar.threshold
-    return Verdict("similar", spam, details, strong=spam)
+    return Verdict("similar", spam, details, strong=spam, why=zh)
 
 
 TEXT_CHECKS = {

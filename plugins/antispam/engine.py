@@ -105,6 +105,7 @@ class Decision:
     def evidence(self) -> list[dict[str, Any]]:
         held = {id(v) for v in self.held_back}
         return [{"name": v.name, "spam": v.spam, "details": v.details, "mode": mode,
+                 **({"why": v.why} if v.why else {}),
                  **({"held_back": "established member: not enough on its own"} if id(v) in held else {})}
                 for v, mode in self.verdicts]
 

@@ -25,7 +25,7 @@ CHECK_NAMES = {
 CONTACT_KINDS = {
     "wechat": "微信号", "wechat-id": "微信号", "wxid": "微信号", "phone": "手机号", "mobile": "手机号",
     "qq": "QQ 号", "email": "邮箱", "url": "链接", "link": "链接", "telegram": "Telegram", "im-link": "聊天软件链接",
-    "handle": "账号", "code-id": "联系代号", "domain": "网址", "referral": "其他平台搜索口令",
+    "handle": "账号", "code-id": "联系代号", "domain": "网址", "referral": "其他平台搜索口令", "group-number": "群号",
 }
 _KINDS = {"image": "图片", "file": "文件", "url": "链接", "link": "链接", "card": "名片", "contact": "名片",
           "contact_card": "名片", "mini_program": "小程序", "miniprogram": "小程序", "video": "视频",

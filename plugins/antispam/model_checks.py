@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from plugins.antispam import contact
-from plugins.antispam.checks import Facts, Verdict, discussing, framed, shows_an_ad
+from plugins.antispam.checks import Facts, Verdict, discussing, framed, said, shows_an_ad
 from plugins.antispam.classifier import ModelScore
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.normalize import Normalised
@@ -19,27 +19,28 @@ from plugins.antispam.qr import classify
 _MONEY = re.compile(r"[0-9]+\s*(?:元|块|w|万|k|rmb|u|%)(?![a-z])|[￥¥]|日入|月入|日赚|返利|返现|提现|到账|包邮|月薪")
 
 
-def structure(n: Normalised) -> str | None:
+def structure(n: Normalised) -> tuple[str, str] | None:
     """What an ad needs besides its words, if the message has it: contact data of any kind (a
     phone number, an id, another platform's handle or search term), a link off the ordinary list,
-    a price or payout. Said for the explanation."""
+    a price or payout. Said for the explanation (English, Chinese)."""
     if found := contact.find_contacts(n):
-        return f"contact data ({found[0].kind} {found[0].value})"
+        return f"contact data ({found[0].kind} {found[0].value})", f"且留了{said(found[0])}"
     if links := contact.promoted_links(n):
-        return f"a link ({links[0][:60]})"
+        return f"a link ({links[0][:60]})", f"且带链接 {links[0][:60]}"
     if m := _MONEY.search(n.body):
-        return f"a price or payout ({m.group(0)})"
+        return f"a price or payout ({m.group(0)})", f"且提到价钱或收益「{m.group(0)}」"
     return None
 
 
 def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig) -> Verdict:
     rule = cfg.charmodel
     if score.char is None:
-        return Verdict("charmodel", False, "no char model loaded")
-    why = ", ".join(dict.fromkeys(w for w, _ in score.char_pushes))
-    details = f"{score.char:.3f}" + (f" ({why})" if why else "")
+        return Verdict("charmodel", False, "no char model loaded", why="内置模型没有加载")
+    words = list(dict.fromkeys(w for w, _ in score.char_pushes))
+    details = f"{score.char:.3f}" + (f" ({', '.join(words)})" if words else "")
+    zh = f"像广告的程度 {score.char:.0%}" + (f"（依据：{'、'.join(words)}）" if words else "")
     if len(n.dense) < rule.min_chars:
-        return Verdict("charmodel", False, f"{details}; too short to judge")
+        return Verdict("charmodel", False, f"{details}; too short to judge", why=f"{zh}；消息太短，不作判断")
     threshold = rule.threshold if rule.threshold is not None else score.char_threshold
     obvious = rule.obvious if rule.obvious is not None else score.char_obvious
     member = rule.member if rule.member is not None else score.char_member
@@ -51,15 +52,17 @@ def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig) -> Ve
         # (the level the threshold had when it was at 1% of hard chat) is enough to agree, and
         # enough alone when the message also carries something an ad needs (below)
         if not framed(n) and (what := structure(n)):
-            return Verdict("charmodel", True, f"{details} ≥ {agree:.3f}, with {what}", agrees=True,
-                           conclusive=True)
+            return Verdict("charmodel", True, f"{details} ≥ {agree:.3f}, with {what[0]}", agrees=True,
+                           conclusive=True, why=f"{zh}，接近界线（{agree:.0%}），{what[1]}")
         return Verdict("charmodel", True, f"{details} ≥ {agree:.3f}: counts for an established member only "
-                                          "with another check", agrees=True)
+                                          "with another check", agrees=True,
+                       why=f"{zh}，接近界线（{agree:.0%}）；对老成员要有别的检查同时命中才算")
     if spam and shows_an_ad(n) and discussing(n):
         # a warning that quotes the ad it warns about scores like the ad: the writer's own words
         # ask nobody to act, so the score alone is not enough (another check must agree)
         return Verdict("charmodel", True, f"{details} ≥ {threshold:.3f}, but in a warning or discussion: "
-                                          "not enough alone", weak=True)
+                                          "not enough alone", weak=True,
+                       why=f"{zh}，超过界线 {threshold:.0%}，但像是在提醒或讨论，单独不算")
     strong = spam and score.char >= max(obvious, threshold)
     # Against an established member a score convicts alone past the members' level, or past the
     # threshold (or the agreement level, above) when the message also carries what an ad needs
@@ -68,14 +71,19 @@ def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig) -> Ve
     # to the members' level, 133 ads and 1 of 8,967 hard chat rows) — and never when the message
     # is framed as a warning or a quote: those score like the ad they show (a third of the hard
     # normal chat in that band, 4% of the ads)
-    shown = f" ≥ {threshold:.3f}"
+    shown, past = f" ≥ {threshold:.3f}", f"，超过界线 {threshold:.0%}"
     conclusive = False
     if spam and not strong and not framed(n):
         if score.char >= max(member, threshold):
-            conclusive, shown = True, f" ≥ {max(member, threshold):.3f}"
+            level = max(member, threshold)
+            conclusive, shown, past = True, f" ≥ {level:.3f}", f"，超过老成员的界线 {level:.0%}"
         elif what := structure(n):
-            conclusive, shown = True, f" ≥ {threshold:.3f}, with {what}"
-    return Verdict("charmodel", spam, details + shown if spam else details, strong=strong, conclusive=conclusive)
+            conclusive, shown = True, f" ≥ {threshold:.3f}, with {what[0]}"
+            past = f"，超过界线 {threshold:.0%}，{what[1]}"
+    if strong:
+        past = f"，超过“明显广告”的界线 {max(obvious, threshold):.0%}"
+    return Verdict("charmodel", spam, details + shown if spam else details, strong=strong, conclusive=conclusive,
+                   why=zh + past if spam else zh)
 
 
 def check_qrcode(f: Facts, cfg: AntispamConfig) -> Verdict:
@@ -85,7 +93,10 @@ def check_qrcode(f: Facts, cfg: AntispamConfig) -> Verdict:
     ads = [t for t in targets if t.ad]
     if ads:
         t = ads[0]
-        return Verdict("qrcode", True, f"{t.label}: {t.text[:80]}", strong=True)
+        return Verdict("qrcode", True, f"{t.label}: {t.text[:80]}", strong=True,
+                       why=f"图片里有{t.label}：{t.text[:80]}")
     if targets:
-        return Verdict("qrcode", False, "; ".join(f"{t.label}: {t.text[:60]}" for t in targets))
+        seen = "；".join(f"{t.label}（{t.text[:60]}）" for t in targets)
+        return Verdict("qrcode", False, "; ".join(f"{t.label}: {t.text[:60]}" for t in targets),
+                       why=f"图片里的二维码：{seen}，不算广告")
     return Verdict("qrcode", False)

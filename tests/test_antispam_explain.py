@@ -50,6 +50,12 @@ def test_every_check_has_its_own_name_and_the_groups_labels_name_only_unknown_on
     assert check_name("other") == "other"
 
 
+def test_the_headline_score_is_the_shipped_models_where_it_ran():
+    # the Bayes score ("score") may come from a model still learning from a few dozen samples
+    assert situation({"score": 0.99, "char_score": 0.88}) == "广告可能性较高（88%）"
+    assert situation({"score": 0.97}) == "广告可能性很高（97%）"
+
+
 def test_the_decisions_facts_read_as_one_chinese_line():
     line = situation({"message_id": "m1", "kind": "content", "score": 0.9904, "trusted": False, "newcomer": False,
                       "established": True, "severity": "high", "label": "发广告", "obvious": True, "step": "warn",

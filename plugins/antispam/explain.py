@@ -127,8 +127,10 @@ def situation(evidence: Mapping[str, Any]) -> str:
     """The facts a decision rested on besides the checks (who the sender was, which step of the
     ladder), in one Chinese line; the raw keys stay out of sight."""
     parts = []
-    if evidence.get("score") is not None and plain_score(evidence["score"]):
-        parts.append(plain_score(evidence["score"]))
+    # the shipped model's score where it ran: "score" is the Bayes', which may still be learning
+    score = evidence.get("char_score", evidence.get("score"))
+    if score is not None and plain_score(score):
+        parts.append(plain_score(score))
     if evidence.get("obvious"):
         parts.append("明显的广告")
     if evidence.get("trusted"):

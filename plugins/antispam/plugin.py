@@ -115,6 +115,7 @@ class AntispamPlugin(Plugin):
             return
         evidence = {"message_id": msg.event_id, "text": msg.text[:store.STORED_CHARS], "kind": str(msg.kind),
                     "checks": decision.evidence(), "score": round(decision.score, 4), "trusted": trusted,
+                    **({"char_score": round(decision.char_score, 4)} if decision.char_score is not None else {}),
                     **decision.facts(cfg.texts.check_labels)}
         strict = bool(newcomer and flags.strict_mode_until(ctx.db, msg.room_id, now))
         if decision.spam and self._same_offence(ctx, cfg, row, decision):

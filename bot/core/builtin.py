@@ -32,6 +32,7 @@ SEEN_EVENTS_KEPT = timedelta(days=3)
 
 class BuiltinCommands(Plugin):
     name = "core"
+    title = "机器人"
 
     def jobs(self, rules: Rules, db: Session) -> list[JobSpec]:
         return [JobSpec("core.prune_seen", "every 6h", timezone="UTC")]

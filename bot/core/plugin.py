@@ -88,6 +88,7 @@ class JobSpec:
 
 class Plugin:
     name: ClassVar[str] = ""
+    title: ClassVar[str] = ""  # what operators read (the console's audit log): 反广告, 打卡 …
     Config: ClassVar[type[PluginConfig]] = PluginConfig
     events: ClassVar[tuple[type, ...]] = (MessageReceived,)
 

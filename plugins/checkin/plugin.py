@@ -45,6 +45,7 @@ class CheckinPlugin(Plugin):
     """打卡: one check-in per member per local day, within a window; 补卡 a few times a month."""
 
     name = "checkin"
+    title = "打卡"
     Config = CheckinConfig
     events = (MessageReceived,)
 

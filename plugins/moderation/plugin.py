@@ -37,6 +37,7 @@ _SWEEP_BATCH = 50
 
 class ModerationPlugin(ActionCommands, LogCommands, Plugin):
     name = NAME
+    title = "群管理"
     Config = ModerationConfig
     events = (MessageReceived, MemberJoined)
 

@@ -50,6 +50,7 @@ class GreetingPlugin(Plugin):
     """Welcomes newcomers (merged per burst) with the group's core rules; alerts on join raids."""
 
     name = "greeting"
+    title = "入群欢迎"
     Config = GreetingConfig
     events = (MemberJoined, MemberLeft)
 

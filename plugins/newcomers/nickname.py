@@ -53,6 +53,7 @@ class NicknamePlugin(Plugin):
     """Prompts members to set their group nickname to the group's pattern, in stages."""
 
     name = "nickname"
+    title = "群昵称检查"
     Config = NicknameConfig
     events = (MessageReceived, MemberJoined, MemberLeft)
 

@@ -51,6 +51,7 @@ async def _names(ctx: Context, room_id: str) -> dict[str, str]:
 
 class StatsPlugin(Plugin):
     name = NAME
+    title = "统计"
     Config = StatsConfig
     events = (MessageReceived, MemberJoined, MemberLeft)
 

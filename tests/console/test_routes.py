@@ -215,7 +215,15 @@ async def test_audit_lists_outbound_actions(console):
     await spam_case(console)
     client, _ = await console.logged_in()
     page = (await client.get("/audit")).text
-    assert "Reply" in page and "antispam" in page and "读书会" in page
+    # in the operators' words: the action and who planned it, not type and plugin ids
+    assert "群里回复" in page and "<td class=\"small\">反广告</td>" in page and "读书会" in page
+    assert ">Reply<" not in page and ">antispam<" not in page
+
+
+def test_every_shipped_plugin_has_a_title_for_operators():
+    from plugins import default_plugins
+
+    assert all(p.title for p in default_plugins())
 
 
 async def test_static_assets_are_shipped(console):

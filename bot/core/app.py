@@ -397,8 +397,16 @@ class App:
         sender = event.sender_id if isinstance(event, MessageReceived) else None
         async with self.batch.event() as db:
             # the dedupe mark commits with everything the event changed (in one transaction with
-            # the events handled alongside it: bot/core/batch.py)
-            if not repo.mark_seen(db, event.event_id, event.room_id, self.clock.now()):
+            # the events handled alongside it: bot/core/batch.py); a group message's sender is
+            # touched with it (one statement on PostgreSQL)
+            claimed: MemberFacts | None = None
+            if isinstance(event, MessageReceived) and event.room_id is not None:
+                claimed = members.claim_message(db, event.event_id, event.room_id, event.sender_id,
+                                                self.clock.now())
+                duplicate = claimed is None
+            else:
+                duplicate = not repo.mark_seen(db, event.event_id, event.room_id, self.clock.now())
+            if duplicate:
                 log.info("duplicate event %s ignored", event.event_id)
                 return False
             room_id = event.room_id
@@ -409,7 +417,7 @@ class App:
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=room_id, room=room,
                           self_id=self.platform.self_id, event=event, sender_role=role, control=self.control,
                           lookup=facts)
-            ctx.member, names = self._track(db, event)
+            ctx.member, names = self._track(db, event, claimed)
             # a _Crashed raised here rolls the shared transaction back (bot/core/batch.py)
             handled = isinstance(event, MessageReceived) and await self._command(ctx, event, parsed, found, crashed)
             if not handled and isinstance(event, MessageReceived) and event.room_id is None:
@@ -466,17 +474,16 @@ class App:
         if new and reconcile:
             self.request_reconcile()
 
-    def _track(self, db: Session, event: _RoomEvent
+    def _track(self, db: Session, event: _RoomEvent, sender: MemberFacts | None
                ) -> tuple[MemberFacts | None, dict[tuple[str, str, str | None], str]]:
-        """Keep core_member and the name history current, before plugins read them. Returns
-        a group message sender's facts (for the context) and the names written (remembered
-        once the transaction commits)."""
+        """Keep core_member and the name history current, before plugins read them. `sender`:
+        a group message's sender, already touched when the event was claimed. Returns the
+        sender's facts (for the context) and the names written (remembered once the
+        transaction commits)."""
         at = self.clock.now()
-        sender: MemberFacts | None = None
         names: dict[tuple[str, str, str | None], str] = {}
         match event:
             case MessageReceived(room_id=str(room_id)):
-                sender = members.touch(db, room_id, event.sender_id, at, message=True)
                 self._note_name(db, names, event.sender_id, "name", event.sender_name, at)
                 if event.sender_alias:
                     self._note_name(db, names, event.sender_id, "alias", event.sender_alias, at, room_id)

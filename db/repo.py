@@ -182,7 +182,8 @@ def note_name(session: Session, subject_id: str, kind: str, value: str, at: date
 def _note_name(insert: Callable[[Any], Any]) -> Any:
     table = NameHistory.__table__
     c = table.c
-    binds = {name: bindparam(name, type_=c[name].type) for name in ("subject_id", "kind", "value", "seen_at", "room_id")}
+    binds = {name: bindparam(name, type_=c[name].type)
+             for name in ("subject_id", "kind", "value", "seen_at", "room_id")}
     last = (select(c.value).where(c.subject_id == binds["subject_id"], c.kind == binds["kind"],
                                   c.room_id.is_not_distinct_from(binds["room_id"]))  # NULL room: global
             .order_by(c.seen_at.desc(), c.id.desc()).limit(1).scalar_subquery())

@@ -89,3 +89,20 @@ def test_claims_are_race_safe_across_engines(database_url):
         assert facts is not None and facts.messages == len(events)
     for e in engines:
         e.dispose()
+
+
+def test_names_are_written_with_the_claim_in_order_and_only_when_changed(sessions):
+    from sqlalchemy import select
+
+    from db.models import NameHistory
+
+    with sessions() as db:
+        name, alias = ("u1", "name", "小A", None), ("u1", "alias", "上海-小A", "r1")
+        assert members.claim_message(db, "m1", "r1", "u1", T0, [name, alias]) is not None
+        assert members.claim_message(db, "m1", "r1", "u1", T0, [("u1", "name", "重复", None)]) is None  # duplicate
+        assert members.claim_message(db, "m2", "r1", "u1", T0 + timedelta(seconds=1),
+                                     [name, ("u1", "alias", "北京-小A", "r1")]) is not None  # the name is unchanged
+        db.commit()
+        rows = db.execute(select(NameHistory.kind, NameHistory.value, NameHistory.room_id)
+                          .order_by(NameHistory.id)).all()
+    assert [tuple(r) for r in rows] == [("name", "小A", None), ("alias", "上海-小A", "r1"), ("alias", "北京-小A", "r1")]

@@ -2,13 +2,14 @@
 
 Plugins read member facts and add credit through these functions (and the sender's facts come
 on the context, ctx.member), never through the core's tables: the schema can change without
-touching a plugin. The per-message write is one upsert with RETURNING, so the facts a plugin
-reads cost no second query (issue 13).
+touching a plugin. The per-message write is one upsert with RETURNING (on PostgreSQL in one
+statement with the event's dedupe claim: claim_message), so the facts a plugin reads cost no
+second query, nor do the plugins' own facts about the sender they declare (sender_fact; issue 13).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -108,20 +109,31 @@ def touch(db: Session, room_id: str, member_id: str, at: datetime, *, message: b
     return MemberFacts.of(row)
 
 
-def claim_message(db: Session, event_id: str, room_id: str, member_id: str, at: datetime) -> MemberFacts | None:
+# a name to remember with a message's claim: (subject_id, kind, value, room_id), see repo.note_name
+NameNote = tuple[str, str, str, str | None]
+
+
+def claim_message(db: Session, event_id: str, room_id: str, member_id: str, at: datetime,
+                  names: Sequence[NameNote] = ()) -> MemberFacts | None:
     """A group message's first writes: claim the event (repo.mark_seen: the arbiter that it is
-    handled once) and, if it was claimed, touch its sender. Returns the sender's facts, or None
-    for a duplicate (nothing written). On PostgreSQL one statement, a data-modifying CTE (one
-    round trip less per message, issue 13); SQLite has none and runs the two in that order."""
+    handled once) and, if it was claimed, touch its sender and remember `names` (repo.note_name).
+    Returns the sender's facts, or None for a duplicate (nothing written). On PostgreSQL one
+    statement with data-modifying CTEs (a round trip or more less per message, issue 13);
+    SQLite has none and runs them one by one, in the same order."""
     if db.get_bind().dialect.name != "postgresql":
         if not repo.mark_seen(db, event_id, room_id, at):
             return None
-        return touch(db, room_id, member_id, at, message=True)
+        facts = touch(db, room_id, member_id, at, message=True)
+        for subject_id, kind, value, name_room in names:
+            repo.note_name(db, subject_id, kind, value, at, room_id=name_room)
+        return facts
     _flush_pending(db)
-    name, facts_read = _prepared_name("members.claim_message")
-    row = repo.run_prepared(db, repo.prepared(db, name, lambda insert: _with_sender_facts(_claim_message(insert))),
-                            {"event_id": event_id, "room_id": room_id, "seen_at": at, "member_id": member_id,
-                             "at": at}).first()
+    name, facts_read = _prepared_name(f"members.claim_message/{len(names)}")
+    params = {"event_id": event_id, "room_id": room_id, "seen_at": at, "member_id": member_id, "at": at}
+    for i, (subject_id, kind, value, name_room) in enumerate(names):
+        params.update(repo.note_name_params(subject_id, kind, value, at, name_room, prefix=f"n{i}_"))
+    row = repo.run_prepared(db, repo.prepared(db, name, lambda insert: _with_sender_facts(
+        _claim_message(insert, len(names)))), params).first()
     return None if row is None else MemberFacts.of(row, facts_read)
 
 
@@ -132,19 +144,24 @@ def _flush_pending(db: Session) -> None:
         db.flush()
 
 
-def _claim_message(insert: Any) -> Any:
-    # the seen row is claimed by the CTE; the member upsert runs only on the row it returned
-    # (none: another transaction, here or in another process, had claimed the event)
+def _claim_message(insert: Any, names: int) -> Any:
+    # the seen row is claimed by the CTE; the member upsert and the names are written only on
+    # the row it returned (none: another transaction, here or in another process, had claimed
+    # the event). The CTEs all see the tables as they were when the statement began: they
+    # write to different tables, the names to different (subject, kind)
     seen = repo.mark_seen_statement(insert).cte("seen")
+    claimed = exists(select(seen.c.event_id))
+    name_ctes = [repo.note_name_statement(insert, [f"n{i}_" for i in range(names)], only_if=claimed).cte("names")
+                 ] if names else []
     c = _TABLE.c
     at = bindparam("at", type_=c.last_message_at.type)
     values = select(bindparam("room_id", type_=c.room_id.type), bindparam("member_id", type_=c.member_id.type),
-                    at, at, literal(1), literal(0), literal(False)).where(exists(select(seen.c.event_id)))
+                    at, at, literal(1), literal(0), literal(False)).where(claimed)
     return (insert(_TABLE).from_select(["room_id", "member_id", "first_seen", "last_message_at", "messages",
                                         "credit", "established"], values)
             .on_conflict_do_update(index_elements=["room_id", "member_id"],
                                    set_={"messages": c.messages + 1, "last_message_at": at, "left_at": None})
-            .returning(*_returning()).add_cte(seen))
+            .returning(*_returning()).add_cte(seen, *name_ctes))
 
 
 def _message_upsert(insert: Any) -> Any:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, bindparam, delete, event, select
+from sqlalchemy import CursorResult, Engine, and_, bindparam, delete, event, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -108,11 +108,17 @@ def _drop_queued(session: Session, previous_transaction: Any) -> None:
 def mark_seen(session: Session, event_id: str, room_id: str | None, at: datetime) -> bool:
     """Record an event id; False if it was already there. INSERT … ON CONFLICT DO NOTHING is
     atomic, so two bot processes sharing one database never both handle an event."""
+    return run_prepared(session, prepared(session, "mark_seen", mark_seen_statement),
+                        {"event_id": event_id, "room_id": room_id, "seen_at": at}).first() is not None
+
+
+def mark_seen_statement(insert: Callable[[Any], Any]) -> Any:
+    """mark_seen's statement (bindparams event_id, room_id, seen_at; a row back if it claimed
+    the event), for a caller that folds it into its own as a data-modifying CTE."""
     table = SeenEvent.__table__
-    stmt = prepared(session, "mark_seen", lambda insert: insert(table).values(
-        event_id=bindparam("event_id"), room_id=bindparam("room_id"), seen_at=bindparam("seen_at"))
-        .on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.event_id))
-    return run_prepared(session, stmt, {"event_id": event_id, "room_id": room_id, "seen_at": at}).first() is not None
+    return (insert(table).values(event_id=bindparam("event_id"), room_id=bindparam("room_id"),
+                                 seen_at=bindparam("seen_at"))
+            .on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.event_id))
 
 
 def prune_seen(session: Session, before: datetime) -> int:
@@ -165,19 +171,40 @@ def known_room_ids(session: Session) -> list[str]:
 
 def note_name(session: Session, subject_id: str, kind: str, value: str, at: datetime,
               room_id: str | None = None) -> bool:
-    """Remember a name, alias or topic if it differs from the last one seen. True if recorded."""
+    """Remember a name, alias or topic if it differs from the last one seen. True if recorded.
+    One statement (INSERT … SELECT … WHERE the last value differs), not a read and a write:
+    every name the process had not seen yet costs it (issue 13)."""
+    return run_prepared(session, prepared(session, "note_name", note_name_statement),
+                        note_name_params(subject_id, kind, value, at, room_id)).first() is not None
+
+
+_NAME_COLUMNS = ("subject_id", "kind", "value", "seen_at", "room_id")
+
+
+def note_name_params(subject_id: str, kind: str, value: str, at: datetime, room_id: str | None,
+                     prefix: str = "") -> dict[str, Any]:
+    return {prefix + name: v for name, v in zip(_NAME_COLUMNS, (subject_id, kind, value, at, room_id), strict=True)}
+
+
+def note_name_statement(insert: Callable[[Any], Any], prefixes: Sequence[str] = ("",), only_if: Any = None) -> Any:
+    """note_name's statement for one name or more, in that order (each's bindparams named by
+    note_name_params(prefix=…); a row back for each name it recorded), for a caller that also
+    folds it into its own as a data-modifying CTE; only_if: a further condition for writing.
+    Names of one statement must differ in (subject, kind): each is compared with the rows
+    there were before it."""
     table = NameHistory.__table__
-    stmt = prepared(session, "note_name", lambda _: select(table.c.value).where(
-        table.c.subject_id == bindparam("subject_id"), table.c.kind == bindparam("kind"),
-        table.c.room_id.is_not_distinct_from(bindparam("room_id", type_=table.c.room_id.type)))  # NULL room: global
-        .order_by(table.c.seen_at.desc(), table.c.id.desc()).limit(1))
-    last = run_prepared(session, stmt, {"subject_id": subject_id, "kind": kind, "room_id": room_id}).scalar()
-    if last == value:
-        return False
-    run_prepared(session, prepared(session, "note_name.insert", lambda insert: insert(table).values(
-        **{c: bindparam(c, type_=table.c[c].type) for c in ("subject_id", "kind", "value", "seen_at", "room_id")})),
-        {"subject_id": subject_id, "kind": kind, "value": value, "seen_at": at, "room_id": room_id})
-    return True
+    c = table.c
+    rows = []
+    for prefix in prefixes:
+        binds = {name: bindparam(prefix + name, type_=c[name].type) for name in _NAME_COLUMNS}
+        last = (select(c.value).where(c.subject_id == binds["subject_id"], c.kind == binds["kind"],
+                                      c.room_id.is_not_distinct_from(binds["room_id"]))  # NULL room: global
+                .order_by(c.seen_at.desc(), c.id.desc()).limit(1).scalar_subquery())
+        differs = last.is_distinct_from(binds["value"])
+        rows.append(select(*binds.values()).where(differs if only_if is None else and_(only_if, differs)))
+    # one INSERT, rows in order: their ids (the history's order) follow the names' order
+    return (insert(table).from_select(list(_NAME_COLUMNS), rows[0] if len(rows) == 1 else union_all(*rows))
+            .returning(c.id))
 
 
 def seed_established(session: Session, room_id: str, member_ids: Iterable[str], at: datetime) -> int:

@@ -397,8 +397,19 @@ class App:
         sender = event.sender_id if isinstance(event, MessageReceived) else None
         async with self.batch.event() as db:
             # the dedupe mark commits with everything the event changed (in one transaction with
-            # the events handled alongside it: bot/core/batch.py)
-            if not repo.mark_seen(db, event.event_id, event.room_id, self.clock.now()):
+            # the events handled alongside it: bot/core/batch.py); a group message's sender is
+            # touched and their names remembered with it (one statement on PostgreSQL)
+            claimed: MemberFacts | None = None
+            names: dict[tuple[str, str, str | None], str] = {}
+            if isinstance(event, MessageReceived) and event.room_id is not None:
+                names = self._names_due(event, event.room_id)
+                notes = [(subject, kind, value, name_room) for (subject, kind, name_room), value in names.items()]
+                claimed = members.claim_message(db, event.event_id, event.room_id, event.sender_id,
+                                                self.clock.now(), notes)
+                duplicate = claimed is None
+            else:
+                duplicate = not repo.mark_seen(db, event.event_id, event.room_id, self.clock.now())
+            if duplicate:
                 log.info("duplicate event %s ignored", event.event_id)
                 return False
             room_id = event.room_id
@@ -409,7 +420,8 @@ class App:
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=room_id, room=room,
                           self_id=self.platform.self_id, event=event, sender_role=role, control=self.control,
                           lookup=facts)
-            ctx.member, names = self._track(db, event)
+            ctx.member = claimed
+            self._track(db, event, names)
             # a _Crashed raised here rolls the shared transaction back (bot/core/batch.py)
             handled = isinstance(event, MessageReceived) and await self._command(ctx, event, parsed, found, crashed)
             if not handled and isinstance(event, MessageReceived) and event.room_id is None:
@@ -466,20 +478,25 @@ class App:
         if new and reconcile:
             self.request_reconcile()
 
-    def _track(self, db: Session, event: _RoomEvent
-               ) -> tuple[MemberFacts | None, dict[tuple[str, str, str | None], str]]:
-        """Keep core_member and the name history current, before plugins read them. Returns
-        a group message sender's facts (for the context) and the names written (remembered
-        once the transaction commits)."""
+    def _names_due(self, msg: MessageReceived, room_id: str) -> dict[tuple[str, str, str | None], str]:
+        """A group message sender's name (and group alias) to remember with the message's claim:
+        names rarely change, so the last value written is remembered (once committed: a
+        rolled-back write is not) and only a difference reaches the database, not a query per
+        message. Keyed (subject, kind, room or None for global)."""
+        if len(self._names_seen) > 100_000:
+            self._names_seen.clear()
+        seen: dict[tuple[str, str, str | None], str] = {(msg.sender_id, "name", None): msg.sender_name}
+        if msg.sender_alias:
+            seen[(msg.sender_id, "alias", room_id)] = msg.sender_alias
+        return {key: value for key, value in seen.items() if self._names_seen.get(key) != value}
+
+    def _track(self, db: Session, event: _RoomEvent, names: dict[tuple[str, str, str | None], str]) -> None:
+        """Keep core_member and the name history current for joins, leaves and topics, before
+        plugins read them (a group message's sender was touched, and their names written, when
+        it was claimed). `names` gets the names written (remembered once the transaction
+        commits)."""
         at = self.clock.now()
-        sender: MemberFacts | None = None
-        names: dict[tuple[str, str, str | None], str] = {}
         match event:
-            case MessageReceived(room_id=str(room_id)):
-                sender = members.touch(db, room_id, event.sender_id, at, message=True)
-                self._note_name(db, names, event.sender_id, "name", event.sender_name, at)
-                if event.sender_alias:
-                    self._note_name(db, names, event.sender_id, "alias", event.sender_alias, at, room_id)
             case MemberJoined():
                 for member_id in event.member_ids:
                     members.touch(db, event.room_id, member_id, at, joined=True, inviter_id=event.inviter_id)
@@ -487,21 +504,10 @@ class App:
                 for member_id in event.member_ids:
                     members.touch(db, event.room_id, member_id, at, left=True)
             case TopicChanged():
-                self._note_name(db, names, event.room_id, "topic", event.new_topic, at)
-        return sender, names
-
-    def _note_name(self, db: Session, names: dict[tuple[str, str, str | None], str], subject: str, kind: str,
-                   value: str, at: datetime, room_id: str | None = None) -> None:
-        """Name history, without a query per message: names rarely change, so the last value
-        written is remembered (once committed: a rolled-back write is not) and only a
-        difference reaches the database."""
-        key = (subject, kind, room_id)
-        if self._names_seen.get(key) == value:
-            return
-        if len(self._names_seen) > 100_000:
-            self._names_seen.clear()
-        repo.note_name(db, subject, kind, value, at, room_id=room_id)
-        names[key] = value
+                key = (event.room_id, "topic", None)
+                if self._names_seen.get(key) != event.new_topic:
+                    repo.note_name(db, event.room_id, "topic", event.new_topic, at)
+                    names[key] = event.new_topic
 
     async def _command(self, ctx: Context, msg: MessageReceived, parsed: ParsedCommand | None,
                        found: tuple[Plugin, CommandSpec] | None, crashed: set[str]) -> bool:

@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.actions import Kick, NotifyAdmins, Reply
-from bot.core import cases, lists, outbox
+from bot.core import cases, lists, members, outbox
 from bot.core.context import Context
 from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role, is_protected
@@ -47,6 +47,10 @@ def _status_query(_insert: object) -> Any:
     table = NicknameMember.__table__
     return select(table.c.status).where(table.c.room_id == bindparam("room_id"),
                                         table.c.member_id == bindparam("member_id"))
+
+
+_STATUS_FACT = "nickname.status"
+members.sender_fact(_STATUS_FACT, lambda: _status_query(None).scalar_subquery())
 
 
 class NicknamePlugin(Plugin):
@@ -95,8 +99,11 @@ class NicknamePlugin(Plugin):
 
     def _on_message(self, ctx: Context, config: NicknameConfig, msg: MessageReceived) -> None:
         # most senders are not being prompted: a cheap look at their status first (issue 13)
-        status = repo.run_prepared(ctx.db, repo.prepared(ctx.db, "nickname.status", _status_query),
-                                   {"room_id": ctx.room_id, "member_id": msg.sender_id}).scalar()
+        # read with the core's per-message write (sender_fact below); queried if it was not
+        facts = ctx.member.plugin_facts if ctx.member is not None else {}
+        status = facts[_STATUS_FACT] if _STATUS_FACT in facts else repo.run_prepared(
+            ctx.db, repo.prepared(ctx.db, "nickname.status", _status_query),
+            {"room_id": ctx.room_id, "member_id": msg.sender_id}).scalar()
         if status in (NicknameStatus.EXEMPT, NicknameStatus.LEFT):
             return
         row = ctx.db.get(NicknameMember, (ctx.room_id, msg.sender_id)) if status is not None else None

@@ -1,0 +1,108 @@
+"""A group message's first writes (bot.core.members.claim_message): the dedupe claim and the
+sender's upsert — one statement on PostgreSQL — and the plugins' sender facts read with it."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+import plugins.newcomers.nickname  # noqa: F401  (declares the nickname.status sender fact)
+from bot.core import members
+from db import load_all_models
+from db.migrate import upgrade
+from db.session import make_engine, make_sessionmaker
+from plugins.newcomers.models import NicknameMember, NicknameStatus
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def sessions(database_url):
+    load_all_models()
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    yield make_sessionmaker(engine)
+    engine.dispose()
+
+
+def test_a_claimed_message_counts_once_and_a_duplicate_writes_nothing(sessions):
+    with sessions() as db:
+        first = members.claim_message(db, "m1", "r1", "u1", T0)
+        assert first is not None and first.messages == 1 and first.last_message_at == T0
+        assert members.claim_message(db, "m1", "r1", "u1", T0 + timedelta(minutes=1)) is None
+        second = members.claim_message(db, "m2", "r1", "u1", T0 + timedelta(minutes=2))
+        assert second is not None and second.messages == 2 and second.first_seen == T0
+        db.commit()
+    with sessions() as db:
+        assert members.claim_message(db, "m2", "r1", "u1", T0 + timedelta(minutes=3)) is None
+        facts = members.facts(db, "r1", "u1")
+        assert facts is not None and facts.messages == 2 and facts.last_message_at == T0 + timedelta(minutes=2)
+
+
+def test_the_senders_plugin_facts_come_back_with_the_claim(sessions):
+    with sessions() as db:
+        unknown = members.claim_message(db, "m1", "r1", "u1", T0)
+        assert unknown is not None and unknown.plugin_facts["nickname.status"] is None
+        # an earlier event of the same shared transaction left the row pending in the session
+        db.add(NicknameMember(room_id="r1", member_id="u1", name="u1", status=NicknameStatus.PENDING, stage=0,
+                              since=T0))
+        pending = members.claim_message(db, "m2", "r1", "u1", T0 + timedelta(seconds=1))
+        assert pending is not None and pending.plugin_facts["nickname.status"] == NicknameStatus.PENDING
+        other = members.claim_message(db, "m3", "r1", "u2", T0 + timedelta(seconds=2))
+        assert other is not None and other.plugin_facts["nickname.status"] is None
+
+
+def test_claims_are_race_safe_across_engines(database_url):
+    """Four engines (four bot processes) claim the same messages at once: each is claimed, and
+    its sender counted, exactly once."""
+    load_all_models()
+    upgrade(database_url)
+    engines = [make_engine(database_url) for _ in range(4)]
+    events = [f"evt-{i}" for i in range(25)]
+    claims: dict[str, list[bool]] = {e: [] for e in events}
+    barrier = threading.Barrier(len(engines))
+    errors: list[BaseException] = []
+
+    def claim_all(engine) -> None:
+        try:
+            sessions = make_sessionmaker(engine)
+            barrier.wait()
+            for event_id in events:
+                with sessions() as db:
+                    won = members.claim_message(db, event_id, "r1", "u1", T0) is not None
+                    db.commit()
+                claims[event_id].append(won)
+        except BaseException as exc:  # surfaced below: a thread's exception is otherwise lost
+            errors.append(exc)
+
+    threads = [threading.Thread(target=claim_all, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    assert {e: sorted(c) for e, c in claims.items()} == {e: [False, False, False, True] for e in events}
+    with make_sessionmaker(engines[0])() as db:
+        facts = members.facts(db, "r1", "u1")
+        assert facts is not None and facts.messages == len(events)
+    for e in engines:
+        e.dispose()
+
+
+def test_names_are_written_with_the_claim_in_order_and_only_when_changed(sessions):
+    from sqlalchemy import select
+
+    from db.models import NameHistory
+
+    with sessions() as db:
+        name, alias = ("u1", "name", "小A", None), ("u1", "alias", "上海-小A", "r1")
+        assert members.claim_message(db, "m1", "r1", "u1", T0, [name, alias]) is not None
+        assert members.claim_message(db, "m1", "r1", "u1", T0, [("u1", "name", "重复", None)]) is None  # duplicate
+        assert members.claim_message(db, "m2", "r1", "u1", T0 + timedelta(seconds=1),
+                                     [name, ("u1", "alias", "北京-小A", "r1")]) is not None  # the name is unchanged
+        db.commit()
+        rows = db.execute(select(NameHistory.kind, NameHistory.value, NameHistory.room_id)
+                          .order_by(NameHistory.id)).all()
+    assert [tuple(r) for r in rows] == [("name", "小A", None), ("alias", "上海-小A", "r1"), ("alias", "北京-小A", "r1")]

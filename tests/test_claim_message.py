@@ -3,7 +3,6 @@ sender's upsert — one statement on PostgreSQL — and the plugins' sender fact
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from db import load_all_models
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
 from plugins.newcomers.models import NicknameMember, NicknameStatus
+from tests.races import claim_concurrently, once_each
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -59,34 +59,12 @@ def test_claims_are_race_safe_across_engines(database_url):
     its sender counted, exactly once."""
     load_all_models()
     upgrade(database_url)
-    engines = [make_engine(database_url) for _ in range(4)]
-    events = [f"evt-{i}" for i in range(25)]
-    claims: dict[str, list[bool]] = {e: [] for e in events}
-    barrier = threading.Barrier(len(engines))
-    errors: list[BaseException] = []
-
-    def claim_all(engine) -> None:
-        try:
-            sessions = make_sessionmaker(engine)
-            barrier.wait()
-            for event_id in events:
-                with sessions() as db:
-                    won = members.claim_message(db, event_id, "r1", "u1", T0) is not None
-                    db.commit()
-                claims[event_id].append(won)
-        except BaseException as exc:  # surfaced below: a thread's exception is otherwise lost
-            errors.append(exc)
-
-    threads = [threading.Thread(target=claim_all, args=(e,)) for e in engines]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not errors, errors
-    assert {e: sorted(c) for e, c in claims.items()} == {e: [False, False, False, True] for e in events}
+    claims, engines = claim_concurrently(
+        database_url, lambda db, event_id: members.claim_message(db, event_id, "r1", "u1", T0) is not None)
+    assert once_each(claims)
     with make_sessionmaker(engines[0])() as db:
         facts = members.facts(db, "r1", "u1")
-        assert facts is not None and facts.messages == len(events)
+        assert facts is not None and facts.messages == len(claims)
     for e in engines:
         e.dispose()
 

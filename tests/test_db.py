@@ -3,7 +3,6 @@ which runs it once on a SQLite file and once on a fresh PostgreSQL database (tes
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +14,7 @@ from db import load_all_models, repo
 from db.migrate import alembic_config, check_drift, current, downgrade, head, upgrade
 from db.models import AuditEntry, KnownRoom, NameHistory, SeenEvent, Setting
 from db.session import make_engine, make_sessionmaker
+from tests.races import claim_concurrently, once_each
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -86,33 +86,10 @@ def test_mark_seen_is_race_safe_across_engines(database_url):
     each event is claimed exactly once. What matters in production is PostgreSQL shared by
     several processes; on SQLite this exercises two processes on one file."""
     upgrade(database_url)
-    engines = [make_engine(database_url) for _ in range(4)]
-    events = [f"evt-{i}" for i in range(25)]
-    claims: dict[str, list[bool]] = {e: [] for e in events}
-    barrier = threading.Barrier(len(engines))
-    errors: list[BaseException] = []
-
-    def claim_all(engine) -> None:
-        try:
-            sessions = make_sessionmaker(engine)
-            barrier.wait()
-            for event_id in events:
-                with sessions() as db:
-                    won = repo.mark_seen(db, event_id, "r1", T0)
-                    db.commit()
-                claims[event_id].append(won)
-        except BaseException as exc:  # surfaced below: a thread's exception is otherwise lost
-            errors.append(exc)
-
-    threads = [threading.Thread(target=claim_all, args=(e,)) for e in engines]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    claims, engines = claim_concurrently(database_url, lambda db, event_id: repo.mark_seen(db, event_id, "r1", T0))
     for e in engines:
         e.dispose()
-    assert not errors, errors
-    assert {e: sorted(c) for e, c in claims.items()} == {e: [False, False, False, True] for e in events}
+    assert once_each(claims) and len(claims) == 25
 
 
 def test_prune_seen_forgets_old_events_only(sessions):

@@ -13,6 +13,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -63,13 +64,20 @@ async def eventually(predicate: Callable[[], Any], timeout: float = 60.0, what: 
 class MockGateway:
     """One mock-gateway.mjs process: send it commands, read what the gateway's puppet saw."""
 
-    def __init__(self, port: int, log_path: Path) -> None:
-        self.port = port
-        self.endpoint = f"127.0.0.1:{port}"
+    def __init__(self, port: int | None, log_path: Path) -> None:
+        # a port of our choosing (None) may be taken between free_port() and node binding it
+        # (other test workers pick ports too): ready() then starts again on another one
+        self._any_port = port is None
+        self._log_path = log_path
         self.lines: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._seq = 0
-        self._stderr = log_path.open("w")
+        self._spawn(port or free_port())
+
+    def _spawn(self, port: int) -> None:
+        self.port = port
+        self.endpoint = f"127.0.0.1:{port}"
+        self._stderr = self._log_path.open("a")
         env = {**os.environ, "PORT": str(port), "TOKEN": TOKEN, "WECHATY_LOG": "silent"}
         self.process = subprocess.Popen(
             ["node", "mock-gateway.mjs"],
@@ -82,6 +90,10 @@ class MockGateway:
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+
+    def _lost_its_port(self) -> bool:
+        self._stderr.flush()
+        return self._any_port and "EADDRINUSE" in self._log_path.read_text("utf-8", errors="replace")
 
     def _read(self) -> None:
         assert self.process.stdout is not None
@@ -113,8 +125,17 @@ class MockGateway:
                 raise AssertionError(f"gateway exited with {self.process.returncode}")
             return self.seen("ready")
 
-        lines = await eventually(ready_line, timeout, "the gateway to listen")
-        return dict(lines[0]["ids"])
+        for _ in range(5):
+            try:
+                lines = await eventually(ready_line, timeout, "the gateway to listen")
+                return dict(lines[0]["ids"])
+            except AssertionError:
+                if not self._lost_its_port():
+                    raise
+                self._stderr.close()
+                self._log_path.write_text("", "utf-8")
+                self._spawn(free_port())
+        raise AssertionError("the gateway found no free port in 5 tries")
 
     async def command(self, op: str, **args: Any) -> dict[str, Any]:
         self._seq += 1
@@ -166,7 +187,7 @@ def start_gateway(gateway_installed: Path, tmp_path: Path) -> Iterator[Callable[
     started: list[MockGateway] = []
 
     def start(port: int | None = None) -> MockGateway:
-        gateway = MockGateway(port or free_port(), tmp_path / f"gateway-{len(started)}.log")
+        gateway = MockGateway(port, tmp_path / f"gateway-{len(started)}.log")
         started.append(gateway)
         return gateway
 
@@ -527,3 +548,19 @@ async def test_the_whole_bot_against_the_official_gateway(gateway: MockGateway, 
         assert ids["carol"] not in {m.id for m in members}
     finally:
         await runtime.stop()
+
+
+async def test_a_gateway_whose_port_was_taken_meanwhile_starts_again_on_another(
+        start_gateway: Callable[[int | None], MockGateway], monkeypatch: pytest.MonkeyPatch) -> None:
+    """free_port() hands out a port that another process may take before node binds it (seen
+    once in five loaded runs of the suite: EADDRINUSE, "gateway exited with 1")."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        ports = iter([busy])
+        real = free_port
+        monkeypatch.setattr(sys.modules[__name__], "free_port", lambda: next(ports, None) or real())
+        gateway = start_gateway(None)
+        ids = await gateway.ready()
+    assert gateway.port != busy and ids["room"]

@@ -31,6 +31,8 @@ KEYWORDS = ("签到", "打卡")
     ("打卡了没", None),
     ("打卡了？", None),
     ("打卡了没有啊", None),
+    ("打卡了吗大家", None),  # seen in a simulated day: it had counted as a check-in
+    ("打卡了么", None),
     ("打卡机坏了", None),
     ("打卡点在哪", None),
     ("今天打卡", None),

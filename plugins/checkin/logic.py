@@ -26,7 +26,7 @@ def strip_mentions(text: str) -> str:
 _GLUED = re.compile(r"^(?:(?:了|啦|咯|喽|哈|呀|打卡|签到)+|\+1|第\s*[\d一二三四五六七八九十百零两]+\s*天|day\s*\d+)",
                     re.IGNORECASE)
 # ...unless it asks: 打卡了吗 / 打卡了没 / 打卡了？ is chat about checking in
-_QUESTION = re.compile(r"(?:吗|么|嘛|没|没有|不|否)[啊呀呢哦]*\s*[?？。!！~～]*\s*$|[?？]")
+_QUESTION = re.compile(r"[吗么嘛?？]|了没|没有|(?:没|不|否)[啊呀呢哦]*\s*[?？。!！~～]*\s*$")
 _DAY_COUNT = re.compile(r"第.*天|day.*", re.IGNORECASE)  # kept in the note: it says something
 _SEPARATORS = " \t\u3000:：,，.。!！~～-—、"
 
@@ -45,7 +45,7 @@ def match_keyword(text: str, keywords: Iterable[str]) -> str | None:
             return ""
         if rest[0].isalnum() or rest[0] == "+":
             glued = _GLUED.match(rest)
-            if glued is None or _QUESTION.search(rest[:40]):
+            if glued is None or _QUESTION.search(rest[:12]):  # 打卡了吗大家 asks, wherever the 吗 falls
                 continue
             kept = glued.group(0) if _DAY_COUNT.fullmatch(glued.group(0)) else ""
             rest = f"{kept} {rest[glued.end():].lstrip(_SEPARATORS)}"

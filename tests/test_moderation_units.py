@@ -115,3 +115,14 @@ def test_configs_have_defaults_and_forbid_typos():
 
 def test_teach_ham_only_for_antispam_cases():
     assert teach_ham(None, _case(source="command:kick"), T0) is False  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("source", "shown"), [
+    ("antispam", "（自动反广告）"), ("nickname", "（群昵称检查）"), ("command:kick", "（命令 #kick）"),
+], ids=["antispam", "nickname", "command"])
+def test_card_names_who_opened_the_case_by_the_plugins_title(source, shown):
+    # one naming for the #case card and the console's audit log; the card's own table had
+    # missed the nickname plugin (its cases read "（nickname）")
+    import plugins.newcomers  # noqa: F401  (defines the plugin classes, and so their titles)
+
+    assert f"处理人：机器人{shown}" in render.card(_case(source=source), "小明", "机器人", "Asia/Shanghai")

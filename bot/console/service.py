@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from bot.actions import SendPrivate
 from bot.core.context import Context
+from bot.core.plugin import source_label
 from bot.core.roles import Role, bot_can_moderate
 from bot.events import MessageKind, MessageReceived, Quote
 from db.models import Case, KnownRoom, ListEntry
@@ -503,10 +504,9 @@ class _CoreService:
             query = query.where(AuditEntry.room_id == room_id)
         with self._reader() as db:
             names = self._group_names(db)
-            titles = {p.name: p.title for p in self.app.plugins if p.title}
             return [{"at": self.local(a.at, a.room_id), "room": names.get(a.room_id or "", a.room_id or "（私聊）"),
                      "action": ACTION_LABELS.get(a.action, a.action), "target": a.target_id or "", "text": a.text,
-                     "reason": a.reason, "source": _source_label(a.source, titles),
+                     "reason": a.reason, "source": source_label(a.source),
                      "outcome": OUTCOME_LABELS.get(a.outcome, a.outcome), "failed": a.outcome in _FAILED,
                      "error": a.error or "", "case_id": a.case_id} for a in db.scalars(query)]
 
@@ -515,13 +515,6 @@ class _CoreService:
 ACTION_LABELS = {"Reply": "群里回复", "SendPrivate": "私聊", "Kick": "移出成员", "Blacklist": "拉黑",
                  "Invite": "邀请入群", "Announce": "群公告", "Recall": "撤回消息", "NotifyAdmins": "通知管理员"}
 _FAILED = frozenset({"failed", "uncertain", "expired", "refused_cap", "gone"})
-
-
-def _source_label(source: str, titles: dict[str, str]) -> str:
-    """Who planned an action: a plugin by its title, a command as #name (source "command:kick")."""
-    if source.startswith("command:"):
-        return f"命令 #{source.split(':', 1)[1]}"
-    return titles.get(source) or {"console": "控制台"}.get(source, source)
 
 
 def _fired(case: Case) -> set[str]:

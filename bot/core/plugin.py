@@ -86,11 +86,30 @@ class JobSpec:
         return dict(self.data).get(key, default)
 
 
+# plugin name -> title, filled as plugin classes are defined (source_label)
+_TITLES: dict[str, str] = {}
+_OTHER_SOURCES = {"console": "控制台"}
+
+
+def source_label(source: str) -> str:
+    """Who planned an action or opened a case (its `source`), as operators read it: a plugin by
+    its title, a command as #name ("command:kick"), the console."""
+    if source.startswith("command:"):
+        return f"命令 #{source.split(':', 1)[1]}"
+    return _TITLES.get(source) or _OTHER_SOURCES.get(source, source)
+
+
 class Plugin:
     name: ClassVar[str] = ""
-    title: ClassVar[str] = ""  # what operators read (the console's audit log): 反广告, 打卡 …
+    # what operators read where an action or a case names its source (source_label): 自动反广告 …
+    title: ClassVar[str] = ""
     Config: ClassVar[type[PluginConfig]] = PluginConfig
     events: ClassVar[tuple[type, ...]] = (MessageReceived,)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.name and cls.title:
+            _TITLES[cls.name] = cls.title
 
     def wants(self, ctx: Context) -> bool:
         """Cheap synchronous filter run before handle()."""

@@ -64,7 +64,7 @@ class AntispamPlugin(Plugin):
     """Spam and ad detection with explainable checks, a ladder, and learning from admins."""
 
     name = "antispam"
-    title = "反广告"
+    title = "自动反广告"
     Config = AntispamConfig
     events: ClassVar[tuple[type, ...]] = (MessageReceived,)
 

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.cases import Case
+from bot.core.plugin import source_label
 from plugins.antispam.api import check_name, reading, situation
 
 KIND_LABELS = {"warn": "警告", "kick": "移出", "ban": "拉黑", "unban": "解除拉黑", "spam": "广告/刷屏",
@@ -63,12 +64,6 @@ def check_lines(checks: Any, labels: Mapping[str, str] | None = None) -> list[st
     if quiet:
         lines.append(f"  其余 {len(quiet)} 项检查未发现问题")
     return (["命中的检查："] if fired else ["检查："]) + lines if lines else []
-
-
-def source_label(source: str) -> str:
-    if source.startswith("command:"):
-        return f"命令 #{source.split(':', 1)[1]}"
-    return {"antispam": "自动反广告", "moderation": "黑名单", "newcomers": "新成员管理"}.get(source, source)
 
 
 def card(case: Case, target: str, actor: str, tz: str, labels: Mapping[str, str] | None = None) -> str:

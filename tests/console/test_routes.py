@@ -216,7 +216,7 @@ async def test_audit_lists_outbound_actions(console):
     client, _ = await console.logged_in()
     page = (await client.get("/audit")).text
     # in the operators' words: the action and who planned it, not type and plugin ids
-    assert "群里回复" in page and "<td class=\"small\">反广告</td>" in page and "读书会" in page
+    assert "群里回复" in page and "<td class=\"small\">自动反广告</td>" in page and "读书会" in page
     assert ">Reply<" not in page and ">antispam<" not in page
 
 

@@ -139,6 +139,7 @@ async def test_admin_spam_teaches_the_model_and_a_member_cannot(make_bot):
     [case] = all_cases(bot)
     assert (case.kind, case.target_id, case.actor_id) == ("warn", bot.cast["carol"], bot.cast["laowang"])
     assert checks(case)["admin"]["details"] == f"#spam by {bot.cast['laowang']}"
+    assert checks(case)["admin"]["why"] == "管理员用 #spam 标记为广告"  # what the #case card shows
     with bot.app.sessions() as db:
         sample = db.scalar(select(Sample).where(Sample.source == "spam_command"))
         assert sample is not None and sample.label == 1 and sample.text == ad

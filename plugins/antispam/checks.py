@@ -14,7 +14,7 @@ from functools import lru_cache
 from plugins.antispam import contact
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
-from plugins.antispam.explain import contact_kind
+from plugins.antispam.explain import contact_kind, contact_said, message_kind
 from plugins.antispam.normalize import Normalised, normalise
 
 
@@ -54,12 +54,7 @@ class Verdict:
 
 
 def said(c: contact.Contact) -> str:
-    """A piece of contact data for owners: 微信号「abc8888」."""
-    return f"{contact_kind(c.kind)}「{c.value}」"
-
-
-_KIND_ZH = {"image": "图片", "file": "文件", "link": "链接", "contact_card": "名片", "mini_program": "小程序",
-            "video": "视频", "voice": "语音", "emoticon": "表情"}
+    return contact_said(c.kind, c.value)
 
 
 def find_contacts(n: Normalised, url: str | None = None) -> list[tuple[str, str, bool]]:
@@ -269,7 +264,7 @@ def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         target = f" {f.url[:80]}" if f.url else ""
         return Verdict("content", True, f"{f.kind}{target} from a member on probation",
                        strong=f.kind in ("mini_program", "contact_card"),
-                       why=f"考察期内的新成员发{_KIND_ZH.get(f.kind, '内容')}{target}")
+                       why=f"考察期内的新成员发{message_kind(f.kind)}{target}")
     if cfg.content.text_links and "link" in cfg.content.probation_kinds:
         links = contact.promoted_links(n)
         # (discussing(n) implies this, so it need not be asked: a warning whose own words call nobody)
@@ -292,7 +287,7 @@ def promotion(f: Facts, n: Normalised, cfg: AntispamConfig) -> tuple[str, str] |
     if links:
         return f"link {links[0][:60]}", f"链接 {links[0][:60]}"
     if f.kind in ("mini_program", "contact_card"):
-        return f.kind, _KIND_ZH[f.kind]
+        return f.kind, message_kind(f.kind)
     hit = keyword_hit(f, n, cfg)
     if hit.spam and not discussing(n):
         return hit.details, hit.why

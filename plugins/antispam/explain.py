@@ -27,9 +27,10 @@ CONTACT_KINDS = {
     "qq": "QQ 号", "email": "邮箱", "url": "链接", "link": "链接", "telegram": "Telegram", "im-link": "聊天软件链接",
     "handle": "账号", "code-id": "联系代号", "domain": "网址", "referral": "其他平台搜索口令", "group-number": "群号",
 }
-_KINDS = {"image": "图片", "file": "文件", "url": "链接", "link": "链接", "card": "名片", "contact": "名片",
-          "contact_card": "名片", "mini_program": "小程序", "miniprogram": "小程序", "video": "视频",
-          "voice": "语音", "emoticon": "表情"}
+# message kinds (bot.events.MessageKind values, and older spellings in recorded evidence)
+MESSAGE_KINDS = {"image": "图片", "file": "文件", "url": "链接", "link": "链接", "card": "名片", "contact": "名片",
+                 "contact_card": "名片", "mini_program": "小程序", "miniprogram": "小程序", "video": "视频",
+                 "voice": "语音", "emoticon": "表情"}
 
 
 def check_name(name: str, labels: Mapping[str, str] | None = None) -> str:
@@ -39,6 +40,15 @@ def check_name(name: str, labels: Mapping[str, str] | None = None) -> str:
 
 def contact_kind(kind: str) -> str:
     return CONTACT_KINDS.get(kind.lower(), "联系方式")
+
+
+def message_kind(kind: str) -> str:
+    return MESSAGE_KINDS.get(kind, "内容")
+
+
+def contact_said(kind: str, value: str) -> str:
+    """A piece of contact data for owners: 微信号「abc8888」."""
+    return f"{contact_kind(kind)}「{value}」"
 
 
 def reading(check: Mapping[str, Any]) -> str:
@@ -72,7 +82,7 @@ _DETAILS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"^newcomer phrase: (.+)$"), lambda m: f"新成员发了常见广告语「{m[1]}」"),
     (re.compile(r"^regex .*: (.+)$"), lambda m: f"匹配规则的内容「{m[1]}」"),
     (re.compile(r"^link (\S+) from a member on probation$"), lambda m: f"新成员发链接 {m[1]}"),
-    (re.compile(r"^(\S+?)(?: .*)? from a member on probation$"), lambda m: f"新成员发{_KINDS.get(m[1], '内容')}"),
+    (re.compile(r"^(\S+?)(?: .*)? from a member on probation$"), lambda m: f"新成员发{message_kind(m[1])}"),
     (re.compile(r"^(\d+) messages within (\d+)s$"), lambda m: f"{m[2]} 秒内发了 {m[1]} 条消息"),
     (re.compile(r"^same text (\d+) times by this member$"), lambda m: f"同一内容发了 {m[1]} 次"),
     (re.compile(r"^same text from (\d+) members$"), lambda m: f"{m[1]} 位成员发了相同内容"),
@@ -84,7 +94,7 @@ _DETAILS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"^([0-9.]+)(?: \((.*?)\))? ≥ ([0-9.]+)(?:, with contact data \((\S+) (.+)\))?$"),
      lambda m: f"像广告的程度 {_percent(m[1])}，超过界线 {_percent(m[3])}"
      + (f"（依据：{_words(m[2])}）" if m[2] else "")
-     + (f"，且留了{contact_kind(m[4])}「{m[5]}」" if m[4] else "")),
+     + (f"，且留了{contact_said(m[4], m[5])}" if m[4] else "")),
     (re.compile(r"^([0-9.]+)(?: \((.*?)\))?(; still learning.*|; too few known features)?$"),
      lambda m: f"广告可能性 {_percent(m[1])}" + (f"（依据：{_words(m[2])}）" if m[2] else "")
      + ("，模型样本还不够，仅供参考" if m[3] else "")),
@@ -92,7 +102,7 @@ _DETAILS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"^p=([0-9.]+)$"), lambda m: f"广告可能性 {_percent(m[1])}"),
     (re.compile(r"^#spam by .*$"), lambda m: "管理员用 #spam 标记"),
     (re.compile(r"^([\w-]+) (\S+)(.*)$"),
-     lambda m: f"{contact_kind(m[1])}「{m[2]}」" + ("（有变形遮掩）" if m[3].strip() else "")),
+     lambda m: contact_said(m[1], m[2]) + ("（有变形遮掩）" if m[3].strip() else "")),
 ]
 
 

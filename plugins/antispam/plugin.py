@@ -226,7 +226,8 @@ class AntispamPlugin(Plugin):
             return
         model = self.learner.model(ctx.db, now, refresh=True)  # the sample just taught counts at once
         decision = decide(Facts(text=text, kind=quoted.kind if quoted else "text"), cfg, model, ctx.room_id)
-        checks = [{"name": "admin", "spam": True, "details": f"#spam by {msg.sender_id}", "mode": "enforce"},
+        checks = [{"name": "admin", "spam": True, "details": f"#spam by {msg.sender_id}", "mode": "enforce",
+                   "why": "管理员用 #spam 标记为广告"},
                   *decision.evidence()]
         evidence = {"message_id": quoted.message_id if quoted else quote.message_id, "text": text,
                     "checks": checks, "score": round(decision.score, 4), "sample_id": sample.id}

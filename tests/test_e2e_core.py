@@ -289,6 +289,13 @@ async def test_name_history_keeps_each_change_once(bot):
         rows = db.execute(select(NameHistory.kind, NameHistory.value).where(NameHistory.subject_id == alice)
                           .order_by(NameHistory.id)).all()
     assert [tuple(r) for r in rows] == [("name", "alice"), ("alias", "上海-电商-小A"), ("alias", "北京-教育-小A")]
+    for topic in ("读书会（新）", "读书会（新）", "读书会"):  # a group's name: the same rule
+        bot.world.set_topic(room, topic, bot.cast["laowang"])
+        await bot.settle()
+    with bot.app.sessions() as db:
+        topics = db.scalars(select(NameHistory.value).where(NameHistory.subject_id == room, NameHistory.kind == "topic")
+                            .order_by(NameHistory.id)).all()
+    assert list(topics) == ["读书会（新）", "读书会"]
 
 
 async def test_reconcile_requests_before_a_run_share_it(bot):

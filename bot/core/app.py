@@ -400,10 +400,9 @@ class App:
             # the events handled alongside it: bot/core/batch.py); a group message's sender is
             # touched and their names remembered with it (one statement on PostgreSQL)
             claimed: MemberFacts | None = None
-            names: dict[tuple[str, str, str | None], str] = {}
+            names = self._names_due(event)
+            notes = [(subject, kind, value, name_room) for (subject, kind, name_room), value in names.items()]
             if isinstance(event, MessageReceived) and event.room_id is not None:
-                names = self._names_due(event, event.room_id)
-                notes = [(subject, kind, value, name_room) for (subject, kind, name_room), value in names.items()]
                 claimed = members.claim_message(db, event.event_id, event.room_id, event.sender_id,
                                                 self.clock.now(), notes)
                 duplicate = claimed is None
@@ -421,7 +420,7 @@ class App:
                           self_id=self.platform.self_id, event=event, sender_role=role, control=self.control,
                           lookup=facts)
             ctx.member = claimed
-            self._track(db, event, names)
+            self._track(db, event, notes)
             # a _Crashed raised here rolls the shared transaction back (bot/core/batch.py)
             handled = isinstance(event, MessageReceived) and await self._command(ctx, event, parsed, found, crashed)
             if not handled and isinstance(event, MessageReceived) and event.room_id is None:
@@ -478,23 +477,27 @@ class App:
         if new and reconcile:
             self.request_reconcile()
 
-    def _names_due(self, msg: MessageReceived, room_id: str) -> dict[tuple[str, str, str | None], str]:
-        """A group message sender's name (and group alias) to remember with the message's claim:
-        names rarely change, so the last value written is remembered (once committed: a
-        rolled-back write is not) and only a difference reaches the database, not a query per
-        message. Keyed (subject, kind, room or None for global)."""
+    def _names_due(self, event: _RoomEvent) -> dict[tuple[str, str, str | None], str]:
+        """The names an event brings to the name history (a group message's sender name and
+        group alias, a new topic), keyed (subject, kind, room or None for global): names rarely
+        change, so the last value written is remembered (once committed: a rolled-back write is
+        not) and only a difference reaches the database, not a query per message."""
         if len(self._names_seen) > 100_000:
             self._names_seen.clear()
-        seen: dict[tuple[str, str, str | None], str] = {(msg.sender_id, "name", None): msg.sender_name}
-        if msg.sender_alias:
-            seen[(msg.sender_id, "alias", room_id)] = msg.sender_alias
-        return {key: value for key, value in seen.items() if self._names_seen.get(key) != value}
+        brought: dict[tuple[str, str, str | None], str] = {}
+        match event:
+            case MessageReceived(room_id=str(room_id)):
+                brought[(event.sender_id, "name", None)] = event.sender_name
+                if event.sender_alias:
+                    brought[(event.sender_id, "alias", room_id)] = event.sender_alias
+            case TopicChanged():
+                brought[(event.room_id, "topic", None)] = event.new_topic
+        return {key: value for key, value in brought.items() if self._names_seen.get(key) != value}
 
-    def _track(self, db: Session, event: _RoomEvent, names: dict[tuple[str, str, str | None], str]) -> None:
+    def _track(self, db: Session, event: _RoomEvent, notes: list[members.NameNote]) -> None:
         """Keep core_member and the name history current for joins, leaves and topics, before
-        plugins read them (a group message's sender was touched, and their names written, when
-        it was claimed). `names` gets the names written (remembered once the transaction
-        commits)."""
+        plugins read them (a group message's sender was touched, and its names written, when it
+        was claimed)."""
         at = self.clock.now()
         match event:
             case MemberJoined():
@@ -504,10 +507,8 @@ class App:
                 for member_id in event.member_ids:
                     members.touch(db, event.room_id, member_id, at, left=True)
             case TopicChanged():
-                key = (event.room_id, "topic", None)
-                if self._names_seen.get(key) != event.new_topic:
-                    repo.note_name(db, event.room_id, "topic", event.new_topic, at)
-                    names[key] = event.new_topic
+                for subject, kind, value, name_room in notes:
+                    repo.note_name(db, subject, kind, value, at, room_id=name_room)
 
     async def _command(self, ctx: Context, msg: MessageReceived, parsed: ParsedCommand | None,
                        found: tuple[Plugin, CommandSpec] | None, crashed: set[str]) -> bool:

@@ -4,13 +4,11 @@ built-in simulator over gRPC on 127.0.0.1. Scenarios read like a chat."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from bot.actions import Announce, Invite, Kick
 from bot.clock import Clock, SystemClock
@@ -133,15 +131,6 @@ class Harness:
     def app(self):
         assert self.runtime is not None
         return self.runtime.app
-
-    @contextlib.asynccontextmanager
-    async def writing(self) -> AsyncIterator[Session]:
-        """A session for a test's own writes while the bot runs: the app's session for writes
-        that are not retried (App.write_session). The app's loop engine gives up on a lock
-        after 50 ms: a plain session failed with "database is locked" on a busy machine while
-        the inbox's writer thread was deleting handled rows."""
-        async with self.app.write_session() as db:
-            yield db
 
     async def settle(self, timeout: float = 60.0) -> None:
         """A barrier, not a pause: wait until every room event the simulator wrote to the bot's

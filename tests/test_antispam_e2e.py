@@ -230,7 +230,7 @@ async def test_record_ham_api_for_accepted_appeals(make_bot):
     bot.say(room, "carol", "刷单返利，一单一结，有意私聊")
     await bot.wait_text(room, "再犯将被移出本群")
     [case] = all_cases(bot)
-    async with bot.writing() as db:
+    async with bot.app.write_session() as db:
         record_ham(db, db.get(Case, case.id), bot.clock.now())
         db.commit()
         sample = db.scalar(select(Sample).where(Sample.source == "appeal"))

@@ -249,7 +249,7 @@ async def test_cases_from_other_plugins_reach_the_admins(tmp_path):
         clock.advance(61)
         await bot.app.scheduler.run_pending()  # the first sweep only sets the mark
         await bot.settle()
-        async with bot.writing() as db:
+        async with bot.app.write_session() as db:
             cases.open_case(db, room_id=room, kind="spam", target_id=bot.cast["bob"], source="antispam",
                             at=clock.now(), reason="广告", target_name="bob", outcome="done")
             db.commit()
@@ -266,7 +266,7 @@ async def test_cases_from_other_plugins_reach_the_admins(tmp_path):
 
 async def test_appeal_on_an_antispam_case_records_a_ham_sample(bot):
     room, bob = bot.cast.admin, bot.cast["bob"]
-    async with bot.writing() as db:
+    async with bot.app.write_session() as db:
         case = cases.open_case(db, room_id=room, kind="spam", target_id=bob, source="antispam",
                                at=datetime.now(UTC), reason="广告", target_name="bob", outcome="done",
                                evidence={"text": "周日读书会报名链接", "checks": []})

@@ -314,7 +314,7 @@ async def test_owners_admins_and_whitelisted_members_are_exempt(tmp_path, databa
     try:
         room = bot.cast.admin
         bot.say(room, "laowang", f"#whitelist add {bot.cast['dave']}")  # no such command here: ignored
-        async with bot.writing() as db:
+        async with bot.app.write_session() as db:
             from bot.core import lists
             lists.add(db, lists.WHITELIST, room, bot.cast["dave"], by="test", at=bot.clock.now())
             db.commit()

@@ -32,7 +32,7 @@ async def lived_a_little(tmp_path, database_url) -> Harness:
     bot.say(room, "laowang", "#warn @bob 刷屏", mentions=[bob])
     bot.say(room, "bob", "#warn @carol 测试", mentions=[bot.cast["carol"]])  # refused: not an admin
     await bot.wait_text(room, "警告")
-    async with bot.writing() as db:
+    async with bot.app.write_session() as db:
         lists.add(db, lists.BLACKLIST, room, bob, reason="广告", by=bot.cast["laowang"], at=START)
         db.commit()
     return bot

@@ -22,7 +22,6 @@ from bot.core.roles import Role, is_protected
 from bot.core.targets import resolve_target
 from bot.events import MemberJoined, MemberLeft, MessageReceived
 from bot.rules.loader import Rules
-from db import repo
 from plugins.newcomers.config import NicknameConfig
 from plugins.newcomers.models import NicknameMember, NicknameStatus
 from plugins.newcomers.staging import Stage, due_after, first_due, step_now
@@ -43,14 +42,16 @@ def exempt(ctx: Context, member_id: str) -> bool:
             or lists.contains(ctx.db, lists.WHITELIST, ctx.room_id, member_id))
 
 
-def _status_query(_insert: object) -> Any:
+def _status_of_sender() -> Any:
     table = NicknameMember.__table__
     return select(table.c.status).where(table.c.room_id == bindparam("room_id"),
-                                        table.c.member_id == bindparam("member_id"))
+                                        table.c.member_id == bindparam("member_id")).scalar_subquery()
 
 
+# most senders are not being prompted: their status comes back with the core's per-message
+# write (in its RETURNING), not from a query of this plugin's per message (issue 13)
 _STATUS_FACT = "nickname.status"
-members.sender_fact(_STATUS_FACT, lambda: _status_query(None).scalar_subquery())
+members.sender_fact(_STATUS_FACT, _status_of_sender)
 
 
 class NicknamePlugin(Plugin):
@@ -98,12 +99,9 @@ class NicknamePlugin(Plugin):
         return row
 
     def _on_message(self, ctx: Context, config: NicknameConfig, msg: MessageReceived) -> None:
-        # most senders are not being prompted: a cheap look at their status first (issue 13)
-        # read with the core's per-message write (sender_fact below); queried if it was not
-        facts = ctx.member.plugin_facts if ctx.member is not None else {}
-        status = facts[_STATUS_FACT] if _STATUS_FACT in facts else repo.run_prepared(
-            ctx.db, repo.prepared(ctx.db, "nickname.status", _status_query),
-            {"room_id": ctx.room_id, "member_id": msg.sender_id}).scalar()
+        # a group message's sender always comes with their facts (the core's claim of the message)
+        assert ctx.member is not None
+        status = ctx.member.plugin_facts[_STATUS_FACT]
         if status in (NicknameStatus.EXEMPT, NicknameStatus.LEFT):
             return
         row = ctx.db.get(NicknameMember, (ctx.room_id, msg.sender_id)) if status is not None else None

@@ -143,6 +143,9 @@ async def test_admin_spam_teaches_the_model_and_a_member_cannot(make_bot):
     with bot.app.sessions() as db:
         sample = db.scalar(select(Sample).where(Sample.source == "spam_command"))
         assert sample is not None and sample.label == 1 and sample.text == ad
+    # the checks as they stood before the lesson: not "100% similar to spam sample N", N itself
+    similar = checks(case).get("similar")
+    assert similar is None or f"spam sample {sample.id}" not in similar["details"]
 
     bot.say(room, "alice", "本店新到一批进口奶粉和纸尿裤，价格特别优惠，欢迎各位宝妈咨询选购！")
     await wait_until(lambda: len(all_cases(bot)) == 2)

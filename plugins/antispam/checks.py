@@ -374,7 +374,7 @@ def check_similar(f: Facts, n: Normalised, score: ModelScore, cfg: AntispamConfi
         return Verdict("similar", False)
     details = f"{score.similar:.2f} to spam sample {score.similar_id}"
     # seed samples (shipped with the bot) have negative ids; the others are this database's
-    sample = "内置广告样本" if score.similar_id < 0 else f"广告样本 #{score.similar_id}"
+    sample = "内置广告样本" if score.similar_id < 0 else f"广告样本 #{score.similar_id} "
     zh = f"与{sample}相似度 {score.similar:.0%}"
     if score.ham_similar >= score.similar:
         return Verdict("similar", False, f"{details}, but as close to a ham sample", why=f"{zh}，但与正常消息同样相似")

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from bot.rules.loader import Rules
     from plugins.antispam.models import Sample
 
-    # the command message, its quote, our stored copy of the quoted message, its text, the sample
-    _Taught = tuple[MessageReceived, Quote, StoredMessage | None, str, Sample]
+    # the command message, its quote, our stored copy of the quoted message, its text
+    _Quoted = tuple[MessageReceived, Quote, StoredMessage | None, str]
 
 log = logging.getLogger("plugins.antispam")
 PRUNE_JOB = "antispam.prune"
@@ -53,6 +53,12 @@ def probation(cfg: AntispamConfig, member: MemberFacts | None, now: datetime) ->
     early = (member.messages or 0) <= p.messages and (member.joined_at is not None or p.unseen_join)
     recent = member.joined_at is not None and now - member.joined_at < p.days
     return early or recent, False
+
+
+def _scores(decision: Decision) -> dict[str, float]:
+    """The models' scores for a case's evidence: the Bayes' (score) and the shipped char model's."""
+    return {"score": round(decision.score, 4),
+            **({"char_score": round(decision.char_score, 4)} if decision.char_score is not None else {})}
 
 
 def explain(cfg: AntispamConfig, decision: Decision, fired: list | None = None) -> str:
@@ -115,8 +121,7 @@ class AntispamPlugin(Plugin):
         if not decision.spam and not decision.shadow_fired:
             return
         evidence = {"message_id": msg.event_id, "text": msg.text[:store.STORED_CHARS], "kind": str(msg.kind),
-                    "checks": decision.evidence(), "score": round(decision.score, 4), "trusted": trusted,
-                    **({"char_score": round(decision.char_score, 4)} if decision.char_score is not None else {}),
+                    "checks": decision.evidence(), **_scores(decision), "trusted": trusted,
                     **decision.facts(cfg.texts.check_labels)}
         strict = bool(newcomer and flags.strict_mode_until(ctx.db, msg.room_id, now))
         if decision.spam and self._same_offence(ctx, cfg, row, decision):
@@ -187,9 +192,9 @@ class AntispamPlugin(Plugin):
                                                                                member_id)
 
     # ------------------------------------------------------------------ learning from admins
-    def _teach(self, ctx: Context, cfg: AntispamConfig, command: str, label: int) -> _Taught | None:
-        """#spam / #ham: find the quoted message (our own store maps a quote back to its id and
-        sender) and record it as a sample with this label."""
+    def _quoted(self, ctx: Context, cfg: AntispamConfig, command: str) -> _Quoted | None:
+        """#spam / #ham: the quoted message (our own store maps a quote back to its id and
+        sender), or None (and why, to the admin)."""
         msg = ctx.message
         assert msg is not None and ctx.room_id is not None
         if msg.quote is None:
@@ -201,21 +206,31 @@ class AntispamPlugin(Plugin):
             ctx.reply(cfg.texts.own_message)
             return None
         quoted = store.find_quoted(ctx.db, ctx.room_id, quote.message_id, quote.sender_id, quote.text)
-        text = quoted.text if quoted else quote.text
+        return msg, quote, quoted, quoted.text if quoted else quote.text
+
+    def _teach(self, ctx: Context, cfg: AntispamConfig, command: str, label: int, text: str) -> Sample:
+        """Record the quoted text as a sample with this label; both models learn it at once."""
+        assert ctx.message is not None and ctx.room_id is not None
         scope = SHARED if cfg.learning.share_samples else ctx.room_id
-        sample, _ = store.add_sample(ctx.db, scope, label, text, source=f"{command}_command", by=msg.sender_id,
-                                     at=ctx.now())
-        return msg, quote, quoted, text, sample
+        sample, _ = store.add_sample(ctx.db, scope, label, text, source=f"{command}_command",
+                                     by=ctx.message.sender_id, at=ctx.now())
+        self.learner.model(ctx.db, ctx.now(), refresh=True)
+        return sample
 
     @command("spam", min_role=Role.ADMIN, aliases=("广告",), usage="（引用一条消息）")
     async def spam_command(self, ctx: Context, args: str) -> None:
         """引用一条消息并发送，标记为广告：加入样本，并按阶梯处理发送者"""
         cfg: AntispamConfig = ctx.config(self.name)
-        taught = self._teach(ctx, cfg, "spam", label=1)
-        if taught is None:
+        found = self._quoted(ctx, cfg, "spam")
+        if found is None:
             return
-        msg, quote, quoted, text, sample = taught
+        msg, quote, quoted, text = found
         now = ctx.now()
+        # the checks' verdict as it stood before this lesson: judged after it, the message is
+        # "100% similar to a spam sample" that is itself
+        decision = decide(Facts(text=text, kind=quoted.kind if quoted else "text"), cfg,
+                          self.learner.model(ctx.db, now), ctx.room_id)
+        sample = self._teach(ctx, cfg, "spam", 1, text)
         target = quoted.sender_id if quoted else quote.sender_id
         name = (quoted.sender_name if quoted else "") or quote.sender_name or (target or "")
         if target is None:
@@ -224,13 +239,11 @@ class AntispamPlugin(Plugin):
         if self._protected(ctx, target):
             ctx.reply(cfg.texts.protected.format(member=name))
             return
-        model = self.learner.model(ctx.db, now, refresh=True)  # the sample just taught counts at once
-        decision = decide(Facts(text=text, kind=quoted.kind if quoted else "text"), cfg, model, ctx.room_id)
         checks = [{"name": "admin", "spam": True, "details": f"#spam by {msg.sender_id}", "mode": "enforce",
                    "why": "管理员用 #spam 标记为广告"},
                   *decision.evidence()]
         evidence = {"message_id": quoted.message_id if quoted else quote.message_id, "text": text,
-                    "checks": checks, "score": round(decision.score, 4), "sample_id": sample.id}
+                    "checks": checks, **_scores(decision), "sample_id": sample.id}
         assert ctx.room_id is not None
         newcomer, _ = probation(cfg, members.facts(ctx.db, ctx.room_id, target), now)
         offence = ladder.Offence(target, name, cfg.texts.check_labels.get("admin", "admin"), evidence,
@@ -245,12 +258,12 @@ class AntispamPlugin(Plugin):
     async def ham_command(self, ctx: Context, args: str) -> None:
         """引用一条被误判的消息并发送：记为正常消息，撤销对应案件并清除该成员的这次记录"""
         cfg: AntispamConfig = ctx.config(self.name)
-        taught = self._teach(ctx, cfg, "ham", label=0)
-        if taught is None:
+        found = self._quoted(ctx, cfg, "ham")
+        if found is None:
             return
-        msg, _, quoted, _, _ = taught
+        msg, _, quoted, text = found
         now = ctx.now()
-        self.learner.model(ctx.db, now, refresh=True)  # both models learn the label at once
+        self._teach(ctx, cfg, "ham", 0, text)
         from bot.core.cases import get_case, set_status
 
         case = get_case(ctx.db, quoted.case_id) if quoted is not None and quoted.case_id else None

@@ -32,6 +32,9 @@ class Reply:
     # a short-lived notice the bot may recall later (welcomes, warnings): keeps groups quiet
     recall_key: str | None = None
     case_id: int | None = None
+    # the newcomers a welcome or nickname step is for: moot once the bot decides to remove all
+    # of them, so the outbox withdraws it if it is still waiting its turn
+    greets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -296,6 +296,13 @@ async def test_name_history_keeps_each_change_once(bot):
         topics = db.scalars(select(NameHistory.value).where(NameHistory.subject_id == room, NameHistory.kind == "topic")
                             .order_by(NameHistory.id)).all()
     assert list(topics) == ["读书会（新）", "读书会"]
+    # someone who joins is known by name before they speak (a case about them names them)
+    newcomer = bot.world.add_contact("小新")
+    bot.world.join(room, [newcomer], inviter=alice)
+    await bot.settle()
+    with bot.app.sessions() as db:
+        names = db.scalars(select(NameHistory.value).where(NameHistory.subject_id == newcomer)).all()
+    assert list(names) == ["小新"]
 
 
 async def test_reconcile_requests_before_a_run_share_it(bot):

@@ -455,6 +455,55 @@ async def test_a_newcomer_being_removed_is_neither_welcomed_nor_prompted(tmp_pat
         await bot.h.stop()
 
 
+async def test_an_owners_kick_withdraws_the_welcome_and_prompt_still_waiting(tmp_path, database_url):
+    """Seen in a simulated day: the owner typed #kick while the newcomer's welcome and nickname
+    prompt waited for the group's send slot; both went out ("欢迎 阿杰", "@阿杰 请把你的群昵称
+    改为…") and then the removal. What still waits for a member being removed is withdrawn."""
+    from plugins.moderation import ModerationPlugin
+
+    clock = FakeClock()
+    harness = Harness(tmp_path, [ModerationPlugin(), GreetingPlugin(), NicknamePlugin()], database_url=database_url,
+                      clock=clock, extra_defaults=sections(), extra_bot=textwrap.dedent("""\
+                          governor:
+                            group_interval: 1h
+                            account_interval: 0s
+                            jitter: 0s
+                            quiet_after_login: 0s
+                          """))
+    await harness.start()
+    bot = Bot(harness)
+    try:
+        room = bot.cast.admin
+        newcomer = bot.world.add_contact("阿杰")
+        bot.cast.people["阿杰"] = newcomer
+        bot.say(room, "laowang", "#rules")
+        await bot.wait_text(room, "群规")  # the group's next send slot is an hour away
+        bot.world.join(room, [newcomer], inviter=bot.cast["bob"])
+        await bot.settle()
+        bot.clock.advance(5)
+        await bot.app.scheduler.run_pending()
+
+        def waiting() -> list[OutboxRow]:
+            with bot.app.sessions() as db:
+                return list(db.scalars(select(OutboxRow).where(OutboxRow.room_id == room)))
+        await wait_until(lambda: sum(bool(r.payload.get("greets")) for r in waiting()) == 2)
+        bot.say(room, "laowang", "#kick @阿杰 广告", mentions=[newcomer])
+        await wait_until(lambda: any(r.kind == "Kick" for r in waiting()))
+
+        def next_slot():  # let every slot come until the owner hears the removal happened
+            if any("已移出「阿杰」" in a.text for a in bot.sends(room)):
+                return "answered"
+            return min((t for t, f in clock._sleepers if not f.done()), default=None)
+        while (slot := await wait_until(next_slot)) != "answered":
+            clock.advance(max((slot - clock.now()).total_seconds(), 0))
+        assert bot.world.saw_kick(room, newcomer)
+        assert all(newcomer not in a.mention_ids and "阿杰 加入" not in a.text and FORMAT not in a.text
+                   for a in bot.sends(room))
+        assert sorted(r.status for r in waiting() if r.payload.get("greets")) == ["withdrawn", "withdrawn"]
+    finally:
+        await harness.stop()
+
+
 async def test_a_newcomer_the_bot_asked_the_owner_to_remove_is_neither_welcomed_nor_prompted(tmp_path, database_url):
     """Where the bot is a plain member it asks the owner to remove an advertiser; it then welcomed
     that advertiser and asked them to fix their nickname (seen in a simulated day)."""

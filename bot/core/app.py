@@ -479,9 +479,10 @@ class App:
 
     def _names_due(self, event: _RoomEvent) -> dict[tuple[str, str, str | None], str]:
         """The names an event brings to the name history (a group message's sender name and
-        group alias, a new topic), keyed (subject, kind, room or None for global): names rarely
-        change, so the last value written is remembered (once committed: a rolled-back write is
-        not) and only a difference reaches the database, not a query per message."""
+        group alias, the names of members who joined, a new topic), keyed (subject, kind, room
+        or None for global): names rarely change, so the last value written is remembered (once
+        committed: a rolled-back write is not) and only a difference reaches the database, not a
+        query per message."""
         if len(self._names_seen) > 100_000:
             self._names_seen.clear()
         brought: dict[tuple[str, str, str | None], str] = {}
@@ -490,6 +491,12 @@ class App:
                 brought[(event.sender_id, "name", None)] = event.sender_name
                 if event.sender_alias:
                     brought[(event.sender_id, "alias", room_id)] = event.sender_alias
+            case MemberJoined():
+                # someone removed before they ever spoke is named in the case and the notices,
+                # not shown as a wxid (seen in a simulated day: "移出 wxid_…")
+                for member_id, name in zip(event.member_ids, event.member_names, strict=False):
+                    if name:
+                        brought[(member_id, "name", None)] = name
             case TopicChanged():
                 brought[(event.room_id, "topic", None)] = event.new_topic
         return {key: value for key, value in brought.items() if self._names_seen.get(key) != value}
@@ -506,9 +513,9 @@ class App:
             case MemberLeft():
                 for member_id in event.member_ids:
                     members.touch(db, event.room_id, member_id, at, left=True)
-            case TopicChanged():
-                for subject, kind, value, name_room in notes:
-                    repo.note_name(db, subject, kind, value, at, room_id=name_room)
+        if not isinstance(event, MessageReceived):
+            for subject, kind, value, name_room in notes:
+                repo.note_name(db, subject, kind, value, at, room_id=name_room)
 
     async def _command(self, ctx: Context, msg: MessageReceived, parsed: ParsedCommand | None,
                        found: tuple[Plugin, CommandSpec] | None, crashed: set[str]) -> bool:

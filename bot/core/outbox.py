@@ -120,6 +120,9 @@ class Outbox:
                              payload=payload, source=item.source[:64], answer=item.answer, owner=self.instance,
                              case_id=getattr(item.action, "case_id", None), status=PENDING, attempts=0,
                              told=False, created_at=now, updated_at=now))
+        removed_in = {item.action.room_id for item in planned if isinstance(item.action, Kick)}
+        for room_id in sorted(removed_in):
+            withdraw_greetings(db, room_id, now)
         if planned:
             self._idle.clear()
             self._staged = True
@@ -611,6 +614,30 @@ def withdraw_bans(db: Session, member_id: str, room_id: str | None, at: datetime
     for row in rows:
         row.status, row.updated_at = WITHDRAWN, at
     return sorted({row.case_id for row in rows if row.case_id is not None})
+
+
+def withdraw_greetings(db: Session, room_id: str, at: datetime) -> int:
+    """Take back the welcomes and nickname steps still waiting their turn in room_id whose
+    newcomers the bot has all decided to remove (seen in a simulated day: an owner's #kick
+    typed while the welcome waited for its send slot went out after "欢迎" and "请把你的群昵称
+    改为…" for the member being removed). One already in flight is not stopped. Returns how many."""
+    waiting = [row for row in db.scalars(select(OutboxRow).where(
+        OutboxRow.lane == room_id, OutboxRow.kind == "Reply", OutboxRow.status == PENDING))
+        if (row.payload or {}).get("greets")]
+    if not waiting:
+        return 0
+    removing = removals(db, room_id, min(row.created_at for row in waiting))
+    withdrawn = 0
+    for row in waiting:
+        greeted = set(row.payload["greets"])
+        if all(m in removing and removing[m].planned_at >= row.created_at for m in greeted):
+            row.status, row.updated_at = WITHDRAWN, at
+            row.detail = "withdrawn: the bot is removing the newcomers it was for"
+            withdrawn += 1
+    if withdrawn:
+        log.info("outbox: %d waiting welcome(s) or nickname step(s) in %s withdrawn: their newcomers are "
+                 "being removed", withdrawn, room_id)
+    return withdrawn
 
 
 @dataclass(frozen=True, slots=True)

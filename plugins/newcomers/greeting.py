@@ -174,7 +174,8 @@ class GreetingPlugin(Plugin):
             ctx.emit(Recall(room_id, recall_key=RECALL_KEY))  # before the new one: only the newest stays
         mentions = tuple(r.member_id for r in pending[: config.max_mentions]) if config.mention else ()
         ctx.emit(Reply(room_id, text, mentions, reason=f"welcome {len(pending)} newcomer(s)",
-                       recall_key=RECALL_KEY if config.recall_previous else None))
+                       recall_key=RECALL_KEY if config.recall_previous else None,
+                       greets=tuple(r.member_id for r in pending)))
         state.last_welcome_at = now
         if config.private:
             full = config.full_rules.strip() or rules_text

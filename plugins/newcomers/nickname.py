@@ -218,9 +218,9 @@ class NicknamePlugin(Plugin):
         common = {"names": names, "pattern": config.pattern, "example": config.example}
         reason = f"nickname {step.name.lower()}: {len(rows)} member(s)"
         if step == Stage.PROMPTED:
-            ctx.emit(Reply(ctx.room_id, render(texts.prompt, **common), mentions, reason=reason))
+            ctx.emit(Reply(ctx.room_id, render(texts.prompt, **common), mentions, reason=reason, greets=mentions))
         elif step == Stage.REMINDED:
-            ctx.emit(Reply(ctx.room_id, render(texts.remind, **common), mentions, reason=reason))
+            ctx.emit(Reply(ctx.room_id, render(texts.remind, **common), mentions, reason=reason, greets=mentions))
         elif step == Stage.FINAL_NOTICE:
             # with action "none" nothing is scheduled, but the notice still names a fair deadline
             fallback = ctx.now() + (config.action_after - config.final_after)
@@ -228,7 +228,7 @@ class NicknamePlugin(Plugin):
             consequence = getattr(texts.consequence, config.action)
             ctx.emit(Reply(ctx.room_id, render(texts.final, **common, consequence=consequence,
                                                deadline=local_time(deadline, ctx.group.timezone)),
-                           mentions, reason=reason))
+                           mentions, reason=reason, greets=mentions))
         elif step == Stage.ACTED and config.action == "notify":
             ctx.emit(NotifyAdmins(ctx.room_id, render(texts.notify, names=names, pattern=config.pattern,
                                                       count=len(rows))))

@@ -223,6 +223,32 @@ async def test_appeal_round_trip_accept_reinvites(bot):
         assert unban.evidence["appeal_case"] == number
 
 
+async def test_an_appeal_without_its_number_is_answered_from_the_members_own_cases(bot):
+    """Seen in a simulated day: a removed member cannot see the group where their case number
+    was announced; "申诉 我没发广告啊" was answered only with the form to use, and "为什么踢我"
+    with nothing at all."""
+    room, bob, carol = bot.cast.admin, bot.cast["bob"], bot.cast["carol"]
+    bot.world.say_private(carol, "为什么踢我")  # nothing the bot did
+    await wait_private(bot, "carol", "机器人没有对你做过处理")
+    bot.world.say_private(carol, "申诉 我没发广告")
+    await wait_private(bot, "carol", "没有找到对你的、还可以申诉的处理记录")
+    bot.say(room, "laowang", "#warn @bob 刷屏", mentions=[bob])
+    await bot.wait_text(room, "警告（案件 #")
+    bot.say(room, "laowang", "#kick @bob 广告", mentions=[bob])
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, bob))
+    warned, kicked = all_cases(bot)
+    bot.world.say_private(bob, "为什么把我移出群？")  # two open cases: listed, with the form
+    listing = await wait_private(bot, "bob", "可以申诉的处理")
+    assert f"#{kicked.id}「读书会」移出：广告" in listing and f"#{warned.id}「读书会」警告：刷屏" in listing
+    assert f"申诉 {kicked.id} " in listing
+    bot.world.say_private(bob, f"申诉 {warned.id} 没刷屏")
+    await wait_private(bot, "bob", f"已收到你对案件 #{warned.id} 的申诉")
+    bot.world.say_private(bob, "申诉：我发的是读书会的链接")  # one case left open: it is the one
+    await wait_private(bot, "bob", f"已收到你对案件 #{kicked.id} 的申诉")
+    notice = await wait_private(bot, "operator", f"对案件 #{kicked.id}")
+    assert "：我发的是读书会的链接" in notice
+
+
 async def test_appeal_rejected_and_decided_only_once(bot):
     room, bob = bot.cast.admin, bot.cast["bob"]
     bot.say(room, "laowang", "#warn @bob 刷屏", mentions=[bob])

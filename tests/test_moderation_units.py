@@ -10,7 +10,7 @@ import pytest
 from bot.core.targets import split_target
 from db.models import Case
 from plugins.moderation import render
-from plugins.moderation.appeals import parse_appeal, teach_ham
+from plugins.moderation.appeals import asks_why, parse_appeal, reason_of, teach_ham
 from plugins.moderation.config import ModerationConfig
 from plugins.moderation.targets import clip
 from plugins.stats.config import StatsConfig, TagRules
@@ -43,6 +43,21 @@ def test_split_target(args, mentions, expected):
 ], ids=["keyword", "command", "bare-number", "hash-comma", "no-number", "chat", "empty", "huge-number"])
 def test_parse_appeal(text, expected):
     assert parse_appeal(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("为什么踢我", True), ("凭什么把我移出群？", True), ("我被误判了", True), ("为啥警告我", True),
+    ("怎么把我删了", True), ("你好，在吗", False), ("为什么今天不打卡", False), ("群里怎么这么多人", False),
+])
+def test_asks_why(text, expected):
+    assert asks_why(text) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("申诉 我没发广告啊", "我没发广告啊"), ("#申诉：冤枉", "冤枉"), ("appeal, not me", "not me"), ("申诉", ""),
+])
+def test_reason_of(text, expected):
+    assert reason_of(text) == expected
 
 
 def test_clip_bounds_hostile_input():

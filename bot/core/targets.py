@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from db.models import ListEntry, Member, NameHistory
+from db.models import KnownRoom, ListEntry, Member, NameHistory
 
 if TYPE_CHECKING:
     from bot.core.context import Context
@@ -127,6 +127,13 @@ def display_name(db: Session, room_id: str | None, member_id: str) -> str:
     alias = next((v for k, v, r in rows if k == "alias" and r == room_id and v), None)
     name = next((v for k, v, _ in rows if k == "name" and v), None)
     return alias or name or member_id
+
+
+def room_topic(db: Session, room_id: str | None) -> str:
+    """A group's name as the bot last saw it, else its id."""
+    if not room_id:
+        return ""
+    return db.scalar(select(KnownRoom.topic).where(KnownRoom.room_id == room_id)) or room_id
 
 
 def _prefix_match(text: str, name_folded: str) -> bool:

@@ -28,6 +28,20 @@ def parse_appeal(text: str) -> tuple[int | None, str, bool]:
     return None, "", bool(_KEYWORD.search(text[:20]))
 
 
+# "为什么踢我", "凭什么把我移出群", "我被误判了": someone asking why the bot acted on them
+_WHY = re.compile(r"(为什么|为啥|凭什么|怎么|咋).{0,8}(踢|移出|移除|删了?我|把我.{0,3}删|警告|拉黑)|误判|冤枉|搞错了")
+
+
+def asks_why(text: str) -> bool:
+    """A private message asking why they were warned or removed (pure)."""
+    return bool(_WHY.search(text[:60]))
+
+
+def reason_of(text: str) -> str:
+    """An appeal's explanation without the leading keyword ("申诉：我没发广告" → "我没发广告")."""
+    return re.sub(r"^\s*[#＃]?\s*(?:appeal|申诉|申述)\s*[:：,，]?\s*", "", text.strip(), flags=re.I)
+
+
 def pending(db: Session, case_id: int) -> Appeal | None:
     return db.scalar(select(Appeal).where(Appeal.case_id == case_id, Appeal.status == "pending")
                      .order_by(Appeal.id.desc()).limit(1))

@@ -53,6 +53,11 @@ class ModerationTexts(TemplateTexts):
     case_notice: str = "新案件 {summary}"
     appeal_usage: str = "申诉请发送：申诉 案件号 理由，例如「申诉 12 我没有发广告」。"
     appeal_not_yours: str = "没有找到你可以申诉的案件 #{case}。"
+    # an appeal without a number, or "为什么踢我", from someone with open cases
+    appeal_pick: str = ("你有以下可以申诉的处理：\n{cases}\n"
+                        "请发送「申诉 案件号 理由」，例如「申诉 {example} 我没有发广告」。")
+    appeal_nothing_open: str = "没有找到对你的、还可以申诉的处理记录。"
+    appeal_not_by_bot: str = "机器人没有对你做过处理。如果是群主或管理员操作的，请直接联系他们。"
     appeal_too_late: str = "案件 #{case} 已超过申诉期限。"
     appeal_duplicate: str = "案件 #{case} 的申诉已提交，请等待管理员处理。"
     appeal_received: str = "已收到你对案件 #{case} 的申诉，管理员处理后会通知你。"

@@ -11,7 +11,7 @@ from bot.actions import Kick, NotifyAdmins
 from bot.core import cases, lists
 from bot.core.plugin import JobSpec, Plugin
 from bot.core.roles import is_protected
-from bot.core.targets import display_name
+from bot.core.targets import display_name, room_topic
 from bot.events import MemberJoined, MessageReceived
 from bot.rules.types import format_duration
 from db import repo
@@ -79,8 +79,21 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
         texts = config(ctx).texts
         number, text, looked_like = appeals.parse_appeal(msg.text[:2000])
         if number is None:
-            if looked_like:
-                ctx.reply(texts.appeal_usage)
+            # the member was told their case number in a group they may no longer see: an
+            # appeal without it, or "为什么踢我", is answered from their own open cases
+            asks_why = appeals.asks_why(msg.text)
+            if not (looked_like or asks_why):
+                return
+            own = self._appealable(ctx, msg.sender_id)
+            if len(own) == 1 and looked_like:
+                self._file(ctx, own[0], appeals.reason_of(msg.text))
+            elif own:
+                lines = "\n".join(render.case_line(case, room_topic(ctx.db, case.room_id)) for case in own)
+                ctx.reply(texts.appeal_pick.format(cases=lines, example=own[0].id))
+            elif looked_like:
+                ctx.reply(texts.appeal_nothing_open)
+            else:
+                ctx.reply(texts.appeal_not_by_bot)
             return
         case = cases.get_case(ctx.db, number)
         if case is None or case.target_id != msg.sender_id or case.room_id is None:
@@ -96,13 +109,31 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
         if ctx.now() - case.created_at > cfg.appeal_window:
             ctx.reply(texts.appeal_too_late.format(case=number))
             return
+        self._file(ctx, case, text)
+
+    def _appealable(self, ctx: Context, member_id: str) -> list[cases.Case]:
+        """The member's cases they may still appeal (newest first): of an appealable kind, not
+        reversed, inside the window, with no appeal waiting."""
+        found = []
+        for case in cases.cases_for(ctx.db, None, member_id, limit=20):
+            if case.room_id is None:
+                continue
+            cfg: ModerationConfig = getattr(ctx.rules.for_room(case.room_id), NAME)
+            if (case.kind in cfg.appealable and case.status not in ("reversed", "appealed")
+                    and ctx.now() - case.created_at <= cfg.appeal_window):
+                found.append(case)
+        return found[:5]
+
+    def _file(self, ctx: Context, case: cases.Case, text: str) -> None:
+        assert ctx.message is not None and case.room_id is not None
+        cfg: ModerationConfig = getattr(ctx.rules.for_room(case.room_id), NAME)
         text = clip(text, 1000)
-        appeals.file_appeal(ctx.db, case, msg.sender_id, text, ctx.now())
-        name = display_name(ctx.db, case.room_id, msg.sender_id)
+        appeals.file_appeal(ctx.db, case, ctx.message.sender_id, text, ctx.now())
+        name = display_name(ctx.db, case.room_id, ctx.message.sender_id)
         summary = render.summary(case, name)
         ctx.emit(NotifyAdmins(case.room_id, cfg.texts.appeal_notice.format(
             member=name, case=case.id, summary=summary, text=text or "（无说明）")))
-        ctx.reply(texts.appeal_received.format(case=case.id))
+        ctx.reply(config(ctx).texts.appeal_received.format(case=case.id))
 
     # ------------------------------------------------------------------ notices for other plugins' cases
     def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:

@@ -43,6 +43,12 @@ def summary(case: Case, name: str) -> str:
     return f"#{case.id} {kind_label(case.kind)} {name}{reason}（{OUTCOME_LABELS.get(case.outcome, case.outcome)}）"
 
 
+def case_line(case: Case, group: str) -> str:
+    """One of a member's own cases, as they are told it: #12「读书会」移出：发广告."""
+    reason = f"：{_short(case.reason, 60)}" if case.reason else ""
+    return f"#{case.id}「{group}」{kind_label(case.kind)}{reason}"
+
+
 def check_lines(checks: Any, labels: Mapping[str, str] | None = None) -> list[str]:
     """The checks that fired, each as 「✔ 检查：看到了什么」 in plain Chinese, then how many others
     looked and found nothing (a wall of ✘ lines helps nobody). Each check by its own name: the

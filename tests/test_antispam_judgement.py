@@ -196,6 +196,19 @@ def test_established_member_needs_more_than_one_weak_signal():
     assert decide(Facts("薇信 love520520", newcomer=True), CFG, None, "room").spam
 
 
+@pytest.mark.parametrize(("text", "obvious"), [
+    # seen in a simulated day: removed at once for a carpool with their WeChat id
+    ("有没有人拼车去机场，明早6点出发，加我微信 xiaofang_88", False),
+    ("有问题私聊我，我QQ 123456789", False),
+    ("兼职日结，加我微信 xiaofang_88", True),  # something offered: an obvious ad
+    ("加我微信 xiaofang_88 免费领取会员", True),
+])
+def test_a_newcomers_get_in_touch_and_its_id_are_one_piece_of_evidence(text, obvious):
+    decision = decide(Facts(text, newcomer=True), CFG, None, "room")
+    assert decision.spam and {"keywords", "contact"} <= {v.name for v in decision.fired}
+    assert decision.obvious is obvious
+
+
 def test_decision_exposes_what_the_ladder_needs():
     ad = decide(Facts("兼职刷单日结，威心 lee520520", newcomer=True), CFG, None, "room")
     assert ad.facts(CFG.texts.check_labels) == {"newcomer": True, "established": False, "severity": "high",

@@ -8,7 +8,7 @@ model's score. Nothing here touches the database or the clock.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from plugins.antispam import contact
@@ -51,6 +51,9 @@ class Verdict:
     # what the check saw, in Chinese, for owners (the #case card, the console): `details` is
     # the log's English
     why: str = ""
+    # only an invitation to get in touch or go elsewhere (a newcomer phrase: 加我微信, 私聊我):
+    # with the contact data it points at, that is one piece of evidence, not two checks agreeing
+    lure: bool = False
 
 
 def said(c: contact.Contact) -> str:
@@ -211,7 +214,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     own_call = not newcomer_phrase and _PROMOTING.search(word)
     calls = own_call or _PROMOTING.search(rest)
     if calls or (f.newcomer and _BAIT.search(rest)) or contact.find_contacts(n) or contact.promoted_links(n):
-        return verdict
+        return replace(verdict, lure=True) if newcomer_phrase else verdict
     return Verdict("keywords", True, f"{verdict.details} (nothing promoted: not enough alone)", weak=True,
                    why=f"{verdict.why}，但没有推广任何东西，单独不算")
 

@@ -179,6 +179,22 @@ async def test_staged_prompts_at_the_right_times_and_nothing_more_without_an_act
     assert bot.count(room, FORMAT) == 3  # prompt, reminder, last notice: no more
 
 
+async def test_members_who_join_moments_apart_get_one_prompt(bot):
+    """Seen in a simulated day: two people invited a moment apart got one merged welcome, then a
+    nickname prompt each. Steps due within seconds of each other are one message."""
+    room, dave = bot.cast.admin, bot.cast["dave"]
+    eve = bot.world.add_contact("eve")
+    bot.world.join(room, [dave])
+    await bot.passes(seconds=3)
+    bot.world.join(room, [eve])
+    await bot.passes(seconds=2)
+    prompts = [a for a in bot.sends(room) if FORMAT in a.text]
+    assert [set(p.mention_ids) for p in prompts] == [{dave, eve}]
+    await bot.passes(hours=1)  # and their reminder is one message too
+    reminders = [a for a in bot.sends(room) if "提醒：" in a.text]
+    assert [set(r.mention_ids) for r in reminders] == [{dave, eve}]
+
+
 async def test_prompting_stops_once_the_member_renames(bot):
     room, dave = bot.cast.admin, bot.cast["dave"]
     bot.world.join(room, [dave])

@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 DUE_JOB = "nickname:due:"
 LIST_LIMIT = 30
 RETRY = timedelta(seconds=30)  # see greeting.RETRY
+# steps due this close together go out as one message: members who joined a moment apart (one
+# merged welcome) were prompted one by one, a message each (seen in a simulated day)
+TOGETHER = timedelta(seconds=10)
 
 
 def exempt(ctx: Context, member_id: str) -> bool:
@@ -161,7 +164,7 @@ class NicknamePlugin(Plugin):
         config: NicknameConfig = ctx.config(self.name)
         due = list(ctx.db.scalars(select(NicknameMember).where(
             NicknameMember.room_id == room_id, NicknameMember.status == NicknameStatus.PENDING,
-            NicknameMember.due_at <= now).order_by(NicknameMember.since, NicknameMember.member_id)))
+            NicknameMember.due_at <= now + TOGETHER).order_by(NicknameMember.since, NicknameMember.member_id)))
         if not due:
             return
         if ctx.room is None:  # the platform cannot be read right now: try again soon

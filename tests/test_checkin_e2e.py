@@ -76,6 +76,7 @@ def sessions(bot: Harness):
 async def test_window_edges_midnight_repeats_and_a_broken_streak(make_bot):
     bot = await make_bot(local(2026, 1, 5, 4, 59, 59))  # Monday, one second before the window opens
     assert "不是打卡时间" in await says(bot, "alice", "打卡")
+    await silent(bot, "bob", "打卡")  # said once while it is closed: the answer is in the chat
     move_to(bot, local(2026, 1, 5, 5, 0, 0))
     first = await says(bot, "alice", "打卡 早起读书")
     assert "打卡成功" in first and "今日第1位" in first and "连续1天" in first and "累计1天" in first

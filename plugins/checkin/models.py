@@ -41,11 +41,12 @@ class CheckinRecord(Base):
 
 class CheckinNotice(Base):
     """Scheduled messages already sent (reminder, weekly summary), so a job run twice for one
-    occurrence (a restart within the grace period) speaks once."""
+    occurrence (a restart within the grace period) speaks once; and "closed", the one answer
+    to check-ins while the window is shut (day: the date it opens again)."""
 
     __tablename__ = "checkin_notice"
 
     room_id: Mapped[str] = mapped_column(ID, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # remind, summary
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # remind, summary, closed
     day: Mapped[date] = mapped_column(Date, primary_key=True)  # the local date of the occurrence
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -209,6 +209,18 @@ def test_a_newcomers_get_in_touch_and_its_id_are_one_piece_of_evidence(text, obv
     assert decision.obvious is obvious
 
 
+@pytest.mark.parametrize(("facts", "obvious"), [
+    # seen in a simulated day: a parent sharing the teacher's card was removed at once
+    (Facts("数学张老师", kind="contact_card", newcomer=True), False),
+    (Facts("班级接龙", kind="mini_program", newcomer=True), False),
+    (Facts("刷单兼职客服 加我微信领红包", kind="contact_card", newcomer=True), True),  # the card's name is an ad
+])
+def test_a_newcomers_card_or_program_is_not_obvious_by_its_kind(facts, obvious):
+    decision = decide(facts, CFG, None, "room")
+    assert decision.spam and "content" in {v.name for v in decision.fired}
+    assert decision.obvious is obvious
+
+
 def test_decision_exposes_what_the_ladder_needs():
     ad = decide(Facts("兼职刷单日结，威心 lee520520", newcomer=True), CFG, None, "room")
     assert ad.facts(CFG.texts.check_labels) == {"newcomer": True, "established": False, "severity": "high",

@@ -126,6 +126,27 @@ async def test_twenty_joins_in_five_seconds_get_one_merged_welcome_and_a_raid_al
     assert len(prompts) == 1 and set(prompts[0].mention_ids) == set(people)
 
 
+async def test_an_admin_ends_strict_mode_when_the_raid_was_a_class_group_filling_up(bot):
+    """A new class group fills up in minutes: strict mode would remove a parent sharing the
+    teacher's card (simulated day). The alert says how to end it, and #strict off does."""
+    room = bot.cast.admin
+    for i in range(16):
+        bot.world.join(room, [bot.world.add_contact(f"家长{i:02d}")], inviter=bot.cast["laowang"])
+        await bot.passes(seconds=1)
+    alert = next(a.text for a in bot.world.bot_sends(bot.cast["operator"]) if "入群潮" in a.text)
+    assert "#strict off" in alert
+    bot.say(room, "laowang", "#strict")
+    await bot.wait_text(room, "已开启严格模式至")
+    bot.say(room, "alice", "#strict off")  # a member: an ordinary message
+    bot.say(room, "laowang", "#strict off")
+    await bot.wait_text(room, "已关闭严格模式")
+    with bot.app.sessions() as db:
+        assert flags.strict_mode_until(db, room, bot.clock.now()) is None
+    assert sum("已关闭严格模式" in t for t in bot.texts(room)) == 1
+    bot.say(room, "laowang", "#strict")
+    await bot.wait_text(room, "没有开启严格模式")
+
+
 async def test_a_new_welcome_recalls_the_previous_one(bot):
     room = bot.cast.admin
     bot.world.join(room, [bot.cast["dave"]])

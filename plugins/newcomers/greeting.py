@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from bot.actions import NotifyAdmins, Recall, Reply, SendPrivate
 from bot.core import cases, flags, members, outbox
 from bot.core.context import Context
-from bot.core.plugin import JobSpec, Plugin
+from bot.core.plugin import JobSpec, Plugin, command
+from bot.core.roles import Role
 from bot.events import MemberJoined, MemberLeft
 from bot.rules.loader import Rules
 from bot.rules.types import format_duration
@@ -112,6 +113,28 @@ class GreetingPlugin(Plugin):
                       strict=strict, case=case.id)
         log.warning("join raid in %s: %d joins within %s (case %d)", ctx.room_id, count, raid.window, case.id)
         ctx.emit(NotifyAdmins(ctx.room_id, text))
+
+    @command("strict", min_role=Role.ADMIN, usage="on | off")
+    async def strict(self, ctx: Context, args: str) -> None:
+        """严格模式（入群潮时自动开启）：off 关闭，on 开启；不带参数查看状态"""
+        assert ctx.room_id is not None
+        raid = ctx.config(self.name).raid
+        now, word = ctx.now(), args.strip().lower()
+        by = ctx.message.sender_id if ctx.message else self.name
+        if word in ("off", "关", "关闭"):
+            # a raid that was a class group filling up: links and cards go back to the ladder
+            flags.set_strict_mode(ctx.db, ctx.room_id, None, by=by, at=now)
+            ctx.reply(raid.strict_off)
+        elif word in ("on", "开", "开启"):
+            until = now + raid.strict_for
+            flags.set_strict_mode(ctx.db, ctx.room_id, until, by=by, at=now)
+            ctx.reply(render(raid.strict_on, until=local_time(until, ctx.group.timezone)))
+        elif not word:
+            until = flags.strict_mode_until(ctx.db, ctx.room_id, now)
+            ctx.reply(render(raid.strict_on, until=local_time(until, ctx.group.timezone)) if until
+                      else raid.strict_none)
+        else:
+            ctx.reply(raid.strict_usage)
 
     @staticmethod
     def _room(db: Session, room_id: str) -> GreetingRoom:

@@ -126,15 +126,29 @@ async def test_twenty_joins_in_five_seconds_get_one_merged_welcome_and_a_raid_al
     assert len(prompts) == 1 and set(prompts[0].mention_ids) == set(people)
 
 
-async def test_an_admin_ends_strict_mode_when_the_raid_was_a_class_group_filling_up(bot):
-    """A new class group fills up in minutes: strict mode would remove a parent sharing the
-    teacher's card (simulated day). The alert says how to end it, and #strict off does."""
+async def test_a_raid_the_owner_invited_is_reported_without_strict_mode(bot):
+    """A new class group fills up in minutes from the teacher's invitation: strict mode there
+    removed a parent sharing the maths teacher's card (simulated day). Joins the owner or an
+    admin brought in are reported, and strict mode stays off."""
     room = bot.cast.admin
     for i in range(16):
         bot.world.join(room, [bot.world.add_contact(f"家长{i:02d}")], inviter=bot.cast["laowang"])
         await bot.passes(seconds=1)
     alert = next(a.text for a in bot.world.bot_sends(bot.cast["operator"]) if "入群潮" in a.text)
-    assert "#strict off" in alert
+    assert "大多是群主或管理员邀请的，没有开启严格模式" in alert
+    with bot.app.sessions() as db:
+        assert flags.strict_mode_until(db, room, bot.clock.now()) is None
+
+
+async def test_an_admin_ends_strict_mode(bot):
+    """Strangers flood in through a member's invitation: strict mode. The alert says how to end
+    it, and #strict off does (an admin; a member's #strict is an ordinary message)."""
+    room = bot.cast.admin
+    for i in range(16):
+        bot.world.join(room, [bot.world.add_contact(f"new{i:02d}")], inviter=bot.cast["alice"])
+        await bot.passes(seconds=1)
+    alert = next(a.text for a in bot.world.bot_sends(bot.cast["operator"]) if "入群潮" in a.text)
+    assert "已开启严格模式" in alert and "请在群里发送 #strict off 关闭" in alert
     bot.say(room, "laowang", "#strict")
     await bot.wait_text(room, "已开启严格模式至")
     bot.say(room, "alice", "#strict off")  # a member: an ordinary message

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, literal, select
+from sqlalchemy import bindparam, exists, literal, select
 from sqlalchemy.orm import Session
 
 from db import repo
@@ -195,10 +195,10 @@ def add_credit(db: Session, room_id: str, member_id: str, amount: int, at: datet
                                           set_={"credit": _TABLE.c.credit + amount}))
 
 
-def joined_since(db: Session, room_id: str, since: datetime) -> int:
-    """How many members joined the room since then (a join raid)."""
-    return int(db.scalar(select(func.count()).select_from(_TABLE).where(
-        _TABLE.c.room_id == room_id, _TABLE.c.joined_at >= since)) or 0)
+def inviters_since(db: Session, room_id: str, since: datetime) -> list[str | None]:
+    """Who invited each member who joined the room since then (a join raid; None: not known)."""
+    return list(db.scalars(select(_TABLE.c.inviter_id).where(
+        _TABLE.c.room_id == room_id, _TABLE.c.joined_at >= since)))
 
 
 def memberships(db: Session, member_id: str) -> list[MemberFacts]:

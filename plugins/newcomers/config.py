@@ -35,6 +35,8 @@ class RaidConfig(Strict):
         "，已开启严格模式至 {until}：新成员第一次发名片或推广链接就会被移出。"
         "如果是正常的集中入群（如新建班级群），请在群里发送 #strict off 关闭"
     )
+    # in {strict} when most of them were invited by the owner or an admin (strict mode stays off)
+    strict_vouched: str = "，大多是群主或管理员邀请的，没有开启严格模式"
     # the #strict command (admins): status, on, off
     strict_on: Annotated[str, placeholders("until")] = (
         "已开启严格模式至 {until}：新成员第一次发名片或推广链接就会被移出。")

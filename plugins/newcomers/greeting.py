@@ -14,7 +14,7 @@ from bot.actions import NotifyAdmins, Recall, Reply, SendPrivate
 from bot.core import cases, flags, members, outbox
 from bot.core.context import Context
 from bot.core.plugin import JobSpec, Plugin, command
-from bot.core.roles import Role
+from bot.core.roles import Role, role_of
 from bot.events import MemberJoined, MemberLeft
 from bot.rules.loader import Rules
 from bot.rules.types import format_duration
@@ -90,22 +90,27 @@ class GreetingPlugin(Plugin):
             return
         assert ctx.room_id is not None
         now = ctx.now()
-        count = members.joined_since(ctx.db, ctx.room_id, now - raid.window)
+        inviters = members.inviters_since(ctx.db, ctx.room_id, now - raid.window)
+        count = len(inviters)
         if count <= raid.joins:
             return
         state = self._room(ctx.db, ctx.room_id)
         if state.last_raid_at is not None and now - state.last_raid_at < raid.window:
             return  # already told about this raid
         state.last_raid_at = now
-        until = now + raid.strict_for if raid.strict_mode else None
+        # people the owner or an admin brought in are a group filling up (a new class group from
+        # the teacher's invitation), not strangers: strict mode there removed parents sharing
+        # the teacher's card (simulated day). The admins are still told.
+        vouched = sum(1 for i in inviters if i and role_of(i, ctx.room, ctx.rules) >= Role.ADMIN)
+        until = now + raid.strict_for if raid.strict_mode and vouched * 2 <= count else None
         case = cases.open_case(
             ctx.db, room_id=ctx.room_id, kind="join_raid", target_id=None, source=self.name, at=now,
             reason=f"{count} joins within {format_duration(raid.window)} (limit {raid.joins})",
             evidence={"joins": count, "window_seconds": raid.window.total_seconds(), "limit": raid.joins,
-                      "strict_mode_until": until.isoformat() if until else None},
+                      "invited_by_admins": vouched, "strict_mode_until": until.isoformat() if until else None},
             outcome="done",
         )
-        strict = ""
+        strict = raid.strict_vouched if raid.strict_mode else ""
         if until is not None:
             flags.set_strict_mode(ctx.db, ctx.room_id, until, by=self.name, at=now)
             strict = render(raid.strict_text, until=local_time(until, ctx.group.timezone))

@@ -16,7 +16,7 @@ from plugins.newcomers import GreetingPlugin, NicknamePlugin, NicknamePolicy, co
 from plugins.newcomers.config import GreetingConfig, NicknameConfig
 from plugins.newcomers.staging import Stage, Timings, due_after, first_due, step_now
 from plugins.newcomers.templates import check_template, clip, join_names
-from tests.shipped import shipped_block, shipped_section
+from tests.shipped import shipped_block
 
 TEMPLATE = NicknamePolicy("城市-行业-昵称")
 
@@ -139,11 +139,6 @@ def test_names_are_clipped_and_long_lists_summarised():
 def test_config_errors(model, values, error):
     with pytest.raises(ValidationError, match=error):
         model(**values)
-
-
-def test_documented_sections_are_the_defaults():
-    assert GreetingConfig(**shipped_section("greeting")) == GreetingConfig()
-    assert NicknameConfig(**shipped_section("nickname")) == NicknameConfig()
 
 
 def test_sections_load_through_the_rules_loader_with_per_group_overrides(tmp_path):

@@ -15,6 +15,7 @@ from bot.rules import PluginConfig, RulesInvalid, parse_rules
 from bot.rules.store import RulesStore
 from bot.rules.types import parse_duration
 from plugins import default_plugins
+from tests.shipped import shipped_section
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -156,3 +157,11 @@ def test_a_plugin_text_with_an_unknown_placeholder_fails_at_load(section, field)
     (error,) = info.value.errors
     assert error.path == f"defaults.{section}.texts" and error.line == 3
     assert field in error.message and "{membr}" in error.message
+
+
+@pytest.mark.parametrize("plugin", default_plugins(), ids=lambda p: p.name)
+def test_the_shipped_rules_yaml_says_what_the_code_defaults_say(plugin):
+    """rules.yaml spells out every default for operators; a value YAML reads differently from
+    what it looks like (an unquoted " #strict off" starts a comment) would make the shipped bot
+    differ from its own documentation."""
+    assert plugin.Config.model_validate(shipped_section(plugin.name)) == plugin.Config()

@@ -202,7 +202,9 @@ async def live_the_day(d: Day) -> None:
     d.at("12:30")
     await d.join(d.advertiser("拼团小妹", "kick"))
     await d.say("拼团小妹", "帮我砍一刀吧", kind=MessageKind.MINI_PROGRAM, url="https://mobile.pinduoduo.com/x")
-    await d.join(d.advertiser("名片哥", "kick"))
+    # a newcomer's card is not an obvious ad by its kind: a parent sharing the teacher's card
+    # must not be removed at once; a first card is a warning, a second a removal
+    await d.join(d.advertiser("名片哥", "warn"))
     await d.say("名片哥", "推荐一个靠谱的朋友", kind=MessageKind.CONTACT_CARD)
     await d.join(d.advertiser("网址哥", "kick"))
     await d.say("网址哥", "注册就送88元，官网 vip8888点com")

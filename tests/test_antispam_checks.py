@@ -166,9 +166,12 @@ def test_choose_step(strikes, newcomer, obvious, strict, cfg, step):
     assert choose_step(config, strikes, offence) == step
 
 
-def member(messages: int, joined: timedelta | None, credit: int = 0) -> Member:
-    return Member(room_id="r", member_id="m", first_seen=NOW - timedelta(days=30), messages=messages,
-                  credit=credit, joined_at=NOW - joined if joined is not None else None)
+def member(messages: int, joined: timedelta | None, credit: int = 0, *, first: timedelta | None = None,
+           established: bool = False) -> Member:
+    """A member who joined `joined` ago (None: not seen), first seen `first` ago (else at the join)."""
+    first = first if first is not None else (joined if joined is not None else timedelta(days=30))
+    return Member(room_id="r", member_id="m", first_seen=NOW - first, messages=messages, credit=credit,
+                  joined_at=NOW - joined if joined is not None else None, established=established)
 
 
 @pytest.mark.parametrize(("row", "expected"), [
@@ -180,6 +183,12 @@ def member(messages: int, joined: timedelta | None, credit: int = 0) -> Member:
     (member(50, timedelta(days=1)), (True, False)),  # joined yesterday
     (member(50, timedelta(days=4)), (False, False)),
     (member(1, timedelta(hours=1), credit=7), (False, True)),  # approved history
+    # left by mistake and invited back a minute later (simulated day: a regular's next message
+    # was removed as a newcomer's obvious ad): their history stands
+    (member(3, timedelta(minutes=1), first=timedelta(days=60), established=True), (False, False)),
+    (member(80, timedelta(minutes=1), first=timedelta(days=20)), (False, False)),
+    (member(2, timedelta(minutes=1), first=timedelta(days=20)), (True, False)),  # said almost nothing
+    (member(80, timedelta(minutes=1), first=timedelta(days=1)), (True, False)),  # first came yesterday
 ], ids=lambda v: None if isinstance(v, Member) else str(v))  # stable ids (pytest-xdist compares them)
 def test_probation(row, expected):
     assert probation(CFG, row, NOW) == expected

@@ -95,6 +95,22 @@ async def test_newcomer_obvious_ad_is_removed_at_once_by_default(make_bot):
     assert [c.kind for c in all_cases(bot)] == ["kick"]
 
 
+async def test_a_regular_who_left_by_mistake_is_no_newcomer_when_invited_back(make_bot):
+    """Seen in a simulated day: a regular left by mistake, was invited back, and their next
+    message (a friend's tea shop) was removed as a newcomer's obvious ad."""
+    bot = await make_bot()
+    room, alice = bot.cast.admin, bot.cast["alice"]
+    await bot.settle()
+    bot.world.leave(room, alice)
+    await bot.settle()
+    bot.world.join(room, [alice], inviter=bot.cast["laowang"])
+    await bot.settle()
+    bot.say(room, "alice", "我朋友的茶叶店开业，新茶九折，需要的找我拿货，微信 tea_alice8")
+    await bot.wait_text(room, "警告")
+    await bot.settle()
+    assert [c.kind for c in all_cases(bot)] == ["warn"] and not bot.world.saw_kick(room, alice)
+
+
 async def test_strikes_decay_after_the_window(make_bot):
     bot = await make_bot(NO_PROBATION)
     room = bot.cast.admin

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, literal, select
+from sqlalchemy import bindparam, case, exists, literal, select
 from sqlalchemy.orm import Session
 
 from db import repo
@@ -91,7 +91,10 @@ def touch(db: Session, room_id: str, member_id: str, at: datetime, *, message: b
     c = _TABLE.c
     if joined:
         values.update(joined_at=at, inviter_id=inviter_id)
-        update.update(joined_at=at, inviter_id=inviter_id, left_at=None)
+        # established only if they had left: someone "there before the bot" who joins without
+        # having left was not there (the group was first read just after the join, at start-up)
+        update.update(joined_at=at, inviter_id=inviter_id, left_at=None,
+                      established=case((_TABLE.c.left_at.is_(None), False), else_=_TABLE.c.established))
     if left:
         values["left_at"] = at
         update["left_at"] = at

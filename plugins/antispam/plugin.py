@@ -42,16 +42,19 @@ def probation(cfg: AntispamConfig, member: MemberFacts | None, now: datetime) ->
 
     A member whose join the bot saw is on probation for their first messages and days. One
     who was already in the group when the bot met it is established. One who turned up later
-    without a join event (the platform missed it) is on probation by message count."""
+    without a join event (the platform missed it) is on probation by message count. Leaving
+    and coming back restarts neither: the days count from when the bot first saw them, and
+    their messages add up (a regular who left by mistake and was invited back had their next
+    message removed as a newcomer's obvious ad, seen in a simulated day)."""
     p = cfg.probation
     if member is None:
         return p.unseen_join, False
     if (member.credit or 0) >= p.trusted_credit:
         return False, True
-    if member.joined_at is None and member.established:
+    if member.established:
         return False, False
     early = (member.messages or 0) <= p.messages and (member.joined_at is not None or p.unseen_join)
-    recent = member.joined_at is not None and now - member.joined_at < p.days
+    recent = member.joined_at is not None and now - min(member.first_seen, member.joined_at) < p.days
     return early or recent, False
 
 

@@ -43,6 +43,7 @@ def fired(facts: Facts) -> dict[str, str]:
     pytest.param("https://github.com/wechaty/wechaty", "", id="url-words-are-not-text"),
     pytest.param("new xbox 到了", "newxbox到了", id="latin-inside-words-untouched"),
     pytest.param("扣分了", "扣分了", id="kou-alone-is-a-word"),
+    pytest.param("薇辛：mm5201314", "微信mm5201314", id="wei-xin-homophone"),
 ])
 def test_normalise(text, dense):
     assert normalise(text).dense == dense
@@ -81,6 +82,16 @@ def test_normalise(text, dense):
     pytest.param("寂寞 找我 k k 5 2 0 9", "code-id", "kk5209", id="letters-typed-apart"),
     pytest.param("群 t me / + xYz9AbC 速进", "im-link", "t.me/xyz9abc", id="telegram-link-spaced"),
     pytest.param("网址 h t t p : / / w i n 7 7 7 . t o p", "domain", "win777.top", id="url-typed-apart"),
+    # a lone variant of 微 / QQ right before an id, as game-chat currency ads write it
+    pytest.param("便宜出金 要的求微528019374", "wechat-id", "528019374", id="lone-wei-number"),
+    pytest.param("元宝现货 找薇61820937755102", "wechat-id", "61820937755102", id="lone-wei-long-number"),
+    pytest.param("银两秒到 威093316", "wechat-id", "093316", id="lone-wei-leading-zero"),
+    pytest.param("微加HQZB52即可", "wechat-id", "hqzb52", id="wei-jia-code"),
+    pytest.param("元宝便宜出 魏 lc6688 来", "wechat-id", "lc6688", id="lone-wei-letters-digits"),
+    pytest.param("出金 危：xy20231", "wechat-id", "xy20231", id="lone-wei-colon"),
+    pytest.param("薇辛：mm5201314", "wechat-id", "mm5201314", id="wei-xin-variant"),
+    pytest.param("➕威 8848123 拿货", "wechat-id", "8848123", id="plus-lone-wei"),
+    pytest.param("点券半价鹅837160245", "qq", "837160245", id="lone-e-number"),
 ])
 def test_contact_data_found(text, kind, value):
     assert (kind, value) in [(c.kind, c.value) for c in find_contacts(normalise(text))]
@@ -100,6 +111,19 @@ def test_contact_data_found(text, kind, value):
     pytest.param("工资被扣 300000 元，离谱", id="kou-salary"),
     pytest.param("版本 v1.2.3 修了个 bug，用 python3 跑", id="version-numbers"),
     pytest.param("我们群 2019 年建的", id="group-year"),
+    # a lone 微/威/薇/扣 that is part of a word, or a number that is an amount, a date or a decimal
+    pytest.param("稍微123456 的差价而已", id="shaowei-number"),
+    pytest.param("威海 2023年去过", id="weihai-year"),
+    pytest.param("薇薇 13岁了", id="weiwei-age"),
+    pytest.param("薇薇 20231201 生日", id="weiwei-date"),
+    pytest.param("权威 100000 人认证", id="quanwei-count"),
+    pytest.param("折扣 888888 起", id="zhekou-number"),
+    pytest.param("威 500000 块一个月也不去", id="wei-amount-kuai"),
+    pytest.param("薇 123456元 太贵", id="wei-amount-yuan"),
+    pytest.param("微 1234567.5 万", id="wei-decimal"),
+    pytest.param("微调了 1234567 次", id="weitiao"),
+    pytest.param("1比1.4的比例还行，一块八万钻是骗子", id="ratio-talk"),
+    pytest.param("订单号 2023112345678 还没到", id="order-number"),
 ])
 def test_no_contact_data(text):
     assert find_contacts(normalise(text)) == ()

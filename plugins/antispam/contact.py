@@ -123,6 +123,23 @@ _SPACED_LETTERS_ID = re.compile(r"(?<![a-z0-9])((?:[a-z][\s_]+){4,12}(?:[0-9][\s
                                 r"(?!\s*[个人元块分万次天年月号岁题项道])")
 # WeChat in pinyin before an id: wei xin hao: x i a o…, weixin：abc_123
 _PINYIN_WECHAT = re.compile(r"(?<![a-z./])wei\s*xin\s*(?:hao|id)?\s*[:：]\s*((?:[a-z0-9_-]\s?){6,20})(?![a-z0-9])")
+# A lone variant of 微/微信 or QQ (薇, 威, 魏, 危, 卫, 扣, 鹅 …) right before an id: 求微528019374,
+# 威093316, 微加hqzb52, 魏 lc6688 (game-chat currency ads). Ordinary words that end in the
+# character (稍微, 权威, 折扣, 天鹅 …, _WORDS_BEFORE) or go on with another character (微博, 威海,
+# 扣款) never reach the id; a number that is an amount, a date or a decimal is not an id.
+_LONE_VARIANT = re.compile(r"([微薇威魏危卫扣蔻鹅])[\s:：\-_.,，、~]{0,2}(?:号码?|加|id)?[\s:：\-_.,，、~]{0,2}"
+                           r"([0-9]{6,14}|(?=[a-z0-9_-]*[0-9])[a-z][a-z0-9_-]{4,19})"
+                           r"(?![a-z0-9])(?![.,][0-9])(?!\s*(?:[元块圆毛角万千百亿w个人次天年月号日岁分秒米斤件张条瓶套级%倍期]|"
+                           r"rmb|kg|km|cm|mm|ml|mb|gb|k(?![a-z])))")
+_WORDS_BEFORE = frozenset((
+    "稍微", "轻微", "细微", "卑微", "式微", "精微", "显微", "微微", "略微", "些微", "衰微", "入微", "隐微", "极微",
+    "蔷薇", "薇薇", "紫薇", "权威", "示威", "声威", "国威", "淫威", "立威", "助威", "发威", "军威", "天威", "神威",
+    "虎威", "余威", "雄威", "威威", "曹魏", "北魏", "东魏", "西魏", "南魏", "元魏", "魏魏", "安危", "病危", "垂危",
+    "濒危", "临危", "高危", "危危", "保卫", "守卫", "后卫", "前卫", "门卫", "自卫", "警卫", "护卫", "侍卫", "环卫",
+    "捍卫", "防卫", "中卫", "近卫", "禁卫", "卫卫", "克扣", "折扣", "纽扣", "回扣", "暗扣", "环扣", "衣扣", "袖扣",
+    "搭扣", "死扣", "倒扣", "实扣", "预扣", "代扣", "天鹅", "白鹅", "大鹅", "家鹅", "鹅鹅", "企鹅"))
+_LONE_KIND = dict.fromkeys("扣蔻鹅", "qq")
+_DATE_LIKE = re.compile(r"(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:[0-2][0-9]|3[01])?")
 _COMPACT_URL = re.compile(r"(?:https?://|www\.)?([a-z0-9-]{3,}\.(?:com|cn|net|top|xyz|vip|cc|me))(?![a-z])")
 _LETTERS_SPACED = re.compile(r"(?:[a-z0-9]\s+){5,}[a-z0-9]")
 # the spaces inside an address typed letter by letter, taken out to read it back
@@ -179,6 +196,8 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
     for m in _REFERRAL.finditer(body):
         add("referral", f"{m.group(1)} {m.group(2)}", False)
     for m in _QQ_SPLIT.finditer(body):
+        if body[max(0, m.start() - 1):m.start() + 1] in _WORDS_BEFORE:  # 折扣 888888 起 is a price
+            continue
         digits = _SPACING.sub("", m.group(1))
         add("qq", digits, tricks or digits not in written or digits != m.group(1))
     for m in _PLATFORM_ID.finditer(body):
@@ -199,6 +218,12 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
         value = _SPACING.sub("", m.group(1))
         if not any(value in c.value or c.value in value for c in found):
             add("code-id", value, True)
+    for m in _LONE_VARIANT.finditer(body):
+        value = m.group(2)
+        if body[max(0, m.start() - 1):m.start() + 1] in _WORDS_BEFORE or _DATE_LIKE.fullmatch(value):
+            continue
+        if not any(value.replace("_", "").replace("-", "") in c.value.replace("_", "") for c in found):
+            add(_LONE_KIND.get(m.group(1), "wechat-id"), value, True)
     for m in _PINYIN_WECHAT.finditer(body):
         add("wechat-id", _SPACING.sub("", m.group(1)), True)
     if _LETTERS_SPACED.search(light):  # h t t p s : / / f u l i … . n e t, 8 8 8 y l q x 点 c o m

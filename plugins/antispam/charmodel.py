@@ -93,11 +93,28 @@ def grams(n: Normalised) -> list[Gram]:
     seen.add(f"#len{min(len(n.dense).bit_length(), 10)}")
     if n.emoji:
         seen.add(f"#emoji{min(n.emoji.bit_length(), 4)}")
+    known = _GRAMS
+    if len(known) > _GRAMS_KEPT:
+        known.clear()
     out = []
     for g in seen:
-        h = zlib.crc32(g.encode("utf-8"))
-        out.append(Gram(g, h & MASK, 1.0 if h >> 31 else -1.0))
+        gram = known.get(g)
+        if gram is None:
+            gram = known[g] = _gram(g)
+        out.append(gram)
     return out
+
+
+# Chat repeats the same few thousand 1-4-character runs: their hash and Gram are made once and
+# kept (Grams are immutable), instead of an encode, a crc32 and an object per feature per
+# message (~100 features a message; issue 13). Bounded: cleared when full.
+_GRAMS: dict[str, Gram] = {}
+_GRAMS_KEPT = 50_000
+
+
+def _gram(g: str) -> Gram:
+    h = zlib.crc32(g.encode("utf-8"))
+    return Gram(g, h & MASK, 1.0 if h >> 31 else -1.0)
 
 
 def _shown(gram: str) -> str:

@@ -15,12 +15,21 @@ _JSON_NUL = "\\u0000"
 
 
 def _has_nul(value: Any) -> bool:
+    # every statement's parameters pass here (an executemany's rows too): a plain loop that
+    # tests strings in place, not a generator and a call per value (1.7% of the bot's CPU in
+    # bench.pipeline; issue 13)
     if isinstance(value, str):
         return "\x00" in value or _JSON_NUL in value
     if isinstance(value, dict):
-        return any(_has_nul(item) for item in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(item) for item in value)
+        value = value.values()
+    elif not isinstance(value, (list, tuple)):
+        return False
+    for item in value:
+        if isinstance(item, str):
+            if "\x00" in item or _JSON_NUL in item:
+                return True
+        elif isinstance(item, (dict, list, tuple)) and _has_nul(item):
+            return True
     return False
 
 

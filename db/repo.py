@@ -138,9 +138,19 @@ def settings_by_key(session: Session, key: str) -> dict[str, Any]:
 
 
 def put_setting(session: Session, scope: str, key: str, value: Any, by: str, at: datetime) -> None:
-    stmt = dialect_insert(session, Setting).values(scope=scope, key=key, value=value, updated_by=by, updated_at=at)
-    session.execute(stmt.on_conflict_do_update(
-        index_elements=["scope", "key"], set_={"value": value, "updated_by": by, "updated_at": at}))
+    # prepared (the sender saves the governor's state with every outcome): building the upsert
+    # and its ORM bulk-insert path cost several times what SQLite takes to run it (issue 13)
+    run_prepared(session, prepared(session, "put_setting", _put_setting),
+                 {"scope": scope, "key": key, "value": value, "updated_by": by, "updated_at": at})
+
+
+def _put_setting(insert: Callable[[Any], Any]) -> Any:
+    table = Setting.__table__
+    stmt = insert(table).values(scope=bindparam("scope"), key=bindparam("key"), value=bindparam("value"),
+                                updated_by=bindparam("updated_by"), updated_at=bindparam("updated_at"))
+    return stmt.on_conflict_do_update(index_elements=["scope", "key"], set_={
+        "value": stmt.excluded.value, "updated_by": stmt.excluded.updated_by,
+        "updated_at": stmt.excluded.updated_at})
 
 
 def record_sent(session: Session, room_id: str, message_id: str, recall_key: str | None, at: datetime) -> None:

@@ -251,3 +251,20 @@ def test_bayes_waits_until_it_has_learned_enough(seed_model):
     eager = AntispamConfig.model_validate({"bayes": {"min_samples": 0}})
     assert "bayes" in fired(Facts(ad), seed_model, eager)
     assert "bayes" not in fired(Facts("周末一起去爬山吧，天气很好"), seed_model, eager)
+
+
+@pytest.mark.parametrize(("text", "hit"), [
+    ("我们招代理，欢迎加入", "代理"),  # a whole word
+    ("他是我们公司的代理人", None),  # inside a longer word: not the stop word
+    ("这个周末去赌场玩吗", "赌场"),
+    ("大家早上好", None),  # no stop word anywhere (the segmentation is skipped)
+])
+def test_stop_words_hit_whole_words_only(text: str, hit: str | None) -> None:
+    from plugins.antispam.checks import keyword_hit
+
+    cfg = CFG.model_copy(update={"keywords": CFG.keywords.model_copy(update={
+        "stop_phrases": (), "newcomer_phrases": (), "regexes": (), "stop_words": ("代理", "赌场")})})
+    verdict = keyword_hit(Facts(text), normalise(text), cfg)
+    assert verdict.spam == (hit is not None)
+    if hit is not None:
+        assert verdict.details == f"stop word: {hit}"

@@ -440,3 +440,22 @@ async def test_the_plugin_flags_a_contact_qr_image_and_not_a_photo(sessions):
         assert [c.target_id for c in cases] == ["wxid_b"]
         checks = {c["name"]: c for c in cases[0].evidence["checks"]}
         assert checks["qrcode"]["spam"] and "微信群二维码" in checks["qrcode"]["details"]
+
+
+def test_grams_from_the_cache_are_the_hashed_features(monkeypatch):
+    """grams() keeps each feature's Gram (hash, sign) across messages: what comes from the
+    cache is what hashing the feature gives, and the cache stays bounded."""
+    import zlib
+
+    from plugins.antispam import charmodel
+
+    monkeypatch.setattr(charmodel, "_GRAMS", {})
+    monkeypatch.setattr(charmodel, "_GRAMS_KEPT", 50)
+    text = normalise("兼职日结，加微信 jz_lily88 详情私聊")
+    first = sorted(charmodel.grams(text), key=lambda g: g.text)
+    again = sorted(charmodel.grams(text), key=lambda g: g.text)  # from the cache (or refilled)
+    assert first == again
+    for g in again:
+        h = zlib.crc32(g.text.encode("utf-8"))
+        assert (g.index, g.sign) == (h & charmodel.MASK, 1.0 if h >> 31 else -1.0)
+    assert len(charmodel._GRAMS) <= 50 + len(first)  # cleared when over the bound

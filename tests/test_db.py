@@ -155,6 +155,10 @@ def test_settings_put_get_and_overwrite(sessions):
         row = db.scalar(select(Setting).where(Setting.scope == "global", Setting.key == "dry_run"))
         assert (row.updated_by, row.updated_at) == ("op2", T0 + timedelta(hours=1))
         assert db.scalar(select(func.count()).select_from(Setting)) == 3
+        repo.put_setting(db, "r1", "quiet", None, "owner", T0)  # cleared, as the outbox's heartbeat at stop
+        db.commit()
+    with sessions() as db:
+        assert repo.get_setting(db, "r1", "quiet", "unset") is None
 
 
 def test_room_upsert_keeps_first_seen(sessions):

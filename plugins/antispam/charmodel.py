@@ -65,7 +65,7 @@ def grams(n: Normalised) -> list[Gram]:
     # jieba's words and word pairs: a hook spelled in several ways still shares its words
     # (兼职, 日结), and a pair reaches past 4 characters (加我|微信). On out-of-fold corpus scores
     # they raised recall at FPR 0.1% from 0.43 to 0.47 and at 0.3% from 0.63 to 0.64
-    words = _words(s[1:-1])
+    words = words_of(s[1:-1])
     for i, w in enumerate(words):
         if len(w) > 1:
             seen.add("w:" + w)
@@ -93,11 +93,28 @@ def grams(n: Normalised) -> list[Gram]:
     seen.add(f"#len{min(len(n.dense).bit_length(), 10)}")
     if n.emoji:
         seen.add(f"#emoji{min(n.emoji.bit_length(), 4)}")
+    known = _GRAMS
+    if len(known) > _GRAMS_KEPT:
+        known.clear()
     out = []
     for g in seen:
-        h = zlib.crc32(g.encode("utf-8"))
-        out.append(Gram(g, h & MASK, 1.0 if h >> 31 else -1.0))
+        gram = known.get(g)
+        if gram is None:
+            gram = known[g] = _gram(g)
+        out.append(gram)
     return out
+
+
+# Chat repeats the same few thousand 1-4-character runs: their hash and Gram are made once and
+# kept (Grams are immutable), instead of an encode, a crc32 and an object per feature per
+# message (~100 features a message; issue 13). Bounded: cleared when full.
+_GRAMS: dict[str, Gram] = {}
+_GRAMS_KEPT = 50_000
+
+
+def _gram(g: str) -> Gram:
+    h = zlib.crc32(g.encode("utf-8"))
+    return Gram(g, h & MASK, 1.0 if h >> 31 else -1.0)
 
 
 def _shown(gram: str) -> str:
@@ -113,7 +130,8 @@ def _shown(gram: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _words(skeleton: str) -> tuple[str, ...]:
+def words_of(skeleton: str) -> tuple[str, ...]:
+    """jieba's cut (no HMM) of a text, cached: the Bayes features cut the same text."""
     from plugins.antispam.classifier import _tokenizer  # (classifier imports this module)
 
     return tuple(_tokenizer().lcut(skeleton, HMM=False))
@@ -327,7 +345,7 @@ def train(rows: Iterable[tuple[str, int, float]], *, epochs: int = 6, rate: floa
         if len(feats[0]):
             data.append((feats[0], feats[1], label, weight))
     normalise.cache_clear()
-    _words.cache_clear()
+    words_of.cache_clear()
     total = sum(d[3] for d in data) or 1.0
     pos = sum(d[3] for d in data if d[2]) or 1.0
     neg = (total - pos) or 1.0

@@ -163,8 +163,11 @@ def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             # one signal among others for an established member giving a friend his id
             return Verdict("keywords", True, f"regex {pattern.pattern}: {m.group(0)[:40]}", strong=f.newcomer,
                            why=f"匹配规则里的正则，命中「{m.group(0)[:40]}」")
-    if words:
-        hit = next((w for w in _tokenizer().lcut(n.dense[:300], HMM=False) if w in words), None)
+    head = n.dense[:300]
+    # a word jieba cuts is a substring of the text: when no stop word is one, no cut can hit
+    # one, and the message (nearly every message) skips a segmentation (issue 13)
+    if words and any(w in head for w in words):
+        hit = next((w for w in _tokenizer().lcut(head, HMM=False) if w in words), None)
         if hit:
             return Verdict("keywords", True, f"stop word: {hit}", strong=True, why=f"含禁用词「{hit}」")
     if f.newcomer:

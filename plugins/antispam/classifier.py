@@ -13,7 +13,7 @@ import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from plugins.antispam.charmodel import CharModel, shipped
+from plugins.antispam.charmodel import CharModel, shipped, words_of
 from plugins.antispam.normalize import normalise
 
 _jieba = None
@@ -47,7 +47,9 @@ def features(text: str) -> list[str]:
     for run in _LATIN.findall(dense):
         out.add(f"#a{min(len(run), 8)}" if len(run) > 2 else run)
     skeleton = _DIGITS.sub("0", dense)
-    for word in _tokenizer().lcut(skeleton, HMM=False):
+    # the char model cuts the same skeleton when the message has no digits (most chat): one
+    # cached segmentation serves both (issue 13)
+    for word in words_of(skeleton):
         if word != "0" and not word.isascii():
             out.add(word)
     for i in range(len(skeleton) - 1):

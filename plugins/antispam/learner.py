@@ -10,8 +10,10 @@ picked up at once (`refresh=True`)."""
 from __future__ import annotations
 
 import logging
+import weakref
 from datetime import datetime, timedelta
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from plugins.antispam import store
@@ -26,10 +28,15 @@ class Learner:
     def __init__(self, poll: timedelta = POLL) -> None:
         self._models: dict[str, SpamModel] = {}
         self._polled: dict[str, datetime] = {}
+        # an engine's URL rendered once, not per message (rendering quotes every part; issue 13)
+        self._keys: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
         self.poll = poll
 
     def model(self, db: Session, at: datetime, *, refresh: bool = False) -> SpamModel:
-        key = str(db.get_bind().engine.url)
+        engine = db.get_bind().engine
+        key = self._keys.get(engine)
+        if key is None:
+            key = self._keys[engine] = str(engine.url)
         model = self._models.get(key)
         if model is None:
             if store.ensure_seeded(db, at):

@@ -89,6 +89,8 @@ class AntispamPlugin(Plugin):
         from plugins.antispam import charmodel, classifier, contact, normalize
 
         charmodel.shipped()
+        # the dictionary itself: a cut may come from charmodel.words_of's cache and load nothing
+        classifier._tokenizer()
         classifier.features("预热：加我微信领取资料")
         normalize.light_form("預熱")  # OpenCC (not lru-cached, unlike normalise)
         normalize.normalise("預熱 加V abc8888")

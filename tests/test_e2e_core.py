@@ -321,3 +321,27 @@ async def test_reconcile_requests_before_a_run_share_it(bot):
     assert len(runs) == 1
     bot.app.request_reconcile()  # a later request gets a run of its own
     await wait_until(lambda: len(runs) == 2 and not bot.app._background)
+
+
+async def test_a_member_who_mentions_the_bot_hears_how_to_use_it_once_a_day(tmp_path, database_url):
+    """Seen in a simulated day: "@群管机器人 怎么改群昵称？" was met with silence. A mention that
+    nothing answered gets a hint, at most once a day per member."""
+    from bot.clock import FakeClock
+
+    bot = Harness(tmp_path, [Probe()], database_url=database_url, clock=FakeClock())
+    await bot.start()
+    try:
+        room, me = bot.cast.admin, bot.world.bot_id
+        bot.say(room, "alice", "@群管机器人 你好，怎么改群昵称？", mentions=[me])
+        hint = await bot.wait_text(room, "不会聊天")
+        assert "#help" in hint and "#rules" in hint
+        bot.say(room, "alice", "@群管机器人 在吗", mentions=[me])  # the same day: quiet
+        bot.say(room, "carol", "@alice 在吗", mentions=[bot.cast["alice"]])  # not the bot
+        await bot.settle()
+        assert sum("不会聊天" in t for t in bot.texts(room)) == 1
+        bot.clock.advance(86_400)
+        bot.say(room, "alice", "@群管机器人 你好", mentions=[me])
+        await bot.settle()
+        assert sum("不会聊天" in t for t in bot.texts(room)) == 2
+    finally:
+        await bot.stop()

@@ -65,6 +65,7 @@ log = logging.getLogger(__name__)
 
 _RoomEvent = MessageReceived | MemberJoined | MemberLeft | TopicChanged
 _DRY_RUN_KEY = "dry_run"
+HINT_EVERY = timedelta(days=1)  # a member who @s the bot hears how to use it at most this often
 
 
 class _Crashed(Exception):
@@ -118,6 +119,7 @@ class App:
         self._room_facts: dict[str, tuple[str, str, bool]] = {}
         self._role_rechecks: dict[tuple[str, str], datetime] = {}
         self._names_seen: dict[tuple[str, str, str | None], str] = {}
+        self._hinted: dict[tuple[str | None, str], datetime] = {}  # (room, member) -> last mention hint
         self._reconcile_queued = False
         # set while logged in and connected: scheduled jobs wait for it (a job due at start-up
         # or during an outage runs once the account is back, rather than failing to send)
@@ -430,9 +432,27 @@ class App:
                     handled = True
             if not handled and managed:
                 await self._plugins(ctx, event, crashed)
+            hinted = not handled and managed and not ctx.planned and self._hint_due(event)
+            if hinted:
+                # members @ the bot to ask it things and heard nothing (seen in a simulated day)
+                ctx.source = self.builtins.name
+                ctx.reply(rules.bot.texts.mention_hint.format(prefix=rules.bot.command_prefix))
             self.outbox.stage(db, ctx.planned)  # the actions commit with the state they follow from
         self._names_seen.update(names)  # committed now: only what committed is known to be recorded
+        if hinted and sender:
+            self._hinted[(event.room_id, sender)] = self.clock.now()
         return True
+
+    def _hint_due(self, event: _RoomEvent) -> bool:
+        """A member @-mentioned the bot in a group with no command, and nothing answered them:
+        a hint at most once a day per member and group (kept in memory: after a restart one
+        more hint at worst)."""
+        if not (isinstance(event, MessageReceived) and event.room_id and event.mentions_self and not event.is_self):
+            return False
+        if len(self._hinted) > 10_000:
+            self._hinted.clear()
+        last = self._hinted.get((event.room_id, event.sender_id))
+        return last is None or self.clock.now() - last >= HINT_EVERY
 
     async def _gather(self, facts: _Facts, event: _RoomEvent, room: RoomInfo | None, rules: Rules,
                       found: tuple[Plugin, CommandSpec] | None) -> None:

@@ -97,6 +97,9 @@ class CoreTexts(Strict):
     bound_operator: Annotated[str, placeholders("id")] = (
         "绑定成功：你（{id}）现在是机器人的运营，会私聊收到各群的通知。发送 #help 查看命令。")
     whoami: Annotated[str, placeholders("id", "role")] = "你的微信 id：{id}\n你在这里的身份：{role}"
+    # a member @-mentions the bot with no command (once a day per member and group)
+    mention_hint: Annotated[str, placeholders("prefix")] = (
+        "我是本群的管理机器人，不会聊天哦。发送 {prefix}help 查看可用命令，{prefix}rules 查看群规。")
     # #manage on|off
     manage_on: Annotated[str, placeholders()] = "好的，机器人开始管理本群。"
     manage_off: Annotated[str, placeholders()] = "好的，机器人不再管理本群。群主或运营发送 #manage on 可以重新开启。"

@@ -33,8 +33,10 @@ _WHY = re.compile(r"(为什么|为啥|凭什么|怎么|咋).{0,8}(踢|移出|移
 
 
 def asks_why(text: str) -> bool:
-    """A private message asking why they were warned or removed (pure)."""
-    return bool(_WHY.search(text[:60]))
+    """A private message asking why they were warned or removed (pure): about themselves, so an
+    owner asking the bot "怎么踢人" is not taken for one."""
+    head = text[:60]
+    return "我" in head and bool(_WHY.search(head))
 
 
 def reason_of(text: str) -> str:

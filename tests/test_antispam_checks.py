@@ -52,6 +52,21 @@ def test_normalise_undoes_obfuscation(text, dense, trick):
         assert trick in n.obfuscated
 
 
+@pytest.mark.parametrize(("text", "dense"), [
+    ("出垠子 1比1.4 d", "出银子1比14d"),  # a seller's look-alike reads as the goods
+    ("园 宝4毛一个", "元宝4毛一个"),
+    ("蓄备出", "储备出"),
+    ("我女儿打成园宝了", "我女儿打成元宝了"),  # a player's typo reads the same, and is no trick below
+    ("一望无垠的草原", "一望无垠的草原"),  # 垠 alone is ordinary Chinese
+    ("砖石结构的老房子", "砖石结构的老房子"),
+    ("袁宝来一下 帮战缺人", "袁宝来一下帮战缺人"),  # a name stays a name
+])
+def test_normalise_maps_game_currency_look_alikes_without_calling_them_a_trick(text, dense):
+    n = normalise(text)
+    assert n.dense == dense
+    assert n.obfuscated == ()
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("加V：abc8888", [("wechat-id", "abc8888", False)]),  # 加V is how people write it: not hidden
     ("薇信 love520520", [("wechat-id", "love520520", True)]),

@@ -36,6 +36,13 @@ _VARIANTS: dict[str, str] = {
 # 佳薇 / 加薇 / 伽v: "add WeChat" in one go, unless the word goes on (加薇信 is 加 + 薇信)
 _ADD_WEI = re.compile(r"[佳加家伽珈]薇(?![信芯心])|[佳伽珈]v(?![a-z])(?!\s*信)")
 _VARIANT_RE = re.compile("|".join(sorted(map(re.escape, _VARIANTS), key=len, reverse=True)))
+# Game-currency look-alikes that game-chat sellers write for 银子/元宝/储备 (垠子 1.4, 园宝4毛,
+# 蓄备出). None is an ordinary word, so they are mapped wherever they appear, but they are not
+# recorded as a trick: a player's typo must not count as obfuscation. Names (袁宝, 圆宝), 垠 alone
+# (一望无垠) and 砖石 (a brick wall) are left alone.
+_GOODS: dict[str, str] = {"垠子": "银子", "银孒": "银子", "垠两": "银两", "碎垠": "碎银", "园宝": "元宝",
+                          "原宝": "元宝", "蓄备": "储备"}
+_GOODS_RE = re.compile("|".join(map(re.escape, _GOODS)))
 # Latin shorthands: only as a word of their own, so "new xbox" or "vxe" stay what they are.
 _LATIN = re.compile(r"(?<![a-z0-9])(?:wechat|weixin|v\s?x|w\s?x)(?![a-z])")
 # ➕ and + mean 加 ("add") before a contact word; after a digit they are "plus": 100+W, 1000➕.
@@ -151,6 +158,7 @@ def normalise(text: str) -> Normalised:
     if respaced != dense and "variant characters" not in tricks:
         tricks.append("variant characters")
     respaced = respaced.replace("微信信", "微信")  # belt and braces: two spellings of one word met
+    respaced = _GOODS_RE.sub(lambda m: _GOODS[m.group(0)], respaced)
     spelled = _spell_digits(respaced)
     if spelled != respaced:
         tricks.append("spelled-out digits")

@@ -613,11 +613,9 @@ def withdraw_bans(db: Session, member_id: str, room_id: str | None, at: datetime
             and (room_id is None or payload.get("room_id") in (room_id, None))}
     if not bans:
         return []
-    rows = db.scalars(select(OutboxRow).where(OutboxRow.case_id.in_(bans), OutboxRow.status == PENDING,
-                                              OutboxRow.kind.in_(("Blacklist", "Kick")))).all()
-    for row in rows:
-        row.status, row.updated_at = WITHDRAWN, at
-    return sorted({row.case_id for row in rows if row.case_id is not None})
+    ids = list(db.scalars(select(OutboxRow.id).where(OutboxRow.case_id.in_(bans), OutboxRow.status == PENDING,
+                                                     OutboxRow.kind.in_(("Blacklist", "Kick")))))
+    return sorted({case_id for case_id in _withdraw(db, ids, at, "withdrawn: #unban") if case_id is not None})
 
 
 def withdraw_greetings(db: Session, room_id: str, at: datetime) -> int:
@@ -631,17 +629,24 @@ def withdraw_greetings(db: Session, room_id: str, at: datetime) -> int:
     if not waiting:
         return 0
     removing = removals(db, room_id, min(row.created_at for row in waiting))
-    withdrawn = 0
-    for row in waiting:
-        greeted = set(row.payload["greets"])
-        if all(m in removing and removing[m].planned_at >= row.created_at for m in greeted):
-            row.status, row.updated_at = WITHDRAWN, at
-            row.detail = "withdrawn: the bot is removing the newcomers it was for"
-            withdrawn += 1
+    moot = [row.id for row in waiting
+            if all(m in removing and removing[m].planned_at >= row.created_at for m in row.payload["greets"])]
+    withdrawn = len(_withdraw(db, moot, at, "withdrawn: the bot is removing the newcomers it was for"))
     if withdrawn:
         log.info("outbox: %d waiting welcome(s) or nickname step(s) in %s withdrawn: their newcomers are "
                  "being removed", withdrawn, room_id)
     return withdrawn
+
+
+def _withdraw(db: Session, ids: list[int], at: datetime, detail: str) -> list[int | None]:
+    """Mark these rows withdrawn if they are still pending; returns the case ids of those that
+    were. Conditional in the database: a sender in another process may have marked one in
+    flight since it was read (PostgreSQL reads committed rows), and that must not be undone."""
+    if not ids:
+        return []
+    return list(db.scalars(update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.status == PENDING)
+                           .values(status=WITHDRAWN, updated_at=at, detail=detail)
+                           .returning(OutboxRow.case_id).execution_options(synchronize_session=False)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from db import load_all_models
+from db.migrate import upgrade
+from db.session import make_engine, make_sessionmaker
 from tests.pg import fresh_database, server_url
 
 
@@ -20,3 +23,13 @@ def database_url(request, tmp_path):
         return
     with fresh_database(request.getfixturevalue("pg_server")) as url:
         yield url
+
+
+@pytest.fixture
+def sessions(database_url):
+    """A session factory on the database at the migrations' head (every model loaded)."""
+    load_all_models()
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    yield make_sessionmaker(engine)
+    engine.dispose()

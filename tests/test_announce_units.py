@@ -231,14 +231,6 @@ def test_yaml_dates_and_times_are_accepted():
 
 # --- storage ----------------------------------------------------------------------------------
 
-@pytest.fixture
-def sessions(database_url):
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    yield make_sessionmaker(engine)
-    engine.dispose()
-
-
 def test_claim_is_once_per_room_schedule_and_occurrence(sessions):
     kw = {"at": T0, "by": "p1", "target": "message", "text": "hi"}
     with sessions() as db:

@@ -5,26 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 import plugins.newcomers.nickname  # noqa: F401  (declares the nickname.status sender fact)
 from bot.core import members
 from db import load_all_models
 from db.migrate import upgrade
-from db.session import make_engine, make_sessionmaker
+from db.session import make_sessionmaker
 from plugins.newcomers.models import NicknameMember, NicknameStatus
 from tests.races import claim_concurrently, once_each
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def sessions(database_url):
-    load_all_models()
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 def test_a_claimed_message_counts_once_and_a_duplicate_writes_nothing(sessions):

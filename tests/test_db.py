@@ -13,19 +13,11 @@ from sqlalchemy import func, inspect, select
 from db import load_all_models, repo
 from db.migrate import alembic_config, check_drift, current, downgrade, head, upgrade
 from db.models import AuditEntry, KnownRoom, NameHistory, SeenEvent, Setting
-from db.session import make_engine, make_sessionmaker
+from db.session import make_engine
 from tests.races import claim_concurrently, once_each
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-def sessions(database_url):
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 def _tables(url: str) -> set[str]:

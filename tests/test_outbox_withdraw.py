@@ -5,26 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import select
 
 from bot.actions import Kick, Reply, to_record
 from bot.core import outbox
-from db import load_all_models
-from db.migrate import upgrade
 from db.models import OutboxRow
-from db.session import make_engine, make_sessionmaker
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def sessions(database_url):
-    load_all_models()
-    upgrade(database_url)
-    engine = make_engine(database_url)
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 def _row(action, at: datetime = T0) -> OutboxRow:

@@ -79,7 +79,8 @@ def touch(db: Session, room_id: str, member_id: str, at: datetime, *, message: b
           joined: bool = False, inviter_id: str | None = None, left: bool = False) -> MemberFacts:
     """Keep core_member current: called by the core for every message and join/leave. One
     statement; returns the member's facts after it."""
-    if message and not joined and not left:  # the per-message path: one prepared statement
+    if message:  # the per-message path: one prepared statement
+        assert not (joined or left), "a message, a join and a leave are different events"
         _flush_pending(db)
         name, facts_read = _prepared_name("members.message")
         row = repo.run_prepared(db, repo.prepared(db, name, lambda insert: _with_sender_facts(_message_upsert(insert))),
@@ -94,13 +95,10 @@ def touch(db: Session, room_id: str, member_id: str, at: datetime, *, message: b
         # established only if they had left: someone "there before the bot" who joins without
         # having left was not there (the group was first read just after the join, at start-up)
         update.update(joined_at=at, inviter_id=inviter_id, left_at=None,
-                      established=case((_TABLE.c.left_at.is_(None), False), else_=_TABLE.c.established))
+                      established=case((c.left_at.is_(None), False), else_=c.established))
     if left:
         values["left_at"] = at
         update["left_at"] = at
-    if message:
-        values.update(messages=1, last_message_at=at)
-        update.update(messages=c.messages + 1, last_message_at=at, left_at=None)
     stmt = dialect_insert(db, _TABLE).values(**values)
     stmt = stmt.on_conflict_do_update(index_elements=["room_id", "member_id"], set_=update) if update \
         else stmt.on_conflict_do_nothing(index_elements=["room_id", "member_id"])
@@ -162,8 +160,7 @@ def _claim_message(insert: Any, names: int) -> Any:
                     at, at, literal(1), literal(0), literal(False)).where(claimed)
     return (insert(_TABLE).from_select(["room_id", "member_id", "first_seen", "last_message_at", "messages",
                                         "credit", "established"], values)
-            .on_conflict_do_update(index_elements=["room_id", "member_id"],
-                                   set_={"messages": c.messages + 1, "last_message_at": at, "left_at": None})
+            .on_conflict_do_update(index_elements=["room_id", "member_id"], set_=_spoke(at))
             .returning(*_returning()).add_cte(seen, *name_ctes))
 
 
@@ -172,9 +169,14 @@ def _message_upsert(insert: Any) -> Any:
     at = bindparam("at", type_=c.last_message_at.type)  # one parameter, typed (UTC storage) everywhere it is used
     return (insert(_TABLE).values(room_id=bindparam("room_id"), member_id=bindparam("member_id"),
                                   first_seen=at, last_message_at=at, messages=1, credit=0, established=False)
-            .on_conflict_do_update(index_elements=["room_id", "member_id"],
-                                   set_={"messages": c.messages + 1, "last_message_at": at, "left_at": None})
+            .on_conflict_do_update(index_elements=["room_id", "member_id"], set_=_spoke(at))
             .returning(*_returning()))
+
+
+def _spoke(at: Any) -> dict[str, Any]:
+    """What a message changes on a known member (both message upserts): one more message, its
+    time, and they are evidently in the group."""
+    return {"messages": _TABLE.c.messages + 1, "last_message_at": at, "left_at": None}
 
 
 def facts(db: Session, room_id: str, member_id: str) -> MemberFacts | None:

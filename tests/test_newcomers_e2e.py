@@ -159,6 +159,12 @@ async def test_an_admin_ends_strict_mode(bot):
     assert sum("已关闭严格模式" in t for t in bot.texts(room)) == 1
     bot.say(room, "laowang", "#strict")
     await bot.wait_text(room, "没有开启严格模式")
+    bot.say(room, "laowang", "#strict 乱写")
+    await bot.wait_text(room, "用法：#strict on | off")
+    bot.say(room, "laowang", "#strict on")  # and back on, for strict_for from now
+    await wait_until(lambda: sum("已开启严格模式至" in t for t in bot.texts(room)) == 2)
+    with bot.app.sessions() as db:
+        assert flags.strict_mode_until(db, room, bot.clock.now()) is not None
 
 
 async def test_a_new_welcome_recalls_the_previous_one(bot):

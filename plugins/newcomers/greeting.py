@@ -130,16 +130,14 @@ class GreetingPlugin(Plugin):
             # a raid that was a class group filling up: links and cards go back to the ladder
             flags.set_strict_mode(ctx.db, ctx.room_id, None, by=by, at=now)
             ctx.reply(raid.strict_off)
-        elif word in ("on", "开", "开启"):
-            until = now + raid.strict_for
-            flags.set_strict_mode(ctx.db, ctx.room_id, until, by=by, at=now)
-            ctx.reply(render(raid.strict_on, until=local_time(until, ctx.group.timezone)))
-        elif not word:
-            until = flags.strict_mode_until(ctx.db, ctx.room_id, now)
-            ctx.reply(render(raid.strict_on, until=local_time(until, ctx.group.timezone)) if until
-                      else raid.strict_none)
-        else:
+            return
+        if word in ("on", "开", "开启"):
+            flags.set_strict_mode(ctx.db, ctx.room_id, now + raid.strict_for, by=by, at=now)
+        elif word:
             ctx.reply(raid.strict_usage)
+            return
+        until = flags.strict_mode_until(ctx.db, ctx.room_id, now)  # on, or the status asked for
+        ctx.reply(render(raid.strict_on, until=local_time(until, ctx.group.timezone)) if until else raid.strict_none)
 
     @staticmethod
     def _room(db: Session, room_id: str) -> GreetingRoom:

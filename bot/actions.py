@@ -46,8 +46,8 @@ class SendPrivate:
 
 @dataclass(frozen=True, slots=True)
 class Kick:
-    """Remove a member from a room. Needs the bot to be owner or admin there; otherwise the
-    executor asks the owner instead (and says so). Follow-ups, sent after the outcome:
+    """Remove a member from a room. Needs the bot to be owner or admin there; otherwise (or when
+    `ask_first`) the executor asks the owner instead (and says so). Follow-ups, sent after the outcome:
     `notice_done` to the room once the member is really out; `answer_to` (the admin's chat,
     for a command) hears what happened whatever it was; the admins are told of refusals and
     failures."""
@@ -61,6 +61,10 @@ class Kick:
     answer_to: str | None = None
     # the answer's mention (the admin, when answering in a group)
     answer_mention: str | None = None
+    # the evidence is not enough for the bot to remove on its own (a long-time member on a text
+    # model's word alone): the room's owner and admins are asked to decide, even where the bot
+    # could remove
+    ask_first: bool = False
 
 
 @dataclass(frozen=True, slots=True)

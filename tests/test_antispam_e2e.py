@@ -123,6 +123,36 @@ async def test_strikes_decay_after_the_window(make_bot):
     assert not bot.world.saw_kick(room, bot.cast["carol"])
 
 
+async def test_a_regular_is_not_removed_on_the_models_word_alone(make_bot):
+    """Seen in a simulated day: the text model reads a regular's second-hand sale ("要的私我")
+    or their own WeChat id like an ad. A first time is a warning; a second time the owner and
+    admins are asked to decide instead of the bot removing a long-time member. A rule-backed ad
+    (contact data, stop phrases) from the same member is still removed."""
+    # the members' level lowered so that the model's verdict does not hang on the exact score
+    bot = await make_bot("antispam:\n  charmodel:\n    member: 0.6\n")
+    room, carol = bot.cast.admin, bot.cast["carol"]
+    bot.say(room, "carol", "高端资源，懂的都懂，需要的私我")
+    await bot.wait_text(room, "再犯将被移出本群")
+    await bot.settle()
+    [warned] = all_cases(bot)
+    assert set(checks(warned)) == {"charmodel"} and warned.evidence["established"] is True
+
+    bot.clock.advance(180)  # type: ignore[attr-defined]  # past ladder.one_offence_within: a new offence
+    bot.say(room, "carol", "好东西不多说，要的私我")
+    ask = await bot.wait_text(room, "不自动移出")
+    await bot.settle()
+    assert "「carol」是老成员" in ask and bot.cast["laowang"] in bot.sends(room)[-1].mention_ids
+    asked = all_cases(bot)[-1]
+    assert (asked.kind, asked.outcome, asked.evidence["ask_first"]) == ("kick", "asked_owner", True)
+    assert not bot.world.bot_actions(ActionKind.KICK, room) and not any("已被移出" in t for t in bot.texts(room))
+
+    bot.clock.advance(180)  # type: ignore[attr-defined]
+    bot.say(room, "carol", "兼职刷单日结，加V：abc8888")
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, carol))
+    await wait_until(lambda: all_cases(bot)[-1].outcome == "done")
+    assert all_cases(bot)[-1].kind == "ban" and "ask_first" not in all_cases(bot)[-1].evidence
+
+
 async def test_owner_posting_a_link_and_a_phone_number_is_untouched(make_bot):
     from bot.events import MessageKind
 

@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 
 DbEffect = Callable[[Session], None]
 
+# why a removal was handed to a human (an asked_owner outcome's detail)
+NOT_ADMIN = "the bot is not owner or admin here"
+UNSUPPORTED = "the gateway does not support removing members"
+ASKED_FIRST = "the evidence is not enough to remove without a human"
 # outcomes after which a case's penalty really happened (or a human was asked to carry it out)
 PERFORMED = frozenset({"done", "asked_owner", "fallback"})
 
@@ -205,6 +209,9 @@ class Executor:
 
     async def _remove_or_ask(self, action: Kick, room: RoomInfo, rules: Rules, name: str) -> Outcome:
         texts = rules.bot.texts
+        if action.ask_first:
+            return await self._ask(action, room, rules, texts.ask_admins_kick.format(
+                member=name, reason=action.reason or "违反群规"), ASKED_FIRST)
         unsupported = await self._unsupported(action.room_id, "can_remove")
         if bot_can_moderate(self._platform.self_id, room) and not unsupported:
             await self._governor.acquire(action.room_id, "kick")  # Refused: the outbox keeps it
@@ -221,18 +228,22 @@ class Executor:
                 return Outcome("done")
         template = texts.ask_owner_kick_unsupported if unsupported else texts.ask_owner_kick
         text = template.format(member=name, reason=action.reason or "违反群规")
+        return await self._ask(action, room, rules, text, UNSUPPORTED if unsupported else NOT_ADMIN)
+
+    async def _ask(self, action: Kick, room: RoomInfo, rules: Rules, text: str, why: str) -> Outcome:
+        """Ask the room's owner and admins, in the group, to carry out a removal."""
         try:
             await self._send(action.room_id, text, self.responsible(room, rules))
         except PlatformError as exc:
             return Outcome("failed", f"could not ask the owner: {exc.kind}: {exc}")
-        if unsupported:
-            return Outcome("asked_owner", "the gateway does not support removing members")
-        return Outcome("asked_owner", "the bot is not owner or admin here")
+        return Outcome("asked_owner", why)
 
     def _why(self, outcome: Outcome, rules: Rules) -> str:
         texts = rules.bot.texts
-        if outcome.status == "asked_owner" and "does not support" in outcome.detail:
+        if outcome.status == "asked_owner" and outcome.detail == UNSUPPORTED:
             return texts.why_unsupported
+        if outcome.status == "asked_owner" and outcome.detail == ASKED_FIRST:
+            return texts.why_asked_first
         return {
             "asked_owner": texts.why_asked_owner, "refused_protected": texts.why_protected,
             "gone": texts.why_gone, "dry_run": texts.why_dry_run,
@@ -295,7 +306,7 @@ class Executor:
                 unsupported = exc.kind == ErrorKind.UNSUPPORTED
                 reason = str(exc)
         else:
-            reason = "the bot is not owner or admin here"
+            reason = NOT_ADMIN
         if not action.fallback_to_message:
             return Outcome("failed", reason)
         texts = rules.bot.texts

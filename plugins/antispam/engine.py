@@ -19,6 +19,8 @@ from plugins.antispam.normalize import normalise
 
 Severity = Literal["none", "low", "medium", "high"]
 BEHAVIOUR_CHECKS = frozenset({"flood", "repeat", "mentions", "emoji"})
+# the text models: a score, not a rule anyone could point at in the message
+MODEL_CHECKS = frozenset({"charmodel", "bayes"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,13 @@ class Decision:
     @property
     def established(self) -> bool:
         return not self.newcomer
+
+    @property
+    def models_only(self) -> bool:
+        """Only the text models found it an ad (no keyword, contact, link, card or behaviour
+        check): the word of a score, which a human confirms before a regular is removed."""
+        fired = self.fired
+        return bool(fired) and all(v.name in MODEL_CHECKS for v in fired)
 
     @property
     def obvious(self) -> bool:

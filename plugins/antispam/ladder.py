@@ -91,7 +91,8 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
     fill = {"member": offence.member_name, "reason": offence.reason, "case": case.id}
     if step == "warn":
         # the case is "done" only once the outbox has really sent the warning
-        ctx.emit(Reply(room_id, texts.warn.format(**fill), (offence.member_id,), reason=f"case {case.id}",
+        warning = texts.warn_models if offence.ask_first else texts.warn
+        ctx.emit(Reply(room_id, warning.format(**fill), (offence.member_id,), reason=f"case {case.id}",
                        case_id=case.id))
         return case.id
     if step == "ban":

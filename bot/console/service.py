@@ -28,6 +28,7 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from bot.actions import SendPrivate
+from bot.core.cases import OUTCOME_LABELS
 from bot.core.context import Context
 from bot.core.plugin import source_label
 from bot.core.roles import Role, bot_can_moderate
@@ -45,10 +46,6 @@ _SCAN_LIMIT = 5000  # cases examined per page when filtering by check (evidence 
 
 KIND_LABELS = {"warn": "警告", "kick": "移出", "ban": "拉黑", "unban": "解除拉黑", "spam": "广告（影子模式）",
                "report": "举报"}
-OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演习（未执行）", "asked_owner": "已请群主处理",
-                  "refused_protected": "受保护，未处理", "failed": "失败", "shadow": "影子模式（未处理）",
-                  "listed": "仅列入黑名单", "reported": "已举报", "refused_cap": "超出限额",
-                  "fallback": "已改为普通消息", "withdrawn": "执行前已撤销"}
 STATUS_LABELS = {"open": "处理中", "closed": "已结案", "appealed": "申诉中", "reversed": "已撤销"}
 ROLE_LABELS = {"owner": "群主", "admin": "管理员", "member": "普通成员"}
 

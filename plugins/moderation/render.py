@@ -8,18 +8,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.cases import Case
+from bot.core.cases import OUTCOME_LABELS, Case
 from bot.core.plugin import source_label
 from plugins.antispam.api import check_name, reading, situation
 
 KIND_LABELS = {"warn": "警告", "kick": "移出", "ban": "拉黑", "unban": "解除拉黑", "spam": "广告/刷屏",
                "report": "举报", "whitelist": "白名单"}
-OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演习（未执行）", "asked_owner": "已请群主处理",
-                  "refused_protected": "受保护，未执行", "failed": "执行失败", "shadow": "影子模式（未执行）",
-                  "reported": "已通知管理员", "listed": "已加入黑名单", "refused_cap": "超出频率上限，未执行",
-                  "deferred": "已达移出上限，稍后自动执行", "gone": "对方已不在群里，未执行",
-                  "uncertain": "机器人重启时正在执行，结果未知", "expired": "排队过久，未发送",
-                  "withdrawn": "执行前已撤销"}
 STATUS_LABELS = {"open": "有效", "closed": "已结案", "appealed": "申诉中", "reversed": "已撤销"}
 MAX_EVIDENCE_TEXT = 200
 

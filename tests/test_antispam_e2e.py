@@ -146,6 +146,7 @@ async def test_a_regular_is_not_removed_on_the_models_word_alone(make_bot):
     assert "「carol」是老成员" in ask and bot.cast["laowang"] in bot.sends(room)[-1].mention_ids
     asked = all_cases(bot)[-1]
     assert (asked.kind, asked.outcome, asked.evidence["ask_first"]) == ("kick", "asked_owner", True)
+    assert f"（案件 #{asked.id}）" in ask
     assert "已请群主或管理员核实" in situation(asked.evidence)  # what #case and the console say
     assert not bot.world.bot_actions(ActionKind.KICK, room) and not any("已被移出" in t for t in bot.texts(room))
 

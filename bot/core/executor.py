@@ -211,7 +211,8 @@ class Executor:
         texts = rules.bot.texts
         if action.ask_first:
             return await self._ask(action, room, rules, texts.ask_admins_kick.format(
-                member=name, reason=action.reason or "违反群规", case=_case_label(action.case_id)), ASKED_FIRST)
+                member=name, reason=action.reason or "违反群规", case=_case_label(action.case_id),
+                prefix=rules.bot.command_prefix), ASKED_FIRST)
         unsupported = await self._unsupported(action.room_id, "can_remove")
         if bot_can_moderate(self._platform.self_id, room) and not unsupported:
             await self._governor.acquire(action.room_id, "kick")  # Refused: the outbox keeps it

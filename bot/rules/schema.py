@@ -52,8 +52,9 @@ class CoreTexts(Strict):
     ask_owner_announce: Annotated[str, placeholders()] = (
         "机器人不是本群群主或管理员，无法设置群公告，已改为普通消息发送。")
     # a removal the bot leaves to a human: the evidence alone is not enough (Kick.ask_first)
-    ask_admins_kick: Annotated[str, placeholders("member", "reason", "case")] = (
-        "「{member}」是老成员，又被判定为{reason}{case}，但依据只有模型的判断，机器人不自动移出。请群主或管理员核实后处理。")
+    ask_admins_kick: Annotated[str, placeholders("member", "reason", "case", "prefix")] = (
+        "「{member}」是老成员，又被判定为{reason}{case}，但依据只有模型的判断，机器人不自动移出。请群主或管理员核实："
+        "是广告可发 {prefix}kick @{member}；不是广告请引用那条消息回复 {prefix}ham。")
     # the gateway (the puppet behind it) cannot do it at all, whatever the bot's role
     ask_owner_kick_unsupported: Annotated[str, placeholders("member", "reason")] = (
         "机器人所用的微信接口不支持移出群成员，无法移出「{member}」（原因：{reason}）。请群主或管理员处理。")

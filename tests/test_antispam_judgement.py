@@ -231,6 +231,10 @@ def test_a_newcomers_get_in_touch_and_its_id_are_one_piece_of_evidence(text, obv
     decision = decide(Facts(text, newcomer=True), CFG, None, "room")
     assert decision.spam and {"keywords", "contact"} <= {v.name for v in decision.fired}
     assert decision.obvious is obvious
+    # the reason they read: the rule they broke for their own id, an accusation only for an ad
+    # (the carpool newcomer was told 广告引流)
+    label = decision.label(CFG.texts.check_labels)
+    assert label == ("广告引流" if obvious else "新成员暂不能在群里发联系方式")
 
 
 @pytest.mark.parametrize(("facts", "obvious"), [

@@ -177,7 +177,9 @@ class Texts(TemplateTexts):
     check_labels: dict[str, str] = Field(default_factory=lambda: {
         "keywords": "发广告", "contact": "广告引流", "content": "新成员暂不能发链接、名片或小程序", "flood": "刷屏",
         "repeat": "重复刷消息", "mentions": "大量@他人", "emoji": "表情刷屏", "bayes": "发广告",
-        "similar": "发广告", "charmodel": "发广告", "qrcode": "发引流二维码", "admin": "发广告（管理员判定）"})
+        "similar": "发广告", "charmodel": "发广告", "qrcode": "发引流二维码", "admin": "发广告（管理员判定）",
+        # a newcomer's own id or number asking to be added, nothing offered: the rule, not an accusation
+        "newcomer_contact": "新成员暂不能在群里发联系方式"})
 
 
 class AntispamConfig(PluginConfig):

@@ -110,9 +110,19 @@ class Decision:
         fired = verdicts if verdicts is not None else (self.fired or self.shadow_fired)
         names = [v.name for v in fired]
         content = [n for n in names if n not in BEHAVIOUR_CHECKS]
-        # one name for what was said: contact data makes it 广告引流, else the first content check
+        # one name for what was said: contact data makes it 广告引流, else the first content check;
+        # a newcomer's plain id with 加我微信 and nothing offered reads as the rule they broke (a
+        # newcomer asking for a carpool with their WeChat id was told 广告引流)
         said = ["contact"] if "contact" in content else content[:1]
+        if said == ["contact"] and self._own_contact_only(fired) and "newcomer_contact" in labels:
+            said = ["newcomer_contact"]
         return "、".join(dict.fromkeys(labels.get(n, n) for n in [*said, *(n for n in names if n in BEHAVIOUR_CHECKS)]))
+
+    def _own_contact_only(self, fired: list[Verdict]) -> bool:
+        """A newcomer's contact data, not hidden, with at most the phrase that gives it (加我微信)."""
+        content = [v for v in fired if v.name in CONTENT_CHECKS]
+        return self.newcomer and not any(v.strong for v in content) and all(
+            v.name == "contact" or (v.name == "keywords" and v.lure) for v in content)
 
     def reason(self, verdicts: list[Verdict] | None = None) -> str:
         return "; ".join(f"{v.name}: {v.details}" for v in (verdicts if verdicts is not None else self.fired))

@@ -175,7 +175,7 @@ class Texts(TemplateTexts):
     protected: str = "「{member}」是群主、管理员或白名单成员，只记录样本，不处理。"
     # how each check is named to members in {reason}
     check_labels: dict[str, str] = Field(default_factory=lambda: {
-        "keywords": "发广告", "contact": "广告引流", "content": "新成员暂不能发链接、名片或小程序", "flood": "刷屏",
+        "keywords": "发广告", "contact": "广告引流", "content": "新成员暂不能发推广链接、名片或小程序", "flood": "刷屏",
         "repeat": "重复刷消息", "mentions": "大量@他人", "emoji": "表情刷屏", "bayes": "发广告",
         "similar": "发广告", "charmodel": "发广告", "qrcode": "发引流二维码", "admin": "发广告（管理员判定）",
         # a newcomer's own id or number asking to be added, nothing offered: the rule, not an accusation

@@ -32,15 +32,15 @@ class RaidConfig(Strict):
         "检测到入群潮：{window}内有 {count} 人入群（超过 {limit} 人）{strict}。案件 #{case}"
     )
     strict_text: Annotated[str, placeholders("until")] = (
-        "，已开启严格模式至 {until}：新成员第一次发名片或推广链接就会被移出。"
+        "，已开启严格模式至 {until}：新成员第一次发推广链接、名片或小程序就会被移出。"
         "如果是正常的集中入群（如新建班级群），请在群里发送 #strict off 关闭"
     )
     # in {strict} when most of them were invited by the owner or an admin (strict mode stays off)
     strict_vouched: str = "，大多是群主或管理员邀请的，没有开启严格模式"
     # the #strict command (admins): status, on, off
     strict_on: Annotated[str, placeholders("until")] = (
-        "已开启严格模式至 {until}：新成员第一次发名片或推广链接就会被移出。")
-    strict_off: str = "已关闭严格模式：新成员发名片或推广链接按平常的规则处理（先警告）。"
+        "已开启严格模式至 {until}：新成员第一次发推广链接、名片或小程序就会被移出。")
+    strict_off: str = "已关闭严格模式：新成员发推广链接、名片或小程序按平常的规则处理（先警告）。"
     strict_none: str = "本群现在没有开启严格模式。发送 #strict on 可开启。"
     strict_usage: str = "用法：#strict on | off（入群潮时会自动开启严格模式）"
 

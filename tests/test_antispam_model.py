@@ -148,6 +148,14 @@ def test_a_score_short_of_the_member_level_convicts_an_established_member_when_t
     assert not bare.spam and [v.name for v in bare.held_back] == ["charmodel"]
     # a warning that quotes the payout is framed: never convicted by the score alone
     assert not decision("大家注意，有人发“手机上就能做的兼职，日入两三百”，是骗子", 0.85).spam
+    # the price forms of game-chat sellers: 毛, a price per piece in words, a 1:N rate
+    for price, shown in (("喇叭5毛，要的滴滴", "5毛"), ("改名卡三毛一个，要的滴滴", "三毛一个"),
+                         ("出银，1比1.4，要的滴滴", "1比1.4"), ("出银 1:12000 要的滴滴", "1:12000")):
+        sold = decision(price, 0.77)
+        assert sold.spam and f"a price or payout ({shown})" in sold.reason(), price
+    # a score, a time or a small ratio is not a price
+    for chat in ("要的滴滴，比分1:0", "要的滴滴，11:30见", "要的滴滴，我1比3输了"):
+        assert not decision(chat, 0.77).spam, chat
 
 
 def test_warning_words_frame_a_message_only_when_its_own_words_promote_nothing():
@@ -161,6 +169,21 @@ def test_warning_words_frame_a_message_only_when_its_own_words_promote_nothing()
     assert not framed(normalise("新人福利群，群内禁止广告，想进的加我 vx：fuli_qun88"))
     assert not framed(normalise("本人做代购十年，不骗人，诚信为本，需要的私我"))
     assert not framed(normalise("注意啦，姐妹们，护肤品一件代发，VX：momo_kiki78（请勿屏蔽）"))
+
+
+def test_a_quoted_search_term_or_account_name_is_the_ad_naming_itself_not_a_quote():
+    """淘宝搜"隐藏券", 关注"桃子的省钱日记", 回复"券": the quote marks hold the ad's own search term,
+    account or keyword, so they do not frame it; someone else's words in quotes still do."""
+    from plugins.antispam.checks import framed, shows_an_ad
+
+    for ad in ("淘宝搜 \" 隐藏券 \" 三个字", "小红书 关注 \"桃子的省钱日记\" 置顶笔记有方法",
+               "公众号 \" 省钱攻略 \" 回复 \" 券 \"", "UP 主“小钱钱成长记”，关注后私信领资料"):
+        assert not shows_an_ad(normalise(ad)), ad
+        assert not framed(normalise(ad)), ad
+    assert shows_an_ad(normalise("他发的是“日结兼职 手机就能做”，别信"))
+    assert shows_an_ad(normalise("有人发“加我微信 fuli_88 领红包”"))
+    # a long quote after 搜 is still someone's words, not a search term
+    assert shows_an_ad(normalise("他让我搜“某某官网注册就送三十八元彩金还能天天领红包”"))
 
 
 def test_the_model_reads_what_the_checks_see():

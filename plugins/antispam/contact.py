@@ -96,9 +96,8 @@ _WRITTEN_DOMAIN = re.compile(r"([a-z0-9][a-z0-9-]{1,30})\s*(?:。|点|dot|\(\.\)
                              r"(?![a-z])")
 _EMAIL = re.compile(r"[a-z0-9._-]{3,}@(?:qq|163|126|gmail|outlook|hotmail|foxmail|sina|yeah|139)\.(?:com|cn|net)")
 # other platforms: 抖音搜：…, 小红书搜索「…」, 拼多多搜 abc, 淘宝搜…, 闲鱼搜…
-# (a general search engine is not here: 百度搜一下 is how people say "look it up")
 _REFERRAL = re.compile(r"(抖音|dy|小红书|红书|小红薯|xhs|拼多多|pdd|淘宝|某宝|tb|闲鱼|快手|视频号|公众号|b站|微博|"
-                       r"简书|知乎|好看视频|微视|某音|某书|某手|陡音|斗音|美团|京东|转转|得物|夸克|蝙蝠)"
+                       r"简书|知乎|好看视频|微视|某音|某书|某手|陡音|斗音)"
                        r"(?:上|里)?(?:搜索?|搜一搜|搜一下|关注|id|号)\s*(?:[:：]|[「“\"【『]|\s)[\s「“\"【『]*"
                        r"([^\s,，。!！?？」”\"】』]{2,16})")
 

@@ -142,7 +142,13 @@ def test_a_score_short_of_the_member_level_convicts_an_established_member_when_t
     assert not decision(payout, 0.77, newcomer=True).spam  # the agreement band is not a newcomer's
     linked = decision("手机上就能做的兼职，详情看 jianzhi-tuan.top 里面有介绍", 0.85)
     assert linked.spam and "a link" in linked.reason()
-    assert "contact data (wechat-id" in decision("手机上就能做的兼职，微信 jz_lily88 问我", 0.77).reason()
+    assert "contact data (wechat-id" in decision("手机上就能做的兼职，薇信 jz_lily88 问我", 0.77).reason()
+    # a member's own id, not hidden, is how friends meet: it is not what makes an ad (a regular's
+    # "加我 vx: xiaowen_dev 拉你们进 QCon 的交流群" was warned in a developers' group day)
+    friends = decision("加我 vx: xiaowen_dev 拉你们进 QCon 的交流群", 0.85)
+    assert not friends.spam and [v.name for v in friends.held_back] == ["charmodel"]
+    assert not decision("手机上就能做的兼职，微信 jz_lily88 问我", 0.77).spam
+    assert decision("手机上就能做的兼职，日入两三百，微信 jz_lily88 问我", 0.77).spam  # with a payout it is an ad
     # the same words with nothing an ad needs: another check must agree (as before)
     bare = decision("手机上就能做的兼职，一单结一单，不难", 0.85)
     assert not bare.spam and [v.name for v in bare.held_back] == ["charmodel"]

@@ -24,11 +24,18 @@ _MONEY = re.compile(r"[0-9]+\s*(?:元|块|w|万|k|rmb|u|%)(?![a-z])|[￥¥]|日�
                     r"(?<![0-9.])1\s*(?:比|[:：])\s*(?:[0-9]+\.[0-9]|[0-9]{3,})")
 
 
+_OWN = frozenset({"phone", "qq", "wechat-id", "email"})  # what a member gives friends to reach them
+
+
 def structure(n: Normalised) -> tuple[str, str] | None:
-    """What an ad needs besides its words, if the message has it: contact data of any kind (a
-    phone number, an id, another platform's handle or search term), a link off the ordinary list,
-    a price or payout. Said for the explanation (English, Chinese)."""
-    if found := contact.find_contacts(n):
+    """What an ad needs besides its words, if the message has it: contact data (hidden, or of a
+    kind friends do not swap: another platform's handle or search term, a group number, an IM
+    link), a link off the ordinary list, a price or payout. Said for the explanation (English, Chinese)."""
+    # a member's own number or id, not hidden, is how friends meet (加我微信 xiaowen_dev 拉你们进
+    # 交流群 was warned in a developers' group day); with a price or ad words past the members'
+    # level it still convicts
+    found = [c for c in contact.find_contacts(n) if c.hidden or c.kind not in _OWN]
+    if found:
         return f"contact data ({found[0].kind} {found[0].value})", f"且留了{said(found[0])}"
     if links := contact.promoted_links(n):
         return f"a link ({links[0][:60]})", f"且带链接 {links[0][:60]}"

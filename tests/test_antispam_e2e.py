@@ -140,7 +140,7 @@ async def test_a_regular_is_not_removed_on_the_models_word_alone(make_bot):
     assert set(checks(warned)) == {"charmodel"} and warned.evidence["established"] is True
 
     bot.clock.advance(180)  # type: ignore[attr-defined]  # past ladder.one_offence_within: a new offence
-    bot.say(room, "carol", "好东西不多说，要的私我")
+    bot.say(room, "carol", "各种资源都有，懂的都懂，私我")
     ask = await bot.wait_text(room, "不自动移出")
     await bot.settle()
     assert "「carol」是老成员" in ask and bot.cast["laowang"] in bot.sends(room)[-1].mention_ids

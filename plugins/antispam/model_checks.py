@@ -81,9 +81,10 @@ def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig) -> Ve
     strong = spam and score.char >= max(obvious, threshold)
     # Against an established member a score convicts alone past the members' level, or past the
     # threshold (or the agreement level, above) when the message also carries what an ad needs
-    # besides its words: contact data, a link, a price or payout (a friend's id or a member's
-    # price rarely comes with ad words: on out-of-fold corpus scores, from the agreement level up
-    # to the members' level, 133 ads and 1 of 8,967 hard chat rows) — and never when the message
+    # besides its words: contact data (not their own plain number or id, see structure), a link,
+    # a price or payout (a member's price rarely comes with ad words: on out-of-fold corpus
+    # scores, from the agreement level up to the members' level, 133 ads and 1 of 8,967 hard chat
+    # rows, measured before friends' ids were in the corpus) — and never when the message
     # is framed as a warning or a quote: those score like the ad they show (a third of the hard
     # normal chat in that band, 4% of the ads)
     shown, past = f" ≥ {threshold:.3f}", f"，超过界线 {threshold:.0%}"

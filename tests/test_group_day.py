@@ -108,6 +108,19 @@ class Day:
         self.advertisers[name] = action
         return name
 
+    def outcome(self) -> tuple[list[Case], dict[str, list[Case]], dict[str, str], dict[str, list[str]]]:
+        """What the day came to: every case, the cases by target, the innocents (name → id) and
+        the anti-spam's actions on each advertiser."""
+        opened = all_cases(self.bot)
+        by_target: dict[str, list[Case]] = {}
+        for case in opened:
+            by_target.setdefault(case.target_id, []).append(case)
+        bad = {self.ids[name] for name in self.advertisers}
+        innocents = {name: member for name, member in self.ids.items() if member not in bad and name != "operator"}
+        handled = {name: [c.kind for c in by_target.get(self.ids[name], []) if c.source == "antispam"]
+                   for name in self.advertisers}
+        return opened, by_target, innocents, handled
+
 
 @pytest.fixture
 async def day(tmp_path):
@@ -282,18 +295,11 @@ async def test_a_day_in_the_reading_group(day: Day) -> None:
     await live_the_day(d)
     await d.bot.settle()
     world, room = d.bot.world, d.room
-    opened = all_cases(d.bot)
-    by_target: dict[str, list[Case]] = {}
-    for case in opened:
-        by_target.setdefault(case.target_id, []).append(case)
-    bad = {d.ids[name] for name in d.advertisers}
-    innocents = {name: member for name, member in d.ids.items() if member not in bad and name != "operator"}
+    opened, by_target, innocents, handled = d.outcome()
     warned = {name for name, member in innocents.items()
               if any(c.kind in ("warn", "kick", "ban") for c in by_target.get(member, []))}
     removed = {name for name, member in innocents.items()
                if any(world.saw_kick(r, member) for r in (room, d.plain))}
-    handled = {name: [c.kind for c in by_target.get(d.ids[name], []) if c.source == "antispam"]
-               for name in d.advertisers}
     print(f"\n一天：{d.posted} 条消息，{len(d.speakers)} 人发言；{len(opened)} 个案件")
     print(f"无辜成员被警告 {len(warned)} 人 {sorted(warned)}，被移出 {len(removed)} 人 {sorted(removed)}")
     for name, kinds in handled.items():

@@ -9,9 +9,7 @@ advertisers who join the same day sell exactly those things.
 
 from __future__ import annotations
 
-from db.models import Case
-from tests.harness import all_cases
-from tests.test_group_day import OLD_MEMBERS, Day, day  # noqa: F401  (the fixture)
+from tests.test_group_day import Day, day  # noqa: F401  (the fixture)
 
 
 async def live_the_tech_day(d: Day) -> None:
@@ -76,16 +74,9 @@ async def test_a_day_in_the_developers_group(day: Day) -> None:  # noqa: F811
     await live_the_tech_day(d)
     await d.bot.settle()
     world, room = d.bot.world, d.room
-    opened = all_cases(d.bot)
-    by_target: dict[str, list[Case]] = {}
-    for case in opened:
-        by_target.setdefault(case.target_id, []).append(case)
-    bad = {d.ids[name] for name in d.advertisers}
-    innocents = {name: member for name, member in d.ids.items() if member not in bad and name != "operator"}
+    opened, by_target, innocents, handled = d.outcome()
     warned = {name: [(c.kind, c.reason) for c in by_target.get(member, [])] for name, member in innocents.items()
               if any(c.kind in ("warn", "kick", "ban") for c in by_target.get(member, []))}
-    handled = {name: [c.kind for c in by_target.get(d.ids[name], []) if c.source == "antispam"]
-               for name in d.advertisers}
     print(f"\n一天：{d.posted} 条消息；{len(opened)} 个案件；无辜成员被处理：{warned}")
     for name, kinds in handled.items():
         print(f"  广告 {name}: 期望 {d.advertisers[name]}，实际 {kinds}")

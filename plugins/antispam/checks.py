@@ -237,7 +237,7 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             # a newcomer leaving a plain phone number or id is not an ad by itself, not even with
             # 有事联系我 (a parent to the class group, a new colleague): an ad offers something to
             # whoever wants it (需要资料的, 有意者, 详聊), or another check (the char model) agrees
-            weak = not c.hidden and c.kind in _PERSONAL and not _OFFER.search(n.body)
+            weak = not c.hidden and c.kind in PERSONAL and not _OFFER.search(n.body)
             return Verdict("contact", True, f"{c.kind} {c.value}{how}", strong=c.hidden or c.kind in _ALWAYS_AD,
                            weak=weak, why=said(c) + ("（有变形遮掩）" if how else "")
                            + ("，只是留了联系方式，没有招揽，单独不算" if weak else ""))
@@ -255,7 +255,9 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
 _OFFER = re.compile(r"需要[^，,。!！?？\s]{0,8}的|有需要|私聊我|私信我|私我|有意|咨询|详聊|加我|带你|扫码|点击|"
                     r"名额有限")
 _ALWAYS_AD = frozenset({"domain", "im-link"})
-_PERSONAL = frozenset({"phone", "qq", "wechat-id", "email"})  # from a newcomer: an invite elsewhere is the whole point
+# what people give friends to reach them (a handle or an invite elsewhere is the whole point of
+# an ad): a newcomer's plain one alone is weak, a member's own is no ad evidence beside a score
+PERSONAL = frozenset({"phone", "qq", "wechat-id", "email"})
 
 
 def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:

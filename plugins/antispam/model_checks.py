@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from plugins.antispam import contact
-from plugins.antispam.checks import Facts, Verdict, discussing, framed, said, shows_an_ad
+from plugins.antispam.checks import PERSONAL, Facts, Verdict, discussing, framed, said, shows_an_ad
 from plugins.antispam.classifier import ModelScore
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.normalize import Normalised
@@ -27,9 +27,6 @@ _MONEY = re.compile(r"(?<![0-9])[0-9]+\s*(?:元|块|w|万|k|rmb|u|%)(?![a-z])|[�
                     r"(?<![0-9.])1\s*(?:比|[:：])\s*(?:[0-9]+\.[0-9]|[0-9]{3,})")
 
 
-_OWN = frozenset({"phone", "qq", "wechat-id", "email"})  # what a member gives friends to reach them
-
-
 def structure(n: Normalised) -> tuple[str, str] | None:
     """What an ad needs besides its words, if the message has it: contact data (hidden, or of a
     kind friends do not swap: another platform's handle or search term, a group number, an IM
@@ -37,7 +34,7 @@ def structure(n: Normalised) -> tuple[str, str] | None:
     # a member's own number or id, not hidden, is how friends meet (加我微信 xiaowen_dev 拉你们进
     # 交流群 was warned in a developers' group day); with a price or ad words past the members'
     # level it still convicts
-    found = [c for c in contact.find_contacts(n) if c.hidden or c.kind not in _OWN]
+    found = [c for c in contact.find_contacts(n) if c.hidden or c.kind not in PERSONAL]
     if found:
         return f"contact data ({found[0].kind} {found[0].value})", f"且留了{said(found[0])}"
     if links := contact.promoted_links(n):

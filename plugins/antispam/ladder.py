@@ -101,7 +101,8 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
         ctx.emit(Blacklist(scope, offence.member_id, offence.reason, offence.actor_id or SOURCE, case.id))
     ctx.emit(Kick(room_id, offence.member_id, reason=offence.reason, case_id=case.id,
                   member_name=offence.member_name, ask_first=ask_first,
-                  notice_done=(texts.ban if step == "ban" else texts.kick).format(**fill)))
+                  # an asked removal is never done by the bot: no "已被移出" to carry
+                  notice_done="" if ask_first else (texts.ban if step == "ban" else texts.kick).format(**fill)))
     return case.id
 
 

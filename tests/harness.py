@@ -176,6 +176,11 @@ class Harness:
     def sends(self, room: str):
         return [a for a in self.world.bot_actions(ActionKind.SEND_TEXT, room) if a.ok]
 
+    def private_texts(self, contact_id: str) -> list[str]:
+        """What the bot said to this contact in private chat."""
+        return [a.text for a in self.world.bot_actions(ActionKind.SEND_TEXT)
+                if a.ok and a.room_id is None and a.target == contact_id]
+
 
 def all_cases(bot: Harness) -> list[Case]:
     """Every case the bot opened, oldest first, detached from its session."""

@@ -195,16 +195,13 @@ async def test_reload_command_keeps_good_rules_on_a_bad_file(bot, caplog):
 async def test_owner_commands_a_group_from_a_private_chat(bot):
     owner, room = bot.cast["laowang"], bot.cast.admin
 
-    def private_texts() -> list[str]:
-        return [a.text for a in bot.world.bot_sends() if a.room_id is None and a.target == owner]
-
     bot.world.say_private(owner, "#use")
-    await bot.world.wait_for(lambda: any("1. 读书会" in t for t in private_texts()))
-    assert not any("吃瓜群" in t for t in private_texts())  # he owns only 读书会
+    await bot.world.wait_for(lambda: any("1. 读书会" in t for t in bot.private_texts(owner)))
+    assert not any("吃瓜群" in t for t in bot.private_texts(owner))  # he owns only 读书会
     bot.world.say_private(owner, "#use 1")
-    await bot.world.wait_for(lambda: any("已选择「读书会」" in t for t in private_texts()))
+    await bot.world.wait_for(lambda: any("已选择「读书会」" in t for t in bot.private_texts(owner)))
     bot.world.say_private(owner, "#dryrun on")
-    await bot.world.wait_for(lambda: any("已开启演习模式" in t for t in private_texts()))
+    await bot.world.wait_for(lambda: any("已开启演习模式" in t for t in bot.private_texts(owner)))
     assert bot.app.is_dry_run(bot.app.rules, room)
     assert not bot.app.is_dry_run(bot.app.rules, bot.cast.owned)
     # a member cannot select a group

@@ -16,7 +16,6 @@ from PIL import Image
 
 from bot.clock import FakeClock
 from bot.events import MessageKind
-from bot.simulator import ActionKind
 from bot.simulator.render import render_quote
 from plugins.antispam import AntispamPlugin
 from plugins.moderation.plugin import ModerationPlugin
@@ -95,11 +94,6 @@ def no_operators(bot: Harness) -> Harness:
     return bot
 
 
-def private_texts(bot: Harness, contact_id: str) -> list[str]:
-    return [a.text for a in bot.world.bot_actions(ActionKind.SEND_TEXT)
-            if a.ok and a.room_id is None and a.target == contact_id]
-
-
 @pytest.mark.parametrize("friend", [True, False])
 async def test_owner_notice_goes_privately_to_a_friend_else_into_the_group(tmp_path, database_url, friend):
     bot = no_operators(Harness(tmp_path, [AntispamPlugin(), ModerationPlugin()], database_url=database_url,
@@ -112,7 +106,7 @@ async def test_owner_notice_goes_privately_to_a_friend_else_into_the_group(tmp_p
         ad = bot.say(room, "bob", "免费领取会员 加V abc")
         bot.say(room, "carol", "#report 广告", quote=ad)
         if friend:
-            notice = await bot.world.wait_for(lambda: next(iter(private_texts(bot, owner)), None))
+            notice = await bot.world.wait_for(lambda: next(iter(bot.private_texts(owner)), None))
             assert notice.startswith("【读书会】") and "免费领取会员" in notice
             await bot.settle()
             assert not [a for a in bot.sends(room) if "请群主/管理员留意" in a.text]
@@ -121,7 +115,7 @@ async def test_owner_notice_goes_privately_to_a_friend_else_into_the_group(tmp_p
             sent = next(a for a in bot.sends(room) if "请群主/管理员留意" in a.text)
             assert owner in sent.mention_ids
             await bot.settle()  # a barrier before the negative check: nothing private in flight
-            assert private_texts(bot, owner) == []
+            assert bot.private_texts(owner) == []
     finally:
         await bot.stop()
 
@@ -134,7 +128,7 @@ async def test_status_shows_capabilities_and_an_unsupported_kick_asks_the_owner_
         room = bot.cast.admin
         bot.world.say_private(bot.cast["operator"], "#status")
         status = await bot.world.wait_for(lambda: next(
-            (t for t in private_texts(bot, bot.cast["operator"]) if "加载于" in t), None))
+            (t for t in bot.private_texts(bot.cast["operator"]) if "加载于" in t), None))
         assert "读书会" in status and "可移出成员、设群公告" in status
         assert "吃瓜群" in status and "不能移出成员（不是群主或管理员）" in status
 
@@ -152,7 +146,7 @@ async def test_status_shows_capabilities_and_an_unsupported_kick_asks_the_owner_
 
         bot.world.say_private(bot.cast["operator"], "#status")
         await bot.world.wait_for(lambda: any("不能移出成员（微信接口不支持）" in t
-                                             for t in private_texts(bot, bot.cast["operator"])))
+                                             for t in bot.private_texts(bot.cast["operator"])))
     finally:
         await bot.stop()
 
@@ -210,7 +204,7 @@ async def test_a_report_quotes_the_stored_message_and_a_forged_quote_stays_unver
     real = bot.say(room, "bob", "周末有人一起去爬山吗")
     bot.say(room, "carol", "#report 刷屏", quote=real)
     await bot.wait_text(room, "已收到举报（案件 #1）")
-    genuine = await bot.world.wait_for(lambda: next((t for t in private_texts(bot, operator) if "#1" in t), None))
+    genuine = await bot.world.wait_for(lambda: next((t for t in bot.private_texts(operator) if "#1" in t), None))
     assert "周末有人一起去爬山吗" in genuine and "无法核实" not in genuine
     [case] = all_cases(bot)
     assert case.target_id == bob and case.evidence["verified"] is True
@@ -220,7 +214,7 @@ async def test_a_report_quotes_the_stored_message_and_a_forged_quote_stays_unver
     invented = "出售微信号 加我V abc8888"
     bot.world.say(room, carol, render_quote("bob", invented, "#report 卖号"))
     await bot.wait_text(room, "已收到举报（案件 #2）")
-    forged = await bot.world.wait_for(lambda: next((t for t in private_texts(bot, operator) if "#2" in t), None))
+    forged = await bot.world.wait_for(lambda: next((t for t in bot.private_texts(operator) if "#2" in t), None))
     assert "无法核实" in forged and "举报人引用的文字" in forged
     assert "举报了「bob」的消息" not in forged  # the invented words are never given as his
     case = all_cases(bot)[-1]

@@ -47,10 +47,6 @@ def outbox(bot: Harness) -> list[OutboxRow]:
         return rows
 
 
-def private_texts(bot: Harness, contact: str) -> list[str]:
-    return [a.text for a in bot.world.bot_sends() if a.target == contact and a.ok]
-
-
 async def restart(bot: Harness, plugins) -> None:
     """Stop the bot (not the simulator) and start a fresh process on the same database."""
     assert bot.runtime is not None
@@ -108,7 +104,7 @@ async def test_whoami_tells_anyone_their_id_even_where_the_bot_is_silent(tmp_pat
         answer = await bot.wait_text(bot.cast.plain, "你的微信 id")
         assert bot.cast["lijie"] in answer and "群主" in answer
         bot.world.say_private(bot.cast["operator"], "#whoami")
-        await bot.world.wait_for(lambda: any("运营" in t for t in private_texts(bot, "wxid_operator")))
+        await bot.world.wait_for(lambda: any("运营" in t for t in bot.private_texts("wxid_operator")))
     finally:
         await bot.stop()
 
@@ -130,7 +126,7 @@ async def test_kick_refused_by_the_hourly_cap_is_not_claimed_admins_are_told_and
         assert "每小时移出人数上限" in answer
         assert not any("已移出「carol」" in t for t in bot.texts(room))
         assert bot.world.is_member(room, bot.cast["carol"])
-        told = [t for t in private_texts(bot, "wxid_operator") if "carol" in t and "上限" in t]
+        told = [t for t in bot.private_texts("wxid_operator") if "carol" in t and "上限" in t]
         assert len(told) == 1
         carol_case = all_cases(bot)[-1]
         assert carol_case.outcome == "deferred"
@@ -140,7 +136,7 @@ async def test_kick_refused_by_the_hourly_cap_is_not_claimed_admins_are_told_and
         await bot.wait_text(room, "已移出「carol」")
         await bot.settle()
         assert all_cases(bot)[-1].outcome == "done"
-        assert len([t for t in private_texts(bot, "wxid_operator") if "carol" in t and "上限" in t]) == 1
+        assert len([t for t in bot.private_texts("wxid_operator") if "carol" in t and "上限" in t]) == 1
     finally:
         await bot.stop()
 
@@ -210,19 +206,19 @@ async def test_first_run_code_binds_an_operator_in_chat(tmp_path, database_url, 
         lijie = bot.cast["lijie"]
         bot.world.say_private(lijie, "#status")
         await bot.settle()
-        assert private_texts(bot, lijie) == []  # not an operator yet: a command above her role
+        assert bot.private_texts(lijie) == []  # not an operator yet: a command above her role
         wrong = "0000 0000" if code != "00000000" else "1111 1111"
         bot.world.say_private(lijie, wrong)
-        await bot.world.wait_for(lambda: any("绑定码不对" in t for t in private_texts(bot, lijie)))
+        await bot.world.wait_for(lambda: any("绑定码不对" in t for t in bot.private_texts(lijie)))
         bot.world.say_private(lijie, f"{code[:4]} {code[4:]}")
-        await bot.world.wait_for(lambda: any("绑定成功" in t for t in private_texts(bot, lijie)))
+        await bot.world.wait_for(lambda: any("绑定成功" in t for t in bot.private_texts(lijie)))
         assert lijie in bot.app.rules.bot.operators
         bot.world.say_private(lijie, "#status")
-        await bot.world.wait_for(lambda: any("聊天绑定" in t for t in private_texts(bot, lijie)))
+        await bot.world.wait_for(lambda: any("聊天绑定" in t for t in bot.private_texts(lijie)))
 
         bot.world.say_private(bot.cast["alice"], f"{code[:4]} {code[4:]}")  # one time only
         await bot.settle()
-        assert private_texts(bot, bot.cast["alice"]) == []
+        assert bot.private_texts(bot.cast["alice"]) == []
         assert bot.cast["alice"] not in bot.app.rules.bot.operators
 
         await restart(bot, [Probe()])  # stored in the database: still an operator
@@ -334,7 +330,7 @@ async def test_a_text_queued_longer_than_its_useful_life_is_reported_not_sent_la
             db.commit()
         bot.clock.advance(hours=2)  # down for longer than bot.send_within
         await restart(bot, [Probe()])
-        await bot.world.wait_for(lambda: any("没能及时发出" in t for t in private_texts(bot, "wxid_operator")))
+        await bot.world.wait_for(lambda: any("没能及时发出" in t for t in bot.private_texts("wxid_operator")))
         await bot.settle()
         assert not any("今晚八点分享会" in t for t in bot.texts(room))
         assert outbox(bot)[0].status == "expired"

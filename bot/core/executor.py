@@ -210,9 +210,18 @@ class Executor:
     async def _remove_or_ask(self, action: Kick, room: RoomInfo, rules: Rules, name: str) -> Outcome:
         texts = rules.bot.texts
         if action.ask_first:
-            return await self._ask(action, room, rules, texts.ask_admins_kick.format(
-                member=name, reason=action.reason or "违反群规", case=_case_label(action.case_id),
-                prefix=rules.bot.command_prefix), ASKED_FIRST)
+            # the member is a regular and the evidence is a model's score: asked where the owner
+            # and admins are told of cases (privately where the bot can reach them), not before
+            # the whole group, which would name a possibly innocent regular a second time
+            try:
+                asked = await self.notify(action.room_id, [texts.ask_admins_kick.format(
+                    member=name, reason=action.reason or "违反群规", case=_case_label(action.case_id),
+                    prefix=rules.bot.command_prefix)], rules)
+            except PlatformError as exc:
+                asked = Outcome("failed", f"{exc.kind}: {exc}")
+            if asked.status != "done":
+                return Outcome("failed", f"could not ask the owner: {asked.detail}")
+            return Outcome("asked_owner", ASKED_FIRST)
         unsupported = await self._unsupported(action.room_id, "can_remove")
         if bot_can_moderate(self._platform.self_id, room) and not unsupported:
             await self._governor.acquire(action.room_id, "kick")  # Refused: the outbox keeps it

@@ -53,8 +53,8 @@ class CoreTexts(Strict):
         "机器人不是本群群主或管理员，无法设置群公告，已改为普通消息发送。")
     # a removal the bot leaves to a human: the evidence alone is not enough (Kick.ask_first)
     ask_admins_kick: Annotated[str, placeholders("member", "reason", "case", "prefix")] = (
-        "「{member}」是老成员，又被判定为{reason}{case}，但依据只有模型的判断，机器人不自动移出。请群主或管理员核实："
-        "是广告可发 {prefix}kick @{member}；不是广告请引用那条消息回复 {prefix}ham。")
+        "「{member}」是老成员，又被判定为{reason}{case}，但依据只有模型的判断，机器人没有移出。请核实："
+        "是广告请在群里发 {prefix}kick @{member}；不是广告请在群里引用那条消息回复 {prefix}ham。")
     # the gateway (the puppet behind it) cannot do it at all, whatever the bot's role
     ask_owner_kick_unsupported: Annotated[str, placeholders("member", "reason")] = (
         "机器人所用的微信接口不支持移出群成员，无法移出「{member}」（原因：{reason}）。请群主或管理员处理。")
@@ -79,7 +79,7 @@ class CoreTexts(Strict):
     kick_not_done: Annotated[str, placeholders("member", "case", "why")] = "未能移出「{member}」{case}：{why}。"
     why_asked_owner: Annotated[str, placeholders()] = "机器人不是本群群主或管理员，已在群里请群主或管理员处理"
     why_unsupported: Annotated[str, placeholders()] = "机器人所用的微信接口不支持移出，已在群里请群主或管理员处理"
-    why_asked_first: Annotated[str, placeholders()] = "依据不足以自动移出，已在群里请群主或管理员处理"
+    why_asked_first: Annotated[str, placeholders()] = "依据不足以自动移出，已请管理员核实"
     why_protected: Annotated[str, placeholders()] = "对方是群主、管理员或白名单成员"
     why_gone: Annotated[str, placeholders()] = "对方已不在群里"
     why_dry_run: Annotated[str, placeholders()] = "演习模式，只做了记录，没有真正移出"

@@ -158,7 +158,7 @@ def situation(evidence: Mapping[str, Any]) -> str:
     if isinstance(step, str):
         parts.append(f"按阶梯处理：{_STEPS.get(step, step)}")
     if evidence.get("ask_first"):
-        parts.append("只有模型的判断，不自动移出老成员，已请群主或管理员核实")
+        parts.append("只有模型的判断，不自动移出老成员，已请管理员核实")
     if evidence.get("strict_mode"):
         parts.append("本群处于严格模式")
     return "；".join(parts)

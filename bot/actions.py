@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 
@@ -90,6 +91,11 @@ class Announce:
     text: str
     fallback_to_message: bool = True
     reason: str = ""
+
+
+# WeChat lets the sender recall a message within 2 minutes; the bot asks within this, leaving
+# room for the governor's wait
+RECALL_WITHIN = timedelta(seconds=110)
 
 
 @dataclass(frozen=True, slots=True)

@@ -157,6 +157,26 @@ def record_sent(session: Session, room_id: str, message_id: str, recall_key: str
     session.add(SentMessage(room_id=room_id, message_id=message_id, recall_key=recall_key, sent_at=at))
 
 
+# recall keys of the rows naming each member a welcome or nickname step greeted (one row each)
+GREETS_KEY = "greets:"
+
+
+def greeted_since(session: Session, room_id: str, since: datetime) -> dict[str, set[str]]:
+    """The bot's welcomes and nickname steps in room_id sent since `since`: message id → whom it greeted."""
+    out: dict[str, set[str]] = {}
+    for message_id, key in session.execute(select(SentMessage.message_id, SentMessage.recall_key).where(
+            SentMessage.room_id == room_id, SentMessage.recall_key.startswith(GREETS_KEY),
+            SentMessage.sent_at >= since)):
+        out.setdefault(message_id, set()).add((key or "")[len(GREETS_KEY):])
+    return out
+
+
+def prune_sent(session: Session, before: datetime) -> int:
+    """Sent messages older than any recall: WeChat takes a message back only within 2 minutes."""
+    result = cast(CursorResult[Any], session.execute(delete(SentMessage).where(SentMessage.sent_at < before)))
+    return int(result.rowcount or 0)
+
+
 def last_sent(session: Session, room_id: str, recall_key: str) -> str | None:
     return session.scalar(
         select(SentMessage.message_id)

@@ -512,6 +512,46 @@ async def test_a_newcomer_being_removed_is_neither_welcomed_nor_prompted(tmp_pat
         await bot.h.stop()
 
 
+async def test_a_welcome_already_sent_to_an_advertiser_is_taken_back_when_the_bot_removes_them(tmp_path,
+                                                                                              database_url):
+    """Seen in a simulated day: an advertiser joined, was welcomed ("欢迎 小明 加入…") and asked to
+    fix their nickname, posted an ad and was removed; the welcome to them stayed in the chat. The
+    bot's own greetings of members it removed are recalled within WeChat's two minutes; a welcome
+    that also greeted someone still in the group stays."""
+    from plugins.antispam import AntispamPlugin
+
+    bot = await start(tmp_path, database_url, plugins=[AntispamPlugin(), GreetingPlugin(), NicknamePlugin()])
+    try:
+        room = bot.cast.admin
+        alone, together, dave = bot.world.add_contact("小明"), bot.world.add_contact("阿强"), bot.cast["dave"]
+        bot.cast.people.update({"小明": alone, "阿强": together})
+
+        def greeting_of(member: str) -> list[str]:
+            return [a.message_id for a in bot.sends(room) if member in a.mention_ids and a.message_id]
+
+        def recalled() -> set[str]:
+            return {a.target for a in bot.world.bot_actions(ActionKind.RECALL, room) if a.ok and a.target}
+
+        bot.world.join(room, [alone], inviter=bot.cast["alice"])
+        await bot.passes(seconds=6)  # past the welcome's merge window: welcomed and prompted
+        sent_to_him = greeting_of(alone)
+        assert len(sent_to_him) == 2 and any("小明" in t and "加入" in t for t in bot.texts(room))
+        bot.say(room, "小明", "兼职日结，手机就能做，一天轻松300+，加我微信 mei5201314")
+        await bot.world.wait_for(lambda: bot.world.saw_kick(room, alone))
+        await bot.world.wait_for(lambda: set(sent_to_him) <= recalled())
+
+        bot.world.join(room, [together, dave], inviter=bot.cast["alice"])
+        await bot.passes(seconds=6)
+        shared = [m for m in greeting_of(together) if m in greeting_of(dave)]
+        assert shared  # one welcome named both
+        bot.say(room, "阿强", "兼职日结，手机就能做，一天轻松300+，加我微信 qiang5201314")
+        await bot.world.wait_for(lambda: bot.world.saw_kick(room, together))
+        await bot.passes(seconds=1)
+        assert not set(shared) & recalled()  # dave is still here: his welcome stays
+    finally:
+        await bot.h.stop()
+
+
 async def test_an_owners_kick_withdraws_the_welcome_and_prompt_still_waiting(tmp_path, database_url):
     """Seen in a simulated day: the owner typed #kick while the newcomer's welcome and nickname
     prompt waited for the group's send slot; both went out ("欢迎 阿杰", "@阿杰 请把你的群昵称

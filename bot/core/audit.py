@@ -70,6 +70,11 @@ class AuditLog:
                 query = query.where(AuditEntry.room_id == room_id)
             return list(db.scalars(query))
 
+    async def greeted_since(self, room_id: str, since: datetime) -> dict[str, set[str]]:
+        async with self._gate:
+            with self._sessions() as db:
+                return repo.greeted_since(db, room_id, since)
+
     async def last_sent(self, room_id: str, recall_key: str) -> str | None:
         async with self._gate:
             with self._sessions() as db:

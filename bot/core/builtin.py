@@ -28,6 +28,8 @@ UNMANAGED_COMMANDS = frozenset({"manage", "whoami"})
 # Gateways redeliver messages around reconnects, minutes apart, not days: three days of
 # message ids is plenty to dedupe and keeps the table small.
 SEEN_EVENTS_KEPT = timedelta(days=3)
+# the bot's sent-message ids serve recalls (2 minutes); a day leaves them for a look after an incident
+SENT_KEPT = timedelta(days=1)
 
 
 class BuiltinCommands(Plugin):
@@ -43,8 +45,9 @@ class BuiltinCommands(Plugin):
             names = prune_name_history(ctx.db, ctx.now() - ctx.rules.bot.keep_name_history)
             audit = prune_audit(ctx.db, ctx.now() - ctx.rules.bot.keep_audit)
             sent = outbox.prune(ctx.db, ctx.now() - outbox.FINISHED_KEPT)
-            log.info("pruned %d old event ids, %d old names, %d old audit rows, %d finished outbox rows",
-                     removed, names, audit, sent)
+            recallable = repo.prune_sent(ctx.db, ctx.now() - SENT_KEPT)
+            log.info("pruned %d old event ids, %d old names, %d old audit rows, %d finished outbox rows, "
+                     "%d sent-message ids past recall", removed, names, audit, sent, recallable)
 
     @command("help", min_role=Role.MEMBER, aliases=("帮助",), allow_private=True)
     async def help(self, ctx: Context, args: str) -> None:

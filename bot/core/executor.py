@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.actions import Announce, Blacklist, Invite, Kick, NotifyAdmins, Recall, Reply, SendPrivate
+from bot.actions import RECALL_WITHIN, Announce, Blacklist, Invite, Kick, NotifyAdmins, Recall, Reply, SendPrivate
 from bot.clock import Clock
 from bot.core import lists
 from bot.core.audit import AuditLog
@@ -33,6 +33,7 @@ from bot.core.rooms import RoomDirectory
 from bot.platform import ErrorKind, Platform, PlatformError, RoomInfo
 from bot.rules.loader import Rules
 from db import repo
+from db.models import SentMessage
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,8 @@ class Executor:
         action = planned.action
         match action:
             case Reply():
-                return await self._send(action.room_id, action.text, action.mention_ids, action.recall_key)
+                return await self._send(action.room_id, action.text, action.mention_ids, action.recall_key,
+                                        action.greets)
             case SendPrivate():
                 await self._governor.acquire(None)
                 mid = await self._platform.send_text(action.contact_id, action.text)
@@ -149,15 +151,19 @@ class Executor:
         raise TypeError(f"unknown action {action!r}")
 
     async def _send(self, room_id: str, text: str, mentions: tuple[str, ...] = (),
-                    recall_key: str | None = None) -> Outcome:
+                    recall_key: str | None = None, greets: tuple[str, ...] = ()) -> Outcome:
         await self._governor.acquire(room_id)
         mid = await self._platform.send_text(room_id, text, mentions)
         outcome = Outcome("done", message_id=mid)
-        if mid and recall_key:
+        # kept to be taken back: by its key, and a welcome or nickname step by whom it greeted
+        keys = ([recall_key] if recall_key else []) + [
+            repo.GREETS_KEY + m for m in greets if len(repo.GREETS_KEY + m) <= SentMessage.recall_key.type.length]
+        if mid and keys:
             at = self._clock.now()
 
             def remember(db: Session, mid: str = mid) -> None:
-                repo.record_sent(db, room_id, mid, recall_key, at)
+                for key in keys:
+                    repo.record_sent(db, room_id, mid, key, at)
             outcome.db_effect = remember
         return outcome
 
@@ -191,8 +197,20 @@ class Executor:
             outcome = Outcome("refused_protected", "owner, admin, moderator, operator or whitelisted")
         else:
             outcome = await self._remove_or_ask(action, room, rules, name)
-        outcome.followups = self._kick_followups(action, planned, outcome, rules, name) + outcome.followups
+        recalls = await self._greetings_to_take_back(action, room) if outcome.status == "done" and room else []
+        outcome.followups = [Planned(r, planned.source) for r in recalls] + self._kick_followups(
+            action, planned, outcome, rules, name) + outcome.followups
         return outcome
+
+    async def _greetings_to_take_back(self, action: Kick, room: RoomInfo) -> list[Recall]:
+        """A welcome or nickname step sent a moment ago whose newcomers are all out now: an
+        advertiser removed right after joining leaves "欢迎 @X 加入…" in the chat otherwise.
+        One that also greeted someone still here stays."""
+        since = self._clock.now() - RECALL_WITHIN
+        staying = set(room.member_ids) - {action.member_id}
+        return [Recall(action.room_id, message_id=mid)
+                for mid, greeted in sorted((await self._audit.greeted_since(action.room_id, since)).items())
+                if action.member_id in greeted and not greeted & staying]
 
     async def _unsupported(self, room_id: str, capability: str) -> bool:
         """Whether the gateway is known not to support this at all (Capabilities.missing says

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.actions import NotifyAdmins, Recall, Reply, SendPrivate
+from bot.actions import RECALL_WITHIN, NotifyAdmins, Recall, Reply, SendPrivate
 from bot.core import cases, flags, members, outbox
 from bot.core.context import Context
 from bot.core.plugin import JobSpec, Plugin, command
@@ -26,8 +26,6 @@ log = logging.getLogger(__name__)
 
 WELCOME_JOB = "greeting:welcome:"
 RECALL_KEY = "greeting:welcome"
-# WeChat lets the bot recall its own message within 2 minutes; leave room for the governor's wait
-RECALL_WINDOW = timedelta(seconds=110)
 # when the room cannot be read at all (a platform error), the work waits this long and tries
 # again rather than welcoming blind
 RETRY = timedelta(seconds=30)
@@ -196,7 +194,7 @@ class GreetingPlugin(Plugin):
             count=len(present), inviter=inviters, rules=rules_text,
             newcomers=len(pending),
         )
-        if config.recall_previous and state.last_welcome_at and now - state.last_welcome_at < RECALL_WINDOW:
+        if config.recall_previous and state.last_welcome_at and now - state.last_welcome_at < RECALL_WITHIN:
             ctx.emit(Recall(room_id, recall_key=RECALL_KEY))  # before the new one: only the newest stays
         mentions = tuple(r.member_id for r in pending[: config.max_mentions]) if config.mention else ()
         ctx.emit(Reply(room_id, text, mentions, reason=f"welcome {len(pending)} newcomer(s)",

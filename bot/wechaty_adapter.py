@@ -770,13 +770,16 @@ class WechatyAdapter:
         assert self._pending is not None and self._lanes_idle is not None
         while True:
             item = await self._pending.get()
-            try:
-                key = await asyncio.wait_for(asyncio.shield(item.key), self._order_wait)
-            except TimeoutError:
-                self.stats["late"] += 1
-                log.warning("a %r event is slow to read; other events go first", item.name)
-                item.key.add_done_callback(functools.partial(self._late, item))
-                continue
+            if item.key.done():  # the usual case once events queue up: no timer, no shield
+                key = item.key.result()
+            else:
+                try:
+                    key = await asyncio.wait_for(asyncio.shield(item.key), self._order_wait)
+                except TimeoutError:
+                    self.stats["late"] += 1
+                    log.warning("a %r event is slow to read; other events go first", item.name)
+                    item.key.add_done_callback(functools.partial(self._late, item))
+                    continue
             if key == _GLOBAL:
                 await self._lanes_idle.wait()
                 await self._finish(item)
@@ -866,7 +869,10 @@ class WechatyAdapter:
         """One best-effort read for an event: bounded, and None (logged) when it fails, so the
         event is still delivered with what is known."""
         try:
-            return await asyncio.wait_for(call, self._lookup_timeout)
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for runs the call in a task of
+            # its own, one more task per read (two per group message)
+            async with asyncio.timeout(self._lookup_timeout):
+                return await call
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -967,7 +973,8 @@ class WechatyAdapter:
         attempts = 3
         for attempt in range(attempts):
             try:
-                return await asyncio.wait_for(session.puppet.message_payload(message_id), self._lookup_timeout)
+                async with asyncio.timeout(self._lookup_timeout):
+                    return await session.puppet.message_payload(message_id)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

@@ -24,6 +24,7 @@ import logging
 import random
 import re
 import types
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -217,6 +218,9 @@ def backoff_delay(attempt: int, initial: float, maximum: float, rng: random.Rand
     return base / 2 + (rng or random).uniform(0, base / 2)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def to_datetime(timestamp: float | int | None, fallback: datetime) -> datetime:
     """Gateways send seconds (0.x) or milliseconds (1.x); 0 or missing means unknown."""
     if not timestamp:
@@ -224,7 +228,7 @@ def to_datetime(timestamp: float | int | None, fallback: datetime) -> datetime:
     value = float(timestamp)
     if value > 1e11:
         value /= 1000
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=value)
+    return _EPOCH + timedelta(seconds=value)
 
 
 def synthetic_event_id(
@@ -452,7 +456,9 @@ class WechatyAdapter:
         self._epoch = 0
         self._unsupported: set[str] = set()  # actions the gateway refused as unsupported
         self._pending: asyncio.Queue[_Pending] | None = None
-        self._lanes: dict[str, asyncio.Queue[_Pending]] = {}
+        # a room's events waiting for the one its lane task is handling (a plain deque: a lane
+        # is made for most group messages, and only its own task takes from it)
+        self._lanes: dict[str, deque[_Pending]] = {}
         self._lane_tasks: dict[str, asyncio.Task[None]] = {}
         self._outstanding = 0
         self._idle: asyncio.Event | None = None
@@ -795,16 +801,16 @@ class WechatyAdapter:
         lane_key = key or _GLOBAL + "lost"
         lane = self._lanes.get(lane_key)
         if lane is None:
-            lane = self._lanes[lane_key] = asyncio.Queue()
+            lane = self._lanes[lane_key] = deque()
             self._lane_tasks[lane_key] = asyncio.create_task(self._run_lane(lane_key, lane))
             self._lanes_idle.clear()
-        lane.put_nowait(item)
+        lane.append(item)
 
-    async def _run_lane(self, key: str, lane: asyncio.Queue[_Pending]) -> None:
+    async def _run_lane(self, key: str, lane: deque[_Pending]) -> None:
         assert self._lanes_idle is not None
         try:
-            while not lane.empty():
-                await self._finish(lane.get_nowait())
+            while lane:
+                await self._finish(lane.popleft())
         finally:
             self._lanes.pop(key, None)
             self._lane_tasks.pop(key, None)

@@ -24,6 +24,7 @@ import logging
 import random
 import re
 import types
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -217,6 +218,9 @@ def backoff_delay(attempt: int, initial: float, maximum: float, rng: random.Rand
     return base / 2 + (rng or random).uniform(0, base / 2)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def to_datetime(timestamp: float | int | None, fallback: datetime) -> datetime:
     """Gateways send seconds (0.x) or milliseconds (1.x); 0 or missing means unknown."""
     if not timestamp:
@@ -224,7 +228,7 @@ def to_datetime(timestamp: float | int | None, fallback: datetime) -> datetime:
     value = float(timestamp)
     if value > 1e11:
         value /= 1000
-    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=value)
+    return _EPOCH + timedelta(seconds=value)
 
 
 def synthetic_event_id(
@@ -452,7 +456,9 @@ class WechatyAdapter:
         self._epoch = 0
         self._unsupported: set[str] = set()  # actions the gateway refused as unsupported
         self._pending: asyncio.Queue[_Pending] | None = None
-        self._lanes: dict[str, asyncio.Queue[_Pending]] = {}
+        # a room's events waiting for the one its lane task is handling (a plain deque: a lane
+        # is made for most group messages, and only its own task takes from it)
+        self._lanes: dict[str, deque[_Pending]] = {}
         self._lane_tasks: dict[str, asyncio.Task[None]] = {}
         self._outstanding = 0
         self._idle: asyncio.Event | None = None
@@ -770,13 +776,16 @@ class WechatyAdapter:
         assert self._pending is not None and self._lanes_idle is not None
         while True:
             item = await self._pending.get()
-            try:
-                key = await asyncio.wait_for(asyncio.shield(item.key), self._order_wait)
-            except TimeoutError:
-                self.stats["late"] += 1
-                log.warning("a %r event is slow to read; other events go first", item.name)
-                item.key.add_done_callback(functools.partial(self._late, item))
-                continue
+            if item.key.done():  # the usual case once events queue up: no timer, no shield
+                key = item.key.result()
+            else:
+                try:
+                    key = await asyncio.wait_for(asyncio.shield(item.key), self._order_wait)
+                except TimeoutError:
+                    self.stats["late"] += 1
+                    log.warning("a %r event is slow to read; other events go first", item.name)
+                    item.key.add_done_callback(functools.partial(self._late, item))
+                    continue
             if key == _GLOBAL:
                 await self._lanes_idle.wait()
                 await self._finish(item)
@@ -792,16 +801,16 @@ class WechatyAdapter:
         lane_key = key or _GLOBAL + "lost"
         lane = self._lanes.get(lane_key)
         if lane is None:
-            lane = self._lanes[lane_key] = asyncio.Queue()
+            lane = self._lanes[lane_key] = deque()
             self._lane_tasks[lane_key] = asyncio.create_task(self._run_lane(lane_key, lane))
             self._lanes_idle.clear()
-        lane.put_nowait(item)
+        lane.append(item)
 
-    async def _run_lane(self, key: str, lane: asyncio.Queue[_Pending]) -> None:
+    async def _run_lane(self, key: str, lane: deque[_Pending]) -> None:
         assert self._lanes_idle is not None
         try:
-            while not lane.empty():
-                await self._finish(lane.get_nowait())
+            while lane:
+                await self._finish(lane.popleft())
         finally:
             self._lanes.pop(key, None)
             self._lane_tasks.pop(key, None)
@@ -866,7 +875,10 @@ class WechatyAdapter:
         """One best-effort read for an event: bounded, and None (logged) when it fails, so the
         event is still delivered with what is known."""
         try:
-            return await asyncio.wait_for(call, self._lookup_timeout)
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for runs the call in a task of
+            # its own, one more task per read (two per group message)
+            async with asyncio.timeout(self._lookup_timeout):
+                return await call
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -967,7 +979,8 @@ class WechatyAdapter:
         attempts = 3
         for attempt in range(attempts):
             try:
-                return await asyncio.wait_for(session.puppet.message_payload(message_id), self._lookup_timeout)
+                async with asyncio.timeout(self._lookup_timeout):
+                    return await session.puppet.message_payload(message_id)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

@@ -30,7 +30,7 @@ import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional
 
 import betterproto
 
@@ -372,6 +372,160 @@ def fix_uuid_file_download() -> None:
 
     _install(PuppetService, "message_image", "uuid_file_download", message_image)
     _install(PuppetService, "message_file", "uuid_file_download", message_file)
+
+
+# --------------------------------------------------------------------------- wire: hot payloads
+
+_STRING, _STRINGS, _UINT = "string", "strings", "uint"
+_VARINT_TYPES = frozenset({"enum", "uint32", "uint64"})
+
+
+def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return result, pos
+        shift += 7
+
+
+class FlatMessage:
+    """A flat protobuf message (strings, repeated strings, unsigned ints and enums), encoded
+    and decoded by hand. Each message of a group costs one MessagePayload and usually one
+    RoomMemberPayload round trip, and the event stream one EventResponse: betterproto's
+    generic parse and its __setattr__ bookkeeping were about a tenth of the adapter's CPU per
+    message (py-spy on bench.load). Built from the SDK's own message classes (flat_message),
+    so field numbers and defaults are the SDK's; unknown fields (newer gateways) are skipped
+    as betterproto skips them. Values read as betterproto reads them: enums as plain ints."""
+
+    __slots__ = ()
+    _fields: ClassVar[dict[int, tuple[str, str]]] = {}  # field number -> (attribute, kind)
+    _order: ClassVar[tuple[tuple[int, str, str], ...]] = ()
+
+    def __init__(self, **values: Any) -> None:
+        for _, name, kind in self._order:
+            setattr(self, name, [] if kind == _STRINGS else 0 if kind == _UINT else "")
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    @classmethod
+    def FromString(cls, data: bytes) -> Any:  # the name grpclib's codec calls
+        message = cls()
+        fields = cls._fields
+        pos, end = 0, len(data)
+        while pos < end:
+            key, pos = _read_varint(data, pos)
+            number, wire = key >> 3, key & 7
+            value: Any
+            if wire == 0:
+                value, pos = _read_varint(data, pos)
+            elif wire == 2:
+                length, pos = _read_varint(data, pos)
+                value, pos = data[pos : pos + length], pos + length
+            elif wire == 1 or wire == 5:
+                value, pos = None, pos + (8 if wire == 1 else 4)
+            else:
+                raise ValueError(f"{cls.__name__}: unsupported wire type {wire} (field {number})")
+            if pos > end:
+                raise ValueError(f"{cls.__name__}: truncated at field {number}")
+            spec = fields.get(number)
+            if spec is None:
+                continue  # a field this SDK does not know
+            name, kind = spec
+            if kind == _UINT and wire == 0:
+                setattr(message, name, value)
+            elif kind == _STRING and wire == 2:
+                setattr(message, name, value.decode())
+            elif kind == _STRINGS and wire == 2:
+                getattr(message, name).append(value.decode())
+            else:
+                raise ValueError(f"{cls.__name__}: field {number} ({name}) came with wire type {wire}")
+        return message
+
+    def SerializeToString(self) -> bytes:  # the name grpclib's codec calls
+        out = bytearray()
+        for number, name, kind in self._order:
+            value = getattr(self, name)
+            if kind == _UINT:
+                if value:  # proto3: defaults are not sent
+                    out += _varint(number << 3) + _varint(int(value))
+            else:
+                for text in value if kind == _STRINGS else [value]:
+                    if text or kind == _STRINGS:
+                        out += _string_field(number, text)
+        return bytes(out)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for _, n, _ in self._order)})"
+
+
+def flat_message(sdk_type: Any) -> type[FlatMessage]:
+    """A FlatMessage with the fields of one of the SDK's betterproto message classes; a class
+    with any other kind of field (a nested message, a map, a signed int) is refused."""
+    import dataclasses
+
+    blank = sdk_type()
+    order = []
+    for item in dataclasses.fields(sdk_type):
+        meta = item.metadata["betterproto"]
+        repeated = isinstance(getattr(blank, item.name), list)
+        if meta.proto_type == "string" and not meta.wraps:
+            kind = _STRINGS if repeated else _STRING
+        elif meta.proto_type in _VARINT_TYPES and not repeated:
+            kind = _UINT
+        else:
+            raise TypeError(f"{sdk_type.__name__}.{item.name} is not a flat field ({meta.proto_type})")
+        order.append((meta.number, item.name, kind))
+    return type(sdk_type.__name__, (FlatMessage,), {
+        "__slots__": tuple(name for _, name, _ in order),
+        "_fields": {number: (name, kind) for number, name, kind in order},
+        "_order": tuple(order),
+        "__module__": __name__,
+    })
+
+
+def fix_hot_payloads() -> None:
+    """MessagePayload, RoomMemberPayload (once per group message each) and the Event stream
+    through FlatMessage instead of betterproto. Same RPCs, same bytes on the wire, same
+    attributes read (message types still mapped by the SDK's _map_message_type)."""
+    import wechaty_puppet_service.puppet as puppet_module
+    from wechaty_grpc.wechaty import PuppetStub
+    from wechaty_grpc.wechaty import puppet as pb
+    from wechaty_puppet_service.puppet import PuppetService
+
+    message_request, message_response = flat_message(pb.MessagePayloadRequest), flat_message(pb.MessagePayloadResponse)
+    member_request, member_response = (flat_message(pb.RoomMemberPayloadRequest),
+                                       flat_message(pb.RoomMemberPayloadResponse))
+    event_request, event_response = flat_message(pb.EventRequest), flat_message(pb.EventResponse)
+
+    def message_payload(_orig: Any) -> Any:
+        async def message_payload(self: Any, message_id: str) -> Any:
+            response = await self.puppet_stub._unary_unary(
+                "/wechaty.Puppet/MessagePayload", message_request(id=message_id), message_response)
+            return puppet_module._map_message_type(response)  # looked up now: fixes apply
+
+        return message_payload
+
+    def room_member_payload(_orig: Any) -> Any:
+        async def room_member_payload(self: Any, room_id: str, contact_id: str) -> Any:
+            return await self.puppet_stub._unary_unary(
+                "/wechaty.Puppet/RoomMemberPayload", member_request(id=room_id, member_id=contact_id),
+                member_response)
+
+        return room_member_payload
+
+    def event(_orig: Any) -> Any:
+        async def event(self: Any) -> Any:
+            async for response in self._unary_stream("/wechaty.Puppet/Event", event_request(), event_response):
+                yield response
+
+        return event
+
+    _install(PuppetService, "message_payload", "hot_payloads", message_payload)
+    _install(PuppetService, "room_member_payload", "hot_payloads", room_member_payload)
+    _install(PuppetStub, "event", "hot_payloads", event)
 
 
 # --------------------------------------------------------------------------- payload caches
@@ -754,6 +908,7 @@ def apply_all(cache_dir: str | os.PathLike[str] | None = None) -> None:
         use_cache_dir(cache_dir)
     fix_set_or_get_fields()
     fix_uuid_file_download()
+    fix_hot_payloads()
     fix_room_force_sync()
     fix_payload_pools()
     fix_room_cache_invalidation()

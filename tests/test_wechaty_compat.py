@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import inspect
 import json
 import logging
@@ -31,7 +32,14 @@ compat.apply_all()
 from wechaty import Wechaty, WechatyOptions  # noqa: E402
 from wechaty.plugin import WechatyPluginManager  # noqa: E402
 from wechaty.user.room import Room  # noqa: E402
-from wechaty_grpc.wechaty.puppet import EventResponse, EventType, MessageType  # noqa: E402
+from wechaty_grpc.wechaty import PuppetStub  # noqa: E402
+from wechaty_grpc.wechaty.puppet import (  # noqa: E402
+    EventResponse,
+    EventType,
+    MessagePayloadResponse,
+    MessageType,
+    RoomMemberPayloadResponse,
+)
 from wechaty_puppet import EventRoomJoinPayload, PuppetOptions  # noqa: E402
 from wechaty_puppet.exceptions import WechatyPuppetConfigurationError  # noqa: E402
 from wechaty_puppet.schemas.puppet import PUPPET_EVENT_DICT  # noqa: E402
@@ -441,6 +449,71 @@ async def test_rpcs_started_in_one_turn_share_a_socket_send(serve: Callable[...,
     finally:
         close(puppet)
     assert len(gateway.sent("RoomAnnounce")) == 21  # every frame still arrived
+
+
+# a 1.x gateway's MessagePayload carries fields this SDK does not know: receive_time (10, a
+# Timestamp message), a varint and a fixed64 (skipped as betterproto skips them)
+_NEWER_FIELDS = b"\x52\x06\x08\x80\xc2\xd7\xcb\x06" + b"\x58\x01" + b"\x61" + bytes(8)
+
+
+@pytest.mark.parametrize(
+    ("rpc", "call", "answer"),
+    [
+        ("MessagePayload", lambda p, sdk: sdk(p, "m1"),
+         MessagePayloadResponse(id="m1", text="加我微信 abc123", timestamp=1_700_000_000_000, type=7,
+                                from_id="wxid_a", room_id="r1@chatroom", mention_ids=["wxid_b", "wxid_c"])),
+        ("MessagePayload", lambda p, sdk: sdk(p, "m2"),
+         MessagePayloadResponse(id="m2", type=16, from_id="wxid_a", filename="报价单.xlsx")),
+        ("RoomMemberPayload", lambda p, sdk: sdk(p, "r1@chatroom", "wxid_a"),
+         RoomMemberPayloadResponse(id="wxid_a", room_alias="上海-电商-小A", name="Alice", inviter_id="wxid_o")),
+        ("RoomMemberPayload", lambda p, sdk: sdk(p, "r1@chatroom", "wxid_gone"), RoomMemberPayloadResponse()),
+    ],
+    ids=["text-with-mentions", "newer-type-file", "member", "member-empty"],
+)
+async def test_hot_payloads_read_what_betterproto_read(
+    serve: Callable[..., Any], rpc: str, call: Callable[..., Any], answer: Any
+) -> None:
+    """MessagePayload and RoomMemberPayload (each group message's reads) decoded by hand: the
+    same request bytes, and the same values as the SDK's betterproto path gives (types still
+    mapped by _map_message_type, unknown fields skipped)."""
+    gateway = await serve(unary={rpc: lambda _req: bytes(answer) + _NEWER_FIELDS})
+    puppet = puppet_for(gateway)
+    name = {"MessagePayload": "message_payload", "RoomMemberPayload": "room_member_payload"}[rpc]
+    try:
+        fast = await call(puppet, getattr(PuppetService, name))
+        sdk = await call(puppet, compat.original(PuppetService, name))
+    finally:
+        close(puppet)
+    assert isinstance(fast, compat.FlatMessage) and not isinstance(sdk, compat.FlatMessage)
+    fields = [f.name for f in dataclasses.fields(type(sdk))]
+    assert {f: getattr(fast, f) for f in fields} == {f: getattr(sdk, f) for f in fields}
+    first, second = gateway.sent(rpc)
+    assert first == second  # the same request on the wire
+
+
+async def test_the_event_stream_is_decoded_by_hand(serve: Callable[..., Any]) -> None:
+    message = EventResponse(type=EventType.EVENT_TYPE_MESSAGE, payload=json.dumps({"messageId": "m1"}))
+    gateway = await serve(unary={"Start": lambda _req: b""},
+                          stream={"Event": lambda _req: [bytes(message) + _NEWER_FIELDS]})
+    puppet = PuppetService(PuppetOptions(end_point=f"127.0.0.1:{gateway.port}", token="insecure_test"))
+    messages: list[Any] = []
+    puppet.on("message", messages.append)
+    await puppet.start()
+    close(puppet)
+    assert [m.message_id for m in messages] == ["m1"]
+    assert compat.is_applied(PuppetStub, "event", "hot_payloads")
+
+
+def test_flat_messages_refuse_what_they_cannot_read() -> None:
+    member = compat.flat_message(RoomMemberPayloadResponse)
+    good = bytes(RoomMemberPayloadResponse(id="wxid_a", name="Alice"))
+    assert member.FromString(good).name == "Alice"
+    with pytest.raises(ValueError, match="truncated"):
+        member.FromString(good[:-2])
+    with pytest.raises(ValueError, match="wire type"):
+        member.FromString(b"\x28\x01")  # name (5) sent as a varint
+    with pytest.raises(TypeError, match="not a flat field"):
+        compat.flat_message(compat._SetOrGetResponse)  # a wrapped (message) field
 
 
 def test_sdk_imports_without_quart_or_pygithub(tmp_path: Path) -> None:

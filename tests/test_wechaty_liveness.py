@@ -212,6 +212,21 @@ async def test_a_failed_member_read_does_not_lose_a_join(rig: Rig) -> None:
     assert joined[0].member_names == ("",)  # delivered with what is known
 
 
+async def test_a_member_read_that_never_answers_costs_the_message_only_its_nickname(rig: Rig) -> None:
+    """Each read for an event is bounded by lookup_timeout (the adapter times the call in its
+    own task): a sender's member payload that never comes is given up, and the message is
+    delivered with the contact name."""
+    rig.adapter._lookup_timeout = 0.2
+    rig.start()
+    await rig.logged_in()
+    alice = member(rig.world, "alice")
+    gate = rig.faults.hold("RoomMemberPayload", when=lambda r: r.member_id == alice)
+    message_id = rig.world.say(DEMO, alice, "读不到群昵称")
+    event = await rig.sink.wait(lambda: rig.sink.message(message_id), "the message, without a nickname")
+    assert not gate.is_set()
+    assert (event.sender_name, event.sender_alias) == ("alice", "")
+
+
 async def test_a_failed_message_payload_read_is_retried(rig: Rig) -> None:
     rig.start()
     await rig.logged_in()

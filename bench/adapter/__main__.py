@@ -1,0 +1,125 @@
+"""Adapter benchmark: the Wechaty adapter and the SDK's gRPC stack alone, per group message.
+
+    python -m bench.adapter [--messages 3000] [--rate 300] [--rounds 3]
+
+The simulator (200 groups x 500 members, the bench.load mix) runs in a child process; this
+process runs only the WechatyAdapter with a sink that counts what it delivers (no app, no
+database), so its CPU per message is what the SDK's gRPC stack, the adapter's reads and its
+ordering cost: the part of bench.load that bench.pipeline leaves out. The first round warms
+up (every sender is new to it then as later); each round prints CPU-s per 1,000 messages and
+RPCs per message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+from bench.load.__main__ import Mix, build_world, message_text
+from bot.clock import SystemClock
+from bot.events import Event, LoggedIn, MessageReceived
+
+
+async def simulate(groups: int, members: int) -> None:
+    """The child: serve the world, and on each "N RATE" line on stdin inject N messages at
+    RATE per second, then answer with the RPC counts so far."""
+    from bot.simulator import SimServer
+
+    world, rooms = build_world(groups, members)
+    server = SimServer(world)
+    await server.start("127.0.0.1", 0)
+    senders = {room: [m for m in world.members(room) if m.startswith("wxid_m_")] for room in rooms}
+    print(json.dumps({"endpoint": server.endpoint}), flush=True)
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    rng, mix = random.Random(7), Mix()
+    while line := (await reader.readline()).decode().strip():
+        count, rate = (int(x) for x in line.split())
+        start, injected = loop.time(), 0
+        while injected < count:
+            due = min(count, int((loop.time() - start) * rate)) - injected
+            for _ in range(max(due, 0)):
+                room = rng.choice(rooms)
+                text, _ad = message_text(rng, mix)
+                mentions = [rng.choice(senders[room])] if rng.random() < mix.mentions else []
+                world.say(room, rng.choice(senders[room]), text, mentions=mentions)
+                injected += 1
+            await asyncio.sleep(0.005)
+        print(json.dumps({"rpcs": sum(server.service.rpc_counts.values())}), flush=True)
+    await server.stop()
+
+
+async def measure(args: argparse.Namespace) -> None:
+    from bot.wechaty_adapter import WechatyAdapter
+
+    child = subprocess.Popen([sys.executable, "-m", "bench.adapter", "--simulate", "--groups", str(args.groups),
+                              "--members", str(args.members)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert child.stdin is not None and child.stdout is not None
+    endpoint = json.loads(child.stdout.readline())["endpoint"]
+    delivered, wanted = 0, 0
+    logged_in, reached = asyncio.Event(), asyncio.Event()
+
+    async def sink(event: Event) -> None:
+        nonlocal delivered
+        if isinstance(event, LoggedIn):
+            logged_in.set()
+        elif isinstance(event, MessageReceived) and not event.is_self:
+            delivered += 1
+            if delivered >= wanted:
+                reached.set()
+
+    def ask(line: str) -> dict[str, Any]:
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(line + "\n")
+        child.stdin.flush()
+        answer: dict[str, Any] = json.loads(child.stdout.readline())
+        return answer
+
+    loop = asyncio.get_running_loop()
+    with tempfile.TemporaryDirectory() as cache:
+        adapter = WechatyAdapter(endpoint, "insecure_bench", sink, clock=SystemClock(), cache_dir=cache)
+        task = asyncio.create_task(adapter.run())
+        await logged_in.wait()
+        rpcs_before: int | None = None
+        for round_ in range(args.rounds):
+            wanted = delivered + args.messages
+            reached.clear()
+            cpu, wall = time.process_time(), loop.time()
+            answer = loop.run_in_executor(None, ask, f"{args.messages} {args.rate}")
+            await reached.wait()
+            cpu, wall = time.process_time() - cpu, loop.time() - wall
+            rpcs = (await answer)["rpcs"]
+            label = "warm-up" if rpcs_before is None else f"RPCs per message {(rpcs - rpcs_before) / args.messages:.2f}"
+            print(f"round {round_}: {args.messages} messages in {wall:.1f}s, "
+                  f"{cpu / args.messages * 1000:.3f} CPU-s per 1,000 ({label})", flush=True)
+            rpcs_before = rpcs
+        await adapter.stop()
+        await task
+    child.stdin.close()
+    child.wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.adapter", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=3000, help="messages per round")
+    parser.add_argument("--rate", type=int, default=300, help="msg/s the simulator injects")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--groups", type=int, default=200)
+    parser.add_argument("--members", type=int, default=500)
+    parser.add_argument("--simulate", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    asyncio.run(simulate(args.groups, args.members) if args.simulate else measure(args))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

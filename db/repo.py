@@ -242,8 +242,9 @@ def seed_established(session: Session, room_id: str, member_ids: Iterable[str], 
     race, members.touch). One INSERT … SELECT per chunk of _SEED_CHUNK members, the ids one
     parameter the database unpacks (an array on PostgreSQL, a JSON list on SQLite), RETURNING
     only the rows it inserted. An ORM object per member cost ~12 CPU-s per 100,000 members at a
-    200 × 500 cold start, and a multi-row VALUES as much on PostgreSQL, where psycopg parses a
-    statement with thousands of placeholders in Python every time (issue 13)."""
+    200 × 500 cold start; a multi-row VALUES executemany still 2.5 (SQLite) and 7.5 (PostgreSQL,
+    where psycopg parses a statement of thousands of placeholders in Python every time); this
+    0.3 (bench.coldstart, issue 13)."""
     ids = list(dict.fromkeys(member_ids))
     stmt = prepared(session, "seed_established", _seed_statement)
     encode = json.dumps if session.get_bind().dialect.name == "sqlite" else list

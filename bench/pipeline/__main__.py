@@ -1,6 +1,6 @@
 """The core pipeline's cost per message: intake, queues, sessions, the shipped plugins, commits.
 
-    python -m bench.pipeline [--messages 3000] [--rooms 20] [--members 200] [--url URL ...]
+    python -m bench.pipeline [--messages 3000] [--rooms 20] [--members 200] [--url URL ...] [--answered]
 
 Drives N group messages (chat, check-ins, commands, a few ads) through App.on_event — the
 real app, the shipped plugins and rules defaults (fast pacing), a real database — with an
@@ -8,7 +8,8 @@ in-memory platform (no gRPC: bench.load measures the adapter). Prints, per datab
 CPU seconds per 1,000 messages (process CPU, worker threads included), SQL statements per
 message on the event loop and in the inbox writer, and commits per message. By default it
 runs on a fresh SQLite file and, when QUNGUAN_TEST_PG_URL is set, on a fresh PostgreSQL
-database. Written to run against older trees too (the "before" figure).
+database. Written to run against older trees too (the "before" figure). --answered makes every
+message a #help the bot answers: one outbox action per message (the sender's cost per action).
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ class Statements:
         self.commits += 1
 
 
-def messages(people: dict[str, list[str]], n: int, seed: int, start: int) -> list[MessageReceived]:
+def messages(people: dict[str, list[str]], n: int, seed: int, start: int,
+             answered: bool = False) -> list[MessageReceived]:
     rng = random.Random(seed)
     out = []
     now = datetime.now(UTC)
@@ -128,13 +130,15 @@ def messages(people: dict[str, list[str]], n: int, seed: int, start: int) -> lis
         roll = rng.random()
         text = (rng.choice(ADS) if roll < 0.01 else "签到" if roll < 0.06 else "#help" if roll < 0.07
                 else rng.choice(CHAT) + f"（{rng.randrange(1000)}）")
+        text = "#help" if answered else text
         out.append(MessageReceived(event_id=f"bench{start + i}", room_id=room, sender_id=sender,
                                    sender_name=sender, sender_alias="", kind=MessageKind.TEXT, text=text,
                                    timestamp=now))
     return out
 
 
-async def run_one(url: str, n: int, rooms: int, members: int, workdir: Path) -> dict[str, float]:
+async def run_one(url: str, n: int, rooms: int, members: int, workdir: Path,
+                  answered: bool = False) -> dict[str, float]:
     from bot.core.app import App
     from plugins import default_plugins
 
@@ -157,11 +161,11 @@ async def run_one(url: str, n: int, rooms: int, members: int, workdir: Path) -> 
         inbox_stmts.attach(inbox_engine)
     await app.start()
     await app.on_event(LoggedIn("wxid_bot", "群管机器人", clock.now()))
-    warm = messages(people, 300, seed=1, start=0)  # jieba, the model, caches
+    warm = messages(people, 300, seed=1, start=0, answered=answered)  # jieba, the model, caches
     for msg in warm:
         await app.on_event(msg)
     await app.idle()
-    batch = messages(people, n, seed=2, start=len(warm))
+    batch = messages(people, n, seed=2, start=len(warm), answered=answered)
     loop_stmts.count = inbox_stmts.count = loop_stmts.commits = inbox_stmts.commits = 0
     cpu, wall = time.process_time(), time.perf_counter()
     for i, msg in enumerate(batch):
@@ -174,7 +178,8 @@ async def run_one(url: str, n: int, rooms: int, members: int, workdir: Path) -> 
     engine.dispose()
     return {"cpu_per_1000": cpu / n * 1000, "wall_per_1000": wall / n * 1000,
             "loop_statements": loop_stmts.count / n, "inbox_statements": inbox_stmts.count / n,
-            "commits": (loop_stmts.commits + inbox_stmts.commits) / n, "handled": app.events_handled}
+            "commits": (loop_stmts.commits + inbox_stmts.commits) / n, "handled": app.events_handled,
+            "sent": platform.sent}
 
 
 def _fresh_pg(server: str) -> tuple[str, Engine]:
@@ -192,6 +197,7 @@ def main() -> None:
     parser.add_argument("--rooms", type=int, default=20)
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--url", action="append", help="database URL (repeatable); default SQLite (+ PostgreSQL)")
+    parser.add_argument("--answered", action="store_true", help="every message a #help the bot answers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="qunguan-pipeline-") as tmp:
         targets: list[tuple[str, str, Engine | None]] = []
@@ -205,14 +211,14 @@ def main() -> None:
         print(f"{args.messages} messages, {args.rooms} groups x {args.members} members, shipped plugins")
         for label, url, admin in targets:
             try:
-                r = asyncio.run(run_one(url, args.messages, args.rooms, args.members, Path(tmp)))
+                r = asyncio.run(run_one(url, args.messages, args.rooms, args.members, Path(tmp), args.answered))
             finally:
                 if admin is not None:
                     with admin.connect() as conn:
                         conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
             print(f"{label:<11} CPU {r['cpu_per_1000']:.2f} s/1000 msg (wall {r['wall_per_1000']:.2f} s)  "
                   f"statements/msg: loop {r['loop_statements']:.1f} + inbox {r['inbox_statements']:.2f}  "
-                  f"commits/msg {r['commits']:.2f}  handled {r['handled']:.0f}")
+                  f"commits/msg {r['commits']:.2f}  handled {r['handled']:.0f}  sent {r['sent']:.0f}")
 
 
 if __name__ == "__main__":

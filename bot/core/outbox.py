@@ -27,9 +27,9 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.actions import Action, Blacklist, Invite, Kick, NotifyAdmins, Reply, from_record, to_record
@@ -374,15 +374,20 @@ class Outbox:
             if not more:
                 return
 
-    def _claim(self, db: Session, lane: str, now: datetime) -> OutboxRow | None:
-        return db.scalar(_CLAIM, {"lane": lane, "owner": self.instance, "now": now})
+    def _claim(self, db: Session, lane: str, now: datetime) -> tuple[OutboxRow | None, bool]:
+        """The lane's next due row, and whether another was due after it. Without one the lane
+        ends after this row, sparing the empty look that ended every lane: rows staged later
+        (a follow-up, the next event's) wake the sender, and a lane that ends wakes it too, so
+        its next pass starts the lane again for them (issue 13)."""
+        rows = db.scalars(_CLAIM, {"lane": lane, "owner": self.instance, "now": now}).all()
+        return (rows[0] if rows else None), len(rows) > 1
 
     async def _next(self, lane: str) -> bool:
-        """Carry out the lane's next due row; False when there is none."""
+        """Carry out the lane's next due row; False when no other was due after it."""
         rules = self._rules()
         now = self._clock.now()
         async with self._session() as db:
-            row = self._claim(db, lane, now)
+            row, more = self._claim(db, lane, now)
             if row is None:
                 return False
             planned = _planned(row)
@@ -398,17 +403,17 @@ class Outbox:
                 db.commit()  # a storage error here records nothing: the lane tries the row again
                 log.warning("outbox: %s #%d in %s expired unsent (queued at %s)", row.kind, row.id, lane,
                             row.created_at.isoformat())
-                return True
+                return more
             row_id = row.id
         token = ON_SLOT.set(self._marker([row_id]))
         try:
             outcome = await self._executor.run(planned, rules, recovering=recovering)
         except Refused as refused:
             await self._refused(row_id, planned, refused, rules)
-            return True
+            return more
         except Withdrawn:
             log.info("outbox: %s #%d was withdrawn before it went out", type(planned.action).__name__, row_id)
-            return True
+            return more
         except Exception as exc:
             log.exception("executor failed on %r", planned.action)
             outcome = Outcome("failed", f"internal error: {type(exc).__name__}")
@@ -460,33 +465,32 @@ class Outbox:
 
         if await self._write("record an outcome", record) == "again":
             self._wake.set()
-            return True
+            return more
         if unrecorded is not None:
             # what happened is known but could not be stored with its consequences: store at
             # least the outcome, so the action is never carried out twice
             await self._write("record a bare outcome", record_bare)
-        return True
+        return more
 
     def _marker(self, ids: list[int]) -> Callable[[], Any]:
         """The governor calls this when the action's first send may happen: from then on a
         crash leaves the rows in_flight (maybe done), before it they are still pending. A row
         withdrawn meanwhile stops its action here, before anything went out (Withdrawn)."""
-        def work(db: Session) -> None:
-            withdrawn = False
-            for row_id in ids:
-                row = db.get(OutboxRow, row_id)
-                if row is not None and row.status == PENDING:
-                    row.status, row.attempts = IN_FLIGHT, (row.attempts or 0) + 1
-                    row.updated_at = self._clock.now()
-                withdrawn = withdrawn or (row is not None and row.status == WITHDRAWN)
+        def work(db: Session) -> bool:
+            # one conditional statement (only rows still pending go in flight: one withdrawn
+            # meanwhile, or marked by another sender, is left as it is); the rows it missed are
+            # looked at only then. It was a load and a flush per row (issue 13).
+            marked = set(db.scalars(_MARK, {"ids": ids, "now": self._clock.now()}))
+            missed = [row_id for row_id in ids if row_id not in marked]
+            withdrawn = bool(missed) and db.scalar(_WITHDRAWN, {"ids": missed}) is not None
             db.commit()
-            if withdrawn:
-                raise Withdrawn()
+            return withdrawn
 
         async def mark() -> None:
             # retried until stored: failing here would report an action as failed that never
             # went out, and the send must not start before its row says "maybe done"
-            await self._write("mark an action in flight", work)
+            if await self._write("mark an action in flight", work):
+                raise Withdrawn()
         return mark
 
     async def _refused(self, row_id: int, planned: Planned, refused: Refused, rules: Rules) -> None:
@@ -591,11 +595,18 @@ class Outbox:
 
 FINISHED_KEPT = timedelta(days=30)
 
-# a lane's next due row, built once: building the query for every action cost more than running
-# it (issue 13)
+# a lane's next due row and whether another follows it, built once: building the query for every
+# action cost more than running it (issue 13)
 _CLAIM = select(OutboxRow).where(
     OutboxRow.lane == bindparam("lane"), OutboxRow.status == PENDING, OutboxRow.owner == bindparam("owner"),
-    (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= bindparam("now"))).order_by(OutboxRow.id).limit(1)
+    (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= bindparam("now"))).order_by(OutboxRow.id).limit(2)
+_TABLE = cast(Table, OutboxRow.__table__)
+# rows going in flight when their send slot comes: those still pending (their ids come back)
+_MARK = (update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)), _TABLE.c.status == PENDING)
+         .values(status=IN_FLIGHT, attempts=func.coalesce(_TABLE.c.attempts, 0) + 1, updated_at=bindparam("now"))
+         .returning(_TABLE.c.id))
+_WITHDRAWN = select(_TABLE.c.id).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)),
+                                       _TABLE.c.status == WITHDRAWN).limit(1)
 
 
 class Withdrawn(Exception):

@@ -1,0 +1,120 @@
+"""The sender's claim and its in-flight marker: a lane's claim looks two rows ahead (a lane ends
+after its last row without one more empty look), and a row goes in flight in one conditional
+statement when its send slot comes. Neither loses a row, nor carries one out twice."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.actions import Reply, to_record
+from bot.clock import FakeClock
+from bot.core import outbox
+from bot.core.context import Planned
+from db.models import OutboxRow
+from tests.harness import Harness, Probe
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def _row(lane: str, text: str, owner: str = "me", not_before: datetime | None = None) -> OutboxRow:
+    kind, payload = to_record(Reply(lane, text))
+    return OutboxRow(lane=lane, room_id=lane, kind=kind, payload=payload, source="test", answer=False, owner=owner,
+                     case_id=None, status=outbox.PENDING, attempts=0, told=False, created_at=T0, updated_at=T0,
+                     not_before=not_before)
+
+
+def _sender(sessions) -> outbox.Outbox:
+    @contextlib.asynccontextmanager
+    async def session():
+        with sessions() as db:
+            yield db
+
+    sender = outbox.Outbox(session=session, executor=None, governor=None, clock=FakeClock(T0),  # type: ignore[arg-type]
+                           rules=None, audit=None)  # type: ignore[arg-type]
+    sender.instance = "me"
+    return sender
+
+
+def test_the_claim_says_whether_another_row_is_due_after_the_one_it_takes(sessions):
+    with sessions() as db:
+        db.add_all([_row("r1", "一"), _row("r1", "二"), _row("r2", "别的群"), _row("r3", "别人的", owner="other"),
+                    _row("r1", "稍后", not_before=T0 + timedelta(minutes=5))])
+        db.commit()
+    sender = _sender(sessions)
+
+    def claim(lane: str) -> tuple[str | None, bool]:
+        with sessions() as db:
+            row, more = sender._claim(db, lane, T0)
+            text = None if row is None else row.payload["text"]
+            if row is not None:
+                row.status = "done"  # as the sender records it
+            db.commit()
+            return text, more
+
+    # the row waiting for a later window is neither taken nor counted as due after the second
+    assert [claim("r1"), claim("r1"), claim("r1")] == [("一", True), ("二", False), (None, False)]
+    assert claim("r2") == ("别的群", False)
+    assert claim("r3") == (None, False)  # another process's row
+    with sessions() as db:
+        later = db.scalars(select(OutboxRow).where(OutboxRow.not_before.is_not(None))).one()
+        assert sender._claim(db, "r1", later.not_before) == (later, False)
+
+
+async def test_the_marker_takes_only_pending_rows_and_stops_at_a_withdrawn_one(sessions):
+    """A row goes in flight in one conditional statement when its send slot comes: a row
+    withdrawn meanwhile stops the action (Withdrawn), a row already in flight (another sender
+    marked it) is left as it is."""
+    with sessions() as db:
+        rows = [_row("r1", text) for text in ("待发", "已撤回", "别人在发")]
+        db.add_all(rows)
+        db.flush()
+        rows[1].status, rows[2].status, rows[2].attempts = outbox.WITHDRAWN, outbox.IN_FLIGHT, 1
+        db.commit()
+        ids = [row.id for row in rows]
+
+    sender = _sender(sessions)
+    sender._clock = FakeClock(T0 + timedelta(seconds=7))
+    await sender._marker([ids[0], ids[2]])()
+    await sender._marker([ids[0]])()  # a second marker finds it in flight: not counted again
+    with pytest.raises(outbox.Withdrawn):
+        await sender._marker([ids[1]])()
+    with pytest.raises(outbox.Withdrawn):
+        await sender._marker([ids[0], ids[1]])()  # a notice digest with one withdrawn row
+    with sessions() as db:
+        found = {row.id: (row.status, row.attempts, row.updated_at) for row in db.scalars(select(OutboxRow))}
+    assert found == {ids[0]: (outbox.IN_FLIGHT, 1, T0 + timedelta(seconds=7)),
+                     ids[1]: (outbox.WITHDRAWN, 0, T0), ids[2]: (outbox.IN_FLIGHT, 1, T0)}
+
+
+async def test_a_row_committed_while_a_lane_carries_out_its_last_one_is_still_sent(tmp_path):
+    """The lane claimed its only row (nothing after it, so it ends after that row): a reply
+    committed while that row is being sent, in the same lane, is sent after it, and the settle
+    barrier waits for it."""
+    bot = await Harness(tmp_path, [Probe()], clock=FakeClock(T0)).start()
+    try:
+        await bot.settle()
+        room = bot.cast.owned
+        executor = bot.app.outbox._executor
+        real_run = executor.run
+        committed = asyncio.Event()
+
+        async def run_then_commit(planned, rules, **kw):
+            if not committed.is_set() and getattr(planned.action, "text", "") == "第一句":
+                await bot.app.execute([Planned(Reply(room, "第二句"), "probe")], bot.app.rules)
+                committed.set()
+            return await real_run(planned, rules, **kw)
+
+        executor.run = run_then_commit  # type: ignore[method-assign]
+        await bot.app.execute([Planned(Reply(room, "第一句"), "probe")], bot.app.rules)
+        await committed.wait()
+        await bot.settle()
+        texts = bot.texts(room)
+        assert "第一句" in texts and "第二句" in texts
+        assert texts.index("第一句") < texts.index("第二句")
+    finally:
+        await bot.stop()

@@ -17,23 +17,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Integer, cast, func, select
 
-from bench.pipeline.__main__ import RULES, Statements, _fresh_pg, build
+from bench.pipeline.__main__ import RULES, Statements, build, databases
 from bot.clock import SystemClock
 from bot.events import LoggedIn
 from bot.rules.store import RulesStore
 from db import repo
 from db.migrate import upgrade
 from db.models import Member
-from db.session import make_engine, make_sessionmaker, normalise_url
+from db.session import make_engine, make_sessionmaker
 
 
 async def run_one(url: str, groups: int, members: int, workdir: Path) -> dict[str, float]:
@@ -94,22 +92,9 @@ def main() -> None:
     parser.add_argument("--url", action="append", help="database URL (repeatable); default SQLite (+ PostgreSQL)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="qunguan-coldstart-") as tmp:
-        targets: list[tuple[str, str, Engine | None]] = []
-        if args.url:
-            targets = [(make_url(normalise_url(u)).get_backend_name(), u, None) for u in args.url]
-        else:
-            targets.append(("sqlite", f"sqlite:///{Path(tmp) / 'bench.db'}", None))
-            if os.environ.get("QUNGUAN_TEST_PG_URL"):
-                url, admin = _fresh_pg(os.environ["QUNGUAN_TEST_PG_URL"])
-                targets.append(("postgresql", url, admin))
         print(f"cold start: {args.groups} groups x {args.members} members met at login, shipped plugins")
-        for label, url, admin in targets:
-            try:
-                r = asyncio.run(run_one(url, args.groups, args.members, Path(tmp)))
-            finally:
-                if admin is not None:
-                    with admin.connect() as conn:
-                        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+        for label, url in databases(args.url, Path(tmp)):
+            r = asyncio.run(run_one(url, args.groups, args.members, Path(tmp)))
             print(f"{label:<11} login -> groups recorded: CPU {r['cpu']:.2f} s (wall {r['wall']:.2f} s), "
                   f"{r['statements']:.0f} statements; seeding established members: "
                   f"CPU {r['seed_cpu_per_100k']:.2f} s per 100,000; core_member rows {r['rows']:.0f} "

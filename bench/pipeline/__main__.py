@@ -21,6 +21,7 @@ import random
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -191,6 +192,22 @@ def _fresh_pg(server: str) -> tuple[str, Engine]:
     return make_url(normalise_url(server)).set(database=name).render_as_string(hide_password=False), admin
 
 
+def databases(urls: list[str] | None, tmp: Path) -> Iterator[tuple[str, str]]:
+    """(backend, url) of each database to measure: the given URLs, else a fresh SQLite file and,
+    with QUNGUAN_TEST_PG_URL set, a fresh PostgreSQL database dropped after its run."""
+    if urls:
+        yield from ((make_url(normalise_url(u)).get_backend_name(), u) for u in urls)
+        return
+    yield "sqlite", f"sqlite:///{tmp / 'bench.db'}"
+    if os.environ.get("QUNGUAN_TEST_PG_URL"):
+        url, admin = _fresh_pg(os.environ["QUNGUAN_TEST_PG_URL"])
+        try:
+            yield "postgresql", url
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--messages", type=int, default=3000)
@@ -200,22 +217,9 @@ def main() -> None:
     parser.add_argument("--answered", action="store_true", help="every message a #help the bot answers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="qunguan-pipeline-") as tmp:
-        targets: list[tuple[str, str, Engine | None]] = []
-        if args.url:
-            targets = [(make_url(normalise_url(u)).get_backend_name(), u, None) for u in args.url]
-        else:
-            targets.append(("sqlite", f"sqlite:///{Path(tmp) / 'bench.db'}", None))
-            if os.environ.get("QUNGUAN_TEST_PG_URL"):
-                url, admin = _fresh_pg(os.environ["QUNGUAN_TEST_PG_URL"])
-                targets.append(("postgresql", url, admin))
         print(f"{args.messages} messages, {args.rooms} groups x {args.members} members, shipped plugins")
-        for label, url, admin in targets:
-            try:
-                r = asyncio.run(run_one(url, args.messages, args.rooms, args.members, Path(tmp), args.answered))
-            finally:
-                if admin is not None:
-                    with admin.connect() as conn:
-                        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+        for label, url in databases(args.url, Path(tmp)):
+            r = asyncio.run(run_one(url, args.messages, args.rooms, args.members, Path(tmp), args.answered))
             print(f"{label:<11} CPU {r['cpu_per_1000']:.2f} s/1000 msg (wall {r['wall_per_1000']:.2f} s)  "
                   f"statements/msg: loop {r['loop_statements']:.1f} + inbox {r['inbox_statements']:.2f}  "
                   f"commits/msg {r['commits']:.2f}  handled {r['handled']:.0f}  sent {r['sent']:.0f}")

@@ -291,15 +291,63 @@ def test_the_shipped_model_acts_from_the_first_message():
     assert "charmodel" not in {v.name for v, _ in decide(Facts(text=text), off, model, "room").verdicts}
 
 
-def test_the_shipped_model_was_built_with_todays_normalisation():
-    """The model's features are read from normalize.py's output: if that changed, rebuild it
-    (python -m plugins.antispam.build_model --shared ../shared/data/spam)."""
-    from plugins.antispam.charmodel import normalise_probe
+REBUILD = "python -m plugins.antispam.build_model --shared ../shared/data/spam"
+
+
+def test_the_shipped_model_was_built_with_todays_feature_code():
+    """The weights are indexed by features that normalize.py, contact.py, the checks' frame test,
+    the word cutter and charmodel.grams compute: the artifact must come from today's code."""
+    from plugins.antispam import feature_code
+
+    char = shipped()
+    assert char is not None
+    recorded = char.meta.get("feature_code")
+    assert recorded, f"plugins/antispam/data/charmodel.bin records no feature code: rebuild it with `{REBUILD}`"
+    changed = feature_code.changed(recorded)
+    assert not changed, (f"the char model's feature code changed since plugins/antispam/data/charmodel.bin was "
+                         f"built ({', '.join(changed[:8])}): rebuild it with `{REBUILD}` (see README)")
+
+
+def test_the_shipped_model_was_built_with_todays_features():
+    """What our code leans on (OpenCC's tables, jieba's dictionary) must read the texts as it did."""
+    from plugins.antispam.charmodel import features_probe
     from plugins.antispam.dataset import seed_rows
 
     char = shipped()
     assert char is not None
-    assert char.meta.get("normalise_probe") == normalise_probe(r.text for r in seed_rows())
+    assert char.meta.get("features_probe") == features_probe(r.text for r in seed_rows()), (
+        f"the seed texts' features differ from the build's: rebuild it with `{REBUILD}`")
+
+
+def test_the_feature_fingerprint_sees_code_not_comments(monkeypatch):
+    """Editing a regex the frame test uses asks for a rebuild and names it; a comment, a
+    docstring, or code of checks.py off the feature path does not."""
+    from plugins.antispam import checks, feature_code
+
+    today = feature_code.feature_code()
+    assert {"plugins.antispam.normalize.normalise", "plugins.antispam.contact.find_contacts",
+            "plugins.antispam.checks.framed", "plugins.antispam.charmodel.grams",
+            "data/ordinary_domains.txt"} <= today.keys()
+    original = feature_code.source(checks)
+
+    def edited(old: str, new: str) -> list[str]:
+        assert old in original
+        text = original.replace(old, new, 1)
+        monkeypatch.setattr(feature_code, "source", lambda m: text if m is checks else original_source(m))
+        feature_code._module.cache_clear()
+        try:
+            return feature_code.changed(today)
+        finally:
+            monkeypatch.undo()
+            feature_code._module.cache_clear()
+
+    original_source = feature_code.source
+    assert edited("def framed(n: Normalised) -> bool:\n", "def framed(n: Normalised) -> bool:  # why\n") == []
+    assert edited('"""A quote or a shown ad anywhere', '"""Any quote or shown ad anywhere') == []
+    assert edited("def discussing(n: Normalised) -> bool:\n",
+                  "def discussing(n: Normalised) -> bool:\n    n = n\n") == []
+    warning = edited('_WARNING = re.compile(r"骗|', '_WARNING = re.compile(r"诈|骗|')
+    assert warning == ["plugins.antispam.checks._WARNING"]
 
 
 def test_online_learning_moves_the_model_the_same_way_in_every_process():

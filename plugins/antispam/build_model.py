@@ -22,7 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-from plugins.antispam.charmodel import ARTIFACT, CharModel, normalise_probe, threshold_at_fpr, threshold_max_f1, train
+from plugins.antispam import feature_code
+from plugins.antispam.charmodel import ARTIFACT, CharModel, features_probe, threshold_at_fpr, threshold_max_f1, train
 from plugins.antispam.dataset import Row, corpus_dir, read_many, seed_rows, split_of
 
 # Placeholders a public SMS set put where contacts were; a model must never learn them.
@@ -227,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(rows)} rows ({spam} spam, {len(rows) - spam} ham)", file=sys.stderr)
     model = build(rows, epochs=args.epochs, log=lambda m: print(m, file=sys.stderr))
     model.meta["holdout"] = args.holdout
-    model.meta["normalise_probe"] = normalise_probe(r.text for r in seed_rows())
+    model.meta["features_probe"] = features_probe(r.text for r in seed_rows())
+    model.meta["feature_code"] = feature_code.feature_code()
     size = model.dump(args.out)
     print(f"wrote {args.out} ({size / 1024:.0f} KB) in {time.perf_counter() - started:.0f}s", file=sys.stderr)
     return 0

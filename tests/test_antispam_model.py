@@ -250,6 +250,32 @@ def test_the_shipped_build_calibrates_three_levels_on_out_of_fold_chat():
     assert bm.member_level(scored, 0.0) == pytest.approx(0.9 + 1e-6)
 
 
+def test_the_levels_are_set_on_hard_chat_that_easy_chat_does_not_dilute():
+    """More easy chat (greetings, everyday talk) in the corpus must not move the levels: they are
+    set on the named hard categories alone, and on all the project's chat only while those are
+    too few to set a level on."""
+    from plugins.antispam import build_model as bm
+
+    hard = [Row(0, f"这个月工资到账{i}万", "corpus", "money_talk", f"m{i}") for i in range(5)]
+    easy = [Row(0, f"早上好{i}", "corpus", "greetings_chorus", f"g{i}") for i in range(40)]
+    others = [Row(0, "早", "seed", "seed", "seed:早"), Row(1, "加微信领红包", "corpus", "contact_lure", "s1")]
+    for rows in (hard + easy + others, hard + easy * 3 + others):
+        picked = bm.calibration_set(rows, least=5)
+        assert picked is not None and [r for r in rows if picked(r)] == hard
+    few = bm.calibration_set(hard + easy + others, least=6)
+    assert few is not None and [r for r in hard + easy + others if few(r)] == hard + easy + others[:1]
+    assert bm.calibration_set(others[1:], least=1) is None
+
+
+def test_the_hard_chat_categories_are_the_corpus_s():
+    """A category renamed in the corpus would silently leave the calibration set."""
+    from plugins.antispam import build_model as bm
+    from plugins.antispam.dataset import corpus_dir, read_many
+
+    ham = {r.category for r in read_many(sorted(corpus_dir().glob("*.tsv"))) if r.label == 0}
+    assert bm.HARD_CHAT <= ham, bm.HARD_CHAT - ham
+
+
 def test_the_artifact_round_trips(tmp_path):
     model = fixture_model()
     size = model.dump(tmp_path / "m.bin")

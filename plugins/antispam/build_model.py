@@ -38,10 +38,11 @@ CHAT_HAM_SOURCES = ("corpus", "seed", "dev_ham_lccc_toy")
 # commands, admin and event notices (easy: almost none scores near a level), and newcomers'
 # introductions and traditional script (a situation and a script, not a topic). The levels
 # were a quantile of ALL the corpus's normal rows, so every block of easy chat added to the
-# corpus pushed the quantile deeper into the hard rows and the levels down: without the 1,421
-# greetings and everyday rows of the held-out build the threshold rose 0.909 -> 0.923 and agree
-# 0.887 -> 0.903; set on these categories, 0.910 -> 0.915 and 0.889 -> 0.890 (what is left is
-# the noise of retraining the fold models on other rows).
+# corpus pushed the quantile deeper into the hard rows and the levels down. Built for the
+# held-out split with and without the 1,421 greetings and everyday rows: threshold 0.909 vs
+# 0.923, agree 0.887 vs 0.903 that way; set on these categories 0.910 vs 0.916 and 0.890 vs
+# 0.892 (member 0.961 vs 0.957, obvious 0.992 both): what is left comes from the fold models
+# trained on other rows, not from the share being taken of more rows.
 HARD_CHAT = frozenset({
     "scam_warning", "scam_discussion", "contact_sharing", "friends_contact", "member_offers",
     "buying_selling_members", "member_accounts", "money_talk", "prices_numbers", "jobs_talk",
@@ -50,24 +51,25 @@ HARD_CHAT = frozenset({
 # fewer hard rows than this (a small or a new corpus): the levels are set on all its chat
 MIN_CALIBRATION_ROWS = 1000
 # The four shares below are of that hard chat, so they are higher than when they were of all
-# the chat (0.8%, 0.3%, 0.1%, 1%): each was re-tuned to give at least the level the old share
-# gave on the held-out build's out-of-fold scores (threshold 0.9101 vs 0.9091, member 0.9603 vs
-# 0.9603, obvious 0.9915 vs 0.9915, agree 0.8886 vs 0.8867), so no false-positive rate rises;
-# what the old shares were chosen for (in git history): 1% of all the chat out of fold let
-# 1.50% of a held-back fifth's chat through for a newcomer and 0.8% 1.22%; "member" at 0.3% of
-# all the chat doubled what the model alone catches from an established member at 0.4% false
-# positives instead of 0.16%, and 0.4% of all the chat would have warned 0.09% more hard chat
-# for 1.9% more ads, more innocent members warned than ads caught in a real group.
+# the chat (0.8%, 0.3%, 0.1%, 1%): each is the largest (to 0.01%) that gave at least the old
+# level on both the held-out and the shipped build's out-of-fold scores (threshold 0.9104 vs
+# 0.9091 and 0.9249 vs 0.9245; member 0.9613 vs 0.9603 and 0.9653 vs 0.9653; obvious 0.9915
+# vs 0.9915 and 0.9928 vs 0.9927; agree 0.8898 vs 0.8867 and 0.8936 vs 0.8921), so no false-
+# positive rate rises. Why the old shares (git history): 1% of all the chat out of fold let
+# 1.50% of a held-back fifth's chat through for a newcomer and 0.8% 1.22%; "member" at 0.3%
+# doubled what the model alone catches from an established member at 0.4% false positives
+# instead of 0.16%, and 0.4% would have warned 0.09% more hard chat for 1.9% more ads: more
+# innocent members warned than ads caught in a real group, where chat outnumbers ads.
 # the check's threshold (a newcomer's): at most this share of the hard chat over it
-TARGET_FPR = 0.0105
+TARGET_FPR = 0.0104
 TRAIN_FILE_FPR = 0.01  # eval-spam --train: "obvious" at this FPR on all the file's held-back ham
 OBVIOUS_FPR = 0.0012  # above this the ad is obvious
 # "agree": below the threshold, a score that counts against an established member when another
 # check agrees (they need two checks anyway)
-AGREE_FPR = 0.013
+AGREE_FPR = 0.0128
 # "member": a score that convicts an established member alone (a first offence is a warning),
 # unless the message is framed as a warning or a quote
-MEMBER_FPR = 0.004
+MEMBER_FPR = 0.0039
 # the shipped model's levels come from out-of-fold scores: every hard chat row of the corpus is
 # scored by a model trained without its campaign (7,700 rows rather than one fold's 1,500, so
 # the 0.12% level is set by nine rows, not one)

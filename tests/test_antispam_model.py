@@ -250,6 +250,32 @@ def test_the_shipped_build_calibrates_three_levels_on_out_of_fold_chat():
     assert bm.member_level(scored, 0.0) == pytest.approx(0.9 + 1e-6)
 
 
+def test_the_levels_are_set_on_hard_chat_that_easy_chat_does_not_dilute():
+    """More easy chat (greetings, everyday talk) in the corpus must not move the levels: they are
+    set on the named hard categories alone, and on all the project's chat only while those are
+    too few to set a level on."""
+    from plugins.antispam import build_model as bm
+
+    hard = [Row(0, f"这个月工资到账{i}万", "corpus", "money_talk", f"m{i}") for i in range(5)]
+    easy = [Row(0, f"早上好{i}", "corpus", "greetings_chorus", f"g{i}") for i in range(40)]
+    others = [Row(0, "早", "seed", "seed", "seed:早"), Row(1, "加微信领红包", "corpus", "contact_lure", "s1")]
+    for rows in (hard + easy + others, hard + easy * 3 + others):
+        picked = bm.calibration_set(rows, least=5)
+        assert picked is not None and [r for r in rows if picked(r)] == hard
+    few = bm.calibration_set(hard + easy + others, least=6)
+    assert few is not None and [r for r in hard + easy + others if few(r)] == hard + easy + others[:1]
+    assert bm.calibration_set(others[1:], least=1) is None
+
+
+def test_the_hard_chat_categories_are_the_corpus_s():
+    """A category renamed in the corpus would silently leave the calibration set."""
+    from plugins.antispam import build_model as bm
+    from plugins.antispam.dataset import corpus_dir, read_many
+
+    ham = {r.category for r in read_many(sorted(corpus_dir().glob("*.tsv"))) if r.label == 0}
+    assert bm.HARD_CHAT <= ham, bm.HARD_CHAT - ham
+
+
 def test_the_artifact_round_trips(tmp_path):
     model = fixture_model()
     size = model.dump(tmp_path / "m.bin")
@@ -291,15 +317,63 @@ def test_the_shipped_model_acts_from_the_first_message():
     assert "charmodel" not in {v.name for v, _ in decide(Facts(text=text), off, model, "room").verdicts}
 
 
-def test_the_shipped_model_was_built_with_todays_normalisation():
-    """The model's features are read from normalize.py's output: if that changed, rebuild it
-    (python -m plugins.antispam.build_model --shared ../shared/data/spam)."""
-    from plugins.antispam.charmodel import normalise_probe
+REBUILD = "python -m plugins.antispam.build_model --shared ../shared/data/spam"
+
+
+def test_the_shipped_model_was_built_with_todays_feature_code():
+    """The weights are indexed by features that normalize.py, contact.py, the checks' frame test,
+    the word cutter and charmodel.grams compute: the artifact must come from today's code."""
+    from plugins.antispam import feature_code
+
+    char = shipped()
+    assert char is not None
+    recorded = char.meta.get("feature_code")
+    assert recorded, f"plugins/antispam/data/charmodel.bin records no feature code: rebuild it with `{REBUILD}`"
+    changed = feature_code.changed(recorded)
+    assert not changed, (f"the char model's feature code changed since plugins/antispam/data/charmodel.bin was "
+                         f"built ({', '.join(changed[:8])}): rebuild it with `{REBUILD}` (see README)")
+
+
+def test_the_shipped_model_was_built_with_todays_features():
+    """What our code leans on (OpenCC's tables, jieba's dictionary) must read the texts as it did."""
+    from plugins.antispam.charmodel import features_probe
     from plugins.antispam.dataset import seed_rows
 
     char = shipped()
     assert char is not None
-    assert char.meta.get("normalise_probe") == normalise_probe(r.text for r in seed_rows())
+    assert char.meta.get("features_probe") == features_probe(r.text for r in seed_rows()), (
+        f"the seed texts' features differ from the build's: rebuild it with `{REBUILD}`")
+
+
+def test_the_feature_fingerprint_sees_code_not_comments(monkeypatch):
+    """Editing a regex the frame test uses asks for a rebuild and names it; a comment, a
+    docstring, or code of checks.py off the feature path does not."""
+    from plugins.antispam import checks, feature_code
+
+    today = feature_code.feature_code()
+    assert {"plugins.antispam.normalize.normalise", "plugins.antispam.contact.find_contacts",
+            "plugins.antispam.checks.framed", "plugins.antispam.charmodel.grams",
+            "data/ordinary_domains.txt"} <= today.keys()
+    original = feature_code.source(checks)
+
+    def edited(old: str, new: str) -> list[str]:
+        assert old in original
+        text = original.replace(old, new, 1)
+        monkeypatch.setattr(feature_code, "source", lambda m: text if m is checks else original_source(m))
+        feature_code._module.cache_clear()
+        try:
+            return feature_code.changed(today)
+        finally:
+            monkeypatch.undo()
+            feature_code._module.cache_clear()
+
+    original_source = feature_code.source
+    assert edited("def framed(n: Normalised) -> bool:\n", "def framed(n: Normalised) -> bool:  # why\n") == []
+    assert edited('"""A quote or a shown ad anywhere', '"""Any quote or shown ad anywhere') == []
+    assert edited("def discussing(n: Normalised) -> bool:\n",
+                  "def discussing(n: Normalised) -> bool:\n    n = n\n") == []
+    warning = edited('_WARNING = re.compile(r"骗|', '_WARNING = re.compile(r"诈|骗|')
+    assert warning == ["plugins.antispam.checks._WARNING"]
 
 
 def test_online_learning_moves_the_model_the_same_way_in_every_process():

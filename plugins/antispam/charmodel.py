@@ -297,15 +297,16 @@ class CharModel:
         return cls.loads(Path(path).read_bytes())
 
 
-def normalise_probe(texts: Iterable[str]) -> str:
-    """A digest of how the normaliser reads these texts. The artifact records it at build time;
-    when normalize.py changes what the model sees, the digest differs and the model must be
-    rebuilt (tests/test_antispam_model.py checks it)."""
+def features_probe(texts: Iterable[str]) -> str:
+    """A digest of the features these texts get. The artifact records it at build time beside
+    the fingerprint of the feature code (feature_code.py): the code's fingerprint says our code
+    changed, this says what the code leans on changed what the model sees (OpenCC's tables,
+    jieba's dictionary); either way the model must be rebuilt (tests/test_antispam_model.py)."""
     import hashlib
 
     h = hashlib.sha1()
     for text in texts:
-        h.update(normalise(text).dense.encode("utf-8") + b"\n")
+        h.update("|".join(sorted(g.text for g in grams(normalise(text)))).encode("utf-8") + b"\n")
     return h.hexdigest()
 
 

@@ -24,29 +24,19 @@ from typing import Any
 
 from sqlalchemy import Integer, cast, func, select
 
-from bench.pipeline.__main__ import RULES, Statements, build, databases
-from bot.clock import SystemClock
+from bench.pipeline.__main__ import Statements, databases, shipped_app
 from bot.events import LoggedIn
-from bot.rules.store import RulesStore
 from db import repo
 from db.migrate import upgrade
 from db.models import Member
-from db.session import make_engine, make_sessionmaker
+from db.session import make_engine
 
 
 async def run_one(url: str, groups: int, members: int, workdir: Path) -> dict[str, float]:
-    from bot.core.app import App
-    from plugins import default_plugins
 
     upgrade(url)
     engine = make_engine(url)
-    rules_path = workdir / "rules.yaml"
-    rules_path.write_text(RULES, "utf-8")
-    plugins = default_plugins()
-    clock = SystemClock()
-    platform, _people = build(groups, members)
-    app = App(platform=platform, rules=RulesStore(rules_path, plugins, clock), plugins=plugins,  # type: ignore[arg-type]
-              sessions=make_sessionmaker(engine), clock=clock)
+    app, _, _ = shipped_app(engine, workdir, groups, members)
     statements = Statements()
     statements.attach(engine)
     seeding = {"cpu": 0.0}
@@ -68,7 +58,7 @@ async def run_one(url: str, groups: int, members: int, workdir: Path) -> dict[st
         await app.idle()
         statements.count = 0
         cpu, wall = time.process_time(), time.perf_counter()
-        await app.on_event(LoggedIn("wxid_bot", "群管机器人", clock.now()))
+        await app.on_event(LoggedIn("wxid_bot", "群管机器人", app.clock.now()))
         while app._background:  # the groups recorded after login, then the jobs reconciled
             await asyncio.wait(list(app._background))
         await app.idle()

@@ -140,28 +140,20 @@ def messages(people: dict[str, list[str]], n: int, seed: int, start: int,
 
 async def run_one(url: str, n: int, rooms: int, members: int, workdir: Path,
                   answered: bool = False) -> dict[str, float]:
-    from bot.core.app import App
-    from plugins import default_plugins
 
     upgrade(url)
     try:
         engine = make_engine(url, busy_timeout=0.05)  # type: ignore[call-arg]
     except TypeError:  # an older tree: one engine setting for everything
         engine = make_engine(url)
-    rules_path = workdir / "rules.yaml"
-    rules_path.write_text(RULES, "utf-8")
-    plugins = default_plugins()
-    clock = SystemClock()
-    platform, people = build(rooms, members)
-    app = App(platform=platform, rules=RulesStore(rules_path, plugins, clock), plugins=plugins,  # type: ignore[arg-type]
-              sessions=make_sessionmaker(engine), clock=clock)
+    app, platform, people = shipped_app(engine, workdir, rooms, members)
     loop_stmts, inbox_stmts = Statements(), Statements()
     loop_stmts.attach(engine)
     inbox_engine = getattr(getattr(app, "inbox", None), "engine", engine)  # an older tree: none of its own
     if inbox_engine is not engine:
         inbox_stmts.attach(inbox_engine)
     await app.start()
-    await app.on_event(LoggedIn("wxid_bot", "群管机器人", clock.now()))
+    await app.on_event(LoggedIn("wxid_bot", "群管机器人", app.clock.now()))
     warm = messages(people, 300, seed=1, start=0, answered=answered)  # jieba, the model, caches
     for msg in warm:
         await app.on_event(msg)
@@ -190,6 +182,22 @@ def _fresh_pg(server: str) -> tuple[str, Engine]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     return make_url(normalise_url(server)).set(database=name).render_as_string(hide_password=False), admin
+
+
+def shipped_app(engine: Engine, workdir: Path, rooms: int, members: int):
+    """The app with the shipped plugins and the benches' rules on an in-memory platform of
+    rooms x members: (app, platform, people)."""
+    from bot.core.app import App
+    from plugins import default_plugins
+
+    rules_path = workdir / "rules.yaml"
+    rules_path.write_text(RULES, "utf-8")
+    plugins = default_plugins()
+    clock = SystemClock()
+    platform, people = build(rooms, members)
+    app = App(platform=platform, rules=RulesStore(rules_path, plugins, clock), plugins=plugins,  # type: ignore[arg-type]
+              sessions=make_sessionmaker(engine), clock=clock)
+    return app, platform, people
 
 
 def databases(urls: list[str] | None, tmp: Path) -> Iterator[tuple[str, str]]:

@@ -277,7 +277,7 @@ async def test_cases_from_other_plugins_reach_the_admins(tmp_path):
             # number and how to decide, so the sweep's line would be the same news twice
             asked = cases.open_case(db, room_id=room, kind="kick", target_id=bot.cast["carol"], source="antispam",
                                     at=clock.now(), reason="发广告", target_name="carol", outcome="asked_owner",
-                                    evidence={"ask_first": True})
+                                    evidence={cases.ASKED_ADMINS: True})
             db.commit()
         clock.advance(61)
         await bot.app.scheduler.run_pending()

@@ -25,8 +25,13 @@ OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演�
                   "uncertain": "机器人重启时正在执行，结果未知", "expired": "排队过久，未发送",
                   "fallback": "已改为普通消息", "withdrawn": "执行前已撤销"}
 
-__all__ = ["Case", "cases_after", "cases_for", "count_by_kind", "field_of", "get_case", "latest_id", "open_case",
-           "record_outcome", "set_reason", "set_status", "standing_kinds"]
+# the evidence key of a case whose action itself asks the owner and admins to decide (a removal
+# put to them, Kick.ask_first): whoever tells admins of new cases leaves it alone, since they
+# were already told, with more to go on (how to decide)
+ASKED_ADMINS = "ask_first"
+
+__all__ = ["ASKED_ADMINS", "Case", "asked_admins", "cases_after", "cases_for", "count_by_kind", "field_of",
+           "get_case", "latest_id", "open_case", "record_outcome", "set_reason", "set_status", "standing_kinds"]
 
 
 def open_case(
@@ -40,6 +45,11 @@ def open_case(
     db.add(case)
     db.flush()  # assigns the number
     return case
+
+
+def asked_admins(case: Case) -> bool:
+    """Whether the case's own action asks the owner and admins (see ASKED_ADMINS)."""
+    return isinstance(case.evidence, dict) and case.evidence.get(ASKED_ADMINS) is True
 
 
 def get_case(db: Session, case_id: int) -> Case | None:

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from bot.core.cases import ASKED_ADMINS
+
 CHECK_NAMES = {
     "keywords": "广告词", "contact": "联系方式引流", "content": "新成员发链接/名片/文件", "flood": "刷屏",
     "repeat": "重复发送", "mentions": "大量@他人", "emoji": "表情刷屏",
@@ -157,7 +159,7 @@ def situation(evidence: Mapping[str, Any]) -> str:
     step = evidence.get("step")
     if isinstance(step, str):
         parts.append(f"按阶梯处理：{_STEPS.get(step, step)}")
-    if evidence.get("ask_first"):
+    if evidence.get(ASKED_ADMINS):
         parts.append("只有模型的判断，不自动移出老成员，已请管理员核实")
     if evidence.get("strict_mode"):
         parts.append("本群处于严格模式")

@@ -82,7 +82,7 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
     if ask_first:
         step = "kick"  # a blacklist entry would outlive a decision the admins have not made
     evidence = {**offence.evidence, "step": step, "strikes_before": before, "newcomer": offence.newcomer,
-                "strict_mode": offence.strict, **({"ask_first": True} if ask_first else {})}
+                "strict_mode": offence.strict, **({cases.ASKED_ADMINS: True} if ask_first else {})}
     case = cases.open_case(ctx.db, room_id=room_id, kind=step, target_id=offence.member_id,
                            target_name=offence.member_name, source=SOURCE, at=now, reason=offence.reason,
                            actor_id=offence.actor_id, evidence=evidence)

@@ -157,9 +157,9 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
         if not rows:
             return
         for case in rows:
-            # a removal put to the owner and admins (Kick.ask_first) was told to the same people
-            # with more to go on (how to decide): the case line again would be a second message
-            asked = isinstance(case.evidence, dict) and case.evidence.get("ask_first") is True
-            if case.source not in _OWN_SOURCES and case.room_id and ctx.rules.manages(case.room_id) and not asked:
+            # a case whose action asked the admins already (a removal put to them): the case
+            # line again would be a second message about it
+            if (case.source not in _OWN_SOURCES and case.room_id and ctx.rules.manages(case.room_id)
+                    and not cases.asked_admins(case)):
                 notify_case(ctx, case)
         repo.put_setting(ctx.db, scope, key, rows[-1].id, NAME, ctx.now())

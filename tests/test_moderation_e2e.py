@@ -170,6 +170,10 @@ async def test_case_cases_and_reason_show_antispam_evidence(bot):
     bot.say(room, "laowang", "#cases @bob", mentions=[bob])
     listing = await bot.wait_text(room, "的案件")
     assert f"#{number}" in listing and "发微信号引流" in listing
+    # #cases alone: the group's latest cases (seen in a simulated day: it answered with a usage line)
+    bot.say(room, "laowang", "#cases")
+    latest = await bot.wait_text(room, "本群最近 1 个案件")
+    assert f"#{number} " in latest and "bob" in latest and "用法" not in latest
     bot.say(room, "laowang", "#case 99999")
     await bot.wait_text(room, "没有案件 #99999")
     bot.say(bot.cast.owned, "alice", "#rules")  # alice is no admin in the bot's own group

@@ -56,8 +56,11 @@ def get_case(db: Session, case_id: int) -> Case | None:
     return db.get(Case, case_id)
 
 
-def cases_for(db: Session, room_id: str | None, target_id: str, limit: int = 20) -> list[Case]:
-    query = select(Case).where(Case.target_id == target_id).order_by(Case.id.desc()).limit(limit)
+def cases_for(db: Session, room_id: str | None, target_id: str | None, limit: int = 20) -> list[Case]:
+    """The latest cases, newest first: of one member (target_id), in one room (room_id), or both."""
+    query = select(Case).order_by(Case.id.desc()).limit(limit)
+    if target_id is not None:
+        query = query.where(Case.target_id == target_id)
     if room_id is not None:
         query = query.where(Case.room_id == room_id)
     return list(db.scalars(query))

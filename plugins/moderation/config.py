@@ -35,6 +35,8 @@ class ModerationTexts(TemplateTexts):
     case_other_group: str = "案件 #{case} 不属于本群。"
     reason_updated: str = "案件 #{case} 的原因已改为：{reason}"
     no_cases: str = "「{member}」没有案件记录。"
+    recent_cases: str = "本群最近 {count} 个案件（查看详情：#case 案件号）："
+    no_cases_here: str = "本群还没有案件记录。"
     whitelist_added: str = "已将「{member}」加入{scope}白名单：机器人不会对其操作。"
     whitelist_removed: str = "已将「{member}」移出{scope}白名单。"
     whitelist_not_found: str = "「{member}」不在白名单中。"

@@ -28,6 +28,8 @@ from plugins.moderation.targets import clip
 if TYPE_CHECKING:
     from bot.core.context import Context
 
+# how many of a group's latest cases #cases lists (one chat message stays readable)
+RECENT_CASES = 10
 # removals an accepted appeal can undo by inviting the member back
 _REMOVALS = frozenset({"kick", "ban", "spam"})
 
@@ -52,11 +54,22 @@ class LogCommands:
             text += f"\n申诉（{state}）：{clip(appeal.text, 120) or '（无说明）'}"
         ctx.reply(text)
 
-    @command("cases", min_role=Role.ADMIN, aliases=("案件列表",), usage="@成员", allow_private=True)
+    @command("cases", min_role=Role.ADMIN, aliases=("案件列表",), usage="[@成员]", allow_private=True)
     async def cases(self, ctx: Context, args: str) -> None:
-        """查看某成员在本群的案件"""
+        """查看本群最近的案件，或某成员在本群的案件"""
         texts = config(ctx).texts
         if group_or_explain(ctx) is None:
+            return
+        if not args.strip():
+            # an owner typing #cases alone wants the group's latest, not a usage line
+            rows = cases.cases_for(ctx.db, ctx.room_id, None, limit=RECENT_CASES)
+            if not rows:
+                ctx.reply(texts.no_cases_here)
+                return
+            # the name the case was opened with: a removed member is no longer in the group to look up
+            lines = [render.summary(c, c.target_name or (name_of(ctx, c.target_id) if c.target_id else "（无）"))
+                     for c in rows]
+            ctx.reply("\n".join([texts.recent_cases.format(count=len(rows)), *lines]))
             return
         found = await target(ctx, args)
         if found.member_id is None:

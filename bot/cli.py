@@ -243,6 +243,9 @@ async def _run(settings: Settings, rules_path: Path, console: bool, web: bool = 
         if web:
             await _start_web(runtime, settings, demo=True)
         if console:
+            # lines typed before the bot has logged in would be said in a WeChat it is not in
+            # yet, and lost (seen on a busy machine: the console was up before the login)
+            await runtime.ready()
             await run_console(world)
         else:
             await asyncio.Event().wait()

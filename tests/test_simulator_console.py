@@ -157,3 +157,49 @@ def test_a_terminal_line_cut_mid_character_becomes_valid_text() -> None:
     cleaned = _valid_text(cut)
     assert cleaned == "哈哈\ufffd" and cleaned.encode("utf-8")
     assert _valid_text("大家好\n") == "大家好\n"
+
+
+def test_lines_typed_while_the_demo_starts_reach_the_bot(tmp_path) -> None:
+    """`qunguan run` on the built-in simulator: what is typed before the bot has logged in is
+    handled once it has (seen on a busy machine: the console read the first lines before the
+    login, the simulator had no bot to give them to, and two check-ins were silently lost)."""
+    import os
+    import queue
+    import subprocess
+    import sys
+    import threading
+    from pathlib import Path
+
+    rules = Path(__file__).resolve().parents[1] / "rules.yaml"
+    env = dict(os.environ, QUNGUAN_DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}", QUNGUAN_CONSOLE="off",
+               QUNGUAN_LOG_LEVEL="INFO", PYTHONUNBUFFERED="1")
+    env.pop("WECHATY_PUPPET_SERVICE_ENDPOINT", None)
+    env.pop("WECHATY_PUPPET_SERVICE_TOKEN", None)
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--rules", str(rules), "--console", "--no-web"],
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            cwd=tmp_path, env=env)
+    assert proc.stdin is not None and proc.stderr is not None
+    logged: queue.Queue[str] = queue.Queue()
+
+    def read_log() -> None:
+        for line in proc.stderr:  # type: ignore[union-attr]
+            logged.put(line)
+        logged.put("")  # the process ended
+
+    threading.Thread(target=read_log, daemon=True).start()
+    try:
+        proc.stdin.write("alice> 打卡\n")  # at once: the process is still importing
+        proc.stdin.flush()
+        seen: list[str] = []
+        # the bound only turns a hang into a failure; the test waits on the log line
+        while not any("check-in wxid_alice" in line for line in seen):
+            line = logged.get(timeout=180)
+            assert line, "the bot stopped before handling the line"
+            seen.append(line)
+        proc.stdin.write("/quit\n")
+        proc.stdin.flush()
+        assert proc.wait(timeout=120) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

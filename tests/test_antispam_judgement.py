@@ -166,6 +166,7 @@ def test_ordinary_domains(url, ordinary):
     pytest.param(Facts("進群領紅包 群號 七三六一八二九零五", newcomer=True), "keywords",
                  id="traditional-red-packet-group"),
     pytest.param(Facts("免费领取资料，加我", newcomer=True), "keywords", id="free-with-a-call"),
+    pytest.param(Facts("有需要的小红书搜 桃子省钱日记 私信领", newcomer=True), "contact", id="referral-with-an-offer"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -209,6 +210,9 @@ def test_ads_are_caught(facts, check):
                  id="phishing-domain-warning"),
     pytest.param(Facts("新人进群，先发个红包🧧", newcomer=True), id="newcomer-red-packet"),
     pytest.param(Facts("我是昨天进群的老张，喜欢下棋", newcomer=True), id="joined-yesterday"),
+    # seen in a simulated day: a newcomer's travel tip was warned 新成员暂不能在群里发联系方式
+    pytest.param(Facts('小红书上搜"上海周末去哪"有很多攻略，推荐给大家', newcomer=True), id="newcomer-search-tip"),
+    pytest.param(Facts("抖音搜 李子柒 ，她的视频看着特别解压", newcomer=True), id="newcomer-recommends-a-creator"),
 ])
 def test_ordinary_chat_is_left_alone(facts):
     assert fired(facts) == {}

@@ -237,10 +237,12 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             # a newcomer leaving a plain phone number or id is not an ad by itself, not even with
             # 有事联系我 (a parent to the class group, a new colleague): an ad offers something to
             # whoever wants it (需要资料的, 有意者, 详聊), or another check (the char model) agrees
-            weak = not c.hidden and c.kind in PERSONAL and not _OFFER.search(n.body)
+            # and a search tip (小红书上搜"上海周末去哪"有很多攻略) is how members share where to look
+            weak = not c.hidden and c.kind in PERSONAL | TIPS and not _OFFER.search(n.body)
             return Verdict("contact", True, f"{c.kind} {c.value}{how}", strong=c.hidden or c.kind in _ALWAYS_AD,
                            weak=weak, why=said(c) + ("（有变形遮掩）" if how else "")
-                           + ("，只是留了联系方式，没有招揽，单独不算" if weak else ""))
+                           + (f"，只是{'推荐了搜索词' if c.kind in TIPS else '留了联系方式'}，没有招揽，单独不算"
+                              if weak else ""))
         if c.hidden:
             # an established member: only what nobody writes by accident (薇信, 1-3-8…, 点com)
             return Verdict("contact", True, f"{c.kind} {c.value} (obfuscated: "
@@ -258,6 +260,9 @@ _ALWAYS_AD = frozenset({"domain", "im-link"})
 # what people give friends to reach them (a handle or an invite elsewhere is the whole point of
 # an ad): a newcomer's plain one alone is weak, a member's own is no ad evidence beside a score
 PERSONAL = frozenset({"phone", "qq", "wechat-id", "email"})
+# what to search for elsewhere: a tip between members as often as an ad's hook, so from a newcomer
+# it needs something offered or another check agreeing
+TIPS = frozenset({"referral"})
 
 
 def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:

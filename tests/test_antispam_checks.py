@@ -82,6 +82,9 @@ def test_normalise_maps_game_currency_look_alikes_without_calling_them_a_trick(t
     ("有兴趣的主动加我吧 k e x i n _ 2 0", [("code-id", "kexin20", True)]),
     ("wei xin hao: x i a o x i a o 9", [("code-id", "xiaoxiao9", True)]),
     ("简书搜 \" 自由职业者日记 \"", [("referral", "简书 自由职业者日记", False)]),
+    ("美团搜 \" 神券 \" 领取", [("referral", "美团 神券", False)]),
+    ("转转搜 二手机小王 价格最低", [("referral", "转转 二手机小王", False)]),
+    ("百度搜一下 就知道了", []),  # a search engine: how people say "look it up"
     ("选 a b c d 4个选项里哪个对", []),
     ("打开 https://weixin.qq.com/cgi-bin/readtemplate 看说明", []),
 ], ids=lambda v: str(v)[:12])

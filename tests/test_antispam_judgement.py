@@ -40,6 +40,9 @@ def fired(facts: Facts) -> dict[str, str]:
     pytest.param("按W键加速", "按w键加速", id="w-key"),
     pytest.param("1381234567 一样", "1381234567一样", id="yiyang-keeps-its-yi"),
     pytest.param("房号 2301 一起走", "房号2301一起走", id="yiqi-keeps-its-yi"),
+    # a numeral before a character it makes no word with is the number's last digit (四微 is no word)
+    pytest.param("一三九 零零零零 五六七四 微信同号", "13900005674微信同号", id="spelled-last-digit-stays"),
+    pytest.param("编号 一三八一二三四五六七 一起报", "编号1381234567一起报", id="spelled-run-yiqi-keeps-its-yi"),
     pytest.param("https://github.com/wechaty/wechaty", "", id="url-words-are-not-text"),
     pytest.param("new xbox 到了", "newxbox到了", id="latin-inside-words-untouched"),
     pytest.param("扣分了", "扣分了", id="kou-alone-is-a-word"),
@@ -65,6 +68,12 @@ def test_normalise(text, dense):
     pytest.param("官网 abc点com", "domain", "abc.com", id="domain-dian"),
     pytest.param("网址 vip8888。cn 注册", "domain", "vip8888.cn", id="domain-fullstop"),
     pytest.param("打开 good dot top", "domain", "good.top", id="domain-dot"),
+    pytest.param("注册 lele88・top 就送", "domain", "lele88.top", id="domain-middle-dot"),
+    pytest.param("复制 abc88【点】club 打开", "domain", "abc88.club", id="domain-bracketed-dian"),
+    pytest.param("网址 xyz66 (点) vip", "domain", "xyz66.vip", id="domain-parenthesised-dian"),
+    pytest.param("打开 qq77zz .top 就行", "domain", "qq77zz.top", id="domain-spaced-dot"),
+    pytest.param("搬家找师傅 一三九 零零零零 五六七四 微信同号", "phone", "13900005674",
+                 id="spelled-phone-before-a-word"),
     pytest.param("抖音搜：小王美食", "referral", "抖音 小王美食", id="douyin-search"),
     pytest.param("小红书搜索「省钱小妙招」", "referral", "小红书 省钱小妙招", id="xhs-search"),
     pytest.param("拼多多搜 ab123", "referral", "拼多多 ab123", id="pdd-search"),
@@ -124,6 +133,8 @@ def test_contact_data_found(text, kind, value):
     pytest.param("微调了 1234567 次", id="weitiao"),
     pytest.param("1比1.4的比例还行，一块八万钻是骗子", id="ratio-talk"),
     pytest.param("订单号 2023112345678 还没到", id="order-number"),
+    pytest.param("编号 一三八一二三四五六七 一起报", id="spelled-number-then-yiqi"),
+    pytest.param("大卫·贝克汉姆 退役了", id="middle-dot-in-a-name"),
 ])
 def test_no_contact_data(text):
     assert find_contacts(normalise(text)) == ()

@@ -177,6 +177,21 @@ def test_warning_words_frame_a_message_only_when_its_own_words_promote_nothing()
     assert not framed(normalise("注意啦，姐妹们，护肤品一件代发，VX：momo_kiki78（请勿屏蔽）"))
 
 
+def test_a_quoted_search_term_or_account_name_is_the_ad_naming_itself_not_a_quote():
+    """淘宝搜"隐藏券", 关注"桃子的省钱日记", 回复"券": the quote marks hold the ad's own search term,
+    account or keyword, so they do not frame it; someone else's words in quotes still do."""
+    from plugins.antispam.checks import framed, shows_an_ad
+
+    for ad in ("淘宝搜 \" 隐藏券 \" 三个字", "小红书 关注 \"桃子的省钱日记\" 置顶笔记有方法",
+               "公众号 \" 省钱攻略 \" 回复 \" 券 \"", "UP 主“小钱钱成长记”，关注后私信领资料"):
+        assert not shows_an_ad(normalise(ad)), ad
+        assert not framed(normalise(ad)), ad
+    assert shows_an_ad(normalise("他发的是“日结兼职 手机就能做”，别信"))
+    assert shows_an_ad(normalise("有人发“加我微信 fuli_88 领红包”"))
+    # a long quote after 搜 is still someone's words, not a search term
+    assert shows_an_ad(normalise("他让我搜“某某官网注册就送三十八元彩金还能天天领红包”"))
+
+
 def test_the_model_reads_what_the_checks_see():
     """Contact data by kind, hidden or not, links off the ordinary list, digit-run lengths and
     the warning frame are features of the model, beside the characters and words."""

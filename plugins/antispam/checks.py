@@ -106,9 +106,26 @@ _SHOWN_AD = re.compile(r"原文|原话|发的是|内容是|这种消息|这条�
                        r"转了一段|有人发[:：]")
 
 
+# a short name in quotes right after what it is the name of (淘宝搜"隐藏券", 关注"桃子的省钱日记",
+# 回复"券"): the ad naming its own search term, account or keyword, not someone else's words. In
+# the whole corpus this takes the quote frame from 156 ads and 5 normal rows (a friend's 搜"…"
+# tip among them); with the model of the tree before, platform_referral recall on the held-out
+# campaigns rose from 0.59 to 0.70 for an established member (15 of its 57 misses), FPR unchanged
+_NAMES_IT = re.compile(r"(?:搜索?|搜一搜|搜一下|关注|回复|输入|口令|认准|up\s*主|店铺|店名|账号|公众号|视频号|抖音|"
+                       r"快手|小红书|小红薯|b站|微博|知乎|闲鱼)\s*[:：]?\s*$")
+
+
+def _quotes_someone(body: str) -> bool:
+    for m in _QUOTE_SPAN.finditer(body):
+        if len(m.group(0)) <= 18 and _NAMES_IT.search(body[max(0, m.start() - 8):m.start()]):
+            continue
+        return True
+    return False
+
+
 def shows_an_ad(n: Normalised) -> bool:
     """The message quotes an ad (in quote marks, or after 原文/发的是): its words are not the writer's."""
-    return bool(_QUOTE_SPAN.search(n.body) or _SHOWN_AD.search(n.body))
+    return bool(_quotes_someone(n.body) or _SHOWN_AD.search(n.body))
 
 
 def framed(n: Normalised) -> bool:

@@ -91,13 +91,17 @@ _CODE_ID = re.compile(r"(?:联系|私聊|私信|私我|找我|加我|认准|搜�
 _HANDLE = re.compile(r"(?:telegram|tg|电报|飞机|ins|instagram|推特|twitter|联系|私聊|私信)[\s:：]*"
                      r"@([a-z][a-z0-9_]{3,31})(?![a-z0-9_\u2005])")
 # domains written so a link filter misses them: abc点com, abc。cn, abc dot net, abc (.) top
-_WRITTEN_DOMAIN = re.compile(r"([a-z0-9][a-z0-9-]{1,30})\s*(?:。|点|dot|\(\.\)|（\.）|\[\.\]|【\.】|,|，)\s*"
+# (a middle dot, a bracketed 点 or a dot typed with a space before it are dots too: abc・com,
+# abc【点】me, abc (点) top, abc .top; a bare "." is a URL, read as one)
+_WRITTEN_DOMAIN = re.compile(r"([a-z0-9][a-z0-9-]{1,30})\s*(?:。|点|dot|[·・•]|"
+                             r"[(（\[【]\s*(?:\.|。|点|dot)\s*[)）\]】]|(?<=\s)\.|,|，)\s*"
                              r"(com|cn|net|cc|top|xyz|vip|me|io|app|shop|club|site|online|fun|live|xin|icu)"
                              r"(?![a-z])")
 _EMAIL = re.compile(r"[a-z0-9._-]{3,}@(?:qq|163|126|gmail|outlook|hotmail|foxmail|sina|yeah|139)\.(?:com|cn|net)")
 # other platforms: 抖音搜：…, 小红书搜索「…」, 拼多多搜 abc, 淘宝搜…, 闲鱼搜…
+# (a general search engine is not here: 百度搜一下 is how people say "look it up")
 _REFERRAL = re.compile(r"(抖音|dy|小红书|红书|小红薯|xhs|拼多多|pdd|淘宝|某宝|tb|闲鱼|快手|视频号|公众号|b站|微博|"
-                       r"简书|知乎|好看视频|微视|某音|某书|某手|陡音|斗音)"
+                       r"简书|知乎|好看视频|微视|某音|某书|某手|陡音|斗音|美团|京东|转转|得物|夸克|蝙蝠)"
                        r"(?:上|里)?(?:搜索?|搜一搜|搜一下|关注|id|号)\s*(?:[:：]|[「“\"【『]|\s)[\s「“\"【『]*"
                        r"([^\s,，。!！?？」”\"】』]{2,16})")
 

@@ -109,6 +109,15 @@ def light_form(text: str) -> str:
     return _t2s().convert(text) if _CJK.search(text) else text
 
 
+# What follows a numeral when the two make an ordinary word (一样, 一起, 两个, 三点, 五块): only
+# then does a numeral right after a digit run belong to the next word. Any CJK character was
+# taken as one before, so the last digit of a phone number spelled out in full went to the
+# word after it (一八八 零零零零 一二三四 微信同号: 四微 is no word) and the number was lost.
+_NUMERAL_WORD_NEXT = frozenset("样起个些下次点直定切共般天块位月号年岁名半边种分时人件条只张遍口家周倍成层"
+                               "楼套斤元角毛双对批把步道段期届处声眼手脚笔部辆台首场份排门股片间串会向旦度"
+                               "路再早同律致概并齐箱盒包瓶杯碗袋桶罐支根颗粒盘本封页行列轮圈")
+
+
 def _spell_digits(dense: str) -> str:
     """Spelled-out numerals inside a long digit run become digits, but a numeral that starts
     an ordinary word right after the run (一样, 一起, 两个) stays a word: "1381234567 一样" is
@@ -116,7 +125,7 @@ def _spell_digits(dense: str) -> str:
     def one(m: re.Match[str]) -> str:
         run, end = m.group(0), m.end()
         tail = ""
-        if run[-1] in _CN_DIGITS and end < len(dense) and _CJK.match(dense[end]) and dense[end] not in _CN_DIGITS:
+        if run[-1] in _CN_DIGITS and end < len(dense) and dense[end] in _NUMERAL_WORD_NEXT:
             tail, run = run[-1], run[:-1]  # the numeral belongs to the word that follows
         head = ""
         if run and run[0] in _CN_DIGITS and m.start() > 0 and _CJK.match(dense[m.start() - 1]) \

@@ -87,8 +87,12 @@ def set_status(db: Session, case_id: int, status: str, by: str | None, at: datet
     return case
 
 
-def latest_id(db: Session) -> int:
-    return int(db.scalar(select(func.max(Case.id))) or 0)
+def latest_id(db: Session, before: datetime | None = None) -> int:
+    """The highest case number, or the highest of the cases opened before `before`."""
+    query = select(func.max(Case.id))
+    if before is not None:
+        query = query.where(Case.created_at < before)
+    return int(db.scalar(query) or 0)
 
 
 def cases_after(db: Session, case_id: int, limit: int) -> list[Case]:

@@ -35,6 +35,11 @@ _OWN_SOURCES = frozenset({NAME, *(f"command:{c}" for c in ("warn", "kick", "ban"
 _SWEEP_BATCH = 50
 
 
+
+def _sweep_every(rules: Rules) -> timedelta:
+    cfg: ModerationConfig = getattr(rules.for_room(None), NAME)
+    return max(cfg.notify_every, timedelta(seconds=10))
+
 class ModerationPlugin(ActionCommands, LogCommands, Plugin):
     name = NAME
     title = "群管理"
@@ -137,22 +142,22 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
 
     # ------------------------------------------------------------------ notices for other plugins' cases
     def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:
-        cfg: ModerationConfig = getattr(rules.for_room(None), NAME)
-        every = max(cfg.notify_every, timedelta(seconds=10))
-        return [JobSpec(id=NOTIFY_JOB, trigger=f"every {format_duration(every)}")]
+        return [JobSpec(id=NOTIFY_JOB, trigger=f"every {format_duration(_sweep_every(rules))}")]
 
     async def run_job(self, ctx: Context, job: JobSpec) -> None:
         if job.id == NOTIFY_JOB:
             self._sweep(ctx)
 
     def _sweep(self, ctx: Context) -> None:
-        """Tell admins about cases other plugins opened since the last sweep. The first sweep
-        only sets the mark: history from before the bot ran is not news."""
+        """Tell admins about cases other plugins opened since the last sweep. The very first
+        sweep starts after the cases opened before its last two intervals: history from before
+        the bot ran is not news, but the ads it removed in its first minute are (they were
+        never told: the first sweep had marked them as history, seen in a simulated day)."""
         scope, key = _WATERMARK
         mark = repo.get_setting(ctx.db, scope, key)
         if mark is None:
-            repo.put_setting(ctx.db, scope, key, cases.latest_id(ctx.db), NAME, ctx.now())
-            return
+            mark = cases.latest_id(ctx.db, before=ctx.now() - 2 * _sweep_every(ctx.rules))
+            repo.put_setting(ctx.db, scope, key, mark, NAME, ctx.now())
         rows = cases.cases_after(ctx.db, int(mark), _SWEEP_BATCH)
         if not rows:
             return

@@ -346,10 +346,14 @@ class Faults:
         intake = Intake()
         if len(streams) > len(self.kill_times):  # the bot that drains
             intake.received.update(mid for _, mid in streams[-1])
+        before: set[str] = set()
         for run, kept in enumerate(self.kept_at_kill):
             kill = self.kill_times[run]
             stream = [mid for _, mid in streams[run]]
-            last = max((i for i, mid in enumerate(stream) if mid in kept), default=-1)
+            # only what this bot kept shows how far it read: a redelivered message handled by an
+            # earlier one is kept whether or not this one ever read it
+            new, before = kept - before, kept
+            last = max((i for i, mid in enumerate(stream) if mid in new), default=-1)
             got = stream[:last + 1]
             intake.received.update(got)
             intake.dropped.update(mid for mid in got if mid not in kept)

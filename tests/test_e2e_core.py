@@ -210,6 +210,25 @@ async def test_owner_commands_a_group_from_a_private_chat(bot):
     await bot.world.wait_for(lambda: any("不是" in a.text for a in bot.world.bot_sends() if a.target == alice))
 
 
+async def test_an_owner_asking_before_the_groups_are_recorded_is_shown_them(tmp_path, monkeypatch):
+    """Right after a start the groups are recorded in the background (seconds on a busy
+    machine); until then manage: auto knew no role and the owner was told he owns no group."""
+    from bot.core.app import App
+
+    async def not_yet(self) -> None:
+        return None
+
+    monkeypatch.setattr(App, "_record_all_rooms", not_yet)
+    bot = await Harness(tmp_path, [Probe()], extra_bot="manage: auto").start()
+    try:
+        owner = bot.cast["laowang"]
+        bot.world.say_private(owner, "#use")
+        await bot.world.wait_for(lambda: bot.private_texts(owner))
+        assert "1. 读书会" in bot.private_texts(owner)[0]
+    finally:
+        await bot.stop()
+
+
 async def test_invite_adds_a_member_back(bot):
     room, dave = bot.cast.owned, bot.cast["dave"]
     bot.say(room, "alice", f"拉 {dave}")

@@ -13,6 +13,7 @@ async def test_sigkill_during_bursts_loses_nothing_and_handles_nothing_twice(tmp
     print("\n".join(report.lines()))
     assert report.kills == 2 and report.delivered_live > 0
     assert report.lost == [], f"taken by a live bot, never handled: {report.lost[:10]}"
+    assert report.dropped == [], f"received (a later message was kept), never kept: {report.dropped[:10]}"
     assert report.doubled == [], f"handled twice: {report.doubled[:10]}"
     assert report.waiting == 0
     # kills also land between an event's receipt and its (slowed) payload read: kept as raw events

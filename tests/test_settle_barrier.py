@@ -13,6 +13,8 @@ import pytest
 from bot.actions import Reply
 from bot.clock import FakeClock
 from bot.core.context import Planned
+from bot.simulator import World
+from bot.simulator.service import PuppetSimService
 from tests.harness import Harness, Probe
 
 START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
@@ -65,3 +67,42 @@ async def test_settle_waits_for_rows_committed_while_the_sender_was_scanning(tmp
         assert "扫描之后提交的话" in bot.texts(room)
     finally:
         await bot.stop()
+
+
+async def test_an_event_taken_off_the_queue_counts_as_being_sent_in_the_same_step():
+    """settle() reads the simulator's count of undelivered events: each room event must be
+    queued, being sent or delivered, at every loop turn. On Python 3.11 asyncio.wait_for took it
+    off the queue in a task of its own and the stream resumed a turn or two later: meanwhile
+    it was none of the three, and a settle poll landing there (likely on a busy machine)
+    returned with the event unhandled (a join raid's alert missing in a full run under load)."""
+    world = World(FakeClock(START), bot_id="wxid_bot", bot_name="群管机器人")
+    alice = world.add_contact("alice")
+    room = world.create_room("群", owner=alice, members=[world.bot_id, alice])
+    service = PuppetSimService(world)
+    service.logged_in = False  # no login events first: the room event is the stream's only one
+    release = asyncio.Event()
+
+    class Stream:
+        async def recv_message(self) -> None:
+            return None
+
+        async def send_message(self, item: object) -> None:
+            await release.wait()  # the event stays "being sent" until released
+
+    streaming = asyncio.create_task(service.event(Stream()))  # type: ignore[arg-type]
+    try:
+        while not service.streaming:
+            await asyncio.sleep(0)
+        world.say(room, alice, "在吗")
+        for _ in range(20):  # one loop turn at a time
+            assert service.undelivered_events + service.delivered_room_events == 1
+            await asyncio.sleep(0)
+        release.set()
+        while service.delivered_room_events == 0:
+            assert service.undelivered_events == 1
+            await asyncio.sleep(0)
+        assert service.undelivered_events == 0
+    finally:
+        release.set()
+        service.close_streams()
+        await streaming

@@ -14,11 +14,17 @@ conversion (the raw event is journaled as it arrives and converted again after t
 
 What counts, for group messages (their ids are known on both sides):
 - delivered: written to the bot's event stream by the simulator;
-- delivered to a live bot: written to the stream at least GRACE seconds before the bot was
-  killed (gateways wait for no acknowledgement: what is still in the socket when the process
-  dies never reached it; those are counted apart, "in the socket at a kill");
-- received, not converted at a kill: delivered to a live bot whose payload the gateway had
-  not yet answered when it was killed (the raw journal's case);
+- kept at a kill: what the killed bot had made durable (a core_inbox or core_seen_event row,
+  read once the process is dead). Gateways wait for no acknowledgement, so what was still in
+  the socket or in the journal's unwritten batch when the process died never reached the bot:
+  the stream's tail after the last kept message is counted apart, "not yet kept at a kill".
+  Which messages that is depends on how far a busy bot had read, never on a wall-clock grace;
+- delivered to a live bot: written to a killed bot's stream up to its last kept message, or to
+  the stream of the last bot (which is not killed and drains everything);
+- dropped: not kept at a kill although a later message of the same stream was (the bot reads
+  and journals its stream in order, so it had received it and let it go);
+- received, not converted at a kill: kept at a kill, its payload not yet asked for (the raw
+  journal's case);
 - lost: delivered to a live bot and neither handled (no core_seen_event row at the end) nor
   kept in the durable inbox (a row in core_inbox, raw or converted, handled at the next start);
 - doubled: handled more than once (core_member.messages above the member's handled messages);
@@ -50,7 +56,7 @@ from bot.simulator.pacing import fast_rules
 from db.models import InboxEvent, Member, SeenEvent
 from db.session import normalise_url
 
-GRACE = 1.0  # seconds a message must have been with a live bot to count as delivered to it
+STALL = 60.0  # seconds without a message handled after which a drain gives up waiting
 
 # every group, also the one where the bot is a plain member: under the default (auto) its chat
 # is ignored unread, leaving no handled mark to count
@@ -69,6 +75,9 @@ class Report:
     delivered: int = 0
     delivered_live: int = 0
     in_flight_at_kill: int = 0
+    in_flight_age: float = 0.0  # the longest a message not yet kept at a kill had been written
+    in_flight_read: int = 0  # of those, payload asked for before the kill: read, not yet journaled
+    dropped: list[str] = field(default_factory=list)
     slowed: int = 0
     unconverted_at_kill: int = 0
     unconverted_lost: int = 0
@@ -87,9 +96,11 @@ class Report:
             f"kills (SIGKILL)                 {self.kills}",
             f"bot starts                      {self.starts}",
             f"group messages delivered        {self.delivered}",
-            f"  to a live bot (>={GRACE:.1f}s)       {self.delivered_live}",
-            f"  in the socket at a kill (<{GRACE:.1f}s) {self.in_flight_at_kill} "
-            f"(of which not handled: {self.lost_in_flight})",
+            f"  to a live bot                 {self.delivered_live}",
+            f"  not yet kept at a kill        {self.in_flight_at_kill} "
+            f"(of which not handled: {self.lost_in_flight}; written up to {self.in_flight_age:.1f}s before; "
+            f"read by the bot, not yet journaled: {self.in_flight_read})",
+            f"dropped (a later one was kept)  {len(self.dropped)}",
             f"  slow payload RPC              {self.slowed}",
             f"  received, not converted at a kill {self.unconverted_at_kill} "
             f"(of which lost: {self.unconverted_lost})",
@@ -101,6 +112,16 @@ class Report:
             f"wall time                       {self.seconds:.1f}s (bot start-ups {self.start_seconds:.1f}s, "
             f"final drain {self.drain_seconds:.1f}s)",
         ]
+
+
+@dataclass
+class Intake:
+    received: set[str] = field(default_factory=set)  # delivered to a live bot
+    tail: set[str] = field(default_factory=set)  # not yet kept at a kill
+    tail_read: int = 0  # of the tail, payload asked for before the kill: read, not yet journaled
+    tail_age: float = 0.0  # the longest the tail's messages had been written at their kill
+    unconverted: set[str] = field(default_factory=set)  # kept at a kill, payload not yet asked for
+    dropped: set[str] = field(default_factory=set)  # not kept at a kill though a later one was
 
 
 def build_world() -> tuple[World, list[str], list[str]]:
@@ -132,6 +153,7 @@ class Faults:
         self.slow_seconds = slow_seconds
         self.slowed: set[str] = set()
         self.kill_times: list[float] = []
+        self.kept_at_kill: list[set[str]] = []  # per kill: the ids the dead bot had made durable
         self.start_times: list[float] = []
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = log
@@ -169,6 +191,8 @@ class Faults:
         self.kill_times.append(time.monotonic())
         self.report.kills += 1
         await asyncio.to_thread(self.proc.wait)
+        seen, kept = self._durable()
+        self.kept_at_kill.append(seen | kept)
         while self.server.service.streaming:  # the simulator notices the dead transport
             await asyncio.sleep(0.01)
 
@@ -272,58 +296,103 @@ class Faults:
         probe = self.world.say(room, speaker, f"热身 {self.report.starts}")
         await self._wait_handled({probe}, timeout)
 
-    async def _wait_handled(self, want: set[str], timeout: float) -> None:
+    def _durable(self) -> tuple[set[str], set[str]]:
+        """The event ids handled (core_seen_event) and those kept in the inbox, not handled."""
         engine = create_engine(normalise_url(self.url), poolclass=NullPool)
-        deadline = time.monotonic() + timeout
+        try:
+            with engine.connect() as conn:
+                # the inbox first: a row deleted meanwhile (a commit the killed bot sent last)
+                # was deleted because its event was handled, which the second read then sees
+                inbox = set(conn.scalars(select(InboxEvent.event_id)))
+                seen = set(conn.scalars(select(SeenEvent.event_id)))
+                kept = inbox - seen
+        finally:
+            engine.dispose()
+        return seen, kept
+
+    async def _wait_handled(self, want: set[str], stall: float) -> None:
+        """Poll the database until every id in `want` is handled; give up only once `stall`
+        seconds pass without one more of them handled (a busy bot is slow, not stuck)."""
+        engine = create_engine(normalise_url(self.url), poolclass=NullPool)
+        done = 0
+        deadline = time.monotonic() + stall
         try:
             while time.monotonic() < deadline:
                 with engine.connect() as conn:
                     seen = set(conn.scalars(select(SeenEvent.event_id).where(SeenEvent.event_id.in_(want))))
                 if want <= seen:
                     return
+                if len(seen) > done:
+                    done, deadline = len(seen), time.monotonic() + stall
                 await asyncio.sleep(0.1)
         finally:
             engine.dispose()
 
-    def _live(self, at: float) -> bool:
-        """Written to the stream at `at` while the bot ran and at least GRACE before a kill."""
-        if any(at <= k < at + GRACE for k in self.kill_times):
-            return False
-        # written after a kill, before the next start (into a dead socket): never received
-        return not any(k <= at and not any(k < s <= at for s in self.start_times) for k in self.kill_times)
+    def _streams(self) -> list[list[tuple[float, str]]]:
+        """What was written to each bot's stream, in order (the last one: the bot that drains).
+        Writes after a kill, before the next start, went into a dead socket: in none."""
+        streams: list[list[tuple[float, str]]] = [[] for _ in self.start_times]
+        for at, mid in self.sent:
+            run = sum(1 for s in self.start_times if s <= at) - 1
+            if run >= 0 and (run >= len(self.kill_times) or at < self.kill_times[run]):
+                streams[run].append((at, mid))
+        return streams
 
-    async def drain(self, timeout: float = 60.0) -> None:
+    def _intake(self) -> Intake:
+        """What the bots took from their streams. A killed bot had received its stream up to
+        the last message it kept (it reads and journals in order); the rest was still in the
+        socket or in the journal's unwritten batch."""
+        streams = self._streams()
+        intake = Intake()
+        if len(streams) > len(self.kill_times):  # the bot that drains
+            intake.received.update(mid for _, mid in streams[-1])
+        before: set[str] = set()
+        for run, kept in enumerate(self.kept_at_kill):
+            kill = self.kill_times[run]
+            stream = [mid for _, mid in streams[run]]
+            # only what this bot kept shows how far it read: a redelivered message handled by an
+            # earlier one is kept whether or not this one ever read it
+            new, before = kept - before, kept
+            last = max((i for i, mid in enumerate(stream) if mid in new), default=-1)
+            got = stream[:last + 1]
+            intake.received.update(got)
+            intake.dropped.update(mid for mid in got if mid not in kept)
+            intake.unconverted.update(mid for mid in got if self.taken.get(mid, kill + 1) > kill)
+            rest = {mid for mid in stream[last + 1:] if mid not in kept}
+            intake.tail |= rest
+            intake.tail_read += sum(1 for mid in rest if self.taken.get(mid, kill + 1) <= kill)
+            ages = [kill - at for at, mid in streams[run] if mid in rest]
+            intake.tail_age = max([intake.tail_age, *ages])
+        intake.tail -= intake.received  # sent again later and received then
+        return intake
+
+    async def drain(self, stall: float = STALL) -> None:
         """Wait (polling the database) until every message delivered to a live bot is handled."""
         # not the bot's own echoes (never delivered as room events)
-        want = {mid for at, mid in self.sent if self._live(at)}
-        await self._wait_handled(want, timeout)
+        await self._wait_handled(self._intake().received, stall)
 
     def check(self) -> None:
+        seen, kept = self._durable()
         engine = create_engine(normalise_url(self.url), poolclass=NullPool)
         with engine.connect() as conn:
-            seen = set(conn.scalars(select(SeenEvent.event_id)))
-            kept = set(conn.scalars(select(InboxEvent.event_id))) - seen
             counters = {(r.room_id, r.member_id): r.messages for r in conn.execute(select(Member))}
         engine.dispose()
         report = self.report
-        sent_at: dict[str, float] = {}
-        for at, mid in self.sent:
-            sent_at.setdefault(mid, at)
-        delivered = set(sent_at)
+        delivered = {mid for _, mid in self.sent}
+        intake = self._intake()
+        live = intake.received
         report.delivered = len(delivered)
-        live = {mid for mid, at in sent_at.items() if self._live(at)}
-        flight = delivered - live
         report.delivered_live = len(live)
-        report.in_flight_at_kill = len(flight)
+        report.in_flight_at_kill = len(intake.tail)
+        report.in_flight_age = intake.tail_age
+        report.in_flight_read = intake.tail_read
+        report.dropped = sorted(intake.dropped)
         report.lost = sorted(live - seen - kept)
         report.waiting = len(live & kept)
-        report.lost_in_flight = len(flight - seen)
+        report.lost_in_flight = len(intake.tail - seen)
         report.slowed = len(self.slowed & delivered)
-        # received by a live bot, payload not yet answered when a kill came
-        unconverted = {mid for mid in live if any(sent_at[mid] + GRACE <= k and self.taken.get(mid, k + 1) > k
-                                                  for k in self.kill_times)}
-        report.unconverted_at_kill = len(unconverted)
-        report.unconverted_lost = len(unconverted - seen - kept)
+        report.unconverted_at_kill = len(intake.unconverted)
+        report.unconverted_lost = len(intake.unconverted - seen - kept)
         handled = Counter()
         for mid in seen:
             message = self.world.messages.get(mid)
@@ -358,9 +427,11 @@ def main() -> None:
             print(line)
         if report.lost:
             print("lost ids:", ", ".join(report.lost[:20]))
+        if report.dropped:
+            print("dropped ids:", ", ".join(report.dropped[:20]))
         if report.doubled:
             print("doubled:", report.doubled[:20])
-        sys.exit(1 if report.lost or report.doubled else 0)
+        sys.exit(1 if report.lost or report.doubled or report.dropped else 0)
 
 
 if __name__ == "__main__":

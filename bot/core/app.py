@@ -39,7 +39,7 @@ from bot.core.inbox import STORAGE_ERRORS, Backoff, Inbox, StorageHealth
 from bot.core.members import MemberFacts
 from bot.core.outbox import Outbox
 from bot.core.plugin import CommandSpec, JobSpec, Plugin
-from bot.core.roles import Role, bot_can_moderate, role_of
+from bot.core.roles import Role, role_of
 from bot.core.rooms import PlatformLookup, RoomDirectory
 from bot.core.scheduler import JobScheduler
 from bot.core.storage_status import EarlyStatus
@@ -481,8 +481,7 @@ class App:
         something changed, not on every message. A group met for the first time gets the jobs
         plugins declare for every group (reconcile=False when the caller reconciles once)."""
         me = self.platform.self_id
-        role = "owner" if me and room.owner_id == me else ("admin" if bot_can_moderate(me, room) else "member")
-        self.control.note_bot_role(room.id, role)  # manage: auto follows the bot's role
+        role = self.control.note_room(room)  # manage: auto follows the bot's role
         fact = (room.topic, role, rules.manages(room.id))
         if self._room_facts.get(room.id) == fact:
             return

@@ -67,6 +67,13 @@ class BotControl:
     def note_bot_role(self, room_id: str, role: str) -> None:
         self.live.bot_roles[room_id] = role
 
+    def note_room(self, room: RoomInfo) -> str:
+        """Note the bot's role in a room just read (manage: auto follows it); returns it."""
+        me = self._app.platform.self_id
+        role = "owner" if me and room.owner_id == me else ("admin" if bot_can_moderate(me, room) else "member")
+        self.note_bot_role(room.id, role)
+        return role
+
     def set_manage(self, db: Session, room_id: str, on: bool, by: str) -> None:
         repo.put_setting(db, room_id, _MANAGE_KEY, on, by, self._app.clock.now())
         (self.live.manage_on if on else self.live.manage_off).add(room_id)
@@ -153,9 +160,17 @@ class BotControl:
             return []
         found = []
         for room_id in room_ids:
+            info = None
+            if not rules.manages(room_id) and rules.bot.manage == "auto":
+                # right after a start the groups are still being recorded (seconds on a busy
+                # machine) and auto knows no role yet: read the room here, or an owner asking
+                # then is told they own no managed group
+                info = await self._app.rooms.get(room_id)
+                if info is not None:
+                    self.note_room(info)
             if not rules.manages(room_id):
                 continue
-            info = await self._app.rooms.get(room_id)
+            info = info or await self._app.rooms.get(room_id)
             if info is not None and role_of(contact_id, info, rules) >= Role.OWNER:
                 found.append((room_id, info.topic))
         return found

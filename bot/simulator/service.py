@@ -138,7 +138,11 @@ class PuppetSimService:
         try:
             while True:
                 try:
-                    item = await asyncio.wait_for(sub.queue.get(), heartbeat)
+                    # asyncio.timeout, not wait_for: on Python 3.11 wait_for takes the item in a
+                    # task of its own and this one resumes a loop turn or two later, while the
+                    # item is neither queued nor _sending (settle() read that as delivered)
+                    async with asyncio.timeout(heartbeat):
+                        item = await sub.queue.get()
                 except TimeoutError:
                     item = _event(pb.EventType.EVENT_TYPE_HEARTBEAT, {"data": "heartbeat"})
                 if item is _CLOSE:

@@ -601,7 +601,8 @@ class WechatyAdapter:
                 except Exception:
                     log.exception("cannot journal a %r event from gateway %s", event, self._endpoint)
                 if raw is not None and self.journal is not None:
-                    # kept before any payload is read: a crash from here on loses nothing
+                    # into the next group commit before any payload is read: once that is
+                    # written, a crash loses nothing (the unwritten batch: see bot.core.inbox)
                     self.journal.received(raw)
             self._accept(session, event, payload, raw)
 

@@ -17,8 +17,11 @@ when it fails and once when it recovers. Memory is bounded: past `max_buffered` 
 events, `wait_for_room()` makes the adapter wait (the gateway keeps the rest).
 
 The inbox is also the adapter's raw-event journal (bot.platform.EventJournal): each room
-event the gateway pushes is a row as soon as it arrives, before its payload is read, so a
-kill between receipt and conversion loses nothing (see Inbox).
+event the gateway pushes joins the next group commit as soon as it arrives, before its payload
+is read, so once that commit is written a kill between receipt and conversion loses nothing
+(see Inbox). What a kill takes is the batch not yet written (tens of events under heavy load,
+bench.faults reports them): the gateway waits for no acknowledgement, so no client can close
+that window.
 """
 
 from __future__ import annotations

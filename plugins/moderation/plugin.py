@@ -35,10 +35,10 @@ _OWN_SOURCES = frozenset({NAME, *(f"command:{c}" for c in ("warn", "kick", "ban"
 _SWEEP_BATCH = 50
 
 
-
 def _sweep_every(rules: Rules) -> timedelta:
     cfg: ModerationConfig = getattr(rules.for_room(None), NAME)
     return max(cfg.notify_every, timedelta(seconds=10))
+
 
 class ModerationPlugin(ActionCommands, LogCommands, Plugin):
     name = NAME

@@ -169,12 +169,21 @@ def _put_setting(insert: Callable[[Any], Any]) -> Any:
         "updated_at": stmt.excluded.updated_at})
 
 
-def record_sent(session: Session, room_id: str, message_id: str, recall_key: str | None, at: datetime) -> None:
-    session.add(SentMessage(room_id=room_id, message_id=message_id, recall_key=recall_key, sent_at=at))
+def record_sent(session: Session, room_id: str, message_id: str, recall_key: str | None, at: datetime,
+                greets: Iterable[str] = ()) -> None:
+    """A message the bot sent, kept to be taken back: by its recall key, and (a welcome or a
+    nickname step) by each member it greeted, one row each (greeted_since)."""
+    if recall_key:
+        session.add(SentMessage(room_id=room_id, message_id=message_id, recall_key=recall_key, sent_at=at))
+    for member_id in greets:
+        key = GREETS_KEY + member_id
+        if len(key) <= _RECALL_KEY_LENGTH:  # an id longer than any WeChat id is not worth an error
+            session.add(SentMessage(room_id=room_id, message_id=message_id, recall_key=key, sent_at=at))
 
 
 # recall keys of the rows naming each member a welcome or nickname step greeted (one row each)
 GREETS_KEY = "greets:"
+_RECALL_KEY_LENGTH = SentMessage.recall_key.type.length
 
 
 def greeted_since(session: Session, room_id: str, since: datetime) -> dict[str, set[str]]:

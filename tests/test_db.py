@@ -199,13 +199,14 @@ def test_last_sent_is_the_newest(sessions):
 
 def test_greetings_are_found_by_whom_they_greeted_and_pruned_once_past_recall(sessions):
     with sessions() as db:
-        for mid, member, at in (("m1", "u1", T0), ("m2", "u2", T0 + timedelta(minutes=1)),
-                                ("m2", "u3", T0 + timedelta(minutes=1)), ("m3", "u4", T0 + timedelta(minutes=5))):
-            repo.record_sent(db, "r1", mid, repo.GREETS_KEY + member, at)
-        repo.record_sent(db, "r1", "m2", "greeting:welcome", T0 + timedelta(minutes=1))
-        repo.record_sent(db, "r2", "m9", repo.GREETS_KEY + "u1", T0 + timedelta(minutes=1))
+        repo.record_sent(db, "r1", "m1", None, T0, greets=["u1"])
+        # a merged welcome: its recall key and each member it greeted (an id past the column is left out)
+        repo.record_sent(db, "r1", "m2", "greeting:welcome", T0 + timedelta(minutes=1), greets=["u2", "u3", "x" * 200])
+        repo.record_sent(db, "r1", "m3", None, T0 + timedelta(minutes=5), greets=["u4"])
+        repo.record_sent(db, "r2", "m9", None, T0 + timedelta(minutes=1), greets=["u1"])
         db.commit()
         assert repo.greeted_since(db, "r1", T0 + timedelta(seconds=30)) == {"m2": {"u2", "u3"}, "m3": {"u4"}}
+        assert repo.last_sent(db, "r1", "greeting:welcome") == "m2"
         assert repo.prune_sent(db, T0 + timedelta(minutes=2)) == 5
         db.commit()
         assert repo.greeted_since(db, "r1", T0) == {"m3": {"u4"}}

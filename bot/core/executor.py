@@ -33,7 +33,6 @@ from bot.core.rooms import RoomDirectory
 from bot.platform import ErrorKind, Platform, PlatformError, RoomInfo
 from bot.rules.loader import Rules
 from db import repo
-from db.models import SentMessage
 
 log = logging.getLogger(__name__)
 
@@ -155,15 +154,11 @@ class Executor:
         await self._governor.acquire(room_id)
         mid = await self._platform.send_text(room_id, text, mentions)
         outcome = Outcome("done", message_id=mid)
-        # kept to be taken back: by its key, and a welcome or nickname step by whom it greeted
-        keys = ([recall_key] if recall_key else []) + [
-            repo.GREETS_KEY + m for m in greets if len(repo.GREETS_KEY + m) <= SentMessage.recall_key.type.length]
-        if mid and keys:
+        if mid and (recall_key or greets):
             at = self._clock.now()
 
             def remember(db: Session, mid: str = mid) -> None:
-                for key in keys:
-                    repo.record_sent(db, room_id, mid, key, at)
+                repo.record_sent(db, room_id, mid, recall_key, at, greets)
             outcome.db_effect = remember
         return outcome
 

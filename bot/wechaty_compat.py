@@ -382,13 +382,15 @@ _VARINT_TYPES = frozenset({"enum", "uint32", "uint64"})
 
 def _read_varint(data: bytes, pos: int) -> tuple[int, int]:
     result = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
+    # A protobuf varint is at most ten bytes; a reply cut short (or garbage) must be refused
+    # with the same ValueError as any other malformed reply, not an IndexError from deep inside.
+    for at in range(pos, min(pos + 10, len(data))):
+        byte = data[at]
         result |= (byte & 0x7F) << shift
         if byte < 0x80:
-            return result, pos
+            return result, at + 1
         shift += 7
+    raise ValueError("truncated or overlong varint")
 
 
 class FlatMessage:

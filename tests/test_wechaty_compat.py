@@ -512,6 +512,12 @@ def test_flat_messages_refuse_what_they_cannot_read() -> None:
         member.FromString(good[:-2])
     with pytest.raises(ValueError, match="wire type"):
         member.FromString(b"\x28\x01")  # name (5) sent as a varint
+    with pytest.raises(ValueError, match="truncated"):
+        member.FromString(b"\x0a\x85")  # a length varint cut off mid-way
+    with pytest.raises(ValueError, match="truncated"):
+        member.FromString(b"\x08")  # a key with no value
+    with pytest.raises(ValueError, match="overlong"):
+        member.FromString(b"\x08" + b"\xff" * 11)
     with pytest.raises(TypeError, match="not a flat field"):
         compat.flat_message(compat._SetOrGetResponse)  # a wrapped (message) field
 

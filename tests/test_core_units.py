@@ -108,6 +108,40 @@ async def test_governor_spaces_sends_per_group_and_account():
     assert dict(waits) == {"g1": timedelta(seconds=3), "g2": timedelta(seconds=4)}
 
 
+async def test_governor_lets_removals_and_recalls_go_before_waiting_sends():
+    """In a raid the welcomes queued in other groups must not keep an ad up: a removal or a
+    recall takes the account's next slot ahead of the ordinary sends already waiting."""
+    clock = FakeClock()
+    gov = Governor(clock, GovernorRules(group_interval="0s", account_interval="1s", jitter="0s",
+                                        quiet_after_login="0s", kicks_per_hour=1), random.Random(1))
+    await gov.acquire("g0")  # the account's slot is taken for a second
+    order: list[str] = []
+
+    async def act(room: str, kind: str = "send") -> None:
+        try:
+            await gov.acquire(room, kind)
+            order.append(f"{kind}:{room}")
+        except Refused:
+            order.append(f"refused:{room}")
+
+    sends = [asyncio.create_task(act(f"g{i}")) for i in range(1, 4)]
+    cancelled = asyncio.create_task(act("g9"))
+    await drain()
+    cancelled.cancel()  # an action stopped while it waited takes no slot
+    kick = asyncio.create_task(act("g5", "kick"))
+    recall = asyncio.create_task(act("g6", "recall"))
+    second_kick = asyncio.create_task(act("g7", "kick"))
+    await drain()
+    assert order == []
+    for _ in range(6):
+        clock.advance(1)
+        await drain()
+    await asyncio.gather(*sends, kick, recall, second_kick)
+    # the hour's one removal went first; the second was refused when its turn came, taking no slot
+    assert order == ["kick:g5", "recall:g6", "refused:g7", "send:g1", "send:g2", "send:g3"]
+    assert gov.state().sent_today == 6
+
+
 async def test_governor_jitter_quiet_period_and_caps():
     clock = FakeClock()
     gov = Governor(clock, GovernorRules(group_interval="0s", account_interval="1s", jitter="2s",

@@ -345,7 +345,7 @@ class Executor:
             mid = await self._audit.last_sent(action.room_id, action.recall_key)
         if mid is None:
             return Outcome("failed", "nothing to recall")
-        await self._governor.acquire(action.room_id)
+        await self._governor.acquire(action.room_id, "recall")
         ok = await self._platform.recall(mid)
         return Outcome("done" if ok else "failed", "" if ok else "the platform refused the recall")
 

@@ -15,12 +15,14 @@ the hour's removals. The day rolls over at local midnight in the account's timez
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import logging
 import random
 from collections import deque
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -63,7 +65,10 @@ class Governor:
         self.rules = rules
         self.timezone = timezone
         self._rng = rng or random.Random()
-        self._lock = asyncio.Lock()
+        self._queue: list[_Ticket] = []
+        self._seq = itertools.count()
+        self._dispatcher: asyncio.Task[None] | None = None
+        self._changed = asyncio.Event()
         self._next_group: dict[str, datetime] = {}
         self._next_account: datetime | None = None
         self._day: str | None = None
@@ -132,29 +137,98 @@ class Governor:
         kicks = sorted(datetime.fromisoformat(k) for k in data.get("kicks") or ())
         self._kicks = deque(k for k in kicks if now - k < timedelta(hours=1))
 
+    def _free_at(self, room: str) -> datetime | None:
+        """When the account and this room next allow an action (None: now)."""
+        times = [t for t in (self._next_account, self._next_group.get(room)) if t is not None]
+        return max(times) if times else None
+
+    def _take(self, start: datetime, room: str, kind: str) -> None:
+        """Reserve the slot starting at `start`: the account and the room wait after it."""
+        self._next_account = start + self.rules.account_interval + self._jitter()
+        if room:
+            self._next_group[room] = start + self.rules.group_interval + self._jitter()
+        self._sent_today += 1
+        if kind == "kick":
+            self._kicks.append(start)
+
     async def acquire(self, room_id: str | None, kind: str = "send") -> timedelta:
-        """Wait for this action's slot; returns how long it waited. Raises Refused on a cap."""
-        async with self._lock:
-            now = self._clock.now()
-            self._check_caps(now, kind)
-            start = now
-            if self._next_account and self._next_account > start:
-                start = self._next_account
-            group_next = self._next_group.get(room_id or "")
-            if group_next and group_next > start:
-                start = group_next
-            # reserve the slot before sleeping so concurrent rooms queue behind it
-            self._next_account = start + self.rules.account_interval + self._jitter()
-            if room_id:
-                self._next_group[room_id] = start + self.rules.group_interval + self._jitter()
-            self._sent_today += 1
-            if kind == "kick":
-                self._kicks.append(start)
-        wait = start - now
-        if wait > timedelta(0):
-            await self._clock.sleep(wait.total_seconds())
+        """Wait for this action's slot; returns how long it waited. Raises Refused on a cap.
+
+        Removals and recalls ("kick", "recall") go before ordinary sends waiting for the account:
+        in a raid the welcomes and replies queued in other groups would otherwise keep an ad up,
+        and a recall must land inside WeChat's two minutes. Among equals, first come first served."""
+        now = self._clock.now()
+        self._check_caps(now, kind)
+        room = room_id or ""
+        free_at = self._free_at(room)
+        if not self._queue and (free_at is None or free_at <= now):
+            self._take(now, room, kind)  # the common case: nobody waits, no task
+            wait = timedelta(0)
+        else:
+            loop = asyncio.get_running_loop()
+            ticket = _Ticket(0 if kind in URGENT else 1, next(self._seq), room, kind, loop.create_future())
+            heapq.heappush(self._queue, ticket)
+            self._dispatch_soon(loop)
+            # a cancelled action (the outbox stopping) must not leave the dispatcher asleep
+            ticket.granted.add_done_callback(lambda f: f.cancelled() and self._changed.set())
+            wait = await ticket.granted - now
         hook = ON_SLOT.get()
         if hook is not None:
             ON_SLOT.set(None)
             await hook()
         return wait
+
+    def _dispatch_soon(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._dispatcher is None or self._dispatcher.done() or self._dispatcher.get_loop() is not loop:
+            # a dispatcher of a loop that is gone left tickets nobody can wake: drop them
+            self._queue = [t for t in self._queue if t.granted.get_loop() is loop]
+            heapq.heapify(self._queue)
+            self._changed = asyncio.Event()
+            self._dispatcher = loop.create_task(self._dispatch(self._changed), name="governor")
+        else:
+            self._changed.set()
+
+    async def _dispatch(self, changed: asyncio.Event) -> None:
+        """Grant slots one at a time, each when it comes, to the best waiting ticket then: one
+        that arrives while the dispatcher sleeps (a removal) is considered before the sleep ends."""
+        queue = self._queue
+        while True:
+            while queue and queue[0].granted.done():  # its action was cancelled (a stop)
+                heapq.heappop(queue)
+            if not queue:
+                return
+            head = queue[0]
+            now = self._clock.now()
+            free_at = self._free_at(head.room)
+            if free_at is not None and free_at > now:
+                changed.clear()
+                sleeper = asyncio.ensure_future(self._clock.sleep((free_at - now).total_seconds()))
+                woken = asyncio.ensure_future(changed.wait())
+                try:
+                    await asyncio.wait({sleeper, woken}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    sleeper.cancel()
+                    woken.cancel()
+                continue
+            heapq.heappop(queue)
+            try:
+                self._check_caps(now, head.kind)  # others may have used the cap up meanwhile
+            except Refused as refused:
+                head.granted.set_exception(refused)
+                continue
+            self._take(now, head.room, head.kind)
+            head.granted.set_result(now)
+
+
+URGENT = frozenset({"kick", "recall"})
+
+
+@dataclass(order=True, slots=True)
+class _Ticket:
+    """An action waiting for its slot: urgent ones first, then in order of arrival."""
+
+    priority: int
+    seq: int
+    room: str = field(compare=False)
+    kind: str = field(compare=False)
+    granted: asyncio.Future[datetime] = field(compare=False)

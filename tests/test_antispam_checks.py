@@ -132,6 +132,15 @@ def test_ordinary_messages_pass(facts, seed_model):
     assert fired(facts, seed_model) == {}
 
 
+@pytest.mark.parametrize("text", [
+    # a newcomer showing the others the ad of a member just removed: its 群号 is not theirs
+    "@所有人 刚才踢掉的那个号发的是“本群福利：扫码进 VIP 群，每天发五十元红包，裙号 ⑤⑧⑦ ②③① ⓪⑨⑥”。"
+    "我们群没有任何 VIP 群！！还有人私聊我说已经进去了，进去就让你充值“会员费”，赶紧退出来。",
+])
+def test_a_removed_members_ad_shown_to_the_group_is_not_contact_data(text):
+    assert "contact" not in fired(Facts(text, newcomer=True))
+
+
 def test_trusted_members_skip_content_checks_but_not_behaviour():
     assert fired(Facts("兼职日结", trusted=True)) == {}
     assert "flood" in fired(Facts("兼职日结", trusted=True, recent_messages=20))

@@ -244,7 +244,7 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if policy == "off":
         return Verdict("contact", False, "not checked for this member", why="这位成员不查联系方式（规则设置）")
     contacts = contact.find_contacts(n, f.url)
-    if contacts and discussing(n):
+    if contacts and (discussing(n) or _shows_a_removed_ad(n)):
         return Verdict("contact", False, f"{contacts[0].kind} {contacts[0].value} only quoted in a warning",
                        why=f"{said(contacts[0])}只是在提醒里引用")
     for c in contacts:
@@ -268,6 +268,15 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         return Verdict("contact", False, f"plain {contacts[0].kind} from an established member",
                        why=f"老成员留的{contact_kind(contacts[0].kind)}，没有遮掩，不算引流")
     return Verdict("contact", False)
+
+
+# the ad of a member just removed, shown to the others (刚才踢掉的那个号发的是“…群号…”): the contact
+# data is in someone else's words. Not among the warning words, which the char model reads too.
+_REMOVED = re.compile(r"踢掉|踢了|被踢|踢出去|移出了|被移出")
+
+
+def _shows_a_removed_ad(n: Normalised) -> bool:
+    return bool(_REMOVED.search(n.body)) and shows_an_ad(n) and not _promotes_itself(n.body)
 
 
 # a call to act that offers something: 需要资料的联系我, 有意者, 详聊 (not 有事联系我, 找不到打我手机)

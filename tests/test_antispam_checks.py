@@ -141,6 +141,14 @@ def test_a_removed_members_ad_shown_to_the_group_is_not_contact_data(text):
     assert "contact" not in fired(Facts(text, newcomer=True))
 
 
+def test_a_handle_at_the_end_of_a_quoted_ad_keeps_the_quote_closed():
+    """The @handle used to take the closing quote with it, so the ad a warning shows ran on to
+    the end of the message and its handle read as the writer's own."""
+    text = '提醒一下，这两天好几个群有人发"代开各类发票，正规渠道，联系飞机 @fapiao_daikai" 千万别信，都是骗子'
+    assert normalise(text).body.count('"') == 2
+    assert "contact" not in fired(Facts(text, newcomer=True))
+
+
 def test_trusted_members_skip_content_checks_but_not_behaviour():
     assert fired(Facts("兼职日结", trusted=True)) == {}
     assert "flood" in fired(Facts("兼职日结", trusted=True, recent_messages=20))

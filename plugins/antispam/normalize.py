@@ -70,7 +70,9 @@ _TLDS = ("com|cn|net|cc|top|xyz|vip|me|io|co|app|info|org|link|shop|club|site|on
          "ink|fun|live|pro|work|ltd|wang|icu|xin|biz|asia|tk|ml|ga|cf|gq|pw|ws|la|so|to")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。！？、）)】]+|(?<![@a-z0-9.-])[a-z0-9][a-z0-9-]*"
                   rf"(?:\.[a-z0-9-]+)*\.(?:{_TLDS})(?![a-z0-9])(?:/[^\s<>\"'，。！？、）)】]*)?", re.IGNORECASE)
-_MENTION = re.compile(r"@[^\s\u2005@]{1,40}(?:\u2005| |$)")
+# the name, then the end of the mention; a closing quote right after a quoted handle ("…TG:
+# @abc_bot" 我查了) stays, or the quote a warning shows an ad in would never close
+_MENTION = re.compile(r"@[^\s\u2005@]{1,40}?([\"”」』’]?)(?:\u2005| |$)")
 # Light obfuscation is how ordinary people write too (加V, vx, a phone number in 3-4-4
 # groups); heavy obfuscation is what only someone dodging a filter does.
 LIGHT_TRICKS = frozenset({"加V", "latin shorthand"})
@@ -100,6 +102,10 @@ def _t2s():  # type: ignore[no-untyped-def]
     import opencc
 
     return opencc.OpenCC("t2s")
+
+
+def _drop_mention(m: re.Match[str]) -> str:
+    return m.group(1) + " "
 
 
 def light_form(text: str) -> str:
@@ -150,7 +156,7 @@ def normalise(text: str) -> Normalised:
     emoji = len(_EMOJI.findall(light))
     urls = tuple(m.group(0) for m in _URL.finditer(light))[:20]
     body = _URL.sub(" ", light) if urls else light  # no word inside a URL is read as an id
-    body = _MENTION.sub(" ", body)  # @names are chosen by members, not content
+    body = _MENTION.sub(_drop_mention, body)  # @names are chosen by members, not content
     body = _PLUS.sub("加", body)
     mapped = _VARIANT_RE.sub(lambda m: _VARIANTS[m.group(0)], _ADD_WEI.sub("加微信", body))
     if mapped != body:

@@ -141,6 +141,26 @@ def test_a_removed_members_ad_shown_to_the_group_is_not_contact_data(text):
     assert "contact" not in fired(Facts(text, newcomer=True))
 
 
+@pytest.mark.parametrize(("text", "body"), [
+    ("@张三\u2005你好", "你好"),  # as WeChat writes a mention
+    ("@张三 你好", "你好"),
+    ("谢谢@张三", "谢谢"),
+    ("@所有人\u2005今晚聚餐", "今晚聚餐"),
+    # typed by hand, with nothing after the name: the ad is not the "name"
+    ("@所有人加微信abc888领福利", "加微信abc888领福利"),
+    ("兼职日结@所有人加我微信abc888", "兼职日结 加我微信abc888"),
+    # an email's @ starts no mention: the address and what follows stay
+    ("简历发我邮箱 liuyang@yuanfandata.com，标题写内推", "简历发我邮箱 liuyang@yuanfandata.com,标题写内推"),
+], ids=lambda v: v[:12])
+def test_mentions_are_taken_out_and_only_mentions(text, body):
+    assert " ".join(normalise(text).body.split()) == body
+
+
+@pytest.mark.parametrize("text", ["@所有人加微信abc888领福利", "兼职日结@所有人加我微信abc888"])
+def test_an_ad_written_right_after_an_at_is_read(text):
+    assert {"keywords", "contact"} & set(fired(Facts(text, newcomer=True)))
+
+
 def test_a_handle_at_the_end_of_a_quoted_ad_keeps_the_quote_closed():
     """The @handle used to take the closing quote with it, so the ad a warning shows ran on to
     the end of the message and its handle read as the writer's own."""

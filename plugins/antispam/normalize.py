@@ -70,9 +70,14 @@ _TLDS = ("com|cn|net|cc|top|xyz|vip|me|io|co|app|info|org|link|shop|club|site|on
          "ink|fun|live|pro|work|ltd|wang|icu|xin|biz|asia|tk|ml|ga|cf|gq|pw|ws|la|so|to")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。！？、）)】]+|(?<![@a-z0-9.-])[a-z0-9][a-z0-9-]*"
                   rf"(?:\.[a-z0-9-]+)*\.(?:{_TLDS})(?![a-z0-9])(?:/[^\s<>\"'，。！？、）)】]*)?", re.IGNORECASE)
-# the name, then the end of the mention; a closing quote right after a quoted handle ("…TG:
-# @abc_bot" 我查了) stays, or the quote a warning shows an ad in would never close
-_MENTION = re.compile(r"@[^\s\u2005@]{1,40}?([\"”」』’]?)(?:\u2005| |$)")
+# A mention as WeChat writes it: @名字 + U+2005. A space or the end of the message ends one too,
+# but only a short one: typed by hand, "@所有人加微信abc888领福利" or "兼职日结@所有人加我微信…" had lost
+# the whole ad. @所有人 is a fixed token, never longer. A closing quote right after a quoted
+# handle ("…TG: @abc_bot" 我查了) stays, or the quote a warning shows an ad in would never close.
+# An @ right after a letter or digit is an email's (hr@example.cn, 简历发 hr@…): not a mention; the
+# address and everything after it had been taken out with the "name".
+_MENTION = re.compile(r"(?<![a-z0-9._-])(?:@所有人|@[^\s\u2005@]{1,40}?([\"”」』’]?)\u2005|"
+                      r"@[^\s\u2005@]{1,20}?([\"”」』’]?)(?: |$))")
 # Light obfuscation is how ordinary people write too (加V, vx, a phone number in 3-4-4
 # groups); heavy obfuscation is what only someone dodging a filter does.
 LIGHT_TRICKS = frozenset({"加V", "latin shorthand"})
@@ -105,7 +110,7 @@ def _t2s():  # type: ignore[no-untyped-def]
 
 
 def _drop_mention(m: re.Match[str]) -> str:
-    return m.group(1) + " "
+    return (m.group(1) or m.group(2) or "") + " "
 
 
 def light_form(text: str) -> str:

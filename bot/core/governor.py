@@ -170,13 +170,17 @@ class Governor:
             heapq.heappush(self._queue, ticket)
             self._dispatch_soon(loop)
             # a cancelled action (the outbox stopping) must not leave the dispatcher asleep
-            ticket.granted.add_done_callback(lambda f: f.cancelled() and self._changed.set())
+            ticket.granted.add_done_callback(self._on_ticket_done)
             wait = await ticket.granted - now
         hook = ON_SLOT.get()
         if hook is not None:
             ON_SLOT.set(None)
             await hook()
         return wait
+
+    def _on_ticket_done(self, granted: asyncio.Future[datetime]) -> None:
+        if granted.cancelled():
+            self._changed.set()
 
     def _dispatch_soon(self, loop: asyncio.AbstractEventLoop) -> None:
         if self._dispatcher is None or self._dispatcher.done() or self._dispatcher.get_loop() is not loop:

@@ -18,8 +18,8 @@ from bot.core.plugin import Plugin
 from bot.events import LoggedIn
 from bot.rules.store import RulesStore
 from bot.wechaty_adapter import WechatyAdapter
-from db.migrate import upgrade
 from db.session import loop_engine, make_sessionmaker
+from db.version import at_head
 
 if TYPE_CHECKING:
     from bot.console.server import ConsoleServer, ConsoleSettings
@@ -118,7 +118,10 @@ class Runtime:
         if self._warm_up:
             # In a thread, concurrently with migrations and connecting: never on the loop.
             self._warm = asyncio.ensure_future(asyncio.to_thread(self._warm_up_in_thread))
-        upgrade(self.database_url)
+        if not at_head(self.database_url):
+            from db.migrate import upgrade  # Alembic is imported only when there is work for it
+
+            upgrade(self.database_url)
         await self.app.start()
         self._tasks.append(asyncio.create_task(self.adapter.run(), name="adapter"))
         if self._watch_rules:

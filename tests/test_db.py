@@ -14,6 +14,7 @@ from db import load_all_models, repo
 from db.migrate import alembic_config, check_drift, current, downgrade, head, upgrade
 from db.models import AuditEntry, KnownRoom, NameHistory, SeenEvent, Setting
 from db.session import make_engine
+from db.version import at_head, shipped_head
 from tests.races import claim_concurrently, once_each
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -59,6 +60,28 @@ def test_every_step_downgrades_and_upgrades(database_url):
         upgrade(database_url, "+1")
         assert current(database_url) == rev
     assert check_drift(database_url) == []
+
+
+def test_the_start_knows_a_database_at_head_without_alembic(database_url):
+    """Runtime.start() skips Alembic when the database is at the shipped head; that shortcut must
+    name the same head as Alembic and be False for anything else."""
+    assert shipped_head() == head()
+    assert not at_head(database_url)  # empty
+    upgrade(database_url, "0010")
+    assert not at_head(database_url)  # one behind
+    upgrade(database_url)
+    assert at_head(database_url)
+
+
+def test_a_start_on_a_database_at_head_does_not_import_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'at_head.db'}"
+    upgrade(url)
+    code = ("import sys\nfrom bot.runtime import Runtime\nfrom db.version import at_head\n"
+            f"assert at_head({url!r})\nassert 'alembic' not in sys.modules, 'imported'\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
 # --- seen events ------------------------------------------------------------------------------

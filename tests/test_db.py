@@ -73,7 +73,9 @@ def test_the_start_knows_a_database_at_head_without_alembic(database_url):
     assert at_head(database_url)
 
 
-def test_a_start_on_a_database_at_head_does_not_import_alembic(tmp_path):
+def test_the_bot_and_the_version_check_import_no_alembic(tmp_path):
+    """What a restart loads: the runtime's modules and the check (the restart itself is
+    test_e2e_core.py::test_a_restart_on_a_database_at_head_runs_no_migration)."""
     import subprocess
     import sys
 

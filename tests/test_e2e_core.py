@@ -229,6 +229,25 @@ async def test_an_owner_asking_before_the_groups_are_recorded_is_shown_them(tmp_
         await bot.stop()
 
 
+async def test_a_restart_on_a_database_at_head_runs_no_migration(tmp_path, monkeypatch):
+    """The first start migrates the new database; a restart finds it at the shipped head and
+    leaves Alembic alone (the real upgrade runs, counted)."""
+    import db.migrate
+
+    upgrades: list[str | None] = []
+    real_upgrade = db.migrate.upgrade
+
+    def counted(url: str | None = None, revision: str = "head") -> None:
+        upgrades.append(url)
+        real_upgrade(url, revision)
+
+    monkeypatch.setattr(db.migrate, "upgrade", counted)
+    for _ in range(2):
+        bot = await Harness(tmp_path, [Probe()]).start()
+        await bot.stop()
+    assert upgrades == [bot.database_url]
+
+
 async def test_invite_adds_a_member_back(bot):
     room, dave = bot.cast.owned, bot.cast["dave"]
     bot.say(room, "alice", f"拉 {dave}")

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import signal
@@ -43,10 +44,11 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.pool import NullPool
 
 from bot.clock import SystemClock
@@ -296,27 +298,30 @@ class Faults:
         probe = self.world.say(room, speaker, f"热身 {self.report.starts}")
         await self._wait_handled({probe}, timeout)
 
-    def _durable(self) -> tuple[set[str], set[str]]:
-        """The event ids handled (core_seen_event) and those kept in the inbox, not handled."""
+    @contextlib.contextmanager
+    def _engine(self) -> Iterator[Engine]:
+        """An engine on the bot's database without a pool (the bot is killed and restarted)."""
         engine = create_engine(normalise_url(self.url), poolclass=NullPool)
         try:
-            with engine.connect() as conn:
-                # the inbox first: a row deleted meanwhile (a commit the killed bot sent last)
-                # was deleted because its event was handled, which the second read then sees
-                inbox = set(conn.scalars(select(InboxEvent.event_id)))
-                seen = set(conn.scalars(select(SeenEvent.event_id)))
-                kept = inbox - seen
+            yield engine
         finally:
             engine.dispose()
-        return seen, kept
+
+    def _durable(self) -> tuple[set[str], set[str]]:
+        """The event ids handled (core_seen_event) and those kept in the inbox, not handled."""
+        with self._engine() as engine, engine.connect() as conn:
+            # the inbox first: a row deleted meanwhile (a commit the killed bot sent last)
+            # was deleted because its event was handled, which the second read then sees
+            inbox = set(conn.scalars(select(InboxEvent.event_id)))
+            seen = set(conn.scalars(select(SeenEvent.event_id)))
+        return seen, inbox - seen
 
     async def _wait_handled(self, want: set[str], stall: float) -> None:
         """Poll the database until every id in `want` is handled; give up only once `stall`
         seconds pass without one more of them handled (a busy bot is slow, not stuck)."""
-        engine = create_engine(normalise_url(self.url), poolclass=NullPool)
         done = 0
         deadline = time.monotonic() + stall
-        try:
+        with self._engine() as engine:
             while time.monotonic() < deadline:
                 with engine.connect() as conn:
                     seen = set(conn.scalars(select(SeenEvent.event_id).where(SeenEvent.event_id.in_(want))))
@@ -325,8 +330,6 @@ class Faults:
                 if len(seen) > done:
                     done, deadline = len(seen), time.monotonic() + stall
                 await asyncio.sleep(0.1)
-        finally:
-            engine.dispose()
 
     def _streams(self) -> list[list[tuple[float, str]]]:
         """What was written to each bot's stream, in order (the last one: the bot that drains).
@@ -373,10 +376,8 @@ class Faults:
 
     def check(self) -> None:
         seen, kept = self._durable()
-        engine = create_engine(normalise_url(self.url), poolclass=NullPool)
-        with engine.connect() as conn:
+        with self._engine() as engine, engine.connect() as conn:
             counters = {(r.room_id, r.member_id): r.messages for r in conn.execute(select(Member))}
-        engine.dispose()
         report = self.report
         delivered = {mid for _, mid in self.sent}
         intake = self._intake()

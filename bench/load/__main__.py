@@ -332,6 +332,7 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
             rpcs = sum(server.service.rpc_counts.values()) - rpc0
             backlog_growth = (injected_total - handled_total) - backlog0
             lat = [x * 1000 for x in stats["latencies"]]
+            stages = list(stats.get("stages", []))
             # in flight is not behind: give the tail a grace period before judging
             grace_end = loop.time() + max(2.0, args.step / 5)
             while injected_total - handled_total > 0 and loop.time() < grace_end:
@@ -339,6 +340,7 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
                 more = await bot.stats()
                 handled_total = more["handled"]
                 lat.extend(x * 1000 for x in more["latencies"])
+                stages.extend(more.get("stages", []))
             behind = injected_total - handled_total
             acted = responses.take()
             print(f"{rate:>6} {handled / wall:>10.1f} {backlog_growth:>9} {percentile(lat, 0.5):>9.1f} "
@@ -346,6 +348,11 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
                   f"{proc_rss_mb(bot.proc.pid):>7.0f} {rpcs / max(injected, 1):>8.2f} {sim_cpu / wall * 100:>8.0f}% "
                   f"{percentile(acted, 0.5):>8.0f}/{percentile(acted, 0.99):.0f} ({len(acted)})",
                   flush=True)
+            if stages:
+                split = ", ".join(f"{name} {percentile([s[i] * 1000 for s in stages], 0.5):.1f}/"
+                                  f"{percentile([s[i] * 1000 for s in stages], 0.99):.1f}"
+                                  for i, name in enumerate(("to the app", "waiting", "handling")))
+                print(f"       where the latency goes, p50/p99 ms: {split}", flush=True)
             if behind > 0.1 * injected:
                 saturation = rate
                 print(f"       {behind} messages still queued {max(2.0, args.step / 5):.0f}s after the step")

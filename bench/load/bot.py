@@ -37,6 +37,11 @@ async def main(argv: list[str] | None = None) -> int:
 
     handled = 0
     latencies: list[float] = []
+    # where the latency goes, per message: injection -> the app has the converted event (gRPC
+    # stream and the adapter's lookups), -> its handling starts (inbox write, the room's
+    # queue), -> decided (the handling, the shared transaction's commit)
+    stages: list[tuple[float, float, float]] = []
+    arrived: dict[str, float] = {}
 
     def freeze_heap() -> dict[str, bool]:
         # as the CLI runs the bot; a tree from before the option (a "before" figure) has none
@@ -55,14 +60,28 @@ async def main(argv: list[str] | None = None) -> int:
 
         async def timed(event: Any, *rest: Any, **kw: Any) -> Any:
             nonlocal handled
+            began = time.time()
             try:
                 return await inner(event, *rest, **kw)
             finally:
                 if isinstance(event, MessageReceived) and not event.is_self:
                     handled += 1
-                    latencies.append(time.time() - event.timestamp.timestamp())
+                    injected, done = event.timestamp.timestamp(), time.time()
+                    latencies.append(done - injected)
+                    came = arrived.pop(event.event_id, None)
+                    if came is not None:
+                        stages.append((came - injected, began - came, done - began))
 
         setattr(app, hook_name, timed)
+        on_event = app.on_event
+
+        async def arrival(event: Any) -> Any:
+            if isinstance(event, MessageReceived) and not event.is_self:
+                arrived[event.event_id] = time.time()
+            return await on_event(event)
+
+        if hook_name != "on_event":
+            app.on_event = arrival
         # ready: logged in with events flowing (measured here, so older runtimes compare)
         started = time.monotonic()
         await runtime.start()
@@ -79,10 +98,10 @@ async def main(argv: list[str] | None = None) -> int:
             while line := (await reader.readline()).decode().strip():
                 if line == "stats":
                     batch = getattr(app, "batch", None)  # absent in trees before the event batch
-                    emit({"type": "stats", "handled": handled, "latencies": latencies,
+                    emit({"type": "stats", "handled": handled, "latencies": latencies, "stages": stages,
                           "adapter": dict(getattr(runtime.adapter, "stats", {})),
                           "batch": {"commits": batch.commits, "redone": batch.redone} if batch else None})
-                    latencies = []
+                    latencies, stages = [], []
                 elif line == "quit":
                     break
         finally:

@@ -224,6 +224,13 @@ def test_ads_are_caught(facts, check):
     # seen in a simulated day: a newcomer's travel tip was warned 新成员暂不能在群里发联系方式
     pytest.param(Facts('小红书上搜"上海周末去哪"有很多攻略，推荐给大家', newcomer=True), id="newcomer-search-tip"),
     pytest.param(Facts("抖音搜 李子柒 ，她的视频看着特别解压", newcomer=True), id="newcomer-recommends-a-creator"),
+    # seen in a simulated day of a residents' group: a newcomer phrase beside an ordinary word of
+    # contact (微信, 链接, 有意) was warned 发广告
+    pytest.param(Facts("本人5号楼两室一厅出租，拎包入住，3200/月，有意的私聊我", newcomer=True),
+                 id="newcomer-lets-her-own-flat"),
+    pytest.param(Facts("点击链接没反应啊，是不是要更新微信", newcomer=True), id="newcomer-asks-about-a-link"),
+    pytest.param(Facts("麻烦谁把我们家老人拉进群，他的微信是我的手机号", newcomer=True),
+                 id="newcomer-asks-to-add-grandpa"),
 ])
 def test_ordinary_chat_is_left_alone(facts):
     assert fired(facts) == {}

@@ -203,6 +203,11 @@ _PROMOTING = re.compile(r"私聊|私信|私我|滴滴|有意|感兴趣|联系|�
                         r"想要|需要的|复制|口令|领券|链接|打开|私|宝妈|无需经验|手机操作|在家操作|一部手机|轻松月入")
 # bait that makes an ad word an ad when a member on probation writes it
 _BAIT = re.compile(r"红包|福利|免费|领取|赚|日结|返利|优惠|折|秒杀|限时|手慢")
+# the pitch of an ad, past a bare call: what a newcomer phrase (私聊我, 进群) needs beside it to
+# count alone. An ordinary word of contact (微信, 链接, 有意) is no pitch: 点击链接没反应，是不是要更新
+# 微信 and 本人5号楼两室一厅出租……有意的私聊我 are a newcomer's question and a neighbour's own flat
+_PITCH = re.compile(r"需要[^，,。!！?？\s]{0,8}的|有需要|带你|名额有限|先到先得|速来|免费送|无需经验|"
+                    r"手机操作|在家操作|一部手机|轻松月入|扫码|扫一扫|领券|口令|注册|下载")
 
 
 def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
@@ -224,11 +229,12 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     word = normalise(phrase).dense
     newcomer_phrase = verdict.details.startswith("newcomer phrase")
     rest = n.dense.replace(word, "，") if phrase else n.dense  # the ad word itself is no call
-    if newcomer_phrase and not _PROMOTING.search(rest) \
+    pitched = _PITCH.search(rest) or (_PROMOTING.search(rest) and _BAIT.search(rest))
+    if newcomer_phrase and not pitched \
             and not contact.find_contacts(n, f.url) and not contact.promoted_links(n, f.url):
         # 私聊我 / 进群 from someone new is how a newcomer asks or an organiser answers too (不会的可以
-        # 私聊我, 进群请改备注): with nothing else promoted, no contact data and no link, it takes
-        # another check to agree
+        # 私聊我, 进群请改备注): with no pitch (nor a call with bait), no contact data and no link, it
+        # takes another check to agree
         return Verdict("keywords", True, f"{verdict.details} (nothing else promoted: not enough alone)",
                        weak=True, why=f"{verdict.why}，但没有推广别的东西，单独不算")
     own_call = not newcomer_phrase and _PROMOTING.search(word)

@@ -168,7 +168,9 @@ def test_ordinary_domains(url, ordinary):
     pytest.param(Facts("官网 vip8888点com 注册就送", newcomer=True), "contact", id="written-domain"),
     pytest.param(Facts("看看", kind="link", url="https://shop.example.top/x", newcomer=True), "content",
                  id="shop-link-newcomer"),
-    pytest.param(Facts("砍一刀", kind="mini_program", newcomer=True), "content", id="mini-program-newcomer"),
+    # a mini program alone is not enough: its title must read like an ad too (免费领取)
+    pytest.param(Facts("帮我砍一刀，免费领取手机", kind="mini_program", newcomer=True), "content",
+                 id="mini-program-newcomer"),
     pytest.param(Facts("这款面膜超好用 vx:mask8888", same_members=3), "repeat", id="promoting-chorus"),
     pytest.param(Facts("@a @b @c @d @e @f 加vx：abc888 领资料", mentions=6), "mentions",
                  id="mentions-with-promotion"),
@@ -262,13 +264,21 @@ def test_a_newcomers_get_in_touch_and_its_id_are_one_piece_of_evidence(text, obv
 @pytest.mark.parametrize(("facts", "obvious"), [
     # seen in a simulated day: a parent sharing the teacher's card was removed at once
     (Facts("数学张老师", kind="contact_card", newcomer=True), False),
-    (Facts("班级接龙", kind="mini_program", newcomer=True), False),
     (Facts("刷单兼职客服 加我微信领红包", kind="contact_card", newcomer=True), True),  # the card's name is an ad
+    (Facts("刷单兼职客服 加我微信领红包", kind="mini_program", newcomer=True), True),  # so is the program's title
 ])
 def test_a_newcomers_card_or_program_is_not_obvious_by_its_kind(facts, obvious):
     decision = decide(facts, CFG, None, "room")
     assert decision.spam and "content" in {v.name for v in decision.fired}
     assert decision.obvious is obvious
+
+
+@pytest.mark.parametrize("title", ["班级接龙", "三年二班春游报名\n群接龙", "周会 会议号 839 274 945\n腾讯会议"])
+def test_a_newcomers_mini_program_is_judged_by_what_it_says(title):
+    # seen in a simulated day of a class group: the new class teacher's 接龙 was warned
+    decision = decide(Facts(title, kind="mini_program", newcomer=True), CFG, None, "room")
+    assert not decision.spam
+    assert [v.name for v in decision.held_back] == ["content"]
 
 
 def test_decision_exposes_what_the_ladder_needs():

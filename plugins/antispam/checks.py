@@ -307,9 +307,15 @@ def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             return Verdict("content", False, f"link to an ordinary site {contact.host_of(f.url)}",
                            why=f"常见网站的链接（{contact.host_of(f.url)}），不算推广")
         target = f" {f.url[:80]}" if f.url else ""
+        if f.kind == "mini_program":
+            # a mini program is mostly a tool (群接龙, 腾讯问卷, 腾讯会议: a new class teacher's 接龙
+            # was warned in a simulated day): suspect, not enough alone. Its title and name are
+            # read by the other checks, and a 砍一刀 or shop card there makes two checks agree
+            return Verdict("content", True, f"{f.kind}{target} from a member on probation (not enough alone)",
+                           weak=True, why=f"考察期内的新成员发{message_kind(f.kind)}，单独不算")
         # never obvious by its kind alone: a parent sharing the maths teacher's card in a new class
-        # group was removed at once (simulated day); what a card or program says is read by the
-        # other checks (its name, its title), and an ad there makes two checks agree
+        # group was removed at once (simulated day); what a card says is read by the other checks
+        # (its name), and an ad there makes two checks agree
         return Verdict("content", True, f"{f.kind}{target} from a member on probation",
                        why=f"考察期内的新成员发{message_kind(f.kind)}{target}")
     if cfg.content.text_links and "link" in cfg.content.probation_kinds:

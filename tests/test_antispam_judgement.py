@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.antispam.checks import Facts
+from plugins.antispam.checks import Facts, Verdict
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.contact import find_contacts, is_ordinary
-from plugins.antispam.engine import decide
+from plugins.antispam.engine import Decision, decide
 from plugins.antispam.normalize import normalise
 
 CFG = AntispamConfig()
@@ -236,6 +236,16 @@ def test_ads_are_caught(facts, check):
 ])
 def test_ordinary_chat_is_left_alone(facts):
     assert fired(facts) == {}
+
+
+def test_a_weak_signal_makes_nothing_obvious():
+    # a rescue's adoption post from a newcomer (有意的朋友私聊我, nothing pitched) and a model score
+    # just past its line were two checks agreeing: removed at once in a simulated pet group
+    weak, model = Verdict("keywords", True, "newcomer phrase: 私聊我", weak=True), Verdict("charmodel", True, "0.970")
+    decision = Decision(verdicts=[(weak, "enforce"), (model, "enforce")], newcomer=True)
+    assert decision.spam and not decision.obvious
+    sure = Verdict("contact", True, "qq 3352781946")
+    assert Decision(verdicts=[(sure, "enforce"), (model, "enforce")], newcomer=True).obvious
 
 
 def test_established_member_needs_more_than_one_weak_signal():

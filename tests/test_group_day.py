@@ -213,7 +213,10 @@ async def live_the_day(d: Day) -> None:
     await d.say("小林", "房号 2301 一样的户型，我们一起去看吧")
 
     d.at("12:30")
-    await d.join(d.advertiser("拼团小妹", "kick"))
+    # a mini program is suspect, not enough alone, and adds nothing to how sure the model is:
+    # a first 砍一刀 card is a warning (a rescue's adoption post was removed at once on a weak
+    # rule and a model score just past its line, in a simulated pet group)
+    await d.join(d.advertiser("拼团小妹", "warn"))
     await d.say("拼团小妹", "帮我砍一刀吧", kind=MessageKind.MINI_PROGRAM, url="https://mobile.pinduoduo.com/x")
     # a newcomer's card is not an obvious ad by its kind: a parent sharing the teacher's card
     # must not be removed at once; a first card is a warning, a second a removal

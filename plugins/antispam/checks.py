@@ -229,7 +229,8 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     word = normalise(phrase).dense
     newcomer_phrase = verdict.details.startswith("newcomer phrase")
     rest = n.dense.replace(word, "，") if phrase else n.dense  # the ad word itself is no call
-    pitched = _PITCH.search(rest) or (_PROMOTING.search(rest) and _BAIT.search(rest))
+    # the pitch on the text with its punctuation: in the dense one 需要…的 spans clauses
+    pitched = _PITCH.search(n.body) or (_PROMOTING.search(rest) and _BAIT.search(rest))
     if newcomer_phrase and not pitched \
             and not contact.find_contacts(n, f.url) and not contact.promoted_links(n, f.url):
         # 私聊我 / 进群 from someone new is how a newcomer asks or an organiser answers too (不会的可以

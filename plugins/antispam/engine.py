@@ -76,14 +76,15 @@ class Decision:
 
     @property
     def obvious(self) -> bool:
-        """An obvious ad: a strong verdict, or for a newcomer two content checks agreeing. "加我微信"
+        """An obvious ad: a strong verdict, or for a newcomer two content checks agreeing, neither of
+        them weak (a weak one needs another to count at all: it does not make that certain). "加我微信"
         and the id it gives are one piece of evidence: a newcomer's first message asking for a
         carpool with their WeChat id was removed as an obvious ad (seen in a simulated day) while
         the model read its content as chat; without something offered it is a warning first."""
         fired = self.fired
         if any(v.strong for v in fired):
             return True
-        agreeing = {v.name for v in fired if v.name in CONTENT_CHECKS}
+        agreeing = {v.name for v in fired if v.name in CONTENT_CHECKS and not v.weak}
         if "contact" in agreeing and all(v.lure for v in fired if v.name == "keywords"):
             agreeing.discard("keywords")
         return self.newcomer and len(agreeing) >= 2

@@ -41,7 +41,9 @@ class Verdict:
     spam: bool
     details: str = ""
     strong: bool = False  # an obvious ad: probation rules may skip the ladder's first steps
-    weak: bool = False  # not enough on its own, even from a newcomer (a plain phone number)
+    # not enough on its own, even from a newcomer (a plain phone number); with another check it
+    # counts, but never makes the ad obvious (removed at once)
+    weak: bool = False
     # enough on its own against an established member without being obvious (a model score
     # past the established members' level): a first offence is a warning, never a removal
     conclusive: bool = False

@@ -241,7 +241,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         return Verdict("keywords", True, f"{verdict.details} (nothing else promoted: not enough alone)",
                        weak=True, why=f"{verdict.why}，但没有推广别的东西，单独不算")
     own_call = not newcomer_phrase and _PROMOTING.search(word)
-    calls = own_call or _PROMOTING.search(rest)
+    calls = own_call or _PROMOTING.search(rest) or (newcomer_phrase and pitched)
     if calls or (f.newcomer and _BAIT.search(rest)) or contact.find_contacts(n) or contact.promoted_links(n):
         return replace(verdict, lure=True) if newcomer_phrase else verdict
     return Verdict("keywords", True, f"{verdict.details} (nothing promoted: not enough alone)", weak=True,

@@ -161,6 +161,8 @@ def test_ordinary_domains(url, ordinary):
     pytest.param(Facts("兼职刷单，日结300，有意私聊", newcomer=True), "keywords", id="shuadan-ad-newcomer"),
     pytest.param(Facts("刷单返利，一单一结，不是骗子", newcomer=True), "keywords", id="shuadan-ad-reassuring"),
     pytest.param(Facts("想进群的私我，进群领红包", newcomer=True), "keywords", id="join-group-ad"),
+    pytest.param(Facts("免费送鸡蛋，到店自提，名额有限，想要的私聊我", newcomer=True), "keywords",
+                 id="free-eggs-with-a-pitch"),
     pytest.param(Facts("资料免费送 威心 lee520520", newcomer=True), "contact", id="homophone-newcomer"),
     pytest.param(Facts("U商承兑 飞机 @fast_usdt ", newcomer=True), "contact", id="handle-newcomer"),
     pytest.param(Facts("需要资料的联系我 13812345678", newcomer=True), "contact", id="phone-with-call-to-action"),
@@ -233,6 +235,10 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("点击链接没反应啊，是不是要更新微信", newcomer=True), id="newcomer-asks-about-a-link"),
     pytest.param(Facts("麻烦谁把我们家老人拉进群，他的微信是我的手机号", newcomer=True),
                  id="newcomer-asks-to-add-grandpa"),
+    # giving away, not selling: 免费送 is no bait beside 自提 or 送养
+    pytest.param(Facts("家里的小猫生了五只，都两个月了，免费送养，要求科学喂养，不关笼，有意私我", newcomer=True),
+                 id="newcomer-rehomes-kittens"),
+    pytest.param(Facts("闲置婴儿床免费送，自提，要的私聊我", newcomer=True), id="newcomer-gives-away-a-cot"),
 ])
 def test_ordinary_chat_is_left_alone(facts):
     assert fired(facts) == {}

@@ -205,6 +205,8 @@ _PROMOTING = re.compile(r"私聊|私信|私我|滴滴|有意|感兴趣|联系|�
                         r"想要|需要的|复制|口令|领券|链接|打开|私|宝妈|无需经验|手机操作|在家操作|一部手机|轻松月入")
 # bait that makes an ad word an ad when a member on probation writes it
 _BAIT = re.compile(r"红包|福利|免费|领取|赚|日结|返利|优惠|折|秒杀|限时|手慢")
+# giving away, not selling: what is picked up (自提) or rehomed (送养)
+_GIVEAWAY = re.compile(r"自提|送养")
 # the pitch of an ad, past a bare call: what a newcomer phrase (私聊我, 进群) needs beside it to
 # count alone. An ordinary word of contact (微信, 链接, 有意) is no pitch: 点击链接没反应，是不是要更新
 # 微信 and 本人5号楼两室一厅出租……有意的私聊我 are a newcomer's question and a neighbour's own flat
@@ -231,8 +233,14 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     word = normalise(phrase).dense
     newcomer_phrase = verdict.details.startswith("newcomer phrase")
     rest = n.dense.replace(word, "，") if phrase else n.dense  # the ad word itself is no call
+    body = n.body
+    if newcomer_phrase and _GIVEAWAY.search(body):
+        # a neighbour giving away what they do not need (闲置婴儿床免费送，自提; 小猫免费送养，有意私我)
+        # offers no bait: 免费送 there is no hook
+        rest, body = rest.replace("免费送", "，"), body.replace("免费送", "，")
+    bait = _BAIT.search(rest)
     # the pitch on the text with its punctuation: in the dense one 需要…的 spans clauses
-    pitched = _PITCH.search(n.body) or (_PROMOTING.search(rest) and _BAIT.search(rest))
+    pitched = _PITCH.search(body) or (_PROMOTING.search(rest) and bait)
     if newcomer_phrase and not pitched \
             and not contact.find_contacts(n, f.url) and not contact.promoted_links(n, f.url):
         # 私聊我 / 进群 from someone new is how a newcomer asks or an organiser answers too (不会的可以
@@ -242,7 +250,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
                        weak=True, why=f"{verdict.why}，但没有推广别的东西，单独不算")
     own_call = not newcomer_phrase and _PROMOTING.search(word)
     calls = own_call or _PROMOTING.search(rest) or (newcomer_phrase and pitched)
-    if calls or (f.newcomer and _BAIT.search(rest)) or contact.find_contacts(n) or contact.promoted_links(n):
+    if calls or (f.newcomer and bait) or contact.find_contacts(n) or contact.promoted_links(n):
         return replace(verdict, lure=True) if newcomer_phrase else verdict
     return Verdict("keywords", True, f"{verdict.details} (nothing promoted: not enough alone)", weak=True,
                    why=f"{verdict.why}，但没有推广任何东西，单独不算")

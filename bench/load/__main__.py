@@ -333,6 +333,7 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
             backlog_growth = (injected_total - handled_total) - backlog0
             lat = [x * 1000 for x in stats["latencies"]]
             stages = list(stats.get("stages", []))
+            lags = [x * 1000 for x in stats.get("lags", [])]
             # in flight is not behind: give the tail a grace period before judging
             grace_end = loop.time() + max(2.0, args.step / 5)
             while injected_total - handled_total > 0 and loop.time() < grace_end:
@@ -352,7 +353,8 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
                 split = ", ".join(f"{name} {percentile([s[i] * 1000 for s in stages], 0.5):.1f}/"
                                   f"{percentile([s[i] * 1000 for s in stages], 0.99):.1f}"
                                   for i, name in enumerate(("to the app", "waiting", "handling")))
-                print(f"       where the latency goes, p50/p99 ms: {split}", flush=True)
+                print(f"       where the latency goes, p50/p99 ms: {split}; the event loop late by "
+                      f"p99 {percentile(lags, 0.99):.0f} ms, at most {max(lags, default=0.0):.0f} ms", flush=True)
             if behind > 0.1 * injected:
                 saturation = rate
                 print(f"       {behind} messages still queued {max(2.0, args.step / 5):.0f}s after the step")

@@ -42,6 +42,13 @@ async def main(argv: list[str] | None = None) -> int:
     # queue), -> decided (the handling, the shared transaction's commit)
     stages: list[tuple[float, float, float]] = []
     arrived: dict[str, float] = {}
+    lags: list[float] = []  # how late a 10 ms timer fires: the event loop blocked or busy
+
+    async def ticker() -> None:
+        while True:
+            due = time.monotonic() + 0.01
+            await asyncio.sleep(0.01)
+            lags.append(time.monotonic() - due)
 
     def freeze_heap() -> dict[str, bool]:
         # as the CLI runs the bot; a tree from before the option (a "before" figure) has none
@@ -90,6 +97,7 @@ async def main(argv: list[str] | None = None) -> int:
         if hasattr(runtime, "ready"):
             await runtime.ready()
         emit({"type": "ready", "ready_after": time.monotonic() - started, "hook": hook_name})
+        ticking = asyncio.create_task(ticker())
 
         loop = asyncio.get_running_loop()
         reader = asyncio.StreamReader()
@@ -98,13 +106,14 @@ async def main(argv: list[str] | None = None) -> int:
             while line := (await reader.readline()).decode().strip():
                 if line == "stats":
                     batch = getattr(app, "batch", None)  # absent in trees before the event batch
-                    emit({"type": "stats", "handled": handled, "latencies": latencies, "stages": stages,
+                    emit({"type": "stats", "handled": handled, "latencies": latencies, "stages": stages, "lags": lags,
                           "adapter": dict(getattr(runtime.adapter, "stats", {})),
                           "batch": {"commits": batch.commits, "redone": batch.redone} if batch else None})
-                    latencies, stages = [], []
+                    latencies, stages, lags = [], [], []
                 elif line == "quit":
                     break
         finally:
+            ticking.cancel()
             await runtime.stop()
     return 0
 

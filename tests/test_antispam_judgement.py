@@ -163,6 +163,9 @@ def test_ordinary_domains(url, ordinary):
     pytest.param(Facts("想进群的私我，进群领红包", newcomer=True), "keywords", id="join-group-ad"),
     pytest.param(Facts("免费送鸡蛋，到店自提，名额有限，想要的私聊我", newcomer=True), "keywords",
                  id="free-eggs-with-a-pitch"),
+    # an offer to whoever needs it is a pitch: the newcomer phrase counts alone beside it
+    pytest.param(Facts("您好，我是银行的理财经理，有需要了解大额存单和理财产品的可以私聊我", newcomer=True), "keywords",
+                 id="offer-with-dm-me"),
     pytest.param(Facts("资料免费送 威心 lee520520", newcomer=True), "contact", id="homophone-newcomer"),
     pytest.param(Facts("U商承兑 飞机 @fast_usdt ", newcomer=True), "contact", id="handle-newcomer"),
     pytest.param(Facts("需要资料的联系我 13812345678", newcomer=True), "contact", id="phone-with-call-to-action"),

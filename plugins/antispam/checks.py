@@ -207,10 +207,13 @@ _PROMOTING = re.compile(r"私聊|私信|私我|滴滴|有意|感兴趣|联系|�
 _BAIT = re.compile(r"红包|福利|免费|领取|赚|日结|返利|优惠|折|秒杀|限时|手慢")
 # giving away, not selling: what is picked up (自提) or rehomed (送养)
 _GIVEAWAY = re.compile(r"自提|送养")
+# an offer to whoever needs it (需要资料的, 有需要): read on text with its punctuation, where a
+# clause ends the 需要…的 it can span
+_TO_WHOEVER_NEEDS = r"需要[^，,。!！?？\s]{0,8}的|有需要"
 # the pitch of an ad, past a bare call: what a newcomer phrase (私聊我, 进群) needs beside it to
 # count alone. An ordinary word of contact (微信, 链接, 有意) is no pitch: 点击链接没反应，是不是要更新
 # 微信 and 本人5号楼两室一厅出租……有意的私聊我 are a newcomer's question and a neighbour's own flat
-_PITCH = re.compile(r"需要[^，,。!！?？\s]{0,8}的|有需要|带你|名额有限|先到先得|速来|免费送|无需经验|"
+_PITCH = re.compile(_TO_WHOEVER_NEEDS + r"|带你|名额有限|先到先得|速来|免费送|无需经验|"
                     r"手机操作|在家操作|一部手机|轻松月入|扫码|扫一扫|领券|口令|注册|下载")
 
 
@@ -233,14 +236,16 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     word = normalise(phrase).dense
     newcomer_phrase = verdict.details.startswith("newcomer phrase")
     rest = n.dense.replace(word, "，") if phrase else n.dense  # the ad word itself is no call
-    body = n.body
-    if newcomer_phrase and _GIVEAWAY.search(body):
-        # a neighbour giving away what they do not need (闲置婴儿床免费送，自提; 小猫免费送养，有意私我)
-        # offers no bait: 免费送 there is no hook
-        rest, body = rest.replace("免费送", "，"), body.replace("免费送", "，")
+    pitched = False
+    if newcomer_phrase:
+        body = n.body
+        if _GIVEAWAY.search(body):
+            # a neighbour giving away what they do not need (闲置婴儿床免费送，自提; 小猫免费送养，有意私我)
+            # offers no bait: 免费送 there is no hook
+            rest, body = rest.replace("免费送", "，"), body.replace("免费送", "，")
+        # the pitch on the text with its punctuation: in the dense one 需要…的 spans clauses
+        pitched = bool(_PITCH.search(body) or (_PROMOTING.search(rest) and _BAIT.search(rest)))
     bait = _BAIT.search(rest)
-    # the pitch on the text with its punctuation: in the dense one 需要…的 spans clauses
-    pitched = _PITCH.search(body) or (_PROMOTING.search(rest) and bait)
     if newcomer_phrase and not pitched \
             and not contact.find_contacts(n, f.url) and not contact.promoted_links(n, f.url):
         # 私聊我 / 进群 from someone new is how a newcomer asks or an organiser answers too (不会的可以
@@ -249,7 +254,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         return Verdict("keywords", True, f"{verdict.details} (nothing else promoted: not enough alone)",
                        weak=True, why=f"{verdict.why}，但没有推广别的东西，单独不算")
     own_call = not newcomer_phrase and _PROMOTING.search(word)
-    calls = own_call or _PROMOTING.search(rest) or (newcomer_phrase and pitched)
+    calls = own_call or _PROMOTING.search(rest) or pitched
     if calls or (f.newcomer and bait) or contact.find_contacts(n) or contact.promoted_links(n):
         return replace(verdict, lure=True) if newcomer_phrase else verdict
     return Verdict("keywords", True, f"{verdict.details} (nothing promoted: not enough alone)", weak=True,
@@ -297,7 +302,7 @@ def _shows_a_removed_ad(n: Normalised) -> bool:
 
 
 # a call to act that offers something: 需要资料的联系我, 有意者, 详聊 (not 有事联系我, 找不到打我手机)
-_OFFER = re.compile(r"需要[^，,。!！?？\s]{0,8}的|有需要|私聊我|私信我|私我|有意|咨询|详聊|加我|带你|扫码|点击|"
+_OFFER = re.compile(_TO_WHOEVER_NEEDS + r"|私聊我|私信我|私我|有意|咨询|详聊|加我|带你|扫码|点击|"
                     r"名额有限")
 _ALWAYS_AD = frozenset({"domain", "im-link"})
 # what people give friends to reach them (a handle or an invite elsewhere is the whole point of

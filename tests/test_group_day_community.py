@@ -13,6 +13,19 @@ from __future__ import annotations
 from bot.events import MessageKind
 from tests.test_group_day import Day, day  # noqa: F401  (the fixture)
 
+# (who, invited by a regular, what they post as their first message)
+ADVERTISERS = [
+    ("装修小陈", "阿强", "各位业主好，本公司专业装修，全包半包，免费上门量房出设计图，有需要的联系王经理18621234567"),
+    ("甜心宝妈", "小美", "宝妈在家兼职，一单一结，日入200+，不收任何费用，有意扣 3352781946"),
+    ("代办王", "阿强", "代办居住证、积分落户、社保补缴，加V：sh_banli88，价格美丽"),
+    ("贷款顾问", "小美", "无抵押信用贷，当天放款，征信花了也能办，额度最高50W，详情私聊"),
+    ("学霸教育", "阿强", "各位家长好，学霸教育暑期班火热报名中！语数英全科辅导，前十名报名免费试听两节，"
+                         "咨询热线 400-820-5678"),
+    ("保险顾问", "小美", "学平险开始续保啦！一年只要100元，需要给孩子办理的家长加我微信 baoxian_lin88"),
+    ("代购小姐姐", "阿强", "日本代购，正品保证，花王纸尿裤、资生堂、乐敦眼药水，支持验货，扫码进群看每日上新"),
+    ("狗粮批发", "小美", "进口狗粮批发价出，皇家渴望爱肯拿，比某宝便宜三成，量大从优，加微信 goulian8866 看图"),
+]
+
 
 async def live_the_community_day(d: Day) -> None:
     d.at("09:00")
@@ -52,23 +65,9 @@ async def live_the_community_day(d: Day) -> None:
     await d.say("救助站小王", "救助的小橘猫找领养，三个月大，已驱虫打疫苗，只限同城，需要签领养协议，有意的朋友私聊我")
 
     d.at("14:00")
-    await d.join(d.advertiser("装修小陈", "kick"), inviter="阿强")
-    await d.say("装修小陈", "各位业主好，本公司专业装修，全包半包，免费上门量房出设计图，有需要的联系王经理18621234567")
-    await d.join(d.advertiser("甜心宝妈", "kick"), inviter="小美")
-    await d.say("甜心宝妈", "宝妈在家兼职，一单一结，日入200+，不收任何费用，有意扣 3352781946")
-    await d.join(d.advertiser("代办王", "kick"), inviter="阿强")
-    await d.say("代办王", "代办居住证、积分落户、社保补缴，加V：sh_banli88，价格美丽")
-    await d.join(d.advertiser("贷款顾问", "kick"), inviter="小美")
-    await d.say("贷款顾问", "无抵押信用贷，当天放款，征信花了也能办，额度最高50W，详情私聊")
-    await d.join(d.advertiser("学霸教育", "kick"), inviter="阿强")
-    await d.say("学霸教育", "各位家长好，学霸教育暑期班火热报名中！语数英全科辅导，前十名报名免费试听两节，"
-                          "咨询热线 400-820-5678")
-    await d.join(d.advertiser("保险顾问", "kick"), inviter="小美")
-    await d.say("保险顾问", "学平险开始续保啦！一年只要100元，需要给孩子办理的家长加我微信 baoxian_lin88")
-    await d.join(d.advertiser("代购小姐姐", "kick"), inviter="阿强")
-    await d.say("代购小姐姐", "日本代购，正品保证，花王纸尿裤、资生堂、乐敦眼药水，支持验货，扫码进群看每日上新")
-    await d.join(d.advertiser("狗粮批发", "kick"), inviter="小美")
-    await d.say("狗粮批发", "进口狗粮批发价出，皇家渴望爱肯拿，比某宝便宜三成，量大从优，加微信 goulian8866 看图")
+    for name, inviter, text in ADVERTISERS:  # each is removed at once
+        await d.join(d.advertiser(name, "kick"), inviter=inviter)
+        await d.say(name, text)
 
     d.at("15:00")
     await d.say("晓雯", "刚才那几个广告都被踢了，清净")
@@ -81,18 +80,10 @@ async def test_a_day_in_the_community_group(day: Day) -> None:  # noqa: F811
     await live_the_community_day(d)
     await d.bot.settle()
     world, room = d.bot.world, d.room
-    opened, by_target, innocents, handled = d.outcome()
-    acted = {name: [(c.kind, c.reason) for c in by_target.get(member, [])] for name, member in innocents.items()
-             if any(c.kind in ("warn", "kick", "ban") for c in by_target.get(member, []))}
-    print(f"\n一天：{d.posted} 条消息；{len(opened)} 个案件；无辜成员被处理：{acted}")
-    for name, kinds in handled.items():
-        print(f"  广告 {name}: 期望 {d.advertisers[name]}，实际 {kinds}")
+    acted = d.acted_on()
     # nobody is removed but the advertisers; the rescue post is the model's word alone (a
     # warning at most), every other neighbour, parent and pet owner is left alone
-    assert not any(world.saw_kick(room, member) for member in innocents.values())
+    assert not any(world.saw_kick(room, member) for member in d.outcome()[2].values())
     assert set(acted) <= {"救助站小王"}, acted
     assert all(kind == "warn" for kind, _ in acted.get("救助站小王", []))
-    # every advertiser is removed at once
-    for name, expected in d.advertisers.items():
-        assert handled[name] and handled[name][0] == expected, (name, handled[name])
-        assert world.saw_kick(room, d.ids[name]), name
+    d.assert_advertisers_handled()

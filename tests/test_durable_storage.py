@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from bot.simulator import ActionKind
+from db import session
 from db.models import OutboxRow
 from tests.harness import Harness, Probe, wait_until
 from tests.test_durable import _set_pg_available
@@ -52,7 +53,10 @@ def _notices(h: Harness, word: str) -> list[str]:
             and "#status" not in a.text and "简要状态" not in a.text]
 
 
-async def test_the_outbox_failing_to_record_a_result_tells_the_operator_once(tmp_path, database_url):
+async def test_the_outbox_failing_to_record_a_result_tells_the_operator_once(tmp_path, database_url, monkeypatch):
+    # the writers wait their busy timeout (10 s) at SQLite's lock before failing: the test
+    # needs the failure, not the wait
+    monkeypatch.setattr(session, "THREAD_BUSY_TIMEOUT", 1.0)
     h = await Harness(tmp_path, [Probe()], database_url).start()
     h.app.storage.lock_grace = h.app.storage.grace  # the lock here stands for a database that cannot write
     try:
@@ -98,7 +102,11 @@ def _database_down(url: str) -> Iterator[None]:
             yield
 
 
-async def test_a_database_down_after_start_is_reported_shown_by_status_and_loses_nothing(tmp_path, database_url):
+async def test_a_database_down_after_start_is_reported_shown_by_status_and_loses_nothing(tmp_path, database_url,
+                                                                                        monkeypatch):
+    # the inbox's writer waits its busy timeout (10 s) at SQLite's lock before each failure;
+    # the test needs two failures, not the wait
+    monkeypatch.setattr(session, "THREAD_BUSY_TIMEOUT", 1.0)
     probe = Probe()
     h = await Harness(tmp_path, [probe], database_url).start()
     h.app.storage.lock_grace = h.app.storage.grace  # on SQLite a lock stands for the database down

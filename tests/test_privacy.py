@@ -4,11 +4,9 @@ a ban unless asked), and prune old name history. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
+from click.testing import Result
 from sqlalchemy import select
 
 from bot.clock import FakeClock
@@ -19,7 +17,6 @@ from plugins.checkin import CheckinPlugin
 from plugins.moderation import ModerationPlugin
 from tests.harness import Harness, wait_until
 
-ROOT = Path(__file__).resolve().parents[1]
 START = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
 
 
@@ -75,11 +72,17 @@ async def test_export_then_delete_a_member(tmp_path, database_url):
 def test_member_cli_dry_run_changes_nothing(tmp_path):
     url = f"sqlite:///{tmp_path / 'bot.db'}"
 
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "bot.cli", *args, "--db", url], cwd=ROOT,
-                              capture_output=True, text=True, timeout=300)
+    from click.testing import CliRunner
 
-    assert cli("db", "upgrade").returncode == 0
+    from bot.cli import main
+
+    def cli(*args: str) -> Result:
+        # in-process: the same click commands an operator runs, without a Python start per call
+        result = CliRunner().invoke(main, [*args, "--db", url], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result
+
+    cli("db", "upgrade")
     from db.session import make_engine, make_sessionmaker
     engine = make_engine(url)
     with make_sessionmaker(engine)() as db:

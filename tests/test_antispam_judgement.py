@@ -242,6 +242,11 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("家里的小猫生了五只，都两个月了，免费送养，要求科学喂养，不关笼，有意私我", newcomer=True),
                  id="newcomer-rehomes-kittens"),
     pytest.param(Facts("闲置婴儿床免费送，自提，要的私聊我", newcomer=True), id="newcomer-gives-away-a-cot"),
+    # a warning that reports what a scammer told people to do (让家长加微信扫码转账): not the writer's call
+    pytest.param(Facts("提醒各位家长：有人冒充班主任发通知，说要交资料费，让家长加微信扫码转账，学校从来不在群里收费，大家注意",
+                       newcomer=True), id="newcomer-warns-of-a-fake-teacher"),
+    pytest.param(Facts("注意了！最近有骗子打电话冒充快递客服，说包裹丢了要理赔，叫你先加微信再扫码，千万别信",
+                       newcomer=True), id="newcomer-warns-of-a-fake-courier"),
 ])
 def test_ordinary_chat_is_left_alone(facts):
     assert fired(facts) == {}

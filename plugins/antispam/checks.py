@@ -101,6 +101,11 @@ _SELF_JOIN = re.compile(r"(?:拉我|邀请我?|带我|介绍|我|新人|刚刚?|
 # a call to act that the writer tells people NOT to follow: 不要随便扫码, 别加微信
 _NEGATED_CALL = re.compile(r"(?:不要|别|千万别|千万不要|不能|不会|禁止|请勿|严禁|不得)(?:随便|随意|轻易|乱)?"
                            r"(?:扫码|扫|点击|点|加|私聊|联系)")
+# a call the writer reports someone making them or others follow (冒充物业……让加微信扫码缴费, 让我扫码
+# 解冻): a scam told about, not the writer's own call. It runs to the end of its clause (让加微信扫码
+# 缴费 is one instruction) and is taken out only in a message with warning words
+_INSTRUCTED_CALL = re.compile(r"(?:叫|让|诱导|骗)(?:你|您|大家|我|人|老人|家长|业主)?先?(?:加|扫码|扫|点击|点|转账)"
+                              r"[^，,。！!？?；;\n]*")
 
 
 # a warning that reproduces what someone else sent: a quote, or "原文 / 发的是 / 这种消息"
@@ -149,12 +154,16 @@ def _promotes_itself(body: str) -> bool:
 
 
 def _own_words(body: str) -> str:
-    """The writer's own words: quotes of others, what follows 原文如下👇 in a warning, and the
-    calls they tell people not to follow (不要扫码) taken out."""
+    """The writer's own words: quotes of others, what follows 原文如下👇 in a warning, the calls
+    they tell people not to follow (不要扫码) and the calls they report a scammer making (让加微信
+    扫码) taken out."""
     marker = _QUOTE_INTRO.search(body)
     if marker and _WARNING.search(body[:marker.start()]):
         body = body[:marker.start()]
-    return _REPORTED.sub("，", _NEGATED_CALL.sub("，", _QUOTE_SPAN.sub("，", body)))
+    body = _NEGATED_CALL.sub("，", _QUOTE_SPAN.sub("，", body))
+    if _WARNING.search(body):
+        body = _INSTRUCTED_CALL.sub("，", body)
+    return _REPORTED.sub("，", body)
 
 
 def discussing(n: Normalised) -> bool:

@@ -145,6 +145,7 @@ def test_no_contact_data(text):
     pytest.param("https://zhuanlan.zhihu.com/p/123", True, id="zhihu"),
     pytest.param("https://www.bilibili.com/video/BV1", True, id="bilibili"),
     pytest.param("https://book.douban.com/subject/1", True, id="douban"),
+    pytest.param("https://www.huodongxing.com/event/5729913208300", True, id="event-sign-up"),
     pytest.param("github.com/a/b", True, id="github-no-scheme"),
     pytest.param("https://www.gov.cn/x", True, id="gov"),
     pytest.param("https://qm.qq.com/q/abc", False, id="qq-contact"),
@@ -203,6 +204,9 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("好文", kind="link", url="https://mp.weixin.qq.com/s/x_weixin", newcomer=True),
                  id="newcomer-wechat-article"),
     pytest.param(Facts("这篇讲得好 https://zhuanlan.zhihu.com/p/1", newcomer=True), id="newcomer-zhihu"),
+    # seen in a simulated day of a developers' group: a free talk's sign-up link was warned
+    pytest.param(Facts("周六园区有个技术沙龙，讲大模型落地的，免费的，报名链接：https://www.huodongxing.com/event/5729913208300",
+                       newcomer=True), id="newcomer-shares-a-free-talk"),
     pytest.param(Facts("项目地址 https://github.com/wechaty/wechaty"), id="github-wechaty"),
     pytest.param(Facts("我电话 138 1234 5678，到了打给我"), id="phone-between-friends"),
     pytest.param(Facts("我的手机 13812345678，有活动可以叫我", newcomer=True), id="newcomer-own-phone"),

@@ -47,6 +47,9 @@ async def live_the_tech_day(d: Day) -> None:
     await d.say("小周", "我开源了一个 Vue 组件库 https://github.com/xiaozhou/vue-mini 求个 star")
     await d.say("小周", "请问群里可以发招聘吗？我们公司也在招人")
     await d.say("王姐", "可以，别太频繁就行")
+    await d.join("小美同学", inviter="小林")  # a newcomer with a free talk's sign-up link
+    await d.say("小美同学", "周六园区有个技术沙龙，讲大模型落地的，免费的，报名链接："
+                           "https://www.huodongxing.com/event/5729913208300，名额有限")
 
     d.at("11:00")
     await d.join(d.advertiser("U商老陈", "kick"))

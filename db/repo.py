@@ -196,6 +196,13 @@ def greeted_since(session: Session, room_id: str, since: datetime) -> dict[str, 
     return out
 
 
+def forget_sent(session: Session, room_id: str, message_id: str) -> None:
+    """A message taken back: no recall key or greeting names it any more, so a later recall
+    (the next welcome replacing it, a removal taking back what greeted the member) never asks
+    WeChat to take it back twice."""
+    session.execute(delete(SentMessage).where(SentMessage.room_id == room_id, SentMessage.message_id == message_id))
+
+
 def prune_sent(session: Session, before: datetime) -> int:
     """Sent messages older than any recall: WeChat takes a message back only within 2 minutes."""
     result = cast(CursorResult[Any], session.execute(delete(SentMessage).where(SentMessage.sent_at < before)))

@@ -180,6 +180,28 @@ async def test_a_new_welcome_recalls_the_previous_one(bot):
     assert bot.world.message(first.message_id).recalled
 
 
+async def test_a_welcome_taken_back_is_never_taken_back_twice(bot):
+    """Seen in a simulated day: a welcome replaced the previous one (recalled), was then dropped
+    because the newcomer it greeted was being removed for an ad, and the next newcomer's welcome
+    asked WeChat to take back the already recalled one again ("拒绝: 消息已撤回", a failed
+    action in the log). A recalled message leaves the bot's list of messages to take back."""
+    from bot.actions import Recall
+    from bot.core.context import Planned
+    from plugins.newcomers.greeting import RECALL_KEY
+
+    room = bot.cast.admin
+    bot.world.join(room, [bot.cast["dave"]])
+    await bot.passes(seconds=5)
+    welcome = next(a for a in bot.sends(room) if "dave" in a.text and "加入" in a.text)
+    for _ in range(2):  # the replacement's recall, then the next one's with nothing sent between
+        await bot.app.execute([Planned(Recall(room, recall_key=RECALL_KEY), "greeting")], bot.app.rules)
+        await bot.settle()
+    assert [(a.target, a.ok) for a in bot.world.bot_actions(ActionKind.RECALL, room)] == [(welcome.message_id, True)]
+    with bot.app.sessions() as db:
+        outcomes = list(db.scalars(select(OutboxRow.status).where(OutboxRow.kind == "Recall").order_by(OutboxRow.id)))
+    assert outcomes == ["done", "skipped"]
+
+
 async def test_private_rules_message_when_enabled(tmp_path, database_url):
     bot = await start(tmp_path, database_url, greeting="private: true\nfull_rules: |\n  一、不发广告\n  二、不刷屏\n")
     try:

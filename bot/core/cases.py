@@ -23,7 +23,7 @@ OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演�
                   "reported": "已通知管理员", "listed": "已加入黑名单", "refused_cap": "超出频率上限，未执行",
                   "deferred": "已达移出上限，稍后自动执行", "gone": "对方已不在群里，未执行",
                   "uncertain": "机器人重启时正在执行，结果未知", "expired": "排队过久，未发送",
-                  "fallback": "已改为普通消息", "withdrawn": "执行前已撤销"}
+                  "fallback": "已改为普通消息", "withdrawn": "执行前已撤销", "skipped": "无需执行"}
 
 # the evidence key of a case whose action itself asks the owner and admins to decide (a removal
 # put to them, Kick.ask_first): whoever tells admins of new cases leaves it alone, since they

@@ -49,7 +49,7 @@ PERFORMED = frozenset({"done", "asked_owner", "fallback"})
 @dataclass(slots=True)
 class Outcome:
     # done, dry_run, refused_protected, asked_owner, fallback, refused_cap, failed, gone,
-    # throttled (kept for a retry by the outbox), uncertain, expired
+    # throttled (kept for a retry by the outbox), uncertain, expired, skipped (nothing to do)
     status: str
     detail: str = ""
     message_id: str | None = None
@@ -344,10 +344,17 @@ class Executor:
         if mid is None and action.recall_key:
             mid = await self._audit.last_sent(action.room_id, action.recall_key)
         if mid is None:
-            return Outcome("failed", "nothing to recall")
+            # every message of the key is taken back already (a welcome replacing one whose own
+            # replacement was dropped): nothing is wrong, and nothing was done
+            return Outcome("skipped", "nothing left to take back")
         await self._governor.acquire(action.room_id, "recall")
         ok = await self._platform.recall(mid)
-        return Outcome("done" if ok else "failed", "" if ok else "the platform refused the recall")
+        if not ok:
+            return Outcome("failed", "the platform refused the recall")
+
+        def forget(db: Session, room_id: str = action.room_id, mid: str = mid) -> None:
+            repo.forget_sent(db, room_id, mid)
+        return Outcome("done", db_effect=forget)
 
     # ------------------------------------------------------------------ telling the admins
     async def notify(self, room_id: str, texts: list[str], rules: Rules) -> Outcome:

@@ -11,6 +11,7 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 
+import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -53,10 +54,15 @@ def _notices(h: Harness, word: str) -> list[str]:
             and "#status" not in a.text and "简要状态" not in a.text]
 
 
-async def test_the_outbox_failing_to_record_a_result_tells_the_operator_once(tmp_path, database_url, monkeypatch):
-    # the writers wait their busy timeout (10 s) at SQLite's lock before failing: the test
-    # needs the failure, not the wait
+@pytest.fixture
+def writers_fail_fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer threads wait their busy timeout (10 s) at SQLite's lock before each failure:
+    these tests need the failures, not the waits."""
     monkeypatch.setattr(session, "THREAD_BUSY_TIMEOUT", 1.0)
+
+
+@pytest.mark.usefixtures("writers_fail_fast")
+async def test_the_outbox_failing_to_record_a_result_tells_the_operator_once(tmp_path, database_url):
     h = await Harness(tmp_path, [Probe()], database_url).start()
     h.app.storage.lock_grace = h.app.storage.grace  # the lock here stands for a database that cannot write
     try:
@@ -102,11 +108,8 @@ def _database_down(url: str) -> Iterator[None]:
             yield
 
 
-async def test_a_database_down_after_start_is_reported_shown_by_status_and_loses_nothing(tmp_path, database_url,
-                                                                                        monkeypatch):
-    # the inbox's writer waits its busy timeout (10 s) at SQLite's lock before each failure;
-    # the test needs two failures, not the wait
-    monkeypatch.setattr(session, "THREAD_BUSY_TIMEOUT", 1.0)
+@pytest.mark.usefixtures("writers_fail_fast")
+async def test_a_database_down_after_start_is_reported_shown_by_status_and_loses_nothing(tmp_path, database_url):
     probe = Probe()
     h = await Harness(tmp_path, [probe], database_url).start()
     h.app.storage.lock_grace = h.app.storage.grace  # on SQLite a lock stands for the database down

@@ -133,6 +133,12 @@ class Day:
             print(f"  广告 {name}: 期望 {self.advertisers[name]}，实际 {kinds}")
         return acted
 
+    def removed_innocents(self) -> set[str]:
+        """The innocents the simulator saw removed from any group of the day."""
+        innocents = self.outcome()[2]
+        return {name for name, member in innocents.items()
+                if any(self.bot.world.saw_kick(room, member) for room in (self.room, self.plain))}
+
     def assert_advertisers_handled(self) -> None:
         """Each advertiser's first case is the action they should get, and only a removal
         removed them from the group."""
@@ -322,9 +328,8 @@ async def test_a_day_in_the_reading_group(day: Day) -> None:
     await d.bot.settle()
     world, room = d.bot.world, d.room
     warned = set(d.acted_on())
-    opened, by_target, innocents, handled = d.outcome()
-    removed = {name for name, member in innocents.items()
-               if any(world.saw_kick(r, member) for r in (room, d.plain))}
+    opened, by_target, _, handled = d.outcome()
+    removed = d.removed_innocents()
     print(f"无辜成员被移出 {len(removed)} 人 {sorted(removed)}")
 
     # the day is the size the issue asks for

@@ -60,8 +60,9 @@ async def live_the_community_day(d: Day) -> None:
     await d.join("老周的邻居", inviter="老周")
     await d.say("老周的邻居", "寻狗启事：昨晚在小区南门走丢一只白色比熊，戴红色项圈，有线索请联系13916625573，必有重谢")
     await d.join("救助站小王", inviter="晓雯")
-    # the shipped model scores this 0.970, past a newcomer's line: a warning at most, never a
-    # removal at once (a weak 私聊我 and that score were "two checks agreeing")
+    # the model alone scores this just past a newcomer's line (0.970 before the community data,
+    # 0.917 against 0.915 since): a warning at most, never a removal at once (a weak 私聊我 and
+    # that score were once "two checks agreeing")
     await d.say("救助站小王", "救助的小橘猫找领养，三个月大，已驱虫打疫苗，只限同城，需要签领养协议，有意的朋友私聊我")
 
     d.at("14:00")
@@ -79,11 +80,10 @@ async def test_a_day_in_the_community_group(day: Day) -> None:  # noqa: F811
     d = day
     await live_the_community_day(d)
     await d.bot.settle()
-    world, room = d.bot.world, d.room
     acted = d.acted_on()
     # nobody is removed but the advertisers; the rescue post is the model's word alone (a
     # warning at most), every other neighbour, parent and pet owner is left alone
-    assert not any(world.saw_kick(room, member) for member in d.outcome()[2].values())
+    assert d.removed_innocents() == set()
     assert set(acted) <= {"救助站小王"}, acted
     assert all(kind == "warn" for kind, _ in acted.get("救助站小王", []))
     d.assert_advertisers_handled()

@@ -82,7 +82,7 @@ async def test_a_day_in_the_developers_group(day: Day) -> None:  # noqa: F811
         print("  机器人：" + text.replace("\n", " ")[:120])
     # no developer is warned, reminded or removed for talking about what ads sell
     assert warned == {}
-    assert not any(world.saw_kick(room, member) for member in d.outcome()[2].values())
+    assert d.removed_innocents() == set()
     # every advertiser is removed at once
     assert set(d.advertisers.values()) == {"kick"}
     d.assert_advertisers_handled()

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from click.testing import Result
+from click.testing import CliRunner, Result
 from sqlalchemy import select
 
+from bot.cli import main
 from bot.clock import FakeClock
 from bot.core import lists
 from bot.core.privacy import delete_member, export_member, prune_name_history
@@ -71,10 +72,6 @@ async def test_export_then_delete_a_member(tmp_path, database_url):
 
 def test_member_cli_dry_run_changes_nothing(tmp_path):
     url = f"sqlite:///{tmp_path / 'bot.db'}"
-
-    from click.testing import CliRunner
-
-    from bot.cli import main
 
     def cli(*args: str) -> Result:
         # in-process: the same click commands an operator runs, without a Python start per call

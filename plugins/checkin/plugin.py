@@ -80,6 +80,8 @@ class CheckinPlugin(Plugin):
             # said once per group while check-in is closed: at 00:40 three night owls got three
             # identical refusals (seen in a simulated day), and the first one is in the chat
             opens = local.date() + timedelta(days=0 if local.time() < cfg.window_start else 1)
+            log.info("check-in %s in %s at %s refused: check-in is closed until %s %s", member, room,
+                     local.strftime("%H:%M"), opens, cfg.window_start.strftime("%H:%M"))
             if store.claim_notice(db, room, "closed", opens, at):
                 ctx.reply(texts.outside_window.format(start=cfg.window_start.strftime("%H:%M"),
                                                       end=cfg.window_end.strftime("%H:%M")))

@@ -574,3 +574,30 @@ def test_grams_from_the_cache_are_the_hashed_features(monkeypatch):
         h = zlib.crc32(g.text.encode("utf-8"))
         assert (g.index, g.sign) == (h & charmodel.MASK, 1.0 if h >> 31 else -1.0)
     assert len(charmodel._GRAMS) <= 50 + len(first)  # cleared when over the bound
+
+
+@pytest.mark.parametrize("text", [
+    # seen in a simulated developers' group and on the held-out split (12 of the 32 innocents a
+    # newcomer was warned for): an organiser's, a recruiter's or a parent's own plain id
+    "下周六组织去爬香山，早上七点地铁站集合，想去的加我微信 pashan_laoli 我拉个小群",
+    "我们组在招前端，base 深圳，感兴趣的加我微信 hr_zhou2025 发简历",
+    "孩子们运动会的照片我拍了好多，要原图的家长加我QQ 1839204756 发你",
+])
+def test_a_newcomers_own_contact_the_model_reads_as_no_ad_does_not_count(text):
+    model = SpamModel()
+    decision = decide(Facts(text=text, newcomer=True), CFG, model, "room")
+    assert not decision.spam, decision.evidence()
+    contact = next(e for e in decision.evidence() if e["name"] == "contact")
+    assert "不像广告" in contact["why"], contact  # the record says why it was let go
+    # the level is the operator's: null counts a newcomer's contact data as before
+    strict = AntispamConfig.model_validate({"charmodel": {"clears": None}})
+    assert "contact" in {v.name for v in decide(Facts(text=text, newcomer=True), strict, model, "room").fired}
+
+
+@pytest.mark.parametrize("text", [
+    "在家就能做的兼职，日结两百，需要的加我微信 jz_8866",  # something offered: the model agrees
+    "下周六组织去爬香山，早上七点地铁站集合，想去的加我薇信 pashan_laoli 我拉个小群",  # hidden: strong
+])
+def test_an_offered_or_hidden_contact_still_counts_for_a_newcomer(text):
+    decision = decide(Facts(text=text, newcomer=True), CFG, SpamModel(), "room")
+    assert "contact" in {v.name for v in decision.fired}, decision.evidence()

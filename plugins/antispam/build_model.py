@@ -47,7 +47,7 @@ HARD_CHAT = frozenset({
     "scam_warning", "scam_discussion", "contact_sharing", "friends_contact", "member_offers",
     "buying_selling_members", "member_accounts", "money_talk", "prices_numbers", "jobs_talk",
     "promotions_legit", "links_ordinary", "gaming_talk", "apps_tech", "health_beauty", "card_normal",
-    "community_notices",
+    "community_notices", "secondhand_sales",
 })
 # fewer hard rows than this (a small or a new corpus): the levels are set on all its chat
 MIN_CALIBRATION_ROWS = 1000

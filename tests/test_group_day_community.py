@@ -61,8 +61,9 @@ async def live_the_community_day(d: Day) -> None:
     await d.say("老周的邻居", "寻狗启事：昨晚在小区南门走丢一只白色比熊，戴红色项圈，有线索请联系13916625573，必有重谢")
     await d.join("救助站小王", inviter="晓雯")
     # the model alone scores this just past a newcomer's line (0.970 before the community data,
-    # 0.917 against 0.915 with it, 0.918 against 0.908 with the second-hand sales): a warning at
-    # most, never a removal at once (a weak 私聊我 and that score were once "two checks agreeing")
+    # 0.917 against 0.915 with it, 0.946 against 0.906 with the second-hand sales and game trades):
+    # a warning at most, never a removal at once (a weak 私聊我 and that score were once "two
+    # checks agreeing")
     await d.say("救助站小王", "救助的小橘猫找领养，三个月大，已驱虫打疫苗，只限同城，需要签领养协议，有意的朋友私聊我")
 
     d.at("14:00")

@@ -115,15 +115,9 @@ class Decision:
         # a newcomer's plain id with 加我微信 and nothing offered reads as the rule they broke (a
         # newcomer asking for a carpool with their WeChat id was told 广告引流)
         said = ["contact"] if "contact" in content else content[:1]
-        if said == ["contact"] and self._own_contact_only(fired) and "newcomer_contact" in labels:
+        if said == ["contact"] and self.newcomer and _own_contact_only(fired) and "newcomer_contact" in labels:
             said = ["newcomer_contact"]
         return "、".join(dict.fromkeys(labels.get(n, n) for n in [*said, *(n for n in names if n in BEHAVIOUR_CHECKS)]))
-
-    def _own_contact_only(self, fired: list[Verdict]) -> bool:
-        """A newcomer's contact data, not hidden, with at most the phrase that gives it (加我微信)."""
-        content = [v for v in fired if v.name in CONTENT_CHECKS]
-        return self.newcomer and not any(v.strong for v in content) and all(
-            v.name == "contact" or (v.name == "keywords" and v.lure) for v in content)
 
     def reason(self, verdicts: list[Verdict] | None = None) -> str:
         return "; ".join(f"{v.name}: {v.details}" for v in (verdicts if verdicts is not None else self.fired))
@@ -172,6 +166,14 @@ def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str
     return Decision(verdicts, score.bayes if score else 0.0, char, newcomer=facts.newcomer)
 
 
+def _own_contact_only(verdicts: list[Verdict]) -> bool:
+    """Of these verdicts, the content ones are only contact data, not hidden, with at most the
+    phrase that gives it (加我微信): what a member leaving their own number or id looks like."""
+    content = [v for v in verdicts if v.name in CONTENT_CHECKS]
+    return any(v.name == "contact" for v in content) and all(
+        not v.strong and (v.name == "contact" or (v.name == "keywords" and v.lure)) for v in content)
+
+
 def _own_contact_cleared(verdicts: list[tuple[Verdict, str]], n: Normalised, char: float,
                          cfg: AntispamConfig) -> list[tuple[Verdict, str]]:
     """A newcomer's own contact data, not hidden, with at most the phrase that gives it (加我微信)
@@ -183,10 +185,9 @@ def _own_contact_cleared(verdicts: list[tuple[Verdict, str]], n: Normalised, cha
     if clears is None or char >= clears or cfg.mode("charmodel") != "enforce" or len(n.dense) < cfg.charmodel.min_chars:
         return verdicts
     content = [v for v, _ in verdicts if v.spam and v.name in CONTENT_CHECKS]
-    own = [v for v in content if not v.strong and (v.name == "contact" or (v.name == "keywords" and v.lure))]
-    if len(own) != len(content) or not any(v.name == "contact" for v in own):
+    if not _own_contact_only(content):
         return verdicts
-    cleared = {id(v) for v in own}
+    cleared = {id(v) for v in content}
     details = f", but the char model reads no ad ({char:.3f} < {clears:.2f})"
     why = f"，但内容不像广告（模型评分 {char:.0%}，低于 {clears:.0%}）：只是新成员留了自己的联系方式，不算"
     return [(replace(v, spam=False, details=v.details + details, why=v.why + why), mode) if id(v) in cleared

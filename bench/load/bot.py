@@ -21,12 +21,12 @@ from typing import Any
 from bot.events import MessageReceived
 from bot.runtime import Runtime
 
+TICK = 0.05  # the loop-lateness probe's period, in seconds
+
 
 def emit(obj: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()
-
-TICK = 0.05  # the loop-lateness probe's period, in seconds
 
 
 async def main(argv: list[str] | None = None) -> int:

@@ -232,13 +232,18 @@ class AntispamPlugin(Plugin):
             return
         msg, quote, quoted, text = found
         now = ctx.now()
-        # the checks' verdict as it stood before this lesson: judged after it, the message is
-        # "100% similar to a spam sample" that is itself
-        decision = decide(Facts(text=text, kind=quoted.kind if quoted else "text"), cfg,
-                          self.learner.model(ctx.db, now), ctx.room_id)
-        sample = self._teach(ctx, cfg, "spam", 1, text)
         target = quoted.sender_id if quoted else quote.sender_id
         name = (quoted.sender_name if quoted else "") or quote.sender_name or (target or "")
+        assert ctx.room_id is not None
+        newcomer, trusted = probation(cfg, members.facts(ctx.db, ctx.room_id, target), now) if target \
+            else (False, False)
+        # the checks' verdict as it stood before this lesson (judged after it, the message is
+        # "100% similar to a spam sample" that is itself), for the sender as the case records
+        # them: judged as a regular's, a newcomer's id read 老成员留的微信号 in the evidence
+        facts = Facts(text=text, kind=quoted.kind if quoted else "text", url=quoted.url if quoted else None,
+                      mentions=quoted.mentions if quoted else 0, newcomer=newcomer, trusted=trusted)
+        decision = decide(facts, cfg, self.learner.model(ctx.db, now), ctx.room_id)
+        sample = self._teach(ctx, cfg, "spam", 1, text)
         if target is None:
             ctx.reply(cfg.texts.not_found)
             return
@@ -250,8 +255,6 @@ class AntispamPlugin(Plugin):
                   *decision.evidence()]
         evidence = {"message_id": quoted.message_id if quoted else quote.message_id, "text": text,
                     "checks": checks, **_scores(decision), "sample_id": sample.id}
-        assert ctx.room_id is not None
-        newcomer, _ = probation(cfg, members.facts(ctx.db, ctx.room_id, target), now)
         offence = ladder.Offence(target, name, cfg.texts.check_labels.get("admin", "admin"), evidence,
                                  newcomer=newcomer, actor_id=msg.sender_id)
         case_id = ladder.apply(ctx, cfg, offence)

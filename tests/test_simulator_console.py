@@ -31,6 +31,13 @@ async def test_post_as_member_in_current_room(console: Console, world: World) ->
     assert msg is not None and (msg.sender_id, msg.text) == ("wxid_alice", "加我微信 abc123")
 
 
+async def test_backslash_n_is_a_line_break(console: Console, world: World) -> None:
+    # a 接龙 list is several lines; a terminal line is one
+    await console.handle_line(r"bob> #接龙\n1. alice 1箱\n2. bob 2箱")
+    msg = world.last_message(DEMO)
+    assert msg is not None and msg.text == "#接龙\n1. alice 1箱\n2. bob 2箱"
+
+
 async def test_post_by_group_nickname_with_mention(console: Console, world: World) -> None:
     await console.handle_line("上海-电商-小A> @群管机器人 !checkin")
     msg = world.last_message(DEMO)

@@ -17,6 +17,7 @@ from bot.simulator.world import World
 
 HELP = """\
 在当前群里以某人身份发言:  名字> 内容      例: alice> 加我微信 abc123   （@名字 会成为 @提及）
+                           内容里的 \\n 表示换行，例: bob> #接龙\\n1. alice\\n2. bob
 /help                      显示帮助
 /rooms                     列出所有群
 /room 序号|群名             切换当前群
@@ -104,7 +105,9 @@ class Console:
                 return self._command(line)
             if ">" in line:
                 name, _, text = line.partition(">")
-                return self._say(name.strip(), text.strip())
+                # a terminal line is one line: \n stands for a line break, as in a 接龙 list
+                # that each member reposts with their name added
+                return self._say(name.strip(), text.strip().replace("\\n", "\n"))
             return ["看不懂这行。用「名字> 内容」发言，/help 查看命令。"]
         except SimError as error:
             return [f"[失败: {error.message}]"]

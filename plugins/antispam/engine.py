@@ -189,6 +189,8 @@ def _own_contact_cleared(verdicts: list[tuple[Verdict, str]], n: Normalised, cha
         return verdicts
     cleared = {id(v) for v in content}
     details = f", but the char model reads no ad ({char:.3f} < {clears:.2f})"
-    why = f"，但内容不像广告（模型评分 {char:.0%}，低于 {clears:.0%}）：只是新成员留了自己的联系方式，不算"
+    # a score under half a percent read "0%", as if the model had not run
+    score = f"{char:.0%}" if char >= 0.005 else "不到 1%"
+    why = f"，但内容不像广告（模型评分 {score}，低于 {clears:.0%}）：只是新成员留了自己的联系方式，不算"
     return [(replace(v, spam=False, details=v.details + details, why=v.why + why), mode) if id(v) in cleared
             else (v, mode) for v, mode in verdicts]

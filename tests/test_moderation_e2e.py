@@ -218,7 +218,8 @@ async def test_appeal_round_trip_accept_reinvites(bot):
         case = db.get(Case, number)
         assert case.status == "reversed"
         assert db.scalar(select(Appeal.status).where(Appeal.case_id == number)) == "accepted"
-        unban = db.scalars(select(Case).where(Case.kind == "unban")).one()
+        # a removal lifted, not a ban: its case is no 解除拉黑
+        unban = db.scalars(select(Case).where(Case.kind == "lift")).one()
         assert unban.evidence["appeal_case"] == number
 
 
@@ -324,7 +325,7 @@ async def test_appeal_on_an_antispam_case_records_a_ham_sample(bot):
     from plugins.antispam.models import Sample
 
     with bot.app.sessions() as db:
-        unban = db.scalars(select(Case).where(Case.kind == "unban")).one()
+        unban = db.scalars(select(Case).where(Case.kind == "lift")).one()
         assert unban.evidence == {"appeal_case": number, "ham_sample": True}
         taught = db.scalars(select(Sample).where(Sample.case_id == number)).one()
         assert (taught.label, taught.text) == (0, "周日读书会报名链接")

@@ -44,7 +44,8 @@ CONSOLE_NAME = "网页控制台"
 PAGE_SIZE = 50
 _SCAN_LIMIT = 5000  # cases examined per page when filtering by check (evidence is JSON)
 
-KIND_LABELS = {"warn": "警告", "kick": "移出", "ban": "拉黑", "unban": "解除拉黑", "spam": "广告（影子模式）",
+KIND_LABELS = {"warn": "警告", "kick": "移出", "ban": "拉黑", "unban": "解除拉黑",
+               "lift": "撤销处罚", "spam": "广告（影子模式）",
                "report": "举报"}
 STATUS_LABELS = {"open": "处理中", "closed": "已结案", "appealed": "申诉中", "reversed": "已撤销"}
 ROLE_LABELS = {"owner": "群主", "admin": "管理员", "member": "普通成员"}

@@ -182,17 +182,18 @@ class LogCommands:
         if (case.evidence or {}).get("scope") == lists.ALL_GROUPS:
             lists.remove(ctx.db, lists.BLACKLIST, None, member_id)
         learned = appeals.teach_ham(ctx.db, case, now)
-        unban = cases.open_case(ctx.db, room_id=room_id, kind="unban", target_id=member_id,
-                                target_name=case.target_name, source="command:appeal", at=now,
-                                reason=f"申诉通过（案件 #{case.id}）" + (f"：{note}" if note else ""),
-                                actor_id=by, outcome="done",
-                                evidence={"appeal_case": case.id, "ham_sample": learned})
+        # a lifted warning or removal is no 解除拉黑 (seen in a simulated day: a warning's accepted
+        # appeal was listed as one); only a ban's lifting is
+        lifted = cases.open_case(ctx.db, room_id=room_id, kind="unban" if case.kind == "ban" else "lift",
+                                 target_id=member_id, target_name=case.target_name, source="command:appeal",
+                                 at=now, reason=f"申诉通过（案件 #{case.id}）" + (f"：{note}" if note else ""),
+                                 actor_id=by, outcome="done", evidence={"appeal_case": case.id, "ham_sample": learned})
         reinvite = ""
         removed = case.kind in _REMOVALS and case.outcome in ("done", "pending")
         room_members = members(ctx) if ctx.room_id == room_id else frozenset()
         if config(ctx).reinvite and removed and room_id and member_id not in room_members:
-            ctx.emit(Invite(room_id, member_id, reason=f"appeal accepted on case {case.id}", case_id=unban.id))
+            ctx.emit(Invite(room_id, member_id, reason=f"appeal accepted on case {case.id}", case_id=lifted.id))
             reinvite = texts.appeal_reinvite
         ctx.emit(SendPrivate(member_id, texts.appeal_accepted_member.format(case=case.id)))
-        ctx.reply(texts.appeal_accepted.format(case=case.id, unban_case=unban.id, reinvite=reinvite))
-        notify_case(ctx, unban)
+        ctx.reply(texts.appeal_accepted.format(case=case.id, unban_case=lifted.id, reinvite=reinvite))
+        notify_case(ctx, lifted)

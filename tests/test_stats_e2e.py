@@ -80,6 +80,8 @@ async def test_lurkers_and_tags(bot):
     assert "：A（活跃成员）" in await bot.wait_text(room, "「bob」")
     bot.say(room, "laowang", "#tag @上海-电商-小A", mentions=[bot.cast["alice"]])
     assert "：S（核心成员）" in await bot.wait_text(room, "「上海-电商-小A」")
+    bot.say(room, "laowang", "#tag @carol", mentions=[bot.cast["carol"]])  # never spoke: named from the platform
+    assert "：C（新人/待激活）" in await bot.wait_text(room, "「carol」")
     bot.say(room, "laowang", "#tag")
     assert "S 核心 1 人，A 活跃 1 人，C 新人/待激活 2 人" in await bot.wait_text(room, "成员标签")
     bot.say(room, "bob", "#tag @alice", mentions=[bot.cast["alice"]])  # members may not

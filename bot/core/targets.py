@@ -34,6 +34,17 @@ class Target:
     member_id: str | None  # None: not found (or ambiguous)
     written: str  # how the admin pointed at them (for "not found" replies)
     rest: str  # the remaining argument text (e.g. the reason)
+    # their group nickname (else name) as the platform gives it now: a lurker the bot never saw
+    # speak has no name history, and replies named them by contact id (已将「wxid_…」加入白名单)
+    name: str = ""
+
+
+async def current_names(ctx: Context, room_id: str | None) -> dict[str, str]:
+    """The room's members' group nicknames (else names) from the platform, by id: one read
+    (the adapter keeps each room's roster), {} without a platform."""
+    if ctx.lookup is None or not room_id:
+        return {}
+    return {m.id: m.alias or m.name for m in await ctx.lookup.members(room_id) if m.alias or m.name}
 
 
 def strip_mentions(text: str, names: Iterable[str] = ()) -> str:
@@ -65,18 +76,19 @@ async def resolve_target(ctx: Context, args: str) -> Target:
     msg = ctx.message
     room_id = ctx.room_id
     live = await ctx.lookup.members(room_id) if (ctx.lookup and room_id) else []
+    current = {m.id: m.alias or m.name for m in live}
     mentioned = [m for m in (msg.mention_ids if msg else ()) if m != ctx.self_id]
     if mentioned:
         names = [n for m in live if m.id in mentioned for n in (m.alias, m.name)]
         names += _history_names(ctx.db, room_id, mentioned)
-        return Target(mentioned[0], "", strip_mentions(text, names))
+        return Target(mentioned[0], "", strip_mentions(text, names), current.get(mentioned[0], ""))
     text = text.lstrip("@＠").strip(_SEPARATORS)
     if not text:
         return Target(None, "", "")
     head, _, after = text.partition(" ")
     room_members = frozenset(ctx.room.member_ids) if ctx.room else frozenset(m.id for m in live)
     if head in room_members or _known_id(ctx.db, head):
-        return Target(head, head, after.strip())
+        return Target(head, head, after.strip(), current.get(head, ""))
     candidates: dict[str, set[str]] = {}  # casefolded name -> ids
     for member in live:
         if member.id == ctx.self_id:
@@ -97,7 +109,8 @@ async def resolve_target(ctx: Context, args: str) -> Target:
         if len(in_room) != 1:
             return Target(None, written, rest)
         ids = in_room
-    return Target(next(iter(ids)), written, rest)
+    found = next(iter(ids))
+    return Target(found, written, rest, current.get(found, ""))
 
 
 def resolve_written(db: Session, room_id: str | None, room_members: frozenset[str], written: str) -> str | None:

@@ -14,7 +14,7 @@ from bot.core.cases import Case
 from bot.core.outbox import withdraw_bans
 from bot.core.plugin import command
 from bot.core.roles import Role
-from bot.core.targets import Target
+from bot.core.targets import Target, current_names
 from plugins.moderation.common import (
     config,
     group_or_explain,
@@ -24,6 +24,7 @@ from plugins.moderation.common import (
     protected,
     sender,
     target,
+    target_name,
 )
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class ActionCommands:
                 ctx.reply(texts.usage_target.format(prefix=ctx.rules.bot.command_prefix, command=name))
             return None
         if act and protected(ctx, found.member_id):
-            ctx.reply(texts.protected.format(member=name_of(ctx, found.member_id)))
+            ctx.reply(texts.protected.format(member=target_name(ctx, found)))
             return None
         return found
 
@@ -95,10 +96,10 @@ class ActionCommands:
         texts = config(ctx).texts
         if ctx.room is not None and found.member_id not in members(ctx):
             # found by a name the bot saw here before: a warning in the group would reach no one
-            ctx.reply(texts.warn_absent.format(member=name_of(ctx, found.member_id)))
+            ctx.reply(texts.warn_absent.format(member=target_name(ctx, found)))
             return
         reason = found.rest or texts.default_reason
-        case = _open_case(ctx, "warn", found.member_id, name_of(ctx, found.member_id), reason)
+        case = _open_case(ctx, "warn", found.member_id, target_name(ctx, found), reason)
         # the case is "done" once the outbox has sent the warning into the group
         ctx.emit(Reply(ctx.room_id, texts.warned.format(case=case.id, reason=reason), (found.member_id,),
                        reason=f"case {case.id}", case_id=case.id))
@@ -114,7 +115,7 @@ class ActionCommands:
             return
         texts = config(ctx).texts
         reason = found.rest or texts.default_reason
-        name = name_of(ctx, found.member_id)
+        name = target_name(ctx, found)
         case = _open_case(ctx, "kick", found.member_id, name, reason)
         ctx.emit(_kick(ctx, found.member_id, name, reason, case.id, texts.kicked.format(
             member=name, case=case.id, reason=reason)))
@@ -132,7 +133,7 @@ class ActionCommands:
             return
         everywhere, reason = scoped
         reason = reason or texts.default_reason
-        name = name_of(ctx, found.member_id)
+        name = target_name(ctx, found)
         scope = lists.ALL_GROUPS if everywhere else ctx.room_id
         # a plain ban teaches anti-spam nothing (only #spam does): an admin's ban may be personal
         case = _open_case(ctx, "ban", found.member_id, name, reason, evidence={"scope": scope})
@@ -182,7 +183,7 @@ class ActionCommands:
         withdrawn = withdraw_bans(ctx.db, found.member_id, None if everywhere else ctx.room_id, ctx.now())
         for case_id in withdrawn:
             cases.record_outcome(ctx.db, case_id, "withdrawn", ctx.now())
-        name = name_of(ctx, found.member_id)
+        name = target_name(ctx, found)
         if not removed and not withdrawn:
             ctx.reply(texts.not_banned.format(member=name))
             return
@@ -211,9 +212,10 @@ class ActionCommands:
                 ctx.reply(texts.whitelist_empty)
                 return
             lines = [f"白名单（{len(entries)}）："]
+            current = await current_names(ctx, ctx.room_id)
             for e in entries[:50]:
                 where = "［所有群］" if e.room_id == lists.ALL_GROUPS else ""
-                lines.append(f"· {name_of(ctx, e.member_id)}（{e.member_id}）{where}")
+                lines.append(f"· {current.get(e.member_id) or name_of(ctx, e.member_id)}（{e.member_id}）{where}")
             ctx.reply("\n".join(lines))
             return
         if verb not in ("add", "remove", "加", "添加", "删", "删除", "移除"):
@@ -228,7 +230,7 @@ class ActionCommands:
         everywhere, reason = scoped
         scope = None if everywhere else ctx.room_id
         label = texts.scope_all if everywhere else texts.scope_room
-        name = name_of(ctx, found.member_id)
+        name = target_name(ctx, found)
         if verb in ("add", "加", "添加"):
             lists.add(ctx.db, lists.WHITELIST, scope, found.member_id, by=sender(ctx), at=ctx.now(), reason=reason)
             ctx.reply(texts.whitelist_added.format(member=name, scope=label))

@@ -40,13 +40,19 @@ def members(ctx: Context) -> frozenset[str]:
 
 async def target(ctx: Context, args: str) -> Target:
     found = await resolve_target(ctx, args)
-    return Target(found.member_id, found.written, clip(found.rest))
+    return Target(found.member_id, found.written, clip(found.rest), found.name)
 
 
 def name_of(ctx: Context, member_id: str | None) -> str:
     if not member_id:
         return "机器人"
     return display_name(ctx.db, ctx.room_id, member_id)
+
+
+def target_name(ctx: Context, found: Target) -> str:
+    """What replies call a command's target: their name on the platform now, else the latest
+    the bot saw (a member gone from the group), else the id."""
+    return found.name or name_of(ctx, found.member_id)
 
 
 def protected(ctx: Context, member_id: str) -> bool:

@@ -22,6 +22,7 @@ from plugins.moderation.common import (
     notify_case,
     sender,
     target,
+    target_name,
 )
 from plugins.moderation.targets import clip
 
@@ -75,7 +76,7 @@ class LogCommands:
         if found.member_id is None:
             ctx.reply(texts.usage_target.format(prefix=ctx.rules.bot.command_prefix, command="cases"))
             return
-        name = name_of(ctx, found.member_id)
+        name = target_name(ctx, found)
         rows = cases.cases_for(ctx.db, ctx.room_id, found.member_id, limit=20)
         if not rows:
             ctx.reply(texts.no_cases.format(member=name))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.plugin import Plugin, command
 from bot.core.roles import Role
-from bot.core.targets import display_name, resolve_target
+from bot.core.targets import current_names, display_name, resolve_target
 from bot.events import MemberJoined, MemberLeft, MessageReceived
 from plugins.moderation.api import kind_label
 from plugins.stats import queries
@@ -39,14 +39,6 @@ def _period(ctx: Context, word: str) -> tuple[int, str] | None:
 
 def _utc_start(day: date, tz: str) -> datetime:
     return datetime.combine(day, time(0), ZoneInfo(tz))
-
-
-async def _names(ctx: Context, room_id: str) -> dict[str, str]:
-    """Current nicknames from the platform (one read per #stats): the bot may never have seen
-    a lurker speak, so its name history does not know them."""
-    if ctx.lookup is None:
-        return {}
-    return {m.id: m.alias or m.name for m in await ctx.lookup.members(room_id)}
 
 
 class StatsPlugin(Plugin):
@@ -93,7 +85,8 @@ class StatsPlugin(Plugin):
         end = ctx.local_now().date()
         start = end - timedelta(days=days - 1)
         db = ctx.db
-        names = await _names(ctx, room_id)
+        # the bot may never have seen a lurker speak: its name history does not know them
+        names = await current_names(ctx, room_id)
 
         def name(member_id: str) -> str:
             return names.get(member_id) or display_name(db, room_id, member_id)
@@ -148,8 +141,8 @@ class StatsPlugin(Plugin):
             age = now - arrived if arrived else None
             letter = member_tag(rules, messages=messages, checkins=checkins.get(member_id, 0), age=age)
             ctx.reply(cfg.texts.tag_line.format(
-                name=display_name(ctx.db, room_id, member_id), tag=letter, label=LABELS[letter], days=window_days,
-                messages=messages, checkins=checkins.get(member_id, 0),
+                name=found.name or display_name(ctx.db, room_id, member_id), tag=letter, label=LABELS[letter],
+                days=window_days, messages=messages, checkins=checkins.get(member_id, 0),
                 age=f"{age.days} 天" if age is not None else "时间未知"))
             return
         counts = queries.messages_by_member(ctx.db, room_id, start, end)

@@ -68,11 +68,16 @@ async def test_lurkers_and_tags(bot):
     for i in range(3):
         bot.say(room, "bob", f"消息 {i}")
     await bot.settle()
+    # the bot has just met the group: nobody has been seen silent for 3 days (it said so of
+    # every member who had not spoken in its first minutes, in a simulated owner's day)
+    bot.say(room, "laowang", "#stats")
+    early = await bot.wait_text(room, "潜水")
+    assert "只记录了不到 1 天" in early and "carol" not in early.split("潜水")[1]
     clock.advance(days=4)
     bot.say(room, "bob", "还在")
     await bot.settle()
     bot.say(room, "laowang", "#stats")
-    text = await bot.wait_text(room, "潜水")
+    text = await bot.wait_text(room, "潜水（超过")
     lurk = text.split("潜水")[1]
     # alice spoke 4 days ago, carol never (named from the platform: the bot never saw her speak)
     assert "2 人" in lurk and "小A" in lurk and "carol" in lurk and "bob" not in lurk
@@ -81,7 +86,8 @@ async def test_lurkers_and_tags(bot):
     bot.say(room, "laowang", "#tag @上海-电商-小A", mentions=[bot.cast["alice"]])
     assert "：S（核心成员）" in await bot.wait_text(room, "「上海-电商-小A」")
     bot.say(room, "laowang", "#tag @carol", mentions=[bot.cast["carol"]])  # never spoke: named from the platform
-    assert "：C（新人/待激活）" in await bot.wait_text(room, "「carol」")
+    carol = await bot.wait_text(room, "「carol」")
+    assert "：C（新人/待激活）" in carol and "只记录了 4 天" in carol  # a 7-day window, 4 days watched
     bot.say(room, "laowang", "#tag")
     assert "S 核心 1 人，A 活跃 1 人，C 新人/待激活 2 人" in await bot.wait_text(room, "成员标签")
     bot.say(room, "bob", "#tag @alice", mentions=[bot.cast["alice"]])  # members may not

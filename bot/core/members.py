@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, case, exists, literal, select
 from sqlalchemy.orm import Session
 
 from db import repo
-from db.models import Member
+from db.models import KnownRoom, Member
 from db.repo import dialect_insert
 
 _TABLE = Member.__table__
@@ -213,3 +213,9 @@ def memberships(db: Session, member_id: str) -> list[MemberFacts]:
 
 def known(db: Session, member_id: str) -> bool:
     return db.scalar(select(_TABLE.c.member_id).where(_TABLE.c.member_id == member_id).limit(1)) is not None
+
+
+def watched_since(db: Session, room_id: str) -> datetime | None:
+    """When the bot first saw this room: what it knows of its members' messages starts there (a
+    member silent "for 14 days" to a bot that has watched for two minutes is not a lurker)."""
+    return db.scalar(select(KnownRoom.first_seen).where(KnownRoom.room_id == room_id))

@@ -34,6 +34,8 @@ class StatsTexts(TemplateTexts):
     top_line: str = "{rank}. {name} — {count} 条"
     no_talkers: str = "这段时间还没有人发言。"
     lurkers: str = "🤿 潜水（超过 {days} 天未发言）{count} 人{names}"
+    lurkers_too_soon: str = "🤿 潜水：机器人在本群只记录了{watched}，满 {days} 天后才知道谁超过 {days} 天没发言"
+    partial_record: str = "（机器人在本群只记录了{watched}，更早的发言不在统计里）"
     usage: str = "用法：#stats [day|week|month]"
     tag_line: str = "「{name}」：{tag}（{label}）— 近 {days} 天发言 {messages} 条，打卡 {checkins} 天，入群 {age}"
     tag_summary: str = "成员标签（近 {days} 天）：S 核心 {S} 人，A 活跃 {A} 人，C 新人/待激活 {C} 人"

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.core import members as member_facts
 from bot.core.plugin import Plugin, command
 from bot.core.roles import Role
 from bot.core.targets import current_names, display_name, resolve_target
@@ -39,6 +40,17 @@ def _period(ctx: Context, word: str) -> tuple[int, str] | None:
 
 def _utc_start(day: date, tz: str) -> datetime:
     return datetime.combine(day, time(0), ZoneInfo(tz))
+
+
+def _watched(ctx: Context, room_id: str) -> timedelta | None:
+    """How long the bot has watched this room (None: no record of it)."""
+    since = member_facts.watched_since(ctx.db, room_id)
+    return ctx.now() - since if since is not None else None
+
+
+def _span(watched: timedelta | None) -> str:
+    days = watched.days if watched is not None else 0
+    return f" {days} 天" if days else "不到 1 天"
 
 
 class StatsPlugin(Plugin):
@@ -107,7 +119,12 @@ class StatsPlugin(Plugin):
             lines.append(texts.top_header if top else texts.no_talkers)
             lines += [texts.top_line.format(rank=i, name=name(m), count=n)
                       for i, (m, n) in enumerate(top, 1)]
-        if ctx.room is not None:
+        watched = _watched(ctx, room_id)
+        if ctx.room is not None and watched is not None and watched < timedelta(days=cfg.lurker_days):
+            # nobody has been seen silent that long yet (said of everyone right after the bot
+            # started, in a simulated owner's day)
+            lines.append(texts.lurkers_too_soon.format(watched=_span(watched), days=cfg.lurker_days))
+        elif ctx.room is not None:
             cutoff = ctx.now() - timedelta(days=cfg.lurker_days)
             members = [m for m in ctx.room.member_ids if m != ctx.self_id]
             silent = queries.lurkers(db, room_id, members, cutoff)
@@ -130,6 +147,10 @@ class StatsPlugin(Plugin):
         window_days = (end - start).days + 1
         members = frozenset(ctx.room.member_ids) if ctx.room else frozenset()
         checkins = queries.checkin_counts(ctx.db, room_id, start, end)
+        # a window longer than the bot has watched: the counts are what it saw, and say so
+        watched = _watched(ctx, room_id)
+        partial = cfg.texts.partial_record.format(watched=_span(watched)) \
+            if watched is not None and watched < timedelta(days=window_days) else ""
         if args.strip():
             found = await resolve_target(ctx, args)
             member_id = found.member_id
@@ -143,7 +164,7 @@ class StatsPlugin(Plugin):
             ctx.reply(cfg.texts.tag_line.format(
                 name=found.name or display_name(ctx.db, room_id, member_id), tag=letter, label=LABELS[letter],
                 days=window_days, messages=messages, checkins=checkins.get(member_id, 0),
-                age=f"{age.days} 天" if age is not None else "时间未知"))
+                age=f"{age.days} 天" if age is not None else "时间未知") + partial)
             return
         counts = queries.messages_by_member(ctx.db, room_id, start, end)
         arrivals = queries.joined_at(ctx.db, room_id, members)
@@ -152,4 +173,4 @@ class StatsPlugin(Plugin):
             arrived = arrivals.get(member_id)
             tally[member_tag(rules, messages=counts.get(member_id, 0), checkins=checkins.get(member_id, 0),
                              age=now - arrived if arrived else None)] += 1
-        ctx.reply(cfg.texts.tag_summary.format(days=window_days, **tally))
+        ctx.reply(cfg.texts.tag_summary.format(days=window_days, **tally) + partial)

@@ -84,5 +84,6 @@ def notify_case(ctx: Context, case: Case) -> None:
         return
     cfg: ModerationConfig = getattr(ctx.rules.for_room(case.room_id), NAME)
     if cfg.enabled and cfg.notify_cases:
-        line = render.summary(case, display_name(ctx.db, case.room_id, case.target_id or ""))
+        # the name the case was opened with first: a member who never spoke has no name history
+        line = render.summary(case, case.target_name or display_name(ctx.db, case.room_id, case.target_id or ""))
         ctx.emit(NotifyAdmins(case.room_id, cfg.texts.case_notice.format(case=case.id, summary=line)))

@@ -263,3 +263,67 @@ def test_the_loop_engine_leaves_wal_checkpoints_to_other_connections(tmp_path):
     finally:
         loop.dispose()
         thread.dispose()
+
+
+def test_the_inbox_engine_leaves_wal_checkpoints_to_the_inbox(tmp_path):
+    """The inbox writer's commits never checkpoint either (a checkpoint in a batch's commit
+    held that batch's events back from dispatch, issue 13): `checkpoint`, which the inbox runs
+    beside its writes, folds the WAL back."""
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    from db.session import checkpoint, loop_engine, thread_engine, wal_file
+
+    url = f"sqlite:///{tmp_path / 'wal.db'}"
+    main_file = Path(tmp_path / "wal.db")
+    loop = loop_engine(url)
+    thread = thread_engine(loop)
+    try:
+        assert wal_file(thread) and not wal_file(loop_engine("sqlite://"))
+        with loop.begin() as conn:
+            conn.execute(text("CREATE TABLE t (x TEXT)"))
+        before = main_file.stat().st_size
+        for _ in range(40):  # ~2,000 pages through the WAL, twice SQLite's auto-checkpoint mark
+            with thread.begin() as conn:
+                conn.execute(text("INSERT INTO t VALUES (:x)"), [{"x": "字" * 1000}] * 40)
+        assert main_file.stat().st_size == before  # everything still in the WAL
+        checkpoint(thread)
+        assert main_file.stat().st_size > before + 4_000_000
+        with loop.connect() as conn:  # written once, readable by all
+            assert conn.execute(text("SELECT count(*) FROM t")).scalar() == 1600
+    finally:
+        thread.dispose()
+        loop.dispose()
+
+
+async def test_the_inbox_folds_the_wal_back_after_it_wrote(tmp_path):
+    from pathlib import Path
+
+    from bot.clock import SystemClock
+    from bot.core.inbox import Inbox, StorageHealth
+    from bot.events import MessageKind, MessageReceived
+    from db.session import loop_engine, thread_engine
+    from tests.harness import wait_until
+
+    url = f"sqlite:///{tmp_path / 'inbox.db'}"
+    upgrade(url)
+    main_file = Path(tmp_path / "inbox.db")
+    loop = loop_engine(url)
+    engine = thread_engine(loop)
+    dispatched: list[str] = []
+    inbox = Inbox(engine, SystemClock(), lambda key, event: dispatched.append(event.event_id), StorageHealth(),
+                  checkpoint_every=0.0)
+    before = main_file.stat().st_size
+    inbox.start()
+    try:
+        for i in range(200):
+            inbox.submit("r1@chatroom", MessageReceived(f"m{i}", "r1@chatroom", "wxid_a", "阿明", "", MessageKind.TEXT,
+                                                        "字" * 2000, SystemClock().now()))
+        await wait_until(lambda: len(dispatched) == 200 and inbox.checkpoints > 0)
+        # nothing else checkpoints here (neither engine does in its commits): the inbox did
+        assert main_file.stat().st_size > before + 1_000_000
+    finally:
+        await inbox.stop()
+        engine.dispose()
+        loop.dispose()

@@ -47,6 +47,7 @@ from bot.events import RoomEvent
 from bot.platform import RawEvent
 from db.models import InboxEvent, SeenEvent
 from db.repo import dialect_insert
+from db.session import checkpoint, wal_file
 
 log = logging.getLogger(__name__)
 
@@ -256,7 +257,8 @@ class Inbox:
 
     def __init__(self, engine: Engine, clock: Clock, dispatch: Callable[[str, RoomEvent], None],
                  health: StorageHealth, *, max_batch: int = 500, linger: float = 0.002,
-                 raw_linger: float = 0.02, max_buffered: int = 50_000, backoff: Backoff | None = None) -> None:
+                 raw_linger: float = 0.02, max_buffered: int = 50_000, backoff: Backoff | None = None,
+                 checkpoint_every: float = 1.0) -> None:
         self._engine = engine
         # held while a batch is being written: a write that cannot retry (the web console's)
         # takes it too, so it never meets this writer's lock (SQLite has one writer at a time)
@@ -292,6 +294,14 @@ class Inbox:
         self._space = asyncio.Event()
         self._space.set()
         self._task: asyncio.Task[None] | None = None
+        # SQLite: the WAL is folded back into the database file beside the writes, at most once
+        # per checkpoint_every seconds while there are any, never in a batch's own commit (the
+        # writer's engine does none, db.session.thread_engine): a checkpoint syncs the file,
+        # and the batch's events (and everything behind them) waited for it to be dispatched
+        self._checkpoint_every = checkpoint_every
+        self._wrote = asyncio.Event()
+        self._checkpointer: asyncio.Task[None] | None = None
+        self.checkpoints = 0
         # figures for tests and benchmarks
         self.batches = 0
         self.written = 0  # converted events written
@@ -384,11 +394,17 @@ class Inbox:
     # -------------------------------------------------------------- writer
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="inbox-writer")
+        if wal_file(self._engine):
+            self._checkpointer = asyncio.get_running_loop().create_task(self._fold_wal(), name="inbox-checkpoint")
 
     async def stop(self) -> None:
         """Write what is buffered (best effort), then stop."""
         if self._task is None:
             return
+        if self._checkpointer is not None:
+            self._checkpointer.cancel()  # SQLite folds the WAL back when the last connection closes
+            await asyncio.gather(self._checkpointer, return_exceptions=True)
+            self._checkpointer = None
         self._task.cancel()
         await asyncio.gather(self._task, return_exceptions=True)
         self._task = None
@@ -446,6 +462,7 @@ class Inbox:
                 continue
             self._backoff.reset()
             self._health.succeeded("inbox")
+            self._wrote.set()
             del self._done[: len(done)]
             if dropped:
                 self._raw_dropped = [(seq, i) for seq, i in self._raw_dropped if seq > upto]
@@ -464,6 +481,19 @@ class Inbox:
                     self.raw_written += 1
             if self._buffer:
                 self._wake.set()
+
+    async def _fold_wal(self) -> None:
+        """Checkpoint in a worker thread of its own, beside the writer: one per second of
+        writes (the WAL stays about a second of writes long), none while nothing is written."""
+        while True:
+            await self._wrote.wait()
+            await asyncio.sleep(self._checkpoint_every)
+            self._wrote.clear()
+            try:
+                await asyncio.to_thread(checkpoint, self._engine)
+                self.checkpoints += 1
+            except Exception as exc:  # nothing is lost: the WAL grows until the next one works
+                log.debug("WAL checkpoint failed: %s", exc)
 
     def _write(self, batch: list[_Pending], done: list[str], dropped: list[str]) -> None:
         """One transaction, in a worker thread: new rows in, handled rows out."""

@@ -358,7 +358,9 @@ async def test_an_unban_before_the_ban_went_out_takes_the_ban_back(tmp_path, dat
     """#ban, then #unban while the removal still waits for the group's next send slot: the
     member is neither removed nor listed afterwards, and nobody is told they were."""
     clock = FakeClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+    # send_within past two slots: the #unban's answer waits behind the withdrawn removal's slot
     bot = Harness(tmp_path, [ModerationPlugin()], database_url=database_url, clock=clock, extra_bot="""\
+send_within: 3h
 governor:
   group_interval: 1h
   account_interval: 0s

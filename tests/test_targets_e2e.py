@@ -61,3 +61,17 @@ async def test_an_unknown_name_is_not_guessed(bot):
     bot.say(room, "laowang", "#warn 路人甲 刷屏")
     await bot.wait_text(room, "路人甲")
     assert all_cases(bot) == []
+
+
+async def test_a_target_by_mention_reads_their_names_not_the_whole_member_list(bot):
+    # "#warn @x" read the room's whole roster (RoomMemberList and one RoomMemberPayload per
+    # member: 501 reads in a 500-member group, 0.7-2.8 s in bench.load; issue 13)
+    room, carol = bot.cast.admin, bot.cast["carol_chen"]
+    rpcs = bot.server.service.rpc_counts
+    lists_before = rpcs["RoomMemberList"]
+    bot.say(room, "laowang", "#warn @Carol Chen 发广告", mentions=[carol])
+    warning = await bot.wait_text(room, "警告（案件 #")
+    assert "发广告" in warning
+    [case] = all_cases(bot)
+    assert case.target_name == "Carol Chen" and case.reason == "发广告"  # her name, never spoken here
+    assert rpcs["RoomMemberList"] == lists_before

@@ -43,6 +43,7 @@ from bot.core.roles import Role, role_of
 from bot.core.rooms import PlatformLookup, RoomDirectory
 from bot.core.scheduler import JobScheduler
 from bot.core.storage_status import EarlyStatus
+from bot.core.targets import MAX_MENTIONED
 from bot.events import (
     ConnectionChanged,
     Event,
@@ -469,7 +470,11 @@ class App:
             # for nobody else
             if found and (found[1].min_role > Role.MEMBER or event.mention_ids) \
                     and role_of(event.sender_id, room, rules) >= found[1].min_role:
-                await facts.prefetch_members(room_id)
+                mentioned = [m for m in event.mention_ids if m != self.platform.self_id][:MAX_MENTIONED]
+                if mentioned:  # a target by mention: their names, not the whole member list
+                    await asyncio.gather(*(facts.prefetch_member(room_id, m) for m in mentioned))
+                else:
+                    await facts.prefetch_members(room_id)
 
     def hand_off(self) -> None:
         """Where committed decisions leave the core: the outbox's sender takes the rows the

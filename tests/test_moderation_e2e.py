@@ -51,6 +51,7 @@ async def test_warn_opens_a_case_mentions_the_member_and_tells_the_admins(bot):
         "warn", bob, bot.cast["laowang"], "发广告", "command:warn")
     notice = await wait_private(bot, "operator", f"新案件 #{case.id}")
     assert "警告 bob：发广告" in notice  # by name, though bob never spoke (not 警告 wxid_bob)
+    assert "待执行" not in notice  # told as the case opens: the warning went out before admins read it
 
 
 async def test_a_warning_for_someone_no_longer_in_the_group_is_refused_not_recorded(bot):

@@ -32,10 +32,11 @@ def _short(text: Any, limit: int = MAX_EVIDENCE_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def summary(case: Case, name: str) -> str:
-    """One line: #12 警告 小明：发广告（已执行）."""
+def summary(case: Case, name: str, *, outcome: bool = True) -> str:
+    """One line: #12 警告 小明：发广告（已执行）; without the outcome when outcome=False."""
     reason = f"：{_short(case.reason, 80)}" if case.reason else ""
-    return f"#{case.id} {kind_label(case.kind)} {name}{reason}（{OUTCOME_LABELS.get(case.outcome, case.outcome)}）"
+    told = f"（{OUTCOME_LABELS.get(case.outcome, case.outcome)}）" if outcome else ""
+    return f"#{case.id} {kind_label(case.kind)} {name}{reason}{told}"
 
 
 def case_line(case: Case, group: str) -> str:

@@ -327,3 +327,36 @@ async def test_the_inbox_folds_the_wal_back_after_it_wrote(tmp_path):
         await inbox.stop()
         engine.dispose()
         loop.dispose()
+
+
+async def test_the_inbox_folds_the_wal_back_on_a_quiet_day(tmp_path, monkeypatch):
+    """No event written, but the jobs and the outbox write: the WAL is still folded back (no
+    engine of the bot checkpoints in its commits, so it would grow until the bot stopped)."""
+    from pathlib import Path
+
+    from bot.clock import SystemClock
+    from bot.core import inbox as inbox_module
+    from bot.core.inbox import Inbox, StorageHealth
+    from db.session import loop_engine, thread_engine
+    from tests.harness import wait_until
+
+    monkeypatch.setattr(inbox_module, "IDLE_CHECKPOINT", 0.01)
+    url = f"sqlite:///{tmp_path / 'quiet.db'}"
+    upgrade(url)
+    main_file = Path(tmp_path / "quiet.db")
+    loop = loop_engine(url)
+    engine = thread_engine(loop)
+    inbox = Inbox(engine, SystemClock(), lambda key, event: None, StorageHealth(), checkpoint_every=0.0)
+    before = main_file.stat().st_size
+    with loop.begin() as conn:  # a job's writes, not the inbox's
+        conn.exec_driver_sql("CREATE TABLE job_notes (t TEXT)")
+        for _ in range(200):
+            conn.exec_driver_sql("INSERT INTO job_notes VALUES (?)", ("字" * 2000,))
+    inbox.start()
+    try:
+        await wait_until(lambda: inbox.checkpoints > 0)
+        assert inbox.written == 0 and main_file.stat().st_size > before + 500_000
+    finally:
+        await inbox.stop()
+        engine.dispose()
+        loop.dispose()

@@ -27,6 +27,7 @@ that window.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import enum
 import json
@@ -50,6 +51,8 @@ from db.repo import dialect_insert
 from db.session import checkpoint, wal_file
 
 log = logging.getLogger(__name__)
+
+IDLE_CHECKPOINT = 60.0  # seconds between WAL checkpoints while no event is written (SQLite)
 
 # ---------------------------------------------------------------------- serialisation
 # Generic over the dataclasses of bot.events: fields are read with dataclasses.fields, so a
@@ -484,9 +487,12 @@ class Inbox:
 
     async def _fold_wal(self) -> None:
         """Checkpoint in a worker thread of its own, beside the writer: one per second of
-        writes (the WAL stays about a second of writes long), none while nothing is written."""
+        writes (the WAL stays about a second of writes long), and one a minute while no event
+        is written: the jobs and the outbox write too, and no engine of the bot checkpoints
+        in its commits, so a quiet day would otherwise grow the WAL until the bot stops."""
         while True:
-            await self._wrote.wait()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wrote.wait(), IDLE_CHECKPOINT)
             await asyncio.sleep(self._checkpoint_every)
             self._wrote.clear()
             try:

@@ -237,9 +237,18 @@ def test_greetings_are_found_by_whom_they_greeted_and_pruned_once_past_recall(se
         assert repo.greeted_since(db, "r1", T0) == {"m3": {"u4"}}
 
 
+def _through_the_wal(engine) -> None:
+    """~2,000 pages through the WAL, twice SQLite's auto-checkpoint mark."""
+    from sqlalchemy import text
+
+    for _ in range(40):
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO t VALUES (:x)"), [{"x": "字" * 1000}] * 40)
+
+
 def test_the_loop_engine_leaves_wal_checkpoints_to_other_connections(tmp_path):
-    """A checkpoint syncs the database file: the event loop's engine never runs one, the
-    inbox writer's engine (make_engine) does, so the WAL is still folded back."""
+    """A checkpoint syncs the database file: the event loop's engine never runs one; an engine
+    with make_engine's default (the CLI's, another process's) does, so the WAL is folded back."""
     from pathlib import Path
 
     from sqlalchemy import text
@@ -253,9 +262,7 @@ def test_the_loop_engine_leaves_wal_checkpoints_to_other_connections(tmp_path):
         with loop.begin() as conn:
             conn.execute(text("CREATE TABLE t (x TEXT)"))
         before = main_file.stat().st_size
-        for _ in range(40):  # ~2,000 pages through the WAL, twice SQLite's auto-checkpoint mark
-            with loop.begin() as conn:
-                conn.execute(text("INSERT INTO t VALUES (:x)"), [{"x": "字" * 1000}] * 40)
+        _through_the_wal(loop)
         assert main_file.stat().st_size == before  # everything still in the WAL
         with thread.begin() as conn:
             conn.execute(text("INSERT INTO t VALUES ('inbox')"))
@@ -284,9 +291,7 @@ def test_the_inbox_engine_leaves_wal_checkpoints_to_the_inbox(tmp_path):
         with loop.begin() as conn:
             conn.execute(text("CREATE TABLE t (x TEXT)"))
         before = main_file.stat().st_size
-        for _ in range(40):  # ~2,000 pages through the WAL, twice SQLite's auto-checkpoint mark
-            with thread.begin() as conn:
-                conn.execute(text("INSERT INTO t VALUES (:x)"), [{"x": "字" * 1000}] * 40)
+        _through_the_wal(thread)
         assert main_file.stat().st_size == before  # everything still in the WAL
         checkpoint(thread)
         assert main_file.stat().st_size > before + 4_000_000

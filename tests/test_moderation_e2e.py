@@ -249,6 +249,11 @@ async def test_an_appeal_without_its_number_is_answered_from_the_members_own_cas
     await wait_private(bot, "bob", f"已收到你对案件 #{kicked.id} 的申诉")
     notice = await wait_private(bot, "operator", f"对案件 #{kicked.id}")
     assert "：我发的是读书会的链接" in notice
+    # both appeals wait for the admins: asking why is not answered "the bot never acted on you"
+    bot.world.say_private(bob, "为什么踢我")
+    waiting = await wait_private(bot, "bob", "的申诉已提交")
+    assert f"#{kicked.id}" in waiting and f"#{warned.id}" in waiting
+    assert not any("没有对你做过处理" in t for t in bot.private_texts(bob))
 
 
 async def test_appeal_rejected_and_decided_only_once(bot):

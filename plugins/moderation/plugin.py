@@ -90,11 +90,16 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
             if not (looked_like or asks_why):
                 return
             own = self._appealable(ctx, msg.sender_id)
+            # cases whose appeal waits for the admins: "为什么踢我" after "申诉 …" was answered
+            # 机器人没有对你做过处理 (seen in a simulated day, the removal minutes old)
+            waiting = [c for c in cases.cases_for(ctx.db, None, msg.sender_id, limit=20) if c.status == "appealed"]
             if len(own) == 1 and looked_like:
                 self._file(ctx, own[0], appeals.reason_of(msg.text))
             elif own:
                 lines = "\n".join(render.case_line(case, room_topic(ctx.db, case.room_id)) for case in own)
                 ctx.reply(texts.appeal_pick.format(cases=lines, example=own[0].id))
+            elif waiting:
+                ctx.reply(texts.appeal_duplicate.format(case="、#".join(str(c.id) for c in waiting[:5])))
             elif looked_like:
                 ctx.reply(texts.appeal_nothing_open)
             else:
@@ -135,7 +140,7 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
         text = clip(text, 1000)
         appeals.file_appeal(ctx.db, case, ctx.message.sender_id, text, ctx.now())
         name = display_name(ctx.db, case.room_id, ctx.message.sender_id)
-        summary = render.summary(case, name)
+        summary = render.summary(case, name, outcome=case.outcome != "pending")  # the removal may still be queued
         ctx.emit(NotifyAdmins(case.room_id, cfg.texts.appeal_notice.format(
             member=name, case=case.id, summary=summary, text=text or "（无说明）")))
         ctx.reply(config(ctx).texts.appeal_received.format(case=case.id))

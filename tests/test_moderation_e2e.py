@@ -197,6 +197,11 @@ async def test_report_a_quoted_message(bot):
     assert "免费领取会员" in notice and "无法核实" in notice
     bot.say(room, "carol", "#report")  # without a quote: how to do it
     await bot.wait_text(room, "引用")
+    # the bot's own message quoted by mistake: no case against the bot
+    own = bot.sends(room)[-1]
+    bot.say(room, "carol", "#report 这人在群里推销", quote=own.message_id)
+    await bot.wait_text(room, "机器人自己发的消息")
+    assert len(all_cases(bot)) == 1
 
 
 async def test_appeal_round_trip_accept_reinvites(bot):

@@ -122,6 +122,11 @@ class LogCommands:
             return
         quote = msg.quote
         target_id = quote.sender_id or resolve_written(ctx.db, msg.room_id, members(ctx), quote.sender_name)
+        if target_id is not None and target_id == ctx.self_id:
+            # the bot's own announcement quoted by mistake (the ad it answered was already
+            # recalled): "举报了「群管机器人」" reached the admins as a case (seen in a simulated day)
+            ctx.reply(texts.report_own)
+            return
         reason = clip(args) or "（未填写）"
         # A quote is plain text a member can type by hand: the evidence is the stored message
         # it points at (by id, else by text from the named member), never the quote's words.

@@ -590,6 +590,8 @@ def test_a_newcomers_own_contact_the_model_reads_as_no_ad_does_not_count(text):
     contact = next(e for e in decision.evidence() if e["name"] == "contact")
     assert "不像广告" in contact["why"], contact  # the record says why it was let go
     assert "评分 0%" not in contact["why"], contact  # a tiny score is not "0%", as if the model had not run
+    charmodel = next(e for e in decision.evidence() if e["name"] == "charmodel")
+    assert "程度 0%" not in charmodel["why"], charmodel  # nor in the model's own line
     # the level is the operator's: null counts a newcomer's contact data as before
     strict = AntispamConfig.model_validate({"charmodel": {"clears": None}})
     assert "contact" in {v.name for v in decide(Facts(text=text, newcomer=True), strict, model, "room").fired}

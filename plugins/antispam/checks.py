@@ -431,11 +431,17 @@ def check_emoji(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     return Verdict("emoji", False)
 
 
+def score_pct(p: float) -> str:
+    """A model's score as members and owners read it: under half a percent is 不到 1%, not a
+    "0%" that reads as if the model had not run."""
+    return f"{p:.0%}" if p >= 0.005 else "不到 1%"
+
+
 def check_bayes(score: ModelScore, cfg: AntispamConfig) -> Verdict:
     rule = cfg.bayes
     words = list(dict.fromkeys(w.lstrip("_#~") for w, _ in score.pushes))
     details = f"{score.bayes:.3f}" + (f" ({', '.join(words)})" if words else "")
-    zh = f"广告可能性 {score.bayes:.0%}" + (f"（依据：{'、'.join(words)}）" if words else "")
+    zh = f"广告可能性 {score_pct(score.bayes)}" + (f"（依据：{'、'.join(words)}）" if words else "")
     if min(score.docs) < rule.min_samples:
         learned = f"{score.docs[1]} spam / {score.docs[0]} ham samples"
         return Verdict("bayes", False, f"{details}; still learning ({learned})",
@@ -453,7 +459,7 @@ def check_similar(f: Facts, n: Normalised, score: ModelScore, cfg: AntispamConfi
     details = f"{score.similar:.2f} to spam sample {score.similar_id}"
     # seed samples (shipped with the bot) have negative ids; the others are this database's
     sample = "内置广告样本" if score.similar_id < 0 else f"广告样本 #{score.similar_id} "
-    zh = f"与{sample}相似度 {score.similar:.0%}"
+    zh = f"与{sample}相似度 {score_pct(score.similar)}"
     if score.ham_similar >= score.similar:
         return Verdict("similar", False, f"{details}, but as close to a ham sample", why=f"{zh}，但与正常消息同样相似")
     spam = score.similar >= cfg.similar.threshold

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from plugins.antispam.checks import TEXT_CHECKS, Facts, Verdict, check_bayes, check_similar
+from plugins.antispam.checks import TEXT_CHECKS, Facts, Verdict, check_bayes, check_similar, score_pct
 from plugins.antispam.classifier import SpamModel
 from plugins.antispam.config import CONTENT_CHECKS, AntispamConfig
 from plugins.antispam.model_checks import check_charmodel, check_qrcode
@@ -189,8 +189,6 @@ def _own_contact_cleared(verdicts: list[tuple[Verdict, str]], n: Normalised, cha
         return verdicts
     cleared = {id(v) for v in content}
     details = f", but the char model reads no ad ({char:.3f} < {clears:.2f})"
-    # a score under half a percent read "0%", as if the model had not run
-    score = f"{char:.0%}" if char >= 0.005 else "不到 1%"
-    why = f"，但内容不像广告（模型评分 {score}，低于 {clears:.0%}）：只是新成员留了自己的联系方式，不算"
+    why = f"，但内容不像广告（模型评分 {score_pct(char)}，低于 {clears:.0%}）：只是新成员留了自己的联系方式，不算"
     return [(replace(v, spam=False, details=v.details + details, why=v.why + why), mode) if id(v) in cleared
             else (v, mode) for v, mode in verdicts]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from plugins.antispam import contact
-from plugins.antispam.checks import PERSONAL, Facts, Verdict, discussing, framed, said, shows_an_ad
+from plugins.antispam.checks import PERSONAL, Facts, Verdict, discussing, framed, said, score_pct, shows_an_ad
 from plugins.antispam.classifier import ModelScore
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.normalize import Normalised
@@ -50,7 +50,7 @@ def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig) -> Ve
         return Verdict("charmodel", False, "no char model loaded", why="内置模型没有加载")
     words = list(dict.fromkeys(w for w, _ in score.char_pushes))
     details = f"{score.char:.3f}" + (f" ({', '.join(words)})" if words else "")
-    zh = f"像广告的程度 {score.char:.0%}" + (f"（依据：{'、'.join(words)}）" if words else "")
+    zh = f"像广告的程度 {score_pct(score.char)}" + (f"（依据：{'、'.join(words)}）" if words else "")
     if len(n.dense) < rule.min_chars:
         return Verdict("charmodel", False, f"{details}; too short to judge", why=f"{zh}；消息太短，不作判断")
     threshold = rule.threshold if rule.threshold is not None else score.char_threshold

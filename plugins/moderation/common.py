@@ -84,9 +84,7 @@ def notify_case(ctx: Context, case: Case) -> None:
         return
     cfg: ModerationConfig = getattr(ctx.rules.for_room(case.room_id), NAME)
     if cfg.enabled and cfg.notify_cases:
-        # the name the case was opened with first: a member who never spoke has no name history.
-        # A command's case is told as it opens, its action not yet sent: "（待执行）" reached the
-        # admins after the warning was already in the group (seen in an owner's simulated day)
+        # the name the case was opened with first: a member who never spoke has no name history
         line = render.summary(case, case.target_name or display_name(ctx.db, case.room_id, case.target_id or ""),
-                              outcome=case.outcome != "pending")
+                              notice=True)
         ctx.emit(NotifyAdmins(case.room_id, cfg.texts.case_notice.format(case=case.id, summary=line)))

@@ -32,10 +32,12 @@ def _short(text: Any, limit: int = MAX_EVIDENCE_TEXT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def summary(case: Case, name: str, *, outcome: bool = True) -> str:
-    """One line: #12 警告 小明：发广告（已执行）; without the outcome when outcome=False."""
+def summary(case: Case, name: str, *, notice: bool = False) -> str:
+    """One line: #12 警告 小明：发广告（已执行）. A notice to admins says no outcome while the
+    action is still queued: written as the case opens, it was read after the warning went out
+    and said （待执行） (seen in an owner's simulated day)."""
     reason = f"：{_short(case.reason, 80)}" if case.reason else ""
-    told = f"（{OUTCOME_LABELS.get(case.outcome, case.outcome)}）" if outcome else ""
+    told = "" if notice and case.outcome == "pending" else f"（{OUTCOME_LABELS.get(case.outcome, case.outcome)}）"
     return f"#{case.id} {kind_label(case.kind)} {name}{reason}{told}"
 
 

@@ -105,6 +105,24 @@ class Runtime:
                     log.exception("warm-up of plugin %s failed; it will load on first use", plugin.name)
         log.info("warm-up done in %.2fs", time.monotonic() - started)
 
+    def _prepare_in_thread(self) -> None:
+        """Each plugin's prepare() (Plugin.prepare), on a session of its own, before the app
+        starts: nothing else is using the database yet (another process sharing it may be;
+        then a lock it holds makes this fail and the work is left to the first event)."""
+        started = time.monotonic()
+        for plugin in self._plugins:
+            hook = getattr(plugin, "prepare", None)
+            if not callable(hook):
+                continue
+            with self.app.sessions() as db:
+                try:
+                    hook(db, self.clock.now())
+                    db.commit()
+                except Exception:
+                    db.rollback()
+                    log.exception("preparing plugin %s failed; the first event will do it", plugin.name)
+        log.info("plugins prepared in %.2fs", time.monotonic() - started)
+
     async def start_console(self, settings: ConsoleSettings) -> ConsoleServer:
         """Serve the web console on this process's event loop (bot/console); stopped with the bot."""
         from bot.console.server import ConsoleServer
@@ -122,6 +140,10 @@ class Runtime:
             from db.migrate import upgrade  # Alembic is imported only when there is work for it
 
             upgrade(self.database_url)
+        if self._warm_up:
+            if self._warm is not None:
+                await asyncio.shield(self._warm)  # the model's fit segments text: dictionary first
+            await asyncio.to_thread(self._prepare_in_thread)
         await self.app.start()
         self._tasks.append(asyncio.create_task(self.adapter.run(), name="adapter"))
         if self._watch_rules:

@@ -109,3 +109,65 @@ async def test_a_bot_process_freezes_its_start_up_heap_at_ready(tmp_path: Path) 
         gc.unfreeze()  # this test process starts many bots: give the collector its objects back
         await runtime.stop()
         await server.stop()
+
+
+async def test_the_spam_model_is_fitted_from_the_database_before_ready_off_the_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Bayes is fitted from every stored sample (a second or more with a year of admins'
+    labels): in a worker thread before the bot is ready, not at the first message, on the
+    event loop, with every group waiting."""
+    from plugins.antispam import learner
+    from plugins.antispam.plugin import AntispamPlugin
+
+    fitted_in: list[str] = []
+    original = learner.fit
+
+    def fit(*args: Any, **kwargs: Any) -> None:
+        fitted_in.append(threading.current_thread().name)
+        original(*args, **kwargs)
+
+    monkeypatch.setattr(learner, "fit", fit)
+    world, server, runtime = await simulated_bot(tmp_path)
+    await runtime.start()
+    try:
+        await asyncio.wait_for(runtime.ready(), 60)  # the event; the bound only ends a broken run
+        assert fitted_in and fitted_in[0] != threading.main_thread().name
+        alice = world.find_contact("alice")
+        assert alice is not None
+        world.say("20000000001@chatroom", alice.id, "加我微信领取资料")
+        await wait_until(lambda: runtime.app.events_handled >= 1, timeout=60)
+        assert len(fitted_in) == 1  # the first message used the model built before ready
+        spam = next(p for p in runtime._plugins if isinstance(p, AntispamPlugin))
+        assert len(spam.learner._models) == 1
+    finally:
+        await runtime.stop()
+        await server.stop()
+
+
+async def test_a_plugin_that_cannot_prepare_leaves_it_to_the_first_event(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A database another process holds locked at start-up, say: the bot still becomes ready,
+    says why in the log, and the model is built at the first message instead."""
+    from plugins.antispam.plugin import AntispamPlugin
+
+    def locked(self: AntispamPlugin, db: Any, at: Any) -> None:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(AntispamPlugin, "prepare", locked)
+    world, server, runtime = await simulated_bot(tmp_path)
+    await runtime.start()
+    try:
+        await asyncio.wait_for(runtime.ready(), 60)  # the event; the bound only ends a broken run
+        assert "preparing plugin antispam failed" in caplog.text
+        spam = next(p for p in runtime._plugins if isinstance(p, AntispamPlugin))
+        assert not spam.learner._models
+        alice = world.find_contact("alice")
+        assert alice is not None
+        world.say("20000000001@chatroom", alice.id, "大家好")
+        await wait_until(lambda: runtime.app.events_handled >= 1, timeout=60)
+        assert len(spam.learner._models) == 1
+    finally:
+        await runtime.stop()
+        await server.stop()

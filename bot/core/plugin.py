@@ -20,6 +20,8 @@ from bot.events import MessageReceived
 from bot.rules.schema import PluginConfig
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from sqlalchemy.orm import Session
 
     from bot.core.context import Context
@@ -121,6 +123,13 @@ class Plugin:
         Only what commits counts: if storage fails, or a plugin later in the order crashes,
         the event's transaction is rolled back and handle() may run again for the same event.
         Keep in-memory state idempotent per event id (or update it only from committed data)."""
+
+    def prepare(self, db: Session, at: datetime) -> None:
+        """Run once in a worker thread after migrations, before the bot is ready and before any
+        event is handled: build from the database what the first event would otherwise build on
+        the event loop while every group waits (the anti-spam plugin's model, fitted from all
+        stored samples). The runtime commits what it wrote; if it fails, that work is left to
+        the first event, as before."""
 
     def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:
         """The jobs this plugin needs under these rules (and its database state, e.g. schedules

@@ -100,6 +100,12 @@ class AntispamPlugin(Plugin):
 
         Image.init()
 
+    def prepare(self, db: Session, at: datetime) -> None:
+        """The model the first message would build on the event loop: the seed samples stored
+        once, then the Bayes fitted from every stored sample and the char model stepped on the
+        admins' labels (a second or more with a year of #spam/#ham, every group frozen)."""
+        self.learner.model(db, at)
+
     def wants(self, ctx: Context) -> bool:
         msg = ctx.message
         return msg is not None and msg.room_id is not None and not msg.is_self

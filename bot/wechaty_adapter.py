@@ -290,47 +290,54 @@ class _Unavailable(Exception):
 # ------------------------------------------------------------------------------ the adapter
 
 
+NEVER = float("-inf")  # a member's payload never read on its own (listed by a roster read)
+
+
 class RoomNames:
     """Who is in one room under which display names, kept up to date incrementally: loaded
     once per connection, then changed by join/leave events and by every member payload the
     adapter reads anyway (a message's sender), never rebuilt because a message has an "@"."""
 
     def __init__(self) -> None:
-        self.members: dict[str, tuple[str, str]] = {}  # id -> (contact name, group nickname)
-        self.index: dict[str, set[str]] = {}  # display name -> ids
+        # id -> (contact name, group nickname, loop time its payload was last read or NEVER):
+        # one entry per member, not a second dict of read times (a dict entry and a float each)
+        self.members: dict[str, tuple[str, str, float]] = {}
+        # display name -> ids, as a tuple: almost every name has one member, and a set for
+        # it was a third of what the adapter held per member (216 of ~700 bytes, twice)
+        self.index: dict[str, tuple[str, ...]] = {}
         self.loaded_at: float | None = None  # loop time of the last full read
-        self.read_at: dict[str, float] = {}  # id -> loop time its payload was last read
 
     def fresh(self, member_id: str, now: float, ttl: float) -> tuple[str, str] | None:
         """(name, nickname) if read within ttl seconds, else None (read it again)."""
-        at = self.read_at.get(member_id)
-        return self.members.get(member_id) if at is not None and now - at < ttl else None
+        known = self.members.get(member_id)
+        return (known[0], known[1]) if known is not None and now - known[2] < ttl else None
 
     def set(self, member_id: str, name: str, alias: str, at: float | None = None) -> None:
-        if at is not None:
-            self.read_at[member_id] = at
         old = self.members.get(member_id)
-        if old == (name, alias):
+        self.members[member_id] = (name, alias, at if at is not None else old[2] if old is not None else NEVER)
+        if old is not None and old[:2] == (name, alias):
             return
         if old is not None:
-            self._unindex(member_id, old)
-        self.members[member_id] = (name, alias)
+            self._unindex(member_id, old[:2])
         for display in {name, alias}:
             if display:
-                self.index.setdefault(display, set()).add(member_id)
+                ids = self.index.get(display, ())
+                if member_id not in ids:
+                    self.index[display] = (*ids, member_id)
 
     def remove(self, member_id: str) -> None:
-        self.read_at.pop(member_id, None)
         old = self.members.pop(member_id, None)
         if old is not None:
-            self._unindex(member_id, old)
+            self._unindex(member_id, old[:2])
 
     def _unindex(self, member_id: str, names: tuple[str, str]) -> None:
         for display in set(names):
-            ids = self.index.get(display)
-            if ids is not None:
-                ids.discard(member_id)
-                if not ids:
+            ids = self.index.get(display, ())
+            if member_id in ids:
+                rest = tuple(i for i in ids if i != member_id)
+                if rest:
+                    self.index[display] = rest
+                else:
                     del self.index[display]
 
 
@@ -1130,7 +1137,7 @@ class WechatyAdapter:
                 session.rooms[room_id] = fresh
                 return fresh
 
-    async def _name_index(self, session: _Session, room_id: str) -> Mapping[str, set[str]]:
+    async def _name_index(self, session: _Session, room_id: str) -> Mapping[str, tuple[str, ...]]:
         """Display name -> member ids for a room; an unreadable room resolves nobody."""
         try:
             return (await self._room_names(session, room_id)).index
@@ -1239,7 +1246,7 @@ class WechatyAdapter:
 
         async def members(session: _Session) -> list[Member]:
             names = await self._room_names(session, room_id)
-            return [Member(id=m, name=n, alias=a) for m, (n, a) in names.members.items()]
+            return [Member(id=m, name=n, alias=a) for m, (n, a, _) in names.members.items()]
 
         return await self._call("member_list", members)
 

@@ -247,11 +247,11 @@ def test_room_names_change_incrementally() -> None:
     names.set("a", "Alice", "爱丽丝")
     names.set("b", "Bob", "")
     names.set("c", "Alice", "")
-    assert names.index["Alice"] == {"a", "c"} and names.index["爱丽丝"] == {"a"}
+    assert names.index["Alice"] == ("a", "c") and names.index["爱丽丝"] == ("a",)
     names.set("a", "Alice", "小A")  # renamed her group nickname
-    assert "爱丽丝" not in names.index and names.index["小A"] == {"a"}
+    assert "爱丽丝" not in names.index and names.index["小A"] == ("a",)
     names.remove("c")
-    assert names.index["Alice"] == {"a"} and "c" not in names.members
+    assert names.index["Alice"] == ("a",) and "c" not in names.members
     assert resolve_mentions(f"@小A{SEP}@Bob{SEP}", names.index) == ["a", "b"]
 
 

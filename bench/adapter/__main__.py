@@ -57,6 +57,13 @@ async def simulate(groups: int, members: int) -> None:
     await server.stop()
 
 
+def rss_mb() -> float:
+    """This process's resident memory: the SDK's caches grow with the members it has seen."""
+    with open("/proc/self/status") as status:
+        kb = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+    return kb / 1024
+
+
 async def measure(args: argparse.Namespace) -> None:
     from bot.wechaty_adapter import WechatyAdapter
 
@@ -100,7 +107,7 @@ async def measure(args: argparse.Namespace) -> None:
             rpcs = (await answer)["rpcs"]
             label = "warm-up" if rpcs_before is None else f"RPCs per message {(rpcs - rpcs_before) / args.messages:.2f}"
             print(f"round {round_}: {args.messages} messages in {wall:.1f}s, "
-                  f"{cpu / args.messages * 1000:.3f} CPU-s per 1,000 ({label})", flush=True)
+                  f"{cpu / args.messages * 1000:.3f} CPU-s per 1,000 ({label}), RSS {rss_mb():.0f} MB", flush=True)
             rpcs_before = rpcs
         await adapter.stop()
         await task

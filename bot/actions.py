@@ -36,6 +36,13 @@ class Reply:
     # the newcomers a welcome or nickname step is for: moot once the bot decides to remove all
     # of them, so the outbox withdraws it if it is still waiting its turn
     greets: tuple[str, ...] = ()
+    # whoever asked for this text from a private chat (an admin's #warn after #use) hears what
+    # became of it once it is known: `answer_done` after it went out, else `answer_not_done`
+    # with its "{why}" filled in (Executor.answers); never before, when "it is being sent" may
+    # already be untrue
+    answer_to: str | None = None
+    answer_done: str = ""
+    answer_not_done: str = ""
 
 
 @dataclass(frozen=True, slots=True)

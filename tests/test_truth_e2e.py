@@ -277,8 +277,58 @@ async def test_in_flight_at_a_crash_a_text_is_not_doubled_and_a_kick_is_rechecke
         await bot.stop()
 
 
+async def test_a_private_warn_is_answered_once_the_group_has_it(tmp_path, database_url):
+    """An admin's #warn typed privately (after #use) was answered 正在群里发出警告 at once: it
+    arrived after the warning itself, and would have stood for a warning that never went out."""
+    bot = await make(tmp_path, database_url, [ModerationPlugin()]).start()
+    try:
+        room, owner = bot.cast.admin, bot.cast["laowang"]
+        bot.say(room, "bob", "大家好")  # the bot learns bob's name
+        await bot.settle()
+        bot.world.say_private(owner, "#use 1")
+        await bot.world.wait_for(lambda: any("已选择" in t for t in bot.private_texts(owner)))
+        bot.world.say_private(owner, "#warn bob 刷屏")
+        await bot.world.wait_for(lambda: any("已在群里警告" in t for t in bot.private_texts(owner)))
+        sends = [a for a in bot.world.bot_actions(ActionKind.SEND_TEXT) if a.ok]
+        warning = next(i for i, a in enumerate(sends) if a.room_id == room and "⚠️ 警告" in a.text)
+        told = next(i for i, a in enumerate(sends) if a.room_id is None and "已在群里警告" in a.text)
+        case = all_cases(bot)[-1]
+        assert warning < told
+        assert sends[told].text == f"已在群里警告「bob」（案件 #{case.id}）：刷屏"
+        assert not any("正在群里" in t for t in bot.private_texts(owner))
+    finally:
+        await bot.stop()
+
+
+async def test_a_private_warn_in_flight_at_a_crash_is_answered_as_uncertain(tmp_path, database_url):
+    bot = make(tmp_path, database_url, [Probe()])
+    await bot.start()
+    try:
+        room = bot.cast.owned
+        await bot.runtime.stop()  # type: ignore[union-attr]
+        now = bot.clock.now()
+        with bot.app.sessions() as db:
+            kind, payload = to_record(Reply(room, "⚠️ 警告", (bot.cast["bob"],), answer_to="wxid_operator",
+                                            answer_done="已在群里警告「bob」",
+                                            answer_not_done="对「{bob}」的警告没有发到群里：{why}。"))
+            db.add(OutboxRow(lane=room, room_id=room, kind=kind, payload=payload, source="moderation", answer=False,
+                             status="in_flight", attempts=1, told=False, created_at=now, updated_at=now))
+            db.commit()
+        await restart(bot, [Probe()])
+        told = await bot.world.wait_for(lambda: next((t for t in bot.private_texts("wxid_operator")
+                                                      if "没有发到群里" in t), None))
+        # the member's name is not a template: only {why} is filled in
+        assert told == "对「{bob}」的警告没有发到群里：机器人重启时它正在发送，不确定是否已发出，请到群里看一下。"
+        assert not any("已在群里警告" in t for t in bot.private_texts("wxid_operator"))
+        assert "⚠️ 警告" not in " ".join(bot.texts(room))  # never doubled
+    finally:
+        await bot.stop()
+
+
 @pytest.mark.parametrize("value", [Kick("r", "m", "广告", case_id=3, notice_done="已移出", answer_to="wxid_a"),
-                                   Reply("r", "hi", ("a", "b"), recall_key="k", case_id=None)])
+                                   Reply("r", "hi", ("a", "b"), recall_key="k", case_id=None),
+                                   Reply("r", "⚠️", ("a",), case_id=4, answer_to="wxid_a", answer_done="已警告",
+                                         answer_not_done="没有发出：{why}")])
 def test_actions_round_trip_through_the_outbox_record(value):
     import json
 

@@ -295,6 +295,28 @@ class Executor:
             out.append(Planned(_answer(action, text), planned.source, answer=True))
         return out
 
+    @staticmethod
+    def answers(planned: Planned, status: str, rules: Rules) -> list[Planned]:
+        """What the person who asked for a text privately is owed once its outcome is final
+        (Reply.answer_to): that it went out, or why not."""
+        action = planned.action
+        if not isinstance(action, Reply) or not action.answer_to:
+            return []
+        texts = rules.bot.texts
+        if status == "done":
+            text = action.answer_done
+        else:
+            why = {"dry_run": texts.why_not_sent_dry_run, "expired": texts.why_not_sent_expired,
+                   "refused_cap": texts.why_not_sent_cap, "uncertain": texts.why_not_sent_uncertain,
+                   }.get(status, texts.why_not_sent_failed)
+            # a plain replace, not format(): the rest of the text is already filled in, with a
+            # member's name that may hold braces
+            text = action.answer_not_done.replace("{why}", why)
+        if not text:
+            return []
+        return [Planned(SendPrivate(action.answer_to, text, reason=_case(action.case_id)), planned.source,
+                        answer=True)]
+
     def cap_followups(self, action: Kick, planned: Planned, refused: Refused, rules: Rules) -> list[Planned]:
         """A removal held back by a cap: the admins (and the admin who asked) hear it once; the
         outbox retries the removal when the cap allows."""

@@ -259,6 +259,8 @@ class Outbox:
         log.warning("outbox: %s #%d in %s may or may not have been sent; not resending", row.kind, row.id, row.lane)
         if row.case_id is not None and row.kind in ("Reply", "Invite"):
             cases.record_outcome(db, row.case_id, "uncertain", now)
+        if row.kind == "Reply":  # whoever asked for it privately hears that it may not have gone out
+            self.stage(db, self._executor.answers(_planned(row), "uncertain", self._rules()))
 
     # ------------------------------------------------------------------ the sender
     async def _run(self) -> None:
@@ -531,8 +533,9 @@ class Outbox:
         if outcome.db_effect is not None:
             with db.begin_nested():
                 outcome.db_effect(db)
-        if outcome.followups:
-            self.stage(db, outcome.followups)
+        followups = [*outcome.followups, *self._executor.answers(planned, outcome.status, rules)]
+        if followups:
+            self.stage(db, followups)
             self._wake.set()
         self._save_governor(db, at)
 

@@ -47,6 +47,21 @@ def outbox(bot: Harness) -> list[OutboxRow]:
         return rows
 
 
+async def left_in_outbox(bot: Harness, status: str, source: str, *actions: Kick | Reply) -> None:
+    """Stop the bot (not the simulator) and leave these actions in its outbox as a crash
+    (status in_flight) or a stop (pending) leaves them."""
+    assert bot.runtime is not None
+    await bot.runtime.stop()
+    now = bot.clock.now()
+    with bot.app.sessions() as db:
+        for action in actions:
+            kind, payload = to_record(action)
+            db.add(OutboxRow(lane=action.room_id, room_id=action.room_id, kind=kind, payload=payload, source=source,
+                             answer=False, status=status, attempts=int(status == "in_flight"), told=False,
+                             created_at=now, updated_at=now))
+        db.commit()
+
+
 async def restart(bot: Harness, plugins) -> None:
     """Stop the bot (not the simulator) and start a fresh process on the same database."""
     assert bot.runtime is not None
@@ -253,17 +268,11 @@ async def test_in_flight_at_a_crash_a_text_is_not_doubled_and_a_kick_is_rechecke
     await bot.start()
     try:
         room, bob, alice = bot.cast.owned, bot.cast["bob"], bot.cast["alice"]
-        await bot.runtime.stop()  # type: ignore[union-attr]
         # what a crash leaves: a text maybe sent, a removal maybe done (alice's already was)
+        await left_in_outbox(bot, "in_flight", "test", Reply(room, "也许已经发过"),
+                             Kick(room, bob, "广告", notice_done="已移出「bob」"),
+                             Kick(room, alice, "广告", notice_done="已移出「alice」"))
         bot.world.leave(room, alice, silent=True)
-        now = bot.clock.now()
-        with bot.app.sessions() as db:
-            for action in (Reply(room, "也许已经发过"), Kick(room, bob, "广告", notice_done="已移出「bob」"),
-                           Kick(room, alice, "广告", notice_done="已移出「alice」")):
-                kind, payload = to_record(action)
-                db.add(OutboxRow(lane=room, room_id=room, kind=kind, payload=payload, source="test", answer=False,
-                                 status="in_flight", attempts=1, told=False, created_at=now, updated_at=now))
-            db.commit()
         await restart(bot, [Probe()])
         await bot.world.wait_for(lambda: bot.world.saw_kick(room, bob))
         await bot.wait_text(room, "已移出「bob」")
@@ -305,15 +314,9 @@ async def test_a_private_warn_in_flight_at_a_crash_is_answered_as_uncertain(tmp_
     await bot.start()
     try:
         room = bot.cast.owned
-        await bot.runtime.stop()  # type: ignore[union-attr]
-        now = bot.clock.now()
-        with bot.app.sessions() as db:
-            kind, payload = to_record(Reply(room, "⚠️ 警告", (bot.cast["bob"],), answer_to="wxid_operator",
-                                            answer_done="已在群里警告「bob」",
-                                            answer_not_done="对「{bob}」的警告没有发到群里：{why}。"))
-            db.add(OutboxRow(lane=room, room_id=room, kind=kind, payload=payload, source="moderation", answer=False,
-                             status="in_flight", attempts=1, told=False, created_at=now, updated_at=now))
-            db.commit()
+        await left_in_outbox(bot, "in_flight", "moderation", Reply(
+            room, "⚠️ 警告", (bot.cast["bob"],), answer_to="wxid_operator", answer_done="已在群里警告「bob」",
+            answer_not_done="对「{bob}」的警告没有发到群里：{why}。"))
         await restart(bot, [Probe()])
         told = await bot.world.wait_for(lambda: next((t for t in bot.private_texts("wxid_operator")
                                                       if "没有发到群里" in t), None))
@@ -371,13 +374,7 @@ async def test_a_text_queued_longer_than_its_useful_life_is_reported_not_sent_la
     await bot.start()
     try:
         room = bot.cast.owned
-        await bot.runtime.stop()  # type: ignore[union-attr]
-        now = bot.clock.now()
-        with bot.app.sessions() as db:
-            kind, payload = to_record(Reply(room, "今晚八点分享会"))
-            db.add(OutboxRow(lane=room, room_id=room, kind=kind, payload=payload, source="announce", answer=False,
-                             status="pending", attempts=0, told=False, created_at=now, updated_at=now))
-            db.commit()
+        await left_in_outbox(bot, "pending", "announce", Reply(room, "今晚八点分享会"))
         bot.clock.advance(hours=2)  # down for longer than bot.send_within
         await restart(bot, [Probe()])
         await bot.world.wait_for(lambda: any("没能及时发出" in t for t in bot.private_texts("wxid_operator")))

@@ -305,10 +305,11 @@ def test_help_lists_admin_only_parts_only_to_admins():
 
 @pytest.mark.parametrize(("status", "said"), [
     ("done", "已在群里警告「bob」"),
-    ("dry_run", "没有发到群里：演习模式，只做了记录，没有真正发出。"),
-    ("expired", "没有发到群里：排队太久没能发出，已不再发送。"),
-    ("refused_cap", "没有发到群里：今天的发送次数已达上限。"),
-    ("failed", "没有发到群里：微信发送失败，请手动处理。"),
+    ("dry_run", "对「bob」的警告没有真正发出：演习模式，只做了记录。"),
+    ("expired", "对「bob」的警告没有发出：排队太久，已不再发送。"),
+    ("refused_cap", "对「bob」的警告没有发出：今天的发送次数已达上限。"),
+    ("failed", "对「bob」的警告没有发出：微信发送失败，请手动处理。"),
+    ("uncertain", "对「bob」的警告不确定是否已发到群里：机器人重启时它正在发送，请到群里看一下。"),
 ])
 def test_a_text_asked_for_privately_is_answered_with_what_became_of_it(status: str, said: str) -> None:
     from bot.actions import Reply, SendPrivate
@@ -316,7 +317,7 @@ def test_a_text_asked_for_privately_is_answered_with_what_became_of_it(status: s
 
     rules = parse_rules("", "rules.yaml", [])
     warning = Reply("r1@chatroom", "⚠️ 警告", ("bob",), case_id=7, answer_to="wxid_admin",
-                    answer_done="已在群里警告「bob」", answer_not_done="没有发到群里：{why}。")
+                    answer_done="已在群里警告「bob」", answer_not_done="对「bob」的警告{why}。")
     [answer] = Executor.answers(Planned(warning, "moderation"), status, rules)
     assert answer.answer and answer.action == SendPrivate("wxid_admin", said, reason="case 7")
     # a text nobody asked for privately is owed to no one

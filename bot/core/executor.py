@@ -306,9 +306,8 @@ class Executor:
         if status == "done":
             text = action.answer_done
         else:
-            why = {"dry_run": texts.why_not_sent_dry_run, "expired": texts.why_not_sent_expired,
-                   "refused_cap": texts.why_not_sent_cap, "uncertain": texts.why_not_sent_uncertain,
-                   }.get(status, texts.why_not_sent_failed)
+            why = {"dry_run": texts.text_dry_run, "expired": texts.text_expired, "refused_cap": texts.text_cap,
+                   "uncertain": texts.text_uncertain}.get(status, texts.text_failed)
             # a plain replace, not format(): the rest of the text is already filled in, with a
             # member's name that may hold braces
             text = action.answer_not_done.replace("{why}", why)

@@ -85,12 +85,12 @@ class CoreTexts(Strict):
     why_dry_run: Annotated[str, placeholders()] = "演习模式，只做了记录，没有真正移出"
     why_failed: Annotated[str, placeholders()] = "微信操作失败，请手动处理"
     why_cap: Annotated[str, placeholders("time")] = "已达到每小时移出人数上限，将在 {time} 后自动移出"
-    # why a text asked for in a private chat (a #warn) did not reach the group
-    why_not_sent_dry_run: Annotated[str, placeholders()] = "演习模式，只做了记录，没有真正发出"
-    why_not_sent_expired: Annotated[str, placeholders()] = "排队太久没能发出，已不再发送"
-    why_not_sent_cap: Annotated[str, placeholders()] = "今天的发送次数已达上限"
-    why_not_sent_uncertain: Annotated[str, placeholders()] = "机器人重启时它正在发送，不确定是否已发出，请到群里看一下"
-    why_not_sent_failed: Annotated[str, placeholders()] = "微信发送失败，请手动处理"
+    # what became of a text asked for in a private chat (a #warn) that did not surely reach the group
+    text_dry_run: Annotated[str, placeholders()] = "没有真正发出：演习模式，只做了记录"
+    text_expired: Annotated[str, placeholders()] = "没有发出：排队太久，已不再发送"
+    text_cap: Annotated[str, placeholders()] = "没有发出：今天的发送次数已达上限"
+    text_uncertain: Annotated[str, placeholders()] = "不确定是否已发到群里：机器人重启时它正在发送，请到群里看一下"
+    text_failed: Annotated[str, placeholders()] = "没有发出：微信发送失败，请手动处理"
     # what the admins hear about removals that did not happen (yet)
     kick_failed_admins: Annotated[str, placeholders("member", "reason", "case", "detail")] = (
         "未能移出「{member}」{case}（原因：{reason}）：微信操作失败，请手动处理。")

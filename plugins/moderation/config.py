@@ -23,7 +23,7 @@ class ModerationTexts(TemplateTexts):
     listed: str = "已将「{member}」加入{scope}黑名单（案件 #{case}）：{reason}。对方不在本群，重新入群时会被移出。"
     # to an admin who typed #warn in a private chat: once the group has the warning, or why not
     warn_sent: str = "已在群里警告「{member}」（案件 #{case}）：{reason}"
-    warn_not_sent: str = "对「{member}」的警告没有发到群里（案件 #{case}）：{why}。"
+    warn_not_sent: str = "对「{member}」的警告（案件 #{case}）{why}。"
     warn_absent: str = "「{member}」不在本群，警告发不到对方，没有记录。需要的话可以用 #ban 拉黑。"
     unbanned: str = "已将「{member}」移出{scope}黑名单（案件 #{case}）。"
     not_banned: str = "「{member}」不在本群黑名单中。"

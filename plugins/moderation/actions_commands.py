@@ -5,6 +5,7 @@ member is really out, and the admin hears what happened otherwise."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from bot.actions import Blacklist, Kick, Reply
@@ -104,12 +105,13 @@ class ActionCommands:
         # the case is "done" once the outbox has sent the warning into the group; an admin who
         # typed it privately hears so then, or why it did not go out (not "being sent" at once:
         # that arrived after the warning itself, or before a warning that never went out)
-        private = ctx.message is not None and ctx.message.room_id is None
-        ctx.emit(Reply(ctx.room_id, texts.warned.format(case=case.id, reason=reason), (found.member_id,),
-                       reason=f"case {case.id}", case_id=case.id,
-                       answer_to=ctx.message.sender_id if private and ctx.message else None,
-                       answer_done=texts.warn_sent.format(member=name, case=case.id, reason=reason),
-                       answer_not_done=texts.warn_not_sent.format(member=name, case=case.id, why="{why}")))
+        warning = Reply(ctx.room_id, texts.warned.format(case=case.id, reason=reason), (found.member_id,),
+                        reason=f"case {case.id}", case_id=case.id)
+        if ctx.message is not None and ctx.message.room_id is None:
+            warning = replace(warning, answer_to=ctx.message.sender_id,
+                              answer_done=texts.warn_sent.format(member=name, case=case.id, reason=reason),
+                              answer_not_done=texts.warn_not_sent.format(member=name, case=case.id, why="{why}"))
+        ctx.emit(warning)
         notify_case(ctx, case)
 
     @command("kick", min_role=Role.ADMIN, aliases=("移出", "踢出"), usage="@成员 [原因]", allow_private=True)

@@ -110,6 +110,20 @@ async def test_window_edges_midnight_repeats_and_a_broken_streak(make_bot):
     assert streak == 1
 
 
+async def test_a_check_in_written_after_a_greeting_or_the_day_counts(make_bot):
+    """Seen in a simulated day of a 考研 group: 早安打卡, 今日打卡：… and 【打卡】 were ignored
+    without a word, so the members believed they had checked in and their streaks broke."""
+    bot = await make_bot(local(2026, 1, 5, 7, 0))
+    assert "今日第1位" in await says(bot, "alice", "早安打卡☀️ 今天目标：英语阅读4篇")
+    assert "今日第2位" in await says(bot, "bob", "今日打卡：数学3h 英语2h")
+    assert "今日第3位" in await says(bot, "carol", "【打卡】单词 unit 15")
+    await silent(bot, "laowang", "我昨天忘了打卡，能补吗")
+    with sessions(bot)() as db:
+        notes = {r.member_id: r.note for r in db.scalars(select(CheckinRecord))}
+    assert notes == {bot.cast["alice"]: "☀️ 今天目标：英语阅读4篇", bot.cast["bob"]: "数学3h 英语2h",
+                     bot.cast["carol"]: "单词 unit 15"}
+
+
 # --- 补卡 ----------------------------------------------------------------------------------------
 
 async def test_makeup_fills_missed_days_within_its_limits(make_bot):

@@ -54,8 +54,7 @@ class CheckinPlugin(Plugin):
         if msg is None or msg.room_id is None or msg.kind != MessageKind.TEXT or not msg.text:
             return False
         cfg: CheckinConfig = ctx.config(self.name)
-        body = logic.strip_mentions(msg.text)
-        return any(body.startswith(k) for k in (*cfg.keywords, *cfg.makeup.keywords))
+        return logic.has_keyword(msg.text, (*cfg.keywords, *cfg.makeup.keywords))
 
     async def handle(self, ctx: Context) -> None:
         msg = ctx.message

@@ -124,6 +124,21 @@ async def test_a_check_in_written_after_a_greeting_or_the_day_counts(make_bot):
                      bot.cast["carol"]: "单词 unit 15"}
 
 
+async def test_hashtag_checkin_checks_in(make_bot):
+    """Seen in a simulated day: a member typed #打卡 (WeChat's hashtag, how many groups check in)
+    and got "用法：#checkin rank [week|month|all]｜…" instead of a check-in."""
+    bot = await make_bot(local(2026, 1, 5, 7, 0))
+    assert "今日第1位" in await says(bot, "alice", "#打卡")
+    assert "今日第2位" in await says(bot, "bob", "#打卡 背单词50个")
+    assert "今天已经打过卡啦" in await says(bot, "alice", "#打卡")
+    assert "用法" in await says(bot, "carol", "#checkin rnak")
+    assert "用法" in await says(bot, "carol", "#checkin")
+    assert "打卡排行榜" in await says(bot, "carol", "#打卡 排行")
+    with sessions(bot)() as db:
+        notes = {r.member_id: r.note for r in db.scalars(select(CheckinRecord))}
+    assert notes == {bot.cast["alice"]: "", bot.cast["bob"]: "背单词50个"}
+
+
 # --- 补卡 ----------------------------------------------------------------------------------------
 
 async def test_makeup_fills_missed_days_within_its_limits(make_bot):

@@ -41,6 +41,18 @@ def message_time(sent: datetime, now: datetime) -> datetime:
     return now
 
 
+def _typed_as_hashtag(text: str) -> bool:
+    """#打卡, not #checkin: the English name alone still asks for its usage."""
+    words = logic.strip_mentions(text).split()
+    return bool(words) and words[0].endswith("打卡")
+
+
+def _is_check_in_note(args: str) -> bool:
+    """What may follow #打卡 in a check-in: nothing, or a note; a mistyped subcommand
+    ("#checkin rnak") still gets the usage."""
+    return not args.strip() or not args.split()[0].isascii() or not args.split()[0].isalpha()
+
+
 class CheckinPlugin(Plugin):
     """打卡: one check-in per member per local day, within a window; 补卡 a few times a month."""
 
@@ -199,6 +211,10 @@ class CheckinPlugin(Plugin):
             if ctx.sender_role < Role.ADMIN:
                 return  # fail closed and stay quiet, as the core does for commands above one's role
             await self._stats(ctx, cfg, today)
+        elif ctx.message is not None and _typed_as_hashtag(ctx.message.text) and _is_check_in_note(args):
+            # "#打卡" is how WeChat's hashtags write a check-in ("#打卡 背单词50个"): members who
+            # typed it got a usage line in English command names and lost their check-in
+            self._check_in(ctx, cfg, ctx.message, args.strip())
         else:
             ctx.reply(cfg.texts.usage)
 

@@ -192,6 +192,27 @@ async def test_reload_command_keeps_good_rules_on_a_bad_file(bot, caplog):
     assert many.count("\n· ") == 10 and "还有 2 处，运行 qunguan check-rules 可看全部" in many
 
 
+async def test_a_bad_file_reloaded_in_a_group_with_no_operator_says_where_the_errors_are(tmp_path):
+    """Seen in a simulated day: with no operator bound, an owner's #reload of a broken file
+    answered 错误详情已私聊发给运营 — sent to nobody."""
+    from bot.simulator.pacing import fast_rules
+
+    harness = Harness(tmp_path, [Probe()])
+    harness.rules_path.write_text(fast_rules().replace("operators: [wxid_operator]", "operators: []"), "utf-8")
+    await harness.start()
+    try:
+        room = harness.cast.admin
+        harness.rules_path.write_text(harness.rules_path.read_text("utf-8").replace("jitter: 0s", "jitter: 5 秒"),
+                                      "utf-8")
+        harness.say(room, "laowang", "#reload")
+        answer = await harness.wait_text(room, "1 处错误")
+        assert "已私聊发给运营" not in answer
+        assert "还没有绑定运营，错误详情没有发给任何人" in answer and "qunguan check-rules" in answer
+        assert "第 7 行" not in answer  # the details still never go into a group
+    finally:
+        await harness.stop()
+
+
 async def test_owner_commands_a_group_from_a_private_chat(bot):
     owner, room = bot.cast["laowang"], bot.cast.admin
 

@@ -188,8 +188,15 @@ class BotControl:
             text = self.rules_error_text(exc)
             if private:
                 return False, text
+            digest = self._app.rules.digest
+            if not self._app.rules.bot.operators:
+                # told "错误详情已私聊发给运营" with no operator to send it to (seen in a simulated
+                # day): the group hears where the details can be read instead
+                log.warning("no operator to tell (bind one with the code `qunguan run` prints): %s", text)
+                return False, texts_before.reload_failed_group_no_operator.format(
+                    count=len(exc.errors), digest=digest, prefix=self._app.rules.bot.command_prefix)
             self._app.spawn(self.tell_operators(text))
-            return False, texts_before.reload_failed_group.format(count=len(exc.errors), digest=self._app.rules.digest)
+            return False, texts_before.reload_failed_group.format(count=len(exc.errors), digest=digest)
         return True, rules.bot.texts.reload_ok.format(digest=rules.digest)
 
     def rules_error_text(self, exc: RulesInvalid) -> str:

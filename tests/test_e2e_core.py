@@ -231,6 +231,26 @@ async def test_owner_commands_a_group_from_a_private_chat(bot):
     await bot.world.wait_for(lambda: any("不是" in a.text for a in bot.world.bot_sends() if a.target == alice))
 
 
+async def test_an_owner_commanding_privately_before_choosing_a_group_is_told_to_use_use(bot):
+    """Seen in a simulated day: the owner sent #status to the bot privately and heard nothing,
+    and #help listed member commands only, without #use."""
+    owner, alice = bot.cast["laowang"], bot.cast["alice"]
+    bot.world.say_private(owner, "#status")
+    await bot.world.wait_for(lambda: any("请先发送 #use" in t for t in bot.private_texts(owner)))
+    bot.world.say_private(owner, "#help")
+    await bot.world.wait_for(lambda: any("可用命令" in t for t in bot.private_texts(owner)))
+    assert "请先发送 #use" in next(t for t in bot.private_texts(owner) if "可用命令" in t)
+    bot.world.say_private(owner, "#use 1")
+    await bot.world.wait_for(lambda: any("已选择「读书会」" in t for t in bot.private_texts(owner)))
+    bot.world.say_private(owner, "#status")
+    await bot.world.wait_for(lambda: any("规则版本" in t for t in bot.private_texts(owner)))
+    # a member who owns no group is still not answered, as before
+    bot.world.say_private(alice, "#status")
+    bot.world.say_private(alice, "#whoami")  # her chat's next message: answered after #status was handled
+    await bot.world.wait_for(lambda: bot.private_texts(alice))
+    assert len(bot.private_texts(alice)) == 1 and "id" in bot.private_texts(alice)[0]
+
+
 async def test_an_owner_asking_before_the_groups_are_recorded_is_shown_them(tmp_path, monkeypatch):
     """Right after a start the groups are recorded in the background (seconds on a busy
     machine); until then manage: auto knew no role and the owner was told he owns no group."""

@@ -261,6 +261,27 @@ async def test_weekly_summary(make_bot, tmp_path):
                                  "1. 上海-电商-小A  7天", "2. bob  4天"]
 
 
+async def test_a_groups_first_check_in_on_a_sunday_evening_is_not_summarised_at_once(make_bot):
+    """Seen in a simulated day: the group's very first check-in came on a Sunday at 21:30; the
+    summary job, declared by it, caught up on that evening's 20:00 and "📊 打卡周报 … 1人共打卡1次"
+    followed the check-in's own confirmation. A summary says what stood at its time."""
+    bot = await make_bot(local(2026, 1, 11, 21, 30), "checkin:\n  remind: {enabled: false}\n")
+    room = bot.cast.admin
+    assert "打卡成功" in await says(bot, "alice", "打卡")
+    for task in list(bot.app._background):  # the jobs this first check-in declared
+        await task
+    await bot.app.scheduler.run_pending()
+    await bot.settle()
+    await says(bot, "bob", "打卡")
+    assert not any("打卡周报" in t for t in bot.texts(room))
+    move_to(bot, local(2026, 1, 12, 9, 0))
+    await says(bot, "alice", "打卡")
+    move_to(bot, local(2026, 1, 18, 20, 0))  # the next Sunday's summary, on time
+    await bot.app.scheduler.run_pending()
+    assert "1人共打卡1次" in await bot.wait_text(room, "打卡周报（1月12日～1月18日）")
+    assert sum("打卡周报" in t for t in bot.texts(room)) == 1
+
+
 # --- points, cases and credit --------------------------------------------------------------------
 
 async def test_points_are_earned_and_antispam_cases_deduct_them(make_bot):

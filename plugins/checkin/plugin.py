@@ -267,7 +267,10 @@ class CheckinPlugin(Plugin):
         elif kind == "remind":
             self._remind(ctx, cfg, day)
         elif kind == "summary":
-            text = reports.summary_text(ctx.db, ctx.room_id, cfg, day)
+            # as of its scheduled time: a group's very first check-in on a Sunday evening,
+            # after 20:00, declared the job, which caught up on the 20:00 it had "missed" and
+            # sent a weekly summary of that one check-in at once (seen in a simulated day)
+            text = reports.summary_text(ctx.db, ctx.room_id, cfg, day, as_of=ctx.scheduled)
             if text and store.claim_notice(ctx.db, ctx.room_id, "summary", day, ctx.now()):
                 ctx.emit(Reply(ctx.room_id, text, reason="check-in weekly summary"))
 

@@ -213,6 +213,25 @@ async def test_a_bad_file_reloaded_in_a_group_with_no_operator_says_where_the_er
         await harness.stop()
 
 
+async def test_an_override_keyed_by_the_groups_name_is_pointed_out_with_the_id_to_use(bot):
+    """Seen in a simulated day: an owner wrote his group's settings under groups: 「周末跑团」:
+    (its name, not its id); the file validated, #reload answered 规则已重新加载, and nothing
+    changed. #status, which rules.yaml names as where to find the groups, showed no ids."""
+    room = bot.cast.admin
+    bot.say(room, "laowang", "#status")
+    status = await bot.wait_text(room, "加载于")
+    assert f"读书会（{room}）" in status
+    text = bot.rules_path.read_text("utf-8").replace("groups: {}", "groups:\n  读书会:\n    dry_run: true")
+    bot.rules_path.write_text(text, "utf-8")
+    bot.world.say_private(bot.cast["operator"], "#reload")
+    answer = await bot.world.wait_for(lambda: next(
+        (t for t in bot.private_texts(bot.cast["operator"]) if "规则已重新加载" in t), None))
+    assert f"「读书会」是群名，不是群 id，这段设置没有生效：请把它改成这个群的 id「{room}」" in answer
+    bot.say(room, "laowang", "#status")
+    await bot.world.wait_for(lambda: sum("加载于" in t for t in bot.texts(room)) == 2)
+    assert "「读书会」是群名" in [t for t in bot.texts(room) if "加载于" in t][-1]
+
+
 async def test_owner_commands_a_group_from_a_private_chat(bot):
     owner, room = bot.cast["laowang"], bot.cast.admin
 

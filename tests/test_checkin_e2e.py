@@ -131,12 +131,13 @@ async def test_hashtag_checkin_checks_in(make_bot):
     assert "今日第1位" in await says(bot, "alice", "#打卡")
     assert "今日第2位" in await says(bot, "bob", "#打卡 背单词50个")
     assert "今天已经打过卡啦" in await says(bot, "alice", "#打卡")
+    assert "今日第3位" in await says(bot, "laowang", "#签到")
     assert "用法" in await says(bot, "carol", "#checkin rnak")
     assert "用法" in await says(bot, "carol", "#checkin")
     assert "打卡排行榜" in await says(bot, "carol", "#打卡 排行")
     with sessions(bot)() as db:
         notes = {r.member_id: r.note for r in db.scalars(select(CheckinRecord))}
-    assert notes == {bot.cast["alice"]: "", bot.cast["bob"]: "背单词50个"}
+    assert notes == {bot.cast["alice"]: "", bot.cast["bob"]: "背单词50个", bot.cast["laowang"]: ""}
 
 
 # --- 补卡 ----------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ KEYWORDS = ("签到", "打卡")
     ("直接发 打卡 两个字就行", None),
     ("可以发 补卡", None),
     ("早上打卡机坏了", None),
-    ("#打卡", None),
+    ("#签到", ""),  # a hashtag; #打卡 is the command's alias, handled before the keyword
     ("这是我们公司的打卡", None),
     # glued on, as members really write it
     ("打卡了", ""),

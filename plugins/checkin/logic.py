@@ -39,8 +39,9 @@ _NUMBER = r"[\d一二三四五六七八九十百零两]+"
 _PREFIX_PART = (r"早安|早上好|午安|晚安|早|今日|今天|每日|日常"
                 rf"|(?:day|d)\s*\d+|第\s*{_NUMBER}\s*天"
                 r"|\d{1,4}[./-]\d{1,2}(?:[./-]\d{1,2})?|\d{1,2}月\d{1,2}[日号]?"
-                # not the command prefix (#打卡 is the command), nor control or direction marks
-                r"|[^\w#＃\x00-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]|_")
+                # (#签到 too: #打卡 is the command's alias and never reaches here), but not control
+                # or direction marks
+                r"|[^\w\x00-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]|_")
 _PREFIX = re.compile(rf"(?:{_PREFIX_PART})*", re.IGNORECASE)
 _PREFIX_COUNT = re.compile(rf"(?:day|d)\s*\d+|第\s*{_NUMBER}\s*天", re.IGNORECASE)
 _ASKS = ("?", "？", "吗", "么", "嘛", "没")

@@ -171,10 +171,18 @@ def _put_setting(insert: Callable[[Any], Any]) -> Any:
 
 def record_sent(session: Session, room_id: str, message_id: str, recall_key: str | None, at: datetime,
                 greets: Iterable[str] = ()) -> None:
-    """A message the bot sent, kept to be taken back: by its recall key, and (a welcome or a
-    nickname step) by each member it greeted, one row each (greeted_since)."""
+    """A message the bot sent, kept to be taken back: by its recall key (the newest message of
+    the key only), and (a welcome or a nickname step) by each member it greeted, one row each
+    (greeted_since)."""
     if recall_key:
-        session.add(SentMessage(room_id=room_id, message_id=message_id, recall_key=recall_key, sent_at=at))
+        # a key names the newest message only (one recorded late, after a newer one, is not
+        # it): once that one is taken back (a welcome to an advertiser the bot removed), "the
+        # last one of the key" must not fall back to an older message that was meant to stay
+        # (a welcome to someone still in the group)
+        same_key = (SentMessage.room_id == room_id, SentMessage.recall_key == recall_key)
+        if session.scalar(select(SentMessage.id).where(*same_key, SentMessage.sent_at > at).limit(1)) is None:
+            session.execute(delete(SentMessage).where(*same_key))
+            session.add(SentMessage(room_id=room_id, message_id=message_id, recall_key=recall_key, sent_at=at))
     for member_id in greets:
         key = GREETS_KEY + member_id
         if len(key) <= _RECALL_KEY_LENGTH:  # an id longer than any WeChat id is not worth an error

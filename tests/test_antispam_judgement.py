@@ -251,6 +251,12 @@ def test_ads_are_caught(facts, check):
                        newcomer=True), id="newcomer-warns-of-a-fake-teacher"),
     pytest.param(Facts("注意了！最近有骗子打电话冒充快递客服，说包裹丢了要理赔，叫你先加微信再扫码，千万别信",
                        newcomer=True), id="newcomer-warns-of-a-fake-courier"),
+    # a warning that reports the scammer's own id as he gave it (说加他威心 …): seen in a simulated
+    # day of a second-hand group, where the regular who wrote it was warned 再犯将被移出本群
+    pytest.param(Facts("刚才有个人私聊我，说加他威心 fanli888 刷单返利，一单赚50，大家千万别信"),
+                 id="member-reports-a-scammers-id"),
+    pytest.param(Facts("有人在别的群里说加微信 shuadan66 做任务返佣金，都是骗子，大家小心", newcomer=True),
+                 id="newcomer-reports-a-scammers-id"),
 ])
 def test_ordinary_chat_is_left_alone(facts):
     assert fired(facts) == {}

@@ -159,6 +159,8 @@ def test_a_score_short_of_the_member_level_convicts_an_established_member_when_t
                          ("出银，1比1.4，要的滴滴", "1比1.4"), ("出银 1:12000 要的滴滴", "1:12000")):
         sold = decision(price, 0.77)
         assert sold.spam and f"a price or payout ({shown})" in sold.reason(), price
+    # the price is quoted as written (降到3.5W had been quoted to the owner as 「5w」)
+    assert "a price or payout (3.5w)" in decision("红木家具降到3.5W了，诚心要的来", 0.77).reason()
     # a score, a time or a small ratio is not a price
     for chat in ("要的滴滴，比分1:0", "要的滴滴，11:30见", "要的滴滴，我1比3输了"):
         assert not decision(chat, 0.77).spam, chat

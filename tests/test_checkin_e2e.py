@@ -110,6 +110,36 @@ async def test_window_edges_midnight_repeats_and_a_broken_streak(make_bot):
     assert streak == 1
 
 
+async def test_a_check_in_written_after_a_greeting_or_the_day_counts(make_bot):
+    """Seen in a simulated day of a 考研 group: 早安打卡, 今日打卡：… and 【打卡】 were ignored
+    without a word, so the members believed they had checked in and their streaks broke."""
+    bot = await make_bot(local(2026, 1, 5, 7, 0))
+    assert "今日第1位" in await says(bot, "alice", "早安打卡☀️ 今天目标：英语阅读4篇")
+    assert "今日第2位" in await says(bot, "bob", "今日打卡：数学3h 英语2h")
+    assert "今日第3位" in await says(bot, "carol", "【打卡】单词 unit 15")
+    await silent(bot, "laowang", "我昨天忘了打卡，能补吗")
+    with sessions(bot)() as db:
+        notes = {r.member_id: r.note for r in db.scalars(select(CheckinRecord))}
+    assert notes == {bot.cast["alice"]: "☀️ 今天目标：英语阅读4篇", bot.cast["bob"]: "数学3h 英语2h",
+                     bot.cast["carol"]: "单词 unit 15"}
+
+
+async def test_hashtag_checkin_checks_in(make_bot):
+    """Seen in a simulated day: a member typed #打卡 (WeChat's hashtag, how many groups check in)
+    and got "用法：#checkin rank [week|month|all]｜…" instead of a check-in."""
+    bot = await make_bot(local(2026, 1, 5, 7, 0))
+    assert "今日第1位" in await says(bot, "alice", "#打卡")
+    assert "今日第2位" in await says(bot, "bob", "#打卡 背单词50个")
+    assert "今天已经打过卡啦" in await says(bot, "alice", "#打卡")
+    assert "今日第3位" in await says(bot, "laowang", "#签到")
+    assert "用法" in await says(bot, "carol", "#checkin rnak")
+    assert "用法" in await says(bot, "carol", "#checkin")
+    assert "打卡排行榜" in await says(bot, "carol", "#打卡 排行")
+    with sessions(bot)() as db:
+        notes = {r.member_id: r.note for r in db.scalars(select(CheckinRecord))}
+    assert notes == {bot.cast["alice"]: "", bot.cast["bob"]: "背单词50个", bot.cast["laowang"]: ""}
+
+
 # --- 补卡 ----------------------------------------------------------------------------------------
 
 async def test_makeup_fills_missed_days_within_its_limits(make_bot):
@@ -230,6 +260,27 @@ async def test_weekly_summary(make_bot, tmp_path):
     text = await bot.wait_text(room, "打卡周报")
     assert text.splitlines() == ["📊 打卡周报（1月5日～1月11日）", "2人共打卡11次，全勤1人",
                                  "1. 上海-电商-小A  7天", "2. bob  4天"]
+
+
+async def test_a_groups_first_check_in_on_a_sunday_evening_is_not_summarised_at_once(make_bot):
+    """Seen in a simulated day: the group's very first check-in came on a Sunday at 21:30; the
+    summary job, declared by it, caught up on that evening's 20:00 and "📊 打卡周报 … 1人共打卡1次"
+    followed the check-in's own confirmation. A summary says what stood at its time."""
+    bot = await make_bot(local(2026, 1, 11, 21, 30), "checkin:\n  remind: {enabled: false}\n")
+    room = bot.cast.admin
+    assert "打卡成功" in await says(bot, "alice", "打卡")
+    for task in list(bot.app._background):  # the jobs this first check-in declared
+        await task
+    await bot.app.scheduler.run_pending()
+    await bot.settle()
+    await says(bot, "bob", "打卡")
+    assert not any("打卡周报" in t for t in bot.texts(room))
+    move_to(bot, local(2026, 1, 12, 9, 0))
+    await says(bot, "alice", "打卡")
+    move_to(bot, local(2026, 1, 18, 20, 0))  # the next Sunday's summary, on time
+    await bot.app.scheduler.run_pending()
+    assert "1人共打卡1次" in await bot.wait_text(room, "打卡周报（1月12日～1月18日）")
+    assert sum("打卡周报" in t for t in bot.texts(room)) == 1
 
 
 # --- points, cases and credit --------------------------------------------------------------------

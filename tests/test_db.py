@@ -220,6 +220,10 @@ def test_last_sent_is_the_newest(sessions):
         assert repo.last_sent(db, "r1", "welcome") == "m2"
         assert repo.last_sent(db, "r1", "warning") == "m3"
         assert repo.last_sent(db, "r3", "welcome") is None
+        # the newest taken back: the key names nothing, not the older message meant to stay
+        repo.forget_sent(db, "r1", "m2")
+        db.commit()
+        assert repo.last_sent(db, "r1", "welcome") is None
 
 
 def test_greetings_are_found_by_whom_they_greeted_and_pruned_once_past_recall(sessions):

@@ -192,6 +192,46 @@ async def test_reload_command_keeps_good_rules_on_a_bad_file(bot, caplog):
     assert many.count("\n· ") == 10 and "还有 2 处，运行 qunguan check-rules 可看全部" in many
 
 
+async def test_a_bad_file_reloaded_in_a_group_with_no_operator_says_where_the_errors_are(tmp_path):
+    """Seen in a simulated day: with no operator bound, an owner's #reload of a broken file
+    answered 错误详情已私聊发给运营 — sent to nobody."""
+    from bot.simulator.pacing import fast_rules
+
+    harness = Harness(tmp_path, [Probe()])
+    harness.rules_path.write_text(fast_rules().replace("operators: [wxid_operator]", "operators: []"), "utf-8")
+    await harness.start()
+    try:
+        room = harness.cast.admin
+        harness.rules_path.write_text(harness.rules_path.read_text("utf-8").replace("jitter: 0s", "jitter: 5 秒"),
+                                      "utf-8")
+        harness.say(room, "laowang", "#reload")
+        answer = await harness.wait_text(room, "1 处错误")
+        assert "已私聊发给运营" not in answer
+        assert "还没有绑定运营，错误详情没有发给任何人" in answer and "qunguan check-rules" in answer
+        assert "第 7 行" not in answer  # the details still never go into a group
+    finally:
+        await harness.stop()
+
+
+async def test_an_override_keyed_by_the_groups_name_is_pointed_out_with_the_id_to_use(bot):
+    """Seen in a simulated day: an owner wrote his group's settings under groups: 「周末跑团」:
+    (its name, not its id); the file validated, #reload answered 规则已重新加载, and nothing
+    changed. #status, which rules.yaml names as where to find the groups, showed no ids."""
+    room = bot.cast.admin
+    bot.say(room, "laowang", "#status")
+    status = await bot.wait_text(room, "加载于")
+    assert f"读书会（{room}）" in status
+    text = bot.rules_path.read_text("utf-8").replace("groups: {}", "groups:\n  读书会:\n    dry_run: true")
+    bot.rules_path.write_text(text, "utf-8")
+    bot.world.say_private(bot.cast["operator"], "#reload")
+    answer = await bot.world.wait_for(lambda: next(
+        (t for t in bot.private_texts(bot.cast["operator"]) if "规则已重新加载" in t), None))
+    assert f"「读书会」是群名，不是群 id，这段设置没有生效：请把它改成这个群的 id「{room}」" in answer
+    bot.say(room, "laowang", "#status")
+    await bot.world.wait_for(lambda: sum("加载于" in t for t in bot.texts(room)) == 2)
+    assert "「读书会」是群名" in [t for t in bot.texts(room) if "加载于" in t][-1]
+
+
 async def test_owner_commands_a_group_from_a_private_chat(bot):
     owner, room = bot.cast["laowang"], bot.cast.admin
 
@@ -208,6 +248,26 @@ async def test_owner_commands_a_group_from_a_private_chat(bot):
     bot.world.say_private(bot.cast["alice"], "#use 1")
     alice = bot.cast["alice"]
     await bot.world.wait_for(lambda: any("不是" in a.text for a in bot.world.bot_sends() if a.target == alice))
+
+
+async def test_an_owner_commanding_privately_before_choosing_a_group_is_told_to_use_use(bot):
+    """Seen in a simulated day: the owner sent #status to the bot privately and heard nothing,
+    and #help listed member commands only, without #use."""
+    owner, alice = bot.cast["laowang"], bot.cast["alice"]
+    bot.world.say_private(owner, "#status")
+    await bot.world.wait_for(lambda: any("请先发送 #use" in t for t in bot.private_texts(owner)))
+    bot.world.say_private(owner, "#help")
+    await bot.world.wait_for(lambda: any("可用命令" in t for t in bot.private_texts(owner)))
+    assert "请先发送 #use" in next(t for t in bot.private_texts(owner) if "可用命令" in t)
+    bot.world.say_private(owner, "#use 1")
+    await bot.world.wait_for(lambda: any("已选择「读书会」" in t for t in bot.private_texts(owner)))
+    bot.world.say_private(owner, "#status")
+    await bot.world.wait_for(lambda: any("规则版本" in t for t in bot.private_texts(owner)))
+    # a member who owns no group is still not answered, as before
+    bot.world.say_private(alice, "#status")
+    bot.world.say_private(alice, "#whoami")  # her chat's next message: answered after #status was handled
+    await bot.world.wait_for(lambda: bot.private_texts(alice))
+    assert len(bot.private_texts(alice)) == 1 and "id" in bot.private_texts(alice)[0]
 
 
 async def test_an_owner_asking_before_the_groups_are_recorded_is_shown_them(tmp_path, monkeypatch):

@@ -73,6 +73,15 @@ def _case(**kw) -> Case:
     return Case(**{**base, **kw})
 
 
+def test_a_members_own_case_says_when_its_action_did_not_happen():
+    """A member still in the group, where the bot could not remove and asked the owner, was
+    listed 「#1「考研互助群」移出：发广告」 as if removed (seen in a simulated day)."""
+    assert render.case_line(_case(kind="kick", outcome="done"), "读书会") == "#5「读书会」移出：广告"
+    asked = render.case_line(_case(kind="kick", outcome="asked_owner"), "读书会")
+    assert asked == "#5「读书会」移出（已请群主处理）：广告"
+    assert render.case_line(_case(kind="warn", outcome="pending"), "读书会") == "#5「读书会」警告：广告"
+
+
 @pytest.mark.parametrize(("evidence", "present", "absent"), [
     ({"text": "加V", "checks": [{"name": "kw", "spam": True, "details": "加V", "mode": "enforce"}]},
      ["命中的检查", "✔ kw：加V", "原消息：「加V」"], ["✘"]),

@@ -574,6 +574,40 @@ async def test_a_welcome_already_sent_to_an_advertiser_is_taken_back_when_the_bo
         await bot.h.stop()
 
 
+async def test_a_welcome_after_a_removed_advertisers_welcome_takes_back_nothing_older(tmp_path, database_url):
+    """Seen in a simulated day: 小鹿 was welcomed; 90 minutes later an advertiser joined, was
+    welcomed, posted an ad and was removed, and that welcome was taken back; a minute later the
+    next newcomer's welcome, replacing "the previous one", asked WeChat to take back 小鹿's
+    welcome of 90 minutes before (refused: past two minutes; within them, a welcome to someone
+    still in the group would have gone). Only the newest welcome is ever replaced."""
+    from plugins.antispam import AntispamPlugin
+
+    bot = await start(tmp_path, database_url, plugins=[AntispamPlugin(), GreetingPlugin(), NicknamePlugin()])
+    try:
+        room = bot.cast.admin
+        spammer, late = bot.world.add_contact("小明"), bot.world.add_contact("阿强")
+        bot.cast.people.update({"小明": spammer, "阿强": late})
+        bot.world.join(room, [bot.cast["dave"]], inviter=bot.cast["alice"])
+        await bot.passes(seconds=6)
+        dave_welcome = next(a.message_id for a in bot.sends(room) if "欢迎 dave" in a.text)
+        await bot.passes(minutes=90)
+        bot.world.join(room, [spammer], inviter=bot.cast["alice"])
+        await bot.passes(seconds=6)
+        bot.say(room, "小明", "兼职日结，手机就能做，一天轻松300+，加我微信 mei5201314")
+        await bot.world.wait_for(lambda: bot.world.saw_kick(room, spammer))
+        await bot.passes(seconds=20)
+        bot.world.join(room, [late], inviter=bot.cast["alice"])
+        await bot.passes(seconds=6)
+        await bot.wait_text(room, "欢迎 阿强")
+        await bot.passes(seconds=1)
+        recalls = bot.world.bot_actions(ActionKind.RECALL, room)
+        assert dave_welcome not in {a.target for a in recalls}
+        assert all(a.ok for a in recalls), [a.error for a in recalls if not a.ok]
+        assert not bot.world.message(dave_welcome).recalled
+    finally:
+        await bot.h.stop()
+
+
 async def test_an_owners_kick_withdraws_the_welcome_and_prompt_still_waiting(tmp_path, database_url):
     """Seen in a simulated day: the owner typed #kick while the newcomer's welcome and nickname
     prompt waited for the group's send slot; both went out ("欢迎 阿杰", "@阿杰 请把你的群昵称

@@ -109,6 +109,34 @@ async def test_plain_member_group_is_silent_until_managed_then_asks_the_owner(tm
         await bot.stop()
 
 
+async def test_an_owners_own_kick_where_the_bot_cannot_remove_is_answered_to_them_alone(tmp_path, database_url):
+    """Seen in a simulated day: the captain typed #kick in a group where the bot is a plain
+    member and was answered "@队长阿飞 @副队 机器人不是本群群主或管理员，无法移出…请群主或管理员
+    处理": the vice-captain was called for what the captain was about to do himself. A
+    moderator from rules.yaml, who cannot remove anyone in WeChat, still has the owner asked."""
+    bot = await make(tmp_path, database_url, extra_defaults="moderators: [wxid_sim_mod]\n").start()
+    try:
+        room = bot.cast.plain
+        world = bot.world
+        world.set_admin(room, bot.cast["alice"], True)
+        mod = world.add_contact("版主", id="wxid_sim_mod")
+        bot.cast.people["版主"] = mod
+        world.join(room, [mod], inviter=bot.cast["lijie"])
+        bot.say(room, "lijie", "#manage on")
+        await bot.wait_text(room, "开始管理本群")
+        bot.say(room, "lijie", "#kick @bob 骗号的", mentions=[bot.cast["bob"]])
+        asked = await bot.wait_text(room, "无法移出「bob」")
+        assert bot.sends(room)[-1].mention_ids == (bot.cast["lijie"],)
+        assert "骗号的" in asked
+        bot.say(room, "版主", "#kick @bob 还在发", mentions=[bot.cast["bob"]])
+        await wait_until(lambda: sum("无法移出「bob」" in t for t in bot.texts(room)) == 2)
+        assert set(bot.sends(room)[-1].mention_ids) == {bot.cast["lijie"], bot.cast["alice"], mod}
+        assert world.bot_actions(ActionKind.KICK) == []
+        assert [c.outcome for c in all_cases(bot)] == ["asked_owner", "asked_owner"]
+    finally:
+        await bot.stop()
+
+
 async def test_whoami_tells_anyone_their_id_even_where_the_bot_is_silent(tmp_path, database_url):
     bot = await make(tmp_path, database_url).start()
     try:

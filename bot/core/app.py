@@ -564,6 +564,11 @@ class App:
             ctx.room = await self.rooms.get(ctx.room_id, refresh=True)
             ctx.sender_role = role_of(msg.sender_id, ctx.room, rules)
         if ctx.sender_role < spec.min_role:
+            if msg.room_id is None and ctx.room_id is None and await self.control.groups_for(msg.sender_id):
+                # an owner's private #status before choosing a group met silence (seen in a
+                # simulated day): in private the command waits for #use, so say so
+                ctx.reply(texts.choose_group_first.format(prefix=rules.bot.command_prefix), answer=True)
+                return True
             # fail closed and stay quiet: to the group it is an ordinary message
             log.info("%s (%s) may not use %s", msg.sender_id, ctx.sender_role.name, spec.name)
             return False

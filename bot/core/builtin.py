@@ -53,7 +53,14 @@ class BuiltinCommands(Plugin):
     async def help(self, ctx: Context, args: str) -> None:
         """查看你可以使用的命令"""
         assert ctx.control is not None
-        ctx.reply("\n".join(ctx.control.help_lines(ctx.sender_role, ctx.room_id)))
+        lines = ctx.control.help_lines(ctx.sender_role, ctx.room_id)
+        msg = ctx.message
+        if msg is not None and msg.room_id is None and ctx.room_id is None \
+                and await ctx.control.groups_for(msg.sender_id):
+            # an owner who has not chosen a group yet: the private list showed member commands
+            # only, and #use, the way to the rest, was not among them
+            lines.append(ctx.rules.bot.texts.choose_group_first.format(prefix=ctx.rules.bot.command_prefix))
+        ctx.reply("\n".join(lines))
 
     @command("status", min_role=Role.ADMIN, aliases=("状态",), allow_private=True)
     async def status(self, ctx: Context, args: str) -> None:

@@ -188,9 +188,36 @@ class BotControl:
             text = self.rules_error_text(exc)
             if private:
                 return False, text
+            digest = self._app.rules.digest
+            if not self._app.rules.bot.operators:
+                # told "错误详情已私聊发给运营" with no operator to send it to (seen in a simulated
+                # day): the group hears where the details can be read instead
+                log.warning("no operator to tell (bind one with the code `qunguan run` prints): %s", text)
+                return False, texts_before.reload_failed_group_no_operator.format(
+                    count=len(exc.errors), digest=digest, prefix=self._app.rules.bot.command_prefix)
             self._app.spawn(self.tell_operators(text))
-            return False, texts_before.reload_failed_group.format(count=len(exc.errors), digest=self._app.rules.digest)
-        return True, rules.bot.texts.reload_ok.format(digest=rules.digest)
+            return False, texts_before.reload_failed_group.format(count=len(exc.errors), digest=digest)
+        return True, "\n".join([rules.bot.texts.reload_ok.format(digest=rules.digest), *await self.misnamed_groups()])
+
+    async def misnamed_groups(self) -> list[str]:
+        """A warning for each `groups` key that is a group's name, not its id: such an override
+        validates and applies to no group (in a simulated day an owner keyed his settings by
+        the group's name, and #reload answered only 规则已重新加载)."""
+        rules = self._app.rules
+        if not rules.groups:
+            return []
+        try:
+            room_ids = await self._app.platform.room_ids()
+        except PlatformError:
+            return []
+        stray = set(rules.groups) - set(room_ids)
+        lines = []
+        for room_id in room_ids if stray else ():
+            info = await self._app.rooms.get(room_id)
+            if info is not None and info.topic in stray:
+                lines.append(f"⚠ rules.yaml 的 groups 里「{info.topic}」是群名，不是群 id，这段设置没有生效："
+                             f"请把它改成这个群的 id「{room_id}」")
+        return lines
 
     def rules_error_text(self, exc: RulesInvalid) -> str:
         """The private notice of a bad rules.yaml, in Chinese (the log has the English)."""
@@ -245,6 +272,7 @@ class BotControl:
                                self._tz(room_id))
         if self._app.rules_store.last_error:
             lines.append(f"⚠ 最近一次加载失败（{len(self._app.rules_store.last_error.errors)} 处错误），仍使用上一版")
+        lines += await self.misnamed_groups()
         try:
             room_ids = [room_id] if room_id else await self._app.platform.room_ids()
         except PlatformError as exc:
@@ -260,7 +288,8 @@ class BotControl:
             state = "管理中" if rid in managed else "未管理"
             dry = "，演习模式" if self._app.is_dry_run(rules, rid) else ""
             size = f"，{len(info.member_ids)} 人" if info else ""
-            lines.append(f"· {topic}{size}：机器人是{role}，{state}{dry}{await self._capability_note(rid)}")
+            # the id too: rules.yaml keys a group's own settings by it, and points here to find it
+            lines.append(f"· {topic}（{rid}）{size}：机器人是{role}，{state}{dry}{await self._capability_note(rid)}")
         if len(room_ids) > 30:
             lines.append(f"……另有 {len(room_ids) - 30} 个群")
         return lines

@@ -254,9 +254,15 @@ class Executor:
         return await self._ask(action, room, rules, text, UNSUPPORTED if unsupported else NOT_ADMIN)
 
     async def _ask(self, action: Kick, room: RoomInfo, rules: Rules, text: str, why: str) -> Outcome:
-        """Ask the room's owner and admins, in the group, to carry out a removal."""
+        """Ask the room's owner and admins, in the group, to carry out a removal; for an
+        owner's or WeChat admin's own #kick there, only them: they can remove the member
+        themselves, and the other admins need not be called for it (in a simulated day the
+        captain's #kick answered "@队长 @副队 …请群主或管理员处理")."""
+        asker = action.answer_mention if action.answer_to == action.room_id else None
+        people = (asker,) if asker and (asker == room.owner_id or asker in room.admin_ids) \
+            else self.responsible(room, rules)
         try:
-            await self._send(action.room_id, text, self.responsible(room, rules))
+            await self._send(action.room_id, text, people)
         except PlatformError as exc:
             return Outcome("failed", f"could not ask the owner: {exc.kind}: {exc}")
         return Outcome("asked_owner", why)

@@ -71,6 +71,13 @@ class CoreTexts(Strict):
         "rules.yaml 有 {count} 处错误，继续使用上一版规则（版本 {digest}）：\n{errors}")
     reload_failed_group: Annotated[str, placeholders("count", "digest")] = (
         "rules.yaml 有 {count} 处错误，继续使用上一版规则（版本 {digest}）。错误详情已私聊发给运营。")
+    # the same with no operator bound: nobody was sent the details, so say where they are
+    reload_failed_group_no_operator: Annotated[str, placeholders("count", "digest", "prefix")] = (
+        "rules.yaml 有 {count} 处错误，继续使用上一版规则（版本 {digest}）。还没有绑定运营，错误详情没有发给任何人："
+        "可在服务器上运行 qunguan check-rules 查看，或私聊机器人发送 {prefix}use 选择本群后再发 {prefix}reload。")
+    # an owner's command in a private chat before choosing a group with #use
+    choose_group_first: Annotated[str, placeholders("prefix")] = (
+        "私聊中的管理命令作用于你选择的群：请先发送 {prefix}use 查看你管理的群，再发送 {prefix}use 序号 选择。")
     binding_wrong: Annotated[str, placeholders()] = "绑定码不对。请核对 qunguan run 启动时显示的 8 位数字。"
     binding_expired: Annotated[str, placeholders()] = "绑定码已失效。请重新启动 qunguan run 获取新的绑定码。"
     dryrun_on: Annotated[str, placeholders()] = "已开启演习模式：机器人只记录将要执行的操作，不会真正执行。"

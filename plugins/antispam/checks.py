@@ -172,10 +172,17 @@ def discussing(n: Normalised) -> bool:
     return _discussing(n.body)
 
 
+# a call reported as someone's words (有个人私聊我，说加他威心 fanli888 刷单返利……大家千万别信: the
+# scammer's id as he gave it). A regular who warned so was warned himself in a simulated day.
+# Taken out for the checks' discussion rule only: framed() is a feature of the shipped char
+# model, which was built with it as it is (plugins/antispam/feature_code.py)
+_SAID_CALL = re.compile(r"说(?:你|您|大家|我|人)?先?(?:加|扫码|扫|点击|点|转账)[^，,。！!？?；;\n]*")
+
+
 @lru_cache(maxsize=4096)
 def _discussing(body: str) -> bool:
     # asked by several checks for the same message: worked out once per body
-    return bool(_WARNING.search(body)) and not _promotes_itself(body)
+    return bool(_WARNING.search(body)) and not _promotes_itself(_SAID_CALL.sub("，", body))
 
 
 def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:

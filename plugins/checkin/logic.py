@@ -28,7 +28,42 @@ _GLUED = re.compile(r"^(?:(?:了|啦|咯|喽|哈|呀|打卡|签到)+|\+1|第\s*[
 # ...unless it asks: 打卡了吗 / 打卡了没 / 打卡了？ is chat about checking in
 _QUESTION = re.compile(r"[吗么嘛?？]|了没|没有|(?:没|不|否)[啊呀呢哦]*\s*[?？。!！~～]*\s*$")
 _DAY_COUNT = re.compile(r"第.*天|day.*", re.IGNORECASE)  # kept in the note: it says something
-_SEPARATORS = " \t\u3000:：,，.。!！~～-—、"
+# 【打卡】 closes its bracket after the keyword
+_SEPARATORS = " \t\u3000:：,，.。!！~～-—、】]」』）)"
+
+_NUMBER = r"[\d一二三四五六七八九十百零两]+"
+# what members put before the keyword in a check-in group, and nothing else: a greeting
+# (早安打卡), the day (今日打卡：…), a day count or date (Day12 打卡, 第12天打卡, 5.11 打卡) and
+# brackets, emoji or punctuation (【打卡】, ✅打卡). "我昨天忘了打卡" and "今天打卡的人好少" stay
+# chat: the first has words of its own before the keyword, the second glues words onto it.
+_PREFIX_PART = (r"早安|早上好|午安|晚安|早|今日|今天|每日|日常"
+                rf"|(?:day|d)\s*\d+|第\s*{_NUMBER}\s*天"
+                r"|\d{1,4}[./-]\d{1,2}(?:[./-]\d{1,2})?|\d{1,2}月\d{1,2}[日号]?"
+                # (#签到 too: #打卡 is the command's alias and never reaches here), but not control
+                # or direction marks
+                r"|[^\w\x00-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]|_")
+_PREFIX = re.compile(rf"(?:{_PREFIX_PART})*", re.IGNORECASE)
+_PREFIX_COUNT = re.compile(rf"(?:day|d)\s*\d+|第\s*{_NUMBER}\s*天", re.IGNORECASE)
+_ASKS = ("?", "？", "吗", "么", "嘛", "没")
+# the longest prefix worth reading: "早安☀️ Day128 打卡" is 14 characters
+PREFIX_MAX = 16
+
+
+def _after_prefix(body: str, keyword: str) -> tuple[str, str] | None:
+    """(the prefix before the keyword, the text from the keyword on), when only a check-in
+    prefix stands before it."""
+    at = body.find(keyword, 0, PREFIX_MAX + len(keyword))
+    while at >= 0:
+        if _PREFIX.fullmatch(body[:at]):
+            return body[:at], body[at:]
+        at = body.find(keyword, at + 1, PREFIX_MAX + len(keyword))
+    return None
+
+
+def has_keyword(text: str, keywords: Iterable[str]) -> bool:
+    """A cheap first look (every group message passes here): a keyword near the start."""
+    head = strip_mentions(text)[:PREFIX_MAX + 4]
+    return any(keyword in head for keyword in keywords)
 
 
 def match_keyword(text: str, keywords: Iterable[str]) -> str | None:
@@ -38,18 +73,21 @@ def match_keyword(text: str, keywords: Iterable[str]) -> str | None:
     and "打卡了" are check-ins; "打卡了吗" and "打卡机坏了" are chat."""
     body = strip_mentions(text)
     for keyword in sorted(keywords, key=len, reverse=True):
-        if not body.startswith(keyword):
+        found = _after_prefix(body, keyword)
+        if found is None:
             continue
-        rest = body[len(keyword):]
-        if not rest:
-            return ""
-        if rest[0].isalnum() or rest[0] == "+":
+        prefix, from_keyword = found
+        rest = from_keyword[len(keyword):]
+        if rest and (rest[0].isalnum() or rest[0] == "+"):
             glued = _GLUED.match(rest)
             if glued is None or _QUESTION.search(rest[:12]):  # 打卡了吗大家 asks, wherever the 吗 falls
                 continue
             kept = glued.group(0) if _DAY_COUNT.fullmatch(glued.group(0)) else ""
             rest = f"{kept} {rest[glued.end():].lstrip(_SEPARATORS)}"
-        return rest.lstrip(_SEPARATORS).strip()
+        elif prefix and rest.lstrip().startswith(_ASKS):
+            continue  # 今天打卡？ asks
+        count = _PREFIX_COUNT.search(prefix)
+        return f"{count.group(0) if count else ''} {rest.lstrip(_SEPARATORS)}".strip()
     return None
 
 

@@ -41,6 +41,18 @@ def message_time(sent: datetime, now: datetime) -> datetime:
     return now
 
 
+def _typed_as_hashtag(text: str) -> bool:
+    """#打卡, not #checkin: the English name alone still asks for its usage."""
+    words = logic.strip_mentions(text).split()
+    return bool(words) and words[0].endswith("打卡")
+
+
+def _is_check_in_note(args: str) -> bool:
+    """What may follow #打卡 in a check-in: nothing, or a note; a mistyped subcommand
+    ("#checkin rnak") still gets the usage."""
+    return not args.strip() or not args.split()[0].isascii() or not args.split()[0].isalpha()
+
+
 class CheckinPlugin(Plugin):
     """打卡: one check-in per member per local day, within a window; 补卡 a few times a month."""
 
@@ -54,8 +66,7 @@ class CheckinPlugin(Plugin):
         if msg is None or msg.room_id is None or msg.kind != MessageKind.TEXT or not msg.text:
             return False
         cfg: CheckinConfig = ctx.config(self.name)
-        body = logic.strip_mentions(msg.text)
-        return any(body.startswith(k) for k in (*cfg.keywords, *cfg.makeup.keywords))
+        return logic.has_keyword(msg.text, (*cfg.keywords, *cfg.makeup.keywords))
 
     async def handle(self, ctx: Context) -> None:
         msg = ctx.message
@@ -200,6 +211,10 @@ class CheckinPlugin(Plugin):
             if ctx.sender_role < Role.ADMIN:
                 return  # fail closed and stay quiet, as the core does for commands above one's role
             await self._stats(ctx, cfg, today)
+        elif ctx.message is not None and _typed_as_hashtag(ctx.message.text) and _is_check_in_note(args):
+            # "#打卡" is how WeChat's hashtags write a check-in ("#打卡 背单词50个"): members who
+            # typed it got a usage line in English command names and lost their check-in
+            self._check_in(ctx, cfg, ctx.message, args.strip())
         else:
             ctx.reply(cfg.texts.usage)
 
@@ -252,7 +267,10 @@ class CheckinPlugin(Plugin):
         elif kind == "remind":
             self._remind(ctx, cfg, day)
         elif kind == "summary":
-            text = reports.summary_text(ctx.db, ctx.room_id, cfg, day)
+            # as of its scheduled time: a group's very first check-in on a Sunday evening,
+            # after 20:00, declared the job, which caught up on the 20:00 it had "missed" and
+            # sent a weekly summary of that one check-in at once (seen in a simulated day)
+            text = reports.summary_text(ctx.db, ctx.room_id, cfg, day, as_of=ctx.scheduled)
             if text and store.claim_notice(ctx.db, ctx.room_id, "summary", day, ctx.now()):
                 ctx.emit(Reply(ctx.room_id, text, reason="check-in weekly summary"))
 

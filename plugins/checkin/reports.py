@@ -114,10 +114,13 @@ def stats_text(cfg: CheckinConfig, members: Sequence[str], done: set[str], names
                               more=texts.stats_more if rest else "")
 
 
-def summary_text(db: Session, room_id: str, cfg: CheckinConfig, end: date) -> str | None:
-    """The period ending on `end`; None when nobody checked in (a dead group hears nothing)."""
+def summary_text(db: Session, room_id: str, cfg: CheckinConfig, end: date,
+                 as_of: datetime | None = None) -> str | None:
+    """The period ending on `end`, as it stood at `as_of` (the summary's scheduled time: sent
+    late, after a restart, it says what it would have said on time); None when nobody had
+    checked in (a dead group hears nothing)."""
     start = end - timedelta(days=cfg.summary.days - 1)
-    counts = store.counts_between(db, room_id, start, end)
+    counts = store.counts_between(db, room_id, start, end, recorded_by=as_of)
     if not counts:
         return None
     names = store.latest_names(db, room_id, counts)

@@ -58,9 +58,13 @@ def members_between(db: Session, room_id: str, start: date, end: date) -> set[st
         CheckinRecord.room_id == room_id, CheckinRecord.day >= start, CheckinRecord.day <= end)))
 
 
-def counts_between(db: Session, room_id: str, start: date | None, end: date | None) -> dict[str, int]:
-    """member id -> days checked in within [start, end] (None: unbounded)."""
+def counts_between(db: Session, room_id: str, start: date | None, end: date | None,
+                   recorded_by: datetime | None = None) -> dict[str, int]:
+    """member id -> days checked in within [start, end] (None: unbounded); with recorded_by,
+    only the check-ins (and make-ups) recorded by then."""
     query = select(CheckinRecord.member_id, func.count()).where(CheckinRecord.room_id == room_id)
+    if recorded_by is not None:
+        query = query.where(CheckinRecord.at <= recorded_by)
     if start is not None:
         query = query.where(CheckinRecord.day >= start)
     if end is not None:

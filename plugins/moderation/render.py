@@ -41,10 +41,19 @@ def summary(case: Case, name: str, *, notice: bool = False) -> str:
     return f"#{case.id} {kind_label(case.kind)} {name}{reason}{told}"
 
 
+# outcomes a member's own list says nothing about: the action happened, or is about to
+_MEMBER_PLAIN_OUTCOMES = frozenset({"done", "listed", "pending"})
+
+
 def case_line(case: Case, group: str) -> str:
-    """One of a member's own cases, as they are told it: #12「读书会」移出：发广告."""
+    """One of a member's own cases, as they are told it: #12「读书会」移出：发广告; with what became
+    of it when the action did not happen (#12「读书会」移出（已请群主处理）: a member still in the
+    group, where the bot could not remove, had been told of a 移出 as if it were done, seen in a
+    simulated day)."""
     reason = f"：{_short(case.reason, 60)}" if case.reason else ""
-    return f"#{case.id}「{group}」{kind_label(case.kind)}{reason}"
+    outcome = "" if case.outcome in _MEMBER_PLAIN_OUTCOMES else \
+        f"（{OUTCOME_LABELS.get(case.outcome, case.outcome)}）"
+    return f"#{case.id}「{group}」{kind_label(case.kind)}{outcome}{reason}"
 
 
 def check_lines(checks: Any, labels: Mapping[str, str] | None = None) -> list[str]:

@@ -242,6 +242,29 @@ async def test_staged_prompts_at_the_right_times_and_nothing_more_without_an_act
     assert bot.count(room, FORMAT) == 3  # prompt, reminder, last notice: no more
 
 
+async def test_a_reminder_due_at_night_waits_for_the_morning(bot):
+    """In a simulated day a newcomer was @-mentioned with a nickname reminder at 23:03. The
+    prompt right after joining still goes out in the evening; the reminder waits until 08:00."""
+    room, dave = bot.cast.admin, bot.cast["dave"]
+    await bot.passes(hours=12, minutes=30)  # 21:30 in Shanghai
+    bot.world.join(room, [dave])
+    await bot.passes(seconds=5)
+    assert bot.count(room, FORMAT) == 1
+    await bot.passes(hours=1)  # 22:30: the reminder's time, in the quiet hours
+    assert bot.count(room, "提醒：") == 0
+    await bot.passes(hours=9, minutes=29, seconds=54)  # 07:59:59
+    assert bot.count(room, "提醒：") == 0
+    await bot.passes(seconds=1)  # 08:00
+    assert bot.count(room, "提醒：群昵称还不符合") == 1
+    # the last notice keeps its gap after the reminder (23 h: 07:00, quiet again), so it comes
+    # the next morning, and its deadline a day after it
+    await bot.passes(hours=23, minutes=59, seconds=59)
+    assert bot.count(room, "最后提醒") == 0
+    await bot.passes(seconds=1)  # 01-07 08:00
+    final = next(t for t in bot.texts(room) if "最后提醒" in t)
+    assert "请在 01-08 08:00 前" in final
+
+
 async def test_members_who_join_moments_apart_get_one_prompt(bot):
     """Seen in a simulated day: two people invited a moment apart got one merged welcome, then a
     nickname prompt each. Steps due within seconds of each other are one message."""

@@ -166,3 +166,30 @@ def test_a_fourth_rule_is_an_error_with_its_line(tmp_path):
         RulesStore(path, [GreetingPlugin(), NicknamePlugin()], FakeClock())
     (error,) = info.value.errors
     assert error.path == "defaults.greeting.rules" and error.line == 3
+
+
+@pytest.mark.parametrize(("local", "until"), [
+    ("2026-05-01 21:59", None),
+    ("2026-05-01 22:00", "2026-05-02 08:00"),
+    ("2026-05-01 23:03", "2026-05-02 08:00"),
+    ("2026-05-02 00:30", "2026-05-02 08:00"),
+    ("2026-05-02 07:59", "2026-05-02 08:00"),
+    ("2026-05-02 08:00", None),
+])
+def test_nickname_quiet_hours_cross_midnight_in_the_groups_timezone(local: str, until: str | None) -> None:
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Asia/Shanghai")
+    now = datetime.fromisoformat(local).replace(tzinfo=tz).astimezone(UTC)
+    end = NicknameConfig().quiet_until(now, "Asia/Shanghai")
+    assert (end.astimezone(tz).strftime("%Y-%m-%d %H:%M") if end else None) == until
+
+
+def test_nickname_quiet_hours_within_a_day_or_none() -> None:
+    day = NicknameConfig(quiet_start="13:00", quiet_end="14:00")
+    assert day.quiet_until(datetime(2026, 5, 1, 5, 30, tzinfo=UTC), "Asia/Shanghai") is not None  # 13:30
+    assert day.quiet_until(datetime(2026, 5, 1, 14, 30, tzinfo=UTC), "Asia/Shanghai") is None  # 22:30
+    never = NicknameConfig(quiet_start="00:00", quiet_end="00:00")
+    assert never.quiet_until(datetime(2026, 5, 1, 15, 0, tzinfo=UTC), "Asia/Shanghai") is None  # 23:00
+    with pytest.raises(ValidationError, match="not a time of day"):
+        NicknameConfig(quiet_start="晚上十点")

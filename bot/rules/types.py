@@ -1,9 +1,10 @@
-"""Value types operators write in rules.yaml: durations as strings ("10m", "24h", "1d12h")."""
+"""Value types operators write in rules.yaml: durations as strings ("10m", "24h", "1d12h"), times
+of day ("05:00"), timezone names."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -48,6 +49,26 @@ def format_duration(value: timedelta) -> str:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration), PlainSerializer(format_duration)]
+
+
+def parse_clock(value: object) -> time:
+    """"05:00" -> 05:00; "24:00" is the end of the day (as an end time only)."""
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str):
+        raise RulesValueError("expected a time of day such as 05:00", "这里应写时刻，例如 05:00")
+    text = value.strip()
+    if text == "24:00":
+        return time.max
+    try:
+        hours, minutes = text.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError as exc:
+        raise RulesValueError(f"{value!r} is not a time of day; write e.g. 05:00 or 23:59",
+                              f"「{value}」不是时刻，请写成 05:00 或 23:59 这样的格式") from exc
+
+
+ClockTime = Annotated[time, BeforeValidator(parse_clock)]
 
 
 def _check_timezone(value: Any) -> str:

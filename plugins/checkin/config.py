@@ -12,24 +12,7 @@ from bot.core.scheduler import make_trigger
 from bot.rules.errors import CRON_FIELDS_ZH, RulesValueError, within
 from bot.rules.schema import PluginConfig, Strict
 from bot.rules.templates import check_template
-from bot.rules.types import Duration
-
-
-def _parse_clock(value: object) -> time:
-    """"05:00" -> 05:00; "24:00" is the end of the day (as an end time only)."""
-    if isinstance(value, time):
-        return value
-    if not isinstance(value, str):
-        raise RulesValueError("expected a time of day such as 05:00", "这里应写时刻，例如 05:00")
-    text = value.strip()
-    if text == "24:00":
-        return time.max
-    try:
-        hours, minutes = text.split(":")
-        return time(int(hours), int(minutes))
-    except ValueError as exc:
-        raise RulesValueError(f"{value!r} is not a time of day; write e.g. 05:00 or 23:59",
-                              f"「{value}」不是时刻，请写成 05:00 或 23:59 这样的格式") from exc
+from bot.rules.types import ClockTime, Duration
 
 
 def _check_cron(value: str) -> str:
@@ -177,8 +160,8 @@ class Texts(Strict):
 
 class CheckinConfig(PluginConfig):
     keywords: tuple[str, ...] = ("签到", "打卡")
-    window_start: time = time(5, 0)
-    window_end: time = time(23, 59)  # inclusive of this minute
+    window_start: ClockTime = time(5, 0)
+    window_end: ClockTime = time(23, 59)  # inclusive of this minute
     note_max_chars: int = Field(default=200, ge=0, le=2000)
     credit_per_day: int = Field(default=1, ge=0)  # core_member.credit per check-in day (anti-spam trust)
     rank_size: int = Field(default=10, ge=1, le=50)
@@ -200,11 +183,6 @@ class CheckinConfig(PluginConfig):
     points: PointsConfig = PointsConfig()
     batch: BatchConfig = BatchConfig()
     texts: Texts = Texts()
-
-    @field_validator("window_start", "window_end", mode="before")
-    @classmethod
-    def _clock(cls, value: object) -> time:
-        return _parse_clock(value)
 
     @field_validator("keywords")
     @classmethod

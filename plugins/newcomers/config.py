@@ -4,14 +4,15 @@ section works; every template's placeholders are checked at load time."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator, model_validator
 
 from bot.rules.errors import RulesValueError, regex_error
 from bot.rules.schema import PluginConfig, Strict
-from bot.rules.types import Duration
+from bot.rules.types import ClockTime, Duration
 from plugins.newcomers.policy import NicknamePolicy, policy_for
 from plugins.newcomers.staging import Timings
 from plugins.newcomers.templates import placeholders
@@ -136,6 +137,12 @@ class NicknameConfig(PluginConfig):
     final_after: Duration = timedelta(hours=24)
     action_after: Duration = timedelta(hours=48)
     action: Literal["none", "notify", "remove"] = "none"
+    # reminders and last notices due between these local times wait until quiet_end: in a
+    # simulated day a newcomer was @-mentioned with a reminder at 23:03. The prompt right after
+    # joining is an answer to the member's own act and goes out whenever that was. Equal: no
+    # quiet hours
+    quiet_start: ClockTime = time(22, 0)
+    quiet_end: ClockTime = time(8, 0)
     texts: NicknameTexts = NicknameTexts()
 
     @field_validator("regex")
@@ -164,6 +171,21 @@ class NicknameConfig(PluginConfig):
     @property
     def policy(self) -> NicknamePolicy:
         return policy_for(self.pattern, self.regex)
+
+    def quiet_until(self, now: datetime, timezone: str) -> datetime | None:
+        """The end of the quiet hours `now` falls in (an aware datetime), or None."""
+        if self.quiet_start == self.quiet_end:
+            return None
+        local = now.astimezone(ZoneInfo(timezone))
+        at = local.time()
+        if self.quiet_start < self.quiet_end:
+            quiet = self.quiet_start <= at < self.quiet_end
+        else:  # across midnight (22:00-08:00)
+            quiet = at >= self.quiet_start or at < self.quiet_end
+        if not quiet:
+            return None
+        end = datetime.combine(local.date(), self.quiet_end, local.tzinfo)
+        return end if end > local else datetime.combine(local.date() + timedelta(days=1), self.quiet_end, local.tzinfo)
 
     @property
     def timings(self) -> Timings:

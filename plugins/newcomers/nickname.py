@@ -207,6 +207,10 @@ class NicknamePlugin(Plugin):
             if step is None:
                 row.due_at = None
                 continue
+            if step in (Stage.REMINDED, Stage.FINAL_NOTICE) and (
+                    morning := config.quiet_until(now, ctx.group.timezone)) is not None:
+                row.due_at = morning  # the step is worked out again then (a later one may be due)
+                continue
             row.stage, row.last_step_at = step, now
             row.due_at = due_after(step, row.since, now, config.timings)
             steps.setdefault(step, []).append(row)

@@ -140,6 +140,18 @@ async def test_hashtag_checkin_checks_in(make_bot):
     assert notes == {bot.cast["alice"]: "", bot.cast["bob"]: "背单词50个", bot.cast["laowang"]: ""}
 
 
+async def test_help_says_how_to_check_in(make_bot):
+    """Checking in is a plain message, not a command: a member who asked the bot 怎么打卡 was
+    pointed to #help, which listed commands only (seen in a simulated day)."""
+    bot = await make_bot(local(2026, 1, 5, 9, 0))
+    answer = await says(bot, "carol", "#help")
+    assert "打卡：直接发送「签到」或「打卡」，后面可以写上今天做了什么，例如「签到 背单词50个」" in answer
+    assert "补卡：漏了哪天，发送「补卡」或「补卡 昨天」" in answer
+    bot.world.say_private(bot.cast["carol"], "#help")  # not about any group: no group's check-in
+    await bot.world.wait_for(lambda: any("可用命令" in t for t in bot.private_texts(bot.cast["carol"])))
+    assert not any("打卡：" in t for t in bot.private_texts(bot.cast["carol"]))
+
+
 # --- 补卡 ----------------------------------------------------------------------------------------
 
 async def test_makeup_fills_missed_days_within_its_limits(make_bot):

@@ -247,6 +247,9 @@ class BotControl:
         for spec in self._app.router.visible(role, private=room_id is None):
             usage = f" {spec.usage_for(role)}" if spec.usage_for(role) else ""
             lines.append(f"{prefix}{spec.name}{usage} — {spec.help}")
+        if room_id is not None and self._app.rules.manages(room_id):
+            for plugin in self._app.plugins:
+                lines += plugin.help_notes(self._app.rules, room_id)
         return lines
 
     def answered_early(self, event_id: str) -> bool:

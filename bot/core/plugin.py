@@ -131,6 +131,12 @@ class Plugin:
         stored samples). The runtime commits what it wrote; if it fails, that work is left to
         the first event, as before."""
 
+    def help_notes(self, rules: Rules, room_id: str | None) -> list[str]:
+        """Lines #help adds after the commands: how to use what is not a command (打卡 is a
+        plain message; members who asked the bot 怎么打卡 were pointed to #help, which listed
+        only commands)."""
+        return []
+
     def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:
         """The jobs this plugin needs under these rules (and its database state, e.g. schedules
         added in chat). The core reconciles them on start, on every reload and when a command

@@ -106,7 +106,7 @@ _PLACEHOLDERS: dict[str, set[str]] = {
     "stats": {"done", "members", "rate", "missing", "names", "more"}, "stats_all_done": {"done", "members"},
     "remind": {"more"}, "remind_more": {"count"},
     "summary": {"start", "end", "people", "checkins", "perfect", "lines"},
-    "summary_line": {"rank", "name", "days"},
+    "summary_line": {"rank", "name", "days"}, "help_note": {"keyword", "others"}, "help_makeup": {"keyword"},
 }
 
 
@@ -145,6 +145,9 @@ class Texts(Strict):
     summary: str = "📊 打卡周报（{start}～{end}）\n{people}人共打卡{checkins}次，全勤{perfect}人\n{lines}"
     summary_line: str = "{rank}. {name}  {days}天"
     usage: str = "用法：#checkin rank [week|month|all]｜#checkin me｜#checkin stats（管理员）"
+    # in #help, after the commands: checking in is a plain message, not a command
+    help_note: str = "打卡：直接发送「{keyword}」{others}，后面可以写上今天做了什么，例如「{keyword} 背单词50个」"
+    help_makeup: str = "补卡：漏了哪天，发送「{keyword}」或「{keyword} 昨天」"
     private_only_group: str = "请在群里使用，或先私聊发送 #use 选择群"
 
     @model_validator(mode="after")

@@ -61,6 +61,16 @@ class CheckinPlugin(Plugin):
     Config = CheckinConfig
     events = (MessageReceived,)
 
+    def help_notes(self, rules: Rules, room_id: str | None) -> list[str]:
+        cfg: CheckinConfig = rules.plugin_config(room_id, self.name)
+        if not cfg.enabled:
+            return []
+        others = "".join(f"或「{k}」" for k in cfg.keywords[1:])
+        notes = [cfg.texts.help_note.format(keyword=cfg.keywords[0], others=others)]
+        if cfg.makeup.enabled and cfg.makeup.per_month > 0:
+            notes.append(cfg.texts.help_makeup.format(keyword=cfg.makeup.keywords[0]))
+        return notes
+
     def wants(self, ctx: Context) -> bool:
         msg = ctx.message
         if msg is None or msg.room_id is None or msg.kind != MessageKind.TEXT or not msg.text:

@@ -7,7 +7,7 @@ import asyncio
 import gc
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,33 +95,34 @@ class Runtime:
         plugin declares in warm_up() (the anti-spam plugin's: its word segmenter's dictionary,
         its model, OpenCC). Not jieba's stock dictionary: the segmenter has its own compact one,
         and the stock one would cost ~80 MB for nothing."""
-        started = time.monotonic()
-        for plugin in self._plugins:
-            hook = getattr(plugin, "warm_up", None)
-            if callable(hook):
-                try:
-                    hook()
-                except Exception:
-                    log.exception("warm-up of plugin %s failed; it will load on first use", plugin.name)
-        log.info("warm-up done in %.2fs", time.monotonic() - started)
+        self._each_plugin("warm_up", lambda hook: hook(), "it will load on first use")
 
     def _prepare_in_thread(self) -> None:
         """Each plugin's prepare() (Plugin.prepare), on a session of its own, before the app
         starts: nothing else is using the database yet (another process sharing it may be;
         then a lock it holds makes this fail and the work is left to the first event)."""
-        started = time.monotonic()
-        for plugin in self._plugins:
-            hook = getattr(plugin, "prepare", None)
-            if not callable(hook):
-                continue
-            with self.app.sessions() as db:
+        def prepare(hook: Callable[..., None]) -> None:
+            with self.app.sessions() as db:  # a plugin that reads nothing opens no connection
                 try:
                     hook(db, self.clock.now())
                     db.commit()
                 except Exception:
                     db.rollback()
-                    log.exception("preparing plugin %s failed; the first event will do it", plugin.name)
-        log.info("plugins prepared in %.2fs", time.monotonic() - started)
+                    raise
+        self._each_plugin("prepare", prepare, "the first event will do it")
+
+    def _each_plugin(self, hook_name: str, call: Callable[[Callable[..., None]], None], otherwise: str) -> None:
+        """Run one start-up hook of every plugin that has it (in a worker thread): a hook that
+        fails is logged and its work left to first use, never a reason not to start."""
+        started = time.monotonic()
+        for plugin in self._plugins:
+            hook = getattr(plugin, hook_name, None)
+            if callable(hook):
+                try:
+                    call(hook)
+                except Exception:
+                    log.exception("%s of plugin %s failed; %s", hook_name, plugin.name, otherwise)
+        log.info("plugins' %s done in %.2fs", hook_name, time.monotonic() - started)
 
     async def start_console(self, settings: ConsoleSettings) -> ConsoleServer:
         """Serve the web console on this process's event loop (bot/console); stopped with the bot."""

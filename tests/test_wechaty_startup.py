@@ -160,7 +160,7 @@ async def test_a_plugin_that_cannot_prepare_leaves_it_to_the_first_event(
     await runtime.start()
     try:
         await asyncio.wait_for(runtime.ready(), 60)  # the event; the bound only ends a broken run
-        assert "preparing plugin antispam failed" in caplog.text
+        assert "prepare of plugin antispam failed" in caplog.text
         spam = next(p for p in runtime._plugins if isinstance(p, AntispamPlugin))
         assert not spam.learner._models
         alice = world.find_contact("alice")

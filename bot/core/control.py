@@ -199,17 +199,18 @@ class BotControl:
             return False, texts_before.reload_failed_group.format(count=len(exc.errors), digest=digest)
         return True, "\n".join([rules.bot.texts.reload_ok.format(digest=rules.digest), *await self.misnamed_groups()])
 
-    async def misnamed_groups(self) -> list[str]:
+    async def misnamed_groups(self, room_ids: list[str] | None = None) -> list[str]:
         """A warning for each `groups` key that is a group's name, not its id: such an override
         validates and applies to no group (in a simulated day an owner keyed his settings by
         the group's name, and #reload answered only 规则已重新加载)."""
         rules = self._app.rules
         if not rules.groups:
             return []
-        try:
-            room_ids = await self._app.platform.room_ids()
-        except PlatformError:
-            return []
+        if room_ids is None:  # the caller has not read the list of groups
+            try:
+                room_ids = await self._app.platform.room_ids()
+            except PlatformError:
+                return []
         stray = set(rules.groups) - set(room_ids)
         lines = []
         for room_id in room_ids if stray else ():
@@ -275,11 +276,11 @@ class BotControl:
                                self._tz(room_id))
         if self._app.rules_store.last_error:
             lines.append(f"⚠ 最近一次加载失败（{len(self._app.rules_store.last_error.errors)} 处错误），仍使用上一版")
-        lines += await self.misnamed_groups()
         try:
             room_ids = [room_id] if room_id else await self._app.platform.room_ids()
         except PlatformError as exc:
             return [*lines, f"无法读取群列表：{exc}"]
+        lines += await self.misnamed_groups(None if room_id else room_ids)  # every group's list, read once
         managed = [r for r in room_ids if rules.manages(r)]
         if room_id is None:
             lines.append(f"所在群 {len(room_ids)} 个，管理其中 {len(managed)} 个")

@@ -314,10 +314,12 @@ class RoomNames:
 
     def set(self, member_id: str, name: str, alias: str, at: float | None = None) -> None:
         old = self.members.get(member_id)
-        self.members[member_id] = (name, alias, at if at is not None else old[2] if old is not None else NEVER)
-        if old is not None and old[:2] == (name, alias):
-            return
+        if at is None:  # a roster read: keeps the time of the member's own last payload read
+            at = old[2] if old is not None else NEVER
+        self.members[member_id] = (name, alias, at)
         if old is not None:
+            if old[:2] == (name, alias):
+                return
             self._unindex(member_id, old[:2])
         for display in {name, alias}:
             if display:

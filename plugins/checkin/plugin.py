@@ -50,7 +50,8 @@ def _typed_as_hashtag(text: str) -> bool:
 def _is_check_in_note(args: str) -> bool:
     """What may follow #打卡 in a check-in: nothing, or a note; a mistyped subcommand
     ("#checkin rnak") still gets the usage."""
-    return not args.strip() or not args.split()[0].isascii() or not args.split()[0].isalpha()
+    words = args.split()
+    return not words or not (words[0].isascii() and words[0].isalpha())
 
 
 class CheckinPlugin(Plugin):

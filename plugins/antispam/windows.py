@@ -13,10 +13,9 @@ them is counted in halves. Run one process per account (README).
 
 from __future__ import annotations
 
+import struct
 from array import array
-from collections import deque
 from collections.abc import Iterable, Set
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from plugins.antispam.classifier import shingles
@@ -27,62 +26,75 @@ RECENT_OWN = 30
 # a member's messages kept for the flood count: more than any sane flood threshold
 KEEP_PER_MEMBER = 200
 
+# A kept message is one bytes object: its id's hash and its time (16 bytes), then its grams.
+# Memory follows the message rate times the longest window (10 minutes of repeats): at
+# 250 msg/s that is 150,000 messages, and objects per message (a dataclass, an id string, a
+# datetime, an array, a deque per member, a dict per fingerprint) cost ~1.3 KB each where this
+# layout costs ~0.5 KB (bench/windows; issue 13). Ids, rooms and fingerprints are keyed by
+# their hash: windows are per process (so are hashes), and a 64-bit collision between two of
+# the few hundred thousand keys alive at once would at worst merge two counts.
+_HEAD = struct.Struct("<qd")
+
+# a fingerprint's senders in a room (or rooms of a sender): one (who, at) pair until a second
+# appears, then {who: at}; `at` is a POSIX timestamp
+_Slot = tuple[str, float] | dict[str, float]
+
 
 def grams(text: str) -> array:
-    """A message's character 3-grams for the repeat check, as 32-bit hashes: under 300
-    bytes a message where a set of strings took 3 KB (ten minutes of a busy bot's messages
-    are kept). Hashes are per process, as the windows are."""
+    """A message's character 3-grams for the repeat check, as 32-bit hashes. Hashes are per
+    process, as the windows are."""
     return array("I", {hash(g) & 0xFFFFFFFF for g in shingles(text)})
 
 
-def dice(this: Set[int], other: array) -> float:
-    """Dice similarity of a message's grams (as a set) and an earlier message's."""
-    if not this or not other:
+def dice(this: Set[int], other: Iterable[int], size: int) -> float:
+    """Dice similarity of a message's grams (as a set) and an earlier message's (`size` of them)."""
+    if not this or not size:
         return 0.0
-    return 2 * sum(1 for g in other if g in this) / (len(this) + len(other))
+    return 2 * sum(1 for g in other if g in this) / (len(this) + size)
 
 
-@dataclass(slots=True)
-class _Seen:
-    message_id: str
-    at: datetime
-    grams: array
+def _entry(message_id: str, at: float, text: str) -> bytes:
+    return _HEAD.pack(hash(message_id), at) + grams(text).tobytes()
 
 
-@dataclass
+def _head(entry: bytes) -> tuple[int, float]:
+    return _HEAD.unpack_from(entry)
+
+
+def _grams_of(entry: bytes) -> memoryview:
+    return memoryview(entry)[_HEAD.size:].cast("I")
+
+
 class Windows:
     """Recent messages per member, and who sent each fingerprint where."""
 
-    horizon: timedelta = timedelta(minutes=10)  # the longest window asked about so far
-    _members: dict[tuple[str, str], deque[_Seen]] = field(default_factory=dict)
-    # (room, fingerprint) → {sender: last at}; (sender, fingerprint) → {room: last at}
-    _in_room: dict[tuple[str, str], dict[str, datetime]] = field(default_factory=dict)
-    _by_sender: dict[tuple[str, str], dict[str, datetime]] = field(default_factory=dict)
-    _recorded: int = 0
-    warmed: bool = False
+    def __init__(self) -> None:
+        self.horizon = timedelta(minutes=10)  # the longest window asked about so far
+        self.warmed = False
+        self._members: dict[int, list[bytes]] = {}  # hash((room, sender)) -> kept messages, oldest first
+        # hash((room, fingerprint)) -> its senders; hash((sender, fingerprint)) -> its rooms
+        self._in_room: dict[int, _Slot] = {}
+        self._by_sender: dict[int, _Slot] = {}
+        self._recorded = 0
 
     def record(self, room_id: str, sender_id: str, message_id: str, text: str, fingerprint: str,
-               at: datetime) -> _Seen:
-        """Add a message (again: a no-op). Returns its entry."""
-        own = self._members.setdefault((room_id, sender_id), deque(maxlen=KEEP_PER_MEMBER))
-        for seen in reversed(own):
-            if seen.message_id == message_id:
-                return seen
-        seen = _Seen(message_id, at, grams(text))
-        own.append(seen)
-        self._latest(self._in_room, (room_id, fingerprint), sender_id, at)
-        self._latest(self._by_sender, (sender_id, fingerprint), room_id, at)
+               at: datetime) -> None:
+        """Add a message (again: a no-op)."""
+        key, mid = hash((room_id, sender_id)), hash(message_id)
+        own = self._members.get(key)
+        if own is None:
+            own = self._members[key] = []
+        elif any(_head(e)[0] == mid for e in reversed(own)):
+            return
+        ts = at.timestamp()
+        own.append(_entry(message_id, ts, text))
+        if len(own) > KEEP_PER_MEMBER:
+            del own[0]
+        _latest(self._in_room, hash((room_id, fingerprint)), sender_id, ts)
+        _latest(self._by_sender, hash((sender_id, fingerprint)), room_id, ts)
         self._recorded += 1
         if self._recorded % 5000 == 0:
             self.prune(at)
-        return seen
-
-    @staticmethod
-    def _latest(index: dict[tuple[str, str], dict[str, datetime]], key: tuple[str, str], who: str,
-                at: datetime) -> None:
-        slot = index.setdefault(key, {})
-        if who not in slot or slot[who] < at:
-            slot[who] = at
 
     def counts(self, room_id: str, sender_id: str, message_id: str, text: str, fingerprint: str, at: datetime, *,
                flood_within: timedelta, repeat_within: timedelta, similarity: float,
@@ -90,32 +102,37 @@ class Windows:
         """Counts for the behaviour checks, this message included (record it first). Only
         messages up to this one count, as they arrived."""
         self.horizon = max(self.horizon, flood_within, repeat_within)
-        own = self._members.get((room_id, sender_id), deque())
-        upto = _upto(own, message_id)
-        since_flood, since_repeat = at - flood_within, at - repeat_within
-        recent = sum(1 for seen in upto if seen.at >= since_flood)
+        upto = _upto(self._members.get(hash((room_id, sender_id)), []), hash(message_id))
+        now = at.timestamp()
+        since_flood, since_repeat = now - flood_within.total_seconds(), now - repeat_within.total_seconds()
+        recent = sum(1 for e in upto if _head(e)[1] >= since_flood)
         if len(normalise(text).dense) < min_chars:  # too short to count as a repeat at all
             return {"recent_messages": recent, "same_by_member": 1, "same_members": 1, "same_groups": 1}
-        this = set(upto[-1].grams if upto else grams(text))
-        earlier = [seen for seen in upto[:-1] if seen.at >= since_repeat][-RECENT_OWN:]
-        same_by_member = 1 + sum(1 for seen in earlier if dice(this, seen.grams) >= similarity)
-        members = sum(1 for when in self._in_room.get((room_id, fingerprint), {}).values() if when >= since_repeat)
-        groups = sum(1 for when in self._by_sender.get((sender_id, fingerprint), {}).values() if when >= since_repeat)
+        this = set(_grams_of(upto[-1]) if upto else grams(text))
+        earlier = [e for e in upto[:-1] if _head(e)[1] >= since_repeat][-RECENT_OWN:]
+        same_by_member = 1 + sum(1 for e in earlier
+                                 if dice(this, _grams_of(e), (len(e) - _HEAD.size) // 4) >= similarity)
+        members = _fresh(self._in_room.get(hash((room_id, fingerprint))), since_repeat)
+        groups = _fresh(self._by_sender.get(hash((sender_id, fingerprint))), since_repeat)
         return {"recent_messages": recent, "same_by_member": same_by_member, "same_members": max(members, 1),
                 "same_groups": max(groups, 1)}
 
     def prune(self, now: datetime) -> None:
         """Forget what no window reaches any more, so memory follows the message rate."""
-        cutoff = now - self.horizon
-        for key in [k for k, own in self._members.items() if not own or own[-1].at < cutoff]:
+        cutoff = (now - self.horizon).timestamp()
+        for key in [k for k, own in self._members.items() if not own or _head(own[-1])[1] < cutoff]:
             del self._members[key]
         for index in (self._in_room, self._by_sender):
-            for key in list(index):
-                slot = {who: when for who, when in index[key].items() if when >= cutoff}
-                if slot:
-                    index[key] = slot
-                else:
+            for key, slot in list(index.items()):
+                if isinstance(slot, tuple):
+                    if slot[1] < cutoff:
+                        del index[key]
+                    continue
+                kept = {who: when for who, when in slot.items() if when >= cutoff}
+                if not kept:
                     del index[key]
+                else:
+                    index[key] = next(iter(kept.items())) if len(kept) == 1 else kept
 
     def warm(self, rows: Iterable[tuple[str, str, str, str, str, datetime]]) -> None:
         """Rebuild from stored messages (room, sender, message id, text, fingerprint, at), oldest
@@ -125,11 +142,32 @@ class Windows:
         self.warmed = True
 
 
-def _upto(own: deque[_Seen], message_id: str) -> list[_Seen]:
+def _latest(index: dict[int, _Slot], key: int, who: str, at: float) -> None:
+    slot = index.get(key)
+    if slot is None:
+        index[key] = (who, at)
+    elif isinstance(slot, tuple):
+        if slot[0] == who:
+            if slot[1] < at:
+                index[key] = (who, at)
+        else:
+            index[key] = {slot[0]: slot[1], who: at}
+    elif who not in slot or slot[who] < at:
+        slot[who] = at
+
+
+def _fresh(slot: _Slot | None, since: float) -> int:
+    if slot is None:
+        return 0
+    if isinstance(slot, tuple):
+        return int(slot[1] >= since)
+    return sum(1 for when in slot.values() if when >= since)
+
+
+def _upto(own: list[bytes], mid: int) -> list[bytes]:
     """The member's messages up to and including this one (a replayed event may be older than
     what came after it)."""
-    items = list(own)
-    for i in range(len(items) - 1, -1, -1):
-        if items[i].message_id == message_id:
-            return items[:i + 1]
-    return items
+    for i in range(len(own) - 1, -1, -1):
+        if _head(own[i])[0] == mid:
+            return own[:i + 1]
+    return list(own)

@@ -1,0 +1,92 @@
+"""The behaviour windows (plugins/antispam/windows.py): the flood and repeat counts the checks
+read, kept in memory. Exact counts on small cases, replays counted once, pruning, and the
+compact layout (one bytes object per kept message, one pair per fingerprint until a second
+sender) that keeps ten minutes of a busy bot's messages small (issue 13)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from plugins.antispam.store import fingerprint
+from plugins.antispam.windows import KEEP_PER_MEMBER, Windows
+
+T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+WITHIN = {"flood_within": timedelta(seconds=15), "repeat_within": timedelta(minutes=10), "similarity": 0.8,
+          "min_chars": 4}
+AD = "加我微信 abc123 每天领红包"
+
+
+def say(w: Windows, room: str, sender: str, mid: str, text: str, seconds: float) -> dict[str, int]:
+    at = T0 + timedelta(seconds=seconds)
+    w.record(room, sender, mid, text, fingerprint(text), at)
+    return w.counts(room, sender, mid, text, fingerprint(text), at, **WITHIN)
+
+
+def test_flood_counts_only_the_members_messages_within_the_window() -> None:
+    w = Windows()
+    for i in range(5):
+        say(w, "r1", "alice", f"a{i}", f"第{i}条消息", i)
+    say(w, "r1", "bob", "b0", "我也来说一句", 4)  # someone else's message
+    say(w, "r2", "alice", "x0", "另一个群里", 4)  # the same member in another group
+    assert say(w, "r1", "alice", "a5", "第五条消息", 5)["recent_messages"] == 6
+    assert say(w, "r1", "alice", "a6", "过了一会儿", 5 + 16)["recent_messages"] == 1
+
+
+def test_repeats_by_member_members_and_groups() -> None:
+    w = Windows()
+    say(w, "r1", "spammer", "s1", AD, 0)
+    assert say(w, "r1", "spammer", "s2", AD, 30)["same_by_member"] == 2
+    near = say(w, "r1", "spammer", "s3", AD + "！", 60)  # a near copy still counts
+    assert near["same_by_member"] == 3
+    assert say(w, "r1", "other", "o1", AD, 61)["same_members"] == 2
+    assert say(w, "r1", "third", "t1", AD, 62)["same_members"] == 3
+    say(w, "r2", "spammer", "s4", AD, 63)
+    assert say(w, "r3", "spammer", "s5", AD, 64)["same_groups"] == 3
+    # past the repeat window nothing earlier counts
+    late = say(w, "r1", "spammer", "s6", AD, 60 * 11 + 64)
+    assert (late["same_by_member"], late["same_members"], late["same_groups"]) == (1, 1, 1)
+
+
+def test_short_texts_never_count_as_repeats() -> None:
+    w = Windows()
+    for i in range(4):
+        counts = say(w, "r1", f"m{i}", f"id{i}", "打卡", i)
+    assert (counts["same_by_member"], counts["same_members"], counts["same_groups"]) == (1, 1, 1)
+
+
+def test_a_replayed_message_counts_once_and_sees_only_what_came_before_it() -> None:
+    w = Windows()
+    say(w, "r1", "alice", "a1", AD, 0)
+    say(w, "r1", "alice", "a2", AD, 1)
+    say(w, "r1", "alice", "a3", AD, 2)
+    again = say(w, "r1", "alice", "a2", AD, 1)  # handled again (a storage retry)
+    assert again["recent_messages"] == 2 and again["same_by_member"] == 2
+    assert say(w, "r1", "alice", "a4", AD, 3)["recent_messages"] == 4  # a2 was not added twice
+
+
+def test_a_member_keeps_a_bounded_history() -> None:
+    w = Windows()
+    for i in range(KEEP_PER_MEMBER + 50):
+        counts = say(w, "r1", "alice", f"a{i}", f"消息{i}", i * 0.01)
+    assert counts["recent_messages"] == KEEP_PER_MEMBER
+
+
+def test_prune_forgets_what_no_window_reaches_and_keeps_the_rest_exact() -> None:
+    w = Windows()
+    say(w, "r1", "old", "o1", AD, 0)
+    say(w, "r1", "two", "t1", AD + "两人", 0)
+    say(w, "r1", "three", "t2", AD + "两人", 500)
+    w.prune(T0 + timedelta(seconds=700))
+    assert len(w._members) == 1  # only "three" sent anything in the last ten minutes
+    assert len(w._in_room) == 1 and isinstance(next(iter(w._in_room.values())), tuple)  # back to one pair
+    assert say(w, "r1", "four", "f1", AD + "两人", 700)["same_members"] == 2
+    assert say(w, "r1", "five", "f2", AD, 700)["same_members"] == 1  # "old" is forgotten
+
+
+def test_a_kept_message_is_one_small_object() -> None:
+    w = Windows()
+    say(w, "r1", "alice", "a1", AD, 0)
+    (own,) = w._members.values()
+    (entry,) = own
+    assert isinstance(entry, bytes) and len(entry) < 16 + 4 * len(AD)
+    assert all(isinstance(slot, tuple) for slot in (*w._in_room.values(), *w._by_sender.values()))

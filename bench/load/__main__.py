@@ -4,6 +4,7 @@
                          [--step 10] [--db sqlite|postgres|both] [--governor shipped|off]
     python -m bench.load --quick        # 20 x 50, rates 20,50, 5 s steps: a smoke run
     python -m bench.load --speakers zipf  # a few members say most, as in real groups
+    python -m bench.load --warm --rates 100  # every member speaks once first: memory when warm
 
 The simulator (this process) serves the puppet-service gRPC API; the bot (bench/load/bot.py,
 the real Runtime with the shipped rules.yaml and plugins, the real Wechaty SDK) runs in a
@@ -255,6 +256,31 @@ def _zipf_weights(n: int) -> list[float]:
     return _ZIPF[n]
 
 
+async def warm_up(world: World, rooms: list[str], senders: dict[str, list[str]], bot: BotProcess,
+                  rng: random.Random, window: int = 2000) -> int:
+    """Every member of every group says one chat line (in a shuffled order, at most `window`
+    unhandled at a time), so the bot has met all of them: its memory is then what a process
+    that has been up for a while holds (issue 13: RSS warm at 200 x 500). Returns how many."""
+    order = [(room, sender) for room in rooms for sender in senders[room]]
+    rng.shuffle(order)
+    cpu0, began = proc_cpu(bot.proc.pid), time.monotonic()
+    handled0 = (await bot.stats())["handled"]
+    done = 0
+    for i, (room, sender) in enumerate(order):
+        while i - done >= window:  # ask the bot only when the window is full
+            await asyncio.sleep(0.05)
+            done = (await bot.stats())["handled"] - handled0
+        world.say(room, sender, rng.choice(CHAT_BODIES))
+        if i % 200 == 0:
+            await asyncio.sleep(0)
+    while (await bot.stats())["handled"] - handled0 < len(order):
+        await asyncio.sleep(0.1)
+    cpu = proc_cpu(bot.proc.pid) - cpu0
+    print(f"warm: all {len(order)} members spoke once in {time.monotonic() - began:.0f}s; bot CPU {cpu:.1f}s "
+          f"({cpu / len(order) * 1000:.2f} s per 1,000); RSS now {proc_rss_mb(bot.proc.pid):.0f} MB", flush=True)
+    return len(order)
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -289,9 +315,10 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
             last = now
         print(f"cold start: {last} RPCs until quiet, {time.monotonic() - settle_start - still:.1f}s after ready, "
               f"bot CPU so far {proc_cpu(bot.proc.pid):.1f}s ({dict(server.service.rpc_counts.most_common(4))})")
+        injected_total = handled_total = 0
+        if args.warm:
+            injected_total = handled_total = await warm_up(world, rooms, senders, bot, rng)
         await bot.stats()  # reset latencies
-        injected_total = 0
-        handled_total = 0
         saturation: int | None = None
         responses = AdResponses()
         world.on_action(responses.on_action)
@@ -390,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speakers", choices=["uniform", "zipf"], default="uniform",
                         help="who speaks: anyone alike (default, worst case) or a few members most (real chat)")
     parser.add_argument("--quick", action="store_true", help="20 x 50, rates 20,50, 5 s steps")
+    parser.add_argument("--warm", action="store_true",
+                        help="first let every member speak once (the bot has met all of them), then the rates")
     args = parser.parse_args(argv)
     if args.quick:
         args.groups, args.members, args.rates, args.step = 20, 50, "20,50", 5.0

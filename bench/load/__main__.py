@@ -361,6 +361,7 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
             lat = [x * 1000 for x in stats["latencies"]]
             stages = list(stats.get("stages", []))
             lags = [x * 1000 for x in stats.get("lags", [])]
+            pauses = [x * 1000 for x in stats.get("gc_pauses", [])]
             # in flight is not behind: give the tail a grace period before judging
             grace_end = loop.time() + max(2.0, args.step / 5)
             while injected_total - handled_total > 0 and loop.time() < grace_end:
@@ -381,7 +382,9 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
                                   f"{percentile([s[i] * 1000 for s in stages], 0.99):.1f}"
                                   for i, name in enumerate(("to the app", "waiting", "handling")))
                 print(f"       where the latency goes, p50/p99 ms: {split}; the event loop late by "
-                      f"p99 {percentile(lags, 0.99):.0f} ms, at most {max(lags, default=0.0):.0f} ms", flush=True)
+                      f"p99 {percentile(lags, 0.99):.0f} ms, at most {max(lags, default=0.0):.0f} ms; "
+                      f"{len(pauses)} full garbage collections, the longest {max(pauses, default=0.0):.0f} ms",
+                      flush=True)
             if behind > 0.1 * injected:
                 saturation = rate
                 print(f"       {behind} messages still queued {max(2.0, args.step / 5):.0f}s after the step")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import sys
@@ -45,6 +46,21 @@ async def main(argv: list[str] | None = None) -> int:
     stages: list[tuple[float, float, float]] = []
     arrived: dict[str, float] = {}
     lags: list[float] = []  # how late a 50 ms timer fires: the event loop blocked or busy
+    # the collector's full passes (generation 2) stop the loop for as long as they take: with
+    # every member known that is most of the lateness above
+    pauses: list[float] = []
+    began_gc = 0.0
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        nonlocal began_gc
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            began_gc = time.perf_counter()
+        else:
+            pauses.append(time.perf_counter() - began_gc)
+
+    gc.callbacks.append(on_gc)
 
     async def ticker() -> None:
         # every wake-up is CPU charged to the bot: a 10 ms timer cost ~25 ms a second here (12 of
@@ -111,9 +127,10 @@ async def main(argv: list[str] | None = None) -> int:
                 if line == "stats":
                     batch = getattr(app, "batch", None)  # absent in trees before the event batch
                     emit({"type": "stats", "handled": handled, "latencies": latencies, "stages": stages, "lags": lags,
+                          "gc_pauses": pauses,
                           "adapter": dict(getattr(runtime.adapter, "stats", {})),
                           "batch": {"commits": batch.commits, "redone": batch.redone} if batch else None})
-                    latencies, stages, lags = [], [], []
+                    latencies, stages, lags, pauses = [], [], [], []
                 elif line == "quit":
                     break
         finally:

@@ -169,7 +169,8 @@ def bench_windows(texts: list[str], n: int = 60_000) -> None:
     """The behaviour windows (flood and repeat counts) hold every message of the last ten
     minutes: their memory per kept message, times the message rate, is what they cost. n
     messages from 200 groups x 500 members, 10 ms apart (100 msg/s: all of them inside the
-    window), each recorded and counted as the plugin does."""
+    window), each recorded and counted as the plugin does, each with its own id strings as
+    an event brings them."""
     import tracemalloc
     from datetime import timedelta
 
@@ -178,26 +179,27 @@ def bench_windows(texts: list[str], n: int = 60_000) -> None:
 
     rng = random.Random(5)
     start = datetime(2026, 12, 1, tzinfo=UTC)
-    rows = []
-    for i in range(n):
-        group, member, text = rng.randrange(200), rng.randrange(500), rng.choice(texts)
-        rows.append((f"{30_000_000_000 + group}@chatroom", f"wxid_m_{group}_{member}", str(rng.getrandbits(63)),
-                     text, fingerprint(text), start + timedelta(milliseconds=10 * i)))
-    windows = Windows()
+    picks = [(rng.randrange(200), rng.randrange(500), rng.choice(texts), rng.getrandbits(63)) for _ in range(n)]
+    prints = {text: fingerprint(text) for text in texts}
     within = {"flood_within": timedelta(seconds=15), "repeat_within": timedelta(minutes=10), "similarity": 0.8}
-    times = []
-    for row in rows[: n // 2]:  # timed untraced (tracemalloc slows every allocation)
-        t0 = time.perf_counter()
-        windows.record(*row)
-        windows.counts(*row, **within)
-        times.append(time.perf_counter() - t0)
+
+    def run(windows: Windows, rows: list[tuple[int, int, str, int]], times: list[float] | None = None) -> None:
+        for i, (group, member, text, mid) in enumerate(rows):
+            row = (f"{30_000_000_000 + group}@chatroom", f"wxid_m_{group}_{member}", str(mid), text, prints[text],
+                   start + timedelta(milliseconds=10 * i))
+            t0 = time.perf_counter()
+            windows.record(*row)
+            windows.counts(*row, **within)
+            if times is not None:
+                times.append(time.perf_counter() - t0)
+
+    times: list[float] = []
+    run(Windows(), picks[: n // 2], times)  # timed untraced (tracemalloc slows every allocation)
     report("windows: record + counts", times)
+    gc.collect()
     tracemalloc.start()
     windows = Windows()
-    for row in rows:
-        windows.record(*row)
-        windows.counts(*row, **within)
-    del rows  # what the windows keep alone
+    run(windows, picks)
     gc.collect()
     kept = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()

@@ -14,6 +14,7 @@ them is counted in halves. Run one process per account (README).
 from __future__ import annotations
 
 import struct
+import sys
 from array import array
 from collections.abc import Iterable, Set
 from datetime import datetime, timedelta
@@ -90,8 +91,9 @@ class Windows:
         own.append(_entry(message_id, ts, text))
         if len(own) > KEEP_PER_MEMBER:
             del own[0]
-        _latest(self._in_room, hash((room_id, fingerprint)), sender_id, ts)
-        _latest(self._by_sender, hash((sender_id, fingerprint)), room_id, ts)
+        # every event brings its own copy of the ids: one shared copy each is what is kept
+        _latest(self._in_room, hash((room_id, fingerprint)), sys.intern(sender_id), ts)
+        _latest(self._by_sender, hash((sender_id, fingerprint)), sys.intern(room_id), ts)
         self._recorded += 1
         if self._recorded % 5000 == 0:
             self.prune(at)

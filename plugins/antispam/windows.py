@@ -30,8 +30,8 @@ KEEP_PER_MEMBER = 200
 # A kept message is one bytes object: its id's hash and its time (16 bytes), then its grams.
 # Memory follows the message rate times the longest window (10 minutes of repeats): at
 # 250 msg/s that is 150,000 messages, and objects per message (a dataclass, an id string, a
-# datetime, an array, a deque per member, a dict per fingerprint) cost ~1.3 KB each where this
-# layout costs ~0.5 KB (bench/windows; issue 13). Ids, rooms and fingerprints are keyed by
+# datetime, an array, a deque per member, a dict per fingerprint) cost ~1.5 KB each where this
+# layout costs ~0.6 KB (bench.antispam; issue 13). Ids, rooms and fingerprints are keyed by
 # their hash: windows are per process (so are hashes), and a 64-bit collision between two of
 # the few hundred thousand keys alive at once would at worst merge two counts.
 _HEAD = struct.Struct("<qd")

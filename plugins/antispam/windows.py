@@ -72,7 +72,7 @@ class Windows:
     def __init__(self) -> None:
         self.horizon = timedelta(minutes=10)  # the longest window asked about so far
         self.warmed = False
-        self._members: dict[int, list[bytes]] = {}  # hash((room, sender)) -> kept messages, oldest first
+        self._members: dict[int, tuple[bytes, ...]] = {}  # hash((room, sender)) -> kept messages, oldest first
         # hash((room, fingerprint)) -> its senders; hash((sender, fingerprint)) -> its rooms
         self._in_room: dict[int, _Slot] = {}
         self._by_sender: dict[int, _Slot] = {}
@@ -82,15 +82,14 @@ class Windows:
                at: datetime) -> None:
         """Add a message (again: a no-op)."""
         key, mid = hash((room_id, sender_id)), hash(message_id)
-        own = self._members.get(key)
-        if own is None:
-            own = self._members[key] = []
-        elif any(_head(e)[0] == mid for e in reversed(own)):
+        own = self._members.get(key, ())
+        if any(_head(e)[0] == mid for e in reversed(own)):
             return
         ts = at.timestamp()
-        own.append(_entry(message_id, ts, text))
-        if len(own) > KEEP_PER_MEMBER:
-            del own[0]
+        # a tuple, rebuilt per message (most members have one or two): smaller than a list,
+        # and the collector stops tracking a tuple of bytes, so its full passes (a pause of
+        # the whole bot) do not walk one container per member
+        self._members[key] = (*own[-(KEEP_PER_MEMBER - 1):], _entry(message_id, ts, text))
         # every event brings its own copy of the ids: one shared copy each is what is kept
         _latest(self._in_room, hash((room_id, fingerprint)), sys.intern(sender_id), ts)
         _latest(self._by_sender, hash((sender_id, fingerprint)), sys.intern(room_id), ts)
@@ -104,7 +103,7 @@ class Windows:
         """Counts for the behaviour checks, this message included (record it first). Only
         messages up to this one count, as they arrived."""
         self.horizon = max(self.horizon, flood_within, repeat_within)
-        upto = _upto(self._members.get(hash((room_id, sender_id)), []), hash(message_id))
+        upto = _upto(self._members.get(hash((room_id, sender_id)), ()), hash(message_id))
         now = at.timestamp()
         since_flood, since_repeat = now - flood_within.total_seconds(), now - repeat_within.total_seconds()
         recent = sum(1 for e in upto if _head(e)[1] >= since_flood)
@@ -166,10 +165,10 @@ def _fresh(slot: _Slot | None, since: float) -> int:
     return sum(1 for when in slot.values() if when >= since)
 
 
-def _upto(own: list[bytes], mid: int) -> list[bytes]:
+def _upto(own: tuple[bytes, ...], mid: int) -> tuple[bytes, ...]:
     """The member's messages up to and including this one (a replayed event may be older than
     what came after it)."""
     for i in range(len(own) - 1, -1, -1):
         if _head(own[i])[0] == mid:
             return own[:i + 1]
-    return list(own)
+    return own

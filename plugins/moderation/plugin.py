@@ -33,6 +33,9 @@ _WATERMARK = ("moderation", "notified_case")  # core_setting scope, key
 # cases this plugin opens are announced to admins when opened; the sweep covers the others
 _OWN_SOURCES = frozenset({NAME, *(f"command:{c}" for c in ("warn", "kick", "ban", "unban", "report", "appeal"))})
 _SWEEP_BATCH = 50
+# cases whose action is a removal; the sweep waits this long at most for one to be carried out
+_REMOVAL_KINDS = frozenset({"kick", "ban"})
+_AWAIT_REMOVAL = timedelta(minutes=10)
 
 
 def _sweep_every(rules: Rules) -> timedelta:
@@ -164,12 +167,20 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
             mark = cases.latest_id(ctx.db, before=ctx.now() - 2 * _sweep_every(ctx.rules))
             repo.put_setting(ctx.db, scope, key, mark, NAME, ctx.now())
         rows = cases.cases_after(ctx.db, int(mark), _SWEEP_BATCH)
-        if not rows:
-            return
+        swept = None
         for case in rows:
+            if (case.outcome == "pending" and case.kind in _REMOVAL_KINDS
+                    and ctx.now() - case.created_at < _AWAIT_REMOVAL):
+                # whether the bot removed them or asked the owner in the group decides who still
+                # needs to hear of it: this case and the ones after it wait for the next sweep
+                break
             # a case whose action asked the admins already (a removal put to them): the case
             # line again would be a second message about it
             if (case.source not in _OWN_SOURCES and case.room_id and ctx.rules.manages(case.room_id)
                     and not cases.asked_admins(case)):
-                notify_case(ctx, case)
-        repo.put_setting(ctx.db, scope, key, rows[-1].id, NAME, ctx.now())
+                # asked_owner here: the bot could not remove, and asked the owner and admins in
+                # the group; operators (not there) still hear of it
+                notify_case(ctx, case, asked_in_room=case.outcome == "asked_owner")
+            swept = case.id
+        if swept is not None:
+            repo.put_setting(ctx.db, scope, key, swept, NAME, ctx.now())

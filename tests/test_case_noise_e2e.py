@@ -132,3 +132,48 @@ async def test_an_admins_private_warn_is_not_told_back_to_them_as_a_new_case(tmp
         assert privately(bot, "laowang", "新案件") == []
     finally:
         await bot.stop()
+
+
+# ---------------------------------------------------------------------------- item 2
+async def test_an_owners_kick_of_a_member_the_bot_asked_about_acts_in_that_case(tmp_path, database_url):
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room, spammer = await managed_plain_group_with_an_ad(bot)
+        [case] = all_cases(bot)
+        asks = sum("无法移出「小明」" in t for t in bot.texts(room))
+        bot.say(room, "lijie", "#kick @小明 骗号的", mentions=[spammer])
+        await bot.wait_text(room, "（原因：骗号的）")  # the bot still cannot: the owner is asked, alone
+        await bot.settle()
+        assert sum("无法移出「小明」" in t for t in bot.texts(room)) == asks + 1
+        assert bot.sends(room)[-1].mention_ids == (bot.cast["lijie"],)
+        [again] = all_cases(bot)  # no second case for the same act
+        assert again.id == case.id and again.outcome == "asked_owner"
+        assert again.evidence["confirmed_by"] == bot.cast["lijie"]
+        bot.say(room, "lijie", f"#case {case.id}")
+        card = await bot.wait_text(room, f"案件 #{case.id} ·")
+        assert "确认移出：lijie（骗号的）" in card
+    finally:
+        await bot.stop()
+
+
+async def test_an_admins_kick_after_the_bot_asked_them_to_decide_removes_within_that_case(tmp_path, database_url):
+    """A regular convicted on a text model's word alone: the bot asks the admins to decide
+    ("是广告请在群里发 #kick @X"); the #kick that answers it carries out that case."""
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room, bob = bot.cast.admin, bot.cast["bob"]
+        await bot.settle()
+        async with bot.app.write_session() as db:
+            case = cases.open_case(db, room_id=room, kind="kick", target_id=bob, source="antispam",
+                                   at=bot.clock.now(), reason="发广告", target_name="bob", outcome="asked_owner",
+                                   evidence={cases.ASKED_ADMINS: True, "text": "要的私我"})
+            db.commit()
+        bot.say(room, "laowang", "#kick @bob", mentions=[bob])
+        await bot.world.wait_for(lambda: bot.world.saw_kick(room, bob))
+        done = await bot.wait_text(room, "已移出「bob」")
+        await bot.settle()
+        assert f"案件 #{case.id}" in done and "发广告" in done
+        [only] = all_cases(bot)
+        assert (only.id, only.outcome) == (case.id, "done")
+    finally:
+        await bot.stop()

@@ -30,8 +30,9 @@ OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演�
 # were already told, with more to go on (how to decide)
 ASKED_ADMINS = "ask_first"
 
-__all__ = ["ASKED_ADMINS", "Case", "asked_admins", "cases_after", "cases_for", "count_by_kind", "field_of",
-           "get_case", "latest_id", "open_case", "record_outcome", "set_reason", "set_status", "standing_kinds"]
+__all__ = ["ASKED_ADMINS", "Case", "add_evidence", "asked_admins", "cases_after", "cases_for", "count_by_kind",
+           "field_of", "get_case", "latest_id", "open_case", "put_to_humans", "record_outcome", "set_reason",
+           "set_status", "standing_kinds"]
 
 
 def open_case(
@@ -71,6 +72,25 @@ def record_outcome(db: Session, case_id: int, outcome: str, at: datetime) -> Non
     if case is not None:
         case.outcome = outcome
         case.updated_at = at
+
+
+def add_evidence(db: Session, case_id: int, fields: Mapping[str, Any], by: str | None, at: datetime) -> Case | None:
+    """Add facts to a case's evidence (what a human did about it later)."""
+    case = db.get(Case, case_id)
+    if case is not None:
+        # a new dict: the JSON column notices a replaced value, not one changed in place
+        case.evidence = {**(case.evidence if isinstance(case.evidence, dict) else {}), **fields}
+        case.updated_by, case.updated_at = by, at
+    return case
+
+
+def put_to_humans(db: Session, room_id: str, target_id: str) -> Case | None:
+    """The member's latest open removal case in this room that the bot handed to the owner and
+    admins (it could not remove, or the evidence was not enough): what an admin's own removal
+    of that member carries out, rather than a second case for the same act."""
+    return db.scalars(select(Case).where(
+        Case.room_id == room_id, Case.target_id == target_id, Case.kind.in_(("kick", "ban")),
+        Case.outcome == "asked_owner", Case.status == "open").order_by(Case.id.desc()).limit(1)).first()
 
 
 def set_reason(db: Session, case_id: int, reason: str, by: str, at: datetime) -> Case | None:

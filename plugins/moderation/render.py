@@ -100,6 +100,9 @@ def card(case: Case, target: str, actor: str, tz: str, labels: Mapping[str, str]
         lines.append("范围：所有群")
     if evidence.get("blacklist_case"):
         lines.append(f"依据：黑名单（案件 #{evidence['blacklist_case']}）")
+    if evidence.get("confirmed_by"):
+        said = f"（{_short(evidence['confirmed_reason'], 60)}）" if evidence.get("confirmed_reason") else ""
+        lines.append(f"确认移出：{_short(evidence.get('confirmed_name') or evidence['confirmed_by'], 40)}{said}")
     if evidence.get("appeal"):
         lines.append(f"申诉：{_short(evidence['appeal'], 120)}")
     lines += check_lines(evidence.get("checks"), labels)

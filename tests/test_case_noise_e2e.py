@@ -177,3 +177,47 @@ async def test_an_admins_kick_after_the_bot_asked_them_to_decide_removes_within_
         assert (only.id, only.outcome) == (case.id, "done")
     finally:
         await bot.stop()
+
+
+# ---------------------------------------------------------------------------- item 3
+async def test_a_removal_the_owner_did_by_hand_is_the_cases_outcome(tmp_path, database_url):
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room, spammer = await managed_plain_group_with_an_ad(bot)
+        [case] = all_cases(bot)
+        bot.world.remove(room, spammer, bot.cast["lijie"])
+        await bot.settle()
+        [case] = all_cases(bot)
+        assert case.outcome == "removed_by_owner" and case.evidence["removed_by"] == bot.cast["lijie"]
+        bot.say(room, "lijie", "#cases")
+        listed = await bot.wait_text(room, "本群最近 1 个案件")
+        assert f"#{case.id} 移出 小明：" in listed and "（群主已手动移出）" in listed
+        bot.say(room, "lijie", f"#case {case.id}")
+        assert "结果：群主已手动移出" in await bot.wait_text(room, f"案件 #{case.id} ·")
+        # the member's own list, asked privately: what really happened to them
+        bot.world.say_private(spammer, "为什么踢我")
+        await bot.world.wait_for(lambda: bot.private_texts(spammer))
+        assert "（群主已手动移出）" in bot.private_texts(spammer)[-1]
+    finally:
+        await bot.stop()
+
+
+async def test_a_removal_by_an_admin_or_a_member_leaving_is_recorded_as_such(tmp_path, database_url):
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room, spammer = await managed_plain_group_with_an_ad(bot)
+        bot.world.remove(room, spammer, bot.cast["alice"])  # alice is a WeChat admin there
+        await bot.settle()
+        assert [c.outcome for c in all_cases(bot)] == ["removed_by_admin"]
+        other = bot.world.add_contact("小红")
+        bot.cast.people["小红"] = other
+        bot.world.join(room, [other], inviter=bot.cast["bob"])
+        await bot.settle()
+        bot.say(room, "小红", AD)
+        await bot.wait_text(room, "无法移出「小红」")
+        await bot.settle()
+        bot.world.leave(room, other)
+        await bot.settle()
+        assert [c.outcome for c in all_cases(bot)] == ["removed_by_admin", "left"]
+    finally:
+        await bot.stop()

@@ -122,7 +122,7 @@ class ActionCommands:
             return
         texts = config(ctx).texts
         name = target_name(ctx, found)
-        asked = cases.put_to_humans(ctx.db, ctx.room_id, found.member_id)
+        asked = next(iter(cases.put_to_humans(ctx.db, ctx.room_id, found.member_id)), None)
         if asked is not None:
             # the bot asked the owner and admins to remove this member (an ad it could not
             # remove, or a regular it would not remove on a model's word): this #kick is the

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import select
+
 from bot.clock import FakeClock
 from bot.core import cases
 from plugins.antispam import AntispamPlugin
+from plugins.antispam.models import Sample
 from plugins.moderation.plugin import ModerationPlugin
 from tests.harness import Harness, all_cases
 
@@ -219,5 +222,60 @@ async def test_a_removal_by_an_admin_or_a_member_leaving_is_recorded_as_such(tmp
         bot.world.leave(room, other)
         await bot.settle()
         assert [c.outcome for c in all_cases(bot)] == ["removed_by_admin", "left"]
+    finally:
+        await bot.stop()
+
+
+# ---------------------------------------------------------------------------- item 6
+async def test_ham_quoting_the_bots_notice_about_a_case_acts_on_that_case(tmp_path, database_url):
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room, _ = await managed_plain_group_with_an_ad(bot)
+        [case] = all_cases(bot)
+        ask = bot.sends(room)[-1]
+        assert f"无法移出「小明」（案件 #{case.id}）" in ask.text
+        bot.say(room, "lijie", "#ham", quote=ask.message_id)
+        answer = await bot.wait_text(room, "已记为正常消息")
+        assert f"案件 #{case.id} 已撤销" in answer
+        await bot.settle()
+        [case] = all_cases(bot)
+        assert case.status == "reversed"
+    finally:
+        await bot.stop()
+
+
+async def test_spam_quoting_a_bot_notice_about_no_case_is_refused_with_a_hint(tmp_path, database_url):
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room = bot.cast.plain
+        bot.say(room, "lijie", "#manage on")
+        await bot.wait_text(room, "开始管理本群")
+        hello = bot.sends(room)[-1]
+        bot.say(room, "lijie", "#spam", quote=hello.message_id)
+        refusal = await bot.wait_text(room, "机器人自己发的消息")
+        assert "案件 #编号" in refusal
+        await bot.settle()
+        assert all_cases(bot) == []
+    finally:
+        await bot.stop()
+
+
+async def test_spam_quoting_the_bots_warning_teaches_the_members_message(tmp_path, database_url):
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room, bob = bot.cast.admin, bot.cast["bob"]
+        bot.say(room, "bob", AD)  # a regular's first offence: a warning
+        warning = await bot.wait_text(room, "⚠️")
+        await bot.settle()
+        [case] = all_cases(bot)
+        assert f"案件 #{case.id}" in warning
+        notice = next(a for a in bot.sends(room) if a.text == warning)
+        bot.say(room, "laowang", "#spam", quote=notice.message_id)
+        learned = await bot.wait_text(room, "已记为广告样本")
+        assert "「bob」" in learned
+        await bot.world.wait_for(lambda: bot.world.saw_kick(room, bob))  # the ladder's next step
+        with bot.app.sessions() as db:
+            taught = [s.text for s in db.scalars(select(Sample).where(Sample.label == 1))]
+        assert AD in taught and not any("⚠️" in t for t in taught)
     finally:
         await bot.stop()

@@ -252,7 +252,7 @@ class Executor:
                 self._rooms.invalidate(action.room_id)
                 return Outcome("done")
         template = texts.ask_owner_kick_unsupported if unsupported else texts.ask_owner_kick
-        text = template.format(member=name, reason=action.reason or "违反群规")
+        text = template.format(member=name, reason=action.reason or "违反群规", case=_case_label(action.case_id))
         return await self._ask(action, room, rules, text, UNSUPPORTED if unsupported else NOT_ADMIN)
 
     async def _ask(self, action: Kick, room: RoomInfo, rules: Rules, text: str, why: str) -> Outcome:

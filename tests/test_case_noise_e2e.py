@@ -240,6 +240,9 @@ async def test_ham_quoting_the_bots_notice_about_a_case_acts_on_that_case(tmp_pa
         await bot.settle()
         [case] = all_cases(bot)
         assert case.status == "reversed"
+        bot.say(room, "lijie", "#cases")
+        listed = await bot.wait_text(room, "本群最近 1 个案件")
+        assert "（已请群主处理，已撤销）" in listed  # not a removal still waiting for the owner
     finally:
         await bot.stop()
 

@@ -37,7 +37,11 @@ def summary(case: Case, name: str, *, notice: bool = False) -> str:
     action is still queued: written as the case opens, it was read after the warning went out
     and said （待执行） (seen in an owner's simulated day)."""
     reason = f"：{_short(case.reason, 80)}" if case.reason else ""
-    told = "" if notice and case.outcome == "pending" else f"（{OUTCOME_LABELS.get(case.outcome, case.outcome)}）"
+    said = [] if notice and case.outcome == "pending" else [OUTCOME_LABELS.get(case.outcome, case.outcome)]
+    if case.status == "reversed":
+        # a #ham'd case read 已请群主处理 alone in #cases, as if the owner still had to act
+        said.append(STATUS_LABELS["reversed"])
+    told = f"（{'，'.join(said)}）" if said else ""
     return f"#{case.id} {kind_label(case.kind)} {name}{reason}{told}"
 
 

@@ -134,6 +134,12 @@ class NotifyAdmins:
     room_id: str
     text: str
     case_id: int | None = None
+    # contacts who know already (the admin who opened the case by their own command): no copy
+    # for them; operators and the admin group still hear it
+    told: tuple[str, ...] = ()
+    # the room's owner and admins were asked in the group about this case a moment ago (the bot
+    # could not remove): a private copy for them is the same act a second time
+    asked_in_room: bool = False
 
 
 Action = Reply | SendPrivate | Kick | Blacklist | Invite | Announce | Recall | NotifyAdmins

@@ -136,13 +136,29 @@ NOW = datetime(2026, 1, 5, 19, 0, tzinfo=SHANGHAI)  # Monday 19:00
         ("每天 晚上12点 x", ("0 0 * * *", 2)),
         ("每月32号 10:00 x", None),
         ("每月1号10:00 月报", ("0 10 1 * *", 1)),
+        # a one-off weekday (NOW is Monday 2026-01-05 19:00)
+        ("周六 6:00 早起爬山", ("2026-01-10T06:00+08:00", 2)),
+        ("星期六6:00 早起爬山", ("2026-01-10T06:00+08:00", 1)),
+        ("礼拜天 晚上8点 聚餐", ("2026-01-11T20:00+08:00", 2)),
+        ("周一 20:00 今晚", ("2026-01-05T20:00+08:00", 2)),
+        ("周一 18:00 下周这时", ("2026-01-12T18:00+08:00", 2)),
+        ("下周一 9:00 例会", ("2026-01-12T09:00+08:00", 2)),
+        ("下周六 6:00 x", ("2026-01-17T06:00+08:00", 2)),
+        ("下个星期三 9:00 x", ("2026-01-14T09:00+08:00", 2)),
+        ("这周五 9:00 x", ("2026-01-09T09:00+08:00", 2)),
+        ("本周日 9:00 x", ("2026-01-11T09:00+08:00", 2)),
+        ("周八 6:00 x", None),
+        ("周六 开会", None),
     ],
     ids=["cron", "date-time", "month-day", "clock", "clock-tomorrow", "full-width-colon", "iso", "next-year",
          "tomorrow", "day-after-evening", "evening-half", "text", "bad-clock", "empty",
          "daily", "daily-joined", "daily-morning", "workdays", "workdays-afternoon", "weekend", "every-weekend",
          "monday-evening", "mon-wed-fri", "mon-wed-listed", "sunday-noon", "sunday-1pm", "monthly",
          "monthly-two-hao", "monthly-two", "every-night-unknown", "day-without-clock", "period-disagrees",
-         "midnight", "no-such-day", "monthly-joined"],
+         "midnight", "no-such-day", "monthly-joined",
+         "saturday", "saturday-joined", "sunday-libai", "today-still-ahead", "today-passed", "next-monday",
+         "next-saturday", "next-week-wednesday", "this-friday", "this-sunday", "no-such-weekday",
+         "weekday-without-clock"],
 )
 def test_parse_chat_time(text, expected):
     assert parse_chat_time(text.split(), NOW) == expected
@@ -151,6 +167,8 @@ def test_parse_chat_time(text, expected):
 def test_parse_chat_time_refuses_the_past():
     with pytest.raises(ValueError):
         parse_chat_time(["2026-01-05", "18:00"], NOW)
+    with pytest.raises(ValueError):
+        parse_chat_time(["这周一", "18:00"], NOW)
 
 
 @pytest.mark.parametrize(

@@ -231,19 +231,20 @@ async def test_admin_spam_on_a_newcomers_message_records_the_checks_as_for_a_new
     assert "老成员" not in contact.get("why", "") and "不像广告" in contact["why"], contact
 
 
-async def test_spam_quoting_the_bots_own_message_is_refused_and_teaches_nothing(make_bot):
-    # seen in a simulated day: an owner quoted the bot's warning by mistake; it was stored as a
-    # spam sample ("只记录样本") and the model would have learned the bot's own words
+async def test_spam_quoting_the_bots_own_warning_never_teaches_the_bots_words(make_bot):
+    # seen in a simulated day: an owner quoted the bot's warning; it was stored as a spam sample
+    # ("只记录样本") and the model would have learned the bot's own words. The warning names its
+    # case: the sample is the member's message it was about
     bot = await make_bot(NO_PROBATION)
     room = bot.cast.admin
     bot.say(room, "carol", "周末引流课的笔记我整理好了，需要的说一声")
     await bot.wait_text(room, "再犯将被移出本群")
     warning = bot.sends(room)[-1]
     bot.say(room, "laowang", "#spam", quote=warning.message_id)
-    await bot.wait_text(room, "机器人自己发的消息")
-    assert len(all_cases(bot)) == 1
+    await bot.wait_text(room, "已记为广告样本")
     with bot.app.sessions() as db:
-        assert db.scalar(select(Sample).where(Sample.source == "spam_command")) is None
+        taught = [s.text for s in db.scalars(select(Sample).where(Sample.source == "spam_command"))]
+    assert taught == ["周末引流课的笔记我整理好了，需要的说一声"]
 
 
 async def test_ham_reverses_the_case_and_clears_the_strike(make_bot):

@@ -185,6 +185,20 @@ async def test_makeup_fills_missed_days_within_its_limits(make_bot):
     assert makeups == [date(2026, 1, 6), date(2026, 1, 7), date(2026, 2, 1)]
 
 
+async def test_a_makeup_apart_from_today_says_what_it_joined_and_the_streak_now(make_bot):
+    """A make-up for a day that does not reach today was answered 连续0天, as if it had not
+    counted (seen in a simulated day)."""
+    bot = await make_bot(local(2026, 1, 5, 9, 0))
+    await says(bot, "alice", "打卡")
+    move_to(bot, local(2026, 1, 9, 10, 0))  # missed the 6th, 7th and 8th
+    apart = await says(bot, "alice", "补卡 1月6日")
+    assert "已补上 1月6日" in apart and "那几天连续2天" in apart and "之后还有2天没打卡" in apart
+    assert "现在连续0天" in apart and "累计2天" in apart
+    assert "连续1天" in await says(bot, "alice", "打卡")
+    joined = await says(bot, "alice", "补卡 昨天")  # the 8th joins today: the plain answer
+    assert "已补上 1月8日" in joined and "｜连续2天｜" in joined and "没能连到" not in joined
+
+
 async def test_makeup_can_be_switched_off(make_bot):
     bot = await make_bot(local(2026, 1, 5, 9, 0), QUIET + "  makeup: {enabled: false}\n")
     assert "没有开启补卡" in await says(bot, "alice", "补卡")

@@ -197,6 +197,21 @@ def test_latest_missed(have, lookback, earliest, missed):
     assert logic.latest_missed(have, D, lookback, earliest) == missed
 
 
+@pytest.mark.parametrize(("have", "day", "run", "last"), [
+    (days(5, 4), D - timedelta(days=4), 2, D - timedelta(days=4)),
+    (days(5, 4, 3, 1), D - timedelta(days=4), 3, D - timedelta(days=3)),
+    (days(2, 1, 0), D - timedelta(days=1), 3, D),
+    (days(3), D - timedelta(days=3), 1, D - timedelta(days=3)),
+], ids=["ends-at-day", "runs-on-after", "reaches-today", "alone"])
+def test_run_through(have, day, run, last):
+    assert logic.run_through(have, day) == (run, last)
+
+
+def test_missed_between():
+    assert logic.missed_between(days(5, 2), D - timedelta(days=5), D) == 3  # 4, 3, 1 (not 2, not today)
+    assert logic.missed_between(days(1), D - timedelta(days=1), D) == 0
+
+
 def test_cap_names_and_short_name():
     assert logic.cap_names(["a", "b", "c"], 2) == ("a、b", 1)
     assert logic.cap_names(["a"], 5) == ("a", 0)

@@ -135,7 +135,8 @@ async def test_an_owners_own_kick_where_the_bot_cannot_remove_is_answered_to_the
         await bot.settle()
         assert set(bot.sends(room)[-1].mention_ids) == {bot.cast["lijie"], bot.cast["alice"], mod}
         assert world.bot_actions(ActionKind.KICK) == []
-        assert [c.outcome for c in all_cases(bot)] == ["asked_owner", "asked_owner"]
+        # the moderator's #kick of a member the owner was already asked to remove is that case again
+        assert [c.outcome for c in all_cases(bot)] == ["asked_owner"]
     finally:
         await bot.stop()
 

@@ -23,15 +23,21 @@ OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演�
                   "reported": "已通知管理员", "listed": "已加入黑名单", "refused_cap": "超出频率上限，未执行",
                   "deferred": "已达移出上限，稍后自动执行", "gone": "对方已不在群里，未执行",
                   "uncertain": "机器人重启时正在执行，结果未知", "expired": "排队过久，未发送",
-                  "fallback": "已改为普通消息", "withdrawn": "执行前已撤销", "skipped": "无需执行"}
+                  "fallback": "已改为普通消息", "withdrawn": "执行前已撤销", "skipped": "无需执行",
+                  # a removal handed to the humans, and what they did about it
+                  "removed_by_owner": "群主已手动移出", "removed_by_admin": "管理员已手动移出",
+                  "left": "对方已离开本群"}
+# outcomes of a removal the owner or admins carried out by hand, after the bot asked them
+REMOVED_BY_HAND = ("removed_by_owner", "removed_by_admin")
 
 # the evidence key of a case whose action itself asks the owner and admins to decide (a removal
 # put to them, Kick.ask_first): whoever tells admins of new cases leaves it alone, since they
 # were already told, with more to go on (how to decide)
 ASKED_ADMINS = "ask_first"
 
-__all__ = ["ASKED_ADMINS", "Case", "asked_admins", "cases_after", "cases_for", "count_by_kind", "field_of",
-           "get_case", "latest_id", "open_case", "record_outcome", "set_reason", "set_status", "standing_kinds"]
+__all__ = ["ASKED_ADMINS", "REMOVED_BY_HAND", "Case", "add_evidence", "asked_admins", "cases_after", "cases_for",
+           "count_by_kind", "field_of", "get_case", "latest_id", "open_case", "put_to_humans", "record_outcome",
+           "set_reason", "set_status", "standing_kinds"]
 
 
 def open_case(
@@ -71,6 +77,25 @@ def record_outcome(db: Session, case_id: int, outcome: str, at: datetime) -> Non
     if case is not None:
         case.outcome = outcome
         case.updated_at = at
+
+
+def add_evidence(db: Session, case_id: int, fields: Mapping[str, Any], by: str | None, at: datetime) -> Case | None:
+    """Add facts to a case's evidence (what a human did about it later)."""
+    case = db.get(Case, case_id)
+    if case is not None:
+        # a new dict: the JSON column notices a replaced value, not one changed in place
+        case.evidence = {**(case.evidence if isinstance(case.evidence, dict) else {}), **fields}
+        case.updated_by, case.updated_at = by, at
+    return case
+
+
+def put_to_humans(db: Session, room_id: str, target_id: str) -> list[Case]:
+    """The member's open removal cases in this room that the bot handed to the owner and admins
+    (it could not remove, or the evidence was not enough), newest first: what an admin's own
+    removal of that member carries out, rather than a second case for the same act."""
+    return list(db.scalars(select(Case).where(
+        Case.room_id == room_id, Case.target_id == target_id, Case.kind.in_(("kick", "ban")),
+        Case.outcome == "asked_owner", Case.status == "open").order_by(Case.id.desc()).limit(20)))
 
 
 def set_reason(db: Session, case_id: int, reason: str, by: str, at: datetime) -> Case | None:

@@ -565,10 +565,10 @@ class Outbox:
                 return False
             ids = [row.id for row in rows]
             plans = [_planned(row) for row in rows]
-        texts = [p.action.text for p in plans if isinstance(p.action, NotifyAdmins)]
+        notices = [p.action for p in plans if isinstance(p.action, NotifyAdmins)]
         token = ON_SLOT.set(self._marker(ids))
         try:
-            outcome = await self._executor.run_notify(room_id, texts, plans[0], rules)
+            outcome = await self._executor.run_notify(room_id, notices, plans[0], rules)
         except Refused as refused:
             outcome = Outcome("refused_cap", str(refused))
         except Exception as exc:

@@ -47,8 +47,9 @@ class CoreTexts(Strict):
     are added by the platform in front of the text (WeChat renders them as @名字), so texts
     never contain them."""
 
-    ask_owner_kick: Annotated[str, placeholders("member", "reason")] = (
-        "机器人不是本群群主或管理员，无法移出「{member}」（原因：{reason}）。请群主或管理员处理。")
+    # {case}: the case's number, so an admin's #ham / #spam quoting this notice finds the ad
+    ask_owner_kick: Annotated[str, placeholders("member", "reason", "case")] = (
+        "机器人不是本群群主或管理员，无法移出「{member}」{case}（原因：{reason}）。请群主或管理员处理。")
     ask_owner_announce: Annotated[str, placeholders()] = (
         "机器人不是本群群主或管理员，无法设置群公告，已改为普通消息发送。")
     # a removal the bot leaves to a human: the evidence alone is not enough (Kick.ask_first)
@@ -56,8 +57,8 @@ class CoreTexts(Strict):
         "「{member}」是老成员，又被判定为{reason}{case}，但依据只有模型的判断，机器人没有移出。请核实："
         "是广告请在群里发 {prefix}kick @{member}；不是广告请在群里引用那条消息回复 {prefix}ham。")
     # the gateway (the puppet behind it) cannot do it at all, whatever the bot's role
-    ask_owner_kick_unsupported: Annotated[str, placeholders("member", "reason")] = (
-        "机器人所用的微信接口不支持移出群成员，无法移出「{member}」（原因：{reason}）。请群主或管理员处理。")
+    ask_owner_kick_unsupported: Annotated[str, placeholders("member", "reason", "case")] = (
+        "机器人所用的微信接口不支持移出群成员，无法移出「{member}」{case}（原因：{reason}）。请群主或管理员处理。")
     ask_owner_announce_unsupported: Annotated[str, placeholders()] = (
         "机器人所用的微信接口不支持设置群公告，已改为普通消息发送。")
     announce_fallback: Annotated[str, placeholders("text")] = "【群公告】\n{text}"

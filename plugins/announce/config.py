@@ -178,11 +178,12 @@ class Texts(Strict):
                   "  例：#schedule add 每周一 晚上8点 本周分享会报名开始\n"
                   "  例：#schedule add {example} 今晚分享会开始啦\n"
                   "  例：#schedule add 公告 20:00 本周日分享会预告（发为群公告）\n"
-                  "  时间还可以写：工作日 8:30、周末 10:00、每月1号 10:00、明天 20:00，或 5 段 cron（分 时 日 月 周）\n"
+                  "  时间还可以写：工作日 8:30、周末 10:00、每月1号 10:00、明天 20:00、周六 6:00、下周一 9:00，"
+                  "或 5 段 cron（分 时 日 月 周）\n"
                   "#schedule list\n#schedule pause|resume|remove <编号>")
     added: str = "已添加定时消息 {id}：{trigger}，下次发送：{next}"
     bad_time: str = ("没看懂时间「{given}」。可以写：每天 21:00、工作日 8:30、每周一 晚上8点、每月1号 10:00、"
-                     "{example}、明天 20:00、20:00，或 5 段 cron（分 时 日 月 周，0=周日）。")
+                     "{example}、明天 20:00、周六 6:00、下周一 9:00、20:00，或 5 段 cron（分 时 日 月 周，0=周日）。")
     past_time: str = "时间「{given}」已经过去了，请写一个将来的时间。"
     no_text: str = "请在时间后面写上要发送的内容。"
     too_long: str = "内容太长了（{length} 字），最多 {limit} 字。"

@@ -161,6 +161,9 @@ _EVERY = re.compile(
 # and a one-off day: 今天, 明天, 后天
 _RELATIVE_DAYS = {"今天": 0, "明天": 1, "后天": 2}
 _DOW_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 0, "天": 0}
+# or a one-off weekday: 周六 (the next Saturday, today if the time is still ahead), 这周六 / 本周六
+# (this week's, Monday to Sunday), 下周六 / 下个星期六 (next week's)
+_ONE_WEEKDAY = re.compile(r"(?P<week>下个?|这个?|本)?(?:周|星期|礼拜)(?P<day>[一二三四五六日天])")
 
 
 def _every_cron(match: re.Match[str], clock: tuple[int, int]) -> str:
@@ -183,7 +186,7 @@ def _day_and_clock(tokens: list[str]) -> tuple[str, tuple[int, int], int] | None
     if not tokens:
         return None
     first = tokens[0]
-    head = _EVERY.match(first)
+    head = _EVERY.match(first) or _ONE_WEEKDAY.match(first)
     words = head.group(0) if head else next((d for d in _RELATIVE_DAYS if first.startswith(d)), "")
     if not words:
         return None
@@ -202,17 +205,38 @@ def _in_words(words: str, clock: tuple[int, int], used: int, now_local: datetime
             return _every_cron(every, clock), used
         except ValueError:
             return None
-    day = now_local.date() + timedelta(days=_RELATIVE_DAYS[words])
+    weekday = _ONE_WEEKDAY.fullmatch(words)
+    if weekday is not None:
+        day = _weekday_date(weekday, clock, now_local)
+    else:
+        day = now_local.date() + timedelta(days=_RELATIVE_DAYS[words])
     when = datetime(day.year, day.month, day.day, *clock, tzinfo=now_local.tzinfo)
     if when <= now_local:
         raise ValueError("that time has already passed")
     return when.isoformat(timespec="minutes"), used
 
 
+def _weekday_date(match: re.Match[str], clock: tuple[int, int], now_local: datetime) -> date:
+    """The day a one-off weekday names (see _ONE_WEEKDAY); this week's may have passed (the
+    caller refuses it)."""
+    today = now_local.date()
+    wanted = (_DOW_DIGITS[match.group("day")] - 1) % 7  # Monday 0 … Sunday 6, as date.weekday()
+    week = match.group("week") or ""
+    if week.startswith("下"):
+        return today + timedelta(days=7 - today.weekday() + wanted)
+    if week:
+        return today + timedelta(days=wanted - today.weekday())
+    ahead = (wanted - today.weekday()) % 7
+    if ahead == 0 and (now_local.hour, now_local.minute) >= clock:
+        ahead = 7  # 周六 8:00 said on a Saturday at 9:00: next Saturday
+    return today + timedelta(days=ahead)
+
+
 def parse_chat_time(tokens: list[str], now_local: datetime) -> tuple[str, int] | None:
     """What an admin typed after `#schedule add`: a 5-field cron, a repeating time in words
     ("每天 21:00", "工作日 8:30", "每周一 晚上8点", "每月1号 10:00"), "YYYY-MM-DD HH:MM",
-    "MM-DD HH:MM", "明天 20:00" or "HH:MM" (the next such time). Returns (trigger, tokens used);
+    "MM-DD HH:MM", "明天 20:00", a weekday ("周六 6:00", "下周一 9:00") or "HH:MM" (the next
+    such time). Returns (trigger, tokens used);
     a one-off comes back as an aware ISO time so a later timezone change cannot move it. None
     if the tokens start with no time at all; ValueError for a time in the past."""
     if looks_like_cron(tokens):

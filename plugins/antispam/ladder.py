@@ -27,7 +27,8 @@ SOURCE = "antispam"
 _RANK: dict[str, int] = {"warn": 0, "kick": 1, "ban": 2}
 # case outcomes under which a strike counts: the action is still to come, or it happened (or a
 # human was asked to carry it out). dry_run, failed, refused_protected, gone, expired: no rung.
-COUNTING = ("pending", "deferred", "done", "asked_owner", "fallback", "uncertain")
+# The owner removing the member by hand after being asked (or the member leaving first) still counts.
+COUNTING = ("pending", "deferred", "done", "asked_owner", "fallback", "uncertain", *cases.REMOVED_BY_HAND, "left")
 
 
 def active_strikes(db: Session, room_id: str, member_id: str, since: datetime) -> int:

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from bot.core import flags, lists, members
+from bot.core import cases, flags, lists, members
+from bot.core.cases import Case
 from bot.core.members import MemberFacts
 from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role, is_protected
-from bot.events import MessageKind, MessageReceived
+from bot.events import MessageKind, MessageReceived, Quote
 from plugins.antispam import ladder, qr, store
 from plugins.antispam.checks import Facts
 from plugins.antispam.config import AntispamConfig
@@ -26,14 +28,16 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from bot.core.context import Context
-    from bot.events import Quote
     from bot.rules.loader import Rules
     from plugins.antispam.models import Sample
 
-    # the command message, its quote, our stored copy of the quoted message, its text
-    _Quoted = tuple[MessageReceived, Quote, StoredMessage | None, str]
+    # the command's message, the quote (the member's message it stands for), the stored message,
+    # the text, and the case a quoted notice of the bot's was about
+    _Quoted = tuple[MessageReceived, Quote, StoredMessage | None, str, int | None]
 
 log = logging.getLogger("plugins.antispam")
+# how the bot's notices name a case: 案件 #12, （案件 #12）, 新案件 #12
+_CASE_NUMBER = re.compile(r"案件\s*[#＃]\s*(\d{1,9})")
 PRUNE_JOB = "antispam.prune"
 
 
@@ -213,12 +217,38 @@ class AntispamPlugin(Plugin):
             ctx.reply(cfg.texts.need_quote.format(command=f"{ctx.rules.bot.command_prefix}{command}"))
             return None
         quote = msg.quote
+        about: int | None = None
         if quote.sender_id is not None and quote.sender_id == ctx.self_id:
-            # e.g. its own warning quoted by mistake: as a sample it would teach the bot's words
-            ctx.reply(cfg.texts.own_message)
-            return None
+            # the bot's own words are no sample; its notice about one case ("无法移出「X」（案件 #3）",
+            # a warning) stands for the member's message that case is about (an owner's #ham on
+            # the bot's "无法移出…" was refused, seen in a simulated day)
+            case = self._case_of_notice(ctx, cfg, quote.text)
+            if case is None:
+                return None
+            evidence = case.evidence
+            quote = Quote(sender_name=case.target_name, text=str(evidence["text"]),
+                          message_id=evidence.get("message_id"), sender_id=case.target_id)
+            about = case.id
         quoted = store.find_quoted(ctx.db, ctx.room_id, quote.message_id, quote.sender_id, quote.text)
-        return msg, quote, quoted, quoted.text if quoted else quote.text
+        return msg, quote, quoted, quoted.text if quoted else quote.text, about
+
+    @staticmethod
+    def _case_of_notice(ctx: Context, cfg: AntispamConfig, text: str) -> Case | None:
+        """The case in this room a notice of the bot's names, whose member's message it recorded;
+        None (and why, to the admin) when it names none or several."""
+        found = []
+        for number in sorted({int(n) for n in _CASE_NUMBER.findall(text[:2000])})[:10]:
+            case = cases.get_case(ctx.db, number)
+            if (case is not None and case.room_id == ctx.room_id and case.target_id
+                    and isinstance(case.evidence, dict) and case.evidence.get("text")):
+                found.append(case)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            ctx.reply(cfg.texts.own_message_cases.format(cases="、".join(f"#{c.id}" for c in found)))
+        else:
+            ctx.reply(cfg.texts.own_message)
+        return None
 
     def _teach(self, ctx: Context, cfg: AntispamConfig, command: str, label: int, text: str) -> Sample:
         """Record the quoted text as a sample with this label; both models learn it at once."""
@@ -236,7 +266,7 @@ class AntispamPlugin(Plugin):
         found = self._quoted(ctx, cfg, "spam")
         if found is None:
             return
-        msg, quote, quoted, text = found
+        msg, quote, quoted, text, _ = found
         now = ctx.now()
         target = quoted.sender_id if quoted else quote.sender_id
         name = (quoted.sender_name if quoted else "") or quote.sender_name or (target or "")
@@ -276,12 +306,13 @@ class AntispamPlugin(Plugin):
         found = self._quoted(ctx, cfg, "ham")
         if found is None:
             return
-        msg, _, quoted, text = found
+        msg, _, quoted, text, about = found
         now = ctx.now()
         self._teach(ctx, cfg, "ham", 0, text)
         from bot.core.cases import get_case, set_status
 
-        case = get_case(ctx.db, quoted.case_id) if quoted is not None and quoted.case_id else None
+        case_id = about if about is not None else quoted.case_id if quoted is not None else None
+        case = get_case(ctx.db, case_id) if case_id else None
         if case is None or case.source != ladder.SOURCE:
             ctx.reply(cfg.texts.ham_learned_no_case)
             return

@@ -97,6 +97,7 @@ class BatchConfig(Strict):
 _PLACEHOLDERS: dict[str, set[str]] = {
     "ok": {"rank", "streak", "total", "points"}, "level_up": {"old", "new"}, "already": {"time", "streak"},
     "outside_window": {"start", "end"}, "makeup_ok": {"day", "streak", "total", "left"},
+    "makeup_ok_apart": {"day", "run", "gap", "streak", "total", "left"},
     "makeup_none": {"days"}, "makeup_bad_day": {"days"}, "makeup_done_already": {"day"},
     "makeup_before_join": {"day"}, "makeup_limit": {"limit"}, "batch": {"names", "more"},
     "batch_item": {"name", "streak", "level"}, "batch_level": {"level"}, "batch_more": {"count"},
@@ -116,6 +117,10 @@ class Texts(Strict):
     already: str = "今天已经打过卡啦（{time}），明天再来～ 已连续{streak}天"
     outside_window: str = "现在不是打卡时间哦，打卡时间为每天 {start}–{end}"
     makeup_ok: str = "补卡成功✅ 已补上 {day} 的打卡｜连续{streak}天｜累计{total}天｜本月还可补卡{left}次"
+    # the made-up day's run does not reach yesterday or today: {run} days together then, {gap}
+    # days missed since, {streak} the streak now
+    makeup_ok_apart: str = ("补卡成功✅ 已补上 {day} 的打卡（那几天连续{run}天）｜之后还有{gap}天没打卡，没能连到今天，"
+                            "现在连续{streak}天｜累计{total}天｜本月还可补卡{left}次")
     makeup_disabled: str = "本群没有开启补卡"
     makeup_none: str = "最近 {days} 天没有需要补的打卡～"
     makeup_bad_day: str = "只能补最近 {days} 天内（不含今天）漏掉的打卡，例如：补卡 昨天"

@@ -116,6 +116,21 @@ def current_streak(days: Iterable[date], today: date) -> int:
     return streak_ending(have, today - timedelta(days=1))
 
 
+def run_through(days: Iterable[date], day: date) -> tuple[int, date]:
+    """The consecutive days around `day` (which is among them): (how many, the last one)."""
+    have = set(days)
+    last = day
+    while last + timedelta(days=1) in have:
+        last += timedelta(days=1)
+    return streak_ending(have, last), last
+
+
+def missed_between(days: Iterable[date], after: date, before: date) -> int:
+    """How many days strictly between `after` and `before` have no check-in."""
+    have = set(days)
+    return sum(1 for n in range(1, (before - after).days) if after + timedelta(days=n) not in have)
+
+
 def level_for(total: int, levels: Sequence[Level]) -> Level | None:
     found = None
     for level in levels:

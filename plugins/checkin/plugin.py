@@ -182,6 +182,7 @@ class CheckinPlugin(Plugin):
             return
         after = [*days, day]
         streak, total = logic.current_streak(after, today), len(after)
+        run, last = logic.run_through(after, day)
         record = CheckinRecord(room_id=room, member_id=member, day=day, at=at, name=logic.clean(msg.display_name, 100),
                                note="", makeup=True, points=cfg.points.makeup, streak=streak, total=total,
                                announced=True, repeat_answered=False)
@@ -189,7 +190,13 @@ class CheckinPlugin(Plugin):
             return
         store.add_credit(db, room, member, cfg.credit_per_day, at)
         log.info("make-up %s in %s for %s (%d left this month)", member, room, day, left - 1)
-        text = texts.makeup_ok.format(day=label, streak=streak, total=total, left=left - 1)
+        if last >= today - timedelta(days=1):
+            text = texts.makeup_ok.format(day=label, streak=streak, total=total, left=left - 1)
+        else:
+            # the made-up day does not reach today's streak: "连续0天" alone read as if the make-up
+            # had not counted (seen in a simulated day); say what it joined and what is missing
+            text = texts.makeup_ok_apart.format(day=label, run=run, gap=logic.missed_between(after, last, today),
+                                                streak=streak, total=total, left=left - 1)
         ctx.reply(self._with_level(text, len(days), total, cfg))
 
     # ------------------------------------------------------------------ commands

@@ -121,8 +121,19 @@ class ActionCommands:
         if found is None or found.member_id is None or ctx.room_id is None:
             return
         texts = config(ctx).texts
-        reason = found.rest or texts.default_reason
         name = target_name(ctx, found)
+        asked = next(iter(cases.put_to_humans(ctx.db, ctx.room_id, found.member_id)), None)
+        if asked is not None:
+            # the bot asked the owner and admins to remove this member (an ad it could not
+            # remove, or a regular it would not remove on a model's word): this #kick is the
+            # answer, carried out in that case, not a second case for the same act
+            reason = found.rest or asked.reason or texts.default_reason
+            cases.add_evidence(ctx.db, asked.id, {"confirmed_by": sender(ctx), "confirmed_name": name_of(
+                ctx, sender(ctx)), "confirmed_reason": found.rest}, sender(ctx), ctx.now())
+            ctx.emit(_kick(ctx, found.member_id, name, reason, asked.id, texts.kicked.format(
+                member=name, case=asked.id, reason=reason)))
+            return
+        reason = found.rest or texts.default_reason
         case = _open_case(ctx, "kick", found.member_id, name, reason)
         ctx.emit(_kick(ctx, found.member_id, name, reason, case.id, texts.kicked.format(
             member=name, case=case.id, reason=reason)))

@@ -78,8 +78,10 @@ def case_here(ctx: Context, number: str) -> Case | None:
     return case
 
 
-def notify_case(ctx: Context, case: Case) -> None:
-    """Admins hear about every new case (bot.admin_group, else operators privately)."""
+def notify_case(ctx: Context, case: Case, *, asked_in_room: bool = False) -> None:
+    """Admins hear about every new case (bot.admin_group, else operators privately), except
+    whoever knows already: the admin whose own command opened it (answered where they typed
+    it), and with `asked_in_room` the owner and admins the bot asked in the group to act."""
     if not case.room_id:
         return
     cfg: ModerationConfig = getattr(ctx.rules.for_room(case.room_id), NAME)
@@ -87,4 +89,6 @@ def notify_case(ctx: Context, case: Case) -> None:
         # the name the case was opened with first: a member who never spoke has no name history
         line = render.summary(case, case.target_name or display_name(ctx.db, case.room_id, case.target_id or ""),
                               notice=True)
-        ctx.emit(NotifyAdmins(case.room_id, cfg.texts.case_notice.format(case=case.id, summary=line)))
+        ctx.emit(NotifyAdmins(case.room_id, cfg.texts.case_notice.format(case=case.id, summary=line),
+                              case_id=case.id, told=(case.actor_id,) if case.actor_id else (),
+                              asked_in_room=asked_in_room))

@@ -195,7 +195,7 @@ class LogCommands:
                                  at=now, reason=f"申诉通过（案件 #{case.id}）" + (f"：{note}" if note else ""),
                                  actor_id=by, outcome="done", evidence={"appeal_case": case.id, "ham_sample": learned})
         reinvite = ""
-        removed = case.kind in _REMOVALS and case.outcome in ("done", "pending")
+        removed = case.kind in _REMOVALS and case.outcome in ("done", "pending", *cases.REMOVED_BY_HAND)
         room_members = members(ctx) if ctx.room_id == room_id else frozenset()
         if config(ctx).reinvite and removed and room_id and member_id not in room_members:
             ctx.emit(Invite(room_id, member_id, reason=f"appeal accepted on case {case.id}", case_id=lifted.id))

@@ -3,6 +3,7 @@ members removed again when they re-join, reports, and appeals by private message
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ from bot.core import cases, lists
 from bot.core.plugin import JobSpec, Plugin
 from bot.core.roles import is_protected
 from bot.core.targets import display_name, room_topic
-from bot.events import MemberJoined, MessageReceived
+from bot.events import MemberJoined, MemberLeft, MessageReceived
 from bot.rules.types import format_duration
 from db import repo
 from plugins.moderation import appeals, render
@@ -28,11 +29,16 @@ if TYPE_CHECKING:
     from bot.core.context import Context
     from bot.rules.loader import Rules
 
+log = logging.getLogger("plugins.moderation")
+
 NOTIFY_JOB = f"{NAME}.notify"
 _WATERMARK = ("moderation", "notified_case")  # core_setting scope, key
 # cases this plugin opens are announced to admins when opened; the sweep covers the others
 _OWN_SOURCES = frozenset({NAME, *(f"command:{c}" for c in ("warn", "kick", "ban", "unban", "report", "appeal"))})
 _SWEEP_BATCH = 50
+# cases whose action is a removal; the sweep waits this long at most for one to be carried out
+_REMOVAL_KINDS = frozenset({"kick", "ban"})
+_AWAIT_REMOVAL = timedelta(minutes=10)
 
 
 def _sweep_every(rules: Rules) -> timedelta:
@@ -44,10 +50,10 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
     name = NAME
     title = "群管理"
     Config = ModerationConfig
-    events = (MessageReceived, MemberJoined)
+    events = (MessageReceived, MemberJoined, MemberLeft)
 
     def wants(self, ctx: Context) -> bool:
-        if isinstance(ctx.event, MemberJoined):
+        if isinstance(ctx.event, MemberJoined | MemberLeft):
             return True
         msg = ctx.message
         return msg is not None and msg.room_id is None and bool(msg.text.strip())
@@ -55,6 +61,8 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
     async def handle(self, ctx: Context) -> None:
         if isinstance(ctx.event, MemberJoined):
             self._blacklisted_joined(ctx, ctx.event)
+        elif isinstance(ctx.event, MemberLeft):
+            self._left(ctx, ctx.event)
         elif ctx.message is not None:
             self._private_appeal(ctx)
 
@@ -76,6 +84,30 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
             ctx.emit(Kick(event.room_id, member_id, reason=case.reason, case_id=case.id, member_name=name,
                           notice_done=config(ctx).texts.rejoin_kicked.format(member=name, case=case.id)))
             notify_case(ctx, case)
+
+    # ------------------------------------------------------------------ removals done by hand
+    @staticmethod
+    def _left(ctx: Context, event: MemberLeft) -> None:
+        """A member the bot asked the owner and admins to remove is gone: the case says what
+        really happened (it stayed 已请群主处理 after the owner removed them, seen in a simulated
+        day), for #cases, #case and the member's own list. The bot's own removal records itself."""
+        if event.remover_id is not None and event.remover_id == ctx.self_id:
+            return
+        room = ctx.room
+        if event.remover_id is None:
+            # left on their own, or removed by someone the platform did not name
+            outcome = "left"
+        elif room is not None and event.remover_id == room.owner_id:
+            outcome = "removed_by_owner"
+        else:
+            outcome = "removed_by_admin"
+        for member_id in event.member_ids:
+            for case in cases.put_to_humans(ctx.db, event.room_id, member_id):
+                cases.record_outcome(ctx.db, case.id, outcome, ctx.now())
+                if event.remover_id is not None:
+                    cases.add_evidence(ctx.db, case.id, {"removed_by": event.remover_id},
+                                       event.remover_id, ctx.now())
+                log.info("case %d: %s left %s (%s)", case.id, member_id, event.room_id, outcome)
 
     # ------------------------------------------------------------------ appeals (private chat)
     def _private_appeal(self, ctx: Context) -> None:
@@ -164,12 +196,20 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
             mark = cases.latest_id(ctx.db, before=ctx.now() - 2 * _sweep_every(ctx.rules))
             repo.put_setting(ctx.db, scope, key, mark, NAME, ctx.now())
         rows = cases.cases_after(ctx.db, int(mark), _SWEEP_BATCH)
-        if not rows:
-            return
+        swept = None
         for case in rows:
+            if (case.outcome == "pending" and case.kind in _REMOVAL_KINDS
+                    and ctx.now() - case.created_at < _AWAIT_REMOVAL):
+                # whether the bot removed them or asked the owner in the group decides who still
+                # needs to hear of it: this case and the ones after it wait for the next sweep
+                break
             # a case whose action asked the admins already (a removal put to them): the case
             # line again would be a second message about it
             if (case.source not in _OWN_SOURCES and case.room_id and ctx.rules.manages(case.room_id)
                     and not cases.asked_admins(case)):
-                notify_case(ctx, case)
-        repo.put_setting(ctx.db, scope, key, rows[-1].id, NAME, ctx.now())
+                # asked_owner here: the bot could not remove, and asked the owner and admins in
+                # the group; operators (not there) still hear of it
+                notify_case(ctx, case, asked_in_room=case.outcome == "asked_owner")
+            swept = case.id
+        if swept is not None:
+            repo.put_setting(ctx.db, scope, key, swept, NAME, ctx.now())

@@ -37,7 +37,11 @@ def summary(case: Case, name: str, *, notice: bool = False) -> str:
     action is still queued: written as the case opens, it was read after the warning went out
     and said （待执行） (seen in an owner's simulated day)."""
     reason = f"：{_short(case.reason, 80)}" if case.reason else ""
-    told = "" if notice and case.outcome == "pending" else f"（{OUTCOME_LABELS.get(case.outcome, case.outcome)}）"
+    said = [] if notice and case.outcome == "pending" else [OUTCOME_LABELS.get(case.outcome, case.outcome)]
+    if case.status == "reversed":
+        # a #ham'd case read 已请群主处理 alone in #cases, as if the owner still had to act
+        said.append(STATUS_LABELS["reversed"])
+    told = f"（{'，'.join(said)}）" if said else ""
     return f"#{case.id} {kind_label(case.kind)} {name}{reason}{told}"
 
 
@@ -100,6 +104,9 @@ def card(case: Case, target: str, actor: str, tz: str, labels: Mapping[str, str]
         lines.append("范围：所有群")
     if evidence.get("blacklist_case"):
         lines.append(f"依据：黑名单（案件 #{evidence['blacklist_case']}）")
+    if evidence.get("confirmed_by"):
+        said = f"（{_short(evidence['confirmed_reason'], 60)}）" if evidence.get("confirmed_reason") else ""
+        lines.append(f"确认移出：{_short(evidence.get('confirmed_name') or evidence['confirmed_by'], 40)}{said}")
     if evidence.get("appeal"):
         lines.append(f"申诉：{_short(evidence['appeal'], 120)}")
     lines += check_lines(evidence.get("checks"), labels)

@@ -1,0 +1,284 @@
+"""One act, one message: what a group's owner and admins hear about a case, end to end (real
+SDK, simulator over gRPC). Found by playing group days: a private "新案件" after the owner was
+asked in the group, an owner's #kick opening a second case, a case left 已请群主处理 after the
+owner removed the member by hand, #ham refused on the bot's own notice about an ad."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.clock import FakeClock
+from bot.core import cases
+from plugins.antispam import AntispamPlugin
+from plugins.antispam.models import Sample
+from plugins.moderation.plugin import ModerationPlugin
+from tests.harness import Harness, all_cases
+
+START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
+AD = "兼职日结，加我 V 13812345678"
+
+
+def make(tmp_path, database_url, *, operators: str | None = "wxid_operator") -> Harness:
+    harness = Harness(tmp_path, [AntispamPlugin(), ModerationPlugin()], database_url=database_url,
+                      clock=FakeClock(START))
+    text = harness.rules_path.read_text("utf-8")
+    harness.rules_path.write_text(text.replace("operators: [wxid_operator]", f"operators: [{operators or ''}]"),
+                                  "utf-8")
+    return harness
+
+
+async def sweep(bot: Harness) -> None:
+    """Let the moderation plugin's notice sweep (every minute) run, and what it sent go out."""
+    bot.clock.advance(61)
+    await bot.app.scheduler.run_pending()
+    await bot.settle()
+
+
+async def managed_plain_group_with_an_ad(bot: Harness, *, vice: bool = True) -> tuple[str, str]:
+    """The bot is a plain member of lijie's group (alice a WeChat admin there): managed, a
+    newcomer posts an ad, and the bot asks the owner and admins in the group to remove them."""
+    room = bot.cast.plain
+    if vice:
+        bot.world.set_admin(room, bot.cast["alice"], True)
+    spammer = bot.world.add_contact("小明")
+    bot.cast.people["小明"] = spammer
+    bot.say(room, "lijie", "#manage on")
+    await bot.wait_text(room, "开始管理本群")
+    bot.world.join(room, [spammer], inviter=bot.cast["bob"])
+    await bot.settle()
+    bot.say(room, "小明", AD)
+    await bot.wait_text(room, "无法移出「小明」")
+    await bot.settle()
+    return room, spammer
+
+
+def privately(bot: Harness, who: str, needle: str) -> list[str]:
+    return [t for t in bot.private_texts(bot.cast[who]) if needle in t]
+
+
+# ---------------------------------------------------------------------------- item 1
+async def test_owner_and_admins_asked_in_the_group_get_no_private_copy_operators_do(tmp_path, database_url):
+    # lijie owns the group and is an operator too: asked in the group, no private copy
+    bot = await make(tmp_path, database_url, operators="wxid_operator, wxid_lijie").start()
+    try:
+        room, _ = await managed_plain_group_with_an_ad(bot)
+        asked = bot.sends(room)[-1]
+        assert set(asked.mention_ids) == {bot.cast["lijie"], bot.cast["alice"]}
+        await sweep(bot)
+        [case] = all_cases(bot)
+        assert case.outcome == "asked_owner"
+        # the operators were not in the group: they hear of it, with what became of it
+        [notice] = [t for t in bot.private_texts("wxid_operator") if f"新案件 #{case.id}" in t]
+        assert "已请群主处理" in notice
+        assert privately(bot, "lijie", "新案件") == [] and privately(bot, "alice", "新案件") == []
+    finally:
+        await bot.stop()
+
+
+async def test_with_no_operators_a_case_put_to_the_owner_in_the_group_is_not_told_again(tmp_path, database_url):
+    bot = await make(tmp_path, database_url, operators=None).start()
+    try:
+        room, _ = await managed_plain_group_with_an_ad(bot)
+        before = len(bot.texts(room))
+        await sweep(bot)
+        bot.clock.advance(301)  # past the owners' digest interval too
+        await bot.settle()
+        assert privately(bot, "lijie", "新案件") == [] and privately(bot, "alice", "新案件") == []
+        assert len(bot.texts(room)) == before  # nor a "请群主/管理员留意" digest in the group
+    finally:
+        await bot.stop()
+
+
+async def test_the_sweep_waits_for_a_removal_still_queued_before_telling(tmp_path, database_url):
+    """A case swept while its removal still waits its turn would be told to everyone (the owner
+    included) before the bot finds it cannot remove and asks the owner in the group."""
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room = bot.cast.admin
+        await bot.settle()
+        async with bot.app.write_session() as db:
+            case = cases.open_case(db, room_id=room, kind="kick", target_id=bot.cast["bob"], source="antispam",
+                                   at=bot.clock.now(), reason="发广告", target_name="bob")
+            db.commit()
+        await sweep(bot)
+        assert not any(f"新案件 #{case.id}" in t for t in bot.private_texts("wxid_operator"))
+        async with bot.app.write_session() as db:
+            cases.record_outcome(db, case.id, "asked_owner", bot.clock.now())
+            db.commit()
+        await sweep(bot)
+        [notice] = [t for t in bot.private_texts("wxid_operator") if f"新案件 #{case.id}" in t]
+        assert "已请群主处理" in notice
+    finally:
+        await bot.stop()
+
+
+# ---------------------------------------------------------------------------- item 7
+async def test_an_admins_private_warn_is_not_told_back_to_them_as_a_new_case(tmp_path, database_url):
+    bot = make(tmp_path, database_url, operators=None)
+    room, owner = bot.cast.admin, bot.cast["laowang"]
+    # before the bot starts: WeChat says nothing when someone is made an admin
+    bot.world.set_admin(room, bot.cast["alice"], True)
+    await bot.start()
+    try:
+        bot.say(room, "bob", "大家好")
+        await bot.settle()
+        bot.world.say_private(owner, "#use 1")
+        await bot.world.wait_for(lambda: any("已选择" in t for t in bot.private_texts(owner)))
+        bot.world.say_private(owner, "#warn bob 刷屏")
+        await bot.world.wait_for(lambda: any("已在群里警告" in t for t in bot.private_texts(owner)))
+        [case] = all_cases(bot)
+        # the other admin hears of it; the owner who typed it was answered already
+        await bot.world.wait_for(lambda: privately(bot, "alice", f"新案件 #{case.id}"))
+        await bot.settle()
+        assert privately(bot, "laowang", "新案件") == []
+    finally:
+        await bot.stop()
+
+
+# ---------------------------------------------------------------------------- item 2
+async def test_an_owners_kick_of_a_member_the_bot_asked_about_acts_in_that_case(tmp_path, database_url):
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room, spammer = await managed_plain_group_with_an_ad(bot)
+        [case] = all_cases(bot)
+        asks = sum("无法移出「小明」" in t for t in bot.texts(room))
+        bot.say(room, "lijie", "#kick @小明 骗号的", mentions=[spammer])
+        await bot.wait_text(room, "（原因：骗号的）")  # the bot still cannot: the owner is asked, alone
+        await bot.settle()
+        assert sum("无法移出「小明」" in t for t in bot.texts(room)) == asks + 1
+        assert bot.sends(room)[-1].mention_ids == (bot.cast["lijie"],)
+        [again] = all_cases(bot)  # no second case for the same act
+        assert again.id == case.id and again.outcome == "asked_owner"
+        assert again.evidence["confirmed_by"] == bot.cast["lijie"]
+        bot.say(room, "lijie", f"#case {case.id}")
+        card = await bot.wait_text(room, f"案件 #{case.id} ·")
+        assert "确认移出：lijie（骗号的）" in card
+    finally:
+        await bot.stop()
+
+
+async def test_an_admins_kick_after_the_bot_asked_them_to_decide_removes_within_that_case(tmp_path, database_url):
+    """A regular convicted on a text model's word alone: the bot asks the admins to decide
+    ("是广告请在群里发 #kick @X"); the #kick that answers it carries out that case."""
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room, bob = bot.cast.admin, bot.cast["bob"]
+        await bot.settle()
+        async with bot.app.write_session() as db:
+            case = cases.open_case(db, room_id=room, kind="kick", target_id=bob, source="antispam",
+                                   at=bot.clock.now(), reason="发广告", target_name="bob", outcome="asked_owner",
+                                   evidence={cases.ASKED_ADMINS: True, "text": "要的私我"})
+            db.commit()
+        bot.say(room, "laowang", "#kick @bob", mentions=[bob])
+        await bot.world.wait_for(lambda: bot.world.saw_kick(room, bob))
+        done = await bot.wait_text(room, "已移出「bob」")
+        await bot.settle()
+        assert f"案件 #{case.id}" in done and "发广告" in done
+        [only] = all_cases(bot)
+        assert (only.id, only.outcome) == (case.id, "done")
+    finally:
+        await bot.stop()
+
+
+# ---------------------------------------------------------------------------- item 3
+async def test_a_removal_the_owner_did_by_hand_is_the_cases_outcome(tmp_path, database_url):
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room, spammer = await managed_plain_group_with_an_ad(bot)
+        [case] = all_cases(bot)
+        bot.world.remove(room, spammer, bot.cast["lijie"])
+        await bot.settle()
+        [case] = all_cases(bot)
+        assert case.outcome == "removed_by_owner" and case.evidence["removed_by"] == bot.cast["lijie"]
+        bot.say(room, "lijie", "#cases")
+        listed = await bot.wait_text(room, "本群最近 1 个案件")
+        assert f"#{case.id} 移出 小明：" in listed and "（群主已手动移出）" in listed
+        bot.say(room, "lijie", f"#case {case.id}")
+        assert "结果：群主已手动移出" in await bot.wait_text(room, f"案件 #{case.id} ·")
+        # the member's own list, asked privately: what really happened to them
+        bot.world.say_private(spammer, "为什么踢我")
+        await bot.world.wait_for(lambda: bot.private_texts(spammer))
+        assert "（群主已手动移出）" in bot.private_texts(spammer)[-1]
+    finally:
+        await bot.stop()
+
+
+async def test_a_removal_by_an_admin_or_a_member_leaving_is_recorded_as_such(tmp_path, database_url):
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room, spammer = await managed_plain_group_with_an_ad(bot)
+        bot.world.remove(room, spammer, bot.cast["alice"])  # alice is a WeChat admin there
+        await bot.settle()
+        assert [c.outcome for c in all_cases(bot)] == ["removed_by_admin"]
+        other = bot.world.add_contact("小红")
+        bot.cast.people["小红"] = other
+        bot.world.join(room, [other], inviter=bot.cast["bob"])
+        await bot.settle()
+        bot.say(room, "小红", AD)
+        await bot.wait_text(room, "无法移出「小红」")
+        await bot.settle()
+        bot.world.leave(room, other)
+        await bot.settle()
+        assert [c.outcome for c in all_cases(bot)] == ["removed_by_admin", "left"]
+    finally:
+        await bot.stop()
+
+
+# ---------------------------------------------------------------------------- item 6
+async def test_ham_quoting_the_bots_notice_about_a_case_acts_on_that_case(tmp_path, database_url):
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room, _ = await managed_plain_group_with_an_ad(bot)
+        [case] = all_cases(bot)
+        ask = bot.sends(room)[-1]
+        assert f"无法移出「小明」（案件 #{case.id}）" in ask.text
+        bot.say(room, "lijie", "#ham", quote=ask.message_id)
+        answer = await bot.wait_text(room, "已记为正常消息")
+        assert f"案件 #{case.id} 已撤销" in answer
+        await bot.settle()
+        [case] = all_cases(bot)
+        assert case.status == "reversed"
+        bot.say(room, "lijie", "#cases")
+        listed = await bot.wait_text(room, "本群最近 1 个案件")
+        assert "（已请群主处理，已撤销）" in listed  # not a removal still waiting for the owner
+    finally:
+        await bot.stop()
+
+
+async def test_spam_quoting_a_bot_notice_about_no_case_is_refused_with_a_hint(tmp_path, database_url):
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room = bot.cast.plain
+        bot.say(room, "lijie", "#manage on")
+        await bot.wait_text(room, "开始管理本群")
+        hello = bot.sends(room)[-1]
+        bot.say(room, "lijie", "#spam", quote=hello.message_id)
+        refusal = await bot.wait_text(room, "机器人自己发的消息")
+        assert "案件 #编号" in refusal
+        await bot.settle()
+        assert all_cases(bot) == []
+    finally:
+        await bot.stop()
+
+
+async def test_spam_quoting_the_bots_warning_teaches_the_members_message(tmp_path, database_url):
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room, bob = bot.cast.admin, bot.cast["bob"]
+        bot.say(room, "bob", AD)  # a regular's first offence: a warning
+        warning = await bot.wait_text(room, "⚠️")
+        await bot.settle()
+        [case] = all_cases(bot)
+        assert f"案件 #{case.id}" in warning
+        notice = next(a for a in bot.sends(room) if a.text == warning)
+        bot.say(room, "laowang", "#spam", quote=notice.message_id)
+        learned = await bot.wait_text(room, "已记为广告样本")
+        assert "「bob」" in learned
+        await bot.world.wait_for(lambda: bot.world.saw_kick(room, bob))  # the ladder's next step
+        with bot.app.sessions() as db:
+            taught = [s.text for s in db.scalars(select(Sample).where(Sample.label == 1))]
+        assert AD in taught and not any("⚠️" in t for t in taught)
+    finally:
+        await bot.stop()

@@ -170,6 +170,8 @@ class Texts(TemplateTexts):
     kick: str = "「{member}」已被移出本群，原因：{reason}。案件 #{case}"
     ban: str = "「{member}」已被移出本群并拉黑，原因：{reason}。案件 #{case}"
     spam_learned: str = "已记为广告样本，并按群规处理「{member}」。案件 #{case}"
+    # #spam quoting an ad whose sender the bot already removed for it
+    spam_learned_removed: str = "已记为广告样本。「{member}」已因这条消息被移出（案件 #{case}）。"
     ham_learned: str = "已记为正常消息，案件 #{case} 已撤销。"
     ham_learned_no_case: str = "已记为正常消息样本。"
     need_quote: str = "请引用（回复）要标记的那条消息，再发送 {command}。"

@@ -221,6 +221,14 @@ _PROMOTING = re.compile(r"私聊|私信|私我|滴滴|有意|感兴趣|联系|�
                         r"想要|需要的|复制|口令|领券|链接|打开|私|宝妈|无需经验|手机操作|在家操作|一部手机|轻松月入")
 # bait that makes an ad word an ad when a member on probation writes it
 _BAIT = re.compile(r"红包|福利|免费|领取|赚|日结|返利|优惠|折|秒杀|限时|手慢")
+
+
+def baits(n: Normalised) -> bool:
+    """Whether the text dangles something (免费, 红包, 日结, 优惠 …): what turns a call to get in
+    touch into an ad's hook."""
+    return bool(_BAIT.search(n.dense))
+
+
 # giving away, not selling: what is picked up (自提) or rehomed (送养)
 _GIVEAWAY = re.compile(r"自提|送养")
 # an offer to whoever needs it (需要资料的, 有需要): read on text with its punctuation, where a

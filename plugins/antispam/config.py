@@ -119,8 +119,9 @@ class CharModelRules(CheckRule):
     member: float | None = Field(default=None, gt=0.5, le=1)
     obvious: float | None = Field(default=None, gt=0.5, le=1)
     min_chars: int = Field(default=4, ge=1)  # "好的" is too short to judge
-    # below this score a newcomer's own contact data (not hidden, at most with 加我微信) and
-    # nothing else does not count: the model reads the message as a member's own post; null: it counts
+    # below this score a newcomer's own contact data (not hidden, at most with 加我微信), or only
+    # the phrase asking to be contacted (有需要的私聊我, nothing dangled), and nothing else does not
+    # count: the model reads the message as a member's own post; null: it counts
     clears: float | None = Field(default=0.2, ge=0, le=0.5)
 
 

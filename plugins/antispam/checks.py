@@ -179,10 +179,33 @@ def discussing(n: Normalised) -> bool:
 _SAID_CALL = re.compile(r"说(?:你|您|大家|我|人)?先?(?:加|扫码|扫|点击|点|转账)[^，,。！!？?；;\n]*")
 
 
+# what someone reportedly said to the writer, as its own clauses (有人私聊我说兼职刷单日结，加V：sd_8899，
+# 这是骗子别信): seen in a simulated day, where the regular who warned so was warned 发广告 himself.
+_REPORTED_SAID = re.compile(_REPORTED.pattern + r"说[:：]?")
+_CLAUSES = re.compile(r"[^，,。！!？?；;\n]*[，,。！!？?；;\n]?")
+
+
+def _unsaid(body: str) -> str:
+    """The body without the words reported as said to the writer: after 有人私聊我说, the clauses
+    up to the warning that follows them (这是骗子别信); or, when the warning came first (大家注意，
+    有人私聊我说……), every clause after it. The writer's own words keep the warning and anything
+    after it (其实不是骗子，加V… still promotes)."""
+    said = _REPORTED_SAID.search(body)
+    if said is None:
+        return body
+    rest = [c for c in _CLAUSES.findall(body[said.end():]) if c]
+    warned = [i for i, clause in enumerate(rest) if _WARNING.search(clause)]
+    if warned and warned[-1] > 0:
+        return body[:said.end()] + "，" + "".join(rest[warned[-1]:])
+    if not warned and _WARNING.search(body[:said.start()]):
+        return body[:said.end()]
+    return body
+
+
 @lru_cache(maxsize=4096)
 def _discussing(body: str) -> bool:
     # asked by several checks for the same message: worked out once per body
-    return bool(_WARNING.search(body)) and not _promotes_itself(_SAID_CALL.sub("，", body))
+    return bool(_WARNING.search(body)) and not _promotes_itself(_SAID_CALL.sub("，", _unsaid(body)))
 
 
 def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:

@@ -600,6 +600,9 @@ def test_a_newcomers_lone_call_the_model_reads_as_no_ad_does_not_count():
     "下周六组织去爬香山，早上七点地铁站集合，想去的加我微信 pashan_laoli 我拉个小群",
     "我们组在招前端，base 深圳，感兴趣的加我微信 hr_zhou2025 发简历",
     "孩子们运动会的照片我拍了好多，要原图的家长加我QQ 1839204756 发你",
+    # seen in a simulated class reunion, answering 大家有没有在合肥的 (the model at 45%: past 0.2,
+    # the level before)
+    "我在合肥！加我微信 chenjing_hf 聊",
 ])
 def test_a_newcomers_own_contact_the_model_reads_as_no_ad_does_not_count(text):
     model = SpamModel()

@@ -122,7 +122,7 @@ class CharModelRules(CheckRule):
     # below this score a newcomer's own contact data (not hidden, at most with 加我微信), or only
     # the phrase asking to be contacted (有需要的私聊我, nothing dangled), and nothing else does not
     # count: the model reads the message as a member's own post; null: it counts
-    clears: float | None = Field(default=0.2, ge=0, le=0.5)
+    clears: float | None = Field(default=0.5, ge=0, le=0.5)
 
 
 class QRCodeRules(CheckRule):

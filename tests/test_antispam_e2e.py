@@ -231,6 +231,29 @@ async def test_admin_spam_on_a_newcomers_message_records_the_checks_as_for_a_new
     assert "老成员" not in contact.get("why", "") and "不像广告" in contact["why"], contact
 
 
+async def test_spam_on_an_ad_whose_sender_was_already_removed_opens_no_second_case(make_bot):
+    # seen in a simulated residents' group: the owner quoted a job scam the bot had removed its
+    # sender for a minute before (the ad stays in the chat); the bot answered 并按群规处理 and opened
+    # a second removal case, 对方已不在群里，未执行, told to the admins and counted by #stats
+    bot = await make_bot()
+    room = bot.cast.admin
+    spammer = newcomer(bot)
+    await bot.settle()
+    ad = bot.say(room, "小明", "招聘兼职，在家手机就能做，日结工资200-500，宝妈学生都可以，有意者加威心 jz20260606")
+    await bot.settle()
+    assert bot.world.saw_kick(room, spammer)
+    [removal] = all_cases(bot)
+    assert removal.kind == "kick"
+
+    bot.say(room, "laowang", "#spam", quote=ad)
+    await bot.settle()
+    assert bot.texts(room)[-1].endswith(f"已记为广告样本。「小明」已因这条消息被移出（案件 #{removal.id}）。")
+    assert [c.id for c in all_cases(bot)] == [removal.id]
+    with bot.app.sessions() as db:
+        sample = db.scalar(select(Sample).where(Sample.source == "spam_command"))
+        assert sample is not None and sample.label == 1 and sample.case_id == removal.id
+
+
 async def test_spam_quoting_the_bots_own_warning_never_teaches_the_bots_words(make_bot):
     # seen in a simulated day: an owner quoted the bot's warning; it was stored as a spam sample
     # ("只记录样本") and the model would have learned the bot's own words. The warning names its

@@ -186,6 +186,9 @@ def test_ordinary_domains(url, ordinary):
                  id="traditional-red-packet-group"),
     pytest.param(Facts("免费领取资料，加我", newcomer=True), "keywords", id="free-with-a-call"),
     pytest.param(Facts("有需要的小红书搜 桃子省钱日记 私信领", newcomer=True), "contact", id="referral-with-an-offer"),
+    # an ad dressed as a report: the reassurance after the warning is the writer's own words
+    pytest.param(Facts("有人私聊我说这是骗局，其实不是，加V：xxx888 稳赚不赔"), "keywords",
+                 id="report-then-reassurance"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -257,6 +260,12 @@ def test_ads_are_caught(facts, check):
                  id="member-reports-a-scammers-id"),
     pytest.param(Facts("有人在别的群里说加微信 shuadan66 做任务返佣金，都是骗子，大家小心", newcomer=True),
                  id="newcomer-reports-a-scammers-id"),
+    # the scammer's words reported as their own clauses, the warning after them or before them:
+    # seen in a simulated day, where a regular who warned so would have been warned 发广告
+    pytest.param(Facts("大家注意，刚才有人私聊我说兼职刷单日结，加V：sd_8899，这是骗子别信"),
+                 id="member-reports-a-scam-in-clauses"),
+    pytest.param(Facts("大家注意！刚才有人私聊我说：兼职刷单日结，加V：sd_8899", newcomer=True),
+                 id="newcomer-warns-then-reports-a-scam"),
 ])
 def test_ordinary_chat_is_left_alone(facts):
     assert fired(facts) == {}

@@ -68,6 +68,22 @@ async def test_a_warning_for_someone_no_longer_in_the_group_is_refused_not_recor
     assert all_cases(bot) == [] and not any("警告（案件" in t for t in bot.texts(room))
 
 
+async def test_a_kick_for_someone_no_longer_in_the_group_is_refused_not_recorded(bot):
+    # seen in a simulated dog owners' group: the owner typed #kick @宠物用品小店 发广告 after the
+    # bot had removed that shop for its ad; a second removal case was opened, told to both admins
+    # (新案件 #4 移出 …) and counted by #stats, to say 未能移出…对方已不在群里
+    room, bob = bot.cast.admin, bot.cast["bob"]
+    bot.say(room, "bob", "大家好")
+    await bot.settle()
+    bot.world.leave(room, bob)
+    await bot.settle()
+    bot.say(room, "laowang", "#kick bob 发广告")
+    await bot.settle()
+    assert bot.texts(room)[-1].endswith("「bob」已不在本群，不用移出，没有记录。需要防止其再次入群，可以用 #ban 拉黑。")
+    assert all_cases(bot) == []
+    assert not any("新案件" in t for t in bot.private_texts(bot.cast["laowang"]))
+
+
 async def test_kick_removes_and_records_the_outcome(bot):
     room, bob = bot.cast.admin, bot.cast["bob"]
     bot.say(room, "laowang", "#kick @bob 刷屏", mentions=[bob])

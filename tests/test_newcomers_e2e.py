@@ -174,10 +174,25 @@ async def test_a_new_welcome_recalls_the_previous_one(bot):
     first = next(a for a in bot.sends(room) if "dave" in a.text and "加入" in a.text)
     bot.world.join(room, [bot.cast["lijie"]])
     await bot.passes(seconds=5)
-    await bot.wait_text(room, "欢迎 lijie")
+    await bot.wait_text(room, "lijie 加入")
     recalls = [a for a in bot.world.bot_actions(ActionKind.RECALL, room) if a.ok]
     assert [a.target for a in recalls] == [first.message_id]
     assert bot.world.message(first.message_id).recalled
+
+
+async def test_a_welcome_that_replaces_the_previous_one_still_names_its_newcomers(bot):
+    # seen in a simulated class reunion: classmates were added in three waves ten seconds apart;
+    # each welcome recalled the one before and named only its own wave, so 11 of 15 classmates
+    # were welcomed for ten seconds and then not at all
+    room, dave, lijie = bot.cast.admin, bot.cast["dave"], bot.cast["lijie"]
+    bot.world.join(room, [dave])
+    await bot.passes(seconds=5)
+    bot.world.join(room, [lijie])
+    await bot.passes(seconds=5)
+    first, second = [a for a in bot.sends(room) if "加入" in a.text]
+    assert bot.world.message(first.message_id).recalled
+    assert "欢迎 dave、lijie 加入" in second.text
+    assert second.mention_ids == (lijie,)  # dave was notified by the welcome taken back
 
 
 async def test_a_welcome_taken_back_is_never_taken_back_twice(bot):

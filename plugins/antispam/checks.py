@@ -179,10 +179,33 @@ def discussing(n: Normalised) -> bool:
 _SAID_CALL = re.compile(r"说(?:你|您|大家|我|人)?先?(?:加|扫码|扫|点击|点|转账)[^，,。！!？?；;\n]*")
 
 
+# what someone reportedly said to the writer, as its own clauses (有人私聊我说兼职刷单日结，加V：sd_8899，
+# 这是骗子别信): seen in a simulated day, where the regular who warned so was warned 发广告 himself.
+_REPORTED_SAID = re.compile(_REPORTED.pattern + r"说[:：]?")
+_CLAUSES = re.compile(r"[^，,。！!？?；;\n]*[，,。！!？?；;\n]?")
+
+
+def _unsaid(body: str) -> str:
+    """The body without the words reported as said to the writer: after 有人私聊我说, the clauses
+    up to the warning that follows them (这是骗子别信); or, when the warning came first (大家注意，
+    有人私聊我说……), every clause after it. The writer's own words keep the warning and anything
+    after it (其实不是骗子，加V… still promotes)."""
+    said = _REPORTED_SAID.search(body)
+    if said is None:
+        return body
+    rest = [c for c in _CLAUSES.findall(body[said.end():]) if c]
+    warned = [i for i, clause in enumerate(rest) if _WARNING.search(clause)]
+    if warned and warned[-1] > 0:
+        return body[:said.end()] + "，" + "".join(rest[warned[-1]:])
+    if not warned and _WARNING.search(body[:said.start()]):
+        return body[:said.end()]
+    return body
+
+
 @lru_cache(maxsize=4096)
 def _discussing(body: str) -> bool:
     # asked by several checks for the same message: worked out once per body
-    return bool(_WARNING.search(body)) and not _promotes_itself(_SAID_CALL.sub("，", body))
+    return bool(_WARNING.search(body)) and not _promotes_itself(_SAID_CALL.sub("，", _unsaid(body)))
 
 
 def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
@@ -221,6 +244,14 @@ _PROMOTING = re.compile(r"私聊|私信|私我|滴滴|有意|感兴趣|联系|�
                         r"想要|需要的|复制|口令|领券|链接|打开|私|宝妈|无需经验|手机操作|在家操作|一部手机|轻松月入")
 # bait that makes an ad word an ad when a member on probation writes it
 _BAIT = re.compile(r"红包|福利|免费|领取|赚|日结|返利|优惠|折|秒杀|限时|手慢")
+
+
+def baits(n: Normalised) -> bool:
+    """Whether the text dangles something (免费, 红包, 日结, 优惠 …): what turns a call to get in
+    touch into an ad's hook."""
+    return bool(_BAIT.search(n.dense))
+
+
 # giving away, not selling: what is picked up (自提) or rehomed (送养)
 _GIVEAWAY = re.compile(r"自提|送养")
 # an offer to whoever needs it (需要资料的, 有需要): read on text with its punctuation, where a

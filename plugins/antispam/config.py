@@ -119,9 +119,10 @@ class CharModelRules(CheckRule):
     member: float | None = Field(default=None, gt=0.5, le=1)
     obvious: float | None = Field(default=None, gt=0.5, le=1)
     min_chars: int = Field(default=4, ge=1)  # "好的" is too short to judge
-    # below this score a newcomer's own contact data (not hidden, at most with 加我微信) and
-    # nothing else does not count: the model reads the message as a member's own post; null: it counts
-    clears: float | None = Field(default=0.2, ge=0, le=0.5)
+    # below this score a newcomer's own contact data (not hidden, at most with 加我微信), or only
+    # the phrase asking to be contacted (有需要的私聊我, nothing dangled), and nothing else does not
+    # count: the model reads the message as a member's own post; null: it counts
+    clears: float | None = Field(default=0.5, ge=0, le=0.5)
 
 
 class QRCodeRules(CheckRule):
@@ -170,6 +171,8 @@ class Texts(TemplateTexts):
     kick: str = "「{member}」已被移出本群，原因：{reason}。案件 #{case}"
     ban: str = "「{member}」已被移出本群并拉黑，原因：{reason}。案件 #{case}"
     spam_learned: str = "已记为广告样本，并按群规处理「{member}」。案件 #{case}"
+    # #spam quoting an ad whose sender the bot already removed for it
+    spam_learned_removed: str = "已记为广告样本。「{member}」已因这条消息被移出（案件 #{case}）。"
     ham_learned: str = "已记为正常消息，案件 #{case} 已撤销。"
     ham_learned_no_case: str = "已记为正常消息样本。"
     need_quote: str = "请引用（回复）要标记的那条消息，再发送 {command}。"

@@ -286,6 +286,14 @@ class AntispamPlugin(Plugin):
         if self._protected(ctx, target):
             ctx.reply(cfg.texts.protected.format(member=name))
             return
+        removed = self._removed_for(ctx, quoted)
+        if removed is not None:
+            # an admin quoting an ad the bot has just removed its sender for (the ad stays in the
+            # chat: the bot cannot recall a member's message): the lesson, and no second case
+            # saying "移出……对方已不在群里" nor a second removal counted in #stats
+            sample.case_id = removed
+            ctx.reply(cfg.texts.spam_learned_removed.format(member=name, case=removed))
+            return
         checks = [{"name": "admin", "spam": True, "details": f"#spam by {msg.sender_id}", "mode": "enforce",
                    "why": "管理员用 #spam 标记为广告"},
                   *decision.evidence()]
@@ -298,6 +306,21 @@ class AntispamPlugin(Plugin):
         if quoted is not None:
             quoted.case_id = case_id
         ctx.reply(cfg.texts.spam_learned.format(member=name, case=case_id))
+
+    @staticmethod
+    def _removed_for(ctx: Context, quoted: StoredMessage | None) -> int | None:
+        """The number of the anti-spam case that removed (or is removing) the sender for this very
+        message, if any: a removal the bot did itself, not one it asked the admins to decide."""
+        if quoted is None or not quoted.case_id:
+            return None
+        from bot.core.cases import asked_admins, get_case
+
+        case = get_case(ctx.db, quoted.case_id)
+        if case is None or case.source != ladder.SOURCE or case.kind not in ("kick", "ban") \
+                or case.status == "reversed" or asked_admins(case) \
+                or case.outcome not in ("pending", "done", "deferred", "gone"):
+            return None
+        return case.id
 
     @command("ham", min_role=Role.ADMIN, aliases=("误判",), usage="（引用一条被误判的消息）")
     async def ham_command(self, ctx: Context, args: str) -> None:

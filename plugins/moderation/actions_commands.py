@@ -121,6 +121,11 @@ class ActionCommands:
         if found is None or found.member_id is None or ctx.room_id is None:
             return
         texts = config(ctx).texts
+        if ctx.room is not None and found.member_id not in members(ctx):
+            # found by a name the bot saw here before (the ad's sender it removed a minute ago):
+            # a case would only say 对方已不在群里，未执行, told to the admins and counted as a removal
+            ctx.reply(texts.kick_absent.format(member=target_name(ctx, found)))
+            return
         name = target_name(ctx, found)
         asked = next(iter(cases.put_to_humans(ctx.db, ctx.room_id, found.member_id)), None)
         if asked is not None:

@@ -25,6 +25,7 @@ class ModerationTexts(TemplateTexts):
     warn_sent: str = "已在群里警告「{member}」（案件 #{case}）：{reason}"
     warn_not_sent: str = "对「{member}」的警告（案件 #{case}）{why}。"
     warn_absent: str = "「{member}」不在本群，警告发不到对方，没有记录。需要的话可以用 #ban 拉黑。"
+    kick_absent: str = "「{member}」已不在本群，不用移出，没有记录。需要防止其再次入群，可以用 #ban 拉黑。"
     unbanned: str = "已将「{member}」移出{scope}黑名单（案件 #{case}）。"
     not_banned: str = "「{member}」不在本群黑名单中。"
     ban_withdrawn: str = "案件 {cases} 中尚未执行的处理已撤销。"

@@ -15,6 +15,7 @@ from bot.core import cases, flags, members, outbox
 from bot.core.context import Context
 from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role, role_of
+from bot.core.targets import display_name
 from bot.events import MemberJoined, MemberLeft
 from bot.rules.loader import Rules
 from bot.rules.types import format_duration
@@ -177,6 +178,15 @@ class GreetingPlugin(Plugin):
         pending = [row for row in pending if row.member_id in present]
         if not pending or not config.enabled:
             return
+        now = ctx.now()
+        fresh = {row.member_id for row in pending}
+        recall = bool(config.recall_previous and state.last_welcome_at and now - state.last_welcome_at < RECALL_WITHIN)
+        if recall:
+            # the welcome about to be recalled greeted the joins just before these: they are named
+            # again (not mentioned again: that welcome notified them), or a class group filling up
+            # in three waves kept only the last wave's welcome (seen in a simulated class reunion:
+            # 11 of 15 classmates were welcomed for ten seconds, then not at all)
+            pending = self._carried(ctx, room_id, state, pending, present) + pending
         # nor does someone the bot decided to remove (an ad inside the window): the room still
         # lists them until the removal lands, and this welcome would be sent after it
         removing = outbox.removals(ctx.db, room_id, min(row.joined_at for row in pending))
@@ -185,7 +195,6 @@ class GreetingPlugin(Plugin):
                    if not (row.member_id in removing and removing[row.member_id].planned_at >= row.joined_at)]
         if not pending:
             return
-        now = ctx.now()
         group = ctx.room.topic or ctx.group.name or "本群"
         inviters = await self._inviter_names(ctx, [r.inviter_id for r in pending])
         rules_text = render_rules(config)
@@ -194,9 +203,10 @@ class GreetingPlugin(Plugin):
             count=len(present), inviter=inviters, rules=rules_text,
             newcomers=len(pending),
         )
-        if config.recall_previous and state.last_welcome_at and now - state.last_welcome_at < RECALL_WITHIN:
+        if recall:
             ctx.emit(Recall(room_id, recall_key=RECALL_KEY))  # before the new one: only the newest stays
-        mentions = tuple(r.member_id for r in pending[: config.max_mentions]) if config.mention else ()
+        mentions = tuple(r.member_id for r in pending if r.member_id in fresh)[: config.max_mentions] \
+            if config.mention else ()
         ctx.emit(Reply(room_id, text, mentions, reason=f"welcome {len(pending)} newcomer(s)",
                        recall_key=RECALL_KEY if config.recall_previous else None,
                        greets=tuple(r.member_id for r in pending)))
@@ -207,6 +217,21 @@ class GreetingPlugin(Plugin):
                 ctx.emit(SendPrivate(row.member_id, render(config.private_template, name=clip(row.name or ""),
                                                            group=clip(group, 40), rules=rules_text,
                                                            full_rules=full), reason="welcome"))
+
+    @staticmethod
+    def _carried(ctx: Context, room_id: str, state: GreetingRoom, pending: list[PendingWelcome],
+                 present: set[str]) -> list[PendingWelcome]:
+        """The members the welcome being recalled named (as far as the joins tell: those who
+        joined within WeChat's recall span before it, still here), as unsaved rows."""
+        assert state.last_welcome_at is not None
+        since = state.last_welcome_at - RECALL_WITHIN
+        new = {row.member_id for row in pending}
+        earlier = sorted((m for m in members.in_room(ctx.db, room_id)
+                          if m.joined_at is not None and since <= m.joined_at <= state.last_welcome_at
+                          and m.left_at is None and m.member_id in present and m.member_id not in new),
+                         key=lambda m: (m.joined_at, m.member_id))
+        return [PendingWelcome(room_id=room_id, member_id=m.member_id, name=display_name(ctx.db, room_id, m.member_id),
+                               inviter_id=m.inviter_id, joined_at=m.joined_at) for m in earlier]
 
     @staticmethod
     async def _inviter_names(ctx: Context, inviter_ids: list[str | None]) -> str:

@@ -106,6 +106,14 @@ def test_card_explains_the_evidence(evidence, present, absent):
         assert needle not in text
 
 
+def test_an_appeal_notice_names_the_case_once():
+    """The notice says 「大头」对案件 #3（…）提出申诉: inside the brackets, what was done and why,
+    not the number and the name again (对案件 #3（#3 警告 大头：发广告（已执行））, a simulated day)."""
+    assert render.what(_case(kind="warn", reason="发广告")) == "警告：发广告"
+    assert render.what(_case(kind="kick", outcome="asked_owner")) == "移出（已请群主处理）：广告"
+    assert render.what(_case(kind="kick", outcome="pending", reason=None)) == "移出"
+
+
 def test_summary_is_one_line():
     assert render.summary(_case(reason="很长\n的原因"), "小明") == "#5 广告/刷屏 小明：很长 的原因（已执行）"
 

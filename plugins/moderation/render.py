@@ -49,6 +49,16 @@ def summary(case: Case, name: str, *, notice: bool = False) -> str:
 _MEMBER_PLAIN_OUTCOMES = frozenset({"done", "listed", "pending"})
 
 
+def what(case: Case) -> str:
+    """What an appeal is against, beside its number and the member already named: 警告：发广告,
+    移出（已请群主处理）：发广告. The whole summary there read 对案件 #3（#3 警告 大头：发广告（已执行））
+    in a simulated day: the number and the name twice, and brackets inside brackets."""
+    reason = f"：{_short(case.reason, 60)}" if case.reason else ""
+    outcome = "" if case.outcome in _MEMBER_PLAIN_OUTCOMES else \
+        f"（{OUTCOME_LABELS.get(case.outcome, case.outcome)}）"
+    return f"{kind_label(case.kind)}{outcome}{reason}"
+
+
 def case_line(case: Case, group: str) -> str:
     """One of a member's own cases, as they are told it: #12「读书会」移出：发广告; with what became
     of it when the action did not happen (#12「读书会」移出（已请群主处理）: a member still in the

@@ -114,6 +114,11 @@ def test_an_appeal_notice_names_the_case_once():
     assert render.what(_case(kind="kick", outcome="pending", reason=None)) == "移出"
 
 
+def test_a_shadow_cases_summary_has_no_brackets_inside_brackets():
+    """#cases read 「#1 广告/刷屏 小美：发广告（影子模式（未执行））」 in a simulated 代购 group."""
+    assert render.summary(_case(outcome="shadow"), "小明") == "#5 广告/刷屏 小明：广告（影子模式，未执行）"
+
+
 def test_summary_is_one_line():
     assert render.summary(_case(reason="很长\n的原因"), "小明") == "#5 广告/刷屏 小明：很长 的原因（已执行）"
 

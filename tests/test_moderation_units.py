@@ -164,3 +164,10 @@ def test_card_names_who_opened_the_case_by_the_plugins_title(source, shown):
     import plugins.newcomers  # noqa: F401  (defines the plugin classes, and so their titles)
 
     assert f"处理人：机器人{shown}" in render.card(_case(source=source), "小明", "机器人", "Asia/Shanghai")
+
+
+def test_a_case_an_admin_opened_with_spam_is_not_called_automatic():
+    """An admin's #spam read 「处理人：HR小王（自动反广告）」 on the #case card (a simulated
+    department group): a person, and "automatic", at once."""
+    text = render.card(_case(source="antispam", actor_id="hr"), "小美", "HR小王", "Asia/Shanghai")
+    assert "处理人：HR小王（用 #spam 标记为广告）" in text and "自动" not in text

@@ -282,3 +282,30 @@ async def test_spam_quoting_the_bots_warning_teaches_the_members_message(tmp_pat
         assert AD in taught and not any("⚠️" in t for t in taught)
     finally:
         await bot.stop()
+
+
+async def test_a_shadow_mode_detection_is_recorded_not_told(tmp_path, database_url):
+    """Shadow mode only records what a check would have done: a group where members sell, with
+    the char model in shadow, had the owner and the admin told 「新案件 #1 广告/刷屏 …（影子模式
+    （未执行））」 privately for every sales post (a simulated 代购 group day). The case stays in
+    #cases and the console; a real case after it is still told."""
+    bot = Harness(tmp_path, [AntispamPlugin(), ModerationPlugin()], database_url=database_url,
+                  clock=FakeClock(START), extra_defaults="antispam:\n  order: [keywords, contact]\n"
+                  "  keywords: {mode: shadow}\n  probation: {messages: 0}\n")
+    await bot.start()
+    try:
+        room = bot.cast.admin
+        bot.say(room, "carol", "兼职日结，宝妈学生都可以")
+        await bot.settle()
+        [shadow] = all_cases(bot)
+        assert shadow.outcome == "shadow"
+        bot.say(room, "laowang", "#warn @carol 刷屏", mentions=[bot.cast["carol"]])
+        await bot.wait_text(room, "警告（案件 #")
+        await sweep(bot)
+        await sweep(bot)
+        # the owner's own case: told to the operator, who did not type it
+        real = next(c for c in all_cases(bot) if c.id != shadow.id)
+        await bot.world.wait_for(lambda: privately(bot, "operator", f"新案件 #{real.id}"))
+        assert privately(bot, "operator", f"#{shadow.id} ") == []
+    finally:
+        await bot.stop()

@@ -270,6 +270,8 @@ async def test_an_appeal_without_its_number_is_answered_from_the_members_own_cas
     await wait_private(bot, "bob", f"已收到你对案件 #{kicked.id} 的申诉")
     notice = await wait_private(bot, "operator", f"对案件 #{kicked.id}")
     assert "：我发的是读书会的链接" in notice
+    # the case once, by its number: 对案件 #3（#3 警告 大头：发广告（已执行））read twice over
+    assert f"对案件 #{kicked.id}（移出：广告）提出申诉" in notice
     # both appeals wait for the admins: asking why is not answered "the bot never acted on you"
     bot.world.say_private(bob, "为什么踢我")
     waiting = await wait_private(bot, "bob", "的申诉已提交")

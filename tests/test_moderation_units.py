@@ -106,6 +106,19 @@ def test_card_explains_the_evidence(evidence, present, absent):
         assert needle not in text
 
 
+def test_an_appeal_notice_names_the_case_once():
+    """The notice says 「大头」对案件 #3（…）提出申诉: inside the brackets, what was done and why,
+    not the number and the name again (对案件 #3（#3 警告 大头：发广告（已执行））, a simulated day)."""
+    assert render.what(_case(kind="warn", reason="发广告")) == "警告：发广告"
+    assert render.what(_case(kind="kick", outcome="asked_owner")) == "移出（已请群主处理）：广告"
+    assert render.what(_case(kind="kick", outcome="pending", reason=None)) == "移出"
+
+
+def test_a_shadow_cases_summary_has_no_brackets_inside_brackets():
+    """#cases read 「#1 广告/刷屏 小美：发广告（影子模式（未执行））」 in a simulated 代购 group."""
+    assert render.summary(_case(outcome="shadow"), "小明") == "#5 广告/刷屏 小明：广告（影子模式，未执行）"
+
+
 def test_summary_is_one_line():
     assert render.summary(_case(reason="很长\n的原因"), "小明") == "#5 广告/刷屏 小明：很长 的原因（已执行）"
 
@@ -151,3 +164,10 @@ def test_card_names_who_opened_the_case_by_the_plugins_title(source, shown):
     import plugins.newcomers  # noqa: F401  (defines the plugin classes, and so their titles)
 
     assert f"处理人：机器人{shown}" in render.card(_case(source=source), "小明", "机器人", "Asia/Shanghai")
+
+
+def test_a_case_an_admin_opened_with_spam_is_not_called_automatic():
+    """An admin's #spam read 「处理人：HR小王（自动反广告）」 on the #case card (a simulated
+    department group): a person, and "automatic", at once."""
+    text = render.card(_case(source="antispam", actor_id="hr"), "小美", "HR小王", "Asia/Shanghai")
+    assert "处理人：HR小王（用 #spam 标记为广告）" in text and "自动" not in text

@@ -97,6 +97,22 @@ def test_group_overrides_merge_onto_defaults():
     assert rules.for_room("other@chatroom").greeting.template == "欢迎 {name}"
 
 
+def test_off_written_plainly_is_the_word_off():
+    """rules.yaml says a check's mode is enforce, shadow or off; YAML 1.1 reads a bare off (and
+    on, yes, no) as a boolean, so `charmodel: {mode: off}` was refused with 只能写 enforce、shadow
+    或 off，不能写「false」 (an operator setting up a group where members sell, simulated)."""
+    rules = parse_rules(
+        "bot:\n  dry_run: on\ndefaults:\n  antispam:\n    contact: {member: off}\n  greeting: {enabled: no}\n"
+        "groups:\n  g1@chatroom:\n    antispam:\n      charmodel: {mode: off}\n",
+        "rules.yaml", default_plugins(),
+    )
+    g1 = rules.for_room("g1@chatroom")
+    assert g1.antispam.charmodel.mode == "off" and g1.antispam.contact.member == "off"
+    assert rules.defaults.antispam.charmodel.mode == "enforce"
+    # a yes/no or on/off switch is still one
+    assert rules.defaults.greeting.enabled is False and rules.bot.dry_run is True
+
+
 def test_manage_list_and_ignore():
     rules = parse_rules("bot:\n  manage: [a@chatroom, b@chatroom]\n  ignore: [b@chatroom]\n", "r", PLUGINS)
     assert rules.manages("a@chatroom") and not rules.manages("b@chatroom") and not rules.manages("c@chatroom")

@@ -19,7 +19,7 @@ from db.models import Case
 
 # what each case outcome means, as owners read it in chat (#case) and in the web console
 OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演习（未执行）", "asked_owner": "已请群主处理",
-                  "refused_protected": "受保护，未执行", "failed": "执行失败", "shadow": "影子模式（未执行）",
+                  "refused_protected": "受保护，未执行", "failed": "执行失败", "shadow": "影子模式，未执行",
                   "reported": "已通知管理员", "listed": "已加入黑名单", "refused_cap": "超出频率上限，未执行",
                   "deferred": "已达移出上限，稍后自动执行", "gone": "对方已不在群里，未执行",
                   "uncertain": "机器人重启时正在执行，结果未知", "expired": "排队过久，未发送",

@@ -35,6 +35,21 @@ from bot.rules.schema import BotRules, GroupRulesBase, HasConfig, RulesDocument,
 Loc = tuple[str | int, ...]
 
 
+
+class RulesLoader(yaml.SafeLoader):
+    """YAML with only true and false as booleans (YAML 1.2's core schema). YAML 1.1 also reads
+    a bare on, off, yes and no as booleans, so `mode: off` (the word rules.yaml itself offers)
+    reached the schema as False and was refused with 「只能写 enforce、shadow 或 off，不能写
+    「false」」; a yes/no switch still works, pydantic reads the word."""
+
+
+RulesLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+RulesLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                  list("tTfF"))
+
 @dataclass(frozen=True, slots=True)
 class RuleError:
     path: str
@@ -98,7 +113,7 @@ def _line_map(text: str) -> tuple[dict[Loc, int], list[RuleError]]:
     lines: dict[Loc, int] = {}
     twice: list[RuleError] = []
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=RulesLoader)
     except yaml.YAMLError:
         return lines, twice
 
@@ -207,7 +222,7 @@ def parse_rules(text: str, source: str, plugins: Sequence[HasConfig], *, now: da
 def _parse_checked(text: str, source: str, plugins: Sequence[HasConfig], *, now: datetime | None) -> Rules:
     lines, twice = _line_map(text)
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=RulesLoader)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc)
         raise RulesInvalid(source, [RuleError("", yaml_error_line(exc), f"not valid YAML: {problem}",

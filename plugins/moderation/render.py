@@ -49,6 +49,16 @@ def summary(case: Case, name: str, *, notice: bool = False) -> str:
 _MEMBER_PLAIN_OUTCOMES = frozenset({"done", "listed", "pending"})
 
 
+def what(case: Case) -> str:
+    """What an appeal is against, beside its number and the member already named: 警告：发广告,
+    移出（已请群主处理）：发广告. The whole summary there read 对案件 #3（#3 警告 大头：发广告（已执行））
+    in a simulated day: the number and the name twice, and brackets inside brackets."""
+    reason = f"：{_short(case.reason, 60)}" if case.reason else ""
+    outcome = "" if case.outcome in _MEMBER_PLAIN_OUTCOMES else \
+        f"（{OUTCOME_LABELS.get(case.outcome, case.outcome)}）"
+    return f"{kind_label(case.kind)}{outcome}{reason}"
+
+
 def case_line(case: Case, group: str) -> str:
     """One of a member's own cases, as they are told it: #12「读书会」移出：发广告; with what became
     of it when the action did not happen (#12「读书会」移出（已请群主处理）: a member still in the
@@ -83,12 +93,21 @@ def check_lines(checks: Any, labels: Mapping[str, str] | None = None) -> list[st
     return (["命中的检查："] if fired else ["检查："]) + lines if lines else []
 
 
+def _how(case: Case) -> str:
+    """How the case was opened, beside who: a plugin by its title, a command by its name; an
+    admin's #spam opens an anti-spam case under their name, and read 处理人：HR小王（自动反广告）
+    in a simulated day, a person and "automatic" at once."""
+    if case.source == "antispam" and case.actor_id:
+        return "用 #spam 标记为广告"
+    return source_label(case.source)
+
+
 def card(case: Case, target: str, actor: str, tz: str, labels: Mapping[str, str] | None = None) -> str:
     """The full case for #case N, in Chinese: what fired and why, not the raw evidence."""
     lines = [
         f"案件 #{case.id} · {kind_label(case.kind)} · {STATUS_LABELS.get(case.status, case.status)}",
         f"对象：{target}",
-        f"处理人：{actor}（{source_label(case.source)}）",
+        f"处理人：{actor}（{_how(case)}）",
         f"时间：{_when(case.created_at, tz)}",
         f"原因：{_short(case.reason) or '（无）'}",
         f"结果：{OUTCOME_LABELS.get(case.outcome, case.outcome)}",

@@ -52,14 +52,14 @@ _ADD = rf"(?<![0-9])[加+➕＋]\s*{_DECOR}*\s*"
 _DECORATED: tuple[tuple[re.Pattern[str], str], ...] = (
     # 加威 abc_123, +维：abc_123, ➕威❤ abc_123, 加V❤ abc_123 (not 增加威力, 加维修费, 加卫生纸, 加V: no
     # id follows, or no symbol: 加V abc_123 is how people write it)
-    (re.compile(rf"{_ADD}(?:[威维卫徽魏危]{_DECOR}*|v{_DECOR}+)(?={_GAP}{_ID})"), "加微信 "),
+    (re.compile(rf"{_ADD}(?:[威维卫徽危]{_DECOR}*|v{_DECOR}+)(?={_GAP}{_ID})"), "加微信 "),
     # 加Q❤ 12345678, Q❤Q 12345678, q❤q：12345678
     (re.compile(rf"{_ADD}q{_DECOR}+q?(?={_GAP}{_QQ_NO})"), "加qq "),
     (re.compile(rf"(?<![a-z0-9])q{_DECOR}+q(?={_GAP}{_QQ_NO})"), "qq "),
     # wei信, wei❤信, wei❤xin: WeChat in pinyin half written, or with a symbol inside
     (re.compile(rf"(?<![a-z0-9])wei(?:\s|{_DECOR})*信|(?<![a-z0-9])wei{_DECOR}+xin(?![a-z])"), "微信"),
-    # v❤x abc_123, w.x abc_123 (W❤X alone is a couple's initials)
-    (re.compile(rf"(?<![a-z0-9])[vw](?:{_DECOR}|\.)+x(?![a-z])(?={_GAP}{_ID})"), "微信 "),
+    # v❤x abc_123, w.x abc_123 (W❤X alone is a couple's initials, and so is W❤X 520520)
+    (re.compile(rf"(?<![a-z0-9])[vw](?:{_DECOR}|\.)+x(?![a-z])(?={_GAP}(?=[a-z]){_ID})"), "微信 "),
     # 加我✈️ abc_88, ➕🛰 abc_88: the Telegram handle's plane and satellite (not a flight: ✈️ CA1234)
     (re.compile(r"(?:(?<=加)|(?<=加我)|(?<=[+➕＋]))\s*[✈🛰]\ufe0f?(?=(?:\s|[:：@])*"
                 r"(?![a-z]{2}[0-9]{3,4}(?![a-z0-9_-]))(?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,31}(?![a-z0-9_-]))"),

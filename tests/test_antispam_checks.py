@@ -23,11 +23,6 @@ from plugins.antispam.training import build_model
 
 CFG = AntispamConfig()
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
-# Spellings the rules do not read yet: the normaliser and contact finder of commits 500b83d and
-# 46ebaba read them, but the char model rebuilt for those features caught one held-out ad fewer
-# for a newcomer (recall 0.8350 -> 0.8346, a game-currency ad nowhere near a homophone), so they
-# were reverted. Strict: whoever lands them again must turn these into ordinary cases.
-NOT_READ_YET = pytest.mark.xfail(strict=True, reason="reverted with the homophone reading (model gate), see 500b83d")
 
 
 @pytest.fixture(scope="module")
@@ -48,26 +43,26 @@ def seed_model() -> SpamModel:
     ("今天天气不错！", "今天天气不错", None),
     ("增加威力", "增加威力", None),
     # homophones of 加微信 before an id (a stolen regular's 加威❤ tsl_vip2026, seen in a simulated day)
-    pytest.param("加威❤ tsl_vip2026", "加微信tslvip2026", "variant characters", marks=NOT_READ_YET),
-    pytest.param("加威 tsl_vip2026", "加微信tslvip2026", "variant characters", marks=NOT_READ_YET),
-    pytest.param("加威：13812345678", "加微信13812345678", "variant characters", marks=NOT_READ_YET),
-    pytest.param("加维❤:baodd5611拉你", "加微信baodd5611拉你", "variant characters", marks=NOT_READ_YET),
-    pytest.param("加卫： y y 2 3 3", "加微信yy233", "variant characters", marks=NOT_READ_YET),
-    pytest.param("加徽 tsl_vip2026", "加微信tslvip2026", "variant characters", marks=NOT_READ_YET),
-    pytest.param("+威 yb66688", "加微信yb66688", "variant characters", marks=NOT_READ_YET),
-    pytest.param("➕威❤ tsl_vip2026", "加微信tslvip2026", "variant characters", marks=NOT_READ_YET),
-    pytest.param("加🌹威 tsl_vip2026", "加微信tslvip2026", "variant characters", marks=NOT_READ_YET),
-    pytest.param("加V❤ tsl_vip2026", "加微信tslvip2026", "variant characters", marks=NOT_READ_YET),
-    pytest.param("+v❤ jun-9611", "加微信jun9611", "variant characters", marks=NOT_READ_YET),
-    pytest.param("加Q❤ 123456789", "加qq123456789", "variant characters", marks=NOT_READ_YET),
-    pytest.param("Q❤Q 123456789", "qq123456789", "variant characters", marks=NOT_READ_YET),
-    pytest.param("wei信 tsl_vip2026", "微信tslvip2026", "variant characters", marks=NOT_READ_YET),
-    pytest.param("wei信结算", "微信结算", "variant characters", marks=NOT_READ_YET),
-    pytest.param("wei❤xin tsl_vip2026", "微信tslvip2026", "variant characters", marks=NOT_READ_YET),
-    pytest.param("w❤x tsl_vip2026", "微信tslvip2026", "variant characters", marks=NOT_READ_YET),
-    pytest.param("V.X tsl_vip2026", "微信tslvip2026", "variant characters", marks=NOT_READ_YET),
-    pytest.param("加我🛰️ tsl_vip2026", "加我telegramtslvip2026", "variant characters", marks=NOT_READ_YET),
-    pytest.param("➕🛰 xiaoyu_66 备注 群", "telegramxiaoyu66备注群", "variant characters", marks=NOT_READ_YET),
+    ("加威❤ tsl_vip2026", "加微信tslvip2026", "variant characters"),
+    ("加威 tsl_vip2026", "加微信tslvip2026", "variant characters"),
+    ("加威：13812345678", "加微信13812345678", "variant characters"),
+    ("加维❤:baodd5611拉你", "加微信baodd5611拉你", "variant characters"),
+    ("加卫： y y 2 3 3", "加微信yy233", "variant characters"),
+    ("加徽 tsl_vip2026", "加微信tslvip2026", "variant characters"),
+    ("+威 yb66688", "加微信yb66688", "variant characters"),
+    ("➕威❤ tsl_vip2026", "加微信tslvip2026", "variant characters"),
+    ("加🌹威 tsl_vip2026", "加微信tslvip2026", "variant characters"),
+    ("加V❤ tsl_vip2026", "加微信tslvip2026", "variant characters"),
+    ("+v❤ jun-9611", "加微信jun9611", "variant characters"),
+    ("加Q❤ 123456789", "加qq123456789", "variant characters"),
+    ("Q❤Q 123456789", "qq123456789", "variant characters"),
+    ("wei信 tsl_vip2026", "微信tslvip2026", "variant characters"),
+    ("wei信结算", "微信结算", "variant characters"),
+    ("wei❤xin tsl_vip2026", "微信tslvip2026", "variant characters"),
+    ("w❤x tsl_vip2026", "微信tslvip2026", "variant characters"),
+    ("V.X tsl_vip2026", "微信tslvip2026", "variant characters"),
+    ("加我🛰️ tsl_vip2026", "加我telegramtslvip2026", "variant characters"),
+    ("➕🛰 xiaoyu_66 备注 群", "telegramxiaoyu66备注群", "variant characters"),
     # ordinary Chinese with the same characters: no id after them, or nothing that makes them one
     ("去威海玩了三天", "去威海玩了三天", None),
     ("+威海 3晚", "加威海3晚", None),
@@ -131,15 +126,14 @@ def test_normalise_maps_game_currency_look_alikes_without_calling_them_a_trick(t
     ("百度搜一下 就知道了", []),  # a search engine: how people say "look it up"
     ("选 a b c d 4个选项里哪个对", []),
     ("打开 https://weixin.qq.com/cgi-bin/readtemplate 看说明", []),
-    # not "ip2026" after the _v; an emoji between 加我 and the id
-    pytest.param("加威❤ tsl_vip2026", [("wechat-id", "tslvip2026", True)], marks=NOT_READ_YET),
-    pytest.param("加我❤ tsl_vip2026", [("code-id", "tsl_vip2026", False)], marks=NOT_READ_YET),
-    pytest.param("私聊💬 kefu_8899", [("code-id", "kefu_8899", False)], marks=NOT_READ_YET),
-    pytest.param("电报 tsl_vip2026", [("code-id", "tsl_vip2026", False)], marks=NOT_READ_YET),
-    pytest.param("加我✈️ tsl_vip2026", [("code-id", "tsl_vip2026", True)], marks=NOT_READ_YET),
+    ("加威❤ tsl_vip2026", [("wechat-id", "tslvip2026", True)]),  # not "ip2026" after the _v
+    ("加我❤ tsl_vip2026", [("code-id", "tsl_vip2026", False)]),  # an emoji between 加我 and the id
+    ("私聊💬 kefu_8899", [("code-id", "kefu_8899", False)]),
+    ("电报 tsl_vip2026", [("code-id", "tsl_vip2026", False)]),
+    ("加我✈️ tsl_vip2026", [("code-id", "tsl_vip2026", True)]),
     ("详情 飞机 bj5566", [("code-id", "bj5566", False)]),
-    pytest.param("小王的飞机 CA1234 晚点了", [], marks=NOT_READ_YET),  # a flight, not a Telegram id
-    pytest.param("明天的飞机 MU5101，下午到", [], marks=NOT_READ_YET),
+    ("小王的飞机 CA1234 晚点了", []),  # a flight, not a Telegram id
+    ("明天的飞机 MU5101，下午到", []),
     ("我是威海的 13812345678", [("phone", "13812345678", False)]),
     ("卫生间在哪", []),
     ("多吃维生素", []),
@@ -199,7 +193,6 @@ def test_ordinary_messages_pass(facts, seed_model):
     "加V❤ tsl_vip2026",
     "加wei信 tsl_vip2026",
 ])
-@NOT_READ_YET
 def test_a_homophone_of_add_wechat_before_an_id_is_caught_by_the_rules_from_anyone(text):
     for newcomer in (False, True):
         result = fired(Facts(text, newcomer=newcomer))
@@ -211,7 +204,6 @@ def test_a_homophone_of_add_wechat_before_an_id_is_caught_by_the_rules_from_anyo
     "wei信 tsl_vip2026", "w❤x tsl_vip2026", "V.X tsl_vip2026", "wei❤xin tsl_vip2026", "Q❤Q 123456789",
     "加Q❤ 123456789", "加我🛰️ tsl_vip2026", "加我✈️ tsl_vip2026",
 ])
-@NOT_READ_YET
 def test_a_decorated_contact_word_from_a_newcomer_counts_as_hidden(text):
     result = fired(Facts(text, newcomer=True))
     assert "contact" in result, result
@@ -222,10 +214,8 @@ def test_a_decorated_contact_word_from_a_newcomer_counts_as_hidden(text):
     "威海的海鲜真便宜", "去威海玩了三天", "他说话很有权威", "权威专家说的", "他的威望很高", "这狗真威风", "别威胁我",
     "加威海的朋友", "+威海 3晚", "我是威海的 13812345678", "空调要加维修费吗", "电脑维修 加维护", "这个加维生素C",
     "加卫生纸", "卫生间在哪", "打扫卫生", "加徽章", "安徽人", "权威+维护", "❤威武❤", "W❤X 永远在一起",
-    "V❤我50", "Q❤Q 好可爱", "企鹅馆几点开门", "今天坐飞机去上海", "一路顺风✈️", "卫星发射成功", "加维 加维 冲",
-    "有事加魏 13912345678",
-    # a flight after 飞机 is read as a Telegram id today (a newcomer is warned)
-    pytest.param("小王的飞机 CA1234", marks=NOT_READ_YET), pytest.param("明天的飞机 MU5101 到", marks=NOT_READ_YET),
+    "V❤我50", "Q❤Q 好可爱", "企鹅馆几点开门", "今天坐飞机去上海", "小王的飞机 CA1234", "明天的飞机 MU5101 到",
+    "一路顺风✈️", "卫星发射成功", "加维 加维 冲", "有事加魏 13912345678",
 ])
 def test_ordinary_words_with_the_same_characters_are_left_alone(text):
     for newcomer in (False, True):

@@ -85,7 +85,8 @@ _WECHAT = re.compile(r"微信(?:号|id)?(?:是|为)?([a-z][a-z0-9_-]{5,19}|[0-9]
 _WECHAT_LIGHT = re.compile(r"(?:微信|wechat)\s*(?:号|id)?\s*[:：]\s*([a-z][a-z0-9_-]{5,19})")
 # a letters+digits code id right after a contact word: 私聊 abc123, 认准 ab520, 搜 id：xy888
 _GROUP_NO = re.compile(r"(?:群号|qq群|群号码|新群|二群|分群)(?:是|为)?([1-9][0-9]{5,10})(?![0-9])")
-_CODE_ID = re.compile(r"(?:联系|私聊|私信|私我|找我|加我|认准|搜索|搜一下|搜|id|账号|号码)[\s:：是为]*"
+_CODE_ID = re.compile(r"(?:联系|私聊|私信|私我|找我|加我|认准|搜索|搜一下|搜|id|账号|号码)"
+                      r"(?:[\s:：是为]|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)*"  # 加我❤ abc_123, 私聊💬 abc_123
                       r"((?=[a-z0-9_-]*[a-z])(?=[a-z0-9_-]*[0-9])[a-z0-9][a-z0-9_-]{3,19})(?![a-z0-9])")
 # an @handle next to a word that says it is one (a WeChat @mention is a member's name, not this)
 _HANDLE = re.compile(r"(?:telegram|tg|电报|飞机|ins|instagram|推特|twitter|联系|私聊|私信)[\s:：]*"
@@ -111,8 +112,11 @@ _REFERRAL = re.compile(r"(抖音|dy|小红书|红书|小红薯|xhs|拼多多|pdd
 _QQ_SPLIT = re.compile(r"(?<![a-z])(?:扣|q|鹅|企鹅|🐧|群|裙)\s*(?:号|群)?\s*[:：]?\s*"
                        r"((?:[1-9][\s-]*)(?:\d[\s-]*){5,10})(?!\s*[\d元块分万kw人个次天年月号岁])")
 # an id right after a platform word: 飞机 heyue_daidan8, 卫星 zhaoren_77, line：rou_0520, v zl_stock88
-_PLATFORM_ID = re.compile(r"(?<![a-z])(?:telegram|tg|飞机|卫星|line|dy|ins|ig|推特|v|vx|wx|微|威|薇|me)"
+_PLATFORM_ID = re.compile(r"(?<![a-z])(?:telegram|tg|飞机|电报|卫星|line|dy|ins|ig|推特|v|vx|wx|微|威|薇|me)"
                           r"\s*(?:号|id)?\s*[:：]?\s*@?((?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,19})(?![a-z0-9_])")
+# a flight number of an airline flying in China (CA1234, MU5101, 3U8888), not a Telegram id after 飞机
+_FLIGHT = re.compile(r"(?:ca|mu|cz|hu|3u|zh|mf|sc|fm|ho|9c|kn|gs|jd|8l|pn|eu|g5|tv|bk|ns|dr|ky|qw|y8|gj|a6|uq|gx|"
+                     r"cx|ke|oz|jl|nh|sq|ek)[0-9]{3,4}")
 # a number id on another platform: 小红书号 8 9 7 6…, b站 uid 3 4 9…, 抖音 搜 数字 7788991, 邀请码 ks666
 _PLATFORM_NO = re.compile(r"(?:uid|id|抖音号|红书号|快手号|视频号|互关号|dy号|数字|邀请码|推荐码|口令)"
                           r"\s*(?:是|为)?\s*[:：]?\s*"
@@ -206,6 +210,8 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
         add("qq", digits, tricks or digits not in written or digits != m.group(1))
     for m in _PLATFORM_ID.finditer(body):
         value = m.group(1)
+        if m.group(0).startswith("飞机") and _FLIGHT.fullmatch(value):  # 小王的飞机 CA1234 is a flight
+            continue
         if not any(value.replace("_", "").replace("-", "") in c.value.replace("_", "") for c in found):
             add("code-id", value, tricks)
     for m in _PLATFORM_NO.finditer(body):

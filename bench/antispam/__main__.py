@@ -29,7 +29,10 @@ CHAT = ["大家早上好", "这周日晚上的分享会还开吗？", "收到，
 ADS = ["加V：ab{n}c8888 领取资料", "兼职日结，宝妈学生都可以，薇信 mm{n}", "扣扣 9 8 7 {n} 5 4 3 进群领福利",
        "低息贷款当天放款，联系一三八{n}二三四五六七八",
        "🔥🔥加v领福利🔥🔥 v：meinv{n}", "刷单返利，日赚三百，看我朋友圈"]
-HOSTILE = ["广告" * 50_000, "😀" * 3000, "\u200b" * 20_000, "Ｖ\u200bＸ：ａｂｃ８８８８ ⓐⓑⓒ 𝟏𝟑𝟖 " * 300]
+# the last three are long runs a contact word's optional gaps could backtrack over (half a second
+# each before those quantifiers were made possessive)
+HOSTILE = ["广告" * 50_000, "😀" * 3000, "\u200b" * 20_000, "Ｖ\u200bＸ：ａｂｃ８８８８ ⓐⓑⓒ 𝟏𝟑𝟖 " * 300,
+           "加威" + "❤" * 5000, "加" + " " * 5000 + "x", "加" + " " * 2000 + "✈" + " " * 2000]
 
 
 def rss_mb() -> float:

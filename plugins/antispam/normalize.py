@@ -42,26 +42,26 @@ _ADD_WEI = re.compile(r"[佳加家伽珈]薇(?![信芯心])|[佳伽珈]v(?![a-z]
 # after it. A lone 威❤/V❤/✈ before an id is left alone: warnings paste the ad they warn about
 # without quote marks (…上下分秒到 v❤abc01106 这种就是骗子), and a newcomer would be warned for it.
 _DECOR = "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2190-\u21ff\u25a0-\u25ff*~·•\ufe0f]"
-_GAP = rf"(?:\s|[:：]|{_DECOR})*"
+_GAP = rf"(?:\s|[:：]|{_DECOR})*+"
 # an id: letters first with a digit or _ in it, a number (not an amount), or typed one by one
 _ID = (r"(?:(?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,19}(?![a-z0-9_-])"
        r"|[1-9][0-9]{5,10}(?![0-9])(?!\s*[元块圆毛角万千百亿w个人次天年月号日岁分秒米斤件张条瓶套级%倍期])"
        r"|(?=[a-z\s]*[0-9])(?:[a-z0-9]\s){3,}[a-z0-9](?![a-z0-9]))")
 _QQ_NO = r"[1-9][0-9]{4,10}(?![0-9])"
-_ADD = rf"(?<![0-9])[加+➕＋]\s*{_DECOR}*\s*"
+_ADD = rf"(?<![0-9])[加+➕＋]\s*+{_DECOR}*+\s*+"
 _DECORATED: tuple[tuple[re.Pattern[str], str], ...] = (
     # 加威 abc_123, +维：abc_123, ➕威❤ abc_123, 加V❤ abc_123 (not 增加威力, 加维修费, 加卫生纸, 加V: no
     # id follows, or no symbol: 加V abc_123 is how people write it)
-    (re.compile(rf"{_ADD}(?:[威维卫徽危]{_DECOR}*|v{_DECOR}+)(?={_GAP}{_ID})"), "加微信 "),
+    (re.compile(rf"{_ADD}(?:[威维卫徽危]{_DECOR}*+|v{_DECOR}++)(?={_GAP}{_ID})"), "加微信 "),
     # 加Q❤ 12345678, Q❤Q 12345678, q❤q：12345678
-    (re.compile(rf"{_ADD}q{_DECOR}+q?(?={_GAP}{_QQ_NO})"), "加qq "),
-    (re.compile(rf"(?<![a-z0-9])q{_DECOR}+q(?={_GAP}{_QQ_NO})"), "qq "),
+    (re.compile(rf"{_ADD}q{_DECOR}++q?(?={_GAP}{_QQ_NO})"), "加qq "),
+    (re.compile(rf"(?<![a-z0-9])q{_DECOR}++q(?={_GAP}{_QQ_NO})"), "qq "),
     # wei信, wei❤信, wei❤xin: WeChat in pinyin half written, or with a symbol inside
-    (re.compile(rf"(?<![a-z0-9])wei(?:\s|{_DECOR})*信|(?<![a-z0-9])wei{_DECOR}+xin(?![a-z])"), "微信"),
+    (re.compile(rf"(?<![a-z0-9])wei(?:\s|{_DECOR})*+信|(?<![a-z0-9])wei{_DECOR}++xin(?![a-z])"), "微信"),
     # v❤x abc_123, w.x abc_123 (W❤X alone is a couple's initials, and so is W❤X 520520)
-    (re.compile(rf"(?<![a-z0-9])[vw](?:{_DECOR}|\.)+x(?![a-z])(?={_GAP}(?=[a-z]){_ID})"), "微信 "),
+    (re.compile(rf"(?<![a-z0-9])[vw](?:{_DECOR}|\.)++x(?![a-z])(?={_GAP}(?=[a-z]){_ID})"), "微信 "),
     # 加我✈️ abc_88, ➕🛰 abc_88: the Telegram handle's plane and satellite (not a flight: ✈️ CA1234)
-    (re.compile(r"(?:(?<=加)|(?<=加我)|(?<=[+➕＋]))\s*[✈🛰]\ufe0f?(?=(?:\s|[:：@])*"
+    (re.compile(r"(?:(?<=加)|(?<=加我)|(?<=[+➕＋]))\s*+[✈🛰]\ufe0f?(?=(?:\s|[:：@])*+"
                 r"(?![a-z]{2}[0-9]{3,4}(?![a-z0-9_-]))(?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,31}(?![a-z0-9_-]))"),
      "telegram "),
 )

@@ -54,14 +54,20 @@ async def test_warn_opens_a_case_mentions_the_member_and_tells_the_admins(bot):
     assert "待执行" not in notice  # told as the case opens: the warning went out before admins read it
 
 
-async def test_a_warning_for_someone_no_longer_in_the_group_is_refused_not_recorded(bot):
-    # seen in a simulated day: "#warn @李明" after 李明 had left found him by the name the bot
-    # saw earlier and sent "@ ⚠️ 警告…" into the group, mentioning no one
+async def bob_has_left(bot) -> str:
+    """bob spoke (the bot knows his name), then left: the admin room."""
     room, bob = bot.cast.admin, bot.cast["bob"]
     bot.say(room, "bob", "大家好")
     await bot.settle()
     bot.world.leave(room, bob)
     await bot.settle()
+    return room
+
+
+async def test_a_warning_for_someone_no_longer_in_the_group_is_refused_not_recorded(bot):
+    # seen in a simulated day: "#warn @李明" after 李明 had left found him by the name the bot
+    # saw earlier and sent "@ ⚠️ 警告…" into the group, mentioning no one
+    room = await bob_has_left(bot)
     bot.say(room, "laowang", "#warn bob 发广告")
     answer = await bot.wait_text(room, "不在本群")
     assert "「bob」" in answer and "没有记录" in answer
@@ -72,11 +78,7 @@ async def test_a_kick_for_someone_no_longer_in_the_group_is_refused_not_recorded
     # seen in a simulated dog owners' group: the owner typed #kick @宠物用品小店 发广告 after the
     # bot had removed that shop for its ad; a second removal case was opened, told to both admins
     # (新案件 #4 移出 …) and counted by #stats, to say 未能移出…对方已不在群里
-    room, bob = bot.cast.admin, bot.cast["bob"]
-    bot.say(room, "bob", "大家好")
-    await bot.settle()
-    bot.world.leave(room, bob)
-    await bot.settle()
+    room = await bob_has_left(bot)
     bot.say(room, "laowang", "#kick bob 发广告")
     await bot.settle()
     assert bot.texts(room)[-1].endswith("「bob」已不在本群，不用移出，没有记录。需要防止其再次入群，可以用 #ban 拉黑。")

@@ -406,9 +406,11 @@ class Executor:
         # who was asked in the group: the same people responsible() names there
         asked = frozenset(self.responsible(room, rules)) if room is not None and asked_in_room else frozenset()
 
+        def needs(notice: NotifyAdmins, person: str) -> bool:
+            return person not in notice.told and not (notice.asked_in_room and person in asked)
+
         def body_for(person: str) -> str:
-            return "\n".join(n.text for n in notices
-                             if person not in n.told and not (n.asked_in_room and person in asked))
+            return "\n".join(n.text for n in notices if needs(n, person))
 
         if rules.bot.operators:
             topic = await self._topic(room_id, label)
@@ -445,8 +447,7 @@ class Executor:
         in_group = tuple(p for p in people if p not in private)
         if in_group:
             # one message for everyone mentioned: the notices any of them still needs
-            needed = "\n".join(n.text for n in notices if any(
-                p not in n.told and not (n.asked_in_room and p in asked) for p in in_group))
+            needed = "\n".join(n.text for n in notices if any(needs(n, p) for p in in_group))
             await self._send(room_id, rules.bot.texts.admins_in_group.format(text=needed), in_group)
         return Outcome("done", f"told {len(private)} privately, {len(in_group)} in the group")
 

@@ -78,7 +78,7 @@ def test_prune_forgets_what_no_window_reaches_and_keeps_the_rest_exact() -> None
     say(w, "r1", "three", "t2", AD + "两人", 500)
     w.prune(T0 + timedelta(seconds=700))
     assert len(w._members) == 1  # only "three" sent anything in the last ten minutes
-    assert len(w._in_room) == 1 and isinstance(next(iter(w._in_room.values())), tuple)  # back to one pair
+    assert len(w._in_room) == 1 and isinstance(next(iter(w._in_room.values())), int)  # back to one sender
     assert say(w, "r1", "four", "f1", AD + "两人", 700)["same_members"] == 2
     assert say(w, "r1", "five", "f2", AD, 700)["same_members"] == 1  # "old" is forgotten
 
@@ -86,7 +86,10 @@ def test_prune_forgets_what_no_window_reaches_and_keeps_the_rest_exact() -> None
 def test_a_kept_message_is_one_small_object() -> None:
     w = Windows()
     say(w, "r1", "alice", "a1", AD, 0)
-    (own,) = w._members.values()
-    (entry,) = own
+    (entry,) = w._members.values()  # a lone message is its bytes, no container
     assert isinstance(entry, bytes) and len(entry) < 16 + 4 * len(AD)
-    assert all(isinstance(slot, tuple) for slot in (*w._in_room.values(), *w._by_sender.values()))
+    # one sender of a fingerprint is one int (its hash above its time), no tuple, no id string
+    assert all(type(slot) is int for slot in (*w._in_room.values(), *w._by_sender.values()))
+    say(w, "r1", "alice", "a2", "另一句话", 1)
+    (own,) = w._members.values()
+    assert isinstance(own, tuple) and len(own) == 2

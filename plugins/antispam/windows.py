@@ -14,7 +14,6 @@ them is counted in halves. Run one process per account (README).
 from __future__ import annotations
 
 import struct
-import sys
 from array import array
 from collections.abc import Iterable, Set
 from datetime import datetime, timedelta
@@ -36,9 +35,18 @@ KEEP_PER_MEMBER = 200
 # the few hundred thousand keys alive at once would at worst merge two counts.
 _HEAD = struct.Struct("<qd")
 
-# a fingerprint's senders in a room (or rooms of a sender): one (who, at) pair until a second
-# appears, then {who: at}; `at` is a POSIX timestamp
-_Slot = tuple[str, float] | dict[str, float]
+# A fingerprint's senders in a room (or rooms of a sender): while there is one, a single int,
+# the sender's 64-bit hash above its time in milliseconds (40 bytes, where a (sender, time)
+# tuple with its float and the sender's id string cost ~150); from the second on, {hash: ms}.
+# Two senders whose ids hash alike would count as one: a repeat undercounted, never invented.
+_Slot = int | dict[int, int]
+_MS_BITS = 42  # milliseconds since 1970 fit until 2109
+_MS = (1 << _MS_BITS) - 1
+_MASK64 = (1 << 64) - 1
+
+# a member's kept messages: a lone message is its bytes (most members have one in the window),
+# more are a tuple, oldest first
+_Own = bytes | tuple[bytes, ...]
 
 
 def grams(text: str) -> array:
@@ -72,7 +80,7 @@ class Windows:
     def __init__(self) -> None:
         self.horizon = timedelta(minutes=10)  # the longest window asked about so far
         self.warmed = False
-        self._members: dict[int, tuple[bytes, ...]] = {}  # hash((room, sender)) -> kept messages, oldest first
+        self._members: dict[int, _Own] = {}  # hash((room, sender)) -> its kept messages
         # hash((room, fingerprint)) -> its senders; hash((sender, fingerprint)) -> its rooms
         self._in_room: dict[int, _Slot] = {}
         self._by_sender: dict[int, _Slot] = {}
@@ -89,18 +97,19 @@ class Windows:
                at: datetime) -> None:
         """Add a message (again: a no-op)."""
         key, mid = hash((room_id, sender_id)), hash(message_id)
-        own = self._members.get(key, ())
+        own = _own(self._members.get(key))
         if any(_head(e)[0] == mid for e in reversed(own)):
             return
         ts = at.timestamp()
+        entry = _entry(message_id, ts, text)
         # a tuple, rebuilt per message (most members have one or two): smaller than a list,
         # and the collector stops tracking a tuple of bytes, so its full passes (a pause of
         # the whole bot) do not walk one container per member
-        self._members[key] = (*own[-(KEEP_PER_MEMBER - 1):], _entry(message_id, ts, text))
+        self._members[key] = (*own[-(KEEP_PER_MEMBER - 1):], entry) if own else entry
         in_room, by_sender = hash((room_id, fingerprint)), hash((sender_id, fingerprint))
-        # every event brings its own copy of the ids: one shared copy each is what is kept
-        _latest(self._in_room, in_room, sys.intern(sender_id), ts)
-        _latest(self._by_sender, by_sender, sys.intern(room_id), ts)
+        ms = round(ts * 1000)
+        _latest(self._in_room, in_room, hash(sender_id) & _MASK64, ms)
+        _latest(self._by_sender, by_sender, hash(room_id) & _MASK64, ms)
         self._ages.append(ts)
         self._age_keys.extend((key, in_room, by_sender))
         self._recorded += 1
@@ -113,7 +122,7 @@ class Windows:
         """Counts for the behaviour checks, this message included (record it first). Only
         messages up to this one count, as they arrived."""
         self.horizon = max(self.horizon, flood_within, repeat_within)
-        upto = _upto(self._members.get(hash((room_id, sender_id)), ()), hash(message_id))
+        upto = _upto(_own(self._members.get(hash((room_id, sender_id)))), hash(message_id))
         now = at.timestamp()
         since_flood, since_repeat = now - flood_within.total_seconds(), now - repeat_within.total_seconds()
         recent = sum(1 for e in upto if _head(e)[1] >= since_flood)
@@ -123,8 +132,8 @@ class Windows:
         earlier = [e for e in upto[:-1] if _head(e)[1] >= since_repeat][-RECENT_OWN:]
         same_by_member = 1 + sum(1 for e in earlier
                                  if dice(this, _grams_of(e), (len(e) - _HEAD.size) // 4) >= similarity)
-        members = _fresh(self._in_room.get(hash((room_id, fingerprint))), since_repeat)
-        groups = _fresh(self._by_sender.get(hash((sender_id, fingerprint))), since_repeat)
+        members = _fresh(self._in_room.get(hash((room_id, fingerprint))), since_repeat * 1000)
+        groups = _fresh(self._by_sender.get(hash((sender_id, fingerprint))), since_repeat * 1000)
         return {"recent_messages": recent, "same_by_member": same_by_member, "same_members": max(members, 1),
                 "same_groups": max(groups, 1)}
 
@@ -136,11 +145,11 @@ class Windows:
         ages, keys, i = self._ages, self._age_keys, self._aged
         while i < len(ages) and ages[i] < cutoff:
             member, in_room, by_sender = keys[3 * i:3 * i + 3]
-            own = self._members.get(member)
-            if own is not None and _head(own[-1])[1] < cutoff:
+            own = _own(self._members.get(member))
+            if own and _head(own[-1])[1] < cutoff:
                 del self._members[member]
-            _expire(self._in_room, in_room, cutoff)
-            _expire(self._by_sender, by_sender, cutoff)
+            _expire(self._in_room, in_room, cutoff * 1000)
+            _expire(self._by_sender, by_sender, cutoff * 1000)
             i += 1
         if i > 4096 and 2 * i > len(ages):  # drop what is done (amortised: at most every other call)
             del ages[:i]
@@ -156,40 +165,46 @@ class Windows:
         self.warmed = True
 
 
-def _latest(index: dict[int, _Slot], key: int, who: str, at: float) -> None:
+def _own(kept: _Own | None) -> tuple[bytes, ...]:
+    if kept is None:
+        return ()
+    return (kept,) if isinstance(kept, bytes) else kept
+
+
+def _latest(index: dict[int, _Slot], key: int, who: int, ms: int) -> None:
     slot = index.get(key)
     if slot is None:
-        index[key] = (who, at)
-    elif isinstance(slot, tuple):
-        if slot[0] == who:
-            if slot[1] < at:
-                index[key] = (who, at)
+        index[key] = who << _MS_BITS | ms
+    elif isinstance(slot, int):
+        if slot >> _MS_BITS == who:
+            if slot & _MS < ms:
+                index[key] = who << _MS_BITS | ms
         else:
-            index[key] = {slot[0]: slot[1], who: at}
-    elif who not in slot or slot[who] < at:
-        slot[who] = at
+            index[key] = {slot >> _MS_BITS: slot & _MS, who: ms}
+    elif who not in slot or slot[who] < ms:
+        slot[who] = ms
 
 
 def _expire(index: dict[int, _Slot], key: int, cutoff: float) -> None:
     slot = index.get(key)
     if slot is None:
         return
-    if isinstance(slot, tuple):
-        if slot[1] < cutoff:
+    if isinstance(slot, int):
+        if slot & _MS < cutoff:
             del index[key]
         return
     kept = {who: when for who, when in slot.items() if when >= cutoff}
     if not kept:
         del index[key]
     elif len(kept) < len(slot):
-        index[key] = next(iter(kept.items())) if len(kept) == 1 else kept
+        index[key] = next(who << _MS_BITS | when for who, when in kept.items()) if len(kept) == 1 else kept
 
 
 def _fresh(slot: _Slot | None, since: float) -> int:
     if slot is None:
         return 0
-    if isinstance(slot, tuple):
-        return int(slot[1] >= since)
+    if isinstance(slot, int):
+        return int(slot & _MS >= since)
     return sum(1 for when in slot.values() if when >= since)
 
 

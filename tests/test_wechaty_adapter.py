@@ -255,6 +255,32 @@ def test_room_names_change_incrementally() -> None:
     assert resolve_mentions(f"@小A{SEP}@Bob{SEP}", names.index) == ["a", "b"]
 
 
+def test_an_unread_rooms_names_are_a_sender_cache_that_forgets() -> None:
+    """Before a room's roster is read, its names are only senders' payloads read within the
+    TTL: older ones are dropped (every 64 reads), so memory follows who spoke lately, not
+    everyone the bot ever met. A room read in full keeps its roster."""
+    from bot.wechaty_adapter import RoomNames
+
+    ttl = 60.0
+    names = RoomNames()
+    names.set("old", "老张", "", at=0.0)
+    for i in range(63):
+        names.set(f"m{i}", f"成员{i}", "", at=100.0)
+        names.forget_stale(100.0, ttl)
+    assert "old" in names.members  # not swept yet: a few entries looked at per message
+    names.forget_stale(100.0, ttl)
+    assert "old" not in names.members and "老张" not in names.index
+    assert len(names.members) == 63 and names.fresh("m5", 100.0, ttl) == ("成员5", "")
+
+    loaded = RoomNames()
+    loaded.set("quiet", "不说话的人", "")  # from the roster: never read on its own
+    loaded.loaded_at = 0.0
+    for i in range(200):
+        loaded.set(f"m{i}", f"成员{i}", "", at=1000.0)
+        loaded.forget_stale(1000.0, ttl)
+    assert loaded.index["不说话的人"] == ("quiet",)
+
+
 class _Program:
     def __init__(self, **fields: str) -> None:
         self.__dict__.update(fields)

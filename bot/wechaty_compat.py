@@ -533,6 +533,22 @@ def fix_hot_payloads() -> None:
 # --------------------------------------------------------------------------- payload caches
 
 
+# How many closed streams h2 remembers per connection, to tell a late frame on one (ignored)
+# from a protocol error. h2 keeps 65,536 (~9 MB of OrderedDict entries once the bot has made
+# that many RPCs, two per group message: bench.load --trace-memory); nghttp2 keeps about as
+# many as may be open at once. Our calls are short and at most a few hundred run at once, so
+# a late frame for a stream closed thousands of RPCs ago does not happen.
+H2_CLOSED_STREAMS = 4096
+
+
+def fix_h2_closed_streams() -> None:
+    """Bound h2's record of closed streams to H2_CLOSED_STREAMS (class attribute, read when a
+    connection is made: every gRPC connection in this process)."""
+    from h2.connection import H2Connection
+
+    H2Connection.MAX_CLOSED_STREAMS = min(H2Connection.MAX_CLOSED_STREAMS, H2_CLOSED_STREAMS)
+
+
 def fix_room_force_sync() -> None:
     """Room.ready(force_sync=True) returns early whenever a payload is cached, so the SDK's
     own refreshes (after delete/add/announce, on room-leave) never refresh anything."""
@@ -911,6 +927,7 @@ def apply_all(cache_dir: str | os.PathLike[str] | None = None) -> None:
     fix_set_or_get_fields()
     fix_uuid_file_download()
     fix_hot_payloads()
+    fix_h2_closed_streams()
     fix_room_force_sync()
     fix_payload_pools()
     fix_room_cache_invalidation()

@@ -553,6 +553,22 @@ def test_sdk_imports_without_quart_or_pygithub(tmp_path: Path) -> None:
     assert plain.stdout.strip().splitlines()[-1] == "True True", plain.stderr
 
 
+def test_h2_remembers_a_bounded_number_of_closed_streams() -> None:
+    """h2 keeps 65,536 closed streams per connection (~9 MB once the bot has made that many
+    RPCs); every connection made after apply_all keeps at most H2_CLOSED_STREAMS."""
+    from h2.config import H2Configuration
+    from h2.connection import H2Connection
+
+    connection = H2Connection(H2Configuration(client_side=True))
+    assert connection._closed_streams._size_limit == compat.H2_CLOSED_STREAMS < 2**16
+    connection.initiate_connection()
+    for stream_id in range(1, 2 * (compat.H2_CLOSED_STREAMS + 100), 2):
+        connection.send_headers(stream_id, [(":method", "POST"), (":path", "/x"), (":scheme", "http"),
+                                            (":authority", "a")], end_stream=True)
+        connection.reset_stream(stream_id)
+    assert len(connection._closed_streams) == compat.H2_CLOSED_STREAMS
+
+
 def test_heartbeat_event_name_mismatch_is_bridged() -> None:
     # The SDK's bridge listens for 'heart-beat'; its PuppetService emits 'heartbeat'.
     assert "heart-beat" in PUPPET_EVENT_DICT and "heartbeat" not in PUPPET_EVENT_DICT

@@ -186,11 +186,12 @@ def database(kind: str, workdir: Path) -> Iterator[str]:
 
 
 class BotProcess:
-    def __init__(self, endpoint: str, db_url: str, rules: Path) -> None:
+    def __init__(self, endpoint: str, db_url: str, rules: Path, trace_memory: bool = False) -> None:
         self.started = time.monotonic()
         env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bench.load.bot", "--endpoint", endpoint, "--db", db_url, "--rules", str(rules)],
+            [sys.executable, "-m", "bench.load.bot", "--endpoint", endpoint, "--db", db_url, "--rules", str(rules),
+             *(["--trace-memory"] if trace_memory else [])],
             cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )
         self.lines: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -270,7 +271,9 @@ async def warm_up(world: World, rooms: list[str], senders: dict[str, list[str]],
         while i - done >= window:  # ask the bot only when the window is full
             await asyncio.sleep(0.05)
             done = (await bot.stats())["handled"] - handled0
-        world.say(room, sender, rng.choice(CHAT_BODIES))
+        # ordinary chat, varied as message_text's (one of 24 bodies made every group's 500
+        # members say the same few lines: far more alike than real chat)
+        world.say(room, sender, rng.choice(CHAT_OPENERS) + rng.choice(CHAT_BODIES) + rng.choice(CHAT_TAILS))
         if i % 200 == 0:
             await asyncio.sleep(0)
     while (await bot.stats())["handled"] - handled0 < len(order):
@@ -299,7 +302,7 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
     senders = {room: [m for m in world.members(room) if m.startswith("wxid_m_")] for room in rooms}
     with tempfile.TemporaryDirectory() as tmp, database(db_kind, Path(tmp)) as url:
         rules = write_rules(Path(tmp) / "rules.yaml", args.governor)
-        bot = BotProcess(server.endpoint, url, rules)
+        bot = BotProcess(server.endpoint, url, rules, trace_memory=args.trace_memory)
         await bot.start_reading()
         ready = await bot.expect("ready", 600)
         spawn_to_ready = time.monotonic() - bot.started
@@ -403,6 +406,10 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
         if final.get("batch"):
             print(f"event transactions: {final['batch']}")
         print(f"RPCs by kind: {dict(server.service.rpc_counts.most_common(8))}")
+        if args.trace_memory:
+            bot.proc.stdin.write("memory\n")
+            bot.proc.stdin.flush()
+            print((await bot.expect("memory", 600))["report"])
         bot.stop()
     await server.stop()
 
@@ -422,6 +429,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="20 x 50, rates 20,50, 5 s steps")
     parser.add_argument("--warm", action="store_true",
                         help="first let every member speak once (the bot has met all of them), then the rates")
+    parser.add_argument("--trace-memory", action="store_true",
+                        help="the bot traces its allocations (slower: compare RSS only between traced runs) and "
+                             "prints at the end where its memory is, by module and by line")
     args = parser.parse_args(argv)
     if args.quick:
         args.groups, args.members, args.rates, args.step = 20, 50, "20,50", 5.0

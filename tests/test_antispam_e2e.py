@@ -164,6 +164,31 @@ async def test_a_regular_is_not_removed_on_the_models_word_alone(make_bot):
     assert all_cases(bot)[-1].kind == "ban" and "ask_first" not in all_cases(bot)[-1].evidence
 
 
+async def test_an_ad_after_the_warning_was_read_is_a_new_offence(make_bot):
+    """Seen in simulated days (a 基金 group, a game guild): a regular's stolen account was warned
+    「再犯将被移出本群」 for a 外汇 scam, and a minute later went on with 名额有限 … 加我 v：… ; the
+    bot counted it as the same burst and said nothing. Lines pasted in one go are still one
+    offence; what comes once the warning has been in the group is a second one."""
+    bot = await make_bot()
+    room, carol = bot.cast.admin, bot.cast["carol"]
+    bot.say(room, "carol", "兄弟们 我最近在做一个外汇项目 日收益3% 稳赚不赔 有兴趣的私聊我 带你们一起发财")
+    await bot.wait_text(room, "再犯将被移出本群")
+    await wait_until(lambda: all_cases(bot)[-1].outcome == "done")
+    bot.clock.advance(2)  # type: ignore[attr-defined]
+    bot.say(room, "carol", "真的稳赚不赔 名额有限")  # pasted with it: the same burst
+    await bot.settle()
+    assert len(all_cases(bot)) == 1
+
+    bot.clock.advance(40)  # type: ignore[attr-defined]  # the warning has been read
+    bot.say(room, "carol", "名额有限 今天最后一天 加我 v：fxvip2026")
+    await wait_until(lambda: len(all_cases(bot)) == 2 and all_cases(bot)[-1].outcome != "pending")
+    second = all_cases(bot)[-1]
+    assert second.kind == "kick" and second.target_id == carol
+    # only the model read this line as an ad: for a regular the owner and admins decide
+    assert (second.outcome, second.evidence.get("ask_first")) == ("asked_owner", True)
+    assert not bot.world.saw_kick(room, carol)
+
+
 async def test_owner_posting_a_link_and_a_phone_number_is_untouched(make_bot):
     from bot.events import MessageKind
 

@@ -189,6 +189,31 @@ async def test_an_ad_after_the_warning_was_read_is_a_new_offence(make_bot):
     assert not bot.world.saw_kick(room, carol)
 
 
+
+async def test_spam_on_a_regular_the_bot_asked_about_removes_in_that_case(make_bot):
+    """The bot asked the owner and admins about a regular (a second ad on the model's word
+    alone); the owner answered with #spam on the ad. That opened a third case and blacklisted
+    the member (a stolen account's owner, who cannot come back) where #kick would have removed
+    them in the asked case (seen in a simulated day). #spam is the same answer."""
+    bot = await make_bot("antispam:\n  charmodel:\n    member: 0.6\n")
+    room, carol = bot.cast.admin, bot.cast["carol"]
+    bot.say(room, "carol", "高端资源，懂的都懂，需要的私我")
+    await bot.wait_text(room, "看起来像在发广告")
+    bot.clock.advance(180)  # type: ignore[attr-defined]
+    ad = bot.say(room, "carol", "各种资源都有，懂的都懂，私我")
+    await wait_until(lambda: len(all_cases(bot)) == 2 and all_cases(bot)[-1].outcome == "asked_owner")
+    asked = all_cases(bot)[-1]
+    bot.say(room, "laowang", "#spam", quote=ad)
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, carol))
+    await wait_until(lambda: all_cases(bot)[-1].outcome == "done")
+    assert [c.id for c in all_cases(bot)] == [all_cases(bot)[0].id, asked.id]  # no third case
+    assert all_cases(bot)[-1].evidence["confirmed_by"] == bot.cast["laowang"]
+    await bot.wait_text(room, f"「carol」已被移出本群，原因：发广告。案件 #{asked.id}")
+    with bot.app.sessions() as db:
+        assert not lists.contains(db, lists.BLACKLIST, room, carol)
+
+
+
 async def test_owner_posting_a_link_and_a_phone_number_is_untouched(make_bot):
     from bot.events import MessageKind
 

@@ -313,6 +313,18 @@ class AntispamPlugin(Plugin):
             sample.case_id = removed
             ctx.reply(cfg.texts.spam_learned_removed.format(member=name, case=removed))
             return
+        asked = next(iter(cases.put_to_humans(ctx.db, ctx.room_id, target)), None)
+        if asked is not None:
+            # the bot asked the owner and admins to decide about this member (a regular, on the
+            # model's word): this #spam is that answer, carried out in that case. A new case
+            # climbed the ladder once more and blacklisted a regular's stolen account for what
+            # one removal answered (seen in a simulated day)
+            ladder.carry_out_asked(ctx, cfg, asked, name, msg.sender_id)
+            sample.case_id = asked.id
+            if quoted is not None:
+                quoted.case_id = asked.id
+            ctx.reply(cfg.texts.spam_learned.format(member=name, case=asked.id))
+            return
         checks = [{"name": "admin", "spam": True, "details": f"#spam by {msg.sender_id}", "mode": "enforce",
                    "why": "管理员用 #spam 标记为广告"},
                   *decision.evidence()]

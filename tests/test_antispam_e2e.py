@@ -214,6 +214,24 @@ async def test_spam_on_a_regular_the_bot_asked_about_removes_in_that_case(make_b
 
 
 
+async def test_a_newcomer_flagged_by_the_model_alone_is_not_told_they_advertised(make_bot):
+    """Seen in a simulated day (a 老乡 group): a member's nephew introduced himself, 各位叔叔阿姨
+    哥哥姐姐好 刚来深圳找工作 做电工的 有活可以叫我, the model read 哥哥姐姐 like an ad and he was
+    told 「警告：发广告，再犯将被移出本群」 before the whole group. On the model's word alone the
+    warning says what the bot saw and how to undo it, as for a regular."""
+    # the threshold lowered so that the verdict does not hang on the shipped model's exact score
+    bot = await make_bot("antispam:\n  charmodel:\n    threshold: 0.6\n")
+    room = bot.cast.admin
+    newcomer(bot, "老刘的侄子")
+    await bot.settle()
+    bot.say(room, "老刘的侄子", "各位叔叔阿姨哥哥姐姐好 刚来深圳找工作 做电工的 有活可以叫我")
+    warning = await bot.wait_text(room, "案件 #")
+    [case] = all_cases(bot)
+    assert set(checks(case)) == {"charmodel"} and case.evidence["newcomer"] is True and case.kind == "warn"
+    assert "看起来像在" in warning and "如果不是，可以请管理员撤销" in warning
+    assert "警告：" not in warning and "再犯将被移出" not in warning
+
+
 async def test_owner_posting_a_link_and_a_phone_number_is_untouched(make_bot):
     from bot.events import MessageKind
 

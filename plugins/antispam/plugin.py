@@ -147,7 +147,8 @@ class AntispamPlugin(Plugin):
         if decision.spam:
             offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision), evidence,
                                      obvious=decision.obvious, newcomer=newcomer, strict=strict,
-                                     ask_first=not newcomer and decision.models_only)
+                                     ask_first=not newcomer and decision.models_only,
+                                     models_only=decision.models_only)
             store.set_case(ctx.db, row, ladder.apply(ctx, cfg, offence))
             log.info("spam in %s from %s: %s", msg.room_id, msg.sender_id, decision.reason())
             return

@@ -230,6 +230,16 @@ async def test_a_newcomer_flagged_by_the_model_alone_is_not_told_they_advertised
     assert set(checks(case)) == {"charmodel"} and case.evidence["newcomer"] is True and case.kind == "warn"
     assert "看起来像在" in warning and "如果不是，可以请管理员撤销" in warning
     assert "警告：" not in warning and "再犯将被移出" not in warning
+    # his next line half a minute later, read the same way, is still that one offence: no
+    # removal on a score for a newcomer whose first line may have been innocent
+    await wait_until(lambda: all_cases(bot)[-1].outcome == "done")  # the warning is in the group
+    bot.clock.advance(30)  # type: ignore[attr-defined]
+    bot.say(room, "老刘的侄子", "各位哥哥姐姐 以后多多关照 有活可以叫我")
+    await bot.settle()
+    assert len(all_cases(bot)) == 1 and not bot.world.saw_kick(room, bot.cast["老刘的侄子"])
+    with bot.app.sessions() as db:  # read as an ad, and added to the case it belongs to
+        assert db.scalar(select(StoredMessage.case_id).where(
+            StoredMessage.text == "各位哥哥姐姐 以后多多关照 有活可以叫我")) == case.id
 
 
 async def test_owner_posting_a_link_and_a_phone_number_is_untouched(make_bot):

@@ -179,11 +179,14 @@ class AntispamPlugin(Plugin):
         case_id, kind = last
         if decision.newcomer and decision.obvious and kind == "warn":
             return False
-        if kind == "warn" and self._after_the_warning(ctx, case_id, row.at):
+        if kind == "warn" and not (decision.newcomer and decision.models_only) \
+                and self._after_the_warning(ctx, case_id, row.at):
             # the member had the warning before them ("再犯将被移出本群") and advertised again: a
             # burst is what was sent before anyone could read it. A regular's stolen account
             # went on with 加我 v：… a minute after its warning and the bot said nothing (seen in
-            # simulated days), its warning's threat shown to the group as empty
+            # simulated days), its warning's threat shown to the group as empty. Not a
+            # newcomer's next line on the model's word alone: that would remove them on a score
+            # (a regular's is put to the admins), where their first line may have been innocent
             return False
         store.set_case(ctx.db, row, case_id)
         log.info("antispam: message %s from %s belongs to case %s (same burst)", row.message_id, row.sender_id,

@@ -15,9 +15,9 @@ from bot.core import flags
 from bot.runtime import Runtime
 from bot.simulator import ActionKind
 from db.models import Case, OutboxRow
+from plugins.moderation.plugin import ModerationPlugin
 from plugins.newcomers import GreetingPlugin, NicknamePlugin
 from plugins.newcomers.models import NicknameMember
-from plugins.moderation.plugin import ModerationPlugin
 from tests.harness import Harness, wait_until
 
 GOOD = "上海-电商-小D"

@@ -215,7 +215,8 @@ class Texts(Strict):
     @model_validator(mode="after")
     def _placeholders(self) -> Texts:
         allowed = {
-            "usage": {"example"}, "added": {"id", "trigger", "next"}, "added_once": {"id", "trigger"}, "bad_time": {"given", "example"},
+            "usage": {"example"}, "added": {"id", "trigger", "next"}, "added_once": {"id", "trigger"},
+            "bad_time": {"given", "example"},
             "past_time": {"given"},
             "too_long": {"length", "limit"}, "too_many": {"limit"},
             "list_line": {"id", "source", "trigger", "target", "state", "next", "text"},

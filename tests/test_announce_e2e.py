@@ -199,7 +199,9 @@ async def test_schedule_commands_add_list_pause_resume_remove(tmp_path, database
     try:
         bot.say(room, "alice", "#schedule add 20:00 成员不能加")
         bot.say(room, "laowang", "#schedule add 20:00 今晚八点开会")
-        await bot.wait_text(room, "已添加定时消息 1：1月5日 周一 20:00，下次发送：1月5日 周一 20:00")
+        # a one-off says its time once (not again as 下次发送)
+        added = await bot.wait_text(room, "已添加定时消息 1：1月5日 周一 20:00 发送一次")
+        assert "下次发送" not in added
         bot.say(room, "laowang", "#schedule add 公告 0 9 * * 1 周一例会 {date}")
         await bot.wait_text(room, "已添加定时消息 2：每周一 09:00，下次发送：1月12日 周一 09:00")
         bot.say(room, "laowang", "#定时 添加 每天 提醒大家打卡")

@@ -164,6 +164,84 @@ async def test_a_regular_is_not_removed_on_the_models_word_alone(make_bot):
     assert all_cases(bot)[-1].kind == "ban" and "ask_first" not in all_cases(bot)[-1].evidence
 
 
+async def test_an_ad_after_the_warning_was_read_is_a_new_offence(make_bot):
+    """Seen in simulated days (a 基金 group, a game guild): a regular's stolen account was warned
+    「再犯将被移出本群」 for a 外汇 scam, and a minute later went on with 名额有限 … 加我 v：… ; the
+    bot counted it as the same burst and said nothing. Lines pasted in one go are still one
+    offence; what comes once the warning has been in the group is a second one."""
+    bot = await make_bot()
+    room, carol = bot.cast.admin, bot.cast["carol"]
+    bot.say(room, "carol", "兄弟们 我最近在做一个外汇项目 日收益3% 稳赚不赔 有兴趣的私聊我 带你们一起发财")
+    await bot.wait_text(room, "再犯将被移出本群")
+    await wait_until(lambda: all_cases(bot)[-1].outcome == "done")
+    bot.clock.advance(2)  # type: ignore[attr-defined]
+    bot.say(room, "carol", "真的稳赚不赔 名额有限")  # pasted with it: the same burst
+    await bot.settle()
+    assert len(all_cases(bot)) == 1
+
+    bot.clock.advance(40)  # type: ignore[attr-defined]  # the warning has been read
+    bot.say(room, "carol", "名额有限 今天最后一天 加我 v：fxvip2026")
+    await wait_until(lambda: len(all_cases(bot)) == 2 and all_cases(bot)[-1].outcome != "pending")
+    second = all_cases(bot)[-1]
+    assert second.kind == "kick" and second.target_id == carol
+    # only the model read this line as an ad: for a regular the owner and admins decide
+    assert (second.outcome, second.evidence.get("ask_first")) == ("asked_owner", True)
+    assert not bot.world.saw_kick(room, carol)
+
+
+
+async def test_spam_on_a_regular_the_bot_asked_about_removes_in_that_case(make_bot):
+    """The bot asked the owner and admins about a regular (a second ad on the model's word
+    alone); the owner answered with #spam on the ad. That opened a third case and blacklisted
+    the member (a stolen account's owner, who cannot come back) where #kick would have removed
+    them in the asked case (seen in a simulated day). #spam is the same answer."""
+    bot = await make_bot("antispam:\n  charmodel:\n    member: 0.6\n")
+    room, carol = bot.cast.admin, bot.cast["carol"]
+    bot.say(room, "carol", "高端资源，懂的都懂，需要的私我")
+    await bot.wait_text(room, "看起来像在发广告")
+    bot.clock.advance(180)  # type: ignore[attr-defined]
+    ad = bot.say(room, "carol", "各种资源都有，懂的都懂，私我")
+    await wait_until(lambda: len(all_cases(bot)) == 2 and all_cases(bot)[-1].outcome == "asked_owner")
+    asked = all_cases(bot)[-1]
+    bot.say(room, "laowang", "#spam", quote=ad)
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, carol))
+    await wait_until(lambda: all_cases(bot)[-1].outcome == "done")
+    assert [c.id for c in all_cases(bot)] == [all_cases(bot)[0].id, asked.id]  # no third case
+    assert all_cases(bot)[-1].evidence["confirmed_by"] == bot.cast["laowang"]
+    await bot.wait_text(room, f"「carol」已被移出本群，原因：发广告。案件 #{asked.id}")
+    with bot.app.sessions() as db:
+        assert not lists.contains(db, lists.BLACKLIST, room, carol)
+
+
+
+async def test_a_newcomer_flagged_by_the_model_alone_is_not_told_they_advertised(make_bot):
+    """Seen in a simulated day (a 老乡 group): a member's nephew introduced himself, 各位叔叔阿姨
+    哥哥姐姐好 刚来深圳找工作 做电工的 有活可以叫我, the model read 哥哥姐姐 like an ad and he was
+    told 「警告：发广告，再犯将被移出本群」 before the whole group. On the model's word alone the
+    warning says what the bot saw and how to undo it, as for a regular."""
+    # the threshold lowered so that the verdict does not hang on the shipped model's exact score
+    bot = await make_bot("antispam:\n  charmodel:\n    threshold: 0.6\n")
+    room = bot.cast.admin
+    newcomer(bot, "老刘的侄子")
+    await bot.settle()
+    bot.say(room, "老刘的侄子", "各位叔叔阿姨哥哥姐姐好 刚来深圳找工作 做电工的 有活可以叫我")
+    warning = await bot.wait_text(room, "案件 #")
+    [case] = all_cases(bot)
+    assert set(checks(case)) == {"charmodel"} and case.evidence["newcomer"] is True and case.kind == "warn"
+    assert "看起来像在" in warning and "如果不是，可以请管理员撤销" in warning
+    assert "警告：" not in warning and "再犯将被移出" not in warning
+    # his next line half a minute later, read the same way, is still that one offence: no
+    # removal on a score for a newcomer whose first line may have been innocent
+    await wait_until(lambda: all_cases(bot)[-1].outcome == "done")  # the warning is in the group
+    bot.clock.advance(30)  # type: ignore[attr-defined]
+    bot.say(room, "老刘的侄子", "各位哥哥姐姐 以后多多关照 有活可以叫我")
+    await bot.settle()
+    assert len(all_cases(bot)) == 1 and not bot.world.saw_kick(room, bot.cast["老刘的侄子"])
+    with bot.app.sessions() as db:  # read as an ad, and added to the case it belongs to
+        assert db.scalar(select(StoredMessage.case_id).where(
+            StoredMessage.text == "各位哥哥姐姐 以后多多关照 有活可以叫我")) == case.id
+
+
 async def test_owner_posting_a_link_and_a_phone_number_is_untouched(make_bot):
     from bot.events import MessageKind
 

@@ -137,6 +137,29 @@ async def test_an_admins_private_warn_is_not_told_back_to_them_as_a_new_case(tmp
         await bot.stop()
 
 
+
+async def test_an_admins_report_is_not_sent_back_to_them(tmp_path, database_url):
+    """Seen in a simulated day (a 考公 group): an admin quoted a member's line with #report, was
+    told 已转告群主和管理员 in the group and then got their own report privately as
+    成员「管理小花」举报了… . The owner hears it; the admin who reported is answered once."""
+    bot = make(tmp_path, database_url, operators=None)
+    room = bot.cast.admin
+    bot.world.set_admin(room, bot.cast["alice"], True)
+    await bot.start()
+    try:
+        line = bot.say(room, "bob", "今天不想学习 能不能打卡一下假装学了")
+        await bot.settle()
+        bot.say(room, "alice", "#report 水群", quote=line)
+        answer = await bot.wait_text(room, "已记录举报")
+        assert "已转告" not in answer  # with no other admin that would not be true
+        [case] = all_cases(bot)
+        await bot.world.wait_for(lambda: privately(bot, "laowang", f"举报了「bob」的消息（案件 #{case.id}）"))
+        await bot.settle()
+        assert privately(bot, "alice", "举报") == []
+    finally:
+        await bot.stop()
+
+
 # ---------------------------------------------------------------------------- item 2
 async def test_an_owners_kick_of_a_member_the_bot_asked_about_acts_in_that_case(tmp_path, database_url):
     bot = await make(tmp_path, database_url).start()

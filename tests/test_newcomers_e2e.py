@@ -15,6 +15,7 @@ from bot.core import flags
 from bot.runtime import Runtime
 from bot.simulator import ActionKind
 from db.models import Case, OutboxRow
+from plugins.moderation.plugin import ModerationPlugin
 from plugins.newcomers import GreetingPlugin, NicknamePlugin
 from plugins.newcomers.models import NicknameMember
 from tests.harness import Harness, wait_until
@@ -470,6 +471,32 @@ async def test_nick_list_and_check(bot):
     await bot.passes(seconds=5)
     bob_prompt = [a for a in bot.sends(room) if "请把你的群昵称改为" in a.text][-1]
     assert bob_prompt.mention_ids == (bot.cast["bob"],)
+
+
+
+async def test_nick_and_strict_from_a_private_chat(tmp_path, database_url):
+    """Seen in a simulated day: an owner who had chosen his group with #use sent #nick list
+    privately and heard nothing (the command was for the group only); #strict likewise. Both act
+    on the chosen group; a command that needs the group itself says so instead of silence."""
+    bot = await start(tmp_path, database_url, plugins=[GreetingPlugin(), NicknamePlugin(), ModerationPlugin()])
+    try:
+        await nick_and_strict_privately(bot)
+    finally:
+        await bot.h.stop()
+
+
+async def nick_and_strict_privately(bot: Bot) -> None:
+    room, dave, owner = bot.cast.admin, bot.cast["dave"], bot.cast["laowang"]
+    bot.world.join(room, [dave])
+    await bot.passes(seconds=5)
+    bot.world.say_private(owner, "#use 1")
+    await bot.world.wait_for(lambda: any("已选择" in t for t in bot.private_texts(owner)))
+    bot.world.say_private(owner, "#nick list")
+    await bot.world.wait_for(lambda: any("群昵称不符合要求的成员（1 人）" in t for t in bot.private_texts(owner)))
+    bot.world.say_private(owner, "#strict")
+    await bot.world.wait_for(lambda: any("严格模式" in t for t in bot.private_texts(owner)))
+    bot.world.say_private(owner, "#report")  # it quotes a message in the group
+    await bot.world.wait_for(lambda: any("「#report」只能在群里使用" in t for t in bot.private_texts(owner)))
 
 
 async def test_a_welcome_pending_at_a_restart_is_sent_once(tmp_path, database_url):

@@ -563,7 +563,11 @@ class App:
             return True
         plugin, spec = found
         if msg.room_id is None and not spec.allow_private:
-            return False
+            if ctx.sender_role < spec.min_role and not await self.control.groups_for(msg.sender_id):
+                return False  # not theirs to use anywhere: to the bot it is an ordinary message
+            # an owner's private #nick list met silence (seen in a simulated day): say where it works
+            ctx.reply(texts.group_only.format(command=parsed.name, prefix=rules.bot.command_prefix), answer=True)
+            return True
         if not self._enabled(plugin, ctx):
             return False  # a plugin turned off for this group has no commands there
         if ctx.sender_role < spec.min_role and ctx.room_id and ctx.room_id == msg.room_id \

@@ -79,6 +79,8 @@ class CoreTexts(Strict):
     # an owner's command in a private chat before choosing a group with #use
     choose_group_first: Annotated[str, placeholders("prefix")] = (
         "私聊中的管理命令作用于你选择的群：请先发送 {prefix}use 查看你管理的群，再发送 {prefix}use 序号 选择。")
+    # a command that needs the group itself (#spam, #ham, #report quote a message there) sent privately
+    group_only: Annotated[str, placeholders("command", "prefix")] = "「{prefix}{command}」只能在群里使用。"
     binding_wrong: Annotated[str, placeholders()] = "绑定码不对。请核对 qunguan run 启动时显示的 8 位数字。"
     binding_expired: Annotated[str, placeholders()] = "绑定码已失效。请重新启动 qunguan run 获取新的绑定码。"
     dryrun_on: Annotated[str, placeholders()] = "已开启演习模式：机器人只记录将要执行的操作，不会真正执行。"

@@ -115,8 +115,11 @@ def _add(ctx: Context, cfg: AnnounceConfig, rest: str) -> None:
     row = store.add_chat_schedule(ctx.db, room_id=ctx.room_id, trigger=trigger, target=target, text=text,
                                   by=_sender(ctx), at=ctx.now())
     timezone = ctx.group.timezone
-    ctx.reply(texts.added.format(id=row.id, trigger=_trigger_text(trigger, timezone),
-                                 next=_next_text(texts, trigger, timezone, ctx)))
+    if len(trigger.split()) == 5:
+        ctx.reply(texts.added.format(id=row.id, trigger=_trigger_text(trigger, timezone),
+                                     next=_next_text(texts, trigger, timezone, ctx)))
+    else:
+        ctx.reply(texts.added_once.format(id=row.id, trigger=_trigger_text(trigger, timezone)))
     if ctx.control is not None:
         ctx.control.request_reconcile()
 

@@ -182,6 +182,9 @@ class Texts(Strict):
                   "或 5 段 cron（分 时 日 月 周）\n"
                   "#schedule list\n#schedule pause|resume|remove <编号>")
     added: str = "已添加定时消息 {id}：{trigger}，下次发送：{next}"
+    # a one-off: its time is its next sending, said once (…12月11日 周五 17:00，下次发送：12月11日
+    # 周五 17:00 read as if it would repeat, seen in a simulated day)
+    added_once: str = "已添加定时消息 {id}：{trigger} 发送一次"
     bad_time: str = ("没看懂时间「{given}」。可以写：每天 21:00、工作日 8:30、每周一 晚上8点、每月1号 10:00、"
                      "{example}、明天 20:00、周六 6:00、下周一 9:00、20:00，或 5 段 cron（分 时 日 月 周，0=周日）。")
     past_time: str = "时间「{given}」已经过去了，请写一个将来的时间。"
@@ -212,7 +215,8 @@ class Texts(Strict):
     @model_validator(mode="after")
     def _placeholders(self) -> Texts:
         allowed = {
-            "usage": {"example"}, "added": {"id", "trigger", "next"}, "bad_time": {"given", "example"},
+            "usage": {"example"}, "added": {"id", "trigger", "next"}, "added_once": {"id", "trigger"},
+            "bad_time": {"given", "example"},
             "past_time": {"given"},
             "too_long": {"length", "limit"}, "too_many": {"limit"},
             "list_line": {"id", "source", "trigger", "target", "state", "next", "text"},

@@ -165,8 +165,9 @@ class LearningRules(Strict):
 
 class Texts(TemplateTexts):
     warn: str = "⚠️ 警告：{reason}，再犯将被移出本群。案件 #{case}"
-    # a regular's first offence on the text models' word alone: the bot will not remove them
-    # for it (a second time the admins are asked), so the warning threatens no removal
+    # a first offence on the text models' word alone: for a regular the bot will not remove
+    # them for it (a second time the admins are asked), so the warning threatens no removal;
+    # a newcomer hears the same (the score is no proof), though a second time removes them
     warn_models: str = "⚠️ 提醒：这条消息看起来像在{reason}，本群禁止广告。如果不是，可以请管理员撤销。案件 #{case}"
     kick: str = "「{member}」已被移出本群，原因：{reason}。案件 #{case}"
     ban: str = "「{member}」已被移出本群并拉黑，原因：{reason}。案件 #{case}"

@@ -53,6 +53,11 @@ class Offence:
     # (a regular's second-hand sale "要的私我" or their own WeChat id scores like an ad; one
     # wrongly removed regular costs more than many missed ads), so the owner and admins decide
     ask_first: bool = False
+    # only the text models found it an ad (no contact data, link, ad word or behaviour): a
+    # warning says what the bot saw (看起来像在…) and how to undo it, not 警告：发广告. A newcomer
+    # introducing himself to 各位叔叔阿姨哥哥姐姐 was told 警告：发广告，再犯将被移出本群 on the
+    # model's score alone (seen in a simulated day)
+    models_only: bool = False
     actor_id: str | None = None  # the admin who typed #spam, or None for the bot
 
 
@@ -92,7 +97,7 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
     fill = {"member": offence.member_name, "reason": offence.reason, "case": case.id}
     if step == "warn":
         # the case is "done" only once the outbox has really sent the warning
-        warning = texts.warn_models if offence.ask_first else texts.warn
+        warning = texts.warn_models if offence.ask_first or offence.models_only else texts.warn
         ctx.emit(Reply(room_id, warning.format(**fill), (offence.member_id,), reason=f"case {case.id}",
                        case_id=case.id))
         return case.id
@@ -106,6 +111,16 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
                   notice_done="" if ask_first else (texts.ban if step == "ban" else texts.kick).format(**fill)))
     return case.id
 
+
+
+def carry_out_asked(ctx: Context, cfg: AntispamConfig, case: cases.Case, member_name: str, by: str) -> None:
+    """An admin's answer to a removal the bot put to them (Kick.ask_first): the removal, done in
+    that case, with the notice said once it happened."""
+    assert ctx.room_id is not None and case.target_id is not None
+    cases.add_evidence(ctx.db, case.id, {"confirmed_by": by}, by, ctx.now())
+    fill = {"member": member_name, "reason": case.reason, "case": case.id}
+    ctx.emit(Kick(ctx.room_id, case.target_id, reason=case.reason, case_id=case.id, member_name=member_name,
+                  notice_done=cfg.texts.kick.format(**fill)))
 
 def record_shadow(ctx: Context, cfg: AntispamConfig, offence: Offence, would: Step) -> int:
     """A shadow-mode detection: the case says what would have happened; nothing is done."""

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from bot.core import cases, flags, lists, members
@@ -39,6 +39,9 @@ log = logging.getLogger("plugins.antispam")
 # how the bot's notices name a case: 案件 #12, （案件 #12）, 新案件 #12
 _CASE_NUMBER = re.compile(r"案件\s*[#＃]\s*(\d{1,9})")
 PRUNE_JOB = "antispam.prune"
+# how long a warning must have been in the group before the member's next ad is theirs to answer
+# for: lines pasted in one go land within a few seconds of each other, before anyone reads
+READ_WARNING = timedelta(seconds=10)
 
 
 def probation(cfg: AntispamConfig, member: MemberFacts | None, now: datetime) -> tuple[bool, bool]:
@@ -144,7 +147,8 @@ class AntispamPlugin(Plugin):
         if decision.spam:
             offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision), evidence,
                                      obvious=decision.obvious, newcomer=newcomer, strict=strict,
-                                     ask_first=not newcomer and decision.models_only)
+                                     ask_first=not newcomer and decision.models_only,
+                                     models_only=decision.models_only)
             store.set_case(ctx.db, row, ladder.apply(ctx, cfg, offence))
             log.info("spam in %s from %s: %s", msg.room_id, msg.sender_id, decision.reason())
             return
@@ -175,10 +179,29 @@ class AntispamPlugin(Plugin):
         case_id, kind = last
         if decision.newcomer and decision.obvious and kind == "warn":
             return False
+        if kind == "warn" and not (decision.newcomer and decision.models_only) \
+                and self._after_the_warning(ctx, case_id, row.at):
+            # the member had the warning before them ("再犯将被移出本群") and advertised again: a
+            # burst is what was sent before anyone could read it. A regular's stolen account
+            # went on with 加我 v：… a minute after its warning and the bot said nothing (seen in
+            # simulated days), its warning's threat shown to the group as empty. Not a
+            # newcomer's next line on the model's word alone: that would remove them on a score
+            # (a regular's is put to the admins), where their first line may have been innocent
+            return False
         store.set_case(ctx.db, row, case_id)
         log.info("antispam: message %s from %s belongs to case %s (same burst)", row.message_id, row.sender_id,
                  case_id)
         return True
+
+    @staticmethod
+    def _after_the_warning(ctx: Context, case_id: int, at: datetime) -> bool:
+        """The message was sent when the case's warning had been in the group for READ_WARNING:
+        the warning really went out (outcome "done", stamped when the outbox sent it) and the
+        member had time to read it before writing again."""
+        case = cases.get_case(ctx.db, case_id)
+        if case is None or case.outcome != "done" or case.updated_at is None:
+            return False
+        return at - case.updated_at >= READ_WARNING
 
     async def _qr_codes(self, ctx: Context, cfg: AntispamConfig, msg: MessageReceived) -> tuple[str, ...]:
         """Decode QR codes in an image, off the event loop and within the rules' budgets. Any
@@ -293,6 +316,18 @@ class AntispamPlugin(Plugin):
             # saying "移出……对方已不在群里" nor a second removal counted in #stats
             sample.case_id = removed
             ctx.reply(cfg.texts.spam_learned_removed.format(member=name, case=removed))
+            return
+        asked = next(iter(cases.put_to_humans(ctx.db, ctx.room_id, target)), None)
+        if asked is not None:
+            # the bot asked the owner and admins to decide about this member (a regular, on the
+            # model's word): this #spam is that answer, carried out in that case. A new case
+            # climbed the ladder once more and blacklisted a regular's stolen account for what
+            # one removal answered (seen in a simulated day)
+            ladder.carry_out_asked(ctx, cfg, asked, name, msg.sender_id)
+            sample.case_id = asked.id
+            if quoted is not None:
+                quoted.case_id = asked.id
+            ctx.reply(cfg.texts.spam_learned.format(member=name, case=asked.id))
             return
         checks = [{"name": "admin", "spam": True, "details": f"#spam by {msg.sender_id}", "mode": "enforce",
                    "why": "管理员用 #spam 标记为广告"},

@@ -50,6 +50,8 @@ class ModerationTexts(TemplateTexts):
     report_usage: str = "请长按要举报的消息，选择「引用」，再发送 #report 原因。"
     report_own: str = "这是机器人自己发的消息，不用举报。请引用要举报的那条成员消息。"
     report_received: str = "已收到举报（案件 #{case}），已转告群主和管理员，谢谢！"
+    # an admin's own report: they are not sent a copy, and with no other admin nobody is
+    report_recorded: str = "已记录举报（案件 #{case}）。"
     report_notice: str = "成员「{reporter}」举报了「{target}」的消息（案件 #{case}）：\n「{text}」\n原因：{reason}"
     # the quoted message is not in the bot's records (typed by hand, or too old): never shown
     # as the reported member's words

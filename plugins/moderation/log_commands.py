@@ -145,10 +145,13 @@ class LogCommands:
             ctx.db, room_id=msg.room_id, kind="report", target_id=target_id,
             target_name=clip(quote.sender_name, 64), source="command:report", at=ctx.now(), reason=reason,
             actor_id=msg.sender_id, outcome="reported", evidence=evidence)
+        # an admin who reports knows already: their own report came back to them privately as
+        # 成员「…」举报了… (seen in a simulated day); the other admins still hear it
         ctx.emit(NotifyAdmins(msg.room_id, template.format(
             reporter=msg.display_name[:64], target=clip(quote.sender_name, 64), case=case.id,
-            text=clip(text, 200), reason=reason)))
-        ctx.reply(texts.report_received.format(case=case.id))
+            text=clip(text, 200), reason=reason), case_id=case.id, told=(msg.sender_id,)))
+        admin = ctx.sender_role >= Role.ADMIN
+        ctx.reply((texts.report_recorded if admin else texts.report_received).format(case=case.id))
 
     @command("appeal", min_role=Role.ADMIN, aliases=("处理申诉",), usage="accept|reject 案件号 [说明]",
              allow_private=True)

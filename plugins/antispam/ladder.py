@@ -112,7 +112,6 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
     return case.id
 
 
-
 def carry_out_asked(ctx: Context, cfg: AntispamConfig, case: cases.Case, member_name: str, by: str) -> None:
     """An admin's answer to a removal the bot put to them (Kick.ask_first): the removal, done in
     that case, with the notice said once it happened."""
@@ -121,6 +120,7 @@ def carry_out_asked(ctx: Context, cfg: AntispamConfig, case: cases.Case, member_
     fill = {"member": member_name, "reason": case.reason, "case": case.id}
     ctx.emit(Kick(ctx.room_id, case.target_id, reason=case.reason, case_id=case.id, member_name=member_name,
                   notice_done=cfg.texts.kick.format(**fill)))
+
 
 def record_shadow(ctx: Context, cfg: AntispamConfig, offence: Offence, would: Step) -> int:
     """A shadow-mode detection: the case says what would have happened; nothing is done."""

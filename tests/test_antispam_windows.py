@@ -93,3 +93,23 @@ def test_a_kept_message_is_one_small_object() -> None:
     say(w, "r1", "alice", "a2", "另一句话", 1)
     (own,) = w._members.values()
     assert isinstance(own, tuple) and len(own) == 2
+
+
+def test_chat_that_promotes_nothing_counts_for_the_flood_but_keeps_no_grams() -> None:
+    """Repeats are spam only when they promote something, and the same text promotes the same:
+    ordinary chat is kept as its time alone (no grams, no fingerprint), so the windows' memory
+    follows the ads, not the chat. The flood still counts every message."""
+    w = Windows()
+    chat = "今天下班好早，准备去超市买点菜"
+    for i in range(4):
+        at = T0 + timedelta(seconds=i)
+        w.record("r1", "alice", f"c{i}", chat, fingerprint(chat), at, promotes=False)
+        w.record("r1", f"m{i}", f"d{i}", chat, fingerprint(chat), at, promotes=False)
+    counts = w.counts("r1", "alice", "c3", chat, fingerprint(chat), T0 + timedelta(seconds=3), **WITHIN)
+    assert counts == {"recent_messages": 4, "same_by_member": 1, "same_members": 1, "same_groups": 1}
+    assert not w._in_room and not w._by_sender
+    assert all(len(e) == 16 for e in w._members[hash(("r1", "alice"))])  # the id's hash and the time
+    # the same member's ad in between is kept whole and counted as before
+    for i in range(3):
+        say(w, "r1", "alice", f"ad{i}", AD, 4 + i)
+    assert say(w, "r1", "alice", "ad3", AD, 8)["same_by_member"] == 4

@@ -17,11 +17,12 @@ from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role, is_protected
 from bot.events import MessageKind, MessageReceived, Quote
 from plugins.antispam import ladder, qr, store
-from plugins.antispam.checks import Facts
+from plugins.antispam.checks import Facts, promotion
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import Decision, decide
 from plugins.antispam.learner import Learner
 from plugins.antispam.models import SHARED, StoredMessage
+from plugins.antispam.normalize import normalise
 from plugins.antispam.windows import Windows
 
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ class AntispamPlugin(Plugin):
         cfg: AntispamConfig = ctx.config(self.name)
         now = ctx.now()
         row = store.store_message(ctx.db, msg, now)
-        self._remember(ctx, cfg, row)  # protected members' messages count as others' repeats too
+        self._remember(ctx, cfg, row, msg)  # protected members' messages count as others' repeats too
         if self._protected(ctx, msg.sender_id):
             return
         newcomer, trusted = probation(cfg, ctx.member, now)
@@ -159,12 +160,15 @@ class AntispamPlugin(Plugin):
         case_id = ladder.record_shadow(ctx, cfg, offence, ladder.choose_step(cfg, before, offence))
         store.set_case(ctx.db, row, case_id)
 
-    def _remember(self, ctx: Context, cfg: AntispamConfig, row: store.Stored) -> None:
+    def _remember(self, ctx: Context, cfg: AntispamConfig, row: store.Stored, msg: MessageReceived) -> None:
         """Add the message to the behaviour windows; the first message a process sees rebuilds
-        them from the store (a flood in progress at a restart is still a flood)."""
+        them from the store (a flood in progress at a restart is still a flood; stored rows are
+        kept whole, as if each promoted something)."""
         if not self.windows.warmed:
             self.windows.warm(store.recent(ctx.db, row.at - max(cfg.flood.within, cfg.repeat.within)))
-        self.windows.record(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at)
+        promotes = promotion(Facts(text=msg.text, kind=str(msg.kind), url=msg.url), normalise(msg.text), cfg)
+        self.windows.record(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at,
+                            promotes=promotes is not None)
 
     def _same_offence(self, ctx: Context, cfg: AntispamConfig, row: store.Stored, decision: Decision) -> bool:
         """A burst is one offence: a member's messages within ladder.one_offence_within of their

@@ -94,22 +94,28 @@ class Windows:
         self._recorded = 0
 
     def record(self, room_id: str, sender_id: str, message_id: str, text: str, fingerprint: str,
-               at: datetime) -> None:
-        """Add a message (again: a no-op)."""
+               at: datetime, *, promotes: bool = True) -> None:
+        """Add a message (again: a no-op). A message that promotes nothing (checks.promotion:
+        no contact data, promoted link, card or ad words) counts for the flood but is kept
+        without its grams and fingerprint: a repeat is spam only when it promotes something,
+        and the same or near-same text promotes the same, so ordinary chat (most messages) is
+        ~100 bytes here, not ~440, and memory follows the ads, not the chat (issue 13)."""
         key, mid = hash((room_id, sender_id)), hash(message_id)
         own = _own(self._members.get(key))
         if any(_head(e)[0] == mid for e in reversed(own)):
             return
         ts = at.timestamp()
-        entry = _entry(message_id, ts, text)
+        entry = _entry(message_id, ts, text if promotes else "")
         # a tuple, rebuilt per message (most members have one or two): smaller than a list,
         # and the collector stops tracking a tuple of bytes, so its full passes (a pause of
         # the whole bot) do not walk one container per member
         self._members[key] = (*own[-(KEEP_PER_MEMBER - 1):], entry) if own else entry
-        in_room, by_sender = hash((room_id, fingerprint)), hash((sender_id, fingerprint))
-        ms = round(ts * 1000)
-        _latest(self._in_room, in_room, hash(sender_id) & _MASK64, ms)
-        _latest(self._by_sender, by_sender, hash(room_id) & _MASK64, ms)
+        in_room = by_sender = 0  # no fingerprint kept: nothing to expire (a missing key is a no-op)
+        if promotes:
+            in_room, by_sender = hash((room_id, fingerprint)), hash((sender_id, fingerprint))
+            ms = round(ts * 1000)
+            _latest(self._in_room, in_room, hash(sender_id) & _MASK64, ms)
+            _latest(self._by_sender, by_sender, hash(room_id) & _MASK64, ms)
         self._ages.append(ts)
         self._age_keys.extend((key, in_room, by_sender))
         self._recorded += 1

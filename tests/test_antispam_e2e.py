@@ -164,6 +164,27 @@ async def test_a_regular_is_not_removed_on_the_models_word_alone(make_bot):
     assert all_cases(bot)[-1].kind == "ban" and "ask_first" not in all_cases(bot)[-1].evidence
 
 
+async def test_an_admins_spam_on_a_regulars_ad_put_to_them_removes_in_that_case(make_bot):
+    """The bot asked the admins to decide about a regular (a model's word alone); an admin's
+    #spam on that message is the decision: the bot removes them in that case, not a new one."""
+    bot = await make_bot("antispam:\n  charmodel:\n    member: 0.6\n")
+    room, carol = bot.cast.admin, bot.cast["carol"]
+    bot.say(room, "carol", "高端资源，懂的都懂，需要的私我")
+    await bot.wait_text(room, "看起来像在发广告")
+    bot.clock.advance(180)  # type: ignore[attr-defined]
+    second = bot.say(room, "carol", "各种资源都有，懂的都懂，私我")
+    await wait_until(lambda: len(all_cases(bot)) == 2 and all_cases(bot)[-1].outcome == "asked_owner")
+    await bot.settle()
+    asked = all_cases(bot)[-1]
+    bot.say(room, "laowang", "#spam", quote=second)
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, carol))
+    removed = await bot.wait_text(room, "已被移出本群")
+    await wait_until(lambda: all_cases(bot)[-1].outcome == "done")
+    assert f"案件 #{asked.id}" in removed
+    assert [c.id for c in all_cases(bot)] == [all_cases(bot)[0].id, asked.id]
+    assert all_cases(bot)[-1].evidence["confirmed_by"] == bot.cast["laowang"]
+
+
 async def test_owner_posting_a_link_and_a_phone_number_is_untouched(make_bot):
     from bot.events import MessageKind
 

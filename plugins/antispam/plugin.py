@@ -323,6 +323,8 @@ class AntispamPlugin(Plugin):
         if case is None or case.source != ladder.SOURCE or case.kind not in ("kick", "ban") \
                 or case.status == "reversed" or case.outcome not in _STANDING:
             return None
+        if case.outcome == "pending" and cases.asked_admins(case):
+            return None  # its question to the admins is still on its way: not "being removed"
         return case
 
     @staticmethod

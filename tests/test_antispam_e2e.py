@@ -189,7 +189,6 @@ async def test_an_ad_after_the_warning_was_read_is_a_new_offence(make_bot):
     assert not bot.world.saw_kick(room, carol)
 
 
-
 async def test_spam_on_a_regular_the_bot_asked_about_removes_in_that_case(make_bot):
     """The bot asked the owner and admins about a regular (a second ad on the model's word
     alone); the owner answered with #spam on the ad. That opened a third case and blacklisted
@@ -211,7 +210,6 @@ async def test_spam_on_a_regular_the_bot_asked_about_removes_in_that_case(make_b
     await bot.wait_text(room, f"「carol」已被移出本群，原因：发广告。案件 #{asked.id}")
     with bot.app.sessions() as db:
         assert not lists.contains(db, lists.BLACKLIST, room, carol)
-
 
 
 async def test_a_newcomer_flagged_by_the_model_alone_is_not_told_they_advertised(make_bot):

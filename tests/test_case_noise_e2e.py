@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.core import cases
+from bot.simulator import ActionKind
 from plugins.antispam import AntispamPlugin
 from plugins.antispam.models import Sample
 from plugins.moderation.plugin import ModerationPlugin
@@ -330,5 +331,88 @@ async def test_a_shadow_mode_detection_is_recorded_not_told(tmp_path, database_u
         real = next(c for c in all_cases(bot) if c.id != shadow.id)
         await bot.world.wait_for(lambda: privately(bot, "operator", f"新案件 #{real.id}"))
         assert privately(bot, "operator", f"#{shadow.id} ") == []
+    finally:
+        await bot.stop()
+
+
+# ---------------------------------------------------------------------------- #spam / #ham on a standing case
+def spam_samples(bot: Harness) -> list[Sample]:
+    with bot.app.sessions() as db:
+        return list(db.scalars(select(Sample).where(Sample.label == 1, Sample.source == "spam_command")))
+
+
+async def test_spam_quoting_the_bots_ask_to_remove_acts_in_that_case(tmp_path, database_url):
+    """Seen in a simulated day: the bot (a plain member) asked the owner to remove an advertiser;
+    the owner's #spam quoting that ask opened case #2 and asked again ("无法移出「spammer」（案件
+    #2）"), told "按群规处理". The lesson goes into the case the ask was about, said once."""
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room, _ = await managed_plain_group_with_an_ad(bot)
+        [case] = all_cases(bot)
+        ask = bot.sends(room)[-1]
+        asks = sum("请群主或管理员处理" in t for t in bot.texts(room))
+        bot.say(room, "lijie", "#spam", quote=ask.message_id)
+        answer = await bot.wait_text(room, "已记为广告样本")
+        await bot.settle()
+        assert f"记入案件 #{case.id}" in answer and "仍请群主或管理员移出" in answer
+        assert "按群规处理" not in answer
+        assert sum("请群主或管理员处理" in t for t in bot.texts(room)) == asks  # not asked again
+        [same] = all_cases(bot)
+        assert (same.id, same.outcome) == (case.id, "asked_owner")
+        assert same.evidence["confirmed_by"] == bot.cast["lijie"]
+        assert [(s.text, s.case_id) for s in spam_samples(bot)] == [(AD, case.id)]
+        # the owner removes them by hand: the case says so, as after any ask
+        bot.world.remove(room, bot.cast["小明"], bot.cast["lijie"])
+        await bot.settle()
+        assert [c.outcome for c in all_cases(bot)] == ["removed_by_owner"]
+    finally:
+        await bot.stop()
+
+
+async def test_spam_quoting_the_bots_removal_notice_says_the_member_was_already_removed(tmp_path, database_url):
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room = bot.cast.admin
+        spammer = bot.world.add_contact("小明")
+        bot.world.join(room, [spammer], inviter=bot.cast["bob"])
+        await bot.settle()
+        bot.world.say(room, spammer, AD)
+        notice_text = await bot.wait_text(room, "已被移出本群")
+        await bot.settle()
+        [case] = all_cases(bot)
+        notice = next(a for a in bot.sends(room) if a.text == notice_text)
+        bot.say(room, "laowang", "#spam", quote=notice.message_id)
+        answer = await bot.wait_text(room, "已记为广告样本")
+        await bot.settle()
+        # not "因这条消息被移出" (the message quoted is the bot's notice), nor a removal again
+        assert answer.endswith(f"已记为广告样本。「小明」已在案件 #{case.id} 中被移出，不用再处理。")
+        [same] = all_cases(bot)
+        assert (same.id, same.outcome) == (case.id, "done")
+        assert len(bot.world.bot_actions(ActionKind.KICK, room)) == 1
+        assert sum("已被移出" in t for t in bot.texts(room)) == 1
+        assert [(s.text, s.case_id) for s in spam_samples(bot)] == [(AD, case.id)]
+    finally:
+        await bot.stop()
+
+
+async def test_a_second_ham_on_the_same_message_says_it_was_already_undone(tmp_path, database_url):
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room = bot.cast.admin
+        bot.say(room, "bob", AD)  # a regular's first offence: a warning
+        await bot.wait_text(room, "⚠️")
+        await bot.settle()
+        [case] = all_cases(bot)
+        ad = next(m for m in bot.world.recent_messages(room, limit=10) if m.text == AD)
+        bot.say(room, "laowang", "#ham", quote=ad.id)
+        assert f"案件 #{case.id} 已撤销" in await bot.wait_text(room, "已记为正常消息")
+        await bot.settle()
+        bot.say(room, "laowang", "#ham", quote=ad.id)
+        again = await bot.wait_text(room, "之前已撤销")
+        await bot.settle()
+        assert again.endswith(f"这条消息已记为正常消息，案件 #{case.id} 之前已撤销，不用再处理。")
+        assert sum("已撤销" in t for t in bot.texts(room)) == 2
+        [same] = all_cases(bot)
+        assert same.status == "reversed"
     finally:
         await bot.stop()

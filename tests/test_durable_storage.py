@@ -216,3 +216,42 @@ async def test_memory_is_bounded_when_nothing_can_be_stored(tmp_path):
         assert any("3 条新事件未能保存" in line for line in await app.control.status_lines(None))
     finally:
         await h.stop()
+
+
+async def test_the_loops_writes_take_turns_with_the_inbox_writer_instead_of_failing(tmp_path):
+    """Played days fast logged "outbox: could not record an outcome (attempt 1), retrying:
+    database is locked": the outbox recorded a send's outcome (a read, then a write) while the
+    inbox's thread wrote the send's echo. SQLite never waits when a read transaction asks to
+    write under another writer's lock (SQLITE_BUSY), nor after that writer committed
+    (SQLITE_BUSY_SNAPSHOT). The loop's writers other than events wait for the inbox's turn."""
+    from db import repo
+
+    h = await Harness(tmp_path, [Probe()]).start()
+    try:
+        await h.settle()
+        app = h.app
+        inbox_batch = sqlite3.connect(make_url(h.database_url).database, isolation_level=None)
+
+        async def read_then_write() -> None:  # as the outbox records an outcome
+            async with app._session() as db:
+                repo.get_setting(db, "test", "turns")
+                repo.put_setting(db, "test", "turns", 1, "test", app.clock.now())
+                db.commit()
+
+        try:
+            async with app.inbox.write_turn:  # as the inbox holds it around its thread's batch
+                inbox_batch.execute("BEGIN IMMEDIATE")
+                inbox_batch.execute("DELETE FROM core_inbox WHERE 0")
+                task = asyncio.create_task(read_then_write())
+                for _ in range(20):
+                    await asyncio.sleep(0)
+                assert not task.done()  # it waits for the batch, rather than failing on its lock
+                inbox_batch.execute("COMMIT")
+            await task
+        finally:
+            inbox_batch.close()
+        with Session(h.runtime.engine) as db:
+            assert repo.get_setting(db, "test", "turns") == 1
+        assert h.app.storage.failures == 0
+    finally:
+        await h.stop()

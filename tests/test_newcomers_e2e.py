@@ -176,8 +176,9 @@ async def test_a_new_welcome_recalls_the_previous_one(bot):
     bot.world.join(room, [bot.cast["lijie"]])
     await bot.passes(seconds=5)
     await bot.wait_text(room, "lijie 加入")
+    prompt = next(a for a in bot.sends(room) if FORMAT in a.text)  # dave's, named again in lijie's
     recalls = [a for a in bot.world.bot_actions(ActionKind.RECALL, room) if a.ok]
-    assert [a.target for a in recalls] == [first.message_id]
+    assert sorted(a.target for a in recalls) == sorted([first.message_id, prompt.message_id])
     assert bot.world.message(first.message_id).recalled
 
 
@@ -295,6 +296,28 @@ async def test_members_who_join_moments_apart_get_one_prompt(bot):
     await bot.passes(hours=1)  # and their reminder is one message too
     reminders = [a for a in bot.sends(room) if "提醒：" in a.text]
     assert [set(r.mention_ids) for r in reminders] == [{dave, eve}]
+
+
+async def test_a_group_filling_in_waves_keeps_one_prompt_naming_every_wave(bot):
+    """Seen in a simulated class reunion: classmates invited in waves a minute apart got a
+    prompt per wave, each left standing beside the next (five in two minutes), while the
+    welcome was one message naming everyone. The prompt works like the welcome: the one
+    before is taken back and the new one names its members, mentioning only the new wave, so
+    nobody is mentioned about their nickname twice."""
+    room, dave = bot.cast.admin, bot.cast["dave"]
+    eve, frank = bot.world.add_contact("eve"), bot.world.add_contact("frank")
+    for wave in ([dave], [eve], [frank]):
+        bot.world.join(room, wave)
+        await bot.passes(seconds=5)
+        await bot.passes(seconds=60)
+    prompts = [a for a in bot.sends(room) if FORMAT in a.text]
+    assert [p.mention_ids for p in prompts] == [(dave,), (eve,), (frank,)]  # each mentioned once
+    standing = [p for p in prompts if not bot.world.message(p.message_id).recalled]
+    assert standing == prompts[-1:]
+    assert "dave、eve，请把你的群昵称改为" in standing[0].text
+    await bot.passes(hours=1)  # the prompting goes on for each of them
+    reminders = [a for a in bot.sends(room) if "提醒：" in a.text]
+    assert {m for r in reminders for m in r.mention_ids} == {dave, eve, frank}
 
 
 async def test_prompting_stops_once_the_member_renames(bot):

@@ -76,6 +76,15 @@ def test_quote_is_rendered_like_puppets_deliver_it(world: World, demo: str) -> N
     assert world.message(reply).quote_id == original
 
 
+def test_quoting_a_quote_reply_shows_only_its_own_words_as_wechat_does(world: World, demo: str) -> None:
+    """WeChat quotes a message's own text: quoting a reply that itself quotes does not nest
+    the first quote (the simulator did, and a #ham quoting an owner's #ham read 「老王：「…」…」)."""
+    original = world.say(demo, "wxid_alice", "原文")
+    reply = world.say(demo, "wxid_bob", "回复内容", quote=original)
+    again = world.say(demo, "wxid_alice", "再回复", quote=reply)
+    assert world.message(again).text == f"「bob：回复内容」\n{QUOTE_RULE}\n再回复"
+
+
 def test_non_text_kinds(world: World, demo: str) -> None:
     link = world.message(world.say(demo, "wxid_bob", "震惊", kind=MessageKind.LINK, url="http://x.example"))
     assert (link.kind, link.title, link.url) == (MessageKind.LINK, "震惊", "http://x.example")

@@ -145,6 +145,9 @@ class App:
         self.storage = StorageHealth(self._storage_notice)
         self._inbox_engine = thread_engine(sessions.kw["bind"])  # the loop's own one for :memory:
         self.inbox = Inbox(self._inbox_engine, clock, self._dispatch, self.storage)
+        # PostgreSQL locks rows, not the database: its writers need no turns (see _session)
+        self._inbox_turn: contextlib.AbstractAsyncContextManager[object] = (
+            self.inbox.write_turn if self._inbox_engine.dialect.name == "sqlite" else contextlib.nullcontext())
         # events handled back to back share one transaction (bot/core/batch.py)
         self.batch = EventBatch(sessions, self._db_gate)
         self.outbox.health = self.storage  # the sender's storage faults: the same notice and #status
@@ -153,17 +156,24 @@ class App:
 
     @contextlib.asynccontextmanager
     async def _session(self) -> AsyncIterator[Session]:
-        async with self._db_gate:
+        """The loop's database work other than events (the outbox's claims and outcomes, jobs,
+        start-up, a room's first record): through the database gate and, on SQLite, between
+        the inbox writer's batches. These transactions read before they write, and SQLite never
+        waits for a lock a read transaction asks to write under: the inbox thread holding it
+        (SQLITE_BUSY), or having committed since the read (SQLITE_BUSY_SNAPSHOT), fails the
+        write at once as "database is locked" whatever the busy timeout. The bot's own sends
+        collided so every time: the outbox recorded a send's outcome while the inbox wrote the
+        send's echo (seen as "outbox: could not record an outcome … retrying" in played days).
+        Events need no turn: their first statement is a write, which does wait (batch.py)."""
+        async with self._inbox_turn, self._db_gate:
             self.batch.flush()  # the events' open transaction commits first (one writer on SQLite)
             with self.sessions() as db:
                 yield db
 
     @contextlib.asynccontextmanager
     async def write_session(self) -> AsyncIterator[Session]:
-        """For a write that is not retried (a console click, a test's own set-up): through the
-        database gate, and between the inbox writer's batches, so it never meets that
-        thread's lock (it failed as "database is locked" on a busy machine)."""
-        async with self.inbox.write_turn, self._session() as db:
+        """For a write that is not retried (a console click, a test's own set-up)."""
+        async with self._session() as db:
             yield db
 
     # ------------------------------------------------------------------ lifecycle

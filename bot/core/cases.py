@@ -36,8 +36,8 @@ REMOVED_BY_HAND = ("removed_by_owner", "removed_by_admin")
 ASKED_ADMINS = "ask_first"
 
 __all__ = ["ASKED_ADMINS", "REMOVED_BY_HAND", "Case", "add_evidence", "asked_admins", "cases_after", "cases_for",
-           "count_by_kind", "field_of", "get_case", "latest_id", "open_case", "put_to_humans", "record_outcome",
-           "set_reason", "set_status", "standing_kinds"]
+           "confirm_removal", "count_by_kind", "field_of", "get_case", "latest_id", "open_case", "put_to_humans",
+           "record_outcome", "set_reason", "set_status", "standing_kinds"]
 
 
 def open_case(
@@ -87,6 +87,13 @@ def add_evidence(db: Session, case_id: int, fields: Mapping[str, Any], by: str |
         case.evidence = {**(case.evidence if isinstance(case.evidence, dict) else {}), **fields}
         case.updated_by, case.updated_at = by, at
     return case
+
+
+def confirm_removal(db: Session, case_id: int, by: str, by_name: str, said: str, at: datetime) -> Case | None:
+    """An owner or admin answered a removal the bot put to them (a #kick of the member, a #spam
+    of the message): who, and what they said, for the #case card ("确认移出：…")."""
+    return add_evidence(db, case_id, {"confirmed_by": by, "confirmed_name": by_name, "confirmed_reason": said},
+                        by, at)
 
 
 def put_to_humans(db: Session, room_id: str, target_id: str) -> list[Case]:

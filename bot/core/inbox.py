@@ -263,8 +263,8 @@ class Inbox:
                  raw_linger: float = 0.02, max_buffered: int = 50_000, backoff: Backoff | None = None,
                  checkpoint_every: float = 1.0) -> None:
         self._engine = engine
-        # held while a batch is being written: a write that cannot retry (the web console's)
-        # takes it too, so it never meets this writer's lock (SQLite has one writer at a time)
+        # held while a batch is being written: on SQLite the loop's writers other than events
+        # take it too (App._session), so they never meet this writer's lock (one writer at a time)
         self.write_turn = asyncio.Lock()
         self._clock = clock
         self._dispatch = dispatch

@@ -87,9 +87,17 @@ class SimMessage:
     filename: str | None = None
     card_contact_id: str | None = None
     quote_id: str | None = None
+    # a quote reply's own words: `text` carries the quote too, as puppets deliver it, but WeChat
+    # shows only these when the reply is quoted in turn (a quote never nests)
+    own_text: str | None = None
     recalled: bool = False
     description: str | None = None  # LINK / MINI_PROGRAM cards: the line under the title
     data: bytes | None = None  # IMAGE / FILE: the content served by MessageImage/MessageFile
+
+    @property
+    def own_words(self) -> str:
+        """What WeChat shows of this message inside a quote: a quote reply without its quote."""
+        return self.text if self.own_text is None else self.own_text
 
 
 class EventName(StrEnum):

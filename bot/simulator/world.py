@@ -312,8 +312,8 @@ class World:
             if quote is not None:
                 quoted = self.message(quote)
                 quoted_name = self.display_name(quoted.sender_id, quoted.room_id)
-                text = render_quote(quoted_name, preview(quoted.kind, quoted.text), text)
-                extra["quote_id"] = quote
+                extra.update(quote_id=quote, own_text=text)
+                text = render_quote(quoted_name, preview(quoted.kind, quoted.own_words), text)
         elif kind in (MessageKind.LINK, MessageKind.MINI_PROGRAM):
             extra.update(url=url, title=text, description=description)
         elif kind == MessageKind.CONTACT_CARD:

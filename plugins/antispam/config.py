@@ -174,7 +174,18 @@ class Texts(TemplateTexts):
     spam_learned: str = "已记为广告样本，并按群规处理「{member}」。案件 #{case}"
     # #spam quoting an ad whose sender the bot already removed for it
     spam_learned_removed: str = "已记为广告样本。「{member}」已因这条消息被移出（案件 #{case}）。"
+    # #spam on an ad (or on the bot's notice about it) whose case already stands: it is not a
+    # second case. The member is out (removed by the bot or by hand) ...
+    spam_learned_already_removed: str = "已记为广告样本。「{member}」已在案件 #{case} 中被移出，不用再处理。"
+    # ... left before anyone removed them ...
+    spam_learned_gone: str = "已记为广告样本。「{member}」已不在本群（案件 #{case}），不用再处理。"
+    # ... is being removed (the removal waits its turn or the hourly cap) ...
+    spam_learned_removing: str = "已记为广告样本。案件 #{case} 正在移出「{member}」，不用再处理。"
+    # ... or the bot could not remove them and asked the owner and admins, who still must
+    spam_learned_asked: str = "已记为广告样本，记入案件 #{case}。机器人无法移出「{member}」，仍请群主或管理员移出。"
     ham_learned: str = "已记为正常消息，案件 #{case} 已撤销。"
+    # a second #ham on the same message: nothing left to undo
+    ham_already_reversed: str = "这条消息已记为正常消息，案件 #{case} 之前已撤销，不用再处理。"
     ham_learned_no_case: str = "已记为正常消息样本。"
     need_quote: str = "请引用（回复）要标记的那条消息，再发送 {command}。"
     own_message: str = ("这是机器人自己发的消息，不能作为样本。请引用成员发的那条消息，"

@@ -112,16 +112,6 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
     return case.id
 
 
-def carry_out_asked(ctx: Context, cfg: AntispamConfig, case: cases.Case, member_name: str, by: str) -> None:
-    """An admin's answer to a removal the bot put to them (Kick.ask_first): the removal, done in
-    that case, with the notice said once it happened."""
-    assert ctx.room_id is not None and case.target_id is not None
-    cases.add_evidence(ctx.db, case.id, {"confirmed_by": by}, by, ctx.now())
-    fill = {"member": member_name, "reason": case.reason, "case": case.id}
-    ctx.emit(Kick(ctx.room_id, case.target_id, reason=case.reason, case_id=case.id, member_name=member_name,
-                  notice_done=cfg.texts.kick.format(**fill)))
-
-
 def record_shadow(ctx: Context, cfg: AntispamConfig, offence: Offence, would: Step) -> int:
     """A shadow-mode detection: the case says what would have happened; nothing is done."""
     assert ctx.room_id is not None

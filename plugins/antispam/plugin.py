@@ -10,11 +10,13 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from bot.actions import Kick
 from bot.core import cases, flags, lists, members
 from bot.core.cases import Case
 from bot.core.members import MemberFacts
 from bot.core.plugin import JobSpec, Plugin, command
-from bot.core.roles import Role, is_protected
+from bot.core.roles import Role, bot_can_moderate, is_protected
+from bot.core.targets import display_name
 from bot.events import MessageKind, MessageReceived, Quote
 from plugins.antispam import ladder, qr, store
 from plugins.antispam.checks import Facts, promotion
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("plugins.antispam")
 # how the bot's notices name a case: 案件 #12, （案件 #12）, 新案件 #12
 _CASE_NUMBER = re.compile(r"案件\s*[#＃]\s*(\d{1,9})")
+# outcomes of a removal case that stands: done, on its way, or put to the owner and admins
+_STANDING = frozenset({"pending", "deferred", "done", "asked_owner", "gone", "left", *cases.REMOVED_BY_HAND})
 PRUNE_JOB = "antispam.prune"
 # how long a warning must have been in the group before the member's next ad is theirs to answer
 # for: lines pasted in one go land within a few seconds of each other, before anyone reads
@@ -293,7 +297,7 @@ class AntispamPlugin(Plugin):
         found = self._quoted(ctx, cfg, "spam")
         if found is None:
             return
-        msg, quote, quoted, text, _ = found
+        msg, quote, quoted, text, about = found
         now = ctx.now()
         target = quoted.sender_id if quoted else quote.sender_id
         name = (quoted.sender_name if quoted else "") or quote.sender_name or (target or "")
@@ -313,25 +317,25 @@ class AntispamPlugin(Plugin):
         if self._protected(ctx, target):
             ctx.reply(cfg.texts.protected.format(member=name))
             return
-        removed = self._removed_for(ctx, quoted)
-        if removed is not None:
-            # an admin quoting an ad the bot has just removed its sender for (the ad stays in the
-            # chat: the bot cannot recall a member's message): the lesson, and no second case
-            # saying "移出……对方已不在群里" nor a second removal counted in #stats
-            sample.case_id = removed
-            ctx.reply(cfg.texts.spam_learned_removed.format(member=name, case=removed))
+        standing = self._standing_removal(ctx, about if about is not None else quoted.case_id if quoted else None)
+        if standing is not None:
+            # an ad the bot has already dealt with (the admin quoted it, or the bot's notice about
+            # it): the lesson goes into that case, not a second one saying "移出……对方已不在群里"
+            # nor a second removal counted in #stats; an owner's #spam on the bot's "无法移出…"
+            # opened a new case and asked again (seen in a simulated day)
+            sample.case_id = standing.id
+            self._in_case(ctx, cfg, standing, name, quoted_notice=about is not None)
             return
         asked = next(iter(cases.put_to_humans(ctx.db, ctx.room_id, target)), None)
         if asked is not None:
             # the bot asked the owner and admins to decide about this member (a regular, on the
-            # model's word): this #spam is that answer, carried out in that case. A new case
-            # climbed the ladder once more and blacklisted a regular's stolen account for what
-            # one removal answered (seen in a simulated day)
-            ladder.carry_out_asked(ctx, cfg, asked, name, msg.sender_id)
+            # model's word; or it cannot remove): this #spam of another of their messages is that
+            # answer, in that case. A new case climbed the ladder once more and blacklisted a
+            # regular's stolen account for what one removal answered (seen in a simulated day)
             sample.case_id = asked.id
             if quoted is not None:
                 quoted.case_id = asked.id
-            ctx.reply(cfg.texts.spam_learned.format(member=name, case=asked.id))
+            self._in_case(ctx, cfg, asked, name, quoted_notice=False)
             return
         checks = [{"name": "admin", "spam": True, "details": f"#spam by {msg.sender_id}", "mode": "enforce",
                    "why": "管理员用 #spam 标记为广告"},
@@ -347,19 +351,47 @@ class AntispamPlugin(Plugin):
         ctx.reply(cfg.texts.spam_learned.format(member=name, case=case_id))
 
     @staticmethod
-    def _removed_for(ctx: Context, quoted: StoredMessage | None) -> int | None:
-        """The number of the anti-spam case that removed (or is removing) the sender for this very
-        message, if any: a removal the bot did itself, not one it asked the admins to decide."""
-        if quoted is None or not quoted.case_id:
+    def _standing_removal(ctx: Context, case_id: int | None) -> Case | None:
+        """The anti-spam removal case a quoted ad (or the bot's notice) belongs to, if it still
+        stands: carried out, under way, or put to the owner and admins (not reversed, not a
+        dry run, not failed: a removal that did not happen is decided again)."""
+        if not case_id:
             return None
-        from bot.core.cases import asked_admins, get_case
-
-        case = get_case(ctx.db, quoted.case_id)
+        case = cases.get_case(ctx.db, case_id)
         if case is None or case.source != ladder.SOURCE or case.kind not in ("kick", "ban") \
-                or case.status == "reversed" or asked_admins(case) \
-                or case.outcome not in ("pending", "done", "deferred", "gone"):
+                or case.status == "reversed" or case.outcome not in _STANDING:
             return None
-        return case.id
+        if case.outcome == "pending" and cases.asked_admins(case):
+            return None  # its question to the admins is still on its way: not "being removed"
+        return case
+
+    @staticmethod
+    def _in_case(ctx: Context, cfg: AntispamConfig, case: Case, name: str, *, quoted_notice: bool) -> None:
+        """#spam on an ad whose removal case stands: say where it stands, in that case's terms;
+        a removal the bot put to the owner and admins is carried out now where the bot may."""
+        assert ctx.message is not None and ctx.room_id is not None and case.target_id is not None
+        texts, fill = cfg.texts, {"member": name, "case": case.id}
+        if case.outcome == "done" and not quoted_notice:
+            ctx.reply(texts.spam_learned_removed.format(**fill))  # "because of this message": the ad quoted
+        elif case.outcome in ("done", *cases.REMOVED_BY_HAND):
+            ctx.reply(texts.spam_learned_already_removed.format(**fill))
+        elif case.outcome in ("gone", "left"):
+            ctx.reply(texts.spam_learned_gone.format(**fill))
+        elif case.outcome in ("pending", "deferred"):
+            ctx.reply(texts.spam_learned_removing.format(**fill))
+        else:  # asked_owner
+            admin = ctx.message.sender_id
+            cases.confirm_removal(ctx.db, case.id, admin, display_name(ctx.db, ctx.room_id, admin), "标记为广告",
+                                  ctx.now())
+            if cases.asked_admins(case) or bot_can_moderate(ctx.self_id, ctx.room):
+                # the bot asked for want of evidence (a regular, a model's word), or it has been
+                # made an admin since: the admin's word settles it, and the bot removes in that case
+                notice = (texts.ban if case.kind == "ban" else texts.kick).format(reason=case.reason, **fill)
+                ctx.emit(Kick(ctx.room_id, case.target_id, reason=case.reason, case_id=case.id, member_name=name,
+                              notice_done=notice))
+                ctx.reply(texts.spam_learned.format(**fill))
+            else:
+                ctx.reply(texts.spam_learned_asked.format(**fill))
 
     @command("ham", min_role=Role.ADMIN, aliases=("误判",), usage="（引用一条被误判的消息）")
     async def ham_command(self, ctx: Context, args: str) -> None:
@@ -370,16 +402,19 @@ class AntispamPlugin(Plugin):
             return
         msg, _, quoted, text, about = found
         now = ctx.now()
-        self._teach(ctx, cfg, "ham", 0, text)
-        from bot.core.cases import get_case, set_status
-
         case_id = about if about is not None else quoted.case_id if quoted is not None else None
-        case = get_case(ctx.db, case_id) if case_id else None
+        case = cases.get_case(ctx.db, case_id) if case_id else None
+        if case is not None and case.source == ladder.SOURCE and case.status == "reversed":
+            # undone already (by an earlier #ham, the console, an accepted appeal): a second
+            # 已撤销 read as if it had just undone something
+            ctx.reply(cfg.texts.ham_already_reversed.format(case=case.id))
+            return
+        self._teach(ctx, cfg, "ham", 0, text)
         if case is None or case.source != ladder.SOURCE:
             ctx.reply(cfg.texts.ham_learned_no_case)
             return
         reverse_case(ctx.db, case.id)
-        set_status(ctx.db, case.id, "reversed", msg.sender_id, now)
+        cases.set_status(ctx.db, case.id, "reversed", msg.sender_id, now)
         ctx.reply(cfg.texts.ham_learned.format(case=case.id))
 
     # ------------------------------------------------------------------ housekeeping

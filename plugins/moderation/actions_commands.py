@@ -133,8 +133,7 @@ class ActionCommands:
             # remove, or a regular it would not remove on a model's word): this #kick is the
             # answer, carried out in that case, not a second case for the same act
             reason = found.rest or asked.reason or texts.default_reason
-            cases.add_evidence(ctx.db, asked.id, {"confirmed_by": sender(ctx), "confirmed_name": name_of(
-                ctx, sender(ctx)), "confirmed_reason": found.rest}, sender(ctx), ctx.now())
+            cases.confirm_removal(ctx.db, asked.id, sender(ctx), name_of(ctx, sender(ctx)), found.rest, ctx.now())
             ctx.emit(_kick(ctx, found.member_id, name, reason, asked.id, texts.kicked.format(
                 member=name, case=asked.id, reason=reason)))
             return

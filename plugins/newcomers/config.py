@@ -99,6 +99,9 @@ class NicknameTexts(Strict):
         "请把你的群昵称改为「{pattern}」格式，方便大家认识你，例如：{example}\n"
         "修改方法：群聊右上角「…」→「我在群里的昵称」。"
     )
+    # before a prompt that replaces the one a moment ago (a group filling in waves): the members
+    # that one named, who are not mentioned again (unused when the prompt itself has {names})
+    prompt_also: Annotated[str, placeholders("names")] = "{names}，"
     remind: Annotated[str, placeholders("names", "pattern", "example")] = (
         "提醒：群昵称还不符合「{pattern}」格式，请尽快修改，例如：{example}"
     )

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from bot.actions import Kick, NotifyAdmins, Reply
+from bot.actions import RECALL_WITHIN, Kick, NotifyAdmins, Recall, Reply
 from bot.core import cases, lists, members, outbox
 from bot.core.context import Context
 from bot.core.plugin import JobSpec, Plugin, command
@@ -35,6 +35,8 @@ RETRY = timedelta(seconds=30)  # see greeting.RETRY
 # steps due this close together go out as one message: members who joined a moment apart (one
 # merged welcome) were prompted one by one, a message each (seen in a simulated day)
 TOGETHER = timedelta(seconds=10)
+# the prompt's recall key: a newer prompt takes back the one before, if WeChat still lets it
+PROMPT_KEY = "nickname:prompt"
 
 
 def exempt(ctx: Context, member_id: str) -> bool:
@@ -215,9 +217,26 @@ class NicknamePlugin(Plugin):
             row.due_at = due_after(step, row.since, now, config.timings)
             steps.setdefault(step, []).append(row)
         for step in sorted(steps):
-            self._emit_step(ctx, config, step, steps[step])
+            self._emit_step(ctx, config, step, steps[step],
+                            self._carried(ctx, steps[step], present) if step == Stage.PROMPTED else [])
 
-    def _emit_step(self, ctx: Context, config: NicknameConfig, step: Stage, rows: list[NicknameMember]) -> None:
+    @staticmethod
+    def _carried(ctx: Context, fresh: list[NicknameMember], present: set[str]) -> list[NicknameMember]:
+        """Members named in the prompt a new one replaces (prompted within WeChat's recall span,
+        still here, not yet compliant), in the order they were prompted. A group filling in
+        waves got a prompt per wave, each left standing beside the next (seen in a simulated
+        class reunion: five prompts in two minutes); the welcome is one message that names
+        every wave (greeting.py), and so is the prompt."""
+        assert ctx.room_id is not None
+        new = {row.member_id for row in fresh}
+        rows = ctx.db.scalars(select(NicknameMember).where(
+            NicknameMember.room_id == ctx.room_id, NicknameMember.status == NicknameStatus.PENDING,
+            NicknameMember.stage == Stage.PROMPTED, NicknameMember.last_step_at >= ctx.now() - RECALL_WITHIN)
+            .order_by(NicknameMember.last_step_at, NicknameMember.since, NicknameMember.member_id))
+        return [row for row in rows if row.member_id in present and row.member_id not in new]
+
+    def _emit_step(self, ctx: Context, config: NicknameConfig, step: Stage, rows: list[NicknameMember],
+                   carried: list[NicknameMember]) -> None:
         assert ctx.room_id is not None
         texts, policy = config.texts, config.policy
         names = join_names(_display(row) for row in rows)
@@ -225,7 +244,18 @@ class NicknamePlugin(Plugin):
         common = {"names": names, "pattern": config.pattern, "example": config.example}
         reason = f"nickname {step.name.lower()}: {len(rows)} member(s)"
         if step == Stage.PROMPTED:
-            ctx.emit(Reply(ctx.room_id, render(texts.prompt, **common), mentions, reason=reason, greets=mentions))
+            text = render(texts.prompt, **common)
+            if carried:
+                # the prompt before this one is taken back and this one names its members too,
+                # without mentioning them again: that prompt notified them already
+                ctx.emit(Recall(ctx.room_id, recall_key=PROMPT_KEY))
+                everyone = join_names(_display(row) for row in [*carried, *rows])
+                text = render(texts.prompt, **{**common, "names": everyone}) if "{names}" in texts.prompt \
+                    else render(texts.prompt_also, names=join_names(_display(row) for row in carried)) + text
+                for row in carried:
+                    row.last_step_at = ctx.now()  # named in the prompt now standing
+            ctx.emit(Reply(ctx.room_id, text, mentions, reason=reason, recall_key=PROMPT_KEY,
+                           greets=(*(row.member_id for row in carried), *mentions)))
         elif step == Stage.REMINDED:
             ctx.emit(Reply(ctx.room_id, render(texts.remind, **common), mentions, reason=reason, greets=mentions))
         elif step == Stage.FINAL_NOTICE:

@@ -416,3 +416,21 @@ async def test_a_second_ham_on_the_same_message_says_it_was_already_undone(tmp_p
         assert same.status == "reversed"
     finally:
         await bot.stop()
+
+
+async def test_spam_quoting_an_owners_own_command_teaches_nothing(tmp_path, database_url):
+    """An owner's #spam quoting their own earlier #spam reply (WeChat quotes only its own words,
+    "#spam") made "#spam" a spam sample; a command is no sample."""
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room = bot.cast.admin
+        bot.say(room, "laowang", "#spam")
+        await bot.wait_text(room, "请引用")
+        await bot.settle()
+        command = next(m for m in bot.world.recent_messages(room, limit=10) if m.text == "#spam")
+        bot.say(room, "laowang", "#spam", quote=command.id)
+        assert "管理命令" in await bot.wait_text(room, "不能作为样本")
+        await bot.settle()
+        assert not [s for s in spam_samples(bot) if "#spam" in s.text]
+    finally:
+        await bot.stop()

@@ -190,6 +190,8 @@ class Texts(TemplateTexts):
     need_quote: str = "请引用（回复）要标记的那条消息，再发送 {command}。"
     own_message: str = ("这是机器人自己发的消息，不能作为样本。请引用成员发的那条消息，"
                         "或引用机器人关于那个案件、带「案件 #编号」的提醒。")
+    # an owner's own command quoted (#spam on their earlier "#spam"): "#spam" became a spam sample
+    quoted_command: str = "这是一条管理命令，不能作为样本。请引用成员发的那条消息。"
     own_message_cases: str = "这条消息提到了好几个案件（{cases}），请引用成员发的那条消息，或只提到一个案件的提醒。"
     not_found: str = "找不到被引用的消息（可能太久之前），已按引用内容学习。"
     protected: str = "「{member}」是群主、管理员或白名单成员，只记录样本，不处理。"

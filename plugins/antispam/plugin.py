@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from bot.actions import Kick
 from bot.core import cases, flags, lists, members
 from bot.core.cases import Case
+from bot.core.commands import CommandRouter
 from bot.core.members import MemberFacts
 from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role, bot_can_moderate, is_protected
@@ -261,7 +262,15 @@ class AntispamPlugin(Plugin):
                           message_id=evidence.get("message_id"), sender_id=case.target_id)
             about = case.id
         quoted = store.find_quoted(ctx.db, ctx.room_id, quote.message_id, quote.sender_id, quote.text)
-        return msg, quote, quoted, quoted.text if quoted else quote.text, about
+        text = quoted.text if quoted else quote.text
+        sender = quoted.sender_id if quoted else quote.sender_id
+        parsed = CommandRouter.parse(text, ctx.rules.bot.command_prefix)
+        if parsed is not None and parsed.looks_like_command and sender and self._protected(ctx, sender):
+            # an owner's #spam quoting their own earlier "#spam" (a quote reply carries only its
+            # own words) taught the model "#spam" as an ad (seen in a simulated day)
+            ctx.reply(cfg.texts.quoted_command)
+            return None
+        return msg, quote, quoted, text, about
 
     @staticmethod
     def _case_of_notice(ctx: Context, cfg: AntispamConfig, text: str) -> Case | None:

@@ -44,6 +44,7 @@ from bot.core.rooms import PlatformLookup, RoomDirectory
 from bot.core.scheduler import JobScheduler
 from bot.core.storage_status import EarlyStatus
 from bot.core.targets import MAX_MENTIONED
+from bot.core.written import LastWritten
 from bot.events import (
     ConnectionChanged,
     Event,
@@ -66,8 +67,6 @@ log = logging.getLogger(__name__)
 
 _RoomEvent = MessageReceived | MemberJoined | MemberLeft | TopicChanged
 _DRY_RUN_KEY = "dry_run"
-# the name history memo (App._names_seen) is cleared past this many entries
-_NAMES_REMEMBERED = 300_000
 HINT_EVERY = timedelta(days=1)  # a member who @s the bot hears how to use it at most this often
 
 
@@ -121,11 +120,8 @@ class App:
         self._dry_run: dict[str, bool] = {}
         self._room_facts: dict[str, tuple[str, str, bool]] = {}
         self._role_rechecks: dict[tuple[str, str], datetime] = {}
-        # hash((subject, kind, room)) -> hash(value): what the name history last recorded, as
-        # ints (no name or id kept alive for it; a 64-bit collision would at worst skip one
-        # history row). ~100 bytes an entry; room for 200 x 500 members' names and aliases
-        # (a 100,000 cap with string keys was cleared and refilled over and over there)
-        self._names_seen: dict[int, int] = {}
+        # (subject, kind, room) -> the value the name history last recorded (bot/core/written.py)
+        self._names_written = LastWritten()
         self._hinted: dict[tuple[str | None, str], datetime] = {}  # (room, member) -> last mention hint
         self._reconcile_queued = False
         # set while logged in and connected: scheduled jobs wait for it (a job due at start-up
@@ -456,7 +452,8 @@ class App:
                 ctx.reply(rules.bot.texts.mention_hint.format(prefix=rules.bot.command_prefix))
             self.outbox.stage(db, ctx.planned)  # the actions commit with the state they follow from
         # committed now: only what committed is known to be recorded
-        self._names_seen.update((hash(key), hash(value)) for key, value in names.items())
+        for key, value in names.items():
+            self._names_written.wrote(key, value)
         if hinted and sender:
             self._hinted[(event.room_id, sender)] = self.clock.now()
         return True
@@ -524,8 +521,6 @@ class App:
         or None for global): names rarely change, so the last value written is remembered (once
         committed: a rolled-back write is not) and only a difference reaches the database, not a
         query per message."""
-        if len(self._names_seen) > _NAMES_REMEMBERED:
-            self._names_seen.clear()
         brought: dict[tuple[str, str, str | None], str] = {}
         match event:
             case MessageReceived(room_id=str(room_id)):
@@ -540,8 +535,8 @@ class App:
                         brought[(member_id, "name", None)] = name
             case TopicChanged():
                 brought[(event.room_id, "topic", None)] = event.new_topic
-        seen = self._names_seen
-        return {key: value for key, value in brought.items() if seen.get(hash(key)) != hash(value)}
+        written = self._names_written
+        return {key: value for key, value in brought.items() if not written.same(key, value)}
 
     def _track(self, db: Session, event: _RoomEvent, notes: list[members.NameNote]) -> None:
         """Keep core_member and the name history current for joins, leaves and topics, before

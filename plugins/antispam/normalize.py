@@ -77,8 +77,8 @@ _ORDINARY_AFTER: dict[str, re.Pattern[str]] = {
 }
 _ORDINARY_BEFORE: dict[str, str] = {"叩叩": "叩", **dict.fromkeys(("纸飞机", "小飞机"), "折叠扔丢玩只架张")}
 # what makes a toy plane the Telegram one after all: a handle, an id or a link right after it
-_CONTACT_AFTER = re.compile(r"(?:\s|[:：])*+(?:搜索?\s*+)?(?:@|号|群|频道|id|t\s*+[.。点]\s*+me|(?=[a-z0-9_-]*[0-9_])[a-z]"
-                            r"[a-z0-9_-]{3,})")
+_CONTACT_AFTER = re.compile(r"(?:\s|[:：])*+(?:搜索?\s*+)?"
+                            r"(?:@|号|群|频道|id|t\s*+[.。点]\s*+me|(?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,})")
 
 
 def _variant(m: re.Match[str]) -> str:

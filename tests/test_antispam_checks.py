@@ -124,11 +124,15 @@ def test_normalise_maps_game_currency_look_alikes_without_calling_them_a_trick(t
     ("美团搜 \" 神券 \" 领取", [("referral", "美团 神券", False)]),
     ("转转搜 二手机小王 价格最低", [("referral", "转转 二手机小王", False)]),
     ("百度搜一下 就知道了", []),  # a search engine: how people say "look it up"
+    # what to search for on a platform is a tip: the product in it (win10) is no id to contact
+    ("b站搜一下 win10开机慢 有详细教程", [("referral", "b站 win10开机慢", False)]),
+    ("搜 kefu888 加我", [("code-id", "kefu888", False)]),
     ("选 a b c d 4个选项里哪个对", []),
     ("打开 https://weixin.qq.com/cgi-bin/readtemplate 看说明", []),
     ("加威❤ tsl_vip2026", [("wechat-id", "tsl_vip2026", True)]),  # the whole id: not "ip2026" after the _v
-    # nor "ip2026" after a _v with no contact word before it (the v was read as WeChat's)
-    ("我的号是tsl_vip2026", []),
+    # nor "ip2026" after the _v when 我的号 is what says it is an id (the v had been read as WeChat's)
+    ("我的号是tsl_vip2026", [("code-id", "tsl_vip2026", False)]),
+    ("我的新号 laoli_vip888 之前的号被封了", [("code-id", "laoli_vip888", False)]),
     ("我的微信 tsl_vip2026", [("wechat-id", "tsl_vip2026", False)]),  # not tslvip2026, read on the dense form
     ("微信号：tsl-vip2026", [("wechat-id", "tsl-vip2026", False)]),
     ("v：tsl_vip2026", [("code-id", "tsl_vip2026", False)]),

@@ -85,7 +85,8 @@ _WECHAT = re.compile(r"微信(?:号|id)?(?:是|为)?([a-z][a-z0-9_-]{5,19}|[0-9]
 _WECHAT_LIGHT = re.compile(r"(?:微信|wechat)\s*+(?:号|id)?\s*+[:：]\s*+([a-z][a-z0-9_-]{5,19})")
 # a letters+digits code id right after a contact word: 私聊 abc123, 认准 ab520, 搜 id：xy888
 _GROUP_NO = re.compile(r"(?:群号|qq群|群号码|新群|二群|分群)(?:是|为)?([1-9][0-9]{5,10})(?![0-9])")
-_CODE_ID = re.compile(r"(?:联系|私聊|私信|私我|找我|加我|认准|搜索|搜一下|搜|id|账号|号码)"
+# (我的新号 laoli_vip888: the whole id after 新号 / 我的号, which only a _v inside it had found, as ip888)
+_CODE_ID = re.compile(r"(?:联系|私聊|私信|私我|找我|加我|认准|搜索|搜一下|搜|id|账号|号码|新号|我的号)"
                       r"(?:[\s:：是为]|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)*"  # 加我❤ abc_123, 私聊💬 abc_123
                       r"((?=[a-z0-9_-]*[a-z])(?=[a-z0-9_-]*[0-9])[a-z0-9][a-z0-9_-]{3,19})(?![a-z0-9])")
 # an @handle next to a word that says it is one (a WeChat @mention is a member's name, not this)
@@ -212,7 +213,12 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
         add("wechat-id", _as_written(m.group(1), light), disguised(m.group(1)))
     for m in _WECHAT_LIGHT.finditer(body):
         add("wechat-id", m.group(1), tricks)
+    # what to search for on a named platform (b站搜一下 win10开机慢) is a search tip, read below as a
+    # referral: the letters+digits in it (win10, mate60) are a product, not an id to contact
+    searched = [m.span(2) for m in _REFERRAL.finditer(body)]
     for m in _CODE_ID.finditer(body):
+        if m.group(0).startswith("搜") and any(a <= m.start(1) < b for a, b in searched):
+            continue
         if not any(_bare(m.group(1)) in _bare(c.value) for c in found):
             add("code-id", m.group(1), tricks)
     for m in _HANDLE.finditer(light):  # WeChat ends a mention with U+2005: that is a member, not a handle

@@ -118,15 +118,24 @@ def test_normalise_maps_game_currency_look_alikes_without_calling_them_a_trick(t
     ("我的微信：abc12345", [("wechat-id", "abc12345", False)]),
     ("订单号 20260501123456789", []),
     ("明天下午三点开会", []),
-    ("有兴趣的主动加我吧 k e x i n _ 2 0", [("code-id", "kexin20", True)]),
+    ("有兴趣的主动加我吧 k e x i n _ 2 0", [("code-id", "kexin_20", True)]),  # the id as typed, _ and all
     ("wei xin hao: x i a o x i a o 9", [("code-id", "xiaoxiao9", True)]),
     ("简书搜 \" 自由职业者日记 \"", [("referral", "简书 自由职业者日记", False)]),
     ("美团搜 \" 神券 \" 领取", [("referral", "美团 神券", False)]),
     ("转转搜 二手机小王 价格最低", [("referral", "转转 二手机小王", False)]),
     ("百度搜一下 就知道了", []),  # a search engine: how people say "look it up"
+    # what to search for on a platform is a tip: the product in it (win10) is no id to contact
+    ("b站搜一下 win10开机慢 有详细教程", [("referral", "b站 win10开机慢", False)]),
+    ("搜 kefu888 加我", [("code-id", "kefu888", False)]),
     ("选 a b c d 4个选项里哪个对", []),
     ("打开 https://weixin.qq.com/cgi-bin/readtemplate 看说明", []),
-    ("加威❤ tsl_vip2026", [("wechat-id", "tslvip2026", True)]),  # not "ip2026" after the _v
+    ("加威❤ tsl_vip2026", [("wechat-id", "tsl_vip2026", True)]),  # the whole id: not "ip2026" after the _v
+    # nor "ip2026" after the _v when 我的号 is what says it is an id (the v had been read as WeChat's)
+    ("我的号是tsl_vip2026", [("code-id", "tsl_vip2026", False)]),
+    ("我的新号 laoli_vip888 之前的号被封了", [("code-id", "laoli_vip888", False)]),
+    ("我的微信 tsl_vip2026", [("wechat-id", "tsl_vip2026", False)]),  # not tslvip2026, read on the dense form
+    ("微信号：tsl-vip2026", [("wechat-id", "tsl-vip2026", False)]),
+    ("v：tsl_vip2026", [("code-id", "tsl_vip2026", False)]),
     ("加我❤ tsl_vip2026", [("code-id", "tsl_vip2026", False)]),  # an emoji between 加我 and the id
     ("私聊💬 kefu_8899", [("code-id", "kefu_8899", False)]),
     ("电报 tsl_vip2026", [("code-id", "tsl_vip2026", False)]),
@@ -200,6 +209,21 @@ def test_a_homophone_of_add_wechat_before_an_id_is_caught_by_the_rules_from_anyo
         assert "obfuscated: variant characters" in result["contact"]
 
 
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("扣扣：12345678", "qq", "12345678"),
+    ("加扣 12345678", "qq", "12345678"),
+    ("他扣扣搜搜的 有事扣扣12345678", "qq", "12345678"),
+    ("纸飞机 @abc_vip88", "handle", "@abc_vip88"),
+    ("纸飞机搜 @lucky_88", "handle", "@lucky_88"),
+    ("飞机号 abc_vip88", "code-id", "abc_vip88"),
+    ("纸飞机折好了 t.me/+abcdEF", "im-link", "t.me/+abcdef"),
+])
+def test_qq_and_telegram_spellings_with_a_contact_are_still_read(text, kind, value):
+    """The ordinary readings above give way where a number, a handle or a link follows."""
+    assert (kind, value) in [(k, v) for k, v, _ in find_contacts(normalise(text))]
+    assert "contact" in fired(Facts(text, newcomer=True))
+
+
 @pytest.mark.parametrize("text", [
     "wei信 tsl_vip2026", "w❤x tsl_vip2026", "V.X tsl_vip2026", "wei❤xin tsl_vip2026", "Q❤Q 123456789",
     "加Q❤ 123456789", "加我🛰️ tsl_vip2026", "加我✈️ tsl_vip2026",
@@ -216,6 +240,10 @@ def test_a_decorated_contact_word_from_a_newcomer_counts_as_hidden(text):
     "加卫生纸", "卫生间在哪", "打扫卫生", "加徽章", "安徽人", "权威+维护", "❤威武❤", "W❤X 永远在一起",
     "V❤我50", "Q❤Q 好可爱", "企鹅馆几点开门", "今天坐飞机去上海", "小王的飞机 CA1234", "明天的飞机 MU5101 到",
     "一路顺风✈️", "卫星发射成功", "加维 加维 冲", "有事加魏 13912345678",
+    # stingy, buttons, a knock and a child's paper plane: not QQ nor Telegram (issue 11)
+    "这人太抠抠搜搜了", "他这人扣扣索索的", "买个菜都扣扣搜搜", "宝宝在学扣扣子", "扣子缝好了", "叩叩叩 有人吗",
+    "纸飞机折好了", "我家娃纸飞机折好了，飞得老远", "周末带娃去参加纸飞机比赛", "教他叠纸飞机",
+    "抠抠搜搜的，有事打我电话13812345678",  # the variant had made the plain number "hidden"
 ])
 def test_ordinary_words_with_the_same_characters_are_left_alone(text):
     for newcomer in (False, True):
@@ -399,6 +427,20 @@ def test_a_long_run_of_digits_is_read_for_a_price_in_linear_time():
     for text in ("1" * 4000, "8" * 3999 + "毛", "1.5" * 1300):
         structure(normalise(text))
     assert time.thread_time() - started < 0.3
+
+
+@pytest.mark.parametrize("head", ["纸飞机", "v", "tg", "uid", "扣", "抖音搜", "微信", "扣扣", "抠抠"])
+def test_a_contact_word_before_a_long_run_of_spaces_is_read_in_linear_time(head):
+    """A platform word, then three optional runs of spaces before an id: the runs tried every split
+    of 4,000 spaces, cubic in the run (纸飞机 + 4,000 spaces + x: 64 s of CPU for one message)."""
+    from plugins.antispam.contact import find_contacts as contacts
+
+    for fill in (" ", "：", "😀"):
+        text = head + fill * 4000 + "x"
+        normalise.cache_clear(), contacts.cache_clear()
+        started = time.thread_time()
+        contacts(normalise(text))
+        assert time.thread_time() - started < 0.1, (head, fill)
 
 
 def test_bayes_waits_until_it_has_learned_enough(seed_model):

@@ -346,6 +346,31 @@ def test_a_newcomers_adoption_post_is_not_removed_at_once():
     assert ad.obvious, ad.evidence()
 
 
+# members helping each other (issue 11): the shipped model had warned a regular for the second and
+# removed a newcomer at once for it in a simulated day; the corpus has such advice now, not these lines
+ADVICE = ["支付宝搜一下社保那个小程序，线上就能办", "拼多多搜一下，比超市便宜", "小红书搜xx攻略挺全的",
+          "小红书搜一下 成都美食攻略 挺全的", "b站搜一下 win10开机慢 有详细教程"]
+# the same platforms and search words for the sender's own shop, with a kickback or a hook
+REFERRALS = ["抖音搜：好物小铺123 下单返利 私信领券 加我拉你进福利群", "小红书搜 省钱姐 领佣金 加我",
+             "拼多多搜 晨晨百货 下单后截图私信我 返五块 加我进群"]
+
+
+@pytest.mark.parametrize("text", ADVICE)
+def test_a_members_advice_on_where_to_search_is_not_an_ad(text):
+    model = SpamModel()
+    for newcomer in (False, True):
+        decision = decide(Facts(text=text, newcomer=newcomer), CFG, model, "room")
+        assert not decision.spam, (newcomer, decision.evidence())
+
+
+@pytest.mark.parametrize("text", REFERRALS)
+def test_a_referral_with_a_kickback_is_still_an_ad(text):
+    model = SpamModel()
+    for newcomer in (False, True):
+        decision = decide(Facts(text=text, newcomer=newcomer), CFG, model, "room")
+        assert decision.spam, (newcomer, decision.evidence())
+
+
 REBUILD = "python -m plugins.antispam.build_model --shared ../shared/data/spam"
 
 

@@ -32,7 +32,11 @@ ADS = ["加V：ab{n}c8888 领取资料", "兼职日结，宝妈学生都可以�
 # the last three are long runs a contact word's optional gaps could backtrack over (half a second
 # each before those quantifiers were made possessive)
 HOSTILE = ["广告" * 50_000, "😀" * 3000, "\u200b" * 20_000, "Ｖ\u200bＸ：ａｂｃ８８８８ ⓐⓑⓒ 𝟏𝟑𝟖 " * 300,
-           "加威" + "❤" * 5000, "加" + " " * 5000 + "x", "加" + " " * 2000 + "✈" + " " * 2000]
+           "加威" + "❤" * 5000, "加" + " " * 5000 + "x", "加" + " " * 2000 + "✈" + " " * 2000,
+           # a platform word before spaces and no id: three optional space runs had tried every split
+           # of the run (cubic: 64 s for 纸飞机 + 4,000 spaces); and the ordinary-word readings of 扣扣/纸飞机
+           "纸飞机" + " " * 4000 + "x", "uid" + " " * 4000 + "x", "抖音搜" + " " * 4000 + "x",
+           "抠抠" + "搜" * 4000, "纸飞机" + "😀" * 4000, "扣扣" * 2000]
 
 
 def rss_mb() -> float:

@@ -82,10 +82,11 @@ _PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 _QQ = re.compile(r"(?:qq|企鹅)(?:号|群|号码)?(?:是|为)?([1-9][0-9]{4,10})(?![0-9])")
 _QQ_SHORT = re.compile(r"(?<![a-z\u4e00-\u9fff])(?:扣|鹅)\s*[:：]\s*([1-9][0-9]{4,10})(?![0-9])")
 _WECHAT = re.compile(r"微信(?:号|id)?(?:是|为)?([a-z][a-z0-9_-]{5,19}|[0-9]{6,11})(?![a-z0-9])")
-_WECHAT_LIGHT = re.compile(r"(?:微信|wechat)\s*(?:号|id)?\s*[:：]\s*([a-z][a-z0-9_-]{5,19})")
+_WECHAT_LIGHT = re.compile(r"(?:微信|wechat)\s*+(?:号|id)?\s*+[:：]\s*+([a-z][a-z0-9_-]{5,19})")
 # a letters+digits code id right after a contact word: 私聊 abc123, 认准 ab520, 搜 id：xy888
 _GROUP_NO = re.compile(r"(?:群号|qq群|群号码|新群|二群|分群)(?:是|为)?([1-9][0-9]{5,10})(?![0-9])")
-_CODE_ID = re.compile(r"(?:联系|私聊|私信|私我|找我|加我|认准|搜索|搜一下|搜|id|账号|号码)"
+# (我的新号 laoli_vip888: the whole id after 新号 / 我的号, which only a _v inside it had found, as ip888)
+_CODE_ID = re.compile(r"(?:联系|私聊|私信|私我|找我|加我|认准|搜索|搜一下|搜|id|账号|号码|新号|我的号)"
                       r"(?:[\s:：是为]|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)*"  # 加我❤ abc_123, 私聊💬 abc_123
                       r"((?=[a-z0-9_-]*[a-z])(?=[a-z0-9_-]*[0-9])[a-z0-9][a-z0-9_-]{3,19})(?![a-z0-9])")
 # an @handle next to a word that says it is one (a WeChat @mention is a member's name, not this)
@@ -103,23 +104,24 @@ _EMAIL = re.compile(r"[a-z0-9._-]{3,}@(?:qq|163|126|gmail|outlook|hotmail|foxmai
 # (a general search engine is not here: 百度搜一下 is how people say "look it up")
 _REFERRAL = re.compile(r"(抖音|dy|小红书|红书|小红薯|xhs|拼多多|pdd|淘宝|某宝|tb|闲鱼|快手|视频号|公众号|b站|微博|"
                        r"简书|知乎|好看视频|微视|某音|某书|某手|陡音|斗音|美团|京东|转转|得物|夸克|蝙蝠)"
-                       r"(?:上|里)?(?:搜索?|搜一搜|搜一下|关注|id|号)\s*(?:[:：]|[「“\"【『]|\s)[\s「“\"【『]*"
+                       r"(?:上|里)?(?:搜索?|搜一搜|搜一下|关注|id|号)(?:\s*+(?:[:：]|[「“\"【『])|\s)[\s「“\"【『]*+"
                        r"([^\s,，。!！?？」”\"】』]{2,16})")
 
 
 # Grown from the spam corpus (spam_*.tsv): contact shapes its messages use that the hand lists missed.
 # a number after a QQ word, split or dressed up: 扣 ③③⑥ ⑥⑨, q 3 4 5 1 2, 🐧群：368215974
-_QQ_SPLIT = re.compile(r"(?<![a-z])(?:扣|q|鹅|企鹅|🐧|群|裙)\s*(?:号|群)?\s*[:：]?\s*"
+_QQ_SPLIT = re.compile(r"(?<![a-z0-9_-])(?:扣|q|鹅|企鹅|🐧|群|裙)\s*+(?:号|群)?\s*+[:：]?\s*+"
                        r"((?:[1-9][\s-]*)(?:\d[\s-]*){5,10})(?!\s*[\d元块分万kw人个次天年月号岁])")
 # an id right after a platform word: 飞机 heyue_daidan8, 卫星 zhaoren_77, line：rou_0520, v zl_stock88
-_PLATFORM_ID = re.compile(r"(?<![a-z])(?:telegram|tg|飞机|电报|卫星|line|dy|ins|ig|推特|v|vx|wx|微|威|薇|me)"
-                          r"\s*(?:号|id)?\s*[:：]?\s*@?((?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,19})(?![a-z0-9_])")
+# (not inside an id: the v of tsl_vip2026 is no WeChat word, and ip2026 no id of its own)
+_PLATFORM_ID = re.compile(r"(?<![a-z0-9_-])(?:telegram|tg|飞机|电报|卫星|line|dy|ins|ig|推特|v|vx|wx|微|威|薇|me)"
+                          r"\s*+(?:号|id)?\s*+[:：]?\s*+@?((?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,19})(?![a-z0-9_])")
 # a flight number of an airline flying in China (CA1234, MU5101, 3U8888), not a Telegram id after 飞机
 _FLIGHT = re.compile(r"(?:ca|mu|cz|hu|3u|zh|mf|sc|fm|ho|9c|kn|gs|jd|8l|pn|eu|g5|tv|bk|ns|dr|ky|qw|y8|gj|a6|uq|gx|"
                      r"cx|ke|oz|jl|nh|sq|ek)[0-9]{3,4}")
 # a number id on another platform: 小红书号 8 9 7 6…, b站 uid 3 4 9…, 抖音 搜 数字 7788991, 邀请码 ks666
 _PLATFORM_NO = re.compile(r"(?:uid|id|抖音号|红书号|快手号|视频号|互关号|dy号|数字|邀请码|推荐码|口令)"
-                          r"\s*(?:是|为)?\s*[:：]?\s*"
+                          r"\s*+(?:是|为)?\s*+[:：]?\s*+"
                           r"((?:[a-z0-9][\s-]?){4,12})(?![a-z0-9])")
 # a hand-typed handle: "@ usdt_mm88" (a WeChat @mention has no space after @ and ends with U+2005)
 _LOOSE_HANDLE = re.compile(r"@\s+([a-z][a-z0-9_]{3,31})|@([a-z][a-z0-9]*_[a-z0-9_]*[0-9][a-z0-9_]*)(?![a-z0-9_\u2005])")
@@ -154,6 +156,25 @@ _LETTERS_SPACED = re.compile(r"(?:[a-z0-9]\s+){5,}[a-z0-9]")
 _SPACE_IN_ADDRESS = re.compile(r"(?<=[a-z0-9:/.])\s+(?=[a-z0-9:/.点])|(?<=点)\s+(?=[a-z])")
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _bare(value: str) -> str:
+    """An id without its _ and -: how two readings of one id (dense and as written) compare."""
+    return value.replace("_", "").replace("-", "")
+
+
+def _as_written(value: str, light: str) -> str:
+    """An id read on the dense form (where _ and - are gone) as the message wrote it, so the
+    explanation names the whole id (tsl_vip2026, not tslvip2026); the dense value when the
+    message never wrote it in one piece (薇.信 a b c 8 8 8)."""
+    if not value or value.isdigit():
+        return value
+    pattern = "[_-]?".join(map(re.escape, value))  # bounded: an id is at most 20 characters
+    m = re.search(rf"(?<![a-z0-9_-]){pattern}(?![a-z0-9_-])", light)
+    return m.group(0) if m else value
+
+
 def _ends(text: str, head: int = 1500, tail: int = 500) -> str:
     return text if len(text) <= head + tail else f"{text[:head]} {text[-tail:]}"
 
@@ -170,8 +191,8 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
     seen: set[str] = set()
 
     def add(kind: str, value: str, hidden: bool) -> None:
-        if value not in seen:
-            seen.add(value)
+        if _bare(value) not in seen:  # one id read twice (dense and as written) is one contact
+            seen.add(_bare(value))
             found.append(Contact(kind, value, hidden))
 
     def disguised(value: str) -> bool:  # tricks undone, digits split, or not in the text as written
@@ -189,11 +210,16 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
     for m in _GROUP_NO.finditer(dense):
         add("group-number", m.group(1), disguised(m.group(1)))
     for m in _WECHAT.finditer(dense):
-        add("wechat-id", m.group(1), disguised(m.group(1)))
+        add("wechat-id", _as_written(m.group(1), light), disguised(m.group(1)))
     for m in _WECHAT_LIGHT.finditer(body):
-        add("wechat-id", m.group(1).replace("_", "").replace("-", ""), tricks)
+        add("wechat-id", m.group(1), tricks)
+    # what to search for on a named platform (b站搜一下 win10开机慢) is a search tip, read below as a
+    # referral: the letters+digits in it (win10, mate60) are a product, not an id to contact
+    searched = [m.span(2) for m in _REFERRAL.finditer(body)]
     for m in _CODE_ID.finditer(body):
-        if not any(m.group(1).replace("_", "").replace("-", "") in c.value for c in found):
+        if m.group(0).startswith("搜") and any(a <= m.start(1) < b for a, b in searched):
+            continue
+        if not any(_bare(m.group(1)) in _bare(c.value) for c in found):
             add("code-id", m.group(1), tricks)
     for m in _HANDLE.finditer(light):  # WeChat ends a mention with U+2005: that is a member, not a handle
         add("handle", "@" + m.group(1), False)
@@ -212,7 +238,7 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
         value = m.group(1)
         if m.group(0).startswith("飞机") and _FLIGHT.fullmatch(value):  # 小王的飞机 CA1234 is a flight
             continue
-        if not any(value.replace("_", "").replace("-", "") in c.value.replace("_", "") for c in found):
+        if not any(_bare(value) in _bare(c.value) for c in found):
             add("code-id", value, tricks)
     for m in _PLATFORM_NO.finditer(body):
         value = _SPACING.sub("", m.group(1))
@@ -225,14 +251,14 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
     for m in _SPACED_ID.finditer(body):
         add("code-id", _SPACING.sub("", m.group(1)), True)
     for m in _SPACED_LETTERS_ID.finditer(body):
-        value = _SPACING.sub("", m.group(1))
-        if not any(value in c.value or c.value in value for c in found):
+        value = _WHITESPACE.sub("", m.group(1)).strip("_")  # k e x i n _ 2 0 is kexin_20
+        if not any(_bare(value) in _bare(c.value) or _bare(c.value) in _bare(value) for c in found):
             add("code-id", value, True)
     for m in _LONE_VARIANT.finditer(body):
         value = m.group(2)
         if body[max(0, m.start() - 1):m.start() + 1] in _WORDS_BEFORE or _DATE_LIKE.fullmatch(value):
             continue
-        if not any(value.replace("_", "").replace("-", "") in c.value.replace("_", "") for c in found):
+        if not any(_bare(value) in _bare(c.value) for c in found):
             add(_LONE_KIND.get(m.group(1), "wechat-id"), value, True)
     for m in _PINYIN_WECHAT.finditer(body):
         add("wechat-id", _SPACING.sub("", m.group(1)), True)

@@ -66,6 +66,30 @@ _DECORATED: tuple[tuple[re.Pattern[str], str], ...] = (
      "telegram "),
 )
 _VARIANT_RE = re.compile("|".join(sorted(map(re.escape, _VARIANTS), key=len, reverse=True)))
+# Variants that are ordinary words next to certain characters: 抠抠搜搜 / 扣扣索索 (stingy), 扣扣子
+# (doing up a button), 叩叩叩 (a knock), and a child's 纸飞机 being folded or thrown. Read as QQ or
+# Telegram there, a mother's 这人抠抠搜搜的 had counted as a hidden contact word and the next phone
+# number in it as disguised. An id right after the word still makes it the platform's.
+_ORDINARY_AFTER: dict[str, re.Pattern[str]] = {
+    **dict.fromkeys(("扣扣", "抠抠"), re.compile(r"[搜索嗖子]")),
+    "叩叩": re.compile(r"叩"),
+    **dict.fromkeys(("纸飞机", "小飞机"), re.compile(r"(?:折|叠|飞(?!机)|扔|丢|模型|玩具|比赛|大赛|手工)")),
+}
+_ORDINARY_BEFORE: dict[str, str] = {"叩叩": "叩", **dict.fromkeys(("纸飞机", "小飞机"), "折叠扔丢玩只架张")}
+# what makes a toy plane the Telegram one after all: a handle, an id or a link right after it
+_CONTACT_AFTER = re.compile(r"(?:\s|[:：])*+(?:搜索?\s*+)?"
+                            r"(?:@|号|群|频道|id|t\s*+[.。点]\s*+me|(?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,})")
+
+
+def _variant(m: re.Match[str]) -> str:
+    """The platform a variant spelling stands for, or the word itself where it is ordinary."""
+    word, text = m.group(0), m.string
+    after, before = _ORDINARY_AFTER.get(word), _ORDINARY_BEFORE.get(word, "")
+    if after is not None:
+        ordinary = bool(after.match(text, m.end())) or (m.start() > 0 and text[m.start() - 1] in before)
+        if ordinary and not _CONTACT_AFTER.match(text, m.end()):
+            return word
+    return _VARIANTS[word]
 # Game-currency look-alikes that game-chat sellers write for 银子/元宝/储备 (垠子 1.4, 园宝4毛,
 # 蓄备出). None is an ordinary word, so they are mapped wherever they appear, but they are not
 # recorded as a trick: a player's typo must not count as obfuscation. Names (袁宝, 圆宝), 垠 alone
@@ -198,7 +222,7 @@ def normalise(text: str) -> Normalised:
     if decorated != body:
         tricks.append("variant characters")
     body = _PLUS.sub("加", decorated)
-    mapped = _VARIANT_RE.sub(lambda m: _VARIANTS[m.group(0)], _ADD_WEI.sub("加微信", body))
+    mapped = _VARIANT_RE.sub(_variant, _ADD_WEI.sub("加微信", body))
     if mapped != body and "variant characters" not in tricks:
         tricks.append("variant characters")
     latin = _LATIN.sub("微信", mapped)
@@ -209,7 +233,7 @@ def normalise(text: str) -> Normalised:
         tricks.append("加V")
     dense = "".join(_KEEP.findall(short))
     # again, now that spacing and punctuation are gone: "扣 扣", "薇.信" are variants too
-    respaced = _VARIANT_RE.sub(lambda m: _VARIANTS[m.group(0)], dense)
+    respaced = _VARIANT_RE.sub(_variant, dense)
     if respaced != dense and "variant characters" not in tricks:
         tricks.append("variant characters")
     respaced = respaced.replace("微信信", "微信")  # belt and braces: two spellings of one word met

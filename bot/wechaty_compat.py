@@ -151,9 +151,12 @@ def _cors(app: Any, *_args: Any, **_kwargs: Any) -> Any:
     return app
 
 
-#: Modules the SDK imports at import time only for its plugin web server (Quart) and GitHub
-#: URL-link previews (PyGithub): about 40 MB and 0.4 s the bot never uses.
+#: Modules the SDK imports at import time only for its plugin web server (Quart), GitHub
+#: URL-link previews (PyGithub) and fetching a web page's title for a link card it would send
+#: (opengraph_py3, with BeautifulSoup and lxml: 6 MB): about 46 MB and 0.4 s the bot never
+#: uses (it sends no link cards).
 _UNUSED_SDK_MODULES: dict[str, tuple[str, ...]] = {
+    "opengraph_py3": ("OpenGraph",),
     "quart": ("Quart", "request", "send_file", "Response", "jsonify"),
     "quart_cors": ("cors",),
     "github": ("Github",),

@@ -523,7 +523,8 @@ def test_flat_messages_refuse_what_they_cannot_read() -> None:
 
 
 def test_sdk_imports_without_quart_or_pygithub(tmp_path: Path) -> None:
-    """The SDK imports Quart (plugin web server) and PyGithub (link previews) at import time;
+    """The SDK imports Quart (plugin web server), PyGithub and opengraph_py3 (link previews, with
+    BeautifulSoup and lxml) at import time;
     the bot uses neither. After apply_all they stay out of sys.modules, a Wechaty bot still
     constructs, and a later import of quart elsewhere gets the real library."""
     code = (
@@ -535,7 +536,8 @@ def test_sdk_imports_without_quart_or_pygithub(tmp_path: Path) -> None:
         "from wechaty_puppet_service import PuppetService\n"
         "o = PuppetOptions(end_point='127.0.0.1:1', token='t')\n"
         "Wechaty(WechatyOptions(puppet=PuppetService(o), puppet_options=o, host='127.0.0.1', port=0))\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('quart', 'github', 'flask')))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('quart', 'github', 'flask', 'opengraph_py3',"
+        " 'bs4', 'lxml')))\n"
         "import quart\n"
         "print(quart.Quart.__module__)\n"
     )
@@ -547,10 +549,10 @@ def test_sdk_imports_without_quart_or_pygithub(tmp_path: Path) -> None:
     # without the fix the SDK really pulls them in
     plain = run_python(
         "import sys\nimport wechaty_puppet.schemas.puppet as p\np.PuppetOptions.__hash__ = object.__hash__\n"
-        "import wechaty\nprint('quart' in sys.modules, 'github' in sys.modules)\n",
+        "import wechaty\nprint('quart' in sys.modules, 'github' in sys.modules, 'lxml' in sys.modules)\n",
         tmp_path,
     )
-    assert plain.stdout.strip().splitlines()[-1] == "True True", plain.stderr
+    assert plain.stdout.strip().splitlines()[-1] == "True True True", plain.stderr
 
 
 def test_h2_remembers_a_bounded_number_of_closed_streams() -> None:

@@ -524,9 +524,9 @@ def test_flat_messages_refuse_what_they_cannot_read() -> None:
 
 def test_sdk_imports_without_quart_or_pygithub(tmp_path: Path) -> None:
     """The SDK imports Quart (plugin web server), PyGithub and opengraph_py3 (link previews, with
-    BeautifulSoup and lxml) at import time;
-    the bot uses neither. After apply_all they stay out of sys.modules, a Wechaty bot still
-    constructs, and a later import of quart elsewhere gets the real library."""
+    BeautifulSoup and lxml) at import time; the bot uses none of them. After apply_all they stay
+    out of sys.modules, a Wechaty bot still constructs, and a later import of quart elsewhere
+    gets the real library."""
     code = (
         "import sys\n"
         "from bot import wechaty_compat\n"

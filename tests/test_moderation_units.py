@@ -119,6 +119,16 @@ def test_a_shadow_cases_summary_has_no_brackets_inside_brackets():
     assert render.summary(_case(outcome="shadow"), "小明") == "#5 广告/刷屏 小明：广告（影子模式，未执行）"
 
 
+def test_a_removal_put_to_the_admins_for_want_of_evidence_is_theirs_to_verify():
+    """#cases said 已请群主处理 of a regular the bot (an admin) put to the owner and admins on a
+    model's word, as if it could not remove them (seen in a simulated day)."""
+    asked = _case(kind="kick", outcome="asked_owner", evidence={"ask_first": True})
+    assert render.summary(asked, "小明") == "#5 移出 小明：广告（已请群主和管理员核实）"
+    assert "结果：已请群主和管理员核实" in render.card(asked, "小明", "机器人", "Asia/Shanghai")
+    cannot = _case(kind="kick", outcome="asked_owner")  # the bot is no admin there
+    assert render.summary(cannot, "小明") == "#5 移出 小明：广告（已请群主处理）"
+
+
 def test_summary_is_one_line():
     assert render.summary(_case(reason="很长\n的原因"), "小明") == "#5 广告/刷屏 小明：很长 的原因（已执行）"
 

@@ -27,6 +27,8 @@ OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演�
                   # a removal handed to the humans, and what they did about it
                   "removed_by_owner": "群主已手动移出", "removed_by_admin": "管理员已手动移出",
                   "left": "对方已离开本群"}
+# an asked_owner removal put to them for want of evidence (outcome_label)
+ASKED_TO_VERIFY = "已请群主和管理员核实"
 # outcomes of a removal the owner or admins carried out by hand, after the bot asked them
 REMOVED_BY_HAND = ("removed_by_owner", "removed_by_admin")
 
@@ -36,8 +38,8 @@ REMOVED_BY_HAND = ("removed_by_owner", "removed_by_admin")
 ASKED_ADMINS = "ask_first"
 
 __all__ = ["ASKED_ADMINS", "REMOVED_BY_HAND", "Case", "add_evidence", "asked_admins", "cases_after", "cases_for",
-           "confirm_removal", "count_by_kind", "field_of", "get_case", "latest_id", "open_case", "put_to_humans",
-           "record_outcome", "set_reason", "set_status", "standing_kinds"]
+           "confirm_removal", "count_by_kind", "field_of", "get_case", "latest_id", "open_case", "outcome_label",
+           "put_to_humans", "record_outcome", "set_reason", "set_status", "standing_kinds"]
 
 
 def open_case(
@@ -56,6 +58,15 @@ def open_case(
 def asked_admins(case: Case) -> bool:
     """Whether the case's own action asks the owner and admins (see ASKED_ADMINS)."""
     return isinstance(case.evidence, dict) and case.evidence.get(ASKED_ADMINS) is True
+
+
+def outcome_label(case: Case) -> str:
+    """The case's outcome as owners read it. A removal the bot put to the owner and admins for
+    want of evidence (it could have removed: a regular, a model's word) is theirs to verify,
+    not one the bot could not do: #cases said 已请群主处理 of it (seen in a simulated day)."""
+    if case.outcome == "asked_owner" and asked_admins(case):
+        return ASKED_TO_VERIFY
+    return OUTCOME_LABELS.get(case.outcome, case.outcome)
 
 
 def get_case(db: Session, case_id: int) -> Case | None:

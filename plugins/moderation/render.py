@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.cases import OUTCOME_LABELS, Case
+from bot.core.cases import Case, outcome_label
 from bot.core.plugin import source_label
 from plugins.antispam.api import check_name, reading, situation
 
@@ -37,7 +37,7 @@ def summary(case: Case, name: str, *, notice: bool = False) -> str:
     action is still queued: written as the case opens, it was read after the warning went out
     and said （待执行） (seen in an owner's simulated day)."""
     reason = f"：{_short(case.reason, 80)}" if case.reason else ""
-    said = [] if notice and case.outcome == "pending" else [OUTCOME_LABELS.get(case.outcome, case.outcome)]
+    said = [] if notice and case.outcome == "pending" else [outcome_label(case)]
     if case.status == "reversed":
         # a #ham'd case read 已请群主处理 alone in #cases, as if the owner still had to act
         said.append(STATUS_LABELS["reversed"])
@@ -55,7 +55,7 @@ def what(case: Case) -> str:
     in a simulated day: the number and the name twice, and brackets inside brackets."""
     reason = f"：{_short(case.reason, 60)}" if case.reason else ""
     outcome = "" if case.outcome in _MEMBER_PLAIN_OUTCOMES else \
-        f"（{OUTCOME_LABELS.get(case.outcome, case.outcome)}）"
+        f"（{outcome_label(case)}）"
     return f"{kind_label(case.kind)}{outcome}{reason}"
 
 
@@ -66,7 +66,7 @@ def case_line(case: Case, group: str) -> str:
     simulated day)."""
     reason = f"：{_short(case.reason, 60)}" if case.reason else ""
     outcome = "" if case.outcome in _MEMBER_PLAIN_OUTCOMES else \
-        f"（{OUTCOME_LABELS.get(case.outcome, case.outcome)}）"
+        f"（{outcome_label(case)}）"
     return f"#{case.id}「{group}」{kind_label(case.kind)}{outcome}{reason}"
 
 
@@ -110,7 +110,7 @@ def card(case: Case, target: str, actor: str, tz: str, labels: Mapping[str, str]
         f"处理人：{actor}（{_how(case)}）",
         f"时间：{_when(case.created_at, tz)}",
         f"原因：{_short(case.reason) or '（无）'}",
-        f"结果：{OUTCOME_LABELS.get(case.outcome, case.outcome)}",
+        f"结果：{outcome_label(case)}",
     ]
     evidence = case.evidence if isinstance(case.evidence, Mapping) else {}
     if evidence.get("text"):

@@ -19,7 +19,7 @@ from bot.events import LoggedIn
 from bot.rules.store import RulesStore
 from bot.wechaty_adapter import WechatyAdapter
 from db.session import loop_engine, make_sessionmaker
-from db.version import at_head
+from db.version import at_head, build_if_empty
 
 if TYPE_CHECKING:
     from bot.console.server import ConsoleServer, ConsoleSettings
@@ -137,7 +137,7 @@ class Runtime:
         if self._warm_up:
             # In a thread, concurrently with migrations and connecting: never on the loop.
             self._warm = asyncio.ensure_future(asyncio.to_thread(self._warm_up_in_thread))
-        if not at_head(self.database_url):
+        if not at_head(self.database_url) and not build_if_empty(self.database_url):
             from db.migrate import upgrade  # Alembic is imported only when there is work for it
 
             upgrade(self.database_url)

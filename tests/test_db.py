@@ -14,7 +14,8 @@ from db import load_all_models, repo
 from db.migrate import alembic_config, check_drift, current, downgrade, head, upgrade
 from db.models import AuditEntry, KnownRoom, NameHistory, SeenEvent, Setting
 from db.session import make_engine
-from db.version import at_head, shipped_head
+from db.version import at_head, build_if_empty, shipped_head
+from tests.pg import fresh_database
 from tests.races import claim_concurrently, once_each
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -73,6 +74,60 @@ def test_the_start_knows_a_database_at_head_without_alembic(database_url):
     assert at_head(database_url)
 
 
+def _schema(url: str) -> dict[str, object]:
+    """Everything the inspector reads of each table, names included (later migrations refer to
+    constraints and indexes by name), in a form two databases of one kind can be compared by."""
+    engine = make_engine(url)
+    try:
+        insp = inspect(engine)
+        out: dict[str, object] = {}
+        for table in sorted(insp.get_table_names()):
+            out[table] = {
+                "columns": [(c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+                            for c in insp.get_columns(table)],
+                "pk": insp.get_pk_constraint(table),
+                "fks": sorted((fk["name"] or "", tuple(fk["constrained_columns"]), fk["referred_table"],
+                               tuple(fk["referred_columns"])) for fk in insp.get_foreign_keys(table)),
+                "indexes": sorted((i["name"] or "", tuple(i["column_names"]), bool(i["unique"]))
+                                  for i in insp.get_indexes(table)),
+                "uniques": sorted((u["name"] or "", tuple(u["column_names"]))
+                                  for u in insp.get_unique_constraints(table)),
+                "checks": sorted(c["name"] or "" for c in insp.get_check_constraints(table)),
+            }
+        return out
+    finally:
+        engine.dispose()
+
+
+def test_an_empty_database_built_from_the_models_is_the_migrated_one(database_url, request, tmp_path):
+    """The first start builds an empty database from the models and stamps it (db/version.py,
+    without Alembic): it must be what the twelve migrations build, name for name, and the
+    migrations must run on it both ways, as they will on the next release's upgrade."""
+    assert build_if_empty(database_url)
+    assert at_head(database_url) and current(database_url) == head()
+    if database_url.startswith("sqlite"):
+        migrated = f"sqlite:///{tmp_path / 'migrated.db'}"
+        upgrade(migrated)
+        assert _schema(database_url) == _schema(migrated)
+    else:
+        with fresh_database(request.getfixturevalue("pg_server")) as migrated:
+            upgrade(migrated)
+            assert _schema(database_url) == _schema(migrated)
+    assert not build_if_empty(database_url)  # tables there: left to Alembic
+    downgrade(database_url)
+    assert current(database_url) is None
+    upgrade(database_url)
+    assert check_drift(database_url) == []
+
+
+def test_a_database_with_any_table_is_left_to_alembic(database_url):
+    """A half-built or older schema is never "completed" from today's models: Alembic knows
+    what each step changes."""
+    upgrade(database_url, "0010")
+    assert not build_if_empty(database_url)
+    assert current(database_url) == "0010"
+
+
 def test_the_bot_and_the_version_check_import_no_alembic(tmp_path):
     """What a restart loads: the runtime's modules and the check (the restart itself is
     test_e2e_core.py::test_a_restart_on_a_database_at_head_runs_no_migration)."""
@@ -83,6 +138,13 @@ def test_the_bot_and_the_version_check_import_no_alembic(tmp_path):
     upgrade(url)
     code = ("import sys\nfrom bot.runtime import Runtime\nfrom db.version import at_head\n"
             f"assert at_head({url!r})\nassert 'alembic' not in sys.modules, 'imported'\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    # and the first start, on an empty database: built from the models, still no Alembic (nor
+    # Mako, which it imports, nor Pygments, which Mako imports where it is installed)
+    first = f"sqlite:///{tmp_path / 'first.db'}"
+    code = ("import sys\nfrom db.version import at_head, build_if_empty\n"
+            f"assert build_if_empty({first!r}) and at_head({first!r})\n"
+            "assert not {'alembic', 'mako', 'pygments'} & set(sys.modules), 'imported'\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 

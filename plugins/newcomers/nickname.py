@@ -252,8 +252,15 @@ class NicknamePlugin(Plugin):
                 everyone = join_names(_display(row) for row in [*carried, *rows])
                 text = render(texts.prompt, **{**common, "names": everyone}) if "{names}" in texts.prompt \
                     else render(texts.prompt_also, names=join_names(_display(row) for row in carried)) + text
+                # and are reminded with them: one standing prompt, one reminder (a class filling in
+                # three waves a minute apart got three reminders in a row an hour later, seen in a
+                # simulated parents' group); a carried member's steps wait for the last wave's,
+                # at most WeChat's recall span later
+                wave_due = max((row.due_at for row in rows if row.due_at is not None), default=None)
                 for row in carried:
                     row.last_step_at = ctx.now()  # named in the prompt now standing
+                    if row.due_at is not None and wave_due is not None:
+                        row.due_at = max(row.due_at, wave_due)
             ctx.emit(Reply(ctx.room_id, text, mentions, reason=reason, recall_key=PROMPT_KEY,
                            greets=(*(row.member_id for row in carried), *mentions)))
         elif step == Stage.REMINDED:

@@ -140,6 +140,9 @@ class NotifyAdmins:
     # the room's owner and admins were asked in the group about this case a moment ago (the bot
     # could not remove): a private copy for them is the same act a second time
     asked_in_room: bool = False
+    # sent only while case_id's case still has this status: an appeal's notice ("appealed")
+    # is moot once an admin's #ham undid the case while it waited for the digest
+    while_status: str = ""
 
 
 Action = Reply | SendPrivate | Kick | Blacklist | Invite | Announce | Recall | NotifyAdmins

@@ -543,6 +543,24 @@ class Outbox:
         repo.put_setting(db, *_GOVERNOR_KEY, self._governor.snapshot(), "outbox", at)
 
     # ------------------------------------------------------------------ admin notices
+    @staticmethod
+    def _drop_moot_notices(db: Session, rows: list[OutboxRow], at: datetime) -> list[OutboxRow]:
+        """Withdraw the notices whose case has moved on (NotifyAdmins.while_status): the owner
+        was asked to decide an appeal an admin had settled with #ham meanwhile (seen in a
+        simulated running club). Commits when it withdrew any; returns the rest."""
+        moot = []
+        for row in rows:
+            wanted, case_id = (row.payload or {}).get("while_status"), row.case_id
+            if row.kind == "NotifyAdmins" and wanted and case_id is not None:
+                case = cases.get_case(db, case_id)
+                if case is None or case.status != wanted:
+                    moot.append(row.id)
+        if not moot:
+            return rows
+        _withdraw(db, moot, at, "withdrawn: its case has moved on")
+        db.commit()
+        return [row for row in rows if row.id not in moot]
+
     async def _notify_lane(self, lane: str) -> bool:
         """A room's admin notices. Where they go to its owner and admins (no operators, no admin
         group), everything due is gathered into one digest, at most one per `bot.notify_every`."""
@@ -554,7 +572,7 @@ class Outbox:
             query = select(OutboxRow).where(
                 OutboxRow.lane == lane, OutboxRow.status == PENDING, OutboxRow.owner == self.instance,
                 (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= now)).order_by(OutboxRow.id)
-            rows = list(db.scalars(query if digest else query.limit(1)))
+            rows = self._drop_moot_notices(db, list(db.scalars(query if digest else query.limit(1))), now)
             if not rows:
                 return False
             last = self._last_digest.get(room_id)

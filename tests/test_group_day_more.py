@@ -1,6 +1,7 @@
 """More group days, end to end (the rig of test_group_day: the real app, the SHIPPED rules.yaml
 with instant pacing, the real SDK over gRPC, the simulator), each printed in full with `-s`:
-what every member, the owner and the admins saw, in order.
+what every member, the owner and the admins saw, in order. The clock stops at every scheduled
+job on the way (reminders, announcements, summaries), so they run when they would have.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import FakeClock
 from bot.events import MessageKind
@@ -21,12 +23,30 @@ class LoggedDay(Day):
     start: datetime
     log: DayLog
 
-    def at(self, hhmm: str) -> None:
+    async def to(self, hhmm: str) -> None:
+        """Move the day on to hh:mm Shanghai time, stopping at each scheduled job on the way
+        (a reminder, an announcement) so that it runs on time, as it would have, not late."""
         hours, minutes = map(int, hhmm.split(":"))
         midnight = (self.start + SHANGHAI).replace(hour=0, minute=0) - SHANGHAI  # the day's 00:00 in Shanghai
         target = midnight + timedelta(hours=hours, minutes=minutes)
         assert target >= self.clock.now(), f"the day runs forwards: {hhmm}"
-        self.clock.advance((target - self.clock.now()).total_seconds())
+        await self.bot.settle()  # what is due now runs now
+        # a few minutes first, in steps of a minute: the housekeeping on an interval (batched
+        # check-in confirmations, the owner's digest) runs after what was just said
+        settle_until = min(target, self.clock.now() + timedelta(minutes=6))
+        while (now := self.clock.now()) < settle_until:
+            self.clock.advance(min(60.0, (settle_until - now).total_seconds()))
+            await self.bot.settle()
+        while (now := self.clock.now()) < target:
+            dated = [job.next_run_time for job in self.bot.app.scheduler._aps.get_jobs()
+                     if job.next_run_time and not isinstance(job.trigger, IntervalTrigger)]
+            due = min(dated, default=None)
+            step = min(target, due) if due is not None and due > now else target
+            self.clock.advance((step - now).total_seconds())
+            await self.bot.settle()
+
+    def next_day(self) -> None:
+        self.start += timedelta(days=1)
 
     async def post(self, who: str, text: str = "", *, seconds: float = 40, quote: str | None = None,
                    mentions: tuple[str, ...] = (), kind: MessageKind = MessageKind.TEXT,
@@ -118,7 +138,7 @@ FANS = ["老K", "阿飞", "大鹏", "小马哥", "国安永远争第一", "胖�
 
 
 async def live_the_match(d: LoggedDay) -> None:
-    d.at("19:00")
+    await d.to("19:00")
     await d.post("老王", "今晚八点国安主场对申花，还有一个小时，大家准备好！")
     await d.post("老K", "啤酒已备好🍺")
     await d.post("阿飞", "我在工体门口了，人山人海")
@@ -133,14 +153,14 @@ async def live_the_match(d: LoggedDay) -> None:
     await d.join(d.advertiser("足球推荐", "kick"), inviter="二哥")
     await d.post("足球推荐", "今晚国安申花稳胆推荐，连红18场，跟单进群，加V：zq8888 带你上岸")
 
-    d.at("20:00")
+    await d.to("20:00")
     await d.post("老王", "开球了！！")
     for who in FANS[:10]:  # the kick-off: the same cheer from many
         await d.post(who, "国安加油！！！", seconds=3)
     await d.post("阿飞", "这球怎么不射啊", seconds=20)
     await d.post("胖虎", "裁判眼瞎了吧", seconds=20)
 
-    d.at("20:23")
+    await d.to("20:23")
     for who in FANS:  # a goal: everyone at once
         await d.post(who, "进了！！！！", seconds=2)
     for text in ["牛逼", "牛逼牛逼", "啊啊啊啊", "进了进了", "太帅了", "世界波", "牛逼！！", "哈哈哈哈哈"]:
@@ -148,7 +168,7 @@ async def live_the_match(d: LoggedDay) -> None:
     await d.post("小马哥", "⚽️⚽️⚽️⚽️⚽️⚽️⚽️⚽️⚽️⚽️", seconds=3)
     await d.post("球球", "回放看了吗，这脚太漂亮了", seconds=20)
 
-    d.at("20:50")
+    await d.to("20:50")
     await d.post("老K", "中场休息，上个厕所")
     await d.join(d.advertiser("体育直播", "kick"), inviter="国安小迷妹")
     await d.post("体育直播", "高清无插件直播，所有比赛免费看，进 t.me/sportlive_cn")
@@ -160,7 +180,7 @@ async def live_the_match(d: LoggedDay) -> None:
     await d.post("二哥", "铁蛋你号被盗了吧？")
     await d.post("老王", "#kick @铁蛋 号被盗了，发赌球广告", mentions=("铁蛋",))
 
-    d.at("21:40")
+    await d.to("21:40")
     for who in FANS[3:13]:  # the final whistle
         await d.post(who, "赢了！！！💚💚💚", seconds=2)
     await d.post("老王", "#stats day")
@@ -189,7 +209,7 @@ PARENTS = ["朵朵妈妈", "小宇爸爸", "乐乐妈", "糖糖妈妈", "浩浩�
 
 
 async def live_the_parents_day(d: LoggedDay) -> None:
-    d.at("07:50")
+    await d.to("07:50")
     await d.post("王老师", "各位家长早上好！今天降温，请给孩子多穿一件外套。今天下午有体检，请不要请假哦。")
     await d.chorus(PARENTS[:8], "收到，谢谢王老师", seconds=6)
     await d.post("朵朵妈妈", "王老师，朵朵今天有点咳嗽，麻烦您多留意一下，药放在书包侧袋，午饭后吃一包")
@@ -197,7 +217,7 @@ async def live_the_parents_day(d: LoggedDay) -> None:
     await d.post("乐乐妈", "请问今天需要带水杯吗")
     await d.post("王老师", "每天都要带哦，记得写上名字")
 
-    d.at("09:30")
+    await d.to("09:30")
     await d.post("王老师", "#schedule add 工作日 16:10 各位家长，16:20 开始接孩子，请排队有序入园，不要挤在门口")
     await d.post("王老师", "#schedule list")
     await d.post("王老师", "六一亲子活动报名接龙\n1. 朵朵妈妈 2人")
@@ -205,7 +225,7 @@ async def live_the_parents_day(d: LoggedDay) -> None:
     await d.post("浩浩爸", "六一亲子活动报名接龙\n1. 朵朵妈妈 2人\n2. 糖糖妈妈 3人\n3. 浩浩爸 2人")
     await d.post("果果妈", "六一亲子活动报名接龙\n1. 朵朵妈妈 2人\n2. 糖糖妈妈 3人\n3. 浩浩爸 2人\n4. 果果妈 2人")
 
-    d.at("10:00")  # the new term's transfer pupils' parents, in waves
+    await d.to("10:00")  # the new term's transfer pupils' parents, in waves
     await d.wave(["诺诺妈妈", "可乐爸爸"], inviter="王老师")
     await d.post("诺诺妈妈", "老师好，各位家长好，我是新转来的诺诺的妈妈，请多关照")
     await d.wave(["米粒妈妈"], inviter="王老师")
@@ -215,14 +235,14 @@ async def live_the_parents_day(d: LoggedDay) -> None:
     await d.post("王老师", "欢迎新家长们！请大家把群昵称改成 孩子名字+妈妈/爸爸，方便老师认识")
     await d.post("可乐爸爸", "@群管机器人 群昵称到底按哪个改？", mentions=("群管机器人",))
 
-    d.at("11:00")
+    await d.to("11:00")
     await d.join(d.advertiser("早教顾问", "kick"), inviter="甜甜妈")
     await d.post("早教顾问", "各位家长好，我们是金宝贝早教，本周六免费体验课，0-6岁宝宝都可以来，"
                            "报名加微信 jinbaobei_2026 送精美礼品")
     await d.post("天天奶奶", "[语音转文字] 王老师你好我是天天奶奶今天下午我来接天天他爸爸出差了")
     await d.post("王老师", "好的天天奶奶")
 
-    d.at("12:30")
+    await d.to("12:30")
     await d.post("一一妈妈", "有没有家长知道附近哪里有好的游泳班？想给孩子报一个")
     await d.post("安安爸爸", "我们在奥体中心游泳馆学的，教练姓李 18601112233，你说是安安爸爸介绍的")
     await d.post("豆包妈妈", "我家在新东方学英语，感觉还不错，有需要的可以私聊我，我把老师微信推给你")
@@ -231,7 +251,7 @@ async def live_the_parents_day(d: LoggedDay) -> None:
     await d.post("保险小刘", "少儿重疾险，一年几百块保障几十万，给孩子多一份保障，"
                            "有需要的宝妈宝爸加我 vx：bx_liu666 免费咨询")
 
-    d.at("14:00")
+    await d.to("14:00")
     await d.post("睿睿爸爸", "王老师，体检几点开始？我想去看看")
     await d.post("王老师", "两点半开始，家长不用来园哦")
     await d.post("王老师", "#checkin stats")
@@ -241,7 +261,7 @@ async def live_the_parents_day(d: LoggedDay) -> None:
 async def test_a_school_day_in_the_kindergarten_parents_group(days) -> None:
     d = await days("小二班家长群", "王老师", PARENTS, MONDAY)
     await live_the_parents_day(d)
-    d.at("16:15")
+    await d.to("16:15")
     await d.bot.settle()
     d.log.print()
     d.acted_on()
@@ -261,33 +281,33 @@ STAFF = ["张经理", "小刘", "阿杰", "小陈", "王姐", "老赵", "Amy", "
 
 
 async def live_the_department_day(d: LoggedDay) -> None:
-    d.at("08:45")
+    await d.to("08:45")
     await d.post("陈总", "各位早，今天上午十点部门周会，腾讯会议号 829-335-104，远程的同事准时上线")
     await d.chorus(STAFF, "收到", seconds=4)
     await d.post("陈总", "#schedule add 工作日 9:55 周会五分钟后开始，请准备好本周进展")
     await d.post("陈总", "#schedule add 每周五 17:30 周五下班前请提交本周周报")
     await d.post("陈总", "#schedule list")
 
-    d.at("10:00")
+    await d.to("10:00")
     await d.post("小刘", "会议链接 https://meeting.tencent.com/dm/Ab3dE5fGh")
     await d.post("李工", "网络卡，我晚两分钟")
     await d.post("Amy", "报销单下周一前交到财务，发票抬头：北京星辰科技有限公司，税号 91110105MA01XYZ123")
     await d.post("老赵", "客户那边的对接人电话 13801234567，王总，有事找他")
     await d.post("Kevin", "PPT 我放共享盘了 \\\\fileserver\\部门\\周会\\2026-05-04.pptx")
 
-    d.at("11:30")
+    await d.to("11:30")
     await d.wave(["实习生小吴", "实习生小郑"], inviter="陈总")
     await d.post("陈总", "欢迎两位实习生，大家多带带他们")
     await d.chorus(["小刘", "阿杰", "王姐", "周周", "小何"], "欢迎欢迎👏", seconds=5)
     await d.post("实习生小吴", "各位前辈好，我是北邮研二的小吴，做后端，请多指教")
     await d.post("实习生小郑", "大家好，我叫郑一鸣，做测试的，微信同号 13366667777，有事随时找我")
 
-    d.at("12:00")
+    await d.to("12:00")
     await d.post("王姐", "中午订外卖的接龙，今天吃老乡鸡\n1. 王姐 宫保鸡丁\n2. 小孙 红烧肉")
     await d.post("小孙", "中午订外卖的接龙，今天吃老乡鸡\n1. 王姐 宫保鸡丁\n2. 小孙 红烧肉\n3. 小陈 土豆牛腩")
     await d.post("王姐", "一共 3 份 75 元，转我就行，收款码发群里了", kind=MessageKind.IMAGE)
 
-    d.at("14:00")
+    await d.to("14:00")
     # a regular's account stolen, then the owner and admins at work
     d.advertiser("周周", "warn")
     spam = await d.post("周周", "本人急用钱，低价转让京东E卡，面值1000的850出，要的加我微信 zz_card88")
@@ -303,7 +323,7 @@ async def live_the_department_day(d: LoggedDay) -> None:
 async def test_a_workday_in_the_department_group(days) -> None:
     d = await days("产品研发部", "陈总", STAFF, MONDAY, admins=("王姐",))
     await live_the_department_day(d)
-    d.at("17:40")
+    await d.to("17:40")
     await d.bot.settle()
     d.log.print()
     d.acted_on()
@@ -319,7 +339,7 @@ RUNNERS = ["跑跑", "老猫", "风一样的男子", "Linda", "阿诚", "小鹿"
 
 
 async def live_the_running_day(d: LoggedDay) -> None:
-    d.at("06:10")
+    await d.to("06:10")
     await d.post("跑跑", "打卡 晨跑10公里 配速5'32\" 心率148")
     await d.post("跑跑", kind=MessageKind.IMAGE)  # the watch's screenshot
     await d.post("老猫", "打卡 奥森两圈 8.6km 配速6'05\"")
@@ -330,7 +350,7 @@ async def live_the_running_day(d: LoggedDay) -> None:
     await d.post("小鹿", "补卡 昨天跑了6公里忘了打")
     await d.post("大熊", "打卡了吗各位，我刚起😂")
 
-    d.at("07:30")
+    await d.to("07:30")
     await d.post("老胡", "@跑跑 你这配速太猛了，是在备赛吗", mentions=("跑跑",))
     await d.post("跑跑", "对，下个月无锡马拉松，目标破三")
     await d.post("橙子", "无锡马拉松的报名链接谁有？ https://www.wuximarathon.com/ 是这个吗")
@@ -344,7 +364,7 @@ async def live_the_running_day(d: LoggedDay) -> None:
     await d.post("老猫", "Nike Vaporfly 3，得物上 1299，比专柜便宜")
     await d.post("风一样的男子", "我穿的特步160X，国产碳板性价比高，淘宝旗舰店搜特步就有")
 
-    d.at("08:30")
+    await d.to("08:30")
     await d.wave(["新手小白"], inviter="Linda")
     await d.post("新手小白", "大家好，刚开始跑步，目前只能跑3公里，求带")
     await d.post("新手小白", "打卡 3公里 配速7'10\" 好累")
@@ -355,14 +375,14 @@ async def live_the_running_day(d: LoggedDay) -> None:
     await d.post("健身卡", "全市连锁健身房年卡只要999，私教课买十送五，扫码咨询", kind=MessageKind.IMAGE)
     await d.post("健身卡", "点击领取优惠 http://t.cn/A6xYz9Qb 前50名送蛋白粉")
 
-    d.at("12:00")
+    await d.to("12:00")
     await d.post("跑跑", "#checkin rank")
     await d.post("老猫", "#checkin me")
     await d.post("新手小白", "#help")
     await d.post("小鹿", "打卡打卡，午休跑了5公里")
     await d.post("老王", "#checkin stats")
 
-    d.at("20:00")
+    await d.to("20:00")
     await d.post("老王", "周六早上7点奥森南门集合，团跑15公里，配速6分，报名接龙\n1. 老王")
     await d.post("跑跑", "周六早上7点奥森南门集合，团跑15公里，配速6分，报名接龙\n1. 老王\n2. 跑跑")
     await d.post("老猫", "周六早上7点奥森南门集合，团跑15公里，配速6分，报名接龙\n1. 老王\n2. 跑跑\n3. 老猫")
@@ -392,7 +412,7 @@ TOURISTS = ["张阿姨", "李叔", "小周一家", "王大姐", "赵老师", "�
 
 
 async def live_the_travel_day(d: LoggedDay) -> None:
-    d.at("07:00")
+    await d.to("07:00")
     await d.post("导游小杨", "各位团友早上好！今天行程：丽江古城→玉龙雪山→蓝月谷。"
                            "7:40 酒店大堂集合，请带好身份证和防寒衣物")
     await d.post("导游小杨", "我的电话 18787654321，走散了直接打我，我全天开机")
@@ -401,14 +421,14 @@ async def live_the_travel_day(d: LoggedDay) -> None:
     await d.post("张阿姨", "[语音转文字] 小杨我们房间的热水不热能不能跟前台说一下谢谢")
     await d.post("导游小杨", "好的张阿姨，我马上联系前台")
 
-    d.at("09:30")
+    await d.to("09:30")
     await d.post("小周一家", kind=MessageKind.IMAGE)
     await d.post("小周一家", "雪山太美了！！")
     await d.post("刘哥", "有高反的注意，氧气瓶在车上，每人一瓶，不够找导游")
     await d.post("孙姐", "我头有点晕，是高反吗")
     await d.post("导游小杨", "@孙姐 先别走动，吸点氧，我过来找你", mentions=("孙姐",))
 
-    d.at("12:30")
+    await d.to("12:30")
     await d.post("导游小杨", "午餐在雪山脚下的纳西餐厅，十人一桌，餐标 50 元/人已含在团费里")
     await d.post("郑先生", "这家的腊排骨火锅不错，有想加菜的可以自费，微信扫码点")
     await d.join("地接小和", inviter="导游小杨")
@@ -417,7 +437,7 @@ async def live_the_travel_day(d: LoggedDay) -> None:
     await d.join(d.advertiser("特产代购", "kick"), inviter="小周一家")
     await d.post("特产代购", "云南特产鲜花饼、普洱茶、野生菌，全国包邮，比景区便宜一半，加V：yn_techan888 下单")
 
-    d.at("18:00")
+    await d.to("18:00")
     await d.post("导游小杨", "今天辛苦大家了！晚上自由活动，古城里注意保管财物，十点前回酒店")
     await d.post("赵老师", "我拍的照片传到相册了 https://photos.app.goo.gl/AbCdEfGh123")
     await d.post("吴妈妈", "谢谢赵老师！拍得真好")
@@ -443,7 +463,7 @@ SENIORS = ["刘阿姨", "张大爷", "王奶奶", "李阿姨", "赵叔", "陈姐
 
 
 async def live_the_dance_day(d: LoggedDay) -> None:
-    d.at("06:30")
+    await d.to("06:30")
     await d.post("刘阿姨", "早上好🌹🌹🌹")
     await d.chorus(["张大爷", "王奶奶", "李阿姨", "赵叔", "周阿姨", "孙大妈", "郑阿姨"], "早上好🌹", seconds=20)
     await d.post("王奶奶", "[语音转文字] 今天早上在公园东门跳舞啊还是老地方不要走错了")
@@ -456,7 +476,7 @@ async def live_the_dance_day(d: LoggedDay) -> None:
     await d.post("刘阿姨", "早上好早上好早上好🌹🌹🌹🌹🌹🌹")
     await d.post("刘阿姨", "早上好🌹")  # her thumb, again
 
-    d.at("09:00")
+    await d.to("09:00")
     await d.wave(["老姐妹桂芳"], inviter="李阿姨")
     await d.post("老姐妹桂芳", "大家好我是李阿姨的老姐妹，以后跟大家一起跳舞")
     await d.post("老姐妹桂芳", "我电话 13501234567 大家存一下")
@@ -466,7 +486,7 @@ async def live_the_dance_day(d: LoggedDay) -> None:
     await d.join(d.advertiser("保健品", "kick"), inviter="马大爷")
     await d.post("保健品", "深海鱼油买二送一，专治三高，不好不要钱，货到付款，咨询热线 400-888-6666")
 
-    d.at("10:00")
+    await d.to("10:00")
     await d.post("赵叔", "@刘阿姨 你家孙子考上大学了吧？恭喜恭喜", mentions=("刘阿姨",))
     await d.post("刘阿姨", "谢谢谢谢，考上了浙大🎉")
     await d.chorus(["张大爷", "王奶奶", "周阿姨", "郑阿姨", "何姐"], "恭喜恭喜🎉", seconds=15)
@@ -493,7 +513,7 @@ NEIGHBOURS = ["团长小梅", "3栋李姐", "5栋王哥", "7栋张阿姨", "1栋
 
 
 async def live_the_group_buying_day(d: LoggedDay) -> None:
-    d.at("08:00")
+    await d.to("08:00")
     await d.post("团长小梅", "【今日团购】海南贵妃芒 5斤装 29.9元，明天下午到货，小区门口自提\n接龙格式：楼栋+数量")
     await d.post("3栋李姐", "【今日团购】海南贵妃芒 5斤装 29.9元\n1. 3栋李姐 2箱")
     await d.post("5栋王哥", "【今日团购】海南贵妃芒 5斤装 29.9元\n1. 3栋李姐 2箱\n2. 5栋王哥 1箱")
@@ -505,7 +525,7 @@ async def live_the_group_buying_day(d: LoggedDay) -> None:
     await d.post("6栋赵哥", "上次的车厘子有点坏，团长能退吗")
     await d.post("团长小梅", "@6栋赵哥 可以的，拍个照片私聊我，我给你退", mentions=("6栋赵哥",))
 
-    d.at("11:00")
+    await d.to("11:00")
     await d.wave(["11栋新邻居", "12栋小何"], inviter="团长小梅")
     await d.post("11栋新邻居", "大家好，刚搬来11栋，请问团购怎么参加？")
     await d.post("团长小梅", "@11栋新邻居 直接在群里接龙就行，到了我通知", mentions=("11栋新邻居",))
@@ -514,7 +534,7 @@ async def live_the_group_buying_day(d: LoggedDay) -> None:
     await d.post("社区团购平台", "XX优选新人首单1分钱！扫码下载APP领50元无门槛券，邀请好友再得20元 http://yx-app.cc/dl")
     await d.post("9栋吴妈", "这种平台的都是割韭菜的")
 
-    d.at("15:00")
+    await d.to("15:00")
     # a regular's account stolen: the kind of ad 团购 groups see, from someone they know
     d.advertiser("10栋郑姐", "warn")
     await d.post("10栋郑姐", "姐妹们，我在做一个兼职，每天手机上点点赞就有钱，日结不压钱，想了解的加我微信 zj_dianzan")
@@ -531,3 +551,73 @@ async def test_a_day_in_the_group_buying_group(days) -> None:
     assert d.greetings_naming_the_removed() == []
     assert d.removed_innocents() == set()
     d.assert_advertisers_handled()
+
+
+STUDENTS = ["上岸学姐", "数学渣", "英语一", "政治小白", "408选手", "二战人", "早起鸟", "夜猫子", "小葵", "阿泽", "莫莫",
+            "一只考研狗", "北北", "Gavin"]
+FRIDAY = datetime(2026, 5, 7, 21, 0, tzinfo=UTC)  # 05:00 on Friday 8 May in Shanghai
+
+
+async def live_the_study_days(d: LoggedDay) -> None:
+    await d.to("05:20")
+    await d.post("早起鸟", "早安打卡 5:20 起床，今天背单词 Unit 12")
+    await d.post("上岸学姐", "打卡 数学一 第三章 真题 2015-2017")
+    await d.post("数学渣", "打卡")
+    await d.post("英语一", "Day87 打卡 阅读两篇")
+    await d.post("二战人", "打卡第200天，二战加油")
+    await d.to("08:00")
+    await d.chorus(["政治小白", "408选手", "小葵", "阿泽", "莫莫", "北北"], "打卡", seconds=10)
+    await d.post("一只考研狗", "打卡了吗大家")
+    await d.post("Gavin", "#checkin rank")
+    await d.post("群主阿猫", "#schedule add 每天 22:30 今天的任务完成了吗？记得复盘，早点休息")
+    await d.to("21:05")
+    await d.post("夜猫子", "打卡 刚从图书馆回来，肝了10小时")
+    await d.post("一只考研狗", "打卡 今天状态不好，只学了4小时")
+    await d.to("23:58")
+    await d.post("Gavin", "打卡 差点忘了")
+
+    d.next_day()  # Saturday
+    await d.to("00:10")
+    await d.post("夜猫子", "打卡 零点打卡")
+    await d.post("夜猫子", "打卡")  # once more: it did not say anything?
+    await d.to("06:00")
+    for who in ["早起鸟", "上岸学姐", "数学渣", "英语一", "二战人", "政治小白", "408选手", "小葵"]:
+        await d.post(who, "打卡 周六也不休息", seconds=20)
+    await d.post("阿泽", "补卡")  # he did on Friday: nothing to make up
+    await d.post("北北", "补卡 昨天")  # likewise
+    await d.post("Gavin", "#checkin me")
+    await d.post("莫莫", "请假一天，回家")
+    await d.join(d.advertiser("考研资料", "kick"), inviter="二战人")
+    await d.post("考研资料", "2027考研全套资料，名师课程+真题解析，网盘永久有效，只要9.9，加V：ky_ziliao666")
+    await d.join(d.advertiser("押题", "kick"), inviter="阿泽")
+    await d.post("押题", "考研政治押题卷 内部渠道 必中 考前三天发 需要的 +q 2839471625")
+    await d.to("10:00")
+    await d.post("上岸学姐", "分享一个我当年用的单词 App：不背单词，还有 B 站的汤家凤讲数学 https://www.bilibili.com/video/BV1Gx411x7nM")
+    await d.post("数学渣", "谢谢学姐！学姐当年考了多少分？")
+    await d.post("上岸学姐", "总分 398，数学 132，有问题可以私聊我，免费答疑")
+
+    d.next_day()  # Sunday
+    await d.to("06:30")
+    for who in ["早起鸟", "上岸学姐", "英语一", "二战人", "408选手", "小葵", "夜猫子"]:
+        await d.post(who, "打卡", seconds=20)
+    await d.post("莫莫", "补卡 昨天")  # home yesterday
+    await d.to("20:05")
+    await d.post("群主阿猫", "#checkin rank week")
+
+
+async def test_three_days_in_the_study_group(days) -> None:
+    d = await days("2027考研互助打卡群", "群主阿猫", STUDENTS, FRIDAY)
+    await live_the_study_days(d)
+    await d.to("21:10")
+    await d.bot.settle()
+    d.log.print()
+    d.acted_on()
+    assert d.greetings_naming_the_removed() == []
+    assert d.flagged_innocents() == set() and d.removed_innocents() == set()
+    d.assert_advertisers_handled()
+    texts = d.bot.world.bot_texts(d.room)
+    assert sum(t.startswith("今天的任务完成了吗") for t in texts) == 2  # Friday and Saturday 22:30
+    # the first week's summary counts from the group's first check-in (Friday): the six who
+    # checked in on each of the three days are 全勤 (全勤0人 before, over 5月4日～5月10日)
+    summary = [t for t in texts if t.startswith("📊 打卡周报")]
+    assert len(summary) == 1 and "（5月8日～5月10日）" in summary[0] and "全勤6人" in summary[0], summary

@@ -661,8 +661,18 @@ def withdraw_greetings(db: Session, room_id: str, at: datetime) -> int:
     if not waiting:
         return 0
     removing = removals(db, room_id, min(row.created_at for row in waiting))
-    moot = [row.id for row in waiting
-            if all(m in removing and removing[m].planned_at >= row.created_at for m in row.payload["greets"])]
+    moot_rows = [row for row in waiting
+                 if all(m in removing and removing[m].planned_at >= row.created_at for m in row.payload["greets"])]
+    moot = [row.id for row in moot_rows]
+    # and the recall planned with each, of the one it was to replace: a replacement that never
+    # goes out replaces nothing (seen in a simulated 租房 group: two advertisers' welcomes were
+    # withdrawn, and the second's recall went on for the welcome of two newcomers still there)
+    keys = {(row.created_at, row.payload.get("recall_key")) for row in moot_rows if row.payload.get("recall_key")}
+    if keys:
+        moot += [row.id for row in db.scalars(select(OutboxRow).where(
+            OutboxRow.lane == room_id, OutboxRow.kind == "Recall", OutboxRow.status == PENDING,
+            OutboxRow.created_at.in_({made for made, _ in keys})))
+            if (row.created_at, (row.payload or {}).get("recall_key")) in keys]
     withdrawn = len(_withdraw(db, moot, at, "withdrawn: the bot is removing the newcomers it was for"))
     if withdrawn:
         log.info("outbox: %d waiting welcome(s) or nickname step(s) in %s withdrawn: their newcomers are "

@@ -220,7 +220,8 @@ class GreetingPlugin(Plugin):
             count=count, inviter=inviters, rules=render_rules(config), newcomers=len(pending),
         )
         if recall:
-            ctx.emit(Recall(ctx.room_id, recall_key=RECALL_KEY))  # before the new one: only the newest stays
+            # before the new one: only the newest stays
+            ctx.emit(Recall(ctx.room_id, recall_key=RECALL_KEY, replaced_for=tuple(r.member_id for r in pending)))
         mentions = tuple(r.member_id for r in pending if r.member_id in fresh)[: config.max_mentions] \
             if config.mention else ()
         ctx.emit(Reply(ctx.room_id, text, mentions, reason=f"welcome {len(pending)} newcomer(s)",

@@ -52,6 +52,10 @@ class DayLog:
             self.lines.append(f"{at}   【机器人·{where}】{action.text}{status}")
         elif action.kind == ActionKind.KICK:
             self.lines.append(f"{at}   【机器人·移出】{self._name(action.target)}{status}")
+        elif action.kind == ActionKind.RECALL and action.target:
+            msg = self.world.messages.get(action.target)
+            what = (msg.text.split("\n")[0][:30] + f"（{(msg.timestamp + SHANGHAI).strftime('%H:%M')}）") if msg else ""
+            self.lines.append(f"{at}   【机器人·撤回】{what}{status}")
         else:
             self.lines.append(f"{at}   【机器人·{action.kind.value}】{action.text[:80]}{status}")
 

@@ -13,6 +13,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import FakeClock
 from bot.events import MessageKind
+from bot.simulator import ActionKind
 from plugins import default_plugins
 from tests.daylog import SHANGHAI, DayLog
 from tests.harness import Harness
@@ -77,6 +78,10 @@ class LoggedDay(Day):
                 if a.message_id and not world.message(a.message_id).recalled
                 and ("加入「" in a.text or "群昵称" in a.text)
                 and any(member in a.mention_ids or name in a.text for name, member in removed.items())]
+
+    def refused_recalls(self) -> list[str]:
+        """What the bot asked WeChat to take back and WeChat refused (past two minutes)."""
+        return [f"{a.target}: {a.error}" for a in self.bot.world.refusals(ActionKind.RECALL)]
 
     def private_to(self, who: str) -> list[str]:
         return self.bot.private_texts(self.ids[who])
@@ -196,7 +201,7 @@ async def test_a_match_night_in_the_fans_group(days) -> None:
     await d.bot.settle()
     d.log.print()
     d.acted_on()
-    assert d.greetings_naming_the_removed() == []
+    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
     # fifteen fans shouting the same cheer, one of them beside himself: no flood, no repeat
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     handled = d.outcome()[3]
@@ -265,7 +270,7 @@ async def test_a_school_day_in_the_kindergarten_parents_group(days) -> None:
     await d.bot.settle()
     d.log.print()
     d.acted_on()
-    assert d.greetings_naming_the_removed() == []
+    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
     # five parents joining in three waves a minute apart got one prompt, and get one reminder
@@ -327,7 +332,7 @@ async def test_a_workday_in_the_department_group(days) -> None:
     await d.bot.settle()
     d.log.print()
     d.acted_on()
-    assert d.greetings_naming_the_removed() == []
+    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
     # twelve 收到 in a row, a meeting number, a tax id, a client's phone, an intern's own number
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     assert d.outcome()[3]["周周"] == ["warn"]  # the stolen account, on the manager's #spam
@@ -395,7 +400,7 @@ async def test_a_day_in_the_running_club(days) -> None:
     await d.bot.settle()
     d.log.print()
     d.acted_on()
-    assert d.greetings_naming_the_removed() == []
+    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
     # the shipped model reads a runner asking to BUY a bib (有人要转让名额吗？我收一个，私聊我，价格好商量)
     # as an ad at 97% (a regular's line is 97%): a soft reminder, undone by the owner's #ham
     assert d.flagged_innocents() <= {"木木"} and d.removed_innocents() == set()
@@ -452,7 +457,7 @@ async def test_a_day_of_the_tour_group(days) -> None:
     await d.bot.settle()
     d.log.print()
     d.acted_on()
-    assert d.greetings_naming_the_removed() == []
+    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
     # the guide's, the driver's and the new local guide's phone numbers, 微信同号, 自费项目 prices
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
@@ -503,7 +508,7 @@ async def test_a_morning_in_the_square_dance_group(days) -> None:
     await d.bot.settle()
     d.log.print()
     d.acted_on()
-    assert d.greetings_naming_the_removed() == []
+    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
 
@@ -548,7 +553,7 @@ async def test_a_day_in_the_group_buying_group(days) -> None:
     await d.bot.settle()
     d.log.print()
     d.acted_on()
-    assert d.greetings_naming_the_removed() == []
+    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
     assert d.removed_innocents() == set()
     d.assert_advertisers_handled()
 
@@ -612,7 +617,7 @@ async def test_three_days_in_the_study_group(days) -> None:
     await d.bot.settle()
     d.log.print()
     d.acted_on()
-    assert d.greetings_naming_the_removed() == []
+    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
     texts = d.bot.world.bot_texts(d.room)
@@ -621,3 +626,60 @@ async def test_three_days_in_the_study_group(days) -> None:
     # checked in on each of the three days are 全勤 (全勤0人 before, over 5月4日～5月10日)
     summary = [t for t in texts if t.startswith("📊 打卡周报")]
     assert len(summary) == 1 and "（5月8日～5月10日）" in summary[0] and "全勤6人" in summary[0], summary
+
+
+RENTERS = ["房东王姐", "中介小李", "找房的阿明", "合租小雨", "程序员大鹏", "刚毕业小周", "租客老陈", "设计师Mia",
+           "北漂阿杰", "小艾"]
+
+
+async def live_the_renting_day(d: LoggedDay) -> None:
+    await d.to("09:00")
+    await d.post("房东王姐", "【出租】望京SOHO附近 两室一厅 精装 6500/月 押一付三 随时看房 13701234567")
+    await d.post("中介小李", "【整租】酒仙桥 一居室 4200 近地铁 有钥匙随时看 微信同号 13911112222")
+    await d.post("找房的阿明", "求租：望京附近单间，预算3000以内，8月入住，有的私聊我")
+    await d.post("合租小雨", "找室友！三元桥两居室的次卧，2800，限女生，不养宠物，有意私聊")
+    await d.post("程序员大鹏", "提醒大家，看房别先交定金，上次遇到个二房东卷钱跑了")
+    await d.post("刚毕业小周", "请问押一付三的话，押金一般退得回来吗")
+    await d.post("租客老陈", "正规的都退，签合同时写清楚，拍好入住时的照片")
+
+    await d.to("10:00")
+    await d.post("群主老赵", "#whitelist add @中介小李", mentions=("中介小李",))
+    await d.post("群主老赵", "#schedule add 每周一 9:00 本群规则：房源信息请注明位置、价格、联系方式，"
+                           "同一房源一天最多发一次")
+    await d.post("群主老赵", "#schedule add 明天 20:00 今晚八点群里有租房避坑分享，欢迎参加")
+    await d.post("群主老赵", "#schedule list")
+    await d.post("群主老赵", "#schedule pause 1")
+    await d.post("群主老赵", "#schedule remove 2")
+
+    await d.to("11:00")
+    await d.wave(["新人小吴", "新人阿花"], inviter="找房的阿明")
+    await d.post("新人小吴", "大家好，求租国贸附近一居室，预算5000")
+    await d.post("新人阿花", "有没有人转租？我急需下周入住，短租三个月也行")
+    await d.join(d.advertiser("公寓顾问", "kick"), inviter="刚毕业小周")
+    await d.post("公寓顾问", "自如、蛋壳品牌公寓，免中介费，首月半价！扫码领取租房优惠券，加V：gongyu_888 看更多房源")
+    await d.join(d.advertiser("贷款租房", "kick"), inviter="小艾")
+    await d.post("贷款租房", "租房分期，押金0元，月付无压力，芝麻分600以上秒批，详情私聊")
+
+    await d.to("14:00")
+    spam = await d.post("北漂阿杰", "出一张健身卡，还剩8个月，1200转，需要的私聊，顺便推荐一个兼职群，日结，加我拉你")
+    await d.post("群主老赵", "#report", quote=spam)
+    await d.post("设计师Mia", "#report", quote=spam)  # a member's report
+    await d.post("群主老赵", "#warn @北漂阿杰 别在群里拉兼职群", mentions=("北漂阿杰",))
+    await d.post("北漂阿杰", "好的好的，不拉了")
+    await d.post("群主老赵", "#tag @北漂阿杰", mentions=("北漂阿杰",))
+    await d.post("群主老赵", "#nick list")
+    await d.post("群主老赵", "#case 99")
+    await d.post("群主老赵", "#warn 这个人又在发广告")  # forgot the @
+    await d.post("小艾", "#warn @北漂阿杰", mentions=("北漂阿杰",))  # a member cannot
+
+
+async def test_a_day_in_the_renting_group(days) -> None:
+    d = await days("望京租房互助群", "群主老赵", RENTERS, MONDAY)
+    await live_the_renting_day(d)
+    await d.to("21:00")
+    await d.bot.settle()
+    d.log.print()
+    d.acted_on()
+    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
+    assert d.removed_innocents() == set()
+    d.assert_advertisers_handled()

@@ -780,3 +780,28 @@ async def test_a_newcomer_the_bot_asked_the_owner_to_remove_is_neither_welcomed_
             assert row is not None and row.due_at is None  # not retried every 30 s either
     finally:
         await bot.h.stop()
+
+
+async def test_advertisers_of_one_wave_removed_one_by_one_resend_the_greetings_once(tmp_path, database_url):
+    """A welcome or prompt that named an advertiser the bot removed is sent again without them
+    (test above); advertisers of one wave removed one after another must not take it back and
+    send it again for each of them: once in WeChat's recall span."""
+    from plugins.antispam import AntispamPlugin
+
+    bot = await start(tmp_path, database_url, plugins=[AntispamPlugin(), GreetingPlugin(), NicknamePlugin()])
+    try:
+        room, dave = bot.cast.admin, bot.cast["dave"]
+        ads = [bot.world.add_contact(name) for name in ("阿强", "阿美", "阿亮")]
+        bot.cast.people.update({"阿强": ads[0], "阿美": ads[1], "阿亮": ads[2]})
+        bot.world.join(room, [dave, *ads], inviter=bot.cast["alice"])
+        await bot.passes(seconds=6)  # welcomed and prompted, all four
+        for name, member, wxid in zip(("阿强", "阿美", "阿亮"), ads, ("qiang520", "mei1314", "liang888"), strict=True):
+            bot.say(room, name, f"兼职日结，手机就能做，一天轻松300+，加我微信 {wxid}")
+            await bot.world.wait_for(lambda member=member: bot.world.saw_kick(room, member))
+            await bot.passes(seconds=5)
+        recalls = [a for a in bot.world.bot_actions(ActionKind.RECALL, room) if a.ok]
+        assert len(recalls) == 2  # the welcome and the prompt, once each
+        standing = [a for a in bot.sends(room) if not bot.world.message(a.message_id).recalled]
+        assert sum("加入" in a.text for a in standing) == 1 and sum(FORMAT in a.text for a in standing) == 1
+    finally:
+        await bot.h.stop()

@@ -21,6 +21,7 @@ from bot.rules.loader import Rules
 from bot.rules.types import format_duration
 from plugins.newcomers.config import GreetingConfig
 from plugins.newcomers.models import GreetingRoom, PendingWelcome
+from plugins.newcomers.staging import OnceEach
 from plugins.newcomers.templates import clip, join_names, local_time, render
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,9 @@ class GreetingPlugin(Plugin):
     title = "入群欢迎"
     Config = GreetingConfig
     events = (MemberJoined, MemberLeft)
+
+    def __init__(self) -> None:
+        self._again = OnceEach()
 
     def wants(self, ctx: Context) -> bool:
         return ctx.room_id is not None
@@ -257,7 +261,7 @@ class GreetingPlugin(Plugin):
         others = [PendingWelcome(room_id=ctx.room_id, member_id=m.member_id, inviter_id=m.inviter_id,
                                  name=display_name(ctx.db, ctx.room_id, m.member_id), joined_at=m.joined_at)
                   for m in named if m.member_id in present and m.left_at is None]
-        if others:
+        if others and self._again.due(ctx.room_id, state.last_welcome_at):  # not the one sent again already
             await self._welcome(ctx, config, others, len(present - removing.keys()), set(), recall=True)
 
     @staticmethod

@@ -24,7 +24,7 @@ from bot.events import MemberJoined, MemberLeft, MessageReceived
 from bot.rules.loader import Rules
 from plugins.newcomers.config import NicknameConfig
 from plugins.newcomers.models import NicknameMember, NicknameStatus
-from plugins.newcomers.staging import Stage, due_after, first_due, step_now
+from plugins.newcomers.staging import OnceEach, Stage, due_after, first_due, step_now
 from plugins.newcomers.templates import clip, join_names, local_time, render
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,9 @@ class NicknamePlugin(Plugin):
     title = "群昵称检查"
     Config = NicknameConfig
     events = (MessageReceived, MemberJoined, MemberLeft)
+
+    def __init__(self) -> None:
+        self._again = OnceEach()
 
     def wants(self, ctx: Context) -> bool:
         return ctx.room_id is not None and (ctx.message is None or ctx.message.room_id is not None)
@@ -244,6 +247,8 @@ class NicknamePlugin(Plugin):
             .order_by(NicknameMember.since, NicknameMember.member_id)))
         if not standing or any(row.last_step_at != at for row in standing):
             return  # a later prompt stands (it did not name them), or only they were named
+        if not self._again.due(ctx.room_id, at):
+            return  # it is the one sent again already
         ctx.emit(Recall(ctx.room_id, recall_key=PROMPT_KEY))
         ctx.emit(Reply(ctx.room_id, self._prompt_text(config, [], standing), (),
                        reason=f"nickname prompt again: {len(standing)} member(s)", recall_key=PROMPT_KEY,

@@ -112,6 +112,11 @@ class Recall:
     room_id: str
     message_id: str | None = None
     recall_key: str | None = None  # or: the last message sent with this recall_key
+    # a welcome replacing the one taken back: the members the new one greets. One that greeted
+    # someone still here whom the new one does not is left standing: the replacement was written
+    # against an older welcome than the one standing (one in between withdrawn for an
+    # advertiser), and would take a newcomer's welcome away
+    replaced_for: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +145,9 @@ class NotifyAdmins:
     # the room's owner and admins were asked in the group about this case a moment ago (the bot
     # could not remove): a private copy for them is the same act a second time
     asked_in_room: bool = False
+    # sent only while case_id's case still has this status: an appeal's notice ("appealed")
+    # is moot once an admin's #ham undid the case while it waited for the digest
+    while_status: str = ""
 
 
 Action = Reply | SendPrivate | Kick | Blacklist | Invite | Announce | Recall | NotifyAdmins

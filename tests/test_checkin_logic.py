@@ -173,6 +173,13 @@ TODAY = date(2026, 3, 10)
     ("8号", date(2026, 3, 8)),
     ("28号", date(2026, 2, 28)),  # later than today: last month's
     ("12月31日", date(2025, 12, 31)),  # later in the year than today: last year's
+    ("昨天跑了6公里忘了打", date(2026, 3, 9)),  # what the member adds after the day
+    ("昨天 晨跑5公里", date(2026, 3, 9)),
+    ("大前天的", date(2026, 3, 7)),
+    ("3月8日 跑步", date(2026, 3, 8)),
+    ("2026-03-07补上", date(2026, 3, 7)),
+    ("3-81", None),  # no day, a longer number
+    ("明天跑", None),
     ("2月30日", None),
     ("31号", None),  # February has no 31st
     ("99-99", None),

@@ -627,7 +627,9 @@ async def test_a_welcome_already_sent_to_an_advertiser_is_taken_back_when_the_bo
     """Seen in a simulated day: an advertiser joined, was welcomed ("欢迎 小明 加入…") and asked to
     fix their nickname, posted an ad and was removed; the welcome to them stayed in the chat. The
     bot's own greetings of members it removed are recalled within WeChat's two minutes; a welcome
-    that also greeted someone still in the group stays."""
+    or prompt that also greeted someone still in the group is taken back and sent again naming
+    only them, without mentioning them again (left standing, it said 欢迎 阿强、dave 加入 with @阿强
+    just above 「阿强」已被移出本群: simulated fans', tour and dance groups)."""
     from plugins.antispam import AntispamPlugin
 
     bot = await start(tmp_path, database_url, plugins=[AntispamPlugin(), GreetingPlugin(), NicknamePlugin()])
@@ -657,7 +659,13 @@ async def test_a_welcome_already_sent_to_an_advertiser_is_taken_back_when_the_bo
         bot.say(room, "阿强", "兼职日结，手机就能做，一天轻松300+，加我微信 qiang5201314")
         await bot.world.wait_for(lambda: bot.world.saw_kick(room, together))
         await bot.passes(seconds=1)
-        assert not set(shared) & recalled()  # dave is still here: his welcome stays
+        assert set(shared) <= recalled()
+        standing = [a for a in bot.sends(room) if not bot.world.message(a.message_id).recalled]
+        welcome = [a for a in standing if "加入" in a.text]
+        prompt = [a for a in standing if FORMAT in a.text]
+        assert [(a.text.startswith("欢迎 dave 加入"), a.mention_ids) for a in welcome] == [(True, ())]
+        assert [(a.text.startswith("dave，请把你的群昵称改为"), a.mention_ids) for a in prompt] == [(True, ())]
+        assert not any("阿强" in a.text for a in welcome + prompt)
     finally:
         await bot.h.stop()
 
@@ -770,5 +778,30 @@ async def test_a_newcomer_the_bot_asked_the_owner_to_remove_is_neither_welcomed_
         with bot.app.sessions() as db:
             row = db.get(NicknameMember, (room, spammer))
             assert row is not None and row.due_at is None  # not retried every 30 s either
+    finally:
+        await bot.h.stop()
+
+
+async def test_advertisers_of_one_wave_removed_one_by_one_resend_the_greetings_once(tmp_path, database_url):
+    """A welcome or prompt that named an advertiser the bot removed is sent again without them
+    (test above); advertisers of one wave removed one after another must not take it back and
+    send it again for each of them: once in WeChat's recall span."""
+    from plugins.antispam import AntispamPlugin
+
+    bot = await start(tmp_path, database_url, plugins=[AntispamPlugin(), GreetingPlugin(), NicknamePlugin()])
+    try:
+        room, dave = bot.cast.admin, bot.cast["dave"]
+        ads = [bot.world.add_contact(name) for name in ("阿强", "阿美", "阿亮")]
+        bot.cast.people.update({"阿强": ads[0], "阿美": ads[1], "阿亮": ads[2]})
+        bot.world.join(room, [dave, *ads], inviter=bot.cast["alice"])
+        await bot.passes(seconds=6)  # welcomed and prompted, all four
+        for name, member, wxid in zip(("阿强", "阿美", "阿亮"), ads, ("qiang520", "mei1314", "liang888"), strict=True):
+            bot.say(room, name, f"兼职日结，手机就能做，一天轻松300+，加我微信 {wxid}")
+            await bot.world.wait_for(lambda member=member: bot.world.saw_kick(room, member))
+            await bot.passes(seconds=5)
+        recalls = [a for a in bot.world.bot_actions(ActionKind.RECALL, room) if a.ok]
+        assert len(recalls) == 2  # the welcome and the prompt, once each
+        standing = [a for a in bot.sends(room) if not bot.world.message(a.message_id).recalled]
+        assert sum("加入" in a.text for a in standing) == 1 and sum(FORMAT in a.text for a in standing) == 1
     finally:
         await bot.h.stop()

@@ -376,6 +376,8 @@ class Executor:
             # every message of the key is taken back already (a welcome replacing one whose own
             # replacement was dropped): nothing is wrong, and nothing was done
             return Outcome("skipped", "nothing left to take back")
+        if action.replaced_for is not None and await self._would_orphan(action, mid):
+            return Outcome("skipped", "it greeted members still here whom its replacement does not")
         await self._governor.acquire(action.room_id, "recall")
         ok = await self._platform.recall(mid)
         if not ok:
@@ -384,6 +386,17 @@ class Executor:
         def forget(db: Session, room_id: str = action.room_id, mid: str = mid) -> None:
             repo.forget_sent(db, room_id, mid)
         return Outcome("done", db_effect=forget)
+
+    async def _would_orphan(self, action: Recall, mid: str) -> bool:
+        """Whether taking back `mid` leaves someone it greeted, still in the room, greeted by
+        nothing (Recall.replaced_for). Unsure (the room unreadable): it stays."""
+        greeted = (await self._audit.greeted_since(action.room_id, self._clock.now() - 2 * RECALL_WITHIN)).get(mid)
+        if not greeted:
+            return False
+        room = await self._rooms.get(action.room_id)
+        if room is None:
+            return True
+        return bool((greeted & set(room.member_ids)) - set(action.replaced_for or ()))
 
     # ------------------------------------------------------------------ telling the admins
     async def notify(self, room_id: str, texts: list[str], rules: Rules) -> Outcome:

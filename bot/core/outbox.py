@@ -543,6 +543,24 @@ class Outbox:
         repo.put_setting(db, *_GOVERNOR_KEY, self._governor.snapshot(), "outbox", at)
 
     # ------------------------------------------------------------------ admin notices
+    @staticmethod
+    def _drop_moot_notices(db: Session, rows: list[OutboxRow], at: datetime) -> list[OutboxRow]:
+        """Withdraw the notices whose case has moved on (NotifyAdmins.while_status): the owner
+        was asked to decide an appeal an admin had settled with #ham meanwhile (seen in a
+        simulated running club). Commits when it withdrew any; returns the rest."""
+        moot = []
+        for row in rows:
+            wanted, case_id = (row.payload or {}).get("while_status"), row.case_id
+            if row.kind == "NotifyAdmins" and wanted and case_id is not None:
+                case = cases.get_case(db, case_id)
+                if case is None or case.status != wanted:
+                    moot.append(row.id)
+        if not moot:
+            return rows
+        _withdraw(db, moot, at, "withdrawn: its case has moved on")
+        db.commit()
+        return [row for row in rows if row.id not in moot]
+
     async def _notify_lane(self, lane: str) -> bool:
         """A room's admin notices. Where they go to its owner and admins (no operators, no admin
         group), everything due is gathered into one digest, at most one per `bot.notify_every`."""
@@ -554,7 +572,7 @@ class Outbox:
             query = select(OutboxRow).where(
                 OutboxRow.lane == lane, OutboxRow.status == PENDING, OutboxRow.owner == self.instance,
                 (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= now)).order_by(OutboxRow.id)
-            rows = list(db.scalars(query if digest else query.limit(1)))
+            rows = self._drop_moot_notices(db, list(db.scalars(query if digest else query.limit(1))), now)
             if not rows:
                 return False
             last = self._last_digest.get(room_id)
@@ -643,8 +661,18 @@ def withdraw_greetings(db: Session, room_id: str, at: datetime) -> int:
     if not waiting:
         return 0
     removing = removals(db, room_id, min(row.created_at for row in waiting))
-    moot = [row.id for row in waiting
-            if all(m in removing and removing[m].planned_at >= row.created_at for m in row.payload["greets"])]
+    moot_rows = [row for row in waiting
+                 if all(m in removing and removing[m].planned_at >= row.created_at for m in row.payload["greets"])]
+    moot = [row.id for row in moot_rows]
+    # and the recall planned with each, of the one it was to replace: a replacement that never
+    # goes out replaces nothing (seen in a simulated 租房 group: two advertisers' welcomes were
+    # withdrawn, and the second's recall went on for the welcome of two newcomers still there)
+    keys = {(row.created_at, row.payload.get("recall_key")) for row in moot_rows if row.payload.get("recall_key")}
+    if keys:
+        moot += [row.id for row in db.scalars(select(OutboxRow).where(
+            OutboxRow.lane == room_id, OutboxRow.kind == "Recall", OutboxRow.status == PENDING,
+            OutboxRow.created_at.in_({made for made, _ in keys})))
+            if (row.created_at, (row.payload or {}).get("recall_key")) in keys]
     withdrawn = len(_withdraw(db, moot, at, "withdrawn: the bot is removing the newcomers it was for"))
     if withdrawn:
         log.info("outbox: %d waiting welcome(s) or nickname step(s) in %s withdrawn: their newcomers are "

@@ -425,6 +425,8 @@ class AntispamPlugin(Plugin):
         reverse_case(ctx.db, case.id)
         cases.set_status(ctx.db, case.id, "reversed", msg.sender_id, now)
         ctx.reply(cfg.texts.ham_learned.format(case=case.id))
+        from plugins.moderation.api import settle_appeal_on_undo  # here: moderation's commands import our api
+        settle_appeal_on_undo(ctx, case.id, msg.sender_id)
 
     # ------------------------------------------------------------------ housekeeping
     def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:

@@ -186,10 +186,19 @@ _MONTH_DAY = re.compile(r"^(\d{1,2})[-/.月](\d{1,2})[日号]?$")
 _DAY_ONLY = re.compile(r"^(\d{1,2})[日号]$")
 
 
+# the day a 补卡 starts with, before what the member adds: 补卡 昨天跑了6公里忘了打 (seen in a
+# simulated running club: the member was told 只能补最近 3 天内…例如：补卡 昨天)
+_LEADING_DAY = re.compile(r"^(大前天|前天|昨天|昨日|\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[-/.月]\d{1,2}[日号]?"
+                          r"|\d{1,2}[日号])(?!\d)")
+
+
 def parse_makeup_day(arg: str, today: date) -> date | None:
-    """The day a 补卡 names: "昨天", "前天", "3-5", "3月5日", "2026-03-05", "5号". A month-day later
-    than today means last year's. None if it names no day. (The caller checks the limits.)"""
-    text = arg.strip()[:20].replace(" ", "")
+    """The day a 补卡 names: "昨天", "前天", "3-5", "3月5日", "2026-03-05", "5号", also followed by
+    words of the member's ("昨天跑了6公里忘了打"). A month-day later than today means last
+    year's. None if it names no day. (The caller checks the limits.)"""
+    text = arg.strip()[:40].replace(" ", "")
+    if lead := _LEADING_DAY.match(text):
+        text = lead.group(1)
     if text in _RELATIVE:
         return today - timedelta(days=_RELATIVE[text])
     try:

@@ -120,6 +120,11 @@ def summary_text(db: Session, room_id: str, cfg: CheckinConfig, end: date,
     late, after a restart, it says what it would have said on time); None when nobody had
     checked in (a dead group hears nothing)."""
     start = end - timedelta(days=cfg.summary.days - 1)
+    # a group's first week counts from its first check-in: 全勤0人 was announced to six members
+    # who had checked in on each of the three days since (seen in a simulated 考研 group)
+    first = store.first_checkin_day(db, room_id)
+    if first is not None and start < first <= end:
+        start = first
     counts = store.counts_between(db, room_id, start, end, recorded_by=as_of)
     if not counts:
         return None
@@ -130,7 +135,7 @@ def summary_text(db: Session, room_id: str, cfg: CheckinConfig, end: date,
                                                 days=r.days) for r in ranked)
     return texts.summary.format(start=f"{start.month}月{start.day}日", end=f"{end.month}月{end.day}日",
                                 people=len(counts), checkins=sum(counts.values()),
-                                perfect=sum(1 for n in counts.values() if n >= cfg.summary.days), lines=lines)
+                                perfect=sum(1 for n in counts.values() if n >= (end - start).days + 1), lines=lines)
 
 
 def reminder_targets(db: Session, room_id: str, cfg: CheckinConfig, members: Sequence[str], day: date) -> list[str]:

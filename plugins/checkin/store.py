@@ -160,3 +160,10 @@ def local_day_start(day: date, tz: ZoneInfo) -> datetime:
 
 def room_has_records(db: Session, room_id: str) -> bool:
     return db.scalar(select(CheckinRecord.id).where(CheckinRecord.room_id == room_id).limit(1)) is not None
+
+
+def first_checkin_day(db: Session, room_id: str) -> date | None:
+    """The first day anyone checked in here (make-ups aside: they may name days before it)."""
+    found = db.scalar(select(func.min(CheckinRecord.day)).where(CheckinRecord.room_id == room_id,
+                                                               CheckinRecord.makeup.is_(False)))
+    return found if isinstance(found, date) else None

@@ -173,7 +173,8 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
         appeals.file_appeal(ctx.db, case, ctx.message.sender_id, text, ctx.now())
         name = display_name(ctx.db, case.room_id, ctx.message.sender_id)
         ctx.emit(NotifyAdmins(case.room_id, cfg.texts.appeal_notice.format(
-            member=name, case=case.id, summary=render.what(case), text=text or "（无说明）")))
+            member=name, case=case.id, summary=render.what(case), text=text or "（无说明）"),
+            case_id=case.id, while_status="appealed"))
         ctx.reply(config(ctx).texts.appeal_received.format(case=case.id))
 
     # ------------------------------------------------------------------ notices for other plugins' cases

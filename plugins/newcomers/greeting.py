@@ -21,6 +21,7 @@ from bot.rules.loader import Rules
 from bot.rules.types import format_duration
 from plugins.newcomers.config import GreetingConfig
 from plugins.newcomers.models import GreetingRoom, PendingWelcome
+from plugins.newcomers.staging import OnceEach
 from plugins.newcomers.templates import clip, join_names, local_time, render
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,9 @@ class GreetingPlugin(Plugin):
     Config = GreetingConfig
     events = (MemberJoined, MemberLeft)
 
+    def __init__(self) -> None:
+        self._again = OnceEach()
+
     def wants(self, ctx: Context) -> bool:
         return ctx.room_id is not None
 
@@ -66,6 +70,8 @@ class GreetingPlugin(Plugin):
                 pending = ctx.db.get(PendingWelcome, (ctx.room_id, member_id))
                 if pending is not None:
                     ctx.db.delete(pending)
+            if event.remover_id and event.remover_id not in event.member_ids:
+                await self._welcome_again(ctx, set(event.member_ids))
             return
         assert isinstance(event, MemberJoined)
         config: GreetingConfig = ctx.config(self.name)
@@ -196,20 +202,8 @@ class GreetingPlugin(Plugin):
         if not pending:
             return
         group = ctx.room.topic or ctx.group.name or "本群"
-        inviters = await self._inviter_names(ctx, [r.inviter_id for r in pending])
         rules_text = render_rules(config)
-        text = render(
-            config.template, names=join_names(r.name or r.member_id for r in pending), group=clip(group, 40),
-            count=len(present), inviter=inviters, rules=rules_text,
-            newcomers=len(pending),
-        )
-        if recall:
-            ctx.emit(Recall(room_id, recall_key=RECALL_KEY))  # before the new one: only the newest stays
-        mentions = tuple(r.member_id for r in pending if r.member_id in fresh)[: config.max_mentions] \
-            if config.mention else ()
-        ctx.emit(Reply(room_id, text, mentions, reason=f"welcome {len(pending)} newcomer(s)",
-                       recall_key=RECALL_KEY if config.recall_previous else None,
-                       greets=tuple(r.member_id for r in pending)))
+        await self._welcome(ctx, config, pending, len(present), fresh, recall)
         state.last_welcome_at = now
         if config.private:
             full = config.full_rules.strip() or rules_text
@@ -217,6 +211,58 @@ class GreetingPlugin(Plugin):
                 ctx.emit(SendPrivate(row.member_id, render(config.private_template, name=clip(row.name or ""),
                                                            group=clip(group, 40), rules=rules_text,
                                                            full_rules=full), reason="welcome"))
+
+    async def _welcome(self, ctx: Context, config: GreetingConfig, pending: list[PendingWelcome], count: int,
+                       fresh: set[str], recall: bool) -> None:
+        """The welcome naming `pending` (mentioning those in `fresh`), taking back the one
+        before it when `recall`."""
+        assert ctx.room_id is not None and ctx.room is not None
+        group = ctx.room.topic or ctx.group.name or "本群"
+        inviters = await self._inviter_names(ctx, [r.inviter_id for r in pending])
+        text = render(
+            config.template, names=join_names(r.name or r.member_id for r in pending), group=clip(group, 40),
+            count=count, inviter=inviters, rules=render_rules(config), newcomers=len(pending),
+        )
+        if recall:
+            # before the new one: only the newest stays
+            ctx.emit(Recall(ctx.room_id, recall_key=RECALL_KEY, replaced_for=tuple(r.member_id for r in pending)))
+        mentions = tuple(r.member_id for r in pending if r.member_id in fresh)[: config.max_mentions] \
+            if config.mention else ()
+        ctx.emit(Reply(ctx.room_id, text, mentions, reason=f"welcome {len(pending)} newcomer(s)",
+                       recall_key=RECALL_KEY if config.recall_previous else None,
+                       greets=tuple(r.member_id for r in pending)))
+
+    async def _welcome_again(self, ctx: Context, gone: set[str]) -> None:
+        """Someone the standing welcome named was removed (an advertiser who joined in a wave,
+        removed for an ad after the welcome went out): it is taken back and sent again for the
+        others, without mentioning them again. Left standing, it said 欢迎 …、X 加入 with @X just
+        above 「X」已被移出本群, and the others' own welcome had been taken back for it (seen in
+        simulated fans', tour and dance groups). A welcome that named only them is recalled by
+        the executor; one sent too long ago to recall stays."""
+        assert ctx.room_id is not None
+        config: GreetingConfig = ctx.config(self.name)
+        state = ctx.db.get(GreetingRoom, ctx.room_id)
+        now = ctx.now()
+        if (not config.enabled or not config.recall_previous or state is None or state.last_welcome_at is None
+                or now - state.last_welcome_at >= RECALL_WITHIN or ctx.room is None):
+            return
+        present = set(ctx.room.member_ids) - gone
+        since = state.last_welcome_at - RECALL_WITHIN
+        # whom it named, as far as the joins tell (as _carried): who joined within WeChat's recall
+        # span before it, less those the bot had already decided to remove when it was written
+        removing = outbox.removals(ctx.db, ctx.room_id, since)
+        named = sorted((m for m in members.in_room(ctx.db, ctx.room_id)
+                        if m.joined_at is not None and since <= m.joined_at <= state.last_welcome_at
+                        and not (m.member_id in removing
+                                 and m.joined_at <= removing[m.member_id].planned_at < state.last_welcome_at)),
+                       key=lambda m: (m.joined_at, m.member_id))
+        if not any(m.member_id in gone for m in named):
+            return
+        others = [PendingWelcome(room_id=ctx.room_id, member_id=m.member_id, inviter_id=m.inviter_id,
+                                 name=display_name(ctx.db, ctx.room_id, m.member_id), joined_at=m.joined_at)
+                  for m in named if m.member_id in present and m.left_at is None]
+        if others and self._again.due(ctx.room_id, state.last_welcome_at):  # not the one sent again already
+            await self._welcome(ctx, config, others, len(present - removing.keys()), set(), recall=True)
 
     @staticmethod
     def _carried(ctx: Context, room_id: str, state: GreetingRoom, pending: list[PendingWelcome],

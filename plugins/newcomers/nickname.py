@@ -24,7 +24,7 @@ from bot.events import MemberJoined, MemberLeft, MessageReceived
 from bot.rules.loader import Rules
 from plugins.newcomers.config import NicknameConfig
 from plugins.newcomers.models import NicknameMember, NicknameStatus
-from plugins.newcomers.staging import Stage, due_after, first_due, step_now
+from plugins.newcomers.staging import OnceEach, Stage, due_after, first_due, step_now
 from plugins.newcomers.templates import clip, join_names, local_time, render
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,9 @@ class NicknamePlugin(Plugin):
     Config = NicknameConfig
     events = (MessageReceived, MemberJoined, MemberLeft)
 
+    def __init__(self) -> None:
+        self._again = OnceEach()
+
     def wants(self, ctx: Context) -> bool:
         return ctx.room_id is not None and (ctx.message is None or ctx.message.room_id is not None)
 
@@ -81,10 +84,16 @@ class NicknamePlugin(Plugin):
                     self._track(ctx, config, member_id, name)
             self._reschedule(ctx)
         elif isinstance(event, MemberLeft):
+            removed = bool(event.remover_id and event.remover_id not in event.member_ids)
+            named: list[NicknameMember] = []
             for member_id in event.member_ids:
                 row = ctx.db.get(NicknameMember, (ctx.room_id, member_id))
                 if row is not None:
+                    if removed and row.status == NicknameStatus.PENDING and row.stage == Stage.PROMPTED:
+                        named.append(row)
                     row.status, row.due_at = NicknameStatus.LEFT, None
+            if named:
+                self._prompt_again(ctx, config, named)
 
     # ------------------------------------------------------------------ tracking
     def _track(self, ctx: Context, config: NicknameConfig, member_id: str, name: str) -> NicknameMember:
@@ -220,6 +229,44 @@ class NicknamePlugin(Plugin):
             self._emit_step(ctx, config, step, steps[step],
                             self._carried(ctx, steps[step], present) if step == Stage.PROMPTED else [])
 
+    def _prompt_again(self, ctx: Context, config: NicknameConfig, gone: list[NicknameMember]) -> None:
+        """Members the standing prompt named were removed (an advertiser who joined in a wave,
+        removed for an ad after the prompt went out): it is taken back and sent again for the
+        others, without mentioning them again. Left standing, it read 「@X 甲、乙，请把你的群昵称
+        改为…」 under 「X」已被移出本群, and 甲 and 乙's own prompt had been taken back for it (seen
+        in simulated fans', tour and dance groups). A prompt that named only them is recalled by
+        the executor; one sent too long ago to recall stays."""
+        assert ctx.room_id is not None
+        at = max(row.last_step_at for row in gone if row.last_step_at is not None) if any(
+            row.last_step_at for row in gone) else None
+        if not config.enabled or at is None or ctx.now() - at >= RECALL_WITHIN:
+            return
+        standing = list(ctx.db.scalars(select(NicknameMember).where(
+            NicknameMember.room_id == ctx.room_id, NicknameMember.status == NicknameStatus.PENDING,
+            NicknameMember.stage == Stage.PROMPTED, NicknameMember.last_step_at >= at)
+            .order_by(NicknameMember.since, NicknameMember.member_id)))
+        if not standing or any(row.last_step_at != at for row in standing):
+            return  # a later prompt stands (it did not name them), or only they were named
+        if not self._again.due(ctx.room_id, at):
+            return  # it is the one sent again already
+        ctx.emit(Recall(ctx.room_id, recall_key=PROMPT_KEY))
+        ctx.emit(Reply(ctx.room_id, self._prompt_text(config, [], standing), (),
+                       reason=f"nickname prompt again: {len(standing)} member(s)", recall_key=PROMPT_KEY,
+                       greets=tuple(row.member_id for row in standing)))
+
+    @staticmethod
+    def _prompt_text(config: NicknameConfig, mentioned: list[NicknameMember], named: list[NicknameMember]) -> str:
+        """The prompt for `mentioned`, naming `named` (not mentioned) before them."""
+        texts = config.texts
+        common = {"names": join_names(_display(row) for row in mentioned), "pattern": config.pattern,
+                  "example": config.example}
+        text = render(texts.prompt, **common)
+        if not named:
+            return text
+        everyone = join_names(_display(row) for row in [*named, *mentioned])
+        return render(texts.prompt, **{**common, "names": everyone}) if "{names}" in texts.prompt \
+            else render(texts.prompt_also, names=join_names(_display(row) for row in named)) + text
+
     @staticmethod
     def _carried(ctx: Context, fresh: list[NicknameMember], present: set[str]) -> list[NicknameMember]:
         """Members named in the prompt a new one replaces (prompted within WeChat's recall span,
@@ -244,16 +291,20 @@ class NicknamePlugin(Plugin):
         common = {"names": names, "pattern": config.pattern, "example": config.example}
         reason = f"nickname {step.name.lower()}: {len(rows)} member(s)"
         if step == Stage.PROMPTED:
-            text = render(texts.prompt, **common)
+            text = self._prompt_text(config, rows, carried)
             if carried:
                 # the prompt before this one is taken back and this one names its members too,
                 # without mentioning them again: that prompt notified them already
                 ctx.emit(Recall(ctx.room_id, recall_key=PROMPT_KEY))
-                everyone = join_names(_display(row) for row in [*carried, *rows])
-                text = render(texts.prompt, **{**common, "names": everyone}) if "{names}" in texts.prompt \
-                    else render(texts.prompt_also, names=join_names(_display(row) for row in carried)) + text
+                # and are reminded with them: one standing prompt, one reminder (a class filling in
+                # three waves a minute apart got three reminders in a row an hour later, seen in a
+                # simulated parents' group); a carried member's steps wait for the last wave's,
+                # at most WeChat's recall span later
+                wave_due = max((row.due_at for row in rows if row.due_at is not None), default=None)
                 for row in carried:
                     row.last_step_at = ctx.now()  # named in the prompt now standing
+                    if row.due_at is not None and wave_due is not None:
+                        row.due_at = max(row.due_at, wave_due)
             ctx.emit(Reply(ctx.room_id, text, mentions, reason=reason, recall_key=PROMPT_KEY,
                            greets=(*(row.member_id for row in carried), *mentions)))
         elif step == Stage.REMINDED:

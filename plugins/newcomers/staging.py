@@ -66,3 +66,22 @@ def due_after(step: Stage, since: datetime, now: datetime, timings: Timings) -> 
     following = Stage(step + 1)
     gap = timings.offset(following) - timings.offset(step)
     return max(since + timings.offset(following), now + gap)
+
+
+
+class OnceEach:
+    """A welcome or prompt is sent again without an advertiser the bot removed once per
+    standing greeting (per room, keyed by when that greeting was written): a wave of
+    advertisers removed one by one would otherwise take it back and send it again for each of
+    them. Kept in memory: after a restart, one more at worst."""
+
+    def __init__(self) -> None:
+        self._done: dict[str, datetime] = {}
+
+    def due(self, room_id: str, written_at: datetime) -> bool:
+        if self._done.get(room_id) == written_at:
+            return False
+        if len(self._done) > 10_000:
+            self._done.clear()
+        self._done[room_id] = written_at
+        return True

@@ -61,6 +61,23 @@ async def test_stats_counts_talkers_joins_leaves_removals_and_violations(bot):
     assert days == {"2026-03-02": 1, "2026-03-03": 4}  # commands are not chat
 
 
+async def test_stats_of_a_period_begun_before_the_bot_came_say_what_it_recorded(bot):
+    """On its first day the bot answered #stats with 近 7 天 and a week's dates over one day's
+    messages (seen in a simulated group day). The header says how long it has recorded; a
+    period that began after it came says nothing more."""
+    room, clock = bot.cast.admin, bot.fake
+    bot.say(room, "bob", "第一天")
+    await bot.settle()
+    bot.say(room, "laowang", "#stats week")
+    first = await bot.wait_text(room, "本群统计")
+    assert first.splitlines()[0].endswith("（机器人在本群只记录了不到 1 天，更早的发言不在统计里）")
+    clock.advance(days=8)
+    bot.say(room, "laowang", "#stats week")
+    await bot.world.wait_for(lambda: sum("本群统计" in t for t in bot.texts(room)) == 2)
+    later = [t for t in bot.texts(room) if "本群统计" in t][-1]
+    assert "只记录了" not in later.splitlines()[0]
+
+
 async def test_lurkers_and_tags(bot):
     room, clock = bot.cast.admin, bot.fake
     for i in range(6):

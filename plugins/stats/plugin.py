@@ -104,6 +104,11 @@ class StatsPlugin(Plugin):
             return names.get(member_id) or display_name(db, room_id, member_id)
 
         lines = [texts.header.format(period=label, start=start.isoformat(), end=end.isoformat())]
+        watched = _watched(ctx, room_id)
+        if watched is not None and ctx.now() - watched > _utc_start(start, tz):
+            # the bot came after the period began: 近 7 天 on its first day counted one day's
+            # messages as a week's (seen in a simulated day), as #tag already says
+            lines[0] += texts.partial_record.format(watched=_span(watched))
         t = queries.totals(db, room_id, start, end)
         lines.append(texts.totals.format(messages=t.messages, speakers=t.speakers, joins=t.joins, leaves=t.leaves,
                                          removals=t.removals))
@@ -119,7 +124,6 @@ class StatsPlugin(Plugin):
             lines.append(texts.top_header if top else texts.no_talkers)
             lines += [texts.top_line.format(rank=i, name=name(m), count=n)
                       for i, (m, n) in enumerate(top, 1)]
-        watched = _watched(ctx, room_id)
         if ctx.room is not None and watched is not None and watched < timedelta(days=cfg.lurker_days):
             # nobody has been seen silent that long yet (said of everyone right after the bot
             # started, in a simulated owner's day)

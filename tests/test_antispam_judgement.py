@@ -47,6 +47,16 @@ def fired(facts: Facts) -> dict[str, str]:
     pytest.param("new xbox 到了", "newxbox到了", id="latin-inside-words-untouched"),
     pytest.param("扣分了", "扣分了", id="kou-alone-is-a-word"),
     pytest.param("薇辛：mm5201314", "微信mm5201314", id="wei-xin-homophone"),
+    # 蔻蔻 / 寇寇 are names (a girl's, a dog's): QQ only with a QQ number, 号 or 群 after, or 加 before
+    pytest.param("我家蔻蔻又拆家了", "我家蔻蔻又拆家了", id="koukou-a-dogs-name"),
+    pytest.param("寇寇放学了吗", "寇寇放学了吗", id="koukou-a-childs-name"),
+    pytest.param("蔻蔻 13812345678 这是她妈妈电话", "蔻蔻13812345678这是她妈妈电话", id="koukou-then-a-phone"),
+    pytest.param("蔻蔻号 2849301234", "qq2849301234", id="koukou-hao-is-qq"),
+    pytest.param("寇寇：2849301234", "qq2849301234", id="koukou-number-is-qq"),
+    pytest.param("加蔻蔻 2849301234", "加qq2849301234", id="add-koukou-is-qq"),
+    pytest.param("扣扣 2849301234", "qq2849301234", id="koukou-homophone-still-qq"),
+    pytest.param("加我威 zhou_888", "加我微信zhou888", id="add-me-wei-is-wechat"),
+    pytest.param("加我薇 zhou_888", "加我微信zhou888", id="add-me-wei-flower-is-wechat"),
 ])
 def test_normalise(text, dense):
     assert normalise(text).dense == dense
@@ -101,9 +111,57 @@ def test_normalise(text, dense):
     pytest.param("薇辛：mm5201314", "wechat-id", "mm5201314", id="wei-xin-variant"),
     pytest.param("➕威 8848123 拿货", "wechat-id", "8848123", id="plus-lone-wei"),
     pytest.param("点券半价鹅837160245", "qq", "837160245", id="lone-e-number"),
+    # ids with - and _ are read whole (seen in a simulated day: 抖音号 lintt-9562 read as a hidden
+    # lintt9562, wxid_… as id_…)
+    pytest.param("抖音号 lintt-9562", "code-id", "lintt-9562", id="hyphen-id-after-platform-no"),
+    pytest.param("数字 lin_tt9562", "code-id", "lin_tt9562", id="underscore-id-after-platform-no"),
+    pytest.param("我的微信 lintt-9562", "wechat-id", "lintt-9562", id="hyphen-wechat-id"),
+    pytest.param("wxid_k2j3h4m5", "wechat-id", "wxid_k2j3h4m5", id="wxid"),
+    pytest.param("加我威 zhou_888", "wechat-id", "zhou_888", id="add-me-wei-homophone"),
+    # a recruiter's id after what to add it for (a 猎头 ad's 加V详聊 had no contact data at all)
+    pytest.param("高薪急招运营主管，加V详聊 yy_hr2026", "wechat-id", "yy_hr2026", id="add-v-to-talk-then-id"),
+    pytest.param("有意加微信咨询 ck_job66", "wechat-id", "ck_job66", id="add-wechat-to-ask-then-id"),
+    pytest.param("请加客服微信办理 kuaidi_lipei01", "wechat-id", "kuaidi_lipei01", id="add-wechat-to-claim-then-id"),
 ])
 def test_contact_data_found(text, kind, value):
     assert (kind, value) in [(c.kind, c.value) for c in find_contacts(normalise(text))]
+
+
+@pytest.mark.parametrize(("text", "value", "hidden"), [
+    # a service hotline printed with its dashes (400-820-8820, 4008-200-588) is no split number, and
+    # made the member's own plain number beside it read as disguised: a newcomer removed at once
+    ("我电话13812345678，找不到我就打物业 400-820-8820", "13812345678", False),
+    ("卡被盗刷了，我打了 4008-200-588 冻结了，有事打我 13800001111", "13800001111", False),
+    ("维修找王师傅 13912345678，燃气报修 400 882 6100", "13912345678", False),
+    ("我手机 13812345678，银行那边你打 955-88 问", "13812345678", False),
+    ("0571-8723 5519，或者加店里微信 dangao_xiaowu", "dangao_xiaowu", False),  # a landline as printed
+    ("蔻蔻 13812345678 这是她妈妈电话", "13812345678", False),  # a name, not a QQ word
+    # numbers broken up to hide them still are
+    ("加我 1 3 8 1 2 3 4 5 6 7 8，客服 400-820-8820", "13812345678", True),
+    ("138.1234.5678 加我", "13812345678", True),
+    ("加我 13 81 23 45 678", "13812345678", True),
+    ("dy号 7-7-8-8-9-9", "778899", True),
+    ("抖音号 lintt-9562", "lintt-9562", False),  # an id's own hyphen hides nothing
+])
+def test_a_printed_service_line_makes_no_other_number_hidden(text, value, hidden):
+    found = {c.value: c.hidden for c in find_contacts(normalise(text))}
+    assert found.get(value) is hidden, found
+
+
+@pytest.mark.parametrize("text", [
+    "信用卡被盗刷了赶紧打95588挂失", "这种事直接打12345投诉，市长热线很管用", "你打400-820-8820问问，那是官方客服",
+    "我打了800-810-8888，客服说三个工作日退款", "我家狗叫蔻蔻，两岁了",
+])
+def test_a_hotline_or_a_name_is_no_contact_data(text):
+    assert find_contacts(normalise(text)) == ()
+    for newcomer in (False, True):
+        assert not decide(Facts(text, newcomer=newcomer), CFG, None, "room").spam
+
+
+def test_a_newcomers_own_number_beside_a_hotline_is_not_an_obvious_ad():
+    text = "我电话13812345678，找不到我就打物业 400-820-8820"
+    decision = decide(Facts(text, newcomer=True), CFG, None, "room")
+    assert not decision.obvious, decision.evidence()
 
 
 @pytest.mark.parametrize("text", [
@@ -302,6 +360,34 @@ def test_a_newcomers_get_in_touch_and_its_id_are_one_piece_of_evidence(text, obv
     # (the carpool newcomer was told 广告引流)
     label = decision.label(CFG.texts.check_labels)
     assert label == ("广告引流" if obvious else "新成员暂不能在群里发联系方式")
+
+
+@pytest.mark.parametrize(("text", "obvious"), [
+    # seen in a simulated day: a newcomer who only wrote their own id, hidden by a homophone, was
+    # removed at once; nothing offered, it is the newcomers' rule broken, a warning first
+    ("加我威 zhou_888", False),
+    ("加我薇 zhou_888 谢谢", False),
+    ("我的威心 zhou_888", False),
+    ("蔻蔻号 2849301234", False),
+    # with something offered it is an obvious ad
+    ("加我威 zhou_888 免费领资料", True),
+    ("薇信 zhou_888 有需要的私聊", True),
+    ("加我威 zhou_888 兼职日结", True),
+    ("加我威 zhou_888 资源对接", True),
+    ("威心 zhou_888，私聊 13812345678", True),  # two ways to reach them: not one id of their own
+])
+def test_a_newcomers_lone_hidden_id_is_a_warning_first(text, obvious):
+    from plugins.antispam.ladder import Offence, choose_step
+
+    decision = decide(Facts(text, newcomer=True), CFG, None, "room")
+    assert decision.spam and "contact" in {v.name for v in decision.fired}, decision.evidence()
+    assert decision.obvious is obvious, decision.evidence()
+    step = choose_step(CFG, 0, Offence("m", "m", "", {}, obvious=decision.obvious, newcomer=True))
+    assert step == ("kick" if obvious else "warn")
+    if not obvious:
+        assert decision.label(CFG.texts.check_labels) == "新成员暂不能在群里发联系方式"
+        contact = next(e for e in decision.evidence() if e["name"] == "contact")
+        assert "先警告" in contact["why"], contact
 
 
 @pytest.mark.parametrize(("facts", "obvious"), [

@@ -81,12 +81,17 @@ _SPACING = re.compile(r"[\s\-_]")
 _PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 _QQ = re.compile(r"(?:qq|企鹅)(?:号|群|号码)?(?:是|为)?([1-9][0-9]{4,10})(?![0-9])")
 _QQ_SHORT = re.compile(r"(?<![a-z\u4e00-\u9fff])(?:扣|鹅)\s*[:：]\s*([1-9][0-9]{4,10})(?![0-9])")
-_WECHAT = re.compile(r"微信(?:号|id)?(?:是|为)?([a-z][a-z0-9_-]{5,19}|[0-9]{6,11})(?![a-z0-9])")
+# (加V详聊 yy_hr2026, 加微信咨询 ck_job66: a recruiter's or a seller's id after what to add it for)
+_WECHAT = re.compile(r"微信(?:号|id)?(?:是|为|详聊|详谈|咨询|了解|报名|办理)?"
+                     r"([a-z][a-z0-9_-]{5,19}|[0-9]{6,11})(?![a-z0-9])")
+# the id WeChat gives an account that never chose one (wxid_k2j3h4…; #whoami shows it): the
+# whole of it, not an "id_k2j3h4" read after the latin word id
+_WXID = re.compile(r"(?<![a-z0-9_-])wxid_[a-z0-9_-]{4,24}(?![a-z0-9_-])")
 _WECHAT_LIGHT = re.compile(r"(?:微信|wechat)\s*+(?:号|id)?\s*+[:：]\s*+([a-z][a-z0-9_-]{5,19})")
 # a letters+digits code id right after a contact word: 私聊 abc123, 认准 ab520, 搜 id：xy888
 _GROUP_NO = re.compile(r"(?:群号|qq群|群号码|新群|二群|分群)(?:是|为)?([1-9][0-9]{5,10})(?![0-9])")
 # (我的新号 laoli_vip888: the whole id after 新号 / 我的号, which only a _v inside it had found, as ip888)
-_CODE_ID = re.compile(r"(?:联系|私聊|私信|私我|找我|加我|认准|搜索|搜一下|搜|id|账号|号码|新号|我的号)"
+_CODE_ID = re.compile(r"(?:联系|私聊|私信|私我|找我|加我|认准|搜索|搜一下|搜|(?<![a-z0-9_-])id|账号|号码|新号|我的号)"
                       r"(?:[\s:：是为]|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)*"  # 加我❤ abc_123, 私聊💬 abc_123
                       r"((?=[a-z0-9_-]*[a-z])(?=[a-z0-9_-]*[0-9])[a-z0-9][a-z0-9_-]{3,19})(?![a-z0-9])")
 # an @handle next to a word that says it is one (a WeChat @mention is a member's name, not this)
@@ -120,9 +125,9 @@ _PLATFORM_ID = re.compile(r"(?<![a-z0-9_-])(?:telegram|tg|飞机|电报|卫星|l
 _FLIGHT = re.compile(r"(?:ca|mu|cz|hu|3u|zh|mf|sc|fm|ho|9c|kn|gs|jd|8l|pn|eu|g5|tv|bk|ns|dr|ky|qw|y8|gj|a6|uq|gx|"
                      r"cx|ke|oz|jl|nh|sq|ek)[0-9]{3,4}")
 # a number id on another platform: 小红书号 8 9 7 6…, b站 uid 3 4 9…, 抖音 搜 数字 7788991, 邀请码 ks666
-_PLATFORM_NO = re.compile(r"(?:uid|id|抖音号|红书号|快手号|视频号|互关号|dy号|数字|邀请码|推荐码|口令)"
+_PLATFORM_NO = re.compile(r"(?:(?<![a-z0-9_-])u?id|抖音号|红书号|快手号|视频号|互关号|dy号|数字|邀请码|推荐码|口令)"
                           r"\s*+(?:是|为)?\s*+[:：]?\s*+"
-                          r"((?:[a-z0-9][\s-]?){4,12})(?![a-z0-9])")
+                          r"((?:[a-z0-9][\s_-]?){4,12})(?![a-z0-9])")
 # a hand-typed handle: "@ usdt_mm88" (a WeChat @mention has no space after @ and ends with U+2005)
 _LOOSE_HANDLE = re.compile(r"@\s+([a-z][a-z0-9_]{3,31})|@([a-z][a-z0-9]*_[a-z0-9_]*[0-9][a-z0-9_]*)(?![a-z0-9_\u2005])")
 # letters and digits typed one by one: h h 5 2 0 1, 薇 l l 9 6 6 6, m a n ⑤ ② ⑧, t me / + ab3x
@@ -159,7 +164,7 @@ _SPACE_IN_ADDRESS = re.compile(r"(?<=[a-z0-9:/.])\s+(?=[a-z0-9:/.点])|(?<=点)\
 _WHITESPACE = re.compile(r"\s+")
 
 
-def _bare(value: str) -> str:
+def bare(value: str) -> str:
     """An id without its _ and -: how two readings of one id (dense and as written) compare."""
     return value.replace("_", "").replace("-", "")
 
@@ -191,8 +196,8 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
     seen: set[str] = set()
 
     def add(kind: str, value: str, hidden: bool) -> None:
-        if _bare(value) not in seen:  # one id read twice (dense and as written) is one contact
-            seen.add(_bare(value))
+        if bare(value) not in seen:  # one id read twice (dense and as written) is one contact
+            seen.add(bare(value))
             found.append(Contact(kind, value, hidden))
 
     def disguised(value: str) -> bool:  # tricks undone, digits split, or not in the text as written
@@ -213,13 +218,15 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
         add("wechat-id", _as_written(m.group(1), light), disguised(m.group(1)))
     for m in _WECHAT_LIGHT.finditer(body):
         add("wechat-id", m.group(1), tricks)
+    for m in _WXID.finditer(body):
+        add("wechat-id", m.group(0), False)
     # what to search for on a named platform (b站搜一下 win10开机慢) is a search tip, read below as a
     # referral: the letters+digits in it (win10, mate60) are a product, not an id to contact
     searched = [m.span(2) for m in _REFERRAL.finditer(body)]
     for m in _CODE_ID.finditer(body):
         if m.group(0).startswith("搜") and any(a <= m.start(1) < b for a, b in searched):
             continue
-        if not any(_bare(m.group(1)) in _bare(c.value) for c in found):
+        if not any(bare(m.group(1)) in bare(c.value) for c in found):
             add("code-id", m.group(1), tricks)
     for m in _HANDLE.finditer(light):  # WeChat ends a mention with U+2005: that is a member, not a handle
         add("handle", "@" + m.group(1), False)
@@ -238,12 +245,15 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
         value = m.group(1)
         if m.group(0).startswith("飞机") and _FLIGHT.fullmatch(value):  # 小王的飞机 CA1234 is a flight
             continue
-        if not any(_bare(value) in _bare(c.value) for c in found):
+        if not any(bare(value) in bare(c.value) for c in found):
             add("code-id", value, tricks)
     for m in _PLATFORM_NO.finditer(body):
-        value = _SPACING.sub("", m.group(1))
+        written_as = m.group(1).strip()
+        # an id that starts with a letter keeps its - and _ (抖音号 lintt-9562 is one id, as written);
+        # a number broken up by them (7-7-8-8-9-9) was split to hide it
+        value = _WHITESPACE.sub("", written_as) if written_as[:1].isalpha() else _SPACING.sub("", written_as)
         if any(ch.isdigit() for ch in value) and len(value) >= 4:
-            add("code-id", value, value != m.group(1).strip())
+            add("code-id", value, value != written_as)
     for m in _LOOSE_HANDLE.finditer(light):
         add("handle", "@" + (m.group(1) or m.group(2)), False)
     for m in _SPACED_TME.finditer(body):
@@ -252,13 +262,13 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
         add("code-id", _SPACING.sub("", m.group(1)), True)
     for m in _SPACED_LETTERS_ID.finditer(body):
         value = _WHITESPACE.sub("", m.group(1)).strip("_")  # k e x i n _ 2 0 is kexin_20
-        if not any(_bare(value) in _bare(c.value) or _bare(c.value) in _bare(value) for c in found):
+        if not any(bare(value) in bare(c.value) or bare(c.value) in bare(value) for c in found):
             add("code-id", value, True)
     for m in _LONE_VARIANT.finditer(body):
         value = m.group(2)
         if body[max(0, m.start() - 1):m.start() + 1] in _WORDS_BEFORE or _DATE_LIKE.fullmatch(value):
             continue
-        if not any(_bare(value) in _bare(c.value) for c in found):
+        if not any(bare(value) in bare(c.value) for c in found):
             add(_LONE_KIND.get(m.group(1), "wechat-id"), value, True)
     for m in _PINYIN_WECHAT.finditer(body):
         add("wechat-id", _SPACING.sub("", m.group(1)), True)

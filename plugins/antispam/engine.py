@@ -8,10 +8,12 @@ checks agreeing."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from plugins.antispam.checks import TEXT_CHECKS, Facts, Verdict, baits, check_bayes, check_similar, score_pct
+from plugins.antispam import contact
+from plugins.antispam.checks import PERSONAL, TEXT_CHECKS, Facts, Verdict, baits, check_bayes, check_similar, score_pct
 from plugins.antispam.classifier import SpamModel
 from plugins.antispam.config import CONTENT_CHECKS, AntispamConfig
 from plugins.antispam.model_checks import check_charmodel, check_qrcode
@@ -29,6 +31,10 @@ class Decision:
     score: float = 0.0  # the classifier's P(spam), for the record
     char_score: float | None = None  # the char model's P(spam) (None: not run)
     newcomer: bool = False  # the sender was on probation (else an established member)
+    # a newcomer's message whose only evidence is one id or number of their own, hidden or not,
+    # with at most the phrase that gives it (加我威 zhou_888) and the text models reading it, and
+    # nothing offered: the newcomers' rule broken, a warning first, never an obvious ad
+    lone_contact: bool = False
 
     def _counted(self, mode: str) -> list[Verdict]:
         hits = [v for v, m in self.verdicts if v.spam and m == mode]
@@ -82,6 +88,8 @@ class Decision:
         carpool with their WeChat id was removed as an obvious ad (seen in a simulated day) while
         the model read its content as chat; without something offered it is a warning first."""
         fired = self.fired
+        if self.lone_contact:
+            return False
         if any(v.strong for v in fired):
             return True
         agreeing = {v.name for v in fired if v.name in CONTENT_CHECKS and not v.weak}
@@ -115,7 +123,8 @@ class Decision:
         # a newcomer's plain id with 加我微信 and nothing offered reads as the rule they broke (a
         # newcomer asking for a carpool with their WeChat id was told 广告引流)
         said = ["contact"] if "contact" in content else content[:1]
-        if said == ["contact"] and self.newcomer and _own_contact_only(fired) and "newcomer_contact" in labels:
+        if said == ["contact"] and self.newcomer and (self.lone_contact or _own_contact_only(fired)) \
+                and "newcomer_contact" in labels:
             said = ["newcomer_contact"]
         return "、".join(dict.fromkeys(labels.get(n, n) for n in [*said, *(n for n in names if n in BEHAVIOUR_CHECKS)]))
 
@@ -163,7 +172,52 @@ def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str
     char = score.char if score else None
     if facts.newcomer and char is not None:
         verdicts = _own_contact_cleared(verdicts, n, char, cfg)
-    return Decision(verdicts, score.bayes if score else 0.0, char, newcomer=facts.newcomer)
+    lone = facts.newcomer and _lone_contact(facts, [v for v, _ in verdicts], n)
+    if lone:
+        verdicts = [(replace(v, details=v.details + "; one id of the sender's own, nothing offered: a warning first",
+                             why=v.why + "；只留了一个联系方式，没有推销任何东西：新成员先警告，不直接移出"), mode)
+                    if v.spam and v.name == "contact" else (v, mode) for v, mode in verdicts]
+    return Decision(verdicts, score.bayes if score else 0.0, char, newcomer=facts.newcomer, lone_contact=lone)
+
+
+# what the models may add to a newcomer's lone id without making it an obvious ad: they read the
+# same id and the homophone hiding it (加我威 zhou_888 scores 1.000), no second piece of evidence
+_LONE_CHECKS = frozenset({"contact", "keywords", "charmodel", "bayes"})
+_LONE_KINDS = PERSONAL | {"code-id"}
+_HOMOPHONES = frozenset({"variant characters", "加V", "latin shorthand"})
+# the words that only give an id and ask to be added (加我微信, 我的qq号是, 有事联系, 谢谢): a message
+# with anything more says what the id is for, and is judged as it is
+_GIVING = re.compile(r"加|我|的|微信|qq|号|是|为|好友|一下|吧|哦|呀|啊|哈|谢谢|多谢|感谢|麻烦|备注|有事|联系|"
+                     r"找我|可以|方便|私聊|大家|你们|各位")
+
+
+def _lone_contact(facts: Facts, verdicts: list[Verdict], n: Normalised) -> bool:
+    """A newcomer who only wrote how to reach them (加我威 zhou_888, 我的薇 abc_123 谢谢): one id or
+    number of a person's kind, hidden by a homophone or not, the phrase that gives it, and nothing
+    offered, no link, no card, no second contact. The char model reads that as an obvious ad
+    (the corpus's bare lures look so) and a newcomer was removed at once in a simulated day for
+    their own id; the rule they broke is 新成员暂不能在群里发联系方式, and a second time removes
+    them. With an offer (免费领资料, 有需要的私聊, 兼职) it stays an obvious ad."""
+    content = [v for v in verdicts if v.spam and v.name in CONTENT_CHECKS]
+    if facts.kind != "text" or not any(v.name == "contact" for v in content):
+        return False
+    if any(v.name not in _LONE_CHECKS or (v.name == "keywords" and not v.lure) for v in content):
+        return False
+    found = contact.find_contacts(n, facts.url)
+    if len({contact.bare(c.value) for c in found}) != 1 or any(c.kind not in _LONE_KINDS for c in found):
+        return False
+    # hidden by a homophone at most, the id written whole: an id typed letter by letter (r o u 2 3 0),
+    # in circled or full-width digits, split or spelled out is what only a lure does
+    if set(n.obfuscated) - _HOMOPHONES or any(c.value not in n.light for c in found):
+        return False
+    if contact.promoted_links(n, facts.url):
+        return False
+    # and nothing else said (nothing offered: 免费领资料, 有需要的私聊, 兼职, goods, a price, 真人): what
+    # is left once the id and the words that give it are taken out
+    rest = n.dense
+    for c in found:
+        rest = rest.replace(contact.bare(c.value), "")
+    return not _GIVING.sub("", rest)
 
 
 def _own_contact_only(verdicts: list[Verdict]) -> bool:

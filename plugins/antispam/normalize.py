@@ -51,8 +51,9 @@ _QQ_NO = r"[1-9][0-9]{4,10}(?![0-9])"
 _ADD = rf"(?<![0-9])[加+➕＋]\s*+{_DECOR}*+\s*+"
 _DECORATED: tuple[tuple[re.Pattern[str], str], ...] = (
     # 加威 abc_123, +维：abc_123, ➕威❤ abc_123, 加V❤ abc_123 (not 增加威力, 加维修费, 加卫生纸, 加V: no
-    # id follows, or no symbol: 加V abc_123 is how people write it)
-    (re.compile(rf"{_ADD}(?:[威维卫徽危]{_DECOR}*+|v{_DECOR}++)(?={_GAP}{_ID})"), "加微信 "),
+    # id follows, or no symbol: 加V abc_123 is how people write it); 加我威 zhou_888 and 加我薇 too,
+    # which had been read as a plain code id after 加我, not as a WeChat id hidden by a homophone
+    (re.compile(rf"{_ADD}(我\s*+)?(?:[威维卫徽危薇]{_DECOR}*+|v{_DECOR}++)(?={_GAP}{_ID})"), r"加\1微信 "),
     # 加Q❤ 12345678, Q❤Q 12345678, q❤q：12345678
     (re.compile(rf"{_ADD}q{_DECOR}++q?(?={_GAP}{_QQ_NO})"), "加qq "),
     (re.compile(rf"(?<![a-z0-9])q{_DECOR}++q(?={_GAP}{_QQ_NO})"), "qq "),
@@ -81,9 +82,20 @@ _CONTACT_AFTER = re.compile(r"(?:\s|[:：])*+(?:搜索?\s*+)?"
                             r"(?:@|号|群|频道|id|t\s*+[.。点]\s*+me|(?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,})")
 
 
+# 蔻蔻 and 寇寇 are girls' and pets' names as often as QQ (我家蔻蔻又拆家了; 蔻蔻 13812345678 这是她妈妈
+# 电话 was read as a hidden QQ word, and the mother's number as disguised). They stand for QQ only
+# with a QQ number right after them (not a mobile number: that is the person's phone), 号 or 群
+# after them, or 加 before them.
+_NAME_LIKE = frozenset({"蔻蔻", "寇寇"})
+_QQ_AFTER = re.compile(r"(?:\s|[:：])*+(?:号|群|id|(?!1[3-9][0-9]{9}(?![0-9]))[1-9][0-9]{4,10}(?![0-9]))")
+
+
 def _variant(m: re.Match[str]) -> str:
     """The platform a variant spelling stands for, or the word itself where it is ordinary."""
     word, text = m.group(0), m.string
+    if word in _NAME_LIKE and not _QQ_AFTER.match(text, m.end()) \
+            and not (m.start() > 0 and text[m.start() - 1] in "加+➕＋"):
+        return word
     after, before = _ORDINARY_AFTER.get(word), _ORDINARY_BEFORE.get(word, "")
     if after is not None:
         ordinary = bool(after.match(text, m.end())) or (m.start() > 0 and text[m.start() - 1] in before)
@@ -248,8 +260,24 @@ _SPLIT_DIGITS = re.compile(r"\d[\s\-_.·,，。、|/\\*~]+\d(?:[\s\-_.·,，。�
 _PLAIN_GROUPS = re.compile(r"(?<!\d)1\d{2}[\s-]\d{4}[\s-]\d{4}(?!\d)")
 
 
+# Service numbers as they are printed, which people copy to help each other: a 400/800 line
+# (400-820-8820, 4008-200-588), a bank's or a utility's 95xxx/96xxx line (955-88), a 1xxxx
+# public line (12345, 10086), a landline with its area code (0571-8723 5519). Written with their
+# dashes they had counted as a number split to hide it, and made every other number of the
+# message read as disguised: a newcomer's own phone number beside a hotline removed at once.
+_PRINTED_SERVICE = re.compile(r"(?:400|800)[0-9]{7}|9[56][0-9]{3,4}|1[0-9]{4}|0[0-9]{9,11}")
+_PRINTED_SEPARATORS = re.compile(r"[0-9]+(?:[\s-][0-9]+)*")
+
+
 def digit_runs_split(light: str) -> bool:
     """True when a long number is broken up by separators (1-3-8…, 138.1234.5678, 1 3 8…).
-    The way people write a phone number by hand (138 1234 5678) is not a trick."""
-    m = _SPLIT_DIGITS.search(_PLAIN_GROUPS.sub("", light))
-    return m is not None
+    The way people write a phone number by hand (138 1234 5678) or print a service line
+    (400-820-8820, 0571-8723 5519) is not a trick."""
+    for m in _SPLIT_DIGITS.finditer(_PLAIN_GROUPS.sub("", light)):
+        start, text = m.start(), m.string
+        while start and text[start - 1].isdigit():  # the whole run, from its first digit
+            start -= 1
+        run = text[start:m.end()]
+        if not (_PRINTED_SEPARATORS.fullmatch(run) and _PRINTED_SERVICE.fullmatch(re.sub(r"\D", "", run))):
+            return True
+    return False

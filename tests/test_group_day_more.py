@@ -46,6 +46,14 @@ class LoggedDay(Day):
             self.clock.advance((step - now).total_seconds())
             await self.bot.settle()
 
+    async def end_of_day(self) -> None:
+        """What every day asserts once it is over: no welcome or prompt left naming someone
+        removed, no recall WeChat refused; prints the day with -s."""
+        await self.bot.settle()
+        self.log.print()
+        self.acted_on()
+        assert self.greetings_naming_the_removed() == [] and self.refused_recalls() == []
+
     def next_day(self) -> None:
         self.start += timedelta(days=1)
 
@@ -198,10 +206,7 @@ async def live_the_match(d: LoggedDay) -> None:
 async def test_a_match_night_in_the_fans_group(days) -> None:
     d = await days("国安球迷群", "老王", FANS, SATURDAY)
     await live_the_match(d)
-    await d.bot.settle()
-    d.log.print()
-    d.acted_on()
-    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
+    await d.end_of_day()
     # fifteen fans shouting the same cheer, one of them beside himself: no flood, no repeat
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     handled = d.outcome()[3]
@@ -267,10 +272,7 @@ async def test_a_school_day_in_the_kindergarten_parents_group(days) -> None:
     d = await days("小二班家长群", "王老师", PARENTS, MONDAY)
     await live_the_parents_day(d)
     await d.to("16:15")
-    await d.bot.settle()
-    d.log.print()
-    d.acted_on()
-    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
+    await d.end_of_day()
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
     # five parents joining in three waves a minute apart got one prompt, and get one reminder
@@ -329,10 +331,7 @@ async def test_a_workday_in_the_department_group(days) -> None:
     d = await days("产品研发部", "陈总", STAFF, MONDAY, admins=("王姐",))
     await live_the_department_day(d)
     await d.to("17:40")
-    await d.bot.settle()
-    d.log.print()
-    d.acted_on()
-    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
+    await d.end_of_day()
     # twelve 收到 in a row, a meeting number, a tax id, a client's phone, an intern's own number
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     assert d.outcome()[3]["周周"] == ["warn"]  # the stolen account, on the manager's #spam
@@ -397,10 +396,7 @@ async def live_the_running_day(d: LoggedDay) -> None:
 async def test_a_day_in_the_running_club(days) -> None:
     d = await days("奥森跑团", "老王", RUNNERS, MONDAY_DAWN)
     await live_the_running_day(d)
-    await d.bot.settle()
-    d.log.print()
-    d.acted_on()
-    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
+    await d.end_of_day()
     # the shipped model reads a runner asking to BUY a bib (有人要转让名额吗？我收一个，私聊我，价格好商量)
     # as an ad at 97% (a regular's line is 97%): a soft reminder, undone by the owner's #ham
     assert d.flagged_innocents() <= {"木木"} and d.removed_innocents() == set()
@@ -454,10 +450,7 @@ async def live_the_travel_day(d: LoggedDay) -> None:
 async def test_a_day_of_the_tour_group(days) -> None:
     d = await days("丽江6日游 5月4日团", "导游小杨", TOURISTS, MONDAY)
     await live_the_travel_day(d)
-    await d.bot.settle()
-    d.log.print()
-    d.acted_on()
-    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
+    await d.end_of_day()
     # the guide's, the driver's and the new local guide's phone numbers, 微信同号, 自费项目 prices
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
@@ -505,10 +498,7 @@ async def live_the_dance_day(d: LoggedDay) -> None:
 async def test_a_morning_in_the_square_dance_group(days) -> None:
     d = await days("幸福广场舞队", "刘阿姨", SENIORS[1:], MONDAY_DAWN)
     await live_the_dance_day(d)
-    await d.bot.settle()
-    d.log.print()
-    d.acted_on()
-    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
+    await d.end_of_day()
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
 
@@ -550,10 +540,7 @@ async def live_the_group_buying_day(d: LoggedDay) -> None:
 async def test_a_day_in_the_group_buying_group(days) -> None:
     d = await days("阳光花园团购群", "团长小梅", NEIGHBOURS[1:], MONDAY)
     await live_the_group_buying_day(d)
-    await d.bot.settle()
-    d.log.print()
-    d.acted_on()
-    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
+    await d.end_of_day()
     assert d.removed_innocents() == set()
     d.assert_advertisers_handled()
 
@@ -614,10 +601,7 @@ async def test_three_days_in_the_study_group(days) -> None:
     d = await days("2027考研互助打卡群", "群主阿猫", STUDENTS, FRIDAY)
     await live_the_study_days(d)
     await d.to("21:10")
-    await d.bot.settle()
-    d.log.print()
-    d.acted_on()
-    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
+    await d.end_of_day()
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
     texts = d.bot.world.bot_texts(d.room)
@@ -677,9 +661,6 @@ async def test_a_day_in_the_renting_group(days) -> None:
     d = await days("望京租房互助群", "群主老赵", RENTERS, MONDAY)
     await live_the_renting_day(d)
     await d.to("21:00")
-    await d.bot.settle()
-    d.log.print()
-    d.acted_on()
-    assert d.greetings_naming_the_removed() == [] and d.refused_recalls() == []
+    await d.end_of_day()
     assert d.removed_innocents() == set()
     d.assert_advertisers_handled()

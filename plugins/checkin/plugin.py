@@ -158,7 +158,11 @@ class CheckinPlugin(Plugin):
         at = message_time(msg.timestamp, ctx.now())
         today = at.astimezone(tz).date()
         days = store.member_days(db, room, member)
-        earliest = store.first_seen_day(db, room, member, tz) or today
+        joined = store.first_seen_day(db, room, member, tz) or today
+        watched = store.watched_day(db, room, tz) or date.min
+        # the latest missed day since both the member and the bot were here: a plain 补卡 with
+        # nothing missed since the bot came spent a make-up on the day before it (simulated day)
+        earliest = max(joined, watched)
         if arg:
             day = logic.parse_makeup_day(arg, today)
             if day is None or not today - timedelta(days=lookback) <= day < today:
@@ -173,7 +177,10 @@ class CheckinPlugin(Plugin):
         if day in days:
             ctx.reply(texts.makeup_done_already.format(day=label))
             return
-        if day < earliest:
+        if day < watched:
+            ctx.reply(texts.makeup_before_bot.format(day=label))
+            return
+        if day < joined:
             ctx.reply(texts.makeup_before_join.format(day=label))
             return
         left = reports.makeups_left(db, room, member, cfg, today, tz)

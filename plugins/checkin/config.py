@@ -99,7 +99,7 @@ _PLACEHOLDERS: dict[str, set[str]] = {
     "outside_window": {"start", "end"}, "makeup_ok": {"day", "streak", "total", "left"},
     "makeup_ok_apart": {"day", "run", "gap", "streak", "total", "left"},
     "makeup_none": {"days"}, "makeup_bad_day": {"days"}, "makeup_done_already": {"day"},
-    "makeup_before_join": {"day"}, "makeup_before_bot": {"day"}, "makeup_limit": {"limit"}, "batch": {"names", "more"},
+    "makeup_before_join": {"day"}, "makeup_limit": {"limit"}, "batch": {"names", "more"},
     "batch_item": {"name", "streak", "level"}, "batch_level": {"level"}, "batch_more": {"count"},
     "me": {"name", "streak", "total", "month", "level", "next", "points", "earned", "deducted", "makeup_left"},
     "me_next": {"days", "level"}, "rank_title": {"period"}, "rank_line": {"rank", "name", "days"},
@@ -126,7 +126,6 @@ class Texts(Strict):
     makeup_bad_day: str = "只能补最近 {days} 天内（不含今天）漏掉的打卡，例如：补卡 昨天"
     makeup_done_already: str = "{day} 已经打过卡了，不用补～"
     makeup_before_join: str = "{day} 你还没有入群，不能补卡"
-    makeup_before_bot: str = "{day} 机器人还没开始记录本群的打卡，不能补卡～"
     makeup_limit: str = "本月补卡次数已用完（每月{limit}次），下个月再来吧"
     batch: str = "✅ 刚刚打卡的小伙伴：{names}{more}"
     batch_item: str = "{name}（连续{streak}天{level}）"

@@ -158,18 +158,18 @@ class CheckinPlugin(Plugin):
         at = message_time(msg.timestamp, ctx.now())
         today = at.astimezone(tz).date()
         days = store.member_days(db, room, member)
-        joined = store.first_seen_day(db, room, member, tz) or today
-        watched = store.watched_day(db, room, tz) or date.min
-        # the latest missed day since both the member and the bot were here: a plain 补卡 with
-        # nothing missed since the bot came spent a make-up on the day before it (simulated day)
-        earliest = max(joined, watched)
+        earliest = store.first_seen_day(db, room, member, tz) or today
         if arg:
             day = logic.parse_makeup_day(arg, today)
             if day is None or not today - timedelta(days=lookback) <= day < today:
                 ctx.reply(texts.makeup_bad_day.format(days=lookback))
                 return
         else:
-            day = logic.latest_missed(days, today, lookback, earliest)
+            # the bot picks the day: never one before it watched the group, when nobody could
+            # check in (a plain 补卡 with nothing missed since the bot came spent a make-up on the
+            # day before it, seen in a simulated day). A day the member names is theirs to name.
+            watched = store.watched_day(db, room, tz) or date.min
+            day = logic.latest_missed(days, today, lookback, max(earliest, watched))
             if day is None:
                 ctx.reply(texts.makeup_none.format(days=lookback))
                 return
@@ -177,10 +177,7 @@ class CheckinPlugin(Plugin):
         if day in days:
             ctx.reply(texts.makeup_done_already.format(day=label))
             return
-        if day < watched:
-            ctx.reply(texts.makeup_before_bot.format(day=label))
-            return
-        if day < joined:
+        if day < earliest:
             ctx.reply(texts.makeup_before_join.format(day=label))
             return
         left = reports.makeups_left(db, room, member, cfg, today, tz)

@@ -242,6 +242,24 @@ async def test_schedule_commands_add_list_pause_resume_remove(tmp_path, database
         await bot.stop()
 
 
+async def test_schedule_list_says_who_added_a_schedule_not_where(tmp_path, database_url):
+    """Seen in a simulated day: a schedule the owner added from a private chat (after #use) was
+    listed as 「群内添加」. The row knows who added it, not where: the list says who."""
+    bot = await start_bot(tmp_path, database_url, "")
+    room, owner = ADMIN, bot.cast["laowang"]
+    try:
+        bot.world.say_private(owner, "#use 1")
+        await bot.world.wait_for(lambda: any("已选择" in t for t in bot.private_texts(owner)))
+        bot.world.say_private(owner, "#schedule add 每天 20:00 今晚八点开会")
+        await bot.world.wait_for(lambda: any("已添加定时消息 1" in t for t in bot.private_texts(owner)))
+        bot.say(room, "laowang", "#schedule list")
+        listing = await bot.wait_text(room, "本群的定时消息")
+        assert "· 1［laowang添加］每天 20:00" in listing
+        assert "群内" not in listing
+    finally:
+        await bot.stop()
+
+
 async def test_reloaded_rules_change_and_remove_a_schedule_without_restart(tmp_path):
     bot = await start_bot(tmp_path, None, f"""\
 announce:

@@ -331,3 +331,12 @@ def test_jobs_follow_rules_rooms_pauses_and_chat_schedules(sessions):
     assert specs["announce.s:share:preview@a@chatroom"].trigger == "30 20 * * 5"
     assert specs["announce.r:tips@seen@chatroom"].grace == 30 * 60
     assert plugin.wants.__doc__  # new rooms trigger a re-declaration (see the e2e tests)
+
+
+def test_the_former_source_chat_text_reads_as_who_added_it():
+    """Most rules.yaml files carry the old shipped 「群内添加」, untrue of a schedule added
+    privately after #use: it reads as the new default."""
+    from plugins.announce.config import Texts
+
+    assert Texts(source_chat="群内添加").source_chat == "{by}添加"
+    assert Texts(source_chat="{by} 加的").source_chat == "{by} 加的"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from bot.clock import FakeClock
@@ -432,5 +433,74 @@ async def test_spam_quoting_an_owners_own_command_teaches_nothing(tmp_path, data
         assert "管理命令" in await bot.wait_text(room, "不能作为样本")
         await bot.settle()
         assert not [s for s in spam_samples(bot) if "#spam" in s.text]
+    finally:
+        await bot.stop()
+
+
+# ---------------------------------------------------------------------------- overtaken notices
+async def warned_then(bot: Harness, act) -> tuple[str, int]:
+    """bob (a regular) posts an ad and is warned; `act` is what the owner does about him before
+    the notice sweep; then the sweep and the owners' next digest run."""
+    room, bob = bot.cast.admin, bot.cast["bob"]
+    bot.say(room, "bob", AD)  # a regular's first offence: a warning
+    await bot.wait_text(room, "⚠️")
+    await bot.settle()
+    [warning] = all_cases(bot)
+    assert warning.kind == "warn"
+    await act(room, bob)
+    await bot.settle()
+    await sweep(bot)
+    bot.clock.advance(301)  # past the owners' digest interval
+    await bot.settle()
+    return room, warning.id
+
+
+async def test_a_warning_the_owners_kick_overtook_is_not_told_as_news(tmp_path, database_url):
+    """Seen in a simulated day: the owner's private digest said 「新案件 #4 警告 铁蛋」 two
+    minutes after he had removed 铁蛋 himself with #kick (case #5). The removal is the news:
+    the other admin hears of it; the warning it overtook is told to nobody."""
+    bot = make(tmp_path, database_url, operators=None)
+    bot.world.set_admin(bot.cast.admin, bot.cast["alice"], True)
+    await bot.start()
+    try:
+        async def kick(room: str, bob: str) -> None:
+            bot.say(room, "laowang", "#kick @bob 发广告", mentions=[bob])
+            await bot.world.wait_for(lambda: bot.world.saw_kick(room, bob))
+
+        room, warning = await warned_then(bot, kick)
+        removal = next(c for c in all_cases(bot) if c.kind == "kick")
+        assert privately(bot, "alice", f"新案件 #{removal.id}")
+        for who in ("laowang", "alice"):
+            assert privately(bot, who, f"#{warning} ") == [], who
+        assert not any(f"#{warning} " in t for t in bot.texts(room) if "留意" in t)
+    finally:
+        await bot.stop()
+
+
+@pytest.mark.parametrize("gone", ["removed_by_hand", "left"])
+async def test_a_warning_of_a_member_removed_by_hand_or_gone_is_not_told_as_news(tmp_path, database_url, gone):
+    bot = await make(tmp_path, database_url, operators=None).start()
+    try:
+        async def act(room: str, bob: str) -> None:
+            if gone == "left":
+                bot.world.leave(room, bob)
+            else:
+                bot.world.remove(room, bob, bot.cast["laowang"])
+
+        await warned_then(bot, act)
+        assert privately(bot, "laowang", "新案件") == []
+    finally:
+        await bot.stop()
+
+
+async def test_a_warning_of_a_member_still_here_is_told(tmp_path, database_url):
+    """The control: a warned member still in the group is the owner's news."""
+    bot = await make(tmp_path, database_url, operators=None).start()
+    try:
+        async def stays(room: str, bob: str) -> None:
+            return None
+
+        _, warning = await warned_then(bot, stays)
+        assert privately(bot, "laowang", f"新案件 #{warning} 警告 bob")
     finally:
         await bot.stop()

@@ -199,6 +199,25 @@ async def test_a_makeup_apart_from_today_says_what_it_joined_and_the_streak_now(
     assert "已补上 1月8日" in joined and "｜连续2天｜" in joined and "没能连到" not in joined
 
 
+async def test_a_makeup_never_names_a_day_before_the_bot_watched_the_group(make_bot):
+    """Seen in a simulated day: a member who had missed nothing since the bot came typed a plain
+    补卡 and used up one of the month's make-ups on the day before the bot was in the group (an
+    established member counts as present on every day, but check-ins began with the bot). A day
+    the member names is theirs to name (test_makeup_fills_missed_days_within_its_limits)."""
+    bot = await make_bot(local(2026, 1, 5, 9, 0))
+    await says(bot, "alice", "打卡")
+    move_to(bot, local(2026, 1, 6, 9, 0))
+    await says(bot, "alice", "打卡")
+    move_to(bot, local(2026, 1, 7, 9, 0))
+    assert "没有需要补的打卡" in await says(bot, "alice", "补卡")
+    assert "本月还可补卡2次" in await says(bot, "alice", "#checkin me")
+    # a day the bot did watch is made up as before
+    assert "已补上 1月6日" in await says(bot, "bob", "补卡")  # bob missed both: the latest
+    with sessions(bot)() as db:
+        days = sorted(r.day for r in db.scalars(select(CheckinRecord).where(CheckinRecord.makeup.is_(True))))
+    assert days == [date(2026, 1, 6)] and all(d >= date(2026, 1, 5) for d in days)
+
+
 async def test_makeup_can_be_switched_off(make_bot):
     bot = await make_bot(local(2026, 1, 5, 9, 0), QUIET + "  makeup: {enabled: false}\n")
     assert "没有开启补卡" in await says(bot, "alice", "补卡")

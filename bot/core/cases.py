@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.core import members
 from db.models import Case
 
 # what each case outcome means, as owners read it in chat (#case) and in the web console
@@ -39,7 +40,12 @@ ASKED_ADMINS = "ask_first"
 
 __all__ = ["ASKED_ADMINS", "REMOVED_BY_HAND", "Case", "add_evidence", "asked_admins", "cases_after", "cases_for",
            "confirm_removal", "count_by_kind", "field_of", "get_case", "latest_id", "open_case", "outcome_label",
-           "put_to_humans", "record_outcome", "set_reason", "set_status", "standing_kinds"]
+           "overtaken", "put_to_humans", "record_outcome", "set_reason", "set_status", "standing_kinds"]
+
+# cases whose own act is the member's removal: their absence afterwards is that act, not news
+_REMOVALS = ("kick", "ban")
+# outcomes of a removal that never stood (nothing was decided against the member)
+_NOT_DECIDED = ("dry_run", "shadow", "withdrawn", "refused_protected")
 
 
 def open_case(
@@ -105,6 +111,23 @@ def confirm_removal(db: Session, case_id: int, by: str, by_name: str, said: str,
     of the message): who, and what they said, for the #case card ("确认移出：…")."""
     return add_evidence(db, case_id, {"confirmed_by": by, "confirmed_name": by_name, "confirmed_reason": said},
                         by, at)
+
+
+def overtaken(db: Session, case: Case) -> bool:
+    """Whether a later act on the case's member has overtaken it: a case that is not itself a
+    removal (a warning, a report) whose member has since been removed (by the bot, or by an
+    owner's or admin's #kick/#ban: a later removal case) or is gone from the group (removed by
+    hand, or left). The owner's digest said 「新案件 #4 警告 铁蛋」 two minutes after he had
+    removed 铁蛋 himself (seen in a simulated day): the removal is the news."""
+    if case.kind in _REMOVALS or not case.room_id or not case.target_id:
+        return False
+    later = db.scalar(select(Case.id).where(
+        Case.room_id == case.room_id, Case.target_id == case.target_id, Case.id > case.id,
+        Case.kind.in_(_REMOVALS), Case.outcome.not_in(_NOT_DECIDED), Case.status != "reversed").limit(1))
+    if later is not None:
+        return True
+    facts = members.facts(db, case.room_id, case.target_id)
+    return facts is not None and facts.left_at is not None and facts.left_at >= case.created_at
 
 
 def put_to_humans(db: Session, room_id: str, target_id: str) -> list[Case]:

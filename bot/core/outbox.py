@@ -545,16 +545,20 @@ class Outbox:
     # ------------------------------------------------------------------ admin notices
     @staticmethod
     def _drop_moot_notices(db: Session, rows: list[OutboxRow], at: datetime) -> list[OutboxRow]:
-        """Withdraw the notices whose case has moved on (NotifyAdmins.while_status): the owner
-        was asked to decide an appeal an admin had settled with #ham meanwhile (seen in a
-        simulated running club). Commits when it withdrew any; returns the rest."""
+        """Withdraw the notices whose case has moved on while they waited for the digest: one
+        sent only while its case has a status (NotifyAdmins.while_status: the owner was asked to
+        decide an appeal an admin had settled with #ham meanwhile, seen in a simulated running
+        club), and a case's notice a later act on its member overtook (cases.overtaken: a
+        warning of a member the owner has removed since; the removal's own notice tells the
+        others, and whoever removed them knows). Commits when it withdrew any; returns the rest."""
         moot = []
         for row in rows:
             wanted, case_id = (row.payload or {}).get("while_status"), row.case_id
-            if row.kind == "NotifyAdmins" and wanted and case_id is not None:
-                case = cases.get_case(db, case_id)
-                if case is None or case.status != wanted:
-                    moot.append(row.id)
+            if row.kind != "NotifyAdmins" or case_id is None:
+                continue
+            case = cases.get_case(db, case_id)
+            if (case is None or case.status != wanted) if wanted else (case is not None and cases.overtaken(db, case)):
+                moot.append(row.id)
         if not moot:
             return rows
         _withdraw(db, moot, at, "withdrawn: its case has moved on")

@@ -197,7 +197,8 @@ class Texts(Strict):
     list_line: str = "· {id}［{source}］{trigger} → {target}{state}\n  下次：{next}｜{text}"
     source_rules: str = "rules.yaml"
     source_series: str = "活动「{title}」"
-    source_chat: str = "群内添加"
+    # who added it ({by}: their name); the row does not record where it was typed
+    source_chat: str = "{by}添加"
     target_message: str = "消息"
     target_announce: str = "群公告"
     state_paused: str = "（已暂停）"
@@ -212,6 +213,13 @@ class Texts(Strict):
     cannot_remove_rules: str = "{id} 写在 rules.yaml 里，请运营修改 rules.yaml 删除；也可以先 #schedule pause {id}。"
     private_needs_group: str = "请在群里使用，或先私聊发送 #use 选择要管理的群。"
 
+    @field_validator("source_chat", mode="before")
+    @classmethod
+    def _former_source_chat(cls, value: Any) -> Any:
+        # the former default, copied into most rules.yaml files, said where rather than who and
+        # was untrue of a schedule added privately: read as the new default
+        return "{by}添加" if value == "群内添加" else value
+
     @model_validator(mode="after")
     def _placeholders(self) -> Texts:
         allowed = {
@@ -220,7 +228,8 @@ class Texts(Strict):
             "past_time": {"given"},
             "too_long": {"length", "limit"}, "too_many": {"limit"},
             "list_line": {"id", "source", "trigger", "target", "state", "next", "text"},
-            "source_series": {"title"}, "not_found": {"id"}, "paused": {"id"}, "resumed": {"id", "next"},
+            "source_series": {"title"}, "source_chat": {"by"},
+            "not_found": {"id"}, "paused": {"id"}, "resumed": {"id", "next"},
             "already_paused": {"id"}, "not_paused": {"id"}, "removed": {"id"}, "cannot_remove_rules": {"id"},
         }
         for key in type(self).model_fields:

@@ -165,7 +165,11 @@ class CheckinPlugin(Plugin):
                 ctx.reply(texts.makeup_bad_day.format(days=lookback))
                 return
         else:
-            day = logic.latest_missed(days, today, lookback, earliest)
+            # the bot picks the day: never one before it watched the group, when nobody could
+            # check in (a plain 补卡 with nothing missed since the bot came spent a make-up on the
+            # day before it, seen in a simulated day). A day the member names is theirs to name.
+            watched = store.watched_day(db, room, tz) or date.min
+            day = logic.latest_missed(days, today, lookback, max(earliest, watched))
             if day is None:
                 ctx.reply(texts.makeup_none.format(days=lookback))
                 return

@@ -154,6 +154,13 @@ def first_seen_day(db: Session, room_id: str, member_id: str, tz: ZoneInfo) -> d
     return min(seen).astimezone(tz).date() if seen else None
 
 
+def watched_day(db: Session, room_id: str, tz: ZoneInfo) -> date | None:
+    """The local day the bot first saw the room: check-ins exist from then on, so no make-up
+    names a day before it (an established member counts as present on every earlier day)."""
+    since = members.watched_since(db, room_id)
+    return since.astimezone(tz).date() if since is not None else None
+
+
 def local_day_start(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=tz)
 

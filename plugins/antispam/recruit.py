@@ -33,11 +33,12 @@ _BAIT = re.compile(
     r"|学生(?:党|均可|可做|宝妈)")
 # the hype of an unknown company's or a headhunter's ad: urgency, big pay, vague pay, big names.
 # A genuine opening may use one of these (我们部门招数据分析，薪资面议): framed as the writer's
-# own team or a friend's, they count only beside the bait above
+# own team or a friend's, they count only beside the bait above. Not 大量招: a game raid's
+# 大量招酱油 (in game chat a player's call, not a job)
 _HYPE = re.compile(
     r"猎头|急招|急聘|急需|诚聘|诚招|直招|直聘|高薪|(?:待遇|薪资|工资|薪酬)?面议|待遇从优|待遇优厚|薪资优厚|薪资丰厚|高提成|高额提成|底薪加?提成"
     r"|年薪(?:百万|过百万|[0-9]+\s*[万w]|[0-9]+[-~到至][0-9]+\s*[万w])|月薪(?:过万|上万)|名额有限|名企|知名企业|知名公司"
-    r"|500强|五百强|上市公司|大厂|多家|多个岗位|大量招|不限学历|学生优先|时间自由"
+    r"|500强|五百强|上市公司|大厂|多家|多个岗位|不限学历|学生优先|时间自由"
     r"|居家办公|在家办公|远程办公|包机票|包签证|工作轻松|轻松月入|上手快|当天上岗|速来|速发|速投"
     r"|先到先得")
 # the writer's own team or a friend's opening, or a referral they pass on: how members share jobs

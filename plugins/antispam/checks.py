@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from plugins.antispam import contact
+from plugins.antispam import contact, recruit
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
 from plugins.antispam.explain import contact_kind, contact_said, message_kind
@@ -56,6 +56,10 @@ class Verdict:
     # only an invitation to get in touch or go elsewhere (a newcomer phrase: 加我微信, 私聊我):
     # with the contact data it points at, that is one piece of evidence, not two checks agreeing
     lure: bool = False
+    # the verdict already reads the contact data it names (a recruitment pitch and the address it
+    # sends applicants to): beside the contact check's verdict on that address, one piece of
+    # evidence, not two checks agreeing. Unlike a lure it offers something (a job)
+    with_contact: bool = False
 
 
 def said(c: contact.Contact) -> str:
@@ -265,6 +269,53 @@ _PITCH = re.compile(_TO_WHOEVER_NEEDS + r"|带你|名额有限|先到先得|速�
 
 
 def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    """Ad words, and the recruitment ad (recruiting): a stop phrase stands, else a job that
+    fishes for people with an address to send the CV to is the verdict."""
+    verdict = _ad_words(f, n, cfg)
+    if verdict.strong:
+        return verdict
+    job = recruiting(f, n) if cfg.keywords.recruitment else None
+    return job if job is not None else verdict
+
+
+# contact data that is no place to send a CV or to sign up: a search tip on another platform
+_NO_ADDRESS = frozenset({"referral"})
+
+
+def recruiting(f: Facts, n: Normalised) -> Verdict | None:
+    """A recruitment ad (issue 11): job words that fish for people (recruit.job_pitch: 日结, 宝妈,
+    在家可做, 高薪急招, 待遇面议 …) and a personal address to send the CV or sign up to (a free mail
+    box, a QQ number, a WeChat id; a phone number only beside two promises), together. Either
+    alone is how members talk: a referral with the company's address (内推……简历发
+    xx@bytedance.com), a team's opening with its careers page, a friend's CV sent to a QQ mail
+    box, a member asking 有人知道…招人吗. Told about or warned about (收到一个猎头的邮件……是不是
+    骗子) it is no ad either.
+
+    Enough alone against an established member (conclusive: a first offence is a warning), one
+    check for a newcomer that the char model may join; never obvious by itself."""
+    # words in quotes are someone else's (群规：不接受"日结""高薪"类模糊招聘)
+    pitch = recruit.job_pitch(normalise(_QUOTE_SPAN.sub("，", n.body)).dense if _QUOTE_SPAN.search(n.body) else n.dense)
+    if pitch is None or not pitch.fishing:
+        return None
+    if _WARNING.search(n.body) and not _REASSURING.search(n.body):
+        return None
+    free = [m.group(0) for m in recruit.FREE_MAIL.finditer(n.light)] if "@" in n.light else []
+    # a phone number is how a shop down the road is reached too (超市招收银员，无需经验，电话 …): with
+    # it, only the scam job's promises count
+    found = [c for c in contact.find_contacts(n, f.url)
+             if c.kind not in _NO_ADDRESS and (c.kind != "phone" or pitch.promises)]
+    addresses = [("email", a) for a in free] + [(c.kind, c.value) for c in found if c.value not in free]
+    if not addresses:
+        return None
+    kind, value = addresses[0]
+    words = "".join(f"「{w}」" for w in pitch.words)
+    where = "免费邮箱，不是公司邮箱" if kind == "email" else "个人联系方式，不是公司的招聘渠道"
+    return Verdict("keywords", True, f"recruitment pitch ({', '.join(pitch.words)}) with {kind} {value} to apply to",
+                   conclusive=True, with_contact=True,
+                   why=f"招聘引流：{words}，让人把简历或报名发到{contact_said(kind, value)}（{where}）")
+
+
+def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     """Ad words. On their own they are how people talk too (医生说引流管, 派出所办证, 公积金是最好的
     低息贷款): without anything that asks the reader to act (get in touch, click, scan, join) or
     any contact data or link, a hit is a weak signal that needs another check to agree."""

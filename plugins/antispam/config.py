@@ -45,6 +45,10 @@ class KeywordRules(CheckRule):
     stop_words: tuple[str, ...] = ("博彩", "赌场", "色情", "裸照", "刷单", "套现")
     # regular expressions on the normalised text (letters, digits and CJK only, lower case)
     regexes: tuple[str, ...] = (r"(?:加|找)微信[a-z0-9_-]{5,}",)
+    # a job that fishes for people (日结, 宝妈, 在家可做, 高薪急招, 待遇面议 …) with a free mail box,
+    # QQ or WeChat id to send the CV to (checks.recruiting); off for a job board group, where
+    # recruiters' posts are what members come for
+    recruitment: bool = True
 
     @field_validator("regexes")
     @classmethod

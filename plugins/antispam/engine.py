@@ -86,14 +86,15 @@ class Decision:
         them weak (a weak one needs another to count at all: it does not make that certain). "加我微信"
         and the id it gives are one piece of evidence: a newcomer's first message asking for a
         carpool with their WeChat id was removed as an obvious ad (seen in a simulated day) while
-        the model read its content as chat; without something offered it is a warning first."""
+        the model read its content as chat; without something offered it is a warning first. So
+        are a recruitment pitch and the address it sends applicants to (checks.recruiting)."""
         fired = self.fired
         if self.lone_contact:
             return False
         if any(v.strong for v in fired):
             return True
         agreeing = {v.name for v in fired if v.name in CONTENT_CHECKS and not v.weak}
-        if "contact" in agreeing and all(v.lure for v in fired if v.name == "keywords"):
+        if "contact" in agreeing and all(v.lure or v.with_contact for v in fired if v.name == "keywords"):
             agreeing.discard("keywords")
         return self.newcomer and len(agreeing) >= 2
 

@@ -68,7 +68,6 @@ def due_after(step: Stage, since: datetime, now: datetime, timings: Timings) -> 
     return max(since + timings.offset(following), now + gap)
 
 
-
 class OnceEach:
     """A welcome or prompt is sent again without an advertiser the bot removed once per
     standing greeting (per room, keyed by when that greeting was written): a wave of

@@ -104,8 +104,9 @@ class StatsPlugin(Plugin):
             return names.get(member_id) or display_name(db, room_id, member_id)
 
         lines = [texts.header.format(period=label, start=start.isoformat(), end=end.isoformat())]
-        watched = _watched(ctx, room_id)
-        if watched is not None and ctx.now() - watched > _utc_start(start, tz):
+        since = member_facts.watched_since(db, room_id)
+        watched = ctx.now() - since if since is not None else None
+        if since is not None and since > _utc_start(start, tz):
             # the bot came after the period began: 近 7 天 on its first day counted one day's
             # messages as a week's (seen in a simulated day), as #tag already says
             lines[0] += texts.partial_record.format(watched=_span(watched))

@@ -38,7 +38,7 @@ from bot.core.governor import Governor
 from bot.core.inbox import STORAGE_ERRORS, Backoff, Inbox, StorageHealth
 from bot.core.members import MemberFacts
 from bot.core.outbox import Outbox
-from bot.core.plugin import CommandSpec, JobSpec, Plugin
+from bot.core.plugin import CommandSpec, JobSpec, MemberRead, Plugin
 from bot.core.roles import Role, role_of
 from bot.core.rooms import PlatformLookup, RoomDirectory
 from bot.core.scheduler import JobScheduler
@@ -68,6 +68,8 @@ log = logging.getLogger(__name__)
 _RoomEvent = MessageReceived | MemberJoined | MemberLeft | TopicChanged
 _DRY_RUN_KEY = "dry_run"
 HINT_EVERY = timedelta(days=1)  # a member who @s the bot hears how to use it at most this often
+# a job's declared reads at once: a wave of 200 newcomers is not 200 RPCs in flight on the gateway
+JOB_READS_AT_ONCE = 8
 
 
 class _Crashed(Exception):
@@ -694,10 +696,11 @@ class App:
         if due.spec.room_id and not rules.manages(due.spec.room_id) and plugin is not self.builtins:
             log.info("job %s skipped: the bot does not manage %s", due.spec.id, due.spec.room_id)
             return
+        facts = await self._gather_for_job(plugin, due.spec)  # platform reads: before the gate
         async with self._session() as db:
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=due.spec.room_id, room=room,
                           self_id=self.platform.self_id, job=due.spec, scheduled=due.scheduled,
-                          source=plugin.name, control=self.control, lookup=self.lookup)
+                          source=plugin.name, control=self.control, lookup=facts)
             try:
                 await plugin.run_job(ctx, due.spec)
                 self.outbox.stage(db, ctx.planned)
@@ -706,6 +709,24 @@ class App:
                 raise
             except Exception:
                 log.exception("job %s (scheduled %s) failed", due.spec.id, due.scheduled.isoformat())
+
+    async def _gather_for_job(self, plugin: Plugin, job: JobSpec) -> _Facts:
+        """What the job declared it will read (Plugin.job_reads), read while no lock is held.
+        A nickname step for a wave of newcomers reads each one's nickname fresh: under the gate,
+        a gateway taking 2 s a read held every group's events for as long (issue 13)."""
+        facts = _Facts(self.lookup)
+        if type(plugin).job_reads is Plugin.job_reads:
+            return facts  # declares none: no read session either (most jobs)
+        async with self._session() as db:
+            wanted = list(dict.fromkeys(plugin.job_reads(db, job, self.clock.now())))
+        limit = asyncio.Semaphore(JOB_READS_AT_ONCE)
+
+        async def read(want: MemberRead) -> None:
+            async with limit:
+                await facts.prefetch_member(want.room_id, want.member_id, or_name=want.or_name)
+
+        await asyncio.gather(*(read(want) for want in wanted))
+        return facts
 
     async def _whitelisted(self, room_id: str, member_id: str) -> bool:
         async with self._session() as db:
@@ -754,11 +775,11 @@ class _Facts:
         self._names: dict[str, str] = {}
         self._members: dict[str, list[Member]] = {}
 
-    async def prefetch_member(self, room_id: str, member_id: str) -> None:
-        """Their group nickname, and their own name only when they have none (how a welcome
-        names an inviter)."""
+    async def prefetch_member(self, room_id: str, member_id: str, *, or_name: bool = True) -> None:
+        """Their group nickname, and (or_name) their own name only when they have none (how a
+        welcome names an inviter)."""
         alias = self._aliases[(room_id, member_id)] = await self._lookup.member_alias(room_id, member_id)
-        if not alias:
+        if not alias and or_name:
             self._names[member_id] = await self._lookup.member_name(member_id)
 
     async def prefetch_members(self, room_id: str) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.actions import RECALL_WITHIN, NotifyAdmins, Recall, Reply, SendPrivate
 from bot.core import cases, flags, members, outbox
 from bot.core.context import Context
-from bot.core.plugin import JobSpec, Plugin, command
+from bot.core.plugin import JobSpec, MemberRead, Plugin, command
 from bot.core.roles import Role, role_of
 from bot.core.targets import display_name
 from bot.events import MemberJoined, MemberLeft
@@ -162,6 +162,14 @@ class GreetingPlugin(Plugin):
             config = rules.plugin_config(room_id, self.name)
             due: datetime = max(first + config.window, retry_at or first)
             yield JobSpec(id=f"{WELCOME_JOB}{room_id}", trigger=due.isoformat(), room_id=room_id)
+
+    def job_reads(self, db: Session, job: JobSpec, at: datetime) -> Iterable[MemberRead]:
+        """The welcome names who invited the newcomers (_inviter_names): read before the job
+        holds the database."""
+        if not job.id.startswith(WELCOME_JOB) or job.room_id is None:
+            return ()
+        inviters = db.scalars(select(PendingWelcome.inviter_id).where(PendingWelcome.room_id == job.room_id))
+        return [MemberRead(job.room_id, inviter_id, or_name=True) for inviter_id in inviters if inviter_id]
 
     async def run_job(self, ctx: Context, job: JobSpec) -> None:
         if not job.id.startswith(WELCOME_JOB) or ctx.room_id is None:

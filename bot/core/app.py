@@ -95,6 +95,8 @@ class App:
         self.platform = platform
         self.rules_store = rules
         self.plugins = list(plugins)
+        # plugins that prepare platform reads for their messages before the gate (Plugin.gather)
+        self._gatherers = [p for p in self.plugins if type(p).gather is not Plugin.gather]
         self.sessions = sessions
         self.clock = clock
         self.builtins = BuiltinCommands()
@@ -391,7 +393,7 @@ class App:
         if not managed and isinstance(event, MessageReceived) and not self._unmanaged_command(found):
             return
         facts = _Facts(self.lookup)
-        await self._gather(facts, event, room, rules, found)  # platform reads: before the gate, not under it
+        await self._gather(facts, event, room, rules, found, managed)  # platform reads: before the gate, not under it
         crashed: set[str] = set()
         while True:
             try:
@@ -472,13 +474,20 @@ class App:
         return last is None or self.clock.now() - last >= HINT_EVERY
 
     async def _gather(self, facts: _Facts, event: _RoomEvent, room: RoomInfo | None, rules: Rules,
-                      found: tuple[Plugin, CommandSpec] | None) -> None:
+                      found: tuple[Plugin, CommandSpec] | None, managed: bool) -> None:
         """Read what the event's handlers will foreseeably ask the platform, while no lock is
         held: a join's inviter (the welcome names them), the member list for a command that
-        names a target. Anything else a plugin asks is read when asked (under the gate)."""
+        names a target, what a plugin's gather() prepares (anti-spam: an image's QR codes).
+        Anything else a plugin asks is read when asked (under the gate)."""
         room_id = event.room_id
         if room_id is None:
             return
+        if managed and isinstance(event, MessageReceived):
+            for plugin in self._gatherers:
+                try:
+                    await plugin.gather(event, rules, facts)
+                except Exception:  # what it meant to prepare is read under the gate instead
+                    log.exception("%s: gather failed on %s", plugin.name, event.event_id)
         if isinstance(event, MemberJoined) and event.inviter_id:
             await facts.prefetch_member(room_id, event.inviter_id)
         elif isinstance(event, MessageReceived):

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from bot.core.context import Context
+    from bot.core.context import Context, Lookup
     from bot.rules.loader import Rules
 
 CommandHandler = Callable[[Any, "Context", str], Awaitable[None]]
@@ -133,6 +133,13 @@ class Plugin:
         Only what commits counts: if storage fails, or a plugin later in the order crashes,
         the event's transaction is rolled back and handle() may run again for the same event.
         Keep in-memory state idempotent per event id (or update it only from committed data)."""
+
+    async def gather(self, message: MessageReceived, rules: Rules, lookup: Lookup) -> None:
+        """Read from the platform, before the message takes the database gate, what handle()
+        will foreseeably need and keep it (keyed by the message's event id) for handle(): a
+        read awaited in handle() holds every group's events for as long (issue 13). Called for
+        a managed group's messages only; no database here. handle() must still cope with a
+        message gather() did not prepare (a redo, a restart, a read that failed)."""
 
     def prepare(self, db: Session, at: datetime) -> None:
         """Run once in a worker thread after migrations, before the bot is ready and before any

@@ -492,9 +492,11 @@ class App:
             await facts.prefetch_member(room_id, event.inviter_id)
         elif isinstance(event, MessageReceived):
             # only for someone allowed to use it: typing "#kick" costs a member list read
-            # for nobody else
-            if found and (found[1].min_role > Role.MEMBER or event.mention_ids) \
-                    and role_of(event.sender_id, room, rules) >= found[1].min_role:
+            # for nobody else. A members' command with admin subcommands (#checkin stats names
+            # who has not checked in) reads for admins too
+            role = role_of(event.sender_id, room, rules) if found else Role.MEMBER
+            if found and (found[1].min_role > Role.MEMBER or event.mention_ids
+                          or (found[1].admin_usage and role >= Role.ADMIN)) and role >= found[1].min_role:
                 mentioned = [m for m in event.mention_ids if m != self.platform.self_id][:MAX_MENTIONED]
                 if mentioned:  # a target by mention: their names, not the whole member list
                     await asyncio.gather(*(facts.prefetch_member(room_id, m) for m in mentioned))

@@ -16,6 +16,7 @@ event with backoff, and the operator is told once (StorageHealth).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import time
@@ -95,6 +96,9 @@ class App:
         self.platform = platform
         self.rules_store = rules
         self.plugins = list(plugins)
+        # platform reads a handler made while holding the database gate, by kind (every group's
+        # events waited for each): what no gather step foresaw
+        self.reads_under_gate: collections.Counter[str] = collections.Counter()
         # plugins that prepare platform reads for their messages before the gate (Plugin.gather)
         self._gatherers = [p for p in self.plugins if type(p).gather is not Plugin.gather]
         self.sessions = sessions
@@ -392,8 +396,9 @@ class App:
         parsed, found = self._find_command(event, rules)
         if not managed and isinstance(event, MessageReceived) and not self._unmanaged_command(found):
             return
-        facts = _Facts(self.lookup)
+        facts = _Facts(self.lookup, self.reads_under_gate)
         await self._gather(facts, event, room, rules, found, managed)  # platform reads: before the gate, not under it
+        facts.under_gate = True
         crashed: set[str] = set()
         while True:
             try:
@@ -708,6 +713,7 @@ class App:
             log.info("job %s skipped: the bot does not manage %s", due.spec.id, due.spec.room_id)
             return
         facts = await self._gather_for_job(plugin, due.spec)  # platform reads: before the gate
+        facts.under_gate = True
         async with self._session() as db:
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=due.spec.room_id, room=room,
                           self_id=self.platform.self_id, job=due.spec, scheduled=due.scheduled,
@@ -725,7 +731,7 @@ class App:
         """What the job declared it will read (Plugin.job_reads), read while no lock is held.
         A nickname step for a wave of newcomers reads each one's nickname fresh: under the gate,
         a gateway taking 2 s a read held every group's events for as long (issue 13)."""
-        facts = _Facts(self.lookup)
+        facts = _Facts(self.lookup, self.reads_under_gate)
         if type(plugin).job_reads is Plugin.job_reads:
             return facts  # declares none: no read session either (most jobs)
         async with self._session() as db:
@@ -780,8 +786,12 @@ class _Facts:
     """The Lookup one event's handlers get: facts gathered before the database gate are
     answered from memory; anything not foreseen is read from the platform when asked."""
 
-    def __init__(self, lookup: PlatformLookup) -> None:
+    def __init__(self, lookup: PlatformLookup, late: collections.Counter[str] | None = None) -> None:
         self._lookup = lookup
+        # set once the handlers run under the database gate: a read not gathered before then
+        # holds every group's events while it waits, and is counted in `late` (App.reads_under_gate)
+        self.under_gate = False
+        self._late = late
         self._aliases: dict[tuple[str, str], str | None] = {}
         self._names: dict[str, str] = {}
         self._members: dict[str, list[Member]] = {}
@@ -793,6 +803,11 @@ class _Facts:
         if not alias and or_name:
             self._names[member_id] = await self._lookup.member_name(member_id)
 
+    def _count_late(self, what: str) -> None:
+        if self.under_gate and self._late is not None:
+            self._late[what] += 1
+            log.debug("platform read under the database gate: %s", what)
+
     async def prefetch_members(self, room_id: str) -> None:
         members = await self._lookup.members(room_id)
         if members:  # an empty list is a failed read: ask again when it is needed
@@ -803,6 +818,7 @@ class _Facts:
             return self._aliases[(room_id, member_id)]
         # never from the member list: its nicknames may lag (the platform may serve the list
         # from a cache), and a nickname check must see the one just set
+        self._count_late("member_alias")
         return await self._lookup.member_alias(room_id, member_id)
 
     async def member_name(self, member_id: str) -> str:
@@ -812,15 +828,18 @@ class _Facts:
             for member in listed:
                 if member.id == member_id and member.name:
                     return member.name
+        self._count_late("member_name")
         return await self._lookup.member_name(member_id)
 
     async def members(self, room_id: str) -> list[Member]:
         if room_id in self._members:
             return list(self._members[room_id])
+        self._count_late("members")
         return await self._lookup.members(room_id)
 
     async def message_image(self, message_id: str) -> bytes | None:
         # not foreseen (anti-spam decides whether an image is worth fetching): read when asked
+        self._count_late("message_image")
         return await self._lookup.message_image(message_id)
 
 

@@ -31,6 +31,7 @@ RECALL_KEY = "greeting:welcome"
 # when the room cannot be read at all (a platform error), the work waits this long and tries
 # again rather than welcoming blind
 RETRY = timedelta(seconds=30)
+_SHOWN_KEPT = 10_000  # inviter names kept for welcomes sent again (each entry lives RECALL_WITHIN)
 
 
 def core_rules(rules: Rules, room_id: str | None) -> tuple[str, ...]:
@@ -57,6 +58,10 @@ class GreetingPlugin(Plugin):
 
     def __init__(self) -> None:
         self._again = OnceEach()
+        # how the last welcomes named each inviter, and when: a welcome sent again within the
+        # recall span (an advertiser it named was removed) names them the same way without
+        # reading the platform again, inside the removal's event under the database gate
+        self._inviters_shown: dict[tuple[str, str], tuple[str, datetime]] = {}
 
     def wants(self, ctx: Context) -> bool:
         return ctx.room_id is not None
@@ -168,7 +173,11 @@ class GreetingPlugin(Plugin):
         holds the database."""
         if not job.id.startswith(WELCOME_JOB) or job.room_id is None:
             return ()
-        inviters = db.scalars(select(PendingWelcome.inviter_id).where(PendingWelcome.room_id == job.room_id))
+        inviters = list(db.scalars(select(PendingWelcome.inviter_id).where(PendingWelcome.room_id == job.room_id)))
+        state = db.get(GreetingRoom, job.room_id)
+        if state is not None and state.last_welcome_at is not None and at - state.last_welcome_at < RECALL_WITHIN:
+            # the welcome it replaces is named again, its newcomers' inviters with it (_carried)
+            inviters += members.inviters_since(db, job.room_id, state.last_welcome_at - RECALL_WITHIN)
         return [MemberRead(job.room_id, inviter_id, or_name=True) for inviter_id in inviters if inviter_id]
 
     async def run_job(self, ctx: Context, job: JobSpec) -> None:
@@ -287,13 +296,20 @@ class GreetingPlugin(Plugin):
         return [PendingWelcome(room_id=room_id, member_id=m.member_id, name=display_name(ctx.db, room_id, m.member_id),
                                inviter_id=m.inviter_id, joined_at=m.joined_at) for m in earlier]
 
-    @staticmethod
-    async def _inviter_names(ctx: Context, inviter_ids: list[str | None]) -> str:
+    async def _inviter_names(self, ctx: Context, inviter_ids: list[str | None]) -> str:
         names = []
+        now = ctx.now()
         for inviter_id in dict.fromkeys(i for i in inviter_ids if i):
             name = ""
             if ctx.lookup is not None and ctx.room_id:
-                name = await ctx.lookup.member_alias(ctx.room_id, inviter_id) or await ctx.lookup.member_name(
-                    inviter_id)
+                shown = self._inviters_shown.get((ctx.room_id, inviter_id))
+                if shown is not None and now - shown[1] < RECALL_WITHIN:
+                    name = shown[0]
+                else:
+                    name = await ctx.lookup.member_alias(ctx.room_id, inviter_id) or await ctx.lookup.member_name(
+                        inviter_id)
+                    if len(self._inviters_shown) >= _SHOWN_KEPT:
+                        self._inviters_shown.clear()
+                    self._inviters_shown[(ctx.room_id, inviter_id)] = (name, now)
             names.append(name or inviter_id)
         return join_names(names, shown=5)

@@ -486,6 +486,9 @@ class App:
         Anything else a plugin asks is read when asked (under the gate)."""
         room_id = event.room_id
         if room_id is None:
+            if isinstance(event, MessageReceived) and found and found[1].allow_private \
+                    and found[1].min_role > Role.MEMBER:
+                await self._gather_private(facts, event.sender_id, rules)
             return
         if managed and isinstance(event, MessageReceived):
             for plugin in self._gatherers:
@@ -507,6 +510,18 @@ class App:
                     await asyncio.gather(*(facts.prefetch_member(room_id, m) for m in mentioned))
                 else:
                     await facts.prefetch_members(room_id)
+
+    async def _gather_private(self, facts: _Facts, sender: str, rules: Rules) -> None:
+        """An owner's command in a private chat applies to the group chosen with #use, and names
+        its target there by name, never by mention: that group and its member list are read
+        here, not under the gate. The choice itself is a short read of its own."""
+        async with self._session() as db:
+            room_id = self.control.selected_room(db, sender, rules)
+        if room_id is None:
+            return
+        room = await self.rooms.get(room_id)  # kept: private_target finds it without a read
+        if role_of(sender, room, rules) >= Role.OWNER:
+            await facts.prefetch_members(room_id)
 
     def hand_off(self) -> None:
         """Where committed decisions leave the core: the outbox's sender takes the rows the

@@ -204,6 +204,10 @@ def test_no_contact_data(text):
     pytest.param("https://www.bilibili.com/video/BV1", True, id="bilibili"),
     pytest.param("https://book.douban.com/subject/1", True, id="douban"),
     pytest.param("https://www.huodongxing.com/event/5729913208300", True, id="event-sign-up"),
+    pytest.param("https://careers.tencent.com/jobdesc.html?postId=1861294", True, id="careers-page"),
+    pytest.param("https://jobs.bytedance.com/experienced/position/7301928", True, id="careers-page-bytedance"),
+    pytest.param("https://www.zhipin.com/job_detail/a1b2c3.html", True, id="job-board"),
+    pytest.param("https://careers.tencent.com.job-apply.top/x", False, id="careers-lookalike"),
     pytest.param("github.com/a/b", True, id="github-no-scheme"),
     pytest.param("https://www.gov.cn/x", True, id="gov"),
     pytest.param("https://qm.qq.com/q/abc", False, id="qq-contact"),
@@ -268,6 +272,9 @@ def test_ads_are_caught(facts, check):
     # seen in a simulated day of a developers' group: a free talk's sign-up link was warned
     pytest.param(Facts("周六园区有个技术沙龙，讲大模型落地的，免费的，报名链接：https://www.huodongxing.com/event/5729913208300",
                        newcomer=True), id="newcomer-shares-a-free-talk"),
+    # issue 11: a newcomer's link to a company's own careers page was restricted as a promotion link
+    pytest.param(Facts("我们组在招后端，社招，岗位详情看这里 https://careers.tencent.com/jobdesc.html?postId=1861294 "
+                       "感兴趣的可以投", newcomer=True), id="newcomer-careers-page"),
     pytest.param(Facts("项目地址 https://github.com/wechaty/wechaty"), id="github-wechaty"),
     pytest.param(Facts("我电话 138 1234 5678，到了打给我"), id="phone-between-friends"),
     pytest.param(Facts("我的手机 13812345678，有活动可以叫我", newcomer=True), id="newcomer-own-phone"),

@@ -299,7 +299,7 @@ def recruiting(f: Facts, n: Normalised) -> Verdict | None:
         return None
     if _WARNING.search(n.body) and not _REASSURING.search(n.body):
         return None
-    free = [m.group(0) for m in recruit.FREE_MAIL.finditer(n.light)] if "@" in n.light else []
+    free = [m.group(0) for m in contact.FREE_MAIL.finditer(n.light)] if "@" in n.light else []
     # a phone number is how a shop down the road is reached too (超市招收银员，无需经验，电话 …): with
     # it, only the scam job's promises count
     found = [c for c in contact.find_contacts(n, f.url)

@@ -164,10 +164,11 @@ class Plugin:
         """Run one occurrence of a job declared by jobs()."""
 
     def job_reads(self, db: Session, job: JobSpec, at: datetime) -> Iterable[MemberRead]:
-        """What run_job will ask ctx.lookup for. The core reads them from the platform before the job takes the database
-        gate, so a slow gateway holds up this job only, not every group's events (issue 13); a
-        read not declared here is still answered, from the platform, under the gate. Called in
-        a short read-only session of its own just before the job runs (`at`: the clock then)."""
+        """What run_job will ask ctx.lookup for. The core reads it from the platform before the
+        job takes the database gate, so a slow gateway holds up this job only, not every group's
+        events (issue 13); a read not declared here is still answered, from the platform, under
+        the gate. Called in a short read-only session of its own just before the job runs
+        (`at`: the clock then)."""
         return ()
 
     def commands(self) -> list[CommandSpec]:

@@ -5,7 +5,10 @@ with `-s`: a 二手闲置 group, a 业主群, a 车友会, a 宠物救助群 and
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.events import MessageKind
+from bot.simulator.model import EventName
 from tests.test_group_day_more import MONDAY, SATURDAY, LoggedDay, days  # noqa: F401  (the fixture)
 
 SELLERS = ["小鱼", "闲置达人", "阿芳", "老陈", "宝妈Lily", "学生党小吴", "张姐", "大伟", "Cindy", "阿星", "木子",
@@ -275,3 +278,13 @@ async def test_an_hour_of_the_class_reunion_group(days) -> None:  # noqa: F811
     await d.end_of_day()
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
+    # fifty classmates in ten waves over an hour: each wave is welcomed and prompted (it cannot
+    # see what was said before it joined), but the hour's reminders are two, not ten in a row,
+    # each classmate mentioned in one, never sooner than half an hour after joining
+    sends = d.bot.world.bot_sends(d.room)
+    reminders = [a for a in sends if "提醒：群昵称还不符合" in a.text]
+    mentioned = [m for a in reminders for m in a.mention_ids]
+    assert len(reminders) == 2 and len(mentioned) == len(set(mentioned)) == 50, [a.at for a in reminders]
+    joined = {member: e.at for e in d.bot.world.events if e.name == EventName.ROOM_JOIN
+              for member in e.payload["inviteeIdList"]}
+    assert all(a.at - joined[m] >= timedelta(minutes=30) for a in reminders for m in a.mention_ids)

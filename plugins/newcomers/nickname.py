@@ -24,7 +24,7 @@ from bot.events import MemberJoined, MemberLeft, MessageReceived
 from bot.rules.loader import Rules
 from plugins.newcomers.config import NicknameConfig
 from plugins.newcomers.models import NicknameMember, NicknameStatus
-from plugins.newcomers.staging import OnceEach, Stage, due_after, first_due, step_now
+from plugins.newcomers.staging import GATHER, OnceEach, Stage, due_after, first_due, goes_along, step_now
 from plugins.newcomers.templates import clip, join_names, local_time, render
 
 log = logging.getLogger(__name__)
@@ -173,11 +173,16 @@ class NicknamePlugin(Plugin):
         assert ctx.room_id is not None
         room_id, now = ctx.room_id, ctx.now()
         config: NicknameConfig = ctx.config(self.name)
-        due = list(ctx.db.scalars(select(NicknameMember).where(
+        soon = list(ctx.db.scalars(select(NicknameMember).where(
             NicknameMember.room_id == room_id, NicknameMember.status == NicknameStatus.PENDING,
-            NicknameMember.due_at <= now + TOGETHER).order_by(NicknameMember.since, NicknameMember.member_id)))
-        if not due:
+            NicknameMember.due_at <= now + max(TOGETHER, GATHER))
+            .order_by(NicknameMember.since, NicknameMember.member_id)))
+        going_out = {Stage(row.stage + 1) for row in soon
+                     if row.due_at is not None and row.due_at <= now + TOGETHER and row.stage < Stage.ACTED}
+        if not going_out:
             return
+        due = [row for row in soon if row.due_at is not None and (
+            row.due_at <= now + TOGETHER or goes_along(Stage(row.stage), row.due_at, now, config.timings, going_out))]
         if ctx.room is None:  # the platform cannot be read right now: try again soon
             for row in due:
                 row.due_at = now + RETRY

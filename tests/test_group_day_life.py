@@ -128,6 +128,12 @@ async def test_a_day_in_the_residents_group(days) -> None:  # noqa: F811
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
     assert len(d.private_to("2-302小刘")) == 1  # 你好: one short answer
+    # 老张, a resident from before the bot, left in anger and was brought back: no welcome to the
+    # group, no nickname prompt or reminder, which no other regular ever got
+    zhang = d.ids["5-601老张"]
+    back = next(e.at for e in d.bot.world.events if e.name == EventName.ROOM_JOIN
+                and zhang in e.payload["inviteeIdList"])
+    assert not [a.text for a in d.bot.world.bot_sends(d.room) if a.at >= back and zhang in a.mention_ids]
     assert any("申诉 1 " in t for t in d.private_to("5-601老张"))  # 为什么警告我: the case, how to appeal
 
 

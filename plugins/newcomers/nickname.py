@@ -23,6 +23,7 @@ from bot.core.targets import resolve_target
 from bot.events import MemberJoined, MemberLeft, MessageReceived
 from bot.rules.loader import Rules
 from plugins.newcomers.config import NicknameConfig
+from plugins.newcomers.greeting import returning
 from plugins.newcomers.models import NicknameMember, NicknameStatus
 from plugins.newcomers.staging import GATHER, OnceEach, Stage, due_after, first_due, goes_along, step_now
 from plugins.newcomers.templates import clip, join_names, local_time, render
@@ -80,7 +81,7 @@ class NicknamePlugin(Plugin):
             self._on_message(ctx, config, event)
         elif isinstance(event, MemberJoined):
             for member_id, name in zip(event.member_ids, _names(event.member_ids, event.member_names), strict=True):
-                if member_id != ctx.self_id:
+                if member_id != ctx.self_id and not (config.scope == "newcomers" and returning(ctx, member_id)):
                     self._track(ctx, config, member_id, name)
             self._reschedule(ctx)
         elif isinstance(event, MemberLeft):

@@ -294,3 +294,178 @@ async def test_an_hour_of_the_class_reunion_group(days) -> None:  # noqa: F811
     joined = {member: e.at for e in d.bot.world.events if e.name == EventName.ROOM_JOIN
               for member in e.payload["inviteeIdList"]}
     assert all(a.at - joined[m] >= timedelta(minutes=30) for a in reminders for m in a.mention_ids)
+
+
+READERS = ["书虫小王", "林间", "阿紫", "老杨", "南风", "Yuki", "素素", "陈默", "一页", "大雄", "苏苏", "知秋"]
+
+
+async def live_the_book_club_evening(d: LoggedDay) -> None:
+    await d.to("19:30")
+    await d.post("领读人安然", "今晚共读《百年孤独》第十章，八点开始，先贴一段开头：\n"
+                            "「多年以后，面对行刑队，奥雷里亚诺·布恩迪亚上校将会回想起父亲带他去见识冰块的那个遥远的下午。"
+                            "那时的马孔多是一个二十户人家的村落，泥巴和芦苇盖成的屋子沿河岸排开，湍急的河水清澈见底，"
+                            "河床里卵石洁白光滑宛如史前巨蛋。」")
+    await d.post("书虫小王", "每次读这个开头都起鸡皮疙瘩")
+    await d.post("林间", "我用微信读书看的，这一章的划线好多 https://weread.qq.com/web/reader/5f0321a0715b45e05f0c4e5")
+    await d.post("阿紫", "豆瓣上有篇长评写得很好 https://book.douban.com/review/9876543/")
+    await d.post("老杨", "推荐范晔的译本，比旧译本顺")
+    await d.post("南风", "有没有人有纸质书多的，想借一本，顺丰到付")
+    await d.post("Yuki", "我有一本闲置的，南海出版那版，送你了，私聊地址")
+
+    await d.to("20:00")
+    for who, text in [
+        ("领读人安然", "开始吧，这一章大家最有感触的是哪里？"),
+        ("素素", "阿玛兰妲那段，她一辈子都在拒绝爱"),
+        ("陈默", "我觉得是孤独的遗传，每一代人都在重复"),
+        ("一页", "马孔多的雨下了四年十一个月零两天，这句太绝了"),
+        ("大雄", "人物名字太像了，我画了个家谱才理清楚", ),
+        ("苏苏", "求家谱图！"),
+        ("大雄", "家谱", ),
+        ("知秋", "有个公众号做了人物关系图，挺清楚的 https://mp.weixin.qq.com/s/BaiNianGuDu_RenWu"),
+        ("林间", "马尔克斯说这本书写的是孤独的反义词：团结"),
+        ("老杨", "下周读哪本？"),
+        ("领读人安然", "下周《霍乱时期的爱情》，还是他的"),
+    ]:
+        await d.post(who, text, seconds=45)
+    await d.post("大雄", kind=MessageKind.IMAGE)
+    await d.join(d.advertiser("知识付费", "kick"), inviter="一页")
+    await d.post("知识付费", "【名著精读训练营】30天读完10本经典，名师带读，原价399今日仅需9.9元，"
+                          "扫码或加助教微信 jingdu_zj01 进群领取全套电子书")
+    await d.wave(["新书友小鹿"], inviter="领读人安然")
+    await d.post("新书友小鹿", "大家好，刚进群，我也在读《百年孤独》，第一次参加共读，请多指教")
+    await d.post("新书友小鹿", "想问一下，这个群平时怎么打卡？")
+    await d.post("领读人安然", "每天读完发「打卡 + 页数 + 一句感想」就行")
+    await d.post("新书友小鹿", "打卡 第十章 p.180-205 孤独是这本书的底色")
+    await d.post("书虫小王", "打卡 第十章读完，阿玛兰妲太让人心疼了")
+    await d.post("领读人安然", "#checkin rank")
+    await d.post("领读人安然", "#schedule add 每周日 19:50 共读十分钟后开始，今晚读《霍乱时期的爱情》，大家准备好书")
+    await d.post("领读人安然", "#stats day")
+
+
+async def test_an_evening_in_the_book_club(days) -> None:  # noqa: F811
+    d = await days("百年孤独共读会", "领读人安然", READERS, SATURDAY)
+    await live_the_book_club_evening(d)
+    await d.to("21:30")
+    await d.end_of_day()
+    assert d.flagged_innocents() == set() and d.removed_innocents() == set()
+    d.assert_advertisers_handled()
+
+
+ANGLERS = ["老钓手", "野钓阿明", "路亚小子", "黑坑王", "钓鱼佬老刘", "空军司令", "鲫鱼哥", "阿水", "夜钓人", "大头"]
+
+
+async def live_the_fishing_weekend(d: LoggedDay) -> None:
+    await d.to("08:00")
+    await d.post("老钓手", "早！今天温榆河北岸，水温18度，鲫鱼开口了")
+    await d.post("野钓阿明", "我在沙河水库，打窝半小时了，一口没有，空军预定😂")
+    await d.post("空军司令", "哈哈哈，欢迎加入空军")
+    await d.post("路亚小子", "路亚的兄弟们，翘嘴在亮马河那边起来了，米诺 7cm 好使", kind=MessageKind.IMAGE)
+    await d.post("黑坑王", "顺义那个黑坑今天放鱼，200一位，5小时，想去的私聊我拼车")
+    await d.post("钓鱼佬老刘", "出一根光威的台钓竿 5.4米 九成新 300，还有一个钓箱 150，有要的私我")
+    await d.post("鲫鱼哥", "@老钓手 用的什么饵？", mentions=("老钓手",))
+    await d.post("老钓手", "老鬼九一八 + 蓝鲫，比例 1:1，加点红虫")
+    await d.post("阿水", "那边有个渔具店老板电话 13611112222，买饵料可以送过来，我常买")
+
+    await d.to("09:00")
+    await d.join(d.advertiser("渔具批发", "kick"), inviter="黑坑王")
+    await d.post("渔具批发", "渔具厂家直销 鱼竿 鱼线 浮漂 饵料 全场一折起 支持代发 加微信 yuju_pifa888 进群领优惠券")
+    await d.join(d.advertiser("钓鱼直播", "kick"), inviter="大头")
+    await d.post("钓鱼直播", "野钓大鲤鱼直播，每晚8点，进直播间免费抽鱼竿 https://v.douyin-live.cc/room/8888")
+    await d.post("夜钓人", "又来广告了")
+    await d.post("群主钓翁", "#cases")
+
+    await d.to("10:00")
+    await d.post("鲫鱼哥", "上鱼了上鱼了！半斤的鲫鱼", kind=MessageKind.IMAGE)
+    for who in ["老钓手", "野钓阿明", "空军司令", "阿水", "夜钓人"]:
+        await d.post(who, "👍👍👍", seconds=10)
+    await d.post("空军司令", "我还是空军……")
+    await d.post("群主钓翁", "#checkin stats")
+    await d.post("大头", "下周六钓鱼比赛报名接龙\n1. 大头")
+    await d.post("鲫鱼哥", "下周六钓鱼比赛报名接龙\n1. 大头\n2. 鲫鱼哥")
+    await d.post("野钓阿明", "下周六钓鱼比赛报名接龙\n1. 大头\n2. 鲫鱼哥\n3. 野钓阿明")
+    # a regular's account stolen, a loan scam, not an ad: the shipped rules let it pass; the
+    # owner's #spam warns (a regular)
+    scam = await d.post(d.advertiser("夜钓人", "warn"),
+                        "急事！谁能借我两千块，明天一早就还，转我支付宝 13522223333 谢谢兄弟们")
+    await d.post("老钓手", "夜钓人你号被盗了吧？大家别转")
+    await d.post("群主钓翁", "#spam", quote=scam)
+    await d.post("群主钓翁", "#cases")
+
+
+async def test_a_weekend_morning_in_the_fishing_group(days) -> None:  # noqa: F811
+    d = await days("北京野钓交流群", "群主钓翁", ANGLERS, SATURDAY)
+    await live_the_fishing_weekend(d)
+    await d.to("12:00")
+    await d.end_of_day()
+    assert d.flagged_innocents() == set() and d.removed_innocents() == set()
+    d.assert_advertisers_handled()
+
+
+FRIENDS = ["果园阿梅", "手工皂小雅", "茶农老吴", "烘焙Amy", "海鲜老郑", "土蜂蜜大叔", "宝妈娟娟", "阿珂", "老林",
+           "小雪"]
+
+
+async def live_the_friends_market_saturday(d: LoggedDay) -> None:
+    await d.to("09:00")
+    await d.post("群主燕子", "周末啦，老规矩，周六周日大家可以发自家产品，平时不发哈")
+    await d.post("果园阿梅", "自家果园的赣南脐橙今天开摘了，10斤装 58 包邮，甜到心里🍊 要的私聊我")
+    await d.post("果园阿梅", kind=MessageKind.IMAGE)
+    await d.post("手工皂小雅", "手工冷制皂，羊奶+乳木果，敏感肌可用，35一块，三块100，群里朋友送皂盒")
+    await d.post("茶农老吴", "今年的明前龙井还有最后几斤，自家茶园炒的，250一斤，懂茶的朋友来")
+    await d.post("阿珂", "@茶农老吴 给我留半斤", mentions=("茶农老吴",))
+    await d.post("烘焙Amy", "周日烤了巴斯克和可颂，同城自提，巴斯克6寸 88，提前一天下单，微信 amy_bake 下单备注群名")
+    await d.post("海鲜老郑", "舟山带鱼 刚到港的，一箱5斤 128，顺丰冷链")
+    await d.post("土蜂蜜大叔", "秦岭土蜂蜜，一年一割，500g 68，不甜不要钱")
+    await d.post("宝妈娟娟", "我买过阿梅的橙子，真的很甜，帮阿梅打个广告哈哈")
+
+    await d.to("10:30")
+    await d.wave(["新朋友小琪"], inviter="烘焙Amy")
+    await d.post("新朋友小琪", "大家好，我是Amy的朋友，做手工银饰的，周末可以发吗？")
+    await d.post("群主燕子", "可以的，周末发自己的就行，别刷屏")
+    await d.post("新朋友小琪", "手工999足银手镯，可刻字，199起，私聊看款式～")
+    await d.join(d.advertiser("代理招募", "kick"), inviter="小雪")
+    await d.post("代理招募", "招代理！0投资，一件代发，日入500+，宝妈学生都能做，加我 vx：dl_zhaomu666 免费带")
+    await d.post("老林", "这个不是自家产品吧")
+    await d.post("群主燕子", "#cases")
+    await d.post("群主燕子", "#stats day")
+
+
+async def test_a_saturday_in_the_friends_market_group(days) -> None:  # noqa: F811
+    d = await days("燕子的朋友们·周末好物", "群主燕子", FRIENDS, SATURDAY)
+    await live_the_friends_market_saturday(d)
+    await d.to("12:00")
+    await d.end_of_day()
+    # the regulars' own products pass; the newcomer the owner had just said could post her
+    # silver is reminded 看起来像在发广告 (the char model): the README's selling override is for this
+    assert d.flagged_innocents() <= {"新朋友小琪"} and d.removed_innocents() == set()
+    d.assert_advertisers_handled()
+
+
+# the README's override for a group whose members sell ("Groups where selling, listings and
+# contact details are normal"), as an operator would write it for this group
+SELLING_GROUP = """\
+  "{room}":
+    name: 燕子的朋友们（周末可以发自家产品）
+    antispam:
+      charmodel: {{mode: shadow}}
+      contact: {{newcomer: obfuscated}}
+      keywords:
+        newcomer_phrases: []
+        regexes: []
+"""
+
+
+async def test_the_friends_market_with_the_selling_override(days) -> None:  # noqa: F811
+    d = await days("燕子的朋友们·周末好物", "群主燕子", FRIENDS, SATURDAY, groups=SELLING_GROUP)
+    await live_the_friends_market_saturday(d)
+    await d.to("12:00")
+    await d.end_of_day()
+    # the newcomer's silver passes (kept as a shadow case, told to nobody); the agent recruiter
+    # is still removed at once
+    assert d.removed_innocents() == set()
+    assert [c.outcome for c in d.outcome()[1].get(d.ids["新朋友小琪"], [])] == ["shadow"]
+    texts = d.bot.world.bot_texts(d.room)
+    assert not [t for t in texts + d.private_to("群主燕子") if "小琪" in t and "案件 #" in t and "本群最近" not in t]
+    # and #stats does not count it as a violation (违规案件 2 个（移出 1，广告/刷屏 1） before)
+    assert any("违规案件 1 个（移出 1）\n" in t for t in texts), [t for t in texts if "违规" in t]
+    d.assert_advertisers_handled()

@@ -399,6 +399,10 @@ async def test_a_weekend_morning_in_the_fishing_group(days) -> None:  # noqa: F8
     await d.end_of_day()
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
+    # the owner read case #2 in his #cases at 09:03: the digest at 09:06 does not announce it to
+    # him again (it did); #1 went out before
+    told = d.private_to("群主钓翁")
+    assert any("新案件 #1 " in t for t in told) and not any("新案件 #2 " in t for t in told), told
 
 
 FRIENDS = ["果园阿梅", "手工皂小雅", "茶农老吴", "烘焙Amy", "海鲜老郑", "土蜂蜜大叔", "宝妈娟娟", "阿珂", "老林",
@@ -469,3 +473,66 @@ async def test_the_friends_market_with_the_selling_override(days) -> None:  # no
     # and #stats does not count it as a violation (违规案件 2 个（移出 1，广告/刷屏 1） before)
     assert any("违规案件 1 个（移出 1）\n" in t for t in texts), [t for t in texts if "违规" in t]
     d.assert_advertisers_handled()
+
+
+GUILD = ["指挥官老鹰", "奶妈小七", "坦克大熊", "刺客阿影", "法师Luna", "弓手小K", "萌新豆豆", "副会长阿飞", "氪金大佬",
+         "咸鱼王", "夜猫子"]
+
+
+async def live_the_guild_night(d: LoggedDay) -> None:
+    await d.to("19:30")
+    await d.post("会长龙哥", "今晚八点公会战，打凌霄城，全员上线！语音房 YY 88886666")
+    await d.post("指挥官老鹰", "坦克站前排，奶妈跟紧，DPS 听我指挥集火")
+    await d.post("奶妈小七", "收到，我带两瓶复活药")
+    await d.post("萌新豆豆", "萌新第一次打公会战，战力才 12w，会不会拖后腿😭")
+    await d.post("副会长阿飞", "没事，跟着刷就行，别乱跑")
+    await d.post("氪金大佬", "出一把 +15 屠龙刀，带吸血属性，3000 金或者 RMB 300，要的私聊")
+    await d.post("咸鱼王", "收金，1:150，量大可谈，私我")
+    await d.post("弓手小K", "有没有人组副本，缺个奶，速来")
+    await d.post("会长龙哥", "#checkin rank")
+
+    await d.to("20:00")
+    for who in GUILD[:8]:
+        await d.post(who, "1", seconds=3)  # roll call
+    await d.post("指挥官老鹰", "冲冲冲！！！", seconds=10)
+    await d.post("刺客阿影", "对面法师残血，我切了", seconds=10)
+    await d.post("法师Luna", "大招CD好了", seconds=10)
+    await d.post("坦克大熊", "我顶不住了，奶一口！！！", seconds=10)
+    await d.post("奶妈小七", "奶了奶了", seconds=10)
+    await d.post("指挥官老鹰", "赢了！！！凌霄城是我们的了🎉", seconds=20)
+    for who in ["奶妈小七", "坦克大熊", "刺客阿影", "法师Luna", "萌新豆豆"]:
+        await d.post(who, "666666", seconds=3)
+
+    await d.to("21:00")
+    await d.join(d.advertiser("代练工作室", "kick"), inviter="咸鱼王")
+    await d.post("代练工作室", "专业代练，包上王者，战力代刷，安全不封号，价格全网最低，Q 2837465910")
+    await d.join(d.advertiser("卖号的", "kick"), inviter="夜猫子")
+    await d.post("卖号的", "出满级账号，全身神装，可换绑，支持走中介，加V：zh_888game 看号")
+    await d.post("夜猫子", "兄弟说他是来打公会战的，我就拉了，抱歉")
+    await d.post("会长龙哥", "#ban @卖号的 卖号骗子", mentions=("卖号的",))
+    await d.post("会长龙哥", "#cases")
+    await d.post("会长龙哥", "#reason 2 卖号骗子，拉黑")
+    await d.post("会长龙哥", "#case 2")
+    await d.post("会长龙哥", "#whitelist add @氪金大佬", mentions=("氪金大佬",))
+    await d.post("会长龙哥", "#whitelist list")
+    await d.private("代练工作室", "我是来找代练生意的，为什么踢我")
+    await d.private("代练工作室", "申诉 我不是骗子，就是接代练")
+    await d.post("会长龙哥", "#appeal reject 1 本群不接代练")
+    await d.post("会长龙哥", "#tag @萌新豆豆", mentions=("萌新豆豆",))
+    await d.post("会长龙哥", "#stats day")
+
+
+async def test_a_night_in_the_game_guild(days) -> None:  # noqa: F811
+    d = await days("凌霄城·龙腾公会", "会长龙哥", GUILD, SATURDAY, admins=("副会长阿飞",))
+    await live_the_guild_night(d)
+    await d.to("22:00")
+    await d.end_of_day()
+    # a regular's 收金，1:150，量大可谈，私我 reads as an ad to the shipped model (README: guilds
+    # where members trade set charmodel to shadow)
+    assert d.flagged_innocents() <= {"咸鱼王"} and d.removed_innocents() == set()
+    d.assert_advertisers_handled()
+    # the owner read #3 (卖号的 removed) in his #cases: his digest leaves it out, the vice
+    # president's (who did not) has it; the appeal is news to both
+    owner, vice = d.private_to("会长龙哥"), d.private_to("副会长阿飞")
+    assert not any("新案件 #3 " in t for t in owner) and any("新案件 #3 " in t for t in vice), (owner, vice)
+    assert all(any("对案件 #2" in t and "提出申诉" in t for t in told) for told in (owner, vice))

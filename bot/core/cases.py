@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.core import members
+from db import repo
 from db.models import Case
 
 # what each case outcome means, as owners read it in chat (#case) and in the web console
@@ -39,8 +40,9 @@ REMOVED_BY_HAND = ("removed_by_owner", "removed_by_admin")
 ASKED_ADMINS = "ask_first"
 
 __all__ = ["ASKED_ADMINS", "REMOVED_BY_HAND", "Case", "add_evidence", "asked_admins", "cases_after", "cases_for",
-           "confirm_removal", "count_by_kind", "field_of", "get_case", "latest_id", "open_case", "outcome_label",
-           "overtaken", "put_to_humans", "record_outcome", "set_reason", "set_status", "standing_kinds"]
+           "confirm_removal", "count_by_kind", "field_of", "get_case", "latest_id", "mark_shown", "open_case",
+           "outcome_label", "overtaken", "put_to_humans", "record_outcome", "set_reason", "set_status", "shown_to",
+           "standing_kinds"]
 
 # cases whose own act is the member's removal: their absence afterwards is that act, not news
 _REMOVALS = ("kick", "ban")
@@ -128,6 +130,25 @@ def overtaken(db: Session, case: Case) -> bool:
         return True
     facts = members.facts(db, case.room_id, case.target_id)
     return facts is not None and facts.left_at is not None and facts.left_at >= case.created_at
+
+
+# core_setting scope of who has read a case in chat (#cases, #case); the key is the case id
+_SHOWN = "cases.shown"
+
+
+def mark_shown(db: Session, case_ids: Iterable[int], viewer: str, at: datetime) -> None:
+    """`viewer` (an owner, admin or operator) has just read these cases listed or in full."""
+    for case_id in case_ids:
+        seen = shown_to(db, case_id)
+        if viewer not in seen:
+            repo.put_setting(db, _SHOWN, str(case_id), [*seen, viewer], viewer, at)
+
+
+def shown_to(db: Session, case_id: int) -> tuple[str, ...]:
+    """Who has read the case in chat: its announcement is no news to them. The owner's digest
+    said 「新案件 #2 移出 钓鱼直播」 three minutes after he had read #2 in his own #cases
+    (seen in simulated fishing, friends' market and game guild days)."""
+    return tuple(repo.get_setting(db, _SHOWN, str(case_id)) or ())
 
 
 def put_to_humans(db: Session, room_id: str, target_id: str) -> list[Case]:

@@ -517,6 +517,7 @@ async def live_the_guild_night(d: LoggedDay) -> None:
     await d.post("会长龙哥", "#whitelist list")
     await d.private("代练工作室", "我是来找代练生意的，为什么踢我")
     await d.private("代练工作室", "申诉 我不是骗子，就是接代练")
+    await d.private("代练工作室", "在吗？")
     await d.post("会长龙哥", "#appeal reject 1 本群不接代练")
     await d.post("会长龙哥", "#tag @萌新豆豆", mentions=("萌新豆豆",))
     await d.post("会长龙哥", "#stats day")
@@ -536,3 +537,6 @@ async def test_a_night_in_the_game_guild(days) -> None:  # noqa: F811
     owner, vice = d.private_to("会长龙哥"), d.private_to("副会长阿飞")
     assert not any("新案件 #3 " in t for t in owner) and any("新案件 #3 " in t for t in vice), (owner, vice)
     assert all(any("对案件 #2" in t and "提出申诉" in t for t in told) for told in (owner, vice))
+    # the removed studio: the case and how to appeal, the appeal received, then 在吗 answered
+    # with where the appeal stands
+    assert d.private_to("代练工作室")[-1] == "案件 #2 的申诉已提交，请等待管理员处理。", d.private_to("代练工作室")

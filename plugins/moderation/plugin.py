@@ -128,7 +128,7 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
             own = self._appealable(ctx, msg.sender_id)
             # cases whose appeal waits for the admins: "为什么踢我" after "申诉 …" was answered
             # 机器人没有对你做过处理 (seen in a simulated day, the removal minutes old)
-            waiting = [c for c in cases.cases_for(ctx.db, None, msg.sender_id, limit=20) if c.status == "appealed"]
+            waiting = self._appealed(ctx, msg.sender_id)
             if len(own) == 1 and looked_like:
                 self._file(ctx, own[0], appeals.reason_of(msg.text))
             elif own:
@@ -176,12 +176,20 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
             return  # an owner's 收到 under a digest: they know the bot, and #help shows them #use
         texts = config(ctx).texts
         own = self._appealable(ctx, msg.sender_id)
+        waiting = self._appealed(ctx, msg.sender_id)
         if own:
             lines = "\n".join(render.case_line(case, room_topic(ctx.db, case.room_id)) for case in own)
             ctx.reply(texts.private_hint_case.format(cases=lines, example=own[0].id))
+        elif waiting:  # 在吗 after 申诉: where their appeal stands
+            ctx.reply(texts.appeal_duplicate.format(case="、#".join(str(c.id) for c in waiting[:5])))
         else:
             ctx.reply(texts.private_hint.format(prefix=ctx.rules.bot.command_prefix))
         repo.put_setting(ctx.db, _HINT_SCOPE, msg.sender_id, now.isoformat(), NAME, now)
+
+    @staticmethod
+    def _appealed(ctx: Context, member_id: str) -> list[cases.Case]:
+        """The member's cases whose appeal waits for the admins."""
+        return [c for c in cases.cases_for(ctx.db, None, member_id, limit=20) if c.status == "appealed"]
 
     def _appealable(self, ctx: Context, member_id: str) -> list[cases.Case]:
         """The member's cases they may still appeal (newest first): of an appealable kind, not

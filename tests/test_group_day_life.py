@@ -540,3 +540,56 @@ async def test_a_night_in_the_game_guild(days) -> None:  # noqa: F811
     # the removed studio: the case and how to appeal, the appeal received, then 在吗 answered
     # with where the appeal stands
     assert d.private_to("代练工作室")[-1] == "案件 #2 的申诉已提交，请等待管理员处理。", d.private_to("代练工作室")
+
+
+ALUMNI = ["03级计算机老王", "05级金融小李", "08级法学Amy", "10级建筑阿杰", "12级软件小陈", "07级电子大刘",
+          "09级会计莉莉", "11级新闻小周", "06级机械老赵", "13级数学阿宁"]
+
+
+async def live_the_alumni_day(d: LoggedDay) -> None:
+    await d.to("09:00")
+    await d.post("03级计算机老王", "【内推】字节跳动 后端开发 北京/上海，3年以上 Go 或 Java，"
+                                 "简历发我邮箱 wanglei_03@163.com，标题写 校友内推+姓名")
+    await d.post("05级金融小李", "【内推】中金 固收研究助理，2026届硕士，有意的学弟学妹私聊我，我帮看简历")
+    await d.post("12级软件小陈", "@03级计算机老王 王师兄，应届生可以投吗？", mentions=("03级计算机老王",))
+    await d.post("03级计算机老王", "应届走校招，社招要三年，校招链接 https://jobs.bytedance.com/campus")
+    await d.post("08级法学Amy", "我们律所招实习律师助理，日结工资 200，两个月，要求法学在读，"
+                             "感兴趣的发简历到 amy_law@qq.com")
+    await d.post("09级会计莉莉", "有没有在深圳的校友？下周去出差，想约个饭")
+    await d.post("10级建筑阿杰", "深圳+1，南山，随时约")
+    await d.to("10:00")
+    await d.post("08级法学Amy", "再补一个：下周六书展缺两天志愿者，日结工资 150，限在校生，简历一样发 amy_law@qq.com")
+
+    await d.to("10:30")
+    await d.wave(["14级新校友小吴", "15级新校友阿美", "16级学妹糖糖"], inviter="11级新闻小周")
+    await d.post("14级新校友小吴", "师兄师姐好，14级信管的小吴，现在在杭州做产品经理，我们组也在招人，"
+                                 "有兴趣的发简历到 wu_pm@qq.com 我内推")
+    await d.post("16级学妹糖糖", "学长学姐好！我今年毕业，在找数据分析的工作，求内推🙏 简历可以私发")
+    await d.post("06级机械老赵", "欢迎学弟学妹！")
+    await d.join(d.advertiser("高薪兼职", "kick"), inviter="13级数学阿宁")
+    await d.post("高薪兼职", "急招！在家手机兼职，日结300-500，宝妈学生均可，不收费，有意者加QQ 2938475610 报名")
+    await d.join(d.advertiser("留学中介", "kick"), inviter="07级电子大刘")
+    await d.post("留学中介", "各位校友好，英美澳加留学申请，名校保录取，不录取全额退款，"
+                          "咨询加微信 liuxue_vip88 免费评估")
+    await d.post("13级数学阿宁", "抱歉，这人说是校友我才拉的")
+    await d.post("校友会秘书长", "#cases")
+    await d.post("校友会秘书长", "#nick list")
+    await d.post("校友会秘书长", "#case 1")
+
+
+async def test_a_day_in_the_alumni_group(days) -> None:  # noqa: F811
+    d = await days("XX大学北京校友会", "校友会秘书长", ALUMNI, MONDAY)
+    await live_the_alumni_day(d)
+    await d.to("12:00")
+    await d.end_of_day()
+    # referrals with a mail box for CVs are what alumni do: no alumnus is removed. An alumna's
+    # paid internship says 日结工资, an ad word, which the shipped model reads as chat (2%): she is
+    # reminded, undoably, not told 警告：发广告，再犯将被移出本群, and her second such post is put to
+    # the owner and admins (it removed her)
+    assert d.flagged_innocents() <= {"08级法学Amy"} and d.removed_innocents() == set()
+    d.assert_advertisers_handled()
+    amy = d.ids["08级法学Amy"]
+    to_amy = [a.text for a in d.bot.world.bot_sends(d.room) if amy in a.mention_ids]
+    assert to_amy and all("看起来像在发广告" in t and "再犯将被移出" not in t for t in to_amy), to_amy
+    asked = [t for t in d.private_to("校友会秘书长") if "又被判定为" in t]
+    assert len(asked) == 1 and "依据只有模型" not in asked[0], asked  # an ad word, not the model

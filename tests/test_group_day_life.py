@@ -593,3 +593,41 @@ async def test_a_day_in_the_alumni_group(days) -> None:  # noqa: F811
     assert to_amy and all("看起来像在发广告" in t and "再犯将被移出" not in t for t in to_amy), to_amy
     asked = [t for t in d.private_to("校友会秘书长") if "又被判定为" in t]
     assert len(asked) == 1 and "依据只有模型" not in asked[0], asked  # an ad word, not the model
+
+
+RELATIVES = ["大姑", "二舅", "三姨", "表哥阿强", "表姐小丽", "堂弟小军", "小姨", "姑父", "大伯", "侄女朵朵"]
+
+
+async def live_the_family_evening(d: LoggedDay) -> None:
+    await d.to("18:30")
+    await d.post("奶奶", "[语音转文字] 都吃饭了没有啊今天包了饺子想吃的明天过来拿")
+    await d.post("大姑", "妈包的饺子最好吃了😋")
+    await d.post("二舅", "转发：《今年退休金又涨了，这几类人涨得最多》", kind=MessageKind.LINK,
+                 url="https://mp.weixin.qq.com/s/TuiXiuJin2026")
+    await d.post("三姨", "帮我砍一刀呗，就差一点了🙏", kind=MessageKind.MINI_PROGRAM,
+                 url="https://mobile.yangkeduo.com/bargain.html")
+    await d.post("表哥阿强", "三姨又来了哈哈，已砍")
+    await d.post("小姨", "[红包] 周末快乐")
+    for who in ["表姐小丽", "堂弟小军", "侄女朵朵", "大伯"]:
+        await d.post(who, "谢谢小姨🧧", seconds=8)
+    await d.post("姑父", "下周六是奶奶八十大寿，酒店订在福满楼，中午11点，大家都来啊\n1. 姑父一家3人")
+    await d.post("表姐小丽", "下周六是奶奶八十大寿，酒店订在福满楼，中午11点，大家都来啊\n1. 姑父一家3人\n2. 小丽一家3人")
+    await d.wave(["表嫂"], inviter="表哥阿强")
+    await d.post("表嫂", "大家好，我是阿强媳妇，以后请多关照～")
+    await d.post("大姑", "欢迎欢迎！阿强媳妇真漂亮")
+    await d.post("表嫂", "我在做护肤品代理，家里人要的话给你们拿成本价，有需要私聊我哈😊")
+    await d.post("堂弟小军", "我电话换了，新号 13911223344，大家存一下")
+    await d.post("二舅", "转发：《紧急通知！这种鱼千万别吃，已致多人住院》", kind=MessageKind.LINK,
+                 url="https://mp.weixin.qq.com/s/YuBieChi_JinJi")
+    await d.post("侄女朵朵", "二舅这种是谣言啦，别转了")
+    await d.post("群主表姐小丽", "#stats")
+
+
+async def test_an_evening_in_the_family_group(days) -> None:  # noqa: F811
+    d = await days("相亲相爱一家人", "群主表姐小丽", [*RELATIVES, "奶奶"], SATURDAY)
+    await live_the_family_evening(d)
+    await d.to("21:00")
+    await d.end_of_day()
+    # a regular aunt's 砍一刀, the forwarded rumours, a red packet and its chorus of thanks pass;
+    # the cousin's new wife offering 护肤品代理 on her first evening is warned (she is selling)
+    assert d.flagged_innocents() <= {"表嫂"} and d.removed_innocents() == set()

@@ -291,6 +291,11 @@ async def test_an_hour_of_the_class_reunion_group(days) -> None:  # noqa: F811
     reminders = [a for a in sends if "提醒：群昵称还不符合" in a.text]
     mentioned = [m for a in reminders for m in a.mention_ids]
     assert len(reminders) == 2 and len(mentioned) == len(set(mentioned)) == 50, [a.at for a in reminders]
+    # 「@群管机器人 怎么改群昵称」 is answered with the pattern and how, not 不会聊天哦
+    question = next(m for m in d.bot.world.messages.values() if "怎么改群昵称" in (m.text or ""))
+    answers = [a.text for a in sends if a.at >= question.timestamp and d.ids["赵建国"] in a.mention_ids
+               and "提醒" not in a.text]
+    assert answers and "修改方法" in answers[0] and not any("不会聊天" in t for t in answers), answers
     joined = {member: e.at for e in d.bot.world.events if e.name == EventName.ROOM_JOIN
               for member in e.payload["inviteeIdList"]}
     assert all(a.at - joined[m] >= timedelta(minutes=30) for a in reminders for m in a.mention_ids)
@@ -611,7 +616,8 @@ async def live_the_family_evening(d: LoggedDay) -> None:
     for who in ["表姐小丽", "堂弟小军", "侄女朵朵", "大伯"]:
         await d.post(who, "谢谢小姨🧧", seconds=8)
     await d.post("姑父", "下周六是奶奶八十大寿，酒店订在福满楼，中午11点，大家都来啊\n1. 姑父一家3人")
-    await d.post("表姐小丽", "下周六是奶奶八十大寿，酒店订在福满楼，中午11点，大家都来啊\n1. 姑父一家3人\n2. 小丽一家3人")
+    await d.post("表姐小丽", "下周六是奶奶八十大寿，酒店订在福满楼，中午11点，大家都来啊\n1. 姑父一家3人\n"
+                          "2. 小丽一家3人")
     await d.wave(["表嫂"], inviter="表哥阿强")
     await d.post("表嫂", "大家好，我是阿强媳妇，以后请多关照～")
     await d.post("大姑", "欢迎欢迎！阿强媳妇真漂亮")

@@ -7,6 +7,7 @@ the copy that arrives with messages can lag by hours."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,6 +39,8 @@ RETRY = timedelta(seconds=30)  # see greeting.RETRY
 TOGETHER = timedelta(seconds=10)
 # the prompt's recall key: a newer prompt takes back the one before, if WeChat still lets it
 PROMPT_KEY = "nickname:prompt"
+# a member asking the bot about the group nickname (怎么改群昵称, 群名片按哪个改, 改名改成什么)
+_ASKS_HOW = re.compile(r"昵称|群名片|改名")
 
 
 def exempt(ctx: Context, member_id: str) -> bool:
@@ -114,6 +117,12 @@ class NicknamePlugin(Plugin):
         return row
 
     def _on_message(self, ctx: Context, config: NicknameConfig, msg: MessageReceived) -> None:
+        if msg.mentions_self and _ASKS_HOW.search(msg.text) and ctx.room_id is not None:
+            # 「@群管机器人 怎么改群昵称」 right after the prompt was answered 我是本群的管理机器人，
+            # 不会聊天哦 (simulated class reunion and parents' days): the question is the prompt's
+            ctx.emit(Reply(ctx.room_id, render(config.texts.prompt, names=clip(msg.display_name),
+                                               pattern=config.pattern, example=config.example),
+                           (msg.sender_id,), reason="nickname: asked how"))
         # a group message's sender always comes with their facts (the core's claim of the message)
         assert ctx.member is not None
         status = ctx.member.plugin_facts[_STATUS_FACT]

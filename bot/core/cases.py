@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.core import members
+from bot.core.privacy import PRIVATE, private_scope
 from db import repo
 from db.models import Case
 
@@ -132,23 +133,28 @@ def overtaken(db: Session, case: Case) -> bool:
     return facts is not None and facts.left_at is not None and facts.left_at >= case.created_at
 
 
-# core_setting scope of who has read a case in chat (#cases, #case); the key is the case id
-_SHOWN = "cases.shown"
+# who has read which cases in chat (#cases, #case): a core_setting in the reader's own private
+# scope (privacy.PRIVATE_SCOPE, exported and deleted with them), the latest ids they were shown
+_SHOWN_KEY = "cases.shown"
+_SHOWN_KEPT = 200
 
 
 def mark_shown(db: Session, case_ids: Iterable[int], viewer: str, at: datetime) -> None:
     """`viewer` (an owner, admin or operator) has just read these cases listed or in full."""
-    for case_id in case_ids:
-        seen = shown_to(db, case_id)
-        if viewer not in seen:
-            repo.put_setting(db, _SHOWN, str(case_id), [*seen, viewer], viewer, at)
+    scope = private_scope(viewer)
+    seen = [int(i) for i in repo.get_setting(db, scope, _SHOWN_KEY) or ()]
+    new = [i for i in case_ids if i not in seen]
+    if new:
+        repo.put_setting(db, scope, _SHOWN_KEY, [*seen, *new][-_SHOWN_KEPT:], viewer, at)
 
 
 def shown_to(db: Session, case_id: int) -> tuple[str, ...]:
     """Who has read the case in chat: its announcement is no news to them. The owner's digest
     said 「新案件 #2 移出 钓鱼直播」 three minutes after he had read #2 in his own #cases
-    (seen in simulated fishing, friends' market and game guild days)."""
-    return tuple(repo.get_setting(db, _SHOWN, str(case_id)) or ())
+    (seen in simulated fishing, friends' market and game guild days). One row per reader who
+    ever used #cases or #case: the owners and admins."""
+    return tuple(scope.removeprefix(PRIVATE) for scope, ids in repo.settings_by_key(db, _SHOWN_KEY).items()
+                 if scope.startswith(PRIVATE) and case_id in (ids or ()))
 
 
 def put_to_humans(db: Session, room_id: str, target_id: str) -> list[Case]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.actions import Kick, NotifyAdmins
 from bot.core import cases, lists
 from bot.core.plugin import JobSpec, Plugin
+from bot.core.privacy import private_scope
 from bot.core.roles import is_protected
 from bot.core.targets import display_name, room_topic
 from bot.events import MemberJoined, MemberLeft, MessageReceived
@@ -40,7 +41,7 @@ _SWEEP_BATCH = 50
 _REMOVAL_KINDS = frozenset({"kick", "ban"})
 _AWAIT_REMOVAL = timedelta(minutes=10)
 # a member's private message that is neither a command nor an appeal is answered this seldom
-_HINT_SCOPE = "moderation.private_hint"  # core_setting scope; key: the member's contact id
+_HINT_KEY = "moderation.private_hint"  # in the member's private core_setting scope
 _HINT_EVERY = timedelta(days=1)
 
 
@@ -168,7 +169,7 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
         if msg.text.lstrip().startswith((ctx.rules.bot.command_prefix, "＃")):
             return  # a command above the member's role: ignored silently, as in the group
         now = ctx.now()
-        last = repo.get_setting(ctx.db, _HINT_SCOPE, msg.sender_id)
+        last = repo.get_setting(ctx.db, private_scope(msg.sender_id), _HINT_KEY)
         if last is not None and now - datetime.fromisoformat(str(last)) < _HINT_EVERY:
             return
         if msg.sender_id in ctx.rules.bot.operators or (
@@ -184,7 +185,7 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
             ctx.reply(texts.appeal_duplicate.format(case="、#".join(str(c.id) for c in waiting[:5])))
         else:
             ctx.reply(texts.private_hint.format(prefix=ctx.rules.bot.command_prefix))
-        repo.put_setting(ctx.db, _HINT_SCOPE, msg.sender_id, now.isoformat(), NAME, now)
+        repo.put_setting(ctx.db, private_scope(msg.sender_id), _HINT_KEY, now.isoformat(), msg.sender_id, now)
 
     @staticmethod
     def _appealed(ctx: Context, member_id: str) -> list[cases.Case]:

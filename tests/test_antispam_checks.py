@@ -145,6 +145,12 @@ def test_normalise_maps_game_currency_look_alikes_without_calling_them_a_trick(t
     ("明天的飞机 MU5101，下午到", []),
     ("我是威海的 13812345678", [("phone", "13812345678", False)]),
     ("卫生间在哪", []),
+    # every free mail box is one list (contact.FREE_MAIL), the one recruitment ads are read with:
+    # sohu, icloud and aliyun addresses were a CV's address there and no contact data here
+    ("简历发 hr_wang@sohu.com", [("email", "hr_wang@sohu.com", False)]),
+    ("我的邮箱 li.ming@icloud.com 有事发我", [("email", "li.ming@icloud.com", False)]),
+    ("邮箱 abc@163.com.", [("email", "abc@163.com", False)]),  # a full stop after it
+    ("我邮箱 zhang@bytedance.com", []),  # a company's own address is no free mail box
     ("多吃维生素", []),
 ], ids=lambda v: str(v)[:12])
 def test_find_contacts(text, expected):

@@ -204,6 +204,10 @@ def test_no_contact_data(text):
     pytest.param("https://www.bilibili.com/video/BV1", True, id="bilibili"),
     pytest.param("https://book.douban.com/subject/1", True, id="douban"),
     pytest.param("https://www.huodongxing.com/event/5729913208300", True, id="event-sign-up"),
+    pytest.param("https://careers.tencent.com/jobdesc.html?postId=1861294", True, id="careers-page"),
+    pytest.param("https://jobs.bytedance.com/experienced/position/7301928", True, id="careers-page-bytedance"),
+    pytest.param("https://www.zhipin.com/job_detail/a1b2c3.html", True, id="job-board"),
+    pytest.param("https://careers.tencent.com.job-apply.top/x", False, id="careers-lookalike"),
     pytest.param("github.com/a/b", True, id="github-no-scheme"),
     pytest.param("https://www.gov.cn/x", True, id="gov"),
     pytest.param("https://qm.qq.com/q/abc", False, id="qq-contact"),
@@ -240,6 +244,9 @@ def test_ordinary_domains(url, ordinary):
                  id="mentions-with-promotion"),
     pytest.param(Facts("看这里", mentions=25), "mentions", id="mass-mention"),
     pytest.param(Facts("兼职日结，宝妈在家手机操作，有意私聊"), "keywords", id="job-ad-with-a-call"),
+    # spaces and dots between a stop phrase's words hide it on purpose: still the phrase
+    pytest.param(Facts("兼 职 日 结，加我微信"), "keywords", id="stop-phrase-spaced-out"),
+    pytest.param(Facts("兼职•日结 加我"), "keywords", id="stop-phrase-dotted"),
     pytest.param(Facts("進群領紅包 群號 七三六一八二九零五", newcomer=True), "keywords",
                  id="traditional-red-packet-group"),
     pytest.param(Facts("免费领取资料，加我", newcomer=True), "keywords", id="free-with-a-call"),
@@ -268,6 +275,12 @@ def test_ads_are_caught(facts, check):
     # seen in a simulated day of a developers' group: a free talk's sign-up link was warned
     pytest.param(Facts("周六园区有个技术沙龙，讲大模型落地的，免费的，报名链接：https://www.huodongxing.com/event/5729913208300",
                        newcomer=True), id="newcomer-shares-a-free-talk"),
+    # issue 11: a newcomer's link to a company's own careers page was restricted as a promotion link
+    pytest.param(Facts("我们组在招后端，社招，岗位详情看这里 https://careers.tencent.com/jobdesc.html?postId=1861294 "
+                       "感兴趣的可以投", newcomer=True), id="newcomer-careers-page"),
+    # issue 11: a regular's shop hiring was warned 含禁用语「兼职日结」: a comma between the words
+    # lists the job and its pay, it is not the ad's phrase
+    pytest.param(Facts("我们店招兼职，日结，加我微信"), id="shop-job-and-its-pay"),
     pytest.param(Facts("项目地址 https://github.com/wechaty/wechaty"), id="github-wechaty"),
     pytest.param(Facts("我电话 138 1234 5678，到了打给我"), id="phone-between-friends"),
     pytest.param(Facts("我的手机 13812345678，有活动可以叫我", newcomer=True), id="newcomer-own-phone"),

@@ -371,6 +371,70 @@ def test_a_referral_with_a_kickback_is_still_an_ad(text):
         assert decision.spam, (newcomer, decision.evidence())
 
 
+# issue 11, the char model's innocent flags: a runner asking to BUY a place (a regular reminded in a
+# simulated running club), a neighbour's restaurant hiring by phone and a shop's job (0.95 and
+# 0.93–0.97), and more such lines written for this test: buyers' requests (收/求/想买), places and
+# tickets passed on among friends, small shops hiring among neighbours, people asking about jobs.
+# The hand-written rows that clear the buyers (data/corpus_candidates/*_asks_*.tsv) are not in the
+# build: they raised the held-out false-positive rate (DATASHEET_asks.md). A strict xfail says so
+# here and fails once a shipped model clears them, so the mark is taken off then
+_STILL_READ_AS_AN_AD = pytest.mark.xfail(strict=True, reason="the shipped char model reads a buyer's request with "
+                                         "私我 and 价格好说 as an ad (0.97-0.99): DATASHEET_asks.md")
+ASKING = [
+    pytest.param("有人要转让名额吗？我收一个，私聊我，价格好商量", marks=_STILL_READ_AS_AN_AD),
+    "饭店招服务员两名，包吃住，工资四千起，联系电话 13905718842",
+    "我们店招兼职服务员，日结，加我微信详聊",
+    "我们店招兼职，日结，加我微信",  # the stop phrase 兼职日结 was read across the commas
+    pytest.param("收一张下周日杭马的号码布，我报名没抽中，价格好说，私我", marks=_STILL_READ_AS_AN_AD),
+    "求一辆二手儿童自行车，16寸的就行，有闲置的私我",
+    "收一台二手的iPad，能上网课就行，预算一千左右，有的私聊",
+    "求购周六周杰伦演唱会的票两张，原价收，不要黄牛",
+    "周六的马拉松我去不了了，名额有人要吗？原价转，私我",
+    "多一张明晚话剧的票，第五排，原价给群里朋友，要的私聊",
+    "健身房年卡还剩八个月，搬家了用不上，低价转，有需要的找我",
+    "楼下水果店找个帮忙的阿姨，上午半天，有兴趣的直接去店里问老板",
+    "我家面馆缺个洗碗的，中午忙那三个小时，一小时二十，电话 15867203391 找老周",
+    "小区门口超市招夜班收银，有人想做吗，我帮你问问",
+    "有人知道附近哪家店招暑假工吗，我家孩子想去锻炼一下",
+    "请问咱们群里有做人事的吗，想打听下兼职日结靠谱不靠谱",
+    "有没有在招人的，我老婆想找个离家近的活，会开车会记账",
+]
+# ads of the held-out split's weakest kinds (contact and adult lures, fakes, referrals to an
+# account elsewhere), written for this test in other words than the corpus's
+LURES = [
+    "寂寞的哥哥看过来，同城可约，照片真人，加我看相册",
+    "晚上睡不着的来找我聊，地址私发，先付定金",
+    "一手货源高仿包包，专柜品质，图册加我微信 bag_886 看",
+    "莆田鞋厂直发，质量对标正品，拿货找我，v：shoe3391",
+    "跟着老师操作，每天稳赚3个点，想进群学习的加我",
+    "内部消息，明天这只票必涨，老师带你翻倍，私我进群",
+    "抖音关注我，每天分享赚钱项目，主页有联系方式",
+    "小红书搜我名字，有惊喜，还送你新人福利",
+    "有没有单身的哥哥，加我Q 3391028476 聊聊",
+    "代办各种证件，学历可查，加我微信详谈 zb_6677",
+    "网上兼职打字员，在家就能做，日赚三百，加我Q 2298371640",
+]
+
+
+@pytest.mark.parametrize("text", ASKING)
+def test_asking_to_buy_hiring_among_neighbours_and_asking_about_jobs_are_not_ads(text):
+    """No reminder for a regular, and a newcomer is never removed at once for it (a newcomer's
+    phone number may still be the newcomers' rule, 新成员暂不能在群里发联系方式)."""
+    model = SpamModel()
+    member = decide(Facts(text=text), CFG, model, "room")
+    assert not member.spam, member.evidence()
+    newcomer = decide(Facts(text=text, newcomer=True), CFG, model, "room")
+    assert not newcomer.obvious, newcomer.evidence()
+
+
+@pytest.mark.parametrize("text", LURES)
+def test_ads_of_the_weakest_kinds_are_still_caught(text):
+    model = SpamModel()
+    for newcomer in (False, True):
+        decision = decide(Facts(text=text, newcomer=newcomer), CFG, model, "room")
+        assert decision.spam, (newcomer, decision.evidence())
+
+
 REBUILD = "python -m plugins.antispam.build_model --shared ../shared/data/spam"
 
 

@@ -111,18 +111,38 @@ def _fresh(cache: Path, monkeypatch: pytest.MonkeyPatch) -> segment.CompactToken
 SAMPLE = "我们在北京天安门广场，加微信领取福利abc123，长春市长春节讲话😀"
 
 
-def test_a_corrupt_cache_is_rebuilt_not_trusted(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stock: jieba.Tokenizer
-) -> None:
-    expected = stock.lcut(SAMPLE, HMM=False)
-    assert _fresh(tmp_path, monkeypatch).lcut(SAMPLE, HMM=False) == expected
-    (cached,) = tmp_path.glob("jieba-trie-*.bin")
+def _small_dictionary(directory: Path) -> Path:
+    """jieba's own entries for every word inside SAMPLE (all its DAG can use), and a few
+    thousand others: the cache's handling does not depend on the dictionary's size, and each
+    rebuild of the full one took ~3 s."""
+    lines = segment._default_dictionary().read_text("utf-8").splitlines()
+    kept = [line for i, line in enumerate(lines) if line.split(" ", 1)[0] in SAMPLE or i % 100 == 0]
+    path = directory / "dict.txt"
+    path.write_text("\n".join(kept) + "\n", "utf-8")
+    return path
+
+
+def test_a_corrupt_cache_is_rebuilt_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dictionary = _small_dictionary(tmp_path)
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    expected = jieba.Tokenizer(str(dictionary)).lcut(SAMPLE, HMM=False)
+    assert len(expected) > 10
+
+    def fresh() -> segment.CompactTokenizer:
+        monkeypatch.setattr(segment, "cache_dirs", lambda: [cache])
+        tokenizer = segment.CompactTokenizer(dictionary)
+        tokenizer.initialize()
+        return tokenizer
+
+    assert fresh().lcut(SAMPLE, HMM=False) == expected
+    (cached,) = cache.glob("jieba-trie-*.bin")
     good = cached.read_bytes()
     damaged = bytearray(good)
     damaged[len(damaged) // 2] ^= 0xFF
     for bad in [b"", b"garbage", good[: len(good) // 3], bytes(damaged)]:
         cached.write_bytes(bad)
-        assert _fresh(tmp_path, monkeypatch).lcut(SAMPLE, HMM=False) == expected
+        assert fresh().lcut(SAMPLE, HMM=False) == expected
         assert cached.read_bytes() == good  # rebuilt in place
 
 

@@ -16,7 +16,7 @@ from bot.simulator import ActionKind
 from plugins.antispam import AntispamPlugin
 from plugins.antispam.models import Sample
 from plugins.moderation.plugin import ModerationPlugin
-from tests.harness import Harness, all_cases
+from tests.harness import Harness, all_cases, wait_until
 
 START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
 AD = "兼职日结，加我 V 13812345678"
@@ -491,6 +491,31 @@ async def test_a_warning_of_a_member_removed_by_hand_or_gone_is_not_told_as_news
         assert privately(bot, "laowang", "新案件") == []
     finally:
         await bot.stop()
+
+
+async def test_a_warning_is_told_when_the_kick_after_it_failed(tmp_path, database_url):
+    """An admin's #kick that WeChat refused overtook nothing: the member is still in the group,
+    so the warning is still the owner's news (the failed removal has its own notice)."""
+    from grpclib.const import Status
+
+    bot = make(tmp_path, database_url, operators=None)
+    bot.world.set_admin(bot.cast.admin, bot.cast["alice"], True)
+    await bot.start()
+    try:
+        async def failed_kick(room: str, bob: str) -> None:
+            bot.server.service.faults.fail("RoomDel", Status.INVALID_ARGUMENT, times=None)
+            bot.say(room, "alice", "#kick @bob 发广告", mentions=[bob])
+            await wait_until(lambda: any(c.kind == "kick" and c.outcome == "failed" for c in all_cases(bot)))
+
+        _, warning = await warned_then(bot, failed_kick)
+        assert bob_still_there(bot)
+        assert privately(bot, "laowang", f"#{warning} 警告 bob")
+    finally:
+        await bot.stop()
+
+
+def bob_still_there(bot: Harness) -> bool:
+    return bot.cast["bob"] in bot.world.room(bot.cast.admin).member_ids
 
 
 async def test_a_warning_of_a_member_still_here_is_told(tmp_path, database_url):

@@ -384,6 +384,36 @@ async def test_stats_for_admins_only(make_bot):
     assert "用法" in await says(bot, "alice", "#checkin")
 
 
+async def test_stats_read_the_member_list_before_holding_the_database(make_bot):
+    """#checkin stats names who has not checked in from the room's member list (its first read
+    is a call per member): read before the command takes the database gate, so a check-in in
+    another group is answered meanwhile. Under the gate every group waited for it."""
+    import asyncio
+
+    bot = await make_bot(local(2026, 1, 5, 9, 0))
+    adapter = bot.runtime.adapter
+    real = adapter.member_list
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_member_list(room_id: str):
+        if room_id == bot.cast.admin:
+            entered.set()
+            await release.wait()  # the platform answers only when the test says so
+        return await real(room_id)
+
+    adapter.member_list = slow_member_list
+    try:
+        bot.say(bot.cast.admin, "laowang", "#checkin stats")
+        await asyncio.wait_for(entered.wait(), 30)
+        bot.say(bot.cast.owned, "alice", "打卡")  # another group, while the read is pending
+        await bot.world.wait_for(lambda: any("打卡" in t for t in bot.texts(bot.cast.owned)), timeout=30)
+        assert not any("今日打卡" in t for t in bot.texts(bot.cast.admin))
+    finally:
+        release.set()
+    await bot.world.wait_for(lambda: any("今日打卡 0/4" in t for t in bot.texts(bot.cast.admin)), timeout=30)
+    await bot.settle()
+
+
 # --- hostile input ------------------------------------------------------------------------------
 
 async def test_hostile_input_never_breaks_check_ins(make_bot):

@@ -168,7 +168,10 @@ async def day(tmp_path):
         world.room(plain).member_ids.append(the_day.person(name))
     await bot.start()
     yield the_day
+    late = dict(bot.app.reads_under_gate)
     await bot.stop()
+    # every platform read was made before its event or job held the database (issue 13)
+    assert late == {}, f"platform reads under the database gate: {late}"
 
 
 async def live_the_day(d: Day) -> None:

@@ -48,11 +48,14 @@ class LoggedDay(Day):
 
     async def end_of_day(self) -> None:
         """What every day asserts once it is over: no welcome or prompt left naming someone
-        removed, no recall WeChat refused; prints the day with -s."""
+        removed, no recall WeChat refused, no platform read under the database gate; prints
+        the day with -s."""
         await self.bot.settle()
         self.log.print()
         self.acted_on()
         assert self.greetings_naming_the_removed() == [] and self.refused_recalls() == []
+        # every platform read was made before its event or job held the database (issue 13)
+        assert dict(self.bot.app.reads_under_gate) == {}
 
     def next_day(self) -> None:
         self.start += timedelta(days=1)

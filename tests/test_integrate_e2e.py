@@ -4,6 +4,7 @@ contact renames."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import random
@@ -85,6 +86,40 @@ async def test_newcomer_group_qr_image_is_removed_an_ordinary_photo_is_not(antis
     qr_check = next(c for c in case.evidence["checks"] if c["name"] == "qrcode")
     assert qr_check["spam"] and "微信群二维码" in qr_check["details"]
     assert not bot.world.saw_kick(room, innocent)
+
+
+async def test_an_image_fetched_slowly_holds_up_no_other_group(tmp_path, database_url) -> None:
+    """A newcomer's picture is fetched and its QR codes decoded before the message takes the
+    database gate (AntispamPlugin.gather): another group's messages are handled while the
+    gateway is still sending it. Under the gate, every group waited for the whole download
+    and the decode (up to qrcode.timeout)."""
+    bot = Harness(tmp_path, [AntispamPlugin(), Probe()], database_url=database_url, clock=FakeClock(START))
+    await bot.start()
+    entered, release = asyncio.Event(), asyncio.Event()
+    try:
+        room = bot.cast.admin
+        spammer = newcomer(bot, "小明")
+        await bot.settle()
+        adapter = bot.runtime.adapter
+        real = adapter.message_image  # type: ignore[union-attr]
+
+        async def slow_image(message_id: str) -> bytes:
+            entered.set()
+            await release.wait()  # the gateway sends the picture only when the test says so
+            return await real(message_id)
+
+        adapter.message_image = slow_image  # type: ignore[union-attr]
+        bot.say(room, "小明", "", kind=MessageKind.IMAGE, data=qr_png("https://weixin.qq.com/g/AQYAAJxk9f3Lq"))
+        await asyncio.wait_for(entered.wait(), 30)
+        bot.say(bot.cast.owned, "alice", "ping")  # another group, while the picture is on its way
+        await bot.wait_text(bot.cast.owned, "pong", timeout=30)
+        assert not bot.world.saw_kick(room, spammer)
+        release.set()
+        await bot.world.wait_for(lambda: bot.world.saw_kick(room, spammer), timeout=60)
+        await bot.settle()
+    finally:
+        release.set()
+        await bot.stop()
 
 
 # ---------------------------------------------------------------------- 2. private notices to friends

@@ -164,6 +164,8 @@ async def test_owner_commands_privately_after_use(bot):
     bot.world.say_private(bot.cast["carol"], "#kick alice")
     await bot.settle()
     assert bot.private_texts(bot.cast["carol"]) == []
+    # the chosen group's member list (#kick names bob) was read before the command held the database
+    assert dict(bot.app.reads_under_gate) == {}
 
 
 async def test_case_cases_and_reason_show_antispam_evidence(bot):

@@ -4,6 +4,7 @@ action, #nick commands and a restart mid-sequence."""
 
 from __future__ import annotations
 
+import asyncio
 import textwrap
 from datetime import timedelta
 
@@ -804,4 +805,42 @@ async def test_advertisers_of_one_wave_removed_one_by_one_resend_the_greetings_o
         standing = [a for a in bot.sends(room) if not bot.world.message(a.message_id).recalled]
         assert sum("加入" in a.text for a in standing) == 1 and sum(FORMAT in a.text for a in standing) == 1
     finally:
+        await bot.h.stop()
+
+
+async def test_a_nickname_step_reading_a_slow_gateway_holds_up_no_other_group(tmp_path, database_url):
+    """The reminder reads the newcomer's nickname fresh; the read is made before the job takes
+    the database (Plugin.job_reads), so another group's messages are handled meanwhile. Under
+    the gate, a gateway taking seconds a read held every group's events for as long (issue 13)."""
+    from tests.harness import Probe
+
+    bot = await start(tmp_path, database_url, nickname=STAGED, plugins=[GreetingPlugin(), NicknamePlugin(), Probe()])
+    entered, release = asyncio.Event(), asyncio.Event()
+    try:
+        room, dave = bot.cast.admin, bot.cast["dave"]
+        bot.world.join(room, [dave])
+        await bot.passes(seconds=5)
+        assert bot.count(room, "请把你的群昵称改为") == 1
+        adapter = bot.h.runtime.adapter
+        real = adapter.member_alias
+
+        async def slow_alias(room_id: str, member_id: str) -> str | None:
+            if member_id == dave:
+                entered.set()
+                await release.wait()  # the gateway answers only when the test says so
+            return await real(room_id, member_id)
+
+        adapter.member_alias = slow_alias
+        await bot.h.settle()
+        bot.clock.advance(timedelta(hours=1).total_seconds())
+        await bot.h.app.scheduler.run_pending()  # the reminder is queued in its room
+        await asyncio.wait_for(entered.wait(), 30)
+        bot.h.say(bot.cast.owned, "alice", "ping")  # another group, while the read is pending
+        await bot.h.wait_text(bot.cast.owned, "pong", timeout=30)
+        assert bot.count(room, "提醒：") == 0  # the reminder itself waits for its read
+        release.set()
+        await wait_until(lambda: bot.count(room, "提醒：群昵称还不符合") == 1)
+        await bot.h.settle()
+    finally:
+        release.set()
         await bot.h.stop()

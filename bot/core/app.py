@@ -16,6 +16,7 @@ event with backoff, and the operator is told once (StorageHealth).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import time
@@ -38,7 +39,7 @@ from bot.core.governor import Governor
 from bot.core.inbox import STORAGE_ERRORS, Backoff, Inbox, StorageHealth
 from bot.core.members import MemberFacts
 from bot.core.outbox import Outbox
-from bot.core.plugin import CommandSpec, JobSpec, Plugin
+from bot.core.plugin import CommandSpec, JobSpec, MemberRead, Plugin
 from bot.core.roles import Role, role_of
 from bot.core.rooms import PlatformLookup, RoomDirectory
 from bot.core.scheduler import JobScheduler
@@ -68,6 +69,8 @@ log = logging.getLogger(__name__)
 _RoomEvent = MessageReceived | MemberJoined | MemberLeft | TopicChanged
 _DRY_RUN_KEY = "dry_run"
 HINT_EVERY = timedelta(days=1)  # a member who @s the bot hears how to use it at most this often
+# a job's declared reads at once: a wave of 200 newcomers is not 200 RPCs in flight on the gateway
+JOB_READS_AT_ONCE = 8
 
 
 class _Crashed(Exception):
@@ -93,6 +96,11 @@ class App:
         self.platform = platform
         self.rules_store = rules
         self.plugins = list(plugins)
+        # platform reads a handler made while holding the database gate, by kind (every group's
+        # events waited for each): what no gather step foresaw
+        self.reads_under_gate: collections.Counter[str] = collections.Counter()
+        # plugins that prepare platform reads for their messages before the gate (Plugin.gather)
+        self._gatherers = [p for p in self.plugins if type(p).gather is not Plugin.gather]
         self.sessions = sessions
         self.clock = clock
         self.builtins = BuiltinCommands()
@@ -388,8 +396,9 @@ class App:
         parsed, found = self._find_command(event, rules)
         if not managed and isinstance(event, MessageReceived) and not self._unmanaged_command(found):
             return
-        facts = _Facts(self.lookup)
-        await self._gather(facts, event, room, rules, found)  # platform reads: before the gate, not under it
+        facts = _Facts(self.lookup, self.reads_under_gate)
+        await self._gather(facts, event, room, rules, found, managed)  # platform reads: before the gate, not under it
+        facts.under_gate = True
         crashed: set[str] = set()
         while True:
             try:
@@ -470,25 +479,49 @@ class App:
         return last is None or self.clock.now() - last >= HINT_EVERY
 
     async def _gather(self, facts: _Facts, event: _RoomEvent, room: RoomInfo | None, rules: Rules,
-                      found: tuple[Plugin, CommandSpec] | None) -> None:
+                      found: tuple[Plugin, CommandSpec] | None, managed: bool) -> None:
         """Read what the event's handlers will foreseeably ask the platform, while no lock is
         held: a join's inviter (the welcome names them), the member list for a command that
-        names a target. Anything else a plugin asks is read when asked (under the gate)."""
+        names a target, what a plugin's gather() prepares (anti-spam: an image's QR codes).
+        Anything else a plugin asks is read when asked (under the gate)."""
         room_id = event.room_id
         if room_id is None:
+            if isinstance(event, MessageReceived) and found and found[1].allow_private \
+                    and found[1].min_role > Role.MEMBER:
+                await self._gather_private(facts, event.sender_id, rules)
             return
+        if managed and isinstance(event, MessageReceived):
+            for plugin in self._gatherers:
+                try:
+                    await plugin.gather(event, rules, facts)
+                except Exception:  # what it meant to prepare is read under the gate instead
+                    log.exception("%s: gather failed on %s", plugin.name, event.event_id)
         if isinstance(event, MemberJoined) and event.inviter_id:
             await facts.prefetch_member(room_id, event.inviter_id)
         elif isinstance(event, MessageReceived):
             # only for someone allowed to use it: typing "#kick" costs a member list read
-            # for nobody else
-            if found and (found[1].min_role > Role.MEMBER or event.mention_ids) \
-                    and role_of(event.sender_id, room, rules) >= found[1].min_role:
+            # for nobody else. A members' command with admin subcommands (#checkin stats names
+            # who has not checked in) reads for admins too
+            role = role_of(event.sender_id, room, rules) if found else Role.MEMBER
+            if found and (found[1].min_role > Role.MEMBER or event.mention_ids
+                          or (found[1].admin_usage and role >= Role.ADMIN)) and role >= found[1].min_role:
                 mentioned = [m for m in event.mention_ids if m != self.platform.self_id][:MAX_MENTIONED]
                 if mentioned:  # a target by mention: their names, not the whole member list
                     await asyncio.gather(*(facts.prefetch_member(room_id, m) for m in mentioned))
                 else:
                     await facts.prefetch_members(room_id)
+
+    async def _gather_private(self, facts: _Facts, sender: str, rules: Rules) -> None:
+        """An owner's command in a private chat applies to the group chosen with #use, and names
+        its target there by name, never by mention: that group and its member list are read
+        here, not under the gate. The choice itself is a short read of its own."""
+        async with self._session() as db:
+            room_id = self.control.selected_room(db, sender, rules)
+        if room_id is None:
+            return
+        room = await self.rooms.get(room_id)  # kept: private_target finds it without a read
+        if role_of(sender, room, rules) >= Role.OWNER:
+            await facts.prefetch_members(room_id)
 
     def hand_off(self) -> None:
         """Where committed decisions leave the core: the outbox's sender takes the rows the
@@ -694,10 +727,12 @@ class App:
         if due.spec.room_id and not rules.manages(due.spec.room_id) and plugin is not self.builtins:
             log.info("job %s skipped: the bot does not manage %s", due.spec.id, due.spec.room_id)
             return
+        facts = await self._gather_for_job(plugin, due.spec)  # platform reads: before the gate
+        facts.under_gate = True
         async with self._session() as db:
             ctx = Context(rules=rules, clock=self.clock, db=db, room_id=due.spec.room_id, room=room,
                           self_id=self.platform.self_id, job=due.spec, scheduled=due.scheduled,
-                          source=plugin.name, control=self.control, lookup=self.lookup)
+                          source=plugin.name, control=self.control, lookup=facts)
             try:
                 await plugin.run_job(ctx, due.spec)
                 self.outbox.stage(db, ctx.planned)
@@ -706,6 +741,24 @@ class App:
                 raise
             except Exception:
                 log.exception("job %s (scheduled %s) failed", due.spec.id, due.scheduled.isoformat())
+
+    async def _gather_for_job(self, plugin: Plugin, job: JobSpec) -> _Facts:
+        """What the job declared it will read (Plugin.job_reads), read while no lock is held.
+        A nickname step for a wave of newcomers reads each one's nickname fresh: under the gate,
+        a gateway taking 2 s a read held every group's events for as long (issue 13)."""
+        facts = _Facts(self.lookup, self.reads_under_gate)
+        if type(plugin).job_reads is Plugin.job_reads:
+            return facts  # declares none: no read session either (most jobs)
+        async with self._session() as db:
+            wanted = list(dict.fromkeys(plugin.job_reads(db, job, self.clock.now())))
+        limit = asyncio.Semaphore(JOB_READS_AT_ONCE)
+
+        async def read(want: MemberRead) -> None:
+            async with limit:
+                await facts.prefetch_member(want.room_id, want.member_id, or_name=want.or_name)
+
+        await asyncio.gather(*(read(want) for want in wanted))
+        return facts
 
     async def _whitelisted(self, room_id: str, member_id: str) -> bool:
         async with self._session() as db:
@@ -748,18 +801,27 @@ class _Facts:
     """The Lookup one event's handlers get: facts gathered before the database gate are
     answered from memory; anything not foreseen is read from the platform when asked."""
 
-    def __init__(self, lookup: PlatformLookup) -> None:
+    def __init__(self, lookup: PlatformLookup, late: collections.Counter[str] | None = None) -> None:
         self._lookup = lookup
+        # set once the handlers run under the database gate: a read not gathered before then
+        # holds every group's events while it waits, and is counted in `late` (App.reads_under_gate)
+        self.under_gate = False
+        self._late = late
         self._aliases: dict[tuple[str, str], str | None] = {}
         self._names: dict[str, str] = {}
         self._members: dict[str, list[Member]] = {}
 
-    async def prefetch_member(self, room_id: str, member_id: str) -> None:
-        """Their group nickname, and their own name only when they have none (how a welcome
-        names an inviter)."""
+    async def prefetch_member(self, room_id: str, member_id: str, *, or_name: bool = True) -> None:
+        """Their group nickname, and (or_name) their own name only when they have none (how a
+        welcome names an inviter)."""
         alias = self._aliases[(room_id, member_id)] = await self._lookup.member_alias(room_id, member_id)
-        if not alias:
+        if not alias and or_name:
             self._names[member_id] = await self._lookup.member_name(member_id)
+
+    def _count_late(self, what: str) -> None:
+        if self.under_gate and self._late is not None:
+            self._late[what] += 1
+            log.debug("platform read under the database gate: %s", what)
 
     async def prefetch_members(self, room_id: str) -> None:
         members = await self._lookup.members(room_id)
@@ -771,6 +833,7 @@ class _Facts:
             return self._aliases[(room_id, member_id)]
         # never from the member list: its nicknames may lag (the platform may serve the list
         # from a cache), and a nickname check must see the one just set
+        self._count_late("member_alias")
         return await self._lookup.member_alias(room_id, member_id)
 
     async def member_name(self, member_id: str) -> str:
@@ -780,15 +843,18 @@ class _Facts:
             for member in listed:
                 if member.id == member_id and member.name:
                     return member.name
+        self._count_late("member_name")
         return await self._lookup.member_name(member_id)
 
     async def members(self, room_id: str) -> list[Member]:
         if room_id in self._members:
             return list(self._members[room_id])
+        self._count_late("members")
         return await self._lookup.members(room_id)
 
     async def message_image(self, message_id: str) -> bytes | None:
         # not foreseen (anti-spam decides whether an image is worth fetching): read when asked
+        self._count_late("message_image")
         return await self._lookup.message_image(message_id)
 
 

@@ -49,6 +49,9 @@ __all__ = ["ASKED_ADMINS", "REMOVED_BY_HAND", "Case", "add_evidence", "asked_adm
 _REMOVALS = ("kick", "ban")
 # outcomes of a removal that never stood (nothing was decided against the member)
 _NOT_DECIDED = ("dry_run", "shadow", "withdrawn", "refused_protected")
+# and of one that overtakes no earlier case of the member: WeChat refused it and they are still
+# there (its failure has a notice of its own; the warning before it is still news)
+_NOT_OVERTAKING = (*_NOT_DECIDED, "failed")
 
 
 def open_case(
@@ -126,7 +129,7 @@ def overtaken(db: Session, case: Case) -> bool:
         return False
     later = db.scalar(select(Case.id).where(
         Case.room_id == case.room_id, Case.target_id == case.target_id, Case.id > case.id,
-        Case.kind.in_(_REMOVALS), Case.outcome.not_in(_NOT_DECIDED), Case.status != "reversed").limit(1))
+        Case.kind.in_(_REMOVALS), Case.outcome.not_in(_NOT_OVERTAKING), Case.status != "reversed").limit(1))
     if later is not None:
         return True
     facts = members.facts(db, case.room_id, case.target_id)

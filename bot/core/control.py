@@ -139,11 +139,16 @@ class BotControl:
     def request_reconcile(self) -> None:
         self._app.request_reconcile()
 
+    def selected_room(self, db: Session, sender: str, rules: Rules) -> str | None:
+        """The managed group the sender chose with #use, if any (their role there unchecked)."""
+        room_id = repo.get_setting(db, private_scope(sender), _USE_KEY)
+        return room_id if room_id and rules.manages(room_id) else None
+
     async def private_target(self, db: Session, sender: str, rules: Rules) -> tuple[str | None, RoomInfo | None]:
         """The group a private chat's commands apply to: the one chosen with #use, if the
         sender is still its owner (or an operator)."""
-        room_id = repo.get_setting(db, private_scope(sender), _USE_KEY)
-        if not room_id or not rules.manages(room_id):
+        room_id = self.selected_room(db, sender, rules)
+        if room_id is None:
             return None, None
         room = await self._app.rooms.get(room_id)
         if role_of(sender, room, rules) < Role.OWNER:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from bot.core.context import Context
+    from bot.core.context import Context, Lookup
     from bot.rules.loader import Rules
 
 CommandHandler = Callable[[Any, "Context", str], Awaitable[None]]
@@ -101,6 +101,16 @@ def source_label(source: str) -> str:
     return _TITLES.get(source) or _OTHER_SOURCES.get(source, source)
 
 
+@dataclass(frozen=True, slots=True)
+class MemberRead:
+    """A member's group nickname a job will ask the platform for (Plugin.job_reads), and with
+    `or_name` their own name too when they have none (how a welcome names an inviter)."""
+
+    room_id: str
+    member_id: str
+    or_name: bool = False
+
+
 class Plugin:
     name: ClassVar[str] = ""
     # what operators read where an action or a case names its source (source_label): 自动反广告 …
@@ -124,6 +134,13 @@ class Plugin:
         the event's transaction is rolled back and handle() may run again for the same event.
         Keep in-memory state idempotent per event id (or update it only from committed data)."""
 
+    async def gather(self, message: MessageReceived, rules: Rules, lookup: Lookup) -> None:
+        """Read from the platform, before the message takes the database gate, what handle()
+        will foreseeably need and keep it (keyed by the message's event id) for handle(): a
+        read awaited in handle() holds every group's events for as long (issue 13). Called for
+        a managed group's messages only; no database here. handle() must still cope with a
+        message gather() did not prepare (a redo, a restart, a read that failed)."""
+
     def prepare(self, db: Session, at: datetime) -> None:
         """Run once in a worker thread after migrations, before the bot is ready and before any
         event is handled: build from the database what the first event would otherwise build on
@@ -145,6 +162,14 @@ class Plugin:
 
     async def run_job(self, ctx: Context, job: JobSpec) -> None:
         """Run one occurrence of a job declared by jobs()."""
+
+    def job_reads(self, db: Session, job: JobSpec, at: datetime) -> Iterable[MemberRead]:
+        """What run_job will ask ctx.lookup for. The core reads it from the platform before the
+        job takes the database gate, so a slow gateway holds up this job only, not every group's
+        events (issue 13); a read not declared here is still answered, from the platform, under
+        the gate. Called in a short read-only session of its own just before the job runs
+        (`at`: the clock then)."""
+        return ()
 
     def commands(self) -> list[CommandSpec]:
         specs = []

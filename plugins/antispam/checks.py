@@ -212,11 +212,25 @@ def _discussing(body: str) -> bool:
     return bool(_WARNING.search(body)) and not _promotes_itself(_SAID_CALL.sub("，", _unsaid(body)))
 
 
+# a clause break between the words of a stop phrase: 我们店招兼职，日结，加我微信 (a regular's shop
+# hiring, warned 含禁用语「兼职日结」) lists a job and how it pays, not the ad's 兼职日结. Spaces, dots
+# and emoji between the words still join them: 兼 职 日 结 and 兼职•日结 hide the phrase on purpose
+_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?]")
+
+
+def _stop_phrase_said(dense: str, n: Normalised) -> bool:
+    if dense not in n.dense:
+        return False
+    if not _CLAUSE_BREAK.search(n.body):
+        return True
+    return any(dense in normalise(part).dense for part in _CLAUSE_BREAK.split(n.body))
+
+
 def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     """The keyword verdict, before the discussion rule."""
     stop, newcomer, words, regexes = _keyword_tables(cfg.keywords)
     for shown, dense in stop:
-        if dense in n.dense:
+        if _stop_phrase_said(dense, n):
             return Verdict("keywords", True, f"stop phrase: {shown}", strong=True, why=f"含禁用语「{shown}」")
     for pattern in regexes:
         m = pattern.search(n.dense)
@@ -299,7 +313,7 @@ def recruiting(f: Facts, n: Normalised) -> Verdict | None:
         return None
     if _WARNING.search(n.body) and not _REASSURING.search(n.body):
         return None
-    free = [m.group(0) for m in recruit.FREE_MAIL.finditer(n.light)] if "@" in n.light else []
+    free = [m.group(0) for m in contact.FREE_MAIL.finditer(n.light)] if "@" in n.light else []
     # a phone number is how a shop down the road is reached too (超市招收银员，无需经验，电话 …): with
     # it, only the scam job's promises count
     found = [c for c in contact.find_contacts(n, f.url)

@@ -104,7 +104,12 @@ _WRITTEN_DOMAIN = re.compile(r"([a-z0-9][a-z0-9-]{1,30})\s*(?:。|点|dot|[·・
                              r"[(（\[【]\s*(?:\.|。|点|dot)\s*[)）\]】]|(?<=\s)\.|,|，)\s*"
                              r"(com|cn|net|cc|top|xyz|vip|me|io|app|shop|club|site|online|fun|live|xin|icu)"
                              r"(?![a-z])")
-_EMAIL = re.compile(r"[a-z0-9._-]{3,}@(?:qq|163|126|gmail|outlook|hotmail|foxmail|sina|yeah|139)\.(?:com|cn|net)")
+# an address at a free mail provider: a person's, not a company's (a company's own domain is never
+# one of these, so 内推……xx@bytedance.com is no contact data). The one list of free mail boxes:
+# recruitment ads (checks.recruiting) read the same addresses as a place to send a CV to
+FREE_MAIL = re.compile(r"[a-z0-9._-]{3,}@(?:vip\.)?(?:qq|163|126|188|yeah|139|189|wo|sina|sohu|tom|aliyun|21cn|foxmail|"
+                       r"gmail|outlook|hotmail|live|msn|yahoo|icloud|me|proton|protonmail)\.(?:com|cn|net|com\.cn|me)"
+                       r"(?![a-z0-9-]|\.[a-z0-9])")  # not inside a longer domain; a full stop may end it
 # other platforms: 抖音搜：…, 小红书搜索「…」, 拼多多搜 abc, 淘宝搜…, 闲鱼搜…
 # (a general search engine is not here: 百度搜一下 is how people say "look it up")
 _REFERRAL = re.compile(r"(抖音|dy|小红书|红书|小红薯|xhs|拼多多|pdd|淘宝|某宝|tb|闲鱼|快手|视频号|公众号|b站|微博|"
@@ -232,7 +237,7 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
         add("handle", "@" + m.group(1), False)
     for m in _WRITTEN_DOMAIN.finditer(body):
         add("domain", f"{m.group(1)}.{m.group(2)}", True)
-    for m in (_EMAIL.finditer(light) if "@" in light else ()):
+    for m in (FREE_MAIL.finditer(light) if "@" in light else ()):
         add("email", m.group(0), False)
     for m in _REFERRAL.finditer(body):
         add("referral", f"{m.group(1)} {m.group(2)}", False)

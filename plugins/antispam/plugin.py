@@ -31,7 +31,7 @@ from plugins.antispam.windows import Windows
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from bot.core.context import Context
+    from bot.core.context import Context, Lookup
     from bot.rules.loader import Rules
     from plugins.antispam.models import Sample
 
@@ -48,6 +48,8 @@ PRUNE_JOB = "antispam.prune"
 # how long a warning must have been in the group before the member's next ad is theirs to answer
 # for: lines pasted in one go land within a few seconds of each other, before anyone reads
 READ_WARNING = timedelta(seconds=10)
+_DECODED_KEPT = 256  # QR codes gathered ahead of handle(): far more than the messages in flight
+_EXEMPT_KEPT = 100_000  # members whose last image was not checked (trusted, protected)
 
 
 def probation(cfg: AntispamConfig, member: MemberFacts | None, now: datetime) -> tuple[bool, bool]:
@@ -111,6 +113,10 @@ class AntispamPlugin(Plugin):
     def __init__(self) -> None:
         self.learner = Learner()
         self.windows = Windows()
+        # QR codes decoded before the gate (gather), by event id: the last few messages only
+        self._decoded: dict[str, tuple[str, ...]] = {}
+        # whose images handle() last skipped (trusted or protected): gather need not fetch them
+        self._image_exempt: set[tuple[str, str]] = set()
 
     def warm_up(self) -> None:
         """Run by the runtime in a thread before the bot is ready: load what the first message
@@ -142,6 +148,20 @@ class AntispamPlugin(Plugin):
         return msg is not None and msg.room_id is not None and not msg.is_self
 
     # ------------------------------------------------------------------ every message
+    async def gather(self, message: MessageReceived, rules: Rules, lookup: Lookup) -> None:
+        """An image's QR codes, fetched and decoded before the message takes the database gate:
+        the fetch is a platform read of the whole picture and the decode may take up to
+        qrcode.timeout, and under the gate every group's events waited for both."""
+        if message.kind is not MessageKind.IMAGE or message.room_id is None or message.is_self:
+            return
+        cfg: AntispamConfig = rules.plugin_config(message.room_id, self.name)
+        if not cfg.enabled or (message.room_id, message.sender_id) in self._image_exempt:
+            return
+        codes = await self._qr_codes(lookup, cfg, message)
+        if len(self._decoded) >= _DECODED_KEPT:
+            del self._decoded[next(iter(self._decoded))]
+        self._decoded[message.event_id] = codes
+
     async def handle(self, ctx: Context) -> None:
         msg = ctx.message
         assert msg is not None and msg.room_id is not None
@@ -150,12 +170,13 @@ class AntispamPlugin(Plugin):
         row = store.store_message(ctx.db, msg, now)
         self._remember(ctx, cfg, row, msg)  # protected members' messages count as others' repeats too
         if self._protected(ctx, msg.sender_id):
+            self._note_image(msg, exempt=True)
             return
         newcomer, trusted = probation(cfg, ctx.member, now)
         counts = self.windows.counts(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at,
                                      flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
                                      similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
-        codes = await self._qr_codes(ctx, cfg, msg) if msg.kind is MessageKind.IMAGE and not trusted else ()
+        codes = await self._image_codes(ctx, cfg, msg, trusted) if msg.kind is MessageKind.IMAGE else ()
         facts = Facts(text=msg.text, kind=str(msg.kind), url=msg.url, mentions=len(msg.mention_ids),
                       newcomer=newcomer, trusted=trusted, qr_codes=codes, **counts)
         model = self.learner.model(ctx.db, now)
@@ -231,13 +252,35 @@ class AntispamPlugin(Plugin):
             return False
         return at - case.updated_at >= READ_WARNING
 
-    async def _qr_codes(self, ctx: Context, cfg: AntispamConfig, msg: MessageReceived) -> tuple[str, ...]:
+    async def _image_codes(self, ctx: Context, cfg: AntispamConfig, msg: MessageReceived,
+                           trusted: bool) -> tuple[str, ...]:
+        """The QR codes of an image from a member not trusted: as gather() decoded them, else
+        (a redo after a restart, gather not run) fetched and decoded now, under the gate."""
+        self._note_image(msg, exempt=trusted)
+        if trusted:
+            return ()
+        codes = self._decoded.get(msg.event_id)
+        return codes if codes is not None else await self._qr_codes(ctx.lookup, cfg, msg)
+
+    def _note_image(self, msg: MessageReceived, *, exempt: bool) -> None:
+        if msg.kind is not MessageKind.IMAGE or msg.room_id is None:
+            return
+        key = (msg.room_id, msg.sender_id)
+        if exempt:
+            if len(self._image_exempt) >= _EXEMPT_KEPT:
+                self._image_exempt.clear()  # relearnt from the next image of each
+            self._image_exempt.add(key)
+        else:
+            self._image_exempt.discard(key)
+
+    @staticmethod
+    async def _qr_codes(lookup: Lookup | None, cfg: AntispamConfig, msg: MessageReceived) -> tuple[str, ...]:
         """Decode QR codes in an image, off the event loop and within the rules' budgets. Any
         failure (no image from the platform, too large, not an image, too slow) means no codes:
         the other checks still judge the message."""
         if cfg.qrcode.mode == "off" or "qrcode" not in cfg.order:
             return ()
-        fetch = getattr(ctx.lookup, "message_image", None)
+        fetch = getattr(lookup, "message_image", None)
         if fetch is None:
             return ()
         try:

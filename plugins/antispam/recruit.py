@@ -52,13 +52,6 @@ _OWN = re.compile(
 # own address is not a place to send CVs to
 _ASKING = re.compile(r"有人知道|谁知道|有谁知道|有没有人知道|求推荐|求介绍|求内推|请问有人|打听|哪里有|哪有|哪儿有"
                      r"|哪里招|哪家|有没有(?:人|谁)(?:在招|招人|推荐|认识|知道)|我在找工作|麻烦推荐|帮忙推荐")
-# free mail boxes beyond the contact finder's list (its list is a feature of the char model, so
-# it is left as it is): a company's own domain is never one of these
-FREE_MAIL = re.compile(r"[a-z0-9._-]{3,}@(?:vip\.)?(?:qq|163|126|188|yeah|139|189|wo|sina|sohu|tom|aliyun|21cn|foxmail|"
-                       r"gmail|outlook|hotmail|live|msn|yahoo|icloud|me|proton|protonmail)\.(?:com|cn|net|com\.cn|me)"
-                       r"(?![a-z0-9.-])")
-
-
 @dataclass(frozen=True, slots=True)
 class JobPitch:
     """The recruitment words a message says, by kind."""

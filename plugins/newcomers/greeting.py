@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.actions import RECALL_WITHIN, NotifyAdmins, Recall, Reply, SendPrivate
 from bot.core import cases, flags, members, outbox
 from bot.core.context import Context
-from bot.core.plugin import JobSpec, Plugin, command
+from bot.core.plugin import JobSpec, MemberRead, Plugin, command
 from bot.core.roles import Role, role_of
 from bot.core.targets import display_name
 from bot.events import MemberJoined, MemberLeft
@@ -31,6 +31,7 @@ RECALL_KEY = "greeting:welcome"
 # when the room cannot be read at all (a platform error), the work waits this long and tries
 # again rather than welcoming blind
 RETRY = timedelta(seconds=30)
+_SHOWN_KEPT = 10_000  # inviter names kept for welcomes sent again (each entry lives RECALL_WITHIN)
 
 
 def core_rules(rules: Rules, room_id: str | None) -> tuple[str, ...]:
@@ -68,6 +69,10 @@ class GreetingPlugin(Plugin):
 
     def __init__(self) -> None:
         self._again = OnceEach()
+        # how the last welcomes named each inviter, and when: a welcome sent again within the
+        # recall span (an advertiser it named was removed) names them the same way without
+        # reading the platform again, inside the removal's event under the database gate
+        self._inviters_shown: dict[tuple[str, str], tuple[str, datetime]] = {}
 
     def wants(self, ctx: Context) -> bool:
         return ctx.room_id is not None
@@ -175,6 +180,18 @@ class GreetingPlugin(Plugin):
             config = rules.plugin_config(room_id, self.name)
             due: datetime = max(first + config.window, retry_at or first)
             yield JobSpec(id=f"{WELCOME_JOB}{room_id}", trigger=due.isoformat(), room_id=room_id)
+
+    def job_reads(self, db: Session, job: JobSpec, at: datetime) -> Iterable[MemberRead]:
+        """The welcome names who invited the newcomers (_inviter_names): read before the job
+        holds the database."""
+        if not job.id.startswith(WELCOME_JOB) or job.room_id is None:
+            return ()
+        inviters = list(db.scalars(select(PendingWelcome.inviter_id).where(PendingWelcome.room_id == job.room_id)))
+        state = db.get(GreetingRoom, job.room_id)
+        if state is not None and state.last_welcome_at is not None and at - state.last_welcome_at < RECALL_WITHIN:
+            # the welcome it replaces is named again, its newcomers' inviters with it (_carried)
+            inviters += members.inviters_since(db, job.room_id, state.last_welcome_at - RECALL_WITHIN)
+        return [MemberRead(job.room_id, inviter_id, or_name=True) for inviter_id in inviters if inviter_id]
 
     async def run_job(self, ctx: Context, job: JobSpec) -> None:
         if not job.id.startswith(WELCOME_JOB) or ctx.room_id is None:
@@ -292,13 +309,20 @@ class GreetingPlugin(Plugin):
         return [PendingWelcome(room_id=room_id, member_id=m.member_id, name=display_name(ctx.db, room_id, m.member_id),
                                inviter_id=m.inviter_id, joined_at=m.joined_at) for m in earlier]
 
-    @staticmethod
-    async def _inviter_names(ctx: Context, inviter_ids: list[str | None]) -> str:
+    async def _inviter_names(self, ctx: Context, inviter_ids: list[str | None]) -> str:
         names = []
+        now = ctx.now()
         for inviter_id in dict.fromkeys(i for i in inviter_ids if i):
             name = ""
             if ctx.lookup is not None and ctx.room_id:
-                name = await ctx.lookup.member_alias(ctx.room_id, inviter_id) or await ctx.lookup.member_name(
-                    inviter_id)
+                shown = self._inviters_shown.get((ctx.room_id, inviter_id))
+                if shown is not None and now - shown[1] < RECALL_WITHIN:
+                    name = shown[0]
+                else:
+                    name = await ctx.lookup.member_alias(ctx.room_id, inviter_id) or await ctx.lookup.member_name(
+                        inviter_id)
+                    if len(self._inviters_shown) >= _SHOWN_KEPT:
+                        self._inviters_shown.clear()
+                    self._inviters_shown[(ctx.room_id, inviter_id)] = (name, now)
             names.append(name or inviter_id)
         return join_names(names, shown=5)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.actions import RECALL_WITHIN, Kick, NotifyAdmins, Recall, Reply
 from bot.core import cases, lists, members, outbox
 from bot.core.context import Context
-from bot.core.plugin import JobSpec, Plugin, command
+from bot.core.plugin import JobSpec, MemberRead, Plugin, command
 from bot.core.roles import Role, is_protected
 from bot.core.targets import resolve_target
 from bot.events import MemberJoined, MemberLeft, MessageReceived
@@ -178,6 +178,15 @@ class NicknamePlugin(Plugin):
             await self._run_due(ctx)
         finally:
             self._reschedule(ctx)  # the next due step, or a later one if this run failed
+
+    def job_reads(self, db: Session, job: JobSpec, at: datetime) -> Iterable[MemberRead]:
+        """Each due member's nickname is read fresh before a step (_run_due): declared, so the
+        reads happen before the job holds the database."""
+        if not job.id.startswith(DUE_JOB) or job.room_id is None:
+            return ()
+        return [MemberRead(job.room_id, member_id) for member_id in db.scalars(select(NicknameMember.member_id).where(
+            NicknameMember.room_id == job.room_id, NicknameMember.status == NicknameStatus.PENDING,
+            NicknameMember.due_at <= at + TOGETHER))]
 
     async def _run_due(self, ctx: Context) -> None:
         assert ctx.room_id is not None

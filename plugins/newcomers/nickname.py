@@ -184,9 +184,15 @@ class NicknamePlugin(Plugin):
         reads happen before the job holds the database."""
         if not job.id.startswith(DUE_JOB) or job.room_id is None:
             return ()
-        return [MemberRead(job.room_id, member_id) for member_id in db.scalars(select(NicknameMember.member_id).where(
+        rows = db.execute(select(NicknameMember.member_id, NicknameMember.stage, NicknameMember.due_at).where(
             NicknameMember.room_id == job.room_id, NicknameMember.status == NicknameStatus.PENDING,
-            NicknameMember.due_at <= at + TOGETHER))]
+            NicknameMember.due_at <= at + max(TOGETHER, GATHER))).all()
+        now = [(member_id, stage, due is not None and due <= at + TOGETHER) for member_id, stage, due in rows]
+        going_out = {Stage(stage + 1) for _, stage, due_now in now if due_now and stage < Stage.ACTED}
+        # and those whose step may go along (staging.goes_along, less its limit by the group's
+        # timings, which are not known here: a read too many at worst)
+        return [MemberRead(job.room_id, member_id) for member_id, stage, due_now in now
+                if due_now or (stage in (Stage.PROMPTED, Stage.REMINDED) and Stage(stage + 1) in going_out)]
 
     async def _run_due(self, ctx: Context) -> None:
         assert ctx.room_id is not None

@@ -148,6 +148,9 @@ class NotifyAdmins:
     # sent only while case_id's case still has this status: an appeal's notice ("appealed")
     # is moot once an admin's #ham undid the case while it waited for the digest
     while_status: str = ""
+    # the case's announcement (新案件 #N …): no copy for whoever has read the case in chat
+    # (#cases, #case) by the time it goes out (cases.shown_to); a failure or an appeal is news
+    case_news: bool = False
 
 
 Action = Reply | SendPrivate | Kick | Blacklist | Invite | Announce | Recall | NotifyAdmins

@@ -337,7 +337,8 @@ async def test_spam_quoting_the_bots_own_warning_never_teaches_the_bots_words(ma
     bot = await make_bot(NO_PROBATION)
     room = bot.cast.admin
     bot.say(room, "carol", "周末引流课的笔记我整理好了，需要的说一声")
-    await bot.wait_text(room, "再犯将被移出本群")
+    # an ad word the shipped model reads as chat: the soft warning (words_against_the_model)
+    await bot.wait_text(room, "看起来像在发广告")
     warning = bot.sends(room)[-1]
     bot.say(room, "laowang", "#spam", quote=warning.message_id)
     await bot.wait_text(room, "已记为广告样本")
@@ -350,7 +351,7 @@ async def test_ham_reverses_the_case_and_clears_the_strike(make_bot):
     bot = await make_bot(NO_PROBATION)
     room = bot.cast.admin
     flagged = bot.say(room, "carol", "周末引流课的笔记我整理好了，需要的说一声")
-    await bot.wait_text(room, "再犯将被移出本群")
+    await bot.wait_text(room, "看起来像在发广告")
     [case] = all_cases(bot)
     bot.say(room, "laowang", "#ham", quote=flagged)
     await bot.wait_text(room, f"案件 #{case.id} 已撤销")

@@ -63,6 +63,10 @@ def test_the_decisions_facts_read_as_one_chinese_line():
     assert line == ("广告可能性很高（99%）；明显的广告；发送者是老成员（机器人进群前就在）；此前没有违规；"
                     "按阶梯处理：警告")
     assert not ENGLISH.search(line)
+    # an ad word the model reads as chat: the line says which decided, not 较低（2%）；明显的广告
+    line = situation({"char_score": 0.02, "established": True, "obvious": True, "step": "warn",
+                      "strikes_before": 0, "ask_first": True})
+    assert line.startswith("广告可能性较低（2%）；但按规则属于明显的广告；") and "只有模型" not in line, line
 
 
 # ---------------------------------------------------------------------- every verdict the checks give

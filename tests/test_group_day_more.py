@@ -110,9 +110,15 @@ class LoggedDay(Day):
 
 
 async def make_day(tmp_path, topic: str, owner: str, regulars: list[str], start: datetime,
-                   admins: tuple[str, ...] = ()) -> LoggedDay:
+                   admins: tuple[str, ...] = (), groups: str = "") -> LoggedDay:
+    """`groups`: the operator's per-group overrides (YAML under `groups:`, the day's room is
+    {room}); the shipped rules are otherwise unchanged."""
     bot = Harness(tmp_path, default_plugins(), clock=FakeClock(start))
-    bot.rules_path.write_text(shipped_rules_with_instant_pacing(), "utf-8")
+    rules = shipped_rules_with_instant_pacing()
+    if groups:
+        assert rules.count("\ngroups: {}\n") == 1
+        rules = rules.replace("\ngroups: {}\n", "\ngroups:\n" + groups.format(room=bot.cast.admin) + "\n")
+    bot.rules_path.write_text(rules, "utf-8")
     world = bot.world
     room = bot.cast.admin
     world.room(room).topic = topic

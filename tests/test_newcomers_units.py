@@ -14,7 +14,7 @@ from bot.rules.loader import RulesInvalid
 from bot.rules.store import RulesStore
 from plugins.newcomers import GreetingPlugin, NicknamePlugin, NicknamePolicy, core_rules, render_rules
 from plugins.newcomers.config import GreetingConfig, NicknameConfig
-from plugins.newcomers.staging import Stage, Timings, due_after, first_due, step_now
+from plugins.newcomers.staging import Stage, Timings, due_after, first_due, goes_along, step_now
 from plugins.newcomers.templates import check_template, clip, join_names
 from tests.shipped import shipped_block
 
@@ -91,6 +91,26 @@ def test_staging(stage, now, timings, step, next_due):
     assert step_now(stage, SINCE, now, timings) == step
     if step is not None:
         assert due_after(step, SINCE, now, timings) == next_due
+
+
+@pytest.mark.parametrize(("stage", "due_in", "going_out", "along"), [
+    (Stage.PROMPTED, timedelta(minutes=25), {Stage.REMINDED}, True),  # a later wave's reminder, 25 min early
+    (Stage.PROMPTED, timedelta(minutes=31), {Stage.REMINDED}, False),  # not more than 30 minutes early
+    (Stage.PROMPTED, timedelta(minutes=10), {Stage.PROMPTED}, False),  # a new wave's prompt takes no reminder
+    (Stage.REMINDED, timedelta(minutes=30), {Stage.FINAL_NOTICE}, True),
+    (Stage.FINAL_NOTICE, timedelta(minutes=1), {Stage.ACTED}, False),  # the action never goes early
+    (Stage.NEW, timedelta(seconds=30), {Stage.PROMPTED}, False),  # prompts: TOGETHER, not this
+], ids=["reminder", "too-early", "other-step", "final", "never-the-action", "prompt"])
+def test_a_reminder_takes_along_the_ones_due_soon(stage, due_in, going_out, along):
+    now = at(hours=1)
+    assert goes_along(stage, now + due_in, now, T, going_out) is along
+
+
+def test_a_reminder_goes_at_most_half_its_usual_gap_early():
+    short = Timings(timedelta(seconds=5), timedelta(minutes=20), timedelta(hours=24), timedelta(hours=48), acts=True)
+    now = at(minutes=20)
+    assert goes_along(Stage.PROMPTED, now + timedelta(minutes=9), now, short, {Stage.REMINDED})
+    assert not goes_along(Stage.PROMPTED, now + timedelta(minutes=11), now, short, {Stage.REMINDED})
 
 
 def test_first_due_is_the_prompt_delay():

@@ -132,3 +132,23 @@ def test_audit_pruning(database_url):
         db.commit()
         assert len(list(db.scalars(select(AuditEntry)))) == 1
     engine.dispose()
+
+
+async def test_a_persons_private_state_is_exported_and_deleted_with_them(tmp_path, database_url):
+    """The bot's once-a-day answer to a member's private message and the cases an owner has read
+    are kept in the person's own core_setting scope: `qunguan member delete` removes them."""
+    bot = await lived_a_little(tmp_path, database_url)
+    bob, laowang = bot.cast["bob"], bot.cast["laowang"]
+    try:
+        bot.world.say_private(bob, "你好")
+        bot.say(bot.cast.admin, "laowang", "#cases")
+        await bot.settle()
+        with bot.app.sessions() as db:
+            mine = {row["key"] for row in export_member(db, bob).get("core_setting", [])}
+            theirs = {row["key"] for row in export_member(db, laowang).get("core_setting", [])}
+            assert "moderation.private_hint" in mine and "cases.shown" in theirs, (mine, theirs)
+            assert delete_member(db, bob)["core_setting"] == 1 and delete_member(db, laowang)["core_setting"] == 1
+            db.commit()
+            assert "core_setting" not in export_member(db, bob) and "core_setting" not in export_member(db, laowang)
+    finally:
+        await bot.stop()

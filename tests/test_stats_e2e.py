@@ -110,3 +110,20 @@ async def test_lurkers_and_tags(bot):
     bot.say(room, "bob", "#tag @alice", mentions=[bot.cast["alice"]])  # members may not
     await bot.settle()
     assert sum("「上海-电商-小A」" in t for t in bot.texts(room)) == 1
+
+
+async def test_stats_does_not_count_a_case_that_was_undone(bot):
+    """A warning the owner took back on appeal is no violation: #stats counted every case opened."""
+    room = bot.cast.admin
+    bot.say(room, "laowang", "#warn @bob 刷屏", mentions=[bot.cast["bob"]])
+    await bot.wait_text(room, "警告（案件 #1）")
+    bot.world.say_private(bot.cast["bob"], "申诉 1 我没有刷屏，是在接龙")
+    await bot.settle()
+    bot.say(room, "laowang", "#appeal accept 1")
+    await bot.settle()
+    bot.say(room, "laowang", "#kick @carol 广告", mentions=[bot.cast["carol"]])
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, bot.cast["carol"]))
+    await bot.settle()
+    bot.say(room, "laowang", "#stats day")
+    text = await bot.wait_text(room, "本群统计")
+    assert "违规案件 1 个（移出 1）" in text, text

@@ -18,6 +18,7 @@ from bot.actions import SendPrivate
 from bot.core.context import Planned
 from bot.core.live import LiveFacts, LiveView
 from bot.core.outbox import pending_count as outbox_pending
+from bot.core.privacy import private_scope
 from bot.core.roles import Role, bot_can_moderate, role_of
 from bot.core.storage_status import shed_count, storage_lines
 from bot.platform import PlatformError, RoomInfo
@@ -46,8 +47,6 @@ def _hash(code: str, salt: str) -> str:
     return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
 
 
-def _private_scope(contact_id: str) -> str:
-    return f"private:{contact_id}"
 
 
 class BotControl:
@@ -142,7 +141,7 @@ class BotControl:
 
     def selected_room(self, db: Session, sender: str, rules: Rules) -> str | None:
         """The managed group the sender chose with #use, if any (their role there unchecked)."""
-        room_id = repo.get_setting(db, _private_scope(sender), _USE_KEY)
+        room_id = repo.get_setting(db, private_scope(sender), _USE_KEY)
         return room_id if room_id and rules.manages(room_id) else None
 
     async def private_target(self, db: Session, sender: str, rules: Rules) -> tuple[str | None, RoomInfo | None]:
@@ -181,7 +180,7 @@ class BotControl:
         return found
 
     def select_group(self, db: Session, contact_id: str, room_id: str | None) -> None:
-        repo.put_setting(db, _private_scope(contact_id), _USE_KEY, room_id, contact_id, self._app.clock.now())
+        repo.put_setting(db, private_scope(contact_id), _USE_KEY, room_id, contact_id, self._app.clock.now())
 
     async def reload_rules(self, *, private: bool = True) -> tuple[bool, str]:
         """Reload rules.yaml. The error list goes only to private chats (operators, or the

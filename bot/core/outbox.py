@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import socket
@@ -587,7 +588,10 @@ class Outbox:
                 return False
             ids = [row.id for row in rows]
             plans = [_planned(row) for row in rows]
-        notices = [p.action for p in plans if isinstance(p.action, NotifyAdmins)]
+            # a case's announcement is no news to whoever has read the case in chat meanwhile
+            shown = {row.case_id: cases.shown_to(db, row.case_id) for row in rows
+                     if row.case_id is not None and (row.payload or {}).get("case_news")}
+        notices = [_known_also(p.action, shown) for p in plans if isinstance(p.action, NotifyAdmins)]
         token = ON_SLOT.set(self._marker(ids))
         try:
             outcome = await self._executor.run_notify(room_id, notices, plans[0], rules)
@@ -740,3 +744,9 @@ def prune(db: Session, before: datetime) -> int:
 def _planned(row: OutboxRow) -> Planned:
     payload: dict[str, Any] = dict(row.payload or {})
     return Planned(from_record(row.kind, payload), row.source, bool(row.answer))
+
+
+def _known_also(notice: NotifyAdmins, shown: dict[int, tuple[str, ...]]) -> NotifyAdmins:
+    """The notice with whoever has read its case in chat among those who know already."""
+    readers = shown.get(notice.case_id, ()) if notice.case_news and notice.case_id is not None else ()
+    return dataclasses.replace(notice, told=(*notice.told, *readers)) if readers else notice

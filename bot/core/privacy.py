@@ -19,9 +19,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Delete, Update
 
 from bot.core.lists import BLACKLIST
-from db.models import AuditEntry, Base, ListEntry, NameHistory
+from db.models import AuditEntry, Base, ListEntry, NameHistory, Setting
 
 SUBJECT_COLUMNS = ("member_id", "sender_id", "subject_id", "target_id", "contact_id")
+# a person's own runtime state (the group chosen with #use, the cases they have read, when the
+# bot last answered their private message) is a core_setting in this scope: about them
+PRIVATE = "private:"
+
+
+def private_scope(contact_id: str) -> str:
+    return f"{PRIVATE}{contact_id}"
 ACTOR_COLUMNS = ("actor_id", "inviter_id", "added_by", "created_by", "changed_by", "updated_by")
 
 
@@ -49,6 +56,12 @@ def export_member(db: Session, member_id: str) -> dict[str, list[dict[str, Any]]
             entry = {key: _plain(value) for key, value in row.items()}
             if entry not in found.setdefault(table.name, []):
                 found[table.name].append(entry)
+    own = db.execute(select(Setting).where(Setting.scope == private_scope(member_id))).scalars().all()
+    for setting in own:
+        entry = {"scope": setting.scope, "key": setting.key, "value": setting.value,
+                 "updated_at": _plain(setting.updated_at), "updated_by": setting.updated_by}
+        if entry not in found.setdefault(Setting.__tablename__, []):
+            found[Setting.__tablename__].append(entry)
     return {name: rows for name, rows in found.items() if rows}
 
 
@@ -63,6 +76,9 @@ def delete_member(db: Session, member_id: str, *, include_blacklist: bool = Fals
         removed = _count(db, query)
         if removed:
             counts[table.name] = counts.get(table.name, 0) + removed
+    removed = _count(db, delete(Setting).where(Setting.scope == private_scope(member_id)))
+    if removed:
+        counts[Setting.__tablename__] = removed
     for table, column in _columns(ACTOR_COLUMNS):
         blank = None if column.nullable else ""
         changed = _count(db, update(table).where(column == member_id).values({column.name: blank}))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from bot.rules.templates import placeholders
 from bot.rules.types import Duration, TimeZoneName
@@ -54,8 +54,18 @@ class CoreTexts(Strict):
         "机器人不是本群群主或管理员，无法设置群公告，已改为普通消息发送。")
     # a removal the bot leaves to a human: the evidence alone is not enough (Kick.ask_first)
     ask_admins_kick: Annotated[str, placeholders("member", "reason", "case", "prefix")] = (
-        "「{member}」是老成员，又被判定为{reason}{case}，但依据只有模型的判断，机器人没有移出。请核实："
+        "「{member}」是老成员，又被判定为{reason}{case}，但只凭文字判断不直接移出老成员，机器人没有移出。请核实："
         "是广告请在群里发 {prefix}kick @{member}；不是广告请在群里引用那条消息回复 {prefix}ham。")
+
+    @field_validator("ask_admins_kick", mode="before")
+    @classmethod
+    def _former_ask_admins_kick(cls, value: Any) -> Any:
+        # the former default, copied into most rules.yaml files, said 依据只有模型的判断, untrue of a
+        # regular's ad word the model reads as chat (put to the admins too): read as the new default
+        former = ("「{member}」是老成员，又被判定为{reason}{case}，但依据只有模型的判断，机器人没有移出。请核实："
+                  "是广告请在群里发 {prefix}kick @{member}；不是广告请在群里引用那条消息回复 {prefix}ham。")
+        return cls.model_fields["ask_admins_kick"].default if value == former else value
+
     # the gateway (the puppet behind it) cannot do it at all, whatever the bot's role
     ask_owner_kick_unsupported: Annotated[str, placeholders("member", "reason", "case")] = (
         "机器人所用的微信接口不支持移出群成员，无法移出「{member}」{case}（原因：{reason}）。请群主或管理员处理。")

@@ -141,10 +141,13 @@ def situation(evidence: Mapping[str, Any]) -> str:
     parts = []
     # the shipped model's score where it ran: "score" is the Bayes', which may still be learning
     score = evidence.get("char_score", evidence.get("score"))
+    reads_as_chat = isinstance(score, int | float) and score < 0.5
     if score is not None and plain_score(score):
         parts.append(plain_score(score))
     if evidence.get("obvious"):
-        parts.append("明显的广告")
+        # 「广告可能性较低（2%）；明显的广告」 read as a contradiction (an ad word's conviction the
+        # model disagreed with, simulated alumni day): the score is the model's, the rules decided
+        parts.append("但按规则属于明显的广告" if reads_as_chat else "明显的广告")
     if evidence.get("trusted"):
         parts.append("发送者是受信任成员")
     elif evidence.get("established"):
@@ -160,7 +163,7 @@ def situation(evidence: Mapping[str, Any]) -> str:
     if isinstance(step, str):
         parts.append(f"按阶梯处理：{_STEPS.get(step, step)}")
     if evidence.get(ASKED_ADMINS):
-        parts.append("只有模型的判断，不自动移出老成员，已请管理员核实")
+        parts.append("只凭文字判断，不自动移出老成员，已请管理员核实")
     if evidence.get("strict_mode"):
         parts.append("本群处于严格模式")
     return "；".join(parts)

@@ -73,6 +73,24 @@ def probation(cfg: AntispamConfig, member: MemberFacts | None, now: datetime) ->
     return early or recent, False
 
 
+# the shipped char model's score under which a message reads as ordinary chat to it
+_READS_AS_CHAT = 0.5
+# what an ad word may come with and still be the only evidence: the contact data it names
+_WORDS = frozenset({"keywords", "contact"})
+
+
+def words_against_the_model(decision: Decision) -> bool:
+    """An established member's message convicted on an ad word (or a recruitment pitch) alone,
+    which the shipped model reads as ordinary chat: an alumna's 我们律所招实习律师助理，日结工资
+    200……发简历到 amy_law@qq.com scored 2% and was told 警告：发广告，再犯将被移出本群, a second
+    such post a removal (seen in a simulated alumni day). Like a conviction on the models' word
+    alone, it is worded as what the bot saw, undone by an admin, and a removal is put to the owner
+    and admins (Offence.ask_first); a stolen account's 兼职刷单日结 reads as an ad to the model."""
+    fired = decision.fired
+    return (decision.char_score is not None and decision.char_score < _READS_AS_CHAT
+            and any(v.name == "keywords" for v in fired) and all(v.name in _WORDS for v in fired))
+
+
 def _scores(decision: Decision) -> dict[str, float]:
     """The models' scores for a case's evidence: the Bayes' (score) and the shipped char model's."""
     return {"score": round(decision.score, 4),
@@ -172,9 +190,10 @@ class AntispamPlugin(Plugin):
         if decision.spam and self._same_offence(ctx, cfg, row, decision):
             return
         if decision.spam:
+            disputed = not newcomer and words_against_the_model(decision)
             offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision), evidence,
                                      obvious=decision.obvious, newcomer=newcomer, strict=strict,
-                                     ask_first=not newcomer and decision.models_only,
+                                     ask_first=not newcomer and (decision.models_only or disputed),
                                      models_only=decision.models_only)
             store.set_case(ctx.db, row, ladder.apply(ctx, cfg, offence))
             log.info("spam in %s from %s: %s", msg.room_id, msg.sender_id, decision.reason())

@@ -91,4 +91,4 @@ def notify_case(ctx: Context, case: Case, *, asked_in_room: bool = False) -> Non
                               notice=True)
         ctx.emit(NotifyAdmins(case.room_id, cfg.texts.case_notice.format(case=case.id, summary=line),
                               case_id=case.id, told=(case.actor_id,) if case.actor_id else (),
-                              asked_in_room=asked_in_room))
+                              asked_in_room=asked_in_room, case_news=True))

@@ -65,6 +65,13 @@ class ModerationTexts(TemplateTexts):
     appeal_pick: str = ("你有以下可以申诉的处理：\n{cases}\n"
                         "请发送「申诉 案件号 理由」，例如「申诉 {example} 我没有发广告」。")
     appeal_nothing_open: str = "没有找到对你的、还可以申诉的处理记录。"
+    # a private message that is neither a command nor an appeal (你好, 在吗, a question): one
+    # answer a day per member; private_hint_case when they have a case they may still appeal
+    private_hint: str = ("你好，我是群管理机器人，不会聊天哦。群里的事请直接问群主或管理员；"
+                         "发送 {prefix}help 可以看我能做什么。")
+    private_hint_case: str = ("你好，我是群管理机器人，不会聊天哦。你在群里有这些处理记录：\n{cases}\n"
+                              "如有异议，请发送「申诉 案件号 理由」，例如「申诉 {example} 我没有发广告」，"
+                              "群主和管理员会看到。")
     appeal_not_by_bot: str = "机器人没有对你做过处理。如果是群主或管理员操作的，请直接联系他们。"
     appeal_too_late: str = "案件 #{case} 已超过申诉期限。"
     appeal_duplicate: str = "案件 #{case} 的申诉已提交，请等待管理员处理。"

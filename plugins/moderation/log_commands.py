@@ -54,6 +54,7 @@ class LogCommands:
             state = {"pending": "待处理", "accepted": "已通过", "rejected": "已驳回"}.get(appeal.status, appeal.status)
             text += f"\n申诉（{state}）：{clip(appeal.text, 120) or '（无说明）'}"
         ctx.reply(text)
+        cases.mark_shown(ctx.db, [found.id], sender(ctx), ctx.now())
 
     @command("cases", min_role=Role.ADMIN, aliases=("案件列表",), usage="[@成员]", allow_private=True)
     async def cases(self, ctx: Context, args: str) -> None:
@@ -71,6 +72,7 @@ class LogCommands:
             lines = [render.summary(c, c.target_name or (name_of(ctx, c.target_id) if c.target_id else "（无）"))
                      for c in rows]
             ctx.reply("\n".join([texts.recent_cases.format(count=len(rows)), *lines]))
+            cases.mark_shown(ctx.db, [c.id for c in rows], sender(ctx), ctx.now())
             return
         found = await target(ctx, args)
         if found.member_id is None:
@@ -82,6 +84,7 @@ class LogCommands:
             ctx.reply(texts.no_cases.format(member=name))
             return
         ctx.reply("\n".join([f"「{name}」的案件（最近 {len(rows)} 个）："] + [render.summary(c, name) for c in rows]))
+        cases.mark_shown(ctx.db, [c.id for c in rows], sender(ctx), ctx.now())
 
     @command("reason", min_role=Role.ADMIN, aliases=("原因",), usage="案件号 原因", allow_private=True)
     async def reason(self, ctx: Context, args: str) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.actions import Kick, NotifyAdmins
 from bot.core import cases, lists
 from bot.core.plugin import JobSpec, Plugin
+from bot.core.privacy import private_scope
 from bot.core.roles import is_protected
 from bot.core.targets import display_name, room_topic
 from bot.events import MemberJoined, MemberLeft, MessageReceived
@@ -39,6 +40,9 @@ _SWEEP_BATCH = 50
 # cases whose action is a removal; the sweep waits this long at most for one to be carried out
 _REMOVAL_KINDS = frozenset({"kick", "ban"})
 _AWAIT_REMOVAL = timedelta(minutes=10)
+# a member's private message that is neither a command nor an appeal is answered this seldom
+_HINT_KEY = "moderation.private_hint"  # in the member's private core_setting scope
+_HINT_EVERY = timedelta(days=1)
 
 
 def _sweep_every(rules: Rules) -> timedelta:
@@ -64,7 +68,7 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
         elif isinstance(ctx.event, MemberLeft):
             self._left(ctx, ctx.event)
         elif ctx.message is not None:
-            self._private_appeal(ctx)
+            await self._private_appeal(ctx)
 
     # ------------------------------------------------------------------ blacklist on re-join
     def _blacklisted_joined(self, ctx: Context, event: MemberJoined) -> None:
@@ -110,7 +114,7 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
                 log.info("case %d: %s left %s (%s)", case.id, member_id, event.room_id, outcome)
 
     # ------------------------------------------------------------------ appeals (private chat)
-    def _private_appeal(self, ctx: Context) -> None:
+    async def _private_appeal(self, ctx: Context) -> None:
         msg = ctx.message
         assert msg is not None
         texts = config(ctx).texts
@@ -120,11 +124,12 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
             # appeal without it, or "为什么踢我", is answered from their own open cases
             asks_why = appeals.asks_why(msg.text)
             if not (looked_like or asks_why):
+                await self._answer_once(ctx)
                 return
             own = self._appealable(ctx, msg.sender_id)
             # cases whose appeal waits for the admins: "为什么踢我" after "申诉 …" was answered
             # 机器人没有对你做过处理 (seen in a simulated day, the removal minutes old)
-            waiting = [c for c in cases.cases_for(ctx.db, None, msg.sender_id, limit=20) if c.status == "appealed"]
+            waiting = self._appealed(ctx, msg.sender_id)
             if len(own) == 1 and looked_like:
                 self._file(ctx, own[0], appeals.reason_of(msg.text))
             elif own:
@@ -152,6 +157,40 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
             ctx.reply(texts.appeal_too_late.format(case=number))
             return
         self._file(ctx, case, text)
+
+    async def _answer_once(self, ctx: Context) -> None:
+        """A private message that is neither a command nor an appeal (你好, 在吗, 为什么群里不能发
+        蛋糕): members who wrote to the bot heard nothing (seen in simulated flea market, residents'
+        and pet days). One short answer a day per member, kept with the reply's transaction, so
+        a member who writes 你好, 在吗, ？ is answered once; one who has a case they may still
+        appeal is shown it and how to appeal (they often open with 你好, not 申诉)."""
+        msg = ctx.message
+        assert msg is not None
+        if msg.text.lstrip().startswith((ctx.rules.bot.command_prefix, "＃")):
+            return  # a command above the member's role: ignored silently, as in the group
+        now = ctx.now()
+        last = repo.get_setting(ctx.db, private_scope(msg.sender_id), _HINT_KEY)
+        if last is not None and now - datetime.fromisoformat(str(last)) < _HINT_EVERY:
+            return
+        if msg.sender_id in ctx.rules.bot.operators or (
+                ctx.control is not None and await ctx.control.groups_for(msg.sender_id)):
+            return  # an owner's 收到 under a digest: they know the bot, and #help shows them #use
+        texts = config(ctx).texts
+        own = self._appealable(ctx, msg.sender_id)
+        waiting = self._appealed(ctx, msg.sender_id)
+        if own:
+            lines = "\n".join(render.case_line(case, room_topic(ctx.db, case.room_id)) for case in own)
+            ctx.reply(texts.private_hint_case.format(cases=lines, example=own[0].id))
+        elif waiting:  # 在吗 after 申诉: where their appeal stands
+            ctx.reply(texts.appeal_duplicate.format(case="、#".join(str(c.id) for c in waiting[:5])))
+        else:
+            ctx.reply(texts.private_hint.format(prefix=ctx.rules.bot.command_prefix))
+        repo.put_setting(ctx.db, private_scope(msg.sender_id), _HINT_KEY, now.isoformat(), msg.sender_id, now)
+
+    @staticmethod
+    def _appealed(ctx: Context, member_id: str) -> list[cases.Case]:
+        """The member's cases whose appeal waits for the admins."""
+        return [c for c in cases.cases_for(ctx.db, None, member_id, limit=20) if c.status == "appealed"]
 
     def _appealable(self, ctx: Context, member_id: str) -> list[cases.Case]:
         """The member's cases they may still appeal (newest first): of an appealable kind, not

@@ -48,6 +48,17 @@ def render_rules(config: GreetingConfig) -> str:
     return "\n".join([config.rules_title, *lines]) if config.rules_title else "\n".join(lines)
 
 
+def returning(ctx: Context, member_id: str) -> bool:
+    """A member who was in the group before the bot came, left and was brought back: no
+    newcomer. A neighbour of years who left in anger and was invited back three minutes later
+    was welcomed to the group with its rules, asked to change his nickname to the pattern and
+    reminded an hour later, none of which the bot had ever asked of him or the other regulars
+    (seen in a simulated residents' group). Anti-spam keeps such a member established too."""
+    assert ctx.room_id is not None
+    facts = members.facts(ctx.db, ctx.room_id, member_id)
+    return facts is not None and facts.established
+
+
 class GreetingPlugin(Plugin):
     """Welcomes newcomers (merged per burst) with the group's core rules; alerts on join raids."""
 
@@ -84,6 +95,8 @@ class GreetingPlugin(Plugin):
         added = False
         for member_id in event.member_ids:
             if member_id == ctx.self_id or ctx.db.get(PendingWelcome, (ctx.room_id, member_id)) is not None:
+                continue
+            if returning(ctx, member_id):
                 continue
             ctx.db.add(PendingWelcome(room_id=ctx.room_id, member_id=member_id, name=names.get(member_id, ""),
                                       inviter_id=event.inviter_id, joined_at=ctx.now()))

@@ -7,6 +7,7 @@ the copy that arrives with messages can lag by hours."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,8 +24,9 @@ from bot.core.targets import resolve_target
 from bot.events import MemberJoined, MemberLeft, MessageReceived
 from bot.rules.loader import Rules
 from plugins.newcomers.config import NicknameConfig
+from plugins.newcomers.greeting import returning
 from plugins.newcomers.models import NicknameMember, NicknameStatus
-from plugins.newcomers.staging import OnceEach, Stage, due_after, first_due, step_now
+from plugins.newcomers.staging import GATHER, OnceEach, Stage, due_after, first_due, goes_along, step_now
 from plugins.newcomers.templates import clip, join_names, local_time, render
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,8 @@ RETRY = timedelta(seconds=30)  # see greeting.RETRY
 TOGETHER = timedelta(seconds=10)
 # the prompt's recall key: a newer prompt takes back the one before, if WeChat still lets it
 PROMPT_KEY = "nickname:prompt"
+# a member asking the bot about the group nickname (怎么改群昵称, 群名片按哪个改, 改名改成什么)
+_ASKS_HOW = re.compile(r"昵称|群名片|改名")
 
 
 def exempt(ctx: Context, member_id: str) -> bool:
@@ -80,7 +84,7 @@ class NicknamePlugin(Plugin):
             self._on_message(ctx, config, event)
         elif isinstance(event, MemberJoined):
             for member_id, name in zip(event.member_ids, _names(event.member_ids, event.member_names), strict=True):
-                if member_id != ctx.self_id:
+                if member_id != ctx.self_id and not (config.scope == "newcomers" and returning(ctx, member_id)):
                     self._track(ctx, config, member_id, name)
             self._reschedule(ctx)
         elif isinstance(event, MemberLeft):
@@ -113,6 +117,12 @@ class NicknamePlugin(Plugin):
         return row
 
     def _on_message(self, ctx: Context, config: NicknameConfig, msg: MessageReceived) -> None:
+        if msg.mentions_self and _ASKS_HOW.search(msg.text) and ctx.room_id is not None:
+            # 「@群管机器人 怎么改群昵称」 right after the prompt was answered 我是本群的管理机器人，
+            # 不会聊天哦 (simulated class reunion and parents' days): the question is the prompt's
+            ctx.emit(Reply(ctx.room_id, render(config.texts.prompt, names=clip(msg.display_name),
+                                               pattern=config.pattern, example=config.example),
+                           (msg.sender_id,), reason="nickname: asked how"))
         # a group message's sender always comes with their facts (the core's claim of the message)
         assert ctx.member is not None
         status = ctx.member.plugin_facts[_STATUS_FACT]
@@ -174,19 +184,30 @@ class NicknamePlugin(Plugin):
         reads happen before the job holds the database."""
         if not job.id.startswith(DUE_JOB) or job.room_id is None:
             return ()
-        return [MemberRead(job.room_id, member_id) for member_id in db.scalars(select(NicknameMember.member_id).where(
+        rows = db.execute(select(NicknameMember.member_id, NicknameMember.stage, NicknameMember.due_at).where(
             NicknameMember.room_id == job.room_id, NicknameMember.status == NicknameStatus.PENDING,
-            NicknameMember.due_at <= at + TOGETHER))]
+            NicknameMember.due_at <= at + max(TOGETHER, GATHER))).all()
+        now = [(member_id, stage, due is not None and due <= at + TOGETHER) for member_id, stage, due in rows]
+        going_out = {Stage(stage + 1) for _, stage, due_now in now if due_now and stage < Stage.ACTED}
+        # and those whose step may go along (staging.goes_along, less its limit by the group's
+        # timings, which are not known here: a read too many at worst)
+        return [MemberRead(job.room_id, member_id) for member_id, stage, due_now in now
+                if due_now or (stage in (Stage.PROMPTED, Stage.REMINDED) and Stage(stage + 1) in going_out)]
 
     async def _run_due(self, ctx: Context) -> None:
         assert ctx.room_id is not None
         room_id, now = ctx.room_id, ctx.now()
         config: NicknameConfig = ctx.config(self.name)
-        due = list(ctx.db.scalars(select(NicknameMember).where(
+        soon = list(ctx.db.scalars(select(NicknameMember).where(
             NicknameMember.room_id == room_id, NicknameMember.status == NicknameStatus.PENDING,
-            NicknameMember.due_at <= now + TOGETHER).order_by(NicknameMember.since, NicknameMember.member_id)))
-        if not due:
+            NicknameMember.due_at <= now + max(TOGETHER, GATHER))
+            .order_by(NicknameMember.since, NicknameMember.member_id)))
+        going_out = {Stage(row.stage + 1) for row in soon
+                     if row.due_at is not None and row.due_at <= now + TOGETHER and row.stage < Stage.ACTED}
+        if not going_out:
             return
+        due = [row for row in soon if row.due_at is not None and (
+            row.due_at <= now + TOGETHER or goes_along(Stage(row.stage), row.due_at, now, config.timings, going_out))]
         if ctx.room is None:  # the platform cannot be read right now: try again soon
             for row in due:
                 row.due_at = now + RETRY

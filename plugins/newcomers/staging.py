@@ -68,6 +68,24 @@ def due_after(step: Stage, since: datetime, now: datetime, timings: Timings) -> 
     return max(since + timings.offset(following), now + gap)
 
 
+# a reminder or last notice going out takes along those whose same step falls due this soon
+GATHER = timedelta(minutes=30)
+
+
+def goes_along(stage: Stage, due_at: datetime, now: datetime, timings: Timings, going_out: set[Stage]) -> bool:
+    """Whether a member whose next step is due at `due_at` is told now, with the others whose
+    same step is due: a group filling in waves minutes apart (a class reunion, fifty
+    classmates in ten waves over an hour) got a reminder per wave, ten in a row an hour later
+    (seen in a simulated day). Only message steps go early, by at most GATHER and at most half
+    the usual gap since the member's previous step; never the action."""
+    if stage not in (Stage.PROMPTED, Stage.REMINDED):
+        return False
+    step = Stage(stage + 1)
+    if step not in going_out:
+        return False
+    return due_at - now <= min(GATHER, (timings.offset(step) - timings.offset(stage)) / 2)
+
+
 class OnceEach:
     """A welcome or prompt is sent again without an advertiser the bot removed once per
     standing greeting (per room, keyed by when that greeting was written): a wave of

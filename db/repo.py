@@ -217,13 +217,12 @@ def prune_sent(session: Session, before: datetime) -> int:
     return int(result.rowcount or 0)
 
 
-def last_sent(session: Session, room_id: str, recall_key: str) -> str | None:
-    return session.scalar(
-        select(SentMessage.message_id)
-        .where(SentMessage.room_id == room_id, SentMessage.recall_key == recall_key)
-        .order_by(SentMessage.sent_at.desc(), SentMessage.id.desc())
-        .limit(1)
-    )
+def last_sent(session: Session, room_id: str, recall_key: str, since: datetime | None = None) -> str | None:
+    """The newest message the bot sent under this recall key (since `since`, if given)."""
+    query = select(SentMessage.message_id).where(SentMessage.room_id == room_id, SentMessage.recall_key == recall_key)
+    if since is not None:
+        query = query.where(SentMessage.sent_at >= since)
+    return session.scalar(query.order_by(SentMessage.sent_at.desc(), SentMessage.id.desc()).limit(1))
 
 
 def upsert_room(session: Session, room_id: str, topic: str, bot_role: str, managed: bool, at: datetime) -> None:

@@ -844,3 +844,28 @@ async def test_a_nickname_step_reading_a_slow_gateway_holds_up_no_other_group(tm
     finally:
         release.set()
         await bot.h.stop()
+
+
+async def test_a_welcome_past_wechats_two_minutes_is_never_asked_back(tmp_path, database_url):
+    """A welcome replacing "the last one" whose last one went out more than two minutes ago
+    leaves it: WeChat would refuse. In a simulated flea market a welcome planned for an
+    advertiser (withdrawn when he was removed) made the next newcomer's welcome replace the
+    one of four minutes before, and the bot asked WeChat to take that back (refused)."""
+    from bot.actions import Recall
+    from bot.core.context import Planned
+    from plugins.newcomers.greeting import RECALL_KEY
+
+    bot = await start(tmp_path, database_url)
+    try:
+        room, dave = bot.cast.admin, bot.cast["dave"]
+        bot.world.join(room, [dave])
+        await bot.passes(seconds=5)
+        assert bot.count(room, "欢迎") == 1
+        await bot.passes(minutes=5)
+        await bot.h.app.execute([Planned(Recall(room, recall_key=RECALL_KEY, replaced_for=(bot.cast["carol"],)),
+                                         "greeting")], bot.h.app.rules)
+        await bot.h.settle()
+        assert bot.world.bot_actions(ActionKind.RECALL) == []  # not even asked
+        assert bot.count(room, "欢迎") == 1
+    finally:
+        await bot.h.stop()

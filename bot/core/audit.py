@@ -75,7 +75,7 @@ class AuditLog:
             with self._sessions() as db:
                 return repo.greeted_since(db, room_id, since)
 
-    async def last_sent(self, room_id: str, recall_key: str) -> str | None:
+    async def last_sent(self, room_id: str, recall_key: str, since: datetime | None = None) -> str | None:
         async with self._gate:
             with self._sessions() as db:
-                return repo.last_sent(db, room_id, recall_key)
+                return repo.last_sent(db, room_id, recall_key, since)

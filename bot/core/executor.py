@@ -371,10 +371,15 @@ class Executor:
     async def _recall(self, action: Recall) -> Outcome:
         mid = action.message_id
         if mid is None and action.recall_key:
-            mid = await self._audit.last_sent(action.room_id, action.recall_key)
+            # only one WeChat still lets the bot take back: a welcome replacing "the last one"
+            # whose last one went out minutes ago (the one between was withdrawn: its advertiser
+            # was removed first) asked WeChat to take back a welcome four minutes old (refused;
+            # seen in a simulated flea market)
+            mid = await self._audit.last_sent(action.room_id, action.recall_key, self._clock.now() - RECALL_WITHIN)
         if mid is None:
             # every message of the key is taken back already (a welcome replacing one whose own
-            # replacement was dropped): nothing is wrong, and nothing was done
+            # replacement was dropped), or the last one is past recall: nothing is wrong, and
+            # nothing was done
             return Outcome("skipped", "nothing left to take back")
         if action.replaced_for is not None and await self._would_orphan(action, mid):
             return Outcome("skipped", "it greeted members still here whom its replacement does not")

@@ -151,13 +151,20 @@ def mark_shown(db: Session, case_ids: Iterable[int], viewer: str, at: datetime) 
         repo.put_setting(db, scope, _SHOWN_KEY, [*seen, *new][-_SHOWN_KEPT:], viewer, at)
 
 
-def shown_to(db: Session, case_id: int) -> tuple[str, ...]:
-    """Who has read the case in chat: its announcement is no news to them. The owner's digest
+def shown_to(db: Session, case_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """Who has read each case in chat: its announcement is no news to them. The owner's digest
     said 「新案件 #2 移出 钓鱼直播」 three minutes after he had read #2 in his own #cases
     (seen in simulated fishing, friends' market and game guild days). One row per reader who
-    ever used #cases or #case: the owners and admins."""
-    return tuple(scope.removeprefix(PRIVATE) for scope, ids in repo.settings_by_key(db, _SHOWN_KEY).items()
-                 if scope.startswith(PRIVATE) and case_id in (ids or ()))
+    ever used #cases or #case (the owners and admins), read once for a whole digest."""
+    wanted = set(case_ids)
+    if not wanted:
+        return {}
+    readers: dict[int, list[str]] = {}
+    for scope, ids in repo.settings_by_key(db, _SHOWN_KEY).items():
+        if scope.startswith(PRIVATE):
+            for case_id in wanted.intersection(ids or ()):
+                readers.setdefault(case_id, []).append(scope.removeprefix(PRIVATE))
+    return {case_id: tuple(names) for case_id, names in readers.items()}
 
 
 def put_to_humans(db: Session, room_id: str, target_id: str) -> list[Case]:

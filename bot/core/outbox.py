@@ -589,8 +589,8 @@ class Outbox:
             ids = [row.id for row in rows]
             plans = [_planned(row) for row in rows]
             # a case's announcement is no news to whoever has read the case in chat meanwhile
-            shown = {row.case_id: cases.shown_to(db, row.case_id) for row in rows
-                     if row.case_id is not None and (row.payload or {}).get("case_news")}
+            shown = cases.shown_to(db, (row.case_id for row in rows
+                                        if row.case_id is not None and (row.payload or {}).get("case_news")))
         notices = [_known_also(p.action, shown) for p in plans if isinstance(p.action, NotifyAdmins)]
         token = ON_SLOT.set(self._marker(ids))
         try:

@@ -43,6 +43,13 @@ PROMPT_KEY = "nickname:prompt"
 _ASKS_HOW = re.compile(r"昵称|群名片|改名")
 
 
+def _steps_going_out(rows: Iterable[tuple[int, datetime | None]], now: datetime) -> set[Stage]:
+    """The steps a due job sends now: the next step of each pending member (stage, due_at) due
+    within TOGETHER (the job, and what it declares it will read, take the same view)."""
+    return {Stage(stage + 1) for stage, due in rows
+            if due is not None and due <= now + TOGETHER and stage < Stage.ACTED}
+
+
 def exempt(ctx: Context, member_id: str) -> bool:
     """Owners, admins, moderators, operators and whitelisted members (rules.yaml or chat), and
     the bot itself, are never prompted."""
@@ -188,7 +195,7 @@ class NicknamePlugin(Plugin):
             NicknameMember.room_id == job.room_id, NicknameMember.status == NicknameStatus.PENDING,
             NicknameMember.due_at <= at + max(TOGETHER, GATHER))).all()
         now = [(member_id, stage, due is not None and due <= at + TOGETHER) for member_id, stage, due in rows]
-        going_out = {Stage(stage + 1) for _, stage, due_now in now if due_now and stage < Stage.ACTED}
+        going_out = _steps_going_out(((stage, due) for _, stage, due in rows), at)
         # and those whose step may go along (staging.goes_along, less its limit by the group's
         # timings, which are not known here: a read too many at worst)
         return [MemberRead(job.room_id, member_id) for member_id, stage, due_now in now
@@ -202,8 +209,7 @@ class NicknamePlugin(Plugin):
             NicknameMember.room_id == room_id, NicknameMember.status == NicknameStatus.PENDING,
             NicknameMember.due_at <= now + max(TOGETHER, GATHER))
             .order_by(NicknameMember.since, NicknameMember.member_id)))
-        going_out = {Stage(row.stage + 1) for row in soon
-                     if row.due_at is not None and row.due_at <= now + TOGETHER and row.stage < Stage.ACTED}
+        going_out = _steps_going_out(((row.stage, row.due_at) for row in soon), now)
         if not going_out:
             return
         due = [row for row in soon if row.due_at is not None and (

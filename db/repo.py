@@ -59,8 +59,8 @@ def prepared(session: Session, name: str, build: Callable[[Callable[[Any], Any]]
 
 def run_prepared(session: Session, stmt: Any, params: dict[str, Any]) -> Any:
     """Run a prepared statement in the session's transaction, below the ORM (no flush, no
-    entity handling: these statements touch no mapped objects the session holds); on SQLite
-    on the driver's cursor (db.raw). The result: first(), all(), scalar()."""
+    entity handling: these statements touch no mapped objects the session holds), on the
+    driver's cursor (db.raw). The result: first(), all(), scalar()."""
     connection = session.connection()
     compiled = raw.runnable(connection, stmt)
     return connection.execute(stmt, params) if compiled is None else raw.execute(connection, compiled, params)
@@ -119,7 +119,7 @@ def _write_queued(session: Session) -> None:
 
 
 def execute_many(connection: Any, stmt: Any, rows: list[dict[str, Any]]) -> None:
-    compiled = raw.runnable(connection, stmt)
+    compiled = raw.runnable(connection, stmt, many=True)
     if compiled is None:
         connection.execute(stmt, rows)
     else:

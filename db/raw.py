@@ -19,6 +19,7 @@ SQLAlchemy folds the rows into multi-row INSERTs."""
 
 from __future__ import annotations
 
+import logging
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ class _Compiled:
     required: frozenset[str]
     results: tuple[Callable[[Any], Any] | None, ...]  # per returned column; () when it returns nothing
 
+
+log = logging.getLogger(__name__)
 
 # statement -> its compiled form per dialect name (None: not runnable here); statements live
 # as long as their owner (a prepared statement for the process, an inbox's for its engine)
@@ -69,7 +72,13 @@ def _compiled(stmt: Any, dialect: Any) -> _Compiled | None:
     try:
         return by_dialect[dialect.name]
     except KeyError:
-        found = by_dialect[dialect.name] = _compile(stmt, dialect)
+        try:
+            found = _compile(stmt, dialect)
+        except Exception:  # SQLAlchemy's compiled internals differ (another 2.x): its own path
+            log.warning("statement left to SQLAlchemy's execution: cannot compile it for the cursor",
+                        exc_info=True)
+            found = None
+        by_dialect[dialect.name] = found
         return found
 
 

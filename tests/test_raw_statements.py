@@ -93,3 +93,22 @@ def test_a_lock_held_elsewhere_is_still_sqlalchemys_operational_error(sqlite_eng
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_a_statement_the_cursor_path_cannot_compile_is_left_to_sqlalchemy(sqlite_engine, monkeypatch):
+    """db.raw reads SQLAlchemy's compiled internals; under another 2.x where they differ, the
+    statements still run, through SQLAlchemy's execution, with the same results."""
+    from db import raw
+
+    def broken(stmt, dialect):
+        raise AttributeError("'SQLCompiler' object has no attribute '_bind_processors'")
+
+    monkeypatch.setattr(raw, "_compile", broken)
+    monkeypatch.setattr(raw, "_COMPILED", type(raw._COMPILED)())
+    executed = _count(sqlite_engine, "before_execute")
+    with make_sessionmaker(sqlite_engine)() as db:
+        facts = members.claim_message(db, "m1", "r1", "u1", T0, names=[("u1", "name", "小明", None)])
+        db.commit()
+        assert facts is not None and facts.messages == 1 and facts.first_seen == T0
+        assert members.claim_message(db, "m1", "r1", "u1", T0) is None  # the dedupe mark held
+    assert executed, "the statements went through SQLAlchemy's execution"

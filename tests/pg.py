@@ -93,13 +93,15 @@ def _admin_engine(url: str) -> Engine:
 
 
 @contextmanager
-def fresh_database(url: str) -> Iterator[str]:
-    """The URL of a new, empty database on the server of `url`, dropped afterwards."""
+def fresh_database(url: str, template: str | None = None) -> Iterator[str]:
+    """The URL of a new database on the server of `url`, dropped afterwards: empty, or a copy
+    of the database named `template` (which must have no connection open)."""
     name = f"qunguan_t_{uuid.uuid4().hex[:12]}"
     admin = _admin_engine(url)
+    copy = f' TEMPLATE "{template}"' if template else ""
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     except Exception as exc:
         _unavailable(f"cannot create a database on {make_url(url).render_as_string()}: {exc}")
     try:
@@ -111,3 +113,16 @@ def fresh_database(url: str) -> Iterator[str]:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         except Exception as exc:  # the server went away; the test itself says why
             warnings.warn(f"could not drop test database {name}: {exc}", stacklevel=2)
+
+
+@contextmanager
+def built_template(url: str) -> Iterator[str]:
+    """The name of a database on the server of `url` at the shipped schema, built as a first
+    start builds it (db.version.build_if_empty), for fresh_database(url, template=...): a copy
+    costs the server a file copy, where building the schema in each test's database cost every
+    PostgreSQL test ~0.3 s (a third of its set-up on a busy machine)."""
+    from db.version import build_if_empty
+
+    with fresh_database(url) as built:
+        build_if_empty(built)  # its engine is disposed: a template must have no connection open
+        yield make_url(built).database or ""

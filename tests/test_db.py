@@ -1,5 +1,6 @@
-"""Storage on SQLite and on PostgreSQL: every test here takes `database_url` (tests/conftest.py),
-which runs it once on a SQLite file and once on a fresh PostgreSQL database (tests/pg.py)."""
+"""Storage on SQLite and on PostgreSQL: every test here takes `database_url` (tests/conftest.py)
+or, to build or migrate, `empty_database_url`, which runs it once on a SQLite file and once on
+a fresh PostgreSQL database (tests/pg.py)."""
 
 from __future__ import annotations
 
@@ -32,46 +33,46 @@ def _tables(url: str) -> set[str]:
 
 # --- migrations -------------------------------------------------------------------------------
 
-def test_upgrade_head_builds_the_models_without_drift(database_url):
-    assert current(database_url) is None
-    upgrade(database_url)
-    assert current(database_url) == head() is not None
-    assert check_drift(database_url) == []
-    assert set(load_all_models().tables) <= _tables(database_url)
+def test_upgrade_head_builds_the_models_without_drift(empty_database_url):
+    assert current(empty_database_url) is None
+    upgrade(empty_database_url)
+    assert current(empty_database_url) == head() is not None
+    assert check_drift(empty_database_url) == []
+    assert set(load_all_models().tables) <= _tables(empty_database_url)
 
 
-def test_downgrade_to_base_and_upgrade_again(database_url):
-    upgrade(database_url)
-    downgrade(database_url, "base")
-    assert current(database_url) is None
-    assert _tables(database_url) <= {"alembic_version"}
-    upgrade(database_url)
-    assert current(database_url) == head()
-    assert check_drift(database_url) == []
+def test_downgrade_to_base_and_upgrade_again(empty_database_url):
+    upgrade(empty_database_url)
+    downgrade(empty_database_url, "base")
+    assert current(empty_database_url) is None
+    assert _tables(empty_database_url) <= {"alembic_version"}
+    upgrade(empty_database_url)
+    assert current(empty_database_url) == head()
+    assert check_drift(empty_database_url) == []
 
 
-def test_every_step_downgrades_and_upgrades(database_url):
+def test_every_step_downgrades_and_upgrades(empty_database_url):
     """One revision at a time, down to base and back: each downgrade() undoes its upgrade()."""
     revisions = [s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()]  # newest first
-    upgrade(database_url)
+    upgrade(empty_database_url)
     for below in [*revisions[1:], None]:
-        downgrade(database_url, "-1")
-        assert current(database_url) == below
+        downgrade(empty_database_url, "-1")
+        assert current(empty_database_url) == below
     for rev in reversed(revisions):
-        upgrade(database_url, "+1")
-        assert current(database_url) == rev
-    assert check_drift(database_url) == []
+        upgrade(empty_database_url, "+1")
+        assert current(empty_database_url) == rev
+    assert check_drift(empty_database_url) == []
 
 
-def test_the_start_knows_a_database_at_head_without_alembic(database_url):
+def test_the_start_knows_a_database_at_head_without_alembic(empty_database_url):
     """Runtime.start() skips Alembic when the database is at the shipped head; that shortcut must
     name the same head as Alembic and be False for anything else."""
     assert shipped_head() == head()
-    assert not at_head(database_url)  # empty
-    upgrade(database_url, "0010")
-    assert not at_head(database_url)  # one behind
-    upgrade(database_url)
-    assert at_head(database_url)
+    assert not at_head(empty_database_url)  # empty
+    upgrade(empty_database_url, "0010")
+    assert not at_head(empty_database_url)  # one behind
+    upgrade(empty_database_url)
+    assert at_head(empty_database_url)
 
 
 def _schema(url: str) -> dict[str, object]:
@@ -99,33 +100,33 @@ def _schema(url: str) -> dict[str, object]:
         engine.dispose()
 
 
-def test_an_empty_database_built_from_the_models_is_the_migrated_one(database_url, request, tmp_path):
+def test_an_empty_database_built_from_the_models_is_the_migrated_one(empty_database_url, request, tmp_path):
     """The first start builds an empty database from the models and stamps it (db/version.py,
     without Alembic): it must be what the twelve migrations build, name for name, and the
     migrations must run on it both ways, as they will on the next release's upgrade."""
-    assert build_if_empty(database_url)
-    assert at_head(database_url) and current(database_url) == head()
-    if database_url.startswith("sqlite"):
+    assert build_if_empty(empty_database_url)
+    assert at_head(empty_database_url) and current(empty_database_url) == head()
+    if empty_database_url.startswith("sqlite"):
         migrated = f"sqlite:///{tmp_path / 'migrated.db'}"
         upgrade(migrated)
-        assert _schema(database_url) == _schema(migrated)
+        assert _schema(empty_database_url) == _schema(migrated)
     else:
         with fresh_database(request.getfixturevalue("pg_server")) as migrated:
             upgrade(migrated)
-            assert _schema(database_url) == _schema(migrated)
-    assert not build_if_empty(database_url)  # tables there: left to Alembic
-    downgrade(database_url)
-    assert current(database_url) is None
-    upgrade(database_url)
-    assert check_drift(database_url) == []
+            assert _schema(empty_database_url) == _schema(migrated)
+    assert not build_if_empty(empty_database_url)  # tables there: left to Alembic
+    downgrade(empty_database_url)
+    assert current(empty_database_url) is None
+    upgrade(empty_database_url)
+    assert check_drift(empty_database_url) == []
 
 
-def test_a_database_with_any_table_is_left_to_alembic(database_url):
+def test_a_database_with_any_table_is_left_to_alembic(empty_database_url):
     """A half-built or older schema is never "completed" from today's models: Alembic knows
     what each step changes."""
-    upgrade(database_url, "0010")
-    assert not build_if_empty(database_url)
-    assert current(database_url) == "0010"
+    upgrade(empty_database_url, "0010")
+    assert not build_if_empty(empty_database_url)
+    assert current(empty_database_url) == "0010"
 
 
 def test_the_bot_and_the_version_check_import_no_alembic(tmp_path):

@@ -323,6 +323,24 @@ async def test_a_group_filling_in_waves_keeps_one_prompt_naming_every_wave(bot):
     assert {m for r in reminders for m in r.mention_ids} == {dave, eve, frank}
 
 
+async def test_a_reminder_to_many_mentions_twenty_and_names_the_others(bot):
+    """A reminder gathering a group that filled in waves @-mentioned everyone in it, thirty
+    people in one message; the welcome mentions at most greeting.max_mentions and names the
+    rest. So do the nickname steps (nickname.max_mentions, 20): nobody is left out."""
+    room = bot.cast.admin
+    crowd = {bot.world.add_contact(f"同学{i:02d}"): f"同学{i:02d}" for i in range(25)}
+    bot.world.join(room, list(crowd))
+    await bot.passes(seconds=5)
+    await bot.passes(hours=1)
+    reminders = [a for a in bot.sends(room) if "提醒：群昵称" in a.text]
+    assert len(reminders) == 1
+    mentioned = set(reminders[0].mention_ids)
+    assert len(mentioned) == 20 and mentioned <= set(crowd)
+    others = [name for member, name in crowd.items() if member not in mentioned]
+    assert all(name in reminders[0].text for name in others), reminders[0].text
+    assert "，提醒：群昵称" in reminders[0].text  # named in front: 同学xx、同学yy，提醒：…
+
+
 async def test_prompting_stops_once_the_member_renames(bot):
     room, dave = bot.cast.admin, bot.cast["dave"]
     bot.world.join(room, [dave])

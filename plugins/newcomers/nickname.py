@@ -302,11 +302,17 @@ class NicknamePlugin(Plugin):
         assert ctx.room_id is not None
         texts, policy = config.texts, config.policy
         names = join_names(display(row) for row in rows)
-        mentions = tuple(row.member_id for row in rows)
+        # at most max_mentions are @-mentioned, as in the welcome; the rest are named, in front of
+        # the text, never left out: a reminder gathering a class that filled in waves @-mentioned
+        # thirty people in one message
+        mentioned, named_only = rows[:config.max_mentions], rows[config.max_mentions:]
+        mentions = tuple(row.member_id for row in mentioned)
+        also = render(texts.prompt_also, names=join_names(display(row) for row in named_only)) if named_only else ""
         common = {"names": names, "pattern": config.pattern, "example": config.example}
         reason = f"nickname {step.name.lower()}: {len(rows)} member(s)"
+        greets = tuple(row.member_id for row in rows)
         if step == Stage.PROMPTED:
-            text = prompt_text(config, rows, carried)
+            text = prompt_text(config, mentioned, [*carried, *named_only])
             if carried:
                 # the prompt before this one is taken back and this one names its members too,
                 # without mentioning them again: that prompt notified them already
@@ -321,17 +327,18 @@ class NicknamePlugin(Plugin):
                     if row.due_at is not None and wave_due is not None:
                         row.due_at = max(row.due_at, wave_due)
             ctx.emit(Reply(ctx.room_id, text, mentions, reason=reason, recall_key=PROMPT_KEY,
-                           greets=(*(row.member_id for row in carried), *mentions)))
+                           greets=(*(row.member_id for row in carried), *greets)))
         elif step == Stage.REMINDED:
-            ctx.emit(Reply(ctx.room_id, render(texts.remind, **common), mentions, reason=reason, greets=mentions))
+            ctx.emit(Reply(ctx.room_id, also + render(texts.remind, **common), mentions, reason=reason,
+                           greets=greets))
         elif step == Stage.FINAL_NOTICE:
             # with action "none" nothing is scheduled, but the notice still names a fair deadline
             fallback = ctx.now() + (config.action_after - config.final_after)
             deadline = min((row.due_at or fallback for row in rows), default=fallback)
             consequence = getattr(texts.consequence, config.action)
-            ctx.emit(Reply(ctx.room_id, render(texts.final, **common, consequence=consequence,
-                                               deadline=local_time(deadline, ctx.group.timezone)),
-                           mentions, reason=reason, greets=mentions))
+            ctx.emit(Reply(ctx.room_id, also + render(texts.final, **common, consequence=consequence,
+                                                      deadline=local_time(deadline, ctx.group.timezone)),
+                           mentions, reason=reason, greets=greets))
         elif step == Stage.ACTED and config.action == "notify":
             ctx.emit(NotifyAdmins(ctx.room_id, render(texts.notify, names=names, pattern=config.pattern,
                                                       count=len(rows))))

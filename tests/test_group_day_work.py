@@ -301,3 +301,119 @@ async def test_an_evening_in_the_overseas_students_group(days) -> None:  # noqa:
     assert prompts and all("欢迎" in t for t in prompts), prompts  # never a prompt on its own
     recalled = [world.message(a.target).text for a in world.bot_actions(ActionKind.RECALL, d.room) if a.target]
     assert all("欢迎 换汇U商 加入" in t or "欢迎 代写 加入" in t for t in recalled), recalled
+
+
+FAMILIES = ["3床家属王姐", "肿瘤科小李", "化疗中的老张", "陪护阿强", "12床女儿", "病友老周", "抗癌三年刘阿姨",
+            "小陈妈妈", "外地来的老孙", "护工大姐"]
+
+
+async def live_the_patients_day(d: LoggedDay) -> None:
+    await d.to("07:30")
+    await d.post("志愿者小林", "早上好各位，今天周一，肿瘤内科王主任上午有门诊，需要加号的早点去排队")
+    await d.post("3床家属王姐", "请问王主任的号怎么挂？网上一直约不到")
+    await d.post("病友老周", "用医院公众号，早上7点放号，秒没。实在不行去现场加号，王主任人很好一般都给加")
+    await d.post("12床女儿", "挂号链接在这 https://mp.weixin.qq.com/s/guahao_zhongliu 每天早上七点准时抢")
+    await d.post("外地来的老孙", "我们从河北来的，医院附近有便宜的住处吗？")
+    await d.post("陪护阿强", "医院北门那边有家庭旅馆，一天 80，能做饭，老板电话 13911223344，就说病友介绍的")
+    await d.post("化疗中的老张", "第四次化疗结束了，白细胞又低了，升白针打了两针")
+    await d.post("抗癌三年刘阿姨", "老张挺住，我当年也是这样过来的，多吃点鸡蛋和鱼")
+    await d.post("小陈妈妈", "有没有人买过 PD-1 的慈善赠药？听说可以申请，不知道流程")
+    await d.post("肿瘤科小李", "可以在中华慈善总会官网申请，需要医生开证明，具体问主治医生")
+    await d.post("护工大姐", "需要护工的可以找我，一天 260，做了八年了，电话 15022334455")
+
+    await d.to("10:00")
+    await d.wave(["新确诊家属小赵", "9床儿子"], inviter="志愿者小林")
+    await d.post("新确诊家属小赵", "大家好，我爸刚确诊肺癌，现在脑子一片空白，不知道该怎么办")
+    await d.post("抗癌三年刘阿姨", "孩子别慌，先做基因检测，有靶点的话靶向药效果很好")
+    await d.post("9床儿子", "基因检测哪家准？医院推荐的要一万多")
+    await d.post("病友老周", "医院送检的最靠谱，别信网上那些便宜的")
+    await d.join(d.advertiser("特效药代购", "kick"), inviter="9床儿子")
+    await d.post("特效药代购", "印度仿制靶向药 奥希替尼 吉非替尼 正品保证 价格只要国内十分之一，"
+                            "加微信 yindu_yao168 货到付款")
+    await d.join(d.advertiser("偏方", "kick"), inviter="外地来的老孙")
+    await d.post("偏方", "祖传秘方治癌症，已治愈上千例，不手术不化疗，三个疗程见效，咨询电话 18800001111 张神医")
+    await d.post("陪护阿强", "这种骗子专门骗病人家属的钱，大家千万别信")
+
+    await d.to("11:00")
+    await d.post("志愿者小林", "#cases")
+    await d.post("志愿者小林", "#case 2")
+    await d.post("12床女儿", "谢谢群里的各位，我妈今天出院了🙏")
+    await d.post("志愿者小林", "#stats day")
+    await d.private("新确诊家属小赵", "请问群里有没有人能推荐一下好的胸外科医生")
+
+
+async def test_a_day_in_the_patients_families_group(days) -> None:  # noqa: F811
+    d = await days("肿瘤内科病友互助群", "志愿者小林", FAMILIES, MONDAY)
+    await live_the_patients_day(d)
+    await d.to("12:00")
+    await d.end_of_day()
+    # a doctor's appointment link, an inn keeper's phone, a carer offering herself at 260 a day:
+    # what the families need, not ads
+    assert d.flagged_innocents() == set() and d.removed_innocents() == set()
+    d.assert_advertisers_handled()
+
+
+PHOTOGRAPHERS = ["老法师老王", "索尼党小陈", "佳能大叔", "尼康阿杰", "胶片少女", "无人机阿飞", "人像摄影Amy",
+                 "风光老李", "街拍小张", "富士小美", "后期达人"]
+
+
+async def live_the_photo_day(d: LoggedDay) -> None:
+    await d.to("18:00")
+    await d.post("会长老赵", "周六早上五点半，颐和园十七孔桥拍日出，报名接龙\n1. 会长老赵")
+    await d.post("老法师老王", "周六早上五点半，颐和园十七孔桥拍日出，报名接龙\n1. 会长老赵\n2. 老法师老王")
+    for who in ["风光老李", "佳能大叔", "尼康阿杰"]:
+        await d.post(who, kind=MessageKind.IMAGE, seconds=20)
+    await d.post("风光老李", "昨天拍的晚霞，f/8 1/125 ISO100，没后期")
+    await d.post("后期达人", "这色彩绝了，原片直出？")
+    await d.post("索尼党小陈", "出一台 A7M3 单机，快门 1.2 万，箱说全，6800，不议价，同城当面交易")
+    lens = await d.post("佳能大叔", "收一个 70-200 2.8 二代，有的私聊，价格合适直接转账")
+    await d.post("胶片少女", "有人知道哪里冲胶片便宜吗？北京的")
+    await d.post("街拍小张", "鼓楼那边有家，冲扫一卷 35 块，老板微信 chongxi_gulou，报我名字打九折")
+    await d.post("人像摄影Amy", "本周日约拍，需要一个模特，互免，风格是森系，有意的私聊我看样片",
+                 kind=MessageKind.TEXT)
+    await d.post("佳能大叔", "我是收镜头，不是打广告啊😂")
+    await d.post("会长老赵", "#ham", quote=lens)
+    await d.private("街拍小张", "为什么说我发广告？我只是推荐冲洗店")
+    await d.private("街拍小张", "申诉 2 我是给胶片少女推荐冲洗店，不是广告")
+    await d.post("无人机阿飞", "颐和园能飞无人机吗？")
+    await d.post("老法师老王", "不能，禁飞区，被抓到要罚款没收")
+    await d.post("富士小美", "分享一篇调色教程 https://www.xiaohongshu.com/explore/6543210abcdef 挺实用的")
+
+    await d.to("19:30")
+    await d.wave(["摄影新手小吴", "退休老刘"], inviter="会长老赵")
+    await d.post("摄影新手小吴", "大家好，刚买了第一台相机，富士 XS20，求指点")
+    await d.post("富士小美", "同款！欢迎，先把说明书看一遍哈哈")
+    await d.post("退休老刘", "大家好，退休了想学摄影，请多关照", kind=MessageKind.TEXT)
+    await d.join(d.advertiser("约拍工作室", "kick"), inviter="人像摄影Amy")
+    await d.post("约拍工作室", "专业写真约拍，古风汉服婚纱全包，原价 1999 现在 399，"
+                            "加 v：yuepai_studio888 预约，前 10 名送相册", kind=MessageKind.TEXT)
+    await d.post("人像摄影Amy", "我不认识他，他说是摄影爱好者😓")
+
+    await d.to("20:30")
+    await d.post("会长老赵", "#schedule add 周六 5:00 起床了！五点半十七孔桥集合拍日出，带好三脚架")
+    await d.post("会长老赵", "#schedule list")
+    await d.post("会长老赵", "#cases")
+    await d.post("会长老赵", "#case 1")
+    await d.post("会长老赵", "#case 2")
+    await d.post("会长老赵", "#appeal accept 2")
+    await d.post("会长老赵", "#stats day")
+
+
+async def test_an_evening_in_the_photography_club(days) -> None:  # noqa: F811
+    d = await days("京城摄影爱好者协会", "会长老赵", PHOTOGRAPHERS, SATURDAY)
+    await live_the_photo_day(d)
+    await d.to("21:00")
+    await d.end_of_day()
+    # gear sold among members and a tutorial link pass. The shipped model reads a member buying
+    # a lens (收一个 70-200 2.8 二代，有的私聊，价格合适直接转账: 100%) and one passing on a film
+    # lab's WeChat (老板微信 chongxi_gulou，报我名字打九折: 98%) as ads: soft reminders to two
+    # regulars (left to the anti-spam model's owners)
+    assert d.flagged_innocents() <= {"佳能大叔", "街拍小张"} and d.removed_innocents() == set()
+    d.assert_advertisers_handled()
+    # the owner undid one with #ham and accepted the other's appeal: #stats counts neither
+    texts = d.bot.world.bot_texts(d.room)
+    assert any("申诉已通过" in t for t in d.private_to("街拍小张"))
+    stats = next(t for t in texts if "本群统计" in t)
+    assert "违规案件 1 个（移出 1）" in stats
+    # #stats day names its one day once (it read 今天：2026-05-02 ～ 2026-05-02)
+    assert "📊 本群统计（今天：2026-05-02）" in stats and "～" not in stats.split("\n")[0]

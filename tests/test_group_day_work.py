@@ -417,3 +417,47 @@ async def test_an_evening_in_the_photography_club(days) -> None:  # noqa: F811
     assert "违规案件 1 个（移出 1）" in stats
     # #stats day names its one day once (it read 今天：2026-05-02 ～ 2026-05-02)
     assert "📊 本群统计（今天：2026-05-02）" in stats and "～" not in stats.split("\n")[0]
+
+
+BALLERS = ["控卫小马", "中锋大李", "三分王阿杰", "老胡", "学生小吴", "篮球宝贝", "阿东", "铁林", "飞哥", "小黑"]
+
+
+async def live_the_basketball_day(d: LoggedDay) -> None:
+    await d.to("12:00")
+    await d.post("群主老K", "今晚七点朝阳公园篮球场，全场 5v5，AA 场地费每人 30，接龙\n1. 老K")
+    await d.post("控卫小马", "今晚七点朝阳公园篮球场，全场 5v5，AA 场地费每人 30，接龙\n1. 老K\n2. 小马")
+    await d.post("中锋大李", "今晚七点朝阳公园篮球场，全场 5v5，AA 场地费每人 30，接龙\n1. 老K\n2. 小马\n3. 大李")
+    await d.post("三分王阿杰", "场地费转给谁？")
+    await d.post("群主老K", "转我微信就行，或者到了现场给")
+    await d.post("老胡", "出一双 AJ11 康扣 43 码，穿过两次，800，有要的私聊")
+    rude = await d.post("铁林", "上次那个穿红衣服的打球真脏，下次别叫他了，什么垃圾")
+    await d.post("学生小吴", "#report 人身攻击", quote=rude)
+    await d.private("群主老K", "#use")
+    await d.private("群主老K", "#use 1")
+    await d.private("群主老K", "#cases")
+    await d.private("群主老K", "#warn @铁林 别在群里骂人")
+
+    await d.to("14:00")
+    await d.wave(["新人阿豪"], inviter="控卫小马")
+    await d.post("新人阿豪", "大家好，我打小前锋，今晚能加我一个吗")
+    await d.post("群主老K", "可以，接龙就行")
+    await d.join(d.advertiser("球鞋代购", "kick"), inviter="飞哥")
+    await d.post("球鞋代购", "莆田纯原 AJ 椰子 全码现货，一比一细节，支持验货，加 V：xie_chunyuan888")
+    await d.post("群主老K", "#ban @球鞋代购 卖假鞋", mentions=("球鞋代购",))
+    await d.post("飞哥", "对不起，我以为他是打球的")
+    await d.post("群主老K", "#whitelist add @老胡", mentions=("老胡",))
+    await d.post("群主老K", "#nick list")
+    await d.post("群主老K", "#tag @控卫小马", mentions=("控卫小马",))
+
+
+async def test_a_day_in_the_basketball_group(days) -> None:  # noqa: F811
+    d = await days("朝阳公园篮球约球群", "群主老K", BALLERS, SATURDAY)
+    await live_the_basketball_day(d)
+    await d.to("15:00")
+    await d.end_of_day()
+    # 接龙 with AA fees, sneakers sold among players: no case; a member's #report reaches the
+    # owner, whose private #warn is answered once the group has it
+    assert d.flagged_innocents() == set() and d.removed_innocents() == set()
+    d.assert_advertisers_handled()
+    told = d.private_to("群主老K")
+    assert any("举报了「铁林」" in t for t in told) and any("已在群里警告「铁林」（案件 #2）" in t for t in told)

@@ -323,6 +323,21 @@ async def test_a_group_filling_in_waves_keeps_one_prompt_naming_every_wave(bot):
     assert {m for r in reminders for m in r.mention_ids} == {dave, eve, frank}
 
 
+async def test_a_welcome_carries_the_prompt_only_for_those_whose_nickname_does_not_comply(bot):
+    """The first prompt goes in the welcome (one message per wave); where one of the wave's
+    nicknames already follows the pattern, the prompt under the welcome says whom it is for."""
+    room, dave = bot.cast.admin, bot.cast["dave"]
+    eve = bot.world.add_contact("eve")
+    bot.world.join(room, [dave, eve])
+    bot.world.set_alias(room, dave, GOOD)  # set at once: read fresh for the prompt in the welcome
+    await bot.passes(seconds=6)
+    greetings = [a for a in bot.sends(room) if "加入" in a.text or FORMAT in a.text]
+    assert len(greetings) == 1, [a.text for a in greetings]
+    assert "\neve，请把你的群昵称改为" in greetings[0].text and set(greetings[0].mention_ids) == {dave, eve}
+    await bot.passes(hours=1)
+    assert [a.mention_ids for a in bot.sends(room) if "提醒：群昵称" in a.text] == [(eve,)]
+
+
 async def test_a_reminder_to_many_mentions_twenty_and_names_the_others(bot):
     """A reminder gathering a group that filled in waves @-mentioned everyone in it, thirty
     people in one message; the welcome mentions at most greeting.max_mentions and names the

@@ -410,6 +410,11 @@ async def test_an_evening_in_the_photography_club(days) -> None:  # noqa: F811
     # regulars (left to the anti-spam model's owners)
     assert d.flagged_innocents() <= {"佳能大叔", "街拍小张"} and d.removed_innocents() == set()
     d.assert_advertisers_handled()
+    # the owner's notice of each says how to undo it if it is wrong (it said only 警告 X：发广告)
+    told = d.private_to("会长老赵")
+    for case in (1, 2):
+        notice = next(line for t in told for line in t.split("\n") if f"新案件 #{case} 警告" in line)
+        assert notice.endswith("如是误判，请在群里引用那条消息发送 #ham 撤销"), notice
     # the owner undid one with #ham and accepted the other's appeal: #stats counts neither
     texts = d.bot.world.bot_texts(d.room)
     assert any("申诉已通过" in t for t in d.private_to("街拍小张"))

@@ -466,3 +466,46 @@ async def test_a_day_in_the_basketball_group(days) -> None:  # noqa: F811
     d.assert_advertisers_handled()
     told = d.private_to("群主老K")
     assert any("举报了「铁林」" in t for t in told) and any("已在群里警告「铁林」（案件 #2）" in t for t in told)
+
+
+TRUCKERS = ["9米6老王", "4米2小李", "冷链老张", "河北大哥", "东北老刘", "配货站阿芳", "17米5强哥", "山东小伙", "老马",
+            "川A司机"]
+
+
+async def live_the_truckers_day(d: LoggedDay) -> None:
+    await d.to("06:00")
+    await d.post("车队长老赵", "早上好师傅们，今天京津塘高速有雾，封了两个口，走京沪的注意")
+    await d.post("配货站阿芳", "有货：北京大兴到石家庄，建材 8 吨，要 9米6 高栏，运费 1800，今天装车，电话 13701112222")
+    await d.post("9米6老王", "@配货站阿芳 我在大兴，空车，马上到", mentions=("配货站阿芳",))
+    await d.post("冷链老张", "有没有回程货？我明天从天津空车回北京，冷藏车")
+    await d.post("河北大哥", "京港澳高速保定段堵了 10 公里，别走了")
+    await d.post("东北老刘", "油价又涨了，0号柴油 7 块 8，跑一趟挣不了几个钱")
+    await d.post("17米5强哥", "求货：明天从北京回沈阳，17米5 平板，有货的师傅联系 18912345678")
+    await d.post("山东小伙", "谁知道 ETC 货车卡哪个银行的优惠多？")
+    await d.post("老马", "我用的是工行的，高速通行费打 95 折")
+    await d.post("4米2小李", "出一个二手的北斗定位仪，用了半年，200 块，需要的私聊")
+
+    await d.to("08:30")
+    await d.wave(["新司机小孙", "6米8阿龙"], inviter="车队长老赵")
+    await d.post("新司机小孙", "各位师傅好，刚跑车，以后请多关照")
+    await d.post("6米8阿龙", "大家好，6米8 厢车，常跑京津冀，有货可以找我")
+    await d.join(d.advertiser("挂靠公司", "kick"), inviter="川A司机")
+    await d.post("挂靠公司", "货车挂靠、代办营运证、道路运输证、年审包过，黄牌蓝牌都能办，"
+                           "微信 guakao_8866 电话 15566667777")
+    await d.join(d.advertiser("卖油卡", "kick"), inviter="山东小伙")
+    await d.post("卖油卡", "中石化加油卡八五折，充一千送一百五，量大从优，加微信 youka_zhekou 秒到账")
+
+    await d.to("09:30")
+    await d.post("车队长老赵", "#cases")
+    await d.post("配货站阿芳", "石家庄的货已经走了，谢谢老王")
+    await d.post("车队长老赵", "#stats day")
+
+
+async def test_a_morning_in_the_truckers_group(days) -> None:  # noqa: F811
+    d = await days("京津冀货运配货群", "车队长老赵", TRUCKERS, MONDAY_DAWN)
+    await live_the_truckers_day(d)
+    await d.to("10:00")
+    await d.end_of_day()
+    # 有货, 求货, 运费, phone numbers in every line: the drivers' work, not ads
+    assert d.flagged_innocents() == set() and d.removed_innocents() == set()
+    d.assert_advertisers_handled()

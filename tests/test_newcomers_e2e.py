@@ -338,6 +338,22 @@ async def test_a_welcome_carries_the_prompt_only_for_those_whose_nickname_does_n
     assert [a.mention_ids for a in bot.sends(room) if "提醒：群昵称" in a.text] == [(eve,)]
 
 
+async def test_a_welcome_due_after_the_prompt_still_carries_it(tmp_path, database_url):
+    """The nickname job, due first (prompt_delay 5s, the welcome's window 20s), leaves the
+    newcomer's first prompt to the welcome still to come and looks again 30 s later; the
+    welcome takes the prompt all the same: one message, not a welcome and a prompt after it."""
+    bot = await start(tmp_path, database_url, greeting="window: 20s\n")
+    try:
+        room = bot.cast.admin
+        bot.world.join(room, [bot.cast["dave"]])
+        for _ in range(6):
+            await bot.passes(seconds=10)
+        greetings = [a.text for a in bot.sends(room) if "加入" in a.text or FORMAT in a.text]
+        assert len(greetings) == 1 and "加入" in greetings[0] and FORMAT in greetings[0], greetings
+    finally:
+        await bot.h.stop()
+
+
 async def test_a_reminder_to_many_mentions_twenty_and_names_the_others(bot):
     """A reminder gathering a group that filled in waves @-mentioned everyone in it, thirty
     people in one message; the welcome mentions at most greeting.max_mentions and names the

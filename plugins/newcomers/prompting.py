@@ -22,7 +22,7 @@ from bot.core.context import Context
 from bot.core.roles import is_protected
 from plugins.newcomers.config import GreetingConfig, NicknameConfig
 from plugins.newcomers.models import GreetingRoom, NicknameMember, NicknameStatus, PendingWelcome
-from plugins.newcomers.staging import Stage, due_after
+from plugins.newcomers.staging import Stage, due_after, first_due
 from plugins.newcomers.templates import clip, join_names, render
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,10 @@ async def with_welcome(ctx: Context, welcomed: Sequence[str], fresh: set[str], r
     prompted: list[NicknameMember] = []
     carried: list[NicknameMember] = []
     for row in rows:
-        if row.member_id in fresh and row.stage == Stage.NEW and row.due_at is not None and row.due_at <= soon:
+        # when the prompt falls due by the timings (the nickname job, finding the welcome still
+        # to come, may have put its own look back by RETRY: the welcome takes it all the same)
+        if row.member_id in fresh and row.stage == Stage.NEW and row.due_at is not None \
+                and first_due(row.since, config.timings) <= soon:
             if exempt(ctx, row.member_id):
                 row.status, row.due_at = NicknameStatus.EXEMPT, None
                 continue

@@ -362,6 +362,11 @@ async def test_a_reminder_to_many_mentions_twenty_and_names_the_others(bot):
     crowd = {bot.world.add_contact(f"同学{i:02d}"): f"同学{i:02d}" for i in range(25)}
     bot.world.join(room, list(crowd))
     await bot.passes(seconds=5)
+    # the welcome, with the prompt, mentions 20 and names 20 (等 25 人): the other five are named
+    # in front of the prompt
+    [welcome] = [a for a in bot.sends(room) if FORMAT in a.text]
+    assert len(welcome.mention_ids) == 20 and "等 25 人" in welcome.text
+    assert all(member in welcome.mention_ids or name in welcome.text for member, name in crowd.items())
     await bot.passes(hours=1)
     reminders = [a for a in bot.sends(room) if "提醒：群昵称" in a.text]
     assert len(reminders) == 1

@@ -23,7 +23,7 @@ from plugins.newcomers import prompting
 from plugins.newcomers.config import GreetingConfig
 from plugins.newcomers.models import GreetingRoom, NicknameMember, NicknameStatus, PendingWelcome
 from plugins.newcomers.staging import TOGETHER, OnceEach, Stage
-from plugins.newcomers.templates import clip, join_names, local_time, render
+from plugins.newcomers.templates import NAMES_SHOWN, clip, join_names, local_time, render
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +242,8 @@ class GreetingPlugin(Plugin):
         rules_text = render_rules(config)
         # the newcomers' first nickname prompt, where it is due now too, goes in the same message
         prompt = await prompting.with_welcome(ctx, [row.member_id for row in pending], fresh,
-                                              state.last_welcome_at if recall else None, now + TOGETHER)
+                                              state.last_welcome_at if recall else None, now + TOGETHER,
+                                              self._addressed(config, pending, fresh))
         await self._welcome(ctx, config, pending, len(present), fresh, recall, prompt)
         state.last_welcome_at = now
         if config.private:
@@ -268,11 +269,20 @@ class GreetingPlugin(Plugin):
         if recall:
             # before the new one: only the newest stays
             ctx.emit(Recall(ctx.room_id, recall_key=RECALL_KEY, replaced_for=tuple(r.member_id for r in pending)))
-        mentions = tuple(r.member_id for r in pending if r.member_id in fresh)[: config.max_mentions] \
-            if config.mention else ()
+        mentions = self._mentions(config, pending, fresh)
         ctx.emit(Reply(ctx.room_id, text, mentions, reason=f"welcome {len(pending)} newcomer(s)",
                        recall_key=RECALL_KEY if config.recall_previous else None,
                        greets=tuple(r.member_id for r in pending)))
+
+    @staticmethod
+    def _mentions(config: GreetingConfig, pending: list[PendingWelcome], fresh: set[str]) -> tuple[str, ...]:
+        return tuple(r.member_id for r in pending if r.member_id in fresh)[: config.max_mentions] \
+            if config.mention else ()
+
+    def _addressed(self, config: GreetingConfig, pending: list[PendingWelcome], fresh: set[str]) -> set[str]:
+        """Whom the welcome reaches: @-mentioned, or among the names it shows (join_names lists
+        NAMES_SHOWN, then 等 N 人)."""
+        return {*self._mentions(config, pending, fresh), *(r.member_id for r in pending[:NAMES_SHOWN])}
 
     async def _welcome_again(self, ctx: Context, gone: set[str]) -> None:
         """Someone the standing welcome named was removed (an advertiser who joined in a wave,

@@ -91,13 +91,15 @@ def first_prompts(db_rows: list[NicknameMember], member_ids: Sequence[str]) -> l
 
 
 async def with_welcome(ctx: Context, welcomed: Sequence[str], fresh: set[str], replaced_at: datetime | None,
-                       soon: datetime) -> str:
+                       soon: datetime, addressed: set[str]) -> str:
     """The prompt to send under the welcome of `welcomed` ("" for none), its first step taken.
 
     `fresh`: the newcomers this welcome is the first for; their first prompt goes with it when
     it is due by `soon` (nickname read fresh, as before any step). `replaced_at`: the welcome
     this one takes back, whose prompt named the others: they are named again (not mentioned)
-    and reminded with the new ones, as nickname.py does for a prompt replacing another."""
+    and reminded with the new ones, as nickname.py does for a prompt replacing another.
+    `addressed`: whom the welcome mentions or names; anyone else prompted is named in front of
+    the prompt (a wave of 25 is mentioned 20 and named 20 by the welcome: nobody is left out)."""
     config = _nickname_config(ctx)
     if config is None or not welcomed:
         return ""
@@ -139,9 +141,11 @@ async def with_welcome(ctx: Context, welcomed: Sequence[str], fresh: set[str], r
     everyone = [*carried, *prompted]
     if not everyone:
         return ""
-    if {row.member_id for row in everyone} == set(welcomed):
-        return prompt_text(config, everyone, [])  # the welcome addressed them all already
-    return prompt_text(config, [], everyone)  # some of the welcomed need no prompt: say who does
+    if {row.member_id for row in everyone} != set(welcomed):
+        return prompt_text(config, [], everyone)  # some of the welcomed need no prompt: say who does
+    left_out = [row for row in everyone if row.member_id not in addressed]
+    # the welcome addressed them all already, but for those past its mentions and its names
+    return prompt_text(config, [row for row in everyone if row.member_id in addressed], left_out)
 
 
 def standing_in_welcome(ctx: Context, others: Sequence[str], welcome_at: datetime) -> str:

@@ -27,6 +27,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from db import raw
 from db.models import KnownRoom, Member, NameHistory, SeenEvent, SentMessage, Setting
 
 _INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
@@ -58,8 +59,11 @@ def prepared(session: Session, name: str, build: Callable[[Callable[[Any], Any]]
 
 def run_prepared(session: Session, stmt: Any, params: dict[str, Any]) -> Any:
     """Run a prepared statement in the session's transaction, below the ORM (no flush, no
-    entity handling: these statements touch no mapped objects the session holds)."""
-    return session.connection().execute(stmt, params)
+    entity handling: these statements touch no mapped objects the session holds), on the
+    driver's cursor (db.raw). The result: first(), all(), scalar()."""
+    connection = session.connection()
+    compiled = raw.runnable(connection, stmt)
+    return connection.execute(stmt, params) if compiled is None else raw.execute(connection, compiled, params)
 
 
 # ---------------------------------------------------------------- written at commit
@@ -109,9 +113,17 @@ def _write_queued(session: Session) -> None:
         return
     connection = session.connection()
     for stmt, values in (rows or {}).items():
-        connection.execute(stmt, values)
+        execute_many(connection, stmt, values)
     for stmt, by_key in (counts or {}).items():
-        connection.execute(stmt, [{**dict(keys), "n": n} for keys, n in by_key.items()])
+        execute_many(connection, stmt, [{**dict(keys), "n": n} for keys, n in by_key.items()])
+
+
+def execute_many(connection: Any, stmt: Any, rows: list[dict[str, Any]]) -> None:
+    compiled = raw.runnable(connection, stmt, many=True)
+    if compiled is None:
+        connection.execute(stmt, rows)
+    else:
+        raw.execute(connection, compiled, rows)
 
 
 @event.listens_for(Session, "after_soft_rollback")

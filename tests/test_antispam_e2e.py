@@ -240,6 +240,52 @@ async def test_a_newcomer_flagged_by_the_model_alone_is_not_told_they_advertised
             StoredMessage.text == "各位哥哥姐姐 以后多多关照 有活可以叫我")) == case.id
 
 
+async def test_a_newcomer_mentioning_her_own_business_is_reminded_and_never_removed(make_bot):
+    """Issue 11: a relative new to a family group wrote 我在做护肤品代理，有需要私聊我 and was removed
+    at once (私聊我 and the char model reading the same words counted as two checks agreeing); a
+    longer telling of it drew 警告：发广告，再犯将被移出本群. With no contact data, link, QR code,
+    bait or price, she is reminded as a regular would be, and a second time the owner and admins
+    decide: the bot removes nobody for it."""
+    bot = await make_bot()
+    room = bot.cast.admin
+    cousin = newcomer(bot, "表姐")
+    await bot.settle()
+    bot.say(room, "表姐", "我在做护肤品代理，有需要私聊我")
+    reminder = await bot.wait_text(room, "案件 #")
+    [case] = all_cases(bot)
+    assert (case.kind, case.evidence["newcomer"], case.evidence["obvious"]) == ("warn", True, False)
+    assert "看起来像在发广告" in reminder and "如果不是，可以请管理员撤销" in reminder
+    assert "警告：" not in reminder and "再犯将被移出" not in reminder
+    assert "只提醒，不移出" in checks(case)["keywords"]["why"]
+    await wait_until(lambda: all_cases(bot)[-1].outcome == "done")
+
+    bot.clock.advance(180)  # type: ignore[attr-defined]  # past ladder.one_offence_within: a new offence
+    bot.say(room, "表姐", "我最近在做护肤品代理，效果还不错，有需要的私聊我")
+    await wait_until(lambda: len(all_cases(bot)) == 2 and all_cases(bot)[-1].outcome == "asked_owner")
+    assert all_cases(bot)[-1].evidence["ask_first"] is True
+    assert not bot.world.saw_kick(room, cousin) and not any("已被移出" in t for t in bot.texts(room))
+
+
+async def test_a_regulars_loan_plea_tells_the_group_to_check_with_them_first(make_bot):
+    """Issue 11: a stolen account's 借我两千块，急用……转我支付宝 passed every check (the char model
+    0.6 for a regular). The group is told what it looks like and to call the person before paying;
+    a second plea is put to the owner and admins, never a removal by the bot."""
+    bot = await make_bot()
+    room, carol = bot.cast.admin, bot.cast["carol"]
+    bot.say(room, "carol", "在吗？借我两千块，急用，明天就还你，转我支付宝 13905718842")
+    warning = await bot.wait_text(room, "案件 #")
+    assert "借钱" in warning and "打电话或当面跟本人确认" in warning
+    assert "发广告" not in warning and "再犯将被移出" not in warning
+    [case] = all_cases(bot)
+    assert (case.kind, case.evidence["label"], case.evidence["established"]) == ("warn", "疑似被盗号借钱", True)
+    await wait_until(lambda: all_cases(bot)[-1].outcome == "done")
+
+    bot.clock.advance(180)  # type: ignore[attr-defined]
+    bot.say(room, "carol", "兄弟急用钱，借5000，支付宝账号 13905718842，下周一还")
+    await wait_until(lambda: len(all_cases(bot)) == 2 and all_cases(bot)[-1].outcome == "asked_owner")
+    assert not bot.world.saw_kick(room, carol)
+
+
 async def test_owner_posting_a_link_and_a_phone_number_is_untouched(make_bot):
     from bot.events import MessageKind
 

@@ -346,6 +346,30 @@ def test_a_newcomers_adoption_post_is_not_removed_at_once():
     assert ad.obvious, ad.evidence()
 
 
+# issue 11: a newcomer telling the group, once, what she does and asking to be messaged, with no
+# contact data, link, QR code, bait or price (a relative in a family group: 我在做护肤品代理，有需要
+# 私聊我 was removed at once; 私聊我 and the model reading the same words counted as two checks)
+OWN_BUSINESS = ["我在做护肤品代理，有需要私聊我", "我最近在做护肤品代理，效果还不错，有需要的私聊我",
+                "表姐在做护肤品代理，有需要私聊我", "本人做家政保洁的，有需要私聊我", "我是做保险的，有需要私聊我"]
+# the same business with what reaches outside the group or hooks the reader: judged as before
+OWN_BUSINESS_AND_MORE = ["我在做护肤品代理，有需要加我微信 hufu_8899", "我在做护肤品代理，免费试用装，有需要私聊我",
+                         "我在做护肤品代理，有需要私聊我 https://shop.weidian.com/abc"]
+
+
+@pytest.mark.parametrize("text", OWN_BUSINESS)
+def test_a_newcomer_mentioning_her_own_business_once_is_reminded_not_removed(text):
+    decision = decide(Facts(text=text, newcomer=True), CFG, SpamModel(), "room")
+    assert not decision.obvious and decision.says_only, decision.evidence()
+    assert decision.severity != "high"
+    assert any("只提醒，不移出" in v.why for v in decision.fired), decision.evidence()
+
+
+@pytest.mark.parametrize("text", OWN_BUSINESS_AND_MORE)
+def test_her_business_with_an_id_a_link_or_bait_is_an_obvious_ad_as_before(text):
+    decision = decide(Facts(text=text, newcomer=True), CFG, SpamModel(), "room")
+    assert decision.obvious and not decision.says_only, decision.evidence()
+
+
 # members helping each other (issue 11): the shipped model had warned a regular for the second and
 # removed a newcomer at once for it in a simulated day; the corpus has such advice now, not these lines
 ADVICE = ["支付宝搜一下社保那个小程序，线上就能办", "拼多多搜一下，比超市便宜", "小红书搜xx攻略挺全的",
@@ -375,17 +399,16 @@ def test_a_referral_with_a_kickback_is_still_an_ad(text):
 # simulated running club), a neighbour's restaurant hiring by phone and a shop's job (0.95 and
 # 0.93–0.97), and more such lines written for this test: buyers' requests (收/求/想买), places and
 # tickets passed on among friends, small shops hiring among neighbours, people asking about jobs.
-# The hand-written rows that clear the buyers (data/corpus_candidates/*_asks_*.tsv) are not in the
-# build: they raised the held-out false-positive rate (DATASHEET_asks.md). A strict xfail says so
-# here and fails once a shipped model clears them, so the mark is taken off then
-_STILL_READ_AS_AN_AD = pytest.mark.xfail(strict=True, reason="the shipped char model reads a buyer's request with "
-                                         "私我 and 价格好说 as an ad (0.97-0.99): DATASHEET_asks.md")
+# The model reads a buyer's 私我 and 价格好说 as a seller's (0.97-1.00); the hand-written rows that
+# would teach it otherwise (data/corpus_candidates/*_asks_*.tsv) raised the held-out false-positive
+# rate (DATASHEET_asks.md), so the char model's verdict on a buyer's ask is not enough alone
+# (buying.asks_to_buy, model_checks.check_charmodel)
 ASKING = [
-    pytest.param("有人要转让名额吗？我收一个，私聊我，价格好商量", marks=_STILL_READ_AS_AN_AD),
+    "有人要转让名额吗？我收一个，私聊我，价格好商量",
     "饭店招服务员两名，包吃住，工资四千起，联系电话 13905718842",
     "我们店招兼职服务员，日结，加我微信详聊",
     "我们店招兼职，日结，加我微信",  # the stop phrase 兼职日结 was read across the commas
-    pytest.param("收一张下周日杭马的号码布，我报名没抽中，价格好说，私我", marks=_STILL_READ_AS_AN_AD),
+    "收一张下周日杭马的号码布，我报名没抽中，价格好说，私我",
     "求一辆二手儿童自行车，16寸的就行，有闲置的私我",
     "收一台二手的iPad，能上网课就行，预算一千左右，有的私聊",
     "求购周六周杰伦演唱会的票两张，原价收，不要黄牛",
@@ -398,7 +421,32 @@ ASKING = [
     "有人知道附近哪家店招暑假工吗，我家孩子想去锻炼一下",
     "请问咱们群里有做人事的吗，想打听下兼职日结靠谱不靠谱",
     "有没有在招人的，我老婆想找个离家近的活，会开车会记账",
+    # a game guild's gold buyer (收 = buying; 1.000 to the model, an obvious ad for anyone before)
+    "收金，1:150，量大可谈，私我",
+    "收两张周六音乐节的票，价格好说，有的私我",
+    "蹲一个二手的switch，带卡带更好，价格好商量，私聊",
+    "有人出闲置的婴儿推车吗？我收一个，价格好说，私我",
 ]
+# buying what only the grey market buys, or buying for a living, is still an ad (payment
+# laundering, account farming, the recycling shop), written for this test
+BUYING_ADS = [
+    "收银行卡，一张五百，当天结，私聊",
+    "收一个实名微信号，价格好说，私我",
+    "急收二类卡，网银能用就行，今晚就要，一张八百，有的私我",
+    "长期收游戏账号，量大可谈，私我",
+    "高价收金，上门回收黄金首饰，私我",
+]
+
+
+@pytest.mark.parametrize("text", BUYING_ADS)
+def test_buying_what_the_grey_market_buys_is_still_an_ad(text):
+    model = SpamModel()
+    for newcomer in (False, True):
+        decision = decide(Facts(text=text, newcomer=newcomer), CFG, model, "room")
+        assert decision.spam, (newcomer, decision.evidence())
+        assert not any("asking to buy" in v.details for v, _ in decision.verdicts)
+
+
 # ads of the held-out split's weakest kinds (contact and adult lures, fakes, referrals to an
 # account elsewhere), written for this test in other words than the corpus's
 LURES = [

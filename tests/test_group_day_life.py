@@ -393,12 +393,12 @@ async def live_the_fishing_weekend(d: LoggedDay) -> None:
     await d.post("大头", "下周六钓鱼比赛报名接龙\n1. 大头")
     await d.post("鲫鱼哥", "下周六钓鱼比赛报名接龙\n1. 大头\n2. 鲫鱼哥")
     await d.post("野钓阿明", "下周六钓鱼比赛报名接龙\n1. 大头\n2. 鲫鱼哥\n3. 野钓阿明")
-    # a regular's account stolen, a loan scam, not an ad: the shipped rules let it pass; the
-    # owner's #spam warns (a regular)
-    scam = await d.post(d.advertiser("夜钓人", "warn"),
-                        "急事！谁能借我两千块，明天一早就还，转我支付宝 13522223333 谢谢兄弟们")
+    # a regular's account stolen, a loan scam, not an ad: the shipped rules let it pass until the
+    # owner's #spam; the bot names it 疑似被盗号借钱 now and tells the group to call him before
+    # paying (keywords.loan_plea, issue 11), a warning, never a removal by the bot
+    await d.post(d.advertiser("夜钓人", "warn"),
+                 "急事！谁能借我两千块，明天一早就还，转我支付宝 13522223333 谢谢兄弟们")
     await d.post("老钓手", "夜钓人你号被盗了吧？大家别转")
-    await d.post("群主钓翁", "#spam", quote=scam)
     await d.post("群主钓翁", "#cases")
 
 
@@ -409,6 +409,7 @@ async def test_a_weekend_morning_in_the_fishing_group(days) -> None:  # noqa: F8
     await d.end_of_day()
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
+    assert any("打电话或当面跟本人确认" in t for t in d.bot.world.bot_texts(d.room))
     # the owner read case #2 in his #cases at 09:03: the digest at 09:06 does not announce it to
     # him again (it did); #1 went out before
     told = d.private_to("群主钓翁")
@@ -538,18 +539,21 @@ async def test_a_night_in_the_game_guild(days) -> None:  # noqa: F811
     await live_the_guild_night(d)
     await d.to("22:00")
     await d.end_of_day()
-    # a regular's 收金，1:150，量大可谈，私我 reads as an ad to the shipped model (README: guilds
-    # where members trade set charmodel to shadow)
-    assert d.flagged_innocents() <= {"咸鱼王"} and d.removed_innocents() == set()
+    # a regular's 收金，1:150，量大可谈，私我 is a buyer's ask, not an ad (buying.py, issue 11; it was
+    # reminded as an ad and the day's cases were numbered one higher); sellers' posts still read
+    # as ads (README: guilds where members trade set charmodel to shadow)
+    assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
-    # the owner read #3 (卖号的 removed) in his #cases: his digest leaves it out, the vice
-    # president's (who did not) has it; the appeal is news to both
+    # the owner read #2 (卖号的 removed) in his #cases: his digest leaves it out, the vice
+    # president's (who did not) has it
     owner, vice = d.private_to("会长龙哥"), d.private_to("副会长阿飞")
-    assert not any("新案件 #3 " in t for t in owner) and any("新案件 #3 " in t for t in vice), (owner, vice)
-    assert all(any("对案件 #2" in t and "提出申诉" in t for t in told) for told in (owner, vice))
-    # the removed studio: the case and how to appeal, the appeal received, then 在吗 answered
-    # with where the appeal stands
-    assert d.private_to("代练工作室")[-1] == "案件 #2 的申诉已提交，请等待管理员处理。", d.private_to("代练工作室")
+    assert not any("新案件 #2 " in t for t in owner) and any("新案件 #2 " in t for t in vice), (owner, vice)
+    # the removed studio: the case and how to appeal, the appeal received, 在吗 answered with where
+    # the appeal stands, then the owner's #appeal reject 1 (with the buyer reminded, case #1 was his
+    # and the command found no appeal there; the studio's appeal stayed open and was news in both
+    # digests)
+    assert d.private_to("代练工作室")[-2:] == ["案件 #1 的申诉已提交，请等待管理员处理。",
+                                           "你对案件 #1 的申诉未通过。本群不接代练"], d.private_to("代练工作室")
 
 
 ALUMNI = ["03级计算机老王", "05级金融小李", "08级法学Amy", "10级建筑阿杰", "12级软件小陈", "07级电子大刘",

@@ -368,11 +368,7 @@ async def live_the_running_day(d: LoggedDay) -> None:
     await d.post("跑跑", "对，下个月无锡马拉松，目标破三")
     await d.post("橙子", "无锡马拉松的报名链接谁有？ https://www.wuximarathon.com/ 是这个吗")
     await d.post("飞飞", "是的，今年中签率好低，我没中")
-    want = await d.post("木木", "有人要转让名额吗？我收一个，私聊我，价格好商量")
-    await d.post("老王", "#case 1")
-    await d.private("木木", "申诉 我是想买名额，不是卖东西")
-    await d.post("老王", "#ham", quote=want)
-    await d.post("木木", "谢谢老王🙏")
+    await d.post("木木", "有人要转让名额吗？我收一个，私聊我，价格好商量")
     await d.post("阿豪", "跑鞋推荐一下？想换双碳板")
     await d.post("老猫", "Nike Vaporfly 3，得物上 1299，比专柜便宜")
     await d.post("风一样的男子", "我穿的特步160X，国产碳板性价比高，淘宝旗舰店搜特步就有")
@@ -406,15 +402,14 @@ async def test_a_day_in_the_running_club(days) -> None:
     d = await days("奥森跑团", "老王", RUNNERS, MONDAY_DAWN)
     await live_the_running_day(d)
     await d.end_of_day()
-    # the shipped model reads a runner asking to BUY a bib (有人要转让名额吗？我收一个，私聊我，价格好商量)
-    # as an ad at 97% (a regular's line is 97%): a soft reminder, undone by the owner's #ham
-    assert d.flagged_innocents() <= {"木木"} and d.removed_innocents() == set()
+    # a runner asking to BUY a bib (有人要转让名额吗？我收一个，私聊我，价格好商量) was reminded as an ad
+    # (the shipped model 97%), appealed, and the owner undid it with #ham (tests/test_moderation_e2e.py
+    # has that path); a buyer's ask is no conviction on the model's word now (buying.py, issue 11)
+    assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
     texts = d.bot.world.bot_texts(d.room)
     # 补卡 with the day and what the member adds (told the rule before)
     assert any("补卡成功" in t for t in texts) and not any("只能补最近" in t for t in texts)
-    # the #ham settled 木木's appeal: they hear so, and the owner is not asked to decide it later
-    assert any("申诉已通过" in t for t in d.private_to("木木"))
     assert not any("提出申诉" in t for t in d.private_to("老王") + texts)
 
 

@@ -168,6 +168,37 @@ async def test_owner_commands_privately_after_use(bot):
     assert dict(bot.app.reads_under_gate) == {}
 
 
+async def test_a_private_message_reads_the_group_list_before_holding_the_database(bot):
+    """Whether a private writer owns a managed group decides the answer to #use, #help and a
+    member's 你好; reading it (the account's group list) under the database gate held every
+    group's events while the gateway answered. It is read before the gate now: another group's
+    command is answered meanwhile, and the member gets their one answer of the day."""
+    import asyncio
+
+    adapter = bot.runtime.adapter
+    real = adapter.room_ids
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_room_ids():
+        entered.set()
+        await release.wait()  # the platform answers only when the test says so
+        return await real()
+
+    adapter.room_ids = slow_room_ids
+    try:
+        bot.world.say_private(bot.cast["carol"], "你好，在吗")
+        await asyncio.wait_for(entered.wait(), 30)
+        bot.say(bot.cast.admin, "alice", "#whoami")  # a group's command while the read is pending
+        await bot.wait_text(bot.cast.admin, "你的微信 id")
+        assert bot.private_texts(bot.cast["carol"]) == []
+    finally:
+        release.set()
+    await wait_private(bot, "carol", "我是群管理机器人")
+    bot.world.say_private(bot.cast["laowang"], "#use")
+    await wait_private(bot, "laowang", "发送 #use 序号 选择")
+    assert dict(bot.app.reads_under_gate) == {}
+
+
 async def test_case_cases_and_reason_show_antispam_evidence(bot):
     room, bob = bot.cast.admin, bot.cast["bob"]
     with bot.app.sessions() as db:

@@ -545,6 +545,8 @@ async def test_nick_list_and_check(bot):
     bot.world.set_alias(room, dave, GOOD)
     bot.say(room, "laowang", "#nick check dave")  # no mention id: matched by name
     await bot.wait_text(room, f"「dave」的群昵称「{GOOD}」符合要求")
+    # dave's fresh nickname was read before the command held the database, with the roster
+    assert dict(bot.app.reads_under_gate) == {}
     bot.say(room, "laowang", "#nick list")
     await bot.world.wait_for(lambda: any("1. bob" in t for t in bot.texts(room)))
     assert "dave" not in bot.texts(room)[-1]
@@ -577,6 +579,10 @@ async def nick_and_strict_privately(bot: Bot) -> None:
     await bot.world.wait_for(lambda: any("严格模式" in t for t in bot.private_texts(owner)))
     bot.world.say_private(owner, "#report")  # it quotes a message in the group
     await bot.world.wait_for(lambda: any("「#report」只能在群里使用" in t for t in bot.private_texts(owner)))
+    bot.world.say_private(owner, "#nick check dave")  # by name: no mention in a private chat
+    await bot.world.wait_for(lambda: any("「dave」的群昵称「（未设置）」不符合" in t for t in bot.private_texts(owner)))
+    # the group list, the roster and dave's nickname were read before the commands held the database
+    assert dict(bot.h.app.reads_under_gate) == {}
 
 
 async def test_a_welcome_pending_at_a_restart_is_sent_once(tmp_path, database_url):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.targets import strip_mentions
+from bot.core.targets import named_in, strip_mentions
+from bot.platform import Member
 from plugins.moderation import ModerationPlugin
 from tests.harness import Harness, all_cases, wait_until
 
@@ -18,6 +19,23 @@ from tests.harness import Harness, all_cases, wait_until
 ], ids=["wechat-separator", "typed-space-known-name", "two-mentions", "fullwidth-at"])
 def test_strip_mentions(text, names, rest):
     assert strip_mentions(text, names) == rest
+
+
+ROSTER = [Member("w_carol", "Carol Chen", "陈小卡"), Member("w_car", "Car"), Member("w_bot", "群管机器人"),
+          Member("w_li1", "老李"), Member("w_li2", "隔壁", "老李")]
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("#nick check Carol Chen", ["w_carol"]),  # a name with a space stays whole; "Car" is no word here
+    ("#nick check 陈小卡 看看", ["w_carol"]),
+    ("#nick check @Car", ["w_car"]),
+    ("#nick check 老李", ["w_li1", "w_li2"]),  # shared: both read, the resolver refuses to guess
+    ("#nick check 群管机器人", []),  # never the bot
+    ("#nick list", []),
+], ids=["spaced-name", "nickname-then-words", "at-name", "shared-name", "the-bot", "no-name"])
+def test_named_in_finds_whom_a_command_may_name(text, named):
+    """Whose fresh nickname the core reads before the database gate for #nick check by name."""
+    assert named_in(text, ROSTER, "w_bot") == named
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ from bot.core.roles import Role, role_of
 from bot.core.rooms import PlatformLookup, RoomDirectory
 from bot.core.scheduler import JobScheduler
 from bot.core.storage_status import EarlyStatus
-from bot.core.targets import MAX_MENTIONED
+from bot.core.targets import MAX_MENTIONED, named_in
 from bot.core.written import LastWritten
 from bot.events import (
     ConnectionChanged,
@@ -106,8 +106,8 @@ class App:
         self.builtins = BuiltinCommands()
         self.router = CommandRouter([self.builtins, *self.plugins])
         self.rooms = RoomDirectory(platform, clock)
-        self.lookup = PlatformLookup(platform)
         self.control = BotControl(self)
+        self.lookup = PlatformLookup(platform, owned=self.control.groups_for)
         self.governor = Governor(clock, rules.current.bot.governor, timezone=rules.current.defaults.timezone)
         # Sessions are synchronous (db/session.py). A task holding a write transaction across an
         # await (a command reading the platform) would leave another task's write spinning in
@@ -486,9 +486,12 @@ class App:
         Anything else a plugin asks is read when asked (under the gate)."""
         room_id = event.room_id
         if room_id is None:
-            if isinstance(event, MessageReceived) and found and found[1].allow_private \
-                    and found[1].min_role > Role.MEMBER:
-                await self._gather_private(facts, event.sender_id, rules)
+            if isinstance(event, MessageReceived) and not event.is_self:
+                # a private message's answer depends on whether the writer owns a managed
+                # group (the command paths, #help, #use, moderation's answer to 你好)
+                await facts.prefetch_owned(event.sender_id)
+                if found and found[1].allow_private and found[1].min_role > Role.MEMBER:
+                    await self._gather_private(facts, event, found[1], rules)
             return
         if managed and isinstance(event, MessageReceived):
             for plugin in self._gatherers:
@@ -509,19 +512,31 @@ class App:
                 if mentioned:  # a target by mention: their names, not the whole member list
                     await asyncio.gather(*(facts.prefetch_member(room_id, m) for m in mentioned))
                 else:
-                    await facts.prefetch_members(room_id)
+                    await self._prefetch_roster(facts, room_id, event, found[1])
 
-    async def _gather_private(self, facts: _Facts, sender: str, rules: Rules) -> None:
+    async def _gather_private(self, facts: _Facts, event: MessageReceived, spec: CommandSpec,
+                              rules: Rules) -> None:
         """An owner's command in a private chat applies to the group chosen with #use, and names
         its target there by name, never by mention: that group and its member list are read
         here, not under the gate. The choice itself is a short read of its own."""
+        sender = event.sender_id
         async with self._session() as db:
             room_id = self.control.selected_room(db, sender, rules)
         if room_id is None:
             return
         room = await self.rooms.get(room_id)  # kept: private_target finds it without a read
         if role_of(sender, room, rules) >= Role.OWNER:
-            await facts.prefetch_members(room_id)
+            await self._prefetch_roster(facts, room_id, event, spec)
+
+    async def _prefetch_roster(self, facts: _Facts, room_id: str, event: MessageReceived,
+                               spec: CommandSpec) -> None:
+        """The room's member list for a command naming its target by name; and, for a command
+        that reads its target's group nickname fresh (#nick check), the nicknames of the
+        members the text may name (the list's nicknames may lag)."""
+        await facts.prefetch_members(room_id)
+        if spec.reads_target_alias:
+            named = named_in(event.text, facts.gathered_members(room_id), self.platform.self_id)
+            await asyncio.gather(*(facts.prefetch_member(room_id, m, or_name=False) for m in named))
 
     def hand_off(self) -> None:
         """Where committed decisions leave the core: the outbox's sender takes the rows the
@@ -601,7 +616,7 @@ class App:
             return True
         plugin, spec = found
         if msg.room_id is None and not spec.allow_private:
-            if ctx.sender_role < spec.min_role and not await self.control.groups_for(msg.sender_id):
+            if ctx.sender_role < spec.min_role and not await ctx.owned_groups(msg.sender_id):
                 return False  # not theirs to use anywhere: to the bot it is an ordinary message
             # an owner's private #nick list met silence (seen in a simulated day): say where it works
             ctx.reply(texts.group_only.format(command=parsed.name, prefix=rules.bot.command_prefix), answer=True)
@@ -614,7 +629,7 @@ class App:
             ctx.room = await self.rooms.get(ctx.room_id, refresh=True)
             ctx.sender_role = role_of(msg.sender_id, ctx.room, rules)
         if ctx.sender_role < spec.min_role:
-            if msg.room_id is None and ctx.room_id is None and await self.control.groups_for(msg.sender_id):
+            if msg.room_id is None and ctx.room_id is None and await ctx.owned_groups(msg.sender_id):
                 # an owner's private #status before choosing a group met silence (seen in a
                 # simulated day): in private the command waits for #use, so say so
                 ctx.reply(texts.choose_group_first.format(prefix=rules.bot.command_prefix), answer=True)
@@ -803,6 +818,7 @@ class _Facts:
 
     def __init__(self, lookup: PlatformLookup, late: collections.Counter[str] | None = None) -> None:
         self._lookup = lookup
+        self._owned: dict[str, list[tuple[str, str]]] = {}
         # set once the handlers run under the database gate: a read not gathered before then
         # holds every group's events while it waits, and is counted in `late` (App.reads_under_gate)
         self.under_gate = False
@@ -827,6 +843,18 @@ class _Facts:
         members = await self._lookup.members(room_id)
         if members:  # an empty list is a failed read: ask again when it is needed
             self._members[room_id] = members
+
+    def gathered_members(self, room_id: str) -> list[Member]:
+        return list(self._members.get(room_id, ()))
+
+    async def prefetch_owned(self, contact_id: str) -> None:
+        self._owned[contact_id] = await self._lookup.owned_groups(contact_id)
+
+    async def owned_groups(self, contact_id: str) -> list[tuple[str, str]]:
+        if contact_id in self._owned:
+            return list(self._owned[contact_id])
+        self._count_late("owned_groups")
+        return await self._lookup.owned_groups(contact_id)
 
     async def member_alias(self, room_id: str, member_id: str) -> str | None:
         if (room_id, member_id) in self._aliases:

@@ -56,7 +56,7 @@ class BuiltinCommands(Plugin):
         lines = ctx.control.help_lines(ctx.sender_role, ctx.room_id)
         msg = ctx.message
         if msg is not None and msg.room_id is None and ctx.room_id is None \
-                and await ctx.control.groups_for(msg.sender_id):
+                and await ctx.owned_groups(msg.sender_id):
             # an owner who has not chosen a group yet: the private list showed member commands
             # only, and #use, the way to the rest, was not among them
             lines.append(ctx.rules.bot.texts.choose_group_first.format(prefix=ctx.rules.bot.command_prefix))
@@ -103,7 +103,7 @@ class BuiltinCommands(Plugin):
         if msg is None or msg.room_id is not None:
             ctx.reply("请在与机器人的私聊中使用：#use 群序号")
             return
-        groups = await ctx.control.groups_for(msg.sender_id)
+        groups = await ctx.owned_groups(msg.sender_id)
         if not groups:
             ctx.reply("你不是机器人所管理的任何群的群主或运营。")
             return

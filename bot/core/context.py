@@ -34,6 +34,10 @@ class Lookup(Protocol):
 
     async def members(self, room_id: str) -> list[Member]: ...
 
+    async def owned_groups(self, contact_id: str) -> list[tuple[str, str]]:
+        """(room id, topic) of the managed groups this person may command privately (owner or
+        operator): [] if none or if the platform cannot be read."""
+
     async def message_image(self, message_id: str) -> bytes | None:
         """The image of an image message (the full picture, not a thumbnail), or None if it
         cannot be had. Anti-spam decodes QR codes in it; a platform that cannot deliver images
@@ -58,8 +62,6 @@ class Control(Protocol):
     def answered_early(self, event_id: str) -> bool: ...
 
     def help_lines(self, role: Role, room_id: str | None) -> list[str]: ...
-
-    async def groups_for(self, contact_id: str) -> list[tuple[str, str]]: ...
 
     def select_group(self, db: Session, contact_id: str, room_id: str | None) -> None: ...
 
@@ -112,6 +114,11 @@ class Context:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    async def owned_groups(self, contact_id: str) -> list[tuple[str, str]]:
+        """The managed groups this person may command privately (Lookup.owned_groups; read
+        before the database gate for a private message)."""
+        return await self.lookup.owned_groups(contact_id) if self.lookup is not None else []
 
     def local_now(self) -> datetime:
         return self.clock.now().astimezone(ZoneInfo(self.group.timezone))

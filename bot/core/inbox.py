@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, bindparam, delete, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
@@ -47,7 +47,7 @@ from bot.clock import Clock
 from bot.events import RoomEvent
 from bot.platform import RawEvent
 from db.models import InboxEvent, SeenEvent
-from db.repo import dialect_insert
+from db.repo import dialect_insert, execute_many
 from db.session import checkpoint, wal_file
 
 log = logging.getLogger(__name__)
@@ -241,6 +241,8 @@ class _Pending:
     takes_over: bool = False  # a converted event whose raw row may be written already (upsert)
 
 
+_ROW_COLUMNS = ("event_id", "queue_key", "kind", "payload", "received_at")
+
 #: core_inbox.kind of a raw gateway event (a converted event's kind is its class name)
 RAW_PREFIX = "raw:"
 
@@ -312,11 +314,14 @@ class Inbox:
         # the writer's statements, built once: Core on the table, below the ORM (this runs for
         # every batch; the ORM's bulk paths cost the writer thread a third of its time, issue 13)
         table: Any = InboxEvent.__table__
+        # the row's columns as named parameters (not an INSERT of the whole table, compiled
+        # from each batch's keys): run on SQLite's cursor, db.repo.execute_many
+        row = {name: bindparam(name, type_=table.c[name].type) for name in _ROW_COLUMNS}
         # a redelivered event is already there: keep the first row (its place in order)
-        self._insert = dialect_insert(engine, table).on_conflict_do_nothing(index_elements=["event_id"])
+        self._insert = dialect_insert(engine, table).values(row).on_conflict_do_nothing(index_elements=["event_id"])
         # a converted event takes its raw event's row over (its place in arrival order); a
         # converted row already there (a redelivery) is kept as it is
-        take_over = dialect_insert(engine, table)
+        take_over = dialect_insert(engine, table).values(row)
         self._take_over = take_over.on_conflict_do_update(
             index_elements=["event_id"],
             set_={"queue_key": take_over.excluded.queue_key, "kind": take_over.excluded.kind,
@@ -523,9 +528,9 @@ class Inbox:
         table: Any = InboxEvent.__table__
         with self._engine.begin() as db:
             if rows:
-                db.execute(self._insert, rows)
+                execute_many(db, self._insert, rows)
             if takeovers:
-                db.execute(self._take_over, takeovers)
+                execute_many(db, self._take_over, takeovers)
             for chunk in _chunks(done, 500):
                 db.execute(delete(table).where(table.c.event_id.in_(chunk)))
             for chunk in _chunks(dropped, 500):

@@ -44,6 +44,9 @@ class CommandSpec:
     # everyone (its checks are per group) but only useful to owners and operators
     listed_from: Role | None = None
     admin_usage: str = ""  # extra usage shown to admins and above (e.g. admin-only subcommands)
+    # the handler reads the group nickname of the member it names fresh (#nick check): the core
+    # reads it before the database gate for the members the arguments name
+    reads_target_alias: bool = False
 
     def usage_for(self, role: Role) -> str:
         if self.admin_usage and role >= Role.ADMIN:
@@ -54,6 +57,7 @@ class CommandSpec:
 def command(
     name: str, *, min_role: Role = Role.ADMIN, aliases: Iterable[str] = (), usage: str = "",
     allow_private: bool = False, listed_from: Role | None = None, admin_usage: str = "",
+    reads_target_alias: bool = False,
 ) -> Callable[[CommandHandler], CommandHandler]:
     """Mark a plugin method `async def x(self, ctx, args: str)` as a chat command."""
 
@@ -62,7 +66,7 @@ def command(
         func.__qunguan_command__ = CommandSpec(  # type: ignore[attr-defined]
             name=name, min_role=min_role, aliases=tuple(aliases), usage=usage,
             help=doc.splitlines()[0] if doc else "", handler=func, allow_private=allow_private,
-            listed_from=listed_from, admin_usage=admin_usage,
+            listed_from=listed_from, admin_usage=admin_usage, reads_target_alias=reads_target_alias,
         )
         return func
 

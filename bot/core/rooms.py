@@ -10,6 +10,7 @@ changed, and a demoted admin must not keep admin rights from a cached room.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
@@ -56,8 +57,10 @@ class RoomDirectory:
 class PlatformLookup:
     """bot.core.context.Lookup over the platform: fresh reads, errors become empty values."""
 
-    def __init__(self, platform: Platform) -> None:
+    def __init__(self, platform: Platform,
+                 owned: Callable[[str], Awaitable[list[tuple[str, str]]]] | None = None) -> None:
         self._platform = platform
+        self._owned = owned  # BotControl.groups_for: it knows the rules and the room directory
 
     async def member_alias(self, room_id: str, member_id: str) -> str | None:
         try:
@@ -79,6 +82,9 @@ class PlatformLookup:
         except PlatformError as exc:
             log.warning("cannot read the members of %s: %s", room_id, exc)
             return []
+
+    async def owned_groups(self, contact_id: str) -> list[tuple[str, str]]:
+        return await self._owned(contact_id) if self._owned is not None else []
 
     async def message_image(self, message_id: str) -> bytes | None:
         # Platforms that can fetch an image message's picture implement message_image(id) -> bytes

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot.platform import Member as PlatformMember
 from db.models import KnownRoom, ListEntry, Member, NameHistory
 
 if TYPE_CHECKING:
@@ -92,13 +93,7 @@ async def resolve_target(ctx: Context, args: str) -> Target:
     room_members = frozenset(ctx.room.member_ids) if ctx.room else frozenset(m.id for m in live)
     if head in room_members or _known_id(ctx.db, head):
         return Target(head, head, after.strip(), current.get(head, ""))
-    candidates: dict[str, set[str]] = {}  # casefolded name -> ids
-    for member in live:
-        if member.id == ctx.self_id:
-            continue
-        for name in (member.alias, member.name):
-            if name:
-                candidates.setdefault(name.casefold(), set()).add(member.id)
+    candidates = _live_names(live, ctx.self_id)
     if not any(_prefix_match(text, name) for name in candidates):
         for name, subject in _room_history(ctx.db, room_id):
             candidates.setdefault(name.casefold(), set()).add(subject)
@@ -114,6 +109,42 @@ async def resolve_target(ctx: Context, args: str) -> Target:
         ids = in_room
     found = next(iter(ids))
     return Target(found, written, rest, current.get(found, ""))
+
+
+def named_in(text: str, live: Iterable[PlatformMember], self_id: str | None) -> list[str]:
+    """The current members a command's text may name (their group nickname or name stands in
+    it as a whole word), longest names first, at most MAX_MENTIONED: a superset of whom
+    resolve_target can pick from the live roster, for reading their fresh nicknames before
+    the database gate (the arguments' shape, e.g. a subcommand first, is the handler's)."""
+    folded = text.casefold()
+    found: list[str] = []
+    for name, ids in sorted(_live_names(live, self_id).items(), key=lambda item: -len(item[0])):
+        at = folded.find(name)
+        while at >= 0 and not _whole_word(folded, at, len(name)):
+            at = folded.find(name, at + 1)
+        if at >= 0:
+            found.extend(i for i in sorted(ids) if i not in found)
+        if len(found) >= MAX_MENTIONED:
+            break
+    return found[:MAX_MENTIONED]
+
+
+def _live_names(live: Iterable[PlatformMember], self_id: str | None) -> dict[str, set[str]]:
+    """Casefolded group nickname and name -> ids, of the room's current members but the bot."""
+    candidates: dict[str, set[str]] = {}
+    for member in live:
+        if member.id == self_id:
+            continue
+        for name in (member.alias, member.name):
+            if name:
+                candidates.setdefault(name.casefold(), set()).add(member.id)
+    return candidates
+
+
+def _whole_word(text: str, at: int, length: int) -> bool:
+    before = text[at - 1] if at else " "
+    after = text[at + length] if at + length < len(text) else " "
+    return (before in _SEPARATORS or before in "@＠") and after in _SEPARATORS
 
 
 async def _shown_name(ctx: Context, room_id: str | None, member_id: str) -> str:

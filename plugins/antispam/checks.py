@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from plugins.antispam import contact, recruit
+from plugins.antispam import contact, loan, recruit
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
 from plugins.antispam.explain import contact_kind, contact_said, message_kind
@@ -60,6 +60,9 @@ class Verdict:
     # sends applicants to): beside the contact check's verdict on that address, one piece of
     # evidence, not two checks agreeing. Unlike a lure it offers something (a job)
     with_contact: bool = False
+    # the offence has a name of its own in texts.check_labels, not the check's (a loan plea found
+    # by the keywords check is no ad: "loan_plea")
+    label: str = ""
 
 
 def said(c: contact.Contact) -> str:
@@ -289,7 +292,27 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if verdict.strong:
         return verdict
     job = recruiting(f, n) if cfg.keywords.recruitment else None
-    return job if job is not None else verdict
+    if job is not None:
+        return job
+    plea = loan_plea(n) if cfg.keywords.loan_plea and not verdict.spam else None
+    return plea if plea is not None else verdict
+
+
+def loan_plea(n: Normalised) -> Verdict | None:
+    """A loan plea of the kind stolen accounts send (loan.loan_plea: borrow, urgency and an account
+    to pay into, at once), not told about in a warning or a quote. Enough alone against any member
+    (conclusive), never obvious: a real friend may write it, so the bot reminds the group to check
+    with the person first (texts.warn_loan) and a second time asks the owner and admins."""
+    # told about, not made: 有人盗号说借我两千急用……大家别信 names the scammer's account too, so
+    # discussing() (no contact data in the writer's words) would not see it as a warning
+    if shows_an_ad(n) or (_WARNING.search(n.body) and not _REASSURING.search(n.body)):
+        return None
+    plea = loan.loan_plea(n.body)
+    if plea is None:
+        return None
+    words = "".join(f"「{w}」" for w in plea.words)
+    return Verdict("keywords", True, f"loan plea ({', '.join(plea.words)})", conclusive=True, label="loan_plea",
+                   why=f"像账号被盗后常见的借钱说法：{words}（借钱、很急、转到某个账户，三样同时出现）")
 
 
 # contact data that is no place to send a CV or to sign up: a search tip on another platform
@@ -327,6 +350,14 @@ def recruiting(f: Facts, n: Normalised) -> Verdict | None:
     return Verdict("keywords", True, f"recruitment pitch ({', '.join(pitch.words)}) with {kind} {value} to apply to",
                    conclusive=True, with_contact=True,
                    why=f"招聘引流：{words}，让人把简历或报名发到{contact_said(kind, value)}（{where}）")
+
+
+def newcomer_phrase(v: Verdict) -> str | None:
+    """The newcomer phrase a keywords verdict fired on (私聊我, 进群 …), or None for any other hit."""
+    prefix = "newcomer phrase: "
+    if v.name != "keywords" or not v.details.startswith(prefix):
+        return None
+    return v.details[len(prefix):].split(" (", 1)[0]
 
 
 def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:

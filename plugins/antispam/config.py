@@ -49,6 +49,8 @@ class KeywordRules(CheckRule):
     # QQ or WeChat id to send the CV to (checks.recruiting); off for a job board group, where
     # recruiters' posts are what members come for
     recruitment: bool = True
+    # a stolen account's loan plea: borrow + urgency + an account to pay into (checks.loan_plea)
+    loan_plea: bool = True
 
     @field_validator("regexes")
     @classmethod
@@ -167,6 +169,17 @@ class LearningRules(Strict):
     keep_messages: Duration = timedelta(days=14)  # the store #spam quotes and backtest read
 
 
+# how each check is named to members in {reason} (texts.check_labels)
+_CHECK_LABELS: dict[str, str] = {
+    "keywords": "发广告", "contact": "广告引流", "content": "新成员暂不能发推广链接、名片或小程序", "flood": "刷屏",
+    "repeat": "重复刷消息", "mentions": "大量@他人", "emoji": "表情刷屏", "bayes": "发广告",
+    "similar": "发广告", "charmodel": "发广告", "qrcode": "发引流二维码", "admin": "发广告（管理员判定）",
+    # a newcomer's own id or number asking to be added, nothing offered: the rule, not an accusation
+    "newcomer_contact": "新成员暂不能在群里发联系方式",
+    # borrow + urgency + an account to pay into: what a stolen account writes (checks.loan_plea)
+    "loan_plea": "疑似被盗号借钱"}
+
+
 class Texts(TemplateTexts):
     warn: str = "⚠️ 警告：{reason}，再犯将被移出本群。案件 #{case}"
     # a first offence on the text models' word alone: for a regular the bot will not remove
@@ -187,6 +200,9 @@ class Texts(TemplateTexts):
     spam_learned_removing: str = "已记为广告样本。案件 #{case} 正在移出「{member}」，不用再处理。"
     # ... or the bot could not remove them and asked the owner and admins, who still must
     spam_learned_asked: str = "已记为广告样本，记入案件 #{case}。机器人无法移出「{member}」，仍请群主或管理员移出。"
+    # a loan plea (checks.loan_plea): to the group, not an accusation; the account may be stolen
+    warn_loan: str = ("⚠️ 提醒：这条消息像是账号被盗后常见的借钱说法（借钱、很急、转到某个账户）。"
+                      "转账前请先打电话或当面跟本人确认。如果确是本人，可以请管理员撤销。案件 #{case}")
     ham_learned: str = "已记为正常消息，案件 #{case} 已撤销。"
     # a second #ham on the same message: nothing left to undo
     ham_already_reversed: str = "这条消息已记为正常消息，案件 #{case} 之前已撤销，不用再处理。"
@@ -200,12 +216,14 @@ class Texts(TemplateTexts):
     not_found: str = "找不到被引用的消息（可能太久之前），已按引用内容学习。"
     protected: str = "「{member}」是群主、管理员或白名单成员，只记录样本，不处理。"
     # how each check is named to members in {reason}
-    check_labels: dict[str, str] = Field(default_factory=lambda: {
-        "keywords": "发广告", "contact": "广告引流", "content": "新成员暂不能发推广链接、名片或小程序", "flood": "刷屏",
-        "repeat": "重复刷消息", "mentions": "大量@他人", "emoji": "表情刷屏", "bayes": "发广告",
-        "similar": "发广告", "charmodel": "发广告", "qrcode": "发引流二维码", "admin": "发广告（管理员判定）",
-        # a newcomer's own id or number asking to be added, nothing offered: the rule, not an accusation
-        "newcomer_contact": "新成员暂不能在群里发联系方式"})
+    check_labels: dict[str, str] = Field(default_factory=lambda: dict(_CHECK_LABELS))
+
+    @field_validator("check_labels")
+    @classmethod
+    def _keep_default_labels(cls, labels: dict[str, str]) -> dict[str, str]:
+        """Labels a rules.yaml written before a label existed does not name keep their default (an
+        operator's file listing the labels of then would otherwise name a loan plea 'loan_plea')."""
+        return {**_CHECK_LABELS, **labels}
 
 
 class AntispamConfig(PluginConfig):

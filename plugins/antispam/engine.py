@@ -13,10 +13,20 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from plugins.antispam import contact
-from plugins.antispam.checks import PERSONAL, TEXT_CHECKS, Facts, Verdict, baits, check_bayes, check_similar, score_pct
+from plugins.antispam.checks import (
+    PERSONAL,
+    TEXT_CHECKS,
+    Facts,
+    Verdict,
+    baits,
+    check_bayes,
+    check_similar,
+    newcomer_phrase,
+    score_pct,
+)
 from plugins.antispam.classifier import SpamModel
 from plugins.antispam.config import CONTENT_CHECKS, AntispamConfig
-from plugins.antispam.model_checks import check_charmodel, check_qrcode
+from plugins.antispam.model_checks import check_charmodel, check_qrcode, names_a_price
 from plugins.antispam.normalize import Normalised, normalise
 
 Severity = Literal["none", "low", "medium", "high"]
@@ -35,6 +45,16 @@ class Decision:
     # with at most the phrase that gives it (加我威 zhou_888) and the text models reading it, and
     # nothing offered: the newcomers' rule broken, a warning first, never an obvious ad
     lone_contact: bool = False
+    # a newcomer's message that only says what they do and asks to be messaged here (我在做护肤品
+    # 代理，有需要私聊我): no way to reach anyone outside the group, nothing dangled, no price.
+    # A reminder, never a removal (see _says_only)
+    says_only: bool = False
+
+    @property
+    def loan_plea(self) -> bool:
+        """A loan plea of the kind stolen accounts send (checks.loan_plea) is what convicted: the
+        group is told to check with the person, never an obvious ad, a removal put to the admins."""
+        return any(v.label == "loan_plea" for v in self.fired)
 
     def _counted(self, mode: str) -> list[Verdict]:
         hits = [v for v, m in self.verdicts if v.spam and m == mode]
@@ -89,7 +109,7 @@ class Decision:
         the model read its content as chat; without something offered it is a warning first. So
         are a recruitment pitch and the address it sends applicants to (checks.recruiting)."""
         fired = self.fired
-        if self.lone_contact:
+        if self.lone_contact or self.says_only or self.loan_plea:
             return False
         if any(v.strong for v in fired):
             return True
@@ -124,6 +144,9 @@ class Decision:
         # a newcomer's plain id with 加我微信 and nothing offered reads as the rule they broke (a
         # newcomer asking for a carpool with their WeChat id was told 广告引流)
         said = ["contact"] if "contact" in content else content[:1]
+        plea = [v.label for v in fired if v.label]
+        if plea and plea[0] in labels:
+            said = plea[:1]  # a loan plea is no ad, whatever contact data it gives (the account)
         if said == ["contact"] and self.newcomer and (self.lone_contact or _own_contact_only(fired)) \
                 and "newcomer_contact" in labels:
             said = ["newcomer_contact"]
@@ -178,7 +201,16 @@ def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str
         verdicts = [(replace(v, details=v.details + "; one id of the sender's own, nothing offered: a warning first",
                              why=v.why + "；只留了一个联系方式，没有推销任何东西：新成员先警告，不直接移出"), mode)
                     if v.spam and v.name == "contact" else (v, mode) for v, mode in verdicts]
-    return Decision(verdicts, score.bayes if score else 0.0, char, newcomer=facts.newcomer, lone_contact=lone)
+    says = facts.newcomer and not lone and _says_only(facts, [v for v, _ in verdicts], n)
+    if says:
+        verdicts = [(replace(v, details=v.details + "; only what the sender does and a call to message them, "
+                                                    "no contact data, link, QR code, bait or price: a reminder, "
+                                                    "never a removal",
+                             why=v.why + "；只说了自己在做什么、请人私聊，没有联系方式、链接、二维码，"
+                                         "也没提优惠或价钱：只提醒，不移出"), mode)
+                    if v.spam and v.name in CONTENT_CHECKS else (v, mode) for v, mode in verdicts]
+    return Decision(verdicts, score.bayes if score else 0.0, char, newcomer=facts.newcomer, lone_contact=lone,
+                    says_only=says)
 
 
 # what the models may add to a newcomer's lone id without making it an obvious ad: they read the
@@ -219,6 +251,40 @@ def _lone_contact(facts: Facts, verdicts: list[Verdict], n: Normalised) -> bool:
     for c in found:
         rest = rest.replace(contact.bare(c.value), "")
     return not _GIVING.sub("", rest)
+
+
+# what may have found a newcomer's message an ad when it only says something: the text models and
+# the newcomer phrases, which read the same words
+_SAYING_CHECKS = frozenset({"keywords", "charmodel", "bayes"})
+# a newcomer phrase asking to be messaged or added here (私聊我, 有意私, 加我微信 with no id): the
+# reader can only reply in the group or open the writer's profile. Not 进群, 点击链接, 打开淘宝,
+# 优惠券, telegram: those send people elsewhere
+_CALL_HERE = re.compile(r"私|^加我?(?:微信|qq)$")
+
+
+def _says_only(facts: Facts, verdicts: list[Verdict], n: Normalised) -> bool:
+    """A newcomer who mentions what they do once and asks to be messaged (我在做护肤品代理，有需要
+    私聊我, 本人做家政的，有需要私聊): the only checks that fired are the text models and a newcomer
+    phrase asking to be contacted, and the message has no contact data of any kind, no link, no
+    card, no QR code, no stop word, no bait (免费, 红包, 日结, 优惠 …) and no price or payout. Such a
+    message from a relative telling the family group about her side business was removed at once:
+    the phrase (私聊我 after 有需要) and the char model reading the same words counted as two checks
+    agreeing, and with the model below its line the phrase alone drew 警告：发广告，再犯将被移出本群.
+    Whoever wants it must ask the writer in the group or add them from it, where the owner sees it:
+    a reminder that says what the bot saw, and a second time the owner and admins decide (as for a
+    regular convicted on the models' word). With anything that reaches outside the group or hooks
+    the reader it is judged as before."""
+    if facts.kind != "text" or facts.qr_codes:
+        return False
+    fired = [v for v in verdicts if v.spam]
+    if not fired or any(v.name not in _SAYING_CHECKS or v.strong for v in fired):
+        return False
+    calls = [v for v in fired if v.name == "keywords"]
+    if not calls or any(not _CALL_HERE.search(normalise(newcomer_phrase(v) or "").dense or "-") for v in calls):
+        return False
+    if contact.find_contacts(n, facts.url) or contact.promoted_links(n, facts.url):
+        return False
+    return not baits(n) and not names_a_price(n)
 
 
 def _own_contact_only(verdicts: list[Verdict]) -> bool:

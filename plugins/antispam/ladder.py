@@ -58,6 +58,9 @@ class Offence:
     # introducing himself to 各位叔叔阿姨哥哥姐姐 was told 警告：发广告，再犯将被移出本群 on the
     # model's score alone (seen in a simulated day)
     models_only: bool = False
+    # a loan plea of the kind stolen accounts send (borrow, urgency, an account to pay into): the
+    # group is told to check with the person before paying (texts.warn_loan), not "发广告"
+    loan_plea: bool = False
     actor_id: str | None = None  # the admin who typed #spam, or None for the bot
 
 
@@ -97,7 +100,8 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
     fill = {"member": offence.member_name, "reason": offence.reason, "case": case.id}
     if step == "warn":
         # the case is "done" only once the outbox has really sent the warning
-        warning = texts.warn_models if offence.ask_first or offence.models_only else texts.warn
+        warning = texts.warn_loan if offence.loan_plea else \
+            texts.warn_models if offence.ask_first or offence.models_only else texts.warn
         ctx.emit(Reply(room_id, warning.format(**fill), (offence.member_id,), reason=f"case {case.id}",
                        case_id=case.id))
         return case.id

@@ -4,8 +4,9 @@ shape: pure functions returning a named verdict with its reason)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from plugins.antispam import contact
+from plugins.antispam import buying, contact
 from plugins.antispam.checks import PERSONAL, Facts, Verdict, discussing, framed, said, score_pct, shows_an_ad
 from plugins.antispam.classifier import ModelScore
 from plugins.antispam.config import AntispamConfig
@@ -29,6 +30,11 @@ _MONEY = re.compile(r"(?<![0-9])(?:[0-9]+\.)?[0-9]+\s*(?:元|块|w|万|k|rmb|u|%
                     r"(?<![0-9.])1\s*(?:比|[:：])\s*(?:[0-9]+\.[0-9]|[0-9]{3,})")
 
 
+def names_a_price(n: Normalised) -> bool:
+    """A price or a payout in the message (200元, 5毛一个, 1:150, 日入, 包邮 …)."""
+    return bool(_MONEY.search(n.body))
+
+
 def structure(n: Normalised) -> tuple[str, str] | None:
     """What an ad needs besides its words, if the message has it: contact data (hidden, or of a
     kind friends do not swap: another platform's handle or search term, a group number, an IM
@@ -47,6 +53,26 @@ def structure(n: Normalised) -> tuple[str, str] | None:
 
 
 def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig) -> Verdict:
+    verdict = _charmodel(score, n, cfg)
+    if verdict.spam and (ask := _buyer(n)):
+        # a buyer writes the seller's words (私我, 价格好商量, 量大可谈) and the model reads them as an
+        # ad: a regular asking 有人要转让名额吗？我收一个 was reminded (0.974). Not enough alone
+        return replace(verdict, strong=False, conclusive=False, agrees=False, weak=True,
+                       details=f"{verdict.details}, but asking to buy ({ask}): not enough alone",
+                       why=f"{verdict.why}，但这是在求购（「{ask}」），想买东西的人不是在打广告，单独不算")
+    return verdict
+
+
+def _buyer(n: Normalised) -> str | None:
+    """The ask of a member buying something ordinary (buying.asks_to_buy), with no contact data
+    hidden or of a kind friends do not swap and no link off the ordinary list."""
+    ask = buying.asks_to_buy(n.body)
+    if ask is None or contact.promoted_links(n):
+        return None
+    return None if any(c.hidden or c.kind not in PERSONAL for c in contact.find_contacts(n)) else ask
+
+
+def _charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig) -> Verdict:
     rule = cfg.charmodel
     if score.char is None:
         return Verdict("charmodel", False, "no char model loaded", why="内置模型没有加载")

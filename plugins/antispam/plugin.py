@@ -191,10 +191,14 @@ class AntispamPlugin(Plugin):
             return
         if decision.spam:
             disputed = not newcomer and words_against_the_model(decision)
+            # a newcomer who only said what they do and asked to be messaged (Decision.says_only)
+            # is reminded like a regular convicted on the models' word, and never removed by the bot
             offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision), evidence,
                                      obvious=decision.obvious, newcomer=newcomer, strict=strict,
-                                     ask_first=not newcomer and (decision.models_only or disputed),
-                                     models_only=decision.models_only)
+                                     ask_first=(not newcomer and (decision.models_only or disputed))
+                                     or decision.says_only or decision.loan_plea,
+                                     models_only=decision.models_only or decision.says_only,
+                                     loan_plea=decision.loan_plea)
             store.set_case(ctx.db, row, ladder.apply(ctx, cfg, offence))
             log.info("spam in %s from %s: %s", msg.room_id, msg.sender_id, decision.reason())
             return
@@ -228,7 +232,7 @@ class AntispamPlugin(Plugin):
         case_id, kind = last
         if decision.newcomer and decision.obvious and kind == "warn":
             return False
-        if kind == "warn" and not (decision.newcomer and decision.models_only) \
+        if kind == "warn" and not (decision.newcomer and (decision.models_only or decision.says_only)) \
                 and self._after_the_warning(ctx, case_id, row.at):
             # the member had the warning before them ("再犯将被移出本群") and advertised again: a
             # burst is what was sent before anyone could read it. A regular's stolen account

@@ -172,8 +172,7 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
         last = repo.get_setting(ctx.db, private_scope(msg.sender_id), _HINT_KEY)
         if last is not None and now - datetime.fromisoformat(str(last)) < _HINT_EVERY:
             return
-        if msg.sender_id in ctx.rules.bot.operators or (
-                ctx.control is not None and await ctx.control.groups_for(msg.sender_id)):
+        if msg.sender_id in ctx.rules.bot.operators or await ctx.owned_groups(msg.sender_id):
             return  # an owner's 收到 under a digest: they know the bot, and #help shows them #use
         texts = config(ctx).texts
         own = self._appealable(ctx, msg.sender_id)

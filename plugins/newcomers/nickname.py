@@ -357,7 +357,7 @@ class NicknamePlugin(Plugin):
                 ctx.emit(Kick(ctx.room_id, row.member_id, reason=case.reason, case_id=case.id))
 
     # ------------------------------------------------------------------ commands
-    @command("nick", min_role=Role.ADMIN, usage="list | check @成员", allow_private=True)
+    @command("nick", min_role=Role.ADMIN, usage="list | check @成员", allow_private=True, reads_target_alias=True)
     async def nick(self, ctx: Context, args: str) -> None:
         """群昵称检查：list 列出不符合要求的成员及起始时间；check @成员 立即重新检查"""
         config: NicknameConfig = ctx.config(self.name)

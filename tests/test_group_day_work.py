@@ -371,10 +371,12 @@ async def live_the_photo_day(d: LoggedDay) -> None:
     await d.post("街拍小张", "鼓楼那边有家，冲扫一卷 35 块，老板微信 chongxi_gulou，报我名字打九折")
     await d.post("人像摄影Amy", "本周日约拍，需要一个模特，互免，风格是森系，有意的私聊我看样片",
                  kind=MessageKind.TEXT)
-    await d.post("佳能大叔", "我是收镜头，不是打广告啊😂")
-    await d.post("会长老赵", "#ham", quote=lens)
-    await d.private("街拍小张", "为什么说我发广告？我只是推荐冲洗店")
-    await d.private("街拍小张", "申诉 2 我是给胶片少女推荐冲洗店，不是广告")
+    if (wrong := reminded(d, "佳能大叔")) is not None:
+        await d.post("佳能大叔", "我是收镜头，不是打广告啊😂")
+        await d.post("会长老赵", "#ham", quote=lens)
+    if (film := reminded(d, "街拍小张")) is not None:
+        await d.private("街拍小张", "为什么说我发广告？我只是推荐冲洗店")
+        await d.private("街拍小张", f"申诉 {film} 我是给胶片少女推荐冲洗店，不是广告")
     await d.post("无人机阿飞", "颐和园能飞无人机吗？")
     await d.post("老法师老王", "不能，禁飞区，被抓到要罚款没收")
     await d.post("富士小美", "分享一篇调色教程 https://www.xiaohongshu.com/explore/6543210abcdef 挺实用的")
@@ -393,9 +395,11 @@ async def live_the_photo_day(d: LoggedDay) -> None:
     await d.post("会长老赵", "#schedule add 周六 5:00 起床了！五点半十七孔桥集合拍日出，带好三脚架")
     await d.post("会长老赵", "#schedule list")
     await d.post("会长老赵", "#cases")
-    await d.post("会长老赵", "#case 1")
-    await d.post("会长老赵", "#case 2")
-    await d.post("会长老赵", "#appeal accept 2")
+    for case in (wrong, film):
+        if case is not None:
+            await d.post("会长老赵", f"#case {case}")
+    if film is not None:
+        await d.post("会长老赵", f"#appeal accept {film}")
     await d.post("会长老赵", "#stats day")
 
 
@@ -404,24 +408,34 @@ async def test_an_evening_in_the_photography_club(days) -> None:  # noqa: F811
     await live_the_photo_day(d)
     await d.to("21:00")
     await d.end_of_day()
-    # gear sold among members and a tutorial link pass. The shipped model reads a member buying
-    # a lens (收一个 70-200 2.8 二代，有的私聊，价格合适直接转账: 100%) and one passing on a film
-    # lab's WeChat (老板微信 chongxi_gulou，报我名字打九折: 98%) as ads: soft reminders to two
-    # regulars (left to the anti-spam model's owners)
-    assert d.flagged_innocents() <= {"佳能大叔", "街拍小张"} and d.removed_innocents() == set()
+    # gear sold among members and a tutorial link pass. The shipped model read a member buying a
+    # lens (收一个 70-200 2.8 二代，有的私聊，价格合适直接转账: 100%; no longer since spam22's
+    # buyers are not sellers) and reads one passing on a film lab's WeChat (老板微信
+    # chongxi_gulou，报我名字打九折: 98%) as ads: soft reminders to regulars (left to the anti-spam
+    # model's owners), undone by the owner's #ham or an accepted appeal
+    flagged = d.flagged_innocents()
+    assert flagged <= {"佳能大叔", "街拍小张"} and d.removed_innocents() == set()
     d.assert_advertisers_handled()
     # the owner's notice of each says how to undo it if it is wrong (it said only 警告 X：发广告)
     told = d.private_to("会长老赵")
-    for case in (1, 2):
-        notice = next(line for t in told for line in t.split("\n") if f"新案件 #{case} 警告" in line)
+    for name in flagged:
+        notice = next(line for t in told for line in t.split("\n") if f"警告 {name}：" in line)
         assert notice.endswith("如是误判，请在群里引用那条消息发送 #ham 撤销"), notice
-    # the owner undid one with #ham and accepted the other's appeal: #stats counts neither
+    if "街拍小张" in flagged:
+        assert any("申诉已通过" in t for t in d.private_to("街拍小张"))
+    # #stats counts neither reminder undone
     texts = d.bot.world.bot_texts(d.room)
-    assert any("申诉已通过" in t for t in d.private_to("街拍小张"))
     stats = next(t for t in texts if "本群统计" in t)
     assert "违规案件 1 个（移出 1）" in stats
     # #stats day names its one day once (it read 今天：2026-05-02 ～ 2026-05-02)
     assert "📊 本群统计（今天：2026-05-02）" in stats and "～" not in stats.split("\n")[0]
+
+
+def reminded(d: LoggedDay, name: str) -> int | None:
+    """The anti-spam case of a warning `name` just got, if any (what the shipped model misreads
+    changes as it improves)."""
+    cases = [c.id for c in d.outcome()[1].get(d.ids[name], []) if c.source == "antispam" and c.kind == "warn"]
+    return cases[-1] if cases else None
 
 
 BALLERS = ["控卫小马", "中锋大李", "三分王阿杰", "老胡", "学生小吴", "篮球宝贝", "阿东", "铁林", "飞哥", "小黑"]

@@ -59,6 +59,10 @@ class ModerationTexts(TemplateTexts):
         "成员「{reporter}」举报了「{target}」（案件 #{case}），但所引用的消息在机器人的记录中找不到，内容无法核实。"
         "举报人引用的文字：\n「{text}」\n原因：{reason}")
     case_notice: str = "新案件 {summary}"
+    # an anti-spam warning: how the owner undoes it if it is wrong. The member warned hears
+    # 如果不是，可以请管理员撤销; the owner's notice said only 警告 X：发广告（已执行）, and the
+    # owners of a simulated photography club did not know how (two regulars reminded in an evening)
+    case_notice_warned: str = "新案件 {summary}。如是误判，请在群里引用那条消息发送 {prefix}ham 撤销"
     appeal_usage: str = "申诉请发送：申诉 案件号 理由，例如「申诉 12 我没有发广告」。"
     appeal_not_yours: str = "没有找到你可以申诉的案件 #{case}。"
     # an appeal without a number, or "为什么踢我", from someone with open cases

@@ -146,6 +146,8 @@ class NicknameConfig(PluginConfig):
     # quiet hours
     quiet_start: ClockTime = time(22, 0)
     quiet_end: ClockTime = time(8, 0)
+    # a prompt, reminder or last notice @-mentions at most this many; the rest are named
+    max_mentions: int = Field(default=20, ge=1, le=50)
     texts: NicknameTexts = NicknameTexts()
 
     @field_validator("regex")

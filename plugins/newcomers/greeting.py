@@ -19,10 +19,11 @@ from bot.core.targets import display_name
 from bot.events import MemberJoined, MemberLeft
 from bot.rules.loader import Rules
 from bot.rules.types import format_duration
+from plugins.newcomers import prompting
 from plugins.newcomers.config import GreetingConfig
-from plugins.newcomers.models import GreetingRoom, PendingWelcome
-from plugins.newcomers.staging import OnceEach
-from plugins.newcomers.templates import clip, join_names, local_time, render
+from plugins.newcomers.models import GreetingRoom, NicknameMember, NicknameStatus, PendingWelcome
+from plugins.newcomers.staging import TOGETHER, OnceEach, Stage
+from plugins.newcomers.templates import NAMES_SHOWN, clip, join_names, local_time, render
 
 log = logging.getLogger(__name__)
 
@@ -191,7 +192,13 @@ class GreetingPlugin(Plugin):
         if state is not None and state.last_welcome_at is not None and at - state.last_welcome_at < RECALL_WITHIN:
             # the welcome it replaces is named again, its newcomers' inviters with it (_carried)
             inviters += members.inviters_since(db, job.room_id, state.last_welcome_at - RECALL_WITHIN)
-        return [MemberRead(job.room_id, inviter_id, or_name=True) for inviter_id in inviters if inviter_id]
+        reads = [MemberRead(job.room_id, inviter_id, or_name=True) for inviter_id in inviters if inviter_id]
+        # and the nicknames of the newcomers whose first prompt the welcome may carry (prompting.py)
+        prompted = db.scalars(select(NicknameMember.member_id).join(PendingWelcome, (
+            PendingWelcome.room_id == NicknameMember.room_id) & (PendingWelcome.member_id == NicknameMember.member_id))
+            .where(NicknameMember.room_id == job.room_id, NicknameMember.status == NicknameStatus.PENDING,
+                   NicknameMember.stage == Stage.NEW))
+        return reads + [MemberRead(job.room_id, member_id) for member_id in prompted]
 
     async def run_job(self, ctx: Context, job: JobSpec) -> None:
         if not job.id.startswith(WELCOME_JOB) or ctx.room_id is None:
@@ -233,7 +240,11 @@ class GreetingPlugin(Plugin):
             return
         group = ctx.room.topic or ctx.group.name or "本群"
         rules_text = render_rules(config)
-        await self._welcome(ctx, config, pending, len(present), fresh, recall)
+        # the newcomers' first nickname prompt, where it is due now too, goes in the same message
+        prompt = await prompting.with_welcome(ctx, [row.member_id for row in pending], fresh,
+                                              state.last_welcome_at if recall else None, now + TOGETHER,
+                                              self._addressed(config, pending, fresh))
+        await self._welcome(ctx, config, pending, len(present), fresh, recall, prompt)
         state.last_welcome_at = now
         if config.private:
             full = config.full_rules.strip() or rules_text
@@ -243,9 +254,9 @@ class GreetingPlugin(Plugin):
                                                            full_rules=full), reason="welcome"))
 
     async def _welcome(self, ctx: Context, config: GreetingConfig, pending: list[PendingWelcome], count: int,
-                       fresh: set[str], recall: bool) -> None:
+                       fresh: set[str], recall: bool, prompt: str = "") -> None:
         """The welcome naming `pending` (mentioning those in `fresh`), taking back the one
-        before it when `recall`."""
+        before it when `recall`, with the nickname `prompt` under it."""
         assert ctx.room_id is not None and ctx.room is not None
         group = ctx.room.topic or ctx.group.name or "本群"
         inviters = await self._inviter_names(ctx, [r.inviter_id for r in pending])
@@ -253,14 +264,25 @@ class GreetingPlugin(Plugin):
             config.template, names=join_names(r.name or r.member_id for r in pending), group=clip(group, 40),
             count=count, inviter=inviters, rules=render_rules(config), newcomers=len(pending),
         )
+        if prompt:
+            text = f"{text}\n{prompt}"
         if recall:
             # before the new one: only the newest stays
             ctx.emit(Recall(ctx.room_id, recall_key=RECALL_KEY, replaced_for=tuple(r.member_id for r in pending)))
-        mentions = tuple(r.member_id for r in pending if r.member_id in fresh)[: config.max_mentions] \
-            if config.mention else ()
+        mentions = self._mentions(config, pending, fresh)
         ctx.emit(Reply(ctx.room_id, text, mentions, reason=f"welcome {len(pending)} newcomer(s)",
                        recall_key=RECALL_KEY if config.recall_previous else None,
                        greets=tuple(r.member_id for r in pending)))
+
+    @staticmethod
+    def _mentions(config: GreetingConfig, pending: list[PendingWelcome], fresh: set[str]) -> tuple[str, ...]:
+        return tuple(r.member_id for r in pending if r.member_id in fresh)[: config.max_mentions] \
+            if config.mention else ()
+
+    def _addressed(self, config: GreetingConfig, pending: list[PendingWelcome], fresh: set[str]) -> set[str]:
+        """Whom the welcome reaches: @-mentioned, or among the names it shows (join_names lists
+        NAMES_SHOWN, then 等 N 人)."""
+        return {*self._mentions(config, pending, fresh), *(r.member_id for r in pending[:NAMES_SHOWN])}
 
     async def _welcome_again(self, ctx: Context, gone: set[str]) -> None:
         """Someone the standing welcome named was removed (an advertiser who joined in a wave,
@@ -292,7 +314,9 @@ class GreetingPlugin(Plugin):
                                  name=display_name(ctx.db, ctx.room_id, m.member_id), joined_at=m.joined_at)
                   for m in named if m.member_id in present and m.left_at is None]
         if others and self._again.due(ctx.room_id, state.last_welcome_at):  # not the one sent again already
-            await self._welcome(ctx, config, others, len(present - removing.keys()), set(), recall=True)
+            prompt = prompting.standing_in_welcome(ctx, [m.member_id for m in others], state.last_welcome_at)
+            await self._welcome(ctx, config, others, len(present - removing.keys()), set(), recall=True,
+                                prompt=prompt)
 
     @staticmethod
     def _carried(ctx: Context, room_id: str, state: GreetingRoom, pending: list[PendingWelcome],

@@ -68,6 +68,10 @@ def due_after(step: Stage, since: datetime, now: datetime, timings: Timings) -> 
     return max(since + timings.offset(following), now + gap)
 
 
+# steps due this close together go out as one message: members who joined a moment apart (one
+# merged welcome) were prompted one by one, a message each (seen in a simulated day)
+TOGETHER = timedelta(seconds=10)
+
 # a reminder or last notice going out takes along those whose same step falls due this soon
 GATHER = timedelta(minutes=30)
 

@@ -27,6 +27,8 @@ class TagRules(Strict):
 
 class StatsTexts(TemplateTexts):
     header: str = "📊 本群统计（{period}：{start} ～ {end}）"
+    # #stats day: one date, not 「今天：2026-05-02 ～ 2026-05-02」
+    header_day: str = "📊 本群统计（{period}：{start}）"
     totals: str = "消息 {messages} 条，{speakers} 人发言；入群 {joins} 人，退群 {leaves} 人，被移出 {removals} 人"
     violations: str = "违规案件 {count} 个{detail}"
     checkins: str = "打卡 {total} 人次（{people} 人）"

@@ -103,7 +103,8 @@ class StatsPlugin(Plugin):
         def name(member_id: str) -> str:
             return names.get(member_id) or display_name(db, room_id, member_id)
 
-        lines = [texts.header.format(period=label, start=start.isoformat(), end=end.isoformat())]
+        header = texts.header_day if start == end else texts.header
+        lines = [header.format(period=label, start=start.isoformat(), end=end.isoformat())]
         since = member_facts.watched_since(db, room_id)
         watched = ctx.now() - since if since is not None else None
         if since is not None and since > _utc_start(start, tz):

@@ -4,21 +4,40 @@ a ban unless asked), and prune old name history. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner, Result
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.cli import main
 from bot.clock import FakeClock
 from bot.core import lists
 from bot.core.privacy import delete_member, export_member, prune_name_history
 from db.models import NameHistory
+from db.session import make_engine, make_sessionmaker
 from plugins.checkin import CheckinPlugin
 from plugins.moderation import ModerationPlugin
 from tests.harness import Harness, wait_until
 
 START = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
+
+
+@contextmanager
+def cli_session(database_url: str) -> Iterator[Session]:
+    """A session as `qunguan member export/delete` opens one beside the running bot (db.session's
+    long busy timeout). A test exporting, then deleting, in one transaction of the bot's loop
+    engine failed with "database is locked" while the bot's inbox thread wrote (a loaded
+    machine): SQLite fails at once a write in a transaction that read before another
+    connection committed, whatever the timeout; the CLI's delete starts with its write."""
+    engine = make_engine(database_url)
+    try:
+        with make_sessionmaker(engine)() as db:
+            yield db
+    finally:
+        engine.dispose()
 
 
 async def lived_a_little(tmp_path, database_url) -> Harness:
@@ -41,11 +60,12 @@ async def test_export_then_delete_a_member(tmp_path, database_url):
     bob, laowang = bot.cast["bob"], bot.cast["laowang"]
     try:
         await wait_until(lambda: "core_case" in export_member(bot.app.sessions(), bob))
-        with bot.app.sessions() as db:
+        with cli_session(database_url) as db:
             data = export_member(db, bob)
             assert {"core_member", "core_name_history", "core_case", "checkin_record",
                     "core_list_entry"} <= set(data)
             json.dumps(data, ensure_ascii=False)  # JSON-ready
+            db.rollback()  # as two commands do: the delete's transaction starts with its write
 
             counts = delete_member(db, bob)
             db.commit()
@@ -143,10 +163,11 @@ async def test_a_persons_private_state_is_exported_and_deleted_with_them(tmp_pat
         bot.world.say_private(bob, "你好")
         bot.say(bot.cast.admin, "laowang", "#cases")
         await bot.settle()
-        with bot.app.sessions() as db:
+        with cli_session(database_url) as db:
             mine = {row["key"] for row in export_member(db, bob).get("core_setting", [])}
             theirs = {row["key"] for row in export_member(db, laowang).get("core_setting", [])}
             assert "moderation.private_hint" in mine and "cases.shown" in theirs, (mine, theirs)
+            db.rollback()  # as two commands do: the delete's transaction starts with its write
             assert delete_member(db, bob)["core_setting"] == 1 and delete_member(db, laowang)["core_setting"] == 1
             db.commit()
             assert "core_setting" not in export_member(db, bob) and "core_setting" not in export_member(db, laowang)

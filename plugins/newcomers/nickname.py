@@ -26,7 +26,15 @@ from bot.rules.loader import Rules
 from plugins.newcomers.config import NicknameConfig
 from plugins.newcomers.greeting import returning
 from plugins.newcomers.models import NicknameMember, NicknameStatus
-from plugins.newcomers.prompting import comply, display, exempt, in_welcome, prompt_text, welcome_to_come
+from plugins.newcomers.prompting import (
+    alias_for_step,
+    comply,
+    display,
+    exempt,
+    in_welcome,
+    prompt_text,
+    welcome_to_come,
+)
 from plugins.newcomers.staging import GATHER, TOGETHER, OnceEach, Stage, due_after, first_due, goes_along, step_now
 from plugins.newcomers.templates import clip, join_names, local_time, render
 
@@ -225,19 +233,10 @@ class NicknamePlugin(Plugin):
             if removal is not None and removal.planned_at >= row.since:
                 row.due_at = now + RETRY if removal.under_way else None
                 continue
-            if exempt(ctx, row.member_id):
-                row.status, row.due_at = NicknameStatus.EXEMPT, None
+            if await alias_for_step(ctx, config, row) is None:
+                if row.status == NicknameStatus.PENDING:  # the read failed: look again shortly
+                    row.due_at = now + RETRY
                 continue
-            # nicknames lag: read it fresh before any step
-            alias = await ctx.lookup.member_alias(room_id, row.member_id) if ctx.lookup else row.last_alias
-            if alias is None:  # the read failed: never prompt or act on a guess
-                row.due_at = now + RETRY
-                continue
-            row.checked_at = now
-            if config.policy.complies(alias):
-                comply(ctx, config, row, alias)
-                continue
-            row.last_alias = alias
             step = step_now(Stage(row.stage), row.since, now, config.timings)
             if step is None:
                 row.due_at = None

@@ -65,6 +65,27 @@ def comply(ctx: Context, config: NicknameConfig, row: NicknameMember, alias: str
                        reason="nickname complies"))
 
 
+async def alias_for_step(ctx: Context, config: NicknameConfig, row: NicknameMember) -> str | None:
+    """What every step does first (the nickname job's and the welcome's first prompt): an exempt
+    member leaves the workflow; the nickname is read fresh (nicknames lag); one that complies
+    now ends it, with thanks if they were prompted. Returns the nickname when a step is still
+    wanted, else None: exempt or complying (row.status no longer PENDING), or the read failed
+    (still PENDING: never prompt or act on a guess; the caller says when to look again)."""
+    assert ctx.room_id is not None
+    if exempt(ctx, row.member_id):
+        row.status, row.due_at = NicknameStatus.EXEMPT, None
+        return None
+    alias = await ctx.lookup.member_alias(ctx.room_id, row.member_id) if ctx.lookup else row.last_alias
+    if alias is None:
+        return None
+    row.checked_at = ctx.now()
+    if config.policy.complies(alias):
+        comply(ctx, config, row, alias)
+        return None
+    row.last_alias = alias
+    return alias
+
+
 def _nickname_config(ctx: Context) -> NicknameConfig | None:
     config = getattr(ctx.group, NICKNAME, None)
     return config if isinstance(config, NicknameConfig) and config.enabled else None
@@ -115,17 +136,8 @@ async def with_welcome(ctx: Context, welcomed: Sequence[str], fresh: set[str], r
         # to come, may have put its own look back by RETRY: the welcome takes it all the same)
         if row.member_id in fresh and row.stage == Stage.NEW and row.due_at is not None \
                 and first_due(row.since, config.timings) <= soon:
-            if exempt(ctx, row.member_id):
-                row.status, row.due_at = NicknameStatus.EXEMPT, None
-                continue
-            alias = await ctx.lookup.member_alias(ctx.room_id, row.member_id) if ctx.lookup else row.last_alias
-            if alias is None:
-                continue  # the read failed: the nickname job prompts them on its own, after a fresh read
-            row.checked_at = now
-            if config.policy.complies(alias):
-                comply(ctx, config, row, alias)
-                continue
-            row.last_alias = alias
+            if await alias_for_step(ctx, config, row) is None:
+                continue  # exempt, complying, or unread: then the nickname job prompts them itself
             row.stage, row.last_step_at = Stage.PROMPTED, now
             row.due_at = due_after(Stage.PROMPTED, row.since, now, config.timings)
             prompted.append(row)

@@ -63,6 +63,9 @@ class Verdict:
     # the offence has a name of its own in texts.check_labels, not the check's (a loan plea found
     # by the keywords check is no ad: "loan_plea")
     label: str = ""
+    # the newcomer phrase a keywords verdict fired on (私聊我, 进群 …): the ad ladder asks what it
+    # was, and reading it back out of `details` broke whenever a check appended to them
+    newcomer_phrase: str = ""
 
 
 def said(c: contact.Contact) -> str:
@@ -255,7 +258,8 @@ def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             if _SELF_JOIN.search(n.body) or _REPORTED.search(n.body) else n.dense
         for shown, dense in newcomer:
             if dense in own:
-                return Verdict("keywords", True, f"newcomer phrase: {shown}", why=f"新成员发了常见广告语「{shown}」")
+                return Verdict("keywords", True, f"newcomer phrase: {shown}", why=f"新成员发了常见广告语「{shown}」",
+                               newcomer_phrase=shown)
     return Verdict("keywords", False)
 
 
@@ -352,14 +356,6 @@ def recruiting(f: Facts, n: Normalised) -> Verdict | None:
                    why=f"招聘引流：{words}，让人把简历或报名发到{contact_said(kind, value)}（{where}）")
 
 
-def newcomer_phrase(v: Verdict) -> str | None:
-    """The newcomer phrase a keywords verdict fired on (私聊我, 进群 …), or None for any other hit."""
-    prefix = "newcomer phrase: "
-    if v.name != "keywords" or not v.details.startswith(prefix):
-        return None
-    return v.details[len(prefix):].split(" (", 1)[0]
-
-
 def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     """Ad words. On their own they are how people talk too (医生说引流管, 派出所办证, 公积金是最好的
     低息贷款): without anything that asks the reader to act (get in touch, click, scan, join) or
@@ -377,7 +373,7 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
                            why=f"{verdict.why}，但只出现在引号里，是在转述别人的话")
     phrase = verdict.details.split(": ", 1)[-1]
     word = normalise(phrase).dense
-    newcomer_phrase = verdict.details.startswith("newcomer phrase")
+    newcomer_phrase = bool(verdict.newcomer_phrase)
     rest = n.dense.replace(word, "，") if phrase else n.dense  # the ad word itself is no call
     pitched = False
     if newcomer_phrase:

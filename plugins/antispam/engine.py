@@ -21,7 +21,6 @@ from plugins.antispam.checks import (
     baits,
     check_bayes,
     check_similar,
-    newcomer_phrase,
     score_pct,
 )
 from plugins.antispam.classifier import SpamModel
@@ -280,7 +279,7 @@ def _says_only(facts: Facts, verdicts: list[Verdict], n: Normalised) -> bool:
     if not fired or any(v.name not in _SAYING_CHECKS or v.strong for v in fired):
         return False
     calls = [v for v in fired if v.name == "keywords"]
-    if not calls or any(not _CALL_HERE.search(normalise(newcomer_phrase(v) or "").dense or "-") for v in calls):
+    if not calls or any(not _CALL_HERE.search(normalise(v.newcomer_phrase).dense or "-") for v in calls):
         return False
     if contact.find_contacts(n, facts.url) or contact.promoted_links(n, facts.url):
         return False

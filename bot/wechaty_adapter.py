@@ -369,6 +369,14 @@ class _Session:
     rooms: dict[str, RoomNames] = field(default_factory=dict)
     loading: dict[str, asyncio.Lock] = field(default_factory=dict)
     room_payloads: dict[str, Any] = field(default_factory=dict)  # until a room event or our own change
+    # the account's groups and the loop time they were read: until a join or leave anywhere, a
+    # message from a group not in it, or ROOM_LIST_TTL (a private message reads it every time)
+    room_list: tuple[frozenset[str], list[str], float] | None = None
+    room_list_changes: int = 0  # a read answered across a change is not kept
+
+    def forget_room_list(self) -> None:
+        self.room_list = None
+        self.room_list_changes += 1
 
 
 class GatewayDead(Exception):
@@ -417,6 +425,9 @@ class WechatyAdapter:
     # who spoke a moment ago (chat comes in bursts); a nickname changed meanwhile is seen on
     # their first message after it. Joins and leaves apply at once.
     SENDER_TTL = 60.0
+    # the account's group list is read again after this long even if no event said it changed
+    # (a gateway may miss one); within it, a flood of private messages reads it once
+    ROOM_LIST_TTL = 30.0
 
     def __init__(
         self,
@@ -610,6 +621,8 @@ class WechatyAdapter:
             if event in ("room-join", "room-leave", "room-topic"):
                 # the room changed: nobody may read the old payload from here on
                 session.room_payloads.pop(getattr(payload, "room_id", None) or "", None)
+                if event != "room-topic":  # the bot itself may have joined or left a group
+                    session.forget_room_list()
             if event in _INLINE_EVENTS:
                 if event == "error":
                     log.warning("gateway %s reported an error: %s", self._endpoint, getattr(payload, "data", payload))
@@ -1030,6 +1043,8 @@ class WechatyAdapter:
         room_id = data.room_id or None
         if not key.done():
             key.set_result(room_id or f"private:{data.from_id}")
+        if room_id is not None and session.room_list is not None and room_id not in session.room_list[0]:
+            session.forget_room_list()  # a group the list does not know: it is out of date
         kind = message_kind(data.type)
         text = data.text or ""
         mention_ids = list(dict.fromkeys(data.mention_ids or []))
@@ -1287,7 +1302,14 @@ class WechatyAdapter:
 
     async def room_ids(self) -> list[str]:
         async def ids(session: _Session) -> list[str]:
-            return list(await session.puppet.room_list())
+            now = asyncio.get_running_loop().time()
+            if session.room_list is not None and now - session.room_list[2] < self.ROOM_LIST_TTL:
+                return list(session.room_list[1])
+            changes = session.room_list_changes
+            listed = list(await session.puppet.room_list())
+            if changes == session.room_list_changes:
+                session.room_list = (frozenset(listed), listed, now)
+            return list(listed)
 
         return await self._call("room_ids", ids)
 

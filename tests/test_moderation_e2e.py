@@ -199,6 +199,32 @@ async def test_a_private_message_reads_the_group_list_before_holding_the_databas
     assert dict(bot.app.reads_under_gate) == {}
 
 
+async def test_a_flood_of_private_messages_reads_the_group_list_once(bot):
+    """Every private message asks whether its writer owns a managed group: the account's group
+    list, one gateway call each, so a friend sending fifty lines cost fifty. The list is kept
+    until a join or leave, a message from a group it does not know, or ROOM_LIST_TTL (set long
+    here, so the test does not depend on how fast the machine is)."""
+    adapter, rpcs = bot.runtime.adapter, bot.server.service.rpc_counts
+    adapter.ROOM_LIST_TTL = 3600.0
+    bot.world.say_private(bot.cast["laowang"], "#use")
+    await wait_private(bot, "laowang", "发送 #use 序号 选择")
+    before = rpcs["RoomList"]
+    for i in range(6):
+        bot.world.say_private(bot.cast["carol"], f"在吗 {i}")
+    await wait_private(bot, "carol", "我是群管理机器人")
+    await bot.settle()
+    assert rpcs["RoomList"] == before  # read for laowang's #use above, not again
+    # the bot joins another group: the list follows at once, whatever the TTL
+    laowang = bot.cast["laowang"]
+    other = bot.world.create_room("跑步群", owner=laowang, members=[laowang, bot.cast["alice"]])
+    bot.world.join(other, [bot.world.bot_id], inviter=laowang)
+    bot.say(other, "laowang", "#manage on")
+    await bot.wait_text(other, "开始管理本群")
+    bot.world.say_private(laowang, "#use")
+    await bot.world.wait_for(lambda: sum("跑步群" in t for t in bot.private_texts(laowang)) == 1, timeout=30)
+    assert rpcs["RoomList"] == before + 1
+
+
 async def test_case_cases_and_reason_show_antispam_evidence(bot):
     room, bob = bot.cast.admin, bot.cast["bob"]
     with bot.app.sessions() as db:

@@ -48,6 +48,10 @@ class Decision:
     # 代理，有需要私聊我): no way to reach anyone outside the group, nothing dangled, no price.
     # A reminder, never a removal (see _says_only)
     says_only: bool = False
+    # an established member's ad words whose only way to reach anyone is a phone number written
+    # plainly (see _words_and_a_phone): a warning worded as what the bot saw, a removal put to
+    # the owner and admins
+    phone_only: bool = False
 
     @property
     def loan_plea(self) -> bool:
@@ -208,8 +212,38 @@ def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str
                              why=v.why + "；只说了自己在做什么、请人私聊，没有联系方式、链接、二维码，"
                                          "也没提优惠或价钱：只提醒，不移出"), mode)
                     if v.spam and v.name in CONTENT_CHECKS else (v, mode) for v, mode in verdicts]
+    phone = not facts.newcomer and _words_and_a_phone(facts, [v for v, _ in verdicts], n)
     return Decision(verdicts, score.bayes if score else 0.0, char, newcomer=facts.newcomer, lone_contact=lone,
-                    says_only=says)
+                    says_only=says, phone_only=phone)
+
+
+# what may have found a regular's message an ad beside the phone number it gives: the words and
+# the text models reading them. Not a near-copy of a known ad (similar), a link, a card, a QR
+# code or behaviour
+_PHONE_CHECKS = frozenset({"keywords", "contact", "charmodel", "bayes"})
+# the number given as a WeChat or QQ account to add (兼职日结，加我 V 138…; 微信 138…): the lure's
+# way off the group, not a number to call. 微信同号 only says the number is on WeChat too
+_ADD_ME = re.compile(r"加(?:我|微信|qq|好友)|(?:微信|qq)[0-9]")
+
+
+def _words_and_a_phone(facts: Facts, verdicts: list[Verdict], n: Normalised) -> bool:
+    """An established member convicted on ad words (a stop phrase, a recruitment pitch) in a
+    message whose only contact data is phone numbers, none hidden. A regular posting a real
+    labour job (招聘：大兴物流园装卸工10名 日结工资260一天 当天结……联系赵队长 139…) in a job group
+    was warned 再犯将被移出本群, and reposting it that afternoon removed him (a simulated day).
+    Phone numbers in China are registered to their owner's name: the lures and scams the ad
+    words are for send people to a WeChat or QQ id, a group, a link or an app, and a regular
+    who gives only a number to call is more often offering a real job, a room or their own
+    service. Still a warning, worded as what the bot saw; a second time the owner and admins
+    decide, as for a conviction on the models' word alone. With an id, a link or anything
+    hidden it climbs the ladder as before."""
+    fired = [v for v in verdicts if v.spam]
+    if facts.kind != "text" or facts.qr_codes or not any(v.name == "keywords" for v in fired):
+        return False
+    if any(v.name not in _PHONE_CHECKS for v in fired) or contact.promoted_links(n, facts.url):
+        return False
+    found = contact.find_contacts(n, facts.url)
+    return bool(found) and all(c.kind == "phone" and not c.hidden for c in found) and not _ADD_ME.search(n.dense)
 
 
 # what the models may add to a newcomer's lone id without making it an obvious ad: they read the

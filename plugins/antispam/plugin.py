@@ -196,7 +196,7 @@ class AntispamPlugin(Plugin):
             offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision), evidence,
                                      obvious=decision.obvious, newcomer=newcomer, strict=strict,
                                      ask_first=(not newcomer and (decision.models_only or disputed
-                                                                  or decision.phone_only))
+                                                                  or decision.job_by_phone))
                                      or decision.says_only or decision.loan_plea,
                                      models_only=decision.models_only or decision.says_only,
                                      loan_plea=decision.loan_plea)

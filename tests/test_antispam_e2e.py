@@ -289,9 +289,9 @@ async def test_a_regulars_loan_plea_tells_the_group_to_check_with_them_first(mak
 async def test_a_regulars_job_with_a_phone_number_is_not_removed_on_its_ad_words(make_bot):
     """Seen in a simulated job group: a regular's real labour job (日结工资, an ad word, and his
     phone number) was warned 「警告：发广告，再犯将被移出本群」, and reposting it that afternoon
-    removed him. Ad words beside nothing but a phone number to call are a reminder of what the
-    bot saw; a second time the owner and admins decide. The same words with a WeChat id to add
-    still climb the ladder."""
+    removed him. A job that pays by the day (its only ad words and bait pay terms) with only a
+    phone number to call is a reminder of what the bot saw; a second time the owner and admins
+    decide. The same words with the number as a WeChat account to add still climb the ladder."""
     bot = await make_bot()
     room, carol = bot.cast.admin, bot.cast["carol"]
     job = "招聘：大兴物流园装卸工10名 日结工资260一天 当天结 包午饭 干完就走 联系赵队长 13911223344"

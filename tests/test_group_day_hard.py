@@ -175,8 +175,8 @@ async def test_a_day_in_the_jobs_group(days) -> None:  # noqa: F811
     # the group, not ads, and no job seeker or HR is removed. Two regulars are reminded: the
     # shipped model reads a warehouse's 急招……多劳多得，干得好月入8000+ as an ad past the members'
     # level (left to its owners: test_the_models_misreadings below), and a foreman's 日结工资 is a
-    # shipped ad word. His reposting it that afternoon removed him: with only his phone number to
-    # call beside the ad word, the owner and admins are asked now (the owner's #ham undid it)
+    # shipped ad word. His reposting it that afternoon removed him: a job paid by the day with only
+    # his phone number to call, the owner and admins are asked now (the owner's #ham undid it)
     assert d.flagged_innocents() <= {"空港物流刘主管", "装修队赵队长"} and d.removed_innocents() == set()
     d.assert_advertisers_handled()
     foreman = d.ids["装修队赵队长"]
@@ -188,6 +188,42 @@ async def test_a_day_in_the_jobs_group(days) -> None:  # noqa: F811
     assert any("机器人没有移出" in t for t in d.private_to("群主老方"))
     # unasked: one welcome (with the nickname prompt), its reminder, two reminders, two removals
     assert len(unasked(d)) == 6, unasked(d)
+
+
+# what a job board's operator writes for it, from the README ("Groups where selling, listings
+# and contact details are normal"): HRs joining every day leave their WeChat ids and 加我微信,
+# and the shipped model reads every opening as an ad; the recruitment rule stays on for the
+# scams that fish for people (打字员, 培训贷) and the ad words without the day-paid jobs' pay
+JOB_BOARD = """\
+  "{{room}}":
+    name: 朝阳招聘求职交流群（发招聘和求职信息）
+    antispam:
+      charmodel: {{{{mode: shadow}}}}
+      contact: {{{{newcomer: obfuscated}}}}
+      keywords:
+        newcomer_phrases: []
+        regexes: []
+        stop_phrases: [{phrases}]
+""".format(phrases=", ".join(p for p in shipped_section("antispam")["keywords"]["stop_phrases"]
+                             if p not in ("日结工资", "兼职日结")))
+
+
+async def test_a_day_in_the_jobs_group_with_the_job_board_override(days) -> None:  # noqa: F811
+    d = await days("朝阳招聘求职交流群", "群主老方", JOBS, MONDAY, groups=JOB_BOARD)
+    await live_the_jobs_day(d)
+    await d.to("15:00")
+    await d.end_of_day()
+    # the model watches only (its reading of the 急招 opening is a shadow case, told to nobody);
+    # the recruitment rule still reads the foreman's 日结 + 当天结 + phone as a fishing job: a
+    # reminder, and his repost put to the owner. The scams are caught by the recruitment rule
+    # alone, never an obvious ad: warned first, where the shipped rules removed them at once
+    # (the trade the README states)
+    _, by_target, innocents, handled = d.outcome()
+    acted = {name for name, member in innocents.items()
+             if any(c.outcome != "shadow" and not c.source.startswith("command:") for c in by_target.get(member, []))}
+    assert acted <= {"装修队赵队长"} and d.removed_innocents() == set()
+    assert handled["打字员招聘"] == ["warn"] and handled["IT培训"] == ["warn"]
+    assert not any(c.kind in ("kick", "ban") and c.outcome == "done" for c in d.outcome()[0])
 
 
 OWNERS = ["3号楼小陈", "1602王姐", "8号楼老刘", "5-1101阿杰", "2号楼宝妈", "9号楼张工", "6-302小周", "7号楼Lily",

@@ -211,19 +211,22 @@ JOB_BOARD = """\
 async def test_a_day_in_the_jobs_group_with_the_job_board_override(days) -> None:  # noqa: F811
     d = await days("朝阳招聘求职交流群", "群主老方", JOBS, MONDAY, groups=JOB_BOARD)
     await live_the_jobs_day(d)
+    await d.to("14:30")
+    await d.post("打字员招聘", "招聘打字员还差5人，在家手机就能做，日结100-300，宝妈学生优先，加微信 dzy_2026 报名")
     await d.to("15:00")
     await d.end_of_day()
     # the model watches only (its reading of the 急招 opening is a shadow case, told to nobody);
     # the recruitment rule still reads the foreman's 日结 + 当天结 + phone as a fishing job: a
     # reminder, and his repost put to the owner. The scams are caught by the recruitment rule
-    # alone, never an obvious ad: warned first, where the shipped rules removed them at once
-    # (the trade the README states)
+    # alone, never an obvious ad: warned first, where the shipped rules removed them at once, and
+    # removed for a second pitch (the trade the README states: what is no job pitch, 还有5个名额
+    # ……加微信, only the model watches there, in shadow)
     _, by_target, innocents, handled = d.outcome()
     acted = {name for name, member in innocents.items()
              if any(c.outcome != "shadow" and not c.source.startswith("command:") for c in by_target.get(member, []))}
     assert acted <= {"装修队赵队长"} and d.removed_innocents() == set()
-    assert handled["打字员招聘"] == ["warn"] and handled["IT培训"] == ["warn"]
-    assert not any(c.kind in ("kick", "ban") and c.outcome == "done" for c in d.outcome()[0])
+    assert handled["打字员招聘"] == ["warn", "kick"] and handled["IT培训"] == ["warn"]
+    assert d.bot.world.saw_kick(d.room, d.ids["打字员招聘"])  # its second ad, once warned
 
 
 OWNERS = ["3号楼小陈", "1602王姐", "8号楼老刘", "5-1101阿杰", "2号楼宝妈", "9号楼张工", "6-302小周", "7号楼Lily",

@@ -286,6 +286,34 @@ async def test_a_regulars_loan_plea_tells_the_group_to_check_with_them_first(mak
     assert not bot.world.saw_kick(room, carol)
 
 
+async def test_a_regulars_job_with_a_phone_number_is_not_removed_on_its_ad_words(make_bot):
+    """Seen in a simulated job group: a regular's real labour job (日结工资, an ad word, and his
+    phone number) was warned 「警告：发广告，再犯将被移出本群」, and reposting it that afternoon
+    removed him. A job that pays by the day (its only ad words and bait pay terms) with only a
+    phone number to call is a reminder of what the bot saw; a second time the owner and admins
+    decide. The same words with the number as a WeChat account to add still climb the ladder."""
+    bot = await make_bot()
+    room, carol = bot.cast.admin, bot.cast["carol"]
+    job = "招聘：大兴物流园装卸工10名 日结工资260一天 当天结 包午饭 干完就走 联系赵队长 13911223344"
+    bot.say(room, "carol", job)
+    reminder = await bot.wait_text(room, "案件 #")
+    assert "看起来像在发广告" in reminder and "再犯将被移出" not in reminder, reminder
+    await wait_until(lambda: all_cases(bot)[-1].outcome == "done")
+
+    bot.clock.advance(4 * 3600)  # type: ignore[attr-defined]  # the afternoon: the same job again
+    bot.say(room, "carol", job)
+    await wait_until(lambda: len(all_cases(bot)) == 2 and all_cases(bot)[-1].outcome == "asked_owner")
+    assert all_cases(bot)[-1].evidence["ask_first"] is True
+    assert not bot.world.saw_kick(room, carol) and not any("已被移出" in t for t in bot.texts(room))
+
+    bob = bot.cast["bob"]
+    bot.say(room, "bob", "兼职日结，加我 V 13812345678")  # the number as a WeChat account to add
+    await bot.wait_text(room, "再犯将被移出本群")
+    bot.clock.advance(180)  # type: ignore[attr-defined]
+    bot.say(room, "bob", "兼职日结，加我 V 13812345678")
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, bob))
+
+
 async def test_owner_posting_a_link_and_a_phone_number_is_untouched(make_bot):
     from bot.events import MessageKind
 

@@ -127,3 +127,19 @@ def test_every_verdict_with_details_is_written_with_its_chinese_reading():
                 if has_details and not any(k.arg == "why" for k in node.keywords):
                     missing.append(f"{path.name}:{node.lineno}")
     assert missing == []
+
+
+@pytest.mark.parametrize(("text", "hidden"), [
+    pytest.param("专业代驾，加V：daijia_bj888 随叫随到", False, id="jia-v-is-not-hiding"),
+    pytest.param("有事 vx：abc888", False, id="vx-is-not-hiding"),
+    pytest.param("有事加薇信 abc8888", True, id="a-homophone-hides"),
+])
+def test_the_contact_check_says_hidden_only_when_it_counted_it_hidden(text, hidden):
+    """A newcomer's 加V：daijia_bj888 read 「微信号「daijia_bj888」（有变形遮掩），只是留了联系方式，
+    没有招揽，单独不算」 on an owner's #case card (a simulated carpool group's 代驾 ad): hidden
+    and not enough alone at once. 加V and vx are how people write it, not hiding (the verdict is
+    weak, not strong); the card says 有变形遮掩 only where the check counted it so."""
+    decision = decide(Facts(text=text, newcomer=True), AntispamConfig(), None, "room")
+    verdict = next(v for v, _ in decision.verdicts if v.name == "contact")
+    assert verdict.spam and verdict.strong == hidden
+    assert ("有变形遮掩" in verdict.why) == hidden, verdict.why

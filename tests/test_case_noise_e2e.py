@@ -529,3 +529,38 @@ async def test_a_warning_of_a_member_still_here_is_told(tmp_path, database_url):
         assert privately(bot, "laowang", f"新案件 #{warning} 警告 bob")
     finally:
         await bot.stop()
+
+
+@pytest.mark.parametrize("when", ["before_the_sweep", "while_the_digest_waits"])
+async def test_a_warning_the_owner_undid_with_ham_is_not_told_as_news(tmp_path, database_url, when):
+    """Seen in a simulated 装修 owners' evening: a regular was reminded for saying where she
+    bought her tiles, the owner undid it with #ham at once, and the digest still said 「新案件 #1
+    警告 …（已执行）。如是误判，请在群里引用那条消息发送 #ham 撤销」: news of a warning no longer
+    standing, and an instruction to do what he had just done. Whether the #ham came before the
+    notice sweep or while the notice waited for the next digest (one had gone out minutes before)."""
+    bot = await make(tmp_path, database_url, operators=None).start()
+    try:
+        room = bot.cast.admin
+        if when == "while_the_digest_waits":
+            bot.say(room, "carol", AD)  # an earlier case: its digest goes out now, the next waits 5 minutes
+            await bot.wait_text(room, "⚠️")
+            await sweep(bot)
+            assert privately(bot, "laowang", "警告 carol")
+        ad = bot.say(room, "bob", AD)
+        await bot.world.wait_for(lambda: any("⚠️" in a.text and bot.cast["bob"] in a.mention_ids
+                                             for a in bot.sends(room)))
+        await bot.settle()
+        warning = max(c.id for c in all_cases(bot))
+        if when == "while_the_digest_waits":
+            await sweep(bot)  # the notice is planned, waiting for the digest
+            assert privately(bot, "laowang", f"#{warning} ") == []
+        bot.say(room, "laowang", "#ham", quote=ad)
+        await bot.wait_text(room, f"案件 #{warning} 已撤销")
+        await bot.settle()
+        await sweep(bot)
+        bot.clock.advance(301)  # past the owners' digest interval
+        await bot.settle()
+        assert privately(bot, "laowang", f"#{warning} ") == []
+        assert not any(f"#{warning} " in t for t in bot.texts(room) if "留意" in t)
+    finally:
+        await bot.stop()

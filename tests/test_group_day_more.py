@@ -19,6 +19,8 @@ from tests.daylog import SHANGHAI, DayLog
 from tests.harness import Harness
 from tests.test_group_day import Day, shipped_rules_with_instant_pacing
 
+RECALLABLE = timedelta(minutes=2)  # how long WeChat lets the bot take back its own message
+
 
 class LoggedDay(Day):
     start: datetime
@@ -82,13 +84,17 @@ class LoggedDay(Day):
 
     def greetings_naming_the_removed(self) -> list[str]:
         """Welcomes and nickname prompts still in the chat (not taken back) that mention or name
-        someone the bot removed."""
+        someone the bot removed, sent after the removal or when it could still take them back
+        (WeChat allows two minutes): a reminder of the morning naming a scammer removed in the
+        afternoon is history, not a greeting left standing."""
         world = self.bot.world
-        removed = {name: member for name, member in self.ids.items() if world.saw_kick(self.room, member)}
+        removed_at = {a.target: a.at for a in world.bot_actions(ActionKind.KICK, self.room) if a.ok and a.target}
+        removed = {name: removed_at[member] for name, member in self.ids.items() if member in removed_at}
         return [a.text for a in world.bot_sends(self.room)
                 if a.message_id and not world.message(a.message_id).recalled
                 and ("加入「" in a.text or "群昵称" in a.text)
-                and any(member in a.mention_ids or name in a.text for name, member in removed.items())]
+                and any((self.ids[name] in a.mention_ids or name in a.text) and a.at >= at - RECALLABLE
+                        for name, at in removed.items())]
 
     def refused_recalls(self) -> list[str]:
         """What the bot asked WeChat to take back and WeChat refused (past two minutes)."""

@@ -1,7 +1,8 @@
 """How many of an established member's convictions are disputed (plugins.antispam.plugin.
-words_against_the_model: an ad word alone, read as chat by the shipped char model), and so are
-put to the owner and admins rather than removed on a second offence, by label: on the corpus's
-test split and, where it exists, the shared test set. Run: python -m bench.judgement.disputed"""
+words_against_the_model: an ad word alone, read as chat by the shipped char model) or rest on ad
+job that pays by the day with only a phone number to call (engine.Decision.job_by_phone), and so are put to the
+owner and admins rather than removed on a second offence, by label: on the corpus's test split
+and whole, and, where it exists, the shared test set. Run: python -m bench.judgement.disputed"""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from plugins.antispam.training import clean
 
 ROOT = Path(__file__).resolve().parents[2]
 SETS = [("corpus, test split", ROOT / "plugins" / "antispam" / "data" / "corpus", "test"),
+        ("corpus, every row", ROOT / "plugins" / "antispam" / "data" / "corpus", "all"),
         ("shared test set", ROOT.parent / "shared" / "data" / "spam" / "test.tsv", "all")]
 
 
@@ -37,6 +39,7 @@ def main() -> None:
             counts[f"{what}"] += 1
             counts[f"{what} convicted"] += decision.spam
             counts[f"{what} disputed"] += decision.spam and words_against_the_model(decision)
+            counts[f"{what} job by phone"] += decision.spam and decision.job_by_phone
         print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 

@@ -124,9 +124,13 @@ def overtaken(db: Session, case: Case) -> bool:
     removal (a warning, a report) whose member has since been removed (by the bot, or by an
     owner's or admin's #kick/#ban: a later removal case) or is gone from the group (removed by
     hand, or left). The owner's digest said 「新案件 #4 警告 铁蛋」 two minutes after he had
-    removed 铁蛋 himself (seen in a simulated day): the removal is the news."""
+    removed 铁蛋 himself (seen in a simulated day): the removal is the news. Or the case itself was
+    undone (#ham, an accepted appeal): the digest told an owner 「新案件 #1 警告 …（已执行）。如是
+    误判，请…发送 #ham 撤销」 a minute after his own #ham (seen in a simulated owners' evening)."""
     if case.kind in _REMOVALS or not case.room_id or not case.target_id:
         return False
+    if case.status == "reversed":
+        return True
     later = db.scalar(select(Case.id).where(
         Case.room_id == case.room_id, Case.target_id == case.target_id, Case.id > case.id,
         Case.kind.in_(_REMOVALS), Case.outcome.not_in(_NOT_OVERTAKING), Case.status != "reversed").limit(1))

@@ -418,7 +418,9 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             # and a search tip (小红书上搜"上海周末去哪"有很多攻略) is how members share where to look
             weak = not c.hidden and c.kind in PERSONAL | TIPS and not _OFFER.search(n.body)
             return Verdict("contact", True, f"{c.kind} {c.value}{how}", strong=c.hidden or c.kind in _ALWAYS_AD,
-                           weak=weak, why=said(c) + ("（有变形遮掩）" if how else "")
+                           # hidden only where the finder says so: 加V and vx are too common to be
+                           # hiding, and a card reading 「（有变形遮掩）…单独不算」 contradicted itself
+                           weak=weak, why=said(c) + ("（有变形遮掩）" if c.hidden else "")
                            + (f"，只是{'推荐了搜索词' if c.kind in TIPS else '留了联系方式'}，没有招揽，单独不算"
                               if weak else ""))
         if c.hidden:

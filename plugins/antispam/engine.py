@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from plugins.antispam import contact
+from plugins.antispam import contact, recruit
 from plugins.antispam.checks import (
     PERSONAL,
     TEXT_CHECKS,
     Facts,
     Verdict,
+    _keyword_tables,
     baits,
     check_bayes,
     check_similar,
@@ -48,6 +49,9 @@ class Decision:
     # 代理，有需要私聊我): no way to reach anyone outside the group, nothing dangled, no price.
     # A reminder, never a removal (see _says_only)
     says_only: bool = False
+    # an established member's job that pays by the day, with only a phone number to call (see
+    # _job_by_phone): a warning worded as what the bot saw, a removal put to the owner and admins
+    job_by_phone: bool = False
 
     @property
     def loan_plea(self) -> bool:
@@ -208,8 +212,47 @@ def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str
                              why=v.why + "；只说了自己在做什么、请人私聊，没有联系方式、链接、二维码，"
                                          "也没提优惠或价钱：只提醒，不移出"), mode)
                     if v.spam and v.name in CONTENT_CHECKS else (v, mode) for v, mode in verdicts]
+    job = not facts.newcomer and _job_by_phone(facts, [v for v, _ in verdicts], n, cfg)
     return Decision(verdicts, score.bayes if score else 0.0, char, newcomer=facts.newcomer, lone_contact=lone,
-                    says_only=says)
+                    says_only=says, job_by_phone=job)
+
+
+# what may have found a regular's job an ad beside the phone number it gives: the ad words and
+# the text models reading them. Not a near-copy of a known ad (similar), a link, a card, a QR
+# code or behaviour
+_PHONE_CHECKS = frozenset({"keywords", "contact", "charmodel", "bayes"})
+# the number given as a WeChat or QQ account to add (兼职日结，加我 V 138…; 微信 138…; 电/微同号):
+# the lure's way off the group, not a number to call. 微信同号 after a phone number only says
+# the number is on WeChat too
+_ADD_ME = re.compile(r"加(?:我|微信|qq|好友)|(?:微信|qq)[0-9]|电微")
+# how a job pays, not what it promises: the ad words 日结工资 and 兼职日结 are these words
+_PAY = re.compile(r"日结|周结|当天结|一单一结|秒结|现结")
+
+
+def _job_by_phone(facts: Facts, verdicts: list[Verdict], n: Normalised, cfg: AntispamConfig) -> bool:
+    """An established member convicted on a job that pays by the day: the message offers a job
+    (recruit.job_pitch) whose only bait is how it pays (日结, 当天结 …: none of the scam job's
+    promises, 在家, 手机就能做, 宝妈学生, 无需经验, 打字员), its only ad words are such pay terms
+    (日结工资, 兼职日结), its only contact data phone numbers written plainly and not offered as an
+    account to add, and at most the text models agree. A regular's real labour job (招聘：大兴物流园
+    装卸工10名 日结工资260一天 当天结……联系赵队长 139…) was warned 再犯将被移出本群 in a simulated
+    job group, and reposting it that afternoon removed him. Still a warning, worded as what the
+    bot saw; a second time the owner and admins decide, as for a conviction on the models' word.
+    On the corpus (python -m bench.judgement.disputed) no ad takes this path."""
+    fired = [v for v in verdicts if v.spam]
+    if facts.kind != "text" or facts.qr_codes or not any(v.name == "keywords" for v in fired):
+        return False
+    if any(v.name not in _PHONE_CHECKS for v in fired) or contact.promoted_links(n, facts.url):
+        return False
+    pitch = recruit.job_pitch(n.dense)
+    if pitch is None or not pitch.bait or not all(_PAY.search(b) for b in pitch.bait):
+        return False
+    stop, _, words, regexes = _keyword_tables(cfg.keywords)
+    if not all(_PAY.search(dense) for _, dense in stop if dense in n.dense) \
+            or any(w in n.dense for w in words) or any(r.search(n.dense) for r in regexes):
+        return False
+    found = contact.find_contacts(n, facts.url)
+    return bool(found) and all(c.kind == "phone" and not c.hidden for c in found) and not _ADD_ME.search(n.dense)
 
 
 # what the models may add to a newcomer's lone id without making it an obvious ad: they read the

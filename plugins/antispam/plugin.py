@@ -195,7 +195,8 @@ class AntispamPlugin(Plugin):
             # is reminded like a regular convicted on the models' word, and never removed by the bot
             offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision), evidence,
                                      obvious=decision.obvious, newcomer=newcomer, strict=strict,
-                                     ask_first=(not newcomer and (decision.models_only or disputed))
+                                     ask_first=(not newcomer and (decision.models_only or disputed
+                                                                  or decision.job_by_phone))
                                      or decision.says_only or decision.loan_plea,
                                      models_only=decision.models_only or decision.says_only,
                                      loan_plea=decision.loan_plea)

@@ -123,8 +123,16 @@ def test_a_removal_put_to_the_admins_for_want_of_evidence_is_theirs_to_verify():
     """#cases said 已请群主处理 of a regular the bot (an admin) put to the owner and admins on a
     model's word, as if it could not remove them (seen in a simulated day)."""
     asked = _case(kind="kick", outcome="asked_owner", evidence={"ask_first": True})
-    assert render.summary(asked, "小明") == "#5 移出 小明：广告（已请群主和管理员核实）"
-    assert "结果：已请群主和管理员核实" in render.card(asked, "小明", "机器人", "Asia/Shanghai")
+    # a proposal, not a removal: 「#5 移出 小明（…核实，已撤销）」 read as if someone had been removed
+    assert render.summary(asked, "小明") == "#5 建议移出 小明：广告（已请群主和管理员核实）"
+    card = render.card(asked, "小明", "机器人", "Asia/Shanghai")
+    assert "结果：已请群主和管理员核实" in card and card.startswith("案件 #5 · 建议移出 ·")
+    assert render.what(asked) == "建议移出（已请群主和管理员核实）：广告"
+    assert render.case_line(asked, "读书会") == "#5「读书会」建议移出（已请群主和管理员核实）：广告"
+    asked.status = "reversed"
+    assert render.summary(asked, "小明") == "#5 建议移出 小明：广告（已请群主和管理员核实，已撤销）"
+    by_hand = _case(kind="kick", outcome="removed_by_owner", evidence={"ask_first": True})
+    assert render.summary(by_hand, "小明") == "#5 移出 小明：广告（群主已手动移出）"
     cannot = _case(kind="kick", outcome="asked_owner")  # the bot is no admin there
     assert render.summary(cannot, "小明") == "#5 移出 小明：广告（已请群主处理）"
 

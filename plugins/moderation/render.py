@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.cases import Case, outcome_label
+from bot.core.cases import Case, asked_admins, outcome_label
 from bot.core.plugin import source_label
 from plugins.antispam.api import check_name, reading, situation
 
@@ -21,6 +21,15 @@ MAX_EVIDENCE_TEXT = 200
 
 def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind)
+
+
+def case_kind(case: Case) -> str:
+    """What the case is, as owners read it: a removal the bot put to the owner and admins to
+    verify (a regular, on a model's word) is a proposal until they act on it. #cases read
+    「#5 移出 X（已请群主和管理员核实，已撤销）」 of a member nobody removed (a simulated job group)."""
+    if case.kind == "kick" and case.outcome == "asked_owner" and asked_admins(case):
+        return "建议移出"
+    return kind_label(case.kind)
 
 
 def _when(at: datetime, tz: str) -> str:
@@ -42,7 +51,7 @@ def summary(case: Case, name: str, *, notice: bool = False) -> str:
         # a #ham'd case read 已请群主处理 alone in #cases, as if the owner still had to act
         said.append(STATUS_LABELS["reversed"])
     told = f"（{'，'.join(said)}）" if said else ""
-    return f"#{case.id} {kind_label(case.kind)} {name}{reason}{told}"
+    return f"#{case.id} {case_kind(case)} {name}{reason}{told}"
 
 
 # outcomes a member's own list says nothing about: the action happened, or is about to
@@ -56,7 +65,7 @@ def what(case: Case) -> str:
     reason = f"：{_short(case.reason, 60)}" if case.reason else ""
     outcome = "" if case.outcome in _MEMBER_PLAIN_OUTCOMES else \
         f"（{outcome_label(case)}）"
-    return f"{kind_label(case.kind)}{outcome}{reason}"
+    return f"{case_kind(case)}{outcome}{reason}"
 
 
 def case_line(case: Case, group: str) -> str:
@@ -67,7 +76,7 @@ def case_line(case: Case, group: str) -> str:
     reason = f"：{_short(case.reason, 60)}" if case.reason else ""
     outcome = "" if case.outcome in _MEMBER_PLAIN_OUTCOMES else \
         f"（{outcome_label(case)}）"
-    return f"#{case.id}「{group}」{kind_label(case.kind)}{outcome}{reason}"
+    return f"#{case.id}「{group}」{case_kind(case)}{outcome}{reason}"
 
 
 def check_lines(checks: Any, labels: Mapping[str, str] | None = None) -> list[str]:
@@ -105,7 +114,7 @@ def _how(case: Case) -> str:
 def card(case: Case, target: str, actor: str, tz: str, labels: Mapping[str, str] | None = None) -> str:
     """The full case for #case N, in Chinese: what fired and why, not the raw evidence."""
     lines = [
-        f"案件 #{case.id} · {kind_label(case.kind)} · {STATUS_LABELS.get(case.status, case.status)}",
+        f"案件 #{case.id} · {case_kind(case)} · {STATUS_LABELS.get(case.status, case.status)}",
         f"对象：{target}",
         f"处理人：{actor}（{_how(case)}）",
         f"时间：{_when(case.created_at, tz)}",

@@ -385,6 +385,14 @@ def test_a_newcomer_convicted_by_the_text_models_alone_is_reminded_not_removed(t
     assert decision.severity != "high"
 
 
+def test_a_newcomers_ad_with_a_hotline_is_no_models_only_reminder():
+    """A hotline reaches the writer outside the group as an id does (the square-dance group's
+    深海鱼油 seller, removed at once in its simulated day, would have been only reminded)."""
+    text = "深海鱼油买二送一，专治三高，不好不要钱，货到付款，咨询热线 400-888-6666"
+    decision = decide(Facts(text=text, newcomer=True), CFG, SpamModel(), "room")
+    assert decision.obvious and not decision.says_only, decision.evidence()
+
+
 # issue 11: regulars recommending a blogger or a shop they use were reminded on the shipped model
 # (0.94 and 1.00): ordinary chat between members who know each other
 RECOMMENDING = ["推荐一个辅食博主，小红书搜 小树辅食日记", "冲扫一卷 35 块，老板微信 chongxi_gulou，报我名字打九折",

@@ -437,10 +437,10 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
 
 def _hiding(n: Normalised, tricks: tuple[str, ...]) -> str:
     """How a contact was hidden, for the log: the tricks the normaliser undid, else what the
-    contact finder saw (微：watch_king8 behind a lone 微 had been logged as "split digits")."""
+    contact finder saw (微：watch_king8 behind a lone 微, abc点com, had been logged as "split digits")."""
     if tricks:
         return ", ".join(tricks)
-    return "split digits" if digit_runs_split(n.light) else "typed apart or behind a lone variant character"
+    return "split digits" if digit_runs_split(n.light) else "written in a form filters miss"
 
 
 # the ad of a member just removed, shown to the others (刚才踢掉的那个号发的是“…群号…”): the contact

@@ -268,8 +268,8 @@ def _says_only(facts: Facts, verdicts: list[Verdict], n: Normalised) -> bool:
     私聊我, 本人做家政的，有需要私聊), or whose message only the text models read as an ad: the only
     checks that fired are the text models, with at most a newcomer phrase asking to be contacted
     (whatever the score: a product decision of 2026-12-04, the word of a score is not enough to
-    remove anyone at once), and the message has no contact data of any kind, no link, no
-    card, no QR code, no stop word, no bait (免费, 红包, 日结, 优惠 …) and no price or payout. Such a
+    remove anyone at once), and the message has no contact data of any kind (a hotline included),
+    no link, no card, no QR code, no stop word, no bait (免费, 红包, 日结, 优惠 …) and no price or payout. Such a
     message from a relative telling the family group about her side business was removed at once:
     the phrase (私聊我 after 有需要) and the char model reading the same words counted as two checks
     agreeing, and with the model below its line the phrase alone drew 警告：发广告，再犯将被移出本群.
@@ -287,7 +287,8 @@ def _says_only(facts: Facts, verdicts: list[Verdict], n: Normalised) -> bool:
     calls = [v for v in fired if v.name == "keywords"]
     if any(not _CALL_HERE.search(normalise(v.newcomer_phrase).dense or "-") for v in calls):
         return False
-    if contact.find_contacts(n, facts.url) or contact.promoted_links(n, facts.url):
+    # a hotline is a way to reach the writer outside the group too (深海鱼油买二送一……咨询热线 400-888-6666)
+    if contact.find_contacts(n, facts.url) or contact.promoted_links(n, facts.url) or contact.phone_lines(n):
         return False
     return not baits(n) and not names_a_price(n)
 

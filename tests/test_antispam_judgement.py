@@ -8,7 +8,7 @@ import pytest
 
 from plugins.antispam.checks import Facts, Verdict
 from plugins.antispam.config import AntispamConfig
-from plugins.antispam.contact import find_contacts, is_ordinary
+from plugins.antispam.contact import find_contacts, is_ordinary, promoted_links
 from plugins.antispam.engine import Decision, decide
 from plugins.antispam.normalize import normalise
 
@@ -122,6 +122,33 @@ def test_normalise(text, dense):
     pytest.param("高薪急招运营主管，加V详聊 yy_hr2026", "wechat-id", "yy_hr2026", id="add-v-to-talk-then-id"),
     pytest.param("有意加微信咨询 ck_job66", "wechat-id", "ck_job66", id="add-wechat-to-ask-then-id"),
     pytest.param("请加客服微信办理 kuaidi_lipei01", "wechat-id", "kuaidi_lipei01", id="add-wechat-to-claim-then-id"),
+    # an id the dense form lost after a homophone of 加微信: letters and _ (too short once the _ is
+    # gone), digits then pinyin after +v我
+    pytest.param("加薇 qp_kz", "wechat-id", "qp_kz", id="jiawei-underscore-id"),
+    pytest.param("+v我 660jia", "wechat-id", "660jia", id="plus-v-me-digits-pinyin"),
+    pytest.param("想看的加薇 kk_rou 私发", "wechat-id", "kk_rou", id="jiawei-letters-underscore"),
+    # another messaging app's number is contact data (platform-neutral), and so is a phone number
+    # written with its country code
+    pytest.param("WhatsApp +852 6123 4567 带你稳赚", "im-number", "+85261234567", id="whatsapp-hk-number"),
+    pytest.param("whatsapp me 85261234567", "im-number", "85261234567", id="whatsapp-me"),
+    pytest.param("详情 WA: +852 9876-5432", "im-number", "+85298765432", id="wa-colon"),
+    pytest.param("Telegram 号码 +60 12 345 6789", "im-number", "+60123456789", id="telegram-number"),
+    pytest.param("line 0912345678 找我", "im-number", "0912345678", id="line-number"),
+    pytest.param("香港客服 +852 6123 4567", "phone", "+85261234567", id="hk-phone-with-code"),
+    pytest.param("有事打 +86 138 1234 5678", "phone", "+8613812345678", id="cn-phone-with-code"),
+    # misses of the probe set (data/probes): a QQ number in circled digits after 扣我, an id typed
+    # in pieces after a lone 微, 信 written as its parts (亻言)
+    pytest.param("湿身诱惑 完整版视频 需要的扣我 ③⑤⑦②②⑧⑨⑥①", "qq", "357228961", id="kou-me-circled-digits"),
+    pytest.param("有兴趣的dd我 微：hh 9 6 8 8 0", "wechat-id", "hh96880", id="lone-wei-spaced-id"),
+    pytest.param("新群已建好 想进的+我 微亻言：hz2025a", "wechat-id", "hz2025a", id="xin-in-parts"),
+    # held-out ads a newcomer is now only reminded for unless the contact data is read (Decision.says_only):
+    # an id typed in pieces after v, digits then a name after a platform word, a Telegram invite whose
+    # + was read as 加, a QQ number spelled out after 鹅
+    pytest.param("需要的滴我 v: qm 7 7 2 1", "code-id", "qm7721", id="v-spaced-id"),
+    pytest.param("送配置 Ⓥ028feirui 🙏", "code-id", "028feirui", id="v-digits-then-name"),
+    pytest.param("tg 520meimei", "code-id", "520meimei", id="tg-digits-then-name"),
+    pytest.param("不封号 电报 t点me/+QZpErcwNeBkY DM", "im-link", "t.me/qzpercwnebky", id="tme-invite-plus"),
+    pytest.param("新群 鹅 三三 四四 五五 六", "qq", "3344556", id="e-spelled-digits"),
 ])
 def test_contact_data_found(text, kind, value):
     assert (kind, value) in [(c.kind, c.value) for c in find_contacts(normalise(text))]
@@ -142,6 +169,11 @@ def test_contact_data_found(text, kind, value):
     ("加我 13 81 23 45 678", "13812345678", True),
     ("dy号 7-7-8-8-9-9", "778899", True),
     ("抖音号 lintt-9562", "lintt-9562", False),  # an id's own hyphen hides nothing
+    # QQ 号 is how a QQ number is given (a teacher's, to the parents): read as a variant spelling it
+    # had made the number hidden, and a newcomer relaying it was convicted
+    ("孩子班主任的 QQ 号是 3456789，家长可以加一下", "3456789", False),
+    # a lone 微 before an id stands for WeChat and hides it (it was read as a plain code id)
+    ("高仿手表 机芯一比一 看不出来 微：watch_king8", "watch_king8", True),
 ])
 def test_a_printed_service_line_makes_no_other_number_hidden(text, value, hidden):
     found = {c.value: c.hidden for c in find_contacts(normalise(text))}
@@ -193,9 +225,27 @@ def test_a_newcomers_own_number_beside_a_hotline_is_not_an_obvious_ad():
     pytest.param("订单号 2023112345678 还没到", id="order-number"),
     pytest.param("编号 一三八一二三四五六七 一起报", id="spelled-number-then-yiqi"),
     pytest.param("大卫·贝克汉姆 退役了", id="middle-dot-in-a-name"),
+    # an amount after 加微信, an app named with no number, a sum with a plus
+    pytest.param("这单再加微信 2000w 的流水也不够", id="amount-after-wechat"),
+    pytest.param("这个app在line上很火，whatsapp 国外用的多", id="apps-named-no-number"),
+    pytest.param("预算100+1000000 都不够", id="plus-after-a-digit"),
+    pytest.param("他扣我 200 块工资", id="kou-me-an-amount"),
+    pytest.param("加我微信 kefu_…… 哦不对，是另一个", id="an-id-broken-off"),
+    pytest.param("充电宝 v 5000mah 的够用", id="v-then-a-capacity"),
+    pytest.param("天鹅 一二三四五六七 只", id="tiane-spelled-number"),
 ])
+
 def test_no_contact_data(text):
     assert find_contacts(normalise(text)) == ()
+
+
+def test_a_chinese_comma_ends_a_link():
+    """NFKC makes ， a comma: 网址是 www.12306.cn，别在第三方买票 was one link to a host nobody knows
+    (www.12306.cn,别在第三方买票), a newcomer's link off the ordinary list."""
+    n = normalise("网址是 www.12306.cn，别在第三方买票")
+    assert n.urls == ("www.12306.cn",) and promoted_links(n) == ()
+    assert not decide(Facts("网址是 www.12306.cn，别在第三方买票", newcomer=True), CFG, None, "room").spam
+    assert normalise("https://example.com/a?x=1,2 看看").urls == ("https://example.com/a?x=1,2",)
 
 
 @pytest.mark.parametrize(("url", "ordinary"), [

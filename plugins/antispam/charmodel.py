@@ -117,16 +117,43 @@ def _gram(g: str) -> Gram:
     return Gram(g, h & MASK, 1.0 if h >> 31 else -1.0)
 
 
-def _shown(gram: str) -> str:
-    """A feature as an operator reads it: the characters or words (加我微信 for the pair 加我|微信);
-    shape features and single characters say nothing."""
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_LATIN_WORD = re.compile(r"[a-z]+")
+
+
+def _shown(gram: str, skeleton: str, cuts: frozenset[int]) -> str:
+    """A feature as an operator reads it: whole words (加我微信 for the pair 加我|微信, 有意私), a
+    run of characters that starts and ends where jieba cuts the message, or a whole latin word
+    (whatsapp). A run that crosses from latin into Chinese or stops inside a word (u报我名, ong,
+    小红 of 小红书: an owner read them as junk), a digit's shape (000元: digits are 0 to the model)
+    and shape features and single characters say nothing."""
+    if gram.startswith("#w"):
+        word = gram[2:]
+        return word if len(word) < 12 and re.search(rf"(?<![a-z]){word}(?![a-z])", skeleton) else ""
     if gram.startswith("#"):
         return ""
     if gram.startswith(("w:", "b:")):
         text = gram[2:].replace("|", "")
     else:
         text = gram.strip("^$")
-    return text if len(text.strip("0")) > 1 else ""
+        if not any(i in cuts and i + len(text) in cuts for i in _starts(skeleton, text)):
+            return ""
+    if not (_CJK_RUN.fullmatch(text) or _LATIN_WORD.fullmatch(text)):  # mixed, or a digit's shape
+        return ""
+    return text if len(text) > 1 else ""
+
+
+def _starts(text: str, part: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(part), text)]
+
+
+def _cuts(skeleton: str) -> frozenset[int]:
+    """Where jieba's words of the message start and end (latin and digit runs are words of their own)."""
+    cuts, at = {0}, 0
+    for w in words_of(skeleton):
+        at += len(w)
+        cuts.add(at)
+    return frozenset(cuts)
 
 
 @lru_cache(maxsize=4096)
@@ -217,13 +244,17 @@ class CharModel:
         z = self.b + sum(c for _, c in contrib)
         # the explanation names real character runs (longest first among equals), not shape tokens
         shown: dict[str, float] = {}
+        skeleton = _DIGIT.sub("0", n.dense[:MAX_CHARS])
+        cuts = _cuts(skeleton)
         for t, v in sorted(contrib, key=lambda c: -c[1]):
-            if v <= 0 or len(shown) == 4:
+            if v <= 0 or len(shown) == 8:
                 break
-            word = _shown(t)
+            word = _shown(t, skeleton, cuts)
             if word and word not in shown:
                 shown[word] = v
-        return CharScore(_sigmoid(z), list(shown.items()))
+        # a part of a longer run shown is said by it (小红书, not 小红、红书、小红书)
+        whole = [(w, v) for w, v in shown.items() if not any(w != o and w in o for o in shown)]
+        return CharScore(_sigmoid(z), whole[:4])
 
     # ------------------------------------------------------------------ online learning
     def learn(self, text: str, label: int, *, rate: float = 0.5, steps: int = 8, margin: float = 0.15) -> int:

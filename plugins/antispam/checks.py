@@ -15,7 +15,7 @@ from plugins.antispam import contact, loan, recruit
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
 from plugins.antispam.explain import contact_kind, contact_said, message_kind
-from plugins.antispam.normalize import Normalised, normalise
+from plugins.antispam.normalize import Normalised, digit_runs_split, normalise
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,9 @@ class Facts:
     same_members: int = 1  # distinct members who sent this text here within repeat.within
     same_groups: int = 1  # distinct groups this member sent this text to within repeat.within
     qr_codes: tuple[str, ...] = ()  # texts of QR codes decoded from the message's image (plugins.antispam.qr)
+    # an image's sender asked to borrow, urgently, within loan.QR_WITHIN before it (loan.borrow_ask):
+    # that text, which a payment code in the image completes into a loan plea
+    borrowed_before: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,7 +394,8 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         # 私聊我, 进群请改备注): with no pitch (nor a call with bait), no contact data and no link, it
         # takes another check to agree
         return Verdict("keywords", True, f"{verdict.details} (nothing else promoted: not enough alone)",
-                       weak=True, why=f"{verdict.why}，但没有推广别的东西，单独不算")
+                       weak=True, why=f"{verdict.why}，但没有推广别的东西，单独不算",
+                       newcomer_phrase=verdict.newcomer_phrase)
     own_call = not newcomer_phrase and _PROMOTING.search(word)
     calls = own_call or _PROMOTING.search(rest) or pitched
     if calls or (f.newcomer and bait) or contact.find_contacts(n) or contact.promoted_links(n):
@@ -411,7 +415,7 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     for c in contacts:
         if policy == "any":
             # say which tricks were undone (加V too), even where they are too common to count as hiding
-            how = f" (obfuscated: {', '.join(n.obfuscated) or 'split digits'})" if c.hidden or n.obfuscated else ""
+            how = f" (obfuscated: {_hiding(n, n.obfuscated)})" if c.hidden or n.obfuscated else ""
             # a newcomer leaving a plain phone number or id is not an ad by itself, not even with
             # 有事联系我 (a parent to the class group, a new colleague): an ad offers something to
             # whoever wants it (需要资料的, 有意者, 详聊), or another check (the char model) agrees
@@ -426,11 +430,19 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         if c.hidden:
             # an established member: only what nobody writes by accident (薇信, 1-3-8…, 点com)
             return Verdict("contact", True, f"{c.kind} {c.value} (obfuscated: "
-                                            f"{', '.join(n.heavy) or 'split digits'})", why=f"{said(c)}（有变形遮掩）")
+                                            f"{_hiding(n, n.heavy)})", why=f"{said(c)}（有变形遮掩）")
     if contacts:
         return Verdict("contact", False, f"plain {contacts[0].kind} from an established member",
                        why=f"老成员留的{contact_kind(contacts[0].kind)}，没有遮掩，不算引流")
     return Verdict("contact", False)
+
+
+def _hiding(n: Normalised, tricks: tuple[str, ...]) -> str:
+    """How a contact was hidden, for the log: the tricks the normaliser undid, else what the
+    contact finder saw (微：watch_king8 behind a lone 微, abc点com, had been logged as "split digits")."""
+    if tricks:
+        return ", ".join(tricks)
+    return "split digits" if digit_runs_split(n.light) else "written in a form filters miss"
 
 
 # the ad of a member just removed, shown to the others (刚才踢掉的那个号发的是“…群号…”): the contact
@@ -444,7 +456,7 @@ def _shows_a_removed_ad(n: Normalised) -> bool:
 
 # a call to act that offers something: 需要资料的联系我, 有意者, 详聊 (not 有事联系我, 找不到打我手机)
 _OFFER = re.compile(_TO_WHOEVER_NEEDS + r"|私聊我|私信我|私我|有意|咨询|详聊|加我|带你|扫码|点击|"
-                    r"名额有限")
+                    r"名额有限|私信(?:领|送|拿|获取)|免费领")
 _ALWAYS_AD = frozenset({"domain", "im-link"})
 # what people give friends to reach them (a handle or an invite elsewhere is the whole point of
 # an ad): a newcomer's plain one alone is weak, a member's own is no ad evidence beside a score

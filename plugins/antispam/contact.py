@@ -21,7 +21,7 @@ _DOMAINS_FILE = "ordinary_domains.txt"
 
 @dataclass(frozen=True, slots=True)
 class Contact:
-    kind: str  # phone, qq, wechat-id, group-number, code-id, im-link, handle, domain, email, referral
+    kind: str  # phone, qq, wechat-id, group-number, code-id, im-link, im-number, handle, domain, email, referral
     value: str
     hidden: bool  # the message tried to hide it (split digits, 薇信, 点com …)
 
@@ -87,6 +87,24 @@ _WECHAT = re.compile(r"微信(?:号|id)?(?:是|为|详聊|详谈|咨询|了解|�
 # the id WeChat gives an account that never chose one (wxid_k2j3h4…; #whoami shows it): the
 # whole of it, not an "id_k2j3h4" read after the latin word id
 _WXID = re.compile(r"(?<![a-z0-9_-])wxid_[a-z0-9_-]{4,24}(?![a-z0-9_-])")
+# an id after WeChat as a homophone or shorthand wrote it and the normaliser mapped it (加薇 qp_kz,
+# +v我 660jia): letters with an _ in them, or digits then pinyin, which the dense form (no _, ids of
+# six or more starting with a letter) lost. Not an amount with its unit (加微信 2000w)
+_WECHAT_ADDED = re.compile(r"(?:加我?微信|微信(?:号|id))(?:\s*+我)?[\s:：]*+"
+                           r"((?=[a-z0-9_-]*[a-z])(?=[a-z0-9_-]*[0-9_])"
+                           r"(?![0-9]+(?:w|k|kw|kg|g|km|m|cm|mm|ml|mb|gb|t|h|min|rmb|u|pm|am)(?![a-z0-9_-]))"
+                           r"[a-z0-9][a-z0-9_-]{2,18}[a-z0-9])(?![a-z0-9_-])")  # whole: not kefu_……
+# A number on a messaging app other than WeChat (issue 11: platform-neutral contact data):
+# WhatsApp +852 6123 4567, whatsapp me 85261234567, WA: 9876 5432, Line/Telegram/Signal 号码 ….
+# In a WeChat group nobody needs another app's number to reach a friend: like a handle, never a
+# person's plain phone number
+_IM_APPS = r"whats\s*app|whatsapp|wts\s*app|wsapp|wa|signal|line|telegram|tg|viber|zalo|kakao(?:\s*talk)?|飞机|电报"
+_IM_NUMBER = re.compile(rf"(?<![a-z0-9])(?:{_IM_APPS})(?![a-z])(?:\s*+(?:me|号码|号|number|no\.?|id|[:：]))*+"
+                        r"\s*+(\+?\s*[0-9](?:[\s-]?[0-9]){6,14})(?![0-9])")
+# a phone number with a country calling code: +852 6123 4567, +86 138 1234 5678, +1 415 555 0133
+# (not a sum: a + after a digit is "plus", 100+1000)
+_INTL_PHONE = re.compile(r"(?<![0-9a-z+])\+\s?(852|853|886|86|60|65|66|84|855|856|95|63|62|81|82|44|61|971|"
+                         r"49|33|7|1)[\s-]?\(?([0-9](?:[\s-]?[0-9]){6,11})(?![0-9])")
 _WECHAT_LIGHT = re.compile(r"(?:微信|wechat)\s*+(?:号|id)?\s*+[:：]\s*+([a-z][a-z0-9_-]{5,19})")
 # a letters+digits code id right after a contact word: 私聊 abc123, 认准 ab520, 搜 id：xy888
 _GROUP_NO = re.compile(r"(?:群号|qq群|群号码|新群|二群|分群)(?:是|为)?([1-9][0-9]{5,10})(?![0-9])")
@@ -120,12 +138,16 @@ _REFERRAL = re.compile(r"(抖音|dy|小红书|红书|小红薯|xhs|拼多多|pdd
 
 # Grown from the spam corpus (spam_*.tsv): contact shapes its messages use that the hand lists missed.
 # a number after a QQ word, split or dressed up: 扣 ③③⑥ ⑥⑨, q 3 4 5 1 2, 🐧群：368215974
-_QQ_SPLIT = re.compile(r"(?<![a-z0-9_-])(?:扣|q|鹅|企鹅|🐧|群|裙)\s*+(?:号|群)?\s*+[:：]?\s*+"
+_QQ_SPLIT = re.compile(r"(?<![a-z0-9_-])(?:扣|q|鹅|企鹅|🐧|群|裙|(?:扣|鹅|企鹅|🐧)\s*+我)\s*+(?:号|群)?\s*+[:：]?\s*+"
                        r"((?:[1-9][\s-]*)(?:\d[\s-]*){5,10})(?!\s*[\d元块分万kw人个次天年月号岁])")
 # an id right after a platform word: 飞机 heyue_daidan8, 卫星 zhaoren_77, line：rou_0520, v zl_stock88
 # (not inside an id: the v of tsl_vip2026 is no WeChat word, and ip2026 no id of its own)
+# (or digits then a name, Ⓥ028feirui, tg 520meimei, but not a quantity with its unit, 5000mah;
+# or letters and then digits typed one by one, v: qm 7 7 2 1)
 _PLATFORM_ID = re.compile(r"(?<![a-z0-9_-])(?:telegram|tg|飞机|电报|卫星|line|dy|ins|ig|推特|v|vx|wx|微|威|薇|me)"
-                          r"\s*+(?:号|id)?\s*+[:：]?\s*+@?((?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,19})(?![a-z0-9_])")
+                          r"\s*+(?:号|id)?\s*+[:：]?\s*+@?((?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,19}(?![a-z0-9_])"
+                          r"|(?![0-9]+(?:mah|rmb|kbps|mbps|fps|min|usdt?|cny|hkd)(?![a-z]))[0-9]{2,8}[a-z]{3,12}[0-9]{0,4}"
+                          r"(?![a-z0-9_])|[a-z]{1,4}(?:\s[0-9]){4,10}(?![a-z0-9_]))")
 # a flight number of an airline flying in China (CA1234, MU5101, 3U8888), not a Telegram id after 飞机
 _FLIGHT = re.compile(r"(?:ca|mu|cz|hu|3u|zh|mf|sc|fm|ho|9c|kn|gs|jd|8l|pn|eu|g5|tv|bk|ns|dr|ky|qw|y8|gj|a6|uq|gx|"
                      r"cx|ke|oz|jl|nh|sq|ek)[0-9]{3,4}")
@@ -148,7 +170,7 @@ _PINYIN_WECHAT = re.compile(r"(?<![a-z./])wei\s*xin\s*(?:hao|id)?\s*[:：]\s*((?
 # character (稍微, 权威, 折扣, 天鹅 …, _WORDS_BEFORE) or go on with another character (微博, 威海,
 # 扣款) never reach the id; a number that is an amount, a date or a decimal is not an id.
 _LONE_VARIANT = re.compile(r"([微薇威魏危卫扣蔻鹅])[\s:：\-_.,，、~]{0,2}(?:号码?|加|id)?[\s:：\-_.,，、~]{0,2}"
-                           r"([0-9]{6,14}|(?=[a-z0-9_-]*[0-9])[a-z][a-z0-9_-]{4,19})"
+                           r"([0-9]{6,14}|(?=[a-z0-9_-]*[0-9])[a-z][a-z0-9_-]{4,19}|[a-z]{1,4}(?:\s[0-9]){4,10})"
                            r"(?![a-z0-9])(?![.,][0-9])(?!\s*(?:[元块圆毛角万千百亿w个人次天年月号日岁分秒米斤件张条瓶套级%倍期]|"
                            r"rmb|kg|km|cm|mm|ml|mb|gb|k(?![a-z])))")
 _WORDS_BEFORE = frozenset((
@@ -167,6 +189,16 @@ _SPACE_IN_ADDRESS = re.compile(r"(?<=[a-z0-9:/.])\s+(?=[a-z0-9:/.点])|(?<=点)\
 
 
 _WHITESPACE = re.compile(r"\s+")
+# a number to call that is no person's mobile: a 400/800 line or a landline with its area code
+# (咨询热线 400-888-6666, 0571-8723 5519). Printed so, it is no hidden contact (find_contacts leaves
+# it out: people pass hotlines on to help), but it still reaches outside the group
+_PHONE_LINE = re.compile(r"(?<![0-9])(?:[48]00[\s-]?[0-9]{3}[\s-]?[0-9]{4}|"
+                         r"0[1-9][0-9]{1,2}[\s-]?[0-9]{3,4}[\s-]?[0-9]{4})(?![0-9])")
+
+
+def phone_lines(n: Normalised) -> tuple[str, ...]:
+    """The hotlines and landlines written in the message (see _PHONE_LINE)."""
+    return tuple(m.group(0) for m in _PHONE_LINE.finditer(n.body))
 
 
 def bare(value: str) -> str:
@@ -211,6 +243,9 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
     for link in _links(n, url):
         if is_im_link(link):
             add("im-link", link[:80], False)
+    for m in _IM_NUMBER.finditer(body):  # before the phone numbers: tg 13512345678 is a Telegram number
+        number = _SPACING.sub("", m.group(1))
+        add("im-number", number, False)
     for m in _PHONE.finditer(dense):
         add("phone", m.group(0), disguised(m.group(0)))
     for m in _QQ.finditer(dense):
@@ -225,6 +260,13 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
         add("wechat-id", m.group(1), tricks)
     for m in _WXID.finditer(body):
         add("wechat-id", m.group(0), False)
+    for m in _WECHAT_ADDED.finditer(body):
+        if not any(bare(m.group(1)) in bare(c.value) for c in found):
+            add("wechat-id", m.group(1), tricks)
+    for m in _INTL_PHONE.finditer(body):
+        number = "+" + m.group(1) + _SPACING.sub("", m.group(2))
+        if not any(bare(number.lstrip("+")) in bare(c.value) or bare(c.value.lstrip("+")) in number for c in found):
+            add("phone", number, False)
     # what to search for on a named platform (b站搜一下 win10开机慢) is a search tip, read below as a
     # referral: the letters+digits in it (win10, mate60) are a product, not an id to contact
     searched = [m.span(2) for m in _REFERRAL.finditer(body)]
@@ -247,11 +289,15 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
         digits = _SPACING.sub("", m.group(1))
         add("qq", digits, tricks or digits not in written or digits != m.group(1))
     for m in _PLATFORM_ID.finditer(body):
-        value = m.group(1)
+        value = _WHITESPACE.sub("", m.group(1))
         if m.group(0).startswith("飞机") and _FLIGHT.fullmatch(value):  # 小王的飞机 CA1234 is a flight
             continue
+        if body[max(0, m.start() - 1):m.start() + 1] in _WORDS_BEFORE:  # 稍微 abc123
+            continue
         if not any(bare(value) in bare(c.value) for c in found):
-            add("code-id", value, tricks)
+            # a lone 微/威/薇 before an id stands for WeChat, and hides it (微：watch_king8), as below
+            lone = m.group(0)[:1] in "微威薇"
+            add("wechat-id" if lone else "code-id", value, tricks or lone or value != m.group(1))
     for m in _PLATFORM_NO.finditer(body):
         written_as = m.group(1).strip()
         # an id that starts with a letter keeps its - and _ (抖音号 lintt-9562 is one id, as written);
@@ -270,11 +316,17 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
         if not any(bare(value) in bare(c.value) or bare(c.value) in bare(value) for c in found):
             add("code-id", value, True)
     for m in _LONE_VARIANT.finditer(body):
-        value = m.group(2)
+        value = _WHITESPACE.sub("", m.group(2))  # 微：hh 9 6 8 8 0 is hh96880
         if body[max(0, m.start() - 1):m.start() + 1] in _WORDS_BEFORE or _DATE_LIKE.fullmatch(value):
             continue
         if not any(bare(value) in bare(c.value) for c in found):
             add(_LONE_KIND.get(m.group(1), "wechat-id"), value, True)
+    if "spelled-out digits" in n.obfuscated:  # 鹅 三三 四四 五五 六: the number exists only in digits
+        for m in _LONE_VARIANT.finditer(dense):
+            value = m.group(2)
+            if value.isdigit() and dense[max(0, m.start() - 1):m.start() + 1] not in _WORDS_BEFORE \
+                    and not _DATE_LIKE.fullmatch(value) and not any(value in c.value for c in found):
+                add(_LONE_KIND.get(m.group(1), "wechat-id"), value, True)
     for m in _PINYIN_WECHAT.finditer(body):
         add("wechat-id", _SPACING.sub("", m.group(1)), True)
     if _LETTERS_SPACED.search(light):  # h t t p s : / / f u l i … . n e t, 8 8 8 y l q x 点 c o m

@@ -27,6 +27,7 @@ CHECK_NAMES = {
 CONTACT_KINDS = {
     "wechat": "微信号", "wechat-id": "微信号", "wxid": "微信号", "phone": "手机号", "mobile": "手机号",
     "qq": "QQ 号", "email": "邮箱", "url": "链接", "link": "链接", "telegram": "Telegram", "im-link": "聊天软件链接",
+    "im-number": "其他聊天软件号码",
     "handle": "账号", "code-id": "联系代号", "domain": "网址", "referral": "其他平台搜索口令", "group-number": "群号",
 }
 # message kinds (bot.events.MessageKind values, and older spellings in recorded evidence)

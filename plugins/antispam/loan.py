@@ -12,13 +12,19 @@ the char model pass it (0.84 for a regular). The clear form has all three at onc
 Friends talking money have one or two of them, rarely all three, and never while paying back or
 splitting: 还你了, 已还, AA, 红包, 转给你了 and lending to others (借你, 借给他) are not a plea. A
 warning that quotes the plea (有人盗号说借我两千急用……大家别信) is told apart by checks.py's
-discussion rule. This module only reads words; nothing here is a feature of the char model.
+discussion rule. The account may come as a payment QR code in an image right after the words
+(borrow_ask, QR_WITHIN). This module only reads words; nothing here is a feature of the char model.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
+
+# A plea whose account is a picture: 借我两千，急用，明天还 and then a payment QR code as an image.
+# The two from one member this close together are one plea (checks: model_checks.check_qrcode)
+QR_WITHIN = timedelta(minutes=5)
 
 # a sum of money: 5000, 两千, 3k (not 借3本书)
 _SUM = r"(?:[0-9]{3,}|[0-9]+\s*[kw千万]|[一二两三四五六七八九十几]+[百千万])"
@@ -44,6 +50,15 @@ class LoanPlea:
     @property
     def words(self) -> tuple[str, str, str]:
         return self.borrow, self.urgent, self.account
+
+
+def borrow_ask(body: str) -> tuple[str, str] | None:
+    """The borrow and urgency words of a plea that names no account yet (借我两千，急用，明天还),
+    or None: what a payment QR code posted right after it completes."""
+    if _SETTLING.search(body):
+        return None
+    borrow, urgent = _BORROW.search(body), _URGENT.search(body)
+    return (borrow.group(0), urgent.group(0)) if borrow and urgent else None
 
 
 def loan_plea(body: str) -> LoanPlea | None:

@@ -29,7 +29,11 @@ _VARIANTS: dict[str, str] = {
                      "威心", "魏信", "危信", "胃信", "卫信", "位信", "薇心", "v信", "v芯", "威x", "薇x",
                      "薇辛", "微辛", "威辛", "魏辛", "维辛",
                      "绿泡泡", "vx号", "wx号"), "微信"),
-    **dict.fromkeys(("扣扣", "抠抠", "叩叩", "寇寇", "蔻蔻", "企鹅号", "qq号", "扣号"), "qq"),
+    # 信 split into its parts (亻言): no ordinary text writes it so
+    **dict.fromkeys(("微亻言", "威亻言", "薇亻言", "v亻言", "魏亻言"), "微信"),
+    # (not "qq号": that is how QQ numbers are asked for, 孩子班主任的 QQ 号是…, and read as a
+    # variant it made a teacher's number look hidden; it becomes qq below, as no trick)
+    **dict.fromkeys(("扣扣", "抠抠", "叩叩", "寇寇", "蔻蔻", "企鹅号", "扣号"), "qq"),
     **dict.fromkeys(("纸飞机", "飞机号", "电报号", "小飞机"), "telegram"),
     "裙号": "群号", "进裙": "进群", "加裙": "加群", "入裙": "入群",
 }
@@ -112,7 +116,8 @@ _GOODS_RE = re.compile("|".join(map(re.escape, _GOODS)))
 # Latin shorthands: only as a word of their own, so "new xbox" or "vxe" stay what they are.
 _LATIN = re.compile(r"(?<![a-z0-9])(?:wechat|weixin|v\s?x|w\s?x)(?![a-z])")
 # ➕ and + mean 加 ("add") before a contact word; after a digit they are "plus": 100+W, 1000➕.
-_PLUS = re.compile(r"(?<![0-9])[+➕＋]\s*(?=[微薇威vVqQ扣口鹅我])")
+# (nor in a link's path: t点me/+QZp… is a Telegram invite, not 加q)
+_PLUS = re.compile(r"(?<![0-9/])[+➕＋]\s*(?=[微薇威vVqQ扣口鹅我])")
 # Single letters and characters that mean a platform only right after 加 / 私 / 联系:
 # 加v, 加微, +扣, +口, 加鹅. "W" is not among them: 加W is a price in 万 or a key.
 _ADD_SHORT = re.compile(r"(加|私|联系)(我)?[\s:：,，.。_\-]*(?:(v)(?![a-z])(?!\s*信)|(微)(?![信博笑小妙弱型量调波软])|"
@@ -134,8 +139,11 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\U0001f1e6-\U0001f1ff]")
 _TLDS = ("com|cn|net|cc|top|xyz|vip|me|io|co|app|info|org|link|shop|club|site|online|ly|gg|tv|im|"
          "ink|fun|live|pro|work|ltd|wang|icu|xin|biz|asia|tk|ml|ga|cf|gq|pw|ws|la|so|to")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。！？、）)】]+|(?<![@a-z0-9.-])[a-z0-9][a-z0-9-]*"
-                  rf"(?:\.[a-z0-9-]+)*\.(?:{_TLDS})(?![a-z0-9])(?:/[^\s<>\"'，。！？、）)】]*)?", re.IGNORECASE)
+# (NFKC makes a Chinese comma an ASCII one: a comma followed by Chinese ends the link, or
+# "www.12306.cn，别在第三方买票" was one link to a host nobody knows)
+_URL = re.compile(r"(?:https?://|www\.)(?:[^\s<>\"'，。！？、）)】,]|,(?![^\x00-\x7f]))+|(?<![@a-z0-9.-])[a-z0-9][a-z0-9-]*"
+                  rf"(?:\.[a-z0-9-]+)*\.(?:{_TLDS})(?![a-z0-9])(?:/(?:[^\s<>\"'，。！？、）)】,]|,(?![^\x00-\x7f]))*)?",
+                  re.IGNORECASE)
 # A mention as WeChat writes it: @名字 + U+2005. A space or the end of the message ends one too,
 # but only a short one: typed by hand, "@所有人加微信abc888领福利" or "兼职日结@所有人加我微信…" had lost
 # the whole ad. @所有人 is a fixed token, never longer. A closing quote right after a quoted
@@ -249,6 +257,7 @@ def normalise(text: str) -> Normalised:
     if respaced != dense and "variant characters" not in tricks:
         tricks.append("variant characters")
     respaced = respaced.replace("微信信", "微信")  # belt and braces: two spellings of one word met
+    respaced = respaced.replace("qq号", "qq")  # the plain word, no trick: one form for the features
     respaced = _GOODS_RE.sub(lambda m: _GOODS[m.group(0)], respaced)
     spelled = _spell_digits(respaced)
     if spelled != respaced:

@@ -19,7 +19,7 @@ from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role, bot_can_moderate, is_protected
 from bot.core.targets import display_name
 from bot.events import MessageKind, MessageReceived, Quote
-from plugins.antispam import ladder, qr, store
+from plugins.antispam import ladder, loan, qr, store
 from plugins.antispam.checks import Facts, promotion
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import Decision, decide
@@ -71,6 +71,20 @@ def probation(cfg: AntispamConfig, member: MemberFacts | None, now: datetime) ->
     early = (member.messages or 0) <= p.messages and (member.joined_at is not None or p.unseen_join)
     recent = member.joined_at is not None and now - min(member.first_seen, member.joined_at) < p.days
     return early or recent, False
+
+
+def _borrowed_before(ctx: Context, cfg: AntispamConfig, msg: MessageReceived, codes: tuple[str, ...],
+                     now: datetime) -> str:
+    """For an image with a payment code: the sender's text asking to borrow, urgently, within
+    loan.QR_WITHIN before it (loan.borrow_ask), which the code completes into a loan plea; else "".
+    Read from the store only for such an image (rare): other messages cost nothing."""
+    if not cfg.keywords.loan_plea or not any(qr.classify(c).kind == "payment" for c in codes):
+        return ""
+    assert msg.room_id is not None
+    for text in store.texts_since(ctx.db, msg.room_id, msg.sender_id, now - loan.QR_WITHIN):
+        if loan.borrow_ask(normalise(text).body):
+            return text
+    return ""
 
 
 # the shipped char model's score under which a message reads as ordinary chat to it
@@ -178,7 +192,8 @@ class AntispamPlugin(Plugin):
                                      similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
         codes = await self._image_codes(ctx, cfg, msg, trusted) if msg.kind is MessageKind.IMAGE else ()
         facts = Facts(text=msg.text, kind=str(msg.kind), url=msg.url, mentions=len(msg.mention_ids),
-                      newcomer=newcomer, trusted=trusted, qr_codes=codes, **counts)
+                      newcomer=newcomer, trusted=trusted, qr_codes=codes,
+                      borrowed_before=_borrowed_before(ctx, cfg, msg, codes, now), **counts)
         model = self.learner.model(ctx.db, now)
         decision = decide(facts, cfg, model, msg.room_id)
         if not decision.spam and not decision.shadow_fired:

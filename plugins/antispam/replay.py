@@ -67,7 +67,7 @@ def replay(db: Session, rules, cfg_for, rows: list[StoredMessage], learner: Lear
                                 flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
                                 similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
         facts = Facts(text=row.text, kind=row.kind, url=row.url, mentions=row.mentions, newcomer=newcomer,
-                      trusted=trusted, qr_codes=(), **counts)  # images are not kept: no QR replay
+                      trusted=trusted, qr_codes=(), borrowed_before="", **counts)  # images are not kept: no QR replay
         out.append(decide(facts, cfg, model, row.room_id))
     return out
 

@@ -84,6 +84,14 @@ def recent(db: Session, since: datetime, limit: int = 200_000) -> list[tuple[str
     return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in reversed(rows.all())]
 
 
+def texts_since(db: Session, room_id: str, sender_id: str, since: datetime, limit: int = 10) -> list[str]:
+    """A member's latest stored messages in a room since `since`, newest first (at most `limit`)."""
+    rows = db.execute(select(StoredMessage.text).where(
+        StoredMessage.room_id == room_id, StoredMessage.sender_id == sender_id, StoredMessage.at >= since)
+        .order_by(StoredMessage.id.desc()).limit(limit))
+    return [r[0] for r in rows.all() if r[0]]
+
+
 def find_quoted(db: Session, room_id: str, message_id: str | None, sender_id: str | None,
                 text: str) -> StoredMessage | None:
     """The stored message a quote points at: by id when the platform gives it, else the latest

@@ -371,14 +371,23 @@ def test_her_business_with_an_id_a_link_or_bait_is_an_obvious_ad_as_before(text)
     assert decision.obvious and not decision.says_only, decision.evidence()
 
 
-# issue 11: a newcomer whose message only the text models read as an ad, past the obvious level
-# too, with no contact data, link, QR code, stop phrase, bait or price, was removed at once (我在做
-# 护肤品代理，有意私: 0.996). The lead's decision: the word of a score removes nobody at once
+# issue 11: a newcomer who says what she does and asks to be messaged (有意私), with no contact
+# data, link, QR code, stop phrase, bait or price, was removed at once where the text models read
+# it past the obvious level (我在做护肤品代理，有意私: 0.996): the phrase makes it a reminder at any score
 MODELS_ONLY = ["我在做护肤品代理，有意私", "本人专业做美甲美睫，有意私", "本人做代购的，日韩欧美都能带，有意私"]
+# without the phrase, the text models' word on a newcomer stands: reminding on it took 451 of the
+# held-out split's 2,242 ads off removal to spare 1 of its 2,933 normal rows (2026-12-04)
+MODELS_ALONE = ["专业代练王者荣耀，包上星耀，安全不封号", "收U，量大从优，长期合作"]
+
+
+@pytest.mark.parametrize("text", MODELS_ALONE)
+def test_a_newcomer_convicted_by_the_text_models_alone_is_still_an_obvious_ad(text):
+    decision = decide(Facts(text=text, newcomer=True), CFG, SpamModel(), "room")
+    assert decision.obvious and not decision.says_only, decision.evidence()
 
 
 @pytest.mark.parametrize("text", MODELS_ONLY)
-def test_a_newcomer_convicted_by_the_text_models_alone_is_reminded_not_removed(text):
+def test_a_newcomer_saying_what_she_does_is_reminded_at_any_score(text):
     decision = decide(Facts(text=text, newcomer=True), CFG, SpamModel(), "room")
     assert decision.spam and decision.says_only and not decision.obvious, decision.evidence()
     assert decision.char_score is not None and decision.char_score >= 0.99  # past "obvious" alone

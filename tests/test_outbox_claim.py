@@ -118,3 +118,35 @@ async def test_a_row_committed_while_a_lane_carries_out_its_last_one_is_still_se
         assert texts.index("第一句") < texts.index("第二句")
     finally:
         await bot.stop()
+
+
+async def test_staged_replies_are_sent_without_the_sender_reading_the_table(tmp_path):
+    """Rows stage() adds name their lanes: the sender starts those lanes (or a running lane finds
+    them before it ends) without a scan of the table. A scan on every wake, and the commit of the
+    open event batch it forced, cost more than the sends under load (issue 13). The table is
+    still read when the clock reaches the sender's next look (heartbeat, adoption)."""
+    bot = await Harness(tmp_path, [Probe()], clock=FakeClock(T0)).start()
+    try:
+        await bot.settle()
+        outbox = bot.app.outbox
+        real_scan = outbox._scan
+        scans = 0
+
+        async def counted():
+            nonlocal scans
+            scans += 1
+            return await real_scan()
+
+        outbox._scan = counted  # type: ignore[method-assign]
+        rooms = (bot.cast.owned, bot.cast.admin)
+        for i in range(6):
+            await bot.app.execute([Planned(Reply(rooms[i % 2], f"第{i}句"), "probe")], bot.app.rules)
+        await bot.settle()
+        for i in range(6):
+            assert f"第{i}句" in bot.texts(rooms[i % 2])
+        assert scans == 0
+        bot.clock.advance(60)  # past the heartbeat: the sender reads the table again
+        await bot.settle()
+        assert scans >= 1
+    finally:
+        await bot.stop()

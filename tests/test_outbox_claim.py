@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.actions import Reply, to_record
+from bot.actions import Kick, Reply, to_record
 from bot.clock import FakeClock
 from bot.core import outbox
 from bot.core.context import Planned
@@ -63,6 +63,28 @@ def test_the_claim_says_whether_another_row_is_due_after_the_one_it_takes(sessio
     with sessions() as db:
         later = db.scalars(select(OutboxRow).where(OutboxRow.not_before.is_not(None))).one()
         assert sender._claim(db, "r1", later.not_before) == (later, False)
+
+
+def test_staged_rows_are_written_at_once_not_left_for_the_session_to_flush(sessions):
+    """stage() writes its rows with a prepared INSERT: the next event of a shared transaction
+    does not flush ORM objects first, and what the transaction reads next (removals, the
+    claim) sees them all the same."""
+    sender = _sender(sessions)
+    with sessions() as db:
+        sender.stage(db, [Planned(Reply("r1", "一"), "test")])
+        assert not db.new
+        sender.stage(db, [Planned(Kick("r1", "spammer", reason="ad"), "antispam"),
+                          Planned(Reply("r2", "二", answer_to="u1"), "test")])
+        assert set(outbox.removals(db, "r1", T0)) == {"spammer"}
+        db.commit()
+    with sessions() as db:
+        rows = db.scalars(select(OutboxRow).order_by(OutboxRow.id)).all()
+        assert [(r.lane, r.kind, r.status, r.owner, r.attempts, r.told, r.created_at, r.updated_at)
+                for r in rows] == [("r1", "Reply", outbox.PENDING, "me", 0, False, T0, T0),
+                                   ("r1", "Kick", outbox.PENDING, "me", 0, False, T0, T0),
+                                   ("r2", "Reply", outbox.PENDING, "me", 0, False, T0, T0)]
+        assert rows[0].payload["text"] == "一" and rows[1].payload["member_id"] == "spammer"
+        assert sender._claim(db, "r1", T0)[0] is not None
 
 
 async def test_the_marker_takes_only_pending_rows_and_stops_at_a_withdrawn_one(sessions):

@@ -119,14 +119,22 @@ class Outbox:
 
     # ------------------------------------------------------------------ staging (intake side)
     def stage(self, db: Session, planned: Sequence[Planned]) -> None:
-        """Add rows for these actions to the caller's transaction; they exist only if it commits."""
+        """Add rows for these actions to the caller's transaction; they exist only if it commits.
+        Written at once by a prepared INSERT (what the transaction reads next sees them:
+        removals, withdraw_greetings), not as ORM objects the session would flush before the next
+        event's first statement and again at commit (issue 13)."""
         now = self._clock.now()
+        rows = []
         for item in planned:
             kind, payload = to_record(item.action)
-            db.add(OutboxRow(lane=lane_of(item.action), room_id=getattr(item.action, "room_id", None), kind=kind,
-                             payload=payload, source=item.source[:64], answer=item.answer, owner=self.instance,
-                             case_id=getattr(item.action, "case_id", None), status=PENDING, attempts=0,
-                             told=False, created_at=now, updated_at=now))
+            rows.append({"lane": lane_of(item.action), "room_id": getattr(item.action, "room_id", None), "kind": kind,
+                         "payload": payload, "source": item.source[:64], "answer": item.answer, "owner": self.instance,
+                         "case_id": getattr(item.action, "case_id", None), "created_at": now})
+        stmt = repo.prepared(db, "outbox.stage", _stage_statement)
+        if len(rows) == 1:
+            repo.run_prepared(db, stmt, rows[0])
+        elif rows:
+            repo.execute_many(db.connection(), stmt, rows)
         removed_in = {item.action.room_id for item in planned if isinstance(item.action, Kick)}
         for room_id in sorted(removed_in):
             withdraw_greetings(db, room_id, now)
@@ -670,6 +678,14 @@ _CLAIM = select(OutboxRow).where(
     OutboxRow.lane == bindparam("lane"), OutboxRow.status == PENDING, OutboxRow.owner == bindparam("owner"),
     (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= bindparam("now"))).order_by(OutboxRow.id).limit(2)
 _TABLE = cast(Table, OutboxRow.__table__)
+
+
+def _stage_statement(insert: Callable[[Any], Any]) -> Any:
+    c = _TABLE.c
+    at = bindparam("created_at", type_=c.created_at.type)
+    given = ("lane", "room_id", "kind", "payload", "source", "answer", "owner", "case_id")
+    return insert(_TABLE).values(**{name: bindparam(name, type_=c[name].type) for name in given}, created_at=at,
+                                 updated_at=at, status=PENDING, attempts=0, told=False)
 # rows going in flight when their send slot comes: those still pending (their ids come back)
 _MARK = (update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)), _TABLE.c.status == PENDING)
          .values(status=IN_FLIGHT, attempts=func.coalesce(_TABLE.c.attempts, 0) + 1, updated_at=bindparam("now"))

@@ -143,13 +143,17 @@ class Outbox:
             self._fresh.update(lane_of(item.action) for item in planned)
 
     def wake(self) -> None:
-        """Rows may have been committed: start the lanes they were staged to. Free when no lane
-        got rows since it last looked (most events plan nothing, and a busy lane's rows are
-        found by the lane itself: no pass, no gate taken; issue 13)."""
-        if not self._fresh:
+        """Rows may have been committed: start the lanes they were staged to. Free when every
+        lane that got rows since it last looked is running (most events plan nothing, and a
+        busy lane's rows are found by the lane itself: no pass, no gate taken; issue 13)."""
+        if not self._unstarted():
             return
         self._idle.clear()
         self._wake.set()
+
+    def _unstarted(self) -> list[str]:
+        """The lanes rows were staged to since they last looked, and that are not running."""
+        return [lane for lane in self._fresh if lane not in self._lanes]
 
     def _look_again(self) -> None:
         """Rows were put off to a later time (or a lane rests): the next pass reads the table
@@ -316,7 +320,7 @@ class Outbox:
                     self._storage_ok("outbox-scan")
                 backoff.reset()
             now = self._clock.now()
-            lanes.extend(lane for lane in self._fresh if lane not in lanes)
+            lanes = list(dict.fromkeys([*lanes, *self._unstarted()]))
             for lane, until in list(self._resting.items()):
                 if until <= now:
                     del self._resting[lane]

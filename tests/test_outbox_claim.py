@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.actions import Reply, to_record
+from bot.actions import Kick, Reply, to_record
 from bot.clock import FakeClock
 from bot.core import outbox
 from bot.core.context import Planned
@@ -65,6 +65,28 @@ def test_the_claim_says_whether_another_row_is_due_after_the_one_it_takes(sessio
         assert sender._claim(db, "r1", later.not_before) == (later, False)
 
 
+def test_staged_rows_are_written_at_once_not_left_for_the_session_to_flush(sessions):
+    """stage() writes its rows with a prepared INSERT: the next event of a shared transaction
+    does not flush ORM objects first, and what the transaction reads next (removals, the
+    claim) sees them all the same."""
+    sender = _sender(sessions)
+    with sessions() as db:
+        sender.stage(db, [Planned(Reply("r1", "一"), "test")])
+        assert not db.new
+        sender.stage(db, [Planned(Kick("r1", "spammer", reason="ad"), "antispam"),
+                          Planned(Reply("r2", "二", answer_to="u1"), "test")])
+        assert set(outbox.removals(db, "r1", T0)) == {"spammer"}
+        db.commit()
+    with sessions() as db:
+        rows = db.scalars(select(OutboxRow).order_by(OutboxRow.id)).all()
+        assert [(r.lane, r.kind, r.status, r.owner, r.attempts, r.told, r.created_at, r.updated_at)
+                for r in rows] == [("r1", "Reply", outbox.PENDING, "me", 0, False, T0, T0),
+                                   ("r1", "Kick", outbox.PENDING, "me", 0, False, T0, T0),
+                                   ("r2", "Reply", outbox.PENDING, "me", 0, False, T0, T0)]
+        assert rows[0].payload["text"] == "一" and rows[1].payload["member_id"] == "spammer"
+        assert sender._claim(db, "r1", T0)[0] is not None
+
+
 async def test_the_marker_takes_only_pending_rows_and_stops_at_a_withdrawn_one(sessions):
     """A row goes in flight in one conditional statement when its send slot comes: a row
     withdrawn meanwhile stops the action (Withdrawn), a row already in flight (another sender
@@ -116,5 +138,37 @@ async def test_a_row_committed_while_a_lane_carries_out_its_last_one_is_still_se
         texts = bot.texts(room)
         assert "第一句" in texts and "第二句" in texts
         assert texts.index("第一句") < texts.index("第二句")
+    finally:
+        await bot.stop()
+
+
+async def test_staged_replies_are_sent_without_the_sender_reading_the_table(tmp_path):
+    """Rows stage() adds name their lanes: the sender starts those lanes (or a running lane finds
+    them before it ends) without a scan of the table. A scan on every wake, and the commit of the
+    open event batch it forced, cost more than the sends under load (issue 13). The table is
+    still read when the clock reaches the sender's next look (heartbeat, adoption)."""
+    bot = await Harness(tmp_path, [Probe()], clock=FakeClock(T0)).start()
+    try:
+        await bot.settle()
+        outbox = bot.app.outbox
+        real_scan = outbox._scan
+        scans = 0
+
+        async def counted():
+            nonlocal scans
+            scans += 1
+            return await real_scan()
+
+        outbox._scan = counted  # type: ignore[method-assign]
+        rooms = (bot.cast.owned, bot.cast.admin)
+        for i in range(6):
+            await bot.app.execute([Planned(Reply(rooms[i % 2], f"第{i}句"), "probe")], bot.app.rules)
+        await bot.settle()
+        for i in range(6):
+            assert f"第{i}句" in bot.texts(rooms[i % 2])
+        assert scans == 0
+        bot.clock.advance(60)  # past the heartbeat: the sender reads the table again
+        await bot.settle()
+        assert scans >= 1
     finally:
         await bot.stop()

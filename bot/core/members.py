@@ -194,10 +194,18 @@ def add_credit(db: Session, room_id: str, member_id: str, amount: int, at: datet
     """Approved history earned elsewhere (a check-in streak) that anti-spam probation counts."""
     if amount <= 0:
         return
-    stmt = dialect_insert(db, _TABLE).values(room_id=room_id, member_id=member_id, first_seen=at, messages=0,
-                                             credit=amount, established=False)
-    db.execute(stmt.on_conflict_do_update(index_elements=["room_id", "member_id"],
-                                          set_={"credit": _TABLE.c.credit + amount}))
+    # prepared: every check-in adds credit, and building the upsert cost more than running it
+    repo.run_prepared(db, repo.prepared(db, "members.add_credit", _credit_upsert),
+                      {"room_id": room_id, "member_id": member_id, "at": at, "amount": amount})
+
+
+def _credit_upsert(insert: Any) -> Any:
+    c = _TABLE.c
+    stmt = insert(_TABLE).values(room_id=bindparam("room_id"), member_id=bindparam("member_id"),
+                                 first_seen=bindparam("at", type_=c.first_seen.type), messages=0,
+                                 credit=bindparam("amount", type_=c.credit.type), established=False)
+    return stmt.on_conflict_do_update(index_elements=["room_id", "member_id"],
+                                      set_={"credit": c.credit + stmt.excluded.credit})
 
 
 def inviters_since(db: Session, room_id: str, since: datetime) -> list[str | None]:

@@ -109,32 +109,56 @@ class Outbox:
         self._resting: dict[str, datetime] = {}
         self._look_at: datetime | None = None  # when the sender looks again unwoken (is_idle)
         self._looked = asyncio.Event()  # set after each pass of the sender (idle())
-        self._staged = False  # stage() added rows since the last wake()
+        # lanes stage() added rows to since the lane last looked at its rows (its claim): the
+        # sender starts them without reading the table, and a running lane looks again before
+        # it ends (see _run)
+        self._fresh: set[str] = set()
+        # a pass must read the table (_scan): at start, after an error, and after a row was
+        # put off to a later time (a refusal, a retry, a digest): what it is due to wait for
+        self._rescan = True
 
     # ------------------------------------------------------------------ staging (intake side)
     def stage(self, db: Session, planned: Sequence[Planned]) -> None:
-        """Add rows for these actions to the caller's transaction; they exist only if it commits."""
+        """Add rows for these actions to the caller's transaction; they exist only if it commits.
+        Written at once by a prepared INSERT (what the transaction reads next sees them:
+        removals, withdraw_greetings), not as ORM objects the session would flush before the next
+        event's first statement and again at commit (issue 13)."""
         now = self._clock.now()
+        rows = []
         for item in planned:
             kind, payload = to_record(item.action)
-            db.add(OutboxRow(lane=lane_of(item.action), room_id=getattr(item.action, "room_id", None), kind=kind,
-                             payload=payload, source=item.source[:64], answer=item.answer, owner=self.instance,
-                             case_id=getattr(item.action, "case_id", None), status=PENDING, attempts=0,
-                             told=False, created_at=now, updated_at=now))
+            rows.append({"lane": lane_of(item.action), "room_id": getattr(item.action, "room_id", None), "kind": kind,
+                         "payload": payload, "source": item.source[:64], "answer": item.answer, "owner": self.instance,
+                         "case_id": getattr(item.action, "case_id", None), "created_at": now})
+        stmt = repo.prepared(db, "outbox.stage", _stage_statement)
+        if len(rows) == 1:
+            repo.run_prepared(db, stmt, rows[0])
+        elif rows:
+            repo.execute_many(db.connection(), stmt, rows)
         removed_in = {item.action.room_id for item in planned if isinstance(item.action, Kick)}
         for room_id in sorted(removed_in):
             withdraw_greetings(db, room_id, now)
         if planned:
             self._idle.clear()
-            self._staged = True
+            self._fresh.update(lane_of(item.action) for item in planned)
 
     def wake(self) -> None:
-        """Rows may have been committed: look again. Free when nothing was staged since the
-        last look (most events plan nothing: no scan, no gate taken; issue 13)."""
-        if not self._staged:
+        """Rows may have been committed: start the lanes they were staged to. Free when every
+        lane that got rows since it last looked is running (most events plan nothing, and a
+        busy lane's rows are found by the lane itself: no pass, no gate taken; issue 13)."""
+        if not self._unstarted():
             return
-        self._staged = False
         self._idle.clear()
+        self._wake.set()
+
+    def _unstarted(self) -> list[str]:
+        """The lanes rows were staged to since they last looked, and that are not running."""
+        return [lane for lane in self._fresh if lane not in self._lanes]
+
+    def _look_again(self) -> None:
+        """Rows were put off to a later time (or a lane rests): the next pass reads the table
+        for when to look again."""
+        self._rescan = True
         self._wake.set()
 
     async def idle(self) -> None:
@@ -173,7 +197,7 @@ class Outbox:
         if stuck:
             log.warning("outbox: %d action(s) were in flight when the bot stopped; re-checked", len(stuck))
         self._idle.clear()
-        self._wake.set()
+        self._look_again()
         self._runner = asyncio.get_running_loop().create_task(self._run(), name="outbox")
 
     async def stop(self) -> None:
@@ -265,30 +289,45 @@ class Outbox:
 
     # ------------------------------------------------------------------ the sender
     async def _run(self) -> None:
+        """Each pass starts the lanes with rows due. The table is read (_scan) only when rows
+        may be due that no lane was told of: at start, once the time the last pass meant to look
+        again has come (a row's later window, a resting lane, a heartbeat with no pass since),
+        when the heartbeat is due, and after a row was put off (_look_again). Otherwise the rows
+        are the ones stage() just added, and their lanes are known (_fresh): a lane that is
+        running finds them itself before it ends, the others are started. Under load a scan on
+        every wake, and the commit of the open event batch it forced, cost more than the sends
+        (issue 13)."""
         backoff = Backoff()
+        later: datetime | None = None  # the earliest later window the last scan found
         while True:
             self._wake.clear()
-            try:
-                lanes, next_at = await self._scan()
-            except Exception as exc:
-                if isinstance(exc, STORAGE_ERRORS):
-                    self._storage_failed(exc, "outbox-scan")
-                else:
-                    log.exception("outbox: cannot read pending actions; retrying")
-                # not idle (rows may be due): look again soon, in real time (a lock clears
-                # whatever the injected clock says)
-                await asyncio.sleep(backoff.next())
-                continue
-            if backoff.delay != backoff.initial:
-                self._storage_ok("outbox-scan")
-            backoff.reset()
+            lanes: list[str] = []
+            if self._rescan or self._heartbeat_due() or self._look_at is None or self._look_at <= self._clock.now():
+                self._rescan = False
+                try:
+                    lanes, later = await self._scan()
+                except Exception as exc:
+                    self._rescan = True
+                    if isinstance(exc, STORAGE_ERRORS):
+                        self._storage_failed(exc, "outbox-scan")
+                    else:
+                        log.exception("outbox: cannot read pending actions; retrying")
+                    # not idle (rows may be due): look again soon, in real time (a lock clears
+                    # whatever the injected clock says)
+                    await asyncio.sleep(backoff.next())
+                    continue
+                if backoff.delay != backoff.initial:
+                    self._storage_ok("outbox-scan")
+                backoff.reset()
             now = self._clock.now()
+            lanes = list(dict.fromkeys([*lanes, *self._unstarted()]))
             for lane, until in list(self._resting.items()):
                 if until <= now:
                     del self._resting[lane]
                 elif lane in lanes:
                     lanes.remove(lane)
-                    next_at = until if next_at is None else min(next_at, until)
+            # look again within a heartbeat even if nothing wakes us (adoption, liveness)
+            next_at = min([now + _HEARTBEAT, *self._resting.values(), *([later] if later is not None else [])])
             for lane in lanes:
                 if lane not in self._lanes:
                     task = asyncio.get_running_loop().create_task(self._lane(lane), name=f"outbox-{lane}")
@@ -310,7 +349,13 @@ class Outbox:
         for lane, running in list(self._lanes.items()):
             if running is task:
                 del self._lanes[lane]
+        # a pass without a scan: rows staged to the lane after its last look (_fresh) start it
+        # again, and with nothing left the sender is idle
         self._wake.set()
+
+    def _heartbeat_due(self) -> bool:
+        """In real time, as liveness is: with the sender woken often, its pass is when it beats."""
+        return self._beat_at is None or datetime.now(UTC) - self._beat_at > _HEARTBEAT
 
     async def _wait(self, until: datetime | None) -> None:
         waiter = asyncio.ensure_future(self._wake.wait())
@@ -326,9 +371,10 @@ class Outbox:
                     task.cancel()
 
     async def _scan(self) -> tuple[list[str], datetime | None]:
+        """The lanes with rows due, and the earliest later window of a row (None: none waits)."""
         now = self._clock.now()
         async with self._session() as db:
-            if self._beat_at is None or datetime.now(UTC) - self._beat_at > _HEARTBEAT:
+            if self._heartbeat_due():
                 self._heartbeat(db)
                 adopted = self._adopt(db)
                 stuck = list(db.scalars(select(OutboxRow).where(
@@ -346,9 +392,7 @@ class Outbox:
                 (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= now)).group_by(OutboxRow.lane)))
             later = db.scalar(select(func.min(OutboxRow.not_before)).where(
                 OutboxRow.status == PENDING, mine, OutboxRow.not_before > now))
-        # look again within a heartbeat even if nothing wakes us (adoption, liveness)
-        soon = now + _HEARTBEAT
-        return due, soon if later is None else min(later, soon)
+        return due, later
 
     async def _lane(self, lane: str) -> None:
         backoff = Backoff()
@@ -370,12 +414,13 @@ class Outbox:
                 # never a tight loop: the lane rests before it is tried again
                 log.exception("outbox: lane %s failed; retrying in %ss", lane, _LANE_REST)
                 self._resting[lane] = self._clock.now() + timedelta(seconds=_LANE_REST)
+                self._look_again()
                 return
             if backoff.delay != backoff.initial:
                 self._storage_ok("outbox")
             backoff.reset()
-            if not more:
-                return
+            if not more and lane not in self._fresh:
+                return  # else rows were staged to it since its claim: it looks again
 
     def _claim(self, db: Session, lane: str, now: datetime) -> tuple[OutboxRow | None, bool]:
         """The lane's next due row, and whether another was due after it. Without one the lane
@@ -390,6 +435,9 @@ class Outbox:
         rules = self._rules()
         now = self._clock.now()
         async with self._session() as db:
+            # from here on (the open event batch has committed) the claim sees every row staged
+            # so far; rows staged after it mark the lane fresh again
+            self._fresh.discard(lane)
             row, more = self._claim(db, lane, now)
             if row is None:
                 return False
@@ -467,7 +515,7 @@ class Outbox:
                 db.commit()
 
         if await self._write("record an outcome", record) == "again":
-            self._wake.set()
+            self._look_again()
             return more
         if unrecorded is not None:
             # what happened is known but could not be stored with its consequences: store at
@@ -519,7 +567,7 @@ class Outbox:
             db.commit()
 
         await self._write("record a refusal", record)
-        self._wake.set()
+        self._look_again()
 
     def _finish(self, db: Session, row: OutboxRow, planned: Planned, outcome: Outcome, rules: Rules,
                 at: datetime) -> None:
@@ -574,6 +622,7 @@ class Outbox:
         digest = not rules.bot.admin_group and not rules.bot.operators
         now = self._clock.now()
         async with self._session() as db:
+            self._fresh.discard(lane)  # as in _next
             query = select(OutboxRow).where(
                 OutboxRow.lane == lane, OutboxRow.status == PENDING, OutboxRow.owner == self.instance,
                 (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= now)).order_by(OutboxRow.id)
@@ -585,6 +634,7 @@ class Outbox:
                 for row in rows:
                     row.not_before, row.updated_at = last + rules.bot.notify_every, now
                 db.commit()
+                self._look_again()
                 return False
             ids = [row.id for row in rows]
             plans = [_planned(row) for row in rows]
@@ -618,6 +668,8 @@ class Outbox:
             db.commit()
 
         await self._write("record a notice's outcome", record)
+        if outcome.status in ("unavailable", "throttled"):
+            self._look_again()
         return True
 
 
@@ -630,6 +682,14 @@ _CLAIM = select(OutboxRow).where(
     OutboxRow.lane == bindparam("lane"), OutboxRow.status == PENDING, OutboxRow.owner == bindparam("owner"),
     (OutboxRow.not_before.is_(None)) | (OutboxRow.not_before <= bindparam("now"))).order_by(OutboxRow.id).limit(2)
 _TABLE = cast(Table, OutboxRow.__table__)
+
+
+def _stage_statement(insert: Callable[[Any], Any]) -> Any:
+    c = _TABLE.c
+    at = bindparam("created_at", type_=c.created_at.type)
+    given = ("lane", "room_id", "kind", "payload", "source", "answer", "owner", "case_id")
+    return insert(_TABLE).values(**{name: bindparam(name, type_=c[name].type) for name in given}, created_at=at,
+                                 updated_at=at, status=PENDING, attempts=0, told=False)
 # rows going in flight when their send slot comes: those still pending (their ids come back)
 _MARK = (update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)), _TABLE.c.status == PENDING)
          .values(status=IN_FLIGHT, attempts=func.coalesce(_TABLE.c.attempts, 0) + 1, updated_at=bindparam("now"))

@@ -16,7 +16,6 @@ from bot.core.roles import Role
 from bot.events import MessageKind, MessageReceived
 from plugins.checkin import logic, reports, store
 from plugins.checkin.config import CheckinConfig
-from plugins.checkin.models import CheckinRecord
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -109,27 +108,24 @@ class CheckinPlugin(Plugin):
                                                       end=cfg.window_end.strftime("%H:%M")))
             return
         today = local.date()
-        existing = store.record_on(db, room, member, today)
-        days = store.member_days(db, room, member)
+        since = at - cfg.batch.window
+        standing = store.check_in_standing(db, room, member, today, since, since.astimezone(tz).date())
+        days, existing = standing.days, standing.today
         if existing is not None:
             if not existing.repeat_answered:  # once a day: repeating 打卡 must not make the bot chatty
-                existing.repeat_answered = True
+                store.mark_repeat_answered(db, existing.id)
                 ctx.reply(texts.already.format(time=existing.at.astimezone(tz).strftime("%H:%M"),
                                                streak=logic.current_streak(days, today)))
             return
         streak = logic.streak_ending([*days, today], today)
         total = len(days) + 1
         points = logic.checkin_points(streak, cfg.points)
-        rank = store.count_on(db, room, today) + 1
-        since = at - cfg.batch.window
-        merge = cfg.batch.max_replies > 0 and (
-            store.recent_replies(db, room, since, since.astimezone(tz).date()) >= cfg.batch.max_replies)
+        rank = standing.ranked + 1
+        merge = cfg.batch.max_replies > 0 and standing.confirmed >= cfg.batch.max_replies
         first_in_room = rank == 1 and not store.room_has_records(db, room)
-        record = CheckinRecord(room_id=room, member_id=member, day=today, at=at,
-                               name=logic.clean(msg.display_name, 100), note=logic.clean(note, cfg.note_max_chars),
-                               makeup=False, points=points, streak=streak, total=total, announced=not merge,
-                               repeat_answered=False)
-        if not store.add_record(db, record):
+        if not store.add_record(db, room_id=room, member_id=member, day=today, at=at,
+                                name=logic.clean(msg.display_name, 100), note=logic.clean(note, cfg.note_max_chars),
+                                makeup=False, points=points, streak=streak, total=total, announced=not merge):
             return
         store.add_credit(db, room, member, cfg.credit_per_day, at)
         if first_in_room and ctx.control is not None:
@@ -187,10 +183,9 @@ class CheckinPlugin(Plugin):
         after = [*days, day]
         streak, total = logic.current_streak(after, today), len(after)
         run, last = logic.run_through(after, day)
-        record = CheckinRecord(room_id=room, member_id=member, day=day, at=at, name=logic.clean(msg.display_name, 100),
-                               note="", makeup=True, points=cfg.points.makeup, streak=streak, total=total,
-                               announced=True, repeat_answered=False)
-        if not store.add_record(db, record):
+        if not store.add_record(db, room_id=room, member_id=member, day=day, at=at,
+                                name=logic.clean(msg.display_name, 100), note="", makeup=True,
+                                points=cfg.points.makeup, streak=streak, total=total, announced=True):
             return
         store.add_credit(db, room, member, cfg.credit_per_day, at)
         log.info("make-up %s in %s for %s (%d left this month)", member, room, day, left - 1)

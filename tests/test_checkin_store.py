@@ -1,0 +1,136 @@
+"""The check-in's own statements (plugins/checkin/store.py): what one check-in reads and writes,
+how many statements that takes, and that the unique (room, member, day) still decides a race."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import event, func, insert, select
+
+from bot.clock import FakeClock
+from bot.core import members
+from bot.core.context import Context
+from bot.core.roles import Role
+from bot.events import MessageKind, MessageReceived
+from bot.platform import RoomInfo
+from bot.rules.loader import parse_rules
+from db import load_all_models
+from db.migrate import upgrade
+from db.session import loop_engine, make_sessionmaker
+from plugins.checkin import CheckinPlugin, store
+from plugins.checkin.models import CheckinRecord
+from tests.races import claim_concurrently, once_each
+
+SH = ZoneInfo("Asia/Shanghai")
+ROOM = "r1@chatroom"
+TODAY = date(2026, 6, 1)
+T0 = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+
+
+def _add(db, member: str, day: date, at: datetime, *, makeup: bool = False, announced: bool = True,
+         room: str = ROOM) -> bool:
+    return store.add_record(db, room_id=room, member_id=member, day=day, at=at, name=member, note="", makeup=makeup,
+                            points=10, streak=1, total=1, announced=announced)
+
+
+def test_one_read_gives_the_members_days_todays_record_the_rank_and_the_recent_confirmations(sessions):
+    since = T0 - timedelta(minutes=2)
+    with sessions() as db:
+        assert _add(db, "alice", TODAY - timedelta(days=2), T0 - timedelta(days=2))
+        assert _add(db, "alice", TODAY - timedelta(days=1), T0 - timedelta(days=1), makeup=True)
+        assert _add(db, "bob", TODAY, T0 - timedelta(minutes=5))  # before `since`
+        assert _add(db, "carol", TODAY, T0 - timedelta(minutes=1))  # confirmed one by one
+        assert _add(db, "dave", TODAY, T0 - timedelta(seconds=30), announced=False)  # merged: not counted
+        assert _add(db, "erin", TODAY, T0 - timedelta(seconds=20), room="other@chatroom")
+        db.commit()
+    with sessions() as db:
+        alice = store.check_in_standing(db, ROOM, "alice", TODAY, since, since.astimezone(SH).date())
+        assert alice.today is None
+        assert sorted(alice.days) == [TODAY - timedelta(days=2), TODAY - timedelta(days=1)]
+        assert (alice.ranked, alice.confirmed) == (3, 1)
+        carol = store.check_in_standing(db, ROOM, "carol", TODAY, since, since.astimezone(SH).date())
+        assert carol.today is not None and carol.today.at == T0 - timedelta(minutes=1)
+        assert not carol.today.repeat_answered and carol.days == [TODAY]
+        store.mark_repeat_answered(db, carol.today.id)
+        again = store.check_in_standing(db, ROOM, "carol", TODAY, since, since.astimezone(SH).date())
+        assert again.today is not None and again.today.repeat_answered
+        # a member and a room with nothing yet: the counts still come back
+        nobody = store.check_in_standing(db, "empty@chatroom", "zed", TODAY, since, since.astimezone(SH).date())
+        assert (nobody.today, nobody.days, nobody.ranked, nobody.confirmed) == (None, [], 0, 0)
+
+
+def test_a_second_record_for_the_same_day_is_refused_without_an_error(sessions):
+    with sessions() as db:
+        assert _add(db, "alice", TODAY, T0)
+        assert not _add(db, "alice", TODAY, T0 + timedelta(minutes=1))
+        assert _add(db, "alice", TODAY + timedelta(days=1), T0 + timedelta(days=1))
+        db.commit()  # the refusal did not spoil the transaction (PostgreSQL aborts one on an error)
+    with sessions() as db:
+        assert db.scalar(select(func.count()).select_from(CheckinRecord)) == 2
+
+
+def test_two_check_ins_at_once_make_one_record(database_url):
+    """Four engines (four bot processes) record the same members' check-ins of the day at once:
+    each member gets exactly one record."""
+    load_all_models()
+    upgrade(database_url)
+    claims, engines = claim_concurrently(database_url, lambda db, member: _add(db, member, TODAY, T0))
+    assert once_each(claims)
+    with make_sessionmaker(engines[0])() as db:
+        assert db.scalar(select(func.count()).select_from(CheckinRecord)) == len(claims)
+    for e in engines:
+        e.dispose()
+
+
+async def test_a_check_in_is_three_statements_and_a_repeat_two(database_url):
+    """A check-in reads its standing in one statement, then writes its record and the member's
+    credit: no savepoint, no query per figure (it was eight statements, issue 13). A repeated
+    打卡 reads and marks the record answered; the next repeat only reads."""
+    load_all_models()
+    upgrade(database_url)
+    engine = loop_engine(database_url)
+    sessions = make_sessionmaker(engine)
+    plugin = CheckinPlugin()
+    rules = parse_rules("version: 1\ndefaults: {timezone: Asia/Shanghai}\n", "test", [plugin])
+    clock = FakeClock(T0)
+    room = RoomInfo(ROOM, "test", "owner", frozenset(), ("bot", "owner", "alice", "bob"))
+    with sessions() as db:
+        # a streak, and the room has its records: the everyday case
+        db.execute(insert(CheckinRecord), [
+            {"room_id": ROOM, "member_id": who, "day": TODAY - timedelta(days=back), "at": T0 - timedelta(days=back),
+             "name": who, "note": "", "makeup": False, "points": 10, "streak": 1, "total": 1, "announced": True,
+             "repeat_answered": False} for who, back in (("alice", 1), ("alice", 2), ("alice", 3), ("bob", 0))])
+        members.add_credit(db, ROOM, "alice", 1, T0)
+        db.commit()
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: statements.append(sql))
+
+    async def check_in(n: int) -> list[str]:
+        statements.clear()
+        message = MessageReceived(event_id=f"m{n}", room_id=ROOM, sender_id="alice", sender_name="阿丽",
+                                  sender_alias="", kind=MessageKind.TEXT, text="打卡", timestamp=clock.now())
+        with sessions() as db:
+            ctx = Context(rules=rules, clock=clock, db=db, room_id=ROOM, room=room, self_id="bot", event=message,
+                          sender_role=Role.MEMBER)
+            await plugin.handle(ctx)
+            replies = [p.action.text for p in ctx.planned]  # type: ignore[attr-defined]
+            sql = [s for s in statements if s != "BEGIN"]  # SQLite's own, once per transaction
+            db.commit()
+        assert len(replies) <= 1
+        return sql
+
+    try:
+        first = await check_in(1)
+        assert len(first) == 3, first
+        assert not any("SAVEPOINT" in s.upper() for s in first)
+        assert len(await check_in(2)) == 2  # read, mark answered
+        assert len(await check_in(3)) == 1  # read: already answered today, silent
+        with sessions() as db:
+            mine = db.execute(select(CheckinRecord.streak, CheckinRecord.total, CheckinRecord.points).where(
+                CheckinRecord.member_id == "alice", CheckinRecord.day == TODAY)).one()
+            assert tuple(mine) == (4, 4, 13)
+            facts = members.facts(db, ROOM, "alice")
+            assert facts is not None and facts.credit == 2
+    finally:
+        engine.dispose()

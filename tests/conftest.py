@@ -71,6 +71,22 @@ def empty_database_url(request, tmp_path):
 
 
 @pytest.fixture
+def storage_retries_soon(monkeypatch):
+    """Failed writes are retried at most 0.5 s apart instead of backing off to 5 s
+    (Backoff.maximum): a test of an outage needs the retries and the backing off, not a wait
+    of up to 5 s for the retry after the fault is gone (~3 s of each such test). The grace
+    before the operator is told (StorageHealth.grace, 2 s) is left as shipped."""
+    from bot.core import inbox
+
+    real = inbox.Backoff.__init__
+
+    def sooner(self, initial: float = 0.05, maximum: float = 5.0) -> None:
+        real(self, initial, min(maximum, 0.5))
+
+    monkeypatch.setattr(inbox.Backoff, "__init__", sooner)
+
+
+@pytest.fixture
 def sessions(database_url):
     """A session factory on the database at the migrations' head (every model loaded)."""
     load_all_models()

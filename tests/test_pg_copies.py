@@ -17,8 +17,9 @@ from tests.pg_copies import DATABASE_SETTINGS, SCHEMA_FINGERPRINT, TemplateCopie
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def copies(pg_server: str, pg_template: str) -> Iterator[TemplateCopies]:
+    """Copies of their own for these tests (not the session's, which database_url hands out)."""
     made = TemplateCopies(pg_server, pg_template)
     yield made
     made.close()
@@ -81,6 +82,7 @@ def _databases(copies: TemplateCopies, pg_server: str) -> list[str]:
 
 
 def test_a_copy_given_back_is_handed_out_again_as_new_under_a_new_name(copies, new_copy, pg_server):
+    made = copies.created
     with copies.copy() as first:
         assert everything(first) == new_copy
         _run(first,
@@ -100,7 +102,7 @@ def test_a_copy_given_back_is_handed_out_again_as_new_under_a_new_name(copies, n
     with copies.copy() as second:
         assert make_url(second).database != make_url(first).database
         assert everything(second) == new_copy
-        assert copies.created == 1  # the same database, put back: no copy made from the template
+        assert copies.created == made  # the same database, put back: no copy made from the template
         assert _databases(copies, pg_server) == [make_url(second).database]
 
 
@@ -116,6 +118,7 @@ def test_a_connection_the_test_left_open_cannot_reach_the_next_copy(copies, new_
             with leaked.begin() as conn:
                 conn.execute(text(f"INSERT INTO core_room {ROOM}"))
         assert everything(second) == new_copy
+    held.invalidate()  # its server side is gone: closed without the rollback a return to the pool does
     leaked.dispose()
 
 
@@ -135,16 +138,18 @@ CHANGES = {
 
 @pytest.mark.parametrize("statements", CHANGES.values(), ids=CHANGES.keys())
 def test_a_copy_whose_schema_or_seeded_rows_changed_is_replaced(copies, new_copy, pg_server, statements):
+    made = copies.created
     with copies.copy() as first:
         _run(first, *statements)
     with copies.copy() as second:
-        assert copies.created == 2  # a new copy from the template
+        assert copies.created == made + 1  # a new copy from the template
         assert everything(second) == new_copy
         assert _databases(copies, pg_server) == [make_url(second).database]  # the changed one is gone
 
 
 @pytest.mark.parametrize("setting", ["ALLOW_CONNECTIONS false", "CONNECTION LIMIT 3", "SET timezone = 'UTC'"])
 def test_a_copy_whose_database_settings_changed_is_replaced(copies, new_copy, pg_server, setting):
+    made = copies.created
     with copies.copy() as first:
         name = make_url(first).database
         engine = _engine(pg_server, poolclass=NullPool, isolation_level="AUTOCOMMIT")
@@ -152,6 +157,6 @@ def test_a_copy_whose_database_settings_changed_is_replaced(copies, new_copy, pg
             conn.execute(text(f'ALTER DATABASE "{name}" {setting}'))
         engine.dispose()
     with copies.copy() as second:
-        assert copies.created == 2
+        assert copies.created == made + 1
         assert everything(second) == new_copy
         assert _databases(copies, pg_server) == [make_url(second).database]

@@ -4,7 +4,9 @@ SQLite and on PostgreSQL.
 `database_url` is a database of the test's own at the shipped schema, copied from one built
 once per test process the way a first start builds it (db.version.build_if_empty): building
 it in each test cost a PostgreSQL test ~0.3 s. The start then finds it at head, as every
-start but the first does. Tests of that first build and of migrations take
+start but the first does. On PostgreSQL the copy is one the previous test of the process
+had, put back at the template's state under a new name (tests/pg_copies.py): creating and
+dropping a copy per test cost ~0.17 s each. Tests of that first build and of migrations take
 `empty_database_url`, a database with no table at all."""
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
 from db.version import build_if_empty
 from tests.pg import built_template, fresh_database, server_url
+from tests.pg_copies import TemplateCopies
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +33,13 @@ def pg_server():
 def pg_template(pg_server):
     with built_template(pg_server) as name:
         yield name
+
+
+@pytest.fixture(scope="session")
+def pg_copies(pg_server, pg_template):
+    copies = TemplateCopies(pg_server, pg_template)
+    yield copies
+    copies.close()  # before the template is dropped
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +57,7 @@ def database_url(request, tmp_path):
         shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / "test.db")
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
-    with fresh_database(request.getfixturevalue("pg_server"), template=request.getfixturevalue("pg_template")) as url:
+    with request.getfixturevalue("pg_copies").copy() as url:
         yield url
 
 
@@ -58,6 +68,22 @@ def empty_database_url(request, tmp_path):
         return
     with fresh_database(request.getfixturevalue("pg_server")) as url:
         yield url
+
+
+@pytest.fixture
+def storage_retries_soon(monkeypatch):
+    """Failed writes are retried at most 0.5 s apart instead of backing off to 5 s
+    (Backoff.maximum): a test of an outage needs the retries and the backing off, not a wait
+    of up to 5 s for the retry after the fault is gone (~3 s of each such test). The grace
+    before the operator is told (StorageHealth.grace, 2 s) is left as shipped."""
+    from bot.core import inbox
+
+    real = inbox.Backoff.__init__
+
+    def sooner(self, initial: float = 0.05, maximum: float = 5.0) -> None:
+        real(self, initial, min(maximum, 0.5))
+
+    monkeypatch.setattr(inbox.Backoff, "__init__", sooner)
 
 
 @pytest.fixture

@@ -163,6 +163,7 @@ def _limit_sqlite_pages(engines, pages: int | None) -> None:
         engine.dispose()
 
 
+@pytest.mark.usefixtures("storage_retries_soon")
 async def test_a_full_disk_keeps_events_and_catches_up_when_space_returns(tmp_path):
     probe = Probe()
     h = await Harness(tmp_path, [probe]).start()
@@ -207,6 +208,7 @@ def _set_pg_available(url: str, available: bool) -> None:
     admin.dispose()
 
 
+@pytest.mark.usefixtures("storage_retries_soon")
 async def test_postgresql_going_away_keeps_events_tells_the_operator_once_and_catches_up(
         tmp_path, database_url):
     if not database_url.startswith("postgresql"):

@@ -61,7 +61,7 @@ def writers_fail_fast(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(session, "THREAD_BUSY_TIMEOUT", 1.0)
 
 
-@pytest.mark.usefixtures("writers_fail_fast")
+@pytest.mark.usefixtures("writers_fail_fast", "storage_retries_soon")
 async def test_the_outbox_failing_to_record_a_result_tells_the_operator_once(tmp_path, database_url):
     h = await Harness(tmp_path, [Probe()], database_url).start()
     h.app.storage.lock_grace = h.app.storage.grace  # the lock here stands for a database that cannot write
@@ -108,7 +108,7 @@ def _database_down(url: str) -> Iterator[None]:
             yield
 
 
-@pytest.mark.usefixtures("writers_fail_fast")
+@pytest.mark.usefixtures("writers_fail_fast", "storage_retries_soon")
 async def test_a_database_down_after_start_is_reported_shown_by_status_and_loses_nothing(tmp_path, database_url):
     probe = Probe()
     h = await Harness(tmp_path, [probe], database_url).start()
@@ -120,7 +120,7 @@ async def test_a_database_down_after_start_is_reported_shown_by_status_and_loses
             h.say(h.cast.owned, "alice", "ping")
             await wait_until(lambda: app.storage.announced, timeout=30)
             await wait_until(lambda: _notices(h, "无法写入"), timeout=30)
-            # retries back off (to Backoff.maximum, 5 s) instead of spinning
+            # retries back off (to Backoff.maximum) instead of spinning
             await wait_until(lambda: app.inbox._backoff.delay > app.inbox._backoff.initial, timeout=60)
             # #status still answers, from memory, and says what is wrong
             h.say(h.cast.admin, "laowang", "#status")

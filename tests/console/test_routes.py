@@ -8,6 +8,7 @@ import csv
 import io
 import re
 
+import pytest
 from sqlalchemy import select
 
 from bot.console.service import CONSOLE_ACTOR
@@ -54,6 +55,9 @@ async def test_overview_shows_login_groups_roles_governor_and_rules(console):
     assert panel.status_code == 200 and "<html" not in panel.text and "读书会" in panel.text
 
 
+# a rules file's error on the page: nothing of it is stored (the overview's reads are
+# test_overview_shows_login_groups_roles_governor_and_rules's, on both databases)
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_overview_shows_the_last_rules_error_with_its_line(console):
     client, _ = await console.logged_in()
     path = console.bot.rules_path
@@ -226,6 +230,9 @@ def test_every_shipped_plugin_has_a_title_for_operators():
     assert all(p.title for p in default_plugins())
 
 
+# files from the package and a page's links: nothing stored (the stats page's reads are
+# test_stats_page_and_csv's, on both databases)
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_static_assets_are_shipped(console):
     client = console.client()  # assets need no session and carry no data
     for name, needle in (("htmx.min.js", "htmx"), ("echarts.min.js", "echarts"), ("console.css", "body"),

@@ -370,6 +370,24 @@ async def test_a_payment_code_long_after_asking_to_borrow_is_judged_alone(make_b
     assert case.evidence["label"] != "疑似被盗号借钱" and case.evidence["obvious"] is True
 
 
+async def test_a_regular_collecting_money_with_a_payment_code_is_left_alone(make_bot):
+    """A regular posting her 收款码 for the lunch AA (a 团购, 班费) was warned 发广告 as an obvious ad,
+    and the next collection removed her. From a regular a payment code is recorded, not acted on;
+    a newcomer's is still an ad (test_a_payment_code_long_after_asking_to_borrow_is_judged_alone)."""
+    from bot.events import MessageKind
+
+    bot = await make_bot()
+    room = bot.cast.admin
+    bot.say(room, "carol", "中午外卖一共 3 份 75 元，转我就行，收款码发群里了")
+    bot.say(room, "carol", "", kind=MessageKind.IMAGE, data=qr_png("wxp://f2f0Xy3Rq9LmNaBcDeF"))
+    await bot.settle()
+    bot.clock.advance(86_400)  # type: ignore[attr-defined]  # the next day's 团购
+    bot.say(room, "carol", "", kind=MessageKind.IMAGE, data=qr_png("wxp://f2f0Xy3Rq9LmNaBcDeF"))
+    await bot.settle()
+    assert all_cases(bot) == [] and bot.texts(room) == []
+    assert not bot.world.saw_kick(room, bot.cast["carol"])
+
+
 async def test_owner_posting_a_link_and_a_phone_number_is_untouched(make_bot):
     from bot.events import MessageKind
 

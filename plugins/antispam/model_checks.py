@@ -145,8 +145,9 @@ def _charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig) -> Verdict
 
 
 def check_qrcode(f: Facts, cfg: AntispamConfig) -> Verdict:
-    """A code that adds a contact, joins a group elsewhere, or takes a payment is an obvious ad;
-    a code with an ordinary link or text is recorded, not acted on."""
+    """A code that adds a contact, joins a group elsewhere, or takes a payment (from a newcomer)
+    is an obvious ad; a code with an ordinary link or text, or a regular's payment code, is
+    recorded, not acted on."""
     targets = [classify(text) for text in f.qr_codes]
     ads = [t for t in targets if t.ad]
     pay = next((t for t in ads if t.kind == "payment"), None)
@@ -158,6 +159,13 @@ def check_qrcode(f: Facts, cfg: AntispamConfig) -> Verdict:
         return Verdict("qrcode", True, f"loan plea: {pay.label} right after asking to borrow urgently ({asked})",
                        conclusive=True, label="loan_plea",
                        why=f"像账号被盗后常见的借钱说法：刚说了「{asked}」（借钱、很急），接着发了{pay.label}（转到某个账户）")
+    if ads and not f.newcomer and all(t.kind == "payment" for t in ads):
+        # a regular collecting money: AA for lunch, 班费, a 团购 they organise. The code was an
+        # obvious ad, so a second collection removed a regular (the next 团购 day); it takes money
+        # from whoever scans it, and reaches nobody outside the group. A newcomer's is still an ad
+        t = ads[0]
+        return Verdict("qrcode", False, f"{t.label} from an established member: {t.text[:60]}",
+                       why=f"老成员发的{t.label}（AA、班费、团购收钱常见），不算广告")
     if ads:
         t = ads[0]
         return Verdict("qrcode", True, f"{t.label}: {t.text[:80]}", strong=True,

@@ -34,24 +34,30 @@ UNASKED = ("加入「", "群昵称还不符合", "⚠️", "已被移出本群")
 
 
 # An advertiser joins and posts his ad half a minute later (LoggedDay.join moves the clock on
-# 30 s): his welcome, due 5 s after the join (greeting.window), has gone out by then, as it would
-# in a real group, and is taken back with the removal. Counted among what the bot said unasked:
-# the group saw it come and go.
-WELCOMED_THEN_TAKEN_BACK = "an advertiser's welcome, sent before his ad and recalled with his removal"
+# 30 s without waiting in between): his welcome, due 5 s after the join (greeting.window), and
+# his ad are then both waiting, and which the bot handles first is up to the machine. Either the
+# welcome is withdrawn unsent or it goes out and is taken back with the removal; end_of_day
+# checks that none is left standing. So what the bot said unasked is counted without them, and
+# those taken back are counted apart (at most one per advertiser who joined).
+
+
+def _taken_back_welcome(world, a) -> bool:
+    return "加入「" in a.text and bool(a.message_id) and world.message(a.message_id).recalled
 
 
 def taken_back(d: LoggedDay) -> int:
     """Welcomes the bot sent in the day's group and took back (WeChat showed them, then 撤回)."""
     world = d.bot.world
-    return sum(1 for a in world.bot_sends(d.room)
-               if "加入「" in a.text and a.message_id and world.message(a.message_id).recalled)
+    return sum(1 for a in world.bot_sends(d.room) if _taken_back_welcome(world, a))
 
 
 def unasked(d: LoggedDay) -> list[str]:
-    """What the bot said in the day's group that no command asked for (still standing or taken
-    back), after checking that everything else it said there answered a command, one each."""
+    """What the bot said in the day's group that no command asked for and that still stands (a
+    welcome taken back with a removal is counted by taken_back), after checking that everything
+    else it said there answered a command, one each."""
     world = d.bot.world
-    said = [a.text for a in world.bot_sends(d.room)]
+    sends = [a for a in world.bot_sends(d.room) if not _taken_back_welcome(world, a)]
+    said = [a.text for a in sends]
     commands = sum(1 for m in world.messages.values()
                    if m.room_id == d.room and m.sender_id != world.bot_id
                    and m.text.split("\n")[-1].startswith("#"))  # a quoting command's line comes last
@@ -115,9 +121,9 @@ async def test_a_day_in_the_carpool_group(days) -> None:  # noqa: F811
     # newcomer passenger's among them: their carpool, not ads
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
-    # unasked: one welcome (with the nickname prompt), its reminder, two removals, and the two
-    # advertisers' welcomes, taken back with their removal (WELCOMED_THEN_TAKEN_BACK)
-    assert len(unasked(d)) == 4 + 2 and taken_back(d) == 2, unasked(d)
+    # unasked: one welcome (with the nickname prompt), its reminder, two removals; and the two
+    # advertisers' welcomes, if sent, taken back (see taken_back)
+    assert len(unasked(d)) == 4 and taken_back(d) <= 2, unasked(d)
     # the 代驾 ad's card: its 加V：daijia_bj888 is not called hidden beside "not enough alone"
     card = next(t for t in bot_said(d) if t.startswith("@群主老孙\u2005案件 #1 "))
     assert "有变形遮掩" not in card and "微信号「daijia_bj888」" in card, card
@@ -201,9 +207,9 @@ async def test_a_day_in_the_jobs_group(days) -> None:  # noqa: F811
     assert [(c.kind, c.outcome, c.status) for c in d.outcome()[1][foreman]] == [
         ("warn", "done", "open"), ("kick", "asked_owner", "reversed")]
     assert any("机器人没有移出" in t for t in d.private_to("群主老方"))
-    # unasked: one welcome (with the nickname prompt), its reminder, two reminders, two removals,
-    # and the two advertisers' welcomes, taken back (WELCOMED_THEN_TAKEN_BACK)
-    assert len(unasked(d)) == 6 + 2 and taken_back(d) == 2, unasked(d)
+    # unasked: one welcome (with the nickname prompt), its reminder, two reminders, two removals;
+    # and the two advertisers' welcomes, if sent, taken back (see taken_back)
+    assert len(unasked(d)) == 6 and taken_back(d) <= 2, unasked(d)
 
 
 # what a job board's operator writes for it, from the README ("Groups where selling, listings
@@ -376,10 +382,10 @@ async def test_a_morning_in_the_elders_group(days) -> None:  # noqa: F811
     # the elders' own chat, not ads; the free check-up with 鸡蛋 and the fish oil link are
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
-    # unasked: one welcome, its reminder, two removals, the two advertisers' welcomes taken back
-    # (WELCOMED_THEN_TAKEN_BACK); the rumour and the chain letter are the members' to answer
-    # (吴老师 did), not the bot's
-    assert len(unasked(d)) == 4 + 2 and taken_back(d) == 2, unasked(d)
+    # unasked: one welcome, its reminder, two removals (the two advertisers' welcomes, if sent,
+    # taken back); the rumour and the chain letter are the members' to answer (吴老师 did), not
+    # the bot's
+    assert len(unasked(d)) == 4 and taken_back(d) <= 2, unasked(d)
 
 
 RESELLERS = ["日本代购Mia", "韩国小姐姐", "香港阿Ken", "澳洲奶粉妈", "美妆小铺", "泰国乳胶枕", "母婴严选", "老客户王姐",
@@ -488,8 +494,8 @@ async def test_a_day_in_the_parcel_station_group(days) -> None:  # noqa: F811
     # phone: the station's service, not ads (no code read as a WeChat or QQ id)
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
-    # one welcome, its reminder, one removal, the advertiser's welcome taken back (WELCOMED_THEN_TAKEN_BACK)
-    assert len(unasked(d)) == 3 + 1 and taken_back(d) == 1, unasked(d)
+    # one welcome, its reminder, one removal (the advertiser's welcome, if sent, taken back)
+    assert len(unasked(d)) == 3 and taken_back(d) <= 1, unasked(d)
 
 
 # ---------------------------------------------------------------- what only the model can fix

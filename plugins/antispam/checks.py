@@ -81,7 +81,7 @@ def find_contacts(n: Normalised, url: str | None = None) -> list[tuple[str, str,
 
 
 @lru_cache(maxsize=64)
-def _keyword_tables(rules: KeywordRules) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...],
+def keyword_tables(rules: KeywordRules) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...],
                                                    frozenset[str], tuple[re.Pattern[str], ...]]:
     """Phrases are normalised like messages, so an operator may write 加V or ＶＸ in rules.yaml."""
     def table(phrases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -237,7 +237,7 @@ def _stop_phrase_said(dense: str, n: Normalised) -> bool:
 
 def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     """The keyword verdict, before the discussion rule."""
-    stop, newcomer, words, regexes = _keyword_tables(cfg.keywords)
+    stop, newcomer, words, regexes = keyword_tables(cfg.keywords)
     for shown, dense in stop:
         if _stop_phrase_said(dense, n):
             return Verdict("keywords", True, f"stop phrase: {shown}", strong=True, why=f"含禁用语「{shown}」")

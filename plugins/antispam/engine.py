@@ -18,10 +18,10 @@ from plugins.antispam.checks import (
     TEXT_CHECKS,
     Facts,
     Verdict,
-    _keyword_tables,
     baits,
     check_bayes,
     check_similar,
+    keyword_tables,
     score_pct,
 )
 from plugins.antispam.classifier import SpamModel
@@ -225,8 +225,6 @@ _PHONE_CHECKS = frozenset({"keywords", "contact", "charmodel", "bayes"})
 # the lure's way off the group, not a number to call. 微信同号 after a phone number only says
 # the number is on WeChat too
 _ADD_ME = re.compile(r"加(?:我|微信|qq|好友)|(?:微信|qq)[0-9]|电微")
-# how a job pays, not what it promises: the ad words 日结工资 and 兼职日结 are these words
-_PAY = re.compile(r"日结|周结|当天结|一单一结|秒结|现结")
 
 
 def _job_by_phone(facts: Facts, verdicts: list[Verdict], n: Normalised, cfg: AntispamConfig) -> bool:
@@ -245,10 +243,10 @@ def _job_by_phone(facts: Facts, verdicts: list[Verdict], n: Normalised, cfg: Ant
     if any(v.name not in _PHONE_CHECKS for v in fired) or contact.promoted_links(n, facts.url):
         return False
     pitch = recruit.job_pitch(n.dense)
-    if pitch is None or not pitch.bait or not all(_PAY.search(b) for b in pitch.bait):
+    if pitch is None or not pitch.bait or not all(recruit.PAY.search(b) for b in pitch.bait):
         return False
-    stop, _, words, regexes = _keyword_tables(cfg.keywords)
-    if not all(_PAY.search(dense) for _, dense in stop if dense in n.dense) \
+    stop, _, words, regexes = keyword_tables(cfg.keywords)
+    if not all(recruit.PAY.search(dense) for _, dense in stop if dense in n.dense) \
             or any(w in n.dense for w in words) or any(r.search(n.dense) for r in regexes):
         return False
     found = contact.find_contacts(n, facts.url)

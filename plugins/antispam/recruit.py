@@ -25,8 +25,12 @@ _JOB = re.compile(r"招聘|招人|招募|招工|(?<![绝花高损妙新])招(?![
 
 # words a genuine opening never needs: pay by the day, no experience, at home, on a phone,
 # mothers and students as the target. Each is one of the scam job's promises
+# how a job pays, the one promise a genuine labour job makes too (装卸工 日结工资260一天 当天结):
+# engine._job_by_phone lets a regular's job whose only bait is this through on a phone number
+PAY_TERMS = r"日结|周结|一单一结|当天结|秒结|现结"
+PAY = re.compile(PAY_TERMS)
 _BAIT = re.compile(
-    r"日结|周结|一单一结|当天结|秒结|现结|日入|日赚|月入(?:过万|上万|[0-9一二三四五六七八九十两几]+\s*[千万kw])"
+    PAY_TERMS + r"|日入|日赚|月入(?:过万|上万|[0-9一二三四五六七八九十两几]+\s*[千万kw])"
     r"|宝妈|全职妈妈|手机(?:就能|即可|也能|就可以|上)?(?:操作|做)|一部手机|动动手指|打字员|抄写员|录入员"
     r"|在家(?:可做|就能做|就可以做|也能做|即可|做|赚|兼职|上班|就能)|足不出户|不收任何费用|零门槛|零投入|零成本"
     r"|多劳多得|躺赚|轻松赚|无需经验|零经验|零基础|不需要经验|无经验要求|无经验可|无门槛|有手就行|会打字就行|会拼音就行"

@@ -40,10 +40,10 @@ REMOVED_BY_HAND = ("removed_by_owner", "removed_by_admin")
 # were already told, with more to go on (how to decide)
 ASKED_ADMINS = "ask_first"
 
-__all__ = ["ASKED_ADMINS", "REMOVED_BY_HAND", "Case", "add_evidence", "asked_admins", "cases_after", "cases_for",
-           "confirm_removal", "count_by_kind", "field_of", "get_case", "latest_id", "mark_shown", "open_case",
-           "outcome_label", "overtaken", "put_to_humans", "record_outcome", "set_reason", "set_status", "shown_to",
-           "standing_kinds"]
+__all__ = ["ASKED_ADMINS", "PROPOSED_REMOVAL", "REMOVED_BY_HAND", "Case", "add_evidence", "asked_admins",
+           "cases_after", "cases_for", "confirm_removal", "count_by_kind", "field_of", "get_case", "latest_id",
+           "mark_shown", "open_case", "outcome_label", "overtaken", "proposed_removal", "put_to_humans",
+           "record_outcome", "set_reason", "set_status", "shown_to", "standing_kinds"]
 
 # cases whose own act is the member's removal: their absence afterwards is that act, not news
 _REMOVALS = ("kick", "ban")
@@ -70,6 +70,17 @@ def open_case(
 def asked_admins(case: Case) -> bool:
     """Whether the case's own action asks the owner and admins (see ASKED_ADMINS)."""
     return isinstance(case.evidence, dict) and case.evidence.get(ASKED_ADMINS) is True
+
+
+# a removal put to the owner and admins to verify, as owners read its kind (proposed_removal)
+PROPOSED_REMOVAL = "建议移出"
+
+
+def proposed_removal(case: Case) -> bool:
+    """A removal the bot put to the owner and admins for want of evidence, still theirs to decide
+    (asked_owner): a proposal, not a removal. #cases read 「#5 移出 X（已请群主和管理员核实，已撤销）」
+    of a member nobody removed (a simulated job group). Chat and the web console say 建议移出."""
+    return case.kind == "kick" and case.outcome == "asked_owner" and asked_admins(case)
 
 
 def outcome_label(case: Case) -> str:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.cases import Case, asked_admins, outcome_label
+from bot.core.cases import PROPOSED_REMOVAL, Case, outcome_label, proposed_removal
 from bot.core.plugin import source_label
 from plugins.antispam.api import check_name, reading, situation
 
@@ -24,12 +24,9 @@ def kind_label(kind: str) -> str:
 
 
 def case_kind(case: Case) -> str:
-    """What the case is, as owners read it: a removal the bot put to the owner and admins to
-    verify (a regular, on a model's word) is a proposal until they act on it. #cases read
-    「#5 移出 X（已请群主和管理员核实，已撤销）」 of a member nobody removed (a simulated job group)."""
-    if case.kind == "kick" and case.outcome == "asked_owner" and asked_admins(case):
-        return "建议移出"
-    return kind_label(case.kind)
+    """What the case is, as owners read it: 建议移出 for a removal still put to them to verify
+    (cases.proposed_removal)."""
+    return PROPOSED_REMOVAL if proposed_removal(case) else kind_label(case.kind)
 
 
 def _when(at: datetime, tz: str) -> str:

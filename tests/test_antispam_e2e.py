@@ -16,7 +16,7 @@ from plugins.antispam import AntispamPlugin
 from plugins.antispam.api import record_ham
 from plugins.antispam.explain import situation
 from plugins.antispam.models import Sample, StoredMessage, Strike
-from tests.harness import Harness, all_cases, wait_until
+from tests.harness import Harness, all_cases, qr_png, wait_until
 
 START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
 LADDER = "antispam:\n  ladder:\n    newcomer_obvious_ad: ladder\n"
@@ -312,16 +312,6 @@ async def test_a_regulars_job_with_a_phone_number_is_not_removed_on_its_ad_words
     bot.clock.advance(180)  # type: ignore[attr-defined]
     bot.say(room, "bob", "兼职日结，加我 V 13812345678")
     await bot.world.wait_for(lambda: bot.world.saw_kick(room, bob))
-
-
-def qr_png(payload: str) -> bytes:
-    import io
-
-    import qrcode
-
-    buf = io.BytesIO()
-    qrcode.make(payload, box_size=6).save(buf)
-    return buf.getvalue()
 
 
 @pytest.mark.parametrize("who", ["newcomer", "regular"])

@@ -33,6 +33,7 @@ from plugins.antispam.learner import Learner
 from plugins.antispam.model_checks import check_charmodel
 from plugins.antispam.models import SHARED
 from plugins.antispam.normalize import normalise
+from tests.harness import qr_png
 
 CFG = AntispamConfig()
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
@@ -657,12 +658,6 @@ def test_a_second_process_picks_up_new_labels_within_a_minute(sessions):
 
 
 # ---------------------------------------------------------------------- QR codes
-def qr_png(payload: str, *, scale: int = 6) -> bytes:
-    buf = io.BytesIO()
-    qrcode.make(payload, box_size=scale).save(buf)
-    return buf.getvalue()
-
-
 def photo(width: int = 640, height: int = 480, fmt: str = "JPEG", *, qr_payload: str | None = None) -> bytes:
     """A photo-like picture (smooth gradients and noise), optionally with a QR code pasted in."""
     rng = random.Random(3)

@@ -16,7 +16,7 @@ from bot.events import MessageKind
 from bot.simulator import ActionKind
 from plugins import default_plugins
 from tests.daylog import SHANGHAI, DayLog
-from tests.harness import Harness
+from tests.harness import Harness, qr_png
 from tests.test_group_day import Day, shipped_rules_with_instant_pacing
 
 RECALLABLE = timedelta(minutes=2)  # how long WeChat lets the bot take back its own message
@@ -64,10 +64,11 @@ class LoggedDay(Day):
 
     async def post(self, who: str, text: str = "", *, seconds: float = 40, quote: str | None = None,
                    mentions: tuple[str, ...] = (), kind: MessageKind = MessageKind.TEXT,
-                   url: str | None = None) -> str:
-        """`who` posts (optionally quoting a message); returns the message id."""
+                   url: str | None = None, data: bytes | None = None) -> str:
+        """`who` posts (optionally quoting a message; `data`: an image's picture); returns the
+        message id."""
         message_id = self.bot.world.say(self.room, self.person(who), text, kind=kind, url=url, quote=quote,
-                                        mentions=[self.person(m) for m in mentions])
+                                        mentions=[self.person(m) for m in mentions], data=data)
         self.posted += 1
         self.speakers.add(who)
         await self.handled(message_id, self.room)
@@ -327,7 +328,10 @@ async def live_the_department_day(d: LoggedDay) -> None:
     await d.to("12:00")
     await d.post("王姐", "中午订外卖的接龙，今天吃老乡鸡\n1. 王姐 宫保鸡丁\n2. 小孙 红烧肉")
     await d.post("小孙", "中午订外卖的接龙，今天吃老乡鸡\n1. 王姐 宫保鸡丁\n2. 小孙 红烧肉\n3. 小陈 土豆牛腩")
-    await d.post("王姐", "一共 3 份 75 元，转我就行，收款码发群里了", kind=MessageKind.IMAGE)
+    await d.post("小孙", "一共 3 份 75 元，我先垫上了，转我就行，收款码发群里了")
+    # his 收款码 itself: a regular (no admin) collecting lunch money, no ad; it was warned 发广告
+    # as one, and his next collection would have removed him
+    await d.post("小孙", kind=MessageKind.IMAGE, data=qr_png("wxp://f2f0Wj7pLunchAA2026x"))
 
     await d.to("14:00")
     # a regular's account stolen, then the owner and admins at work

@@ -11,7 +11,6 @@ import random
 from datetime import UTC, datetime
 
 import pytest
-import qrcode
 from grpclib.const import Status
 from PIL import Image
 
@@ -20,15 +19,9 @@ from bot.events import MessageKind
 from bot.simulator.render import render_quote
 from plugins.antispam import AntispamPlugin
 from plugins.moderation.plugin import ModerationPlugin
-from tests.harness import Harness, Probe, all_cases, wait_until
+from tests.harness import Harness, Probe, all_cases, qr_png, wait_until
 
 START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
-
-
-def qr_png(payload: str) -> bytes:
-    buf = io.BytesIO()
-    qrcode.make(payload, box_size=6).save(buf)
-    return buf.getvalue()
 
 
 def photo() -> bytes:

@@ -13,7 +13,6 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.core.cases import open_case
 from db.models import Member
-from db.session import make_engine, make_sessionmaker
 from plugins.checkin import CheckinPlugin
 from plugins.checkin.api import checkin_counts, current_streak
 from plugins.checkin.models import CheckinRecord
@@ -68,7 +67,9 @@ async def silent(bot: Harness, who: str, text: str, room: str | None = None) -> 
 
 
 def sessions(bot: Harness):
-    return make_sessionmaker(make_engine(bot.database_url))
+    """The bot's own sessions, for a test's reads: on its engine, closed when the bot stops
+    (an engine of the test's own was never disposed and left a connection open)."""
+    return bot.app.sessions
 
 
 # --- check-ins, the window, midnight, streaks -----------------------------------------------------
@@ -337,7 +338,7 @@ async def test_points_are_earned_and_antispam_cases_deduct_them(make_bot):
     move_to(bot, local(2026, 1, 6, 9, 0))
     await says(bot, "alice", "打卡")  # +11 (a day of streak bonus)
     now = bot.clock.now()
-    with sessions(bot)() as db:
+    async with bot.app.write_session() as db:
         open_case(db, room_id=room, kind="warn", target_id=alice, source="antispam", at=now, outcome="done")
         open_case(db, room_id=room, kind="warn", target_id=alice, source="antispam", at=now, outcome="dry_run")
         reversed_kick = open_case(db, room_id=room, kind="kick", target_id=alice, source="antispam", at=now)

@@ -59,7 +59,11 @@ async def test_export_then_delete_a_member(tmp_path, database_url):
     bot = await lived_a_little(tmp_path, database_url)
     bob, laowang = bot.cast["bob"], bot.cast["laowang"]
     try:
-        await wait_until(lambda: "core_case" in export_member(bot.app.sessions(), bob))
+        def exported() -> dict:
+            with bot.app.sessions() as db:  # closed each time: a dropped session kept its connection
+                return export_member(db, bob)
+
+        await wait_until(lambda: "core_case" in exported())
         with cli_session(database_url) as db:
             data = export_member(db, bob)
             assert {"core_member", "core_name_history", "core_case", "checkin_record",

@@ -1,5 +1,6 @@
 """A regular recommending someone else's shop or blogger to friends (issue 11): 推荐一个辅食博主，
-小红书搜 小树辅食日记; 冲扫一卷 35 块，老板微信 chongxi_gulou，报我名字打九折.
+小红书搜 小树辅食日记; 冲扫一卷 35 块，老板微信 chongxi_gulou，报我名字打九折; or relaying a
+friend's offer (朋友在日本做代购……要的话我帮你们问).
 
 The char model reads a platform's search term or a shop owner's WeChat id beside 推荐 and 打九折
 as a referral ad (0.94-1.00), and established members were reminded for telling friends where
@@ -18,10 +19,13 @@ import re
 
 # the writer recommends from their own use: 推荐, 安利, 种草, 报我名字, 我常去, 回购, 亲测 …
 _RECOMMENDS = re.compile(r"推荐|安利|种草|强推|报我(?:的)?名字?|说是?我介绍|我介绍的|我常去|我经常(?:去|买|在)|"
-                         r"我一直(?:在)?(?:买|用|吃|去|看|找)|回购|亲测|我买过|我用过|我吃过|我家(?:娃|孩子|宝宝)一直")
+                         r"我一直(?:在)?(?:买|用|吃|去|看|找)|回购|亲测|我买过|我用过|我吃过|我家(?:娃|孩子|宝宝)一直|"
+                         # relaying a friend's offer: the writer asks the friend for you (朋友在日本做代购，
+                         # 有要奶粉的吗……要的话我帮你们问; the model read it 0.98 in a simulated 宝妈群)
+                         r"我?帮(?:你|你们|大家)问问?")
 # someone else: a blogger, a shop and its owner, a craftsman
 _THIRD_PARTY = re.compile(r"博主|up主|主播|作者|老板|老板娘|店主|店家|商家|师傅|阿姨|这家|那家|他家|她家|小店|店里|"
-                          r"门店|工作室")
+                          r"门店|工作室|朋友|同学|闺蜜|亲戚|表姐|表妹")
 # what a referral ad adds: a hook, or the writer's own call to contact or join them
 _HOOK = re.compile(r"红包|福利|领取|免费领|返利|返现|佣金|提成|赚|日结|兼职|躺|带单|收益|代理|招募|招人|"
                    r"加我|私我|私聊|私信我|找我|进群|加群|拉你|扫码|下单返|截图|邀请码|助力|砍一刀|"

@@ -16,7 +16,7 @@ from bot.core.cases import Case
 from bot.core.commands import CommandRouter
 from bot.core.members import MemberFacts
 from bot.core.plugin import JobSpec, Plugin, command
-from bot.core.roles import Role, bot_can_moderate, is_protected
+from bot.core.roles import Role, bot_can_moderate, is_protected, vouched_by
 from bot.core.targets import display_name
 from bot.events import MessageKind, MessageReceived, Quote
 from plugins.antispam import ladder, loan, qr, store
@@ -187,6 +187,12 @@ class AntispamPlugin(Plugin):
             self._note_image(msg, exempt=True)
             return
         newcomer, trusted = probation(cfg, ctx.member, now)
+        # a newcomer the owner or an admin invited (by id): they vouched for them, so they are
+        # judged as an established member and the bot removes none of them on its own
+        vouch = vouched_by(ctx.member.inviter_id, msg.sender_id, ctx.room, ctx.rules) \
+            if newcomer and ctx.member is not None else None
+        if vouch is not None:
+            newcomer = False
         counts = self.windows.counts(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at,
                                      flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
                                      similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
@@ -201,6 +207,10 @@ class AntispamPlugin(Plugin):
         evidence = {"message_id": msg.event_id, "text": msg.text[:store.STORED_CHARS], "kind": str(msg.kind),
                     "checks": decision.evidence(), **_scores(decision), "trusted": trusted,
                     **decision.facts(cfg.texts.check_labels)}
+        inviter = ""
+        if vouch is not None and ctx.member is not None and ctx.member.inviter_id:
+            inviter = display_name(ctx.db, msg.room_id, ctx.member.inviter_id)
+            evidence.update(established=False, vouched_by=ctx.member.inviter_id, vouched_role=vouch.label)
         strict = bool(newcomer and flags.strict_mode_until(ctx.db, msg.room_id, now))
         if decision.spam and self._same_offence(ctx, cfg, row, decision):
             return
@@ -212,9 +222,10 @@ class AntispamPlugin(Plugin):
                                      obvious=decision.obvious, newcomer=newcomer, strict=strict,
                                      ask_first=(not newcomer and (decision.models_only or disputed
                                                                   or decision.job_by_phone))
-                                     or decision.says_only or decision.loan_plea,
+                                     or decision.says_only or decision.loan_plea or vouch is not None,
                                      models_only=decision.models_only or decision.says_only,
-                                     loan_plea=decision.loan_plea)
+                                     loan_plea=decision.loan_plea, vouched_by=inviter,
+                                     vouched_role=vouch.label if vouch is not None else "")
             store.set_case(ctx.db, row, ladder.apply(ctx, cfg, offence))
             log.info("spam in %s from %s: %s", msg.room_id, msg.sender_id, decision.reason())
             return
@@ -417,6 +428,21 @@ class AntispamPlugin(Plugin):
             sample.case_id = standing.id
             self._in_case(ctx, cfg, standing, name, quoted_notice=about is not None)
             return
+        warned = self._standing_warning(ctx, about if about is not None else quoted.case_id if quoted else None)
+        if warned is not None:
+            # the bot already warned the member for this very message: the admin's #spam is a
+            # lesson and a confirmation, not a second offence. A second case climbed the ladder
+            # and removed a regular for the one ad he had been warned for (Part A of the owner's
+            # questions, 2026-12-05); a removal now is the admin's own #kick
+            sample.case_id = warned.id
+            cases.add_evidence(ctx.db, warned.id, {"spam_confirmed_by": msg.sender_id,
+                                                   "spam_confirmed_name": display_name(ctx.db, ctx.room_id,
+                                                                                       msg.sender_id)},
+                               msg.sender_id, now)
+            # the admin has just dealt with the case: its 新案件 notice is no news to them
+            cases.mark_shown(ctx.db, [warned.id], msg.sender_id, now)
+            ctx.reply(cfg.texts.spam_learned_warned.format(member=name, case=warned.id))
+            return
         asked = next(iter(cases.put_to_humans(ctx.db, ctx.room_id, target)), None)
         if asked is not None:
             # the bot asked the owner and admins to decide about this member (a regular, on the
@@ -454,6 +480,18 @@ class AntispamPlugin(Plugin):
             return None
         if case.outcome == "pending" and cases.asked_admins(case):
             return None  # its question to the admins is still on its way: not "being removed"
+        return case
+
+    @staticmethod
+    def _standing_warning(ctx: Context, case_id: int | None) -> Case | None:
+        """The anti-spam warning case a quoted ad (or the bot's warning itself) belongs to, if it
+        stands: not reversed, and sent or on its way (a dry run or a failed send warned nobody)."""
+        if not case_id:
+            return None
+        case = cases.get_case(ctx.db, case_id)
+        if case is None or case.source != ladder.SOURCE or case.kind != "warn" or case.status == "reversed" \
+                or case.outcome not in ladder.COUNTING:
+            return None
         return case
 
     @staticmethod

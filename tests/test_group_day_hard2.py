@@ -9,13 +9,19 @@ like the spam data the maintainers measure with: a 手游 guild, a 币圈/tech g
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.core.cases import Case
 from bot.events import MessageKind
 from bot.simulator import ActionKind
+from plugins.antispam.checks import Facts
+from plugins.antispam.classifier import SpamModel
+from plugins.antispam.config import AntispamConfig
+from plugins.antispam.engine import decide
 from plugins.antispam.models import Sample
 from tests.harness import all_cases, qr_png
+from tests.shipped import shipped_section
 from tests.test_group_day_hard import taken_back, unasked
 from tests.test_group_day_more import MONDAY, SATURDAY, LoggedDay, days  # noqa: F401  (the fixture)
 
@@ -175,6 +181,12 @@ async def live_the_guild_day(d: LoggedDay) -> None:
     await d.post("夜猫子阿狸", "大熊那把我要了，晚上线上交易")
     await d.post("摸鱼怪", "qq群那边有人说新版本加了反外挂，真的假的")
     await d.post("会长老K", "别在群里说交易细节了，游戏里面交易，被骗了不管")
+    await d.post("氪金大佬", "刚充了648 抽了个寂寞😭")
+    await d.post("刺客阿杰", "谁要代肝日常的 一天20 我室友接的 靠谱")
+    await d.post("老六", "别找代练 我上次找的把我号卖了")
+    await d.post("狂战士大熊", "这号我不玩了 v9 有没有人要 便宜出 300拿走")
+    await d.post("夜猫子阿狸", "加我游戏好友 ID：逐风丶小七 周末一起")
+    await d.post("法师Momo", "有没有人出皮肤啊 我这有个限定的可以换 不要钱")
 
     await d.to("14:00")
     await d.wave(["新人小白", "阿杰的室友"], inviter="刺客阿杰")
@@ -205,6 +217,8 @@ async def live_the_guild_day(d: LoggedDay) -> None:
     await d.post("会长老K", "#case 4")
 
     await d.to("22:30")
+    await d.post("刺客阿杰", "6666 带飞了兄弟们，yyds", seconds=10)
+    await d.post("老六", "菜鸡互啄哈哈哈，下把我打野", seconds=10)
     await d.post("会长老K", "今晚打得好，第二名！明天继续，早点睡")
     await d.post("夜猫子阿狸", "我再刷两把😂 晚安各位")
 
@@ -249,6 +263,12 @@ async def live_the_crypto_day(d: LoggedDay) -> None:
     await d.post("老张", "你们有没有用tg的，我tg是 @laozhang_dev 有事找我")
     await d.post("产品小美", "tg群里消息太多了，我都静音了")
     await d.post("老张", "提醒一下，跑分、承兑、帮人走账全是洗钱，抓到就是帮信罪")
+    await d.post("Kevin", "我的tg @kevin_chain 有事dd")
+    await d.post("链上小白", "币安注册要KYC吗？护照行不行")
+    await d.post("量化Leo", "要，护照就行，别找人代实名，那种号随时被冻")
+    await d.post("产品小美", "谁有靠谱的VPN推荐 公司的挂了")
+    await d.post("前端大刘", "推荐下 我用的是一元机场，稳定，一个月15")
+    await d.post("矿工老王", "今天大饼回调了 抄底了一点")
 
     await d.to("11:00")
     await d.join("阿强的同事", inviter="阿强")
@@ -302,6 +322,9 @@ async def live_the_class_day(d: LoggedDay) -> None:
     await d.post("家委会王妈妈", kind=MessageKind.IMAGE, data=qr_png("wxp://f2f0Class2Spring120x"))
     await d.post("浩浩妈", "请问数学作业第三题答案是多少啊，孩子不会🤦‍♀️")
     await d.post("萱萱妈", "第三题是 36，先算括号里面的")
+    await d.post("朵朵爸爸", "孩子作业本落学校了 哪位家长能拍一下今天的作业🙏")
+    await d.post("甜甜妈", "发你了，在群里不方便，私信你了")
+    await d.post("子轩爸", "老师辛苦了🌹🌹🌹")
 
     await d.to("12:10")
     await d.join("小雨奶奶", inviter="李老师")
@@ -347,6 +370,9 @@ async def live_the_mums_day(d: LoggedDay) -> None:
     await d.post("双胞胎妈", "宝宝晚上一直哭，是不是肠胀气啊，好担心")
     await d.post("小宇奶奶", "试试飞机抱，再揉揉肚子，顺时针")
     await d.post("糖糖妈", "帮我砍一刀吧姐妹们，就差一点了🙏")
+    await d.post("朵朵妈妈", "谁家有闲置的婴儿车 出一个 200就行")
+    await d.post("果果妈", "我闺蜜在韩国留学 可以帮带化妆品 要的跟我说")
+    await d.post("团长阿芳", "#接龙 周六亲子烘焙 每人68\n1. 阿芳 2位\n2. 乐乐妈 2位")
 
     await d.to("10:00")
     await d.join(d.advertiser("拼团达人", "warn"), inviter="糖糖妈")
@@ -370,3 +396,12 @@ async def test_a_day_in_the_mums_group(days) -> None:  # noqa: F811
     d.assert_advertisers_handled()
     assert_no_false_claims(d)
     assert len(unasked(d)) <= 4 and taken_back(d) <= 2, unasked(d)
+
+
+@pytest.mark.xfail(strict=True, reason="the char model and structure() (model_checks, not this branch's): a "
+                   "regular answering 群号多少来着 with the guild's own QQ group number is reminded (0.89, "
+                   "with a 群号 counted as what an ad needs); needs the question it answers, or the group's "
+                   "own number, which the checks do not see")
+def test_a_regular_giving_the_guilds_own_qq_group_number_is_no_ad() -> None:
+    cfg = AntispamConfig(**shipped_section("antispam"))
+    assert not decide(Facts(text="群号 738291045 直接搜就行", newcomer=False), cfg, SpamModel(), "room").spam

@@ -116,6 +116,22 @@ def sister_groups(d: LoggedDay, topics: list[str], members: list[str]) -> list[s
                               members=[world.bot_id, *(d.person(m) for m in members)]) for topic in topics]
 
 
+async def test_in_strict_mode_the_owners_invitation_is_no_vouch(days) -> None:  # noqa: F811
+    """The owner's group QR code leaked and strangers pour in, each named as invited by her (WeChat
+    names whoever shared the code): she types #strict on. Her invitations then vouch for nobody,
+    and a contact QR code is removed at once as any newcomer's."""
+    d = await days("阳光小区宝妈交流群", "群主小敏", MUMS, MONDAY)
+    await d.to("09:00")
+    await d.post("群主小敏", "#strict on")
+    await d.join(d.advertiser("扫码进来的", "kick"), inviter="群主小敏")
+    await d.post("扫码进来的", kind=MessageKind.IMAGE, data=qr_png("https://u.wechat.com/kStrangerLeakedQR"))
+    await d.to("10:00")
+    await d.end_of_day()
+    d.assert_advertisers_handled()
+    [case] = antispam_cases(d, "扫码进来的")
+    assert "vouched_by" not in case.evidence and case.outcome == "done"
+
+
 async def test_a_stolen_regulars_recommendation_posted_into_three_groups(days) -> None:  # noqa: F811
     """A regular's account sends the same 推荐 (a shop owner's WeChat id, 报我名字打八折) into three
     groups within minutes. recommend.py keeps the char model from convicting a regular's

@@ -188,9 +188,13 @@ class AntispamPlugin(Plugin):
             return
         newcomer, trusted = probation(cfg, ctx.member, now)
         # a newcomer the owner or an admin invited (by id): they vouched for them, so they are
-        # judged as an established member and the bot removes none of them on its own
+        # judged as an established member and the bot removes none of them on its own. Not in
+        # strict mode: an admin's #strict on, or a raid mostly of strangers, asks for newcomers to
+        # be removed, and a group QR code shared in public names the owner as everyone's inviter
         vouch = vouched_by(ctx.member.inviter_id, msg.sender_id, ctx.room, ctx.rules) \
             if newcomer and ctx.member is not None else None
+        if vouch is not None and flags.strict_mode_until(ctx.db, msg.room_id, now):
+            vouch = None
         if vouch is not None:
             newcomer = False
         counts = self.windows.counts(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at,

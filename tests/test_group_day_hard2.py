@@ -87,6 +87,10 @@ async def test_a_newcomer_the_owner_invited_is_judged_as_a_regular(days) -> None
     await d.to("11:00")
     await d.join("小敏表妹", inviter="群主小敏")
     await d.post("小敏表妹", kind=MessageKind.IMAGE, data=qr_png("https://u.wechat.com/kH7_qunzhu_biaomei"))
+    await d.post("群主小敏", "#case 2")
+    card = d.bot.world.bot_texts(d.room)[-1]
+    assert "建议移出" in card and "已请群主和管理员核实" in card and "群主邀请入群的新成员" in card, card
+    assert "广告可能性" not in card, card  # no model read a picture without words
     await d.to("12:00")
     await d.end_of_day()
     [reminder] = antispam_cases(d, "王阿姨")

@@ -105,8 +105,16 @@ def words_against_the_model(decision: Decision) -> bool:
             and any(v.name == "keywords" for v in fired) and all(v.name in _WORDS for v in fired))
 
 
+# the checks that run only once the models have scored the message (engine.decide)
+_SCORED = frozenset({"bayes", "similar", "charmodel"})
+
+
 def _scores(decision: Decision) -> dict[str, float]:
-    """The models' scores for a case's evidence: the Bayes' (score) and the shipped char model's."""
+    """The models' scores for a case's evidence: the Bayes' (score) and the shipped char model's;
+    none where no model read the message (a picture without words: its QR code case said
+    广告可能性较低（0%）；但按规则属于明显的广告, a score nothing had given)."""
+    if not any(v.name in _SCORED for v, _ in decision.verdicts):
+        return {}
     return {"score": round(decision.score, 4),
             **({"char_score": round(decision.char_score, 4)} if decision.char_score is not None else {})}
 

@@ -160,6 +160,29 @@ async def test_a_stolen_regulars_recommendation_posted_into_three_groups(days) -
     assert not any(d.bot.world.saw_kick(room, d.ids["糖糖妈"]) for room in rooms)
 
 
+async def test_a_regulars_payment_code_blasted_into_three_groups(days) -> None:  # noqa: F811
+    """A regular's 收款码 is no ad (AA, 班费, a 团购): the 团长 posts hers into the two 团购 groups she
+    runs and nothing happens. A stolen account sends its 收款码 into all three groups within
+    minutes: from the third group on that is a burst, and the member is warned (before: the
+    exemption shielded it, and nothing was said anywhere)."""
+    d = await days("阳光小区宝妈交流群", "群主小敏", MUMS, MONDAY)
+    rooms = [d.room, *sister_groups(d, ["阳光小区二手闲置群", "阳光小区团购群"], MUMS)]
+    await d.to("09:00")
+    for room in rooms[1:]:
+        await say_in(d, room, "团长阿芳", "车厘子接龙截止，大家按份数付款，收款码在下面", seconds=10)
+        await say_in(d, room, "团长阿芳", kind=MessageKind.IMAGE, data=qr_png("wxp://f2f0TuanZhangAfang"))
+    await d.to("21:30")
+    for room in rooms:
+        await say_in(d, room, "果果妈", kind=MessageKind.IMAGE, data=qr_png("wxp://f2f0StolenGuoguo88"), seconds=30)
+    await d.to("22:00")
+    await d.end_of_day()
+    assert not [c for c in all_cases(d.bot) if c.target_id == d.ids["团长阿芳"]]
+    burst = [(c.room_id, c.kind, c.reason) for c in all_cases(d.bot) if c.target_id == d.ids["果果妈"]]
+    assert burst == [(rooms[2], "warn", "重复刷消息")], burst
+    [case] = [c for c in all_cases(d.bot) if c.target_id == d.ids["果果妈"]]
+    assert any("同一个收款码在 3 个群发了" in c.get("why", "") for c in case.evidence["checks"]), case.evidence
+
+
 def assert_no_false_claims(d: LoggedDay) -> None:
     """Every 已被移出 the bot said in the group is a removal the simulator saw."""
     world = d.bot.world

@@ -73,6 +73,11 @@ def probation(cfg: AntispamConfig, member: MemberFacts | None, now: datetime) ->
     return early or recent, False
 
 
+def _said_by_codes(codes: tuple[str, ...]) -> str:
+    """What a picture's QR codes say, as the behaviour windows count it."""
+    return "二维码 " + " ".join(sorted(codes))
+
+
 def _borrowed_before(ctx: Context, cfg: AntispamConfig, msg: MessageReceived, codes: tuple[str, ...],
                      now: datetime) -> str:
     """For an image with a payment code: the sender's text asking to borrow, urgently, within
@@ -190,8 +195,8 @@ class AntispamPlugin(Plugin):
         cfg: AntispamConfig = ctx.config(self.name)
         now = ctx.now()
         row = store.store_message(ctx.db, msg, now)
-        self._remember(ctx, cfg, row, msg)  # protected members' messages count as others' repeats too
         if self._protected(ctx, msg.sender_id):
+            self._remember(ctx, cfg, row, msg)  # protected members' messages count as others' repeats too
             self._note_image(msg, exempt=True)
             return
         newcomer, trusted = probation(cfg, ctx.member, now)
@@ -205,10 +210,15 @@ class AntispamPlugin(Plugin):
             vouch = None
         if vouch is not None:
             newcomer = False
-        counts = self.windows.counts(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at,
+        codes = await self._image_codes(ctx, cfg, msg, trusted) if msg.kind is MessageKind.IMAGE else ()
+        # a picture's QR codes are what it says: the same code posted again, or into other groups,
+        # is a repeat like the same text (engine: a regular's 收款码 blasted into three groups)
+        text, print_ = (_said_by_codes(codes), store.fingerprint(_said_by_codes(codes))) if codes \
+            else (row.text, row.fingerprint)
+        self._remember(ctx, cfg, row, msg, text, print_, promotes=bool(codes) or None)
+        counts = self.windows.counts(row.room_id, row.sender_id, row.message_id, text, print_, row.at,
                                      flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
                                      similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
-        codes = await self._image_codes(ctx, cfg, msg, trusted) if msg.kind is MessageKind.IMAGE else ()
         facts = Facts(text=msg.text, kind=str(msg.kind), url=msg.url, mentions=len(msg.mention_ids),
                       newcomer=newcomer, trusted=trusted, qr_codes=codes,
                       borrowed_before=_borrowed_before(ctx, cfg, msg, codes, now), **counts)
@@ -248,15 +258,18 @@ class AntispamPlugin(Plugin):
         case_id = ladder.record_shadow(ctx, cfg, offence, ladder.choose_step(cfg, before, offence))
         store.set_case(ctx.db, row, case_id)
 
-    def _remember(self, ctx: Context, cfg: AntispamConfig, row: store.Stored, msg: MessageReceived) -> None:
-        """Add the message to the behaviour windows; the first message a process sees rebuilds
-        them from the store (a flood in progress at a restart is still a flood; stored rows are
-        kept whole, as if each promoted something)."""
+    def _remember(self, ctx: Context, cfg: AntispamConfig, row: store.Stored, msg: MessageReceived,
+                  text: str | None = None, fingerprint: str | None = None, *, promotes: bool | None = None) -> None:
+        """Add the message to the behaviour windows (as `text`: a picture's QR codes stand for it);
+        the first message a process sees rebuilds them from the store (a flood in progress at a
+        restart is still a flood; stored rows are kept whole, as if each promoted something)."""
         if not self.windows.warmed:
             self.windows.warm(store.recent(ctx.db, row.at - max(cfg.flood.within, cfg.repeat.within)))
-        promotes = promotion(Facts(text=msg.text, kind=str(msg.kind), url=msg.url), normalise(msg.text), cfg)
-        self.windows.record(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at,
-                            promotes=promotes is not None)
+        if promotes is None:
+            promotes = promotion(Facts(text=msg.text, kind=str(msg.kind), url=msg.url), normalise(msg.text),
+                                 cfg) is not None
+        self.windows.record(row.room_id, row.sender_id, row.message_id, row.text if text is None else text,
+                            row.fingerprint if fingerprint is None else fingerprint, row.at, promotes=promotes)
 
     def _same_offence(self, ctx: Context, cfg: AntispamConfig, row: store.Stored, decision: Decision) -> bool:
         """A burst is one offence: a member's messages within ladder.one_offence_within of their

@@ -448,3 +448,17 @@ async def test_a_day_in_the_mums_group(days) -> None:  # noqa: F811
 def test_a_regular_giving_the_guilds_own_qq_group_number_is_no_ad() -> None:
     cfg = AntispamConfig(**shipped_section("antispam"))
     assert not decide(Facts(text="群号 738291045 直接搜就行", newcomer=False), cfg, SpamModel(), "room").spam
+
+
+@pytest.mark.parametrize(("text", "spam"), [
+    # a friend's 代购 relayed, the writer asking the friend for you: the char model alone (0.98)
+    pytest.param("朋友在日本做代购，有要奶粉和纸尿裤的吗，价格比天猫便宜不少，要的话我帮你们问", False,
+                 id="relays-a-friends-daigou"),
+    # a friend beside 推荐 or 说我介绍的, with the friend's id to add: a referral ad, as before
+    pytest.param("朋友代购韩国化妆品，正品保证，需要的加她微信 hz_daigou 说我介绍的", True, id="friends-id-to-add"),
+    # the asking does not excuse a hook
+    pytest.param("朋友在做理财，收益稳定，要的我帮你问", True, id="relayed-with-a-hook"),
+])
+def test_a_regular_relaying_a_friends_offer(text: str, spam: bool) -> None:
+    cfg = AntispamConfig(**shipped_section("antispam"))
+    assert decide(Facts(text=text, newcomer=False), cfg, SpamModel(), "room").spam is spam

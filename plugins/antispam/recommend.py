@@ -19,13 +19,15 @@ import re
 
 # the writer recommends from their own use: 推荐, 安利, 种草, 报我名字, 我常去, 回购, 亲测 …
 _RECOMMENDS = re.compile(r"推荐|安利|种草|强推|报我(?:的)?名字?|说是?我介绍|我介绍的|我常去|我经常(?:去|买|在)|"
-                         r"我一直(?:在)?(?:买|用|吃|去|看|找)|回购|亲测|我买过|我用过|我吃过|我家(?:娃|孩子|宝宝)一直|"
-                         # relaying a friend's offer: the writer asks the friend for you (朋友在日本做代购，
-                         # 有要奶粉的吗……要的话我帮你们问; the model read it 0.98 in a simulated 宝妈群)
-                         r"我?帮(?:你|你们|大家)问问?")
+                         r"我一直(?:在)?(?:买|用|吃|去|看|找)|回购|亲测|我买过|我用过|我吃过|我家(?:娃|孩子|宝宝)一直")
 # someone else: a blogger, a shop and its owner, a craftsman
 _THIRD_PARTY = re.compile(r"博主|up主|主播|作者|老板|老板娘|店主|店家|商家|师傅|阿姨|这家|那家|他家|她家|小店|店里|"
-                          r"门店|工作室|朋友|同学|闺蜜|亲戚|表姐|表妹")
+                          r"门店|工作室")
+# relaying a friend's offer: the writer will ask the friend for you (朋友在日本做代购，有要奶粉的吗……
+# 要的话我帮你们问; the model read it 0.98 in a simulated 宝妈群). Only with the asking: a friend
+# beside 推荐 or 报我名字 is what referral ads say (我朋友做软件的，群发很好用……报我名字便宜)
+_FRIEND = re.compile(r"朋友|同学|闺蜜|亲戚|表姐|表妹")
+_ASKS_FOR_YOU = re.compile(r"帮(?:你|你们|大家)问")
 # what a referral ad adds: a hook, or the writer's own call to contact or join them
 _HOOK = re.compile(r"红包|福利|领取|免费领|返利|返现|佣金|提成|赚|日结|兼职|躺|带单|收益|代理|招募|招人|"
                    r"加我|私我|私聊|私信我|找我|进群|加群|拉你|扫码|下单返|截图|邀请码|助力|砍一刀|"
@@ -36,6 +38,8 @@ def recommends(body: str) -> str | None:
     """The words of a recommendation of a third party's shop or account in `body` (the normalised
     body), or None when it is none, or carries a hook or the writer's own call."""
     said, whom = _RECOMMENDS.search(body), _THIRD_PARTY.search(body)
+    if said is None or whom is None:
+        said, whom = _ASKS_FOR_YOU.search(body), _FRIEND.search(body)
     if said is None or whom is None or _HOOK.search(body):
         return None
     return f"{said.group(0)}…{whom.group(0)}"

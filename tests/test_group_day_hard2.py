@@ -23,7 +23,7 @@ from plugins.antispam.models import Sample
 from tests.harness import all_cases, qr_png
 from tests.shipped import shipped_section
 from tests.test_group_day_hard import taken_back, unasked
-from tests.test_group_day_more import MONDAY, SATURDAY, LoggedDay, days  # noqa: F401  (the fixture)
+from tests.test_group_day_more import MONDAY, LoggedDay, days  # noqa: F401  (the fixture)
 
 
 def antispam_cases(d: LoggedDay, who: str) -> list[Case]:
@@ -115,7 +115,7 @@ async def say_in(d: LoggedDay, room: str, who: str, text: str = "", *, seconds: 
 
 def sister_groups(d: LoggedDay, topics: list[str], members: list[str]) -> list[str]:
     """More groups of the same owner, the bot an admin in each, `members` there long before it."""
-    world, owner = d.bot.world, d.ids[next(n for n, i in d.ids.items() if i == d.bot.cast["laowang"])]
+    world, owner = d.bot.world, d.bot.cast["laowang"]  # the day's owner (make_day renames them)
     return [world.create_room(topic, owner=owner, admins=[world.bot_id],
                               members=[world.bot_id, *(d.person(m) for m in members)]) for topic in topics]
 

@@ -73,6 +73,9 @@ class Kick:
     # model's word alone): the room's owner and admins are asked to decide, even where the bot
     # could remove
     ask_first: bool = False
+    # the question put to them, when the usual one (bot.texts.ask_admins_kick: 「…」是老成员…)
+    # would not be true: a newcomer the owner or an admin invited is no 老成员
+    ask_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,8 @@ def checks(case: Case) -> dict[str, dict]:
 def newcomer(bot: Harness, name: str = "小明") -> str:
     member = bot.world.add_contact(name)
     bot.cast.people[name] = member
-    bot.world.join(bot.cast.admin, [member], inviter=bot.cast["laowang"])
+    # invited by a member: one the owner invites is vouched for (roles.vouched_by)
+    bot.world.join(bot.cast.admin, [member], inviter=bot.cast["bob"])
     return member
 
 
@@ -74,7 +75,7 @@ async def test_newcomer_obfuscated_wechat_id_climbs_the_ladder(make_bot):
     await wait_until(lambda: all_cases(bot)[-1].outcome == "done")
     assert all_cases(bot)[-1].kind == "kick"
 
-    bot.world.join(room, [spammer], inviter=bot.cast["laowang"])
+    bot.world.join(room, [spammer], inviter=bot.cast["bob"])
     bot.clock.advance(180)  # type: ignore[attr-defined]
     await bot.settle()
     bot.say(room, "小明", "➕v abc8888 有福利")

@@ -300,8 +300,10 @@ async def test_spam_quoting_the_bots_warning_teaches_the_members_message(tmp_pat
         notice = next(a for a in bot.sends(room) if a.text == warning)
         bot.say(room, "laowang", "#spam", quote=notice.message_id)
         learned = await bot.wait_text(room, "已记为广告样本")
-        assert "「bob」" in learned
-        await bot.world.wait_for(lambda: bot.world.saw_kick(room, bob))  # the ladder's next step
+        # the warning stands: the lesson goes into its case, no second case, no removal for one ad
+        assert "「bob」" in learned and "不重复处罚" in learned and f"案件 #{case.id}" in learned
+        await bot.settle()
+        assert [c.id for c in all_cases(bot)] == [case.id] and not bot.world.saw_kick(room, bob)
         with bot.app.sessions() as db:
             taught = [s.text for s in db.scalars(select(Sample).where(Sample.label == 1))]
         assert AD in taught and not any("⚠️" in t for t in taught)

@@ -99,7 +99,9 @@ class Day:
         for who in people:
             await self.say(who, text, seconds=seconds)
 
-    async def join(self, name: str, inviter: str = "王姐", room: str | None = None) -> None:
+    async def join(self, name: str, inviter: str = "小林", room: str | None = None) -> None:
+        # a member's invitation by default: a newcomer the owner invites is vouched for
+        # (roles.vouched_by), judged as a regular and never removed by the bot on its own
         self.bot.world.join(room or self.room, [self.person(name)], inviter=self.person(inviter))
         await self.bot.settle()
         self.clock.advance(30)

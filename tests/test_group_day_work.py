@@ -114,6 +114,9 @@ async def live_the_stock_day(d: LoggedDay) -> None:
                         "最近跟一个老师学炒股，一个月收益翻倍，老师免费带单，想学的加我进群，名额不多")
     await d.post("短线王", "佛系你号被盗了吧，这话不像你说的")
     await d.post("群主老周", "#spam", quote=scam)
+    # the #spam teaches and is told the warning stands (one message, one offence); the owner
+    # removes the stolen account himself
+    await d.post("群主老周", "#kick @佛系持有 号被盗了", mentions=("佛系持有",))
     await d.post("群主老周", "#case 3")
     await d.post("群主老周", "#stats day")
 
@@ -127,8 +130,9 @@ async def test_a_day_in_the_stock_friends_group(days) -> None:  # noqa: F811
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     handled = d.outcome()[3]
     assert handled["王老师荐股"] == ["kick"] and handled["助理小雅"] == ["kick"]
-    # a regular's stolen account: reminded by the model, removed on the owner's #spam
-    assert handled["佛系持有"] == ["warn", "kick"]
+    # a regular's stolen account: reminded by the model; the owner's #spam teaches without a
+    # second case, and his own #kick removes it
+    assert handled["佛系持有"] == ["warn"] and d.bot.world.saw_kick(d.room, d.ids["佛系持有"])
 
 
 MOTHERS = ["乐乐妈", "糖糖妈妈", "二胎宝妈", "新手妈妈小雨", "双胞胎妈妈", "辣妈Vivian", "朵朵妈", "豆豆妈",

@@ -50,7 +50,7 @@ async def antispam_bot(tmp_path, database_url):
 def newcomer(bot: Harness, name: str) -> str:
     member = bot.world.add_contact(name)
     bot.cast.people[name] = member
-    bot.world.join(bot.cast.admin, [member], inviter=bot.cast["laowang"])
+    bot.world.join(bot.cast.admin, [member], inviter=bot.cast["bob"])  # the owner's invitee is vouched for
     return member
 
 

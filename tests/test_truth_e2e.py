@@ -81,7 +81,7 @@ async def test_plain_member_group_is_silent_until_managed_then_asks_the_owner(tm
         room = bot.cast.plain  # the bot is a plain member; lijie owns the group
         spammer = bot.world.add_contact("小明")
         bot.cast.people["小明"] = spammer
-        bot.world.join(room, [spammer], inviter=bot.cast["lijie"])
+        bot.world.join(room, [spammer], inviter=bot.cast["bob"])  # the owner's invitee is vouched for
         await bot.settle()
         bot.say(room, "小明", AD)
         bot.say(room, "alice", "#manage on")  # not the owner: an ordinary message

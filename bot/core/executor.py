@@ -229,7 +229,7 @@ class Executor:
             # and admins are told of cases (privately where the bot can reach them), not before
             # the whole group, which would name a possibly innocent regular a second time
             try:
-                asked = await self.notify(action.room_id, [texts.ask_admins_kick.format(
+                asked = await self.notify(action.room_id, [action.ask_text or texts.ask_admins_kick.format(
                     member=name, reason=action.reason or "违反群规", case=_case_label(action.case_id),
                     prefix=rules.bot.command_prefix)], rules)
             except PlatformError as exc:

@@ -46,3 +46,17 @@ def bot_can_moderate(self_id: str | None, room: RoomInfo | None) -> bool:
     if self_id is None or room is None:
         return False
     return self_id == room.owner_id or self_id in room.admin_ids
+
+
+def vouched_by(inviter_id: str | None, member_id: str, room: RoomInfo | None, rules: Rules) -> Role | None:
+    """The role of whoever invited a member, when it is the owner, an admin, a listed moderator or
+    an operator (by contact id, as WeChat's join event names them): that person vouched for the
+    newcomer. None for a member's invitation, no inviter, or one who invited themselves.
+
+    WeChat names whoever shared the group's QR code as the inviter of those who scanned it, so an
+    owner who posts the code publicly "invites" strangers too: a vouch softens how the bot acts
+    (it asks the humans instead of removing), it is not a pass (plugins.antispam)."""
+    if not inviter_id or inviter_id == member_id:
+        return None
+    role = role_of(inviter_id, room, rules)
+    return role if role >= Role.ADMIN else None

@@ -200,6 +200,17 @@ class Texts(TemplateTexts):
     spam_learned_removing: str = "已记为广告样本。案件 #{case} 正在移出「{member}」，不用再处理。"
     # ... or the bot could not remove them and asked the owner and admins, who still must
     spam_learned_asked: str = "已记为广告样本，记入案件 #{case}。机器人无法移出「{member}」，仍请群主或管理员移出。"
+    # #spam on an ad the bot already warned about (or on that warning): the warning stands, the
+    # lesson goes into its case, and the member is not punished twice for one message. An
+    # owner's #spam on a warned ad opened a second case and removed a regular (the ladder's
+    # second rung) for the message he had been warned for
+    spam_learned_warned: str = ("已记为广告样本，记入案件 #{case}。「{member}」已因这条消息被警告过，不重复处罚；"
+                                "如需移出，请发送 #kick @{member}")
+    # a newcomer the owner or an admin invited (roles.vouched_by), convicted again or of an obvious
+    # ad: the bot does not remove them, it asks the owner and admins (where cases are told)
+    ask_vouched: str = ("「{member}」是{inviter}（{role}）邀请入群的新成员，被判定为{reason}（案件 #{case}）。"
+                        "因为是{role}邀请的，机器人没有直接移出。请核实：是广告请在群里发 {prefix}kick @{member}；"
+                        "不是广告请在群里引用那条消息回复 {prefix}ham。")
     # a loan plea (checks.loan_plea): to the group, not an accusation; the account may be stolen
     warn_loan: str = ("⚠️ 提醒：这条消息像是账号被盗后常见的借钱说法（借钱、很急、转到某个账户）。"
                       "转账前请先打电话或当面跟本人确认。如果确是本人，可以请管理员撤销。案件 #{case}")

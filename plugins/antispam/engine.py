@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from plugins.antispam import contact, recruit
+from plugins.antispam import contact, qr, recruit
 from plugins.antispam.checks import (
     PERSONAL,
     TEXT_CHECKS,
@@ -212,9 +212,41 @@ def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str
                              why=v.why + "；只说了自己在做什么、请人私聊，没有联系方式、链接、二维码，"
                                          "也没提优惠或价钱：只提醒，不移出"), mode)
                     if v.spam and v.name in CONTENT_CHECKS else (v, mode) for v, mode in verdicts]
+    verdicts = _payment_burst(facts, verdicts, cfg)
     job = not facts.newcomer and _job_by_phone(facts, [v for v, _ in verdicts], n, cfg)
     return Decision(verdicts, score.bayes if score else 0.0, char, newcomer=facts.newcomer, lone_contact=lone,
                     says_only=says, job_by_phone=job)
+
+
+# how many groups the same payment code must reach within repeat.within before a regular's
+# 收款码 is a burst: one more than the repeat check's text (repeat.groups, 2 as shipped), since a
+# 团长 may post her code into the two 团购 groups she runs
+PAYMENT_BURST_GROUPS = 3
+
+
+def _payment_burst(facts: Facts, verdicts: list[tuple[Verdict, str]], cfg: AntispamConfig,
+                   ) -> list[tuple[Verdict, str]]:
+    """A regular's payment code (check_qrcode: 老成员的收款码, no ad) posted into three groups, or
+    as often as repeat.times into one, within repeat.within: what a stolen account does, not an AA
+    or a 团购. A repeat (behaviour) counts for an established member alone, and the exemption
+    shielded it: a regular's account sending its 收款码 to every group it is in drew nothing."""
+    mode = cfg.mode("repeat")
+    if facts.newcomer or mode == "off" or not facts.qr_codes \
+            or not any(qr.classify(c).kind == "payment" for c in facts.qr_codes):
+        return verdicts
+    if any(v.spam and v.name == "qrcode" for v, _ in verdicts):
+        return verdicts  # judged as it is (another kind of code, a loan plea)
+    if facts.same_groups >= max(PAYMENT_BURST_GROUPS, cfg.repeat.groups):
+        what = f"the same payment code in {facts.same_groups} groups"
+        zh = f"同一个收款码在 {facts.same_groups} 个群发了"
+    elif facts.same_by_member >= cfg.repeat.times:
+        what = f"the same payment code {facts.same_by_member} times"
+        zh = f"同一个收款码发了 {facts.same_by_member} 次"
+    else:
+        return verdicts
+    burst = Verdict("repeat", True, f"{what} within {cfg.repeat.within}: a regular's code is no ad, a burst is",
+                    why=f"{zh}（老成员发收款码本身不算广告，短时间内到处发像是账号被盗）")
+    return [(v, m) for v, m in verdicts if v.name != "repeat"] + [(burst, mode)]
 
 
 # what may have found a regular's job an ad beside the phone number it gives: the ad words and

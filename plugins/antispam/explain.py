@@ -149,7 +149,10 @@ def situation(evidence: Mapping[str, Any]) -> str:
         # 「广告可能性较低（2%）；明显的广告」 read as a contradiction (an ad word's conviction the
         # model disagreed with, simulated alumni day): the score is the model's, the rules decided
         parts.append("但按规则属于明显的广告" if reads_as_chat else "明显的广告")
-    if evidence.get("trusted"):
+    if evidence.get("vouched_by"):
+        role = evidence.get("vouched_role") or "群主或管理员"
+        parts.append(f"发送者是{role}邀请入群的新成员，按老成员判断，机器人不自动移出")
+    elif evidence.get("trusted"):
         parts.append("发送者是受信任成员")
     elif evidence.get("established"):
         parts.append("发送者是老成员（机器人进群前就在）")
@@ -164,7 +167,8 @@ def situation(evidence: Mapping[str, Any]) -> str:
     if isinstance(step, str):
         parts.append(f"按阶梯处理：{_STEPS.get(step, step)}")
     if evidence.get(ASKED_ADMINS):
-        parts.append("只凭文字判断，不自动移出老成员，已请管理员核实")
+        parts.append("已请群主和管理员核实" if evidence.get("vouched_by") else
+                     "只凭文字判断，不自动移出老成员，已请管理员核实")
     if evidence.get("strict_mode"):
         parts.append("本群处于严格模式")
     return "；".join(parts)

@@ -62,6 +62,11 @@ class Offence:
     # group is told to check with the person before paying (texts.warn_loan), not "发广告"
     loan_plea: bool = False
     actor_id: str | None = None  # the admin who typed #spam, or None for the bot
+    # a newcomer the owner or an admin invited (roles.vouched_by): judged as an established
+    # member, never removed by the bot; an obvious ad is put to the owner and admins at once.
+    # The inviter as the question names them, and their role (群主, 管理员)
+    vouched_by: str = ""
+    vouched_role: str = ""
 
 
 def choose_step(cfg: AntispamConfig, strikes_before: int, offence: Offence) -> Step:
@@ -78,6 +83,8 @@ def choose_step(cfg: AntispamConfig, strikes_before: int, offence: Offence) -> S
         step = floor
     if not offence.newcomer and strikes_before == 0:
         step = "warn"  # an established member's first offence is never a removal
+    if offence.vouched_by and offence.obvious:
+        step = "kick"  # put to the owner and admins at once (ask_first): the bot removes no invitee
     return step
 
 
@@ -109,8 +116,11 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
         # the executor writes the entry (never in dry-run: it would outlive it)
         scope = None if cfg.ladder.ban_all_groups else room_id
         ctx.emit(Blacklist(scope, offence.member_id, offence.reason, offence.actor_id or SOURCE, case.id))
+    ask_text = texts.ask_vouched.format(inviter=offence.vouched_by, role=offence.vouched_role,
+                                        prefix=ctx.rules.bot.command_prefix, **fill) \
+        if ask_first and offence.vouched_by else ""
     ctx.emit(Kick(room_id, offence.member_id, reason=offence.reason, case_id=case.id,
-                  member_name=offence.member_name, ask_first=ask_first,
+                  member_name=offence.member_name, ask_first=ask_first, ask_text=ask_text,
                   # an asked removal is never done by the bot: no "已被移出" to carry
                   notice_done="" if ask_first else (texts.ban if step == "ban" else texts.kick).format(**fill)))
     return case.id

@@ -16,7 +16,7 @@ from bot.core.cases import Case
 from bot.core.commands import CommandRouter
 from bot.core.members import MemberFacts
 from bot.core.plugin import JobSpec, Plugin, command
-from bot.core.roles import Role, bot_can_moderate, is_protected
+from bot.core.roles import Role, bot_can_moderate, is_protected, vouched_by
 from bot.core.targets import display_name
 from bot.events import MessageKind, MessageReceived, Quote
 from plugins.antispam import ladder, loan, qr, store
@@ -73,6 +73,11 @@ def probation(cfg: AntispamConfig, member: MemberFacts | None, now: datetime) ->
     return early or recent, False
 
 
+def _said_by_codes(codes: tuple[str, ...]) -> str:
+    """What a picture's QR codes say, as the behaviour windows count it."""
+    return "二维码 " + " ".join(sorted(codes))
+
+
 def _borrowed_before(ctx: Context, cfg: AntispamConfig, msg: MessageReceived, codes: tuple[str, ...],
                      now: datetime) -> str:
     """For an image with a payment code: the sender's text asking to borrow, urgently, within
@@ -105,8 +110,16 @@ def words_against_the_model(decision: Decision) -> bool:
             and any(v.name == "keywords" for v in fired) and all(v.name in _WORDS for v in fired))
 
 
+# the checks that run only once the models have scored the message (engine.decide)
+_SCORED = frozenset({"bayes", "similar", "charmodel"})
+
+
 def _scores(decision: Decision) -> dict[str, float]:
-    """The models' scores for a case's evidence: the Bayes' (score) and the shipped char model's."""
+    """The models' scores for a case's evidence: the Bayes' (score) and the shipped char model's;
+    none where no model read the message (a picture without words: its QR code case said
+    广告可能性较低（0%）；但按规则属于明显的广告, a score nothing had given)."""
+    if not any(v.name in _SCORED for v, _ in decision.verdicts):
+        return {}
     return {"score": round(decision.score, 4),
             **({"char_score": round(decision.char_score, 4)} if decision.char_score is not None else {})}
 
@@ -182,15 +195,30 @@ class AntispamPlugin(Plugin):
         cfg: AntispamConfig = ctx.config(self.name)
         now = ctx.now()
         row = store.store_message(ctx.db, msg, now)
-        self._remember(ctx, cfg, row, msg)  # protected members' messages count as others' repeats too
         if self._protected(ctx, msg.sender_id):
+            self._remember(ctx, cfg, row, msg)  # protected members' messages count as others' repeats too
             self._note_image(msg, exempt=True)
             return
         newcomer, trusted = probation(cfg, ctx.member, now)
-        counts = self.windows.counts(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at,
+        # a newcomer the owner or an admin invited (by id): they vouched for them, so they are
+        # judged as an established member and the bot removes none of them on its own. Not in
+        # strict mode: an admin's #strict on, or a raid mostly of strangers, asks for newcomers to
+        # be removed, and a group QR code shared in public names the owner as everyone's inviter
+        vouch = vouched_by(ctx.member.inviter_id, msg.sender_id, ctx.room, ctx.rules) \
+            if newcomer and ctx.member is not None else None
+        if vouch is not None and flags.strict_mode_until(ctx.db, msg.room_id, now):
+            vouch = None
+        if vouch is not None:
+            newcomer = False
+        codes = await self._image_codes(ctx, cfg, msg, trusted) if msg.kind is MessageKind.IMAGE else ()
+        # a picture's QR codes are what it says: the same code posted again, or into other groups,
+        # is a repeat like the same text (engine: a regular's 收款码 blasted into three groups)
+        text, print_ = (_said_by_codes(codes), store.fingerprint(_said_by_codes(codes))) if codes \
+            else (row.text, row.fingerprint)
+        self._remember(ctx, cfg, row, msg, text, print_, promotes=bool(codes) or None)
+        counts = self.windows.counts(row.room_id, row.sender_id, row.message_id, text, print_, row.at,
                                      flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
                                      similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
-        codes = await self._image_codes(ctx, cfg, msg, trusted) if msg.kind is MessageKind.IMAGE else ()
         facts = Facts(text=msg.text, kind=str(msg.kind), url=msg.url, mentions=len(msg.mention_ids),
                       newcomer=newcomer, trusted=trusted, qr_codes=codes,
                       borrowed_before=_borrowed_before(ctx, cfg, msg, codes, now), **counts)
@@ -201,6 +229,10 @@ class AntispamPlugin(Plugin):
         evidence = {"message_id": msg.event_id, "text": msg.text[:store.STORED_CHARS], "kind": str(msg.kind),
                     "checks": decision.evidence(), **_scores(decision), "trusted": trusted,
                     **decision.facts(cfg.texts.check_labels)}
+        inviter = ""
+        if vouch is not None and ctx.member is not None and ctx.member.inviter_id:
+            inviter = display_name(ctx.db, msg.room_id, ctx.member.inviter_id)
+            evidence.update(established=False, vouched_by=ctx.member.inviter_id, vouched_role=vouch.label)
         strict = bool(newcomer and flags.strict_mode_until(ctx.db, msg.room_id, now))
         if decision.spam and self._same_offence(ctx, cfg, row, decision):
             return
@@ -212,9 +244,10 @@ class AntispamPlugin(Plugin):
                                      obvious=decision.obvious, newcomer=newcomer, strict=strict,
                                      ask_first=(not newcomer and (decision.models_only or disputed
                                                                   or decision.job_by_phone))
-                                     or decision.says_only or decision.loan_plea,
+                                     or decision.says_only or decision.loan_plea or vouch is not None,
                                      models_only=decision.models_only or decision.says_only,
-                                     loan_plea=decision.loan_plea)
+                                     loan_plea=decision.loan_plea, vouched_by=inviter,
+                                     vouched_role=vouch.label if vouch is not None else "")
             store.set_case(ctx.db, row, ladder.apply(ctx, cfg, offence))
             log.info("spam in %s from %s: %s", msg.room_id, msg.sender_id, decision.reason())
             return
@@ -225,15 +258,18 @@ class AntispamPlugin(Plugin):
         case_id = ladder.record_shadow(ctx, cfg, offence, ladder.choose_step(cfg, before, offence))
         store.set_case(ctx.db, row, case_id)
 
-    def _remember(self, ctx: Context, cfg: AntispamConfig, row: store.Stored, msg: MessageReceived) -> None:
-        """Add the message to the behaviour windows; the first message a process sees rebuilds
-        them from the store (a flood in progress at a restart is still a flood; stored rows are
-        kept whole, as if each promoted something)."""
+    def _remember(self, ctx: Context, cfg: AntispamConfig, row: store.Stored, msg: MessageReceived,
+                  text: str | None = None, fingerprint: str | None = None, *, promotes: bool | None = None) -> None:
+        """Add the message to the behaviour windows (as `text`: a picture's QR codes stand for it);
+        the first message a process sees rebuilds them from the store (a flood in progress at a
+        restart is still a flood; stored rows are kept whole, as if each promoted something)."""
         if not self.windows.warmed:
             self.windows.warm(store.recent(ctx.db, row.at - max(cfg.flood.within, cfg.repeat.within)))
-        promotes = promotion(Facts(text=msg.text, kind=str(msg.kind), url=msg.url), normalise(msg.text), cfg)
-        self.windows.record(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at,
-                            promotes=promotes is not None)
+        if promotes is None:
+            promotes = promotion(Facts(text=msg.text, kind=str(msg.kind), url=msg.url), normalise(msg.text),
+                                 cfg) is not None
+        self.windows.record(row.room_id, row.sender_id, row.message_id, row.text if text is None else text,
+                            row.fingerprint if fingerprint is None else fingerprint, row.at, promotes=promotes)
 
     def _same_offence(self, ctx: Context, cfg: AntispamConfig, row: store.Stored, decision: Decision) -> bool:
         """A burst is one offence: a member's messages within ladder.one_offence_within of their
@@ -417,6 +453,21 @@ class AntispamPlugin(Plugin):
             sample.case_id = standing.id
             self._in_case(ctx, cfg, standing, name, quoted_notice=about is not None)
             return
+        warned = self._standing_warning(ctx, about if about is not None else quoted.case_id if quoted else None)
+        if warned is not None:
+            # the bot already warned the member for this very message: the admin's #spam is a
+            # lesson and a confirmation, not a second offence. A second case climbed the ladder
+            # and removed a regular for the one ad he had been warned for (Part A of the owner's
+            # questions, 2026-12-05); a removal now is the admin's own #kick
+            sample.case_id = warned.id
+            cases.add_evidence(ctx.db, warned.id, {"spam_confirmed_by": msg.sender_id,
+                                                   "spam_confirmed_name": display_name(ctx.db, ctx.room_id,
+                                                                                       msg.sender_id)},
+                               msg.sender_id, now)
+            # the admin has just dealt with the case: its 新案件 notice is no news to them
+            cases.mark_shown(ctx.db, [warned.id], msg.sender_id, now)
+            ctx.reply(cfg.texts.spam_learned_warned.format(member=name, case=warned.id))
+            return
         asked = next(iter(cases.put_to_humans(ctx.db, ctx.room_id, target)), None)
         if asked is not None:
             # the bot asked the owner and admins to decide about this member (a regular, on the
@@ -454,6 +505,18 @@ class AntispamPlugin(Plugin):
             return None
         if case.outcome == "pending" and cases.asked_admins(case):
             return None  # its question to the admins is still on its way: not "being removed"
+        return case
+
+    @staticmethod
+    def _standing_warning(ctx: Context, case_id: int | None) -> Case | None:
+        """The anti-spam warning case a quoted ad (or the bot's warning itself) belongs to, if it
+        stands: not reversed, and sent or on its way (a dry run or a failed send warned nobody)."""
+        if not case_id:
+            return None
+        case = cases.get_case(ctx.db, case_id)
+        if case is None or case.source != ladder.SOURCE or case.kind != "warn" or case.status == "reversed" \
+                or case.outcome not in ladder.COUNTING:
+            return None
         return case
 
     @staticmethod

@@ -1,5 +1,6 @@
 """A regular recommending someone else's shop or blogger to friends (issue 11): 推荐一个辅食博主，
-小红书搜 小树辅食日记; 冲扫一卷 35 块，老板微信 chongxi_gulou，报我名字打九折.
+小红书搜 小树辅食日记; 冲扫一卷 35 块，老板微信 chongxi_gulou，报我名字打九折; or relaying a
+friend's offer (朋友在日本做代购……要的话我帮你们问).
 
 The char model reads a platform's search term or a shop owner's WeChat id beside 推荐 and 打九折
 as a referral ad (0.94-1.00), and established members were reminded for telling friends where
@@ -22,6 +23,11 @@ _RECOMMENDS = re.compile(r"推荐|安利|种草|强推|报我(?:的)?名字?|说
 # someone else: a blogger, a shop and its owner, a craftsman
 _THIRD_PARTY = re.compile(r"博主|up主|主播|作者|老板|老板娘|店主|店家|商家|师傅|阿姨|这家|那家|他家|她家|小店|店里|"
                           r"门店|工作室")
+# relaying a friend's offer: the writer will ask the friend for you (朋友在日本做代购，有要奶粉的吗……
+# 要的话我帮你们问; the model read it 0.98 in a simulated 宝妈群). Only with the asking: a friend
+# beside 推荐 or 报我名字 is what referral ads say (我朋友做软件的，群发很好用……报我名字便宜)
+_FRIEND = re.compile(r"朋友|同学|闺蜜|亲戚|表姐|表妹")
+_ASKS_FOR_YOU = re.compile(r"帮(?:你|你们|大家)问")
 # what a referral ad adds: a hook, or the writer's own call to contact or join them
 _HOOK = re.compile(r"红包|福利|领取|免费领|返利|返现|佣金|提成|赚|日结|兼职|躺|带单|收益|代理|招募|招人|"
                    r"加我|私我|私聊|私信我|找我|进群|加群|拉你|扫码|下单返|截图|邀请码|助力|砍一刀|"
@@ -32,6 +38,8 @@ def recommends(body: str) -> str | None:
     """The words of a recommendation of a third party's shop or account in `body` (the normalised
     body), or None when it is none, or carries a hook or the writer's own call."""
     said, whom = _RECOMMENDS.search(body), _THIRD_PARTY.search(body)
+    if said is None or whom is None:
+        said, whom = _ASKS_FOR_YOU.search(body), _FRIEND.search(body)
     if said is None or whom is None or _HOOK.search(body):
         return None
     return f"{said.group(0)}…{whom.group(0)}"

@@ -132,6 +132,9 @@ def card(case: Case, target: str, actor: str, tz: str, labels: Mapping[str, str]
     if evidence.get("confirmed_by"):
         said = f"（{_short(evidence['confirmed_reason'], 60)}）" if evidence.get("confirmed_reason") else ""
         lines.append(f"确认移出：{_short(evidence.get('confirmed_name') or evidence['confirmed_by'], 40)}{said}")
+    if evidence.get("spam_confirmed_by"):
+        who = evidence.get("spam_confirmed_name") or evidence["spam_confirmed_by"]
+        lines.append(f"管理员确认是广告：{_short(who, 40)}（用 #spam 标记，未重复处罚）")
     if evidence.get("appeal"):
         lines.append(f"申诉：{_short(evidence['appeal'], 120)}")
     lines += check_lines(evidence.get("checks"), labels)

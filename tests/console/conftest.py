@@ -86,5 +86,5 @@ def _known_rooms(bot: Harness) -> int:
 def newcomer(bot: Harness, name: str = "小明") -> str:
     member = bot.world.add_contact(name)
     bot.cast.people[name] = member
-    bot.world.join(bot.cast.admin, [member], inviter=bot.cast["laowang"])
+    bot.world.join(bot.cast.admin, [member], inviter=bot.cast["bob"])  # the owner's invitee is vouched for
     return member

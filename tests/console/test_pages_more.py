@@ -172,7 +172,7 @@ async def test_rules_check_lists_errors_with_lines_and_backtests_a_candidate(mak
     bot = console.bot
     member = bot.world.add_contact("小明")
     bot.cast.people["小明"] = member
-    bot.world.join(bot.cast.admin, [member], inviter=bot.cast["laowang"])
+    bot.world.join(bot.cast.admin, [member], inviter=bot.cast["bob"])  # the owner's invitee is vouched for
     bot.say(bot.cast.admin, "小明", "加我薇信 abc12345 领取免费资料")
     await wait_until(lambda: any("案件 #" in t for t in bot.texts(bot.cast.admin)))
     client, csrf = await console.logged_in()

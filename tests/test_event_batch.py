@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import bindparam, create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
-from bot.core.batch import EventBatch, Redo
+from bot.core.batch import Ahead, EventBatch, Redo
 from db import repo
 from db.base import Base
 from db.models import SeenEvent
@@ -178,3 +178,109 @@ def test_counters_are_summed_and_written_when_the_root_transaction_commits(sessi
         count_message(db, "room", day, "b")
         db.commit()
     assert counts() == {"a": 3, "b": 2}
+
+
+# ---------------------------------------------------------------- claims ahead (PostgreSQL)
+# An event's claim is its first statement; on PostgreSQL the event holding the gate runs the
+# claims of the events waiting for it in the same round trip (bot/core/batch.py). A claim run
+# ahead commits only with its event's handling.
+
+def _claims(db, event_ids):
+    """A claim function: the events' dedupe marks, in one call (True: claimed)."""
+    stmt = repo.prepared(db, "mark_seen", repo.mark_seen_statement)
+    runs = [(stmt, {"event_id": event_id, "room_id": "room", "seen_at": AT}) for event_id in event_ids]
+    return [result.first() is not None for result in repo.run_prepared_together(db, runs)]
+
+
+async def claimed(batch: EventBatch, event_id: str, *, fail: bool = False, go_on: asyncio.Event | None = None,
+                  entered: asyncio.Event | None = None) -> str:
+    """One event whose first statement is its claim; optionally holds its part open, or fails."""
+    ahead = Ahead(lambda: event_id)
+    try:
+        async with batch.event(ahead):
+            if entered is not None:
+                entered.set()
+            if go_on is not None:
+                await go_on.wait()
+            if not batch.claim(ahead, _claims):
+                return "duplicate"
+            if fail:
+                raise RuntimeError(f"{event_id} fails")
+    except Redo:
+        return "redo"
+    except RuntimeError:
+        return "failed"
+    return "committed"
+
+
+def postgresql_only(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("claims ahead are PostgreSQL's (SQLite claims each event on its turn)")
+
+
+async def test_the_claims_of_events_ready_together_take_one_round_trip(sessions, database_url):
+    batch = EventBatch(sessions, asyncio.Lock())
+    results = await asyncio.gather(*(claimed(batch, f"e{i}") for i in range(10)))
+    assert results == ["committed"] * 10
+    assert seen(sessions) == {f"e{i}" for i in range(10)}
+    if database_url.startswith("postgresql"):
+        assert (batch.claim_runs, batch.claimed_ahead) == (1, 9)
+    else:
+        assert batch.claimed_ahead == 0
+    # a redelivery is found claimed, whichever event ran its claim
+    assert await asyncio.gather(claimed(batch, "e3"), claimed(batch, "new")) == ["duplicate", "committed"]
+
+
+async def test_a_batch_holding_claims_of_events_yet_to_run_commits_only_after_them(sessions, database_url):
+    postgresql_only(database_url)
+    gate = asyncio.Lock()
+    batch = EventBatch(sessions, gate)
+    go_on, entered = asyncio.Event(), asyncio.Event()
+    first = asyncio.create_task(claimed(batch, "first", go_on=go_on, entered=entered))
+    await entered.wait()  # first holds the gate; the others wait for it and register their claims
+    others = [asyncio.create_task(claimed(batch, f"o{i}")) for i in range(3)]
+    go_on.set()
+    # another gate user (the outbox, a job) comes while the others are claimed but yet to run
+    async with batch.exclusive():
+        # it got the gate only once they had run their parts, and the batch is committed
+        assert batch.claimed_ahead == 3 and all(t.done() or not batch.open_events for t in others)
+        assert seen(sessions) == {"first", "o0", "o1", "o2"}
+    assert await first == "committed"
+    assert [await t for t in others] == ["committed"] * 3
+
+
+async def test_a_failing_event_takes_the_claims_it_ran_ahead_with_it(sessions, database_url):
+    postgresql_only(database_url)
+    batch = EventBatch(sessions, asyncio.Lock())
+    go_on, entered = asyncio.Event(), asyncio.Event()
+    bad = asyncio.create_task(claimed(batch, "bad", fail=True, go_on=go_on, entered=entered))
+    await entered.wait()
+    others = [asyncio.create_task(claimed(batch, f"o{i}")) for i in range(3)]
+    go_on.set()
+    assert await bad == "failed"
+    # their claims were rolled back with bad's: each claims again where it runs, and commits
+    assert [await t for t in others] == ["committed"] * 3
+    assert seen(sessions) == {"o0", "o1", "o2"}
+    assert batch.claimed_ahead >= 3 and batch.claim_runs >= 2  # bad ran theirs; o0 ran them again
+
+
+async def test_an_event_cancelled_after_its_claim_ran_ahead_is_never_marked_handled(sessions, database_url):
+    postgresql_only(database_url)
+    batch = EventBatch(sessions, asyncio.Lock())
+    go_on, entered = asyncio.Event(), asyncio.Event()
+    first = asyncio.create_task(claimed(batch, "first", go_on=go_on, entered=entered))
+    await entered.wait()
+    leaving = asyncio.create_task(claimed(batch, "leaving"))
+    staying = asyncio.create_task(claimed(batch, "staying"))
+    go_on.set()
+    await asyncio.sleep(0)  # not a wait on time: lets first run its claim (taking the two along)
+    while batch.claimed_ahead < 2:
+        await asyncio.sleep(0)
+    leaving.cancel()  # its worker stops while it waits for the gate, its claim in the open batch
+    with pytest.raises(asyncio.CancelledError):
+        await leaving
+    # the batch holding its claim is rolled back, not committed: the others are handled again
+    assert await first == "redo"
+    assert await staying in ("redo", "committed")
+    assert "leaving" not in seen(sessions)  # replayed from the inbox next start, not lost
+    assert await claimed(batch, "first") == "committed"

@@ -284,3 +284,18 @@ async def test_an_event_cancelled_after_its_claim_ran_ahead_is_never_marked_hand
     assert await staying in ("redo", "committed")
     assert "leaving" not in seen(sessions)  # replayed from the inbox next start, not lost
     assert await claimed(batch, "first") == "committed"
+
+
+async def test_an_event_cancelled_before_it_reached_the_gate_leaves_no_claim_behind(sessions, database_url):
+    postgresql_only(database_url)
+    batch = EventBatch(sessions, asyncio.Lock())
+    leaving = asyncio.create_task(claimed(batch, "leaving"))
+    await asyncio.sleep(0)  # it registered its claim and yields once (the events ready with it catch up)
+    leaving.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await leaving
+    # the next event's claim does not take the one that left along: its batch commits
+    async with asyncio.timeout(30):  # a guard: a batch waiting for an event that left never commits
+        assert await claimed(batch, "next") == "committed"
+    assert seen(sessions) == {"next"}
+    assert batch.claimed_ahead == 0

@@ -117,13 +117,13 @@ class EventBatch:
         Raises what the event raised (after rolling the batch back), what the commit raised
         (a storage error: the event is retried), or Redo. `ahead`: the event's claim, which
         the events before it may run (on PostgreSQL) while it waits; it runs it with claim()."""
-        if ahead is not None and self._run_ahead:
-            self._waiting.append(ahead)
-            if not self._gate.locked():
-                # the events made ready with this one (the inbox dispatches a written batch at
-                # once) run up to here before it takes the gate: its claim takes theirs along
-                await asyncio.sleep(0)
         try:
+            if ahead is not None and self._run_ahead:
+                self._waiting.append(ahead)
+                if not self._gate.locked():
+                    # the events made ready with this one (the inbox dispatches a written batch
+                    # at once) run up to here before it takes the gate: its claim takes theirs
+                    await asyncio.sleep(0)
             async with self._gate:
                 self._unwait(ahead)
                 if self._open is None:

@@ -46,15 +46,21 @@ def seen(sessions) -> set[str]:
 
 
 async def mark(batch: EventBatch, event_id: str, *, fail: bool = False, started: asyncio.Event | None = None,
-               go_on: asyncio.Event | None = None) -> str:
-    """One event: writes its mark; optionally waits (holding its part of the batch open) and fails."""
+               go_on: asyncio.Event | None = None, ahead: bool = False) -> str:
+    """One event: writes its mark; optionally waits (holding its part of the batch open) and fails.
+    ahead: the mark is its claim (claims ahead, below), written after the wait, unless an
+    event before it ran it already."""
+    claim = Ahead(lambda: event_id) if ahead else None
     try:
-        async with batch.event() as db:
-            repo.mark_seen(db, event_id, "room", AT)
+        async with batch.event(claim) as db:
+            if claim is None:
+                repo.mark_seen(db, event_id, "room", AT)
             if started is not None:
                 started.set()
             if go_on is not None:
                 await go_on.wait()
+            if claim is not None and not batch.claim(claim, _claims):
+                return "duplicate"
             if fail:
                 raise RuntimeError(f"{event_id} fails")
     except Redo:
@@ -192,27 +198,6 @@ def _claims(db, event_ids):
     return [result.first() is not None for result in repo.run_prepared_together(db, runs)]
 
 
-async def claimed(batch: EventBatch, event_id: str, *, fail: bool = False, go_on: asyncio.Event | None = None,
-                  entered: asyncio.Event | None = None) -> str:
-    """One event whose first statement is its claim; optionally holds its part open, or fails."""
-    ahead = Ahead(lambda: event_id)
-    try:
-        async with batch.event(ahead):
-            if entered is not None:
-                entered.set()
-            if go_on is not None:
-                await go_on.wait()
-            if not batch.claim(ahead, _claims):
-                return "duplicate"
-            if fail:
-                raise RuntimeError(f"{event_id} fails")
-    except Redo:
-        return "redo"
-    except RuntimeError:
-        return "failed"
-    return "committed"
-
-
 def postgresql_only(database_url: str) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("claims ahead are PostgreSQL's (SQLite claims each event on its turn)")
@@ -220,7 +205,7 @@ def postgresql_only(database_url: str) -> None:
 
 async def test_the_claims_of_events_ready_together_take_one_round_trip(sessions, database_url):
     batch = EventBatch(sessions, asyncio.Lock())
-    results = await asyncio.gather(*(claimed(batch, f"e{i}") for i in range(10)))
+    results = await asyncio.gather(*(mark(batch, f"e{i}", ahead=True) for i in range(10)))
     assert results == ["committed"] * 10
     assert seen(sessions) == {f"e{i}" for i in range(10)}
     if database_url.startswith("postgresql"):
@@ -228,7 +213,8 @@ async def test_the_claims_of_events_ready_together_take_one_round_trip(sessions,
     else:
         assert batch.claimed_ahead == 0
     # a redelivery is found claimed, whichever event ran its claim
-    assert await asyncio.gather(claimed(batch, "e3"), claimed(batch, "new")) == ["duplicate", "committed"]
+    again = await asyncio.gather(mark(batch, "e3", ahead=True), mark(batch, "new", ahead=True))
+    assert again == ["duplicate", "committed"]
 
 
 async def test_a_batch_holding_claims_of_events_yet_to_run_commits_only_after_them(sessions, database_url):
@@ -236,9 +222,9 @@ async def test_a_batch_holding_claims_of_events_yet_to_run_commits_only_after_th
     gate = asyncio.Lock()
     batch = EventBatch(sessions, gate)
     go_on, entered = asyncio.Event(), asyncio.Event()
-    first = asyncio.create_task(claimed(batch, "first", go_on=go_on, entered=entered))
+    first = asyncio.create_task(mark(batch, "first", ahead=True, go_on=go_on, started=entered))
     await entered.wait()  # first holds the gate; the others wait for it and register their claims
-    others = [asyncio.create_task(claimed(batch, f"o{i}")) for i in range(3)]
+    others = [asyncio.create_task(mark(batch, f"o{i}", ahead=True)) for i in range(3)]
     go_on.set()
     # another gate user (the outbox, a job) comes while the others are claimed but yet to run
     async with batch.exclusive():
@@ -253,9 +239,9 @@ async def test_a_failing_event_takes_the_claims_it_ran_ahead_with_it(sessions, d
     postgresql_only(database_url)
     batch = EventBatch(sessions, asyncio.Lock())
     go_on, entered = asyncio.Event(), asyncio.Event()
-    bad = asyncio.create_task(claimed(batch, "bad", fail=True, go_on=go_on, entered=entered))
+    bad = asyncio.create_task(mark(batch, "bad", ahead=True, fail=True, go_on=go_on, started=entered))
     await entered.wait()
-    others = [asyncio.create_task(claimed(batch, f"o{i}")) for i in range(3)]
+    others = [asyncio.create_task(mark(batch, f"o{i}", ahead=True)) for i in range(3)]
     go_on.set()
     assert await bad == "failed"
     # their claims were rolled back with bad's: each claims again where it runs, and commits
@@ -268,10 +254,10 @@ async def test_an_event_cancelled_after_its_claim_ran_ahead_is_never_marked_hand
     postgresql_only(database_url)
     batch = EventBatch(sessions, asyncio.Lock())
     go_on, entered = asyncio.Event(), asyncio.Event()
-    first = asyncio.create_task(claimed(batch, "first", go_on=go_on, entered=entered))
+    first = asyncio.create_task(mark(batch, "first", ahead=True, go_on=go_on, started=entered))
     await entered.wait()
-    leaving = asyncio.create_task(claimed(batch, "leaving"))
-    staying = asyncio.create_task(claimed(batch, "staying"))
+    leaving = asyncio.create_task(mark(batch, "leaving", ahead=True))
+    staying = asyncio.create_task(mark(batch, "staying", ahead=True))
     go_on.set()
     await asyncio.sleep(0)  # not a wait on time: lets first run its claim (taking the two along)
     while batch.claimed_ahead < 2:
@@ -283,19 +269,19 @@ async def test_an_event_cancelled_after_its_claim_ran_ahead_is_never_marked_hand
     assert await first == "redo"
     assert await staying in ("redo", "committed")
     assert "leaving" not in seen(sessions)  # replayed from the inbox next start, not lost
-    assert await claimed(batch, "first") == "committed"
+    assert await mark(batch, "first", ahead=True) == "committed"
 
 
 async def test_an_event_cancelled_before_it_reached_the_gate_leaves_no_claim_behind(sessions, database_url):
     postgresql_only(database_url)
     batch = EventBatch(sessions, asyncio.Lock())
-    leaving = asyncio.create_task(claimed(batch, "leaving"))
+    leaving = asyncio.create_task(mark(batch, "leaving", ahead=True))
     await asyncio.sleep(0)  # it registered its claim and yields once (the events ready with it catch up)
     leaving.cancel()
     with pytest.raises(asyncio.CancelledError):
         await leaving
     # the next event's claim does not take the one that left along: its batch commits
     async with asyncio.timeout(30):  # a guard: a batch waiting for an event that left never commits
-        assert await claimed(batch, "next") == "committed"
+        assert await mark(batch, "next", ahead=True) == "committed"
     assert seen(sessions) == {"next"}
     assert batch.claimed_ahead == 0

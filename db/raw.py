@@ -125,6 +125,42 @@ def execute(connection: Connection, compiled: _Compiled, params: dict[str, Any] 
         connection._handle_dbapi_exception(err, sql, rows, cursor, None)
     finally:
         cursor.close()
+    return _processed(compiled, fetched)
+
+
+def execute_together(connection: Connection, runs: Sequence[tuple[_Compiled, dict[str, Any]]]) -> list[Rows]:
+    """Run several statements (as runnable() compiled them), each with one set of parameters,
+    in the connection's transaction, and return what each returned. On PostgreSQL they go to
+    the server together, in psycopg's pipeline mode: one round trip for all of them instead
+    of one each (the loop waits on the server once). A statement that fails aborts the
+    transaction there as anywhere, so what follows it does not run; the error is raised,
+    wrapped as execute() wraps it. Elsewhere they run one by one."""
+    if connection.dialect.name != "postgresql" or len(runs) < 2:
+        return [execute(connection, compiled, params) for compiled, params in runs]
+    driver = connection.connection.driver_connection
+    cursors: list[tuple[Any, _Compiled]] = []
+    sql, rows = "", None  # for the error report: the statement being sent or the last one sent
+    try:
+        try:
+            with driver.pipeline():  # type: ignore[union-attr]
+                for compiled, params in runs:
+                    sql, rows = compiled.sql, _parameters(compiled, params)
+                    cursor = driver.cursor()  # type: ignore[union-attr]
+                    cursors.append((cursor, compiled))
+                    for listener in connection.dispatch.before_cursor_execute:
+                        sql, rows = listener(connection, cursor, sql, rows, None, False)
+                    cursor.execute(sql, rows)
+            # leaving the pipeline synced it: every result is in its cursor
+            fetched = [cursor.fetchall() if compiled.results else [] for cursor, compiled in cursors]
+        except connection.dialect.loaded_dbapi.Error as err:
+            connection._handle_dbapi_exception(err, sql, rows, cursors[-1][0] if cursors else None, None)
+    finally:
+        for cursor, _ in cursors:
+            cursor.close()
+    return [_processed(compiled, got) for (_, compiled), got in zip(cursors, fetched, strict=True)]
+
+
+def _processed(compiled: _Compiled, fetched: list[Any]) -> Rows:
     results = compiled.results
     if not any(results):
         return Rows(fetched)

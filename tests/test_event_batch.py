@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import bindparam, create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
-from bot.core.batch import EventBatch, Redo
+from bot.core.batch import Ahead, EventBatch, Redo
 from db import repo
 from db.base import Base
 from db.models import SeenEvent
@@ -46,15 +46,21 @@ def seen(sessions) -> set[str]:
 
 
 async def mark(batch: EventBatch, event_id: str, *, fail: bool = False, started: asyncio.Event | None = None,
-               go_on: asyncio.Event | None = None) -> str:
-    """One event: writes its mark; optionally waits (holding its part of the batch open) and fails."""
+               go_on: asyncio.Event | None = None, ahead: bool = False) -> str:
+    """One event: writes its mark; optionally waits (holding its part of the batch open) and fails.
+    ahead: the mark is its claim (claims ahead, below), written after the wait, unless an
+    event before it ran it already."""
+    claim = Ahead(lambda: event_id) if ahead else None
     try:
-        async with batch.event() as db:
-            repo.mark_seen(db, event_id, "room", AT)
+        async with batch.event(claim) as db:
+            if claim is None:
+                repo.mark_seen(db, event_id, "room", AT)
             if started is not None:
                 started.set()
             if go_on is not None:
                 await go_on.wait()
+            if claim is not None and not batch.claim(claim, _claims):
+                return "duplicate"
             if fail:
                 raise RuntimeError(f"{event_id} fails")
     except Redo:
@@ -178,3 +184,104 @@ def test_counters_are_summed_and_written_when_the_root_transaction_commits(sessi
         count_message(db, "room", day, "b")
         db.commit()
     assert counts() == {"a": 3, "b": 2}
+
+
+# ---------------------------------------------------------------- claims ahead (PostgreSQL)
+# An event's claim is its first statement; on PostgreSQL the event holding the gate runs the
+# claims of the events waiting for it in the same round trip (bot/core/batch.py). A claim run
+# ahead commits only with its event's handling.
+
+def _claims(db, event_ids):
+    """A claim function: the events' dedupe marks, in one call (True: claimed)."""
+    stmt = repo.prepared(db, "mark_seen", repo.mark_seen_statement)
+    runs = [(stmt, {"event_id": event_id, "room_id": "room", "seen_at": AT}) for event_id in event_ids]
+    return [result.first() is not None for result in repo.run_prepared_together(db, runs)]
+
+
+def postgresql_only(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("claims ahead are PostgreSQL's (SQLite claims each event on its turn)")
+
+
+async def test_the_claims_of_events_ready_together_take_one_round_trip(sessions, database_url):
+    batch = EventBatch(sessions, asyncio.Lock())
+    results = await asyncio.gather(*(mark(batch, f"e{i}", ahead=True) for i in range(10)))
+    assert results == ["committed"] * 10
+    assert seen(sessions) == {f"e{i}" for i in range(10)}
+    if database_url.startswith("postgresql"):
+        assert (batch.claim_runs, batch.claimed_ahead) == (1, 9)
+    else:
+        assert batch.claimed_ahead == 0
+    # a redelivery is found claimed, whichever event ran its claim
+    again = await asyncio.gather(mark(batch, "e3", ahead=True), mark(batch, "new", ahead=True))
+    assert again == ["duplicate", "committed"]
+
+
+async def test_a_batch_holding_claims_of_events_yet_to_run_commits_only_after_them(sessions, database_url):
+    postgresql_only(database_url)
+    gate = asyncio.Lock()
+    batch = EventBatch(sessions, gate)
+    go_on, entered = asyncio.Event(), asyncio.Event()
+    first = asyncio.create_task(mark(batch, "first", ahead=True, go_on=go_on, started=entered))
+    await entered.wait()  # first holds the gate; the others wait for it and register their claims
+    others = [asyncio.create_task(mark(batch, f"o{i}", ahead=True)) for i in range(3)]
+    go_on.set()
+    # another gate user (the outbox, a job) comes while the others are claimed but yet to run
+    async with batch.exclusive():
+        # it got the gate only once they had run their parts, and the batch is committed
+        assert batch.claimed_ahead == 3 and all(t.done() or not batch.open_events for t in others)
+        assert seen(sessions) == {"first", "o0", "o1", "o2"}
+    assert await first == "committed"
+    assert [await t for t in others] == ["committed"] * 3
+
+
+async def test_a_failing_event_takes_the_claims_it_ran_ahead_with_it(sessions, database_url):
+    postgresql_only(database_url)
+    batch = EventBatch(sessions, asyncio.Lock())
+    go_on, entered = asyncio.Event(), asyncio.Event()
+    bad = asyncio.create_task(mark(batch, "bad", ahead=True, fail=True, go_on=go_on, started=entered))
+    await entered.wait()
+    others = [asyncio.create_task(mark(batch, f"o{i}", ahead=True)) for i in range(3)]
+    go_on.set()
+    assert await bad == "failed"
+    # their claims were rolled back with bad's: each claims again where it runs, and commits
+    assert [await t for t in others] == ["committed"] * 3
+    assert seen(sessions) == {"o0", "o1", "o2"}
+    assert batch.claimed_ahead >= 3 and batch.claim_runs >= 2  # bad ran theirs; o0 ran them again
+
+
+async def test_an_event_cancelled_after_its_claim_ran_ahead_is_never_marked_handled(sessions, database_url):
+    postgresql_only(database_url)
+    batch = EventBatch(sessions, asyncio.Lock())
+    go_on, entered = asyncio.Event(), asyncio.Event()
+    first = asyncio.create_task(mark(batch, "first", ahead=True, go_on=go_on, started=entered))
+    await entered.wait()
+    leaving = asyncio.create_task(mark(batch, "leaving", ahead=True))
+    staying = asyncio.create_task(mark(batch, "staying", ahead=True))
+    go_on.set()
+    await asyncio.sleep(0)  # not a wait on time: lets first run its claim (taking the two along)
+    while batch.claimed_ahead < 2:
+        await asyncio.sleep(0)
+    leaving.cancel()  # its worker stops while it waits for the gate, its claim in the open batch
+    with pytest.raises(asyncio.CancelledError):
+        await leaving
+    # the batch holding its claim is rolled back, not committed: the others are handled again
+    assert await first == "redo"
+    assert await staying in ("redo", "committed")
+    assert "leaving" not in seen(sessions)  # replayed from the inbox next start, not lost
+    assert await mark(batch, "first", ahead=True) == "committed"
+
+
+async def test_an_event_cancelled_before_it_reached_the_gate_leaves_no_claim_behind(sessions, database_url):
+    postgresql_only(database_url)
+    batch = EventBatch(sessions, asyncio.Lock())
+    leaving = asyncio.create_task(mark(batch, "leaving", ahead=True))
+    await asyncio.sleep(0)  # it registered its claim and yields once (the events ready with it catch up)
+    leaving.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await leaving
+    # the next event's claim does not take the one that left along: its batch commits
+    async with asyncio.timeout(30):  # a guard: a batch waiting for an event that left never commits
+        assert await mark(batch, "next", ahead=True) == "committed"
+    assert seen(sessions) == {"next"}
+    assert batch.claimed_ahead == 0

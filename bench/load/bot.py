@@ -147,7 +147,9 @@ async def main(argv: list[str] | None = None) -> int:
                     emit({"type": "stats", "handled": handled, "latencies": latencies, "stages": stages, "lags": lags,
                           "gc_pauses": pauses,
                           "adapter": dict(getattr(runtime.adapter, "stats", {})),
-                          "batch": {"commits": batch.commits, "redone": batch.redone} if batch else None,
+                          "batch": {"commits": batch.commits, "redone": batch.redone,
+                                    "claim round trips": getattr(batch, "claim_runs", None),
+                                    "claimed ahead": getattr(batch, "claimed_ahead", None)} if batch else None,
                           "reads_under_gate": dict(getattr(app, "reads_under_gate", {}))})
                     latencies, stages, lags, pauses = [], [], [], []
                 elif line == "memory":

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.core import lists, members
 from bot.core.audit import AuditLog
-from bot.core.batch import EventBatch, Redo
+from bot.core.batch import Ahead, EventBatch, Redo
 from bot.core.builtin import UNMANAGED_COMMANDS, BuiltinCommands
 from bot.core.commands import CommandRouter, ParsedCommand
 from bot.core.context import Context, Planned
@@ -169,8 +169,8 @@ class App:
         collided so every time: the outbox recorded a send's outcome while the inbox wrote the
         send's echo (seen as "outbox: could not record an outcome … retrying" in played days).
         Events need no turn: their first statement is a write, which does wait (batch.py)."""
-        async with self._inbox_turn, self._db_gate:
-            self.batch.flush()  # the events' open transaction commits first (one writer on SQLite)
+        # the events' open transaction commits first (one writer on SQLite; bot/core/batch.py)
+        async with self._inbox_turn, self.batch.exclusive():
             with self.sessions() as db:
                 yield db
 
@@ -419,18 +419,31 @@ class App:
         """One event's transaction: the dedupe mark, core_member, a command or the plugins, the
         staged actions. False if the event was a duplicate. Raises _Crashed (rolled back)."""
         sender = event.sender_id if isinstance(event, MessageReceived) else None
-        async with self.batch.event() as db:
-            # the dedupe mark commits with everything the event changed (in one transaction with
-            # the events handled alongside it: bot/core/batch.py); a group message's sender is
-            # touched and their names remembered with it (one statement on PostgreSQL)
-            claimed: MemberFacts | None = None
+        names: dict[tuple[str, str, str | None], str] = {}
+        notes: list[members.NameNote] = []
+
+        def claim() -> members.MessageClaim:
+            # built when the claim runs, maybe by the event before this one (batch.Ahead)
+            nonlocal names, notes
             names = self._names_due(event)
             notes = [(subject, kind, value, name_room) for (subject, kind, name_room), value in names.items()]
-            if isinstance(event, MessageReceived) and event.room_id is not None:
-                claimed = members.claim_message(db, event.event_id, event.room_id, event.sender_id,
-                                                self.clock.now(), notes)
+            assert isinstance(event, MessageReceived) and event.room_id is not None
+            return members.MessageClaim(event.event_id, event.room_id, event.sender_id, self.clock.now(), tuple(notes))
+
+        group_message = isinstance(event, MessageReceived) and event.room_id is not None
+        ahead: Ahead[members.MessageClaim, MemberFacts | None] | None = Ahead(claim) if group_message else None
+        async with self.batch.event(ahead) as db:
+            # the dedupe mark commits with everything the event changed (in one transaction with
+            # the events handled alongside it: bot/core/batch.py); a group message's sender is
+            # touched and their names remembered with it (one statement on PostgreSQL, run with
+            # the claims of the events waiting for the gate)
+            claimed: MemberFacts | None = None
+            if ahead is not None:
+                claimed = self.batch.claim(ahead, members.claim_messages)
                 duplicate = claimed is None
             else:
+                names = self._names_due(event)
+                notes = [(subject, kind, value, name_room) for (subject, kind, name_room), value in names.items()]
                 duplicate = not repo.mark_seen(db, event.event_id, event.room_id, self.clock.now())
             if duplicate:
                 log.info("duplicate event %s ignored", event.event_id)

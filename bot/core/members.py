@@ -121,21 +121,51 @@ def claim_message(db: Session, event_id: str, room_id: str, member_id: str, at: 
     Returns the sender's facts, or None for a duplicate (nothing written). On PostgreSQL one
     statement with data-modifying CTEs (a round trip or more less per message, issue 13);
     SQLite has none and runs them one by one, in the same order."""
+    return claim_messages(db, [MessageClaim(event_id, room_id, member_id, at, tuple(names))])[0]
+
+
+@dataclass(frozen=True, slots=True)
+class MessageClaim:
+    """What claim_message takes for one group message."""
+
+    event_id: str
+    room_id: str
+    member_id: str
+    at: datetime
+    names: tuple[NameNote, ...] = ()
+
+
+def claim_messages(db: Session, claims: Sequence[MessageClaim]) -> list[MemberFacts | None]:
+    """claim_message for several messages of different rooms, in order: on PostgreSQL their
+    statements reach the server together, one round trip for all (bot/core/batch.py claims
+    the events waiting for the database gate with the one that holds it)."""
     if db.get_bind().dialect.name != "postgresql":
-        if not repo.mark_seen(db, event_id, room_id, at):
-            return None
-        facts = touch(db, room_id, member_id, at, message=True)
-        for subject_id, kind, value, name_room in names:
-            repo.note_name(db, subject_id, kind, value, at, room_id=name_room)
-        return facts
+        found: list[MemberFacts | None] = []
+        for claim in claims:
+            if not repo.mark_seen(db, claim.event_id, claim.room_id, claim.at):
+                found.append(None)
+                continue
+            found.append(touch(db, claim.room_id, claim.member_id, claim.at, message=True))
+            for subject_id, kind, value, name_room in claim.names:
+                repo.note_name(db, subject_id, kind, value, claim.at, room_id=name_room)
+        return found
     _flush_pending(db)
-    name, facts_read = _prepared_name(f"members.claim_message/{len(names)}")
-    params = {"event_id": event_id, "room_id": room_id, "seen_at": at, "member_id": member_id, "at": at}
-    for i, (subject_id, kind, value, name_room) in enumerate(names):
-        params.update(repo.note_name_params(subject_id, kind, value, at, name_room, prefix=f"n{i}_"))
-    row = repo.run_prepared(db, repo.prepared(db, name, lambda insert: _with_sender_facts(
-        _claim_message(insert, len(names)))), params).first()
-    return None if row is None else MemberFacts.of(row, facts_read)
+    runs = []
+    read: list[tuple[str, ...]] = []
+    for claim in claims:
+        name, facts_read = _prepared_name(f"members.claim_message/{len(claim.names)}")
+        params = {"event_id": claim.event_id, "room_id": claim.room_id, "seen_at": claim.at,
+                  "member_id": claim.member_id, "at": claim.at}
+        for i, (subject_id, kind, value, name_room) in enumerate(claim.names):
+            params.update(repo.note_name_params(subject_id, kind, value, claim.at, name_room, prefix=f"n{i}_"))
+        runs.append((repo.prepared(db, name, _claim_builder(len(claim.names))), params))
+        read.append(facts_read)
+    rows = [result.first() for result in repo.run_prepared_together(db, runs)]
+    return [None if row is None else MemberFacts.of(row, names) for row, names in zip(rows, read, strict=True)]
+
+
+def _claim_builder(names: int) -> Callable[[Any], Any]:
+    return lambda insert: _with_sender_facts(_claim_message(insert, names))
 
 
 def _flush_pending(db: Session) -> None:

@@ -374,14 +374,17 @@ class RoomNames:
     def forget_stale(self, now: float, ttl: float) -> None:
         """What the payloads said is kept ttl seconds, so older records go: a process that has
         met every member of 200 groups held all 100,000 of them for nothing. Swept every 64
-        reads: a few entries looked at per message. A roster read in full is kept."""
+        reads: a few entries looked at per message. A roster read in full is kept, and so is a
+        watched member's record (their watch with it)."""
         self._reads += 1
         if self._reads < 64:
             return
         self._reads = 0
         unpack = _HEARD.unpack_from
-        for member_id in [m for m, record in self.heard.items() if now - unpack(record)[0] >= ttl]:
-            del self.heard[member_id]
+        for member_id, record in list(self.heard.items()):
+            at, watch_until, _ = unpack(record)
+            if now - at >= ttl and now >= watch_until:  # a watched member's record stays (few)
+                del self.heard[member_id]
 
     def heard_index(self) -> dict[str, tuple[str, ...]]:
         """A name index of what the payloads said, for a room whose roster cannot be read."""
@@ -1053,8 +1056,9 @@ class WechatyAdapter:
         for member_id, member in zip(ids, payloads, strict=True):
             name = str(getattr(member, "name", "") or "")
             alias = str(getattr(member, "room_alias", "") or "")
-            if member is not None:  # a newcomer is asked to set a nickname: watched
-                room.set(member_id, name, alias, at=now, watch_until=now + self.WATCH_FOR)
+            if member is not None:  # a newcomer is asked to set a nickname: watched, and
+                # their first message reads their names again (NEVER: not read for a message)
+                room.set(member_id, name, alias, at=NEVER, watch_until=now + self.WATCH_FOR)
             names.append(name)
         return tuple(names)
 
@@ -1281,11 +1285,11 @@ class WechatyAdapter:
                         session.puppet.room_member_payload(conversation_id, member_id),
                     )
                     display = str(getattr(member, "room_alias", "") or getattr(member, "name", "") or "")
-                    if member is not None:  # addressed (a prompt, a warning): watched, read fresh
-                        now = asyncio.get_running_loop().time()
+                    if member is not None:  # addressed (a prompt, a warning): watched, and what
+                        # they say next (改好了) is read again, not answered from this read
                         session.rooms.setdefault(conversation_id, RoomNames()).set(
-                            member_id, str(member.name or ""), str(member.room_alias or ""), at=now,
-                            watch_until=now + self.WATCH_FOR)
+                            member_id, str(member.name or ""), str(member.room_alias or ""), at=NEVER,
+                            watch_until=asyncio.get_running_loop().time() + self.WATCH_FOR)
                     if not display:
                         contact = await self._lookup(
                             f"name of {member_id}", session.puppet.contact_payload(member_id)

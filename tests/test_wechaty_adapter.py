@@ -287,7 +287,7 @@ def test_an_unread_rooms_names_are_a_sender_cache_that_forgets() -> None:
 def test_a_watched_member_is_read_again_sooner() -> None:
     """A newcomer or a member the bot addressed is watched: their names are read again after
     the watched TTL, everyone else's after the sender TTL; a read keeps the watch."""
-    from bot.wechaty_adapter import RoomNames
+    from bot.wechaty_adapter import NEVER, RoomNames
 
     names = RoomNames()
     names.set("new", "新人", "", at=0.0, watch_until=1000.0)
@@ -298,6 +298,13 @@ def test_a_watched_member_is_read_again_sooner() -> None:
     names.set("new", "新人", "上海-新人", at=61.0)
     assert names.fresh("new", 122.0, 1800.0, 60.0) is None  # still watched
     assert names.fresh("new", 1100.0, 1800.0, 60.0) == ("新人", "上海-新人")  # no longer
+    # a join's or the bot's own read (NEVER): the member's next message reads again, and the
+    # record and its watch outlive the sweep
+    names.set("joined", "刚进群", "", at=NEVER, watch_until=5000.0)
+    assert names.fresh("joined", 10.0, 1800.0, 60.0) is None
+    for _ in range(64):
+        names.forget_stale(4000.0, 1800.0)
+    assert names.names_of("joined") == ("刚进群", "") and names.names_of("old") is None
 
 
 def test_a_sender_costs_a_small_record() -> None:

@@ -301,6 +301,14 @@ NEVER = float("-inf")  # a member's payload never read on its own (listed by a r
 _HEARD = struct.Struct("<ddH")
 
 
+def _index(index: dict[str, tuple[str, ...]], member_id: str, name: str, alias: str) -> None:
+    for display in {name, alias}:
+        if display:
+            ids = index.get(display, ())
+            if member_id not in ids:
+                index[display] = (*ids, member_id)
+
+
 class RoomNames:
     """Who is in one room under which display names, kept up to date incrementally: loaded
     once per connection when a mention or a quote needs it, then changed by join/leave events
@@ -365,11 +373,7 @@ class RoomNames:
             if before == (name, alias):
                 return
             self._unindex(member_id, before)
-        for display in {name, alias}:
-            if display:
-                ids = self.index.get(display, ())
-                if member_id not in ids:
-                    self.index[display] = (*ids, member_id)
+        _index(self.index, member_id, name, alias)
 
     def forget_stale(self, now: float, ttl: float) -> None:
         """What the payloads said is kept ttl seconds, so older records go: a process that has
@@ -392,9 +396,7 @@ class RoomNames:
         for member_id in self.heard:
             known = self.heard_of(member_id)
             assert known is not None
-            for display in {known[0], known[1]}:
-                if display and member_id not in index.get(display, ()):
-                    index[display] = (*index.get(display, ()), member_id)
+            _index(index, member_id, known[0], known[1])
         return index
 
     def remove(self, member_id: str) -> None:

@@ -7,8 +7,9 @@ lifecycle (``Wechaty.start()``) swallows errors and sleeps 60 s, and its Room/Co
 layer reads more than an event needs, so this adapter owns connecting, liveness (a Ding/dong
 watchdog on top of HTTP/2 keepalive), reconnecting, event dispatch (concurrent across rooms,
 ordered within a room) and a per-room name index kept up to date by events, and calls the
-PuppetService for every read and action: per group message one MessagePayload and one
-RoomMemberPayload, and nothing more for the bot's own echoes.
+PuppetService for every read and action: per group message one MessagePayload, and the
+sender's RoomMemberPayload only when their names were not read lately (SENDER_TTL, shorter for
+newcomers and members the bot addressed), and nothing more for the bot's own echoes.
 
 The pure parts (mention and quote parsing, message kinds, error mapping, backoff) are
 module-level functions so they can be tested without a gateway.
@@ -23,6 +24,7 @@ import hashlib
 import logging
 import random
 import re
+import struct
 import types
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -292,59 +294,116 @@ class _Unavailable(Exception):
 
 NEVER = float("-inf")  # a member's payload never read on its own (listed by a roster read)
 
+# a sender's names as kept between their messages: the loop time the payload was read, the loop
+# time until which they are watched (see WechatyAdapter.WATCHED_TTL), the name's length in bytes,
+# then the name and the group nickname in UTF-8. One bytes object per member: ~80 bytes where a
+# tuple of two str and a float, plus two index entries, cost ~560 (bench.load --warm)
+_HEARD = struct.Struct("<ddH")
+
+
+def _index(index: dict[str, tuple[str, ...]], member_id: str, name: str, alias: str) -> None:
+    for display in {name, alias}:
+        if display:
+            ids = index.get(display, ())
+            if member_id not in ids:
+                index[display] = (*ids, member_id)
+
 
 class RoomNames:
     """Who is in one room under which display names, kept up to date incrementally: loaded
-    once per connection, then changed by join/leave events and by every member payload the
-    adapter reads anyway (a message's sender), never rebuilt because a message has an "@"."""
+    once per connection when a mention or a quote needs it, then changed by join/leave events
+    and by every member payload the adapter reads anyway (a message's sender), never rebuilt
+    because a message has an "@".
+
+    Two parts: ``heard``, what the payloads read for members' own messages, joins and fresh
+    reads said and when (a compact cache every room has, swept of entries older than the TTL),
+    and ``members``/``index``, the roster with its name index, only once the room was read in
+    full (its names are needed to resolve a name, not for a sender)."""
 
     def __init__(self) -> None:
-        # id -> (contact name, group nickname, loop time its payload was last read or NEVER):
-        # one entry per member, not a second dict of read times (a dict entry and a float each)
-        self.members: dict[str, tuple[str, str, float]] = {}
+        # id -> packed _HEARD record
+        self.heard: dict[str, bytes] = {}
+        # roster: id -> (contact name, group nickname); only for a room read in full
+        self.members: dict[str, tuple[str, str]] = {}
         # display name -> ids, as a tuple: almost every name has one member, and a set for
         # it was a third of what the adapter held per member (216 of ~700 bytes, twice)
         self.index: dict[str, tuple[str, ...]] = {}
         self.loaded_at: float | None = None  # loop time of the last full read
         self._reads = 0  # senders' payloads read since the last sweep (forget_stale)
 
-    def fresh(self, member_id: str, now: float, ttl: float) -> tuple[str, str] | None:
-        """(name, nickname) if read within ttl seconds, else None (read it again)."""
-        known = self.members.get(member_id)
-        return (known[0], known[1]) if known is not None and now - known[2] < ttl else None
+    def heard_of(self, member_id: str) -> tuple[str, str, float, float] | None:
+        """(name, nickname, loop time read, watched until) of the last payload read, if kept."""
+        record = self.heard.get(member_id)
+        if record is None:
+            return None
+        at, watch_until, size = _HEARD.unpack_from(record)
+        start = _HEARD.size
+        return (record[start : start + size].decode(), record[start + size :].decode(), at, watch_until)
 
-    def set(self, member_id: str, name: str, alias: str, at: float | None = None) -> None:
-        old = self.members.get(member_id)
-        if at is None:  # a roster read: keeps the time of the member's own last payload read
-            at = old[2] if old is not None else NEVER
-        self.members[member_id] = (name, alias, at)
-        if old is not None:
-            if old[:2] == (name, alias):
+    def fresh(self, member_id: str, now: float, ttl: float, watched_ttl: float | None = None) -> tuple[str, str] | None:
+        """(name, nickname) if read within ttl seconds (watched_ttl while the member is
+        watched), else None (read it again)."""
+        known = self.heard_of(member_id)
+        if known is None:
+            return None
+        name, alias, at, watch_until = known
+        limit = min(ttl, watched_ttl) if watched_ttl is not None and now < watch_until else ttl
+        return (name, alias) if now - at < limit else None
+
+    def names_of(self, member_id: str) -> tuple[str, str] | None:
+        """(name, nickname) as last known, however old: the roster's or the last payload's."""
+        known = self.heard_of(member_id)
+        return (known[0], known[1]) if known is not None else self.members.get(member_id)
+
+    def set(self, member_id: str, name: str, alias: str, at: float | None = None,
+            watch_until: float | None = None) -> None:
+        """Names from a roster read (at None) or a payload read at loop time ``at``, which may
+        mark the member watched until ``watch_until`` (kept from before when not given)."""
+        if at is not None:
+            old = self.heard.get(member_id)
+            if watch_until is None:
+                watch_until = _HEARD.unpack_from(old)[1] if old is not None else NEVER
+            encoded = name.encode()
+            self.heard[member_id] = _HEARD.pack(at, watch_until, len(encoded)) + encoded + alias.encode()
+            if self.loaded_at is None and member_id not in self.members:
+                return  # no roster to keep up to date
+        before = self.members.get(member_id)
+        self.members[member_id] = (name, alias)
+        if before is not None:
+            if before == (name, alias):
                 return
-            self._unindex(member_id, old[:2])
-        for display in {name, alias}:
-            if display:
-                ids = self.index.get(display, ())
-                if member_id not in ids:
-                    self.index[display] = (*ids, member_id)
+            self._unindex(member_id, before)
+        _index(self.index, member_id, name, alias)
 
     def forget_stale(self, now: float, ttl: float) -> None:
-        """Before the room is read in full, its names are only a cache of senders read within
-        ttl (the index is not consulted: a mention or a quote reads the roster first), so
-        older ones go: a process that has met every member of 200 groups held all 100,000 of
-        them for nothing (~35 MB: bench.load --warm --trace-memory). Swept every 64 reads:
-        a few entries looked at per message."""
+        """What the payloads said is kept ttl seconds, so older records go: a process that has
+        met every member of 200 groups held all 100,000 of them for nothing. Swept every 64
+        reads: a few entries looked at per message. A roster read in full is kept, and so is a
+        watched member's record (their watch with it)."""
         self._reads += 1
-        if self.loaded_at is not None or self._reads < 64:
+        if self._reads < 64:
             return
         self._reads = 0
-        for member_id in [m for m, (_, _, at) in self.members.items() if now - at >= ttl]:
-            self.remove(member_id)
+        unpack = _HEARD.unpack_from
+        for member_id, record in list(self.heard.items()):
+            at, watch_until, _ = unpack(record)
+            if now - at >= ttl and now >= watch_until:  # a watched member's record stays (few)
+                del self.heard[member_id]
+
+    def heard_index(self) -> dict[str, tuple[str, ...]]:
+        """A name index of what the payloads said, for a room whose roster cannot be read."""
+        index: dict[str, tuple[str, ...]] = dict(self.index)
+        for member_id in self.heard:
+            known = self.heard_of(member_id)
+            assert known is not None
+            _index(index, member_id, known[0], known[1])
+        return index
 
     def remove(self, member_id: str) -> None:
+        self.heard.pop(member_id, None)
         old = self.members.pop(member_id, None)
         if old is not None:
-            self._unindex(member_id, old[:2])
+            self._unindex(member_id, old)
 
     def _unindex(self, member_id: str, names: tuple[str, str]) -> None:
         for display in set(names):
@@ -421,10 +480,17 @@ class WechatyAdapter:
 
     #: A room's full roster is re-read at most this often (names change without events).
     ROSTER_TTL = 6 * 3600.0
-    # a sender's names are read again after this long: one RPC less per message from someone
-    # who spoke a moment ago (chat comes in bursts); a nickname changed meanwhile is seen on
-    # their first message after it. Joins and leaves apply at once.
-    SENDER_TTL = 60.0
+    # A sender's names are read again after this long: a member payload read costs as much as
+    # the message's own (a gRPC round trip), and with members speaking uniformly over 200 x 500
+    # a minute's cache missed most messages (issue 13). A nickname changed meanwhile is seen on
+    # their first message after it; the copy a message carries lags anyway (WECHAT.md), and
+    # every step that needs the nickname reads it fresh. Joins and leaves apply at once.
+    SENDER_TTL = 1800.0
+    # ... except for members watched: those who joined, or whom the bot addressed (a prompt to
+    # set the group nickname, a warning), for WATCH_FOR after it. Their next message is where a
+    # renamed nickname is answered (thanks, no more prompts), so it is read after this long.
+    WATCHED_TTL = 60.0
+    WATCH_FOR = 3 * 24 * 3600.0  # beyond the nickname steps' last one (48 h after joining)
     # the account's group list is read again after this long even if no event said it changed
     # (a gateway may miss one); within it, a flood of private messages reads it once
     ROOM_LIST_TTL = 30.0
@@ -987,12 +1053,14 @@ class WechatyAdapter:
               for m in ids)
         )
         names = []
-        room = session.rooms.get(room_id)
+        room = session.rooms.setdefault(room_id, RoomNames())
+        now = asyncio.get_running_loop().time()
         for member_id, member in zip(ids, payloads, strict=True):
             name = str(getattr(member, "name", "") or "")
             alias = str(getattr(member, "room_alias", "") or "")
-            if room is not None and member is not None:
-                room.set(member_id, name, alias, at=asyncio.get_running_loop().time())
+            if member is not None:  # a newcomer is asked to set a nickname: watched, and
+                # their first message reads their names again (NEVER: not read for a message)
+                room.set(member_id, name, alias, at=NEVER, watch_until=now + self.WATCH_FOR)
             names.append(name)
         return tuple(names)
 
@@ -1000,7 +1068,7 @@ class WechatyAdapter:
         names = []
         room = session.rooms.get(room_id)
         for member_id in member_ids:
-            known = room.members.get(member_id) if room is not None else None
+            known = room.names_of(member_id) if room is not None else None
             if room is not None:
                 room.remove(member_id)
             if known is not None:
@@ -1086,7 +1154,7 @@ class WechatyAdapter:
             names = session.rooms.setdefault(room_id, RoomNames())
             # someone who spoke a moment ago: their names as read then (the copy a message
             # carries lags anyway, WECHAT.md; steps that need the nickname read it fresh)
-            known = names.fresh(data.from_id, now, self.SENDER_TTL)
+            known = names.fresh(data.from_id, now, self.SENDER_TTL, self.WATCHED_TTL)
             if known is not None:
                 sender_name, sender_alias = known
             else:
@@ -1166,6 +1234,12 @@ class WechatyAdapter:
 
                 await asyncio.gather(*(read(m) for m in dict.fromkeys(member_ids)))
                 fresh.loaded_at = loop.time()
+                if names is not None:  # who was read when, and who is watched, stays; the
+                    fresh.heard = names.heard  # roster's names are the newer
+                    for member_id in fresh.heard.keys() & fresh.members.keys():
+                        heard = fresh.heard_of(member_id)
+                        assert heard is not None
+                        fresh.set(member_id, *fresh.members[member_id], at=heard[2])
                 session.rooms[room_id] = fresh
                 return fresh
 
@@ -1178,7 +1252,7 @@ class WechatyAdapter:
         except Exception as exc:
             log.warning("cannot list members of %s to resolve @mentions: %s", room_id, to_platform_error(exc))
             names = session.rooms.get(room_id)
-            return names.index if names is not None else {}
+            return names.heard_index() if names is not None else {}
 
     # ------------------------------------------------------------------ Platform calls
 
@@ -1213,6 +1287,11 @@ class WechatyAdapter:
                         session.puppet.room_member_payload(conversation_id, member_id),
                     )
                     display = str(getattr(member, "room_alias", "") or getattr(member, "name", "") or "")
+                    if member is not None:  # addressed (a prompt, a warning): watched, and what
+                        # they say next (改好了) is read again, not answered from this read
+                        session.rooms.setdefault(conversation_id, RoomNames()).set(
+                            member_id, str(member.name or ""), str(member.room_alias or ""), at=NEVER,
+                            watch_until=asyncio.get_running_loop().time() + self.WATCH_FOR)
                     if not display:
                         contact = await self._lookup(
                             f"name of {member_id}", session.puppet.contact_payload(member_id)
@@ -1278,7 +1357,7 @@ class WechatyAdapter:
 
         async def members(session: _Session) -> list[Member]:
             names = await self._room_names(session, room_id)
-            return [Member(id=m, name=n, alias=a) for m, (n, a, _) in names.members.items()]
+            return [Member(id=m, name=n, alias=a) for m, (n, a) in names.members.items()]
 
         return await self._call("member_list", members)
 
@@ -1286,7 +1365,7 @@ class WechatyAdapter:
         async def alias(session: _Session) -> str:
             member = await session.puppet.room_member_payload(room_id, member_id)
             names = session.rooms.get(room_id)
-            if names is not None and member_id in names.members:
+            if names is not None and (member_id in names.members or member_id in names.heard):
                 names.set(member_id, str(member.name or ""), str(member.room_alias or ""),
                           at=asyncio.get_running_loop().time())
             return str(member.room_alias or "")

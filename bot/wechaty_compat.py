@@ -552,6 +552,32 @@ def fix_h2_closed_streams() -> None:
     H2Connection.MAX_CLOSED_STREAMS = min(H2Connection.MAX_CLOSED_STREAMS, H2_CLOSED_STREAMS)
 
 
+class _LazyRepr:
+    """A frame's repr made only if a log line is written (str() of this)."""
+
+    __slots__ = ("_of",)
+
+    def __init__(self, of: Any) -> None:
+        self._of = of
+
+    def __str__(self) -> str:
+        return repr(self._of)
+
+    __repr__ = __str__
+
+
+def fix_h2_eager_repr() -> None:
+    """h2 formats every frame it receives for a trace log line that its default logger drops
+    (``logger.trace("Received frame: %s", repr(frame))``): 4-5 us per frame (hyperframe's
+    flag sets and data previews), three frames per RPC and one per event, a couple of per
+    cent of the bot's CPU per message. ``repr`` is looked up in h2.connection's globals before
+    the builtins, and that call is its only use there: a lazy one takes its place, so a
+    logger that does write (h2's OutputLogger) still prints the frame."""
+    import h2.connection
+
+    h2.connection.repr = _LazyRepr  # type: ignore[attr-defined]
+
+
 def fix_room_force_sync() -> None:
     """Room.ready(force_sync=True) returns early whenever a payload is cached, so the SDK's
     own refreshes (after delete/add/announce, on room-leave) never refresh anything."""
@@ -931,6 +957,7 @@ def apply_all(cache_dir: str | os.PathLike[str] | None = None) -> None:
     fix_uuid_file_download()
     fix_hot_payloads()
     fix_h2_closed_streams()
+    fix_h2_eager_repr()
     fix_room_force_sync()
     fix_payload_pools()
     fix_room_cache_invalidation()

@@ -257,8 +257,9 @@ def test_room_names_change_incrementally() -> None:
 
 def test_an_unread_rooms_names_are_a_sender_cache_that_forgets() -> None:
     """Before a room's roster is read, its names are only senders' payloads read within the
-    TTL: older ones are dropped (every 64 reads), so memory follows who spoke lately, not
-    everyone the bot ever met. A room read in full keeps its roster."""
+    TTL, kept compactly and with no name index: older ones are dropped (every 64 reads), so
+    memory follows who spoke lately, not everyone the bot ever met. A room read in full
+    keeps its roster."""
     from bot.wechaty_adapter import RoomNames
 
     ttl = 60.0
@@ -267,10 +268,11 @@ def test_an_unread_rooms_names_are_a_sender_cache_that_forgets() -> None:
     for i in range(63):
         names.set(f"m{i}", f"成员{i}", "", at=100.0)
         names.forget_stale(100.0, ttl)
-    assert "old" in names.members  # not swept yet: a few entries looked at per message
+    assert names.names_of("old") == ("老张", "")  # not swept yet: a few entries looked at per message
     names.forget_stale(100.0, ttl)
-    assert "old" not in names.members and "老张" not in names.index
-    assert len(names.members) == 63 and names.fresh("m5", 100.0, ttl) == ("成员5", "")
+    assert names.names_of("old") is None and not names.index and not names.members
+    assert len(names.heard) == 63 and names.fresh("m5", 100.0, ttl) == ("成员5", "")
+    assert names.heard_index()["成员5"] == ("m5",)  # when the roster cannot be read
 
     loaded = RoomNames()
     loaded.set("quiet", "不说话的人", "")  # from the roster: never read on its own
@@ -278,7 +280,51 @@ def test_an_unread_rooms_names_are_a_sender_cache_that_forgets() -> None:
     for i in range(200):
         loaded.set(f"m{i}", f"成员{i}", "", at=1000.0)
         loaded.forget_stale(1000.0, ttl)
-    assert loaded.index["不说话的人"] == ("quiet",)
+    assert loaded.index["不说话的人"] == ("quiet",) and loaded.index["成员7"] == ("m7",)
+    assert loaded.fresh("quiet", 1000.0, ttl) is None  # listed, never read: its first message reads
+
+
+def test_a_watched_member_is_read_again_sooner() -> None:
+    """A newcomer or a member the bot addressed is watched: their names are read again after
+    the watched TTL, everyone else's after the sender TTL; a read keeps the watch."""
+    from bot.wechaty_adapter import NEVER, RoomNames
+
+    names = RoomNames()
+    names.set("new", "新人", "", at=0.0, watch_until=1000.0)
+    names.set("old", "老人", "北京-老人", at=0.0)
+    assert names.fresh("new", 30.0, 1800.0, 60.0) == ("新人", "")
+    assert names.fresh("new", 61.0, 1800.0, 60.0) is None
+    assert names.fresh("old", 61.0, 1800.0, 60.0) == ("老人", "北京-老人")
+    names.set("new", "新人", "上海-新人", at=61.0)
+    assert names.fresh("new", 122.0, 1800.0, 60.0) is None  # still watched
+    assert names.fresh("new", 1100.0, 1800.0, 60.0) == ("新人", "上海-新人")  # no longer
+    # a join's or the bot's own read (NEVER): the member's next message reads again, and the
+    # record and its watch outlive the sweep
+    names.set("joined", "刚进群", "", at=NEVER, watch_until=5000.0)
+    assert names.fresh("joined", 10.0, 1800.0, 60.0) is None
+    for _ in range(64):
+        names.forget_stale(4000.0, 1800.0)
+    assert names.names_of("joined") == ("刚进群", "") and names.names_of("old") is None
+
+
+def test_a_sender_costs_a_small_record() -> None:
+    """100,000 members who all spoke within the TTL are all kept (200 x 500): each costs one
+    bytes record and its key, not a tuple, a float and two name-index entries (~560 bytes
+    each before: bench.load --warm over RSS 200 MB)."""
+    import tracemalloc
+
+    from bot.wechaty_adapter import RoomNames
+
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        rooms = [RoomNames() for _ in range(10)]
+        for i in range(10_000):
+            rooms[i % 10].set(f"wxid_m_{i:06d}", f"成员{i}", f"上海-电商-成员{i}", at=float(i))
+        per_sender = (tracemalloc.get_traced_memory()[0] - before) / 10_000
+    finally:
+        tracemalloc.stop()
+    assert per_sender < 250, per_sender
 
 
 class _Program:

@@ -571,6 +571,44 @@ def test_h2_remembers_a_bounded_number_of_closed_streams() -> None:
     assert len(connection._closed_streams) == compat.H2_CLOSED_STREAMS
 
 
+def test_h2_formats_a_received_frame_only_for_a_log_line_written() -> None:
+    """h2 called repr() on every frame it received, for a trace line its default logger drops:
+    now only a logger that writes formats it."""
+    import io
+
+    from h2.config import H2Configuration
+    from h2.connection import H2Connection
+    from hyperframe.frame import Frame
+
+    calls = 0
+    real = Frame.__repr__
+
+    def counting(frame: Frame) -> str:
+        nonlocal calls
+        calls += 1
+        return real(frame)
+
+    def exchange(server_config: H2Configuration) -> None:
+        client, server = H2Connection(H2Configuration(client_side=True)), H2Connection(server_config)
+        client.initiate_connection()
+        server.initiate_connection()
+        client.send_headers(1, [(":method", "POST"), (":path", "/x"), (":scheme", "http"), (":authority", "a")])
+        client.send_data(1, b"payload", end_stream=True)
+        server.receive_data(client.data_to_send())
+
+    Frame.__repr__ = counting  # type: ignore[method-assign]
+    try:
+        exchange(H2Configuration(client_side=False))
+        assert calls == 0
+        log = io.StringIO()
+        from h2.config import OutputLogger
+
+        exchange(H2Configuration(client_side=False, logger=OutputLogger(log, trace_level=True)))
+        assert calls > 0 and "Received frame: DataFrame(stream_id=1" in log.getvalue()
+    finally:
+        Frame.__repr__ = real  # type: ignore[method-assign]
+
+
 def test_heartbeat_event_name_mismatch_is_bridged() -> None:
     # The SDK's bridge listens for 'heart-beat'; its PuppetService emits 'heartbeat'.
     assert "heart-beat" in PUPPET_EVENT_DICT and "heartbeat" not in PUPPET_EVENT_DICT

@@ -314,6 +314,35 @@ async def test_a_sender_who_spoke_a_moment_ago_costs_no_member_read(rig: Rig) ->
     assert counts["RoomMemberPayload"] == reads + 1
 
 
+async def test_a_newcomer_or_someone_addressed_is_read_again_sooner_than_a_regular(rig: Rig) -> None:
+    """A regular's names are kept SENDER_TTL (half an hour: a minute missed most messages at
+    200 x 500); a newcomer's, or those of someone the bot just addressed (a nickname prompt, a
+    warning), only WATCHED_TTL: their next message is where a fixed nickname is answered."""
+    rig.adapter.WATCHED_TTL = 0.0  # more than the watched TTL has passed, less than the sender TTL
+    rig.start()
+    await rig.logged_in()
+    await rig.sink.wait(lambda: rig.adapter.connected, "connected")
+    bob, carol = member(rig.world, "bob"), member(rig.world, "carol")
+    dave = rig.world.add_contact("dave")
+    rig.world.join(DEMO, [dave])
+    await rig.sink.wait(lambda: rig.sink.of(MemberJoined))
+    for who in (bob, carol, dave):
+        said = rig.world.say(DEMO, who, "大家好")
+        await rig.sink.wait(lambda said=said: rig.sink.message(said))
+    await rig.adapter.send_text(DEMO, "请把群昵称改成 城市-行业-昵称", (carol,))
+    counts = rig.server.service.rpc_counts
+    reads = counts["RoomMemberPayload"]
+    for who in (bob, carol, dave):
+        rig.world.set_alias(DEMO, who, f"上海-电商-{who[-4:]}")
+    got = {}
+    for who in (bob, carol, dave):
+        said = rig.world.say(DEMO, who, "改好了")
+        got[who] = (await rig.sink.wait(lambda said=said: rig.sink.message(said))).sender_alias
+    assert got[carol] == f"上海-电商-{carol[-4:]}" and got[dave] == f"上海-电商-{dave[-4:]}"
+    assert got[bob] != f"上海-电商-{bob[-4:]}"  # as read a moment ago: seen within SENDER_TTL
+    assert counts["RoomMemberPayload"] == reads + 2
+
+
 async def test_twenty_thousand_at_signs_cost_a_bounded_number_of_lookups() -> None:
     class Counting(dict[str, set[str]]):
         lookups = 0

@@ -230,6 +230,47 @@ def test_qq_and_telegram_spellings_with_a_contact_are_still_read(text, kind, val
     assert "contact" in fired(Facts(text, newcomer=True))
 
 
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    # digits spelled in pinyin, a syllable each (a blind probe set's contact lures, spam24)
+    ("加我 VX：yi er san si wu liu 懂的来", "wechat-id", "123456"),
+    ("微 信：yi wu ba liu er san qi 备注 群", "wechat-id", "1586237"),
+    ("vx：yao san ba wu liu qi si", "wechat-id", "1385674"),
+    # 鹅号: a QQ number, here spelled out in Chinese numerals with a space between each
+    ("dd 我 也 行 我 的 鹅 号 是 三 九 七 六 二 零 八 五 一", "qq", "397620851"),
+    ("鹅号：2837461905", "qq", "2837461905"),
+])
+def test_digits_spelled_in_pinyin_and_a_qq_number_called_a_goose_number_are_read(text, kind, value):
+    assert (kind, value, True) in find_contacts(normalise(text))
+    assert "contact" in fired(Facts(text, newcomer=True))
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    # the plane emoji before a handle is Telegram's, as the word 飞机 is (spam24's blind probe set)
+    ("cf 外挂 火线 穿墙 锁头 稳定 一个月 ✈️ @cf_fz", "handle", "@cf_fz"),
+    ("需要的 ✈ @kefu_mia", "handle", "@kefu_mia"),
+    # a referral that names the account: 小红书搜我名字「…」, 抖音搜我的昵称 …
+    ("小红书搜我名字“搞钱小鹿”全是干货", "referral", "小红书 搞钱小鹿"),
+    ("抖音搜我的昵称 阿强带你搞副业", "referral", "抖音 阿强带你搞副业"),
+])
+def test_a_plane_before_a_handle_and_a_search_for_my_name_are_contact_data(text, kind, value):
+    assert (kind, value) in [(k, v) for k, v, _ in find_contacts(normalise(text))]
+
+
+def test_a_plane_before_a_wechat_mention_is_no_handle():
+    # WeChat ends an @mention with U+2005: a member wished a good flight, not a Telegram handle
+    assert not find_contacts(normalise("一路顺风✈️ @xiaoli\u2005记得报平安"))
+
+
+@pytest.mark.parametrize("text", [
+    "我叫 wu yi fan 叫我小吴就行",  # a name in pinyin: three syllables that are digits, not six
+    "yi er san 走 跳舞去",
+    "坐天鹅号游轮去看冰川 12月出发",  # a ship, not a QQ word
+])
+def test_pinyin_and_goose_words_that_are_no_contact_stay_so(text):
+    assert not find_contacts(normalise(text))
+    assert "spelled-out digits" not in normalise(text).obfuscated
+
+
 @pytest.mark.parametrize("text", [
     "wei信 tsl_vip2026", "w❤x tsl_vip2026", "V.X tsl_vip2026", "wei❤xin tsl_vip2026", "Q❤Q 123456789",
     "加Q❤ 123456789", "加我🛰️ tsl_vip2026", "加我✈️ tsl_vip2026",

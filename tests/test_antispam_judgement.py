@@ -264,6 +264,14 @@ def test_a_chinese_comma_ends_a_link():
     pytest.param("https://weixin.qq.com/g/abc", False, id="wechat-group-qr"),
     pytest.param("https://github.com.evil.top/x", False, id="lookalike"),
     pytest.param("https://t.me/abc", False, id="telegram"),
+    # gaming and crypto/tech groups' everyday references (spam24's blind probe set: a newcomer's
+    # link to the game's own notice page or a block explorer counted as a promotion link)
+    pytest.param("pvp.qq.com", True, id="game-publisher"),
+    pytest.param("https://store.steampowered.com/app/1245620", True, id="steam-store"),
+    pytest.param("https://etherscan.io/tx/0xabc", True, id="block-explorer"),
+    pytest.param("https://vercel.com/docs", True, id="hosting-docs"),
+    pytest.param("https://www.binance.com/register?ref=ABC123", False, id="exchange-referral"),
+    pytest.param("https://steam-key.shop/x", False, id="key-shop"),
 ])
 def test_ordinary_domains(url, ordinary):
     assert is_ordinary(url) is ordinary

@@ -163,8 +163,13 @@ def test_contact_data_found(text, kind, value):
     ("我手机 13812345678，银行那边你打 955-88 问", "13812345678", False),
     ("0571-8723 5519，或者加店里微信 dangao_xiaowu", "dangao_xiaowu", False),  # a landline as printed
     ("蔻蔻 13812345678 这是她妈妈电话", "13812345678", False),  # a name, not a QQ word
+    # a pay range beside an age range is no number split to hide it (a newcomer's real job post,
+    # spam24): the manager's plain phone had counted as disguised
+    ("招聘：冷链仓库拣货员15名 综合工资7000-9000 20-50岁 联系王经理 13621098877", "13621098877", False),
+    ("日结200-500/天 3-5年经验优先 电话 13912345678", "13912345678", False),
     # numbers broken up to hide them still are
     ("加我 1 3 8 1 2 3 4 5 6 7 8，客服 400-820-8820", "13812345678", True),
+    ("工资8000-6000 加我 1 3 8 1 2 3 4 5 6 7 8", "13812345678", True),
     ("138.1234.5678 加我", "13812345678", True),
     ("加我 13 81 23 45 678", "13812345678", True),
     ("dy号 7-7-8-8-9-9", "778899", True),

@@ -284,6 +284,18 @@ def normalise(text: str) -> Normalised:
 
 _SPLIT_DIGITS = re.compile(r"\d[\s\-_.·,，。、|/\\*~]+\d(?:[\s\-_.·,，。、|/\\*~]*\d){5,}")
 _PLAIN_GROUPS = re.compile(r"(?<!\d)1\d{2}[\s-]\d{4}[\s-]\d{4}(?!\d)")
+# Ranges a job post or a price list writes side by side: 综合工资7000-9000 20-50岁, 200-500/天 3-5年.
+# Read as one run they were a number split to hide it, and a newcomer's real job post with the
+# manager's phone counted as disguised contact data. A range is two amounts with a unit after
+# them, or two round amounts (hundreds and more) rising.
+_UNIT_RANGE = re.compile(r"(?<![\d.])\d{1,6}(?:\.\d+)?\s*[-~～]\s*\d{1,6}(?:\.\d+)?"
+                         r"(?=\s*(?:[元块万千百kw岁个人天号米%/]|小时|周|月|年|平|公里))")
+_ROUND_RANGE = re.compile(r"(?<![\d.])([1-9]\d{0,3}00)\s*[-~～]\s*([1-9]\d{0,3}00)(?![\d.])")
+
+
+def _without_ranges(light: str) -> str:
+    light = _UNIT_RANGE.sub(" ", light)
+    return _ROUND_RANGE.sub(lambda m: " " if int(m.group(1)) < int(m.group(2)) else m.group(0), light)
 
 
 # Service numbers as they are printed, which people copy to help each other: a 400/800 line
@@ -299,7 +311,7 @@ def digit_runs_split(light: str) -> bool:
     """True when a long number is broken up by separators (1-3-8…, 138.1234.5678, 1 3 8…).
     The way people write a phone number by hand (138 1234 5678) or print a service line
     (400-820-8820, 0571-8723 5519) is not a trick."""
-    for m in _SPLIT_DIGITS.finditer(_PLAIN_GROUPS.sub("", light)):
+    for m in _SPLIT_DIGITS.finditer(_PLAIN_GROUPS.sub("", _without_ranges(light))):
         start, text = m.start(), m.string
         while start and text[start - 1].isdigit():  # the whole run, from its first digit
             start -= 1

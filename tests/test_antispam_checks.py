@@ -223,11 +223,29 @@ def test_a_homophone_of_add_wechat_before_an_id_is_caught_by_the_rules_from_anyo
     ("纸飞机搜 @lucky_88", "handle", "@lucky_88"),
     ("飞机号 abc_vip88", "code-id", "abc_vip88"),
     ("纸飞机折好了 t.me/+abcdEF", "im-link", "t.me/+abcdef"),
+    # digits spelled in pinyin, a syllable each (a blind probe set's contact lures, spam24)
+    ("加我 VX：yi er san si wu liu 懂的来", "wechat-id", "123456"),
+    ("微 信：yi wu ba liu er san qi 备注 群", "wechat-id", "1586237"),
+    ("vx：yao san ba wu liu qi si", "wechat-id", "1385674"),
+    # 鹅号: a QQ number, here spelled out in Chinese numerals with a space between each
+    ("dd 我 也 行 我 的 鹅 号 是 三 九 七 六 二 零 八 五 一", "qq", "397620851"),
+    ("鹅号：2837461905", "qq", "2837461905"),
 ])
 def test_qq_and_telegram_spellings_with_a_contact_are_still_read(text, kind, value):
-    """The ordinary readings above give way where a number, a handle or a link follows."""
+    """The ordinary readings above give way where a number, a handle or a link follows; digits
+    in pinyin and a goose's number are read as what they hide."""
     assert (kind, value) in [(k, v) for k, v, _ in find_contacts(normalise(text))]
     assert "contact" in fired(Facts(text, newcomer=True))
+
+
+@pytest.mark.parametrize("text", [
+    "我叫 wu yi fan 叫我小吴就行",  # a name in pinyin: three syllables that are digits, not six
+    "yi er san 走 跳舞去",
+    "坐天鹅号游轮去看冰川 12月出发",  # a ship, not a QQ word
+])
+def test_pinyin_and_goose_words_that_are_no_contact_stay_so(text):
+    assert not find_contacts(normalise(text))
+    assert "spelled-out digits" not in normalise(text).obfuscated
 
 
 @pytest.mark.parametrize("text", [

@@ -149,6 +149,9 @@ def test_normalise(text, dense):
     pytest.param("tg 520meimei", "code-id", "520meimei", id="tg-digits-then-name"),
     pytest.param("不封号 电报 t点me/+QZpErcwNeBkY DM", "im-link", "t.me/qzpercwnebky", id="tme-invite-plus"),
     pytest.param("新群 鹅 三三 四四 五五 六", "qq", "3344556", id="e-spelled-digits"),
+    # a referral that names the account (spam24's blind probe set)
+    pytest.param("小红书搜我名字“搞钱小鹿”全是干货", "referral", "小红书 搞钱小鹿", id="search-my-name"),
+    pytest.param("抖音搜我的昵称 阿强带你搞副业", "referral", "抖音 阿强带你搞副业", id="search-my-nickname"),
 ])
 def test_contact_data_found(text, kind, value):
     assert (kind, value) in [(c.kind, c.value) for c in find_contacts(normalise(text))]
@@ -163,8 +166,13 @@ def test_contact_data_found(text, kind, value):
     ("我手机 13812345678，银行那边你打 955-88 问", "13812345678", False),
     ("0571-8723 5519，或者加店里微信 dangao_xiaowu", "dangao_xiaowu", False),  # a landline as printed
     ("蔻蔻 13812345678 这是她妈妈电话", "13812345678", False),  # a name, not a QQ word
+    # a pay range beside an age range is no number split to hide it (a newcomer's real job post,
+    # spam24): the manager's plain phone had counted as disguised
+    ("招聘：冷链仓库拣货员15名 综合工资7000-9000 20-50岁 联系王经理 13621098877", "13621098877", False),
+    ("日结200-500/天 3-5年经验优先 电话 13912345678", "13912345678", False),
     # numbers broken up to hide them still are
     ("加我 1 3 8 1 2 3 4 5 6 7 8，客服 400-820-8820", "13812345678", True),
+    ("工资8000-6000 加我 1 3 8 1 2 3 4 5 6 7 8", "13812345678", True),
     ("138.1234.5678 加我", "13812345678", True),
     ("加我 13 81 23 45 678", "13812345678", True),
     ("dy号 7-7-8-8-9-9", "778899", True),
@@ -264,6 +272,14 @@ def test_a_chinese_comma_ends_a_link():
     pytest.param("https://weixin.qq.com/g/abc", False, id="wechat-group-qr"),
     pytest.param("https://github.com.evil.top/x", False, id="lookalike"),
     pytest.param("https://t.me/abc", False, id="telegram"),
+    # gaming and crypto/tech groups' everyday references (spam24's blind probe set: a newcomer's
+    # link to the game's own notice page or a block explorer counted as a promotion link)
+    pytest.param("pvp.qq.com", True, id="game-publisher"),
+    pytest.param("https://store.steampowered.com/app/1245620", True, id="steam-store"),
+    pytest.param("https://etherscan.io/tx/0xabc", True, id="block-explorer"),
+    pytest.param("https://vercel.com/docs", True, id="hosting-docs"),
+    pytest.param("https://www.binance.com/register?ref=ABC123", False, id="exchange-referral"),
+    pytest.param("https://steam-key.shop/x", False, id="key-shop"),
 ])
 def test_ordinary_domains(url, ordinary):
     assert is_ordinary(url) is ordinary

@@ -193,12 +193,12 @@ async def test_a_day_in_the_jobs_group(days) -> None:  # noqa: F811
     await d.to("15:00")
     await d.end_of_day()
     # openings with pay, address and a contact person, CVs' gist with phone numbers: the point of
-    # the group, not ads, and no job seeker or HR is removed. Two regulars are reminded: the
-    # shipped model reads a warehouse's 急招……多劳多得，干得好月入8000+ as an ad past the members'
-    # level (left to its owners: test_the_models_misreadings below), and a foreman's 日结工资 is a
-    # shipped ad word. His reposting it that afternoon removed him: a job paid by the day with only
-    # his phone number to call, the owner and admins are asked now (the owner's #ham undid it)
-    assert d.flagged_innocents() <= {"空港物流刘主管", "装修队赵队长"} and d.removed_innocents() == set()
+    # the group, not ads, and no job seeker or HR is removed. One regular is reminded: a foreman's
+    # 日结工资 is a shipped ad word. His reposting it that afternoon removed him: a job paid by the
+    # day with only his phone number to call, the owner and admins are asked now (the owner's #ham
+    # undid it). (The warehouse's 急招……多劳多得，干得好月入8000+ was reminded too until the model
+    # was rebuilt with members' real job posts, spam24: test_the_models_misreadings below)
+    assert d.flagged_innocents() <= {"装修队赵队长"} and d.removed_innocents() == set()
     d.assert_advertisers_handled()
     foreman = d.ids["装修队赵队长"]
     to_them = [a.text for a in d.bot.world.bot_sends(d.room)
@@ -207,9 +207,9 @@ async def test_a_day_in_the_jobs_group(days) -> None:  # noqa: F811
     assert [(c.kind, c.outcome, c.status) for c in d.outcome()[1][foreman]] == [
         ("warn", "done", "open"), ("kick", "asked_owner", "reversed")]
     assert any("机器人没有移出" in t for t in d.private_to("群主老方"))
-    # unasked: one welcome (with the nickname prompt), its reminder, two reminders, two removals;
-    # and the two advertisers' welcomes, if sent, taken back (see taken_back)
-    assert len(unasked(d)) == 6 and taken_back(d) <= 2, unasked(d)
+    # unasked: one welcome (with the nickname prompt), its reminder, the foreman's reminder, two
+    # removals; and the two advertisers' welcomes, if sent, taken back (see taken_back)
+    assert len(unasked(d)) == 5 and taken_back(d) <= 2, unasked(d)
 
 
 # what a job board's operator writes for it, from the README ("Groups where selling, listings
@@ -499,10 +499,11 @@ async def test_a_day_in_the_parcel_station_group(days) -> None:  # noqa: F811
 
 
 # ---------------------------------------------------------------- what only the model can fix
-@pytest.mark.xfail(strict=True, reason="the shipped char model reads these members' lines as ads past the level "
-                                       "that convicts alone; a corpus/feature change and a rebuilt model, not "
-                                       "decision logic (strict: remove the mark once a rebuilt model passes)")
 @pytest.mark.parametrize(("text", "newcomer"), [
+    # These were strict xfails until the corpus carried members' real job posts, neighbours' shop
+    # tips with an estate's 团购价 and car pools offered by newcomers (DATASHEET_s24.md, spam24):
+    # with the rebuilt model 0.52, 0.96 (under the members' level, no other check) and 0.40; the
+    # figures beside each are the model's before.
     # a regular HR in the job group (char 0.97 ≥ the members' level: a reminder)
     pytest.param("急招！顺义空港物流园 仓库分拣员20名，两班倒，计件，多劳多得，干得好月入8000+，18-45岁男女不限，"
                  "联系人：刘主管 15901234567（微信同号）", False, id="warehouse-opening-from-a-regular"),

@@ -113,6 +113,8 @@ _CODE_ID = re.compile(r"(?:联系|私聊|私信|私我|找我|加我|认准|搜�
                       r"(?:[\s:：是为]|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)*"  # 加我❤ abc_123, 私聊💬 abc_123
                       r"((?=[a-z0-9_-]*[a-z])(?=[a-z0-9_-]*[0-9])[a-z0-9][a-z0-9_-]{3,19})(?![a-z0-9])")
 # an @handle next to a word that says it is one (a WeChat @mention is a member's name, not this)
+# (not the plane emoji alone, ✈ @abc_vip: warnings paste the ad they warn about without quote
+# marks, and a newcomer's warning read so had its handle counted as the newcomer's contact data)
 _HANDLE = re.compile(r"(?:telegram|tg|电报|飞机|ins|instagram|推特|twitter|联系|私聊|私信)[\s:：]*"
                      r"@([a-z][a-z0-9_]{3,31})(?![a-z0-9_\u2005])")
 # domains written so a link filter misses them: abc点com, abc。cn, abc dot net, abc (.) top
@@ -132,7 +134,8 @@ FREE_MAIL = re.compile(r"[a-z0-9._-]{3,}@(?:vip\.)?(?:qq|163|126|188|yeah|139|18
 # (a general search engine is not here: 百度搜一下 is how people say "look it up")
 _REFERRAL = re.compile(r"(抖音|dy|小红书|红书|小红薯|xhs|拼多多|pdd|淘宝|某宝|tb|闲鱼|快手|视频号|公众号|b站|微博|"
                        r"简书|知乎|好看视频|微视|某音|某书|某手|陡音|斗音|美团|京东|转转|得物|夸克|蝙蝠)"
-                       r"(?:上|里)?(?:搜索?|搜一搜|搜一下|关注|id|号)(?:\s*+(?:[:：]|[「“\"【『])|\s)[\s「“\"【『]*+"
+                       r"(?:上|里)?(?:(?:搜索?|搜一搜|搜一下)(?:我的?(?:名字|昵称|账号|店名))?|关注|id|号)"
+                       r"(?:\s*+(?:[:：]|[「“\"【『])|\s)[\s「“\"【『]*+"
                        r"([^\s,，。!！?？」”\"】』]{2,16})")
 
 

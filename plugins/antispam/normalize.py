@@ -33,7 +33,8 @@ _VARIANTS: dict[str, str] = {
     **dict.fromkeys(("微亻言", "威亻言", "薇亻言", "v亻言", "魏亻言"), "微信"),
     # (not "qq号": that is how QQ numbers are asked for, 孩子班主任的 QQ 号是…, and read as a
     # variant it made a teacher's number look hidden; it becomes qq below, as no trick)
-    **dict.fromkeys(("扣扣", "抠抠", "叩叩", "寇寇", "蔻蔻", "企鹅号", "扣号"), "qq"),
+    # (鹅号: a goose has no number; 鹅号是 三九七… is a QQ number spelled out, which read as nothing)
+    **dict.fromkeys(("扣扣", "抠抠", "叩叩", "寇寇", "蔻蔻", "企鹅号", "扣号", "鹅号"), "qq"),
     **dict.fromkeys(("纸飞机", "飞机号", "电报号", "小飞机"), "telegram"),
     "裙号": "群号", "进裙": "进群", "加裙": "加群", "入裙": "入群",
 }
@@ -79,8 +80,10 @@ _ORDINARY_AFTER: dict[str, re.Pattern[str]] = {
     **dict.fromkeys(("扣扣", "抠抠"), re.compile(r"[搜索嗖子]")),
     "叩叩": re.compile(r"叩"),
     **dict.fromkeys(("纸飞机", "小飞机"), re.compile(r"(?:折|叠|飞(?!机)|扔|丢|模型|玩具|比赛|大赛|手工)")),
+    "鹅号": re.compile(r"(?!)"),  # only what comes before makes it a bird's: 天鹅号 is a ship's name
 }
-_ORDINARY_BEFORE: dict[str, str] = {"叩叩": "叩", **dict.fromkeys(("纸飞机", "小飞机"), "折叠扔丢玩只架张")}
+_ORDINARY_BEFORE: dict[str, str] = {"叩叩": "叩", **dict.fromkeys(("纸飞机", "小飞机"), "折叠扔丢玩只架张"),
+                                    "鹅号": "天白大家灰小"}
 # what makes a toy plane the Telegram one after all: a handle, an id or a link right after it
 _CONTACT_AFTER = re.compile(r"(?:\s|[:：])*+(?:搜索?\s*+)?"
                             r"(?:@|号|群|频道|id|t\s*+[.。点]\s*+me|(?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,})")
@@ -203,6 +206,20 @@ _NUMERAL_WORD_NEXT = frozenset("样起个些下次点直定切共般天块位月
                                "路再早同律致概并齐箱盒包瓶杯碗袋桶罐支根颗粒盘本封页行列轮圈")
 
 
+# Digits spelled in pinyin, one syllable each: yi er san si wu liu, ling yao ba … (vx：yi er san si
+# wu liu, 微 信：yi wu ba liu er san qi had read as a latin word, no id at all). Six or more in a
+# row: no ordinary pinyin, name or English word is a run of digit syllables that long.
+_PINYIN_DIGIT = {"ling": "0", "yao": "1", "yi": "1", "er": "2", "san": "3", "si": "4", "wu": "5", "liu": "6",
+                 "qi": "7", "ba": "8", "jiu": "9"}
+_PINYIN_SYLLABLE = "(?:ling|yao|yi|er|san|si|wu|liu|qi|ba|jiu)"
+_PINYIN_RUN = re.compile(rf"(?<![a-z]){_PINYIN_SYLLABLE}{{6,}}(?![a-z])")
+_PINYIN_ONE = re.compile(_PINYIN_SYLLABLE)
+
+
+def _pinyin_digits(dense: str) -> str:
+    return _PINYIN_RUN.sub(lambda m: _PINYIN_ONE.sub(lambda s: _PINYIN_DIGIT[s.group(0)], m.group(0)), dense)
+
+
 def _spell_digits(dense: str) -> str:
     """Spelled-out numerals inside a long digit run become digits, but a numeral that starts
     an ordinary word right after the run (一样, 一起, 两个) stays a word: "1381234567 一样" is
@@ -259,7 +276,7 @@ def normalise(text: str) -> Normalised:
     respaced = respaced.replace("微信信", "微信")  # belt and braces: two spellings of one word met
     respaced = respaced.replace("qq号", "qq")  # the plain word, no trick: one form for the features
     respaced = _GOODS_RE.sub(lambda m: _GOODS[m.group(0)], respaced)
-    spelled = _spell_digits(respaced)
+    spelled = _spell_digits(_pinyin_digits(respaced))
     if spelled != respaced:
         tricks.append("spelled-out digits")
     return Normalised(light, spelled, tuple(tricks), emoji, urls, short)
@@ -267,6 +284,18 @@ def normalise(text: str) -> Normalised:
 
 _SPLIT_DIGITS = re.compile(r"\d[\s\-_.·,，。、|/\\*~]+\d(?:[\s\-_.·,，。、|/\\*~]*\d){5,}")
 _PLAIN_GROUPS = re.compile(r"(?<!\d)1\d{2}[\s-]\d{4}[\s-]\d{4}(?!\d)")
+# Ranges a job post or a price list writes side by side: 综合工资7000-9000 20-50岁, 200-500/天 3-5年.
+# Read as one run they were a number split to hide it, and a newcomer's real job post with the
+# manager's phone counted as disguised contact data. A range is two amounts with a unit after
+# them, or two round amounts (hundreds and more) rising.
+_UNIT_RANGE = re.compile(r"(?<![\d.])\d{1,6}(?:\.\d+)?\s*[-~～]\s*\d{1,6}(?:\.\d+)?"
+                         r"(?=\s*(?:[元块万千百kw岁个人天号米%/]|小时|周|月|年|平|公里))")
+_ROUND_RANGE = re.compile(r"(?<![\d.])([1-9]\d{0,3}00)\s*[-~～]\s*([1-9]\d{0,3}00)(?![\d.])")
+
+
+def _without_ranges(light: str) -> str:
+    light = _UNIT_RANGE.sub(" ", light)
+    return _ROUND_RANGE.sub(lambda m: " " if int(m.group(1)) < int(m.group(2)) else m.group(0), light)
 
 
 # Service numbers as they are printed, which people copy to help each other: a 400/800 line
@@ -282,7 +311,7 @@ def digit_runs_split(light: str) -> bool:
     """True when a long number is broken up by separators (1-3-8…, 138.1234.5678, 1 3 8…).
     The way people write a phone number by hand (138 1234 5678) or print a service line
     (400-820-8820, 0571-8723 5519) is not a trick."""
-    for m in _SPLIT_DIGITS.finditer(_PLAIN_GROUPS.sub("", light)):
+    for m in _SPLIT_DIGITS.finditer(_PLAIN_GROUPS.sub("", _without_ranges(light))):
         start, text = m.start(), m.string
         while start and text[start - 1].isdigit():  # the whole run, from its first digit
             start -= 1

@@ -418,6 +418,17 @@ def test_a_weak_signal_makes_nothing_obvious():
     assert Decision(verdicts=[(sure, "enforce"), (model, "enforce")], newcomer=True).obvious
 
 
+def test_only_a_rule_makes_an_ad_obvious_by_rule():
+    # a newcomer the owner invited is asked about at once only for an ad a rule calls obvious
+    # (a contact QR code): a score's distance past the obvious level moves from build to build
+    contact = Verdict("contact", True, "wechat jiazheng_wang")
+    sure_model = Verdict("charmodel", True, "0.994", strong=True)
+    by_model = Decision(verdicts=[(contact, "enforce"), (sure_model, "enforce")], newcomer=False)
+    assert by_model.obvious and not by_model.obvious_by_rule
+    code = Verdict("qrcode", True, "微信个人二维码", strong=True)
+    assert Decision(verdicts=[(code, "enforce")], newcomer=False).obvious_by_rule
+
+
 def test_established_member_needs_more_than_one_weak_signal():
     decision = decide(Facts("薇信 love520520"), CFG, None, "room")
     assert not decision.spam and [v.name for v in decision.held_back] == ["contact"]

@@ -122,6 +122,14 @@ class Decision:
         return self.newcomer and len(agreeing) >= 2
 
     @property
+    def obvious_by_rule(self) -> bool:
+        """Obvious on a rule's word (a contact QR code, a stop phrase …), not on a model's score
+        alone: how far a score is past a level moves from one build of the model to the next
+        (a 月嫂 the owner invited, 我是做家政的……加我微信 jiazheng_wang, read 0.985 by one build and
+        0.994 by the next, either side of the obvious level)."""
+        return self.obvious and any(v.strong and v.name not in MODEL_CHECKS for v in self.fired)
+
+    @property
     def kind(self) -> Literal["content", "behaviour", "none"]:
         """What the offence is about: what was said (ads) or how (floods, repeats, mentions)."""
         fired = self.fired or self.shadow_fired

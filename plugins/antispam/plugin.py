@@ -239,9 +239,11 @@ class AntispamPlugin(Plugin):
         if decision.spam:
             disputed = not newcomer and words_against_the_model(decision)
             # a newcomer who only said what they do and asked to be messaged (Decision.says_only)
-            # is reminded like a regular convicted on the models' word, and never removed by the bot
+            # is reminded like a regular convicted on the models' word, and never removed by the bot.
+            # A vouched newcomer's ad is put to the humans at once only when a rule makes it obvious
             offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision), evidence,
-                                     obvious=decision.obvious, newcomer=newcomer, strict=strict,
+                                     obvious=decision.obvious_by_rule if vouch is not None else decision.obvious,
+                                     newcomer=newcomer, strict=strict,
                                      ask_first=(not newcomer and (decision.models_only or disputed
                                                                   or decision.job_by_phone))
                                      or decision.says_only or decision.loan_plea or vouch is not None,

@@ -129,22 +129,48 @@ def _shown(gram: str, skeleton: str, cuts: frozenset[int]) -> str:
     and shape features and single characters say nothing."""
     if gram.startswith("#w"):
         word = gram[2:]
-        return word if len(word) < 12 and re.search(rf"(?<![a-z]){word}(?![a-z])", skeleton) else ""
+        return word if len(word) < 12 and _whole_latin(word, skeleton) else ""
     if gram.startswith("#"):
         return ""
-    if gram.startswith(("w:", "b:")):
-        text = gram[2:].replace("|", "")
-    else:
-        text = gram.strip("^$")
+    words = gram.startswith(("w:", "b:"))
+    text = gram[2:].replace("|", "") if words else gram.strip("^$")
+    # the cheap tests first: most runs are one character or mixed, and say nothing whatever the
+    # cuts (each test only rules out, so their order does not change the answer; issue 13)
+    if len(text) < 2 or not (_CJK_RUN.fullmatch(text) or _LATIN_WORD.fullmatch(text)):
+        return ""
+    if not words:
         if not any(i in cuts and i + len(text) in cuts for i in _starts(skeleton, text)):
             return ""
-    if not (_CJK_RUN.fullmatch(text) or _LATIN_WORD.fullmatch(text)):  # mixed, or a digit's shape
-        return ""
-    return text if len(text) > 1 else ""
+    return text
+
+
+_AZ = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+def _whole_latin(word: str, skeleton: str) -> bool:
+    """Whether the latin word stands whole in the skeleton (no latin letter either side), as
+    re.search(rf"(?<![a-z]){word}(?![a-z])", skeleton) says, without compiling a pattern per
+    feature per message (that compile was most of the char model's CPU; issue 13)."""
+    if not _LATIN_WORD.fullmatch(word):  # never from grams (#w is a latin run); kept exact anyway
+        return re.search(rf"(?<![a-z]){word}(?![a-z])", skeleton) is not None
+    size, at = len(word), skeleton.find(word)
+    while at >= 0:
+        end = at + size
+        if (at == 0 or skeleton[at - 1] not in _AZ) and (end == len(skeleton) or skeleton[end] not in _AZ):
+            return True
+        at = skeleton.find(word, at + 1)
+    return False
 
 
 def _starts(text: str, part: str) -> list[int]:
-    return [m.start() for m in re.finditer(re.escape(part), text)]
+    """Where part occurs in text, without overlaps (as re.finditer finds a literal), by str.find."""
+    if not part:
+        return list(range(len(text) + 1))
+    out, at, size = [], text.find(part), len(part)
+    while at >= 0:
+        out.append(at)
+        at = text.find(part, at + size)
+    return out
 
 
 def _cuts(skeleton: str) -> frozenset[int]:

@@ -266,18 +266,20 @@ class CharModel:
         if not gs:
             return CharScore(_sigmoid(self.b), [])
         w, scale = self.w, self.scale / math.sqrt(len(gs))
-        contrib = [(g.text, g.sign * w[g.index] * scale) for g in gs]
-        z = self.b + sum(c for _, c in contrib)
-        # the explanation names real character runs (longest first among equals), not shape tokens
+        pushes = [g.sign * w[g.index] * scale for g in gs]
+        z = self.b + sum(pushes)
+        # the explanation names real character runs (longest first among equals), not shape tokens.
+        # Only a push toward spam can be evidence: those alone are sorted, strongest first and in
+        # feature order among equals (as a stable sort of all of them put them; issue 13)
         shown: dict[str, float] = {}
         skeleton = _DIGIT.sub("0", n.dense[:MAX_CHARS])
         cuts = _cuts(skeleton)
-        for t, v in sorted(contrib, key=lambda c: -c[1]):
-            if v <= 0 or len(shown) == 8:
+        for minus, i in sorted([(-v, i) for i, v in enumerate(pushes) if v > 0]):
+            if len(shown) == 8:
                 break
-            word = _shown(t, skeleton, cuts)
+            word = _shown(gs[i].text, skeleton, cuts)
             if word and word not in shown:
-                shown[word] = v
+                shown[word] = -minus
         # a part of a longer run shown is said by it (小红书, not 小红、红书、小红书)
         whole = [(w, v) for w, v in shown.items() if not any(w != o and w in o for o in shown)]
         return CharScore(_sigmoid(z), whole[:4])

@@ -130,17 +130,23 @@ def _shown(gram: str, skeleton: str, cuts: frozenset[int]) -> str:
     if gram.startswith("#w"):
         word = gram[2:]
         return word if len(word) < 12 and _whole_latin(word, skeleton) else ""
+    text = _readable(gram)
+    if not text or gram.startswith(("w:", "b:")):
+        return text
+    # a run of characters says something only where it starts and ends at jieba's cuts
+    return text if any(i in cuts and i + len(text) in cuts for i in _starts(skeleton, text)) else ""
+
+
+@lru_cache(maxsize=1 << 14)  # chat repeats a few thousand runs; a few MB at most
+def _readable(gram: str) -> str:
+    """What a feature could show, whatever the message: its words, or its run of characters when
+    that is all Chinese or all latin and longer than one character (else ""). Depends on the
+    feature alone, so it is worked out once per feature, not per message (issue 13)."""
     if gram.startswith("#"):
         return ""
-    words = gram.startswith(("w:", "b:"))
-    text = gram[2:].replace("|", "") if words else gram.strip("^$")
-    # the cheap tests first: most runs are one character or mixed, and say nothing whatever the
-    # cuts (each test only rules out, so their order does not change the answer; issue 13)
+    text = gram[2:].replace("|", "") if gram.startswith(("w:", "b:")) else gram.strip("^$")
     if len(text) < 2 or not (_CJK_RUN.fullmatch(text) or _LATIN_WORD.fullmatch(text)):
         return ""
-    if not words:
-        if not any(i in cuts and i + len(text) in cuts for i in _starts(skeleton, text)):
-            return ""
     return text
 
 

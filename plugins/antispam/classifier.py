@@ -7,6 +7,7 @@ bigrams catch what the dictionary splits oddly (new slang, variant characters).
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import threading
@@ -92,20 +93,24 @@ class NaiveBayes:
         vocab = self.vocab
         ds = math.log(self.totals[1] + self.alpha * vocab)
         dh = math.log(self.totals[0] + self.alpha * vocab)
-        logit, known, pushes = 0.0, 0, []
+        logit, pushes = 0.0, []
+        alpha, log, in_spam, in_ham = self.alpha, math.log, spam.get, ham.get  # (locals: a loop per feature)
         for f in feats:
-            s, h = spam.get(f, 0), ham.get(f, 0)
+            s, h = in_spam(f, 0), in_ham(f, 0)
             if not s and not h:
                 continue
-            known += 1
-            w = (math.log(s + self.alpha) - ds) - (math.log(h + self.alpha) - dh)
+            w = (log(s + alpha) - ds) - (log(h + alpha) - dh)
             logit += w
             pushes.append((f, w))
         # Overlapping features (a word, its bigrams and trigrams) count the same evidence several
         # times; dividing by a temperature keeps the probability readable for operators.
         logit = max(-60.0, min(60.0, logit / TEMPERATURE))
-        pushes.sort(key=lambda p: -p[1])
-        return 1.0 / (1.0 + math.exp(-logit)), known, pushes[:5]
+        # the five strongest, as a stable sort of all of them would give (nsmallest is documented so)
+        return 1.0 / (1.0 + math.exp(-logit)), len(pushes), heapq.nsmallest(5, pushes, key=_minus_push)
+
+
+def _minus_push(push: tuple[str, float]) -> float:
+    return -push[1]
 
 
 @dataclass

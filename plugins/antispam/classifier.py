@@ -41,27 +41,40 @@ def _tokenizer():
 def features(text: str) -> list[str]:
     """Distinct features of a message: words, bigrams, and the shape of digit and latin runs
     (an 11-digit run looks like a phone number whatever the digits)."""
+    return _features(*_skeleton(text))
+
+
+def _skeleton(text: str) -> tuple[str, str]:
+    """The message's head as the features and the shingles read it: (dense, digits as 0)."""
     dense = normalise(text).dense[:_MAX_FEATURE_CHARS]
+    return dense, _DIGITS.sub("0", dense)
+
+
+def _features(dense: str, skeleton: str) -> list[str]:
     out: set[str] = set()
+    add = out.add  # (bound once: two adds per character below)
     for run in _DIGITS.findall(dense):
-        out.add(f"#d{min(len(run), 12)}")
+        add(f"#d{min(len(run), 12)}")
     for run in _LATIN.findall(dense):
-        out.add(f"#a{min(len(run), 8)}" if len(run) > 2 else run)
-    skeleton = _DIGITS.sub("0", dense)
+        add(f"#a{min(len(run), 8)}" if len(run) > 2 else run)
     # the char model cuts the same skeleton when the message has no digits (most chat): one
     # cached segmentation serves both (issue 13)
     for word in words_of(skeleton):
         if word != "0" and not word.isascii():
-            out.add(word)
+            add(word)
+    # (added in this order, one after the other: the set's order, and so the order the Bayes sums
+    # its weights in, is the same as it always was, to the last bit)
     for i in range(len(skeleton) - 1):
-        out.add("_" + skeleton[i:i + 2])
-        out.add("~" + skeleton[i:i + 3])  # trigrams: phrases that span jieba's word cuts
+        add("_" + skeleton[i:i + 2])
+        add("~" + skeleton[i:i + 3])  # trigrams: phrases that span jieba's word cuts
     return list(out)
 
 
 def shingles(text: str) -> set[str]:
-    dense = normalise(text).dense[:_MAX_FEATURE_CHARS]
-    skeleton = _DIGITS.sub("0", dense)
+    return _shingles(_skeleton(text)[1])
+
+
+def _shingles(skeleton: str) -> set[str]:
     if len(skeleton) < 3:
         return {skeleton} if skeleton else set()
     return {skeleton[i:i + 3] for i in range(len(skeleton) - 2)}
@@ -202,10 +215,11 @@ class SpamModel:
         self.last_id = max(self.last_id, sample_id)
 
     def score(self, text: str, room: str | None, *, similar: bool = True) -> ModelScore:
-        prob, known, pushes = self.bayes.score(features(text))
+        dense, skeleton = _skeleton(text)  # (once for the features and the shingles)
+        prob, known, pushes = self.bayes.score(_features(dense, skeleton))
         sim, sim_id, ham_sim = 0.0, None, 0.0
         if similar:
-            sh = shingles(text)
+            sh = _shingles(skeleton)
             sim, sim_id = self.spam_index.best(sh, room)
             if sim:
                 ham_sim, _ = self.ham_index.best(sh, room)

@@ -129,22 +129,54 @@ def _shown(gram: str, skeleton: str, cuts: frozenset[int]) -> str:
     and shape features and single characters say nothing."""
     if gram.startswith("#w"):
         word = gram[2:]
-        return word if len(word) < 12 and re.search(rf"(?<![a-z]){word}(?![a-z])", skeleton) else ""
+        return word if len(word) < 12 and _whole_latin(word, skeleton) else ""
+    text = _readable(gram)
+    if not text or gram.startswith(("w:", "b:")):
+        return text
+    # a run of characters says something only where it starts and ends at jieba's cuts
+    return text if any(i in cuts and i + len(text) in cuts for i in _starts(skeleton, text)) else ""
+
+
+@lru_cache(maxsize=1 << 14)  # chat repeats a few thousand runs; a few MB at most
+def _readable(gram: str) -> str:
+    """What a feature could show, whatever the message: its words, or its run of characters when
+    that is all Chinese or all latin and longer than one character (else ""). Depends on the
+    feature alone, so it is worked out once per feature, not per message (issue 13)."""
     if gram.startswith("#"):
         return ""
-    if gram.startswith(("w:", "b:")):
-        text = gram[2:].replace("|", "")
-    else:
-        text = gram.strip("^$")
-        if not any(i in cuts and i + len(text) in cuts for i in _starts(skeleton, text)):
-            return ""
-    if not (_CJK_RUN.fullmatch(text) or _LATIN_WORD.fullmatch(text)):  # mixed, or a digit's shape
+    text = gram[2:].replace("|", "") if gram.startswith(("w:", "b:")) else gram.strip("^$")
+    if len(text) < 2 or not (_CJK_RUN.fullmatch(text) or _LATIN_WORD.fullmatch(text)):
         return ""
-    return text if len(text) > 1 else ""
+    return text
+
+
+_AZ = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+def _whole_latin(word: str, skeleton: str) -> bool:
+    """Whether the latin word stands whole in the skeleton (no latin letter either side), as
+    re.search(rf"(?<![a-z]){word}(?![a-z])", skeleton) says, without compiling a pattern per
+    feature per message (that compile was most of the char model's CPU; issue 13)."""
+    if not _LATIN_WORD.fullmatch(word):  # never from grams (#w is a latin run); kept exact anyway
+        return re.search(rf"(?<![a-z]){word}(?![a-z])", skeleton) is not None
+    size, at = len(word), skeleton.find(word)
+    while at >= 0:
+        end = at + size
+        if (at == 0 or skeleton[at - 1] not in _AZ) and (end == len(skeleton) or skeleton[end] not in _AZ):
+            return True
+        at = skeleton.find(word, at + 1)
+    return False
 
 
 def _starts(text: str, part: str) -> list[int]:
-    return [m.start() for m in re.finditer(re.escape(part), text)]
+    """Where part occurs in text, without overlaps (as re.finditer finds a literal), by str.find."""
+    if not part:
+        return list(range(len(text) + 1))
+    out, at, size = [], text.find(part), len(part)
+    while at >= 0:
+        out.append(at)
+        at = text.find(part, at + size)
+    return out
 
 
 def _cuts(skeleton: str) -> frozenset[int]:
@@ -240,18 +272,20 @@ class CharModel:
         if not gs:
             return CharScore(_sigmoid(self.b), [])
         w, scale = self.w, self.scale / math.sqrt(len(gs))
-        contrib = [(g.text, g.sign * w[g.index] * scale) for g in gs]
-        z = self.b + sum(c for _, c in contrib)
-        # the explanation names real character runs (longest first among equals), not shape tokens
+        pushes = [g.sign * w[g.index] * scale for g in gs]
+        z = self.b + sum(pushes)
+        # the explanation names real character runs (longest first among equals), not shape tokens.
+        # Only a push toward spam can be evidence: those alone are sorted, strongest first and in
+        # feature order among equals (as a stable sort of all of them put them; issue 13)
         shown: dict[str, float] = {}
         skeleton = _DIGIT.sub("0", n.dense[:MAX_CHARS])
         cuts = _cuts(skeleton)
-        for t, v in sorted(contrib, key=lambda c: -c[1]):
-            if v <= 0 or len(shown) == 8:
+        for minus, i in sorted([(-v, i) for i, v in enumerate(pushes) if v > 0]):
+            if len(shown) == 8:
                 break
-            word = _shown(t, skeleton, cuts)
+            word = _shown(gs[i].text, skeleton, cuts)
             if word and word not in shown:
-                shown[word] = v
+                shown[word] = -minus
         # a part of a longer run shown is said by it (小红书, not 小红、红书、小红书)
         whole = [(w, v) for w, v in shown.items() if not any(w != o and w in o for o in shown)]
         return CharScore(_sigmoid(z), whole[:4])

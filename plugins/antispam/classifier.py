@@ -7,6 +7,7 @@ bigrams catch what the dictionary splits oddly (new slang, variant characters).
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import threading
@@ -40,27 +41,40 @@ def _tokenizer():
 def features(text: str) -> list[str]:
     """Distinct features of a message: words, bigrams, and the shape of digit and latin runs
     (an 11-digit run looks like a phone number whatever the digits)."""
+    return _features(*_skeleton(text))
+
+
+def _skeleton(text: str) -> tuple[str, str]:
+    """The message's head as the features and the shingles read it: (dense, digits as 0)."""
     dense = normalise(text).dense[:_MAX_FEATURE_CHARS]
+    return dense, _DIGITS.sub("0", dense)
+
+
+def _features(dense: str, skeleton: str) -> list[str]:
     out: set[str] = set()
+    add = out.add  # (bound once: two adds per character below)
     for run in _DIGITS.findall(dense):
-        out.add(f"#d{min(len(run), 12)}")
+        add(f"#d{min(len(run), 12)}")
     for run in _LATIN.findall(dense):
-        out.add(f"#a{min(len(run), 8)}" if len(run) > 2 else run)
-    skeleton = _DIGITS.sub("0", dense)
+        add(f"#a{min(len(run), 8)}" if len(run) > 2 else run)
     # the char model cuts the same skeleton when the message has no digits (most chat): one
     # cached segmentation serves both (issue 13)
     for word in words_of(skeleton):
         if word != "0" and not word.isascii():
-            out.add(word)
+            add(word)
+    # (added in this order, one after the other: the set's order, and so the order the Bayes sums
+    # its weights in, is the same as it always was, to the last bit)
     for i in range(len(skeleton) - 1):
-        out.add("_" + skeleton[i:i + 2])
-        out.add("~" + skeleton[i:i + 3])  # trigrams: phrases that span jieba's word cuts
+        add("_" + skeleton[i:i + 2])
+        add("~" + skeleton[i:i + 3])  # trigrams: phrases that span jieba's word cuts
     return list(out)
 
 
 def shingles(text: str) -> set[str]:
-    dense = normalise(text).dense[:_MAX_FEATURE_CHARS]
-    skeleton = _DIGITS.sub("0", dense)
+    return _shingles(_skeleton(text)[1])
+
+
+def _shingles(skeleton: str) -> set[str]:
     if len(skeleton) < 3:
         return {skeleton} if skeleton else set()
     return {skeleton[i:i + 3] for i in range(len(skeleton) - 2)}
@@ -92,20 +106,24 @@ class NaiveBayes:
         vocab = self.vocab
         ds = math.log(self.totals[1] + self.alpha * vocab)
         dh = math.log(self.totals[0] + self.alpha * vocab)
-        logit, known, pushes = 0.0, 0, []
+        logit, pushes = 0.0, []
+        alpha, log, in_spam, in_ham = self.alpha, math.log, spam.get, ham.get  # (locals: a loop per feature)
         for f in feats:
-            s, h = spam.get(f, 0), ham.get(f, 0)
+            s, h = in_spam(f, 0), in_ham(f, 0)
             if not s and not h:
                 continue
-            known += 1
-            w = (math.log(s + self.alpha) - ds) - (math.log(h + self.alpha) - dh)
+            w = (log(s + alpha) - ds) - (log(h + alpha) - dh)
             logit += w
             pushes.append((f, w))
         # Overlapping features (a word, its bigrams and trigrams) count the same evidence several
         # times; dividing by a temperature keeps the probability readable for operators.
         logit = max(-60.0, min(60.0, logit / TEMPERATURE))
-        pushes.sort(key=lambda p: -p[1])
-        return 1.0 / (1.0 + math.exp(-logit)), known, pushes[:5]
+        # the five strongest, as a stable sort of all of them would give (nsmallest is documented so)
+        return 1.0 / (1.0 + math.exp(-logit)), len(pushes), heapq.nsmallest(5, pushes, key=_minus_push)
+
+
+def _minus_push(push: tuple[str, float]) -> float:
+    return -push[1]
 
 
 @dataclass
@@ -197,10 +215,11 @@ class SpamModel:
         self.last_id = max(self.last_id, sample_id)
 
     def score(self, text: str, room: str | None, *, similar: bool = True) -> ModelScore:
-        prob, known, pushes = self.bayes.score(features(text))
+        dense, skeleton = _skeleton(text)  # (once for the features and the shingles)
+        prob, known, pushes = self.bayes.score(_features(dense, skeleton))
         sim, sim_id, ham_sim = 0.0, None, 0.0
         if similar:
-            sh = shingles(text)
+            sh = _shingles(skeleton)
             sim, sim_id = self.spam_index.best(sh, room)
             if sim:
                 ham_sim, _ = self.ham_index.best(sh, room)

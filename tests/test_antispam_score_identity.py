@@ -1,0 +1,188 @@
+"""Speed work on anti-spam scoring (issue 13) must not move a single score: every row of the
+shipped corpus and the probe sets is scored by today's code and by the code path it replaced,
+kept here verbatim as the reference, and the two must be equal to the bit (probabilities,
+evidence words and their weights, in order)."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from plugins.antispam import charmodel
+from plugins.antispam.charmodel import MAX_CHARS, CharModel, CharScore, _cuts, _sigmoid, grams, shipped, words_of
+from plugins.antispam.classifier import TEMPERATURE, ModelScore, NaiveBayes, SpamModel, fit
+from plugins.antispam.dataset import corpus_dir, read_many, seed_rows
+from plugins.antispam.normalize import normalise
+
+PROBES = Path(charmodel.__file__).resolve().parent / "data" / "probes"
+_DIGIT = re.compile(r"[0-9]")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_LATIN_WORD = re.compile(r"[a-z]+")
+
+
+# ---------------------------------------------------------------- the reference: the code before issue 13's work
+def _old_shown(gram: str, skeleton: str, cuts: frozenset[int]) -> str:
+    if gram.startswith("#w"):
+        word = gram[2:]
+        return word if len(word) < 12 and re.search(rf"(?<![a-z]){word}(?![a-z])", skeleton) else ""
+    if gram.startswith("#"):
+        return ""
+    if gram.startswith(("w:", "b:")):
+        text = gram[2:].replace("|", "")
+    else:
+        text = gram.strip("^$")
+        if not any(i in cuts and i + len(text) in cuts for i in _old_starts(skeleton, text)):
+            return ""
+    if not (_CJK_RUN.fullmatch(text) or _LATIN_WORD.fullmatch(text)):
+        return ""
+    return text if len(text) > 1 else ""
+
+
+def _old_starts(text: str, part: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(part), text)]
+
+
+def _old_char_score(model: CharModel, text: str) -> CharScore:
+    n = normalise(text)
+    if not n.dense:
+        return CharScore(0.0, [])
+    gs = grams(n)
+    if not gs:
+        return CharScore(_sigmoid(model.b), [])
+    w, scale = model.w, model.scale / math.sqrt(len(gs))
+    contrib = [(g.text, g.sign * w[g.index] * scale) for g in gs]
+    z = model.b + sum(c for _, c in contrib)
+    shown: dict[str, float] = {}
+    skeleton = _DIGIT.sub("0", n.dense[:MAX_CHARS])
+    cuts = _cuts(skeleton)
+    for t, v in sorted(contrib, key=lambda c: -c[1]):
+        if v <= 0 or len(shown) == 8:
+            break
+        word = _old_shown(t, skeleton, cuts)
+        if word and word not in shown:
+            shown[word] = v
+    whole = [(w, v) for w, v in shown.items() if not any(w != o and w in o for o in shown)]
+    return CharScore(_sigmoid(z), whole[:4])
+
+
+_DIGITS = re.compile(r"[0-9]+")
+_LATIN = re.compile(r"[a-z]+")
+
+
+def _old_features(text: str) -> list[str]:
+    dense = normalise(text).dense[:600]
+    out: set[str] = set()
+    for run in _DIGITS.findall(dense):
+        out.add(f"#d{min(len(run), 12)}")
+    for run in _LATIN.findall(dense):
+        out.add(f"#a{min(len(run), 8)}" if len(run) > 2 else run)
+    skeleton = _DIGITS.sub("0", dense)
+    for word in words_of(skeleton):
+        if word != "0" and not word.isascii():
+            out.add(word)
+    for i in range(len(skeleton) - 1):
+        out.add("_" + skeleton[i:i + 2])
+        out.add("~" + skeleton[i:i + 3])
+    return list(out)
+
+
+def _old_shingles(text: str) -> set[str]:
+    dense = normalise(text).dense[:600]
+    skeleton = _DIGITS.sub("0", dense)
+    if len(skeleton) < 3:
+        return {skeleton} if skeleton else set()
+    return {skeleton[i:i + 3] for i in range(len(skeleton) - 2)}
+
+
+def _old_bayes_score(nb: NaiveBayes, feats: list[str]) -> tuple[float, int, list[tuple[str, float]]]:
+    spam, ham = nb.counts[1], nb.counts[0]
+    if not nb.docs[0] or not nb.docs[1]:
+        return 0.0, 0, []
+    vocab = nb.vocab
+    ds = math.log(nb.totals[1] + nb.alpha * vocab)
+    dh = math.log(nb.totals[0] + nb.alpha * vocab)
+    logit, known, pushes = 0.0, 0, []
+    for f in feats:
+        s, h = spam.get(f, 0), ham.get(f, 0)
+        if not s and not h:
+            continue
+        known += 1
+        w = (math.log(s + nb.alpha) - ds) - (math.log(h + nb.alpha) - dh)
+        logit += w
+        pushes.append((f, w))
+    logit = max(-60.0, min(60.0, logit / TEMPERATURE))
+    pushes.sort(key=lambda p: -p[1])
+    return 1.0 / (1.0 + math.exp(-logit)), known, pushes[:5]
+
+
+def _old_model_score(model: SpamModel, text: str, room: str | None) -> ModelScore:
+    prob, known, pushes = _old_bayes_score(model.bayes, _old_features(text))
+    sim, sim_id, ham_sim = 0.0, None, 0.0
+    sh = _old_shingles(text)
+    sim, sim_id = model.spam_index.best(sh, room)
+    if sim:
+        ham_sim, _ = model.ham_index.best(sh, room)
+    docs = (model.bayes.docs[0], model.bayes.docs[1])
+    assert model.char is not None
+    cs = _old_char_score(model.char, text)
+    return ModelScore(prob, known, pushes, sim, sim_id, ham_sim, docs, cs.prob, cs.pushes,
+                      model.char.threshold, model.char.obvious, model.char.member, model.char.agree)
+
+
+# ---------------------------------------------------------------- the comparison
+def _texts() -> list[str]:
+    rows = read_many([corpus_dir(), PROBES / "groups.tsv", PROBES / "probes.tsv"])
+    return list(dict.fromkeys(r.text for r in rows))
+
+
+@pytest.fixture(scope="module")
+def model() -> CharModel:
+    m = shipped()
+    assert m is not None, "the shipped char model is missing"
+    return m
+
+
+def test_every_corpus_and_probe_row_scores_as_before():
+    # the model as the bot starts: the shipped char model and the seed samples learned (as eval-spam)
+    spam_model = SpamModel()
+    fit(spam_model, [(r.text, r.label, "*", -i) for i, r in enumerate(seed_rows(), start=1)], passes=1)
+    texts = _texts()
+    assert len(texts) > 20_000  # the whole corpus and both probe sets, not a sample
+    differ = [t for t in texts if spam_model.score(t, "room") != _old_model_score(spam_model, t, "room")]
+    assert not differ, f"{len(differ)} rows score differently, e.g. {differ[:3]}"
+
+
+@pytest.mark.parametrize("text", [
+    "加我whatsapp联系", "whatsappwhatsapp 加 whatsapp", "aaaa 哈哈哈哈哈哈 aaaaa", "加微信加微信加微信",
+    "小红书搜小红书", "x" * 30 + " 加v abc", "wechat" * 3, "加我微信 xiaowen_dev 拉你们进交流群"])
+def test_repeated_and_overlapping_runs_are_shown_as_before(model, text):
+    # overlapping occurrences (aaaa in aaaaa, a word twice) are where a find loop could differ from re.finditer
+    assert model.score(text) == _old_char_score(model, text)
+
+
+def test_the_evidence_words_compile_no_pattern_per_feature(model):
+    # the evidence (_shown) had compiled a regex per feature it looked at (about 23 per message on
+    # the corpus, overflowing re's cache of 512): most of the char model's CPU (issue 13). Counted
+    # by calls, not timed: a count does not depend on the machine's load
+    import sys
+
+    texts = _texts()[:500]
+    for t in texts:
+        grams(normalise(t))  # the features and their cut cached: what is counted is the scoring
+    calls = 0
+
+    def count(frame, event, arg):
+        nonlocal calls
+        if event == "call" and frame.f_code is re._compile.__code__:
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        for t in texts:
+            model.score(t)
+    finally:
+        sys.setprofile(None)
+    assert calls < len(texts) / 4, f"{calls / len(texts):.1f} pattern look-ups per message"

@@ -149,8 +149,10 @@ def test_every_corpus_and_probe_row_scores_as_before():
     # the model as the bot starts: the shipped char model and the seed samples learned (as eval-spam)
     spam_model = SpamModel()
     fit(spam_model, [(r.text, r.label, "*", -i) for i, r in enumerate(seed_rows(), start=1)], passes=1)
-    texts = _texts()
-    assert len(texts) > 20_000  # the whole corpus and both probe sets, not a sample
+    # every 6th distinct text of the corpus and both probe sets (~4,400): all 26,000 took ~20 CPU-s
+    # of every suite run for a check that was run in full when the fast path was written (ascpu25)
+    texts = _texts()[::6]
+    assert len(texts) > 4_000
     differ = [t for t in texts if spam_model.score(t, "room") != _old_model_score(spam_model, t, "room")]
     assert not differ, f"{len(differ)} rows score differently, e.g. {differ[:3]}"
 

@@ -213,8 +213,8 @@ class AntispamPlugin(Plugin):
         codes = await self._image_codes(ctx, cfg, msg, trusted) if msg.kind is MessageKind.IMAGE else ()
         # a picture's QR codes are what it says: the same code posted again, or into other groups,
         # is a repeat like the same text (engine: a regular's 收款码 blasted into three groups)
-        text, print_ = (_said_by_codes(codes), store.fingerprint(_said_by_codes(codes))) if codes \
-            else (row.text, row.fingerprint)
+        text = _said_by_codes(codes) if codes else row.text
+        print_ = store.fingerprint(text) if codes else row.fingerprint
         self._remember(ctx, cfg, row, msg, text, print_, promotes=bool(codes) or None)
         counts = self.windows.counts(row.room_id, row.sender_id, row.message_id, text, print_, row.at,
                                      flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
@@ -446,7 +446,8 @@ class AntispamPlugin(Plugin):
         if self._protected(ctx, target):
             ctx.reply(cfg.texts.protected.format(member=name))
             return
-        standing = self._standing_removal(ctx, about if about is not None else quoted.case_id if quoted else None)
+        dealt_with = self._antispam_case(ctx, about if about is not None else quoted.case_id if quoted else None)
+        standing = self._standing_removal(dealt_with)
         if standing is not None:
             # an ad the bot has already dealt with (the admin quoted it, or the bot's notice about
             # it): the lesson goes into that case, not a second one saying "移出……对方已不在群里"
@@ -455,7 +456,7 @@ class AntispamPlugin(Plugin):
             sample.case_id = standing.id
             self._in_case(ctx, cfg, standing, name, quoted_notice=about is not None)
             return
-        warned = self._standing_warning(ctx, about if about is not None else quoted.case_id if quoted else None)
+        warned = self._standing_warning(dealt_with)
         if warned is not None:
             # the bot already warned the member for this very message: the admin's #spam is a
             # lesson and a confirmation, not a second offence. A second case climbed the ladder
@@ -495,29 +496,27 @@ class AntispamPlugin(Plugin):
         ctx.reply(cfg.texts.spam_learned.format(member=name, case=case_id))
 
     @staticmethod
-    def _standing_removal(ctx: Context, case_id: int | None) -> Case | None:
-        """The anti-spam removal case a quoted ad (or the bot's notice) belongs to, if it still
-        stands: carried out, under way, or put to the owner and admins (not reversed, not a
-        dry run, not failed: a removal that did not happen is decided again)."""
-        if not case_id:
+    def _antispam_case(ctx: Context, case_id: int | None) -> Case | None:
+        """The anti-spam case a quoted ad (or the bot's notice about it) belongs to, unless reversed."""
+        case = cases.get_case(ctx.db, case_id) if case_id else None
+        if case is None or case.source != ladder.SOURCE or case.status == "reversed":
             return None
-        case = cases.get_case(ctx.db, case_id)
-        if case is None or case.source != ladder.SOURCE or case.kind not in ("kick", "ban") \
-                or case.status == "reversed" or case.outcome not in _STANDING:
+        return case
+
+    @staticmethod
+    def _standing_removal(case: Case | None) -> Case | None:
+        """`case` if it is a removal that still stands: carried out, under way, or put to the owner
+        and admins (not a dry run, not failed: a removal that did not happen is decided again)."""
+        if case is None or case.kind not in ("kick", "ban") or case.outcome not in _STANDING:
             return None
         if case.outcome == "pending" and cases.asked_admins(case):
             return None  # its question to the admins is still on its way: not "being removed"
         return case
 
     @staticmethod
-    def _standing_warning(ctx: Context, case_id: int | None) -> Case | None:
-        """The anti-spam warning case a quoted ad (or the bot's warning itself) belongs to, if it
-        stands: not reversed, and sent or on its way (a dry run or a failed send warned nobody)."""
-        if not case_id:
-            return None
-        case = cases.get_case(ctx.db, case_id)
-        if case is None or case.source != ladder.SOURCE or case.kind != "warn" or case.status == "reversed" \
-                or case.outcome not in ladder.COUNTING:
+    def _standing_warning(case: Case | None) -> Case | None:
+        """`case` if it is a warning sent or on its way (a dry run or a failed send warned nobody)."""
+        if case is None or case.kind != "warn" or case.outcome not in ladder.COUNTING:
             return None
         return case
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from plugins.antispam import buying, contact, recommend
+from plugins.antispam import buying, contact, favour, recommend
 from plugins.antispam.checks import PERSONAL, Facts, Verdict, discussing, framed, said, score_pct, shows_an_ad
 from plugins.antispam.classifier import ModelScore
 from plugins.antispam.config import AntispamConfig
@@ -62,6 +62,14 @@ def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig, *, ne
                                "not enough alone",
                        why=f"{verdict.why}，但这是老成员向大家推荐自己常用的店或博主（「{tip}」），"
                            "没有让人找他本人、没有返利或红包，单独不算")
+    if verdict.spam and not newcomer and (plea := _favour(n)):
+        # a regular's 谁能帮我砍一刀吗 was reminded on the model's word (0.99) while another regular's
+        # 帮我砍一刀吧姐妹们 scored just under the members' level. Not enough alone
+        return replace(verdict, strong=False, conclusive=False, agrees=False, weak=True,
+                       details=f"{verdict.details}, but an established member asking a favour ({plea}): "
+                               "not enough alone",
+                       why=f"{verdict.why}，但这是老成员请大家帮自己一个小忙（「{plea}」），"
+                           "没有红包返利、没有让人加他或进群，单独不算")
     if verdict.spam and (ask := _buyer(n)):
         # a buyer writes the seller's words (私我, 价格好商量, 量大可谈) and the model reads them as an
         # ad: a regular asking 有人要转让名额吗？我收一个 was reminded (0.974). Not enough alone
@@ -78,6 +86,15 @@ def _buyer(n: Normalised) -> str | None:
     if ask is None or contact.promoted_links(n):
         return None
     return None if any(c.hidden or c.kind not in PERSONAL for c in contact.find_contacts(n)) else ask
+
+
+def _favour(n: Normalised) -> str | None:
+    """A member's plea for a small favour (favour.asks_a_favour) with no contact data and no link
+    off the ordinary list: a 砍一刀 card's own target, the shop's site, is not off that list."""
+    plea = favour.asks_a_favour(n.body)
+    if plea is None or contact.promoted_links(n) or contact.find_contacts(n):
+        return None
+    return plea
 
 
 def _recommendation(n: Normalised) -> str | None:

@@ -38,6 +38,8 @@ def _old_shown(gram: str, skeleton: str, cuts: frozenset[int]) -> str:
             return ""
     if not (_CJK_RUN.fullmatch(text) or _LATIN_WORD.fullmatch(text)):
         return ""
+    if not gram.startswith("w:") and len(text) <= 3 and (text[0] in charmodel._GLUE or text[-1] in charmodel._GLUE):
+        return ""  # a behaviour change made on both sides since (的有, 好我是 are not evidence)
     return text if len(text) > 1 else ""
 
 

@@ -131,10 +131,20 @@ def _shown(gram: str, skeleton: str, cuts: frozenset[int]) -> str:
         word = gram[2:]
         return word if len(word) < 12 and _whole_latin(word, skeleton) else ""
     text = _readable(gram)
-    if not text or gram.startswith(("w:", "b:")):
+    if not text or gram.startswith("w:"):
+        return text
+    if len(text) <= 3 and (text[0] in _GLUE or text[-1] in _GLUE):
+        # a short pair or run that begins or ends on a particle joins two words' edges: 的有 of
+        # 奢侈品的 有需要, 好我是 of 大家好 我是 (an owner read them in a #case as junk)
+        return ""
+    if gram.startswith("b:"):
         return text
     # a run of characters says something only where it starts and ends at jieba's cuts
     return text if any(i in cuts and i + len(text) in cuts for i in _starts(skeleton, text)) else ""
+
+
+# particles and function characters that end or begin a word rather than carry one
+_GLUE = frozenset("的地得了着过是有在和与及或也都就还又很太好吗呢吧啊呀哦哈嘛么这那个些之")
 
 
 @lru_cache(maxsize=1 << 14)  # chat repeats a few thousand runs; a few MB at most

@@ -3,13 +3,14 @@ test_group_day_more: the real app, the SHIPPED rules.yaml with instant pacing, t
 gRPC, the simulator), printed in full with `-s`.
 
 Neighbours swap phone numbers, sell a stroller, warn each other about USDT buyers and organise
-a fruit 团购; newcomers join on members' invitations, three of them to advertise. Played on the
+a fruit 团购; newcomers join on members' invitations, four of them to advertise. Played on the
 demo (`qunguan run`), the regular 卡罗尔's 谁能帮我砍一刀吗😂 开玩笑的 was reminded
 这条消息看起来像在发广告 on the char model's word alone (0.99).
 """
 
 from __future__ import annotations
 
+from tests.test_group_day_hard2 import said_to
 from tests.test_group_day_more import MONDAY, LoggedDay, days  # noqa: F401  (the fixture)
 
 NEIGHBOURS = ["阿丽", "老包", "卡罗尔", "王阿姨", "3栋小陈"]
@@ -47,6 +48,8 @@ async def live_the_neighbours_morning(d: LoggedDay) -> None:
     await d.post("小七", "你好")
     await d.post("小七", "寂寞吗 看我朋友圈 头像有惊喜 q 1 2 3 4 5 6 7 8 9")
     await d.post("老包", "这号一看就是假的")
+    await d.join(d.advertiser("小芳", "warn"), inviter="王阿姨")
+    await d.post("小芳", "我在做护肤品代理，有需要私聊我")
     await d.post("阿丽", "晚上有人一起跑步吗？8点小区门口集合🏃")
     await d.post("老包", "我去！")
     await d.post("卡罗尔", "今天跑了5公里 打卡")
@@ -60,3 +63,14 @@ async def test_a_morning_in_the_neighbours_group(days) -> None:  # noqa: F811
     # the phone numbers, the stroller, the USDT warning, the 团购 and the favours are chat
     assert d.flagged_innocents() == set() and d.removed_innocents() == set()
     d.assert_advertisers_handled()
+    # the newcomer who only said what she sells heard a reminder that threatens nothing, and the
+    # owner reads 提醒 of it, not 警告 (which #cases had said: an owner took it for 再犯将被移出)
+    [reminder] = [t for t in said_to(d, "小芳") if "⚠️" in t]
+    assert "提醒" in reminder and "移出" not in reminder, reminder
+    await d.post("群主老王", "#cases")
+    [line] = [ln for ln in d.bot.world.bot_texts(d.room)[-1].splitlines() if "小芳" in ln]
+    assert " 提醒 小芳：" in line and "警告" not in line, line
+    case = line.split()[0].lstrip("#")
+    await d.post("群主老王", f"#case {case}")
+    card = d.bot.world.bot_texts(d.room)[-1]
+    assert "按阶梯处理：只提醒，没有说再犯移出" in card and "· 提醒 ·" in card, card

@@ -28,7 +28,7 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from bot.actions import SendPrivate
-from bot.core.cases import OUTCOME_LABELS, PROPOSED_REMOVAL, outcome_label, proposed_removal
+from bot.core.cases import OUTCOME_LABELS, outcome_label, shown_kind
 from bot.core.context import Context
 from bot.core.plugin import source_label
 from bot.core.roles import Role, bot_can_moderate
@@ -279,7 +279,7 @@ class _CoreService:
         return CaseView(
             id=case.id, room_id=case.room_id, room_name=names.get(case.room_id or "", case.room_id or "（私聊）"),
             kind=case.kind, target_id=case.target_id,
-            kind_label=PROPOSED_REMOVAL if proposed_removal(case) else KIND_LABELS.get(case.kind, case.kind),
+            kind_label=shown_kind(case) or KIND_LABELS.get(case.kind, case.kind),
             target_name=case.target_name or (case.target_id or ""), actor_id=case.actor_id, source=case.source,
             reason=case.reason, outcome=case.outcome, outcome_label=outcome_label(case),
             status=case.status, status_label=STATUS_LABELS.get(case.status, case.status),

@@ -40,10 +40,11 @@ REMOVED_BY_HAND = ("removed_by_owner", "removed_by_admin")
 # were already told, with more to go on (how to decide)
 ASKED_ADMINS = "ask_first"
 
-__all__ = ["ASKED_ADMINS", "PROPOSED_REMOVAL", "REMOVED_BY_HAND", "Case", "add_evidence", "asked_admins",
+__all__ = ["ASKED_ADMINS", "PROPOSED_REMOVAL", "REMINDED", "REMINDER", "REMOVED_BY_HAND", "Case", "add_evidence",
+           "asked_admins",
            "cases_after", "cases_for", "confirm_removal", "count_by_kind", "field_of", "get_case", "latest_id",
            "mark_shown", "open_case", "outcome_label", "overtaken", "proposed_removal", "put_to_humans",
-           "record_outcome", "set_reason", "set_status", "shown_to", "standing_kinds"]
+           "record_outcome", "reminded", "set_reason", "set_status", "shown_kind", "shown_to", "standing_kinds"]
 
 # cases whose own act is the member's removal: their absence afterwards is that act, not news
 _REMOVALS = ("kick", "ban")
@@ -81,6 +82,23 @@ def proposed_removal(case: Case) -> bool:
     (asked_owner): a proposal, not a removal. #cases read 「#5 移出 X（已请群主和管理员核实，已撤销）」
     of a member nobody removed (a simulated job group). Chat and the web console say 建议移出."""
     return case.kind == "kick" and case.outcome == "asked_owner" and asked_admins(case)
+
+
+# a warning step said as a reminder that threatens nothing (anti-spam on the text models' word
+# alone, a loan plea): evidence key, and the kind as owners read it (reminded)
+REMINDED = "reminded"
+REMINDER = "提醒"
+
+
+def reminded(case: Case) -> bool:
+    """A warning case whose member heard a reminder, not 再犯将被移出: #cases said 警告 of it, and an
+    owner reading 警告 believed the member had been threatened with removal (a demo 业主群 morning)."""
+    return case.kind == "warn" and isinstance(case.evidence, dict) and case.evidence.get(REMINDED) is True
+
+
+def shown_kind(case: Case) -> str | None:
+    """The kind as owners read it where it is not the plain kind's label: 建议移出, 提醒."""
+    return PROPOSED_REMOVAL if proposed_removal(case) else REMINDER if reminded(case) else None
 
 
 def outcome_label(case: Case) -> str:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from bot.core.cases import ASKED_ADMINS
+from bot.core.cases import ASKED_ADMINS, REMINDED
 
 CHECK_NAMES = {
     "keywords": "广告词", "contact": "联系方式引流", "content": "新成员发链接/名片/文件", "flood": "刷屏",
@@ -165,7 +165,8 @@ def situation(evidence: Mapping[str, Any]) -> str:
         parts.append(f"此前违规 {before} 次" if before else "此前没有违规")
     step = evidence.get("step")
     if isinstance(step, str):
-        parts.append(f"按阶梯处理：{_STEPS.get(step, step)}")
+        said = "只提醒，没有说再犯移出" if evidence.get(REMINDED) else _STEPS.get(step, step)
+        parts.append(f"按阶梯处理：{said}")
     if evidence.get(ASKED_ADMINS):
         parts.append("已请群主和管理员核实" if evidence.get("vouched_by") else
                      "只凭文字判断，不自动移出老成员，已请管理员核实")

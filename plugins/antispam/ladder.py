@@ -97,8 +97,12 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
     ask_first = offence.ask_first and step != "warn"
     if ask_first:
         step = "kick"  # a blacklist entry would outlive a decision the admins have not made
+    # a warning that threatens nothing: the text models' word alone, a first offence of someone the
+    # bot never removes on its own, a loan plea (the member hears 提醒, and owners read 提醒 too)
+    reminder = step == "warn" and (offence.loan_plea or offence.ask_first or offence.models_only)
     evidence = {**offence.evidence, "step": step, "strikes_before": before, "newcomer": offence.newcomer,
-                "strict_mode": offence.strict, **({cases.ASKED_ADMINS: True} if ask_first else {})}
+                "strict_mode": offence.strict, **({cases.ASKED_ADMINS: True} if ask_first else {}),
+                **({cases.REMINDED: True} if reminder else {})}
     case = cases.open_case(ctx.db, room_id=room_id, kind=step, target_id=offence.member_id,
                            target_name=offence.member_name, source=SOURCE, at=now, reason=offence.reason,
                            actor_id=offence.actor_id, evidence=evidence)
@@ -107,8 +111,7 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
     fill = {"member": offence.member_name, "reason": offence.reason, "case": case.id}
     if step == "warn":
         # the case is "done" only once the outbox has really sent the warning
-        warning = texts.warn_loan if offence.loan_plea else \
-            texts.warn_models if offence.ask_first or offence.models_only else texts.warn
+        warning = texts.warn_loan if offence.loan_plea else texts.warn_models if reminder else texts.warn
         ctx.emit(Reply(room_id, warning.format(**fill), (offence.member_id,), reason=f"case {case.id}",
                        case_id=case.id))
         return case.id

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.cases import PROPOSED_REMOVAL, Case, outcome_label, proposed_removal
+from bot.core.cases import Case, outcome_label, shown_kind
 from bot.core.plugin import source_label
 from plugins.antispam.api import check_name, reading, situation
 
@@ -24,9 +24,9 @@ def kind_label(kind: str) -> str:
 
 
 def case_kind(case: Case) -> str:
-    """What the case is, as owners read it: 建议移出 for a removal still put to them to verify
-    (cases.proposed_removal)."""
-    return PROPOSED_REMOVAL if proposed_removal(case) else kind_label(case.kind)
+    """What the case is, as owners read it: 建议移出 for a removal still put to them to verify,
+    提醒 for a warning that threatened nothing (cases.shown_kind)."""
+    return shown_kind(case) or kind_label(case.kind)
 
 
 def _when(at: datetime, tz: str) -> str:

@@ -493,8 +493,8 @@ def flat_message(sdk_type: Any) -> type[FlatMessage]:
 
 def fix_hot_payloads() -> None:
     """MessagePayload, RoomMemberPayload (once per group message each) and the Event stream
-    through FlatMessage instead of betterproto, the two payloads as bot.wechaty_unary's lean
-    unary call instead of betterproto's stub and grpclib's Stream. Same RPCs, same bytes on
+    through FlatMessage instead of betterproto, and as bot.wechaty_rpc's lean calls instead of
+    betterproto's stub and grpclib's Stream. Same RPCs, same bytes on
     the wire, same attributes read (message types still mapped by the SDK's
     _map_message_type)."""
     import wechaty_puppet_service.puppet as puppet_module
@@ -502,7 +502,7 @@ def fix_hot_payloads() -> None:
     from wechaty_grpc.wechaty import puppet as pb
     from wechaty_puppet_service.puppet import PuppetService
 
-    from bot.wechaty_unary import unary_call
+    from bot.wechaty_rpc import stream_call, unary_call
 
     message_request, message_response = flat_message(pb.MessagePayloadRequest), flat_message(pb.MessagePayloadResponse)
     member_request, member_response = (flat_message(pb.RoomMemberPayloadRequest),
@@ -526,7 +526,7 @@ def fix_hot_payloads() -> None:
 
     def event(_orig: Any) -> Any:
         async def event(self: Any) -> Any:
-            async for response in self._unary_stream("/wechaty.Puppet/Event", event_request(), event_response):
+            async for response in stream_call(self.channel, "/wechaty.Puppet/Event", event_request(), event_response):
                 yield response
 
         return event

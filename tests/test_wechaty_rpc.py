@@ -18,6 +18,7 @@ from grpclib.exceptions import GRPCError, StreamTerminatedError
 from grpclib.server import Server
 
 from bot import wechaty_compat as compat
+from tests.test_wechaty_compat import Raw
 
 compat.apply_all()
 
@@ -31,18 +32,6 @@ from wechaty_puppet import PuppetOptions  # noqa: E402
 from wechaty_puppet_service.puppet import PuppetService  # noqa: E402
 
 
-class Raw:
-    def __init__(self, data: bytes = b"") -> None:
-        self.data = data
-
-    @classmethod
-    def FromString(cls, data: bytes) -> Raw:
-        return cls(data)
-
-    def SerializeToString(self) -> bytes:
-        return self.data
-
-
 class Gateway:
     """MessagePayload and RoomMemberPayload answered by ``reply`` (bytes, or raise); each
     request's headers as grpclib's server saw them, and when a handler was cancelled."""
@@ -52,6 +41,10 @@ class Gateway:
         self.requests: list[tuple[str, str | None, str | None, list[tuple[str, str]], bytes]] = []
         self.received = asyncio.Event()
         self.cancelled = asyncio.Event()
+
+    async def seen(self, event: RecvRequest) -> None:
+        self.requests.append((event.method_name, event.content_type, event.user_agent,
+                              sorted(event.metadata.items()), b""))
 
     def __mapping__(self) -> dict[str, grpclib.const.Handler]:
         async def handle(stream: Any) -> None:
@@ -72,25 +65,21 @@ class Gateway:
 
 @pytest.fixture
 async def serve() -> AsyncIterator[Callable[..., Any]]:
+    """A grpclib server for ``gateway`` on 127.0.0.1, and a PuppetService channel to it."""
     servers: list[Server] = []
     puppets: list[PuppetService] = []
 
-    async def start(reply: Callable[[bytes], Any]) -> tuple[Gateway, PuppetService]:
-        gateway = Gateway(reply)
+    async def start(gateway: Any) -> PuppetService:
         server = Server([gateway])
-
-        async def seen(event: RecvRequest) -> None:
-            gateway.requests.append((event.method_name, event.content_type, event.user_agent,
-                                     sorted(event.metadata.items()), b""))
-
-        listen(server, RecvRequest, seen)
+        if isinstance(gateway, Gateway):
+            listen(server, RecvRequest, gateway.seen)
         await server.start("127.0.0.1", 0)
         servers.append(server)
         port = server._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         puppet = PuppetService(PuppetOptions(end_point=f"127.0.0.1:{port}", token="insecure_test"))
         puppet._init_puppet()
         puppets.append(puppet)
-        return gateway, puppet
+        return puppet
 
     yield start
     for puppet in puppets:
@@ -128,7 +117,8 @@ MEMBER = RoomMemberPayloadResponse(id="wxid_a", room_alias="上海-电商-小A",
 
 
 async def test_a_hot_read_is_one_write_with_grpclibs_request(serve: Callable[..., Any]) -> None:
-    gateway, puppet = await serve(lambda _req: bytes(MEMBER))
+    gateway = Gateway(lambda _req: bytes(MEMBER))
+    puppet = await serve(gateway)
     sdk = compat.original(PuppetService, "room_member_payload")
     before = await sdk(puppet, "r1@chatroom", "wxid_a")  # grpclib's Stream; also connects
     writes = count_writes(puppet)
@@ -147,7 +137,7 @@ async def test_many_reads_at_once_each_get_their_own_reply(serve: Callable[..., 
         message_id = request[2:].decode()
         return bytes(MessagePayloadResponse(id=message_id, text=f"text of {message_id}", room_id="r1@chatroom"))
 
-    _gateway, puppet = await serve(reply)
+    puppet = await serve(Gateway(reply))
     answers = await asyncio.gather(*(puppet.message_payload(f"m{i}") for i in range(200)))
     assert [a.text for a in answers] == [f"text of m{i}" for i in range(200)]
     assert puppet.channel._protocol.processor.streams == {}
@@ -158,7 +148,7 @@ async def test_a_gateway_error_raises_what_grpclib_raised(serve: Callable[..., A
     def reply(_request: bytes) -> bytes:
         raise GRPCError(status, "没有这条消息")
 
-    _gateway, puppet = await serve(reply)
+    puppet = await serve(Gateway(reply))
     errors = []
     for call in (compat.original(PuppetService, "message_payload"), PuppetService.message_payload):
         with pytest.raises(GRPCError) as caught:
@@ -167,14 +157,17 @@ async def test_a_gateway_error_raises_what_grpclib_raised(serve: Callable[..., A
     assert errors[0] == errors[1] == (status, "没有这条消息")
 
 
-async def test_a_read_given_up_resets_its_stream(serve: Callable[..., Any]) -> None:
-    never = asyncio.Event()
-
+def never_answering() -> Gateway:
     async def reply(_request: bytes) -> bytes:
-        await never.wait()
+        await asyncio.Event().wait()
         return b""
 
-    gateway, puppet = await serve(reply)
+    return Gateway(reply)
+
+
+async def test_a_read_given_up_resets_its_stream(serve: Callable[..., Any]) -> None:
+    gateway = never_answering()
+    puppet = await serve(gateway)
     call = asyncio.create_task(puppet.message_payload("m1"))
     await gateway.received.wait()
     call.cancel()  # as the adapter's lookup timeout does
@@ -185,13 +178,8 @@ async def test_a_read_given_up_resets_its_stream(serve: Callable[..., Any]) -> N
 
 
 async def test_a_lost_connection_ends_the_read(serve: Callable[..., Any]) -> None:
-    never = asyncio.Event()
-
-    async def reply(_request: bytes) -> bytes:
-        await never.wait()
-        return b""
-
-    gateway, puppet = await serve(reply)
+    gateway = never_answering()
+    puppet = await serve(gateway)
     call = asyncio.create_task(puppet.room_member_payload("r1@chatroom", "wxid_a"))
     await gateway.received.wait()
     puppet.channel._protocol.connection._transport.abort()
@@ -200,7 +188,7 @@ async def test_a_lost_connection_ends_the_read(serve: Callable[..., Any]) -> Non
 
 
 async def test_a_channel_with_listeners_goes_through_grpclib(serve: Callable[..., Any]) -> None:
-    _gateway, puppet = await serve(lambda _req: bytes(MEMBER))
+    puppet = await serve(Gateway(lambda _req: bytes(MEMBER)))
     sent: list[str] = []
 
     async def on_send(event: SendRequest) -> None:
@@ -241,30 +229,6 @@ class EventGateway:
                                                                Raw, Raw)}
 
 
-@pytest.fixture
-async def serve_events() -> AsyncIterator[Callable[..., Any]]:
-    servers: list[Server] = []
-    puppets: list[PuppetService] = []
-
-    async def start(gateway: EventGateway) -> PuppetService:
-        server = Server([gateway])
-        await server.start("127.0.0.1", 0)
-        servers.append(server)
-        port = server._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        puppet = PuppetService(PuppetOptions(end_point=f"127.0.0.1:{port}", token="insecure_test"))
-        puppet._init_puppet()
-        puppets.append(puppet)
-        return puppet
-
-    yield start
-    for puppet in puppets:
-        if puppet.channel is not None:
-            puppet.channel.close()
-    for server in servers:
-        server.close()
-        await server.wait_closed()
-
-
 def event(i: int, size: int = 0) -> bytes:
     payload = json.dumps({"messageId": f"m{i}", "pad": "x" * size})
     return bytes(EventResponse(type=EventType.EVENT_TYPE_MESSAGE, payload=payload))
@@ -274,10 +238,10 @@ async def read_all(puppet: PuppetService) -> list[str]:
     return [json.loads(r.payload)["messageId"] async for r in puppet.puppet_stub.event()]
 
 
-async def test_the_event_stream_gives_every_message_in_order(serve_events: Callable[..., Any]) -> None:
+async def test_the_event_stream_gives_every_message_in_order(serve: Callable[..., Any]) -> None:
     # small events arrive several to a DATA frame, a 40 kB one split over frames (16 kB each)
     events = [event(i, 40_000 if i == 7 else 0) for i in range(300)]
-    puppet = await serve_events(EventGateway(events))
+    puppet = await serve(EventGateway(events))
     await puppet.channel.__connect__()
     writes = count_writes(puppet)
     assert await read_all(puppet) == [f"m{i}" for i in range(300)]
@@ -285,16 +249,16 @@ async def test_the_event_stream_gives_every_message_in_order(serve_events: Calla
     assert puppet.channel._protocol.processor.streams == {}
 
 
-async def test_a_refused_event_stream_raises_its_status(serve_events: Callable[..., Any]) -> None:
-    puppet = await serve_events(EventGateway([], status=Status.ALREADY_EXISTS))
+async def test_a_refused_event_stream_raises_its_status(serve: Callable[..., Any]) -> None:
+    puppet = await serve(EventGateway([], status=Status.ALREADY_EXISTS))
     with pytest.raises(GRPCError) as caught:
         await read_all(puppet)
     assert caught.value.status is Status.ALREADY_EXISTS
 
 
-async def test_events_before_a_lost_connection_still_come(serve_events: Callable[..., Any]) -> None:
+async def test_events_before_a_lost_connection_still_come(serve: Callable[..., Any]) -> None:
     gateway = EventGateway([event(i) for i in range(5)], hold=True)
-    puppet = await serve_events(gateway)
+    puppet = await serve(gateway)
     got: list[str] = []
 
     async def consume() -> None:
@@ -308,9 +272,9 @@ async def test_events_before_a_lost_connection_still_come(serve_events: Callable
     assert got == [f"m{i}" for i in range(5)]
 
 
-async def test_an_event_stream_given_up_is_reset(serve_events: Callable[..., Any]) -> None:
+async def test_an_event_stream_given_up_is_reset(serve: Callable[..., Any]) -> None:
     gateway = EventGateway([event(0)], hold=True)
-    puppet = await serve_events(gateway)
+    puppet = await serve(gateway)
     first = asyncio.Event()
 
     async def consume() -> None:

@@ -493,12 +493,16 @@ def flat_message(sdk_type: Any) -> type[FlatMessage]:
 
 def fix_hot_payloads() -> None:
     """MessagePayload, RoomMemberPayload (once per group message each) and the Event stream
-    through FlatMessage instead of betterproto. Same RPCs, same bytes on the wire, same
-    attributes read (message types still mapped by the SDK's _map_message_type)."""
+    through FlatMessage instead of betterproto, and as bot.wechaty_rpc's lean calls instead of
+    betterproto's stub and grpclib's Stream. Same RPCs, same bytes on
+    the wire, same attributes read (message types still mapped by the SDK's
+    _map_message_type)."""
     import wechaty_puppet_service.puppet as puppet_module
     from wechaty_grpc.wechaty import PuppetStub
     from wechaty_grpc.wechaty import puppet as pb
     from wechaty_puppet_service.puppet import PuppetService
+
+    from bot.wechaty_rpc import stream_call, unary_call
 
     message_request, message_response = flat_message(pb.MessagePayloadRequest), flat_message(pb.MessagePayloadResponse)
     member_request, member_response = (flat_message(pb.RoomMemberPayloadRequest),
@@ -507,23 +511,22 @@ def fix_hot_payloads() -> None:
 
     def message_payload(_orig: Any) -> Any:
         async def message_payload(self: Any, message_id: str) -> Any:
-            response = await self.puppet_stub._unary_unary(
-                "/wechaty.Puppet/MessagePayload", message_request(id=message_id), message_response)
+            response = await unary_call(self.puppet_stub.channel, "/wechaty.Puppet/MessagePayload",
+                                        message_request(id=message_id), message_response)
             return puppet_module._map_message_type(response)  # looked up now: fixes apply
 
         return message_payload
 
     def room_member_payload(_orig: Any) -> Any:
         async def room_member_payload(self: Any, room_id: str, contact_id: str) -> Any:
-            return await self.puppet_stub._unary_unary(
-                "/wechaty.Puppet/RoomMemberPayload", member_request(id=room_id, member_id=contact_id),
-                member_response)
+            return await unary_call(self.puppet_stub.channel, "/wechaty.Puppet/RoomMemberPayload",
+                                    member_request(id=room_id, member_id=contact_id), member_response)
 
         return room_member_payload
 
     def event(_orig: Any) -> Any:
         async def event(self: Any) -> Any:
-            async for response in self._unary_stream("/wechaty.Puppet/Event", event_request(), event_response):
+            async for response in stream_call(self.channel, "/wechaty.Puppet/Event", event_request(), event_response):
                 yield response
 
         return event

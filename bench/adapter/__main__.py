@@ -10,6 +10,12 @@ up (every sender is new to it then as later); each round prints CPU-s per 1,000 
 RPCs per message. With --warm every member first speaks once (as to a bot that has been up
 a while, which has met its members): the rounds then show what a sender the adapter already
 read costs.
+
+    python -m bench.adapter --compare-calls 2000 [--rounds 3]
+
+instead times one RPC alone in this process, both ways in turn on the same connection:
+RoomMemberPayload through grpclib's client Stream (betterproto's stub call, the hand decoder)
+and through bot.wechaty_rpc's lean call; CPU µs per call for each, and their ratio per round.
 """
 
 from __future__ import annotations
@@ -114,7 +120,9 @@ async def measure(args: argparse.Namespace) -> None:
             print(f"warm: {wanted} messages, every member once, in {loop.time() - wall:.1f}s, "
                   f"{(time.process_time() - cpu) / wanted * 1000:.3f} CPU-s per 1,000, RSS {rss_mb():.0f} MB "
                   f"({adapter.stats['shed']} shed)", flush=True)
-        for round_ in range(args.rounds):
+        if args.compare_calls:
+            await compare_calls(adapter, args)
+        for round_ in range(0 if args.compare_calls else args.rounds):
             wanted = delivered + args.messages
             reached.clear()
             cpu, wall = time.process_time(), loop.time()
@@ -132,6 +140,38 @@ async def measure(args: argparse.Namespace) -> None:
     child.wait()
 
 
+async def compare_calls(adapter: Any, args: argparse.Namespace) -> None:
+    """RoomMemberPayload through grpclib's Stream and through the lean call, alternating."""
+    from wechaty_grpc.wechaty import puppet as pb
+
+    from bot import wechaty_compat
+    from bot.wechaty_rpc import unary_call
+
+    puppet = adapter._session.puppet
+    request, response = wechaty_compat.flat_message(pb.RoomMemberPayloadRequest), \
+        wechaty_compat.flat_message(pb.RoomMemberPayloadResponse)
+    path = "/wechaty.Puppet/RoomMemberPayload"
+    rooms = [f"{30_000_000_000 + g}@chatroom" for g in range(args.groups)]  # build_world's ids
+
+    async def grpclib_stream(room: str, member: str) -> Any:
+        return await puppet.puppet_stub._unary_unary(path, request(id=room, member_id=member), response)
+
+    async def lean(room: str, member: str) -> Any:
+        return await unary_call(puppet.puppet_stub.channel, path, request(id=room, member_id=member), response)
+
+    async def timed(call: Any) -> float:
+        cpu = time.process_time()
+        for start in range(0, args.compare_calls, 16):  # 16 at once, as the adapter reads
+            await asyncio.gather(*(call(rooms[i % len(rooms)], f"wxid_m_{i % len(rooms)}_{i % (args.members - 2)}")
+                                   for i in range(start, min(start + 16, args.compare_calls))))
+        return (time.process_time() - cpu) / args.compare_calls * 1e6
+
+    for round_ in range(args.rounds):
+        old, new = await timed(grpclib_stream), await timed(lean)
+        print(f"round {round_}: RoomMemberPayload, CPU µs per call: grpclib's Stream {old:.0f}, "
+              f"lean call {new:.0f} (×{new / old:.2f})", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.adapter", description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=3000, help="messages per round")
@@ -141,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", type=int, default=500)
     parser.add_argument("--warm", action="store_true", help="every member speaks once before the rounds")
     parser.add_argument("--warm-rate", type=int, default=500, help="msg/s of the warm-up")
+    parser.add_argument("--compare-calls", type=int, default=0, metavar="N",
+                        help="time N RoomMemberPayload calls each way per round instead")
     parser.add_argument("--simulate", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     asyncio.run(simulate(args.groups, args.members) if args.simulate else measure(args))

@@ -491,3 +491,33 @@ def test_stop_words_hit_whole_words_only(text: str, hit: str | None) -> None:
     assert verdict.spam == (hit is not None)
     if hit is not None:
         assert verdict.details == f"stop word: {hit}"
+
+
+@pytest.mark.parametrize("text", ["加我微信 kx_2026 详聊，名额有限", "周末一起去爬山吗，早上七点东门集合"])
+def test_a_message_is_scanned_for_contact_data_once(text, seed_model):
+    """The char model's features ask find_contacts(n), the checks find_contacts(n, facts.url) with
+    url None: lru_cache keyed the two apart, and every message was scanned twice (a third of the
+    contact finder's CPU)."""
+    from plugins.antispam import contact
+
+    normalise.cache_clear(), contact.find_contacts.cache_clear(), contact.promoted_links.cache_clear()
+    decide(Facts(text, newcomer=True), CFG, seed_model, "r")
+    n = normalise(text)
+    assert contact.find_contacts(n) == contact.find_contacts(n, None) == contact.find_contacts(n, url=None)
+    assert contact.find_contacts.cache_info().misses == 1
+    assert contact.promoted_links(n) == contact.promoted_links(n, None)
+    assert contact.promoted_links.cache_info().misses == 1
+
+
+@pytest.mark.parametrize(("text", "needs"), [
+    # a group's number written out plainly is swapped between members (群号多少来着 — 群号 …)
+    ("群号 738291045 直接搜就行", False),
+    # hidden, it is still what a group ad needs, and so is another platform's handle
+    ("新群 7 3 8 2 9 1 0 4 5 速来", True),
+    ("进群 ⑦③⑧②⑨①⓪④⑤", True),
+    ("tg @wgkj888 联系", True),
+])
+def test_what_an_ad_needs_besides_its_words(text, needs):
+    from plugins.antispam.model_checks import structure
+
+    assert (structure(normalise(text)) is not None) is needs, structure(normalise(text))

@@ -127,6 +127,10 @@ def test_normalise(text, dense):
     pytest.param("加薇 qp_kz", "wechat-id", "qp_kz", id="jiawei-underscore-id"),
     pytest.param("+v我 660jia", "wechat-id", "660jia", id="plus-v-me-digits-pinyin"),
     pytest.param("想看的加薇 kk_rou 私发", "wechat-id", "kk_rou", id="jiawei-letters-underscore"),
+    # a shop's sign-off after 微信 and a space: five letters with an _ were too short for the dense
+    # form's reading (a guild day's 上分工作室 代打 保段位 包赢 微信 sf_gzs had no contact data)
+    pytest.param("上分工作室 代打 保段位 包赢 微信 sf_gzs", "wechat-id", "sf_gzs", id="wechat-space-underscore-id"),
+    pytest.param("代练 微信：dl_kk", "wechat-id", "dl_kk", id="wechat-colon-underscore-id"),
     # another messaging app's number is contact data (platform-neutral), and so is a phone number
     # written with its country code
     pytest.param("WhatsApp +852 6123 4567 带你稳赚", "im-number", "+85261234567", id="whatsapp-hk-number"),
@@ -241,6 +245,11 @@ def test_a_newcomers_own_number_beside_a_hotline_is_not_an_obvious_ad():
     pytest.param("加我微信 kefu_…… 哦不对，是另一个", id="an-id-broken-off"),
     pytest.param("充电宝 v 5000mah 的够用", id="v-then-a-capacity"),
     pytest.param("天鹅 一二三四五六七 只", id="tiane-spelled-number"),
+    # a site on the ordinary list said as voice input writes it: no address dressed up
+    pytest.param("这个网站可以查快递 www点kuaidi100点com", id="ordinary-domain-with-dian"),
+    pytest.param("买票上 12306。cn 别找黄牛", id="ordinary-domain-with-full-stop"),
+    # a name too short for the dense form's id after 微信 and a space, with no _ or digit in it
+    pytest.param("用微信 ok 了吗", id="wechat-space-word"),
 ])
 
 def test_no_contact_data(text):

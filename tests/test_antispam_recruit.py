@@ -11,6 +11,7 @@ from plugins.antispam.checks import Facts
 from plugins.antispam.classifier import SpamModel
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import decide
+from plugins.antispam.normalize import normalise
 from plugins.antispam.recruit import job_pitch
 
 CFG = AntispamConfig()
@@ -124,3 +125,25 @@ def test_a_job_board_group_turns_the_recruitment_rule_off():
     assert not decide(Facts(text), board, None, "room").spam
     # the ad words stay on there
     assert decide(Facts("兼职日结，加我微信 jz_8866"), board, None, "room").spam
+
+
+# a courier's or a rider's real opening says how much it comes to (按件算, 多劳多得, 月入过万) and
+# whom to call: two pay words and a phone were read as a scam job's promises (bench.judgement:
+# a regular's 急招派件员 … 多劳多得 月入过万不难 电话 … was convicted by the recruitment rule)
+@pytest.mark.parametrize("text", [
+    "顺丰城东网点招派件员 按件计费 多劳多得 月入过万不难 有电动车优先 电话 17705169987 找王站长",
+    "本站招外卖骑手 多劳多得 旺季月入八千以上 车我们配 联系站长 18551673320",
+])
+def test_a_regular_s_piece_rate_job_post_with_a_phone_is_no_recruitment_pitch(text):
+    assert not job_pitch(normalise(text).dense).promises
+    decision = decide(Facts(text, newcomer=False), CFG, None, "room")
+    assert not any(v.name == "keywords" for v in decision.fired), decision.evidence()
+
+
+@pytest.mark.parametrize("text", [
+    "兼职日结 多劳多得 宝妈在家就能做 电话 13800001111",
+    "招打字员 日结 月入过万 手机操作 打 15900002222 咨询",
+])
+def test_pay_words_beside_a_scam_job_s_promise_still_count(text):
+    assert job_pitch(normalise(text).dense).promises
+    assert decide(Facts(text, newcomer=False), CFG, None, "room").spam

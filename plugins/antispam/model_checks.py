@@ -30,6 +30,10 @@ _MONEY = re.compile(r"(?<![0-9])(?:[0-9]+\.)?[0-9]+\s*(?:元|块|w|万|k|rmb|u|%
                     r"(?<![0-9.])1\s*(?:比|[:：])\s*(?:[0-9]+\.[0-9]|[0-9]{3,})")
 
 
+# contact data members swap in the open: their own number or id, and the number of a group
+_SWAPPED = PERSONAL | {"group-number"}
+
+
 def names_a_price(n: Normalised) -> bool:
     """A price or a payout in the message (200元, 5毛一个, 1:150, 日入, 包邮 …)."""
     return bool(_MONEY.search(n.body))
@@ -37,12 +41,13 @@ def names_a_price(n: Normalised) -> bool:
 
 def structure(n: Normalised) -> tuple[str, str] | None:
     """What an ad needs besides its words, if the message has it: contact data (hidden, or of a
-    kind friends do not swap: another platform's handle or search term, a group number, an IM
-    link), a link off the ordinary list, a price or payout. Said for the explanation (English, Chinese)."""
+    kind friends do not swap: another platform's handle or search term, a hidden group number, an
+    IM link), a link off the ordinary list, a price or payout. Said for the explanation (English, Chinese)."""
     # a member's own number or id, not hidden, is how friends meet (加我微信 xiaowen_dev 拉你们进
     # 交流群 was warned in a developers' group day); with a price or ad words past the members'
-    # level it still convicts
-    found = [c for c in contact.find_contacts(n) if c.hidden or c.kind not in PERSONAL]
+    # level it still convicts. So is a group's number written out plainly: a regular answering
+    # 群号多少来着 with the guild's own QQ group (群号 738291045 直接搜就行) was reminded on it
+    found = [c for c in contact.find_contacts(n) if c.hidden or c.kind not in _SWAPPED]
     if found:
         return f"contact data ({found[0].kind} {found[0].value})", f"且留了{said(found[0])}"
     if links := contact.promoted_links(n):

@@ -35,6 +35,10 @@ _BAIT = re.compile(
     r"|在家(?:可做|就能做|就可以做|也能做|即可|做|赚|兼职|上班|就能)|足不出户|不收任何费用|零门槛|零投入|零成本"
     r"|多劳多得|躺赚|轻松赚|无需经验|零经验|零基础|不需要经验|无经验要求|无经验可|无门槛|有手就行|会打字就行|会拼音就行"
     r"|学生(?:党|均可|可做|宝妈)")
+# what a genuine piece-rate or labour job says about its pay too (急招派件员 按件算 多劳多得 月入过万不难
+# 电话 … 徐站长; 装卸工 日结工资260一天 当天结): how it pays and how much it comes to. Two of these
+# are no scam job's promises: a regular's courier post was convicted on 多劳多得 + 月入过万 + a phone
+HONEST_PAY = re.compile(PAY_TERMS + r"|多劳多得|月入(?:过万|上万|[0-9一二三四五六七八九十两几]+\s*[千万kw])")
 # the hype of an unknown company's or a headhunter's ad: urgency, big pay, vague pay, big names.
 # A genuine opening may use one of these (我们部门招数据分析，薪资面议): framed as the writer's
 # own team or a friend's, they count only beside the bait above. Not 大量招: a game raid's
@@ -71,8 +75,9 @@ class JobPitch:
 
     @property
     def promises(self) -> bool:
-        """Two of the bait words: a scam job's promises, whoever it claims to be from."""
-        return len(self.bait) >= 2
+        """Two of the bait words, not all of them about pay (HONEST_PAY): a scam job's promises,
+        whoever it claims to be from."""
+        return len(self.bait) >= 2 and not all(HONEST_PAY.fullmatch(b) for b in self.bait)
 
     @property
     def fishing(self) -> bool:

@@ -24,7 +24,7 @@ _LATIN_WORD = re.compile(r"[a-z]+")
 
 
 # ---------------------------------------------------------------- the reference: the code before issue 13's work
-def _old_shown(gram: str, skeleton: str, cuts: frozenset[int]) -> str:
+def _old_shown(gram: str, skeleton: str, cuts: frozenset[int], breaks: frozenset[int] = frozenset()) -> str:
     if gram.startswith("#w"):
         word = gram[2:]
         return word if len(word) < 12 and re.search(rf"(?<![a-z]){word}(?![a-z])", skeleton) else ""
@@ -34,7 +34,9 @@ def _old_shown(gram: str, skeleton: str, cuts: frozenset[int]) -> str:
         text = gram[2:].replace("|", "")
     else:
         text = gram.strip("^$")
-        if not any(i in cuts and i + len(text) in cuts for i in _old_starts(skeleton, text)):
+        # not across punctuation: a behaviour change made on both sides since (块老板 of 35 块，老板)
+        if not any(i in cuts and i + len(text) in cuts and not any(i < b < i + len(text) for b in breaks)
+                   for i in _old_starts(skeleton, text)):
             return ""
     if not (_CJK_RUN.fullmatch(text) or _LATIN_WORD.fullmatch(text)):
         return ""
@@ -60,10 +62,11 @@ def _old_char_score(model: CharModel, text: str) -> CharScore:
     shown: dict[str, float] = {}
     skeleton = _DIGIT.sub("0", n.dense[:MAX_CHARS])
     cuts = _cuts(skeleton)
+    breaks = charmodel.breaks_of(n.body, n.dense[:MAX_CHARS])
     for t, v in sorted(contrib, key=lambda c: -c[1]):
         if v <= 0 or len(shown) == 8:
             break
-        word = _old_shown(t, skeleton, cuts)
+        word = _old_shown(t, skeleton, cuts, breaks)
         if word and word not in shown:
             shown[word] = v
     whole = [(w, v) for w, v in shown.items() if not any(w != o and w in o for o in shown)]

@@ -121,7 +121,7 @@ _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z]+")
 
 
-def _shown(gram: str, skeleton: str, cuts: frozenset[int]) -> str:
+def _shown(gram: str, skeleton: str, cuts: frozenset[int], breaks: frozenset[int] = frozenset()) -> str:
     """A feature as an operator reads it: whole words (加我微信 for the pair 加我|微信, 有意私), a
     run of characters that starts and ends where jieba cuts the message, or a whole latin word
     (whatsapp). A run that crosses from latin into Chinese or stops inside a word (u报我名, ong,
@@ -139,8 +139,30 @@ def _shown(gram: str, skeleton: str, cuts: frozenset[int]) -> str:
         return ""
     if gram.startswith("b:"):
         return text
-    # a run of characters says something only where it starts and ends at jieba's cuts
-    return text if any(i in cuts and i + len(text) in cuts for i in _starts(skeleton, text)) else ""
+    # a run of characters says something only where it starts and ends at jieba's cuts, and not
+    # across the message's punctuation (块老板 of 35 块，老板微信 hid the word 老板)
+    return text if any(i in cuts and i + len(text) in cuts and not _crosses(i, len(text), breaks)
+                       for i in _starts(skeleton, text)) else ""
+
+
+def _crosses(at: int, size: int, breaks: frozenset[int]) -> bool:
+    return bool(breaks) and any(at < b < at + size for b in breaks)
+
+
+_PUNCT = frozenset(",.!?;:，。！？；：、…~～()（）[]【】\"'“”‘’《》<>/|")
+
+
+def breaks_of(body: str, dense: str) -> frozenset[int]:
+    """Where, between two characters of `dense`, the message had punctuation (`body` is the
+    normalised text, `dense` the same without spaces and marks: a subsequence of it). Empty
+    when they do not line up."""
+    out, j = set(), 0
+    for c in body:
+        if j < len(dense) and c == dense[j]:
+            j += 1
+        elif c in _PUNCT and 0 < j < len(dense):
+            out.add(j)
+    return frozenset(out) if j >= len(dense) else frozenset()
 
 
 # particles and function characters that end or begin a word rather than carry one
@@ -290,10 +312,11 @@ class CharModel:
         shown: dict[str, float] = {}
         skeleton = _DIGIT.sub("0", n.dense[:MAX_CHARS])
         cuts = _cuts(skeleton)
+        breaks = breaks_of(n.body, n.dense[:MAX_CHARS])
         for minus, i in sorted([(-v, i) for i, v in enumerate(pushes) if v > 0]):
             if len(shown) == 8:
                 break
-            word = _shown(gs[i].text, skeleton, cuts)
+            word = _shown(gs[i].text, skeleton, cuts, breaks)
             if word and word not in shown:
                 shown[word] = -minus
         # a part of a longer run shown is said by it (小红书, not 小红、红书、小红书)

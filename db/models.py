@@ -130,7 +130,8 @@ class Member(Base):
     `credit`: trust earned elsewhere (a long check-in streak) that counts as approved history."""
 
     __tablename__ = "core_member"
-    __table_args__ = (Index("ix_core_member_room_last_seen", "room_id", "last_message_at"),)
+    # no index beside the primary key: every message updates last_message_at, and nothing
+    # queries by it (migration 0012)
 
     room_id: Mapped[str] = mapped_column(ID, primary_key=True)
     member_id: Mapped[str] = mapped_column(ID, primary_key=True)

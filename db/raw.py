@@ -49,8 +49,10 @@ log = logging.getLogger(__name__)
 _COMPILED: weakref.WeakKeyDictionary[Any, dict[str, _Compiled | None]] = weakref.WeakKeyDictionary()
 
 
-def _compile(stmt: Any, dialect: Any) -> _Compiled | None:
-    compiled = stmt.compile(dialect=dialect)
+def _compile(stmt: Any, dialect: Any, many: bool = False) -> _Compiled | None:
+    # many: for an executemany, so without the RETURNING of a new row's id that a one-row
+    # INSERT gets on PostgreSQL (nobody reads it, and in a pipeline nothing may be read)
+    compiled = stmt.compile(dialect=dialect, for_executemany=many)
     if (compiled.literal_execute_params or compiled.post_compile_params or compiled.escaped_bind_names
             or compiled.insert_prefetch or compiled.update_prefetch
             or any(bind.callable is not None for bind in compiled.bind_names)):
@@ -65,29 +67,32 @@ def _compile(stmt: Any, dialect: Any) -> _Compiled | None:
                      {k: v for k, v in fixed.items() if k not in required}, required, results)
 
 
-def _compiled(stmt: Any, dialect: Any) -> _Compiled | None:
+def _compiled(stmt: Any, dialect: Any, many: bool = False) -> _Compiled | None:
     by_dialect = _COMPILED.get(stmt)
     if by_dialect is None:
         by_dialect = _COMPILED[stmt] = {}
+    key = f"{dialect.name}/many" if many else dialect.name
     try:
-        return by_dialect[dialect.name]
+        return by_dialect[key]
     except KeyError:
         try:
-            found = _compile(stmt, dialect)
+            found = _compile(stmt, dialect, many)
         except Exception:  # SQLAlchemy's compiled internals differ (another 2.x): its own path
             log.warning("statement left to SQLAlchemy's execution: cannot compile it for the cursor",
                         exc_info=True)
             found = None
-        by_dialect[dialect.name] = found
+        by_dialect[key] = found
         return found
 
 
-def runnable(connection: Connection, stmt: Any, *, many: bool = False) -> _Compiled | None:
+def runnable(connection: Connection, stmt: Any, *, many: bool = False, pipelined: bool = False) -> _Compiled | None:
     """`stmt` compiled for execute() on this connection, or None where SQLAlchemy runs it: a
     statement compiled with something rendered or computed at execution, and an executemany
-    on PostgreSQL (SQLAlchemy folds its rows into multi-row INSERTs there)."""
+    on PostgreSQL (SQLAlchemy folds its rows into multi-row INSERTs there), unless `pipelined`:
+    in psycopg's pipeline mode (commit_pipelined) its rows are sent one by one without a
+    round trip each, and nothing is read back."""
     if many and connection.dialect.name != "sqlite":
-        return None
+        return _compiled(stmt, connection.dialect, many=True) if pipelined else None
     return _compiled(stmt, connection.dialect)
 
 
@@ -158,6 +163,27 @@ def execute_together(connection: Connection, runs: Sequence[tuple[_Compiled, dic
         for cursor, _ in cursors:
             cursor.close()
     return [_processed(compiled, got) for (_, compiled), got in zip(cursors, fetched, strict=True)]
+
+
+def commit_pipelined(connection: Connection, write: Callable[[], None]) -> None:
+    """PostgreSQL: run `write()` (statements whose results nobody reads) and COMMIT in one
+    round trip (psycopg's pipeline mode: one Sync for all of them). A statement or the COMMIT
+    failing raises as execute() raises (wrapped into sqlalchemy.exc; nothing committed, the
+    caller rolls back). The driver's transaction has ended when this returns: the session's
+    own commit after it only does its bookkeeping (psycopg sends nothing for an idle one)."""
+    driver = connection.connection.driver_connection
+    cursor = None
+    try:
+        with driver.pipeline():  # type: ignore[union-attr]
+            write()
+            cursor = driver.cursor()  # type: ignore[union-attr]
+            cursor.execute("COMMIT")
+    except connection.dialect.loaded_dbapi.Error as err:
+        # what the server answered at the pipeline's end (its Sync): a statement's or the COMMIT's error
+        connection._handle_dbapi_exception(err, "COMMIT", None, cursor, None)
+    finally:
+        if cursor is not None:
+            cursor.close()
 
 
 def _processed(compiled: _Compiled, fetched: list[Any]) -> Rows:

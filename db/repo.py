@@ -114,8 +114,28 @@ def count(session: Session, stmt: Any, keys: tuple[tuple[str, Any], ...], n: int
     by_key[keys] = by_key.get(keys, 0) + n
 
 
+def commit(session: Session) -> None:
+    """Commit the session's transaction with the rows queued for it. On PostgreSQL the queued
+    rows' statements and the COMMIT reach the server together (db.raw.commit_pipelined): the
+    loop waits once, not once per queued statement and once more for the COMMIT (the event
+    batch's commit, bot/core/batch.py; issue 13). Elsewhere a plain commit."""
+    if (session.get_bind().dialect.name == "postgresql" and session.in_transaction()
+            and session.get_nested_transaction() is None and _pipelinable(session)):
+        session.flush()  # the ORM's pending objects first (an insert may need its new id back)
+        raw.commit_pipelined(session.connection(), lambda: _write_queued(session, pipelined=True))
+    session.commit()  # its bookkeeping (and anything else's commit elsewhere)
+
+
+def _pipelinable(session: Session) -> bool:
+    """Whether every queued statement can run in a pipeline (compiled for the cursor: one that
+    SQLAlchemy must render at execution is written by a plain commit, as before)."""
+    connection = session.connection()
+    queued = [*session.info.get(_ROWS, {}), *session.info.get(_COUNTS, {})]
+    return all(raw.runnable(connection, stmt, many=True, pipelined=True) is not None for stmt in queued)
+
+
 @event.listens_for(Session, "before_commit")
-def _write_queued(session: Session) -> None:
+def _write_queued(session: Session, *, pipelined: bool = False) -> None:
     if session.get_nested_transaction() is not None:
         return  # a savepoint's release; the root transaction's commit writes them
     rows = session.info.pop(_ROWS, None)
@@ -124,13 +144,14 @@ def _write_queued(session: Session) -> None:
         return
     connection = session.connection()
     for stmt, values in (rows or {}).items():
-        execute_many(connection, stmt, values)
+        execute_many(connection, stmt, values, pipelined=pipelined)
     for stmt, by_key in (counts or {}).items():
-        execute_many(connection, stmt, [{**dict(keys), "n": n} for keys, n in by_key.items()])
+        execute_many(connection, stmt, [{**dict(keys), "n": n} for keys, n in by_key.items()], pipelined=pipelined)
 
 
-def execute_many(connection: Any, stmt: Any, rows: list[dict[str, Any]]) -> None:
-    compiled = raw.runnable(connection, stmt, many=True)
+def execute_many(connection: Any, stmt: Any, rows: list[dict[str, Any]], *, pipelined: bool = False) -> None:
+    """pipelined: inside db.raw.commit_pipelined (PostgreSQL), where nothing may be read back."""
+    compiled = raw.runnable(connection, stmt, many=True, pipelined=pipelined)
     if compiled is None:
         connection.execute(stmt, rows)
     else:

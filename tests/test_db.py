@@ -149,6 +149,19 @@ def test_the_bot_and_the_version_check_import_no_alembic(tmp_path):
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
 
 
+def test_a_message_moves_no_index_entry_of_its_sender(database_url):
+    """Every group message updates its sender's core_member row (messages, last_message_at,
+    left_at): no index may hold those columns, or each message also rewrites an index entry
+    (and on PostgreSQL no update of the row is a HOT one)."""
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        indexed = {column for index in inspect(engine).get_indexes("core_member") for column in index["column_names"]}
+    finally:
+        engine.dispose()
+    assert not indexed & {"messages", "last_message_at", "left_at"}
+
+
 # --- seen events ------------------------------------------------------------------------------
 
 def test_mark_seen_claims_an_event_once(sessions):

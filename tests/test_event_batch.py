@@ -8,13 +8,13 @@ import asyncio
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import bindparam, create_engine, select, text
+from sqlalchemy import bindparam, create_engine, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from bot.core.batch import Ahead, EventBatch, Redo
 from db import repo
 from db.base import Base
-from db.models import SeenEvent
+from db.models import AuditEntry, SeenEvent
 from db.session import loop_engine, make_sessionmaker
 from plugins.stats.models import MemberDay
 from plugins.stats.queries import count_message
@@ -285,3 +285,52 @@ async def test_an_event_cancelled_before_it_reached_the_gate_leaves_no_claim_beh
         assert await mark(batch, "next", ahead=True) == "committed"
     assert seen(sessions) == {"next"}
     assert batch.claimed_ahead == 0
+
+
+# ---------------------------------------------------------------- the commit's round trips (PostgreSQL)
+
+def _audit_insert(insert):
+    table = AuditEntry.__table__
+    return insert(table).values({c.name: bindparam(c.name) for c in table.c if c.name != "id"})
+
+
+def _syncs(trace_path) -> int:
+    """How many times the client waited for the server: each Sync the client sent (libpq's trace)."""
+    return sum(1 for line in trace_path.read_text().splitlines() if "\tF\t" in line and "\tSync" in line)
+
+
+async def test_the_rows_queued_for_a_batch_commit_and_its_commit_take_one_round_trip(sessions, database_url,
+                                                                                       tmp_path):
+    postgresql_only(database_url)
+    batch = EventBatch(sessions, asyncio.Lock())
+    trace = tmp_path / "libpq.trace"
+    day = date(2026, 12, 2)
+    traced = []
+
+    async def event(event_id: str, member: str) -> None:
+        async with batch.event() as db:
+            repo.mark_seen(db, event_id, "room", AT)
+            count_message(db, "room", day, member)  # two counters queued for the commit (member, room)
+            # and a row of a table with a generated id, one row of it: on PostgreSQL a one-row
+            # INSERT would ask for the new id back, which nothing may read in a pipeline
+            if event_id == "e1":
+                repo.insert_at_commit(db, repo.prepared(db, "test.audit", _audit_insert),
+                                      {"at": AT, "room_id": "room", "action": "Reply", "target_id": None,
+                                       "text": "", "reason": "", "source": "test", "outcome": "done",
+                                       "error": None, "case_id": None})
+            if event_id == "e2":  # the last one: trace from here, the commit is what follows
+                pgconn = db.connection().connection.driver_connection.pgconn
+                traced.append((pgconn, trace.open("w")))
+                pgconn.trace(traced[0][1].fileno())
+
+    await asyncio.gather(*(event(f"e{i}", f"m{i}") for i in range(3)))
+    pgconn, out = traced[0]
+    pgconn.untrace()
+    out.close()
+    assert batch.commits == 1
+    assert seen(sessions) == {"e0", "e1", "e2"}
+    with sessions() as db:
+        assert {r.member_id: r.messages for r in db.scalars(select(MemberDay))} == {"m0": 1, "m1": 1, "m2": 1}
+        assert db.scalar(select(func.count()).select_from(AuditEntry)) == 1
+    # the member and room counters' upserts and the COMMIT went together: the loop waited once
+    assert _syncs(trace) == 1

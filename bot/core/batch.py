@@ -57,6 +57,8 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import repo
+
 
 class Redo(Exception):
     """The shared transaction was rolled back because of another event: handle this one again."""
@@ -247,7 +249,9 @@ class EventBatch:
             return
         batch, self._open = self._open, None
         try:
-            batch.db.commit()
+            # PostgreSQL: the rows queued for the commit (stats, anti-spam's message log) and the
+            # COMMIT in one round trip, not one each, while every group waits on the loop
+            repo.commit(batch.db)
         except BaseException as exc:
             _end(batch, exc)
             if not isinstance(exc, Exception):

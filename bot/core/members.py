@@ -171,7 +171,9 @@ def _claim_builder(names: int) -> Callable[[Any], Any]:
 def _flush_pending(db: Session) -> None:
     """The sender facts are read below the ORM: what an earlier event of the shared
     transaction (bot/core/batch.py) left pending in the session is written first, so they see it."""
-    if _SENDER_FACTS and (db.new or db.dirty or db.deleted):
+    # identity_map.check_modified(), not db.dirty: that one walks every object the batch's
+    # session holds, on every message (a flush with nothing changed does nothing)
+    if _SENDER_FACTS and (db.new or db.deleted or db.identity_map.check_modified()):
         db.flush()
 
 

@@ -20,6 +20,7 @@ directory it builds in memory, in this process.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import logging
 import math
 import os
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import types
 from array import array
 from collections.abc import Iterator, Mapping
 from importlib import metadata
@@ -37,22 +39,45 @@ from typing import Any
 import marisa_trie
 
 
+class _OnFirstUse(types.ModuleType):
+    """Stands in for a module until one of its attributes is read, then imports the real one
+    (which takes its place in sys.modules and as its parent package's attribute)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
 def _import_jieba() -> Any:
     """jieba's _compat imports pkg_resources (setuptools' deprecated resource API: ~12 MB of RSS
     and ~60 ms) only to open its own dict.txt, and falls back to opening the file by path when
     the import fails. Nothing else in the bot uses pkg_resources, so while jieba is imported it
     is made unimportable (None in sys.modules), then put back: a later import gets the real one.
-    The same pattern as the SDK's unused modules in bot/wechaty_compat.py."""
-    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+    The same pattern as the SDK's unused modules in bot/wechaty_compat.py.
+
+    jieba's __init__ also imports finalseg, the HMM that guesses words missing from the
+    dictionary: its emission table is a 1.3 MB Python source of dict literals, 2.7 MB of RSS
+    in every process. The bot cuts with HMM=False only, so finalseg is a stand-in that imports
+    the real module the first time anything reads it (a cut with HMM=True still works)."""
+    if "jieba" in sys.modules:
         import jieba
 
         return jieba
-    sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    stand_ins: dict[str, Any] = {}
+    if "pkg_resources" not in sys.modules:
+        stand_ins["pkg_resources"] = None
+    if "jieba.finalseg" not in sys.modules:
+        stand_ins["jieba.finalseg"] = _OnFirstUse("jieba.finalseg")
+    sys.modules.update(stand_ins)
     try:
         import jieba
     finally:
-        if "pkg_resources" in sys.modules and sys.modules["pkg_resources"] is None:
-            del sys.modules["pkg_resources"]
+        # pkg_resources importable again; the finalseg stand-in stays while jieba holds it
+        # (unless jieba failed to import: then nothing is left behind)
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name, False) is stand_in and (name == "pkg_resources" or "jieba" not in sys.modules):
+                del sys.modules[name]
     return jieba
 
 

@@ -39,6 +39,25 @@ from typing import Any
 import marisa_trie
 
 
+def _import_jieba() -> Any:
+    """jieba's _compat imports pkg_resources (setuptools' deprecated resource API: ~12 MB of RSS
+    and ~60 ms) only to open its own dict.txt, and falls back to opening the file by path when
+    the import fails. Nothing else in the bot uses pkg_resources, so while jieba is imported it
+    is made unimportable (None in sys.modules), then put back: a later import gets the real one.
+    The same pattern as the SDK's unused modules in bot/wechaty_compat.py."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+
+        return jieba
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        if "pkg_resources" in sys.modules and sys.modules["pkg_resources"] is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 class _OnFirstUse(types.ModuleType):
     """Stands in for a module until one of its attributes is read, then imports the real one
     (which takes its place in sys.modules and as its parent package's attribute)."""
@@ -49,45 +68,26 @@ class _OnFirstUse(types.ModuleType):
         return getattr(importlib.import_module(self.__name__), name)
 
 
-def _import_jieba() -> Any:
-    """jieba's _compat imports pkg_resources (setuptools' deprecated resource API: ~12 MB of RSS
-    and ~60 ms) only to open its own dict.txt, and falls back to opening the file by path when
-    the import fails. Nothing else in the bot uses pkg_resources, so while jieba is imported it
-    is made unimportable (None in sys.modules), then put back: a later import gets the real one.
-    The same pattern as the SDK's unused modules in bot/wechaty_compat.py.
-
-    jieba's __init__ also imports finalseg, the HMM that guesses words missing from the
-    dictionary: its emission table is a 1.3 MB Python source of dict literals, 2.7 MB of RSS
-    in every process. The bot cuts with HMM=False only, so finalseg is a stand-in that imports
-    the real module the first time anything reads it (a cut with HMM=True still works)."""
-    if "jieba" in sys.modules:
-        import jieba
-
-        return jieba
-    stand_ins: dict[str, Any] = {}
-    if "pkg_resources" not in sys.modules:
-        stand_ins["pkg_resources"] = None
-    if "jieba.finalseg" not in sys.modules:
-        stand_ins["jieba.finalseg"] = _OnFirstUse("jieba.finalseg")
-    sys.modules.update(stand_ins)
-    try:
-        import jieba
-    finally:
-        # pkg_resources importable again; the finalseg stand-in stays while jieba holds it
-        # (unless jieba failed to import: then nothing is left behind)
-        for name, stand_in in stand_ins.items():
-            if sys.modules.get(name, False) is stand_in and (name == "pkg_resources" or "jieba" not in sys.modules):
-                del sys.modules[name]
-    return jieba
+def _defer_jieba_hmm() -> None:
+    """jieba's __init__ imports finalseg, the HMM that guesses words missing from the
+    dictionary: its emission table is a 1.3 MB Python source of dict literals, 2.7 MB of RSS in
+    every process. The bot cuts with HMM=False only, so before jieba is first imported finalseg
+    becomes a stand-in that imports the real module the first time anything reads it (a cut
+    with HMM=True still works, the same). Kept out of _import_jieba and of every definition the
+    cut runs: which module object is finalseg's changes no cut with HMM=False (the char model's
+    feature code, feature_code.py, is unchanged)."""
+    if "jieba" not in sys.modules and "jieba.finalseg" not in sys.modules:
+        sys.modules["jieba.finalseg"] = _OnFirstUse("jieba.finalseg")
 
 
+_defer_jieba_hmm()
 jieba = _import_jieba()
 log = logging.getLogger(__name__)
 
-FORMAT = 3
-_MAGIC = b"QGSEG\x00\x00\x03"
-# total, words, longest word (characters), trie bytes, bytes per frequency
-_HEADER = struct.Struct("<qqqqq")
+FORMAT = 2
+_MAGIC = b"QGSEG\x00\x00\x02"
+# total, words, longest word (characters), trie bytes
+_HEADER = struct.Struct("<qqqq")
 _DIGEST_SIZE = 32
 
 
@@ -135,7 +135,7 @@ class CompactDict:
     def __init__(self, trie: marisa_trie.Trie, freqs: array, total: int, longest: int,
                  logs: array | None = None) -> None:
         self.trie = trie
-        self.freqs = freqs  # frequency by trie key id: 'I' (4 bytes) unless one needs 'q'
+        self.freqs = freqs  # 'q': frequency by trie key id
         # log(freq or 1), exactly the float jieba's calc() computes for the word; stored in the
         # cache too (computing it is most of a load's time); no 350k-float list on the heap
         self.logs = logs if logs is not None else array("d", (math.log(f or 1) for f in freqs))
@@ -167,14 +167,11 @@ class CompactDict:
             freqs[key_id(word)] = freq
             total += freq
             longest = max(longest, len(word))
-        if all(0 <= f <= 0xFFFFFFFF for f in freqs):  # jieba's own: at most 883,634
-            freqs = array("I", freqs)  # 1.4 MB where 8 bytes a word took 2.8
         return cls(trie, freqs, total, longest)
 
     def to_bytes(self) -> bytes:
         trie = self.trie.tobytes()
-        body = (_HEADER.pack(self.total, len(self.freqs), self.longest, len(trie), self.freqs.itemsize) + trie
-                + self.freqs.tobytes()
+        body = (_HEADER.pack(self.total, len(self.freqs), self.longest, len(trie)) + trie + self.freqs.tobytes()
                 + self.logs.tobytes())
         return _MAGIC + hashlib.blake2b(body, digest_size=_DIGEST_SIZE).digest() + body
 
@@ -187,15 +184,14 @@ class CompactDict:
         body = memoryview(data)[len(_MAGIC) + _DIGEST_SIZE:]
         if hashlib.blake2b(body, digest_size=_DIGEST_SIZE).digest() != digest:
             raise ValueError("digest mismatch (corrupt or truncated)")
-        total, n, longest, trie_len, itemsize = _HEADER.unpack_from(body)
+        total, n, longest, trie_len = _HEADER.unpack_from(body)
         start = _HEADER.size
-        typecode = {4: "I", 8: "q"}.get(itemsize)
-        if typecode is None or start + trie_len + (itemsize + 8) * n != len(body):
+        if start + trie_len + 16 * n != len(body):
             raise ValueError("length mismatch")
         trie = marisa_trie.Trie().frombytes(bytes(body[start:start + trie_len]))
-        freqs, logs = array(typecode), array("d")
-        freqs.frombytes(body[start + trie_len:start + trie_len + itemsize * n])
-        logs.frombytes(body[start + trie_len + itemsize * n:])
+        freqs, logs = array("q"), array("d")
+        freqs.frombytes(body[start + trie_len:start + trie_len + 8 * n])
+        logs.frombytes(body[start + trie_len + 8 * n:])
         if len(trie) != n:
             raise ValueError("trie and frequencies disagree")
         return cls(trie, freqs, total, longest, logs)
@@ -283,7 +279,7 @@ def load_dictionary(dictionary: Path | None = None) -> CompactDict:
     for d in dirs:
         cached = _read_cache(d / name)
         if cached is not None:
-            return cached
+            return _narrow(cached)
     for d in dirs:
         try:
             d.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -294,7 +290,7 @@ def load_dictionary(dictionary: Path | None = None) -> CompactDict:
         if _build_in_child(dictionary, d / name):
             cached = _read_cache(d / name)
             if cached is not None:
-                return cached
+                return _narrow(cached)
         break  # a writable directory but a failed child build: do not try every directory
     log.info("no writable cache for the segmenter; building its dictionary in memory")
     compact = CompactDict.build(dictionary)
@@ -304,6 +300,14 @@ def load_dictionary(dictionary: Path | None = None) -> CompactDict:
             break
         except OSError:
             continue
+    return _narrow(compact)
+
+
+def _narrow(compact: CompactDict) -> CompactDict:
+    """The frequencies in 4 bytes a word where they fit (jieba's do: at most 883,634), 1.4 MB
+    where 8 bytes took 2.8; the same numbers, so the same cuts. The file keeps 8 bytes."""
+    if compact.freqs.itemsize > 4 and all(0 <= f <= 0xFFFFFFFF for f in compact.freqs):
+        compact.freqs = array("I", compact.freqs)
     return compact
 
 

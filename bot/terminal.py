@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 
-import qrcode
-
 log = logging.getLogger(__name__)
 
 
@@ -28,6 +26,10 @@ def print_login_qr(payload: str, status: str) -> None:
     if not payload:
         log.info("login status: %s", status)
         return
+    # here, not at the top: every CLI command imports this module for its logging, and qrcode
+    # brings Pillow (~4 MB, ~15 ms); only a login with a real gateway draws a QR code
+    import qrcode
+
     qr = qrcode.QRCode(border=1)
     qr.add_data(payload)
     qr.make(fit=True)

@@ -211,3 +211,39 @@ def test_jieba_is_imported_without_pkg_resources() -> None:
     out = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.strip()  # the first word of dict.txt, opened by jieba's own fallback
+
+
+def test_jiebas_hmm_is_loaded_only_when_a_cut_asks_for_it() -> None:
+    """A fresh process as the bot is: the bot cuts with HMM=False only, so jieba's HMM tables
+    (finalseg's prob_emit: 2.7 MB of RSS) stay out until a cut with HMM=True, which then finds
+    new words exactly as stock jieba does."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from plugins.antispam import segment\n"
+        "t = segment.segmenter()\n"
+        "t.lcut('加微信领取福利，他来到了网易杭研大厦', HMM=False)\n"
+        "assert 'jieba.finalseg.prob_emit' not in sys.modules, 'HMM tables loaded'\n"
+        "print(' '.join(t.lcut('他来到了网易杭研大厦')))\n"
+        "assert 'jieba.finalseg.prob_emit' in sys.modules\n"
+    )
+    out = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["他", "来到", "了", "网易", "杭研", "大厦"]  # 杭研: a word only the HMM finds
+
+
+def test_frequencies_take_four_bytes_a_word_and_a_larger_one_still_fits(
+    compact: segment.CompactTokenizer, tmp_path: Path
+) -> None:
+    """jieba's frequencies (at most 883,634) are kept in 4 bytes a word once loaded (1.4 MB of
+    the segmenter's memory, not 2.8); a dictionary with a frequency past 32 bits keeps 8."""
+    assert compact._compact is not None and compact._compact.freqs.itemsize == 4
+    path = _small_dictionary(tmp_path)
+    small = segment._narrow(segment.CompactDict.build(path))
+    assert small.freqs.itemsize == 4
+    path.write_text(path.read_text("utf-8") + "巨频词 8589934592\n", "utf-8")
+    big = segment._narrow(segment.CompactDict.build(path))
+    assert big.freqs.itemsize == 8 and big.freqs[big.trie.key_id("巨频词")] == 8589934592

@@ -199,12 +199,13 @@ def bench_qr(n: int) -> None:
         print(f"{'':34} found {found}")
 
 
-def bench_windows(texts: list[str], n: int = 60_000) -> None:
+def bench_windows(texts: list[str], n: int = 60_000, busy: int = 300_000) -> None:
     """The behaviour windows (flood and repeat counts) hold every message of the last ten
     minutes: their memory per kept message, times the message rate, is what they cost. n
     messages from 200 groups x 500 members, 10 ms apart (100 msg/s: all of them inside the
-    window), each recorded and counted as the plugin does, each with its own id strings as
-    an event brings them."""
+    window, most members with one), each recorded and counted as the plugin does, each with its
+    own id strings as an event brings them; then `busy` messages 2 ms apart (ten minutes at
+    500 msg/s: about three per member), as recorded."""
     import tracemalloc
     from datetime import timedelta
 
@@ -225,10 +226,10 @@ def bench_windows(texts: list[str], n: int = 60_000) -> None:
     print(f"{'':34} {sum(promotes[p[2]] for p in picks) / n:.0%} of the messages promote something")
 
     def run(windows: Windows, rows: list[tuple[int, int, str, int]], times: list[float] | None = None,
-            everything: bool = False) -> None:
+            everything: bool = False, gap_ms: float = 10) -> None:
         for i, (group, member, text, mid) in enumerate(rows):
             row = (f"{30_000_000_000 + group}@chatroom", f"wxid_m_{group}_{member}", str(mid), text, prints[text],
-                   start + timedelta(milliseconds=10 * i))
+                   start + timedelta(milliseconds=gap_ms * i))
             t0 = time.perf_counter()
             windows.record(*row, promotes=everything or promotes[text])
             windows.counts(*row, **within)
@@ -249,6 +250,17 @@ def bench_windows(texts: list[str], n: int = 60_000) -> None:
         del windows
         print(f"{'':34} memory, {label}: {kept / n:.0f} B per kept message ({kept / 1e6:.1f} MB for {n}; "
               f"10 minutes at 1,000 msg/s: {kept / n * 600_000 / 1e6:.0f} MB)")
+    more = [(rng.randrange(200), rng.randrange(500), rng.choice(texts), rng.getrandbits(63)) for _ in range(busy)]
+    gc.collect()
+    tracemalloc.start()
+    windows = Windows()
+    run(windows, more, gap_ms=2)
+    gc.collect()
+    kept = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    print(f"{'':34} memory, ten minutes at 500 msg/s ({busy} messages from {len(windows._members)} members): "
+          f"{kept / busy:.0f} B per kept message, {kept / 1e6:.1f} MB")
+    del windows
 
 
 def main() -> None:

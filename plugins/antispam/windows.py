@@ -26,14 +26,18 @@ RECENT_OWN = 30
 # a member's messages kept for the flood count: more than any sane flood threshold
 KEEP_PER_MEMBER = 200
 
-# A kept message is one bytes object: its id's hash and its time (16 bytes), then its grams.
-# Memory follows the message rate times the longest window (10 minutes of repeats): at
-# 250 msg/s that is 150,000 messages, and objects per message (a dataclass, an id string, a
-# datetime, an array, a deque per member, a dict per fingerprint) cost ~1.5 KB each where this
-# layout costs ~0.6 KB (bench.antispam; issue 13). Ids, rooms and fingerprints are keyed by
-# their hash: windows are per process (so are hashes), and a 64-bit collision between two of
-# the few hundred thousand keys alive at once would at worst merge two counts.
-_HEAD = struct.Struct("<qd")
+# A member's kept messages are one bytes object, oldest first; each message its grams (4 bytes
+# each, none when it promotes nothing), then its id's hash, its time and how many grams came
+# before (20 bytes): the newest message's head is the object's last 20 bytes, and the others
+# are read walking back. Memory follows the message rate times the longest window (10 minutes
+# of repeats): at 500 msg/s that is 300,000 messages, three or so per member at 200 x 500. A
+# tuple of one bytes object per message cost 8 + 64 bytes a message more (a block each), and
+# before that objects per message (a dataclass, an id string, a datetime, an array, a deque per
+# member, a dict per fingerprint) ~1.5 KB (bench.antispam; issue 13). Ids, rooms and
+# fingerprints are keyed by their hash: windows are per process (so are hashes), and a 64-bit
+# collision between two of the few hundred thousand keys alive at once would at worst merge
+# two counts.
+_HEAD = struct.Struct("<qdI")
 
 # A fingerprint's senders in a room (or rooms of a sender): while there is one, a single int,
 # the sender's 64-bit hash above its time in milliseconds (40 bytes, where a (sender, time)
@@ -44,9 +48,8 @@ _MS_BITS = 42  # milliseconds since 1970 fit until 2109
 _MS = (1 << _MS_BITS) - 1
 _MASK64 = (1 << 64) - 1
 
-# a member's kept messages: a lone message is its bytes (most members have one in the window),
-# more are a tuple, oldest first
-_Own = bytes | tuple[bytes, ...]
+# one kept message as read back: its id's hash, its time, where its grams start, how many
+_Entry = tuple[int, float, int, int]
 
 
 def grams(text: str) -> array:
@@ -62,16 +65,32 @@ def dice(this: Set[int], other: Iterable[int], size: int) -> float:
     return 2 * sum(1 for g in other if g in this) / (len(this) + size)
 
 
-def _entry(message_id: str, at: float, text: str) -> bytes:
-    return _HEAD.pack(hash(message_id), at) + grams(text).tobytes()
+def _record(message_id: str, at: float, text: str) -> bytes:
+    kept = grams(text)
+    return kept.tobytes() + _HEAD.pack(hash(message_id), at, len(kept))
 
 
-def _head(entry: bytes) -> tuple[int, float]:
-    return _HEAD.unpack_from(entry)
+def _entries(own: bytes, upto: int | None = None) -> list[_Entry]:
+    """A member's kept messages, newest first; with `upto` (an id's hash) from that message on
+    (a replayed event may be older than what came after it; all of them if it is not there)."""
+    out: list[_Entry] = []
+    pos, size, unpack = len(own), _HEAD.size, _HEAD.unpack_from
+    while pos:
+        pos -= size
+        mid, at, n = unpack(own, pos)
+        pos -= 4 * n
+        if mid == upto:
+            out.clear()
+        out.append((mid, at, pos, n))
+    return out
 
 
-def _grams_of(entry: bytes) -> memoryview:
-    return memoryview(entry)[_HEAD.size:].cast("I")
+def _newest(own: bytes) -> float:
+    return _HEAD.unpack_from(own, len(own) - _HEAD.size)[1]
+
+
+def _grams_of(own: bytes, entry: _Entry) -> memoryview:
+    return memoryview(own)[entry[2]:entry[2] + 4 * entry[3]].cast("I")
 
 
 class Windows:
@@ -80,17 +99,21 @@ class Windows:
     def __init__(self) -> None:
         self.horizon = timedelta(minutes=10)  # the longest window asked about so far
         self.warmed = False
-        self._members: dict[int, _Own] = {}  # hash((room, sender)) -> its kept messages
+        self._members: dict[int, bytes] = {}  # hash((room, sender)) -> its kept messages
         # hash((room, fingerprint)) -> its senders; hash((sender, fingerprint)) -> its rooms
         self._in_room: dict[int, _Slot] = {}
         self._by_sender: dict[int, _Slot] = {}
-        # per message in arrival order its time and its three keys (member, room-fingerprint,
-        # sender-fingerprint), in flat arrays (32 bytes a message, no objects): pruning looks
-        # only at what has aged out, not at every key (a full scan every 5,000 messages
-        # stopped the bot for ~60 ms with 100,000 members known). _aged: how many are done.
+        # per message in arrival order its time and its member's key, and per promoting message
+        # its time and its two fingerprint keys, in flat arrays (16 and 24 bytes a message, no
+        # objects): pruning looks only at what has aged out, not at every key (a full scan
+        # every 5,000 messages stopped the bot for ~60 ms with 100,000 members known).
+        # _aged, _aged_prints: how many of each are done.
         self._ages = array("d")
-        self._age_keys = array("q")
+        self._age_members = array("q")
         self._aged = 0
+        self._print_ages = array("d")
+        self._print_keys = array("q")
+        self._aged_prints = 0
         self._recorded = 0
 
     def record(self, room_id: str, sender_id: str, message_id: str, text: str, fingerprint: str,
@@ -99,25 +122,29 @@ class Windows:
         no contact data, promoted link, card or ad words) counts for the flood but is kept
         without its grams and fingerprint: a repeat is spam only when it promotes something,
         and the same or near-same text promotes the same, so ordinary chat (most messages) is
-        ~100 bytes here, not ~440, and memory follows the ads, not the chat (issue 13)."""
+        20 bytes in its member's record, and memory follows the ads, not the chat (issue 13)."""
         key, mid = hash((room_id, sender_id)), hash(message_id)
-        own = _own(self._members.get(key))
-        if any(_head(e)[0] == mid for e in reversed(own)):
+        own = self._members.get(key, b"")
+        kept = _entries(own)
+        if any(e[0] == mid for e in kept):
             return
         ts = at.timestamp()
-        entry = _entry(message_id, ts, text if promotes else "")
-        # a tuple, rebuilt per message (most members have one or two): smaller than a list,
-        # and the collector stops tracking a tuple of bytes, so its full passes (a pause of
-        # the whole bot) do not walk one container per member
-        self._members[key] = (*own[-(KEEP_PER_MEMBER - 1):], entry) if own else entry
-        in_room = by_sender = 0  # no fingerprint kept: nothing to expire (a missing key is a no-op)
+        record = _record(message_id, ts, text if promotes else "")
+        if len(kept) >= KEEP_PER_MEMBER:  # the oldest go: the newest KEEP_PER_MEMBER - 1 stay
+            own = own[kept[KEEP_PER_MEMBER - 2][2]:]
+        # one bytes object per member, rebuilt per message (most members have one to three):
+        # no container and no object per message, and the collector does not track bytes, so
+        # its full passes (a pause of the whole bot) do not walk one object per member
+        self._members[key] = own + record
+        self._ages.append(ts)
+        self._age_members.append(key)
         if promotes:
             in_room, by_sender = hash((room_id, fingerprint)), hash((sender_id, fingerprint))
             ms = round(ts * 1000)
             _latest(self._in_room, in_room, hash(sender_id) & _MASK64, ms)
             _latest(self._by_sender, by_sender, hash(room_id) & _MASK64, ms)
-        self._ages.append(ts)
-        self._age_keys.extend((key, in_room, by_sender))
+            self._print_ages.append(ts)
+            self._print_keys.extend((in_room, by_sender))
         self._recorded += 1
         if self._recorded % 500 == 0:
             self.prune(at)
@@ -128,16 +155,16 @@ class Windows:
         """Counts for the behaviour checks, this message included (record it first). Only
         messages up to this one count, as they arrived."""
         self.horizon = max(self.horizon, flood_within, repeat_within)
-        upto = _upto(_own(self._members.get(hash((room_id, sender_id)))), hash(message_id))
+        own = self._members.get(hash((room_id, sender_id)), b"")
+        upto = _entries(own, hash(message_id))  # this message first, then the earlier ones
         now = at.timestamp()
         since_flood, since_repeat = now - flood_within.total_seconds(), now - repeat_within.total_seconds()
-        recent = sum(1 for e in upto if _head(e)[1] >= since_flood)
+        recent = sum(1 for e in upto if e[1] >= since_flood)
         if len(normalise(text).dense) < min_chars:  # too short to count as a repeat at all
             return {"recent_messages": recent, "same_by_member": 1, "same_members": 1, "same_groups": 1}
-        this = set(_grams_of(upto[-1]) if upto else grams(text))
-        earlier = [e for e in upto[:-1] if _head(e)[1] >= since_repeat][-RECENT_OWN:]
-        same_by_member = 1 + sum(1 for e in earlier
-                                 if dice(this, _grams_of(e), (len(e) - _HEAD.size) // 4) >= similarity)
+        this = set(_grams_of(own, upto[0]) if upto else grams(text))
+        earlier = [e for e in upto[1:] if e[1] >= since_repeat][:RECENT_OWN]
+        same_by_member = 1 + sum(1 for e in earlier if dice(this, _grams_of(own, e), e[3]) >= similarity)
         members = _fresh(self._in_room.get(hash((room_id, fingerprint))), since_repeat * 1000)
         groups = _fresh(self._by_sender.get(hash((sender_id, fingerprint))), since_repeat * 1000)
         return {"recent_messages": recent, "same_by_member": same_by_member, "same_members": max(members, 1),
@@ -148,20 +175,19 @@ class Windows:
         the messages that have aged out since the last call: a key another message has kept
         fresh stays (that message's turn comes later)."""
         cutoff = (now - self.horizon).timestamp()
-        ages, keys, i = self._ages, self._age_keys, self._aged
+        ages, members, i = self._ages, self._age_members, self._aged
         while i < len(ages) and ages[i] < cutoff:
-            member, in_room, by_sender = keys[3 * i:3 * i + 3]
-            own = _own(self._members.get(member))
-            if own and _head(own[-1])[1] < cutoff:
-                del self._members[member]
-            _expire(self._in_room, in_room, cutoff * 1000)
-            _expire(self._by_sender, by_sender, cutoff * 1000)
+            own = self._members.get(members[i])
+            if own and _newest(own) < cutoff:
+                del self._members[members[i]]
             i += 1
-        if i > 4096 and 2 * i > len(ages):  # drop what is done (amortised: at most every other call)
-            del ages[:i]
-            del keys[:3 * i]
-            i = 0
-        self._aged = i
+        self._aged = _drop_done(i, ages, members)
+        ages, keys, i = self._print_ages, self._print_keys, self._aged_prints
+        while i < len(ages) and ages[i] < cutoff:
+            _expire(self._in_room, keys[2 * i], cutoff * 1000)
+            _expire(self._by_sender, keys[2 * i + 1], cutoff * 1000)
+            i += 1
+        self._aged_prints = _drop_done(i, ages, keys)
 
     def warm(self, rows: Iterable[tuple[str, str, str, str, str, datetime]]) -> None:
         """Rebuild from stored messages (room, sender, message id, text, fingerprint, at), oldest
@@ -171,10 +197,15 @@ class Windows:
         self.warmed = True
 
 
-def _own(kept: _Own | None) -> tuple[bytes, ...]:
-    if kept is None:
-        return ()
-    return (kept,) if isinstance(kept, bytes) else kept
+def _drop_done(done: int, ages: array, keys: array) -> int:
+    """Drop a log's first `done` entries once they are most of it (amortised: at most every
+    other call); returns how many done entries are left at its start."""
+    if done > 4096 and 2 * done > len(ages):
+        per = len(keys) // len(ages)
+        del ages[:done]
+        del keys[:per * done]
+        return 0
+    return done
 
 
 def _latest(index: dict[int, _Slot], key: int, who: int, ms: int) -> None:
@@ -214,10 +245,3 @@ def _fresh(slot: _Slot | None, since: float) -> int:
     return sum(1 for when in slot.values() if when >= since)
 
 
-def _upto(own: tuple[bytes, ...], mid: int) -> tuple[bytes, ...]:
-    """The member's messages up to and including this one (a replayed event may be older than
-    what came after it)."""
-    for i in range(len(own) - 1, -1, -1):
-        if _head(own[i])[0] == mid:
-            return own[:i + 1]
-    return own

@@ -59,29 +59,31 @@ def structure(n: Normalised) -> tuple[str, str] | None:
 
 def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig, *, newcomer: bool = False) -> Verdict:
     verdict = _charmodel(score, n, cfg)
-    if verdict.spam and not newcomer and (tip := _recommendation(n)):
+    if not verdict.spam:
+        return verdict
+    if not newcomer and (tip := _recommendation(n)):
         # a regular telling friends where they buy or whom they follow (推荐一个辅食博主，小红书搜…;
-        # 老板微信 …，报我名字打九折) was reminded on the model's word (0.94-1.00). Not enough alone
-        return replace(verdict, strong=False, conclusive=False, agrees=False, weak=True,
-                       details=f"{verdict.details}, but an established member recommending a third party ({tip}): "
-                               "not enough alone",
-                       why=f"{verdict.why}，但这是老成员向大家推荐自己常用的店或博主（「{tip}」），"
-                           "没有让人找他本人、没有返利或红包，单独不算")
-    if verdict.spam and not newcomer and (plea := _favour(n)):
+        # 老板微信 …，报我名字打九折) was reminded on the model's word (0.94-1.00)
+        return _not_enough_alone(verdict, f"an established member recommending a third party ({tip})",
+                                 f"这是老成员向大家推荐自己常用的店或博主（「{tip}」），没有让人找他本人、没有返利或红包")
+    if not newcomer and (plea := _favour(n)):
         # a regular's 谁能帮我砍一刀吗 was reminded on the model's word (0.99) while another regular's
-        # 帮我砍一刀吧姐妹们 scored just under the members' level. Not enough alone
-        return replace(verdict, strong=False, conclusive=False, agrees=False, weak=True,
-                       details=f"{verdict.details}, but an established member asking a favour ({plea}): "
-                               "not enough alone",
-                       why=f"{verdict.why}，但这是老成员请大家帮自己一个小忙（「{plea}」），"
-                           "没有红包返利、没有让人加他或进群，单独不算")
-    if verdict.spam and (ask := _buyer(n)):
+        # 帮我砍一刀吧姐妹们 scored just under the members' level
+        return _not_enough_alone(verdict, f"an established member asking a favour ({plea})",
+                                 f"这是老成员请大家帮自己一个小忙（「{plea}」），没有红包返利、没有让人加他或进群")
+    if ask := _buyer(n):
         # a buyer writes the seller's words (私我, 价格好商量, 量大可谈) and the model reads them as an
-        # ad: a regular asking 有人要转让名额吗？我收一个 was reminded (0.974). Not enough alone
-        return replace(verdict, strong=False, conclusive=False, agrees=False, weak=True,
-                       details=f"{verdict.details}, but asking to buy ({ask}): not enough alone",
-                       why=f"{verdict.why}，但这是在求购（「{ask}」），想买东西的人不是在打广告，单独不算")
+        # ad: a regular asking 有人要转让名额吗？我收一个 was reminded (0.974)
+        return _not_enough_alone(verdict, f"asking to buy ({ask})",
+                                 f"这是在求购（「{ask}」），想买东西的人不是在打广告")
     return verdict
+
+
+def _not_enough_alone(verdict: Verdict, reading: str, zh: str) -> Verdict:
+    """The model's conviction kept as a weak reading: another check must agree."""
+    return replace(verdict, strong=False, conclusive=False, agrees=False, weak=True,
+                   details=f"{verdict.details}, but {reading}: not enough alone",
+                   why=f"{verdict.why}，但{zh}，单独不算")
 
 
 def _buyer(n: Normalised) -> str | None:

@@ -306,7 +306,8 @@ def load_dictionary(dictionary: Path | None = None) -> CompactDict:
 def _narrow(compact: CompactDict) -> CompactDict:
     """The frequencies in 4 bytes a word where they fit (jieba's do: at most 883,634), 1.4 MB
     where 8 bytes took 2.8; the same numbers, so the same cuts. The file keeps 8 bytes."""
-    if compact.freqs.itemsize > 4 and all(0 <= f <= 0xFFFFFFFF for f in compact.freqs):
+    freqs = compact.freqs
+    if freqs.itemsize > 4 and (not freqs or (min(freqs) >= 0 and max(freqs) <= 0xFFFFFFFF)):
         compact.freqs = array("I", compact.freqs)
     return compact
 

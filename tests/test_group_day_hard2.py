@@ -9,6 +9,8 @@ like the spam data the maintainers measure with: a 手游 guild, a 币圈/tech g
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -91,6 +93,10 @@ async def test_a_newcomer_the_owner_invited_is_judged_as_a_regular(days) -> None
     card = d.bot.world.bot_texts(d.room)[-1]
     assert "建议移出" in card and "已请群主和管理员核实" in card and "群主邀请入群的新成员" in card, card
     assert "广告可能性" not in card, card  # no model read a picture without words
+    # #stats counts it as proposed, not as a removal nobody carried out (it said 移出 1)
+    await d.post("群主小敏", "#stats day")
+    [violations] = [ln for ln in d.bot.world.bot_texts(d.room)[-1].splitlines() if ln.startswith("违规案件")]
+    assert "建议移出 1" in violations and not re.search("(?<!建议)移出", violations), violations
     await d.to("12:00")
     await d.end_of_day()
     [reminder] = antispam_cases(d, "王阿姨")

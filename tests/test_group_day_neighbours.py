@@ -74,3 +74,7 @@ async def test_a_morning_in_the_neighbours_group(days) -> None:  # noqa: F811
     await d.post("群主老王", f"#case {case}")
     card = d.bot.world.bot_texts(d.room)[-1]
     assert "按阶梯处理：只提醒，没有说再犯移出" in card and "· 提醒 ·" in card, card
+    # and #stats counts it as a reminder, not a warning (it said 警告 1 while #cases said 提醒)
+    await d.post("群主老王", "#stats day")
+    [violations] = [ln for ln in d.bot.world.bot_texts(d.room)[-1].splitlines() if ln.startswith("违规案件")]
+    assert "提醒 1" in violations and "警告" not in violations, violations

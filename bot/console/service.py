@@ -28,7 +28,7 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from bot.actions import SendPrivate
-from bot.core.cases import OUTCOME_LABELS, outcome_label, shown_kind
+from bot.core.cases import OUTCOME_LABELS, SHOWN_KIND_LABELS, outcome_label, shown_kind
 from bot.core.context import Context
 from bot.core.plugin import source_label
 from bot.core.roles import Role, bot_can_moderate
@@ -463,8 +463,10 @@ class _CoreService:
             series.append({"day": d.isoformat(), "messages": m, "joins": j, "leaves": le, "removals": r})
             d += timedelta(days=1)
         totals = {k: sum(s[k] for s in series) for k in ("messages", "joins", "leaves", "removals")}
+        # a reminder and a proposed removal are counted apart (cases.count_by_kind)
+        labelled = {KIND_LABELS.get(k) or SHOWN_KIND_LABELS.get(k, k): v for k, v in sorted(viol.items())}
         return {"start": start.isoformat(), "end": end.isoformat(), "series": series, "totals": totals,
-                "violations": {KIND_LABELS.get(k, k): v for k, v in sorted(viol.items())}, "talkers": talkers,
+                "violations": labelled, "talkers": talkers,
                 "room_name": names.get(room_id, room_id) if room_id else "全部群"}
 
     async def stats_csv(self, room_id: str, days: int) -> str:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.cases import Case, outcome_label, shown_kind
+from bot.core.cases import SHOWN_KIND_LABELS, Case, outcome_label, shown_kind
 from bot.core.plugin import source_label
 from plugins.antispam.api import check_name, reading, situation
 
@@ -20,7 +20,8 @@ MAX_EVIDENCE_TEXT = 200
 
 
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind)
+    """A kind's label, or a kind #stats counts apart (提醒, 建议移出: cases.count_by_kind)."""
+    return KIND_LABELS.get(kind) or SHOWN_KIND_LABELS.get(kind, kind)
 
 
 def case_kind(case: Case) -> str:

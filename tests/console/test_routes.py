@@ -109,20 +109,21 @@ async def test_a_spam_case_appears_and_not_spam_releases_it_through_ham(console)
 async def test_a_removal_put_to_the_admins_reads_as_a_proposal(console):
     """A removal the bot put to the owner and admins to verify (a regular, on a model's word)
     reads 建议移出 in the console as in chat (#cases): 移出 there was of a member nobody removed."""
-    from datetime import UTC, datetime
-
     from bot.core import cases
 
     bot = console.bot
     async with bot.app.write_session() as db:
         case = cases.open_case(db, room_id=bot.cast.admin, kind="kick", target_id=bot.cast["bob"], source="antispam",
-                               at=datetime.now(UTC), reason="广告", target_name="bob", outcome="asked_owner",
+                               at=bot.clock.now(), reason="广告", target_name="bob", outcome="asked_owner",
                                evidence={cases.ASKED_ADMINS: True, "text": "冲扫一卷 35 块"})
         db.commit()
         number = case.id
     client, _ = await console.logged_in()
     card = re.search(rf'data-case="{number}".*?</article>', (await client.get("/cases")).text, re.S)
     assert card is not None and "建议移出" in card.group(0) and "已请群主和管理员核实" in card.group(0)
+    # and the stats page counts it as proposed, as #stats does (it said 移出 1)
+    stats = (await client.get("/stats", params={"room": bot.cast.admin, "days": 7})).text
+    assert "<th>建议移出</th><td>1</td>" in stats and "<th>移出</th>" not in stats, stats
 
 
 async def test_spam_on_a_shadow_case_runs_the_ladder_as_the_operator(make_console):

@@ -394,3 +394,22 @@ announce:
             await second.stop()
             await gateway.stop()
             await first.stop()
+
+
+async def test_a_schedule_typed_without_add_is_added(tmp_path, database_url):
+    """Seen in a simulated day: an owner typed 「#schedule 每天 20:00 提醒大家…」 and got the usage.
+    A time where the subcommand goes can only mean adding one; other words still get the usage."""
+    bot = await start_bot(tmp_path, database_url, "")
+    room = ADMIN
+    try:
+        bot.say(room, "laowang", "#schedule 每天 20:00 提醒大家检查孩子作业")
+        await bot.wait_text(room, "已添加定时消息 1：每天 20:00")
+        bot.say(room, "laowang", "#定时 公告 每周一 9:00 本周值日安排")
+        await bot.wait_text(room, "已添加定时消息 2：每周一 09:00")
+        bot.say(room, "laowang", "#schedule 看看")
+        await bot.wait_text(room, "用法：")
+        with bot.app.sessions() as db:
+            assert [(r.text, r.target) for r in store.chat_schedules(db, room)] == [
+                ("提醒大家检查孩子作业", "message"), ("本周值日安排", "announce")]
+    finally:
+        await bot.stop()

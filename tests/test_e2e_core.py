@@ -135,7 +135,10 @@ async def test_help_status_and_unknown_command(bot):
     status = await bot.wait_text(bot.cast.admin, "加载于")
     assert "读书会" in status and "管理员" in status
     bot.say(bot.cast.admin, "alice", "#stauts")
-    await bot.wait_text(bot.cast.admin, "没有「stauts」这个命令")
+    unknown = await bot.wait_text(bot.cast.admin, "没有「stauts」这个命令")
+    assert "是不是" not in unknown  # #status is not hers to use: no hint at it
+    bot.say(bot.cast.admin, "laowang", "#stauts")  # the owner is told what he likely meant
+    await bot.wait_text(bot.cast.admin, "没有「stauts」这个命令，你是不是想用 #status？")
     bot.say(bot.cast.admin, "alice", "#今日分享 很棒的一本书")  # a hashtag, not a command
     await bot.settle()
     assert not any("今日分享" in t for t in bot.texts(bot.cast.admin))

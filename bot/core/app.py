@@ -624,8 +624,10 @@ class App:
         if found is None:
             if not parsed.looks_like_command:
                 return False
-            ctx.reply(texts.unknown_command.format(command=parsed.name, prefix=rules.bot.command_prefix),
-                      answer=True)
+            prefix = rules.bot.command_prefix
+            near = self.router.nearest(parsed.name, ctx.sender_role, private=msg.room_id is None)
+            ctx.reply(texts.unknown_command_near.format(command=parsed.name, near=near, prefix=prefix) if near
+                      else texts.unknown_command.format(command=parsed.name, prefix=prefix), answer=True)
             return True
         plugin, spec = found
         if msg.room_id is None and not spec.allow_private:

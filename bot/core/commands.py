@@ -3,6 +3,7 @@ command. Permission checks fail closed."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -56,6 +57,13 @@ class CommandRouter:
 
     def lookup(self, name: str) -> tuple[Plugin, CommandSpec] | None:
         return self._by_name.get(name.lower())
+
+    def nearest(self, name: str, role: Role, *, private: bool = False) -> str | None:
+        """The command a mistyped name most likely meant, among those the sender may use: an owner's
+        #schedules met only 没有这个命令 (seen in a simulated day)."""
+        names = [spec.name for spec in self.visible(role, private=private)]
+        close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.75)
+        return close[0] if close else None
 
     def visible(self, role: Role, *, private: bool = False) -> list[CommandSpec]:
         return [

@@ -74,6 +74,8 @@ class CoreTexts(Strict):
     announce_fallback: Annotated[str, placeholders("text")] = "【群公告】\n{text}"
     unknown_command: Annotated[str, placeholders("command", "prefix")] = (
         "没有「{command}」这个命令。发送 {prefix}help 查看可用命令。")
+    unknown_command_near: Annotated[str, placeholders("command", "near", "prefix")] = (
+        "没有「{command}」这个命令，你是不是想用 {prefix}{near}？发送 {prefix}help 查看可用命令。")
     command_failed: Annotated[str, placeholders("command")] = "命令「{command}」执行失败，已记录日志，请稍后再试。"
     protected_member: Annotated[str, placeholders("member")] = (
         "「{member}」是群主、管理员或白名单成员，机器人不会对其操作。")

@@ -46,8 +46,24 @@ async def run(ctx: Context, plugin: str, args: str) -> None:
         _list(ctx, cfg)
     elif sub in ("pause", "resume", "remove"):
         _change(ctx, cfg, sub, rest.strip())
+    elif _reads_as_add(ctx, args):
+        _add(ctx, cfg, args.strip())
     else:
         ctx.reply(_usage(ctx, texts))
+
+
+def _reads_as_add(ctx: Context, args: str) -> bool:
+    """`#schedule 每天 20:00 …` without add: an owner typed it so in a simulated day and got the
+    usage. A time (or 公告) where the subcommand goes can only mean adding one."""
+    words = args.split()
+    if not words:
+        return False
+    if words[0] in _ANNOUNCE_WORDS:
+        return True
+    try:
+        return parse_chat_time(words[:5], ctx.local_now()) is not None
+    except ValueError:  # a time already past: still an add, which says so
+        return True
 
 
 def _next_text(texts: Texts, trigger: str, timezone: str, ctx: Context) -> str:

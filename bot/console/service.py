@@ -28,7 +28,7 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from bot.actions import SendPrivate
-from bot.core.cases import OUTCOME_LABELS, SHOWN_KIND_LABELS, outcome_label, shown_kind
+from bot.core.cases import OUTCOME_LABELS, SHOWN_KIND_LABELS, STATUS_LABELS, outcome_label, shown_kind
 from bot.core.context import Context
 from bot.core.plugin import source_label
 from bot.core.roles import Role, bot_can_moderate
@@ -47,7 +47,6 @@ _SCAN_LIMIT = 5000  # cases examined per page when filtering by check (evidence 
 KIND_LABELS = {"warn": "警告", "kick": "移出", "ban": "拉黑", "unban": "解除拉黑",
                "lift": "撤销处罚", "spam": "广告（影子模式）",
                "report": "举报"}
-STATUS_LABELS = {"open": "处理中", "closed": "已结案", "appealed": "申诉中", "reversed": "已撤销"}
 ROLE_LABELS = {"owner": "群主", "admin": "管理员", "member": "普通成员"}
 
 

@@ -30,6 +30,9 @@ OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演�
                   # a removal handed to the humans, and what they did about it
                   "removed_by_owner": "群主已手动移出", "removed_by_admin": "管理员已手动移出",
                   "left": "对方已离开本群"}
+# what a case's status means, as owners read it in chat and in the web console: the console said
+# 处理中 of an open case beside 已执行, while chat said 有效 of the same case
+STATUS_LABELS = {"open": "有效", "closed": "已结案", "appealed": "申诉中", "reversed": "已撤销"}
 # an asked_owner removal put to them for want of evidence (outcome_label)
 ASKED_TO_VERIFY = "已请群主和管理员核实"
 # outcomes of a removal the owner or admins carried out by hand, after the bot asked them
@@ -41,7 +44,7 @@ REMOVED_BY_HAND = ("removed_by_owner", "removed_by_admin")
 ASKED_ADMINS = "ask_first"
 
 __all__ = ["ASKED_ADMINS", "PROPOSED_REMOVAL", "REMINDED", "REMINDER", "REMOVED_BY_HAND", "SHOWN_KINDS",
-           "SHOWN_KIND_LABELS", "Case", "add_evidence", "asked_admins",
+           "SHOWN_KIND_LABELS", "STATUS_LABELS", "Case", "add_evidence", "asked_admins",
            "cases_after", "cases_for", "confirm_removal", "count_by_kind", "field_of", "get_case", "latest_id",
            "mark_shown", "open_case", "outcome_label", "overtaken", "proposed_removal", "put_to_humans",
            "record_outcome", "reminded", "set_reason", "set_status", "shown_kind", "shown_to", "standing_kinds"]

@@ -8,14 +8,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.cases import SHOWN_KIND_LABELS, Case, outcome_label, shown_kind
+from bot.core.cases import SHOWN_KIND_LABELS, STATUS_LABELS, Case, outcome_label, shown_kind
 from bot.core.plugin import source_label
 from plugins.antispam.api import check_name, reading, situation
 
 KIND_LABELS = {"warn": "警告", "kick": "移出", "ban": "拉黑", "unban": "解除拉黑",
                "lift": "撤销处罚", "spam": "广告/刷屏",
                "report": "举报", "whitelist": "白名单"}
-STATUS_LABELS = {"open": "有效", "closed": "已结案", "appealed": "申诉中", "reversed": "已撤销"}
 MAX_EVIDENCE_TEXT = 200
 
 

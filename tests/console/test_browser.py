@@ -126,7 +126,9 @@ async def test_spam_case_then_not_spam_then_appeal(browser, console, artifacts):
     await page.goto("/cases")
     card = page.locator(f"#case-{case.id}")
     await card.wait_for()
-    assert "abc12345" in await card.inner_text() and "处理中" in await card.inner_text()
+    # the status as chat says it: 处理中 beside 已执行 read as if the removal were still under way
+    assert "abc12345" in await card.inner_text() and "有效" in await card.inner_text()
+    assert "处理中" not in await card.inner_text()
     await card.locator("summary").click()  # the evidence
     assert "广告引流" in await card.inner_text()
     await page.screenshot(path=str(artifacts / "cases.png"), full_page=True)

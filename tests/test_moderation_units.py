@@ -135,6 +135,12 @@ def test_a_removal_put_to_the_admins_for_want_of_evidence_is_theirs_to_verify():
     assert render.summary(by_hand, "小明") == "#5 移出 小明：广告（群主已手动移出）"
     cannot = _case(kind="kick", outcome="asked_owner")  # the bot is no admin there
     assert render.summary(cannot, "小明") == "#5 移出 小明：广告（已请群主处理）"
+    # while the question still waits in the outbox it is a proposal too: 「#1 移出 大伟（待执行）」
+    # stood beside the owner's private 机器人没有直接移出 (a simulated join wave)
+    waiting = _case(kind="kick", outcome="pending", evidence={"ask_first": True})
+    assert render.summary(waiting, "小明") == "#5 建议移出 小明：广告（正在请群主和管理员核实）"
+    failed = _case(kind="kick", outcome="failed", evidence={"ask_first": True})
+    assert render.summary(failed, "小明") == "#5 建议移出 小明：广告（未能通知到群主和管理员）"
 
 
 def test_summary_is_one_line():

@@ -35,6 +35,8 @@ OUTCOME_LABELS = {"pending": "待执行", "done": "已执行", "dry_run": "演�
 STATUS_LABELS = {"open": "有效", "closed": "已结案", "appealed": "申诉中", "reversed": "已撤销"}
 # an asked_owner removal put to them for want of evidence (outcome_label)
 ASKED_TO_VERIFY = "已请群主和管理员核实"
+# a proposal's question still waiting to be sent, or not delivered
+_ASKING_LABELS = {"pending": "正在请群主和管理员核实", "failed": "未能通知到群主和管理员"}
 # outcomes of a removal the owner or admins carried out by hand, after the bot asked them
 REMOVED_BY_HAND = ("removed_by_owner", "removed_by_admin")
 
@@ -83,8 +85,11 @@ PROPOSED_REMOVAL = "建议移出"
 def proposed_removal(case: Case) -> bool:
     """A removal the bot put to the owner and admins for want of evidence, still theirs to decide
     (asked_owner): a proposal, not a removal. #cases read 「#5 移出 X（已请群主和管理员核实，已撤销）」
-    of a member nobody removed (a simulated job group). Chat and the web console say 建议移出."""
-    return case.kind == "kick" and case.outcome == "asked_owner" and asked_admins(case)
+    of a member nobody removed (a simulated job group). Chat and the web console say 建议移出.
+    From the start: while the question waited in the outbox, #cases said 「#1 移出 大伟（待执行）」
+    beside the owner's private 机器人没有直接移出 (a simulated join wave). Once the owner or an
+    admin removes the member by hand it is a removal."""
+    return case.kind == "kick" and asked_admins(case) and case.outcome not in REMOVED_BY_HAND
 
 
 # a warning step said as a reminder that threatens nothing (anti-spam on the text models' word
@@ -115,6 +120,9 @@ def outcome_label(case: Case) -> str:
     not one the bot could not do: #cases said 已请群主处理 of it (seen in a simulated day)."""
     if case.outcome == "asked_owner" and asked_admins(case):
         return ASKED_TO_VERIFY
+    if case.outcome in _ASKING_LABELS and asked_admins(case):
+        # 待执行 of a proposal read as a removal about to happen, 执行失败 as one that failed
+        return _ASKING_LABELS[case.outcome]
     return OUTCOME_LABELS.get(case.outcome, case.outcome)
 
 

@@ -124,12 +124,20 @@ async def test_simulator_killed_and_restarted_bot_reconnects(bot):
 async def test_help_status_and_unknown_command(bot):
     bot.say(bot.cast.admin, "laowang", "#help")
     help_text = await bot.wait_text(bot.cast.admin, "可用命令")
-    assert "#status" in help_text and "#dryrun on|off" in help_text
+    assert "#status" in help_text and "#dryrun on|off" in help_text  # few: each with its usage
     bot.say(bot.cast.admin, "alice", "#help")  # members see only member commands
     await bot.world.wait_for(lambda: sum("可用命令" in t for t in bot.texts(bot.cast.admin)) == 2)
     member_help = bot.texts(bot.cast.admin)[-1]
     assert "#status" not in member_help and "#use" not in member_help  # nothing they cannot use
-    assert "#help" in member_help
+    assert "#help [命令名] — " in member_help  # a member's few, each with its usage
+    bot.say(bot.cast.admin, "laowang", "#help dryrun")  # one command's usage, asked by name
+    await bot.wait_text(bot.cast.admin, "#dryrun on|off — 开启或关闭演习模式")
+    bot.say(bot.cast.admin, "laowang", "#help #状态")
+    await bot.wait_text(bot.cast.admin, "#status — 查看机器人状态：规则版本、加载时间、所在群及机器人在群里的身份"
+                                        "（也可以写 #状态）")
+    bot.say(bot.cast.admin, "alice", "#help status")  # not hers to use: her own list
+    await bot.world.wait_for(lambda: sum("可用命令" in t for t in bot.texts(bot.cast.admin)) == 3)
+    assert "#status" not in bot.texts(bot.cast.admin)[-1]
     assert "#use" in help_text  # owners command groups from a private chat
     bot.say(bot.cast.admin, "laowang", "#status")
     status = await bot.wait_text(bot.cast.admin, "加载于")

@@ -78,3 +78,12 @@ async def test_a_morning_in_the_neighbours_group(days) -> None:  # noqa: F811
     await d.post("群主老王", "#stats day")
     [violations] = [ln for ln in d.bot.world.bot_texts(d.room)[-1].splitlines() if ln.startswith("违规案件")]
     assert "提醒 1" in violations and "警告" not in violations, violations
+    # the owner's #help, read by the whole group: commands by name under each part, not thirty
+    # lines (seen in a simulated parents' group); one command's usage by name
+    await d.post("群主老王", "#help")
+    listing = d.bot.world.bot_texts(d.room)[-1]
+    assert "机器人：#dryrun #help #manage #reload #status #use #whoami" in listing, listing
+    assert "自动反广告：#ham #spam" in listing and len(listing.splitlines()) <= 12, listing
+    await d.post("群主老王", "#help 踢出")
+    assert d.bot.world.bot_texts(d.room)[-1].endswith(
+        "#kick @成员 [原因] — 把成员移出本群（记为案件，可申诉）（也可以写 #移出、#踢出）")

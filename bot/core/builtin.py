@@ -49,12 +49,18 @@ class BuiltinCommands(Plugin):
             log.info("pruned %d old event ids, %d old names, %d old audit rows, %d finished outbox rows, "
                      "%d sent-message ids past recall", removed, names, audit, sent, recallable)
 
-    @command("help", min_role=Role.MEMBER, aliases=("帮助",), allow_private=True)
+    @command("help", min_role=Role.MEMBER, aliases=("帮助",), usage="[命令名]", allow_private=True)
     async def help(self, ctx: Context, args: str) -> None:
-        """查看你可以使用的命令"""
+        """查看你可以使用的命令；写上命令名查看它的用法"""
         assert ctx.control is not None
-        lines = ctx.control.help_lines(ctx.sender_role, ctx.room_id)
         msg = ctx.message
+        one = ctx.control.help_for(args.split()[0], ctx.sender_role, ctx.room_id) if args.split() else None
+        if one is not None:
+            ctx.reply(one)
+            return
+        # no name, or one the sender may not use here: the list of what they may
+        lines = ctx.control.help_lines(ctx.sender_role, ctx.room_id,
+                                       in_group=msg is not None and msg.room_id is not None)
         if msg is not None and msg.room_id is None and ctx.room_id is None \
                 and await ctx.owned_groups(msg.sender_id):
             # an owner who has not chosen a group yet: the private list showed member commands

@@ -66,7 +66,17 @@ class CommandRouter:
         return close[0] if close else None
 
     def visible(self, role: Role, *, private: bool = False) -> list[CommandSpec]:
+        return [spec for _, spec in self._listed(role, private)]
+
+    def visible_by_title(self, role: Role, *, private: bool = False) -> list[tuple[str, list[CommandSpec]]]:
+        """The commands #help lists to a role, under each plugin's title, in the plugins' order."""
+        grouped: dict[str, list[CommandSpec]] = {}
+        for plugin, spec in self._listed(role, private):
+            grouped.setdefault(plugin.title or plugin.name, []).append(spec)
+        return list(grouped.items())
+
+    def _listed(self, role: Role, private: bool) -> list[tuple[Plugin, CommandSpec]]:
         return [
-            spec for _, spec in self._specs
+            (plugin, spec) for plugin, spec in self._specs
             if max(spec.min_role, spec.listed_from or spec.min_role) <= role and (spec.allow_private or not private)
         ]

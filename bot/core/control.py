@@ -27,9 +27,13 @@ from db import repo
 
 if TYPE_CHECKING:
     from bot.core.app import App
+    from bot.core.plugin import CommandSpec
 
 log = logging.getLogger(__name__)
 
+# #help in a group lists every command with its usage up to this many (a member's few), else
+# only their names by plugin: the whole group reads it
+HELP_FULL_UP_TO = 8
 # a private chat's chosen group (#use), kept per person in core_setting
 _USE_KEY = "selected_room"
 # chat-decided state in core_setting: operators bound with the first-run code, the code's
@@ -246,16 +250,36 @@ class BotControl:
         """Called by the file watcher when an edited rules.yaml does not validate."""
         self._app.spawn(self.tell_operators(self.rules_error_text(exc)))
 
-    def help_lines(self, role: Role, room_id: str | None) -> list[str]:
+    def help_lines(self, role: Role, room_id: str | None, *, in_group: bool = False) -> list[str]:
+        """Every command the role may use, one line each with its usage; in a group, where the
+        whole group reads it, only their names under each plugin's title once they are many: an
+        owner's #help was some thirty lines in a parents' group (a simulated day)."""
         prefix = self._app.rules.bot.command_prefix
-        lines = ["可用命令："]
-        for spec in self._app.router.visible(role, private=room_id is None):
-            usage = f" {spec.usage_for(role)}" if spec.usage_for(role) else ""
-            lines.append(f"{prefix}{spec.name}{usage} — {spec.help}")
+        specs = self._app.router.visible(role, private=room_id is None)
+        if in_group and len(specs) > HELP_FULL_UP_TO:
+            lines = [f"可用命令（发送 {prefix}help 命令名 查看用法，私聊机器人发送 {prefix}help 看全部说明）："]
+            for title, group in self._app.router.visible_by_title(role, private=room_id is None):
+                lines.append(f"{title}：" + " ".join(f"{prefix}{spec.name}" for spec in group))
+        else:
+            lines = ["可用命令："] + [self._help_line(spec, role) for spec in specs]
         if room_id is not None and self._app.rules.manages(room_id):
             for plugin in self._app.plugins:
                 lines += plugin.help_notes(self._app.rules, room_id)
         return lines
+
+    def help_for(self, name: str, role: Role, room_id: str | None) -> str | None:
+        """One command's usage and what it does (#help kick), if the role may use it here."""
+        found = self._app.router.lookup(name.removeprefix(self._app.rules.bot.command_prefix))
+        if found is None or found[1] not in self._app.router.visible(role, private=room_id is None):
+            return None
+        spec = found[1]
+        prefix = self._app.rules.bot.command_prefix
+        aliases = f"（也可以写 {'、'.join(prefix + alias for alias in spec.aliases)}）" if spec.aliases else ""
+        return self._help_line(spec, role) + aliases
+
+    def _help_line(self, spec: CommandSpec, role: Role) -> str:
+        usage = f" {spec.usage_for(role)}" if spec.usage_for(role) else ""
+        return f"{self._app.rules.bot.command_prefix}{spec.name}{usage} — {spec.help}"
 
     def answered_early(self, event_id: str) -> bool:
         """This #status was answered while storage was down (bot.core.storage_status)."""

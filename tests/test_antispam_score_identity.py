@@ -265,3 +265,57 @@ def test_a_draft_decision_is_the_same_decision(make, every, shadow):
                 == (draft.spam, [v.name for v in draft.shadow_fired], draft.obvious, draft.severity, draft.models_only)
             fired += bool(full.spam or full.shadow_fired)
     assert fired > 300  # ads among them, not only chat
+
+
+async def test_the_plugin_looks_for_evidence_words_only_in_what_fired(sessions):
+    # a chat line that fires nothing is decided as a draft: the char model's evidence words
+    # (charmodel._shown, most of its scoring's own cost) are not looked for; an ad is decided in
+    # full and its case names them. Counted by calls, not timed (issue 13)
+    import sys
+    from datetime import UTC, datetime, timedelta
+
+    from bot.clock import FakeClock
+    from bot.core import members
+    from bot.core.context import Context
+    from bot.events import MessageKind, MessageReceived
+    from bot.platform import RoomInfo
+    from bot.rules.loader import parse_rules
+    from db.models import Case
+    from plugins.antispam import AntispamPlugin
+
+    plugin = AntispamPlugin()
+    rules = parse_rules("version: 1\n", "test", [plugin])
+    clock = FakeClock(datetime(2026, 5, 1, 9, tzinfo=UTC))
+    room = RoomInfo(id="r1@chatroom", topic="t", owner_id="wxid_owner", admin_ids=frozenset({"wxid_bot"}),
+                    member_ids=frozenset({"wxid_a", "wxid_b", "wxid_owner", "wxid_bot"}))
+    shown = 0
+
+    def count(frame, event, arg):
+        nonlocal shown
+        if event == "call" and frame.f_code is charmodel._shown.__code__:
+            shown += 1
+
+    async def post(event_id: str, sender: str, text: str) -> int:
+        nonlocal shown
+        clock.advance(5)
+        msg = MessageReceived(event_id=event_id, room_id=room.id, sender_id=sender, sender_name=sender,
+                              sender_alias="", kind=MessageKind.TEXT, text=text, timestamp=clock.now())
+        with sessions() as db:
+            facts = members.touch(db, room.id, sender, clock.now() - timedelta(days=30), message=True)
+            ctx = Context(rules=rules, clock=clock, db=db, room_id=room.id, room=room, self_id="wxid_bot",
+                          event=msg, source="antispam", member=facts)
+            shown = 0
+            sys.setprofile(count)
+            try:
+                await plugin.handle(ctx)
+            finally:
+                sys.setprofile(None)
+            db.commit()
+        return shown
+
+    assert await post("m1", "wxid_a", "这个周末有人一起去爬山吗，我想去香山看红叶") == 0
+    assert await post("m2", "wxid_b", "兼职日结，手机就能做，一天轻松300+，有意者加薇信 jz_lily88") > 0
+    with sessions() as db:
+        [case] = db.query(Case).all()
+        checks = {c["name"]: c for c in case.evidence["checks"]}
+        assert case.target_id == "wxid_b" and "(" in checks["charmodel"]["details"]  # its words, as before

@@ -296,7 +296,10 @@ class CharModel:
         w = self.w
         return self.b + sum(g.sign * w[g.index] for g in gs) * self.scale / math.sqrt(len(gs))
 
-    def score(self, text: str) -> CharScore:
+    def score(self, text: str, *, explain: bool = True) -> CharScore:
+        """P(spam) and the features that pushed hardest toward it. explain=False: the same
+        probability to the bit, no pushes (finding them is most of the scoring's own cost, and
+        the plugin reads them only for a message that fired; issue 13)."""
         n = normalise(text)
         if not n.dense:
             return CharScore(0.0, [])
@@ -306,6 +309,8 @@ class CharModel:
         w, scale = self.w, self.scale / math.sqrt(len(gs))
         pushes = [g.sign * w[g.index] * scale for g in gs]
         z = self.b + sum(pushes)
+        if not explain:
+            return CharScore(_sigmoid(z), [])
         # the explanation names real character runs (longest first among equals), not shape tokens.
         # Only a push toward spam can be evidence: those alone are sorted, strongest first and in
         # feature order among equals (as a stable sort of all of them put them; issue 13)

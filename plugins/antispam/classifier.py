@@ -97,9 +97,10 @@ class NaiveBayes:
         self.totals[label] += weight * len(feats)
         self.docs[label] += weight
 
-    def score(self, feats: list[str]) -> tuple[float, int, list[tuple[str, float]]]:
+    def score(self, feats: list[str], *, explain: bool = True) -> tuple[float, int, list[tuple[str, float]]]:
         """P(spam) with equal priors (real groups' spam rate differs from any training set's),
-        the number of known features, and the features that pushed hardest toward spam."""
+        the number of known features, and the features that pushed hardest toward spam (none
+        with explain=False: the same probability and count, for a caller that reads no evidence)."""
         spam, ham = self.counts[1], self.counts[0]
         if not self.docs[0] or not self.docs[1]:
             return 0.0, 0, []
@@ -119,7 +120,8 @@ class NaiveBayes:
         # times; dividing by a temperature keeps the probability readable for operators.
         logit = max(-60.0, min(60.0, logit / TEMPERATURE))
         # the five strongest, as a stable sort of all of them would give (nsmallest is documented so)
-        return 1.0 / (1.0 + math.exp(-logit)), len(pushes), heapq.nsmallest(5, pushes, key=_minus_push)
+        strongest = heapq.nsmallest(5, pushes, key=_minus_push) if explain else []
+        return 1.0 / (1.0 + math.exp(-logit)), len(pushes), strongest
 
 
 def _minus_push(push: tuple[str, float]) -> float:
@@ -214,9 +216,15 @@ class SpamModel:
         self.samples += 1
         self.last_id = max(self.last_id, sample_id)
 
-    def score(self, text: str, room: str | None, *, similar: bool = True) -> ModelScore:
+    def score(self, text: str, room: str | None, *, similar: bool = True, explain: bool = True,
+              bayes: bool = True, char: bool = True) -> ModelScore:
+        """Every model's reading of the text. explain=False: the same probabilities, similarity
+        and counts to the bit, without the features that pushed hardest (the evidence words),
+        for a caller that reads them only when a check fired (engine.decide). A reading not
+        asked for is left out: no similarity (0, no sample), no Bayes (0.0, nothing known; its
+        sample counts are still given), no char model (None)."""
         dense, skeleton = _skeleton(text)  # (once for the features and the shingles)
-        prob, known, pushes = self.bayes.score(_features(dense, skeleton))
+        prob, known, pushes = self.bayes.score(_features(dense, skeleton), explain=explain) if bayes else (0.0, 0, [])
         sim, sim_id, ham_sim = 0.0, None, 0.0
         if similar:
             sh = _shingles(skeleton)
@@ -224,9 +232,9 @@ class SpamModel:
             if sim:
                 ham_sim, _ = self.ham_index.best(sh, room)
         docs = (self.bayes.docs[0], self.bayes.docs[1])
-        if self.char is None:
+        if self.char is None or not char:
             return ModelScore(prob, known, pushes, sim, sim_id, ham_sim, docs)
-        cs = self.char.score(text)
+        cs = self.char.score(text, explain=explain)
         return ModelScore(prob, known, pushes, sim, sim_id, ham_sim, docs, cs.prob, cs.pushes,
                           self.char.threshold, self.char.obvious, self.char.member, self.char.agree)
 

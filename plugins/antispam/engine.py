@@ -179,8 +179,16 @@ class Decision:
                 "kind": self.kind, "label": self.label(labels), "obvious": self.obvious}
 
 
-def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str | None) -> Decision:
-    """Every check the group enables, in its order. Trusted members skip content checks."""
+def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str | None, *,
+           explain: bool = True) -> Decision:
+    """Every check the group enables, in its order. Trusted members skip content checks.
+
+    explain=False: a draft, for a caller that reads a decision only when it fired and then
+    decides again with explain=True (the plugin: most messages fire nothing). Whether it is
+    spam, what fired in shadow mode and every verdict's flags are the full decision's; the
+    details and reasons of the text models' verdicts are not, nor their scores: their evidence
+    words are not looked for (about a fifth of a decision; issue 13), and a model that cannot
+    make its check fire does not read the message (_readings)."""
     n = normalise(facts.text)
     verdicts: list[tuple[Verdict, str]] = []
     score = None
@@ -192,7 +200,7 @@ def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str
             if model is None or not n.dense:
                 continue
             if score is None:
-                score = model.score(facts.text, room, similar="similar" in cfg.order)
+                score = model.score(facts.text, room, **_readings(cfg, model, n, explain))
             if name == "charmodel":
                 verdict = check_charmodel(score, n, cfg, newcomer=facts.newcomer)
             else:
@@ -224,6 +232,22 @@ def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str
     job = not facts.newcomer and _job_by_phone(facts, [v for v, _ in verdicts], n, cfg)
     return Decision(verdicts, score.bayes if score else 0.0, char, newcomer=facts.newcomer, lone_contact=lone,
                     says_only=says, job_by_phone=job)
+
+
+def _readings(cfg: AntispamConfig, model: SpamModel, n: Normalised, explain: bool) -> dict[str, bool]:
+    """Which of the models' readings decide() asks for (SpamModel.score's switches). The
+    similarity only where check_similar may read it (it is on, and the message long enough):
+    it is no evidence otherwise. For a draft, also only the readings that could make a check
+    fire: no Bayes while it is still learning (check_bayes: fewer than bayes.min_samples of
+    either kind, as in a group whose admins labelled few messages), no char model for a text
+    under charmodel.min_chars (too short to judge, nor does it clear a newcomer's contact)."""
+    length = len(n.dense)
+    similar = "similar" in cfg.order and cfg.mode("similar") != "off" and length >= cfg.similar.min_chars
+    if explain:
+        return {"similar": similar}
+    return {"similar": similar, "explain": False,
+            "bayes": cfg.mode("bayes") != "off" and min(model.bayes.docs) >= cfg.bayes.min_samples,
+            "char": cfg.mode("charmodel") != "off" and length >= cfg.charmodel.min_chars}
 
 
 # how many groups the same payment code must reach within repeat.within before a regular's

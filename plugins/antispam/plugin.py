@@ -223,9 +223,12 @@ class AntispamPlugin(Plugin):
                       newcomer=newcomer, trusted=trusted, qr_codes=codes,
                       borrowed_before=_borrowed_before(ctx, cfg, msg, codes, now), **counts)
         model = self.learner.model(ctx.db, now)
-        decision = decide(facts, cfg, model, msg.room_id)
+        # first without the models' evidence words (most messages fire nothing, and then nobody
+        # reads them); a message that fired is decided again with them, to the same verdicts
+        decision = decide(facts, cfg, model, msg.room_id, explain=False)
         if not decision.spam and not decision.shadow_fired:
             return
+        decision = decide(facts, cfg, model, msg.room_id)
         evidence = {"message_id": msg.event_id, "text": msg.text[:store.STORED_CHARS], "kind": str(msg.kind),
                     "checks": decision.evidence(), **_scores(decision), "trusted": trusted,
                     **decision.facts(cfg.texts.check_labels)}

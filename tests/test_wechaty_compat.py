@@ -555,6 +555,44 @@ def test_sdk_imports_without_quart_or_pygithub(tmp_path: Path) -> None:
     assert plain.stdout.strip().splitlines()[-1] == "True True True", plain.stderr
 
 
+def test_sdk_imports_requests_and_qrcode_only_when_used(tmp_path: Path) -> None:
+    """The SDK imports requests (with urllib3, charset_normalizer, idna) and qrcode (with Pillow)
+    at import time, for URL and QR FileBoxes and link cards the bot never makes: ~8 MB at ready.
+    After apply_all none of them is in sys.modules, and each SDK code path that uses one still
+    gets the real library on first use."""
+    modules = ("PIL", "charset_normalizer", "idna", "qrcode", "requests", "urllib3")
+    heavy = repr(modules)
+    code = (
+        "import sys\n"
+        "from bot import wechaty_compat\n"
+        f"wechaty_compat.apply_all(cache_dir={str(tmp_path / 'cache')!r})\n"
+        "from wechaty import Wechaty, WechatyOptions\n"
+        "from wechaty_puppet import PuppetOptions\n"
+        "from wechaty_puppet_service import PuppetService\n"
+        "o = PuppetOptions(end_point='127.0.0.1:1', token='t')\n"
+        "Wechaty(WechatyOptions(puppet=PuppetService(o), puppet_options=o, host='127.0.0.1', port=0))\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy})))\n"
+        "import wechaty.wechaty, wechaty.user.url_link, wechaty_puppet.file_box.file_box as fb\n"
+        "import wechaty_puppet_service.puppet as sp\n"
+        "import requests, requests.exceptions, qrcode\n"
+        "print(sp.requests.get is requests.get, fb.requests.get is requests.get,\n"
+        "      wechaty.wechaty.requests.exceptions.ConnectionError is requests.exceptions.ConnectionError,\n"
+        "      fb.qrcode.make is qrcode.make, wechaty.user.url_link.get_host('http://a.b:81/x'))\n"
+    )
+    result = run_python(code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[-2] == "[]"
+    assert lines[-1] == "True True True True ('http', 'a.b', 81)"
+    # without the fix the SDK really pulls them in
+    plain = run_python(
+        "import sys\nimport wechaty_puppet.schemas.puppet as p\np.PuppetOptions.__hash__ = object.__hash__\n"
+        f"import wechaty\nprint(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy})))\n",
+        tmp_path,
+    )
+    assert plain.stdout.strip().splitlines()[-1] == str(list(modules)), plain.stderr
+
+
 def test_h2_remembers_a_bounded_number_of_closed_streams() -> None:
     """h2 keeps 65,536 closed streams per connection (~9 MB once the bot has made that many
     RPCs); every connection made after apply_all keeps at most H2_CLOSED_STREAMS."""

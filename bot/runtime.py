@@ -4,7 +4,6 @@ end-to-end tests both use, so tests run the real bot."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -16,6 +15,7 @@ from bot.console.state import LinkStatus
 from bot.core.app import App
 from bot.core.plugin import Plugin
 from bot.events import LoggedIn
+from bot.heap import HeapPolicy
 from bot.rules.store import RulesStore
 from bot.wechaty_adapter import WechatyAdapter
 from db.session import loop_engine, make_sessionmaker
@@ -38,8 +38,10 @@ class Runtime:
         """freeze_heap: at ready, move everything allocated so far (dictionaries, models, the
         SDK) out of the cyclic garbage collector's sight. A full collection over that heap
         takes 40-50 ms, the whole bot frozen, several times a minute under load; frozen, it
-        takes microseconds. For a process that runs one bot (the CLI), not for a test process
-        that starts hundreds: frozen objects are never collected."""
+        takes microseconds. Afterwards the survivors of a slow full collection are frozen too,
+        and everything is unfrozen and collected once an hour (bot.heap). For a process that
+        runs one bot (the CLI), not for a test process that starts hundreds: frozen objects are
+        collected only by that hourly sweep."""
         if plugins is None:
             from plugins import default_plugins
             plugins = default_plugins()
@@ -63,6 +65,7 @@ class Runtime:
         self._plugins = list(plugins)
         self._warm_up = warm_up
         self._freeze_heap = freeze_heap
+        self.heap = HeapPolicy()  # installed at ready when freeze_heap
         self._warm: asyncio.Future[None] | None = None
         self._ready = asyncio.Event()
         self.started_at: float | None = None  # time.monotonic() when start() began
@@ -83,8 +86,8 @@ class Runtime:
                 self.ready_after = time.monotonic() - self.started_at
                 log.info("ready %.2fs after start", self.ready_after)
             if self._freeze_heap:
-                gc.collect()
-                gc.freeze()
+                self.heap.install()
+                self._tasks.append(asyncio.create_task(self.heap.sweep_periodically(), name="heap-sweep"))
 
     async def ready(self) -> None:
         """Until the warm-up is done and the account is logged in (events flow)."""
@@ -161,6 +164,7 @@ class Runtime:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.heap.uninstall()
         if self._warm is not None and not self._warm.done():
             await asyncio.gather(self._warm, return_exceptions=True)  # a thread cannot be cancelled
         await self.app.stop()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import importlib.util
 import json
 import logging
@@ -27,7 +28,7 @@ import socket
 import ssl
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Optional
@@ -167,6 +168,62 @@ _UNUSED_SDK_MODULES: dict[str, tuple[str, ...]] = {
     "github.IssueComment": ("IssueComment",),
 }
 _STUB_ATTR = "__qunguan_unused_stub__"
+
+#: Modules the SDK imports at import time for code paths the bot does not run: fetching a URL
+#: FileBox or a link card's avatar (requests, with urllib3, charset_normalizer, idna: ~8 MB
+#: and ~85 ms) and drawing a QR FileBox or a terminal QR code (qrcode, which pulls Pillow). The
+#: bot reads files from its gateway only (file_box_bytes) and draws its login QR itself. Unlike
+#: the stand-ins above these are the real libraries, imported on first use (_LazyModule).
+#: Each with the names the SDK takes from it at import time ("from urllib3 import get_host" for
+#: link cards): those become functions that import the module when called.
+_LAZY_SDK_MODULES: dict[str, tuple[str, ...]] = {
+    "requests": (), "requests.exceptions": (), "qrcode": (), "urllib3": ("get_host",),
+}
+
+
+def _forwarder(module_name: str, name: str) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module_name), name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+class _LazyModule(types.ModuleType):
+    """Stands in for a module the SDK imports but seldom uses: the first attribute read imports
+    the real module and hands on from then on, so a code path that does use it still works."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        module_name = self.__name__
+        if sys.modules.get(module_name) is self:
+            del sys.modules[module_name]  # while the SDK is still being imported
+        return getattr(importlib.import_module(module_name), name)
+
+
+@contextlib.contextmanager
+def _sdk_modules_imported_lazily() -> Iterator[None]:
+    """While the SDK is imported (wechaty_puppet's FileBox is imported by the first fix, before
+    wechaty itself), the modules in _LAZY_SDK_MODULES are _LazyModule stand-ins; then they are
+    taken out of sys.modules again: the SDK keeps its references, and anything else in the
+    process that imports requests or qrcode gets the real library."""
+    installed: list[str] = []
+    for name, callables in _LAZY_SDK_MODULES.items():
+        if name in sys.modules:
+            continue
+        lazy = _LazyModule(name)
+        setattr(lazy, _STUB_ATTR, True)
+        for attr in callables:
+            setattr(lazy, attr, _forwarder(name, attr))
+        sys.modules[name] = lazy
+        installed.append(name)
+    try:
+        yield
+    finally:
+        for name in installed:
+            if getattr(sys.modules.get(name), _STUB_ATTR, False):
+                del sys.modules[name]
 
 
 def _import_sdk_without_unused_modules() -> None:
@@ -949,25 +1006,27 @@ def apply_all(cache_dir: str | os.PathLike[str] | None = None) -> None:
     """Apply every fix. Call before the first ``import wechaty``; ``cache_dir`` is where the
     SDK may write its caches (default: a ``wechaty-cache`` directory in the system temp dir)."""
     shim_telnetlib()
-    fix_dataclass_default()
-    if cache_dir is None and _cache_dir is None:
-        import tempfile
+    # the fixes import the SDK (wechaty_puppet first, wechaty_puppet_service last)
+    with _sdk_modules_imported_lazily():
+        fix_dataclass_default()
+        if cache_dir is None and _cache_dir is None:
+            import tempfile
 
-        cache_dir = Path(tempfile.gettempdir()) / "qunguan-wechaty-cache"
-    if cache_dir is not None:
-        use_cache_dir(cache_dir)
-    fix_set_or_get_fields()
-    fix_uuid_file_download()
-    fix_hot_payloads()
-    fix_h2_closed_streams()
-    fix_h2_eager_repr()
-    fix_room_force_sync()
-    fix_payload_pools()
-    fix_room_cache_invalidation()
-    fix_heartbeat_event()
-    fix_message_type_range()
-    fix_event_payloads()
-    fix_channel_setup()
-    fix_start_without_stop()
-    fix_plugin_server()
-    fix_sdk_logging()
+            cache_dir = Path(tempfile.gettempdir()) / "qunguan-wechaty-cache"
+        if cache_dir is not None:
+            use_cache_dir(cache_dir)
+        fix_set_or_get_fields()
+        fix_uuid_file_download()
+        fix_hot_payloads()
+        fix_h2_closed_streams()
+        fix_h2_eager_repr()
+        fix_room_force_sync()
+        fix_payload_pools()
+        fix_room_cache_invalidation()
+        fix_heartbeat_event()
+        fix_message_type_range()
+        fix_event_payloads()
+        fix_channel_setup()
+        fix_start_without_stop()
+        fix_plugin_server()
+        fix_sdk_logging()

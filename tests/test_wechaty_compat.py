@@ -522,12 +522,21 @@ def test_flat_messages_refuse_what_they_cannot_read() -> None:
         compat.flat_message(compat._SetOrGetResponse)  # a wrapped (message) field
 
 
-def test_sdk_imports_without_quart_or_pygithub(tmp_path: Path) -> None:
-    """The SDK imports Quart (plugin web server), PyGithub and opengraph_py3 (link previews, with
-    BeautifulSoup and lxml) at import time; the bot uses none of them. After apply_all they stay
-    out of sys.modules, a Wechaty bot still constructs, and a later import of quart elsewhere
-    gets the real library."""
-    code = (
+#: the SDK imported with only the one fix it cannot be imported without (Python >= 3.11)
+SDK_WITHOUT_FIXES = ("import sys\nimport wechaty_puppet.schemas.puppet as p\n"
+                     "p.PuppetOptions.__hash__ = object.__hash__\nimport wechaty\n")
+
+
+def sdk_prints(tmp_path: Path, code: str, fixed: bool = True) -> list[str]:
+    """What code prints in a fresh interpreter after apply_all, the SDK's classes the adapter
+    uses and a Wechaty bot (fixed), or after importing the SDK with SDK_WITHOUT_FIXES."""
+    result = run_python((sdk_after_apply_all(tmp_path) if fixed else SDK_WITHOUT_FIXES) + code, tmp_path)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()
+
+
+def sdk_after_apply_all(tmp_path: Path) -> str:
+    return (
         "import sys\n"
         "from bot import wechaty_compat\n"
         f"wechaty_compat.apply_all(cache_dir={str(tmp_path / 'cache')!r})\n"
@@ -536,23 +545,47 @@ def test_sdk_imports_without_quart_or_pygithub(tmp_path: Path) -> None:
         "from wechaty_puppet_service import PuppetService\n"
         "o = PuppetOptions(end_point='127.0.0.1:1', token='t')\n"
         "Wechaty(WechatyOptions(puppet=PuppetService(o), puppet_options=o, host='127.0.0.1', port=0))\n"
+    )
+
+
+def test_sdk_imports_without_quart_or_pygithub(tmp_path: Path) -> None:
+    """The SDK imports Quart (plugin web server), PyGithub and opengraph_py3 (link previews, with
+    BeautifulSoup and lxml) at import time; the bot uses none of them. After apply_all they stay
+    out of sys.modules, a Wechaty bot still constructs, and a later import of quart elsewhere
+    gets the real library."""
+    lines = sdk_prints(tmp_path, (
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('quart', 'github', 'flask', 'opengraph_py3',"
         " 'bs4', 'lxml')))\n"
         "import quart\n"
         "print(quart.Quart.__module__)\n"
-    )
-    result = run_python(code, tmp_path)
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.strip().splitlines()
+    ))
     assert lines[-2] == "[]"
     assert lines[-1] == "quart.app"
     # without the fix the SDK really pulls them in
-    plain = run_python(
-        "import sys\nimport wechaty_puppet.schemas.puppet as p\np.PuppetOptions.__hash__ = object.__hash__\n"
-        "import wechaty\nprint('quart' in sys.modules, 'github' in sys.modules, 'lxml' in sys.modules)\n",
-        tmp_path,
-    )
-    assert plain.stdout.strip().splitlines()[-1] == "True True True", plain.stderr
+    printed = "print('quart' in sys.modules, 'github' in sys.modules, 'lxml' in sys.modules)\n"
+    assert sdk_prints(tmp_path, printed, fixed=False)[-1] == "True True True"
+
+
+def test_sdk_imports_requests_and_qrcode_only_when_used(tmp_path: Path) -> None:
+    """The SDK imports requests (with urllib3, charset_normalizer, idna) and qrcode (with Pillow)
+    at import time, for URL and QR FileBoxes and link cards the bot never makes: ~8 MB at ready.
+    After apply_all none of them is in sys.modules, and each SDK code path that uses one still
+    gets the real library on first use."""
+    modules = ("PIL", "charset_normalizer", "idna", "qrcode", "requests", "urllib3")
+    heavy = repr(modules)
+    imported = f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy})))\n"
+    lines = sdk_prints(tmp_path, imported + (
+        "import wechaty.wechaty, wechaty.user.url_link, wechaty_puppet.file_box.file_box as fb\n"
+        "import wechaty_puppet_service.puppet as sp\n"
+        "import requests, requests.exceptions, qrcode\n"
+        "print(sp.requests.get is requests.get, fb.requests.get is requests.get,\n"
+        "      wechaty.wechaty.requests.exceptions.ConnectionError is requests.exceptions.ConnectionError,\n"
+        "      fb.qrcode.make is qrcode.make, wechaty.user.url_link.get_host('http://a.b:81/x'))\n"
+    ))
+    assert lines[-2] == "[]"
+    assert lines[-1] == "True True True True ('http', 'a.b', 81)"
+    # without the fix the SDK really pulls them in
+    assert sdk_prints(tmp_path, imported, fixed=False)[-1] == str(list(modules))
 
 
 def test_h2_remembers_a_bounded_number_of_closed_streams() -> None:

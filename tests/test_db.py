@@ -102,7 +102,7 @@ def _schema(url: str) -> dict[str, object]:
 
 def test_an_empty_database_built_from_the_models_is_the_migrated_one(empty_database_url, request, tmp_path):
     """The first start builds an empty database from the models and stamps it (db/version.py,
-    without Alembic): it must be what the twelve migrations build, name for name, and the
+    without Alembic): it must be what the migrations build, name for name, and the
     migrations must run on it both ways, as they will on the next release's upgrade."""
     assert build_if_empty(empty_database_url)
     assert at_head(empty_database_url) and current(empty_database_url) == head()

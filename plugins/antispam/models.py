@@ -33,18 +33,26 @@ class Sample(Base):
 
 class StoredMessage(Base):
     """Recent group messages: a quoted #spam maps back to its sender, behaviour checks count
-    repeats and floods, and backtest replays them. Pruned after learning.keep_messages."""
+    repeats and floods, and backtest replays them. Pruned after learning.keep_messages.
+
+    Every group message adds a row, and each index whose key is not in arrival order costs the
+    SQLite commit a page of its own per message (a random place in its B-tree): only two such
+    indexes, each for queries that need it (migration 0013). By (room, sender, time): a member's
+    recent texts, a quote's sender's messages, a case's message by its id (store.find_quoted,
+    store.set_case give the sender), backtest's counts. By fingerprint: a quote whose sender is
+    unknown. By time alone, in arrival order (one page per batch, not per message): pruning,
+    the windows' warm-up, backtest's range."""
 
     __tablename__ = "antispam_message"
     __table_args__ = (
-        Index("ix_antispam_message_room_at", "room_id", "at"),
+        Index("ix_antispam_message_at", "at"),
         Index("ix_antispam_message_room_sender_at", "room_id", "sender_id", "at"),
         Index("ix_antispam_message_fingerprint_at", "fingerprint", "at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     room_id: Mapped[str] = mapped_column(ID)
-    message_id: Mapped[str] = mapped_column(ID, index=True)
+    message_id: Mapped[str] = mapped_column(ID)  # found with its sender: no index of its own
     sender_id: Mapped[str] = mapped_column(ID)
     sender_name: Mapped[str] = mapped_column(Text, default="")
     kind: Mapped[str] = mapped_column(String(32))

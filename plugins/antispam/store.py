@@ -71,17 +71,21 @@ def set_case(db: Session, stored: Stored, case_id: int | None) -> None:
         stored.row["case_id"] = case_id  # not written yet: it goes in with its case
         return
     db.execute(update(StoredMessage).where(StoredMessage.room_id == stored.room_id,
+                                           StoredMessage.sender_id == stored.sender_id,  # its index
                                            StoredMessage.message_id == stored.message_id).values(case_id=case_id))
 
 
 def recent(db: Session, since: datetime, limit: int = 200_000) -> list[tuple[str, str, str, str, str, datetime]]:
     """Stored messages since `since`, oldest first, as the behaviour windows take them (see
-    windows.Windows.warm). Bounded: a process starting after a very busy minute reads the
-    newest `limit`."""
-    rows = db.execute(select(StoredMessage.room_id, StoredMessage.sender_id, StoredMessage.message_id,
-                             StoredMessage.text, StoredMessage.fingerprint, StoredMessage.at)
-                      .where(StoredMessage.at >= since).order_by(StoredMessage.id.desc()).limit(limit))
-    return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in reversed(rows.all())]
+    windows.Windows.warm), in the order they were stored. Bounded: a process starting after a
+    very busy minute reads the newest `limit`. Read by the time's index, newest first, and put
+    in stored order here: ordered by id, the database walks the whole log backwards instead
+    (keep_messages of it) to find the few minutes the windows need."""
+    rows = db.execute(select(StoredMessage.id, StoredMessage.room_id, StoredMessage.sender_id,
+                             StoredMessage.message_id, StoredMessage.text, StoredMessage.fingerprint, StoredMessage.at)
+                      .where(StoredMessage.at >= since)
+                      .order_by(StoredMessage.at.desc(), StoredMessage.id.desc()).limit(limit))
+    return [(r[1], r[2], r[3], r[4], r[5], r[6]) for r in sorted(rows.all(), key=lambda r: r[0])]
 
 
 def texts_since(db: Session, room_id: str, sender_id: str, since: datetime, limit: int = 10) -> list[str]:
@@ -95,10 +99,14 @@ def texts_since(db: Session, room_id: str, sender_id: str, since: datetime, limi
 def find_quoted(db: Session, room_id: str, message_id: str | None, sender_id: str | None,
                 text: str) -> StoredMessage | None:
     """The stored message a quote points at: by id when the platform gives it, else the latest
-    message with that text (from that sender when known). Puppets send the quoted text only."""
+    message with that text (from that sender when known). Puppets send the quoted text only:
+    an id comes from a case, with its member, whose messages the (room, sender) index finds (a
+    message id has no index: each would cost every message's commit a page)."""
     if message_id:
-        row = db.scalar(select(StoredMessage).where(StoredMessage.room_id == room_id,
-                                                    StoredMessage.message_id == message_id).limit(1))
+        by_id = select(StoredMessage).where(StoredMessage.room_id == room_id, StoredMessage.message_id == message_id)
+        if sender_id:
+            by_id = by_id.where(StoredMessage.sender_id == sender_id)
+        row = db.scalar(by_id.limit(1))
         if row is not None:
             return row
     text = _QUOTE_LABEL.sub("", text)  # "[链接] 标题": how WeChat shows a card in a quote

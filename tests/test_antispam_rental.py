@@ -41,6 +41,7 @@ MEMBERS = [
     "有人找我借卡走账 说一天给三百 我直接拉黑了",
     "提醒一下 凡是说租你银行卡一天两百的 都是洗钱 租出去人要坐牢的",
     "他们专门收学生的卡 一张给几百 然后拿去跑分 大家小心",
+    "我朋友说有人要租她的对公账户 一个月三千",
 ]
 
 
@@ -81,7 +82,8 @@ def test_the_pitch_can_be_turned_off():
 
 # ------------------------------------------------------------------ a stop phrase denied
 # (the first was flagged from a regular before: 招代理 as one check, the char model agreeing at 0.95)
-DENIALS = ["不是招代理 也不卖货 纯聊天", "不是招代理哈 就是问问大家周末去不去爬山", "我又不是刷单的 就是觉得那家面馆确实好吃"]
+DENIALS = ["不是招代理 也不卖货 纯聊天", "不是招代理哈 就是问问大家周末去不去爬山",
+           "我又不是刷单的 就是觉得那家面馆确实好吃"]
 # ads deny too, and then promote: the phrase stands
 DENYING_ADS = ["不是刷单 正规平台 一单一结 想做的私我", "我们不是招代理 是招合伙人 加我微信 hehuo_2233 了解"]
 

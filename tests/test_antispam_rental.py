@@ -1,7 +1,6 @@
 """A pitch to rent, borrow or buy the reader's bank card or account for a payout is an ad from any
 member; members talking about their own cards, and warnings that quote the pitch, are not
-(issue 11). Also the two other readings of the spam28 round: a stop phrase the writer denies in
-plain chat (不是招代理), and an id labelled with a dressed V and a colon (v❤：ab_6789).
+(issue 11). Also a stop phrase the writer denies in plain chat (不是招代理).
 
 The blind probe of interest groups (data/probes/circles.tsv) missed 12 of its 35 laundering ads
 as an established member, most of them this kind: no contact word, no product, a neighbour's
@@ -15,7 +14,6 @@ from plugins.antispam import negation
 from plugins.antispam.checks import Facts
 from plugins.antispam.classifier import SpamModel
 from plugins.antispam.config import AntispamConfig
-from plugins.antispam.contact import find_contacts
 from plugins.antispam.engine import decide
 from plugins.antispam.normalize import normalise
 from plugins.antispam.rental import rents_an_account
@@ -108,11 +106,3 @@ def test_a_denial_must_stand_before_every_occurrence():
     assert negation.denied("刷单", "不是刷单") == "不是"
     assert negation.denied("刷单", "不是刷单是真刷单") is None
     assert negation.denied("刷单", "刷单返利") is None
-
-
-# ------------------------------------------------------------------ v❤：id
-def test_an_id_labelled_with_a_dressed_v_and_a_colon_is_a_hidden_wechat_id():
-    [found] = find_contacts(normalise("想了解的来 v❤：ab_6789 名额有限"))
-    assert (found.kind, found.value, found.hidden) == ("wechat-id", "ab_6789", True)
-    # without the colon a lone dressed V is left alone: warnings paste the ad without quote marks
-    assert find_contacts(normalise("上下分秒到 v❤abc01106 这种就是骗子")) == ()

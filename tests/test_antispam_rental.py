@@ -102,6 +102,13 @@ def test_an_ad_that_denies_and_promotes_keeps_its_stop_phrase(text):
         assert any(v.name == "keywords" and v.spam and not v.weak for v in decision.fired), decision.evidence()
 
 
+def test_a_denial_beside_a_payout_keeps_the_phrase_as_one_check():
+    # the blind probe's 我不是招代理 就是找几个人帮忙 一天一千+ 轻松 was caught with it (the model agreeing)
+    regular = decide(Facts(text="我不是招代理 就是找几个人帮帮忙 一天八百+ 很轻松"), CFG, MODEL, "room")
+    [kw] = [v for v, _ in regular.verdicts if v.name == "keywords"]
+    assert kw.spam and kw.weak, regular.evidence()
+
+
 def test_a_denial_must_stand_before_every_occurrence():
     assert negation.denied("刷单", "不是刷单") == "不是"
     assert negation.denied("刷单", "不是刷单是真刷单") is None

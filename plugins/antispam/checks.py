@@ -417,7 +417,7 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     calls = own_call or _PROMOTING.search(rest) or pitched
     if calls or (f.newcomer and bait) or contact.find_contacts(n) or contact.promoted_links(n):
         return replace(verdict, lure=True) if newcomer_phrase else verdict
-    if not bait and (no := negation.denied(word, n.dense)):
+    if not bait and not negation.pays(n.dense) and (no := negation.denied(word, n.dense)):
         # 不是招代理 就是聊聊: denied, nothing promoted and no bait (ads deny too: negation.py)
         return Verdict("keywords", False, f"{verdict.details}, but denied ({no}{phrase}) and nothing promoted",
                        why=f"{verdict.why}，但说的是「{no}{phrase}」，也没有推广任何东西，不算")

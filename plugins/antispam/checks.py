@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from plugins.antispam import contact, loan, recruit
+from plugins.antispam import contact, loan, negation, recruit, rental
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
 from plugins.antispam.explain import contact_kind, contact_said, message_kind
@@ -310,7 +310,24 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if job is not None:
         return job
     plea = loan_plea(n) if cfg.keywords.loan_plea and not verdict.spam else None
+    if plea is None and cfg.keywords.card_rental and not (verdict.spam and not verdict.weak):
+        plea = renting_an_account(n)
     return plea if plea is not None else verdict
+
+
+def renting_an_account(n: Normalised) -> Verdict | None:
+    """A pitch to rent, borrow or buy the reader's bank card or account for a payout (rental.py:
+    有闲置的卡吗 租给我 一天200), not told about in a warning, a quote or reported speech. Enough
+    alone against any member (conclusive), never obvious by itself."""
+    if shows_an_ad(n) or _WARNING.search(rental.without_reassurance(n.body)) or rental.told_about(n.dense):
+        return None
+    pitch = rental.rents_an_account(n.dense)
+    if pitch is None:
+        return None
+    words = "".join(f"「{w}」" for w in pitch.words)
+    return Verdict("keywords", True, f"card or account rental ({', '.join(pitch.words)})", conclusive=True,
+                   why=f"像收购、租借银行卡或账户的广告：{words}（卡或账户、租借或过账、给钱，三样同时出现；"
+                       "出租出借银行卡和账户是违法的）")
 
 
 def loan_plea(n: Normalised) -> Verdict | None:
@@ -408,6 +425,10 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     calls = own_call or _PROMOTING.search(rest) or pitched
     if calls or (f.newcomer and bait) or contact.find_contacts(n) or contact.promoted_links(n):
         return replace(verdict, lure=True) if newcomer_phrase else verdict
+    if not bait and not negation.pays(n.dense) and (no := negation.denied(word, n.dense)):
+        # 不是招代理 就是聊聊: denied, nothing promoted and no bait (ads deny too: negation.py)
+        return Verdict("keywords", False, f"{verdict.details}, but denied ({no}{phrase}) and nothing promoted",
+                       why=f"{verdict.why}，但说的是「{no}{phrase}」，也没有推广任何东西，不算")
     return Verdict("keywords", True, f"{verdict.details} (nothing promoted: not enough alone)", weak=True,
                    why=f"{verdict.why}，但没有推广任何东西，单独不算")
 

@@ -51,6 +51,9 @@ class KeywordRules(CheckRule):
     recruitment: bool = True
     # a stolen account's loan plea: borrow + urgency + an account to pay into (checks.loan_plea)
     loan_plea: bool = True
+    # a pitch to rent, borrow or buy the reader's bank card or account for a payout (租给我 一天200:
+    # checks.renting_an_account)
+    card_rental: bool = True
 
     @field_validator("regexes")
     @classmethod

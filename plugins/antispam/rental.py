@@ -25,14 +25,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# a card or an account someone holds (not 卡顿/卡住/卡bug, a game's 月卡/点卡, a gym's 年卡/体验卡,
-# a shop's 会员卡/购物卡/超市卡/加油卡: none is a bank's)
-_ASSET = re.compile(r"(?<![月点年次周季体验员物市油值礼])卡(?![顿住bug了车位])|账户|帐户|账号|帐号|对公户?|"
-                    r"企业户|对私户?|户头|u盾|[三四五]件套|营业执照|实名号|微信号|支付宝号?")
+# a bank card or an account that moves money, named as such. A bare 卡 only as someone's own
+# (闲置的卡, 你的卡, 有卡的) or as what is bought or rented (收卡, 租个卡): a 业主群's 车位出租 800一个月
+# 门禁卡一起给, a 充电卡 or a 健身卡 are rented out too, for the reader's money, not to the reader's gain
+_ASSET = re.compile(r"银行卡|储蓄卡|借记卡|信用卡|工资卡|银联卡|手机卡|电话卡|[一二三]类(?:卡|户)|[工建农中招交]行卡|"
+                    r"对公(?:账户|帐户|户)?|对私(?:账户|帐户|户)?|企业(?:账户|帐户|户)|户头|u盾|[三四五]件套|营业执照|"
+                    r"(?:微信|vx|wx|支付宝|qq|抖音|快手|花呗|银行|收款|实名)(?:号|账号|帐号|账户|帐户)|支付宝|"
+                    r"(?:闲置的?|不用的|没用的|多余的|名下的?|你的?|手上的?|手里的?|有|几张|张)(?:卡|账户|帐户)|"
+                    r"(?:收|租|借|卖|买)(?:个|张|几张)?卡|^卡(?=借|租)")
 # what the writer wants done with it: rented, lent or sold to them, or money run through it
 _USE = re.compile(r"租给我|租我|租出[来去]?|出租|租用|日租|月租|借给?我|借用|借一下|"
                   r"[过走](?:个|一下|一笔|下|点|些|几笔)?(?:账|帐|流水)|"
-                  r"(?:高价|长期|大量|急)?收(?:购)?(?!到|藏|拾|入|益|款码|费|货|快递)|回收|代收|帮收|跑分")
+                  r"(?:高价|长期|大量|急)?收(?:购)?(?!到|藏|拾|入|益|款码|费|货|快递|银(?!行)|据|尾|割|听|看)|回收|代收|帮收|跑分")
 # a payout to the reader: a sum per day, time, month or card, a cut, a fee for the trouble
 _NUM = r"(?:[0-9]+(?:\.[0-9]+)?\s*[kw千万]?|[一二两三四五六七八九十百千万几]+)"
 _PAYOUT = re.compile(r"(?:一|每)(?:天|日|次|单|笔|张|套|个|月|个月|周)(?:给你?|给|能拿|就)?" + _NUM + r"|"

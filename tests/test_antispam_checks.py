@@ -521,3 +521,14 @@ def test_what_an_ad_needs_besides_its_words(text, needs):
     from plugins.antispam.model_checks import structure
 
     assert (structure(normalise(text)) is not None) is needs, structure(normalise(text))
+
+
+@pytest.mark.parametrize("text", ["W❤X 520520 我们在一起三年啦", "L❤Y 1314 永远爱你", "今天纪念日 z❤h 5201314"])
+def test_a_couples_initials_and_love_number_are_no_hidden_id(text):
+    """A regular's anniversary line L❤Y 1314 was warned 广告引流，再犯将被移出本群: the finder read
+    Y 1314 as a spaced-out code id, hidden. The checks leave it out (contact.contact_data); an id
+    that only looks alike still counts."""
+    for newcomer in (False, True):
+        decision = decide(Facts(text=text, newcomer=newcomer), CFG, None, "room")
+        assert not any(v.name == "contact" for v in decision.fired), decision.evidence()
+    assert find_contacts(normalise("加我 y 13145 有惊喜")), "a letter and a number that is no love number"

@@ -933,3 +933,101 @@ async def test_a_welcome_past_wechats_two_minutes_is_never_asked_back(tmp_path, 
         assert bot.count(room, "欢迎") == 1
     finally:
         await bot.h.stop()
+
+
+class TickingClock(FakeClock):
+    """A FakeClock whose now() moves a millisecond at every reading, as the system clock does
+    between two readings in one job: timestamps written from two now() calls differ."""
+
+    def now(self):
+        self._now += timedelta(milliseconds=1)
+        return self._now
+
+
+async def test_a_welcome_replacing_another_carries_its_nickname_prompt_on_a_moving_clock(tmp_path, database_url):
+    """Seen in a simulated renovation group (real clock): the second welcome of two waves named
+    张阿姨 but prompted only 王先生; 张阿姨's prompt had been in the welcome taken back. The
+    welcome's time and its prompts' steps were two readings of the clock, compared for equality."""
+    harness = Harness(tmp_path, [GreetingPlugin(), NicknamePlugin()], database_url=database_url,
+                      clock=TickingClock(), extra_defaults=sections())
+    await harness.start()
+    bot = Bot(harness)
+    try:
+        room, dave, lijie = bot.cast.admin, bot.cast["dave"], bot.cast["lijie"]
+        bot.world.join(room, [dave])
+        await bot.passes(seconds=5)
+        bot.world.join(room, [lijie])
+        await bot.passes(seconds=5)
+        await bot.wait_text(room, "lijie 加入")
+        first, second = [a for a in bot.sends(room) if "加入" in a.text]
+        assert bot.world.message(first.message_id).recalled
+        assert "欢迎 dave、lijie 加入" in second.text and FORMAT in second.text
+        assert "lijie，请把" not in second.text  # the prompt is for both, as the welcome names both
+        assert sum(FORMAT in a.text for a in bot.sends(room)) == 2  # no prompt of its own
+        with bot.app.sessions() as db:
+            row = db.get(NicknameMember, (room, dave))
+            assert row is not None and row.stage == 1  # prompted once, reminded with lijie's wave
+    finally:
+        await bot.h.stop()
+
+
+async def test_a_wave_of_only_an_advertiser_being_removed_leaves_the_standing_welcome_alone(tmp_path,
+                                                                                             database_url):
+    """Seen in a simulated renovation group: the welcome standing for two newcomers was taken
+    back and sent again, unchanged but without its nickname prompt and mentions, because the
+    next wave's only newcomer was an advertiser the bot had asked the owner to remove (still in
+    the group, so still counted in the wave): nobody new was left to welcome."""
+    from plugins.antispam import AntispamPlugin
+
+    bot = await start(tmp_path, database_url, plugins=[AntispamPlugin(), GreetingPlugin(), NicknamePlugin()])
+    try:
+        room, dave = bot.cast.plain, bot.cast["dave"]  # the bot is a plain member; lijie owns it
+        bot.say(room, "lijie", "#manage on")
+        await bot.passes(seconds=1)
+        bot.world.join(room, [dave], inviter=bot.cast["bob"])
+        await bot.passes(seconds=6)
+        welcome = await bot.wait_text(room, "加入「吃瓜群」")
+        assert FORMAT in welcome
+        await bot.passes(seconds=1)  # a wave of its own, after the welcome
+        spammer = bot.world.add_contact("佳佳")
+        bot.cast.people["佳佳"] = spammer
+        bot.world.join(room, [spammer], inviter=bot.cast["bob"])
+        await bot.passes(seconds=1)
+        bot.say(room, "佳佳", "装修贷款 无抵押 最快当天放款 额度3-50万 详询 V：dk5566")
+        await bot.wait_text(room, "无法移出「佳佳」")
+        await bot.passes(seconds=5)
+        await bot.passes(seconds=5)
+        assert not [a for a in bot.world.bot_actions(ActionKind.RECALL, room) if a.ok]
+        assert [a.text for a in bot.sends(room) if "加入" in a.text] == [welcome]
+    finally:
+        await bot.h.stop()
+
+
+async def test_a_prompt_naming_two_waves_is_sent_again_for_the_one_left_on_a_moving_clock(tmp_path, database_url):
+    """Without a welcome, a wave's prompt takes back the one before and names its members too;
+    an advertiser of the first wave removed after that is dropped from it by sending it again for
+    the others. Their steps' times were two readings of the clock (a carried member's a moment
+    after the new wave's), so on the system clock the prompt standing looked like another one."""
+    from plugins.antispam import AntispamPlugin
+
+    harness = Harness(tmp_path, [AntispamPlugin(), GreetingPlugin(), NicknamePlugin()], database_url=database_url,
+                      clock=TickingClock(), extra_defaults=sections(greeting="enabled: false\n"))
+    await harness.start()
+    bot = Bot(harness)
+    try:
+        room, dave = bot.cast.admin, bot.cast["dave"]
+        spammer = bot.world.add_contact("阿强")
+        bot.cast.people["阿强"] = spammer
+        bot.world.join(room, [spammer], inviter=bot.cast["alice"])
+        await bot.passes(seconds=6)
+        bot.world.join(room, [dave], inviter=bot.cast["alice"])
+        await bot.passes(seconds=6)
+        prompts = [a for a in bot.sends(room) if FORMAT in a.text]
+        assert [p.mention_ids for p in prompts] == [(spammer,), (dave,)]
+        bot.say(room, "阿强", "兼职日结，手机就能做，一天轻松300+，加我微信 qiang5201314")
+        await bot.world.wait_for(lambda: bot.world.saw_kick(room, spammer))
+        await bot.passes(seconds=1)
+        standing = [a for a in bot.sends(room) if FORMAT in a.text and not bot.world.message(a.message_id).recalled]
+        assert len(standing) == 1 and "dave" in standing[0].text and "阿强" not in standing[0].text
+    finally:
+        await bot.h.stop()

@@ -236,13 +236,16 @@ class GreetingPlugin(Plugin):
         present -= removing.keys()  # the count the welcome gives, too
         pending = [row for row in pending
                    if not (row.member_id in removing and removing[row.member_id].planned_at >= row.joined_at)]
-        if not pending:
+        if not any(row.member_id in fresh for row in pending):
+            # nobody new is left to welcome (the wave's newcomers are being removed): the welcome
+            # standing stays as it is. Sent again, it read the same minus its nickname prompt and
+            # its mentions (seen in a simulated renovation group: an advertiser's wave of one)
             return
         group = ctx.room.topic or ctx.group.name or "本群"
         rules_text = render_rules(config)
         # the newcomers' first nickname prompt, where it is due now too, goes in the same message
         prompt = await prompting.with_welcome(ctx, [row.member_id for row in pending], fresh,
-                                              state.last_welcome_at if recall else None, now + TOGETHER,
+                                              state.last_welcome_at if recall else None, now, now + TOGETHER,
                                               self._addressed(config, pending, fresh))
         await self._welcome(ctx, config, pending, len(present), fresh, recall, prompt)
         state.last_welcome_at = now

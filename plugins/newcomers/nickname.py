@@ -249,7 +249,7 @@ class NicknamePlugin(Plugin):
             row.due_at = due_after(step, row.since, now, config.timings)
             steps.setdefault(step, []).append(row)
         for step in sorted(steps):
-            self._emit_step(ctx, config, step, steps[step],
+            self._emit_step(ctx, config, step, steps[step], now,
                             self._carried(ctx, steps[step], present) if step == Stage.PROMPTED else [])
 
     def _prompt_again(self, ctx: Context, config: NicknameConfig, gone: list[NicknameMember]) -> None:
@@ -297,7 +297,10 @@ class NicknamePlugin(Plugin):
                 and not in_welcome(ctx, row)]
 
     def _emit_step(self, ctx: Context, config: NicknameConfig, step: Stage, rows: list[NicknameMember],
-                   carried: list[NicknameMember]) -> None:
+                   now: datetime, carried: list[NicknameMember]) -> None:
+        """`now`: the time of the step `rows` took (their last_step_at); the carried members'
+        steps take the same one, as _prompt_again finds a standing prompt's members by equal
+        times."""
         assert ctx.room_id is not None
         texts, policy = config.texts, config.policy
         names = join_names(display(row) for row in rows)
@@ -322,7 +325,7 @@ class NicknamePlugin(Plugin):
                 # at most WeChat's recall span later
                 wave_due = max((row.due_at for row in rows if row.due_at is not None), default=None)
                 for row in carried:
-                    row.last_step_at = ctx.now()  # named in the prompt now standing
+                    row.last_step_at = now  # named in the prompt now standing
                     if row.due_at is not None and wave_due is not None:
                         row.due_at = max(row.due_at, wave_due)
             ctx.emit(Reply(ctx.room_id, text, mentions, reason=reason, recall_key=PROMPT_KEY,

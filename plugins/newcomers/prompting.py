@@ -112,7 +112,7 @@ def first_prompts(db_rows: list[NicknameMember], member_ids: Sequence[str]) -> l
 
 
 async def with_welcome(ctx: Context, welcomed: Sequence[str], fresh: set[str], replaced_at: datetime | None,
-                       soon: datetime, addressed: set[str]) -> str:
+                       now: datetime, soon: datetime, addressed: set[str]) -> str:
     """The prompt to send under the welcome of `welcomed` ("" for none), its first step taken.
 
     `fresh`: the newcomers this welcome is the first for; their first prompt goes with it when
@@ -120,12 +120,14 @@ async def with_welcome(ctx: Context, welcomed: Sequence[str], fresh: set[str], r
     this one takes back, whose prompt named the others: they are named again (not mentioned)
     and reminded with the new ones, as nickname.py does for a prompt replacing another.
     `addressed`: whom the welcome mentions or names; anyone else prompted is named in front of
-    the prompt (a wave of 25 is mentioned 20 and named 20 by the welcome: nobody is left out)."""
+    the prompt (a wave of 25 is mentioned 20 and named 20 by the welcome: nobody is left out).
+    `now`: the welcome's own time (GreetingRoom.last_welcome_at), the prompts' step time: later
+    steps find the prompts standing in a welcome by equal times, so it is the same reading of
+    the clock (two readings differ on the system clock: the carried prompts were lost)."""
     config = _nickname_config(ctx)
     if config is None or not welcomed:
         return ""
     assert ctx.room_id is not None
-    now = ctx.now()
     rows = first_prompts(list(ctx.db.scalars(select(NicknameMember).where(
         NicknameMember.room_id == ctx.room_id, NicknameMember.status == NicknameStatus.PENDING,
         NicknameMember.member_id.in_(list(welcomed))))), welcomed)

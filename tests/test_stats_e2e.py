@@ -127,3 +127,21 @@ async def test_stats_does_not_count_a_case_that_was_undone(bot):
     bot.say(room, "laowang", "#stats day")
     text = await bot.wait_text(room, "本群统计")
     assert "违规案件 1 个（移出 1）" in text, text
+
+
+async def test_the_top_talkers_are_the_groups_members_now(bot):
+    """An advertiser removed an hour ago was ranked on the 话痨榜 beside the neighbours (seen in
+    a simulated renovation group); their messages still count in the totals."""
+    room = bot.cast.admin
+    dave = bot.cast["dave"]
+    bot.world.join(room, [dave], inviter=bot.cast["alice"])
+    for text in ("刚进群", "大家好", "有需要的找我"):
+        bot.say(room, "dave", text)
+    bot.say(room, "bob", "欢迎")
+    bot.say(room, "laowang", "#kick @dave 广告", mentions=[dave])
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, dave))
+    bot.say(room, "laowang", "#stats day")
+    text = await bot.wait_text(room, "本群统计")
+    assert "消息 4 条，2 人发言" in text
+    top = text.split("话痨榜：")[1].splitlines()
+    assert top[1].startswith("1. bob — 1 条") and not any("dave" in line for line in top)

@@ -122,7 +122,8 @@ class StatsPlugin(Plugin):
             people = sum(1 for v in checkins.values() if v)
             lines.append(texts.checkins.format(total=sum(checkins.values()), people=people))
         if cfg.top_talkers:
-            top = queries.top_talkers(db, room_id, start, end, cfg.top_talkers)
+            top = queries.top_talkers(db, room_id, start, end, cfg.top_talkers,
+                                      ctx.room.member_ids if ctx.room is not None else None)
             lines.append(texts.top_header if top else texts.no_talkers)
             lines += [texts.top_line.format(rank=i, name=name(m), count=n)
                       for i, (m, n) in enumerate(top, 1)]

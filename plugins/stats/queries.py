@@ -3,6 +3,7 @@ a 500-member group with a year of history (bench/stats measures them)."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -70,12 +71,21 @@ def messages_by_member(db: Session, room_id: str, start: date, end: date) -> dic
     return {member_id: int(n) for member_id, n in rows}
 
 
-def top_talkers(db: Session, room_id: str, start: date, end: date, limit: int) -> list[tuple[str, int]]:
+def top_talkers(db: Session, room_id: str, start: date, end: date, limit: int,
+                among: Iterable[str] | None = None) -> list[tuple[str, int]]:
+    """The `limit` members with the most messages, only those `among` (the group's members now)
+    when given: advertisers the bot removed an hour ago were ranked on the 话痨榜 beside the
+    neighbours (seen in a simulated renovation group)."""
     total = func.sum(MemberDay.messages).label("total")
-    rows = db.execute(select(MemberDay.member_id, total)
-                      .where(MemberDay.room_id == room_id, MemberDay.day >= start, MemberDay.day <= end)
-                      .group_by(MemberDay.member_id).order_by(total.desc(), MemberDay.member_id).limit(limit))
-    return [(member_id, int(n)) for member_id, n in rows]
+    query = (select(MemberDay.member_id, total)
+             .where(MemberDay.room_id == room_id, MemberDay.day >= start, MemberDay.day <= end)
+             .group_by(MemberDay.member_id).order_by(total.desc(), MemberDay.member_id))
+    if among is None:
+        return [(member_id, int(n)) for member_id, n in db.execute(query.limit(limit))]
+    current = set(among)
+    # a group's week is at most its members' rows: read them in order and keep the members now
+    top = ((member_id, int(n)) for member_id, n in db.execute(query) if member_id in current)
+    return list(itertools.islice(top, limit))
 
 
 def member_messages(db: Session, room_id: str, member_id: str, start: date, end: date) -> int:

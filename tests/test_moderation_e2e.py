@@ -340,6 +340,29 @@ async def test_an_appeal_without_its_number_is_answered_from_the_members_own_cas
     assert not any("没有对你做过处理" in t for t in bot.private_texts(bob))
 
 
+async def test_a_member_warned_in_the_group_may_appeal_there(bot):
+    """Seen in a simulated hometown group: a member warned in the group answered there,
+    「#appeal 我没刷屏啊」, and heard nothing (#appeal is the admins' command; appeals came only
+    by private message). An appeal written in the group, of their own case there, is filed and
+    acknowledged; someone with no case who writes 申诉 is chatting and gets no answer."""
+    room, bob = bot.cast.admin, bot.cast["bob"]
+    bot.say(room, "carol", "申诉到消协去，这家店太坑了")
+    bot.say(room, "laowang", "#warn @bob 刷屏", mentions=[bob])
+    await bot.wait_text(room, "警告（案件 #")
+    (warned,) = all_cases(bot)
+    bot.say(room, "bob", "#appeal 我没刷屏啊")
+    answer = await bot.wait_text(room, f"已收到你对案件 #{warned.id} 的申诉")
+    assert next(a for a in bot.sends(room) if a.text == answer).mention_ids == (bob,)
+    notice = await wait_private(bot, "operator", "提出申诉")
+    assert f"对案件 #{warned.id}" in notice and "：我没刷屏啊" in notice
+    bot.say(room, "bob", f"申诉 {warned.id} 真没有")
+    await bot.wait_text(room, f"案件 #{warned.id} 的申诉已提交")
+    assert not any("carol" in a.mention_ids or bot.cast["carol"] in a.mention_ids for a in bot.sends(room))
+    with bot.app.sessions() as db:
+        assert db.get(Case, warned.id).status == "appealed"
+        assert db.scalar(select(Appeal.text).where(Appeal.case_id == warned.id)) == "我没刷屏啊"
+
+
 async def test_appeal_rejected_and_decided_only_once(bot):
     room, bob = bot.cast.admin, bot.cast["bob"]
     bot.say(room, "laowang", "#warn @bob 刷屏", mentions=[bob])

@@ -28,6 +28,15 @@ def parse_appeal(text: str) -> tuple[int | None, str, bool]:
     return None, "", bool(_KEYWORD.search(text[:20]))
 
 
+# an appeal written in the group opens with its keyword: "申诉 2 我没刷屏", "#appeal 我没发广告"
+_OPENS_WITH_KEYWORD = re.compile(r"^\s*[#＃]?\s*(?:appeal|申诉|申述)", re.I)
+
+
+def opens_as_appeal(text: str) -> bool:
+    """Whether a group message opens with the appeal keyword (pure, cheap: asked of every one)."""
+    return _OPENS_WITH_KEYWORD.match(text) is not None
+
+
 # "为什么踢我", "凭什么把我移出群", "我被误判了": someone asking why the bot acted on them
 _WHY = re.compile(r"(为什么|为啥|凭什么|怎么|咋).{0,8}(踢|移出|移除|删了?我|把我.{0,3}删|警告|拉黑)|误判|冤枉|搞错了")
 

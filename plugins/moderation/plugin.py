@@ -60,15 +60,46 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
         if isinstance(ctx.event, MemberJoined | MemberLeft):
             return True
         msg = ctx.message
-        return msg is not None and msg.room_id is None and bool(msg.text.strip())
+        if msg is None:
+            return False
+        if msg.room_id is not None:
+            return appeals.opens_as_appeal(msg.text)
+        return bool(msg.text.strip())
 
     async def handle(self, ctx: Context) -> None:
         if isinstance(ctx.event, MemberJoined):
             self._blacklisted_joined(ctx, ctx.event)
         elif isinstance(ctx.event, MemberLeft):
             self._left(ctx, ctx.event)
+        elif ctx.message is not None and ctx.message.room_id is not None:
+            self._group_appeal(ctx)
         elif ctx.message is not None:
             await self._private_appeal(ctx)
+
+    # ------------------------------------------------------------------ appeals written in the group
+    def _group_appeal(self, ctx: Context) -> None:
+        """A member warned in the group answered there, 「#appeal 我没刷屏啊」 or 「申诉 2 …」,
+        and heard nothing: #appeal is the admins' command and appeals came only by private
+        message (seen in a simulated hometown group, the warning saying 可私聊机器人发送「申诉 2
+        理由」). Their appeal of a case of theirs in this group is filed as if sent privately and
+        acknowledged where they wrote it; one naming no case, or one of several, is told how.
+        Someone with no case here is chatting (申诉到消协): no answer."""
+        msg = ctx.message
+        assert msg is not None and msg.room_id is not None
+        texts = config(ctx).texts
+        own = [case for case in self._appealable(ctx, msg.sender_id) if case.room_id == msg.room_id]
+        waiting = [case for case in self._appealed(ctx, msg.sender_id) if case.room_id == msg.room_id]
+        number, text, _ = appeals.parse_appeal(msg.text[:2000])
+        chosen = next((case for case in own if case.id == number), None) if number is not None \
+            else own[0] if len(own) == 1 else None
+        if chosen is not None:
+            self._file(ctx, chosen, text if number is not None else appeals.reason_of(msg.text))
+        elif number is not None and any(case.id == number for case in waiting):
+            ctx.reply(texts.appeal_duplicate.format(case=number))
+        elif own:
+            ctx.reply(texts.appeal_usage)
+        elif waiting:
+            ctx.reply(texts.appeal_duplicate.format(case="、#".join(str(c.id) for c in waiting[:5])))
 
     # ------------------------------------------------------------------ blacklist on re-join
     def _blacklisted_joined(self, ctx: Context, event: MemberJoined) -> None:

@@ -9,6 +9,7 @@ from bot.core.plugin import Plugin
 from bot.events import MemberJoined, MemberLeft, MessageKind
 from bot.simulator import ActionKind
 from db import repo
+from db.models import KnownRoom
 from tests.harness import Harness, Probe, wait_until
 
 
@@ -383,6 +384,29 @@ async def test_the_groups_the_bot_is_in_are_recorded_with_its_role(bot):
         roles = {r.room_id: (r.topic, r.bot_role, r.managed) for r in db.query(KnownRoom)}
     assert roles == {bot.cast.owned: ("机器人自己的群", "owner", True), bot.cast.admin: ("读书会", "admin", True),
                      bot.cast.plain: ("吃瓜群", "member", False)}
+
+
+async def test_a_bot_no_longer_admin_tells_the_owner_it_stopped_managing(bot):
+    """Seen in a simulated day: the owner took the bot's 管理员 away (by mistake, or to reshuffle
+    admins) and, with manage: auto, it went silent in the group: an ad a minute later stood, and
+    the owner's #cases went unanswered, with nobody told. Those in charge hear it once, and how
+    to resume."""
+    room = bot.cast.admin
+
+    def told() -> list[str]:  # the harness has an operator: notices for admins go to them
+        return [t for t in [*bot.private_texts(bot.cast["operator"]), *bot.texts(room)] if "停止了管理" in t]
+
+    bot.world.set_admin(room, bot.world.bot_id, False)
+    bot.world.join(room, [bot.cast["dave"]], inviter=bot.cast["alice"])  # the room is read again
+    await bot.world.wait_for(lambda: bool(told()))
+    assert "#manage on" in told()[0]
+    bot.world.join(room, [bot.world.add_contact("eve")], inviter=bot.cast["alice"])
+    bot.say(room, "alice", "ping")
+    await bot.settle()
+    assert len(told()) == 1 and not any("pong" in t for t in bot.texts(room))
+    with bot.app.sessions() as db:
+        known = db.get(KnownRoom, room)
+        assert (known.bot_role, known.managed) == ("member", False)
 
 
 async def test_name_history_keeps_each_change_once(bot):

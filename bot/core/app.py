@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.actions import NotifyAdmins
 from bot.clock import Clock
 from bot.core import lists, members
 from bot.core.audit import AuditLog
@@ -37,6 +38,7 @@ from bot.core.control import BotControl
 from bot.core.executor import Executor
 from bot.core.governor import Governor
 from bot.core.inbox import STORAGE_ERRORS, Backoff, Inbox, StorageHealth
+from bot.core.live import MANAGING_ROLES
 from bot.core.members import MemberFacts
 from bot.core.outbox import Outbox
 from bot.core.plugin import CommandSpec, JobSpec, MemberRead, Plugin
@@ -565,12 +567,24 @@ class App:
         fact = (room.topic, role, rules.manages(room.id))
         if self._room_facts.get(room.id) == fact:
             return
+        told = False
         async with self._session() as db:
-            first_meeting = db.get(KnownRoom, room.id) is None
+            known = db.get(KnownRoom, room.id)
+            first_meeting = known is None
+            if (known is not None and known.managed and known.bot_role in MANAGING_ROLES
+                    and role not in MANAGING_ROLES and not fact[2]):
+                # demoted (or the owner handed the group on) under manage: auto: the bot went
+                # silent in the group and nobody was told (seen in a simulated day: an ad
+                # posted a minute later stood, and #cases went unanswered)
+                log.warning("no longer %s in %s: not managing it any more", known.bot_role, room.id)
+                self.outbox.stage(db, [Planned(NotifyAdmins(room.id, rules.bot.texts.manage_lost), "core")])
+                told = True
             repo.upsert_room(db, room.id, room.topic, role, fact[2], self.clock.now())
             if first_meeting:  # who was already there is established, not a newcomer
                 repo.seed_established(db, room.id, [m for m in room.member_ids if m != me], self.clock.now())
             db.commit()
+        if told:
+            self.hand_off()
         new = room.id not in self._room_facts
         self._room_facts[room.id] = fact
         if new and reconcile:

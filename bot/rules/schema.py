@@ -138,6 +138,10 @@ class CoreTexts(Strict):
     manage_off: Annotated[str, placeholders()] = "好的，机器人不再管理本群。群主或运营发送 #manage on 可以重新开启。"
     manage_fixed: Annotated[str, placeholders()] = "本群是否管理由 rules.yaml 的 bot.manage 决定，请修改该文件。"
     manage_usage: Annotated[str, placeholders()] = "用法：#manage on（开始管理本群）或 #manage off（停止管理）"
+    # manage: auto, the bot was 群主 or 管理员 and is a plain member now: it stopped managing
+    manage_lost: Annotated[str, placeholders()] = (
+        "机器人已不是本群的群主或管理员，所以停止了管理：不再欢迎新成员，不再检查广告和刷屏。"
+        "想让它继续管理：把它重新设为管理员；或由群主在群里发送 #manage on（之后发现广告会请群主和管理员来移出）。")
     storage_down: Annotated[str, placeholders("error")] = (
         "机器人的数据库暂时无法写入（{error}）。收到的消息先保存在内存中，数据库恢复后会依次处理，不会丢失。")
     storage_back: Annotated[str, placeholders("duration")] = (

@@ -188,14 +188,3 @@ def all_cases(bot: Harness) -> list[Case]:
         rows = list(db.scalars(select(Case).order_by(Case.id)))
         db.expunge_all()
         return rows
-
-
-def qr_png(payload: str, *, scale: int = 6) -> bytes:
-    """A PNG of a QR code holding payload: what a member posts as a picture of a code."""
-    import io
-
-    import qrcode
-
-    buf = io.BytesIO()
-    qrcode.make(payload, box_size=scale).save(buf)
-    return buf.getvalue()

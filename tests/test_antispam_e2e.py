@@ -11,12 +11,13 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.core import lists
 from bot.simulator import ActionKind
+from bot.simulator.images import qr_png
 from db.models import Case
 from plugins.antispam import AntispamPlugin
 from plugins.antispam.api import record_ham
 from plugins.antispam.explain import situation
 from plugins.antispam.models import Sample, StoredMessage, Strike
-from tests.harness import Harness, all_cases, qr_png, wait_until
+from tests.harness import Harness, all_cases, wait_until
 
 START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
 LADDER = "antispam:\n  ladder:\n    newcomer_obvious_ad: ladder\n"
@@ -377,6 +378,25 @@ async def test_a_regular_collecting_money_with_a_payment_code_is_left_alone(make
     await bot.settle()
     assert all_cases(bot) == [] and bot.texts(room) == []
     assert not bot.world.saw_kick(room, bot.cast["carol"])
+
+
+async def test_a_regulars_wechat_card_as_a_code_is_left_alone_a_group_code_is_not(make_bot):
+    """A regular posting her own WeChat card as a QR code (大家加我，方便团购联系) was warned
+    发引流二维码，再犯将被移出 (seen in a simulated day), though she may post the card itself and
+    write her id. From a regular a card code is recorded, not acted on; a group's invite code is
+    拉人 from anyone, and a newcomer's card code is still an ad."""
+    from bot.events import MessageKind
+
+    bot = await make_bot()
+    room = bot.cast.admin
+    bot.say(room, "carol", "大家加我一下，方便团购联系")
+    bot.say(room, "carol", "", kind=MessageKind.IMAGE, data=qr_png("https://u.wechat.com/kCarolOwnCard"))
+    await bot.settle()
+    assert all_cases(bot) == [] and bot.texts(room) == []
+    bot.say(room, "carol", "", kind=MessageKind.IMAGE, data=qr_png("https://weixin.qq.com/g/AbCdEfGroup"))
+    await wait_until(lambda: len(all_cases(bot)) == 1)
+    [case] = all_cases(bot)
+    assert case.target_id == bot.cast["carol"] and case.kind == "warn"
 
 
 async def test_owner_posting_a_link_and_a_phone_number_is_untouched(make_bot):

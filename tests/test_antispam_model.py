@@ -19,6 +19,7 @@ from bot.core.context import Context
 from bot.events import MessageKind, MessageReceived
 from bot.platform import RoomInfo
 from bot.rules.loader import parse_rules
+from bot.simulator.images import qr_png
 from db.base import Base
 from db.models import Case
 from db.session import make_engine, make_sessionmaker
@@ -33,7 +34,6 @@ from plugins.antispam.learner import Learner
 from plugins.antispam.model_checks import check_charmodel
 from plugins.antispam.models import SHARED
 from plugins.antispam.normalize import normalise
-from tests.harness import qr_png
 
 CFG = AntispamConfig()
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)

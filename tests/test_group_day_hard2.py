@@ -17,12 +17,13 @@ from sqlalchemy import select
 from bot.core.cases import Case
 from bot.events import MessageKind
 from bot.simulator import ActionKind
+from bot.simulator.images import qr_png
 from plugins.antispam.checks import Facts
 from plugins.antispam.classifier import SpamModel
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import decide
 from plugins.antispam.models import Sample
-from tests.harness import all_cases, qr_png
+from tests.harness import all_cases
 from tests.shipped import shipped_section
 from tests.test_group_day_hard import taken_back, unasked
 from tests.test_group_day_more import MONDAY, LoggedDay, days  # noqa: F401  (the fixture)

@@ -14,9 +14,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.clock import FakeClock
 from bot.events import MessageKind
 from bot.simulator import ActionKind
+from bot.simulator.images import qr_png
 from plugins import default_plugins
 from tests.daylog import SHANGHAI, DayLog
-from tests.harness import Harness, qr_png
+from tests.harness import Harness
 from tests.test_group_day import Day, shipped_rules_with_instant_pacing
 
 RECALLABLE = timedelta(minutes=2)  # how long WeChat lets the bot take back its own message

@@ -16,10 +16,11 @@ from PIL import Image
 
 from bot.clock import FakeClock
 from bot.events import MessageKind
+from bot.simulator.images import qr_png
 from bot.simulator.render import render_quote
 from plugins.antispam import AntispamPlugin
 from plugins.moderation.plugin import ModerationPlugin
-from tests.harness import Harness, Probe, all_cases, qr_png, wait_until
+from tests.harness import Harness, Probe, all_cases, wait_until
 
 START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
 

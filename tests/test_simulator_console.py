@@ -215,3 +215,14 @@ def test_lines_typed_while_the_demo_starts_reach_the_bot(tmp_path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+async def test_a_qr_code_picture_is_posted_as_an_image_holding_the_code(console: Console, world: World) -> None:
+    """The demo shows anti-spam reading a QR code posted with no text (plugins/antispam/qr.py)."""
+    from plugins.antispam.qr import classify, decode
+
+    assert await console.handle_line("/qr bob https://weixin.qq.com/g/AbCdEf") == []
+    msg = world.last_message(DEMO)
+    assert msg is not None and msg.kind == MessageKind.IMAGE and msg.sender_id == "wxid_bob"
+    assert msg.data is not None and [classify(t).kind for t in decode(msg.data)] == ["wechat_group"]
+    assert "用法: /qr 名字 内容" in (await console.handle_line("/qr bob"))[0]

@@ -11,6 +11,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 
 from bot.events import MessageKind
+from bot.simulator.images import qr_png
 from bot.simulator.model import ActionKind, BotAction, SimError, SimErrorKind
 from bot.simulator.render import AT_SEPARATOR, preview
 from bot.simulator.world import World
@@ -32,6 +33,8 @@ HELP = """\
 /mini 名字 标题              发送小程序
 /card 名字 名片名            发送名片
 /image 名字                 发送图片
+/qr 名字 内容               发送一张二维码图片（内容如 https://u.wechat.com/abc 个人名片、
+                           https://weixin.qq.com/g/abc 群二维码、wxp://abc 收款码）
 /file 名字 文件名            发送文件
 /private 名字 内容           私聊机器人
 /quote 名字 序号 内容         引用最近第 N 条消息回复
@@ -171,6 +174,7 @@ class Console:
             "/mini": self._cmd_mini,
             "/card": self._cmd_card,
             "/image": self._cmd_image,
+            "/qr": self._cmd_qr,
             "/file": self._cmd_file,
             "/private": self._cmd_private,
             "/quote": self._cmd_quote,
@@ -293,6 +297,13 @@ class Console:
         if not arg:
             return ["用法: /image 名字"]
         self.world.say(self._room(), self._member(arg), kind=MessageKind.IMAGE)
+        return []
+
+    def _cmd_qr(self, arg: str) -> list[str]:
+        """A picture of a QR code, as spammers post them with no text at all: the demo shows
+        anti-spam reading it (plugins/antispam/qr.py) without a real phone."""
+        sender, (payload,) = self._post_as(arg, "/qr 名字 内容", 1)
+        self.world.say(self._room(), sender, kind=MessageKind.IMAGE, data=qr_png(payload))
         return []
 
     def _cmd_file(self, arg: str) -> list[str]:

@@ -27,6 +27,9 @@ class Facts:
     url: str | None = None
     mentions: int = 0
     newcomer: bool = False
+    # a newcomer the owner or an admin invited, judged as an established member (newcomer False)
+    # but not one yet: their WeChat card as a QR code is still put to the humans (check_qrcode)
+    vouched: bool = False
     trusted: bool = False
     recent_messages: int = 1  # by this member within flood.within, this one included
     same_by_member: int = 1  # same or near-same text by this member within repeat.within

@@ -168,10 +168,14 @@ def _charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig) -> Verdict
                    why=zh + past if spam else zh)
 
 
+# codes a regular may post, and why they are ordinary from them (check_qrcode)
+_REGULARS_CODES = {"payment": "AA、班费、团购收钱常见", "wechat_contact": "和发名片、留微信号一样，老成员可以发"}
+
+
 def check_qrcode(f: Facts, cfg: AntispamConfig) -> Verdict:
-    """A code that adds a contact, joins a group elsewhere, or takes a payment (from a newcomer)
-    is an obvious ad; a code with an ordinary link or text, or a regular's payment code, is
-    recorded, not acted on."""
+    """A code that joins a group elsewhere, or adds a contact or takes a payment (from a
+    newcomer), is an obvious ad; a code with an ordinary link or text, or a regular's payment
+    or WeChat card code, is recorded, not acted on."""
     targets = [classify(text) for text in f.qr_codes]
     ads = [t for t in targets if t.ad]
     pay = next((t for t in ads if t.kind == "payment"), None)
@@ -183,13 +187,19 @@ def check_qrcode(f: Facts, cfg: AntispamConfig) -> Verdict:
         return Verdict("qrcode", True, f"loan plea: {pay.label} right after asking to borrow urgently ({asked})",
                        conclusive=True, label="loan_plea",
                        why=f"像账号被盗后常见的借钱说法：刚说了「{asked}」（借钱、很急），接着发了{pay.label}（转到某个账户）")
-    if ads and not f.newcomer and all(t.kind == "payment" for t in ads):
+    if ads and not f.newcomer and all(t.kind == "payment" or (t.kind in _REGULARS_CODES and not f.vouched)
+                                      for t in ads):
         # a regular collecting money: AA for lunch, 班费, a 团购 they organise. The code was an
         # obvious ad, so a second collection removed a regular (the next 团购 day); it takes money
-        # from whoever scans it, and reaches nobody outside the group. A newcomer's is still an ad
+        # from whoever scans it, and reaches nobody outside the group. Or a regular's WeChat card
+        # as a code (大家加我，方便团购联系): they may post the card itself (a 名片 is held back
+        # only on probation) and write their id (contact.member: obfuscated); as a code it was
+        # warned 发引流二维码，再犯将被移出 (seen in a simulated day). A newcomer's is still an ad (a
+        # vouched newcomer's card is put to the humans), and a group's or another platform's
+        # invite is 拉人 from anyone
         t = ads[0]
         return Verdict("qrcode", False, f"{t.label} from an established member: {t.text[:60]}",
-                       why=f"老成员发的{t.label}（AA、班费、团购收钱常见），不算广告")
+                       why=f"老成员发的{t.label}（{_REGULARS_CODES[t.kind]}），不算广告")
     if ads:
         t = ads[0]
         return Verdict("qrcode", True, f"{t.label}: {t.text[:80]}", strong=True,

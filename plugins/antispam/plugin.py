@@ -220,7 +220,7 @@ class AntispamPlugin(Plugin):
                                      flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
                                      similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
         facts = Facts(text=msg.text, kind=str(msg.kind), url=msg.url, mentions=len(msg.mention_ids),
-                      newcomer=newcomer, trusted=trusted, qr_codes=codes,
+                      newcomer=newcomer, vouched=vouch is not None, trusted=trusted, qr_codes=codes,
                       borrowed_before=_borrowed_before(ctx, cfg, msg, codes, now), **counts)
         model = self.learner.model(ctx.db, now)
         # first without the models' evidence words (most messages fire nothing, and then nobody

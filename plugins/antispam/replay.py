@@ -66,8 +66,9 @@ def replay(db: Session, rules, cfg_for, rows: list[StoredMessage], learner: Lear
         counts = windows.counts(row.room_id, row.sender_id, row.message_id, row.text, row.fingerprint, row.at,
                                 flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
                                 similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
+        # images are not kept: no QR replay
         facts = Facts(text=row.text, kind=row.kind, url=row.url, mentions=row.mentions, newcomer=newcomer,
-                      trusted=trusted, qr_codes=(), borrowed_before="", **counts)  # images are not kept: no QR replay
+                      vouched=False, trusted=trusted, qr_codes=(), borrowed_before="", **counts)
         out.append(decide(facts, cfg, model, row.room_id))
     return out
 

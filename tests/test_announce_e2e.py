@@ -192,6 +192,23 @@ announce:
         await bot.stop()
 
 
+async def test_a_bare_schedule_command_lists_what_is_scheduled(tmp_path, database_url):
+    """An owner typed #schedule to see what was scheduled and got the usage (seen in a simulated
+    owner's day): with nothing scheduled it is the usage, otherwise the list."""
+    bot = await start_bot(tmp_path, database_url, "")
+    room = ADMIN
+    try:
+        bot.say(room, "laowang", "#schedule")
+        await bot.wait_text(room, "#schedule add [公告] <时间> <内容>")
+        bot.say(room, "laowang", "#schedule add 20:00 今晚八点开会")
+        await bot.wait_text(room, "已添加定时消息 1")
+        bot.say(room, "laowang", "#定时")
+        listing = await bot.wait_text(room, "本群的定时消息")
+        assert "今晚八点开会" in listing and "用法" not in listing
+    finally:
+        await bot.stop()
+
+
 async def test_schedule_commands_add_list_pause_resume_remove(tmp_path, database_url):
     bot = await start_bot(tmp_path, database_url, "")
     room = ADMIN

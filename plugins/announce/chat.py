@@ -44,6 +44,10 @@ async def run(ctx: Context, plugin: str, args: str) -> None:
         _add(ctx, cfg, rest.strip())
     elif sub == "list":
         _list(ctx, cfg)
+    elif not args.strip():
+        # a bare #schedule, typed to see what is scheduled, got the usage (seen in a simulated
+        # owner's day): the list, or the usage where there is nothing to list
+        _list(ctx, cfg, empty=_usage(ctx, texts))
     elif sub in ("pause", "resume", "remove"):
         _change(ctx, cfg, sub, rest.strip())
     elif _reads_as_add(ctx, args):
@@ -146,7 +150,8 @@ def _preview(text: str, size: int = 30) -> str:
     return flat if len(flat) <= size else flat[: size - 1] + "…"
 
 
-def _list(ctx: Context, cfg: AnnounceConfig) -> None:
+def _list(ctx: Context, cfg: AnnounceConfig, empty: str | None = None) -> None:
+    """The group's schedules; `empty`: what to say when it has none (texts.list_empty)."""
     texts, room = cfg.texts, ctx.room_id
     assert room is not None
     timezone = ctx.group.timezone
@@ -182,7 +187,7 @@ def _list(ctx: Context, cfg: AnnounceConfig) -> None:
             target=target(row.target), state=state(f"c:{row.id}", done),
             next=texts.next_none if done else _next_text(texts, row.trigger, timezone, ctx),
             text=_preview(row.text)))
-    ctx.reply("\n".join([texts.list_title, *lines]) if lines else texts.list_empty)
+    ctx.reply("\n".join([texts.list_title, *lines]) if lines else empty or texts.list_empty)
 
 
 def _added_by(ctx: Context, member_id: str) -> str:

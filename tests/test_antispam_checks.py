@@ -532,3 +532,15 @@ def test_a_couples_initials_and_love_number_are_no_hidden_id(text):
         decision = decide(Facts(text=text, newcomer=newcomer), CFG, None, "room")
         assert not any(v.name == "contact" for v in decision.fired), decision.evidence()
     assert find_contacts(normalise("加我 y 13145 有惊喜")), "a letter and a number that is no love number"
+
+
+def test_a_long_run_of_digits_is_read_for_a_rental_payout_in_linear_time():
+    """The rental reading's payout (200一天) tried every digit of a run as a start: 「½」 × 3,010 (a
+    hostile line the fuzz test above found: 6,020 digits once normalised) cost ~0.9 s of CPU, past
+    the bound; now a few ms."""
+    from plugins.antispam.rental import rents_an_account
+
+    started = time.thread_time()
+    for dense in ("12" * 3010, "8" * 6000 + "块", "两" * 6000 + "元", normalise("½" * 3010).dense):
+        rents_an_account("收卡" + dense)
+    assert time.thread_time() - started < 0.3

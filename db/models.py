@@ -103,7 +103,10 @@ class Case(Base):
     __tablename__ = "core_case"
     __table_args__ = (
         Index("ix_core_case_room_target", "room_id", "target_id"),
-        Index("ix_core_case_room_created", "room_id", "created_at"),
+        # a group's cases by time, holding what #stats and the console count them by
+        # (cases.count_by_kind): the count reads this index alone, not each case's row with
+        # its evidence (migration 0014)
+        Index("ix_core_case_room_created", "room_id", "created_at", "kind", "outcome", "status", "shown_kind"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)  # the case number members see
@@ -122,6 +125,11 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_by: Mapped[str | None] = mapped_column(ID)
+    # what the evidence says of the kind as owners read it, kept by bot.core.cases on every
+    # insert and update ("remind": a warning said as a reminder; "propose": a removal put to the
+    # owner and admins); None: the plain kind. #stats and the console count by it (GROUP BY),
+    # not by reading every case's JSON evidence (migration 0014)
+    shown_kind: Mapped[str | None] = mapped_column(String(16))
 
 
 class Member(Base):

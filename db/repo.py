@@ -16,6 +16,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     event,
+    exists,
     func,
     literal,
     select,
@@ -85,7 +86,7 @@ def run_prepared_together(session: Session, runs: Sequence[tuple[Any, dict[str, 
 # upsert per batch. Only the root transaction's commit writes them (a savepoint's release does
 # not), and its rollback drops them with everything else.
 
-_ROWS, _COUNTS = "qunguan_rows", "qunguan_counts"
+_ROWS, _COUNTS, _SEEN = "qunguan_rows", "qunguan_counts", "qunguan_seen"
 
 
 def _begun(session: Session) -> None:
@@ -140,6 +141,7 @@ def _write_queued(session: Session, *, pipelined: bool = False) -> None:
         return  # a savepoint's release; the root transaction's commit writes them
     rows = session.info.pop(_ROWS, None)
     counts = session.info.pop(_COUNTS, None)
+    session.info.pop(_SEEN, None)  # written below with the other rows
     if not rows and not counts:
         return
     connection = session.connection()
@@ -163,13 +165,47 @@ def _drop_queued(session: Session, previous_transaction: Any) -> None:
     if previous_transaction.parent is None:
         session.info.pop(_ROWS, None)
         session.info.pop(_COUNTS, None)
+        session.info.pop(_SEEN, None)
 
 
 def mark_seen(session: Session, event_id: str, room_id: str | None, at: datetime) -> bool:
     """Record an event id; False if it was already there. INSERT … ON CONFLICT DO NOTHING is
     atomic, so two bot processes sharing one database never both handle an event."""
+    if seen_at_commit(session, event_id):
+        return False
     return run_prepared(session, prepared(session, "mark_seen", mark_seen_statement),
                         {"event_id": event_id, "room_id": room_id, "seen_at": at}).first() is not None
+
+
+def mark_seen_at_commit(session: Session, event_id: str, room_id: str | None, at: datetime) -> None:
+    """SQLite: record an event id claimed by a statement that first found it unseen
+    (bot.core.members.claim_messages), written with the rows queued for the commit (one
+    executemany a batch, not a statement a message). Safe because the claim that checked was
+    itself a write: from then on the transaction holds SQLite's one write lock, so no other
+    connection can record the event before this commit; in this transaction mark_seen and the
+    claims ask seen_at_commit() first."""
+    values = {"event_id": event_id, "room_id": room_id, "seen_at": at}
+    insert_at_commit(session, prepared(session, "mark_seen.at_commit", _seen_row), values)
+    session.info.setdefault(_SEEN, set()).add(event_id)
+
+
+def seen_at_commit(session: Session, event_id: str) -> bool:
+    """Whether the event was claimed in the session's open transaction, its mark still queued."""
+    queued = session.info.get(_SEEN)
+    return queued is not None and event_id in queued
+
+
+def _seen_row(insert: Callable[[Any], Any]) -> Any:
+    # no RETURNING: run as an executemany; the claim already decided the event was unseen
+    table = SeenEvent.__table__
+    return insert(table).values(event_id=bindparam("event_id"), room_id=bindparam("room_id"),
+                                seen_at=bindparam("seen_at", type_=table.c.seen_at.type))
+
+
+def unseen(event_id: Any) -> Any:
+    """A condition true while no core_seen_event row names `event_id` (a bindparam)."""
+    table = SeenEvent.__table__
+    return ~exists(select(table.c.event_id).where(table.c.event_id == event_id))
 
 
 def mark_seen_statement(insert: Callable[[Any], Any]) -> Any:

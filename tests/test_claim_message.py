@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import event, select
+
 import plugins.newcomers.nickname  # noqa: F401  (declares the nickname.status sender fact)
 from bot.core import members
-from db import load_all_models
+from db import load_all_models, repo
 from db.migrate import upgrade
+from db.models import SeenEvent
 from db.session import make_sessionmaker
 from plugins.newcomers.models import NicknameMember, NicknameStatus
 from tests.races import claim_concurrently, once_each
@@ -73,3 +77,39 @@ def test_names_are_written_with_the_claim_in_order_and_only_when_changed(session
         rows = db.execute(select(NameHistory.kind, NameHistory.value, NameHistory.room_id)
                           .order_by(NameHistory.id)).all()
     assert [tuple(r) for r in rows] == [("name", "小A", None), ("alias", "上海-小A", "r1"), ("alias", "北京-小A", "r1")]
+
+
+def test_on_sqlite_the_claim_is_one_statement_and_its_mark_is_written_at_commit(sessions):
+    """SQLite: the sender's upsert runs only where no core_seen_event row names the event, and
+    the mark is queued for the commit (one executemany a batch): one statement a message, not
+    two. A redelivery after the commit, in this transaction or after a rollback, is told as
+    before."""
+    with sessions() as db:
+        if db.get_bind().dialect.name != "sqlite":
+            pytest.skip("PostgreSQL's claim is one statement with data-modifying CTEs")
+        statements: list[str] = []
+
+        def seen(conn, cursor, sql, *rest):
+            statements.append(sql)
+
+        db.connection()  # BEGIN is not counted
+        event.listen(db.get_bind(), "before_cursor_execute", seen)
+        try:
+            assert members.claim_message(db, "m1", "r1", "u1", T0) is not None
+            assert members.claim_message(db, "m2", "r1", "u2", T0) is not None
+            assert len(statements) == 2 and all(s.startswith("INSERT INTO core_member") for s in statements)
+            assert members.claim_message(db, "m1", "r1", "u1", T0) is None  # in this transaction
+            assert not repo.mark_seen(db, "m2", "r1", T0)
+            assert len(statements) == 2
+            db.commit()
+        finally:
+            event.remove(db.get_bind(), "before_cursor_execute", seen)
+        assert set(db.scalars(select(SeenEvent.event_id))) == {"m1", "m2"}
+        assert members.claim_message(db, "m1", "r1", "u1", T0) is None  # after the commit
+        assert members.claim_message(db, "m3", "r1", "u1", T0) is not None
+        db.rollback()  # m3's claim and its queued mark go together
+        assert members.claim_message(db, "m3", "r1", "u1", T0) is not None
+        db.commit()
+        assert set(db.scalars(select(SeenEvent.event_id))) == {"m1", "m2", "m3"}
+        facts = members.facts(db, "r1", "u1")
+        assert facts is not None and facts.messages == 2

@@ -140,15 +140,7 @@ def claim_messages(db: Session, claims: Sequence[MessageClaim]) -> list[MemberFa
     statements reach the server together, one round trip for all (bot/core/batch.py claims
     the events waiting for the database gate with the one that holds it)."""
     if db.get_bind().dialect.name != "postgresql":
-        found: list[MemberFacts | None] = []
-        for claim in claims:
-            if not repo.mark_seen(db, claim.event_id, claim.room_id, claim.at):
-                found.append(None)
-                continue
-            found.append(touch(db, claim.room_id, claim.member_id, claim.at, message=True))
-            for subject_id, kind, value, name_room in claim.names:
-                repo.note_name(db, subject_id, kind, value, claim.at, room_id=name_room)
-        return found
+        return [_claim_on_sqlite(db, claim) for claim in claims]
     _flush_pending(db)
     runs = []
     read: list[tuple[str, ...]] = []
@@ -162,6 +154,42 @@ def claim_messages(db: Session, claims: Sequence[MessageClaim]) -> list[MemberFa
         read.append(facts_read)
     rows = [result.first() for result in repo.run_prepared_together(db, runs)]
     return [None if row is None else MemberFacts.of(row, names) for row, names in zip(rows, read, strict=True)]
+
+
+def _claim_on_sqlite(db: Session, claim: MessageClaim) -> MemberFacts | None:
+    """SQLite has no data-modifying CTEs: the sender's upsert runs only if no core_seen_event
+    row names the event (one statement), and the seen mark is queued for the commit
+    (repo.mark_seen_at_commit: the upsert took the write lock, so nobody else can mark it
+    meanwhile). It was an INSERT of the mark and then the upsert, two statements a message."""
+    if repo.seen_at_commit(db, claim.event_id):
+        return None  # claimed earlier in this transaction
+    _flush_pending(db)
+    name, facts_read = _prepared_name("members.claim_unseen")
+    row = repo.run_prepared(db, repo.prepared(db, name, lambda insert: _with_sender_facts(_claim_unseen(insert))),
+                            {"event_id": claim.event_id, "room_id": claim.room_id, "member_id": claim.member_id,
+                             "at": claim.at}).first()
+    if row is None:
+        return None  # handled before (its mark committed): a redelivery
+    repo.mark_seen_at_commit(db, claim.event_id, claim.room_id, claim.at)
+    for subject_id, kind, value, name_room in claim.names:
+        repo.note_name(db, subject_id, kind, value, claim.at, room_id=name_room)
+    return MemberFacts.of(row, facts_read)
+
+
+def _claim_unseen(insert: Any) -> Any:
+    return _message_upsert_if(insert, repo.unseen(bindparam("event_id")))
+
+
+def _message_upsert_if(insert: Any, condition: Any) -> Any:
+    """The sender's message upsert, written only where `condition` holds (the event unseen)."""
+    c = _TABLE.c
+    at = bindparam("at", type_=c.last_message_at.type)
+    values = select(bindparam("room_id", type_=c.room_id.type), bindparam("member_id", type_=c.member_id.type),
+                    at, at, literal(1), literal(0), literal(False)).where(condition)
+    return (insert(_TABLE).from_select(["room_id", "member_id", "first_seen", "last_message_at", "messages",
+                                        "credit", "established"], values)
+            .on_conflict_do_update(index_elements=["room_id", "member_id"], set_=_spoke(at))
+            .returning(*_returning()))
 
 
 def _claim_builder(names: int) -> Callable[[Any], Any]:
@@ -186,14 +214,7 @@ def _claim_message(insert: Any, names: int) -> Any:
     claimed = exists(select(seen.c.event_id))
     name_ctes = [repo.note_name_statement(insert, [f"n{i}_" for i in range(names)], only_if=claimed).cte("names")
                  ] if names else []
-    c = _TABLE.c
-    at = bindparam("at", type_=c.last_message_at.type)
-    values = select(bindparam("room_id", type_=c.room_id.type), bindparam("member_id", type_=c.member_id.type),
-                    at, at, literal(1), literal(0), literal(False)).where(claimed)
-    return (insert(_TABLE).from_select(["room_id", "member_id", "first_seen", "last_message_at", "messages",
-                                        "credit", "established"], values)
-            .on_conflict_do_update(index_elements=["room_id", "member_id"], set_=_spoke(at))
-            .returning(*_returning()).add_cte(seen, *name_ctes))
+    return _message_upsert_if(insert, claimed).add_cte(seen, *name_ctes)
 
 
 def _message_upsert(insert: Any) -> Any:

@@ -79,3 +79,43 @@ async def test_an_ads_strikes_are_read_on_the_drivers_cursor_and_a_burst_in_one_
         store.clear_strikes(db, case.id)
         assert store.strike_cases(db, ROOM.id, "wxid_a", since) == []
         assert store.last_case(db, ROOM.id, "wxid_a", since) is None
+
+
+async def test_a_chat_line_unpacks_its_members_kept_messages_once_and_reads_no_earlier_grams(sessions, monkeypatch):
+    # the windows keep a member's messages in one bytes object: recording a message and counting
+    # for it unpacked it twice, and a chat line (no grams kept: it promotes nothing) still read
+    # every earlier message's grams to compare with none (issue 13). The counts are the same
+    # (test_antispam_windows.py)
+    from plugins.antispam import windows
+
+    unpacked, grams_read = 0, 0
+    entries, grams_of = windows._entries, windows._grams_of
+
+    def counting_entries(*args):  # type: ignore[no-untyped-def]
+        nonlocal unpacked
+        unpacked += 1
+        return entries(*args)
+
+    def counting_grams(*args):  # type: ignore[no-untyped-def]
+        nonlocal grams_read
+        grams_read += 1
+        return grams_of(*args)
+
+    plugin = AntispamPlugin()
+    rules = parse_rules("version: 1\n", "test", [plugin])
+    clock = FakeClock(datetime(2026, 5, 1, 9, tzinfo=UTC))
+    lines = ["今天下午开会吗", "我晚点到", "大家记得带电脑", "会议室在三楼"]
+    for i, line in enumerate(lines):
+        with sessions() as db:
+            clock.advance(5)
+            facts = members.touch(db, ROOM.id, "wxid_b", clock.now() - timedelta(days=30), message=True)
+            ctx = Context(rules=rules, clock=clock, db=db, room_id=ROOM.id, room=ROOM, self_id="wxid_bot",
+                          event=_message(i, "wxid_b", line, clock.now()), source="antispam", member=facts)
+            if i == len(lines) - 1:
+                monkeypatch.setattr(windows, "_entries", counting_entries)
+                monkeypatch.setattr(windows, "_grams_of", counting_grams)
+            await plugin.handle(ctx)
+            db.commit()
+    assert (unpacked, grams_read) == (1, 1)  # this line's own (empty) grams only
+    with sessions() as db:
+        assert db.scalars(select(Case)).all() == []

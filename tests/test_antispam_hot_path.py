@@ -119,3 +119,31 @@ async def test_a_chat_line_unpacks_its_members_kept_messages_once_and_reads_no_e
     assert (unpacked, grams_read) == (1, 1)  # this line's own (empty) grams only
     with sessions() as db:
         assert db.scalars(select(Case)).all() == []
+
+
+def test_decide_reads_a_configs_modes_once_not_per_message(monkeypatch):
+    # which checks are on, in which mode, and which models may read a message were looked up in
+    # the group's config for every check of every message (~5% of a draft decision): now once
+    # per config, which is frozen (a reload of the rules makes new ones, and they are read anew)
+    from plugins.antispam.checks import Facts
+    from plugins.antispam.config import AntispamConfig
+    from plugins.antispam.engine import decide
+
+    asked = 0
+    mode = AntispamConfig.mode
+
+    def counting(self, check):  # type: ignore[no-untyped-def]
+        nonlocal asked
+        asked += 1
+        return mode(self, check)
+
+    monkeypatch.setattr(AntispamConfig, "mode", counting)
+    cfg = AntispamConfig()
+    decide(Facts(text="今天下午开会吗"), cfg, None, "r1@chatroom", explain=False)
+    asked = 0
+    for text in ("我晚点到", "兼职日结，手机就能做，有意者加薇信 jz_lily88", "会议室在三楼"):
+        decide(Facts(text=text), cfg, None, "r1@chatroom", explain=False)
+    assert asked == 0
+    off = cfg.model_copy(update={"keywords": cfg.keywords.model_copy(update={"mode": "off"})})
+    fired = decide(Facts(text="兼职日结，手机就能做，有意者加薇信 jz_lily88", newcomer=True), off, None, "r1@chatroom")
+    assert asked > 0 and "keywords" not in {v.name for v, _ in fired.verdicts}

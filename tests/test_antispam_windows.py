@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from plugins.antispam.store import fingerprint
-from plugins.antispam.windows import KEEP_PER_MEMBER, Windows
+from plugins.antispam.windows import KEEP_PER_MEMBER, Windows, _entries
 
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 WITHIN = {"flood_within": timedelta(seconds=15), "repeat_within": timedelta(minutes=10), "similarity": 0.8,
@@ -138,3 +138,31 @@ def test_ten_minutes_of_chat_cost_about_a_hundred_bytes_a_message() -> None:
         tracemalloc.stop()
     assert len(w._members) == 3000
     assert kept / len(rows) < 100, f"{kept / len(rows):.0f} B per kept message"
+
+
+def test_observe_is_record_then_counts_to_the_count_and_the_byte() -> None:
+    # the plugin asks observe() (one unpack of the member's kept messages) where it asked record()
+    # then counts(): the same counts for every message and the same state after, through replays,
+    # a member past KEEP_PER_MEMBER, chat that promotes nothing, near copies and pruning
+    import random
+
+    rng = random.Random(13)
+    texts = [AD, AD + "！", "加我微信 zz999 领资料", "好的收到", "今天下雨了", "哈", "加群领福利 q123456"]
+    a, b = Windows(), Windows()
+    sent: list[tuple[str, str, str, str, bool, datetime]] = []
+    for i in range(4000):
+        if sent and rng.random() < 0.05:
+            room, sender, mid, text, promotes, at = rng.choice(sent)  # a replayed event
+        else:
+            sender = "busy" if rng.random() < 0.15 else f"m{rng.randrange(40)}"
+            room, mid, text = "r0" if sender == "busy" else f"r{rng.randrange(3)}", f"e{i}", rng.choice(texts)
+            promotes, at = rng.random() < 0.4, T0 + timedelta(seconds=i * 0.7)
+            sent.append((room, sender, mid, text, promotes, at))
+        a.record(room, sender, mid, text, fingerprint(text), at, promotes=promotes)
+        old = a.counts(room, sender, mid, text, fingerprint(text), at, **WITHIN)
+        new = b.observe(room, sender, mid, text, fingerprint(text), at, promotes=promotes, **WITHIN)
+        assert new == old, (i, mid)
+    assert len(_entries(a._members[hash(("r0", "busy"))])) == KEEP_PER_MEMBER  # trimmed
+    assert (a._members, a._in_room, a._by_sender, a.horizon) == (b._members, b._in_room, b._by_sender, b.horizon)
+    assert (a._ages, a._age_members, a._print_ages, a._print_keys) == \
+        (b._ages, b._age_members, b._print_ages, b._print_keys)

@@ -274,6 +274,9 @@ def main() -> None:
     parser.add_argument("--train", help="also train on this labelled TSV (label, text) before measuring")
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--images", type=int, default=20, help="decodes per kind of image")
+    parser.add_argument("--plugin-only", type=int, metavar="RUNS", default=0,
+                        help="only the plugin's whole path, RUNS times (each on a fresh database): the "
+                             "figure to compare two trees by, alternating, in a minute")
     args = parser.parse_args()
     try:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
@@ -287,6 +290,11 @@ def main() -> None:
     from plugins.antispam.training import build_model
 
     features("预热")  # load jieba's dictionary outside the model's memory figure
+    if args.plugin_only:
+        shipped()
+        for _ in range(args.plugin_only):
+            asyncio.run(bench_plugin(messages(args.messages)[:2000]))
+        return
     gc.collect()
     before = rss_mb()
     t0 = time.perf_counter()

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.actions import Blacklist, Kick, Reply
@@ -21,7 +20,6 @@ from bot.core import cases
 from bot.core.context import Context
 from plugins.antispam import store
 from plugins.antispam.config import AntispamConfig, Step
-from plugins.antispam.models import Strike
 
 SOURCE = "antispam"
 _RANK: dict[str, int] = {"warn": 0, "kick": 1, "ban": 2}
@@ -33,9 +31,7 @@ COUNTING = ("pending", "deferred", "done", "asked_owner", "fallback", "uncertain
 
 def active_strikes(db: Session, room_id: str, member_id: str, since: datetime) -> int:
     """Strikes within the window whose case's action is pending or was performed."""
-    ids = [int(i) for i in db.scalars(select(Strike.case_id).where(
-        Strike.room_id == room_id, Strike.member_id == member_id, Strike.at >= since,
-        Strike.cleared.is_(False))) if i is not None]
+    ids = [i for i in store.strike_cases(db, room_id, member_id, since) if i is not None]
     outcomes = cases.field_of(db, ids, "outcome")
     return sum(1 for i in ids if outcomes.get(i) in COUNTING)
 

@@ -215,10 +215,7 @@ class AntispamPlugin(Plugin):
         # is a repeat like the same text (engine: a regular's 收款码 blasted into three groups)
         text = _said_by_codes(codes) if codes else row.text
         print_ = store.fingerprint(text) if codes else row.fingerprint
-        self._remember(ctx, cfg, row, msg, text, print_, promotes=bool(codes) or None)
-        counts = self.windows.counts(row.room_id, row.sender_id, row.message_id, text, print_, row.at,
-                                     flood_within=cfg.flood.within, repeat_within=cfg.repeat.within,
-                                     similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
+        counts = self._remember(ctx, cfg, row, msg, text, print_, promotes=bool(codes) or None, count=True)
         facts = Facts(text=msg.text, kind=str(msg.kind), url=msg.url, mentions=len(msg.mention_ids),
                       newcomer=newcomer, vouched=vouch is not None, trusted=trusted, qr_codes=codes,
                       borrowed_before=_borrowed_before(ctx, cfg, msg, codes, now), **counts)
@@ -264,17 +261,27 @@ class AntispamPlugin(Plugin):
         store.set_case(ctx.db, row, case_id)
 
     def _remember(self, ctx: Context, cfg: AntispamConfig, row: store.Stored, msg: MessageReceived,
-                  text: str | None = None, fingerprint: str | None = None, *, promotes: bool | None = None) -> None:
+                  text: str | None = None, fingerprint: str | None = None, *, promotes: bool | None = None,
+                  count: bool = False) -> dict[str, int]:
         """Add the message to the behaviour windows (as `text`: a picture's QR codes stand for it);
         the first message a process sees rebuilds them from the store (a flood in progress at a
-        restart is still a flood; stored rows are kept whole, as if each promoted something)."""
+        restart is still a flood; stored rows are kept whole, as if each promoted something).
+        With `count`, the behaviour checks' counts, this message included (else {})."""
         if not self.windows.warmed:
             self.windows.warm(store.recent(ctx.db, row.at - max(cfg.flood.within, cfg.repeat.within)))
         if promotes is None:
             promotes = promotion(Facts(text=msg.text, kind=str(msg.kind), url=msg.url), normalise(msg.text),
                                  cfg) is not None
-        self.windows.record(row.room_id, row.sender_id, row.message_id, row.text if text is None else text,
-                            row.fingerprint if fingerprint is None else fingerprint, row.at, promotes=promotes)
+        text = row.text if text is None else text
+        fingerprint = row.fingerprint if fingerprint is None else fingerprint
+        if not count:
+            self.windows.record(row.room_id, row.sender_id, row.message_id, text, fingerprint, row.at,
+                                promotes=promotes)
+            return {}
+        return self.windows.observe(row.room_id, row.sender_id, row.message_id, text, fingerprint, row.at,
+                                    promotes=promotes, flood_within=cfg.flood.within,
+                                    repeat_within=cfg.repeat.within, similarity=cfg.repeat.similarity,
+                                    min_chars=cfg.repeat.min_chars)
 
     def _same_offence(self, ctx: Context, cfg: AntispamConfig, row: store.Stored, decision: Decision) -> bool:
         """A burst is one offence: a member's messages within ladder.one_offence_within of their

@@ -65,9 +65,13 @@ def dice(this: Set[int], other: Iterable[int], size: int) -> float:
     return 2 * sum(1 for g in other if g in this) / (len(this) + size)
 
 
-def _record(message_id: str, at: float, text: str) -> bytes:
+def _record(mid: int, at: float, text: str) -> tuple[bytes, int]:
+    """A message as its member's record keeps it, and how many grams it keeps: none for a
+    message that promotes nothing (text ""), without asking for them."""
+    if not text:
+        return _HEAD.pack(mid, at, 0), 0
     kept = grams(text)
-    return kept.tobytes() + _HEAD.pack(hash(message_id), at, len(kept))
+    return kept.tobytes() + _HEAD.pack(mid, at, len(kept)), len(kept)
 
 
 def _entries(own: bytes, upto: int | None = None) -> list[_Entry]:
@@ -123,19 +127,38 @@ class Windows:
         without its grams and fingerprint: a repeat is spam only when it promotes something,
         and the same or near-same text promotes the same, so ordinary chat (most messages) is
         20 bytes in its member's record, and memory follows the ads, not the chat (issue 13)."""
+        self._add(room_id, sender_id, message_id, text, fingerprint, at, promotes)
+
+    def observe(self, room_id: str, sender_id: str, message_id: str, text: str, fingerprint: str, at: datetime,
+                *, promotes: bool = True, flood_within: timedelta, repeat_within: timedelta, similarity: float,
+                min_chars: int = 1) -> dict[str, int]:
+        """record() then counts(), as the plugin asks for every message: the member's kept
+        messages are unpacked once, not once for each (issue 13). The same counts."""
+        own, upto = self._add(room_id, sender_id, message_id, text, fingerprint, at, promotes)
+        return self._counts(own, upto, room_id, sender_id, text, fingerprint, at.timestamp(), flood_within,
+                            repeat_within, similarity, min_chars)
+
+    def _add(self, room_id: str, sender_id: str, message_id: str, text: str, fingerprint: str, at: datetime,
+             promotes: bool) -> tuple[bytes, list[_Entry]]:
+        """record()'s work. Returns the member's kept messages and, newest first, this message and
+        those kept before it (what counts() reads: _entries(own, this message's hash))."""
         key, mid = hash((room_id, sender_id)), hash(message_id)
         own = self._members.get(key, b"")
         kept = _entries(own)
-        if any(e[0] == mid for e in kept):
-            return
+        for i, entry in enumerate(kept):
+            if entry[0] == mid:
+                return own, kept[i:]
         ts = at.timestamp()
-        record = _record(message_id, ts, text if promotes else "")
+        record, size = _record(mid, ts, text if promotes else "")
         if len(kept) >= KEEP_PER_MEMBER:  # the oldest go: the newest KEEP_PER_MEMBER - 1 stay
-            own = own[kept[KEEP_PER_MEMBER - 2][2]:]
+            cut = kept[KEEP_PER_MEMBER - 2][2]
+            own = own[cut:]
+            kept = [(m, t, pos - cut, n) for m, t, pos, n in kept[:KEEP_PER_MEMBER - 1]]
         # one bytes object per member, rebuilt per message (most members have one to three):
         # no container and no object per message, and the collector does not track bytes, so
         # its full passes (a pause of the whole bot) do not walk one object per member
-        self._members[key] = own + record
+        upto = [(mid, ts, len(own), size), *kept]
+        own = self._members[key] = own + record
         self._ages.append(ts)
         self._age_members.append(key)
         if promotes:
@@ -148,23 +171,33 @@ class Windows:
         self._recorded += 1
         if self._recorded % 500 == 0:
             self.prune(at)
+        return own, upto
 
     def counts(self, room_id: str, sender_id: str, message_id: str, text: str, fingerprint: str, at: datetime, *,
                flood_within: timedelta, repeat_within: timedelta, similarity: float,
                min_chars: int = 1) -> dict[str, int]:
         """Counts for the behaviour checks, this message included (record it first). Only
         messages up to this one count, as they arrived."""
-        self.horizon = max(self.horizon, flood_within, repeat_within)
         own = self._members.get(hash((room_id, sender_id)), b"")
         upto = _entries(own, hash(message_id))  # this message first, then the earlier ones
-        now = at.timestamp()
+        return self._counts(own, upto, room_id, sender_id, text, fingerprint, at.timestamp(), flood_within,
+                            repeat_within, similarity, min_chars)
+
+    def _counts(self, own: bytes, upto: list[_Entry], room_id: str, sender_id: str, text: str, fingerprint: str,
+                now: float, flood_within: timedelta, repeat_within: timedelta, similarity: float,
+                min_chars: int) -> dict[str, int]:
+        self.horizon = max(self.horizon, flood_within, repeat_within)
         since_flood, since_repeat = now - flood_within.total_seconds(), now - repeat_within.total_seconds()
         recent = sum(1 for e in upto if e[1] >= since_flood)
         if len(normalise(text).dense) < min_chars:  # too short to count as a repeat at all
             return {"recent_messages": recent, "same_by_member": 1, "same_members": 1, "same_groups": 1}
         this = set(_grams_of(own, upto[0]) if upto else grams(text))
-        earlier = [e for e in upto[1:] if e[1] >= since_repeat][:RECENT_OWN]
-        same_by_member = 1 + sum(1 for e in earlier if dice(this, _grams_of(own, e), e[3]) >= similarity)
+        same_by_member = 1
+        # a message kept without grams (it promotes nothing: most chat) is like no earlier one
+        # (dice 0): their grams are not read
+        if this or similarity <= 0:
+            earlier = [e for e in upto[1:] if e[1] >= since_repeat][:RECENT_OWN]
+            same_by_member += sum(1 for e in earlier if dice(this, _grams_of(own, e), e[3]) >= similarity)
         members = _fresh(self._in_room.get(hash((room_id, fingerprint))), since_repeat * 1000)
         groups = _fresh(self._by_sender.get(hash((sender_id, fingerprint))), since_repeat * 1000)
         return {"recent_messages": recent, "same_by_member": same_by_member, "same_members": max(members, 1),

@@ -24,7 +24,6 @@ makes it instead, and waits as it always did.
 from __future__ import annotations
 
 import asyncio
-import os
 import struct
 from collections.abc import AsyncIterator
 from typing import Any
@@ -196,9 +195,6 @@ async def _through_grpclib(channel: Channel, path: str, request: Any, response_t
 async def unary_call(channel: Channel, path: str, request: Any, response_type: type[Any]) -> Any:
     """``request`` (anything with SerializeToString) to ``path``; the reply decoded with
     ``response_type.FromString``. Raises what grpclib's unary call raises."""
-    native = _native_channel(channel)
-    if native is not None:
-        return await _native_call(native, path, request, response_type)
     opened = await _open(channel, path, request)
     if opened is None:
         return await _through_grpclib(channel, path, request, response_type)
@@ -304,40 +300,3 @@ def _raise_for_reply(checks: ClientStream[Any, Any], call: _Call) -> None:
         headers = dict(call.headers)
         if "grpc-status" in headers:
             checks._raise_for_grpc_status(*checks._process_grpc_status(headers))
-
-
-# --------------------------------------------------------------------------- grpcio (experiment)
-
-NATIVE_ENV = "QUNGUAN_NATIVE_GRPC"
-_NATIVE_ATTR = "_qunguan_native_channel"
-
-
-def _native_channel(channel: Channel) -> Any:
-    if os.environ.get(NATIVE_ENV) != "1" or channel._ssl is not None:
-        return None
-    native = getattr(channel, _NATIVE_ATTR, None)
-    if native is None:
-        import grpc.aio
-
-        native = grpc.aio.insecure_channel(f"{channel._host}:{channel._port}",
-                                           options=[("grpc.default_authority", channel._authority)])
-        native._qunguan_calls = {}
-        setattr(channel, _NATIVE_ATTR, native)
-    return native
-
-
-async def _native_call(native: Any, path: str, request: Any, response_type: type[Any]) -> Any:
-    import grpc
-
-    call = native._qunguan_calls.get(path)
-    if call is None:
-        call = native._qunguan_calls[path] = native.unary_unary(
-            path, request_serializer=_serialize, response_deserializer=response_type.FromString)
-    try:
-        return await call(request)
-    except grpc.aio.AioRpcError as error:
-        raise GRPCError(Status(error.code().value[0]), error.details()) from None
-
-
-def _serialize(message: Any) -> bytes:
-    return message.SerializeToString()  # type: ignore[no-any-return]

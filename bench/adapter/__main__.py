@@ -11,7 +11,7 @@ RPCs per message. With --warm every member first speaks once (as to a bot that h
 a while, which has met its members): the rounds then show what a sender the adapter already
 read costs.
 
-    python -m bench.adapter --compare-calls 2000 [--rounds 3]
+    python -m bench.adapter --compare-calls 2000 [--rounds 3] [--at-once 16]
 
 instead times one RPC alone in this process, both ways in turn on the same connection:
 RoomMemberPayload through grpclib's client Stream (betterproto's stub call, the hand decoder)
@@ -159,18 +159,6 @@ async def compare_calls(adapter: Any, args: argparse.Namespace) -> None:
     async def lean(room: str, member: str) -> Any:
         return await unary_call(puppet.puppet_stub.channel, path, request(id=room, member_id=member), response)
 
-    native: Any = None
-    if args.native:  # the experiment of adapter29: grpcio's C-core client on a second connection
-        import grpc.aio
-
-        channel = puppet.puppet_stub.channel
-        native = grpc.aio.insecure_channel(f"{channel._host}:{channel._port}",
-                                           options=[("grpc.default_authority", channel._authority)]).unary_unary(
-            path, request_serializer=lambda m: m.SerializeToString(), response_deserializer=response.FromString)
-
-    async def grpcio(room: str, member: str) -> Any:
-        return await native(request(id=room, member_id=member))
-
     async def timed(call: Any) -> float:
         cpu, at_once = time.process_time(), args.at_once
         for start in range(0, args.compare_calls, at_once):  # 16 at once by default, as the adapter reads a roster
@@ -182,9 +170,6 @@ async def compare_calls(adapter: Any, args: argparse.Namespace) -> None:
         old, new = await timed(grpclib_stream), await timed(lean)
         line = (f"round {round_}: RoomMemberPayload, {args.at_once} at once, CPU µs per call: grpclib's Stream "
                 f"{old:.0f}, lean call {new:.0f} (×{new / old:.2f})")
-        if native is not None:
-            c_core = await timed(grpcio)
-            line += f", grpcio {c_core:.0f} (×{c_core / new:.2f} of the lean call)"
         print(line, flush=True)
 
 
@@ -200,11 +185,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare-calls", type=int, default=0, metavar="N",
                         help="time N RoomMemberPayload calls each way per round instead")
     parser.add_argument("--at-once", type=int, default=16, help="--compare-calls: calls in flight together")
-    parser.add_argument("--native", action="store_true",
-                        help="--compare-calls: also through grpcio's grpc.aio (must be installed)")
     parser.add_argument("--simulate", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    asyncio.run(simulate(args.groups, args.members) if args.simulate else measure(args))
+    if args.simulate:  # the gateway's stand-in, as bench.load's driver: asyncio's own loop either way
+        asyncio.run(simulate(args.groups, args.members))
+    else:  # the adapter on the loop the bot runs on (QUNGUAN_EVENT_LOOP=asyncio for asyncio's)
+        from bot import event_loop
+
+        event_loop.run(measure(args))
     return 0
 
 

@@ -34,15 +34,7 @@ SIM_PORT = 8790  # not 8788: the README gives that port to a real gateway
 
 def run_until_stopped(work: Coroutine[Any, Any, None]) -> None:
     """Run `work` until it ends, Ctrl-C or SIGTERM (what Docker and systemd send): both cancel
-    it, so its `finally` blocks stop the bot cleanly instead of dying mid-write. On the event
-    loop bot.event_loop chooses (QUNGUAN_EVENT_LOOP)."""
-    from bot import event_loop
-
-    try:
-        event_loop.loop_factory()  # a wrong value: one line now, not a traceback at start
-    except ValueError as exc:
-        work.close()
-        fail(f"环境变量 {event_loop.EVENT_LOOP_ENV} 的值无效：可选 {'、'.join(event_loop.CHOICES)} / {exc}")
+    it, so its `finally` blocks stop the bot cleanly instead of dying mid-write."""
 
     async def main() -> None:
         task = asyncio.ensure_future(work)
@@ -55,7 +47,7 @@ def run_until_stopped(work: Coroutine[Any, Any, None]) -> None:
             pass
 
     try:
-        event_loop.run(main())
+        asyncio.run(main())
     except KeyboardInterrupt:
         pass
 

@@ -94,13 +94,3 @@ def sessions(database_url):
     engine = make_engine(database_url)
     yield make_sessionmaker(engine)
     engine.dispose()
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_asyncio_loop_factories(config, item):
-    """Every async test on the event loop the bot runs on (bot.event_loop: uvloop where it is
-    installed); `QUNGUAN_EVENT_LOOP=asyncio pytest …` runs the suite on asyncio's own."""
-    from bot.event_loop import loop_factory
-
-    name, factory, _ = loop_factory()
-    return {name: factory}

@@ -10,11 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from bot.event_loop import EVENT_LOOP_ENV
-from tests.test_event_loop import LOOPS
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -51,20 +46,10 @@ def test_sim_on_a_busy_port_is_one_clear_line():
     assert "Traceback" not in proc.stderr
 
 
-def test_a_wrong_event_loop_setting_is_one_clear_line(tmp_path):
-    proc = qunguan("run", "--no-console", "--rules", str(ROOT / "rules.yaml"), cwd=tmp_path,
-                   env={EVENT_LOOP_ENV: "libuv"})
-    assert proc.returncode == 2
-    assert EVENT_LOOP_ENV in proc.stderr and "libuv" in proc.stderr
-    assert "Traceback" not in proc.stderr and "never awaited" not in proc.stderr
-
-
-@pytest.mark.parametrize("choice", LOOPS)
-def test_sigterm_stops_the_bot_cleanly(tmp_path, choice):
-    """On each event loop: the signal handlers are the loop's (loop.add_signal_handler)."""
+def test_sigterm_stops_the_bot_cleanly(tmp_path):
     (tmp_path / "rules.yaml").write_text((ROOT / "rules.yaml").read_text("utf-8"), "utf-8")
     env = {**os.environ, "QUNGUAN_DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
-           "QUNGUAN_LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1", EVENT_LOOP_ENV: choice}
+           "QUNGUAN_LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
     env.pop("WECHATY_PUPPET_SERVICE_ENDPOINT", None)
     env.pop("WECHATY_PUPPET_SERVICE_TOKEN", None)
     proc = subprocess.Popen([sys.executable, "-c", "from bot.cli import main; main()", "run", "--no-console"],
@@ -86,4 +71,3 @@ def test_sigterm_stops_the_bot_cleanly(tmp_path, choice):
     output = "".join(seen) + rest
     assert proc.returncode == 0, output
     assert "Traceback" not in output
-    assert f"event loop: {choice}" in output

@@ -187,12 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--at-once", type=int, default=16, help="--compare-calls: calls in flight together")
     parser.add_argument("--simulate", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.simulate:  # the gateway's stand-in, as bench.load's driver: asyncio's own loop either way
-        asyncio.run(simulate(args.groups, args.members))
-    else:  # the adapter on the loop the bot runs on (QUNGUAN_EVENT_LOOP=asyncio for asyncio's)
-        from bot import event_loop
-
-        event_loop.run(measure(args))
+    asyncio.run(simulate(args.groups, args.members) if args.simulate else measure(args))
     return 0
 
 

@@ -162,15 +162,5 @@ async def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run(work: Any) -> int:
-    """On the event loop the CLI runs the bot on; a tree from before bot.event_loop (a
-    "before" figure) on asyncio's."""
-    try:
-        from bot.event_loop import run as run_on_loop
-    except ImportError:
-        return asyncio.run(work)
-    return run_on_loop(work)
-
-
 if __name__ == "__main__":
-    raise SystemExit(run(main()))
+    raise SystemExit(asyncio.run(main()))

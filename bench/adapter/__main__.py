@@ -168,9 +168,8 @@ async def compare_calls(adapter: Any, args: argparse.Namespace) -> None:
 
     for round_ in range(args.rounds):
         old, new = await timed(grpclib_stream), await timed(lean)
-        line = (f"round {round_}: RoomMemberPayload, {args.at_once} at once, CPU µs per call: grpclib's Stream "
-                f"{old:.0f}, lean call {new:.0f} (×{new / old:.2f})")
-        print(line, flush=True)
+        print(f"round {round_}: RoomMemberPayload, {args.at_once} at once, CPU µs per call: grpclib's Stream "
+              f"{old:.0f}, lean call {new:.0f} (×{new / old:.2f})", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

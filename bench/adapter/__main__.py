@@ -11,7 +11,7 @@ RPCs per message. With --warm every member first speaks once (as to a bot that h
 a while, which has met its members): the rounds then show what a sender the adapter already
 read costs.
 
-    python -m bench.adapter --compare-calls 2000 [--rounds 3]
+    python -m bench.adapter --compare-calls 2000 [--rounds 3] [--at-once 16]
 
 instead times one RPC alone in this process, both ways in turn on the same connection:
 RoomMemberPayload through grpclib's client Stream (betterproto's stub call, the hand decoder)
@@ -160,16 +160,16 @@ async def compare_calls(adapter: Any, args: argparse.Namespace) -> None:
         return await unary_call(puppet.puppet_stub.channel, path, request(id=room, member_id=member), response)
 
     async def timed(call: Any) -> float:
-        cpu = time.process_time()
-        for start in range(0, args.compare_calls, 16):  # 16 at once, as the adapter reads
+        cpu, at_once = time.process_time(), args.at_once
+        for start in range(0, args.compare_calls, at_once):  # 16 at once by default, as the adapter reads a roster
             await asyncio.gather(*(call(rooms[i % len(rooms)], f"wxid_m_{i % len(rooms)}_{i % (args.members - 2)}")
-                                   for i in range(start, min(start + 16, args.compare_calls))))
+                                   for i in range(start, min(start + at_once, args.compare_calls))))
         return (time.process_time() - cpu) / args.compare_calls * 1e6
 
     for round_ in range(args.rounds):
         old, new = await timed(grpclib_stream), await timed(lean)
-        print(f"round {round_}: RoomMemberPayload, CPU µs per call: grpclib's Stream {old:.0f}, "
-              f"lean call {new:.0f} (×{new / old:.2f})", flush=True)
+        print(f"round {round_}: RoomMemberPayload, {args.at_once} at once, CPU µs per call: grpclib's Stream "
+              f"{old:.0f}, lean call {new:.0f} (×{new / old:.2f})", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warm-rate", type=int, default=500, help="msg/s of the warm-up")
     parser.add_argument("--compare-calls", type=int, default=0, metavar="N",
                         help="time N RoomMemberPayload calls each way per round instead")
+    parser.add_argument("--at-once", type=int, default=16, help="--compare-calls: calls in flight together")
     parser.add_argument("--simulate", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     asyncio.run(simulate(args.groups, args.members) if args.simulate else measure(args))

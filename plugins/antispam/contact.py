@@ -310,11 +310,8 @@ def _find_contacts(n: Normalised, url: str | None) -> tuple[Contact, ...]:
             add("code-id", m.group(1), tricks)
     for m in _HANDLE.finditer(light):  # WeChat ends a mention with U+2005: that is a member, not a handle
         add("handle", "@" + m.group(1), False)
-    for m in _WRITTEN_DOMAIN.finditer(body):
-        # a site on the ordinary list said the way voice input writes it (快递一百的网站
-        # www点kuaidi100点com) hides nothing: a neighbour's tip, not an address dressed up
-        if not is_ordinary(domain := f"{m.group(1)}.{m.group(2)}"):
-            add("domain", domain, True)
+    for domain in _written_domains(body):
+        add("domain", domain, True)
     for m in (FREE_MAIL.finditer(light) if "@" in light else ()):
         add("email", m.group(0), False)
     for m in _REFERRAL.finditer(body):
@@ -367,13 +364,20 @@ def _find_contacts(n: Normalised, url: str | None) -> tuple[Contact, ...]:
         add("wechat-id", _SPACING.sub("", m.group(1)), True)
     if _LETTERS_SPACED.search(light):  # h t t p s : / / f u l i … . n e t, 8 8 8 y l q x 点 c o m
         compact = _SPACE_IN_ADDRESS.sub("", light)
-        for m in _WRITTEN_DOMAIN.finditer(compact):
-            if not is_ordinary(domain := f"{m.group(1)}.{m.group(2)}"):
-                add("domain", domain, True)
+        for domain in _written_domains(compact):
+            add("domain", domain, True)
         for m in _COMPACT_URL.finditer(compact):
             if m.group(0) not in light:
                 add("domain", m.group(1), True)
     return tuple(found[:5])
+
+
+def _written_domains(text: str) -> list[str]:
+    """Domains written with 点/。/dot in `text`, less the sites on the ordinary list: one said the
+    way voice input writes it (快递一百的网站 www点kuaidi100点com) hides nothing, a neighbour's tip
+    and not an address dressed up."""
+    domains = (f"{m.group(1)}.{m.group(2)}" for m in _WRITTEN_DOMAIN.finditer(text))
+    return [d for d in domains if not is_ordinary(d)]
 
 
 # the caches behind the two entry points, as lru_cache exposes them (bench.antispam clears them

@@ -186,6 +186,14 @@ def test_contact_data_found(text, kind, value):
     ("孩子班主任的 QQ 号是 3456789，家长可以加一下", "3456789", False),
     # a lone 微 before an id stands for WeChat and hides it (it was read as a plain code id)
     ("高仿手表 机芯一比一 看不出来 微：watch_king8", "watch_king8", True),
+    # a mobile number spelled out after the word for it is how voice input writes one (spam29: a
+    # newcomer's 打我电话 一五八… was warned as a hidden number); not after a contact word or a
+    # variant, nor beside another trick
+    ("我到小区门口了 手机号是一三九零七七一二二四八 出来接一下", "13907712248", False),
+    ("快递放驿站了 有事打我电话 一八六 五五二一 三零四七", "18655213047", False),
+    ("加我 一三九零七七一二二四八 日结", "13907712248", True),
+    ("薇 一三九零七七一二二四八", "13907712248", True),
+    ("电话 一三九零七七一二二四八 加薇信", "13907712248", True),
 ])
 def test_a_printed_service_line_makes_no_other_number_hidden(text, value, hidden):
     found = {c.value: c.hidden for c in find_contacts(normalise(text))}
@@ -289,6 +297,11 @@ def test_a_chinese_comma_ends_a_link():
     pytest.param("https://vercel.com/docs", True, id="hosting-docs"),
     pytest.param("https://www.binance.com/register?ref=ABC123", False, id="exchange-referral"),
     pytest.param("https://steam-key.shop/x", False, id="key-shop"),
+    # a city's metro operator and a shared photo album (spam29: a newcomer's link to one counted
+    # as a probation link); a bare goo.gl short link is still no ordinary site
+    pytest.param("https://www.shmetro.com/node49/", True, id="metro-operator"),
+    pytest.param("https://photos.app.goo.gl/aB3dE", True, id="photo-album"),
+    pytest.param("https://goo.gl/aB3dE", False, id="short-link"),
 ])
 def test_ordinary_domains(url, ordinary):
     assert is_ordinary(url) is ordinary

@@ -510,12 +510,11 @@ async def test_a_day_in_the_parcel_station_group(days) -> None:  # noqa: F811
     # a neighbour in the owners' group telling another where she bought her tiles (1.00: obvious)
     pytest.param("建材城马可波罗专卖店，报小区名有团购价，8折", False, id="where-the-tiles-came-from"),
     # a newcomer driver offering his seats (0.71, past charmodel.clears: a reminder; 0.40 with the
-    # spam24 model). The spam27 model reads 0.508, just past clears (0.5): reminded again. Its
-    # rented-card ads (卡借我 一个月一千五, 月租一千起) share the driver's 一个月500
+    # spam24 model). The spam27 model read 0.508 and spam28's 0.575, just past clears (0.5):
+    # reminded again, a strict xfail (its rented-card ads, 卡借我 一个月一千五, 月租一千起, share the
+    # driver's 一个月500). The spam29 model reads 0.47
     pytest.param("新人报到，每天燕郊到国贸，长期拼车，需要的私聊我，一个月500", True,
-                 id="newcomer-driver-offers-seats",
-                 marks=pytest.mark.xfail(strict=True, reason="the spam27 char model reads 0.508, past "
-                                         "charmodel.clears (0.5): a reminder, which threatens nothing")),
+                 id="newcomer-driver-offers-seats"),
 ])
 def test_the_models_misreadings(text: str, newcomer: bool) -> None:
     cfg = AntispamConfig(**shipped_section("antispam"))

@@ -103,8 +103,10 @@ async def live_the_residents_day(d: LoggedDay) -> None:
     await d.post("装修公司", "本小区业主专享！全包装修每平米 688 起，免费量房出设计图，"
                           "前十名送全屋定制衣柜，联系 18612345678 刘经理")
     await d.post("9-701吴姐", "不好意思，他说是小区的业主我才拉的")
-    # a newcomer's 微信 id after a trade's pitch: the shipped rules only warn (one weak check)
-    await d.join(d.advertiser("防水补漏", "warn"), inviter="3-402郑哥")
+    # a newcomer's 微信 id after a trade's pitch: the shipped rules warned (one weak check) until the
+    # spam29 model, which reads it 0.992, just past the obvious level (0.9917; spam28's rebuilds read
+    # 0.993): a newcomer's obvious ad, removed at once
+    await d.join(d.advertiser("防水补漏", "kick"), inviter="3-402郑哥")
     await d.post("防水补漏", "专业防水补漏 卫生间不砸砖 屋顶漏水 外墙渗水 十年质保 微信 fangshui_1688")
 
     await d.to("10:00")

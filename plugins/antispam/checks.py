@@ -86,7 +86,7 @@ def said(c: contact.Contact) -> str:
 
 def find_contacts(n: Normalised, url: str | None = None) -> list[tuple[str, str, bool]]:
     """(kind, value, hidden) for each piece of contact data found (see plugins.antispam.contact)."""
-    return [(c.kind, c.value, c.hidden) for c in contact.contact_data(n, url)]
+    return [(c.kind, c.value, c.hidden) for c in contact.find_contacts(n, url)]
 
 
 @lru_cache(maxsize=64)
@@ -374,7 +374,7 @@ def recruiting(f: Facts, n: Normalised) -> Verdict | None:
     free = [m.group(0) for m in contact.FREE_MAIL.finditer(n.light)] if "@" in n.light else []
     # a phone number is how a shop down the road is reached too (超市招收银员，无需经验，电话 …): with
     # it, only the scam job's promises count
-    found = [c for c in contact.contact_data(n, f.url)
+    found = [c for c in contact.find_contacts(n, f.url)
              if c.kind not in _NO_ADDRESS and (c.kind != "phone" or pitch.promises)]
     addresses = [("email", a) for a in free] + [(c.kind, c.value) for c in found if c.value not in free]
     if not addresses:
@@ -399,7 +399,7 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
                        why=f"{verdict.why}，但这是在提醒或讨论，不是广告")
     if _QUOTE_SPAN.search(n.body) or _QUOTE_INTRO.search(n.body):
         own = normalise(_own_words(n.body))
-        if not keyword_hit(f, own, cfg).spam and not contact.contact_data(own) and not contact.promoted_links(n):
+        if not keyword_hit(f, own, cfg).spam and not contact.find_contacts(own) and not contact.promoted_links(n):
             return Verdict("keywords", False, f"{verdict.details}, but only inside quotes: someone else's words",
                            why=f"{verdict.why}，但只出现在引号里，是在转述别人的话")
     phrase = verdict.details.split(": ", 1)[-1]
@@ -417,7 +417,7 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         pitched = bool(_PITCH.search(body) or (_PROMOTING.search(rest) and _BAIT.search(rest)))
     bait = _BAIT.search(rest)
     if newcomer_phrase and not pitched \
-            and not contact.contact_data(n, f.url) and not contact.promoted_links(n, f.url):
+            and not contact.find_contacts(n, f.url) and not contact.promoted_links(n, f.url):
         # 私聊我 / 进群 from someone new is how a newcomer asks or an organiser answers too (不会的可以
         # 私聊我, 进群请改备注): with no pitch (nor a call with bait), no contact data and no link, it
         # takes another check to agree
@@ -426,7 +426,7 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
                        newcomer_phrase=verdict.newcomer_phrase)
     own_call = not newcomer_phrase and _PROMOTING.search(word)
     calls = own_call or _PROMOTING.search(rest) or pitched
-    if calls or (f.newcomer and bait) or contact.contact_data(n) or contact.promoted_links(n):
+    if calls or (f.newcomer and bait) or contact.find_contacts(n) or contact.promoted_links(n):
         return replace(verdict, lure=True) if newcomer_phrase else verdict
     if not bait and not negation.pays(n.dense) and (no := negation.denied(word, n.dense)):
         # 不是招代理 就是聊聊: denied, nothing promoted and no bait (ads deny too: negation.py)
@@ -440,7 +440,7 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     policy = cfg.contact.newcomer if f.newcomer else cfg.contact.member
     if policy == "off":
         return Verdict("contact", False, "not checked for this member", why="这位成员不查联系方式（规则设置）")
-    contacts = contact.contact_data(n, f.url)
+    contacts = contact.find_contacts(n, f.url)
     if contacts and (discussing(n) or _shows_a_removed_ad(n)):
         return Verdict("contact", False, f"{contacts[0].kind} {contacts[0].value} only quoted in a warning",
                        why=f"{said(contacts[0])}只是在提醒里引用")
@@ -535,7 +535,7 @@ def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
 def promotion(f: Facts, n: Normalised, cfg: AntispamConfig) -> tuple[str, str] | None:
     """What the message promotes, if anything (English, Chinese): contact data, a link off the
     ordinary list, a card or mini program, ad words. A chorus of 生日快乐 promotes nothing."""
-    found = contact.contact_data(n, f.url)
+    found = contact.find_contacts(n, f.url)
     if found:
         return f"{found[0].kind} {found[0].value}", said(found[0])
     links = contact.promoted_links(n, f.url)

@@ -44,8 +44,9 @@ _ADD_WEI = re.compile(r"[佳加家伽珈]薇(?![信芯心])|[佳伽珈]v(?![a-z]
 # w❤x, wei❤xin, wei信, Q❤Q 12345678, 加我✈️ abc_88. A lone 威/维/卫/徽 is ordinary Chinese (威海, 权威,
 # 维修, 卫生, 安徽), and so are initials with a heart (W❤X), so each is read as the contact word
 # only with 加/+ before it and an id right after it, or with a symbol inside the word and an id
-# after it. A lone 威❤/V❤/✈ before an id is left alone: warnings paste the ad they warn about
-# without quote marks (…上下分秒到 v❤abc01106 这种就是骗子), and a newcomer would be warned for it.
+# after it, or with a symbol and a colon before the id (v❤：ab_6789). A lone 威❤/V❤/✈ before an
+# id is left alone: warnings paste the ad they warn about without quote marks (…上下分秒到
+# v❤abc01106 这种就是骗子), and a newcomer would be warned for it.
 _DECOR = "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2190-\u21ff\u25a0-\u25ff*~·•\ufe0f]"
 _GAP = rf"(?:\s|[:：]|{_DECOR})*+"
 # an id: letters first with a digit or _ in it, a number (not an amount), or typed one by one
@@ -66,6 +67,9 @@ _DECORATED: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"(?<![a-z0-9])wei(?:\s|{_DECOR})*+信|(?<![a-z0-9])wei{_DECOR}++xin(?![a-z])"), "微信"),
     # v❤x abc_123, w.x abc_123 (W❤X alone is a couple's initials, and so is W❤X 520520)
     (re.compile(rf"(?<![a-z0-9])[vw](?:{_DECOR}|\.)++x(?![a-z])(?={_GAP}(?=[a-z]){_ID})"), "微信 "),
+    # v❤：ab_6789, 威❤: abc_123: a lone V or 威 dressed with a symbol and then a colon labels the id
+    # after it, the way a card lists its fields (without the colon it is left alone, above)
+    (re.compile(rf"(?<![a-z0-9])(?:v|[威薇]){_DECOR}++\s*+[:：](?={_GAP}{_ID})"), "微信 "),
     # 加我✈️ abc_88, ➕🛰 abc_88: the Telegram handle's plane and satellite (not a flight: ✈️ CA1234)
     (re.compile(r"(?:(?<=加)|(?<=加我)|(?<=[+➕＋]))\s*+[✈🛰]\ufe0f?(?=(?:\s|[:：@])*+"
                 r"(?![a-z]{2}[0-9]{3,4}(?![a-z0-9_-]))(?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,31}(?![a-z0-9_-]))"),

@@ -250,12 +250,6 @@ def find_contacts(n: Normalised, url: str | None = None) -> tuple[Contact, ...]:
     return _find_contacts(n, url)
 
 
-# What the checks act on is what the finder reads: this name filtered a couple's initials and love
-# number (L❤Y 1314) out until the finder itself left them out (spam29). Kept only for engine.py,
-# another round's file this time; fold its three calls into find_contacts and drop it
-contact_data = find_contacts
-
-
 @lru_cache(maxsize=1024)
 def _find_contacts(n: Normalised, url: str | None) -> tuple[Contact, ...]:
     # a long message is scanned at its head and its tail: where ads put the hook and the contact

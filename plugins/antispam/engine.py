@@ -343,7 +343,7 @@ def _job_by_phone(facts: Facts, verdicts: list[Verdict], n: Normalised, cfg: Ant
     if not all(recruit.PAY.search(dense) for _, dense in stop if dense in n.dense) \
             or any(w in n.dense for w in words) or any(r.search(n.dense) for r in regexes):
         return False
-    found = contact.contact_data(n, facts.url)
+    found = contact.find_contacts(n, facts.url)
     return bool(found) and all(c.kind == "phone" and not c.hidden for c in found) and not _ADD_ME.search(n.dense)
 
 
@@ -370,7 +370,7 @@ def _lone_contact(facts: Facts, verdicts: list[Verdict], n: Normalised) -> bool:
         return False
     if any(v.name not in _LONE_CHECKS or (v.name == "keywords" and not v.lure) for v in content):
         return False
-    found = contact.contact_data(n, facts.url)
+    found = contact.find_contacts(n, facts.url)
     if len({contact.bare(c.value) for c in found}) != 1 or any(c.kind not in _LONE_KINDS for c in found):
         return False
     # hidden by a homophone at most, the id written whole: an id typed letter by letter (r o u 2 3 0),
@@ -421,7 +421,7 @@ def _says_only(facts: Facts, verdicts: list[Verdict], n: Normalised) -> bool:
     if not calls or any(not _CALL_HERE.search(normalise(v.newcomer_phrase).dense or "-") for v in calls):
         return False
     # a hotline is a way to reach the writer outside the group too (深海鱼油买二送一……咨询热线 400-888-6666)
-    if contact.contact_data(n, facts.url) or contact.promoted_links(n, facts.url) or contact.phone_lines(n):
+    if contact.find_contacts(n, facts.url) or contact.promoted_links(n, facts.url) or contact.phone_lines(n):
         return False
     return not baits(n) and not names_a_price(n)
 

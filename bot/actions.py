@@ -103,6 +103,18 @@ class Announce:
     reason: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class SetTopic:
+    """Set the room's name (群名): back to what it was after a member renamed the group into an
+    ad. WeChat lets any member rename a group unless its owner restricted it to the owner and
+    admins, so the bot tries wherever it is; a refusal is the action's outcome."""
+
+    room_id: str
+    topic: str
+    reason: str = ""
+    case_id: int | None = None
+
+
 # WeChat lets the sender recall a message within 2 minutes; the bot asks within this, leaving
 # room for the governor's wait
 RECALL_WITHIN = timedelta(seconds=110)
@@ -156,10 +168,10 @@ class NotifyAdmins:
     case_news: bool = False
 
 
-Action = Reply | SendPrivate | Kick | Blacklist | Invite | Announce | Recall | NotifyAdmins
+Action = Reply | SendPrivate | Kick | Blacklist | Invite | Announce | SetTopic | Recall | NotifyAdmins
 
-ACTION_TYPES: dict[str, type[Any]] = {t.__name__: t for t in
-                                      (Reply, SendPrivate, Kick, Blacklist, Invite, Announce, Recall, NotifyAdmins)}
+ACTION_TYPES: dict[str, type[Any]] = {t.__name__: t for t in (Reply, SendPrivate, Kick, Blacklist, Invite, Announce,
+                                                              SetTopic, Recall, NotifyAdmins)}
 
 
 def to_record(action: Action) -> tuple[str, dict[str, Any]]:

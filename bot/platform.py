@@ -114,6 +114,9 @@ class Platform(Protocol):
 
     async def set_announcement(self, room_id: str, text: str) -> None: ...
 
+    async def set_topic(self, room_id: str, topic: str) -> None:
+        """Rename the group (群名); PlatformError(PERMISSION) where only its owner and admins may."""
+
     async def recall(self, message_id: str) -> bool: ...
 
     async def room_info(self, room_id: str, refresh: bool = False) -> RoomInfo: ...

@@ -1322,6 +1322,12 @@ class WechatyAdapter:
 
         await self._call("invite", add)
 
+    async def set_topic(self, room_id: str, topic: str) -> None:
+        async def rename(session: _Session) -> None:
+            await session.puppet.room_topic(room_id, topic)
+
+        await self._call("set_topic", rename)
+
     async def set_announcement(self, room_id: str, text: str) -> None:
         async def announce(session: _Session) -> None:
             await session.puppet.room_announce(room_id, text)

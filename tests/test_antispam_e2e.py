@@ -588,3 +588,33 @@ async def test_hostile_messages_never_crash_the_pipeline(make_bot):
     with bot.app.sessions() as db:
         stored = list(db.scalars(select(StoredMessage).order_by(StoredMessage.id)))
     assert len(stored) == 6 and stored[-1].text == "ping 还活着吗"
+
+
+async def test_a_member_renaming_the_group_into_an_ad_is_undone_and_warned(make_bot):
+    """Members may rename a group unless its owner restricted it, and spammers do: 群名改成「加V
+    abc8888 领红包」 shows in every member's chat list. No message carries it, so the bot never
+    looked. The new name is judged as the renamer's message: an ad is set back to the old name
+    and goes up the ladder; an ordinary name, or a regular's phone number in it, is left alone."""
+    bot = await make_bot()
+    room = bot.cast.admin  # 读书会: the bot is an admin
+    dave = bot.cast["dave"]
+    bot.world.join(room, [dave], inviter=bot.cast["alice"])
+    bot.say(room, "dave", "大家好")
+    await bot.settle()
+    bot.world.set_topic(room, "读书会 加V：abc8888 领红包 免费资料", dave)
+    await bot.world.wait_for(lambda: bot.world.room(room).topic == "读书会")
+    [case] = all_cases(bot)
+    assert case.target_id == dave and case.evidence["topic"].startswith("读书会 加V")
+    assert case.evidence["old_topic"] == "读书会" and "把群名改成广告" in case.reason
+    [renamed] = [a for a in bot.world.bot_actions(ActionKind.TOPIC, room) if a.ok]
+    assert renamed.text == "读书会"
+    notice = await bot.wait_text(room, "把群名改成广告")
+    # a newcomer's obvious ad: removed, and the group told why
+    assert case.kind == "kick" and notice.endswith(f"案件 #{case.id}")
+    assert bot.world.saw_kick(room, dave)
+    await bot.settle()  # the bot's own rename comes back as an event: it judges nothing
+    assert len(all_cases(bot)) == 1
+    bot.world.set_topic(room, "读书会（本周六改到周日）", bot.cast["carol"])
+    bot.world.set_topic(room, "读书会 周日拼车 电话13955667788", bot.cast["carol"])
+    await bot.settle()
+    assert len(all_cases(bot)) == 1 and bot.world.room(room).topic == "读书会 周日拼车 电话13955667788"

@@ -70,6 +70,9 @@ class MemoryPlatform:
     async def invite(self, room_id: str, member_id: str) -> None:
         return None
 
+    async def set_topic(self, room_id: str, topic: str) -> None:
+        return None
+
     async def set_announcement(self, room_id: str, text: str) -> None:
         return None
 

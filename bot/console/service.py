@@ -513,7 +513,8 @@ class _CoreService:
 
 # the executor's action types, as the audit log names them for operators
 ACTION_LABELS = {"Reply": "群里回复", "SendPrivate": "私聊", "Kick": "移出成员", "Blacklist": "拉黑",
-                 "Invite": "邀请入群", "Announce": "群公告", "Recall": "撤回消息", "NotifyAdmins": "通知管理员"}
+                 "Invite": "邀请入群", "Announce": "群公告", "SetTopic": "改回群名", "Recall": "撤回消息",
+                 "NotifyAdmins": "通知管理员"}
 _FAILED = frozenset({"failed", "uncertain", "expired", "refused_cap", "gone"})
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.actions import Announce, Blacklist, Invite, Kick, NotifyAdmins, Recall, Reply, SendPrivate
+from bot.actions import Announce, Blacklist, Invite, Kick, NotifyAdmins, Recall, Reply, SendPrivate, SetTopic
 from db import repo
 from db.models import AuditEntry
 
@@ -41,6 +41,8 @@ def _text(action: object) -> str:
     match action:
         case Reply() | SendPrivate() | Announce() | NotifyAdmins():
             return action.text[:_TEXT_LIMIT]
+        case SetTopic():
+            return action.topic[:_TEXT_LIMIT]
         case Kick() | Blacklist():
             return action.reason[:_TEXT_LIMIT]
     return ""

@@ -22,7 +22,18 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.actions import RECALL_WITHIN, Announce, Blacklist, Invite, Kick, NotifyAdmins, Recall, Reply, SendPrivate
+from bot.actions import (
+    RECALL_WITHIN,
+    Announce,
+    Blacklist,
+    Invite,
+    Kick,
+    NotifyAdmins,
+    Recall,
+    Reply,
+    SendPrivate,
+    SetTopic,
+)
 from bot.clock import Clock
 from bot.core import lists
 from bot.core.audit import AuditLog
@@ -145,6 +156,16 @@ class Executor:
                 return Outcome("done")
             case Announce():
                 return await self._announce(action, rules)
+            case SetTopic():
+                await self._governor.acquire(action.room_id)
+                try:
+                    await self._platform.set_topic(action.room_id, action.topic)
+                except PlatformError as exc:
+                    if exc.kind not in (ErrorKind.PERMISSION, ErrorKind.UNSUPPORTED):
+                        raise
+                    return Outcome("failed", str(exc))
+                self._rooms.invalidate(action.room_id)
+                return Outcome("done")
             case Recall():
                 return await self._recall(action)
             case NotifyAdmins():

@@ -217,6 +217,8 @@ class Texts(TemplateTexts):
     # a loan plea (checks.loan_plea): to the group, not an accusation; the account may be stolen
     warn_loan: str = ("⚠️ 提醒：这条消息像是账号被盗后常见的借钱说法（借钱、很急、转到某个账户）。"
                       "转账前请先打电话或当面跟本人确认。如果确是本人，可以请管理员撤销。案件 #{case}")
+    # {reason} of a member who renamed the group into an ad (renamed.py): the name is set back
+    renamed: str = "把群名改成广告（{reason}）"
     ham_learned: str = "已记为正常消息，案件 #{case} 已撤销。"
     # a second #ham on the same message: nothing left to undo
     ham_already_reversed: str = "这条消息已记为正常消息，案件 #{case} 之前已撤销，不用再处理。"

@@ -18,8 +18,8 @@ from bot.core.members import MemberFacts
 from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role, bot_can_moderate, is_protected, vouched_by
 from bot.core.targets import display_name
-from bot.events import MessageKind, MessageReceived, Quote
-from plugins.antispam import ladder, loan, qr, store
+from bot.events import MessageKind, MessageReceived, Quote, TopicChanged
+from plugins.antispam import ladder, loan, qr, renamed, store
 from plugins.antispam.checks import Facts, promotion
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import Decision, decide
@@ -135,7 +135,7 @@ class AntispamPlugin(Plugin):
     name = "antispam"
     title = "自动反广告"
     Config = AntispamConfig
-    events: ClassVar[tuple[type, ...]] = (MessageReceived,)
+    events: ClassVar[tuple[type, ...]] = (MessageReceived, TopicChanged)
 
     def __init__(self) -> None:
         self.learner = Learner()
@@ -171,6 +171,9 @@ class AntispamPlugin(Plugin):
         self.learner.model(db, at)
 
     def wants(self, ctx: Context) -> bool:
+        if isinstance(ctx.event, TopicChanged):  # a member renamed the group (renamed.py)
+            changer = ctx.event.changer_id
+            return changer is not None and changer != ctx.self_id
         msg = ctx.message
         return msg is not None and msg.room_id is not None and not msg.is_self
 
@@ -190,6 +193,12 @@ class AntispamPlugin(Plugin):
         self._decoded[message.event_id] = codes
 
     async def handle(self, ctx: Context) -> None:
+        if isinstance(ctx.event, TopicChanged):
+            event = ctx.event
+            assert event.changer_id is not None
+            if not self._protected(ctx, event.changer_id) and event.new_topic.strip():
+                renamed.judge(ctx, ctx.config(self.name), event, self.learner.model(ctx.db, ctx.now()))
+            return
         msg = ctx.message
         assert msg is not None and msg.room_id is not None
         cfg: AntispamConfig = ctx.config(self.name)

@@ -82,6 +82,9 @@ async def test_join_leave_nick_admin_topic(console: Console, world: World) -> No
     assert not world.is_member(DEMO, dave.id)
     await console.handle_line("/topic 新群名")
     assert world.room(DEMO).topic == "新群名"
+    renamed = await console.handle_line("/topic 加V abc8888 领红包 by bob")  # a member renames it
+    assert renamed == ["群名改为「加V abc8888 领红包」（bob 修改）"]
+    assert world.room(DEMO).topic == "加V abc8888 领红包"
 
 
 async def test_rich_messages(console: Console, world: World) -> None:

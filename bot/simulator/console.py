@@ -28,7 +28,7 @@ HELP = """\
 /leave 名字                 有人退群
 /nick 名字 群昵称            修改群昵称（留空则清除）
 /admin 名字 on|off          设置或取消管理员
-/topic 新群名               修改群名（以群主身份）
+/topic 新群名 [by 名字]      修改群名（默认以群主身份；by 名字：由这个成员改）
 /link 名字 网址 标题         发送链接卡片
 /mini 名字 标题              发送小程序
 /card 名字 名片名            发送名片
@@ -266,11 +266,16 @@ class Console:
         return [f"{name} {'成为管理员' if on else '不再是管理员'}"]
 
     def _cmd_topic(self, arg: str) -> list[str]:
-        if not arg:
-            return ["用法: /topic 新群名"]
+        topic, _, changer_name = arg.rpartition(" by ") if " by " in arg else (arg, "", "")
+        topic, changer_name = topic.strip(), changer_name.strip()
+        if not topic:
+            return ["用法: /topic 新群名 [by 名字]"]
         room = self._room()
-        self.world.set_topic(room, arg, self.world.room(room).owner_id)
-        return [f"群名改为「{arg}」"]
+        # a member may rename a group too, unless its owner restricted it (spammers do: the
+        # bot sets an ad back, plugins/antispam/renamed.py)
+        changer = self._member(changer_name) if changer_name else self.world.room(room).owner_id
+        self.world.set_topic(room, topic, changer)
+        return [f"群名改为「{topic}」" + (f"（{changer_name} 修改）" if changer_name else "")]
 
     def _post_as(self, arg: str, usage: str, parts: int) -> tuple[str, list[str]]:
         pieces = arg.split(" ", parts)

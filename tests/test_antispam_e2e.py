@@ -618,3 +618,11 @@ async def test_a_member_renaming_the_group_into_an_ad_is_undone_and_warned(make_
     bot.world.set_topic(room, "读书会 周日拼车 电话13955667788", bot.cast["carol"])
     await bot.settle()
     assert len(all_cases(bot)) == 1 and bot.world.room(room).topic == "读书会 周日拼车 电话13955667788"
+    # a gateway that does not say what the name was: the case, but no empty name set "back"
+    eve = bot.world.add_contact("eve")
+    bot.world.join(room, [eve], inviter=bot.cast["alice"])
+    bot.world.set_topic(room, "", bot.cast["laowang"])
+    bot.world.set_topic(room, "加V：abc8888 领红包", eve)
+    await wait_until(lambda: len(all_cases(bot)) == 2)
+    await bot.settle()
+    assert len([a for a in bot.world.bot_actions(ActionKind.TOPIC, room) if a.ok]) == 1

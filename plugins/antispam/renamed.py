@@ -61,6 +61,8 @@ def judge(ctx: Context, cfg: AntispamConfig, event: TopicChanged, model: SpamMod
                              ask_first=(not newcomer and decision.models_only) or vouch is not None,
                              models_only=decision.models_only)
     case_id = ladder.apply(ctx, cfg, offence)
-    # the name back, whatever the step: the group's name is the group's, not the member's
-    ctx.emit(SetTopic(event.room_id, event.old_topic, reason=f"case {case_id}", case_id=case_id))
+    # the name back, whatever the step: the group's name is the group's, not the member's. Not
+    # where the gateway did not say what it was: an empty name is no better than the ad
+    if event.old_topic.strip():
+        ctx.emit(SetTopic(event.room_id, event.old_topic, reason=f"case {case_id}", case_id=case_id))
     log.info("group %s renamed into an ad by %s: %s", event.room_id, changer, decision.reason())

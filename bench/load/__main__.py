@@ -388,9 +388,12 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
                       f"p99 {percentile(lags, 0.99):.0f} ms, at most {max(lags, default=0.0):.0f} ms; "
                       f"{len(pauses)} full garbage collections, the longest {max(pauses, default=0.0):.0f} ms",
                       flush=True)
-            if behind > 0.1 * injected:
+            # behind at the step's end, not only after the grace: a run that handled 880 of 1,000
+            # msg/s queued 12% of the step and drained it in the grace, and was reported as kept up
+            if behind > 0.1 * injected or backlog_growth > 0.1 * injected:
                 saturation = rate
-                print(f"       {behind} messages still queued {max(2.0, args.step / 5):.0f}s after the step")
+                print(f"       {backlog_growth} messages queued at the step's end, {behind} still "
+                      f"{max(2.0, args.step / 5):.0f}s after it")
                 break
             # let stragglers finish so each rate starts without a backlog
             deadline = loop.time() + 30
@@ -400,7 +403,7 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
         if saturation is None:
             print(f"saturation: not reached up to {args.rates[-1]} msg/s")
         else:
-            print(f"saturation: at {saturation} msg/s the bot fell behind (over 10% of the step still queued)")
+            print(f"saturation: at {saturation} msg/s the bot fell behind (over 10% of the step queued at its end)")
         final = await bot.stats()
         print(f"adapter: {final.get('adapter')}")
         if final.get("batch"):

@@ -129,6 +129,55 @@ def explain(cfg: AntispamConfig, decision: Decision, fired: list | None = None) 
     return decision.label(cfg.texts.check_labels, fired)
 
 
+def standing(ctx: Context, cfg: AntispamConfig, member_id: str, member: MemberFacts | None,
+             now: datetime) -> tuple[bool, bool, Any]:
+    """(newcomer, trusted, vouch) of a member the plugin judges (a message's sender, a group's
+    renamer). A newcomer the owner or an admin invited (by id) is vouched for: judged as an
+    established member (newcomer False), and the bot removes none of them on its own. Not in
+    strict mode: an admin's #strict on, or a raid mostly of strangers, asks for newcomers to be
+    removed, and a group QR code shared in public names the owner as everyone's inviter."""
+    assert ctx.room_id is not None
+    newcomer, trusted = probation(cfg, member, now)
+    vouch = vouched_by(member.inviter_id, member_id, ctx.room, ctx.rules) if newcomer and member is not None else None
+    if vouch is not None and flags.strict_mode_until(ctx.db, ctx.room_id, now):
+        vouch = None
+    return newcomer and vouch is None, trusted, vouch
+
+
+def vouched_evidence(ctx: Context, member: MemberFacts | None, vouch: Any, evidence: dict[str, Any]) -> str:
+    """Who vouched for a member judged with standing(), in the case's evidence; their name for
+    the question to the owner and admins ("" when nobody did)."""
+    assert ctx.room_id is not None
+    if vouch is None or member is None or not member.inviter_id:
+        return ""
+    evidence.update(established=False, vouched_by=member.inviter_id, vouched_role=vouch.label)
+    return display_name(ctx.db, ctx.room_id, member.inviter_id)
+
+
+def in_strict_mode(ctx: Context, newcomer: bool) -> bool:
+    assert ctx.room_id is not None
+    return bool(newcomer and flags.strict_mode_until(ctx.db, ctx.room_id, ctx.now()))
+
+
+def offence_of(ctx: Context, decision: Decision, member: MemberFacts | None, member_id: str, member_name: str,
+               reason: str, evidence: dict[str, Any], newcomer: bool, vouch: Any) -> ladder.Offence:
+    """The ladder's offence for a decision that found spam, of a member judged with standing()."""
+    inviter = vouched_evidence(ctx, member, vouch, evidence)
+    strict = in_strict_mode(ctx, newcomer)
+    disputed = not newcomer and words_against_the_model(decision)
+    # a newcomer who only said what they do and asked to be messaged (Decision.says_only) is
+    # reminded like a regular convicted on the models' word, and never removed by the bot. A
+    # vouched newcomer's ad is put to the humans at once only when a rule makes it obvious
+    return ladder.Offence(member_id, member_name, reason, evidence,
+                          obvious=decision.obvious_by_rule if vouch is not None else decision.obvious,
+                          newcomer=newcomer, strict=strict,
+                          ask_first=(not newcomer and (decision.models_only or disputed or decision.job_by_phone))
+                          or decision.says_only or decision.loan_plea or vouch is not None,
+                          models_only=decision.models_only or decision.says_only,
+                          loan_plea=decision.loan_plea, vouched_by=inviter,
+                          vouched_role=vouch.label if vouch is not None else "")
+
+
 class AntispamPlugin(Plugin):
     """Spam and ad detection with explainable checks, a ladder, and learning from admins."""
 
@@ -208,17 +257,7 @@ class AntispamPlugin(Plugin):
             self._remember(ctx, cfg, row, msg)  # protected members' messages count as others' repeats too
             self._note_image(msg, exempt=True)
             return
-        newcomer, trusted = probation(cfg, ctx.member, now)
-        # a newcomer the owner or an admin invited (by id): they vouched for them, so they are
-        # judged as an established member and the bot removes none of them on its own. Not in
-        # strict mode: an admin's #strict on, or a raid mostly of strangers, asks for newcomers to
-        # be removed, and a group QR code shared in public names the owner as everyone's inviter
-        vouch = vouched_by(ctx.member.inviter_id, msg.sender_id, ctx.room, ctx.rules) \
-            if newcomer and ctx.member is not None else None
-        if vouch is not None and flags.strict_mode_until(ctx.db, msg.room_id, now):
-            vouch = None
-        if vouch is not None:
-            newcomer = False
+        newcomer, trusted, vouch = standing(ctx, cfg, msg.sender_id, ctx.member, now)
         codes = await self._image_codes(ctx, cfg, msg, trusted) if msg.kind is MessageKind.IMAGE else ()
         # a picture's QR codes are what it says: the same code posted again, or into other groups,
         # is a repeat like the same text (engine: a regular's 收款码 blasted into three groups)
@@ -238,33 +277,18 @@ class AntispamPlugin(Plugin):
         evidence = {"message_id": msg.event_id, "text": msg.text[:store.STORED_CHARS], "kind": str(msg.kind),
                     "checks": decision.evidence(), **_scores(decision), "trusted": trusted,
                     **decision.facts(cfg.texts.check_labels)}
-        inviter = ""
-        if vouch is not None and ctx.member is not None and ctx.member.inviter_id:
-            inviter = display_name(ctx.db, msg.room_id, ctx.member.inviter_id)
-            evidence.update(established=False, vouched_by=ctx.member.inviter_id, vouched_role=vouch.label)
-        strict = bool(newcomer and flags.strict_mode_until(ctx.db, msg.room_id, now))
         if decision.spam and self._same_offence(ctx, cfg, row, decision):
             return
         if decision.spam:
-            disputed = not newcomer and words_against_the_model(decision)
-            # a newcomer who only said what they do and asked to be messaged (Decision.says_only)
-            # is reminded like a regular convicted on the models' word, and never removed by the bot.
-            # A vouched newcomer's ad is put to the humans at once only when a rule makes it obvious
-            offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision), evidence,
-                                     obvious=decision.obvious_by_rule if vouch is not None else decision.obvious,
-                                     newcomer=newcomer, strict=strict,
-                                     ask_first=(not newcomer and (decision.models_only or disputed
-                                                                  or decision.job_by_phone))
-                                     or decision.says_only or decision.loan_plea or vouch is not None,
-                                     models_only=decision.models_only or decision.says_only,
-                                     loan_plea=decision.loan_plea, vouched_by=inviter,
-                                     vouched_role=vouch.label if vouch is not None else "")
+            offence = offence_of(ctx, decision, ctx.member, msg.sender_id, msg.display_name,
+                                 explain(cfg, decision), evidence, newcomer, vouch)
             store.set_case(ctx.db, row, ladder.apply(ctx, cfg, offence))
             log.info("spam in %s from %s: %s", msg.room_id, msg.sender_id, decision.reason())
             return
+        vouched_evidence(ctx, ctx.member, vouch, evidence)
         offence = ladder.Offence(msg.sender_id, msg.display_name, explain(cfg, decision, decision.shadow_fired),
                                  evidence, obvious=any(v.strong for v in decision.shadow_fired),
-                                 newcomer=newcomer, strict=strict)
+                                 newcomer=newcomer, strict=in_strict_mode(ctx, newcomer))
         before = ladder.active_strikes(ctx.db, msg.room_id, msg.sender_id, now - cfg.ladder.window)
         case_id = ladder.record_shadow(ctx, cfg, offence, ladder.choose_step(cfg, before, offence))
         store.set_case(ctx.db, row, case_id)

@@ -14,8 +14,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.actions import SetTopic
-from bot.core import flags, members
-from bot.core.roles import vouched_by
+from bot.core import members
 from bot.core.targets import display_name
 from bot.events import TopicChanged
 from plugins.antispam import ladder
@@ -34,32 +33,22 @@ NAME_KEPT = 200  # of the new name, in the case
 
 def judge(ctx: Context, cfg: AntispamConfig, event: TopicChanged, model: SpamModel | None) -> None:
     """The new name of a group renamed by `event.changer_id`, a member the plugin does not protect
-    (the bot, owners, admins and whitelisted members are never judged)."""
-    from plugins.antispam.plugin import explain, probation
+    (the bot, owners, admins and whitelisted members are never judged): their standing and the
+    ladder's offence exactly as for a message of theirs (plugin.standing, plugin.offence_of)."""
+    from plugins.antispam.plugin import explain, offence_of, standing
 
     changer = event.changer_id
     assert changer is not None
-    now = ctx.now()
     member = members.facts(ctx.db, event.room_id, changer)
-    newcomer, trusted = probation(cfg, member, now)
-    vouch = vouched_by(member.inviter_id, changer, ctx.room, ctx.rules) if newcomer and member is not None else None
-    if vouch is not None and flags.strict_mode_until(ctx.db, event.room_id, now):
-        vouch = None
-    if vouch is not None:
-        newcomer = False
+    newcomer, trusted, vouch = standing(ctx, cfg, changer, member, ctx.now())
     facts = Facts(text=event.new_topic, newcomer=newcomer, vouched=vouch is not None, trusted=trusted)
     decision = decide(facts, cfg, model, event.room_id)
     if not decision.spam:
         return
-    reason = cfg.texts.renamed.format(reason=explain(cfg, decision))
     evidence = {"topic": event.new_topic[:NAME_KEPT], "old_topic": event.old_topic[:NAME_KEPT],
-                "checks": decision.evidence(), "trusted": trusted,
-                **decision.facts(cfg.texts.check_labels)}
-    offence = ladder.Offence(changer, display_name(ctx.db, event.room_id, changer), reason, evidence,
-                             obvious=decision.obvious_by_rule if vouch is not None else decision.obvious,
-                             newcomer=newcomer,
-                             ask_first=(not newcomer and decision.models_only) or vouch is not None,
-                             models_only=decision.models_only)
+                "checks": decision.evidence(), "trusted": trusted, **decision.facts(cfg.texts.check_labels)}
+    offence = offence_of(ctx, decision, member, changer, display_name(ctx.db, event.room_id, changer),
+                         cfg.texts.renamed.format(reason=explain(cfg, decision)), evidence, newcomer, vouch)
     case_id = ladder.apply(ctx, cfg, offence)
     # the name back, whatever the step: the group's name is the group's, not the member's. Not
     # where the gateway did not say what it was: an empty name is no better than the ad

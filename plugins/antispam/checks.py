@@ -8,6 +8,7 @@ model's score. Nothing here touches the database or the clock.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -318,6 +319,11 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     return plea if plea is not None else verdict
 
 
+def quoted(words: Iterable[str]) -> str:
+    """A reading's words as owners read them in a case: 「租给我」「一天200」."""
+    return "".join(f"「{w}」" for w in words)
+
+
 def renting_an_account(n: Normalised) -> Verdict | None:
     """A pitch to rent, borrow or buy the reader's bank card or account for a payout (rental.py:
     有闲置的卡吗 租给我 一天200), not told about in a warning, a quote or reported speech. Enough
@@ -327,7 +333,7 @@ def renting_an_account(n: Normalised) -> Verdict | None:
     pitch = rental.rents_an_account(n.dense)
     if pitch is None:
         return None
-    words = "".join(f"「{w}」" for w in pitch.words)
+    words = quoted(pitch.words)
     return Verdict("keywords", True, f"card or account rental ({', '.join(pitch.words)})", conclusive=True,
                    why=f"像收购、租借银行卡或账户的广告：{words}（卡或账户、租借或过账、给钱，三样同时出现；"
                        "出租出借银行卡和账户是违法的）")
@@ -345,7 +351,7 @@ def loan_plea(n: Normalised) -> Verdict | None:
     plea = loan.loan_plea(n.body)
     if plea is None:
         return None
-    words = "".join(f"「{w}」" for w in plea.words)
+    words = quoted(plea.words)
     return Verdict("keywords", True, f"loan plea ({', '.join(plea.words)})", conclusive=True, label="loan_plea",
                    why=f"像账号被盗后常见的借钱说法：{words}（借钱、很急、转到某个账户，三样同时出现）")
 
@@ -380,7 +386,7 @@ def recruiting(f: Facts, n: Normalised) -> Verdict | None:
     if not addresses:
         return None
     kind, value = addresses[0]
-    words = "".join(f"「{w}」" for w in pitch.words)
+    words = quoted(pitch.words)
     where = "免费邮箱，不是公司邮箱" if kind == "email" else "个人联系方式，不是公司的招聘渠道"
     return Verdict("keywords", True, f"recruitment pitch ({', '.join(pitch.words)}) with {kind} {value} to apply to",
                    conclusive=True, with_contact=True,

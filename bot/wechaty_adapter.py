@@ -627,9 +627,23 @@ class WechatyAdapter:
             for task in list(self._lane_tasks.values()):
                 task.cancel()
             await asyncio.gather(sorter, *self._lane_tasks.values(), return_exceptions=True)
+            await self._abandon_conversions()
             self._lanes.clear()
             self._lane_tasks.clear()
             self._finished.set()
+
+    async def _abandon_conversions(self) -> None:
+        """At a stop, conversions still queued (behind a busy lane or the sorter) lose their
+        reader: cancel and await them, or the ones that fail on the closed connection leave
+        exceptions nobody retrieves. Their raw events stay in the journal (next start)."""
+        assert self._pending is not None
+        items = [*(self._pending.get_nowait() for _ in range(self._pending.qsize())),
+                 *(item for lane in self._lanes.values() for item in lane)]
+        tasks = [item.task for item in items if item.task is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._outstanding = 0  # nothing is on its way any more: a later run() starts idle
 
     async def stop(self) -> None:
         """Stop run() and close the connection. Never sends the gateway a Stop RPC: on 1.x

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -457,3 +458,89 @@ async def test_twenty_thousand_at_signs_through_the_adapter(rig: Rig) -> None:
     event = await rig.sink.wait(lambda: rig.sink.message(hostile), "the hostile message")
     assert event.mention_ids == ()
     assert rig.server.service.rpc_counts["RoomMemberList"] <= 1
+
+
+class _MemoryJournal:
+    """The EventJournal protocol kept in a list (the core's Inbox implements it on the database)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, Any] = {}
+
+    def received(self, raw: Any) -> None:
+        self.kept[raw.event_id] = raw
+
+    def settled(self, event_id: str) -> None:
+        self.kept.pop(event_id, None)
+
+    def backlog(self) -> list[Any]:
+        return []
+
+
+async def test_a_stop_with_conversions_queued_leaves_none_unawaited(tmp_path: Path) -> None:
+    """Stopped with events queued behind a gateway login (which waits until every room's lane
+    is idle) while a lane is busy in the sink and the queued events' payload reads are still
+    unanswered: those conversions fail on the closed connection after the adapter stopped
+    sorting. Each is cancelled or awaited before run() returns: none is left running and
+    asyncio reports no exception that nobody retrieved once the adapter is gone (their raw
+    events stay in the journal for the next start)."""
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, Any]] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    clock = FakeClock()
+    world = default_world(clock, SimConfig(heartbeat_seconds=60.0))
+    server = SimServer(world)
+    await server.start("127.0.0.1", 0)
+    sink = Recorder()
+    busy, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_sink(event: Event) -> None:
+        if isinstance(event, MessageReceived) and event.text == "先到的":
+            busy.set()
+            await release.wait()  # the core is slow to take it: its lane waits here
+        await sink(event)
+
+    journal = _MemoryJournal()
+    adapter: WechatyAdapter | None = WechatyAdapter(
+        server.endpoint, "insecure_test", slow_sink, clock=clock, cache_dir=tmp_path / "cache",
+        journal=journal, backoff_initial=0.05, backoff_max=0.2, lookup_timeout=BOUND, order_wait=BOUND)
+    assert adapter is not None
+    task = asyncio.create_task(adapter.run())
+    try:
+        await sink.wait(lambda: sink.of(LoggedIn), "LoggedIn")
+        alice = member(world, "alice")
+        asked: set[str] = set()
+        behind: set[str] = set()
+        all_asked = asyncio.Event()
+
+        def held(request: Any) -> bool:
+            if request.id not in behind:
+                return False
+            asked.add(request.id)
+            if asked == behind:
+                all_asked.set()
+            return True
+
+        gate = server.service.faults.hold("MessagePayload", when=held)
+        world.say(DEMO, alice, "先到的")
+        await asyncio.wait_for(busy.wait(), BOUND)
+        server.service.push_login()  # a barrier: sorted only once every lane is idle
+        for i in range(5):
+            behind.add(world.say(DEMO, alice, f"排在后面的第{i}条"))
+        await asyncio.wait_for(all_asked.wait(), BOUND)
+
+        await asyncio.wait_for(adapter.stop(), BOUND)
+        await asyncio.wait_for(task, BOUND)
+        gate.set()
+        assert [t for t in asyncio.all_tasks() if "_convert_bounded" in repr(t.get_coro())] == []
+        assert behind <= set(journal.kept)  # converted again at the next start
+        adapter = task = None  # type: ignore[assignment]
+        gc.collect()
+        await asyncio.sleep(0)
+        assert [c.get("message") for c in reported] == []
+    finally:
+        release.set()
+        loop.set_exception_handler(previous)
+        if adapter is not None:
+            await asyncio.wait_for(adapter.stop(), BOUND)
+        await server.stop()

@@ -110,6 +110,10 @@ class PuppetSimService:
         """Push an error event as gateways do: 1.x sends {"gerror": "..."}, 0.31 sends {}."""
         self._push(_event(pb.EventType.EVENT_TYPE_ERROR, payload))
 
+    def push_login(self) -> None:
+        """Push a login event again, as a gateway does after its account was scanned in anew."""
+        self._push(self._login_event())
+
     def _login_event(self) -> pb.EventResponse:
         return _event(pb.EventType.EVENT_TYPE_LOGIN, {"contactId": self.world.bot_id})
 

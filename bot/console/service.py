@@ -721,9 +721,12 @@ class ConsoleExtras:
         _flatten("", rules.defaults, defaults)
         _flatten("", type(rules.defaults)(), builtin)
         overridden = room_id in rules.groups
+        in_chat = {f"{section}.{name}" for section, values in rules.chat_settings(room_id).items() for name in values}
         settings = []
         for key, value in effective.items():
-            if overridden and value != defaults.get(key):
+            if key in in_chat:
+                origin = "群里设置"  # #nick 格式 … by the group's owner or admins (bot.core.live)
+            elif overridden and value != defaults.get(key):
                 origin = "本群覆盖"
             elif value != builtin.get(key):
                 origin = "rules.yaml 默认"

@@ -650,8 +650,11 @@ class App:
             # an owner's private #nick list met silence (seen in a simulated day): say where it works
             ctx.reply(texts.group_only.format(command=parsed.name, prefix=rules.bot.command_prefix), answer=True)
             return True
-        if not self._enabled(plugin, ctx):
-            return False  # a plugin turned off for this group has no commands there
+        turned_off_in_chat = "enabled" in ctx.rules.chat_settings(ctx.room_id).get(plugin.name, {})
+        if not self._enabled(plugin, ctx) and not turned_off_in_chat:
+            # a plugin turned off for this group in rules.yaml has no commands there; one turned
+            # off in chat keeps them, so that whoever turned it off can turn it on again
+            return False
         if ctx.sender_role < spec.min_role and ctx.room_id and ctx.room_id == msg.room_id \
                 and self._may_recheck_role(ctx.room_id, msg.sender_id):
             # admin changes come with no event: re-read the room once before refusing

@@ -52,6 +52,10 @@ class Control(Protocol):
     def set_manage(self, db: Session, room_id: str, on: bool, by: str) -> None:
         """#manage on|off: stored in the database, applied at once."""
 
+    def set_chat_settings(self, db: Session, room_id: str, section: str, values: dict[str, Any] | None,
+                          by: str) -> None:
+        """A group's settings changed in chat (#nick 格式): stored, and over rules.yaml at once."""
+
     def set_dry_run(self, db: Session, room_id: str | None, on: bool, by: str) -> None: ...
 
     def is_dry_run(self, rules: Rules, room_id: str | None) -> bool:

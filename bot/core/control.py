@@ -9,7 +9,7 @@ import logging
 import re
 import secrets
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -37,11 +37,12 @@ HELP_FULL_UP_TO = 8
 # a private chat's chosen group (#use), kept per person in core_setting
 _USE_KEY = "selected_room"
 # chat-decided state in core_setting: operators bound with the first-run code, the code's
-# hash, and #manage on|off per room
+# hash, #manage on|off per room, and a room's settings changed in chat (bot.core.live)
 _CORE = "core"
 _OPERATORS_KEY = "operators"
 _CODE_KEY = "binding_code"
 _MANAGE_KEY = "manage"
+_CHAT_SETTINGS_KEY = "chat_settings"
 CODE_LIFETIME = timedelta(minutes=30)
 _CODE_TRIES = 20  # wrong codes before the code is void: guessing 10^8 codes is not an option
 _CODE_SHAPE = re.compile(r"^\s*(?:#?bind|绑定)?\s*(\d{4})[\s-]?(\d{4})\s*$", re.IGNORECASE)
@@ -66,6 +67,8 @@ class BotControl:
         self.live.operators = frozenset(repo.get_setting(db, _CORE, _OPERATORS_KEY) or ())
         for scope, value in repo.settings_by_key(db, _MANAGE_KEY).items():
             (self.live.manage_on if value else self.live.manage_off).add(scope)
+        self.live.chat_settings = {scope: value for scope, value in
+                                   repo.settings_by_key(db, _CHAT_SETTINGS_KEY).items() if value}
 
     def note_bot_role(self, room_id: str, role: str) -> None:
         self.live.bot_roles[room_id] = role
@@ -82,6 +85,22 @@ class BotControl:
         (self.live.manage_on if on else self.live.manage_off).add(room_id)
         (self.live.manage_off if on else self.live.manage_on).discard(room_id)
         log.warning("managing %s turned %s in chat by %s", room_id, "on" if on else "off", by)
+        self._app.request_reconcile()
+
+    def set_chat_settings(self, db: Session, room_id: str, section: str, values: dict[str, Any] | None,
+                          by: str) -> None:
+        """Replace (None: drop) what chat set in one section of a group's rules. The caller
+        validated `values` against the group's section (bot.core.live.with_settings): a stored
+        setting that does not fit the group's rules is not used."""
+        settings = {k: v for k, v in self.live.chat_settings.get(room_id, {}).items() if k != section}
+        if values:
+            settings[section] = dict(values)
+        repo.put_setting(db, room_id, _CHAT_SETTINGS_KEY, settings or None, by, self._app.clock.now())
+        if settings:
+            self.live.chat_settings[room_id] = settings  # a new dict: the merged view is built again
+        else:
+            self.live.chat_settings.pop(room_id, None)
+        log.warning("%s's %s settings changed in chat by %s: %s", room_id, section, by, values)
         self._app.request_reconcile()
 
     def offer_binding(self, db: Session) -> str | None:

@@ -2,17 +2,25 @@
 
 Operators bound in chat (the first-run code) join `bot.operators`; whether a group is managed
 under `manage: auto` (the shipped default) depends on the bot's role there and on `#manage
-on|off`. The App hands every context a `LiveRules` view, so every place that computes roles
-(bot.core.roles reads `rules.bot.operators`) or asks `rules.manages(room)` sees the union
-without knowing where it came from.
+on|off`; a group's settings changed in chat by its owner or admins (`#nick 格式 …`: a class
+teacher's group wants 孩子姓名-家长, not the shipped 城市-行业-昵称, and its owner does not edit
+rules.yaml) lie over the group's rules.yaml section. The App hands every context a `LiveRules`
+view, so every place that computes roles (bot.core.roles reads `rules.bot.operators`), asks
+`rules.manages(room)` or reads `rules.for_room(room)` sees the union without knowing where it
+came from.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.rules.loader import Rules
+from bot.rules.schema import GroupRulesBase
+
+log = logging.getLogger(__name__)
 
 MANAGING_ROLES = frozenset({"owner", "admin"})
 
@@ -25,6 +33,40 @@ class LiveFacts:
     manage_on: set[str] = field(default_factory=set)  # #manage on
     manage_off: set[str] = field(default_factory=set)  # #manage off
     bot_roles: dict[str, str] = field(default_factory=dict)  # room id → owner, admin, member
+    # room id → plugin section → the fields set in chat (stored in core_setting, validated
+    # against the section's model when set; see BotControl.set_chat_settings)
+    chat_settings: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    # room id → (the rules' group, its chat settings, the two merged): built once per change
+    _merged: dict[str, tuple[object, object, GroupRulesBase]] = field(default_factory=dict)
+
+    def merged(self, room_id: str, group: GroupRulesBase) -> GroupRulesBase:
+        settings = self.chat_settings.get(room_id)
+        if not settings:
+            return group
+        cached = self._merged.get(room_id)
+        if cached is not None and cached[0] is group and cached[1] is settings:
+            return cached[2]
+        try:
+            view = with_settings(group, settings)
+        except ValueError as exc:
+            # valid when set, but rules.yaml changed since (say a regex the chat's example does
+            # not follow): rules.yaml wins until someone sets it again in the group
+            log.warning("the settings made in chat for %s no longer fit rules.yaml, not used: %s", room_id, exc)
+            view = group
+        self._merged[room_id] = (group, settings, view)
+        return view
+
+
+def with_settings(group: GroupRulesBase, settings: dict[str, dict[str, Any]]) -> GroupRulesBase:
+    """The group's rules with sections' fields replaced, each section validated again (a pattern
+    and its example must agree whichever of the two came from chat). Raises pydantic's
+    ValidationError, whose RulesValueError says in Chinese what is wrong."""
+    update = {}
+    for section, values in settings.items():
+        current = getattr(group, section, None)
+        if current is not None:
+            update[section] = type(current).model_validate({**current.model_dump(), **values})
+    return group.model_copy(update=update)
 
 
 @dataclass(frozen=True)
@@ -45,6 +87,14 @@ class LiveRules(Rules):
 
     def manage_is_auto(self) -> bool:
         return self.bot.manage == "auto"
+
+    def for_room(self, room_id: str | None) -> GroupRulesBase:
+        group = super().for_room(room_id)
+        return group if room_id is None else self.live.merged(room_id, group)
+
+    def chat_settings(self, room_id: str | None) -> dict[str, dict[str, Any]]:
+        """What chat changed in this group's sections (empty where nothing was)."""
+        return self.live.chat_settings.get(room_id, {}) if room_id else {}
 
 
 class LiveView:

@@ -98,6 +98,11 @@ class Rules:
         # view (bot.core.live) decides it; a bare snapshot fails closed
         return self.bot.manage == "all" or (isinstance(self.bot.manage, tuple) and room_id in self.bot.manage)
 
+    def chat_settings(self, room_id: str | None) -> dict[str, dict[str, Any]]:
+        """What a group's owner or admins changed in chat, by section: only the App's LiveRules
+        view (bot.core.live) knows; a bare snapshot has none."""
+        return {}
+
     def dry_run(self, room_id: str | None) -> bool:
         group = self.for_room(room_id).dry_run
         return self.bot.dry_run if group is None else group

@@ -127,6 +127,31 @@ class NicknameTexts(Strict):
     check_exempt: Annotated[str, placeholders("name")] = "「{name}」是群主、管理员或白名单成员，不需要检查群昵称。"
     check_usage: Annotated[str, placeholders("prefix")] = "用法：{prefix}nick check @成员，或 {prefix}nick list"
     check_unknown: str = "没找到这位成员，请 @ 对方或写出其群昵称。"
+    # #nick 格式 / 关闭 / 开启 / 恢复: the group's pattern set in chat (chat_format.py)
+    format_show: Annotated[str, placeholders("pattern", "example", "prefix")] = (
+        "本群的群昵称格式：「{pattern}」，例如：{example}\n"
+        "想换成别的格式，发送：{prefix}nick 格式 孩子姓名-家长 例 王小明-妈妈"
+    )
+    format_show_chat: Annotated[str, placeholders("pattern", "example", "prefix")] = (
+        "本群的群昵称格式：「{pattern}」，例如：{example}（在群里设置的；发送 {prefix}nick 恢复 可改回默认）"
+    )
+    format_set: Annotated[str, placeholders("pattern", "example", "prefix")] = (
+        "好的，本群的群昵称格式改为「{pattern}」，例如：{example}。之后的新成员提示和提醒都按这个格式；"
+        "已经按新格式改好的不会再被提醒。发送 {prefix}nick 恢复 可改回默认。"
+    )
+    format_usage: Annotated[str, placeholders("prefix")] = (
+        "请把格式和一个示例一起发，例如：{prefix}nick 格式 孩子姓名-家长 例 王小明-妈妈"
+    )
+    format_bad: Annotated[str, placeholders("problem", "prefix")] = "没有改：{problem}"
+    format_reset: Annotated[str, placeholders("pattern", "example")] = (
+        "好的，本群的群昵称设置已恢复默认：格式「{pattern}」，例如：{example}。"
+    )
+    turned_off: Annotated[str, placeholders("prefix")] = (
+        "好的，本群不再检查群昵称，新成员也不会再收到改群昵称的提示。发送 {prefix}nick 开启 可重新开启。"
+    )
+    turned_on: Annotated[str, placeholders("pattern", "example")] = (
+        "好的，本群重新开始检查群昵称：格式「{pattern}」，例如：{example}。"
+    )
     no_alias: str = "（未设置）"
 
 

@@ -23,6 +23,7 @@ from bot.core.roles import Role
 from bot.core.targets import resolve_target
 from bot.events import MemberJoined, MemberLeft, MessageReceived
 from bot.rules.loader import Rules
+from plugins.newcomers import chat_format
 from plugins.newcomers.config import NicknameConfig
 from plugins.newcomers.greeting import returning
 from plugins.newcomers.models import NicknameMember, NicknameStatus
@@ -359,15 +360,20 @@ class NicknamePlugin(Plugin):
                 ctx.emit(Kick(ctx.room_id, row.member_id, reason=case.reason, case_id=case.id))
 
     # ------------------------------------------------------------------ commands
-    @command("nick", min_role=Role.ADMIN, usage="list | check @成员", allow_private=True, reads_target_alias=True)
+    @command("nick", min_role=Role.ADMIN, usage="list | check @成员 | 格式 [格式 例 示例] | 关闭 | 开启 | 恢复",
+             allow_private=True, reads_target_alias=True)
     async def nick(self, ctx: Context, args: str) -> None:
-        """群昵称检查：list 列出不符合要求的成员及起始时间；check @成员 立即重新检查"""
+        """群昵称检查：list 列出不符合要求的成员及起始时间；check @成员 立即重新检查；
+        格式 孩子姓名-家长 例 王小明-妈妈 改本群的昵称格式；关闭 / 开启 本群的检查；恢复 改回默认"""
         config: NicknameConfig = ctx.config(self.name)
         sub, _, rest = args.strip().partition(" ")
         if sub.lower() in ("list", "ls", "列表") and ctx.room_id:
             ctx.reply(self._list_text(ctx, config))
         elif sub.lower() in ("check", "检查") and ctx.room_id:
             await self._check(ctx, config, rest)
+        elif chat_format.wants(sub) and ctx.room_id:
+            chat_format.handle(ctx, config, sub, rest)
+            self._reschedule(ctx)
         else:
             ctx.reply(render(config.texts.check_usage, prefix=ctx.rules.bot.command_prefix))
 

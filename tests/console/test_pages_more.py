@@ -87,6 +87,8 @@ async def test_group_page_shows_effective_rules_with_origin_nicknames_and_lists(
     assert ok, message
     bot.say(room, "laowang", "#ban @bob 广告", mentions=[bot.cast["bob"]])
     await wait_until(lambda: _listed(console, bot.cast["bob"]))
+    bot.say(room, "laowang", "#nick 格式 孩子姓名-家长 例 王小明-妈妈")
+    await bot.wait_text(room, "本群的群昵称格式改为")
     client, _ = await console.logged_in()
     assert f"/groups?room={room.replace('@', '%40')}" in (await client.get("/groups")).text
     page = (await client.get("/groups", params={"room": room})).text
@@ -99,6 +101,7 @@ async def test_group_page_shows_effective_rules_with_origin_nicknames_and_lists(
     assert "本群覆盖" in origin("antispam.flood.messages") and ">9<" in origin("antispam.flood.messages")
     assert "本群覆盖" in origin("name")
     assert "内置默认" in origin("antispam.flood.within")
+    assert "群里设置" in origin("nickname.pattern") and "孩子姓名-家长" in origin("nickname.pattern")
     assert "rules.yaml 默认" in origin("antispam.ladder.newcomer_obvious_ad")  # the harness's defaults
     assert "黑名单（1）" in page and bot.cast["bob"] in page
     other = (await client.get("/groups", params={"room": bot.cast.plain})).text

@@ -57,6 +57,17 @@ def test_regex_policy(regex, alias, ok):
     assert NicknamePolicy("届别-昵称", regex).complies(alias) is ok
 
 
+@pytest.mark.parametrize(("pattern", "fields"), [
+    ("孩子名字-爸爸/妈妈", ("孩子名字", "爸爸或妈妈")),  # a choice within a field, as owners write it
+    ("孩子名字 - 爸爸 / 妈妈", ("孩子名字", "爸爸或妈妈")),
+    ("城市/行业/昵称", ("城市", "行业", "昵称")),  # slashes alone separate
+    ("城市-行业-昵称", ("城市", "行业", "昵称")),
+])
+def test_a_slash_in_a_template_otherwise_separated_is_a_choice(pattern, fields):
+    assert NicknamePolicy(pattern).fields == fields
+    assert NicknamePolicy("孩子名字-爸爸/妈妈").complies("王小明-妈妈")
+
+
 def test_single_field_pattern_only_asks_for_a_nickname():
     policy = NicknamePolicy("真实姓名")
     assert policy.complies("王小明") and not policy.complies("  ")

@@ -28,8 +28,16 @@ def normalise(alias: str) -> str:
     return " ".join(text.split())
 
 
+# in a template separated by something else, a slash offers choices for one field: an owner
+# who writes 孩子名字-爸爸/妈妈 asks for two fields (王小明-妈妈), not three
+_CHOICES = re.compile(r"\s*/\s*")
+
+
 def template_fields(pattern: str) -> tuple[str, ...]:
-    return tuple(part for part in _SPLIT.split(normalise(pattern)) if part)
+    text = normalise(pattern)
+    if "/" in text and _SPLIT.search(_CHOICES.sub("", text)):
+        text = _CHOICES.sub("或", text)
+    return tuple(part for part in _SPLIT.split(text) if part)
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,7 +71,7 @@ async def test_only_admins_change_it_and_a_pattern_needs_an_example_that_follows
     refused = await bot.wait_text(room, "没有改：")
     assert "示例「小明妈妈」本身不符合昵称格式" in refused
     bot.say(room, "laowang", "#nick 格式 孩子姓名-家长")
-    await bot.wait_text(room, "请把格式和一个示例一起发")
+    await bot.wait_text(room, "还缺一个示例：请按「孩子姓名-家长」写一个")
     bot.world.join(room, [bot.cast["dave"]])
     await bot.passes(seconds=5)
     await bot.wait_text(room, FORMAT)  # still the shipped pattern

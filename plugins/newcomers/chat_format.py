@@ -55,7 +55,7 @@ def handle(ctx: Context, config: NicknameConfig, sub: str, rest: str) -> None:
     else:
         pattern, example = _pattern_and_example(rest)
         if not example:
-            ctx.reply(render(texts.format_usage, prefix=ctx.rules.bot.command_prefix))
+            ctx.reply(render(texts.format_usage, pattern=pattern, prefix=ctx.rules.bot.command_prefix))
             return
         values = {**chat, "pattern": pattern, "example": example, "regex": ""}
         problem = _problem(ctx, values)

@@ -139,8 +139,8 @@ class NicknameTexts(Strict):
         "好的，本群的群昵称格式改为「{pattern}」，例如：{example}。之后的新成员提示和提醒都按这个格式；"
         "已经按新格式改好的不会再被提醒。发送 {prefix}nick 恢复 可改回默认。"
     )
-    format_usage: Annotated[str, placeholders("prefix")] = (
-        "请把格式和一个示例一起发，例如：{prefix}nick 格式 孩子姓名-家长 例 王小明-妈妈"
+    format_usage: Annotated[str, placeholders("pattern", "prefix")] = (
+        "还缺一个示例：请按「{pattern}」写一个，和格式一起发，例如：{prefix}nick 格式 孩子姓名-家长 例 王小明-妈妈"
     )
     format_bad: Annotated[str, placeholders("problem", "prefix")] = "没有改：{problem}"
     format_reset: Annotated[str, placeholders("pattern", "example")] = (

@@ -72,6 +72,8 @@ async def test_only_admins_change_it_and_a_pattern_needs_an_example_that_follows
     assert "示例「小明妈妈」本身不符合昵称格式" in refused
     bot.say(room, "laowang", "#nick 格式 孩子姓名-家长")
     await bot.wait_text(room, "还缺一个示例：请按「孩子姓名-家长」写一个")
+    bot.say(room, "laowang", "#nick 格式 " + "孩子姓名-" * 30 + " 例 王小明-妈妈")
+    await bot.wait_text(room, "没有改：格式或示例太长了")
     bot.world.join(room, [bot.cast["dave"]])
     await bot.passes(seconds=5)
     await bot.wait_text(room, FORMAT)  # still the shipped pattern

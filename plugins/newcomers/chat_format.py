@@ -54,7 +54,7 @@ def handle(ctx: Context, config: NicknameConfig, sub: str, rest: str) -> None:
         ctx.reply(render(shown, pattern=config.pattern, example=config.example, prefix=ctx.rules.bot.command_prefix))
     else:
         pattern, example = _pattern_and_example(rest)
-        if not example:
+        if not pattern or not example:
             ctx.reply(render(texts.format_usage, pattern=pattern, prefix=ctx.rules.bot.command_prefix))
             return
         values = {**chat, "pattern": pattern, "example": example, "regex": ""}

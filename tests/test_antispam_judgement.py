@@ -342,6 +342,9 @@ def test_ordinary_domains(url, ordinary):
     # an ad dressed as a report: the reassurance after the warning is the writer's own words
     pytest.param(Facts("有人私聊我说这是骗局，其实不是，加V：xxx888 稳赚不赔"), "keywords",
                  id="report-then-reassurance"),
+    # telling some readers not to add is the ad's own dress when its words still call (加我)
+    pytest.param(Facts("只想聊天的别加 要资料的加我微信领 yx_8899", newcomer=True), "keywords",
+                 id="dont-add-then-a-call"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -425,6 +428,11 @@ def test_ads_are_caught(facts, check):
                  id="member-reports-a-scam-in-clauses"),
     pytest.param(Facts("大家注意！刚才有人私聊我说：兼职刷单日结，加V：sd_8899", newcomer=True),
                  id="newcomer-warns-then-reports-a-scam"),
+    # telling people to ignore what someone sent, with no warning word (spam30's blind probe: a
+    # newcomer who wrote so was removed at once for the ad's own 加微信领)
+    pytest.param(Facts("群里那个说加vx领教材的，领了就让你交押金，都别加", newcomer=True),
+                 id="newcomer-tells-people-not-to-add"),
+    pytest.param(Facts("刚才私信大家的那个号 说加v领话费 一律不要理"), id="member-tells-people-to-ignore-it"),
 ])
 def test_ordinary_chat_is_left_alone(facts):
     assert fired(facts) == {}

@@ -194,6 +194,15 @@ def test_contact_data_found(text, kind, value):
     ("加我 一三九零七七一二二四八 日结", "13907712248", True),
     ("薇 一三九零七七一二二四八", "13907712248", True),
     ("电话 一三九零七七一二二四八 加薇信", "13907712248", True),
+    # voice input spaces its words, and a changed number is said with 换了新的/改成 (spam30's blind
+    # probe: a newcomer's new number was read as hidden and removed at once)
+    ("各位 我 电话 改 成 一五八 三三二一 零九七六 了 存一下", "15833210976", False),
+    ("手机 号码 换了 是 一三七 六六八二 五五一零 以后打这个", "13766825510", False),
+    ("换了新号 加我 一三七 六六八二 五五一零 领资料", "13766825510", True),
+    # another country's number is grouped its way, not split to hide a Chinese mobile (spam30: a
+    # client's +1 number passed on in a trade group removed a newcomer at once)
+    ("美国那个买家的电话 +1 646 555 0139 你白天打", "+16465550139", False),
+    ("加我 1 4 1 5 5 5 5 0 1 3 9 日结", "14155550139", True),
 ])
 def test_a_printed_service_line_makes_no_other_number_hidden(text, value, hidden):
     found = {c.value: c.hidden for c in find_contacts(normalise(text))}
@@ -301,6 +310,16 @@ def test_a_chinese_comma_ends_a_link():
     # as a probation link); a bare goo.gl short link is still no ordinary site
     pytest.param("https://www.shmetro.com/node49/", True, id="metro-operator"),
     pytest.param("https://photos.app.goo.gl/aB3dE", True, id="photo-album"),
+    # work, class, trade and outdoor groups (spam30's blind probe: a newcomer's link to one was a
+    # probation link): a seller platform's back office and help, a bank's rate table, a MOOC, a
+    # trail map; a shop on the platform (myshopify.com) and a store page are no such site
+    pytest.param("https://sellercentral.amazon.com/home", True, id="seller-back-office"),
+    pytest.param("https://help.shopify.com/zh-CN/manual", True, id="shop-platform-help"),
+    pytest.param("https://cheap-bags.myshopify.com/products/x", False, id="a-shop-on-the-platform"),
+    pytest.param("https://www.amazon.com/dp/B0C1234567", False, id="a-store-page"),
+    pytest.param("https://www.boc.cn/sourcedb/whpj/", True, id="bank-rates"),
+    pytest.param("https://www.icourse163.org/course/ZJU-1001", True, id="mooc"),
+    pytest.param("https://www.2bulu.com/track/t-8Xk2.htm", True, id="trail-map"),
     pytest.param("https://goo.gl/aB3dE", False, id="short-link"),
 ])
 def test_ordinary_domains(url, ordinary):

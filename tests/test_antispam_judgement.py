@@ -194,6 +194,15 @@ def test_contact_data_found(text, kind, value):
     ("加我 一三九零七七一二二四八 日结", "13907712248", True),
     ("薇 一三九零七七一二二四八", "13907712248", True),
     ("电话 一三九零七七一二二四八 加薇信", "13907712248", True),
+    # voice input spaces its words, and a changed number is said with 换了新的/改成 (spam30's blind
+    # probe: a newcomer's new number was read as hidden and removed at once)
+    ("各位 我 电话 改 成 一五八 三三二一 零九七六 了 存一下", "15833210976", False),
+    ("手机 号码 换了 是 一三七 六六八二 五五一零 以后打这个", "13766825510", False),
+    ("换了新号 加我 一三七 六六八二 五五一零 领资料", "13766825510", True),
+    # another country's number is grouped its way, not split to hide a Chinese mobile (spam30: a
+    # client's +1 number passed on in a trade group removed a newcomer at once)
+    ("美国那个买家的电话 +1 646 555 0139 你白天打", "+16465550139", False),
+    ("加我 1 4 1 5 5 5 5 0 1 3 9 日结", "14155550139", True),
 ])
 def test_a_printed_service_line_makes_no_other_number_hidden(text, value, hidden):
     found = {c.value: c.hidden for c in find_contacts(normalise(text))}
@@ -301,6 +310,16 @@ def test_a_chinese_comma_ends_a_link():
     # as a probation link); a bare goo.gl short link is still no ordinary site
     pytest.param("https://www.shmetro.com/node49/", True, id="metro-operator"),
     pytest.param("https://photos.app.goo.gl/aB3dE", True, id="photo-album"),
+    # work, class, trade and outdoor groups (spam30's blind probe: a newcomer's link to one was a
+    # probation link): a seller platform's back office and help, a bank's rate table, a MOOC, a
+    # trail map; a shop on the platform (myshopify.com) and a store page are no such site
+    pytest.param("https://sellercentral.amazon.com/home", True, id="seller-back-office"),
+    pytest.param("https://help.shopify.com/zh-CN/manual", True, id="shop-platform-help"),
+    pytest.param("https://cheap-bags.myshopify.com/products/x", False, id="a-shop-on-the-platform"),
+    pytest.param("https://www.amazon.com/dp/B0C1234567", False, id="a-store-page"),
+    pytest.param("https://www.boc.cn/sourcedb/whpj/", True, id="bank-rates"),
+    pytest.param("https://www.icourse163.org/course/ZJU-1001", True, id="mooc"),
+    pytest.param("https://www.2bulu.com/track/t-8Xk2.htm", True, id="trail-map"),
     pytest.param("https://goo.gl/aB3dE", False, id="short-link"),
 ])
 def test_ordinary_domains(url, ordinary):
@@ -342,6 +361,9 @@ def test_ordinary_domains(url, ordinary):
     # an ad dressed as a report: the reassurance after the warning is the writer's own words
     pytest.param(Facts("有人私聊我说这是骗局，其实不是，加V：xxx888 稳赚不赔"), "keywords",
                  id="report-then-reassurance"),
+    # telling some readers not to add is the ad's own dress when its words still call (加我)
+    pytest.param(Facts("只想聊天的别加 要资料的加我微信领 yx_8899", newcomer=True), "keywords",
+                 id="dont-add-then-a-call"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -425,6 +447,11 @@ def test_ads_are_caught(facts, check):
                  id="member-reports-a-scam-in-clauses"),
     pytest.param(Facts("大家注意！刚才有人私聊我说：兼职刷单日结，加V：sd_8899", newcomer=True),
                  id="newcomer-warns-then-reports-a-scam"),
+    # telling people to ignore what someone sent, with no warning word (spam30's blind probe: a
+    # newcomer who wrote so was removed at once for the ad's own 加微信领)
+    pytest.param(Facts("群里那个说加vx领教材的，领了就让你交押金，都别加", newcomer=True),
+                 id="newcomer-tells-people-not-to-add"),
+    pytest.param(Facts("刚才私信大家的那个号 说加v领话费 一律不要理"), id="member-tells-people-to-ignore-it"),
 ])
 def test_ordinary_chat_is_left_alone(facts):
     assert fired(facts) == {}

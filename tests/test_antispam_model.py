@@ -425,6 +425,20 @@ def test_a_regular_recommending_a_blogger_or_a_shop_is_not_reminded(text):
     assert any(v.name == "contact" and v.spam for v, _ in newcomer.verdicts), newcomer.evidence()
 
 
+@pytest.mark.parametrize(("text", "recommended"), [
+    # the estate's or the group's name gets its members the shop's price: the same tip as 报我名字
+    # (the spam30 model read a regular's tiles line 0.965, past the members' level)
+    ("建材城马可波罗专卖店，报小区名有团购价，8折", True),
+    ("东门那家理发店 报群名打九折 剪得还行", True),
+    # with the writer's own call or a hook it stays a referral ad
+    ("报群名享优惠 加我微信 tuan_8866", False),
+    ("专卖店开业 报小区名 进群领红包", False),
+])
+def test_the_estates_name_for_a_group_price_is_a_recommendation(text, recommended):
+    from plugins.antispam.recommend import recommends
+    assert (recommends(normalise(text).body) is not None) is recommended
+
+
 def test_the_models_evidence_names_whole_words_not_runs_across_them():
     """The second line above was explained to its owner with 「u报我名」 and 「ong」: a run from the
     end of a latin id into Chinese, and a piece of a latin word. (A strict xfail from spam27 to

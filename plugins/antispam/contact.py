@@ -85,9 +85,11 @@ _SPACING = re.compile(r"[\s\-_]")
 _PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 # a mobile number spelled out in full right after the word for it: how voice input writes one
 # (那个我手机号是一三八零零……, 打我电话 一五八 六六七二 ……), not a trick. A newcomer telling the
-# group where to call was warned as if the number were hidden (the circles probe)
+# group where to call was warned as if the number were hidden (the circles probe). Voice input
+# spaces its words (手机 号 换 了 新的 是 一八六 …: a newcomer's new number, removed at once as a
+# hidden one in spam30's blind probe), and a changed number is said with 换了新的/改成
 _SPOKEN = "一二三四五六七八九零〇幺"
-_SAID_PHONE = re.compile(rf"(?:手机|电话|号码)(?:号码?)?(?:是|为|[:：])?\s*"
+_SAID_PHONE = re.compile(rf"(?:手机|电话|号码)\s*(?:号码?)?\s*(?:(?:换|改)\s*了?\s*(?:新的|成)?\s*)?(?:是|为|[:：])?\s*"
                          rf"([{_SPOKEN}](?:\s?[{_SPOKEN}]){{10}})(?![{_SPOKEN}])")
 _QQ = re.compile(r"(?:qq|企鹅)(?:号|群|号码)?(?:是|为)?([1-9][0-9]{4,10})(?![0-9])")
 _QQ_SHORT = re.compile(r"(?<![a-z\u4e00-\u9fff])(?:扣|鹅)\s*[:：]\s*([1-9][0-9]{4,10})(?![0-9])")
@@ -275,8 +277,13 @@ def _find_contacts(n: Normalised, url: str | None) -> tuple[Contact, ...]:
         number = _SPACING.sub("", m.group(1))
         add("im-number", number, False)
     said = _said_phones(n)
+    # a number with another country's calling code is that country's, grouped its way: +1 415 555
+    # 0182 (a client's WhatsApp in a trade group) reads as a Chinese mobile 141…, its digits "split"
+    # (hidden), and a newcomer who passed it on was removed at once (spam30's blind probe)
+    abroad = {m.group(1) + _SPACING.sub("", m.group(2)) for m in _INTL_PHONE.finditer(body) if m.group(1) != "86"}
     for m in _PHONE.finditer(dense):
-        add("phone", m.group(0), m.group(0) not in said and disguised(m.group(0)))
+        if m.group(0) not in abroad:
+            add("phone", m.group(0), m.group(0) not in said and disguised(m.group(0)))
     for m in _QQ.finditer(dense):
         add("qq", m.group(1), disguised(m.group(1)))
     for m in _QQ_SHORT.finditer(body):

@@ -18,11 +18,15 @@ from __future__ import annotations
 import re
 
 # the writer recommends from their own use: 推荐, 安利, 种草, 报我名字, 我常去, 回购, 亲测 …
-_RECOMMENDS = re.compile(r"推荐|安利|种草|强推|报我(?:的)?名字?|说是?我介绍|我介绍的|我常去|我经常(?:去|买|在)|"
+# A neighbour's 报小区名有团购价 (the estate's name gets its members the shop's group price) is the
+# same tip as 报我名字: the spam30 rebuild read a regular's 建材城马可波罗专卖店，报小区名有团购价，8折
+# 0.965, just past the members' level (spam24's 1.00, 0.96 since)
+_RECOMMENDS = re.compile(r"推荐|安利|种草|强推|报我(?:的)?名字?|报(?:我们)?(?:小区|群|单位|学校)的?名字?|"
+                         r"说是?我介绍|我介绍的|我常去|我经常(?:去|买|在)|"
                          r"我一直(?:在)?(?:买|用|吃|去|看|找)|回购|亲测|我买过|我用过|我吃过|我家(?:娃|孩子|宝宝)一直")
 # someone else: a blogger, a shop and its owner, a craftsman
 _THIRD_PARTY = re.compile(r"博主|up主|主播|作者|老板|老板娘|店主|店家|商家|师傅|阿姨|这家|那家|他家|她家|小店|店里|"
-                          r"门店|工作室")
+                          r"门店|专卖店|工作室")
 # relaying a friend's offer: the writer will ask the friend for you (朋友在日本做代购，有要奶粉的吗……
 # 要的话我帮你们问; the model read it 0.98 in a simulated 宝妈群). Only with the asking: a friend
 # beside 推荐 or 报我名字 is what referral ads say (我朋友做软件的，群发很好用……报我名字便宜)

@@ -26,7 +26,7 @@ LOOP_BUSY_TIMEOUT = 0.05
 # Engines used from worker threads may wait: only that thread waits.
 THREAD_BUSY_TIMEOUT = 10.0
 # SQLite: the WAL file's size kept once it has been folded back (journal_size_limit), bytes.
-WAL_SIZE_LIMIT = 64 * 1024 * 1024
+WAL_SIZE_LIMIT = 128 * 1024 * 1024
 
 
 def normalise_url(url: str | None) -> str:

@@ -493,7 +493,7 @@ async def test_a_wal_the_writers_keep_growing_is_folded_with_them_held_and_start
         yield
 
     inbox = Inbox(engine, SystemClock(), lambda key, event: None, StorageHealth(), writers_held=writers_held)
-    inbox.fold_with_writers_held = 10  # frames; the shipped threshold is 32 MB of them
+    inbox.fold_with_writers_held = 10  # frames; the shipped threshold is 128 MB of them
     try:
         assert _wal_frames(database) > 50
         await inbox.fold_wal()

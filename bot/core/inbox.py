@@ -55,8 +55,9 @@ log = logging.getLogger(__name__)
 
 IDLE_CHECKPOINT = 60.0  # seconds between WAL checkpoints while no event is written (SQLite)
 # A WAL of this many frames (pages) still growing since the last checkpoint is folded with the
-# process's writers held (Inbox.fold_wal): 32 MB of 4 KiB pages, a few seconds at 1,000 msg/s.
-FOLD_WITH_WRITERS_HELD = 8192
+# process's writers held (Inbox.fold_wal): 128 MB of 4 KiB pages, ~6 s of writes at 800 msg/s,
+# ~16 s at 300. The hold lasted 10-90 ms on a busy disk (its syncs), so not more often.
+FOLD_WITH_WRITERS_HELD = 32768
 
 # ---------------------------------------------------------------------- serialisation
 # Generic over the dataclasses of bot.events: fields are read with dataclasses.fields, so a
@@ -319,6 +320,7 @@ class Inbox:
         self._wal_frames = 0  # the WAL's length at the last checkpoint
         self.folds_with_writers_held = 0
         self.writers_held_for = 0.0  # seconds, all such folds together (figures)
+        self.writers_held_longest = 0.0
         # figures for tests and benchmarks
         self.batches = 0
         self.written = 0  # converted events written
@@ -541,7 +543,9 @@ class Inbox:
         async with self._writers_held():
             started = time.perf_counter()
             await asyncio.to_thread(checkpoint, self._engine)
-            self.writers_held_for += time.perf_counter() - started
+            held = time.perf_counter() - started
+        self.writers_held_for += held
+        self.writers_held_longest = max(self.writers_held_longest, held)
         self.checkpoints += 1
         self.folds_with_writers_held += 1
 

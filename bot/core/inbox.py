@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 IDLE_CHECKPOINT = 60.0  # seconds between WAL checkpoints while no event is written (SQLite)
 # A WAL of this many frames (pages) still growing since the last checkpoint is folded with the
 # process's writers held (Inbox.fold_wal): 128 MB of 4 KiB pages, ~6 s of writes at 800 msg/s,
-# ~16 s at 300. The hold lasted 10-90 ms on a busy disk (its syncs), so not more often.
+# ~12 s at 300. The hold lasted 10-90 ms on a busy disk (its syncs), so not more often.
 FOLD_WITH_WRITERS_HELD = 32768
 
 # ---------------------------------------------------------------------- serialisation

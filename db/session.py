@@ -25,6 +25,8 @@ DEFAULT_URL = "sqlite:///qunguan.db"
 LOOP_BUSY_TIMEOUT = 0.05
 # Engines used from worker threads may wait: only that thread waits.
 THREAD_BUSY_TIMEOUT = 10.0
+# SQLite: the WAL file's size kept once it has been folded back (journal_size_limit), bytes.
+WAL_SIZE_LIMIT = 128 * 1024 * 1024
 
 
 def normalise_url(url: str | None) -> str:
@@ -64,6 +66,9 @@ def make_engine(url: str | None = None, *, busy_timeout: float = THREAD_BUSY_TIM
             cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             if not checkpoints:
                 cursor.execute("PRAGMA wal_autocheckpoint=0")
+            # the WAL file is written from its start again once fully folded back; this cuts a
+            # file grown larger (a busy spell, a stuck reader) back to the limit at that moment
+            cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
             cursor.close()
             # pysqlite opens transactions on its own and breaks SAVEPOINT (each plugin runs in
             # one); let SQLAlchemy emit BEGIN itself, as its documentation recommends
@@ -107,18 +112,23 @@ def wal_file(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite" and not _in_memory(engine.url.render_as_string(hide_password=False))
 
 
-def checkpoint(engine: Engine) -> None:
+def checkpoint(engine: Engine) -> tuple[int, int]:
     """Fold SQLite's WAL back into the database file, on a connection of its own outside any
     transaction (blocking: run it in a worker thread). PASSIVE: it never waits for, nor holds
-    up, a writer or a reader; what it cannot fold now is folded next time."""
+    up, a writer or a reader; what it cannot fold now is folded next time. Returns the WAL's
+    frames and how many of them are folded back: when all are, the next write starts the WAL
+    from its beginning again; while writers keep appending, a PASSIVE checkpoint never catches
+    up and the WAL grows without bound (bot/core/inbox.py folds it with the writers held then)."""
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
         cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        cursor.fetchall()
+        row = cursor.fetchone()
         cursor.close()
     finally:
         raw.close()
+    _busy, frames, folded = row if row is not None else (0, 0, 0)
+    return max(frames, 0), max(folded, 0)  # -1, -1: not in WAL mode
 
 
 def _in_memory(url: str) -> bool:

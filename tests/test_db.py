@@ -445,3 +445,104 @@ async def test_the_inbox_folds_the_wal_back_on_a_quiet_day(tmp_path, monkeypatch
         await inbox.stop()
         engine.dispose()
         loop.dispose()
+
+
+def _wal_frames(database: str) -> int:
+    """The frames in an SQLite database's WAL: mxFrame of the WAL index's header (-shm)."""
+    import sys
+
+    with open(f"{database}-shm", "rb") as f:
+        return int.from_bytes(f.read(20)[16:20], sys.byteorder)
+
+
+async def test_a_wal_the_writers_keep_growing_is_folded_with_them_held_and_starts_over(tmp_path):
+    """SQLite writes the WAL from its start again only in a write transaction begun after a
+    checkpoint folded all of it. At 800 msg/s the loop's event batch was open across every
+    checkpoint and appended when it committed, so the WAL never started over and grew 2.5 GB
+    in two minutes (core30). A large WAL still growing since the last checkpoint is
+    checkpointed again with the process's writers held (App: the event gate, its open batch
+    committed, and the inbox's turn); the next transaction starts the WAL over. Here a
+    transaction open across the first checkpoint stands for the event batch: it commits when
+    the writers are held, as the batch does (EventBatch.exclusive)."""
+    import contextlib
+
+    from sqlalchemy import text
+
+    from bot.clock import SystemClock
+    from bot.core.inbox import Inbox, StorageHealth
+    from db.session import loop_engine, thread_engine
+
+    database = str(tmp_path / "wal.db")
+    url = f"sqlite:///{database}"
+    upgrade(url)
+    loop = loop_engine(url)
+    engine = thread_engine(loop)
+    insert = text("INSERT INTO job_notes VALUES (:t)")
+    with loop.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE job_notes (t TEXT)")
+        conn.execute(insert, [{"t": "字" * 2000}] * 50)
+    batch = loop.connect()
+    batch.begin()
+    batch.execute(insert, [{"t": "字" * 2000}] * 50)  # the open batch: begun, not committed
+    held: list[bool] = []
+
+    @contextlib.asynccontextmanager
+    async def writers_held():
+        held.append(True)
+        batch.commit()
+        yield
+
+    inbox = Inbox(engine, SystemClock(), lambda key, event: None, StorageHealth(), writers_held=writers_held)
+    inbox.fold_with_writers_held = 10  # frames; the shipped threshold is 128 MB of them
+    try:
+        assert _wal_frames(database) > 50
+        await inbox.fold_wal()
+        assert held == [True] and inbox.folds_with_writers_held == 1 and inbox.checkpoints == 2
+        with loop.begin() as conn:  # the next batch
+            conn.execute(insert, {"t": "字"})
+        assert _wal_frames(database) < 10  # started over from the beginning of the file
+        with loop.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM job_notes").scalar() == 101
+    finally:
+        batch.close()
+        engine.dispose()
+        loop.dispose()
+
+
+async def test_a_large_wal_that_stopped_growing_is_not_folded_with_the_writers_held(tmp_path):
+    """Held only while the WAL grows: once folded whole and quiet, the next write starts it over
+    anyway; holding every writer for it again would only delay the events."""
+    import contextlib
+
+    from bot.clock import SystemClock
+    from bot.core.inbox import Inbox, StorageHealth
+    from db.session import loop_engine, thread_engine
+
+    database = str(tmp_path / "wal.db")
+    url = f"sqlite:///{database}"
+    upgrade(url)
+    loop = loop_engine(url)
+    engine = thread_engine(loop)
+    with loop.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE job_notes (t TEXT)")
+        for _ in range(50):
+            conn.exec_driver_sql("INSERT INTO job_notes VALUES (?)", ("字" * 2000,))
+    held: list[bool] = []
+
+    @contextlib.asynccontextmanager
+    async def writers_held():
+        held.append(True)
+        yield
+
+    inbox = Inbox(engine, SystemClock(), lambda key, event: None, StorageHealth(), writers_held=writers_held)
+    inbox.fold_with_writers_held = 10
+    try:
+        await inbox.fold_wal()  # grew since the start: held once
+        await inbox.fold_wal()  # nothing written since
+        assert held == [True] and inbox.checkpoints == 3
+        with loop.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO job_notes VALUES ('字')")
+        assert _wal_frames(database) < 10
+    finally:
+        engine.dispose()
+        loop.dispose()

@@ -10,6 +10,8 @@ message on the event loop and in the inbox writer, and commits per message. By d
 runs on a fresh SQLite file and, when QUNGUAN_TEST_PG_URL is set, on a fresh PostgreSQL
 database. Written to run against older trees too (the "before" figure). --answered makes every
 message a #help the bot answers: one outbox action per message (the sender's cost per action).
+It also prints the loop's CPU in the database's own COMMIT per message and, on SQLite, the pages
+written to the WAL per message (every table and index page a commit changed is one WAL frame).
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import argparse
 import asyncio
 import os
 import random
+import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
@@ -108,19 +112,69 @@ def build(rooms: int, members: int) -> tuple[MemoryPlatform, dict[str, list[str]
 
 
 class Statements:
-    def __init__(self) -> None:
+    def __init__(self, wal: WalFrames | None = None) -> None:
         self.count = 0
         self.commits = 0
+        self._wal = wal
 
     def attach(self, engine: Engine) -> None:
         event.listen(engine, "before_cursor_execute", self._execute)
         event.listen(engine, "commit", self._commit)
+        if self._wal is not None:
+            event.listen(engine, "begin", self._wal.poll)
 
     def _execute(self, *_args: object) -> None:
         self.count += 1
 
     def _commit(self, *_args: object) -> None:
         self.commits += 1
+        if self._wal is not None:
+            self._wal.poll()
+
+
+class CommitClock:
+    """The CPU the loop's thread spends in the database's own COMMIT (the driver's commit():
+    on SQLite the WAL frames written; on PostgreSQL the round trip), by the thread's CPU clock."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.seconds = 0.0
+        dialect = engine.dialect
+        commit = dialect.do_commit
+
+        def timed(dbapi_connection: Any) -> None:
+            start = time.thread_time()
+            try:
+                commit(dbapi_connection)
+            finally:
+                self.seconds += time.thread_time() - start
+
+        dialect.do_commit = timed  # type: ignore[method-assign]
+
+
+class WalFrames:
+    """Pages written to an SQLite database's WAL, read from the WAL index's header (mxFrame, the
+    frames in the WAL: bytes 16-19 of the -shm file, native byte order), polled at every
+    transaction's begin and commit of the engines watched: frames are appended only by commits,
+    and a restart of the WAL (a fully checkpointed WAL is written from its start again) shows as
+    a count lower than the last one read."""
+
+    def __init__(self, database: Path) -> None:
+        self._shm = Path(f"{database}-shm")
+        self._last = 0
+        self.frames = 0
+
+    def read(self) -> int:
+        try:
+            with self._shm.open("rb") as f:
+                header = f.read(20)
+        except FileNotFoundError:
+            return 0
+        return int.from_bytes(header[16:20], sys.byteorder) if len(header) == 20 else 0
+
+    def poll(self, *_args: object) -> None:
+        now = self.read()
+        self.frames += now - self._last if now >= self._last else now
+        self._last = now
 
 
 def messages(people: dict[str, list[str]], n: int, seed: int, start: int,
@@ -150,8 +204,11 @@ async def run_one(url: str, n: int, rooms: int, members: int, workdir: Path,
     except TypeError:  # an older tree: one engine setting for everything
         engine = make_engine(url)
     app, platform, people = shipped_app(engine, workdir, rooms, members)
-    loop_stmts, inbox_stmts = Statements(), Statements()
+    database = make_url(url).database if make_url(url).get_backend_name() == "sqlite" else None
+    wal = WalFrames(Path(database)) if database else None
+    loop_stmts, inbox_stmts = Statements(wal), Statements(wal)
     loop_stmts.attach(engine)
+    commit_clock = CommitClock(engine)
     inbox_engine = getattr(getattr(app, "inbox", None), "engine", engine)  # an older tree: none of its own
     if inbox_engine is not engine:
         inbox_stmts.attach(inbox_engine)
@@ -163,6 +220,10 @@ async def run_one(url: str, n: int, rooms: int, members: int, workdir: Path,
     await app.idle()
     batch = messages(people, n, seed=2, start=len(warm), answered=answered)
     loop_stmts.count = inbox_stmts.count = loop_stmts.commits = inbox_stmts.commits = 0
+    if wal is not None:
+        wal.poll()
+        wal.frames = 0
+    commit_clock.seconds = 0.0
     cpu, wall = time.process_time(), time.perf_counter()
     for i, msg in enumerate(batch):
         await app.on_event(msg)
@@ -170,12 +231,15 @@ async def run_one(url: str, n: int, rooms: int, members: int, workdir: Path,
             await asyncio.sleep(0)  # let workers run as they would between gateway reads
     await app.idle()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    if wal is not None:
+        wal.poll()
     await app.stop()
     engine.dispose()
     return {"cpu_per_1000": cpu / n * 1000, "wall_per_1000": wall / n * 1000,
             "loop_statements": loop_stmts.count / n, "inbox_statements": inbox_stmts.count / n,
             "commits": (loop_stmts.commits + inbox_stmts.commits) / n, "handled": app.events_handled,
-            "sent": platform.sent}
+            "sent": platform.sent, "commit_cpu": commit_clock.seconds / n * 1000,
+            "wal_pages": wal.frames / n if wal is not None else None}
 
 
 def _fresh_pg(server: str) -> tuple[str, Engine]:
@@ -233,7 +297,9 @@ def main() -> None:
             r = asyncio.run(run_one(url, args.messages, args.rooms, args.members, Path(tmp), args.answered))
             print(f"{label:<11} CPU {r['cpu_per_1000']:.2f} s/1000 msg (wall {r['wall_per_1000']:.2f} s)  "
                   f"statements/msg: loop {r['loop_statements']:.1f} + inbox {r['inbox_statements']:.2f}  "
-                  f"commits/msg {r['commits']:.2f}  handled {r['handled']:.0f}  sent {r['sent']:.0f}")
+                  f"commits/msg {r['commits']:.2f} (COMMIT {r['commit_cpu'] * 1000:.0f} CPU-µs/msg)  "
+                  f"handled {r['handled']:.0f}  sent {r['sent']:.0f}"
+                  + (f"  WAL pages/msg {r['wal_pages']:.2f}" if r["wal_pages"] is not None else ""))
 
 
 if __name__ == "__main__":

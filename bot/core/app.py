@@ -150,7 +150,7 @@ class App:
         self.room_events_done = 0
         self.storage = StorageHealth(self._storage_notice)
         self._inbox_engine = thread_engine(sessions.kw["bind"])  # the loop's own one for :memory:
-        self.inbox = Inbox(self._inbox_engine, clock, self._dispatch, self.storage)
+        self.inbox = Inbox(self._inbox_engine, clock, self._dispatch, self.storage, writers_held=self._writers_held)
         # PostgreSQL locks rows, not the database: its writers need no turns (see _session)
         self._inbox_turn: contextlib.AbstractAsyncContextManager[object] = (
             self.inbox.write_turn if self._inbox_engine.dialect.name == "sqlite" else contextlib.nullcontext())
@@ -171,10 +171,16 @@ class App:
         collided so every time: the outbox recorded a send's outcome while the inbox wrote the
         send's echo (seen as "outbox: could not record an outcome … retrying" in played days).
         Events need no turn: their first statement is a write, which does wait (batch.py)."""
-        # the events' open transaction commits first (one writer on SQLite; bot/core/batch.py)
-        async with self._inbox_turn, self.batch.exclusive():
+        async with self._writers_held():
             with self.sessions() as db:
                 yield db
+
+    @contextlib.asynccontextmanager
+    async def _writers_held(self) -> AsyncIterator[None]:
+        """No writer of this process writes meanwhile: between the inbox writer's batches, with
+        the events' open transaction committed first (one writer on SQLite; bot/core/batch.py)."""
+        async with self._inbox_turn, self.batch.exclusive():
+            yield
 
     @contextlib.asynccontextmanager
     async def write_session(self) -> AsyncIterator[Session]:

@@ -114,3 +114,16 @@ def test_a_chat_setting_that_no_longer_fits_rules_yaml_gives_way_to_it(tmp_path)
                                                         "regex": ""}}}
     assert view.for_room("r1@chatroom").nickname.pattern == "孩子姓名-家长"
     assert view.for_room("r2@chatroom").nickname.pattern == "城市-行业-昵称"
+
+
+@pytest.mark.parametrize(("text", "pattern", "example"), [
+    ("孩子姓名-家长 例 王小明-妈妈", "孩子姓名-家长", "王小明-妈妈"),
+    ("孩子姓名-家长（例如：王小明-妈妈）", "孩子姓名-家长", "王小明-妈妈"),
+    ("孩子姓名-家长 王小明-妈妈", "孩子姓名-家长", "王小明-妈妈"),
+    ("Region-Name e.g. Shanghai-Wang", "Region-Name", "Shanghai-Wang"),  # the eg of Region is no marker
+    ("孩子姓名-家长", "孩子姓名-家长", ""),
+])
+def test_the_pattern_and_its_example_are_told_apart(text, pattern, example):
+    from plugins.newcomers.chat_format import _pattern_and_example
+
+    assert _pattern_and_example(text) == (pattern, example)

@@ -26,7 +26,9 @@ OFF_WORDS = ("关闭", "关", "off", "停止")
 ON_WORDS = ("开启", "开", "on", "打开")
 RESET_WORDS = ("恢复", "reset", "默认")
 # 「孩子姓名-家长 例 王小明-妈妈」, 「… 例如：王小明-妈妈」, 「… example 王小明-妈妈」
-_EXAMPLE = re.compile(r"\s*[（(]?\s*(?:例如|示例|比如|例|example|e\.?g\.?)\s*[:：]?\s*", re.IGNORECASE)
+# (the Latin words whole: the "eg" of a pattern's Region-Name is no marker)
+_EXAMPLE = re.compile(r"\s*[（(]?\s*(?:例如|示例|比如|例|(?<![a-z])(?:example|e\.?g\.?)(?![a-z]))\s*[:：]?\s*",
+                      re.IGNORECASE)
 
 
 def wants(sub: str) -> bool:

@@ -125,7 +125,10 @@ class NicknameTexts(Strict):
         "「{name}」的群昵称「{alias}」不符合「{pattern}」格式（例如：{example}），已开始提醒。"
     )
     check_exempt: Annotated[str, placeholders("name")] = "「{name}」是群主、管理员或白名单成员，不需要检查群昵称。"
-    check_usage: Annotated[str, placeholders("prefix")] = "用法：{prefix}nick check @成员，或 {prefix}nick list"
+    check_usage: Annotated[str, placeholders("prefix")] = (
+        "用法：{prefix}nick check @成员、{prefix}nick list，"
+        "或改本群的昵称格式：{prefix}nick 格式 孩子姓名-家长 例 王小明-妈妈"
+    )
     check_unknown: str = "没找到这位成员，请 @ 对方或写出其群昵称。"
     # #nick 格式 / 关闭 / 开启 / 恢复: the group's pattern set in chat (chat_format.py)
     format_show: Annotated[str, placeholders("pattern", "example", "prefix")] = (

@@ -363,8 +363,9 @@ class NicknamePlugin(Plugin):
     @command("nick", min_role=Role.ADMIN, usage="list | check @成员 | 格式 [格式 例 示例] | 关闭 | 开启 | 恢复",
              allow_private=True, reads_target_alias=True)
     async def nick(self, ctx: Context, args: str) -> None:
-        """群昵称检查：list 列出不符合要求的成员及起始时间；check @成员 立即重新检查；
-        格式 孩子姓名-家长 例 王小明-妈妈 改本群的昵称格式；关闭 / 开启 本群的检查；恢复 改回默认"""
+        """群昵称：list 列出不符合的成员；check @成员 重新检查；格式 改本群的昵称格式；关闭 / 开启 / 恢复
+
+        (#help shows the first line; 格式 孩子姓名-家长 例 王小明-妈妈: chat_format.py)"""
         config: NicknameConfig = ctx.config(self.name)
         sub, _, rest = args.strip().partition(" ")
         if sub.lower() in ("list", "ls", "列表") and ctx.room_id:

@@ -127,3 +127,19 @@ def test_the_pattern_and_its_example_are_told_apart(text, pattern, example):
     from plugins.newcomers.chat_format import _pattern_and_example
 
     assert _pattern_and_example(text) == (pattern, example)
+
+
+async def test_an_owner_sets_the_format_privately_for_the_group_chosen_with_use(bot_factory):
+    """Owners command their group from a private chat after #use (README): the format set there
+    is the group's, answered privately, and the next newcomer's prompt asks for it."""
+    bot = await bot_factory()
+    room, owner = bot.cast.admin, bot.cast["laowang"]
+    bot.world.say_private(owner, "#use 1")
+    await bot.world.wait_for(lambda: any("已选择" in t for t in bot.private_texts(owner)))
+    bot.world.say_private(owner, "#nick 格式 孩子姓名-家长 例 王小明-妈妈")
+    set_privately = "本群的群昵称格式改为「孩子姓名-家长」"
+    await bot.world.wait_for(lambda: any(set_privately in t for t in bot.private_texts(owner)))
+    assert not any("群昵称格式改为" in t for t in bot.texts(room))  # not said in the group
+    bot.world.join(room, [bot.cast["dave"]])
+    await bot.passes(seconds=5)
+    await bot.wait_text(room, CLASS)

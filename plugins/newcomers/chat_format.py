@@ -41,7 +41,7 @@ def handle(ctx: Context, config: NicknameConfig, sub: str, rest: str) -> None:
     chat = dict(ctx.rules.chat_settings(ctx.room_id).get(SECTION, {}))
     if word in RESET_WORDS:
         _store(ctx, None)
-        after = _now_in_force(ctx)
+        after: NicknameConfig = ctx.config(SECTION)  # with what was just stored
         ctx.reply(render(texts.format_reset, pattern=after.pattern, example=after.example))
     elif word in OFF_WORDS:
         _store(ctx, {**chat, "enabled": False})
@@ -49,7 +49,7 @@ def handle(ctx: Context, config: NicknameConfig, sub: str, rest: str) -> None:
     elif word in ON_WORDS:
         chat.pop("enabled", None)
         _store(ctx, chat)
-        after = _now_in_force(ctx)
+        after = ctx.config(SECTION)
         ctx.reply(render(texts.turned_on, pattern=after.pattern, example=after.example))
     elif not rest.strip():
         shown = texts.format_show_chat if {"pattern", "example"} & chat.keys() else texts.format_show
@@ -66,11 +66,6 @@ def handle(ctx: Context, config: NicknameConfig, sub: str, rest: str) -> None:
             return
         _store(ctx, values)
         ctx.reply(render(texts.format_set, pattern=pattern, example=example, prefix=ctx.rules.bot.command_prefix))
-
-
-def _now_in_force(ctx: Context) -> NicknameConfig:
-    config: NicknameConfig = getattr(ctx.rules.for_room(ctx.room_id), SECTION)
-    return config
 
 
 def _pattern_and_example(text: str) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.actions import Reply
 from bot.core.plugin import JobSpec, Plugin, command
-from bot.core.roles import Role
+from bot.core.roles import Role, role_of
 from bot.events import MessageKind, MessageReceived
 from plugins.checkin import logic, reports, store
 from plugins.checkin.config import CheckinConfig
@@ -32,6 +32,19 @@ _SUMMARY_GRACE = 3 * 3600.0
 # redelivers); a time from the future or far in the past is not trusted
 _MAX_SKEW = timedelta(minutes=5)
 _MAX_DELAY = timedelta(hours=12)
+
+
+def _taking_part(ctx: Context) -> list[str]:
+    """The members a group's check-in counts (#checkin stats, the reminder), in room order: not
+    the bot, and the owner and admins only once they have checked in here. A class teacher who
+    runs the parents' group and never checks in was listed among the parents who had not (seen
+    in a simulated day); an owner who checks in with the group is counted like anyone."""
+    if ctx.room is None or ctx.room_id is None:
+        return []
+    staff = [m for m in ctx.room.member_ids if role_of(m, ctx.room, ctx.rules) > Role.MEMBER]
+    joined = store.checked_in_ever(ctx.db, ctx.room_id, staff)
+    left_out = {m for m in staff if m not in joined} | {ctx.self_id}
+    return [m for m in ctx.room.member_ids if m not in left_out]
 
 
 def message_time(sent: datetime, now: datetime) -> datetime:
@@ -237,7 +250,7 @@ class CheckinPlugin(Plugin):
 
     async def _stats(self, ctx: Context, cfg: CheckinConfig, today: date) -> None:
         room_id = ctx.room_id or ""
-        members = [m for m in (ctx.room.member_ids if ctx.room else ()) if m != ctx.self_id]
+        members = _taking_part(ctx)
         done = store.members_on(ctx.db, room_id, today)
         names = await self._names(ctx, room_id, [m for m in members if m not in done])
         ctx.reply(reports.stats_text(cfg, members, done, names))
@@ -296,7 +309,7 @@ class CheckinPlugin(Plugin):
         if ctx.room is None:
             log.warning("check-in reminder for %s skipped: the room cannot be read", room_id)
             return
-        members = [m for m in ctx.room.member_ids if m != ctx.self_id]
+        members = _taking_part(ctx)
         pending = reports.reminder_targets(ctx.db, room_id, cfg, members, day)
         if not pending or not store.claim_notice(ctx.db, room_id, "remind", day, ctx.now()):
             return

@@ -114,6 +114,15 @@ def members_on(db: Session, room_id: str, day: date) -> set[str]:
         CheckinRecord.room_id == room_id, CheckinRecord.day == day)))
 
 
+def checked_in_ever(db: Session, room_id: str, member_ids: Iterable[str]) -> set[str]:
+    """Which of these members have ever checked in here (make-ups included)."""
+    ids = list(member_ids)
+    if not ids:
+        return set()
+    return set(db.scalars(select(CheckinRecord.member_id).distinct().where(
+        CheckinRecord.room_id == room_id, CheckinRecord.member_id.in_(ids))))
+
+
 def members_between(db: Session, room_id: str, start: date, end: date) -> set[str]:
     return set(db.scalars(select(CheckinRecord.member_id).distinct().where(
         CheckinRecord.room_id == room_id, CheckinRecord.day >= start, CheckinRecord.day <= end)))

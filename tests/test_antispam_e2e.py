@@ -54,6 +54,31 @@ def newcomer(bot: Harness, name: str = "小明") -> str:
     return member
 
 
+async def test_a_newcomers_first_card_is_told_the_rule_and_when_it_ends(make_bot):
+    """A new neighbour shared her repairman's card in a 团购 group and heard 警告：新成员暂不能发推广链接、
+    名片或小程序，再犯将被移出本群 before everyone, a rule the welcome never named (seen in a
+    simulated day). A newcomer's first offence against a newcomers' rule alone is said as the rule
+    and when it ends; the ladder is the same: a second card within the window removes her."""
+    from bot.events import MessageKind
+
+    bot = await make_bot()
+    room = bot.cast.admin
+    neighbour = newcomer(bot, "李姐")
+    await bot.settle()
+    bot.say(room, "李姐", "王师傅家电维修", kind=MessageKind.CONTACT_CARD)
+    told = await bot.wait_text(room, "这次先提醒")
+    assert told == ("@李姐\u2005⚠️ 提醒：新成员暂不能发推广链接、名片或小程序（入群满 3 天、发言满 5 条后就可以了）。"
+                    "这次先提醒，再发将被移出本群。案件 #1"), told
+    assert not any("警告" in t for t in bot.texts(room))
+    await wait_until(lambda: all_cases(bot)[-1].outcome == "done")
+    assert (all_cases(bot)[-1].kind, all_cases(bot)[-1].target_id) == ("warn", neighbour)
+
+    bot.clock.advance(180)  # type: ignore[attr-defined]  # past ladder.one_offence_within: a new offence
+    bot.say(room, "李姐", "张阿姨保洁", kind=MessageKind.CONTACT_CARD)
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, neighbour))
+    assert "新成员暂不能发推广链接、名片或小程序" in await bot.wait_text(room, "已被移出本群")
+
+
 async def test_newcomer_obfuscated_wechat_id_climbs_the_ladder(make_bot):
     bot = await make_bot(LADDER)
     room = bot.cast.admin

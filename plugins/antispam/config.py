@@ -189,6 +189,9 @@ class Texts(TemplateTexts):
     # them for it (a second time the admins are asked), so the warning threatens no removal;
     # a newcomer hears the same (the score is no proof), though a second time removes them
     warn_models: str = "⚠️ 提醒：这条消息看起来像在{reason}，本群禁止广告。如果不是，可以请管理员撤销。案件 #{case}"
+    # a newcomer's first offence against a rule for newcomers only (a card, a link, a mini
+    # program, their own contact data; nothing obvious): the rule and when it ends, then the ladder
+    warn_rule: str = "⚠️ 提醒：{reason}（{when}就可以了）。这次先提醒，再发将被移出本群。案件 #{case}"
     kick: str = "「{member}」已被移出本群，原因：{reason}。案件 #{case}"
     ban: str = "「{member}」已被移出本群并拉黑，原因：{reason}。案件 #{case}"
     spam_learned: str = "已记为广告样本，并按群规处理「{member}」。案件 #{case}"

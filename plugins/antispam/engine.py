@@ -150,18 +150,35 @@ class Decision:
         of the checks that fired, each once, content before behaviour."""
         fired = verdicts if verdicts is not None else (self.fired or self.shadow_fired)
         names = [v.name for v in fired]
-        content = [n for n in names if n not in BEHAVIOUR_CHECKS]
-        # one name for what was said: contact data makes it 广告引流, else the first content check;
-        # a newcomer's plain id with 加我微信 and nothing offered reads as the rule they broke (a
-        # newcomer asking for a carpool with their WeChat id was told 广告引流)
+        said = self._said(fired, labels)
+        return "、".join(dict.fromkeys(labels.get(n, n) for n in [*said, *(n for n in names if n in BEHAVIOUR_CHECKS)]))
+
+    def _said(self, fired: list[Verdict], labels: dict[str, str] | None = None) -> list[str]:
+        """The label key for what was said (none for behaviour alone): contact data makes it
+        广告引流, else the first content check; a newcomer's plain id with 加我微信 and nothing
+        offered reads as the rule they broke (a newcomer asking for a carpool with their WeChat id
+        was told 广告引流). `labels`: only keys it names (None: every key)."""
+        content = [v.name for v in fired if v.name not in BEHAVIOUR_CHECKS]
         said = ["contact"] if "contact" in content else content[:1]
         plea = [v.label for v in fired if v.label]
-        if plea and plea[0] in labels:
+        if plea and (labels is None or plea[0] in labels):
             said = plea[:1]  # a loan plea is no ad, whatever contact data it gives (the account)
         if said == ["contact"] and self.newcomer and (self.lone_contact or _own_contact_only(fired)) \
-                and "newcomer_contact" in labels:
+                and (labels is None or "newcomer_contact" in labels):
             said = ["newcomer_contact"]
-        return "、".join(dict.fromkeys(labels.get(n, n) for n in [*said, *(n for n in names if n in BEHAVIOUR_CHECKS)]))
+        return said
+
+    @property
+    def newcomers_rule(self) -> bool:
+        """A newcomer broke only a rule for newcomers (a card, a link off the list, a mini program
+        with an ad-like title, their own id or number), nothing obvious and no flooding: they are
+        told the rule and when it stops applying, not 警告. A new neighbour's card of her repairman
+        was answered 警告：新成员暂不能发推广链接、名片或小程序，再犯将被移出本群 before the whole
+        group, a rule the welcome never named (seen in a simulated 团购群 day)."""
+        fired = self.fired
+        if not self.newcomer or not fired or self.obvious or any(v.name in BEHAVIOUR_CHECKS for v in fired):
+            return False
+        return self._said(fired) in (["content"], ["newcomer_contact"])
 
     def reason(self, verdicts: list[Verdict] | None = None) -> str:
         return "; ".join(f"{v.name}: {v.details}" for v in (verdicts if verdicts is not None else self.fired))

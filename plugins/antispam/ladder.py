@@ -10,7 +10,7 @@ is sent only once the member is really out."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -57,12 +57,32 @@ class Offence:
     # a loan plea of the kind stolen accounts send (borrow, urgency, an account to pay into): the
     # group is told to check with the person before paying (texts.warn_loan), not "发广告"
     loan_plea: bool = False
+    # a newcomer broke only a rule for newcomers (Decision.newcomers_rule): a first offence is
+    # said as the rule and when it ends (texts.warn_rule), the ladder unchanged
+    newcomers_rule: bool = False
     actor_id: str | None = None  # the admin who typed #spam, or None for the bot
     # a newcomer the owner or an admin invited (roles.vouched_by): judged as an established
     # member, never removed by the bot; an obvious ad is put to the owner and admins at once.
     # The inviter as the question names them, and their role (群主, 管理员)
     vouched_by: str = ""
     vouched_role: str = ""
+
+
+def _span(value: timedelta) -> str:
+    """A probation length as members read it: 3 天, 12 小时, 30 分钟."""
+    seconds = int(value.total_seconds())
+    for unit, size in (("天", 86400), ("小时", 3600), ("分钟", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size} {unit}"
+    return f"{max(seconds // 60, 1)} 分钟"
+
+
+def probation_ends(cfg: AntispamConfig) -> str:
+    """When a newcomer's probation ends, for texts.warn_rule's {when}: 入群满 3 天、发言满 5 条后
+    (both must pass: plugin.probation keeps a member on it while either holds)."""
+    p = cfg.probation
+    parts = ([f"入群满 {_span(p.days)}"] if p.days else []) + ([f"发言满 {p.messages} 条"] if p.messages else [])
+    return "、".join(parts) + "后" if parts else "过了新成员观察期后"
 
 
 def choose_step(cfg: AntispamConfig, strikes_before: int, offence: Offence) -> Step:
@@ -107,8 +127,15 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
     fill = {"member": offence.member_name, "reason": offence.reason, "case": case.id}
     if step == "warn":
         # the case is "done" only once the outbox has really sent the warning
-        warning = texts.warn_loan if offence.loan_plea else texts.warn_models if reminder else texts.warn
-        ctx.emit(Reply(room_id, warning.format(**fill), (offence.member_id,), reason=f"case {case.id}",
+        if offence.loan_plea:
+            warning = texts.warn_loan.format(**fill)
+        elif reminder:
+            warning = texts.warn_models.format(**fill)
+        elif offence.newcomers_rule and before == 0:
+            warning = texts.warn_rule.format(when=probation_ends(cfg), **fill)
+        else:
+            warning = texts.warn.format(**fill)
+        ctx.emit(Reply(room_id, warning, (offence.member_id,), reason=f"case {case.id}",
                        case_id=case.id))
         return case.id
     if step == "ban":

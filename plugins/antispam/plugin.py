@@ -174,7 +174,8 @@ def offence_of(ctx: Context, decision: Decision, member: MemberFacts | None, mem
                           ask_first=(not newcomer and (decision.models_only or disputed or decision.job_by_phone))
                           or decision.says_only or decision.loan_plea or vouch is not None,
                           models_only=decision.models_only or decision.says_only,
-                          loan_plea=decision.loan_plea, vouched_by=inviter,
+                          loan_plea=decision.loan_plea, newcomers_rule=decision.newcomers_rule,
+                          vouched_by=inviter,
                           vouched_role=vouch.label if vouch is not None else "")
 
 

@@ -209,6 +209,26 @@ async def test_a_bare_schedule_command_lists_what_is_scheduled(tmp_path, databas
         await bot.stop()
 
 
+async def test_an_owners_announcement_is_set_now(tmp_path, database_url):
+    """An owner's #公告 明天上午停水 met silence (a simulated owner's first hour): it was a hashtag,
+    the 群公告 a #schedule add 公告 <时间> away. Now it is set at once where the bot may, sent as a
+    message with a notice where it may not; a member's #公告 stays a hashtag in chat."""
+    bot = await start_bot(tmp_path, database_url, "", extra_bot="manage: all")
+    try:
+        bot.say(ADMIN, "alice", "#公告 成员发的不算")
+        bot.say(ADMIN, "laowang", "#公告")
+        await bot.wait_text(ADMIN, "用法：#公告 <内容>")
+        bot.say(ADMIN, "laowang", "#公告 明天上午9点到12点小区停水，请大家提前储水")
+        await bot.world.wait_for(lambda: bot.world.announcement(ADMIN) == "明天上午9点到12点小区停水，请大家提前储水")
+        assert [a.text for a in bot.world.bot_actions(ActionKind.ANNOUNCE) if a.ok] == [
+            "明天上午9点到12点小区停水，请大家提前储水"]  # the member's was never sent
+        bot.say(PLAIN, "lijie", "#群公告 周六大扫除")  # the bot is a plain member here
+        await bot.wait_text(PLAIN, "【群公告】\n周六大扫除")
+        await bot.wait_text(PLAIN, "无法设置群公告")
+    finally:
+        await bot.stop()
+
+
 async def test_schedule_commands_add_list_pause_resume_remove(tmp_path, database_url):
     bot = await start_bot(tmp_path, database_url, "")
     room = ADMIN

@@ -94,6 +94,23 @@ async def test_kick_removes_and_records_the_outcome(bot):
     assert all_cases(bot)[0].kind == "kick"
 
 
+async def test_what_owners_type_first_is_understood_or_answered(bot):
+    """An owner's first hour with the bot (simulated): #踢 @carol, #禁言 @bob 10分钟 and #撤回 met
+    silence, hashtags to the bot. 踢 removes; what WeChat lets nobody do is answered with what the
+    bot can do instead; from a member the same hashtags stay chat."""
+    room, bob, carol = bot.cast.admin, bot.cast["bob"], bot.cast["carol"]
+    bot.say(room, "alice", "#禁言 @bob", mentions=[bob])  # a member: a hashtag in chat
+    bot.say(room, "laowang", "#禁言 @bob 10分钟", mentions=[bob])
+    told = await bot.wait_text(room, "微信群没有禁言功能")
+    assert "#warn @成员" in told and "#kick @成员" in told
+    assert sum("禁言" in t for t in bot.texts(room)) == 1  # the member's hashtag got no answer
+    bot.say(room, "laowang", "#撤回")
+    assert "#spam" in await bot.wait_text(room, "机器人撤回不了别人的消息")
+    bot.say(room, "laowang", "#踢 @carol", mentions=[carol])
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, carol))
+    assert all_cases(bot)[-1].kind == "kick" and all_cases(bot)[-1].target_id == carol
+
+
 async def test_members_and_impersonators_cannot_moderate(bot):
     room, bob, alice = bot.cast.admin, bot.cast["bob"], bot.cast["alice"]
     # alice copies the owner's name and nickname: she gains nothing

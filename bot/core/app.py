@@ -32,7 +32,7 @@ from bot.core import lists, members
 from bot.core.audit import AuditLog
 from bot.core.batch import Ahead, EventBatch, Redo
 from bot.core.builtin import UNMANAGED_COMMANDS, BuiltinCommands
-from bot.core.commands import CommandRouter, ParsedCommand
+from bot.core.commands import CANNOT, CommandRouter, ParsedCommand
 from bot.core.context import Context, Planned
 from bot.core.control import BotControl
 from bot.core.executor import Executor
@@ -642,9 +642,13 @@ class App:
             return False
         texts = rules.bot.texts
         if found is None:
+            prefix = rules.bot.command_prefix
+            cannot = CANNOT.get(parsed.name.lower())
+            if cannot is not None and ctx.sender_role >= Role.ADMIN:
+                ctx.reply(getattr(texts, cannot).format(prefix=prefix), answer=True)
+                return True
             if not parsed.looks_like_command:
                 return False
-            prefix = rules.bot.command_prefix
             near = self.router.nearest(parsed.name, ctx.sender_role, private=msg.room_id is None)
             ctx.reply(texts.unknown_command_near.format(command=parsed.name, near=near, prefix=prefix) if near
                       else texts.unknown_command.format(command=parsed.name, prefix=prefix), answer=True)

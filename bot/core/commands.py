@@ -18,6 +18,12 @@ _ASCII_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _FULL_WIDTH = {"#": "＃", "!": "！", "/": "／"}
 
 
+# what admins type as a command that WeChat lets nobody do (WECHAT.md), and the bot text that
+# says so: as hashtags these are chat from members, and the bot answers only admins
+CANNOT = {**dict.fromkeys(("禁言", "解除禁言", "解禁", "全员禁言", "mute", "unmute"), "cannot_mute"),
+          **dict.fromkeys(("撤回", "删除消息", "删消息", "recall"), "cannot_recall")}
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedCommand:
     name: str

@@ -76,6 +76,13 @@ class CoreTexts(Strict):
         "没有「{command}」这个命令。发送 {prefix}help 查看可用命令。")
     unknown_command_near: Annotated[str, placeholders("command", "near", "prefix")] = (
         "没有「{command}」这个命令，你是不是想用 {prefix}{near}？发送 {prefix}help 查看可用命令。")
+    # what admins type that WeChat does not let anyone do (WECHAT.md): 禁言 and recalling a
+    # member's message. An owner's #禁言 @bob 10分钟 met silence (a simulated owner's first hour)
+    cannot_mute: Annotated[str, placeholders("prefix")] = (
+        "微信群没有禁言功能，机器人也做不到。可以发 {prefix}warn @成员 警告，或 {prefix}kick @成员 移出。")
+    cannot_recall: Annotated[str, placeholders("prefix")] = (
+        "微信只允许发消息的人自己在 2 分钟内撤回，机器人撤回不了别人的消息。"
+        "如果是广告，请引用那条消息发送 {prefix}spam，机器人会按群规处理发的人。")
     command_failed: Annotated[str, placeholders("command")] = "命令「{command}」执行失败，已记录日志，请稍后再试。"
     protected_member: Annotated[str, placeholders("member")] = (
         "「{member}」是群主、管理员或白名单成员，机器人不会对其操作。")

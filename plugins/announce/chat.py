@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.actions import Announce
 from bot.core.targets import display_name
 from plugins.announce import store
 from plugins.announce.config import AnnounceConfig, Texts
@@ -54,6 +55,24 @@ async def run(ctx: Context, plugin: str, args: str) -> None:
         _add(ctx, cfg, args.strip())
     else:
         ctx.reply(_usage(ctx, texts))
+
+
+def announce_now(ctx: Context, plugin: str, args: str) -> None:
+    """#公告 <内容>: the 群公告 set now. An owner's #公告 明天上午停水 met silence (a simulated owner's
+    first hour): it was a hashtag, and the 群公告 only a #schedule add 公告 <时间> away. The
+    群公告 itself is what everyone sees (WeChat notifies the whole group), so nothing is said
+    besides; where the bot may not set it the executor sends it as a message, as a schedule's."""
+    cfg: AnnounceConfig = ctx.config(plugin)
+    texts, text = cfg.texts, args.strip()
+    assert ctx.room_id is not None  # a group-only command
+    if not cfg.enabled:
+        ctx.reply(texts.disabled)
+    elif not text:
+        ctx.reply(texts.announce_usage)
+    elif len(text) > cfg.max_text:
+        ctx.reply(texts.too_long.format(length=len(text), limit=cfg.max_text))
+    else:
+        ctx.emit(Announce(ctx.room_id, text, fallback_to_message=True, reason=f"#公告 by {_sender(ctx)}"))
 
 
 def _reads_as_add(ctx: Context, args: str) -> bool:

@@ -212,6 +212,9 @@ class Texts(Strict):
     removed: str = "已删除定时消息 {id}。"
     cannot_remove_rules: str = "{id} 写在 rules.yaml 里，请运营修改 rules.yaml 删除；也可以先 #schedule pause {id}。"
     private_needs_group: str = "请在群里使用，或先私聊发送 #use 选择要管理的群。"
+    # #公告 <内容>: the 群公告 set now
+    announce_usage: str = ("用法：#公告 <内容>，马上把内容设为本群的群公告（机器人不是群主或管理员时改为在群里发出）。"
+                           "要定时发送，请用 #schedule add 公告 <时间> <内容>。")
 
     @field_validator("source_chat", mode="before")
     @classmethod

@@ -167,6 +167,11 @@ class AnnouncePlugin(Plugin):
         """管理本群的定时消息：add 添加、list 查看、pause 暂停、resume 恢复、remove 删除"""
         await chat.run(ctx, self.name, args)
 
+    @command("announce", min_role=Role.ADMIN, aliases=("公告", "群公告", "发公告"), usage="<内容>")
+    async def announce(self, ctx: Context, args: str) -> None:
+        """马上把内容设为本群的群公告（机器人不能设群公告时改为在群里发出）"""
+        chat.announce_now(ctx, self.name, args)
+
 
 def _repeats(ctx: Context, room: str, key: str) -> bool:
     row = store.chat_schedule(ctx.db, room, int(key[2:]))

@@ -114,7 +114,8 @@ class ActionCommands:
         ctx.emit(warning)
         notify_case(ctx, case)
 
-    @command("kick", min_role=Role.ADMIN, aliases=("移出", "踢出"), usage="@成员 [原因]", allow_private=True)
+    @command("kick", min_role=Role.ADMIN, aliases=("移出", "踢出", "踢", "踢人"), usage="@成员 [原因]",
+             allow_private=True)
     async def kick(self, ctx: Context, args: str) -> None:
         """把成员移出本群（记为案件，可申诉）"""
         found = await self._target_or_usage(ctx, args, "kick")

@@ -324,6 +324,35 @@ async def test_appeal_round_trip_accept_reinvites(bot):
         assert unban.evidence["appeal_case"] == number
 
 
+async def test_an_admin_revokes_a_mistaken_warning_and_removal(bot):
+    """An owner trying the bot removed carol by mistake and warned bob, then typed #unwarn 1 and
+    heard 你是不是想用 #warn？ (a simulated owner's first hour): without an appeal nothing took a
+    case back. #revoke (#撤销, #unwarn) lifts it: a removal invites the member back, a warning
+    is undone before the group, a second #revoke says it is done, and a #report is no penalty."""
+    room, bob, carol = bot.cast.admin, bot.cast["bob"], bot.cast["carol"]
+    bot.say(room, "laowang", "#kick @carol 测试", mentions=[carol])
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, carol))
+    bot.say(room, "laowang", "#warn @bob 不要发外卖红包", mentions=[bob])
+    await bot.wait_text(room, "警告（案件 #")
+    kick, warn = (c.id for c in all_cases(bot))
+    bot.say(room, "laowang", f"#撤销 {kick} 测试机器人，拉错了")
+    await bot.wait_text(room, f"已撤销案件 #{kick}：处罚已解除")
+    await bot.world.wait_for(lambda: bot.world.is_member(room, carol))
+    bot.say(room, "laowang", f"#unwarn {warn}")
+    await bot.wait_text(room, f"已撤销案件 #{warn}：处罚已解除")
+    bot.say(room, "laowang", f"#revoke {warn}")
+    await bot.wait_text(room, f"案件 #{warn} 之前已撤销")
+    bot.say(room, "alice", f"#revoke {kick}")  # a member: ignored, as the core does
+    bot.say(room, "laowang", "#revoke")
+    await bot.wait_text(room, "用法：#revoke 案件号")
+    assert not any("没有「unwarn」这个命令" in t for t in bot.texts(room))
+    with bot.app.sessions() as db:
+        assert {db.get(Case, kick).status, db.get(Case, warn).status} == {"reversed"}
+        lifts = db.scalars(select(Case).where(Case.kind == "lift").order_by(Case.id)).all()
+        assert [(c.target_id, c.evidence["revoked_case"]) for c in lifts] == [(carol, kick), (bob, warn)]
+        assert lifts[0].reason == f"管理员撤销（案件 #{kick}）：测试机器人，拉错了"
+
+
 async def test_an_appeal_without_its_number_is_answered_from_the_members_own_cases(bot):
     """Seen in a simulated day: a removed member cannot see the group where their case number
     was announced; "申诉 我没发广告啊" was answered only with the form to use, and "为什么踢我"
@@ -482,6 +511,51 @@ async def test_hostile_input_never_breaks_the_pipeline(bot):
     bot.say(room, "alice", "ping")  # still alive
     bot.say(room, "laowang", "#rules")
     await bot.wait_text(room, "本群群规")
+
+
+async def test_a_revoke_before_the_removal_went_out_takes_it_back(tmp_path, database_url):
+    """#kick, then #revoke while the removal still waits for the group's next send slot: the
+    member is never removed, nobody is told they were, and nobody is invited back."""
+    clock = FakeClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+    bot = Harness(tmp_path, [ModerationPlugin()], database_url=database_url, clock=clock, extra_bot="""\
+send_within: 3h
+governor:
+  group_interval: 1h
+  account_interval: 0s
+  jitter: 0s
+  quiet_after_login: 0s
+""", extra_defaults=RULES)
+    await bot.start()
+    try:
+        room, bob = bot.cast.admin, bot.cast["bob"]
+        bot.say(room, "laowang", "#rules")
+        await bot.wait_text(room, "禁止发广告")  # the group's slot is taken for the next hour
+
+        def waiting_for_a_slot() -> bool:
+            return any(not f.done() for _, f in clock._sleepers)
+
+        bot.say(room, "laowang", "#kick @bob 测试", mentions=[bob])
+        await wait_until(lambda: all_cases(bot))
+        await wait_until(waiting_for_a_slot)  # the removal waits for its slot
+        kick = all_cases(bot)[0].id
+        bot.say(room, "laowang", f"#revoke {kick}")
+        await wait_until(lambda: any(c.kind == "lift" for c in all_cases(bot)))
+
+        def next_step():
+            if any("已撤销" in s.text for s in bot.sends(room)):
+                return "answered"
+            return min((t for t, f in clock._sleepers if not f.done()), default=None)
+
+        while (step := await wait_until(next_step)) != "answered":
+            clock.advance(max((step - clock.now()).total_seconds(), 0))
+        await bot.settle()
+        assert bot.world.bot_actions(ActionKind.KICK) == [] and bot.world.is_member(room, bob)
+        assert bot.world.bot_actions(ActionKind.ADD) == []
+        assert not any("已移出" in s.text for s in bot.sends(room))  # never said it happened
+        case, lift = all_cases(bot)
+        assert (case.kind, case.outcome, case.status, lift.kind) == ("kick", "withdrawn", "reversed", "lift")
+    finally:
+        await bot.stop()
 
 
 async def test_an_unban_before_the_ban_went_out_takes_the_ban_back(tmp_path, database_url):

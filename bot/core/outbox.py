@@ -718,6 +718,15 @@ def withdraw_bans(db: Session, member_id: str, room_id: str | None, at: datetime
     return sorted({case_id for case_id in _withdraw(db, ids, at, "withdrawn: #unban") if case_id is not None})
 
 
+def withdraw_case(db: Session, case_id: int, at: datetime) -> bool:
+    """Take back what is left to do of one case (a #revoke typed while its removal, listing or
+    warning still waits its turn). An action already in flight is not stopped. True when
+    something was withdrawn; the caller records the case's outcome."""
+    ids = list(db.scalars(select(OutboxRow.id).where(OutboxRow.case_id == case_id, OutboxRow.status == PENDING,
+                                                     OutboxRow.kind.in_(("Blacklist", "Kick", "Reply")))))
+    return bool(_withdraw(db, ids, at, "withdrawn: #revoke"))
+
+
 def withdraw_greetings(db: Session, room_id: str, at: datetime) -> int:
     """Take back the welcomes and nickname steps still waiting their turn in room_id whose
     newcomers the bot has all decided to remove (seen in a simulated day: an owner's #kick

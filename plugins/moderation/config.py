@@ -89,6 +89,13 @@ class ModerationTexts(TemplateTexts):
     appeal_rejected: str = "已驳回案件 #{case} 的申诉。"
     appeal_accepted_member: str = "你对案件 #{case} 的申诉已通过，处罚已解除。"
     appeal_rejected_member: str = "你对案件 #{case} 的申诉未通过。{note}"
+    # #revoke: an admin takes back a case (theirs or the bot's) without an appeal
+    revoke_usage: str = ("用法：#revoke 案件号 [说明]（也可以写 #撤销），撤销一个警告、移出或拉黑："
+                         "解除处罚，移出的重新邀请入群。")
+    revoked: str = "已撤销案件 #{case}：处罚已解除（案件 #{unban_case}）{reinvite}。"
+    revoked_member: str = "案件 #{case} 已被管理员撤销，处罚已解除。"
+    revoke_already: str = "案件 #{case} 之前已撤销，不用再处理。"
+    revoke_not_penalty: str = "案件 #{case} 不是警告、移出或拉黑，没有可撤销的处罚。"
 
 
 class ModerationConfig(PluginConfig):

@@ -1,5 +1,6 @@
 """#case, #cases, #reason (the moderation log), #rules, #report (members flag a quoted
-message) and #appeal accept|reject (admins close a member's appeal)."""
+message), #appeal accept|reject (admins close a member's appeal) and #revoke (an admin takes a
+case back)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 from bot.actions import Invite, NotifyAdmins, SendPrivate
 from bot.core import cases, lists
 from bot.core.cases import Case
+from bot.core.outbox import withdraw_case
 from bot.core.plugin import command
 from bot.core.roles import Role
 from bot.core.targets import resolve_written
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
 RECENT_CASES = 10
 # removals an accepted appeal can undo by inviting the member back
 _REMOVALS = frozenset({"kick", "ban", "spam"})
+# the cases #revoke lifts: a penalty on a member
+_REVOCABLE = frozenset({"warn", *_REMOVALS})
 
 
 class LogCommands:
@@ -185,8 +189,38 @@ class LogCommands:
             return
         self._accept(ctx, case, pending.member_id, note)
 
+    @command("revoke", min_role=Role.ADMIN, aliases=("撤销", "撤销案件", "unwarn"), usage="案件号 [说明]",
+             allow_private=True)
+    async def revoke(self, ctx: Context, args: str) -> None:
+        """撤销一个案件（警告、移出、拉黑）：解除处罚，移出的重新邀请，反广告案件记为正常消息"""
+        texts = config(ctx).texts
+        if group_or_explain(ctx) is None:
+            return
+        number, _, note = args.strip().partition(" ")
+        if not number:
+            ctx.reply(texts.revoke_usage)
+            return
+        case = case_here(ctx, number)
+        if case is None:
+            return
+        if case.status == "reversed":
+            ctx.reply(texts.revoke_already.format(case=case.id))
+            return
+        if case.kind not in _REVOCABLE or not case.target_id:
+            ctx.reply(texts.revoke_not_penalty.format(case=case.id))
+            return
+        now, by, note = ctx.now(), sender(ctx), clip(note)
+        pending = appeals.pending(ctx.db, case.id)
+        if pending is not None:  # the member's appeal is settled by it
+            appeals.decide(pending, True, by, now, note)
+        if withdraw_case(ctx.db, case.id, now):
+            # its warning or removal had not gone out yet: nothing to undo, nobody to invite back
+            cases.record_outcome(ctx.db, case.id, "withdrawn", now)
+        self._accept(ctx, case, case.target_id, note, revoked=True)
+
     @staticmethod
-    def _accept(ctx: Context, case: Case, member_id: str, note: str) -> None:
+    def _accept(ctx: Context, case: Case, member_id: str, note: str, *, revoked: bool = False) -> None:
+        """Lift a case's penalty: on an accepted appeal, or revoked by an admin (#revoke)."""
         texts, now, by = config(ctx).texts, ctx.now(), sender(ctx)
         room_id = case.room_id
         cases.set_status(ctx.db, case.id, "reversed", by, now)
@@ -196,16 +230,22 @@ class LogCommands:
         learned = appeals.teach_ham(ctx.db, case, now)
         # a lifted warning or removal is no 解除拉黑 (seen in a simulated day: a warning's accepted
         # appeal was listed as one); only a ban's lifting is
+        why = f"管理员撤销（案件 #{case.id}）" if revoked else f"申诉通过（案件 #{case.id}）"
         lifted = cases.open_case(ctx.db, room_id=room_id, kind="unban" if case.kind == "ban" else "lift",
-                                 target_id=member_id, target_name=case.target_name, source="command:appeal",
-                                 at=now, reason=f"申诉通过（案件 #{case.id}）" + (f"：{note}" if note else ""),
-                                 actor_id=by, outcome="done", evidence={"appeal_case": case.id, "ham_sample": learned})
+                                 target_id=member_id, target_name=case.target_name,
+                                 source="command:revoke" if revoked else "command:appeal",
+                                 at=now, reason=why + (f"：{note}" if note else ""), actor_id=by, outcome="done",
+                                 evidence={"revoked_case" if revoked else "appeal_case": case.id,
+                                           "ham_sample": learned})
         reinvite = ""
         removed = case.kind in _REMOVALS and case.outcome in ("done", "pending", *cases.REMOVED_BY_HAND)
         room_members = members(ctx) if ctx.room_id == room_id else frozenset()
         if config(ctx).reinvite and removed and room_id and member_id not in room_members:
-            ctx.emit(Invite(room_id, member_id, reason=f"appeal accepted on case {case.id}", case_id=lifted.id))
+            ctx.emit(Invite(room_id, member_id, reason=f"{'revoked' if revoked else 'appeal accepted on'} case "
+                            f"{case.id}", case_id=lifted.id))
             reinvite = texts.appeal_reinvite
-        ctx.emit(SendPrivate(member_id, texts.appeal_accepted_member.format(case=case.id)))
-        ctx.reply(texts.appeal_accepted.format(case=case.id, unban_case=lifted.id, reinvite=reinvite))
+        told, answer = (texts.revoked_member, texts.revoked) if revoked else \
+            (texts.appeal_accepted_member, texts.appeal_accepted)
+        ctx.emit(SendPrivate(member_id, told.format(case=case.id)))
+        ctx.reply(answer.format(case=case.id, unban_case=lifted.id, reinvite=reinvite))
         notify_case(ctx, lifted)

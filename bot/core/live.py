@@ -69,6 +69,28 @@ def with_settings(group: GroupRulesBase, settings: dict[str, dict[str, Any]]) ->
     return group.model_copy(update=update)
 
 
+def settings_problem(rules: Rules, room_id: str, settings: dict[str, dict[str, Any]],
+                     too_long: str = "写得太长了") -> str:
+    """What is wrong with these settings made in chat for a group's rules.yaml sections, in
+    Chinese for whoever typed them ('' if nothing; `too_long` for a value past its length)."""
+    from pydantic import ValidationError
+
+    from bot.rules.errors import chinese_of
+
+    group = Rules.for_room(rules, room_id)  # rules.yaml's own, what chat's lie over
+    try:
+        with_settings(group, settings)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, Exception):
+            return chinese_of(cause)
+        if error.get("type") == "string_too_long":
+            return too_long
+        return str(error.get("msg", exc))
+    return ""
+
+
 @dataclass(frozen=True)
 class LiveRules(Rules):
     live: LiveFacts = field(default_factory=LiveFacts)

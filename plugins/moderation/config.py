@@ -47,6 +47,12 @@ class ModerationTexts(TemplateTexts):
     whitelist_usage: str = "用法：#whitelist add @成员 | #whitelist remove @成员 | #whitelist list"
     no_rules: str = "本群还没有设置群规。"
     rules_header: str = "📌 本群群规"
+    # #rules 设置 … / #rules 恢复 (plugins/moderation/chat_rules.py)
+    rules_set: str = "已设置本群群规，新成员的欢迎语和 #rules 都会用这几条：\n{rules}"
+    rules_set_usage: str = ("用法：{prefix}rules 设置 第一条；第二条；第三条（最多三条，也可以每行一条），"
+                            "{prefix}rules 恢复 改回默认的群规。")
+    rules_set_bad: str = "没有改：{problem}。发送 {prefix}rules 设置 第一条；第二条；第三条 重新设置。"
+    rules_reset: str = "已恢复默认的群规：\n{rules}"
     report_usage: str = "请长按要举报的消息，选择「引用」，再发送 #report 原因。"
     report_own: str = "这是机器人自己发的消息，不用举报。请引用要举报的那条成员消息。"
     report_received: str = "已收到举报（案件 #{case}），已转告群主和管理员，谢谢！"

@@ -14,7 +14,7 @@ from bot.core.plugin import command
 from bot.core.roles import Role
 from bot.core.targets import resolve_written
 from plugins.antispam.api import find_message
-from plugins.moderation import appeals, render
+from plugins.moderation import appeals, chat_rules, render
 from plugins.moderation.common import (
     case_here,
     config,
@@ -108,8 +108,12 @@ class LogCommands:
 
     @command("rules", min_role=Role.MEMBER, aliases=("群规",))
     async def rules(self, ctx: Context, args: str) -> None:
-        """查看本群群规"""
+        """查看本群群规；群主和管理员可以发送「#rules 设置 第一条；第二条；第三条」修改，「#rules 恢复」改回默认"""
         texts = config(ctx).texts
+        change = chat_rules.wants(args)
+        if change is not None and ctx.sender_role >= Role.ADMIN and ctx.room_id and ctx.message is not None:
+            chat_rules.handle(ctx, *change)
+            return
         items = list(config(ctx).rules)
         if not items:
             # the greeting plugin shows the same core rules to newcomers; one place to edit them

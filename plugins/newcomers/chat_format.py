@@ -11,12 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pydantic import ValidationError
-
 from bot.core.context import Context
-from bot.core.live import with_settings
-from bot.rules.errors import chinese_of
-from bot.rules.loader import Rules
+from bot.core.live import settings_problem
 from plugins.newcomers.config import NicknameConfig
 from plugins.newcomers.templates import render
 
@@ -60,7 +56,7 @@ def handle(ctx: Context, config: NicknameConfig, sub: str, rest: str) -> None:
             ctx.reply(render(texts.format_usage, pattern=pattern, prefix=ctx.rules.bot.command_prefix))
             return
         values = {**chat, "pattern": pattern, "example": example, "regex": ""}
-        problem = _problem(ctx, values)
+        problem = settings_problem(ctx.rules, ctx.room_id, {SECTION: values}, too_long="格式或示例太长了")
         if problem:
             ctx.reply(render(texts.format_bad, problem=problem, prefix=ctx.rules.bot.command_prefix))
             return
@@ -76,23 +72,6 @@ def _pattern_and_example(text: str) -> tuple[str, str]:
         return parts[0].strip(), parts[1].strip().rstrip("）)").strip()
     words = text.split()
     return (words[0], words[1]) if len(words) == 2 else (text, "")
-
-
-def _problem(ctx: Context, values: dict[str, Any]) -> str:
-    """What is wrong with the pattern and example for this group, in Chinese ('' if nothing)."""
-    assert ctx.room_id is not None
-    group = Rules.for_room(ctx.rules, ctx.room_id)  # rules.yaml's own, what chat's lie over
-    try:
-        with_settings(group, {SECTION: values})
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        cause = (error.get("ctx") or {}).get("error")
-        if isinstance(cause, Exception):
-            return chinese_of(cause)
-        if error.get("type") == "string_too_long":
-            return "格式或示例太长了"
-        return str(error.get("msg", exc))
-    return ""
 
 
 def _store(ctx: Context, values: dict[str, Any] | None) -> None:

@@ -335,6 +335,8 @@ async def test_an_admin_revokes_a_mistaken_warning_and_removal(bot):
     bot.say(room, "laowang", "#warn @bob 不要发外卖红包", mentions=[bob])
     await bot.wait_text(room, "警告（案件 #")
     kick, warn = (c.id for c in all_cases(bot))
+    bot.say(room, "laowang", f"#case {kick}")  # carol never spoke: named as the case was opened
+    assert "对象：carol\n" in await bot.wait_text(room, f"案件 #{kick} · 移出")
     bot.say(room, "laowang", f"#撤销 {kick} 测试机器人，拉错了")
     await bot.wait_text(room, f"已撤销案件 #{kick}：处罚已解除")
     await bot.world.wait_for(lambda: bot.world.is_member(room, carol))

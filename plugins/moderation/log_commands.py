@@ -51,8 +51,13 @@ class LogCommands:
         tz = ctx.rules.for_room(found.room_id).timezone
         antispam = getattr(ctx.rules.for_room(found.room_id), "antispam", None)
         labels = getattr(getattr(antispam, "texts", None), "check_labels", None)
-        text = render.card(found, name_of(ctx, found.target_id) if found.target_id else "（无）",
-                           name_of(ctx, found.actor_id), tz, labels)
+        target = "（无）"
+        if found.target_id:
+            # a member removed before they ever spoke has no name history: the name the case was
+            # opened with, not the wxid (#case 1 said 对象：wxid_carol, a simulated owner's hour)
+            target = name_of(ctx, found.target_id)
+            target = found.target_name if target == found.target_id and found.target_name else target
+        text = render.card(found, target, name_of(ctx, found.actor_id), tz, labels)
         appeal = appeals.latest(ctx.db, found.id)
         if appeal is not None:
             state = {"pending": "待处理", "accepted": "已通过", "rejected": "已驳回"}.get(appeal.status, appeal.status)

@@ -725,7 +725,7 @@ class ConsoleExtras:
         settings = []
         for key, value in effective.items():
             if key in in_chat:
-                origin = "群里设置"  # #nick 格式 … by the group's owner or admins (bot.core.live)
+                origin = "群里设置"  # #nick 格式 …, #rules 设置 … by the group's owner or admins (bot.core.live)
             elif overridden and value != defaults.get(key):
                 origin = "本群覆盖"
             elif value != builtin.get(key):

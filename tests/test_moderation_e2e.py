@@ -185,6 +185,20 @@ async def test_owner_commands_privately_after_use(bot):
     assert dict(bot.app.reads_under_gate) == {}
 
 
+async def test_a_warning_revoked_privately_is_taken_back_before_the_group(bot):
+    """An owner revoked a warning in a private chat with the bot: the group, which heard
+    警告（案件 #1）, heard nothing of its revocation (a simulated owner's private hour)."""
+    room, bob, laowang = bot.cast.admin, bot.cast["bob"], bot.cast["laowang"]
+    bot.world.say_private(laowang, "#use 1")
+    await wait_private(bot, "laowang", "已选择")
+    bot.world.say_private(laowang, f"#warn {bob} 不要发广告")
+    await bot.wait_text(room, "警告（案件 #1）")
+    bot.world.say_private(laowang, "#revoke 1")
+    await wait_private(bot, "laowang", "已撤销案件 #1")
+    assert await bot.wait_text(room, "管理员撤销了对「bob」的警告（案件 #1）") == \
+        "管理员撤销了对「bob」的警告（案件 #1）。"
+
+
 async def test_a_private_message_reads_the_group_list_before_holding_the_database(bot):
     """Whether a private writer owns a managed group decides the answer to #use, #help and a
     member's 你好; reading it (the account's group list) under the database gate held every

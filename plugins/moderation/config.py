@@ -100,6 +100,8 @@ class ModerationTexts(TemplateTexts):
                          "解除处罚，移出的重新邀请入群。")
     revoked: str = "已撤销案件 #{case}：处罚已解除（案件 #{unban_case}）{reinvite}。"
     revoked_member: str = "案件 #{case} 已被管理员撤销，处罚已解除。"
+    # a warning the group heard, revoked in a private chat with the bot: said in the group too
+    revoked_in_group: str = "管理员撤销了对「{member}」的警告（案件 #{case}）。"
     revoke_already: str = "案件 #{case} 之前已撤销，不用再处理。"
     revoke_not_penalty: str = "案件 #{case} 不是警告、移出或拉黑，没有可撤销的处罚。"
 

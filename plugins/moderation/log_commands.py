@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.actions import Invite, NotifyAdmins, SendPrivate
+from bot.actions import Invite, NotifyAdmins, Reply, SendPrivate
 from bot.core import cases, lists
 from bot.core.cases import Case
 from bot.core.outbox import withdraw_case
@@ -225,6 +225,12 @@ class LogCommands:
         if withdraw_case(ctx.db, case.id, now):
             # its warning or removal had not gone out yet: nothing to undo, nobody to invite back
             cases.record_outcome(ctx.db, case.id, "withdrawn", now)
+        elif case.kind == "warn" and case.outcome in ("done", "pending") and ctx.message is not None \
+                and ctx.message.room_id is None and case.room_id:
+            # the group heard the warning (or is hearing it: in flight, not withdrawn); typed
+            # privately, the answer reaches only the admin, so the group is told it was taken back
+            ctx.emit(Reply(case.room_id, texts.revoked_in_group.format(
+                member=case.target_name or name_of(ctx, case.target_id), case=case.id)))
         self._accept(ctx, case, case.target_id, note, revoked=True)
 
     @staticmethod

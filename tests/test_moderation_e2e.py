@@ -529,42 +529,58 @@ async def test_hostile_input_never_breaks_the_pipeline(bot):
     await bot.wait_text(room, "本群群规")
 
 
-async def test_a_revoke_before_the_removal_went_out_takes_it_back(tmp_path, database_url):
-    """#kick, then #revoke while the removal still waits for the group's next send slot: the
-    member is never removed, nobody is told they were, and nobody is invited back."""
-    clock = FakeClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
-    bot = Harness(tmp_path, [ModerationPlugin()], database_url=database_url, clock=clock, extra_bot="""\
+PACED = """\
 send_within: 3h
 governor:
   group_interval: 1h
   account_interval: 0s
   jitter: 0s
   quiet_after_login: 0s
-""", extra_defaults=RULES)
+"""  # one send an hour in a group; send_within past two slots: an answer waits behind a withdrawn action's slot
+
+
+async def paced_bot(tmp_path, database_url) -> Harness:
+    """A bot whose next send in the admin room waits an hour of the fake clock: its #rules answer
+    took the group's slot, so an action planned now waits its turn."""
+    clock = FakeClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+    bot = Harness(tmp_path, [ModerationPlugin()], database_url=database_url, clock=clock, extra_bot=PACED,
+                  extra_defaults=RULES)
     await bot.start()
+    bot.say(bot.cast.admin, "laowang", "#rules")
+    await bot.wait_text(bot.cast.admin, "禁止发广告")
+    return bot
+
+
+def waiting_for_a_slot(bot: Harness) -> bool:
+    return any(not f.done() for _, f in bot.clock._sleepers)  # type: ignore[attr-defined]
+
+
+async def run_slots_until_answered(bot: Harness, needle: str) -> None:
+    """Let every slot come (a withdrawn action's, then the answer's) until `needle` was sent."""
+    clock, room = bot.clock, bot.cast.admin
+
+    def next_step():
+        if any(needle in s.text for s in bot.sends(room)):
+            return "answered"
+        return min((t for t, f in clock._sleepers if not f.done()), default=None)  # type: ignore[attr-defined]
+
+    while (step := await wait_until(next_step)) != "answered":
+        clock.advance(max((step - clock.now()).total_seconds(), 0))  # type: ignore[attr-defined]
+    await bot.settle()
+
+
+async def test_a_revoke_before_the_removal_went_out_takes_it_back(tmp_path, database_url):
+    """#kick, then #revoke while the removal still waits for the group's next send slot: the
+    member is never removed, nobody is told they were, and nobody is invited back."""
+    bot = await paced_bot(tmp_path, database_url)
     try:
         room, bob = bot.cast.admin, bot.cast["bob"]
-        bot.say(room, "laowang", "#rules")
-        await bot.wait_text(room, "禁止发广告")  # the group's slot is taken for the next hour
-
-        def waiting_for_a_slot() -> bool:
-            return any(not f.done() for _, f in clock._sleepers)
-
         bot.say(room, "laowang", "#kick @bob 测试", mentions=[bob])
         await wait_until(lambda: all_cases(bot))
-        await wait_until(waiting_for_a_slot)  # the removal waits for its slot
-        kick = all_cases(bot)[0].id
-        bot.say(room, "laowang", f"#revoke {kick}")
+        await wait_until(lambda: waiting_for_a_slot(bot))  # the removal waits for its slot
+        bot.say(room, "laowang", f"#revoke {all_cases(bot)[0].id}")
         await wait_until(lambda: any(c.kind == "lift" for c in all_cases(bot)))
-
-        def next_step():
-            if any("已撤销" in s.text for s in bot.sends(room)):
-                return "answered"
-            return min((t for t, f in clock._sleepers if not f.done()), default=None)
-
-        while (step := await wait_until(next_step)) != "answered":
-            clock.advance(max((step - clock.now()).total_seconds(), 0))
-        await bot.settle()
+        await run_slots_until_answered(bot, "已撤销")
         assert bot.world.bot_actions(ActionKind.KICK) == [] and bot.world.is_member(room, bob)
         assert bot.world.bot_actions(ActionKind.ADD) == []
         assert not any("已移出" in s.text for s in bot.sends(room))  # never said it happened
@@ -577,38 +593,14 @@ governor:
 async def test_an_unban_before_the_ban_went_out_takes_the_ban_back(tmp_path, database_url):
     """#ban, then #unban while the removal still waits for the group's next send slot: the
     member is neither removed nor listed afterwards, and nobody is told they were."""
-    clock = FakeClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
-    # send_within past two slots: the #unban's answer waits behind the withdrawn removal's slot
-    bot = Harness(tmp_path, [ModerationPlugin()], database_url=database_url, clock=clock, extra_bot="""\
-send_within: 3h
-governor:
-  group_interval: 1h
-  account_interval: 0s
-  jitter: 0s
-  quiet_after_login: 0s
-""", extra_defaults=RULES)
-    await bot.start()
+    bot = await paced_bot(tmp_path, database_url)
     try:
         room, bob = bot.cast.admin, bot.cast["bob"]
-        bot.say(room, "laowang", "#rules")
-        await bot.wait_text(room, "禁止发广告")  # the group's slot is taken for the next hour
-
-        def waiting_for_a_slot() -> bool:
-            return any(not f.done() for _, f in clock._sleepers)
-
         bot.say(room, "laowang", "#ban @bob 发二维码", mentions=[bob])
-        await wait_until(waiting_for_a_slot)  # the removal waits for its slot
+        await wait_until(lambda: waiting_for_a_slot(bot))  # the removal waits for its slot
         bot.say(room, "laowang", f"#unban {bob}")
         await wait_until(lambda: any(c.kind == "unban" for c in all_cases(bot)))
-        # let every slot come: the withdrawn removal's, then the unban's answer
-        def next_step():
-            if any("已撤销" in s.text for s in bot.sends(room)):
-                return "answered"
-            return min((t for t, f in clock._sleepers if not f.done()), default=None)
-
-        while (step := await wait_until(next_step)) != "answered":
-            clock.advance(max((step - clock.now()).total_seconds(), 0))
-        await bot.settle()
+        await run_slots_until_answered(bot, "已撤销")
         assert bot.world.bot_actions(ActionKind.KICK) == [] and bot.world.is_member(room, bob)
         assert not any("黑名单并移出" in s.text for s in bot.sends(room))  # never said it happened
         ban, unban = all_cases(bot)

@@ -143,6 +143,13 @@ class Invite:
     member_id: str
     reason: str = ""
     case_id: int | None = None
+    # whoever lifted the penalty hears what became of the invitation once it is final (the room,
+    # or their private chat): answer_done, else answer_not_done with {why}. An accepted appeal's
+    # answer said 并重新邀请入群 before anything was sent to WeChat
+    answer_to: str | None = None
+    answer_mention: str | None = None
+    answer_done: str = ""
+    answer_not_done: str = ""
 
 
 @dataclass(frozen=True, slots=True)

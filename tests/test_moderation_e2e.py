@@ -185,6 +185,21 @@ async def test_owner_commands_privately_after_use(bot):
     assert dict(bot.app.reads_under_gate) == {}
 
 
+async def test_an_invitation_back_that_wechat_refuses_is_said_so(bot):
+    """WeChat adds a member directly only to small groups: an invitation back that it refused
+    was announced as done (并重新邀请入群) before it was tried. Now the admin hears the outcome."""
+    import dataclasses
+
+    room, carol = bot.cast.admin, bot.cast["carol"]
+    bot.say(room, "laowang", "#kick @carol 测试", mentions=[carol])
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, carol))
+    bot.world.config = dataclasses.replace(bot.world.config, direct_add_limit=3)  # the group is "too big"
+    bot.say(room, "laowang", f"#revoke {all_cases(bot)[0].id}")
+    failed = await bot.wait_text(room, "没能重新邀请「carol」入群")
+    assert failed.endswith("微信操作失败，请手动邀请。"), failed
+    assert not bot.world.is_member(room, carol) and not any("已重新邀请" in t for t in bot.texts(room))
+
+
 async def test_a_warning_revoked_privately_is_taken_back_before_the_group(bot):
     """An owner revoked a warning in a private chat with the bot: the group, which heard
     警告（案件 #1）, heard nothing of its revocation (a simulated owner's private hour)."""
@@ -329,6 +344,7 @@ async def test_appeal_round_trip_accept_reinvites(bot):
     await bot.wait_text(room, f"已接受案件 #{number} 的申诉")
     await wait_private(bot, "bob", "申诉已通过")
     await bot.world.wait_for(lambda: bot.world.is_member(room, bob))
+    await bot.wait_text(room, f"已重新邀请「bob」入群（案件 #{number}）。")
     with bot.app.sessions() as db:
         case = db.get(Case, number)
         assert case.status == "reversed"
@@ -352,8 +368,10 @@ async def test_an_admin_revokes_a_mistaken_warning_and_removal(bot):
     bot.say(room, "laowang", f"#case {kick}")  # carol never spoke: named as the case was opened
     assert "对象：carol\n" in await bot.wait_text(room, f"案件 #{kick} · 移出")
     bot.say(room, "laowang", f"#撤销 {kick} 测试机器人，拉错了")
-    await bot.wait_text(room, f"已撤销案件 #{kick}：处罚已解除")
+    # under way when said; done once WeChat answered (an appeal's answer said 并重新邀请入群 first)
+    assert "正在重新邀请入群" in await bot.wait_text(room, f"已撤销案件 #{kick}：处罚已解除")
     await bot.world.wait_for(lambda: bot.world.is_member(room, carol))
+    await bot.wait_text(room, f"已重新邀请「carol」入群（案件 #{kick}）。")
     bot.say(room, "laowang", f"#unwarn {warn}")
     await bot.wait_text(room, f"已撤销案件 #{warn}：处罚已解除")
     bot.say(room, "laowang", f"#revoke {warn}")

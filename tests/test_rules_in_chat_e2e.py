@@ -46,6 +46,7 @@ async def test_an_owner_sets_the_groups_rules_in_chat(tmp_path, database_url):
         assert "1. 禁止发广告、拉人、刷屏" in await bot.wait_text(room, "已恢复默认的群规")
         bot.world.join(room, [erin])
         await bot.passes(seconds=5)
-        await bot.world.wait_for(lambda: any("欢迎" in t and "erin" in t and "拉人、刷屏" in t for t in bot.texts(room)))
+        await bot.world.wait_for(
+            lambda: any("欢迎" in t and "erin" in t and "拉人、刷屏" in t for t in bot.texts(room)))
     finally:
         await bot.h.stop()

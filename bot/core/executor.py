@@ -99,6 +99,8 @@ class Executor:
                 outcome = self._platform_error(exc)
                 if isinstance(action, Kick) and outcome.status == "failed":
                     outcome.followups = self._kick_followups(action, planned, outcome, rules, "")
+        if isinstance(action, Invite) and outcome.status in ("done", "failed", "dry_run"):
+            outcome.followups = self._invite_followups(action, planned, outcome, rules)
         level = logging.WARNING if outcome.status in ("failed", "throttled", "unavailable") else logging.INFO
         why = getattr(action, "reason", "")
         log.log(level, "%s %s by %s%s → %s %s", type(action).__name__, room_id or "", planned.source,
@@ -133,6 +135,8 @@ class Executor:
         final = Outcome("failed", outcome.detail)
         if isinstance(planned.action, Kick):
             final.followups = self._kick_followups(planned.action, planned, final, rules, "")
+        elif isinstance(planned.action, Invite):
+            final.followups = self._invite_followups(planned.action, planned, final, rules)
         return final
 
     async def _perform(self, planned: Planned, rules: Rules, recovering: bool) -> Outcome:
@@ -325,6 +329,17 @@ class Executor:
         return out
 
     @staticmethod
+    def _invite_followups(action: Invite, planned: Planned, outcome: Outcome, rules: Rules) -> list[Planned]:
+        """What the admin who lifted a penalty is owed once the invitation back is final."""
+        if not action.answer_to:
+            return []
+        texts = rules.bot.texts
+        why = texts.invite_why_dry_run if outcome.status == "dry_run" else texts.invite_why_failed
+        # a plain replace, not format(): the member's name in the text may hold braces
+        text = action.answer_done if outcome.status == "done" else action.answer_not_done.replace("{why}", why)
+        return [Planned(_answer(action, text), planned.source, answer=True)] if text else []
+
+    @staticmethod
     def answers(planned: Planned, status: str, rules: Rules) -> list[Planned]:
         """What the person who asked for a text privately is owed once its outcome is final
         (Reply.answer_to): that it went out, or why not."""
@@ -512,7 +527,7 @@ def _case_label(case_id: int | None) -> str:
     return f"（案件 #{case_id}）" if case_id is not None else ""
 
 
-def _answer(action: Kick, text: str) -> Reply | SendPrivate:
+def _answer(action: Kick | Invite, text: str) -> Reply | SendPrivate:
     assert action.answer_to is not None
     if action.answer_to == action.room_id:
         mention = (action.answer_mention,) if action.answer_mention else ()

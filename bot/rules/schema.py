@@ -114,6 +114,9 @@ class CoreTexts(Strict):
     why_dry_run: Annotated[str, placeholders()] = "演习模式，只做了记录，没有真正移出"
     why_failed: Annotated[str, placeholders()] = "微信操作失败，请手动处理"
     why_cap: Annotated[str, placeholders("time")] = "已达到每小时移出人数上限，将在 {time} 后自动移出"
+    # what became of an invitation back into the group (an accepted appeal, a #revoke)
+    invite_why_dry_run: Annotated[str, placeholders()] = "演习模式，只做了记录，没有真正邀请"
+    invite_why_failed: Annotated[str, placeholders()] = "微信操作失败，请手动邀请"
     # what became of a text asked for in a private chat (a #warn) that did not surely reach the group
     text_dry_run: Annotated[str, placeholders()] = "没有真正发出：演习模式，只做了记录"
     text_expired: Annotated[str, placeholders()] = "没有发出：排队太久，已不再发送"

@@ -91,7 +91,10 @@ class ModerationTexts(TemplateTexts):
     appeal_admin_usage: str = "用法：#appeal accept 案件号 或 #appeal reject 案件号 [说明]"
     appeal_none: str = "案件 #{case} 没有待处理的申诉。"
     appeal_accepted: str = "已接受案件 #{case} 的申诉：已解除处罚（案件 #{unban_case}）{reinvite}。"
-    appeal_reinvite: str = "，并重新邀请入群"
+    appeal_reinvite: str = "，正在重新邀请入群"
+    # what became of that invitation, once WeChat answered
+    reinvited: str = "已重新邀请「{member}」入群（案件 #{case}）。"
+    reinvite_failed: str = "没能重新邀请「{member}」入群（案件 #{case}）：{why}。"
     appeal_rejected: str = "已驳回案件 #{case} 的申诉。"
     appeal_accepted_member: str = "你对案件 #{case} 的申诉已通过，处罚已解除。"
     appeal_rejected_member: str = "你对案件 #{case} 的申诉未通过。{note}"
@@ -104,6 +107,13 @@ class ModerationTexts(TemplateTexts):
     revoked_in_group: str = "管理员撤销了对「{member}」的警告（案件 #{case}）。"
     revoke_already: str = "案件 #{case} 之前已撤销，不用再处理。"
     revoke_not_penalty: str = "案件 #{case} 不是警告、移出或拉黑，没有可撤销的处罚。"
+
+    @field_validator("appeal_reinvite", mode="before")
+    @classmethod
+    def _former_appeal_reinvite(cls, value: object) -> object:
+        # the former default, copied into most rules.yaml files, said the member was invited back
+        # before WeChat had been asked (never say something happened that did not): the new default
+        return "，正在重新邀请入群" if value == "，并重新邀请入群" else value
 
 
 class ModerationConfig(PluginConfig):

@@ -256,8 +256,14 @@ class LogCommands:
         removed = case.kind in _REMOVALS and case.outcome in ("done", "pending", *cases.REMOVED_BY_HAND)
         room_members = members(ctx) if ctx.room_id == room_id else frozenset()
         if config(ctx).reinvite and removed and room_id and member_id not in room_members:
+            # said to be under way now; what became of it is said once WeChat answered (Invite.answer_*)
+            msg, name = ctx.message, case.target_name or name_of(ctx, member_id)
             ctx.emit(Invite(room_id, member_id, reason=f"{'revoked' if revoked else 'appeal accepted on'} case "
-                            f"{case.id}", case_id=lifted.id))
+                            f"{case.id}", case_id=lifted.id,
+                            answer_to=(msg.room_id or msg.sender_id) if msg is not None else None,
+                            answer_mention=msg.sender_id if msg is not None and msg.room_id else None,
+                            answer_done=texts.reinvited.format(member=name, case=case.id),
+                            answer_not_done=texts.reinvite_failed.format(member=name, case=case.id, why="{why}")))
             reinvite = texts.appeal_reinvite
         told, answer = (texts.revoked_member, texts.revoked) if revoked else \
             (texts.appeal_accepted_member, texts.appeal_accepted)

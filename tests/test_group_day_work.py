@@ -424,7 +424,8 @@ async def test_an_evening_in_the_photography_club(days) -> None:  # noqa: F811
     told = d.private_to("会长老赵")
     for name in flagged:
         notice = next(line for t in told for line in t.split("\n") if f"警告 {name}：" in line)
-        assert notice.endswith("如是误判，请在群里引用那条消息发送 #ham 撤销"), notice
+        case = notice.split("#")[1].split()[0]
+        assert notice.endswith(f"如是误判，请在群里发送 #revoke {case} 撤销（或引用那条消息发送 #ham）"), notice
     if "街拍小张" in flagged:
         assert any("申诉已通过" in t for t in d.private_to("街拍小张"))
     # #stats counts neither reminder undone

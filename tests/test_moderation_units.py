@@ -11,7 +11,7 @@ from bot.core.targets import split_target
 from db.models import Case
 from plugins.moderation import render
 from plugins.moderation.appeals import asks_why, parse_appeal, reason_of, teach_ham
-from plugins.moderation.config import ModerationConfig
+from plugins.moderation.config import ModerationConfig, ModerationTexts
 from plugins.moderation.targets import clip
 from plugins.stats.config import StatsConfig, TagRules
 from plugins.stats.tags import member_tag
@@ -195,3 +195,14 @@ def test_a_case_an_admin_opened_with_spam_is_not_called_automatic():
     department group): a person, and "automatic", at once."""
     text = render.card(_case(source="antispam", actor_id="hr"), "小美", "HR小王", "Asia/Shanghai")
     assert "处理人：HR小王（用 #spam 标记为广告）" in text and "自动" not in text
+
+
+@pytest.mark.parametrize(("field", "former"), [
+    ("case_notice_warned", "新案件 {summary}。如是误判，请在群里引用那条消息发送 {prefix}ham 撤销"),
+    ("appeal_reinvite", "，并重新邀请入群"),
+])
+def test_a_former_default_copied_into_rules_yaml_reads_as_the_new_one(field, former):
+    """Most operators' rules.yaml copy every text: the former defaults (an appeal's 并重新邀请入群,
+    said before WeChat was asked; a warning's notice without #revoke) read as the new ones."""
+    assert getattr(ModerationTexts(**{field: former}), field) == ModerationTexts.model_fields[field].default
+    assert getattr(ModerationTexts(**{field: "自己写的"}), field) == "自己写的"

@@ -68,7 +68,9 @@ class ModerationTexts(TemplateTexts):
     # an anti-spam warning: how the owner undoes it if it is wrong. The member warned hears
     # 如果不是，可以请管理员撤销; the owner's notice said only 警告 X：发广告（已执行）, and the
     # owners of a simulated photography club did not know how (two regulars reminded in an evening)
-    case_notice_warned: str = "新案件 {summary}。如是误判，请在群里引用那条消息发送 {prefix}ham 撤销"
+    # (#revoke N since 2026-12-05: a card or a picture is hard to quote on a phone)
+    case_notice_warned: str = ("新案件 {summary}。如是误判，请在群里发送 {prefix}revoke {case} 撤销"
+                               "（或引用那条消息发送 {prefix}ham）")
     appeal_usage: str = "申诉请发送：申诉 案件号 理由，例如「申诉 12 我没有发广告」。"
     appeal_not_yours: str = "没有找到你可以申诉的案件 #{case}。"
     # an appeal without a number, or "为什么踢我", from someone with open cases
@@ -107,6 +109,13 @@ class ModerationTexts(TemplateTexts):
     revoked_in_group: str = "管理员撤销了对「{member}」的警告（案件 #{case}）。"
     revoke_already: str = "案件 #{case} 之前已撤销，不用再处理。"
     revoke_not_penalty: str = "案件 #{case} 不是警告、移出或拉黑，没有可撤销的处罚。"
+
+    @field_validator("case_notice_warned", mode="before")
+    @classmethod
+    def _former_case_notice_warned(cls, value: object) -> object:
+        # the former default, copied into most rules.yaml files: the new one names #revoke too
+        former = "新案件 {summary}。如是误判，请在群里引用那条消息发送 {prefix}ham 撤销"
+        return cls.model_fields["case_notice_warned"].default if value == former else value
 
     @field_validator("appeal_reinvite", mode="before")
     @classmethod

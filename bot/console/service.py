@@ -18,7 +18,7 @@ import io
 import json
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
-from bot.actions import SendPrivate
+from bot.actions import Invite, Kick, Reply, SendPrivate
 from bot.core.cases import OUTCOME_LABELS, SHOWN_KIND_LABELS, STATUS_LABELS, outcome_label, shown_kind
 from bot.core.context import Context
 from bot.core.plugin import source_label
@@ -91,6 +91,7 @@ class CaseView:
     can_ham: bool
     can_spam: bool
     can_unban: bool
+    can_revoke: bool = False
     answer: list[str] = field(default_factory=list)
 
 
@@ -289,6 +290,9 @@ class _CoreService:
             can_ham=live and case.source == "antispam" and bool(text),
             can_spam=live and bool(text) and (case.outcome == "shadow" or case.kind == "report"),
             can_unban=bool(banned) and case.kind in ("ban", "kick", "warn", "spam"),
+            # a penalty taken back (the #revoke command); an anti-spam case with words has 不是广告
+            can_revoke=live and bool(case.target_id) and case.kind in ("warn", "kick", "ban", "spam")
+            and not (case.source == "antispam" and bool(text)),
         )
 
     async def mark_ham(self, case_id: int) -> list[str]:
@@ -305,6 +309,13 @@ class _CoreService:
         if not case.can_spam or case.room_id is None:
             raise ConsoleError(f"案件 #{case_id} 不能再标记为广告")
         return await self.run_command(case.room_id, "spam", "", self._quote(case))
+
+    async def revoke(self, case_id: int) -> list[str]:
+        """"撤销": the #revoke command on the case (its penalty lifted, a removal invited back)."""
+        case = await self.case(case_id)
+        if not case.can_revoke or case.room_id is None:
+            raise ConsoleError(f"案件 #{case_id} 没有可撤销的处罚")
+        return await self.run_command(case.room_id, "revoke", str(case_id))
 
     async def unban(self, case_id: int) -> list[str]:
         case = await self.case(case_id)
@@ -389,7 +400,11 @@ class _CoreService:
             db.commit()  # state before side effects, as for a chat command
         answers = [p.action.text for p in ctx.planned
                    if isinstance(p.action, SendPrivate) and p.action.contact_id == CONSOLE_ACTOR]
-        others = [p for p in ctx.planned
+        # what an action would say to its commander once it is done (a removal's, an invitation's)
+        # has nobody to go to: the operator reads the case's outcome on the page
+        others = [replace(p, action=replace(p.action, answer_to=None))
+                  if isinstance(p.action, Reply | Kick | Invite) and p.action.answer_to == CONSOLE_ACTOR else p
+                  for p in ctx.planned
                   if not (isinstance(p.action, SendPrivate) and p.action.contact_id == CONSOLE_ACTOR)]
         await app.execute(others, rules)
         return answers

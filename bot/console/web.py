@@ -390,6 +390,7 @@ def create_app(service: ConsoleService, auth: Auth, *, secure_cookie: bool = Fal
         Route("/cases/{case_id:int}/ham", case_action(service.mark_ham), methods=["POST"]),
         Route("/cases/{case_id:int}/spam", case_action(service.mark_spam), methods=["POST"]),
         Route("/cases/{case_id:int}/unban", case_action(service.unban), methods=["POST"]),
+        Route("/cases/{case_id:int}/revoke", case_action(service.revoke), methods=["POST"]),
         Route("/appeals", appeals_page),
         Route("/appeals/{case_id:int}/accept", appeal_action(True), methods=["POST"]),
         Route("/appeals/{case_id:int}/reject", appeal_action(False), methods=["POST"]),

@@ -160,6 +160,34 @@ async def test_unban_from_the_console_is_the_unban_command(console):
     assert f"/cases/{ban.id}/unban" not in response.text
 
 
+async def test_a_mistaken_removal_and_warning_revoked_from_the_console(console):
+    """撤销 on a case card is the #revoke command: the removal is taken back with an invitation,
+    the warning before the group that heard it; nothing is said to the console as a contact."""
+    from db.models import OutboxRow
+
+    bot = console.bot
+    room, bob, carol = bot.cast.admin, bot.cast["bob"], bot.cast["carol"]
+    bot.say(room, "laowang", "#kick @carol 测试", mentions=[carol])
+    bot.say(room, "laowang", "#warn @bob 发错群了", mentions=[bob])
+    await wait_until(lambda: bot.world.saw_kick(room, carol))
+    await bot.wait_text(room, "警告（案件 #")
+    kick, warn = rows(console, Case)
+    client, csrf = await console.logged_in()
+    page = (await client.get("/cases")).text
+    assert f"/cases/{kick.id}/revoke" in page and f"/cases/{warn.id}/revoke" in page
+    for case in (kick, warn):
+        response = await client.post(f"/cases/{case.id}/revoke", headers={"X-CSRF-Token": csrf})
+        assert response.status_code == 200, response.text
+        assert f"已撤销案件 #{case.id}" in response.text and f"/cases/{case.id}/revoke" not in response.text
+    await bot.world.wait_for(lambda: bot.world.is_member(room, carol))
+    await bot.wait_text(room, "管理员撤销了对「bob」的警告")
+    lifts = rows(console, Case, Case.kind == "lift")
+    assert [(c.actor_id, c.source) for c in lifts] == [(CONSOLE_ACTOR, "command:revoke")] * 2
+    await bot.app.idle()
+    sent = rows(console, OutboxRow, OutboxRow.kind == "SendPrivate")
+    assert not [r for r in sent if (r.payload or {}).get("contact_id") == CONSOLE_ACTOR]
+
+
 async def test_appeal_accepted_from_the_queue(console):
     bot = console.bot
     member, case = await spam_case(console)

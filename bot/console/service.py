@@ -292,6 +292,7 @@ class _CoreService:
             can_unban=bool(banned) and case.kind in ("ban", "kick", "warn", "spam"),
             # a penalty taken back (the #revoke command); an anti-spam case with words has 不是广告
             can_revoke=live and bool(case.target_id) and case.kind in ("warn", "kick", "ban", "spam")
+            and case.outcome != "shadow"
             and not (case.source == "antispam" and bool(text)),
         )
 

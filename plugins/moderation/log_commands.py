@@ -215,7 +215,8 @@ class LogCommands:
         if case.status == "reversed":
             ctx.reply(texts.revoke_already.format(case=case.id))
             return
-        if case.kind not in _REVOCABLE or not case.target_id:
+        if case.kind not in _REVOCABLE or not case.target_id or case.outcome == "shadow":
+            # a shadow-mode detection recorded what would have happened: nothing to lift
             ctx.reply(texts.revoke_not_penalty.format(case=case.id))
             return
         now, by, note = ctx.now(), sender(ctx), clip(note)

@@ -433,13 +433,6 @@ def test_a_regular_recommending_a_blogger_or_a_shop_is_not_reminded(text):
     # with the writer's own call or a hook it stays a referral ad
     ("报群名享优惠 加我微信 tuan_8866", False),
     ("专卖店开业 报小区名 进群领红包", False),
-])
-def test_the_estates_name_for_a_group_price_is_a_recommendation(text, recommended):
-    from plugins.antispam.recommend import recommends
-    assert (recommends(normalise(text).body) is not None) is recommended
-
-
-@pytest.mark.parametrize(("text", "recommended"), [
     # a shop named as one among many, or an old brand, is someone else's (spam31: a village group's
     # tip for a county shop selling on 抖音 was read as a referral ad)
     ("推荐一家做卤味的老字号 我们镇上的 抖音搜 镇口老李卤味 我每次回家都买", True),
@@ -448,7 +441,7 @@ def test_the_estates_name_for_a_group_price_is_a_recommendation(text, recommende
     ("推荐一下 我开了一家奶茶店 抖音搜 阿珍奶茶", False),
     ("推荐一家靠谱的平台 抖音搜 财富自由 每天都有收益", False),
 ])
-def test_a_shop_named_as_one_among_many_or_an_old_brand_is_a_third_party(text, recommended):
+def test_a_tip_for_a_third_partys_shop_is_a_recommendation(text, recommended):
     from plugins.antispam.recommend import recommends
     assert (recommends(normalise(text).body) is not None) is recommended
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from db.models import Member
-from plugins.antispam import charmodel
+from plugins.antispam import charmodel, contact
 from plugins.antispam.checks import Facts, find_contacts
 from plugins.antispam.classifier import SpamModel, fit
 from plugins.antispam.config import AntispamConfig
@@ -499,8 +499,6 @@ def test_a_message_is_scanned_for_contact_data_once(text, seed_model):
     """The char model's features ask find_contacts(n), the checks find_contacts(n, facts.url) with
     url None: lru_cache keyed the two apart, and every message was scanned twice (a third of the
     contact finder's CPU)."""
-    from plugins.antispam import contact
-
     normalise.cache_clear(), contact.find_contacts.cache_clear(), contact.promoted_links.cache_clear()
     decide(Facts(text, newcomer=True), CFG, seed_model, "r")
     n = normalise(text)
@@ -552,6 +550,80 @@ def test_a_newcomers_phone_number_spelled_out_by_voice_input_is_not_hidden(text)
         assert not decision.spam, decision.evidence()
     spelled_ad = decide(Facts(text="兼职日结 手机就能做 加我 一三九零七七一二二四八", newcomer=True), CFG, None, "room")
     assert spelled_ad.spam, spelled_ad.evidence()
+
+
+@pytest.mark.parametrize("text", ["我的 QQ 是 2846 1039 57 作业群里找不到我的可以加 我把资料发你",
+                                  "群里有要跟我练口语的 我 QQ 1739 0046 52 周末有空",
+                                  "QQ号：3069 2751 4 周三的笔记我拍好了"])
+def test_a_qq_number_written_in_groups_after_the_word_is_not_hidden(text):
+    """People read a QQ number out in groups of four as they do a phone number (我 QQ 1739 0046 52).
+    The finder read the groups as digits split to hide it, so a newcomer's own number given for
+    the homework files was disguised contact data (spam31's blind probe). Digits one by one, or
+    groups broken by dots, are still split on purpose."""
+    found = contact.find_contacts(normalise(text))
+    assert [(c.kind, c.hidden) for c in found] == [("qq", False)], found
+    for ad in ("加她 Q 3 9 8 0 2 7 1 5 6 报我名字有优惠", "qq号 2846.1039.57 私聊福利"):
+        assert any(c.kind == "qq" and c.hidden for c in contact.find_contacts(normalise(ad))), ad
+
+
+@pytest.mark.parametrize("text", ["我在这个群的id就是我的游戏id 叫 夜雨听风 uid 803127754 来加",
+                                  "原神 uid 185336027 世界等级 8 缺材料的来我世界拿"])
+def test_a_players_uid_in_a_games_talk_is_no_code_id(text):
+    """A uid beside the game it belongs to is the player's number in that game: it finds them
+    nowhere else. A newcomer's was read as a code id to contact (spam30, spam31 probes); a uid on a
+    video platform (b站 uid …) is still one."""
+    assert not contact.find_contacts(normalise(text))
+    assert any(c.kind == "code-id" for c in contact.find_contacts(normalise("b站 uid 3 4 9 8 8 7 1 2 关注我")))
+
+
+def test_a_number_with_a_calling_code_is_scanned_for_once(monkeypatch):
+    """The +1 646 … number's pattern was scanned twice per message (once to know which numbers are
+    another country's, once to add them after the ids): one scan serves both."""
+    calls = []
+    pattern = contact._INTL_PHONE
+
+    class Counting:
+        def finditer(self, text):
+            calls.append(text)
+            return pattern.finditer(text)
+
+    monkeypatch.setattr(contact, "_INTL_PHONE", Counting())
+    normalise.cache_clear(), contact.find_contacts.cache_clear()
+    found = contact.find_contacts(normalise("客户的电话 +1 646 555 0139 你跟他说一下"))
+    assert [(c.kind, c.value, c.hidden) for c in found] == [("phone", "+16465550139", False)], found
+    assert len(calls) == 1, calls
+    normalise.cache_clear(), contact.find_contacts.cache_clear()
+
+
+@pytest.mark.parametrize("url", ["https://immi.homeaffairs.gov.au", "https://my.unimelb.edu.au/courses",
+                                 "https://www.gov.uk/student-visa", "https://www.xe.com/currencyconverter",
+                                 "https://school.jinritemai.com", "https://www.runchina.org.cn"])
+def test_public_sites_abroad_and_sellers_references_are_ordinary(url):
+    """An overseas students' group links a visa checklist or a course system, an online sellers'
+    group a platform's academy: a newcomer's link to one was a probation link (spam31's probe).
+    Only a government or a university can hold a name under gov.au, edu.au, gov.uk, ac.uk …"""
+    from plugins.antispam.contact import is_ordinary
+
+    assert is_ordinary(url)
+    for other in ("https://gov.au.example.com", "https://xgov.au", "https://haohuo.jinritemai.com/views/product"):
+        assert not is_ordinary(other), other
+
+
+@pytest.mark.parametrize("text", ["有个不认识的人加我 说能搞到进口的特效药 我没理",
+                                  "群外面的人加我推荐什么降糖神药 我直接删了"])
+def test_a_report_of_an_approach_the_writer_ignored_is_a_warning(text):
+    """A patient telling the group that someone outside it offered a miracle drug and was ignored
+    (我没理, 直接删了) was read 0.971 from an established member, past the members' level (spam31's
+    blind probe): it reports an ad, as 有人私聊我说… does. 没理由 is no report, and 想赚钱的人加我 is the
+    writer's own call."""
+    from plugins.antispam.checks import discussing, framed
+
+    n = normalise(text)
+    assert framed(n) and discussing(n)
+    regular = decide(Facts(text=text), CFG, SpamModel(), "room")
+    assert not regular.spam, regular.evidence()
+    for ad in ("没理由不赚 加我 vx abc123", "想赚钱的人加我 日结 手机就能做"):
+        assert not framed(normalise(ad)), ad
 
 
 def test_a_long_run_of_digits_is_read_for_a_rental_payout_in_linear_time():

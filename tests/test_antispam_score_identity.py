@@ -30,11 +30,10 @@ def _old_shown(gram: str, skeleton: str, cuts: frozenset[int], breaks: frozenset
         return word if len(word) < 12 and re.search(rf"(?<![a-z]){word}(?![a-z])", skeleton) else ""
     if gram.startswith("#"):
         return ""
-    if gram.startswith(("w:", "b:")):
-        text = gram[2:].replace("|", "")
-    else:
-        text = gram.strip("^$")
-        # not across punctuation: a behaviour change made on both sides since (块老板 of 35 块，老板)
+    text = gram[2:].replace("|", "") if gram.startswith(("w:", "b:")) else gram.strip("^$")
+    if not gram.startswith("w:"):
+        # not across punctuation: a behaviour change made on both sides since (块老板 of 35 块，老板);
+        # nor a pair of words ending inside a word jieba cuts in two (老板|微 of 微信; spam31, both sides)
         if not any(i in cuts and i + len(text) in cuts and not any(i < b < i + len(text) for b in breaks)
                    for i in _old_starts(skeleton, text)):
             return ""

@@ -107,8 +107,9 @@ async def live_the_residents_day(d: LoggedDay) -> None:
     # spam29 model, which read it 0.992, just past the obvious level (0.9917; spam28's rebuilds read
     # 0.993): a newcomer's obvious ad, removed at once. The spam30 model reads it 0.9919 and its
     # obvious level is 0.9929: warned again (the model and a plain id from a newcomer; removed on a
-    # second ad). The score sits on the level: which side is a rebuild's draw
-    await d.join(d.advertiser("防水补漏", "warn"), inviter="3-402郑哥")
+    # second ad). The score sits on the level: which side is a rebuild's draw. The spam31 model
+    # reads it 0.9942 past its obvious level 0.9933: removed at once again (an advertiser either way)
+    await d.join(d.advertiser("防水补漏", "kick"), inviter="3-402郑哥")
     await d.post("防水补漏", "专业防水补漏 卫生间不砸砖 屋顶漏水 外墙渗水 十年质保 微信 fangshui_1688")
 
     await d.to("10:00")

@@ -137,10 +137,9 @@ def _shown(gram: str, skeleton: str, cuts: frozenset[int], breaks: frozenset[int
         # a short pair or run that begins or ends on a particle joins two words' edges: 的有 of
         # 奢侈品的 有需要, 好我是 of 大家好 我是 (an owner read them in a #case as junk)
         return ""
-    if gram.startswith("b:"):
-        return text
-    # a run of characters says something only where it starts and ends at jieba's cuts, and not
-    # across the message's punctuation (块老板 of 35 块，老板微信 hid the word 老板)
+    # a run of characters, or a pair of jieba's words, says something only where it starts and ends
+    # at jieba's cuts, and not across the message's punctuation (块老板 of 35 块，老板微信 hid the word
+    # 老板; 老板微, the pair 老板|微 of a 微信 jieba cuts in two, hid it again in spam31's rebuild)
     return text if any(i in cuts and i + len(text) in cuts and not _crosses(i, len(text), breaks)
                        for i in _starts(skeleton, text)) else ""
 
@@ -212,12 +211,23 @@ def _starts(text: str, part: str) -> list[int]:
 
 
 def _cuts(skeleton: str) -> frozenset[int]:
-    """Where jieba's words of the message start and end (latin and digit runs are words of their own)."""
+    """Where jieba's words of the message start and end (latin and digit runs are words of their own),
+    less the cuts inside a word its dictionary lacks (_UNCUT)."""
     cuts, at = {0}, 0
     for w in words_of(skeleton):
         at += len(w)
         cuts.add(at)
+    for word in _UNCUT:
+        start = skeleton.find(word)
+        while start >= 0:
+            cuts.difference_update(range(start + 1, start + len(word)))
+            start = skeleton.find(word, start + 1)
     return frozenset(cuts)
+
+
+# words jieba's dictionary cuts in two (微|信): a run ending between them is no word. The spam31
+# rebuild showed an owner 老板微 for 老板微信 chongxi_gulou where the model before named 老板
+_UNCUT = ("微信",)
 
 
 @lru_cache(maxsize=4096)

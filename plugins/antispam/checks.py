@@ -106,7 +106,10 @@ _WARNING = re.compile(r"骗|小心|注意|警惕|禁止|请勿|严禁|不得|不
                       r"谨防|别信|不要信|千万别|千万不要|别上当|上当|举报|曝光|新闻|报道|违法|犯法|"
                       r"套路|离谱|反诈|提醒|别碰|不要碰|别去|坑人|被坑|踩雷|假的|是真的吗|靠谱吗|有人信|话术|传销|"
                       r"钓鱼|广告|不要随便|不要随意|别随便|有人发|又来了|转了一段|转给我|收到一条|收到一个短信|收到短信|私聊我发|原话|撤回|截个图|"
-                      r"私信我的|私聊我的|看到的")
+                      r"私信我的|私聊我的|看到的|"
+                      # a report of an approach the writer ignored (有个群外的人加我 说有特效药 我没理):
+                      # the patients' probe read one 0.971, past the members' level (spam31); not 没理由
+                      r"没理(?!由)|没搭理|没回他|直接删了|拉黑了")
 # what someone else said, in quotes: a warning quoting an ad ("扫码领鸡蛋") is not the ad
 _QUOTE_SPAN = re.compile(r"[\"“「『‘][^\"”」』’]{0,400}[\"”」』’]")
 # "原文如下👇 …": everything after such a marker in a warning is the ad being shown, not said
@@ -115,7 +118,8 @@ _QUOTE_INTRO = re.compile(r"原文|原话|如下|下面这段话?|这段话|发�
 _REASSURING = re.compile(r"(?<!是)不是骗|非诈骗|绝不骗|不骗人|拒绝骗|零风险|无风险|保证收益|保证赚|包赚|稳赚|"
                          r"正规平台|正规公司")
 # reported speech: 有人私聊我, 骗子加我 — what happened to the writer, not a call to contact them
-_REPORTED = re.compile(r"(?:有人|有个人|陌生人|骗子|对方|他们?|她们?|一个号|新人|那个人|这个人|那人|这人|群友)"
+_REPORTED = re.compile(r"(?:有人|有个人|陌生人|骗子|对方|他们?|她们?|一个号|新人|那个人|这个人|那人|这人|群友|"
+                       r"(?:群)?外面?的人|不认识的人|陌生的人)"
                        r"(?:私聊|私信|加|找|联系)了?我")
 _CALL_TO_ACTION = re.compile(r"私聊我|私信我|私我|有意者|有意私|联系我|加我|找我|咨询我|详聊|带你|扫码|点击|名额有限")
 # a newcomer talking about joining (谢谢拉我进群, 刚进群) is not inviting anyone anywhere

@@ -172,6 +172,9 @@ _FLIGHT = re.compile(r"(?:ca|mu|cz|hu|3u|zh|mf|sc|fm|ho|9c|kn|gs|jd|8l|pn|eu|g5|
 _PLATFORM_NO = re.compile(r"(?:(?<![a-z0-9_-])u?id|抖音号|红书号|快手号|视频号|互关号|dy号|数字|邀请码|推荐码|口令)"
                           r"\s*+(?:是|为)?\s*+[:：]?\s*+"
                           r"((?:[a-z0-9][\s_-]?){4,12})(?![a-z0-9])")
+# a game the message names: a uid beside it is the player's number in that game (开黑的拉我, 来我世界),
+# which finds them nowhere outside it; a newcomer's was read as a code id to contact (spam30, spam31)
+_GAME = re.compile(r"游戏|原神|崩坏|星穹|王者|蛋仔|和平精英|明日方舟|鸣潮|绝区零|区服|开黑|世界等级|冒险等级")
 # a hand-typed handle: "@ usdt_mm88" (a WeChat @mention has no space after @ and ends with U+2005)
 _LOOSE_HANDLE = re.compile(r"@\s+([a-z][a-z0-9_]{3,31})|@([a-z][a-z0-9]*_[a-z0-9_]*[0-9][a-z0-9_]*)(?![a-z0-9_\u2005])")
 # letters and digits typed one by one: h h 5 2 0 1, 薇 l l 9 6 6 6, m a n ⑤ ② ⑧, t me / + ab3x
@@ -280,7 +283,9 @@ def _find_contacts(n: Normalised, url: str | None) -> tuple[Contact, ...]:
     # a number with another country's calling code is that country's, grouped its way: +1 415 555
     # 0182 (a client's WhatsApp in a trade group) reads as a Chinese mobile 141…, its digits "split"
     # (hidden), and a newcomer who passed it on was removed at once (spam30's blind probe)
-    abroad = {m.group(1) + _SPACING.sub("", m.group(2)) for m in _INTL_PHONE.finditer(body) if m.group(1) != "86"}
+    # (one scan serves both uses: this one, and the numbers added after the ids below)
+    intl = [(m.group(1), _SPACING.sub("", m.group(2))) for m in _INTL_PHONE.finditer(body)] if "+" in body else []
+    abroad = {code + digits for code, digits in intl if code != "86"}
     for m in _PHONE.finditer(dense):
         if m.group(0) not in abroad:
             add("phone", m.group(0), m.group(0) not in said and disguised(m.group(0)))
@@ -299,8 +304,8 @@ def _find_contacts(n: Normalised, url: str | None) -> tuple[Contact, ...]:
     for m in _WECHAT_ADDED.finditer(body):
         if not any(bare(m.group(1)) in bare(c.value) for c in found):
             add("wechat-id", m.group(1), tricks)
-    for m in _INTL_PHONE.finditer(body):
-        number = "+" + m.group(1) + _SPACING.sub("", m.group(2))
+    for code, digits in intl:
+        number = "+" + code + digits
         if not any(bare(number.lstrip("+")) in bare(c.value) or bare(c.value.lstrip("+")) in number for c in found):
             add("phone", number, False)
     # what to search for on a named platform (b站搜一下 win10开机慢) is a search tip, read below as a
@@ -335,6 +340,8 @@ def _find_contacts(n: Normalised, url: str | None) -> tuple[Contact, ...]:
             lone = m.group(0)[:1] in "微威薇"
             add("wechat-id" if lone else "code-id", value, tricks or lone or value != m.group(1))
     for m in _PLATFORM_NO.finditer(body):
+        if m.group(0).startswith("uid") and _GAME.search(body):  # 原神 uid 185336027: a player, in the game
+            continue
         written_as = m.group(1).strip()
         # an id that starts with a letter keeps its - and _ (抖音号 lintt-9562 is one id, as written);
         # a number broken up by them (7-7-8-8-9-9) was split to hide it

@@ -288,6 +288,11 @@ def normalise(text: str) -> Normalised:
 
 _SPLIT_DIGITS = re.compile(r"\d[\s\-_.·,，。、|/\\*~]+\d(?:[\s\-_.·,，。、|/\\*~]*\d){5,}")
 _PLAIN_GROUPS = re.compile(r"(?<!\d)1\d{2}[\s-]\d{4}[\s-]\d{4}(?!\d)")
+# A QQ number right after the word, in groups of three or four the way people read it out (我的 QQ
+# 是 2846 1039 57, QQ号 1739 0046 52): a classmate's own number, written as a phone number is. Read
+# as split to hide it, a newcomer's number given for the homework files counted as disguised
+# (spam31's blind probe). Digits one by one (Q 3 9 8 0 …) or broken by dots and stars stay split.
+_PLAIN_QQ = re.compile(r"(?<=qq)(\s?(?:号码?)?\s?(?:是|为|[:：])?\s?)[1-9]\d{2,3}(?: \d{3,4})+(?: \d{1,2})?(?!\d)")
 # Ranges a job post or a price list writes side by side: 综合工资7000-9000 20-50岁, 200-500/天 3-5年.
 # Read as one run they were a number split to hide it, and a newcomer's real job post with the
 # manager's phone counted as disguised contact data. A range is two amounts with a unit after
@@ -315,7 +320,10 @@ def digit_runs_split(light: str) -> bool:
     """True when a long number is broken up by separators (1-3-8…, 138.1234.5678, 1 3 8…).
     The way people write a phone number by hand (138 1234 5678) or print a service line
     (400-820-8820, 0571-8723 5519) is not a trick."""
-    for m in _SPLIT_DIGITS.finditer(_PLAIN_GROUPS.sub("", _without_ranges(light))):
+    plain = _PLAIN_GROUPS.sub("", _without_ranges(light))
+    if "qq" in plain:
+        plain = _PLAIN_QQ.sub(r"\1", plain)
+    for m in _SPLIT_DIGITS.finditer(plain):
         start, text = m.start(), m.string
         while start and text[start - 1].isdigit():  # the whole run, from its first digit
             start -= 1

@@ -154,8 +154,12 @@ async def test_a_gateway_that_accepts_and_never_answers_does_not_hang_start_up(
 ) -> None:
     rig.link.accept_but_silent()
     rig.start()
-    await rig.sink.wait(lambda: rig.link.accepted >= 2, "a second attempt after the first timed out")
-    assert "did not answer Start" in caplog.text
+    # the first attempt given up and logged, and a second one made, in either order (the test
+    # failed once in a loaded suite, not reproduced: it asserted the log right after the count)
+    await rig.sink.wait(lambda: rig.link.accepted >= 2 and "retrying in" in caplog.text,
+                        "a second attempt after the first timed out")
+    # the Start's own timeout, or on a loop starved past it, the liveness check that also ends it
+    assert "did not answer Start" in caplog.text or "cannot reach it" in caplog.text, caplog.text
     assert not rig.sink.of(LoggedIn)
     rig.link.heal()
     await rig.logged_in()

@@ -124,25 +124,18 @@ async def test_a_write_lock_held_elsewhere_neither_freezes_the_loop_nor_loses_an
 async def test_a_lock_met_while_handling_is_retried_off_the_loop(tmp_path):
     """The inbox has the events; the write lock is taken elsewhere just before the room
     workers open their transactions: the first write fails fast, the event is retried
-    asynchronously, and it is handled once the lock is gone. (On SQLite the inbox writes
-    through the database gate with the events, so the lock is taken as the inbox hands its
-    first written event to its room, not while the test holds the gate.)"""
+    asynchronously, and it is handled once the lock is gone."""
     h = await Harness(tmp_path, [Probe()]).start()
     try:
         await h.settle()
         app = h.app
         other = sqlite3.connect(make_url(h.database_url).database, isolation_level=None)
-        dispatch, locked = app.inbox._dispatch, []
-
-        def lock_then_dispatch(key, event) -> None:
-            if not locked:  # the event is written (its batch committed): its worker meets the lock
-                other.execute("BEGIN IMMEDIATE")
-                locked.append(True)
-            dispatch(key, event)
-
-        app.inbox._dispatch = lock_then_dispatch
-        h.say(h.cast.owned, "alice", "ping")
-        h.say(h.cast.admin, "bob", "ping")
+        async with app._db_gate:  # the workers wait here while the test takes the lock
+            written = app.inbox.written
+            h.say(h.cast.owned, "alice", "ping")
+            h.say(h.cast.admin, "bob", "ping")
+            await wait_until(lambda: app.inbox.written >= written + 2, timeout=30)
+            other.execute("BEGIN IMMEDIATE")
         try:
             await wait_until(lambda: app.storage.failures >= 4, timeout=30)  # retried, not stuck
             assert app.room_events_done == app.room_events_received - 2

@@ -1,6 +1,6 @@
 """The event loop's heart.
 
-adapter → on_event → the durable inbox (group commit, on SQLite in the event batch; bot/core/inbox.py)
+adapter → on_event → the durable inbox (group commit in a worker thread, bot/core/inbox.py)
 → a queue per room (serial within a room, concurrent across rooms) → platform facts gathered
 (no lock held) → context (rules snapshot for the room, sender's role from ids, clock, db
 session) under the database gate → dedupe by event id → commands, then plugins in declared
@@ -149,17 +149,13 @@ class App:
         self.room_events_received = 0
         self.room_events_done = 0
         self.storage = StorageHealth(self._storage_notice)
-        # events handled back to back share one transaction (bot/core/batch.py)
-        self.batch = EventBatch(sessions, self._db_gate)
         self._inbox_engine = thread_engine(sessions.kw["bind"])  # the loop's own one for :memory:
-        sqlite = self._inbox_engine.dialect.name == "sqlite"
-        # SQLite: the inbox's rows join the event batch (one writer, one commit: Inbox._write_in_batch);
-        # PostgreSQL: a thread of its own, whose statements would be round trips on the loop
-        self.inbox = Inbox(self._inbox_engine, clock, self._dispatch, self.storage, writers_held=self._writers_held,
-                           batch=self.batch if sqlite else None)
+        self.inbox = Inbox(self._inbox_engine, clock, self._dispatch, self.storage, writers_held=self._writers_held)
         # PostgreSQL locks rows, not the database: its writers need no turns (see _session)
         self._inbox_turn: contextlib.AbstractAsyncContextManager[object] = (
-            self.inbox.write_turn if sqlite else contextlib.nullcontext())
+            self.inbox.write_turn if self._inbox_engine.dialect.name == "sqlite" else contextlib.nullcontext())
+        # events handled back to back share one transaction (bot/core/batch.py)
+        self.batch = EventBatch(sessions, self._db_gate)
         self.outbox.health = self.storage  # the sender's storage faults: the same notice and #status
         self.early_status = EarlyStatus()  # #status answered while storage is down
         rules.on_change(self._rules_changed)

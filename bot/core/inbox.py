@@ -2,12 +2,9 @@
 
 Every room event the adapter hands to App.on_event is written to core_inbox before it is
 queued for its room. Writes are group commits: events are buffered for a few milliseconds
-(or up to `max_batch` rows), then written together. On PostgreSQL they are written in one
-transaction by a worker thread on its own engine, so neither a slow server nor a lock held by
-another process stalls the event loop. On SQLite they are one part of the loop's event batch
-(bot/core/batch.py), committed with the events' own writes: a second connection's commits
-emptied the loop connection's page cache every time (Inbox._write_in_batch). Only after its
-rows committed is an event dispatched to its room's queue.
+(or up to `max_batch` rows), then written in one transaction by a worker thread on its own
+engine, so neither a slow disk nor a lock held by another process stalls the event loop.
+Only after its batch committed is an event dispatched to its room's queue.
 
 "Handled" is the core_seen_event row the event's own transaction writes (db.repo.mark_seen),
 with everything else the event changed; the inbox row itself is deleted later, in the
@@ -42,13 +39,12 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, select
+from sqlalchemy import Engine, bindparam, delete, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from bot import events as events_module
 from bot.clock import Clock
-from bot.core.batch import EventBatch, Redo
 from bot.events import RoomEvent
 from bot.platform import RawEvent
 from db.models import InboxEvent, SeenEvent
@@ -273,12 +269,8 @@ class Inbox:
                  health: StorageHealth, *, max_batch: int = 500, linger: float = 0.002,
                  raw_linger: float = 0.02, max_buffered: int = 50_000, backoff: Backoff | None = None,
                  checkpoint_every: float = 1.0,
-                 writers_held: Callable[[], AbstractAsyncContextManager[object]] | None = None,
-                 batch: EventBatch | None = None) -> None:
+                 writers_held: Callable[[], AbstractAsyncContextManager[object]] | None = None) -> None:
         self._engine = engine
-        # SQLite: the rows go into the loop's event batch (the same connection and commit as the
-        # events' own writes), not into a transaction of a worker thread of their own (see _run)
-        self._batch = batch
         # held while a batch is being written: on SQLite the loop's writers other than events
         # take it too (App._session), so they never meet this writer's lock (one writer at a time)
         self.write_turn = asyncio.Lock()
@@ -352,10 +344,8 @@ class Inbox:
 
     @property
     def engine(self) -> Engine:
-        """The inbox's own engine (its own connections, or the loop's one for :memory:): the
-        writer commits through it on PostgreSQL, and on SQLite only at stop (its rows join the
-        loop's event batch while it runs); start-up's replay and the checkpoints use it too.
-        Tests and benchmarks watch or fault it."""
+        """The engine the writer commits through (its own connections, or the loop's one for
+        :memory:): tests and benchmarks watch or fault it."""
         return self._engine
 
     # -------------------------------------------------------------- intake side
@@ -440,10 +430,6 @@ class Inbox:
         self._task.cancel()
         await asyncio.gather(self._task, return_exceptions=True)
         self._task = None
-        if self._batch is not None:
-            # a part of rows left open in the loop's transaction holds its write lock: rolled
-            # back (its events are not dispatched yet), and the rows written below instead
-            self._batch.close()
         if self._buffer or self._done or self._raw_dropped:
             batch = self._take(len(self._buffer))
             try:
@@ -486,22 +472,14 @@ class Inbox:
             upto = self._flushed + len(batch)
             dropped = [i for seq, i in self._raw_dropped if seq <= upto]
             try:
-                if self._batch is not None:
-                    await self._write_in_batch(self._batch, batch, done, dropped)
-                else:
-                    async with self.write_turn:
-                        await asyncio.to_thread(self._write, batch, done, dropped)
+                async with self.write_turn:
+                    await asyncio.to_thread(self._write, batch, done, dropped)
             except Exception as exc:
+                self._health.failed(exc, "inbox")
                 for item in batch:  # not written: its conversion may still make it unnecessary
                     if item.raw is not None and item.event is None and item.raw.event_id in self._raw_open:
                         self._raw_buffered.setdefault(item.raw.event_id, item)
-                if isinstance(exc, Redo):
-                    # another event's failure rolled the shared transaction back: storage works,
-                    # the rows are written again in the next one (after the loop's other work)
-                    await asyncio.sleep(0)
-                else:
-                    self._health.failed(exc, "inbox")
-                    await asyncio.sleep(self._backoff.next())
+                await asyncio.sleep(self._backoff.next())
                 self._wake.set()
                 continue
             self._backoff.reset()
@@ -573,34 +551,6 @@ class Inbox:
 
     def _write(self, batch: list[_Pending], done: list[str], dropped: list[str]) -> None:
         """One transaction, in a worker thread: new rows in, handled rows out."""
-        rows, takeovers = self._rows(batch)
-        if not rows and not takeovers and not done and not dropped:
-            return  # only raw events converted meanwhile: nothing to write, no transaction
-        with self._engine.begin() as db:
-            self._write_rows(db, rows, takeovers, done, dropped)
-
-    async def _write_in_batch(self, events: EventBatch, batch: list[_Pending], done: list[str],
-                              dropped: list[str]) -> None:
-        """The rows as one part of the loop's event batch; returns once it committed (SQLite).
-        A second connection's commit made SQLite drop the loop connection's whole page cache
-        (it finds the WAL changed by another connection): the inbox's thread committed once
-        for every ~2.6 commits of the loop, and the loop read ~20,000 pages again per 5 s at
-        800 msg/s; its own BEGIN IMMEDIATE and COMMIT cost as much again (issue 13, core31).
-        Nothing the inbox promises changes: the rows are committed before their events are
-        dispatched, in the same WAL with the same syncs; a failed commit is retried as the
-        thread's was, and an event's failure in the shared transaction (Redo) writes them
-        again. A lock another process holds fails the loop's short busy timeout, and the
-        write is retried with backoff, the events kept in memory meanwhile."""
-        rows, takeovers = self._rows(batch)
-        if not rows and not takeovers and not done and not dropped:
-            return
-        async with events.event() as db:
-            self._write_rows(db.connection(), rows, takeovers, done, dropped)
-
-    @staticmethod
-    def _rows(batch: list[_Pending]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The rows a batch writes: new ones (raw or converted, in arrival order), and converted
-        events taking over their raw event's row."""
         rows: list[dict[str, Any]] = []  # new rows, raw or converted, in arrival order
         takeovers: list[dict[str, Any]] = []
         for p in batch:
@@ -612,19 +562,18 @@ class Inbox:
                 rows.append({"event_id": p.raw.event_id, "queue_key": p.key, "kind": RAW_PREFIX + p.raw.kind,
                              "payload": json.dumps(dict(p.raw.data), ensure_ascii=False, separators=(",", ":")),
                              "received_at": p.at})
-        return rows, takeovers
-
-    def _write_rows(self, db: Connection, rows: list[dict[str, Any]], takeovers: list[dict[str, Any]],
-                    done: list[str], dropped: list[str]) -> None:
+        if not rows and not takeovers and not done and not dropped:
+            return  # only raw events converted meanwhile: nothing to write, no transaction
         table: Any = InboxEvent.__table__
-        if rows:
-            execute_many(db, self._insert, rows)
-        if takeovers:
-            execute_many(db, self._take_over, takeovers)
-        for chunk in _chunks(done, 500):
-            db.execute(delete(table).where(table.c.event_id.in_(chunk)))
-        for chunk in _chunks(dropped, 500):
-            db.execute(delete(table).where(table.c.event_id.in_(chunk), table.c.kind.startswith(RAW_PREFIX)))
+        with self._engine.begin() as db:
+            if rows:
+                execute_many(db, self._insert, rows)
+            if takeovers:
+                execute_many(db, self._take_over, takeovers)
+            for chunk in _chunks(done, 500):
+                db.execute(delete(table).where(table.c.event_id.in_(chunk)))
+            for chunk in _chunks(dropped, 500):
+                db.execute(delete(table).where(table.c.event_id.in_(chunk), table.c.kind.startswith(RAW_PREFIX)))
 
     # -------------------------------------------------------------- start-up
     def unhandled(self) -> list[tuple[str, RoomEvent]]:

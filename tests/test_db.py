@@ -95,6 +95,11 @@ def _schema(url: str) -> dict[str, object]:
                                   for u in insp.get_unique_constraints(table)),
                 "checks": sorted(c["name"] or "" for c in insp.get_check_constraints(table)),
             }
+        if engine.dialect.name == "sqlite":  # the inspector does not say how a table keeps its rows
+            with engine.connect() as conn:
+                for table, sql in conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'"):
+                    if table in out:
+                        out[table]["without_rowid"] = "WITHOUT ROWID" in sql.upper()  # type: ignore[index]
         return out
     finally:
         engine.dispose()

@@ -18,8 +18,13 @@ class MemberDay(Base):
     """Messages one member sent in one room on one day."""
 
     __tablename__ = "stats_member_day"
-    # #tag and per-member history read by member: a second index avoids scanning the room
-    __table_args__ = (Index("ix_stats_member_day_room_member_day", "room_id", "member_id", "day"),)
+    # #tag and per-member history read by member: a second index avoids scanning the room.
+    # On SQLite the rows live in the primary key's B-tree itself (WITHOUT ROWID, migration
+    # 0015): with a rowid table a member's first message of a day wrote three B-trees (the
+    # rowid table, the key's index, this index) and every later one looked the key up in one
+    # to rewrite the other; now two, and one (issue 13). PostgreSQL has no such option.
+    __table_args__ = (Index("ix_stats_member_day_room_member_day", "room_id", "member_id", "day"),
+                      {"sqlite_with_rowid": False})
 
     room_id: Mapped[str] = mapped_column(ID, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)

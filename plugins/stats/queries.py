@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Date, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from bot.core import cases, members
@@ -88,7 +88,21 @@ def top_talkers(db: Session, room_id: str, start: date, end: date, limit: int,
     return list(itertools.islice(top, limit))
 
 
+# SQLite: one member's days are read by the index that starts with the member. The rows live
+# in the primary key's B-tree there (WITHOUT ROWID, models.py), and SQLite's planner, which
+# has no row counts (the bot never runs ANALYZE), took that key as the cheaper read since the
+# index lacks `messages`: every member's rows of the room's window, not this member's few.
+# INDEXED BY keeps the plan the rowid table had (tests/test_stats_storage.py).
+_MEMBER_MESSAGES_ON_SQLITE = text(
+    "SELECT coalesce(sum(messages), 0) FROM stats_member_day INDEXED BY ix_stats_member_day_room_member_day"
+    " WHERE room_id = :room_id AND member_id = :member_id AND day >= :start AND day <= :end"
+).bindparams(bindparam("start", type_=Date), bindparam("end", type_=Date))
+
+
 def member_messages(db: Session, room_id: str, member_id: str, start: date, end: date) -> int:
+    if db.get_bind().dialect.name == "sqlite":
+        return int(db.scalar(_MEMBER_MESSAGES_ON_SQLITE, {"room_id": room_id, "member_id": member_id,
+                                                          "start": start, "end": end}) or 0)
     return int(db.scalar(select(func.coalesce(func.sum(MemberDay.messages), 0)).where(
         MemberDay.room_id == room_id, MemberDay.member_id == member_id, MemberDay.day >= start,
         MemberDay.day <= end)) or 0)

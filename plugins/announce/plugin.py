@@ -45,7 +45,7 @@ MIN_GRACE = timedelta(minutes=1)
 
 class AnnouncePlugin(Plugin):
     name = "announce"
-    title = "定时消息"
+    title = "群公告和定时消息"
     Config = AnnounceConfig
     events = ()  # jobs and commands only; the core re-declares jobs when it meets a new group
 

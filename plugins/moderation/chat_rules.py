@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.core.context import Context
 from bot.core.live import settings_problem
+from plugins.moderation.common import config
 
 SET_WORDS = ("设置", "设为", "修改", "改为", "改成", "set")
 RESET_WORDS = ("恢复", "默认", "reset")
@@ -42,14 +43,12 @@ def parse(text: str) -> list[str]:
 
 
 def handle(ctx: Context, word: str, rest: str) -> None:
-    from plugins.moderation.common import config
-
     texts = config(ctx).texts
     assert ctx.room_id is not None
     if word in RESET_WORDS:
         for section in SECTIONS:
             _store(ctx, section, None)
-        ctx.reply(texts.rules_reset.format(rules=_numbered(_shown(ctx))))
+        ctx.reply(texts.rules_reset.format(rules=numbered(shown(ctx))))
         return
     items = parse(rest)
     if not items:
@@ -62,17 +61,17 @@ def handle(ctx: Context, word: str, rest: str) -> None:
         return
     for section in SECTIONS:
         _store(ctx, section, {"rules": items})
-    ctx.reply(texts.rules_set.format(rules=_numbered(items)))
+    ctx.reply(texts.rules_set.format(rules=numbered(items)))
 
 
-def _shown(ctx: Context) -> list[str]:
-    """The rules #rules shows: the group's own list, else the welcome's."""
-    moderation = getattr(ctx.group, "moderation", None)
-    items = list(getattr(moderation, "rules", ()) or ())
+def shown(ctx: Context) -> list[str]:
+    """The rules #rules shows: the group's own list (moderation.rules), else the welcome's: the
+    greeting plugin shows the same core rules to newcomers, one place to edit them."""
+    items = [str(r) for r in config(ctx).rules]
     return items or [str(r) for r in getattr(getattr(ctx.group, "greeting", None), "rules", ()) or ()]
 
 
-def _numbered(items: list[str]) -> str:
+def numbered(items: list[str]) -> str:
     return "\n".join(f"{i}. {r}" for i, r in enumerate(items, 1))
 
 

@@ -119,14 +119,11 @@ class LogCommands:
         if change is not None and ctx.sender_role >= Role.ADMIN and ctx.room_id and ctx.message is not None:
             chat_rules.handle(ctx, *change)
             return
-        items = list(config(ctx).rules)
-        if not items:
-            # the greeting plugin shows the same core rules to newcomers; one place to edit them
-            items = [str(r) for r in getattr(getattr(ctx.group, "greeting", None), "rules", ()) or ()]
+        items = chat_rules.shown(ctx)
         if not items:
             ctx.reply(texts.no_rules)
             return
-        ctx.reply("\n".join([texts.rules_header, *[f"{i}. {r}" for i, r in enumerate(items[:3], 1)]]))
+        ctx.reply(texts.rules_header + "\n" + chat_rules.numbered(items[:3]))
 
     @command("report", min_role=Role.MEMBER, aliases=("举报",), usage="（引用要举报的消息）[原因]")
     async def report(self, ctx: Context, args: str) -> None:

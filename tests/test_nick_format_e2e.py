@@ -97,6 +97,13 @@ async def test_an_owner_turns_the_nickname_checks_off_and_on_again_in_chat(bot_f
     # the plugin is off here, its command is not: whoever turned it off turns it on
     bot.say(room, "laowang", "#nick 开启")
     await bot.wait_text(room, "重新开始检查群昵称：格式「城市-行业-昵称」")
+    # off and on again keep the pattern set in chat: each changes its own field of the section
+    bot.say(room, "laowang", "#nick 格式 孩子姓名-家长 例 王小明-妈妈")
+    await bot.wait_text(room, "本群的群昵称格式改为「孩子姓名-家长」")
+    bot.say(room, "laowang", "#nick 关闭")
+    await bot.world.wait_for(lambda: bot.count(room, "本群不再检查群昵称") == 2)
+    bot.say(room, "laowang", "#nick 开启")
+    await bot.wait_text(room, "重新开始检查群昵称：格式「孩子姓名-家长」")
 
 
 def test_a_chat_setting_that_no_longer_fits_rules_yaml_gives_way_to_it(tmp_path):

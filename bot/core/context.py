@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -52,9 +53,10 @@ class Control(Protocol):
     def set_manage(self, db: Session, room_id: str, on: bool, by: str) -> None:
         """#manage on|off: stored in the database, applied at once."""
 
-    def set_chat_settings(self, db: Session, room_id: str, section: str, values: dict[str, Any] | None,
-                          by: str) -> None:
-        """A group's settings changed in chat (#nick 格式): stored, and over rules.yaml at once."""
+    def set_chat_settings(self, db: Session, room_id: str, section: str, by: str, *,
+                          values: Mapping[str, Any] | None = None, drop: Iterable[str] = ()) -> None:
+        """A group's settings changed in chat (#nick 格式, #rules 设置): fields set or dropped
+        (ALL_FIELDS: the section back to rules.yaml), stored, and over rules.yaml at once."""
 
     def set_dry_run(self, db: Session, room_id: str | None, on: bool, by: str) -> None: ...
 

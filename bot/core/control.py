@@ -8,6 +8,7 @@ import hashlib
 import logging
 import re
 import secrets
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.actions import SendPrivate
 from bot.core.context import Planned
-from bot.core.live import LiveFacts, LiveView
+from bot.core.live import ALL_FIELDS, LiveFacts, LiveView
 from bot.core.outbox import pending_count as outbox_pending
 from bot.core.privacy import private_scope
 from bot.core.roles import Role, bot_can_moderate, role_of
@@ -87,20 +88,26 @@ class BotControl:
         log.warning("managing %s turned %s in chat by %s", room_id, "on" if on else "off", by)
         self._app.request_reconcile()
 
-    def set_chat_settings(self, db: Session, room_id: str, section: str, values: dict[str, Any] | None,
-                          by: str) -> None:
-        """Replace (None: drop) what chat set in one section of a group's rules. The caller
-        validated `values` against the group's section (bot.core.live.with_settings): a stored
-        setting that does not fit the group's rules is not used."""
-        settings = {k: v for k, v in self.live.chat_settings.get(room_id, {}).items() if k != section}
-        if values:
-            settings[section] = dict(values)
+    def set_chat_settings(self, db: Session, room_id: str, section: str, by: str, *,
+                          values: Mapping[str, Any] | None = None, drop: Iterable[str] = ()) -> None:
+        """Change what chat set in one section of a group's rules: `values` set over what chat set
+        before, the fields in `drop` removed (ALL_FIELDS: the whole section, back to rules.yaml).
+        The caller validated the result against the group's section (bot.core.live.
+        settings_problem): a stored setting that no longer fits the group's rules is not used."""
+        current = self.live.chat_settings.get(room_id, {})
+        dropped = set(drop)
+        fields = {} if ALL_FIELDS in dropped else {k: v for k, v in current.get(section, {}).items()
+                                                  if k not in dropped}
+        fields.update(values or {})
+        settings = {k: v for k, v in current.items() if k != section}
+        if fields:
+            settings[section] = fields
         repo.put_setting(db, room_id, _CHAT_SETTINGS_KEY, settings or None, by, self._app.clock.now())
         if settings:
             self.live.chat_settings[room_id] = settings  # a new dict: the merged view is built again
         else:
             self.live.chat_settings.pop(room_id, None)
-        log.warning("%s's %s settings changed in chat by %s: %s", room_id, section, by, values)
+        log.warning("%s's %s settings changed in chat by %s: %s", room_id, section, by, fields or "back to rules.yaml")
         self._app.request_reconcile()
 
     def offer_binding(self, db: Session) -> str | None:

@@ -23,6 +23,8 @@ from bot.rules.schema import GroupRulesBase
 log = logging.getLogger(__name__)
 
 MANAGING_ROLES = frozenset({"owner", "admin"})
+# in a `drop` of BotControl.set_chat_settings: every field chat set in the section (… 恢复)
+ALL_FIELDS = "*"
 
 
 @dataclass

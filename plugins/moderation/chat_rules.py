@@ -47,7 +47,7 @@ def handle(ctx: Context, word: str, rest: str) -> None:
     assert ctx.room_id is not None
     if word in RESET_WORDS:
         for section in SECTIONS:
-            _store(ctx, section, None)
+            _store(ctx, section, drop=("rules",))
         ctx.reply(texts.rules_reset.format(rules=numbered(shown(ctx))))
         return
     items = parse(rest)
@@ -60,7 +60,7 @@ def handle(ctx: Context, word: str, rest: str) -> None:
         ctx.reply(texts.rules_set_bad.format(problem=problem, prefix=ctx.rules.bot.command_prefix))
         return
     for section in SECTIONS:
-        _store(ctx, section, {"rules": items})
+        _store(ctx, section, values={"rules": items})
     ctx.reply(texts.rules_set.format(rules=numbered(items)))
 
 
@@ -75,11 +75,9 @@ def numbered(items: list[str]) -> str:
     return "\n".join(f"{i}. {r}" for i, r in enumerate(items, 1))
 
 
-def _store(ctx: Context, section: str, rules: dict[str, Any] | None) -> None:
-    """Replace the rules set in chat for one section, keeping its other chat settings."""
+def _store(ctx: Context, section: str, *, values: dict[str, Any] | None = None, drop: tuple[str, ...] = ()) -> None:
+    """The rules set in chat for one section, its other chat settings kept."""
     assert ctx.control is not None and ctx.room_id is not None and ctx.message is not None
     if getattr(ctx.group, section, None) is None:
         return  # the plugin is not installed
-    kept = {k: v for k, v in ctx.rules.chat_settings(ctx.room_id).get(section, {}).items() if k != "rules"}
-    values = {**kept, **(rules or {})}
-    ctx.control.set_chat_settings(ctx.db, ctx.room_id, section, values or None, ctx.message.sender_id)
+    ctx.control.set_chat_settings(ctx.db, ctx.room_id, section, ctx.message.sender_id, values=values, drop=drop)

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from bot.core.context import Context
-from bot.core.live import settings_problem
+from bot.core.live import ALL_FIELDS, settings_problem
 from plugins.newcomers.config import NicknameConfig
 from plugins.newcomers.templates import render
 
@@ -36,15 +36,14 @@ def handle(ctx: Context, config: NicknameConfig, sub: str, rest: str) -> None:
     assert ctx.room_id is not None and ctx.message is not None
     chat = dict(ctx.rules.chat_settings(ctx.room_id).get(SECTION, {}))
     if word in RESET_WORDS:
-        _store(ctx, None)
+        _store(ctx, drop=(ALL_FIELDS,))
         after: NicknameConfig = ctx.config(SECTION)  # with what was just stored
         ctx.reply(render(texts.format_reset, pattern=after.pattern, example=after.example))
     elif word in OFF_WORDS:
-        _store(ctx, {**chat, "enabled": False})
+        _store(ctx, values={"enabled": False})
         ctx.reply(render(texts.turned_off, prefix=ctx.rules.bot.command_prefix))
     elif word in ON_WORDS:
-        chat.pop("enabled", None)
-        _store(ctx, chat)
+        _store(ctx, drop=("enabled",))
         after = ctx.config(SECTION)
         ctx.reply(render(texts.turned_on, pattern=after.pattern, example=after.example))
     elif not rest.strip():
@@ -55,12 +54,12 @@ def handle(ctx: Context, config: NicknameConfig, sub: str, rest: str) -> None:
         if not pattern or not example:
             ctx.reply(render(texts.format_usage, pattern=pattern, prefix=ctx.rules.bot.command_prefix))
             return
-        values = {**chat, "pattern": pattern, "example": example, "regex": ""}
-        problem = settings_problem(ctx.rules, ctx.room_id, {SECTION: values}, too_long="格式或示例太长了")
+        values = {"pattern": pattern, "example": example, "regex": ""}
+        problem = settings_problem(ctx.rules, ctx.room_id, {SECTION: {**chat, **values}}, too_long="格式或示例太长了")
         if problem:
             ctx.reply(render(texts.format_bad, problem=problem, prefix=ctx.rules.bot.command_prefix))
             return
-        _store(ctx, values)
+        _store(ctx, values=values)
         ctx.reply(render(texts.format_set, pattern=pattern, example=example, prefix=ctx.rules.bot.command_prefix))
 
 
@@ -74,6 +73,6 @@ def _pattern_and_example(text: str) -> tuple[str, str]:
     return (words[0], words[1]) if len(words) == 2 else (text, "")
 
 
-def _store(ctx: Context, values: dict[str, Any] | None) -> None:
+def _store(ctx: Context, *, values: dict[str, Any] | None = None, drop: tuple[str, ...] = ()) -> None:
     assert ctx.control is not None and ctx.room_id is not None and ctx.message is not None
-    ctx.control.set_chat_settings(ctx.db, ctx.room_id, SECTION, values or None, ctx.message.sender_id)
+    ctx.control.set_chat_settings(ctx.db, ctx.room_id, SECTION, ctx.message.sender_id, values=values, drop=drop)

@@ -17,6 +17,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
+from bot.rules.errors import chinese_of
 from bot.rules.loader import Rules
 from bot.rules.schema import GroupRulesBase
 
@@ -75,10 +78,6 @@ def settings_problem(rules: Rules, room_id: str, settings: dict[str, dict[str, A
                      too_long: str = "写得太长了") -> str:
     """What is wrong with these settings made in chat for a group's rules.yaml sections, in
     Chinese for whoever typed them ('' if nothing; `too_long` for a value past its length)."""
-    from pydantic import ValidationError
-
-    from bot.rules.errors import chinese_of
-
     group = Rules.for_room(rules, room_id)  # rules.yaml's own, what chat's lie over
     try:
         with_settings(group, settings)

@@ -206,3 +206,14 @@ def test_a_former_default_copied_into_rules_yaml_reads_as_the_new_one(field, for
     said before WeChat was asked; a warning's notice without #revoke) read as the new ones."""
     assert getattr(ModerationTexts(**{field: former}), field) == ModerationTexts.model_fields[field].default
     assert getattr(ModerationTexts(**{field: "自己写的"}), field) == "自己写的"
+
+
+def test_the_bots_former_question_to_the_admins_reads_as_the_new_one():
+    """bot.texts.ask_admins_kick once said 依据只有模型的判断, untrue of a regular's ad word the
+    model reads as chat; copied into operators' rules.yaml, it reads as the new default."""
+    from bot.rules.schema import CoreTexts
+
+    former = ("「{member}」是老成员，又被判定为{reason}{case}，但依据只有模型的判断，机器人没有移出。请核实："
+              "是广告请在群里发 {prefix}kick @{member}；不是广告请在群里引用那条消息回复 {prefix}ham。")
+    assert CoreTexts(ask_admins_kick=former).ask_admins_kick == CoreTexts.model_fields["ask_admins_kick"].default
+    assert "依据只有模型" not in CoreTexts(ask_admins_kick=former).ask_admins_kick

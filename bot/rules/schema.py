@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from bot.rules.templates import placeholders
+from bot.rules.templates import former_defaults, placeholders
 from bot.rules.types import Duration, TimeZoneName
 
 
@@ -57,14 +57,11 @@ class CoreTexts(Strict):
         "「{member}」是老成员，又被判定为{reason}{case}，但只凭文字判断不直接移出老成员，机器人没有移出。请核实："
         "是广告请在群里发 {prefix}kick @{member}；不是广告请在群里引用那条消息回复 {prefix}ham。")
 
-    @field_validator("ask_admins_kick", mode="before")
-    @classmethod
-    def _former_ask_admins_kick(cls, value: Any) -> Any:
-        # the former default, copied into most rules.yaml files, said 依据只有模型的判断, untrue of a
-        # regular's ad word the model reads as chat (put to the admins too): read as the new default
-        former = ("「{member}」是老成员，又被判定为{reason}{case}，但依据只有模型的判断，机器人没有移出。请核实："
-                  "是广告请在群里发 {prefix}kick @{member}；不是广告请在群里引用那条消息回复 {prefix}ham。")
-        return cls.model_fields["ask_admins_kick"].default if value == former else value
+    # the former default said 依据只有模型的判断, untrue of a regular's ad word the model reads as
+    # chat (put to the admins too)
+    _former = former_defaults(ask_admins_kick=(
+        "「{member}」是老成员，又被判定为{reason}{case}，但依据只有模型的判断，机器人没有移出。请核实："
+        "是广告请在群里发 {prefix}kick @{member}；不是广告请在群里引用那条消息回复 {prefix}ham。"))
 
     # the gateway (the puppet behind it) cannot do it at all, whatever the bot's role
     ask_owner_kick_unsupported: Annotated[str, placeholders("member", "reason", "case")] = (

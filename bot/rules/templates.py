@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 from string import Formatter
+from typing import Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
@@ -31,6 +32,21 @@ def check_template(text: str, allowed: Iterable[str]) -> str:
 def placeholders(*names: str) -> AfterValidator:
     """Field metadata: `Annotated[str, placeholders("names", "group")]` accepts only these."""
     return AfterValidator(partial(check_template, allowed=frozenset(names)))
+
+
+def former_defaults(**formers: str) -> Any:
+    """A `mode="before"` validator for a texts model: a field whose value is a former shipped
+    default reads as the current one. Most operators' rules.yaml files copy every text, so a
+    default mended because it said something untrue (并重新邀请入群 before WeChat was asked) would
+    otherwise live on in every file. Assign it in the class body: `_former = former_defaults(f=old)`."""
+
+    def read(cls: type[BaseModel], data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        stale = {name: cls.model_fields[name].default for name, old in formers.items() if data.get(name) == old}
+        return {**data, **stale} if stale else data
+
+    return model_validator(mode="before")(classmethod(read))  # type: ignore[arg-type]
 
 
 def _fields(text: str) -> set[str]:

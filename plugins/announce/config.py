@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, field_validator, mo
 
 from bot.rules.errors import RulesValueError, within
 from bot.rules.schema import PluginConfig, Strict
+from bot.rules.templates import former_defaults
 from bot.rules.types import Duration
 from plugins.announce.templates import SCHEDULE_FIELDS, SERIES_FIELDS, check_placeholders
 from plugins.announce.timing import check_cron, shift_at, shift_cron
@@ -216,12 +217,8 @@ class Texts(Strict):
     announce_usage: str = ("用法：#公告 <内容>，马上把内容设为本群的群公告（机器人不是群主或管理员时改为在群里发出）。"
                            "要定时发送，请用 #schedule add 公告 <时间> <内容>。")
 
-    @field_validator("source_chat", mode="before")
-    @classmethod
-    def _former_source_chat(cls, value: Any) -> Any:
-        # the former default, copied into most rules.yaml files, said where rather than who and
-        # was untrue of a schedule added privately: read as the new default
-        return "{by}添加" if value == "群内添加" else value
+    # the former default said where rather than who, untrue of a schedule added privately
+    _former = former_defaults(source_chat="群内添加")
 
     @model_validator(mode="after")
     def _placeholders(self) -> Texts:

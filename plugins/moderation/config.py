@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from bot.rules.schema import PluginConfig
 from bot.rules.templates import Texts as TemplateTexts
+from bot.rules.templates import former_defaults
 from bot.rules.types import Duration
 
 
@@ -110,19 +111,11 @@ class ModerationTexts(TemplateTexts):
     revoke_already: str = "案件 #{case} 之前已撤销，不用再处理。"
     revoke_not_penalty: str = "案件 #{case} 不是警告、移出或拉黑，没有可撤销的处罚。"
 
-    @field_validator("case_notice_warned", mode="before")
-    @classmethod
-    def _former_case_notice_warned(cls, value: object) -> object:
-        # the former default, copied into most rules.yaml files: the new one names #revoke too
-        former = "新案件 {summary}。如是误判，请在群里引用那条消息发送 {prefix}ham 撤销"
-        return cls.model_fields["case_notice_warned"].default if value == former else value
-
-    @field_validator("appeal_reinvite", mode="before")
-    @classmethod
-    def _former_appeal_reinvite(cls, value: object) -> object:
-        # the former default, copied into most rules.yaml files, said the member was invited back
-        # before WeChat had been asked (never say something happened that did not): the new default
-        return "，正在重新邀请入群" if value == "，并重新邀请入群" else value
+    # former defaults: the warning's notice before #revoke; an invitation said as done before
+    # WeChat had been asked (never say something happened that did not)
+    _former = former_defaults(
+        case_notice_warned="新案件 {summary}。如是误判，请在群里引用那条消息发送 {prefix}ham 撤销",
+        appeal_reinvite="，并重新邀请入群")
 
 
 class ModerationConfig(PluginConfig):

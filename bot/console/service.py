@@ -76,7 +76,9 @@ class CaseView:
     target_id: str | None
     target_name: str
     actor_id: str | None
+    actor_label: str  # who acted, as operators read it: a contact id, or 控制台
     source: str
+    source_label: str  # a plugin by its title, a command as #name (source_label)
     reason: str
     outcome: str
     outcome_label: str
@@ -281,6 +283,8 @@ class _CoreService:
             kind=case.kind, target_id=case.target_id,
             kind_label=shown_kind(case) or KIND_LABELS.get(case.kind, case.kind),
             target_name=case.target_name or (case.target_id or ""), actor_id=case.actor_id, source=case.source,
+            actor_label="控制台" if case.actor_id == CONSOLE_ACTOR else (case.actor_id or ""),
+            source_label=source_label(case.source),
             reason=case.reason, outcome=case.outcome, outcome_label=outcome_label(case),
             status=case.status, status_label=STATUS_LABELS.get(case.status, case.status),
             created=self.local(case.created_at, case.room_id), text=text, checks=checks,

@@ -76,6 +76,8 @@ async def test_a_spam_case_appears_and_not_spam_releases_it_through_ham(console)
     client, csrf = await console.logged_in()
     page = (await client.get("/cases")).text
     assert f'data-case="{case.id}"' in page and "abc12345" in page and "广告引流" in page
+    # who opened it, as operators read it: the plugin's title, not its id
+    assert "来源：自动反广告" in page and "来源：antispam" not in page
     # filters: by group, check, outcome, date
     assert f'data-case="{case.id}"' in (await client.get("/cases", params={"room": bot.cast.admin})).text
     assert f'data-case="{case.id}"' not in (await client.get("/cases", params={"room": bot.cast.plain})).text
@@ -179,6 +181,8 @@ async def test_a_mistaken_removal_and_warning_revoked_from_the_console(console):
         response = await client.post(f"/cases/{case.id}/revoke", headers={"X-CSRF-Token": csrf})
         assert response.status_code == 200, response.text
         assert f"已撤销案件 #{case.id}" in response.text and f"/cases/{case.id}/revoke" not in response.text
+    page = (await client.get("/cases")).text
+    assert "来源：命令 #revoke · 操作人：控制台" in page and "操作人：console" not in page
     await bot.world.wait_for(lambda: bot.world.is_member(room, carol))
     await bot.wait_text(room, "管理员撤销了对「bob」的警告")
     lifts = rows(console, Case, Case.kind == "lift")

@@ -822,6 +822,19 @@ class ConsoleExtras:
                                 "trigger": series.trigger, "target": "、".join(p for p, _ in series.part_triggers()),
                                 "text": series.title, "paused": paused(f"s:{series.id}"), "done": False,
                                 "removable": False, "next": upcoming(series.trigger)})
+            # plugins' own timed messages (the check-in reminder and weekly summary): set in
+            # rules.yaml, shown so the owner knows when they go; not paused here
+            for plugin in self.app.plugins:
+                try:
+                    jobs = list(plugin.jobs(self.app.rules, db))
+                except Exception:  # the page shows what it can; the reconcile logs the failure
+                    jobs = []
+                for job in jobs:
+                    if job.room_id == room_id and job.label:
+                        out.append({"id": job.id.split(":", 1)[0], "source": f"rules.yaml（{plugin.title}）",
+                                    "trigger": job.trigger, "target": "消息", "text": job.label,
+                                    "paused": False, "done": False, "removable": False, "fixed": True,
+                                    "next": upcoming(job.trigger)})
             for row in store.chat_schedules(db, room_id, include_done=True)[-100:]:
                 done = row.status == store.DONE
                 out.append({"id": str(row.id), "source": f"聊天中添加（{row.created_by}）", "trigger": row.trigger,

@@ -87,6 +87,9 @@ class JobSpec:
     # when the job is (re)declared, an occurrence missed less than `grace` seconds ago (the bot
     # was down, or restarted) still runs once, late; older ones are skipped
     grace: float = 0.0
+    # what operators read where the web console lists a group's scheduled work (定时): a job a
+    # group's members will see (打卡提醒); unlabelled jobs are the bot's own housekeeping
+    label: str = ""
 
     def get(self, key: str, default: Any = None) -> Any:
         return dict(self.data).get(key, default)

@@ -276,10 +276,11 @@ class CheckinPlugin(Plugin):
                 continue
             if cfg.remind.enabled:
                 specs.append(JobSpec(f"{self.name}.remind:{room}", cfg.remind.cron, group.timezone, room,
-                                     (("kind", "remind"),), grace=_REMIND_GRACE))
+                                     (("kind", "remind"),), grace=_REMIND_GRACE, label="打卡提醒：点名还没打卡的成员"))
             if cfg.summary.enabled:
                 specs.append(JobSpec(f"{self.name}.summary:{room}", cfg.summary.cron, group.timezone, room,
-                                     (("kind", "summary"),), grace=_SUMMARY_GRACE))
+                                     (("kind", "summary"),), grace=_SUMMARY_GRACE,
+                                     label=f"打卡周报：最近 {cfg.summary.days} 天的打卡排行"))
             if cfg.batch.max_replies > 0:
                 every = int(cfg.batch.window.total_seconds())
                 specs.append(JobSpec(f"{self.name}.flush:{room}", f"every {every}s", group.timezone, room,

@@ -154,12 +154,37 @@ async def test_schedules_list_pause_resume_remove_through_the_command(console):
     paused = await change("pause")
     assert "已暂停" in paused and [p.paused for p in _rows(console, PauseState)] == [True]
     assert _rows(console, PauseState)[0].changed_by == "console"
-    assert "运行中" in await change("resume") and [p.paused for p in _rows(console, PauseState)] == [False]
+    assert "运行中" in _schedule_row(await change("resume"), str(row.id))
+    assert [p.paused for p in _rows(console, PauseState)] == [False]
     await change("remove")
     assert _rows(console, ChatSchedule)[0].status == "removed"
     bad = await client.post("/schedules/change", data={"room": room, "verb": "drop", "id": "1"},
                             headers={"X-CSRF-Token": csrf})
     assert bad.status_code == 400
+
+
+async def test_schedules_show_the_checkin_reminder_and_summary_with_their_next_times(console):
+    """The owner sees when the check-in reminder and the weekly summary go (rules.yaml's
+    checkin.remind and checkin.summary), read-only: no pause that would not hold."""
+    bot = console.bot
+    room = bot.cast.admin
+    bot.say(room, "bob", "打卡")  # a group's check-in jobs start with its first check-in
+    await bot.wait_text(room, "打卡成功")
+    client, _ = await console.logged_in()
+    page = (await client.get("/schedules", params={"room": room})).text
+    remind, summary = _schedule_row(page, "checkin.remind"), _schedule_row(page, "checkin.summary")
+    assert "打卡提醒" in remind and "0 21 * * *" in remind and "rules.yaml（打卡）" in remind
+    assert "5月1日 周五 21:00" in remind and "5月2日 周六 21:00" in remind  # clock: 1 May 2026, a Friday
+    assert "打卡周报" in summary and "5月3日 周日 20:00" in summary
+    assert "<button" not in remind + summary and "编辑 rules.yaml" in remind
+    # the bot's own housekeeping (the check-in batch's flush, pruning) is not the owner's schedule
+    assert "checkin.flush" not in page and "prune" not in page
+
+
+def _schedule_row(page: str, schedule_id: str) -> str:
+    found = re.search(rf'<tr data-schedule="{re.escape(schedule_id)}">.*?</tr>', page, re.S)
+    assert found, page
+    return found.group(0)
 
 
 def _rows(console: Console, model) -> list:

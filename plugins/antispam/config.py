@@ -222,6 +222,8 @@ class Texts(TemplateTexts):
                       "转账前请先打电话或当面跟本人确认。如果确是本人，可以请管理员撤销。案件 #{case}")
     # {reason} of a member who renamed the group into an ad (renamed.py): the name is set back
     renamed: str = "把群名改成广告（{reason}）"
+    # {reason} of a newcomer whose name is an ad (adname.py: 兼职日结加V:abc8888)
+    ad_name: str = "昵称是广告（{reason}）"
     ham_learned: str = "已记为正常消息，案件 #{case} 已撤销。"
     # a second #ham on the same message: nothing left to undo
     ham_already_reversed: str = "这条消息已记为正常消息，案件 #{case} 之前已撤销，不用再处理。"

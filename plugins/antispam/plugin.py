@@ -18,8 +18,8 @@ from bot.core.members import MemberFacts
 from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role, bot_can_moderate, is_protected, vouched_by
 from bot.core.targets import display_name
-from bot.events import MessageKind, MessageReceived, Quote, TopicChanged
-from plugins.antispam import ladder, loan, qr, renamed, store
+from bot.events import MemberJoined, MessageKind, MessageReceived, Quote, TopicChanged
+from plugins.antispam import adname, ladder, loan, qr, renamed, store
 from plugins.antispam.checks import Facts, promotion
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import Decision, decide
@@ -185,7 +185,7 @@ class AntispamPlugin(Plugin):
     name = "antispam"
     title = "自动反广告"
     Config = AntispamConfig
-    events: ClassVar[tuple[type, ...]] = (MessageReceived, TopicChanged)
+    events: ClassVar[tuple[type, ...]] = (MessageReceived, TopicChanged, MemberJoined)
 
     def __init__(self) -> None:
         self.learner = Learner()
@@ -224,6 +224,8 @@ class AntispamPlugin(Plugin):
         if isinstance(ctx.event, TopicChanged):  # a member renamed the group (renamed.py)
             changer = ctx.event.changer_id
             return changer is not None and changer != ctx.self_id
+        if isinstance(ctx.event, MemberJoined):  # a newcomer whose name is an ad (adname.py)
+            return any(name.strip() for name in ctx.event.member_names)
         msg = ctx.message
         return msg is not None and msg.room_id is not None and not msg.is_self
 
@@ -248,6 +250,11 @@ class AntispamPlugin(Plugin):
             assert event.changer_id is not None
             if not self._protected(ctx, event.changer_id) and event.new_topic.strip():
                 renamed.judge(ctx, ctx.config(self.name), event, self.learner.model(ctx.db, ctx.now()))
+            return
+        if isinstance(ctx.event, MemberJoined):
+            joined = ctx.event
+            protected = {m for m in joined.member_ids if m == ctx.self_id or self._protected(ctx, m)}
+            adname.judge_join(ctx, ctx.config(self.name), joined, protected)
             return
         msg = ctx.message
         assert msg is not None and msg.room_id is not None

@@ -1,0 +1,77 @@
+"""A newcomer whose name is an ad: 「兼职日结加V:abc8888」 joins and says nothing, or 大家好.
+
+Spammers name their accounts as the ad itself because a group shows names everywhere: WeChat's
+「X 加入了群聊」, the member list, every @-mention, and the bot's own welcome, which named and
+@-mentioned 「兼职日结加V:abc8888」 to the whole group (seen in a simulated study group). No
+message carries the ad, so no check saw it.
+
+The name a member joins with is judged by the rules alone, as a newcomer's words: only an
+obvious ad with contact data to add (a stop phrase and an id, 招代理加微信wj6666日赚三百) is one.
+Not the text models: a name is a few characters, and many ordinary members carry their trade in
+it (韩国代购-Lily, 专业开锁换锁139…, 面膜代理-可可 all score like ads), which is who they are,
+not an ad posted to the group. An ad name goes up the ladder as a message of theirs would (a
+newcomer's obvious ad is removed; one the owner or an admin invited is put to them), and the
+group hears the member named by the name's first characters only, so the bot's own notice does
+not repeat the ad; the case's evidence keeps the whole name."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from bot.core import members
+from bot.events import MemberJoined
+from plugins.antispam import ladder
+from plugins.antispam.checks import Facts
+from plugins.antispam.config import AntispamConfig
+from plugins.antispam.engine import Decision, decide
+
+if TYPE_CHECKING:
+    from bot.core.context import Context
+
+log = logging.getLogger(__name__)
+
+NAME_KEPT = 200  # of the name, in the case
+SHOWN_CHARS = 2  # of an ad name, where the group reads it (「兼职…」)
+
+
+def ad_name(cfg: AntispamConfig, room_id: str | None, name: str) -> Decision | None:
+    """The rules' decision on a name that is an ad (obvious, with contact data), else None."""
+    if not name.strip():
+        return None
+    decision = decide(Facts(text=name, newcomer=True), cfg, None, room_id)
+    if decision.obvious and any(v.name == "contact" for v in decision.fired):
+        return decision
+    return None
+
+
+def shown(name: str) -> str:
+    """An ad name as the group reads it in the bot's own words: its first characters."""
+    name = name.strip()
+    return name if len(name) <= SHOWN_CHARS else name[:SHOWN_CHARS] + "…"
+
+
+def judge_join(ctx: Context, cfg: AntispamConfig, event: MemberJoined, protected: set[str]) -> None:
+    """Each joining member's name (`protected`: members the plugin never acts on, the bot too):
+    an ad name is an offence of theirs, judged with their standing (plugin.standing)."""
+    from plugins.antispam.plugin import explain, offence_of, standing
+
+    now = ctx.now()
+    for member_id, name in zip(event.member_ids, event.member_names, strict=False):
+        if member_id in protected:
+            continue
+        decision = ad_name(cfg, event.room_id, name)
+        if decision is None:
+            continue
+        member = members.facts(ctx.db, event.room_id, member_id)
+        newcomer, trusted, vouch = standing(ctx, cfg, member_id, member, now)
+        if not newcomer and vouch is None:
+            continue  # someone the group knows rejoining (a regular back): their name is theirs
+        evidence = {"name": name[:NAME_KEPT], "checks": decision.evidence(), "trusted": trusted,
+                    **decision.facts(cfg.texts.check_labels)}
+        # the owner asked about an invitee of theirs needs the name to find them (#kick @名字)
+        named = name if vouch is not None else shown(name)
+        offence = offence_of(ctx, decision, member, member_id, named,
+                             cfg.texts.ad_name.format(reason=explain(cfg, decision)), evidence, newcomer, vouch)
+        ladder.apply(ctx, cfg, offence)
+        log.info("%s joined %s with an ad for a name: %s", member_id, event.room_id, decision.reason())

@@ -1,0 +1,73 @@
+"""A newcomer whose name is an ad (adname.py), on the real app, SDK and simulator: removed as
+an obvious ad, never named by the bot's welcome or notice; ordinary names with a trade or a
+phone number in them left alone; an invitee of the owner's put to the owner."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.core import cases
+from bot.rules.loader import load_rules
+from plugins import default_plugins
+from plugins.antispam import AntispamPlugin
+from plugins.antispam.adname import ad_name, shown
+from plugins.newcomers import GreetingPlugin
+from tests.harness import Harness, all_cases
+from tests.test_newcomers_e2e import Bot
+
+AD_NAMES = ["兼职日结加V:abc8888", "招代理加微信wj6666日赚三百", "刷单返利加qq123456789"]
+# members' trades and phone numbers in their names: who they are, not an ad to the group
+ORDINARY = ["王师傅-水电维修-13800001111", "韩国代购-Lily", "专业开锁换锁13912345678", "面膜代理-可可",
+            "张姐 微信同号15800002222", "北京-装修-老李 vx同号", "兼职摄影师阿杰", "上海-电商-小A", "🌸花开富贵🌸"]
+
+
+def test_only_an_obvious_ad_with_contact_data_is_an_ad_name():
+    cfg = load_rules("rules.yaml", default_plugins()).plugin_config(None, "antispam")
+    assert [n for n in AD_NAMES if ad_name(cfg, None, n) is None] == []
+    assert [n for n in ORDINARY if ad_name(cfg, None, n) is not None] == []
+    assert shown("兼职日结加V:abc8888") == "兼职…" and shown("阿杰") == "阿杰"
+
+
+@pytest.fixture
+async def bot(tmp_path, database_url):
+    harness = Harness(tmp_path, [AntispamPlugin(), GreetingPlugin()], database_url=database_url,
+                      clock=FakeClock(), extra_defaults="greeting:\n  enabled: true\n")
+    await harness.start()
+    yield Bot(harness)
+    await harness.stop()
+
+
+async def test_a_newcomer_named_as_an_ad_is_removed_and_never_named_by_the_bot(bot):
+    room = bot.cast.admin
+    spammer = bot.world.add_contact("兼职日结加V:abc8888")
+    locksmith = bot.world.add_contact("专业开锁换锁13912345678")
+    lily = bot.world.add_contact("韩国代购-Lily")
+    bot.world.join(room, [spammer, locksmith, lily], inviter=bot.cast["bob"])
+    await bot.world.wait_for(lambda: not bot.world.is_member(room, spammer))
+    [case] = all_cases(bot)
+    assert case.target_id == spammer and case.kind == "kick" and case.reason.startswith("昵称是广告")
+    assert case.evidence["name"] == "兼职日结加V:abc8888" and case.target_name == "兼职…"
+    notice = await bot.wait_text(room, "已被移出本群")
+    assert notice.startswith("「兼职…」已被移出本群，原因：昵称是广告") and notice.endswith(f"案件 #{case.id}")
+    await bot.passes(seconds=10)
+    welcome = await bot.wait_text(room, "欢迎")
+    assert "专业开锁换锁13912345678" in welcome and "韩国代购-Lily" in welcome
+    sent = next(a for a in bot.sends(room) if "欢迎" in a.text)
+    assert spammer not in sent.mention_ids and set(sent.mention_ids) == {locksmith, lily}
+    # nothing the bot said repeats the ad
+    assert not [t for t in bot.texts(room) if "abc8888" in t or "日结" in t]
+    assert bot.world.is_member(room, locksmith) and bot.world.is_member(room, lily)
+    assert len(all_cases(bot)) == 1
+
+
+async def test_an_ad_named_invitee_of_the_owner_is_put_to_the_owner(bot):
+    """A newcomer the owner invited is vouched for: the bot removes none of them on its own."""
+    room = bot.cast.admin
+    member = bot.world.add_contact("招代理加微信wj6666日赚三百")
+    bot.world.join(room, [member], inviter=bot.cast["laowang"])
+    await bot.settle()
+    [case] = all_cases(bot)
+    assert case.target_id == member and case.evidence.get(cases.ASKED_ADMINS) and case.kind == "kick"
+    assert case.target_name == "招代理加微信wj6666日赚三百"  # the owner asked needs the name to find them
+    assert bot.world.is_member(room, member) and not bot.world.saw_kick(room, member)

@@ -71,3 +71,26 @@ async def test_an_ad_named_invitee_of_the_owner_is_put_to_the_owner(bot):
     assert case.target_id == member and case.evidence.get(cases.ASKED_ADMINS) and case.kind == "kick"
     assert case.target_name == "招代理加微信wj6666日赚三百"  # the owner asked needs the name to find them
     assert bot.world.is_member(room, member) and not bot.world.saw_kick(room, member)
+
+
+async def test_a_group_nickname_changed_into_an_ad_after_joining_is_seen_at_the_next_message(bot):
+    """WeChat sends no event when a member changes their group nickname: 王姐 joined under her
+    name, was welcomed, then renamed herself 招代理加微信wj6666日赚三百 and said 大家晚上好. Her
+    next message shows the new name; a regular's name is theirs and is not judged."""
+    room = bot.cast.admin
+    wang = bot.world.add_contact("王姐")
+    bot.world.join(room, [wang], inviter=bot.cast["bob"])
+    bot.say(room, "bob", "欢迎王姐")
+    await bot.settle()
+    assert not all_cases(bot)
+    bot.world.set_alias(room, wang, "招代理加微信wj6666日赚三百")
+    bot.world.set_alias(room, bot.cast["alice"], "兼职日结加V:abc8888")  # a regular's (a test of it)
+    bot.say(room, "alice", "今天好冷")
+    bot.world.say(room, wang, "大家晚上好呀")
+    await bot.world.wait_for(lambda: not bot.world.is_member(room, wang))
+    [case] = all_cases(bot)
+    assert case.target_id == wang and case.evidence["name"] == "招代理加微信wj6666日赚三百"
+    assert case.target_name == "招代…" and "message_id" not in case.evidence  # the name, not the message
+    await bot.wait_text(room, "「招代…」已被移出本群，原因：昵称是广告")
+    await bot.settle()
+    assert len(all_cases(bot)) == 1 and bot.world.is_member(room, bot.cast["alice"])

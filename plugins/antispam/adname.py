@@ -3,7 +3,8 @@
 Spammers name their accounts as the ad itself because a group shows names everywhere: WeChat's
 「X 加入了群聊」, the member list, every @-mention, and the bot's own welcome, which named and
 @-mentioned 「兼职日结加V:abc8888」 to the whole group (seen in a simulated study group). No
-message carries the ad, so no check saw it.
+message carries the ad, so no check saw it. A group nickname changed into one after joining
+sends no event at all: it shows on the newcomer's next message, and is judged then.
 
 The name a member joins with is judged by the rules alone, as a newcomer's words: only an
 obvious ad with contact data to add (a stop phrase and an id, 招代理加微信wj6666日赚三百) is one.
@@ -17,7 +18,7 @@ not repeat the ad; the case's evidence keeps the whole name."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.core import members
 from bot.events import MemberJoined
@@ -28,6 +29,7 @@ from plugins.antispam.engine import Decision, decide
 
 if TYPE_CHECKING:
     from bot.core.context import Context
+    from bot.core.members import MemberFacts
 
 log = logging.getLogger(__name__)
 
@@ -51,27 +53,58 @@ def shown(name: str) -> str:
     return name if len(name) <= SHOWN_CHARS else name[:SHOWN_CHARS] + "…"
 
 
-def judge_join(ctx: Context, cfg: AntispamConfig, event: MemberJoined, protected: set[str]) -> None:
-    """Each joining member's name (`protected`: members the plugin never acts on, the bot too):
-    an ad name is an offence of theirs, judged with their standing (plugin.standing)."""
-    from plugins.antispam.plugin import explain, offence_of, standing
+class Names:
+    """Newcomers' names, each judged once: as they join (the name WeChat's join line shows),
+    and as their messages show them, so a group nickname changed into an ad after joining
+    (WeChat sends no event for it; the welcome had named them by the name they joined with)
+    is seen at their next message."""
 
-    now = ctx.now()
-    for member_id, name in zip(event.member_ids, event.member_names, strict=False):
-        if member_id in protected:
-            continue
-        decision = ad_name(cfg, event.room_id, name)
+    KEPT = 10_000  # (group, member) names remembered; the oldest forgotten first
+
+    def __init__(self) -> None:
+        self._judged: dict[tuple[str, str], str] = {}
+
+    def joined(self, ctx: Context, cfg: AntispamConfig, event: MemberJoined, protected: set[str]) -> None:
+        """Each joining member's name (`protected`: members the plugin never acts on, the bot
+        too), judged with their standing (plugin.standing)."""
+        from plugins.antispam.plugin import standing
+
+        for member_id, name in zip(event.member_ids, event.member_names, strict=False):
+            if member_id in protected:
+                continue
+            member = members.facts(ctx.db, event.room_id, member_id)
+            self.judge(ctx, cfg, member, standing(ctx, cfg, member_id, member, ctx.now()), member_id, name)
+
+    def judge(self, ctx: Context, cfg: AntispamConfig, member: MemberFacts | None, standing: tuple[bool, bool, Any],
+              member_id: str, name: str) -> bool:
+        """True when `name`, not judged for this member before, is an ad and went up the ladder
+        (their message need not be judged). Someone the group knows keeps their name: a
+        regular rejoining, an established member (a trade in a name is who they are)."""
+        assert ctx.room_id is not None
+        newcomer, trusted, vouch = standing
+        key = (ctx.room_id, member_id)
+        if not (newcomer or vouch is not None) or self._judged.get(key) == name:
+            return False
+        if len(self._judged) >= self.KEPT:
+            del self._judged[next(iter(self._judged))]
+        self._judged[key] = name
+        decision = ad_name(cfg, ctx.room_id, name)
         if decision is None:
-            continue
-        member = members.facts(ctx.db, event.room_id, member_id)
-        newcomer, trusted, vouch = standing(ctx, cfg, member_id, member, now)
-        if not newcomer and vouch is None:
-            continue  # someone the group knows rejoining (a regular back): their name is theirs
-        evidence = {"name": name[:NAME_KEPT], "checks": decision.evidence(), "trusted": trusted,
-                    **decision.facts(cfg.texts.check_labels)}
-        # the owner asked about an invitee of theirs needs the name to find them (#kick @名字)
-        named = name if vouch is not None else shown(name)
-        offence = offence_of(ctx, decision, member, member_id, named,
-                             cfg.texts.ad_name.format(reason=explain(cfg, decision)), evidence, newcomer, vouch)
-        ladder.apply(ctx, cfg, offence)
-        log.info("%s joined %s with an ad for a name: %s", member_id, event.room_id, decision.reason())
+            return False
+        _offence(ctx, cfg, member_id, name, decision, member, newcomer, trusted, vouch)
+        return True
+
+
+def _offence(ctx: Context, cfg: AntispamConfig, member_id: str, name: str, decision: Decision,
+             member: MemberFacts | None, newcomer: bool, trusted: bool, vouch: Any) -> None:
+    from plugins.antispam.plugin import explain, offence_of
+
+    assert ctx.room_id is not None
+    evidence = {"name": name[:NAME_KEPT], "checks": decision.evidence(), "trusted": trusted,
+                **decision.facts(cfg.texts.check_labels)}
+    # the owner asked about an invitee of theirs needs the name to find them (#kick @名字)
+    named = name if vouch is not None else shown(name)
+    offence = offence_of(ctx, decision, member, member_id, named,
+                         cfg.texts.ad_name.format(reason=explain(cfg, decision)), evidence, newcomer, vouch)
+    ladder.apply(ctx, cfg, offence)
+    log.info("%s in %s has an ad for a name: %s", member_id, ctx.room_id, decision.reason())

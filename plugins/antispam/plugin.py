@@ -190,6 +190,7 @@ class AntispamPlugin(Plugin):
     def __init__(self) -> None:
         self.learner = Learner()
         self.windows = Windows()
+        self.names = adname.Names()  # newcomers' names as their messages show them
         # QR codes decoded before the gate (gather), by event id: the last few messages only
         self._decoded: dict[str, tuple[str, ...]] = {}
         # whose images handle() last skipped (trusted or protected): gather need not fetch them
@@ -254,7 +255,7 @@ class AntispamPlugin(Plugin):
         if isinstance(ctx.event, MemberJoined):
             joined = ctx.event
             protected = {m for m in joined.member_ids if m == ctx.self_id or self._protected(ctx, m)}
-            adname.judge_join(ctx, ctx.config(self.name), joined, protected)
+            self.names.joined(ctx, ctx.config(self.name), joined, protected)
             return
         msg = ctx.message
         assert msg is not None and msg.room_id is not None
@@ -266,6 +267,8 @@ class AntispamPlugin(Plugin):
             self._note_image(msg, exempt=True)
             return
         newcomer, trusted, vouch = standing(ctx, cfg, msg.sender_id, ctx.member, now)
+        if self.names.judge(ctx, cfg, ctx.member, (newcomer, trusted, vouch), msg.sender_id, msg.display_name):
+            return
         codes = await self._image_codes(ctx, cfg, msg, trusted) if msg.kind is MessageKind.IMAGE else ()
         # a picture's QR codes are what it says: the same code posted again, or into other groups,
         # is a repeat like the same text (engine: a regular's 收款码 blasted into three groups)

@@ -86,6 +86,8 @@ class CaseView:
     status_label: str
     created: str
     text: str
+    # what was judged where it was no message: 昵称 (adname.py) or 群名 (renamed.py), and its words
+    judged: tuple[str, str] | None
     checks: list[dict[str, Any]]
     fired: list[str]
     evidence: dict[str, Any]
@@ -288,6 +290,8 @@ class _CoreService:
             reason=case.reason, outcome=case.outcome, outcome_label=outcome_label(case),
             status=case.status, status_label=STATUS_LABELS.get(case.status, case.status),
             created=self.local(case.created_at, case.room_id), text=text, checks=checks,
+            judged=("昵称", str(ev["name"])) if ev.get("name") else ("改成的群名", str(ev["topic"]))
+            if ev.get("topic") else None,
             fired=[check_name(n, labels) for n in sorted(_fired(case))],
             evidence={k: v for k, v in ev.items() if k not in ("checks", "text")},
             situation=situation(ev),

@@ -140,6 +140,11 @@ def situation(evidence: Mapping[str, Any]) -> str:
     """The facts a decision rested on besides the checks (who the sender was, which step of the
     ladder), in one Chinese line; the raw keys stay out of sight."""
     parts = []
+    # no message was judged: a name (adname.py) or a group name (renamed.py)
+    if evidence.get("name"):
+        parts.append("看的是新成员的昵称，不是消息")
+    elif evidence.get("topic"):
+        parts.append("看的是成员改的群名，不是消息")
     # the shipped model's score where it ran: "score" is the Bayes', which may still be learning
     score = evidence.get("char_score", evidence.get("score"))
     reads_as_chat = isinstance(score, int | float) and score < 0.5

@@ -108,6 +108,25 @@ async def test_a_spam_case_appears_and_not_spam_releases_it_through_ham(console)
     assert again.status_code == 400
 
 
+async def test_a_case_for_an_ad_name_shows_the_name_and_says_no_message_was_judged(console):
+    """No message was judged: the case card shows the name (昵称：…) where it shows a message,
+    and says so, as #case in chat does."""
+    bot = console.bot
+    room = bot.cast.admin
+    member = bot.world.add_contact("兼职日结加V:abc8888")
+    bot.world.join(room, [member], inviter=bot.cast["bob"])
+    await wait_until(lambda: rows(console, Case, Case.target_id == member))
+    [case] = rows(console, Case, Case.target_id == member)
+    client, _ = await console.logged_in()
+    card = re.search(rf'<article class="case card" id="case-{case.id}".*?</article>', (await client.get("/cases")).text,
+                     re.S)
+    assert card and "昵称：</span>兼职日结加V:abc8888" in card.group(0) and "看的是新成员的昵称" in card.group(0)
+    assert "/ham" not in card.group(0)  # no message to mark 不是广告
+    bot.say(room, "laowang", f"#case {case.id}")
+    answer = await bot.wait_text(room, f"案件 #{case.id} ·")
+    assert "判断：看的是新成员的昵称，不是消息" in answer
+
+
 async def test_a_removal_put_to_the_admins_reads_as_a_proposal(console):
     """A removal the bot put to the owner and admins to verify (a regular, on a model's word)
     reads 建议移出 in the console as in chat (#cases): 移出 there was of a member nobody removed."""

@@ -53,6 +53,29 @@ def test_eval_spam_prints_metrics_and_contributions(tmp_path):
     assert newcomer.exit_code == 0 and "as a newcomer" in newcomer.output
 
 
+# normal rows the shipped rules convict (mislabelled on purpose here: what each would bring on an
+# innocent member is the point): an obvious ad, a newcomer's own id, a card-less sales pitch
+INNOCENT = """label\ttext
+0\t兼职日结加V:abc8888
+0\t有问题加我微信 zhou_888
+0\t我在做护肤品代理，有需要的私聊我
+0\t周末一起去爬山吧
+"""
+
+
+def test_eval_spam_says_what_a_false_positive_would_bring_on_the_member(tmp_path):
+    """A newcomer wrongly removed and one reminded are both false positives; the product's first
+    promise is about the first, so the report counts them apart, as the ladder would act."""
+    (tmp_path / "ham.tsv").write_text(INNOCENT, "utf-8")
+    newcomer = CliRunner().invoke(main, ["eval-spam", str(tmp_path / "ham.tsv"), "--newcomer"])
+    assert newcomer.exit_code == 0, newcomer.output
+    [line] = [x for x in newcomer.output.splitlines() if x.startswith("false positives, by")]
+    assert "removed 1 (25.00% of normal rows)" in line and "told the rule 1" in line and "reminded 1" in line
+    member = CliRunner().invoke(main, ["eval-spam", str(tmp_path / "ham.tsv")])
+    [line] = [x for x in member.output.splitlines() if x.startswith("false positives, by")]
+    assert "removed" not in line  # an established member's first offence is never a removal
+
+
 CORPUS = """label\tcategory\tcampaign\ttext
 0\tscam_talk\tham_1\t兼职日结，加V：abc8888 这种广告大家别信
 0\tdaily\tham_2\t今天晚上谁去打球，七点老地方见

@@ -79,6 +79,8 @@ def eval_spam(files: tuple[Path, ...], train_file: Path | None, model_path: Path
     from plugins.antispam.classifier import SpamModel, fit
     from plugins.antispam.dataset import BadFile, Row, read_many, read_tsv, seed_rows, split_of
     from plugins.antispam.engine import Decision, decide
+    from plugins.antispam.ladder import FIRST_OFFENCES, Offence, first_offence
+    from plugins.antispam.plugin import offence_terms
     from plugins.antispam.training import build_model, clean
 
     cfg = _config(rules_path)
@@ -112,6 +114,9 @@ def eval_spam(files: tuple[Path, ...], train_file: Path | None, model_path: Path
     ranks: dict[str, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
     wrong: list[tuple[int, Row, Decision]] = []
     statistical = {"charmodel", "bayes", "similar"}
+    # what a false positive would bring on an innocent member as a first offence (the ladder's
+    # own reckoning): a removal is what the product must never do, a reminder threatens nothing
+    brought: Counter[str] = Counter()
     for row in rows:
         decision = decide(Facts(text=row.text, newcomer=newcomer), cfg, model, None)
         outcome = ("tp" if decision.spam else "fn") if row.label else ("fp" if decision.spam else "tn")
@@ -128,6 +133,8 @@ def eval_spam(files: tuple[Path, ...], train_file: Path | None, model_path: Path
         rank = char_score + (1.0 if any(v.name not in statistical for v in fired) else 0.0)
         ranks["decision"][1 - row.label].append(rank)
         ranks["charmodel"][1 - row.label].append(char_score)
+        if outcome == "fp":
+            brought[first_offence(cfg, Offence("", "", "", {}, **offence_terms(decision, newcomer)))] += 1
         if outcome in ("fp", "fn") and len(wrong) < 100_000:
             wrong.append((0 if outcome == "fp" else 1, row, decision))
     elapsed = time.perf_counter() - started
@@ -138,6 +145,11 @@ def eval_spam(files: tuple[Path, ...], train_file: Path | None, model_path: Path
     for name, c in sorted(groups.items(), key=lambda kv: (kv[0] == "(pooled)", kv[0])):
         click.echo(f"  {name:24} spam={c['tp'] + c['fn']:6} ham={c['fp'] + c['tn']:6}  "
                    f"{_fmt(c['tp'], c['fp'], c['fn'], c['tn'])}")
+    hams = groups["(pooled)"]["fp"] + groups["(pooled)"]["tn"]
+    if brought:
+        click.echo("\nfalse positives, by what a first offence would bring on the member (no strikes before): "
+                   + ", ".join(f"{what} {brought[what]} ({brought[what] / max(hams, 1):.2%} of normal rows)"
+                               for what in FIRST_OFFENCES if brought[what]))
     click.echo("\nrecall at a fixed false-positive rate (pooled; threshold on the score):")
     for name, (spam_scores, ham_scores) in ranks.items():
         cells = []

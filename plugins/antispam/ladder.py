@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy.orm import Session
 
@@ -102,6 +102,33 @@ def choose_step(cfg: AntispamConfig, strikes_before: int, offence: Offence) -> S
     if offence.vouched_by and offence.obvious:
         step = "kick"  # put to the owner and admins at once (ask_first): the bot removes no invitee
     return step
+
+
+class Terms(TypedDict):
+    """An Offence's terms that follow from the decision and the sender's standing alone
+    (plugin.offence_terms)."""
+
+    obvious: bool
+    newcomer: bool
+    ask_first: bool
+    models_only: bool
+    loan_plea: bool
+    newcomers_rule: bool
+
+
+FIRST_OFFENCES = ("removed", "asked", "warned", "told the rule", "reminded")
+
+
+def first_offence(cfg: AntispamConfig, offence: Offence) -> str:
+    """What a first offence brings on the member, as apply() would do it: "removed", "asked"
+    (a removal put to the owner and admins), "warned" (警告：…再犯将被移出), "told the rule"
+    (the newcomers' rule and when it ends) or "reminded" (提醒, nothing threatened)."""
+    step = choose_step(cfg, 0, offence)
+    if step != "warn":
+        return "asked" if offence.ask_first else "removed"
+    if offence.loan_plea or offence.ask_first or offence.models_only:
+        return "reminded"
+    return "told the rule" if offence.newcomers_rule else "warned"
 
 
 def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:

@@ -163,20 +163,24 @@ def offence_of(ctx: Context, decision: Decision, member: MemberFacts | None, mem
                reason: str, evidence: dict[str, Any], newcomer: bool, vouch: Any) -> ladder.Offence:
     """The ladder's offence for a decision that found spam, of a member judged with standing()."""
     inviter = vouched_evidence(ctx, member, vouch, evidence)
-    strict = in_strict_mode(ctx, newcomer)
+    return ladder.Offence(member_id, member_name, reason, evidence, strict=in_strict_mode(ctx, newcomer),
+                          vouched_by=inviter, vouched_role=vouch.label if vouch is not None else "",
+                          **offence_terms(decision, newcomer, vouched=vouch is not None))
+
+
+def offence_terms(decision: Decision, newcomer: bool, *, vouched: bool = False) -> ladder.Terms:
+    """How the ladder takes a decision that found spam, from the decision and the sender's
+    standing alone (the bot's offences, and eval-spam's count of what a false positive would
+    bring on an innocent member)."""
     disputed = not newcomer and words_against_the_model(decision)
     # a newcomer who only said what they do and asked to be messaged (Decision.says_only) is
     # reminded like a regular convicted on the models' word, and never removed by the bot. A
     # vouched newcomer's ad is put to the humans at once only when a rule makes it obvious
-    return ladder.Offence(member_id, member_name, reason, evidence,
-                          obvious=decision.obvious_by_rule if vouch is not None else decision.obvious,
-                          newcomer=newcomer, strict=strict,
-                          ask_first=(not newcomer and (decision.models_only or disputed or decision.job_by_phone))
-                          or decision.says_only or decision.loan_plea or vouch is not None,
-                          models_only=decision.models_only or decision.says_only,
-                          loan_plea=decision.loan_plea, newcomers_rule=decision.newcomers_rule,
-                          vouched_by=inviter,
-                          vouched_role=vouch.label if vouch is not None else "")
+    return {"obvious": decision.obvious_by_rule if vouched else decision.obvious, "newcomer": newcomer,
+            "ask_first": (not newcomer and (decision.models_only or disputed or decision.job_by_phone))
+            or decision.says_only or decision.loan_plea or vouched,
+            "models_only": decision.models_only or decision.says_only,
+            "loan_plea": decision.loan_plea, "newcomers_rule": decision.newcomers_rule}
 
 
 class AntispamPlugin(Plugin):

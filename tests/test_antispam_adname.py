@@ -19,7 +19,9 @@ from tests.test_newcomers_e2e import Bot
 AD_NAMES = ["兼职日结加V:abc8888", "招代理加微信wj6666日赚三百", "刷单返利加qq123456789"]
 # members' trades and phone numbers in their names: who they are, not an ad to the group
 ORDINARY = ["王师傅-水电维修-13800001111", "韩国代购-Lily", "专业开锁换锁13912345678", "面膜代理-可可",
-            "张姐 微信同号15800002222", "北京-装修-老李 vx同号", "兼职摄影师阿杰", "上海-电商-小A", "🌸花开富贵🌸"]
+            "张姐 微信同号15800002222", "北京-装修-老李 vx同号", "兼职摄影师阿杰", "上海-电商-小A", "🌸花开富贵🌸",
+            # an id to add and nothing offered: a neighbour who sells on the side, not a spammer's name
+            "代购加V:abc8888", "王师傅水电维修V:wang888"]
 
 
 def test_only_an_obvious_ad_with_contact_data_is_an_ad_name():

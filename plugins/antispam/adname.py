@@ -7,7 +7,8 @@ message carries the ad, so no check saw it. A group nickname changed into one af
 sends no event at all: it shows on the newcomer's next message, and is judged then.
 
 The name a member joins with is judged by the rules alone, as a newcomer's words: only an
-obvious ad with contact data to add (a stop phrase and an id, 招代理加微信wj6666日赚三百) is one.
+obvious ad that offers something and gives an id to add (招代理加微信wj6666日赚三百) is one; an id
+alone (代购加V:abc8888) is not.
 Not the text models: a name is a few characters, and many ordinary members carry their trade in
 it (韩国代购-Lily, 专业开锁换锁139…, 面膜代理-可可 all score like ads), which is who they are,
 not an ad posted to the group. An ad name goes up the ladder as a message of theirs would (a
@@ -37,12 +38,20 @@ NAME_KEPT = 200  # of the name, in the case
 SHOWN_CHARS = 2  # of an ad name, where the group reads it (「兼职…」)
 
 
+# what a name offers, beside the id to add: an ad word (兼职日结, 日赚, 免费领取), not the rule that
+# reads 加V abc8888 as 加微信 and an id, which is the contact data again
+_OFFERS = ("stop phrase", "stop word")
+
+
 def ad_name(cfg: AntispamConfig, room_id: str | None, name: str) -> Decision | None:
-    """The rules' decision on a name that is an ad (obvious, with contact data), else None."""
+    """The rules' decision on a name that is an ad (obvious: an ad word and contact data), else
+    None. An id to add alone is not: 代购加V:abc8888 may be a neighbour who sells on the side."""
     if not name.strip():
         return None
     decision = decide(Facts(text=name, newcomer=True), cfg, None, room_id)
-    if decision.obvious and any(v.name == "contact" for v in decision.fired):
+    fired = decision.fired
+    if decision.obvious and any(v.name == "contact" for v in fired) \
+            and any(v.name == "keywords" and v.details.startswith(_OFFERS) for v in fired):
         return decision
     return None
 

@@ -626,6 +626,22 @@ def test_a_report_of_an_approach_the_writer_ignored_is_a_warning(text):
         assert not framed(normalise(ad)), ad
 
 
+@pytest.mark.parametrize("text", ["群里那个 扫码领大米 的 我扫了 要填身份证 我就没弄了",
+                                  "门口那个扫码领鸡蛋的 要填银行卡号 我就没填"])
+def test_a_report_of_a_bait_the_writer_tried_and_gave_up_on_is_a_warning(text):
+    """A neighbour telling the group she scanned the 扫码领大米 code, was asked for her ID and gave up
+    (我就没弄了) was read as the stop phrase 扫码领 from anyone (spam32's blind probe): it reports the
+    bait, as 我没理 does. An ad that tells people to scan is still one."""
+    from plugins.antispam.checks import discussing
+
+    assert discussing(normalise(text))
+    for newcomer in (False, True):
+        decision = decide(Facts(text=text, newcomer=newcomer), CFG, SpamModel(), "room")
+        assert not decision.spam, decision.evidence()
+    ad = decide(Facts(text="扫码领大米 每户一袋 先到先得"), CFG, SpamModel(), "room")
+    assert ad.spam, ad.evidence()
+
+
 def test_a_long_run_of_digits_is_read_for_a_rental_payout_in_linear_time():
     """The rental reading's payout (200一天) tried every digit of a run as a start: 「½」 × 3,010 (a
     hostile line the fuzz test above found: 6,020 digits once normalised) cost ~0.9 s of CPU, past

@@ -321,6 +321,19 @@ def test_a_chinese_comma_ends_a_link():
     pytest.param("https://www.icourse163.org/course/ZJU-1001", True, id="mooc"),
     pytest.param("https://www.2bulu.com/track/t-8Xk2.htm", True, id="trail-map"),
     pytest.param("https://goo.gl/aB3dE", False, id="short-link"),
+    # owners', parents', driving-school, car and insurance groups (spam32's blind probe: a
+    # newcomer's link to one was a probation link): an organisation's .org.cn (the marathon
+    # registry was listed by name before), a health site, a question bank, a car valuation, the
+    # insurance association's registry, a photo album share; a look-alike under .cn is none
+    pytest.param("https://www.cpanet.org.cn/detail_news_1.html", True, id="organisation-org-cn"),
+    pytest.param("https://www.runchina.org.cn/#/home", True, id="marathon-registry"),
+    pytest.param("https://www.dxy.com/article/1234", True, id="health-site"),
+    pytest.param("https://www.jiakaobaodian.com/mnks/kemu1/car.html", True, id="driving-question-bank"),
+    pytest.param("https://www.che300.com/pinggu", True, id="used-car-valuation"),
+    pytest.param("https://www.iachina.cn/col/col41/index.html", True, id="insurance-registry"),
+    pytest.param("https://photo.baidu.com/photo/web/share?id=8kz3", True, id="baidu-photo-share"),
+    pytest.param("https://org-cn.vip/x", False, id="org-cn-lookalike"),
+    pytest.param("https://baidu.com.photo-share.top/x", False, id="baidu-lookalike"),
 ])
 def test_ordinary_domains(url, ordinary):
     assert is_ordinary(url) is ordinary

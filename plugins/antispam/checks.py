@@ -109,7 +109,10 @@ _WARNING = re.compile(r"骗|小心|注意|警惕|禁止|请勿|严禁|不得|不
                       r"私信我的|私聊我的|看到的|"
                       # a report of an approach the writer ignored (有个群外的人加我 说有特效药 我没理):
                       # the patients' probe read one 0.971, past the members' level (spam31); not 没理由
-                      r"没理(?!由)|没搭理|没回他|直接删了|拉黑了")
+                      r"没理(?!由)|没搭理|没回他|直接删了|拉黑了|"
+                      # one the writer tried and gave up on (我扫了 要填身份证 我就没弄了): the
+                      # community probe's 扫码领大米 report read as the stop phrase (spam32)
+                      r"就没弄|就不弄了|就没填|就没扫|就关了|扭头就走")
 # what someone else said, in quotes: a warning quoting an ad ("扫码领鸡蛋") is not the ad
 _QUOTE_SPAN = re.compile(r"[\"“「『‘][^\"”」』’]{0,400}[\"”」』’]")
 # "原文如下👇 …": everything after such a marker in a warning is the ad being shown, not said
@@ -189,7 +192,7 @@ def _own_words(body: str) -> str:
         body = body[:marker.start()]
     body = _NEGATED_CALL.sub("，", _QUOTE_SPAN.sub("，", body))
     if _WARNING.search(body):
-        body = _INSTRUCTED_CALL.sub("，", body)
+        body = _NAMED_BAIT.sub("，", _INSTRUCTED_CALL.sub("，", body))
     return _REPORTED.sub("，", body)
 
 
@@ -197,6 +200,11 @@ def discussing(n: Normalised) -> bool:
     """A warning or a discussion about ads: warning words, and in the writer's own words no
     call to act, no reassurance, no contact data, no link of their own."""
     return _discussing(n.body)
+
+
+# a bait named as a thing in a warning (群里那个扫码领大米的, 这种点链接领红包的): what the writer
+# talks about, not a call of theirs (spam32's probe: 那个扫码领大米的 我扫了…我就没弄了)
+_NAMED_BAIT = re.compile(r"(?:那个|这个|那种|这种|那些|这些)\s*(?:扫码|扫|点击|点|加)[^，,。！!？?；;\n的]{0,12}的")
 
 
 # a call reported as someone's words (有个人私聊我，说加他威心 fanli888 刷单返利……大家千万别信: the

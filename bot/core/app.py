@@ -150,19 +150,12 @@ class App:
         self.room_events_done = 0
         self.storage = StorageHealth(self._storage_notice)
         self._inbox_engine = thread_engine(sessions.kw["bind"])  # the loop's own one for :memory:
-        # events handled back to back share one transaction (bot/core/batch.py)
-        self.batch = EventBatch(sessions, self._db_gate)
-        sqlite = self._inbox_engine.dialect.name == "sqlite"
-        # SQLite: while events are being handled, the inbox's rows ride along in the batch's
-        # commit (bot/core/inbox.py); PostgreSQL: its thread writes them (on the loop they would
-        # be round trips)
-        self.inbox = Inbox(self._inbox_engine, clock, self._dispatch, self.storage, writers_held=self._writers_held,
-                           ride=self._batch_commit_coming if sqlite else None)
-        if sqlite:
-            self.batch.rider = self.inbox
+        self.inbox = Inbox(self._inbox_engine, clock, self._dispatch, self.storage, writers_held=self._writers_held)
         # PostgreSQL locks rows, not the database: its writers need no turns (see _session)
         self._inbox_turn: contextlib.AbstractAsyncContextManager[object] = (
-            self.inbox.write_turn if sqlite else contextlib.nullcontext())
+            self.inbox.write_turn if self._inbox_engine.dialect.name == "sqlite" else contextlib.nullcontext())
+        # events handled back to back share one transaction (bot/core/batch.py)
+        self.batch = EventBatch(sessions, self._db_gate)
         self.outbox.health = self.storage  # the sender's storage faults: the same notice and #status
         self.early_status = EarlyStatus()  # #status answered while storage is down
         rules.on_change(self._rules_changed)
@@ -188,12 +181,6 @@ class App:
         the events' open transaction committed first (one writer on SQLite; bot/core/batch.py)."""
         async with self._inbox_turn, self.batch.exclusive():
             yield
-
-    def _batch_commit_coming(self) -> bool:
-        """Whether the event batch will commit soon: it is open, or events dispatched by the
-        inbox are still being handled (each ends in a batch). Jobs count too: their sessions
-        commit the open batch first (the rows board that commit as well)."""
-        return self.batch.is_open or self._pending > self.inbox.converted_buffered
 
     @contextlib.asynccontextmanager
     async def write_session(self) -> AsyncIterator[Session]:

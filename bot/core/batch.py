@@ -24,14 +24,6 @@ while the thread wrote (its start-up, commit and WAL checkpoint) did not pay. be
 300 msg/s with other processes busy on the 2 cores handled 117 messages/s with the turn
 against 264 without; on a calmer machine the two were alike.
 
-A rider (SQLite: the inbox, bot/core/inbox.py) boards each commit: just before the COMMIT it
-writes what it buffered into the batch's transaction (the batch already holds the write
-lock: no lock to wait for), and hears after it whether that committed. The batch's commit
-count stays as it was; the rider's own transactions go, with what they cost: their BEGIN
-IMMEDIATE and COMMIT, and the page cache the loop's connection dropped after every commit of
-another connection (core30, core31). A commit that fails takes the rider's rows back with
-the events' writes: the rider keeps them and writes them again.
-
 Claims ahead (PostgreSQL). Each event's first statement is its claim (the dedupe mark, its
 sender's member row: bot/core/members.claim_message), a round trip during which the loop
 waits with every group's events behind the gate: a quarter of the loop's time at 400 msg/s
@@ -61,7 +53,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -70,19 +62,6 @@ from db import repo
 
 class Redo(Exception):
     """The shared transaction was rolled back because of another event: handle this one again."""
-
-
-class Rider(Protocol):
-    """What boards a batch's commit (see above). board() writes into the transaction about to
-    commit and returns what it wrote (None: nothing; if its write raises, it keeps what it
-    took itself); exactly one of landed() (committed) or missed() (the commit failed) follows
-    for what it returned. All on the loop, with the gate held."""
-
-    def board(self, db: Session) -> object | None: ...
-
-    def landed(self, part: object) -> None: ...
-
-    def missed(self, part: object, exc: BaseException) -> None: ...
 
 
 _Request = TypeVar("_Request")
@@ -124,17 +103,11 @@ class EventBatch:
         self._waiting: list[Ahead[Any, Any]] = []
         self._drained = asyncio.Event()  # set while the open batch holds no claim of an event yet to run
         self._drained.set()
-        self.rider: Rider | None = None  # boards every commit (SQLite: the inbox; App sets it)
         # figures for bench.pipeline and tests
         self.commits = 0
         self.redone = 0
         self.claim_runs = 0  # round trips of claims (PostgreSQL)
         self.claimed_ahead = 0  # claims run for an event that was waiting for the gate
-
-    @property
-    def is_open(self) -> bool:
-        """A transaction is open (an event is in its part, or has ended it): a commit is coming."""
-        return self._open is not None
 
     @property
     def open_events(self) -> int:
@@ -275,26 +248,17 @@ class EventBatch:
             self._abort()
             return
         batch, self._open = self._open, None
-        rider, part = self.rider, None
         try:
-            if rider is not None:
-                part = rider.board(batch.db)
             # PostgreSQL: the rows queued for the commit (stats, anti-spam's message log) and the
             # COMMIT in one round trip, not one each, while every group waits on the loop
             repo.commit(batch.db)
         except BaseException as exc:
             _end(batch, exc)
-            if part is not None:
-                assert rider is not None
-                rider.missed(part, exc)
             if not isinstance(exc, Exception):
                 raise
             return
         batch.db.close()
         self.commits += 1
-        if part is not None:
-            assert rider is not None
-            rider.landed(part)
         if not batch.committed.done():
             batch.committed.set_result(None)
 

@@ -6,17 +6,6 @@ queued for its room. Writes are group commits: events are buffered for a few mil
 engine, so neither a slow disk nor a lock held by another process stalls the event loop.
 Only after its batch committed is an event dispatched to its room's queue.
 
-On SQLite, while the bot is busy, the buffered rows ride along in the commit of the loop's
-event batch instead (Inbox.board, bot/core/batch.py's Rider): written into its transaction
-just before its COMMIT, dispatched after it. That transaction already holds the one write
-lock, so the rows wait for no lock and cost no BEGIN IMMEDIATE and COMMIT of their own, and
-the loop's connection keeps its page cache (SQLite drops it whenever another connection has
-committed: core30 counted 20,000 pages read again per 5 s at 800 msg/s). The thread writes
-a batch of its own only when no commit of the loop is coming (a quiet bot: no event being
-handled), or when none came within `ride_wait`. One of them owns the buffer's head at a
-time: while the thread writes what it took, a commit takes nothing. What a commit that fails
-took stays buffered, in place, and is written again.
-
 "Handled" is the core_seen_event row the event's own transaction writes (db.repo.mark_seen),
 with everything else the event changed; the inbox row itself is deleted later, in the
 writer's next batch (a lost deletion is harmless: replay skips rows whose event was seen).
@@ -50,7 +39,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, select
+from sqlalchemy import Engine, bindparam, delete, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
@@ -257,17 +246,6 @@ class _Pending:
     takes_over: bool = False  # a converted event whose raw row may be written already (upsert)
 
 
-@dataclasses.dataclass(slots=True)
-class _Part:
-    """The buffer's head taken for one write: its items, the handled rows and the unneeded raw
-    rows it deletes, and the append count it reaches (for the raw rows' deletions)."""
-
-    items: list[_Pending]
-    done: list[str]
-    dropped: list[str]
-    upto: int
-
-
 _ROW_COLUMNS = ("event_id", "queue_key", "kind", "payload", "received_at")
 
 #: core_inbox.kind of a raw gateway event (a converted event's kind is its class name)
@@ -291,21 +269,8 @@ class Inbox:
                  health: StorageHealth, *, max_batch: int = 500, linger: float = 0.002,
                  raw_linger: float = 0.02, max_buffered: int = 50_000, backoff: Backoff | None = None,
                  checkpoint_every: float = 1.0,
-                 writers_held: Callable[[], AbstractAsyncContextManager[object]] | None = None,
-                 ride: Callable[[], bool] | None = None, ride_wait: float = 0.02) -> None:
+                 writers_held: Callable[[], AbstractAsyncContextManager[object]] | None = None) -> None:
         self._engine = engine
-        # SQLite: whether a commit of the loop's event batch is coming (a batch is open, events
-        # are being handled); the buffered rows then board it (see board) rather than the
-        # thread writing them. None: the thread writes every batch (PostgreSQL, where the rows'
-        # statements would be round trips on the loop)
-        self._ride = ride
-        # how long rows wait for such a commit before the thread writes them after all (events
-        # in hand that never commit: an unmanaged room's non-command, a long platform read)
-        self._ride_wait = ride_wait
-        self._ridden = asyncio.Event()  # set when a commit took rows
-        # the thread is writing the head it took: no commit may take it again (one owner)
-        self._writing = False
-        self._board_failed = False  # the rows' write in a batch was refused: the thread retries
         # held while a batch is being written: on SQLite the loop's writers other than events
         # take it too (App._session), so they never meet this writer's lock (one writer at a time)
         self.write_turn = asyncio.Lock()
@@ -360,7 +325,6 @@ class Inbox:
         self.batches = 0
         self.written = 0  # converted events written
         self.raw_written = 0  # raw rows written (conversions that came too late to share)
-        self.rides = 0  # of the batches, those written in a commit of the loop's event batch
         # the writer's statements, built once: Core on the table, below the ORM (this runs for
         # every batch; the ORM's bulk paths cost the writer thread a third of its time, issue 13)
         table: Any = InboxEvent.__table__
@@ -443,11 +407,6 @@ class Inbox:
     def buffered(self) -> int:
         return len(self._buffer)
 
-    @property
-    def converted_buffered(self) -> int:
-        """Converted events submitted and not yet written (each counted in App's pending)."""
-        return self._converted_buffered
-
     def handled(self, event_id: str) -> None:
         """The event's transaction committed (or it needed none): its row may go."""
         self._done.append(event_id)
@@ -473,7 +432,6 @@ class Inbox:
         self._task = None
         if self._buffer or self._done or self._raw_dropped:
             batch = self._take(len(self._buffer))
-            self._writing = True  # the head is this write's: no later commit takes it
             try:
                 await asyncio.to_thread(self._write, batch, list(self._done), [i for _, i in self._raw_dropped])
             except Exception as exc:
@@ -504,150 +462,47 @@ class Inbox:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            if (self._buffer or self._raw_dropped) and self._riding():
-                if await self._ridden_soon():
-                    continue  # a commit of the loop took the head; what came after it wakes us
-                # none came in time: the thread writes them (no linger: they waited already)
-            elif self._buffer and len(self._buffer) < self._max_batch and self._linger > 0:
+            if self._buffer and len(self._buffer) < self._max_batch and self._linger > 0:
                 # group commit: let the events arriving in the next moment share this transaction
                 await self._linger_a_moment()
-            if not self._due():
+            if not self._buffer and not self._raw_dropped and len(self._done) < self._max_batch:
                 continue
-            part = self._take_part()
-            self._writing = True
+            batch = self._take(self._max_batch)
+            done = self._done[: self._max_batch * 4]
+            upto = self._flushed + len(batch)
+            dropped = [i for seq, i in self._raw_dropped if seq <= upto]
             try:
                 async with self.write_turn:
-                    await asyncio.to_thread(self._write, part.items, part.done, part.dropped)
+                    await asyncio.to_thread(self._write, batch, done, dropped)
             except Exception as exc:
-                self._writing = False
                 self._health.failed(exc, "inbox")
-                self._unwritten(part)
+                for item in batch:  # not written: its conversion may still make it unnecessary
+                    if item.raw is not None and item.event is None and item.raw.event_id in self._raw_open:
+                        self._raw_buffered.setdefault(item.raw.event_id, item)
                 await asyncio.sleep(self._backoff.next())
                 self._wake.set()
                 continue
-            self._writing = False
-            self._written(part)
-
-    def _due(self) -> bool:
-        """Whether a write is due: rows to add or raw rows to drop, or many handled rows to
-        delete (a few ride along with the next write)."""
-        return bool(self._buffer or self._raw_dropped) or len(self._done) >= self._max_batch
-
-    def _riding(self) -> bool:
-        """The rows wait for a commit of the loop's event batch: one is coming, and boarding
-        works (after a refused write the thread writes, until one of its writes succeeds)."""
-        return self._ride is not None and not self._board_failed and self._ride()
-
-    async def _ridden_soon(self) -> bool:
-        """Wait for a commit of the loop's event batch to take the buffer's head (board)."""
-        self._ridden.clear()
-        try:
-            async with asyncio.timeout(self._ride_wait):
-                await self._ridden.wait()
-        except TimeoutError:
-            return False
-        return not self._board_failed  # set with _ridden when the rows could not board
-
-    def _take_part(self) -> _Part:
-        items = self._take(self._max_batch)
-        upto = self._flushed + len(items)
-        return _Part(items, self._done[: self._max_batch * 4],
-                     [i for seq, i in self._raw_dropped if seq <= upto], upto)
-
-    def _unwritten(self, part: _Part) -> None:
-        """The part's transaction did not commit: its items stay at the buffer's head."""
-        for item in part.items:  # not written: its conversion may still make it unnecessary
-            if item.raw is not None and item.event is None and item.raw.event_id in self._raw_open:
-                self._raw_buffered.setdefault(item.raw.event_id, item)
-
-    def _written(self, part: _Part) -> None:
-        """The part committed: off the buffer's head, its events dispatched in order."""
-        self._backoff.reset()
-        self._health.succeeded("inbox")
-        self._board_failed = False
-        self._wrote.set()
-        del self._done[: len(part.done)]
-        if part.dropped:
-            self._raw_dropped = [(seq, i) for seq, i in self._raw_dropped if seq > part.upto]
-        for _ in part.items:
-            self._buffer.popleft()
-        self._converted_buffered -= sum(1 for item in part.items if item.event is not None)
-        self._flushed = part.upto
-        if len(self._buffer) < self._max_buffered:
-            self._space.set()
-        self.batches += 1
-        for item in part.items:
-            if item.event is not None:
-                self.written += 1
-                self._dispatch(item.key, item.event)
-            elif item.raw is not None:
-                self.raw_written += 1
-        if self._buffer:
-            self._wake.set()
-
-    # -------------------------------------------------------------- riding the event batch
-    # bot/core/batch.py's Rider, on SQLite (App sets it): called on the loop with the gate held,
-    # in the batch's commit, so nothing else of the loop runs between board and landed/missed
-
-    def board(self, db: Session) -> _Part | None:
-        """Write the buffer's head into the event batch's transaction, just before its COMMIT.
-        Nothing while the thread writes the head it took (it is that write's), nor when there
-        is nothing to write. Handled rows are deleted with new rows, or on their own once
-        `max_batch` of them wait, as by the thread: a DELETE in every commit wrote the inbox's
-        pages once more per commit (bench.pipeline: 6.60 WAL pages a message against 5.90).
-
-        The events' writes never depend on the rows': the rows go in a savepoint, and one that
-        cannot be encoded or written (refused by the database) is rolled back alone, the rows
-        kept for the thread, which retries them as it always did, with the storage notice.
-        Only a fault that took the whole transaction (SQLite rolls it back on a full disk or
-        an I/O error: the savepoint is gone too) fails the batch, whose events then retry."""
-        if self._writing or self._board_failed or not self._due():
-            return None
-        db.flush()  # the events' pending objects: their fault is the batch's, before anything is taken
-        part = self._take_part()
-        try:
-            rows, takeovers = self._rows(part.items)
-        except Exception as exc:  # an event the inbox cannot store: the thread's write reports it
-            self._refused(part, exc)
-            return None
-        savepoint = db.begin_nested()
-        try:
-            self._write_rows(db.connection(), rows, takeovers, part.done, part.dropped)
-        except Exception as exc:
-            try:
-                savepoint.rollback()
-            except BaseException:
-                self._unwritten(part)
-                raise
-            self._refused(part, exc)
-            return None
-        except BaseException:
-            self._unwritten(part)
-            raise
-        savepoint.commit()
-        return part
-
-    def _refused(self, part: _Part, exc: Exception) -> None:
-        """The rows could not be written in the batch's transaction: kept, and the writer stops
-        waiting for commits and writes them itself (with backoff and the storage notice)."""
-        self._unwritten(part)
-        self._board_failed = True
-        log.debug("the inbox's rows did not board the event batch: %s", exc)
-        self._ridden.set()
-        self._wake.set()
-
-    def landed(self, part: object) -> None:
-        assert isinstance(part, _Part)
-        self.rides += 1
-        self._written(part)
-        self._ridden.set()
-
-    def missed(self, part: object, exc: BaseException) -> None:
-        """The batch's commit failed (its events hear why and retry, reporting the storage
-        fault): the rows stay buffered, and the writer decides again who writes them."""
-        assert isinstance(part, _Part)
-        self._unwritten(part)
-        self._wake.set()
+            self._backoff.reset()
+            self._health.succeeded("inbox")
+            self._wrote.set()
+            del self._done[: len(done)]
+            if dropped:
+                self._raw_dropped = [(seq, i) for seq, i in self._raw_dropped if seq > upto]
+            for _ in batch:
+                self._buffer.popleft()
+            self._converted_buffered -= sum(1 for item in batch if item.event is not None)
+            self._flushed = upto
+            if len(self._buffer) < self._max_buffered:
+                self._space.set()
+            self.batches += 1
+            for item in batch:
+                if item.event is not None:
+                    self.written += 1
+                    self._dispatch(item.key, item.event)
+                elif item.raw is not None:
+                    self.raw_written += 1
+            if self._buffer:
+                self._wake.set()
 
     async def _fold_wal(self) -> None:
         """Checkpoint in a worker thread of its own, beside the writer: one per second of
@@ -696,17 +551,7 @@ class Inbox:
 
     def _write(self, batch: list[_Pending], done: list[str], dropped: list[str]) -> None:
         """One transaction, in a worker thread: new rows in, handled rows out."""
-        rows, takeovers = self._rows(batch)
-        if not rows and not takeovers and not done and not dropped:
-            return  # only raw events converted meanwhile: nothing to write, no transaction
-        with self._engine.begin() as db:
-            self._write_rows(db, rows, takeovers, done, dropped)
-
-    @staticmethod
-    def _rows(batch: list[_Pending]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """New rows (raw or converted, in arrival order), and converted events taking over
-        their raw event's row."""
-        rows: list[dict[str, Any]] = []
+        rows: list[dict[str, Any]] = []  # new rows, raw or converted, in arrival order
         takeovers: list[dict[str, Any]] = []
         for p in batch:
             if p.event is not None:
@@ -717,19 +562,18 @@ class Inbox:
                 rows.append({"event_id": p.raw.event_id, "queue_key": p.key, "kind": RAW_PREFIX + p.raw.kind,
                              "payload": json.dumps(dict(p.raw.data), ensure_ascii=False, separators=(",", ":")),
                              "received_at": p.at})
-        return rows, takeovers
-
-    def _write_rows(self, db: Connection, rows: list[dict[str, Any]], takeovers: list[dict[str, Any]],
-                    done: list[str], dropped: list[str]) -> None:
+        if not rows and not takeovers and not done and not dropped:
+            return  # only raw events converted meanwhile: nothing to write, no transaction
         table: Any = InboxEvent.__table__
-        if rows:
-            execute_many(db, self._insert, rows)
-        if takeovers:
-            execute_many(db, self._take_over, takeovers)
-        for chunk in _chunks(done, 500):
-            db.execute(delete(table).where(table.c.event_id.in_(chunk)))
-        for chunk in _chunks(dropped, 500):
-            db.execute(delete(table).where(table.c.event_id.in_(chunk), table.c.kind.startswith(RAW_PREFIX)))
+        with self._engine.begin() as db:
+            if rows:
+                execute_many(db, self._insert, rows)
+            if takeovers:
+                execute_many(db, self._take_over, takeovers)
+            for chunk in _chunks(done, 500):
+                db.execute(delete(table).where(table.c.event_id.in_(chunk)))
+            for chunk in _chunks(dropped, 500):
+                db.execute(delete(table).where(table.c.event_id.in_(chunk), table.c.kind.startswith(RAW_PREFIX)))
 
     # -------------------------------------------------------------- start-up
     def unhandled(self) -> list[tuple[str, RoomEvent]]:

@@ -151,9 +151,8 @@ async def main(argv: list[str] | None = None) -> int:
                                     "claim round trips": getattr(batch, "claim_runs", None),
                                     "claimed ahead": getattr(batch, "claimed_ahead", None)} if batch else None,
                           "reads_under_gate": dict(getattr(app, "reads_under_gate", {})),
-                          # the inbox's writes: its batches, and (SQLite, trees since core32) how
-                          # many of them rode along in the event batch's commit
-                          "inbox": {"batches": app.inbox.batches, "rides": getattr(app.inbox, "rides", None)}})
+                          # the inbox's writer: its transactions (each a commit of its own connection)
+                          "inbox": {"batches": app.inbox.batches}})
                     latencies, stages, lags, pauses = [], [], [], []
                 elif line == "memory":
                     emit({"type": "memory", "report": memory_report()})

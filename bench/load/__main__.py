@@ -408,6 +408,8 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
         print(f"adapter: {final.get('adapter')}")
         if final.get("batch"):
             print(f"event transactions: {final['batch']}")
+        if final.get("inbox"):
+            print(f"inbox writes: {final['inbox']}")
         if "reads_under_gate" in final:  # trees before the count have none
             print(f"platform reads under the database gate: {final['reads_under_gate'] or 'none'}")
         print(f"RPCs by kind: {dict(server.service.rpc_counts.most_common(8))}")

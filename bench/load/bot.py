@@ -150,7 +150,9 @@ async def main(argv: list[str] | None = None) -> int:
                           "batch": {"commits": batch.commits, "redone": batch.redone,
                                     "claim round trips": getattr(batch, "claim_runs", None),
                                     "claimed ahead": getattr(batch, "claimed_ahead", None)} if batch else None,
-                          "reads_under_gate": dict(getattr(app, "reads_under_gate", {}))})
+                          "reads_under_gate": dict(getattr(app, "reads_under_gate", {})),
+                          # the inbox's writer: its transactions (each a commit of its own connection)
+                          "inbox": {"batches": app.inbox.batches}})
                     latencies, stages, lags, pauses = [], [], [], []
                 elif line == "memory":
                     emit({"type": "memory", "report": memory_report()})

@@ -285,7 +285,7 @@ class _CoreService:
             kind=case.kind, target_id=case.target_id,
             kind_label=shown_kind(case) or KIND_LABELS.get(case.kind, case.kind),
             target_name=case.target_name or (case.target_id or ""), actor_id=case.actor_id, source=case.source,
-            actor_label="控制台" if case.actor_id == CONSOLE_ACTOR else (case.actor_id or ""),
+            actor_label=source_label(CONSOLE_ACTOR) if case.actor_id == CONSOLE_ACTOR else (case.actor_id or ""),
             source_label=source_label(case.source),
             reason=case.reason, outcome=case.outcome, outcome_label=outcome_label(case),
             status=case.status, status_label=STATUS_LABELS.get(case.status, case.status),

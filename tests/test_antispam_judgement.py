@@ -267,6 +267,8 @@ def test_a_newcomers_own_number_beside_a_hotline_is_not_an_obvious_ad():
     pytest.param("买票上 12306。cn 别找黄牛", id="ordinary-domain-with-full-stop"),
     # a name too short for the dense form's id after 微信 and a space, with no _ or digit in it
     pytest.param("用微信 ok 了吗", id="wechat-space-word"),
+    # a messenger's host alone leads to nobody: a warning about a link, not a link of the writer's
+    pytest.param("上次 那个 t.me 链接 我点进去是个假的钱包网站 大家别点", id="bare-telegram-host"),
 ])
 
 def test_no_contact_data(text):

@@ -38,11 +38,6 @@ NAME_KEPT = 200  # of the name, in the case
 SHOWN_CHARS = 2  # of an ad name, where the group reads it (「兼职…」)
 
 
-# what a name offers, beside the id to add: an ad word (兼职日结, 日赚, 免费领取), not the rule that
-# reads 加V abc8888 as 加微信 and an id, which is the contact data again
-_OFFERS = ("stop phrase", "stop word")
-
-
 def ad_name(cfg: AntispamConfig, room_id: str | None, name: str) -> Decision | None:
     """The rules' decision on a name that is an ad (obvious: an ad word and contact data), else
     None. An id to add alone is not: 代购加V:abc8888 may be a neighbour who sells on the side."""
@@ -50,8 +45,9 @@ def ad_name(cfg: AntispamConfig, room_id: str | None, name: str) -> Decision | N
         return None
     decision = decide(Facts(text=name, newcomer=True), cfg, None, room_id)
     fired = decision.fired
-    if decision.obvious and any(v.name == "contact" for v in fired) \
-            and any(v.name == "keywords" and v.details.startswith(_OFFERS) for v in fired):
+    # what a name offers, beside the id to add: an ad word (兼职日结, 日赚, 免费领取), not the rule
+    # that reads 加V abc8888 as 加微信 and an id, which is the contact data again
+    if decision.obvious and any(v.name == "contact" for v in fired) and any(v.ad_word for v in fired):
         return decision
     return None
 

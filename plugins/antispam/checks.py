@@ -73,6 +73,9 @@ class Verdict:
     # the newcomer phrase a keywords verdict fired on (私聊我, 进群 …): the ad ladder asks what it
     # was, and reading it back out of `details` broke whenever a check appended to them
     newcomer_phrase: str = ""
+    # the ad word a keywords verdict fired on (a stop phrase or stop word: 兼职日结, 日赚), not an
+    # operator's regex (often contact-shaped: 加微信 + id) nor a newcomer phrase: what is offered
+    ad_word: str = ""
 
 
 # A check that found nothing says so without details: one shared verdict per check (verdicts are
@@ -273,7 +276,8 @@ def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     for shown, dense in stop:
         # (the phrase's presence first, inline: a call per phrase per message was most of this)
         if dense in text and _stop_phrase_said(dense, n):
-            return Verdict("keywords", True, f"stop phrase: {shown}", strong=True, why=f"含禁用语「{shown}」")
+            return Verdict("keywords", True, f"stop phrase: {shown}", strong=True, why=f"含禁用语「{shown}」",
+                           ad_word=shown)
     for pattern in regexes:
         m = pattern.search(n.dense)
         if m:
@@ -287,7 +291,7 @@ def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if words and any(w in head for w in words):
         hit = next((w for w in _tokenizer().lcut(head, HMM=False) if w in words), None)
         if hit:
-            return Verdict("keywords", True, f"stop word: {hit}", strong=True, why=f"含禁用词「{hit}」")
+            return Verdict("keywords", True, f"stop word: {hit}", strong=True, why=f"含禁用词「{hit}」", ad_word=hit)
     if f.newcomer:
         # what happened to the writer (那个新人私聊我) and their own joining (刚进群) invite nobody
         own = normalise(_REPORTED.sub("，", _SELF_JOIN.sub("，", n.body))).dense \

@@ -11,7 +11,7 @@ from bot.core import cases
 from bot.rules.loader import load_rules
 from plugins import default_plugins
 from plugins.antispam import AntispamPlugin
-from plugins.antispam.adname import ad_name, shown
+from plugins.antispam.adname import Names, ad_name, shown
 from plugins.newcomers import GreetingPlugin
 from tests.harness import Harness, all_cases
 from tests.test_newcomers_e2e import Bot
@@ -73,6 +73,13 @@ async def test_an_ad_named_invitee_of_the_owner_is_put_to_the_owner(bot):
     assert case.target_id == member and case.evidence.get(cases.ASKED_ADMINS) and case.kind == "kick"
     assert case.target_name == "招代理加微信wj6666日赚三百"  # the owner asked needs the name to find them
     assert bot.world.is_member(room, member) and not bot.world.saw_kick(room, member)
+    # a restart forgets which names were judged: the case on record keeps the owner from being
+    # asked again at the invitee's next message
+    [plugin] = [p for p in bot.h.plugins if isinstance(p, AntispamPlugin)]
+    plugin.names = Names()
+    bot.world.say(room, member, "大家好，我是老王介绍来的")
+    await bot.settle()
+    assert len(all_cases(bot)) == 1
 
 
 async def test_a_group_nickname_changed_into_an_ad_after_joining_is_seen_at_the_next_message(bot):

@@ -21,9 +21,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from bot.core import members
+from bot.core import cases, members
 from bot.events import MemberJoined
-from plugins.antispam import ladder
+from plugins.antispam import ladder, store
 from plugins.antispam.checks import Facts
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import Decision, decide
@@ -94,10 +94,22 @@ class Names:
             del self._judged[next(iter(self._judged))]
         self._judged[key] = name
         decision = ad_name(cfg, ctx.room_id, name)
-        if decision is None:
+        if decision is None or _judged_before(ctx, cfg, member_id, name):
             return False
         _offence(ctx, cfg, member_id, name, decision, member, newcomer, trusted, vouch)
         return True
+
+
+def _judged_before(ctx: Context, cfg: AntispamConfig, member_id: str, name: str) -> bool:
+    """This name already went up the ladder within its window: a restart forgets Names' memory,
+    and an invitee the owner was asked about (still here) would be asked about again at their
+    next message after each one."""
+    assert ctx.room_id is not None
+    for case_id in store.strike_cases(ctx.db, ctx.room_id, member_id, ctx.now() - cfg.ladder.window):
+        case = cases.get_case(ctx.db, case_id) if case_id is not None else None
+        if case is not None and isinstance(case.evidence, dict) and case.evidence.get("name") == name[:NAME_KEPT]:
+            return True
+    return False
 
 
 def _offence(ctx: Context, cfg: AntispamConfig, member_id: str, name: str, decision: Decision,

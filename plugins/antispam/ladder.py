@@ -116,26 +116,18 @@ class Terms(TypedDict):
     newcomers_rule: bool
 
 
-FIRST_OFFENCES = ("removed", "asked", "warned", "told the rule", "reminded")
+@dataclass(frozen=True, slots=True)
+class Rung:
+    """What the ladder does with an offence after `before` strikes: the case's step, a removal
+    put to the owner and admins, a warning that threatens nothing."""
+
+    step: Step
+    ask_first: bool
+    reminder: bool
+    rule: bool  # a newcomer's first offence against a newcomers' rule alone: the rule told
 
 
-def first_offence(cfg: AntispamConfig, offence: Offence) -> str:
-    """What a first offence brings on the member, as apply() would do it: "removed", "asked"
-    (a removal put to the owner and admins), "warned" (警告：…再犯将被移出), "told the rule"
-    (the newcomers' rule and when it ends) or "reminded" (提醒, nothing threatened)."""
-    step = choose_step(cfg, 0, offence)
-    if step != "warn":
-        return "asked" if offence.ask_first else "removed"
-    if offence.loan_plea or offence.ask_first or offence.models_only:
-        return "reminded"
-    return "told the rule" if offence.newcomers_rule else "warned"
-
-
-def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
-    """Open the case, add the strike, emit warn / kick / ban. Returns the case number."""
-    assert ctx.room_id is not None
-    room_id, now = ctx.room_id, ctx.now()
-    before = active_strikes(ctx.db, room_id, offence.member_id, now - cfg.ladder.window)
+def rung(cfg: AntispamConfig, before: int, offence: Offence) -> Rung:
     step = choose_step(cfg, before, offence)
     ask_first = offence.ask_first and step != "warn"
     if ask_first:
@@ -143,6 +135,29 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
     # a warning that threatens nothing: the text models' word alone, a first offence of someone the
     # bot never removes on its own, a loan plea (the member hears 提醒, and owners read 提醒 too)
     reminder = step == "warn" and (offence.loan_plea or offence.ask_first or offence.models_only)
+    return Rung(step, ask_first, reminder, step == "warn" and offence.newcomers_rule and before == 0)
+
+
+FIRST_OFFENCES = ("removed", "asked", "warned", "told the rule", "reminded")
+
+
+def first_offence(cfg: AntispamConfig, offence: Offence) -> str:
+    """What a first offence brings on the member, as apply() does it: "removed", "asked" (a
+    removal put to the owner and admins), "warned" (警告：…再犯将被移出), "told the rule" (the
+    newcomers' rule and when it ends) or "reminded" (提醒, nothing threatened)."""
+    r = rung(cfg, 0, offence)
+    if r.step != "warn":
+        return "asked" if r.ask_first else "removed"
+    return "reminded" if r.reminder else "told the rule" if r.rule else "warned"
+
+
+def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
+    """Open the case, add the strike, emit warn / kick / ban. Returns the case number."""
+    assert ctx.room_id is not None
+    room_id, now = ctx.room_id, ctx.now()
+    before = active_strikes(ctx.db, room_id, offence.member_id, now - cfg.ladder.window)
+    r = rung(cfg, before, offence)
+    step, ask_first, reminder = r.step, r.ask_first, r.reminder
     evidence = {**offence.evidence, "step": step, "strikes_before": before, "newcomer": offence.newcomer,
                 "strict_mode": offence.strict, **({cases.ASKED_ADMINS: True} if ask_first else {}),
                 **({cases.REMINDED: True} if reminder else {})}
@@ -158,7 +173,7 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
             warning = texts.warn_loan.format(**fill)
         elif reminder:
             warning = texts.warn_models.format(**fill)
-        elif offence.newcomers_rule and before == 0:
+        elif r.rule:
             warning = texts.warn_rule.format(when=probation_ends(cfg), **fill)
         else:
             warning = texts.warn.format(**fill)

@@ -517,6 +517,24 @@ def test_a_newcomers_get_in_touch_and_its_id_are_one_piece_of_evidence(text, obv
 
 
 @pytest.mark.parametrize(("text", "obvious"), [
+    # seen in a simulated 宠物群 day: removed at once on 看我朋友圈 alone, where 有需要私聊我 in its
+    # place drew a warning: a call to open the writer's own profile is that kind of call
+    ("我是做宠物摄影的，给大家的毛孩子拍写真，第一次免费，作品可以看我朋友圈", False),
+    ("给大家的毛孩子拍写真，第一次免费，点我头像", False),
+    # with a way out of the group beside it, or a model that reads an ad, it stays obvious
+    ("我是做宠物摄影的，第一次免费，看我朋友圈，微信 pet_photo88", True),
+    ("想进内部群的点我头像", True),
+])
+def test_a_newcomers_call_to_her_own_profile_is_not_obvious_alone(text, obvious):
+    from plugins.antispam.charmodel import shipped
+    from plugins.antispam.classifier import SpamModel
+
+    decision = decide(Facts(text, newcomer=True), CFG, SpamModel(shipped()), "room")
+    assert decision.spam and "keywords" in {v.name for v in decision.fired}
+    assert decision.obvious is obvious
+
+
+@pytest.mark.parametrize(("text", "obvious"), [
     # seen in a simulated day: a newcomer who only wrote their own id, hidden by a homophone, was
     # removed at once; nothing offered, it is the newcomers' rule broken, a warning first
     ("加我威 zhou_888", False),

@@ -329,6 +329,16 @@ _PITCH = re.compile(_TO_WHOEVER_NEEDS + r"|带你|名额有限|先到先得|速�
                     r"手机操作|在家操作|一部手机|轻松月入|扫码|扫一扫|领券|口令|注册|下载")
 
 
+# a stop phrase that only asks the reader to open the writer's own WeChat profile (看我朋友圈,
+# 点我头像): from a newcomer, with no contact data or link beside it, that is 私聊我's kind of call,
+# made where the owner sees it, not a way out of the group. A newcomer introducing her trade
+# (我是做宠物摄影的……第一次免费，作品可以看我朋友圈) was removed at once on the phrase alone, while
+# the same message ending 有需要私聊我 drew a warning (seen in a simulated 宠物群 day). Not made a
+# newcomer phrase: then a lure the char model reads at 1.000 (想进内部群的点我头像) would pass for a
+# newcomer saying what she does (engine._says_only) and be reminded, not removed
+_OWN_PROFILE = re.compile(r"朋友圈|头像")
+
+
 def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     """Ad words, and the recruitment ad (recruiting): a stop phrase stands, else a job that
     fishes for people with an address to send the CV to is the verdict."""
@@ -458,7 +468,14 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     own_call = not newcomer_phrase and _PROMOTING.search(word)
     calls = own_call or _PROMOTING.search(rest) or pitched
     if calls or (f.newcomer and bait) or contact.find_contacts(n) or contact.promoted_links(n):
-        return replace(verdict, lure=True) if newcomer_phrase else verdict
+        if newcomer_phrase:
+            return replace(verdict, lure=True)
+        if f.newcomer and _OWN_PROFILE.search(word) and not contact.find_contacts(n, f.url) \
+                and not contact.promoted_links(n, f.url):
+            # a call to open the writer's own profile is 私聊我's kind: one check, which another must
+            # agree with (the char model) to make the ad obvious
+            return replace(verdict, strong=False, lure=True)
+        return verdict
     if not bait and not negation.pays(n.dense) and (no := negation.denied(word, n.dense)):
         # 不是招代理 就是聊聊: denied, nothing promoted and no bait (ads deny too: negation.py)
         return Verdict("keywords", False, f"{verdict.details}, but denied ({no}{phrase}) and nothing promoted",

@@ -93,3 +93,26 @@ async def test_a_target_by_mention_reads_their_names_not_the_whole_member_list(b
     [case] = all_cases(bot)
     assert case.target_name == "Carol Chen" and case.reason == "发广告"  # her name, never spoken here
     assert rpcs["RoomMemberList"] == lists_before
+
+
+async def test_a_quoted_message_points_at_its_sender_and_the_words_are_the_reason(bot):
+    # an owner quoted an ad and typed #ban: 用法：#ban @成员 [原因] (seen in a simulated 二手群 day);
+    # on a phone a quote is how one points at a member of a 500-member group
+    room, carol = bot.cast.admin, bot.cast["carol_chen"]
+    ad = bot.say(room, "carol_chen", "低价代购 需要的私聊")
+    bot.say(room, "laowang", "#kick 发广告", quote=ad)
+    await bot.wait_text(room, "已移出「")
+    [case] = all_cases(bot)
+    assert (case.kind, case.target_id, case.reason) == ("kick", carol, "发广告")
+    assert carol not in bot.world.room(room).member_ids
+
+
+async def test_a_quote_whose_sender_is_ambiguous_points_at_no_one(bot):
+    room = bot.cast.admin
+    for _ in range(2):
+        li = bot.world.add_contact("老李")
+        bot.world.join(room, [li], inviter=bot.cast["laowang"])
+    said = bot.world.say(room, li, "今天谁去接孩子")
+    bot.say(room, "laowang", "#warn 刷屏", quote=said)
+    await bot.wait_text(room, "没有找到「老李」")
+    assert all_cases(bot) == []

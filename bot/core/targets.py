@@ -1,7 +1,8 @@
 """Who a command is about — one resolver for every plugin (#kick, #unban, #nick check, #tag …).
 
-Order: the platform's mention ids; else a contact id written out; else the LONGEST known name
-the arguments start with (group nicknames and contact names of the room's current members,
+Order: the platform's mention ids; else the sender of the message the command quotes (the
+arguments are then all reason); else a contact id written out; else the LONGEST known name the
+arguments start with (group nicknames and contact names of the room's current members,
 case-insensitive, then names the bot saw in this room before), so "Carol Chen 发广告" finds
 Carol Chen and keeps "发广告" as the reason. A name two people share identifies no one.
 Names only point at someone; permissions never come from them (WECHAT.md).
@@ -87,10 +88,21 @@ async def resolve_target(ctx: Context, args: str) -> Target:
     live = await ctx.lookup.members(room_id) if (ctx.lookup and room_id) else []
     current = {m.id: m.alias or m.name for m in live}
     text = text.lstrip("@＠").strip(_SEPARATORS)
+    room_members = frozenset(ctx.room.member_ids) if ctx.room else frozenset(m.id for m in live)
+    quote = msg.quote if msg is not None else None
+    if quote is not None:
+        # a member's message quoted (WeChat's 引用) with "#kick 发广告": on a phone that is how an
+        # owner points at the sender without picking them from a 500-member @ list, as #spam and
+        # #report do; the words typed are the reason. The quote names its sender by display name
+        # only (most puppets), which points at someone as a written name does: ambiguous, no one
+        quoted = quote.sender_id or resolve_written(ctx.db, room_id, room_members, quote.sender_name)
+        if quoted is None:
+            return Target(None, quote.sender_name, text)
+        if quoted != ctx.self_id:  # the bot's own words quoted: what is written says whom
+            return Target(quoted, quote.sender_name, text, current.get(quoted, ""))
     if not text:
         return Target(None, "", "")
     head, _, after = text.partition(" ")
-    room_members = frozenset(ctx.room.member_ids) if ctx.room else frozenset(m.id for m in live)
     if head in room_members or _known_id(ctx.db, head):
         return Target(head, head, after.strip(), current.get(head, ""))
     candidates = _live_names(live, ctx.self_id)

@@ -14,7 +14,8 @@ from bot.rules.types import Duration
 
 
 class ModerationTexts(TemplateTexts):
-    usage_target: str = "用法：{prefix}{command} @成员 [原因]（私聊时写成员的微信 id 或群昵称）"
+    usage_target: str = ("用法：{prefix}{command} @成员 [原因]，或引用该成员的消息回复 {prefix}{command} [原因]"
+                         "（私聊时写成员的微信 id 或群昵称）")
     choose_group: str = "请先发送 #use 选择要管理的群。"
     target_unknown: str = "没有找到「{target}」。请 @ 该成员，或写出其微信 id。"
     protected: str = "「{member}」是群主、管理员或白名单成员，不能对其操作。"

@@ -116,3 +116,16 @@ async def test_a_quote_whose_sender_is_ambiguous_points_at_no_one(bot):
     bot.say(room, "laowang", "#warn 刷屏", quote=said)
     await bot.wait_text(room, "没有找到「老李」")
     assert all_cases(bot) == []
+
+
+async def test_a_quoted_notice_of_the_bot_points_at_the_member_of_the_case_it_names(bot):
+    # an owner quoted the bot's 「微商小七」已被移出本群……案件 #1 and typed #ban 微商: 没有找到「微商」
+    # (seen in a simulated 二手群 day). The notice names one case: its member is meant
+    room, carol = bot.cast.admin, bot.cast["carol_chen"]
+    bot.say(room, "laowang", "#warn @Carol Chen 发广告", mentions=[carol])
+    warning = await bot.wait_text(room, "警告（案件 #1）")
+    notice = next(a for a in bot.sends(room) if a.text == warning)
+    bot.say(room, "laowang", "#kick 屡教不改", quote=notice.message_id)
+    await bot.wait_text(room, "已移出「")
+    assert [(c.kind, c.target_id, c.reason) for c in all_cases(bot)] == [
+        ("warn", carol, "发广告"), ("kick", carol, "屡教不改")]

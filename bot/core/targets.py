@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot.core import cases
 from bot.platform import Member as PlatformMember
 from db.models import KnownRoom, ListEntry, Member, NameHistory
 
@@ -98,8 +99,14 @@ async def resolve_target(ctx: Context, args: str) -> Target:
         quoted = quote.sender_id or resolve_written(ctx.db, room_id, room_members, quote.sender_name)
         if quoted is None:
             return Target(None, quote.sender_name, text)
-        if quoted != ctx.self_id:  # the bot's own words quoted: what is written says whom
+        if quoted != ctx.self_id:
             return Target(quoted, quote.sender_name, text, current.get(quoted, ""))
+        # the bot's own notice quoted (「小七」已被移出本群……案件 #3, then #ban): the member of the one
+        # case it names; else what is written says whom
+        named = {c.target_id: c.target_name for c in cases.named_in(ctx.db, room_id, quote.text) if c.target_id}
+        if len(named) == 1:
+            [(member_id, name)] = named.items()
+            return Target(member_id, name, text, current.get(member_id, ""))
     if not text:
         return Target(None, "", "")
     head, _, after = text.partition(" ")

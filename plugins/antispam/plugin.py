@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -40,8 +39,6 @@ if TYPE_CHECKING:
     _Quoted = tuple[MessageReceived, Quote, StoredMessage | None, str, int | None]
 
 log = logging.getLogger("plugins.antispam")
-# how the bot's notices name a case: 案件 #12, （案件 #12）, 新案件 #12
-_CASE_NUMBER = re.compile(r"案件\s*[#＃]\s*(\d{1,9})")
 # outcomes of a removal case that stands: done, on its way, or put to the owner and admins
 _STANDING = frozenset({"pending", "deferred", "done", "asked_owner", "gone", "left", *cases.REMOVED_BY_HAND})
 PRUNE_JOB = "antispam.prune"
@@ -454,12 +451,8 @@ class AntispamPlugin(Plugin):
     def _case_of_notice(ctx: Context, cfg: AntispamConfig, text: str) -> Case | None:
         """The case in this room a notice of the bot's names, whose member's message it recorded;
         None (and why, to the admin) when it names none or several."""
-        found = []
-        for number in sorted({int(n) for n in _CASE_NUMBER.findall(text[:2000])})[:10]:
-            case = cases.get_case(ctx.db, number)
-            if (case is not None and case.room_id == ctx.room_id and case.target_id
-                    and isinstance(case.evidence, dict) and case.evidence.get("text")):
-                found.append(case)
+        found = [case for case in cases.named_in(ctx.db, ctx.room_id, text)
+                 if case.target_id and isinstance(case.evidence, dict) and case.evidence.get("text")]
         if len(found) == 1:
             return found[0]
         if found:

@@ -12,7 +12,7 @@ from bot.clock import FakeClock
 from plugins.moderation import ModerationPlugin
 from plugins.stats import StatsPlugin
 from plugins.stats.models import RoomDay
-from tests.harness import Harness
+from tests.harness import Harness, wait_until
 
 TAGS = """\
 stats:
@@ -91,7 +91,7 @@ async def test_lurkers_and_tags(bot):
     early = await bot.wait_text(room, "潜水")
     assert "只记录了不到 1 天" in early and "carol" not in early.split("潜水")[1]
     clock.advance(days=4)
-    bot.say(room, "bob", "还在")
+    still = bot.say(room, "bob", "还在")
     await bot.settle()
     bot.say(room, "laowang", "#stats")
     text = await bot.wait_text(room, "潜水（超过")
@@ -100,6 +100,8 @@ async def test_lurkers_and_tags(bot):
     assert "2 人" in lurk and "小A" in lurk and "carol" in lurk and "bob" not in lurk
     bot.say(room, "laowang", "#tag @bob", mentions=[bot.cast["bob"]])
     assert "：A（活跃成员）" in await bot.wait_text(room, "「bob」")
+    bot.say(room, "laowang", "#tag", quote=still)  # quoting his message points at him too
+    await wait_until(lambda: sum("「bob」：A（活跃成员）" in t for t in bot.texts(room)) == 2)
     bot.say(room, "laowang", "#tag @上海-电商-小A", mentions=[bot.cast["alice"]])
     assert "：S（核心成员）" in await bot.wait_text(room, "「上海-电商-小A」")
     bot.say(room, "laowang", "#tag @carol", mentions=[bot.cast["carol"]])  # never spoke: named from the platform

@@ -129,3 +129,14 @@ async def test_a_quoted_notice_of_the_bot_points_at_the_member_of_the_case_it_na
     await bot.wait_text(room, "已移出「")
     assert [(c.kind, c.target_id, c.reason) for c in all_cases(bot)] == [
         ("warn", carol, "发广告"), ("kick", carol, "屡教不改")]
+
+
+async def test_cases_quoting_a_members_message_lists_that_members_cases(bot):
+    room, carol = bot.cast.admin, bot.cast["carol_chen"]
+    bot.say(room, "laowang", "#warn @bob 刷屏", mentions=[bot.cast["bob"]])
+    bot.say(room, "laowang", "#warn @Carol Chen 发广告", mentions=[carol])
+    await bot.wait_text(room, "警告（案件 #2）")
+    said = bot.say(room, "carol_chen", "我没有发广告啊")
+    bot.say(room, "laowang", "#cases", quote=said)
+    listed = await bot.wait_text(room, "的案件（最近")
+    assert "「Carol Chen」" in listed and "#2" in listed and "#1" not in listed

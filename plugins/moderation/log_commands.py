@@ -71,8 +71,9 @@ class LogCommands:
         texts = config(ctx).texts
         if group_or_explain(ctx) is None:
             return
-        if not args.strip():
-            # an owner typing #cases alone wants the group's latest, not a usage line
+        if not args.strip() and (ctx.message is None or ctx.message.quote is None):
+            # an owner typing #cases alone wants the group's latest, not a usage line (quoting a
+            # member's message: that member's)
             rows = cases.cases_for(ctx.db, ctx.room_id, None, limit=RECENT_CASES)
             if not rows:
                 ctx.reply(texts.no_cases_here)

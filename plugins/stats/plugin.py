@@ -158,8 +158,8 @@ class StatsPlugin(Plugin):
         watched = _watched(ctx, room_id)
         partial = cfg.texts.partial_record.format(watched=_span(watched)) \
             if watched is not None and watched < timedelta(days=window_days) else ""
-        if args.strip():
-            found = await resolve_target(ctx, args)
+        if args.strip() or (ctx.message is not None and ctx.message.quote is not None):
+            found = await resolve_target(ctx, args)  # written, mentioned or quoted
             member_id = found.member_id
             if member_id is None:
                 ctx.reply(f"没有找到「{(found.written or args.strip())[:40]}」。")

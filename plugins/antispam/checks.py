@@ -195,7 +195,7 @@ def _own_words(body: str) -> str:
         body = body[:marker.start()]
     body = _NEGATED_CALL.sub("，", _QUOTE_SPAN.sub("，", body))
     if _WARNING.search(body):
-        body = _NAMED_BAIT.sub("，", _INSTRUCTED_CALL.sub("，", body))
+        body = _NAMED_BAIT.sub("，", _INSTRUCTED_CALL.sub("，", _POSTED.sub("，", body)))
     return _REPORTED.sub("，", body)
 
 
@@ -208,6 +208,15 @@ def discussing(n: Normalised) -> bool:
 # a bait named as a thing in a warning (群里那个扫码领大米的, 这种点链接领红包的): what the writer
 # talks about, not a call of theirs (spam32's probe: 那个扫码领大米的 我扫了…我就没弄了)
 _NAMED_BAIT = re.compile(r"(?:那个|这个|那种|这种|那些|这些)\s*(?:扫码|扫|点击|点|加)[^，,。！!？?；;\n的]{0,12}的")
+
+
+# what someone posts or says in the group, named after 有人在群里发 / 好多人在群里说 in a warning (注意 有人在群里发
+# 扫码领鸡蛋 别扫 是骗个人信息的; 好多人在群里说 抖音搜 啥啥啥 其实就是引流 群主注意点): the bait or the
+# hook is the thing warned about, not the writer's call. spam33's blind probe read the first as the
+# stop phrase 扫码领 and removed a newcomer for it. To the end of its clause, at most 12 characters,
+# so an ad's own call further on stays its own. Taken out in a message with warning words only.
+_POSTED = re.compile(r"(?:有人|有个人|好多人|很多人|不少人|骗子|陌生人|有个号)(?:在|往)?"
+                     r"(?:群里|群|朋友圈|小区群|业主群)?(?:发|发了|在发|说)\s*[^，,。！!？?；;\n]{0,12}")
 
 
 # a call reported as someone's words (有个人私聊我，说加他威心 fanli888 刷单返利……大家千万别信: the

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from plugins.antispam import contact, loan, negation, recruit, rental
+from plugins.antispam import contact, cures, loan, negation, recruit, rental, replica
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
 from plugins.antispam.explain import contact_kind, contact_said, message_kind
@@ -350,6 +350,8 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     plea = loan_plea(n) if cfg.keywords.loan_plea and not verdict.spam else None
     if plea is None and cfg.keywords.card_rental and not (verdict.spam and not verdict.weak):
         plea = renting_an_account(n)
+    if plea is None and not (verdict.spam and not verdict.weak):
+        plea = selling_a_replica(n)
     return plea if plea is not None else verdict
 
 
@@ -371,6 +373,23 @@ def renting_an_account(n: Normalised) -> Verdict | None:
     return Verdict("keywords", True, f"card or account rental ({', '.join(pitch.words)})", conclusive=True,
                    why=f"像收购、租借银行卡或账户的广告：{words}（卡或账户、租借或过账、给钱，三样同时出现；"
                        "出租出借银行卡和账户是违法的）")
+
+
+def selling_a_replica(n: Normalised) -> Verdict | None:
+    """A replica (replica.py: 莆田纯原 AJ 全码 一双三百五) or a quack cure (cures.py: 磁疗手环 戴上就不用
+    吃药 厂家直销) offered for sale, not told about in a warning or a quote. Enough alone against any
+    member (conclusive), never obvious by itself."""
+    if shows_an_ad(n) or discussing(n) or (_WARNING.search(n.body) and not _REASSURING.search(n.body)):
+        return None
+    offer = replica.offers_a_replica(n.body)
+    if offer is not None:
+        return Verdict("keywords", True, f"replica for sale ({', '.join(offer.words)})", conclusive=True,
+                       why=f"像卖假货、高仿的广告：{quoted(offer.words)}（说是仿品，又报价或招揽购买）")
+    cure = cures.offers_a_cure(n.body)
+    if cure is not None:
+        return Verdict("keywords", True, f"cure for sale ({', '.join(cure.words)})", conclusive=True,
+                       why=f"像卖假药、神药的广告：{quoted(cure.words)}（说能治好、能停药，又在卖）")
+    return None
 
 
 def loan_plea(n: Normalised) -> Verdict | None:

@@ -39,6 +39,8 @@ TALK = [
     "这药要吃三个疗程 医生说的 我先吃着看",
     "原单 和 高仿 有啥区别啊",
     "群里有人发 高仿 包 一比一 六百 别信 是骗子",
+    "我这双是莆田的 三百块买的 穿着挺舒服",
+    "一盒三百 我妈买了十盒 说吃了能停药 拦都拦不住",
 ]
 
 
@@ -54,7 +56,8 @@ def test_a_replica_or_a_cure_offered_for_sale_is_an_ad_from_anyone(text):
 
 @pytest.mark.parametrize("text", TALK)
 def test_talk_questions_and_warnings_about_replicas_and_cures_are_not(text):
-    """The copy's or the claim's words alone, a question, a warning, a game currency's 1比1 rate."""
+    """The copy's or the claim's words alone, a question, a warning, a game currency's 1比1 rate, a
+    price the writer or their mother paid (买的, 买了: no offer)."""
     assert selling_a_replica(normalise(text)) is None, text
     decision = decide(Facts(text=text), CFG, MODEL, "room")
     assert not decision.spam, decision.evidence()

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from plugins.antispam.replica import BOUGHT
+
 _NUMERAL = r"[0-9一二两三四五六七八九十几]"
 _CLAIM = re.compile(rf"(?<!不能)(?<!不要)(?<!别)(?<!不可以)"
                     rf"(?:停药|不用(?:再)?吃药|不吃药也|根治|断根|包治|药到病除|祖传秘方|"
@@ -49,7 +51,7 @@ def offers_a_cure(body: str) -> Cure | None:
     """The claim and the offer in one message that asks nothing (body: the normaliser's body
     form, lower case, simplified, punctuation kept)."""
     claim = _CLAIM.search(body)
-    if claim is None or _ASKING.search(body):
+    if claim is None or _ASKING.search(body) or BOUGHT.search(body):
         return None
     rest = body[:claim.start()] + "，" + body[claim.end():]
     # an offer, or a second claim (祖传秘方 治脱发 三个疗程长满 不好不要钱): sold on its promises

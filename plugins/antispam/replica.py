@@ -39,6 +39,10 @@ _OFFER = re.compile(rf"(?:一|每)(?:双|个|只|件|块|条|支|瓶|套|款)\s*
                     r"[0-9]{3,5}(?![0-9])|[一二三四五六七八九]折|折都不到|专柜(?:要|价|卖)|平过专柜|比专柜|"
                     r"(?<![卖支])出(?![去来门差国发现])|要的私|私我|私聊|有图|看图|全码|现货|包邮|保真|货到付款|"
                     r"有需要|需要的|闲置价")
+# what the writer or someone they know bought, not what they sell (我这双是莆田的 三百块买的 穿着挺舒服;
+# 我妈买了十盒 一盒三百 说能停药): a price paid is no offer. Not 都买了: the ads' own social proof
+# (好几个群友都买了). Shared with cures.py
+BOUGHT = re.compile(r"(?<![都在])买了|买的|买过|花了|入手(?!价)|淘的|被坑|被骗|收到货")
 # asking, not offering: 是不是高仿, …吗, 怎么分辨
 _ASKING = re.compile(r"吗|是不是|怎么|咋|有啥|啥区别|什么区别|区别在|为什么|为啥|哪里(?:买|有)|谁知道|有没有人|"
                      r"靠谱不|能买不|\?|？")
@@ -60,7 +64,7 @@ def offers_a_replica(body: str) -> Replica | None:
     """The copy's words and the offer's in one message that asks nothing (body: the normaliser's
     body form, lower case, simplified, punctuation kept)."""
     copy = _COPY.search(body) or (_ONE_TO_ONE.search(body) if _GOODS.search(body) else None)
-    if copy is None or _ASKING.search(body):
+    if copy is None or _ASKING.search(body) or BOUGHT.search(body):
         return None
     # the offer's words outside the copy's own (一比一 is no price)
     rest = body[:copy.start()] + "，" + body[copy.end():]

@@ -5,8 +5,9 @@ Quack cures name no contact word and read like a neighbour's tip to the char mod
 spam33's blind probes had most of them through from an established member. What makes one an ad is
 two things at once:
 
-- a claim no medicine may make: 停药 / 不用吃药 (you can stop your medicine), 根治, 断根, 包治, 药到
-  病除, 祖传秘方, a cure in so many 疗程 or days (三个疗程长满, 七天见效), 不好不要钱, 效果保证;
+- a claim no medicine may make: 停药 / 不用吃药 (you can stop your medicine), 包治, 药到病除, 祖传
+  秘方, a cure in so many 疗程 or days (三个疗程长满, 七天见效), 不好不要钱, 效果保证 (根治 and 断根
+  only beside another claim: doctors say them too);
 - an offer: the writer has it (我这有, 我这边有), sells it (厂家直销, 渠道, 代购), a price (一盒两百,
   300一支), or a call (有需要的, 私聊, 想要的).
 
@@ -24,9 +25,10 @@ from plugins.antispam.replica import BOUGHT
 
 _NUMERAL = r"[0-9一二两三四五六七八九十几]"
 _CLAIM = re.compile(rf"(?<!不能)(?<!不要)(?<!别)(?<!不可以)"
-                    rf"(?:停药|不用(?:再)?吃药|不吃药也|根治|断根|包治|药到病除|祖传秘方|"
+                    rf"(?:停药|不用(?:再)?吃药|不吃药也|包治|药到病除|祖传秘方|"
                     rf"{_NUMERAL}+个?疗程(?:就|见效|长满|治好|痊愈|断根)|{_NUMERAL}+天(?:就)?见效|"
                     r"不好不要钱|无效(?:全额)?退款|效果保证|保证(?:有效|效果)|百分百有效)")
+_CURED = re.compile(r"根治|断根")
 _NUM = r"[0-9]+|[一二两三四五六七八九十百千万]+"
 _OFFER = re.compile(rf"我这(?:边|里)?有|我家有|厂家直销|厂家直发|直销|渠道|代购|批发|"
                     rf"(?:一|每)(?:盒|瓶|支|贴|疗程|个|克|条|套)\s*(?:{_NUM})|"
@@ -54,6 +56,8 @@ def offers_a_cure(body: str) -> Cure | None:
     if claim is None or _ASKING.search(body) or BOUGHT.search(body):
         return None
     rest = body[:claim.start()] + "，" + body[claim.end():]
-    # an offer, or a second claim (祖传秘方 治脱发 三个疗程长满 不好不要钱): sold on its promises
-    offer = _OFFER.search(rest) or _CLAIM.search(rest)
+    # an offer, or a second claim (祖传秘方 治脱发 三个疗程长满 不好不要钱): sold on its promises.
+    # 根治 and 断根 only as that second claim: a doctor in a patients' group says 幽门螺杆菌可以根治
+    # 有不懂的可以找我, and a claim with 找我 beside it would read as a sale
+    offer = _OFFER.search(rest) or _CLAIM.search(rest) or _CURED.search(rest)
     return Cure(claim.group(0), offer.group(0)) if offer else None

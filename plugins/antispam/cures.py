@@ -29,6 +29,9 @@ _CLAIM = re.compile(rf"(?<!不能)(?<!不要)(?<!别)(?<!不可以)"
                     rf"{_NUMERAL}+个?疗程(?:就|见效|长满|治好|痊愈|断根)|{_NUMERAL}+天(?:就)?见效|"
                     r"不好不要钱|无效(?:全额)?退款|效果保证|保证(?:有效|效果)|百分百有效)")
 _CURED = re.compile(r"根治|断根")
+# a doctor's word told on (医生说可以慢慢停药; 这药七天见效 医生开的): a patient's report, not a sale.
+# 老中医 is the quack's own dress, not a doctor's word
+_DOCTOR = re.compile(r"医生(?:说|让|讲|开|建议)|医嘱|医院开|大夫(?:说|让|开)|医保")
 _NUM = r"[0-9]+|[一二两三四五六七八九十百千万]+"
 _OFFER = re.compile(rf"我这(?:边|里)?有|我家有|厂家直销|厂家直发|直销|渠道|代购|批发|"
                     rf"(?:一|每)(?:盒|瓶|支|贴|疗程|个|克|条|套)\s*(?:{_NUM})|"
@@ -53,7 +56,7 @@ def offers_a_cure(body: str) -> Cure | None:
     """The claim and the offer in one message that asks nothing (body: the normaliser's body
     form, lower case, simplified, punctuation kept)."""
     claim = _CLAIM.search(body)
-    if claim is None or _ASKING.search(body) or BOUGHT.search(body):
+    if claim is None or _ASKING.search(body) or BOUGHT.search(body) or _DOCTOR.search(body):
         return None
     rest = body[:claim.start()] + "，" + body[claim.end():]
     # an offer, or a second claim (祖传秘方 治脱发 三个疗程长满 不好不要钱): sold on its promises.

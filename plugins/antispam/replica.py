@@ -40,11 +40,11 @@ _GOODS = re.compile(r"包包|[名大]牌|奢侈品|皮包|女包|手提包|lv|gu
 # (a bare price is no offer: 孩子的鞋都是莆田的 一双一百多, 我老婆那个包是高仿 八百块 tell what was paid;
 # a price against the counter's, a sale's words or a call make one)
 _OFFER = re.compile(r"[一二三四五六七八九]折|折都不到|专柜(?:要|价|卖)|平过专柜|比专柜|"
-                    r"(?<![卖支新推])出(?![去来门差国发现的了])|要的私|私我|私聊|有图|看图|全码|现货|包邮|保真|"
+                    r"(?<![卖支新推])出(?![去来门差国发现的了口生租])|要的私|私我|私聊|有图|看图|全码|现货|包邮|保真|"
                     r"货到付款|支持验货|厂家直|工厂直|有需要|需要的|闲置价|我这")
 # the writer's own calls among the offer's words: the rest (a price, 五折, 包邮) are an offer only
 # when the goods are not someone else's (那家店卖的一比一手表 … 五百块; 原单尾货 市场上一堆 三十块一件)
-_OWN_CALL = re.compile(r"(?<![卖支新推])出(?![去来门差国发现的了])|要的私|私我|私聊|有图|看图|有需要|需要的|"
+_OWN_CALL = re.compile(r"(?<![卖支新推])出(?![去来门差国发现的了口生租])|要的私|私我|私聊|有图|看图|有需要|需要的|"
                        r"闲置价|我这")
 _ELSEWHERE = re.compile(r"那家|这家店|市场上|店里卖|网上|淘宝上|拼多多上|他们家|别人家|同事|朋友说|听说|官方|发售|"
                         r"旗舰店")

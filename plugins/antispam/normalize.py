@@ -104,7 +104,7 @@ _QQ_AFTER = re.compile(r"(?:\s|[:：])*+(?:号|群|id|(?!1[3-9][0-9]{9}(?![0-9])
 # 扣扣 right after 我 / 我的 and before a number written plainly or in groups (我的 扣扣 是 2847193650,
 # 我扣扣 3018 2746 59, 你加我 扣扣 973 268 415): the writer's own QQ by the name people say it by, not
 # a homophone put in to dodge a filter. Read as a trick, a newcomer's own number for the guild's
-# files was disguised contact data and removed them at once (4 lines over spam31-33's probes).
+# files was disguised contact data and removed them at once (5 lines over the probe files).
 # Digits one by one (扣扣 9 8 7 6 …) and 扣扣 without 我 stay a variant.
 _OWN_KOUKOU = re.compile(r"(?<=我)(?=(?:\s?的)?\s?扣扣\s?(?:号码?)?\s?(?:是|为|[:：])?\s?"
                          r"[1-9](?:\d{4,10}|\d{2,3}(?: \d{3,4})+(?: \d{1,2})?)(?!\d))(\s?的)?(\s?)扣扣")

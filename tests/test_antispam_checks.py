@@ -652,3 +652,57 @@ def test_a_long_run_of_digits_is_read_for_a_rental_payout_in_linear_time():
     for dense in ("12" * 3010, "8" * 6000 + "块", "两" * 6000 + "元", normalise("½" * 3010).dense):
         rents_an_account("收卡" + dense)
     assert time.thread_time() - started < 0.3
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("新人 我是开锁的 电话 1590 2718 364 邻居们钥匙丢了可以找我", "15902718364"),
+    ("刚进群 我 的 微信 就是 手机号 13926 048 517 有事找我", "13926048517"),
+    ("她说你直接打她电话 1376-8805-412", "13768805412")])
+def test_a_mobile_number_read_out_in_other_groups_than_3_4_4_is_not_hidden(text, number):
+    """People group a mobile number's eleven digits as they read it aloud: 4-4-3 and 5-3-3 as well
+    as 3-4-4. Read as split to hide it, a newcomer's own number for a lost cat or a parcel was
+    disguised contact data and removed them at once (7 lines over spam32's and spam33's blind
+    probes). Digits one by one, in pairs, or broken by dots stay split."""
+    assert [(c.kind, c.value, c.hidden) for c in contact.find_contacts(normalise(text))] == [("phone", number, False)]
+    decision = decide(Facts(text=text, newcomer=True), CFG, SpamModel(), "room")
+    assert not any(v.name == "contact" and v.strong for v in decision.fired), decision.evidence()
+    for ad in ("电话 1 3 8 1 2 3 4 5 6 7 8 日结", "电话 13 81 23 45 678 日结", "电话 1381.2345.678 日结"):
+        assert [c.hidden for c in contact.find_contacts(normalise(ad)) if c.kind == "phone"] == [True], ad
+
+
+@pytest.mark.parametrize(("text", "number"), [("新来的 我的 扣扣 是 2847193650 游戏里加不上的话加这个", "2847193650"),
+                                              ("我扣扣 3018 2746 59 游戏里叫不动我就q我", "3018274659"),
+                                              ("要那个表格的同学 你加我 扣扣 973 268 415 我发你邮箱也行", "973268415"),
+                                              ("新来的 加我q 1937284056 发你公会的攻略文档", "1937284056"),
+                                              ("我 q 3829 4017 62 拼车 的 加 一下 方便 联系", "3829401762")])
+def test_an_own_qq_by_the_names_people_say_it_by_is_not_hidden(text, number):
+    """扣扣 after 我 / 我的 and a lone q are how people name their own QQ, and a number after them
+    is written as typed or read out in groups. The finder read 扣扣 as a homophone, the space after
+    加我q 1937284056 and the groups after q as digits split, so a newcomer's own QQ for the guild's
+    files removed them at once (9 lines over spam31-33's blind probes). 扣扣 without 我, digits
+    one by one and a lone 扣 stay a disguise."""
+    n = normalise(text)
+    assert n.heavy == (), n.obfuscated
+    assert [(c.kind, c.value, c.hidden) for c in contact.find_contacts(n)] == [("qq", number, False)]
+    decision = decide(Facts(text=text, newcomer=True), CFG, SpamModel(), "room")
+    assert not any(v.name == "contact" and v.strong for v in decision.fired), decision.evidence()
+    for ad in ("扣扣 9 8 7 6 5 4 3 2 1 进群领福利", "加她 Q 3 9 8 0 2 7 1 5 6 报我名字有优惠", "扣扣 2849301234 领福利",
+               "我扣扣 2 8 4 9 3 0 1 2 3 4 领福利"):
+        assert any(c.kind == "qq" and c.hidden for c in contact.find_contacts(normalise(ad))), ad
+
+
+@pytest.mark.parametrize("text", ["注意 有人在群里发 扫码领鸡蛋 别扫 是骗个人信息的",
+                                  "现在好多人在群里说 抖音搜 啥啥啥 其实就是引流 群主注意点"])
+def test_a_bait_someone_posted_named_in_a_warning_is_not_the_writers_call(text):
+    """A warning that names what someone posts in the group (有人在群里发 扫码领鸡蛋 别扫) was read as the
+    stop phrase 扫码领, and the referral someone says (好多人在群里说 抖音搜 …) as the writer's own:
+    spam33's blind probe removed a newcomer for each. An ad's own call after the named one stays."""
+    from plugins.antispam.checks import discussing
+
+    assert discussing(normalise(text))
+    for newcomer in (False, True):
+        decision = decide(Facts(text=text, newcomer=newcomer), CFG, SpamModel(), "room")
+        assert not decision.spam, decision.evidence()
+    ad = "注意 有人在群里发 假的 我们这才是正规的 扫码领鸡蛋 加我微信 abc888 名额有限"
+    assert not discussing(normalise(ad))
+    assert decide(Facts(text=ad), CFG, SpamModel(), "room").spam

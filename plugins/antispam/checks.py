@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from plugins.antispam import contact, loan, negation, recruit, rental
+from plugins.antispam import contact, cures, loan, negation, recruit, rental, replica
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
 from plugins.antispam.explain import contact_kind, contact_said, message_kind
@@ -195,7 +195,7 @@ def _own_words(body: str) -> str:
         body = body[:marker.start()]
     body = _NEGATED_CALL.sub("，", _QUOTE_SPAN.sub("，", body))
     if _WARNING.search(body):
-        body = _NAMED_BAIT.sub("，", _INSTRUCTED_CALL.sub("，", body))
+        body = _NAMED_BAIT.sub("，", _INSTRUCTED_CALL.sub("，", _POSTED.sub("，", body)))
     return _REPORTED.sub("，", body)
 
 
@@ -208,6 +208,15 @@ def discussing(n: Normalised) -> bool:
 # a bait named as a thing in a warning (群里那个扫码领大米的, 这种点链接领红包的): what the writer
 # talks about, not a call of theirs (spam32's probe: 那个扫码领大米的 我扫了…我就没弄了)
 _NAMED_BAIT = re.compile(r"(?:那个|这个|那种|这种|那些|这些)\s*(?:扫码|扫|点击|点|加)[^，,。！!？?；;\n的]{0,12}的")
+
+
+# what someone posts or says in the group, named after 有人在群里发 / 好多人在群里说 in a warning (注意 有人在群里发
+# 扫码领鸡蛋 别扫 是骗个人信息的; 好多人在群里说 抖音搜 啥啥啥 其实就是引流 群主注意点): the bait or the
+# hook is the thing warned about, not the writer's call. spam33's blind probe read the first as the
+# stop phrase 扫码领 and removed a newcomer for it. To the end of its clause, at most 12 characters,
+# so an ad's own call further on stays its own. Taken out in a message with warning words only.
+_POSTED = re.compile(r"(?:有人|有个人|好多人|很多人|不少人|骗子|陌生人|有个号)(?:在|往)?"
+                     r"(?:群里|群|朋友圈|小区群|业主群)?(?:发|发了|在发|说)\s*[^，,。！!？?；;\n]{0,12}")
 
 
 # a call reported as someone's words (有个人私聊我，说加他威心 fanli888 刷单返利……大家千万别信: the
@@ -351,6 +360,8 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     plea = loan_plea(n) if cfg.keywords.loan_plea and not verdict.spam else None
     if plea is None and cfg.keywords.card_rental and not (verdict.spam and not verdict.weak):
         plea = renting_an_account(n)
+    if plea is None and not (verdict.spam and not verdict.weak):
+        plea = selling_a_replica(n)
     return plea if plea is not None else verdict
 
 
@@ -372,6 +383,23 @@ def renting_an_account(n: Normalised) -> Verdict | None:
     return Verdict("keywords", True, f"card or account rental ({', '.join(pitch.words)})", conclusive=True,
                    why=f"像收购、租借银行卡或账户的广告：{words}（卡或账户、租借或过账、给钱，三样同时出现；"
                        "出租出借银行卡和账户是违法的）")
+
+
+def selling_a_replica(n: Normalised) -> Verdict | None:
+    """A replica (replica.py: 莆田纯原 AJ 全码 一双三百五) or a quack cure (cures.py: 磁疗手环 戴上就不用
+    吃药 厂家直销) offered for sale, not told about in a warning or a quote. Enough alone against any
+    member (conclusive), never obvious by itself."""
+    if shows_an_ad(n) or discussing(n) or (_WARNING.search(n.body) and not _REASSURING.search(n.body)):
+        return None
+    offer = replica.offers_a_replica(n.body)
+    if offer is not None:
+        return Verdict("keywords", True, f"replica for sale ({', '.join(offer.words)})", conclusive=True,
+                       why=f"像卖假货、高仿的广告：{quoted(offer.words)}（说是仿品，又报价或招揽购买）")
+    cure = cures.offers_a_cure(n.body)
+    if cure is not None:
+        return Verdict("keywords", True, f"cure for sale ({', '.join(cure.words)})", conclusive=True,
+                       why=f"像卖假药、神药的广告：{quoted(cure.words)}（说能治好、能停药，又在卖）")
+    return None
 
 
 def loan_plea(n: Normalised) -> Verdict | None:

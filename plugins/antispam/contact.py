@@ -331,8 +331,14 @@ def _find_contacts(n: Normalised, url: str | None) -> tuple[Contact, ...]:
     for m in _QQ_SPLIT.finditer(body):
         if body[max(0, m.start() - 1):m.start() + 1] in _WORDS_BEFORE:  # 折扣 888888 起 is a price
             continue
+        # as written, without the space or dash that ends it (加我q 1937284056 发你: the space before 发你
+        # had made the number read as split, and a newcomer's own QQ removed them at once); after a
+        # lone q, grouped in threes and fours as people read a QQ out (我 q 3829 4017 62), which
+        # digit_runs_split knows as plain. 扣 and 鹅 alone are homophones: hidden as before
         digits = _SPACING.sub("", m.group(1))
-        add("qq", digits, tricks or digits not in written or digits != m.group(1))
+        written_as = m.group(1).rstrip(" \t-")
+        grouped = m.group(0).lstrip()[:1] == "q" and not digit_runs_split(m.group(0))
+        add("qq", digits, tricks or digits not in written or (digits != written_as and not grouped))
     for m in _PLATFORM_ID.finditer(body):
         value = _WHITESPACE.sub("", m.group(1))
         if m.group(0).startswith("飞机") and _FLIGHT.fullmatch(value):  # 小王的飞机 CA1234 is a flight
@@ -358,7 +364,9 @@ def _find_contacts(n: Normalised, url: str | None) -> tuple[Contact, ...]:
         add("im-link", "t.me/" + m.group(1), True)
     for m in _SPACED_ID.finditer(body):
         value = _SPACING.sub("", m.group(1))
-        if not _COUPLES_NUMBER.fullmatch(value):
+        # (q 3829 4017 62 is the QQ number found above, its q no letter of an id typed one by one)
+        if not _COUPLES_NUMBER.fullmatch(value) and not (
+                value[:1] == "q" and any(c.kind == "qq" and value[1:] in c.value for c in found)):
             add("code-id", value, True)
     for m in _SPACED_LETTERS_ID.finditer(body):
         value = _WHITESPACE.sub("", m.group(1)).strip("_")  # k e x i n _ 2 0 is kexin_20

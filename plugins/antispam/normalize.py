@@ -101,6 +101,15 @@ _NAME_LIKE = frozenset({"蔻蔻", "寇寇"})
 _QQ_AFTER = re.compile(r"(?:\s|[:：])*+(?:号|群|id|(?!1[3-9][0-9]{9}(?![0-9]))[1-9][0-9]{4,10}(?![0-9]))")
 
 
+# 扣扣 right after 我 / 我的 and before a number written plainly or in groups (我的 扣扣 是 2847193650,
+# 我扣扣 3018 2746 59, 你加我 扣扣 973 268 415): the writer's own QQ by the name people say it by, not
+# a homophone put in to dodge a filter. Read as a trick, a newcomer's own number for the guild's
+# files was disguised contact data and removed them at once (5 lines over the probe files).
+# Digits one by one (扣扣 9 8 7 6 …) and 扣扣 without 我 stay a variant.
+_OWN_KOUKOU = re.compile(r"(?<=我)(?=(?:\s?的)?\s?扣扣\s?(?:号码?)?\s?(?:是|为|[:：])?\s?"
+                         r"[1-9](?:\d{4,10}|\d{2,3}(?: \d{3,4})+(?: \d{1,2})?)(?!\d))(\s?的)?(\s?)扣扣")
+
+
 def _variant(m: re.Match[str]) -> str:
     """The platform a variant spelling stands for, or the word itself where it is ordinary."""
     word, text = m.group(0), m.string
@@ -257,6 +266,8 @@ def normalise(text: str) -> Normalised:
     urls = tuple(m.group(0) for m in _URL.finditer(light))[:20]
     body = _URL.sub(" ", light) if urls else light  # no word inside a URL is read as an id
     body = _MENTION.sub(_drop_mention, body)  # @names are chosen by members, not content
+    if "扣扣" in body:
+        body = _OWN_KOUKOU.sub(lambda m: (m.group(1) or "") + m.group(2) + "qq", body)
     decorated = body
     for pattern, word in _DECORATED:
         decorated = pattern.sub(word, decorated)
@@ -288,11 +299,25 @@ def normalise(text: str) -> Normalised:
 
 _SPLIT_DIGITS = re.compile(r"\d[\s\-_.·,，。、|/\\*~]+\d(?:[\s\-_.·,，。、|/\\*~]*\d){5,}")
 _PLAIN_GROUPS = re.compile(r"(?<!\d)1\d{2}[\s-]\d{4}[\s-]\d{4}(?!\d)")
+# A mobile number read out in two or three groups of three to five digits, however the writer
+# groups its eleven (1590 2718 364, 13926 048 517, 1376-8805-412): how it is read aloud, not only
+# 3-4-4. Read as split to hide it, a newcomer's own number for a lost cat or a parcel removed them
+# at once (spam32's and spam33's blind probes: 7 such lines). Digits one by one or in pairs, or
+# broken by dots and stars, stay split.
+_GROUPED_MOBILE = re.compile(r"(?<![\d.])1[3-9]\d{1,3}(?:[ -]\d{3,5}){1,2}(?![\d.])")
+
+
+def _plain_mobile(m: re.Match[str]) -> str:
+    return " " if sum(c.isdigit() for c in m.group(0)) == 11 else m.group(0)
+
+
 # A QQ number right after the word, in groups of three or four the way people read it out (我的 QQ
 # 是 2846 1039 57, QQ号 1739 0046 52): a classmate's own number, written as a phone number is. Read
 # as split to hide it, a newcomer's number given for the homework files counted as disguised
 # (spam31's blind probe). Digits one by one (Q 3 9 8 0 …) or broken by dots and stars stay split.
-_PLAIN_QQ = re.compile(r"(?<=qq)(\s?(?:号码?)?\s?(?:是|为|[:：])?\s?)[1-9]\d{2,3}(?: \d{3,4})+(?: \d{1,2})?(?!\d)")
+# (after 扣扣 and a lone q too, the names people say QQ by: 我扣扣 3018 2746 59, 我 q 3829 4017 62)
+_PLAIN_QQ = re.compile(r"(?:(?<=qq)|(?<=扣扣)|(?<=(?<![a-z0-9])q))"
+                       r"(\s?(?:号码?)?\s?(?:是|为|[:：])?\s?)[1-9]\d{2,3}(?: \d{3,4})+(?: \d{1,2})?(?!\d)")
 # Ranges a job post or a price list writes side by side: 综合工资7000-9000 20-50岁, 200-500/天 3-5年.
 # Read as one run they were a number split to hide it, and a newcomer's real job post with the
 # manager's phone counted as disguised contact data. A range is two amounts with a unit after
@@ -320,8 +345,8 @@ def digit_runs_split(light: str) -> bool:
     """True when a long number is broken up by separators (1-3-8…, 138.1234.5678, 1 3 8…).
     The way people write a phone number by hand (138 1234 5678) or print a service line
     (400-820-8820, 0571-8723 5519) is not a trick."""
-    plain = _PLAIN_GROUPS.sub("", _without_ranges(light))
-    if "qq" in plain:
+    plain = _GROUPED_MOBILE.sub(_plain_mobile, _PLAIN_GROUPS.sub("", _without_ranges(light)))
+    if "q" in plain or "扣扣" in plain:
         plain = _PLAIN_QQ.sub(r"\1", plain)
     for m in _SPLIT_DIGITS.finditer(plain):
         start, text = m.start(), m.string

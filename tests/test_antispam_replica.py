@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.antispam.checks import Facts, selling_a_replica
+from plugins.antispam.checks import Facts, Verdict, selling_a_replica
 from plugins.antispam.classifier import SpamModel
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import decide
@@ -17,6 +17,7 @@ from plugins.antispam.normalize import normalise
 from tests.shipped import shipped_section
 
 CFG = AntispamConfig.model_validate(shipped_section("antispam"))
+NOT_FIRED = Verdict("keywords", False)
 MODEL = SpamModel()
 
 OFFERS = [
@@ -69,3 +70,15 @@ def test_talk_questions_and_warnings_about_replicas_and_cures_are_not(text):
     assert selling_a_replica(normalise(text)) is None, text
     decision = decide(Facts(text=text), CFG, MODEL, "room")
     assert not decision.spam, decision.evidence()
+
+
+def test_an_operator_turns_the_reading_off_where_replicas_are_the_trade():
+    """keywords.fake_goods: false (a 代购 or 外贸尾单 group, where 原单 is how members name what they
+    sell): the reading no longer fires, from a regular or a newcomer."""
+    section = shipped_section("antispam")
+    off = AntispamConfig.model_validate({**section, "keywords": {**section["keywords"], "fake_goods": False}})
+    text = "古驰腰包 原单 做工看不出来 六百出 要的私"
+    for newcomer in (False, True):
+        verdicts = {v.name: v for v in decide(Facts(text=text, newcomer=newcomer), off, MODEL, "room").fired}
+        assert "replica" not in verdicts.get("keywords", NOT_FIRED).details
+    assert "replica" in {v.name: v for v in decide(Facts(text=text), CFG, MODEL, "room").fired}["keywords"].details

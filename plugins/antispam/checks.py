@@ -360,7 +360,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     plea = loan_plea(n) if cfg.keywords.loan_plea and not verdict.spam else None
     if plea is None and cfg.keywords.card_rental and not (verdict.spam and not verdict.weak):
         plea = renting_an_account(n)
-    if plea is None and not (verdict.spam and not verdict.weak):
+    if plea is None and cfg.keywords.fake_goods and not (verdict.spam and not verdict.weak):
         plea = selling_a_replica(n)
     return plea if plea is not None else verdict
 

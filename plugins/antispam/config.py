@@ -54,6 +54,10 @@ class KeywordRules(CheckRule):
     # a pitch to rent, borrow or buy the reader's bank card or account for a payout (租给我 一天200:
     # checks.renting_an_account)
     card_rental: bool = True
+    # a replica (高仿, 一比一 beside the goods, 莆田, 原单) or a quack cure (停药, 祖传秘方, N个疗程见效)
+    # offered for sale (checks.selling_a_replica); off for a 代购 or 外贸尾单 group, where 原单 is
+    # how members name what they sell
+    fake_goods: bool = True
 
     @field_validator("regexes")
     @classmethod

@@ -322,3 +322,18 @@ def test_a_text_asked_for_privately_is_answered_with_what_became_of_it(status: s
     assert answer.answer and answer.action == SendPrivate("wxid_admin", said, reason="case 7")
     # a text nobody asked for privately is owed to no one
     assert Executor.answers(Planned(Reply("r1@chatroom", "hi"), "moderation"), status, rules) == []
+
+
+def test_a_room_answers_whether_someone_is_a_member_from_its_ids():
+    """RoomInfo.has_member: asked for every group message (a missed join) and every removal,
+    from a set kept beside the platform's ordered ids, also in a copy with other members."""
+    import dataclasses
+
+    from bot.platform import RoomInfo
+
+    room = RoomInfo("r1", "群", "owner", frozenset(), ("owner", "alice", "bob"))
+    assert [room.has_member(m) for m in ("owner", "alice", "bob", "carol", "")] == [True, True, True, False, False]
+    moved = dataclasses.replace(room, member_ids=("owner", "carol"))
+    assert moved.has_member("carol") and not moved.has_member("alice")
+    assert room == RoomInfo("r1", "群", "owner", frozenset(), ("owner", "alice", "bob"))
+    assert "_members" not in repr(room)

@@ -392,7 +392,7 @@ class App:
             if not isinstance(event, MessageReceived):
                 self.rooms.invalidate(event.room_id)
             room = await self.rooms.get(event.room_id)
-            if isinstance(event, MessageReceived) and room and event.sender_id not in room.member_ids:
+            if isinstance(event, MessageReceived) and room and not room.has_member(event.sender_id):
                 room = await self.rooms.get(event.room_id, refresh=True)  # a missed join event
             if room is not None:
                 await self._record_room(room, rules)

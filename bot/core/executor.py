@@ -202,7 +202,7 @@ class Executor:
         me = self._platform.self_id
         people = [room.owner_id] if room.owner_id and room.owner_id != me else []
         people += sorted(room.admin_ids - {me, room.owner_id})
-        people += [m for m in rules.for_room(room.id).moderators if m in room.member_ids and m not in people]
+        people += [m for m in rules.for_room(room.id).moderators if room.has_member(m) and m not in people]
         return tuple(p for p in people if p)
 
     # ------------------------------------------------------------------ removals
@@ -211,7 +211,7 @@ class Executor:
         name = action.member_name or await self._name(action.room_id, action.member_id)
         if room is None:
             outcome = Outcome("failed", "room unknown")
-        elif action.member_id not in room.member_ids:
+        elif not room.has_member(action.member_id):
             # after a crash mid-removal the member being gone means our removal went through
             outcome = Outcome("done", "already out of the room (recovered)") if recovering else Outcome(
                 "gone", "member is no longer in the room")

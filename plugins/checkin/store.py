@@ -9,7 +9,6 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, Table, and_, bindparam, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.core import cases, members
@@ -23,6 +22,8 @@ _NOT_COUNTED_STATUS = ("reversed",)
 
 
 _RECORDS = cast(Table, CheckinRecord.__table__)
+_NOTICES = cast(Table, CheckinNotice.__table__)
+_NOTICE_COLUMNS = ("room_id", "kind", "day", "sent_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,16 +189,18 @@ def active_rooms(db: Session) -> list[str]:
 
 
 def claim_notice(db: Session, room_id: str, kind: str, day: date, at: datetime) -> bool:
-    """True the first time (room, kind, day) is claimed: the job may speak."""
-    if db.get(CheckinNotice, (room_id, kind, day)) is not None:
-        return False
-    try:
-        with db.begin_nested():
-            db.add(CheckinNotice(room_id=room_id, kind=kind, day=day, sent_at=at))
-            db.flush()
-    except IntegrityError:
-        return False
-    return True
+    """True the first time (room, kind, day) is claimed: the job may speak. One prepared
+    INSERT … ON CONFLICT DO NOTHING on the driver's cursor, the primary key deciding a race as
+    for a record: every 打卡 while check-in is closed claims "closed", and the ORM's get, a
+    savepoint and a flush were ~3.5% of the bot's CPU at 1,000 msg/s at night (issue 13)."""
+    values = {"room_id": room_id, "kind": kind, "day": day, "sent_at": at}
+    return repo.run_prepared(db, repo.prepared(db, "checkin.claim_notice", _insert_notice), values).first() is not None
+
+
+def _insert_notice(insert: Callable[[Any], Any]) -> Any:
+    c = _NOTICES.c
+    return (insert(_NOTICES).values(**{name: bindparam(name, type_=c[name].type) for name in _NOTICE_COLUMNS})
+            .on_conflict_do_nothing(index_elements=["room_id", "kind", "day"]).returning(c.room_id))
 
 
 def add_credit(db: Session, room_id: str, member_id: str, amount: int, at: datetime) -> None:

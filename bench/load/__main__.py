@@ -34,8 +34,10 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -138,8 +140,27 @@ def build_world(groups: int, members: int) -> tuple[World, list[str]]:
     return world, rooms
 
 
-def write_rules(path: Path, governor: str) -> Path:
+# local hours that sit well inside and well outside the shipped check-in window (05:00–23:59)
+_CHECKIN_HOURS = {"open": 12, "closed": 2}
+
+
+def checkin_zone(state: str, now: datetime | None = None) -> str | None:
+    """A fixed-offset time zone in which it is now midday ("open") or 02:00 ("closed") for the
+    groups, None for the shipped one: a 打卡 while check-in is closed takes another path (a
+    claimed notice, no record), so a run's CPU per message depends on the hour in Shanghai
+    unless this is pinned (core33's runs all fell at night there)."""
+    if state == "shipped":
+        return None
+    hour = (now or datetime.now(UTC)).hour
+    offset = (_CHECKIN_HOURS[state] - hour + 12) % 24 - 12  # in -12..11: Etc/GMT's range
+    # Etc/GMT's sign is POSIX's: Etc/GMT-8 is UTC+8
+    return "Etc/GMT" + (f"{-offset:+d}" if offset else "")
+
+
+def write_rules(path: Path, governor: str, zone: str | None = None) -> Path:
     rules = yaml.safe_load((REPO / "rules.yaml").read_text("utf-8"))
+    if zone is not None:
+        rules.setdefault("defaults", {})["timezone"] = zone
     if governor == "off":
         rules.setdefault("bot", {})["governor"] = {
             "group_interval": "0s", "account_interval": "0s", "jitter": "0s", "daily_limit": 10**7,
@@ -301,7 +322,11 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
     await server.start("127.0.0.1", 0)
     senders = {room: [m for m in world.members(room) if m.startswith("wxid_m_")] for room in rooms}
     with tempfile.TemporaryDirectory() as tmp, database(db_kind, Path(tmp)) as url:
-        rules = write_rules(Path(tmp) / "rules.yaml", args.governor)
+        zone = checkin_zone(args.checkin)
+        rules = write_rules(Path(tmp) / "rules.yaml", args.governor, zone)
+        if zone is not None:
+            local = datetime.now(ZoneInfo(zone)).strftime("%H:%M")
+            print(f"check-in {args.checkin}: the groups' time zone {zone}, {local} there at the start")
         bot = BotProcess(server.endpoint, url, rules, trace_memory=args.trace_memory)
         await bot.start_reading()
         ready = await bot.expect("ready", 600)
@@ -436,6 +461,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="20 x 50, rates 20,50, 5 s steps")
     parser.add_argument("--warm", action="store_true",
                         help="first let every member speak once (the bot has met all of them), then the rates")
+    parser.add_argument("--checkin", choices=["shipped", "open", "closed"], default="shipped",
+                        help="the groups' time zone: the shipped one (check-in open or closed by the hour in "
+                             "Shanghai), or one where check-in is open (midday) or closed (02:00) for the run")
     parser.add_argument("--trace-memory", action="store_true",
                         help="the bot traces its allocations (slower: compare RSS only between traced runs) and "
                              "prints at the end where its memory is, by module and by line")

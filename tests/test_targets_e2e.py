@@ -140,3 +140,12 @@ async def test_cases_quoting_a_members_message_lists_that_members_cases(bot):
     bot.say(room, "laowang", "#cases", quote=said)
     listed = await bot.wait_text(room, "的案件（最近")
     assert "「Carol Chen」" in listed and "#2" in listed and "#1" not in listed
+
+
+async def test_a_name_written_out_wins_over_the_quote(bot):
+    # the owner quotes carol's complaint and names whom it is about: bob is warned, not carol
+    room, bob = bot.cast.admin, bot.cast["bob"]
+    complaint = bot.say(room, "carol_chen", "bob 一直在刷屏")
+    bot.say(room, "laowang", "#warn bob 刷屏", quote=complaint)
+    await bot.wait_text(room, "警告（案件 #1）")
+    assert [(c.target_id, c.reason) for c in all_cases(bot)] == [(bob, "刷屏")]

@@ -1,10 +1,10 @@
 """Who a command is about — one resolver for every plugin (#kick, #unban, #nick check, #tag …).
 
-Order: the platform's mention ids; else the sender of the message the command quotes (the
-arguments are then all reason); else a contact id written out; else the LONGEST known name the
+Order: the platform's mention ids; else a contact id written out; else the LONGEST known name the
 arguments start with (group nicknames and contact names of the room's current members,
 case-insensitive, then names the bot saw in this room before), so "Carol Chen 发广告" finds
-Carol Chen and keeps "发广告" as the reason. A name two people share identifies no one.
+Carol Chen and keeps "发广告" as the reason; else the sender of the message the command quotes
+(the arguments are then all reason). A name two people share identifies no one.
 Names only point at someone; permissions never come from them (WECHAT.md).
 """
 
@@ -90,25 +90,9 @@ async def resolve_target(ctx: Context, args: str) -> Target:
     current = {m.id: m.alias or m.name for m in live}
     text = text.lstrip("@＠").strip(_SEPARATORS)
     room_members = frozenset(ctx.room.member_ids) if ctx.room else frozenset(m.id for m in live)
-    quote = msg.quote if msg is not None else None
-    if quote is not None:
-        # a member's message quoted (WeChat's 引用) with "#kick 发广告": on a phone that is how an
-        # owner points at the sender without picking them from a 500-member @ list, as #spam and
-        # #report do; the words typed are the reason. The quote names its sender by display name
-        # only (most puppets), which points at someone as a written name does: ambiguous, no one
-        quoted = quote.sender_id or resolve_written(ctx.db, room_id, room_members, quote.sender_name)
-        if quoted is None:
-            return Target(None, quote.sender_name, text)
-        if quoted != ctx.self_id:
-            return Target(quoted, quote.sender_name, text, current.get(quoted, ""))
-        # the bot's own notice quoted (「小七」已被移出本群……案件 #3, then #ban): the member of the one
-        # case it names; else what is written says whom
-        named = {c.target_id: c.target_name for c in cases.named_in(ctx.db, room_id, quote.text) if c.target_id}
-        if len(named) == 1:
-            [(member_id, name)] = named.items()
-            return Target(member_id, name, text, current.get(member_id, ""))
+    quoted = _quoted(ctx, room_members, text, current)
     if not text:
-        return Target(None, "", "")
+        return quoted or Target(None, "", "")
     head, _, after = text.partition(" ")
     if head in room_members or _known_id(ctx.db, head):
         return Target(head, head, after.strip(), current.get(head, ""))
@@ -118,7 +102,7 @@ async def resolve_target(ctx: Context, args: str) -> Target:
             candidates.setdefault(name.casefold(), set()).add(subject)
     best = max((name for name in candidates if _prefix_match(text, name)), key=len, default=None)
     if best is None:
-        return Target(None, head, after.strip())
+        return quoted or Target(None, head, after.strip())
     ids = candidates[best]
     written, rest = text[:len(best)], text[len(best):].strip(_SEPARATORS)
     if len(ids) != 1:
@@ -128,6 +112,31 @@ async def resolve_target(ctx: Context, args: str) -> Target:
         ids = in_room
     found = next(iter(ids))
     return Target(found, written, rest, current.get(found, ""))
+
+
+def _quoted(ctx: Context, room_members: frozenset[str], text: str, current: dict[str, str]) -> Target | None:
+    """The member a command's quote points at, the typed words all reason; None without a quote.
+
+    A member's message quoted (WeChat's 引用) with "#kick 发广告": on a phone that is how an owner
+    points at the sender without picking them from a 500-member @ list, as #spam and #report do.
+    A name or id written out still wins (#warn bob 刷屏 quoting alice's complaint is about bob).
+    The quote names its sender by display name only (most puppets), which points at someone as a
+    written name does: two members sharing it are no one. The bot's own notice quoted (「小七」已
+    被移出本群……案件 #3, then #ban) points at the member of the one case it names."""
+    msg = ctx.message
+    quote = msg.quote if msg is not None else None
+    if quote is None:
+        return None
+    found = quote.sender_id or resolve_written(ctx.db, ctx.room_id, room_members, quote.sender_name)
+    if found is None:
+        return Target(None, quote.sender_name, text)
+    if found != ctx.self_id:
+        return Target(found, quote.sender_name, text, current.get(found, ""))
+    named = {c.target_id: c.target_name for c in cases.named_in(ctx.db, ctx.room_id, quote.text) if c.target_id}
+    if len(named) != 1:
+        return None
+    [(member_id, name)] = named.items()
+    return Target(member_id, name, text, current.get(member_id, ""))
 
 
 def named_in(text: str, live: Iterable[PlatformMember], self_id: str | None) -> list[str]:

@@ -86,4 +86,5 @@ async def test_a_morning_in_the_neighbours_group(days) -> None:  # noqa: F811
     assert "自动反广告：#ham #spam" in listing and len(listing.splitlines()) <= 12, listing
     await d.post("群主老王", "#help 踢出")
     assert d.bot.world.bot_texts(d.room)[-1].endswith(
-        "#kick @成员 [原因] — 把成员移出本群（记为案件，可申诉）（也可以写 #移出、#踢出、#踢、#踢人）")
+        "#kick @成员 [原因] — 把成员移出本群（记为案件，可申诉；也可以引用该成员的消息发送）"
+        "（也可以写 #移出、#踢出、#踢、#踢人）")

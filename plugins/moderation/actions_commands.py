@@ -90,7 +90,7 @@ class ActionCommands:
 
     @command("warn", min_role=Role.ADMIN, aliases=("警告",), usage="@成员 [原因]", allow_private=True)
     async def warn(self, ctx: Context, args: str) -> None:
-        """警告成员（记为案件，可申诉）"""
+        """警告成员（记为案件，可申诉；也可以引用该成员的消息发送）"""
         found = await self._target_or_usage(ctx, args, "warn")
         if found is None or found.member_id is None or ctx.room_id is None:
             return
@@ -117,7 +117,7 @@ class ActionCommands:
     @command("kick", min_role=Role.ADMIN, aliases=("移出", "踢出", "踢", "踢人"), usage="@成员 [原因]",
              allow_private=True)
     async def kick(self, ctx: Context, args: str) -> None:
-        """把成员移出本群（记为案件，可申诉）"""
+        """把成员移出本群（记为案件，可申诉；也可以引用该成员的消息发送）"""
         found = await self._target_or_usage(ctx, args, "kick")
         if found is None or found.member_id is None or ctx.room_id is None:
             return
@@ -146,7 +146,7 @@ class ActionCommands:
 
     @command("ban", min_role=Role.ADMIN, aliases=("拉黑",), usage="@成员 [all] [原因]", allow_private=True)
     async def ban(self, ctx: Context, args: str) -> None:
-        """拉黑并移出成员，重新入群会被再次移出；加 all 则在所有群拉黑（仅运营）"""
+        """拉黑并移出成员，重新入群会被再次移出；加 all 则在所有群拉黑（仅运营）；也可以引用该成员的消息发送"""
         found = await self._target_or_usage(ctx, args, "ban")
         if found is None or found.member_id is None or ctx.room_id is None:
             return

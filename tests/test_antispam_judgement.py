@@ -589,3 +589,14 @@ def test_decision_exposes_what_the_ladder_needs():
     flood = decide(Facts("来了", recent_messages=20), CFG, None, "room")
     assert (flood.established, flood.severity, flood.kind, flood.label(CFG.texts.check_labels)) == \
         (True, "low", "behaviour", "刷屏")
+
+
+@pytest.mark.parametrize(("text", "spam"), [
+    # spam33's blind probe: removed at once on 招代理, the newcomer's own 刚进群 read as the call
+    ("刚进 群 我 不 是 招 代理 的 我 是 来 找 代购 帮 带 奶粉 的", False),
+    ("刚进群，诚招代理，有意私", True),  # a call of its own beside the joining: an ad as before
+])
+def test_a_newcomers_own_joining_is_no_call_beside_an_ad_word(text, spam):
+    decision = decide(Facts(text, newcomer=True), CFG, None, "room")
+    verdict = next(v for v, _ in decision.verdicts if v.name == "keywords")
+    assert verdict.spam is spam and (verdict.strong or not spam)

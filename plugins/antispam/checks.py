@@ -385,21 +385,29 @@ def renting_an_account(n: Normalised) -> Verdict | None:
                        "出租出借银行卡和账户是违法的）")
 
 
+# what fake goods are offered as: the reading, the log's word, what owners read in the case
+_FAKE_GOODS = ((replica.offers_a_replica, "replica", "像卖假货、高仿的广告：{}（说是仿品，又报价或招揽购买）"),
+               (cures.offers_a_cure, "cure", "像卖假药、神药的广告：{}（说能治好、能停药，又在卖）"))
+
+
 def selling_a_replica(n: Normalised) -> Verdict | None:
     """A replica (replica.py: 莆田纯原 AJ 全码 一双三百五) or a quack cure (cures.py: 磁疗手环 戴上就不用
     吃药 厂家直销) offered for sale, not told about in a warning or a quote. Enough alone against any
     member (conclusive), never obvious by itself."""
-    if shows_an_ad(n) or discussing(n) or (_WARNING.search(n.body) and not _REASSURING.search(n.body)):
+    if discussing(n) or _warned_about(n):
         return None
-    offer = replica.offers_a_replica(n.body)
-    if offer is not None:
-        return Verdict("keywords", True, f"replica for sale ({', '.join(offer.words)})", conclusive=True,
-                       why=f"像卖假货、高仿的广告：{quoted(offer.words)}（说是仿品，又报价或招揽购买）")
-    cure = cures.offers_a_cure(n.body)
-    if cure is not None:
-        return Verdict("keywords", True, f"cure for sale ({', '.join(cure.words)})", conclusive=True,
-                       why=f"像卖假药、神药的广告：{quoted(cure.words)}（说能治好、能停药，又在卖）")
+    for offers, kind, why in _FAKE_GOODS:
+        words = offers(n.body)
+        if words is not None:
+            return Verdict("keywords", True, f"{kind} for sale ({', '.join(words)})", conclusive=True,
+                           why=why.format(quoted(words)))
     return None
+
+
+def _warned_about(n: Normalised) -> bool:
+    """The message shows someone else's ad (原文如下…) or warns with no reassurance of its own
+    (大家别信 / 小心): what a reading of a pitch told about must not convict."""
+    return shows_an_ad(n) or bool(_WARNING.search(n.body) and not _REASSURING.search(n.body))
 
 
 def loan_plea(n: Normalised) -> Verdict | None:
@@ -409,7 +417,7 @@ def loan_plea(n: Normalised) -> Verdict | None:
     with the person first (texts.warn_loan) and a second time asks the owner and admins."""
     # told about, not made: 有人盗号说借我两千急用……大家别信 names the scammer's account too, so
     # discussing() (no contact data in the writer's words) would not see it as a warning
-    if shows_an_ad(n) or (_WARNING.search(n.body) and not _REASSURING.search(n.body)):
+    if _warned_about(n):
         return None
     plea = loan.loan_plea(n.body)
     if plea is None:

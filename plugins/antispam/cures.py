@@ -19,7 +19,6 @@ reads them) is no offer. This module only reads words; nothing here is a feature
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from plugins.antispam.replica import BOUGHT
 
@@ -40,21 +39,9 @@ _OFFER = re.compile(rf"我这(?:边|里)?有|我家有|厂家直销|厂家直发
 _ASKING = re.compile(r"吗|是不是|真的假的|能信|靠谱不|有用没|\?|？")
 
 
-@dataclass(frozen=True, slots=True)
-class Cure:
-    """What the offer said: the claim's words and the offer's."""
-
-    claim: str
-    offer: str
-
-    @property
-    def words(self) -> tuple[str, str]:
-        return (self.claim, self.offer)
-
-
-def offers_a_cure(body: str) -> Cure | None:
-    """The claim and the offer in one message that asks nothing (body: the normaliser's body
-    form, lower case, simplified, punctuation kept)."""
+def offers_a_cure(body: str) -> tuple[str, str] | None:
+    """The claim's words and the offer's in one message that asks nothing (body: the normaliser's
+    body form, lower case, simplified, punctuation kept), for the case to quote."""
     claim = _CLAIM.search(body)
     if claim is None or _ASKING.search(body) or BOUGHT.search(body) or _DOCTOR.search(body):
         return None
@@ -63,4 +50,4 @@ def offers_a_cure(body: str) -> Cure | None:
     # 根治 and 断根 only as that second claim: a doctor in a patients' group says 幽门螺杆菌可以根治
     # 有不懂的可以找我, and a claim with 找我 beside it would read as a sale
     offer = _OFFER.search(rest) or _CLAIM.search(rest) or _CURED.search(rest)
-    return Cure(claim.group(0), offer.group(0)) if offer else None
+    return (claim.group(0), offer.group(0)) if offer else None

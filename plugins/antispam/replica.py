@@ -20,7 +20,6 @@ the char model.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 # the goods said to be a copy (not 一比一点四, a game currency's rate: 一比一 then a digit word)
 # (复刻 alone is a brand's own re-release too, 官方复刻 发售价一千二: only as the copy's grade or with
@@ -57,21 +56,9 @@ _ASKING = re.compile(r"吗|是不是|怎么|咋|有啥|啥区别|什么区别|�
                      r"靠谱不|能买不|\?|？")
 
 
-@dataclass(frozen=True, slots=True)
-class Replica:
-    """What the offer said: the copy's words and the offer's."""
-
-    copy: str
-    offer: str
-
-    @property
-    def words(self) -> tuple[str, str]:
-        return (self.copy, self.offer)
-
-
-def offers_a_replica(body: str) -> Replica | None:
+def offers_a_replica(body: str) -> tuple[str, str] | None:
     """The copy's words and the offer's in one message that asks nothing (body: the normaliser's
-    body form, lower case, simplified, punctuation kept)."""
+    body form, lower case, simplified, punctuation kept), for the case to quote."""
     copy = _COPY.search(body) or (_ONE_TO_ONE.search(body) if _GOODS.search(body) else None)
     if copy is None or _ASKING.search(body) or BOUGHT.search(body):
         return None
@@ -79,12 +66,12 @@ def offers_a_replica(body: str) -> Replica | None:
     rest = body[:copy.start()] + "，" + body[copy.end():]
     if _ELSEWHERE.search(body):
         own = _OWN_CALL.search(rest)
-        return Replica(copy.group(0), own.group(0)) if own else None
+        return (copy.group(0), own.group(0)) if own else None
     offer = _OFFER.search(rest)
     if offer is None:
         # two of a copy's words (高仿劳力士 … 戴出去没人看得出): sold as one
         second = _COPY.search(rest) or _ONE_TO_ONE.search(rest)
         if second is None:
             return None
-        return Replica(copy.group(0), second.group(0))
-    return Replica(copy.group(0), offer.group(0))
+        return (copy.group(0), second.group(0))
+    return (copy.group(0), offer.group(0))

@@ -45,14 +45,15 @@ class RoomInfo:
     admin_ids: frozenset[str]
     member_ids: tuple[str, ...]  # in the platform's order
     # the same ids as a set: every group message asks whether its sender is in the room, and a
-    # scan of a 500-member tuple was ~8 µs of the ~1,000 a message costs the bot (issue 13)
-    _members: frozenset[str] = field(init=False, repr=False, compare=False)
+    # scan of a 500-member tuple was ~8 µs of the ~1,000 a message costs the bot (issue 13);
+    # commands read it too rather than build their own
+    member_set: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_members", frozenset(self.member_ids))
+        object.__setattr__(self, "member_set", frozenset(self.member_ids))
 
     def has_member(self, member_id: str) -> bool:
-        return member_id in self._members
+        return member_id in self.member_set
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,10 +89,9 @@ async def resolve_target(ctx: Context, args: str) -> Target:
     live = await ctx.lookup.members(room_id) if (ctx.lookup and room_id) else []
     current = {m.id: m.alias or m.name for m in live}
     text = text.lstrip("@＠").strip(_SEPARATORS)
-    room_members = frozenset(ctx.room.member_ids) if ctx.room else frozenset(m.id for m in live)
-    quoted = _quoted(ctx, room_members, text, current)
+    room_members = ctx.room.member_set if ctx.room else frozenset(m.id for m in live)
     if not text:
-        return quoted or Target(None, "", "")
+        return _quoted(ctx, room_members, text, current) or Target(None, "", "")
     head, _, after = text.partition(" ")
     if head in room_members or _known_id(ctx.db, head):
         return Target(head, head, after.strip(), current.get(head, ""))
@@ -102,7 +101,7 @@ async def resolve_target(ctx: Context, args: str) -> Target:
             candidates.setdefault(name.casefold(), set()).add(subject)
     best = max((name for name in candidates if _prefix_match(text, name)), key=len, default=None)
     if best is None:
-        return quoted or Target(None, head, after.strip())
+        return _quoted(ctx, room_members, text, current) or Target(None, head, after.strip())
     ids = candidates[best]
     written, rest = text[:len(best)], text[len(best):].strip(_SEPARATORS)
     if len(ids) != 1:
@@ -112,6 +111,12 @@ async def resolve_target(ctx: Context, args: str) -> Target:
         ids = in_room
     found = next(iter(ids))
     return Target(found, written, rest, current.get(found, ""))
+
+
+def names_someone(ctx: Context, args: str) -> bool:
+    """Whether a command points at a member by its arguments or by the message it quotes: #cases
+    and #tag with neither are about the whole group."""
+    return bool(args.strip()) or (ctx.message is not None and ctx.message.quote is not None)
 
 
 def _quoted(ctx: Context, room_members: frozenset[str], text: str, current: dict[str, str]) -> Target | None:

@@ -35,7 +35,7 @@ def group_or_explain(ctx: Context) -> str | None:
 
 
 def members(ctx: Context) -> frozenset[str]:
-    return frozenset(ctx.room.member_ids) if ctx.room else frozenset()
+    return ctx.room.member_set if ctx.room else frozenset()
 
 
 async def target(ctx: Context, args: str) -> Target:

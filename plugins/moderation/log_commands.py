@@ -12,7 +12,7 @@ from bot.core.cases import Case
 from bot.core.outbox import withdraw_case
 from bot.core.plugin import command
 from bot.core.roles import Role
-from bot.core.targets import resolve_written
+from bot.core.targets import names_someone, resolve_written
 from plugins.antispam.api import find_message
 from plugins.moderation import appeals, chat_rules, render
 from plugins.moderation.common import (
@@ -71,7 +71,7 @@ class LogCommands:
         texts = config(ctx).texts
         if group_or_explain(ctx) is None:
             return
-        if not args.strip() and (ctx.message is None or ctx.message.quote is None):
+        if not names_someone(ctx, args):
             # an owner typing #cases alone wants the group's latest, not a usage line (quoting a
             # member's message: that member's)
             rows = cases.cases_for(ctx.db, ctx.room_id, None, limit=RECENT_CASES)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.core import members as member_facts
 from bot.core.plugin import Plugin, command
 from bot.core.roles import Role
-from bot.core.targets import current_names, display_name, resolve_target
+from bot.core.targets import current_names, display_name, names_someone, resolve_target
 from bot.events import MemberJoined, MemberLeft, MessageReceived
 from plugins.moderation.api import kind_label
 from plugins.stats import queries
@@ -152,13 +152,13 @@ class StatsPlugin(Plugin):
         end = ctx.local_now().date()
         start = end - timedelta(days=max(rules.window.days, 1) - 1)
         window_days = (end - start).days + 1
-        members = frozenset(ctx.room.member_ids) if ctx.room else frozenset()
+        members = ctx.room.member_set if ctx.room else frozenset()
         checkins = queries.checkin_counts(ctx.db, room_id, start, end)
         # a window longer than the bot has watched: the counts are what it saw, and say so
         watched = _watched(ctx, room_id)
         partial = cfg.texts.partial_record.format(watched=_span(watched)) \
             if watched is not None and watched < timedelta(days=window_days) else ""
-        if args.strip() or (ctx.message is not None and ctx.message.quote is not None):
+        if names_someone(ctx, args):
             found = await resolve_target(ctx, args)  # written, mentioned or quoted
             member_id = found.member_id
             if member_id is None:

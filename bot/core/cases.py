@@ -145,6 +145,12 @@ def get_case(db: Session, case_id: int) -> Case | None:
     return db.get(Case, case_id)
 
 
+def get_cases(db: Session, case_ids: Iterable[int]) -> list[Case]:
+    """The cases of these ids that exist, in id order, in one query."""
+    ids = sorted(set(case_ids))
+    return list(db.scalars(select(Case).where(Case.id.in_(ids)).order_by(Case.id))) if ids else []
+
+
 # how the bot's notices name a case: 案件 #12, （案件 #12）, 新案件 #12
 CASE_NUMBER = re.compile(r"案件\s*[#＃]\s*(\d{1,9})")
 
@@ -153,7 +159,7 @@ def named_in(db: Session, room_id: str | None, text: str) -> list[Case]:
     """The cases of this room a text of the bot's (a quoted notice) names, in number order, at
     most ten: what an admin who quotes 「小七」已被移出本群……案件 #3 points at."""
     numbers = sorted({int(n) for n in CASE_NUMBER.findall(text[:2000])})[:10]
-    return [c for c in (get_case(db, n) for n in numbers) if c is not None and c.room_id == room_id]
+    return [c for c in get_cases(db, numbers) if c.room_id == room_id]
 
 
 def cases_for(db: Session, room_id: str | None, target_id: str | None, limit: int = 20) -> list[Case]:

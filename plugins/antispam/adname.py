@@ -105,11 +105,9 @@ def _judged_before(ctx: Context, cfg: AntispamConfig, member_id: str, name: str)
     and an invitee the owner was asked about (still here) would be asked about again at their
     next message after each one."""
     assert ctx.room_id is not None
-    for case_id in store.strike_cases(ctx.db, ctx.room_id, member_id, ctx.now() - cfg.ladder.window):
-        case = cases.get_case(ctx.db, case_id) if case_id is not None else None
-        if case is not None and isinstance(case.evidence, dict) and case.evidence.get("name") == name[:NAME_KEPT]:
-            return True
-    return False
+    struck = store.strike_cases(ctx.db, ctx.room_id, member_id, ctx.now() - cfg.ladder.window)
+    return any(isinstance(case.evidence, dict) and case.evidence.get("name") == name[:NAME_KEPT]
+               for case in cases.get_cases(ctx.db, (i for i in struck if i is not None)))
 
 
 def _offence(ctx: Context, cfg: AntispamConfig, member_id: str, name: str, decision: Decision,

@@ -4,6 +4,7 @@ how many statements that takes, and that the unique (room, member, day) still de
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, func, insert, select
@@ -83,6 +84,23 @@ def test_two_check_ins_at_once_make_one_record(database_url):
         e.dispose()
 
 
+async def _check_in(plugin: CheckinPlugin, sessions: Any, rules: Any, clock: FakeClock, room: RoomInfo,
+                    statements: list[str], event_id: str, who: str) -> tuple[list[str], list[str], bool]:
+    """One 打卡 from `who` through the plugin in its own transaction: the statements it ran (not
+    SQLite's own BEGIN), the replies it planned, and whether it loaded anything into the session."""
+    statements.clear()
+    message = MessageReceived(event_id=event_id, room_id=ROOM, sender_id=who, sender_name=who, sender_alias="",
+                              kind=MessageKind.TEXT, text="打卡", timestamp=clock.now())
+    with sessions() as db:
+        ctx = Context(rules=rules, clock=clock, db=db, room_id=ROOM, room=room, self_id="bot", event=message,
+                      sender_role=Role.MEMBER)
+        await plugin.handle(ctx)
+        loaded = bool(db.identity_map)
+        sql = [s for s in statements if s != "BEGIN"]
+        db.commit()
+    return sql, [p.action.text for p in ctx.planned], loaded  # type: ignore[attr-defined]
+
+
 async def test_a_check_in_is_three_statements_and_a_repeat_two(database_url):
     """A check-in reads its standing in one statement, then writes its record and the member's
     credit: no savepoint, no query per figure (it was eight statements, issue 13). A repeated
@@ -107,16 +125,7 @@ async def test_a_check_in_is_three_statements_and_a_repeat_two(database_url):
     event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: statements.append(sql))
 
     async def check_in(n: int) -> list[str]:
-        statements.clear()
-        message = MessageReceived(event_id=f"m{n}", room_id=ROOM, sender_id="alice", sender_name="阿丽",
-                                  sender_alias="", kind=MessageKind.TEXT, text="打卡", timestamp=clock.now())
-        with sessions() as db:
-            ctx = Context(rules=rules, clock=clock, db=db, room_id=ROOM, room=room, self_id="bot", event=message,
-                          sender_role=Role.MEMBER)
-            await plugin.handle(ctx)
-            replies = [p.action.text for p in ctx.planned]  # type: ignore[attr-defined]
-            sql = [s for s in statements if s != "BEGIN"]  # SQLite's own, once per transaction
-            db.commit()
+        sql, replies, _ = await _check_in(plugin, sessions, rules, clock, room, statements, f"m{n}", "alice")
         assert len(replies) <= 1
         return sql
 
@@ -153,17 +162,9 @@ async def test_check_ins_while_closed_claim_the_answer_in_one_statement_each(dat
     event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: statements.append(sql))
 
     async def check_in(n: int, who: str) -> tuple[list[str], list[str]]:
-        statements.clear()
-        message = MessageReceived(event_id=f"m{n}", room_id=ROOM, sender_id=who, sender_name=who, sender_alias="",
-                                  kind=MessageKind.TEXT, text="打卡", timestamp=clock.now())
-        with sessions() as db:
-            ctx = Context(rules=rules, clock=clock, db=db, room_id=ROOM, room=room, self_id="bot", event=message,
-                          sender_role=Role.MEMBER)
-            await plugin.handle(ctx)
-            assert not db.identity_map  # nothing loaded into the session
-            sql = [s for s in statements if s != "BEGIN"]
-            db.commit()
-        return sql, [p.action.text for p in ctx.planned]  # type: ignore[attr-defined]
+        sql, replies, loaded = await _check_in(plugin, sessions, rules, clock, room, statements, f"m{n}", who)
+        assert not loaded  # nothing loaded into the session
+        return sql, replies
 
     try:
         first, answered = await check_in(1, "alice")

@@ -556,6 +556,30 @@ async def test_nick_list_and_check(bot):
 
 
 
+async def test_nick_check_with_no_one_named_checks_the_whole_group(bot):
+    """Seen in a simulated parents' group: the teacher set the class's pattern, typed #nick check
+    for the parents from before it, and heard 没找到这位成员 (scope newcomers prompts only those
+    who join, so she had no way to ask them)."""
+    room, bob, carol = bot.cast.admin, bot.cast["bob"], bot.cast["carol"]
+    bot.say(room, "laowang", "#nick check")
+    # laowang is the owner (not counted), alice follows the pattern, the bot is no member here
+    reply = await bot.wait_text(room, "位成员的群昵称：")
+    assert "已检查本群 3 位成员的群昵称：1 人符合，2 人不符合「城市-行业-昵称」格式（bob、carol）" in reply
+    assert dict(bot.app.reads_under_gate) == {}  # the roster was read before the database gate
+    await bot.passes(seconds=5)
+    prompt = [a for a in bot.sends(room) if "请把你的群昵称改为" in a.text][-1]
+    assert set(prompt.mention_ids) == {bob, carol}
+    bot.world.set_alias(room, bob, GOOD)
+    bot.say(room, "laowang", "#nick check 全部")
+    await bot.wait_text(room, "2 人符合，1 人不符合「城市-行业-昵称」格式（carol）")
+    bot.say(room, "laowang", "#nick list")
+    listing = await bot.wait_text(room, "群昵称不符合要求的成员（1 人）")
+    assert "carol" in listing and "bob" not in listing
+    bot.world.set_alias(room, carol, "北京-教育-卡罗尔")
+    bot.say(room, "laowang", "#nick check")
+    await bot.wait_text(room, "已检查本群 3 位成员的群昵称，都符合「城市-行业-昵称」格式。")
+
+
 async def test_nick_and_strict_from_a_private_chat(tmp_path, database_url):
     """Seen in a simulated day: an owner who had chosen his group with #use sent #nick list
     privately and heard nothing (the command was for the group only); #strict likewise. Both act

@@ -405,7 +405,8 @@ class App:
         if not managed and isinstance(event, MessageReceived) and not self._unmanaged_command(found):
             return
         facts = _Facts(self.lookup, self.reads_under_gate)
-        await self._gather(facts, event, room, rules, found, managed)  # platform reads: before the gate, not under it
+        # platform reads: before the gate, not under it
+        await self._gather(facts, event, room, rules, parsed, found, managed)
         facts.under_gate = True
         crashed: set[str] = set()
         while True:
@@ -500,7 +501,7 @@ class App:
         return last is None or self.clock.now() - last >= HINT_EVERY
 
     async def _gather(self, facts: _Facts, event: _RoomEvent, room: RoomInfo | None, rules: Rules,
-                      found: tuple[Plugin, CommandSpec] | None, managed: bool) -> None:
+                      parsed: ParsedCommand | None, found: tuple[Plugin, CommandSpec] | None, managed: bool) -> None:
         """Read what the event's handlers will foreseeably ask the platform, while no lock is
         held: a join's inviter (the welcome names them), the member list for a command that
         names a target, what a plugin's gather() prepares (anti-spam: an image's QR codes).
@@ -512,7 +513,7 @@ class App:
                 # group (the command paths, #help, #use, moderation's answer to 你好)
                 await facts.prefetch_owned(event.sender_id)
                 if found and found[1].allow_private and found[1].min_role > Role.MEMBER:
-                    await self._gather_private(facts, event, found[1], rules)
+                    await self._gather_private(facts, event, found[1], rules, parsed)
             return
         if managed and isinstance(event, MessageReceived):
             for plugin in self._gatherers:
@@ -533,10 +534,10 @@ class App:
                 if mentioned:  # a target by mention: their names, not the whole member list
                     await asyncio.gather(*(facts.prefetch_member(room_id, m) for m in mentioned))
                 else:
-                    await self._prefetch_roster(facts, room_id, event, found[1])
+                    await self._prefetch_roster(facts, room_id, event, found[1], parsed)
 
     async def _gather_private(self, facts: _Facts, event: MessageReceived, spec: CommandSpec,
-                              rules: Rules) -> None:
+                              rules: Rules, parsed: ParsedCommand | None) -> None:
         """An owner's command in a private chat applies to the group chosen with #use, and names
         its target there by name, never by mention: that group and its member list are read
         here, not under the gate. The choice itself is a short read of its own."""
@@ -547,17 +548,24 @@ class App:
             return
         room = await self.rooms.get(room_id)  # kept: private_target finds it without a read
         if role_of(sender, room, rules) >= Role.OWNER:
-            await self._prefetch_roster(facts, room_id, event, spec)
+            await self._prefetch_roster(facts, room_id, event, spec, parsed)
 
     async def _prefetch_roster(self, facts: _Facts, room_id: str, event: MessageReceived,
-                               spec: CommandSpec) -> None:
+                               spec: CommandSpec, parsed: ParsedCommand | None) -> None:
         """The room's member list for a command naming its target by name; and, for a command
         that reads its target's group nickname fresh (#nick check), the nicknames of the
-        members the text may name (the list's nicknames may lag)."""
+        members the text may name (the list's nicknames may lag), or of every member when its
+        arguments ask for the whole group (#nick check with no one named)."""
         await facts.prefetch_members(room_id)
-        if spec.reads_target_alias:
-            named = named_in(event.text, facts.gathered_members(room_id), self.platform.self_id)
-            await asyncio.gather(*(facts.prefetch_member(room_id, m, or_name=False) for m in named))
+        me = self.platform.self_id
+        if spec.reads_every_alias is not None and parsed is not None \
+                and spec.reads_every_alias(parsed.args, event.quote is not None):
+            wanted = [m.id for m in facts.gathered_members(room_id) if m.id != me]
+        elif spec.reads_target_alias:
+            wanted = named_in(event.text, facts.gathered_members(room_id), me)
+        else:
+            return
+        await facts.prefetch_many([MemberRead(room_id, m, or_name=False) for m in wanted])
 
     def hand_off(self) -> None:
         """Where committed decisions leave the core: the outbox's sender takes the rows the
@@ -808,13 +816,7 @@ class App:
             return facts  # declares none: no read session either (most jobs)
         async with self._session() as db:
             wanted = list(dict.fromkeys(plugin.job_reads(db, job, self.clock.now())))
-        limit = asyncio.Semaphore(JOB_READS_AT_ONCE)
-
-        async def read(want: MemberRead) -> None:
-            async with limit:
-                await facts.prefetch_member(want.room_id, want.member_id, or_name=want.or_name)
-
-        await asyncio.gather(*(read(want) for want in wanted))
+        await facts.prefetch_many(wanted)
         return facts
 
     async def _whitelisted(self, room_id: str, member_id: str) -> bool:
@@ -875,6 +877,17 @@ class _Facts:
         alias = self._aliases[(room_id, member_id)] = await self._lookup.member_alias(room_id, member_id)
         if not alias and or_name:
             self._names[member_id] = await self._lookup.member_name(member_id)
+
+    async def prefetch_many(self, reads: Sequence[MemberRead]) -> None:
+        """Several members' nicknames, JOB_READS_AT_ONCE in flight (a 500-member group's, not
+        500 reads at once against the gateway)."""
+        limit = asyncio.Semaphore(JOB_READS_AT_ONCE)
+
+        async def read(want: MemberRead) -> None:
+            async with limit:
+                await self.prefetch_member(want.room_id, want.member_id, or_name=want.or_name)
+
+        await asyncio.gather(*(read(want) for want in reads))
 
     def _count_late(self, what: str) -> None:
         if self.under_gate and self._late is not None:

@@ -47,6 +47,9 @@ class CommandSpec:
     # the handler reads the group nickname of the member it names fresh (#nick check): the core
     # reads it before the database gate for the members the arguments name
     reads_target_alias: bool = False
+    # ... and every member's, when this says the arguments (and whether the command quotes a
+    # message) ask for the whole group (#nick check with no one named)
+    reads_every_alias: Callable[[str, bool], bool] | None = None
 
     def usage_for(self, role: Role) -> str:
         if self.admin_usage and role >= Role.ADMIN:
@@ -57,7 +60,7 @@ class CommandSpec:
 def command(
     name: str, *, min_role: Role = Role.ADMIN, aliases: Iterable[str] = (), usage: str = "",
     allow_private: bool = False, listed_from: Role | None = None, admin_usage: str = "",
-    reads_target_alias: bool = False,
+    reads_target_alias: bool = False, reads_every_alias: Callable[[str, bool], bool] | None = None,
 ) -> Callable[[CommandHandler], CommandHandler]:
     """Mark a plugin method `async def x(self, ctx, args: str)` as a chat command."""
 
@@ -67,6 +70,7 @@ def command(
             name=name, min_role=min_role, aliases=tuple(aliases), usage=usage,
             help=doc.splitlines()[0] if doc else "", handler=func, allow_private=allow_private,
             listed_from=listed_from, admin_usage=admin_usage, reads_target_alias=reads_target_alias,
+            reads_every_alias=reads_every_alias,
         )
         return func
 

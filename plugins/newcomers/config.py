@@ -125,8 +125,20 @@ class NicknameTexts(Strict):
         "「{name}」的群昵称「{alias}」不符合「{pattern}」格式（例如：{example}），已开始提醒。"
     )
     check_exempt: Annotated[str, placeholders("name")] = "「{name}」是群主、管理员或白名单成员，不需要检查群昵称。"
+    # #nick check with no one named: every current member (owners, admins, whitelisted not counted)
+    check_all_bad: Annotated[str, placeholders("checked", "ok", "bad", "names", "pattern", "prefix")] = (
+        "已检查本群 {checked} 位成员的群昵称：{ok} 人符合，{bad} 人不符合「{pattern}」格式（{names}），"
+        "稍后会统一提醒他们修改。发送 {prefix}nick list 查看名单。"
+    )
+    check_all_ok: Annotated[str, placeholders("checked", "pattern")] = (
+        "已检查本群 {checked} 位成员的群昵称，都符合「{pattern}」格式。"
+    )
+    check_all_off: Annotated[str, placeholders("prefix")] = (
+        "本群的群昵称检查已关闭，没有检查。发送 {prefix}nick 开启 可重新开启。"
+    )
+    check_all_unread: str = "暂时读不到本群的成员名单，请稍后再试。"
     check_usage: Annotated[str, placeholders("prefix")] = (
-        "用法：{prefix}nick check @成员、{prefix}nick list，"
+        "用法：{prefix}nick check @成员（不写成员：检查全群）、{prefix}nick list，"
         "或改本群的昵称格式：{prefix}nick 格式 孩子姓名-家长 例 王小明-妈妈"
     )
     check_unknown: str = "没找到这位成员，请 @ 对方或写出其群昵称。"
@@ -140,7 +152,8 @@ class NicknameTexts(Strict):
     )
     format_set: Annotated[str, placeholders("pattern", "example", "prefix")] = (
         "好的，本群的群昵称格式改为「{pattern}」，例如：{example}。之后的新成员提示和提醒都按这个格式；"
-        "已经按新格式改好的不会再被提醒。发送 {prefix}nick 恢复 可改回默认。"
+        "已经按新格式改好的不会再被提醒。要让现有成员也按新格式改，发送 {prefix}nick check 检查全群；"
+        "发送 {prefix}nick 恢复 可改回默认。"
     )
     format_usage: Annotated[str, placeholders("pattern", "prefix")] = (
         "还缺一个示例：请按「{pattern}」写一个，和格式一起发，例如：{prefix}nick 格式 孩子姓名-家长 例 王小明-妈妈"

@@ -46,6 +46,16 @@ LIST_LIMIT = 30
 RETRY = timedelta(seconds=30)  # see greeting.RETRY
 # the prompt's recall key: a newer prompt takes back the one before, if WeChat still lets it
 PROMPT_KEY = "nickname:prompt"
+CHECK_WORDS = frozenset({"check", "检查"})
+# #nick check 全部: every member (as #nick check with no one named)
+EVERYONE = frozenset({"全部", "所有人", "全体", "大家", "all", "everyone"})
+
+
+def checks_everyone(args: str, quotes: bool) -> bool:
+    """#nick check with no one named (nothing written, no message quoted), or #nick check 全部."""
+    sub, _, rest = args.strip().partition(" ")
+    return sub.lower() in CHECK_WORDS and (rest.strip().lower() in EVERYONE or not (rest.strip() or quotes))
+
 # a member asking the bot about the group nickname (怎么改群昵称, 群名片按哪个改, 改名改成什么)
 _ASKS_HOW = re.compile(r"昵称|群名片|改名")
 
@@ -361,7 +371,7 @@ class NicknamePlugin(Plugin):
 
     # ------------------------------------------------------------------ commands
     @command("nick", min_role=Role.ADMIN, usage="list | check @成员 | 格式 [格式 例 示例] | 关闭 | 开启 | 恢复",
-             allow_private=True, reads_target_alias=True)
+             allow_private=True, reads_target_alias=True, reads_every_alias=checks_everyone)
     async def nick(self, ctx: Context, args: str) -> None:
         """群昵称：list 列出不符合的成员；check @成员 重新检查；格式 改本群的昵称格式；关闭 / 开启 / 恢复
 
@@ -370,8 +380,11 @@ class NicknamePlugin(Plugin):
         sub, _, rest = args.strip().partition(" ")
         if sub.lower() in ("list", "ls", "列表") and ctx.room_id:
             ctx.reply(self._list_text(ctx, config))
-        elif sub.lower() in ("check", "检查") and ctx.room_id:
-            await self._check(ctx, config, rest)
+        elif sub.lower() in CHECK_WORDS and ctx.room_id:
+            if checks_everyone(args, ctx.message is not None and ctx.message.quote is not None):
+                await self._check_everyone(ctx, config)
+            else:
+                await self._check(ctx, config, rest)
         elif chat_format.wants(sub) and ctx.room_id:
             chat_format.handle(ctx, config, sub, rest)
             self._reschedule(ctx)
@@ -393,6 +406,51 @@ class NicknamePlugin(Plugin):
         if len(rows) > LIST_LIMIT:
             lines.append(render(texts.list_more, count=len(rows) - LIST_LIMIT))
         return "\n".join(lines)
+
+    async def _check_everyone(self, ctx: Context, config: NicknameConfig) -> None:
+        """#nick check with no one named: every current member's nickname, against the group's
+        pattern. A class teacher who set 孩子姓名-家长 in chat had forty parents from before it,
+        and format_set's "newcomers from now on" left her no way to ask them (scope newcomers
+        prompts only those who join). Those who do not follow it start the staged prompts as
+        newcomers do (one prompt for all, at most max_mentions @, the nickname read fresh before
+        each step, so a roster's lagging nickname prompts no one who complies); those being
+        prompted already keep their stage."""
+        texts = config.texts
+        prefix = ctx.rules.bot.command_prefix
+        assert ctx.room_id is not None
+        if not config.enabled:
+            ctx.reply(render(texts.check_all_off, prefix=prefix))
+            return
+        # the roster and each one's nickname read fresh before the database gate
+        # (App._prefetch_roster: the roster's nicknames may lag)
+        roster = [m for m in (await ctx.lookup.members(ctx.room_id) if ctx.lookup else []) if m.id != ctx.self_id]
+        if not roster:
+            ctx.reply(texts.check_all_unread)
+            return
+        rows = {row.member_id: row for row in ctx.db.scalars(select(NicknameMember).where(
+            NicknameMember.room_id == ctx.room_id, NicknameMember.member_id.in_([m.id for m in roster])))}
+        checked, off_pattern = 0, []
+        for member in roster:
+            if exempt(ctx, member.id):
+                continue
+            checked += 1
+            alias = (await ctx.lookup.member_alias(ctx.room_id, member.id) if ctx.lookup else member.alias) or ""
+            row = rows.get(member.id)
+            if config.policy.complies(alias):
+                if row is not None and row.status == NicknameStatus.PENDING:
+                    comply(ctx, config, row, alias)
+                continue
+            if row is None or row.status != NicknameStatus.PENDING:
+                row = self._track(ctx, config, member.id, member.name)
+            row.last_alias, row.checked_at = alias, ctx.now()
+            off_pattern.append(alias or member.name or member.id)
+        if off_pattern:
+            self._reschedule(ctx)
+            ctx.reply(render(texts.check_all_bad, checked=checked, ok=checked - len(off_pattern),
+                             bad=len(off_pattern), names=join_names(off_pattern), pattern=config.pattern,
+                             prefix=prefix))
+        else:
+            ctx.reply(render(texts.check_all_ok, checked=checked, pattern=config.pattern))
 
     async def _check(self, ctx: Context, config: NicknameConfig, text: str) -> None:
         texts = config.texts

@@ -149,3 +149,19 @@ async def test_a_name_written_out_wins_over_the_quote(bot):
     bot.say(room, "laowang", "#warn bob 刷屏", quote=complaint)
     await bot.wait_text(room, "警告（案件 #1）")
     assert [(c.target_id, c.reason) for c in all_cases(bot)] == [(bob, "刷屏")]
+
+
+async def test_a_quoted_message_of_the_bot_that_names_no_one_member_is_said_so(bot):
+    # an owner quoted the bot's digest of two cases and typed #kick 刷屏: 没有找到「刷屏」, as if
+    # the reason were a name (seen in a simulated day)
+    room = bot.cast.admin
+    bot.say(room, "laowang", "#warn @bob 刷屏", mentions=[bot.cast["bob"]])
+    bot.say(room, "laowang", "#warn @Carol Chen 发广告", mentions=[bot.cast["carol_chen"]])
+    await bot.wait_text(room, "警告（案件 #2）")
+    bot.say(room, "laowang", "#cases")
+    digest = await bot.wait_text(room, "本群最近 2 个案件")
+    quoted = next(a for a in bot.sends(room) if a.text == digest)
+    bot.say(room, "laowang", "#kick 刷屏", quote=quoted.message_id)
+    await bot.wait_text(room, "引用的是机器人的消息，看不出要处理谁")
+    assert len(all_cases(bot)) == 2
+    assert not any("没有找到" in t for t in bot.world.bot_texts(room))

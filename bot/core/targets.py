@@ -41,6 +41,9 @@ class Target:
     # their group nickname (else name) as the platform gives it now: a lurker the bot never saw
     # speak has no name history, and replies named them by contact id (已将「wxid_…」加入白名单)
     name: str = ""
+    # the command quoted a message of the bot's that points at no one member (a welcome, a
+    # digest of several cases): "no one", said as such, not 没有找到「<the reason typed>」
+    quoted_bot: bool = False
 
 
 async def current_names(ctx: Context, room_id: str | None) -> dict[str, str]:
@@ -139,7 +142,7 @@ def _quoted(ctx: Context, room_members: frozenset[str], text: str, current: dict
         return Target(found, quote.sender_name, text, current.get(found, ""))
     named = {c.target_id: c.target_name for c in cases.named_in(ctx.db, ctx.room_id, quote.text) if c.target_id}
     if len(named) != 1:
-        return None
+        return Target(None, "", text, quoted_bot=True)
     [(member_id, name)] = named.items()
     return Target(member_id, name, text, current.get(member_id, ""))
 

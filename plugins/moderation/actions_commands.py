@@ -78,7 +78,9 @@ class ActionCommands:
             return None
         found = await target(ctx, args)
         if found.member_id is None:
-            if found.written:
+            if found.quoted_bot:
+                ctx.reply(texts.target_bot_quoted)
+            elif found.written:
                 ctx.reply(texts.target_unknown.format(target=found.written[:40]))
             else:
                 ctx.reply(texts.usage_target.format(prefix=ctx.rules.bot.command_prefix, command=name))

@@ -162,7 +162,8 @@ class StatsPlugin(Plugin):
             found = await resolve_target(ctx, args)  # written, mentioned or quoted
             member_id = found.member_id
             if member_id is None:
-                ctx.reply(f"没有找到「{(found.written or args.strip())[:40]}」。")
+                ctx.reply("引用的是机器人的消息，看不出是谁。请引用该成员自己的消息，或 @ 该成员。" if found.quoted_bot
+                          else f"没有找到「{(found.written or args.strip())[:40]}」。")
                 return
             messages = queries.member_messages(ctx.db, room_id, member_id, start, end)
             arrived = queries.joined_at(ctx.db, room_id, [member_id]).get(member_id)

@@ -338,8 +338,15 @@ async def test_appeal_round_trip_accept_reinvites(bot):
     await wait_private(bot, "bob", "已收到你对案件")
     notice = await wait_private(bot, "operator", "提出申诉")
     assert "读书会的链接" in notice and f"#appeal accept {number}" in notice
-    bot.world.say_private(bob, f"申诉 {number} 再说一遍")
+    # more words while it waits go to the admins too (they were dropped, the admins seeing only
+    # the first message's （无说明）, in a simulated day); the same words again do not
+    bot.world.say_private(bob, f"申诉 {number} 链接是 dushu.example.com 的活动页")
+    await wait_private(bot, "bob", f"已把你的补充说明转给管理员（案件 #{number}）")
+    added = await wait_private(bot, "operator", "补充了对案件")
+    assert "的申诉：链接是 dushu.example.com 的活动页" in added and f"#appeal accept {number}" in added
+    bot.world.say_private(bob, f"申诉 {number} 链接是 dushu.example.com 的活动页")
     await wait_private(bot, "bob", "申诉已提交")
+    assert sum("补充了对案件" in t for t in bot.private_texts(bot.cast["operator"])) == 1
     bot.say(room, "laowang", f"#appeal accept {number}")
     await bot.wait_text(room, f"已接受案件 #{number} 的申诉")
     await wait_private(bot, "bob", "申诉已通过")
@@ -436,11 +443,11 @@ async def test_a_member_warned_in_the_group_may_appeal_there(bot):
     notice = await wait_private(bot, "operator", "提出申诉")
     assert f"对案件 #{warned.id}" in notice and "：我没刷屏啊" in notice
     bot.say(room, "bob", f"申诉 {warned.id} 真没有")
-    await bot.wait_text(room, f"案件 #{warned.id} 的申诉已提交")
+    await bot.wait_text(room, f"已把你的补充说明转给管理员（案件 #{warned.id}）")
     assert not any("carol" in a.mention_ids or bot.cast["carol"] in a.mention_ids for a in bot.sends(room))
     with bot.app.sessions() as db:
         assert db.get(Case, warned.id).status == "appealed"
-        assert db.scalar(select(Appeal.text).where(Appeal.case_id == warned.id)) == "我没刷屏啊"
+        assert db.scalar(select(Appeal.text).where(Appeal.case_id == warned.id)) == "我没刷屏啊\n补充：真没有"
 
 
 async def test_appeal_rejected_and_decided_only_once(bot):

@@ -71,6 +71,25 @@ def file_appeal(db: Session, case: Case, member_id: str, text: str, at: datetime
     return appeal
 
 
+# what a member adds to an appeal still waiting, in its text (#case shows it); at most
+# MAX_ADDED additions reach the admins, so a member cannot page them at will
+ADDED = "\n补充："
+MAX_ADDED = 3
+
+
+def add_to(appeal: Appeal, text: str) -> bool:
+    """The member's further words on their waiting appeal (申诉 then 申诉 1 我是开玩笑的，发错群了):
+    kept with it, True when they are news for the admins (not empty, not said already, not past
+    MAX_ADDED). Their explanation was dropped (案件 #1 的申诉已提交) and the admins saw （无说明）,
+    seen in a simulated day."""
+    text = text.strip()
+    said = [appeal.text, *appeal.text.split(ADDED)[1:]]
+    if not text or text in said or appeal.text.count(ADDED) >= MAX_ADDED:
+        return False
+    appeal.text = text if not appeal.text else appeal.text + ADDED + text
+    return True
+
+
 def decide(appeal: Appeal, accepted: bool, by: str, at: datetime, note: str) -> None:
     appeal.status = "accepted" if accepted else "rejected"
     appeal.decided_by, appeal.decided_at, appeal.note = by, at, note

@@ -94,6 +94,10 @@ class ModerationTexts(TemplateTexts):
     appeal_received: str = "已收到你对案件 #{case} 的申诉，管理员处理后会通知你。"
     appeal_notice: str = ("「{member}」对案件 #{case}（{summary}）提出申诉：{text}\n"
                           "处理：#appeal accept {case} 或 #appeal reject {case}")
+    # the member wrote again about an appeal still waiting (申诉 1 我是开玩笑的): the new words go on
+    appeal_added: str = "已把你的补充说明转给管理员（案件 #{case}），处理后会通知你。"
+    appeal_added_notice: str = ("「{member}」补充了对案件 #{case}（{summary}）的申诉：{text}\n"
+                                "处理：#appeal accept {case} 或 #appeal reject {case}")
     appeal_admin_usage: str = "用法：#appeal accept 案件号 或 #appeal reject 案件号 [说明]"
     appeal_none: str = "案件 #{case} 没有待处理的申诉。"
     appeal_accepted: str = "已接受案件 #{case} 的申诉：已解除处罚（案件 #{unban_case}）{reinvite}。"

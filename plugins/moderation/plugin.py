@@ -95,11 +95,11 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
         if chosen is not None:
             self._file(ctx, chosen, text if number is not None else appeals.reason_of(msg.text))
         elif number is not None and any(case.id == number for case in waiting):
-            ctx.reply(texts.appeal_duplicate.format(case=number))
+            self._add_or_wait(ctx, [case for case in waiting if case.id == number], text)
         elif own:
             ctx.reply(texts.appeal_usage)
         elif waiting:
-            ctx.reply(texts.appeal_duplicate.format(case="、#".join(str(c.id) for c in waiting[:5])))
+            self._add_or_wait(ctx, waiting, appeals.reason_of(msg.text))
 
     # ------------------------------------------------------------------ blacklist on re-join
     def _blacklisted_joined(self, ctx: Context, event: MemberJoined) -> None:
@@ -167,7 +167,7 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
                 lines = "\n".join(render.case_line(case, room_topic(ctx.db, case.room_id)) for case in own)
                 ctx.reply(texts.appeal_pick.format(cases=lines, example=own[0].id))
             elif waiting:
-                ctx.reply(texts.appeal_duplicate.format(case="、#".join(str(c.id) for c in waiting[:5])))
+                self._add_or_wait(ctx, waiting, appeals.reason_of(msg.text) if looked_like else "")
             elif looked_like:
                 ctx.reply(texts.appeal_nothing_open)
             else:
@@ -182,7 +182,7 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
             ctx.reply(texts.appeal_not_yours.format(case=number))
             return
         if appeals.pending(ctx.db, case.id) is not None:
-            ctx.reply(texts.appeal_duplicate.format(case=number))
+            self._add_or_wait(ctx, [case], text)
             return
         if ctx.now() - case.created_at > cfg.appeal_window:
             ctx.reply(texts.appeal_too_late.format(case=number))
@@ -245,6 +245,23 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
             member=name, case=case.id, summary=render.what(case), text=text or "（无说明）"),
             case_id=case.id, while_status="appealed"))
         ctx.reply(config(ctx).texts.appeal_received.format(case=case.id))
+
+    def _add_or_wait(self, ctx: Context, waiting: list[cases.Case], text: str) -> None:
+        """A member writing again about their appeal that waits: their new words go to the admins
+        when it is one appeal and the words are news (appeals.add_to); else where it stands."""
+        assert ctx.message is not None
+        texts = config(ctx).texts
+        appeal = appeals.pending(ctx.db, waiting[0].id) if len(waiting) == 1 else None
+        case = waiting[0]
+        if appeal is None or case.room_id is None or not appeals.add_to(appeal, clip(text, 1000)):
+            ctx.reply(texts.appeal_duplicate.format(case="、#".join(str(c.id) for c in waiting[:5])))
+            return
+        cfg: ModerationConfig = getattr(ctx.rules.for_room(case.room_id), NAME)
+        name = display_name(ctx.db, case.room_id, ctx.message.sender_id)
+        ctx.emit(NotifyAdmins(case.room_id, cfg.texts.appeal_added_notice.format(
+            member=name, case=case.id, summary=render.what(case), text=clip(text, 1000)),
+            case_id=case.id, while_status="appealed"))
+        ctx.reply(texts.appeal_added.format(case=case.id))
 
     # ------------------------------------------------------------------ notices for other plugins' cases
     def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:

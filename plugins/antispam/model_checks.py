@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from plugins.antispam import buying, contact, favour, recommend
+from plugins.antispam import buying, collecting, contact, favour, recommend
 from plugins.antispam.checks import PERSONAL, Facts, Verdict, discussing, framed, said, score_pct, shows_an_ad
 from plugins.antispam.classifier import ModelScore
 from plugins.antispam.config import AntispamConfig
@@ -71,6 +71,11 @@ def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig, *, ne
         # 帮我砍一刀吧姐妹们 scored just under the members' level
         return _not_enough_alone(verdict, f"an established member asking a favour ({plea})",
                                  f"这是老成员请大家帮自己一个小忙（「{plea}」），没有红包返利、没有让人加他或进群")
+    if not newcomer and (ask := _collecting(n)):
+        # the organiser of the group's 草莓接龙 asking to be paid (草莓钱转我这个码就行，68一份) was
+        # reminded on the model's word (0.984), her payment code itself taken as ordinary
+        return _not_enough_alone(verdict, f"an established member collecting what the group owes them ({ask})",
+                                 f"这是老成员在收团购或平摊的钱（「{ask}」），没有返利、没有让人加他或进群")
     if ask := _buyer(n):
         # a buyer writes the seller's words (私我, 价格好商量, 量大可谈) and the model reads them as an
         # ad: a regular asking 有人要转让名额吗？我收一个 was reminded (0.974)
@@ -93,6 +98,15 @@ def _buyer(n: Normalised) -> str | None:
     if ask is None or contact.promoted_links(n):
         return None
     return None if any(c.hidden or c.kind not in PERSONAL for c in contact.find_contacts(n)) else ask
+
+
+def _collecting(n: Normalised) -> str | None:
+    """A member's ask to be paid what the group owes them (collecting.collects) with no contact
+    data and no link off the ordinary list."""
+    ask = collecting.collects(n.body)
+    if ask is None or contact.promoted_links(n) or contact.find_contacts(n):
+        return None
+    return ask
 
 
 def _favour(n: Normalised) -> str | None:

@@ -111,6 +111,20 @@ async def test_a_newcomer_the_owner_invited_is_judged_as_a_regular(days) -> None
     assert not any("已被移出" in t for t in d.bot.world.bot_texts(d.room))
 
 
+async def test_the_question_names_an_inviter_who_never_spoke(days) -> None:  # noqa: F811
+    """The owner shared nothing in chat before her invitee's contact code: the question to the
+    humans named her by contact id (「育儿顾问」是wxid_…（群主）邀请入群的新成员, a simulated day). Her
+    name is read for the welcome at the join; it is remembered from there."""
+    d = await days("阳光小区宝妈交流群", "群主小敏", MUMS, MONDAY)
+    await d.to("09:00")
+    await d.join("育儿顾问", inviter="群主小敏")
+    await d.post("育儿顾问", kind=MessageKind.IMAGE, data=qr_png("https://u.wechat.com/kH7_yuer_guwen"))
+    await d.end_of_day()
+    [asked] = antispam_cases(d, "育儿顾问")
+    question = [t for t in d.bot.world.bot_texts() if f"案件 #{asked.id}" in t and "邀请入群的新成员" in t]
+    assert question and "是群主小敏（群主）邀请" in question[0], question
+
+
 async def say_in(d: LoggedDay, room: str, who: str, text: str = "", *, seconds: float = 40, **kw) -> str:
     """`who` posts in another group of the day's bot (LoggedDay.post is for the day's own)."""
     message_id = d.bot.world.say(room, d.person(who), text, **kw)

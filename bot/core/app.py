@@ -451,7 +451,7 @@ class App:
                 claimed = self.batch.claim(ahead, members.claim_messages)
                 duplicate = claimed is None
             else:
-                names = self._names_due(event)
+                names = self._names_due(event, facts)
                 notes = [(subject, kind, value, name_room) for (subject, kind, name_room), value in names.items()]
                 duplicate = not repo.mark_seen(db, event.event_id, event.room_id, self.clock.now())
             if duplicate:
@@ -604,9 +604,10 @@ class App:
         if new and reconcile:
             self.request_reconcile()
 
-    def _names_due(self, event: _RoomEvent) -> dict[tuple[str, str, str | None], str]:
+    def _names_due(self, event: _RoomEvent, facts: _Facts | None = None) -> dict[tuple[str, str, str | None], str]:
         """The names an event brings to the name history (a group message's sender name and
-        group alias, the names of members who joined, a new topic), keyed (subject, kind, room
+        group alias, the names of members who joined and their inviter's as gathered for the
+        welcome, a new topic), keyed (subject, kind, room
         or None for global): names rarely change, so the last value written is remembered (once
         committed: a rolled-back write is not) and only a difference reaches the database, not a
         query per message."""
@@ -622,6 +623,15 @@ class App:
                 for member_id, name in zip(event.member_ids, event.member_names, strict=False):
                     if name:
                         brought[(member_id, "name", None)] = name
+                # nor the owner who invited them, named to the humans by id when they had not
+                # spoken yet (「育儿顾问」是wxid_…（群主）邀请入群的新成员, a simulated day)
+                inviter = event.inviter_id
+                if facts is not None and inviter:
+                    alias, inviter_name = facts.gathered_names(event.room_id, inviter)
+                    if alias:
+                        brought[(inviter, "alias", event.room_id)] = alias
+                    if inviter_name:
+                        brought[(inviter, "name", None)] = inviter_name
             case TopicChanged():
                 brought[(event.room_id, "topic", None)] = event.new_topic
         written = self._names_written
@@ -888,6 +898,10 @@ class _Facts:
                 await self.prefetch_member(want.room_id, want.member_id, or_name=want.or_name)
 
         await asyncio.gather(*(read(want) for want in reads))
+
+    def gathered_names(self, room_id: str, member_id: str) -> tuple[str | None, str | None]:
+        """(group nickname, name) as read before the gate, without reading anything."""
+        return self._aliases.get((room_id, member_id)), self._names.get(member_id)
 
     def _count_late(self, what: str) -> None:
         if self.under_gate and self._late is not None:

@@ -706,3 +706,68 @@ def test_a_bait_someone_posted_named_in_a_warning_is_not_the_writers_call(text):
     ad = "注意 有人在群里发 假的 我们这才是正规的 扫码领鸡蛋 加我微信 abc888 名额有限"
     assert not discussing(normalise(ad))
     assert decide(Facts(text=ad), CFG, SpamModel(), "room").spam
+
+
+def _first_offence(text: str, newcomer: bool) -> str:
+    from plugins.antispam.ladder import first_offence
+    from plugins.antispam.plugin import offence_terms
+
+    decision = decide(Facts(text=text, newcomer=newcomer), CFG, SpamModel(), "room")
+    assert decision.spam, decision.evidence()
+    return first_offence(CFG, Offence("", "", "", {}, **offence_terms(decision, newcomer)))
+
+
+@pytest.mark.parametrize("text", ["我们厂招普工 日结工资 一天两百二 包午饭 找线长老刘 138 7305 2291",
+                                  "物流园缺夜班分拣 日结工资 联系王队长 158 2047 9361 包车接送",
+                                  "装修队缺个小工 日结工资三百 找老刘 136 2750 8914"])
+def test_a_newcomers_job_paid_by_the_day_with_a_phone_to_call_is_a_reminder(text):
+    """A newcomer's real labour job (日结工资, a stop phrase, and the foreman's phone to call) was
+    removed at once: 5 normal lines over spam33's and spam34's blind probes. engine._job_by_phone
+    spared only an established member's. A newcomer's is a reminder too; the scam job's promises,
+    the number as an account to add, or hidden, still remove."""
+    assert _first_offence(text, newcomer=True) == "reminded"
+    assert _first_offence(text, newcomer=False) == "reminded"
+    for ad in ("兼职日结 在家手机就能做 宝妈学生都可以 电话 138 7305 2291",
+               "日结工资 一天两百 加我 V 13873052291",
+               "日结工资 一天两百 电话 1 3 8 7 3 0 5 2 2 9 1"):
+        assert _first_offence(ad, newcomer=True) == "removed", ad
+
+
+@pytest.mark.parametrize("text", ["我不是招代理的 就是想问问大家这个面膜好不好用 可以私聊我说",
+                                  "不是招代理 我们店是真的要招店员 有意的可以私聊",
+                                  "我们这边在做跨境电商 有感兴趣交流的可以私聊 不是招代理 就是聊聊"])
+def test_a_denied_ad_word_beside_a_call_to_message_the_writer_is_not_enough_alone(text):
+    """不是招代理 with 可以私聊 removed newcomers at once on the stop phrase (招代理 is one; the call
+    made it promoted): 3 normal lines over spam27's and spam34's blind probes. Denied, with only a
+    call to message the writer here and nothing dangled, paid, linked or to add, it is one signal
+    that another check must agree with. A denial with a payout, bait or an id still stands."""
+    for newcomer in (False, True):
+        decision = decide(Facts(text=text, newcomer=newcomer), CFG, SpamModel(), "room")
+        assert not decision.spam, decision.evidence()
+    for ad in ("不是招代理 宝妈在家就能做 私聊", "我不是招代理 一天三百 有意私聊", "不是招代理 加我微信 abc_8888 详聊",
+               "不是招代理 免费领资料 私我"):
+        assert decide(Facts(text=ad, newcomer=True), CFG, SpamModel(), "room").spam, ad
+
+
+def test_the_scams_name_with_its_payout_is_no_bait_beside_the_ad_word():
+    """刷单返利第一单都会返 … 然后就不返了 (a member telling how the scam works) removed a newcomer at once:
+    the stop phrase 刷单, and 返利 of the scam's own name read as a bait beside it. The name said whole
+    is one signal; a real bait or a call beside it still makes the ad."""
+    text = "刷单返利第一单都会返 第二单就让你做连单 然后就不返了"
+    for newcomer in (False, True):
+        decision = decide(Facts(text=text, newcomer=newcomer), CFG, SpamModel(), "room")
+        assert not decision.spam, decision.evidence()
+    for ad in ("刷单返利 一单一结 加我", "刷单返利 免费教 一天赚两百", "刷单 做一单返利一单 红包拿到手软"):
+        assert decide(Facts(text=ad, newcomer=True), CFG, SpamModel(), "room").spam, ad
+
+
+def test_a_bait_someone_had_named_in_a_warning_is_not_the_writers_call():
+    """群里不要随便扫码领东西 前两天有个扫码领充电券的 扫了要填银行卡 removed a newcomer at once on 扫码领
+    (spam34's blind probe): 有个…的 names the bait as a thing seen, as 那个…的 does. An ad's own call
+    beside it stays its own."""
+    text = "群里不要随便扫码领东西 前两天有个扫码领充电券的 扫了要填银行卡"
+    for newcomer in (False, True):
+        decision = decide(Facts(text=text, newcomer=newcomer), CFG, SpamModel(), "room")
+        assert not decision.spam, decision.evidence()
+    ad = "注意 有个扫码领充电券的活动 我们这是正规的 扫码领 加我微信 abc888"
+    assert decide(Facts(text=ad, newcomer=True), CFG, SpamModel(), "room").spam

@@ -257,11 +257,17 @@ def _unsaid(body: str) -> str:
 _TOLD_NOT = re.compile(r"(?:别|不要|千万别|千万不要|一律不要|都不要|都别)(?:加|理|回|信|点|扫|私聊|联系|搭理)(?!我)")
 
 
+# a bait named as a thing someone had (前两天有个扫码领充电券的 扫了要填银行卡): _NAMED_BAIT's kind after 有个,
+# which a warning says of what it saw. spam34's blind probe removed a newcomer for it on 扫码领. For
+# the checks' discussion rule only, as _SAID_CALL: _NAMED_BAIT is a feature of the shipped char model
+_HAD_BAIT = re.compile(r"有(?:一)?(?:个|种|条)\s*(?:扫码|扫|点击|点|加)[^，,。！!？?；;\n的]{0,12}的")
+
+
 @lru_cache(maxsize=4096)
 def _discussing(body: str) -> bool:
     # asked by several checks for the same message: worked out once per body
     return bool(_WARNING.search(body) or _TOLD_NOT.search(body)) \
-        and not _promotes_itself(_SAID_CALL.sub("，", _unsaid(body)))
+        and not _promotes_itself(_HAD_BAIT.sub("，", _SAID_CALL.sub("，", _unsaid(body))))
 
 
 # a clause break between the words of a stop phrase: 我们店招兼职，日结，加我微信 (a regular's shop
@@ -336,6 +342,18 @@ _TO_WHOEVER_NEEDS = r"需要[^，,。!！?？\s]{0,8}的|有需要"
 # 微信 and 本人5号楼两室一厅出租……有意的私聊我 are a newcomer's question and a neighbour's own flat
 _PITCH = re.compile(_TO_WHOEVER_NEEDS + r"|带你|名额有限|先到先得|速来|免费送|无需经验|"
                     r"手机操作|在家操作|一部手机|轻松月入|扫码|扫一扫|领券|口令|注册|下载")
+
+
+def _pays_or_reassures(n: Normalised) -> bool:
+    """A payout, a pay term or a reassurance (一天八百, 一单一结, 正规平台, 不是骗子): what keeps a denied or
+    named ad word a pitch (不是刷单 正规平台 一单一结 想做的私我; 刷单返利，一单一结，不是骗子)."""
+    return negation.pays(n.dense) or bool(recruit.PAY.search(n.dense) or _REASSURING.search(n.body))
+
+
+# ad words whose scam is named with its payout (刷单返利, 返利刷单): the payout fused to the word, left
+# where the word was taken out, is part of the name
+_NAMED_WITH_PAYOUT = frozenset({"刷单"})
+_FUSED_PAYOUT = re.compile(r"，(?:返利|返现)|(?:返利|返现)，")
 
 
 # a stop phrase that only asks the reader to open the writer's own WeChat profile (看我朋友圈,
@@ -487,6 +505,10 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         # nor is the newcomer's own joining (刚进群 我不是招代理的 我是来找代购帮带奶粉的: removed at once
         # on 招代理 with 进群 read as the call, spam33's blind probe), as for a newcomer phrase
         rest = _SELF_JOIN.sub("，", rest)
+    if word in _NAMED_WITH_PAYOUT and not _pays_or_reassures(n):
+        # the scam's own name said whole (刷单返利第一单都会返 第二单就让你做连单: removed a newcomer at once,
+        # spam33's count) is the ad word, not a payout dangled beside it: 返利 counted as both
+        rest = _FUSED_PAYOUT.sub("，", rest)
     pitched = False
     if newcomer_phrase:
         body = n.body
@@ -507,6 +529,14 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
                        newcomer_phrase=verdict.newcomer_phrase)
     own_call = not newcomer_phrase and _PROMOTING.search(word)
     calls = own_call or _PROMOTING.search(rest) or pitched
+    if calls and not own_call and not newcomer_phrase and not bait and not _pays_or_reassures(n) \
+            and negation.asks_here_only(_PROMOTING.findall(rest)) and (no := negation.denied(word, n.dense)) \
+            and not contact.find_contacts(n, f.url) and not contact.promoted_links(n, f.url):
+        # 不是招代理 …… 有意的可以私聊: the denied ad word beside a call to message the writer here is
+        # one signal that another check must agree with (negation.asks_here_only)
+        return Verdict("keywords", True, f"{verdict.details}, but denied ({no}{phrase}) and only a call to message "
+                                         "the writer: not enough alone", weak=True,
+                       why=f"{verdict.why}，但说的是「{no}{phrase}」，只请人私聊，单独不算")
     if calls or (f.newcomer and bait) or contact.find_contacts(n) or contact.promoted_links(n):
         if newcomer_phrase:
             return replace(verdict, lure=True)

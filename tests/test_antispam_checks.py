@@ -771,3 +771,36 @@ def test_a_bait_someone_had_named_in_a_warning_is_not_the_writers_call():
         assert not decision.spam, decision.evidence()
     ad = "注意 有个扫码领充电券的活动 我们这是正规的 扫码领 加我微信 abc888"
     assert decide(Facts(text=ad, newcomer=True), CFG, SpamModel(), "room").spam
+
+
+def _reading(text: str, newcomer: bool = False) -> list[str]:
+    decision = decide(Facts(text=text, newcomer=newcomer), CFG, SpamModel(), "room")
+    return [v.details for v in decision.fired if v.name == "keywords" and v.conclusive]
+
+
+@pytest.mark.parametrize("text", ["车友们 年审不用上线 不用去检测站 资料给我 三天出合格标 外地车也能办",
+                                  "学信网可查的本科 不用考试 一年拿证 考公报名学历不够的可以了解下",
+                                  "考公体检 血压高的 转氨酶高的 有办法过 专业团队 不成功不收费"])
+def test_fake_papers_offered_are_an_ad_from_anyone(text):
+    """A licence, diploma or test result offered without the exam or check (三天出合格标, 不用考试 一年拿证,
+    有办法过 不成功不收费): spam34's blind probe missed them from an established member, the char model
+    at 0.66–0.95 with nothing else. Asked about or warned about, the same words are no ad."""
+    assert any(d.startswith("fake papers for sale") for d in _reading(text)), text
+    for member in ("考驾照有人说能包过 你们信吗", "那个说不用考试就拿网约车证的 都是假证 查到了车要扣",
+                   "千万别相信办证的小广告 什么驾照学历都能办的 都是假证", "跟你一天拿证哦，历时两年",
+                   "我考驾照科目二一次就过了 教练说我三天就能学会倒库"):
+        assert not decide(Facts(text=member), CFG, SpamModel(), "room").spam, member
+
+
+@pytest.mark.parametrize("text", ["跑步的朋友可以去小红书搜 配速阿坤 他的训练计划跟着练 半马进了两小时 免费领",
+                                  "剧本杀爱好者 抖音搜 阿狸讲本 每晚八点直播 进直播间送拼场券",
+                                  "考公的同学 b站搜 上岸小刘老师 申论课全部免费 关注私信领资料包"])
+def test_a_search_referral_with_a_gift_for_following_it_is_an_ad_from_anyone(text):
+    """A search term on another platform with a gift for following it (免费领, 进直播间送…券, 关注私信领):
+    the referral ads spam33's and spam34's blind probes read weakest (0.49, 0.54 from an established
+    member), caught at most on the char model's word. The search term alone, a recommendation, or the
+    same ad quoted in a warning is no ad."""
+    assert any(d.startswith("search referral") for d in _reading(text)), text
+    for member in ("新手摄影推荐b站搜 影视飓风 讲得很清楚", "想学修图的可以去小红书搜 LR调色教程 很多免费的",
+                   '截个图给大家看看 有人私聊我发"抖音搜 XX 关注私信领优惠券" 我搜了 主页全是让加微信的 别上当'):
+        assert not _reading(member), member

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from plugins.antispam import contact, cures, loan, negation, recruit, rental, replica
+from plugins.antispam import contact, cures, loan, negation, papers, recruit, referral, rental, replica
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
 from plugins.antispam.explain import contact_kind, contact_said, message_kind
@@ -380,6 +380,8 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         plea = renting_an_account(n)
     if plea is None and cfg.keywords.fake_goods and not (verdict.spam and not verdict.weak):
         plea = selling_a_replica(n)
+    if plea is None and not (verdict.spam and not verdict.weak):
+        plea = referring_with_a_gift(f, n) or selling_papers(n)
     return plea if plea is not None else verdict
 
 
@@ -420,6 +422,32 @@ def selling_a_replica(n: Normalised) -> Verdict | None:
             return Verdict("keywords", True, f"{kind} for sale ({', '.join(words)})", conclusive=True,
                            why=why.format(quoted(words)))
     return None
+
+
+def referring_with_a_gift(f: Facts, n: Normalised) -> Verdict | None:
+    """A search term on another platform with a gift for following it (referral.py: 抖音搜 阿狸讲本 …
+    进直播间送拼场券), not told about in a warning or a quote. Enough alone against any member
+    (conclusive), never obvious by itself."""
+    if "搜" not in n.body and "关注" not in n.body and "号" not in n.body and "id" not in n.body:
+        return None  # (contact._REFERRAL needs one of these: most messages stop here)
+    found = [c for c in contact.find_contacts(n, f.url) if c.kind == "referral"]
+    if not found or (words := referral.gift(n.body)) is None or discussing(n) or _warned_about(n):
+        return None
+    return Verdict("keywords", True, f"search referral ({found[0].value}) with a gift ({words})", conclusive=True,
+                   why=f"像引流到其他平台的广告：让人去搜「{found[0].value}」，又用「{words}」吸引人关注")
+
+
+def selling_papers(n: Normalised) -> Verdict | None:
+    """A licence, certificate, diploma or report offered without the exam or check it stands for
+    (papers.py: 年审不用上线 … 三天出合格标 外地车也能办), not asked about, told about in a warning or a
+    quote. Enough alone against any member (conclusive), never obvious by itself."""
+    if "吗" in n.body or "?" in n.body or "？" in n.body or discussing(n) or _warned_about(n):
+        return None
+    words = papers.offers_papers(n.body)
+    if words is None:
+        return None
+    return Verdict("keywords", True, f"fake papers for sale ({', '.join(words)})", conclusive=True,
+                   why=f"像办假证、代考代检的广告：{quoted(words)}（证件或报告、不用考试或检查就能拿、又在招揽）")
 
 
 def _warned_about(n: Normalised) -> bool:

@@ -804,3 +804,18 @@ def test_a_search_referral_with_a_gift_for_following_it_is_an_ad_from_anyone(tex
     for member in ("新手摄影推荐b站搜 影视飓风 讲得很清楚", "想学修图的可以去小红书搜 LR调色教程 很多免费的",
                    '截个图给大家看看 有人私聊我发"抖音搜 XX 关注私信领优惠券" 我搜了 主页全是让加微信的 别上当'):
         assert not _reading(member), member
+
+
+@pytest.mark.parametrize("text", ["车友们 新能源充电桩项目 投一台三万 每月分红两千 两年回本 政府扶持",
+                                  "阿姨们 养老公寓认购 一次交五万 每年返八千 到期本金全退 街道推荐的",
+                                  "储能电站认购 一度电分你五毛 投一万 一年稳拿百分之二十 老车主都在投 名额不多"])
+def test_a_fixed_return_offered_on_money_put_in_is_an_ad_from_anyone(text):
+    """A sum put in, a return promised per month or year and a pitch (投一台三万 每月分红两千 政府扶持):
+    spam34's blind probe read investment scams 0.457 from an established member, told as a
+    neighbour's tip with no contact word. A member's own deposit or fund, a question, or the scheme
+    told about as 非法集资 is no ad."""
+    assert any(d.startswith("fixed returns offered") for d in _reading(text)), text
+    for member in ("我在银行存了五万定期 每年利息一千二 比余额宝强点",
+                   "养老项目一次交五万每年返八千 这种就是非法集资 社区都贴通知了",
+                   "有人说投一台充电桩每月分红两千 靠谱吗", "我买的基金今年收益百分之五 还行吧"):
+        assert not _reading(member), member

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from plugins.antispam import contact, cures, loan, negation, papers, recruit, referral, rental, replica
+from plugins.antispam import contact, cures, loan, negation, papers, recruit, referral, rental, replica, returns
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
 from plugins.antispam.explain import contact_kind, contact_said, message_kind
@@ -381,7 +381,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if plea is None and cfg.keywords.fake_goods and not (verdict.spam and not verdict.weak):
         plea = selling_a_replica(n)
     if plea is None and not (verdict.spam and not verdict.weak):
-        plea = referring_with_a_gift(f, n) or selling_papers(n)
+        plea = referring_with_a_gift(f, n) or selling_papers(n) or promising_returns(n)
     return plea if plea is not None else verdict
 
 
@@ -448,6 +448,19 @@ def selling_papers(n: Normalised) -> Verdict | None:
         return None
     return Verdict("keywords", True, f"fake papers for sale ({', '.join(words)})", conclusive=True,
                    why=f"像办假证、代考代检的广告：{quoted(words)}（证件或报告、不用考试或检查就能拿、又在招揽）")
+
+
+def promising_returns(n: Normalised) -> Verdict | None:
+    """A fixed return offered on money put in, with a pitch (returns.py: 投一台三万 每月分红两千 政府扶持),
+    not asked about, told about in a warning or a quote. Enough alone against any member
+    (conclusive), never obvious by itself."""
+    if discussing(n) or _warned_about(n):
+        return None
+    words = returns.promises_returns(n.body)
+    if words is None:
+        return None
+    return Verdict("keywords", True, f"fixed returns offered ({', '.join(words)})", conclusive=True,
+                   why=f"像非法集资、投资骗局的广告：{quoted(words)}（投入一笔钱、承诺固定回报、又在招揽）")
 
 
 def _warned_about(n: Normalised) -> bool:

@@ -794,7 +794,10 @@ def test_fake_papers_offered_are_an_ad_from_anyone(text):
 
 @pytest.mark.parametrize("text", ["跑步的朋友可以去小红书搜 配速阿坤 他的训练计划跟着练 半马进了两小时 免费领",
                                   "剧本杀爱好者 抖音搜 阿狸讲本 每晚八点直播 进直播间送拼场券",
-                                  "考公的同学 b站搜 上岸小刘老师 申论课全部免费 关注私信领资料包"])
+                                  "考公的同学 b站搜 上岸小刘老师 申论课全部免费 关注私信领资料包",
+                                  # a platform the contact finder does not list, 搜 before the platform
+                                  "百度搜 驾考秘籍 第一个就是 点进去领题库",
+                                  "搜一下 小红书 跑步阿强 置顶笔记评论就发计划"])
 def test_a_search_referral_with_a_gift_for_following_it_is_an_ad_from_anyone(text):
     """A search term on another platform with a gift for following it (免费领, 进直播间送…券, 关注私信领):
     the referral ads spam33's and spam34's blind probes read weakest (0.49, 0.54 from an established
@@ -802,6 +805,7 @@ def test_a_search_referral_with_a_gift_for_following_it_is_an_ad_from_anyone(tex
     same ad quoted in a warning is no ad."""
     assert any(d.startswith("search referral") for d in _reading(text)), text
     for member in ("新手摄影推荐b站搜 影视飓风 讲得很清楚", "想学修图的可以去小红书搜 LR调色教程 很多免费的",
+                   "百度搜一下就知道了 不用问我", "大众点评上搜 那家火锅 评分挺高的",
                    '截个图给大家看看 有人私聊我发"抖音搜 XX 关注私信领优惠券" 我搜了 主页全是让加微信的 别上当'):
         assert not _reading(member), member
 
@@ -818,4 +822,18 @@ def test_a_fixed_return_offered_on_money_put_in_is_an_ad_from_anyone(text):
     for member in ("我在银行存了五万定期 每年利息一千二 比余额宝强点",
                    "养老项目一次交五万每年返八千 这种就是非法集资 社区都贴通知了",
                    "有人说投一台充电桩每月分红两千 靠谱吗", "我买的基金今年收益百分之五 还行吧"):
+        assert not _reading(member), member
+
+
+@pytest.mark.parametrize("text", ["大家好新来的 我这边招打字员 在家做 按件算 一天两三百没问题 要的私我",
+                                  "招兼职 给好评截图 一条五块 当天结 学生宝妈都能做",
+                                  "诚招录入员 零基础 在家就能做 一千字十五 日结"])
+def test_the_task_scams_promises_with_a_piece_rate_are_a_recruitment_pitch_without_an_address(text):
+    """The scam job's promises (打字员, 在家做, 宝妈, 当天结 …) with a rate per piece (一天两三百, 一条五块) and
+    no address to apply to but 私我: recruiting() wanted a free mail box, a QQ or an id, and spam34's
+    blind probe missed such jobs from an established member. A member's own shop's job, a question,
+    or a job with one honest pay term is no pitch."""
+    assert any(d.startswith("recruitment pitch") and "piece rate" in d for d in _reading(text)), text
+    for member in ("我们店招收银 周末兼职 一小时二十 学生可以 离地铁站近",
+                   "招打字员在家做 一天两三百 这种是骗人的吧 有人信吗", "物流园招装卸 日结 一天三百 包午饭"):
         assert not _reading(member), member

@@ -429,12 +429,15 @@ def referring_with_a_gift(f: Facts, n: Normalised) -> Verdict | None:
     进直播间送拼场券), not told about in a warning or a quote. Enough alone against any member
     (conclusive), never obvious by itself."""
     if "搜" not in n.body and "关注" not in n.body and "号" not in n.body and "id" not in n.body:
-        return None  # (contact._REFERRAL needs one of these: most messages stop here)
-    found = [c for c in contact.find_contacts(n, f.url) if c.kind == "referral"]
-    if not found or (words := referral.gift(n.body)) is None or discussing(n) or _warned_about(n):
+        return None  # (a referral needs one of these: most messages stop here)
+    if (words := referral.gift(n.body)) is None:
         return None
-    return Verdict("keywords", True, f"search referral ({found[0].value}) with a gift ({words})", conclusive=True,
-                   why=f"像引流到其他平台的广告：让人去搜「{found[0].value}」，又用「{words}」吸引人关注")
+    found = [c.value for c in contact.find_contacts(n, f.url) if c.kind == "referral"]
+    term = found[0] if found else referral.search_term(n.body)
+    if term is None or discussing(n) or _warned_about(n):
+        return None
+    return Verdict("keywords", True, f"search referral ({term}) with a gift ({words})", conclusive=True,
+                   why=f"像引流到其他平台的广告：让人去搜「{term}」，又用「{words}」吸引人关注")
 
 
 def selling_papers(n: Normalised) -> Verdict | None:
@@ -514,7 +517,15 @@ def recruiting(f: Facts, n: Normalised) -> Verdict | None:
              if c.kind not in _NO_ADDRESS and (c.kind != "phone" or pitch.promises)]
     addresses = [("email", a) for a in free] + [(c.kind, c.value) for c in found if c.value not in free]
     if not addresses:
-        return None
+        # no address, but the scam job's promises with a rate per piece (招兼职 给视频点赞 一个三毛 当天结
+        # 学生宝妈都能做; 招打字员 在家做 按件算 一天两三百): the task scam's own pitch (spam34)
+        rate = recruit.piece_rate(n.body) if pitch.promises and not pitch.own and not pitch.asking \
+            and "吗" not in n.body else None
+        if rate is None:
+            return None
+        return Verdict("keywords", True, f"recruitment pitch ({', '.join(pitch.words)}) with a piece rate ({rate})",
+                       conclusive=True,
+                       why=f"招聘引流：{quoted(pitch.words)}，又按件报价「{rate}」（做任务类骗局的常见说法）")
     kind, value = addresses[0]
     words = quoted(pitch.words)
     where = "免费邮箱，不是公司邮箱" if kind == "email" else "个人联系方式，不是公司的招聘渠道"

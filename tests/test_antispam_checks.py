@@ -706,3 +706,134 @@ def test_a_bait_someone_posted_named_in_a_warning_is_not_the_writers_call(text):
     ad = "注意 有人在群里发 假的 我们这才是正规的 扫码领鸡蛋 加我微信 abc888 名额有限"
     assert not discussing(normalise(ad))
     assert decide(Facts(text=ad), CFG, SpamModel(), "room").spam
+
+
+def _first_offence(text: str, newcomer: bool) -> str:
+    from plugins.antispam.ladder import first_offence
+    from plugins.antispam.plugin import offence_terms
+
+    decision = decide(Facts(text=text, newcomer=newcomer), CFG, SpamModel(), "room")
+    assert decision.spam, decision.evidence()
+    return first_offence(CFG, Offence("", "", "", {}, **offence_terms(decision, newcomer)))
+
+
+@pytest.mark.parametrize("text", ["我们厂招普工 日结工资 一天两百二 包午饭 找线长老刘 138 7305 2291",
+                                  "物流园缺夜班分拣 日结工资 联系王队长 158 2047 9361 包车接送",
+                                  "装修队缺个小工 日结工资三百 找老刘 136 2750 8914"])
+def test_a_newcomers_job_paid_by_the_day_with_a_phone_to_call_is_a_reminder(text):
+    """A newcomer's real labour job (日结工资, a stop phrase, and the foreman's phone to call) was
+    removed at once: 5 normal lines over spam33's and spam34's blind probes. engine._job_by_phone
+    spared only an established member's. A newcomer's is a reminder too; the scam job's promises,
+    the number as an account to add, or hidden, still remove."""
+    assert _first_offence(text, newcomer=True) == "reminded"
+    assert _first_offence(text, newcomer=False) == "reminded"
+    for ad in ("兼职日结 在家手机就能做 宝妈学生都可以 电话 138 7305 2291",
+               "日结工资 一天两百 加我 V 13873052291",
+               "日结工资 一天两百 电话 1 3 8 7 3 0 5 2 2 9 1"):
+        assert _first_offence(ad, newcomer=True) == "removed", ad
+
+
+@pytest.mark.parametrize("text", ["我不是招代理的 就是想问问大家这个面膜好不好用 可以私聊我说",
+                                  "不是招代理 我们店是真的要招店员 有意的可以私聊",
+                                  "我们这边在做跨境电商 有感兴趣交流的可以私聊 不是招代理 就是聊聊"])
+def test_a_denied_ad_word_beside_a_call_to_message_the_writer_is_not_enough_alone(text):
+    """不是招代理 with 可以私聊 removed newcomers at once on the stop phrase (招代理 is one; the call
+    made it promoted): 3 normal lines over spam27's and spam34's blind probes. Denied, with only a
+    call to message the writer here and nothing dangled, paid, linked or to add, it is one signal
+    that another check must agree with. A denial with a payout, bait or an id still stands."""
+    for newcomer in (False, True):
+        decision = decide(Facts(text=text, newcomer=newcomer), CFG, SpamModel(), "room")
+        assert not decision.spam, decision.evidence()
+    for ad in ("不是招代理 宝妈在家就能做 私聊", "我不是招代理 一天三百 有意私聊", "不是招代理 加我微信 abc_8888 详聊",
+               "不是招代理 免费领资料 私我"):
+        assert decide(Facts(text=ad, newcomer=True), CFG, SpamModel(), "room").spam, ad
+
+
+def test_the_scams_name_with_its_payout_is_no_bait_beside_the_ad_word():
+    """刷单返利第一单都会返 … 然后就不返了 (a member telling how the scam works) removed a newcomer at once:
+    the stop phrase 刷单, and 返利 of the scam's own name read as a bait beside it. The name said whole
+    is one signal; a real bait or a call beside it still makes the ad."""
+    text = "刷单返利第一单都会返 第二单就让你做连单 然后就不返了"
+    for newcomer in (False, True):
+        decision = decide(Facts(text=text, newcomer=newcomer), CFG, SpamModel(), "room")
+        assert not decision.spam, decision.evidence()
+    for ad in ("刷单返利 一单一结 加我", "刷单返利 免费教 一天赚两百", "刷单 做一单返利一单 红包拿到手软"):
+        assert decide(Facts(text=ad, newcomer=True), CFG, SpamModel(), "room").spam, ad
+
+
+def test_a_bait_someone_had_named_in_a_warning_is_not_the_writers_call():
+    """群里不要随便扫码领东西 前两天有个扫码领充电券的 扫了要填银行卡 removed a newcomer at once on 扫码领
+    (spam34's blind probe): 有个…的 names the bait as a thing seen, as 那个…的 does. An ad's own call
+    beside it stays its own."""
+    text = "群里不要随便扫码领东西 前两天有个扫码领充电券的 扫了要填银行卡"
+    for newcomer in (False, True):
+        decision = decide(Facts(text=text, newcomer=newcomer), CFG, SpamModel(), "room")
+        assert not decision.spam, decision.evidence()
+    ad = "注意 有个扫码领充电券的活动 我们这是正规的 扫码领 加我微信 abc888"
+    assert decide(Facts(text=ad, newcomer=True), CFG, SpamModel(), "room").spam
+
+
+def _reading(text: str, newcomer: bool = False) -> list[str]:
+    decision = decide(Facts(text=text, newcomer=newcomer), CFG, SpamModel(), "room")
+    return [v.details for v in decision.fired if v.name == "keywords" and v.conclusive]
+
+
+@pytest.mark.parametrize("text", ["车友们 年审不用上线 不用去检测站 资料给我 三天出合格标 外地车也能办",
+                                  "学信网可查的本科 不用考试 一年拿证 考公报名学历不够的可以了解下",
+                                  "考公体检 血压高的 转氨酶高的 有办法过 专业团队 不成功不收费"])
+def test_fake_papers_offered_are_an_ad_from_anyone(text):
+    """A licence, diploma or test result offered without the exam or check (三天出合格标, 不用考试 一年拿证,
+    有办法过 不成功不收费): spam34's blind probe missed them from an established member, the char model
+    at 0.66–0.95 with nothing else. Asked about or warned about, the same words are no ad."""
+    assert any(d.startswith("fake papers for sale") for d in _reading(text)), text
+    for member in ("考驾照有人说能包过 你们信吗", "那个说不用考试就拿网约车证的 都是假证 查到了车要扣",
+                   "千万别相信办证的小广告 什么驾照学历都能办的 都是假证", "跟你一天拿证哦，历时两年",
+                   "我考驾照科目二一次就过了 教练说我三天就能学会倒库"):
+        assert not decide(Facts(text=member), CFG, SpamModel(), "room").spam, member
+
+
+@pytest.mark.parametrize("text", ["跑步的朋友可以去小红书搜 配速阿坤 他的训练计划跟着练 半马进了两小时 免费领",
+                                  "剧本杀爱好者 抖音搜 阿狸讲本 每晚八点直播 进直播间送拼场券",
+                                  "考公的同学 b站搜 上岸小刘老师 申论课全部免费 关注私信领资料包",
+                                  # a platform the contact finder does not list, 搜 before the platform
+                                  "百度搜 驾考秘籍 第一个就是 点进去领题库",
+                                  "搜一下 小红书 跑步阿强 置顶笔记评论就发计划"])
+def test_a_search_referral_with_a_gift_for_following_it_is_an_ad_from_anyone(text):
+    """A search term on another platform with a gift for following it (免费领, 进直播间送…券, 关注私信领):
+    the referral ads spam33's and spam34's blind probes read weakest (0.49, 0.54 from an established
+    member), caught at most on the char model's word. The search term alone, a recommendation, or the
+    same ad quoted in a warning is no ad."""
+    assert any(d.startswith("search referral") for d in _reading(text)), text
+    for member in ("新手摄影推荐b站搜 影视飓风 讲得很清楚", "想学修图的可以去小红书搜 LR调色教程 很多免费的",
+                   "百度搜一下就知道了 不用问我", "大众点评上搜 那家火锅 评分挺高的",
+                   '截个图给大家看看 有人私聊我发"抖音搜 XX 关注私信领优惠券" 我搜了 主页全是让加微信的 别上当'):
+        assert not _reading(member), member
+
+
+@pytest.mark.parametrize("text", ["车友们 新能源充电桩项目 投一台三万 每月分红两千 两年回本 政府扶持",
+                                  "阿姨们 养老公寓认购 一次交五万 每年返八千 到期本金全退 街道推荐的",
+                                  "储能电站认购 一度电分你五毛 投一万 一年稳拿百分之二十 老车主都在投 名额不多"])
+def test_a_fixed_return_offered_on_money_put_in_is_an_ad_from_anyone(text):
+    """A sum put in, a return promised per month or year and a pitch (投一台三万 每月分红两千 政府扶持):
+    spam34's blind probe read investment scams 0.457 from an established member, told as a
+    neighbour's tip with no contact word. A member's own deposit or fund, a question, or the scheme
+    told about as 非法集资 is no ad."""
+    assert any(d.startswith("fixed returns offered") for d in _reading(text)), text
+    for member in ("我在银行存了五万定期 每年利息一千二 比余额宝强点",
+                   "养老项目一次交五万每年返八千 这种就是非法集资 社区都贴通知了",
+                   "有人说投一台充电桩每月分红两千 靠谱吗", "我买的基金今年收益百分之五 还行吧"):
+        assert not _reading(member), member
+
+
+@pytest.mark.parametrize("text", ["大家好新来的 我这边招打字员 在家做 按件算 一天两三百没问题 要的私我",
+                                  "招兼职 给好评截图 一条五块 当天结 学生宝妈都能做",
+                                  "诚招录入员 零基础 在家就能做 一千字十五 日结"])
+def test_the_task_scams_promises_with_a_piece_rate_are_a_recruitment_pitch_without_an_address(text):
+    """The scam job's promises (打字员, 在家做, 宝妈, 当天结 …) with a rate per piece (一天两三百, 一条五块) and
+    no address to apply to but 私我: recruiting() wanted a free mail box, a QQ or an id, and spam34's
+    blind probe missed such jobs from an established member. A member's own shop's job, a question,
+    or a job with one honest pay term is no pitch."""
+    assert any(d.startswith("recruitment pitch") and "piece rate" in d for d in _reading(text)), text
+    for member in ("我们店招收银 周末兼职 一小时二十 学生可以 离地铁站近",
+                   "招打字员在家做 一天两三百 这种是骗人的吧 有人信吗", "物流园招装卸 日结 一天三百 包午饭"):
+        assert not _reading(member), member

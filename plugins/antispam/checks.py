@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from plugins.antispam import contact, cures, loan, negation, recruit, rental, replica
+from plugins.antispam import contact, cures, loan, negation, papers, recruit, referral, rental, replica, returns
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
 from plugins.antispam.explain import contact_kind, contact_said, message_kind
@@ -257,11 +257,17 @@ def _unsaid(body: str) -> str:
 _TOLD_NOT = re.compile(r"(?:别|不要|千万别|千万不要|一律不要|都不要|都别)(?:加|理|回|信|点|扫|私聊|联系|搭理)(?!我)")
 
 
+# a bait named as a thing someone had (前两天有个扫码领充电券的 扫了要填银行卡): _NAMED_BAIT's kind after 有个,
+# which a warning says of what it saw. spam34's blind probe removed a newcomer for it on 扫码领. For
+# the checks' discussion rule only, as _SAID_CALL: _NAMED_BAIT is a feature of the shipped char model
+_HAD_BAIT = re.compile(r"有(?:一)?(?:个|种|条)\s*(?:扫码|扫|点击|点|加)[^，,。！!？?；;\n的]{0,12}的")
+
+
 @lru_cache(maxsize=4096)
 def _discussing(body: str) -> bool:
     # asked by several checks for the same message: worked out once per body
     return bool(_WARNING.search(body) or _TOLD_NOT.search(body)) \
-        and not _promotes_itself(_SAID_CALL.sub("，", _unsaid(body)))
+        and not _promotes_itself(_HAD_BAIT.sub("，", _SAID_CALL.sub("，", _unsaid(body))))
 
 
 # a clause break between the words of a stop phrase: 我们店招兼职，日结，加我微信 (a regular's shop
@@ -338,6 +344,18 @@ _PITCH = re.compile(_TO_WHOEVER_NEEDS + r"|带你|名额有限|先到先得|速�
                     r"手机操作|在家操作|一部手机|轻松月入|扫码|扫一扫|领券|口令|注册|下载")
 
 
+def _pays_or_reassures(n: Normalised) -> bool:
+    """A payout, a pay term or a reassurance (一天八百, 一单一结, 正规平台, 不是骗子): what keeps a denied or
+    named ad word a pitch (不是刷单 正规平台 一单一结 想做的私我; 刷单返利，一单一结，不是骗子)."""
+    return negation.pays(n.dense) or bool(recruit.PAY.search(n.dense) or _REASSURING.search(n.body))
+
+
+# ad words whose scam is named with its payout (刷单返利, 返利刷单): the payout fused to the word, left
+# where the word was taken out, is part of the name
+_NAMED_WITH_PAYOUT = frozenset({"刷单"})
+_FUSED_PAYOUT = re.compile(r"，(?:返利|返现)|(?:返利|返现)，")
+
+
 # a stop phrase that only asks the reader to open the writer's own WeChat profile (看我朋友圈,
 # 点我头像): from a newcomer, with no contact data or link beside it, that is 私聊我's kind of call,
 # made where the owner sees it, not a way out of the group. A newcomer introducing her trade
@@ -362,6 +380,8 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         plea = renting_an_account(n)
     if plea is None and cfg.keywords.fake_goods and not (verdict.spam and not verdict.weak):
         plea = selling_a_replica(n)
+    if plea is None and not (verdict.spam and not verdict.weak):
+        plea = referring_with_a_gift(f, n) or selling_papers(n) or promising_returns(n)
     return plea if plea is not None else verdict
 
 
@@ -402,6 +422,48 @@ def selling_a_replica(n: Normalised) -> Verdict | None:
             return Verdict("keywords", True, f"{kind} for sale ({', '.join(words)})", conclusive=True,
                            why=why.format(quoted(words)))
     return None
+
+
+def referring_with_a_gift(f: Facts, n: Normalised) -> Verdict | None:
+    """A search term on another platform with a gift for following it (referral.py: 抖音搜 阿狸讲本 …
+    进直播间送拼场券), not told about in a warning or a quote. Enough alone against any member
+    (conclusive), never obvious by itself."""
+    if "搜" not in n.body and "关注" not in n.body and "号" not in n.body and "id" not in n.body:
+        return None  # (a referral needs one of these: most messages stop here)
+    if (words := referral.gift(n.body)) is None:
+        return None
+    found = [c.value for c in contact.find_contacts(n, f.url) if c.kind == "referral"]
+    term = found[0] if found else referral.search_term(n.body)
+    if term is None or discussing(n) or _warned_about(n):
+        return None
+    return Verdict("keywords", True, f"search referral ({term}) with a gift ({words})", conclusive=True,
+                   why=f"像引流到其他平台的广告：让人去搜「{term}」，又用「{words}」吸引人关注")
+
+
+def selling_papers(n: Normalised) -> Verdict | None:
+    """A licence, certificate, diploma or report offered without the exam or check it stands for
+    (papers.py: 年审不用上线 … 三天出合格标 外地车也能办), not asked about, told about in a warning or a
+    quote. Enough alone against any member (conclusive), never obvious by itself."""
+    if "吗" in n.body or "?" in n.body or "？" in n.body or discussing(n) or _warned_about(n):
+        return None
+    words = papers.offers_papers(n.body)
+    if words is None:
+        return None
+    return Verdict("keywords", True, f"fake papers for sale ({', '.join(words)})", conclusive=True,
+                   why=f"像办假证、代考代检的广告：{quoted(words)}（证件或报告、不用考试或检查就能拿、又在招揽）")
+
+
+def promising_returns(n: Normalised) -> Verdict | None:
+    """A fixed return offered on money put in, with a pitch (returns.py: 投一台三万 每月分红两千 政府扶持),
+    not asked about, told about in a warning or a quote. Enough alone against any member
+    (conclusive), never obvious by itself."""
+    if discussing(n) or _warned_about(n):
+        return None
+    words = returns.promises_returns(n.body)
+    if words is None:
+        return None
+    return Verdict("keywords", True, f"fixed returns offered ({', '.join(words)})", conclusive=True,
+                   why=f"像非法集资、投资骗局的广告：{quoted(words)}（投入一笔钱、承诺固定回报、又在招揽）")
 
 
 def _warned_about(n: Normalised) -> bool:
@@ -455,7 +517,15 @@ def recruiting(f: Facts, n: Normalised) -> Verdict | None:
              if c.kind not in _NO_ADDRESS and (c.kind != "phone" or pitch.promises)]
     addresses = [("email", a) for a in free] + [(c.kind, c.value) for c in found if c.value not in free]
     if not addresses:
-        return None
+        # no address, but the scam job's promises with a rate per piece (招兼职 给视频点赞 一个三毛 当天结
+        # 学生宝妈都能做; 招打字员 在家做 按件算 一天两三百): the task scam's own pitch (spam34)
+        rate = recruit.piece_rate(n.body) if pitch.promises and not pitch.own and not pitch.asking \
+            and "吗" not in n.body else None
+        if rate is None:
+            return None
+        return Verdict("keywords", True, f"recruitment pitch ({', '.join(pitch.words)}) with a piece rate ({rate})",
+                       conclusive=True,
+                       why=f"招聘引流：{quoted(pitch.words)}，又按件报价「{rate}」（做任务类骗局的常见说法）")
     kind, value = addresses[0]
     words = quoted(pitch.words)
     where = "免费邮箱，不是公司邮箱" if kind == "email" else "个人联系方式，不是公司的招聘渠道"
@@ -487,6 +557,10 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         # nor is the newcomer's own joining (刚进群 我不是招代理的 我是来找代购帮带奶粉的: removed at once
         # on 招代理 with 进群 read as the call, spam33's blind probe), as for a newcomer phrase
         rest = _SELF_JOIN.sub("，", rest)
+    if word in _NAMED_WITH_PAYOUT and not _pays_or_reassures(n):
+        # the scam's own name said whole (刷单返利第一单都会返 第二单就让你做连单: removed a newcomer at once,
+        # spam33's count) is the ad word, not a payout dangled beside it: 返利 counted as both
+        rest = _FUSED_PAYOUT.sub("，", rest)
     pitched = False
     if newcomer_phrase:
         body = n.body
@@ -507,6 +581,14 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
                        newcomer_phrase=verdict.newcomer_phrase)
     own_call = not newcomer_phrase and _PROMOTING.search(word)
     calls = own_call or _PROMOTING.search(rest) or pitched
+    if calls and not own_call and not newcomer_phrase and not bait and not _pays_or_reassures(n) \
+            and negation.asks_here_only(_PROMOTING.findall(rest)) and (no := negation.denied(word, n.dense)) \
+            and not contact.find_contacts(n, f.url) and not contact.promoted_links(n, f.url):
+        # 不是招代理 …… 有意的可以私聊: the denied ad word beside a call to message the writer here is
+        # one signal that another check must agree with (negation.asks_here_only)
+        return Verdict("keywords", True, f"{verdict.details}, but denied ({no}{phrase}) and only a call to message "
+                                         "the writer: not enough alone", weak=True,
+                       why=f"{verdict.why}，但说的是「{no}{phrase}」，只请人私聊，单独不算")
     if calls or (f.newcomer and bait) or contact.find_contacts(n) or contact.promoted_links(n):
         if newcomer_phrase:
             return replace(verdict, lure=True)

@@ -49,8 +49,9 @@ class Decision:
     # 代理，有需要私聊我): no way to reach anyone outside the group, nothing dangled, no price.
     # A reminder, never a removal (see _says_only)
     says_only: bool = False
-    # an established member's job that pays by the day, with only a phone number to call (see
-    # _job_by_phone): a warning worded as what the bot saw, a removal put to the owner and admins
+    # a job that pays by the day, with only a phone number to call (see _job_by_phone): a reminder
+    # worded as what the bot saw, a removal put to the owner and admins; from a newcomer too, unless
+    # the char model alone reads it past `obvious` (that rule removes a newcomer as before)
     job_by_phone: bool = False
 
     @property
@@ -112,7 +113,7 @@ class Decision:
         the model read its content as chat; without something offered it is a warning first. So
         are a recruitment pitch and the address it sends applicants to (checks.recruiting)."""
         fired = self.fired
-        if self.lone_contact or self.says_only or self.loan_plea:
+        if self.lone_contact or self.says_only or self.loan_plea or (self.newcomer and self.job_by_phone):
             return False
         if any(v.strong for v in fired):
             return True
@@ -246,7 +247,10 @@ def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str
                                          "也没提优惠或价钱：只提醒，不移出"), mode)
                     if v.spam and v.name in CONTENT_CHECKS else (v, mode) for v, mode in verdicts]
     verdicts = _payment_burst(facts, verdicts, cfg)
-    job = not facts.newcomer and _job_by_phone(facts, [v for v, _ in verdicts], n, cfg)
+    # a newcomer's too, unless a text model reads it past its obvious level: the char model alone
+    # removes a newcomer at once (655 ads against 5 innocents over the probes, spam33's count)
+    job = _job_by_phone(facts, [v for v, _ in verdicts], n, cfg) and not (
+        facts.newcomer and any(v.spam and v.strong and v.name in MODEL_CHECKS for v, _ in verdicts))
     return Decision(verdicts, score.bayes if score else 0.0, char, newcomer=facts.newcomer, lone_contact=lone,
                     says_only=says, job_by_phone=job)
 
@@ -347,7 +351,12 @@ def _job_by_phone(facts: Facts, verdicts: list[Verdict], n: Normalised, cfg: Ant
     装卸工10名 日结工资260一天 当天结……联系赵队长 139…) was warned 再犯将被移出本群 in a simulated
     job group, and reposting it that afternoon removed him. Still a warning, worded as what the
     bot saw; a second time the owner and admins decide, as for a conviction on the models' word.
-    On the corpus (python -m bench.judgement.disputed) no ad takes this path."""
+    On the corpus (python -m bench.judgement.disputed) no ad takes this path.
+
+    A newcomer's such job is a reminder too (spam34): a factory's or a depot's real 日结工资 post with
+    the 线长's phone removed a newcomer at once on the stop phrase (5 normal lines over the probes);
+    as a newcomer, over the corpus, its candidates and every probe, the reading holds on one ad, a
+    laundering ad the char model reads past `obvious`, which that rule still removes."""
     fired = [v for v in verdicts if v.spam]
     if facts.kind != "text" or facts.qr_codes or not any(v.name == "keywords" for v in fired):
         return False

@@ -42,3 +42,17 @@ def denied(phrase: str, dense: str) -> str | None:
             return None
         found = m.group(0)
     return found
+
+
+# the calls that only ask the reader to message the writer here (可以私聊, 有意的私我): no way out of
+# the group, nothing dangled
+_HERE = frozenset({"私聊", "私信", "私我", "私", "有意", "感兴趣", "详聊"})
+
+
+def asks_here_only(calls: list[str]) -> bool:
+    """Whether every call found (checks._PROMOTING's words) only asks to be messaged here. Beside a
+    denied ad word (我不是招代理的 …… 可以私聊我说; 不是招代理 我们店是真的要招店员 有意的可以私聊) that is how a
+    member asks or offers, and the phrase is no stronger than the call: one signal, never alone.
+    The two lines removed newcomers at once in spam34's blind probe, as 不是招代理 就是聊聊 可以私聊 had
+    in spam27's."""
+    return bool(calls) and all(c in _HERE for c in calls)

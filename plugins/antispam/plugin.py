@@ -170,12 +170,13 @@ def offence_terms(decision: Decision, newcomer: bool, *, vouched: bool = False) 
     standing alone (the bot's offences, and eval-spam's count of what a false positive would
     bring on an innocent member)."""
     disputed = not newcomer and words_against_the_model(decision)
-    # a newcomer who only said what they do and asked to be messaged (Decision.says_only) is
-    # reminded like a regular convicted on the models' word, and never removed by the bot. A
-    # vouched newcomer's ad is put to the humans at once only when a rule makes it obvious
+    # a newcomer who only said what they do and asked to be messaged (Decision.says_only), or
+    # posted a job paid by the day with a phone to call (Decision.job_by_phone), is reminded like
+    # a regular convicted on the models' word, and never removed by the bot. A vouched newcomer's
+    # ad is put to the humans at once only when a rule makes it obvious
     return {"obvious": decision.obvious_by_rule if vouched else decision.obvious, "newcomer": newcomer,
-            "ask_first": (not newcomer and (decision.models_only or disputed or decision.job_by_phone))
-            or decision.says_only or decision.loan_plea or vouched,
+            "ask_first": (not newcomer and (decision.models_only or disputed))
+            or decision.job_by_phone or decision.says_only or decision.loan_plea or vouched,
             "models_only": decision.models_only or decision.says_only,
             "loan_plea": decision.loan_plea, "newcomers_rule": decision.newcomers_rule}
 

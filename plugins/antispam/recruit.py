@@ -60,6 +60,20 @@ _OWN = re.compile(
 # own address is not a place to send CVs to
 _ASKING = re.compile(r"有人知道|谁知道|有谁知道|有没有人知道|求推荐|求介绍|求内推|请问有人|打听|哪里有|哪有|哪儿有"
                      r"|哪里招|哪家|有没有(?:人|谁)(?:在招|招人|推荐|认识|知道)|我在找工作|麻烦推荐|帮忙推荐")
+# a rate per piece of work (一个三毛, 一条五元, 一千字十五, 一天两三百, 5元一单): beside the scam job's promises
+# (JobPitch.promises) the task scam's pitch even with no address to apply to (checks.recruiting). Over
+# the corpus, its candidates, every probe and the shared sets, the rows with both are ads (and 3
+# warnings, which checks leaves out), spam34
+_PIECE_RATE = re.compile(r"(?:一|每)(?:条|单|个|件|千字|小时|组|首|天|晚上?|把|篇|张)\s*(?:给你?|能?赚|拿)?\s*"
+                         r"[0-9一二两三四五六七八九十百千几]+\s*(?:元|块|毛|角)?|[0-9]+\s*[元块](?:一|每)(?:条|单|个|件|天)")
+
+
+def piece_rate(body: str) -> str | None:
+    """The rate per piece a message names (一个三毛, 一天两三百), or None."""
+    m = _PIECE_RATE.search(body)
+    return m.group(0).strip() if m else None
+
+
 @dataclass(frozen=True, slots=True)
 class JobPitch:
     """The recruitment words a message says, by kind."""

@@ -1,0 +1,40 @@
+"""Fake papers offered (issue 11): a licence, certificate, diploma, report or test result got without
+the exam or the check it stands for (年审不用上线 … 三天出合格标; 学信网可查的本科 不用考试 一年拿证;
+考公体检 血压高的 … 有办法过 不成功不收费; 体检报告 孕检单子也能出 医院章都是真的).
+
+The char model reads these as a member's talk about exams and paperwork (0.66–0.86 in spam34's blind
+probe, under the members' level) and no contact word is needed to sell them. Members talk about the
+same papers, but to ask (包过吗, 你们信吗) or to warn (都是假证, 别信): a message that only names a
+paper and a promise to get it without the exam, and offers nothing, is neither. A promise beside an
+offer (找我, 私聊, 需要的, 资料给我, 价格, 全国都能办 …) is the ad. Over the corpus, its candidates,
+every probe and the shared train/test sets, the normal rows with a paper and such a promise are
+warnings and questions (checks leaves those out) and one joke (跟你一天拿证哦，历时两年) with no offer.
+This module only reads words; nothing here is a feature of the char model.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PAPER = re.compile(r"证|驾照|学历|文凭|合格标|报告|证明|单子|成绩|体检|考试|面试|年审")
+# getting it without the exam or the check, or for sure, or in days
+_PROMISE = re.compile(r"不用考试?|免考|免学|不用体检|不用上线|包过|保过|不过退|有办法过|都能办|都能搞定|也能出|都能出"
+                      r"|可查"
+                      r"|章都是真的|[一二两三四五六七八九十0-9]+\s*(?:个工作日|天|周|个月|年)\s*(?:就能)?(?:拿证|出证|下证|拿到|出)"
+                      r"|当天(?:拿|出)")
+# what makes it an offer: a call, a price, the service's own words
+_OFFER = re.compile(r"私|找我|加我|联系|需要的|有需要|了解|咨询|价格|价钱|[0-9一二两三四五六七八九十百千]+\s*[元块]"
+                    r"|资料给我"
+                    r"|名额|办理|代办|专业|团队|全国|速度快|不成功|退款|退一半|包邮")
+
+
+def offers_papers(body: str) -> tuple[str, ...] | None:
+    """The words of a fake paper offered in `body` (the normalised body: the paper, the promise, the
+    offer), or None."""
+    promise = _PROMISE.search(body)
+    if promise is None:
+        return None
+    paper, offer = _PAPER.search(body), _OFFER.search(body)
+    if paper is None or offer is None:
+        return None
+    return tuple(dict.fromkeys((paper.group(0), promise.group(0), offer.group(0))))

@@ -780,7 +780,9 @@ def _reading(text: str, newcomer: bool = False) -> list[str]:
 
 @pytest.mark.parametrize("text", ["车友们 年审不用上线 不用去检测站 资料给我 三天出合格标 外地车也能办",
                                   "学信网可查的本科 不用考试 一年拿证 考公报名学历不够的可以了解下",
-                                  "考公体检 血压高的 转氨酶高的 有办法过 专业团队 不成功不收费"])
+                                  "考公体检 血压高的 转氨酶高的 有办法过 专业团队 不成功不收费",
+                                  # 代办 a paper: not getting it yourself (the lead's, after spam34)
+                                  "代办健康证 免体检 加急当天拿 全市都能办"])
 def test_fake_papers_offered_are_an_ad_from_anyone(text):
     """A licence, diploma or test result offered without the exam or check (三天出合格标, 不用考试 一年拿证,
     有办法过 不成功不收费): spam34's blind probe missed them from an established member, the char model
@@ -788,7 +790,10 @@ def test_fake_papers_offered_are_an_ad_from_anyone(text):
     assert any(d.startswith("fake papers for sale") for d in _reading(text)), text
     for member in ("考驾照有人说能包过 你们信吗", "那个说不用考试就拿网约车证的 都是假证 查到了车要扣",
                    "千万别相信办证的小广告 什么驾照学历都能办的 都是假证", "跟你一天拿证哦，历时两年",
-                   "我考驾照科目二一次就过了 教练说我三天就能学会倒库"):
+                   "我考驾照科目二一次就过了 教练说我三天就能学会倒库",
+                   # a report's turnaround said as a fact, a story of a 代办 that took the money (the
+                   # lead's hard lines after spam34: the first was reminded as an ad from a regular)
+                   "体检报告三天出，医院说的，有需要的去社区医院做", "网上说帮代办居住证的那种我找过交了钱没消息了"):
         assert not decide(Facts(text=member), CFG, SpamModel(), "room").spam, member
 
 
@@ -821,6 +826,9 @@ def test_a_fixed_return_offered_on_money_put_in_is_an_ad_from_anyone(text):
     assert any(d.startswith("fixed returns offered") for d in _reading(text)), text
     for member in ("我在银行存了五万定期 每年利息一千二 比余额宝强点",
                    "养老项目一次交五万每年返八千 这种就是非法集资 社区都贴通知了",
+                   # a deposit's rate passed on as a tip (reminded as an ad from a regular, the lead's
+                   # hard lines after spam34)
+                   "我在招行存五万定期，年化2.6，比余额宝强，推荐大家了解一下",
                    "有人说投一台充电桩每月分红两千 靠谱吗", "我买的基金今年收益百分之五 还行吧"):
         assert not _reading(member), member
 

@@ -18,13 +18,16 @@ import re
 
 _NUM = r"[0-9一二两三四五六七八九十百千万几]+"
 # money put in: not 月入 / 收入 (what someone earns)
-_PUT_IN = re.compile(r"(?:投|交|存|(?<![月日年收])入|认购|买一份|入股|投资)(?:一台|一份|一股|一亩|进去)?\s*" + _NUM
+# not 存: a bank deposit's rate is the commonest money talk between members (我在招行存五万定期，年化2.6，
+# 推荐大家了解一下 was reminded as an ad from a regular, the lead's hard lines after spam34)
+_PUT_IN = re.compile(r"(?:投|交|(?<![月日年收])入|认购|买一份|入股|投资)(?:一台|一份|一股|一亩|进去)?\s*" + _NUM
                      + r"\s*(?:万|千|块|元|w|k)?")
 _RETURN = re.compile(r"(?:每个?月|每年|每天|每日|月|年|日)\s*(?:分红|返息?|收益|领|给你|利息|稳拿|稳赚|回报)\s*"
                      r"(?:百分之|千分之)?\s*" + _NUM + r"|(?:月|年|日)?收益(?:率)?\s*(?:百分之|千分之)\s*" + _NUM
                      + r"|年化\s*" + _NUM + r"|(?:每天|每日|日)\s*(?:千分之|百分之)\s*" + _NUM)
-_PITCH = re.compile(r"名额|私|加我|找我|带你|拉你|扶持|政府|稳赚|稳拿|零风险|无风险|早进|先到|了解|咨询|签合同|考察"
-                    r"|上车|赶紧|囤|推荐的|优先|机会")
+# not 了解, 推荐的, 机会, 优先: what a member passing on a tip says too (推荐大家了解一下)
+_PITCH = re.compile(r"名额|私|加我|找我|带你|拉你|扶持|政府|稳赚|稳拿|零风险|无风险|早进|先到|咨询|签合同|考察"
+                    r"|上车|赶紧|囤|本金全退|返本|还本")
 # told about: the scam named for what it is
 _TOLD = re.compile(r"非法集资|骗|传销|跑路|爆雷|暴雷")
 

@@ -434,7 +434,7 @@ def referring_with_a_gift(f: Facts, n: Normalised) -> Verdict | None:
         return None
     found = [c.value for c in contact.find_contacts(n, f.url) if c.kind == "referral"]
     term = found[0] if found else referral.search_term(n.body)
-    if term is None or discussing(n) or _warned_about(n):
+    if term is None or discussing(n) or _warned_about(n) or referral.used_it(n.body):
         return None
     return Verdict("keywords", True, f"search referral ({term}) with a gift ({words})", conclusive=True,
                    why=f"像引流到其他平台的广告：让人去搜「{term}」，又用「{words}」吸引人关注")

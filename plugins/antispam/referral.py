@@ -41,6 +41,17 @@ def search_term(body: str) -> str | None:
     return (m.group(1) or m.group(2)) if m else None
 
 
+# the writer's own purchase or meal told (我刚买的, 今天吃了挺划算, 我买过两次): a member passing on a shop's
+# coupon they used, not a referral ad (抖音搜一下 老乡鸡 关注后有优惠券领，今天吃了挺划算 was warned from a
+# regular, the lead's hard lines after spam34)
+_OWN_USE = re.compile(r"我(?:刚|也|之前|昨天|今天|上次|前天)?(?:刚)?(?:买|吃|用|领|点|试)(?:了|过|的)|今天吃了|刚买的")
+
+
+def used_it(body: str) -> bool:
+    """Whether the writer tells of buying, eating or using it themselves."""
+    return _OWN_USE.search(body) is not None
+
+
 def gift(body: str) -> str | None:
     """The gift a message dangles for following a referral (免费领, 进直播间, 关注私信领 …), or None."""
     m = _GIFT.search(body)

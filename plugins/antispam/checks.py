@@ -8,7 +8,7 @@ model's score. Nothing here touches the database or the clock.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -444,26 +444,31 @@ def selling_papers(n: Normalised) -> Verdict | None:
     """A licence, certificate, diploma or report offered without the exam or check it stands for
     (papers.py: 年审不用上线 … 三天出合格标 外地车也能办), not asked about, told about in a warning or a
     quote. Enough alone against any member (conclusive), never obvious by itself."""
-    if "吗" in n.body or "?" in n.body or "？" in n.body or discussing(n) or _warned_about(n):
+    if "吗" in n.body or "?" in n.body or "？" in n.body:
         return None
-    words = papers.offers_papers(n.body)
-    if words is None:
-        return None
-    return Verdict("keywords", True, f"fake papers for sale ({', '.join(words)})", conclusive=True,
-                   why=f"像办假证、代考代检的广告：{quoted(words)}（证件或报告、不用考试或检查就能拿、又在招揽）")
+    return _offered(n, papers.offers_papers, "fake papers for sale",
+                    "像办假证、代考代检的广告", "证件或报告、不用考试或检查就能拿、又在招揽")
 
 
 def promising_returns(n: Normalised) -> Verdict | None:
     """A fixed return offered on money put in, with a pitch (returns.py: 投一台三万 每月分红两千 政府扶持),
     not asked about, told about in a warning or a quote. Enough alone against any member
     (conclusive), never obvious by itself."""
+    return _offered(n, returns.promises_returns, "fixed returns offered",
+                    "像非法集资、投资骗局的广告", "投入一笔钱、承诺固定回报、又在招揽")
+
+
+def _offered(n: Normalised, read: Callable[[str], tuple[str, ...] | None], what: str, zh: str,
+             parts: str) -> Verdict | None:
+    """A reading's offer (its words) as a conclusive verdict, unless the message is told about in
+    a warning or a quote."""
     if discussing(n) or _warned_about(n):
         return None
-    words = returns.promises_returns(n.body)
+    words = read(n.body)
     if words is None:
         return None
-    return Verdict("keywords", True, f"fixed returns offered ({', '.join(words)})", conclusive=True,
-                   why=f"像非法集资、投资骗局的广告：{quoted(words)}（投入一笔钱、承诺固定回报、又在招揽）")
+    return Verdict("keywords", True, f"{what} ({', '.join(words)})", conclusive=True,
+                   why=f"{zh}：{quoted(words)}（{parts}）")
 
 
 def _warned_about(n: Normalised) -> bool:

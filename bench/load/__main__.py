@@ -207,12 +207,13 @@ def database(kind: str, workdir: Path) -> Iterator[str]:
 
 
 class BotProcess:
-    def __init__(self, endpoint: str, db_url: str, rules: Path, trace_memory: bool = False) -> None:
+    def __init__(self, endpoint: str, db_url: str, rules: Path, trace_memory: bool = False,
+                 fine: bool = False) -> None:
         self.started = time.monotonic()
         env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bench.load.bot", "--endpoint", endpoint, "--db", db_url, "--rules", str(rules),
-             *(["--trace-memory"] if trace_memory else [])],
+             *(["--trace-memory"] if trace_memory else []), *(["--fine"] if fine else [])],
             cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )
         self.lines: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -327,7 +328,7 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
         if zone is not None:
             local = datetime.now(ZoneInfo(zone)).strftime("%H:%M")
             print(f"check-in {args.checkin}: the groups' time zone {zone}, {local} there at the start")
-        bot = BotProcess(server.endpoint, url, rules, trace_memory=args.trace_memory)
+        bot = BotProcess(server.endpoint, url, rules, trace_memory=args.trace_memory, fine=args.fine)
         await bot.start_reading()
         ready = await bot.expect("ready", 600)
         spawn_to_ready = time.monotonic() - bot.started
@@ -400,6 +401,7 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
                 stages.extend(more.get("stages", []))
             behind = injected_total - handled_total
             acted = responses.take()
+            fine = stats.get("fine")
             print(f"{rate:>6} {handled / wall:>10.1f} {backlog_growth:>9} {percentile(lat, 0.5):>9.1f} "
                   f"{percentile(lat, 0.99):>9.1f} {cpu / max(handled, 1) * 1000:>9.2f} "
                   f"{proc_rss_mb(bot.proc.pid):>7.0f} {rpcs / max(injected, 1):>8.2f} {sim_cpu / wall * 100:>8.0f}% "
@@ -413,6 +415,8 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
                       f"p99 {percentile(lags, 0.99):.0f} ms, at most {max(lags, default=0.0):.0f} ms; "
                       f"{len(pauses)} full garbage collections, the longest {max(pauses, default=0.0):.0f} ms",
                       flush=True)
+            if fine:
+                print_fine(fine)
             # behind at the step's end, not only after the grace: a run that handled 880 of 1,000
             # msg/s queued 12% of the step and drained it in the grace, and was reported as kept up
             if behind > 0.1 * injected or backlog_growth > 0.1 * injected:
@@ -446,6 +450,24 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
     await server.stop()
 
 
+def print_fine(fine: dict[str, Any]) -> None:
+    """--fine: the bot's own timing of the step's messages (bench/load/stages.py), p50/p90/p99 ms."""
+    def row(values: list[float]) -> str:
+        return "/".join(f"{v:.1f}" for v in values)
+
+    print(f"       inside the bot, p50/p90/p99 ms over {fine['messages']} messages:")
+    for name, values in fine["stages"].items():
+        print(f"         {name:<20} {row(values)}")
+    b, i, k = fine["batch"], fine["inbox"], fine["kicks"]
+    print(f"       event batches: {b['commits']} commits, events {row(b['events'])}, "
+          f"open→commit {row(b['open→commit'])}, commit {row(b['commit'])}")
+    print(f"       inbox writes: {i['writes']}, rows {row(i['rows'])}, lock wait {row(i['lock wait'])}, "
+          f"write {row(i['write'])}")
+    if k["n"]:
+        split = ", ".join(f"{name} {row(values)}" for name, values in k.items() if name != "n")
+        print(f"       removals and warnings ({k['n']}): {split}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0])
     parser.add_argument("--groups", type=int, default=200)
@@ -464,6 +486,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checkin", choices=["shipped", "open", "closed"], default="shipped",
                         help="the groups' time zone: the shipped one (check-in open or closed by the hour in "
                              "Shanghai), or one where check-in is open (midday) or closed (02:00) for the run")
+    parser.add_argument("--fine", action="store_true",
+                        help="the bot times each message's stages (inbox, batch, outbox; bench/load/stages.py) and "
+                             "each step prints them (a few µs a message more: compare CPU only with --fine on both)")
     parser.add_argument("--trace-memory", action="store_true",
                         help="the bot traces its allocations (slower: compare RSS only between traced runs) and "
                              "prints at the end where its memory is, by module and by line")

@@ -51,6 +51,7 @@ async def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True)
     parser.add_argument("--rules", required=True)
     parser.add_argument("--trace-memory", action="store_true")
+    parser.add_argument("--fine", action="store_true", help="time each message's stages inside the bot (stages.py)")
     args = parser.parse_args(argv)
     if args.trace_memory:
         tracemalloc.start()
@@ -103,13 +104,24 @@ async def main(argv: list[str] | None = None) -> int:
         hook_name = "_handle" if hasattr(app, "_handle") else "on_event"
         inner = getattr(app, hook_name)
 
+        fine: Any = None
+        if args.fine:
+            from bench.load.stages import FineStages
+
+            fine = FineStages(app)
+
         async def timed(event: Any, *rest: Any, **kw: Any) -> Any:
             nonlocal handled
             began = time.time()
             try:
                 return await inner(event, *rest, **kw)
             finally:
-                if isinstance(event, MessageReceived) and not event.is_self:
+                message = isinstance(event, MessageReceived) and not event.is_self
+                if fine is not None:
+                    done = time.time()
+                    fine.handled(event, event.timestamp.timestamp() if message else done,
+                                 arrived.get(event.event_id) if message else None, began, done)
+                if message:
                     handled += 1
                     injected, done = event.timestamp.timestamp(), time.time()
                     latencies.append(done - injected)
@@ -152,7 +164,8 @@ async def main(argv: list[str] | None = None) -> int:
                                     "claimed ahead": getattr(batch, "claimed_ahead", None)} if batch else None,
                           "reads_under_gate": dict(getattr(app, "reads_under_gate", {})),
                           # the inbox's writer: its transactions (each a commit of its own connection)
-                          "inbox": {"batches": app.inbox.batches}})
+                          "inbox": {"batches": app.inbox.batches},
+                          "fine": fine.take() if fine is not None else None})
                     latencies, stages, lags, pauses = [], [], [], []
                 elif line == "memory":
                     emit({"type": "memory", "report": memory_report()})

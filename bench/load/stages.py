@@ -1,0 +1,230 @@
+"""Finer timing of a message's way through the bot, for `python -m bench.load --fine`.
+
+Installed from outside on a running Runtime's objects (instance attributes wrapping the
+inbox's writer, the event batch, the outbox and the platform), so the same timing runs on a
+tree from before a change. What it adds per message (a few dict operations) is CPU charged to
+the bot: compare CPU per 1,000 only between runs that both used --fine, or both did not.
+
+Per group message, wall-clock instants (time.time(), the injection's clock):
+came (the app has the converted event) → written (the inbox's thread begins the write; the
+linger and the inbox's write turn before it) → locked (its BEGIN IMMEDIATE returned: SQLite's
+write lock) → committed → dispatched (back on the loop) → began (the room worker runs it) →
+gate (its claim: the event holds the database gate) → part (its part ended: outbox.stage) →
+done (its batch committed, the worker resumed).
+
+Per removal or mention (a warning) an event staged: staged → committed (its event done) →
+run (the outbox's lane has claimed the row and the executor starts) → marked (the in-flight
+mark, waited for the governor's slot and a write turn) → sent (the platform call began).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import threading
+import time
+from typing import Any
+
+from sqlalchemy import event as sa_event
+
+STAGES = ("to the app", "inbox linger+turn", "inbox lock wait", "inbox write", "to the loop", "room queue",
+          "to the gate", "its part", "batch close+commit")
+KICK_STAGES = ("staged→committed", "committed→lane runs", "lane→mark begins", "mark (slot, write)", "mark→RPC")
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def summary(values: list[float]) -> list[float]:
+    ms = [v * 1000 for v in values]
+    return [round(_pct(ms, 0.5), 2), round(_pct(ms, 0.9), 2), round(_pct(ms, 0.99), 2)]
+
+
+class FineStages:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.rows: list[list[float]] = []  # per message: the stages above, seconds
+        self.commits: list[tuple[float, float, int]] = []  # batch: open→commit start, commit, events
+        self.inbox_writes: list[tuple[float, float, int]] = []  # lock wait, write, rows
+        self.kicks: list[list[float]] = []
+        self._written: dict[str, tuple[float, float, float]] = {}
+        self._dispatched: dict[str, float] = {}
+        self._gate: dict[asyncio.Task[Any], float] = {}
+        self._part: dict[asyncio.Task[Any], float] = {}
+        self._staged: dict[asyncio.Task[Any], list[tuple[str, str]]] = {}
+        self._trace: dict[tuple[str, str], dict[str, float]] = {}
+        self._key: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("fine_key", default=None)
+        self._local = threading.local()
+        self._opened = 0.0
+        self._install()
+
+    # ------------------------------------------------------------------ hooks
+    def _install(self) -> None:
+        app, inbox, batch, outbox = self.app, self.app.inbox, self.app.batch, self.app.outbox
+        local = self._local
+
+        @sa_event.listens_for(inbox.engine, "begin")
+        def _begun(_conn: Any) -> None:  # after the engine's own listener ran BEGIN IMMEDIATE
+            local.begun = time.time()
+
+        write = inbox._write
+
+        def timed_write(items: Any, done: Any, dropped: Any) -> None:
+            started = time.time()
+            local.begun = None
+            try:
+                write(items, done, dropped)
+            finally:
+                ended = time.time()
+                begun = local.begun or started
+                self.inbox_writes.append((begun - started, ended - begun, len(items)))
+                for item in items:
+                    if item.event is not None:
+                        self._written[item.event.event_id] = (started, begun, ended)
+
+        inbox._write = timed_write
+        dispatch = inbox._dispatch
+
+        def timed_dispatch(key: str, event: Any) -> None:
+            self._dispatched[event.event_id] = time.time()
+            dispatch(key, event)
+
+        inbox._dispatch = timed_dispatch
+
+        sessions = batch._sessions
+
+        def opening() -> Any:
+            self._opened = time.time()
+            return sessions()
+
+        batch._sessions = opening
+        commit = batch._commit
+
+        def timed_commit() -> None:
+            events = batch._open.events if batch._open is not None else 0
+            started = time.time()
+            commit()
+            self.commits.append((started - self._opened, time.time() - started, events))
+
+        batch._commit = timed_commit
+        claim = batch.claim
+
+        def timed_claim(*args: Any, **kw: Any) -> Any:
+            task = asyncio.current_task()
+            if task is not None:
+                self._gate[task] = time.time()
+            return claim(*args, **kw)
+
+        batch.claim = timed_claim
+        stage = outbox.stage
+
+        def timed_stage(db: Any, planned: Any) -> None:
+            now = time.time()
+            task = asyncio.current_task()
+            if task is not None:
+                self._part[task] = now
+                keys = [k for item in planned for k in _keys(item.action)]
+                if keys:
+                    self._staged[task] = keys
+                    for key in keys:
+                        self._trace[key] = {"staged": now}
+            stage(db, planned)
+
+        outbox.stage = timed_stage
+        executor = app.executor
+        run = executor.run
+
+        async def timed_run(planned: Any, rules: Any, **kw: Any) -> Any:
+            keys = _keys(planned.action)
+            token = self._key.set(keys[0] if keys else None)
+            for key in keys:
+                if key in self._trace:
+                    self._trace[key]["run"] = time.time()
+            try:
+                return await run(planned, rules, **kw)
+            finally:
+                self._key.reset(token)
+
+        executor.run = timed_run
+        write_outbox = outbox._write
+
+        async def timed_outbox_write(what: str, work: Any) -> Any:
+            key = self._key.get()
+            trace = self._trace.get(key) if key is not None else None
+            if trace is not None and what == "mark an action in flight":
+                trace["mark"] = time.time()
+                try:
+                    return await write_outbox(what, work)
+                finally:
+                    trace["marked"] = time.time()
+            return await write_outbox(what, work)
+
+        outbox._write = timed_outbox_write
+        platform = executor._platform
+        for name in ("kick", "send_text"):
+            call = getattr(platform, name)
+            setattr(platform, name, self._wrap_call(call, name))
+
+    def _wrap_call(self, call: Any, name: str) -> Any:
+        async def timed(room_id: str, *args: Any, **kw: Any) -> Any:
+            if name == "kick":
+                keys = [(room_id, args[0])]
+            else:
+                keys = [(room_id, m) for m in (args[1] if len(args) > 1 else kw.get("mentions", ()))]
+            now = time.time()
+            for key in keys:
+                trace = self._trace.pop(key, None)
+                if trace is not None and "committed" in trace and "run" in trace:
+                    staged, committed, run = trace["staged"], trace["committed"], trace["run"]
+                    mark, marked = trace.get("mark", run), trace.get("marked", run)
+                    self.kicks.append([committed - staged, run - committed, mark - run, marked - mark, now - marked])
+            return await call(room_id, *args, **kw)
+        return timed
+
+    # ------------------------------------------------------------------ per message
+    def handled(self, event: Any, injected: float, came: float | None, began: float, done: float) -> None:
+        task = asyncio.current_task()
+        gate = self._gate.pop(task, None) if task is not None else None
+        part = self._part.pop(task, None) if task is not None else None
+        for key in self._staged.pop(task, ()) if task is not None else ():
+            if key in self._trace:
+                self._trace[key]["committed"] = done
+        written = self._written.pop(event.event_id, None)
+        dispatched = self._dispatched.pop(event.event_id, None)
+        if came is None or gate is None or part is None or written is None or dispatched is None:
+            return
+        started, locked, committed = written
+        self.rows.append([came - injected, started - came, locked - started, committed - locked,
+                          dispatched - committed, began - dispatched, gate - began, part - gate, done - part])
+
+    def take(self) -> dict[str, Any]:
+        rows, self.rows = self.rows, []
+        commits, self.commits = self.commits, []
+        writes, self.inbox_writes = self.inbox_writes, []
+        kicks, self.kicks = self.kicks, []
+        if len(self._trace) > 10_000:
+            self._trace.clear()
+        return {
+            "messages": len(rows),
+            "stages": {name: summary([r[i] for r in rows]) for i, name in enumerate(STAGES)},
+            "batch": {"commits": len(commits), "events": summary([c[2] / 1000 for c in commits]),
+                      "open→commit": summary([c[0] for c in commits]), "commit": summary([c[1] for c in commits])},
+            "inbox": {"writes": len(writes), "rows": summary([w[2] / 1000 for w in writes]),
+                      "lock wait": summary([w[0] for w in writes]), "write": summary([w[1] for w in writes])},
+            "kicks": {"n": len(kicks), **{name: summary([k[i] for k in kicks]) for i, name in enumerate(KICK_STAGES)},
+                      "staged→RPC": summary([sum(k) for k in kicks])},
+        }
+
+
+def _keys(action: Any) -> list[tuple[str, str]]:
+    """The (room, member) a removal or a warning's mention is about."""
+    room = getattr(action, "room_id", None)
+    if not room:
+        return []
+    if type(action).__name__ == "Kick":
+        return [(room, action.member_id)]
+    return [(room, m) for m in getattr(action, "mention_ids", ()) or ()]

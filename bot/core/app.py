@@ -73,6 +73,9 @@ _DRY_RUN_KEY = "dry_run"
 HINT_EVERY = timedelta(days=1)  # a member who @s the bot hears how to use it at most this often
 # a job's declared reads at once: a wave of 200 newcomers is not 200 RPCs in flight on the gateway
 JOB_READS_AT_ONCE = 8
+# how stale the admin list may be when someone without a role types an admin's command
+# (App._roles_fresh): a member made admin a moment ago is heard within this
+ROLE_RECHECK = timedelta(seconds=30)
 
 
 class _Crashed(Exception):
@@ -402,6 +405,8 @@ class App:
         managed = not event.room_id or rules.manages(event.room_id)
         # parsed once per message: the manage check, the prefetch and the command router all need it
         parsed, found = self._find_command(event, rules)
+        if room is not None and isinstance(event, MessageReceived) and found is not None:
+            room = await self._roles_fresh(room, event.sender_id, found[1], rules)
         if not managed and isinstance(event, MessageReceived) and not self._unmanaged_command(found):
             return
         facts = _Facts(self.lookup, self.reads_under_gate)
@@ -760,6 +765,24 @@ class App:
             return None, None
         parsed = self.router.parse(event.text, rules.bot.command_prefix)
         return parsed, self.router.lookup(parsed.name) if parsed else None
+
+    async def _roles_fresh(self, room: RoomInfo, sender: str, spec: CommandSpec, rules: Rules) -> RoomInfo:
+        """The room as the platform has it now, when an admin's command depends on the group's
+        admin list: WeChat sends no event when the owner makes or unmakes an admin, and the cached
+        room let an admin the owner had just unmade remove a member with #kick (a simulated day;
+        the cache lives ten minutes). Read fresh for a command from an admin of the group, always
+        (their commands are few, and the one that matters), and from anyone else without a role
+        that does not depend on the list at most every ROLE_RECHECK a room (a newly made admin's
+        first command; a member typing #kick cannot make the bot read the room at will). Owners,
+        listed moderators and operators hold their role from elsewhere."""
+        if spec.min_role < Role.ADMIN or sender in rules.bot.operators or sender == room.owner_id \
+                or sender in rules.for_room(room.id).moderators:
+            return room
+        if sender in room.admin_ids:
+            fresh = await self.rooms.get(room.id, refresh=True)
+        else:
+            fresh = await self.rooms.get(room.id, max_age=ROLE_RECHECK)
+        return fresh or room
 
     def _unmanaged_command(self, found: tuple[Plugin, CommandSpec] | None) -> bool:
         return found is not None and found[0] is self.builtins and found[1].name in UNMANAGED_COMMANDS

@@ -1,8 +1,9 @@
 """A short-lived cache of room facts (owner, admins, members) read from the platform.
 
 Room payloads can be stale and join/leave events can be missed (WECHAT.md), so the cache is
-refreshed on membership events, on a message from someone it does not list, and before any
-kick or announcement; otherwise it lives for `ttl`, and never across a reconnection (the
+refreshed on membership events, on a message from someone it does not list, before any kick or
+announcement, and for an admin's command (App._roles_fresh: WeChat sends no event when an admin
+is made or unmade); otherwise it lives for `ttl`, and never across a reconnection (the
 platform's ``connection_epoch``): after an outage the groups, roles and members may have
 changed, and a demoted admin must not keep admin rights from a cached room.
 """
@@ -39,11 +40,14 @@ class RoomDirectory:
     def invalidate_all(self) -> None:
         self._cache.clear()
 
-    async def get(self, room_id: str, *, refresh: bool = False) -> RoomInfo | None:
+    async def get(self, room_id: str, *, refresh: bool = False, max_age: timedelta | None = None) -> RoomInfo | None:
+        """The room's facts, read from the platform when not cached, older than the cache's ttl
+        (or `max_age`), cached before a reconnection, or `refresh`."""
         entry = self._cache.get(room_id)
         now = self._clock.now()
         epoch = self._epoch()
-        if entry and not refresh and now - entry[1] < self._ttl and entry[2] == epoch:
+        ttl = min(self._ttl, max_age) if max_age is not None else self._ttl
+        if entry and not refresh and now - entry[1] < ttl and entry[2] == epoch:
             return entry[0]
         try:
             info = await self._platform.room_info(room_id, refresh=refresh or entry is not None)

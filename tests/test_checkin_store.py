@@ -4,7 +4,6 @@ how many statements that takes, and that the unique (room, member, day) still de
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, func, insert, select
@@ -84,35 +83,44 @@ def test_two_check_ins_at_once_make_one_record(database_url):
         e.dispose()
 
 
-async def _check_in(plugin: CheckinPlugin, sessions: Any, rules: Any, clock: FakeClock, room: RoomInfo,
-                    statements: list[str], event_id: str, who: str) -> tuple[list[str], list[str], bool]:
-    """One 打卡 from `who` through the plugin in its own transaction: the statements it ran (not
-    SQLite's own BEGIN), the replies it planned, and whether it loaded anything into the session."""
-    statements.clear()
-    message = MessageReceived(event_id=event_id, room_id=ROOM, sender_id=who, sender_name=who, sender_alias="",
-                              kind=MessageKind.TEXT, text="打卡", timestamp=clock.now())
-    with sessions() as db:
-        ctx = Context(rules=rules, clock=clock, db=db, room_id=ROOM, room=room, self_id="bot", event=message,
-                      sender_role=Role.MEMBER)
-        await plugin.handle(ctx)
-        loaded = bool(db.identity_map)
-        sql = [s for s in statements if s != "BEGIN"]
-        db.commit()
-    return sql, [p.action.text for p in ctx.planned], loaded  # type: ignore[attr-defined]
+class _Plugin:
+    """The check-in plugin on a migrated database, every statement its engine runs recorded."""
+
+    def __init__(self, database_url: str) -> None:
+        load_all_models()
+        upgrade(database_url)
+        self.engine = loop_engine(database_url)
+        self.sessions = make_sessionmaker(self.engine)
+        self.plugin = CheckinPlugin()
+        self.rules = parse_rules("version: 1\ndefaults: {timezone: Asia/Shanghai}\n", "test", [self.plugin])
+        self.room = RoomInfo(ROOM, "test", "owner", frozenset(), ("bot", "owner", "alice", "bob"))
+        self.statements: list[str] = []
+        event.listen(self.engine, "before_cursor_execute",
+                     lambda _c, _cur, sql, *_a: self.statements.append(sql))
+
+    async def check_in(self, clock: FakeClock, event_id: str, who: str) -> tuple[list[str], list[str], bool]:
+        """One 打卡 from `who` in its own transaction: the statements it ran (not SQLite's own
+        BEGIN), the replies it planned, and whether it loaded anything into the session."""
+        self.statements.clear()
+        message = MessageReceived(event_id=event_id, room_id=ROOM, sender_id=who, sender_name=who, sender_alias="",
+                                  kind=MessageKind.TEXT, text="打卡", timestamp=clock.now())
+        with self.sessions() as db:
+            ctx = Context(rules=self.rules, clock=clock, db=db, room_id=ROOM, room=self.room, self_id="bot",
+                          event=message, sender_role=Role.MEMBER)
+            await self.plugin.handle(ctx)
+            loaded = bool(db.identity_map)
+            sql = [s for s in self.statements if s != "BEGIN"]
+            db.commit()
+        return sql, [p.action.text for p in ctx.planned], loaded  # type: ignore[attr-defined]
 
 
 async def test_a_check_in_is_three_statements_and_a_repeat_two(database_url):
     """A check-in reads its standing in one statement, then writes its record and the member's
     credit: no savepoint, no query per figure (it was eight statements, issue 13). A repeated
     打卡 reads and marks the record answered; the next repeat only reads."""
-    load_all_models()
-    upgrade(database_url)
-    engine = loop_engine(database_url)
-    sessions = make_sessionmaker(engine)
-    plugin = CheckinPlugin()
-    rules = parse_rules("version: 1\ndefaults: {timezone: Asia/Shanghai}\n", "test", [plugin])
+    rig = _Plugin(database_url)
+    engine, sessions = rig.engine, rig.sessions
     clock = FakeClock(T0)
-    room = RoomInfo(ROOM, "test", "owner", frozenset(), ("bot", "owner", "alice", "bob"))
     with sessions() as db:
         # a streak, and the room has its records: the everyday case
         db.execute(insert(CheckinRecord), [
@@ -121,11 +129,9 @@ async def test_a_check_in_is_three_statements_and_a_repeat_two(database_url):
              "repeat_answered": False} for who, back in (("alice", 1), ("alice", 2), ("alice", 3), ("bob", 0))])
         members.add_credit(db, ROOM, "alice", 1, T0)
         db.commit()
-    statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: statements.append(sql))
 
     async def check_in(n: int) -> list[str]:
-        sql, replies, _ = await _check_in(plugin, sessions, rules, clock, room, statements, f"m{n}", "alice")
+        sql, replies, _ = await rig.check_in(clock, f"m{n}", "alice")
         assert len(replies) <= 1
         return sql
 
@@ -150,19 +156,12 @@ async def test_check_ins_while_closed_claim_the_answer_in_one_statement_each(dat
     answered, every later one is silent. Each claim is one INSERT … ON CONFLICT DO NOTHING below
     the ORM (it was the ORM's get, and a savepoint, an INSERT and its release for the first:
     ~3.5% of the bot at 1,000 msg/s at night, issue 13); a job's claim of a notice is the same."""
-    load_all_models()
-    upgrade(database_url)
-    engine = loop_engine(database_url)
-    sessions = make_sessionmaker(engine)
-    plugin = CheckinPlugin()
-    rules = parse_rules("version: 1\ndefaults: {timezone: Asia/Shanghai}\n", "test", [plugin])
+    rig = _Plugin(database_url)
+    engine, sessions = rig.engine, rig.sessions
     clock = FakeClock(datetime(2026, 6, 1, 18, 30, tzinfo=UTC))  # 02:30 in Shanghai: closed
-    room = RoomInfo(ROOM, "test", "owner", frozenset(), ("bot", "owner", "alice", "bob"))
-    statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: statements.append(sql))
 
     async def check_in(n: int, who: str) -> tuple[list[str], list[str]]:
-        sql, replies, loaded = await _check_in(plugin, sessions, rules, clock, room, statements, f"m{n}", who)
+        sql, replies, loaded = await rig.check_in(clock, f"m{n}", who)
         assert not loaded  # nothing loaded into the session
         return sql, replies
 

@@ -346,6 +346,8 @@ async def test_appeal_round_trip_accept_reinvites(bot):
     assert "的申诉：链接是 dushu.example.com 的活动页" in added and f"#appeal accept {number}" in added
     bot.world.say_private(bob, f"申诉 {number} 链接是 dushu.example.com 的活动页")
     await wait_private(bot, "bob", "申诉已提交")
+    bot.world.say_private(bob, f"申诉 {number} 我发的是读书会的链接")  # the first words again: no news
+    await bot.world.wait_for(lambda: sum("申诉已提交" in t for t in bot.private_texts(bob)) == 2)
     assert sum("补充了对案件" in t for t in bot.private_texts(bot.cast["operator"])) == 1
     bot.say(room, "laowang", f"#appeal accept {number}")
     await bot.wait_text(room, f"已接受案件 #{number} 的申诉")

@@ -83,7 +83,7 @@ def add_to(appeal: Appeal, text: str) -> bool:
     MAX_ADDED). Their explanation was dropped (案件 #1 的申诉已提交) and the admins saw （无说明）,
     seen in a simulated day."""
     text = text.strip()
-    said = [appeal.text, *appeal.text.split(ADDED)[1:]]
+    said = appeal.text.split(ADDED)  # the first words and each addition
     if not text or text in said or appeal.text.count(ADDED) >= MAX_ADDED:
         return False
     appeal.text = text if not appeal.text else appeal.text + ADDED + text

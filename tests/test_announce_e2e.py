@@ -229,6 +229,29 @@ async def test_an_owners_announcement_is_set_now(tmp_path, database_url):
         await bot.stop()
 
 
+async def test_announce_with_a_schedule_subcommand_manages_schedules(tmp_path, database_url):
+    """A simulated exam group's owner typed #announce add 每天 21:30 …, #announce list and
+    #announce del 1: each set the 群公告 to those words, notified to the whole group. A
+    subcommand word at the head is the schedule's: add schedules a 群公告, list lists, del removes."""
+    bot = await start_bot(tmp_path, database_url, "", extra_bot="manage: all")
+    room = ADMIN
+    try:
+        bot.say(room, "laowang", "#announce add 每天 21:30 今晚九点半自习室开播，大家记得打卡")
+        await bot.wait_text(room, "已添加定时消息 1：每天 21:30")
+        bot.say(room, "laowang", "#公告 list")
+        listing = await bot.wait_text(room, "本群的定时消息")
+        assert "今晚九点半自习室开播" in listing and "→ 群公告" in listing
+        bot.say(room, "laowang", "#announce del 1")
+        await bot.wait_text(room, "已删除定时消息 1")
+        bot.say(room, "laowang", "#公告 查看群文件里的报名表")  # not a subcommand word alone: set now
+        await bot.world.wait_for(lambda: bot.world.announcement(room) == "查看群文件里的报名表")
+        assert [a.text for a in bot.world.bot_actions(ActionKind.ANNOUNCE) if a.ok] == ["查看群文件里的报名表"]
+        with bot.app.sessions() as db:
+            assert store.chat_schedules(db, room) == []  # removed
+    finally:
+        await bot.stop()
+
+
 async def test_schedule_commands_add_list_pause_resume_remove(tmp_path, database_url):
     bot = await start_bot(tmp_path, database_url, "")
     room = ADMIN

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 _SUB = {
     "add": "add", "添加": "add", "list": "list", "ls": "list", "列表": "list", "查看": "list",
     "pause": "pause", "暂停": "pause", "resume": "resume", "恢复": "resume",
-    "remove": "remove", "rm": "remove", "delete": "remove", "删除": "remove",
+    "remove": "remove", "rm": "remove", "delete": "remove", "del": "remove", "删除": "remove",
 }
 _ANNOUNCE_WORDS = ("公告", "群公告", "announce")
 _WORD = re.compile(r"\S+")
@@ -65,7 +65,20 @@ def announce_now(ctx: Context, plugin: str, args: str) -> None:
     cfg: AnnounceConfig = ctx.config(plugin)
     texts, text = cfg.texts, args.strip()
     assert ctx.room_id is not None  # a group-only command
-    if not cfg.enabled:
+    head, _, rest = text.partition(" ")
+    sub = _SUB.get(head.lower())
+    if sub is not None:
+        # an owner managing scheduled announcements with #公告 add 每天 21:30 … / list / del 1 (a
+        # simulated exam group's evening) had the 群公告 set to "add 每天 21:30 …", "list" and
+        # "del 1", each one notified to the whole group. A subcommand word standing alone at the
+        # head is never an announcement's text: it is the schedule's, adding one as a 群公告.
+        if sub == "add":
+            _add(ctx, cfg, f"{_ANNOUNCE_WORDS[0]} {rest.strip()}")
+        elif sub == "list":
+            _list(ctx, cfg)
+        else:
+            _change(ctx, cfg, sub, rest.strip())
+    elif not cfg.enabled:
         ctx.reply(texts.disabled)
     elif not text:
         ctx.reply(texts.announce_usage)

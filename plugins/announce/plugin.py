@@ -167,9 +167,10 @@ class AnnouncePlugin(Plugin):
         """管理本群的定时消息：add 添加、list 查看、pause 暂停、resume 恢复、remove 删除"""
         await chat.run(ctx, self.name, args)
 
-    @command("announce", min_role=Role.ADMIN, aliases=("公告", "群公告", "发公告"), usage="<内容>")
+    @command("announce", min_role=Role.ADMIN, aliases=("公告", "群公告", "发公告"),
+             usage="<内容> | add <时间> <内容> | list | remove <编号>")
     async def announce(self, ctx: Context, args: str) -> None:
-        """马上把内容设为本群的群公告（机器人不能设群公告时改为在群里发出）"""
+        """马上把内容设为本群的群公告（机器人不能设时改为在群里发出）；add 加时间定时发布，list 查看，remove 删除"""
         chat.announce_now(ctx, self.name, args)
 
 

@@ -109,6 +109,30 @@ async def test_plain_member_group_is_silent_until_managed_then_asks_the_owner(tm
         await bot.stop()
 
 
+async def test_the_owners_command_where_the_bot_does_not_manage_is_answered_why(tmp_path, database_url):
+    """Seen in a simulated day: an owner pulled the bot into her group (a plain member there),
+    typed #help and #kick, and heard nothing. She now hears why and how to start, at most every
+    ten minutes; a member's command there still gets no answer, and nothing is carried out."""
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room = bot.cast.plain  # the bot is a plain member; lijie owns the group
+        bot.say(room, "alice", "#help")
+        bot.say(room, "lijie", "#help")
+        told = await bot.wait_text(room, "还没有管理本群")
+        assert "#manage on" in told and bot.sends(room)[-1].mention_ids == (bot.cast["lijie"],)
+        bot.say(room, "lijie", "#kick @bob 捣乱", mentions=[bot.cast["bob"]])
+        await bot.settle()
+        assert len(bot.texts(room)) == 1  # once in ten minutes; alice's #help unanswered
+        bot.clock.advance(601)
+        bot.say(room, "lijie", "#kick @bob 捣乱", mentions=[bot.cast["bob"]])
+        await wait_until(lambda: len(bot.texts(room)) == 2)
+        await bot.settle()
+        assert all("还没有管理本群" in t for t in bot.texts(room))
+        assert bot.world.bot_actions(ActionKind.KICK) == [] and all_cases(bot) == []
+    finally:
+        await bot.stop()
+
+
 async def test_an_owners_own_kick_where_the_bot_cannot_remove_is_answered_to_them_alone(tmp_path, database_url):
     """Seen in a simulated day: the captain typed #kick in a group where the bot is a plain
     member and was answered "@队长阿飞 @副队 机器人不是本群群主或管理员，无法移出…请群主或管理员

@@ -70,6 +70,7 @@ log = logging.getLogger(__name__)
 
 _RoomEvent = MessageReceived | MemberJoined | MemberLeft | TopicChanged
 _DRY_RUN_KEY = "dry_run"
+NOT_MANAGED_EVERY = timedelta(minutes=10)  # an owner's command where the bot does not manage: said this often
 HINT_EVERY = timedelta(days=1)  # a member who @s the bot hears how to use it at most this often
 # a job's declared reads at once: a wave of 200 newcomers is not 200 RPCs in flight on the gateway
 JOB_READS_AT_ONCE = 8
@@ -136,6 +137,7 @@ class App:
         # (subject, kind, room) -> the value the name history last recorded (bot/core/written.py)
         self._names_written = LastWritten()
         self._hinted: dict[tuple[str | None, str], datetime] = {}  # (room, member) -> last mention hint
+        self._told_unmanaged: dict[tuple[str, str], datetime] = {}  # (room, owner) -> last not_managed
         self._reconcile_queued = False
         # set while logged in and connected: scheduled jobs wait for it (a job due at start-up
         # or during an outage runs once the account is back, rather than failing to send)
@@ -407,8 +409,11 @@ class App:
         parsed, found = self._find_command(event, rules)
         if room is not None and isinstance(event, MessageReceived) and found is not None:
             room = await self._roles_fresh(room, event.sender_id, found[1], rules)
+        unheard = False
         if not managed and isinstance(event, MessageReceived) and not self._unmanaged_command(found):
-            return
+            if not self._not_managed_due(event, room, found, rules):
+                return
+            unheard, parsed, found = True, None, None  # not carried out: the transaction says why
         facts = _Facts(self.lookup, self.reads_under_gate)
         # platform reads: before the gate, not under it
         await self._gather(facts, event, room, rules, parsed, found, managed)
@@ -416,7 +421,8 @@ class App:
         crashed: set[str] = set()
         while True:
             try:
-                if not await self._transaction(event, rules, room, managed, parsed, found, facts, crashed):
+                if not await self._transaction(event, rules, room, managed, parsed, found, facts, crashed,
+                                               not_managed=unheard):
                     return
                 break
             except _Crashed as crash:
@@ -429,7 +435,7 @@ class App:
 
     async def _transaction(self, event: _RoomEvent, rules: Rules, room: RoomInfo | None, managed: bool,
                            parsed: ParsedCommand | None, found: tuple[Plugin, CommandSpec] | None,
-                           facts: _Facts, crashed: set[str]) -> bool:
+                           facts: _Facts, crashed: set[str], not_managed: bool = False) -> bool:
         """One event's transaction: the dedupe mark, core_member, a command or the plugins, the
         staged actions. False if the event was a duplicate. Raises _Crashed (rolled back)."""
         sender = event.sender_id if isinstance(event, MessageReceived) else None
@@ -486,12 +492,20 @@ class App:
                 # members @ the bot to ask it things and heard nothing (seen in a simulated day)
                 ctx.source = self.builtins.name
                 ctx.reply(rules.bot.texts.mention_hint.format(prefix=rules.bot.command_prefix))
+            if not_managed:
+                ctx.source = self.builtins.name
+                texts = rules.bot.texts
+                auto = rules.bot.manage == "auto" and event.room_id not in rules.bot.ignore
+                ctx.reply(texts.not_managed.format(prefix=rules.bot.command_prefix) if auto
+                          else texts.not_managed_fixed)
             self.outbox.stage(db, ctx.planned)  # the actions commit with the state they follow from
         # committed now: only what committed is known to be recorded
         for key, value in names.items():
             self._names_written.wrote(key, value)
         if hinted and sender:
             self._hinted[(event.room_id, sender)] = self.clock.now()
+        if not_managed and sender and event.room_id:
+            self._told_unmanaged[(event.room_id, sender)] = self.clock.now()
         return True
 
     def _hint_due(self, event: _RoomEvent) -> bool:
@@ -504,6 +518,20 @@ class App:
             self._hinted.clear()
         last = self._hinted.get((event.room_id, event.sender_id))
         return last is None or self.clock.now() - last >= HINT_EVERY
+
+    def _not_managed_due(self, event: MessageReceived, room: RoomInfo | None,
+                         found: tuple[Plugin, CommandSpec] | None, rules: Rules) -> bool:
+        """A command where the bot does not manage the group, from the group's owner or an
+        operator: they hear why nothing happened, at most every NOT_MANAGED_EVERY (kept in
+        memory). Anyone else's command stays unanswered there, as everything else does."""
+        if found is None or room is None or event.is_self or event.room_id is None:
+            return False
+        if role_of(event.sender_id, room, rules) < Role.OWNER:
+            return False
+        if len(self._told_unmanaged) > 10_000:
+            self._told_unmanaged.clear()
+        last = self._told_unmanaged.get((event.room_id, event.sender_id))
+        return last is None or self.clock.now() - last >= NOT_MANAGED_EVERY
 
     async def _gather(self, facts: _Facts, event: _RoomEvent, room: RoomInfo | None, rules: Rules,
                       parsed: ParsedCommand | None, found: tuple[Plugin, CommandSpec] | None, managed: bool) -> None:

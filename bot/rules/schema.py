@@ -145,6 +145,14 @@ class CoreTexts(Strict):
     manage_off: Annotated[str, placeholders()] = "好的，机器人不再管理本群。群主或运营发送 #manage on 可以重新开启。"
     manage_fixed: Annotated[str, placeholders()] = "本群是否管理由 rules.yaml 的 bot.manage 决定，请修改该文件。"
     manage_usage: Annotated[str, placeholders()] = "用法：#manage on（开始管理本群）或 #manage off（停止管理）"
+    # a command from the group's owner (or an operator) where the bot does not manage the group:
+    # said at most every 10 minutes to each, instead of the silence an owner who had just pulled
+    # the bot in met at their first #help (a simulated day); members' commands stay unanswered
+    not_managed: Annotated[str, placeholders("prefix")] = (
+        "机器人还没有管理本群（它在本群不是群主或管理员），所以没有执行这条命令。想让它管理：把它设为管理员；"
+        "或由群主在群里发送 {prefix}manage on（之后发现广告会请群主和管理员来移出）。")
+    not_managed_fixed: Annotated[str, placeholders()] = (
+        "本群不在机器人管理的群里（由 rules.yaml 的 bot.manage 和 bot.ignore 决定），所以没有执行这条命令。")
     # manage: auto, the bot was 群主 or 管理员 and is a plain member now: it stopped managing
     manage_lost: Annotated[str, placeholders()] = (
         "机器人已不是本群的群主或管理员，所以停止了管理：不再欢迎新成员，不再检查广告和刷屏。"

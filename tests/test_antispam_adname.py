@@ -103,3 +103,40 @@ async def test_a_group_nickname_changed_into_an_ad_after_joining_is_seen_at_the_
     await bot.wait_text(room, "「招代…」已被移出本群，原因：昵称是广告")
     await bot.settle()
     assert len(all_cases(bot)) == 1 and bot.world.is_member(room, bot.cast["alice"])
+
+
+def test_names_are_folded_as_a_glance_reads_them():
+    from plugins.antispam.impersonation import fold
+
+    assert fold("群主 老王🌸") == fold("群主-老王") == fold("群主老王") == fold("ＱＱ群主老王")[2:]
+    assert fold("班主任王老師") == fold("班主任王老师") and fold("Lily") == fold("LILY")
+    assert fold("群主老王") != fold("群主老张")
+
+
+async def test_a_newcomer_named_as_the_owner_is_pointed_out_to_the_group_not_punished(bot):
+    """The commonest fraud in class groups: a newcomer takes the owner's name and asks for money.
+    In a simulated 家长群 the bot reminded 「@群主老王」 and announced 「群主老王」已被移出本群 of
+    someone nobody could tell from the owner. The group is now told at once, without an @, that
+    the newcomer is not the owner (the owner never spoke since the bot came: the name is read
+    from the group); the newcomer is not removed for a name, and told once."""
+    room = bot.cast.admin
+    owner = bot.cast["laowang"]
+    bot.world.set_alias(room, owner, "群主老王")
+    fake, zhang = bot.world.add_contact("小李"), bot.world.add_contact("老张")
+    bot.world.join(room, [fake, zhang], inviter=bot.cast["carol"])
+    await bot.settle()
+    bot.world.set_alias(room, fake, "群主 老王🌸")
+    bot.world.say(room, fake, "各位家长好，下周一开家长会")
+    bot.world.say(room, zhang, "大家好，我是老张")
+    told = await bot.wait_text(room, "请大家注意")
+    assert "新成员「群主 老王🌸」和群主同名，但不是群主本人" in told
+    sent = next(a for a in bot.sends(room) if "请大家注意" in a.text)
+    assert sent.mention_ids == ()
+    bot.world.say(room, fake, "请大家下午五点前到校")
+    await bot.settle()
+    [case] = all_cases(bot)
+    assert (case.kind, case.target_id, case.reason) == ("warn", fake, "和群主同名")
+    assert case.evidence["impersonates"] == owner and cases.reminded(case)
+    assert sum("请大家注意" in t for t in bot.texts(room)) == 1
+    assert bot.world.is_member(room, fake) and bot.world.is_member(room, zhang)
+    assert dict(bot.app.reads_under_gate) == {}  # the owner's name was read before the gate

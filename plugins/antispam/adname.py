@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core import cases, members
 from bot.events import MemberJoined
-from plugins.antispam import ladder, store
+from plugins.antispam import impersonation, ladder, store
 from plugins.antispam.checks import Facts
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import Decision, decide
@@ -68,6 +68,10 @@ class Names:
 
     def __init__(self) -> None:
         self._judged: dict[tuple[str, str], str] = {}
+        # newcomers named as the owner or an admin, with that name: the bot's own words about
+        # them say who they are not (shown), or 「群主老王」已被移出本群 reads as the owner's removal
+        self._named_as: dict[tuple[str, str], tuple[str, str]] = {}
+        self.roles = impersonation.RoleNames()  # whose names a newcomer's is compared with
 
     def joined(self, ctx: Context, cfg: AntispamConfig, event: MemberJoined, protected: set[str]) -> None:
         """Each joining member's name (`protected`: members the plugin never acts on, the bot
@@ -80,8 +84,8 @@ class Names:
             member = members.facts(ctx.db, event.room_id, member_id)
             self.judge(ctx, cfg, member, standing(ctx, cfg, member_id, member, ctx.now()), member_id, name)
 
-    def judge(self, ctx: Context, cfg: AntispamConfig, member: MemberFacts | None, standing: tuple[bool, bool, Any],
-              member_id: str, name: str) -> bool:
+    def judge(self, ctx: Context, cfg: AntispamConfig, member: MemberFacts | None,
+              standing: tuple[bool, bool, Any], member_id: str, name: str) -> bool:
         """True when `name`, not judged for this member before, is an ad and went up the ladder
         (their message need not be judged). Someone the group knows keeps their name: a
         regular rejoining, an established member (a trade in a name is who they are)."""
@@ -94,10 +98,33 @@ class Names:
             del self._judged[next(iter(self._judged))]
         self._judged[key] = name
         decision = ad_name(cfg, ctx.room_id, name)
-        if decision is None or _judged_before(ctx, cfg, member_id, name):
+        if decision is None:
+            # not an ad; maybe the owner's or an admin's name: the group is told, nobody punished,
+            # and the message (if any) is judged as any other
+            who = impersonation.impersonated(ctx, self.roles, member_id, name)
+            if who is None:
+                self._named_as.pop(key, None)
+                return False
+            if len(self._named_as) >= self.KEPT:
+                del self._named_as[next(iter(self._named_as))]
+            self._named_as[key] = (name, who.role)
+            if not impersonation.told_before(ctx, member_id, name):
+                impersonation.tell(ctx, cfg, member_id, name, who)
+                log.info("%s in %s is named as the %s %s", member_id, ctx.room_id, who.role, who.member_id)
+            return False
+        if _judged_before(ctx, cfg, member_id, name):
             return False
         _offence(ctx, cfg, member_id, name, decision, member, newcomer, trusted, vouch)
         return True
+
+
+    def shown(self, cfg: AntispamConfig, room_id: str, member_id: str, name: str) -> str:
+        """`name` as the bot's own words about this member say it: with who they are not, for a
+        newcomer named as the owner or an admin (「群主老王（新成员，不是群主）」)."""
+        named = self._named_as.get((room_id, member_id))
+        if named is None or named[0] != name:
+            return name
+        return name + cfg.texts.impersonation_shown.format(role=named[1])
 
 
 def _judged_before(ctx: Context, cfg: AntispamConfig, member_id: str, name: str) -> bool:

@@ -228,6 +228,12 @@ class Texts(TemplateTexts):
     renamed: str = "把群名改成广告（{reason}）"
     # {reason} of a newcomer whose name is an ad (adname.py: 兼职日结加V:abc8888)
     ad_name: str = "昵称是广告（{reason}）"
+    # a newcomer named as the owner or an admin (impersonation.py): the group told before any
+    # money moves, the member asked to rename; nobody punished for a name
+    impersonation: str = ("⚠️ 请大家注意：新成员「{member}」和{role}同名，但不是{role}本人。"
+                          "涉及转账、收款、加好友的消息，请先向{role}本人核实。也请这位新成员修改群昵称。案件 #{case}")
+    impersonation_reason: str = "和{role}同名"
+    impersonation_shown: str = "（新成员，不是{role}）"  # after such a member's name in the bot's words
     ham_learned: str = "已记为正常消息，案件 #{case} 已撤销。"
     # a second #ham on the same message: nothing left to undo
     ham_already_reversed: str = "这条消息已记为正常消息，案件 #{case} 之前已撤销，不用再处理。"

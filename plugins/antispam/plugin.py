@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from bot.core.context import Context, Lookup
+    from bot.platform import RoomInfo
     from bot.rules.loader import Rules
     from plugins.antispam.models import Sample
 
@@ -46,6 +47,8 @@ PRUNE_JOB = "antispam.prune"
 # for: lines pasted in one go land within a few seconds of each other, before anyone reads
 READ_WARNING = timedelta(seconds=10)
 _DECODED_KEPT = 256  # QR codes gathered ahead of handle(): far more than the messages in flight
+_SETTLED_KEPT = 200_000  # (group, member) pairs; forgetting them costs a name read at worst
+_ROOMS_NOTED = 5_000
 _EXEMPT_KEPT = 100_000  # members whose last image was not checked (trusted, protected)
 
 
@@ -197,6 +200,10 @@ class AntispamPlugin(Plugin):
         self._decoded: dict[str, tuple[str, ...]] = {}
         # whose images handle() last skipped (trusted or protected): gather need not fetch them
         self._image_exempt: set[tuple[str, str]] = set()
+        # members whose names are no longer judged (established, not an invitee on probation), and
+        # the room each group was last seen as: what gather() needs no database for
+        self._settled: set[tuple[str, str]] = set()
+        self._rooms_noted: dict[str, RoomInfo] = {}
 
     def warm_up(self) -> None:
         """Run by the runtime in a thread before the bot is ready: load what the first message
@@ -236,8 +243,14 @@ class AntispamPlugin(Plugin):
     async def gather(self, message: MessageReceived, rules: Rules, lookup: Lookup) -> None:
         """An image's QR codes, fetched and decoded before the message takes the database gate:
         the fetch is a platform read of the whole picture and the decode may take up to
-        qrcode.timeout, and under the gate every group's events waited for both."""
-        if message.kind is not MessageKind.IMAGE or message.room_id is None or message.is_self:
+        qrcode.timeout, and under the gate every group's events waited for both. Also the
+        owner's and admins' names a newcomer's name is compared with (impersonation.py), read
+        at most every few minutes a group, and only while someone not yet settled speaks."""
+        if message.room_id is None or message.is_self:
+            return
+        if (message.room_id, message.sender_id) not in self._settled:
+            await self.names.roles.read(message.room_id, lookup)
+        if message.kind is not MessageKind.IMAGE:
             return
         cfg: AntispamConfig = rules.plugin_config(message.room_id, self.name)
         if not cfg.enabled or (message.room_id, message.sender_id) in self._image_exempt:
@@ -248,6 +261,11 @@ class AntispamPlugin(Plugin):
         self._decoded[message.event_id] = codes
 
     async def handle(self, ctx: Context) -> None:
+        if ctx.room is not None and self._rooms_noted.get(ctx.room.id) is not ctx.room:
+            self.names.roles.note_room(ctx.room, ctx.self_id)  # a room read afresh: its roles again
+            if len(self._rooms_noted) >= _ROOMS_NOTED:
+                self._rooms_noted.clear()
+            self._rooms_noted[ctx.room.id] = ctx.room
         if isinstance(ctx.event, TopicChanged):
             event = ctx.event
             assert event.changer_id is not None
@@ -269,6 +287,10 @@ class AntispamPlugin(Plugin):
             self._note_image(msg, exempt=True)
             return
         newcomer, trusted, vouch = standing(ctx, cfg, msg.sender_id, ctx.member, now)
+        if not newcomer and vouch is None and (msg.room_id, msg.sender_id) not in self._settled:
+            if len(self._settled) >= _SETTLED_KEPT:
+                self._settled.clear()
+            self._settled.add((msg.room_id, msg.sender_id))  # settled for good: names never judged again
         if self.names.judge(ctx, cfg, ctx.member, (newcomer, trusted, vouch), msg.sender_id, msg.display_name):
             return
         codes = await self._image_codes(ctx, cfg, msg, trusted) if msg.kind is MessageKind.IMAGE else ()
@@ -293,7 +315,8 @@ class AntispamPlugin(Plugin):
         if decision.spam and self._same_offence(ctx, cfg, row, decision):
             return
         if decision.spam:
-            offence = offence_of(ctx, decision, ctx.member, msg.sender_id, msg.display_name,
+            shown = self.names.shown(cfg, msg.room_id, msg.sender_id, msg.display_name)
+            offence = offence_of(ctx, decision, ctx.member, msg.sender_id, shown,
                                  explain(cfg, decision), evidence, newcomer, vouch)
             store.set_case(ctx.db, row, ladder.apply(ctx, cfg, offence))
             log.info("spam in %s from %s: %s", msg.room_id, msg.sender_id, decision.reason())

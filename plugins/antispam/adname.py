@@ -117,7 +117,6 @@ class Names:
         _offence(ctx, cfg, member_id, name, decision, member, newcomer, trusted, vouch)
         return True
 
-
     def shown(self, cfg: AntispamConfig, room_id: str, member_id: str, name: str) -> str:
         """`name` as the bot's own words about this member say it: with who they are not, for a
         newcomer named as the owner or an admin (「群主老王（新成员，不是群主）」)."""

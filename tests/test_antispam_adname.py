@@ -140,3 +140,19 @@ async def test_a_newcomer_named_as_the_owner_is_pointed_out_to_the_group_not_pun
     assert sum("请大家注意" in t for t in bot.texts(room)) == 1
     assert bot.world.is_member(room, fake) and bot.world.is_member(room, zhang)
     assert dict(bot.app.reads_under_gate) == {}  # the owner's name was read before the gate
+
+
+async def test_a_newcomer_joining_under_an_admins_name_is_pointed_out_at_their_first_message(bot):
+    """Seen in a simulated day: a newcomer joined as 上海－电商－小Ａ (an admin's nickname in full-width
+    letters) and collected 活动经费. His name was judged at the join, before the admins' names had
+    been read, and never again: nothing was said. It is compared again once they are read."""
+    room = bot.cast.admin
+    bot.world.set_admin(room, bot.cast["alice"], True)
+    fake = bot.world.add_contact("上海－电商－小Ａ")
+    bot.world.join(room, [fake], inviter=bot.cast["bob"])
+    await bot.settle()
+    bot.world.say(room, fake, "大家好，群里收一下本月活动经费，每人50，转我就行")
+    told = await bot.wait_text(room, "请大家注意")
+    assert "新成员「上海－电商－小Ａ」和管理员同名，但不是管理员本人" in told
+    [case] = all_cases(bot)
+    assert case.evidence["impersonates"] == bot.cast["alice"] and case.evidence["impersonates_role"] == "管理员"

@@ -67,7 +67,8 @@ class Names:
     KEPT = 10_000  # (group, member) names remembered; the oldest forgotten first
 
     def __init__(self) -> None:
-        self._judged: dict[tuple[str, str], str] = {}
+        # (group, member) -> their name and the group's role names (RoleNames.version) it was judged with
+        self._judged: dict[tuple[str, str], tuple[str, int]] = {}
         # newcomers named as the owner or an admin, with that name: the bot's own words about
         # them say who they are not (shown), or 「群主老王」已被移出本群 reads as the owner's removal
         self._named_as: dict[tuple[str, str], tuple[str, str]] = {}
@@ -92,11 +93,14 @@ class Names:
         assert ctx.room_id is not None
         newcomer, trusted, vouch = standing
         key = (ctx.room_id, member_id)
-        if not (newcomer or vouch is not None) or self._judged.get(key) == name:
+        # judged again when the owner's and admins' names were read since: a newcomer's name met
+        # at the join, before they were, is still compared with them at the first message
+        judged = (name, self.roles.version(ctx.room_id))
+        if not (newcomer or vouch is not None) or self._judged.get(key) == judged:
             return False
         if len(self._judged) >= self.KEPT:
             del self._judged[next(iter(self._judged))]
-        self._judged[key] = name
+        self._judged[key] = judged
         decision = ad_name(cfg, ctx.room_id, name)
         if decision is None:
             # not an ad; maybe the owner's or an admin's name: the group is told, nobody punished,

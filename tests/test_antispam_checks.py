@@ -847,3 +847,21 @@ def test_the_task_scams_promises_with_a_piece_rate_are_a_recruitment_pitch_witho
     for member in ("我们店招收银 周末兼职 一小时二十 学生可以 离地铁站近",
                    "招打字员在家做 一天两三百 这种是骗人的吧 有人信吗", "物流园招装卸 日结 一天三百 包午饭"):
         assert not _reading(member), member
+
+
+@pytest.mark.parametrize("text", ["少儿口才班秋季招生 每周日下午 前八名报名打九折 有兴趣的家长私我",
+                                  "暑期美术集训营 国美老师带 现在报名送一整套颜料 名额只剩六个 想报的戳我",
+                                  "初中物理一对一 上门辅导 不满意全额退 家长们需要的找我约时间"])
+def test_a_class_promoted_with_a_deal_and_a_call_is_an_ad_from_anyone(text):
+    """A class or course (班, 营, 辅导 …), a deal (前N名 N折, 报名送, 名额只剩, 不满意退) and a call to the
+    writer (私我, 戳我, 找我): the tenth blind probe (spam35) read course promotions 0.56 from an
+    established member, in a parents' group's own words with no contact word. Parents telling what a
+    class cost, a teacher saying who she is, a question, or the offer warned about is no ad."""
+    assert any(d.startswith("class promoted") for d in _reading(text)), text
+    for member in ("我们报的那个暑假班八折 算下来一节课一百出头 不知道贵不贵",
+                   "学而思的续班优惠今天截止 我还没想好续不续",
+                   "大家好 我是新来的钢琴老师 家里有孩子想学的可以私聊我",
+                   "那个口才班前十名打九折 私我报名 这种靠谱吗",
+                   "提醒各位家长 有人在群里发什么集训营八折私聊 交了定金就拉黑 大家别信",
+                   "@所有人 烘焙体验课周六下午 材料费AA 报名截止周四 不会的可以私聊我"):
+        assert not _reading(member), member

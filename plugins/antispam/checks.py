@@ -12,7 +12,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from plugins.antispam import contact, cures, loan, negation, papers, recruit, referral, rental, replica, returns
+from plugins.antispam import (
+    contact,
+    courses,
+    cures,
+    loan,
+    negation,
+    papers,
+    recruit,
+    referral,
+    rental,
+    replica,
+    returns,
+)
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
 from plugins.antispam.explain import contact_kind, contact_said, message_kind
@@ -381,7 +393,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if plea is None and cfg.keywords.fake_goods and not (verdict.spam and not verdict.weak):
         plea = selling_a_replica(n)
     if plea is None and not (verdict.spam and not verdict.weak):
-        plea = referring_with_a_gift(f, n) or selling_papers(n) or promising_returns(n)
+        plea = referring_with_a_gift(f, n) or selling_papers(n) or promising_returns(n) or promoting_a_course(n)
     return plea if plea is not None else verdict
 
 
@@ -456,6 +468,14 @@ def promising_returns(n: Normalised) -> Verdict | None:
     (conclusive), never obvious by itself."""
     return _offered(n, returns.promises_returns, "fixed returns offered",
                     "像非法集资、投资骗局的广告", "投入一笔钱、承诺固定回报、又在招揽")
+
+
+def promoting_a_course(n: Normalised) -> Verdict | None:
+    """A class or course promoted with a deal and a call to sign up (courses.py: 暑期班报名 前十名八折 私聊我),
+    not asked about, told of as taken, warned about or quoted. Enough alone against any member
+    (conclusive), never obvious by itself."""
+    return _offered(n, courses.promotes_a_course, "class promoted with a deal",
+                    "像课程、培训班的招生广告", "课程或培训班、优惠或名额、又让人私聊报名")
 
 
 def _offered(n: Normalised, read: Callable[[str], tuple[str, ...] | None], what: str, zh: str,

@@ -863,5 +863,9 @@ def test_a_class_promoted_with_a_deal_and_a_call_is_an_ad_from_anyone(text):
                    "大家好 我是新来的钢琴老师 家里有孩子想学的可以私聊我",
                    "那个口才班前十名打九折 私我报名 这种靠谱吗",
                    "提醒各位家长 有人在群里发什么集训营八折私聊 交了定金就拉黑 大家别信",
-                   "@所有人 烘焙体验课周六下午 材料费AA 报名截止周四 不会的可以私聊我"):
+                   "@所有人 烘焙体验课周六下午 材料费AA 报名截止周四 不会的可以私聊我",
+                   # a member gathering the group for a shared class: the deal is the group's (lead35)
+                   "游泳班团购，5人以上打八折，想报的私聊我", "我在组织拼班学画画，凑够6个娃老师给打8折，有兴趣的找我",
+                   "上次说的那个跆拳道班，前十名八折，我已经把咱们群的名单报过去了，还有要加的私我",
+                   "瑜伽课团报打七折，已经有4个姐妹了，还差两个，戳我"):
         assert not _reading(member), member

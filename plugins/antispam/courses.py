@@ -36,7 +36,10 @@ _TOLD = re.compile(r"(?:我|我们|我家|孩子|娃|女儿|儿子)[^\s，。]{0
                    # a member passing on someone else's class or organising a group's sign-up: what the
                    # teacher said, what they asked or got, a child already there, a school's or a
                    # community's own class (members' lines written to try the reading)
-                   r"|老师说|教练说|问了|问过|孩子在|抢到|一起报|帮你报|带你们去|试了|公益|课后服务|班主任")
+                   r"|老师说|教练说|问了|问过|孩子在|抢到|一起报|帮你报|带你们去|试了|公益|课后服务|班主任"
+                   # a member gathering the group for a shared class (拼班, 团购, 还差两个): a deal
+                   # and 私我 from a regular, who organises it, not a school selling it (lead35's lines)
+                   r"|团购|拼班|拼团|拼课|凑够|凑齐|凑个|组织|还差|名单|报过去|咱们群|我们群|帮大家")
 
 def promotes_a_course(body: str) -> tuple[str, ...] | None:
     """The words of a class promoted with a deal and a call (the class, the deal, the call), or None."""

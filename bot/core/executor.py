@@ -107,6 +107,25 @@ class Executor:
                 f" ({why})" if why else "", outcome.status, outcome.detail)
         return outcome
 
+    def first_slot(self, planned: Planned, rules: Rules) -> tuple[str | None, str] | None:
+        """The governor's (room, kind) this action asks for before its first platform call that
+        changes anything, where every way through it asks for that slot first; None where it may
+        do nothing outward at all (dry-run, a list entry) or ask for another slot first (a
+        removal put to the owner, a recall, an announcement, a notice). The outbox marks such an
+        action in flight when it claims it if the slot looks free (Outbox._claim_and_mark)."""
+        action = planned.action
+        room_id = getattr(action, "room_id", None)
+        if not planned.answer and self._dry_run(rules, room_id):
+            return None
+        match action:
+            case Reply() | Invite() | SetTopic():
+                return room_id, "send"
+            case SendPrivate():
+                return None, "send"
+            case Kick() if not action.ask_first:
+                return room_id, "kick"
+        return None
+
     async def run_notify(self, room_id: str, notices: Sequence[NotifyAdmins], planned: Planned,
                          rules: Rules) -> Outcome:
         """Several admin notices for one room as one message (a digest)."""

@@ -309,3 +309,46 @@ async def test_a_row_marked_with_its_claim_waits_for_a_taken_slot_as_pending(ses
     claimed.mark.settle()
     clock.advance(1)  # the account's next slot has come, and no action is promised one
     assert gov.free_now("r2")
+
+
+async def test_a_removal_whose_slot_is_free_reads_the_whitelist_in_its_claim(tmp_path):
+    """A removal claimed with its slot free reads the chat-managed whitelist in the claim's
+    transaction: the removal and its 已移出, staged together, take three of the sender's
+    transactions (the claim with the mark and the whitelist; the outcome with the notice's claim;
+    the notice's outcome), not seven (claim, whitelist, mark, outcome; claim, mark, outcome). A
+    member whitelisted in chat is still not removed."""
+    from bot.actions import Kick
+    from bot.core import lists
+
+    bot = await Harness(tmp_path, [Probe()], clock=FakeClock(T0)).start()
+    try:
+        await bot.settle()
+        sender = bot.app.outbox
+        real_session = sender._session
+        lanes: list[str] = []
+
+        def counted():
+            task = asyncio.current_task()
+            if task is not None and task.get_name().startswith("outbox-"):
+                lanes.append(task.get_name())
+            return real_session()
+
+        sender._session = counted  # type: ignore[method-assign]
+        bot.app._session = counted  # type: ignore[method-assign]  # the executor's own whitelist read
+        room, bob, alice = bot.cast.owned, bot.cast["bob"], bot.cast["alice"]
+        await bot.app.execute([Planned(Kick(room, bob, "广告", notice_done="已移出「bob」"), "probe")], bot.app.rules)
+        await bot.world.wait_for(lambda: bot.world.saw_kick(room, bob))
+        await bot.settle()
+        assert "已移出「bob」" in bot.texts(room)
+        assert len(lanes) == 3
+        async with bot.app.write_session() as db:
+            lists.add(db, lists.WHITELIST, room, alice, by="test", at=T0)
+            db.commit()
+        await bot.app.execute([Planned(Kick(room, alice, "广告"), "probe")], bot.app.rules)
+        await bot.settle()
+        assert not bot.world.saw_kick(room, alice)
+        with bot.app.sessions() as db:
+            kick = db.scalars(select(OutboxRow).where(OutboxRow.kind == "Kick").order_by(OutboxRow.id.desc())).first()
+            assert kick is not None and kick.status == "refused_protected"
+    finally:
+        await bot.stop()

@@ -7,7 +7,9 @@ Rows move pending → in_flight → an outcome. The sender works lane by lane (a
 a private chat, or a room's admin notices): in order within a lane, lanes side by side, the
 governor pacing them all. After each action, one transaction records the row's outcome, the
 case's outcome, the audit row, the action's database effect (a blacklist entry) and the
-follow-up actions whose words are now true (new rows), plus the governor's counters.
+follow-up actions whose words are now true (new rows), plus the governor's counters, and
+claims the lane's next row. A row goes in flight right before its action's first platform
+call, or with its claim when its slot is free then (_mark_if_free).
 
 At start, pending rows are resumed. A row found in_flight may or may not have happened: a
 removal is re-checked against the room (idempotent), a blacklist entry rewritten; a text is
@@ -35,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from bot.actions import Action, Blacklist, Invite, Kick, NotifyAdmins, Reply, from_record, to_record
 from bot.clock import Clock
-from bot.core import cases
+from bot.core import cases, lists
 from bot.core.audit import AuditLog
 from bot.core.context import Planned
 from bot.core.executor import Executor, Outcome
@@ -467,7 +469,8 @@ class Outbox:
         premarked = self._mark_if_free(db, row.id, planned, rules, now)
         if premarked is None:
             return None, True
-        return _Claimed(row.id, planned, row.detail == _RECOVERING, _SlotMark(self, [row.id], premarked), more), more
+        return _Claimed(row.id, planned, row.detail == _RECOVERING, _SlotMark(self, [row.id], premarked), more,
+                        _whitelisted(db, planned) if premarked else None), more
 
     def _mark_if_free(self, db: Session, row_id: int, planned: Planned, rules: Rules, now: datetime) -> bool | None:
         """Mark the claimed row in flight in the claim's own transaction when the governor's slot
@@ -519,7 +522,8 @@ class Outbox:
                 if premarked:
                     db.commit()  # a storage error: nothing went out, the lane tries the row again
                 claimed = _Claimed(row_id, planned, row.detail == _RECOVERING,
-                                   _SlotMark(self, [row_id], bool(premarked)), more)
+                                   _SlotMark(self, [row_id], bool(premarked)), more,
+                                   _whitelisted(db, planned) if premarked else None)
             if premarked is None:
                 log.info("outbox: %s #%d was withdrawn before it went out", type(planned.action).__name__, row_id)
                 return more, None
@@ -529,7 +533,8 @@ class Outbox:
         row_id, planned, mark = claimed.row_id, claimed.planned, claimed.mark
         token = ON_SLOT.set(mark)
         try:
-            outcome = await self._executor.run(planned, rules, recovering=claimed.recovering)
+            outcome = await self._executor.run(planned, rules, recovering=claimed.recovering,
+                                               whitelisted=claimed.whitelisted)
         except Refused as refused:
             await self._refused(row_id, planned, refused, rules)
             return more, None
@@ -785,6 +790,10 @@ class _Claimed:
     recovering: bool
     mark: _SlotMark
     more: bool  # another row was due after it
+    # a removal's member on the chat-managed whitelist, read in the claim's transaction when
+    # the row was marked with it (its slot free: the removal follows at once); None: the
+    # executor reads it (App._whitelisted, a transaction of its own)
+    whitelisted: bool | None = None
 
 
 class _SlotMark:
@@ -958,6 +967,15 @@ def prune(db: Session, before: datetime) -> int:
     result = db.execute(delete(OutboxRow).where(OutboxRow.status.not_in((PENDING, IN_FLIGHT)),
                                                 OutboxRow.updated_at < before))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _whitelisted(db: Session, planned: Planned) -> bool | None:
+    """For a removal, whether the chat-managed whitelist names its member, read fresh (as the
+    executor would, in a transaction of its own: one write turn taken from the inbox less)."""
+    action = planned.action
+    if not isinstance(action, Kick):
+        return None
+    return lists.contains(db, lists.WHITELIST, action.room_id, action.member_id, fresh=True)
 
 
 def _planned(row: OutboxRow) -> Planned:

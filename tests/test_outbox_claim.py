@@ -213,3 +213,142 @@ async def test_a_wake_after_an_event_that_staged_nothing_looks_at_no_lane(sessio
     busy.set()
     await lanes["r2"]
     assert fresh == {"r1", "r2"}
+
+
+async def test_a_send_whose_slot_is_free_takes_one_transaction_more_than_its_outcome(tmp_path):
+    """With the governor's slot free at once (the harness's fast rules), a row is claimed and
+    marked in flight in one transaction, and each outcome is recorded together with the lane's
+    next claim: three replies in one lane take four of the sender's transactions, one reply two.
+    They took three each (claim, in-flight mark, outcome), each waiting for the inbox's write
+    turn and the database gate behind every room worker ready before it (issue 13, core34)."""
+    bot = await Harness(tmp_path, [Probe()], clock=FakeClock(T0)).start()
+    try:
+        await bot.settle()
+        sender = bot.app.outbox
+        real_session = sender._session
+        lanes: list[str] = []
+
+        def counted():
+            task = asyncio.current_task()
+            name = task.get_name() if task is not None else ""
+            if name.startswith("outbox-"):
+                lanes.append(name)
+            return real_session()
+
+        sender._session = counted  # type: ignore[method-assign]
+        room, other = bot.cast.owned, bot.cast.admin
+        await bot.app.execute([Planned(Reply(room, f"第{i}句"), "probe") for i in range(3)], bot.app.rules)
+        await bot.settle()
+        texts = bot.texts(room)
+        assert [texts.index(f"第{i}句") for i in range(3)] == sorted(texts.index(f"第{i}句") for i in range(3))
+        assert len(lanes) == 4
+        lanes.clear()
+        await bot.app.execute([Planned(Reply(other, "一句"), "probe")], bot.app.rules)
+        await bot.settle()
+        assert "一句" in bot.texts(other)
+        assert len(lanes) == 2
+        with bot.app.sessions() as db:  # every one recorded as sent, none left in flight
+            assert {r.status for r in db.scalars(select(OutboxRow).where(OutboxRow.kind == "Reply"))} == {"done"}
+    finally:
+        await bot.stop()
+
+
+class _Slots:
+    """An executor's answer to which governor slot an action asks for first."""
+
+    @staticmethod
+    def first_slot(planned, rules):
+        return planned.action.room_id, "send"
+
+
+async def test_a_row_marked_with_its_claim_waits_for_a_taken_slot_as_pending(sessions):
+    """A row is marked in flight with its claim only when its slot looks free. When another
+    action takes the slot first, the row goes back to pending for the wait (a crash then leaves
+    it to be sent, not recorded as maybe sent), and goes in flight again when its slot comes,
+    counted as one attempt. While a marked action is on its way to its slot, no other is told
+    its slot looks free (the governor paces)."""
+    from bot.core.governor import ON_SLOT, Governor
+    from bot.rules.loader import parse_rules
+    from bot.rules.schema import GovernorRules
+    from bot.simulator.pacing import fast_rules
+    from tests.harness import wait_until
+
+    clock = FakeClock(T0)
+    gov = Governor(clock, GovernorRules(group_interval="0s", account_interval="1s", jitter="0s",
+                                        quiet_after_login="0s"))
+    with sessions() as db:
+        db.add(_row("r1", "待发"))
+        db.commit()
+    sender = _sender(sessions)
+    sender._clock, sender._governor, sender._executor = clock, gov, _Slots()  # type: ignore[assignment]
+
+    def status() -> tuple[str, int]:
+        with sessions() as db:
+            row = db.scalars(select(OutboxRow)).one()
+            return row.status, row.attempts
+
+    with sessions() as db:
+        claimed, more = sender._claim_and_mark(db, "r1", parse_rules(fast_rules(), "rules.yaml", []))
+        db.commit()
+    assert claimed is not None and claimed.mark.premarked and not more
+    assert status() == (outbox.IN_FLIGHT, 1)
+    claimed.mark.promised()
+    assert not gov.free_now("r2")  # one action is on its way to the account's slot
+    await gov.acquire("r2")  # an action that was not told takes the slot first
+
+    async def act() -> None:
+        ON_SLOT.set(claimed.mark)
+        await gov.acquire("r1")
+
+    task = asyncio.create_task(act())
+    await wait_until(lambda: any(not fut.done() for _, fut in clock._sleepers))  # waits for its slot
+    assert status() == (outbox.PENDING, 0)
+    clock.advance(1)
+    await task
+    assert status() == (outbox.IN_FLIGHT, 1)
+    claimed.mark.settle()
+    clock.advance(1)  # the account's next slot has come, and no action is promised one
+    assert gov.free_now("r2")
+
+
+async def test_a_removal_whose_slot_is_free_reads_the_whitelist_in_its_claim(tmp_path):
+    """A removal claimed with its slot free reads the chat-managed whitelist in the claim's
+    transaction: the removal and its 已移出, staged together, take three of the sender's
+    transactions (the claim with the mark and the whitelist; the outcome with the notice's claim;
+    the notice's outcome), not seven (claim, whitelist, mark, outcome; claim, mark, outcome). A
+    member whitelisted in chat is still not removed."""
+    from bot.actions import Kick
+    from bot.core import lists
+
+    bot = await Harness(tmp_path, [Probe()], clock=FakeClock(T0)).start()
+    try:
+        await bot.settle()
+        sender = bot.app.outbox
+        real_session = sender._session
+        lanes: list[str] = []
+
+        def counted():
+            task = asyncio.current_task()
+            if task is not None and task.get_name().startswith("outbox-"):
+                lanes.append(task.get_name())
+            return real_session()
+
+        sender._session = counted  # type: ignore[method-assign]
+        bot.app._session = counted  # type: ignore[method-assign]  # the executor's own whitelist read
+        room, bob, alice = bot.cast.owned, bot.cast["bob"], bot.cast["alice"]
+        await bot.app.execute([Planned(Kick(room, bob, "广告", notice_done="已移出「bob」"), "probe")], bot.app.rules)
+        await bot.world.wait_for(lambda: bot.world.saw_kick(room, bob))
+        await bot.settle()
+        assert "已移出「bob」" in bot.texts(room)
+        assert len(lanes) == 3
+        async with bot.app.write_session() as db:
+            lists.add(db, lists.WHITELIST, room, alice, by="test", at=T0)
+            db.commit()
+        await bot.app.execute([Planned(Kick(room, alice, "广告"), "probe")], bot.app.rules)
+        await bot.settle()
+        assert not bot.world.saw_kick(room, alice)
+        with bot.app.sessions() as db:
+            kick = db.scalars(select(OutboxRow).where(OutboxRow.kind == "Kick").order_by(OutboxRow.id.desc())).first()
+            assert kick is not None and kick.status == "refused_protected"
+    finally:
+        await bot.stop()

@@ -466,6 +466,11 @@ def print_fine(fine: dict[str, Any]) -> None:
     if k["n"]:
         split = ", ".join(f"{name} {row(values)}" for name, values in k.items() if name != "n")
         print(f"       removals and warnings ({k['n']}): {split}")
+    n = fine.get("sessions")
+    if n:
+        per = f"{n['lane'] / n['actions']:.2f}" if n["actions"] else "-"
+        print(f"       loop sessions: lanes {n['lane']}, sender {n['sender']}, other {n['other']}; "
+              f"actions {n['actions']}, platform sends {n['calls']}; lane sessions per action {per}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,13 @@ done (its batch committed, the worker resumed).
 Per removal or mention (a warning) an event staged: staged → committed (its event done) →
 run (the outbox's lane has claimed the row and the executor starts) → marked (the in-flight
 mark, waited for the governor's slot and a write turn) → sent (the platform call began).
+
+The loop's transactions other than events (App._session: each takes the inbox's write turn and
+the database gate), counted by who opened them: the outbox's lanes (claims, marks, outcomes,
+and what the executor reads on their way: a removal's whitelist check), its sender's passes,
+and the rest (jobs, start-up); against the actions the lanes carried out (Executor.run) and
+the platform calls that changed something (send_text, kick). Deterministic for a given run of
+actions: "lane sessions per action" is the outbox's cost in write turns per send.
 """
 
 from __future__ import annotations
@@ -51,6 +58,9 @@ class FineStages:
         self.commits: list[tuple[float, float, int]] = []  # batch: open→commit start, commit, events
         self.inbox_writes: list[tuple[float, float, int]] = []  # lock wait, write, rows
         self.kicks: list[list[float]] = []
+        self.sessions = {"lane": 0, "sender": 0, "other": 0}
+        self.actions = 0
+        self.calls = 0
         self._written: dict[str, tuple[float, float, float]] = {}
         self._dispatched: dict[str, float] = {}
         self._gate: dict[asyncio.Task[Any], float] = {}
@@ -139,6 +149,7 @@ class FineStages:
         run = executor.run
 
         async def timed_run(planned: Any, rules: Any, **kw: Any) -> Any:
+            self.actions += 1
             keys = _keys(planned.action)
             token = self._key.set(keys[0] if keys else None)
             for key in keys:
@@ -150,6 +161,18 @@ class FineStages:
                 self._key.reset(token)
 
         executor.run = timed_run
+        counts = self.sessions
+
+        def counted(real: Any) -> Any:
+            def session() -> Any:
+                task = asyncio.current_task()
+                name = task.get_name() if task is not None else ""
+                counts["lane" if name.startswith("outbox-") else "sender" if name == "outbox" else "other"] += 1
+                return real()
+            return session
+
+        outbox._session = counted(outbox._session)  # the outbox's own reference to App._session
+        app._session = counted(app._session)  # the executor's reads (App._whitelisted), jobs
         write_outbox = outbox._write
 
         async def timed_outbox_write(what: str, work: Any) -> Any:
@@ -171,6 +194,7 @@ class FineStages:
 
     def _wrap_call(self, call: Any, name: str) -> Any:
         async def timed(room_id: str, *args: Any, **kw: Any) -> Any:
+            self.calls += 1
             if name == "kick":
                 keys = [(room_id, args[0])]
             else:
@@ -206,6 +230,9 @@ class FineStages:
         commits, self.commits = self.commits, []
         writes, self.inbox_writes = self.inbox_writes, []
         kicks, self.kicks = self.kicks, []
+        sessions = dict(self.sessions)
+        self.sessions.update(dict.fromkeys(sessions, 0))  # in place: the wrappers hold this dict
+        actions, calls, self.actions, self.calls = self.actions, self.calls, 0, 0
         if len(self._trace) > 10_000:
             self._trace.clear()
         return {
@@ -217,6 +244,7 @@ class FineStages:
                       "lock wait": summary([w[0] for w in writes]), "write": summary([w[1] for w in writes])},
             "kicks": {"n": len(kicks), **{name: summary([k[i] for k in kicks]) for i, name in enumerate(KICK_STAGES)},
                       "staged→RPC": summary([sum(k) for k in kicks])},
+            "sessions": {**sessions, "actions": actions, "calls": calls},
         }
 
 

@@ -127,7 +127,8 @@ class App:
                                  self._whitelisted)
         # planned actions are staged here with the event's state and sent by its own task
         self.outbox = Outbox(session=self._session, executor=self.executor, governor=self.governor, clock=clock,
-                             rules=lambda: self.rules, audit=self.audit, online=lambda: self._online.wait())
+                             rules=lambda: self.rules, audit=self.audit, online=lambda: self._online.wait(),
+                             online_now=lambda: self._online.is_set())
         self.scheduler = JobScheduler(clock, self._job_due)
         self._queues: dict[str, asyncio.Queue[_RoomEvent | JobDue]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}

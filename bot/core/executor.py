@@ -82,9 +82,13 @@ class Executor:
         self._dry_run = dry_run
         self._whitelisted = whitelisted  # the chat-managed whitelist (rules.yaml's is in is_protected)
 
-    async def run(self, planned: Planned, rules: Rules, *, recovering: bool = False) -> Outcome:
+    async def run(self, planned: Planned, rules: Rules, *, recovering: bool = False,
+                  whitelisted: bool | None = None) -> Outcome:
         """Carry out one action. `recovering`: it was in flight when the bot stopped, so it may
         have happened already (a removal is re-checked; the outbox never resends a text).
+        `whitelisted`: for a removal, whether the chat-managed whitelist names its member, read
+        fresh by the caller a moment ago (the outbox, in the transaction that claimed the row);
+        None: read here.
         Raises Refused when a governor cap holds it back."""
         action = planned.action
         room_id = getattr(action, "room_id", None)
@@ -94,7 +98,7 @@ class Executor:
                 outcome.followups = self._kick_followups(action, planned, outcome, rules, "")
         else:
             try:
-                outcome = await self._perform(planned, rules, recovering)
+                outcome = await self._perform(planned, rules, recovering, whitelisted)
             except PlatformError as exc:
                 outcome = self._platform_error(exc)
                 if isinstance(action, Kick) and outcome.status == "failed":
@@ -106,6 +110,25 @@ class Executor:
         log.log(level, "%s %s by %s%s → %s %s", type(action).__name__, room_id or "", planned.source,
                 f" ({why})" if why else "", outcome.status, outcome.detail)
         return outcome
+
+    def first_slot(self, planned: Planned, rules: Rules) -> tuple[str | None, str] | None:
+        """The governor's (room, kind) this action asks for before its first platform call that
+        changes anything, where every way through it asks for that slot first; None where it may
+        do nothing outward at all (dry-run, a list entry) or ask for another slot first (a
+        removal put to the owner, a recall, an announcement, a notice). The outbox marks such an
+        action in flight when it claims it if the slot looks free (Outbox._claim_and_mark)."""
+        action = planned.action
+        room_id = getattr(action, "room_id", None)
+        if not planned.answer and self._dry_run(rules, room_id):
+            return None
+        match action:
+            case Reply() | Invite() | SetTopic():
+                return room_id, "send"
+            case SendPrivate():
+                return None, "send"
+            case Kick() if not action.ask_first:
+                return room_id, "kick"
+        return None
 
     async def run_notify(self, room_id: str, notices: Sequence[NotifyAdmins], planned: Planned,
                          rules: Rules) -> Outcome:
@@ -139,7 +162,8 @@ class Executor:
             final.followups = self._invite_followups(planned.action, planned, final, rules)
         return final
 
-    async def _perform(self, planned: Planned, rules: Rules, recovering: bool) -> Outcome:
+    async def _perform(self, planned: Planned, rules: Rules, recovering: bool,
+                       whitelisted: bool | None = None) -> Outcome:
         action = planned.action
         match action:
             case Reply():
@@ -150,7 +174,7 @@ class Executor:
                 mid = await self._platform.send_text(action.contact_id, action.text)
                 return Outcome("done", message_id=mid)
             case Kick():
-                return await self._kick(planned, action, rules, recovering)
+                return await self._kick(planned, action, rules, recovering, whitelisted)
             case Blacklist():
                 return self._blacklist(action)
             case Invite():
@@ -206,7 +230,8 @@ class Executor:
         return tuple(p for p in people if p)
 
     # ------------------------------------------------------------------ removals
-    async def _kick(self, planned: Planned, action: Kick, rules: Rules, recovering: bool) -> Outcome:
+    async def _kick(self, planned: Planned, action: Kick, rules: Rules, recovering: bool,
+                    whitelisted: bool | None = None) -> Outcome:
         room = await self._rooms.get(action.room_id, refresh=True)
         name = action.member_name or await self._name(action.room_id, action.member_id)
         if room is None:
@@ -215,7 +240,8 @@ class Executor:
             # after a crash mid-removal the member being gone means our removal went through
             outcome = Outcome("done", "already out of the room (recovered)") if recovering else Outcome(
                 "gone", "member is no longer in the room")
-        elif is_protected(action.member_id, room, rules) or await self._whitelisted(action.room_id, action.member_id):
+        elif is_protected(action.member_id, room, rules) or (
+                whitelisted if whitelisted is not None else await self._whitelisted(action.room_id, action.member_id)):
             outcome = Outcome("refused_protected", "owner, admin, moderator, operator or whitelisted")
         else:
             outcome = await self._remove_or_ask(action, room, rules, name)

@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 # Set by the outbox around one action: awaited once, when the action's first slot is granted,
 # right before its first platform call. So a row is "in flight" (maybe sent) only from the
 # moment a send can really happen; a crash while it waits for its turn leaves it pending.
+# A hook with a `waiting` coroutine (the outbox's, for a row it marked in flight when it
+# claimed it, the slot looking free) has that awaited first when the slot is not free at once:
+# the row goes back to pending for the wait.
 ON_SLOT: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar("qunguan_on_slot", default=None)
 
 
@@ -74,6 +77,7 @@ class Governor:
         self._day: str | None = None
         self._sent_today = 0
         self._kicks: deque[datetime] = deque()
+        self._promised = 0  # see free_now
 
     def note_login(self) -> None:
         self._next_account = self._clock.now() + self.rules.quiet_after_login
@@ -114,6 +118,35 @@ class Governor:
     def check(self, kind: str = "send") -> None:
         """Raise Refused now if a cap would refuse this kind of action (no slot taken)."""
         self._check_caps(self._clock.now(), kind)
+
+    def free_now(self, room_id: str | None, kind: str = "send") -> bool:
+        """Whether acquire() would grant this action's slot at once (no one waiting, the account
+        and the room free, no cap reached), counting the actions promised it (promise()) and not
+        yet at acquire: with any pacing, only one promise stands at a time. A guess, not a
+        reservation: nothing is taken, and an action that finds its slot gone waits as any."""
+        now = self._clock.now()
+        if self._queue or (self._promised and self._paced()):
+            return False
+        free_at = self._free_at(room_id or "")
+        if free_at is not None and free_at > now:
+            return False
+        try:
+            self._check_caps(now, kind)
+        except Refused:
+            return False
+        return True
+
+    def _paced(self) -> bool:
+        r = self.rules
+        return bool(r.account_interval or r.group_interval or r.jitter)
+
+    def promise(self) -> None:
+        """An action was told its slot looks free (free_now) and is on its way to acquire()."""
+        self._promised += 1
+
+    def unpromise(self) -> None:
+        """The promised action reached acquire(), or ended without it."""
+        self._promised = max(0, self._promised - 1)
 
     # ------------------------------------------------------------------ persistence
     def state(self) -> GovernorState:
@@ -161,6 +194,7 @@ class Governor:
         self._check_caps(now, kind)
         room = room_id or ""
         free_at = self._free_at(room)
+        hook = ON_SLOT.get()
         if not self._queue and (free_at is None or free_at <= now):
             self._take(now, room, kind)  # the common case: nobody waits, no task
             wait = timedelta(0)
@@ -171,8 +205,15 @@ class Governor:
             self._dispatch_soon(loop)
             # a cancelled action (the outbox stopping) must not leave the dispatcher asleep
             ticket.granted.add_done_callback(self._on_ticket_done)
-            wait = await ticket.granted - now
-        hook = ON_SLOT.get()
+            waiting = getattr(hook, "waiting", None)
+            try:
+                if waiting is not None:
+                    await waiting()  # its row back to pending while it waits (see ON_SLOT)
+                wait = await ticket.granted - now
+            except BaseException:
+                if not ticket.granted.done():
+                    ticket.granted.cancel()  # no slot granted to an action that is gone
+                raise
         if hook is not None:
             ON_SLOT.set(None)
             await hook()

@@ -7,7 +7,9 @@ Rows move pending → in_flight → an outcome. The sender works lane by lane (a
 a private chat, or a room's admin notices): in order within a lane, lanes side by side, the
 governor pacing them all. After each action, one transaction records the row's outcome, the
 case's outcome, the audit row, the action's database effect (a blacklist entry) and the
-follow-up actions whose words are now true (new rows), plus the governor's counters.
+follow-up actions whose words are now true (new rows), plus the governor's counters, and
+claims the lane's next row. A row goes in flight right before its action's first platform
+call, or with its claim when its slot is free then (_mark_if_free).
 
 At start, pending rows are resumed. A row found in_flight may or may not have happened: a
 removal is re-checked against the room (idempotent), a blacklist entry rewritten; a text is
@@ -35,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from bot.actions import Action, Blacklist, Invite, Kick, NotifyAdmins, Reply, from_record, to_record
 from bot.clock import Clock
-from bot.core import cases
+from bot.core import cases, lists
 from bot.core.audit import AuditLog
 from bot.core.context import Planned
 from bot.core.executor import Executor, Outcome
@@ -86,7 +88,7 @@ class Outbox:
     def __init__(self, *, session: SessionFactory, executor: Executor, governor: Governor, clock: Clock,
                  rules: Callable[[], Rules], audit: AuditLog,
                  online: Callable[[], Awaitable[object]] | None = None,
-                 health: StorageHealth | None = None) -> None:
+                 health: StorageHealth | None = None, online_now: Callable[[], bool] | None = None) -> None:
         self._session = session
         # storage failures of the sender (recording outcomes, claiming rows) reach the same
         # operator notice and #status as the intake's
@@ -94,6 +96,9 @@ class Outbox:
         # sends wait for a logged-in, connected account: a row resumed at start-up is sent
         # after the login (and its quiet period), not into a dead connection
         self._online = online
+        # whether the account is online at this moment (a row is marked in flight with its
+        # claim only then: it would wait for the login otherwise)
+        self._online_now: Callable[[], bool] = online_now or (lambda: True)
         self._executor = executor
         self._governor = governor
         self._clock = clock
@@ -407,11 +412,17 @@ class Outbox:
 
     async def _lane(self, lane: str) -> None:
         backoff = Backoff()
+        ahead: _Claimed | None = None  # the lane's next row, claimed with the last one's outcome
         while True:
             if self._online is not None:
+                if ahead is not None and not self._online_now():
+                    await ahead.mark.waiting()  # not in flight while the account is away
                 await self._online()
             try:
-                more = await (self._notify_lane(lane) if lane.startswith("notify:") else self._next(lane))
+                if lane.startswith("notify:"):
+                    more = await self._notify_lane(lane)
+                else:
+                    more, ahead = await self._next(lane, ahead)
             except asyncio.CancelledError:
                 raise
             except STORAGE_ERRORS as exc:
@@ -430,7 +441,7 @@ class Outbox:
             if backoff.delay != backoff.initial:
                 self._storage_ok("outbox")
             backoff.reset()
-            if not more and lane not in self._fresh:
+            if ahead is None and not more and lane not in self._fresh:
                 return  # else rows were staged to it since its claim: it looks again
 
     def _claim(self, db: Session, lane: str, now: datetime) -> tuple[OutboxRow | None, bool]:
@@ -441,53 +452,120 @@ class Outbox:
         rows = db.scalars(_CLAIM, {"lane": lane, "owner": self.instance, "now": now}).all()
         return (rows[0] if rows else None), len(rows) > 1
 
-    async def _next(self, lane: str) -> bool:
-        """Carry out the lane's next due row; False when no other was due after it."""
-        rules = self._rules()
+    def _claim_and_mark(self, db: Session, lane: str, rules: Rules) -> tuple[_Claimed | None, bool]:
+        """The lane's next due row claimed in the caller's transaction (the last row's outcome),
+        and marked in flight there when its slot looks free (_mark_if_free). Returns the claim
+        (None: no row, or one left to _next's own claim: a text past its sending window, a row
+        no longer pending) and whether another row is due after it (True for a row left to
+        _next). The caller commits, then the lane carries the claim out."""
         now = self._clock.now()
-        async with self._session() as db:
-            # from here on (the open event batch has committed) the claim sees every row staged
-            # so far; rows staged after it mark the lane fresh again
-            self._fresh.discard(lane)
-            row, more = self._claim(db, lane, now)
-            if row is None:
-                return False
-            planned = _planned(row)
-            recovering = row.detail == _RECOVERING
-            if not isinstance(planned.action, Kick | Blacklist) and now - row.created_at > rules.bot.send_within:
-                expired = Outcome("expired", f"not sent: queued {now - row.created_at} ago")
-                text = getattr(planned.action, "text", "")
-                if row.room_id and text and not planned.answer:
-                    # reported, not silently dropped: the admins may still want to say it
-                    expired.followups = [Planned(NotifyAdmins(row.room_id, rules.bot.texts.expired_admins.format(
-                        text=text[:100])), "core")]
-                self._finish(db, row, planned, expired, rules, now)
-                db.commit()  # a storage error here records nothing: the lane tries the row again
-                log.warning("outbox: %s #%d in %s expired unsent (queued at %s)", row.kind, row.id, lane,
-                            row.created_at.isoformat())
-                return more
-            row_id = row.id
-        token = ON_SLOT.set(self._marker([row_id]))
+        self._fresh.discard(lane)  # as in _next: rows staged after this claim mark it fresh again
+        row, more = self._claim(db, lane, now)
+        if row is None:
+            return None, False
+        planned = _planned(row)
+        if not isinstance(planned.action, Kick | Blacklist) and now - row.created_at > rules.bot.send_within:
+            return None, True  # expired: _next's own claim records it
+        premarked = self._mark_if_free(db, row.id, planned, rules, now)
+        if premarked is None:
+            return None, True
+        return _Claimed(row.id, planned, row.detail == _RECOVERING, _SlotMark(self, [row.id], premarked), more,
+                        _whitelisted(db, planned) if premarked else None), more
+
+    def _mark_if_free(self, db: Session, row_id: int, planned: Planned, rules: Rules, now: datetime) -> bool | None:
+        """Mark the claimed row in flight in the claim's own transaction when the governor's slot
+        for its action looks free at once (Executor.first_slot, Governor.free_now): its send then
+        needs no transaction of its own for the mark, one write turn taken from the inbox less
+        between the claim and the platform call (issue 13). The mark still comes before the
+        first platform call that changes anything; where the slot turns out taken, the row goes
+        back to pending for the wait (_SlotMark.waiting). True: marked; False: left pending (the
+        mark comes with the slot, as ever); None: no longer pending (withdrawn meanwhile, or
+        another sender's)."""
+        if not self._online_now():
+            return False
+        slot = self._executor.first_slot(planned, rules)
+        if slot is None or not self._governor.free_now(*slot):
+            return False
+        if not db.scalars(_MARK, {"ids": [row_id], "now": now}).all():
+            return None
+        return True
+
+    async def _next(self, lane: str, ahead: _Claimed | None = None) -> tuple[bool, _Claimed | None]:
+        """Carry out the lane's next due row (`ahead`: claimed already, with the last outcome).
+        Returns whether another row was due after it, and the lane's next row when it was
+        claimed together with this one's outcome."""
+        rules = self._rules()
+        if ahead is None:
+            now = self._clock.now()
+            async with self._session() as db:
+                # from here on (the open event batch has committed) the claim sees every row staged
+                # so far; rows staged after it mark the lane fresh again
+                self._fresh.discard(lane)
+                row, more = self._claim(db, lane, now)
+                if row is None:
+                    return False, None
+                planned = _planned(row)
+                if not isinstance(planned.action, Kick | Blacklist) and now - row.created_at > rules.bot.send_within:
+                    expired = Outcome("expired", f"not sent: queued {now - row.created_at} ago")
+                    text = getattr(planned.action, "text", "")
+                    if row.room_id and text and not planned.answer:
+                        # reported, not silently dropped: the admins may still want to say it
+                        expired.followups = [Planned(NotifyAdmins(row.room_id, rules.bot.texts.expired_admins.format(
+                            text=text[:100])), "core")]
+                    self._finish(db, row, planned, expired, rules, now)
+                    db.commit()  # a storage error here records nothing: the lane tries the row again
+                    log.warning("outbox: %s #%d in %s expired unsent (queued at %s)", row.kind, row.id, lane,
+                                row.created_at.isoformat())
+                    return more, None
+                row_id = row.id
+                premarked = self._mark_if_free(db, row_id, planned, rules, now)
+                if premarked:
+                    db.commit()  # a storage error: nothing went out, the lane tries the row again
+                claimed = _Claimed(row_id, planned, row.detail == _RECOVERING,
+                                   _SlotMark(self, [row_id], bool(premarked)), more,
+                                   _whitelisted(db, planned) if premarked else None)
+            if premarked is None:
+                log.info("outbox: %s #%d was withdrawn before it went out", type(planned.action).__name__, row_id)
+                return more, None
+        else:
+            claimed, more = ahead, ahead.more
+        claimed.mark.promised()
+        row_id, planned, mark = claimed.row_id, claimed.planned, claimed.mark
+        token = ON_SLOT.set(mark)
         try:
-            outcome = await self._executor.run(planned, rules, recovering=recovering)
+            outcome = await self._executor.run(planned, rules, recovering=claimed.recovering,
+                                               whitelisted=claimed.whitelisted)
         except Refused as refused:
             await self._refused(row_id, planned, refused, rules)
-            return more
+            return more, None
         except Withdrawn:
             log.info("outbox: %s #%d was withdrawn before it went out", type(planned.action).__name__, row_id)
-            return more
+            return more, None
         except Exception as exc:
             log.exception("executor failed on %r", planned.action)
             outcome = Outcome("failed", f"internal error: {type(exc).__name__}")
         finally:
             ON_SLOT.reset(token)
+            mark.settle()
         unrecorded: Outcome | None = None
+        follows: _Claimed | None = None
+
+        def claim_next(db: Session) -> None:
+            # the lane looks again after this row: its next claim (and mark) rides in this
+            # transaction instead of one of its own (issue 13)
+            nonlocal follows, more
+            follows = None
+            if more or lane in self._fresh:
+                follows, more = self._claim_and_mark(db, lane, rules)
 
         def record(db: Session) -> str:
             row = db.get(OutboxRow, row_id)
             assert row is not None
             if row.status == WITHDRAWN:
-                return "recorded"  # an action with no platform call (a list entry): its effect is dropped
+                # an action with no platform call (a list entry): its effect is dropped
+                claim_next(db)
+                db.commit()
+                return "recorded"
             done_at = self._clock.now()
             if outcome.status == "unavailable":
                 # the gateway was down: nothing went out; send it once the account is back
@@ -508,14 +586,16 @@ class Outbox:
                 final = self._executor.give_up(planned, outcome, rules)
             try:
                 self._finish(db, row, planned, final, rules, done_at)
+                db.flush()
+                claim_next(db)
                 db.commit()
             except STORAGE_ERRORS:
                 raise  # the whole record is tried again (_write)
             except Exception:
                 db.rollback()
                 log.exception("outbox: could not record %s #%d → %s", row.kind, row_id, final.status)
-                nonlocal unrecorded
-                unrecorded = final
+                nonlocal unrecorded, follows
+                unrecorded, follows = final, None
             return "recorded"
 
         def record_bare(db: Session) -> None:
@@ -527,33 +607,18 @@ class Outbox:
 
         if await self._write("record an outcome", record) == "again":
             self._look_again()
-            return more
+            return more, None
         if unrecorded is not None:
             # what happened is known but could not be stored with its consequences: store at
             # least the outcome, so the action is never carried out twice
             await self._write("record a bare outcome", record_bare)
-        return more
+        return more, follows
 
-    def _marker(self, ids: list[int]) -> Callable[[], Any]:
+    def _marker(self, ids: list[int]) -> _SlotMark:
         """The governor calls this when the action's first send may happen: from then on a
         crash leaves the rows in_flight (maybe done), before it they are still pending. A row
         withdrawn meanwhile stops its action here, before anything went out (Withdrawn)."""
-        def work(db: Session) -> bool:
-            # one conditional statement (only rows still pending go in flight: one withdrawn
-            # meanwhile, or marked by another sender, is left as it is); the rows it missed are
-            # looked at only then. It was a load and a flush per row (issue 13).
-            marked = set(db.scalars(_MARK, {"ids": ids, "now": self._clock.now()}))
-            missed = [row_id for row_id in ids if row_id not in marked]
-            withdrawn = bool(missed) and db.scalar(_WITHDRAWN, {"ids": missed}) is not None
-            db.commit()
-            return withdrawn
-
-        async def mark() -> None:
-            # retried until stored: failing here would report an action as failed that never
-            # went out, and the send must not start before its row says "maybe done"
-            if await self._write("mark an action in flight", work):
-                raise Withdrawn()
-        return mark
+        return _SlotMark(self, ids, False)
 
     async def _refused(self, row_id: int, planned: Planned, refused: Refused, rules: Rules) -> None:
         now = self._clock.now()
@@ -709,6 +774,89 @@ _WITHDRAWN = select(_TABLE.c.id).where(_TABLE.c.id.in_(bindparam("ids", expandin
                                        _TABLE.c.status == WITHDRAWN).limit(1)
 
 
+# a row marked in flight when it was claimed goes back to pending while its action waits for a
+# slot that turned out taken (the attempt it was counted is taken back with it)
+_UNMARK = (update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)), _TABLE.c.status == IN_FLIGHT)
+           .values(status=PENDING, attempts=func.coalesce(_TABLE.c.attempts, 1) - 1,
+                   updated_at=bindparam("now")))
+
+
+@dataclass(slots=True)
+class _Claimed:
+    """A row a lane claimed and will carry out next."""
+
+    row_id: int
+    planned: Planned
+    recovering: bool
+    mark: _SlotMark
+    more: bool  # another row was due after it
+    # a removal's member on the chat-managed whitelist, read in the claim's transaction when
+    # the row was marked with it (its slot free: the removal follows at once); None: the
+    # executor reads it (App._whitelisted, a transaction of its own)
+    whitelisted: bool | None = None
+
+
+class _SlotMark:
+    """The outbox's hook for the governor (ON_SLOT) around one action: the rows go in flight
+    when the action's first slot is granted, unless they were marked with their claim
+    (`premarked`, the slot looking free then). A premarked action whose slot turns out taken
+    has its rows put back to pending for the wait (`waiting`), and marked again with the slot:
+    a crash while an action waits for its turn leaves it pending, as ever."""
+
+    __slots__ = ("_ids", "_outbox", "_promise", "premarked")
+
+    def __init__(self, outbox: Outbox, ids: list[int], premarked: bool) -> None:
+        self._outbox = outbox
+        self._ids = ids
+        self.premarked = premarked
+        self._promise = False
+
+    def promised(self) -> None:
+        """The claim committed: the governor counts this action as on its way to its slot."""
+        if self.premarked and not self._promise:
+            self._promise = True
+            self._outbox._governor.promise()
+
+    def settle(self) -> None:
+        """The action reached its slot or ended without one."""
+        if self._promise:
+            self._promise = False
+            self._outbox._governor.unpromise()
+
+    async def __call__(self) -> None:
+        self.settle()
+        if self.premarked:
+            return  # written with the claim
+
+        def work(db: Session) -> bool:
+            # one conditional statement (only rows still pending go in flight: one withdrawn
+            # meanwhile, or marked by another sender, is left as it is); the rows it missed are
+            # looked at only then. It was a load and a flush per row (issue 13).
+            marked = set(db.scalars(_MARK, {"ids": self._ids, "now": self._outbox._clock.now()}))
+            missed = [row_id for row_id in self._ids if row_id not in marked]
+            withdrawn = bool(missed) and db.scalar(_WITHDRAWN, {"ids": missed}) is not None
+            db.commit()
+            return withdrawn
+
+        # retried until stored: failing here would report an action as failed that never
+        # went out, and the send must not start before its row says "maybe done"
+        if await self._outbox._write("mark an action in flight", work):
+            raise Withdrawn()
+
+    async def waiting(self) -> None:
+        """The action waits for its slot after all: a premarked row goes back to pending."""
+        self.settle()
+        if not self.premarked:
+            return
+
+        def work(db: Session) -> None:
+            db.execute(_UNMARK, {"ids": self._ids, "now": self._outbox._clock.now()})
+            db.commit()
+
+        await self._outbox._write("put an action back to wait for its slot", work)
+        self.premarked = False
+
+
 class Withdrawn(Exception):
     """The action's row was withdrawn while it waited for its slot: it is not carried out."""
 
@@ -819,6 +967,15 @@ def prune(db: Session, before: datetime) -> int:
     result = db.execute(delete(OutboxRow).where(OutboxRow.status.not_in((PENDING, IN_FLIGHT)),
                                                 OutboxRow.updated_at < before))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _whitelisted(db: Session, planned: Planned) -> bool | None:
+    """For a removal, whether the chat-managed whitelist names its member, read fresh (as the
+    executor would, in a transaction of its own: one write turn taken from the inbox less)."""
+    action = planned.action
+    if not isinstance(action, Kick):
+        return None
+    return lists.contains(db, lists.WHITELIST, action.room_id, action.member_id, fresh=True)
 
 
 def _planned(row: OutboxRow) -> Planned:

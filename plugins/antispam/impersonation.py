@@ -52,9 +52,9 @@ def fold(name: str) -> str:
 
 class RoleNames:
     """The owner's and admins' names in each group, read from the platform before the database
-    gate (the plugin's gather) at most every EVERY a group, and only while newcomers speak: an
-    owner who has not spoken since the bot came has no name in its history, and a read under
-    the gate holds every group's events."""
+    gate (the plugin's gather) at most every EVERY a group that speaks: an owner who has not
+    spoken since the bot came has no name in its history, and a read under the gate holds every
+    group's events."""
 
     EVERY = 300.0  # seconds between reads of a group's names
     KEPT = 5_000  # groups remembered

@@ -47,7 +47,6 @@ PRUNE_JOB = "antispam.prune"
 # for: lines pasted in one go land within a few seconds of each other, before anyone reads
 READ_WARNING = timedelta(seconds=10)
 _DECODED_KEPT = 256  # QR codes gathered ahead of handle(): far more than the messages in flight
-_SETTLED_KEPT = 200_000  # (group, member) pairs; forgetting them costs a name read at worst
 _ROOMS_NOTED = 5_000
 _EXEMPT_KEPT = 100_000  # members whose last image was not checked (trusted, protected)
 
@@ -200,9 +199,7 @@ class AntispamPlugin(Plugin):
         self._decoded: dict[str, tuple[str, ...]] = {}
         # whose images handle() last skipped (trusted or protected): gather need not fetch them
         self._image_exempt: set[tuple[str, str]] = set()
-        # members whose names are no longer judged (established, not an invitee on probation), and
-        # the room each group was last seen as: what gather() needs no database for
-        self._settled: set[tuple[str, str]] = set()
+        # the room each group was last seen as: its owner and admins for gather()
         self._rooms_noted: dict[str, RoomInfo] = {}
 
     def warm_up(self) -> None:
@@ -245,11 +242,11 @@ class AntispamPlugin(Plugin):
         the fetch is a platform read of the whole picture and the decode may take up to
         qrcode.timeout, and under the gate every group's events waited for both. Also the
         owner's and admins' names a newcomer's name is compared with (impersonation.py), read
-        at most every few minutes a group, and only while someone not yet settled speaks."""
+        at most every few minutes a group that speaks (a few RPCs: cheaper than remembering who
+        is settled, ~10 MB for 100,000 members)."""
         if message.room_id is None or message.is_self:
             return
-        if (message.room_id, message.sender_id) not in self._settled:
-            await self.names.roles.read(message.room_id, lookup)
+        await self.names.roles.read(message.room_id, lookup)
         if message.kind is not MessageKind.IMAGE:
             return
         cfg: AntispamConfig = rules.plugin_config(message.room_id, self.name)
@@ -287,10 +284,6 @@ class AntispamPlugin(Plugin):
             self._note_image(msg, exempt=True)
             return
         newcomer, trusted, vouch = standing(ctx, cfg, msg.sender_id, ctx.member, now)
-        if not newcomer and vouch is None and (msg.room_id, msg.sender_id) not in self._settled:
-            if len(self._settled) >= _SETTLED_KEPT:
-                self._settled.clear()
-            self._settled.add((msg.room_id, msg.sender_id))  # settled for good: names never judged again
         if self.names.judge(ctx, cfg, ctx.member, (newcomer, trusted, vouch), msg.sender_id, msg.display_name):
             return
         codes = await self._image_codes(ctx, cfg, msg, trusted) if msg.kind is MessageKind.IMAGE else ()

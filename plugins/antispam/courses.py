@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from plugins.antispam.parts import every_part
+
 _NUM = r"[0-9一二两三四五六七八九十]+"
 # not 上班, 加班, 值班, 班级, 班主任, 班长: work shifts and a school's own class
 _COURSE = re.compile(r"[^\s，。,]{0,6}(?:(?<![上加值下早晚夜])班(?![级主长会])|课程?|营|培训|辅导|集训|特训|招生"
@@ -41,11 +43,7 @@ _TOLD = re.compile(r"(?:我|我们|我家|孩子|娃|女儿|儿子)[^\s，。]{0
                    # and 私我 from a regular, who organises it, not a school selling it (lead35's lines)
                    r"|团购|拼班|拼团|拼课|凑够|凑齐|凑个|组织|还差|名单|报过去|咱们群|我们群|帮大家")
 
+
 def promotes_a_course(body: str) -> tuple[str, ...] | None:
     """The words of a class promoted with a deal and a call (the class, the deal, the call), or None."""
-    if "吗" in body or "?" in body or "？" in body or _TOLD.search(body):
-        return None
-    course, deal, call = _COURSE.search(body), _DEAL.search(body), _CALL.search(body)
-    if course is None or deal is None or call is None:
-        return None
-    return tuple(dict.fromkeys((course.group(0).strip(), deal.group(0).strip(), call.group(0))))
+    return every_part(body, _TOLD, _COURSE, _DEAL, _CALL)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from plugins.antispam.parts import every_part
+
 _NUM = r"[0-9一二两三四五六七八九十百千万几]+"
 # money put in: not 月入 / 收入 (what someone earns)
 # not 存: a bank deposit's rate is the commonest money talk between members (我在招行存五万定期，年化2.6，
@@ -34,9 +36,4 @@ _TOLD = re.compile(r"非法集资|骗|传销|跑路|爆雷|暴雷")
 
 def promises_returns(body: str) -> tuple[str, ...] | None:
     """The words of a fixed return offered on money put in (the sum, the return, the pitch), or None."""
-    if "吗" in body or "?" in body or "？" in body or _TOLD.search(body):
-        return None
-    put, back, pitch = _PUT_IN.search(body), _RETURN.search(body), _PITCH.search(body)
-    if put is None or back is None or pitch is None:
-        return None
-    return tuple(dict.fromkeys((put.group(0).strip(), back.group(0).strip(), pitch.group(0))))
+    return every_part(body, _TOLD, _PUT_IN, _RETURN, _PITCH)

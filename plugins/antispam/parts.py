@@ -1,0 +1,18 @@
+"""What the three-part readings share (returns.py, courses.py): an offer is all of its parts in one
+message that asks nothing and warns of nothing."""
+
+from __future__ import annotations
+
+import re
+
+
+def every_part(body: str, told: re.Pattern[str], *parts: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The words each of `parts` found in `body`, once each and in order, when all are there, the
+    message is no question (吗, ?) and `told` (the offer warned about or told as taken) finds
+    nothing; else None."""
+    if "吗" in body or "?" in body or "？" in body or told.search(body):
+        return None
+    found = [part.search(body) for part in parts]
+    if any(m is None for m in found):
+        return None
+    return tuple(dict.fromkeys(m.group(0).strip() for m in found if m is not None))

@@ -215,6 +215,25 @@ async def test_a_wake_after_an_event_that_staged_nothing_looks_at_no_lane(sessio
     assert fresh == {"r1", "r2"}
 
 
+def _count_lane_sessions(app, *, executor_too: bool = False) -> list[str]:
+    """The sender's lanes' sessions from now on, each as its task's name (the list is appended to;
+    `executor_too`: the App's own session factory, which the executor reads with, counted too)."""
+    real_session = app.outbox._session
+    lanes: list[str] = []
+
+    def counted():
+        task = asyncio.current_task()
+        name = task.get_name() if task is not None else ""
+        if name.startswith("outbox-"):
+            lanes.append(name)
+        return real_session()
+
+    app.outbox._session = counted
+    if executor_too:
+        app._session = counted
+    return lanes
+
+
 async def test_a_send_whose_slot_is_free_takes_one_transaction_more_than_its_outcome(tmp_path):
     """With the governor's slot free at once (the harness's fast rules), a row is claimed and
     marked in flight in one transaction, and each outcome is recorded together with the lane's
@@ -224,18 +243,7 @@ async def test_a_send_whose_slot_is_free_takes_one_transaction_more_than_its_out
     bot = await Harness(tmp_path, [Probe()], clock=FakeClock(T0)).start()
     try:
         await bot.settle()
-        sender = bot.app.outbox
-        real_session = sender._session
-        lanes: list[str] = []
-
-        def counted():
-            task = asyncio.current_task()
-            name = task.get_name() if task is not None else ""
-            if name.startswith("outbox-"):
-                lanes.append(name)
-            return real_session()
-
-        sender._session = counted  # type: ignore[method-assign]
+        lanes = _count_lane_sessions(bot.app)
         room, other = bot.cast.owned, bot.cast.admin
         await bot.app.execute([Planned(Reply(room, f"第{i}句"), "probe") for i in range(3)], bot.app.rules)
         await bot.settle()
@@ -323,18 +331,7 @@ async def test_a_removal_whose_slot_is_free_reads_the_whitelist_in_its_claim(tmp
     bot = await Harness(tmp_path, [Probe()], clock=FakeClock(T0)).start()
     try:
         await bot.settle()
-        sender = bot.app.outbox
-        real_session = sender._session
-        lanes: list[str] = []
-
-        def counted():
-            task = asyncio.current_task()
-            if task is not None and task.get_name().startswith("outbox-"):
-                lanes.append(task.get_name())
-            return real_session()
-
-        sender._session = counted  # type: ignore[method-assign]
-        bot.app._session = counted  # type: ignore[method-assign]  # the executor's own whitelist read
+        lanes = _count_lane_sessions(bot.app, executor_too=True)  # the executor's own whitelist read
         room, bob, alice = bot.cast.owned, bot.cast["bob"], bot.cast["alice"]
         await bot.app.execute([Planned(Kick(room, bob, "广告", notice_done="已移出「bob」"), "probe")], bot.app.rules)
         await bot.world.wait_for(lambda: bot.world.saw_kick(room, bob))

@@ -464,13 +464,18 @@ class Outbox:
         if row is None:
             return None, False
         planned = _planned(row)
-        if not isinstance(planned.action, Kick | Blacklist) and now - row.created_at > rules.bot.send_within:
-            return None, True  # expired: _next's own claim records it
+        if _expired(row, planned, rules, now):
+            return None, True  # _next's own claim records it
         premarked = self._mark_if_free(db, row.id, planned, rules, now)
         if premarked is None:
             return None, True
+        return self._claimed(db, row, planned, premarked, more), more
+
+    def _claimed(self, db: Session, row: OutboxRow, planned: Planned, premarked: bool, more: bool) -> _Claimed:
+        """A claimed row as its lane carries it out; a removal marked with its claim has the
+        chat-managed whitelist read in the claim's transaction too."""
         return _Claimed(row.id, planned, row.detail == _RECOVERING, _SlotMark(self, [row.id], premarked), more,
-                        _whitelisted(db, planned) if premarked else None), more
+                        _whitelisted(db, planned) if premarked else None)
 
     def _mark_if_free(self, db: Session, row_id: int, planned: Planned, rules: Rules, now: datetime) -> bool | None:
         """Mark the claimed row in flight in the claim's own transaction when the governor's slot
@@ -505,7 +510,7 @@ class Outbox:
                 if row is None:
                     return False, None
                 planned = _planned(row)
-                if not isinstance(planned.action, Kick | Blacklist) and now - row.created_at > rules.bot.send_within:
+                if _expired(row, planned, rules, now):
                     expired = Outcome("expired", f"not sent: queued {now - row.created_at} ago")
                     text = getattr(planned.action, "text", "")
                     if row.room_id and text and not planned.answer:
@@ -521,9 +526,7 @@ class Outbox:
                 premarked = self._mark_if_free(db, row_id, planned, rules, now)
                 if premarked:
                     db.commit()  # a storage error: nothing went out, the lane tries the row again
-                claimed = _Claimed(row_id, planned, row.detail == _RECOVERING,
-                                   _SlotMark(self, [row_id], bool(premarked)), more,
-                                   _whitelisted(db, planned) if premarked else None)
+                claimed = self._claimed(db, row, planned, bool(premarked), more)
             if premarked is None:
                 log.info("outbox: %s #%d was withdrawn before it went out", type(planned.action).__name__, row_id)
                 return more, None
@@ -976,6 +979,11 @@ def _whitelisted(db: Session, planned: Planned) -> bool | None:
     if not isinstance(action, Kick):
         return None
     return lists.contains(db, lists.WHITELIST, action.room_id, action.member_id, fresh=True)
+
+
+def _expired(row: OutboxRow, planned: Planned, rules: Rules, now: datetime) -> bool:
+    """A text queued longer than it may still be sent (bot.send_within); removals never expire."""
+    return not isinstance(planned.action, Kick | Blacklist) and now - row.created_at > rules.bot.send_within
 
 
 def _planned(row: OutboxRow) -> Planned:

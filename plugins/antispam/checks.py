@@ -456,8 +456,6 @@ def selling_papers(n: Normalised) -> Verdict | None:
     """A licence, certificate, diploma or report offered without the exam or check it stands for
     (papers.py: 年审不用上线 … 三天出合格标 外地车也能办), not asked about, told about in a warning or a
     quote. Enough alone against any member (conclusive), never obvious by itself."""
-    if "吗" in n.body or "?" in n.body or "？" in n.body:
-        return None
     return _offered(n, papers.offers_papers, "fake papers for sale",
                     "像办假证、代考代检的广告", "证件或报告、不用考试或检查就能拿、又在招揽")
 
@@ -480,9 +478,12 @@ def promoting_a_course(n: Normalised) -> Verdict | None:
 
 def _offered(n: Normalised, read: Callable[[str], tuple[str, ...] | None], what: str, zh: str,
              parts: str) -> Verdict | None:
-    """A reading's offer (its words) as a conclusive verdict, unless the message is told about in
-    a warning or a quote. The reading first: asked of every message the ad words did not convict,
-    it is a few regex searches that almost always find nothing, where the warning tests are more."""
+    """A reading's offer (its words) as a conclusive verdict, unless the message asks (吗, ?) or is
+    told about in a warning or a quote. The reading before the warning tests: asked of every
+    message the ad words did not convict, it is a few regex searches that almost always find
+    nothing, where the warning tests are more."""
+    if "吗" in n.body or "?" in n.body or "？" in n.body:
+        return None
     words = read(n.body)
     if words is None or discussing(n) or _warned_about(n):
         return None

@@ -1,5 +1,5 @@
 """What the three-part readings share (returns.py, courses.py): an offer is all of its parts in one
-message that asks nothing and warns of nothing."""
+message that tells of nothing (checks._offered leaves questions out before any reading)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ import re
 
 
 def every_part(body: str, told: re.Pattern[str], *parts: re.Pattern[str]) -> tuple[str, ...] | None:
-    """The words each of `parts` found in `body`, once each and in order, when all are there, the
-    message is no question (吗, ?) and `told` (the offer warned about or told as taken) finds
-    nothing; else None."""
-    if "吗" in body or "?" in body or "？" in body or told.search(body):
+    """The words each of `parts` found in `body`, once each and in order, when all are there and
+    `told` (the offer warned about or told as taken) finds nothing; else None."""
+    if told.search(body):
         return None
     found = [part.search(body) for part in parts]
     if any(m is None for m in found):

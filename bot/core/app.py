@@ -79,6 +79,26 @@ JOB_READS_AT_ONCE = 8
 ROLE_RECHECK = timedelta(seconds=30)
 
 
+class _Every:
+    """Something said to a member in a group at most once every `every` (kept in memory: after
+    a restart once more at worst; forgotten wholesale past KEPT members)."""
+
+    KEPT = 10_000
+
+    def __init__(self, every: timedelta) -> None:
+        self._every = every
+        self._last: dict[tuple[str | None, str], datetime] = {}
+
+    def due(self, key: tuple[str | None, str], now: datetime) -> bool:
+        last = self._last.get(key)
+        return last is None or now - last >= self._every
+
+    def said(self, key: tuple[str | None, str], now: datetime) -> None:
+        if len(self._last) > self.KEPT:
+            self._last.clear()
+        self._last[key] = now
+
+
 class _Crashed(Exception):
     """A plugin or command raised on an event (not storage): its transaction is rolled back
     and the event handled again without it."""
@@ -137,8 +157,8 @@ class App:
         self._role_rechecks: dict[tuple[str, str], datetime] = {}
         # (subject, kind, room) -> the value the name history last recorded (bot/core/written.py)
         self._names_written = LastWritten()
-        self._hinted: dict[tuple[str | None, str], datetime] = {}  # (room, member) -> last mention hint
-        self._told_unmanaged: dict[tuple[str, str], datetime] = {}  # (room, owner) -> last not_managed
+        self._hinted = _Every(HINT_EVERY)  # (room, member) -> the last mention hint
+        self._told_unmanaged = _Every(NOT_MANAGED_EVERY)  # (room, owner) -> the last not_managed
         self._reconcile_queued = False
         # set while logged in and connected: scheduled jobs wait for it (a job due at start-up
         # or during an outage runs once the account is back, rather than failing to send)
@@ -504,9 +524,9 @@ class App:
         for key, value in names.items():
             self._names_written.wrote(key, value)
         if hinted and sender:
-            self._hinted[(event.room_id, sender)] = self.clock.now()
-        if not_managed and sender and event.room_id:
-            self._told_unmanaged[(event.room_id, sender)] = self.clock.now()
+            self._hinted.said((event.room_id, sender), self.clock.now())
+        if not_managed and sender:
+            self._told_unmanaged.said((event.room_id, sender), self.clock.now())
         return True
 
     def _hint_due(self, event: _RoomEvent) -> bool:
@@ -515,10 +535,7 @@ class App:
         more hint at worst)."""
         if not (isinstance(event, MessageReceived) and event.room_id and event.mentions_self and not event.is_self):
             return False
-        if len(self._hinted) > 10_000:
-            self._hinted.clear()
-        last = self._hinted.get((event.room_id, event.sender_id))
-        return last is None or self.clock.now() - last >= HINT_EVERY
+        return self._hinted.due((event.room_id, event.sender_id), self.clock.now())
 
     def _not_managed_due(self, event: MessageReceived, room: RoomInfo | None,
                          found: tuple[Plugin, CommandSpec] | None, rules: Rules) -> bool:
@@ -529,10 +546,7 @@ class App:
             return False
         if role_of(event.sender_id, room, rules) < Role.OWNER:
             return False
-        if len(self._told_unmanaged) > 10_000:
-            self._told_unmanaged.clear()
-        last = self._told_unmanaged.get((event.room_id, event.sender_id))
-        return last is None or self.clock.now() - last >= NOT_MANAGED_EVERY
+        return self._told_unmanaged.due((event.room_id, event.sender_id), self.clock.now())
 
     async def _gather(self, facts: _Facts, event: _RoomEvent, room: RoomInfo | None, rules: Rules,
                       parsed: ParsedCommand | None, found: tuple[Plugin, CommandSpec] | None, managed: bool) -> None:

@@ -68,7 +68,7 @@ class Names:
 
     def __init__(self) -> None:
         # (group, member) -> their name and the group's role names (RoleNames.version) it was judged with
-        self._judged: dict[tuple[str, str], tuple[str, int]] = {}
+        self._judged: dict[tuple[str, str], tuple[str, float]] = {}
         # newcomers named as the owner or an admin, with that name: the bot's own words about
         # them say who they are not (shown), or 「群主老王」已被移出本群 reads as the owner's removal
         self._named_as: dict[tuple[str, str], tuple[str, str]] = {}

@@ -62,18 +62,12 @@ class RoleNames:
     def __init__(self) -> None:
         self._people: dict[str, tuple[tuple[str, str], ...]] = {}  # room -> ((id, role), ...)
         self._names: dict[str, tuple[float, dict[str, str]]] = {}  # room -> (read at, id -> name)
-        self._reads = 0  # names read or people changed, in any group: what a judged name was judged with
-        self._version: dict[str, int] = {}
 
-    def version(self, room_id: str) -> int:
-        """Changes whenever the group's people or their names were read anew."""
-        return self._version.get(room_id, 0)
-
-    def _changed(self, room_id: str) -> None:
-        self._reads += 1
-        if len(self._version) >= self.KEPT:
-            self._version.clear()
-        self._version[room_id] = self._reads
+    def version(self, room_id: str) -> float:
+        """Changes whenever the group's names were read anew (their read time; 0 before any
+        read, and again after the group's owner or admins changed, until they are read)."""
+        read = self._names.get(room_id)
+        return read[0] if read else 0.0
 
     def note_room(self, room: RoomInfo | None, self_id: str | None) -> None:
         if room is None:
@@ -85,7 +79,6 @@ class RoleNames:
                 self._people.clear()
             self._people[room.id] = people
             self._names.pop(room.id, None)
-            self._changed(room.id)
 
     async def read(self, room_id: str, lookup: Lookup) -> None:
         people = self._people.get(room_id)
@@ -98,8 +91,6 @@ class RoleNames:
             names[person] = await lookup.member_alias(room_id, person) or await lookup.member_name(person)
         if len(self._names) >= self.KEPT:
             self._names.clear()
-        if read is None or read[1] != names:
-            self._changed(room_id)
         self._names[room_id] = (now, names)
 
     def people(self, ctx: Context) -> list[tuple[str, str, str]]:

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from bot.core.context import Context, Lookup
-    from bot.platform import RoomInfo
     from bot.rules.loader import Rules
     from plugins.antispam.models import Sample
 
@@ -47,7 +46,6 @@ PRUNE_JOB = "antispam.prune"
 # for: lines pasted in one go land within a few seconds of each other, before anyone reads
 READ_WARNING = timedelta(seconds=10)
 _DECODED_KEPT = 256  # QR codes gathered ahead of handle(): far more than the messages in flight
-_ROOMS_NOTED = 5_000
 _EXEMPT_KEPT = 100_000  # members whose last image was not checked (trusted, protected)
 
 
@@ -199,8 +197,6 @@ class AntispamPlugin(Plugin):
         self._decoded: dict[str, tuple[str, ...]] = {}
         # whose images handle() last skipped (trusted or protected): gather need not fetch them
         self._image_exempt: set[tuple[str, str]] = set()
-        # the room each group was last seen as: its owner and admins for gather()
-        self._rooms_noted: dict[str, RoomInfo] = {}
 
     def warm_up(self) -> None:
         """Run by the runtime in a thread before the bot is ready: load what the first message
@@ -258,11 +254,7 @@ class AntispamPlugin(Plugin):
         self._decoded[message.event_id] = codes
 
     async def handle(self, ctx: Context) -> None:
-        if ctx.room is not None and self._rooms_noted.get(ctx.room.id) is not ctx.room:
-            self.names.roles.note_room(ctx.room, ctx.self_id)  # a room read afresh: its roles again
-            if len(self._rooms_noted) >= _ROOMS_NOTED:
-                self._rooms_noted.clear()
-            self._rooms_noted[ctx.room.id] = ctx.room
+        self.names.roles.note_room(ctx.room, ctx.self_id)  # its owner and admins, for gather()
         if isinstance(ctx.event, TopicChanged):
             event = ctx.event
             assert event.changer_id is not None

@@ -479,3 +479,41 @@ def test_a_regular_giving_the_guilds_own_qq_group_number_is_no_ad() -> None:
 def test_a_regular_relaying_a_friends_offer(text: str, spam: bool) -> None:
     cfg = AntispamConfig(**shipped_section("antispam"))
     assert decide(Facts(text=text, newcomer=False), cfg, SpamModel(), "room").spam is spam
+
+
+PARENTS = ["乐乐妈妈", "小宇爸爸", "朵朵妈妈", "浩浩奶奶", "萱萱妈妈", "家委会张姐"]
+
+
+async def test_a_morning_in_a_class_group_with_a_fake_teacher(days) -> None:  # noqa: F811
+    """A class group's morning on the shipped rules: a parent organising a 游泳班团购 and one telling
+    what a class cost pass (spam35's course reading convicted organisers); a training school's
+    ad is warned; a newcomer who takes the teacher's nickname and asks for 资料费 is pointed out to
+    the group, reminded, and not removed. The teacher's notice of that case says how to undo it
+    without a message to quote (it said 或引用那条消息发送 #ham of a name)."""
+    d = await days("三年级二班家长群", "班主任王老师", PARENTS, MONDAY)
+    await d.to("07:30")
+    await d.post("班主任王老师", "各位家长早上好，今天下午三点提前放学，请按时接孩子")
+    await d.post("乐乐妈妈", "收到")
+    await d.post("家委会张姐", "游泳班团购，5人以上打八折，想报的私聊我")
+    await d.post("小宇爸爸", "我报一个，我家老大")
+    await d.post("朵朵妈妈", "我家孩子去年报的那个暑假班也是八折，感觉一般")
+    await d.join(d.advertiser("培训张老师", "warn"), inviter="萱萱妈妈")
+    await d.post("培训张老师", "暑期数学思维班正在报名，前10名8折，私聊我")
+    await d.join(d.advertiser("王老师", "warn"), inviter="浩浩奶奶")
+    d.bot.world.set_alias(d.room, d.ids["王老师"], "班主任王老师")
+    await d.post("王老师", "各位家长，本学期资料费每人120元，今天下午5点前交齐")
+    await d.to("08:30")
+    await d.end_of_day()
+
+    assert d.flagged_innocents() == set() and d.removed_innocents() == set()
+    d.assert_advertisers_handled()
+    said = d.bot.world.bot_texts(d.room)
+    assert any("新成员「班主任王老师」和群主同名，但不是群主本人" in t for t in said), said
+    fake = [c for c in all_cases(d.bot) if c.target_id == d.ids["王老师"]]
+    named = next(c for c in fake if c.evidence.get("impersonates"))
+    told = [line for t in d.private_to("班主任王老师") for line in t.split("\n")]
+    notice = next(line for line in told if f"#{named.id} " in line)
+    assert notice.endswith(f"如是误判，请在群里发送 #revoke {named.id} 撤销"), notice
+    course = next(c for c in all_cases(d.bot) if c.target_id == d.ids["培训张老师"])
+    notice = next(line for line in told if f"#{course.id} " in line)
+    assert notice.endswith(f"#revoke {course.id} 撤销（或引用那条消息发送 #ham）"), notice

@@ -89,8 +89,10 @@ def notify_case(ctx: Context, case: Case, *, asked_in_room: bool = False) -> Non
         # the name the case was opened with first: a member who never spoke has no name history
         line = render.summary(case, case.target_name or display_name(ctx.db, case.room_id, case.target_id or ""),
                               notice=True)
-        text = cfg.texts.case_notice_warned if case.source == "antispam" and case.kind == "warn" \
-            else cfg.texts.case_notice
+        text = cfg.texts.case_notice
+        if case.source == "antispam" and case.kind == "warn":
+            about_a_message = isinstance(case.evidence, dict) and "message_id" in case.evidence
+            text = cfg.texts.case_notice_warned if about_a_message else cfg.texts.case_notice_warned_name
         ctx.emit(NotifyAdmins(case.room_id, text.format(case=case.id, summary=line,
                                                         prefix=ctx.rules.bot.command_prefix),
                               case_id=case.id, told=(case.actor_id,) if case.actor_id else (),

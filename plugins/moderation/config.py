@@ -75,6 +75,9 @@ class ModerationTexts(TemplateTexts):
     # (#revoke N since 2026-12-05: a card or a picture is hard to quote on a phone)
     case_notice_warned: str = ("新案件 {summary}。如是误判，请在群里发送 {prefix}revoke {case} 撤销"
                                "（或引用那条消息发送 {prefix}ham）")
+    # the same for a warning about no message (a newcomer named as the owner, impersonation.py;
+    # a name that is an ad): there is nothing to quote for #ham
+    case_notice_warned_name: str = "新案件 {summary}。如是误判，请在群里发送 {prefix}revoke {case} 撤销"
     appeal_usage: str = "申诉请发送：申诉 案件号 理由，例如「申诉 12 我没有发广告」。"
     appeal_not_yours: str = "没有找到你可以申诉的案件 #{case}。"
     # an appeal without a number, or "为什么踢我", from someone with open cases

@@ -481,7 +481,7 @@ def test_a_regular_relaying_a_friends_offer(text: str, spam: bool) -> None:
     assert decide(Facts(text=text, newcomer=False), cfg, SpamModel(), "room").spam is spam
 
 
-PARENTS = ["乐乐妈妈", "小宇爸爸", "朵朵妈妈", "浩浩奶奶", "萱萱妈妈", "家委会张姐"]
+CLASS_TWO = ["乐乐妈妈", "小宇爸爸", "朵朵妈妈", "浩浩奶奶", "萱萱妈妈", "家委会张姐"]
 
 
 async def test_a_morning_in_a_class_group_with_a_fake_teacher(days) -> None:  # noqa: F811
@@ -490,7 +490,7 @@ async def test_a_morning_in_a_class_group_with_a_fake_teacher(days) -> None:  # 
     ad is warned; a newcomer who takes the teacher's nickname and asks for 资料费 is pointed out to
     the group, reminded, and not removed. The teacher's notice of that case says how to undo it
     without a message to quote (it said 或引用那条消息发送 #ham of a name)."""
-    d = await days("三年级二班家长群", "班主任王老师", PARENTS, MONDAY)
+    d = await days("三年级二班家长群", "班主任王老师", CLASS_TWO, MONDAY)
     await d.to("07:30")
     await d.post("班主任王老师", "各位家长早上好，今天下午三点提前放学，请按时接孩子")
     await d.post("乐乐妈妈", "收到")

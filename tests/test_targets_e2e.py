@@ -81,6 +81,21 @@ async def test_an_unknown_name_is_not_guessed(bot):
     assert all_cases(bot) == []
 
 
+async def test_a_name_two_members_share_is_said_to_be_shared_not_missing(bot):
+    # #kick 小周 where one member is named 小周 and another's group nickname is 小周: the owner
+    # heard 没有找到「小周」 twice (seen in a simulated day) of a name plainly in the group
+    room = bot.cast.admin
+    zhou = bot.world.add_contact("小周")
+    other = bot.world.add_contact("周")
+    bot.world.join(room, [zhou, other], inviter=bot.cast["laowang"])
+    bot.world.set_alias(room, other, "小周")
+    bot.say(room, "laowang", "#kick 小周 刷屏")
+    answer = await bot.wait_text(room, "看不出是哪一位")
+    assert "有 2 位成员叫「小周」" in answer and "没有找到" not in answer
+    assert all_cases(bot) == []
+    assert {zhou, other} <= set(bot.world.room(room).member_ids)
+
+
 async def test_a_target_by_mention_reads_their_names_not_the_whole_member_list(bot):
     # "#warn @x" read the room's whole roster (RoomMemberList and one RoomMemberPayload per
     # member: 501 reads in a 500-member group, 0.7-2.8 s in bench.load; issue 13)

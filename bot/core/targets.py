@@ -44,6 +44,9 @@ class Target:
     # the command quoted a message of the bot's that points at no one member (a welcome, a
     # digest of several cases): "no one", said as such, not 没有找到「<the reason typed>」
     quoted_bot: bool = False
+    # how many members the written name fits when it fits more than one: "没有找到「小周」" was
+    # said of a name two members share (seen in a simulated day), where the owner needs "@ one"
+    shared: int = 0
 
 
 async def current_names(ctx: Context, room_id: str | None) -> dict[str, str]:
@@ -110,7 +113,7 @@ async def resolve_target(ctx: Context, args: str) -> Target:
     if len(ids) != 1:
         in_room = ids & room_members
         if len(in_room) != 1:
-            return Target(None, written, rest)
+            return Target(None, written, rest, shared=len(in_room) or len(ids))
         ids = in_room
     found = next(iter(ids))
     return Target(found, written, rest, current.get(found, ""))

@@ -80,6 +80,8 @@ class ActionCommands:
         if found.member_id is None:
             if found.quoted_bot:
                 ctx.reply(texts.target_bot_quoted)
+            elif found.shared > 1:
+                ctx.reply(texts.target_shared.format(target=found.written[:40], count=found.shared))
             elif found.written:
                 ctx.reply(texts.target_unknown.format(target=found.written[:40]))
             else:

@@ -40,7 +40,7 @@ def members(ctx: Context) -> frozenset[str]:
 
 async def target(ctx: Context, args: str) -> Target:
     found = await resolve_target(ctx, args)
-    return Target(found.member_id, found.written, clip(found.rest), found.name, found.quoted_bot)
+    return Target(found.member_id, found.written, clip(found.rest), found.name, found.quoted_bot, found.shared)
 
 
 def name_of(ctx: Context, member_id: str | None) -> str:

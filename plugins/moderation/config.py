@@ -18,6 +18,8 @@ class ModerationTexts(TemplateTexts):
                          "（私聊时写成员的微信 id 或群昵称）")
     choose_group: str = "请先发送 #use 选择要管理的群。"
     target_unknown: str = "没有找到「{target}」。请 @ 该成员，或写出其微信 id。"
+    # a written name several members share: which one is meant cannot be told from it
+    target_shared: str = "有 {count} 位成员叫「{target}」，看不出是哪一位。请 @ 该成员，或引用其消息。"
     # a command quoting a message of the bot's that names no one member (a welcome, a digest)
     target_bot_quoted: str = "引用的是机器人的消息，看不出要处理谁。请引用该成员自己的消息，或 @ 该成员。"
     protected: str = "「{member}」是群主、管理员或白名单成员，不能对其操作。"

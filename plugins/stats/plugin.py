@@ -163,6 +163,7 @@ class StatsPlugin(Plugin):
             member_id = found.member_id
             if member_id is None:
                 ctx.reply("引用的是机器人的消息，看不出是谁。请引用该成员自己的消息，或 @ 该成员。" if found.quoted_bot
+                          else f"有 {found.shared} 位成员叫「{found.written[:40]}」，请 @ 该成员。" if found.shared > 1
                           else f"没有找到「{(found.written or args.strip())[:40]}」。")
                 return
             messages = queries.member_messages(ctx.db, room_id, member_id, start, end)

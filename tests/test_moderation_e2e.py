@@ -349,9 +349,15 @@ async def test_appeal_round_trip_accept_reinvites(bot):
     bot.world.say_private(bob, f"申诉 {number} 我发的是读书会的链接")  # the first words again: no news
     await bot.world.wait_for(lambda: sum("申诉已提交" in t for t in bot.private_texts(bob)) == 2)
     assert sum("补充了对案件" in t for t in bot.private_texts(bot.cast["operator"])) == 1
+    # #appeal alone lists what waits: the notice may be hours back in the owner's chats
+    bot.say(room, "laowang", "#appeal")
+    waiting = await bot.wait_text(room, "本群待处理的申诉")
+    assert f"#{number} bob（" in waiting and "我发的是读书会的链接" in waiting and "#appeal accept" in waiting
     bot.say(room, "laowang", f"#appeal accept {number}")
     await bot.wait_text(room, f"已接受案件 #{number} 的申诉")
     await wait_private(bot, "bob", "申诉已通过")
+    bot.say(room, "laowang", "#appeal")
+    await bot.wait_text(room, "本群没有待处理的申诉。")
     await bot.world.wait_for(lambda: bot.world.is_member(room, bob))
     await bot.wait_text(room, f"已重新邀请「bob」入群（案件 #{number}）。")
     with bot.app.sessions() as db:

@@ -58,6 +58,12 @@ def pending(db: Session, case_id: int) -> Appeal | None:
                      .order_by(Appeal.id.desc()).limit(1))
 
 
+def waiting_in(db: Session, room_id: str, limit: int = 10) -> list[Appeal]:
+    """The group's appeals still waiting for an admin, oldest first (they have waited longest)."""
+    return list(db.scalars(select(Appeal).where(Appeal.room_id == room_id, Appeal.status == "pending")
+                           .order_by(Appeal.id).limit(limit)))
+
+
 def latest(db: Session, case_id: int) -> Appeal | None:
     return db.scalar(select(Appeal).where(Appeal.case_id == case_id).order_by(Appeal.id.desc()).limit(1))
 

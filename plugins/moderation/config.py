@@ -105,6 +105,12 @@ class ModerationTexts(TemplateTexts):
                                 "处理：#appeal accept {case} 或 #appeal reject {case}")
     appeal_admin_usage: str = "用法：#appeal accept 案件号 或 #appeal reject 案件号 [说明]"
     appeal_none: str = "案件 #{case} 没有待处理的申诉。"
+    # #appeal alone: the group's appeals still waiting
+    appeals_none_waiting: str = "本群没有待处理的申诉。"
+    appeals_waiting: str = ("本群待处理的申诉：\n{lines}{more}\n"
+                            "处理：#appeal accept 案件号 或 #appeal reject 案件号 [说明]")
+    appeals_line: str = "#{case} {member}（{summary}）：{text}"
+    appeals_more: str = "\n……还有更多，先处理上面这些"
     appeal_accepted: str = "已接受案件 #{case} 的申诉：已解除处罚（案件 #{unban_case}）{reinvite}。"
     appeal_reinvite: str = "，正在重新邀请入群"
     # what became of that invitation, once WeChat answered

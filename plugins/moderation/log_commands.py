@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 # how many of a group's latest cases #cases lists (one chat message stays readable)
 RECENT_CASES = 10
+APPEALS_LISTED = 10  # #appeal alone: the waiting appeals it lists
 # removals an accepted appeal can undo by inviting the member back
 _REMOVALS = frozenset({"kick", "ban", "spam"})
 # the cases #revoke lifts: a penalty on a member
@@ -170,11 +171,15 @@ class LogCommands:
     @command("appeal", min_role=Role.ADMIN, aliases=("处理申诉",), usage="accept|reject 案件号 [说明]",
              allow_private=True)
     async def appeal(self, ctx: Context, args: str) -> None:
-        """处理成员的申诉：accept 接受（解除处罚）或 reject 驳回"""
+        """处理成员的申诉：accept 接受（解除处罚）或 reject 驳回；只发 #appeal 列出待处理的申诉"""
         texts = config(ctx).texts
         if group_or_explain(ctx) is None:
             return
         verb, _, rest = args.strip().partition(" ")
+        if verb.lower() in ("", "list", "列表", "查看"):
+            # an owner typing #appeal alone wants to see what waits (the notice may be hours back)
+            self._list_appeals(ctx, ctx.room_id)
+            return
         number, _, note = rest.strip().partition(" ")
         accept = verb.lower() in ("accept", "接受", "通过")
         if not (accept or verb.lower() in ("reject", "驳回", "拒绝")) or not number:
@@ -195,6 +200,23 @@ class LogCommands:
             ctx.reply(texts.appeal_rejected.format(case=case.id))
             return
         self._accept(ctx, case, pending.member_id, note)
+
+    def _list_appeals(self, ctx: Context, room_id: str | None) -> None:
+        texts = config(ctx).texts
+        waiting = appeals.waiting_in(ctx.db, room_id or "", limit=APPEALS_LISTED + 1)
+        if not waiting:
+            ctx.reply(texts.appeals_none_waiting)
+            return
+        lines = []
+        for appeal in waiting[:APPEALS_LISTED]:
+            case = cases.get_case(ctx.db, appeal.case_id)
+            summary = render.what(case) if case is not None else ""
+            # the case's name for them: a member removed and not back has no name in the room now
+            name = (case.target_name if case is not None else "") or name_of(ctx, appeal.member_id)
+            lines.append(texts.appeals_line.format(case=appeal.case_id, member=name, summary=summary,
+                                                   text=clip(appeal.text.replace("\n", " "), 60) or "（无说明）"))
+        more = texts.appeals_more if len(waiting) > APPEALS_LISTED else ""
+        ctx.reply(texts.appeals_waiting.format(lines="\n".join(lines), more=more))
 
     @command("revoke", min_role=Role.ADMIN, aliases=("撤销", "撤销案件", "unwarn"), usage="案件号 [说明]",
              allow_private=True)

@@ -28,6 +28,7 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from bot.actions import Invite, Kick, Reply, SendPrivate
+from bot.console.details import detail_label
 from bot.core.cases import OUTCOME_LABELS, SHOWN_KIND_LABELS, STATUS_LABELS, outcome_label, shown_kind
 from bot.core.context import Context
 from bot.core.plugin import source_label
@@ -532,7 +533,7 @@ class _CoreService:
                      "action": ACTION_LABELS.get(a.action, a.action), "target": a.target_id or "", "text": a.text,
                      "reason": a.reason, "source": source_label(a.source),
                      "outcome": OUTCOME_LABELS.get(a.outcome, a.outcome), "failed": a.outcome in _FAILED,
-                     "error": a.error or "", "case_id": a.case_id} for a in db.scalars(query)]
+                     "error": detail_label(a.error or ""), "case_id": a.case_id} for a in db.scalars(query)]
 
 
 # the executor's action types, as the audit log names them for operators

@@ -295,6 +295,32 @@ async def test_audit_lists_outbound_actions(console):
     assert ">Reply<" not in page and ">antispam<" not in page
 
 
+def test_the_executors_details_are_said_in_chinese_and_a_gateways_own_text_kept():
+    # "told 1 privately, 0 in the group" stood under a Chinese row of the audit page (a played day)
+    from bot.console.details import detail_label
+
+    assert detail_label("told 2 privately, 1 in the group") == "私聊告知 2 人，在群里 @ 1 人"
+    assert detail_label("could not ask the owner: room unknown") == "没能请群主处理：找不到这个群"
+    assert detail_label("not sent: queued 1:02:03 ago") == "排队 1:02:03 仍未发出，已过期，不再补发"
+    assert detail_label("rate_limited: 操作太频繁") == "rate_limited: 操作太频繁"
+    assert detail_label("") == ""
+
+
+def test_every_detail_said_in_chinese_is_one_the_executor_still_writes():
+    # the labels match the executor's English word for word: a reworded detail would show raw again
+    from pathlib import Path
+
+    from bot.console import details
+
+    core = Path(__file__).resolve().parents[2] / "bot" / "core"
+    source = "".join((core / f"{name}.py").read_text(encoding="utf-8") for name in ("executor", "outbox"))
+    for english in details._FIXED:
+        assert f'"{english}"' in source, english
+    for pattern, _ in details._PATTERNS:
+        head = pattern.pattern.split("(")[0].replace("\\", "")
+        assert head in source, head
+
+
 def test_every_shipped_plugin_has_a_title_for_operators():
     from plugins import default_plugins
 

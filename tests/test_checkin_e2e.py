@@ -246,6 +246,7 @@ async def test_leaderboards_share_places_on_ties(make_bot):
     everything = await says(bot, "alice", "#打卡 排行 总榜")
     assert "总榜" in everything and "1. carol  4天" in everything
     assert "用法" in await says(bot, "alice", "#checkin rank yesterday")
+    assert "1. carol  4天" in await says(bot, "alice", "#checkin top all")  # an owner's first guess (a played day)
     me = await says(bot, "carol", "#checkin me")
     assert "连续4天" in me and "累计4天" in me and "青铜" in me and "再打卡3天升级「白银」" in me
 

@@ -226,7 +226,7 @@ class CheckinPlugin(Plugin):
         sub = words[0].lower() if words else ""
         sender = ctx.message.sender_id if ctx.message else ""
         today = ctx.local_now().date()
-        if sub in ("rank", "排行", "排行榜", "榜"):
+        if sub in ("rank", "top", "排行", "排行榜", "排名", "榜"):  # "#checkin top": an owner's first guess
             period = reports.PERIODS.get(words[1].lower() if len(words) > 1 else "week")
             if period is None:
                 ctx.reply(cfg.texts.usage)

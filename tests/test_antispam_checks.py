@@ -869,3 +869,25 @@ def test_a_class_promoted_with_a_deal_and_a_call_is_an_ad_from_anyone(text):
                    "上次说的那个跆拳道班，前十名八折，我已经把咱们群的名单报过去了，还有要加的私我",
                    "瑜伽课团报打七折，已经有4个姐妹了，还差两个，戳我"):
         assert not _reading(member), member
+
+
+@pytest.mark.parametrize("text", ["远红外护肩 晚上戴着睡 肩膀就不酸了 老同事们要的找我 一副八十",
+                                  "这个艾草足贴 贴一晚上 失眠好了一大半 叔叔阿姨们需要的私聊 一盒三十片",
+                                  "富氢水杯 每天喝它泡的水 血脂降了 原价四百八 今天群友价两百"])
+def test_goods_sold_on_their_effect_on_the_body_are_an_ad_from_anyone(text):
+    """A thing worn, drunk or stuck on (护肩, 足贴, 水杯), a complaint it changes (肩膀就不酸了, 失眠好了,
+    血脂降了) and an offer (要的找我, 一副八十, 群友价): goods sold on their effect were the weakest kind of
+    the tenth and eleventh blind probes from an established member (0.36, 0.08), no contact word in
+    them. A member's own use told with its price, what someone bought or was given, a doctor's word,
+    a doubt, a question or a warning is no ad (lead36's lines)."""
+    assert any(d.startswith("effect for sale") for d in _reading(text)), text
+    for member in ("我给我爸买了个护膝 戴了一个月 膝盖好多了 一百多块",
+                   "医生让我贴的膏药 贴了三天腰就不疼了 一盒二十",
+                   "我妈天天喝那个降压茶 血压也没降 一盒一百多 白花钱",
+                   "这个枕头我睡了半年 颈椎好多了 推荐给大家 京东两百多",
+                   "我老公用了这个生发液 头发真长出来了 一瓶一百五",
+                   "我们厂里发的护腰 腰疼好了不少 一条一百多 挺值",
+                   "那个手环戴了睡眠好了一点 可能是心理作用 一百二买的",
+                   "那个说戴上膝盖就不疼的护膝 一套99 专门骗老人的 大家别买",
+                   "这个护眼贴贴一个月视力能回升 一盒五十 真的假的"):
+        assert not _reading(member), member

@@ -16,6 +16,7 @@ from plugins.antispam import (
     contact,
     courses,
     cures,
+    effects,
     loan,
     negation,
     papers,
@@ -419,7 +420,8 @@ def renting_an_account(n: Normalised) -> Verdict | None:
 
 # what fake goods are offered as: the reading, the log's word, what owners read in the case
 _FAKE_GOODS = ((replica.offers_a_replica, "replica", "像卖假货、高仿的广告：{}（说是仿品，又报价或招揽购买）"),
-               (cures.offers_a_cure, "cure", "像卖假药、神药的广告：{}（说能治好、能停药，又在卖）"))
+               (cures.offers_a_cure, "cure", "像卖假药、神药的广告：{}（说能治好、能停药，又在卖）"),
+               (effects.sells_an_effect, "effect", "像卖保健品、理疗用品的广告：{}（说用了身体就好转，又在卖）"))
 
 
 def selling_a_replica(n: Normalised) -> Verdict | None:

@@ -1,0 +1,76 @@
+"""Goods sold on their effect on the body (issue 11's fake goods; the weakest kind of every blind
+probe since the eighth): 远红外护腰带 戴上一个礼拜 腰疼就轻多了 要的找我; 降压鞋垫 垫上就不头晕了
+两双一百二; 护眼贴 贴一个月视力能回升 需要的私.
+
+No contact word, often no claim cures.py reads (停药, 疗程, 祖传秘方): a neighbour's tip to the char
+model. What makes one an ad is three things at once:
+
+- a thing used on the body: worn, drunk, stuck on, slept on (护膝, 手环, 鞋垫, 贴, 枕头, 杯, 茶, 口服液,
+  精华, 仪 …);
+- a complaint it is said to change, with the change (腰疼就轻多了, 血糖稳, 视力回升, 长出新头发, 失眠好
+  了大半, 再也不疼);
+- an offer: a price, the writer has or sells it, a call (要的私我, 需要的找我, 群里八折) — cures.py's.
+
+Members talk of the same things as patients and sceptics (我爸戴了那个磁疗护膝 一点用没有; 医生说膝盖疼
+别乱买护膝; 我用了这个眼贴 感觉眼睛舒服点 九块九买的): a question, what the writer bought, a doctor's
+word, a warning or a quote (checks.py) is no offer. This module only reads words; nothing here is a
+feature of the char model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from plugins.antispam.cures import _DOCTOR, _OFFER
+from plugins.antispam.replica import BOUGHT
+
+# worn, drunk, eaten, stuck on, slept on, used on the body: the goods
+_THING = re.compile(r"护[膝腰腕颈眼]|腰带|手环|手链|鞋垫|眼[贴镜]|[膏药热敷艾灸足脾脐颈腰膝肩暖]贴|贴[片布]|"
+                    r"枕头?|床垫|拔罐|水杯|[能量氢]+杯|茶|口服液|原浆|精华|精油|液|膏|丸|胶囊|粉|酵素|仪|按摩|理疗|磁疗|远红外|"
+                    r"负离子|石墨烯|纳米|量子|玉米|蜂[蜜胶]|鞋|袖套|喷雾")
+# a complaint of the body, and its change within a few characters: 腰疼就轻多了, 血糖稳, 视力能回升,
+# 长出新头发, 失眠好了大半, 再也不疼, 白两个度
+_COMPLAINT = (r"疼|痛|酸|僵|麻|凉|失眠|睡眠|睡不着|头晕|血压|血糖|血脂|尿酸|三高|视力|近视|度数|头发|发际线|脱发|"
+              r"便秘|肠胃|胃口|颈椎|腰|膝盖|关节|老寒腿|骨刺|湿疹|湿气|高反|高原反应|手抖|手|脚|腿|肩|脖子|皮肤|斑|"
+              r"皱纹|个子|长个|免疫力|感冒|体质|气色|精神|眼睛|药")
+_CHANGE = (r"好了|好多了|轻多了|轻了|不疼了?|不痛了?|不酸了?|不麻了?|不僵了?|不凉了?|不晕了?|不抖了?|稳了?|降了?|"
+           r"下来了?|回升|长出|回来了|正常了|开了|没了|消失|变好|好转|改善|调理好|调回来|软化|减量|"
+           r"白了?[0-9一两二三四五六七八九十]+个?度|一点事没有|再也不")
+# or the effect named as what the goods do (降尿酸, 调节血压, 提高免疫力, 排毒, 助眠): the sellers' words, seldom
+# a patient's (a medicine is 降压药, and a doctor's word or 医保 beside it is no offer: cures._DOCTOR)
+_DOES = (r"(?:降|调节|调理|提高|增强|改善|促进)(?:血压|血糖|血脂|尿酸|三高|体质|免疫力|睡眠|血液循环|视力)|"
+         r"排毒|祛湿|排湿气|抗衰老|抗氧化|补肾|明目|生发|不感冒|能睡整觉|都说好|反馈(?:很|都)?好|见效快|专治|"
+         r"治(?:失眠|腰疼|腰痛|颈椎|三高|百病|脱发|便秘)|(?:抹|贴|吃|喝|戴|垫|泡)[^，,。！!\s]{0,4}就好|"
+         r"长[0-9一二两三四五六七八九十]+(?:厘米|公分)")
+_EFFECT = re.compile(rf"(?:{_COMPLAINT}).{{0,8}}?(?:{_CHANGE})|(?:再也不|就不)(?:疼|痛|怕|晕|失眠|便秘|感冒)|{_DOES}")
+# a price as sellers write it beside cures._OFFER's: 一百二一条, 两双一百二, 一套99, 原价六百九 今天战友价三百
+_N = r"[0-9]+|[一二两三四五六七八九十百千]+"
+_UNIT = r"(?:条|双|对|盒|瓶|套|个|贴|箱|斤|包|副|只|罐|袋)"
+_PRICED = re.compile(rf"(?:原价|特价|活动价|出厂价|厂价|[战群亲老]友价|优惠价|团购价|批发价|内部价|拿货价|半价)|"
+                     rf"(?:{_N})[元块]?(?:一|每){_UNIT}|(?:一|每|两|三){_UNIT}(?:{_N})|拿货|出厂")
+_ASKING = re.compile(r"吗|是不是|真的假的|能信|靠谱不|有用没|有没有用|管用不|\?|？")
+# a member's own doubt or report of no use (一点用没有, 没啥效果, 智商税)
+_DOUBT = re.compile(r"没用|没啥用|没什么用|用没有|没效果|没啥效果|智商税|交智商|心理作用|心理安慰|不信|别买|不要买|"
+                    r"没[降好变]|不[降管]用?|白花|浪费钱|有点贵|太贵")
+# the writer's own or family's use told (我老公用了这个生发液 头发真长出来了 一瓶一百五): a testimony,
+# an ad only with a call to the reader as well, not with its price alone
+_USED = re.compile(r"(?:我|我家|我们家|家里|老公|老婆|我妈|我爸|孩子|儿子|女儿)[^，,。！!\s]{0,4}"
+                   r"(?:用了|吃了|喝了|戴了|贴了|用过|吃过|喝过)|"
+                   r"(?:单位|厂里|公司|学校|医院)发的|送的|挺值|很值|值了")
+_CALL = re.compile(r"有需要|需要的|想要的|要的|私聊|私我|私信|联系我|找我|下单|订购|拿货|加我|滴我|扣我|戳我")
+
+
+def sells_an_effect(body: str) -> tuple[str, str, str] | None:
+    """The goods', the effect's and the offer's words in one message that asks nothing and was
+    not bought by the writer or told by a doctor (body: the normaliser's body form)."""
+    effect = _EFFECT.search(body)
+    if effect is None:
+        return None
+    if _ASKING.search(body) or BOUGHT.search(body) or _DOCTOR.search(body) or _DOUBT.search(body):
+        return None
+    thing = _THING.search(body)
+    if thing is None:
+        return None
+    rest = body[:effect.start()] + "，" + body[effect.end():]
+    offer = _CALL.search(rest) if _USED.search(body) else _OFFER.search(rest) or _PRICED.search(rest)
+    return (thing.group(0), effect.group(0), offer.group(0)) if offer else None

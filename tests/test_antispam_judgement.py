@@ -336,9 +336,35 @@ def test_a_chinese_comma_ends_a_link():
     pytest.param("https://photo.baidu.com/photo/web/share?id=8kz3", True, id="baidu-photo-share"),
     pytest.param("https://org-cn.vip/x", False, id="org-cn-lookalike"),
     pytest.param("https://baidu.com.photo-share.top/x", False, id="baidu-lookalike"),
+    # parents', students', programmers' and civic groups (spam35's tenth probe: a newcomer's link
+    # to the national school platform or to a 力扣 problem was a probation link; spam36)
+    pytest.param("https://basic.smartedu.cn/syncClassroom", True, id="national-school-platform"),
+    pytest.param("https://www.smartedu.cn", True, id="smart-education"),
+    pytest.param("leetcode.cn/problems/two-sum", True, id="leetcode-cn"),
+    pytest.param("https://leetcode.com/problems/lru-cache/", True, id="leetcode"),
+    pytest.param("https://www.xuexi.cn/lgpage/detail/index.html", True, id="xuexi-qiangguo"),
+    pytest.param("https://mooc1.chaoxing.com/course/2158.html", True, id="xuexitong-course"),
+    pytest.param("https://www.neea.cn/", True, id="exam-authority"),
+    pytest.param("https://smartedu.cn.kecheng-vip.top/x", False, id="smartedu-lookalike"),
+    pytest.param("https://leetcode-vip.cn/x", False, id="leetcode-lookalike"),
 ])
 def test_ordinary_domains(url, ordinary):
     assert is_ordinary(url) is ordinary
+
+
+@pytest.mark.parametrize("text", [
+    "孩子寒假作业在这上面看 https://basic.smartedu.cn/syncClassroom",
+    "今天的每日一题 https://leetcode.cn/problems/lru-cache/ 有人做了吗",
+    "学习强国今天的答题 https://www.xuexi.cn/lgpage/detail/index.html",
+])
+def test_a_newcomers_link_to_a_public_learning_site_is_no_probation_link(text):
+    """A parent's link to the national school platform or a programmer's to a 力扣 problem was
+    judged a newcomer's promotion link (spam35's tenth probe): these sites are ordinary."""
+    from plugins.antispam.charmodel import shipped
+    from plugins.antispam.classifier import SpamModel
+
+    decision = decide(Facts(text, newcomer=True), CFG, SpamModel(shipped()), "room")
+    assert not decision.spam, decision.evidence()
 
 
 # ---------------------------------------------------------------- judgement: ads caught

@@ -286,6 +286,41 @@ def test_the_levels_are_set_on_hard_chat_that_easy_chat_does_not_dilute():
     assert bm.calibration_set(others[1:], least=1) is None
 
 
+def test_plain_hard_chat_added_below_the_levels_does_not_lower_them():
+    """The levels let a fixed number of hard-chat rows score over them (a share of
+    REFERENCE_ROWS), not a share of however many the corpus holds: spam33's and spam35's plainly
+    written money, job and class talk scored far below every level and, as a share, only grew the
+    denominator, so each level fell to a softer row (threshold 0.9123 -> 0.9033). A row added
+    above a level (a hard line the model confuses) raises it; a corpus smaller than the reference
+    takes the share of what it has."""
+    from plugins.antispam import build_model as bm
+
+    scored = [(Row(0, f"这个月工资到账{i}万", "corpus", "money_talk", f"m{i}"), 1 - i / 2000) for i in range(1000)]
+    plain = [(Row(0, f"基金我分批买的{i}", "corpus", "money_talk", f"p{i}"), 0.05) for i in range(300)]
+    before = bm.levels(scored, 1000)
+    assert before == bm.levels(scored, None)  # at the reference count: the shares as they were
+    assert bm.levels(scored + plain, 1000) == before
+    assert bm.levels(scored + plain, None)[0] < before[0]  # a share of all the rows falls
+    hard = [(Row(0, f"我自己做的腊肠{i}", "corpus", "member_offers", f"o{i}"), 0.999) for i in range(5)]
+    assert all(after >= was for after, was in zip(bm.levels(scored + plain + hard, 1000), before, strict=True))
+    assert bm.levels(scored + plain + hard, 1000)[0] > before[0]
+    # a smaller corpus: its own share, as before
+    assert bm.levels(scored[:500], 1000) == bm.levels(scored[:500], None)
+    assert bm.levels(scored[:500], 1000)[0] > before[0]  # half the rows, half as many allowed
+
+
+def test_the_reference_counts_are_the_calibration_rows_main_s_corpus_held():
+    """The reference is a fixed count, not the corpus of the day: it must stay at or below what
+    the corpus holds (a corpus cut below it would take a share of fewer rows, not fail)."""
+    from plugins.antispam import build_model as bm
+    from plugins.antispam.charmodel import shipped
+
+    char = shipped()
+    assert char is not None and not char.meta.get("holdout")
+    assert bm.REFERENCE_ROWS <= char.meta["calibration_rows"]
+    assert bm.HOLDOUT_REFERENCE_ROWS < bm.REFERENCE_ROWS
+
+
 def test_the_hard_chat_categories_are_the_corpus_s():
     """A category renamed in the corpus would silently leave the calibration set."""
     from plugins.antispam import build_model as bm

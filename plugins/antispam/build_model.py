@@ -71,6 +71,19 @@ AGREE_FPR = 0.0128
 # "member": a score that convicts an established member alone (a first offence is a warning),
 # unless the message is framed as a warning or a quote
 MEMBER_FPR = 0.0039
+# The shares are of a fixed number of hard chat rows, the count the corpus held when they were
+# set (main after spam35: 11,277 rows out of fold for the shipped build, 9,003 for --holdout),
+# not of however many the corpus holds today: each level is the score of the k-th hardest
+# normal line out of fold, k = share x that count (117 for the threshold, 13 for obvious). A
+# share of today's rows moved with every normal line added: spam33's and spam35's rows were
+# mostly plainly written hard-chat lines that score far below every level, so they only grew
+# the denominator, k grew with it and each level fell to a softer row (threshold 0.9123 ->
+# 0.9033 with spam35's 296 such lines; MEASUREMENTS spam36). With k fixed, a line that scores
+# below the level leaves it where it was, and one that scores above it (a hard line the model
+# confuses) raises it: the levels can only get stricter as the corpus grows. A corpus smaller
+# than the count (a subset, a test) takes the share of what it has.
+REFERENCE_ROWS = 11277
+HOLDOUT_REFERENCE_ROWS = 9003
 # the shipped model's levels come from out-of-fold scores: every hard chat row of the corpus is
 # scored by a model trained without its campaign (7,700 rows rather than one fold's 1,500, so
 # the 0.12% level is set by nine rows, not one)
@@ -130,7 +143,22 @@ def fold_of(row: Row, folds: int = FOLDS) -> int:
     return _bucket(row) * folds // 100
 
 
-def member_level(scored: list[tuple[Row, float]], fpr: float) -> float:
+def allowed_over(fpr: float, rows: int, reference: int | None) -> int:
+    """How many calibration rows may score at or above a level: fpr of the rows, counted on at
+    most `reference` rows (REFERENCE_ROWS), so rows added below the level do not lower it."""
+    return int(fpr * (rows if reference is None else min(rows, reference)))
+
+
+def level_at(scores: list[float], allowed: int) -> float:
+    """The lowest level with at most `allowed` of these ham scores at or above it (0.5 at least:
+    threshold_at_fpr with the count given)."""
+    if not scores:
+        return 0.9
+    ordered = sorted(scores, reverse=True)
+    return 0.5 if allowed >= len(ordered) else min(0.999, ordered[allowed] + 1e-6)
+
+
+def member_level(scored: list[tuple[Row, float]], fpr: float, reference: int | None = None) -> float:
     """The lowest score that convicts an established member alone with at most fpr of these ham
     rows convicted that way: rows framed as a warning or a quote are never convicted by a score
     alone (check_charmodel), so they do not count against the level."""
@@ -138,8 +166,20 @@ def member_level(scored: list[tuple[Row, float]], fpr: float) -> float:
     from plugins.antispam.normalize import normalise
 
     open_scores = sorted((sc for r, sc in scored if not framed(normalise(r.text))), reverse=True)
-    allowed = int(fpr * len(scored))
+    allowed = allowed_over(fpr, len(scored), reference)
     return 0.5 if allowed >= len(open_scores) else min(0.999, open_scores[allowed] + 1e-6)
+
+
+def levels(scored: list[tuple[Row, float]], reference: int | None) -> tuple[float, float, float, float]:
+    """(threshold, member, obvious, agree) from the calibration rows' out-of-fold scores, each
+    letting its share of at most `reference` rows (REFERENCE_ROWS) score at or above it."""
+    scores = [sc for _r, sc in scored]
+    n = len(scores)
+    threshold = max(0.5, level_at(scores, allowed_over(TARGET_FPR, n, reference)))
+    obvious = max(threshold, level_at(scores, allowed_over(OBVIOUS_FPR, n, reference)))
+    member = min(obvious, max(threshold, member_level(scored, MEMBER_FPR, reference)))
+    agree = min(threshold, max(0.5, level_at(scores, allowed_over(AGREE_FPR, n, reference))))
+    return threshold, member, obvious, agree
 
 
 def out_of_fold(rows: list[Row], is_calibration, *, epochs: int, row_weight, log,
@@ -188,7 +228,8 @@ def calibration_set(rows: list[Row], least: int = MIN_CALIBRATION_ROWS) -> Calla
     return (lambda r: r.label == 0 and chat(r)) if any(map(chat, ham)) else None
 
 
-def build(rows: list[Row], *, epochs: int = EPOCHS, log=print, chat_only: bool = True) -> CharModel:
+def build(rows: list[Row], *, epochs: int = EPOCHS, log=print, chat_only: bool = True,
+          reference: int | None = REFERENCE_ROWS, scores_out: Path | None = None) -> CharModel:
     """Train on every row; thresholds from a model trained without the calibration fold, at the
     target false-positive rate on that fold's chat-like ham (chat_only=False: on all its ham,
     for a file whose normal messages are its own definition of normal).
@@ -205,13 +246,15 @@ def build(rows: list[Row], *, epochs: int = EPOCHS, log=print, chat_only: bool =
     if chat_only and calibrating is not None:
         scored = out_of_fold(rows, calibrating, epochs=epochs, row_weight=row_weight, log=log, cache=cache)
         scores = [sc for _r, sc in scored]
-        threshold = max(0.5, threshold_at_fpr(scores, TARGET_FPR))
-        obvious = max(threshold, threshold_at_fpr(scores, OBVIOUS_FPR))
-        member = min(obvious, max(threshold, member_level(scored, MEMBER_FPR)))
-        agree = min(threshold, max(0.5, threshold_at_fpr(scores, AGREE_FPR)))
-        log(f"threshold {threshold:.4f} (FPR {TARGET_FPR:.2%} on {len(scores)} out-of-fold hard chat rows), "
-            f"member {member:.4f} (FPR {MEMBER_FPR:.2%} unless framed as a warning), obvious {obvious:.4f}, "
-            f"agree {agree:.4f} (FPR {AGREE_FPR:.2%})")
+        if scores_out is not None:
+            _dump_scores(scored, scores_out)
+        threshold, member, obvious, agree = levels(scored, reference)
+        log(f"threshold {threshold:.4f} (FPR {TARGET_FPR:.2%} on {len(scores)} out-of-fold hard chat rows, "
+            f"counted on at most {reference}), member {member:.4f} (FPR {MEMBER_FPR:.2%} unless framed as a "
+            f"warning), obvious {obvious:.4f}, agree {agree:.4f} (FPR {AGREE_FPR:.2%})")
+        if reference is not None and len(scores) > reference:
+            log("as shares of all {} rows they would be {:.4f} / {:.4f} / {:.4f} / {:.4f}".format(
+                len(scores), *levels(scored, None)))
         calib_rows = len(scores)
     else:
         fit_rows = [r for r in rows if not calibration_fold(r)]
@@ -247,6 +290,18 @@ def build(rows: list[Row], *, epochs: int = EPOCHS, log=print, chat_only: bool =
     return model
 
 
+def _dump_scores(scored: list[tuple[Row, float]], path: Path) -> None:
+    """Every calibration row's out-of-fold score, for reading how a level moved (--scores)."""
+    from plugins.antispam.checks import framed
+    from plugins.antispam.normalize import normalise
+
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("score\tframed\tcategory\tcampaign\ttext\n")
+        for r, sc in sorted(scored, key=lambda x: -x[1]):
+            text = r.text.replace("\t", " ").replace("\n", " ")
+            fh.write(f"{sc:.6f}\t{int(framed(normalise(r.text)))}\t{r.category}\t{r.campaign}\t{text}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m plugins.antispam.build_model",
                                      description=__doc__.split("\n\n")[0])
@@ -256,12 +311,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--holdout", action="store_true", help="leave the corpus's test campaigns out")
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--out", type=Path, default=corpus_dir().parent / ARTIFACT)
+    parser.add_argument("--scores", type=Path, help="write every calibration row's out-of-fold score here (TSV)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     rows = gather(args.corpus or [corpus_dir()], args.shared, args.holdout)
     spam = sum(r.label for r in rows)
     print(f"{len(rows)} rows ({spam} spam, {len(rows) - spam} ham)", file=sys.stderr)
-    model = build(rows, epochs=args.epochs, log=lambda m: print(m, file=sys.stderr))
+    model = build(rows, epochs=args.epochs, log=lambda m: print(m, file=sys.stderr),
+                  reference=HOLDOUT_REFERENCE_ROWS if args.holdout else REFERENCE_ROWS, scores_out=args.scores)
     model.meta["holdout"] = args.holdout
     model.meta["features_probe"] = features_probe(r.text for r in seed_rows())
     model.meta["feature_code"] = feature_code.feature_code()

@@ -292,12 +292,36 @@ async def test_members_who_join_moments_apart_get_one_prompt(bot):
     bot.world.join(room, [dave])
     await bot.passes(seconds=3)
     bot.world.join(room, [eve])
-    await bot.passes(seconds=2)
+    await bot.passes(seconds=5)  # the merge window after the last join (greeting.BURST_AT_MOST)
     prompts = [a for a in bot.sends(room) if FORMAT in a.text]
     assert [set(p.mention_ids) for p in prompts] == [{dave, eve}]
     await bot.passes(hours=1)  # and their reminder is one message too
     reminders = [a for a in bot.sends(room) if "提醒：" in a.text]
     assert [set(r.mention_ids) for r in reminders] == [{dave, eve}]
+
+
+async def test_joins_that_keep_coming_wait_for_a_lull_not_a_welcome_each(bot):
+    """Seen in a simulated class group's first day: the teacher added 18 parents one by one, a
+    few seconds apart, and each join past the 5 s window sent a welcome and recalled the one
+    before (9 welcomes, 8 撤回了一条消息 in the group). Joins that keep coming wait for a lull of
+    the window, at most a minute after the first of them: then one welcome names them all."""
+    room = bot.cast.admin
+    parents = [bot.world.add_contact(f"家长{i}") for i in range(1, 9)]
+    for parent in parents:  # every 4 s: each within the window of the one before
+        bot.world.join(room, [parent], inviter=bot.cast["laowang"])
+        await bot.passes(seconds=4)
+    assert not [a for a in bot.sends(room) if "欢迎" in a.text]  # still coming: no welcome yet
+    await bot.passes(seconds=2)  # a lull of the window after the last join
+    welcomes = [a for a in bot.sends(room) if "欢迎" in a.text]
+    assert len(welcomes) == 1 and set(welcomes[0].mention_ids) == set(parents)
+    assert not any(bot.world.message(w.message_id).recalled for w in welcomes)
+    # joins that never stop are welcomed at most a minute after the first of them
+    late = [bot.world.add_contact(f"晚到{i}") for i in range(1, 20)]
+    for person in late:
+        bot.world.join(room, [person], inviter=bot.cast["laowang"])
+        await bot.passes(seconds=4)  # 76 s of joins
+    welcomes = [a for a in bot.sends(room) if "欢迎" in a.text]
+    assert len(welcomes) == 2 and set(late[:15]) <= set(welcomes[1].mention_ids)
 
 
 async def test_a_group_filling_in_waves_keeps_one_prompt_naming_every_wave(bot):

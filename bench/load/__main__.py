@@ -466,6 +466,10 @@ def print_fine(fine: dict[str, Any]) -> None:
     if k["n"]:
         split = ", ".join(f"{name} {row(values)}" for name, values in k.items() if name != "n")
         print(f"       removals and warnings ({k['n']}): {split}")
+    for kind, path in (fine.get("ad_paths") or {}).items():
+        if path["n"]:
+            split = ", ".join(f"{name} {row(values)}" for name, values in path.items() if name != "n")
+            print(f"       an ad's {kind} ({path['n']}): {split}")
     n = fine.get("sessions")
     if n:
         per = f"{n['lane'] / n['actions']:.2f}" if n["actions"] else "-"

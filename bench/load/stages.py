@@ -27,6 +27,7 @@ actions: "lane sessions per action" is the outbox's cost in write turns per send
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import threading
 import time
@@ -37,6 +38,15 @@ from sqlalchemy import event as sa_event
 STAGES = ("to the app", "inbox linger+turn", "inbox lock wait", "inbox write", "to the loop", "room queue",
           "to the gate", "its part", "batch close+commit")
 KICK_STAGES = ("staged→committed", "committed→lane runs", "lane→mark begins", "mark (slot, write)", "mark→RPC")
+# An ad's action from the injection to the gateway's answer (per removal and per warning): the
+# decision (the ad's batch committed); the lane's own queue until it asks for the session that
+# claims the row (the rows ahead of it in its room, the sender's wake); that session's wait for
+# the inbox's write turn, then for the database gate (the open event batch, every ready room
+# worker); the claim's transaction; in the executor, up to the removal's room read, the read
+# (an RPC), and up to the platform call (the governor's slot, a mark of its own); the call
+# itself (the RPC to the gateway and back).
+AD_STAGES = ("injection→decision", "decision→claim asked", "claim: write turn", "claim: gate", "claim→run",
+             "run→room read", "room read", "read→call", "RPC")
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -58,6 +68,9 @@ class FineStages:
         self.commits: list[tuple[float, float, int]] = []  # batch: open→commit start, commit, events
         self.inbox_writes: list[tuple[float, float, int]] = []  # lock wait, write, rows
         self.kicks: list[list[float]] = []
+        self.ad_paths: dict[str, list[list[float]]] = {"removal": [], "warning": []}
+        self._turn_got: dict[asyncio.Task[Any], float] = {}
+        self._lane_session: dict[asyncio.Task[Any], tuple[float, float, float]] = {}
         self.sessions = {"lane": 0, "sender": 0, "other": 0}
         self.actions = 0
         self.calls = 0
@@ -152,9 +165,14 @@ class FineStages:
             self.actions += 1
             keys = _keys(planned.action)
             token = self._key.set(keys[0] if keys else None)
+            now = time.time()
+            task = asyncio.current_task()
+            claimed = self._lane_session.pop(task, None) if task is not None else None
             for key in keys:
                 if key in self._trace:
-                    self._trace[key]["run"] = time.time()
+                    self._trace[key]["run"] = now
+                    if claimed is not None:
+                        self._trace[key].update(asked=claimed[0], turned=claimed[1], gated=claimed[2])
             try:
                 return await run(planned, rules, **kw)
             finally:
@@ -163,12 +181,44 @@ class FineStages:
         executor.run = timed_run
         counts = self.sessions
 
+        turn_got, lane_session = self._turn_got, self._lane_session
+
+        class TimedTurn:
+            """The inbox's write turn as App._session takes it: when each task got it."""
+
+            def __init__(self, turn: Any) -> None:
+                self.turn = turn
+
+            async def __aenter__(self) -> Any:
+                got = await self.turn.__aenter__()
+                task = asyncio.current_task()
+                if task is not None:
+                    turn_got[task] = time.time()
+                return got
+
+            async def __aexit__(self, *exc: Any) -> Any:
+                return await self.turn.__aexit__(*exc)
+
+        if hasattr(app, "_inbox_turn"):
+            app._inbox_turn = TimedTurn(app._inbox_turn)
+
         def counted(real: Any) -> Any:
+            @contextlib.asynccontextmanager
+            async def timed_lane_session() -> Any:
+                task = asyncio.current_task()
+                asked = time.time()
+                turn_got.pop(task, None)  # type: ignore[arg-type]
+                async with real() as db:
+                    gated = time.time()
+                    lane_session[task] = (asked, turn_got.pop(task, asked), gated)  # type: ignore[index]
+                    yield db
+
             def session() -> Any:
                 task = asyncio.current_task()
                 name = task.get_name() if task is not None else ""
-                counts["lane" if name.startswith("outbox-") else "sender" if name == "outbox" else "other"] += 1
-                return real()
+                lane = name.startswith("outbox-")
+                counts["lane" if lane else "sender" if name == "outbox" else "other"] += 1
+                return timed_lane_session() if lane else real()
             return session
 
         outbox._session = counted(outbox._session)  # the outbox's own reference to App._session
@@ -187,6 +237,21 @@ class FineStages:
             return await write_outbox(what, work)
 
         outbox._write = timed_outbox_write
+        rooms = executor._rooms
+        get_room = rooms.get
+
+        async def timed_get(room_id: str, *args: Any, **kw: Any) -> Any:
+            key = self._key.get()
+            trace = self._trace.get(key) if key is not None else None
+            if trace is None or "read" in trace:
+                return await get_room(room_id, *args, **kw)
+            trace["read"] = time.time()
+            try:
+                return await get_room(room_id, *args, **kw)
+            finally:
+                trace["read_done"] = time.time()
+
+        rooms.get = timed_get
         platform = executor._platform
         for name in ("kick", "send_text"):
             call = getattr(platform, name)
@@ -200,13 +265,21 @@ class FineStages:
             else:
                 keys = [(room_id, m) for m in (args[1] if len(args) > 1 else kw.get("mentions", ()))]
             now = time.time()
+            paths = []
             for key in keys:
                 trace = self._trace.pop(key, None)
                 if trace is not None and "committed" in trace and "run" in trace:
                     staged, committed, run = trace["staged"], trace["committed"], trace["run"]
                     mark, marked = trace.get("mark", run), trace.get("marked", run)
                     self.kicks.append([committed - staged, run - committed, mark - run, marked - mark, now - marked])
-            return await call(room_id, *args, **kw)
+                    if "injected" in trace:
+                        paths.append(trace)
+            try:
+                return await call(room_id, *args, **kw)
+            finally:
+                returned = time.time()
+                for trace in paths:
+                    self.ad_paths["removal" if name == "kick" else "warning"].append(_ad_path(trace, now, returned))
         return timed
 
     # ------------------------------------------------------------------ per message
@@ -217,6 +290,7 @@ class FineStages:
         for key in self._staged.pop(task, ()) if task is not None else ():
             if key in self._trace:
                 self._trace[key]["committed"] = done
+                self._trace[key]["injected"] = injected
         written = self._written.pop(event.event_id, None)
         dispatched = self._dispatched.pop(event.event_id, None)
         if came is None or gate is None or part is None or written is None or dispatched is None:
@@ -230,6 +304,10 @@ class FineStages:
         commits, self.commits = self.commits, []
         writes, self.inbox_writes = self.inbox_writes, []
         kicks, self.kicks = self.kicks, []
+        paths = {kind: rows for kind, rows in self.ad_paths.items()}
+        self.ad_paths = {kind: [] for kind in paths}
+        self._turn_got.clear()
+        self._lane_session.clear()
         sessions = dict(self.sessions)
         self.sessions.update(dict.fromkeys(sessions, 0))  # in place: the wrappers hold this dict
         actions, calls, self.actions, self.calls = self.actions, self.calls, 0, 0
@@ -245,7 +323,29 @@ class FineStages:
             "kicks": {"n": len(kicks), **{name: summary([k[i] for k in kicks]) for i, name in enumerate(KICK_STAGES)},
                       "staged→RPC": summary([sum(k) for k in kicks])},
             "sessions": {**sessions, "actions": actions, "calls": calls},
+            "ad_paths": {kind: {"n": len(rows),
+                                **{name: summary([r[i] for r in rows]) for i, name in enumerate(AD_STAGES)},
+                                "injection→call": summary([sum(r[:-1]) for r in rows]),
+                                "injection→answer": summary([sum(r) for r in rows])}
+                         for kind, rows in paths.items()},
         }
+
+
+def _ad_path(trace: dict[str, float], called: float, returned: float) -> list[float]:
+    """AD_STAGES of one action, from its instants; one not passed (no room read for a warning,
+    a claim made with the last row's outcome before the decision's worker resumed) counts 0."""
+    points = [trace["injected"], trace["committed"]]
+    run = trace["run"]
+    asked, turned, gated = trace.get("asked", run), trace.get("turned", run), trace.get("gated", run)
+    read = trace.get("read", run)
+    points += [asked, turned, gated, run, read, trace.get("read_done", read), called, returned]
+    out = []
+    last = points[0]
+    for point in points[1:]:
+        point = max(point, last)
+        out.append(point - last)
+        last = point
+    return out
 
 
 def _keys(action: Any) -> list[tuple[str, str]]:

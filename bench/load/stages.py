@@ -153,8 +153,9 @@ class FineStages:
                 keys = [k for item in planned for k in _keys(item.action)]
                 if keys:
                     self._staged[task] = keys
+                    ads = {k for item in planned if item.source == "antispam" for k in _keys(item.action)}
                     for key in keys:
-                        self._trace[key] = {"staged": now}
+                        self._trace[key] = {"staged": now, "ad": float(key in ads)}
             stage(db, planned)
 
         outbox.stage = timed_stage
@@ -272,8 +273,8 @@ class FineStages:
                     staged, committed, run = trace["staged"], trace["committed"], trace["run"]
                     mark, marked = trace.get("mark", run), trace.get("marked", run)
                     self.kicks.append([committed - staged, run - committed, mark - run, marked - mark, now - marked])
-                    if "injected" in trace:
-                        paths.append(trace)
+                    if "injected" in trace and trace.get("ad"):
+                        paths.append(trace)  # anti-spam's: the ads' (not a check-in's reply)
             try:
                 return await call(room_id, *args, **kw)
             finally:

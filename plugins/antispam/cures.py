@@ -30,9 +30,9 @@ _CLAIM = re.compile(rf"(?<!不能)(?<!不要)(?<!别)(?<!不可以)"
 _CURED = re.compile(r"根治|断根")
 # a doctor's word told on (医生说可以慢慢停药; 这药七天见效 医生开的): a patient's report, not a sale.
 # 老中医 is the quack's own dress, not a doctor's word
-_DOCTOR = re.compile(r"医生(?:说|让|讲|开|建议)|医嘱|医院开|大夫(?:说|让|开)|医保")
+DOCTOR = re.compile(r"医生(?:说|让|讲|开|建议)|医嘱|医院开|大夫(?:说|让|开)|医保")
 _NUM = r"[0-9]+|[一二两三四五六七八九十百千万]+"
-_OFFER = re.compile(rf"我这(?:边|里)?有|我家有|厂家直销|厂家直发|直销|渠道|代购|批发|"
+OFFER = re.compile(rf"我这(?:边|里)?有|我家有|厂家直销|厂家直发|直销|渠道|代购|批发|"
                     rf"(?:一|每)(?:盒|瓶|支|贴|疗程|个|克|条|套)\s*(?:{_NUM})|"
                     rf"(?:{_NUM})\s*(?:元|块)|[0-9]{{2,5}}\s*(?:一|每)(?:盒|瓶|支|贴|疗程|个|克|条|套)|"
                     r"有需要|需要的|想要的|要的私|私聊|私我|私信|联系我|找我|上门|包邮|下单|订购|购买")
@@ -43,11 +43,11 @@ def offers_a_cure(body: str) -> tuple[str, str] | None:
     """The claim's words and the offer's in one message that asks nothing (body: the normaliser's
     body form, lower case, simplified, punctuation kept), for the case to quote."""
     claim = _CLAIM.search(body)
-    if claim is None or _ASKING.search(body) or BOUGHT.search(body) or _DOCTOR.search(body):
+    if claim is None or _ASKING.search(body) or BOUGHT.search(body) or DOCTOR.search(body):
         return None
     rest = body[:claim.start()] + "，" + body[claim.end():]
     # an offer, or a second claim (祖传秘方 治脱发 三个疗程长满 不好不要钱): sold on its promises.
     # 根治 and 断根 only as that second claim: a doctor in a patients' group says 幽门螺杆菌可以根治
     # 有不懂的可以找我, and a claim with 找我 beside it would read as a sale
-    offer = _OFFER.search(rest) or _CLAIM.search(rest) or _CURED.search(rest)
+    offer = OFFER.search(rest) or _CLAIM.search(rest) or _CURED.search(rest)
     return (claim.group(0), offer.group(0)) if offer else None

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from plugins.antispam.cures import _DOCTOR, _OFFER
+from plugins.antispam.cures import DOCTOR, OFFER
 from plugins.antispam.replica import BOUGHT
 
 # worn, drunk, eaten, stuck on, slept on, used on the body: the goods
@@ -36,14 +36,14 @@ _COMPLAINT = (r"疼|痛|酸|僵|麻|凉|失眠|睡眠|睡不着|头晕|血压|�
 _CHANGE = (r"好了|好多了|轻多了|轻了|不疼了?|不痛了?|不酸了?|不麻了?|不僵了?|不凉了?|不晕了?|不抖了?|稳了?|降了?|"
            r"下来了?|回升|长出|回来了|正常了|开了|没了|消失|变好|好转|改善|调理好|调回来|软化|减量|"
            r"白了?[0-9一两二三四五六七八九十]+个?度|一点事没有|再也不")
-# or the effect named as what the goods do (降尿酸, 调节血压, 提高免疫力, 排毒, 助眠): the sellers' words, seldom
-# a patient's (a medicine is 降压药, and a doctor's word or 医保 beside it is no offer: cures._DOCTOR)
+# or the effect named as what the goods do (降尿酸, 调节血压, 提高免疫力, 排毒, 专治): the sellers' words, seldom
+# a patient's (a medicine is 降压药, and a doctor's word or 医保 beside it is no offer: cures.DOCTOR)
 _DOES = (r"(?:降|调节|调理|提高|增强|改善|促进)(?:血压|血糖|血脂|尿酸|三高|体质|免疫力|睡眠|血液循环|视力)|"
          r"排毒|祛湿|排湿气|抗衰老|抗氧化|补肾|明目|生发|不感冒|能睡整觉|都说好|反馈(?:很|都)?好|见效快|专治|"
          r"治(?:失眠|腰疼|腰痛|颈椎|三高|百病|脱发|便秘)|(?:抹|贴|吃|喝|戴|垫|泡)[^，,。！!\s]{0,4}就好|"
          r"长[0-9一二两三四五六七八九十]+(?:厘米|公分)")
 _EFFECT = re.compile(rf"(?:{_COMPLAINT}).{{0,8}}?(?:{_CHANGE})|(?:再也不|就不)(?:疼|痛|怕|晕|失眠|便秘|感冒)|{_DOES}")
-# a price as sellers write it beside cures._OFFER's: 一百二一条, 两双一百二, 一套99, 原价六百九 今天战友价三百
+# a price as sellers write it beside cures.OFFER's: 一百二一条, 两双一百二, 一套99, 原价六百九 今天战友价三百
 _N = r"[0-9]+|[一二两三四五六七八九十百千]+"
 _UNIT = r"(?:条|双|对|盒|瓶|套|个|贴|箱|斤|包|副|只|罐|袋)"
 _PRICED = re.compile(rf"(?:原价|特价|活动价|出厂价|厂价|[战群亲老]友价|优惠价|团购价|批发价|内部价|拿货价|半价)|"
@@ -66,11 +66,11 @@ def sells_an_effect(body: str) -> tuple[str, str, str] | None:
     effect = _EFFECT.search(body)
     if effect is None:
         return None
-    if _ASKING.search(body) or BOUGHT.search(body) or _DOCTOR.search(body) or _DOUBT.search(body):
+    if _ASKING.search(body) or BOUGHT.search(body) or DOCTOR.search(body) or _DOUBT.search(body):
         return None
     thing = _THING.search(body)
     if thing is None:
         return None
     rest = body[:effect.start()] + "，" + body[effect.end():]
-    offer = _CALL.search(rest) if _USED.search(body) else _OFFER.search(rest) or _PRICED.search(rest)
+    offer = _CALL.search(rest) if _USED.search(body) else OFFER.search(rest) or _PRICED.search(rest)
     return (thing.group(0), effect.group(0), offer.group(0)) if offer else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.actions import NotifyAdmins
@@ -40,7 +41,7 @@ def members(ctx: Context) -> frozenset[str]:
 
 async def target(ctx: Context, args: str) -> Target:
     found = await resolve_target(ctx, args)
-    return Target(found.member_id, found.written, clip(found.rest), found.name, found.quoted_bot, found.shared)
+    return replace(found, rest=clip(found.rest))  # every field kept: a new one needs no edit here
 
 
 def name_of(ctx: Context, member_id: str | None) -> str:

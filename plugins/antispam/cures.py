@@ -36,14 +36,14 @@ OFFER = re.compile(rf"我这(?:边|里)?有|我家有|厂家直销|厂家直发|
                     rf"(?:一|每)(?:盒|瓶|支|贴|疗程|个|克|条|套)\s*(?:{_NUM})|"
                     rf"(?:{_NUM})\s*(?:元|块)|[0-9]{{2,5}}\s*(?:一|每)(?:盒|瓶|支|贴|疗程|个|克|条|套)|"
                     r"有需要|需要的|想要的|要的私|私聊|私我|私信|联系我|找我|上门|包邮|下单|订购|购买")
-_ASKING = re.compile(r"吗|是不是|真的假的|能信|靠谱不|有用没|\?|？")
+ASKING = re.compile(r"吗|是不是|真的假的|能信|靠谱不|有用没|\?|？")
 
 
 def offers_a_cure(body: str) -> tuple[str, str] | None:
     """The claim's words and the offer's in one message that asks nothing (body: the normaliser's
     body form, lower case, simplified, punctuation kept), for the case to quote."""
     claim = _CLAIM.search(body)
-    if claim is None or _ASKING.search(body) or BOUGHT.search(body) or DOCTOR.search(body):
+    if claim is None or ASKING.search(body) or BOUGHT.search(body) or DOCTOR.search(body):
         return None
     rest = body[:claim.start()] + "，" + body[claim.end():]
     # an offer, or a second claim (祖传秘方 治脱发 三个疗程长满 不好不要钱): sold on its promises.

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from plugins.antispam.cures import DOCTOR, OFFER
+from plugins.antispam.cures import ASKING, DOCTOR, OFFER
 from plugins.antispam.replica import BOUGHT
 
 # worn, drunk, eaten, stuck on, slept on, used on the body: the goods
@@ -48,7 +48,8 @@ _N = r"[0-9]+|[一二两三四五六七八九十百千]+"
 _UNIT = r"(?:条|双|对|盒|瓶|套|个|贴|箱|斤|包|副|只|罐|袋)"
 _PRICED = re.compile(rf"(?:原价|特价|活动价|出厂价|厂价|[战群亲老]友价|优惠价|团购价|批发价|内部价|拿货价|半价)|"
                      rf"(?:{_N})[元块]?(?:一|每){_UNIT}|(?:一|每|两|三){_UNIT}(?:{_N})|拿货|出厂")
-_ASKING = re.compile(r"吗|是不是|真的假的|能信|靠谱不|有用没|有没有用|管用不|\?|？")
+# cures.py's questions, and those asked of a gadget (有没有用, 管用不)
+_ASKING = re.compile(ASKING.pattern + r"|有没有用|管用不")
 # a member's own doubt or report of no use (一点用没有, 没啥效果, 智商税)
 _DOUBT = re.compile(r"没用|没啥用|没什么用|用没有|没效果|没啥效果|智商税|交智商|心理作用|心理安慰|不信|别买|不要买|"
                     r"没[降好变]|不[降管]用?|白花|浪费钱|有点贵|太贵")

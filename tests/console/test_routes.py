@@ -317,8 +317,12 @@ def test_every_detail_said_in_chinese_is_one_the_executor_still_writes():
     for english in details._FIXED:
         assert f'"{english}"' in source, english
     for pattern, _ in details._PATTERNS:
-        head = pattern.pattern.split("(")[0].replace("\\", "")
-        assert head in source, head
+        # every literal piece between the groups ("told ", " privately, ", " in the group"): the
+        # first piece alone ("told ") stood in the source whatever the rest of the detail said
+        pieces = [p.replace("\\(", "(").replace("\\)", ")") for p in re.split(r"\((?:\\d\+|\.\+)\)", pattern.pattern)]
+        assert len(pieces) > 1, pattern.pattern
+        for piece in filter(None, pieces):
+            assert piece in source, (pattern.pattern, piece)
 
 
 def test_every_shipped_plugin_has_a_title_for_operators():

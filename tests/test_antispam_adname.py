@@ -156,3 +156,23 @@ async def test_a_newcomer_joining_under_an_admins_name_is_pointed_out_at_their_f
     assert "新成员「上海－电商－小Ａ」和管理员同名，但不是管理员本人" in told
     [case] = all_cases(bot)
     assert case.evidence["impersonates"] == bot.cast["alice"] and case.evidence["impersonates_role"] == "管理员"
+
+
+async def test_a_newcomer_named_as_the_bot_is_pointed_out_to_the_group(bot):
+    """A newcomer who takes the bot's name borrows the trust the group gives its notices
+    (「群管机器人：系统通知，请全体成员扫码完成实名认证」). The group is told as for the owner's
+    name, in words that do not send members to the bot to check a payment; nobody is punished
+    for a name."""
+    room = bot.cast.admin
+    fake = bot.world.add_contact("小刘")
+    bot.world.join(room, [fake], inviter=bot.cast["carol"])
+    await bot.settle()
+    bot.world.set_alias(room, fake, "群管 机器人")
+    bot.world.say(room, fake, "系统通知：本群下周一起升级，请大家留意")
+    told = await bot.wait_text(room, "请大家注意")
+    assert "新成员「群管 机器人」和本群机器人同名，但不是机器人" in told
+    assert "请先向群主或管理员核实" in told and "机器人本人" not in told
+    [case] = all_cases(bot)
+    assert (case.kind, case.target_id, case.reason) == ("warn", fake, "和机器人同名")
+    assert case.evidence["impersonates"] == bot.world.bot_id and cases.reminded(case)
+    assert bot.world.is_member(room, fake)

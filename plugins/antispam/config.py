@@ -232,6 +232,10 @@ class Texts(TemplateTexts):
     # money moves, the member asked to rename; nobody punished for a name
     impersonation: str = ("⚠️ 请大家注意：新成员「{member}」和{role}同名，但不是{role}本人。"
                           "涉及转账、收款、加好友的消息，请先向{role}本人核实。也请这位新成员修改群昵称。案件 #{case}")
+    # a newcomer named as the bot itself (its notices are trusted as the group's own)
+    impersonation_bot: str = ("⚠️ 请大家注意：新成员「{member}」和本群机器人同名，但不是机器人，"
+                              "发的消息不代表本群。涉及转账、收款、扫码的消息，请先向群主或管理员核实。"
+                              "也请这位新成员修改群昵称。案件 #{case}")
     impersonation_reason: str = "和{role}同名"
     impersonation_shown: str = "（新成员，不是{role}）"  # after such a member's name in the bot's words
     ham_learned: str = "已记为正常消息，案件 #{case} 已撤销。"

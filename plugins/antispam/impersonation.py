@@ -1,4 +1,4 @@
-"""A newcomer named as the group's owner or an admin: 「群主老王」 joins, or renames himself so.
+"""A newcomer named as the group's owner, an admin or the bot: 「群主老王」 joins, or renames himself so.
 
 The commonest fraud in WeChat family and class groups: someone joins with the owner's or the
 teacher's name (and picture) and asks for money — 资料费, 班费, a payment code. The group reads
@@ -10,8 +10,10 @@ The name alone is no proof (two people may well both be 小王), so nobody is pu
 the group is told at once, before any money moves, that this member is not the person they are
 named after and to check payments with that person; the member is asked to change their group
 nickname. The case (a reminder, no strike) tells the owner and admins as every new case does,
-and they decide. Names match after folding what a glance does not see (width, case, spaces,
-punctuation and emoji, traditional script); a name of one character is never matched."""
+and they decide. The bot's own name is guarded the same way: a 「群管机器人」 posting 「系统通知：请
+全体成员扫码完成实名认证」 borrows the trust the group gives the bot's notices. Names match after
+folding what a glance does not see (width, case, spaces, punctuation and emoji, traditional
+script); a name of one character is never matched."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 
 MIN_CHARS = 2  # folded: one character (王) is too common a name to mean anything
 NAME_KEPT = 200  # of the name, in the case
+BOT_ROLE = "机器人"  # the role named when a newcomer takes the bot's name
 # what a glance at a name does not see: spaces and invisible characters, punctuation, symbols and
 # emoji (群主老王🌸, 群主-老王 read as 群主老王 in a chat list)
 _IGNORED = ("Z", "C", "P", "S")
@@ -72,8 +75,13 @@ class RoleNames:
     def note_room(self, room: RoomInfo | None, self_id: str | None) -> None:
         if room is None:
             return
-        people: tuple[tuple[str, str], ...] = ((room.owner_id, "群主"),) if room.owner_id else ()
+        # the bot by its own role whether it owns the group or not: 「请先向群主本人核实」 would
+        # send members to the bot
+        people: tuple[tuple[str, str], ...] = (
+            ((room.owner_id, "群主"),) if room.owner_id and room.owner_id != self_id else ())
         people += tuple((admin, "管理员") for admin in sorted(room.admin_ids) if admin != self_id)
+        if self_id:
+            people += ((self_id, BOT_ROLE),)
         if self._people.get(room.id) != people:
             if len(self._people) >= self.KEPT:
                 self._people.clear()
@@ -124,7 +132,9 @@ def tell(ctx: Context, cfg: AntispamConfig, member_id: str, name: str, who: Impe
                            target_name=name[:NAME_KEPT], source=SOURCE, at=ctx.now(), reason=reason,
                            evidence={"name": name[:NAME_KEPT], "impersonates": who.member_id,
                                      "impersonates_role": who.role, cases.REMINDED: True})
-    text = cfg.texts.impersonation.format(member=name, role=who.role, case=case.id)
+    # the bot cannot be asked to confirm a payment: its own text says what it never asks for
+    template = cfg.texts.impersonation_bot if who.role == BOT_ROLE else cfg.texts.impersonation
+    text = template.format(member=name, role=who.role, case=case.id)
     # no @: 「@群主老王 请大家注意」 read as the bot calling the owner
     ctx.emit(Reply(ctx.room_id, text, reason=f"case {case.id}", case_id=case.id))
     return case.id

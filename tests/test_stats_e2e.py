@@ -147,3 +147,35 @@ async def test_the_top_talkers_are_the_groups_members_now(bot):
     assert "消息 4 条，2 人发言" in text
     top = text.split("话痨榜：")[1].splitlines()
     assert top[1].startswith("1. bob — 1 条") and not any("dave" in line for line in top)
+
+
+async def test_a_warned_advertisers_ad_is_not_talk_on_the_top_talkers(tmp_path, database_url):
+    """A warned regular whose only words that day were a loan ad was ranked on the 话痨榜 beside
+    the neighbours (a simulated owner's day): the messages a standing case was opened on are not
+    counted there (the totals still count every message); their other messages are."""
+    from plugins.antispam import AntispamPlugin
+
+    clock = FakeClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+    bot = Harness(tmp_path, [AntispamPlugin(), StatsPlugin()], database_url=database_url, clock=clock)
+    await bot.start()
+    try:
+        room = bot.cast.admin
+        bot.say(room, "carol", "兼职刷单日结，加V：abc8888")
+        await bot.wait_text(room, "警告")
+        bot.say(room, "bob", "早")
+        bot.say(room, "bob", "今天读什么")
+        bot.say(room, "alice", "第三章")
+        await bot.settle()
+        bot.say(room, "laowang", "#stats day")
+        text = await bot.wait_text(room, "本群统计")
+        top = text.split("话痨榜：")[1].splitlines()
+        assert top[1].startswith("1. bob — 2 条") and top[2].startswith("2. 上海-电商-小A — 1 条")
+        assert not any("carol" in line for line in top), text
+        bot.say(room, "carol", "抱歉发错群了")
+        await bot.settle()
+        bot.say(room, "laowang", "#stats day")
+        await bot.world.wait_for(lambda: sum("本群统计" in t for t in bot.texts(room)) == 2)
+        text = [t for t in bot.texts(room) if "本群统计" in t][-1]
+        assert "3. carol — 1 条" in text, text  # her ad is still not talk; her apology is
+    finally:
+        await bot.stop()

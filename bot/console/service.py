@@ -479,7 +479,8 @@ class _CoreService:
             talkers = []
             if room_id:
                 talkers = [(display_name(db, room_id, m), n) for m, n in
-                           queries.top_talkers(db, room_id, start, end, 10)]
+                           queries.top_talkers(db, room_id, start, end, 10,
+                                               judged=queries.ads_by_member(db, room_id, since, until))]
         series: list[dict[str, Any]] = []
         d = start
         while d <= end:

@@ -49,8 +49,9 @@ ASKED_ADMINS = "ask_first"
 __all__ = ["ASKED_ADMINS", "PROPOSED_REMOVAL", "REMINDED", "REMINDER", "REMOVED_BY_HAND", "SHOWN_KINDS",
            "SHOWN_KIND_LABELS", "STATUS_LABELS", "Case", "add_evidence", "asked_admins",
            "cases_after", "cases_for", "confirm_removal", "count_by_kind", "field_of", "get_case", "latest_id",
-           "mark_shown", "open_case", "outcome_label", "overtaken", "proposed_removal", "put_to_humans",
-           "record_outcome", "reminded", "set_reason", "set_status", "shown_kind", "shown_to", "standing_kinds"]
+           "mark_shown", "messages_judged", "open_case", "outcome_label", "overtaken", "proposed_removal",
+           "put_to_humans", "record_outcome", "reminded", "set_reason", "set_status", "shown_kind", "shown_to",
+           "standing_kinds"]
 
 # cases whose own act is the member's removal: their absence afterwards is that act, not news
 _REMOVALS = ("kick", "ban")
@@ -329,6 +330,22 @@ def count_by_kind(db: Session, room_id: str, start: datetime, end: datetime, kin
         key = SHOWN_KINDS[shown] if shown else kind
         counts[key] = counts.get(key, 0) + int(n)
     return counts
+
+
+def messages_judged(db: Session, room_id: str, start: datetime, end: datetime, kinds: Iterable[str]) -> dict[str, int]:
+    """Per member, their messages a case opened in [start, end) stands on (the case names its
+    message in its evidence), counted as count_by_kind counts: not one that did nothing by
+    design, was taken back, refused, or undone by an admin or an appeal. A name judged an ad
+    has no message and is not counted."""
+    rows = db.execute(select(Case.target_id, Case.evidence).where(
+        Case.room_id == room_id, Case.created_at >= start, Case.created_at < end,
+        Case.kind.in_(list(kinds)), Case.outcome.not_in(_NOT_DECIDED), Case.status != "reversed"))
+    judged: dict[str, set[str]] = {}
+    for target_id, evidence in rows:
+        message_id = evidence.get("message_id") if isinstance(evidence, dict) else None
+        if target_id and message_id:
+            judged.setdefault(target_id, set()).add(str(message_id))  # two cases of one message: one
+    return {target_id: len(ids) for target_id, ids in judged.items()}
 
 
 class _Tallied(NamedTuple):

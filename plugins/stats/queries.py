@@ -3,7 +3,6 @@ a 500-member group with a year of history (bench/stats measures them)."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -72,20 +71,31 @@ def messages_by_member(db: Session, room_id: str, start: date, end: date) -> dic
 
 
 def top_talkers(db: Session, room_id: str, start: date, end: date, limit: int,
-                among: Iterable[str] | None = None) -> list[tuple[str, int]]:
+                among: Iterable[str] | None = None, judged: dict[str, int] | None = None) -> list[tuple[str, int]]:
     """The `limit` members with the most messages, only those `among` (the group's members now)
     when given: advertisers the bot removed an hour ago were ranked on the 话痨榜 beside the
-    neighbours (seen in a simulated renovation group)."""
+    neighbours (seen in a simulated renovation group). A member's messages `judged` ads (the
+    cases that stand on them, ads_by_member) are not talk: a warned advertiser whose only words
+    were a loan ad was ranked beside the regulars (a simulated owner's day)."""
     total = func.sum(MemberDay.messages).label("total")
     query = (select(MemberDay.member_id, total)
              .where(MemberDay.room_id == room_id, MemberDay.day >= start, MemberDay.day <= end)
              .group_by(MemberDay.member_id).order_by(total.desc(), MemberDay.member_id))
-    if among is None:
+    if among is None and not judged:
         return [(member_id, int(n)) for member_id, n in db.execute(query.limit(limit))]
-    current = set(among)
-    # a group's week is at most its members' rows: read them in order and keep the members now
-    top = ((member_id, int(n)) for member_id, n in db.execute(query) if member_id in current)
-    return list(itertools.islice(top, limit))
+    current = set(among) if among is not None else None
+    judged = judged or {}
+    # a group's week is at most its members' rows: read them in order and keep the members now,
+    # less what was judged (which may reorder them)
+    talk = ((member_id, int(n) - judged.get(member_id, 0)) for member_id, n in db.execute(query)
+            if current is None or member_id in current)
+    ranked = sorted(((m, n) for m, n in talk if n > 0), key=lambda row: (-row[1], row[0]))
+    return ranked[:limit]
+
+
+def ads_by_member(db: Session, room_id: str, start: datetime, end: datetime) -> dict[str, int]:
+    """Each member's messages in [start, end) a standing violation case was opened on."""
+    return cases.messages_judged(db, room_id, start, end, VIOLATION_KINDS)
 
 
 # SQLite: one member's days are read by the index that starts with the member. The rows live

@@ -608,6 +608,25 @@ def test_a_newcomers_mini_program_is_judged_by_what_it_says(title):
     assert [v.name for v in decision.held_back] == ["content"]
 
 
+@pytest.mark.parametrize(("title", "spam"), [
+    # seen in a simulated 社区团购 day: a rival 团长 who had just joined posted her group-buy card
+    # and nothing was said (its title 0.57 to the char model, the card alone weak)
+    ("快团团｜王姐果园 赣南脐橙 9.9元5斤 点击参团", True),
+    ("拼多多 百亿补贴 空气炸锅 ¥89 立即购买", True),
+    ("群接龙｜周六羽毛球 每人30元 报名", False),  # a price, nothing bought: the AA of an outing
+    ("快团团｜跟团说明", False),  # a buying word, no price
+])
+def test_a_newcomers_card_selling_at_a_price_is_an_offer_alone(title, spam):
+    decision = decide(Facts(title, kind="mini_program", newcomer=True), CFG, None, "room")
+    assert decision.spam is spam, decision.evidence()
+    if spam:
+        content = next(e for e in decision.evidence() if e["name"] == "content")
+        assert content["why"] == "考察期内的新成员发带价格的商品或团购小程序"
+        assert not decision.obvious  # a warning first: removed only if she posts again
+    regular = decide(Facts(title, kind="mini_program"), CFG, None, "room")
+    assert "content" not in {v.name for v in regular.fired}  # a regular's card is theirs to share
+
+
 def test_decision_exposes_what_the_ladder_needs():
     ad = decide(Facts("兼职刷单日结，威心 lee520520", newcomer=True), CFG, None, "room")
     assert ad.facts(CFG.texts.check_labels) == {"newcomer": True, "established": False, "severity": "high",

@@ -260,6 +260,12 @@ async def test_owner_commands_a_group_from_a_private_chat(bot):
     bot.world.say_private(bot.cast["alice"], "#use 1")
     alice = bot.cast["alice"]
     await bot.world.wait_for(lambda: any("不是" in a.text for a in bot.world.bot_sends() if a.target == alice))
+    # the owner of the group where the bot is a plain member is told how to start
+    lijie = bot.cast["lijie"]
+    bot.world.say_private(lijie, "#use")
+    told = await bot.world.wait_for(lambda: next((t for t in bot.private_texts(lijie) if "不是" in t), None))
+    assert told == ("你不是机器人所管理的任何群的群主或运营。如果你是群主、想让机器人管理你的群："
+                    "把机器人设为群管理员，或由群主在群里发送 #manage on。")
 
 
 async def test_an_owner_commanding_privately_before_choosing_a_group_is_told_to_use_use(bot):

@@ -111,7 +111,12 @@ class BuiltinCommands(Plugin):
             return
         groups = await ctx.owned_groups(msg.sender_id)
         if not groups:
-            ctx.reply("你不是机器人所管理的任何群的群主或运营。")
+            # the owner of a group the bot sits in unmanaged heard no way to start (a simulated
+            # owner's day); nothing is read to say it, so it is said as an if
+            prefix = ctx.rules.bot.command_prefix
+            start = (f"把机器人设为群管理员，或由群主在群里发送 {prefix}manage on。" if ctx.rules.bot.manage == "auto"
+                     else "机器人管理哪些群由运营在 rules.yaml 的 bot.manage 里设置。")
+            ctx.reply(f"你不是机器人所管理的任何群的群主或运营。如果你是群主、想让机器人管理你的群：{start}")
             return
         choice = args.strip()
         if not choice:

@@ -34,3 +34,33 @@ async def test_an_admin_the_owner_unmade_cannot_remove_anyone(bot):
     assert "本群最近 1 个案件" in digest, digest
     assert bot.world.is_member(room, carol) and not bot.world.saw_kick(room, carol)
     assert [c.kind for c in all_cases(bot)] == ["warn"]
+
+
+async def test_a_member_made_admin_is_heard_at_once_and_the_room_read_before_the_gate(bot):
+    """A member without a role who types an admin's command has the admin list read again
+    (once a minute each): the owner's new admin is heard at once, even right after another
+    member's refused command read the room. That read was made inside the command, under the
+    database gate, holding every group's events on a platform call; it is made before it."""
+    room, bob, carol = bot.cast.admin, bot.cast["bob"], bot.cast["carol"]
+    bot.say(room, "laowang", "#warn @carol 刷屏", mentions=[carol])
+    await bot.wait_text(room, "警告（案件 #1）")
+    reads: list[bool] = []  # the database gate held at each room read
+    platform = bot.app.platform
+    read = platform.room_info
+
+    async def room_info(room_id, refresh=False):
+        reads.append(bot.app._db_gate.locked())
+        return await read(room_id, refresh=refresh)
+
+    platform.room_info = room_info
+    try:
+        bot.say(room, "carol", "#cases")  # carol has no role: not answered
+        await bot.settle()
+        bot.world.set_admin(room, bob, True)
+        bot.say(room, "bob", "#cases")
+        digest = await bot.wait_text(room, "本群最近")
+    finally:
+        platform.room_info = read
+    assert "本群最近 1 个案件" in digest and digest.startswith("@bob")
+    assert sum("本群最近" in t for t in bot.texts(room)) == 1
+    assert reads and not any(reads), reads

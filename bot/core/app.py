@@ -731,11 +731,6 @@ class App:
             # a plugin turned off for this group in rules.yaml has no commands there; one turned
             # off in chat keeps them, so that whoever turned it off can turn it on again
             return False
-        if ctx.sender_role < spec.min_role and ctx.room_id and ctx.room_id == msg.room_id \
-                and self._may_recheck_role(ctx.room_id, msg.sender_id):
-            # admin changes come with no event: re-read the room once before refusing
-            ctx.room = await self.rooms.get(ctx.room_id, refresh=True)
-            ctx.sender_role = role_of(msg.sender_id, ctx.room, rules)
         if ctx.sender_role < spec.min_role:
             if msg.room_id is None and ctx.room_id is None and await ctx.owned_groups(msg.sender_id):
                 # an owner's private #status before choosing a group met silence (seen in a
@@ -814,14 +809,17 @@ class App:
         admin list: WeChat sends no event when the owner makes or unmakes an admin, and the cached
         room let an admin the owner had just unmade remove a member with #kick (a simulated day;
         the cache lives ten minutes). Read fresh for a command from an admin of the group, always
-        (their commands are few, and the one that matters), and from anyone else without a role
-        that does not depend on the list at most every ROLE_RECHECK a room (a newly made admin's
-        first command; a member typing #kick cannot make the bot read the room at will). Owners,
+        (their commands are few, and the one that matters), and from anyone without a role
+        once a minute each (a newly made admin's first command: the owner made
+        them a moment ago, and a room read a moment ago by someone else's refused command does
+        not know it), and otherwise at most every ROLE_RECHECK a room (a member typing #kick
+        cannot make the bot read the room at will). Read here, before the database gate: the
+        same re-read inside the command held every group's events on a platform read. Owners,
         listed moderators and operators hold their role from elsewhere."""
         if spec.min_role < Role.ADMIN or sender in rules.bot.operators or sender == room.owner_id \
                 or sender in rules.for_room(room.id).moderators:
             return room
-        if sender in room.admin_ids:
+        if sender in room.admin_ids or self._may_recheck_role(room.id, sender):
             fresh = await self.rooms.get(room.id, refresh=True)
         else:
             fresh = await self.rooms.get(room.id, max_age=ROLE_RECHECK)

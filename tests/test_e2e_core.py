@@ -418,6 +418,16 @@ async def test_a_bot_no_longer_admin_tells_the_owner_it_stopped_managing(bot):
     with bot.app.sessions() as db:
         known = db.get(KnownRoom, room)
         assert (known.bot_role, known.managed) == ("member", False)
+    # made 管理员 again: it manages again, and says so once
+    bot.world.set_admin(room, bot.world.bot_id, True)
+    await bot.app.rooms.get(room, refresh=True)
+    bot.say(room, "alice", "ping")
+    await bot.world.wait_for(lambda: sum("pong" in t for t in bot.texts(room)) == 2)
+    bot.say(room, "alice", "ping")
+    await bot.world.wait_for(lambda: sum("pong" in t for t in bot.texts(room)) == 3)
+    await bot.settle()
+    started = [t for t in [*bot.private_texts(bot.cast["operator"]), *bot.texts(room)] if "已开始管理本群" in t]
+    assert started == ["【读书会】机器人现在是本群的管理员，已开始管理本群：欢迎新成员，检查广告和刷屏。"], started
 
 
 async def test_name_history_keeps_each_change_once(bot):

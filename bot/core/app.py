@@ -641,6 +641,14 @@ class App:
                 log.warning("no longer %s in %s: not managing it any more", known.bot_role, room.id)
                 self.outbox.stage(db, [Planned(NotifyAdmins(room.id, rules.bot.texts.manage_lost), "core")])
                 told = True
+            elif (known is not None and not known.managed and known.bot_role not in MANAGING_ROLES
+                  and role in MANAGING_ROLES and fact[2]):
+                # made 管理员 again (or at last) where it sat unmanaged: the owner told how to
+                # resume heard nothing when it worked (a simulated day); a #manage on since
+                # leaves `managed` set, and its own answer said so
+                log.info("%s in %s: managing it", role, room.id)
+                self.outbox.stage(db, [Planned(NotifyAdmins(room.id, rules.bot.texts.manage_started), "core")])
+                told = True
             repo.upsert_room(db, room.id, room.topic, role, fact[2], self.clock.now())
             if first_meeting:  # who was already there is established, not a newcomer
                 repo.seed_established(db, room.id, [m for m in room.member_ids if m != me], self.clock.now())

@@ -157,6 +157,10 @@ class CoreTexts(Strict):
     manage_lost: Annotated[str, placeholders()] = (
         "机器人已不是本群的群主或管理员，所以停止了管理：不再欢迎新成员，不再检查广告和刷屏。"
         "想让它继续管理：把它重新设为管理员；或由群主在群里发送 #manage on（之后发现广告会请群主和管理员来移出）。")
+    # manage: auto, the bot was a plain member of a group it knew and is 群主 or 管理员 now: an owner
+    # who followed manage_lost or not_managed hears that it worked
+    manage_started: Annotated[str, placeholders()] = (
+        "机器人现在是本群的管理员，已开始管理本群：欢迎新成员，检查广告和刷屏。")
     storage_down: Annotated[str, placeholders("error")] = (
         "机器人的数据库暂时无法写入（{error}）。收到的消息先保存在内存中，数据库恢复后会依次处理，不会丢失。")
     storage_back: Annotated[str, placeholders("duration")] = (

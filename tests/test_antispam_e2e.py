@@ -615,6 +615,21 @@ async def test_hostile_messages_never_crash_the_pipeline(make_bot):
     assert len(stored) == 6 and stored[-1].text == "ping 还活着吗"
 
 
+async def test_a_link_no_parser_takes_is_still_judged(make_bot):
+    """www.x.com[浩森车贷] reads to Python's URL parser as a host in brackets, checked as an IP
+    address: the ValueError took anti-spam down on the message, and the ad with a phone number
+    in it stood (found scanning the labelled rows). The link is kept as a link to nowhere
+    known and the message judged as any other."""
+    bot = await make_bot()
+    room = bot.cast.admin
+    spammer = newcomer(bot, "车贷小王")
+    await bot.settle()
+    bot.say(room, "车贷小王", "不押车贷款，当天到账，加微信 dk_8866 www.haosenpawn.com[浩森车贷]")
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, spammer))
+    [case] = all_cases(bot)
+    assert case.kind in ("kick", "ban") and "contact" in checks(case)
+
+
 async def test_a_member_renaming_the_group_into_an_ad_is_undone_and_warned(make_bot):
     """Members may rename a group unless its owner restricted it, and spammers do: 群名改成「加V
     abc8888 领红包」 shows in every member's chat list. No message carries it, so the bot never

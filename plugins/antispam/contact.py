@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from plugins.antispam.normalize import Normalised, digit_runs_split
 
@@ -32,13 +32,19 @@ def ordinary_domains() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
-def host_of(url: str) -> str:
-    target = url if "://" in url else "http://" + url
+def _split(url: str) -> SplitResult | None:
+    """The link's parts, or None for one no parser takes: www.x.com[浩森车贷] reads as a host in
+    brackets, which Python checks as an IP address and raises on (a ValueError that took the
+    whole check down, and the ad with it, in a member's message)."""
     try:
-        host = urlsplit(target).hostname or ""
+        return urlsplit(url if "://" in url else "http://" + url)
     except ValueError:
-        return ""
-    return host.lower().rstrip(".")
+        return None
+
+
+def host_of(url: str) -> str:
+    parts = _split(url)
+    return (parts.hostname or "").lower().rstrip(".") if parts is not None else ""
 
 
 def is_ordinary(url: str) -> bool:
@@ -59,7 +65,8 @@ _IM_HOSTS = ("t.me", "telegram.me", "telegram.dog", "wa.me", "chat.whatsapp.com"
 
 def is_im_link(url: str) -> bool:
     host = host_of(url)
-    path = urlsplit(url if "://" in url else "http://" + url).path
+    parts = _split(url)
+    path = parts.path if parts is not None else ""
     if host == "weixin.qq.com":  # weixin.qq.com/g/… and /r/… are group and contact QR links
         return path.startswith(("/g/", "/r/", "/q/"))
     # the host alone leads to nobody: 上次那个 t.me 链接 我点进去是个假的钱包网站 大家别点, a

@@ -47,6 +47,11 @@ async def test_login_message_reaches_plugin_and_reply_mentions_sender(bot):
     # and its half-made write was undone with it, while the event's own marks committed
     with bot.app.sessions() as db:
         assert repo.get_setting(db, "crasher", msg.event_id) is None
+    # and #status says so: a crash had been a log line only (an anti-spam crash let an ad pass)
+    bot.say(bot.cast.admin, "laowang", "#status")
+    status = await bot.wait_text(bot.cast.admin, "规则版本")
+    assert "⚠ 启动以来出错：crasher 1 次（最近 " in status, status
+    assert "出错的消息已跳过这部分处理，详情见日志" in status
 
 
 async def test_kick_as_admin_succeeds(bot):

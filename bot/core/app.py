@@ -125,6 +125,11 @@ class App:
         # platform reads a handler made while holding the database gate, by kind (every group's
         # events waited for each): what no gather step foresaw
         self.reads_under_gate: collections.Counter[str] = collections.Counter()
+        # plugins and commands that raised on an event since the start, and when last (#status):
+        # the event went on without them, so an anti-spam crash let its message pass unjudged,
+        # with only a log line to say so
+        self.crashes: collections.Counter[str] = collections.Counter()
+        self.last_crash: dict[str, datetime] = {}
         # plugins that prepare platform reads for their messages before the gate (Plugin.gather)
         self._gatherers = [p for p in self.plugins if type(p).gather is not Plugin.gather]
         self.sessions = sessions
@@ -451,6 +456,8 @@ class App:
                 # done again without it, so its half-made writes and decisions go, the others' stay.
                 # Cheaper than a savepoint around every plugin on every message (issue 13).
                 crashed.add(crash.source)
+                self.crashes[crash.source] += 1
+                self.last_crash[crash.source] = self.clock.now()
             except Redo:
                 pass  # another event in the shared transaction raised: nothing of this one committed
 

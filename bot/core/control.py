@@ -19,6 +19,7 @@ from bot.actions import SendPrivate
 from bot.core.context import Planned
 from bot.core.live import ALL_FIELDS, LiveFacts, LiveView
 from bot.core.outbox import pending_count as outbox_pending
+from bot.core.plugin import source_label
 from bot.core.privacy import private_scope
 from bot.core.roles import Role, bot_can_moderate, role_of
 from bot.core.storage_status import shed_count, storage_lines
@@ -330,6 +331,7 @@ class BotControl:
                                self._tz(room_id))
         if self._app.rules_store.last_error:
             lines.append(f"⚠ 最近一次加载失败（{len(self._app.rules_store.last_error.errors)} 处错误），仍使用上一版")
+        lines += self._crash_lines(room_id)
         try:
             room_ids = [room_id] if room_id else await self._app.platform.room_ids()
         except PlatformError as exc:
@@ -351,6 +353,17 @@ class BotControl:
         if len(room_ids) > 30:
             lines.append(f"……另有 {len(room_ids) - 30} 个群")
         return lines
+
+    def _crash_lines(self, room_id: str | None) -> list[str]:
+        """The plugins and commands that raised since the start: each such message was handled
+        without them (the details are in the log)."""
+        crashes = self._app.crashes
+        if not crashes:
+            return []
+        tz = self._tz(room_id)
+        parts = [f"{source_label(source)} {n} 次（最近 {self._app.last_crash[source].astimezone(tz):%m-%d %H:%M}）"
+                 for source, n in crashes.most_common()]
+        return [f"⚠ 启动以来出错：{'，'.join(parts)}。出错的消息已跳过这部分处理，详情见日志"]
 
     async def _capability_note(self, room_id: str) -> str:
         """What the bot cannot do in this room and why, in Chinese ("" when it can do all)."""

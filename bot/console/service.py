@@ -194,6 +194,9 @@ class _CoreService:
                       "error_count": len(error.errors) if error else 0,
                       "errors": [e.for_people() for e in error.errors[:50]] if error else []},
             "events_handled": app.events_handled,
+            # plugins and commands that raised since the start (#status says the same)
+            "crashes": [{"source": source_label(source), "count": n, "last": self.local(app.last_crash[source])}
+                        for source, n in app.crashes.most_common()],
         }
 
     def _governor(self) -> dict[str, Any]:

@@ -53,6 +53,13 @@ async def test_overview_shows_login_groups_roles_governor_and_rules(console):
     # the panel refreshes itself (htmx) with just the panel
     panel = await client.get("/", headers={"HX-Request": "true"})
     assert panel.status_code == 200 and "<html" not in panel.text and "读书会" in panel.text
+    assert "启动以来出错" not in page
+    # a plugin that raised is named, as #status names it (the count is the app's, tests/test_e2e_core.py)
+    app = console.bot.app
+    app.crashes["antispam"] += 2
+    app.last_crash["antispam"] = app.clock.now()
+    page = (await client.get("/")).text
+    assert "启动以来出错" in page and re.search(r"<li>自动反广告 2 次，最近 \d{4}-\d{2}-\d{2} \d{2}:\d{2}", page), page
 
 
 # a rules file's error on the page: nothing of it is stored (the overview's reads are

@@ -912,6 +912,7 @@ def test_gains_promised_on_an_investment_with_no_sum_are_an_ad_from_anyone(text)
                    "我在招行买的理财 保本的 收益两个多点 不高但是稳",
                    "又有人在群里发带单跟单的 大家注意 全是割韭菜的",
                    "基金定投坚持三年 收益稳定在百分之六左右 分享给大家参考",
+                   "招跟单员 外贸公司 会英语优先 有意私我",
                    # a game's ranks and boosting: the shared set's game chat
                    "黄金铂金钻石带打跟单需要的老板滴滴稳定上分"):
         assert not _reading(member), member
@@ -939,7 +940,10 @@ def test_a_service_pitched_to_the_group_with_no_contact_data_is_an_ad_from_a_reg
                    "我老公是做水电维修的 十几年经验 谁家有活可以找他 需要的私我",
                    "我们公司招个会计 会代理记账的优先 专业对口 有意的私我",
                    "我朋友在做家电清洗 专业的 价格实惠 需要的我把电话给你们",
-                   "群友价出空调挂机一匹半，能用，装修换中央空调，专业拆装，需要的群里吱一声"):
+                   "群友价出空调挂机一匹半，能用，装修换中央空调，专业拆装，需要的群里吱一声",
+                   "我干了二十年装修 谁家装修有不懂的可以问我 不收钱",
+                   # a member's own trade with its price, no selling words (the corpus's member_offers)
+                   "钢琴陪练：我是音乐学院大三的，暑假在家，可以给小区小朋友陪练，一小时80，有需要的家长私我"):
         assert not _reading(member), member
 
 
@@ -956,5 +960,7 @@ def test_a_referral_to_the_writer_s_own_shop_with_a_sale_is_an_ad_from_a_regular
                    "推荐一家淘宝店 搜 南风小铺 我买过好几次 质量不错",
                    "我家孩子在小红书发画 搜 小米画画 大家帮忙点个赞",
                    "我们家店周末休息 需要取货的周五前找我",
-                   "我的淘宝店被人骗了 有人搜我的店名冒充卖假货 大家别买"):
+                   "我的淘宝店被人骗了 有人搜我的店名冒充卖假货 大家别买",
+                   "我开了个小店 就在菜市场门口 卖自己做的辣椒酱 大家路过来尝尝",
+                   "我在快手直播唱歌 搜 小王爱唱歌 大家有空来捧场"):
         assert not _reading(member), member

@@ -23,17 +23,20 @@ _VENTURE = re.compile(r"理财|股票|炒股|股市|个股|牛股|票|基金|期
 # a gain promised to the reader (the writer's own told, 我的票也翻倍了, is _TOLD's)
 _PROMISE = re.compile(r"稳赚|稳赢|稳挣|只赚不赔|不赚不收|保本|保息|保底|零风险|无风险|不亏|亏了[^，,。\s]{0,3}赔|"
                       r"包赚|躺赚|"
-                      r"翻倍|翻番|翻[一二两三四五六七八九十几0-9]+倍|[一二两三四五六七八九十几0-9]+倍收益|涨停|连板|"
+                      r"翻倍|翻番|翻了?[一二两三四五六七八九十几0-9]+倍|多赚了?[一二两三四五六七八九十几百千万0-9]+|"
+                      r"[一二两三四五六七八九十几0-9]+倍收益|涨停|连板|"
                       r"内部消息|内幕|内部名额|内部渠道|内部认购|带单|跟单|喊单|带你赚|带大家赚|带你们赚|带你翻身|"
                       r"高收益|收益稳定|稳定收益|收益可观|比(?:银行|定期|定存|余额宝)[^，,。\s]{0,4}高|胜率|诊股|解套")
 # the reader asked to follow: not 了解 or 交流 alone (members share how they invest)
 _PITCH = re.compile(r"私|找我|加我|滴我|戳我|带你|带大家|拉你|进群|名额|上车|跟上|抓紧|错过|想赚钱的|想翻身|想跟的?|"
-                    r"有闲钱|感兴趣|有兴趣的?(?:私|找|滴|戳|联系)|需要的|要的|联系我|详聊|免费")
+                    r"有闲钱|感兴趣|有兴趣的?(?:私|找|滴|戳|联系)|需要的|要的|联系我|详聊|免费|扣\s*1|想进|想做的")
 # told about, asked for or the writer's own: the scam named, a loss, a question, the writer's own holding
 _TOLD = re.compile(r"骗|传销|跑路|爆雷|暴雷|割韭菜|韭菜|亏惨|亏了[^，,。\s赔]{0,6}(?:万|千|块|钱)|被套|套牢|别信|小心|"
                    r"不要信|千万别|坑|智商税|非法|哪有|不可能|天上掉|馅饼|有没有|我的(?:票|股票|基金)|请大家|请客|"
                    # a game's ranks and boosting (黄金铂金跟单 三元一星): 黄金 and 跟单 are the game's words there
-                   r"白金|铂金|钻石|星耀|王者|一星|上分|段位|陪打|代打|单子号")
+                   r"白金|铂金|钻石|星耀|王者|一星|上分|段位|陪打|代打|单子号|"
+                   # a job named 跟单 (a merchandiser's), the writer's own gain treated, asked about
+                   r"跟单员|跟单文员|招(?!商)|回本了|请你们|吃烧烤|有人问我|国债|别学")
 
 
 def promises_gains(body: str) -> tuple[str, ...] | None:

@@ -897,7 +897,9 @@ def test_goods_sold_on_their_effect_on_the_body_are_an_ad_from_anyone(text):
                                   "内部消息 下周有只票要连板 名额有限 想跟的私",
                                   "币圈老哥带单 合约跟单胜率九成 想翻身的加我",
                                   "保本保息的项目 我们单位好多人都在做 想了解的私聊我",
-                                  "理财名额只剩三个 收益稳定 随存随取 要的抓紧私我"])
+                                  "理财名额只剩三个 收益稳定 随存随取 要的抓紧私我",
+                                  "最近有个稳赚的路子 每天花十分钟 想了解的姐妹私我",
+                                  "跟着老师做了三个月 一次没亏过 想上车的抓紧"])
 def test_gains_promised_on_an_investment_with_no_sum_are_an_ad_from_anyone(text):
     """A venture (理财, 票, 合约, 项目), a gain promised to whoever follows (涨停, 内部消息, 带单, 保本, 收益稳定)
     and a pitch (上车, 名额, 想翻身的加我): investment ads that name no sum were the eleventh blind probe's
@@ -913,6 +915,9 @@ def test_gains_promised_on_an_investment_with_no_sum_are_an_ad_from_anyone(text)
                    "又有人在群里发带单跟单的 大家注意 全是割韭菜的",
                    "基金定投坚持三年 收益稳定在百分之六左右 分享给大家参考",
                    "招跟单员 外贸公司 会英语优先 有意私我",
+                   "哪有什么稳赚的路子 踏踏实实上班吧",
+                   "我们公司内部消息 年后要涨工资 想跳槽的再等等",
+                   "这个渠道买的机票便宜 需要的找我拿链接",
                    # a game's ranks and boosting: the shared set's game chat
                    "黄金铂金钻石带打跟单需要的老板滴滴稳定上分"):
         assert not _reading(member), member

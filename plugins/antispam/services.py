@@ -25,8 +25,10 @@ _SERVICE = re.compile(r"代办|代写|代做|代跑|代缴|代理记账|记账�
                       r"过户|年审|验车|挂号")
 # what the trade says to sell itself, as listings say it: a member offering friends a hand or their
 # own trade says none of it (not 优惠, 价格好说, 当天, 一对一, nor a price: the corpus's member_offers has a
-# music student's 钢琴陪练 … 一小时80 有需要的家长私我 and a brother's swimming lessons at 一节150)
-_SELLING = re.compile(r"专业|承接|接单|可接|价格(?:优惠|实惠|美丽|透明|低)|收费低|全网最低|"
+# music student's 钢琴陪练 … 一小时80 有需要的家长私我 and a brother's swimming lessons at 一节150). 专业 only as
+# the listing's 专业代办, 专业团队: 我是陪诊师 专业陪老人看病 says who one is
+_SELLING = re.compile(r"专业(?:团队|承接|代办|代写|维修|疏通|开锁|搬家|保洁|装修|施工)|承接|接单|可接|"
+                      r"价格(?:优惠|实惠|美丽|透明|低)|收费低|全网最低|"
                       r"免费量房|"
                       r"包过|包满意|不满意(?:不收|退|全额)|不修好不|不成功不|多年经验|经验丰富|[一二两三四五六七八九十0-9]+年经验|"
                       r"随叫随到|一条龙|全包|半包|档期不多|档期有限|做了[一二两三四五六七八九十0-9几]+户|[0-9一二两三四五六七八九]折|"

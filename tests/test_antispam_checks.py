@@ -891,3 +891,84 @@ def test_goods_sold_on_their_effect_on_the_body_are_an_ad_from_anyone(text):
                    "那个说戴上膝盖就不疼的护膝 一套99 专门骗老人的 大家别买",
                    "这个护眼贴贴一个月视力能回升 一盒五十 真的假的"):
         assert not _reading(member), member
+
+
+@pytest.mark.parametrize("text", ["跟着王老师做短线 这周已经三个涨停了 想上车的私我拉你",
+                                  "内部消息 下周有只票要连板 名额有限 想跟的私",
+                                  "币圈老哥带单 合约跟单胜率九成 想翻身的加我",
+                                  "保本保息的项目 我们单位好多人都在做 想了解的私聊我",
+                                  "理财名额只剩三个 收益稳定 随存随取 要的抓紧私我",
+                                  "最近有个稳赚的路子 每天花十分钟 想了解的姐妹私我",
+                                  "跟着老师做了三个月 一次没亏过 想上车的抓紧"])
+def test_gains_promised_on_an_investment_with_no_sum_are_an_ad_from_anyone(text):
+    """A venture (理财, 票, 合约, 项目), a gain promised to whoever follows (涨停, 内部消息, 带单, 保本, 收益稳定)
+    and a pitch (上车, 名额, 想翻身的加我): investment ads that name no sum were the eleventh blind probe's
+    second-weakest kind from an established member (0.42); returns.py needs a sum and a rate. A member's
+    own fund told, a question, a loss or a warning about 带单老师 is no ad (spam37's hard lines)."""
+    assert any(d.startswith("investment gains promised") for d in _reading(text)), text
+    assert any(d.startswith("investment gains promised") for d in _reading(text, newcomer=True)), text
+    for member in ("我这个月基金收益还行 比余额宝高一点 有兴趣的可以一起交流",
+                   "今天大盘好多涨停的 我的票也翻倍了哈哈 请大家喝奶茶",
+                   "跟着老师炒股稳赚的都是骗子 我同事亏了二十万 大家别信",
+                   "有没有人知道现在有什么稳赚的理财 银行定期太低了",
+                   "我在招行买的理财 保本的 收益两个多点 不高但是稳",
+                   "又有人在群里发带单跟单的 大家注意 全是割韭菜的",
+                   "基金定投坚持三年 收益稳定在百分之六左右 分享给大家参考",
+                   "招跟单员 外贸公司 会英语优先 有意私我",
+                   "哪有什么稳赚的路子 踏踏实实上班吧",
+                   "我们公司内部消息 年后要涨工资 想跳槽的再等等",
+                   "这个渠道买的机票便宜 需要的找我拿链接",
+                   # a bank's own staff on a real product: a soft gain needs a pitch that hurries (名额, 上车)
+                   "新人报到 我们行新出的理财产品收益稳定 比定期高一点 需要的可以找我了解",
+                   # a game's ranks and boosting: the shared set's game chat
+                   "黄金铂金钻石带打跟单需要的老板滴滴稳定上分"):
+        assert not _reading(member) and not _reading(member, newcomer=True), member
+
+
+@pytest.mark.parametrize("text", ["专业代办营业执照 个体户注册 代理记账 价格优惠 有需要的私聊我",
+                                  "老房翻新 水电改造 免费上门量房 群友打折 有需要的联系我",
+                                  "家电维修 随叫随到 不修好不收钱 有需要私聊",
+                                  "论文代写 降重 毕业设计 包过 多年经验 需要的同学找我",
+                                  "疏通下水道 马桶 地漏 半小时上门 需要的直接找我"])
+def test_a_service_pitched_to_the_group_with_no_contact_data_is_an_ad_from_a_regular(text):
+    """A service (代办, 翻新, 维修, 代写, 疏通), the trade's selling words (专业, 免费上门量房, 随叫随到, 包过)
+    and a call (有需要的私聊我): the eleventh blind probe read such pitches 0.50 from an established member.
+    A member saying who they are, passing on a craftsman they used or a relative's trade, asking for one,
+    telling of their own renovation, hiring, or warning of such pitches is no ad; nor is a newcomer naming
+    their trade a conviction here (the newcomers' rule reminds them: engine._says_only)."""
+    assert any(d.startswith("service pitched") for d in _reading(text)), text
+    assert not any(d.startswith("service pitched") for d in _reading(text, newcomer=True)), text
+    for member in ("我家装修的时候找的那个师傅很靠谱 价格也实惠 需要的找我要电话",
+                   "我家刚装修完 水电改造花了两万多 师傅人挺好",
+                   "有没有靠谱的陪诊 我妈下周要去协和复查 求推荐",
+                   "小区群里有人发上门疏通下水道的 结果来了乱收费 大家小心",
+                   "@所有人 本群禁止发代办、装修类广告 有需要的请私下联系 谢谢配合",
+                   "大家好 我是做装修的 以后有事可以找我 多多关照",
+                   "我老公是做水电维修的 十几年经验 谁家有活可以找他 需要的私我",
+                   "我们公司招个会计 会代理记账的优先 专业对口 有意的私我",
+                   "我朋友在做家电清洗 专业的 价格实惠 需要的我把电话给你们",
+                   "群友价出空调挂机一匹半，能用，装修换中央空调，专业拆装，需要的群里吱一声",
+                   "我干了二十年装修 谁家装修有不懂的可以问我 不收钱",
+                   "大家好 我是陪诊师 专业陪老人看病 有需要的可以私聊我",
+                   # a member's own trade with its price, no selling words (the corpus's member_offers)
+                   "钢琴陪练：我是音乐学院大三的，暑假在家，可以给小区小朋友陪练，一小时80，有需要的家长私我"):
+        assert not _reading(member), member
+
+
+@pytest.mark.parametrize("text", ["我在抖音开了个店 卖家乡的土特产 搜 秦岭山货阿强 群友下单找我改价",
+                                  "闲鱼搜 老周数码 是我的店 群里的朋友买更便宜 找我",
+                                  "来我直播间看看 抖音搜 梅姐家纺 今晚八点开播 群友价更低"])
+def test_a_referral_to_the_writer_s_own_shop_with_a_sale_is_an_ad_from_a_regular(text):
+    """The writer's own shop or account on another platform (我在抖音开了个店, 是我的店, 来我直播间), where to
+    find it (搜, 开播) and a sale (下单找我改价, 买更便宜, 群友价): the eleventh blind probe read referrals with
+    no gift 0.31 from an established member. A member's child's drawings shown for likes, a tip about
+    someone else's shop, or the writer's own shop's opening hours is no ad (spam37's hard lines)."""
+    assert any(d.startswith("referral to the writer's own shop") for d in _reading(text)), text
+    for member in ("我在抖音开了个账号 记录带娃日常 大家有空去看看",
+                   "推荐一家淘宝店 搜 南风小铺 我买过好几次 质量不错",
+                   "我家孩子在小红书发画 搜 小米画画 大家帮忙点个赞",
+                   "我们家店周末休息 需要取货的周五前找我",
+                   "我的淘宝店被人骗了 有人搜我的店名冒充卖假货 大家别买",
+                   "我开了个小店 就在菜市场门口 卖自己做的辣椒酱 大家路过来尝尝",
+                   "我在快手直播唱歌 搜 小王爱唱歌 大家有空来捧场"):
+        assert not _reading(member), member

@@ -17,6 +17,7 @@ from plugins.antispam import (
     courses,
     cures,
     effects,
+    gains,
     loan,
     negation,
     papers,
@@ -25,6 +26,7 @@ from plugins.antispam import (
     rental,
     replica,
     returns,
+    services,
 )
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
@@ -394,7 +396,8 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if plea is None and cfg.keywords.fake_goods and not (verdict.spam and not verdict.weak):
         plea = selling_a_replica(n)
     if plea is None and not (verdict.spam and not verdict.weak):
-        plea = referring_with_a_gift(f, n) or selling_papers(n) or promising_returns(n) or promoting_a_course(n)
+        plea = referring_with_a_gift(f, n) or selling_papers(n) or promising_returns(n) or promoting_a_course(n) \
+            or promising_gains(n) or pitching_a_service(f, n) or referring_to_own_outlet(f, n)
     return plea if plea is not None else verdict
 
 
@@ -476,6 +479,35 @@ def promoting_a_course(n: Normalised) -> Verdict | None:
     (conclusive), never obvious by itself."""
     return _offered(n, courses.promotes_a_course, "class promoted with a deal",
                     "像课程、培训班的招生广告", "课程或培训班、优惠或名额、又让人私聊报名")
+
+
+def promising_gains(n: Normalised) -> Verdict | None:
+    """Gains promised on an investment with no sum (gains.py: 内部消息 下周有只票要连板 名额有限 想跟的私),
+    not asked about, told about in a warning or a quote. Enough alone against any member (conclusive),
+    never obvious by itself."""
+    return _offered(n, gains.promises_gains, "investment gains promised",
+                    "像荐股、带单、理财骗局的广告", "投资品种、承诺赚钱或内部消息、又在招揽")
+
+
+def pitching_a_service(f: Facts, n: Normalised) -> Verdict | None:
+    """A service pitched to the group with no contact data (services.py: 老房翻新 免费上门量房 有需要的联系我)
+    by an established member, not asked for, told of as used, warned about or quoted. Conclusive,
+    never obvious. A newcomer naming their trade is left to the newcomers' rule (engine._says_only):
+    a conviction there would make the char model's agreement a removal at once."""
+    if f.newcomer:
+        return None
+    return _offered(n, services.pitches_a_service, "service pitched",
+                    "像上门服务、代办代写的推销广告", "某项服务、推销的说法、又让人私聊")
+
+
+def referring_to_own_outlet(f: Facts, n: Normalised) -> Verdict | None:
+    """A referral to the writer's own shop or account on another platform with a sale (referral.own_outlet:
+    闲鱼搜 老周数码 是我的店 群里的朋友买更便宜) by an established member. Conclusive, never obvious; a
+    newcomer's is left to the newcomers' rule, as for a service."""
+    if f.newcomer:
+        return None
+    return _offered(n, referral.own_outlet, "referral to the writer's own shop",
+                    "像引流到自己网店、账号的广告", "自己的店或账号、去哪里搜、又在卖货招揽")
 
 
 def _offered(n: Normalised, read: Callable[[str], tuple[str, ...] | None], what: str, zh: str,

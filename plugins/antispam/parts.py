@@ -1,5 +1,6 @@
-"""What the three-part readings share (returns.py, courses.py): an offer is all of its parts in one
-message that tells of nothing (checks._offered leaves questions out before any reading)."""
+"""What the three-part readings share (returns.py, courses.py, gains.py, services.py, referral.own_outlet): an
+offer is all of its parts in one message that tells of nothing (checks._offered leaves questions out before
+any reading)."""
 
 from __future__ import annotations
 

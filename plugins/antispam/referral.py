@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from plugins.antispam.parts import every_part
+
 _GIFT = re.compile(r"免费领|领取|免费送|送[^，,。！!？?\s]{0,6}(?:券|卷|礼|资料|食谱|试用)|福利"
                    r"|私信[^，,。！!？?\s]{0,6}领|转发抽|抽奖|点(?:进去|开|击)[^，,。！!？?\s]{0,4}领"
                    r"|评论区?[^，,。！!？?\s]{0,4}(?:领|送|发)|留言[^，,。！!？?\s]{0,4}(?:送|领)|扣\s*1(?![0-9])"
@@ -56,3 +58,27 @@ def gift(body: str) -> str | None:
     """The gift a message dangles for following a referral (免费领, 进直播间, 关注私信领 …), or None."""
     m = _GIFT.search(body)
     return m.group(0) if m else None
+
+
+# The writer's own shop or account on another platform, sent to with a sale (the eleventh blind probe's
+# referrals with no gift, 0.31 from an established member): 我在抖音开了个店 … 搜 秦岭山货阿强 群友下单找我改价;
+# 闲鱼搜 老周数码 是我的店 群里的朋友买更便宜. Three things at once: the writer's own outlet (我的店, 我家拼多多
+# 店铺, 是我的店, 来我直播间, 我在淘宝开了), where to find it (搜, 店铺, 直播间, 开播) and a sale or a call (下单,
+# 便宜, 群友价, 报群名, 同款, 私我 …). A member's own account shown for likes (我家孩子在小红书发画 搜 小米画画
+# 大家帮忙点个赞) sells nothing; a tip about someone else's shop is recommend.py's.
+_SHOPS_ON = r"抖音|淘宝|拼多多|快手|小红书|闲鱼|京东|视频号"
+_OWN_OUTLET = re.compile(r"我(?:的|家|们|们家|自己)?的?(?:" + _SHOPS_ON + r")?"
+                         r"(?:店|小店|店铺|网店|淘宝店|抖音店|橱窗|直播间)"
+                         r"|是我(?:的|家的?)|就是我(?:的|家)|来我的?(?:店|直播间)"
+                         r"|我在(?:" + _SHOPS_ON + r")上?(?:开了|直播|卖)"
+                         r"|我(?:自己)?开了(?:个|一家|家)?小?(?:店|网店|店铺)|自家|我自己家")
+_FIND = re.compile(r"搜|店铺|直播间|开播|橱窗")
+_SALE = re.compile(r"下单|改价|优惠|便宜|折扣|打折|[0-9一二两三四五六七八九]折|群友价|报群名|报暗号|暗号|同款|包邮|"
+                   r"想买|要买|想要|要的|私我|私聊|找我|卖")
+_OUTLET_TOLD = re.compile(r"被骗|坑|别买|不要买|点赞|投票|捧场|路过")
+
+
+def own_outlet(body: str) -> tuple[str, ...] | None:
+    """The words of a referral to the writer's own shop or account with a sale (the outlet, where to
+    find it, the sale), or None."""
+    return every_part(body, _OUTLET_TOLD, _OWN_OUTLET, _FIND, _SALE)

@@ -115,6 +115,14 @@ def test_normalise_maps_game_currency_look_alikes_without_calling_them_a_trick(t
     ("一三八一二三四五六七八", [("phone", "13812345678", True)]),
     ("1️⃣3️⃣8️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣", [("phone", "13812345678", True)]),
     ("扣扣 9 8 7 6 5 4 3 2 1", [("qq", "987654321", True)]),
+    # a twelfth blind probe's contact lures a regular wrote, read as nothing: 扣我 and a number
+    # (spelled), and an id after 加个微信吧
+    ("有事扣我 三七八二六五九零一", [("qq", "378265901", True)]),
+    ("加个徽信吧 dushu_7788 互相交流", [("wechat-id", "dushu_7788", True)]),
+    ("加个微信吧 dushu_7788", [("wechat-id", "dushu_7788", False)]),
+    ("老板这个月扣我3000", []),  # a pay cut, not a QQ number
+    ("扣我100000元工资", []),
+    ("加个微信吧 明天聊", []),
     ("我的电话13812345678", [("phone", "13812345678", False)]),
     ("我的微信：abc12345", [("wechat-id", "abc12345", False)]),
     ("订单号 20260501123456789", []),

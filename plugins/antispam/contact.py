@@ -104,6 +104,9 @@ _SAID_PHONE = re.compile(rf"(?:手机|电话|号码)\s*(?:号码?)?\s*(?:(?:换|
                          rf"([{_SPOKEN}](?:\s?[{_SPOKEN}]){{10}})(?![{_SPOKEN}])")
 _QQ = re.compile(r"(?:qq|企鹅)(?:号|群|号码)?(?:是|为)?([1-9][0-9]{4,10})(?![0-9])")
 _QQ_SHORT = re.compile(r"(?<![a-z\u4e00-\u9fff])(?:扣|鹅)\s*[:：]\s*([1-9][0-9]{4,10})(?![0-9])")
+# 有事扣我 378265901, 鹅号 …: the number right after 扣我/鹅号 (read on the dense form, so spelled
+# digits count); six digits at least and no money after it: 老板扣我3000 is a pay cut
+_QQ_ME = re.compile(r"(?:扣|鹅)(?:我|号)([1-9][0-9]{5,10})(?![0-9]|元|块|万|w|k|rmb)")
 # (加V详聊 yy_hr2026, 加微信咨询 ck_job66: a recruiter's or a seller's id after what to add it for)
 _WECHAT = re.compile(r"微信(?:号|id)?(?:是|为|详聊|详谈|咨询|了解|报名|办理)?"
                      r"([a-z][a-z0-9_-]{5,19}|[0-9]{6,11})(?![a-z0-9])")
@@ -115,7 +118,9 @@ _WXID = re.compile(r"(?<![a-z0-9_-])wxid_[a-z0-9_-]{4,24}(?![a-z0-9_-])")
 # six or more starting with a letter) lost. Not an amount with its unit (加微信 2000w)
 # (or after 微信 and a space or colon, the way a shop signs off: 代打 保段位 微信 sf_gzs, whose five
 # letters are too short for _WECHAT once the dense form drops its _)
-_WECHAT_ADDED = re.compile(r"(?:加我?微信|微信(?:号|id)|微信(?=[\s:：]))(?:\s*+我)?[\s:：]*+"
+# (加个微信吧 dushu_7788, 加下微信 xm2020: what is said between 加 and the id)
+_WECHAT_ADDED = re.compile(r"(?:加(?:我|个|下|一下)?微信(?:吧|呗|哈|哦|呀)?|微信(?:号|id)|微信(?=[\s:：]))"
+                           r"(?:\s*+我)?[\s:：]*+"
                            r"((?=[a-z0-9_-]*[a-z])(?=[a-z0-9_-]*[0-9_])"
                            r"(?![0-9]+(?:w|k|kw|kg|g|km|m|cm|mm|ml|mb|gb|t|h|min|rmb|u|pm|am)(?![a-z0-9_-]))"
                            r"[a-z0-9][a-z0-9_-]{2,18}[a-z0-9])(?![a-z0-9_-])")  # whole: not kefu_……
@@ -304,6 +309,8 @@ def _find_contacts(n: Normalised, url: str | None) -> tuple[Contact, ...]:
         add("qq", m.group(1), disguised(m.group(1)))
     for m in _QQ_SHORT.finditer(body):
         add("qq", m.group(1), True)
+    for m in _QQ_ME.finditer(dense):
+        add("qq", m.group(1), True)  # 扣 for QQ is itself the disguise
     for m in _GROUP_NO.finditer(dense):
         add("group-number", m.group(1), disguised(m.group(1)))
     for m in _WECHAT.finditer(dense):

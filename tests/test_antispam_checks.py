@@ -881,7 +881,12 @@ def test_a_class_promoted_with_a_deal_and_a_call_is_an_ad_from_anyone(text):
 
 @pytest.mark.parametrize("text", ["远红外护肩 晚上戴着睡 肩膀就不酸了 老同事们要的找我 一副八十",
                                   "这个艾草足贴 贴一晚上 失眠好了一大半 叔叔阿姨们需要的私聊 一盒三十片",
-                                  "富氢水杯 每天喝它泡的水 血脂降了 原价四百八 今天群友价两百"])
+                                  "富氢水杯 每天喝它泡的水 血脂降了 原价四百八 今天群友价两百",
+                                  # lead37's: a pet's, a camper's, a smoker's, a tired head's goods
+                                  "宠物化毛膏 每天挤一点 猫咪不吐毛球 一支三十五 要的私我",
+                                  "驱蚊手环 戴上一夏天不被咬 十块一个 需要的找我",
+                                  "润肺茶 喝半个月咳嗽没了 一盒六十 要的吱一声",
+                                  "负离子手链 戴着开车头脑清醒 群里价八十八"])
 def test_goods_sold_on_their_effect_on_the_body_are_an_ad_from_anyone(text):
     """A thing worn, drunk or stuck on (护肩, 足贴, 水杯), a complaint it changes (肩膀就不酸了, 失眠好了,
     血脂降了) and an offer (要的找我, 一副八十, 群友价): goods sold on their effect were the weakest kind of
@@ -897,7 +902,14 @@ def test_goods_sold_on_their_effect_on_the_body_are_an_ad_from_anyone(text):
                    "我们厂里发的护腰 腰疼好了不少 一条一百多 挺值",
                    "那个手环戴了睡眠好了一点 可能是心理作用 一百二买的",
                    "那个说戴上膝盖就不疼的护膝 一套99 专门骗老人的 大家别买",
-                   "这个护眼贴贴一个月视力能回升 一盒五十 真的假的"):
+                   "这个护眼贴贴一个月视力能回升 一盒五十 真的假的",
+                   # lead37's, for the pets', campers' and tired heads' goods read since
+                   "我家猫吃了化毛膏 不吐毛球了 三十多块买的",
+                   "这个驱蚊手环戴上照样不被咬才怪 一身包 别买",
+                   "医生说这个茶对咳嗽好 喝到咳嗽没了再停 一盒三十",
+                   "鱼药泡就好了吗 白点全治吗 要的话哪里买",
+                   "我爸戴了磁疗手链说头脑清醒了 我看是心理作用 要的说一声我发你链接",
+                   "颈椎舒服了好多 多亏了康复科的理疗 要的说一声我把医生电话给你"):
         assert not _reading(member), member
 
 

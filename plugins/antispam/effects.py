@@ -27,18 +27,22 @@ from plugins.antispam.replica import BOUGHT
 # worn, drunk, eaten, stuck on, slept on, used on the body: the goods
 _THING = re.compile(r"护[膝腰腕颈眼]|腰带|手环|手链|鞋垫|眼[贴镜]|[膏药热敷艾灸足脾脐颈腰膝肩暖]贴|贴[片布]|"
                     r"枕头?|床垫|拔罐|水杯|[能量氢]+杯|茶|口服液|原浆|精华|精油|液|膏|丸|胶囊|粉|酵素|仪|按摩|理疗|磁疗|远红外|"
-                    r"负离子|石墨烯|纳米|量子|玉米|蜂[蜜胶]|鞋|袖套|喷雾")
+                    r"负离子|石墨烯|纳米|量子|玉米|蜂[蜜胶]|鞋|袖套|喷雾|"
+                    # a pet's or a fish tank's (鱼药 一泡就好, 化毛膏 不吐毛球)
+                    r"[鱼猫狗宠]药|驱虫|化毛")
 # a complaint of the body, and its change within a few characters: 腰疼就轻多了, 血糖稳, 视力能回升,
 # 长出新头发, 失眠好了大半, 再也不疼, 白两个度
 _COMPLAINT = (r"疼|痛|酸|僵|麻|凉|失眠|睡眠|睡不着|头晕|血压|血糖|血脂|尿酸|三高|视力|近视|度数|头发|发际线|脱发|"
               r"便秘|肠胃|胃口|颈椎|腰|膝盖|关节|老寒腿|骨刺|湿疹|湿气|高反|高原反应|手抖|手|脚|腿|肩|脖子|皮肤|斑|"
-              r"皱纹|个子|长个|免疫力|感冒|体质|气色|精神|眼睛|药")
+              r"皱纹|个子|长个|免疫力|感冒|体质|气色|精神|眼睛|药|咳嗽|咳|嗓子|肺|肚子|腰围|犯困")
 _CHANGE = (r"好了|好多了|轻多了|轻了|不疼了?|不痛了?|不酸了?|不麻了?|不僵了?|不凉了?|不晕了?|不抖了?|稳了?|降了?|"
            r"下来了?|回升|长出|回来了|正常了|开了|没了|消失|变好|好转|改善|调理好|调回来|软化|减量|"
-           r"白了?[0-9一两二三四五六七八九十]+个?度|一点事没有|再也不")
+           r"白了?[0-9一两二三四五六七八九十]+个?度|一点事没有|再也不|(?<!不)舒服(?:多)?了|干净了|小了?一圈")
 # or the effect named as what the goods do (降尿酸, 调节血压, 提高免疫力, 排毒, 专治): the sellers' words, seldom
 # a patient's (a medicine is 降压药, and a doctor's word or 医保 beside it is no offer: cures.DOCTOR)
-_DOES = (r"(?:降|调节|调理|提高|增强|改善|促进)(?:血压|血糖|血脂|尿酸|三高|体质|免疫力|睡眠|血液循环|视力)|"
+_DOES = (r"(?:降|调节|调理|调|提高|增强|改善|促进)(?:血压|血糖|血脂|尿酸|三高|体质|免疫力|睡眠|血液循环|视力)|"
+         # a pet's, a fish's, a camper's (不吐毛球, 白点烂尾全治, 一个夏天都不被咬), a tired head's (头脑清醒)
+         r"不吐毛球|毛色发亮|全治|不被(?:蚊子)?咬|头脑清醒|不犯困|"
          r"排毒|祛湿|排湿气|抗衰老|抗氧化|补肾|明目|生发|不感冒|能睡整觉|都说好|反馈(?:很|都)?好|见效快|专治|"
          r"治(?:失眠|腰疼|腰痛|颈椎|三高|百病|脱发|便秘)|(?:抹|贴|吃|喝|戴|垫|泡)[^，,。！!\s]{0,4}就好|"
          r"长[0-9一二两三四五六七八九十]+(?:厘米|公分)")
@@ -46,8 +50,14 @@ _EFFECT = re.compile(rf"(?:{_COMPLAINT}).{{0,8}}?(?:{_CHANGE})|(?:再也不|就�
 # a price as sellers write it beside cures.OFFER's: 一百二一条, 两双一百二, 一套99, 原价六百九 今天战友价三百
 _N = r"[0-9]+|[一二两三四五六七八九十百千]+"
 _UNIT = r"(?:条|双|对|盒|瓶|套|个|贴|箱|斤|包|副|只|罐|袋)"
-_PRICED = re.compile(rf"(?:原价|特价|活动价|出厂价|厂价|[战群亲老]友价|优惠价|团购价|批发价|内部价|拿货价|半价)|"
+_PRICED = re.compile(rf"(?:原价|特价|活动价|出厂价|厂价|[战群亲老]友价|群里价|群内价|优惠价|团购价|批发价|内部价|"
+                     rf"拿货价|半价)|"
+                     # the call as sellers chat it (要的说一声, 老哥们要的吱一声)
+                     rf"要的(?:说|吱|扣|滴|戳|留言)|"
                      rf"(?:{_N})[元块]?(?:一|每){_UNIT}|(?:一|每|两|三){_UNIT}(?:{_N})|拿货|出厂")
+# a hospital's care told, or a doctor passed on (颈椎舒服了好多 多亏了康复科的理疗 要的说一声我把医生电话给你):
+# a patient's thanks, not goods
+_CARED = re.compile(r"(?:康复|理疗|针灸|推拿|骨伤|中医|疼痛)科|(?:医生|大夫)的?(?:电话|微信|号)")
 # cures.py's questions, and those asked of a gadget (有没有用, 管用不)
 _ASKING = re.compile(ASKING.pattern + r"|有没有用|管用不")
 # a member's own doubt or report of no use (一点用没有, 没啥效果, 智商税)
@@ -67,7 +77,8 @@ def sells_an_effect(body: str) -> tuple[str, str, str] | None:
     effect = _EFFECT.search(body)
     if effect is None:
         return None
-    if _ASKING.search(body) or BOUGHT.search(body) or DOCTOR.search(body) or _DOUBT.search(body):
+    if _ASKING.search(body) or BOUGHT.search(body) or DOCTOR.search(body) or _CARED.search(body) \
+            or _DOUBT.search(body):
         return None
     thing = _THING.search(body)
     if thing is None:

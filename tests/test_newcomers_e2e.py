@@ -167,6 +167,12 @@ async def test_an_admin_ends_strict_mode(bot):
     await wait_until(lambda: sum("已开启严格模式至" in t for t in bot.texts(room)) == 2)
     with bot.app.sessions() as db:
         assert flags.strict_mode_until(db, room, bot.clock.now()) is not None
+    # an operator's private #strict before #use names no group: it is told to choose one (it
+    # raised, and the operator heard the command had failed; found by random commands)
+    operator = bot.cast["operator"]
+    bot.world.say_private(operator, "#strict off")
+    await bot.world.wait_for(lambda: any("请先发送 #use" in t for t in bot.private_texts(operator)))
+    assert not bot.app.crashes, dict(bot.app.crashes)
 
 
 async def test_a_new_welcome_recalls_the_previous_one(bot):

@@ -480,6 +480,18 @@ def print_fine(fine: dict[str, Any]) -> None:
         if path["n"]:
             split = ", ".join(f"{name} {row(values)}" for name, values in path.items() if name != "n")
             print(f"       an ad's {kind} ({path['n']}): {split}")
+    path = fine.get("newcomer_path")
+    if path and path["ads"]["n"]:
+        for what, label in (("joins", "the joins before them"), ("ads", "newcomers' ads (their first message)")):
+            split = ", ".join(f"{name} {row(values)}" for name, values in path[what].items() if name != "n")
+            print(f"       {label} ({path[what]['n']}): {split}")
+        for what, s in path["other sessions"].items():
+            print(f"       loop sessions of {what} ({s['n']}): wait for the turn and gate {row(s['wait'])}, "
+                  f"held {row(s['hold'])}, {s['held s']:.2f} s held in all")
+        if path.get("plugins"):
+            print("       plugins' parts: " + ", ".join(f"{k} {row(v)}" for k, v in path["plugins"].items()))
+        for owner, j in path["jobs"].items():
+            print(f"       jobs of {owner} ({j['n']}): late {row(j['late'])}, run {row(j['run'])}")
     n = fine.get("sessions")
     if n:
         per = f"{n['lane'] / n['actions']:.2f}" if n["actions"] else "-"

@@ -108,7 +108,7 @@ async def main(argv: list[str] | None = None) -> int:
         if args.fine:
             from bench.load.stages import FineStages
 
-            fine = FineStages(app)
+            fine = FineStages(app, getattr(runtime, "adapter", None))
 
         async def timed(event: Any, *rest: Any, **kw: Any) -> Any:
             nonlocal handled

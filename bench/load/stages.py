@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import itertools
 import threading
 import time
 from typing import Any
@@ -45,6 +46,17 @@ KICK_STAGES = ("staged→committed", "committed→lane runs", "lane→mark begin
 # worker); the claim's transaction; in the executor, up to the removal's room read, the read
 # (an RPC), and up to the platform call (the governor's slot, a mark of its own); the call
 # itself (the RPC to the gateway and back).
+# A newcomer's ad (--newcomer-ads) and the join just before it, each event split as STAGES with
+# the room worker's part before the gate taken apart: the room read and record (App._handle's
+# rooms.get: a join invalidates the room, so its handling reads the room again), the gather
+# (App._gather: the join's inviter read) and the wait for the gate after it. For the ad, its
+# adapter part (injection → the app) split into the join's conversion before it (its lane waits
+# for the join's delivery) and the sender's own member read, and its room queue into the time
+# behind its join, behind a job of that room (a welcome) and behind anything else.
+NEWCOMER_STAGES = ("to the app", "inbox linger+turn", "inbox lock wait", "inbox write", "to the loop",
+                   "room queue", "room read+record", "gather", "gather→gate", "its part", "batch close+commit")
+NEWCOMER_AD_EXTRA = ("app: sender's member read", "app: after its join's read", "queue: behind its join",
+                     "queue: behind a job", "queue: behind others", "join injected→ad began")
 AD_STAGES = ("injection→decision", "decision→claim asked", "claim: write turn", "claim: gate", "claim→run",
              "run→room read", "room read", "read→call", "RPC")
 
@@ -62,7 +74,7 @@ def summary(values: list[float]) -> list[float]:
 
 
 class FineStages:
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, adapter: Any = None) -> None:
         self.app = app
         self.rows: list[list[float]] = []  # per message: the stages above, seconds
         self.commits: list[tuple[float, float, int]] = []  # batch: open→commit start, commit, events
@@ -83,7 +95,23 @@ class FineStages:
         self._key: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("fine_key", default=None)
         self._local = threading.local()
         self._opened = 0.0
+        # the newcomer's path (--newcomer-ads): joins, their members' first messages, jobs,
+        # reconciles, the adapter's member reads
+        self.join_rows: list[list[float]] = []
+        self.newcomer_rows: list[list[float]] = []
+        self.jobs: list[tuple[str, float, float]] = []  # job id's plugin, wait for its run, its run
+        self.other_sessions: list[tuple[str, float, float]] = []  # kind, wait (turn+gate), hold
+        self._came: dict[str, float] = {}
+        self._gathered: dict[asyncio.Task[Any], tuple[float, float]] = {}
+        self._entered: dict[asyncio.Task[Any], float] = {}
+        self.plugin_parts: dict[tuple[str, str], list[float]] = {}
+        self._joined: dict[tuple[str, str], tuple[float, float, float]] = {}  # injected, began, done
+        self._busy: dict[str, list[tuple[float, float, str]]] = {}  # room -> recent worker items
+        self._reads: dict[tuple[str, str], list[tuple[float, float]]] = {}  # adapter member reads
+        self._kind: contextvars.ContextVar[str] = contextvars.ContextVar("fine_kind", default="other")
         self._install()
+        if adapter is not None:
+            self._install_adapter(adapter)
 
     # ------------------------------------------------------------------ hooks
     def _install(self) -> None:
@@ -143,6 +171,18 @@ class FineStages:
             return claim(*args, **kw)
 
         batch.claim = timed_claim
+        event_cm = batch.event
+        entered = self._entered
+
+        @contextlib.asynccontextmanager
+        async def timed_event(*args: Any, **kw: Any) -> Any:
+            async with event_cm(*args, **kw) as db:
+                task = asyncio.current_task()
+                if task is not None:  # a join has no claim: its gate is its part's start
+                    entered[task] = time.time()
+                yield db
+
+        batch.event = timed_event
         stage = outbox.stage
 
         def timed_stage(db: Any, planned: Any) -> None:
@@ -183,6 +223,7 @@ class FineStages:
         counts = self.sessions
 
         turn_got, lane_session = self._turn_got, self._lane_session
+        other_sessions, kind = self.other_sessions, self._kind
 
         class TimedTurn:
             """The inbox's write turn as App._session takes it: when each task got it."""
@@ -214,12 +255,24 @@ class FineStages:
                     lane_session[task] = (asked, turn_got.pop(task, asked), gated)  # type: ignore[index]
                     yield db
 
+            @contextlib.asynccontextmanager
+            async def timed_other_session() -> Any:
+                asked = time.time()
+                async with real() as db:
+                    got = time.time()
+                    try:
+                        yield db
+                    finally:
+                        other_sessions.append((kind.get(), got - asked, time.time() - got))
+
             def session() -> Any:
                 task = asyncio.current_task()
                 name = task.get_name() if task is not None else ""
                 lane = name.startswith("outbox-")
                 counts["lane" if lane else "sender" if name == "outbox" else "other"] += 1
-                return timed_lane_session() if lane else real()
+                if lane:
+                    return timed_lane_session()
+                return real() if name == "outbox" else timed_other_session()
             return session
 
         outbox._session = counted(outbox._session)  # the outbox's own reference to App._session
@@ -257,6 +310,102 @@ class FineStages:
         for name in ("kick", "send_text"):
             call = getattr(platform, name)
             setattr(platform, name, self._wrap_call(call, name))
+        self._install_newcomers()
+
+    def _install_newcomers(self) -> None:
+        app = self.app
+        on_event = app.on_event
+
+        async def arrival(event: Any) -> Any:
+            if type(event).__name__ == "MemberJoined":
+                self._came[event.event_id] = time.time()
+            return await on_event(event)
+
+        app.on_event = arrival
+        gather = app._gather
+
+        async def timed_gather(*args: Any, **kw: Any) -> Any:
+            started = time.time()
+            try:
+                return await gather(*args, **kw)
+            finally:
+                task = asyncio.current_task()
+                if task is not None:
+                    self._gathered[task] = (started, time.time())
+
+        app._gather = timed_gather
+        reconcile = app._reconcile_jobs
+
+        async def timed_reconcile(*args: Any, **kw: Any) -> Any:
+            token = self._kind.set("reconcile")
+            try:
+                return await reconcile(*args, **kw)
+            finally:
+                self._kind.reset(token)
+
+        app._reconcile_jobs = timed_reconcile
+        run_job = app._run_job
+
+        async def timed_job(due: Any) -> Any:
+            began = time.time()
+            token = self._kind.set("job")
+            try:
+                return await run_job(due)
+            finally:
+                self._kind.reset(token)
+                done = time.time()
+                owner = due.spec.id.split(".", 1)[0].split(":", 1)[0]
+                self.jobs.append((owner, began - due.scheduled.timestamp(), done - began))
+                if due.spec.room_id:
+                    self._note_busy(due.spec.room_id, began, done, "job")
+
+        app._run_job = timed_job
+        for plugin in app.plugins:
+            plugin.handle = self._timed_handle(plugin.name, plugin.handle)
+
+    def _timed_handle(self, name: str, handle: Any) -> Any:
+        """A plugin's handling of a join or of a newcomer's first message, timed (its part)."""
+        async def timed(ctx: Any) -> Any:
+            event = ctx.event
+            kind = type(event).__name__
+            if kind == "MemberJoined":
+                what = "join"
+            elif kind == "MessageReceived" and (event.room_id, event.sender_id) in self._joined:
+                what = "newcomer's ad"
+            else:
+                return await handle(ctx)
+            started = time.time()
+            try:
+                return await handle(ctx)
+            finally:
+                self.plugin_parts.setdefault((what, name), []).append(time.time() - started)
+        return timed
+
+    def _install_adapter(self, adapter: Any) -> None:
+        lookup = adapter._lookup
+        reads = self._reads
+
+        async def timed_lookup(what: str, call: Any) -> Any:
+            if not what.startswith("group nickname of "):
+                return await lookup(what, call)
+            started = time.time()
+            try:
+                return await lookup(what, call)
+            finally:
+                member, _, room = what[len("group nickname of "):].partition(" in ")
+                if len(reads) > 20_000:
+                    reads.clear()
+                seen = reads.setdefault((room, member), [])
+                seen.append((started, time.time()))
+                del seen[:-2]
+
+        adapter._lookup = timed_lookup
+
+    def _note_busy(self, room: str, began: float, done: float, what: str) -> None:
+        busy = self._busy.setdefault(room, [])
+        busy.append((began, done, what))
+        if len(busy) > 16:
+            del busy[:-8]
 
     def _wrap_call(self, call: Any, name: str) -> Any:
         async def timed(room_id: str, *args: Any, **kw: Any) -> Any:
@@ -288,17 +437,89 @@ class FineStages:
         task = asyncio.current_task()
         gate = self._gate.pop(task, None) if task is not None else None
         part = self._part.pop(task, None) if task is not None else None
+        gathered = self._gathered.pop(task, None) if task is not None else None
+        entered = self._entered.pop(task, None) if task is not None else None
+        room = getattr(event, "room_id", None)
+        joined = type(event).__name__ == "MemberJoined"
+        if joined and gate is None:
+            gate = entered
+        newcomer = None
+        if room and not joined:
+            newcomer = self._joined.pop((room, getattr(event, "sender_id", "")), None)
+        if room:
+            behind = self._busy.get(room, ())
+            if newcomer is not None and event.event_id in self._dispatched:
+                self._newcomer(event, injected, came, began, done, gate, part, gathered, newcomer, list(behind))
+            self._note_busy(room, began, done, "join" if joined else "event")
+        if joined:
+            self._join(event, began, done, gate, part, gathered)
         for key in self._staged.pop(task, ()) if task is not None else ():
             if key in self._trace:
                 self._trace[key]["committed"] = done
                 self._trace[key]["injected"] = injected
         written = self._written.pop(event.event_id, None)
         dispatched = self._dispatched.pop(event.event_id, None)
+        if joined:
+            return
         if came is None or gate is None or part is None or written is None or dispatched is None:
             return
         started, locked, committed = written
         self.rows.append([came - injected, started - came, locked - started, committed - locked,
                           dispatched - committed, began - dispatched, gate - began, part - gate, done - part])
+
+    def _split(self, event: Any, injected: float, came: float, began: float, done: float, gate: float,
+               part: float, gathered: tuple[float, float]) -> list[float] | None:
+        written = self._written.get(event.event_id)
+        dispatched = self._dispatched.get(event.event_id)
+        if written is None or dispatched is None:
+            return None
+        started, locked, committed = written
+        g0, g1 = gathered
+        points = [injected, came, started, locked, committed, dispatched, began, g0, g1, gate, part, done]
+        return [max(b - a, 0.0) for a, b in itertools.pairwise(points)]
+
+    def _join(self, event: Any, began: float, done: float, gate: float | None, part: float | None,
+              gathered: tuple[float, float] | None) -> None:
+        came = self._came.pop(event.event_id, None)
+        injected = event.timestamp.timestamp()
+        for member in event.member_ids:
+            self._joined[(event.room_id, member)] = (injected, began, done)
+        if len(self._joined) > 10_000:
+            self._joined.clear()
+        if came is None or gate is None or part is None or gathered is None:
+            return
+        row = self._split(event, injected, came, began, done, gate, part, gathered)
+        if row is not None:
+            self.join_rows.append(row)
+
+    def _newcomer(self, event: Any, injected: float, came: float | None, began: float, done: float,
+                  gate: float | None, part: float | None, gathered: tuple[float, float] | None,
+                  join: tuple[float, float, float], behind: list[tuple[float, float, str]]) -> None:
+        if came is None or gate is None or part is None or gathered is None:
+            return
+        row = self._split(event, injected, came, began, done, gate, part, gathered)
+        if row is None:
+            return
+        reads = self._reads.pop((event.room_id, event.sender_id), [])
+        # the message's own read is the last one before it came; the join's, the one before
+        own = [r for r in reads if r[1] <= came]
+        sender_read = own[-1][1] - own[-1][0] if len(own) >= 2 else 0.0
+        after_join = (came - own[-2][1]) if len(own) >= 2 else 0.0
+        dispatched = self._dispatched[event.event_id]
+
+        def overlap(what: str | None) -> float:
+            total = 0.0
+            for b, d, w in behind:
+                if what is None and w in ("join", "job"):
+                    continue
+                if what is not None and w != what:
+                    continue
+                total += max(0.0, min(d, began) - max(b, dispatched))
+            return total
+
+        j_injected, _j_began, _j_done = join
+        row += [sender_read, after_join, overlap("join"), overlap("job"), overlap(None), began - j_injected]
+        self.newcomer_rows.append(row)
 
     def take(self) -> dict[str, Any]:
         rows, self.rows = self.rows, []
@@ -314,7 +535,39 @@ class FineStages:
         actions, calls, self.actions, self.calls = self.actions, self.calls, 0, 0
         if len(self._trace) > 10_000:
             self._trace.clear()
+        joins, self.join_rows = self.join_rows, []
+        newcomers, self.newcomer_rows = self.newcomer_rows, []
+        jobs, self.jobs = self.jobs, []
+        others = list(self.other_sessions)
+        self.other_sessions.clear()  # in place: the session wrappers hold this list
+        if len(self._came) > 10_000:
+            self._came.clear()
+        newcomer_names = NEWCOMER_STAGES + NEWCOMER_AD_EXTRA
+        sessions_by_kind: dict[str, Any] = {}
+        for what in sorted({o[0] for o in others}):
+            mine = [o for o in others if o[0] == what]
+            sessions_by_kind[what] = {"n": len(mine), "wait": summary([o[1] for o in mine]),
+                                      "hold": summary([o[2] for o in mine]),
+                                      "held s": round(sum(o[2] for o in mine), 3)}
+        jobs_by_owner: dict[str, Any] = {}
+        for owner in sorted({j[0] for j in jobs}):
+            mine = [j for j in jobs if j[0] == owner]
+            jobs_by_owner[owner] = {"n": len(mine), "late": summary([j[1] for j in mine]),
+                                    "run": summary([j[2] for j in mine])}
+        parts, self.plugin_parts = self.plugin_parts, {}
+        newcomer_path = {
+            "plugins": {f"{what}: {name}": summary(values) for (what, name), values in sorted(parts.items())},
+            "joins": {"n": len(joins),
+                      **{name: summary([r[i] for r in joins]) for i, name in enumerate(NEWCOMER_STAGES)},
+                      "injection→done": summary([sum(r) for r in joins])},
+            "ads": {"n": len(newcomers),
+                    **{name: summary([r[i] for r in newcomers]) for i, name in enumerate(newcomer_names)},
+                    "injection→decision": summary([sum(r[:len(NEWCOMER_STAGES)]) for r in newcomers])},
+            "other sessions": sessions_by_kind,
+            "jobs": jobs_by_owner,
+        }
         return {
+            "newcomer_path": newcomer_path,
             "messages": len(rows),
             "stages": {name: summary([r[i] for r in rows]) for i, name in enumerate(STAGES)},
             "batch": {"commits": len(commits), "events": summary([c[2] / 1000 for c in commits]),

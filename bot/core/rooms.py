@@ -12,12 +12,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.platform import Member, Platform, PlatformError, RoomInfo
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A room read and when: the clock's time and the platform's connection epoch."""
+
+    info: RoomInfo
+    at: datetime
+    epoch: int
 
 
 class RoomDirectory:
@@ -39,6 +49,24 @@ class RoomDirectory:
 
     def invalidate_all(self) -> None:
         self._cache.clear()
+
+    async def fetch(self, room_id: str) -> Fetched | None:
+        """The room read now and not cached (None if it cannot be read): a membership event's
+        read, begun as the event arrives and kept (`keep`) only once the event's turn comes, so
+        the events ahead of it in its room still see the room as it was for them."""
+        now, epoch = self._clock.now(), self._epoch()
+        try:
+            info = await self._platform.room_info(room_id, refresh=False)
+        except PlatformError as exc:
+            log.warning("cannot read room %s (%s): %s", room_id, exc.kind, exc)
+            return None
+        return Fetched(info, now, epoch)
+
+    def keep(self, fetched: Fetched) -> RoomInfo:
+        """A fetched room as the cache's entry, as old as when it was read (a reconnection since
+        makes it stale, as any entry)."""
+        self._cache[fetched.info.id] = (fetched.info, fetched.at, fetched.epoch)
+        return fetched.info
 
     async def get(self, room_id: str, *, refresh: bool = False, max_age: timedelta | None = None) -> RoomInfo | None:
         """The room's facts, read from the platform when not cached, older than the cache's ttl

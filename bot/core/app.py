@@ -77,6 +77,10 @@ JOB_READS_AT_ONCE = 8
 # how stale the admin list may be when someone without a role types an admin's command
 # (App._roles_fresh): a member made admin a moment ago is heard within this
 ROLE_RECHECK = timedelta(seconds=30)
+# change events whose reads began as they arrived (App._read_early), not yet taken by their turn: an
+# event the inbox never hands on (shed while the database is down and memory full) would keep its
+# entry for good, so past this many the reads are made at the event's turn as before
+EARLY_READS_KEPT = 10_000
 
 
 class _Every:
@@ -358,7 +362,8 @@ class App:
         if self.storage.announced and isinstance(event, MessageReceived) and self.early_status.wants(self, event):
             self.spawn(self.early_status.answer(self, event))  # storage down: #status answers from memory
         await self.inbox.wait_for_room()  # storage down and memory full: holds the adapter (else returns at once)
-        if not isinstance(event, MessageReceived) and event.room_id and event.event_id not in self._early:
+        if not isinstance(event, MessageReceived) and event.room_id and event.event_id not in self._early \
+                and len(self._early) < EARLY_READS_KEPT:
             self._early[event.event_id] = asyncio.get_running_loop().create_task(self._read_early(event))
         self._pending += 1
         self._idle.clear()

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from plugins.antispam.cures import ASKING, DOCTOR, OFFER
+from plugins.antispam.cures import ASKING, DOCTOR, NUM, OFFER
 from plugins.antispam.replica import BOUGHT
 
 # worn, drunk, eaten, stuck on, slept on, used on the body: the goods
@@ -48,13 +48,12 @@ _DOES = (r"(?:降|调节|调理|调|提高|增强|改善|促进)(?:血压|血糖
          r"长[0-9一二两三四五六七八九十]+(?:厘米|公分)")
 _EFFECT = re.compile(rf"(?:{_COMPLAINT}).{{0,8}}?(?:{_CHANGE})|(?:再也不|就不)(?:疼|痛|怕|晕|失眠|便秘|感冒)|{_DOES}")
 # a price as sellers write it beside cures.OFFER's: 一百二一条, 两双一百二, 一套99, 原价六百九 今天战友价三百
-_N = r"[0-9]+|[一二两三四五六七八九十百千]+"
 _UNIT = r"(?:条|双|对|盒|瓶|套|个|贴|箱|斤|包|副|只|罐|袋)"
 _PRICED = re.compile(rf"(?:原价|特价|活动价|出厂价|厂价|[战群亲老]友价|群里价|群内价|优惠价|团购价|批发价|内部价|"
                      rf"拿货价|半价)|"
-                     # the call as sellers chat it (要的说一声, 老哥们要的吱一声)
-                     rf"要的(?:说|吱|扣|滴|戳|留言)|"
-                     rf"(?:{_N})[元块]?(?:一|每){_UNIT}|(?:一|每|两|三){_UNIT}(?:{_N})|拿货|出厂")
+                     rf"(?:{NUM})[元块]?(?:一|每){_UNIT}|(?:一|每|两|三){_UNIT}(?:{NUM})|拿货|出厂")
+# the call as sellers chat it, beside cures.OFFER's (要的说一声, 老哥们要的吱一声)
+_CHATTED_CALL = re.compile(r"要的(?:说|吱|扣|滴|戳|留言)")
 # a hospital's care told, or a doctor passed on (颈椎舒服了好多 多亏了康复科的理疗 要的说一声我把医生电话给你):
 # a patient's thanks, not goods
 _CARED = re.compile(r"(?:康复|理疗|针灸|推拿|骨伤|中医|疼痛)科|(?:医生|大夫)的?(?:电话|微信|号)")
@@ -84,5 +83,6 @@ def sells_an_effect(body: str) -> tuple[str, str, str] | None:
     if thing is None:
         return None
     rest = body[:effect.start()] + "，" + body[effect.end():]
-    offer = _CALL.search(rest) if _USED.search(body) else OFFER.search(rest) or _PRICED.search(rest)
+    offer = _CALL.search(rest) if _USED.search(body) \
+        else OFFER.search(rest) or _PRICED.search(rest) or _CHATTED_CALL.search(rest)
     return (thing.group(0), effect.group(0), offer.group(0)) if offer else None

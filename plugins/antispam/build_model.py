@@ -24,7 +24,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from plugins.antispam import feature_code
-from plugins.antispam.charmodel import ARTIFACT, CharModel, features_probe, threshold_at_fpr, threshold_max_f1, train
+from plugins.antispam.charmodel import (
+    ARTIFACT,
+    CharModel,
+    features_probe,
+    level_allowing,
+    threshold_at_fpr,
+    threshold_max_f1,
+    train,
+)
 from plugins.antispam.dataset import Row, corpus_dir, read_many, seed_rows, split_of
 
 # Placeholders a public SMS set put where contacts were; a model must never learn them.
@@ -149,15 +157,6 @@ def allowed_over(fpr: float, rows: int, reference: int | None) -> int:
     return int(fpr * (rows if reference is None else min(rows, reference)))
 
 
-def level_at(scores: list[float], allowed: int) -> float:
-    """The lowest level with at most `allowed` of these ham scores at or above it (0.5 at least:
-    threshold_at_fpr with the count given)."""
-    if not scores:
-        return 0.9
-    ordered = sorted(scores, reverse=True)
-    return 0.5 if allowed >= len(ordered) else min(0.999, ordered[allowed] + 1e-6)
-
-
 def member_level(scored: list[tuple[Row, float]], fpr: float, reference: int | None = None) -> float:
     """The lowest score that convicts an established member alone with at most fpr of these ham
     rows convicted that way: rows framed as a warning or a quote are never convicted by a score
@@ -165,9 +164,10 @@ def member_level(scored: list[tuple[Row, float]], fpr: float, reference: int | N
     from plugins.antispam.checks import framed
     from plugins.antispam.normalize import normalise
 
-    open_scores = sorted((sc for r, sc in scored if not framed(normalise(r.text))), reverse=True)
+    open_scores = [sc for r, sc in scored if not framed(normalise(r.text))]
+    # counted against every row, framed or not; with no open row at all, any level will do
     allowed = allowed_over(fpr, len(scored), reference)
-    return 0.5 if allowed >= len(open_scores) else min(0.999, open_scores[allowed] + 1e-6)
+    return level_allowing(open_scores, allowed) if open_scores else 0.5
 
 
 def levels(scored: list[tuple[Row, float]], reference: int | None) -> tuple[float, float, float, float]:
@@ -175,10 +175,10 @@ def levels(scored: list[tuple[Row, float]], reference: int | None) -> tuple[floa
     letting its share of at most `reference` rows (REFERENCE_ROWS) score at or above it."""
     scores = [sc for _r, sc in scored]
     n = len(scores)
-    threshold = max(0.5, level_at(scores, allowed_over(TARGET_FPR, n, reference)))
-    obvious = max(threshold, level_at(scores, allowed_over(OBVIOUS_FPR, n, reference)))
+    threshold = max(0.5, level_allowing(scores, allowed_over(TARGET_FPR, n, reference)))
+    obvious = max(threshold, level_allowing(scores, allowed_over(OBVIOUS_FPR, n, reference)))
     member = min(obvious, max(threshold, member_level(scored, MEMBER_FPR, reference)))
-    agree = min(threshold, max(0.5, level_at(scores, allowed_over(AGREE_FPR, n, reference))))
+    agree = min(threshold, max(0.5, level_allowing(scores, allowed_over(AGREE_FPR, n, reference))))
     return threshold, member, obvious, agree
 
 

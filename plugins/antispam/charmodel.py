@@ -521,7 +521,13 @@ def ham_score_at_fpr(ham_scores: Sequence[float], fpr: float) -> float | None:
 
 def threshold_at_fpr(ham_scores: Sequence[float], fpr: float) -> float:
     """The lowest threshold whose false-positive rate on these ham scores is at most fpr."""
+    return level_allowing(ham_scores, int(fpr * len(ham_scores)))
+
+
+def level_allowing(ham_scores: Sequence[float], allowed: int) -> float:
+    """The lowest threshold with at most `allowed` of these ham scores at or above it (0.5 when
+    all may be; 0.9 with no scores to go by)."""
     if not ham_scores:
         return 0.9
-    cut = ham_score_at_fpr(ham_scores, fpr)
-    return 0.5 if cut is None else min(0.999, cut + 1e-6)
+    ordered = sorted(ham_scores, reverse=True)
+    return 0.5 if allowed >= len(ordered) else min(0.999, ordered[allowed] + 1e-6)

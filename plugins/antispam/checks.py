@@ -735,7 +735,7 @@ _CARD_PRICE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:元|块)|[¥￥][0-9]")
 _CARD_BUY = re.compile(r"参团|拼团|开团|跟团|下单|抢购|秒杀|立即购买|马上抢|去购买|购买|团购|包邮|特价|券后")
 
 
-def sells(title: str) -> bool:
+def _sells(title: str) -> bool:
     """A card's title (the raw text: a price's decimal point kept) that sells at a price."""
     return bool(_CARD_PRICE.search(title) and _CARD_BUY.search(title))
 
@@ -750,11 +750,11 @@ def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             return Verdict("content", False, f"link to an ordinary site {contact.host_of(f.url)}",
                            why=f"常见网站的链接（{contact.host_of(f.url)}），不算推广")
         target = f" {f.url[:80]}" if f.url else ""
-        if f.kind == "mini_program" and sells(f.text):
-            # a card selling at a price: an offer by itself, whatever else reads it
-            return Verdict("content", True, f"{f.kind}{target} selling at a price from a member on probation",
-                           why=f"考察期内的新成员发带价格的商品或团购{message_kind(f.kind)}")
         if f.kind == "mini_program":
+            if _sells(f.text):
+                # a card selling at a price: an offer by itself, whatever else reads it
+                return Verdict("content", True, f"{f.kind}{target} selling at a price from a member on probation",
+                               why=f"考察期内的新成员发带价格的商品或团购{message_kind(f.kind)}")
             # a mini program is mostly a tool (群接龙, 腾讯问卷, 腾讯会议: a new class teacher's 接龙
             # was warned in a simulated day): suspect, not enough alone. Its title and name are
             # read by the other checks, and a 砍一刀 or shop card there makes two checks agree

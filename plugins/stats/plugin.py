@@ -114,8 +114,9 @@ class StatsPlugin(Plugin):
         t = queries.totals(db, room_id, start, end)
         lines.append(texts.totals.format(messages=t.messages, speakers=t.speakers, joins=t.joins, leaves=t.leaves,
                                          removals=t.removals))
-        since, until = _utc_start(start, tz), _utc_start(end + timedelta(days=1), tz)
-        found = queries.violations(db, room_id, since, until)
+        # the period in UTC (`since` above is when the bot began watching)
+        utc_period = _utc_start(start, tz), _utc_start(end + timedelta(days=1), tz)
+        found = queries.violations(db, room_id, *utc_period)
         detail = "，".join(f"{kind_label(k)} {n}" for k, n in sorted(found.items()))
         lines.append(texts.violations.format(count=sum(found.values()), detail=f"（{detail}）" if detail else ""))
         checkins = queries.checkin_counts(db, room_id, start, end)
@@ -125,7 +126,7 @@ class StatsPlugin(Plugin):
         if cfg.top_talkers:
             top = queries.top_talkers(db, room_id, start, end, cfg.top_talkers,
                                       ctx.room.member_ids if ctx.room is not None else None,
-                                      judged=queries.ads_by_member(db, room_id, since, until))
+                                      judged=queries.ads_by_member(db, room_id, *utc_period))
             lines.append(texts.top_header if top else texts.no_talkers)
             lines += [texts.top_line.format(rank=i, name=name(m), count=n)
                       for i, (m, n) in enumerate(top, 1)]

@@ -379,11 +379,11 @@ class App:
         so the events ahead of it see the room as they did."""
         assert event.room_id is not None
         facts = _Facts(self.lookup, self.reads_under_gate)
-        reads: list[Coroutine[object, object, object]] = [self.rooms.fetch(event.room_id)]
+        room_read = self.rooms.fetch(event.room_id)
         if isinstance(event, MemberJoined) and event.inviter_id:
-            reads.append(facts.prefetch_member(event.room_id, event.inviter_id))
-        fetched = (await asyncio.gather(*reads))[0]
-        assert fetched is None or isinstance(fetched, Fetched)
+            fetched, _ = await asyncio.gather(room_read, facts.prefetch_member(event.room_id, event.inviter_id))
+        else:
+            fetched = await room_read
         return fetched, facts
 
     async def _taken_early(self, event: _RoomEvent) -> tuple[Fetched | None, _Facts | None]:

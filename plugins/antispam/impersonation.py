@@ -132,7 +132,7 @@ def tell(ctx: Context, cfg: AntispamConfig, member_id: str, name: str, who: Impe
                            target_name=name[:NAME_KEPT], source=SOURCE, at=ctx.now(), reason=reason,
                            evidence={"name": name[:NAME_KEPT], "impersonates": who.member_id,
                                      "impersonates_role": who.role, cases.REMINDED: True})
-    # the bot cannot be asked to confirm a payment: its own text says what it never asks for
+    # the bot cannot be asked to confirm a payment: its text sends members to the owner or admins
     template = cfg.texts.impersonation_bot if who.role == BOT_ROLE else cfg.texts.impersonation
     text = template.format(member=name, role=who.role, case=case.id)
     # no @: 「@群主老王 请大家注意」 read as the bot calling the owner

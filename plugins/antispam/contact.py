@@ -43,7 +43,10 @@ def _split(url: str) -> SplitResult | None:
 
 
 def host_of(url: str) -> str:
-    parts = _split(url)
+    return _host(_split(url))
+
+
+def _host(parts: SplitResult | None) -> str:
     return (parts.hostname or "").lower().rstrip(".") if parts is not None else ""
 
 
@@ -64,9 +67,8 @@ _IM_HOSTS = ("t.me", "telegram.me", "telegram.dog", "wa.me", "chat.whatsapp.com"
 
 
 def is_im_link(url: str) -> bool:
-    host = host_of(url)
-    parts = _split(url)
-    path = parts.path if parts is not None else ""
+    parts = _split(url)  # once: the host and the path from one parse
+    host, path = _host(parts), parts.path if parts is not None else ""
     if host == "weixin.qq.com":  # weixin.qq.com/g/… and /r/… are group and contact QR links
         return path.startswith(("/g/", "/r/", "/q/"))
     # the host alone leads to nobody: 上次那个 t.me 链接 我点进去是个假的钱包网站 大家别点, a

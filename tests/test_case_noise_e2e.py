@@ -566,3 +566,24 @@ async def test_a_warning_the_owner_undid_with_ham_is_not_told_as_news(tmp_path, 
         assert not any(f"#{warning} " in t for t in bot.texts(room) if "留意" in t)
     finally:
         await bot.stop()
+
+
+async def test_a_group_named_with_its_own_brackets_is_not_bracketed_twice(tmp_path, database_url):
+    """A guild's day: 【【星辰】公会群】新案件 … read as a typo; a name with its own 【】 is quoted
+    with 「」."""
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room = bot.cast.admin
+        bot.world.set_topic(room, "【星辰】公会群", bot.cast["laowang"])
+        spammer = bot.world.add_contact("小明")
+        bot.cast.people["小明"] = spammer
+        bot.world.join(room, [spammer], inviter=bot.cast["bob"])
+        await bot.settle()
+        bot.say(room, "小明", AD)
+        await bot.world.wait_for(lambda: bot.world.bot_actions(ActionKind.KICK, room), timeout=60)
+        await bot.settle()
+        await sweep(bot)
+        [notice] = [t for t in bot.private_texts("wxid_operator") if "新案件" in t]
+        assert notice.startswith("「【星辰】公会群」") and "【【" not in notice
+    finally:
+        await bot.stop()

@@ -480,7 +480,7 @@ class Executor:
         label = rules.for_room(room_id).name or room_id
         if rules.bot.admin_group:
             topic = await self._topic(room_id, label)
-            return await self._send(rules.bot.admin_group, f"【{topic}】" + "\n".join(n.text for n in notices))
+            return await self._send(rules.bot.admin_group, _headed(topic, "\n".join(n.text for n in notices)))
         asked_in_room = any(n.asked_in_room for n in notices)
         room = await self._rooms.get(room_id) if asked_in_room or not rules.bot.operators else None
         # who was asked in the group: the same people responsible() names there
@@ -499,7 +499,7 @@ class Executor:
                 body = body_for(operator)
                 if body:
                     await self._governor.acquire(None)
-                    await self._platform.send_text(operator, f"【{topic}】{body}")
+                    await self._platform.send_text(operator, _headed(topic, body))
                     sent += 1
             if not sent:
                 return Outcome("skipped", "every operator knew already")
@@ -523,7 +523,7 @@ class Executor:
                     pass
         for person in private:
             await self._governor.acquire(None)
-            await self._platform.send_text(person, f"【{room.topic or label}】{body_for(person)}")
+            await self._platform.send_text(person, _headed(room.topic or label, body_for(person)))
         in_group = tuple(p for p in people if p not in private)
         if in_group:
             # one message for everyone mentioned: the notices any of them still needs
@@ -543,6 +543,15 @@ class Executor:
                 member_id)
         except PlatformError:
             return member_id
+
+
+def _headed(topic: str, body: str) -> str:
+    """A notice headed with the group it is about. Group names often carry their own 【】
+    (【星辰】公会群): 【【星辰】公会群】 read as a typo in a simulated guild's day, so such a name is
+    quoted with 「」 instead."""
+    if "【" in topic or "】" in topic:
+        return f"「{topic}」{body}"
+    return f"【{topic}】{body}"
 
 
 def _case(case_id: int | None) -> str:

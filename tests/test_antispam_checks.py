@@ -992,3 +992,10 @@ def test_a_referral_to_the_writer_s_own_shop_with_a_sale_is_an_ad_from_a_regular
                    "我开了个小店 就在菜市场门口 卖自己做的辣椒酱 大家路过来尝尝",
                    "我在快手直播唱歌 搜 小王爱唱歌 大家有空来捧场"):
         assert not _reading(member), member
+
+
+def test_a_split_qq_number_after_jia_kou_is_logged_as_what_it_was():
+    """A guild's day logged 稳定科技… 加扣 3 8 7 2 2 9 1 0 4 as "obfuscated: 加V" alone."""
+    result = fired(Facts("稳定科技 不封号 需要的加扣 3 8 7 2 2 9 1 0 4", newcomer=True))
+    assert "qq 387229104" in result["contact"]
+    assert "shorthand after 加 (加V, 加扣)" in result["contact"] and "split digits" in result["contact"]

@@ -701,9 +701,15 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
 def _hiding(n: Normalised, tricks: tuple[str, ...]) -> str:
     """How a contact was hidden, for the log: the tricks the normaliser undid, else what the
     contact finder saw (微：watch_king8 behind a lone 微, abc点com, had been logged as "split digits")."""
-    if tricks:
-        return ", ".join(tricks)
-    return "split digits" if digit_runs_split(n.light) else "written in a form filters miss"
+    # "加V" is the normaliser's name for any shorthand after 加 (加扣 3 8 7… too): a guild's day
+    # logged a split QQ number as "obfuscated: 加V" alone
+    named = [_TRICK_NAMES.get(t, t) for t in tricks]
+    if digit_runs_split(n.light):
+        named.append("split digits")
+    return ", ".join(named) or "written in a form filters miss"
+
+
+_TRICK_NAMES = {"加V": "shorthand after 加 (加V, 加扣)"}
 
 
 # the ad of a member just removed, shown to the others (刚才踢掉的那个号发的是“…群号…”): the contact

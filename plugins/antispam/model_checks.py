@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from plugins.antispam import buying, collecting, contact, favour, recommend
+from plugins.antispam import buying, collecting, contact, favour, recommend, refusal
 from plugins.antispam.checks import PERSONAL, Facts, Verdict, discussing, framed, said, score_pct, shows_an_ad
 from plugins.antispam.classifier import ModelScore
 from plugins.antispam.config import AntispamConfig
@@ -76,6 +76,11 @@ def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig, *, ne
         # reminded on the model's word (0.984), her payment code itself taken as ordinary
         return _not_enough_alone(verdict, f"an established member collecting what the group owes them ({ask})",
                                  f"这是老成员在收团购或平摊的钱（「{ask}」），没有返利、没有让人加他或进群")
+    if not newcomer and (no := _refusal(n)):
+        # a regular's 不收U不出U 别私我 谢谢 in a 币圈 group was reminded on the model's word (0.989):
+        # the ad's words with a denial in front
+        return _not_enough_alone(verdict, f"an established member turning contact or trade away ({no})",
+                                 f"这是老成员在拒绝私聊或交易（「{no}」），没有让人找他、没有联系方式或价钱")
     if ask := _buyer(n):
         # a buyer writes the seller's words (私我, 价格好商量, 量大可谈) and the model reads them as an
         # ad: a regular asking 有人要转让名额吗？我收一个 was reminded (0.974)
@@ -89,6 +94,15 @@ def _not_enough_alone(verdict: Verdict, reading: str, zh: str) -> Verdict:
     return replace(verdict, strong=False, conclusive=False, agrees=False, weak=True,
                    details=f"{verdict.details}, but {reading}: not enough alone",
                    why=f"{verdict.why}，但{zh}，单独不算")
+
+
+def _refusal(n: Normalised) -> str | None:
+    """The refusal (refusal.refuses) with no contact data, no link off the ordinary list and no
+    price or payout: sellers turn people away beside their id or price (验号的别加我 + 500甩)."""
+    no = refusal.refuses(n.body)
+    if no is None or contact.find_contacts(n) or contact.promoted_links(n) or names_a_price(n):
+        return None
+    return no
 
 
 def _buyer(n: Normalised) -> str | None:

@@ -473,3 +473,19 @@ async def test_a_schedule_typed_without_add_is_added(tmp_path, database_url):
                 ("提醒大家检查孩子作业", "message"), ("本周值日安排", "announce")]
     finally:
         await bot.stop()
+
+
+async def test_a_time_written_straight_into_its_text_is_read(tmp_path, database_url):
+    """A simulated 宝妈群's owner typed #announce add 本周六上午9点小区儿科义诊 3号楼广场, as people type
+    Chinese, and met 没看懂时间: the time is read where it runs into the words."""
+    bot = await start_bot(tmp_path, database_url, "")
+    room = ADMIN
+    try:
+        bot.say(room, "laowang", "#announce add 本周六上午9点小区儿科义诊 3号楼广场")
+        await bot.wait_text(room, "已添加定时消息 1：1月10日 周六 09:00 发送一次")
+        bot.say(room, "laowang", "#schedule 每天21:00提醒大家打卡")  # without add, glued too
+        await bot.wait_text(room, "已添加定时消息 2：每天 21:00")
+        with bot.app.sessions() as db:
+            assert [s.text for s in store.chat_schedules(db, room)] == ["小区儿科义诊 3号楼广场", "提醒大家打卡"]
+    finally:
+        await bot.stop()

@@ -18,6 +18,7 @@ from plugins.announce.timing import (
     local,
     next_occurrence,
     parse_chat_time,
+    unglue,
 )
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def announce_now(ctx: Context, plugin: str, args: str) -> None:
 def _reads_as_add(ctx: Context, args: str) -> bool:
     """`#schedule 每天 20:00 …` without add: an owner typed it so in a simulated day and got the
     usage. A time (or 公告) where the subcommand goes can only mean adding one."""
-    words = args.split()
+    words = unglue(args.strip()).split()
     if not words:
         return False
     if words[0] in _ANNOUNCE_WORDS:
@@ -141,7 +142,8 @@ def _add(ctx: Context, cfg: AnnounceConfig, rest: str) -> None:
     target = "message"
     if words and words[0].group() in _ANNOUNCE_WORDS:
         target, rest = "announce", rest[words[0].end():].strip()
-        words = list(_WORD.finditer(rest))
+    rest = unglue(rest.strip())
+    words = list(_WORD.finditer(rest))
     if not words:
         ctx.reply(_usage(ctx, texts))
         return

@@ -279,6 +279,21 @@ _CLOCK = re.compile(r"(?P<period>凌晨|早上|早晨|上午|中午|下午|傍�
 _AFTERNOON = ("下午", "傍晚", "晚上")
 
 
+# a time written straight into its text, as people type Chinese: 本周六上午9点小区儿科义诊,
+# 明天晚上8点开会, 每天21:00提醒打卡 (an owner's #announce add 本周六上午9点小区儿科义诊 met
+# 没看懂时间 in a simulated 宝妈群 day)
+_GLUED = re.compile(rf"(?:(?:{_EVERY.pattern})|(?:{_ONE_WEEKDAY.pattern})|今天|明天|后天)?\s*(?:{_CLOCK.pattern})")
+
+
+def unglue(text: str) -> str:
+    """`text` with a space after a leading day-and-clock written straight into what follows it,
+    so the time is its own words; unchanged otherwise."""
+    match = _GLUED.match(text)
+    if match is None or match.end() == len(text) or text[match.end()].isspace():
+        return text
+    return f"{text[:match.end()]} {text[match.end():]}"
+
+
 def _clock_of(text: str) -> tuple[int, int] | None:
     match = _CLOCK.fullmatch(text)
     if not match:

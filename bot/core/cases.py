@@ -285,6 +285,14 @@ def cases_after(db: Session, case_id: int, limit: int) -> list[Case]:
     return list(db.scalars(select(Case).where(Case.id > case_id).order_by(Case.id).limit(limit)))
 
 
+def removals_since(db: Session, room_id: str, since: datetime, source: str) -> list[Case]:
+    """A room's removals (kick, ban) by one source opened since `since`, carried out (by the bot,
+    or by hand after the bot asked) and not undone, oldest first."""
+    return list(db.scalars(select(Case).where(
+        Case.room_id == room_id, Case.source == source, Case.kind.in_(_REMOVALS), Case.created_at >= since,
+        Case.outcome.in_(("done", *REMOVED_BY_HAND)), Case.status != "reversed").order_by(Case.id)))
+
+
 def field_of(db: Session, case_ids: Iterable[int], name: str) -> dict[int, str]:
     """One field ("kind", "outcome", "status", "source") of several cases, by id."""
     ids = list(case_ids)

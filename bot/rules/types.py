@@ -48,6 +48,15 @@ def format_duration(value: timedelta) -> str:
     return f"{seconds}s"
 
 
+def duration_in_chinese(value: timedelta) -> str:
+    """A length as members read it: 3 天, 12 小时, 30 分钟 (the largest whole unit)."""
+    seconds = int(value.total_seconds())
+    for unit, size in (("天", 86400), ("小时", 3600), ("分钟", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size} {unit}"
+    return f"{max(seconds // 60, 1)} 分钟"
+
+
 Duration = Annotated[timedelta, BeforeValidator(parse_duration), PlainSerializer(format_duration)]
 
 

@@ -10,7 +10,7 @@ is sent only once the member is really out."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypedDict
 
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.actions import Blacklist, Kick, Reply
 from bot.core import cases
 from bot.core.context import Context
+from bot.rules.types import duration_in_chinese
 from plugins.antispam import store
 from plugins.antispam.config import AntispamConfig, Step
 
@@ -68,20 +69,12 @@ class Offence:
     vouched_role: str = ""
 
 
-def _span(value: timedelta) -> str:
-    """A probation length as members read it: 3 天, 12 小时, 30 分钟."""
-    seconds = int(value.total_seconds())
-    for unit, size in (("天", 86400), ("小时", 3600), ("分钟", 60)):
-        if seconds >= size and seconds % size == 0:
-            return f"{seconds // size} {unit}"
-    return f"{max(seconds // 60, 1)} 分钟"
-
-
 def probation_ends(cfg: AntispamConfig) -> str:
     """When a newcomer's probation ends, for texts.warn_rule's {when}: 入群满 3 天、发言满 5 条后
     (both must pass: plugin.probation keeps a member on it while either holds)."""
     p = cfg.probation
-    parts = ([f"入群满 {_span(p.days)}"] if p.days else []) + ([f"发言满 {p.messages} 条"] if p.messages else [])
+    parts = ([f"入群满 {duration_in_chinese(p.days)}"] if p.days else []) \
+        + ([f"发言满 {p.messages} 条"] if p.messages else [])
     return "、".join(parts) + "后" if parts else "过了新成员观察期后"
 
 

@@ -15,7 +15,7 @@ from bot.core.cases import Case
 from bot.core.commands import CommandRouter
 from bot.core.members import MemberFacts
 from bot.core.plugin import JobSpec, Plugin, command
-from bot.core.roles import Role, bot_can_moderate, is_protected, vouched_by
+from bot.core.roles import Role, bot_can_moderate, is_protected, role_of, vouched_by
 from bot.core.targets import display_name
 from bot.events import MemberJoined, MessageKind, MessageReceived, Quote, TopicChanged
 from plugins.antispam import adname, ladder, loan, qr, renamed, store
@@ -159,6 +159,12 @@ def in_strict_mode(ctx: Context, newcomer: bool) -> bool:
 def offence_of(ctx: Context, decision: Decision, member: MemberFacts | None, member_id: str, member_name: str,
                reason: str, evidence: dict[str, Any], newcomer: bool, vouch: Any) -> ladder.Offence:
     """The ladder's offence for a decision that found spam, of a member judged with standing()."""
+    if newcomer and member is not None and member.inviter_id and vouch is None \
+            and member.inviter_id not in (member_id, ctx.self_id) \
+            and role_of(member.inviter_id, ctx.room, ctx.rules) < Role.ADMIN:
+        # an ordinary member brought them in: the moderation plugin tells the admins when one
+        # member's invitees keep being removed (a stolen account pulling in advertisers)
+        evidence["inviter_id"] = member.inviter_id
     inviter = vouched_evidence(ctx, member, vouch, evidence)
     return ladder.Offence(member_id, member_name, reason, evidence, strict=in_strict_mode(ctx, newcomer),
                           vouched_by=inviter, vouched_role=vouch.label if vouch is not None else "",

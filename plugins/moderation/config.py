@@ -59,6 +59,10 @@ class ModerationTexts(TemplateTexts):
                             "{prefix}rules 恢复 改回默认的群规。")
     rules_set_bad: str = "没有改：{problem}。发送 {prefix}rules 设置 第一条；第二条；第三条 重新设置。"
     rules_reset: str = "已恢复默认的群规：\n{rules}"
+    # an ordinary member whose invitees keep being removed for ads (plugins/moderation/inviters.py)
+    inviter_notice: str = ("「{inviter}」邀请进群的人里，{window}内已有 {count} 人因发广告被移出（{cases}）。"
+                           "可能是 TA 的微信被盗、被人用来拉广告号进群，建议私下问问 TA；"
+                           "也可以在群设置里打开「群聊邀请确认」，以后成员邀请人要群主或管理员同意。")
     report_usage: str = "请长按要举报的消息，选择「引用」，再发送 #report 原因。"
     report_own: str = "这是机器人自己发的消息，不用举报。请引用要举报的那条成员消息。"
     report_received: str = "已收到举报（案件 #{case}），已转告群主和管理员，谢谢！"
@@ -152,6 +156,10 @@ class ModerationConfig(PluginConfig):
     reinvite: bool = True
     # remove a blacklisted member again when they re-join
     kick_blacklisted_on_join: bool = True
+    # tell the admins when this many members one ordinary member invited were removed as
+    # advertisers within inviter_window (a stolen account pulling advertisers in); 0: never
+    inviter_notice_after: int = Field(default=2, ge=0)
+    inviter_window: Duration = timedelta(hours=24)
     texts: ModerationTexts = ModerationTexts()
 
     @field_validator("rules")

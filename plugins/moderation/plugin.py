@@ -21,6 +21,7 @@ from plugins.moderation import appeals, render
 from plugins.moderation.actions_commands import ActionCommands
 from plugins.moderation.common import NAME, config, notify_case
 from plugins.moderation.config import ModerationConfig
+from plugins.moderation.inviters import inviter_notice
 from plugins.moderation.log_commands import LogCommands
 from plugins.moderation.targets import clip
 
@@ -298,6 +299,9 @@ class ModerationPlugin(ActionCommands, LogCommands, Plugin):
                 # asked_owner here: the bot could not remove, and asked the owner and admins in
                 # the group; operators (not there) still hear of it
                 notify_case(ctx, case, asked_in_room=case.outcome == "asked_owner")
+                cfg: ModerationConfig = getattr(ctx.rules.for_room(case.room_id), NAME)
+                if cfg.enabled and cfg.notify_cases and (about := inviter_notice(ctx, case, cfg)):
+                    ctx.emit(NotifyAdmins(case.room_id, about))
             swept = case.id
         if swept is not None:
             repo.put_setting(ctx.db, scope, key, swept, NAME, ctx.now())

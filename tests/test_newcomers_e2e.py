@@ -926,6 +926,31 @@ async def test_advertisers_of_one_wave_removed_one_by_one_resend_the_greetings_o
         await bot.h.stop()
 
 
+async def test_a_welcome_sent_again_leaves_out_the_waves_other_advertisers_being_removed(tmp_path, database_url):
+    """A raid in a simulated 考研 group: five advertisers joined with a student and posted at once.
+    The first removal sent the welcome again, naming the student and the advertisers whose
+    removals were already decided; it is sent again once, so it stood naming two removed men."""
+    from plugins.antispam import AntispamPlugin
+
+    bot = await start(tmp_path, database_url, plugins=[AntispamPlugin(), GreetingPlugin(), NicknamePlugin()])
+    try:
+        room, dave = bot.cast.admin, bot.cast["dave"]
+        ads = [bot.world.add_contact(name) for name in ("阿强", "阿美", "阿亮")]
+        bot.cast.people.update({"阿强": ads[0], "阿美": ads[1], "阿亮": ads[2]})
+        bot.world.join(room, [dave, *ads], inviter=bot.cast["alice"])
+        await bot.passes(seconds=6)  # welcomed, all four
+        for name, wxid in zip(("阿强", "阿美", "阿亮"), ("qiang520", "mei1314", "liang888"), strict=True):
+            bot.say(room, name, f"兼职日结，手机就能做，一天轻松300+，加我微信 {wxid}")
+        await bot.world.wait_for(lambda: all(bot.world.saw_kick(room, member) for member in ads))
+        await bot.passes(seconds=5)
+        standing = [a.text for a in bot.sends(room)
+                    if "加入" in a.text and not bot.world.message(a.message_id).recalled]
+        assert len(standing) == 1 and "dave" in standing[0], standing
+        assert not any(name in standing[0] for name in ("阿强", "阿美", "阿亮")), standing
+    finally:
+        await bot.h.stop()
+
+
 async def test_a_nickname_step_reading_a_slow_gateway_holds_up_no_other_group(tmp_path, database_url):
     """The reminder reads the newcomer's nickname fresh; the read is made before the job takes
     the database (Plugin.job_reads), so another group's messages are handled meanwhile. Under

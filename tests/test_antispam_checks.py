@@ -1063,7 +1063,10 @@ def test_a_stake_sold_on_what_it_grows_to_is_an_ad_from_anyone(text):
                                   "男士保健品 效果显著 隐私发货 私聊",
                                   "美白丸 吃一个月白两个度 宝妈们抢 买二送一",
                                   "降糖茶 老人喝了胰岛素都停了 很多人在喝 私信拿货",
-                                  "护肝片 效果明显 一盒九十九 需要的私我"])
+                                  "护肝片 效果明显 一盒九十九 需要的私我",
+                                  # a second guarantee stands for the goods or the offer
+                                  "男士专用 增大增粗 效果显著 扣我",
+                                  "练什么 喝这个 月瘦十斤 加我拿货"])
 def test_goods_sold_with_a_guaranteed_result_are_an_ad_from_anyone(text):
     """Goods (鞋垫, 咖啡, 保健品, 丸, 茶, 片), a result only a seller guarantees (长高四厘米, 月瘦十五斤, 效果显著,
     白两个度, 胰岛素都停了) and an offer (私我, 隐私发货, 买二送一): the twelve probes' fake goods were 84 of 242
@@ -1076,5 +1079,41 @@ def test_goods_sold_with_a_guaranteed_result_are_an_ad_from_anyone(text):
                    "我表姐家用的这个偏方 说七天见效 我是不太信",
                    "@所有人 本群禁止发保健品、增高药、减肥药广告 发现直接踢",
                    "我妈的降压药是医生开的 吃了一个月血压稳住了",
-                   "这个护肝片效果明显吗 一盒九十九 有人吃过吗"):
+                   "这个护肝片效果明显吗 一盒九十九 有人吃过吗",
+                   "那个增高鞋垫 三个月长五厘米不长退钱 退的时候就找各种理由",
+                   "减肥产品月瘦二十斤的都是骗人的 不运动不节食怎么可能",
+                   "我妈吃了那个降糖胶囊 说停了胰岛素都没事 结果住院了",
+                   "这个降压药效果明显 医生开的 我爸吃了半年"):
+        assert not _reading(member) and not _reading(member, newcomer=True), member
+
+
+@pytest.mark.parametrize("text", ["苹果官换机 全新未激活 比官网便宜一千五 一台四千 要的私",
+                                  "海关罚没的平板 九成新 比京东便宜一半 我这还有五台",
+                                  "某牌奶粉 工厂尾单 和超市卖的一样 便宜一半 一罐八十 宝妈冲"])
+def test_grey_goods_sold_far_below_their_price_are_an_ad_from_anyone(text):
+    """Goods said to be genuine by another road (官换机 未激活, 海关罚没, 工厂尾单 和超市一样), far cheaper than
+    where they are sold (比官网便宜, 便宜一半) and the writer's sale (一台四千, 我这还有, 私): the twelve probes'
+    fake goods had them through from an established member. What the writer bought, a question, a warning, a
+    court's auction passed on or a group buy's price is no ad."""
+    assert any(d.startswith("grey goods for sale") for d in _reading(text)), text
+    for member in ("iPhone官换机我去年买的 比官网便宜两千 用着挺好",
+                   "免税店的烟比外面便宜 下次出国帮你们带吗",
+                   "群里有人卖海关罚没的iPhone 比官网便宜两千 都是骗子 别信",
+                   "海关罚没的东西法院会拍卖 比市场价便宜 可以去网上看看",
+                   "外贸尾单的衣服质量其实不错 我在批发市场淘的 三十一件",
+                   "团购的车厘子比超市便宜一半 一箱两百 明天截单"):
+        assert not _reading(member) and not _reading(member, newcomer=True), member
+
+
+@pytest.mark.parametrize("text", ["驾照 不用考试 包过 一个月拿证", "各类证件 电工证 焊工证 不用考 两周拿到",
+                                  "入职体检报告代开 不用去医院 当天出"])
+def test_a_paper_with_two_promises_is_offered_without_a_call(text):
+    """Two of a fake paper's promises (不用考试 包过; 不用考 两周拿到; 代开 不用去医院) sell it with no call or
+    price beside them, as 代办 and another did; one promise told, a question or a warning is no ad."""
+    assert any(d.startswith("fake papers for sale") for d in _reading(text)), text
+    for member in ("驾照考试科目二挂了两次 教练说包过的都是骗人的",
+                   "考驾照不用考试包过的那种 是不是都是假的",
+                   "体检报告当天出 医院说的 不用来回跑",
+                   "四六级答案考前拿到的都是骗子 别交钱",
+                   "孩子入园体检报告在社区医院做的 三天就拿到了"):
         assert not _reading(member) and not _reading(member, newcomer=True), member

@@ -425,6 +425,8 @@ def renting_an_account(n: Normalised) -> Verdict | None:
 
 # what fake goods are offered as: the reading, the log's word, what owners read in the case
 _FAKE_GOODS = ((replica.offers_a_replica, "replica", "像卖假货、高仿的广告：{}（说是仿品，又报价或招揽购买）"),
+               (replica.offers_grey_goods, "grey goods",
+                "像卖来路不明的水货、尾货的广告：{}（说是正品走别的渠道、比正价便宜很多，又在卖）"),
                (cures.offers_a_cure, "cure", "像卖假药、神药的广告：{}（说能治好、能停药，又在卖）"),
                (effects.sells_an_effect, "effect", "像卖保健品、理疗用品的广告：{}（说用了身体就好转，又在卖）"),
                (effects.guarantees_a_result, "guaranteed result",

@@ -28,8 +28,8 @@ import re
 from plugins.antispam.parts import every_part
 
 _N = r"[0-9一二两三四五六七八九十百千万几]+"
-# an amount of money, not of time, size or things (每天两小时, 一张1.5米的床, 收一个二手的)
-_PAID = (r"(?![0-9.]|个?(?:小时|分钟|天|周|月|年|点|号|楼|层|手|米|寸|岁|人|次|遍|趟|公里))"
+# an amount of money, not of time, size or things (每天两小时, 一张1.5米的床, 收一个二手的, 一单一结)
+_PAID = (r"(?![0-9.]|个?(?:小时|分钟|天|周|月|年|点|号|楼|层|手|米|寸|岁|人|次|遍|趟|公里|结))"
          r"\s*(?:元|块|毛|角|刀|美金|\+)?")
 # pay with a figure: a rate per piece or time, or what a day, a week or a month brings
 _PAY = re.compile(

@@ -1026,7 +1026,9 @@ def test_easy_money_offered_as_a_job_with_no_workplace_is_an_ad_from_anyone(text
                    "车位出租 地下二层 一个月四百 押一付三 白天上班 留言就行 需要的邻居私聊我",
                    "群公告：禁止发刷单、兼职、投资理财类广告 违者移出",
                    "钢琴陪练 我是音乐学院的 暑假在家 一小时八十 有需要的家长私我",
-                   "大家好 我是做保洁的 一小时五十 有需要可以私我"):
+                   "大家好 我是做保洁的 一小时五十 有需要可以私我",
+                   "大家好 新人报到 我是做家教的 一小时一百 周末有空 有需要的家长私我",
+                   "我们小区超市招理货员 一个月三千五 不用经验 有意的去店里找王姐"):
         assert not _reading(member) and not _reading(member, newcomer=True), member
 
 
@@ -1036,7 +1038,8 @@ def test_easy_money_offered_as_a_job_with_no_workplace_is_an_ad_from_anyone(text
                                   "有个好项目 投两万 一年变十万 早进早赚 私我",
                                   "和田玉原石 收藏级的 五年翻五倍 公司回购 有兴趣的聊聊",
                                   "普洱茶是越放越值钱的 这批老茶三年翻三倍 我手上还有 要的找我",
-                                  "村里的土鸡养殖合作 入股五千 每月分红 老乡们抓紧"])
+                                  "村里的土鸡养殖合作 入股五千 每月分红 老乡们抓紧",
+                                  "咱们这个农业合作项目 一亩投三千 年底每亩分一千二 政府有补贴 想参与的私聊"])
 def test_a_stake_sold_on_what_it_grows_to_is_an_ad_from_anyone(text):
     """A stake bought into (入股, 币, 矿机, 项目, 收藏, 老茶), what it grows to (一年分四千, 翻二十倍, 回本,
     一年变十万) and a call to come in (感兴趣, 想进的私, 抓紧): the twelve probes' investment scams were 70 of
@@ -1054,7 +1057,9 @@ def test_a_stake_sold_on_what_it_grows_to_is_an_ad_from_anyone(text):
                    "我们单位年终有分红 今年效益不错",
                    "存银行利息太低了 有什么稳一点的理财推荐吗",
                    "新人报到 我在银行上班 做基金的 有需要可以找我了解",
-                   "分享一下我们公司的内推 做半导体的 年终加分红 有兴趣的朋友可以把简历发我"):
+                   "分享一下我们公司的内推 做半导体的 年终加分红 有兴趣的朋友可以把简历发我",
+                   "年化百分之三的大额存单 银行今天还有额度 需要的赶紧去",
+                   "今年合作社种的香菇收成好 年底分红能多一些 大家辛苦了"):
         assert not _reading(member) and not _reading(member, newcomer=True), member
 
 
@@ -1101,7 +1106,10 @@ def test_grey_goods_sold_far_below_their_price_are_an_ad_from_anyone(text):
                    "群里有人卖海关罚没的iPhone 比官网便宜两千 都是骗子 别信",
                    "海关罚没的东西法院会拍卖 比市场价便宜 可以去网上看看",
                    "外贸尾单的衣服质量其实不错 我在批发市场淘的 三十一件",
-                   "团购的车厘子比超市便宜一半 一箱两百 明天截单"):
+                   "团购的车厘子比超市便宜一半 一箱两百 明天截单",
+                   "免税店的化妆品比专柜便宜一半 去海南可以带",
+                   "新人 做二手手机回收的 官换机翻新机都能帮大家看 不收钱",
+                   "我爸的降压药换成了国产的 效果一样 便宜一半 医保能报"):
         assert not _reading(member) and not _reading(member, newcomer=True), member
 
 

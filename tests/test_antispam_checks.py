@@ -999,3 +999,136 @@ def test_a_split_qq_number_after_jia_kou_is_logged_as_what_it_was():
     result = fired(Facts("稳定科技 不封号 需要的加扣 3 8 7 2 2 9 1 0 4", newcomer=True))
     assert "qq 387229104" in result["contact"]
     assert "shorthand after 加 (加V, 加扣)" in result["contact"] and "split digits" in result["contact"]
+
+
+@pytest.mark.parametrize("text", ["宝妈们在家没事可以接点活 帮商家点评 一条三块 手机就能做 想做的私",
+                                  "下班后两小时 一天多挣两三百 不用经验 有兴趣的滴我",
+                                  "招手工外发 在家缝纽扣 一个五毛 先交二百押金拿料",
+                                  "需要几个人帮忙关注公众号 一个给你三块 秒结 做完就给钱",
+                                  "招网络客服 在家上班 月入五千 新手包教 入职先交三百培训费",
+                                  "每天花半小时 刷刷手机 一个月多赚两千 感兴趣的扣1",
+                                  "兼职听书员 听完写个感想 一篇三十 学生党也能做",
+                                  "闲着也是闲着 手机挂着就行 一天给你六十 名额不多 不是骗子"])
+def test_easy_money_offered_as_a_job_with_no_workplace_is_an_ad_from_anyone(text):
+    """Pay with a figure (一条三块, 月入五千), an easy-money promise (在家, 手机就能做, 不用经验, 每天花半小时,
+    先交培训费) and the job or a call (招, 接点活, 扣1): the twelve probes' jobs and easy money were 80 of 299
+    through from an established member, no address to apply to for recruit.py. An honest opening with its
+    workplace, a member's or a relative's side job told, a question about pay, a warning quoting the scam or
+    an owner's notice is no ad (spam38's hard lines), from a regular or a newcomer."""
+    assert any(d.startswith("easy money offered as a job") for d in _reading(text)), text
+    assert any(d.startswith("easy money offered as a job") for d in _reading(text, newcomer=True)), text
+    for member in ("我们厂招普工 日结工资 一天两百二 包午饭 找线长老刘",
+                   "我们店招个洗碗阿姨 一小时二十 下午三点到九点 地址在菜市场东门",
+                   "我们球馆要招个周末的前台 学生也行 时薪二十",
+                   "快递站招分拣 晚上六点到十点 一小时二十五 在物流园三号库 找站长",
+                   "我们公司招前台 不用经验 五险一金 一个月五千 简历发我",
+                   "有没有在家能做的兼职啊 一天五十也行 带娃走不开",
+                   "提醒大家 在家动动手指一天三百的都是骗子 先交培训费的更别信",
+                   "群里有人发那种一单返八块的好评兼职 别碰 是刷单诈骗",
+                   "我妈退休了在家做手工 一个月也就几百块 图个打发时间",
+                   "我在家做手工活 串珠子 一个几毛钱 纯粹打发时间 挣不了几个钱",
+                   "刚问了 那个试玩游戏的兼职要先交押金 果断放弃了",
+                   "副业做家教一小时两百 一个月多赚三千 累是累点",
+                   "每天两小时 坚持跑了一个月 瘦了五斤",
+                   "车位出租 地下二层 一个月四百 押一付三 白天上班 留言就行 需要的邻居私聊我",
+                   "群公告：禁止发刷单、兼职、投资理财类广告 违者移出",
+                   "钢琴陪练 我是音乐学院的 暑假在家 一小时八十 有需要的家长私我",
+                   "大家好 我是做保洁的 一小时五十 有需要可以私我",
+                   "大家好 新人报到 我是做家教的 一小时一百 周末有空 有需要的家长私我",
+                   "我们小区超市招理货员 一个月三千五 不用经验 有意的去店里找王姐"):
+        assert not _reading(member) and not _reading(member, newcomer=True), member
+
+
+@pytest.mark.parametrize("text", ["叔叔阿姨们 我们这个养生基地入股一万 一年分四千 国家支持 感兴趣的来参观",
+                                  "新出的一个币 现在两毛 下个月上线 最少翻二十倍 想进的私",
+                                  "矿机托管 买一台每天产币 八个月回本 有意了解的私聊",
+                                  "有个好项目 投两万 一年变十万 早进早赚 私我",
+                                  "和田玉原石 收藏级的 五年翻五倍 公司回购 有兴趣的聊聊",
+                                  "普洱茶是越放越值钱的 这批老茶三年翻三倍 我手上还有 要的找我",
+                                  "村里的土鸡养殖合作 入股五千 每月分红 老乡们抓紧",
+                                  "咱们这个农业合作项目 一亩投三千 年底每亩分一千二 政府有补贴 想参与的私聊"])
+def test_a_stake_sold_on_what_it_grows_to_is_an_ad_from_anyone(text):
+    """A stake bought into (入股, 币, 矿机, 项目, 收藏, 老茶), what it grows to (一年分四千, 翻二十倍, 回本,
+    一年变十万) and a call to come in (感兴趣, 想进的私, 抓紧): the twelve probes' investment scams were 70 of
+    238 through from an established member, most naming no fund and no fixed rate on a sum. A member's own
+    fund told, a village's dividend paid, a scheme warned about, the market's news or a question is no ad."""
+    assert any(d.startswith("investment gains promised") for d in _reading(text)), text
+    assert any(d.startswith("investment gains promised") for d in _reading(text, newcomer=True)), text
+    for member in ("我去年买的基金今年翻倍了 运气好 请大家喝奶茶",
+                   "村里合作社年底分红了 每户两千 去村委会领",
+                   "那个养老项目说每月分红 结果老板跑路了 大家别信",
+                   "有人拉我入股他的奶茶店 说一年回本 我没敢投",
+                   "提醒叔叔阿姨 说什么养老公寓认购每月返钱的 都是非法集资",
+                   "收藏邮票的老爷子说 这套生肖票翻了好几倍 他舍不得卖",
+                   "元宇宙土地那种东西早就凉了 当初谁买谁亏",
+                   "我们单位年终有分红 今年效益不错",
+                   "存银行利息太低了 有什么稳一点的理财推荐吗",
+                   "新人报到 我在银行上班 做基金的 有需要可以找我了解",
+                   "分享一下我们公司的内推 做半导体的 年终加分红 有兴趣的朋友可以把简历发我",
+                   "年化百分之三的大额存单 银行今天还有额度 需要的赶紧去",
+                   "今年合作社种的香菇收成好 年底分红能多一些 大家辛苦了"):
+        assert not _reading(member) and not _reading(member, newcomer=True), member
+
+
+@pytest.mark.parametrize("text", ["增高鞋垫 孩子穿三个月长高四厘米 不长退钱 家长们私我",
+                                  "瘦身咖啡 一个月瘦十五斤 不运动不节食 要的加我",
+                                  "男士保健品 效果显著 隐私发货 私聊",
+                                  "美白丸 吃一个月白两个度 宝妈们抢 买二送一",
+                                  "降糖茶 老人喝了胰岛素都停了 很多人在喝 私信拿货",
+                                  "护肝片 效果明显 一盒九十九 需要的私我",
+                                  # a second guarantee stands for the goods or the offer
+                                  "男士专用 增大增粗 效果显著 扣我",
+                                  "练什么 喝这个 月瘦十斤 加我拿货"])
+def test_goods_sold_with_a_guaranteed_result_are_an_ad_from_anyone(text):
+    """Goods (鞋垫, 咖啡, 保健品, 丸, 茶, 片), a result only a seller guarantees (长高四厘米, 月瘦十五斤, 效果显著,
+    白两个度, 胰岛素都停了) and an offer (私我, 隐私发货, 买二送一): the twelve probes' fake goods were 84 of 242
+    through from an established member. A patient's or a relative's story, a doctor's word, a doubt, a
+    warning or an owner's notice is no ad."""
+    assert any(d.startswith("guaranteed result for sale") for d in _reading(text)), text
+    for member in ("孩子长个子主要靠睡觉和运动 别信什么增高药一个月长高5公分",
+                   "我老公吃了那个减肥茶 一个月瘦了十斤 不过反弹了",
+                   "那个效果显著的壮阳药广告 大家千万别买 都是骗钱的",
+                   "我表姐家用的这个偏方 说七天见效 我是不太信",
+                   "@所有人 本群禁止发保健品、增高药、减肥药广告 发现直接踢",
+                   "我妈的降压药是医生开的 吃了一个月血压稳住了",
+                   "这个护肝片效果明显吗 一盒九十九 有人吃过吗",
+                   "那个增高鞋垫 三个月长五厘米不长退钱 退的时候就找各种理由",
+                   "减肥产品月瘦二十斤的都是骗人的 不运动不节食怎么可能",
+                   "我妈吃了那个降糖胶囊 说停了胰岛素都没事 结果住院了",
+                   "这个降压药效果明显 医生开的 我爸吃了半年"):
+        assert not _reading(member) and not _reading(member, newcomer=True), member
+
+
+@pytest.mark.parametrize("text", ["苹果官换机 全新未激活 比官网便宜一千五 一台四千 要的私",
+                                  "海关罚没的平板 九成新 比京东便宜一半 我这还有五台",
+                                  "某牌奶粉 工厂尾单 和超市卖的一样 便宜一半 一罐八十 宝妈冲"])
+def test_grey_goods_sold_far_below_their_price_are_an_ad_from_anyone(text):
+    """Goods said to be genuine by another road (官换机 未激活, 海关罚没, 工厂尾单 和超市一样), far cheaper than
+    where they are sold (比官网便宜, 便宜一半) and the writer's sale (一台四千, 我这还有, 私): the twelve probes'
+    fake goods had them through from an established member. What the writer bought, a question, a warning, a
+    court's auction passed on or a group buy's price is no ad."""
+    assert any(d.startswith("grey goods for sale") for d in _reading(text)), text
+    for member in ("iPhone官换机我去年买的 比官网便宜两千 用着挺好",
+                   "免税店的烟比外面便宜 下次出国帮你们带吗",
+                   "群里有人卖海关罚没的iPhone 比官网便宜两千 都是骗子 别信",
+                   "海关罚没的东西法院会拍卖 比市场价便宜 可以去网上看看",
+                   "外贸尾单的衣服质量其实不错 我在批发市场淘的 三十一件",
+                   "团购的车厘子比超市便宜一半 一箱两百 明天截单",
+                   "免税店的化妆品比专柜便宜一半 去海南可以带",
+                   "新人 做二手手机回收的 官换机翻新机都能帮大家看 不收钱",
+                   "我爸的降压药换成了国产的 效果一样 便宜一半 医保能报"):
+        assert not _reading(member) and not _reading(member, newcomer=True), member
+
+
+@pytest.mark.parametrize("text", ["驾照 不用考试 包过 一个月拿证", "各类证件 电工证 焊工证 不用考 两周拿到",
+                                  "入职体检报告代开 不用去医院 当天出"])
+def test_a_paper_with_two_promises_is_offered_without_a_call(text):
+    """Two of a fake paper's promises (不用考试 包过; 不用考 两周拿到; 代开 不用去医院) sell it with no call or
+    price beside them, as 代办 and another did; one promise told, a question or a warning is no ad."""
+    assert any(d.startswith("fake papers for sale") for d in _reading(text)), text
+    for member in ("驾照考试科目二挂了两次 教练说包过的都是骗人的",
+                   "考驾照不用考试包过的那种 是不是都是假的",
+                   "体检报告当天出 医院说的 不用来回跑",
+                   "四六级答案考前拿到的都是骗子 别交钱",
+                   "孩子入园体检报告在社区医院做的 三天就拿到了"):
+        assert not _reading(member) and not _reading(member, newcomer=True), member

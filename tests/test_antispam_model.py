@@ -136,7 +136,8 @@ def test_a_score_short_of_the_member_level_convicts_an_established_member_when_t
                 return ModelScore(0.0, 0, [], 0.0, None, 0.0, (0, 0), prob, [("兼职", 1.0)], 0.8, 0.97, 0.9, 0.75)
         return decide(Facts(text=text, newcomer=newcomer), CFG, Fixed(use_shipped=False), "room")
 
-    payout = "手机上就能做的兼职，一单结一单，日入两三百不是梦"
+    # (no easy-money promise beside the pay: with 手机上就能做 it is tasks.py's reading, a keyword check)
+    payout = "这个兼职，一单结一单，日入两三百不是梦"
     below = decision(payout, 0.77)
     assert below.spam and [v.name for v in below.fired] == ["charmodel"], below.evidence()
     assert "a price or payout (日入)" in below.reason() and not below.obvious

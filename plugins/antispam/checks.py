@@ -27,6 +27,7 @@ from plugins.antispam import (
     replica,
     returns,
     services,
+    tasks,
 )
 from plugins.antispam.classifier import ModelScore, _tokenizer
 from plugins.antispam.config import AntispamConfig, KeywordRules
@@ -397,7 +398,8 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         plea = selling_a_replica(n)
     if plea is None and not (verdict.spam and not verdict.weak):
         plea = referring_with_a_gift(f, n) or selling_papers(n) or promising_returns(n) or promoting_a_course(n) \
-            or promising_gains(n) or pitching_a_service(f, n) or referring_to_own_outlet(f, n)
+            or promising_gains(n) or offering_easy_money(n) or pitching_a_service(f, n) \
+            or referring_to_own_outlet(f, n)
     return plea if plea is not None else verdict
 
 
@@ -423,8 +425,12 @@ def renting_an_account(n: Normalised) -> Verdict | None:
 
 # what fake goods are offered as: the reading, the log's word, what owners read in the case
 _FAKE_GOODS = ((replica.offers_a_replica, "replica", "像卖假货、高仿的广告：{}（说是仿品，又报价或招揽购买）"),
+               (replica.offers_grey_goods, "grey goods",
+                "像卖来路不明的水货、尾货的广告：{}（说是正品走别的渠道、比正价便宜很多，又在卖）"),
                (cures.offers_a_cure, "cure", "像卖假药、神药的广告：{}（说能治好、能停药，又在卖）"),
-               (effects.sells_an_effect, "effect", "像卖保健品、理疗用品的广告：{}（说用了身体就好转，又在卖）"))
+               (effects.sells_an_effect, "effect", "像卖保健品、理疗用品的广告：{}（说用了身体就好转，又在卖）"),
+               (effects.guarantees_a_result, "guaranteed result",
+                "像卖保健品、偏方、针剂的广告：{}（保证见效的说法只有卖家会说，又在卖）"))
 
 
 def selling_a_replica(n: Normalised) -> Verdict | None:
@@ -487,6 +493,14 @@ def promising_gains(n: Normalised) -> Verdict | None:
     never obvious by itself."""
     return _offered(n, gains.promises_gains, "investment gains promised",
                     "像荐股、带单、理财骗局的广告", "投资品种、承诺赚钱或内部消息、又在招揽")
+
+
+def offering_easy_money(n: Normalised) -> Verdict | None:
+    """Easy money offered as a job with no workplace (tasks.py: 在家打打字 一千字十块 名额不多了; 每天花十分钟
+    点点手机 月入三千), not asked about, told about in a warning or a quote. Enough alone against any member
+    (conclusive), never obvious by itself."""
+    return _offered(n, tasks.offers_easy_money, "easy money offered as a job",
+                    "像刷单、做任务、先交钱的兼职骗局广告", "报酬、在家轻松做或先交费、又在招人")
 
 
 def pitching_a_service(f: Facts, n: Normalised) -> Verdict | None:

@@ -11,6 +11,10 @@ model. What makes one an ad is three things at once:
   了大半, 再也不疼);
 - an offer: a price, the writer has or sells it, a call (要的私我, 需要的找我, 群里八折) — cures.py's.
 
+Some say no complaint and no change but a result only a seller guarantees (增高鞋垫 三个月长高五厘米
+不长退钱; 男士保健品 效果显著 隐私发货; 瘦身咖啡 月瘦十五斤 不运动不节食): with the goods and an offer,
+that is guarantees_a_result's reading.
+
 Members talk of the same things as patients and sceptics (我爸戴了那个磁疗护膝 一点用没有; 医生说膝盖疼
 别乱买护膝; 我用了这个眼贴 感觉眼睛舒服点 九块九买的): a question, what the writer bought, a doctor's
 word, a warning or a quote (checks.py) is no offer. This module only reads words; nothing here is a
@@ -86,3 +90,52 @@ def sells_an_effect(body: str) -> tuple[str, str, str] | None:
     offer = _CALL.search(rest) if _USED.search(body) \
         else OFFER.search(rest) or _PRICED.search(rest) or _CHATTED_CALL.search(rest)
     return (thing.group(0), effect.group(0), offer.group(0)) if offer else None
+
+
+# a result guaranteed, as only a seller words it (效果显著, 七天见效, 一晚见效, 不灵退钱, 永久不复发,
+# 月瘦二十斤, 一个月长高5公分, 打一针白一个度, 打哪瘦哪): a patient tells how they felt, a seller how sure it is
+_SURE = re.compile(r"效果(?:显著|明显|保证|杠杠)|保证效果|见效快|"
+                   r"(?:[0-9一二两三四五六七八九十]+|一)(?:天|周|个月|晚|次)"
+                   r"(?:就)?见效|永久不复发|不复发|一次根治|(?:不灵|不长|不好|无效|没效果)(?:就)?(?:退钱|退款|全退)|"
+                   r"打哪瘦哪|月瘦[0-9一二两三四五六七八九十]+斤|瘦[0-9一二两三四五六七八九十]+斤|"
+                   r"长(?:高)?[0-9一二两三四五六七八九十]+(?:公分|厘米|cm)|白[0-9一二两三四五六七八九十]+个度|"
+                   r"增大增粗|壮阳|延时|强肾|一抹就好|一贴就[好灵]|贴一贴就好|抹[一二两三四五六七八九十0-9]+天就好|"
+                   r"胰岛素(?:都)?停|停了胰岛素|都稳住了|想要男孩|生双胞胎|去除癌|不运动不节食|吃了都说好|"
+                   r"停药(?:都|也)没事|(?:医院|医生)都没(?:这|这个)?效果|祖传|祖上传下来|男人必备")
+# what is sold: a medicine, an injection, a plaster, a drink, a supplement, a device
+_GOODS = re.compile(_THING.pattern + r"|药|针|贴|片|方子|配方|秘方|疫苗|燕窝|叶酸|营养素|保健品|产品|器|丸|"
+                    r"增高|减肥|瘦身")
+# the offer as such sellers chat it: cures.OFFER's, a price, 拿货, discreet shipping, a buy-two deal, a
+# crowd said to be buying, the parents or mothers called
+_SURE_OFFER = re.compile(OFFER.pattern + r"|" + _PRICED.pattern + r"|拿货|加我|扣我|滴我|私|(?:保密|隐私)发货|"
+                         r"买[一二两三四五六七八九十]送[一二两三四五六七八九十]|了解一下|家长们|宝妈们|阿姨们|抓紧|抢|"
+                         r"(?:很多|好多|不少|都)[^，,。\s]{0,3}(?:在|都)?(?:用|吃|喝|买)(?:过|了)?|比[^，,。\s]{1,4}便宜|"
+                         r"工厂直[发销]|要的|加\s*v?$")
+# a seller's promise told of as someone else's (那个增高鞋垫 三个月长五厘米不长退钱 退的时候就找各种理由)
+_TOLD_OF = re.compile(r"那个|那种|说什么|号称|说是|说能|吹得|忽悠|理由|结果|广告")
+# a verb of use standing for the goods (练什么练 吃这个 月瘦二十斤)
+_USE = re.compile(r"吃这个|喝这个|抹这个|贴这个|用这个|戴这个")
+# a doctor's word compared against, not told (比医院开的激素药管用, 保胎药不用去医院开)
+_NOT_THE_DOCTOR = re.compile(r"比(?:医院|医生)[^，,。\s]{0,2}开|不用去医院开?|医院都没")
+
+
+def guarantees_a_result(body: str) -> tuple[str, str, str] | None:
+    """The goods', the guaranteed result's and the offer's words in one message that asks nothing and
+    was not bought by the writer or told by a doctor (body: the normaliser's body form)."""
+    body = "".join(body.split())  # spaced-out words (长 8 公分) read as one
+    sure = _SURE.search(body)
+    if sure is None:
+        return None
+    if _ASKING.search(body) or BOUGHT.search(body) or DOCTOR.search(_NOT_THE_DOCTOR.sub("，", body)) \
+            or _CARED.search(body) or _DOUBT.search(body) or _USED.search(body) or _TOLD_OF.search(body):
+        return None
+    rest = body[:sure.start()] + "，" + body[sure.end():]
+    # a second guarantee stands for the goods or for the offer (增大增粗 效果显著 扣我; 永久不复发 特效药), not both
+    second = _SURE.search(rest)
+    goods = _GOODS.search(rest) or _GOODS.search(body) or _USE.search(body)
+    offer = _SURE_OFFER.search(rest)
+    if goods and offer:
+        return (goods.group(0), sure.group(0), offer.group(0))
+    if second and (goods or offer):
+        return (sure.group(0), second.group(0), (goods or offer).group(0))  # type: ignore[union-attr]
+    return None

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import re
 
-_PAPER = re.compile(r"证|驾照|学历|文凭|合格标|报告|证明|单子|成绩|体检|考试|面试|年审")
+_PAPER = re.compile(r"证|驾照|驾考|科目[一二三四]|学历|文凭|合格标|报告|证明|单子|成绩|体检|考试|面试|年审|答案")
 # getting it without the exam or the check, or for sure, or in days
-_PROMISE = re.compile(r"代办|不用考试?|免考|免学|不用体检|免体检|不用上线|包过|保过|不过退|有办法过"
+_PROMISE = re.compile(r"代办|代开|替考|不用考试?|免考|免学|不用体检|免体检|不用上线|不用去医院|包过|保过|不过(?:全)?退"
+                      r"|有办法过"
+                      r"|上网(?:能)?查|网上能查|章都有"
                       r"|都能办|都能搞定|也能出|都能出|可查"
                       # a paper in so many days (三天出合格标, 一年拿证), not a report's or a test's
                       # turnaround said as a fact (体检报告三天出，医院说的 was reminded as an ad from a
                       # regular, the lead's hard lines after spam34)
                       r"|章都是真的|[一二两三四五六七八九十0-9]+\s*(?:个工作日|天|周|个月|年)\s*(?:就能)?(?:拿证|出证|下证|出标|出合格)"
-                      r"|(?:当天|加急)(?:拿证?|出证)")
+                      r"|(?:当天|加急)(?:拿证?|出证?)"
+                      r"|[一二两三四五六七八九十0-9]+\s*(?:个工作日|天|周|个月)\s*(?:就能)?拿(?:到|证)?")
 # what makes it an offer: a call, a price, the service's own words
 _OFFER = re.compile(r"私|找我|加我|联系|需要的|有需要|了解|咨询|价格|价钱|[0-9一二两三四五六七八九十百千]+\s*[元块]"
                     r"|资料给我"
@@ -44,7 +47,8 @@ def offers_papers(body: str) -> tuple[str, ...] | None:
         return tuple(dict.fromkeys((paper.group(0), promise.group(0), offer.group(0))))
     # 代办 offers the service by itself beside another promise (职称证代办不用考试, 学信网可查学历代办);
     # alone it may be a story (网上说帮代办居住证的那种我找过 交了钱没消息了)
+    # two promises sell it too (驾照 不用考试 包过; 各种证件 不用考 一周拿): a story or a warning tells one
     promises = list(dict.fromkeys(m.group(0) for m in _PROMISE.finditer(body)))
-    if "代办" in promises and len(promises) > 1:
+    if len(promises) > 1:
         return tuple(dict.fromkeys((paper.group(0), *promises[:2])))
     return None

@@ -1,6 +1,9 @@
 """A replica offered for sale (issue 11's fake goods): 莆田纯原 AJ 全码 一双三百五; 原单lv包 专柜同料
 看不出来 闲置价出 要的私; 爱马仕同款 一比一 皮料一样 五折都不到 有图.
 
+offers_grey_goods reads the genuine article sold by another road (官换机 全新未激活, 海关罚没, 工厂尾单 和超市
+的一样), far below its price (比官网便宜两千, 便宜一半), with the writer's sale (一台四千, 我这还有, 私).
+
 A replica ad names no contact word and no platform, and reads like a member's second-hand sale
 to the char model: spam33's blind probe had 31 of its 42 fake goods through from an established
 member, the replicas among them at 0.2-0.9. What makes it an ad is two things at once:
@@ -75,3 +78,34 @@ def offers_a_replica(body: str) -> tuple[str, str] | None:
             return None
         return (copy.group(0), second.group(0))
     return (copy.group(0), offer.group(0))
+
+
+# goods said to be the genuine article by another road: a refurbished or unactivated phone, a customs seizure,
+# duty-free, a factory's or an export order's leftovers, the same batch or material as the counter's, a
+# foreign or Indian version (官换机 全新未激活; 海关罚没的; 免税店拿的; 原厂尾货 和正品一样; 同款同料; 印度仿制)
+_GREY = re.compile(r"官换机|未激活|海关罚没|罚没|免税|原厂尾[货单]|工厂尾[货单]|外贸尾[货单]|尾单|"
+                   r"同一批料|同款同料|同一个厂|一个厂|渠道机|海外版|印度(?:版|仿制)|仿制|分装|原装进口|"
+                   r"(?:和|跟)(?:正品|国行|官方|专柜|超市)[^，,。\s]{0,4}(?:一样|一模一样|同款)")
+# much cheaper than where it is sold (比官网便宜两千, 价格只要三分之一, 便宜一半, 一半价钱, 行货价格的一半)
+_CHEAPER = re.compile(r"比[^，,。\s]{1,5}便宜|便宜一半|便宜一大截|一半价钱?|价格的一半|三分之一|半价|"
+                      r"市场价|原价|专柜价|官网价|外面[^，,。\s]{0,4}要")
+# the writer's own sale: a price, a call, 我这有, 出
+_SELLING = re.compile(r"私|要的|需要的|有需要|我这|出(?![去来门差国发现的了口生租])|"
+                      r"[0-9一二两三四五六七八九十百千]+\s*(?:元|块)?\s*(?:一|每)(?:台|条|瓶|罐|桶|盒|个|双|只|件|串|把)|"
+                      r"(?:一|每)(?:台|条|瓶|罐|桶|盒|个|双|只|件|串|把)\s*(?:只要)?[0-9一二两三四五六七八九十百千]+|"
+                      r"[0-9]{2,6}\s*(?:元|块)?|包邮|量大|数量有限|冲")
+
+
+def offers_grey_goods(body: str) -> tuple[str, str, str] | None:
+    """The grey road's, the saving's and the sale's words in one message that asks nothing and was
+    not bought by the writer (body: the normaliser's body form), or None."""
+    grey = _GREY.search(body)
+    if grey is None or _ASKING.search(body) or BOUGHT.search(body) or _ELSEWHERE.search(body):
+        return None
+    cheaper = _CHEAPER.search(body)
+    if cheaper is None:
+        return None
+    rest = body[:grey.start()] + "，" + body[grey.end():]
+    rest = rest.replace(cheaper.group(0), "，")
+    sale = _SELLING.search(rest)
+    return (grey.group(0), cheaper.group(0), sale.group(0)) if sale else None

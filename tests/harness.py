@@ -113,14 +113,26 @@ class Harness:
 
     async def start(self) -> Harness:
         await self.server.start("127.0.0.1", 0)
+        await self._start_runtime(self.tmp / "cache", timeout=15)
+        return self
+
+    async def restart(self, plugins: Sequence[Plugin] | None = None) -> None:
+        """Stop the bot (not the simulator) and start a fresh process on the same database, with
+        these plugins (fresh instances: a plugin keeps state in memory) or new ones of the same
+        classes."""
+        assert self.runtime is not None
+        await self.runtime.stop()
+        self.plugins = list(plugins) if plugins is not None else [type(p)() for p in self.plugins]
+        await self._start_runtime(self.tmp / "cache2", timeout=60)
+
+    async def _start_runtime(self, cache_dir: Path, timeout: float) -> None:
         self.runtime = Runtime(
             rules_path=self.rules_path, database_url=self.database_url, endpoint=self.server.endpoint,
-            token="insecure_test", plugins=self.plugins, clock=self.clock, cache_dir=self.tmp / "cache",
+            token="insecure_test", plugins=self.plugins, clock=self.clock, cache_dir=cache_dir,
             watch_rules=self.watch_rules, rules_poll_interval=0.05, backoff_initial=0.05, backoff_max=0.2,
         )
         await self.runtime.start()
-        await wait_until(lambda: self.app.logged_in_as == self.world.bot_id, timeout=15)
-        return self
+        await wait_until(lambda: self.app.logged_in_as == self.world.bot_id, timeout=timeout)
 
     async def stop(self) -> None:
         if self.runtime:

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.core import flags
-from bot.runtime import Runtime
 from bot.simulator import ActionKind
 from db.models import Case, OutboxRow
 from plugins.moderation.plugin import ModerationPlugin
@@ -57,14 +56,7 @@ class Bot:
 
     async def restart(self, plugins) -> None:
         """Stop the bot (not the simulator) and start a fresh process on the same database."""
-        h = self.h
-        await h.runtime.stop()
-        h.plugins = plugins
-        h.runtime = Runtime(rules_path=h.rules_path, database_url=h.database_url, endpoint=h.server.endpoint,
-                            token="insecure_test", plugins=plugins, clock=h.clock, cache_dir=h.tmp / "cache2",
-                            watch_rules=False, backoff_initial=0.05, backoff_max=0.2)
-        await h.runtime.start()
-        await wait_until(lambda: h.app.logged_in_as == h.world.bot_id, timeout=15)
+        await self.h.restart(plugins)
         await self.reconciled()
 
 

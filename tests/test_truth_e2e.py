@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from bot.actions import Kick, Reply, to_record
 from bot.clock import FakeClock
-from bot.runtime import Runtime
 from bot.simulator import ActionKind
 from db.models import OutboxRow
 from plugins.antispam import AntispamPlugin
@@ -64,14 +63,7 @@ async def left_in_outbox(bot: Harness, status: str, source: str, *actions: Kick 
 
 async def restart(bot: Harness, plugins) -> None:
     """Stop the bot (not the simulator) and start a fresh process on the same database."""
-    assert bot.runtime is not None
-    await bot.runtime.stop()
-    bot.plugins = plugins
-    bot.runtime = Runtime(rules_path=bot.rules_path, database_url=bot.database_url, endpoint=bot.server.endpoint,
-                          token="insecure_test", plugins=plugins, clock=bot.clock, cache_dir=bot.tmp / "cache2",
-                          watch_rules=False, backoff_initial=0.05, backoff_max=0.2)
-    await bot.runtime.start()
-    await wait_until(lambda: bot.app.logged_in_as == bot.world.bot_id, timeout=60)
+    await bot.restart(plugins)
 
 
 # ---------------------------------------------------------------------------- plain member group

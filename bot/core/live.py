@@ -70,8 +70,18 @@ def with_settings(group: GroupRulesBase, settings: dict[str, dict[str, Any]]) ->
     for section, values in settings.items():
         current = getattr(group, section, None)
         if current is not None:
-            update[section] = type(current).model_validate({**current.model_dump(), **values})
+            update[section] = type(current).model_validate(_over(current.model_dump(), values))
     return group.model_copy(update=update)
+
+
+def _over(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """`values` laid over `base`, a sub-section's fields one by one (#卖货 允许 sets
+    antispam.charmodel.mode alone: the rest of charmodel stays rules.yaml's, even as it changes)."""
+    merged = dict(base)
+    for name, value in values.items():
+        inner = merged.get(name)
+        merged[name] = _over(inner, value) if isinstance(inner, dict) and isinstance(value, dict) else value
+    return merged
 
 
 def settings_problem(rules: Rules, room_id: str, settings: dict[str, dict[str, Any]],

@@ -242,6 +242,17 @@ class Texts(TemplateTexts):
     # a second #ham on the same message: nothing left to undo
     ham_already_reversed: str = "这条消息已记为正常消息，案件 #{case} 之前已撤销，不用再处理。"
     ham_learned_no_case: str = "已记为正常消息样本。"
+    # #卖货 (plugins/antispam/selling.py): whether members may sell in the group
+    selling_allowed: str = ("已设为允许成员在本群卖货：成员发商品、价格和自己的微信号、电话，不再当作广告。"
+                            "刷单、兼职日结、网赌、贷款这类广告词，故意遮掩的联系方式（加薇、一三八…），新成员发的外部链接、"
+                            "名片和二维码，以及刷屏，仍会处理。发送 {prefix}卖货 禁止 可以改回来。")
+    selling_forbidden: str = "已改回：本群不允许成员卖货，成员的卖货消息会按广告处理。"
+    # 禁止 took back what chat set, but rules.yaml itself lets members sell in this group
+    selling_still_allowed: str = "在群里设置的已撤销，但运营在配置文件里为本群设了允许卖货，要改请联系运营。"
+    selling_state_allowed: str = "本群目前允许成员卖货。发送 {prefix}卖货 禁止 可以改为不允许。"
+    selling_state_forbidden: str = ("本群目前不允许成员卖货：成员发商品、价格和联系方式会被当作广告。"
+                                    "本群允许成员卖货的话，发送 {prefix}卖货 允许。")
+    selling_bad: str = "没有改：{problem}"
     need_quote: str = "请引用（回复）要标记的那条消息，再发送 {command}。"
     own_message: str = ("这是机器人自己发的消息，不能作为样本。请引用成员发的那条消息，"
                         "或引用机器人关于那个案件、带「案件 #编号」的提醒。")

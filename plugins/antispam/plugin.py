@@ -18,7 +18,7 @@ from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role, bot_can_moderate, is_protected, role_of, vouched_by
 from bot.core.targets import display_name
 from bot.events import MemberJoined, MessageKind, MessageReceived, Quote, TopicChanged
-from plugins.antispam import adname, ladder, loan, qr, renamed, store
+from plugins.antispam import adname, ladder, loan, qr, renamed, selling, store
 from plugins.antispam.checks import Facts, promotion
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import Decision, decide
@@ -639,6 +639,11 @@ class AntispamPlugin(Plugin):
         ctx.reply(cfg.texts.ham_learned.format(case=case.id))
         from plugins.moderation.api import settle_appeal_on_undo  # here: moderation's commands import our api
         settle_appeal_on_undo(ctx, case.id, msg.sender_id)
+
+    @command("selling", min_role=Role.ADMIN, aliases=("卖货",), usage="允许 | 禁止")
+    async def selling_command(self, ctx: Context, args: str) -> None:
+        """本群是否允许成员卖货：允许后，成员发商品、价格和自己的联系方式不再当作广告"""
+        selling.handle(ctx, ctx.config(self.name), args)
 
     # ------------------------------------------------------------------ housekeeping
     def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:

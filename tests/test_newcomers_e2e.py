@@ -892,6 +892,15 @@ async def test_a_newcomer_the_bot_asked_the_owner_to_remove_is_neither_welcomed_
         await bot.h.stop()
 
 
+def joined_with_advertisers(bot) -> tuple[str, list[str]]:
+    """dave and three advertisers (阿强, 阿美, 阿亮) join the admin room in one wave."""
+    room, dave = bot.cast.admin, bot.cast["dave"]
+    ads = [bot.world.add_contact(name) for name in ("阿强", "阿美", "阿亮")]
+    bot.cast.people.update({"阿强": ads[0], "阿美": ads[1], "阿亮": ads[2]})
+    bot.world.join(room, [dave, *ads], inviter=bot.cast["alice"])
+    return room, ads
+
+
 async def test_advertisers_of_one_wave_removed_one_by_one_resend_the_greetings_once(tmp_path, database_url):
     """A welcome or prompt that named an advertiser the bot removed is sent again without them
     (test above); advertisers of one wave removed one after another must not take it back and
@@ -900,10 +909,7 @@ async def test_advertisers_of_one_wave_removed_one_by_one_resend_the_greetings_o
 
     bot = await start(tmp_path, database_url, plugins=[AntispamPlugin(), GreetingPlugin(), NicknamePlugin()])
     try:
-        room, dave = bot.cast.admin, bot.cast["dave"]
-        ads = [bot.world.add_contact(name) for name in ("阿强", "阿美", "阿亮")]
-        bot.cast.people.update({"阿强": ads[0], "阿美": ads[1], "阿亮": ads[2]})
-        bot.world.join(room, [dave, *ads], inviter=bot.cast["alice"])
+        room, ads = joined_with_advertisers(bot)
         await bot.passes(seconds=6)  # welcomed and prompted, all four
         for name, member, wxid in zip(("阿强", "阿美", "阿亮"), ads, ("qiang520", "mei1314", "liang888"), strict=True):
             bot.say(room, name, f"兼职日结，手机就能做，一天轻松300+，加我微信 {wxid}")
@@ -926,10 +932,7 @@ async def test_a_welcome_sent_again_leaves_out_the_waves_other_advertisers_being
 
     bot = await start(tmp_path, database_url, plugins=[AntispamPlugin(), GreetingPlugin(), NicknamePlugin()])
     try:
-        room, dave = bot.cast.admin, bot.cast["dave"]
-        ads = [bot.world.add_contact(name) for name in ("阿强", "阿美", "阿亮")]
-        bot.cast.people.update({"阿强": ads[0], "阿美": ads[1], "阿亮": ads[2]})
-        bot.world.join(room, [dave, *ads], inviter=bot.cast["alice"])
+        room, ads = joined_with_advertisers(bot)
         await bot.passes(seconds=6)  # welcomed, all four
         for name, wxid in zip(("阿强", "阿美", "阿亮"), ("qiang520", "mei1314", "liang888"), strict=True):
             bot.say(room, name, f"兼职日结，手机就能做，一天轻松300+，加我微信 {wxid}")

@@ -1132,3 +1132,10 @@ def test_a_paper_with_two_promises_is_offered_without_a_call(text):
                    "四六级答案考前拿到的都是骗子 别交钱",
                    "孩子入园体检报告在社区医院做的 三天就拿到了"):
         assert not _reading(member) and not _reading(member, newcomer=True), member
+
+
+def test_a_numeral_starting_a_group_word_is_not_read_into_the_number_before_it():
+    """A blind probe's notice 二群的群号是 901 572 338 一群满了: the 一 of 一群 was read into the
+    number (9015723381), as the 一 of 一样 had been."""
+    result = fired(Facts("韩国留学群 二群的群号是 901 572 338 一群满了 同学们去二群", newcomer=True))
+    assert "901572338" in result.get("contact", "") and "9015723381" not in result.get("contact", ""), result

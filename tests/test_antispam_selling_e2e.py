@@ -64,3 +64,22 @@ async def test_an_owner_lets_members_sell_in_chat_and_takes_it_back(tmp_path, da
         assert any("@bob" in t and "看起来像在" in t for t in bot.texts(room))
     finally:
         await bot.stop()
+
+
+async def test_an_owner_lets_members_sell_from_a_private_chat(tmp_path, database_url):
+    """An owner managing privately (#use) was told 「#卖货」只能在群里使用."""
+    bot = await Harness(tmp_path, [AntispamPlugin()], database_url=database_url, clock=FakeClock(START)).start()
+    try:
+        room, laowang = bot.cast.admin, bot.cast["laowang"]
+        bot.world.say_private(laowang, "#卖货 允许")
+        await bot.world.wait_for(lambda: any("#use" in t for t in bot.private_texts(laowang)), timeout=60)
+        assert bot.app.rules.chat_settings(room) == {}
+        bot.world.say_private(laowang, "#use 1")
+        await bot.world.wait_for(lambda: any("已选择" in t for t in bot.private_texts(laowang)), timeout=60)
+        bot.world.say_private(laowang, "#卖货 允许")
+        await bot.world.wait_for(lambda: any("允许成员在本群卖货" in t for t in bot.private_texts(laowang)),
+                                 timeout=60)
+        await say_and_settle(bot, room, "carol", SALE)
+        assert [(c.kind, c.outcome) for c in all_cases(bot)] == [("spam", "shadow")]
+    finally:
+        await bot.stop()

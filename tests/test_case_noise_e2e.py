@@ -587,3 +587,21 @@ async def test_a_group_named_with_its_own_brackets_is_not_bracketed_twice(tmp_pa
         assert notice.startswith("「【星辰】公会群」") and "【【" not in notice
     finally:
         await bot.stop()
+
+
+async def test_a_reminder_revoked_privately_is_taken_back_as_a_reminder(tmp_path, database_url):
+    """A 宝妈群 owner's private #revoke of a regular's reminder (看起来像在发广告, the model's word
+    alone) was told to the group as 管理员撤销了对「bob」的警告: it had been a 提醒, and #cases says so."""
+    bot = await make(tmp_path, database_url).start()
+    try:
+        room, laowang = bot.cast.admin, bot.cast["laowang"]
+        bot.say(room, "bob", "我在做一款进口益生菌 宝宝吃了肠胃好 湿疹也少了很多 需要的姐妹私我 给群里姐妹内部价")
+        await bot.wait_text(room, "看起来像在")
+        bot.world.say_private(laowang, "#use 1")
+        await bot.world.wait_for(lambda: privately(bot, "laowang", "已选择"), timeout=60)
+        [case] = all_cases(bot)
+        bot.world.say_private(laowang, f"#revoke {case.id}")
+        said = await bot.wait_text(room, "管理员撤销了对「bob」的")
+        assert said == f"管理员撤销了对「bob」的提醒（案件 #{case.id}）。", said
+    finally:
+        await bot.stop()

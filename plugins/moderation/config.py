@@ -129,15 +129,18 @@ class ModerationTexts(TemplateTexts):
     revoked: str = "已撤销案件 #{case}：处罚已解除（案件 #{unban_case}）{reinvite}。"
     revoked_member: str = "案件 #{case} 已被管理员撤销，处罚已解除。"
     # a warning the group heard, revoked in a private chat with the bot: said in the group too
-    revoked_in_group: str = "管理员撤销了对「{member}」的警告（案件 #{case}）。"
+    # {kind}: 警告, or 提醒 for one that threatened nothing (a regular's, on the models' word)
+    revoked_in_group: str = "管理员撤销了对「{member}」的{kind}（案件 #{case}）。"
     revoke_already: str = "案件 #{case} 之前已撤销，不用再处理。"
     revoke_not_penalty: str = "案件 #{case} 不是警告、移出或拉黑，没有可撤销的处罚。"
 
     # former defaults: the warning's notice before #revoke; an invitation said as done before
-    # WeChat had been asked (never say something happened that did not)
+    # WeChat had been asked (never say something happened that did not); a reminder's revoking
+    # said in the group as a 警告's (a 宝妈群 owner's private #revoke of a regular's 提醒)
     _former = former_defaults(
         case_notice_warned="新案件 {summary}。如是误判，请在群里引用那条消息发送 {prefix}ham 撤销",
-        appeal_reinvite="，并重新邀请入群")
+        appeal_reinvite="，并重新邀请入群",
+        revoked_in_group="管理员撤销了对「{member}」的警告（案件 #{case}）。")
 
 
 class ModerationConfig(PluginConfig):

@@ -251,7 +251,7 @@ class LogCommands:
             # the group heard the warning (or is hearing it: in flight, not withdrawn); typed
             # privately, the answer reaches only the admin, so the group is told it was taken back
             ctx.emit(Reply(case.room_id, texts.revoked_in_group.format(
-                member=case.target_name or name_of(ctx, case.target_id), case=case.id)))
+                member=case.target_name or name_of(ctx, case.target_id), case=case.id, kind=render.case_kind(case))))
         self._accept(ctx, case, case.target_id, note, revoked=True)
 
     @staticmethod

@@ -83,7 +83,7 @@ async def test_a_morning_in_the_neighbours_group(days) -> None:  # noqa: F811
     await d.post("群主老王", "#help")
     listing = d.bot.world.bot_texts(d.room)[-1]
     assert "机器人：#dryrun #help #manage #reload #status #use #whoami" in listing, listing
-    assert "自动反广告：#ham #spam" in listing and len(listing.splitlines()) <= 12, listing
+    assert "自动反广告：#ham #selling #spam" in listing and len(listing.splitlines()) <= 12, listing
     await d.post("群主老王", "#help 踢出")
     assert d.bot.world.bot_texts(d.room)[-1].endswith(
         "#kick @成员 [原因] — 把成员移出本群（记为案件，可申诉；也可以引用该成员的消息发送）"

@@ -99,6 +99,11 @@ class JobSpec:
         return dict(self.data).get(key, default)
 
 
+def job_owner(job_id: str) -> str:
+    """The plugin a job id names ("greeting:welcome:<room>", "announce.r:…": its prefix)."""
+    return job_id.split(".", 1)[0].split(":", 1)[0]
+
+
 # plugin name -> title, filled as plugin classes are defined (source_label)
 _TITLES: dict[str, str] = {}
 _OTHER_SOURCES = {"console": "控制台"}
@@ -170,6 +175,15 @@ class Plugin:
         added in chat). The core reconciles them on start, on every reload and when a command
         calls ctx.control.request_reconcile()."""
         return ()
+
+    def room_jobs(self, rules: Rules, db: Session, room_id: str) -> Iterable[JobSpec] | None:
+        """Every job of this plugin for one room (each with that room_id, its id prefixed with
+        the plugin's name), as jobs() would declare them; None when the plugin cannot tell one
+        room's jobs apart. After an event or job called ctx.reschedule(plugin name), the core
+        reads them in that event's own transaction and puts them in the scheduler when it
+        commits, instead of a reconcile of every plugin over every group in a session of its
+        own that holds every group's events (issue 13: two per join); None falls back to that."""
+        return None
 
     async def run_job(self, ctx: Context, job: JobSpec) -> None:
         """Run one occurrence of a job declared by jobs()."""

@@ -402,6 +402,8 @@ class App:
         if self.storage.announced and isinstance(event, MessageReceived) and self.early_status.wants(self, event):
             self.spawn(self.early_status.answer(self, event))  # storage down: #status answers from memory
         await self.inbox.wait_for_room()  # storage down and memory full: holds the adapter (else returns at once)
+        if isinstance(event, MemberJoined | MemberLeft) and event.room_id:
+            self.rooms.note_arrival(event.room_id)  # a removal may not trust a read begun before it
         if not isinstance(event, MessageReceived) and event.room_id and event.event_id not in self._early \
                 and len(self._early) < EARLY_READS_KEPT:
             self._early[event.event_id] = asyncio.get_running_loop().create_task(self._read_early(event))

@@ -173,7 +173,8 @@ class Plugin:
     def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:
         """The jobs this plugin needs under these rules (and its database state, e.g. schedules
         added in chat). The core reconciles them on start, on every reload and when a command
-        calls ctx.control.request_reconcile()."""
+        calls ctx.control.request_reconcile(); one room's, after ctx.reschedule(), through
+        room_jobs()."""
         return ()
 
     def room_jobs(self, rules: Rules, db: Session, room_id: str) -> Iterable[JobSpec] | None:

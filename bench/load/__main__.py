@@ -488,6 +488,11 @@ def print_fine(fine: dict[str, Any]) -> None:
         for what, s in path["other sessions"].items():
             print(f"       loop sessions of {what} ({s['n']}): wait for the turn and gate {row(s['wait'])}, "
                   f"held {row(s['hold'])}, {s['held s']:.2f} s held in all")
+        declared = path.get("room jobs")
+        if declared and declared["n"]:
+            print(f"       a room's jobs declared in its own transaction ({declared['n']}): read "
+                  f"{row(declared['read'])}, scheduled at the commit {row(declared['scheduled'])}, "
+                  f"{declared['s in all']:.2f} s in all")
         if path.get("plugins"):
             print("       plugins' parts: " + ", ".join(f"{k} {row(v)}" for k, v in path["plugins"].items()))
         for owner, j in path["jobs"].items():

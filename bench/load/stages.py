@@ -101,6 +101,10 @@ class FineStages:
         self.newcomer_rows: list[list[float]] = []
         self.jobs: list[tuple[str, float, float]] = []  # job id's plugin, wait for its run, its run
         self.other_sessions: list[tuple[str, float, float]] = []  # kind, wait (turn+gate), hold
+        # a room's jobs declared in its event's or job's transaction (App._room_jobs, where the
+        # tree has it): the read in the transaction, and the scheduling at its commit
+        self.room_jobs: list[float] = []
+        self.room_jobs_scheduled: list[float] = []
         self._came: dict[str, float] = {}
         self._gathered: dict[asyncio.Task[Any], tuple[float, float]] = {}
         self._entered: dict[asyncio.Task[Any], float] = {}
@@ -360,6 +364,26 @@ class FineStages:
                     self._note_busy(due.spec.room_id, began, done, "job")
 
         app._run_job = timed_job
+        room_jobs = getattr(app, "_room_jobs", None)
+        if room_jobs is not None:
+            read_times, scheduled_times = self.room_jobs, self.room_jobs_scheduled
+
+            def timed_room_jobs(ctx: Any, db: Any) -> Any:
+                began = time.time()
+                step = room_jobs(ctx, db)
+                if step is None:
+                    return None
+                read_times.append(time.time() - began)
+
+                def timed_step() -> None:
+                    at = time.time()
+                    try:
+                        step()
+                    finally:
+                        scheduled_times.append(time.time() - at)
+                return timed_step
+
+            app._room_jobs = timed_room_jobs
         for plugin in app.plugins:
             plugin.handle = self._timed_handle(plugin.name, plugin.handle)
 
@@ -540,6 +564,9 @@ class FineStages:
         jobs, self.jobs = self.jobs, []
         others = list(self.other_sessions)
         self.other_sessions.clear()  # in place: the session wrappers hold this list
+        declared, scheduled = list(self.room_jobs), list(self.room_jobs_scheduled)
+        self.room_jobs.clear()  # in place: the wrappers hold these lists
+        self.room_jobs_scheduled.clear()
         if len(self._came) > 10_000:
             self._came.clear()
         newcomer_names = NEWCOMER_STAGES + NEWCOMER_AD_EXTRA
@@ -565,6 +592,8 @@ class FineStages:
                     "injection→decision": summary([sum(r[:len(NEWCOMER_STAGES)]) for r in newcomers])},
             "other sessions": sessions_by_kind,
             "jobs": jobs_by_owner,
+            "room jobs": {"n": len(declared), "read": summary(declared), "scheduled": summary(scheduled),
+                          "s in all": round(sum(declared) + sum(scheduled), 3)},
         }
         return {
             "newcomer_path": newcomer_path,

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -58,6 +59,8 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import repo
+
+log = logging.getLogger(__name__)
 
 
 class Redo(Exception):
@@ -88,6 +91,8 @@ class _Open:
     # claims run in it whose events have not ended their part: it may not commit before they do
     ahead: set[Ahead[Any, Any]] = field(default_factory=set)
     doomed: bool = False  # an event claimed in it left without running: roll it back
+    # what its events left to do once it committed (EventBatch.on_commit), in order
+    after: list[Callable[[], None]] = field(default_factory=list)
 
 
 class EventBatch:
@@ -167,6 +172,12 @@ class EventBatch:
                 batch.ahead.add(claimed)
             self._drained.clear()
         return ahead.result  # type: ignore[return-value]
+
+    def on_commit(self, step: Callable[[], None]) -> None:
+        """Run `step` when the open transaction commits (under the gate, in commit order, before
+        its events resume); dropped with it if it is rolled back. Called inside event()."""
+        assert self._open is not None, "on_commit() is called inside event()"
+        self._open.after.append(step)
 
     @contextlib.asynccontextmanager
     async def exclusive(self) -> AsyncIterator[None]:
@@ -259,6 +270,11 @@ class EventBatch:
             return
         batch.db.close()
         self.commits += 1
+        for step in batch.after:
+            try:
+                step()
+            except Exception:  # committed all the same: the events are done
+                log.exception("a step after the event batch's commit failed")
         if not batch.committed.done():
             batch.committed.set_result(None)
 

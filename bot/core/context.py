@@ -108,6 +108,8 @@ class Context:
     planned: list[Planned] = field(default_factory=list)
     # the sender's core_member facts after this message was counted (None outside a group message)
     member: MemberFacts | None = None
+    # plugins whose jobs for this room may have changed (reschedule)
+    rescheduled: set[str] = field(default_factory=set)
 
     @property
     def group(self) -> GroupRulesBase:
@@ -130,6 +132,12 @@ class Context:
 
     def local_now(self) -> datetime:
         return self.clock.now().astimezone(ZoneInfo(self.group.timezone))
+
+    def reschedule(self, plugin: str) -> None:
+        """The plugin's jobs for this room may have changed (a join's welcome, a nickname step):
+        declared again from this transaction's state (Plugin.room_jobs) once it commits; every
+        plugin's jobs, soon, where there is no room or the plugin cannot declare one room's."""
+        self.rescheduled.add(plugin)
 
     def emit(self, action: Action, *, answer: bool = False) -> None:
         answer = answer or (self.answering and isinstance(action, Reply | SendPrivate))

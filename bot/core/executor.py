@@ -2,8 +2,10 @@
 
 For every action the outbox hands it, in order: dry-run (decided here and only here: record,
 do nothing) → never act on owners, admins, moderators, operators or whitelisted members
-(re-checked now, on fresh room data) → can the bot do this here? (if not: ask the owner and
-say so, or fall back to a message) → the rate governor → the adapter call.
+(re-checked now, on fresh room data; for a newcomer removed right after joining, where the bot is
+an admin, their join's read of a moment ago: `RoomDirectory.for_removal`) → can the bot do this
+here? (if not: ask the owner and say so, or fall back to a message) → the rate governor → the
+adapter call.
 
 The executor returns an Outcome: what really happened, plus the follow-up actions whose words
 are now true (the "已移出" notice only after a removal; the admins told of a refusal or a
@@ -18,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -53,6 +56,9 @@ DbEffect = Callable[[Session], None]
 NOT_ADMIN = "the bot is not owner or admin here"
 UNSUPPORTED = "the gateway does not support removing members"
 ASKED_FIRST = "the evidence is not enough to remove without a human"
+# how old a newcomer's join's room read may be to stand for the read before removing them
+# (RoomDirectory.for_removal): an ad posted right after joining is removed within it
+KICK_FRESH = timedelta(seconds=2)
 # outcomes after which a case's penalty really happened (or a human was asked to carry it out)
 PERFORMED = frozenset({"done", "asked_owner", "fallback"})
 
@@ -232,7 +238,29 @@ class Executor:
     # ------------------------------------------------------------------ removals
     async def _kick(self, planned: Planned, action: Kick, rules: Rules, recovering: bool,
                     whitelisted: bool | None = None) -> Outcome:
+        # the room as its newcomer's join read it a moment ago, where it can stand for a read
+        # (RoomDirectory.for_removal); never after a crash (the member's absence would say the
+        # removal happened), and never where it would change the decision: protected, or the
+        # bot unable to remove there, is read again as always. Only where the bot is an admin,
+        # not the owner: WeChat refuses an admin's removal of the owner or another admin, so a
+        # newcomer made admin since the read is refused by the platform and read again here;
+        # an owner's removal of an admin would go through
+        me = self._platform.self_id
+        cached = None if recovering else self._rooms.for_removal(action.room_id, action.member_id, KICK_FRESH)
+        if cached is not None and cached.owner_id != me and bot_can_moderate(me, cached) \
+                and not is_protected(action.member_id, cached, rules):
+            outcome = await self._kick_in(planned, action, rules, recovering, whitelisted, cached, True)
+            if outcome is not None:
+                return outcome
         room = await self._rooms.get(action.room_id, refresh=True)
+        outcome = await self._kick_in(planned, action, rules, recovering, whitelisted, room, False)
+        assert outcome is not None
+        return outcome
+
+    async def _kick_in(self, planned: Planned, action: Kick, rules: Rules, recovering: bool,
+                       whitelisted: bool | None, room: RoomInfo | None, cached: bool) -> Outcome | None:
+        """The removal judged on `room`; None when it was the cached room and the platform
+        refused the removal: the room is read again and the removal judged on that."""
         name = action.member_name or await self._name(action.room_id, action.member_id)
         if room is None:
             outcome = Outcome("failed", "room unknown")
@@ -244,7 +272,10 @@ class Executor:
                 whitelisted if whitelisted is not None else await self._whitelisted(action.room_id, action.member_id)):
             outcome = Outcome("refused_protected", "owner, admin, moderator, operator or whitelisted")
         else:
-            outcome = await self._remove_or_ask(action, room, rules, name)
+            removed = await self._remove_or_ask(action, room, rules, name, cached)
+            if removed is None:
+                return None
+            outcome = removed
         recalls = await self._greetings_to_take_back(action, room) if outcome.status == "done" and room else []
         outcome.followups = [Planned(r, planned.source) for r in recalls] + self._kick_followups(
             action, planned, outcome, rules, name) + outcome.followups
@@ -273,7 +304,8 @@ class Executor:
             return False
         return (capability, "unsupported") in caps.missing
 
-    async def _remove_or_ask(self, action: Kick, room: RoomInfo, rules: Rules, name: str) -> Outcome:
+    async def _remove_or_ask(self, action: Kick, room: RoomInfo, rules: Rules, name: str,
+                             cached: bool = False) -> Outcome | None:
         texts = rules.bot.texts
         if action.ask_first:
             # the member is a regular and the evidence is a model's score: asked where the owner
@@ -299,6 +331,10 @@ class Executor:
                 elif exc.kind != ErrorKind.PERMISSION:
                     raise
                 self._rooms.invalidate(action.room_id)  # our role changed under us
+                if cached:
+                    # or the member's (made admin since the read): whom to ask, or whether to
+                    # refuse, is decided on the room as it is now
+                    return None
             else:
                 self._rooms.invalidate(action.room_id)
                 return Outcome("done")

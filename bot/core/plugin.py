@@ -99,6 +99,11 @@ class JobSpec:
         return dict(self.data).get(key, default)
 
 
+def job_owner(job_id: str) -> str:
+    """The plugin a job id names ("greeting:welcome:<room>", "announce.r:…": its prefix)."""
+    return job_id.split(".", 1)[0].split(":", 1)[0]
+
+
 # plugin name -> title, filled as plugin classes are defined (source_label)
 _TITLES: dict[str, str] = {}
 _OTHER_SOURCES = {"console": "控制台"}
@@ -168,8 +173,18 @@ class Plugin:
     def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:
         """The jobs this plugin needs under these rules (and its database state, e.g. schedules
         added in chat). The core reconciles them on start, on every reload and when a command
-        calls ctx.control.request_reconcile()."""
+        calls ctx.control.request_reconcile(); one room's, after ctx.reschedule(), through
+        room_jobs()."""
         return ()
+
+    def room_jobs(self, rules: Rules, db: Session, room_id: str) -> Iterable[JobSpec] | None:
+        """Every job of this plugin for one room (each with that room_id, its id prefixed with
+        the plugin's name), as jobs() would declare them; None when the plugin cannot tell one
+        room's jobs apart. After an event or job called ctx.reschedule(plugin name), the core
+        reads them in that event's own transaction and puts them in the scheduler when it
+        commits, instead of a reconcile of every plugin over every group in a session of its
+        own that holds every group's events (issue 13: two per join); None falls back to that."""
+        return None
 
     async def run_job(self, ctx: Context, job: JobSpec) -> None:
         """Run one occurrence of a job declared by jobs()."""

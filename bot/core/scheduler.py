@@ -23,7 +23,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from cronsim import CronSim, CronSimError
 
 from bot.clock import Clock
-from bot.core.plugin import JobSpec
+from bot.core.plugin import JobSpec, job_owner
 from bot.rules.types import parse_duration
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,20 @@ class JobScheduler:
     def reconcile(self, specs: Iterable[JobSpec]) -> tuple[list[str], list[str]]:
         """Make the scheduled jobs equal `specs`. Returns (added or changed ids, removed ids)."""
         wanted = {spec.id: spec for spec in specs}
-        removed = [job_id for job_id in self._specs if job_id not in wanted]
+        return self._apply(wanted, [job_id for job_id in self._specs if job_id not in wanted])
+
+    def reconcile_room(self, owner: str, room_id: str, specs: Iterable[JobSpec]) -> tuple[list[str], list[str]]:
+        """Make one plugin's jobs for one room equal `specs` (Plugin.room_jobs), every other job
+        left as it is: a join changes its own room's welcome, not every group's jobs."""
+        wanted = {spec.id: spec for spec in specs}
+        for spec in wanted.values():
+            if spec.room_id != room_id or job_owner(spec.id) != owner:
+                raise ValueError(f"job {spec.id} is not {owner}'s for room {room_id}")
+        removed = [job_id for job_id, spec in self._specs.items()
+                   if spec.room_id == room_id and job_id not in wanted and job_owner(job_id) == owner]
+        return self._apply(wanted, removed)
+
+    def _apply(self, wanted: dict[str, JobSpec], removed: list[str]) -> tuple[list[str], list[str]]:
         for job_id in removed:
             self._remove(job_id)
         changed = []

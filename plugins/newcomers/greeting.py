@@ -92,6 +92,7 @@ class GreetingPlugin(Plugin):
                 pending = ctx.db.get(PendingWelcome, (ctx.room_id, member_id))
                 if pending is not None:
                     ctx.db.delete(pending)
+                    ctx.reschedule(self.name)  # no welcome job left for a room nobody waits in
             if event.remover_id and event.remover_id not in event.member_ids:
                 await self._welcome_again(ctx, set(event.member_ids))
             return
@@ -109,8 +110,8 @@ class GreetingPlugin(Plugin):
             added = True
         ctx.db.flush()
         self._check_raid(ctx, config)
-        if added and ctx.control is not None:
-            ctx.control.request_reconcile()  # the welcome job is declared from the pending rows
+        if added:
+            ctx.reschedule(self.name)  # the welcome job is declared from the pending rows
 
     # ------------------------------------------------------------------ join raids
     def _check_raid(self, ctx: Context, config: GreetingConfig) -> None:
@@ -184,11 +185,19 @@ class GreetingPlugin(Plugin):
     def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:
         """One one-off job per room with pending joins, once the merge window passed with no
         join (the first join + the window, later while joins keep coming: BURST_AT_MOST)."""
-        rows = db.execute(select(PendingWelcome.room_id, func.min(PendingWelcome.joined_at),
-                                 func.max(PendingWelcome.joined_at), GreetingRoom.retry_at)
-                          .outerjoin(GreetingRoom, GreetingRoom.room_id == PendingWelcome.room_id)
-                          .group_by(PendingWelcome.room_id, GreetingRoom.retry_at)).all()
-        for room_id, first, last, retry_at in rows:
+        return self._welcome_jobs(rules, db, None)
+
+    def room_jobs(self, rules: Rules, db: Session, room_id: str) -> Iterable[JobSpec]:
+        return list(self._welcome_jobs(rules, db, room_id))
+
+    def _welcome_jobs(self, rules: Rules, db: Session, room_id: str | None) -> Iterable[JobSpec]:
+        query = (select(PendingWelcome.room_id, func.min(PendingWelcome.joined_at),
+                        func.max(PendingWelcome.joined_at), GreetingRoom.retry_at)
+                 .outerjoin(GreetingRoom, GreetingRoom.room_id == PendingWelcome.room_id)
+                 .group_by(PendingWelcome.room_id, GreetingRoom.retry_at))
+        if room_id is not None:
+            query = query.where(PendingWelcome.room_id == room_id)
+        for room_id, first, last, retry_at in db.execute(query).all():
             config = rules.plugin_config(room_id, self.name)
             lull = min(last + config.window, first + max(config.window, BURST_AT_MOST))
             due: datetime = max(first + config.window, lull, retry_at or first)
@@ -220,8 +229,7 @@ class GreetingPlugin(Plugin):
         if ctx.room is None:  # the platform cannot be read now: nothing sensible to say yet
             state.retry_at = ctx.now() + RETRY
             log.warning("room %s unreadable; welcome postponed to %s", room_id, state.retry_at)
-            if ctx.control is not None:
-                ctx.control.request_reconcile()
+            ctx.reschedule(self.name)
             return
         state.retry_at = None
         pending = list(ctx.db.scalars(select(PendingWelcome).where(PendingWelcome.room_id == room_id)

@@ -165,18 +165,25 @@ class NicknamePlugin(Plugin):
             self._reschedule(ctx)
         row.last_alias = alias
 
-    @staticmethod
-    def _reschedule(ctx: Context) -> None:
-        if ctx.control is not None:
-            ctx.control.request_reconcile()
+    def _reschedule(self, ctx: Context) -> None:
+        ctx.reschedule(self.name)
 
     # ------------------------------------------------------------------ the staged steps
     def jobs(self, rules: Rules, db: Session) -> Iterable[JobSpec]:
         """One one-off job per room, at its earliest due step; re-declared after every step."""
-        rows = db.execute(select(NicknameMember.room_id, func.min(NicknameMember.due_at))
-                          .where(NicknameMember.status == NicknameStatus.PENDING, NicknameMember.due_at.is_not(None))
-                          .group_by(NicknameMember.room_id)).all()
-        for room_id, due in rows:
+        return self._due_jobs(db, None)
+
+    def room_jobs(self, rules: Rules, db: Session, room_id: str) -> Iterable[JobSpec]:
+        return list(self._due_jobs(db, room_id))
+
+    @staticmethod
+    def _due_jobs(db: Session, room_id: str | None) -> Iterable[JobSpec]:
+        query = (select(NicknameMember.room_id, func.min(NicknameMember.due_at))
+                 .where(NicknameMember.status == NicknameStatus.PENDING, NicknameMember.due_at.is_not(None))
+                 .group_by(NicknameMember.room_id))
+        if room_id is not None:
+            query = query.where(NicknameMember.room_id == room_id)
+        for room_id, due in db.execute(query).all():
             if due is not None:
                 yield JobSpec(id=f"{DUE_JOB}{room_id}", trigger=due.isoformat(), room_id=room_id)
 

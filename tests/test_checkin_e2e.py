@@ -443,3 +443,20 @@ async def test_hostile_input_never_breaks_check_ins(make_bot):
     with sessions(bot)() as db:
         note = db.scalar(select(CheckinRecord.note).where(CheckinRecord.member_id == bot.cast["alice"]))
     assert note == "长" * 200
+
+
+async def test_a_rooms_first_check_in_declares_its_jobs_without_a_reconcile_of_every_group(make_bot):
+    """A room's first check-in gives it its reminder and summary: declared for that room in the
+    check-in's own transaction (Plugin.room_jobs), not by a reconcile of every plugin over every
+    group (issue 13: 126-182 such reconciles in bench.load's first step at 300 msg/s, core38)."""
+    from tests.test_room_jobs import count_full_reconciles
+
+    bot = await make_bot(local(2026, 1, 5, 9), extra="checkin:\n  remind: {enabled: true}\n")
+    room = bot.cast.admin
+    await bot.settle()
+    runs = count_full_reconciles(bot.app)
+    assert f"checkin.remind:{room}" not in bot.app.scheduler.specs
+    await says(bot, "alice", "打卡")
+    assert runs == []
+    specs = bot.app.scheduler.specs
+    assert f"checkin.remind:{room}" in specs and f"checkin.summary:{room}" in specs

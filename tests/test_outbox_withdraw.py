@@ -68,3 +68,25 @@ def test_a_merged_welcome_is_withdrawn_only_once_all_its_newcomers_are_being_rem
         assert outbox.withdraw_greetings(db, "r1", T0) == 1
         db.commit()
     assert _statuses(sessions) == [outbox.WITHDRAWN, outbox.WITHDRAWN, outbox.PENDING]
+
+
+def test_a_welcome_waiting_its_turn_is_withdrawn_when_a_replacement_is_staged_for_it(sessions):
+    """A raid in a simulated 考研 group: the welcome naming dave and three advertisers waited for
+    its send slot while the advertisers' removals went first; the first removal sent the welcome
+    again for dave, and its recall (ahead of the sends waiting) found nothing sent to take back.
+    Both welcomes stood. The waiting one is withdrawn when its replacement is staged."""
+    from bot.actions import Recall
+
+    key = "greeting.welcome"
+    with sessions() as db:
+        db.add_all([_row(Reply("r1", "欢迎 dave、阿强、阿美", ("dave", "qiang", "mei"), recall_key=key,
+                               greets=("dave", "qiang", "mei"))),
+                    _row(Reply("r1", "欢迎 阿杰", ("jie",), recall_key=key, greets=("jie",))),  # greets one kept
+                    _row(Kick("r1", "qiang", "广告")), _row(Kick("r1", "mei", "广告"))])
+        db.commit()
+    with sessions() as db:
+        # the replacement greets dave only: the first waiting welcome is replaced, the second greets
+        # jie, who is staying and not in the replacement: it is left for the recall's own check
+        assert outbox.withdraw_replaced(db, Recall("r1", recall_key=key, replaced_for=("dave",)), T0) == 1
+        db.commit()
+    assert _statuses(sessions) == [outbox.WITHDRAWN, outbox.PENDING]

@@ -35,7 +35,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.actions import Action, Blacklist, Invite, Kick, NotifyAdmins, Reply, from_record, to_record
+from bot.actions import Action, Blacklist, Invite, Kick, NotifyAdmins, Recall, Reply, from_record, to_record
 from bot.clock import Clock
 from bot.core import cases, lists
 from bot.core.audit import AuditLog
@@ -134,6 +134,9 @@ class Outbox:
         removals, withdraw_greetings), not as ORM objects the session would flush before the next
         event's first statement and again at commit (issue 13)."""
         now = self._clock.now()
+        for item in planned:
+            if isinstance(item.action, Recall) and item.action.recall_key and item.action.replaced_for is not None:
+                withdraw_replaced(db, item.action, now)  # before the replacement's own row exists
         rows = []
         for item in planned:
             kind, payload = to_record(item.action)
@@ -916,6 +919,31 @@ def withdraw_greetings(db: Session, room_id: str, at: datetime) -> int:
     if withdrawn:
         log.info("outbox: %d waiting welcome(s) or nickname step(s) in %s withdrawn: their newcomers are "
                  "being removed", withdrawn, room_id)
+    return withdrawn
+
+
+def withdraw_replaced(db: Session, recall: Recall, at: datetime) -> int:
+    """Take back the messages still waiting their turn that a replacement's recall would have
+    taken back once sent: same lane, same recall key, and greeting no one the replacement does
+    not greet but the members being removed. A recall goes before the ordinary sends waiting, so
+    it found nothing to take back and the welcome it replaced went out after it: in a simulated
+    考研 group's raid the welcome naming three removed advertisers stood beside its replacement.
+    One already in flight is not stopped (the recall then takes it back once it is sent, or
+    finds it too late: WeChat's two minutes). Returns how many."""
+    assert recall.replaced_for is not None
+    waiting = [row for row in db.scalars(select(OutboxRow).where(
+        OutboxRow.lane == recall.room_id, OutboxRow.kind == "Reply", OutboxRow.status == PENDING))
+        if (row.payload or {}).get("recall_key") == recall.recall_key]
+    if not waiting:
+        return 0
+    removing = removals(db, recall.room_id, min(row.created_at for row in waiting))
+    kept = set(recall.replaced_for)
+    replaced = [row.id for row in waiting
+                if all(m in kept or m in removing for m in (row.payload or {}).get("greets") or ())]
+    withdrawn = len(_withdraw(db, replaced, at, "withdrawn: replaced before it was sent"))
+    if withdrawn:
+        log.info("outbox: %d waiting message(s) in %s withdrawn: replaced before being sent", withdrawn,
+                 recall.room_id)
     return withdrawn
 
 

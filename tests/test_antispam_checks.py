@@ -1132,3 +1132,84 @@ def test_a_paper_with_two_promises_is_offered_without_a_call(text):
                    "四六级答案考前拿到的都是骗子 别交钱",
                    "孩子入园体检报告在社区医院做的 三天就拿到了"):
         assert not _reading(member) and not _reading(member, newcomer=True), member
+
+
+# spam39 (issue 11): the real target's kinds the thirteenth probe read weakest. Written from what the
+# missed ads of each kind share over the thirteen files, not from one file's rows.
+@pytest.mark.parametrize("text", ["麻将群 一块两块的 晚上八点开 缺人的话我拉你",
+                                  "线上炸金花 五十起 老板坐庄 想玩的私聊",
+                                  "欧冠竞猜 赔率高 结算快 一百起押",
+                                  "幸运飞艇 计划群 跟着下 稳赚 带你回血",
+                                  "有人玩百家乐吗 我这有个平台 带你们赚",
+                                  "红包扫雷群 五包一百 赔1.8倍 二十四小时有人 进群找群主",
+                                  "押 大 小 一 块 起 押 很 好 赚 我 带 你"])
+def test_gambling_offered_is_an_ad_from_anyone(text):
+    """A game of chance or a bet (炸金花, 竞猜, 飞艇, 百家乐, 扫雷, a 麻将 group), the money (一块两块, 赔率高,
+    稳赚, 赔1.8倍) and the call (拉你, 想玩的私聊, 带你) or a second money word: the thirteen probes'
+    gambling was 28 missed from an established member, with no contact word. Game chat, a friends'
+    game for beans, a bet told, a warning or a question with no call after it is no ad."""
+    assert any(d.startswith("gambling offered") for d in _reading(text)), text
+    assert any(d.startswith("gambling offered") for d in _reading(text, newcomer=True)), text
+    for member in ("上分上分 今天必须上王者 谁来带我",
+                   "三缺一 来个人斗地主 欢乐豆的",
+                   "周六晚上我们几个打麻将 雀魂上 谁来",
+                   "来 我带你上分 今晚双排",
+                   "今晚湖人赔率多少 有人知道吗",
+                   "我押的湖人赢了 一赔二 请大家喝奶茶",
+                   "上分群就是赌博 别看一块钱一分 一晚上能输几万",
+                   "群里那个红包扫雷的别进 都是赌 已经踢了",
+                   "过年回家打麻将 一块两块的 图个乐",
+                   "世界杯竞猜活动 送皮肤碎片 不花钱 大家记得去点",
+                   "谁要二手的麻将桌 全自动的 五百 私我 自己来搬",
+                   "庄家在出货 明天可能要跌 大家注意仓位",
+                   "钓鱼比赛周六开始 报名费五十 前三名有奖品 想参加的私我"):
+        assert not _reading(member) and not _reading(member, newcomer=True), member
+
+
+@pytest.mark.parametrize("text", ["附近的小姐姐想认识你 照片都在相册里 code：mm2288",
+                                  "寂寞了吗 晚上十点后在线 找【雪】暗号xue66",
+                                  "新到几个学生妹 照片真实 私信 甜",
+                                  "工作累了吧 会所新开 男士专享 懂的来 找红姐",
+                                  "压力大吗 小姐姐陪你解压 私信 晴"])
+def test_company_or_sex_offered_is_an_ad_from_anyone(text):
+    """The women offered or the lure's own words (小姐姐, 学生妹, 寂寞, 会所, 照片真实, 陪你解压, 懂的来), two
+    at once with a strong one, and the way to them (私信, 暗号, 找, 相册, a plain id): the thirteen probes'
+    adult lures were 27 missed from an established member, half with a plain WeChat id. 小姐姐, 放松 and
+    a social invitation alone, a spa visit told, a warning or a discussion is no ad."""
+    assert any(d.startswith("company or sex offered") for d in _reading(text)), text
+    assert any(d.startswith("company or sex offered") for d in _reading(text, newcomer=True)), text
+    for member in ("小姐姐们晚上好 今晚有空吗 一起去吃火锅 私我",
+                   "周末去泡温泉放松一下 有一起的私我",
+                   "兄弟们 晚上放松一下 来打球 私我",
+                   "这种陪聊小姐姐的都是骗子 加了就让你充值 大家别加",
+                   "我昨天去按摩了 那家会所环境不错 就是有点贵",
+                   "私房菜馆新开了 小姐姐做的菜很好吃 地址找我要",
+                   "新来的妹妹 大家多关照 我是做幼师的",
+                   "群里有人发那种寂寞少妇的广告 管理员踢一下",
+                   "有没有小姐姐一起跑步 周末早上七点 滨江公园"):
+        assert not _reading(member) and not _reading(member, newcomer=True), member
+
+
+@pytest.mark.parametrize("text", ["想学剪辑的b站搜 小鹿剪辑课 全套免费",
+                                  "公众号「跨境获客笔记」回复888获取海关数据",
+                                  "知乎关注我@申请规划师Lily 免费回答选校问题"])
+def test_a_referral_with_a_free_sample_is_a_referral_with_a_gift(text):
+    """A free course, an answer or data handed out for following (全套免费, 回复888获取, 免费回答) is the
+    referral's gift; an account named in quote marks or as a handle after the platform is its search term.
+    A member's praise of a channel (讲得很好) or a question is no gift."""
+    assert any(d.startswith("search referral") for d in _reading(text)), text
+    for member in ("b站搜 影视飓风 讲得很好 我天天看",
+                   "小红书搜 上海周末去哪 有很多攻略",
+                   "公众号「人民日报」今天那篇文章大家看了吗"):
+        assert not _reading(member), member
+
+
+@pytest.mark.parametrize("text", ["需要代写留学文书的找我 名校学姐团队 包录取",
+                                  "考研调剂一对一指导 成功率高 有需要的同学私聊"])
+def test_an_admissions_service_with_a_promised_result_is_pitched(text):
+    """An admissions agent's service (文书, 调剂, 一对一指导) sold on its result (包录取, 成功率高) with a call;
+    a member asking for one or telling of their own is no pitch."""
+    assert any(d.startswith("service pitched") for d in _reading(text)), text
+    for member in ("有没有人知道考研调剂怎么弄 成功率高吗",
+                   "我去年找的那个文书老师很靠谱 包录取是不可能的 但改得认真"):
+        assert not _reading(member), member

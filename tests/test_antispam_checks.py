@@ -682,7 +682,11 @@ def test_a_mobile_number_read_out_in_other_groups_than_3_4_4_is_not_hidden(text,
                                               ("我扣扣 3018 2746 59 游戏里叫不动我就q我", "3018274659"),
                                               ("要那个表格的同学 你加我 扣扣 973 268 415 我发你邮箱也行", "973268415"),
                                               ("新来的 加我q 1937284056 发你公会的攻略文档", "1937284056"),
-                                              ("我 q 3829 4017 62 拼车 的 加 一下 方便 联系", "3829401762")])
+                                              ("我 q 3829 4017 62 拼车 的 加 一下 方便 联系", "3829401762"),
+                                              # a friend's passed on the same way (a newcomer removed at once,
+                                              # the thirteenth probe; spam39)
+                                              ("你找赵哥 他扣扣1028865437 我跟他说过了", "1028865437"),
+                                              ("她的扣扣 2847 1936 50 你直接加她 说是我介绍的", "2847193650")])
 def test_an_own_qq_by_the_names_people_say_it_by_is_not_hidden(text, number):
     """扣扣 after 我 / 我的 and a lone q are how people name their own QQ, and a number after them
     is written as typed or read out in groups. The finder read 扣扣 as a homophone, the space after

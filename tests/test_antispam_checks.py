@@ -1217,3 +1217,28 @@ def test_an_admissions_service_with_a_promised_result_is_pitched(text):
     for member in ("有没有人知道考研调剂怎么弄 成功率高吗",
                    "我去年找的那个文书老师很靠谱 包录取是不可能的 但改得认真"):
         assert not _reading(member), member
+
+
+@pytest.mark.parametrize("text", ["各地发票可代开 专票普票都有 税点低 上网能查",
+                                  "查人 查开房记录 查手机定位 专业团队 保密",
+                                  "翻墙梯子 稳定不掉线 一个月15 要的私",
+                                  "iOS企业签 超级签 掉签包赔 需要的来",
+                                  "公众号阅读量 刷粉 点赞 价格最低 一千阅读十块 需要私",
+                                  "外卖差评删除 美团饿了么都行 30一条 店家老板找我"])
+def test_a_grey_service_pitched_is_an_ad_from_anyone(text):
+    """A grey service (代开发票, 查开房, 手机定位, 梯子, 企业签, 刷粉, 差评删除) with the seller's promise or price
+    (税点低, 保密, 稳定不掉线, 掉签包赔, 价格最低, 30一条) and a call or a second promise: the thirteen probes' grey
+    services were 37 missed from an established member. A member's VPN complaint, own use told, a question
+    or a warning is no pitch."""
+    assert any(d.startswith("grey service pitched") for d in _reading(text)), text
+    assert any(d.startswith("grey service pitched") for d in _reading(text, newcomer=True)), text
+    for member in ("公司的vpn又不稳定了 一个月还要一百 垃圾",
+                   "我买的梯子 一个月十五 挺稳定的 就是晚上慢",
+                   "有没有好用的机场推荐 要稳定的",
+                   "那种查开房记录的都是骗子 还违法 别信",
+                   "报销要发票 找财务开 一张一张贴好",
+                   "这家店差评太多 别去了",
+                   "网课还没看完 期末要挂了 谁来救救我",
+                   "这局对面开透视了 举报了",
+                   "稳定位置不多了 周六的球场 要来的私我"):
+        assert not _reading(member) and not _reading(member, newcomer=True), member

@@ -19,6 +19,7 @@ from plugins.antispam import (
     effects,
     gains,
     gambling,
+    grey,
     loan,
     lures,
     negation,
@@ -401,7 +402,8 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if plea is None and not (verdict.spam and not verdict.weak):
         plea = referring_with_a_gift(f, n) or selling_papers(n) or promising_returns(n) or promoting_a_course(n) \
             or promising_gains(n) or offering_easy_money(n) or pitching_a_service(f, n) \
-            or referring_to_own_outlet(f, n) or offering_gambling(n) or luring_with_company(n)
+            or referring_to_own_outlet(f, n) or offering_gambling(n) or luring_with_company(n) \
+            or offering_a_grey_service(n)
     return plea if plea is not None else verdict
 
 
@@ -541,6 +543,14 @@ def luring_with_company(n: Normalised) -> Verdict | None:
     itself (今晚有空吗 私信「夏」). Enough alone against any member (conclusive), never obvious."""
     return _offered(n, lures.lures_with_company, "company or sex offered",
                     "像色情、陪聊引流的广告", "女性或陪伴的说法、暗示、又让人私聊或加联系方式", questions=True)
+
+
+def offering_a_grey_service(n: Normalised) -> Verdict | None:
+    """A grey service pitched (grey.py: 各地发票可代开 税点低 上网能查; 翻墙梯子 稳定不掉线 一个月15 要的私), not
+    asked about, told of as used, warned about or quoted. Enough alone against any member (conclusive),
+    never obvious."""
+    return _offered(n, grey.offers_a_grey_service, "grey service pitched",
+                    "像代开发票、查人、翻墙、刷量等灰色服务的广告", "灰色服务、卖家的保证或报价、又在招揽")
 
 
 def _offered(n: Normalised, read: Callable[[str], tuple[str, ...] | None], what: str, zh: str,

@@ -556,9 +556,10 @@ def offering_a_grey_service(n: Normalised) -> Verdict | None:
 def _offered(n: Normalised, read: Callable[[str], tuple[str, ...] | None], what: str, zh: str,
              parts: str, questions: bool = False) -> Verdict | None:
     """A reading's offer (its words) as a conclusive verdict, unless the message asks (吗, ?) or is
-    told about in a warning or a quote. The reading before the warning tests: asked of every
-    message the ad words did not convict, it is a few regex searches that almost always find
-    nothing, where the warning tests are more."""
+    told about in a warning or a quote. A reading whose ads open with a question as their hook
+    (今晚有空吗 私信我; 有人一起玩吗 拉你上分) reads questions itself (questions=True). The reading before
+    the warning tests: asked of every message the ad words did not convict, it is a few regex searches
+    that almost always find nothing, where the warning tests are more."""
     if not questions and ("吗" in n.body or "?" in n.body or "？" in n.body):
         return None
     words = read(n.body)

@@ -345,6 +345,14 @@ def test_a_chinese_comma_ends_a_link():
     pytest.param("https://www.xuexi.cn/lgpage/detail/index.html", True, id="xuexi-qiangguo"),
     pytest.param("https://mooc1.chaoxing.com/course/2158.html", True, id="xuexitong-course"),
     pytest.param("https://www.neea.cn/", True, id="exam-authority"),
+    # the real target's interest groups' references: match data, esports fixtures, anime calendars,
+    # a marketplace's official seller site (a newcomer's link to each was a probation link; spam39)
+    pytest.param("https://www.whoscored.com", True, id="football-data"),
+    pytest.param("hltv.org/matches", True, id="esports-fixtures"),
+    pytest.param("bangumi.tv", True, id="anime-calendar"),
+    pytest.param("https://www.dongqiudi.com/news/1", True, id="football-news"),
+    pytest.param("gs.amazon.cn", True, id="marketplace-seller-site"),
+    pytest.param("https://hltv.org.bet-vip.top/x", False, id="esports-lookalike"),
     pytest.param("https://smartedu.cn.kecheng-vip.top/x", False, id="smartedu-lookalike"),
     pytest.param("https://leetcode-vip.cn/x", False, id="leetcode-lookalike"),
 ])

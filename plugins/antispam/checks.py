@@ -18,7 +18,11 @@ from plugins.antispam import (
     cures,
     effects,
     gains,
+    gambling,
+    giveaways,
+    grey,
     loan,
+    lures,
     negation,
     papers,
     recruit,
@@ -399,7 +403,8 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if plea is None and not (verdict.spam and not verdict.weak):
         plea = referring_with_a_gift(f, n) or selling_papers(n) or promising_returns(n) or promoting_a_course(n) \
             or promising_gains(n) or offering_easy_money(n) or pitching_a_service(f, n) \
-            or referring_to_own_outlet(f, n)
+            or referring_to_own_outlet(f, n) or offering_gambling(n) or luring_with_company(n) \
+            or offering_a_grey_service(n) or luring_elders_with_gifts(n)
     return plea if plea is not None else verdict
 
 
@@ -456,7 +461,8 @@ def referring_with_a_gift(f: Facts, n: Normalised) -> Verdict | None:
     if (words := referral.gift(n.body)) is None:
         return None
     found = [c.value for c in contact.find_contacts(n, f.url) if c.kind == "referral"]
-    term = found[0] if found else referral.search_term(n.body)
+    # the light form keeps a handle the body form takes out as contact data (知乎关注我@留学规划师Amy)
+    term = found[0] if found else referral.search_term(n.body) or referral.search_term(n.light)
     if term is None or discussing(n) or _warned_about(n) or referral.used_it(n.body):
         return None
     return Verdict("keywords", True, f"search referral ({term}) with a gift ({words})", conclusive=True,
@@ -503,6 +509,14 @@ def offering_easy_money(n: Normalised) -> Verdict | None:
                     "像刷单、做任务、先交钱的兼职骗局广告", "报酬、在家轻松做或先交费、又在招人")
 
 
+def luring_elders_with_gifts(n: Normalised) -> Verdict | None:
+    """Free gifts that draw the elderly to a sales talk (giveaways.py: 叔叔阿姨们 凭身份证免费领鸡蛋 还有
+    健康讲座 每天上午9点 名额有限), not a community's own event, asked about, warned about or quoted.
+    Enough alone against any member (conclusive), never obvious by itself."""
+    return _offered(n, giveaways.lures_with_gifts, "free gifts for a sales talk",
+                    "像用免费礼品拉老人听讲座、推销保健品的广告（会销）", "免费领礼品、讲座或体验、又招呼老人去")
+
+
 def pitching_a_service(f: Facts, n: Normalised) -> Verdict | None:
     """A service pitched to the group with no contact data (services.py: 老房翻新 免费上门量房 有需要的联系我)
     by an established member, not asked for, told of as used, warned about or quoted. Conclusive,
@@ -524,13 +538,38 @@ def referring_to_own_outlet(f: Facts, n: Normalised) -> Verdict | None:
                     "像引流到自己网店、账号的广告", "自己的店或账号、去哪里搜、又在卖货招揽")
 
 
+def offering_gambling(n: Normalised) -> Verdict | None:
+    """Gambling offered (gambling.py: 麻将斗地主上分群 一元一分 24小时有人 拉你; 世界杯竞猜 赔率高 一百起 结算快),
+    not told of, warned about or quoted. A question is read by the reading itself (有人一起玩吗 拉你上分: the
+    call after it makes it the hook). Enough alone against any member (conclusive), never obvious."""
+    return _offered(n, gambling.offers_gambling, "gambling offered",
+                    "像赌博拉人的广告", "赌博玩法或下注、钱的输赢、又在拉人", questions=True)
+
+
+def luring_with_company(n: Normalised) -> Verdict | None:
+    """Company or sex offered (lures.py: 附近的小姐姐想认识你 照片都在相册里 code：mm3377; 会所新到几个妹子 联系阿芳),
+    not told of, warned about or quoted; its contact data may be plain. A question is read by the reading
+    itself (今晚有空吗 私信「夏」). Enough alone against any member (conclusive), never obvious."""
+    return _offered(n, lures.lures_with_company, "company or sex offered",
+                    "像色情、陪聊引流的广告", "女性或陪伴的说法、暗示、又让人私聊或加联系方式", questions=True)
+
+
+def offering_a_grey_service(n: Normalised) -> Verdict | None:
+    """A grey service pitched (grey.py: 各地发票可代开 税点低 上网能查; 翻墙梯子 稳定不掉线 一个月15 要的私), not
+    asked about, told of as used, warned about or quoted. Enough alone against any member (conclusive),
+    never obvious."""
+    return _offered(n, grey.offers_a_grey_service, "grey service pitched",
+                    "像代开发票、查人、翻墙、刷量等灰色服务的广告", "灰色服务、卖家的保证或报价、又在招揽")
+
+
 def _offered(n: Normalised, read: Callable[[str], tuple[str, ...] | None], what: str, zh: str,
-             parts: str) -> Verdict | None:
+             parts: str, questions: bool = False) -> Verdict | None:
     """A reading's offer (its words) as a conclusive verdict, unless the message asks (吗, ?) or is
-    told about in a warning or a quote. The reading before the warning tests: asked of every
-    message the ad words did not convict, it is a few regex searches that almost always find
-    nothing, where the warning tests are more."""
-    if "吗" in n.body or "?" in n.body or "？" in n.body:
+    told about in a warning or a quote. A reading whose ads open with a question as their hook
+    (今晚有空吗 私信我; 有人一起玩吗 拉你上分) reads questions itself (questions=True). The reading before
+    the warning tests: asked of every message the ad words did not convict, it is a few regex searches
+    that almost always find nothing, where the warning tests are more."""
+    if not questions and ("吗" in n.body or "?" in n.body or "？" in n.body):
         return None
     words = read(n.body)
     if words is None or discussing(n) or _warned_about(n):

@@ -105,8 +105,10 @@ _QQ_AFTER = re.compile(r"(?:\s|[:：])*+(?:号|群|id|(?!1[3-9][0-9]{9}(?![0-9])
 # 我扣扣 3018 2746 59, 你加我 扣扣 973 268 415): the writer's own QQ by the name people say it by, not
 # a homophone put in to dodge a filter. Read as a trick, a newcomer's own number for the guild's
 # files was disguised contact data and removed them at once (5 lines over the probe files).
-# Digits one by one (扣扣 9 8 7 6 …) and 扣扣 without 我 stay a variant.
-_OWN_KOUKOU = re.compile(r"(?<=我)(?=(?:\s?的)?\s?扣扣\s?(?:号码?)?\s?(?:是|为|[:：])?\s?"
+# Digits one by one (扣扣 9 8 7 6 …) and 扣扣 without 我 stay a variant. A friend's number passed on the
+# same way (你找赵哥 他扣扣 1028865437 我跟他说过了: a newcomer removed at once for it, the thirteenth
+# probe) is said by that name too: 他 / 她 count as 我 does.
+_OWN_KOUKOU = re.compile(r"(?<=[我他她])(?=(?:\s?的)?\s?扣扣\s?(?:号码?)?\s?(?:是|为|[:：])?\s?"
                          r"[1-9](?:\d{4,10}|\d{2,3}(?: \d{3,4})+(?: \d{1,2})?)(?!\d))(\s?的)?(\s?)扣扣")
 
 

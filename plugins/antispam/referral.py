@@ -23,7 +23,11 @@ from plugins.antispam.parts import every_part
 _GIFT = re.compile(r"免费领|领取|免费送|送[^，,。！!？?\s]{0,6}(?:券|卷|礼|资料|食谱|试用)|福利"
                    r"|私信[^，,。！!？?\s]{0,6}领|转发抽|抽奖|点(?:进去|开|击)[^，,。！!？?\s]{0,4}领"
                    r"|评论区?[^，,。！!？?\s]{0,4}(?:领|送|发)|留言[^，,。！!？?\s]{0,4}(?:送|领)|扣\s*1(?![0-9])"
-                   r"|直播间[^，,。！!？?\s]{0,4}(?:送|领|下单|福利)|进直播间|关注(?:后|了)?[^，,。！!？?\s]{0,4}(?:领|送|私信)")
+                   r"|直播间[^，,。！!？?\s]{0,4}(?:送|领|下单|福利)|进直播间|关注(?:后|了)?[^，,。！!？?\s]{0,4}(?:领|送|私信)"
+                   # what is given away there for following (全套免费, 课程免费看, 免费回答申请问题, 回复666获取): the
+                   # free sample the account's owner hands out, not a member's praise of a channel (讲得很好)
+                   r"|全套免费|(?:课程?|教程|资料)[^，,。！!？?\s]{0,2}(?:全部|都|全)?免费|免费(?:回答|答疑|咨询|问诊|领|送|拿)"
+                   r"|回复\s*[0-9a-z一-龥]{1,6}\s*(?:获取|领|拿|即可|就送)|有小礼物")
 
 
 # a search term on a platform contact.py's finder does not list (喜马拉雅搜 申论范文朗读, 百度搜 考公资料,
@@ -34,13 +38,17 @@ _PLATFORMS = (r"抖音|小红书|快手|视频号|公众号|b站|微博|知乎|�
 _SEARCH = r"(?:搜一搜|搜一下|搜索|搜)"
 _SEARCHED = re.compile(r"(?:喜马拉雅|百度|大众点评|点评|饿了么|携程|高德|唯品会|小程序)(?:上|里)?" + _SEARCH
                        + r"\s*[:：]?\s*([^\s,，。!！?？]{2,16})"
-                       r"|" + _SEARCH + r"\s*(?:" + _PLATFORMS + r")(?:上|里)?\s+([^\s,，。!！?？]{2,16})")
+                       r"|" + _SEARCH + r"\s*(?:" + _PLATFORMS + r")(?:上|里)?\s+([^\s,，。!！?？]{2,16})"
+                       # an account named in quote marks or as a handle after the platform (公众号「外贸获客笔记」,
+                       # 知乎关注我@留学规划师Amy)
+                       r"|(?:" + _PLATFORMS + r")(?:上|里)?(?:关注(?:我|一下)?)?\s*[@「“\"]"
+                       r"\s*([^\s,，。!！?？」”\"]{2,16})")
 
 
 def search_term(body: str) -> str | None:
     """A search term on a platform the contact finder does not read (see _SEARCHED), or None."""
     m = _SEARCHED.search(body)
-    return (m.group(1) or m.group(2)) if m else None
+    return (m.group(1) or m.group(2) or m.group(3)) if m else None
 
 
 # the writer's own purchase or meal told (我刚买的, 今天吃了挺划算, 我买过两次): a member passing on a shop's

@@ -22,7 +22,7 @@ from plugins.antispam.parts import every_part
 _SERVICE = re.compile(r"代办|代写|代做|代跑|代缴|代理记账|记账报税|工商注册|注册公司|营业执照|装修|翻新|刷墙|水电改造|"
                       r"防水|补漏|维修|修理|上门|保洁|家政|开锁|换锁|搬家|疏通|陪诊|陪护|陪检|跑腿|月嫂|育儿嫂|护工|"
                       r"论文|降重|文书|简历|润色|修图|翻译|跟拍|婚庆|档期|清洗|除甲醛|甲醛|除螨|安装|改衣|落户|签证|"
-                      r"过户|年审|验车|挂号")
+                      r"过户|年审|验车|挂号|调剂|留学申请|选校|一对一指导")
 # what the trade says to sell itself, as listings say it: a member offering friends a hand or their
 # own trade says none of it (not 优惠, 价格好说, 当天, 一对一, nor a price: the corpus's member_offers has a
 # music student's 钢琴陪练 … 一小时80 有需要的家长私我 and a brother's swimming lessons at 一节150). 专业 only as
@@ -33,7 +33,8 @@ _SELLING = re.compile(r"专业(?:团队|承接|代办|代写|维修|疏通|开�
                       r"包过|包满意|不满意(?:不收|退|全额)|不修好不|不成功不|多年经验|经验丰富|[一二两三四五六七八九十0-9]+年经验|"
                       r"随叫随到|一条龙|全包|半包|档期不多|档期有限|做了[一二两三四五六七八九十0-9几]+户|[0-9一二两三四五六七八九]折|"
                       r"群友(?:价|优惠|打折)|全程陪|"
-                      r"名校导师|[一二两三四五六七八九十半0-9]+小时(?:内)?上门|当天上门")
+                      # a result promised (包录取, 成功率高), as admissions agents sell themselves
+                      r"包录取|包上岸|成功率高|录取率高|通过率高|藤校|名校导师|[一二两三四五六七八九十半0-9]+小时(?:内)?上门|当天上门")
 # the call to the writer
 _CALL = re.compile(r"私聊|私我|私信我?|找我|联系我|滴我|戳我|有意私|有需要|需要的|要的私|咨询我")
 # told about: the writer's own or family's job done by someone (我家装修, 找的那个师傅), a question or a

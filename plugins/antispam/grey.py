@@ -1,0 +1,54 @@
+"""A grey service sold to the group (issue 11's grey services: the real target's tech, crypto and seller
+groups): 各地发票可代开 专票普票都有 税点低; 查开房记录 查手机定位 专业调查 保密; 翻墙梯子 稳定不掉线 一个月15
+要的私; iOS 企业签 超级签 掉签包赔; 公众号阅读量 点赞 粉丝 刷量 价格最低; 外卖差评删除 50一条 店家老板找我.
+
+No contact word, or a plain handle, and the char model reads a third of them as tech talk (the thirteen
+probes' grey services 37 missed from an established member). Members talk about the same tools (公司的
+VPN 又不稳定了; 差评太多 别去那家; 网课还没看完), so the tool is nothing alone. What a pitch says is the
+service and the seller's promise or price at once — 包过, 保密, 包赔, 稳定, 不掉线, 价格最低, 按条收费,
+50一条, 一个月15, 日卡 周卡 月卡, 税点低, 上网能查, 专业团队 — and a call (私, 找我, 联系我, 要的, 需要的,
+加) or a second promise standing for it.
+
+A member's own use told (我买的梯子 一个月十五 挺稳定), a complaint (不稳定, 又掉线), a question, a warning or
+a report (被骗, 违法, 抓了, 举报) is no pitch; checks.py leaves quotes and warnings out. This module only
+reads words; nothing here is a feature of the char model.
+"""
+
+from __future__ import annotations
+
+import re
+
+_N = r"[0-9一二两三四五六七八九十百千万几]{1,8}"
+# the grey service itself
+_SERVICE = re.compile(r"代开|发票|专票|开房记录|查开房|(?:手机|号|虚拟|实时)定位|查人|查车主|"
+                      r"(?:查|手机号)机主|行车轨迹|聊天记录|翻墙|梯子|vpn|"
+                      r"机场[^，,。\s]{0,4}(?:加速|节点|外网)|外网|企业签|超级签|掉签|群发|群控|协议号|刷量|刷人气|"
+                      r"阅读量|刷粉|差评(?:删除|处理)|删差评|代缴|征信(?:修复|洗白)|逾期记录|洗白|刷课|帮刷|帮挂|"
+                      r"网课挂机|作弊器|透视|自瞄|抢单神器|伪原创|洗稿|病历|诊断证明|住院证明|刷步数|刷跑步")
+# the seller's promise or price
+_PROMISE = re.compile(rf"包过|保过|保密|包赔|(?<!不)稳定|不卡|不掉线|价格最低|全网最低|按条收费|税点低|上网能查|"
+                      rf"能查到|有保证|全能查|专业团队|专业调查|有偿|一键搞定|不限制|节点多|收费合理|演示可看|"
+                      rf"{_N}\s*[元块]?\s*一(?:条|篇|门|单|个|次)|一(?:条|篇|门|单|个|次|年|个月)\s*{_N}|"
+                      rf"包月|日卡|周卡|月卡|{_N}\s*[元块]?\s*起")
+_CALL = re.compile(r"私|找我|联系我|要的|需要的|加我|加\s*v|@|来找|店家老板")
+# told, not offered: the writer's own use, a complaint, a report, a warning
+_TOLD = re.compile(r"我(?:也|之前|上次|自己)?(?:买|用|找|办)(?:了|的|过)|不稳定|又掉|掉线了|被骗|骗子|违法|犯法|"
+                   r"抓了|举报|警察|判了|别买|别信|千万别|小心|有没有|哪里|求推荐|有推荐|求")
+
+
+def offers_a_grey_service(body: str) -> tuple[str, ...] | None:
+    """The words of a grey service pitched (the service, the promise or price, the call or a second
+    promise), or None. Spaced-out words read as one."""
+    body = "".join(body.split())
+    if _TOLD.search(body):
+        return None
+    service = _SERVICE.search(body)
+    if service is None:
+        return None
+    promises = list(dict.fromkeys(m.group(0) for m in _PROMISE.finditer(body)))
+    if not promises:
+        return None
+    call = _CALL.search(body)
+    if call:
+        return (service.group(0), promises[0], call.group(0))
+    return (service.group(0), *promises[:2]) if len(promises) >= 2 else None

@@ -25,7 +25,6 @@ _TURNS_AWAY = re.compile(r"(?:别|不要|勿|请勿|莫|不用|不必)(?:再|都
 _NO_TRADE = re.compile(r"不收.{0,4}不出|不出.{0,4}不收|不买.{0,3}不卖|不卖.{0,3}不[换买收](?!费)|不带单|不做代理")
 # a call that still stands: a contact word not right after the denial that turned it away
 _CALL = re.compile(r"私我|私聊|私信|加我|加好友|找我|进群|加群|扫码|滴滴|联系|详聊|咨询|看朋友圈|主页|的加|直接加")
-_DENIED_CALL = re.compile(r"(?:别|不要|勿|请勿|莫|不用|不必)(?:再|都)?(?:私我|私聊我?|私信我?|加我|加好友|找我)")
 # the sellers' idiom (DMs unanswered: add the id instead) and a sale beside the refusal (出货…
 # 低于这个比例的不要私聊我, 出矿油…出完不要私我)
 _SELLERS = re.compile(r"私(?:聊|信)不回|不回私(?:聊|信)|出货|出售|出完|甩卖|批发|货源|先货|包你")
@@ -37,6 +36,6 @@ def refuses(body: str) -> str | None:
     found = _TURNS_AWAY.search(body) or _NO_TRADE.search(body)
     if found is None or _SELLERS.search(body):
         return None
-    if _CALL.search(_DENIED_CALL.sub(" ", body)):
+    if _CALL.search(_TURNS_AWAY.sub(" ", body)):  # every call turned away taken out first
         return None
     return found.group(0)

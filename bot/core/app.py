@@ -853,6 +853,9 @@ class App:
             # fail closed and stay quiet: to the group it is an ordinary message
             log.info("%s (%s) may not use %s", msg.sender_id, ctx.sender_role.name, spec.name)
             return False
+        if spec.needs_group and ctx.room_id is None:  # private, before #use
+            ctx.reply(texts.choose_group_first.format(prefix=rules.bot.command_prefix), answer=True)
+            return True
         ctx.source, ctx.answering = f"command:{spec.name}", True
         if ctx.source in crashed:  # it crashed on this event: undone, and the sender is told
             ctx.answering = False

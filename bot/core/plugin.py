@@ -50,6 +50,10 @@ class CommandSpec:
     # ... and every member's, when this says the arguments (and whether the command quotes a
     # message) ask for the whole group (#nick check with no one named)
     reads_every_alias: Callable[[str, bool], bool] | None = None
+    # private, it acts on the group chosen with #use and has nothing to do before one is chosen:
+    # the core says so (choose_group_first) instead of each handler (an operator's private
+    # #strict before #use raised: the handler had assumed a group)
+    needs_group: bool = False
 
     def usage_for(self, role: Role) -> str:
         if self.admin_usage and role >= Role.ADMIN:
@@ -61,6 +65,7 @@ def command(
     name: str, *, min_role: Role = Role.ADMIN, aliases: Iterable[str] = (), usage: str = "",
     allow_private: bool = False, listed_from: Role | None = None, admin_usage: str = "",
     reads_target_alias: bool = False, reads_every_alias: Callable[[str, bool], bool] | None = None,
+    needs_group: bool = False,
 ) -> Callable[[CommandHandler], CommandHandler]:
     """Mark a plugin method `async def x(self, ctx, args: str)` as a chat command."""
 
@@ -70,7 +75,7 @@ def command(
             name=name, min_role=min_role, aliases=tuple(aliases), usage=usage,
             help=doc.splitlines()[0] if doc else "", handler=func, allow_private=allow_private,
             listed_from=listed_from, admin_usage=admin_usage, reads_target_alias=reads_target_alias,
-            reads_every_alias=reads_every_alias,
+            reads_every_alias=reads_every_alias, needs_group=needs_group,
         )
         return func
 

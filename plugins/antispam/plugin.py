@@ -640,12 +640,10 @@ class AntispamPlugin(Plugin):
         from plugins.moderation.api import settle_appeal_on_undo  # here: moderation's commands import our api
         settle_appeal_on_undo(ctx, case.id, msg.sender_id)
 
-    @command("selling", min_role=Role.ADMIN, aliases=("卖货",), usage="允许 | 禁止", allow_private=True)
+    @command("selling", min_role=Role.ADMIN, aliases=("卖货",), usage="允许 | 禁止", allow_private=True,
+             needs_group=True)
     async def selling_command(self, ctx: Context, args: str) -> None:
         """本群是否允许成员卖货：允许后，成员发商品、价格和自己的联系方式不再当作广告"""
-        if ctx.room_id is None:  # privately, before #use
-            ctx.reply(ctx.rules.bot.texts.choose_group_first.format(prefix=ctx.rules.bot.command_prefix))
-            return
         selling.handle(ctx, ctx.config(self.name), args)
 
     # ------------------------------------------------------------------ housekeeping

@@ -149,14 +149,10 @@ class GreetingPlugin(Plugin):
         log.warning("join raid in %s: %d joins within %s (case %d)", ctx.room_id, count, raid.window, case.id)
         ctx.emit(NotifyAdmins(ctx.room_id, text))
 
-    @command("strict", min_role=Role.ADMIN, usage="on | off", allow_private=True)
+    @command("strict", min_role=Role.ADMIN, usage="on | off", allow_private=True, needs_group=True)
     async def strict(self, ctx: Context, args: str) -> None:
         """严格模式（入群潮时自动开启）：off 关闭，on 开启；不带参数查看状态"""
-        if ctx.room_id is None:
-            # an operator's private #strict before #use: there is no group to turn it on for (it
-            # raised here, and the operator was told the command failed)
-            ctx.reply(ctx.rules.bot.texts.choose_group_first.format(prefix=ctx.rules.bot.command_prefix))
-            return
+        assert ctx.room_id is not None  # needs_group: the core answers a private #strict before #use
         raid = ctx.config(self.name).raid
         now, word = ctx.now(), args.strip().lower()
         by = ctx.message.sender_id if ctx.message else self.name

@@ -60,6 +60,9 @@ class Facts:
     # an image's sender asked to borrow, urgently, within loan.QR_WITHIN before it (loan.borrow_ask):
     # that text, which a payment code in the image completes into a loan plea
     borrowed_before: str = ""
+    # an established member's answer to another member's recent question (answers.Questions):
+    # what it answers, in Chinese; the char model's verdict alone is not enough then
+    answering: str = ""
 
 
 @dataclass(frozen=True, slots=True)

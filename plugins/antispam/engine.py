@@ -220,7 +220,7 @@ def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str
             if score is None:
                 score = model.score(facts.text, room, **_readings(cfg, plan, model, n, explain))
             if name == "charmodel":
-                verdict = check_charmodel(score, n, cfg, newcomer=facts.newcomer)
+                verdict = check_charmodel(score, n, cfg, newcomer=facts.newcomer, answering=facts.answering)
             else:
                 verdict = check_bayes(score, cfg) if name == "bayes" else check_similar(facts, n, score, cfg)
         elif name == "qrcode":

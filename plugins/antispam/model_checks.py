@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from plugins.antispam import buying, collecting, contact, favour, recommend, refusal
+from plugins.antispam import answers, buying, collecting, contact, favour, recommend, refusal
 from plugins.antispam.checks import PERSONAL, Facts, Verdict, discussing, framed, said, score_pct, shows_an_ad
 from plugins.antispam.classifier import ModelScore
 from plugins.antispam.config import AntispamConfig
@@ -57,7 +57,8 @@ def structure(n: Normalised) -> tuple[str, str] | None:
     return None
 
 
-def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig, *, newcomer: bool = False) -> Verdict:
+def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig, *, newcomer: bool = False,
+                    answering: str = "") -> Verdict:
     verdict = _charmodel(score, n, cfg)
     if not verdict.spam:
         return verdict
@@ -81,6 +82,11 @@ def check_charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig, *, ne
         # the ad's words with a denial in front
         return _not_enough_alone(verdict, f"an established member turning contact or trade away ({no})",
                                  f"这是老成员在拒绝私聊或交易（「{no}」），没有让人找他、没有联系方式或价钱")
+    if not newcomer and answering and _plain_answer(n):
+        # a regular's 拼多多搜 GU能量胶 比淘宝便宜点, right after a member asked where to buy energy
+        # gels cheaply, was put to the owner as a repeat advertiser on the model's word (0.992)
+        return _not_enough_alone(verdict, "an established member answering another member's question",
+                                 f"这是老成员在回答别人的提问（{answering}），没有红包返利、没有让人进群")
     if ask := _buyer(n):
         # a buyer writes the seller's words (私我, 价格好商量, 量大可谈) and the model reads them as an
         # ad: a regular asking 有人要转让名额吗？我收一个 was reminded (0.974)
@@ -94,6 +100,13 @@ def _not_enough_alone(verdict: Verdict, reading: str, zh: str) -> Verdict:
     return replace(verdict, strong=False, conclusive=False, agrees=False, weak=True,
                    details=f"{verdict.details}, but {reading}: not enough alone",
                    why=f"{verdict.why}，但{zh}，单独不算")
+
+
+def _plain_answer(n: Normalised) -> bool:
+    """An answer with no ad's hook (answers.adds_a_hook), no contact data hidden and no link off
+    the ordinary list: a friend's plain phone or a shop's id is what an answer gives."""
+    return not (answers.adds_a_hook(n.body) or contact.promoted_links(n)
+                or any(c.hidden for c in contact.find_contacts(n)))
 
 
 def _refusal(n: Normalised) -> str | None:

@@ -18,7 +18,7 @@ from bot.core.plugin import JobSpec, Plugin, command
 from bot.core.roles import Role, bot_can_moderate, is_protected, role_of, vouched_by
 from bot.core.targets import display_name
 from bot.events import MemberJoined, MessageKind, MessageReceived, Quote, TopicChanged
-from plugins.antispam import adname, ladder, loan, qr, renamed, selling, store
+from plugins.antispam import adname, answers, ladder, loan, qr, renamed, selling, store
 from plugins.antispam.checks import Facts, promotion
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import Decision, decide
@@ -199,6 +199,7 @@ class AntispamPlugin(Plugin):
         self.learner = Learner()
         self.windows = Windows()
         self.names = adname.Names()  # newcomers' names as their messages show them
+        self.questions = answers.Questions()  # members' recent questions, to read answers by
         # QR codes decoded before the gate (gather), by event id: the last few messages only
         self._decoded: dict[str, tuple[str, ...]] = {}
         # whose images handle() last skipped (trusted or protected): gather need not fetch them
@@ -277,6 +278,9 @@ class AntispamPlugin(Plugin):
         cfg: AntispamConfig = ctx.config(self.name)
         now = ctx.now()
         row = store.store_message(ctx.db, msg, now)
+        # before this message is noted as a question itself: an answer is to someone else's
+        answering = self.questions.answered(msg.room_id, msg.sender_id, msg.text, now, msg.quote)
+        self.questions.note(msg.room_id, msg.sender_id, msg.display_name, msg.text, now)
         if self._protected(ctx, msg.sender_id):
             self._remember(ctx, cfg, row, msg)  # protected members' messages count as others' repeats too
             self._note_image(msg, exempt=True)
@@ -292,7 +296,8 @@ class AntispamPlugin(Plugin):
         counts = self._remember(ctx, cfg, row, msg, text, print_, promotes=bool(codes) or None, count=True)
         facts = Facts(text=msg.text, kind=str(msg.kind), url=msg.url, mentions=len(msg.mention_ids),
                       newcomer=newcomer, vouched=vouch is not None, trusted=trusted, qr_codes=codes,
-                      borrowed_before=_borrowed_before(ctx, cfg, msg, codes, now), **counts)
+                      borrowed_before=_borrowed_before(ctx, cfg, msg, codes, now),
+                      answering="" if newcomer else answering, **counts)
         model = self.learner.model(ctx.db, now)
         # first without the models' evidence words (most messages fire nothing, and then nobody
         # reads them); a message that fired is decided again with them, to the same verdicts

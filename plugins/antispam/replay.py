@@ -68,7 +68,7 @@ def replay(db: Session, rules, cfg_for, rows: list[StoredMessage], learner: Lear
                                 similarity=cfg.repeat.similarity, min_chars=cfg.repeat.min_chars)
         # images are not kept: no QR replay
         facts = Facts(text=row.text, kind=row.kind, url=row.url, mentions=row.mentions, newcomer=newcomer,
-                      vouched=False, trusted=trusted, qr_codes=(), borrowed_before="", **counts)
+                      vouched=False, trusted=trusted, qr_codes=(), borrowed_before="", answering="", **counts)
         out.append(decide(facts, cfg, model, row.room_id))
     return out
 

@@ -76,6 +76,26 @@ def test_eval_spam_says_what_a_false_positive_would_bring_on_the_member(tmp_path
     assert "removed" not in line  # an established member's first offence is never a removal
 
 
+ADS = """label\ttext
+1\t兼职刷单日结，一单一结，手机就能做，加V：sd8888a
+1\t寒假硬笔书法班开始报名啦 包教包会 不练好字不收费 联系电话 139 8888 7766
+1\t今天天气不错
+"""
+
+
+def test_eval_spam_says_what_an_ad_caught_would_bring_on_its_sender(tmp_path):
+    """A bot cannot recall a member's message: a newcomer's ad only warned stays up, so the report
+    says how many of the ads caught a first offence would remove, and how many it would not."""
+    (tmp_path / "ads.tsv").write_text(ADS, "utf-8")
+    newcomer = CliRunner().invoke(main, ["eval-spam", str(tmp_path / "ads.tsv"), "--newcomer"])
+    assert newcomer.exit_code == 0, newcomer.output
+    [line] = [x for x in newcomer.output.splitlines() if x.startswith("ads caught, by")]
+    assert "removed 1 (33.33% of ads)" in line and "warned 1 (33.33% of ads)" in line, line
+    member = CliRunner().invoke(main, ["eval-spam", str(tmp_path / "ads.tsv")])
+    [line] = [x for x in member.output.splitlines() if x.startswith("ads caught, by")]
+    assert "removed" not in line  # an established member's first offence is never a removal
+
+
 CORPUS = """label\tcategory\tcampaign\ttext
 0\tscam_talk\tham_1\t兼职日结，加V：abc8888 这种广告大家别信
 0\tdaily\tham_2\t今天晚上谁去打球，七点老地方见

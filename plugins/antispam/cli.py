@@ -117,6 +117,9 @@ def eval_spam(files: tuple[Path, ...], train_file: Path | None, model_path: Path
     # what a false positive would bring on an innocent member as a first offence (the ladder's
     # own reckoning): a removal is what the product must never do, a reminder threatens nothing
     brought: Counter[str] = Counter()
+    # and what an ad caught brings: only a removal takes a newcomer's ad's sender away (a bot
+    # cannot recall a member's message), so a warned ad stays up unless its sender posts again
+    caught: Counter[str] = Counter()
     for row in rows:
         decision = decide(Facts(text=row.text, newcomer=newcomer), cfg, model, None)
         outcome = ("tp" if decision.spam else "fn") if row.label else ("fp" if decision.spam else "tn")
@@ -133,8 +136,9 @@ def eval_spam(files: tuple[Path, ...], train_file: Path | None, model_path: Path
         rank = char_score + (1.0 if any(v.name not in statistical for v in fired) else 0.0)
         ranks["decision"][1 - row.label].append(rank)
         ranks["charmodel"][1 - row.label].append(char_score)
-        if outcome == "fp":
-            brought[first_offence(cfg, Offence("", "", "", {}, **offence_terms(decision, newcomer)))] += 1
+        if outcome in ("fp", "tp"):
+            step = first_offence(cfg, Offence("", "", "", {}, **offence_terms(decision, newcomer)))
+            (brought if outcome == "fp" else caught)[step] += 1
         if outcome in ("fp", "fn") and len(wrong) < 100_000:
             wrong.append((0 if outcome == "fp" else 1, row, decision))
     elapsed = time.perf_counter() - started
@@ -150,6 +154,11 @@ def eval_spam(files: tuple[Path, ...], train_file: Path | None, model_path: Path
         click.echo("\nfalse positives, by what a first offence would bring on the member (no strikes before): "
                    + ", ".join(f"{what} {brought[what]} ({brought[what] / max(hams, 1):.2%} of normal rows)"
                                for what in FIRST_OFFENCES if brought[what]))
+    if caught:
+        ads = groups["(pooled)"]["tp"] + groups["(pooled)"]["fn"]
+        click.echo("ads caught, by what a first offence would bring on the sender: "
+                   + ", ".join(f"{what} {caught[what]} ({caught[what] / max(ads, 1):.2%} of ads)"
+                               for what in FIRST_OFFENCES if caught[what]))
     click.echo("\nrecall at a fixed false-positive rate (pooled; threshold on the score):")
     for name, (spam_scores, ham_scores) in ranks.items():
         cells = []

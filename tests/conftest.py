@@ -17,7 +17,7 @@ import pytest
 
 from db import load_all_models
 from db.migrate import upgrade
-from db.session import make_engine, make_sessionmaker
+from db.session import loop_engine, make_engine, make_sessionmaker
 from db.version import build_if_empty
 from tests.pg import built_template, fresh_database, server_url
 from tests.pg_copies import TemplateCopies
@@ -84,6 +84,17 @@ def storage_retries_soon(monkeypatch):
         real(self, initial, min(maximum, 0.5))
 
     monkeypatch.setattr(inbox.Backoff, "__init__", sooner)
+
+
+@pytest.fixture
+def loop_sessions(database_url):
+    """A session factory on the loop's engine (db.session.loop_engine: the one the app's event
+    batch commits through), on the database at the migrations' head."""
+    load_all_models()
+    upgrade(database_url)
+    engine = loop_engine(database_url)
+    yield make_sessionmaker(engine)
+    engine.dispose()
 
 
 @pytest.fixture

@@ -13,21 +13,12 @@ from sqlalchemy.exc import OperationalError
 
 from bot.core.batch import Ahead, EventBatch, Redo
 from db import repo
-from db.base import Base
 from db.models import AuditEntry, SeenEvent
-from db.session import loop_engine, make_sessionmaker
 from plugins.stats.models import MemberDay
 from plugins.stats.queries import count_message
 
 AT = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 
-
-@pytest.fixture
-def sessions(database_url):
-    engine = loop_engine(database_url)
-    Base.metadata.create_all(engine)
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 async def part_done(batch: EventBatch) -> None:
@@ -40,8 +31,8 @@ async def part_done(batch: EventBatch) -> None:
     raise AssertionError("no event's part of the batch ran")
 
 
-def seen(sessions) -> set[str]:
-    with sessions() as db:
+def seen(loop_sessions) -> set[str]:
+    with loop_sessions() as db:
         return set(db.scalars(select(SeenEvent.event_id)))
 
 
@@ -70,26 +61,26 @@ async def mark(batch: EventBatch, event_id: str, *, fail: bool = False, started:
     return "committed"
 
 
-async def test_events_ready_together_share_one_commit(sessions):
-    batch = EventBatch(sessions, asyncio.Lock())
+async def test_events_ready_together_share_one_commit(loop_sessions):
+    batch = EventBatch(loop_sessions, asyncio.Lock())
     results = await asyncio.gather(*(mark(batch, f"e{i}") for i in range(10)))
     assert results == ["committed"] * 10
-    assert seen(sessions) == {f"e{i}" for i in range(10)}
+    assert seen(loop_sessions) == {f"e{i}" for i in range(10)}
     assert batch.commits == 1
 
 
-async def test_an_event_returns_only_once_its_batch_committed(sessions):
-    batch = EventBatch(sessions, asyncio.Lock())
+async def test_an_event_returns_only_once_its_batch_committed(loop_sessions):
+    batch = EventBatch(loop_sessions, asyncio.Lock())
     task = asyncio.create_task(mark(batch, "e1"))
     # its part ran; the commit is queued behind it, so the event is not finished yet
     await part_done(batch)
     assert not task.done()
     assert await task == "committed"
-    assert seen(sessions) == {"e1"}
+    assert seen(loop_sessions) == {"e1"}
 
 
-async def test_a_failing_event_rolls_back_alone_and_the_others_are_redone(sessions):
-    batch = EventBatch(sessions, asyncio.Lock())
+async def test_a_failing_event_rolls_back_alone_and_the_others_are_redone(loop_sessions):
+    batch = EventBatch(loop_sessions, asyncio.Lock())
     started, go_on = asyncio.Event(), asyncio.Event()
     # ready together: ok1 runs its part, then bad joins the same transaction before it commits
     first = asyncio.create_task(mark(batch, "ok1"))
@@ -99,24 +90,24 @@ async def test_a_failing_event_rolls_back_alone_and_the_others_are_redone(sessio
     go_on.set()
     assert await bad == "failed"
     assert await first == "redo"  # nothing of ok1 committed: it is handled again
-    assert seen(sessions) == set()
+    assert seen(loop_sessions) == set()
     assert batch.redone == 1
     assert await mark(batch, "ok1") == "committed"
-    assert seen(sessions) == {"ok1"}
+    assert seen(loop_sessions) == {"ok1"}
 
 
-async def test_another_gate_user_commits_the_open_batch_first(sessions):
+async def test_another_gate_user_commits_the_open_batch_first(loop_sessions):
     gate = asyncio.Lock()
-    batch = EventBatch(sessions, gate)
+    batch = EventBatch(loop_sessions, gate)
     task = asyncio.create_task(mark(batch, "e1"))
     await part_done(batch)
     async with gate:  # as App._session() does before its own transaction
         batch.flush()
-        with sessions() as db:  # on SQLite this write would meet the batch's lock otherwise
+        with loop_sessions() as db:  # on SQLite this write would meet the batch's lock otherwise
             repo.mark_seen(db, "other", None, AT)
             db.commit()
     assert await task == "committed"
-    assert seen(sessions) == {"e1", "other"}
+    assert seen(loop_sessions) == {"e1", "other"}
 
 
 def _fail_at_commit(db, url: str) -> None:
@@ -140,8 +131,8 @@ def _fail_at_commit(db, url: str) -> None:
     admin.dispose()
 
 
-async def test_a_failed_commit_reaches_every_event_of_the_batch(sessions, database_url):
-    batch = EventBatch(sessions, asyncio.Lock())
+async def test_a_failed_commit_reaches_every_event_of_the_batch(loop_sessions, database_url):
+    batch = EventBatch(loop_sessions, asyncio.Lock())
 
     async def event(event_id: str, *, last: bool = False) -> None:
         async with batch.event() as db:
@@ -152,24 +143,24 @@ async def test_a_failed_commit_reaches_every_event_of_the_batch(sessions, databa
     results = await asyncio.gather(event("e0"), event("e1"), event("e2", last=True), return_exceptions=True)
     assert [type(r) for r in results] == [OperationalError] * 3  # each event retries as after a storage error
     assert batch.commits == 0
-    assert seen(sessions) == set()  # nothing of the batch committed
+    assert seen(loop_sessions) == set()  # nothing of the batch committed
 
 
-async def test_a_full_batch_commits_at_once(sessions):
-    batch = EventBatch(sessions, asyncio.Lock(), max_events=3)
+async def test_a_full_batch_commits_at_once(loop_sessions):
+    batch = EventBatch(loop_sessions, asyncio.Lock(), max_events=3)
     results = await asyncio.gather(*(mark(batch, f"e{i}") for i in range(7)))
     assert results == ["committed"] * 7
     assert batch.commits == 3  # 3 + 3 at the bound, the last one by the flusher
 
 
-def test_counters_are_summed_and_written_when_the_root_transaction_commits(sessions):
+def test_counters_are_summed_and_written_when_the_root_transaction_commits(loop_sessions):
     day = date(2026, 12, 2)
 
     def counts() -> dict[str, int]:
-        with sessions() as db:
+        with loop_sessions() as db:
             return {r.member_id: r.messages for r in db.scalars(select(MemberDay))}
 
-    with sessions() as db:
+    with loop_sessions() as db:
         for member in ("a", "b", "a", "a"):
             count_message(db, "room", day, member)
         with db.begin_nested():  # a savepoint's release does not write them early...
@@ -178,7 +169,7 @@ def test_counters_are_summed_and_written_when_the_root_transaction_commits(sessi
         nested.rollback()  # ...and a savepoint's rollback does not drop them
         db.commit()
     assert counts() == {"a": 3, "b": 1}
-    with sessions() as db:
+    with loop_sessions() as db:
         count_message(db, "room", day, "a")
         db.rollback()  # gone with the transaction
         count_message(db, "room", day, "b")
@@ -203,11 +194,11 @@ def postgresql_only(database_url: str) -> None:
         pytest.skip("claims ahead are PostgreSQL's (SQLite claims each event on its turn)")
 
 
-async def test_the_claims_of_events_ready_together_take_one_round_trip(sessions, database_url):
-    batch = EventBatch(sessions, asyncio.Lock())
+async def test_the_claims_of_events_ready_together_take_one_round_trip(loop_sessions, database_url):
+    batch = EventBatch(loop_sessions, asyncio.Lock())
     results = await asyncio.gather(*(mark(batch, f"e{i}", ahead=True) for i in range(10)))
     assert results == ["committed"] * 10
-    assert seen(sessions) == {f"e{i}" for i in range(10)}
+    assert seen(loop_sessions) == {f"e{i}" for i in range(10)}
     if database_url.startswith("postgresql"):
         assert (batch.claim_runs, batch.claimed_ahead) == (1, 9)
     else:
@@ -217,10 +208,10 @@ async def test_the_claims_of_events_ready_together_take_one_round_trip(sessions,
     assert again == ["duplicate", "committed"]
 
 
-async def test_a_batch_holding_claims_of_events_yet_to_run_commits_only_after_them(sessions, database_url):
+async def test_a_batch_holding_claims_of_events_yet_to_run_commits_only_after_them(loop_sessions, database_url):
     postgresql_only(database_url)
     gate = asyncio.Lock()
-    batch = EventBatch(sessions, gate)
+    batch = EventBatch(loop_sessions, gate)
     go_on, entered = asyncio.Event(), asyncio.Event()
     first = asyncio.create_task(mark(batch, "first", ahead=True, go_on=go_on, started=entered))
     await entered.wait()  # first holds the gate; the others wait for it and register their claims
@@ -230,14 +221,14 @@ async def test_a_batch_holding_claims_of_events_yet_to_run_commits_only_after_th
     async with batch.exclusive():
         # it got the gate only once they had run their parts, and the batch is committed
         assert batch.claimed_ahead == 3 and all(t.done() or not batch.open_events for t in others)
-        assert seen(sessions) == {"first", "o0", "o1", "o2"}
+        assert seen(loop_sessions) == {"first", "o0", "o1", "o2"}
     assert await first == "committed"
     assert [await t for t in others] == ["committed"] * 3
 
 
-async def test_a_failing_event_takes_the_claims_it_ran_ahead_with_it(sessions, database_url):
+async def test_a_failing_event_takes_the_claims_it_ran_ahead_with_it(loop_sessions, database_url):
     postgresql_only(database_url)
-    batch = EventBatch(sessions, asyncio.Lock())
+    batch = EventBatch(loop_sessions, asyncio.Lock())
     go_on, entered = asyncio.Event(), asyncio.Event()
     bad = asyncio.create_task(mark(batch, "bad", ahead=True, fail=True, go_on=go_on, started=entered))
     await entered.wait()
@@ -246,13 +237,13 @@ async def test_a_failing_event_takes_the_claims_it_ran_ahead_with_it(sessions, d
     assert await bad == "failed"
     # their claims were rolled back with bad's: each claims again where it runs, and commits
     assert [await t for t in others] == ["committed"] * 3
-    assert seen(sessions) == {"o0", "o1", "o2"}
+    assert seen(loop_sessions) == {"o0", "o1", "o2"}
     assert batch.claimed_ahead >= 3 and batch.claim_runs >= 2  # bad ran theirs; o0 ran them again
 
 
-async def test_an_event_cancelled_after_its_claim_ran_ahead_is_never_marked_handled(sessions, database_url):
+async def test_an_event_cancelled_after_its_claim_ran_ahead_is_never_marked_handled(loop_sessions, database_url):
     postgresql_only(database_url)
-    batch = EventBatch(sessions, asyncio.Lock())
+    batch = EventBatch(loop_sessions, asyncio.Lock())
     go_on, entered = asyncio.Event(), asyncio.Event()
     first = asyncio.create_task(mark(batch, "first", ahead=True, go_on=go_on, started=entered))
     await entered.wait()
@@ -268,13 +259,13 @@ async def test_an_event_cancelled_after_its_claim_ran_ahead_is_never_marked_hand
     # the batch holding its claim is rolled back, not committed: the others are handled again
     assert await first == "redo"
     assert await staying in ("redo", "committed")
-    assert "leaving" not in seen(sessions)  # replayed from the inbox next start, not lost
+    assert "leaving" not in seen(loop_sessions)  # replayed from the inbox next start, not lost
     assert await mark(batch, "first", ahead=True) == "committed"
 
 
-async def test_an_event_cancelled_before_it_reached_the_gate_leaves_no_claim_behind(sessions, database_url):
+async def test_an_event_cancelled_before_it_reached_the_gate_leaves_no_claim_behind(loop_sessions, database_url):
     postgresql_only(database_url)
-    batch = EventBatch(sessions, asyncio.Lock())
+    batch = EventBatch(loop_sessions, asyncio.Lock())
     leaving = asyncio.create_task(mark(batch, "leaving", ahead=True))
     await asyncio.sleep(0)  # it registered its claim and yields once (the events ready with it catch up)
     leaving.cancel()
@@ -283,7 +274,7 @@ async def test_an_event_cancelled_before_it_reached_the_gate_leaves_no_claim_beh
     # the next event's claim does not take the one that left along: its batch commits
     async with asyncio.timeout(30):  # a guard: a batch waiting for an event that left never commits
         assert await mark(batch, "next", ahead=True) == "committed"
-    assert seen(sessions) == {"next"}
+    assert seen(loop_sessions) == {"next"}
     assert batch.claimed_ahead == 0
 
 
@@ -299,10 +290,10 @@ def _syncs(trace_path) -> int:
     return sum(1 for line in trace_path.read_text().splitlines() if "\tF\t" in line and "\tSync" in line)
 
 
-async def test_the_rows_queued_for_a_batch_commit_and_its_commit_take_one_round_trip(sessions, database_url,
+async def test_the_rows_queued_for_a_batch_commit_and_its_commit_take_one_round_trip(loop_sessions, database_url,
                                                                                        tmp_path):
     postgresql_only(database_url)
-    batch = EventBatch(sessions, asyncio.Lock())
+    batch = EventBatch(loop_sessions, asyncio.Lock())
     trace = tmp_path / "libpq.trace"
     day = date(2026, 12, 2)
     traced = []
@@ -328,8 +319,8 @@ async def test_the_rows_queued_for_a_batch_commit_and_its_commit_take_one_round_
     pgconn.untrace()
     out.close()
     assert batch.commits == 1
-    assert seen(sessions) == {"e0", "e1", "e2"}
-    with sessions() as db:
+    assert seen(loop_sessions) == {"e0", "e1", "e2"}
+    with loop_sessions() as db:
         assert {r.member_id: r.messages for r in db.scalars(select(MemberDay))} == {"m0": 1, "m1": 1, "m2": 1}
         assert db.scalar(select(func.count()).select_from(AuditEntry)) == 1
     # the member and room counters' upserts and the COMMIT went together: the loop waited once

@@ -18,8 +18,6 @@ from bot.core.batch import EventBatch, Redo
 from bot.core.plugin import JobSpec
 from bot.core.scheduler import JobScheduler
 from db import repo
-from db.base import Base
-from db.session import loop_engine, make_sessionmaker
 from plugins.newcomers import GreetingPlugin, NicknamePlugin
 from plugins.newcomers.greeting import WELCOME_JOB
 from plugins.newcomers.models import PendingWelcome
@@ -117,16 +115,9 @@ def test_a_rooms_reconcile_leaves_other_rooms_and_other_plugins_jobs_alone():
         sched.reconcile_room("greeting", "r2", [JobSpec("greeting:welcome:r1", "2026-12-02T20:06:00", room_id="r1")])
 
 
-@pytest.fixture
-def sessions(database_url):
-    engine = loop_engine(database_url)
-    Base.metadata.create_all(engine)
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
-
-async def test_what_an_event_leaves_for_its_commit_runs_once_it_committed_and_never_for_a_rollback(sessions):
-    batch = EventBatch(sessions, asyncio.Lock())
+async def test_what_an_event_leaves_for_its_commit_runs_once_it_committed_and_never_for_a_rollback(loop_sessions):
+    batch = EventBatch(loop_sessions, asyncio.Lock())
     done: list[str] = []
     started, go_on = asyncio.Event(), asyncio.Event()
 
@@ -155,5 +146,5 @@ async def test_what_an_event_leaves_for_its_commit_runs_once_it_committed_and_ne
     assert await failing == "failed" and done == []  # rolled back: its step dropped
     assert await other == "committed"  # it waited for the gate: a batch of its own
     assert done == ["good"]
-    with sessions() as db:
+    with loop_sessions() as db:
         assert list(db.scalars(select(PendingWelcome.member_id))) == ["good"]

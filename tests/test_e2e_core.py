@@ -435,6 +435,46 @@ async def test_a_bot_no_longer_admin_tells_the_owner_it_stopped_managing(bot):
     assert started == ["【读书会】机器人现在是本群的管理员，已开始管理本群：欢迎新成员，检查广告和刷屏。"], started
 
 
+async def test_a_bot_made_admin_again_manages_at_the_next_message_once_its_role_may_be_stale(tmp_path, database_url):
+    """Seen in a simulated day: the owner did what the bot's notice asked (made it 管理员 again),
+    and the bot stayed silent: an ad posted just after stood and #cases went unanswered, because
+    WeChat sends no event for it and the room's cached facts last ten minutes. A group left
+    unmanaged for want of a role is read again at most every ROLE_RECHECK while members talk."""
+    from bot.clock import FakeClock
+    from bot.core.app import ROLE_RECHECK
+
+    clock = FakeClock()
+    bot = await Harness(tmp_path, [Probe()], database_url=database_url, clock=clock).start()
+    try:
+        room = bot.cast.admin
+        bot.say(room, "alice", "ping")
+        await bot.wait_text(room, "pong")
+        bot.world.set_admin(room, bot.world.bot_id, False)
+        await bot.app.rooms.get(room, refresh=True)  # the demotion seen (the test above)
+        bot.say(room, "alice", "ping")
+        await bot.settle()
+        assert sum("pong" in t for t in bot.texts(room)) == 1  # silent: not managing
+        bot.world.set_admin(room, bot.world.bot_id, True)  # no event, no read forced here
+        clock.advance(ROLE_RECHECK.total_seconds() + 1)
+        bot.say(room, "alice", "ping")
+        await bot.world.wait_for(lambda: sum("pong" in t for t in bot.texts(room)) == 2)
+        await bot.settle()
+        told = [*bot.private_texts(bot.cast["operator"]), *bot.texts(room)]
+        assert sum("已开始管理本群" in t for t in told) == 1, told
+        # where it stays a plain member, its members' talk reads the room at most that often
+        plain, rpcs = bot.cast.plain, bot.server.service.rpc_counts
+        bot.say(plain, "alice", "ping")
+        await bot.settle()
+        clock.advance(ROLE_RECHECK.total_seconds() + 1)
+        reads = rpcs["RoomPayload"]
+        for _ in range(5):
+            bot.say(plain, "alice", "ping")
+        await bot.settle()
+        assert rpcs["RoomPayload"] == reads + 1 and bot.texts(plain) == []
+    finally:
+        await bot.stop()
+
+
 async def test_name_history_keeps_each_change_once(bot):
     from sqlalchemy import select
 

@@ -519,6 +519,8 @@ class App:
                 room = await self.rooms.get(event.room_id)
             if isinstance(event, MessageReceived) and room and not room.has_member(event.sender_id):
                 room = await self.rooms.get(event.room_id, refresh=True)  # a missed join event
+            if isinstance(event, MessageReceived) and room and rules.unmanaged_for_want_of_a_role(room.id):
+                room = await self._made_admin_since(room)
             if room is not None:
                 await self._record_room(room, rules)
         # where the bot is not managing (manage: auto, a group where it is a plain member), it
@@ -940,6 +942,15 @@ class App:
         else:
             fresh = await self.rooms.get(room.id, max_age=ROLE_RECHECK)
         return fresh or room
+
+    async def _made_admin_since(self, room: RoomInfo) -> RoomInfo:
+        """A group manage: auto leaves alone because the bot is a plain member there, read again
+        at most every ROLE_RECHECK while its members talk: WeChat sends no event when the owner
+        makes the bot an admin, and the room's cached facts (ten minutes) kept the bot silent
+        after its owner did what its notice asked (a simulated day: an ad posted just after stood,
+        and the owner's #cases went unanswered). A group where the bot stays a plain member costs
+        a room read every ROLE_RECHECK at most, and only while someone speaks there."""
+        return await self.rooms.get(room.id, max_age=ROLE_RECHECK) or room
 
     def _unmanaged_command(self, found: tuple[Plugin, CommandSpec] | None) -> bool:
         return found is not None and found[0] is self.builtins and found[1].name in UNMANAGED_COMMANDS

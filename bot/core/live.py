@@ -118,8 +118,11 @@ class LiveRules(Rules):
             return False
         return room_id in self.live.manage_on or self.live.bot_roles.get(room_id) in MANAGING_ROLES
 
-    def manage_is_auto(self) -> bool:
-        return self.bot.manage == "auto"
+    def unmanaged_for_want_of_a_role(self, room_id: str) -> bool:
+        """Not managed only because the bot is no owner or admin there (manage: auto, the group
+        not ignored, nobody said #manage off): made one, it manages."""
+        return (self.bot.manage == "auto" and room_id not in self.bot.ignore and room_id not in self.live.manage_off
+                and not self.manages(room_id))
 
     def for_room(self, room_id: str | None) -> GroupRulesBase:
         group = super().for_room(room_id)

@@ -98,6 +98,11 @@ class Rules:
         # view (bot.core.live) decides it; a bare snapshot fails closed
         return self.bot.manage == "all" or (isinstance(self.bot.manage, tuple) and room_id in self.bot.manage)
 
+    def unmanaged_for_want_of_a_role(self, room_id: str) -> bool:
+        """Whether the bot would manage the group once made its admin: only the App's LiveRules
+        view knows its role; a bare snapshot says no."""
+        return False
+
     def chat_settings(self, room_id: str | None) -> dict[str, dict[str, Any]]:
         """What a group's owner or admins changed in chat, by section: only the App's LiveRules
         view (bot.core.live) knows; a bare snapshot has none."""

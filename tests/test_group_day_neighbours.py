@@ -82,8 +82,12 @@ async def test_a_morning_in_the_neighbours_group(days) -> None:  # noqa: F811
     # lines (seen in a simulated parents' group); one command's usage by name
     await d.post("群主老王", "#help")
     listing = d.bot.world.bot_texts(d.room)[-1]
-    assert "机器人：#dryrun #help #manage #reload #status #use #whoami" in listing, listing
-    assert "自动反广告：#ham #selling #spam" in listing and len(listing.splitlines()) <= 12, listing
+    assert ("机器人：#dryrun（演习） #help（帮助） #manage（托管） #reload（重载规则） #status（状态） #use（管理） "
+            "#whoami（我是谁）") in listing, listing
+    # each with its Chinese name: an owner read #selling and did not know it for #卖货
+    assert "自动反广告：#ham（误判） #selling（卖货） #spam（广告）" in listing, listing
+    assert len(listing.splitlines()) <= 12, listing
+    assert "#strict（严格模式）" in listing and "#nick（群昵称）" in listing, listing
     await d.post("群主老王", "#help 踢出")
     assert d.bot.world.bot_texts(d.room)[-1].endswith(
         "#kick @成员 [原因] — 把成员移出本群（记为案件，可申诉；也可以引用该成员的消息发送）"

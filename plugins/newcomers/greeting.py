@@ -149,7 +149,8 @@ class GreetingPlugin(Plugin):
         log.warning("join raid in %s: %d joins within %s (case %d)", ctx.room_id, count, raid.window, case.id)
         ctx.emit(NotifyAdmins(ctx.room_id, text))
 
-    @command("strict", min_role=Role.ADMIN, usage="on | off", allow_private=True, needs_group=True)
+    @command("strict", min_role=Role.ADMIN, aliases=("严格模式",), usage="on | off", allow_private=True,
+             needs_group=True)
     async def strict(self, ctx: Context, args: str) -> None:
         """严格模式（入群潮时自动开启）：off 关闭，on 开启；不带参数查看状态"""
         assert ctx.room_id is not None  # needs_group: the core answers a private #strict before #use

@@ -377,8 +377,9 @@ class NicknamePlugin(Plugin):
                 ctx.emit(Kick(ctx.room_id, row.member_id, reason=case.reason, case_id=case.id))
 
     # ------------------------------------------------------------------ commands
-    @command("nick", min_role=Role.ADMIN, usage="list | check @成员 | 格式 [格式 例 示例] | 关闭 | 开启 | 恢复",
-             allow_private=True, reads_target_alias=True, reads_every_alias=checks_everyone)
+    @command("nick", min_role=Role.ADMIN, aliases=("群昵称",),
+             usage="list | check @成员 | 格式 [格式 例 示例] | 关闭 | 开启 | 恢复", allow_private=True,
+             reads_target_alias=True, reads_every_alias=checks_everyone)
     async def nick(self, ctx: Context, args: str) -> None:
         """群昵称：list 列出不符合的成员；check @成员 重新检查；格式 改本群的昵称格式；关闭 / 开启 / 恢复
 

@@ -322,6 +322,73 @@ def test_the_reference_counts_are_the_calibration_rows_main_s_corpus_held():
     assert bm.HOLDOUT_REFERENCE_ROWS < bm.REFERENCE_ROWS
 
 
+def test_the_build_trains_on_the_probe_files_listed_and_no_other():
+    """The shipped build reads the probe files that have been measured blind (TRAINED_PROBES) as
+    training rows of their own source, each row once; a file in the folder that is not listed (a
+    fresh blind probe) is never read, so it stays blind until it is measured and added."""
+    from plugins.antispam import build_model as bm
+    from plugins.antispam.dataset import read_tsv
+
+    captured: dict = {}
+
+    def spy(rows, **kw):
+        captured["rows"] = rows
+        captured["hard_sources"] = kw.get("hard_sources")
+        raise SystemExit(0)
+
+    original = bm.build
+    bm.build = spy
+    try:
+        with pytest.raises(SystemExit):
+            bm.main(["--out", "/nonexistent/never-written.bin"])
+    finally:
+        bm.build = original
+    rows = captured["rows"]
+    probe_rows = [r for r in rows if r.source == bm.PROBE_SOURCE]
+    listed = [r for name in bm.TRAINED_PROBES for r in read_tsv(bm.probes_dir() / name)]
+    assert len(bm.TRAINED_PROBES) == 14 and len(listed) > 9000
+    assert sorted((r.campaign, r.text, r.label) for r in probe_rows) == \
+        sorted((r.campaign, r.text, r.label) for r in listed)
+    assert set(captured["hard_sources"]) == {"corpus", bm.PROBE_SOURCE}
+    # --no-probes builds the corpus alone (main's model before spam40)
+    assert not [r for r in bm.gather([bm.corpus_dir()], None, False, []) if r.source == bm.PROBE_SOURCE]
+
+
+def test_no_probe_row_lands_in_the_corpus_s_held_out_split():
+    """A --holdout build trains on every probe row (none is dropped as a test campaign), the
+    split's test side stays the corpus's own rows, and no probe campaign shares an id with a corpus
+    campaign (one that did would put a held-out campaign's twin in training)."""
+    from plugins.antispam import build_model as bm
+    from plugins.antispam.dataset import corpus_dir, read_many
+
+    probes = bm.trained_probes()
+    held = bm.gather([corpus_dir()], None, True, probes)
+    probe_rows = [r for r in held if r.source == bm.PROBE_SOURCE]
+    assert len(probe_rows) == len(read_many(probes))
+    assert any(split_of(r) == "test" for r in probe_rows)  # kept although their hash says test
+    corpus = read_many([corpus_dir()])
+    assert not {r.campaign for r in probe_rows} & {r.campaign for r in corpus}
+    kept = {(r.text, r.campaign) for r in held if r.source == "corpus"}
+    assert kept and not any((r.text, r.campaign) in kept for r in corpus if split_of(r) == "test")
+    # the held-out evaluation reads the corpus folder alone: no probe text among its test rows
+    test_texts = {r.text for r in corpus if split_of(r) == "test"}
+    assert not test_texts & {r.text for r in probe_rows}
+
+
+def test_the_probe_files_hard_chat_is_calibrated_on_with_the_corpus_s():
+    """The probes' normal lines in the hard categories are calibration rows, counted against the
+    same fixed reference: a probe line the fold models confuse raises a level."""
+    from plugins.antispam import build_model as bm
+
+    hard = [Row(0, f"这个月工资到账{i}万", "corpus", "money_talk", f"m{i}") for i in range(5)]
+    probe = [Row(0, f"收u的都是骗子{i}", bm.PROBE_SOURCE, "scam_discussion", f"pz{i}") for i in range(3)]
+    other = [Row(0, f"你好{i}", bm.PROBE_SOURCE, "newcomer_intro", f"pn{i}") for i in range(3)]
+    picked = bm.calibration_set(hard + probe + other, least=5)
+    assert picked is not None and [r for r in hard + probe + other if picked(r)] == hard + probe
+    alone = bm.calibration_set(hard + probe + other, least=5, hard_sources=("corpus",))
+    assert alone is not None and [r for r in hard + probe + other if alone(r)] == hard
+
+
 def test_the_hard_chat_categories_are_the_corpus_s():
     """A category renamed in the corpus would silently leave the calibration set."""
     from plugins.antispam import build_model as bm

@@ -389,6 +389,18 @@ def test_the_probe_files_hard_chat_is_calibrated_on_with_the_corpus_s():
     assert alone is not None and [r for r in hard + probe + other if alone(r)] == hard
 
 
+def test_the_shipped_model_was_built_with_the_probe_files():
+    """charmodel.bin records its rows by source: the listed probe files' rows are among them."""
+    from plugins.antispam import build_model as bm
+    from plugins.antispam.dataset import read_many
+
+    char = shipped()
+    assert char is not None
+    rows = read_many(bm.trained_probes())
+    ham = sum(1 for r in rows if r.label == 0)
+    assert char.meta["sources"][bm.PROBE_SOURCE] == {"ham": ham, "spam": len(rows) - ham}
+
+
 def test_the_hard_chat_categories_are_the_corpus_s():
     """A category renamed in the corpus would silently leave the calibration set."""
     from plugins.antispam import build_model as bm

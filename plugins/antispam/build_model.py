@@ -127,7 +127,14 @@ IN_DOMAIN_WEIGHT = 20.0
 EPOCHS = 10
 
 
-def weight(row: Row) -> float:
+# each probe row counts this many times: in-domain like the corpus's rows (--probe-weight 10 was
+# measured too: MEASUREMENTS spam40)
+PROBE_WEIGHT = IN_DOMAIN_WEIGHT
+
+
+def weight(row: Row, probe_weight: float = PROBE_WEIGHT) -> float:
+    if row.source == PROBE_SOURCE:
+        return probe_weight
     return 1.0 if row.source.startswith("dev_") else IN_DOMAIN_WEIGHT
 
 
@@ -268,7 +275,7 @@ def calibration_set(rows: list[Row], least: int = MIN_CALIBRATION_ROWS,
 
 def build(rows: list[Row], *, epochs: int = EPOCHS, log=print, chat_only: bool = True,
           reference: int | None = REFERENCE_ROWS, scores_out: Path | None = None,
-          hard_sources: tuple[str, ...] = HARD_SOURCES) -> CharModel:
+          hard_sources: tuple[str, ...] = HARD_SOURCES, probe_weight: float = PROBE_WEIGHT) -> CharModel:
     """Train on every row; thresholds from a model trained without the calibration fold, at the
     target false-positive rate on that fold's chat-like ham (chat_only=False: on all its ham,
     for a file whose normal messages are its own definition of normal).
@@ -279,7 +286,9 @@ def build(rows: list[Row], *, epochs: int = EPOCHS, log=print, chat_only: bool =
     held-back fifth of the shared train.tsv, char model recall at FPR 1% 0.853 -> 0.912 and
     its best F1 0.941 -> 0.956 with the in-domain weight (20x); 16x and 64x the old step gave
     about the same, so this is the plateau, not a tuned optimum)."""
-    row_weight = weight if chat_only else (lambda _r: IN_DOMAIN_WEIGHT)
+    def row_weight(r: Row) -> float:
+        return weight(r, probe_weight) if chat_only else IN_DOMAIN_WEIGHT
+
     cache: dict = {}  # each text's features, for the several trainings
     calibrating = calibration_set(rows, hard_sources=hard_sources)
     if chat_only and calibrating is not None:
@@ -348,6 +357,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="corpus folder or file (repeatable; default: plugins/antispam/data/corpus)")
     parser.add_argument("--probes", action="append", type=Path,
                         help="probe file or folder trained on (repeatable; default: TRAINED_PROBES)")
+    parser.add_argument("--probe-weight", type=float, default=PROBE_WEIGHT,
+                        help="how many times each probe row counts (the corpus's rows count IN_DOMAIN_WEIGHT)")
     parser.add_argument("--no-probes", action="store_true", help="no probe file at all (the corpus alone)")
     parser.add_argument("--uncalibrated-probes", action="store_true",
                         help="train on the probe files but set the levels on the corpus's hard chat alone")
@@ -364,7 +375,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(rows)} rows ({spam} spam, {len(rows) - spam} ham)", file=sys.stderr)
     model = build(rows, epochs=args.epochs, log=lambda m: print(m, file=sys.stderr),
                   reference=HOLDOUT_REFERENCE_ROWS if args.holdout else REFERENCE_ROWS, scores_out=args.scores,
-                  hard_sources=("corpus",) if args.uncalibrated_probes else HARD_SOURCES)
+                  hard_sources=("corpus",) if args.uncalibrated_probes else HARD_SOURCES,
+                  probe_weight=args.probe_weight)
     model.meta["holdout"] = args.holdout
     model.meta["features_probe"] = features_probe(r.text for r in seed_rows())
     model.meta["feature_code"] = feature_code.feature_code()

@@ -36,6 +36,7 @@ from plugins.antispam.models import SHARED
 from plugins.antispam.normalize import normalise
 
 CFG = AntispamConfig()
+
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
 
 # A small fixture written here: two families of ads and two kinds of chat, a few voices each.
@@ -347,15 +348,18 @@ def test_the_build_trains_on_the_probe_files_listed_and_no_other():
     probe_rows = [r for r in rows if r.source == bm.PROBE_SOURCE]
     listed = [r for name in bm.TRAINED_PROBES for r in read_tsv(bm.probes_dir() / name)]
     assert len(bm.TRAINED_PROBES) == 14 and len(listed) > 9000
+    kept = [r for r in listed if not bm.conflicts_with_rules(r)]
+    assert 0 < len(listed) - len(kept) < 200  # the rows whose label the product's rules contradict
     assert sorted((r.campaign, r.text, r.label) for r in probe_rows) == \
-        sorted((r.campaign, r.text, r.label) for r in listed)
+        sorted((r.campaign, r.text, r.label) for r in kept)
     assert set(captured["hard_sources"]) == {"corpus", bm.PROBE_SOURCE}
     # --no-probes builds the corpus alone (main's model before spam40)
     assert not [r for r in bm.gather([bm.corpus_dir()], None, False, []) if r.source == bm.PROBE_SOURCE]
 
 
 def test_no_probe_row_lands_in_the_corpus_s_held_out_split():
-    """A --holdout build trains on every probe row (none is dropped as a test campaign), the
+    """A --holdout build trains on every probe row the full build does (none is dropped as a test
+    campaign; only those whose label the product's rules contradict are left out, as always), the
     split's test side stays the corpus's own rows, and no probe campaign shares an id with a corpus
     campaign (one that did would put a held-out campaign's twin in training)."""
     from plugins.antispam import build_model as bm
@@ -364,7 +368,7 @@ def test_no_probe_row_lands_in_the_corpus_s_held_out_split():
     probes = bm.trained_probes()
     held = bm.gather([corpus_dir()], None, True, probes)
     probe_rows = [r for r in held if r.source == bm.PROBE_SOURCE]
-    assert len(probe_rows) == len(read_many(probes))
+    assert len(probe_rows) == len([r for r in read_many(probes) if not bm.conflicts_with_rules(r)])
     assert any(split_of(r) == "test" for r in probe_rows)  # kept although their hash says test
     corpus = read_many([corpus_dir()])
     assert not {r.campaign for r in probe_rows} & {r.campaign for r in corpus}
@@ -396,9 +400,30 @@ def test_the_shipped_model_was_built_with_the_probe_files():
 
     char = shipped()
     assert char is not None
-    rows = read_many(bm.trained_probes())
+    rows = [r for r in read_many(bm.trained_probes()) if not bm.conflicts_with_rules(r)]
     ham = sum(1 for r in rows if r.label == 0)
     assert char.meta["sources"][bm.PROBE_SOURCE] == {"ham": ham, "spam": len(rows) - ham}
+
+
+def test_a_probe_line_offering_the_writer_s_trade_with_a_contact_call_is_not_trained_as_normal(tmp_path):
+    """The probe writers labelled a newcomer's or a member's own trade with 私聊我 normal, where the
+    product reminds a newcomer who does that and warns a member's sale unless selling is allowed:
+    the build leaves those rows out (the file stays as written) and trains on the rest as labelled:
+    the same kinds without a contact call, a warning quoting a call, and every ad."""
+    from plugins.antispam import build_model as bm
+
+    probe = tmp_path / "fresh.tsv"
+    probe.write_text(
+        "label\tcategory\tcampaign\ttext\n"
+        "0\tnewcomer_intro\tx1\t大家好 新来的 我是做代购的 需要的可以私聊\n"
+        "0\tmember_offers\tx2\t我做外卖配送的 附近有需要跑腿的可以找我\n"
+        "0\tbuying_selling_members\tx3\t旧钢琴五千出 有要的家长私聊\n"
+        "0\tnewcomer_intro\tx4\t大家好 我是三班的家长 以后多多关照\n"
+        "0\tmember_offers\tx5\t刚装修完剩了一些踢脚线免费送自己来拿\n"
+        "0\tscam_warning\tx6\t有人在群里发 加我领红包 大家别信\n"
+        "1\tcontact_lure\tx7\t兼职日结 有意私聊我\n", encoding="utf-8")
+    rows = [r for r in bm.gather([], None, False, [probe]) if r.source == bm.PROBE_SOURCE]
+    assert sorted(r.campaign for r in rows) == ["x4", "x5", "x6", "x7"]
 
 
 def test_the_hard_chat_categories_are_the_corpus_s():

@@ -50,6 +50,22 @@ TRAINED_PROBES = (
     "realms.tsv", "frontier.tsv",
 )
 PROBE_SOURCE = "probe"
+# Probe rows whose writers' label conflicts with the product's documented rules, left out of
+# training (the files stay as written): a normal-labelled line of the kinds where the writer offers
+# their own trade, goods or services (a newcomer's first line, a member's offer, a member's sale)
+# that also asks to be contacted. The product reminds a newcomer who offers a trade with 私聊我 and
+# warns a member's sale unless the owner allows selling (#卖货 允许), so these lines are not the
+# "normal" the model must learn; trained on as normal, the fourteen files' 134 such lines pulled
+# 我在做护肤品代理，有需要私聊我 0.98 -> 0.79 and a relative's 护肤品代理 … 有需要私聊我 0.84 -> 0.34
+# (MEASUREMENTS spam41). The same kinds without a contact call (我是做保险的 alone, a neighbour's
+# free giveaway) stay trained on: the product lets those be.
+OFFER_KINDS = frozenset({"newcomer_intro", "member_offers", "buying_selling_members"})
+CONTACT_CALL = re.compile(r"私聊|私信|私我|加我|找我|联系我|加v|加V|加微|滴滴我|戳我|咨询我")
+
+
+def conflicts_with_rules(row: Row) -> bool:
+    """A probe row whose label the product's rules contradict (OFFER_KINDS with CONTACT_CALL)."""
+    return row.label == 0 and row.category in OFFER_KINDS and CONTACT_CALL.search(row.text) is not None
 
 # Placeholders a public SMS set put where contacts were; a model must never learn them.
 PLACEHOLDERS = re.compile(r"(?:URL|DIGIT|CELLPHONE|PHONE|WECHAT|NAME|PLACE|QQ|HOTLINE|BANK)+")
@@ -244,6 +260,8 @@ def gather(corpus: list[Path], shared: Path | None, holdout: bool, probes: Seque
     # campaign ids are their own), so a --holdout build trains on them too and the split's test
     # side stays the corpus's own rows. A listed file that is missing fails the build.
     for row in read_many(list(probes)) if probes else []:
+        if conflicts_with_rules(row):
+            continue
         rows.append(Row(row.label, row.text, PROBE_SOURCE, row.category, row.campaign))
     rows += [Row(r.label, r.text, "seed", "seed", "seed:" + r.text) for r in seed_rows()]
     if shared is not None:

@@ -6,10 +6,12 @@ the ad's words (不收, 私我) with a denial in front."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from plugins.antispam.checks import Facts
-from plugins.antispam.classifier import SpamModel
+from plugins.antispam.classifier import ModelScore, SpamModel
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.engine import decide
 from plugins.antispam.normalize import normalise
@@ -36,12 +38,27 @@ def test_a_seller_turning_people_away_is_no_refusal(text):
     assert refuses(normalise(text).body) is None
 
 
+class _ReadAt(SpamModel):
+    """The shipped models with the char model's reading fixed at `prob` (the artifact's levels)."""
+
+    def __init__(self, prob: float) -> None:
+        super().__init__()
+        self._prob = prob
+
+    def score(self, text: str, room: str | None, **kw) -> ModelScore:
+        return dataclasses.replace(super().score(text, room, **kw), char=self._prob)
+
+
 def test_the_regulars_refusal_in_the_coin_group_is_not_an_ad_and_is_explained():
     regular = decide(Facts(text=REFUSALS[0]), CFG, MODEL, "room")
     assert not regular.spam, regular.evidence()
-    [model] = [v for v, _ in regular.verdicts if v.name == "charmodel"]
+    # read past the members' level (as the models before spam41 read it; spam41's, trained on the
+    # probe files where this line's kind is normal, reads it 0.13), it is still spared, and says why
+    high = decide(Facts(text=REFUSALS[0]), CFG, _ReadAt(0.999), "room")
+    assert not high.spam, high.evidence()
+    [model] = [v for v, _ in high.verdicts if v.name == "charmodel"]
     assert "老成员在拒绝私聊或交易（「别私我」）" in model.why, model.why
     # from a newcomer the model's word stands as before
-    newcomer = decide(Facts(text=REFUSALS[0], newcomer=True), CFG, MODEL, "room")
+    newcomer = decide(Facts(text=REFUSALS[0], newcomer=True), CFG, _ReadAt(0.999), "room")
     [model] = [v for v, _ in newcomer.verdicts if v.name == "charmodel"]
     assert "拒绝" not in model.why, newcomer.evidence()

@@ -514,9 +514,12 @@ async def test_a_day_in_the_parcel_station_group(days) -> None:  # noqa: F811
     # a newcomer driver offering his seats (0.71, past charmodel.clears: a reminder; 0.40 with the
     # spam24 model). The spam27 model read 0.508 and spam28's 0.575, just past clears (0.5):
     # reminded again, a strict xfail (its rented-card ads, 卡借我 一个月一千五, 月租一千起, share the
-    # driver's 一个月500). The spam29 model reads 0.47
+    # driver's 一个月500). The spam29 model reads 0.47; spam41's (trained on the probe files too) 0.612,
+    # past clears again: reminded, a strict xfail once more (MEASUREMENTS "spam41": the probes'
+    # newcomers' offers pull it and a newcomer's 护肤品代理 … 私聊我 in opposite directions)
     pytest.param("新人报到，每天燕郊到国贸，长期拼车，需要的私聊我，一个月500", True,
-                 id="newcomer-driver-offers-seats"),
+                 id="newcomer-driver-offers-seats",
+                 marks=pytest.mark.xfail(strict=True, reason="spam41's model: 0.612, past clears")),
 ])
 def test_the_models_misreadings(text: str, newcomer: bool) -> None:
     cfg = AntispamConfig(**shipped_section("antispam"))

@@ -384,7 +384,11 @@ async def live_the_fishing_weekend(d: LoggedDay) -> None:
     await d.to("09:00")
     await d.join(d.advertiser("渔具批发", "kick"), inviter="黑坑王")
     await d.post("渔具批发", "渔具厂家直销 鱼竿 鱼线 浮漂 饵料 全场一折起 支持代发 加微信 yuju_pifa888 进群领优惠券")
-    await d.join(d.advertiser("钓鱼直播", "kick"), inviter="大头")
+    # warned, not removed, since the model trained on the probe files (spam41) reads the lure 0.807
+    # (main's 0.936): the newcomer's link off the ordinary list alone warns; the ad stays up unless
+    # its sender posts again (MEASUREMENTS "lead40": on the two fresh blind files the same model
+    # removed more newcomers' ads at once, 127 → 128 and 110 → 114)
+    await d.join(d.advertiser("钓鱼直播", "warn"), inviter="大头")
     await d.post("钓鱼直播", "野钓大鲤鱼直播，每晚8点，进直播间免费抽鱼竿 https://v.douyin-live.cc/room/8888")
     await d.post("夜钓人", "又来广告了")
     await d.post("群主钓翁", "#cases")

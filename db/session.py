@@ -6,7 +6,9 @@ engine has a short busy timeout and an event's first statement is a write (its d
 so a lock held by another process surfaces at once as an OperationalError before anything of
 the event ran, and the app retries the event asynchronously (bot/core/app.py) instead of
 freezing the loop in SQLite's busy wait. Work that may wait (the durable inbox's group commits) runs in a worker
-thread on its own engine with a long busy timeout (`make_engine(url, busy_timeout=...)`).
+thread on its own engine with a long busy timeout (`make_engine(url, busy_timeout=...)`); on
+SQLite the inbox writes a file of its own (`inbox_url`), so the loop's writers and it never
+wait for each other's write lock.
 """
 
 from __future__ import annotations

@@ -253,3 +253,45 @@ async def test_a_handled_rows_deletion_waits_for_the_main_files_wal_to_be_synced
         own.dispose()
         main.dispose()
         loop.dispose()
+
+
+async def test_a_batch_waits_while_the_loop_is_behind_and_goes_once_it_caught_up(tmp_path):
+    """In its own file nothing paces the inbox's writer (the shared write lock did): while more
+    than hold_above of the events it dispatched are not finished, a batch waits for more of its
+    neighbours (up to max_hold) instead of committing a few rows that would only queue."""
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    upgrade(url)
+    loop = loop_engine(url)
+    main = thread_engine(loop)
+    own = inbox_engine(loop)
+    assert own is not None
+    behind = [100]
+    polled: list[int] = []
+
+    def unfinished() -> int:
+        polled.append(behind[0])
+        return behind[0]
+
+    dispatched: list[str] = []
+    inbox = Inbox(own, SystemClock(), lambda key, event: dispatched.append(event.event_id), StorageHealth(),
+                  main=main, behind=unfinished, hold_above=64, max_hold=3600.0)
+    inbox.unhandled()
+    inbox.start()
+    try:
+        inbox.submit("r1@chatroom", _message("m1"))
+        await wait_until(lambda: len(polled) >= 5)  # it looked several times: still behind
+        inbox.submit("r1@chatroom", _message("m2"))
+        await wait_until(lambda: len(polled) >= 10)
+        assert inbox.batches == 0 and dispatched == [] and inbox.holds == 1
+        behind[0] = 64  # caught up
+        await wait_until(lambda: dispatched == ["m1", "m2"])
+        assert inbox.batches == 1  # both in one commit
+        polled.clear()
+        inbox.submit("r1@chatroom", _message("m3"))  # not behind: written after the linger alone
+        await wait_until(lambda: dispatched == ["m1", "m2", "m3"])
+        assert inbox.holds == 1 and polled and max(polled) == 64
+    finally:
+        await inbox.stop()
+        own.dispose()
+        main.dispose()
+        loop.dispose()

@@ -192,9 +192,13 @@ class App:
         self._thread_engine = thread_engine(sessions.kw["bind"])
         # on an SQLite file the inbox writes a file of its own (db.session.inbox_url)
         self._inbox_file = inbox_engine(sessions.kw["bind"])
+        # in its own file the inbox's batches wait while the loop is behind (Inbox._hold): sharing
+        # the write lock had paced them
         self.inbox = Inbox(self._inbox_file or self._thread_engine, clock, self._dispatch, self.storage,
                            writers_held=self._writers_held,
-                           main=self._thread_engine if self._inbox_file is not None else None)
+                           main=self._thread_engine if self._inbox_file is not None else None,
+                           behind=(lambda: self._pending - self.inbox.buffered) if self._inbox_file is not None
+                           else None)
         # the inbox's writer and the loop's writers take turns only where they share SQLite's one
         # write lock (an in-memory database); PostgreSQL locks rows, not the database (see _session)
         self._inbox_turn: contextlib.AbstractAsyncContextManager[object] = (

@@ -6,9 +6,7 @@ engine has a short busy timeout and an event's first statement is a write (its d
 so a lock held by another process surfaces at once as an OperationalError before anything of
 the event ran, and the app retries the event asynchronously (bot/core/app.py) instead of
 freezing the loop in SQLite's busy wait. Work that may wait (the durable inbox's group commits) runs in a worker
-thread on its own engine with a long busy timeout (`make_engine(url, busy_timeout=...)`); on
-SQLite the inbox writes a file of its own (`inbox_url`), so the loop's writers and it never
-wait for each other's write lock.
+thread on its own engine with a long busy timeout (`make_engine(url, busy_timeout=...)`).
 """
 
 from __future__ import annotations
@@ -29,10 +27,6 @@ LOOP_BUSY_TIMEOUT = 0.05
 THREAD_BUSY_TIMEOUT = 10.0
 # SQLite: the WAL file's size kept once it has been folded back (journal_size_limit), bytes.
 WAL_SIZE_LIMIT = 128 * 1024 * 1024
-# SQLite: the durable inbox's own file, beside the main one (`qunguan.db` -> `qunguan.db.inbox`),
-# unless this variable names another SQLite URL (see inbox_engine)
-INBOX_URL_ENV = "QUNGUAN_INBOX_DATABASE_URL"
-INBOX_SUFFIX = ".inbox"
 
 
 def normalise_url(url: str | None) -> str:
@@ -113,40 +107,6 @@ def thread_engine(engine: Engine) -> Engine:
     return make_engine(url, busy_timeout=THREAD_BUSY_TIMEOUT, checkpoints=False, immediate=True)
 
 
-def inbox_url(url: str | None) -> str | None:
-    """The URL of the durable inbox's own SQLite file for a main database at `url`, or None where
-    the inbox shares the main database (PostgreSQL, which locks rows, not the database; an
-    in-memory SQLite, which exists only on its one connection).
-
-    Why a file of its own: SQLite has one write lock per database file. Sharing it, the inbox's
-    group commits (a worker thread) and the loop's writers (the event batch, the outbox's claims
-    and outcomes, jobs) waited for each other: every event for the loop's writes before its batch
-    was written, every loop session for the inbox's batch (App._session). In two files each side
-    commits when it is ready. "Handled" stays the seen mark in the main file (core_seen_event),
-    so nothing needs both files in one transaction."""
-    url = normalise_url(url)
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or _in_memory(url):
-        return None
-    override = os.environ.get(INBOX_URL_ENV)
-    if override:
-        other = make_url(override)
-        if other.get_backend_name() != "sqlite" or _in_memory(override):
-            raise ValueError(f"{INBOX_URL_ENV} must name an SQLite file (sqlite:///path), not {override!r}")
-        return override
-    return parsed.set(database=f"{parsed.database}{INBOX_SUFFIX}").render_as_string(hide_password=False)
-
-
-def inbox_engine(engine: Engine) -> Engine | None:
-    """An engine on the inbox's own SQLite file for the main database `engine` (a worker thread's,
-    as thread_engine), or None where the inbox writes the main database (inbox_url). The file and
-    its table are created by the inbox at start (bot.core.inbox.Inbox.unhandled), not here."""
-    url = inbox_url(engine.url.render_as_string(hide_password=False))
-    if url is None:
-        return None
-    return make_engine(url, busy_timeout=THREAD_BUSY_TIMEOUT, checkpoints=False, immediate=True)
-
-
 def wal_file(engine: Engine) -> bool:
     """Whether the engine's database is an SQLite file in WAL mode (one `checkpoint` folds back)."""
     return engine.dialect.name == "sqlite" and not _in_memory(engine.url.render_as_string(hide_password=False))
@@ -169,24 +129,6 @@ def checkpoint(engine: Engine) -> tuple[int, int]:
         raw.close()
     _busy, frames, folded = row if row is not None else (0, 0, 0)
     return max(frames, 0), max(folded, 0)  # -1, -1: not in WAL mode
-
-
-def sync_wal(engine: Engine) -> None:
-    """fsync the WAL of an SQLite file (blocking: a worker thread): every commit appended so far
-    is then on disk, also under synchronous=NORMAL (which syncs the WAL only at checkpoints). A
-    checkpoint syncs it only when it copies frames, which an open reader can prevent; this one
-    sync is unconditional. A missing WAL (folded back and removed) has nothing to sync."""
-    database = engine.url.database
-    if not database:
-        return
-    try:
-        fd = os.open(f"{database}-wal", os.O_RDONLY)
-    except FileNotFoundError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _in_memory(url: str) -> bool:

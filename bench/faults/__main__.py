@@ -48,8 +48,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, inspect, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.pool import NullPool
 
 from bot.clock import SystemClock
@@ -58,11 +57,6 @@ from bot.simulator.model import SimConfig
 from bot.simulator.pacing import fast_rules
 from db.models import InboxEvent, Member, SeenEvent
 from db.session import normalise_url
-
-try:  # a tree from before the inbox's own file has none (its rows are in the main database)
-    from db.session import inbox_url
-except ImportError:  # pragma: no cover
-    inbox_url = None  # type: ignore[assignment]
 
 STALL = 60.0  # seconds without a message handled after which a drain gives up waiting
 
@@ -305,33 +299,20 @@ class Faults:
         await self._wait_handled({probe}, timeout)
 
     @contextlib.contextmanager
-    def _engine(self, url: str | None = None) -> Iterator[Engine]:
+    def _engine(self) -> Iterator[Engine]:
         """An engine on the bot's database without a pool (the bot is killed and restarted)."""
-        engine = create_engine(normalise_url(url or self.url), poolclass=NullPool)
+        engine = create_engine(normalise_url(self.url), poolclass=NullPool)
         try:
             yield engine
         finally:
             engine.dispose()
 
-    def _inbox_rows(self) -> set[str]:
-        """The inbox's rows: in its own file beside an SQLite database (db.session.inbox_url,
-        once the bot made it), else core_inbox of the database itself (PostgreSQL, or a tree from
-        before the file: its rows in the main database)."""
-        own = inbox_url(self.url) if inbox_url is not None else None
-        urls = [self.url] + ([own] if own and Path(make_url(own).database or "").exists() else [])
-        rows: set[str] = set()
-        for url in urls:
-            with self._engine(url) as engine, engine.connect() as conn:
-                if inspect(conn).has_table(InboxEvent.__tablename__):
-                    rows.update(conn.scalars(select(InboxEvent.event_id)))
-        return rows
-
     def _durable(self) -> tuple[set[str], set[str]]:
         """The event ids handled (core_seen_event) and those kept in the inbox, not handled."""
-        # the inbox first: a row deleted meanwhile (a commit the killed bot sent last) was
-        # deleted because its event was handled, which the second read then sees
-        inbox = self._inbox_rows()
         with self._engine() as engine, engine.connect() as conn:
+            # the inbox first: a row deleted meanwhile (a commit the killed bot sent last)
+            # was deleted because its event was handled, which the second read then sees
+            inbox = set(conn.scalars(select(InboxEvent.event_id)))
             seen = set(conn.scalars(select(SeenEvent.event_id)))
         return seen, inbox - seen
 

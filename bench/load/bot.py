@@ -170,8 +170,6 @@ async def main(argv: list[str] | None = None) -> int:
                                     # own file, the main WAL's syncs before handled rows go
                                     "checkpoints": getattr(app.inbox, "checkpoints", None),
                                     "folds with writers held": getattr(app.inbox, "folds_with_writers_held", None),
-                                    # batches that waited for a loop behind (its own file)
-                                    "holds": getattr(app.inbox, "holds", None),
                                     "own file": getattr(app, "_inbox_file", None) is not None},
                           "fine": fine.take() if fine is not None else None})
                     latencies, stages, lags, pauses = [], [], [], []

@@ -64,7 +64,7 @@ from bot.rules.loader import Rules
 from bot.rules.store import RulesStore
 from db import repo
 from db.models import KnownRoom
-from db.session import inbox_engine, thread_engine
+from db.session import thread_engine
 
 log = logging.getLogger(__name__)
 
@@ -187,23 +187,11 @@ class App:
         self.room_events_received = 0
         self.room_events_done = 0
         self.storage = StorageHealth(self._storage_notice)
-        # the main database from worker threads (the loop's own engine for :memory:): the inbox's
-        # writes where it shares that database, its replay's seen marks and the WAL's checkpoints
-        self._thread_engine = thread_engine(sessions.kw["bind"])
-        # on an SQLite file the inbox writes a file of its own (db.session.inbox_url)
-        self._inbox_file = inbox_engine(sessions.kw["bind"])
-        # in its own file the inbox's batches wait while the loop is behind (Inbox._hold): sharing
-        # the write lock had paced them
-        self.inbox = Inbox(self._inbox_file or self._thread_engine, clock, self._dispatch, self.storage,
-                           writers_held=self._writers_held,
-                           main=self._thread_engine if self._inbox_file is not None else None,
-                           behind=(lambda: self._pending - self.inbox.buffered) if self._inbox_file is not None
-                           else None)
-        # the inbox's writer and the loop's writers take turns only where they share SQLite's one
-        # write lock (an in-memory database); PostgreSQL locks rows, not the database (see _session)
+        self._inbox_engine = thread_engine(sessions.kw["bind"])  # the loop's own one for :memory:
+        self.inbox = Inbox(self._inbox_engine, clock, self._dispatch, self.storage, writers_held=self._writers_held)
+        # PostgreSQL locks rows, not the database: its writers need no turns (see _session)
         self._inbox_turn: contextlib.AbstractAsyncContextManager[object] = (
-            self.inbox.write_turn if self._inbox_file is None and self._thread_engine.dialect.name == "sqlite"
-            else contextlib.nullcontext())
+            self.inbox.write_turn if self._inbox_engine.dialect.name == "sqlite" else contextlib.nullcontext())
         # events handled back to back share one transaction (bot/core/batch.py)
         self.batch = EventBatch(sessions, self._db_gate)
         self.outbox.health = self.storage  # the sender's storage faults: the same notice and #status
@@ -213,25 +201,22 @@ class App:
     @contextlib.asynccontextmanager
     async def _session(self) -> AsyncIterator[Session]:
         """The loop's database work other than events (the outbox's claims and outcomes, jobs,
-        start-up, a room's first record): through the database gate, with the open event batch
-        committed first (one writer of the loop at a time on SQLite). These transactions read
-        before they write, and SQLite never waits for a lock a read transaction asks to write
-        under: another writer holding it (SQLITE_BUSY), or having committed since the read
-        (SQLITE_BUSY_SNAPSHOT), fails the write at once as "database is locked" whatever the
-        busy timeout. The inbox's writer thread writes a file of its own on SQLite, so it is
-        not such a writer; where it shares the database (in memory) these sessions also go
-        between its batches (_inbox_turn): the bot's own sends collided so every time, the
-        outbox recording a send's outcome while the inbox wrote the send's echo. Events need no
-        turn: their first statement is a write, which does wait (batch.py)."""
+        start-up, a room's first record): through the database gate and, on SQLite, between
+        the inbox writer's batches. These transactions read before they write, and SQLite never
+        waits for a lock a read transaction asks to write under: the inbox thread holding it
+        (SQLITE_BUSY), or having committed since the read (SQLITE_BUSY_SNAPSHOT), fails the
+        write at once as "database is locked" whatever the busy timeout. The bot's own sends
+        collided so every time: the outbox recorded a send's outcome while the inbox wrote the
+        send's echo (seen as "outbox: could not record an outcome … retrying" in played days).
+        Events need no turn: their first statement is a write, which does wait (batch.py)."""
         async with self._writers_held():
             with self.sessions() as db:
                 yield db
 
     @contextlib.asynccontextmanager
     async def _writers_held(self) -> AsyncIterator[None]:
-        """No writer of this process writes the main database meanwhile: the events' open
-        transaction committed first (one writer on SQLite; bot/core/batch.py) and, where the
-        inbox shares the database, between its writer's batches."""
+        """No writer of this process writes meanwhile: between the inbox writer's batches, with
+        the events' open transaction committed first (one writer on SQLite; bot/core/batch.py)."""
         async with self._inbox_turn, self.batch.exclusive():
             yield
 
@@ -282,10 +267,8 @@ class App:
         self.batch.close()  # what cancelled workers left uncommitted is replayed next start
         # unwritten events are written (they are replayed next start); queued ones already are
         await self.inbox.stop()
-        if self._thread_engine is not self.sessions.kw["bind"]:
-            self._thread_engine.dispose()
-        if self._inbox_file is not None:
-            self._inbox_file.dispose()
+        if self._inbox_engine is not self.sessions.kw["bind"]:
+            self._inbox_engine.dispose()
 
     @property
     def events_pending(self) -> int:

@@ -18,12 +18,11 @@ allow their event to be handled again (a storage error, a crashed neighbour plug
 
 Every other use of the database gate commits the open batch first (`flush`): on SQLite the
 batch holds the only write lock, and a second transaction on the loop's thread would wait on
-itself. On an SQLite file the inbox's writer thread writes a file of its own and never meets
-a batch's lock; where it shares the database (in memory) it meets it as it met a single event's
-(it waits in its own thread), and a batch does not take the inbox's write turn: holding the
-loop's work while the thread wrote (its start-up, commit and WAL checkpoint) did not pay.
-bench.load at 300 msg/s with other processes busy on the 2 cores handled 117 messages/s with
-the turn against 264 without; on a calmer machine the two were alike.
+itself. The inbox's writer thread meets a batch's lock as it met a single event's (it waits
+in its own thread); a batch does not take the inbox's write turn: holding the loop's work
+while the thread wrote (its start-up, commit and WAL checkpoint) did not pay. bench.load at
+300 msg/s with other processes busy on the 2 cores handled 117 messages/s with the turn
+against 264 without; on a calmer machine the two were alike.
 
 Claims ahead (PostgreSQL). Each event's first statement is its claim (the dedupe mark, its
 sender's member row: bot/core/members.claim_message), a round trip during which the loop

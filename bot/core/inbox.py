@@ -11,15 +11,6 @@ with everything else the event changed; the inbox row itself is deleted later, i
 writer's next batch (a lost deletion is harmless: replay skips rows whose event was seen).
 At start-up, rows without a seen mark are replayed in arrival order.
 
-On an SQLite file the inbox keeps its rows in a file of its own beside the main database
-(db.session.inbox_url: `qunguan.db.inbox`), so that its group commits and the loop's
-transactions never wait for each other's write lock; "handled" is still the seen mark in the
-main database, read from there at replay. PostgreSQL and an in-memory SQLite keep core_inbox in
-the main database, as before. The inbox's file has one table and no history: the inbox creates
-it at start (Inbox.unhandled) from the model and marks its version in `PRAGMA user_version`;
-Alembic stays the main file's schema. Rows an earlier version left in the main database's
-core_inbox are moved into the file at start and replayed like the file's own.
-
 When storage fails (disk full, read-only, PostgreSQL stopped, a lock held elsewhere) the
 batch stays in memory and is retried with backoff; StorageHealth tells the operator once
 when it fails and once when it recovers. Memory is bounded: past `max_buffered` unwritten
@@ -58,11 +49,7 @@ from bot.events import RoomEvent
 from bot.platform import RawEvent
 from db.models import InboxEvent, SeenEvent
 from db.repo import dialect_insert, execute_many
-from db.session import checkpoint, sync_wal, wal_file
-
-#: the inbox file's schema (PRAGMA user_version of its own SQLite file): core_inbox as in
-#: db.models. A file written by a newer version is refused at start rather than misread.
-INBOX_FILE_SCHEMA = 1
+from db.session import checkpoint, wal_file
 
 log = logging.getLogger(__name__)
 
@@ -261,15 +248,6 @@ class _Pending:
 
 _ROW_COLUMNS = ("event_id", "queue_key", "kind", "payload", "received_at")
 
-
-@dataclasses.dataclass(slots=True)
-class _WalFile:
-    """An SQLite file whose WAL the inbox folds back, and what holds that file's writers."""
-
-    engine: Engine
-    hold: Callable[[], AbstractAsyncContextManager[object]] | None
-    frames: int = 0  # the WAL's length at the last checkpoint
-
 #: core_inbox.kind of a raw gateway event (a converted event's kind is its class name)
 RAW_PREFIX = "raw:"
 
@@ -291,20 +269,8 @@ class Inbox:
                  health: StorageHealth, *, max_batch: int = 500, linger: float = 0.002,
                  raw_linger: float = 0.02, max_buffered: int = 50_000, backoff: Backoff | None = None,
                  checkpoint_every: float = 1.0,
-                 writers_held: Callable[[], AbstractAsyncContextManager[object]] | None = None,
-                 main: Engine | None = None, behind: Callable[[], int] | None = None,
-                 hold_above: int = 64, max_hold: float = 0.05) -> None:
-        """main: the main database's engine (a worker thread's) when `engine` is the inbox's own
-        file; None when the inbox writes core_inbox of the database `engine` is on. The seen
-        marks are read from the main database, and the inbox folds both files' WALs back.
-        behind: how many events it dispatched are not finished yet; while more than
-        `hold_above`, a batch waits up to `max_hold` more for its neighbours (see _hold)."""
+                 writers_held: Callable[[], AbstractAsyncContextManager[object]] | None = None) -> None:
         self._engine = engine
-        self._main = main
-        self._behind = behind
-        self.hold_above = hold_above
-        self._max_hold = max_hold
-        self.holds = 0  # batches that waited for the loop to catch up (figures)
         # held while a batch is being written: on SQLite the loop's writers other than events
         # take it too (App._session), so they never meet this writer's lock (one writer at a time)
         self.write_turn = asyncio.Lock()
@@ -324,12 +290,6 @@ class Inbox:
         self._backoff = backoff or Backoff()
         self._buffer: deque[_Pending] = deque()
         self._done: list[str] = []  # handled event ids whose rows the next batch deletes
-        # In a file of its own: handled event ids whose seen marks the main file has not synced
-        # yet. Their rows are deleted only after it has (the checkpointer syncs its WAL): under
-        # synchronous=NORMAL a power cut may lose the main file's last commits, and in two files
-        # the inbox's deletion could outlive the seen mark it followed, leaving an event neither
-        # handled nor replayed. In one file the WAL keeps them in order and this is not needed.
-        self._handled_unsynced: list[str] = []
         # raw events received and not yet kept as a converted event (settled() looks here)
         self._raw_open: set[str] = set()
         # raw events still in the buffer, not yet taken into a batch (once converted they need
@@ -354,14 +314,10 @@ class Inbox:
         self._checkpointer: asyncio.Task[None] | None = None
         self.checkpoints = 0
         # holds the process's other writers off (App: the event gate with its batch committed,
-        # and this writer's turn when it writes the same file): see fold_wal. The inbox's own
-        # file has one writer, this one: its turn holds it
-        files = [_WalFile(engine if main is None else main, writers_held)]
-        if main is not None:
-            files.append(_WalFile(engine, lambda: self.write_turn))
-        self._wal_files = [f for f in files if wal_file(f.engine)]
-        self._syncs_main = main is not None and wal_file(main)
+        # and this writer's turn): see fold_wal
+        self._writers_held = writers_held
         self.fold_with_writers_held = FOLD_WITH_WRITERS_HELD
+        self._wal_frames = 0  # the WAL's length at the last checkpoint
         self.folds_with_writers_held = 0
         self.writers_held_for = 0.0  # seconds, all such folds together (figures)
         self.writers_held_longest = 0.0
@@ -452,33 +408,15 @@ class Inbox:
         return len(self._buffer)
 
     def handled(self, event_id: str) -> None:
-        """The event's transaction committed (or it needed none): its row may go (in a file of
-        its own, once the main file synced that commit)."""
-        if self._syncs_main:
-            self._handled_unsynced.append(event_id)
-            return
-        self._release_handled([event_id])
-
-    def _release_handled(self, event_ids: list[str]) -> None:
-        self._done.extend(event_ids)
+        """The event's transaction committed (or it needed none): its row may go."""
+        self._done.append(event_id)
         if len(self._done) >= self._max_batch:
             self._wake.set()
-
-    async def _sync_main(self) -> None:
-        """The main file's WAL synced: the seen marks of the events handled before are durable,
-        their rows may go."""
-        handled = len(self._handled_unsynced)
-        if not handled:
-            return
-        await asyncio.to_thread(sync_wal, self._main)  # type: ignore[arg-type]
-        released = self._handled_unsynced[:handled]
-        del self._handled_unsynced[:handled]
-        self._release_handled(released)
 
     # -------------------------------------------------------------- writer
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="inbox-writer")
-        if self._wal_files:
+        if wal_file(self._engine):
             self._checkpointer = asyncio.get_running_loop().create_task(self._fold_wal(), name="inbox-checkpoint")
 
     async def stop(self) -> None:
@@ -492,11 +430,6 @@ class Inbox:
         self._task.cancel()
         await asyncio.gather(self._task, return_exceptions=True)
         self._task = None
-        if self._handled_unsynced:
-            try:
-                await self._sync_main()
-            except Exception as exc:  # kept: replay at the next start skips them (seen marks)
-                log.debug("could not sync the main file's WAL at stop: %s", exc)
         if self._buffer or self._done or self._raw_dropped:
             batch = self._take(len(self._buffer))
             try:
@@ -525,24 +458,6 @@ class Inbox:
                 return  # none converted in time: write the raw rows now
         await asyncio.sleep(self._linger)  # for the neighbours of what just arrived
 
-    async def _hold(self) -> None:
-        """While the loop is behind (more than hold_above events dispatched and not finished),
-        the batch waits for it, up to max_hold, or until it is full. Written now, its events would
-        only queue behind those; written later, it carries more of them in one commit. In a file
-        of its own nothing else paces the writer: without this, past ~800 msg/s it wrote 60 small
-        batches a second, each a commit and hand-offs of the GIL that the saturated loop paid
-        for, where sharing the main file's write lock had made it wait for the loop's writers."""
-        if self._behind is None or self._behind() <= self.hold_above:
-            return
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._max_hold
-        self.holds += 1
-        while len(self._buffer) < self._max_batch and self._behind() > self.hold_above:
-            left = deadline - loop.time()
-            if left <= 0:
-                return
-            await asyncio.sleep(min(self._linger or 0.002, left))
-
     async def _run(self) -> None:
         while True:
             await self._wake.wait()
@@ -550,7 +465,6 @@ class Inbox:
             if self._buffer and len(self._buffer) < self._max_batch and self._linger > 0:
                 # group commit: let the events arriving in the next moment share this transaction
                 await self._linger_a_moment()
-                await self._hold()
             if not self._buffer and not self._raw_dropped and len(self._done) < self._max_batch:
                 continue
             batch = self._take(self._max_batch)
@@ -620,22 +534,15 @@ class Inbox:
         (the open batch committed first): it folds what they appended during the first one (a
         few hundred pages), and the next transaction, begun after it, starts the WAL over
         (journal_size_limit trims the file). Events wait meanwhile, as for any other
-        transaction of the loop (App._session). With the inbox in a file of its own, that file
-        is folded too, with this writer's turn held when its WAL grew past the same length."""
-        for file in self._wal_files:
-            if file.engine is self._main and self._syncs_main:
-                await self._sync_main()  # the rows of events handled until now may go
-            await self._fold(file)
-
-    async def _fold(self, file: _WalFile) -> None:
-        frames, _ = await asyncio.to_thread(checkpoint, file.engine)
+        transaction of the loop (App._session)."""
+        frames, _ = await asyncio.to_thread(checkpoint, self._engine)
         self.checkpoints += 1
-        grew, file.frames = frames > file.frames, frames
-        if not grew or frames < self.fold_with_writers_held or file.hold is None:
+        grew, self._wal_frames = frames > self._wal_frames, frames
+        if not grew or frames < self.fold_with_writers_held or self._writers_held is None:
             return
-        async with file.hold():
+        async with self._writers_held():
             started = time.perf_counter()
-            await asyncio.to_thread(checkpoint, file.engine)
+            await asyncio.to_thread(checkpoint, self._engine)
             held = time.perf_counter() - started
         self.writers_held_for += held
         self.writers_held_longest = max(self.writers_held_longest, held)
@@ -672,31 +579,13 @@ class Inbox:
     def unhandled(self) -> list[tuple[str, RoomEvent]]:
         """Rows a crash left behind, oldest first, without the ones already handled (whose
         rows are deleted here). Runs before the adapter starts. Raw events (received, never
-        converted) are kept for backlog(): the adapter converts them once connected.
-        With a file of its own, the file and its table are made here (the first start), and
-        rows an earlier version left in the main database's core_inbox are moved in first."""
-        columns = (InboxEvent.id, InboxEvent.queue_key, InboxEvent.kind, InboxEvent.payload, InboxEvent.event_id)
-        if self._main is None:
-            with Session(self._engine) as db:
-                seen = select(SeenEvent.event_id).where(SeenEvent.event_id == InboxEvent.event_id).exists()
-                db.execute(delete(InboxEvent).where(seen))
-                rows = db.execute(select(*columns).order_by(InboxEvent.id)).all()
-                db.commit()
-        else:
-            self._make_file()
-            self._adopt_main_rows()
-            table: Any = InboxEvent.__table__
-            with self._engine.connect() as conn:
-                rows = conn.execute(select(*columns).order_by(InboxEvent.id)).all()
-            handled: set[str] = set()
-            with self._main.connect() as conn:
-                for chunk in _chunks([row[4] for row in rows], 500):
-                    handled.update(conn.scalars(select(SeenEvent.event_id).where(SeenEvent.event_id.in_(chunk))))
-            if handled:
-                with self._engine.begin() as conn:
-                    for chunk in _chunks(sorted(handled), 500):
-                        conn.execute(delete(table).where(table.c.event_id.in_(chunk)))
-                rows = [row for row in rows if row[4] not in handled]
+        converted) are kept for backlog(): the adapter converts them once connected."""
+        with Session(self._engine) as db:
+            seen = select(SeenEvent.event_id).where(SeenEvent.event_id == InboxEvent.event_id).exists()
+            db.execute(delete(InboxEvent).where(seen))
+            rows = db.execute(select(InboxEvent.id, InboxEvent.queue_key, InboxEvent.kind, InboxEvent.payload,
+                                     InboxEvent.event_id).order_by(InboxEvent.id)).all()
+            db.commit()
         out: list[tuple[str, RoomEvent]] = []
         self._backlog = []
         for row_id, key, kind, payload, event_id in rows:
@@ -711,42 +600,6 @@ class Inbox:
             log.warning("%d raw gateway events were received but not converted by the last run; "
                         "they are converted again once the gateway is connected", len(self._backlog))
         return out
-
-
-    def _make_file(self) -> None:
-        """The inbox's own file: core_inbox from the model, its version in PRAGMA user_version.
-        Not Alembic: the file holds only rows in transit (deleted once handled), one table with
-        no history to migrate, and a start must not depend on a second migration history; a
-        change of the table raises INBOX_FILE_SCHEMA and says here how an older file is read."""
-        with self._engine.begin() as conn:
-            version = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
-            if version > INBOX_FILE_SCHEMA:
-                raise RuntimeError(f"the inbox file {self._engine.url.database} was written by a newer version "
-                                   f"(schema {version}, this one reads {INBOX_FILE_SCHEMA}); upgrade qunguan")
-            table: Any = InboxEvent.__table__
-            table.create(conn, checkfirst=True)
-            if version < INBOX_FILE_SCHEMA:
-                conn.exec_driver_sql(f"PRAGMA user_version={INBOX_FILE_SCHEMA}")
-
-    def _adopt_main_rows(self) -> None:
-        """Rows left in the main database's core_inbox (written by a version before the inbox
-        had its own file, or by one run with the file elsewhere) go into the file after its own
-        rows (they are the later run's), then out of the main database: copied first, deleted
-        after, so a crash in between copies nothing twice (the event id is unique) and loses
-        nothing. The seen marks then decide which of them are replayed, as for the file's."""
-        table: Any = InboxEvent.__table__
-        with self._main.connect() as conn:  # type: ignore[union-attr]
-            rows = [dict(row) for row in conn.execute(
-                select(*(table.c[name] for name in _ROW_COLUMNS)).order_by(table.c.id)).mappings()]
-        if not rows:
-            return
-        with self._engine.begin() as conn:
-            execute_many(conn, self._insert, rows)
-        with self._main.begin() as conn:  # type: ignore[union-attr]
-            for chunk in _chunks([row["event_id"] for row in rows], 500):
-                conn.execute(delete(table).where(table.c.event_id.in_(chunk)))
-        log.warning("moved %d rows of the main database's core_inbox into the inbox's file %s",
-                    len(rows), self._engine.url.database)
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:

@@ -164,7 +164,13 @@ async def main(argv: list[str] | None = None) -> int:
                                     "claimed ahead": getattr(batch, "claimed_ahead", None)} if batch else None,
                           "reads_under_gate": dict(getattr(app, "reads_under_gate", {})),
                           # the inbox's writer: its transactions (each a commit of its own connection)
-                          "inbox": {"batches": app.inbox.batches},
+                          "inbox": {"batches": app.inbox.batches,
+                                    # WAL checkpoints the inbox ran (each file's count as one; the
+                                    # inbox's own file adds one a second of writes) and, with its
+                                    # own file, the main WAL's syncs before handled rows go
+                                    "checkpoints": getattr(app.inbox, "checkpoints", None),
+                                    "folds with writers held": getattr(app.inbox, "folds_with_writers_held", None),
+                                    "own file": getattr(app, "_inbox_file", None) is not None},
                           "fine": fine.take() if fine is not None else None})
                     latencies, stages, lags, pauses = [], [], [], []
                 elif line == "memory":

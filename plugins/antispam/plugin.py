@@ -278,8 +278,7 @@ class AntispamPlugin(Plugin):
         cfg: AntispamConfig = ctx.config(self.name)
         now = ctx.now()
         row = store.store_message(ctx.db, msg, now)
-        # before this message is noted as a question itself: an answer is to someone else's
-        answering = self.questions.answered(msg.room_id, msg.sender_id, msg.text, now, msg.quote)
+        # anyone's question, the owner's too (an answer is only ever to someone else's: answered())
         self.questions.note(msg.room_id, msg.sender_id, msg.display_name, msg.text, now)
         if self._protected(ctx, msg.sender_id):
             self._remember(ctx, cfg, row, msg)  # protected members' messages count as others' repeats too
@@ -297,7 +296,8 @@ class AntispamPlugin(Plugin):
         facts = Facts(text=msg.text, kind=str(msg.kind), url=msg.url, mentions=len(msg.mention_ids),
                       newcomer=newcomer, vouched=vouch is not None, trusted=trusted, qr_codes=codes,
                       borrowed_before=_borrowed_before(ctx, cfg, msg, codes, now),
-                      answering="" if newcomer else answering, **counts)
+                      answering="" if newcomer else self.questions.answered(msg.room_id, msg.sender_id, msg.text,
+                                                                             now, msg.quote), **counts)
         model = self.learner.model(ctx.db, now)
         # first without the models' evidence words (most messages fire nothing, and then nobody
         # reads them); a message that fired is decided again with them, to the same verdicts

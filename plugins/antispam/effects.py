@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 
 from plugins.antispam.cures import ASKING, DOCTOR, NUM, OFFER
+from plugins.antispam.parts import unspaced
 from plugins.antispam.replica import BOUGHT
 
 # worn, drunk, eaten, stuck on, slept on, used on the body: the goods
@@ -122,7 +123,7 @@ _NOT_THE_DOCTOR = re.compile(r"比(?:医院|医生)[^，,。\s]{0,2}开|不用�
 def guarantees_a_result(body: str) -> tuple[str, str, str] | None:
     """The goods', the guaranteed result's and the offer's words in one message that asks nothing and
     was not bought by the writer or told by a doctor (body: the normaliser's body form)."""
-    body = "".join(body.split())  # spaced-out words (长 8 公分) read as one
+    body = unspaced(body)  # spaced-out words (长 8 公分) read as one
     sure = _SURE.search(body)
     if sure is None:
         return None

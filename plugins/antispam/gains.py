@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from plugins.antispam.parts import every_part
+from plugins.antispam.parts import every_part, unspaced
 
 # what the money goes into
 _VENTURE = re.compile(r"理财|股票|炒股|股市|个股|牛股|票|基金|期货|外汇|黄金|白银|原油|合约|币圈|虚拟币|"
@@ -90,4 +90,4 @@ def promises_gains(body: str) -> tuple[str, ...] | None:
     pitch), or None."""
     return every_part(body, _TOLD, _VENTURE, _PROMISE, _PITCH) \
         or every_part(body, _TOLD, _VENTURE, _SOFT_PROMISE, _URGENT) \
-        or every_part(_REASSURED.sub("，", "".join(body.split())), _STAKE_TOLD, _STAKE, _GROWTH, _COME_IN)
+        or every_part(_REASSURED.sub("，", unspaced(body)), _STAKE_TOLD, _STAKE, _GROWTH, _COME_IN)

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import re
 
-# bounded: a run of digits thousands long must not make every start position scan to its end
-_N = r"[0-9一二两三四五六七八九十百千万几]{1,8}"
+from plugins.antispam.parts import NUMBER, unspaced
+
 # a game of chance or a bet, as such (not a friends' game)
 _CHANCE = re.compile(r"百家乐|炸金花|牛牛|斗牛|推筒子|押大小|买大小|大小单双|骰子|色子|[Pp][Cc]\s*28|加拿大\s*28|"
                      r"玩[两几]?把\s*28|飞艇|时时彩|快三|六合彩|彩票计划|计划群|扫雷|踩雷|真钱局|现金局|真钱|"
@@ -39,11 +39,11 @@ _ONLINE = re.compile(r"(?:麻将|斗地主|牌|掼蛋|棋牌|上分)(?:馆)?群|
                      r"能赚|赚钱|真钱|现金")
 # the money: a stake, odds, the cash flowing, the win promised
 _MONEY = re.compile(
-    rf"(?:一|每)(?:元|块|分|局|注|把|手)\s*{_N}?\s*(?:元|块|分|局|注)?|{_N}\s*[元块](?:钱)?(?:一局|一分|一把|起)|"
+    rf"(?:一|每)(?:元|块|分|局|注|把|手)\s*{NUMBER}?\s*(?:元|块|分|局|注)?|{NUMBER}\s*[元块](?:钱)?(?:一局|一分|一把|起)|"
     rf"[一两二三四五六七八九十百千万0-9]{{1,8}}[元块]?\s*起\s*(?:押|上|下|玩)?|[一两]块两块|一块起|"
     rf"赔\s*[0-9.一二两三四五六七八九十]{{1,6}}\s*倍?|一赔[一二两三四五六七八九十0-9.]{{1,6}}|赔率(?:最)?高|赔三|"
     rf"充多少提多少|出金|提现|秒到|秒结|结算快|首[存充]|第一次充|[存充]\s*[0-9]{{1,8}}\s*送|返点|回血|稳赚|包赚|翻倍|"
-    rf"胜率|准确率|中了|都赚了|很好赚|能赚钱|带你们?赚|一天{_N}|先赢后付|彩头|上分|下分|真钱|现金")
+    rf"胜率|准确率|中了|都赚了|很好赚|能赚钱|带你们?赚|一天{NUMBER}|先赢后付|彩头|上分|下分|真钱|现金")
 # the call, or the house open: a stranger's invitation, not a friend's 谁来
 _CALL = re.compile(r"拉你|拉人|带你|来玩|想玩|要玩|想跟|跟的|跟着|来的来|想来的|有意|私信|私聊|私我|找群主|加我|"
                    r"进群|进来|点我|主页|介绍你|抓紧|(?:24|二十四)小时有|天天有局?|随时有局|有局|在线[0-9几]{1,6}|"
@@ -59,7 +59,7 @@ _ASKED = re.compile(r"吗|\?|？")
 def offers_gambling(body: str) -> tuple[str, ...] | None:
     """The words of gambling offered (the game, the money, the call or a second money or game word),
     or None. Spaced-out words (押 大 小 一 块 起 押) read as one."""
-    body = "".join(body.split())
+    body = unspaced(body)
     if _TOLD.search(body):
         return None
     marks = list(_ASKED.finditer(body))

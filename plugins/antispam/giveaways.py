@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from plugins.antispam.parts import every_part
+from plugins.antispam.parts import every_part, unspaced
 
 # the gift for coming: eggs, rice, oil, a basin, for nothing
 _GIFT = re.compile(
@@ -36,4 +36,4 @@ _TOLD = re.compile(r"社区|居委|街道|村委|村里|物业|老年协会|老�
 
 def lures_with_gifts(body: str) -> tuple[str, ...] | None:
     """The gift, the talk and the call of a 会销 lure (see the module), or None."""
-    return every_part("".join(body.split()), _TOLD, _GIFT, _TALK, _CALL)
+    return every_part(unspaced(body), _TOLD, _GIFT, _TALK, _CALL)

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-_N = r"[0-9一二两三四五六七八九十百千万几]{1,8}"
+from plugins.antispam.parts import NUMBER, unspaced
+
 # the grey service itself
 _SERVICE = re.compile(r"代开|发票|专票|开房记录|查开房|(?:手机|号|虚拟|实时)定位|查人|查车主|"
                       r"(?:查|手机号)机主|行车轨迹|聊天记录|翻墙|梯子|vpn|"
@@ -28,8 +29,8 @@ _SERVICE = re.compile(r"代开|发票|专票|开房记录|查开房|(?:手机|�
 # the seller's promise or price
 _PROMISE = re.compile(rf"包过|保过|保密|包赔|(?<!不)稳定|不卡|不掉线|价格最低|全网最低|按条收费|税点低|上网能查|"
                       rf"能查到|有保证|全能查|专业团队|专业调查|有偿|一键搞定|不限制|节点多|收费合理|演示可看|"
-                      rf"{_N}\s*[元块]?\s*一(?:条|篇|门|单|个|次)|一(?:条|篇|门|单|个|次|年|个月)\s*{_N}|"
-                      rf"包月|日卡|周卡|月卡|{_N}\s*[元块]?\s*起")
+                      rf"{NUMBER}\s*[元块]?\s*一(?:条|篇|门|单|个|次)|一(?:条|篇|门|单|个|次|年|个月)\s*{NUMBER}|"
+                      rf"包月|日卡|周卡|月卡|{NUMBER}\s*[元块]?\s*起")
 _CALL = re.compile(r"私|找我|联系我|要的|需要的|加我|加\s*v|@|来找|店家老板")
 # told, not offered: the writer's own use, a complaint, a report, a warning
 _TOLD = re.compile(r"我(?:也|之前|上次|自己)?(?:买|用|找|办)(?:了|的|过)|不稳定|又掉|掉线了|被骗|骗子|违法|犯法|"
@@ -39,7 +40,7 @@ _TOLD = re.compile(r"我(?:也|之前|上次|自己)?(?:买|用|找|办)(?:了|�
 def offers_a_grey_service(body: str) -> tuple[str, ...] | None:
     """The words of a grey service pitched (the service, the promise or price, the call or a second
     promise), or None. Spaced-out words read as one."""
-    body = "".join(body.split())
+    body = unspaced(body)
     if _TOLD.search(body):
         return None
     service = _SERVICE.search(body)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from plugins.antispam.parts import unspaced
+
 # the women offered, or the men the lure speaks to
 _WOMAN = re.compile(r"小姐姐|妹子|学生妹|小妹|小妹妹|美女|少妇|空姐|嫩模|外围|良家|舞蹈生|女大学生|大学生|女教练|"
                     r"温柔阿姨|阿姨陪|00后|新来的妹妹|隔壁小妹")
@@ -44,7 +46,7 @@ _ASKED = re.compile(r"吗|\?|？")
 def lures_with_company(body: str) -> tuple[str, ...] | None:
     """The words of company or sex offered (a woman and a strong lure word, or two lure words with one
     strong, and the call), or None."""
-    body = "".join(body.split())
+    body = unspaced(body)
     if _TOLD.search(body):
         return None
     marks = list(_ASKED.finditer(body))

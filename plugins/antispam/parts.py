@@ -4,7 +4,19 @@ any reading)."""
 
 from __future__ import annotations
 
+import functools
 import re
+
+# a count as written, in digits or Chinese numerals (3000, 三千, 两百), bounded: a run of digits
+# thousands long must not make every start position scan to its end
+NUMBER = r"[0-9一二两三四五六七八九十百千万几]{1,8}"
+
+
+@functools.lru_cache(maxsize=8)
+def unspaced(body: str) -> str:
+    """`body` (the normaliser's body form) with its spaces taken out, so spaced-out words (押 大 小
+    一 块 起 押) read as one. The readings of one message each ask for it: made once a message."""
+    return "".join(body.split())
 
 
 def every_part(body: str, told: re.Pattern[str], *parts: re.Pattern[str]) -> tuple[str, ...] | None:

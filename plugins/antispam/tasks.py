@@ -25,20 +25,19 @@ from __future__ import annotations
 
 import re
 
-from plugins.antispam.parts import every_part
+from plugins.antispam.parts import NUMBER, every_part, unspaced
 
 # bounded: no pay runs past eight digits, and a run thousands long (a flood of 0s) must not make every
 # start position scan to its end (0.5 CPU-s a message, the bounded-time test's failure)
-_N = r"[0-9一二两三四五六七八九十百千万几]{1,8}"
 # an amount of money, not of time, size or things (每天两小时, 一张1.5米的床, 收一个二手的, 一单一结)
 _PAID = (r"(?![0-9.]|个?(?:小时|分钟|天|周|月|年|点|号|楼|层|手|米|寸|岁|人|次|遍|趟|公里|结))"
          r"\s*(?:元|块|毛|角|刀|美金|\+)?")
 # pay with a figure: a rate per piece or time, or what a day, a week or a month brings
 _PAY = re.compile(
     rf"(?:一|每)(?:条|单|个|件|小时|天|晚上?|篇|张|组|集|串|束|斤|千字|百个|首|人|笔|次|周|台|场)\s*"
-    rf"(?:给你?|能?赚|拿|返|提成|就有)?\s*{_N}{_PAID}|"
+    rf"(?:给你?|能?赚|拿|返|提成|就有)?\s*{NUMBER}{_PAID}|"
     rf"(?:一天|每天|日薪|时薪|日入|日赚|月入|月多|一个月(?:多挣|多赚|能拿)?|每个?月(?:给你?|补|能拿)?|"
-    rf"多赚|多挣|提成|佣金|一周|轻松|日结|拿|给你|就有)\s*{_N}{_PAID}|(?:给|还给|就有)钱|"
+    rf"多赚|多挣|提成|佣金|一周|轻松|日结|拿|给你|就有)\s*{NUMBER}{_PAID}|(?:给|还给|就有)钱|"
     rf"[0-9]{{1,8}}\s*[元块]?\s*(?:一|每)(?:单|条|个|件|天|小时)|[0-9]{{1,8}}\s*(?:起|到手)")
 # the easy-money promise: at home or on a phone, no skill, spare time, a task, or a fee paid first
 _EASY = re.compile(
@@ -71,7 +70,7 @@ _REASSURED = re.compile(r"不是(?:骗子?人?|传销|刷单)")
 def offers_easy_money(body: str) -> tuple[str, ...] | None:
     """The words of easy money offered as a job (the pay, the promise, the job or call), or None.
     Spaced-out words (手 机 就 能 做 一 天 赚 3 0 0) read as one; two promises stand for the call."""
-    body = _REASSURED.sub("，", "".join(body.split()))
+    body = _REASSURED.sub("，", unspaced(body))
     return every_part(body, _TOLD, _PAY, _EASY, _OFFER) or _two_promises(body)
 
 

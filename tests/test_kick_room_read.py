@@ -63,40 +63,40 @@ def watch(bot):
     return seen
 
 
-async def test_a_newcomers_removal_right_after_joining_stands_on_the_joins_room_read(bot):
-    room, owned, world = bot.cast.admin, bot.cast.owned, bot.world
-    newcomer = world.add_contact("新人小广", id="wxid_newcomer")
-    world.join(room, [newcomer], inviter=bot.cast["alice"])
+async def joined(bot, room: str, name: str, contact_id: str) -> str:
+    member = bot.world.add_contact(name, id=contact_id)
+    bot.world.join(room, [member], inviter=bot.cast["alice"])
     await bot.settle()
+    return member
+
+
+async def removal_reads(bot, room: str, member: str) -> list[tuple[str, bool, int]]:
+    """The member posts the ad and is removed: each kick with whether it failed and the room
+    reads made before it."""
     seen = watch(bot)
-    world.say(room, newcomer, AD)
+    bot.world.say(room, member, AD)
     await bot.settle()
-    assert world.saw_kick(room, newcomer)
-    assert seen == [(newcomer, False, 0)]  # before: the room read again first
+    assert bot.world.saw_kick(room, member)
+    return seen
+
+
+async def test_a_newcomers_removal_right_after_joining_stands_on_the_joins_room_read(bot):
+    room, owned = bot.cast.admin, bot.cast.owned
+    newcomer = await joined(bot, room, "新人小广", "wxid_newcomer")
+    assert await removal_reads(bot, room, newcomer) == [(newcomer, False, 0)]  # before: the room read again first
     await bot.wait_text(room, "「新人小广」已被移出本群")  # said once it happened
     # a regular's removal reads the room as before: someone there for long may have been made
     # admin since any read (WeChat says nothing)
-    seen = watch(bot)
-    bot.say(room, "carol", AD)
-    await bot.settle()
-    assert world.saw_kick(room, bot.cast["carol"])
-    assert seen == [(bot.cast["carol"], False, 1)]
+    carol = bot.cast["carol"]
+    assert await removal_reads(bot, room, carol) == [(carol, False, 1)]
     # where the bot owns the group, a newcomer's too: an owner's removal of an admin goes through
-    other = world.add_contact("新人小群", id="wxid_newcomer2")
-    world.join(owned, [other], inviter=bot.cast["alice"])
-    await bot.settle()
-    seen = watch(bot)
-    world.say(owned, other, AD)
-    await bot.settle()
-    assert world.saw_kick(owned, other)
-    assert seen == [(other, False, 1)]
+    other = await joined(bot, owned, "新人小群", "wxid_newcomer2")
+    assert await removal_reads(bot, owned, other) == [(other, False, 1)]
 
 
 async def test_a_newcomer_made_admin_after_their_joins_read_is_not_removed(bot):
     room, world = bot.cast.admin, bot.world
-    newcomer = world.add_contact("新管理", id="wxid_newadmin")
-    world.join(room, [newcomer], inviter=bot.cast["alice"])
-    await bot.settle()
+    newcomer = await joined(bot, room, "新管理", "wxid_newadmin")
     world.set_admin(room, newcomer, True)  # WeChat sends no event for it
     seen, reads = watch(bot), bot.server.service.rpc_counts["RoomPayload"]
     world.say(room, newcomer, AD)

@@ -17,6 +17,7 @@ from plugins.antispam import AntispamPlugin
 from plugins.antispam.api import record_ham
 from plugins.antispam.explain import situation
 from plugins.antispam.models import Sample, StoredMessage, Strike
+from plugins.moderation import ModerationPlugin
 from tests.harness import Harness, all_cases, wait_until
 
 START = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
@@ -550,6 +551,39 @@ async def test_ham_reverses_the_case_and_clears_the_strike(make_bot):
     bot.say(room, "carol", "兼职日结，宝妈学生都可以")
     await wait_until(lambda: len(all_cases(bot)) == 2)
     assert all_cases(bot)[-1].kind == "warn"
+
+
+async def test_ham_on_a_removal_invites_the_member_back_as_revoke_does(tmp_path, database_url):
+    # seen in a simulated renovation group: a member brought in her tradesman, whose first line
+    # (his trade and phone number) removed him; the owner's #误判 on it answered 案件已撤销 and
+    # left him out, where #撤销 invites a removed member back
+    bot = Harness(tmp_path, [AntispamPlugin(), ModerationPlugin()], database_url=database_url,
+                  clock=FakeClock(START))
+    await bot.start()
+    try:
+        await _ham_on_a_removal(bot)
+    finally:
+        await bot.stop()
+
+
+async def _ham_on_a_removal(bot: Harness) -> None:
+    room = bot.cast.admin
+    tradesman = newcomer(bot)
+    await bot.settle()
+    ad = bot.say(room, "小明", "各位业主好 我是做美缝的 真瓷胶 环氧彩砂都有 小区已经做了二十多户了 "
+                             "需要的打电话 158 3344 5566")
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, tradesman))
+    [removal] = all_cases(bot)
+    bot.say(room, "laowang", "#误判", quote=ad)
+    answer = await bot.wait_text(room, f"已记为正常消息，案件 #{removal.id} 已撤销")
+    assert "正在重新邀请入群" in answer, answer
+    await bot.world.wait_for(lambda: bot.world.is_member(room, tradesman))
+    await bot.wait_text(room, f"已重新邀请「小明」入群（案件 #{removal.id}）。")
+    with bot.app.sessions() as db:
+        assert db.get(Case, removal.id).status == "reversed"
+        assert db.scalar(select(Sample).where(Sample.source == "ham_command")).label == 0
+        lift = db.scalars(select(Case).where(Case.kind == "lift")).one()
+        assert lift.evidence["revoked_case"] == removal.id
 
 
 async def test_dry_run_acts_on_nothing_and_records_the_case(make_bot):

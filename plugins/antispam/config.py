@@ -239,6 +239,8 @@ class Texts(TemplateTexts):
     impersonation_reason: str = "和{role}同名"
     impersonation_shown: str = "（新成员，不是{role}）"  # after such a member's name in the bot's words
     ham_learned: str = "已记为正常消息，案件 #{case} 已撤销。"
+    # #ham on the message a member was removed for: the removal is taken back as #撤销 would
+    ham_learned_removal: str = "已记为正常消息，案件 #{case} 已撤销：处罚已解除（案件 #{unban_case}）{reinvite}。"
     # a second #ham on the same message: nothing left to undo
     ham_already_reversed: str = "这条消息已记为正常消息，案件 #{case} 之前已撤销，不用再处理。"
     ham_learned_no_case: str = "已记为正常消息样本。"

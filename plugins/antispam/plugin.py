@@ -639,10 +639,13 @@ class AntispamPlugin(Plugin):
         if case is None or case.source != ladder.SOURCE:
             ctx.reply(cfg.texts.ham_learned_no_case)
             return
+        # here: moderation's commands import our api
+        from plugins.moderation.api import settle_appeal_on_undo, undo_removal
+        if undo_removal(ctx, case, cfg.texts.ham_learned_removal):
+            return
         reverse_case(ctx.db, case.id)
         cases.set_status(ctx.db, case.id, "reversed", msg.sender_id, now)
         ctx.reply(cfg.texts.ham_learned.format(case=case.id))
-        from plugins.moderation.api import settle_appeal_on_undo  # here: moderation's commands import our api
         settle_appeal_on_undo(ctx, case.id, msg.sender_id)
 
     @command("selling", min_role=Role.ADMIN, aliases=("卖货",), usage="允许 | 禁止", allow_private=True,

@@ -1,20 +1,24 @@
 """What other plugins may call. Stable: the stats plugin names case kinds in #stats with
 kind_label (警告, 移出, 拉黑 …); anti-spam's #ham settles an appeal waiting on the case it undoes
-(settle_appeal_on_undo)."""
+(settle_appeal_on_undo), and its #ham on a removal takes the removal back as #revoke does
+(undo_removal)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from bot.actions import SendPrivate
+from bot.core import cases
+from bot.core.cases import Case
 from plugins.moderation import appeals
-from plugins.moderation.common import config
+from plugins.moderation.common import NAME, config
+from plugins.moderation.log_commands import REMOVALS, revoke_case
 from plugins.moderation.render import kind_label
 
 if TYPE_CHECKING:
     from bot.core.context import Context
 
-__all__ = ["kind_label", "settle_appeal_on_undo"]
+__all__ = ["kind_label", "settle_appeal_on_undo", "undo_removal"]
 
 
 def settle_appeal_on_undo(ctx: Context, case_id: int, by: str) -> bool:
@@ -28,4 +32,20 @@ def settle_appeal_on_undo(ctx: Context, case_id: int, by: str) -> bool:
     appeals.decide(appeal, True, by, ctx.now(), "#ham")
     ctx.emit(SendPrivate(appeal.member_id, config(ctx).texts.appeal_accepted_member.format(case=case_id),
                          reason=f"appeal settled by #ham on case {case_id}"))
+    return True
+
+
+def undo_removal(ctx: Context, case: Case, answer: str) -> bool:
+    """An admin's #ham on the message a member was removed for: the removal is taken back as
+    #revoke would (the member invited back, told privately, an appeal settled). #ham had only
+    said 案件已撤销 and left the member out, while #revoke invites them back (seen in a simulated
+    renovation group: the owner's #误判 on a tradesman a member had brought in). `answer` is the
+    admin's reply (fields case, unban_case, reinvite). False when the case removed nobody, or
+    this group runs without the moderation plugin (#ham then only reverses the case)."""
+    if getattr(ctx.group, NAME, None) is None:
+        return False
+    if case.kind not in REMOVALS or not case.target_id or \
+            case.outcome not in ("done", "pending", *cases.REMOVED_BY_HAND):
+        return False
+    revoke_case(ctx, case, "标记为误判", answer=answer)
     return True

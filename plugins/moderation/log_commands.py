@@ -35,9 +35,9 @@ if TYPE_CHECKING:
 RECENT_CASES = 10
 APPEALS_LISTED = 10  # #appeal alone: the waiting appeals it lists
 # removals an accepted appeal can undo by inviting the member back
-_REMOVALS = frozenset({"kick", "ban", "spam"})
+REMOVALS = frozenset({"kick", "ban", "spam"})
 # the cases #revoke lifts: a penalty on a member
-_REVOCABLE = frozenset({"warn", *_REMOVALS})
+_REVOCABLE = frozenset({"warn", *REMOVALS})
 
 
 class LogCommands:
@@ -239,24 +239,13 @@ class LogCommands:
             # a shadow-mode detection recorded what would have happened: nothing to lift
             ctx.reply(texts.revoke_not_penalty.format(case=case.id))
             return
-        now, by, note = ctx.now(), sender(ctx), clip(note)
-        pending = appeals.pending(ctx.db, case.id)
-        if pending is not None:  # the member's appeal is settled by it
-            appeals.decide(pending, True, by, now, note)
-        if withdraw_case(ctx.db, case.id, now):
-            # its warning or removal had not gone out yet: nothing to undo, nobody to invite back
-            cases.record_outcome(ctx.db, case.id, "withdrawn", now)
-        elif case.kind == "warn" and case.outcome in ("done", "pending") and ctx.message is not None \
-                and ctx.message.room_id is None and case.room_id:
-            # the group heard the warning (or is hearing it: in flight, not withdrawn); typed
-            # privately, the answer reaches only the admin, so the group is told it was taken back
-            ctx.emit(Reply(case.room_id, texts.revoked_in_group.format(
-                member=case.target_name or name_of(ctx, case.target_id), case=case.id, kind=render.case_kind(case))))
-        self._accept(ctx, case, case.target_id, note, revoked=True)
+        revoke_case(ctx, case, note)
 
     @staticmethod
-    def _accept(ctx: Context, case: Case, member_id: str, note: str, *, revoked: bool = False) -> None:
-        """Lift a case's penalty: on an accepted appeal, or revoked by an admin (#revoke)."""
+    def _accept(ctx: Context, case: Case, member_id: str, note: str, *, revoked: bool = False,
+                answer: str | None = None) -> None:
+        """Lift a case's penalty: on an accepted appeal, or revoked by an admin (#revoke, or anti-spam's
+        #ham on a removal: `answer` is then its own words, with the same fields)."""
         texts, now, by = config(ctx).texts, ctx.now(), sender(ctx)
         room_id = case.room_id
         cases.set_status(ctx.db, case.id, "reversed", by, now)
@@ -274,7 +263,7 @@ class LogCommands:
                                  evidence={"revoked_case" if revoked else "appeal_case": case.id,
                                            "ham_sample": learned})
         reinvite = ""
-        removed = case.kind in _REMOVALS and case.outcome in ("done", "pending", *cases.REMOVED_BY_HAND)
+        removed = case.kind in REMOVALS and case.outcome in ("done", "pending", *cases.REMOVED_BY_HAND)
         room_members = members(ctx) if ctx.room_id == room_id else frozenset()
         if config(ctx).reinvite and removed and room_id and member_id not in room_members:
             # said to be under way now; what became of it is said once WeChat answered (Invite.answer_*)
@@ -286,8 +275,30 @@ class LogCommands:
                             answer_done=texts.reinvited.format(member=name, case=case.id),
                             answer_not_done=texts.reinvite_failed.format(member=name, case=case.id, why="{why}")))
             reinvite = texts.appeal_reinvite
-        told, answer = (texts.revoked_member, texts.revoked) if revoked else \
+        told, answer = (texts.revoked_member, answer or texts.revoked) if revoked else \
             (texts.appeal_accepted_member, texts.appeal_accepted)
         ctx.emit(SendPrivate(member_id, told.format(case=case.id)))
         ctx.reply(answer.format(case=case.id, unban_case=lifted.id, reinvite=reinvite))
         notify_case(ctx, lifted)
+
+
+def revoke_case(ctx: Context, case: Case, note: str, *, answer: str | None = None) -> None:
+    """Take a case back as #revoke does: a member's waiting appeal settled, a warning or removal not
+    yet sent withdrawn, else lifted (a removed member invited back). `answer`: the admin's reply
+    in the caller's words (anti-spam's #ham on a removal), formatted with case, unban_case, reinvite."""
+    now, by, note = ctx.now(), sender(ctx), clip(note)
+    texts = config(ctx).texts
+    pending = appeals.pending(ctx.db, case.id)
+    if pending is not None:  # the member's appeal is settled by it
+        appeals.decide(pending, True, by, now, note)
+    if withdraw_case(ctx.db, case.id, now):
+        # its warning or removal had not gone out yet: nothing to undo, nobody to invite back
+        cases.record_outcome(ctx.db, case.id, "withdrawn", now)
+    elif case.kind == "warn" and case.outcome in ("done", "pending") and ctx.message is not None \
+            and ctx.message.room_id is None and case.room_id:
+        # the group heard the warning (or is hearing it: in flight, not withdrawn); typed
+        # privately, the answer reaches only the admin, so the group is told it was taken back
+        ctx.emit(Reply(case.room_id, texts.revoked_in_group.format(
+            member=case.target_name or name_of(ctx, case.target_id), case=case.id, kind=render.case_kind(case))))
+    assert case.target_id is not None  # the callers take back only a penalty on a member
+    LogCommands._accept(ctx, case, case.target_id, note, revoked=True, answer=answer)

@@ -112,7 +112,7 @@ def eval_spam(files: tuple[Path, ...], train_file: Path | None, model_path: Path
     groups: dict[str, Counter[str]] = defaultdict(Counter)
     fired_on: dict[str, Counter[str]] = defaultdict(Counter)
     ranks: dict[str, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
-    wrong: list[tuple[int, Row, Decision]] = []
+    wrong: list[tuple[tuple[int, int], Row, Decision, str]] = []
     statistical = {"charmodel", "bayes", "similar"}
     # what a false positive would bring on an innocent member as a first offence (the ladder's
     # own reckoning): a removal is what the product must never do, a reminder threatens nothing
@@ -136,11 +136,14 @@ def eval_spam(files: tuple[Path, ...], train_file: Path | None, model_path: Path
         rank = char_score + (1.0 if any(v.name not in statistical for v in fired) else 0.0)
         ranks["decision"][1 - row.label].append(rank)
         ranks["charmodel"][1 - row.label].append(char_score)
+        step = ""
         if outcome in ("fp", "tp"):
             step = first_offence(cfg, Offence("", "", "", {}, **offence_terms(decision, newcomer)))
             (brought if outcome == "fp" else caught)[step] += 1
         if outcome in ("fp", "fn") and len(wrong) < 100_000:
-            wrong.append((0 if outcome == "fp" else 1, row, decision))
+            # a false positive sorted and marked by what it would bring: a removal first
+            order = FIRST_OFFENCES.index(step) if step in FIRST_OFFENCES else len(FIRST_OFFENCES)
+            wrong.append(((0, order) if outcome == "fp" else (1, 0), row, decision, step))
     elapsed = time.perf_counter() - started
     click.echo(f"scored {len(rows)} rows in {elapsed:.1f}s ({1000 * elapsed / max(len(rows), 1):.2f} ms/row), "
                f"as {'a newcomer' if newcomer else 'an ordinary member past probation'}"
@@ -173,10 +176,11 @@ def eval_spam(files: tuple[Path, ...], train_file: Path | None, model_path: Path
                    f"ham={c['ham']:6} (only {c['only_ham']:6})   mode={cfg.mode(name)}")
     if errors:
         wrong.sort(key=lambda w: w[0])
-        click.echo(f"\nmisclassified rows ({min(errors, len(wrong))} of {len(wrong)}; false positives first):")
-        for _, row, decision in wrong[:errors]:
+        click.echo(f"\nmisclassified rows ({min(errors, len(wrong))} of {len(wrong)}; "
+                   "false positives first, the harshest first):")
+        for _, row, decision, step in wrong[:errors]:
             where = "/".join(x for x in (row.source, row.category, row.campaign) if x)
-            click.echo(f"{'FP' if row.label == 0 else 'FN'} [{where}] {row.text[:160]}")
+            click.echo(f"{f'FP ({step})' if row.label == 0 else 'FN'} [{where}] {row.text[:160]}")
             for verdict, mode in decision.verdicts:
                 if verdict.spam or verdict.details:
                     mark = "SPAM" if verdict.spam else "ok"

@@ -586,6 +586,29 @@ async def _ham_on_a_removal(bot: Harness) -> None:
         assert lift.evidence["revoked_case"] == removal.id
 
 
+async def test_a_newcomer_is_not_removed_at_once_on_one_rule_the_models_read_as_chat(make_bot):
+    # a newcomer giving a friend her QQ in spaced digits was removed at once as an obvious ad
+    # (hidden contact data is a strong verdict), as was one telling of the 扫码领鸡蛋 lure her
+    # mother nearly fell for (a stop phrase): one rule's word while the text models read chat
+    # is a warning first. The same hidden QQ with a pitch the model reads still removes at once
+    bot = await make_bot()
+    room = bot.cast.admin
+    gamer = newcomer(bot, "小雨")
+    daughter = newcomer(bot, "小周")
+    seller = newcomer(bot, "代练阿强")
+    await bot.settle()
+    bot.say(room, "小雨", "@bob 我扣扣 3 9 0 5 7 1 2 6 加我一下 周末一起开黑")
+    bot.say(room, "小周", "上周有人在群里说扫码领鸡蛋 我妈差点去了")
+    await wait_until(lambda: len(all_cases(bot)) == 2)
+    bot.say(room, "代练阿强", "王者代练 星耀上王者 价格美丽 安全不封号 加扣扣 3 9 0 5 7 1 2 6 详谈")
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, seller))
+    by_member = {c.target_id: c for c in all_cases(bot)}
+    assert by_member[gamer].kind == "warn" and by_member[daughter].kind == "warn"
+    assert by_member[seller].kind == "kick"
+    await bot.settle()
+    assert bot.world.is_member(room, gamer) and bot.world.is_member(room, daughter)
+
+
 async def test_dry_run_acts_on_nothing_and_records_the_case(make_bot):
     bot = await make_bot(extra_bot="dry_run: true")
     room = bot.cast.admin

@@ -609,6 +609,25 @@ async def test_a_newcomer_is_not_removed_at_once_on_one_rule_the_models_read_as_
     assert bot.world.is_member(room, gamer) and bot.world.is_member(room, daughter)
 
 
+async def test_a_newcomers_id_after_jia_weixin_is_one_piece_of_evidence_not_two(make_bot):
+    # the shipped regex 加微信 + id and the contact check read the same id: a newcomer's
+    # 加微信 run_xiaolin 周末一起约跑 was removed at once as two checks agreeing while the char
+    # model read chat; now one rule's word, a warning first. With an offer the model reads, the
+    # same shape removes at once still
+    bot = await make_bot()
+    room = bot.cast.admin
+    runner = newcomer(bot, "小林")
+    seller = newcomer(bot, "福利君")
+    await bot.settle()
+    bot.say(room, "小林", "跑团新人 配速六分半 加微信 run_xiaolin 周末一起约跑")
+    bot.say(room, "福利君", "加微信 fuli_8899 免费领取内部资料 名额有限")
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, seller))
+    await wait_until(lambda: len(all_cases(bot)) == 2)
+    await bot.settle()
+    assert bot.world.is_member(room, runner)
+    assert {c.target_id: c.kind for c in all_cases(bot)} == {runner: "warn", seller: "kick"}
+
+
 async def test_dry_run_acts_on_nothing_and_records_the_case(make_bot):
     bot = await make_bot(extra_bot="dry_run: true")
     room = bot.cast.admin

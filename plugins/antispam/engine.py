@@ -127,15 +127,21 @@ class Decision:
     def _one_rule_against_the_models(self, fired: list[Verdict]) -> bool:
         """One rule's word alone (contact data read as hidden, a stop phrase) while the text models
         read the message as chat: strong enough to convict, not to remove a newcomer at once. Over
-        the corpus and the sixteen probe files it spared 35 of the 48 normal lines that removed a
+        the corpus and the sixteen probe files it spared 41 of the 48 normal lines that removed a
         newcomer at once (their own QQ written in spaced digits, a guild's 二群号 in threes, 引流 or
-        扫码领 in talk about scams) and took 2 of 10,905 ads off removal (docs/MEASUREMENTS.md, lead42). A QR code, a link or a
-        card is no text the models read: those stay obvious, as do two rules agreeing, and a group
-        whose char model is off, where a rule is all the bot reads."""
+        扫码领 in talk about scams, 加微信 + their id) and took 4 of 10,905 ads off removal, each
+        still warned or told the rule (docs/MEASUREMENTS.md, lead42). A QR code, a link or a
+        card is no text the models read: those stay obvious, as do two rules agreeing (not the
+        phrase that gives an id beside that id), and a group whose char model is off, where a rule
+        is all the bot reads."""
         models = [v for v, _ in self.verdicts if v.name in MODEL_CHECKS]
         if not any(v.name == "charmodel" for v in models) or any(v.spam for v in models):
             return False  # the char model off (a selling group's operator turned it off) reads nothing
         rules = [v for v in fired if v.name not in MODEL_CHECKS]
+        if any(v.name == "contact" for v in rules):
+            # the phrase that gives the id (加微信 + the id, the shipped regex) is that id's evidence:
+            # a newcomer's 同学习吉他……加微信 guitar_ming 多交流 was removed at once as two rules
+            rules = [v for v in rules if not (v.name == "keywords" and v.lure)]
         return len(rules) == 1 and rules[0].name in ("contact", "keywords")
 
     @property

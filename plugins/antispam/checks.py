@@ -324,10 +324,10 @@ def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             # what it matched is the phrase and the id the contact check reads (the shipped
             # 加微信 + id), it is a lure as 加我微信 is: with that id, one piece of evidence
             # (engine.Decision._one_rule_against_the_models)
-            hit = m.group(0)
-            gives = any(contact.bare(c.value) in hit for c in contact.find_contacts(n, f.url))
-            return Verdict("keywords", True, f"regex {pattern.pattern}: {hit[:40]}", strong=f.newcomer, lure=gives,
-                           why=f"匹配规则里的正则，命中「{hit[:40]}」")
+            matched = m.group(0)
+            gives = any(contact.bare(c.value) in matched for c in contact.find_contacts(n, f.url))
+            return Verdict("keywords", True, f"regex {pattern.pattern}: {matched[:40]}", strong=f.newcomer,
+                           lure=gives, why=f"匹配规则里的正则，命中「{matched[:40]}」")
     head = n.dense[:300]
     # a word jieba cuts is a substring of the text: when no stop word is one, no cut can hit
     # one, and the message (nearly every message) skips a segmentation (issue 13)

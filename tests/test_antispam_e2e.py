@@ -628,6 +628,28 @@ async def test_a_newcomers_id_after_jia_weixin_is_one_piece_of_evidence_not_two(
     assert {c.target_id: c.kind for c in all_cases(bot)} == {runner: "warn", seller: "kick"}
 
 
+async def test_a_newcomers_plain_link_among_chat_is_no_promoted_link(make_bot):
+    # a new member answering with a documentation link, then a forum thread, was told
+    # 新成员暂不能发推广链接 and removed at once by the second (the ladder's second strike).
+    # A link written plainly among words the char model reads as chat is not enough alone;
+    # a bare link, or one behind a shortener, is still the newcomers' rule
+    bot = await make_bot()
+    room = bot.cast.admin
+    helper = newcomer(bot, "小陈")
+    bare = newcomer(bot, "阿飞")
+    short = newcomer(bot, "小美")
+    await bot.settle()
+    bot.say(room, "小陈", "immich 的安装文档在这 照着 docker compose 装就行 https://immich.app/docs/install/docker-compose")
+    bot.clock.advance(600)  # type: ignore[attr-defined]
+    bot.say(room, "小陈", "硬盘休眠的问题论坛有人讨论过 https://forum.proxmox.com/threads/hdd-spindown.12345/")
+    bot.say(room, "阿飞", "https://kx-fuli88.top/a/9")
+    bot.say(room, "小美", "上次说的那个教程在这里 大家可以看看 https://t.cn/A6xYz9Qk")
+    await wait_until(lambda: len(all_cases(bot)) >= 2)
+    await bot.settle()
+    assert {c.target_id for c in all_cases(bot)} == {bare, short}
+    assert bot.world.is_member(room, helper)
+
+
 async def test_dry_run_acts_on_nothing_and_records_the_case(make_bot):
     bot = await make_bot(extra_bot="dry_run: true")
     room = bot.cast.admin

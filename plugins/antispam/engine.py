@@ -431,7 +431,8 @@ def _link_among_chat(facts: Facts, verdicts: list[tuple[Verdict, str]], n: Norma
     removed at once by a second one (seen in a simulated homelab group). Nothing dangled (免费,
     红包 …: a bait and a link are the ad) and the char model under _CHAT_BELOW. Over the corpus and the
     sixteen probe files a newcomer's link with nothing else firing was 52 normal lines and 3 ads, all
-    three disguised (ｗｗｗ．ｆｕｌｉ８８．ｃｏｍ, h.t.t.p.s://…). Another check agreeing still counts."""
+    three disguised (ｗｗｗ．ｆｕｌｉ８８．ｃｏｍ, h.t.t.p.s://…); this spares 45 of the lines and no ad
+    (docs/MEASUREMENTS.md, lead42). Another check agreeing still counts."""
     if facts.kind not in ("text", "link") or n.obfuscated or baits(n):
         return False  # 进直播间免费抽鱼竿 + a link: the bait is the ad
     if not any(v.spam and v.name == "content" for v, _ in verdicts):

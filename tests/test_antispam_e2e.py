@@ -607,6 +607,9 @@ async def test_a_newcomer_is_not_removed_at_once_on_one_rule_the_models_read_as_
     assert by_member[seller].kind == "kick"
     await bot.settle()
     assert bot.world.is_member(room, gamer) and bot.world.is_member(room, daughter)
+    # and the gamer hears the newcomers' rule she broke, not 广告引流
+    [told] = [t for t in bot.texts(room) if f"案件 #{by_member[gamer].id}" in t]
+    assert "新成员暂不能在群里发联系方式" in told and "广告" not in told, told
 
 
 async def test_a_newcomers_id_after_jia_weixin_is_one_piece_of_evidence_not_two(make_bot):

@@ -186,7 +186,10 @@ class Decision:
         plea = [v.label for v in fired if v.label]
         if plea and (labels is None or plea[0] in labels):
             said = plea[:1]  # a loan plea is no ad, whatever contact data it gives (the account)
-        if said == ["contact"] and self.newcomer and (self.lone_contact or _own_contact_only(fired)) \
+        # so does contact data alone that the text models read as chat (a newcomer's QQ for a friend
+        # in spaced digits was warned 广告引流, seen in a simulated homelab group)
+        if said == ["contact"] and self.newcomer and (self.lone_contact or _own_contact_only(fired)
+                                                      or self._one_rule_against_the_models(fired)) \
                 and (labels is None or "newcomer_contact" in labels):
             said = ["newcomer_contact"]
         return said

@@ -288,8 +288,9 @@ async def test_a_newcomer_mentioning_her_own_business_is_reminded_and_never_remo
     await wait_until(lambda: all_cases(bot)[-1].outcome == "done")
 
     bot.clock.advance(180)  # type: ignore[attr-defined]  # past ladder.one_offence_within: a new offence
-    # her second telling (the model trained on the probe files clears 效果还不错 …: 0.395, not read)
-    bot.say(room, "表姐", "我最近在做护肤品代理，有需要的私聊我")
+    # her second telling: a trade of her own with 私聊我 is the newcomers' rule's at any reading (the
+    # probe-trained models read it 0.395 and 0.495, under charmodel.clears, and cleared it)
+    bot.say(room, "表姐", "我最近在做护肤品代理，效果还不错，有需要的私聊我")
     await wait_until(lambda: len(all_cases(bot)) == 2 and all_cases(bot)[-1].outcome == "asked_owner")
     assert all_cases(bot)[-1].evidence["ask_first"] is True
     assert not bot.world.saw_kick(room, cousin) and not any("已被移出" in t for t in bot.texts(room))

@@ -360,7 +360,7 @@ def test_the_build_trains_on_the_probe_files_listed_and_no_other():
     rows = captured["rows"]
     probe_rows = [r for r in rows if r.source == bm.PROBE_SOURCE]
     listed = [r for name in bm.TRAINED_PROBES for r in read_tsv(bm.probes_dir() / name)]
-    assert len(bm.TRAINED_PROBES) == 14 and len(listed) > 9000
+    assert len(bm.TRAINED_PROBES) == 16 and len(listed) > 10000
     kept = [r for r in listed if not bm.conflicts_with_rules(r)]
     assert 0 < len(listed) - len(kept) < 200  # the rows whose label the product's rules contradict
     assert sorted((r.campaign, r.text, r.label) for r in probe_rows) == \
@@ -505,11 +505,11 @@ def test_a_newcomers_adoption_post_is_not_removed_at_once():
 # contact data, link, QR code, bait or price (a relative in a family group: 我在做护肤品代理，有需要
 # 私聊我 was removed at once; 私聊我 and the model reading the same words counted as two checks)
 OWN_BUSINESS = ["我在做护肤品代理，有需要私聊我",
-                # the model trained on the probe files (spam41) reads this telling 0.395, under
-                # charmodel.clears: it clears her phrase and she is not reminded at all (main's model
-                # 0.702). A strict xfail: what the product intends, kept visible (MEASUREMENTS "lead40")
-                pytest.param("我最近在做护肤品代理，效果还不错，有需要的私聊我",
-                             marks=pytest.mark.xfail(strict=True, reason="spam41's model: 0.395, cleared")),
+                # spam41's model read this telling 0.395 and spam42's 0.495, under charmodel.clears: her
+                # phrase was cleared and she was not reminded at all (a strict xfail in spam41). A trade
+                # of her own named with a call to message her is reminded whatever the model reads
+                # (engine._offers_own_trade; test_her_own_trade_is_reminded_at_any_reading)
+                "我最近在做护肤品代理，效果还不错，有需要的私聊我",
                 "表姐在做护肤品代理，有需要私聊我", "本人做家政保洁的，有需要私聊我", "我是做保险的，有需要私聊我"]
 # the same business with what reaches outside the group or hooks the reader: judged as before
 OWN_BUSINESS_AND_MORE = ["我在做护肤品代理，有需要加我微信 hufu_8899", "我在做护肤品代理，免费试用装，有需要私聊我",
@@ -522,6 +522,20 @@ def test_a_newcomer_mentioning_her_own_business_once_is_reminded_not_removed(tex
     assert not decision.obvious and decision.says_only, decision.evidence()
     assert decision.severity != "high"
     assert any("只提醒，不移出" in v.why for v in decision.fired), decision.evidence()
+
+
+@pytest.mark.parametrize("text", ["我最近在做护肤品代理，效果还不错，有需要的私聊我", "本人做家政保洁的，有需要私聊我",
+                                  "我是做保险的，有需要私聊我"])
+def test_her_own_trade_is_reminded_at_any_reading(text):
+    """A newcomer's own trade offered with a call to message her is the newcomers' rule's reminder
+    whatever the char model reads: read below charmodel.clears (as the probe-trained models read the
+    first line, 0.395 and 0.495), it was cleared and she was not reminded at all. A carpool's free
+    seats name no trade of the writer's: there the model's low reading still clears the phrase."""
+    low = decide(Facts(text=text, newcomer=True), CFG, _ReadAt(0.1), "room")
+    assert low.says_only and not low.obvious and low.severity != "high", low.evidence()
+    assert any("只提醒，不移出" in v.why for v in low.fired), low.evidence()
+    seats = decide(Facts(text="车上还有3个位置，有需要的私聊我", newcomer=True), CFG, _ReadAt(0.1), "room")
+    assert not seats.spam, seats.evidence()
 
 
 @pytest.mark.parametrize("text", OWN_BUSINESS_AND_MORE)

@@ -535,6 +535,20 @@ def _own_call_only(verdicts: list[Verdict], n: Normalised) -> bool:
                                                   for v in content)
 
 
+# a newcomer naming a trade of their own (我在做护肤品代理, 本人做家政保洁的, 我是做保险的): said with a call
+# to message them, that is a trade offered to the group, which the newcomers' rule reminds of whatever
+# the char model reads. Not a carpool's free seats or a neighbour's favour (no trade named), which the
+# model may still clear.
+_OWN_TRADE = re.compile(r"(?:我|本人)(?:最近|现在|目前|一直|平时|也|自己)?(?:在|是)?(?:专业)?[做干搞](?![了过完])"
+                        r"[^的我你他她]{1,8}?(?:代理|代购|微商|生意|的)")
+
+
+def _offers_own_trade(n: Normalised) -> bool:
+    """The newcomer names a trade of their own and nothing else makes it more than a reminder (no
+    price or payout: with one, the char model's reading still decides)."""
+    return _OWN_TRADE.search(n.dense) is not None and not names_a_price(n)
+
+
 def _own_contact_cleared(verdicts: list[tuple[Verdict, str]], n: Normalised, char: float,
                          cfg: AntispamConfig) -> list[tuple[Verdict, str]]:
     """A newcomer's own contact data, not hidden, with at most the phrase that gives it (加我微信)
@@ -550,7 +564,7 @@ def _own_contact_cleared(verdicts: list[tuple[Verdict, str]], n: Normalised, cha
     content = [v for v, _ in verdicts if v.spam and v.name in CONTENT_CHECKS]
     if _own_contact_only(content):
         what = "只是新成员留了自己的联系方式"
-    elif _own_call_only(content, n):
+    elif _own_call_only(content, n) and not _offers_own_trade(n):
         what = "只是新成员请需要的人私下联系，没有联系方式，也没有推销别的"
     else:
         return verdicts

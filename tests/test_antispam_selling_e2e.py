@@ -45,9 +45,12 @@ async def test_an_owner_lets_members_sell_in_chat_and_takes_it_back(tmp_path, da
         baker = joined(bot, room, "烘焙小丽")
         await bot.settle()
         await say_and_settle(bot, room, "烘焙小丽", NEWCOMERS_SALE)
+        # what the model read of the two is kept quietly (shadow), and nobody is told or removed:
+        # the baker's line sits at the newcomers' level (0.935 by spam42's build, 0.910 by spam43's
+        # against 0.914), so whether it is recorded is the build's, not the product's
         kinds = [(c.kind, c.outcome) for c in all_cases(bot)]
-        assert kinds[1:] == [("spam", "shadow")] * 2, kinds  # the model's detections kept, nobody told
-        assert not bot.world.saw_kick(room, baker)
+        assert kinds[1] == ("spam", "shadow") and set(kinds[2:]) <= {("spam", "shadow")}, kinds
+        assert not bot.world.saw_kick(room, baker) and not any("@烘焙小丽" in t for t in bot.texts(room))
         # the ad words still count, from a newcomer at once
         spammer = joined(bot, room, "推广小王")
         await bot.settle()

@@ -46,11 +46,14 @@ from plugins.antispam.dataset import Row, corpus_dir, read_many, seed_rows, spli
 # training, and so blind, until it has been measured and is added here. horizon and lanes were
 # written while spam40/41 worked and read blind by the lead against the model trained on the
 # fourteen before them (+3 ads caught on each, no false positive more: MEASUREMENTS lead40); they
-# train since spam42.
+# train since spam42. channels, arcade, plaza and relay (the seventeenth to twentieth) were written
+# while spam42 worked and read blind by the lead against spam42's model (lead42); they train since
+# spam43.
 TRAINED_PROBES = (
     "probes.tsv", "groups.tsv", "wechat.tsv", "circles.tsv", "worklife.tsv", "livelihood.tsv",
     "community.tsv", "daily.tsv", "pursuits.tsv", "households.tsv", "gatherings.tsv", "neighbours.tsv",
     "realms.tsv", "frontier.tsv", "horizon.tsv", "lanes.tsv",
+    "channels.tsv", "arcade.tsv", "plaza.tsv", "relay.tsv",
 )
 PROBE_SOURCE = "probe"
 # Probe rows whose writers' label conflicts with the product's documented rules, left out of

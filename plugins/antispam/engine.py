@@ -134,9 +134,8 @@ class Decision:
         card is no text the models read: those stay obvious, as do two rules agreeing (not the
         phrase that gives an id beside that id), and a group whose char model is off, where a rule
         is all the bot reads."""
-        models = [v for v, _ in self.verdicts if v.name in MODEL_CHECKS]
-        if not any(v.name == "charmodel" for v in models) or any(v.spam for v in models):
-            return False  # the char model off (a selling group's operator turned it off) reads nothing
+        if not _models_read_chat(self.verdicts):
+            return False
         rules = [v for v in fired if v.name not in MODEL_CHECKS]
         if any(v.name == "contact" for v in rules):
             # the phrase that gives the id (加微信 + the id, the shipped regex) is that id's evidence:
@@ -417,13 +416,12 @@ _GIVING = re.compile(r"加|我|的|微信|qq|号|是|为|好友|一下|吧|哦|�
 # link shorteners hide where a link goes: never "written plainly"
 _SHORTENERS = frozenset({"t.cn", "url.cn", "dwz.cn", "bit.ly", "tinyurl.com", "is.gd", "suo.im", "u.nu", "w.url.cn",
                          "s.url.cn", "m6z.cn", "goo.gl", "ow.ly", "rebrand.ly", "cutt.ly", "shorturl.at"})
-# words besides the link (CJK characters or letters outside anything link-shaped): a bare link
-# gives the models nothing to read
+# words besides the link (CJK characters or latin words of the text with its links taken out): a
+# bare link gives the models nothing to read
 _LINK_WORDS = 6
 # "reads as chat": the char model's score below this, far under any of its levels (a live-stream
 # lure with its link read 0.81, under the newcomers' level, and is no chat)
 _CHAT_BELOW = 0.5
-_URLS = re.compile(r"(?:https?://|www\.)\S+|[A-Za-z0-9_.-]+\.[A-Za-z]{2,}(?:/\S*)?")
 _WORD_CHARS = re.compile(r"[\u4e00-\u9fff]|[a-z]{2,}", re.I)
 
 
@@ -440,14 +438,19 @@ def _link_among_chat(facts: Facts, verdicts: list[tuple[Verdict, str]], n: Norma
         return False  # 进直播间免费抽鱼竿 + a link: the bait is the ad
     if not any(v.spam and v.name == "content" for v, _ in verdicts):
         return False
-    models = [v for v, _ in verdicts if v.name in MODEL_CHECKS]
-    if not any(v.name == "charmodel" for v in models) or any(v.spam for v in models) \
-            or (char is not None and char >= _CHAT_BELOW):
+    if not _models_read_chat(verdicts) or (char is not None and char >= _CHAT_BELOW):
         return False
-    links = list(contact.promoted_links(n, facts.url))
+    links = contact.promoted_links(n, facts.url)
     if not links or any(contact.host_of(u) in _SHORTENERS or contact.is_im_link(u) for u in links):
         return False
-    return len(_WORD_CHARS.findall(_URLS.sub(" ", facts.text))) >= _LINK_WORDS
+    return len(_WORD_CHARS.findall(n.body)) >= _LINK_WORDS  # the body: the text with its links taken out
+
+
+def _models_read_chat(verdicts: list[tuple[Verdict, str]]) -> bool:
+    """The char model ran on the message and no text model found it an ad. Off (a selling group's
+    operator turned it off) it read nothing: a rule is then all the bot has."""
+    models = [v for v, _ in verdicts if v.name in MODEL_CHECKS]
+    return any(v.name == "charmodel" for v in models) and not any(v.spam for v in models)
 
 
 def _lone_contact(facts: Facts, verdicts: list[Verdict], n: Normalised) -> bool:

@@ -55,6 +55,13 @@ def newcomer(bot: Harness, name: str = "小明") -> str:
     return member
 
 
+async def newcomers(bot: Harness, *names: str) -> list[str]:
+    """These newcomers joined the admin group, their joins handled."""
+    joined = [newcomer(bot, name) for name in names]
+    await bot.settle()
+    return joined
+
+
 async def test_a_newcomers_first_card_is_told_the_rule_and_when_it_ends(make_bot):
     """A new neighbour shared her repairman's card in a 团购 group and heard 警告：新成员暂不能发推广链接、
     名片或小程序，再犯将被移出本群 before everyone, a rule the welcome never named (seen in a
@@ -594,10 +601,7 @@ async def test_a_newcomer_is_not_removed_at_once_on_one_rule_the_models_read_as_
     # is a warning first. The same hidden QQ with a pitch the model reads still removes at once
     bot = await make_bot()
     room = bot.cast.admin
-    gamer = newcomer(bot, "小雨")
-    daughter = newcomer(bot, "小周")
-    seller = newcomer(bot, "代练阿强")
-    await bot.settle()
+    gamer, daughter, seller = await newcomers(bot, "小雨", "小周", "代练阿强")
     bot.say(room, "小雨", "@bob 我扣扣 3 9 0 5 7 1 2 6 加我一下 周末一起开黑")
     bot.say(room, "小周", "上周有人在群里说扫码领鸡蛋 我妈差点去了")
     await wait_until(lambda: len(all_cases(bot)) == 2)
@@ -620,9 +624,7 @@ async def test_a_newcomers_id_after_jia_weixin_is_one_piece_of_evidence_not_two(
     # same shape removes at once still
     bot = await make_bot()
     room = bot.cast.admin
-    runner = newcomer(bot, "小林")
-    seller = newcomer(bot, "福利君")
-    await bot.settle()
+    runner, seller = await newcomers(bot, "小林", "福利君")
     bot.say(room, "小林", "跑团新人 配速六分半 加微信 run_xiaolin 周末一起约跑")
     bot.say(room, "福利君", "加微信 fuli_8899 免费领取内部资料 名额有限")
     await bot.world.wait_for(lambda: bot.world.saw_kick(room, seller))
@@ -639,10 +641,7 @@ async def test_a_newcomers_plain_link_among_chat_is_no_promoted_link(make_bot):
     # a bare link, or one behind a shortener, is still the newcomers' rule
     bot = await make_bot()
     room = bot.cast.admin
-    helper = newcomer(bot, "小陈")
-    bare = newcomer(bot, "阿飞")
-    short = newcomer(bot, "小美")
-    await bot.settle()
+    helper, bare, short = await newcomers(bot, "小陈", "阿飞", "小美")
     bot.say(room, "小陈", "immich 的安装文档在这 照着 docker compose 装就行 https://immich.app/docs/install/docker-compose")
     bot.clock.advance(600)  # type: ignore[attr-defined]
     bot.say(room, "小陈", "硬盘休眠的问题论坛有人讨论过 https://forum.proxmox.com/threads/hdd-spindown.12345/")

@@ -468,6 +468,10 @@ def print_fine(fine: dict[str, Any]) -> None:
     print(f"       inside the bot, p50/p90/p99 ms over {fine['messages']} messages:")
     for name, values in fine["stages"].items():
         print(f"         {name:<20} {row(values)}")
+    o = fine.get("ordinary")
+    if o and o["n"]:
+        split = ", ".join(f"{name} {row(values)}" for name, values in o.items() if name != "n")
+        print(f"       ordinary messages (not a newcomer's first) ({o['n']}): {split}")
     b, i, k = fine["batch"], fine["inbox"], fine["kicks"]
     print(f"       event batches: {b['commits']} commits, events {row(b['events'])}, "
           f"open→commit {row(b['open→commit'])}, commit {row(b['commit'])}")

@@ -837,6 +837,8 @@ def _stage_statement(insert: Callable[[Any], Any]) -> Any:
     given = ("lane", "room_id", "kind", "payload", "source", "answer", "owner", "case_id")
     return insert(_TABLE).values(**{name: bindparam(name, type_=c[name].type) for name in given}, created_at=at,
                                  updated_at=at, status=PENDING, attempts=0, told=False)
+
+
 def _stage_claimed_statement(insert: Callable[[Any], Any]) -> Any:
     """A removal staged in flight, claimed by the transaction that decided it (its id back)."""
     c = _TABLE.c

@@ -286,6 +286,7 @@ class Outbox:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._lanes.clear()
+        self._handed.clear()  # still in flight in the table: the next start re-checks them
         self._maybe_unstarted = True
         self._runner = None
         self._look_at = None  # a stopped sender looks at nothing

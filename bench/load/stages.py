@@ -190,7 +190,7 @@ class FineStages:
         batch.event = timed_event
         stage = outbox.stage
 
-        def timed_stage(db: Any, planned: Any) -> None:
+        def timed_stage(db: Any, planned: Any, *args: Any, **kw: Any) -> None:
             now = time.time()
             task = asyncio.current_task()
             if task is not None:
@@ -201,7 +201,7 @@ class FineStages:
                     ads = {k for item in planned if item.source == "antispam" for k in _keys(item.action)}
                     for key in keys:
                         self._trace[key] = {"staged": now, "ad": float(key in ads)}
-            stage(db, planned)
+            stage(db, planned, *args, **kw)
 
         outbox.stage = timed_stage
         executor = app.executor

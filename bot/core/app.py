@@ -636,7 +636,9 @@ class App:
             declared = self._room_jobs(ctx, db)
             if declared is not None:
                 self.batch.on_commit(declared)
-            self.outbox.stage(db, ctx.planned)  # the actions commit with the state they follow from
+            # the actions commit with the state they follow from (a removal due at once is
+            # handed to its lane when they do: Outbox._stage_claimed)
+            self.outbox.stage(db, ctx.planned, on_commit=self.batch.on_commit)
         # committed now: only what committed is known to be recorded
         for key, value in names.items():
             self._names_written.wrote(key, value)

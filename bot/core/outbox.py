@@ -126,19 +126,35 @@ class Outbox:
         # a pass must read the table (_scan): at start, after an error, and after a row was
         # put off to a later time (a refusal, a retry, a digest): what it is due to wait for
         self._rescan = True
+        # removals claimed in the transaction that decided them, handed to their lane when it
+        # committed (_stage_claimed): the lane carries each out before it claims anything
+        self._handed: dict[str, _Claimed] = {}
 
     # ------------------------------------------------------------------ staging (intake side)
-    def stage(self, db: Session, planned: Sequence[Planned]) -> None:
+    def stage(self, db: Session, planned: Sequence[Planned],
+              on_commit: Callable[[Callable[[], None]], None] | None = None) -> None:
         """Add rows for these actions to the caller's transaction; they exist only if it commits.
         Written at once by a prepared INSERT (what the transaction reads next sees them:
         removals, withdraw_greetings), not as ORM objects the session would flush before the next
-        event's first statement and again at commit (issue 13)."""
+        event's first statement and again at commit (issue 13).
+
+        `on_commit` (an event's transaction: EventBatch.on_commit) runs a step when the caller's
+        transaction commits, dropped with it if it is rolled back: a removal whose lane is idle
+        is then claimed here, in the deciding transaction, and handed to its lane at the commit
+        (_stage_claimed), instead of in a claim of its own after it."""
         now = self._clock.now()
         for item in planned:
             if isinstance(item.action, Recall) and item.action.recall_key and item.action.replaced_for is not None:
                 withdraw_replaced(db, item.action, now)  # before the replacement's own row exists
+        handed: str | None = None  # the lane of a removal claimed here (its other rows follow it)
+        rest = list(planned)
+        if on_commit is not None and rest and isinstance(rest[0].action, Kick):
+            lane = lane_of(rest[0].action)
+            if self._stage_claimed(db, rest[0], now, on_commit,
+                                   more=any(lane_of(item.action) == lane for item in rest[1:])):
+                handed, rest = lane, rest[1:]
         rows = []
-        for item in planned:
+        for item in rest:
             kind, payload = to_record(item.action)
             rows.append({"lane": lane_of(item.action), "room_id": getattr(item.action, "room_id", None), "kind": kind,
                          "payload": payload, "source": item.source[:64], "answer": item.answer, "owner": self.instance,
@@ -151,10 +167,57 @@ class Outbox:
         removed_in = {item.action.room_id for item in planned if isinstance(item.action, Kick)}
         for room_id in sorted(removed_in):
             withdraw_greetings(db, room_id, now)
-        if planned:
+        if rest:
             self._idle.clear()
-            self._fresh.update(lane_of(item.action) for item in planned)
+            # a handed removal's lane finds the rows staged behind it after it (_Claimed.more)
+            self._fresh.update(lane for lane in (lane_of(item.action) for item in rest) if lane != handed)
             self._maybe_unstarted = True
+
+    def _stage_claimed(self, db: Session, planned: Planned, now: datetime,
+                       on_commit: Callable[[Callable[[], None]], None], *, more: bool) -> bool:
+        """Stage a removal already claimed, and in flight where its slot looks free, in the
+        deciding event's transaction, and hand it to its lane when that commits: a newcomer's
+        ad removed went from its decision through the sender's wake, the lane's start and a
+        claim of its own (a transaction taking the inbox's write turn and the database gate,
+        behind every room worker ready then) before its platform call (issue 13). Only where
+        nothing else is due in its lane (no row pending or in flight, the lane neither running
+        nor resting nor told of rows), so a lane's order holds; where the slot is not free, or
+        the bot is offline, or the action may do nothing outward (dry-run, a removal put to the
+        owner), it is staged as any row. A crash after the commit leaves it in flight, as a
+        claim that marked it would: a removal is re-checked against the room at start. False:
+        not staged here (the caller stages it as any row)."""
+        action = planned.action
+        assert isinstance(action, Kick)
+        lane = lane_of(action)
+        if lane in self._lanes or lane in self._fresh or lane in self._resting or lane in self._handed \
+                or not self._online_now():
+            return False
+        rules = self._rules()
+        slot = self._executor.first_slot(planned, rules)
+        if slot is None or not self._governor.free_now(*slot):
+            return False
+        if db.scalar(_LANE_BUSY, {"lane": lane}) is not None:
+            return False  # rows of the lane waiting for a later window, or one in flight
+        kind, payload = to_record(action)
+        row_id = repo.run_prepared(db, repo.prepared(db, "outbox.stage_claimed", _stage_claimed_statement), {
+            "lane": lane, "room_id": action.room_id, "kind": kind, "payload": payload,
+            "source": planned.source[:64], "answer": planned.answer, "owner": self.instance,
+            "case_id": getattr(action, "case_id", None), "created_at": now}).scalar()
+        claimed = _Claimed(row_id, planned, False, _SlotMark(self, [row_id], True), more,
+                           _whitelisted(db, planned))
+        self._idle.clear()
+        on_commit(lambda: self._hand(lane, claimed))
+        return True
+
+    def _hand(self, lane: str, claimed: _Claimed) -> None:
+        """The transaction that staged `claimed` committed: its lane carries it out next, started
+        here if it is not running (a task, not a pass of the sender)."""
+        self._handed[lane] = claimed
+        self._idle.clear()
+        if lane not in self._lanes:
+            task = asyncio.get_running_loop().create_task(self._lane(lane), name=f"outbox-{lane}")
+            self._lanes[lane] = task
+            task.add_done_callback(self._lane_done)
 
     def wake(self) -> None:
         """Rows may have been committed: start the lanes they were staged to. Free when every
@@ -223,6 +286,7 @@ class Outbox:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._lanes.clear()
+        self._handed.clear()  # still in flight in the table: the next start re-checks them
         self._maybe_unstarted = True
         self._runner = None
         self._look_at = None  # a stopped sender looks at nothing
@@ -417,6 +481,8 @@ class Outbox:
         backoff = Backoff()
         ahead: _Claimed | None = None  # the lane's next row, claimed with the last one's outcome
         while True:
+            if ahead is None:
+                ahead = self._handed.pop(lane, None)
             if self._online is not None:
                 if ahead is not None and not self._online_now():
                     await ahead.mark.waiting()  # not in flight while the account is away
@@ -444,7 +510,7 @@ class Outbox:
             if backoff.delay != backoff.initial:
                 self._storage_ok("outbox")
             backoff.reset()
-            if ahead is None and not more and lane not in self._fresh:
+            if ahead is None and not more and lane not in self._fresh and lane not in self._handed:
                 return  # else rows were staged to it since its claim: it looks again
 
     def _claim(self, db: Session, lane: str, now: datetime) -> tuple[OutboxRow | None, bool]:
@@ -772,6 +838,20 @@ def _stage_statement(insert: Callable[[Any], Any]) -> Any:
     given = ("lane", "room_id", "kind", "payload", "source", "answer", "owner", "case_id")
     return insert(_TABLE).values(**{name: bindparam(name, type_=c[name].type) for name in given}, created_at=at,
                                  updated_at=at, status=PENDING, attempts=0, told=False)
+
+
+def _stage_claimed_statement(insert: Callable[[Any], Any]) -> Any:
+    """A removal staged in flight, claimed by the transaction that decided it (its id back)."""
+    c = _TABLE.c
+    at = bindparam("created_at", type_=c.created_at.type)
+    given = ("lane", "room_id", "kind", "payload", "source", "answer", "owner", "case_id")
+    return insert(_TABLE).values(**{name: bindparam(name, type_=c[name].type) for name in given}, created_at=at,
+                                 updated_at=at, status=IN_FLIGHT, attempts=1, told=False).returning(c.id)
+
+
+# whether a lane has anything due, waiting or in flight (of any sender: the lane's order)
+_LANE_BUSY = select(_TABLE.c.id).where(_TABLE.c.lane == bindparam("lane"),
+                                       _TABLE.c.status.in_(_LIVE)).limit(1)
 # rows going in flight when their send slot comes: those still pending (their ids come back)
 _MARK = (update(_TABLE).where(_TABLE.c.id.in_(bindparam("ids", expanding=True)), _TABLE.c.status == PENDING)
          .values(status=IN_FLIGHT, attempts=func.coalesce(_TABLE.c.attempts, 0) + 1, updated_at=bindparam("now"))

@@ -324,6 +324,10 @@ async def test_report_a_quoted_message(bot):
     own = bot.sends(room)[-1]
     bot.say(room, "carol", "#report 这人在群里推销", quote=own.message_id)
     await bot.wait_text(room, "机器人自己发的消息")
+    # the reporter's own message quoted by mistake: no case against the reporter
+    mine = bot.say(room, "carol", "这种免费领会员的都是骗子")
+    bot.say(room, "carol", "#report 卖假货的", quote=mine)
+    await bot.wait_text(room, "你引用的是自己发的消息")
     assert len(all_cases(bot)) == 1
 
 

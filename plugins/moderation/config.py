@@ -65,6 +65,7 @@ class ModerationTexts(TemplateTexts):
                            "也可以在群设置里打开「群聊邀请确认」，以后成员邀请人要群主或管理员同意。")
     report_usage: str = "请长按要举报的消息，选择「引用」，再发送 #report 原因。"
     report_own: str = "这是机器人自己发的消息，不用举报。请引用要举报的那条成员消息。"
+    report_self: str = "你引用的是自己发的消息。请长按要举报的那条消息，选择「引用」，再发送 #report 原因。"
     report_received: str = "已收到举报（案件 #{case}），已转告群主和管理员，谢谢！"
     # an admin's own report: they are not sent a copy, and with no other admin nobody is
     report_recorded: str = "已记录举报（案件 #{case}）。"

@@ -142,6 +142,11 @@ class LogCommands:
             # recalled): "举报了「群管机器人」" reached the admins as a case (seen in a simulated day)
             ctx.reply(texts.report_own)
             return
+        if target_id is not None and target_id == msg.sender_id:
+            # the member's own message quoted by mistake (the wrong bubble long-pressed): a case
+            # "举报了「bob」" against the reporter himself reached the owner in a simulated day
+            ctx.reply(texts.report_self)
+            return
         reason = clip(args) or "（未填写）"
         # A quote is plain text a member can type by hand: the evidence is the stored message
         # it points at (by id, else by text from the named member), never the quote's words.

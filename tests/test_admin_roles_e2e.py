@@ -36,6 +36,20 @@ async def test_an_admin_the_owner_unmade_cannot_remove_anyone(bot):
     assert [c.kind for c in all_cases(bot)] == ["warn"]
 
 
+async def test_a_former_owner_cannot_remove_anyone_once_the_group_is_handed_on(bot):
+    """WeChat sends no event when the owner hands the group to another member either: the former
+    owner's #kick, judged on the cached room, removed a member after the handover."""
+    room, bob, carol, alice = bot.cast.admin, bot.cast["bob"], bot.cast["carol"], bot.cast["alice"]
+    bot.say(room, "laowang", "#warn @carol 刷屏", mentions=[carol])  # the room read: laowang owns it
+    await bot.wait_text(room, "警告（案件 #1）")
+    bot.world.set_owner(room, bob)
+    bot.say(room, "laowang", "#kick @alice 刷屏", mentions=[alice])  # a member now: ignored
+    bot.say(room, "bob", "#warn @carol 又刷屏", mentions=[carol])  # the new owner: heard
+    await bot.wait_text(room, "警告（案件 #2）")
+    assert bot.world.is_member(room, alice) and not bot.world.saw_kick(room, alice)
+    assert [(c.kind, c.actor_id) for c in all_cases(bot)] == [("warn", bot.cast["laowang"]), ("warn", bob)]
+
+
 async def test_a_member_made_admin_is_heard_at_once_and_the_room_read_before_the_gate(bot):
     """A member without a role who types an admin's command has the admin list read again
     (once a minute each): the owner's new admin is heard at once, even right after another

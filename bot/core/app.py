@@ -939,18 +939,20 @@ class App:
         """The room as the platform has it now, when an admin's command depends on the group's
         admin list: WeChat sends no event when the owner makes or unmakes an admin, and the cached
         room let an admin the owner had just unmade remove a member with #kick (a simulated day;
-        the cache lives ten minutes). Read fresh for a command from an admin of the group, always
+        the cache lives ten minutes). Nor when the owner hands the group to another member: the
+        former owner's #kick still removed a member after the handover, on the cached owner (a
+        lead's test). Read fresh for a command from the owner or an admin of the group, always
         (their commands are few, and the one that matters), and from anyone without a role
         once a minute each (a newly made admin's first command: the owner made
         them a moment ago, and a room read a moment ago by someone else's refused command does
         not know it), and otherwise at most every ROLE_RECHECK a room (a member typing #kick
         cannot make the bot read the room at will). Read here, before the database gate: the
-        same re-read inside the command held every group's events on a platform read. Owners,
-        listed moderators and operators hold their role from elsewhere."""
-        if spec.min_role < Role.ADMIN or sender in rules.bot.operators or sender == room.owner_id \
+        same re-read inside the command held every group's events on a platform read. Listed
+        moderators and operators hold their role from the rules, not from WeChat."""
+        if spec.min_role < Role.ADMIN or sender in rules.bot.operators \
                 or sender in rules.for_room(room.id).moderators:
             return room
-        if sender in room.admin_ids or self._may_recheck_role(room.id, sender):
+        if sender == room.owner_id or sender in room.admin_ids or self._may_recheck_role(room.id, sender):
             fresh = await self.rooms.get(room.id, refresh=True)
         else:
             fresh = await self.rooms.get(room.id, max_age=ROLE_RECHECK)

@@ -1275,7 +1275,9 @@ class WechatyAdapter:
         if session is None or not session.connected:
             raise PlatformError(ErrorKind.UNAVAILABLE, f"{action}: not connected to gateway {self._endpoint}")
         try:
-            return await asyncio.wait_for(operation(session), self._call_timeout)
+            # asyncio.timeout, not wait_for: no task of its own per call (a removal makes two)
+            async with asyncio.timeout(self._call_timeout):
+                return await operation(session)
         except PlatformError:
             raise
         except Exception as exc:

@@ -29,6 +29,7 @@ from bot.events import (
     MessageKind,
     MessageReceived,
 )
+from bot.platform import ErrorKind, PlatformError
 from bot.simulator import FaultyLink, SimConfig, SimServer, World, default_world
 from bot.wechaty_adapter import MAX_MENTION_SCAN, WechatyAdapter, backoff_delay, resolve_mentions
 
@@ -232,6 +233,23 @@ async def test_a_member_read_that_never_answers_costs_the_message_only_its_nickn
     event = await rig.sink.wait(lambda: rig.sink.message(message_id), "the message, without a nickname")
     assert not gate.is_set()
     assert (event.sender_name, event.sender_alias) == ("alice", "")
+
+
+async def test_a_removal_the_gateway_never_answers_is_an_error_and_the_adapter_goes_on(rig: Rig) -> None:
+    """A platform call is bounded by call_timeout: a removal the gateway holds is given up as the
+    gateway unavailable (the outbox's business: never told as done), and the next call works."""
+    rig.adapter._call_timeout = 0.5  # only the held call runs into it, whatever the value
+    rig.start()
+    await rig.logged_in()
+    bob, carol = member(rig.world, "bob"), member(rig.world, "carol")
+    gate = rig.faults.hold("RoomDel", when=lambda r: r.contact_id == bob)
+    with pytest.raises(PlatformError) as raised:
+        await rig.adapter.kick(DEMO, bob)
+    assert raised.value.kind == ErrorKind.UNAVAILABLE and not gate.is_set()
+    assert rig.world.is_member(DEMO, bob)
+    await rig.adapter.kick(DEMO, carol)
+    assert not rig.world.is_member(DEMO, carol)
+    gate.set()
 
 
 async def test_a_failed_message_payload_read_is_retried(rig: Rig) -> None:

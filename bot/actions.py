@@ -127,10 +127,10 @@ class Recall:
     room_id: str
     message_id: str | None = None
     recall_key: str | None = None  # or: the last message sent with this recall_key
-    # a welcome replacing the one taken back: the members the new one greets. One that greeted
-    # someone still here whom the new one does not is left standing: the replacement was written
-    # against an older welcome than the one standing (one in between withdrawn for an
-    # advertiser), and would take a newcomer's welcome away
+    # a welcome replacing the one taken back: the members the new one greets, and those the bot
+    # is removing (owed no welcome). One that greeted someone still here whom these do not name
+    # is left standing: the replacement was written against an older welcome than the one
+    # standing (one in between withdrawn for an advertiser), and would take a newcomer's welcome away
     replaced_for: tuple[str, ...] | None = None
 
 

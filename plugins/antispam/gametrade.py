@@ -72,11 +72,10 @@ def sells_game_goods(body: str) -> tuple[str, ...] | None:
     """The words of a game good or service sold (a service or a cheat and one of the seller's words, a
     good and two: a deal, a promise or a call), or None. Spaced-out words (原神 代充 六折) read as one."""
     body = unspaced(body)
-    if _TOLD.search(body):
-        return None
+    # the good first: most messages name none, and the told words are the longer search
     service = _SERVICE.search(body)
     good = service or _GOOD.search(body)
-    if good is None:
+    if good is None or _TOLD.search(body):
         return None
     words = [m.group(0) for m in _DEAL.finditer(body)][:1]
     words += [m.group(0) for m in _SELLER.finditer(body) if m.group(0) != good.group(0)]

@@ -75,24 +75,33 @@ async def test_spam_on_an_ad_already_warned_teaches_and_does_not_punish_twice(da
 async def test_a_newcomer_the_owner_invited_is_judged_as_a_regular(days) -> None:  # noqa: F811
     """The owner invites the 月嫂 she has known for years; her first message offers her services
     with her WeChat id. A stranger's such message is an obvious ad (removed at once); the owner
-    vouched for her, so it is a reminder that threatens nothing, and #case says why. The owner's
-    other invitee then posts a WeChat contact QR code, an obvious ad by rule: the bot does not
-    remove her either, it asks the owner and admins, naming who invited her."""
+    vouched for her, so it is judged as a regular's: never a removal, at most a reminder that
+    threatens nothing. The owner's other invitee then posts a WeChat contact QR code, an obvious ad
+    by rule: the bot does not remove her either, it asks the owner and admins, naming who invited
+    her, and #case says why."""
     d = await days("阳光小区宝妈交流群", "群主小敏", MUMS, MONDAY)
     await d.to("09:00")
     await d.post("群主小敏", "给大家拉个靠谱的月嫂王阿姨，我家二宝就是她带的，有需要的姐妹可以聊聊")
     await d.join("王阿姨", inviter="群主小敏")
     await d.post("王阿姨", "我是做家政的，月嫂育儿嫂都有，需要的姐妹加我微信 jiazheng_wang")
     await d.post("乐乐妈", "王阿姨好，明年三月预产期，能排上吗")
-    await d.post("群主小敏", "#case 1")
-    card = d.bot.world.bot_texts(d.room)[-1]
-    assert "群主邀请入群的新成员，按老成员判断" in card, card
+    # A regular's trade with a plain WeChat id is the char model's alone to convict, at the members'
+    # level, and the line sits within a hundredth of it (0.966 over 0.965 by spam43's build, 0.971
+    # under 0.972 by spam44's): whether she is reminded is the build's; that she is judged as a
+    # regular (no removal, no warning) is the product's.
+    mine = antispam_cases(d, "王阿姨")
+    assert [c.kind for c in mine] in ([], ["warn"]) and not d.bot.world.saw_kick(d.room, d.ids["王阿姨"])
+    for case in mine:
+        await d.post("群主小敏", f"#case {case.id}")
+        card = d.bot.world.bot_texts(d.room)[-1]
+        assert "群主邀请入群的新成员，按老成员判断" in card, card
     await d.to("11:00")
     await d.join("小敏表妹", inviter="群主小敏")
     await d.post("小敏表妹", kind=MessageKind.IMAGE, data=qr_png("https://u.wechat.com/kH7_qunzhu_biaomei"))
-    await d.post("群主小敏", "#case 2")
+    [asked] = antispam_cases(d, "小敏表妹")
+    await d.post("群主小敏", f"#case {asked.id}")
     card = d.bot.world.bot_texts(d.room)[-1]
-    assert "建议移出" in card and "已请群主和管理员核实" in card and "群主邀请入群的新成员" in card, card
+    assert "建议移出" in card and "已请群主和管理员核实" in card and "群主邀请入群的新成员，按老成员判断" in card, card
     assert "广告可能性" not in card, card  # no model read a picture without words
     # #stats counts it as proposed, not as a removal nobody carried out (it said 移出 1)
     await d.post("群主小敏", "#stats day")
@@ -100,9 +109,10 @@ async def test_a_newcomer_the_owner_invited_is_judged_as_a_regular(days) -> None
     assert "建议移出 1" in violations and not re.search("(?<!建议)移出", violations), violations
     await d.to("12:00")
     await d.end_of_day()
-    [reminder] = antispam_cases(d, "王阿姨")
-    assert reminder.kind == "warn" and not d.bot.world.saw_kick(d.room, d.ids["王阿姨"])
-    assert any("⚠️ 提醒" in t for t in said_to(d, "王阿姨"))
+    reminders = antispam_cases(d, "王阿姨")
+    assert [c.kind for c in reminders] in ([], ["warn"]) and not d.bot.world.saw_kick(d.room, d.ids["王阿姨"])
+    assert not any("⚠️" in t and "提醒" not in t for t in said_to(d, "王阿姨"))
+    assert bool(reminders) == any("⚠️ 提醒" in t for t in said_to(d, "王阿姨"))
     [asked] = antispam_cases(d, "小敏表妹")
     assert (asked.kind, asked.outcome) == ("kick", "asked_owner") and asked.evidence["vouched_by"] == d.ids["群主小敏"]
     assert not d.bot.world.saw_kick(d.room, d.ids["小敏表妹"])

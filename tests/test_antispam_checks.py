@@ -729,6 +729,19 @@ def _first_offence(text: str, newcomer: bool) -> str:
     return first_offence(CFG, Offence("", "", "", {}, **offence_terms(decision, newcomer)))
 
 
+def test_a_messengers_address_with_no_one_in_it_is_no_link_of_a_newcomers():
+    """A newcomer describing spam bots names t.me (or t.me/+) as a word: read as a link of hers, the
+    newcomers' link rule agreed with a stop phrase and removed her at once (a blind probe, lead43)."""
+    described = "新号名字就叫兼职日结 简介里挂个 t.me 链接 明显是机器人"
+    assert contact.promoted_links(normalise(described)) == ()
+    assert _first_offence(described, newcomer=True) == "warned"  # the stop phrase alone, not removed
+    rule = "有人在群里发 t.me/+ 这种邀请链接的 一律先封号"
+    assert contact.find_contacts(normalise(rule)) == () and contact.promoted_links(normalise(rule)) == ()
+    # with a handle or an invite code it is a link again
+    assert [c.kind for c in contact.find_contacts(normalise("进群 t.me/+AbCdEf123"))] == ["im-link"]
+    assert contact.promoted_links(normalise("进群 t.me/+AbCdEf123")) != ()
+
+
 @pytest.mark.parametrize("text", ["我们厂招普工 日结工资 一天两百二 包午饭 找线长老刘 138 7305 2291",
                                   "物流园缺夜班分拣 日结工资 联系王队长 158 2047 9361 包车接送",
                                   "装修队缺个小工 日结工资三百 找老刘 136 2750 8914"])

@@ -269,6 +269,7 @@ def test_a_newcomers_own_number_beside_a_hotline_is_not_an_obvious_ad():
     pytest.param("用微信 ok 了吗", id="wechat-space-word"),
     # a messenger's host alone leads to nobody: a warning about a link, not a link of the writer's
     pytest.param("上次 那个 t.me 链接 我点进去是个假的钱包网站 大家别点", id="bare-telegram-host"),
+    pytest.param("群里发 t.me/+ 邀请链接的新号 一律先封", id="telegram-invite-with-no-code"),
 ])
 
 def test_no_contact_data(text):

@@ -73,9 +73,27 @@ def is_im_link(url: str) -> bool:
         return path.startswith(("/g/", "/r/", "/q/"))
     # the host alone leads to nobody: 上次那个 t.me 链接 我点进去是个假的钱包网站 大家别点, a
     # newcomer's warning, was read as a Telegram link of theirs and removed them at once (the
-    # seven probes' count of what a false positive brings, lead32)
-    return bool(path.strip("/")) and any(host == h or host.endswith("." + h) for h in _IM_HOSTS
-                                         if h != "weixin.qq.com")
+    # seven probes' count of what a false positive brings, lead32); nor does an invite with no
+    # code: 群里发 t.me/+ 邀请链接的新号 一律先封 (a moderator's rule, lead43)
+    return _names_someone(path) and _is_im_host(host)
+
+
+def _is_im_host(host: str) -> bool:
+    return any(host == h or host.endswith("." + h) for h in _IM_HOSTS if h != "weixin.qq.com")
+
+
+def _names_someone(path: str) -> bool:
+    """A messenger link's path holds a handle or an invite code (a letter or digit), not only
+    the / or + every such link starts with."""
+    return any(ch.isalnum() for ch in path)
+
+
+def _leads_nowhere(url: str) -> bool:
+    """A messenger's address with no one in it (t.me, t.me/+): a word in talk about such links,
+    not a link anyone can follow to the writer: 新号 bio 写着 t.me 链接 一看就是机器人 removed a
+    newcomer at once as a link and a stop phrase (lead43, a blind probe)."""
+    parts = _split(url)
+    return parts is not None and _is_im_host(_host(parts)) and not _names_someone(parts.path)
 
 
 def promoted_links(n: Normalised, url: str | None = None) -> tuple[str, ...]:
@@ -86,7 +104,7 @@ def promoted_links(n: Normalised, url: str | None = None) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1024)
 def _promoted_links(n: Normalised, url: str | None) -> tuple[str, ...]:
-    return tuple(u for u in _links(n, url) if not is_ordinary(u))
+    return tuple(u for u in _links(n, url) if not is_ordinary(u) and not _leads_nowhere(u))
 
 
 def _links(n: Normalised, url: str | None) -> list[str]:

@@ -1307,7 +1307,11 @@ def test_game_goods_sold_are_an_ad_from_anyone(text):
                    "我室友做代练的 一把六十 要的话我帮你们问问",
                    "不要找我要代充 我不做这个",
                    "正版账号 一个三十五 我是在官网买的",
-                   "我们是做科技的 有需要可以找我们 青禾科技"):
+                   "我们是做科技的 有需要可以找我们 青禾科技",
+                   # the game's own shop's sale passed on, with a cheer (lead43: warned a member)
+                   "商城这皮肤五折了 放心冲 不亏",
+                   "活动期间点券半价 大家放心充 官方活动",
+                   "648礼包打五折 有需要的赶紧"):
         assert not any(d.startswith("game goods sold") for d in _reading(member)), member
         assert not any(d.startswith("game goods sold") for d in _reading(member, newcomer=True)), member
 
@@ -1364,5 +1368,8 @@ def test_a_code_pushed_with_what_it_gets_the_reader_is_an_ad(text):
                    "WiFi密码 abc12345 在前台",
                    "会议号 8866 2233 密码 a1b2 大家准时",
                    "这种邀请码都是拉人头的 别填",
-                   "我用了她的码 确实减了二十"):
+                   "我用了她的码 确实减了二十",
+                   # lead43: 送 of 送水 read as a gift, 我刚用了 as no use told
+                   "WiFi密码 abc12345 输入就能连 送水的师傅刚说的",
+                   "会员日 满100减20 输入优惠码 vip2026 就行 我刚用了"):
         assert not any(d.startswith("promo code pushed") for d in _reading(member)), member

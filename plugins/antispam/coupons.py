@@ -26,10 +26,12 @@ _USE = re.compile(r"输入|填(?:写|上|我的)?|用我的(?:码|邀请码|链�
 # what it gets the reader
 _GIFT = re.compile(r"立减|满\s*[0-9]{1,5}\s*减|减\s*[0-9]{1,5}|[0-9]{1,5}\s*off|(?<![a-z])off(?![a-z])|"
                    r"领(?!导|域|队|先)|"
-                   r"送|返(?:现|利|[0-9])|红包|神券|首单|新人(?:券|礼|价)|免单|你省我也赚|都有奖励")
+                   # 送 with what is given (送水的师傅 is no gift: a Wi-Fi password passed on was pushed, lead43)
+                   r"送(?=\s*[0-9一二两三四五六七八九十]|券|红包|会员|礼|你)|返(?:现|利|[0-9])|红包|神券|首单|"
+                   r"新人(?:券|礼|价)|免单|你省我也赚|都有奖励")
 # told, not pushed: the writer's own use, a warning or a discussion
-_TOLD = re.compile(r"我用了|用过|用了[^，,。]{0,4}(?:的码|码)|骗|拉人头|别(?:填|用|信|点)|小心|举报|钓鱼|盗号|"
-                   r"有人.{0,16}说|过期|失效|不能用|没用")
+_TOLD = re.compile(r"我(?:刚|也|之前)?用了|用过|用了[^，,。]{0,4}(?:的码|码)|骗|拉人头|别(?:填|用|信|点)|小心|举报|"
+                   r"钓鱼|盗号|有人.{0,16}说|过期|失效|不能用|没用")
 
 
 def pushes_a_code(body: str) -> tuple[str, ...] | None:

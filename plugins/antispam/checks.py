@@ -14,13 +14,11 @@ from functools import lru_cache
 
 from plugins.antispam import (
     contact,
-    coupons,
     courses,
     cures,
     effects,
     gains,
     gambling,
-    gametrade,
     giveaways,
     grey,
     loan,
@@ -414,8 +412,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         plea = referring_with_a_gift(f, n) or selling_papers(n) or promising_returns(n) or promoting_a_course(n) \
             or promising_gains(n) or offering_easy_money(n) or pitching_a_service(f, n) \
             or referring_to_own_outlet(f, n) or offering_gambling(n) or luring_with_company(n) \
-            or offering_a_grey_service(n) or luring_elders_with_gifts(n) or selling_game_goods(n) \
-            or pushing_a_code(n)
+            or offering_a_grey_service(n) or luring_elders_with_gifts(n)
     return plea if plea is not None else verdict
 
 
@@ -571,22 +568,6 @@ def offering_a_grey_service(n: Normalised) -> Verdict | None:
     never obvious."""
     return _offered(n, grey.offers_a_grey_service, "grey service pitched",
                     "像代开发票、查人、翻墙、刷量等灰色服务的广告", "灰色服务、卖家的保证或报价、又在招揽")
-
-
-def selling_game_goods(n: Normalised) -> Verdict | None:
-    """A game good or service sold (gametrade.py: 原神代充 六折 官方直充; 永劫无间代练 包上无间 不满意退), not
-    asked about, told of as bought, warned about or quoted. Enough alone against any member (conclusive),
-    never obvious."""
-    return _offered(n, gametrade.sells_game_goods, "game goods sold",
-                    "像游戏代充、代练、卖号、卖外挂的广告", "游戏代充代练、账号或外挂、低价或卖家的保证、又在招揽")
-
-
-def pushing_a_code(n: Normalised) -> Verdict | None:
-    """A promo or invite code pushed with what it gets the reader (coupons.py: 新人码 $20 off 下单输入 ABCX22),
-    not asked about, told of as used, warned about or quoted. Enough alone against any member
-    (conclusive), never obvious."""
-    return _offered(n, coupons.pushes_a_code, "promo code pushed",
-                    "像推优惠码、邀请码拉新的广告", "让人输入或使用的码、领券立减等好处")
 
 
 def _offered(n: Normalised, read: Callable[[str], tuple[str, ...] | None], what: str, zh: str,

@@ -33,7 +33,7 @@ _OFFERED = re.compile(r"陪你(?:解压|聊天?|放松|过夜|睡)|陪(?:你|聊
 _WEAK = frozenset({"放松", "放松一下", "今晚有空", "带我玩", "哥哥", "哥哥们", "叔叔们", "欧巴", "欧巴们", "陪你",
                    "陪玩", "解压", "新到"})
 # the way to them
-_CALL = re.compile(r"私信|私聊|私我|加我|加主管|加个?好友|找|暗号|密码|认准|看我|空间|相册|主页|频道|位置发你|联系|"
+_CALL = re.compile(r"私信|私聊|私我|加我|加主管|加个?好友|找|暗号|密码|认准|看我|空间|相册|主页|位置发你|联系|"
                    r"vx|v\s*x|微信|威心|薇|扣|qq|q\s*[0-9]|code|id|tg|wechat|下载|搜|进")
 # told, not offered: a warning or discussion, the writer's own visit
 _TOLD = re.compile(r"骗|诈骗|小心|别加|别信|举报|报警|广告|托|套路|我(?:昨天|上次|今天)?去(?:按摩|做|了)|"
@@ -41,29 +41,12 @@ _TOLD = re.compile(r"骗|诈骗|小心|别加|别信|举报|报警|广告|托|�
 
 
 _ASKED = re.compile(r"吗|\?|？")
-# the lure's own signature: a name of one or two characters and a code id of letters and digits (芸
-# yunA31, 倩 qq5210, 柒 联系码 Q7q520), or a code said as one (code: hk66a); the code opens with a letter
-# (a game trader's 1200w or 150z is a price), and the name is no contact word (微信, 网址, 加, 薇 …: an
-# id after those is contact data, not a lure's name) nor a word of a sentence (我的游戏名是 sun123; a
-# game's id, 游戏id sun123, is not the lure's either), and a room (二楼 a201) is no name and code: a code
-# has five characters at least. With it one of the lure's words is enough: the
-# name and the code are the way in, and chat seldom writes a name that way.
-_NAME_CODE = re.compile(
-    r"(?:(?<![\u4e00-\u9fff])(?!微|网|地|官|客|备|加|信|薇|威|围|卫|扣|群|是|的|我|你|他|她|在|叫|号|[一二三四五六七八九十两几])"
-    r"[\u4e00-\u9fff]{1,2}\s*(?:联系码|暗号)?|code|联系码|暗号)"
-    r"\s*[:：]?\s*(?!id[\s:：])([a-z](?:[a-z0-9_]\s?){4,13})(?![a-z0-9_])")
-# the lure's words that need no second one beside its signature
-# (not 私密, 快餐 or 包夜: a game's traders say 私密我 for 私聊, sell 快餐 runs and rent accounts 包夜; nor
-# 会所 in a game's 集会所, 全套 alone (资料全套) or 真人 alone (真人百家乐))
-_LURE = re.compile(r"裸聊|全套服务|(?<!集)会所|技师|外围|上门服务|过夜|熟客|寂寞|有惊喜|"
-                   r"真人(?:验证|照片|视频|上门)|约炮|"
-                   r"一夜情|空降|楼凤|特殊服务|陪睡|尺度")
 
 
 def lures_with_company(body: str) -> tuple[str, ...] | None:
     """The words of company or sex offered (a woman and a strong lure word, or two lure words with one
-    strong, and the call; or one lure word and its signature, a short name with a code id), or None."""
-    spaced, body = body, unspaced(body)
+    strong, and the call), or None."""
+    body = unspaced(body)
     if _TOLD.search(body):
         return None
     marks = list(_ASKED.finditer(body))
@@ -76,23 +59,8 @@ def lures_with_company(body: str) -> tuple[str, ...] | None:
         words = [woman.group(0), strong[0]]
     elif len(strong) >= 2 or (strong and len(offered) >= 2):
         words = offered[:2]
-    # a question is the hook when the way in follows it (今晚有空吗 私信「夏」)
-    call = _CALL.search(body[asked.end():] if asked else body) if words else None
-    if call:
-        return (*words, call.group(0))
-    # else one lure word and the lure's signature after any question (自驾路上寂寞吗 柒 联系码 Q7q520)
-    return _signed(spaced, after_question=asked is not None)
-
-
-def _signed(spaced: str, after_question: bool) -> tuple[str, ...] | None:
-    """One of the lure's words and its signature, a short name with a code id (找 芸 yunA31 真人裸聊), or
-    None. The spaced body is read, where the name stands alone (芸 yun 5 2 0 a: the code's spaces go)."""
-    lure = _LURE.search(spaced.replace(" ", ""))
-    if lure is None:
+    if not words:
         return None
-    tail = spaced[[m.end() for m in _ASKED.finditer(spaced)][-1]:] if after_question else spaced
-    for m in _NAME_CODE.finditer(tail):
-        code = m.group(1).replace(" ", "")
-        if re.search(r"[a-z]", code) and re.search(r"[0-9]", code):
-            return (lure.group(0), m.group(0).strip())
-    return None
+    # a question is the hook when the way in follows it (今晚有空吗 私信「夏」)
+    call = _CALL.search(body[asked.end():] if asked else body)
+    return (*words, call.group(0)) if call else None

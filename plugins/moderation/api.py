@@ -8,11 +8,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.actions import SendPrivate
-from bot.core import cases
 from bot.core.cases import Case
 from plugins.moderation import appeals
 from plugins.moderation.common import NAME, config
-from plugins.moderation.log_commands import REMOVALS, revoke_case
+from plugins.moderation.log_commands import removed_member, revoke_case
 from plugins.moderation.render import kind_label
 
 if TYPE_CHECKING:
@@ -44,8 +43,7 @@ def undo_removal(ctx: Context, case: Case, answer: str) -> bool:
     this group runs without the moderation plugin (#ham then only reverses the case)."""
     if getattr(ctx.group, NAME, None) is None:
         return False
-    if case.kind not in REMOVALS or not case.target_id or \
-            case.outcome not in ("done", "pending", *cases.REMOVED_BY_HAND):
+    if not case.target_id or not removed_member(case):
         return False
     revoke_case(ctx, case, "标记为误判", answer=answer)
     return True

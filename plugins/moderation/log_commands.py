@@ -35,9 +35,15 @@ if TYPE_CHECKING:
 RECENT_CASES = 10
 APPEALS_LISTED = 10  # #appeal alone: the waiting appeals it lists
 # removals an accepted appeal can undo by inviting the member back
-REMOVALS = frozenset({"kick", "ban", "spam"})
+_REMOVALS = frozenset({"kick", "ban", "spam"})
 # the cases #revoke lifts: a penalty on a member
-_REVOCABLE = frozenset({"warn", *REMOVALS})
+_REVOCABLE = frozenset({"warn", *_REMOVALS})
+
+
+def removed_member(case: Case) -> bool:
+    """Whether the case took the member out of the group (or is doing so: pending), by the bot or
+    by an admin's own hand: what lifting it invites them back from."""
+    return case.kind in _REMOVALS and case.outcome in ("done", "pending", *cases.REMOVED_BY_HAND)
 
 
 class LogCommands:
@@ -268,7 +274,7 @@ class LogCommands:
                                  evidence={"revoked_case" if revoked else "appeal_case": case.id,
                                            "ham_sample": learned})
         reinvite = ""
-        removed = case.kind in REMOVALS and case.outcome in ("done", "pending", *cases.REMOVED_BY_HAND)
+        removed = removed_member(case)
         room_members = members(ctx) if ctx.room_id == room_id else frozenset()
         if config(ctx).reinvite and removed and room_id and member_id not in room_members:
             # said to be under way now; what became of it is said once WeChat answered (Invite.answer_*)

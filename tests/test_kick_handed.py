@@ -21,7 +21,7 @@ from bot.core.context import Planned
 from bot.core.plugin import Plugin
 from db.models import OutboxRow
 from tests.harness import Harness
-from tests.test_kick_room_read import AD, Remover  # the same removing plugin
+from tests.removing import AD, Remover
 
 
 class CrashOnce(Plugin):

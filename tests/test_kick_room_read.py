@@ -11,26 +11,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.actions import Kick
 from bot.clock import FakeClock
-from bot.core.plugin import Plugin
 from bot.platform import PlatformError
 from db.models import OutboxRow
 from tests.harness import Harness
-
-AD = "加我微信 kick_me_888"
-
-
-class Remover(Plugin):
-    """Removes whoever says AD, with the notice a removal gets once it happened."""
-
-    name = "remover"
-
-    async def handle(self, ctx) -> None:
-        msg = ctx.message
-        if msg is not None and msg.room_id and msg.text == AD:
-            ctx.emit(Kick(msg.room_id, msg.sender_id, "广告", member_name=msg.sender_name,
-                          notice_done=f"「{msg.sender_name}」已被移出本群"))
+from tests.removing import AD, Remover
 
 
 @pytest.fixture

@@ -1,0 +1,159 @@
+"""The members' side of the weakest kinds (issue 11, spam45): ordinary lines an established member
+writes that share an ad kind's words, and must draw nothing — no warning, no reminder.
+
+spam44 wrote readings for game trade, adult lures, jobs and coupons from the misses of six probe
+files; they caught more ads and warned members for lines no probe file held (the lead's: an in-game
+shop sale passed on, a cleaner recommended by name and id, a milk-tea shop's part-time job; lead43).
+So every reading of these kinds is held to these lines before it is written. They are written for
+the project by hand, the way a member of a QQ gaming group, a Telegram tech or crypto group, or an
+owners' or parents' WeChat group talks about the kind: passing it on, warning about it, asking about
+it, giving it away, organising the group's own. None is copied from a probe file or any labelled set.
+
+An established member's lines only: a newcomer's first line is judged on other terms (a newcomer who
+names her trade and asks to be messaged is reminded by rule), and the group's ordinary chat is
+mostly its regulars'.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from plugins.antispam.checks import Facts
+from plugins.antispam.classifier import SpamModel
+from plugins.antispam.config import AntispamConfig
+from plugins.antispam.engine import decide
+
+CFG = AntispamConfig()
+
+# A QQ gaming group: the game's own shop and events passed on, accounts given away or lost, 代练 and
+# 代充 argued about, guild business, the in-game market.
+GAME_TRADE = (
+    "商城新出的皮肤打七折 官方活动 到周日 想要的别错过",
+    "我那个旧号不玩了 送给表弟了 里面还有两个传说皮肤",
+    "代练真的别找 上次朋友找代练 号直接被封了十天",
+    "648首充双倍今天最后一天 官方的 充之前看清楚档位",
+    "点券在官方渠道充就行 别信群里说的低价代充",
+    "谁有多的兑换码 官方直播间发的那种 我想要个头像框",
+    "我大号王者五十星 小号才钻石 周末谁带我小号上分",
+    "账号借给室友玩了两天 回来段位掉了 心累",
+    "战令半价了 128那档的 我买了 奖励还行",
+    "公会仓库还有五十个强化石 谁需要找会长领 免费的",
+    "有人出价一百收我的号 我说这号至少值五百 没卖",
+    "交易行金币价格崩了 一万金才换两块钱 搬砖的哭了",
+    "外挂举报了三次才封 官方效率太低",
+    "新手礼包兑换码在公众号回复礼包就能领 官方发的",
+    "我在闲鱼买过一次点卡 便宜了十块 以后还是官方充吧",
+    "高段号被盗了 客服说要提供首充记录才能找回",
+    "这赛季通行证我用游戏币换的 一分钱没花",
+    "周年庆返场皮肤 商城限时五折 到下周三 冲就完事了",
+    "648礼包今天五折 官方商城的 要的赶紧 明天就恢复原价",
+    "我不玩了 这个高段号免费送给群里需要的 带三个限定皮肤 先到先得",
+    "官方直充就是商城 秒到 别找那些代充",
+    "我表哥以前开代练工作室 后来号被封了一半 现在不做了",
+    "这皮肤商城打六折 只要398 比上次返场便宜一半",
+    "月卡八折 官方活动 我刚买了 真香",
+    "激活码我多了一个 朋友送的 谁要送谁 不要钱",
+)
+
+# A Telegram tech or crypto group: USDT, 承兑, 跑分 and rented cards talked about and warned about.
+PAYMENT_LAUNDERING = (
+    "最近好多人私聊说高价收U 都是骗子 别理",
+    "承兑这种事别碰 卡被冻了找谁哭去",
+    "我朋友帮人跑分 结果银行卡被冻结 还被叫去派出所问话",
+    "USDT场外价现在7.2左右 交易所C2C买就行 别找私人",
+    "出金的时候选有认证的商家 收到黑U会被冻卡",
+    "有人问我要不要出租银行卡 一个月给两千 我直接拉黑了",
+    "公司的对公账户借给别人走账是违法的 我们财务说的",
+    "我在币安C2C卖了500U 到账很快 没遇到问题",
+    "看新闻又一个帮信罪判了三年 就是出借银行卡的",
+    "冷钱包和热钱包的区别谁能讲讲 我的U都放交易所里",
+    "TRC20转账手续费现在多少 上次转账扣了1U",
+    "群里说高价收U的 一律当骗子 管理员已经踢了几个",
+    "跑分平台都是洗钱的 别贪那点佣金",
+    "承兑商冻卡的案例太多了 只用自己的卡跟平台交易",
+    "我爸问我什么是USDT 解释了半天他还以为是股票",
+    "卡被冻了要去开户行说明资金来源 带好流水",
+    "收U的私聊你的都别回 我上次回了一句 天天骚扰",
+    "承兑 跑分 代收款 这三个词看到就拉黑",
+    "USDT换人民币我一般在交易所C2C 1000U以内秒到",
+    "出租银行卡一个月三千 这种广告我见一次举报一次",
+)
+
+# Group promotion by number or link, the group's own: an admin's second group, a class's group, a
+# guild's, a trip's temporary group, and members warning about other groups' numbers.
+GROUP_PROMOTION = (
+    "本群快满五百了 管理员建了二群 群号在群公告里 新朋友可以去二群",
+    "公会的QQ群号在群公告里 新来的自己看一下",
+    "官方群满了 开了三群 群号见置顶",
+    "二年级三班的家长群满员了 班主任让新家长进另一个群 群号在班级通知里",
+    "我们小区业主群的二维码过期了 谁有新的 发群里一下",
+    "有人在别的群发我们的群号拉人 管理员注意一下",
+    "攻略组有个专门的讨论群 想进的跟会长说一声",
+    "开黑群的群号我忘了 谁记得 是不是8开头的",
+    "群主说了 别的群的群号不要往这里发",
+    "周六爬山的临时群我建好了 群名叫周六爬山 报了名的我拉你们进",
+    "学校官方的新生群只有一个 其他的都是骗子建的 别进",
+    "本群是二群 一群已经满五百了 有事找一群的管理员也行",
+    "把群号发到贴吧了 会不会招来广告号啊",
+    "下周换新群 旧群不用了 群主会把大家拉过去 不用自己搜",
+    "我们项目的官方频道只有一个 别的同名频道都是冒充的",
+    "楼下团购群是物业的小李建的 我进去了 东西还行",
+    "新群号 628193047 老群下周停用 群主让我转发一下",
+    "二群群号 726381945 本群满了就去这个 是群主建的",
+)
+
+# Jobs and easy money: real part-time work at a shop, a cleaner or repairman recommended by name and
+# id, jobs asked about, scams warned about.
+JOBS = (
+    "我们楼下奶茶店招周末兼职 时薪20 店长人挺好 需要的话我帮你问问",
+    "推荐个保洁阿姨 姓刘 做事很仔细 她微信 liuayi2023 就说是三号楼介绍的",
+    "超市在招收银员 要会用电脑 我表姐在那上班",
+    "刷单就是诈骗 我同事被骗了八千 大家别信在家躺赚",
+    "有没有人做过拉新兼职 靠谱吗 我觉得挺坑的",
+    "我们公司招实习生 一天150 包午饭 在软件园 有兴趣的可以把简历给我",
+    "小区门口的家政公司在招钟点工 一小时35 我妈去问过",
+    "孩子寒假想去打工 有没有正规一点的 钱多钱少无所谓",
+    "日结的活基本都是工地 辛苦但钱给得准时",
+    "那种一天赚几百 手机就能做的 百分百是骗子",
+    "学校食堂招临时工 每天中午两小时 只招本校学生 报名找辅导员",
+    "兼职翻译按字数算 千字一百 我接过两单 钱到得慢",
+    "家教一小时一百五 我带过三年 现在家长都要名校的",
+    "暑假工我去过电子厂 包吃住 一个月四千 累但是真的",
+    "修空调找老张 上门很快 价格公道 他微信 zhangshifu88 说是群里的就行",
+    "我们店周末缺人手 想来帮忙的学生 一小时二十五 管一顿饭 地址在步行街",
+    "推荐个上门做饭的阿姨 王阿姨 wangayi66 手艺很好 我家请了半年",
+    "超市招兼职理货员 周末两天 一小时22 想做的可以私我 我帮你跟店长说",
+    "宿舍楼下打印店招人 一小时十五 不用经验 学生都能做",
+    "熟客都找这个师傅修电脑 上门服务 老陈 chen1990 报我名字打九折",
+)
+
+KINDS = {"game trade": GAME_TRADE, "payment laundering": PAYMENT_LAUNDERING,
+         "group promotion": GROUP_PROMOTION, "jobs": JOBS}
+
+
+def test_each_kind_has_its_fifteen_lines():
+    assert all(len(lines) >= 15 for lines in KINDS.values())
+    every = [t for lines in KINDS.values() for t in lines]
+    assert len(every) == len(set(every))
+
+
+# Lines main already acts on, kept in the list so that a fix shows (strict: one that passes fails the
+# run until its mark is taken off).
+MAIN_ACTS_ON = {
+    # spam38's easy-money reading: pay per hour, 不用经验 and 招; the print shop is its workplace, which
+    # the reading's list of workplaces does not know
+    "宿舍楼下打印店招人 一小时十五 不用经验 学生都能做": "easy money offered as a job",
+}
+
+
+def _param(kind: str, i: int, text: str):
+    marks = [pytest.mark.xfail(strict=True, reason=MAIN_ACTS_ON[text])] if text in MAIN_ACTS_ON else []
+    return pytest.param(text, id=f"{kind}-{i}", marks=marks)
+
+
+@pytest.mark.parametrize("text", [_param(kind, i, t) for kind, lines in KINDS.items() for i, t in enumerate(lines)])
+def test_an_established_member_is_neither_warned_nor_reminded(text):
+    """An established member's ordinary line of an ad kind's words draws nothing: not a warning, not a
+    reminder, not a question to the owner (decide's spam is False: no verdict the ladder acts on)."""
+    decision = decide(Facts(text=text, newcomer=False), CFG, SpamModel(), "room")
+    assert not decision.spam, (text, [(v.name, v.details) for v in decision.fired])

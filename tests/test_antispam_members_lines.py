@@ -157,3 +157,16 @@ def test_an_established_member_is_neither_warned_nor_reminded(text):
     reminder, not a question to the owner (decide's spam is False: no verdict the ladder acts on)."""
     decision = decide(Facts(text=text, newcomer=False), CFG, SpamModel(), "room")
     assert not decision.spam, (text, [(v.name, v.details) for v in decision.fired])
+
+
+@pytest.mark.parametrize("text", ["会员日满减 输入优惠码 vip2026 就能用", "超市的兑换码：VIP88 前台可以换鸡蛋"])
+def test_a_shop_s_vip_code_is_no_contact_data(text):
+    """vip and digits after the name of a code to type in (优惠码, 兑换码) is the shop's code: its v is
+    vip's, not WeChat's V before an id (a newcomer passing on a shop's member-day code was removed at once:
+    the code read as a WeChat id, and the char model agreed)."""
+    from plugins.antispam import contact
+    from plugins.antispam.normalize import normalise
+
+    assert not contact.find_contacts(normalise(text)), text
+    for ad in ("v我 vip5007 日本药妆代购", "加V：vip5007 私聊"):
+        assert contact.find_contacts(normalise(ad)), ad

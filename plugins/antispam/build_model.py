@@ -57,6 +57,7 @@ TRAINED_PROBES = (
     "realms.tsv", "frontier.tsv", "horizon.tsv", "lanes.tsv",
     "channels.tsv", "arcade.tsv", "plaza.tsv", "relay.tsv",
     "market.tsv", "harbor.tsv",
+    "tides.tsv", "ferry.tsv", "guilds.tsv", "raids.tsv",
 )
 PROBE_SOURCE = "probe"
 # Probe rows whose writers' label conflicts with the product's documented rules, left out of

@@ -201,6 +201,9 @@ _PLATFORM_ID = re.compile(r"(?<![a-z0-9_-])(?:telegram|tg|飞机|电报|卫星|l
                           r"\s*+(?:号|id)?\s*+[:：]?\s*+@?((?=[a-z0-9_-]*[0-9_])[a-z][a-z0-9_-]{3,19}(?![a-z0-9_])"
                           r"|(?![0-9]+(?:mah|rmb|kbps|mbps|fps|min|usdt?|cny|hkd)(?![a-z]))[0-9]{2,8}[a-z]{3,12}[0-9]{0,4}"
                           r"(?![a-z0-9_])|[a-z]{1,4}(?:\s[0-9]){4,10}(?![a-z0-9_]))")
+# vip and digits alone (vip2026), after the name of a code to type in (优惠码, 邀请码, 兑换码, 口令)
+_PROMO_CODE_VIP = re.compile(r"vip[0-9]{1,8}(?![a-z0-9_-])")
+_CODE_NAMED = re.compile(r"(?:优惠|邀请|兑换|推荐|折扣|券)码[\s:：是为]*$|口令[\s:：是为]*$")
 # a flight number of an airline flying in China (CA1234, MU5101, 3U8888), not a Telegram id after 飞机
 _FLIGHT = re.compile(r"(?:ca|mu|cz|hu|3u|zh|mf|sc|fm|ho|9c|kn|gs|jd|8l|pn|eu|g5|tv|bk|ns|dr|ky|qw|y8|gj|a6|uq|gx|"
                      r"cx|ke|oz|jl|nh|sq|ek)[0-9]{3,4}")
@@ -378,6 +381,9 @@ def _find_contacts(n: Normalised, url: str | None) -> tuple[Contact, ...]:
         if m.group(0).startswith("飞机") and _FLIGHT.fullmatch(value):  # 小王的飞机 CA1234 is a flight
             continue
         if body[max(0, m.start() - 1):m.start() + 1] in _WORDS_BEFORE:  # 稍微 abc123
+            continue
+        if _PROMO_CODE_VIP.match(m.group(0)) and _CODE_NAMED.search(body[max(0, m.start() - 6):m.start()]):
+            # 输入优惠码 vip2026 is the code a shop gives out to type in: its v is vip's, not WeChat's
             continue
         if not any(bare(value) in bare(c.value) for c in found):
             # a lone 微/威/薇 before an id stands for WeChat, and hides it (微：watch_king8), as below

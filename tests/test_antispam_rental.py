@@ -118,3 +118,34 @@ def test_a_denial_must_stand_before_every_occurrence():
     assert negation.denied("刷单", "不是刷单") == "不是"
     assert negation.denied("刷单", "不是刷单是真刷单") is None
     assert negation.denied("刷单", "刷单返利") is None
+
+
+# spam45 (issue 11): what a card buyer says where the reading had no word for it, in words of our own —
+# a bank account as Hong Kong, Malaysia and Singapore say it (银行户口, maybank 户口), a PayPal account,
+# the card mailed to the buyer (快递就行), the money in and out again (进你卡 再转出去), the reader's cut
+# (给你抽3%), a price the reader names (价钱你满意), a sum in another currency (给你 RM800)
+@pytest.mark.parametrize("text", ["收香港银行户口 汇丰中银都要 一个给 HKD3000",
+                                  "收你的PayPal账户 老号优先 价格好说",
+                                  "要二类卡 带盾带手机号 一套一千八 不用本人来 快递就行",
+                                  "帮朋友周转 钱打进你卡 你再转出去 给你抽3%",
+                                  "整套一类户 打包收 价钱你满意 外地的寄过来"])
+def test_a_card_buyer_s_other_words_are_a_rental_pitch(text):
+    assert rents_an_account(normalise(text).dense) is not None, text
+    for newcomer in (False, True):
+        decision = decide(Facts(text=text, newcomer=newcomer), CFG, MODEL, "room")
+        assert any(v.details.startswith("card or account rental") for v in decision.fired), decision.evidence()
+
+
+@pytest.mark.parametrize("text", ["我在吉隆坡开了maybank户口 月费RM8 还行",
+                                  "paypal收款要手续费 一笔抽4.4% 太黑了",
+                                  "香港银行户口怎么开 听说要存一万港币",
+                                  "户口迁到上海了 落户补贴给了两万",
+                                  "公司月租3000的写字楼 对公账户付款",
+                                  "银行卡丢了 补办的卡银行说快递过来 一张收十块工本费",
+                                  "班费收款码发群里了 每个月50 大家收到回个1"])
+def test_the_card_buyer_s_words_in_members_talk_are_no_pitch(text):
+    """户口 alone is a household registration; a platform's own cut (一笔抽4.4%) is a fee, not the reader's;
+    a rent paid is no payout to the reader; a card the bank mails is no card bought."""
+    for newcomer in (False, True):
+        decision = decide(Facts(text=text, newcomer=newcomer), CFG, MODEL, "room")
+        assert not any(v.details.startswith("card or account rental") for v in decision.fired), decision.evidence()

@@ -19,6 +19,7 @@ from plugins.antispam import (
     effects,
     gains,
     gambling,
+    gametrade,
     giveaways,
     grey,
     loan,
@@ -412,7 +413,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         plea = referring_with_a_gift(f, n) or selling_papers(n) or promising_returns(n) or promoting_a_course(n) \
             or promising_gains(n) or offering_easy_money(n) or pitching_a_service(f, n) \
             or referring_to_own_outlet(f, n) or offering_gambling(n) or luring_with_company(n) \
-            or offering_a_grey_service(n) or luring_elders_with_gifts(n)
+            or offering_a_grey_service(n) or luring_elders_with_gifts(n) or selling_game_goods(n)
     return plea if plea is not None else verdict
 
 
@@ -568,6 +569,14 @@ def offering_a_grey_service(n: Normalised) -> Verdict | None:
     never obvious."""
     return _offered(n, grey.offers_a_grey_service, "grey service pitched",
                     "像代开发票、查人、翻墙、刷量等灰色服务的广告", "灰色服务、卖家的保证或报价、又在招揽")
+
+
+def selling_game_goods(n: Normalised) -> Verdict | None:
+    """A game good or service sold (gametrade.py: 原神代充 六折 官方直充; 永劫无间代练 包上无间 不满意退), not
+    asked about, told of as bought, warned about or quoted. Enough alone against any member (conclusive),
+    never obvious."""
+    return _offered(n, gametrade.sells_game_goods, "game goods sold",
+                    "像游戏代充、代练、卖号、卖外挂的广告", "游戏代充代练、账号或外挂、低价或卖家的保证、又在招揽")
 
 
 def _offered(n: Normalised, read: Callable[[str], tuple[str, ...] | None], what: str, zh: str,

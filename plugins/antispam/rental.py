@@ -30,23 +30,32 @@ from dataclasses import dataclass
 # 门禁卡一起给, a 充电卡 or a 健身卡 are rented out too, for the reader's money, not to the reader's gain
 _ASSET = re.compile(r"银行卡|储蓄卡|借记卡|信用卡|工资卡|银联卡|手机卡|电话卡|[一二三]类(?:卡|户)|[工建农中招交]行卡|"
                     r"对公(?:账户|帐户|户)?|对私(?:账户|帐户|户)?|企业(?:账户|帐户|户)|户头|u盾|[三四五]件套|营业执照|"
-                    r"(?:微信|vx|wx|支付宝|qq|抖音|快手|花呗|银行|收款|实名)(?:号|账号|帐号|账户|帐户)|支付宝|"
+                    r"(?:微信|vx|wx|支付宝|qq|抖音|快手|花呗|银行|收款|实名)(?:号|账号|帐号|账户|帐户)|支付宝|paypal|"
+                    # a bank account as Hong Kong, Malaysia and Singapore say it (银行户口, maybank 户口); not
+                    # 户口 alone, a household registration on the mainland
+                    r"银行户口|(?<![a-z])[a-z]{2,12}户口|"
                     r"(?:闲置的?|不用的|没用的|多余的|名下的?|你的?|手上的?|手里的?|有|几张|张)(?:卡|账户|帐户)|"
                     r"(?:收|租|借|卖|买)(?:个|张|几张)?卡|^卡(?=借|租)")
 # what the writer wants done with it: rented, lent or sold to them, or money run through it
 _USE = re.compile(r"租给我|租我|租出[来去]?|出租|租用|日租|月租|借给?我|借用|借一下|"
                   r"[过走](?:个|一下|一笔|下|点|些|几笔)?(?:账|帐|流水)|"
+                  # money in and out again (钱进你卡再转出去), or the card mailed to the buyer (快递就行)
+                  r"转出去|(?:快递|顺丰|寄)(?:过来|给我|就行)|"
                   r"(?:高价|长期|大量|急)?收(?:购)?(?!到|藏|拾|入|益|款码|费|货|快递|银(?!行)|据|尾|割|听|看)|回收|代收|帮收|跑分")
 # a payout to the reader: a sum per day, time, month or card, a cut, a fee for the trouble
 _NUM = r"(?:[0-9]+(?:\.[0-9]+)?\s*[kw千万]?|[一二两三四五六七八九十百千万几]+)"
 # a sum read from where its run of digits or numerals begins: tried at every digit of a run, 6,000
 # digits (「½」 × 3,000, hostile input found by the fuzz test) cost a second of CPU, quadratic in the run
 _NUM_FROM_ITS_START = r"(?<![0-9.一二两三四五六七八九十百千万几])" + _NUM
-_PAYOUT = re.compile(r"(?:一|每)(?:天|日|次|单|笔|张|套|个|月|个月|周)(?:给你?|给|能拿|就)?" + _NUM + r"|"
-                     r"[日月]入|日结|月结|给你?" + _NUM + r"|"
+# the currency before a sum, where the reader is overseas (一个户口给 RM1500)
+_CUR = r"(?:rm|usd|sgd|hkd|nt|us)?"
+_PAYOUT = re.compile(r"(?:一|每)(?:天|日|次|单|笔|张|套|个|月|个月|周)(?:给你?|给|能拿|就)?" + _CUR + _NUM + r"|"
+                     r"[日月]入|日结|月结|给你?" + _CUR + _NUM + r"|"
                      + _NUM_FROM_ITS_START + r"(?:块|元)?一(?:天|张|套|个|次|月)|"
                      r"百分之[0-9一二两三四五六七八九十]+|[0-9一二两三四五]个点|抽成|提成|佣金|辛苦费|好处费|"
-                     r"给(?:点|些)?(?:费用|报酬|钱)|高价|价格好|价格你定|价钱好")
+                     # the reader's cut (给你抽5%: the dense form has no %); not a platform's fee (一笔抽0.6%)
+                     r"给你抽[0-9一二两三四五六七八九十]+|"
+                     r"给(?:点|些)?(?:费用|报酬|钱)|高价|价格好|价格你定|价钱好|价(?:钱|格)你?满意")
 # the pitch's own reassurance is no warning: 不违法, 不犯法, 不查, 不影响, 放心
 _REASSURANCE = re.compile(r"不违法|不犯法|不查|合法|不影响|放心|安全")
 

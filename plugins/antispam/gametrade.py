@@ -1,0 +1,89 @@
+"""Game goods and services sold to the group (issue 11's game cheats, accounts and cards: the real
+target's QQ gaming and Telegram groups): 原神代充 648 创世结晶 官方直充 比游戏内便宜三成; 星铁 648 只要398
+官方渠道 不黑号; 永劫无间代练 包上无间 打手都是职业的 不满意退; 绝地求生 内部科技 锁头+透视 日卡10 周卡50.
+
+They carry no contact word (a handle at most, which from an established member is no evidence), and
+the char model reads many as game chat: left out of training, the six newest probe files' game trade
+was the weakest kind an established member's ads had (24 of 87 through). Gaming groups talk all day
+about the same goods (代练被封了, 这皮肤五折 冲不冲, 648 又歪了), so a good's name is nothing alone. What
+a seller must say and game chat does not is a service or a cheat with one of the seller's words, or a
+good with two:
+
+- a service only a seller offers (代充, 代练, 代打, 代肝, 代刷, 代装) or a cheat (科技, 透视, 自瞄, 锁头); or a
+  good members trade too: an account by what makes it worth buying (自抽号, 初始号, 高段号, 正版账号), a
+  code or card (激活码, cdk, 兑换码, 点卡, 卡密), the game's currency (648, 结晶, 点券, 金币), a console
+  cracked (破解, 大气层, 拷机);
+- the deal: below the official price (比官方便宜一半, 五折, 半价, 只要398, 闲鱼价一半), or a price per piece
+  or term (一个三十五, 日卡10, 周包30, 批发);
+- the seller's promise or call: 秒到, 官方渠道, 直充, 不黑号, 没封, 包上, 不满意退, 随时验号, 可换绑, 手法干净,
+  纯手工, 工作室, 打手, 量大, 要的戳, 私我.
+
+A member's own buy told (我充的, 我买的号被找回了), a warning (代练都是骗子, 小心黑号), what it ends in or
+disbelief (低价代充都是黑卡 充完号就封; 不封号 这种话你也信), what someone else said (有人私我说 代充只要29,
+会长说), a friend's trade passed on (我朋友做代练的 一把80 我帮你问问), a denial (不是破解, 我不做这个), a
+question (有人代练吗) is no offer; checks.py leaves questions,
+quotes and warnings out. This module only reads words; nothing here is a feature of the char model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from plugins.antispam.parts import NUMBER, unspaced
+
+# a service or a cheat: what only a seller offers (members do not do each other's 代练 for a price, and a
+# cheat has no honest market), so one of the seller's words beside it is enough
+# (科技 only as a cheat's: 青禾科技 and 科技园 are companies and places)
+_SERVICE = re.compile(r"代(?:充|练|打|肝|刷|抽|上分|开会员|装)|(?:内部|稳定|独家|锁头|透视|自瞄|吃鸡|高)科技|"
+                      r"外挂|透视|自瞄|锁头|无后座")
+# a good: members trade and talk of these too (这皮肤五折了, 648 又歪了), so it takes two of the seller's words
+_GOOD = re.compile(
+    r"(?:自抽|初始|高段|成品|毕业|满级|满命|不死|白|独立|正版|微软|港服|日服|美服|国际服|外服|"
+    r"steam|psn|epic|忍)(?:账?号)|账号|"
+    r"激活码|cdk|兑换码|点卡|卡密|礼品卡|eshop卡|充值卡|"
+    r"创世结晶|结晶|(?<![0-9])648(?![0-9])|点券|q币|金币|(?<![a-z])g(?:团|币)|皮肤|战令|通行证|"
+    r"破解|大气层|拷机")
+# the deal: under the official price, or a price per piece or term
+_DEAL = re.compile(
+    rf"(?:比|低于)(?:官方|官网|游戏内|商城|拍卖行|闲鱼|市场|原价|店里)[^，,。！!]{{0,4}}(?:便宜|划算|低|少|实惠)|"
+    rf"便宜(?:一半|[一二两三四五六七八九几]成)|(?:闲鱼|官方|官网|原)价(?:的)?一半|半价|"
+    rf"(?<![0-9])[1-9一二三四五六七八九](?:\.[0-9])?折|"
+    rf"只要\s*{NUMBER}|{NUMBER}\s*就能?(?:冲|充|买|拿|上)|"
+    rf"(?:一|每)(?:个|张|件|套|号|把|局|星|段|小时)\s*{NUMBER}\s*(?:元|块|u|刀)?|"
+    rf"[日周月年季](?:卡|包)\s*{NUMBER}|团购价|批发|价格美丽|低价|白菜价|{NUMBER}\s*(?:元|块|u)\s*起")
+# the seller's promise, or a call to buy
+_SELLER = re.compile(
+    r"秒(?:到|发|冲|充|出)|官方(?:渠道|直充)|直充|不黑号|不封号?|没封|防封|包(?:上|赢|过|赔|售后|退)|"
+    r"不满意退|随时验号|验号|可换绑|换绑|可改(?:名|绑)|手法干净|纯手工|工作室|打手|职业的|量大|走u|支持换|"
+    r"不用给账号|上门|售后|信誉|要的(?:戳|私|来|滴|找)|私我|私聊|滴滴|"
+    r"加我|找我|三天搞定|随便挑")
+# the game's own shop or event: members pass on its sales with a deal and a cheer (商城这皮肤五折了 放心冲;
+# 活动期间点券半价 官方活动), and 放心, 有需要 and 联系 are a member's words as much as a seller's; a service or a
+# cheat is no shop's, so this spares only goods
+_SHOP = re.compile(r"商城|官方(?:的)?(?:活动|商城|福利|公告)|活动(?:期间|价|时间)|限时|周年庆|返场|首充|新赛季|"
+                   r"版本(?:活动|福利)|礼包打")
+# told, not sold: the writer's own buy or loss, a warning, a discussion
+_TOLD = re.compile(r"我(?:也|之前|上次|昨天|今天)?(?:充|买|找|用|代|开)(?:了|的|过)|我的号|被(?:封|骗|盗|找回|黑)|"
+                   r"骗|别(?:买|信|找|用|碰)|举报|小心|后悔|不要买|坑|封号了|黑号了|找回|违规|风险|盗刷|"
+                   r"不是(?:破解|外挂|盗版)|有人.{0,16}说|(?:那个|会长|群主|他|她|朋友|同学)说|"
+                   # what it ends in, or disbelief: talk about the trade (低价代充都是黑卡 充完号就封)
+                   r"黑卡|就封|封了|会封|追回|号就没|谁信|你也信|必是|十有八九|"
+                   r"我不(?:做|卖|接)|不要找我|别讨论|能挣|能赚|挣几|赚几|怎么运作|"
+                   # someone else's trade passed on (我朋友做代练的 一把80 我可以帮你问问): not the writer's sale
+                   r"我的?(?:朋友|室友|同学|表[哥弟姐妹]|堂[哥弟姐妹]|亲戚|老公|老婆|兄弟|哥们)|帮你们?问")
+
+
+def sells_game_goods(body: str) -> tuple[str, ...] | None:
+    """The words of a game good or service sold (a service or a cheat and one of the seller's words, a
+    good and two: a deal, a promise or a call), or None. Spaced-out words (原神 代充 六折) read as one."""
+    body = unspaced(body)
+    # the good first: most messages name none, and the told words are the longer search
+    service = _SERVICE.search(body)
+    good = service or _GOOD.search(body)
+    if good is None or _TOLD.search(body) or (service is None and _SHOP.search(body)):
+        return None
+    words = [m.group(0) for m in _DEAL.finditer(body)][:1]
+    words += [m.group(0) for m in _SELLER.finditer(body) if m.group(0) != good.group(0)]
+    words = list(dict.fromkeys(words))
+    enough = 1 if service else 2
+    return (good.group(0), *words[:2]) if len(words) >= enough else None

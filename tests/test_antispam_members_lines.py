@@ -137,13 +137,10 @@ def test_each_kind_has_its_fifteen_lines():
     assert len(every) == len(set(every))
 
 
-# Lines main already acts on, kept in the list so that a fix shows (strict: one that passes fails the
-# run until its mark is taken off).
-MAIN_ACTS_ON = {
-    # spam38's easy-money reading: pay per hour, 不用经验 and 招; the print shop is its workplace, which
-    # the reading's list of workplaces does not know
-    "宿舍楼下打印店招人 一小时十五 不用经验 学生都能做": "easy money offered as a job",
-}
+# Lines the tree still acts on, kept in the list so that a fix shows (strict: one that passes fails the
+# run until its mark is taken off). None since spam45 (宿舍楼下打印店招人 一小时十五 不用经验 was warned by
+# spam38's easy-money reading, which knew no shop by its kind as the workplace).
+MAIN_ACTS_ON: dict[str, str] = {}
 
 
 def _param(kind: str, i: int, text: str):

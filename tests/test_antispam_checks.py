@@ -1315,22 +1315,3 @@ def test_game_goods_sold_are_an_ad_from_anyone(text):
         assert not any(d.startswith("game goods sold") for d in _reading(member)), member
         assert not any(d.startswith("game goods sold") for d in _reading(member, newcomer=True)), member
 
-
-# spam44's easy-money promises (issue 11), taken out at lead43 for a milk-tea shop's part-time job, brought back
-# by spam45 with a shop by its kind hiring or located as the workplace (奶茶店招兼职 … 店在万达一楼).
-@pytest.mark.parametrize("text", ["不用露脸 只要会读稿 一天两三百 新手带 想做的私",
-                                  "游戏推广拉新 一个二十 大学生兼职",
-                                  "招人试玩新游戏 手机就行 三小时一百二 当天结",
-                                  "宿舍就能做 给店铺写好评 一篇给十五 要的留言"])
-def test_easy_money_with_its_other_promises_is_offered(text):
-    """spam38's easy-money reading with the promises and pay the ten newest probes' missed jobs used: no
-    face shown (不用露脸), a phone is enough (手机就行), the dorm, a task (拉新), pay per piece with
-    words between (一篇给十五) or per hours (三小时一百二 当天结). A member's own sale from the dorm, a
-    relative's tutoring, a question, or a shop hiring where it is is no offer."""
-    assert any(d.startswith("easy money offered") for d in _reading(text)), text
-    for member in ("毕业清宿舍 台灯 一个二十 在宿舍楼下自取 要的私",
-                   "我表妹在宿舍做家教 一小时八十",
-                   "公司拉新活动 一个新用户奖励二十 是真的吗",
-                   "楼下面包店招兼职 周末两天 一小时十八 新手带 想做的私我",
-                   "奶茶店招人 一小时二十 新手带 店在步行街二楼"):
-        assert not any(d.startswith("easy money offered") for d in _reading(member)), member

@@ -10,14 +10,13 @@ three things at once:
 
 - pay with a figure: per piece, hour, day or month (一条五元, 一小时五十, 一天两三百, 月入三千, 每月给你
   八百, 一单返八块);
-- an easy-money promise: at home, in the dorm or on a phone (在家, 不用出门, 宿舍就能做, 动动手指, 手机就行),
-  no face or skill (不用露脸, 只要声音, 会打字就行, 不用经验, 新手带), spare time (下班两小时, 每天花十分钟,
-  闲着也是闲着), a task (点赞, 好评, 拉新, 挂着就行), or a fee first (先交培训费, 押金, 入驻费): the task scam's
-  and the fee scam's words;
+- an easy-money promise: at home or on a phone (在家, 不用出门, 动动手指, 手机就能做), no skill (会打字就
+  行, 不用经验, 新手包教), spare time (下班两小时, 每天花十分钟, 闲着也是闲着), a task (点赞, 好评, 挂着
+  就行), or a fee first (先交培训费, 押金, 入驻费): the task scam's and the fee scam's words;
 - the job or the call: 招, 兼职, 接单, 任务, 私我, 带你, 感兴趣扣1, 名额.
 
 An honest opening says where the work is (我们厂招普工 日结工资 一天两百二 包午饭 找线长老刘; 超市招收银员;
-奶茶店招兼职 … 店在万达一楼);
+打印店招人 一小时十五);
 a member tells their own side job (我妈在家做手工 一天也就三十块), asks for one (有没有在家能做的兼职), or
 warns of one (在家动动手指一天三百的都是骗子): none is an offer (checks._offered leaves questions,
 warnings and quotes out). This module only reads words; nothing here is a feature of the char model.
@@ -36,28 +35,26 @@ _PAID = (r"(?![0-9.]|个?(?:小时|分钟|天|周|月|年|点|号|楼|层|手|�
          r"\s*(?:元|块|毛|角|刀|美金|\+)?")
 # pay with a figure: a rate per piece or time, or what a day, a week or a month brings
 _PAY = re.compile(
-    rf"(?:一|每)(?:条|单|个|件|小时|天|晚上?|篇|张|组|集|串|束|斤|千字|百个|首|人|笔|次|周|台|场)"
-    rf"(?:[^，,。\s0-9]{{0,3}}(?:给你?|赚|拿|返|提成|就有)|能(?:做|赚|挣|拿)?)?\s*{NUMBER}{_PAID}|"
-    rf"{NUMBER}个?小时\s*{NUMBER}\s*(?:元|块)?(?:当天|日结|现结)|"
-    rf"(?:一天|每天|日薪|时薪|日入|日赚|月入|月薪|月多|一个月(?:多挣|多赚|能拿)?|每个?月(?:给你?|补|能拿)?|"
-    rf"多赚|多挣|提成|佣金|一周|轻松|日结|拿|给你|就有|保底)\s*(?:稳|能|保底)?\s*{NUMBER}\s*w?{_PAID}|(?:给|还给|就有)钱|"
+    rf"(?:一|每)(?:条|单|个|件|小时|天|晚上?|篇|张|组|集|串|束|斤|千字|百个|首|人|笔|次|周|台|场)\s*"
+    rf"(?:给你?|能?赚|拿|返|提成|就有)?\s*{NUMBER}{_PAID}|"
+    rf"(?:一天|每天|日薪|时薪|日入|日赚|月入|月多|一个月(?:多挣|多赚|能拿)?|每个?月(?:给你?|补|能拿)?|"
+    rf"多赚|多挣|提成|佣金|一周|轻松|日结|拿|给你|就有)\s*{NUMBER}{_PAID}|(?:给|还给|就有)钱|"
     rf"[0-9]{{1,8}}\s*[元块]?\s*(?:一|每)(?:单|条|个|件|天|小时)|[0-9]{{1,8}}\s*(?:起|到手)")
 # the easy-money promise: at home or on a phone, no skill, spare time, a task, or a fee paid first
 _EASY = re.compile(
     r"在家\s?(?:做|就能|就可以|也能|可以|录|打|剪|包|分拣|赚|兼职|可做|手工|转发|没事|就行|办公|上班|的活)|"
-    r"居家(?:办公|手工|兼职)|不用出门|足不出户|手机(?:就能|即可|也能|就可以|就行|上|有网|接单|电脑都)|一部手机|动动手指|点点手机|刷刷手机|"
-    r"宿舍(?:就能|就可以|也能)|只要声音|号我提供|不用露脸|"
+    r"居家(?:办公|手工|兼职)|不用出门|足不出户|手机(?:就能|即可|也能|就可以|上|有网|接单|电脑都)|一部手机|动动手指|点点手机|刷刷手机|"
     r"会打字|会拼音|会说普通话|会用[^，,。\s]{1,4}就行|有手就行|挂着就行|无需经验|不用经验|不需要经验|零经验|没经验也|"
-    r"学生党|(?:学生|宝妈|老人)[^，,。\s]{0,3}(?:都|也)能做|无经验|新手(?:包教|带教|有人带|也能|可做|带)|手把手教|教会为止|"
+    r"学生党|(?:学生|宝妈|老人)[^，,。\s]{0,3}(?:都|也)能做|无经验|新手(?:包教|带教|有人带|也能|可做)|手把手教|教会为止|"
     r"下班|副业|空闲|闲着|没事干|在家没事|有空的|不影响(?:学习|上班|工作|开|带娃|主业)|不露脸|不用证|不用交钱|"
     r"每天[^，,。\s]{0,2}(?:一|两|三|半|十|二十|[1-3])个?(?:小时|分钟)|电脑手机都|简单的任务|"
-    r"挂着|点赞|好评|转发|试玩|拉新|做任务|小任务|做完就给|结算快|秒结|做一单结一单|做多少收多少|多[贴拍写]多得|"
+    r"挂着|点赞|好评|转发|试玩|做任务|小任务|做完就给|结算快|秒结|做一单结一单|做多少收多少|多[贴拍写]多得|"
     # a fee first: the fee scam's (not 先交钱 alone: a game's trade asks to be paid first)
     r"(?:先交|先付)[^，,。]{0,8}(?:费|押金)|押金|培训费|体检费|服装费|入驻费|平台费|保证金")
 # a job on offer or the reader called to it
 _OFFER = re.compile(r"招|兼职|接单|派单|任务|活儿?|项目|"
                     r"(?:试玩|测评|录入|抄写|好评|推广|配音|录音|试药|听书|打字|点赞|审核|标注)员|私|联系我|滴我|戳我|扣\s*1|带你|带教|跟我做|来我这|"
-                    r"有意|名额|想做|想赚|感兴趣|报名|加我|要的留言|姐妹们冲|招素人|(?:找|需要|要)[几0-9一二两三四五六七八九十]+个人|有没有[^，,。\s]{0,3}想")
+                    r"有意|名额|想做|想赚|感兴趣|报名|加我|(?:找|需要|要)[几0-9一二两三四五六七八九十]+个人|有没有[^，,。\s]{0,3}想")
 # told about, not offered: a workplace named (an honest opening), the writer's own or a relative's
 # side job, a search for work, a warning
 # (a shop by its kind hiring or located: 奶茶店招兼职, 打印店招人, 店在万达一楼; not an online shop's, 网店 淘宝店

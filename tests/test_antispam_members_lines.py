@@ -53,6 +53,9 @@ GAME_TRADE = (
     "这皮肤商城打六折 只要398 比上次返场便宜一半",
     "月卡八折 官方活动 我刚买了 真香",
     "激活码我多了一个 朋友送的 谁要送谁 不要钱",
+    # a service the writer says is not theirs (the game-goods reading took 不是代练 … 工作室 for a sale)
+    "声明一下 我们公会不是代打工作室 就是一群上班族周末一起玩",
+    "不接代练啊 我们工作室做游戏周边设计 招个兼职美工 按件算钱 要会PS",
 )
 
 # A Telegram tech or crypto group: USDT, 承兑, 跑分 and rented cards talked about and warned about.

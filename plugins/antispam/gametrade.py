@@ -69,6 +69,8 @@ _TOLD = re.compile(r"我(?:也|之前|上次|昨天|今天)?(?:充|买|找|用|�
                    # what it ends in, or disbelief: talk about the trade (低价代充都是黑卡 充完号就封)
                    r"黑卡|就封|封了|会封|追回|号就没|谁信|你也信|必是|十有八九|"
                    r"我不(?:做|卖|接)|不要找我|别讨论|能挣|能赚|挣几|赚几|怎么运作|"
+                   # the service denied as the writer's (我们不是代打工作室, 不接代练 我们做周边设计)
+                   r"不是代|不(?:接|做|搞|干)代|"
                    # someone else's trade passed on (我朋友做代练的 一把80 我可以帮你问问): not the writer's sale
                    r"我的?(?:朋友|室友|同学|表[哥弟姐妹]|堂[哥弟姐妹]|亲戚|老公|老婆|兄弟|哥们)|帮你们?问")
 

@@ -575,7 +575,10 @@ def test_a_qq_number_written_in_groups_after_the_word_is_not_hidden(text):
 
 
 @pytest.mark.parametrize("text", ["我在这个群的id就是我的游戏id 叫 夜雨听风 uid 803127754 来加",
-                                  "原神 uid 185336027 世界等级 8 缺材料的来我世界拿"])
+                                  "原神 uid 185336027 世界等级 8 缺材料的来我世界拿",
+                                  # a gacha game's friend support: the game named by its own words, not its title
+                                  "新来的舰长 UID 2 0 7 5 3 1 9 8 求个好友位 互借助战",
+                                  "周末副本缺人 我uid 58 3300 172 联机组队的加我好友"])
 def test_a_players_uid_in_a_games_talk_is_no_code_id(text):
     """A uid beside the game it belongs to is the player's number in that game: it finds them
     nowhere else. A newcomer's was read as a code id to contact (spam30, spam31 probes); a uid on a

@@ -213,7 +213,10 @@ _PLATFORM_NO = re.compile(r"(?:(?<![a-z0-9_-])u?id|抖音号|红书号|快手号
                           r"((?:[a-z0-9][\s_-]?){4,12})(?![a-z0-9])")
 # a game the message names: a uid beside it is the player's number in that game (开黑的拉我, 来我世界),
 # which finds them nowhere outside it; a newcomer's was read as a code id to contact (spam30, spam31)
-_GAME = re.compile(r"游戏|原神|崩坏|星穹|王者|蛋仔|和平精英|明日方舟|鸣潮|绝区零|区服|开黑|世界等级|冒险等级")
+# or by what only players do with a uid (借助战, 好友位, 联机, 组队, 副本, 舰长: a fresh blind file's 舰长UID
+# 1 2 3 … 加我好友 借你助战 removed a newcomer at once, the spaced uid read as a hidden code id)
+_GAME = re.compile(r"游戏|原神|崩坏|星穹|王者|蛋仔|和平精英|明日方舟|鸣潮|绝区零|区服|开黑|世界等级|冒险等级|"
+                   r"助战|好友位|联机|组队|副本|舰长|舰团|公会|战队")
 # a hand-typed handle: "@ usdt_mm88" (a WeChat @mention has no space after @ and ends with U+2005)
 _LOOSE_HANDLE = re.compile(r"@\s+([a-z][a-z0-9_]{3,31})|@([a-z][a-z0-9]*_[a-z0-9_]*[0-9][a-z0-9_]*)(?![a-z0-9_\u2005])")
 # letters and digits typed one by one: h h 5 2 0 1, 薇 l l 9 6 6 6, m a n ⑤ ② ⑧, t me / + ab3x

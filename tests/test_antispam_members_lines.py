@@ -140,18 +140,8 @@ def test_each_kind_has_its_fifteen_lines():
     assert len(every) == len(set(every))
 
 
-# Lines the tree still acts on, kept in the list so that a fix shows (strict: one that passes fails the
-# run until its mark is taken off). None since spam45 (宿舍楼下打印店招人 一小时十五 不用经验 was warned by
-# spam38's easy-money reading, which knew no shop by its kind as the workplace).
-MAIN_ACTS_ON: dict[str, str] = {}
-
-
-def _param(kind: str, i: int, text: str):
-    marks = [pytest.mark.xfail(strict=True, reason=MAIN_ACTS_ON[text])] if text in MAIN_ACTS_ON else []
-    return pytest.param(text, id=f"{kind}-{i}", marks=marks)
-
-
-@pytest.mark.parametrize("text", [_param(kind, i, t) for kind, lines in KINDS.items() for i, t in enumerate(lines)])
+@pytest.mark.parametrize("text", [pytest.param(t, id=f"{kind}-{i}") for kind, lines in KINDS.items()
+                                  for i, t in enumerate(lines)])
 def test_an_established_member_is_neither_warned_nor_reminded(text):
     """An established member's ordinary line of an ad kind's words draws nothing: not a warning, not a
     reminder, not a question to the owner (decide's spam is False: no verdict the ladder acts on)."""

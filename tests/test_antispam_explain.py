@@ -143,3 +143,16 @@ def test_the_contact_check_says_hidden_only_when_it_counted_it_hidden(text, hidd
     verdict = next(v for v, _ in decision.verdicts if v.name == "contact")
     assert verdict.spam and verdict.strong == hidden
     assert ("有变形遮掩" in verdict.why) == hidden, verdict.why
+
+
+@pytest.mark.parametrize("text", ["兼职打字员 在家就能做 日结300 不收任何费用 加v：zhou5566 备注打字",
+                                  "请家长加客服微信 jyj0301 领取助学金"])
+def test_a_weak_contact_is_not_said_to_solicit_nothing(text):
+    """A newcomer's 兼职打字员 … 加v：zhou5566 was removed with a #case card whose keywords line read
+    命中「加微信zhou5566」 and whose contact line read 只是留了联系方式，没有招揽: the card contradicted
+    itself (lead47's owners' day). The contact check does not know what the text offers; it says
+    what it holds: a contact alone is not a lure, another check must agree."""
+    decision = decide(Facts(text=text, newcomer=True), AntispamConfig(), None, "room")
+    verdict = next(v for v, _ in decision.verdicts if v.name == "contact")
+    assert verdict.spam and verdict.weak, verdict
+    assert "没有招揽" not in verdict.why and "单看联系方式不算引流" in verdict.why, verdict.why

@@ -755,8 +755,11 @@ def check_contact(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             return Verdict("contact", True, f"{c.kind} {c.value}{how}", strong=c.hidden or c.kind in _ALWAYS_AD,
                            # hidden only where the finder says so: 加V and vx are too common to be
                            # hiding, and a card reading 「（有变形遮掩）…单独不算」 contradicted itself
+                           # what a weak one lacks is said as the check's scope, not as a fact of
+                           # the text: "没有招揽" beside the keywords' 命中「加微信…」 on the same card
+                           # contradicted it (the check knows offer words, not what the text offers)
                            weak=weak, why=said(c) + ("（有变形遮掩）" if c.hidden else "")
-                           + (f"，只是{'推荐了搜索词' if c.kind in TIPS else '留了联系方式'}，没有招揽，单独不算"
+                           + (f"，单看{'搜索词' if c.kind in TIPS else '联系方式'}不算引流，要别的检查也命中"
                               if weak else ""))
         if c.hidden:
             # an established member: only what nobody writes by accident (薇信, 1-3-8…, 点com)

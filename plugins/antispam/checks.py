@@ -406,7 +406,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         return job
     plea = loan_plea(n) if cfg.keywords.loan_plea and not verdict.spam else None
     if plea is None and cfg.keywords.card_rental and not (verdict.spam and not verdict.weak):
-        plea = renting_an_account(n)
+        plea = renting_an_account(n) or exchanging_off_the_books(n)
     if plea is None and cfg.keywords.fake_goods and not (verdict.spam and not verdict.weak):
         plea = selling_a_replica(n)
     if plea is None and not (verdict.spam and not verdict.weak):
@@ -435,6 +435,14 @@ def renting_an_account(n: Normalised) -> Verdict | None:
     return Verdict("keywords", True, f"card or account rental ({', '.join(pitch.words)})", conclusive=True,
                    why=f"像收购、租借银行卡或账户的广告：{words}（卡或账户、租借或过账、给钱，三样同时出现；"
                        "出租出借银行卡和账户是违法的）")
+
+
+def exchanging_off_the_books(n: Normalised) -> Verdict | None:
+    """Money exchanged off the books (rental.exchanges_off_the_books: RMB 换 GBP 不走swift 比银行多三百; 收U 汇率
+    高于市场 当面交易), not asked about, told about in a warning or a quote. Enough alone against any member
+    (conclusive), never obvious by itself."""
+    return _offered(n, rental.exchanges_off_the_books, "money exchanged off the books",
+                    "像地下换汇、私下收U出U的广告", "换汇或收U出U、比银行或市场更好的汇率或不占额度、绕开银行或当面交易")
 
 
 # what fake goods are offered as: the reading, the log's word, what owners read in the case

@@ -413,7 +413,8 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         plea = referring_with_a_gift(f, n) or selling_papers(n) or promising_returns(n) or promoting_a_course(n) \
             or promising_gains(n) or offering_easy_money(n) or pitching_a_service(f, n) \
             or referring_to_own_outlet(f, n) or offering_gambling(n) or luring_with_company(n) \
-            or offering_a_grey_service(n) or luring_elders_with_gifts(n) or selling_game_goods(n)
+            or offering_a_grey_service(n) or luring_elders_with_gifts(n) or selling_game_goods(n) \
+            or selling_a_shared_seat(n)
     return plea if plea is not None else verdict
 
 
@@ -577,6 +578,14 @@ def offering_a_grey_service(n: Normalised) -> Verdict | None:
     never obvious."""
     return _offered(n, grey.offers_a_grey_service, "grey service pitched",
                     "像代开发票、查人、翻墙、刷量等灰色服务的广告", "灰色服务、卖家的保证或报价、又在招揽")
+
+
+def selling_a_shared_seat(n: Normalised) -> Verdict | None:
+    """A seat on a shared subscription sold (grey.sells_a_shared_seat: Claude Pro 车位 还剩两个 月付二十五), not asked
+    about, told of as the writer's own people's plan, warned about or quoted. Enough alone against any member
+    (conclusive), never obvious."""
+    return _offered(n, grey.sells_a_shared_seat, "subscription seat sold",
+                    "像倒卖会员共享号（车位）的广告", "会员或订阅、车位或拼车、还剩几个名额、按月或按年报价")
 
 
 def selling_game_goods(n: Normalised) -> Verdict | None:

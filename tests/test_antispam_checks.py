@@ -975,8 +975,9 @@ def test_a_service_pitched_to_the_group_with_no_contact_data_is_an_ad_from_a_reg
     and a call (有需要的私聊我): the eleventh blind probe read such pitches 0.50 from an established member.
     A member saying who they are, passing on a craftsman they used or a relative's trade, asking for one,
     telling of their own renovation, hiring, or warning of such pitches is no ad; nor is a newcomer naming
-    their trade a conviction here (the newcomers' rule reminds them: engine._says_only)."""
-    assert any(d.startswith("service pitched") for d in _reading(text)), text
+    their trade a conviction here (the newcomers' rule reminds them: engine._says_only). 论文代写 … 包过 is fake
+    papers since spam47 (代写 a thesis with a pass promised), read before the service: from anyone."""
+    assert any(d.startswith(("service pitched", "fake papers for sale")) for d in _reading(text)), text
     assert not any(d.startswith("service pitched") for d in _reading(text, newcomer=True)), text
     for member in ("我家装修的时候找的那个师傅很靠谱 价格也实惠 需要的找我要电话",
                    "我家刚装修完 水电改造花了两万多 师傅人挺好",

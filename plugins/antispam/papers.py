@@ -40,9 +40,16 @@ _OFFER = re.compile(r"私|找我|加我|联系|需要的|有需要|了解|咨询
                     r"|名额|办理|专业|团队|全国|加急|速度快|不成功|退款|退一半|包邮")
 
 
+# what it ends in, told (代写论文 查重包过的 都是 收了钱就拉黑: a trained probe's scam talk, spam47); not 都是
+# alone (医院章都是真的 is the ad's)
+_TOLD = re.compile(r"的\s*都是|拉黑|收了?钱就|跑路|谁信|被骗|骗子")
+
+
 def offers_papers(body: str) -> tuple[str, ...] | None:
     """The words of a fake paper offered in `body` (the normalised body: the paper, the promise, the
     offer), or None."""
+    if _TOLD.search(body):
+        return None
     promise = _PROMISE.search(body)
     if promise is None:
         return None

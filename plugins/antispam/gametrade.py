@@ -89,7 +89,7 @@ _TOLD = re.compile(r"我(?:也|之前|上次|昨天|今天)?(?:充|买|找|用|�
                    # someone else's trade passed on (我朋友做代练的 一把80 我可以帮你问问): not the writer's sale
                    r"我的?(?:朋友|室友|同学|表[哥弟姐妹]|堂[哥弟姐妹]|亲戚|老公|老婆|兄弟|哥们)|帮你们?问|"
                    # given away, not sold (多了一个季卡兑换码送群友 先到先得 私我给你: a trained probe's member, spam47)
-                   r"送(?:给)?(?:群友|群里|大家|你们)|免费送|白送|不要钱")
+                   r"送(?:给)?(?:群友|群里|大家|你们)|免费送|白送")
 
 
 def sells_game_goods(body: str) -> tuple[str, ...] | None:

@@ -104,5 +104,9 @@ def sells_game_goods(body: str) -> tuple[str, ...] | None:
     words = [m.group(0) for m in _DEAL.finditer(body)][:1]
     words += [m.group(0) for m in _SELLER.finditer(body) if m.group(0) != good.group(0)]
     words = list(dict.fromkeys(words))
+    # first come is a giveaway's word as much as a seller's (我多了两个兑换码 谁要私我 先到先得): with no price,
+    # not the seller's
+    if "先到先得" in words and not _DEAL.search(body):
+        words.remove("先到先得")
     enough = 1 if service else 2
     return (good.group(0), *words[:2]) if len(words) >= enough else None

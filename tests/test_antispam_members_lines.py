@@ -205,6 +205,8 @@ GAME_PROMISES = (
     "这个号满英雄了 带邮箱绑定的 我玩了三年 舍不得卖",
     "洛克王国怀旧服开了 满级精灵号我有两个 谁想一起玩",
     "大保底一百八十抽 这游戏真的肝",
+    "周年庆领多了三个头像框兑换码 谁要私我 先到先得",
+    "我这个满级号送我徒弟了 他说先到先得的东西都抢不到",
 )
 
 # A subscription shared (spam47): a family plan among roommates, a car park's space, a shared flat,

@@ -443,7 +443,8 @@ def exchanging_off_the_books(n: Normalised) -> Verdict | None:
     高于市场 当面交易), not asked about, told about in a warning or a quote. Enough alone against any member
     (conclusive), never obvious by itself."""
     return _offered(n, rental.exchanges_off_the_books, "money exchanged off the books",
-                    "像地下换汇、私下收U出U的广告", "换汇或收U出U、比银行或市场更好的汇率或不占额度、绕开银行或当面交易")
+                    "像地下换汇、私下收U出U的广告",
+                    "换汇或收U出U、比银行或市场更好的汇率或不占额度、绕开银行或当面交易")
 
 
 # what fake goods are offered as: the reading, the log's word, what owners read in the case

@@ -71,8 +71,8 @@ _SUBSCRIPTION = re.compile(r"会员|(?<![a-z])(?:plus|pro|premium)(?![a-z])|netf
                            r"chatgpt|gpt|claude|gemini|notion|obsidian|office|microsoft\s*365|icloud|迪士尼|disney|"
                            r"hbo|apple\s*(?:music|one|tv)|网盘|(?<![a-z])ai(?![a-z])")
 _SEAT = re.compile(r"车位|拼车|合租|上车|家庭组|家庭版|共享号")
-_LEFT = rf"还(?:剩|有|差)\s*{NUMBER}\s*(?:个|位|人)?|仅剩|只剩|名额有限|最后\s*{NUMBER}\s*个|缺\s*{NUMBER}\s*(?:个|位|人)"
-_LEFT_RE = re.compile(_LEFT)
+_LEFT_RE = re.compile(rf"还(?:剩|有|差)\s*{NUMBER}\s*(?:个|位|人)?|仅剩|只剩|名额有限|最后\s*{NUMBER}\s*个|"
+                      rf"缺\s*{NUMBER}\s*(?:个|位|人)")
 _TERM_PRICE = re.compile(rf"[月年季]付\s*{NUMBER}|(?:一|每)(?:个月|月|年|季)(?:只要|才|仅)?\s*{NUMBER}|"
                          rf"{NUMBER}\s*(?:元|块|刀|u)?\s*(?:一|每|/)(?:个月|月|年)|[月年]卡\s*{NUMBER}")
 _SEAT_TOLD = re.compile(r"我和|我们家|家里人|家人|室友|宿舍|同学|朋友|老公|老婆|不对外|封了|封号|骗|别找|别买|"

@@ -120,7 +120,8 @@ def told_about(dense: str) -> bool:
 
 
 # money exchanged off the books (spam47): the exchange, the better rate, the road avoided or the hand-over
-_MONEYS = r"(?:人民币|rmb|美金|美元|英镑|港币|港元|欧元|日元|澳币|澳元|加币|新币|台币|gbp|usd|hkd|eur|jpy|aud|cad|sgd|usdt|u)"
+_MONEYS = (r"(?:人民币|rmb|美金|美元|英镑|港币|港元|欧元|日元|澳币|澳元|加币|新币|台币|"
+           r"gbp|usd|hkd|eur|jpy|aud|cad|sgd|usdt|u)")
 _EXCHANGE = re.compile(rf"换汇|{_MONEYS}(?:换|兑)(?:成)?{_MONEYS}|(?<![a-z])[收出](?:u|usdt)(?![a-z])")
 # a rate better than a bank's or the market's (not a bank's counter against its app: 比柜台好)
 _BETTER = re.compile(r"比(?:银行|市场|市价|牌价|中间价)(?:的)?(?:汇率)?(?:多|好|高|低|划算|优惠)|"

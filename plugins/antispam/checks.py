@@ -493,7 +493,7 @@ def selling_papers(n: Normalised) -> Verdict | None:
     (papers.py: 年审不用上线 … 三天出合格标 外地车也能办), not asked about, told about in a warning or a
     quote. Enough alone against any member (conclusive), never obvious by itself."""
     return _offered(n, papers.offers_papers, "fake papers for sale",
-                    "像办假证、代考代检的广告", "证件或报告、不用考试或检查就能拿、又在招揽")
+                    "像办假证、代考代检、代写论文的广告", "证件、报告或论文、不用考试检查或自己写就能拿、又在招揽")
 
 
 def promising_returns(n: Normalised) -> Verdict | None:

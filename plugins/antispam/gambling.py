@@ -62,7 +62,7 @@ _MONEY = re.compile(
     # other name), a buy-in, a stake in U to play
     rf"(?<![0-9一二两三四五六七八九十百千万几])[元块]一分|随上随下|带入\s*{NUMBER}|{NUMBER}\s*u\s*(?:就能|就可以|即可)?玩|"
     # a tipster's record (已连红8场, 三中二; not a school's 三中二班)
-    rf"连红\s*{NUMBER}|(?<![0-9一二两三四五六七八九十第初高])[三四五六七八九十]中[一二三四五六七八九](?![班年级楼号届中层栋])")
+    rf"连红\s*{NUMBER}\s*场?|(?<![0-9一二两三四五六七八九十第初高])[三四五六七八九十]中[一二三四五六七八九](?![班年级楼号届中层栋])")
 # a hash game's fairness: its money beside a hash game or a stake (a quiz's 公平透明 and a chain's 链上可查 are
 # no stake)
 _FAIR = re.compile(r"链上可查|区块链?可查|公平透明|公平公正|做不了假|自动派奖|自动开奖|即玩")

@@ -1383,9 +1383,12 @@ def test_a_service_s_refund_or_an_account_by_its_holdings_sells_game_goods(text)
     """A service's refund or floor (不出全退, 保底前五十, 不上榜退, 下单即开) beside 代抽/代打/代练, or an account
     described by what it holds (满忍者号, 满命号) with a price to sell at (三百出) and a seller's word (带邮箱,
     先到先得, 可换绑): the four read files' game trade was 12 of 55 missed from an established member. Gacha
-    pity, a guild's ranking goal, an account given away is no ad (GAME_PROMISES)."""
+    pity, a guild's ranking goal, an account given away is no ad (GAME_PROMISES); nor is a member's own account
+    sold in her words a conviction (the char model may remind her, as it did on main: the selling rule's)."""
     assert any(d.startswith("game goods sold") for d in _reading(text)), text
     assert any(d.startswith("game goods sold") for d in _reading(text, newcomer=True)), text
+    for member in ("退坑了 这个满级号三百出 先到先得", "本人不玩了 满命号带邮箱 五百出"):
+        assert not any(d.startswith("game goods sold") for d in _reading(member)), member
 
 
 @pytest.mark.parametrize("text", ["ChatGPT Plus 车位 还剩三个 月付三十 稳定不封",

@@ -207,6 +207,8 @@ GAME_PROMISES = (
     "大保底一百八十抽 这游戏真的肝",
     "公会打本多出来三个头像框兑换码 谁要私我 先到先得",
     "我这个满级号送我徒弟了 他说先到先得的东西都抢不到",
+    # a member's own account sold in her own words: the selling rule's (a reminder, or #卖货 允许), not a reading's
+    "我的国际服号带邮箱 两百出 不玩了",
 )
 
 # A subscription shared (spam47): a family plan among roommates, a car park's space, a shared flat,

@@ -77,6 +77,8 @@ _SELLER = re.compile(
 # cheat is no shop's, so this spares only goods
 _SHOP = re.compile(r"商城|官方(?:的)?(?:活动|商城|福利|公告)|活动(?:期间|价|时间)|限时|周年庆|返场|首充|新赛季|"
                    r"版本(?:活动|福利)|礼包打")
+# the writer's own account, spoken of as such (这个号, 我的, 退坑, 不玩了, 自己玩的)
+_OWN = re.compile(r"这个|我的|我这|本人|退坑|不玩了|自己")
 # told, not sold: the writer's own buy or loss, a warning, a discussion
 _TOLD = re.compile(r"我(?:也|之前|上次|昨天|今天)?(?:充|买|找|用|代|开)(?:了|的|过)|我的号|被(?:封|骗|盗|找回|黑)|"
                    r"骗|别(?:买|信|找|用|碰)|举报|小心|后悔|不要买|坑|封号了|黑号了|找回|违规|风险|盗刷|"
@@ -108,5 +110,10 @@ def sells_game_goods(body: str) -> tuple[str, ...] | None:
     # not the seller's
     if "先到先得" in words and not _DEAL.search(body):
         words.remove("先到先得")
+    # a member's own account sold in her words (退坑了 这个满级号三百出 先到先得) is the selling rule's to remind
+    # (or the owner's #卖货 允许 to allow), not an ad: spam47's plain sale words (a price to sell at, 先到先得,
+    # 带邮箱) count only in a listing that speaks of no account of the writer's own
+    if _OWN.search(body):
+        words = [w for w in words if not (w.endswith("出") or w == "先到先得" or w.endswith("邮箱"))]
     enough = 1 if service else 2
     return (good.group(0), *words[:2]) if len(words) >= enough else None

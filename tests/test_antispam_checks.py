@@ -975,8 +975,9 @@ def test_a_service_pitched_to_the_group_with_no_contact_data_is_an_ad_from_a_reg
     and a call (有需要的私聊我): the eleventh blind probe read such pitches 0.50 from an established member.
     A member saying who they are, passing on a craftsman they used or a relative's trade, asking for one,
     telling of their own renovation, hiring, or warning of such pitches is no ad; nor is a newcomer naming
-    their trade a conviction here (the newcomers' rule reminds them: engine._says_only)."""
-    assert any(d.startswith("service pitched") for d in _reading(text)), text
+    their trade a conviction here (the newcomers' rule reminds them: engine._says_only). 论文代写 … 包过 is fake
+    papers since spam47 (代写 a thesis with a pass promised), read before the service: from anyone."""
+    assert any(d.startswith(("service pitched", "fake papers for sale")) for d in _reading(text)), text
     assert not any(d.startswith("service pitched") for d in _reading(text, newcomer=True)), text
     for member in ("我家装修的时候找的那个师傅很靠谱 价格也实惠 需要的找我要电话",
                    "我家刚装修完 水电改造花了两万多 师傅人挺好",
@@ -1318,3 +1319,85 @@ def test_game_goods_sold_are_an_ad_from_anyone(text):
         assert not any(d.startswith("game goods sold") for d in _reading(member)), member
         assert not any(d.startswith("game goods sold") for d in _reading(member, newcomer=True)), member
 
+
+
+# spam47 (issue 11): the shapes four read probe files' established misses share (docs/MEASUREMENTS.md, spam46
+# §2), in ads written here, not copied from the files; each reading held to tests/test_antispam_members_lines.py
+# before it was written.
+@pytest.mark.parametrize("text", ["网上斗地主 块一分 随上随下 天天有局",
+                                  "牛牛 三公 两元一分 随上随下 通宵有人",
+                                  "骰宝 5u就能玩 结果区块链可查 谁也做不了假",
+                                  "哈希单双 公平公正 链上可查 机器人自动开奖",
+                                  "今晚西甲 巴萨让半球 已连红6场 跟的私",
+                                  "篮球滚球 每晚推荐 五中四 稳赚 看置顶",
+                                  "德州扑克 网上局 带入100刀 懂的来"])
+def test_a_stake_a_tipster_or_provable_fairness_offers_gambling(text):
+    """A stake per point or a buy-in with no 上下分 (块一分 随上随下, 带入100刀, 5u就能玩), a tipster's record
+    (已连红6场, 五中四) beside a line or in-play bets (让半球, 滚球), a hash game's fairness (链上可查, 做不了假):
+    the four read files' gambling was 7 of 53 missed from an established member. A family's game, a
+    line argued over, a developer's on-chain randomness, a tipster laughed at is no ad
+    (tests/test_antispam_members_lines.py GAMBLING)."""
+    assert any(d.startswith("gambling offered") for d in _reading(text)), text
+    assert any(d.startswith("gambling offered") for d in _reading(text, newcomer=True)), text
+
+
+@pytest.mark.parametrize("text", ["欧元换人民币 汇率比银行高 不走银行 当天到账 找我",
+                                  "收U 汇率高于市场 当面交易 多伦多温哥华都可以",
+                                  "出USDT 比市价低一个点 见面交易 量大优惠",
+                                  "澳币换汇 不占额度 当天到 安全放心",
+                                  "人民币换港币 汇率比银行划算 不走swift 支付宝转我就行"])
+def test_money_exchanged_off_the_books_is_an_ad_from_anyone(text):
+    """An exchange (换汇, 欧元换人民币, 收U, 出USDT) at a rate better than a bank's or the market's, with the
+    official road avoided (不走银行, 不走swift, 不占额度) or the money handed over in person or to the writer
+    (当面, 见面, 转我就行): the four read files' laundering ads of this shape were 5 missed from an
+    established member. A bank's or Wise's rate passed on, a friend's pounds at the middle rate, a
+    warning is no ad (MONEY_EXCHANGE)."""
+    assert any(d.startswith("money exchanged off the books") for d in _reading(text)), text
+    assert any(d.startswith("money exchanged off the books") for d in _reading(text, newcomer=True)), text
+    for member in ("wise的汇率比银行好 到账也快 留学生都用这个",
+                   "中行app换汇 比柜台划算 当天到账"):
+        assert not _reading(member), member
+
+
+@pytest.mark.parametrize("text", ["出卡的来 招行交行都收 带网银 一张三千",
+                                  "收闲置的加拿大银行账户 TD RBC 一个账户800刀 什么都不用做"])
+def test_bank_cards_bought_by_their_banks_names_with_a_price_each_are_card_rental(text):
+    """Cards bought by the banks' names (招行交行) or accounts at a price each (一个账户800刀): the card
+    rental reading knew a card named 工行卡 and a payout per card, not a list of banks or a sum per account."""
+    assert any(d.startswith("card or account rental") for d in _reading(text)), text
+
+
+@pytest.mark.parametrize("text", ["代写毕业论文 保过 查重包过 不过全退",
+                                  "essay 代写 保过 原创 不满意改到满意"])
+def test_ghost_written_papers_with_a_pass_promised_are_fake_papers(text):
+    """代写 论文 保过: the papers reading knew 包过 and no thesis (the four read files' fakes, 1 missed)."""
+    assert any(d.startswith("fake papers for sale") for d in _reading(text)), text
+
+
+@pytest.mark.parametrize("text", ["原神代抽 不出全退 当天完成",
+                                  "王者代打上榜 保底前五十 不上榜退款",
+                                  "梦幻西游代练 下单即开 三天满级",
+                                  "火影手游 满忍者号 带邮箱 三百出 先到先得",
+                                  "原神满命号 八个五星 两百出 可换绑"])
+def test_a_service_s_refund_or_an_account_by_its_holdings_sells_game_goods(text):
+    """A service's refund or floor (不出全退, 保底前五十, 不上榜退, 下单即开) beside 代抽/代打/代练, or an account
+    described by what it holds (满忍者号, 满命号) with a price to sell at (三百出) and a seller's word (带邮箱,
+    先到先得, 可换绑): the four read files' game trade was 12 of 55 missed from an established member. Gacha
+    pity, a guild's ranking goal, an account given away is no ad (GAME_PROMISES); nor is a member's own account
+    sold in her words a conviction (the char model may remind her, as it did on main: the selling rule's)."""
+    assert any(d.startswith("game goods sold") for d in _reading(text)), text
+    assert any(d.startswith("game goods sold") for d in _reading(text, newcomer=True)), text
+    for member in ("退坑了 这个满级号三百出 先到先得", "本人不玩了 满命号带邮箱 五百出"):
+        assert not any(d.startswith("game goods sold") for d in _reading(member)), member
+
+
+@pytest.mark.parametrize("text", ["ChatGPT Plus 车位 还剩三个 月付三十 稳定不封",
+                                  "YouTube会员 家庭组拼车 名额有限 一年只要九十",
+                                  "Netflix 合租 还剩一个位 一个月二十 独享另议"])
+def test_a_subscription_seat_with_seats_left_and_a_price_is_sold(text):
+    """A seat on a subscription (车位, 拼车, 合租) with what is left (还剩三个, 名额有限) and a price by the
+    month or year: the four read files' grey services of this shape were 3 missed from an established
+    member. A car park's space, a flat or a lift shared, a family plan among roommates is no ad
+    (SHARED_SEATS)."""
+    assert any(d.startswith("subscription seat sold") for d in _reading(text)), text
+    assert any(d.startswith("subscription seat sold") for d in _reading(text, newcomer=True)), text

@@ -406,14 +406,15 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         return job
     plea = loan_plea(n) if cfg.keywords.loan_plea and not verdict.spam else None
     if plea is None and cfg.keywords.card_rental and not (verdict.spam and not verdict.weak):
-        plea = renting_an_account(n)
+        plea = renting_an_account(n) or exchanging_off_the_books(n)
     if plea is None and cfg.keywords.fake_goods and not (verdict.spam and not verdict.weak):
         plea = selling_a_replica(n)
     if plea is None and not (verdict.spam and not verdict.weak):
         plea = referring_with_a_gift(f, n) or selling_papers(n) or promising_returns(n) or promoting_a_course(n) \
             or promising_gains(n) or offering_easy_money(n) or pitching_a_service(f, n) \
             or referring_to_own_outlet(f, n) or offering_gambling(n) or luring_with_company(n) \
-            or offering_a_grey_service(n) or luring_elders_with_gifts(n) or selling_game_goods(n)
+            or offering_a_grey_service(n) or luring_elders_with_gifts(n) or selling_game_goods(n) \
+            or selling_a_shared_seat(n)
     return plea if plea is not None else verdict
 
 
@@ -435,6 +436,15 @@ def renting_an_account(n: Normalised) -> Verdict | None:
     return Verdict("keywords", True, f"card or account rental ({', '.join(pitch.words)})", conclusive=True,
                    why=f"像收购、租借银行卡或账户的广告：{words}（卡或账户、租借或过账、给钱，三样同时出现；"
                        "出租出借银行卡和账户是违法的）")
+
+
+def exchanging_off_the_books(n: Normalised) -> Verdict | None:
+    """Money exchanged off the books (rental.exchanges_off_the_books: RMB 换 GBP 不走swift 比银行多三百; 收U 汇率
+    高于市场 当面交易), not asked about, told about in a warning or a quote. Enough alone against any member
+    (conclusive), never obvious by itself."""
+    return _offered(n, rental.exchanges_off_the_books, "money exchanged off the books",
+                    "像地下换汇、私下收U出U的广告",
+                    "换汇或收U出U、比银行或市场更好的汇率或不占额度、绕开银行或当面交易")
 
 
 # what fake goods are offered as: the reading, the log's word, what owners read in the case
@@ -483,7 +493,7 @@ def selling_papers(n: Normalised) -> Verdict | None:
     (papers.py: 年审不用上线 … 三天出合格标 外地车也能办), not asked about, told about in a warning or a
     quote. Enough alone against any member (conclusive), never obvious by itself."""
     return _offered(n, papers.offers_papers, "fake papers for sale",
-                    "像办假证、代考代检的广告", "证件或报告、不用考试或检查就能拿、又在招揽")
+                    "像办假证、代考代检、代写论文的广告", "证件、报告或论文、不用考试检查或自己写就能拿、又在招揽")
 
 
 def promising_returns(n: Normalised) -> Verdict | None:
@@ -569,6 +579,14 @@ def offering_a_grey_service(n: Normalised) -> Verdict | None:
     never obvious."""
     return _offered(n, grey.offers_a_grey_service, "grey service pitched",
                     "像代开发票、查人、翻墙、刷量等灰色服务的广告", "灰色服务、卖家的保证或报价、又在招揽")
+
+
+def selling_a_shared_seat(n: Normalised) -> Verdict | None:
+    """A seat on a shared subscription sold (grey.sells_a_shared_seat: Claude Pro 车位 还剩两个 月付二十五), not asked
+    about, told of as the writer's own people's plan, warned about or quoted. Enough alone against any member
+    (conclusive), never obvious."""
+    return _offered(n, grey.sells_a_shared_seat, "subscription seat sold",
+                    "像倒卖会员共享号（车位）的广告", "会员或订阅、车位或拼车、还剩几个名额、按月或按年报价")
 
 
 def selling_game_goods(n: Normalised) -> Verdict | None:

@@ -18,6 +18,13 @@ good with two:
 - the seller's promise or call: 秒到, 官方渠道, 直充, 不黑号, 没封, 包上, 不满意退, 随时验号, 可换绑, 手法干净,
   纯手工, 工作室, 打手, 量大, 要的戳, 私我.
 
+spam47 (the four read probe files' misses): a service's refund or floor is the seller's promise too (不出全退,
+不上榜退, 保底前十, 下单就开 beside 代抽/代刷/代练), and an account is named by what it holds (满英雄, 满级精灵号,
+满命号) with a price to sell at (一百出, 三百出) and the seller's 带邮箱 or 先到先得. Gacha pity is every player's
+word (九十抽保底, 大保底), so only a floor of a rank (保底前十) is a promise; a guild's ranking goal names no
+service, an account given to a nephew no price, the shop's own 低价甩卖 … 先到先得 is the shop's
+(tests/test_antispam_members_lines.py GAME_PROMISES).
+
 A member's own buy told (我充的, 我买的号被找回了), a warning (代练都是骗子, 小心黑号), what it ends in or
 disbelief (低价代充都是黑卡 充完号就封; 不封号 这种话你也信), what someone else said (有人私我说 代充只要29,
 会长说), a friend's trade passed on (我朋友做代练的 一把80 我帮你问问), a denial (不是破解, 我不做这个), a
@@ -40,6 +47,8 @@ _SERVICE = re.compile(r"代(?:充|练|打|肝|刷|抽|上分|开会员|装)|(?:�
 _GOOD = re.compile(
     r"(?:自抽|初始|高段|成品|毕业|满级|满命|不死|白|独立|正版|微软|港服|日服|美服|国际服|外服|"
     r"steam|psn|epic|忍)(?:账?号)|账号|"
+    # an account by what it holds (满英雄 国际服号 above; 满级精灵号, 满忍者号)
+    r"满(?:级|英雄|神宠|命|图鉴|皮肤?|忍者?)[\u4e00-\u9fff]{0,3}号|"
     r"激活码|cdk|兑换码|点卡|卡密|礼品卡|eshop卡|充值卡|"
     r"创世结晶|结晶|(?<![0-9])648(?![0-9])|点券|q币|金币|(?<![a-z])g(?:团|币)|皮肤|战令|通行证|"
     r"破解|大气层|拷机")
@@ -50,18 +59,26 @@ _DEAL = re.compile(
     rf"(?<![0-9])[1-9一二三四五六七八九](?:\.[0-9])?折|"
     rf"只要\s*{NUMBER}|{NUMBER}\s*就能?(?:冲|充|买|拿|上)|"
     rf"(?:一|每)(?:个|张|件|套|号|把|局|星|段|小时)\s*{NUMBER}\s*(?:元|块|u|刀)?|"
-    rf"[日周月年季](?:卡|包)\s*{NUMBER}|团购价|批发|价格美丽|低价|白菜价|{NUMBER}\s*(?:元|块|u)\s*起")
+    rf"[日周月年季](?:卡|包)\s*{NUMBER}|团购价|批发|价格美丽|低价|白菜价|{NUMBER}\s*(?:元|块|u)\s*起|"
+    # a price to sell at (一百出, 300出): a price's size (十, 百, 千 or two digits), not 一出戏 or 一百出头
+    r"(?<![0-9一二两三四五六七八九十百千万几])(?:[0-9]{2,6}|[一二两三四五六七八九]?[十百千][一二两三四五六七八九十百千]{0,4})"
+    r"\s*(?:元|块)?\s*出(?![去来门发现了头差国院生租手])")
 # the seller's promise, or a call to buy
 _SELLER = re.compile(
     r"秒(?:到|发|冲|充|出)|官方(?:渠道|直充)|直充|不黑号|不封号?|没封|防封|包(?:上|赢|过|赔|售后|退)|"
     r"不满意退|随时验号|验号|可换绑|换绑|可改(?:名|绑)|手法干净|纯手工|工作室|打手|职业的|量大|走u|支持换|"
     r"不用给账号|上门|售后|信誉|要的(?:戳|私|来|滴|找)|私我|私聊|滴滴|"
-    r"加我|找我|三天搞定|随便挑")
+    r"加我|找我|三天搞定|随便挑|"
+    # a service's refund or floor (不出全退, 不上榜退, 保底前十: not gacha pity's 保底 alone), an order's start,
+    # an account sold with its mail box, first come
+    r"不(?:出|上榜|成功)(?:全|包)?退|保底前[0-9一二三四五六七八九十百]+|下单(?:就|即)开|带(?:绑定)?邮箱|先到先得")
 # the game's own shop or event: members pass on its sales with a deal and a cheer (商城这皮肤五折了 放心冲;
 # 活动期间点券半价 官方活动), and 放心, 有需要 and 联系 are a member's words as much as a seller's; a service or a
 # cheat is no shop's, so this spares only goods
 _SHOP = re.compile(r"商城|官方(?:的)?(?:活动|商城|福利|公告)|活动(?:期间|价|时间)|限时|周年庆|返场|首充|新赛季|"
                    r"版本(?:活动|福利)|礼包打")
+# the writer's own account, spoken of as such (这个号, 我的, 退坑, 不玩了, 自己玩的)
+_OWN = re.compile(r"这个|我的|我这|本人|退坑|不玩了|自己")
 # told, not sold: the writer's own buy or loss, a warning, a discussion
 _TOLD = re.compile(r"我(?:也|之前|上次|昨天|今天)?(?:充|买|找|用|代|开)(?:了|的|过)|我的号|被(?:封|骗|盗|找回|黑)|"
                    r"骗|别(?:买|信|找|用|碰)|举报|小心|后悔|不要买|坑|封号了|黑号了|找回|违规|风险|盗刷|"
@@ -72,7 +89,9 @@ _TOLD = re.compile(r"我(?:也|之前|上次|昨天|今天)?(?:充|买|找|用|�
                    # the service denied as the writer's (我们不是代打工作室 above, 不接代练 我们做周边设计)
                    r"不(?:接|做|搞|干)代|"
                    # someone else's trade passed on (我朋友做代练的 一把80 我可以帮你问问): not the writer's sale
-                   r"我的?(?:朋友|室友|同学|表[哥弟姐妹]|堂[哥弟姐妹]|亲戚|老公|老婆|兄弟|哥们)|帮你们?问")
+                   r"我的?(?:朋友|室友|同学|表[哥弟姐妹]|堂[哥弟姐妹]|亲戚|老公|老婆|兄弟|哥们)|帮你们?问|"
+                   # given away, not sold (多了一个季卡兑换码送群友 先到先得 私我给你: a trained probe's member, spam47)
+                   r"送(?:给)?(?:群友|群里|大家|你们)|免费送|白送")
 
 
 def sells_game_goods(body: str) -> tuple[str, ...] | None:
@@ -87,5 +106,14 @@ def sells_game_goods(body: str) -> tuple[str, ...] | None:
     words = [m.group(0) for m in _DEAL.finditer(body)][:1]
     words += [m.group(0) for m in _SELLER.finditer(body) if m.group(0) != good.group(0)]
     words = list(dict.fromkeys(words))
+    # first come is a giveaway's word as much as a seller's (我多了两个兑换码 谁要私我 先到先得): with no price,
+    # not the seller's
+    if "先到先得" in words and not _DEAL.search(body):
+        words.remove("先到先得")
+    # a member's own account sold in her words (退坑了 这个满级号三百出 先到先得) is the selling rule's to remind
+    # (or the owner's #卖货 允许 to allow), not an ad: spam47's plain sale words (a price to sell at, 先到先得,
+    # 带邮箱) count only in a listing that speaks of no account of the writer's own
+    if _OWN.search(body):
+        words = [w for w in words if not (w.endswith("出") or w == "先到先得" or w.endswith("邮箱"))]
     enough = 1 if service else 2
     return (good.group(0), *words[:2]) if len(words) >= enough else None

@@ -9,6 +9,17 @@ service and the seller's promise or price at once — 包过, 保密, 包赔, �
 50一条, 一个月15, 日卡 周卡 月卡, 税点低, 上网能查, 专业团队 — and a call (私, 找我, 联系我, 要的, 需要的,
 加) or a second promise standing for it.
 
+A seat on a shared subscription (sells_a_shared_seat, spam47: the four read probe files' misses) is sold
+the same way with no grey service named: Claude Pro 车位 还剩两个 月付二十五; AI会员车位 还剩两个座 … 月付二十五
+稳的; Notion 团队版 … 官方正版拼车 一年只要 68 名额有限. The seller resells one account's seats, and what
+says so is four things at once: the subscription (会员, plus, pro, a service's name), the seat (车位, 拼车,
+合租, 家庭组), what is left (还剩两个, 名额有限) and a price by the month or year (月付二十五, 一年只要68).
+Members share plans among themselves and say the same words (netflix家庭版我和室友合租的 一人一个月二十五;
+office家庭版 … 我和老公爸妈妹妹 还剩一个名额给表弟了), and a car park, a flat and a lift are 车位, 合租 and 拼车
+too (小区地下车位还剩两个 月付三百; 合租房还剩两间 月付一千五; 拼车去机场还剩两个座 每人五十): the
+subscription must be named, and the writer's own people (我和, 室友, 家里人, 不对外) or a shared account
+warned about (封了, 骗) make it no sale (tests/test_antispam_members_lines.py SHARED_SEATS).
+
 A member's own use told (我买的梯子 一个月十五 挺稳定), a complaint (不稳定, 又掉线), a question, a warning or
 a report (被骗, 违法, 抓了, 举报) is no pitch; checks.py leaves quotes and warnings out. This module only
 reads words; nothing here is a feature of the char model.
@@ -53,3 +64,29 @@ def offers_a_grey_service(body: str) -> tuple[str, ...] | None:
     if call:
         return (service.group(0), promises[0], call.group(0))
     return (service.group(0), *promises[:2]) if len(promises) >= 2 else None
+
+
+# a shared subscription's seat sold (spam47): the subscription, the seat, what is left, a price by the term
+_SUBSCRIPTION = re.compile(r"会员|(?<![a-z])(?:plus|pro|premium)(?![a-z])|netflix|奈飞|网飞|spotify|youtube|油管|"
+                           r"chatgpt|gpt|claude|gemini|notion|obsidian|office|microsoft\s*365|icloud|迪士尼|disney|"
+                           r"hbo|apple\s*(?:music|one|tv)|网盘|(?<![a-z])ai(?![a-z])")
+_SEAT = re.compile(r"车位|拼车|合租|上车|家庭组|家庭版|共享号")
+_LEFT_RE = re.compile(rf"还(?:剩|有|差)\s*{NUMBER}\s*(?:个|位|人)?|仅剩|只剩|名额有限|最后\s*{NUMBER}\s*个|"
+                      rf"缺\s*{NUMBER}\s*(?:个|位|人)")
+_TERM_PRICE = re.compile(rf"[月年季]付\s*{NUMBER}|(?:一|每)(?:个月|月|年|季)(?:只要|才|仅)?\s*{NUMBER}|"
+                         rf"{NUMBER}\s*(?:元|块|刀|u)?\s*(?:一|每|/)(?:个月|月|年)|[月年]卡\s*{NUMBER}")
+_SEAT_TOLD = re.compile(r"我和|我们家|家里人|家人|室友|宿舍|同学|朋友|老公|老婆|不对外|封了|封号|骗|别找|别买|"
+                        r"我(?:也|自己)?(?:买|开|拼|上车)(?:了|的|过)|我自己开")
+
+
+def sells_a_shared_seat(body: str) -> tuple[str, ...] | None:
+    """The words of a shared subscription's seat sold (the subscription and the seat, what is left, a price
+    by the term), or None. Spaced-out words read as one."""
+    body = unspaced(body)
+    seat = _SEAT.search(body)
+    if seat is None:
+        return None
+    sub, left, price = _SUBSCRIPTION.search(body), _LEFT_RE.search(body), _TERM_PRICE.search(body)
+    if sub is None or left is None or price is None or _SEAT_TOLD.search(body):
+        return None
+    return sub.group(0), seat.group(0), left.group(0), price.group(0)

@@ -9,6 +9,11 @@ paper and a promise to get it without the exam, and offers nothing, is neither. 
 offer (找我, 私聊, 需要的, 资料给我, 价格, 全国都能办 …) is the ad. Over the corpus, its candidates,
 every probe and the shared train/test sets, the normal rows with a paper and such a promise are
 warnings and questions (checks leaves those out) and one joke (跟你一天拿证哦，历时两年) with no offer.
+A thesis or an essay written for the student (代写 论文 保过, spam47: the four read probe files' one fake)
+is the same offer: 代写 is a promise of getting the paper without the work, and with a second promise
+(保过, 包过) it sells. Students and parents talk about theses all day (论文查重率要低于百分之十五 … 别问我能不能
+保过; 导师说论文代写一经发现取消学位; 毕设代写闲鱼上到处都是 学校查得严): one promise and no offer is talk
+(tests/test_antispam_members_lines.py PAPERS).
 This module only reads words; nothing here is a feature of the char model.
 """
 
@@ -16,9 +21,11 @@ from __future__ import annotations
 
 import re
 
-_PAPER = re.compile(r"证|驾照|驾考|科目[一二三四]|学历|文凭|合格标|报告|证明|单子|成绩|体检|考试|面试|年审|答案")
+_PAPER = re.compile(r"证|驾照|驾考|科目[一二三四]|学历|文凭|合格标|报告|证明|单子|成绩|体检|考试|面试|年审|答案|"
+                    r"论文|essay|毕业设计|毕设")
 # getting it without the exam or the check, or for sure, or in days
-_PROMISE = re.compile(r"代办|代开|替考|不用考试?|免考|免学|不用体检|免体检|不用上线|不用去医院|包过|保过|不过(?:全)?退"
+_PROMISE = re.compile(r"代办|代开|代写|替考"
+                      r"|不用考试?|免考|免学|不用体检|免体检|不用上线|不用去医院|包过|保过|不过(?:全)?退"
                       r"|有办法过"
                       r"|上网(?:能)?查|网上能查|章都有"
                       r"|都能办|都能搞定|也能出|都能出|可查"
@@ -34,9 +41,16 @@ _OFFER = re.compile(r"私|找我|加我|联系|需要的|有需要|了解|咨询
                     r"|名额|办理|专业|团队|全国|加急|速度快|不成功|退款|退一半|包邮")
 
 
+# what it ends in, told (代写论文 查重包过的 都是 收了钱就拉黑: a trained probe's scam talk, spam47); not 都是
+# alone (医院章都是真的 is the ad's)
+_TOLD = re.compile(r"的\s*都是|拉黑|收了?钱就|跑路|谁信|被骗|骗子")
+
+
 def offers_papers(body: str) -> tuple[str, ...] | None:
     """The words of a fake paper offered in `body` (the normalised body: the paper, the promise, the
     offer), or None."""
+    if _TOLD.search(body):
+        return None
     promise = _PROMISE.search(body)
     if promise is None:
         return None

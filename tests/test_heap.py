@@ -32,7 +32,11 @@ def test_the_survivors_of_a_slow_full_collection_are_frozen(policy: HeapPolicy) 
     kept = [[i] for i in range(5_000)]  # met after ready, long-lived (lists stay tracked)
     gc.collect()  # a full collection, "slow" for a policy that freezes after 0 s
     assert policy.refreezes == 1
-    assert gc.get_freeze_count() >= frozen_at_ready + len(kept)
+    assert gc.get_freeze_count() > frozen_at_ready
+    # each kept list is tracked and in no generation the collector walks: frozen. (Not counted: a
+    # frozen object freed meanwhile, by the test runner's own thread, takes the count down.)
+    walked = {id(o) for generation in (0, 1, 2) for o in gc.get_objects(generation)}
+    assert all(gc.is_tracked(k) and id(k) not in walked for k in kept)
     assert not any(gc.get_objects(generation) for generation in (1, 2))  # nothing left to walk
 
 
@@ -43,8 +47,11 @@ def test_a_fast_full_collection_freezes_nothing(policy: HeapPolicy) -> None:
     kept = [[i] for i in range(5_000)]
     gc.collect()
     assert policy.refreezes == 0
-    assert gc.get_freeze_count() == frozen_at_ready
-    assert len(gc.get_objects(2)) >= len(kept)
+    # nothing frozen: the count did not grow (it may shrink: a frozen object freed meanwhile by the
+    # test runner's own thread; under load one run read 518,136 against 518,139 at ready)
+    assert gc.get_freeze_count() <= frozen_at_ready
+    oldest = {id(o) for o in gc.get_objects(2)}
+    assert all(id(k) in oldest for k in kept)
 
 
 def test_the_sweep_collects_cyclic_garbage_that_was_frozen(policy: HeapPolicy) -> None:

@@ -17,6 +17,7 @@ from bot.events import MessageKind, MessageReceived
 from db import repo
 from plugins.antispam import replay, store
 from plugins.antispam.models import StoredMessage
+from tests.plans import plan_nodes
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 ROOM = "r1@chatroom"
@@ -54,19 +55,11 @@ def _full_scans(db: Session, statement: str, parameters: object) -> list[str]:
     # count an index walked end to end (no condition on its first column) as the whole log too
     leading = {i["name"]: i["column_names"][0] for i in inspect(conn).get_indexes("antispam_message")}
     leading["pk_antispam_message"] = "id"
-    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    plan = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).scalar()
     return [f"{node['Node Type']} {node.get('Index Name', '')} {node.get('Index Cond', '')}"
-            for node in _nodes(plan[0]["Plan"])
+            for node in plan_nodes(conn, statement, parameters)
             if (node["Node Type"] == "Seq Scan" and node.get("Relation Name") == "antispam_message")
             or (node.get("Index Name") in leading
             and not re.search(rf"\b{leading[node['Index Name']]}\b", node.get("Index Cond", "")))]
-
-
-def _nodes(node: dict) -> Iterator[dict]:
-    yield node
-    for child in node.get("Plans", []):
-        yield from _nodes(child)
 
 
 def test_the_message_log_keeps_two_indexes_out_of_arrival_order(sessions):

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from plugins.antispam.parts import NUMBER, unspaced
+from plugins.antispam.parts import NUMBER, every_part, unspaced
 
 # the grey service itself
 _SERVICE = re.compile(r"代开|发票|专票|开房记录|查开房|(?:手机|号|虚拟|实时)定位|查人|查车主|"
@@ -83,10 +83,7 @@ def sells_a_shared_seat(body: str) -> tuple[str, ...] | None:
     """The words of a shared subscription's seat sold (the subscription and the seat, what is left, a price
     by the term), or None. Spaced-out words read as one."""
     body = unspaced(body)
-    seat = _SEAT.search(body)
-    if seat is None:
+    # the seat first: every message asks, and few name one
+    if _SEAT.search(body) is None:
         return None
-    sub, left, price = _SUBSCRIPTION.search(body), _LEFT_RE.search(body), _TERM_PRICE.search(body)
-    if sub is None or left is None or price is None or _SEAT_TOLD.search(body):
-        return None
-    return sub.group(0), seat.group(0), left.group(0), price.group(0)
+    return every_part(body, _SEAT_TOLD, _SUBSCRIPTION, _SEAT, _LEFT_RE, _TERM_PRICE)

@@ -40,6 +40,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from plugins.antispam.parts import unspaced
+
 # a bank card or an account that moves money, named as such. A bare 卡 only as someone's own
 # (闲置的卡, 你的卡, 有卡的) or as what is bought or rented (收卡, 租个卡): a 业主群's 车位出租 800一个月
 # 门禁卡一起给, a 充电卡 or a 健身卡 are rented out too, for the reader's money, not to the reader's gain
@@ -140,7 +142,7 @@ _EXCHANGE_TOLD = re.compile(r"wise|西联|revolut|paypal|[招中工建农交]行
 def exchanges_off_the_books(body: str) -> tuple[str, ...] | None:
     """The words of money exchanged off the books in `body` (the normalised body): the exchange, the
     better rate or the quota dodged, and the road avoided or a reassurance; or None."""
-    body = "".join(body.split())
+    body = unspaced(body)
     exchange = _EXCHANGE.search(body)
     if exchange is None or _EXCHANGE_TOLD.search(body):
         return None

@@ -187,6 +187,8 @@ PAPERS = (
     "论文降重靠同义词替换没用了 现在查的是语义",
     "孩子的读书报告我帮着改了两句 老师说原创性不够",
     "我女儿硕士论文外审过了 一家人终于松了口气",
+    # two of the above in one breath, as a member said them in lead47's owner day (warned before)
+    "论文查重率要低于百分之十五，别问我能不能保过，导师说代写一经发现取消学位",
 )
 
 # A game service's promises and accounts by what they hold (spam47): gacha pity talked about, a

@@ -46,14 +46,25 @@ _OFFER = re.compile(r"私|找我|加我|联系|需要的|有需要|了解|咨询
 _TOLD = re.compile(r"的\s*都是|拉黑|收了?钱就|跑路|谁信|被骗|骗子")
 
 
+# a promise asked about is none: 别问我能不能保过 (a member's thesis talk beside 导师说代写一经发现取消学位 was
+# warned as two promises in lead47's owner day, once 代写 was one)
+_ASKED_BEFORE = re.compile(r"(?:能不能|能否|可不可以|会不会|是不是|有没有)\s*$")
+
+
+def _promises(body: str) -> list[re.Match[str]]:
+    """The promises `body` makes: each of _PROMISE's finds not asked about."""
+    return [m for m in _PROMISE.finditer(body) if not _ASKED_BEFORE.search(body[max(0, m.start() - 5):m.start()])]
+
+
 def offers_papers(body: str) -> tuple[str, ...] | None:
     """The words of a fake paper offered in `body` (the normalised body: the paper, the promise, the
     offer), or None."""
     if _TOLD.search(body):
         return None
-    promise = _PROMISE.search(body)
-    if promise is None:
+    made = _promises(body)
+    if not made:
         return None
+    promise = made[0]
     paper = _PAPER.search(body)
     if paper is None:
         return None
@@ -62,7 +73,7 @@ def offers_papers(body: str) -> tuple[str, ...] | None:
     # 代办 offers the service by itself beside another promise (职称证代办不用考试, 学信网可查学历代办);
     # alone it may be a story (网上说帮代办居住证的那种我找过 交了钱没消息了)
     # two promises sell it too (驾照 不用考试 包过; 各种证件 不用考 一周拿): a story or a warning tells one
-    promises = list(dict.fromkeys(m.group(0) for m in _PROMISE.finditer(body)))
+    promises = list(dict.fromkeys(m.group(0) for m in made))
     if len(promises) > 1:
         return tuple(dict.fromkeys((paper.group(0), *promises[:2])))
     return None

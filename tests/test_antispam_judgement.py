@@ -502,6 +502,17 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("群里那个说加vx领教材的，领了就让你交押金，都别加", newcomer=True),
                  id="newcomer-tells-people-not-to-add"),
     pytest.param(Facts("刚才私信大家的那个号 说加v领话费 一律不要理"), id="member-tells-people-to-ignore-it"),
+    # how a scam goes, told by someone who saw through it, with no warning word: what it makes its
+    # victims do, how it turns, what it really is (checks._EXPOSES). The fresh probe files held a
+    # dozen such lines, each warned from a newcomer, some reminded from a regular; these are ours
+    pytest.param(Facts("那种说日结三百的打字员，最后都是让你先交押金"), id="member-tells-how-a-typing-job-ends"),
+    pytest.param(Facts("那种说日结三百的打字员，最后都是让你先交押金", newcomer=True),
+                 id="newcomer-tells-how-a-typing-job-ends"),
+    pytest.param(Facts("这种高薪日结的 就是刷单的前奏", newcomer=True), id="newcomer-names-a-prelude"),
+    pytest.param(Facts("网上说日赚五百的兼职 其实就是刷单", newcomer=True), id="newcomer-says-what-it-really-is"),
+    pytest.param(Facts("那种扫码领鸡蛋的 进去就让你下载app"), id="member-tells-where-a-bait-leads"),
+    pytest.param(Facts("前几单都给你返 后面就不返了 我同学被坑过一次", newcomer=True),
+                 id="newcomer-tells-how-the-payouts-stop"),
 ])
 def test_ordinary_chat_is_left_alone(facts):
     assert fired(facts) == {}

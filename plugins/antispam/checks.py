@@ -287,11 +287,28 @@ _TOLD_NOT = re.compile(r"(?:别|不要|千万别|千万不要|一律不要|都�
 _HAD_BAIT = re.compile(r"有(?:一)?(?:个|种|条)\s*(?:扫码|扫|点击|点|加)[^，,。！!？?；;\n的]{0,12}的")
 
 
+# how a scam goes, told by someone who saw through it: what it makes its victims do (让你先交298入门费,
+# 进去就让你买保健品), how it turns (前两单给你返 第三单就不返了, 后面就是拉你进群), what it really is
+# (其实是拉你去刷单, 一看就是引流的, 就是刷单的前奏). An ad promises; it never tells how the promise
+# ends. For the checks' discussion rule only, as _TOLD_NOT: _WARNING is a feature of the shipped model
+_EXPOSES = re.compile(r"一看就是|其实(?:就)?是|就是[^，,。！!？?；;\n]{0,8}前奏|都伪装成|伪装成|"
+                      r"让你(?:先)?(?:交|充|买|下载|垫付|转账|转钱)|(?:后面|然后|最后|到最后|进去)就?(?:让你|拉你|不返|推荐你)|"
+                      r"就不返|提不出|(?:这|那)种[^，,。！!？?；;\n]{0,14}(?:都是|就是)")
+
+
 @lru_cache(maxsize=4096)
 def _discussing(body: str) -> bool:
     # asked by several checks for the same message: worked out once per body
-    return bool(_WARNING.search(body) or _TOLD_NOT.search(body)) \
-        and not _promotes_itself(_HAD_BAIT.sub("，", _SAID_CALL.sub("，", _unsaid(body))))
+    warned = bool(_WARNING.search(body) or _TOLD_NOT.search(body))
+    exposed = bool(_EXPOSES.search(body))
+    if not (warned or exposed):
+        return False
+    said = _HAD_BAIT.sub("，", _SAID_CALL.sub("，", _unsaid(body)))
+    if exposed and not _WARNING.search(said):
+        # what the exposé names (那种扫码领鸡蛋的 进去就让你下载app) is the bait it tells about, as
+        # under a warning word (_own_words takes these out only there)
+        said = _NAMED_BAIT.sub("，", _INSTRUCTED_CALL.sub("，", _POSTED.sub("，", said)))
+    return not _promotes_itself(said)
 
 
 # a clause break between the words of a stop phrase: 我们店招兼职，日结，加我微信 (a regular's shop

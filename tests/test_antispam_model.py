@@ -789,7 +789,7 @@ def test_the_shipped_model_was_built_with_todays_feature_code():
     assert recorded, f"plugins/antispam/data/charmodel.bin records no feature code: rebuild it with `{REBUILD}`"
     changed = feature_code.changed(recorded)
     assert not changed, (f"the char model's feature code changed since plugins/antispam/data/charmodel.bin was "
-                         f"built ({', '.join(changed[:8])}): rebuild it with `{REBUILD}` (see README)")
+                         f"built ({', '.join(changed[:8])}): rebuild it with `{REBUILD}` (see docs/QUALITY.md)")
 
 
 def test_the_shipped_model_was_built_with_todays_features():

@@ -83,9 +83,11 @@ def _is_im_host(host: str) -> bool:
 
 
 def _names_someone(path: str) -> bool:
-    """A messenger link's path holds a handle or an invite code (a letter or digit), not only
-    the / or + every such link starts with."""
-    return any(ch.isalnum() for ch in path)
+    """A messenger link's path holds a handle or an invite code (a Latin letter or a digit), not
+    only the / or + every such link starts with, nor the words written after it: 他们发t.me/+开头的
+    那种链接 点进去就是菠菜群 (a newcomer telling of such links) read as a Telegram invite of theirs, its
+    code 开头的那种链接 (str.isalnum is true of Chinese characters), and removed them at once."""
+    return any(ch.isascii() and ch.isalnum() for ch in path)
 
 
 def _leads_nowhere(url: str) -> bool:

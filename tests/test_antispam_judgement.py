@@ -156,6 +156,11 @@ def test_normalise(text, dense):
     # a referral that names the account (spam24's blind probe set)
     pytest.param("小红书搜我名字“搞钱小鹿”全是干货", "referral", "小红书 搞钱小鹿", id="search-my-name"),
     pytest.param("抖音搜我的昵称 阿强带你搞副业", "referral", "抖音 阿强带你搞副业", id="search-my-nickname"),
+    # an id typed apart where something stands between the WeChat word and it: an underscore, a heart,
+    # a 搜 (contact._DENSE_ID); lines of ours in the shapes of the fresh probe files' misses
+    pytest.param("想要资源的 V ： ks_ 6 6 0 2 1 8 秒通过", "wechat-id", "ks660218", id="v-underscore-spaced-id"),
+    pytest.param("晚上无聊的 薇 ❤ ：mm 3 3 7 7 1 备注群名", "wechat-id", "mm33771", id="wei-heart-spaced-id"),
+    pytest.param("威 信 搜 lyx 5 2 0 8 8 有你要的", "wechat-id", "lyx52088", id="weixin-search-spaced-id"),
 ])
 def test_contact_data_found(text, kind, value):
     assert (kind, value) in [(c.kind, c.value) for c in find_contacts(normalise(text))]
@@ -270,6 +275,11 @@ def test_a_newcomers_own_number_beside_a_hotline_is_not_an_obvious_ad():
     # a messenger's host alone leads to nobody: a warning about a link, not a link of the writer's
     pytest.param("上次 那个 t.me 链接 我点进去是个假的钱包网站 大家别点", id="bare-telegram-host"),
     pytest.param("群里发 t.me/+ 邀请链接的新号 一律先封", id="telegram-invite-with-no-code"),
+    pytest.param("他们发t.me/+开头的那种链接 都是假的", id="telegram-invite-then-words"),
+    # digits typed one by one near a letter and a character that can stand for WeChat: no id after a
+    # WeChat word (contact._DENSE_ID)
+    pytest.param("稍微 ab 1 2 3 4 一下就好", id="shaowei-then-spaced-digits"),
+    pytest.param("我家门牌号 v 区 3 2 0 1", id="a-block-letter-then-a-number"),
 ])
 
 def test_no_contact_data(text):

@@ -524,7 +524,7 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("前几单都给你返 后面就不返了 我同学被坑过一次", newcomer=True),
                  id="newcomer-tells-how-the-payouts-stop"),
     # a messenger's address talked about, the words after it no handle (contact._names_someone):
-    # each was a newcomer's Telegram invite, removed at once
+    # each was read as a newcomer's Telegram invite (two removed at once, one told the newcomers' rule)
     pytest.param(Facts("那些发t.me/+后面跟一串乱码的链接 别点 都是博彩", newcomer=True),
                  id="newcomer-warns-of-invite-links"),
     pytest.param(Facts("群里说的t.me/加群链接是哪个啊 我找不到", newcomer=True), id="newcomer-asks-for-the-invite"),

@@ -395,6 +395,8 @@ async def test_a_payment_code_long_after_asking_to_borrow_is_judged_alone(make_b
     await wait_until(lambda: len(all_cases(bot)) == 1)
     [case] = all_cases(bot)
     assert case.evidence["label"] != "疑似被盗号借钱" and case.evidence["obvious"] is True
+    # named as what it is: a payment code takes money, it leads nowhere (it was 发引流二维码)
+    assert case.evidence["label"] == "新成员发收款码"
 
 
 async def test_a_regular_collecting_money_with_a_payment_code_is_left_alone(make_bot):

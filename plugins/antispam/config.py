@@ -184,7 +184,9 @@ _CHECK_LABELS: dict[str, str] = {
     # a newcomer's own id or number asking to be added, nothing offered: the rule, not an accusation
     "newcomer_contact": "新成员暂不能在群里发联系方式",
     # borrow + urgency + an account to pay into: what a stolen account writes (checks.loan_plea)
-    "loan_plea": "疑似被盗号借钱"}
+    "loan_plea": "疑似被盗号借钱",
+    # a newcomer's payment code: money asked for by someone the group does not know yet (check_qrcode)
+    "payment_qr": "新成员发收款码"}
 
 
 class Texts(TemplateTexts):

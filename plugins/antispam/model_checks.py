@@ -243,8 +243,10 @@ def check_qrcode(f: Facts, cfg: AntispamConfig) -> Verdict:
                        why=f"老成员发的{t.label}（{_REGULARS_CODES[t.kind]}），不算广告")
     if ads:
         t = ads[0]
+        # a newcomer's payment code leads nowhere outside the group: it takes money (the fake 会长 or
+        # 班主任 collecting a fee). The group heard 发引流二维码 of it, which it is not
         return Verdict("qrcode", True, f"{t.label}: {t.text[:80]}", strong=True,
-                       why=f"图片里有{t.label}：{t.text[:80]}")
+                       label="payment_qr" if t.kind == "payment" else "", why=f"图片里有{t.label}：{t.text[:80]}")
     if targets:
         seen = "；".join(f"{t.label}（{t.text[:60]}）" for t in targets)
         return Verdict("qrcode", False, "; ".join(f"{t.label}: {t.text[:60]}" for t in targets),

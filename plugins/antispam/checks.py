@@ -219,8 +219,14 @@ def _own_words(body: str) -> str:
         body = body[:marker.start()]
     body = _NEGATED_CALL.sub("，", _QUOTE_SPAN.sub("，", body))
     if _WARNING.search(body):
-        body = _NAMED_BAIT.sub("，", _INSTRUCTED_CALL.sub("，", _POSTED.sub("，", body)))
+        body = _told_calls_out(body)
     return _REPORTED.sub("，", body)
+
+
+def _told_calls_out(body: str) -> str:
+    """The body without what a warning tells about rather than says: what someone posted (有人在群里发
+    扫码领鸡蛋), a call a scammer made (让加微信扫码缴费), a bait named as a thing (那个扫码领大米的)."""
+    return _NAMED_BAIT.sub("，", _INSTRUCTED_CALL.sub("，", _POSTED.sub("，", body)))
 
 
 def discussing(n: Normalised) -> bool:
@@ -291,7 +297,7 @@ _HAD_BAIT = re.compile(r"有(?:一)?(?:个|种|条)\s*(?:扫码|扫|点击|点|�
 # 进去就让你买保健品), how it turns (前两单给你返 第三单就不返了, 后面就是拉你进群), what it really is
 # (其实是拉你去刷单, 一看就是引流的, 就是刷单的前奏). An ad promises; it never tells how the promise
 # ends. For the checks' discussion rule only, as _TOLD_NOT: _WARNING is a feature of the shipped model
-_EXPOSES = re.compile(r"一看就是|其实(?:就)?是|就是[^，,。！!？?；;\n]{0,8}前奏|都伪装成|伪装成|"
+_EXPOSES = re.compile(r"一看就是|其实(?:就)?是|就是[^，,。！!？?；;\n]{0,8}前奏|伪装成|"
                       r"让你(?:先)?(?:交|充|买|下载|垫付|转账|转钱)|(?:后面|然后|最后|到最后|进去)就?(?:让你|拉你|不返|推荐你)|"
                       r"就不返|提不出|(?:这|那)种[^，,。！!？?；;\n]{0,14}(?:都是|就是)")
 
@@ -307,7 +313,7 @@ def _discussing(body: str) -> bool:
     if exposed and not _WARNING.search(said):
         # what the exposé names (那种扫码领鸡蛋的 进去就让你下载app) is the bait it tells about, as
         # under a warning word (_own_words takes these out only there)
-        said = _NAMED_BAIT.sub("，", _INSTRUCTED_CALL.sub("，", _POSTED.sub("，", said)))
+        said = _told_calls_out(said)
     return not _promotes_itself(said)
 
 

@@ -184,7 +184,9 @@ class Decision:
         said = ["contact"] if "contact" in content else content[:1]
         plea = [v.label for v in fired if v.label]
         if plea and (labels is None or plea[0] in labels):
-            said = plea[:1]  # a loan plea is no ad, whatever contact data it gives (the account)
+            # a check's own name for the offence: a loan plea is no ad, whatever contact data it gives
+            # (the account); a newcomer's payment code takes money, it leads nowhere (新成员发收款码)
+            said = plea[:1]
         # so does contact data alone that the text models read as chat (a newcomer's QQ for a friend
         # in spaced digits was warned 广告引流, seen in a simulated homelab group)
         if said == ["contact"] and self.newcomer and (self.lone_contact or _own_contact_only(fired)

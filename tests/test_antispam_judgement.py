@@ -424,6 +424,12 @@ def test_a_newcomers_link_to_a_public_learning_site_is_no_probation_link(text):
     # telling some readers not to add is the ad's own dress when its words still call (加我)
     pytest.param(Facts("只想聊天的别加 要资料的加我微信领 yx_8899", newcomer=True), "keywords",
                  id="dont-add-then-a-call"),
+    # an ad's own words about its job (工作内容是：) or a copy call (这段话复制好) do not show someone
+    # else's post, and its 注意 / 千万别 does not warn (checks._SHOWN_INTRO)
+    pytest.param(Facts("工作内容是：点赞 日结三百 加V abc12345 注意：不收任何费用", newcomer=True), "contact",
+                 id="job-contents-then-a-note"),
+    pytest.param(Facts("这段话复制好：兼职日结 加微信 kk_5566 千万别错过", newcomer=True), "keywords",
+                 id="copy-this-then-dont-miss-it"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -523,6 +529,26 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("那种扫码领鸡蛋的 进去就让你下载app"), id="member-tells-where-a-bait-leads"),
     pytest.param(Facts("前几单都给你返 后面就不返了 我同学被坑过一次", newcomer=True),
                  id="newcomer-tells-how-the-payouts-stop"),
+    # an ad shown whole in a warning, the warning after it or before it (checks._unshown); the
+    # corpus's own such warnings removed a newcomer at once. These are ours
+    pytest.param(Facts("刚刚有人在群里发了：【招代理 一天赚五百 加微信 xyz_8866】，大家千万别加，我已经告诉群主了",
+                       newcomer=True), id="newcomer-shows-an-ad-then-warns"),
+    pytest.param(Facts("刚刚有人在群里发了：【招代理 一天赚五百 加微信 xyz_8866】，大家千万别加，我已经告诉群主了"),
+                 id="member-shows-an-ad-then-warns"),
+    pytest.param(Facts("有人发：兼职打字员 在家就能做 扣扣 2839117 ，这种都别理 是骗押金的", newcomer=True),
+                 id="newcomer-shows-an-ad-then-says-ignore-it"),
+    pytest.param(Facts("下面这段话是假的：【原文】养老公寓预售 每年返一万二 名额有限 加V：lm-2277", newcomer=True),
+                 id="newcomer-calls-it-false-then-shows-it"),
+    pytest.param(Facts("这段话是假的，别转了：【原文】社保卡升级 扫码激活 过期作废 加微信 sb_2024a", newcomer=True),
+                 id="newcomer-says-dont-forward-then-shows-it"),
+    # the call a warning says nobody needs (不需要扫码领), the bait a 都别理 tells about, a task scam's
+    # pitch told with how it goes
+    pytest.param(Facts('提醒一下 最近有人发"扫码领取取暖补贴"，是假的，补贴都是直接发到卡上的，不需要扫码领',
+                       newcomer=True), id="newcomer-says-no-scan-is-needed"),
+    pytest.param(Facts("地铁口有人让你扫码加群领纸巾的都别理"), id="member-says-ignore-the-bait"),
+    pytest.param(Facts("地铁口有人让你扫码加群领纸巾的都别理", newcomer=True), id="newcomer-says-ignore-the-bait"),
+    pytest.param(Facts("在家打字员 日结一天两百 这种都是先让你交会员费的", newcomer=True),
+                 id="newcomer-tells-how-a-piece-rate-ends"),
     # a messenger's address talked about, the words after it no handle (contact._names_someone):
     # each was read as a newcomer's Telegram invite (two removed at once, one told the newcomers' rule)
     pytest.param(Facts("那些发t.me/+后面跟一串乱码的链接 别点 都是博彩", newcomer=True),

@@ -279,6 +279,38 @@ def _unsaid(body: str) -> str:
     return body
 
 
+# an ad shown whole in a warning: after 有人发： / 【原文】 / 下面这段话 with the warning following it
+# (刚才群里有人发: 【原文】…威 jun-368 诚信经营，千万别加，已经踢了: a newcomer removed at once, a regular
+# warned) or said first (辟谣一下，下面这段话是假的：【原文】…想赚钱的私聊: a newcomer removed). Only
+# intros that report someone else's post: 如下 and 👇 open ads' own details too (联系方式如下👇), as
+# do 内容是 (工作内容是：…) and 这段话 (复制这段话打开淘宝). For the checks' discussion rule only, as
+# _TOLD_NOT: _QUOTE_INTRO is a feature of the shipped model
+_SHOWN_INTRO = re.compile(r"有人(?:在群里)?发了?[:：]|【原文】|原文[:：]|原文如下|原话[:：]|发的是|"
+                          r"下面这段话|这段话是假的|转了一段|收到一条[^，,。！!？?；;\n]{0,6}[:：]")
+# the intro's own words up to its colon (下面这段话是假的：): they frame what follows
+_INTRO_TAIL = re.compile(r"[^，,。！!？?；;\n:：]{0,8}[:：]")
+
+
+def _unshown(body: str) -> str:
+    """The body without an ad it shows: from the intro (有人发：, 【原文】) up to the warning that
+    follows it, or, when the intro itself came after a warning (这段话是假的：), everything after it."""
+    intro = _SHOWN_INTRO.search(body)
+    if intro is None:
+        return body
+    head, tail = body[:intro.end()], body[intro.end():]
+    # the writer's words up to the shown ad, but not 有人发: that is one of the _WARNING words itself
+    framing = head if not intro.group(0).startswith("有人") else body[:intro.start()]
+    if colon := _INTRO_TAIL.match(tail):
+        head, tail, framing = head + colon.group(0), tail[colon.end():], framing + "，" + colon.group(0)
+    shown = [c for c in _CLAUSES.findall(tail) if c]
+    warned = [i for i, clause in enumerate(shown) if _WARNING.search(clause) or _TOLD_NOT.search(clause)]
+    if warned and warned[-1] > 0:
+        return head + "，" + "".join(shown[warned[-1]:])
+    if _WARNING.search(framing):
+        return head
+    return body
+
+
 # telling people to ignore or not to follow what someone sent (那个加 vx 领资料的……别加, 陌生人说加 v
 # 领红包的一律不要理): a warning too, though it names no scam. A newcomer who wrote so was removed at
 # once for the ad's own stop phrase (加微信领), a regular warned (the spam30 blind probe). Not one of
@@ -309,12 +341,19 @@ def _discussing(body: str) -> bool:
     exposed = bool(_EXPOSES.search(body))
     if not (warned or exposed):
         return False
-    said = _HAD_BAIT.sub("，", _SAID_CALL.sub("，", _unsaid(body)))
-    if exposed and not _WARNING.search(said):
-        # what the exposé names (那种扫码领鸡蛋的 进去就让你下载app) is the bait it tells about, as
-        # under a warning word (_own_words takes these out only there)
+    said = _NEEDLESS_CALL.sub("，", _HAD_BAIT.sub("，", _SAID_CALL.sub("，", _unshown(_unsaid(body)))))
+    if not _WARNING.search(said):
+        # what an exposé names (那种扫码领鸡蛋的 进去就让你下载app) or a warning told as 别理 (路上任何人让你
+        # 扫码加群领油卡的都别理) is the bait it tells about, as under a warning word (_own_words takes
+        # these out only there)
         said = _told_calls_out(said)
     return not _promotes_itself(said)
+
+
+# a call the writer says nobody needs to follow (养老金都是直接打卡的，不需要扫码领): a warning's
+# answer to the bait, not a call. For the checks' discussion rule only, as _TOLD_NOT: _NEGATED_CALL is
+# a feature of the shipped model
+_NEEDLESS_CALL = re.compile(r"(?:不需要|不用|无需|没必要|用不着|不必)(?:再|去|另外)?(?:扫码|扫|点击|点|加|转账)")
 
 
 # a clause break between the words of a stop phrase: 我们店招兼职，日结，加我微信 (a regular's shop
@@ -678,7 +717,8 @@ def recruiting(f: Facts, n: Normalised) -> Verdict | None:
     pitch = recruit.job_pitch(normalise(_QUOTE_SPAN.sub("，", n.body)).dense if _QUOTE_SPAN.search(n.body) else n.dense)
     if pitch is None or not pitch.fishing:
         return None
-    if _WARNING.search(n.body) and not _REASSURING.search(n.body):
+    if (_WARNING.search(n.body) and not _REASSURING.search(n.body)) or discussing(n):
+        # warned about, or a scam's pitch told with how it goes (打字员日结一天300 这种都是先让你交会员费的)
         return None
     free = [m.group(0) for m in contact.FREE_MAIL.finditer(n.light)] if "@" in n.light else []
     # a phone number is how a shop down the road is reached too (超市招收银员，无需经验，电话 …): with

@@ -228,6 +228,10 @@ _SPACED_ID = re.compile(r"(?<![a-z0-9])((?:[a-z]\s+){1,4}(?:\d\s*){3,8})(?![a-z0
 # 广告引流，再犯将被移出本群 in a simulated day). Only where the letters stand apart from the number:
 # after a contact word (加我 ly1314) it is an id whatever its digits
 _COUPLES_NUMBER = re.compile(r"[a-z]{1,2}(?:5201314|1314520|1314521|520520|1314|520|521|3344|9420)")
+# a licence plate typed apart (苏A 1 2 3 4 5 的车主在吗, 川A D 1 2 3 4 5): its letter follows the
+# province's one-character name, which no id does. A newcomer asking a neighbour to move a car was
+# told the newcomers' rule for a hidden id
+_PLATE_PROVINCES = frozenset("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
 _SPACED_TME = re.compile(r"t\s*(?:\.|点|。|dot)?\s*me\s*/\s*\+?\s*([a-z0-9_]{4,})")
 # letters typed one by one, then digits: k e x i n _ 2 0, x i a o x i a o 9 (an id nobody types so by accident)
 _SPACED_LETTERS_ID = re.compile(r"(?<![a-z0-9])((?:[a-z][\s_]+){4,12}(?:[0-9][\s_]*){1,8})(?![a-z0-9])"
@@ -417,6 +421,8 @@ def _find_contacts(n: Normalised, url: str | None) -> tuple[Contact, ...]:
         add("im-link", "t.me/" + m.group(1), True)
     for m in _SPACED_ID.finditer(body):
         value = _SPACING.sub("", m.group(1))
+        if body[m.start() - 1:m.start()] in _PLATE_PROVINCES and 6 <= len(value) <= 8:
+            continue
         # (q 3829 4017 62 is the QQ number found above, its q no letter of an id typed one by one)
         if not _COUPLES_NUMBER.fullmatch(value) and not (
                 value[:1] == "q" and any(c.kind == "qq" and value[1:] in c.value for c in found)):

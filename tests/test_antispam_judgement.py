@@ -280,6 +280,11 @@ def test_a_newcomers_own_number_beside_a_hotline_is_not_an_obvious_ad():
     # WeChat word (contact._DENSE_ID)
     pytest.param("稍微 ab 1 2 3 4 一下就好", id="shaowei-then-spaced-digits"),
     pytest.param("我家门牌号 v 区 3 2 0 1", id="a-block-letter-then-a-number"),
+    # a licence plate typed apart: its letter follows the province's one-character name, which no id
+    # does (contact._PLATE_PROVINCES); a newcomer asking a neighbour to move a car was told the rule
+    pytest.param("苏A 1 2 3 4 5 的车主在吗 挡着我车了", id="a-plate-typed-apart"),
+    pytest.param("谁的车 浙B 7 8 9 6 2 堵在车库出口了", id="another-plate-typed-apart"),
+    pytest.param("新能源车牌 川A D 1 2 3 4 5 谁的 压线了", id="a-green-plate-typed-apart"),
 ])
 
 def test_no_contact_data(text):

@@ -399,6 +399,33 @@ async def test_a_payment_code_long_after_asking_to_borrow_is_judged_alone(make_b
     assert case.evidence["label"] == "新成员发收款码"
 
 
+async def test_a_newcomer_collecting_a_fee_as_the_new_chair_tells_the_group_to_check_first(make_bot):
+    """Seen in a simulated 同乡会 day: a newcomer who called himself the new 会长 and asked for 会费
+    drew nothing until his payment code came. His words alone now tell the group to check with the
+    owner or someone they know before paying; he is not punished for them (a real new 会长 writes
+    the same). The payment code after them is removed as before, named as one."""
+    from bot.events import MessageKind
+
+    bot = await make_bot()
+    room = bot.cast.admin
+    member = newcomer(bot, "老周")
+    await bot.settle()
+    bot.say(room, "老周", "大家好 我是新任会长 今年会费每人二百 扫码交一下")
+    warning = await bot.wait_text(room, "案件 #")
+    assert "「老周」是新进群的成员，在群里向大家收钱" in warning and "核实" in warning, warning
+    assert "发广告" not in warning and "再犯将被移出" not in warning
+    [case] = all_cases(bot)
+    assert (case.kind, case.evidence["label"], case.evidence["obvious"]) == ("warn", "新成员自称身份收钱", False)
+    assert checks(case)["keywords"]["why"].startswith("新成员自称身份并向大家收钱")
+    await wait_until(lambda: all_cases(bot)[-1].outcome == "done")
+    assert not bot.world.saw_kick(room, member)
+
+    bot.clock.advance(60)  # type: ignore[attr-defined]
+    bot.say(room, "老周", "", kind=MessageKind.IMAGE, data=qr_png("wxp://f2f0Zk8Pq2LmNaBcDeF"))
+    await bot.world.wait_for(lambda: bot.world.saw_kick(room, member))
+    assert all_cases(bot)[-1].evidence["label"] == "新成员发收款码"
+
+
 async def test_a_regular_collecting_money_with_a_payment_code_is_left_alone(make_bot):
     """A regular posting her 收款码 for the lunch AA (a 团购, 班费) was warned 发广告 as an obvious ad,
     and the next collection removed her. From a regular a payment code is recorded, not acted on;

@@ -17,6 +17,7 @@ from plugins.antispam import (
     courses,
     cures,
     effects,
+    fees,
     gains,
     gambling,
     gametrade,
@@ -467,6 +468,8 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if job is not None:
         return job
     plea = loan_plea(n) if cfg.keywords.loan_plea and not verdict.spam else None
+    if plea is None and cfg.keywords.fee_claim and f.newcomer and not verdict.spam:
+        plea = collecting_a_fee(n)
     if plea is None and cfg.keywords.card_rental and not (verdict.spam and not verdict.weak):
         plea = renting_an_account(n) or exchanging_off_the_books(n)
     if plea is None and cfg.keywords.fake_goods and not (verdict.spam and not verdict.weak):
@@ -696,6 +699,22 @@ def loan_plea(n: Normalised) -> Verdict | None:
     words = quoted(plea.words)
     return Verdict("keywords", True, f"loan plea ({', '.join(plea.words)})", conclusive=True, label="loan_plea",
                    why=f"像账号被盗后常见的借钱说法：{words}（借钱、很急、转到某个账户，三样同时出现）")
+
+
+def collecting_a_fee(n: Normalised) -> Verdict | None:
+    """A newcomer collecting money as someone the group trusts (fees.fee_claim: a role claimed, or
+    given by one, and a fee asked of the group, at once), not shown from someone else's post. Read
+    only from a newcomer (the caller's part); enough alone (conclusive), never obvious: a real new
+    teacher writes the same, so the group is told to check with the owner or someone they know
+    before paying (texts.warn_fee), and a second time the owner and admins decide."""
+    if shows_an_ad(n):
+        return None
+    claim = fees.fee_claim(n.body)
+    if claim is None:
+        return None
+    return Verdict("keywords", True, f"fee collected by a newcomer ({', '.join(claim.words)})", conclusive=True,
+                   label="fee_claim",
+                   why=f"新成员自称身份并向大家收钱：{quoted(claim.words)}（冒充老师、会长、物业收费的常见说法）")
 
 
 # contact data that is no place to send a CV or to sign up: a search tip on another platform

@@ -51,6 +51,9 @@ class KeywordRules(CheckRule):
     recruitment: bool = True
     # a stolen account's loan plea: borrow + urgency + an account to pay into (checks.loan_plea)
     loan_plea: bool = True
+    # a newcomer collecting money as someone the group trusts: a role claimed (我是新任会长, 群主让我来收)
+    # and a fee asked of the group (checks.collecting_a_fee)
+    fee_claim: bool = True
     # a pitch to rent, borrow or buy the reader's bank card or account for a payout (租给我 一天200:
     # checks.renting_an_account)
     card_rental: bool = True
@@ -185,6 +188,8 @@ _CHECK_LABELS: dict[str, str] = {
     "newcomer_contact": "新成员暂不能在群里发联系方式",
     # borrow + urgency + an account to pay into: what a stolen account writes (checks.loan_plea)
     "loan_plea": "疑似被盗号借钱",
+    # a newcomer collecting money as a role the group trusts (checks.collecting_a_fee)
+    "fee_claim": "新成员自称身份收钱",
     # a newcomer's payment code: money asked for by someone the group does not know yet (check_qrcode)
     "payment_qr": "新成员发收款码"}
 
@@ -226,6 +231,10 @@ class Texts(TemplateTexts):
     # a loan plea (checks.loan_plea): to the group, not an accusation; the account may be stolen
     warn_loan: str = ("⚠️ 提醒：这条消息像是账号被盗后常见的借钱说法（借钱、很急、转到某个账户）。"
                       "转账前请先打电话或当面跟本人确认。如果确是本人，可以请管理员撤销。案件 #{case}")
+    # a newcomer collecting money as someone the group trusts (checks.collecting_a_fee): to the
+    # group, not an accusation; it may really be the new teacher
+    warn_fee: str = ("⚠️ 提醒：「{member}」是新进群的成员，在群里向大家收钱。付款前请先向群主或你认识的负责人"
+                     "当面或打电话核实，别直接转账或扫码。如果确是本人，可以请管理员撤销。案件 #{case}")
     # {reason} of a member who renamed the group into an ad (renamed.py): the name is set back
     renamed: str = "把群名改成广告（{reason}）"
     # {reason} of a newcomer whose name is an ad (adname.py: 兼职日结加V:abc8888)

@@ -60,6 +60,12 @@ class Decision:
         group is told to check with the person, never an obvious ad, a removal put to the admins."""
         return any(v.label == "loan_plea" for v in self.fired)
 
+    @property
+    def fee_claim(self) -> bool:
+        """A newcomer collecting money as someone the group trusts (checks.collecting_a_fee) is what
+        convicted: told and taken like a loan plea, the group asked to check before paying."""
+        return any(v.label == "fee_claim" for v in self.fired)
+
     def _counted(self, mode: str) -> list[Verdict]:
         hits = [v for v, m in self.verdicts if v.spam and m == mode]
         if self.newcomer:
@@ -113,7 +119,8 @@ class Decision:
         the model read its content as chat; without something offered it is a warning first. So
         are a recruitment pitch and the address it sends applicants to (checks.recruiting)."""
         fired = self.fired
-        if self.lone_contact or self.says_only or self.loan_plea or (self.newcomer and self.job_by_phone):
+        if self.lone_contact or self.says_only or self.loan_plea or self.fee_claim \
+                or (self.newcomer and self.job_by_phone):
             return False
         if self.newcomer and self._one_rule_against_the_models(fired):
             return False

@@ -58,6 +58,9 @@ class Offence:
     # a loan plea of the kind stolen accounts send (borrow, urgency, an account to pay into): the
     # group is told to check with the person before paying (texts.warn_loan), not "发广告"
     loan_plea: bool = False
+    # a newcomer collecting money as someone the group trusts (我是新任会长 会费每人二百): told as a loan
+    # plea is, in words of its own (texts.warn_fee)
+    fee_claim: bool = False
     # a newcomer broke only a rule for newcomers (Decision.newcomers_rule): a first offence is
     # said as the rule and when it ends (texts.warn_rule), the ladder unchanged
     newcomers_rule: bool = False
@@ -106,6 +109,7 @@ class Terms(TypedDict):
     ask_first: bool
     models_only: bool
     loan_plea: bool
+    fee_claim: bool
     newcomers_rule: bool
 
 
@@ -126,8 +130,10 @@ def rung(cfg: AntispamConfig, before: int, offence: Offence) -> Rung:
     if ask_first:
         step = "kick"  # a blacklist entry would outlive a decision the admins have not made
     # a warning that threatens nothing: the text models' word alone, a first offence of someone the
-    # bot never removes on its own, a loan plea (the member hears 提醒, and owners read 提醒 too)
-    reminder = step == "warn" and (offence.loan_plea or offence.ask_first or offence.models_only)
+    # bot never removes on its own, a loan plea or a newcomer's fee (the member hears 提醒, and owners
+    # read 提醒 too)
+    reminder = step == "warn" and (offence.loan_plea or offence.fee_claim or offence.ask_first
+                                   or offence.models_only)
     return Rung(step, ask_first, reminder, step == "warn" and offence.newcomers_rule and before == 0)
 
 
@@ -164,6 +170,8 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
         # the case is "done" only once the outbox has really sent the warning
         if offence.loan_plea:
             warning = texts.warn_loan.format(**fill)
+        elif offence.fee_claim:
+            warning = texts.warn_fee.format(**fill)
         elif reminder:
             warning = texts.warn_models.format(**fill)
         elif r.rule:

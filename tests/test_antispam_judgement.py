@@ -554,6 +554,10 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("地铁口有人让你扫码加群领纸巾的都别理", newcomer=True), id="newcomer-says-ignore-the-bait"),
     pytest.param(Facts("在家打字员 日结一天两百 这种都是先让你交会员费的", newcomer=True),
                  id="newcomer-tells-how-a-piece-rate-ends"),
+    # the bait an exposé tells the turn of, named bare (checks._BAIT_TOLD)
+    pytest.param(Facts("提醒一下 楼下扫码进群领大米的 进去就让你买保健品", newcomer=True),
+                 id="newcomer-names-a-bait-as-a-thing"),
+    pytest.param(Facts("扫码领洗衣液然后让你下载个app 后面就推荐你买理财"), id="member-names-a-bait-before-its-turn"),
     # a messenger's address talked about, the words after it no handle (contact._names_someone):
     # each was read as a newcomer's Telegram invite (two removed at once, one told the newcomers' rule)
     pytest.param(Facts("那些发t.me/+后面跟一串乱码的链接 别点 都是博彩", newcomer=True),

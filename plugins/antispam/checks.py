@@ -343,12 +343,21 @@ def _discussing(body: str) -> bool:
     if not (warned or exposed):
         return False
     said = _NEEDLESS_CALL.sub("，", _HAD_BAIT.sub("，", _SAID_CALL.sub("，", _unshown(_unsaid(body)))))
+    if exposed:
+        said = _BAIT_TOLD.sub("，", said)
     if not _WARNING.search(said):
         # what an exposé names (那种扫码领鸡蛋的 进去就让你下载app) or a warning told as 别理 (路上任何人让你
         # 扫码加群领油卡的都别理) is the bait it tells about, as under a warning word (_own_words takes
         # these out only there)
         said = _told_calls_out(said)
     return not _promotes_itself(said)
+
+
+# the bait an exposé tells the turn of, named bare: as a thing (扫码进群领鸡蛋的 进去就让你买保健品) or
+# right before the turn (扫码领鸡蛋然后让你下载个app): a regular was reminded, a newcomer warned for
+# the stop phrase in it. Only in a message with _EXPOSES words, where an ad never tells how it ends
+_BAIT_TOLD = re.compile(r"(?:扫码|扫|点击|点|加)[^，,。！!？?；;\n]{0,12}?(?:的(?=[\s，,。！!？?；;]|$)|"
+                        r"(?=\s*(?:然后|进去|后面|最后|到最后)就?(?:让你|拉你|推荐你|不返)))")
 
 
 # a call the writer says nobody needs to follow (养老金都是直接打卡的，不需要扫码领): a warning's

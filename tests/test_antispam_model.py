@@ -538,6 +538,24 @@ def test_her_own_trade_is_reminded_at_any_reading(text):
     assert not seats.spam, seats.evidence()
 
 
+# a neighbour's giveaway and a game short of players, each with a free thing and a call to message
+# the writer: the corpus's such notices warned a newcomer 警告：发广告 on the phrase and the bait
+NOTICES_WITH_A_FREEBIE = ["家里闲置的婴儿推车，九成新，免费送给有需要的邻居，有意私聊",
+                          "周日羽毛球还差两个人，场地费我出，球免费提供，想来的私聊我"]
+
+
+@pytest.mark.parametrize("text", NOTICES_WITH_A_FREEBIE)
+def test_a_freebie_among_words_read_as_chat_is_a_reminder_not_an_ad(text):
+    """The bait is a word of an ordinary message where the char model reads the whole as chat
+    (below the level where it may agree with another check, engine._says_only); read past that
+    level, the same words are judged as before (a warning)."""
+    chat = decide(Facts(text=text, newcomer=True), CFG, _ReadAt(0.05), "room")
+    assert chat.says_only and not chat.obvious, chat.evidence()
+    assert any("其余的话读来是聊天：只提醒，不移出" in v.why for v in chat.fired), chat.evidence()
+    near = decide(Facts(text=text, newcomer=True), CFG, _ReadAt(0.91), "room")
+    assert near.spam and not near.says_only, near.evidence()
+
+
 @pytest.mark.parametrize("text", OWN_BUSINESS_AND_MORE)
 def test_her_business_with_an_id_a_link_or_bait_is_an_obvious_ad_as_before(text):
     decision = decide(Facts(text=text, newcomer=True), CFG, SpamModel(), "room")

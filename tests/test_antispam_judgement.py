@@ -435,6 +435,14 @@ def test_a_newcomers_link_to_a_public_learning_site_is_no_probation_link(text):
                  id="job-contents-then-a-note"),
     pytest.param(Facts("这段话复制好：兼职日结 加微信 kk_5566 千万别错过", newcomer=True), "keywords",
                  id="copy-this-then-dont-miss-it"),
+    # an ad's 【】 header or 这种 with its own reassurance or urging after it is no denunciation
+    # (checks._unpointed)
+    pytest.param(Facts("【兼职日结】日结三百 加微信 abc12345 不是骗子", newcomer=True), "contact",
+                 id="bracketed-ad-then-not-a-scam"),
+    pytest.param(Facts("兼职日结 加V abc12345 这种好事 骗你干嘛", newcomer=True), "contact",
+                 id="ad-then-why-would-i-lie"),
+    pytest.param(Facts("【高薪兼职】一天五百 加V abc12345 千万别错过", newcomer=True), "contact",
+                 id="bracketed-ad-then-dont-miss-it"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -554,6 +562,14 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("地铁口有人让你扫码加群领纸巾的都别理", newcomer=True), id="newcomer-says-ignore-the-bait"),
     pytest.param(Facts("在家打字员 日结一天两百 这种都是先让你交会员费的", newcomer=True),
                  id="newcomer-tells-how-a-piece-rate-ends"),
+    # an ad shown with no intro, denounced after it: in 【】, or pointed back at (checks._unpointed);
+    # or after 我收到的：, with the warning after a space (checks._SEGMENTS)
+    pytest.param(Facts("【兼职刷单 日结三百 加微信 abc12345】千万别加 是骗子", newcomer=True),
+                 id="newcomer-brackets-an-ad-then-denounces-it"),
+    pytest.param(Facts("兼职打字 日结三百 加V abc12345 这种千万别加 都是骗押金的", newcomer=True),
+                 id="newcomer-points-back-at-an-ad"),
+    pytest.param(Facts("我收到的：兼职打字 日结三百 加V abc12345 大家别信", newcomer=True),
+                 id="newcomer-shows-what-she-got-then-warns"),
     # the bait an exposé tells the turn of, named bare (checks._BAIT_TOLD)
     pytest.param(Facts("提醒一下 楼下扫码进群领大米的 进去就让你买保健品", newcomer=True),
                  id="newcomer-names-a-bait-as-a-thing"),

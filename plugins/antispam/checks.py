@@ -287,7 +287,8 @@ def _unsaid(body: str) -> str:
 # do 内容是 (工作内容是：…) and 这段话 (复制这段话打开淘宝). For the checks' discussion rule only, as
 # _TOLD_NOT: _QUOTE_INTRO is a feature of the shipped model
 _SHOWN_INTRO = re.compile(r"有人(?:在群里)?发了?[:：]|【原文】|原文[:：]|原文如下|原话[:：]|发的是|"
-                          r"下面这段话|这段话是假的|转了一段|收到一条[^，,。！!？?；;\n]{0,6}[:：]")
+                          r"下面这段话|这段话是假的|转了一段|收到一条[^，,。！!？?；;\n]{0,6}[:：]|"
+                          r"(?:我|刚)收到的[:：]|收到这条[:：]")
 # the intro's own words up to its colon (下面这段话是假的：): they frame what follows
 _INTRO_TAIL = re.compile(r"[^，,。！!？?；;\n:：]{0,8}[:：]")
 
@@ -303,12 +304,47 @@ def _unshown(body: str) -> str:
     framing = head if not intro.group(0).startswith("有人") else body[:intro.start()]
     if colon := _INTRO_TAIL.match(tail):
         head, tail, framing = head + colon.group(0), tail[colon.end():], framing + "，" + colon.group(0)
-    shown = [c for c in _CLAUSES.findall(tail) if c]
-    warned = [i for i, clause in enumerate(shown) if _WARNING.search(clause) or _TOLD_NOT.search(clause)]
+    shown = [c for c in _SEGMENTS.findall(tail) if c]
+    warned = [i for i, clause in enumerate(shown) if _warns(clause)]
     if warned and warned[-1] > 0:
         return head + "，" + "".join(shown[warned[-1]:])
     if _WARNING.search(framing):
         return head
+    return body
+
+
+# a clause or a run between spaces: chat breaks its clauses with spaces as often as with commas
+# (有人发：兼职打字 日结三百 加V abc123 大家别信)
+_SEGMENTS = re.compile(r"[^，,。！!？?；;\n\s]*[，,。！!？?；;\n\s]*")
+# an ad's own urging or reassurance, not a warning: 千万别错过, 请勿打扰, 请勿举报, 假一赔十, 骗你干嘛
+_URGES = re.compile(r"别错过|不要错过|别犹豫|不要犹豫|请勿打扰|请勿屏蔽|勿扰|别举报|不要举报|勿举报|不用举报|"
+                    r"假一赔|假的包赔|骗你干|不会骗你|骗你是|不骗|没骗")
+
+
+def _warns(clause: str) -> bool:
+    return bool((_WARNING.search(clause) or _TOLD_NOT.search(clause)) and not _URGES.search(clause))
+
+
+# an ad shown with no intro, denounced after it: in 【】 (【兼职刷单 日结300 加微信abc12345】千万别加 是骗子)
+# or pointed back at (兼职刷单 日结300 加微信abc12345 这种千万别加 是骗子). Only words that call it a
+# scam or say not to follow it count: an ad's own 注意：名额有限 or 千万别错过 does not, nor 不是骗子
+_DENOUNCES = re.compile(r"骗|别信|不要信|别加|不要加|别理|不要理|别扫|不要扫|别点|不要点|别转|不要转|"
+                        r"举报|拉黑|报警|是假的")
+_POINTED_BACK = re.compile(r"(?:^|[，,。！!？?；;\s])\s*(?:这种|这个|这些|这类|此类|以上|上面)")
+
+
+def _unpointed(body: str) -> str:
+    """The body without an ad it shows before denouncing it: a leading 【…】 span, or everything
+    before a 这种 / 以上 that points back at it, when what follows is a denunciation."""
+    if body.startswith("【") and (end := body.find("】")) > 0:
+        rest = body[end + 1:]
+        if _DENOUNCES.search(rest) and not _REASSURING.search(rest) and not _URGES.search(rest):
+            return "，" + rest
+    for back in _POINTED_BACK.finditer(body):
+        rest = body[back.start():]
+        if back.start() > 0 and _DENOUNCES.search(rest) and not _REASSURING.search(rest) \
+                and not _URGES.search(rest):
+            return "，" + rest
     return body
 
 
@@ -342,7 +378,7 @@ def _discussing(body: str) -> bool:
     exposed = bool(_EXPOSES.search(body))
     if not (warned or exposed):
         return False
-    said = _NEEDLESS_CALL.sub("，", _HAD_BAIT.sub("，", _SAID_CALL.sub("，", _unshown(_unsaid(body)))))
+    said = _NEEDLESS_CALL.sub("，", _HAD_BAIT.sub("，", _SAID_CALL.sub("，", _unpointed(_unshown(_unsaid(body))))))
     if exposed:
         said = _BAIT_TOLD.sub("，", said)
     if not _WARNING.search(said):

@@ -379,6 +379,7 @@ def _discussing(body: str) -> bool:
     if not (warned or exposed):
         return False
     said = _NEEDLESS_CALL.sub("，", _HAD_BAIT.sub("，", _SAID_CALL.sub("，", _unpointed(_unshown(_unsaid(body))))))
+    said = _ACCOUNT_REPORTED.sub("，", said)
     if exposed:
         said = _BAIT_TOLD.sub("，", said)
     if not _WARNING.search(said):
@@ -394,6 +395,14 @@ def _discussing(body: str) -> bool:
 # the stop phrase in it. Only in a message with _EXPOSES words, where an ad never tells how it ends
 _BAIT_TOLD = re.compile(r"(?:扫码|扫|点击|点|加)[^，,。！!？?；;\n]{0,12}?(?:的(?=[\s，,。！!？?；;]|$)|"
                         r"(?=\s*(?:然后|进去|后面|最后|到最后)就?(?:让你|拉你|推荐你|不返)))")
+
+
+# an account reported with its id (这个号 abc12345 一直私聊我说兼职日结 大家别加: a regular was warned for
+# the stop phrase in what it said): the id is the account warned about, not the writer's. For the
+# checks' discussion rule only, as _TOLD_NOT: _REPORTED is a feature of the shipped model
+_ACCOUNT_REPORTED = re.compile(r"(?:这个|那个|有个|一个|有一个)(?:号|人|账号|微信号|微信|qq号?|q号)\s*[:：]?\s*"
+                               r"[a-z0-9_-]{0,24}\s*(?:一直|老是|总是|总|天天|刚刚?|又|也|昨天|今天)?"
+                               r"(?:私聊|私信|加|找|骚扰|联系)了?我")
 
 
 # a call the writer says nobody needs to follow (养老金都是直接打卡的，不需要扫码领): a warning's

@@ -371,6 +371,18 @@ def test_a_chinese_comma_ends_a_link():
     pytest.param("https://hltv.org.bet-vip.top/x", False, id="esports-lookalike"),
     pytest.param("https://smartedu.cn.kecheng-vip.top/x", False, id="smartedu-lookalike"),
     pytest.param("https://leetcode-vip.cn/x", False, id="leetcode-lookalike"),
+    # public bodies by their top-level domain (a listed gov, edu or mil takes every host under it),
+    # parcel and flight trackers, AI assistants, games' stores and mods (lead49)
+    pytest.param("https://www.irs.gov/forms-pubs", True, id="a-us-government-site"),
+    pytest.param("https://web.mit.edu/admissions", True, id="a-us-university"),
+    pytest.param("https://www.canada.ca/en/services.html", True, id="canadas-government"),
+    pytest.param("https://www.cainiao.com", True, id="cainiao-tracking"),
+    pytest.param("17track.net/zh-cn", True, id="parcel-tracker"),
+    pytest.param("https://openai.com/api/pricing/", True, id="an-ai-assistants-site"),
+    pytest.param("https://www.nexusmods.com/skyrimspecialedition/mods/266", True, id="game-mods"),
+    pytest.param("https://irs-gov.top/refund", False, id="government-lookalike"),
+    pytest.param("https://www.gov.refund-cn.top/x", False, id="gov-as-a-subdomain-of-a-lookalike"),
+    pytest.param("http://localhost:8080/gov", False, id="a-one-label-host"),
 ])
 def test_ordinary_domains(url, ordinary):
     assert is_ordinary(url) is ordinary

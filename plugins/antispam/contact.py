@@ -51,13 +51,15 @@ def _host(parts: SplitResult | None) -> str:
 
 
 def is_ordinary(url: str) -> bool:
-    """A link to a site in the maintained list (the host or any subdomain of a listed host)."""
+    """A link to a site in the maintained list (the host or any subdomain of a listed host). A
+    listed top-level domain (gov, edu, mil: registries that admit only public bodies) takes every
+    host under it; a bare host of one label (localhost) is no site of the list."""
     host = host_of(url)
     if not host:
         return False
     domains = ordinary_domains()
     parts = host.split(".")
-    return any(".".join(parts[i:]) in domains for i in range(len(parts) - 1))
+    return len(parts) > 1 and any(".".join(parts[i:]) in domains for i in range(len(parts)))
 
 
 # IM invites and contact links: a link here IS contact data, whoever posts it.

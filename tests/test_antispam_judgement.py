@@ -455,6 +455,8 @@ def test_a_newcomers_link_to_a_public_learning_site_is_no_probation_link(text):
                  id="ad-then-why-would-i-lie"),
     pytest.param(Facts("【高薪兼职】一天五百 加V abc12345 千万别错过", newcomer=True), "contact",
                  id="bracketed-ad-then-dont-miss-it"),
+    pytest.param(Facts("大家看看这个：兼职日结 加V abc12345 绝对不是骗子", newcomer=True), "contact",
+                 id="look-at-this-then-not-a-scam"),
     pytest.param(Facts("这个号 zz_7788 私聊我 有兼职日结 想做的加我"), "keywords", id="an-account-then-its-own-call"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
@@ -583,6 +585,8 @@ def test_ads_are_caught(facts, check):
                  id="newcomer-points-back-at-an-ad"),
     pytest.param(Facts("我收到的：兼职打字 日结三百 加V abc12345 大家别信", newcomer=True),
                  id="newcomer-shows-what-she-got-then-warns"),
+    pytest.param(Facts("大家看看这个：兼职刷单 日结三百 加微信 abc12345 是不是骗子？", newcomer=True),
+                 id="newcomer-shows-an-ad-and-asks-if-it-is-a-scam"),
     # an account reported with its id: the id is the account warned about (checks._ACCOUNT_REPORTED)
     pytest.param(Facts("这个号 zz_7788 一直私聊我说兼职日结 大家别加"), id="member-reports-an-account-by-its-id"),
     pytest.param(Facts("有个微信 lj_8899 天天加我说刷单返利 大家小心", newcomer=True),

@@ -288,7 +288,7 @@ def _unsaid(body: str) -> str:
 # _TOLD_NOT: _QUOTE_INTRO is a feature of the shipped model
 _SHOWN_INTRO = re.compile(r"有人(?:在群里)?发了?[:：]|【原文】|原文[:：]|原文如下|原话[:：]|发的是|"
                           r"下面这段话|这段话是假的|转了一段|收到一条[^，,。！!？?；;\n]{0,6}[:：]|"
-                          r"(?:我|刚)收到的[:：]|收到这条[:：]")
+                          r"(?:我|刚)收到的[:：]|收到这条[:：]|(?:大家|帮我|帮忙)?看看这个[:：]|这个是真的吗[:：]")
 # the intro's own words up to its colon (下面这段话是假的：): they frame what follows
 _INTRO_TAIL = re.compile(r"[^，,。！!？?；;\n:：]{0,8}[:：]")
 
@@ -322,7 +322,8 @@ _URGES = re.compile(r"别错过|不要错过|别犹豫|不要犹豫|请勿打扰
 
 
 def _warns(clause: str) -> bool:
-    return bool((_WARNING.search(clause) or _TOLD_NOT.search(clause)) and not _URGES.search(clause))
+    return bool((_WARNING.search(clause) or _TOLD_NOT.search(clause)) and not _URGES.search(clause)
+                and not _REASSURING.search(clause))
 
 
 # an ad shown with no intro, denounced after it: in 【】 (【兼职刷单 日结300 加微信abc12345】千万别加 是骗子)

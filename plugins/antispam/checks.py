@@ -379,10 +379,11 @@ def _discussing(body: str) -> bool:
     exposed = bool(_EXPOSES.search(body))
     if not (warned or exposed):
         return False
-    said = _NEEDLESS_CALL.sub("，", _HAD_BAIT.sub("，", _SAID_CALL.sub("，", _unpointed(_unshown(_unsaid(body))))))
-    said = _ACCOUNT_REPORTED.sub("，", said)
-    if exposed:
-        said = _BAIT_TOLD.sub("，", said)
+    # the writer's own words: without what was said to them, the ad they show, the calls they report
+    # or say nobody needs, and the account they report
+    said = _unpointed(_unshown(_unsaid(body)))
+    for told in (_SAID_CALL, _HAD_BAIT, _NEEDLESS_CALL, _ACCOUNT_REPORTED, *((_BAIT_TOLD,) if exposed else ())):
+        said = told.sub("，", said)
     if not _WARNING.search(said):
         # what an exposé names (那种扫码领鸡蛋的 进去就让你下载app) or a warning told as 别理 (路上任何人让你
         # 扫码加群领油卡的都别理) is the bait it tells about, as under a warning word (_own_words takes

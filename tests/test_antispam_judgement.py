@@ -458,6 +458,8 @@ def test_a_newcomers_link_to_a_public_learning_site_is_no_probation_link(text):
     pytest.param(Facts("大家看看这个：兼职日结 加V abc12345 绝对不是骗子", newcomer=True), "contact",
                  id="look-at-this-then-not-a-scam"),
     pytest.param(Facts("这个号 zz_7788 私聊我 有兼职日结 想做的加我"), "keywords", id="an-account-then-its-own-call"),
+    # 闲置资金 is a money ad's, not a thing given away
+    pytest.param(Facts("闲置资金 免费送理财课 有需要的私聊我", newcomer=True), "keywords", id="idle-money-freebie"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -524,6 +526,11 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("家里的小猫生了五只，都两个月了，免费送养，要求科学喂养，不关笼，有意私我", newcomer=True),
                  id="newcomer-rehomes-kittens"),
     pytest.param(Facts("闲置婴儿床免费送，自提，要的私聊我", newcomer=True), id="newcomer-gives-away-a-cot"),
+    # what she has no more use for, to whoever can use it (有需要的 is no pitch in a giveaway): each was
+    # warned 发广告 (lead49, a simulated 闲置群 day)
+    pytest.param(Facts("宝宝的衣服穿不下了 免费送 有需要的私聊我", newcomer=True),
+                 id="newcomer-gives-away-outgrown-clothes"),
+    pytest.param(Facts("搬家 书架免费送 需要的私聊我 周六前自提", newcomer=True), id="newcomer-gives-away-when-moving"),
     # a warning that reports what a scammer told people to do (让家长加微信扫码转账): not the writer's call
     pytest.param(Facts("提醒各位家长：有人冒充班主任发通知，说要交资料费，让家长加微信扫码转账，学校从来不在群里收费，大家注意",
                        newcomer=True), id="newcomer-warns-of-a-fake-teacher"),

@@ -480,11 +480,13 @@ def baits(n: Normalised) -> bool:
     return bool(_BAIT.search(n.dense))
 
 
-# giving away, not selling: what is picked up (自提) or rehomed (送养)
-_GIVEAWAY = re.compile(r"自提|送养")
+# giving away, not selling: what is picked up (自提) or rehomed (送养), what the writer has no more use
+# for (闲置, 用不上, 穿不下, 不要了, 搬家); not 闲置资金, a money ad's
+_GIVEAWAY = re.compile(r"自提|送养|闲置(?!资金|资源)|用不上|用不到|穿不下|不穿了|不用了|不要了|搬家")
 # an offer to whoever needs it (需要资料的, 有需要): read on text with its punctuation, where a
 # clause ends the 需要…的 it can span
 _TO_WHOEVER_NEEDS = r"需要[^，,。!！?？\s]{0,8}的|有需要"
+_NEEDS = re.compile(_TO_WHOEVER_NEEDS)
 # the pitch of an ad, past a bare call: what a newcomer phrase (私聊我, 进群) needs beside it to
 # count alone. An ordinary word of contact (微信, 链接, 有意) is no pitch: 点击链接没反应，是不是要更新
 # 微信 and 本人5号楼两室一厅出租……有意的私聊我 are a newcomer's question and a neighbour's own flat
@@ -849,10 +851,11 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     pitched = False
     if newcomer_phrase:
         body = n.body
-        if _GIVEAWAY.search(body):
-            # a neighbour giving away what they do not need (闲置婴儿床免费送，自提; 小猫免费送养，有意私我)
-            # offers no bait: 免费送 there is no hook
-            rest, body = rest.replace("免费送", "，"), body.replace("免费送", "，")
+        if _GIVEAWAY.search(body) and "免费送" in body:
+            # a neighbour giving away what they do not need (闲置婴儿床免费送，自提; 小猫免费送养，有意私我;
+            # 宝宝的衣服穿不下了 免费送 有需要的私聊我) offers no bait: 免费送 there is no hook, and 有需要的 is
+            # whoever can use it, not a pitch (a newcomer's 免费送 … 有需要的私聊我 was warned 发广告)
+            rest, body = rest.replace("免费送", "，"), _NEEDS.sub("，", body.replace("免费送", "，"))
         # the pitch on the text with its punctuation: in the dense one 需要…的 spans clauses
         pitched = bool(_PITCH.search(body) or (_PROMOTING.search(rest) and _BAIT.search(rest)))
     bait = _BAIT.search(rest)

@@ -97,7 +97,7 @@ def test_eval_spam_says_what_an_ad_caught_would_bring_on_its_sender(tmp_path):
 
 
 CORPUS = """label\tcategory\tcampaign\ttext
-0\tjobs_talk\tham_1\t我们部门在招人 做私域引流的 有经验的可以内推
+0\tecommerce_talk\tham_1\t引流这块 我觉得内容做好了 粉丝自己会来 天天想着挂微信号反而被限流
 0\tdaily\tham_2\t今天晚上谁去打球，七点老地方见
 1\tpayment\tspam_1\t出USDT，大额承兑，汇率全网最低，秒到账，需要的老板私聊
 1\tpayment\tspam_2\t好的
@@ -110,15 +110,15 @@ def test_eval_spam_breaks_down_by_category_and_prints_errors_with_each_checks_ve
     result = CliRunner().invoke(main, ["eval-spam", str(tmp_path / "corpus"), "--by", "category", "--errors", "5"])
     assert result.exit_code == 0, result.output
     out = result.output
-    for category in ("jobs_talk", "daily", "payment"):
+    for category in ("ecommerce_talk", "daily", "payment"):
         assert f"  {category} " in out
     assert "@FPR 1.0%: recall=" in out and "@FPR 0.5%: recall=" in out
     errors = out.split("misclassified rows")[1]
     fp = errors.split("\n")[1]
-    # marked by what it would bring, as the summary counts it: a member's opening that names the
-    # stop phrase 引流 is reminded (a warning that quotes an ad was the example until checks._unpointed
-    # told it apart)
-    assert fp.startswith("FP (reminded) [jobs_talk/ham_1] 我们部门在招人"), fp
+    # marked by what it would bring, as the summary counts it: a member's shop talk that names the
+    # stop phrase 引流 and 微信号 is reminded (a warning that quotes an ad, then a job opening in 私域引流,
+    # were the example until checks._unpointed and the 私域 fix told them apart)
+    assert fp.startswith("FP (reminded) [ecommerce_talk/ham_1] 引流这块"), fp
     assert "would bring on the member (no strikes before): reminded 1 " in out
     assert "keywords  SPAM stop phrase: 引流" in errors
     assert "FN [payment/spam_2] 好的" in errors

@@ -458,6 +458,7 @@ def test_a_newcomers_link_to_a_public_learning_site_is_no_probation_link(text):
     pytest.param(Facts("大家看看这个：兼职日结 加V abc12345 绝对不是骗子", newcomer=True), "contact",
                  id="look-at-this-then-not-a-scam"),
     pytest.param(Facts("这个号 zz_7788 私聊我 有兼职日结 想做的加我"), "keywords", id="an-account-then-its-own-call"),
+    pytest.param(Facts("私域引流 一对一带你 日赚三百 私我", newcomer=True), "keywords", id="private-traffic-course-ad"),
     # 闲置资金 is a money ad's, not a thing given away
     pytest.param(Facts("闲置资金 免费送理财课 有需要的私聊我", newcomer=True), "keywords", id="idle-money-freebie"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
@@ -598,6 +599,9 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("这个号 zz_7788 一直私聊我说兼职日结 大家别加"), id="member-reports-an-account-by-its-id"),
     pytest.param(Facts("有个微信 lj_8899 天天加我说刷单返利 大家小心", newcomer=True),
                  id="newcomer-reports-an-account-by-its-id"),
+    # 私域 is a marketing job's field, not the 私 of 私我 (a simulated office day)
+    pytest.param(Facts("我们部门在招人 做私域引流的 有经验的可以内推 简历发我邮箱 liu@company.com", newcomer=True),
+                 id="newcomer-refers-a-private-traffic-job"),
     # the bait an exposé tells the turn of, named bare (checks._BAIT_TOLD)
     pytest.param(Facts("提醒一下 楼下扫码进群领大米的 进去就让你买保健品", newcomer=True),
                  id="newcomer-names-a-bait-as-a-thing"),

@@ -840,6 +840,9 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     word = normalise(phrase).dense
     newcomer_phrase = bool(verdict.newcomer_phrase)
     rest = n.dense.replace(word, "，") if phrase else n.dense  # the ad word itself is no call
+    # nor is 私域 (private traffic, a marketing job's field: 做私域引流的 有经验的可以内推 warned a newcomer
+    # 发广告), whose 私 is not the 私 of 私我
+    rest = rest.replace("私域", "，")
     if f.newcomer and "进" in rest:
         # nor is the newcomer's own joining (刚进群 我不是招代理的 我是来找代购帮带奶粉的: removed at once
         # on 招代理 with 进群 read as the call, spam33's blind probe), as for a newcomer phrase

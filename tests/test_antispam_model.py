@@ -538,9 +538,10 @@ def test_her_own_trade_is_reminded_at_any_reading(text):
     assert not seats.spam, seats.evidence()
 
 
-# a neighbour's giveaway and a game short of players, each with a free thing and a call to message
-# the writer: the corpus's such notices warned a newcomer 警告：发广告 on the phrase and the bait
-NOTICES_WITH_A_FREEBIE = ["家里闲置的婴儿推车，九成新，免费送给有需要的邻居，有意私聊",
+# a reading club's and a game's notices, each with a free thing and a call to message the writer: the
+# corpus's such notices warned a newcomer 警告：发广告 on the phrase and the bait (a giveaway of what the
+# writer has no more use for is no bait at all: checks._GIVEAWAY)
+NOTICES_WITH_A_FREEBIE = ["社区读书会周六下午在图书馆，茶水免费，想来的私聊我报名",
                           "周日羽毛球还差两个人，场地费我出，球免费提供，想来的私聊我"]
 
 

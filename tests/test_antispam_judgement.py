@@ -457,6 +457,11 @@ def test_a_newcomers_link_to_a_public_learning_site_is_no_probation_link(text):
                  id="bracketed-ad-then-dont-miss-it"),
     pytest.param(Facts("大家看看这个：兼职日结 加V abc12345 绝对不是骗子", newcomer=True), "contact",
                  id="look-at-this-then-not-a-scam"),
+    # others called scams, the writer vouched for: an ad's contrast (checks._VOUCHES)
+    pytest.param(Facts("兼职日结 加V abc12345 这个群里的都是骗子 只有我靠谱", newcomer=True), "contact",
+                 id="ad-then-everyone-else-is-a-scam"),
+    pytest.param(Facts("日结三百 加微信 abc12345 上面那些都是骗人的 我这个是真的", newcomer=True), "contact",
+                 id="ad-then-mine-is-the-real-one"),
     pytest.param(Facts("这个号 zz_7788 私聊我 有兼职日结 想做的加我"), "keywords", id="an-account-then-its-own-call"),
     pytest.param(Facts("私域引流 一对一带你 日赚三百 私我", newcomer=True), "keywords", id="private-traffic-course-ad"),
     # 闲置资金 is a money ad's, not a thing given away

@@ -306,7 +306,7 @@ def _unshown(body: str) -> str:
         head, tail, framing = head + colon.group(0), tail[colon.end():], framing + "，" + colon.group(0)
     shown = [c for c in _SEGMENTS.findall(tail) if c]
     warned = [i for i, clause in enumerate(shown) if _warns(clause)]
-    if warned and warned[-1] > 0:
+    if warned and warned[-1] > 0 and not _VOUCHES.search("".join(shown[warned[-1]:])):
         return head + "，" + "".join(shown[warned[-1]:])
     if _WARNING.search(framing):
         return head
@@ -331,22 +331,26 @@ def _warns(clause: str) -> bool:
 # scam or say not to follow it count: an ad's own 注意：名额有限 or 千万别错过 does not, nor 不是骗子
 _DENOUNCES = re.compile(r"骗|别信|不要信|别加|不要加|别理|不要理|别扫|不要扫|别点|不要点|别转|不要转|"
                         r"举报|拉黑|报警|是假的")
+# the writer vouching for themselves after calling others scams: 这个群里的都是骗子 只有我靠谱, 上面那些都是
+# 骗人的 我这个是真的 — an ad's contrast, not a warning
+_VOUCHES = re.compile(r"只有我|我[^，,。！!？?；;\s]{0,4}(?:真的|是真|正规|靠谱|不一样|放心)|靠谱|放心|保真|认准")
 _POINTED_BACK = re.compile(r"(?:^|[，,。！!？?；;\s])\s*(?:这种|这个|这些|这类|此类|以上|上面)")
 
 
 def _unpointed(body: str) -> str:
     """The body without an ad it shows before denouncing it: a leading 【…】 span, or everything
     before a 这种 / 以上 that points back at it, when what follows is a denunciation."""
-    if body.startswith("【") and (end := body.find("】")) > 0:
-        rest = body[end + 1:]
-        if _DENOUNCES.search(rest) and not _REASSURING.search(rest) and not _URGES.search(rest):
-            return "，" + rest
+    if body.startswith("【") and (end := body.find("】")) > 0 and _denounces(rest := body[end + 1:]):
+        return "，" + rest
     for back in _POINTED_BACK.finditer(body):
-        rest = body[back.start():]
-        if back.start() > 0 and _DENOUNCES.search(rest) and not _REASSURING.search(rest) \
-                and not _URGES.search(rest):
+        if back.start() > 0 and _denounces(rest := body[back.start():]):
             return "，" + rest
     return body
+
+
+def _denounces(words: str) -> bool:
+    return bool(_DENOUNCES.search(words) and not _REASSURING.search(words) and not _URGES.search(words)
+                and not _VOUCHES.search(words))
 
 
 # telling people to ignore or not to follow what someone sent (那个加 vx 领资料的……别加, 陌生人说加 v

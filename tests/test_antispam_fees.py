@@ -9,7 +9,7 @@ import pytest
 
 from plugins.antispam.checks import Facts
 from plugins.antispam.classifier import SpamModel
-from plugins.antispam.config import AntispamConfig
+from plugins.antispam.config import PAY_CHECKS, AntispamConfig
 from plugins.antispam.engine import decide
 from plugins.antispam.fees import fee_claim
 from plugins.antispam.ladder import Offence, first_offence
@@ -72,3 +72,10 @@ def test_an_operator_turns_the_fee_rule_off_and_an_old_rules_file_keeps_its_labe
     assert not decide(Facts(text=CLAIMS[0], newcomer=True), off, SpamModel(), "room").fee_claim
     old = AntispamConfig.model_validate({"texts": {"check_labels": {"keywords": "发广告"}}})
     assert old.texts.check_labels["fee_claim"] == "新成员自称身份收钱"
+
+
+def test_each_offence_to_check_before_paying_has_a_label_and_a_text_of_its_own():
+    """config.PAY_CHECKS names a Texts field per label: a misspelt one would fail only when a group
+    first met such a message."""
+    for label, text in PAY_CHECKS.items():
+        assert label in LABELS and "{case}" in getattr(CFG.texts, text), (label, text)

@@ -179,6 +179,11 @@ class LearningRules(Strict):
     keep_messages: Duration = timedelta(days=14)  # the store #spam quotes and backtest read
 
 
+# offences the group is told to check before paying, not accused of an ad: a check's label (Verdict.label)
+# and the text that tells it (a field of Texts). Never an obvious ad; a first offence is a reminder, a
+# second is put to the owner and admins (ladder.rung, plugin.offence_terms)
+PAY_CHECKS: dict[str, str] = {"loan_plea": "warn_loan", "fee_claim": "warn_fee"}
+
 # how each check is named to members in {reason} (texts.check_labels)
 _CHECK_LABELS: dict[str, str] = {
     "keywords": "发广告", "contact": "广告引流", "content": "新成员暂不能发推广链接、名片或小程序", "flood": "刷屏",

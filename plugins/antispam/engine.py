@@ -25,7 +25,7 @@ from plugins.antispam.checks import (
     score_pct,
 )
 from plugins.antispam.classifier import SpamModel
-from plugins.antispam.config import CONTENT_CHECKS, AntispamConfig
+from plugins.antispam.config import CONTENT_CHECKS, PAY_CHECKS, AntispamConfig
 from plugins.antispam.model_checks import check_charmodel, check_qrcode, names_a_price
 from plugins.antispam.normalize import Normalised, normalise
 
@@ -55,16 +55,21 @@ class Decision:
     job_by_phone: bool = False
 
     @property
+    def pay_check(self) -> str:
+        """The label of what convicted when the group is to check before paying (config.PAY_CHECKS:
+        a stolen account's loan plea, a newcomer collecting a fee), else "": never an obvious ad,
+        a reminder first, a second offence put to the admins."""
+        return next((v.label for v in self.fired if v.label in PAY_CHECKS), "")
+
+    @property
     def loan_plea(self) -> bool:
-        """A loan plea of the kind stolen accounts send (checks.loan_plea) is what convicted: the
-        group is told to check with the person, never an obvious ad, a removal put to the admins."""
-        return any(v.label == "loan_plea" for v in self.fired)
+        """A loan plea of the kind stolen accounts send (checks.loan_plea) is what convicted."""
+        return self.pay_check == "loan_plea"
 
     @property
     def fee_claim(self) -> bool:
-        """A newcomer collecting money as someone the group trusts (checks.collecting_a_fee) is what
-        convicted: told and taken like a loan plea, the group asked to check before paying."""
-        return any(v.label == "fee_claim" for v in self.fired)
+        """A newcomer collecting money as someone the group trusts (checks.collecting_a_fee)."""
+        return self.pay_check == "fee_claim"
 
     def _counted(self, mode: str) -> list[Verdict]:
         hits = [v for v, m in self.verdicts if v.spam and m == mode]
@@ -119,8 +124,7 @@ class Decision:
         the model read its content as chat; without something offered it is a warning first. So
         are a recruitment pitch and the address it sends applicants to (checks.recruiting)."""
         fired = self.fired
-        if self.lone_contact or self.says_only or self.loan_plea or self.fee_claim \
-                or (self.newcomer and self.job_by_phone):
+        if self.lone_contact or self.says_only or self.pay_check or (self.newcomer and self.job_by_phone):
             return False
         if self.newcomer and self._one_rule_against_the_models(fired):
             return False

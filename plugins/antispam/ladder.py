@@ -20,7 +20,7 @@ from bot.core import cases
 from bot.core.context import Context
 from bot.rules.types import duration_in_chinese
 from plugins.antispam import store
-from plugins.antispam.config import AntispamConfig, Step
+from plugins.antispam.config import PAY_CHECKS, AntispamConfig, Step
 
 SOURCE = "antispam"
 _RANK: dict[str, int] = {"warn": 0, "kick": 1, "ban": 2}
@@ -55,12 +55,9 @@ class Offence:
     # introducing himself to 各位叔叔阿姨哥哥姐姐 was told 警告：发广告，再犯将被移出本群 on the
     # model's score alone (seen in a simulated day)
     models_only: bool = False
-    # a loan plea of the kind stolen accounts send (borrow, urgency, an account to pay into): the
-    # group is told to check with the person before paying (texts.warn_loan), not "发广告"
-    loan_plea: bool = False
-    # a newcomer collecting money as someone the group trusts (我是新任会长 会费每人二百): told as a loan
-    # plea is, in words of its own (texts.warn_fee)
-    fee_claim: bool = False
+    # the group is to check before paying, not hear "发广告" (config.PAY_CHECKS: a stolen account's
+    # loan plea, told by texts.warn_loan; a newcomer collecting a fee, texts.warn_fee): its label
+    pay_check: str = ""
     # a newcomer broke only a rule for newcomers (Decision.newcomers_rule): a first offence is
     # said as the rule and when it ends (texts.warn_rule), the ladder unchanged
     newcomers_rule: bool = False
@@ -108,8 +105,7 @@ class Terms(TypedDict):
     newcomer: bool
     ask_first: bool
     models_only: bool
-    loan_plea: bool
-    fee_claim: bool
+    pay_check: str
     newcomers_rule: bool
 
 
@@ -132,8 +128,7 @@ def rung(cfg: AntispamConfig, before: int, offence: Offence) -> Rung:
     # a warning that threatens nothing: the text models' word alone, a first offence of someone the
     # bot never removes on its own, a loan plea or a newcomer's fee (the member hears 提醒, and owners
     # read 提醒 too)
-    reminder = step == "warn" and (offence.loan_plea or offence.fee_claim or offence.ask_first
-                                   or offence.models_only)
+    reminder = step == "warn" and bool(offence.pay_check or offence.ask_first or offence.models_only)
     return Rung(step, ask_first, reminder, step == "warn" and offence.newcomers_rule and before == 0)
 
 
@@ -168,10 +163,8 @@ def apply(ctx: Context, cfg: AntispamConfig, offence: Offence) -> int:
     fill = {"member": offence.member_name, "reason": offence.reason, "case": case.id}
     if step == "warn":
         # the case is "done" only once the outbox has really sent the warning
-        if offence.loan_plea:
-            warning = texts.warn_loan.format(**fill)
-        elif offence.fee_claim:
-            warning = texts.warn_fee.format(**fill)
+        if offence.pay_check:
+            warning = getattr(texts, PAY_CHECKS[offence.pay_check]).format(**fill)
         elif reminder:
             warning = texts.warn_models.format(**fill)
         elif r.rule:

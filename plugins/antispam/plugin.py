@@ -182,10 +182,9 @@ def offence_terms(decision: Decision, newcomer: bool, *, vouched: bool = False) 
     # ad is put to the humans at once only when a rule makes it obvious
     return {"obvious": decision.obvious_by_rule if vouched else decision.obvious, "newcomer": newcomer,
             "ask_first": (not newcomer and (decision.models_only or disputed))
-            or decision.job_by_phone or decision.says_only or decision.loan_plea or decision.fee_claim or vouched,
+            or decision.job_by_phone or decision.says_only or bool(decision.pay_check) or vouched,
             "models_only": decision.models_only or decision.says_only,
-            "loan_plea": decision.loan_plea, "fee_claim": decision.fee_claim,
-            "newcomers_rule": decision.newcomers_rule}
+            "pay_check": decision.pay_check, "newcomers_rule": decision.newcomers_rule}
 
 
 class AntispamPlugin(Plugin):

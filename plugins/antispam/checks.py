@@ -306,7 +306,7 @@ def _unshown(body: str) -> str:
         head, tail, framing = head + colon.group(0), tail[colon.end():], framing + "，" + colon.group(0)
     shown = [c for c in _SEGMENTS.findall(tail) if c]
     warned = [i for i, clause in enumerate(shown) if _warns(clause)]
-    if warned and warned[-1] > 0 and not _VOUCHES.search("".join(shown[warned[-1]:])):
+    if warned and warned[-1] > 0 and not _undercut("".join(shown[warned[-1]:])):
         return head + "，" + "".join(shown[warned[-1]:])
     if _WARNING.search(framing):
         return head
@@ -322,8 +322,13 @@ _URGES = re.compile(r"别错过|不要错过|别犹豫|不要犹豫|请勿打扰
 
 
 def _warns(clause: str) -> bool:
-    return bool((_WARNING.search(clause) or _TOLD_NOT.search(clause)) and not _URGES.search(clause)
-                and not _REASSURING.search(clause))
+    return bool(_WARNING.search(clause) or _TOLD_NOT.search(clause)) and not _undercut(clause)
+
+
+def _undercut(words: str) -> bool:
+    """Words that turn a warning word into an ad's own: its urging (千万别错过), its reassurance
+    (不是骗子), the writer vouching for themselves (只有我靠谱)."""
+    return bool(_URGES.search(words) or _REASSURING.search(words) or _VOUCHES.search(words))
 
 
 # an ad shown with no intro, denounced after it: in 【】 (【兼职刷单 日结300 加微信abc12345】千万别加 是骗子)
@@ -349,8 +354,7 @@ def _unpointed(body: str) -> str:
 
 
 def _denounces(words: str) -> bool:
-    return bool(_DENOUNCES.search(words) and not _REASSURING.search(words) and not _URGES.search(words)
-                and not _VOUCHES.search(words))
+    return bool(_DENOUNCES.search(words)) and not _undercut(words)
 
 
 # telling people to ignore or not to follow what someone sent (那个加 vx 领资料的……别加, 陌生人说加 v

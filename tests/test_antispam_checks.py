@@ -879,7 +879,10 @@ def test_the_task_scams_promises_with_a_piece_rate_are_a_recruitment_pitch_witho
 
 @pytest.mark.parametrize("text", ["少儿口才班秋季招生 每周日下午 前八名报名打九折 有兴趣的家长私我",
                                   "暑期美术集训营 国美老师带 现在报名送一整套颜料 名额只剩六个 想报的戳我",
-                                  "初中物理一对一 上门辅导 不满意全额退 家长们需要的找我约时间"])
+                                  "初中物理一对一 上门辅导 不满意全额退 家长们需要的找我约时间",
+                                  # the refund promised as the deal is no refund complained about (lead54's 考研群)
+                                  "考研集训营 封闭式管理 包住宿 不过全额退费 咨询电话 400-888-9999 前50名报名立减2000",
+                                  "钢琴一对一 考级辅导 不满意退费 想学的找我"])
 def test_a_class_promoted_with_a_deal_and_a_call_is_an_ad_from_anyone(text):
     """A class or course (班, 营, 辅导 …), a deal (前N名 N折, 报名送, 名额只剩, 不满意退) and a call to the
     writer (私我, 戳我, 找我): the tenth blind probe (spam35) read course promotions 0.56 from an
@@ -895,7 +898,10 @@ def test_a_class_promoted_with_a_deal_and_a_call_is_an_ad_from_anyone(text):
                    # a member gathering the group for a shared class: the deal is the group's (lead35)
                    "游泳班团购，5人以上打八折，想报的私聊我", "我在组织拼班学画画，凑够6个娃老师给打8折，有兴趣的找我",
                    "上次说的那个跆拳道班，前十名八折，我已经把咱们群的名单报过去了，还有要加的私我",
-                   "瑜伽课团报打七折，已经有4个姐妹了，还差两个，戳我"):
+                   "瑜伽课团报打七折，已经有4个姐妹了，还差两个，戳我",
+                   # a refund complained about, its deal quoted
+                   "那个集训营说不过全额退费 前十名八折 结果退费扯皮半年 谁报了找我一起维权",
+                   "考研班报名的时候说不过全额退费 现在要退费找我要各种材料 有人遇到过吗"):
         assert not _reading(member), member
 
 

@@ -34,7 +34,8 @@ _CALL = re.compile(r"私聊(?!老师|班主任|教练|他|她|群主|机构)|私
 # told about: a class the writer's family took, or the offer warned about
 # (想报的 is the ad's own call: the writer or their child must be the one who took it)
 _TOLD = re.compile(r"(?:我|我们|我家|孩子|娃|女儿|儿子)[^\s，。]{0,4}(?:报的|报了|上过|学过|上了|试听了)"
-                   r"|去年|骗|忽悠|智商税|坑|别信|小心|退费|扯皮|值不值"
+                   # 退费 complained about (要不回退费), not promised as the deal (不过全额退费, 不满意退费)
+                   r"|去年|骗|忽悠|智商税|坑|别信|小心|(?<!全额)(?<!不过)(?<!满意)退费|扯皮|值不值"
                    # a member passing on someone else's class or organising a group's sign-up: what the
                    # teacher said, what they asked or got, a child already there, a school's or a
                    # community's own class (members' lines written to try the reading)

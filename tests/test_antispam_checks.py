@@ -1254,7 +1254,10 @@ def test_an_admissions_service_with_a_promised_result_is_pitched(text):
                                   "翻墙梯子 稳定不掉线 一个月15 要的私",
                                   "iOS企业签 超级签 掉签包赔 需要的来",
                                   "公众号阅读量 刷粉 点赞 价格最低 一千阅读十块 需要私",
-                                  "外卖差评删除 美团饿了么都行 30一条 店家老板找我"])
+                                  "外卖差评删除 美团饿了么都行 30一条 店家老板找我",
+                                  # a licence's points taken for money (lead54's 车友群 day: only reminded)
+                                  "违章代处理 驾照分不够 代扣分 一分两百 全国可办 私聊我",
+                                  "专业消分 12分 当天处理 不用本人到场 加我"])
 def test_a_grey_service_pitched_is_an_ad_from_anyone(text):
     """A grey service (代开发票, 查开房, 手机定位, 梯子, 企业签, 刷粉, 差评删除) with the seller's promise or price
     (税点低, 保密, 稳定不掉线, 掉签包赔, 价格最低, 30一条) and a call or a second promise: the thirteen probes' grey
@@ -1270,7 +1273,11 @@ def test_a_grey_service_pitched_is_an_ad_from_anyone(text):
                    "这家店差评太多 别去了",
                    "网课还没看完 期末要挂了 谁来救救我",
                    "这局对面开透视了 举报了",
-                   "稳定位置不多了 周六的球场 要来的私我"):
+                   "稳定位置不多了 周六的球场 要来的私我",
+                   "驾照消分怎么弄 不用本人去吗 要的话我也去",
+                   "交警说学法减分可以在app上学 不用本人到场 需要的可以问我",
+                   "朋友让我帮他代扣分 给我两百一分 我没答应 这是违法的",
+                   "代扣分一分两百 全国可办 这种都是骗子 别信"):
         assert not _reading(member) and not _reading(member, newcomer=True), member
 
 

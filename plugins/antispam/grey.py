@@ -1,6 +1,7 @@
 """A grey service sold to the group (issue 11's grey services: the real target's tech, crypto and seller
 groups): 各地发票可代开 专票普票都有 税点低; 查开房记录 查手机定位 专业调查 保密; 翻墙梯子 稳定不掉线 一个月15
-要的私; iOS 企业签 超级签 掉签包赔; 公众号阅读量 点赞 粉丝 刷量 价格最低; 外卖差评删除 50一条 店家老板找我.
+要的私; iOS 企业签 超级签 掉签包赔; 公众号阅读量 点赞 粉丝 刷量 价格最低; 外卖差评删除 50一条 店家老板找我; a
+driving licence's points taken for money (代扣分 一分两百 全国可办 私聊我, lead54).
 
 No contact word, or a plain handle, and the char model reads a third of them as tech talk (the thirteen
 probes' grey services 37 missed from an established member). Members talk about the same tools (公司的
@@ -36,11 +37,13 @@ _SERVICE = re.compile(r"代开|发票|专票|开房记录|查开房|(?:手机|�
                       r"(?:查|手机号)机主|行车轨迹|聊天记录|翻墙|梯子|vpn|"
                       r"机场[^，,。\s]{0,4}(?:加速|节点|外网)|外网|企业签|超级签|掉签|群发|群控|协议号|刷量|刷人气|"
                       r"阅读量|刷粉|差评(?:删除|处理)|删差评|代缴|征信(?:修复|洗白)|逾期记录|洗白|刷课|帮刷|帮挂|"
-                      r"网课挂机|作弊器|透视|自瞄|抢单神器|伪原创|洗稿|病历|诊断证明|住院证明|刷步数|刷跑步")
+                      r"网课挂机|作弊器|透视|自瞄|抢单神器|伪原创|洗稿|病历|诊断证明|住院证明|刷步数|刷跑步|"
+                      # a driving licence's points taken by someone else (lead54's 车友群: 代扣分 一分两百)
+                      r"代扣分|代消分|消分|买分|卖分|代学(?:减分|消分)")
 # the seller's promise or price
 _PROMISE = re.compile(rf"包过|保过|保密|包赔|(?<!不)稳定|不卡|不掉线|价格最低|全网最低|按条收费|税点低|上网能查|"
                       rf"能查到|有保证|全能查|专业团队|专业调查|有偿|一键搞定|不限制|节点多|收费合理|演示可看|"
-                      rf"{NUMBER}\s*[元块]?\s*一(?:条|篇|门|单|个|次)|一(?:条|篇|门|单|个|次|年|个月)\s*{NUMBER}|"
+                      rf"{NUMBER}\s*[元块]?\s*一(?:条|篇|门|单|个|次|分)|一(?:条|篇|门|单|个|次|分|年|个月)\s*{NUMBER}|全国(?:可办|都能办|通办)|(?:不用|无需|不需要)本人|"
                       rf"包月|日卡|周卡|月卡|{NUMBER}\s*[元块]?\s*起")
 _CALL = re.compile(r"私|找我|联系我|要的|需要的|加我|加\s*v|@|来找|店家老板")
 # told, not offered: the writer's own use, a complaint, a report, a warning

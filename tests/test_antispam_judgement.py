@@ -463,6 +463,14 @@ def test_a_newcomers_link_to_a_public_learning_site_is_no_probation_link(text):
     pytest.param(Facts("日结三百 加微信 abc12345 上面那些都是骗人的 我这个是真的", newcomer=True), "contact",
                  id="ad-then-mine-is-the-real-one"),
     pytest.param(Facts("这个号 zz_7788 私聊我 有兼职日结 想做的加我"), "keywords", id="an-account-then-its-own-call"),
+    # a link of the writer's own beside warning words: the body the discussion rule reads has its
+    # links taken out, so it is read again with them (checks.discussing); 非广告 is the ad's dress
+    pytest.param(Facts("网赚项目 t.me/abc_money 遇到问题可以报警 我们不怕", newcomer=True), "contact",
+                 id="own-link-then-call-the-police"),
+    pytest.param(Facts("高薪日结 t.me/jobs_daily 小心别被骗 我们是真的", newcomer=True), "contact",
+                 id="own-link-then-beware-of-scams"),
+    pytest.param(Facts("注意！新群 t.me/+abcdEFGH1234（非广告） 进群领红包", newcomer=True), "contact",
+                 id="own-link-marked-not-an-ad"),
     pytest.param(Facts("私域引流 一对一带你 日赚三百 私我", newcomer=True), "keywords", id="private-traffic-course-ad"),
     # 闲置资金 is a money ad's, not a thing given away
     pytest.param(Facts("闲置资金 免费送理财课 有需要的私聊我", newcomer=True), "keywords", id="idle-money-freebie"),
@@ -516,6 +524,13 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("他们说\"扫码领鸡蛋\"，大爷大妈都扫了，大家别去"), id="quoting-an-ad-in-a-warning"),
     pytest.param(Facts("那个网站 binance-hk-login.top 是假的，千万别登录", newcomer=True),
                  id="phishing-domain-warning"),
+    # an ad quoted whole, called unlike a real business, the anti-fraud hotline named: a newcomer
+    # was removed at once on the t.me link in the quote (the corpus's own warning, lead54)
+    pytest.param(Facts("我把原文贴出来大家认一下：“扩列 需要的留个联系方式 秒通过 电报 t.me/pybkSNda7qYE "
+                       "备用 158-0000 0468”，正规的东西不会这么说话的！遇到可疑的可以打96110咨询。", newcomer=True),
+                 id="quoted-ad-called-suspicious"),
+    pytest.param(Facts("下面这段话是假的：【通知】港股打新内部额度 飞机 https://t.me/+a7c1mgZbyY（非广告），"
+                       "发这种的统统踢", newcomer=True), id="shown-ad-marked-not-an-ad-then-kicked"),
     pytest.param(Facts("新人进群，先发个红包🧧", newcomer=True), id="newcomer-red-packet"),
     pytest.param(Facts("我是昨天进群的老张，喜欢下棋", newcomer=True), id="joined-yesterday"),
     # seen in a simulated day: a newcomer's travel tip was warned 新成员暂不能在群里发联系方式

@@ -529,6 +529,9 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("我把原文贴出来大家认一下：“扩列 需要的留个联系方式 秒通过 电报 t.me/pybkSNda7qYE "
                        "备用 158-0000 0468”，正规的东西不会这么说话的！遇到可疑的可以打96110咨询。", newcomer=True),
                  id="quoted-ad-called-suspicious"),
+    # Cantonese 带你哋 ("take you all") is a friend's outing, not the ad's 带你 (lead54)
+    pytest.param(Facts("有人喺群組度賣嘢啊？小心啲，頭先有個新入嚟嘅講咩日賺幾千，一睇就知係呃人，"
+                       "嗰間茶餐廳嘅菠蘿油真係好好食，下次帶你哋去哈哈", newcomer=True), id="cantonese-take-you-all"),
     pytest.param(Facts("下面这段话是假的：【通知】港股打新内部额度 飞机 https://t.me/+a7c1mgZbyY（非广告），"
                        "发这种的统统踢", newcomer=True), id="shown-ad-marked-not-an-ad-then-kicked"),
     pytest.param(Facts("新人进群，先发个红包🧧", newcomer=True), id="newcomer-red-packet"),

@@ -152,7 +152,9 @@ _REASSURING = re.compile(r"(?<!是)不是骗|非诈骗|绝不骗|不骗人|拒�
 _REPORTED = re.compile(r"(?:有人|有个人|陌生人|骗子|对方|他们?|她们?|一个号|新人|那个人|这个人|那人|这人|群友|"
                        r"(?:群)?外面?的人|不认识的人|陌生的人)"
                        r"(?:私聊|私信|加|找|联系)了?我")
-_CALL_TO_ACTION = re.compile(r"私聊我|私信我|私我|有意者|有意私|联系我|加我|找我|咨询我|详聊|带你|扫码|点击|名额有限")
+# (not Cantonese 带你哋, "take you all": 下次带你哋去 is a friend's outing)
+_CALL_TO_ACTION = re.compile(r"私聊我|私信我|私我|有意者|有意私|联系我|加我|找我|咨询我|详聊|带你(?!哋)|"
+                             r"扫码|点击|名额有限")
 # a newcomer talking about joining (谢谢拉我进群, 刚进群) is not inviting anyone anywhere
 _SELF_JOIN = re.compile(r"(?:拉我|邀请我?|带我|介绍|我|新人|刚刚?|才|新|初来|昨天|今天|前天|晚上|早上|上午|下午)进群|"
                         r"进群的|进群要不要|进群验证|进群报[道到]|拉我进来")

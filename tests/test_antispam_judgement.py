@@ -403,6 +403,21 @@ def test_a_newcomers_link_to_a_public_learning_site_is_no_probation_link(text):
     assert not decision.spam, decision.evidence()
 
 
+@pytest.mark.parametrize("text", ["帮我看看这个：日赚五百 在家就能做 靠谱吗",
+                                  "我收到的：兼职日结 一单一结 私聊我 大家说这是骗子吗"])
+def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the_model_alone(text):
+    """帮我看看这个： / 我收到的： shows someone else's post (checks.shows_a_post): the model scores it
+    like the ad, and a newcomer asking about it was reminded, with an id removed at once (lead54).
+    An id or a link in the post still reads as the newcomer's own unless the words denounce it."""
+    from plugins.antispam.charmodel import shipped
+    from plugins.antispam.classifier import SpamModel
+
+    model = SpamModel(shipped())
+    assert not decide(Facts(text, newcomer=True), CFG, model, "room").spam
+    ad = decide(Facts("大家看看这个：高薪招聘 月入三万 加V abc12345 靠谱吗", newcomer=True), CFG, model, "room")
+    assert ad.spam and {"contact", "keywords"} <= {v.name for v in ad.fired}, ad.evidence()
+
+
 # ---------------------------------------------------------------- judgement: ads caught
 @pytest.mark.parametrize(("facts", "check"), [
     pytest.param(Facts("兼职刷单，日结300，有意私聊", newcomer=True), "keywords", id="shuadan-ad-newcomer"),

@@ -195,6 +195,13 @@ def shows_an_ad(n: Normalised) -> bool:
     return bool(_quotes_someone(n.body) or _SHOWN_AD.search(n.body))
 
 
+def shows_a_post(n: Normalised) -> bool:
+    """shows_an_ad, or someone else's post shown after an intro the discussion rule reads (帮我看看这个：,
+    有人发：, 收到一条…：): for the checks only, as _SHOWN_INTRO (shows_an_ad is a feature of the shipped
+    model). A member asking 帮我看看这个：日赚五百…靠谱吗 was removed at once on the model's score alone."""
+    return shows_an_ad(n) or bool(_SHOWN_INTRO.search(n.body))
+
+
 def framed(n: Normalised) -> bool:
     """A quote or a shown ad anywhere in the message, or warning words: a model score alone does
     not convict an established member for it (it may be a warning that quotes the ad). Warning

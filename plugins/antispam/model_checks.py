@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 from plugins.antispam import answers, buying, collecting, contact, favour, recommend, refusal
-from plugins.antispam.checks import PERSONAL, Facts, Verdict, discussing, framed, said, score_pct, shows_an_ad
+from plugins.antispam.checks import PERSONAL, Facts, Verdict, discussing, framed, said, score_pct, shows_a_post
 from plugins.antispam.classifier import ModelScore
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.normalize import Normalised
@@ -169,7 +169,7 @@ def _charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig) -> Verdict
     spam = score.char >= threshold
     # an operator's threshold in rules.yaml is the agreement level too
     agree = threshold if rule.threshold is not None else min(score.char_agree, threshold)
-    if not spam and score.char >= agree and not (shows_an_ad(n) and discussing(n)):
+    if not spam and score.char >= agree and not (shows_a_post(n) and discussing(n)):
         # an established member needs two checks anyway: a score this close to the threshold
         # (the level the threshold had when it was at 1% of hard chat) is enough to agree, and
         # enough alone when the message also carries something an ad needs (below)
@@ -179,7 +179,7 @@ def _charmodel(score: ModelScore, n: Normalised, cfg: AntispamConfig) -> Verdict
         return Verdict("charmodel", True, f"{details} ≥ {agree:.3f}: counts for an established member only "
                                           "with another check", agrees=True,
                        why=f"{zh}，接近界线（{agree:.0%}）；对老成员要有别的检查同时命中才算")
-    if spam and shows_an_ad(n) and discussing(n):
+    if spam and shows_a_post(n) and discussing(n):
         # a warning that quotes the ad it warns about scores like the ad: the writer's own words
         # ask nobody to act, so the score alone is not enough (another check must agree)
         return Verdict("charmodel", True, f"{details} ≥ {threshold:.3f}, but in a warning or discussion: "

@@ -280,7 +280,9 @@ async def test_a_newcomer_mentioning_her_own_business_is_reminded_and_never_remo
     at once (私聊我 and the char model reading the same words counted as two checks agreeing); a
     longer telling of it drew 警告：发广告，再犯将被移出本群. With no contact data, link, QR code,
     bait or price, she is reminded as a regular would be, and a second time the owner and admins
-    decide: the bot removes nobody for it."""
+    decide: the bot removes nobody for it. The reminder names what she did, 招揽生意, not 发广告
+    (texts.check_labels.newcomer_pitch: a rescue volunteer's 免费领养 有意的私聊我 was told 看起来像在
+    发广告 in a 养宠群 day, lead54)."""
     bot = await make_bot()
     room = bot.cast.admin
     cousin = newcomer(bot, "表姐")
@@ -289,7 +291,7 @@ async def test_a_newcomer_mentioning_her_own_business_is_reminded_and_never_remo
     reminder = await bot.wait_text(room, "案件 #")
     [case] = all_cases(bot)
     assert (case.kind, case.evidence["newcomer"], case.evidence["obvious"]) == ("warn", True, False)
-    assert "看起来像在发广告" in reminder and "如果不是，可以请管理员撤销" in reminder
+    assert "看起来像在招揽生意" in reminder and "如果不是，可以请管理员撤销" in reminder
     assert "警告：" not in reminder and "再犯将被移出" not in reminder
     assert "只提醒，不移出" in checks(case)["keywords"]["why"]
     await wait_until(lambda: all_cases(bot)[-1].outcome == "done")

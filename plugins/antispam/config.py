@@ -196,7 +196,10 @@ _CHECK_LABELS: dict[str, str] = {
     # a newcomer collecting money as a role the group trusts (checks.collecting_a_fee)
     "fee_claim": "新成员自称身份收钱",
     # a newcomer's payment code: money asked for by someone the group does not know yet (check_qrcode)
-    "payment_qr": "新成员发收款码"}
+    "payment_qr": "新成员发收款码",
+    # a newcomer who only says what they do and asks to be messaged (Decision.says_only): soliciting,
+    # not 发广告 (a rescue volunteer's 免费领养 有意的私聊我 was told 看起来像在发广告 in a 养宠群 day)
+    "newcomer_pitch": "招揽生意"}
 
 
 class Texts(TemplateTexts):

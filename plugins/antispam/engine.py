@@ -204,6 +204,9 @@ class Decision:
                                                       or self._one_rule_against_the_models(fired)) \
                 and (labels is None or "newcomer_contact" in labels):
             said = ["newcomer_contact"]
+        # a newcomer who only said what they do and asked to be messaged solicits; nothing was advertised
+        if self.says_only and said != ["contact"] and labels is not None and "newcomer_pitch" in labels:
+            said = ["newcomer_pitch"]
         return said
 
     @property

@@ -55,10 +55,8 @@ def offers_a_grey_service(body: str) -> tuple[str, ...] | None:
     """The words of a grey service pitched (the service, the promise or price, the call or a second
     promise), or None. Spaced-out words read as one."""
     body = unspaced(body)
-    if _TOLD.search(body):
-        return None
     service = _SERVICE.search(body)
-    if service is None:
+    if service is None or _TOLD.search(body):  # the service first: nearly every message has none
         return None
     promises = list(dict.fromkeys(m.group(0) for m in _PROMISE.finditer(body)))
     if not promises:

@@ -22,9 +22,14 @@ def unspaced(body: str) -> str:
 def every_part(body: str, told: re.Pattern[str], *parts: re.Pattern[str]) -> tuple[str, ...] | None:
     """The words each of `parts` found in `body`, once each and in order, when all are there and
     `told` (the offer warned about or told as taken) finds nothing; else None."""
+    # the parts first, each only while the ones before it were found: nearly every message lacks the
+    # first, and `told` (the longest alternation) then need not run at all (issue 13)
+    found = []
+    for part in parts:
+        m = part.search(body)
+        if m is None:
+            return None
+        found.append(m)
     if told.search(body):
         return None
-    found = [part.search(body) for part in parts]
-    if any(m is None for m in found):
-        return None
-    return tuple(dict.fromkeys(m.group(0).strip() for m in found if m is not None))
+    return tuple(dict.fromkeys(m.group(0).strip() for m in found))

@@ -880,7 +880,7 @@ def test_the_task_scams_promises_with_a_piece_rate_are_a_recruitment_pitch_witho
 @pytest.mark.parametrize("text", ["少儿口才班秋季招生 每周日下午 前八名报名打九折 有兴趣的家长私我",
                                   "暑期美术集训营 国美老师带 现在报名送一整套颜料 名额只剩六个 想报的戳我",
                                   "初中物理一对一 上门辅导 不满意全额退 家长们需要的找我约时间",
-                                  # the refund promised as the deal is no refund complained about (lead54's 考研群)
+                                  # the refund promised as the deal is no refund complained about (lead50's 考研群)
                                   "考研集训营 封闭式管理 包住宿 不过全额退费 咨询电话 400-888-9999 前50名报名立减2000",
                                   "钢琴一对一 考级辅导 不满意退费 想学的找我"])
 def test_a_class_promoted_with_a_deal_and_a_call_is_an_ad_from_anyone(text):
@@ -1255,7 +1255,7 @@ def test_an_admissions_service_with_a_promised_result_is_pitched(text):
                                   "iOS企业签 超级签 掉签包赔 需要的来",
                                   "公众号阅读量 刷粉 点赞 价格最低 一千阅读十块 需要私",
                                   "外卖差评删除 美团饿了么都行 30一条 店家老板找我",
-                                  # a licence's points taken for money (lead54's 车友群 day: only reminded)
+                                  # a licence's points taken for money (lead50's 车友群 day: only reminded)
                                   "违章代处理 驾照分不够 代扣分 一分两百 全国可办 私聊我",
                                   "专业消分 12分 当天处理 不用本人到场 加我"])
 def test_a_grey_service_pitched_is_an_ad_from_anyone(text):

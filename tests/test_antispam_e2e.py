@@ -282,7 +282,7 @@ async def test_a_newcomer_mentioning_her_own_business_is_reminded_and_never_remo
     bait or price, she is reminded as a regular would be, and a second time the owner and admins
     decide: the bot removes nobody for it. The reminder names what she did, 招揽生意, not 发广告
     (texts.check_labels.newcomer_pitch: a rescue volunteer's 免费领养 有意的私聊我 was told 看起来像在
-    发广告 in a 养宠群 day, lead54)."""
+    发广告 in a 养宠群 day, lead50)."""
     bot = await make_bot()
     room = bot.cast.admin
     cousin = newcomer(bot, "表姐")

@@ -407,8 +407,9 @@ def test_a_newcomers_link_to_a_public_learning_site_is_no_probation_link(text):
                                   "我收到的：兼职日结 一单一结 私聊我 大家说这是骗子吗"])
 def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the_model_alone(text):
     """帮我看看这个： / 我收到的： shows someone else's post (checks.shows_a_post): the model scores it
-    like the ad, and a newcomer asking about it was reminded, with an id removed at once (lead54).
-    An id or a link in the post still reads as the newcomer's own unless the words denounce it."""
+    like the ad, and a newcomer asking about it was reminded on the score alone (lead50). An id or a
+    link in the post still reads as the newcomer's own unless the words denounce it (靠谱 is what an
+    ad says of itself as much as what a member asks), so the ad below stays caught."""
     from plugins.antispam.charmodel import shipped
     from plugins.antispam.classifier import SpamModel
 
@@ -540,11 +541,11 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("那个网站 binance-hk-login.top 是假的，千万别登录", newcomer=True),
                  id="phishing-domain-warning"),
     # an ad quoted whole, called unlike a real business, the anti-fraud hotline named: a newcomer
-    # was removed at once on the t.me link in the quote (the corpus's own warning, lead54)
+    # was removed at once on the t.me link in the quote (the corpus's own warning, lead50)
     pytest.param(Facts("我把原文贴出来大家认一下：“扩列 需要的留个联系方式 秒通过 电报 t.me/pybkSNda7qYE "
                        "备用 158-0000 0468”，正规的东西不会这么说话的！遇到可疑的可以打96110咨询。", newcomer=True),
                  id="quoted-ad-called-suspicious"),
-    # Cantonese 带你哋 ("take you all") is a friend's outing, not the ad's 带你 (lead54)
+    # Cantonese 带你哋 ("take you all") is a friend's outing, not the ad's 带你 (lead50)
     pytest.param(Facts("有人喺群組度賣嘢啊？小心啲，頭先有個新入嚟嘅講咩日賺幾千，一睇就知係呃人，"
                        "嗰間茶餐廳嘅菠蘿油真係好好食，下次帶你哋去哈哈", newcomer=True), id="cantonese-take-you-all"),
     pytest.param(Facts("下面这段话是假的：【通知】港股打新内部额度 飞机 https://t.me/+a7c1mgZbyY（非广告），"

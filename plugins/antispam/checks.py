@@ -198,7 +198,7 @@ def shows_an_ad(n: Normalised) -> bool:
 def shows_a_post(n: Normalised) -> bool:
     """shows_an_ad, or someone else's post shown after an intro the discussion rule reads (帮我看看这个：,
     有人发：, 收到一条…：): for the checks only, as _SHOWN_INTRO (shows_an_ad is a feature of the shipped
-    model). A member asking 帮我看看这个：日赚五百…靠谱吗 was removed at once on the model's score alone."""
+    model). A newcomer asking 帮我看看这个：日赚五百 在家就能做 靠谱吗 was reminded on the model's score alone."""
     return shows_an_ad(n) or bool(_SHOWN_INTRO.search(n.body))
 
 
@@ -329,7 +329,7 @@ def _unshown(body: str) -> str:
 _SEGMENTS = re.compile(r"[^，,。！!？?；;\n\s]*[，,。！!？?；;\n\s]*")
 # an ad's own urging or reassurance, not a warning: 千万别错过, 请勿打扰, 请勿举报, 假一赔十, 骗你干嘛
 _URGES = re.compile(r"别错过|不要错过|别犹豫|不要犹豫|请勿打扰|请勿屏蔽|勿扰|别举报|不要举报|勿举报|不用举报|"
-                    r"假一赔|假的包赔|骗你干|不会骗你|骗你是|不骗|没骗|非广告|不是广告")
+                    r"假一赔|假的包赔|骗你干|不会骗你|骗你是|不骗|没骗|非广告")
 
 
 def _warns(clause: str) -> bool:

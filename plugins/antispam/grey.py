@@ -1,7 +1,7 @@
 """A grey service sold to the group (issue 11's grey services: the real target's tech, crypto and seller
 groups): 各地发票可代开 专票普票都有 税点低; 查开房记录 查手机定位 专业调查 保密; 翻墙梯子 稳定不掉线 一个月15
 要的私; iOS 企业签 超级签 掉签包赔; 公众号阅读量 点赞 粉丝 刷量 价格最低; 外卖差评删除 50一条 店家老板找我; a
-driving licence's points taken for money (代扣分 一分两百 全国可办 私聊我, lead54).
+driving licence's points taken for money (代扣分 一分两百 全国可办 私聊我, lead50).
 
 No contact word, or a plain handle, and the char model reads a third of them as tech talk (the thirteen
 probes' grey services 37 missed from an established member). Members talk about the same tools (公司的
@@ -38,7 +38,7 @@ _SERVICE = re.compile(r"代开|发票|专票|开房记录|查开房|(?:手机|�
                       r"机场[^，,。\s]{0,4}(?:加速|节点|外网)|外网|企业签|超级签|掉签|群发|群控|协议号|刷量|刷人气|"
                       r"阅读量|刷粉|差评(?:删除|处理)|删差评|代缴|征信(?:修复|洗白)|逾期记录|洗白|刷课|帮刷|帮挂|"
                       r"网课挂机|作弊器|透视|自瞄|抢单神器|伪原创|洗稿|病历|诊断证明|住院证明|刷步数|刷跑步|"
-                      # a driving licence's points taken by someone else (lead54's 车友群: 代扣分 一分两百)
+                      # a driving licence's points taken by someone else (lead50's 车友群: 代扣分 一分两百)
                       r"代扣分|代消分|消分|买分|卖分|代学(?:减分|消分)")
 # the seller's promise or price
 _PROMISE = re.compile(rf"包过|保过|保密|包赔|(?<!不)稳定|不卡|不掉线|价格最低|全网最低|按条收费|税点低|上网能查|"

@@ -489,10 +489,11 @@ def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     return NOTHING["keywords"]
 
 
-# what turns an ad word into an ad: someone asked to get in touch, click, scan or join
+# what turns an ad word into an ad: someone asked to get in touch, click, scan or join (not the 私 of 私域,
+# private traffic, a marketing job's field: 做私域引流的 有经验的可以内推 warned a newcomer 发广告)
 _PROMOTING = re.compile(r"私聊|私信|私我|滴滴|有意|感兴趣|联系|加我|找我|咨询|详聊|详情|带你|扫码|扫一扫|点击|戳|名额|"
                         r"先到先得|速来|速度|进群|加群|免费送|注册|下载|微信|qq|telegram|主页|群号|拉你|想进|想来|"
-                        r"想要|需要的|复制|口令|领券|链接|打开|私|宝妈|无需经验|手机操作|在家操作|一部手机|轻松月入")
+                        r"想要|需要的|复制|口令|领券|链接|打开|私(?!域)|宝妈|无需经验|手机操作|在家操作|一部手机|轻松月入")
 # bait that makes an ad word an ad when a member on probation writes it
 _BAIT = re.compile(r"红包|福利|免费|领取|赚|日结|返利|优惠|折|秒杀|限时|手慢")
 
@@ -863,9 +864,6 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     word = normalise(phrase).dense
     newcomer_phrase = bool(verdict.newcomer_phrase)
     rest = n.dense.replace(word, "，") if phrase else n.dense  # the ad word itself is no call
-    # nor is 私域 (private traffic, a marketing job's field: 做私域引流的 有经验的可以内推 warned a newcomer
-    # 发广告), whose 私 is not the 私 of 私我
-    rest = rest.replace("私域", "，")
     if f.newcomer and "进" in rest:
         # nor is the newcomer's own joining (刚进群 我不是招代理的 我是来找代购帮带奶粉的: removed at once
         # on 招代理 with 进群 read as the call, spam33's blind probe), as for a newcomer phrase
@@ -1031,8 +1029,9 @@ def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
                        why=f"考察期内的新成员发{message_kind(f.kind)}{target}")
     if cfg.content.text_links and "link" in cfg.content.probation_kinds:
         links = contact.promoted_links(n)
-        # a warning whose own words call nobody, or any message the discussion rule reads as one
-        # (a quoted ad called suspicious: 遇到可疑的可以打96110), as the contact check reads it
+        # a warning whose own words call nobody (the older, looser rule: it also clears a shown ad
+        # after an intro the discussion rule does not read, and an own link beside 注意), or any
+        # message the discussion rule reads as one (遇到可疑的可以打96110), as the contact check does
         if links and ((_WARNING.search(n.body) and not _CALL_TO_ACTION.search(_own_words(n.body)))
                       or discussing(n)):
             return Verdict("content", False, f"link {links[0][:80]} named in a warning, not shared",

@@ -43,7 +43,9 @@ _SERVICE = re.compile(r"代开|发票|专票|开房记录|查开房|(?:手机|�
 # the seller's promise or price
 _PROMISE = re.compile(rf"包过|保过|保密|包赔|(?<!不)稳定|不卡|不掉线|价格最低|全网最低|按条收费|税点低|上网能查|"
                       rf"能查到|有保证|全能查|专业团队|专业调查|有偿|一键搞定|不限制|节点多|收费合理|演示可看|"
-                      rf"{NUMBER}\s*[元块]?\s*一(?:条|篇|门|单|个|次|分)|一(?:条|篇|门|单|个|次|分|年|个月)\s*{NUMBER}|全国(?:可办|都能办|通办)|(?:不用|无需|不需要)本人|"
+                      rf"{NUMBER}\s*[元块]?\s*一(?:条|篇|门|单|个|次|分)|一(?:条|篇|门|单|个|次|分|年|个月)\s*{NUMBER}|"
+                      # a licence's points: by the point, anywhere, without the driver
+                      rf"全国(?:可办|都能办|通办)|(?:不用|无需|不需要)本人|"
                       rf"包月|日卡|周卡|月卡|{NUMBER}\s*[元块]?\s*起")
 _CALL = re.compile(r"私|找我|联系我|要的|需要的|加我|加\s*v|@|来找|店家老板")
 # told, not offered: the writer's own use, a complaint, a report, a warning

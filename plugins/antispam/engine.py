@@ -61,16 +61,6 @@ class Decision:
         a reminder first, a second offence put to the admins."""
         return next((v.label for v in self.fired if v.label in PAY_CHECKS), "")
 
-    @property
-    def loan_plea(self) -> bool:
-        """A loan plea of the kind stolen accounts send (checks.loan_plea) is what convicted."""
-        return self.pay_check == "loan_plea"
-
-    @property
-    def fee_claim(self) -> bool:
-        """A newcomer collecting money as someone the group trusts (checks.collecting_a_fee)."""
-        return self.pay_check == "fee_claim"
-
     def _counted(self, mode: str) -> list[Verdict]:
         hits = [v for v, m in self.verdicts if v.spam and m == mode]
         if self.newcomer:
@@ -205,7 +195,8 @@ class Decision:
                 and (labels is None or "newcomer_contact" in labels):
             said = ["newcomer_contact"]
         # a newcomer who only said what they do and asked to be messaged solicits; nothing was advertised
-        if self.says_only and said != ["contact"] and labels is not None and "newcomer_pitch" in labels:
+        # (says_only fires on no contact data: _SAYING_CHECKS)
+        if self.says_only and labels is not None and "newcomer_pitch" in labels:
             said = ["newcomer_pitch"]
         return said
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from plugins.antispam.charmodel import shipped
 from plugins.antispam.checks import Facts, Verdict
+from plugins.antispam.classifier import SpamModel
 from plugins.antispam.config import AntispamConfig
 from plugins.antispam.contact import find_contacts, is_ordinary, promoted_links
 from plugins.antispam.engine import Decision, decide
@@ -17,6 +19,12 @@ CFG = AntispamConfig()
 
 def fired(facts: Facts) -> dict[str, str]:
     return {v.name: v.details for v in decide(facts, CFG, None, "room").fired}
+
+
+@pytest.fixture(scope="module")
+def shipped_model() -> SpamModel:
+    """The models as the bot starts with them: the shipped char model, the Bayes untaught."""
+    return SpamModel(shipped())
 
 
 # ---------------------------------------------------------------- normalisation
@@ -393,29 +401,22 @@ def test_ordinary_domains(url, ordinary):
     "今天的每日一题 https://leetcode.cn/problems/lru-cache/ 有人做了吗",
     "学习强国今天的答题 https://www.xuexi.cn/lgpage/detail/index.html",
 ])
-def test_a_newcomers_link_to_a_public_learning_site_is_no_probation_link(text):
+def test_a_newcomers_link_to_a_public_learning_site_is_no_probation_link(text, shipped_model):
     """A parent's link to the national school platform or a programmer's to a 力扣 problem was
     judged a newcomer's promotion link (spam35's tenth probe): these sites are ordinary."""
-    from plugins.antispam.charmodel import shipped
-    from plugins.antispam.classifier import SpamModel
-
-    decision = decide(Facts(text, newcomer=True), CFG, SpamModel(shipped()), "room")
+    decision = decide(Facts(text, newcomer=True), CFG, shipped_model, "room")
     assert not decision.spam, decision.evidence()
 
 
 @pytest.mark.parametrize("text", ["帮我看看这个：日赚五百 在家就能做 靠谱吗",
                                   "我收到的：兼职日结 一单一结 私聊我 大家说这是骗子吗"])
-def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the_model_alone(text):
+def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the_model_alone(text, shipped_model):
     """帮我看看这个： / 我收到的： shows someone else's post (checks.shows_a_post): the model scores it
     like the ad, and a newcomer asking about it was reminded on the score alone (lead50). An id or a
     link in the post still reads as the newcomer's own unless the words denounce it (靠谱 is what an
     ad says of itself as much as what a member asks), so the ad below stays caught."""
-    from plugins.antispam.charmodel import shipped
-    from plugins.antispam.classifier import SpamModel
-
-    model = SpamModel(shipped())
-    assert not decide(Facts(text, newcomer=True), CFG, model, "room").spam
-    ad = decide(Facts("大家看看这个：高薪招聘 月入三万 加V abc12345 靠谱吗", newcomer=True), CFG, model, "room")
+    assert not decide(Facts(text, newcomer=True), CFG, shipped_model, "room").spam
+    ad = decide(Facts("大家看看这个：高薪招聘 月入三万 加V abc12345 靠谱吗", newcomer=True), CFG, shipped_model, "room")
     assert ad.spam and {"contact", "keywords"} <= {v.name for v in ad.fired}, ad.evidence()
 
 
@@ -710,11 +711,8 @@ def test_a_newcomers_get_in_touch_and_its_id_are_one_piece_of_evidence(text, obv
     ("我是做宠物摄影的，第一次免费，看我朋友圈，微信 pet_photo88", True),
     ("想进内部群的点我头像", True),
 ])
-def test_a_newcomers_call_to_her_own_profile_is_not_obvious_alone(text, obvious):
-    from plugins.antispam.charmodel import shipped
-    from plugins.antispam.classifier import SpamModel
-
-    decision = decide(Facts(text, newcomer=True), CFG, SpamModel(shipped()), "room")
+def test_a_newcomers_call_to_her_own_profile_is_not_obvious_alone(text, obvious, shipped_model):
+    decision = decide(Facts(text, newcomer=True), CFG, shipped_model, "room")
     assert decision.spam and "keywords" in {v.name for v in decision.fired}
     assert decision.obvious is obvious
 

@@ -169,6 +169,9 @@ def test_normalise(text, dense):
     pytest.param("想要资源的 V ： ks_ 6 6 0 2 1 8 秒通过", "wechat-id", "ks660218", id="v-underscore-spaced-id"),
     pytest.param("晚上无聊的 薇 ❤ ：mm 3 3 7 7 1 备注群名", "wechat-id", "mm33771", id="wei-heart-spaced-id"),
     pytest.param("威 信 搜 lyx 5 2 0 8 8 有你要的", "wechat-id", "lyx52088", id="weixin-search-spaced-id"),
+    # a handle that opens with digits after a messenger's name (a bot's name; the corpus's 飞机 @888_dreambot)
+    pytest.param("老客户免费领取大米十斤，飞机 @888_dreambot", "handle", "@888_dreambot", id="plane-digit-handle"),
+    pytest.param("TG：@888_ok256", "handle", "@888_ok256", id="tg-digit-handle"),
 ])
 def test_contact_data_found(text, kind, value):
     assert (kind, value) in [(c.kind, c.value) for c in find_contacts(normalise(text))]
@@ -802,3 +805,9 @@ def test_a_newcomers_own_joining_is_no_call_beside_an_ad_word(text, spam):
     decision = decide(Facts(text, newcomer=True), CFG, None, "room")
     verdict = next(v for v, _ in decision.verdicts if v.name == "keywords")
     assert verdict.spam is spam and (verdict.strong or not spam)
+
+
+def test_digits_opening_a_handle_do_not_hide_it(shipped_model):
+    decision = decide(Facts("嗨～年终感恩回馈，老客户免.费领取大米十斤，已有三万人领取～，飞机 @888_dreambot😊",
+                            newcomer=True), CFG, shipped_model, "room")
+    assert "contact" in {v.name for v in decision.fired} and decision.obvious, decision.evidence()

@@ -1002,14 +1002,14 @@ async def test_the_plugin_flags_a_contact_qr_image_and_not_a_photo(sessions):
 
 
 def test_grams_from_the_cache_are_the_hashed_features(monkeypatch):
-    """grams() keeps each feature's Gram (hash, sign) across messages: what comes from the
-    cache is what hashing the feature gives, and the cache stays bounded."""
+    """codes() keeps each feature's hash (index and sign as one int) across messages: what comes
+    from the cache is what hashing the feature gives, and the cache stays bounded."""
     import zlib
 
     from plugins.antispam import charmodel
 
-    monkeypatch.setattr(charmodel, "_GRAMS", {})
-    monkeypatch.setattr(charmodel, "_GRAMS_KEPT", 50)
+    monkeypatch.setattr(charmodel, "_CODES", {})
+    monkeypatch.setattr(charmodel, "_CODES_KEPT", 50)
     text = normalise("兼职日结，加微信 jz_lily88 详情私聊")
     first = sorted(charmodel.grams(text), key=lambda g: g.text)
     again = sorted(charmodel.grams(text), key=lambda g: g.text)  # from the cache (or refilled)
@@ -1017,7 +1017,9 @@ def test_grams_from_the_cache_are_the_hashed_features(monkeypatch):
     for g in again:
         h = zlib.crc32(g.text.encode("utf-8"))
         assert (g.index, g.sign) == (h & charmodel.MASK, 1.0 if h >> 31 else -1.0)
-    assert len(charmodel._GRAMS) <= 50 + len(first)  # cleared when over the bound
+    assert len(charmodel._CODES) <= 50 + len(first)  # cleared when over the bound
+    index, signs = charmodel.indices(text)  # the training's arrays: the same features
+    assert sorted(zip(index, signs, strict=True)) == sorted((g.index, int(g.sign)) for g in first)
 
 
 def test_a_newcomers_lone_call_the_model_reads_as_no_ad_does_not_count():

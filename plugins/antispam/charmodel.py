@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import cast
 
 from plugins.antispam import contact
 from plugins.antispam.normalize import Normalised, normalise
@@ -49,10 +50,16 @@ class Gram:
 
 
 def grams(n: Normalised) -> list[Gram]:
-    """The message's distinct features. Digits become 0 (a phone number's shape matters, not
-    its digits); ^ and $ mark the ends, so a short message's opening and closing differ from the
-    same characters mid-sentence. A few shape features ride along: a link, the tricks the
-    normaliser undid, how long and how emoji-laden the message is."""
+    """The message's distinct features, each with its hashed weight's index and sign."""
+    seen = features(n)
+    return [Gram(g, c if c >= 0 else ~c, 1.0 if c >= 0 else -1.0) for g, c in zip(seen, codes(seen), strict=True)]
+
+
+def features(n: Normalised) -> list[str]:
+    """The message's distinct features, as text. Digits become 0 (a phone number's shape
+    matters, not its digits); ^ and $ mark the ends, so a short message's opening and closing
+    differ from the same characters mid-sentence. A few shape features ride along: a link, the
+    tricks the normaliser undid, how long and how emoji-laden the message is."""
     s = "^" + _DIGIT.sub("0", n.dense[:MAX_CHARS]) + "$"
     seen: set[str] = set()
     for k in range(1, MAX_N + 1):
@@ -93,28 +100,30 @@ def grams(n: Normalised) -> list[Gram]:
     seen.add(f"#len{min(len(n.dense).bit_length(), 10)}")
     if n.emoji:
         seen.add(f"#emoji{min(n.emoji.bit_length(), 4)}")
-    known = _GRAMS
-    if len(known) > _GRAMS_KEPT:
+    return list(seen)
+
+
+def codes(feats: Sequence[str]) -> list[int]:
+    """Each feature's weight as one int: its index, or ~index where its sign is negative (the
+    hash's top bit is the sign, its low BITS bits the index)."""
+    known = _CODES
+    if len(known) > _CODES_KEPT:
         known.clear()
-    out = []
-    for g in seen:
-        gram = known.get(g)
-        if gram is None:
-            gram = known[g] = _gram(g)
-        out.append(gram)
-    return out
+    found = list(map(known.get, feats))
+    if None not in found:
+        return cast(list[int], found)
+    for g in [g for g, c in zip(feats, found, strict=True) if c is None]:
+        h = zlib.crc32(g.encode("utf-8"))
+        known[g] = (h & MASK) if h >> 31 else ~(h & MASK)
+    return list(map(known.__getitem__, feats))
 
 
-# Chat repeats the same few thousand 1-4-character runs: their hash and Gram are made once and
-# kept (Grams are immutable), instead of an encode, a crc32 and an object per feature per
-# message (~100 features a message; issue 13). Bounded: cleared when full.
-_GRAMS: dict[str, Gram] = {}
-_GRAMS_KEPT = 50_000
-
-
-def _gram(g: str) -> Gram:
-    h = zlib.crc32(g.encode("utf-8"))
-    return Gram(g, h & MASK, 1.0 if h >> 31 else -1.0)
+# Chat repeats the same few thousand 1-4-character runs: each one's hash is taken once and kept,
+# as one int, instead of an encode and a crc32 per feature per message (~110 features a
+# message), and no object is made per feature to score a message (issue 13). Bounded: cleared
+# when full.
+_CODES: dict[str, int] = {}
+_CODES_KEPT = 50_000
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
@@ -246,8 +255,8 @@ def _framed(n: Normalised) -> bool:
 
 def indices(n: Normalised) -> tuple[array, array]:
     """(indices, signs) as compact arrays, for training."""
-    gs = grams(n)
-    return array("i", (g.index for g in gs)), array("b", (int(g.sign) for g in gs))
+    cs = codes(features(n))
+    return array("i", (c if c >= 0 else ~c for c in cs)), array("b", (1 if c >= 0 else -1 for c in cs))
 
 
 def _sigmoid(z: float) -> float:
@@ -313,11 +322,12 @@ class CharModel:
         n = normalise(text)
         if not n.dense:
             return CharScore(0.0, [])
-        gs = grams(n)
-        if not gs:
+        feats = features(n)
+        if not feats:
             return CharScore(_sigmoid(self.b), [])
-        w, scale = self.w, self.scale / math.sqrt(len(gs))
-        pushes = [g.sign * w[g.index] * scale for g in gs]
+        w, scale = self.w, self.scale / math.sqrt(len(feats))
+        # each feature's push, to the bit as sign * weight * scale: negating the weight is exact
+        pushes = [(w[c] if c >= 0 else -w[~c]) * scale for c in codes(feats)]
         z = self.b + sum(pushes)
         if not explain:
             return CharScore(_sigmoid(z), [])
@@ -331,7 +341,7 @@ class CharModel:
         for minus, i in sorted([(-v, i) for i, v in enumerate(pushes) if v > 0]):
             if len(shown) == 8:
                 break
-            word = _shown(gs[i].text, skeleton, cuts, breaks)
+            word = _shown(feats[i], skeleton, cuts, breaks)
             if word and word not in shown:
                 shown[word] = -minus
         # a part of a longer run shown is said by it (小红书, not 小红、红书、小红书)

@@ -494,6 +494,9 @@ def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the
     pytest.param(Facts("私域引流 一对一带你 日赚三百 私我", newcomer=True), "keywords", id="private-traffic-course-ad"),
     # 闲置资金 is a money ad's, not a thing given away
     pytest.param(Facts("闲置资金 免费送理财课 有需要的私聊我", newcomer=True), "keywords", id="idle-money-freebie"),
+    # an ad's own promise that it costs nothing is no telling of what it costs (checks._EXPOSES)
+    pytest.param(Facts("刷好评 一单两块 这种不会被平台查到 私聊我", newcomer=True), "keywords",
+                 id="pitch-says-it-is-never-caught"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -656,6 +659,13 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("群里说的t.me/加群链接是哪个啊 我找不到", newcomer=True), id="newcomer-asks-for-the-invite"),
     pytest.param(Facts("看到有人转t.me/频道的链接 说能领U 我没敢点", newcomer=True),
                  id="newcomer-did-not-click-a-channel-link"),
+    # what someone said to the writer, a space before its 说 (checks._REPORTED_SAID), and what the offer
+    # costs whoever takes it up (checks._EXPOSES): the corpus's line warned a newcomer 发广告
+    pytest.param(Facts("刚有人私聊我 说能帮外卖店刷好评 一单两块 这种被平台查到要封店的吧", newcomer=True),
+                 id="newcomer-reports-a-pitch-and-what-it-costs"),
+    pytest.param(Facts("有人私聊我 说刷好评一单两块 问我做不做 这是骗子吧", newcomer=True),
+                 id="newcomer-reports-a-pitch-then-calls-it-a-scam"),
+    pytest.param(Facts("帮人刷好评一单两块那种 会被平台抓的", newcomer=True), id="newcomer-says-what-a-pitch-costs"),
 ])
 def test_ordinary_chat_is_left_alone(facts):
     assert fired(facts) == {}
@@ -805,6 +815,20 @@ def test_a_newcomers_own_joining_is_no_call_beside_an_ad_word(text, spam):
     decision = decide(Facts(text, newcomer=True), CFG, None, "room")
     verdict = next(v for v, _ in decision.verdicts if v.name == "keywords")
     assert verdict.spam is spam and (verdict.strong or not spam)
+
+
+@pytest.mark.parametrize(("text", "strong"), [
+    # the corpus's ordinary lines: the stop phrase's own 免费 said again is no second hook
+    ("我们社区在发免费的垃圾分类袋，免费领取，一户两卷，在物业那", False),
+    ("免费领取的都不免费", False),
+    # bait of another kind beside it still makes the phrase an ad
+    ("免费领取，红包多多", True),
+    ("免费领取 日结三百", True),
+])
+def test_a_stop_phrases_own_bait_said_again_is_no_second_hook(text, strong):
+    decision = decide(Facts(text, newcomer=True), CFG, None, "room")
+    verdict = next(v for v, _ in decision.verdicts if v.name == "keywords")
+    assert verdict.spam and verdict.strong is strong, verdict.details
 
 
 def test_digits_opening_a_handle_do_not_hide_it(shipped_model):

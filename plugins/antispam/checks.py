@@ -270,7 +270,7 @@ _SAID_CALL = re.compile(r"说(?:你|您|大家|我|人)?先?(?:加|扫码|扫|�
 
 # what someone reportedly said to the writer, as its own clauses (有人私聊我说兼职刷单日结，加V：sd_8899，
 # 这是骗子别信): seen in a simulated day, where the regular who warned so was warned 发广告 himself.
-_REPORTED_SAID = re.compile(_REPORTED.pattern + r"说[:：]?")
+_REPORTED_SAID = re.compile(_REPORTED.pattern + r"\s*说[:：]?")
 _CLAUSES = re.compile(r"[^，,。！!？?；;\n]*[，,。！!？?；;\n]?")
 
 
@@ -392,7 +392,9 @@ _HAD_BAIT = re.compile(r"有(?:一)?(?:个|种|条)\s*(?:扫码|扫|点击|点|�
 # ends. For the checks' discussion rule only, as _TOLD_NOT: _WARNING is a feature of the shipped model
 _EXPOSES = re.compile(r"一看就是|其实(?:就)?是|就是[^，,。！!？?；;\n]{0,8}前奏|伪装成|"
                       r"让你(?:先)?(?:交|充|买|下载|垫付|转账|转钱)|(?:后面|然后|最后|到最后|进去)就?(?:让你|拉你|不返|推荐你)|"
-                      r"就不返|提不出|(?:这|那)种[^，,。！!？?；;\n]{0,14}(?:都是|就是)")
+                      r"就不返|提不出|(?:这|那)种[^，,。！!？?；;\n]{0,14}(?:都是|就是)|"
+                      # what it costs whoever takes it up (这种被平台查到要封店的吧, 那种会被抓的)
+                      r"(?:这|那)种[^，,。！!？?；;\n不没别]{0,8}(?:被|会被|要被)[^，,。！!？?；;\n]{0,6}(?:查|封|抓|罚|判)")
 
 
 @lru_cache(maxsize=4096)
@@ -496,6 +498,14 @@ _PROMOTING = re.compile(r"私聊|私信|私我|滴滴|有意|感兴趣|联系|�
                         r"想要|需要的|复制|口令|领券|链接|打开|私(?!域)|宝妈|无需经验|手机操作|在家操作|一部手机|轻松月入")
 # bait that makes an ad word an ad when a member on probation writes it
 _BAIT = re.compile(r"红包|福利|免费|领取|赚|日结|返利|优惠|折|秒杀|限时|手慢")
+
+
+def _baits_beyond(word: str, rest: str) -> bool:
+    """Whether the text left beside an ad word dangles bait the word does not already name: a
+    stop phrase's own bait said again is the same offer, not a second hook (我们社区在发免费的垃圾
+    分类袋，免费领取，在物业那 and 免费领取的都不免费 warned a newcomer 发广告 on 免费领取's 免费)."""
+    own = set(_BAIT.findall(word))
+    return any(b not in own for b in _BAIT.findall(rest))
 
 
 def baits(n: Normalised) -> bool:
@@ -882,7 +892,7 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             rest, body = rest.replace("免费送", "，"), _NEEDS.sub("，", body.replace("免费送", "，"))
         # the pitch on the text with its punctuation: in the dense one 需要…的 spans clauses
         pitched = bool(_PITCH.search(body) or (_PROMOTING.search(rest) and _BAIT.search(rest)))
-    bait = _BAIT.search(rest)
+    bait = _baits_beyond(word, rest)
     if newcomer_phrase and not pitched \
             and not contact.find_contacts(n, f.url) and not contact.promoted_links(n, f.url):
         # 私聊我 / 进群 from someone new is how a newcomer asks or an organiser answers too (不会的可以

@@ -497,6 +497,12 @@ def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the
     # an ad's own promise that it costs nothing is no telling of what it costs (checks._EXPOSES)
     pytest.param(Facts("刷好评 一单两块 这种不会被平台查到 私聊我", newcomer=True), "keywords",
                  id="pitch-says-it-is-never-caught"),
+    # a warning word before a newcomer's own link is the ad's dress: the link is the newcomers' rule
+    # as without it (the content check read any warning word with no call as a warning)
+    pytest.param(Facts("注意！新店开业 www.shop-xyz.com 全场五折", newcomer=True), "content",
+                 id="newcomer-own-link-after-a-warning-word"),
+    pytest.param(Facts("大家注意 最新福利网站 fuli88.top 每天更新", newcomer=True), "content",
+                 id="newcomer-own-link-after-take-care"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -666,6 +672,10 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("有人私聊我 说刷好评一单两块 问我做不做 这是骗子吧", newcomer=True),
                  id="newcomer-reports-a-pitch-then-calls-it-a-scam"),
     pytest.param(Facts("帮人刷好评一单两块那种 会被平台抓的", newcomer=True), id="newcomer-says-what-a-pitch-costs"),
+    # an ad shown after 原文贴出来 with its written domain, then warned about (the corpus's line)
+    pytest.param(Facts("我把原文贴出来大家认一下: 跟了三天已经回本了。赛车飞艇计划群，跟计划稳赚 官网 yingnavip．xyz "
+                       "不玩就看看 。尤其是宝妈们注意，专挑你们下手。", newcomer=True),
+                 id="newcomer-pastes-an-ad-with-its-site-then-warns"),
 ])
 def test_ordinary_chat_is_left_alone(facts):
     assert fired(facts) == {}

@@ -297,7 +297,7 @@ def _unsaid(body: str) -> str:
 # intros that report someone else's post: 如下 and 👇 open ads' own details too (联系方式如下👇), as
 # do 内容是 (工作内容是：…) and 这段话 (复制这段话打开淘宝). For the checks' discussion rule only, as
 # _TOLD_NOT: _QUOTE_INTRO is a feature of the shipped model
-_SHOWN_INTRO = re.compile(r"有人(?:在群里)?发了?[:：]|【原文】|原文[:：]|原文如下|原话[:：]|发的是|"
+_SHOWN_INTRO = re.compile(r"有人(?:在群里)?发了?[:：]|【原文】|原文[:：]|原文如下|原话[:：]|发的是|原文贴出来|"
                           r"下面这段话|这段话是假的|转了一段|收到一条[^，,。！!？?；;\n]{0,6}[:：]|"
                           r"(?:我|刚)收到的[:：]|收到这条[:：]|(?:大家|帮我|帮忙)?看看这个[:：]|这个是真的吗[:：]")
 # the intro's own words up to its colon (下面这段话是假的：): they frame what follows
@@ -1039,11 +1039,12 @@ def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
                        why=f"考察期内的新成员发{message_kind(f.kind)}{target}")
     if cfg.content.text_links and "link" in cfg.content.probation_kinds:
         links = contact.promoted_links(n)
-        # a warning whose own words call nobody (the older, looser rule: it also clears a shown ad
-        # after an intro the discussion rule does not read, and an own link beside 注意), or any
-        # message the discussion rule reads as one (遇到可疑的可以打96110), as the contact check does
-        if links and ((_WARNING.search(n.body) and not _CALL_TO_ACTION.search(_own_words(n.body)))
-                      or discussing(n)):
+        # a warning or a discussion, as the contact check reads one (遇到可疑的可以打96110), or a
+        # warning that denounces what it names with no call of its own (那个网站 … 是假的，千万别登录:
+        # the link named is the one warned about). Not a warning word alone, which an ad puts before
+        # its own link (注意！新店开业 www.shop-xyz.com 全场五折 passed a newcomer)
+        if links and (discussing(n) or (_WARNING.search(n.body) and _denounces(n.body)
+                                        and not _CALL_TO_ACTION.search(_own_words(n.body)))):
             return Verdict("content", False, f"link {links[0][:80]} named in a warning, not shared",
                            why=f"链接 {links[0][:80]} 只是在提醒里提到，不是分享")
         if links:

@@ -172,6 +172,13 @@ def test_normalise(text, dense):
     # a handle that opens with digits after a messenger's name (a bot's name; the corpus's 飞机 @888_dreambot)
     pytest.param("老客户免费领取大米十斤，飞机 @888_dreambot", "handle", "@888_dreambot", id="plane-digit-handle"),
     pytest.param("TG：@888_ok256", "handle", "@888_ok256", id="tg-digit-handle"),
+    # a handle after a channel's or a new group's word, or a pointing hand, and a Telegram bot's
+    # handle anywhere (its name ends in bot): lines of ours in the shapes of read probe files' misses
+    pytest.param("每日福利 直接找 @fuli_daily_bot 领", "handle", "@fuli_daily_bot", id="telegram-bot-handle"),
+    pytest.param("装机软件 电报找 @zhuangji_bot", "handle", "@zhuangji_bot", id="telegram-find-bot"),
+    pytest.param("日服攻略 电报频道 @ff_guide_jp", "handle", "@ff_guide_jp", id="channel-handle"),
+    pytest.param("老群要解散了 新群 @laoxiang_home 大家快来", "handle", "@laoxiang_home", id="new-group-handle"),
+    pytest.param("租房 工作 二手 一个群全搞定 👉 @bkk_huaren", "handle", "@bkk_huaren", id="pointing-hand-handle"),
 ])
 def test_contact_data_found(text, kind, value):
     assert (kind, value) in [(c.kind, c.value) for c in find_contacts(normalise(text))]
@@ -296,6 +303,10 @@ def test_a_newcomers_own_number_beside_a_hotline_is_not_an_obvious_ad():
     pytest.param("苏A 1 2 3 4 5 的车主在吗 挡着我车了", id="a-plate-typed-apart"),
     pytest.param("谁的车 浙B 7 8 9 6 2 堵在车库出口了", id="another-plate-typed-apart"),
     pytest.param("新能源车牌 川A D 1 2 3 4 5 谁的 压线了", id="a-green-plate-typed-apart"),
+    # a WeChat mention after a word that names a handle elsewhere: a member, not a handle (WeChat
+    # ends a mention with U+2005)
+    pytest.param("有问题直接找 @tom_li\u2005 他管这个", id="a-mention-after-find"),
+    pytest.param("频道的事问 @群主老王 就行", id="a-chinese-mention-after-channel"),
 ])
 
 def test_no_contact_data(text):

@@ -171,7 +171,7 @@ _CODE_ID = re.compile(r"(?:联系|私聊|私信|私我|找我|加我|认准|搜�
 # marks, and a newcomer's warning read so had its handle counted as the newcomer's contact data).
 # A handle may open with digits after such a word (飞机 @888_dreambot: a bot's or another app's
 # name, which Telegram's own rule of a first letter does not bound) but holds a letter
-_HANDLE = re.compile(r"(?:telegram|tg|电报|飞机|ins|instagram|推特|twitter|联系|私聊|私信)[\s:：]*"
+_HANDLE = re.compile(r"(?:telegram|tg|电报|飞机|ins|instagram|推特|twitter|联系|私聊|私信|频道|直接找|电报找|新群|👉)[\s:：]*"
                      r"@((?=[0-9_]*[a-z])[a-z0-9][a-z0-9_]{3,31})(?![a-z0-9_\u2005])")
 # domains written so a link filter misses them: abc点com, abc。cn, abc dot net, abc (.) top
 # (a middle dot, a bracketed 点 or a dot typed with a space before it are dots too: abc・com,
@@ -224,7 +224,10 @@ _PLATFORM_NO = re.compile(r"(?:(?<![a-z0-9_-])u?id|抖音号|红书号|快手号
 _GAME = re.compile(r"游戏|原神|崩坏|星穹|王者|蛋仔|和平精英|明日方舟|鸣潮|绝区零|区服|开黑|世界等级|冒险等级|"
                    r"助战|好友位|联机|组队|副本|舰长|舰团|公会|战队")
 # a hand-typed handle: "@ usdt_mm88" (a WeChat @mention has no space after @ and ends with U+2005)
-_LOOSE_HANDLE = re.compile(r"@\s+([a-z][a-z0-9_]{3,31})|@([a-z][a-z0-9]*_[a-z0-9_]*[0-9][a-z0-9_]*)(?![a-z0-9_\u2005])")
+# A Telegram bot's handle ends in bot (@hongbao_daily_bot, @chaxun_sgk_bot: Telegram's rule for a bot's
+# name), wherever it stands
+_LOOSE_HANDLE = re.compile(r"@\s+([a-z][a-z0-9_]{3,31})|@([a-z][a-z0-9]*_[a-z0-9_]*[0-9][a-z0-9_]*)(?![a-z0-9_\u2005])|"
+                           r"@([a-z][a-z0-9_]{1,28}_bot)(?![a-z0-9_\u2005])")
 # letters and digits typed one by one: h h 5 2 0 1, 薇 l l 9 6 6 6, m a n ⑤ ② ⑧, t me / + ab3x
 _SPACED_ID = re.compile(r"(?<![a-z0-9])((?:[a-z]\s+){1,4}(?:\d\s*){3,8})(?![a-z0-9])")
 # a couple's initials and a love number (L❤Y 1314, W❤X 520520, z❤h 5201314): the letter before the
@@ -420,7 +423,7 @@ def _find_contacts(n: Normalised, url: str | None) -> tuple[Contact, ...]:
         if any(ch.isdigit() for ch in value) and len(value) >= 4:
             add("code-id", value, value != written_as)
     for m in _LOOSE_HANDLE.finditer(light):
-        add("handle", "@" + (m.group(1) or m.group(2)), False)
+        add("handle", "@" + (m.group(1) or m.group(2) or m.group(3)), False)
     for m in _SPACED_TME.finditer(body):
         add("im-link", "t.me/" + m.group(1), True)
     for m in _SPACED_ID.finditer(body):

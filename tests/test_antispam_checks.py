@@ -1224,6 +1224,22 @@ def test_company_or_sex_offered_is_an_ad_from_anyone(text):
         assert not _reading(member) and not _reading(member, newcomer=True), member
 
 
+@pytest.mark.parametrize("text", ["晚上无聊吗 找 甜 code：tt6677 聊什么都可以",
+                                  "下班寂寞了 来找 薇 wei520 一直在线",
+                                  "一个人的夜晚 陪你聊天 暗号 柔 rou1314"])
+def test_a_one_character_name_and_its_code_with_the_lures_mood_are_an_offer(text):
+    """The lure's signature (a name of one character standing apart, then a short letters+digits code)
+    beside one word of its night and loneliness: the read probe files' lures with a plain code id were
+    missed from an established member. A surname or a pronoun before an id is a friend's or the writer's,
+    and 一个人在家 无聊 or 在线等 is a member's own."""
+    assert any(d.startswith("company or sex offered") for d in _reading(text)), text
+    for member in ("我一个人在家 无聊 加 王 wang1990 一起打游戏",
+                   "在线等 急 李 li2020 是你吗",
+                   "晚上一个人在家 谁来开黑 我 id abc123",
+                   "明天一个人去医院 车牌 浙 a12345 停在门口"):
+        assert not _reading(member) and not _reading(member, newcomer=True), member
+
+
 @pytest.mark.parametrize("text", ["想学剪辑的b站搜 小鹿剪辑课 全套免费",
                                   "公众号「跨境获客笔记」回复888获取海关数据",
                                   "知乎关注我@申请规划师Lily 免费回答选校问题"])

@@ -170,8 +170,11 @@ _CODE_ID = re.compile(r"(?:联系|私聊|私信|私我|找我|加我|认准|搜�
 # (not the plane emoji alone, ✈ @abc_vip: warnings paste the ad they warn about without quote
 # marks, and a newcomer's warning read so had its handle counted as the newcomer's contact data).
 # A handle may open with digits after such a word (飞机 @888_dreambot: a bot's or another app's
-# name, which Telegram's own rule of a first letter does not bound) but holds a letter
-_HANDLE = re.compile(r"(?:telegram|tg|电报|飞机|ins|instagram|推特|twitter|联系|私聊|私信|频道|直接找|电报找|新群|👉)[\s:：]*"
+# name, which Telegram's own rule of a first letter does not bound) but holds a letter. A channel,
+# a new group or a pointing hand names one too (电报频道 @ff14_jp_guoji, 新群 @lianxi_new, 👉 @hcm_huaren:
+# six of the read probe files' misses)
+_HANDLE = re.compile(r"(?:telegram|tg|电报|飞机|ins|instagram|推特|twitter|联系|私聊|私信|"
+                     r"频道|直接找|电报找|新群|👉)[\s:：]*"
                      r"@((?=[0-9_]*[a-z])[a-z0-9][a-z0-9_]{3,31})(?![a-z0-9_\u2005])")
 # domains written so a link filter misses them: abc点com, abc。cn, abc dot net, abc (.) top
 # (a middle dot, a bracketed 点 or a dot typed with a space before it are dots too: abc・com,

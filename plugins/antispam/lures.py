@@ -42,11 +42,26 @@ _TOLD = re.compile(r"骗|诈骗|小心|别加|别信|举报|报警|广告|托|�
 
 _ASKED = re.compile(r"吗|\?|？")
 
+# the lure's signature (issue 11: a one-character name and a short letters+digits code): a name of one
+# character standing apart, then its code (找 柔 code：rr2299, 雪 ID qs1314, 认准 梦 代号 M520m, 来找 娜 na886).
+# Read on the text with its spaces: one character standing alone is what marks the name; a surname is a
+# friend's (加 王 wang1990), a pronoun nobody's. With one word of the lure's night and loneliness beside
+# it, it is an offer: 一个人在家 无聊 and 在线等 are a member's own
+_NAME_AND_CODE = re.compile(r"(?<![\u3400-\u9fff])([\u3400-\u9fff])\s+(?:code|id|代号|暗号|口令|编号)?\s*[:：]?\s*"
+                            r"([a-z]{1,4}[0-9]{2,6}[a-z0-9]{0,2})(?![a-z0-9])")
+_NOT_A_NAME = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
+                      "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵"
+                      "万钱严覃武戴莫孔向汤老小"
+                      # and the words that stand alone before an id without naming anyone (我 id abc123)
+                      "我你他她它的是在有和就都也还号")
+_MOOD = re.compile(r"晚上(?:一个人|无聊|寂寞)|一个人的?(?:夜|晚上)|寂寞|漫漫长夜|一直在线|全套|私人影院|失眠|男士|"
+                   r"什么都可以|陪你")
+
 
 def lures_with_company(body: str) -> tuple[str, ...] | None:
     """The words of company or sex offered (a woman and a strong lure word, or two lure words with one
     strong, and the call), or None."""
-    body = unspaced(body)
+    spaced, body = body, unspaced(body)
     if _TOLD.search(body):
         return None
     marks = list(_ASKED.finditer(body))
@@ -60,7 +75,9 @@ def lures_with_company(body: str) -> tuple[str, ...] | None:
     elif len(strong) >= 2 or (strong and len(offered) >= 2):
         words = offered[:2]
     if not words:
-        return None
+        named = next((m for m in _NAME_AND_CODE.finditer(spaced) if m.group(1) not in _NOT_A_NAME), None)
+        mood = _MOOD.search(body)
+        return (named.group(0).strip(), mood.group(0)) if named and mood else None
     # a question is the hook when the way in follows it (今晚有空吗 私信「夏」)
     call = _CALL.search(body[asked.end():] if asked else body)
     return (*words, call.group(0)) if call else None

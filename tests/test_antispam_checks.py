@@ -1035,7 +1035,10 @@ def test_a_split_qq_number_after_jia_kou_is_logged_as_what_it_was():
                                   "招网络客服 在家上班 月入五千 新手包教 入职先交三百培训费",
                                   "每天花半小时 刷刷手机 一个月多赚两千 感兴趣的扣1",
                                   "兼职听书员 听完写个感想 一篇三十 学生党也能做",
-                                  "闲着也是闲着 手机挂着就行 一天给你六十 名额不多 不是骗子"])
+                                  "闲着也是闲着 手机挂着就行 一天给你六十 名额不多 不是骗子",
+                                  # spare time and no skill as the read probe files' misses say them
+                                  "找几个人 打字就行 日结一百二 有时间的私我",
+                                  "利用碎片时间 宝妈学生都行 月入四千 私聊了解"])
 def test_easy_money_offered_as_a_job_with_no_workplace_is_an_ad_from_anyone(text):
     """Pay with a figure (一条三块, 月入五千), an easy-money promise (在家, 手机就能做, 不用经验, 每天花半小时,
     先交培训费) and the job or a call (招, 接点活, 扣1): the twelve probes' jobs and easy money were 80 of 299
@@ -1057,6 +1060,7 @@ def test_easy_money_offered_as_a_job_with_no_workplace_is_an_ad_from_anyone(text
                    "刚问了 那个试玩游戏的兼职要先交押金 果断放弃了",
                    "副业做家教一小时两百 一个月多赚三千 累是累点",
                    "每天两小时 坚持跑了一个月 瘦了五斤",
+                   "利用碎片时间 一天50个单词 想一起打卡的私我",  # digits then 个 count things, not pay
                    "车位出租 地下二层 一个月四百 押一付三 白天上班 留言就行 需要的邻居私聊我",
                    "群公告：禁止发刷单、兼职、投资理财类广告 违者移出",
                    "钢琴陪练 我是音乐学院的 暑假在家 一小时八十 有需要的家长私我",

@@ -30,8 +30,9 @@ from plugins.antispam.parts import NUMBER, every_part, unspaced
 
 # bounded: no pay runs past eight digits, and a run thousands long (a flood of 0s) must not make every
 # start position scan to its end (0.5 CPU-s a message, the bounded-time test's failure)
-# an amount of money, not of time, size or things (每天两小时, 一张1.5米的床, 收一个二手的, 一单一结)
-_PAID = (r"(?![0-9.]|个?(?:小时|分钟|天|周|月|年|点|号|楼|层|手|米|寸|岁|人|次|遍|趟|公里|结))"
+# an amount of money, not of time, size or things (每天两小时, 一张1.5米的床, 收一个二手的, 一单一结; digits then
+# 个 count things: 利用碎片时间 一天50个单词)
+_PAID = (r"(?![0-9.]|(?<=[0-9])个|个?(?:小时|分钟|天|周|月|年|点|号|楼|层|手|米|寸|岁|人|次|遍|趟|公里|结))"
          r"\s*(?:元|块|毛|角|刀|美金|\+)?")
 # pay with a figure: a rate per piece or time, or what a day, a week or a month brings
 _PAY = re.compile(
@@ -44,7 +45,7 @@ _PAY = re.compile(
 _EASY = re.compile(
     r"在家\s?(?:做|就能|就可以|也能|可以|录|打|剪|包|分拣|赚|兼职|可做|手工|转发|没事|就行|办公|上班|的活)|"
     r"居家(?:办公|手工|兼职)|不用出门|足不出户|手机(?:就能|即可|也能|就可以|上|有网|接单|电脑都)|一部手机|动动手指|点点手机|刷刷手机|"
-    r"会打字|会拼音|会说普通话|会用[^，,。\s]{1,4}就行|有手就行|挂着就行|无需经验|不用经验|不需要经验|零经验|没经验也|"
+    r"会打字|打字就行|碎片化?时间|会拼音|会说普通话|会用[^，,。\s]{1,4}就行|有手就行|挂着就行|无需经验|不用经验|不需要经验|零经验|没经验也|"
     r"学生党|(?:学生|宝妈|老人)[^，,。\s]{0,3}(?:都|也)能做|无经验|新手(?:包教|带教|有人带|也能|可做)|手把手教|教会为止|"
     r"下班|副业|空闲|闲着|没事干|在家没事|有空的|不影响(?:学习|上班|工作|开|带娃|主业)|不露脸|不用证|不用交钱|"
     r"每天[^，,。\s]{0,2}(?:一|两|三|半|十|二十|[1-3])个?(?:小时|分钟)|电脑手机都|简单的任务|"

@@ -179,6 +179,9 @@ def test_normalise(text, dense):
     pytest.param("日服攻略 电报频道 @ff_guide_jp", "handle", "@ff_guide_jp", id="channel-handle"),
     pytest.param("老群要解散了 新群 @laoxiang_home 大家快来", "handle", "@laoxiang_home", id="new-group-handle"),
     pytest.param("租房 工作 二手 一个群全搞定 👉 @bkk_huaren", "handle", "@bkk_huaren", id="pointing-hand-handle"),
+    # a group's number spelled out after the group, in plain or financial numerals
+    pytest.param("钓鱼交流群 二零二 三零一 五六 七 欢迎", "group-number", "202301567", id="group-number-spelled"),
+    pytest.param("开黑群 捌贰柒 陆叁伍 零壹", "group-number", "82763501", id="group-number-in-capitals"),
 ])
 def test_contact_data_found(text, kind, value):
     assert (kind, value) in [(c.kind, c.value) for c in find_contacts(normalise(text))]
@@ -307,6 +310,9 @@ def test_a_newcomers_own_number_beside_a_hotline_is_not_an_obvious_ad():
     # ends a mention with U+2005)
     pytest.param("有问题直接找 @tom_li\u2005 他管这个", id="a-mention-after-find"),
     pytest.param("频道的事问 @群主老王 就行", id="a-chinese-mention-after-channel"),
+    # a year or a time after the group's name, spelled out, is no number of a group
+    pytest.param("我们群二零二四年成立的 一共五十个人", id="a-groups-year-spelled"),
+    pytest.param("家长群 一二三 点开会", id="a-groups-meeting-time-spelled"),
 ])
 
 def test_no_contact_data(text):

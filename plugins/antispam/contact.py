@@ -202,6 +202,9 @@ _REFERRAL = re.compile(r"(抖音|dy|小红书|红书|小红薯|xhs|拼多多|pdd
 # a number after a QQ word, split or dressed up: 扣 ③③⑥ ⑥⑨, q 3 4 5 1 2, 🐧群：368215974
 _QQ_SPLIT = re.compile(r"(?<![a-z0-9_-])(?:扣|q|鹅|企鹅|🐧|群|裙|(?:扣|鹅|企鹅|🐧)\s*+我)\s*+(?:号|群)?\s*+[:：]?\s*+"
                        r"((?:[1-9][\s-]*)(?:\d[\s-]*){5,10})(?!\s*[\d元块分万kw人个次天年月号岁])")
+# a group's number spelled out after the group (斗地主比赛群 二零二 三零一 五六 七: the read probe files'
+# group promotions), read on the dense form where the spelled digits are digits again
+_GROUP_SPELLED = re.compile(r"[群裙]([1-9][0-9]{5,10})(?![0-9])")
 # an id right after a platform word: 飞机 heyue_daidan8, 卫星 zhaoren_77, line：rou_0520, v zl_stock88
 # (not inside an id: the v of tsl_vip2026 is no WeChat word, and ip2026 no id of its own)
 # (or digits then a name, Ⓥ028feirui, tg 520meimei, but not a quantity with its unit, 5000mah;
@@ -455,6 +458,9 @@ def _find_contacts(n: Normalised, url: str | None) -> tuple[Contact, ...]:
             if not any(bare(value) in bare(c.value) or bare(c.value) in bare(value) for c in found):
                 add("wechat-id", value, True)
     if "spelled-out digits" in n.obfuscated:  # 鹅 三三 四四 五五 六: the number exists only in digits
+        for m in _GROUP_SPELLED.finditer(dense):  # 斗地主比赛群 二零二 三零一 五六 七, 交流群 捌贰柒 陆叁伍 零壹
+            if not any(m.group(1) in c.value for c in found):
+                add("group-number", m.group(1), True)
         for m in _LONE_VARIANT.finditer(dense):
             value = m.group(2)
             if value.isdigit() and dense[max(0, m.start() - 1):m.start() + 1] not in _WORDS_BEFORE \

@@ -520,6 +520,9 @@ def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the
                  id="newcomer-own-link-after-a-warning-word"),
     pytest.param(Facts("大家注意 最新福利网站 fuli88.top 每天更新", newcomer=True), "content",
                  id="newcomer-own-link-after-take-care"),
+    # places short of takers are an ad's (还差两个名额), not a game's players
+    pytest.param(Facts("瑜伽馆免费体验课 还差两个名额 想来的私聊我", newcomer=True), "keywords",
+                 id="newcomer-free-class-short-of-places"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -689,6 +692,12 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("有人私聊我 说刷好评一单两块 问我做不做 这是骗子吧", newcomer=True),
                  id="newcomer-reports-a-pitch-then-calls-it-a-scam"),
     pytest.param(Facts("帮人刷好评一单两块那种 会被平台抓的", newcomer=True), id="newcomer-says-what-a-pitch-costs"),
+    # a game or a ride short of people shares what it offers free: no bait (checks._SHORT_OF_PEOPLE; a
+    # newcomer reminded 招揽生意 in a simulated day)
+    pytest.param(Facts("周日羽毛球还差两个人，场地费我出，球免费提供，想来的私聊我", newcomer=True),
+                 id="newcomer-game-short-of-players"),
+    pytest.param(Facts("周六拼车去机场 还差一个人 油费我出 免费搭 想来的私聊我", newcomer=True),
+                 id="newcomer-ride-short-of-one"),
     # an ad shown after 原文贴出来 with its written domain, then warned about (the corpus's line)
     pytest.param(Facts("我把原文贴出来大家认一下: 跟了三天已经回本了。赛车飞艇计划群，跟计划稳赚 官网 yingnavip．xyz "
                        "不玩就看看 。尤其是宝妈们注意，专挑你们下手。", newcomer=True),

@@ -538,11 +538,12 @@ def test_her_own_trade_is_reminded_at_any_reading(text):
     assert not seats.spam, seats.evidence()
 
 
-# a reading club's and a game's notices, each with a free thing and a call to message the writer: the
+# a reading club's and a class's notices, each with a free thing and a call to message the writer: the
 # corpus's such notices warned a newcomer 警告：发广告 on the phrase and the bait (a giveaway of what the
-# writer has no more use for is no bait at all: checks._GIVEAWAY)
+# writer has no more use for is no bait at all: checks._GIVEAWAY; nor is what a game short of players
+# shares, 周日羽毛球还差两个人…球免费提供: checks._SHORT_OF_PEOPLE)
 NOTICES_WITH_A_FREEBIE = ["社区读书会周六下午在图书馆，茶水免费，想来的私聊我报名",
-                          "周日羽毛球还差两个人，场地费我出，球免费提供，想来的私聊我"]
+                          "周末亲子手工课在社区活动室，材料免费提供，想来的私聊我"]
 
 
 @pytest.mark.parametrize("text", NOTICES_WITH_A_FREEBIE)

@@ -500,6 +500,11 @@ _PROMOTING = re.compile(r"私聊|私信|私我|滴滴|有意|感兴趣|联系|�
 _BAIT = re.compile(r"红包|福利|免费|领取|赚|日结|返利|优惠|折|秒杀|限时|手慢")
 
 
+# a game or a ride short of people: 还差两个人, 缺一个人, 再凑两个 (not 三缺一, a mahjong parlour's ad too)
+_SHORT_OF_PEOPLE = re.compile(r"(?:还|就)?差[一二两三四五几0-9]个?人|缺[一二两三几0-9]个?人|"
+                              r"(?:再)?凑[一二两三四五几0-9]个?人?")
+
+
 def _baits_beyond(word: str, rest: str) -> bool:
     """Whether the text left beside an ad word dangles bait the word does not already name: a
     stop phrase's own bait said again is the same offer, not a second hook (我们社区在发免费的垃圾
@@ -890,8 +895,11 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             # 宝宝的衣服穿不下了 免费送 有需要的私聊我) offers no bait: 免费送 there is no hook, and 有需要的 is
             # whoever can use it, not a pitch (a newcomer's 免费送 … 有需要的私聊我 was warned 发广告)
             rest, body = rest.replace("免费送", "，"), _NEEDS.sub("，", body.replace("免费送", "，"))
-        # the pitch on the text with its punctuation: in the dense one 需要…的 spans clauses
-        pitched = bool(_PITCH.search(body) or (_PROMOTING.search(rest) and _BAIT.search(rest)))
+        # the pitch on the text with its punctuation: in the dense one 需要…的 spans clauses. A game or an
+        # outing short of players (周日羽毛球还差两个人，场地费我出，球免费提供，想来的私聊我: a newcomer
+        # reminded 招揽生意 in a simulated day) shares what it offers free: that is no bait
+        shared = bool(_SHORT_OF_PEOPLE.search(body))
+        pitched = bool(_PITCH.search(body) or (_PROMOTING.search(rest) and not shared and _BAIT.search(rest)))
     bait = _baits_beyond(word, rest)
     if newcomer_phrase and not pitched \
             and not contact.find_contacts(n, f.url) and not contact.promoted_links(n, f.url):

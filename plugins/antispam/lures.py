@@ -75,9 +75,12 @@ def lures_with_company(body: str) -> tuple[str, ...] | None:
     elif len(strong) >= 2 or (strong and len(offered) >= 2):
         words = offered[:2]
     if not words:
-        named = next((m for m in _NAME_AND_CODE.finditer(spaced) if m.group(1) not in _NOT_A_NAME), None)
+        # the mood first: nearly every message has none, and then its text need not be scanned for a name
         mood = _MOOD.search(body)
-        return (named.group(0).strip(), mood.group(0)) if named and mood else None
+        if mood is None:
+            return None
+        named = next((m for m in _NAME_AND_CODE.finditer(spaced) if m.group(1) not in _NOT_A_NAME), None)
+        return (named.group(0).strip(), mood.group(0)) if named else None
     # a question is the hook when the way in follows it (今晚有空吗 私信「夏」)
     call = _CALL.search(body[asked.end():] if asked else body)
     return (*words, call.group(0)) if call else None

@@ -115,6 +115,39 @@ def test_a_rooms_reconcile_leaves_other_rooms_and_other_plugins_jobs_alone():
         sched.reconcile_room("greeting", "r2", [JobSpec("greeting:welcome:r1", "2026-12-02T20:06:00", room_id="r1")])
 
 
+async def test_the_pump_fires_exactly_the_due_jobs_in_time_order_among_many_rooms():
+    """The scheduler reads its earliest and its due jobs from the sorted store, not by walking
+    every job: with 300 rooms' jobs declared out of order, a reconcile that drops a room and a
+    room's own reschedule, the jobs due by a time are fired, each once and in time order."""
+    clock = FakeClock(AT)
+    fired: list[str] = []
+
+    async def runner(spec, at):
+        fired.append(spec.id)
+
+    sched = JobScheduler(clock, runner)
+    specs = [JobSpec(f"greeting:welcome:r{i}", f"2026-12-02T20:{(i * 7) % 60:02d}:00", room_id=f"r{i}")
+             for i in range(300)]
+    sched.reconcile(specs)  # before start(): the jobs wait outside the store, and are still read
+    assert sched._next_due() == datetime(2026, 12, 2, 12, 0, tzinfo=UTC)  # 20:00 Asia/Shanghai
+    sched.start()
+    try:
+        sched.reconcile(specs[1:])  # r0's job is gone, and its room with it
+        assert sched.reconcile_room("greeting", "r0", []) == ([], [])
+        moved = JobSpec("greeting:welcome:r5", "2026-12-02T19:30:00", room_id="r5")
+        assert sched.reconcile_room("greeting", "r5", [moved]) == (["greeting:welcome:r5"], [])
+        assert sched._next_due() == datetime(2026, 12, 2, 11, 30, tzinfo=UTC)
+        ran = await sched.run_pending(datetime(2026, 12, 2, 12, 2, tzinfo=UTC))
+        due = sorted((s for s in specs[1:] if s.id != moved.id and s.trigger <= "2026-12-02T20:02:00"),
+                     key=lambda s: (s.trigger, s.id))
+        assert fired == [moved.id] + [s.id for s in due]
+        assert ran == len(fired) == 1 + len(due)
+        assert await sched.run_pending(datetime(2026, 12, 2, 12, 2, tzinfo=UTC)) == 0  # each once
+        assert sched._next_due() == datetime(2026, 12, 2, 12, 3, tzinfo=UTC)
+    finally:
+        await sched.shutdown()
+
+
 
 async def test_what_an_event_leaves_for_its_commit_runs_once_it_committed_and_never_for_a_rollback(loop_sessions):
     batch = EventBatch(loop_sessions, asyncio.Lock())

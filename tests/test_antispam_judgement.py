@@ -523,6 +523,11 @@ def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the
     # places short of takers are an ad's (还差两个名额), not a game's players
     pytest.param(Facts("瑜伽馆免费体验课 还差两个名额 想来的私聊我", newcomer=True), "keywords",
                  id="newcomer-free-class-short-of-places"),
+    # a gambling ad that marvels too still calls (checks._EXPOSES' 什么都能 reads the writer's own words)
+    pytest.param(Facts("现在什么都能赌 足球篮球电竞 真钱局 秒提现 加V qp8899", newcomer=True), "contact",
+                 id="gambling-ad-that-marvels"),
+    pytest.param(Facts("真是什么都能赌 真钱斗地主 一局五十 秒到账 私聊我拉你进群", newcomer=True), "keywords",
+                 id="gambling-ad-that-marvels-without-contact"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -702,6 +707,10 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("我把原文贴出来大家认一下: 跟了三天已经回本了。赛车飞艇计划群，跟计划稳赚 官网 yingnavip．xyz "
                        "不玩就看看 。尤其是宝妈们注意，专挑你们下手。", newcomer=True),
                  id="newcomer-pastes-an-ad-with-its-site-then-warns"),
+    # marvelling at what is gambled on now (checks._EXPOSES): the read probe file's line warned a newcomer
+    pytest.param(Facts("又有人说 三国杀 真钱场 一局五十 真是什么都能赌", newcomer=True),
+                 id="newcomer-marvels-at-what-is-gambled-on"),
+    pytest.param(Facts("这年头什么都敢赌 三国杀都有真钱场了 一局五十"), id="member-marvels-at-what-is-gambled-on"),
 ])
 def test_ordinary_chat_is_left_alone(facts):
     assert fired(facts) == {}

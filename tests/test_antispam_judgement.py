@@ -528,6 +528,8 @@ def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the
                  id="gambling-ad-that-marvels"),
     pytest.param(Facts("真是什么都能赌 真钱斗地主 一局五十 秒到账 私聊我拉你进群", newcomer=True), "keywords",
                  id="gambling-ad-that-marvels-without-contact"),
+    # an ad's brand set against its copies is no warning (checks._BRANDED): 别的都是假的 hid the offer
+    pytest.param(Facts("私人影院 全套服务 认准 梦 代号 M520m 别的都是假的"), "keywords", id="brand-against-its-copies"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -711,6 +713,12 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("又有人说 三国杀 真钱场 一局五十 真是什么都能赌", newcomer=True),
                  id="newcomer-marvels-at-what-is-gambled-on"),
     pytest.param(Facts("这年头什么都敢赌 三国杀都有真钱场了 一局五十"), id="member-marvels-at-what-is-gambled-on"),
+    # a warning names the official thing to look for (认准官方), and what the rest are
+    pytest.param(Facts("认准官方客服电话95588 其他都是骗子", newcomer=True), id="newcomer-names-the-official-line"),
+    pytest.param(Facts("请家长们认准学校官方通知 其他渠道收费的都是假的", newcomer=True),
+                 id="newcomer-names-the-official-notice"),
+    pytest.param(Facts("最近有人冒充客服 送会员 陪聊 都是骗子 认准官方APP 别的都是假的", newcomer=True),
+                 id="newcomer-names-the-official-app"),
 ])
 def test_ordinary_chat_is_left_alone(facts):
     assert fired(facts) == {}

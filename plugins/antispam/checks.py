@@ -417,7 +417,7 @@ def _discussing(body: str) -> bool:
         # 扫码加群领油卡的都别理) is the bait it tells about, as under a warning word (_own_words takes
         # these out only there)
         said = _told_calls_out(said)
-    return not _promotes_itself(said)
+    return not _promotes_itself(said) and not _BRANDED.search(said)
 
 
 # the bait an exposé tells the turn of, named bare: as a thing (扫码进群领鸡蛋的 进去就让你买保健品) or
@@ -780,8 +780,19 @@ def _offered(n: Normalised, read: Callable[[str], tuple[str, ...] | None], what:
 
 def _warned_about(n: Normalised) -> bool:
     """The message shows someone else's ad (原文如下…) or warns with no reassurance of its own
-    (大家别信 / 小心): what a reading of a pitch told about must not convict."""
-    return shows_an_ad(n) or bool(_WARNING.search(n.body) and not _REASSURING.search(n.body))
+    (大家别信 / 小心) and no brand of its own (认准…别的都是假的): what a reading of a pitch told about
+    must not convict."""
+    return shows_an_ad(n) or bool(_WARNING.search(n.body) and not _REASSURING.search(n.body)
+                                  and not _BRANDED.search(n.body))
+
+
+# an ad's brand set against its copies: 认准 (look for) the writer's own name, code or account, and
+# everything else is fake (私人影院 全套服务 认准 梦 代号 M520m 别的都是假的; 唯一微信 认准 onlyone77 其他都是
+# 假的). A warning names the official one (认准官方APP 别的都是假的, 认准学校官方通知) or says what the
+# others want (其他的都是代购加价的), not that they are fakes of the writer. For the checks only: the
+# 假的 in it is a _WARNING word, a feature of the shipped model
+_BRANDED = re.compile(r"认准(?!官方|正规|学校|群主|银行|国家|政府|老师)[^，,。！!？?；;\n]{0,14}"
+                      r"(?:其他|其它|别的|别家|其余)的?[^，,。！!？?；;\n]{0,2}?(?:都|全)(?:是)?(?:假|骗|冒|山寨|高仿)")
 
 
 def loan_plea(n: Normalised) -> Verdict | None:

@@ -428,6 +428,17 @@ def test_a_newcomers_link_to_a_public_learning_site_is_no_probation_link(text, s
     assert not decision.spam, decision.evidence()
 
 
+def test_a_newcomers_link_beside_a_reassurance_is_no_link_among_chat(shipped_model):
+    """A newcomer's plain link among words the char model reads as chat is not enough alone
+    (engine._link_among_chat), but an ad dressed as a warning reads as chat too: 正规平台 beside
+    the link is the ad vouching for itself, so the newcomers' link rule applies to it."""
+    ad = decide(Facts("防骗提醒：正规平台只有这个 zhengui-pt.com", newcomer=True), CFG, shipped_model, "room")
+    assert ad.spam and not any(v.weak for v in ad.fired), ad.evidence()
+    chat = decide(Facts("农业农村部的价格行情 www.agri.cn 每天更新 大家可以看看", newcomer=True), CFG,
+                  shipped_model, "room")
+    assert not chat.spam, chat.evidence()
+
+
 @pytest.mark.parametrize("text", ["帮我看看这个：日赚五百 在家就能做 靠谱吗",
                                   "我收到的：兼职日结 一单一结 私聊我 大家说这是骗子吗"])
 def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the_model_alone(text, shipped_model):

@@ -536,10 +536,15 @@ _PITCH = re.compile(_TO_WHOEVER_NEEDS + r"|带你|名额有限|先到先得|速�
                     r"手机操作|在家操作|一部手机|轻松月入|扫码|扫一扫|领券|口令|注册|下载")
 
 
+def reassures(n: Normalised) -> bool:
+    """A reassurance (正规平台, 不是骗子, 零风险, 稳赚): an ad's own, never a warning's."""
+    return bool(_REASSURING.search(n.body))
+
+
 def _pays_or_reassures(n: Normalised) -> bool:
     """A payout, a pay term or a reassurance (一天八百, 一单一结, 正规平台, 不是骗子): what keeps a denied or
     named ad word a pitch (不是刷单 正规平台 一单一结 想做的私我; 刷单返利，一单一结，不是骗子)."""
-    return negation.pays(n.dense) or bool(recruit.PAY.search(n.dense) or _REASSURING.search(n.body))
+    return negation.pays(n.dense) or bool(recruit.PAY.search(n.dense)) or reassures(n)
 
 
 # ad words whose scam is named with its payout (刷单返利, 返利刷单): the payout fused to the word, left

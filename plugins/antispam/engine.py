@@ -22,6 +22,7 @@ from plugins.antispam.checks import (
     check_bayes,
     check_similar,
     keyword_tables,
+    reassures,
     score_pct,
 )
 from plugins.antispam.classifier import SpamModel
@@ -446,8 +447,10 @@ def _link_among_chat(facts: Facts, verdicts: list[tuple[Verdict, str]], n: Norma
     sixteen probe files a newcomer's link with nothing else firing was 52 normal lines and 3 ads, all
     three disguised (ｗｗｗ．ｆｕｌｉ８８．ｃｏｍ, h.t.t.p.s://…); this spares 45 of the lines and no ad
     (docs/MEASUREMENTS.md, lead42). Another check agreeing still counts."""
-    if facts.kind not in ("text", "link") or n.obfuscated or baits(n):
-        return False  # 进直播间免费抽鱼竿 + a link: the bait is the ad
+    if facts.kind not in ("text", "link") or n.obfuscated or baits(n) or reassures(n):
+        # 进直播间免费抽鱼竿 + a link: the bait is the ad; 防骗提醒：正规平台只有这个 zhengui-pt.com: the
+        # warning words read as chat, the vouching is the ad's own
+        return False
     if not any(v.spam and v.name == "content" for v, _ in verdicts):
         return False
     if not _models_read_chat(verdicts) or (char is not None and char >= _CHAT_BELOW):

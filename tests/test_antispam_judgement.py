@@ -541,6 +541,9 @@ def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the
                  id="gambling-ad-that-marvels-without-contact"),
     # an ad's brand set against its copies is no warning (checks._BRANDED): 别的都是假的 hid the offer
     pytest.param(Facts("私人影院 全套服务 认准 梦 代号 M520m 别的都是假的"), "keywords", id="brand-against-its-copies"),
+    # an ad that promises no throttling is still one (not 被限流's telling)
+    pytest.param(Facts("专业引流 不会被限流 日加500精准粉 私聊我", newcomer=True), "keywords",
+                 id="traffic-never-throttled"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -724,6 +727,12 @@ def test_ads_are_caught(facts, check):
     pytest.param(Facts("又有人说 三国杀 真钱场 一局五十 真是什么都能赌", newcomer=True),
                  id="newcomer-marvels-at-what-is-gambled-on"),
     pytest.param(Facts("这年头什么都敢赌 三国杀都有真钱场了 一局五十"), id="member-marvels-at-what-is-gambled-on"),
+    # what a platform does to a post that traffics (checks._EXPOSES): talking shop about 引流 warned a
+    # newcomer and reminded a regular (read probe rows)
+    pytest.param(Facts("引流这块 我觉得内容做好了粉丝自己会来 天天想着挂微信号 反而被限流", newcomer=True),
+                 id="newcomer-says-traffic-gets-throttled"),
+    pytest.param(Facts("小红书引流现在很严 笔记里留微信直接限流 要靠私信慢慢加"),
+                 id="member-says-traffic-gets-throttled"),
     # a warning names the official thing to look for (认准官方), and what the rest are
     pytest.param(Facts("认准官方客服电话95588 其他都是骗子", newcomer=True), id="newcomer-names-the-official-line"),
     pytest.param(Facts("请家长们认准学校官方通知 其他渠道收费的都是假的", newcomer=True),

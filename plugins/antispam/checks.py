@@ -397,7 +397,10 @@ _EXPOSES = re.compile(r"一看就是|其实(?:就)?是|就是[^，,。！!？?�
                       r"(?:这|那)种[^，,。！!？?；;\n不没别]{0,8}(?:被|会被|要被)[^，,。！!？?；;\n]{0,6}(?:查|封|抓|罚|判)|"
                       # marvelling at it (又有人说 三国杀 真钱场 一局五十 真是什么都能赌: a newcomer warned
                       # for the gambling it named, in lead52's replay of the read probe files)
-                      r"(?:真是|真的是|现在|这年头)什么都(?:能|敢)")
+                      r"(?:真是|真的是|现在|这年头)什么都(?:能|敢)|"
+                      # what a platform does to it (天天想着挂微信号 反而被限流; 笔记里留微信直接限流: a newcomer
+                      # talking shop warned for 引流); an ad's is 不限流量, 不会被限流
+                      r"(?<![不防怕会])(?:被|直接|容易|就)限流|(?<![不防怕])会被?限流")
 
 
 @lru_cache(maxsize=4096)

@@ -544,6 +544,9 @@ def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the
     # an ad that promises no throttling is still one (not 被限流's telling)
     pytest.param(Facts("专业引流 不会被限流 日加500精准粉 私聊我", newcomer=True), "keywords",
                  id="traffic-never-throttled"),
+    # an ad's own 这些都不行 is no rule (its call stays its own)
+    pytest.param(Facts("刷单 日结 一单一结 这些都不行的话就别来了 想赚钱的私聊我", newcomer=True), "keywords",
+                 id="pitch-that-says-these-wont-do"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -733,6 +736,12 @@ def test_ads_are_caught(facts, check):
                  id="newcomer-says-traffic-gets-throttled"),
     pytest.param(Facts("小红书引流现在很严 笔记里留微信直接限流 要靠私信慢慢加"),
                  id="member-says-traffic-gets-throttled"),
+    # a group rule's list of what may not be posted (checks._TOLD_NOT): the corpus's notice reminded a regular
+    pytest.param(Facts("群规补充：自家做的吃的可以卖，每周一次，私聊解决。"
+                       "代购、微商、保险、理财、刷单这些一律不行，看到请 @ 我。"),
+                 id="member-posts-what-the-rules-forbid"),
+    pytest.param(Facts("本群只聊育儿 招代理 刷单 拉人头 统统不允许", newcomer=True),
+                 id="newcomer-repeats-what-is-forbidden"),
     # a warning names the official thing to look for (认准官方), and what the rest are
     pytest.param(Facts("认准官方客服电话95588 其他都是骗子", newcomer=True), id="newcomer-names-the-official-line"),
     pytest.param(Facts("请家长们认准学校官方通知 其他渠道收费的都是假的", newcomer=True),

@@ -377,7 +377,11 @@ _TOLD_NOT = re.compile(r"(?:别|不要|千万别|千万不要|一律不要|都�
                        # the police or the anti-fraud hotline named, a post called suspicious or unlike a
                        # real business (我把原文贴出来大家认一下：“…”，正规的东西不会这么说话的！遇到可疑的可以打96110:
                        # the corpus's own warning, a newcomer removed at once on the t.me link it quotes)
-                       r"|可疑|96110|打110|报警|正规的?[^，,。！!？?；;\s]{0,6}(?:不会|哪会|哪有)")
+                       r"|可疑|96110|打110|报警|正规的?[^，,。！!？?；;\s]{0,6}(?:不会|哪会|哪有)"
+                       # a group rule's list of what may not be posted (代购、微商、保险、理财、刷单这些一律不行: a
+                       # regular who posted the rule reminded for its 刷单, a read probe row)
+                       r"|(?:这些|这类|这几种|以上)(?:都|一律|统统|全部)?(?:不行|不可以|不允许|不准|不能发)"
+                       r"|(?:一律|统统)(?:不行|不可以|不允许|不准|不能发)")
 
 
 # a bait named as a thing someone had (前两天有个扫码领充电券的 扫了要填银行卡): _NAMED_BAIT's kind after 有个,

@@ -742,6 +742,9 @@ def test_ads_are_caught(facts, check):
                  id="member-posts-what-the-rules-forbid"),
     pytest.param(Facts("本群只聊育儿 招代理 刷单 拉人头 统统不允许", newcomer=True),
                  id="newcomer-repeats-what-is-forbidden"),
+    # told to ignore what someone offers (checks._TOLD_NOT's 请直接无视): the corpus's notice warned a newcomer
+    pytest.param(Facts("新人必看：进群请改备注。有人自称是群主朋友要拉你进“福利群”，请直接无视。", newcomer=True),
+                 id="newcomer-says-ignore-the-welfare-group"),
     # a warning names the official thing to look for (认准官方), and what the rest are
     pytest.param(Facts("认准官方客服电话95588 其他都是骗子", newcomer=True), id="newcomer-names-the-official-line"),
     pytest.param(Facts("请家长们认准学校官方通知 其他渠道收费的都是假的", newcomer=True),

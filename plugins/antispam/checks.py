@@ -381,7 +381,10 @@ _TOLD_NOT = re.compile(r"(?:别|不要|千万别|千万不要|一律不要|都�
                        # a group rule's list of what may not be posted (代购、微商、保险、理财、刷单这些一律不行: a
                        # regular who posted the rule reminded for its 刷单, a read probe row)
                        r"|(?:这些|这类|这几种|以上)(?:都|一律|统统|全部)?(?:不行|不可以|不允许|不准|不能发)"
-                       r"|(?:一律|统统)(?:不行|不可以|不允许|不准|不能发)")
+                       r"|(?:一律|统统)(?:不行|不可以|不允许|不准|不能发)"
+                       # told to ignore it (有人自称是群主朋友要拉你进"福利群"，请直接无视), where a loan ad's
+                       # 无视 is what it overlooks (无视征信)
+                       r"|(?:请|直接)无视(?=[\s，,。！!？?；;]|$)")
 
 
 # a bait named as a thing someone had (前两天有个扫码领充电券的 扫了要填银行卡): _NAMED_BAIT's kind after 有个,

@@ -1,6 +1,6 @@
 """Anti-spam decision latency and memory, on one core.
 
-    python -m bench.antispam [--train FILE] [--messages N]
+    python -m bench.antispam [--train FILE] [--messages N] [--plugin-only RUNS [--corpus]]
 
 Prints p50/p99/max latency and CPU seconds per 1,000 messages for (1) the pure decision
 (normalise + every check + the classifier), in full and as the plugin makes it (a draft
@@ -9,10 +9,11 @@ models' scoring alone on the corpus's first 3,000 rows, and (3) the plugin's who
 per-message path on an in-memory SQLite database (store the message, behaviour queries, the
 member lookup, the decision, the case when spam),
 the memory the loaded model takes, and the behaviour windows' CPU and memory per kept
-message. Messages are generated here: ordinary chat, obfuscated ads, and hostile input
-(100 KB texts, emoji-only, zero-width runs). The shipped char model is loaded (it judges from
-the first message); QR decoding of images is measured separately, on generated QR codes, QR
-codes pasted into photo-like pictures, and plain photos.
+message. The plugin's path is measured twice: on the generated messages and on 2,000 rows of
+the corpus (`--corpus` with `--plugin-only`). Messages are generated here: ordinary chat,
+obfuscated ads, and hostile input (100 KB texts, emoji-only, zero-width runs). The shipped
+char model is loaded (it judges from the first message); QR decoding of images is measured
+separately, on generated QR codes, QR codes pasted into photo-like pictures, and plain photos.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ HOSTILE = ["广告" * 50_000, "😀" * 3000, "\u200b" * 20_000, "Ｖ\u200bＸ：
            # of the run (cubic: 64 s for 纸飞机 + 4,000 spaces); and the ordinary-word readings of 扣扣/纸飞机
            "纸飞机" + " " * 4000 + "x", "uid" + " " * 4000 + "x", "抖音搜" + " " * 4000 + "x",
            "抠抠" + "搜" * 4000, "纸飞机" + "😀" * 4000, "扣扣" * 2000]
+
+
+CORPUS_PATH = "plugin handle(), corpus rows"
 
 
 def rss_mb() -> float:
@@ -120,7 +124,18 @@ def bench_score(model, rows: int = 3000) -> None:
     report("SpamModel.score() on the corpus", times, cpu)
 
 
-async def bench_plugin(texts: list[str]) -> None:
+def corpus_texts(n: int) -> list[str]:
+    """n rows of the project's corpus in a fixed shuffled order: varied chat and ads of every kind,
+    so the caches (the char model's feature codes, jieba's cut) miss as they do on a live group's
+    text, where the generated messages above repeat a few templates and always hit."""
+    from plugins.antispam.dataset import corpus_dir, read_many
+
+    rows = random.Random(7).sample(read_many([corpus_dir()]), n)
+    print(f"corpus rows: {n}, {sum(r.label for r in rows) / n:.0%} of them ads")
+    return [r.text for r in rows]
+
+
+async def bench_plugin(texts: list[str], name: str = "plugin handle() incl. SQLite") -> None:
     from bot.clock import FakeClock
     from bot.core import members as member_facts
     from bot.core.context import Context
@@ -164,7 +179,7 @@ async def bench_plugin(texts: list[str]) -> None:
             times.append(time.perf_counter() - t0)
             cpu += time.process_time() - c0
             db.commit()
-    report("plugin handle() incl. SQLite", times, cpu)
+    report(name, times, cpu)
     engine.dispose()
 
 
@@ -277,6 +292,8 @@ def main() -> None:
     parser.add_argument("--plugin-only", type=int, metavar="RUNS", default=0,
                         help="only the plugin's whole path, RUNS times (each on a fresh database): the "
                              "figure to compare two trees by, alternating, in a minute")
+    parser.add_argument("--corpus", action="store_true",
+                        help="with --plugin-only: the plugin's path on 2,000 corpus rows, not the generated mix")
     args = parser.parse_args()
     try:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
@@ -292,8 +309,9 @@ def main() -> None:
     features("预热")  # load jieba's dictionary outside the model's memory figure
     if args.plugin_only:
         shipped()
+        texts = corpus_texts(2000) if args.corpus else messages(args.messages)[:2000]
         for _ in range(args.plugin_only):
-            asyncio.run(bench_plugin(messages(args.messages)[:2000]))
+            asyncio.run(bench_plugin(texts, CORPUS_PATH if args.corpus else "plugin handle() incl. SQLite"))
         return
     gc.collect()
     before = rss_mb()
@@ -313,6 +331,7 @@ def main() -> None:
     bench_score(model)
     if not args.train:
         asyncio.run(bench_plugin(texts[:2000]))
+        asyncio.run(bench_plugin(corpus_texts(2000), CORPUS_PATH))
     bench_windows(texts)
     gc.collect()
     print(f"process RSS after the message benchmarks: {rss_mb():.1f} MB")

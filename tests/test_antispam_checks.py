@@ -1407,6 +1407,17 @@ def test_ghost_written_papers_with_a_pass_promised_are_fake_papers(text):
     assert any(d.startswith("fake papers for sale") for d in _reading(text)), text
 
 
+@pytest.mark.parametrize("text", ["CS2 皮肤 低价出 比 buff 便宜 百分之十 走 pp 交易",
+                                  "PS5共享账号 双人成行/艾尔登法环 终身版 一个15",
+                                  "Minecraft 正版账号 Java 基岩 双版本 25 元 永久包售后"])
+def test_a_good_for_life_a_batch_or_a_trading_channel_is_a_seller_s_word(text):
+    """A good sold for life (终身版, 永久包售后), below a skin market's price (比 buff 便宜) or through a trade's
+    channel (走 pp 交易): the read probe files' three game listings passed an established member and a
+    newcomer alike. A member's own habit of trading through the platform names no deal (GAME_PROMISES)."""
+    assert any(d.startswith("game goods sold") for d in _reading(text)), text
+    assert any(d.startswith("game goods sold") for d in _reading(text, newcomer=True)), text
+
+
 @pytest.mark.parametrize("text", ["原神代抽 不出全退 当天完成",
                                   "王者代打上榜 保底前五十 不上榜退款",
                                   "梦幻西游代练 下单即开 三天满级",

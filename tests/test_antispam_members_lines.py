@@ -211,6 +211,10 @@ GAME_PROMISES = (
     "我这个满级号送我徒弟了 他说先到先得的东西都抢不到",
     # a member's own account sold in her own words: the selling rule's (a reminder, or #卖货 允许), not a reading's
     "我的国际服号带邮箱 两百出 不玩了",
+    # a channel, a batch, a good for life in a member's talk (gametrade's seller words, lead52)
+    "皮肤我都是走平台交易的 贵一点但是安全",
+    "我买的终身版 结果第二年就停服了 亏麻了",
+    "公会仓库出一批强化石 谁要找会长领 免费的",
 )
 
 # A subscription shared (spam47): a family plan among roommates, a car park's space, a shared flat,

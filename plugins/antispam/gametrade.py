@@ -54,7 +54,7 @@ _GOOD = re.compile(
     r"破解|大气层|拷机")
 # the deal: under the official price, or a price per piece or term
 _DEAL = re.compile(
-    rf"(?:比|低于)(?:官方|官网|游戏内|商城|拍卖行|闲鱼|市场|原价|店里)[^，,。！!]{{0,4}}(?:便宜|划算|低|少|实惠)|"
+    rf"(?:比|低于)(?:官方|官网|游戏内|商城|拍卖行|闲鱼|市场|原价|店里|buff|悠悠|c5)[^，,。！!]{{0,4}}(?:便宜|划算|低|少|实惠)|"
     rf"便宜(?:一半|[一二两三四五六七八九几]成)|(?:闲鱼|官方|官网|原)价(?:的)?一半|半价|"
     rf"(?<![0-9])[1-9一二三四五六七八九](?:\.[0-9])?折|"
     rf"只要\s*{NUMBER}|{NUMBER}\s*就能?(?:冲|充|买|拿|上)|"
@@ -71,7 +71,9 @@ _SELLER = re.compile(
     r"加我|找我|三天搞定|随便挑|"
     # a service's refund or floor (不出全退, 不上榜退, 保底前十: not gacha pity's 保底 alone), an order's start,
     # an account sold with its mail box, first come
-    r"不(?:出|上榜|成功)(?:全|包)?退|保底前[0-9一二三四五六七八九十百]+|下单(?:就|即)开|带(?:绑定)?邮箱|先到先得")
+    r"不(?:出|上榜|成功)(?:全|包)?退|保底前[0-9一二三四五六七八九十百]+|下单(?:就|即)开|带(?:绑定)?邮箱|先到先得|"
+    # a batch to sell (出一批), a good for life (终身版, 永久包售后), the trade's channel (走pp交易, 走u)
+    r"出一批|一批出|(?:终身|永久)(?:版|会员|使用|包)|走\s*(?:pp|平台|担保|中介)(?:交易)?")
 # the game's own shop or event: members pass on its sales with a deal and a cheer (商城这皮肤五折了 放心冲;
 # 活动期间点券半价 官方活动), and 放心, 有需要 and 联系 are a member's words as much as a seller's; a service or a
 # cheat is no shop's, so this spares only goods

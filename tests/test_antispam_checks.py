@@ -1407,6 +1407,17 @@ def test_ghost_written_papers_with_a_pass_promised_are_fake_papers(text):
     assert any(d.startswith("fake papers for sale") for d in _reading(text)), text
 
 
+@pytest.mark.parametrize("text", ["奥比岛新活动 填账号密码送限定坐骑",
+                                  "Steam夏促礼包免费领 填账号密码就行",
+                                  "王者新赛季福利 发我账号和密码 皮肤自动到账"])
+def test_a_password_asked_for_with_a_gift_beside_it_is_phishing(text):
+    """An account's password to type in or hand over with a gift right beside it: the read probe file's
+    first passed an established member and a newcomer alike (phishing.py). Passwords talked about are
+    left alone (tests/test_antispam_members_lines.py PASSWORDS)."""
+    assert any(d.startswith("password asked for a gift") for d in _reading(text)), text
+    assert any(d.startswith("password asked for a gift") for d in _reading(text, newcomer=True)), text
+
+
 @pytest.mark.parametrize("text", ["CS2 皮肤 低价出 比 buff 便宜 百分之十 走 pp 交易",
                                   "PS5共享账号 双人成行/艾尔登法环 终身版 一个15",
                                   "Minecraft 正版账号 Java 基岩 双版本 25 元 永久包售后"])

@@ -235,10 +235,27 @@ SHARED_SEATS = (
     "spotify学生版一个月才七块多 比拼车还便宜 还稳",
 )
 
+# Passwords talked about (phishing.py, lead52): a login's defaults, a school's or a company's system, a
+# warning, an approach turned down, a gift a little further off than the password.
+PASSWORDS = (
+    "新系统的账号密码已经发到各位邮箱了 初始密码登录后改一下",
+    "学校的WiFi要认证 每次都要输账号密码 太麻烦了",
+    "有人私聊说能刷满级精灵 要我账号密码 还好没给",
+    "会员账号密码我发你邮箱了 周末家里电视上登录一下",
+    "路由器后台登录账号密码都是admin 送的那个路由器就是这样",
+    "公司OA 输入账号密码后 在福利页面领电影票",
+    "小区门禁app 填账号密码就能开门 物业免费装的",
+    "单位邮箱要输入账号和密码登录 兑换码在邮件里",
+    "steam账号密码填好了 送的游戏在库里了 谢谢群主",
+    "孩子的平板我设了账号密码 免费的游戏也要输密码才能下",
+    "游戏里有人说帮我刷金币 让我给他账号密码 我没给",
+    "账号密码永远不要给别人 说送皮肤的都是骗子",
+)
+
 KINDS = {"game trade": GAME_TRADE, "payment laundering": PAYMENT_LAUNDERING,
          "group promotion": GROUP_PROMOTION, "jobs": JOBS, "gambling": GAMBLING,
          "money exchange": MONEY_EXCHANGE, "papers": PAPERS, "game promises": GAME_PROMISES,
-         "shared seats": SHARED_SEATS}
+         "shared seats": SHARED_SEATS, "passwords": PASSWORDS}
 
 
 def test_each_kind_has_its_fifteen_lines():

@@ -27,6 +27,7 @@ from plugins.antispam import (
     lures,
     negation,
     papers,
+    phishing,
     recruit,
     referral,
     rental,
@@ -594,7 +595,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             or promising_gains(n) or offering_easy_money(n) or pitching_a_service(f, n) \
             or referring_to_own_outlet(f, n) or offering_gambling(n) or luring_with_company(n) \
             or offering_a_grey_service(n) or luring_elders_with_gifts(n) or selling_game_goods(n) \
-            or selling_a_shared_seat(n)
+            or selling_a_shared_seat(n) or asking_a_password_for_a_gift(n)
     return plea if plea is not None else verdict
 
 
@@ -775,6 +776,13 @@ def selling_game_goods(n: Normalised) -> Verdict | None:
     never obvious."""
     return _offered(n, gametrade.sells_game_goods, "game goods sold",
                     "像游戏代充、代练、卖号、卖外挂的广告", "游戏代充代练、账号或外挂、低价或卖家的保证、又在招揽")
+
+
+def asking_a_password_for_a_gift(n: Normalised) -> Verdict | None:
+    """An account's password asked for with a gift (phishing.py: 奥比岛新活动 填账号密码送限定坐骑), not asked
+    about, warned about or quoted. Enough alone against any member (conclusive), never obvious."""
+    return _offered(n, phishing.asks_a_password_for_a_gift, "password asked for a gift",
+                    "像以送礼为名骗账号密码的盗号广告", "让人填或交出账号密码、又说会送东西")
 
 
 def _offered(n: Normalised, read: Callable[[str], tuple[str, ...] | None], what: str, zh: str,

@@ -97,7 +97,7 @@ def test_eval_spam_says_what_an_ad_caught_would_bring_on_its_sender(tmp_path):
 
 
 CORPUS = """label\tcategory\tcampaign\ttext
-0\tecommerce_talk\tham_1\t引流这块 我觉得内容做好了 粉丝自己会来 天天想着挂微信号反而被限流
+0\tecommerce_talk\tham_1\t刚进 群 我 不 是 招 代理 的 我 是 来 找 代购 帮 带 奶粉 的
 0\tdaily\tham_2\t今天晚上谁去打球，七点老地方见
 1\tpayment\tspam_1\t出USDT，大额承兑，汇率全网最低，秒到账，需要的老板私聊
 1\tpayment\tspam_2\t好的
@@ -115,12 +115,13 @@ def test_eval_spam_breaks_down_by_category_and_prints_errors_with_each_checks_ve
     assert "@FPR 1.0%: recall=" in out and "@FPR 0.5%: recall=" in out
     errors = out.split("misclassified rows")[1]
     fp = errors.split("\n")[1]
-    # marked by what it would bring, as the summary counts it: a member's shop talk that names the
-    # stop phrase 引流 and 微信号 is reminded (a warning that quotes an ad, then a job opening in 私域引流,
-    # were the example until checks._unpointed and the 私域 fix told them apart)
-    assert fp.startswith("FP (reminded) [ecommerce_talk/ham_1] 引流这块"), fp
+    # marked by what it would bring, as the summary counts it: a member who says she is not 招代理 but
+    # came to find a 代购, the words typed apart, is reminded for the stop phrase (a warning that quotes an
+    # ad, a job opening in 私域引流, then shop talk of 引流 被限流 were the example until checks._unpointed,
+    # the 私域 fix and lead52's 限流 told them apart)
+    assert fp.startswith("FP (reminded) [ecommerce_talk/ham_1] 刚进 群"), fp
     assert "would bring on the member (no strikes before): reminded 1 " in out
-    assert "keywords  SPAM stop phrase: 引流" in errors
+    assert "keywords  SPAM stop phrase: 招代理" in errors
     assert "FN [payment/spam_2] 好的" in errors
     assert "[daily/ham_2]" not in errors and "[payment/spam_1]" not in errors  # right ones are not listed
 

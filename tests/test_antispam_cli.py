@@ -97,7 +97,7 @@ def test_eval_spam_says_what_an_ad_caught_would_bring_on_its_sender(tmp_path):
 
 
 CORPUS = """label\tcategory\tcampaign\ttext
-0\tecommerce_talk\tham_1\t刚进 群 我 不 是 招 代理 的 我 是 来 找 代购 帮 带 奶粉 的
+0\tjobs_talk\tham_1\t我们厂招普工 日结工资 一天两百二 包午饭 找线长老刘 138 7305 2291
 0\tdaily\tham_2\t今天晚上谁去打球，七点老地方见
 1\tpayment\tspam_1\t出USDT，大额承兑，汇率全网最低，秒到账，需要的老板私聊
 1\tpayment\tspam_2\t好的
@@ -110,18 +110,18 @@ def test_eval_spam_breaks_down_by_category_and_prints_errors_with_each_checks_ve
     result = CliRunner().invoke(main, ["eval-spam", str(tmp_path / "corpus"), "--by", "category", "--errors", "5"])
     assert result.exit_code == 0, result.output
     out = result.output
-    for category in ("ecommerce_talk", "daily", "payment"):
+    for category in ("jobs_talk", "daily", "payment"):
         assert f"  {category} " in out
     assert "@FPR 1.0%: recall=" in out and "@FPR 0.5%: recall=" in out
     errors = out.split("misclassified rows")[1]
     fp = errors.split("\n")[1]
-    # marked by what it would bring, as the summary counts it: a member who says she is not 招代理 but
-    # came to find a 代购, the words typed apart, is reminded for the stop phrase (a warning that quotes an
-    # ad, a job opening in 私域引流, then shop talk of 引流 被限流 were the example until checks._unpointed,
-    # the 私域 fix and lead52's 限流 told them apart)
-    assert fp.startswith("FP (reminded) [ecommerce_talk/ham_1] 刚进 群"), fp
+    # marked by what it would bring, as the summary counts it: a member's opening at her own factory with
+    # the stop phrase 日结工资 and a phone is reminded (a warning that quotes an ad, a job opening in 私域引流,
+    # then shop talk of 引流 被限流 were the example until checks._unpointed, the 私域 fix and lead52's 限流
+    # told them apart)
+    assert fp.startswith("FP (reminded) [jobs_talk/ham_1] 我们厂招普工"), fp
     assert "would bring on the member (no strikes before): reminded 1 " in out
-    assert "keywords  SPAM stop phrase: 招代理" in errors
+    assert "keywords  SPAM stop phrase: 日结工资" in errors
     assert "FN [payment/spam_2] 好的" in errors
     assert "[daily/ham_2]" not in errors and "[payment/spam_1]" not in errors  # right ones are not listed
 

@@ -916,9 +916,10 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     word = normalise(phrase).dense
     newcomer_phrase = bool(verdict.newcomer_phrase)
     rest = n.dense.replace(word, "，") if phrase else n.dense  # the ad word itself is no call
-    if f.newcomer and "进" in rest:
-        # nor is the newcomer's own joining (刚进群 我不是招代理的 我是来找代购帮带奶粉的: removed at once
-        # on 招代理 with 进群 read as the call, spam33's blind probe), as for a newcomer phrase
+    if "进" in rest:
+        # nor is the writer's own joining (刚进群 我不是招代理的 我是来找代购帮带奶粉的: removed a newcomer at
+        # once on 招代理 with 进群 read as the call, spam33's blind probe; still a reminder for a member the
+        # bot counts as established until lead52), as for a newcomer phrase
         rest = _SELF_JOIN.sub("，", rest)
     if word in _NAMED_WITH_PAYOUT and not _pays_or_reassures(n):
         # the scam's own name said whole (刷单返利第一单都会返 第二单就让你做连单: removed a newcomer at once,

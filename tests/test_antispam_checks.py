@@ -1407,6 +1407,17 @@ def test_ghost_written_papers_with_a_pass_promised_are_fake_papers(text):
     assert any(d.startswith("fake papers for sale") for d in _reading(text)), text
 
 
+@pytest.mark.parametrize("text", ["急招 曼谷 客服 包吃包住 月薪三万泰铢起 机票报销 要求会打字",
+                                  "高薪诚聘 西港 迪拜 菲律宾 业务员 底薪加提成 护照我们办",
+                                  "柬 埔 寨 招 客 服 包 机 票 月 薪 两 万"])
+def test_work_abroad_with_the_journey_paid_is_a_compound_s_hire(text):
+    """A place abroad, the journey paid or the papers done, and an easy job, with no word of how it ends
+    (abroad.py): the read probe files' two passed an established member. An expat group's job talk and the
+    trap told of stay clean (tests/test_antispam_members_lines.py ABROAD)."""
+    assert any(d.startswith("work abroad with the journey paid") for d in _reading(text)), text
+    assert any(d.startswith("work abroad with the journey paid") for d in _reading(text, newcomer=True)), text
+
+
 @pytest.mark.parametrize("text", ["奥比岛新活动 填账号密码送限定坐骑",
                                   "Steam夏促礼包免费领 填账号密码就行",
                                   "王者新赛季福利 发我账号和密码 皮肤自动到账"])

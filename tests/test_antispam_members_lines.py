@@ -252,10 +252,28 @@ PASSWORDS = (
     "账号密码永远不要给别人 说送皮肤的都是骗子",
 )
 
+# An expat group's and a family's talk of work abroad (abroad.py, lead52): a company's opening passed on,
+# the trap told of, a ticket a company paid for a relative, a visa done by an agency the writer chose.
+ABROAD = (
+    "马尼拉这边有个中资公司招会计 要会英语 有朋友需要我帮问",
+    "曼谷中资公司的工作 一般工资多少 翻译岗",
+    "柬埔寨客服月薪两万包机票 懂的都懂 去了护照就被收了",
+    "我表哥公司外派迪拜 机票公司报销 一去就是两年 嫂子不太愿意",
+    "刚落地迪拜 在JLT租了房子 做外贸的 接机的朋友人很好",
+    "泰国落地签现在要预约了 护照有效期半年以上 自己办就行",
+    "出国读研的签证我们找的中介办的 一万二 不包机票",
+    "女儿在马来西亚留学 暑假回来机票三千多 贵死了",
+    "金边新来的 做餐饮的 月薪不高 但是自己开店自在",
+    "海外客服包机票月薪三万那种 我同学去了到现在联系不上",
+    "越南工厂招中方管理 月薪两万五 我们公司的 正规合同 社保国内交 机票不包",
+    "去菲律宾旅游要办签证吗 机票我已经订好了",
+)
+
 KINDS = {"game trade": GAME_TRADE, "payment laundering": PAYMENT_LAUNDERING,
          "group promotion": GROUP_PROMOTION, "jobs": JOBS, "gambling": GAMBLING,
          "money exchange": MONEY_EXCHANGE, "papers": PAPERS, "game promises": GAME_PROMISES,
-         "shared seats": SHARED_SEATS, "passwords": PASSWORDS}
+         "shared seats": SHARED_SEATS, "passwords": PASSWORDS,
+         "abroad": ABROAD}
 
 
 def test_each_kind_has_its_fifteen_lines():

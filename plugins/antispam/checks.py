@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from plugins.antispam import (
+    abroad,
     contact,
     courses,
     cures,
@@ -595,7 +596,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             or promising_gains(n) or offering_easy_money(n) or pitching_a_service(f, n) \
             or referring_to_own_outlet(f, n) or offering_gambling(n) or luring_with_company(n) \
             or offering_a_grey_service(n) or luring_elders_with_gifts(n) or selling_game_goods(n) \
-            or selling_a_shared_seat(n) or asking_a_password_for_a_gift(n)
+            or selling_a_shared_seat(n) or asking_a_password_for_a_gift(n) or luring_abroad(n)
     return plea if plea is not None else verdict
 
 
@@ -776,6 +777,13 @@ def selling_game_goods(n: Normalised) -> Verdict | None:
     never obvious."""
     return _offered(n, gametrade.sells_game_goods, "game goods sold",
                     "像游戏代充、代练、卖号、卖外挂的广告", "游戏代充代练、账号或外挂、低价或卖家的保证、又在招揽")
+
+
+def luring_abroad(n: Normalised) -> Verdict | None:
+    """Work abroad offered with the journey paid (abroad.py: 急招 曼谷 客服 包吃包住 机票报销), not asked
+    about, warned about or quoted. Enough alone against any member (conclusive), never obvious."""
+    return _offered(n, abroad.lures_abroad, "work abroad with the journey paid",
+                    "像招人去境外（电诈园区常用）的招聘", "境外的地方、包机票或代办护照签证、又在招人")
 
 
 def asking_a_password_for_a_gift(n: Normalised) -> Verdict | None:

@@ -1407,6 +1407,15 @@ def test_ghost_written_papers_with_a_pass_promised_are_fake_papers(text):
     assert any(d.startswith("fake papers for sale") for d in _reading(text)), text
 
 
+@pytest.mark.parametrize("text", ["淘宝补单 垫付的本金秒返 佣金按单价5%-15% 今天还剩8个位置",
+                                  "京东淘宝拼单员 帮商家冲销量 本金佣金秒返"])
+def test_the_order_scam_s_steps_offered_are_easy_money(text):
+    """Orders for a shop, the buyer's money paid first, and it back with a cut (tasks._advanced): the read
+    probe file's 淘宝补单 line passed a newcomer and only reminded an established member. The steps told as
+    a trap, or a shop's own refund, stay clean (tests/test_antispam_members_lines.py JOBS)."""
+    assert any(d.startswith("easy money offered as a job") for d in _reading(text)), text
+
+
 @pytest.mark.parametrize("text", ["急招 曼谷 客服 包吃包住 月薪三万泰铢起 机票报销 要求会打字",
                                   "高薪诚聘 西港 迪拜 菲律宾 业务员 底薪加提成 护照我们办",
                                   "柬 埔 寨 招 客 服 包 机 票 月 薪 两 万"])

@@ -128,6 +128,10 @@ JOBS = (
     "超市招兼职理货员 周末两天 一小时22 想做的可以私我 我帮你跟店长说",
     "宿舍楼下打印店招人 一小时十五 不用经验 学生都能做",
     "熟客都找这个师傅修电脑 上门服务 老陈 chen1990 报我名字打九折",
+    # the order scam's steps told as a trap or as a shop's own refund (tasks._advanced, lead52)
+    "刷单 垫付秒返 前两单真的返 第三单让你做连单 就再也不返了",
+    "我们店今天补单 顾客垫付的运费 返给人家了",
+    "垫付那一步就是收网 本金佣金都拿不回来",
 )
 
 # Gambling (spam47): games of chance and odds talked about in a QQ gaming, a Telegram crypto and an

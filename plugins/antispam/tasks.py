@@ -76,7 +76,24 @@ def offers_easy_money(body: str) -> tuple[str, ...] | None:
     """The words of easy money offered as a job (the pay, the promise, the job or call), or None.
     Spaced-out words (手 机 就 能 做 一 天 赚 3 0 0) read as one; two promises stand for the call."""
     body = _REASSURED.sub("，", unspaced(body))
-    return every_part(body, _TOLD, _PAY, _EASY, _OFFER) or _two_promises(body)
+    return every_part(body, _TOLD, _PAY, _EASY, _OFFER) or _two_promises(body) or _advanced(body)
+
+
+# the order scam's own steps (淘宝补单 垫付的本金秒返 佣金按单价5%-15%: a read probe file's line that passed an
+# established member): orders placed for a shop, the buyer's money paid first, and it coming back with a
+# cut. Members name the steps to warn (垫付那一步就是收网; 刷单的话术又升级了 现在叫"网店补单")
+_ORDERS = re.compile(r"补单|刷单|做单|刷好评|好评员|刷销量|冲销量|垫付任务")
+_ADVANCE = re.compile(r"垫付|垫资|本金")
+_CUT = re.compile(r"佣金|提成|返(?:本|款|还|现)?")
+# (and how it turns, 前两单真的返 第三单让你做连单 就再也不返了; a shop's own replacement order refunded to
+# its customer, 我们店今天补单 顾客垫付的运费 返给人家了)
+_ADVANCE_TOLD = re.compile(r"骗|收网|话术|套路|别|不要|小心|提醒|跑|就是|升级|后来|结果|被|让你|不返|没了|连单|"
+                           r"顾客|客人|人家")
+
+
+def _advanced(body: str) -> tuple[str, ...] | None:
+    """The order scam's steps (补单, 垫付, 佣金) offered, none told of as a trap, or None."""
+    return every_part(body, _ADVANCE_TOLD, _ORDERS, _ADVANCE, _CUT)
 
 
 _MINE = re.compile(r"我(?!们|带|这)")

@@ -1407,6 +1407,15 @@ def test_ghost_written_papers_with_a_pass_promised_are_fake_papers(text):
     assert any(d.startswith("fake papers for sale") for d in _reading(text)), text
 
 
+@pytest.mark.parametrize("text", ["各地正规票据代开 会议费 咨询费 办公用品 税务局网站可查 税点面谈",
+                                  "代开各类发票 税点优惠 可验真"])
+def test_invoices_issued_for_others_with_one_promise_are_a_grey_service(text):
+    """代开 is the offence itself: one promise beside it (税点面谈, 可查) sells it, in whatever order the words
+    come (the stop phrase 代开发票 reads one). A company's own invoices that can be checked, or the tax
+    office's lawful 代开, stay clean (tests/test_antispam_members_lines.py INVOICES)."""
+    assert any(d.startswith("grey service pitched") for d in _reading(text)), text
+
+
 @pytest.mark.parametrize("text", ["淘宝补单 垫付的本金秒返 佣金按单价5%-15% 今天还剩8个位置",
                                   "京东淘宝拼单员 帮商家冲销量 本金佣金秒返"])
 def test_the_order_scam_s_steps_offered_are_easy_money(text):

@@ -273,11 +273,28 @@ ABROAD = (
     "去菲律宾旅游要办签证吗 机票我已经订好了",
 )
 
+# Invoices talked about (grey.offers_a_grey_service's 代开, lead52): a company's own, the tax office's lawful
+# 代开 for a sole trader, a parcel's or a report's number that can be checked, a question.
+INVOICES = (
+    "电子发票在税务局网站上可查 大家报销的时候自己核一下",
+    "公司的发票都是正规的 税务局可查 需要的找财务",
+    "发票抬头写错了 财务让重开 可查验的那种才能报销",
+    "代开发票是违法的 我们公司不做这个",
+    "税务局可以代开发票 个人去大厅办就行 带身份证",
+    "个体户去税务局代开发票 税点是百分之一 可查验",
+    "快递单号可查 明天就到",
+    "医院的检查报告网上可查 不用去拿",
+    "代开会员是什么意思 是不是要给账号",
+    "京东自营都能开专票 可查验 放心买",
+    "公司年会发票我来开 大家别自己找人代开 查到要罚",
+    "物业费发票可以在公众号上开 电子的 可查验",
+)
+
 KINDS = {"game trade": GAME_TRADE, "payment laundering": PAYMENT_LAUNDERING,
          "group promotion": GROUP_PROMOTION, "jobs": JOBS, "gambling": GAMBLING,
          "money exchange": MONEY_EXCHANGE, "papers": PAPERS, "game promises": GAME_PROMISES,
          "shared seats": SHARED_SEATS, "passwords": PASSWORDS,
-         "abroad": ABROAD}
+         "abroad": ABROAD, "invoices": INVOICES}
 
 
 def test_each_kind_has_its_fifteen_lines():
@@ -292,6 +309,8 @@ def test_each_kind_has_its_fifteen_lines():
 # words); no reading fires on it, and the model's features are not this round's to change.
 MAIN_ACTS_ON: dict[str, str] = {
     "工行建行农行的卡我都有 就是网银密码老忘": "char model 0.973 ≥ member level 0.971 (spam47)",
+    "京东自营都能开专票 可查验 放心买": "char model 0.994 (放心, 京东, 票可查验) ≥ member level 0.971 (lead52); "
+                                "no reading fires on it",
 }
 
 

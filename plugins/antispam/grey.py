@@ -42,12 +42,17 @@ _SERVICE = re.compile(r"代开|发票|专票|开房记录|查开房|(?:手机|�
                       r"代扣分|代消分|消分|买分|卖分|代学(?:减分|消分)")
 # the seller's promise or price
 _PROMISE = re.compile(rf"包过|保过|保密|包赔|(?<!不)稳定|不卡|不掉线|价格最低|全网最低|按条收费|税点低|上网能查|"
+                      # an invoice seller's (税点面谈, 点数低)
+                      rf"税点面谈|(?:点数|点位)低|"
                       rf"能查到|有保证|全能查|专业团队|专业调查|有偿|一键搞定|不限制|节点多|收费合理|演示可看|"
                       rf"{NUMBER}\s*[元块]?\s*一(?:条|篇|门|单|个|次|分)|一(?:条|篇|门|单|个|次|分|年|个月)\s*{NUMBER}|"
                       # a licence's points: by the point, anywhere, without the driver
                       rf"全国(?:可办|都能办|通办)|(?:不用|无需|不需要)本人|"
                       rf"包月|日卡|周卡|月卡|{NUMBER}\s*[元块]?\s*起")
 _CALL = re.compile(r"私|找我|联系我|要的|需要的|加我|加\s*v|@|来找|店家老板")
+_CHECKABLE = re.compile(r"(?<!不)可查(?:验|询)?|可验真")
+# the lawful 代开: a tax office issues a sole trader's invoice (个体户去税务局代开发票 税点是百分之一 可查验)
+_BY_THE_TAX_OFFICE = re.compile(r"(?:税务局|税局|税务大厅|办税大厅|大厅|窗口)[^，,。！!？?；;]{0,6}代开")
 # told, not offered: the writer's own use, a complaint, a report, a warning
 _TOLD = re.compile(r"我(?:也|之前|上次|自己)?(?:买|用|找|办)(?:了|的|过)|不稳定|又掉|掉线了|被骗|骗子|违法|犯法|"
                    r"抓了|举报|警察|判了|别买|别信|千万别|小心|有没有|哪里|求推荐|有推荐|求")
@@ -61,6 +66,14 @@ def offers_a_grey_service(body: str) -> tuple[str, ...] | None:
     if service is None or _TOLD.search(body):  # the service first: nearly every message has none
         return None
     promises = list(dict.fromkeys(m.group(0) for m in _PROMISE.finditer(body)))
+    if service.group(0) == "代开" and not _BY_THE_TAX_OFFICE.search(body):
+        # invoices issued for someone else's trade: the service is the offence, and one promise beside it
+        # sells it, its being checkable too (各地正规票据代开 … 税务局网站可查 税点面谈, the order 代开发票's
+        # stop phrase does not read); a company's own invoices 可查 are no promise
+        promises += [m.group(0) for m in _CHECKABLE.finditer(body)]
+        if promises:
+            call = _CALL.search(body)
+            return (service.group(0), promises[0], *((call.group(0),) if call else ()))
     if not promises:
         return None
     call = _CALL.search(body)

@@ -1407,6 +1407,16 @@ def test_ghost_written_papers_with_a_pass_promised_are_fake_papers(text):
     assert any(d.startswith("fake papers for sale") for d in _reading(text)), text
 
 
+@pytest.mark.parametrize("text", ["手头紧的兄弟 黑户花户都能下 今天申请今天到 带个身份证就行",
+                                  "无视 黑白 秒下",
+                                  "大数据花了也能下"])
+def test_credit_offered_to_those_the_banks_refuse_is_a_loan_ad(text):
+    """The borrower no bank lends to and the loan granted anyway (credit.py): a read probe file's line passed
+    an established member. Money talk (a member's own loan, a question, a warning) stays clean
+    (tests/test_antispam_members_lines.py CREDIT)."""
+    assert any(d.startswith("credit offered to the refused") for d in _reading(text)), text
+
+
 @pytest.mark.parametrize("text", ["各地正规票据代开 会议费 咨询费 办公用品 税务局网站可查 税点面谈",
                                   "代开各类发票 税点优惠 可验真"])
 def test_invoices_issued_for_others_with_one_promise_are_a_grey_service(text):

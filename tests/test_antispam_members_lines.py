@@ -290,11 +290,29 @@ INVOICES = (
     "物业费发票可以在公众号上开 电子的 可查验",
 )
 
+# Money talk of credit (credit.py, lead52): a member's own trouble or loan told, a question, a warning, the
+# bank's own terms.
+CREDIT = (
+    "我逾期过一次 后来也能贷款 就是利息高点",
+    "额度高征信好看",
+    "信用卡逾期了一天 会影响征信吗",
+    "我老公背着我借了网贷 现在要还二十多万 我该怎么办",
+    "那种说 征信花了 也能贷的 都是 套路贷 先收你手续费",
+    "黑户都能贷 那就是骗你的手续费",
+    "征信逾期的记录五年后自动消除",
+    "房贷批下来了 银行说我们负债不高 利率还给打了折",
+    "白户办信用卡要先在银行存点钱 柜台说额度一开始不高",
+    "网贷逾期的话去跟平台协商 别找什么代理停催",
+    "公积金贷款额度能到八十万 征信好的话当天就能审",
+    "大数据花了的话 银行直接拒 我表弟就是",
+)
+
 KINDS = {"game trade": GAME_TRADE, "payment laundering": PAYMENT_LAUNDERING,
          "group promotion": GROUP_PROMOTION, "jobs": JOBS, "gambling": GAMBLING,
          "money exchange": MONEY_EXCHANGE, "papers": PAPERS, "game promises": GAME_PROMISES,
          "shared seats": SHARED_SEATS, "passwords": PASSWORDS,
-         "abroad": ABROAD, "invoices": INVOICES}
+         "abroad": ABROAD, "invoices": INVOICES,
+         "credit": CREDIT}
 
 
 def test_each_kind_has_its_fifteen_lines():

@@ -16,6 +16,7 @@ from plugins.antispam import (
     abroad,
     contact,
     courses,
+    credit,
     cures,
     effects,
     fees,
@@ -596,7 +597,8 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             or promising_gains(n) or offering_easy_money(n) or pitching_a_service(f, n) \
             or referring_to_own_outlet(f, n) or offering_gambling(n) or luring_with_company(n) \
             or offering_a_grey_service(n) or luring_elders_with_gifts(n) or selling_game_goods(n) \
-            or selling_a_shared_seat(n) or asking_a_password_for_a_gift(n) or luring_abroad(n)
+            or selling_a_shared_seat(n) or asking_a_password_for_a_gift(n) or luring_abroad(n) \
+            or offering_credit(n)
     return plea if plea is not None else verdict
 
 
@@ -777,6 +779,13 @@ def selling_game_goods(n: Normalised) -> Verdict | None:
     never obvious."""
     return _offered(n, gametrade.sells_game_goods, "game goods sold",
                     "像游戏代充、代练、卖号、卖外挂的广告", "游戏代充代练、账号或外挂、低价或卖家的保证、又在招揽")
+
+
+def offering_credit(n: Normalised) -> Verdict | None:
+    """Credit offered to those the banks refuse (credit.py: 黑户花户都能下 今天申请今天到), not asked about,
+    warned about or quoted. Enough alone against any member (conclusive), never obvious."""
+    return _offered(n, credit.offers_credit, "credit offered to the refused",
+                    "像网贷、黑户贷款的广告", "说征信不好、黑户也能借、又说能下款")
 
 
 def luring_abroad(n: Normalised) -> Verdict | None:

@@ -1417,6 +1417,16 @@ def test_credit_offered_to_those_the_banks_refuse_is_a_loan_ad(text):
     assert any(d.startswith("credit offered to the refused") for d in _reading(text)), text
 
 
+@pytest.mark.parametrize("text", ["vx被封的别急 好友辅助我来 十分钟解 扣1留言",
+                                  "全国数据 精准到行业 宝妈 学生 游戏玩家 按条算",
+                                  "小红薯素人号铺笔记 一百篇打底 收录不了补发 要做的老板后台踢我"])
+def test_an_unban_data_by_the_row_and_seeded_notes_are_grey_services(text):
+    """The read probe files' three grey services that passed everyone: a banned account's unban (好友辅助 …
+    十分钟解 扣1), data on people by the row (全国数据 … 按条算), notes seeded by the hundred (素人号铺笔记 …
+    收录不了补发). Members' talk of the same (tests/test_antispam_members_lines.py GREY_TALK) stays clean."""
+    assert any(d.startswith("grey service pitched") for d in _reading(text)), text
+
+
 @pytest.mark.parametrize("text", ["各地正规票据代开 会议费 咨询费 办公用品 税务局网站可查 税点面谈",
                                   "代开各类发票 税点优惠 可验真"])
 def test_invoices_issued_for_others_with_one_promise_are_a_grey_service(text):

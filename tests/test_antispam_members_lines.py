@@ -307,12 +307,29 @@ CREDIT = (
     "大数据花了的话 银行直接拒 我表弟就是",
 )
 
+# Grey services' words in members' talk (grey.offers_a_grey_service, lead52): an unban asked of friends, a
+# company's data, notes seeded or not, statistics.
+GREY_TALK = (
+    "我微信被封了 找了个好友辅助解封 成功了",
+    "公司的客户数据要保密 按条导出要审批",
+    "小红书现在铺笔记的太多了 素人号都被限流",
+    "行业数据我们部门每季度出一份报告 需要的找我要",
+    "用户数据都加密存储 十分钟出一次备份",
+    "我们店的笔记都是自己拍的 不找素人铺量",
+    "被封号了别找什么解封工作室 都是骗钱的",
+    "精准数据这个词一听就是卖个人信息的 犯法",
+    "群里谁的号注册满一年了 帮我辅助解封一下 谢谢",
+    "全国数据显示今年出生人口又降了",
+    "这篇笔记打底三千字 写了一整天",
+    "客户数据精准到每个区 按条算提成的话销售都抢着录",
+)
+
 KINDS = {"game trade": GAME_TRADE, "payment laundering": PAYMENT_LAUNDERING,
          "group promotion": GROUP_PROMOTION, "jobs": JOBS, "gambling": GAMBLING,
          "money exchange": MONEY_EXCHANGE, "papers": PAPERS, "game promises": GAME_PROMISES,
          "shared seats": SHARED_SEATS, "passwords": PASSWORDS,
          "abroad": ABROAD, "invoices": INVOICES,
-         "credit": CREDIT}
+         "credit": CREDIT, "grey talk": GREY_TALK}
 
 
 def test_each_kind_has_its_fifteen_lines():

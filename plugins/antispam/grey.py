@@ -39,7 +39,10 @@ _SERVICE = re.compile(r"代开|发票|专票|开房记录|查开房|(?:手机|�
                       r"阅读量|刷粉|差评(?:删除|处理)|删差评|代缴|征信(?:修复|洗白)|逾期记录|洗白|刷课|帮刷|帮挂|"
                       r"网课挂机|作弊器|透视|自瞄|抢单神器|伪原创|洗稿|病历|诊断证明|住院证明|刷步数|刷跑步|"
                       # a driving licence's points taken by someone else (lead50's 车友群: 代扣分 一分两百)
-                      r"代扣分|代消分|消分|买分|卖分|代学(?:减分|消分)")
+                      r"代扣分|代消分|消分|买分|卖分|代学(?:减分|消分)|"
+                      # a banned account's unban by strangers' help, data on people sold by the row, notes
+                      # seeded on a shopping app by the hundred (lead52, the read probe files' misses)
+                      r"好友辅助|辅助解封|解封|(?:全国|精准)数据|铺笔记|素人(?:号|笔记)|铺量")
 # the seller's promise or price
 _PROMISE = re.compile(rf"包过|保过|保密|包赔|(?<!不)稳定|不卡|不掉线|价格最低|全网最低|按条收费|税点低|上网能查|"
                       # an invoice seller's (税点面谈, 点数低)
@@ -48,8 +51,9 @@ _PROMISE = re.compile(rf"包过|保过|保密|包赔|(?<!不)稳定|不卡|不�
                       rf"{NUMBER}\s*[元块]?\s*一(?:条|篇|门|单|个|次|分)|一(?:条|篇|门|单|个|次|分|年|个月)\s*{NUMBER}|"
                       # a licence's points: by the point, anywhere, without the driver
                       rf"全国(?:可办|都能办|通办)|(?:不用|无需|不需要)本人|"
-                      rf"包月|日卡|周卡|月卡|{NUMBER}\s*[元块]?\s*起")
-_CALL = re.compile(r"私|找我|联系我|要的|需要的|加我|加\s*v|@|来找|店家老板")
+                      rf"包月|日卡|周卡|月卡|{NUMBER}\s*[元块]?\s*起|"
+                      rf"按条算|精准到|{NUMBER}\s*分钟(?:解|搞定|到账|出)|收录不了补|包收录|打底")
+_CALL = re.compile(r"私|找我|联系我|要的|需要的|加我|加\s*v|@|来找|店家老板|扣\s*1|踢我|要做的")
 _CHECKABLE = re.compile(r"(?<!不)可查(?:验|询)?|可验真")
 # the lawful 代开: a tax office issues a sole trader's invoice (个体户去税务局代开发票 税点是百分之一 可查验)
 _BY_THE_TAX_OFFICE = re.compile(r"(?:税务局|税局|税务大厅|办税大厅|大厅|窗口)[^，,。！!？?；;]{0,6}代开")

@@ -1417,6 +1417,15 @@ def test_credit_offered_to_those_the_banks_refuse_is_a_loan_ad(text):
     assert any(d.startswith("credit offered to the refused") for d in _reading(text)), text
 
 
+def test_a_pump_told_ahead_with_a_call_is_gains_promised():
+    """手上有个票 庄家下周拉 … 想吃肉的来问代码 (a read probe file's line that passed everyone): a pump told
+    ahead is a gain promised, 想吃肉 and 问代码 the pitch. A member's own watching of the same pump is not."""
+    assert any(d.startswith("investment gains promised")
+               for d in _reading("兄弟们 手上有个票 庄家下周拉 我自己也上了 想吃肉的来问代码"))
+    for member in ("庄家又在拉 我没上车 气死", "这只票庄家在拉 明天估计还有 我拿着不动"):
+        assert not _reading(member), member
+
+
 @pytest.mark.parametrize("text", ["vx被封的别急 好友辅助我来 十分钟解 扣1留言",
                                   "全国数据 精准到行业 宝妈 学生 游戏玩家 按条算",
                                   "小红薯素人号铺笔记 一百篇打底 收录不了补发 要做的老板后台踢我"])

@@ -1478,7 +1478,9 @@ def test_a_password_asked_for_with_a_gift_beside_it_is_phishing(text):
 
 @pytest.mark.parametrize("text", ["CS2 皮肤 低价出 比 buff 便宜 百分之十 走 pp 交易",
                                   "PS5共享账号 双人成行/艾尔登法环 终身版 一个15",
-                                  "Minecraft 正版账号 Java 基岩 双版本 25 元 永久包售后"])
+                                  "Minecraft 正版账号 Java 基岩 双版本 25 元 永久包售后",
+                                  "Switch 破解 大气层 双系统 加 500 游戏 上门服务 洛杉矶地区",
+                                  "NS 大气层 上门 刷 或 寄修 送 两百 个 游戏 ok 就 付"])
 def test_a_good_for_life_a_batch_or_a_trading_channel_is_a_seller_s_word(text):
     """A good sold for life (终身版, 永久包售后), below a skin market's price (比 buff 便宜) or through a trade's
     channel (走 pp 交易): the read probe files' three game listings passed an established member and a

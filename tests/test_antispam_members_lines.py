@@ -219,6 +219,7 @@ GAME_PROMISES = (
     "皮肤我都是走平台交易的 贵一点但是安全",
     "我买的终身版 结果第二年就停服了 亏麻了",
     "公会仓库出一批强化石 谁要找会长领 免费的",
+    "我的switch是破解的 装了两百个游戏 孩子天天玩",
 )
 
 # A subscription shared (spam47): a family plan among roommates, a car park's space, a shared flat,

@@ -73,7 +73,9 @@ _SELLER = re.compile(
     # an account sold with its mail box, first come
     r"不(?:出|上榜|成功)(?:全|包)?退|保底前[0-9一二三四五六七八九十百]+|下单(?:就|即)开|带(?:绑定)?邮箱|先到先得|"
     # a batch to sell (出一批), a good for life (终身版, 永久包售后), the trade's channel (走pp交易, 走u)
-    r"出一批|一批出|(?:终身|永久)(?:版|会员|使用|包)|走\s*(?:pp|平台|担保|中介)(?:交易)?")
+    r"出一批|一批出|(?:终身|永久)(?:版|会员|使用|包)|走\s*(?:pp|平台|担保|中介)(?:交易)?|"
+    # a console cracked for a fee: sent in, games loaded by the hundred, paid once it works
+    r"寄修|(?:送|加|装)[0-9一二两三四五六七八九十百千几]{1,6}个?游戏|ok就付|好了再付|先刷后付|满意再付|刷好再付")
 # the game's own shop or event: members pass on its sales with a deal and a cheer (商城这皮肤五折了 放心冲;
 # 活动期间点券半价 官方活动), and 放心, 有需要 and 联系 are a member's words as much as a seller's; a service or a
 # cheat is no shop's, so this spares only goods

@@ -43,7 +43,7 @@ HOSTILE = ["广告" * 50_000, "😀" * 3000, "\u200b" * 20_000, "Ｖ\u200bＸ：
            "抠抠" + "搜" * 4000, "纸飞机" + "😀" * 4000, "扣扣" * 2000]
 
 
-CORPUS_PATH = "plugin handle(), corpus rows"
+ON_CORPUS = "plugin handle(), corpus rows"
 
 
 def rss_mb() -> float:
@@ -311,7 +311,7 @@ def main() -> None:
         shipped()
         texts = corpus_texts(2000) if args.corpus else messages(args.messages)[:2000]
         for _ in range(args.plugin_only):
-            asyncio.run(bench_plugin(texts, CORPUS_PATH if args.corpus else "plugin handle() incl. SQLite"))
+            asyncio.run(bench_plugin(texts, ON_CORPUS if args.corpus else "plugin handle() incl. SQLite"))
         return
     gc.collect()
     before = rss_mb()
@@ -331,7 +331,7 @@ def main() -> None:
     bench_score(model)
     if not args.train:
         asyncio.run(bench_plugin(texts[:2000]))
-        asyncio.run(bench_plugin(corpus_texts(2000), CORPUS_PATH))
+        asyncio.run(bench_plugin(corpus_texts(2000), ON_CORPUS))
     bench_windows(texts)
     gc.collect()
     print(f"process RSS after the message benchmarks: {rss_mb():.1f} MB")

@@ -1409,6 +1409,7 @@ def test_ghost_written_papers_with_a_pass_promised_are_fake_papers(text):
 
 @pytest.mark.parametrize("text", ["手头紧的兄弟 黑户花户都能下 今天申请今天到 带个身份证就行",
                                   "无视 黑白 秒下",
+                                  "黑白户都是秒批 当天放款 私我",
                                   "大数据花了也能下"])
 def test_credit_offered_to_those_the_banks_refuse_is_a_loan_ad(text):
     """The borrower no bank lends to and the loan granted anyway (credit.py): a read probe file's line passed

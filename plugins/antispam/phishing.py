@@ -6,10 +6,11 @@ word, and the char model reads a game's event.
 No real event asks for a password in a group: an official one logs the player in on its own site. What
 the lure says and members do not is both at once: the account's password to type in or hand over
 (填账号密码, 输入账号和密码, 发我账号密码), and the gift it brings, right beside it (送, 领, 白嫖, 到账).
-Members name the same things to warn (账号密码永远不要给别人; 有人说填账号密码送坐骑的都是骗人的) or to tell what happened to them
-(有人私聊说能刷满级精灵 要我账号密码 还好没给): a warning and a quote are checks.py's to leave out, and a
-password with no gift (新系统的账号密码已经发到各位邮箱了; 学校的 WiFi 每次都要输账号密码) offers nothing.
-This module only reads words; nothing here is a feature of the char model.
+Members name the same things to warn (账号密码永远不要给别人; 有人说填账号密码送坐骑的都是骗人的) or to
+tell what happened to them (有人私聊说能刷满级精灵 要我账号密码 还好没给): a warning and a quote are
+checks.py's to leave out, and a password with no gift (新系统的账号密码已经发到各位邮箱了; 学校的 WiFi
+每次都要输账号密码) offers nothing. This module only reads words; nothing here is a feature of the char
+model.
 """
 
 from __future__ import annotations

@@ -745,6 +745,9 @@ def test_ads_are_caught(facts, check):
     # told to ignore what someone offers (checks._TOLD_NOT's 请直接无视): the corpus's notice warned a newcomer
     pytest.param(Facts("新人必看：进群请改备注。有人自称是群主朋友要拉你进“福利群”，请直接无视。", newcomer=True),
                  id="newcomer-says-ignore-the-welfare-group"),
+    # a rescue rehoming kittens for free (checks._GIVEAWAY's 领养): reminded 招揽生意 in a simulated pet group
+    pytest.param(Facts("我们是小区流浪猫救助小组，现在有三只小猫找领养，已驱虫，免费领养，需要签领养协议，有意的私聊我",
+                       newcomer=True), id="newcomer-rescue-rehomes-kittens"),
     # a warning names the official thing to look for (认准官方), and what the rest are
     pytest.param(Facts("认准官方客服电话95588 其他都是骗子", newcomer=True), id="newcomer-names-the-official-line"),
     pytest.param(Facts("请家长们认准学校官方通知 其他渠道收费的都是假的", newcomer=True),

@@ -537,7 +537,7 @@ def baits(n: Normalised) -> bool:
 
 # giving away, not selling: what is picked up (自提) or rehomed (送养), what the writer has no more use
 # for (闲置, 用不上, 穿不下, 不要了, 搬家); not 闲置资金, a money ad's
-_GIVEAWAY = re.compile(r"自提|送养|闲置(?!资金|资源)|用不上|用不到|穿不下|不穿了|不用了|不要了|搬家")
+_GIVEAWAY = re.compile(r"自提|送养|领养|闲置(?!资金|资源)|用不上|用不到|穿不下|不穿了|不用了|不要了|搬家")
 # an offer to whoever needs it (需要资料的, 有需要): read on text with its punctuation, where a
 # clause ends the 需要…的 it can span
 _TO_WHOEVER_NEEDS = r"需要[^，,。!！?？\s]{0,8}的|有需要"
@@ -945,11 +945,13 @@ def _ad_words(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     pitched = False
     if newcomer_phrase:
         body = n.body
-        if _GIVEAWAY.search(body) and "免费送" in body:
+        free = next((w for w in ("免费送", "免费领养") if w in body), None)
+        if free and _GIVEAWAY.search(body):
             # a neighbour giving away what they do not need (闲置婴儿床免费送，自提; 小猫免费送养，有意私我;
-            # 宝宝的衣服穿不下了 免费送 有需要的私聊我) offers no bait: 免费送 there is no hook, and 有需要的 is
-            # whoever can use it, not a pitch (a newcomer's 免费送 … 有需要的私聊我 was warned 发广告)
-            rest, body = rest.replace("免费送", "，"), _NEEDS.sub("，", body.replace("免费送", "，"))
+            # 宝宝的衣服穿不下了 免费送 有需要的私聊我), or a rescue rehoming (三只小猫找领养，已驱虫，免费领养，
+            # 有意的私聊我: reminded 招揽生意 in a simulated pet group), offers no bait: 免费送 there is no hook,
+            # and 有需要的 is whoever can use it, not a pitch (a newcomer's 免费送 … 有需要的私聊我 was warned 发广告)
+            rest, body = rest.replace(free, "，"), _NEEDS.sub("，", body.replace(free, "，"))
         # the pitch on the text with its punctuation: in the dense one 需要…的 spans clauses. A game or an
         # outing short of players (周日羽毛球还差两个人，场地费我出，球免费提供，想来的私聊我: a newcomer
         # reminded 招揽生意 in a simulated day) shares what it offers free: that is no bait

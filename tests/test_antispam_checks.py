@@ -1418,6 +1418,19 @@ def test_credit_offered_to_those_the_banks_refuse_is_a_loan_ad(text):
     assert any(d.startswith("credit offered to the refused") for d in _reading(text)), text
 
 
+def test_another_group_promoted_by_what_joining_brings():
+    """每天十点群里发大红包 进群就有 (a read probe file's line that passed everyone): joining rewarded and the reward.
+    A member's own joining, a spammer's way told, a question, and the newcomers' custom here (新人进群就发红包: the
+    newcomer pays) are not."""
+    assert any(d.startswith("group promoted with a reward for joining")
+               for d in _reading("每天十点群里发大红包 进群就有"))
+    assert any(d.startswith("group promoted with a reward for joining")
+               for d in _reading("外卖红包群每天整点发大额券，进群就能领", newcomer=True))
+    for member in ("刚进群就看到大家在抢红包哈哈哈，好热闹", "很多广告号都是进群就发 红包链接",
+                   "群主说进群就有红包 是真的吗", "咱们群老规矩 新人进群就发红包", "新朋友进群就发个红包 热闹一下"):
+        assert not _reading(member), member
+
+
 def test_a_pump_told_ahead_with_a_call_is_gains_promised():
     """手上有个票 庄家下周拉 … 想吃肉的来问代码 (a read probe file's line that passed everyone): a pump told
     ahead is a gain promised, 想吃肉 and 问代码 the pitch. A member's own watching of the same pump is not."""

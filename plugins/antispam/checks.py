@@ -25,6 +25,7 @@ from plugins.antispam import (
     gametrade,
     giveaways,
     grey,
+    groups,
     loan,
     lures,
     negation,
@@ -598,7 +599,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
             or referring_to_own_outlet(f, n) or offering_gambling(n) or luring_with_company(n) \
             or offering_a_grey_service(n) or luring_elders_with_gifts(n) or selling_game_goods(n) \
             or selling_a_shared_seat(n) or asking_a_password_for_a_gift(n) or luring_abroad(n) \
-            or offering_credit(n)
+            or offering_credit(n) or promoting_a_group(n)
     return plea if plea is not None else verdict
 
 
@@ -779,6 +780,13 @@ def selling_game_goods(n: Normalised) -> Verdict | None:
     never obvious."""
     return _offered(n, gametrade.sells_game_goods, "game goods sold",
                     "像游戏代充、代练、卖号、卖外挂的广告", "游戏代充代练、账号或外挂、低价或卖家的保证、又在招揽")
+
+
+def promoting_a_group(n: Normalised) -> Verdict | None:
+    """Another group promoted by what joining it brings (groups.py: 每天十点群里发大红包 进群就有), not asked
+    about, warned about or quoted. Enough alone against any member (conclusive), never obvious."""
+    return _offered(n, groups.promotes_a_group, "group promoted with a reward for joining",
+                    "像拉人进别的群的广告", "说进群就有红包、券或资料")
 
 
 def offering_credit(n: Normalised) -> Verdict | None:

@@ -594,12 +594,7 @@ def check_keywords(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
     if plea is None and cfg.keywords.fake_goods and not (verdict.spam and not verdict.weak):
         plea = selling_a_replica(n)
     if plea is None and not (verdict.spam and not verdict.weak):
-        plea = referring_with_a_gift(f, n) or selling_papers(n) or promising_returns(n) or promoting_a_course(n) \
-            or promising_gains(n) or offering_easy_money(n) or pitching_a_service(f, n) \
-            or referring_to_own_outlet(f, n) or offering_gambling(n) or luring_with_company(n) \
-            or offering_a_grey_service(n) or luring_elders_with_gifts(n) or selling_game_goods(n) \
-            or selling_a_shared_seat(n) or asking_a_password_for_a_gift(n) or luring_abroad(n) \
-            or offering_credit(n) or promoting_a_group(n)
+        plea = referring_with_a_gift(f, n) or offered(f, n)
     return plea if plea is not None else verdict
 
 
@@ -673,141 +668,87 @@ def referring_with_a_gift(f: Facts, n: Normalised) -> Verdict | None:
                    why=f"像引流到其他平台的广告：让人去搜「{term}」，又用「{words}」吸引人关注")
 
 
-def selling_papers(n: Normalised) -> Verdict | None:
-    """A licence, certificate, diploma or report offered without the exam or check it stands for
-    (papers.py: 年审不用上线 … 三天出合格标 外地车也能办), not asked about, told about in a warning or a
-    quote. Enough alone against any member (conclusive), never obvious by itself."""
-    return _offered(n, papers.offers_papers, "fake papers for sale",
-                    "像办假证、代考代检、代写论文的广告", "证件、报告或论文、不用考试检查或自己写就能拿、又在招揽")
+@dataclass(frozen=True, slots=True)
+class _Offer:
+    """One reading of an ad kind's offer, as checks._offered makes it a conclusive verdict: never obvious,
+    enough alone against any member. `read` returns the offer's words or None; `questions`: its ads open
+    with a question as their hook, so the reading reads questions itself; `established_only`: a newcomer's
+    is left to the newcomers' rule (engine._says_only), where a conviction would make the char model's
+    agreement a removal at once."""
+
+    read: Callable[[str], tuple[str, ...] | None]
+    what: str
+    zh: str
+    parts: str
+    questions: bool = False
+    established_only: bool = False
 
 
-def promising_returns(n: Normalised) -> Verdict | None:
-    """A fixed return offered on money put in, with a pitch (returns.py: 投一台三万 每月分红两千 政府扶持),
-    not asked about, told about in a warning or a quote. Enough alone against any member
-    (conclusive), never obvious by itself."""
-    return _offered(n, returns.promises_returns, "fixed returns offered",
-                    "像非法集资、投资骗局的广告", "投入一笔钱、承诺固定回报、又在招揽")
+# the readings after a referral's gift (referring_with_a_gift), in the order they are asked: the first that
+# finds an offer is the verdict. Each module only reads words; none is a feature of the char model
+_OFFERS = (
+    # a paper without the exam or check it stands for (年审不用上线 … 三天出合格标 外地车也能办)
+    _Offer(papers.offers_papers, "fake papers for sale",
+           "像办假证、代考代检、代写论文的广告", "证件、报告或论文、不用考试检查或自己写就能拿、又在招揽"),
+    # a fixed return on money put in, with a pitch (投一台三万 每月分红两千 政府扶持)
+    _Offer(returns.promises_returns, "fixed returns offered",
+           "像非法集资、投资骗局的广告", "投入一笔钱、承诺固定回报、又在招揽"),
+    # a class promoted with a deal and a call to sign up (暑期班报名 前十名八折 私聊我)
+    _Offer(courses.promotes_a_course, "class promoted with a deal",
+           "像课程、培训班的招生广告", "课程或培训班、优惠或名额、又让人私聊报名"),
+    # gains promised on an investment with no sum (内部消息 下周有只票要连板 名额有限 想跟的私)
+    _Offer(gains.promises_gains, "investment gains promised",
+           "像荐股、带单、理财骗局的广告", "投资品种、承诺赚钱或内部消息、又在招揽"),
+    # easy money as a job with no workplace (在家打打字 一千字十块 名额不多了; 淘宝补单 垫付的本金秒返 佣金…)
+    _Offer(tasks.offers_easy_money, "easy money offered as a job",
+           "像刷单、做任务、先交钱的兼职骗局广告", "报酬、在家轻松做或先交费、又在招人"),
+    # a service pitched with no contact data by an established member (老房翻新 免费上门量房 有需要的联系我)
+    _Offer(services.pitches_a_service, "service pitched",
+           "像上门服务、代办代写的推销广告", "某项服务、推销的说法、又让人私聊", established_only=True),
+    # a referral to the writer's own shop with a sale (闲鱼搜 老周数码 是我的店 群里的朋友买更便宜)
+    _Offer(referral.own_outlet, "referral to the writer's own shop",
+           "像引流到自己网店、账号的广告", "自己的店或账号、去哪里搜、又在卖货招揽", established_only=True),
+    # gambling offered (麻将斗地主上分群 一元一分 24小时有人 拉你); its hook may be a question (有人一起玩吗 拉你上分)
+    _Offer(gambling.offers_gambling, "gambling offered",
+           "像赌博拉人的广告", "赌博玩法或下注、钱的输赢、又在拉人", questions=True),
+    # company or sex offered, contact data plain or none (附近的小姐姐想认识你 … code：mm3377; 今晚有空吗 私信「夏」)
+    _Offer(lures.lures_with_company, "company or sex offered",
+           "像色情、陪聊引流的广告", "女性或陪伴的说法、暗示、又让人私聊或加联系方式", questions=True),
+    # a grey service pitched (各地发票可代开 税点低 上网能查; 翻墙梯子 稳定不掉线 一个月15 要的私)
+    _Offer(grey.offers_a_grey_service, "grey service pitched",
+           "像代开发票、查人、翻墙、刷量等灰色服务的广告", "灰色服务、卖家的保证或报价、又在招揽"),
+    # free gifts that draw the elderly to a sales talk (叔叔阿姨们 凭身份证免费领鸡蛋 还有健康讲座 名额有限)
+    _Offer(giveaways.lures_with_gifts, "free gifts for a sales talk",
+           "像用免费礼品拉老人听讲座、推销保健品的广告（会销）", "免费领礼品、讲座或体验、又招呼老人去"),
+    # a game good or service sold (原神代充 六折 官方直充; 永劫无间代练 包上无间 不满意退)
+    _Offer(gametrade.sells_game_goods, "game goods sold",
+           "像游戏代充、代练、卖号、卖外挂的广告", "游戏代充代练、账号或外挂、低价或卖家的保证、又在招揽"),
+    # a seat on a shared subscription sold (Claude Pro 车位 还剩两个 月付二十五)
+    _Offer(grey.sells_a_shared_seat, "subscription seat sold",
+           "像倒卖会员共享号（车位）的广告", "会员或订阅、车位或拼车、还剩几个名额、按月或按年报价"),
+    # an account's password asked for with a gift right beside it (奥比岛新活动 填账号密码送限定坐骑)
+    _Offer(phishing.asks_a_password_for_a_gift, "password asked for a gift",
+           "像以送礼为名骗账号密码的盗号广告", "让人填或交出账号密码、又说会送东西"),
+    # work abroad with the journey paid (急招 曼谷 客服 包吃包住 机票报销)
+    _Offer(abroad.lures_abroad, "work abroad with the journey paid",
+           "像招人去境外（电诈园区常用）的招聘", "境外的地方、包机票或代办护照签证、又在招人"),
+    # credit offered to those the banks refuse (黑户花户都能下 今天申请今天到)
+    _Offer(credit.offers_credit, "credit offered to the refused",
+           "像网贷、黑户贷款的广告", "说征信不好、黑户也能借、又说能下款"),
+    # another group promoted by what joining it brings (每天十点群里发大红包 进群就有)
+    _Offer(groups.promotes_a_group, "group promoted with a reward for joining",
+           "像拉人进别的群的广告", "说进群就有红包、券或资料"),
+)
 
 
-def promoting_a_course(n: Normalised) -> Verdict | None:
-    """A class or course promoted with a deal and a call to sign up (courses.py: 暑期班报名 前十名八折 私聊我),
-    not asked about, told of as taken, warned about or quoted. Enough alone against any member
-    (conclusive), never obvious by itself."""
-    return _offered(n, courses.promotes_a_course, "class promoted with a deal",
-                    "像课程、培训班的招生广告", "课程或培训班、优惠或名额、又让人私聊报名")
-
-
-def promising_gains(n: Normalised) -> Verdict | None:
-    """Gains promised on an investment with no sum (gains.py: 内部消息 下周有只票要连板 名额有限 想跟的私),
-    not asked about, told about in a warning or a quote. Enough alone against any member (conclusive),
-    never obvious by itself."""
-    return _offered(n, gains.promises_gains, "investment gains promised",
-                    "像荐股、带单、理财骗局的广告", "投资品种、承诺赚钱或内部消息、又在招揽")
-
-
-def offering_easy_money(n: Normalised) -> Verdict | None:
-    """Easy money offered as a job with no workplace (tasks.py: 在家打打字 一千字十块 名额不多了; 每天花十分钟
-    点点手机 月入三千), not asked about, told about in a warning or a quote. Enough alone against any member
-    (conclusive), never obvious by itself."""
-    return _offered(n, tasks.offers_easy_money, "easy money offered as a job",
-                    "像刷单、做任务、先交钱的兼职骗局广告", "报酬、在家轻松做或先交费、又在招人")
-
-
-def luring_elders_with_gifts(n: Normalised) -> Verdict | None:
-    """Free gifts that draw the elderly to a sales talk (giveaways.py: 叔叔阿姨们 凭身份证免费领鸡蛋 还有
-    健康讲座 每天上午9点 名额有限), not a community's own event, asked about, warned about or quoted.
-    Enough alone against any member (conclusive), never obvious by itself."""
-    return _offered(n, giveaways.lures_with_gifts, "free gifts for a sales talk",
-                    "像用免费礼品拉老人听讲座、推销保健品的广告（会销）", "免费领礼品、讲座或体验、又招呼老人去")
-
-
-def pitching_a_service(f: Facts, n: Normalised) -> Verdict | None:
-    """A service pitched to the group with no contact data (services.py: 老房翻新 免费上门量房 有需要的联系我)
-    by an established member, not asked for, told of as used, warned about or quoted. Conclusive,
-    never obvious. A newcomer naming their trade is left to the newcomers' rule (engine._says_only):
-    a conviction there would make the char model's agreement a removal at once."""
-    if f.newcomer:
-        return None
-    return _offered(n, services.pitches_a_service, "service pitched",
-                    "像上门服务、代办代写的推销广告", "某项服务、推销的说法、又让人私聊")
-
-
-def referring_to_own_outlet(f: Facts, n: Normalised) -> Verdict | None:
-    """A referral to the writer's own shop or account on another platform with a sale (referral.own_outlet:
-    闲鱼搜 老周数码 是我的店 群里的朋友买更便宜) by an established member. Conclusive, never obvious; a
-    newcomer's is left to the newcomers' rule, as for a service."""
-    if f.newcomer:
-        return None
-    return _offered(n, referral.own_outlet, "referral to the writer's own shop",
-                    "像引流到自己网店、账号的广告", "自己的店或账号、去哪里搜、又在卖货招揽")
-
-
-def offering_gambling(n: Normalised) -> Verdict | None:
-    """Gambling offered (gambling.py: 麻将斗地主上分群 一元一分 24小时有人 拉你; 世界杯竞猜 赔率高 一百起 结算快),
-    not told of, warned about or quoted. A question is read by the reading itself (有人一起玩吗 拉你上分: the
-    call after it makes it the hook). Enough alone against any member (conclusive), never obvious."""
-    return _offered(n, gambling.offers_gambling, "gambling offered",
-                    "像赌博拉人的广告", "赌博玩法或下注、钱的输赢、又在拉人", questions=True)
-
-
-def luring_with_company(n: Normalised) -> Verdict | None:
-    """Company or sex offered (lures.py: 附近的小姐姐想认识你 照片都在相册里 code：mm3377; 会所新到几个妹子 联系阿芳),
-    not told of, warned about or quoted; its contact data may be plain. A question is read by the reading
-    itself (今晚有空吗 私信「夏」). Enough alone against any member (conclusive), never obvious."""
-    return _offered(n, lures.lures_with_company, "company or sex offered",
-                    "像色情、陪聊引流的广告", "女性或陪伴的说法、暗示、又让人私聊或加联系方式", questions=True)
-
-
-def offering_a_grey_service(n: Normalised) -> Verdict | None:
-    """A grey service pitched (grey.py: 各地发票可代开 税点低 上网能查; 翻墙梯子 稳定不掉线 一个月15 要的私), not
-    asked about, told of as used, warned about or quoted. Enough alone against any member (conclusive),
-    never obvious."""
-    return _offered(n, grey.offers_a_grey_service, "grey service pitched",
-                    "像代开发票、查人、翻墙、刷量等灰色服务的广告", "灰色服务、卖家的保证或报价、又在招揽")
-
-
-def selling_a_shared_seat(n: Normalised) -> Verdict | None:
-    """A seat on a shared subscription sold (grey.sells_a_shared_seat: Claude Pro 车位 还剩两个 月付二十五), not asked
-    about, told of as the writer's own people's plan, warned about or quoted. Enough alone against any member
-    (conclusive), never obvious."""
-    return _offered(n, grey.sells_a_shared_seat, "subscription seat sold",
-                    "像倒卖会员共享号（车位）的广告", "会员或订阅、车位或拼车、还剩几个名额、按月或按年报价")
-
-
-def selling_game_goods(n: Normalised) -> Verdict | None:
-    """A game good or service sold (gametrade.py: 原神代充 六折 官方直充; 永劫无间代练 包上无间 不满意退), not
-    asked about, told of as bought, warned about or quoted. Enough alone against any member (conclusive),
-    never obvious."""
-    return _offered(n, gametrade.sells_game_goods, "game goods sold",
-                    "像游戏代充、代练、卖号、卖外挂的广告", "游戏代充代练、账号或外挂、低价或卖家的保证、又在招揽")
-
-
-def promoting_a_group(n: Normalised) -> Verdict | None:
-    """Another group promoted by what joining it brings (groups.py: 每天十点群里发大红包 进群就有), not asked
-    about, warned about or quoted. Enough alone against any member (conclusive), never obvious."""
-    return _offered(n, groups.promotes_a_group, "group promoted with a reward for joining",
-                    "像拉人进别的群的广告", "说进群就有红包、券或资料")
-
-
-def offering_credit(n: Normalised) -> Verdict | None:
-    """Credit offered to those the banks refuse (credit.py: 黑户花户都能下 今天申请今天到), not asked about,
-    warned about or quoted. Enough alone against any member (conclusive), never obvious."""
-    return _offered(n, credit.offers_credit, "credit offered to the refused",
-                    "像网贷、黑户贷款的广告", "说征信不好、黑户也能借、又说能下款")
-
-
-def luring_abroad(n: Normalised) -> Verdict | None:
-    """Work abroad offered with the journey paid (abroad.py: 急招 曼谷 客服 包吃包住 机票报销), not asked
-    about, warned about or quoted. Enough alone against any member (conclusive), never obvious."""
-    return _offered(n, abroad.lures_abroad, "work abroad with the journey paid",
-                    "像招人去境外（电诈园区常用）的招聘", "境外的地方、包机票或代办护照签证、又在招人")
-
-
-def asking_a_password_for_a_gift(n: Normalised) -> Verdict | None:
-    """An account's password asked for with a gift (phishing.py: 奥比岛新活动 填账号密码送限定坐骑), not asked
-    about, warned about or quoted. Enough alone against any member (conclusive), never obvious."""
-    return _offered(n, phishing.asks_a_password_for_a_gift, "password asked for a gift",
-                    "像以送礼为名骗账号密码的盗号广告", "让人填或交出账号密码、又说会送东西")
+def offered(f: Facts, n: Normalised) -> Verdict | None:
+    """The first of _OFFERS that finds an offer in the message, not asked about, warned about or quoted."""
+    for offer in _OFFERS:
+        if offer.established_only and f.newcomer:
+            continue
+        if (verdict := _offered(n, offer.read, offer.what, offer.zh, offer.parts, offer.questions)) is not None:
+            return verdict
+    return None
 
 
 def _offered(n: Normalised, read: Callable[[str], tuple[str, ...] | None], what: str, zh: str,

@@ -771,7 +771,7 @@ def _warned_about(n: Normalised) -> bool:
     """The message shows someone else's ad (原文如下…) or warns with no reassurance of its own
     (大家别信 / 小心) and no brand of its own (认准…别的都是假的): what a reading of a pitch told about
     must not convict."""
-    return shows_an_ad(n) or bool(_WARNING.search(n.body) and not _REASSURING.search(n.body)
+    return shows_an_ad(n) or bool(_WARNING.search(n.body) and not reassures(n)
                                   and not _BRANDED.search(n.body))
 
 
@@ -836,7 +836,7 @@ def recruiting(f: Facts, n: Normalised) -> Verdict | None:
     pitch = recruit.job_pitch(normalise(_QUOTE_SPAN.sub("，", n.body)).dense if _QUOTE_SPAN.search(n.body) else n.dense)
     if pitch is None or not pitch.fishing:
         return None
-    if (_WARNING.search(n.body) and not _REASSURING.search(n.body)) or discussing(n):
+    if (_WARNING.search(n.body) and not reassures(n)) or discussing(n):
         # warned about, or a scam's pitch told with how it goes (打字员日结一天300 这种都是先让你交会员费的)
         return None
     free = [m.group(0) for m in contact.FREE_MAIL.finditer(n.light)] if "@" in n.light else []

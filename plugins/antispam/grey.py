@@ -70,19 +70,19 @@ def offers_a_grey_service(body: str) -> tuple[str, ...] | None:
     if service is None or _TOLD.search(body):  # the service first: nearly every message has none
         return None
     promises = list(dict.fromkeys(m.group(0) for m in _PROMISE.finditer(body)))
-    if service.group(0) == "代开" and not _BY_THE_TAX_OFFICE.search(body):
-        # invoices issued for someone else's trade: the service is the offence, and one promise beside it
-        # sells it, its being checkable too (各地正规票据代开 … 税务局网站可查 税点面谈, the order 代开发票's
-        # stop phrase does not read); a company's own invoices 可查 are no promise
+    # invoices issued for someone else's trade: the service is the offence, and one promise beside it sells
+    # it, its being checkable too (各地正规票据代开 … 税务局网站可查 税点面谈, the order 代开发票's stop phrase does
+    # not read); a company's own invoices 可查 are no promise
+    invoices = service.group(0) == "代开" and not _BY_THE_TAX_OFFICE.search(body)
+    if invoices:
         promises += [m.group(0) for m in _CHECKABLE.finditer(body)]
-        if promises:
-            call = _CALL.search(body)
-            return (service.group(0), promises[0], *((call.group(0),) if call else ()))
     if not promises:
         return None
     call = _CALL.search(body)
     if call:
         return (service.group(0), promises[0], call.group(0))
+    if invoices:
+        return (service.group(0), promises[0])
     return (service.group(0), *promises[:2]) if len(promises) >= 2 else None
 
 

@@ -251,13 +251,15 @@ async def test_a_newcomer_flagged_by_the_model_alone_is_not_told_they_advertised
     """Seen in a simulated day (a 老乡 group): a member's nephew introduced himself, 各位叔叔阿姨
     哥哥姐姐好 刚来深圳找工作 做电工的 有活可以叫我, the model read 哥哥姐姐 like an ad and he was
     told 「警告：发广告，再犯将被移出本群」 before the whole group. On the model's word alone the
-    warning says what the bot saw and how to undo it, as for a regular."""
+    warning says what the bot saw and how to undo it, as for a regular. (The model built on thirty
+    probe files reads that line 0.34; the test's lines end 有活可以找我, which every model so far reads
+    past 0.85, so the test still has a verdict of the model alone to look at.)"""
     # the threshold lowered so that the verdict does not hang on the shipped model's exact score
     bot = await make_bot("antispam:\n  charmodel:\n    threshold: 0.6\n")
     room = bot.cast.admin
     newcomer(bot, "老刘的侄子")
     await bot.settle()
-    bot.say(room, "老刘的侄子", "各位叔叔阿姨哥哥姐姐好 刚来深圳找工作 做电工的 有活可以叫我")
+    bot.say(room, "老刘的侄子", "各位叔叔阿姨哥哥姐姐好 刚来深圳找工作 做电工的 有活可以找我")
     warning = await bot.wait_text(room, "案件 #")
     [case] = all_cases(bot)
     assert set(checks(case)) == {"charmodel"} and case.evidence["newcomer"] is True and case.kind == "warn"
@@ -267,12 +269,12 @@ async def test_a_newcomer_flagged_by_the_model_alone_is_not_told_they_advertised
     # removal on a score for a newcomer whose first line may have been innocent
     await wait_until(lambda: all_cases(bot)[-1].outcome == "done")  # the warning is in the group
     bot.clock.advance(30)  # type: ignore[attr-defined]
-    bot.say(room, "老刘的侄子", "各位哥哥姐姐 以后多多关照 有活可以叫我")
+    bot.say(room, "老刘的侄子", "各位哥哥姐姐 以后多多关照 有活可以找我")
     await bot.settle()
     assert len(all_cases(bot)) == 1 and not bot.world.saw_kick(room, bot.cast["老刘的侄子"])
     with bot.app.sessions() as db:  # read as an ad, and added to the case it belongs to
         assert db.scalar(select(StoredMessage.case_id).where(
-            StoredMessage.text == "各位哥哥姐姐 以后多多关照 有活可以叫我")) == case.id
+            StoredMessage.text == "各位哥哥姐姐 以后多多关照 有活可以找我")) == case.id
 
 
 async def test_a_newcomer_mentioning_her_own_business_is_reminded_and_never_removed(make_bot):

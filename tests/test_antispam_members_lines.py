@@ -344,9 +344,10 @@ def test_each_kind_has_its_fifteen_lines():
 # the char model alone (0.973 against the member level 0.971: 工行建行农行 and 网银 are a card buyer's
 # words); no reading fires on it, and the model's features are not this round's to change.
 MAIN_ACTS_ON: dict[str, str] = {
-    "工行建行农行的卡我都有 就是网银密码老忘": "char model 0.973 ≥ member level 0.971 (spam47)",
+    "工行建行农行的卡我都有 就是网银密码老忘": ("char model 0.973 ≥ member level 0.971 (spam47); "
+                                         "0.976 ≥ 0.9725 on thirty files (lead53)"),
     "京东自营都能开专票 可查验 放心买": "char model 0.994 (放心, 京东, 票可查验) ≥ member level 0.971 (lead52); "
-                                "no reading fires on it",
+                                "0.986 on thirty files (lead53); no reading fires on it",
 }
 
 

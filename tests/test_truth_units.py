@@ -55,6 +55,45 @@ async def test_caps_survive_a_restart_through_the_snapshot():
     await third.acquire("g", "kick")
 
 
+async def test_the_snapshot_keeps_the_hour_s_removals_by_minute_however_high_the_cap():
+    """The outbox stores the snapshot with every action: with the hourly cap raised (a few hundred
+    groups, or bench.load with the governor off) it had listed every removal of the hour each time.
+    By minute it stays small, and restored it refuses no later than the first governor would have
+    allowed and frees no removal earlier."""
+    clock = FakeClock(datetime(2026, 1, 5, 2, 0, tzinfo=UTC))
+    first = _gov(clock, kicks_per_hour=600, daily_limit=10_000)
+    for _ in range(600):  # one removal every 5 s for 50 minutes
+        await first.acquire("g", "kick")
+        clock.advance(seconds=5)
+    saved = first.snapshot()
+    assert len(saved["kicks"]) <= 61 and sum(n for _, n in saved["kicks"]) == 600
+    with pytest.raises(Refused) as exact:
+        first.check("kick")
+    second = _gov(clock, kicks_per_hour=600, daily_limit=10_000)
+    second.restore(saved)
+    assert second.state().kicks_last_hour == 600
+    with pytest.raises(Refused) as restored:
+        second.check("kick")
+    # the oldest minute's removals count from that minute's latest: freed within a minute after
+    assert exact.value.retry_at <= restored.value.retry_at < exact.value.retry_at + timedelta(minutes=1)
+    clock.advance(minutes=11)  # 03:01: the first minute's twelve are gone on both
+    first.check("kick")
+    second.check("kick")
+    # and the removal at 02:01:00 counts on the restored one until its minute's latest (02:01:55) is an hour old
+    assert (first.state().kicks_last_hour, second.state().kicks_last_hour) == (587, 588)
+
+
+async def test_an_older_snapshot_s_list_of_removals_is_still_read():
+    clock = FakeClock(datetime(2026, 1, 5, 2, 0, tzinfo=UTC))
+    gov = _gov(clock, kicks_per_hour=2)
+    gov.restore({"day": "2026-01-05", "sent": 2, "kicks": ["2026-01-05T01:30:00+00:00", "2026-01-05T00:30:00+00:00",
+                                                          "2026-01-05T01:50:00+00:00"]})
+    assert gov.state().kicks_last_hour == 2  # the one two hours old is forgotten
+    with pytest.raises(Refused) as refused:
+        gov.check("kick")
+    assert refused.value.retry_at == datetime(2026, 1, 5, 2, 30, tzinfo=UTC)
+
+
 async def test_the_slot_hook_runs_once_right_before_the_first_send():
     from bot.core.governor import ON_SLOT
 

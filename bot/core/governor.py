@@ -52,6 +52,64 @@ class Refused(Exception):
         self.cap = cap  # daily_limit or kicks_per_hour
 
 
+_HOUR = timedelta(hours=1)
+
+
+class _KickLog:
+    """The removals of the last hour, oldest first, and the same by minute for the snapshot.
+
+    The outbox stores the snapshot with every action it records. As a list of every removal it
+    grew with the hourly cap: an operator who raises kicks_per_hour for a few hundred groups (or
+    bench.load with the governor off) wrote every removal of the hour again with each action. By
+    minute it is at most 61 pairs (the minute's latest removal, how many): restored, each minute's
+    removals count from its latest, so none expires earlier than it would have and a restart never
+    lets more out than the cap."""
+
+    __slots__ = ("_minutes", "times")
+
+    def __init__(self, times: list[datetime] | None = None) -> None:
+        self.times: deque[datetime] = deque()
+        self._minutes: deque[list[Any]] = deque()  # [minute, latest, count], in the order of times
+        for t in sorted(times or ()):
+            self.append(t)
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    def append(self, at: datetime) -> None:
+        minute = at.replace(second=0, microsecond=0)
+        if self._minutes and self._minutes[-1][0] == minute:
+            last = self._minutes[-1]
+            last[1], last[2] = max(last[1], at), last[2] + 1
+        else:
+            self._minutes.append([minute, at, 1])
+        self.times.append(at)
+
+    def expire(self, now: datetime) -> None:
+        """Forget the removals an hour old or older."""
+        while self.times and now - self.times[0] >= _HOUR:
+            self.times.popleft()
+            first = self._minutes[0]
+            first[2] -= 1
+            if not first[2]:
+                self._minutes.popleft()
+
+    def by_minute(self) -> list[list[Any]]:
+        return [[latest.isoformat(), count] for _, latest, count in self._minutes]
+
+    @classmethod
+    def restored(cls, saved: list[Any], now: datetime) -> _KickLog:
+        """From by_minute() (or an older snapshot's list of times): each minute's removals at its
+        latest; those an hour old or older are left out."""
+        times: list[datetime] = []
+        for entry in saved:
+            at, count = (entry, 1) if isinstance(entry, str) else (entry[0], int(entry[1]))
+            when = datetime.fromisoformat(at)
+            if now - when < _HOUR:
+                times.extend([when] * max(count, 0))
+        return cls(times)
+
+
 @dataclass(frozen=True, slots=True)
 class GovernorState:
     """What the governor is doing now, for #status and the console."""
@@ -76,7 +134,7 @@ class Governor:
         self._next_account: datetime | None = None
         self._day: str | None = None
         self._sent_today = 0
-        self._kicks: deque[datetime] = deque()
+        self._kicks = _KickLog()
         self._promised = 0  # see free_now
 
     def note_login(self) -> None:
@@ -108,10 +166,9 @@ class Governor:
             raise Refused(f"daily limit of {self.rules.daily_limit} outbound actions reached",
                           self._next_midnight(now), "daily_limit")
         if kind == "kick":
-            while self._kicks and now - self._kicks[0] >= timedelta(hours=1):
-                self._kicks.popleft()
+            self._kicks.expire(now)
             if len(self._kicks) >= self.rules.kicks_per_hour:
-                retry = self._kicks[0] + timedelta(hours=1) if self._kicks else now + timedelta(hours=1)
+                retry = self._kicks.times[0] + _HOUR if self._kicks else now + _HOUR
                 raise Refused(f"limit of {self.rules.kicks_per_hour} removals per hour reached", retry,
                               "kicks_per_hour")
 
@@ -153,11 +210,12 @@ class Governor:
         now = self._clock.now()
         sent = self._sent_today if self._day == self._local_day(now) else 0
         paused = self._next_account if self._next_account and self._next_account > now else None
-        return GovernorState(sent, sum(1 for k in self._kicks if now - k < timedelta(hours=1)), paused)
+        return GovernorState(sent, sum(1 for k in self._kicks.times if now - k < _HOUR), paused)
 
     def snapshot(self) -> dict[str, Any]:
-        """The cap counters as JSON, for the outbox to store with each recorded action."""
-        return {"day": self._day, "sent": self._sent_today, "kicks": [k.isoformat() for k in self._kicks]}
+        """The cap counters as JSON, for the outbox to store with each recorded action: the day's
+        count and the hour's removals by minute (_KickLog)."""
+        return {"day": self._day, "sent": self._sent_today, "kicks": self._kicks.by_minute()}
 
     def restore(self, data: dict[str, Any] | None) -> None:
         """Counters from a snapshot taken before a restart; a snapshot from an earlier local day
@@ -167,8 +225,7 @@ class Governor:
         now = self._clock.now()
         if data.get("day") == self._local_day(now):
             self._day, self._sent_today = str(data["day"]), max(self._sent_today, int(data.get("sent") or 0))
-        kicks = sorted(datetime.fromisoformat(k) for k in data.get("kicks") or ())
-        self._kicks = deque(k for k in kicks if now - k < timedelta(hours=1))
+        self._kicks = _KickLog.restored(data.get("kicks") or [], now)
 
     def _free_at(self, room: str) -> datetime | None:
         """When the account and this room next allow an action (None: now)."""

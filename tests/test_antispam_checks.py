@@ -1043,7 +1043,9 @@ def test_a_split_qq_number_after_jia_kou_is_logged_as_what_it_was():
                                   "闲着也是闲着 手机挂着就行 一天给你六十 名额不多 不是骗子",
                                   # spare time and no skill as the read probe files' misses say them
                                   "找几个人 打字就行 日结一百二 有时间的私我",
-                                  "利用碎片时间 宝妈学生都行 月入四千 私聊了解"])
+                                  "利用碎片时间 宝妈学生都行 月入四千 私聊了解",
+                                  # coaxing about the pay is no running it down
+                                  "在家就能做 手机接单 一天一百五 不嫌钱少的私我"])
 def test_easy_money_offered_as_a_job_with_no_workplace_is_an_ad_from_anyone(text):
     """Pay with a figure (一条三块, 月入五千), an easy-money promise (在家, 手机就能做, 不用经验, 每天花半小时,
     先交培训费) and the job or a call (招, 接点活, 扣1): the twelve probes' jobs and easy money were 80 of 299
@@ -1071,7 +1073,11 @@ def test_easy_money_offered_as_a_job_with_no_workplace_is_an_ad_from_anyone(text
                    "钢琴陪练 我是音乐学院的 暑假在家 一小时八十 有需要的家长私我",
                    "大家好 我是做保洁的 一小时五十 有需要可以私我",
                    "大家好 新人报到 我是做家教的 一小时一百 周末有空 有需要的家长私我",
-                   "我们小区超市招理货员 一个月三千五 不用经验 有意的去店里找王姐"):
+                   "我们小区超市招理货员 一个月三千五 不用经验 有意的去店里找王姐",
+                   # the writer's own side job with its pay run down (lead53)
+                   "我现在做电商客服兼职 在家就行 就是钱太少 一个月也就一千出头",
+                   "在家接配音兼职半年了 收入很低 一条才几块 不推荐大家做",
+                   "下班后接点翻译的活 手机上就能做 工资比较低 一千字六十"):
         assert not _reading(member) and not _reading(member, newcomer=True), member
 
 

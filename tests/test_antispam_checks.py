@@ -1489,7 +1489,10 @@ def test_work_abroad_with_the_journey_paid_is_a_compound_s_hire(text):
 
 @pytest.mark.parametrize("text", ["奥比岛新活动 填账号密码送限定坐骑",
                                   "Steam夏促礼包免费领 填账号密码就行",
-                                  "王者新赛季福利 发我账号和密码 皮肤自动到账"])
+                                  "王者新赛季福利 发我账号和密码 皮肤自动到账",
+                                  # the lure's own denial of the theft it is (lead53)
+                                  "官方周年庆 输入账号密码领限定皮肤 防盗号认证 安全放心",
+                                  "不会盗号 放心 填账号密码领648礼包 限时三天"])
 def test_a_password_asked_for_with_a_gift_beside_it_is_phishing(text):
     """An account's password to type in or hand over with a gift right beside it: the read probe file's
     first passed an established member and a newcomer alike (phishing.py). Passwords talked about are

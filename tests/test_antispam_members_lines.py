@@ -255,6 +255,9 @@ PASSWORDS = (
     "孩子的平板我设了账号密码 免费的游戏也要输密码才能下",
     "游戏里有人说帮我刷金币 让我给他账号密码 我没给",
     "账号密码永远不要给别人 说送皮肤的都是骗子",
+    # what the lure takes, told (lead53)
+    "那个说官方联动送皮肤 要填账号密码领的 都是盗号的",
+    "说是周年福利 输入账号密码就送限定皮肤 结果号被盗了",
 )
 
 # An expat group's and a family's talk of work abroad (abroad.py, lead52): a company's opening passed on,

@@ -1045,7 +1045,8 @@ def test_a_split_qq_number_after_jia_kou_is_logged_as_what_it_was():
                                   "找几个人 打字就行 日结一百二 有时间的私我",
                                   "利用碎片时间 宝妈学生都行 月入四千 私聊了解",
                                   # coaxing about the pay is no running it down
-                                  "在家就能做 手机接单 一天一百五 不嫌钱少的私我"])
+                                  "在家就能做 手机接单 一天一百五 不嫌钱少的私我",
+                                  "在家就能做 手机接单 一天三百 赚钱少不了 想做的私我"])
 def test_easy_money_offered_as_a_job_with_no_workplace_is_an_ad_from_anyone(text):
     """Pay with a figure (一条三块, 月入五千), an easy-money promise (在家, 手机就能做, 不用经验, 每天花半小时,
     先交培训费) and the job or a call (招, 接点活, 扣1): the twelve probes' jobs and easy money were 80 of 299

@@ -68,7 +68,7 @@ _TOLD = re.compile(r"厂|车间|工地|门店|店里|店面|(?<![网宝微])店(
                    r"找工作|找兼职|找个活|求|想找|哪里有|骗|传销|报警|别信|小心|举报|"
                    # the pay called low (但工资很低 一个月一千多): a job told, not offered; an ad never runs its pay
                    # down (不嫌钱少 is its own coaxing)
-                   r"(?<!嫌)(?:工资|钱|收入|薪水|赚的|挣的)(?:很|太|特别|好|超|真|也|就|比较)?(?:低|少)")
+                   r"(?<!嫌)(?:工资|钱|收入|薪水|赚的|挣的)(?:很|太|特别|好|超|真|也|就|比较)?(?:低|少)(?!不了|不得)")
 
 
 # the ads' own reassurance (不是骗子, 不是传销, 这不是刷单) is no warning

@@ -7,8 +7,8 @@ No real event asks for a password in a group: an official one logs the player in
 the lure says and members do not is both at once: the account's password to type in or hand over
 (填账号密码, 输入账号和密码, 发我账号密码), and the gift it brings, right beside it (送, 领, 白嫖, 到账).
 Members name the same things to warn (账号密码永远不要给别人; 有人说填账号密码送坐骑的都是骗人的) or to
-tell what happened to them (有人私聊说能刷满级精灵 要我账号密码 还好没给): a warning and a quote are
-checks.py's to leave out, and a password with no gift (新系统的账号密码已经发到各位邮箱了; 学校的 WiFi
+tell what happened to them (有人私聊说能刷满级精灵 要我账号密码 还好没给; 全是盗号的): a warning and a
+quote are checks.py's to leave out, and a password with no gift (新系统的账号密码已经发到各位邮箱了; 学校的 WiFi
 每次都要输账号密码) offers nothing. This module only reads words; nothing here is a feature of the char
 model.
 """
@@ -26,15 +26,10 @@ _ASKED = re.compile(r"(?:填|填写|输入|输|提供|发我|给我|告诉我)\s
 _GIFT = re.compile(r"送|领|白嫖|到账")
 _BESIDE = 6
 _SPACE = re.compile(r"\s+")
-# what the lure takes, told (都是盗号的, 结果号被盗了, 全是骗号的): a member describing it, not the lure. Not
-# the lure's own denial or boast of it (不会盗号, 防盗号认证)
-_STOLEN = re.compile(r"(?<![不防])(?<!不会)(?<!不是)(?:盗号|骗号|号被盗|被盗号|号被偷|号没了|号被封)")
 
 
 def asks_a_password_for_a_gift(body: str) -> tuple[str, ...] | None:
     """The words of a password asked for with a gift beside it (填账号密码, 送), or None."""
-    if _STOLEN.search(body):
-        return None
     for asked in _ASKED.finditer(body):
         # the characters beside it, spaces not counted (发我账号和密码 皮肤自动到账)
         before = _SPACE.sub("", body[max(0, asked.start() - 3 * _BESIDE):asked.start()])[-_BESIDE:]

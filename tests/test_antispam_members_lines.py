@@ -108,6 +108,11 @@ GROUP_PROMOTION = (
 # Jobs and easy money: real part-time work at a shop, a cleaner or repairman recommended by name and
 # id, jobs asked about, scams warned about.
 JOBS = (
+    # a requirement, a like asked of friends, copying set as homework, a labour market's day rate (lead54)
+    "要求年满十八岁的兼职 我家孩子都不能做 太可惜了",
+    "帮我的视频点个赞吧 截图发我 我请你喝奶茶",
+    "孩子的作业要求抄写课文 按字数算也得写一小时",
+    "当天结算的活我只信楼下的劳务市场 一天两百多 包午饭",
     "我们楼下奶茶店招周末兼职 时薪20 店长人挺好 需要的话我帮你问问",
     "推荐个保洁阿姨 姓刘 做事很仔细 她微信 liuayi2023 就说是三号楼介绍的",
     "超市在招收银员 要会用电脑 我表姐在那上班",
@@ -153,6 +158,12 @@ GAMBLING = (
     "公司世界杯竞猜活动开始了 猜中比分送球衣 公平透明 人人有份",
     "体彩我就玩过一次 三中二 中了十几块 哈哈",
     "区块链课上老师说 交易记录链上可查 谁也改不了 期末要考",
+    # rebates, fish games and a tipster's periods (lead54)
+    "输了有返水这种话一听就是黑台子 千万别碰",
+    "小区门口游戏厅的捕鱼机 一次一块 孩子玩了一下午",
+    "我爸天天在手机上玩捕鱼 说能换现金 我看就是赌博",
+    "彩票站老板吹他的号十期中三期 笑死 还不如我瞎买",
+    "捕鱼达人是我小时候的回忆 一炮一个金币 那时候玩一下午",
 )
 
 # Money exchanged and bank cards (spam47): a bank's own rate passed on, a wire's fee, an overseas
@@ -260,6 +271,24 @@ PASSWORDS = (
     "说是周年福利 输入账号密码就送限定皮肤 结果号被盗了",
 )
 
+# Prizes and verification codes talked about (phishing.py, lead54): a code asked for by family helping an
+# elder, a prize that really came, a scam told of, a parcel's postage paid for a real win.
+PRIZES = (
+    "妈 你把验证码发我一下 我帮你把话费券领了",
+    "验证码千万别告诉任何人 客服也不会问你要",
+    "我抽中了一等奖 然后银行打电话让我提供验证码 幸好我没给",
+    "游戏里抽中了毕业斗篷 开心 直接到账 什么都不用填",
+    "快递员让我报一下取件码 我说放驿站就行",
+    "注册的时候要输入手机号和密码 新人礼包自动就领了",
+    "中奖的短信说领取要先交手续费 这种百分百是骗人的",
+    "公司年会我抽中了个扫地机器人 行政说下周发放",
+    "抽奖抽中了一个台灯 自己付了十块运费 还挺值",
+    "登录的时候要短信验证码 输入后奖励才到账 官方app里领的",
+    "幸运观众的奖品寄到了 邮费也是节目组出的",
+    "有人冒充客服说我中奖了 要我提供验证码 已经报警了",
+)
+
+
 # An expat group's and a family's talk of work abroad (abroad.py, lead52): a company's opening passed on,
 # the trap told of, a ticket a company paid for a relative, a visa done by an agency the writer chose.
 ABROAD = (
@@ -331,7 +360,7 @@ GREY_TALK = (
 KINDS = {"game trade": GAME_TRADE, "payment laundering": PAYMENT_LAUNDERING,
          "group promotion": GROUP_PROMOTION, "jobs": JOBS, "gambling": GAMBLING,
          "money exchange": MONEY_EXCHANGE, "papers": PAPERS, "game promises": GAME_PROMISES,
-         "shared seats": SHARED_SEATS, "passwords": PASSWORDS,
+         "shared seats": SHARED_SEATS, "passwords": PASSWORDS, "prizes": PRIZES,
          "abroad": ABROAD, "invoices": INVOICES,
          "credit": CREDIT, "grey talk": GREY_TALK}
 

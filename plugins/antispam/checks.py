@@ -729,6 +729,12 @@ _OFFERS = (
     # an account's password asked for with a gift right beside it (奥比岛新活动 填账号密码送限定坐骑)
     _Offer(phishing.asks_a_password_for_a_gift, "password asked for a gift",
            "像以送礼为名骗账号密码的盗号广告", "让人填或交出账号密码、又说会送东西"),
+    # a verification code asked for a prize (您本周抽中毕业斗篷 请提供绑定手机收到的验证码用于发放)
+    _Offer(phishing.asks_a_code_for_a_prize, "code asked for a prize",
+           "像以中奖为名骗验证码的盗号诈骗", "让人提供或发出验证码、又说中了奖或要发奖品"),
+    # a fee before a prize comes (幸运玩家请查收英雄级武器 领取需缴纳5元手续费)
+    _Offer(phishing.charges_for_a_prize, "fee asked for a prize",
+           "像中奖先交钱的诈骗", "说中了奖、又要先交手续费或运费才能领"),
     # work abroad with the journey paid (急招 曼谷 客服 包吃包住 机票报销)
     _Offer(abroad.lures_abroad, "work abroad with the journey paid",
            "像招人去境外（电诈园区常用）的招聘", "境外的地方、包机票或代办护照签证、又在招人"),

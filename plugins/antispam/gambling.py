@@ -46,14 +46,17 @@ _CHANCE = re.compile(r"百家乐|炸金花|牛牛|斗牛|推筒子|押大小|买
                      r"赔率|竞猜|棋牌|赌|博彩|菠菜|娱乐城|搏一搏|斗[鸡狗]|拿到结果|内部消息.{0,6}[场赛]|假球|稳胆|"
                      # a hash game (its result read off a block), in-play bets, a handicap line: a gambler's
                      # words, where 哈希值 and 让球 alone are a developer's and a fan's
-                     rf"{_HASH}|滚球|骰宝|让[一半两二0-9.]{{1,3}}球")
+                     rf"{_HASH}|滚球|骰宝|让[一半两二0-9.]{{1,3}}球|"
+                     # a lottery drawn every few minutes (北京赛车, PK10), not a race
+                     r"北京赛车|幸运赛车|[Pp][Kk]\s*10|[Pp][Kk]拾")
 # a friends' game, a gamble only in a group, online or for money
-_GAME = re.compile(r"麻将|斗地主|打牌|掼蛋|跑得快|德州|梭哈|三公|牌局")
+# (and the fish game, 捕鱼: an arcade's for coins, a gamble online or for cash)
+_GAME = re.compile(r"麻将|斗地主|打牌|掼蛋|跑得快|德州|梭哈|三公|牌局|捕鱼")
 _ONLINE = re.compile(r"(?:麻将|斗地主|牌|掼蛋|棋牌|上分)(?:馆)?群|微信群|网上|线上|房卡|平台|app|上分|下分|"
                      r"能赚|赚钱|真钱|现金")
 # the money: a stake, odds, the cash flowing, the win promised
 _MONEY = re.compile(
-    rf"(?:一|每)(?:元|块|分|局|注|把|手)\s*{NUMBER}?\s*(?:元|块|分|局|注)?|{NUMBER}\s*[元块](?:钱)?(?:一局|一分|一把|起)|"
+    rf"(?:一|每)(?:元|块|分|局|注|把|手|炮)\s*{NUMBER}?\s*(?:元|块|分|局|注)?|{NUMBER}\s*[元块](?:钱)?(?:一局|一分|一把|起)|"
     rf"[一两二三四五六七八九十百千万0-9]{{1,8}}[元块]?\s*起\s*(?:押|上|下|玩)?|[一两]块两块|一块起|"
     rf"赔\s*[0-9.一二两三四五六七八九十]{{1,6}}\s*倍?|一赔[一二两三四五六七八九十0-9.]{{1,6}}|赔率(?:最)?高|赔三|"
     rf"充多少提多少|出金|提现|秒到|秒结|结算快|首[存充]|第一次充|[存充]\s*[0-9]{{1,8}}\s*送|返点|回血|稳赚|包赚|翻倍|"
@@ -62,7 +65,9 @@ _MONEY = re.compile(
     # other name), a buy-in, a stake in U to play
     rf"(?<![0-9一二两三四五六七八九十百千万几])[元块]一分|随上随下|带入\s*{NUMBER}|{NUMBER}\s*u\s*(?:就能|就可以|即可)?玩|"
     # a tipster's record (已连红8场, 三中二; not a school's 三中二班)
-    rf"连红\s*{NUMBER}\s*场?|(?<![0-9一二两三四五六七八九十第初高])[三四五六七八九十]中[一二三四五六七八九](?![班年级楼号届中层栋])")
+    # (or in a lottery's periods, 十期中八期; a rebate on losses, 返水: the house's word)
+    rf"连红\s*{NUMBER}\s*场?|[0-9一二两三四五六七八九十]{{1,3}}期(?:能|就|里)?中了?[0-9一二两三四五六七八九十]{{1,3}}期?|返水|"
+    rf"(?<![0-9一二两三四五六七八九十第初高])[三四五六七八九十]中[一二三四五六七八九](?![班年级楼号届中层栋])")
 # a hash game's fairness: its money beside a hash game or a stake (a quiz's 公平透明 and a chain's 链上可查 are
 # no stake)
 _FAIR = re.compile(r"链上可查|区块链?可查|公平透明|公平公正|做不了假|自动派奖|自动开奖|即玩")
@@ -71,7 +76,8 @@ _CALL = re.compile(r"拉你|拉人|带你|来玩|想玩|要玩|想跟|跟的|跟
                    r"进群|进来|点我|主页|介绍你|抓紧|(?:24|二十四)小时有|天天有局?|随时有局|有局|在线[0-9几]{1,6}|"
                    r"老板都在|拉房|懂(?:规矩)?的(?:来|进)")
 # told, not offered: the writer's own bet or loss, play for beans or points, a warning or a discussion
-_TOLD = re.compile(r"我(?:也|昨天|今天|上次)?(?:押|买|赌|输|赢|投)(?:了|的|过)|输了|亏了|输光|能输|会输|输几|"
+# (输了有返水 is the house's rebate, not a loss told)
+_TOLD = re.compile(r"我(?:也|昨天|今天|上次)?(?:押|买|赌|输|赢|投)(?:了|的|过)|输了(?!有?返)|亏了|输光|能输|会输|输几|"
                    r"赌博|就是赌|欢乐豆|积分|金币|"
                    r"不玩钱|不赌钱|不带钱|不来钱|骗|别(?:玩|进|信|碰|去|加)|举报|戒赌|违法|犯法|坑|托|黑话|广告|"
                    r"踢|移出|报警|警察|抓|被拉进|退了|"

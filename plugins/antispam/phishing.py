@@ -17,13 +17,18 @@ from __future__ import annotations
 
 import re
 
-# the password asked for: typed in (填, 输入), or handed over (发我, 给我, 提供); not 登录账号密码, which says
-# what a login is (路由器后台登录账号密码都是admin)
-_ASKED = re.compile(r"(?:填|填写|输入|输|提供|发我|给我|告诉我)\s*(?:你的|一下)?\s*"
-                    r"(?:游戏|qq|支付宝|steam|psn|微信)?\s*(?:账号|帐号|账户|号)\s*(?:和|跟|与|及|\+|、|/)?\s*密码")
+# the password asked for: typed in (填, 输入), or handed over (发我, 给我, 提供, 私发 … 给管理); not 登录账号密码,
+# which says what a login is (路由器后台登录账号密码都是admin). The account may carry its publisher's name
+# (输入鹰角账号密码, 私发QQ号和密码: lead54, a fresh blind file's two), never a phone's or a mailbox's (填写手机号
+# 和密码 is a sign-up's form)
+_ASKED = re.compile(r"(?:填|填写|输入|输|提供|发我|给我|告诉我|私发|发)\s*(?:你的|一下)?\s*"
+                    r"(?:游戏|qq|支付宝|steam|psn|微信|(?!手机|电话|邮箱|学号|工号)[\u4e00-\u9fff]{1,4}?)?\s*"
+                    r"(?:账号|帐号|账户|号)\s*(?:和|跟|与|及|\+|、|/)?\s*密码"
+                    # and whom it goes to (私发 … 密码给管理员 统一发放): the gift is read after them
+                    r"(?:\s*(?:给|发给)\s*(?:管理员?|客服|群主|工作人员|我))?")
 # the gift it brings, said right beside it (填账号密码送, 免费领 填账号密码, 输入账号密码即可领取, 自动到账): a
 # gift further off is something else (公司OA 输入账号密码后 在福利页面领电影票; 填账号密码就能开门 物业免费装的)
-_GIFT = re.compile(r"送|领|白嫖|到账")
+_GIFT = re.compile(r"送|领|白嫖|到账|发放")
 _BESIDE = 6
 _SPACE = re.compile(r"\s+")
 
@@ -37,3 +42,44 @@ def asks_a_password_for_a_gift(body: str) -> tuple[str, ...] | None:
         if gift := _GIFT.search(before + "，" + after):
             return asked.group(0).replace(" ", ""), gift.group(0)
     return None
+
+
+# A verification code for a prize (lead54: a fresh blind file's 您本周抽中毕业斗篷 请提供绑定手机收到的验证码用于
+# 发放): a code asked for (提供, 发给客服, 告诉我) and a prize or its delivery said in the same message (抽中, 中奖,
+# 幸运, 发放). A code takes over the account it is sent for, and no prize needs one. A relative's 你把验证码发我
+# 我帮你把话费券领了 names no prize (领 alone is not one), and a told 银行让我提供验证码 … 幸好我没给 is checks.py's
+# warning to leave out.
+_CODE = re.compile(r"(?:提供|告诉我|报一下|报给|私发|发给|发我)[^，,。！!？?；;\n]{0,10}?验证码|"
+                   r"验证码[^，,。！!？?；;\n]{0,4}?(?:发给|发到|私发|告诉|提供给)(?:我|客服|管理|工作人员|官方)")
+_PRIZE = re.compile(r"抽中|中奖|中了奖|获奖|幸运(?:玩家|用户|观众|群|儿)|大奖|奖品|发放")
+
+
+# asked of the writer, told (银行打电话让我提供验证码 幸好我没给)
+_OF_THE_WRITER = re.compile(r"(?:让|要|叫|问|找)我\s*$")
+
+
+def asks_a_code_for_a_prize(body: str) -> tuple[str, ...] | None:
+    """The words of a verification code asked for with a prize (提供 … 验证码, 抽中), or None."""
+    code = _CODE.search(body)
+    if code is None or _OF_THE_WRITER.search(body[:code.start()]):
+        return None
+    prize = _PRIZE.search(body)
+    return (code.group(0).replace(" ", ""), prize.group(0)) if prize else None
+
+
+# A fee before a prize comes (lead54: a fresh blind file's 幸运玩家请查收英雄级武器 领取需缴纳5元手续费): the
+# winner told (中奖, 抽中, 幸运玩家, 恭喜 … 获得) and a fee to pay first (需缴纳, 请先支付 … 手续费, 运费). A
+# member who won and paid the postage tells it (自己付了十块运费: no 需 or 请 before it), and the scam told of
+# (领取要先交手续费 这种百分百是骗人的) is a warning.
+_WON = re.compile(r"抽中|中奖|中了奖|获奖|幸运(?:玩家|用户|观众|儿)|恭喜[^，,。！!？?；;\n]{0,12}?获得|您已获得|被选中")
+_FEE = re.compile(r"(?:需|须|需要|请先|请|先)\s*(?:缴纳|缴|支付|交|付)[^，,。！!？?；;\n]{0,8}?"
+                  r"(?:手续费|邮费|运费|快递费|保证金|激活费|解冻费|税费|个税|工本费|认证费)")
+
+
+def charges_for_a_prize(body: str) -> tuple[str, ...] | None:
+    """The words of a prize and a fee asked before it comes (中奖, 需缴纳 … 手续费), or None."""
+    fee = _FEE.search(body)
+    if fee is None:
+        return None
+    won = _WON.search(body)
+    return (won.group(0), fee.group(0).replace(" ", "")) if won else None

@@ -28,6 +28,9 @@ CFG = AntispamConfig()
 # A QQ gaming group: the game's own shop and events passed on, accounts given away or lost, 代练 and
 # 代充 argued about, guild business, the in-game market.
 GAME_TRADE = (
+    # the service denied as the writer's own, the call told off (lead54)
+    "我不代练 也不卖号 大家别私聊我问价了 自己的号自己打",
+    "说了多少遍 我不代肝 日常都是自己上线做的 别加我",
     "商城新出的皮肤打七折 官方活动 到周日 想要的别错过",
     "我那个旧号不玩了 送给表弟了 里面还有两个传说皮肤",
     "代练真的别找 上次朋友找代练 号直接被封了十天",

@@ -85,11 +85,13 @@ _SHOP = re.compile(r"商城|官方(?:的)?(?:活动|商城|福利|公告)|活动
 _OWN = re.compile(r"这个|我的|我这|本人|退坑|不玩了|自己")
 # told, not sold: the writer's own buy or loss, a warning, a discussion
 _TOLD = re.compile(r"我(?:也|之前|上次|昨天|今天)?(?:充|买|找|用|代|开)(?:了|的|过)|我的号|被(?:封|骗|盗|找回|黑)|"
-                   r"骗|别(?:买|信|找|用|碰)|举报|小心|后悔|不要买|坑|封号了|黑号了|找回|违规|风险|盗刷|"
+                   r"骗|别(?:买|信|找|用|碰|私聊|私我|加我)|举报|小心|后悔|不要买|坑|封号了|黑号了|找回|违规|风险|盗刷|"
                    r"不是(?:破解|外挂|盗版|代)|有人.{0,16}说|(?:那个|会长|群主|他|她|朋友|同学)说|"
                    # what it ends in, or disbelief: talk about the trade (低价代充都是黑卡 充完号就封)
                    r"黑卡|就封|封了|会封|追回|号就没|谁信|你也信|必是|十有八九|"
-                   r"我不(?:做|卖|接)|不要找我|别讨论|能挣|能赚|挣几|赚几|怎么运作|"
+                   # (or the service the writer does not do, 我不代打 也不接单 … 别私聊我价格: a fresh blind file's
+                   # guild member warned as a newcomer, lead54)
+                   r"我不(?:做|卖|接|代|帮)|不要找我|别讨论|能挣|能赚|挣几|赚几|怎么运作|"
                    # the service denied as the writer's (我们不是代打工作室 above, 不接代练 我们做周边设计)
                    r"不(?:接|做|搞|干)代|"
                    # someone else's trade passed on (我朋友做代练的 一把80 我可以帮你问问): not the writer's sale

@@ -29,6 +29,13 @@ CFG = AntispamConfig()
 # 代充 argued about, guild business, the in-game market.
 GAME_TRADE = (
     # the service denied as the writer's own, the call told off (lead54)
+    "退坑了 我的金皮号便宜出 有兴趣的可以看看",
+    "steam key 我自己买重了 激活了才发现 谁要送你",
+    "这个代刷的说全服务器可接 一看就是工作室 别找",
+    "压枪宏被检测到直接封号 别用",
+    "拍下秒发的那种初始号 多半是黑号 买了就封",
+    "皮肤商城这周五折 便宜到离谱 赶紧冲",
+    "代充便宜到离谱的 充完号就封 别贪便宜",
     "我不代练 也不卖号 大家别私聊我问价了 自己的号自己打",
     "说了多少遍 我不代肝 日常都是自己上线做的 别加我",
     "商城新出的皮肤打七折 官方活动 到周日 想要的别错过",

@@ -42,13 +42,17 @@ from plugins.antispam.parts import NUMBER, unspaced
 # cheat has no honest market), so one of the seller's words beside it is enough
 # (科技 only as a cheat's: 青禾科技 and 科技园 are companies and places)
 _SERVICE = re.compile(r"代(?:充|练|打|肝|刷|抽|上分|开会员|装)|(?:内部|稳定|独家|锁头|透视|自瞄|吃鸡|高)科技|"
-                      r"外挂|透视|自瞄|锁头|无后座")
+                      r"外挂|透视|自瞄|锁头|无后座|"
+                      # a macro that plays for the player (压枪宏, 自动振刀: lead54, a fresh blind file's)
+                      r"压枪宏|自动压枪|自动振刀")
 # a good: members trade and talk of these too (这皮肤五折了, 648 又歪了), so it takes two of the seller's words
 _GOOD = re.compile(
     r"(?:自抽|初始|高段|成品|毕业|满级|满命|不死|白|独立|正版|微软|港服|日服|美服|国际服|外服|"
     r"steam|psn|epic|忍)(?:账?号)|账号|"
     # an account by what it holds (满英雄 国际服号 above; 满级精灵号, 满忍者号)
     r"满(?:级|英雄|神宠|命|图鉴|皮肤?|忍者?)[\u4e00-\u9fff]{0,3}号|"
+    # (or by its rare skins, 金皮号, 限定号; a key, steam key: lead54)
+    r"(?:金皮|限定|绝版|全皮)[\u4e00-\u9fff]{0,2}号|(?:steam|正版|游戏)\s*key|"
     r"激活码|cdk|兑换码|点卡|卡密|礼品卡|eshop卡|充值卡|"
     r"创世结晶|结晶|(?<![0-9])648(?![0-9])|点券|q币|金币|(?<![a-z])g(?:团|币)|皮肤|战令|通行证|"
     r"破解|大气层|拷机")
@@ -59,6 +63,8 @@ _DEAL = re.compile(
     rf"(?<![0-9])[1-9一二三四五六七八九](?:\.[0-9])?折|"
     rf"只要\s*{NUMBER}|{NUMBER}\s*就能?(?:冲|充|买|拿|上)|"
     rf"(?:一|每)(?:个|张|件|套|号|把|局|星|段|小时)\s*{NUMBER}\s*(?:元|块|u|刀)?|"
+    # (or after the price, 10r一个; sold cheap or in a hurry, 便宜出, 急出: a sale's word like 三百出, lead54)
+    rf"{NUMBER}\s*(?:r|元|块|rmb)\s*(?:一|每)(?:个|张|套|号)|便宜出|急出|低价出|"
     rf"[日周月年季](?:卡|包)\s*{NUMBER}|团购价|批发|价格美丽|低价|白菜价|{NUMBER}\s*(?:元|块|u)\s*起|"
     # a price to sell at (一百出, 300出): a price's size (十, 百, 千 or two digits), not 一出戏 or 一百出头
     r"(?<![0-9一二两三四五六七八九十百千万几])(?:[0-9]{2,6}|[一二两三四五六七八九]?[十百千][一二两三四五六七八九十百千]{0,4})"
@@ -75,7 +81,9 @@ _SELLER = re.compile(
     # a batch to sell (出一批), a good for life (终身版, 永久包售后), the trade's channel (走pp交易, 走u)
     r"出一批|一批出|(?:终身|永久)(?:版|会员|使用|包)|走\s*(?:pp|平台|担保|中介)(?:交易)?|"
     # a console cracked for a fee: sent in, games loaded by the hundred, paid once it works
-    r"寄修|(?:送|加|装)[0-9一二两三四五六七八九十百千几]{1,6}个?游戏|ok就付|好了再付|先刷后付|满意再付|刷好再付")
+    r"寄修|(?:送|加|装)[0-9一二两三四五六七八九十百千几]{1,6}个?游戏|ok就付|好了再付|先刷后付|满意再付|刷好再付|"
+    # every server taken, sent once ordered, the key sent before it is paid for (lead54)
+    r"全(?:区|服)(?:全服)?(?:可接|都接)|全服务器(?:可接|都接|通用)|拍下(?:秒发|即发|就发)|先发(?:key|码|货)|激活了?再付")
 # the game's own shop or event: members pass on its sales with a deal and a cheer (商城这皮肤五折了 放心冲;
 # 活动期间点券半价 官方活动), and 放心, 有需要 and 联系 are a member's words as much as a seller's; a service or a
 # cheat is no shop's, so this spares only goods

@@ -67,6 +67,13 @@ def test_the_decisions_facts_read_as_one_chinese_line():
     line = situation({"char_score": 0.02, "established": True, "obvious": True, "step": "warn",
                       "strikes_before": 0, "ask_first": True})
     assert line.startswith("广告可能性较低（2%）；但按规则属于明显的广告；") and "只有模型" not in line, line
+    # a reading's conviction the model read as chat, not obvious (a newcomer's code-for-a-prize warned in lead54's
+    # guild evening: 广告可能性较低（8%）…按阶梯处理：警告 read as the bot warning what it thought no ad)
+    line = situation({"char_score": 0.08, "newcomer": True, "strikes_before": 0, "step": "warn"})
+    assert line == ("广告可能性较低（8%）；但命中的检查判定违规；发送者是考察期内的新成员；此前没有违规；"
+                    "按阶梯处理：警告"), line
+    # a score that reads as an ad needs no "but"
+    assert "但" not in situation({"char_score": 0.8, "newcomer": True, "strikes_before": 0, "step": "warn"})
 
 
 # ---------------------------------------------------------------------- every verdict the checks give

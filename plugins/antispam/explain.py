@@ -154,6 +154,10 @@ def situation(evidence: Mapping[str, Any]) -> str:
         # 「广告可能性较低（2%）；明显的广告」 read as a contradiction (an ad word's conviction the
         # model disagreed with, simulated alumni day): the score is the model's, the rules decided
         parts.append("但按规则属于明显的广告" if reads_as_chat else "明显的广告")
+    elif reads_as_chat:
+        # the same for a conviction that is not obvious: a reading's or a rule's, which the card lists below
+        # (广告可能性较低（8%）…按阶梯处理：警告 read as the bot warning what it thought no ad; lead54)
+        parts.append("但命中的检查判定违规")
     if evidence.get("vouched_by"):
         role = evidence.get("vouched_role") or "群主或管理员"
         parts.append(f"发送者是{role}邀请入群的新成员，按老成员判断，机器人不自动移出")

@@ -279,6 +279,9 @@ PASSWORDS = (
     # what the lure takes, told (lead53)
     "那个说官方联动送皮肤 要填账号密码领的 都是盗号的",
     "说是周年福利 输入账号密码就送限定皮肤 结果号被盗了",
+    # an account lent by a friend, told (lead54's first draft of the publisher's name read these)
+    "朋友发了个号和密码给我 送我玩几天",
+    "表哥发过来账号和密码 说送我了 他不玩了",
 )
 
 # Prizes and verification codes talked about (phishing.py, lead54): a code asked for by family helping an

@@ -21,8 +21,9 @@ import re
 # which says what a login is (路由器后台登录账号密码都是admin). The account may carry its publisher's name
 # (输入鹰角账号密码, 私发QQ号和密码: lead54, a fresh blind file's two), never a phone's or a mailbox's (填写手机号
 # 和密码 is a sign-up's form)
-_ASKED = re.compile(r"(?:填|填写|输入|输|提供|发我|给我|告诉我|私发|发)\s*(?:你的|一下)?\s*"
-                    r"(?:游戏|qq|支付宝|steam|psn|微信|(?!手机|电话|邮箱|学号|工号)[\u4e00-\u9fff]{1,4}?)?\s*"
+# (私发, not 发: 朋友发了个号和密码给我 送我玩几天 is an account lent, told; the name is a name, not 了个 or 过来)
+_ASKED = re.compile(r"(?:填|填写|输入|输|提供|发我|给我|告诉我|私发)\s*(?:你的|一下)?\s*"
+                    r"(?:游戏|qq|支付宝|steam|psn|微信|(?!手机|电话|邮箱|学号|工号)[^\s了个过来的给把，,。！!？?]{1,4}?)?\s*"
                     r"(?:账号|帐号|账户|号)\s*(?:和|跟|与|及|\+|、|/)?\s*密码"
                     # and whom it goes to (私发 … 密码给管理员 统一发放): the gift is read after them
                     r"(?:\s*(?:给|发给)\s*(?:管理员?|客服|群主|工作人员|我))?")

@@ -299,6 +299,10 @@ PRIZES = (
     "登录的时候要短信验证码 输入后奖励才到账 官方app里领的",
     "幸运观众的奖品寄到了 邮费也是节目组出的",
     "有人冒充客服说我中奖了 要我提供验证码 已经报警了",
+    # told: a call hung up on, a fee turned down, the writer's own win (lead54's first draft read these)
+    "快递说我中奖了 让我把验证码发给客服 我直接挂了",
+    "抽中了一个耳机 商家说需要付邮费 我就不要了",
+    "恭喜我自己 抽中了电影票 需要付两块手续费 也值了",
 )
 
 

@@ -55,14 +55,17 @@ _CODE = re.compile(r"(?:提供|告诉我|报一下|报给|私发|发给|发我)[
 _PRIZE = re.compile(r"抽中|中奖|中了奖|获奖|幸运(?:玩家|用户|观众|群|儿)|大奖|奖品|发放")
 
 
-# asked of the writer, told (银行打电话让我提供验证码 幸好我没给)
-_OF_THE_WRITER = re.compile(r"(?:让|要|叫|问|找)我\s*$")
+# a prize's code or fee told, not asked: asked of the writer (银行打电话让我提供验证码 幸好我没给; 让我把验证码
+# 发给客服 我直接挂了), said by someone (商家说需要付邮费 我就不要了; 说 as said, not 传说), the writer's own win
+# (恭喜我自己 … 也值了)
+_TOLD = re.compile(r"(?:让|要|叫|问|找)我把?|说(?:我|是|要|让|需|你)|骗|挂了|报警|不要了|值了|没给|没理|"
+                   r"我(?:自己|就|直接|没|也|差点|还以为)")
 
 
 def asks_a_code_for_a_prize(body: str) -> tuple[str, ...] | None:
     """The words of a verification code asked for with a prize (提供 … 验证码, 抽中), or None."""
     code = _CODE.search(body)
-    if code is None or _OF_THE_WRITER.search(body[:code.start()]):
+    if code is None or _TOLD.search(body):
         return None
     prize = _PRIZE.search(body)
     return (code.group(0).replace(" ", ""), prize.group(0)) if prize else None
@@ -80,7 +83,7 @@ _FEE = re.compile(r"(?:需|须|需要|请先|请|先)\s*(?:缴纳|缴|支付|交
 def charges_for_a_prize(body: str) -> tuple[str, ...] | None:
     """The words of a prize and a fee asked before it comes (中奖, 需缴纳 … 手续费), or None."""
     fee = _FEE.search(body)
-    if fee is None:
+    if fee is None or _TOLD.search(body):
         return None
     won = _WON.search(body)
     return (won.group(0), fee.group(0).replace(" ", "")) if won else None

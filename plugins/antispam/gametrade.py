@@ -97,6 +97,8 @@ _TOLD = re.compile(r"我(?:也|之前|上次|昨天|今天)?(?:充|买|找|用|�
                    r"不是(?:破解|外挂|盗版|代)|有人.{0,16}说|(?:那个|会长|群主|他|她|朋友|同学)说|"
                    # what it ends in, or disbelief: talk about the trade (低价代充都是黑卡 充完号就封)
                    r"黑卡|就封|封了|会封|追回|号就没|谁信|你也信|必是|十有八九|"
+                   # the writer's own sale gone wrong (我在闲鱼卖了个正版key 先发key … 结果跑了: lead54's own line)
+                   r"结果|跑路|跑了|我(?:之前|上次)?(?:在[^，,。\s]{0,4})?卖(?:了|过)|"
                    # (or the service the writer does not do, 我不代打 也不接单 … 别私聊我价格: a fresh blind file's
                    # guild member warned as a newcomer, lead54)
                    r"我不(?:做|卖|接|代|帮)|不要找我|别讨论|能挣|能赚|挣几|赚几|怎么运作|"

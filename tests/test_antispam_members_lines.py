@@ -38,6 +38,12 @@ GAME_TRADE = (
     "代充便宜到离谱的 充完号就封 别贪便宜",
     "便宜到离谱的代充 要的私 反正我不信",
     "我在闲鱼卖了个正版key 先发key给买家 对方激活了再付 结果跑了",
+    # a guild's own runs, a rank climbed, an account kept, a rental warned of (lead54, wharves and pennants read)
+    "wow大秘+15我们公会周末一起打 带拾取的别找我 我没装备",
+    "钻石到超凡我打了一个月 累死了",
+    "租号玩王者被封过 别租",
+    "尘白全角色号我练了半年 不卖",
+    "魔兽的G现在多少钱一万 拍卖行看了下涨了",
     "我不代练 也不卖号 大家别私聊我问价了 自己的号自己打",
     "说了多少遍 我不代肝 日常都是自己上线做的 别加我",
     "商城新出的皮肤打七折 官方活动 到周日 想要的别错过",
@@ -126,6 +132,7 @@ JOBS = (
     "孩子的作业要求抄写课文 按字数算也得写一小时",
     "当天结算的活我只信楼下的劳务市场 一天两百多 包午饭",
     "商场招兼职 当天结算 两百一天 要求会说普通话",
+    "我们学校招网课助教 会说中文就行 时薪八十 要交简历",
     "我们楼下奶茶店招周末兼职 时薪20 店长人挺好 需要的话我帮你问问",
     "推荐个保洁阿姨 姓刘 做事很仔细 她微信 liuayi2023 就说是三号楼介绍的",
     "超市在招收银员 要会用电脑 我表姐在那上班",
@@ -177,6 +184,10 @@ GAMBLING = (
     "我爸天天在手机上玩捕鱼 说能换现金 我看就是赌博",
     "彩票站老板吹他的号十期中三期 笑死 还不如我瞎买",
     "捕鱼达人是我小时候的回忆 一炮一个金币 那时候玩一下午",
+    "今天上分下分来回折腾 烦死 段位一直掉",
+    "老虎机那种东西千万别碰 我叔输了一套房",
+    "pk10是啥 群里有人问 我也不知道",
+    "分分彩这种一听就是骗局 连中几期都是托",
 )
 
 # Money exchanged and bank cards (spam47): a bank's own rate passed on, a wire's fee, an overseas
@@ -306,6 +317,10 @@ PRIZES = (
     "快递说我中奖了 让我把验证码发给客服 我直接挂了",
     "抽中了一个耳机 商家说需要付邮费 我就不要了",
     "恭喜我自己 抽中了电影票 需要付两块手续费 也值了",
+    # a login for a gift passed on from the official place, or told (lead54)
+    "官网登录就送新手礼包 免费领的 大家去拿",
+    "活动页面qq登录一下就能领 官方的",
+    "我登录了一下 号就没了 说是免费送皮肤",
 )
 
 
@@ -370,6 +385,8 @@ GREY_TALK = (
     "用户数据都加密存储 十分钟出一次备份",
     "我们店的笔记都是自己拍的 不找素人铺量",
     "被封号了别找什么解封工作室 都是骗钱的",
+    "防沉迷是国家规定 孩子玩不了就别想办法解除了",
+    "信誉分被扣了 打几把人机就恢复了",
     "精准数据这个词一听就是卖个人信息的 犯法",
     "群里谁的号注册满一年了 帮我辅助解封一下 谢谢",
     "全国数据显示今年出生人口又降了",
@@ -377,12 +394,47 @@ GREY_TALK = (
     "客户数据精准到每个区 按条算提成的话销售都抢着录",
 )
 
+# Trading talk in a crypto, a gold and a stock-options group (gains.py, lead54): the writer's own trades, a
+# signal caller laughed at, a record doubted, the market's moves.
+INVESTING = (
+    "今天BTC吃了20个点 爽 晚上请自己喝奶茶",
+    "XAUUSD 今晚非农 波动会很大 大家仓位轻一点",
+    "我这周做了七次 六次止盈 一次止损 还算可以",
+    "那种每晚直播喊单的 跟上的都是韭菜",
+    "合约别碰 我一个朋友跟单亏了十几万",
+    "看置顶的战绩都是P的图 别信",
+    "炒币三年 最大的教训就是别上杠杆",
+    "ETH今天又跌了 我在2000附近补了点",
+    "止盈止损一定要设 不然一夜回到解放前",
+    "黄金最近涨得离谱 我妈都想去买金条了",
+    "美股期权做了半年 还是亏的 交学费了",
+    "做币的朋友推荐我看链上数据 确实有用",
+)
+
+# Company and massage in members' talk (lures.py, lead54): a spa told of, a hike short of people, a mother's
+# video call, a hotel's own service, a guide's prices, a film to see.
+COMPANY = (
+    "昨天去做了个日式按摩 全套下来两百多 手法不错",
+    "泰式按摩那家店搬走了 有人知道新地址吗",
+    "周末有小姐姐一起去爬山吗 我们五个人 还差一个",
+    "我妈天天跟我视频聊天 问我吃了没",
+    "这家酒店有上门按摩服务 前台可以约 正规的",
+    "导游说迪拜的商务陪同都很贵 一天要好几千",
+    "想看的那部电影上映了 周五一起去吗",
+    "睡不着 有人陪我聊到天亮吗 明天要考试了 好紧张",
+    "小姐姐们晚上好 今天的直播回放在群文件",
+    "上门服务的保洁阿姨很靠谱 照片真实 评价也好 需要的话找我要电话",
+    "伴游这个词现在都被用坏了 正常导游也不敢这么叫",
+    "可以看的那种纪录片推荐一下 周末想在家看",
+)
+
+
 KINDS = {"game trade": GAME_TRADE, "payment laundering": PAYMENT_LAUNDERING,
          "group promotion": GROUP_PROMOTION, "jobs": JOBS, "gambling": GAMBLING,
          "money exchange": MONEY_EXCHANGE, "papers": PAPERS, "game promises": GAME_PROMISES,
          "shared seats": SHARED_SEATS, "passwords": PASSWORDS, "prizes": PRIZES,
          "abroad": ABROAD, "invoices": INVOICES,
-         "credit": CREDIT, "grey talk": GREY_TALK}
+         "credit": CREDIT, "grey talk": GREY_TALK, "investing": INVESTING, "company": COMPANY}
 
 
 def test_each_kind_has_its_fifteen_lines():

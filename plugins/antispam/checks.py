@@ -414,10 +414,10 @@ _EXPOSES = re.compile(r"一看就是|其实(?:就)?是|就是[^，,。！!？?�
                       r"(?<![不防怕会])(?:被|直接|容易|就)限流|(?<![不防怕])会被?限流")
 
 
-# a warning word that is the ad's own boast or its game's rule, not a warning: 便宜到离谱 (a deal boasted), 踩雷
+# a warning word that is the ad's own boast or its game's rule, not a warning: 便宜到离谱, 提现快到离谱 (a boast), 踩雷
 # beside 扫雷 (红包扫雷 … 踩雷翻倍赔: the game's loss). lead54: a fresh blind file's two passed an established member
 # as warnings. For the checks only: the _WARNING words are a feature of the shipped char model (framed)
-_BOAST = re.compile(r"(?:便宜|划算|实惠|低|爽|好用|香)(?:到|得)离谱")
+_BOAST = re.compile(r"(?:便宜|划算|实惠|低|爽|好用|香|快|高|多)(?:到|得)离谱")
 _MINE_STEPPED = re.compile(r"踩雷")
 
 
@@ -745,6 +745,9 @@ _OFFERS = (
     # an account's password asked for with a gift right beside it (奥比岛新活动 填账号密码送限定坐骑)
     _Offer(phishing.asks_a_password_for_a_gift, "password asked for a gift",
            "像以送礼为名骗账号密码的盗号广告", "让人填或交出账号密码、又说会送东西"),
+    # a login that alone brings a free gift (全皮肤免费送 qq登录一下就到账)
+    _Offer(phishing.asks_a_login_for_a_gift, "login asked for a gift",
+           "像以免费送东西为名骗登录的盗号广告", "说免费送、又说登录一下就到账"),
     # a verification code asked for a prize (您本周抽中毕业斗篷 请提供绑定手机收到的验证码用于发放)
     _Offer(phishing.asks_a_code_for_a_prize, "code asked for a prize",
            "像以中奖为名骗验证码的盗号诈骗", "让人提供或发出验证码、又说中了奖或要发奖品"),

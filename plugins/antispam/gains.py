@@ -21,6 +21,8 @@ from plugins.antispam.parts import every_part, unspaced
 
 # what the money goes into
 _VENTURE = re.compile(r"理财|股票|炒股|股市|个股|牛股|票|基金|期货|外汇|黄金|白银|原油|合约|币圈|虚拟币|"
+                      # (gold and coins by their tickers, trading coins: lead54)
+                      r"(?<![a-z])(?:btc|eth|xau(?:usd)?)(?![a-z])|做币|炒币|"
                       r"数字货币|比特币|原始股|新股|打新|配资|项目|短线|大盘|a股|港股|美股|盘|证券|"
                       # a way to money named as such, or following someone's trades (跟着我买就行)
                       r"路子|门路|渠道|赚钱|跟着(?:我|老师)?(?:买|做|操作)")
@@ -31,6 +33,8 @@ _PROMISE = re.compile(r"稳赚|稳赢|稳挣|只赚不赔|不赚不收|保本|�
                       r"[一二两三四五六七八九十几0-9]+倍收益|涨停|连板|"
                       r"内部消息|内幕|内部名额|内部渠道|内部认购|带单|跟单|喊单|带你赚|带大家赚|带你们赚|带你翻身|"
                       r"胜率|诊股|解套|没亏过|从没亏|一次没亏|"
+                      # a caller's record: take-profits counted, points eaten, the record pinned (lead54)
+                      r"[一二两三四五六七八九十0-9]+次止盈|吃了?[0-9一二两三四五六七八九十几百]+个?点|吃肉|战绩|"
                       # a pump told ahead (手上有个票 庄家下周拉: a read probe file's line that passed everyone)
                       r"庄家[^，,。\s]{0,4}拉")
 # what a bank's or a fund's own staff say of a real product too (我们行新出的理财产品收益稳定 比定期高一点 需要的
@@ -40,7 +44,7 @@ _SOFT_PROMISE = re.compile(r"高收益|收益稳定|稳定收益|收益可观|�
 _URGENT = re.compile(r"带你|带大家|拉你|进群|名额|上车|跟上|抓紧|错过|想赚钱的|想翻身|有闲钱|扣\s*1|想进")
 # the reader asked to follow: not 了解 or 交流 alone (members share how they invest)
 _PITCH = re.compile(r"私|找我|加我|滴我|戳我|带你|带大家|拉你|进群|名额|上车|跟上|抓紧|错过|想赚钱的|想翻身|想跟的?|"
-                    r"有闲钱|感兴趣|有兴趣的?(?:私|找|滴|戳|联系)|需要的|要的|联系我|详聊|免费|扣\s*1|想进|想做的|"
+                    r"有闲钱|感兴趣|有兴趣的?(?:私|找|滴|戳|联系)|需要的|要的|联系我|详聊|免费|[扣回]\s*1|想进|想做的|"
                     r"想吃肉|(?:来|私|找我)?(?:问|要)代码")
 # told about, asked for or the writer's own: the scam named, a loss, a question, the writer's own holding
 _TOLD = re.compile(r"骗|传销|跑路|爆雷|暴雷|割韭菜|韭菜|亏惨|亏了[^，,。\s赔]{0,6}(?:万|千|块|钱)|被套|套牢|别信|小心|"

@@ -47,8 +47,9 @@ _CHANCE = re.compile(r"百家乐|炸金花|牛牛|斗牛|推筒子|押大小|买
                      # a hash game (its result read off a block), in-play bets, a handicap line: a gambler's
                      # words, where 哈希值 and 让球 alone are a developer's and a fan's
                      rf"{_HASH}|滚球|骰宝|让[一半两二0-9.]{{1,3}}球|"
-                     # a lottery drawn every few minutes (北京赛车, PK10), not a race
-                     r"北京赛车|幸运赛车|[Pp][Kk]\s*10|[Pp][Kk]拾")
+                     # a lottery drawn every few minutes (北京赛车, PK10, 分分彩), not a race; slots; the house's
+                     # points bought and cashed (上下分: 上分 alone, or 上分下分 apart, is a player's rank)
+                     r"北京赛车|幸运赛车|[Pp][Kk]\s*10|[Pp][Kk]拾|分分彩|[0-9一二三五]分彩|老虎机|电子游艺|上下分")
 # a friends' game, a gamble only in a group, online or for money
 # (and the fish game, 捕鱼: an arcade's for coins, a gamble online or for cash)
 _GAME = re.compile(r"麻将|斗地主|打牌|掼蛋|跑得快|德州|梭哈|三公|牌局|捕鱼")
@@ -67,13 +68,16 @@ _MONEY = re.compile(
     # a tipster's record (已连红8场, 三中二; not a school's 三中二班)
     # (or in a lottery's periods, 十期中八期; a rebate on losses, 返水: the house's word)
     rf"连红\s*{NUMBER}\s*场?|[0-9一二两三四五六七八九十]{{1,3}}期(?:能|就|里)?中了?[0-9一二两三四五六七八九十]{{1,3}}期?|返水|"
+    # (a run of periods won, money back and ashore: the tipster's; a first deposit's bonus by the tenth)
+    rf"连中\s*[0-9一二两三四五六七八九十]{{1,3}}\s*期|回本|上岸|(?:加)?送[一二三四五六七八九十0-9]成|"
     rf"(?<![0-9一二两三四五六七八九十第初高])[三四五六七八九十]中[一二三四五六七八九](?![班年级楼号届中层栋])")
 # a hash game's fairness: its money beside a hash game or a stake (a quiz's 公平透明 and a chain's 链上可查 are
 # no stake)
 _FAIR = re.compile(r"链上可查|区块链?可查|公平透明|公平公正|做不了假|自动派奖|自动开奖|即玩")
 # the call, or the house open: a stranger's invitation, not a friend's 谁来
-_CALL = re.compile(r"拉你|拉人|带你|来玩|想玩|要玩|想跟|跟的|跟着|来的来|想来的|有意|私信|私聊|私我|找群主|加我|"
-                   r"进群|进来|点我|主页|介绍你|抓紧|(?:24|二十四)小时有|天天有局?|随时有局|有局|在线[0-9几]{1,6}|"
+_CALL = re.compile(r"拉你|拉人|带你|来玩|想玩|要玩|想跟|跟的|跟着|跟上|来的来|想来的|有意|私信|私聊|私我|找群主|加我|"
+                   r"找我|进群|进来|点我|主页|介绍你|抓紧|(?:24|二十四)小时(?:有|在线)|天天有局?|随时有局|有局|"
+                   r"在线[0-9几]{1,6}|客服(?:一直|全天)?在|"
                    r"老板都在|拉房|懂(?:规矩)?的(?:来|进)")
 # told, not offered: the writer's own bet or loss, play for beans or points, a warning or a discussion
 # (输了有返水 is the house's rebate, not a loss told)
@@ -96,14 +100,17 @@ def offers_gambling(body: str) -> tuple[str, ...] | None:
     asked = marks[-1] if marks else None
     # a question is the hook only when the call follows it (有人玩网上百家乐吗 我这边有个稳的平台带你们赚)
     tail = body[asked.end():] if asked else body
-    games = [m.group(0) for m in _CHANCE.finditer(body)]
+    chances = list(_CHANCE.finditer(body))
+    games = [m.group(0) for m in chances]
     game = _GAME.search(body)
     if game and _ONLINE.search(body):
         games.append(game.group(0))
     if not games:
         return None
     game_words = set(games)
-    money = [m.group(0) for m in _MONEY.finditer(body) if m.group(0) not in game_words]
+    # (not the money words inside a game's: 上分 and 下分 of 上下分)
+    money = [m.group(0) for m in _MONEY.finditer(body) if m.group(0) not in game_words
+             and not any(c.start() <= m.start() and m.end() <= c.end() for c in chances)]
     # fairness promised is the money beside a hash game, or the second money word beside a stake (骰宝 5u就能玩
     # 区块链可查); a quiz's 公平透明 with no stake is nothing
     if money or any(re.fullmatch(_HASH, g) for g in game_words):

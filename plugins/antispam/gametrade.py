@@ -43,16 +43,22 @@ from plugins.antispam.parts import NUMBER, unspaced
 # (科技 only as a cheat's: 青禾科技 and 科技园 are companies and places)
 _SERVICE = re.compile(r"代(?:充|练|打|肝|刷|抽|上分|开会员|装)|(?:内部|稳定|独家|锁头|透视|自瞄|吃鸡|高)科技|"
                       r"外挂|透视|自瞄|锁头|无后座|"
-                      # a macro that plays for the player (压枪宏, 自动振刀: lead54, a fresh blind file's)
-                      r"压枪宏|自动压枪|自动振刀")
+                      # a macro that plays for the player (压枪宏, 自动振刀: lead54, a fresh blind file's), a cheat
+                      # by what it shows or does (开局就显示身份, 加速穿墙, 透视版), a rank boosted by its arrow
+                      # (钻石→星耀)
+                      r"压枪宏|自动压枪|自动振刀|透视版|无敌版|加速穿墙|穿墙|开局就?显示身份|自动瞄准|"
+                      r"(?:青铜|白银|黄金|铂金|钻石|星耀|超凡|大师|宗师)\s*(?:→|->|➡️?)\s*"
+                      r"(?:黄金|铂金|钻石|星耀|王者|超凡|神话|大师|宗师|传奇|荣耀)")
 # a good: members trade and talk of these too (这皮肤五折了, 648 又歪了), so it takes two of the seller's words
 _GOOD = re.compile(
-    r"(?:自抽|初始|高段|成品|毕业|满级|满命|不死|白|独立|正版|微软|港服|日服|美服|国际服|外服|"
+    r"(?:自抽|初始|高段|成品|毕业|满级|满命|不死|白|独立|正版|微软|港服|日服|美服|国际服|外服|全角色|全英雄|"
     r"steam|psn|epic|忍)(?:账?号)|账号|"
     # an account by what it holds (满英雄 国际服号 above; 满级精灵号, 满忍者号)
     r"满(?:级|英雄|神宠|命|图鉴|皮肤?|忍者?)[\u4e00-\u9fff]{0,3}号|"
     # (or by its rare skins, 金皮号, 限定号; a key, steam key: lead54)
     r"(?:金皮|限定|绝版|全皮)[\u4e00-\u9fff]{0,2}号|(?:steam|正版|游戏)\s*key|"
+    # (a top-up, the game's gold as bars or ingots, a server's gold written g: 怀旧服g)
+    r"充值(?!卡)|金条|元宝|(?:正式服|怀旧服|国服|台服|美服|欧服)\s*g(?![a-z])|"
     r"激活码|cdk|兑换码|点卡|卡密|礼品卡|eshop卡|充值卡|"
     r"创世结晶|结晶|(?<![0-9])648(?![0-9])|点券|q币|金币|(?<![a-z])g(?:团|币)|皮肤|战令|通行证|"
     r"破解|大气层|拷机")
@@ -64,7 +70,7 @@ _DEAL = re.compile(
     rf"只要\s*{NUMBER}|{NUMBER}\s*就能?(?:冲|充|买|拿|上)|"
     rf"(?:一|每)(?:个|张|件|套|号|把|局|星|段|小时)\s*{NUMBER}\s*(?:元|块|u|刀)?|"
     # (or after the price, 10r一个; sold cheap or in a hurry, 便宜出, 急出: a sale's word like 三百出, lead54)
-    rf"{NUMBER}\s*(?:r|元|块|rmb)\s*(?:一|每)(?:个|张|套|号)|便宜出|急出|低价出|"
+    rf"{NUMBER}\s*(?:r|元|块|rmb)\s*(?:一|每)(?:个|张|套|号)|便宜出|急出|低价出|{NUMBER}\s*(?:元|块|r)?\s*包[月周年]|"
     rf"[日周月年季](?:卡|包)\s*{NUMBER}|团购价|批发|价格美丽|低价|白菜价|{NUMBER}\s*(?:元|块|u)\s*起|"
     # a price to sell at (一百出, 300出): a price's size (十, 百, 千 or two digits), not 一出戏 or 一百出头
     r"(?<![0-9一二两三四五六七八九十百千万几])(?:[0-9]{2,6}|[一二两三四五六七八九]?[十百千][一二两三四五六七八九十百千]{0,4})"
@@ -74,10 +80,14 @@ _SELLER = re.compile(
     r"秒(?:到|发|冲|充|出)|官方(?:渠道|直充)|直充|不黑号|不封号?|没封|防封|包(?:上|赢|过|赔|售后|退)|"
     r"不满意退|随时验号|验号|可换绑|换绑|可改(?:名|绑)|手法干净|纯手工|工作室|打手|职业的|量大|走u|支持换|"
     r"不用给账号|上门|售后|信誉|要的(?:戳|私|来|滴|找)|私我|私聊|滴滴|"
+    # (a cheat used long unbanned, every run taken, played by hand, a video to check, a deposit or escrow, gold in
+    # stock sent by mail within minutes, a top-up through a foreign channel, a rental's login tool: lead54)
+    r"用了?[一两三几0-9]+个?(?:月|周|年|天)(?:都)?没(?:事|封)|都接|均可接|手打|录屏|押金交易|担保交易|现货|"
+    r"邮件发货|[0-9一二三四五六七八九十几]+分钟(?:内)?到|海外渠道|不掉单|上号器|打完再付|"
     r"加我|找我|三天搞定|随便挑|"
     # a service's refund or floor (不出全退, 不上榜退, 保底前十: not gacha pity's 保底 alone), an order's start,
     # an account sold with its mail box, first come
-    r"不(?:出|上榜|成功)(?:全|包)?退|保底前[0-9一二三四五六七八九十百]+|下单(?:就|即)开|带(?:绑定)?邮箱|先到先得|"
+    r"不(?:出|上榜|成功)(?:全|包)?退|保底前[0-9一二三四五六七八九十百]+|下单(?:就|即)开|带(?:原|绑定)?邮箱|先到先得|"
     # a batch to sell (出一批), a good for life (终身版, 永久包售后), the trade's channel (走pp交易, 走u)
     r"出一批|一批出|(?:终身|永久)(?:版|会员|使用|包)|走\s*(?:pp|平台|担保|中介)(?:交易)?|"
     # a console cracked for a fee: sent in, games loaded by the hundred, paid once it works

@@ -42,7 +42,9 @@ _SERVICE = re.compile(r"代开|发票|专票|开房记录|查开房|(?:手机|�
                       r"代扣分|代消分|消分|买分|卖分|代学(?:减分|消分)|"
                       # a banned account's unban by strangers' help, data on people sold by the row, notes
                       # seeded on a shopping app by the hundred (lead52, the read probe files' misses)
-                      r"好友辅助|辅助解封|解封|(?:全国|精准)数据|铺笔记|素人(?:号|笔记)|铺量")
+                      r"好友辅助|辅助解封|解封|(?:全国|精准)数据|铺笔记|素人(?:号|笔记)|铺量|"
+                      # a minor's play limit lifted, a game's credit score repaired (lead54, a read file's)
+                      r"防沉迷(?:一键)?(?:解除|破解)|(?:解除|破解|绕过)防沉迷|信誉分修复|修复信誉分|信用分修复")
 # the seller's promise or price
 _PROMISE = re.compile(rf"包过|保过|保密|包赔|(?<!不)稳定|不卡|不掉线|价格最低|全网最低|按条收费|税点低|上网能查|"
                       # an invoice seller's (税点面谈, 点数低)
@@ -52,7 +54,9 @@ _PROMISE = re.compile(rf"包过|保过|保密|包赔|(?<!不)稳定|不卡|不�
                       # a licence's points: by the point, anywhere, without the driver
                       rf"全国(?:可办|都能办|通办)|(?:不用|无需|不需要)本人|"
                       rf"包月|日卡|周卡|月卡|{NUMBER}\s*[元块]?\s*起|"
-                      rf"按条算|精准到|{NUMBER}\s*分钟(?:解|搞定|到账|出)|收录不了补|包收录|打底")
+                      rf"按条算|精准到|{NUMBER}\s*分钟(?:解|搞定|到账|出)|收录不了补|包收录|打底|"
+                      # (for good, at a click, past the parents, to full marks: the play limit's and the score's)
+                      rf"一次永久|一键解除|家长看不出|未成年也能|恢复到(?:满分|100)|不影响排位")
 _CALL = re.compile(r"私|找我|联系我|要的|需要的|加我|加\s*v|@|来找|店家老板|扣\s*1|踢我|要做的")
 _CHECKABLE = re.compile(r"(?<!不)可查(?:验|询)?|可验真")
 # the lawful 代开: a tax office issues a sole trader's invoice (个体户去税务局代开发票 税点是百分之一 可查验)

@@ -28,15 +28,20 @@ _OFFERED = re.compile(r"陪你(?:解压|聊天?|放松|过夜|睡)|陪(?:你|聊
                       r"尺度|私房(?!菜|钱|课|蛋糕|烘焙|甜品)|"
                       r"真实照片|照片真实|照片都在|看照片|身材好|新到|均可安排|可安排|想认识你|有惊喜|惊喜哦|懂的来|好去处|"
                       r"18\+|什么都能看|约炮|包夜|过夜|快餐|一夜情|憋坏|晚上睡不着|今晚有空|晚上[^，,。\s]{0,4}在线|"
-                      r"带我玩|哥哥们?|叔叔们|欧巴们?|放松(?:一下)?")
+                      r"带我玩|哥哥们?|叔叔们|欧巴们?|放松(?:一下)?|"
+                      # (a sight promised, a video chat, a massage by its style: lead54, the read files')
+                      r"可以看的那种|视频聊天|(?:日式|泰式|中式)?按摩|全套(?!餐|装|设备|家具|流程|手续|资料|教材|衣服)")
 # weak alone: chat says them too, so they count only beside a woman offered
 _WEAK = frozenset({"放松", "放松一下", "今晚有空", "带我玩", "哥哥", "哥哥们", "叔叔们", "欧巴", "欧巴们", "陪你",
-                   "陪玩", "解压", "新到"})
+                   "陪玩", "解压", "新到", "视频聊天", "按摩", "日式按摩", "泰式按摩", "中式按摩"})
 # the way to them
 _CALL = re.compile(r"私信|私聊|私我|加我|加主管|加个?好友|找|暗号|密码|认准|看我|空间|相册|主页|位置发你|联系|"
+                   # (by voice or video, booked, checked before paying: lead54)
+                   r"语音|视频(?!聊天)|预约|可先验|先验|"
                    r"vx|v\s*x|微信|威心|薇|扣|qq|q\s*[0-9]|code|id|tg|wechat|下载|搜|进")
 # told, not offered: a warning or discussion, the writer's own visit
 _TOLD = re.compile(r"骗|诈骗|小心|别加|别信|举报|报警|广告|托|套路|我(?:昨天|上次|今天)?去(?:按摩|做|了)|"
+                   r"(?:去|刚)做了个?|"
                    r"我老婆|我老公|我女朋友|我男朋友")
 
 

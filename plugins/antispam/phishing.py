@@ -87,3 +87,22 @@ def charges_for_a_prize(body: str) -> tuple[str, ...] | None:
         return None
     won = _WON.search(body)
     return (won.group(0), fee.group(0).replace(" ", "")) if won else None
+
+
+# A login for a free gift (lead54: a read file's 鹅鸭杀全皮肤免费送 qq登录一下就到账): the page behind it takes the
+# account it is logged into. Something free (免费送, 免费领, 白嫖) and a login that alone brings it (qq登录一下就到账,
+# 登录即送). A member passing on a real event says where it is (活动页面qq登录一下就能领: 能 there, not 就到账),
+# and one told (我登录了一下 号就没了) is checks.py's warning or the told words below.
+_FREE = re.compile(r"免费(?:送|领|拿)|白嫖|零元(?:领|拿|购)")
+# the official place named (官网登录就送新手礼包, 游戏里登录就领): a real event passed on
+_OFFICIAL_PLACE = re.compile(r"官网|游戏(?:内|里)|商城|活动页")
+_LOGIN = re.compile(r"(?:qq|微信|游戏|账号|扫码)?\s*登录\s*(?:一下)?\s*(?:就|即|立即|马上)\s*(?:到账|送|领|发)")
+
+
+def asks_a_login_for_a_gift(body: str) -> tuple[str, ...] | None:
+    """The words of a login that alone brings something free (免费送, qq登录一下就到账), or None."""
+    login = _LOGIN.search(body)
+    if login is None or _TOLD.search(body) or _OFFICIAL_PLACE.search(body):
+        return None
+    free = _FREE.search(body)
+    return (free.group(0), login.group(0).replace(" ", "")) if free else None

@@ -317,6 +317,10 @@ PRIZES = (
     "快递说我中奖了 让我把验证码发给客服 我直接挂了",
     "抽中了一个耳机 商家说需要付邮费 我就不要了",
     "恭喜我自己 抽中了电影票 需要付两块手续费 也值了",
+    # how the scam steals, asked, and the writer's own refusal to touch one (lead54: crests' two members)
+    "扫码领红包那种到底咋骗的钱啊 扫一下就能转走我的钱？",
+    "扫码领皮肤那个是怎么盗号的 我同学点了号就没了",
+    "宝妈们有没有在家能做的正规兼职 娃太小走不开 网上刷单那种我可不敢碰",
     # a login for a gift passed on from the official place, or told (lead54)
     "官网登录就送新手礼包 免费领的 大家去拿",
     "活动页面qq登录一下就能领 官方的",

@@ -411,7 +411,11 @@ _EXPOSES = re.compile(r"一看就是|其实(?:就)?是|就是[^，,。！!？?�
                       r"(?:真是|真的是|现在|这年头)什么都(?:能|敢)|"
                       # what a platform does to it (天天想着挂微信号 反而被限流; 笔记里留微信直接限流: a newcomer
                       # talking shop warned for 引流); an ad's is 不限流量, 不会被限流
-                      r"(?<![不防怕会])(?:被|直接|容易|就)限流|(?<![不防怕])会被?限流")
+                      r"(?<![不防怕会])(?:被|直接|容易|就)限流|(?<![不防怕])会被?限流|"
+                      # how it steals, asked (扫码领皮肤那种到底咋盗的号啊), or the writer's own refusal
+                      # (网上那些刷单的我都不敢碰): a fresh blind file's two members reminded for the stop phrase they
+                      # named (lead54)
+                      r"(?:咋|怎么|如何)(?:盗|骗)|(?:不敢|没敢|从不|从来不)(?:碰|做|信|点|扫|加|试|买)")
 
 
 # a warning word that is the ad's own boast or its game's rule, not a warning: 便宜到离谱, 提现快到离谱 (a boast), 踩雷
@@ -454,7 +458,9 @@ def _discussing(body: str) -> bool:
 # right before the turn (扫码领鸡蛋然后让你下载个app): a regular was reminded, a newcomer warned for
 # the stop phrase in it. Only in a message with _EXPOSES words, where an ad never tells how it ends
 _BAIT_TOLD = re.compile(r"(?:扫码|扫|点击|点|加)[^，,。！!？?；;\n]{0,12}?(?:的(?=[\s，,。！!？?；;]|$)|"
-                        r"(?=\s*(?:然后|进去|后面|最后|到最后)就?(?:让你|拉你|推荐你|不返)))")
+                        r"(?=\s*(?:然后|进去|后面|最后|到最后)就?(?:让你|拉你|推荐你|不返))|"
+                        # or named before 那种 (扫码领红包那种到底咋骗的钱: lead54)
+                        r"(?=(?:那种|那个|这种|这个)))")
 
 
 # an account reported with its id (这个号 abc12345 一直私聊我说兼职日结 大家别加: a regular was warned for

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from plugins.antispam.parts import every_part
+
 # the password asked for: typed in (填, 输入), or handed over (发我, 给我, 提供, 私发 … 给管理); not 登录账号密码,
 # which says what a login is (路由器后台登录账号密码都是admin). The account may carry its publisher's name
 # (输入鹰角账号密码, 私发QQ号和密码: lead54, a fresh blind file's two), never a phone's or a mailbox's (填写手机号
@@ -64,11 +66,7 @@ _TOLD = re.compile(r"(?:让|要|叫|问|找)我把?|说(?:我|是|要|让|需|�
 
 def asks_a_code_for_a_prize(body: str) -> tuple[str, ...] | None:
     """The words of a verification code asked for with a prize (提供 … 验证码, 抽中), or None."""
-    code = _CODE.search(body)
-    if code is None or _TOLD.search(body):
-        return None
-    prize = _PRIZE.search(body)
-    return (code.group(0).replace(" ", ""), prize.group(0)) if prize else None
+    return every_part(body, _TOLD, _CODE, _PRIZE)
 
 
 # A fee before a prize comes (lead54: a fresh blind file's 幸运玩家请查收英雄级武器 领取需缴纳5元手续费): the
@@ -81,12 +79,8 @@ _FEE = re.compile(r"(?:需|须|需要|请先|请|先)\s*(?:缴纳|缴|支付|交
 
 
 def charges_for_a_prize(body: str) -> tuple[str, ...] | None:
-    """The words of a prize and a fee asked before it comes (中奖, 需缴纳 … 手续费), or None."""
-    fee = _FEE.search(body)
-    if fee is None or _TOLD.search(body):
-        return None
-    won = _WON.search(body)
-    return (won.group(0), fee.group(0).replace(" ", "")) if won else None
+    """The words of a fee asked before a prize comes and the prize (需缴纳 … 手续费, 中奖), or None."""
+    return every_part(body, _TOLD, _FEE, _WON)
 
 
 # A login for a free gift (lead54: a read file's 鹅鸭杀全皮肤免费送 qq登录一下就到账): the page behind it takes the
@@ -94,15 +88,11 @@ def charges_for_a_prize(body: str) -> tuple[str, ...] | None:
 # 登录即送). A member passing on a real event says where it is (活动页面qq登录一下就能领: 能 there, not 就到账),
 # and one told (我登录了一下 号就没了) is checks.py's warning or the told words below.
 _FREE = re.compile(r"免费(?:送|领|拿)|白嫖|零元(?:领|拿|购)")
-# the official place named (官网登录就送新手礼包, 游戏里登录就领): a real event passed on
-_OFFICIAL_PLACE = re.compile(r"官网|游戏(?:内|里)|商城|活动页")
+# told, or the official place named (官网登录就送新手礼包, 游戏里登录就领): a real event passed on
+_LOGIN_TOLD = re.compile(_TOLD.pattern + r"|官网|游戏(?:内|里)|商城|活动页")
 _LOGIN = re.compile(r"(?:qq|微信|游戏|账号|扫码)?\s*登录\s*(?:一下)?\s*(?:就|即|立即|马上)\s*(?:到账|送|领|发)")
 
 
 def asks_a_login_for_a_gift(body: str) -> tuple[str, ...] | None:
-    """The words of a login that alone brings something free (免费送, qq登录一下就到账), or None."""
-    login = _LOGIN.search(body)
-    if login is None or _TOLD.search(body) or _OFFICIAL_PLACE.search(body):
-        return None
-    free = _FREE.search(body)
-    return (free.group(0), login.group(0).replace(" ", "")) if free else None
+    """The words of a login that alone brings something free (qq登录一下就到账, 免费送), or None."""
+    return every_part(body, _LOGIN_TOLD, _LOGIN, _FREE)

@@ -451,6 +451,17 @@ def test_huge_message_is_decided_quickly(seed_model):
     assert time.thread_time() - started < 1.0
 
 
+@pytest.mark.parametrize("text", ["1" * 4000, "一" * 4000, "几" * 4000, "1" * 3990 + "分钟", " " * 4000 + "登录"])
+def test_a_flood_of_digits_or_spaces_is_decided_in_linear_time(seed_model, text):
+    """The readings' digit classes repeated without bound ([0-9一二…]+天见效, [0-9]+元) tried every digit of a run
+    as a start, and a few spaces (\\s*) every space: a member's 4,000 digits cost 0.55-0.75 s of the event loop's
+    CPU (lead54, more than 1,000 ordinary messages). Each is bounded now; the decision takes ~20-80 ms."""
+    decide(Facts("热身", newcomer=True), CFG, seed_model, "room")
+    started = time.thread_time()  # CPU time: a busy machine must not fail it, a quadratic regex must
+    decide(Facts(text, newcomer=True), CFG, seed_model, "room")
+    assert time.thread_time() - started < 0.3
+
+
 def test_a_long_run_of_digits_is_read_for_a_price_in_linear_time():
     """The price pattern tried every digit of a run as a start: 4,000 digits (the most a message
     keeps) cost 0.9 s of CPU per message, quadratic in the run; now ~1 ms."""

@@ -354,7 +354,7 @@ _DENOUNCES = re.compile(r"骗|别信|不要信|别加|不要加|别理|不要理
 # the writer vouching for themselves after calling others scams: 这个群里的都是骗子 只有我靠谱, 上面那些都是
 # 骗人的 我这个是真的 — an ad's contrast, not a warning
 _VOUCHES = re.compile(r"只有我|我[^，,。！!？?；;\s]{0,4}(?:真的|是真|正规|靠谱|不一样|放心)|靠谱|放心|保真|认准")
-_POINTED_BACK = re.compile(r"(?:^|[，,。！!？?；;\s])\s*(?:这种|这个|这些|这类|此类|以上|上面)")
+_POINTED_BACK = re.compile(r"(?:^|[，,。！!？?；;\s])\s{0,8}(?:这种|这个|这些|这类|此类|以上|上面)")
 
 
 def _unpointed(body: str) -> str:
@@ -1055,7 +1055,7 @@ TIPS = frozenset({"referral"})
 # a mini program's title that sells (赣南脐橙 9.9元5斤 点击参团, 限时秒杀 ¥39): a price and a way to
 # buy, both. A group-buy card from a newcomer is a rival 团长's or a shop's, where a 群接龙 or a
 # 腾讯问卷 sells nothing
-_CARD_PRICE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:元|块)|[¥￥][0-9]")
+_CARD_PRICE = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,12})?(?:元|块)|[¥￥][0-9]")
 _CARD_BUY = re.compile(r"参团|拼团|开团|跟团|下单|抢购|秒杀|立即购买|马上抢|去购买|购买|团购|包邮|特价|券后")
 
 

@@ -18,7 +18,7 @@ import re
 
 from plugins.antispam.parts import every_part
 
-_NUM = r"[0-9一二两三四五六七八九十]+"
+_NUM = r"[0-9一二两三四五六七八九十]{1,12}"
 # not 上班, 加班, 值班, 班级, 班主任, 班长: work shifts and a school's own class
 _COURSE = re.compile(r"[^\s，。,]{0,6}(?:(?<![上加值下早晚夜])班(?![级主长会])|课程?|营|培训|辅导|集训|特训|招生"
                      r"|考级|一对一|家教)")

@@ -25,14 +25,14 @@ from plugins.antispam.replica import BOUGHT
 _NUMERAL = r"[0-9一二两三四五六七八九十几]"
 _CLAIM = re.compile(rf"(?<!不能)(?<!不要)(?<!别)(?<!不可以)"
                     rf"(?:停药|不用(?:再)?吃药|不吃药也|包治|药到病除|祖传秘方|"
-                    rf"{_NUMERAL}+个?疗程(?:就|见效|长满|治好|痊愈|断根)|{_NUMERAL}+天(?:就)?见效|"
+                    rf"{_NUMERAL}{{1,12}}个?疗程(?:就|见效|长满|治好|痊愈|断根)|{_NUMERAL}{{1,12}}天(?:就)?见效|"
                     r"不好不要钱|无效(?:全额)?退款|效果保证|保证(?:有效|效果)|百分百有效)")
 _CURED = re.compile(r"根治|断根")
 # a doctor's word told on (医生说可以慢慢停药; 这药七天见效 医生开的): a patient's report, not a sale.
 # 老中医 is the quack's own dress, not a doctor's word
 DOCTOR = re.compile(r"医生(?:说|让|讲|开|建议)|医嘱|医院开|大夫(?:说|让|开)|医保")
 # a count or a price as written: 99, 一百二, 三万
-NUM = r"[0-9]+|[一二两三四五六七八九十百千万]+"
+NUM = r"[0-9]{1,12}|[一二两三四五六七八九十百千万]{1,12}"
 OFFER = re.compile(rf"我这(?:边|里)?有|我家有|厂家直销|厂家直发|直销|渠道|代购|批发|"
                     rf"(?:一|每)(?:盒|瓶|支|贴|疗程|个|克|条|套)\s*(?:{NUM})|"
                     rf"(?:{NUM})\s*(?:元|块)|[0-9]{{2,5}}\s*(?:一|每)(?:盒|瓶|支|贴|疗程|个|克|条|套)|"

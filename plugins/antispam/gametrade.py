@@ -82,12 +82,12 @@ _SELLER = re.compile(
     r"不用给账号|上门|售后|信誉|要的(?:戳|私|来|滴|找)|私我|私聊|滴滴|"
     # (a cheat used long unbanned, every run taken, played by hand, a video to check, a deposit or escrow, gold in
     # stock sent by mail within minutes, a top-up through a foreign channel, a rental's login tool: lead54)
-    r"用了?[一两三几0-9]+个?(?:月|周|年|天)(?:都)?没(?:事|封)|都接|均可接|手打|录屏|押金交易|担保交易|现货|"
-    r"邮件发货|[0-9一二三四五六七八九十几]+分钟(?:内)?到|海外渠道|不掉单|上号器|打完再付|"
+    r"用了?[一两三几0-9]{1,12}个?(?:月|周|年|天)(?:都)?没(?:事|封)|都接|均可接|手打|录屏|押金交易|担保交易|现货|"
+    r"邮件发货|[0-9一二三四五六七八九十几]{1,12}分钟(?:内)?到|海外渠道|不掉单|上号器|打完再付|"
     r"加我|找我|三天搞定|随便挑|"
     # a service's refund or floor (不出全退, 不上榜退, 保底前十: not gacha pity's 保底 alone), an order's start,
     # an account sold with its mail box, first come
-    r"不(?:出|上榜|成功)(?:全|包)?退|保底前[0-9一二三四五六七八九十百]+|下单(?:就|即)开|带(?:原|绑定)?邮箱|先到先得|"
+    r"不(?:出|上榜|成功)(?:全|包)?退|保底前[0-9一二三四五六七八九十百]{1,12}|下单(?:就|即)开|带(?:原|绑定)?邮箱|先到先得|"
     # a batch to sell (出一批), a good for life (终身版, 永久包售后), the trade's channel (走pp交易, 走u)
     r"出一批|一批出|(?:终身|永久)(?:版|会员|使用|包)|走\s*(?:pp|平台|担保|中介)(?:交易)?|"
     # a console cracked for a fee: sent in, games loaded by the hundred, paid once it works

@@ -20,7 +20,7 @@ from plugins.antispam.parts import every_part, unspaced
 # 红包, 新朋友进群就发个红包: the newcomer pays, a group's old rule)
 _JOINING_PAYS = re.compile(r"(?<![刚一才新人友员])进(?:群|裙)(?:就|即)(?:有|送|能领|能拿|可领|领|抢|能抢|发)")
 # the reward
-_REWARD = re.compile(r"红包|券|福利|资料|资源|[0-9一二两三四五六七八九十]+元|礼")
+_REWARD = re.compile(r"红包|券|福利|资料|资源|[0-9一二两三四五六七八九十]{1,12}元|礼")
 # a spammer's way told
 _TOLD = re.compile(r"骗|广告号|(?:这|那|有)个号|典型|盗号|踢|别|不要|小心|看到|都是|规矩|惯例")
 

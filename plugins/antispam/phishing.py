@@ -90,7 +90,8 @@ def charges_for_a_prize(body: str) -> tuple[str, ...] | None:
 _FREE = re.compile(r"免费(?:送|领|拿)|白嫖|零元(?:领|拿|购)")
 # told, or the official place named (官网登录就送新手礼包, 游戏里登录就领): a real event passed on
 _LOGIN_TOLD = re.compile(_TOLD.pattern + r"|官网|游戏(?:内|里)|商城|活动页")
-_LOGIN = re.compile(r"(?:qq|微信|游戏|账号|扫码)?\s*登录\s*(?:一下)?\s*(?:就|即|立即|马上)\s*(?:到账|送|领|发)")
+_LOGIN = re.compile(r"(?:qq|微信|游戏|账号|扫码)?\s{0,3}登录\s{0,3}(?:一下)?\s{0,3}(?:就|即|立即|马上)\s{0,3}"
+                    r"(?:到账|送|领|发)")
 
 
 def asks_a_login_for_a_gift(body: str) -> tuple[str, ...] | None:

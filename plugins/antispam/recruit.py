@@ -30,7 +30,7 @@ _JOB = re.compile(r"招聘|招人|招募|招工|(?<![绝花高损妙新])招(?![
 PAY_TERMS = r"日结|周结|一单一结|当天结|秒结|现结"
 PAY = re.compile(PAY_TERMS)
 _BAIT = re.compile(
-    PAY_TERMS + r"|日入|日赚|月入(?:过万|上万|[0-9一二三四五六七八九十两几]+\s*[千万kw])"
+    PAY_TERMS + r"|日入|日赚|月入(?:过万|上万|[0-9一二三四五六七八九十两几]{1,12}\s*[千万kw])"
     r"|宝妈|全职妈妈|手机(?:就能|即可|也能|就可以|上)?(?:操作|做)|一部手机|动动手指|打字员|抄写员|录入员"
     r"|在家(?:可做|就能做|就可以做|也能做|即可|做|赚|兼职|上班|就能)|足不出户|不收任何费用|零门槛|零投入|零成本"
     r"|多劳多得|躺赚|轻松赚|无需经验|零经验|零基础|不需要经验|无经验要求|无经验可|无门槛|有手就行|会打字就行|会拼音就行"
@@ -38,14 +38,14 @@ _BAIT = re.compile(
 # what a genuine piece-rate or labour job says about its pay too (急招派件员 按件算 多劳多得 月入过万不难
 # 电话 … 徐站长; 装卸工 日结工资260一天 当天结): how it pays and how much it comes to. Two of these
 # are no scam job's promises: a regular's courier post was convicted on 多劳多得 + 月入过万 + a phone
-HONEST_PAY = re.compile(PAY_TERMS + r"|多劳多得|月入(?:过万|上万|[0-9一二三四五六七八九十两几]+\s*[千万kw])")
+HONEST_PAY = re.compile(PAY_TERMS + r"|多劳多得|月入(?:过万|上万|[0-9一二三四五六七八九十两几]{1,12}\s*[千万kw])")
 # the hype of an unknown company's or a headhunter's ad: urgency, big pay, vague pay, big names.
 # A genuine opening may use one of these (我们部门招数据分析，薪资面议): framed as the writer's
 # own team or a friend's, they count only beside the bait above. Not 大量招: a game raid's
 # 大量招酱油 (in game chat a player's call, not a job)
 _HYPE = re.compile(
     r"猎头|急招|急聘|急需|诚聘|诚招|直招|直聘|高薪|(?:待遇|薪资|工资|薪酬)?面议|待遇从优|待遇优厚|薪资优厚|薪资丰厚|高提成|高额提成|底薪加?提成"
-    r"|年薪(?:百万|过百万|[0-9]+\s*[万w]|[0-9]+[-~到至][0-9]+\s*[万w])|月薪(?:过万|上万)|名额有限|名企|知名企业|知名公司"
+    r"|年薪(?:百万|过百万|[0-9]{1,12}\s*[万w]|[0-9]{1,12}[-~到至][0-9]{1,12}\s*[万w])|月薪(?:过万|上万)|名额有限|名企|知名企业|知名公司"
     r"|500强|五百强|上市公司|大厂|多家|多个岗位|不限学历|学生优先|时间自由"
     r"|居家办公|在家办公|远程办公|包机票|包签证|工作轻松|轻松月入|上手快|当天上岗|速来|速发|速投"
     r"|先到先得")
@@ -65,7 +65,7 @@ _ASKING = re.compile(r"有人知道|谁知道|有谁知道|有没有人知道|�
 # the corpus, its candidates, every probe and the shared sets, the rows with both are ads (and 3
 # warnings, which checks leaves out), spam34
 _PIECE_RATE = re.compile(r"(?:一|每)(?:条|单|个|件|千字|小时|组|首|天|晚上?|把|篇|张)\s*(?:给你?|能?赚|拿)?\s*"
-                         r"[0-9一二两三四五六七八九十百千几]+\s*(?:元|块|毛|角)?|[0-9]+\s*[元块](?:一|每)(?:条|单|个|件|天)")
+                         r"[0-9一二两三四五六七八九十百千几]{1,12}\s*(?:元|块|毛|角)?|[0-9]{1,12}\s*[元块](?:一|每)(?:条|单|个|件|天)")
 
 
 def piece_rate(body: str) -> str | None:

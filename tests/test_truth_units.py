@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import random
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.clock import FakeClock
-from bot.core.governor import Governor, Refused
+from bot.core.governor import Governor, Refused, _KickLog
 from bot.core.live import LiveFacts, LiveView
 from bot.rules.loader import parse_rules
 from bot.rules.schema import GovernorRules
@@ -166,3 +167,34 @@ def test_bound_operators_join_the_configured_ones():
     facts.operators = frozenset({"wxid_new", "wxid_op"})
     assert view(rules).bot.operators == ("wxid_op", "wxid_new")
     assert rules.bot.operators == ("wxid_op",)  # the snapshot itself is untouched
+
+
+def test_the_console_counts_the_hour_s_removals_while_the_loop_records_them():
+    """The console's overview reads the governor's state from a worker thread (asyncio.to_thread): counting
+    the removals by iterating the deque the loop appends to and expires raised "deque mutated during
+    iteration" (found in lead54's review; it had been so before lead53 too). The count copies it first."""
+    log, now = _KickLog(), datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
+    for _ in range(600):
+        log.append(now)
+    done, errors = threading.Event(), []
+
+    def console() -> None:
+        while not done.is_set():
+            try:
+                log.within_hour(now)
+            except RuntimeError as exc:  # pragma: no cover - the failure this test is for
+                errors.append(exc)
+                return
+
+    reader = threading.Thread(target=console)
+    reader.start()
+    try:
+        for i in range(200_000):  # the loop: a removal recorded, the oldest expired
+            log.append(now + timedelta(microseconds=i))
+            log.expire(now + timedelta(hours=1, microseconds=i - 600))
+            if errors:
+                break
+    finally:
+        done.set()
+        reader.join()
+    assert not errors, errors

@@ -65,16 +65,26 @@ class _KickLog:
     removals count from its latest, so none expires earlier than it would have and a restart never
     lets more out than the cap."""
 
-    __slots__ = ("_minutes", "times")
+    __slots__ = ("_minutes", "_times")
 
     def __init__(self, times: list[datetime] | None = None) -> None:
-        self.times: deque[datetime] = deque()
+        self._times: deque[datetime] = deque()
         self._minutes: deque[list[Any]] = deque()  # [minute, latest, count], in the order of times
         for t in sorted(times or ()):
             self.append(t)
 
     def __len__(self) -> int:
-        return len(self.times)
+        return len(self._times)
+
+    @property
+    def oldest(self) -> datetime | None:
+        return self._times[0] if self._times else None
+
+    def within_hour(self, now: datetime) -> int:
+        """How many are younger than an hour, without expiring any: the console's overview asks from a
+        worker thread, where iterating the deque while the loop appends to it could raise (deque mutated
+        during iteration); list() copies it in one step under the GIL."""
+        return sum(1 for t in list(self._times) if now - t < _HOUR)
 
     def append(self, at: datetime) -> None:
         minute = at.replace(second=0, microsecond=0)
@@ -83,12 +93,12 @@ class _KickLog:
             last[1], last[2] = max(last[1], at), last[2] + 1
         else:
             self._minutes.append([minute, at, 1])
-        self.times.append(at)
+        self._times.append(at)
 
     def expire(self, now: datetime) -> None:
         """Forget the removals an hour old or older."""
-        while self.times and now - self.times[0] >= _HOUR:
-            self.times.popleft()
+        while self._times and now - self._times[0] >= _HOUR:
+            self._times.popleft()
             first = self._minutes[0]
             first[2] -= 1
             if not first[2]:
@@ -168,7 +178,7 @@ class Governor:
         if kind == "kick":
             self._kicks.expire(now)
             if len(self._kicks) >= self.rules.kicks_per_hour:
-                retry = self._kicks.times[0] + _HOUR if self._kicks else now + _HOUR
+                retry = (self._kicks.oldest or now) + _HOUR
                 raise Refused(f"limit of {self.rules.kicks_per_hour} removals per hour reached", retry,
                               "kicks_per_hour")
 
@@ -210,7 +220,7 @@ class Governor:
         now = self._clock.now()
         sent = self._sent_today if self._day == self._local_day(now) else 0
         paused = self._next_account if self._next_account and self._next_account > now else None
-        return GovernorState(sent, sum(1 for k in self._kicks.times if now - k < _HOUR), paused)
+        return GovernorState(sent, self._kicks.within_hour(now), paused)
 
     def snapshot(self) -> dict[str, Any]:
         """The cap counters as JSON, for the outbox to store with each recorded action: the day's

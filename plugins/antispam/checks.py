@@ -433,6 +433,12 @@ def _unboasted(body: str) -> str:
     return body
 
 
+def _warning_word(body: str) -> bool:
+    """A warning word as the checks read one: _WARNING's, but not the ad's own boast (_unboasted). framed() and
+    what feeds it read _WARNING raw: they are the shipped model's feature."""
+    return bool(_WARNING.search(_unboasted(body)))
+
+
 @lru_cache(maxsize=4096)
 def _discussing(body: str) -> bool:
     # asked by several checks for the same message: worked out once per body
@@ -629,7 +635,7 @@ def renting_an_account(n: Normalised) -> Verdict | None:
     """A pitch to rent, borrow or buy the reader's bank card or account for a payout (rental.py:
     有闲置的卡吗 租给我 一天200), not told about in a warning, a quote or reported speech. Enough
     alone against any member (conclusive), never obvious by itself."""
-    if shows_an_ad(n) or _WARNING.search(rental.without_reassurance(n.body)) or rental.told_about(n.dense):
+    if shows_an_ad(n) or _warning_word(rental.without_reassurance(n.body)) or rental.told_about(n.dense):
         return None
     pitch = rental.rents_an_account(n.dense)
     if pitch is None:
@@ -802,9 +808,8 @@ def _warned_about(n: Normalised) -> bool:
     """The message shows someone else's ad (原文如下…) or warns with no reassurance of its own
     (大家别信 / 小心; 都是盗号的) and no brand of its own (认准…别的都是假的): what a reading of a pitch told
     about must not convict."""
-    body = _unboasted(n.body)
-    return shows_an_ad(n) or bool((_WARNING.search(body) or _STOLEN.search(body)) and not reassures(n)
-                                  and not _BRANDED.search(body))
+    return shows_an_ad(n) or bool((_warning_word(n.body) or _STOLEN.search(n.body)) and not reassures(n)
+                                  and not _BRANDED.search(n.body))
 
 
 # what the thing told of takes, the account (说是 … 要输账号密码领合成玉的 全是盗号的; 结果号被盗了): a warning
@@ -874,7 +879,7 @@ def recruiting(f: Facts, n: Normalised) -> Verdict | None:
     pitch = recruit.job_pitch(normalise(_QUOTE_SPAN.sub("，", n.body)).dense if _QUOTE_SPAN.search(n.body) else n.dense)
     if pitch is None or not pitch.fishing:
         return None
-    if (_WARNING.search(n.body) and not reassures(n)) or discussing(n):
+    if (_warning_word(n.body) and not reassures(n)) or discussing(n):
         # warned about, or a scam's pitch told with how it goes (打字员日结一天300 这种都是先让你交会员费的)
         return None
     free = [m.group(0) for m in contact.FREE_MAIL.finditer(n.light)] if "@" in n.light else []
@@ -1095,7 +1100,7 @@ def check_content(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         # warning that denounces what it names with no call of its own (那个网站 … 是假的，千万别登录:
         # the link named is the one warned about). Not a warning word alone, which an ad puts before
         # its own link (注意！新店开业 www.shop-xyz.com 全场五折 passed a newcomer)
-        if links and (discussing(n) or (_WARNING.search(n.body) and _denounces(n.body)
+        if links and (discussing(n) or (_warning_word(n.body) and _denounces(n.body)
                                         and not _CALL_TO_ACTION.search(_own_words(n.body)))):
             return Verdict("content", False, f"link {links[0][:80]} named in a warning, not shared",
                            why=f"链接 {links[0][:80]} 只是在提醒里提到，不是分享")

@@ -54,7 +54,9 @@ def asks_a_password_for_a_gift(body: str) -> tuple[str, ...] | None:
 # warning to leave out.
 _CODE = re.compile(r"(?:提供|告诉我|报一下|报给|私发|发给|发我)[^，,。！!？?；;\n]{0,10}?验证码|"
                    r"验证码[^，,。！!？?；;\n]{0,4}?(?:发给|发到|私发|告诉|提供给)(?:我|客服|管理|工作人员|官方)")
-_PRIZE = re.compile(r"抽中|中奖|中了奖|获奖|幸运(?:玩家|用户|观众|群|儿)|大奖|奖品|发放")
+# the winner told, which the code's lure and the fee's share
+_WINNER = r"抽中|中奖|中了奖|获奖|幸运(?:玩家|用户|观众|群|儿)"
+_PRIZE = re.compile(_WINNER + r"|大奖|奖品|发放")
 
 
 # a prize's code or fee told, not asked: asked of the writer (银行打电话让我提供验证码 幸好我没给; 让我把验证码
@@ -73,7 +75,7 @@ def asks_a_code_for_a_prize(body: str) -> tuple[str, ...] | None:
 # winner told (中奖, 抽中, 幸运玩家, 恭喜 … 获得) and a fee to pay first (需缴纳, 请先支付 … 手续费, 运费). A
 # member who won and paid the postage tells it (自己付了十块运费: no 需 or 请 before it), and the scam told of
 # (领取要先交手续费 这种百分百是骗人的) is a warning.
-_WON = re.compile(r"抽中|中奖|中了奖|获奖|幸运(?:玩家|用户|观众|儿)|恭喜[^，,。！!？?；;\n]{0,12}?获得|您已获得|被选中")
+_WON = re.compile(_WINNER + r"|恭喜[^，,。！!？?；;\n]{0,12}?获得|您已获得|被选中")
 _FEE = re.compile(r"(?:需|须|需要|请先|请|先)\s*(?:缴纳|缴|支付|交|付)[^，,。！!？?；;\n]{0,8}?"
                   r"(?:手续费|邮费|运费|快递费|保证金|激活费|解冻费|税费|个税|工本费|认证费)")
 

@@ -5,6 +5,7 @@ evidence words and their weights, in order)."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from pathlib import Path
@@ -21,13 +22,18 @@ PROBES = Path(charmodel.__file__).resolve().parent / "data" / "probes"
 _DIGIT = re.compile(r"[0-9]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-z]+")
+# the reference compiles a pattern per feature it looks at, ~37,000 distinct ones over the rows
+# scored: re's own cache (512) overflowed and compiled each again at almost every use (~2.7 of
+# the reference's ~4.8 CPU-s). Kept here instead, for the module: re.search(p, s) is
+# re.compile(p).search(s), so the reference computes exactly what it did
+_pattern = functools.lru_cache(maxsize=None)(re.compile)
 
 
 # ---------------------------------------------------------------- the reference: the code before issue 13's work
 def _old_shown(gram: str, skeleton: str, cuts: frozenset[int], breaks: frozenset[int] = frozenset()) -> str:
     if gram.startswith("#w"):
         word = gram[2:]
-        return word if len(word) < 12 and re.search(rf"(?<![a-z]){word}(?![a-z])", skeleton) else ""
+        return word if len(word) < 12 and _pattern(rf"(?<![a-z]){word}(?![a-z])").search(skeleton) else ""
     if gram.startswith("#"):
         return ""
     text = gram[2:].replace("|", "") if gram.startswith(("w:", "b:")) else gram.strip("^$")
@@ -45,7 +51,7 @@ def _old_shown(gram: str, skeleton: str, cuts: frozenset[int], breaks: frozenset
 
 
 def _old_starts(text: str, part: str) -> list[int]:
-    return [m.start() for m in re.finditer(re.escape(part), text)]
+    return [m.start() for m in _pattern(re.escape(part)).finditer(text)]
 
 
 def _old_char_score(model: CharModel, text: str) -> CharScore:
@@ -149,15 +155,15 @@ def model() -> CharModel:
     return m
 
 
-def test_every_corpus_and_probe_row_scores_as_before():
+def test_every_corpus_and_probe_row_scores_as_before(seeded_model):
     # the model as the bot starts: the shipped char model and the seed samples learned (as eval-spam)
-    spam_model = SpamModel()
-    fit(spam_model, [(r.text, r.label, "*", -i) for i, r in enumerate(seed_rows(), start=1)], passes=1)
+    spam_model = seeded_model
     # every 6th distinct text of the corpus and both probe sets (~4,400): all 26,000 took ~20 CPU-s
     # of every suite run for a check that was run in full when the fast path was written (ascpu25)
     texts = _texts()[::6]
     assert len(texts) > 4_000
     differ = [t for t in texts if spam_model.score(t, "room") != _old_model_score(spam_model, t, "room")]
+    _pattern.cache_clear()  # ~10 MB of patterns no other test of the process reads
     assert not differ, f"{len(differ)} rows score differently, e.g. {differ[:3]}"
 
 
@@ -224,26 +230,57 @@ def _learned() -> SpamModel:
     return spam_model
 
 
+@pytest.fixture(scope="module")
+def seeded_model() -> SpamModel:
+    # built once for the module: scoring and deciding only read a model (nothing here learns)
+    return _seeded()
+
+
+@pytest.fixture(scope="module")
+def learned_model() -> SpamModel:
+    return _learned()
+
+
+class _ScoredOnce:
+    """The model, each of its readings of a text (SpamModel.score with the same arguments)
+    computed once: decide() asks the same of it for a newcomer and for a regular (its
+    arguments depend on the text, the group's config and the model, never on the sender), so
+    the second was the first computed again. Every other attribute is the model's own."""
+
+    def __init__(self, model: SpamModel) -> None:
+        self._model = model
+        self._scores: dict[tuple[object, ...], ModelScore] = {}
+
+    def score(self, text: str, room: str | None, **readings: bool) -> ModelScore:
+        key = (text, room, *sorted(readings.items()))
+        if key not in self._scores:
+            self._scores[key] = self._model.score(text, room, **readings)
+        return self._scores[key]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._model, name)
+
+
 def _without_pushes(score: ModelScore) -> ModelScore:
     from dataclasses import replace
 
     return replace(score, pushes=[], char_pushes=[])
 
 
-def test_scores_without_evidence_are_the_same_to_the_bit():
+def test_scores_without_evidence_are_the_same_to_the_bit(learned_model):
     # the plugin scores a message without the evidence words first (issue 13): the probabilities,
     # the similarity and the counts must be what the explained score gives, bit for bit
-    spam_model = _learned()
+    spam_model = learned_model
     for t in _texts()[::12]:
         full, bare = spam_model.score(t, "room"), spam_model.score(t, "room", explain=False)
         assert bare.pushes == [] and bare.char_pushes == []
         assert _without_pushes(full) == bare, t
 
 
-@pytest.mark.parametrize(("make", "every", "shadow"),
-                         [(_seeded, 12, False), (_learned, 24, False), (_learned, 48, True)],
+@pytest.mark.parametrize(("spam_model_fixture", "every", "shadow"),
+                         [("seeded_model", 12, False), ("learned_model", 24, False), ("learned_model", 48, True)],
                          ids=["seeded", "learned", "models-in-shadow-mode"])
-def test_a_draft_decision_is_the_same_decision(make, every, shadow):
+def test_a_draft_decision_is_the_same_decision(request, spam_model_fixture, every, shadow):
     # the plugin decides a draft first (no evidence words, no reading by a model that cannot
     # fire) and decides again in full only when something fired: every verdict's flags, and so
     # whether it is spam, what fired in shadow mode and what the ladder reads, must not move.
@@ -254,7 +291,9 @@ def test_a_draft_decision_is_the_same_decision(make, every, shadow):
 
     cfg = AntispamConfig.model_validate({name: {"mode": "shadow"} for name in ("charmodel", "bayes", "similar")}
                                         if shadow else {})
-    spam_model, fired = make(), 0
+    # a text's readings are worked out once for both senders; the full and the draft decision
+    # still ask for different ones (explain, and a draft's models that cannot fire), each computed
+    spam_model, fired = _ScoredOnce(request.getfixturevalue(spam_model_fixture)), 0
     for t in _texts()[::every]:
         for newcomer in (True, False):
             facts = Facts(text=t, newcomer=newcomer)

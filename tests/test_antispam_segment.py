@@ -80,7 +80,9 @@ def test_cuts_equal_stock_jieba_without_hmm(stock: jieba.Tokenizer, compact: seg
     dense = [normalise(t).dense for t in corpus[::5]]
     words = [w for w in stock.FREQ if stock.FREQ[w] and len(w) > 1]
     words.sort()
-    texts = corpus + longs + dense + generated_texts(rng.sample(words, 20_000))
+    # each distinct text cut once: ~2,200 of the ~36,000 repeat one before them (corpus rows
+    # posted in several groups, dense forms equal to their text), and a cut depends on the text alone
+    texts = list(dict.fromkeys(corpus + longs + dense + generated_texts(rng.sample(words, 20_000))))
     differ = [(t, stock.lcut(t, HMM=False), compact.lcut(t, HMM=False)) for t in texts
               if stock.lcut(t, HMM=False) != compact.lcut(t, HMM=False)]
     assert not differ, f"{len(differ)} of {len(texts)} texts cut differently, e.g. {differ[:3]}"

@@ -336,6 +336,17 @@ def test_the_reference_counts_are_the_calibration_rows_main_s_corpus_held():
     assert bm.HOLDOUT_REFERENCE_ROWS < bm.REFERENCE_ROWS
 
 
+def test_the_shipped_model_was_trained_with_todays_decay():
+    """The artifact records the weight decay it was trained with (build_model.L2): a decay changed
+    in the code without a rebuild would leave the figures quoted for it unmeasured."""
+    from plugins.antispam import build_model as bm
+    from plugins.antispam.charmodel import shipped
+
+    char = shipped()
+    assert char is not None
+    assert char.meta.get("l2") == bm.L2, f"the shipped model was trained at {char.meta.get('l2')}; rebuild it"
+
+
 def test_the_build_trains_on_the_probe_files_listed_and_no_other():
     """The shipped build reads the probe files that have been measured blind (TRAINED_PROBES) as
     training rows of their own source, each row once; a file in the folder that is not listed (a

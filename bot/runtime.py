@@ -33,7 +33,7 @@ class Runtime:
         plugins: Sequence[Plugin] | None = None, clock: Clock | None = None, tls: bool = False,
         cache_dir: str | Path = ".qunguan-cache", watch_rules: bool = True,
         backoff_initial: float = 1.0, backoff_max: float = 10.0, rules_poll_interval: float = 2.0,
-        warm_up: bool = True, freeze_heap: bool = False,
+        warm_up: bool = True, freeze_heap: bool = False, order_wait: float = 2.0,
     ) -> None:
         """freeze_heap: at ready, move everything allocated so far (dictionaries, models, the
         SDK) out of the cyclic garbage collector's sight. A full collection over that heap
@@ -41,7 +41,8 @@ class Runtime:
         takes microseconds. Afterwards the survivors of a slow full collection are frozen too,
         and everything is unfrozen and collected once an hour (bot.heap). For a process that
         runs one bot (the CLI), not for a test process that starts hundreds: frozen objects are
-        collected only by that hourly sweep."""
+        collected only by that hourly sweep. order_wait: how long a group's events wait for a message
+        whose group is not known yet (WechatyAdapter)."""
         if plugins is None:
             from plugins import default_plugins
             plugins = default_plugins()
@@ -53,7 +54,7 @@ class Runtime:
         self.sessions = make_sessionmaker(self.engine)
         self.adapter = WechatyAdapter(
             endpoint, token, self._sink, clock=self.clock, tls=tls, cache_dir=Path(cache_dir),
-            backoff_initial=backoff_initial, backoff_max=backoff_max,
+            backoff_initial=backoff_initial, backoff_max=backoff_max, order_wait=order_wait,
         )
         self.app = App(platform=self.adapter, rules=self.rules, plugins=plugins, sessions=self.sessions,
                        clock=self.clock)

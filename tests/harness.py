@@ -96,7 +96,7 @@ class Probe(Plugin):
 class Harness:
     def __init__(self, tmp: Path, plugins: Sequence[Plugin], database_url: str | None = None,
                  clock: Clock | None = None, extra_bot: str = "", extra_defaults: str = "",
-                 watch_rules: bool = False) -> None:
+                 watch_rules: bool = False, order_wait: float = 2.0) -> None:
         self.clock = clock or SystemClock()
         self.cast = build_cast(self.clock)
         self.world = self.cast.world
@@ -107,6 +107,7 @@ class Harness:
         self.tmp = tmp
         self.runtime: Runtime | None = None
         self.watch_rules = watch_rules
+        self.order_wait = order_wait  # the adapter's (WechatyAdapter): the shipped 2 s unless a test says
         # settle()'s barrier: which app is counted, and the simulator's count when it started
         self._counted_app: object | None = None
         self._base = 0
@@ -130,6 +131,7 @@ class Harness:
             rules_path=self.rules_path, database_url=self.database_url, endpoint=self.server.endpoint,
             token="insecure_test", plugins=self.plugins, clock=self.clock, cache_dir=cache_dir,
             watch_rules=self.watch_rules, rules_poll_interval=0.05, backoff_initial=0.05, backoff_max=0.2,
+            order_wait=self.order_wait,
         )
         await self.runtime.start()
         await wait_until(lambda: self.app.logged_in_as == self.world.bot_id, timeout=timeout)

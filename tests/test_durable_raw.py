@@ -116,14 +116,13 @@ async def test_the_journal_keeps_raw_events_until_their_conversion_takes_their_p
 async def test_an_event_received_but_not_yet_read_when_the_bot_stops_is_handled_once_after_restart(
         tmp_path, database_url):
     probe = Probe()
-    h = await Harness(tmp_path, [probe], database_url).start()
+    # the held message's group is unknown until its payload is read, so it holds every other group's
+    # events back for order_wait (2 s as shipped) before they go first: how long is not what this test
+    # is about (test_wechaty_liveness covers order_wait), that they go on
+    h = await Harness(tmp_path, [probe], database_url, order_wait=0.2).start()
     second: Runtime | None = None
     try:
         await h.settle()
-        # the held message's group is unknown until its payload is read, so it holds every other
-        # group's events back for order_wait (2 s as shipped) before they go first: how long is
-        # not what this test is about (test_wechaty_liveness covers order_wait), that they go on
-        h.runtime.adapter._order_wait = 0.2
         service = h.server.service
         asked = asyncio.Event()
         held: set[str] = set()

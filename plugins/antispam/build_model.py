@@ -267,7 +267,7 @@ def levels(scored: list[tuple[Row, float]], reference: int | None) -> tuple[floa
 
 
 def out_of_fold(rows: list[Row], is_calibration, *, epochs: int, row_weight, log,
-                cache: dict | None = None, l2: float = L2) -> list[tuple[Row, float]]:
+                l2: float, cache: dict | None = None) -> list[tuple[Row, float]]:
     """Each calibration row scored by a model trained on every row outside its fold."""
     out: list[tuple[Row, float]] = []
     for fold in range(FOLDS):

@@ -103,6 +103,10 @@ class EventJournal(Protocol):
         """The sink has returned for this raw event (or it converted to nothing): unless the
         core kept a converted event under the same id, the raw record may go."""
 
+    def keeping_up(self) -> bool:
+        """Storage takes what is received (its buffer of unwritten events is not full): the
+        adapter may keep more events behind the ones it is converting (an outage: it sheds)."""
+
     def backlog(self) -> list[RawEvent]:
         """Raw events a previous run received but never converted, oldest first; each is
         returned once (the adapter converts them when it is next connected)."""

@@ -514,6 +514,7 @@ class WechatyAdapter:
         max_concurrent_events: int = 64,
         max_cold_loads: int = 2,
         max_outstanding: int = 20_000,
+        max_behind: int = 100_000,
         rng: random.Random | None = None,
         journal: EventJournal | None = None,
     ) -> None:
@@ -538,6 +539,7 @@ class WechatyAdapter:
         self._max_concurrent_events = max_concurrent_events
         self._max_cold_loads = max_cold_loads
         self._max_outstanding = max_outstanding
+        self._max_behind = max_behind
         self._rng = rng or random.Random()
         #: where raw room events are kept until converted (the core's storage); None: not kept
         self.journal = journal
@@ -561,6 +563,10 @@ class WechatyAdapter:
         self._lanes: dict[str, deque[_Pending]] = {}
         self._lane_tasks: dict[str, asyncio.Task[None]] = {}
         self._outstanding = 0
+        # room events that arrived while max_outstanding were waiting and storage kept up: kept
+        # as their raw events alone (journaled like any other, no payload read, no task), in
+        # arrival order, and converted as the waiting ones finish (_catch_up)
+        self._behind: deque[RawEvent] = deque()
         self._idle: asyncio.Event | None = None
         self._lanes_idle: asyncio.Event | None = None
         self._convert_slots: asyncio.Semaphore | None = None
@@ -568,7 +574,7 @@ class WechatyAdapter:
         self._stop_requested: asyncio.Event | None = None
         self._finished: asyncio.Event | None = None
         self.stats: dict[str, int] = {"events": 0, "late": 0, "dropped": 0, "self_echoes": 0, "resumed": 0,
-                                      "deferred": 0, "shed": 0}
+                                      "deferred": 0, "shed": 0, "behind": 0}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -644,6 +650,7 @@ class WechatyAdapter:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._outstanding = 0  # nothing is on its way any more: a later run() starts idle
+        self._behind.clear()  # journaled: the next start converts them (its backlog)
 
     async def stop(self) -> None:
         """Stop run() and close the connection. Never sends the gateway a Stop RPC: on 1.x
@@ -709,7 +716,8 @@ class WechatyAdapter:
                 return
             raw = None
             if event in _JOURNALED:
-                if self._outstanding >= self._max_outstanding:
+                full = self._outstanding >= self._max_outstanding
+                if full and not self._can_fall_behind():
                     self._shed(event, payload)
                     return
                 try:
@@ -720,19 +728,58 @@ class WechatyAdapter:
                     # into the next group commit before any payload is read: once that is
                     # written, a crash loses nothing (the unwritten batch: see bot.core.inbox)
                     self.journal.received(raw)
+                if full or self._behind:
+                    # behind the waiting ones (and after any kept before it: a room's order)
+                    if raw is None:
+                        self._shed(event, payload)
+                    else:
+                        self._fall_behind(raw)
+                    return
             self._accept(session, event, payload, raw)
 
         return enqueue
 
+    def _can_fall_behind(self) -> bool:
+        """Room for one more event kept as its raw event alone: fewer than max_behind kept so,
+        and the journal writing (not an outage: then the core cannot take events at all and
+        memory is what bounds them)."""
+        return len(self._behind) < self._max_behind and (self.journal is None or self.journal.keeping_up())
+
+    def _fall_behind(self, raw: RawEvent) -> None:
+        """The bot is behind (max_outstanding waiting, storage writing): keep the event as its
+        raw event, a few hundred bytes with no payload read and no task, to be converted in
+        arrival order once the waiting ones drain. Before this, such an event was shed: a
+        burst past what one process handles lost messages with nothing wrong but CPU."""
+        if not self._behind:
+            log.warning("%d events waiting: the bot is behind; newer events are kept and handled in order "
+                        "as it catches up", self._outstanding)
+        self._behind.append(raw)
+        self.stats["behind"] += 1
+
+    def _catch_up(self) -> None:
+        """Once half of max_outstanding or fewer wait, convert kept events, oldest first, until
+        max_outstanding wait again (connected only: the next connection's _resume goes on)."""
+        session = self._session
+        if session is None or not session.connected:
+            return
+        room = self._max_outstanding - self._outstanding
+        while self._behind and room > 0:
+            raw = self._behind.popleft()
+            self._accept(session, raw.kind, raw_payload(raw), raw)
+            room -= 1
+        if not self._behind:
+            log.warning("caught up: every event kept while behind is on its way")
+
     def _shed(self, name: str, payload: Any) -> None:
-        """Memory is bounded: with max_outstanding events already waiting (the core cannot
-        take them: its storage is down and its buffer full), a new room event is not kept.
-        Logged with its id (the first, then every 1,000th) and counted for #status."""
+        """Memory is bounded: with max_outstanding events already waiting and no more room to
+        keep events behind them (max_behind kept, or storage down so the journal is not
+        writing), a new room event is not kept. Logged with its id (the first, then every
+        1,000th) and counted for #status."""
         self.stats["shed"] += 1
         if self.stats["shed"] == 1 or self.stats["shed"] % 1000 == 0:
             ident = getattr(payload, "message_id", None) or getattr(payload, "room_id", "")
-            log.error("%d events waiting and none can be stored: %r event %s not kept (%d so far)",
-                      self._outstanding, name, ident, self.stats["shed"])
+            log.error("%d events waiting, %d kept behind them and no room for more: %r event %s not kept "
+                      "(%d so far)", self._outstanding, len(self._behind), name, ident, self.stats["shed"])
 
     def _retry_later(self) -> None:
         """Events cut off while the connection stays up (a payload read that kept timing out)
@@ -762,6 +809,8 @@ class WechatyAdapter:
         for raw in backlog:
             self.stats["resumed"] += 1
             self._accept(session, raw.kind, raw_payload(raw), raw)
+        if self._behind and self._outstanding <= self._max_outstanding // 2:
+            self._catch_up()  # kept while behind: after the older ones above, before anything newer
 
     async def _hold_session(self, session: _Session) -> BaseException | None:
         """Run one connection until its event stream ends, it fails, the watchdog finds it
@@ -971,7 +1020,9 @@ class WechatyAdapter:
                 except Exception:
                     log.exception("journal failed to settle %s", item.raw.event_id)
             self._outstanding -= 1
-            if self._outstanding == 0 and self._idle is not None:
+            if self._behind and self._outstanding <= self._max_outstanding // 2:
+                self._catch_up()
+            if self._outstanding == 0 and not self._behind and self._idle is not None:
                 self._idle.set()
 
     async def _drain(self, timeout: float) -> None:

@@ -394,6 +394,9 @@ class Inbox:
             return
         self._raw_dropped.append((self._appended, event_id))
 
+    def keeping_up(self) -> bool:
+        return self._space.is_set()
+
     def backlog(self) -> list[RawEvent]:
         backlog, self._backlog = self._backlog, []
         self._raw_open.update(raw.event_id for raw in backlog)

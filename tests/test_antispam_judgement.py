@@ -439,6 +439,22 @@ def test_a_newcomers_link_beside_a_reassurance_is_no_link_among_chat(shipped_mod
     assert not chat.spam, chat.evidence()
 
 
+@pytest.mark.parametrize("char", [0.3, 0.53, 0.69])
+def test_a_link_among_words_the_model_reads_well_under_its_levels_is_among_chat(char):
+    """"Reads as chat" is a score far under the char model's levels (engine._CHAT_BELOW), not only
+    under a half: a build on eight more probe files read a newcomer's 找阵型用这个 <a layout site>
+    复制链接直接用 0.53, the guard let go, and the phrase with the link removed them at once (lead56's
+    blind probe). A live-stream lure's 0.81 is still no chat."""
+    from plugins.antispam.engine import _link_among_chat
+
+    facts = Facts("部落冲突的阵型在这个网站 https://coc-layouts.example.net 打开就能复制 挺全的", newcomer=True)
+    n = normalise(facts.text)
+    link = Verdict("content", True, "link https://coc-layouts.example.net from a member on probation")
+    chat = Verdict("charmodel", False, f"{char}")
+    assert _link_among_chat(facts, [(link, "enforce"), (chat, "enforce")], n, char)
+    assert not _link_among_chat(facts, [(link, "enforce"), (chat, "enforce")], n, 0.81)
+
+
 @pytest.mark.parametrize("text", ["帮我看看这个：日赚五百 在家就能做 靠谱吗",
                                   "我收到的：兼职日结 一单一结 私聊我 大家说这是骗子吗"])
 def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the_model_alone(text, shipped_model):

@@ -345,6 +345,26 @@ def test_the_shipped_model_was_trained_with_todays_decay():
     char = shipped()
     assert char is not None
     assert char.meta.get("l2") == bm.L2, f"the shipped model was trained at {char.meta.get('l2')}; rebuild it"
+    assert char.meta.get("averaged") == bm.AVERAGE, "the shipped model's weights were not averaged as built"
+
+
+def test_an_averaged_model_is_the_mean_of_its_last_epochs_weights():
+    """train(average=k): the mean of the weights at the ends of the last k epochs. A shorter run
+    in the same seeded order is where a longer one stood at that epoch's end, so the mean of the
+    runs of 1, 2 and 3 epochs is the 3-epoch run averaged over 3."""
+    from plugins.antispam.charmodel import train
+
+    rows = [("加微信领福利 日结三百", 1, 1.0), ("兼职刷单 一单一结", 1, 1.0), ("明天几点集合", 0, 1.0),
+            ("晚上一起吃饭吗", 0, 1.0), ("扫码进群领红包", 1, 1.0), ("作业发群里了", 0, 1.0)]
+    runs = [train(rows, epochs=k) for k in (1, 2, 3)]
+    averaged = train(rows, epochs=3, average=3)
+    assert averaged.meta["averaged"] == 3
+    touched = [i for i, v in enumerate(runs[-1].w) if v]
+    assert touched
+    for i in touched:
+        assert averaged.w[i] == pytest.approx((runs[0].w[i] + runs[1].w[i] + runs[2].w[i]) / 3, rel=1e-6)
+    assert averaged.b == pytest.approx(sum(r.b for r in runs) / 3)
+    assert train(rows, epochs=3, average=1).w == runs[-1].w  # the last epoch's own weights
 
 
 def test_the_build_trains_on_the_probe_files_listed_and_no_other():
@@ -371,10 +391,9 @@ def test_the_build_trains_on_the_probe_files_listed_and_no_other():
     rows = captured["rows"]
     probe_rows = [r for r in rows if r.source == bm.PROBE_SOURCE]
     listed = [r for name in bm.TRAINED_PROBES for r in read_tsv(bm.probes_dir() / name)]
-    assert len(bm.TRAINED_PROBES) == 30 and len(listed) > 10000
+    assert len(bm.TRAINED_PROBES) == 38 and len(listed) > 10000
     # the files measured blind (the probes README) are never training rows
-    assert not {"estuary.tsv", "lanterns.tsv", "clans.tsv", "duels.tsv", "shoals.tsv", "banners.tsv", "wharves.tsv",
-                "pennants.tsv", "lighthouses.tsv", "crests.tsv"} & set(bm.TRAINED_PROBES)
+    assert not {"lighthouses.tsv", "crests.tsv", "moorings.tsv", "anchors.tsv"} & set(bm.TRAINED_PROBES)
     kept = [r for r in listed if not bm.conflicts_with_rules(r)]
     assert 0 < len(listed) - len(kept) < 200  # the rows whose label the product's rules contradict
     assert sorted((r.campaign, r.text, r.label) for r in probe_rows) == \
@@ -698,12 +717,11 @@ REFERRALS = ["抖音搜：好物小铺123 下单返利 私信领券 加我拉你
              "拼多多搜 晨晨百货 下单后截图私信我 返五块 加我进群"]
 
 
-# the model trained on the probe files (spam41) reads a newcomer's 拼多多搜一下，比超市便宜 0.923, just past
-# the threshold (0.913; main's model 0.858): the probes' referral ads push it up. A strict xfail: what the
-# product intends, kept visible (docs/MEASUREMENTS.md "spam41", "lead40"); a regular's still passes
-_ADVICE_CASES = [pytest.param(text, newcomer, id=f"{'newcomer' if newcomer else 'member'}-{i}",
-                              marks=[pytest.mark.xfail(strict=True, reason="spam41's model: 0.923 for a newcomer")]
-                              if (text, newcomer) == ("拼多多搜一下，比超市便宜", True) else [])
+# the model trained on the probe files (spam41) read a newcomer's 拼多多搜一下，比超市便宜 0.923, just past
+# the threshold (0.913; main's model 0.858): the probes' referral ads pushed it up, and it was a strict
+# xfail from spam41 to lead55 (docs/MEASUREMENTS.md "spam41", "lead40"). lead56's model (thirty-eight probe
+# files, weights averaged over the last five epochs) reads it under its threshold: every case passes
+_ADVICE_CASES = [pytest.param(text, newcomer, id=f"{'newcomer' if newcomer else 'member'}-{i}")
                  for i, text in enumerate(ADVICE) for newcomer in (False, True)]
 
 

@@ -483,6 +483,31 @@ async def test_twenty_thousand_at_signs_through_the_adapter(rig: Rig) -> None:
     assert rig.server.service.rpc_counts["RoomMemberList"] <= 1
 
 
+class _SlowCore:
+    """A core slow to take one message (by its text): that room's lane waits here until released;
+    everything reaching it is recorded in `sink`."""
+
+    def __init__(self, text: str) -> None:
+        self.sink = Recorder()
+        self.busy, self.release = asyncio.Event(), asyncio.Event()
+        self._text = text
+
+    async def __call__(self, event: Event) -> None:
+        if isinstance(event, MessageReceived) and event.text == self._text:
+            self.busy.set()
+            await self.release.wait()
+        await self.sink(event)
+
+
+async def _world_with_a_slow_core(text: str) -> tuple[FakeClock, World, SimServer, _SlowCore]:
+    """A started simulator (no heartbeats) and a core slow to take the message `text`."""
+    clock = FakeClock()
+    world = default_world(clock, SimConfig(heartbeat_seconds=60.0))
+    server = SimServer(world)
+    await server.start("127.0.0.1", 0)
+    return clock, world, server, _SlowCore(text)
+
+
 class _MemoryJournal:
     """The EventJournal protocol kept in a list (the core's Inbox implements it on the database)."""
 
@@ -513,19 +538,8 @@ async def test_a_stop_with_conversions_queued_leaves_none_unawaited(tmp_path: Pa
     reported: list[dict[str, Any]] = []
     previous = loop.get_exception_handler()
     loop.set_exception_handler(lambda _loop, context: reported.append(context))
-    clock = FakeClock()
-    world = default_world(clock, SimConfig(heartbeat_seconds=60.0))
-    server = SimServer(world)
-    await server.start("127.0.0.1", 0)
-    sink = Recorder()
-    busy, release = asyncio.Event(), asyncio.Event()
-
-    async def slow_sink(event: Event) -> None:
-        if isinstance(event, MessageReceived) and event.text == "先到的":
-            busy.set()
-            await release.wait()  # the core is slow to take it: its lane waits here
-        await sink(event)
-
+    clock, world, server, slow_sink = await _world_with_a_slow_core("先到的")
+    sink, busy, release = slow_sink.sink, slow_sink.busy, slow_sink.release
     journal = _MemoryJournal()
     adapter: WechatyAdapter | None = WechatyAdapter(
         server.endpoint, "insecure_test", slow_sink, clock=clock, cache_dir=tmp_path / "cache",
@@ -578,19 +592,8 @@ async def test_events_past_max_outstanding_wait_as_raw_events_and_keep_their_ord
     and kept as its raw event alone, and all of them reach the core in arrival order once it
     catches up, their raw events settled. (A burst past what one process handles had lost
     messages with nothing wrong but CPU: bench.load at 1,000 msg/s under a profiler.)"""
-    clock = FakeClock()
-    world = default_world(clock, SimConfig(heartbeat_seconds=60.0))
-    server = SimServer(world)
-    await server.start("127.0.0.1", 0)
-    sink = Recorder()
-    busy, release = asyncio.Event(), asyncio.Event()
-
-    async def slow_sink(event: Event) -> None:
-        if isinstance(event, MessageReceived) and event.text == "先到的":
-            busy.set()
-            await release.wait()
-        await sink(event)
-
+    clock, world, server, slow_sink = await _world_with_a_slow_core("先到的")
+    sink, busy, release = slow_sink.sink, slow_sink.busy, slow_sink.release
     journal = _MemoryJournal()
     adapter = WechatyAdapter(server.endpoint, "insecure_test", slow_sink, clock=clock, cache_dir=tmp_path / "cache",
                              journal=journal, backoff_initial=0.05, backoff_max=0.2, lookup_timeout=BOUND,

@@ -5,6 +5,7 @@
     python -m bench.load --quick        # 20 x 50, rates 20,50, 5 s steps: a smoke run
     python -m bench.load --speakers zipf  # a few members say most, as in real groups
     python -m bench.load --warm --rates 100  # every member speaks once first: memory when warm
+    python -m bench.load --warm --rates 1500 --step 60 --drain 600  # far past saturation: is anything lost?
 
 The simulator (this process) serves the puppet-service gRPC API; the bot (bench/load/bot.py,
 the real Runtime with the shipped rules.yaml and plugins, the real Wechaty SDK) runs in a
@@ -443,6 +444,14 @@ async def run_one(args: argparse.Namespace, db_kind: str) -> None:
             print(f"saturation: not reached up to {args.rates[-1]} msg/s")
         else:
             print(f"saturation: at {saturation} msg/s the bot fell behind (over 10% of the step queued at its end)")
+        if args.drain and injected_total > handled_total:
+            # with nothing more sent, is every message the bot was behind on handled (none shed)?
+            began, left = loop.time(), injected_total - handled_total
+            while injected_total > handled_total and loop.time() - began < args.drain:
+                await asyncio.sleep(0.5)
+                handled_total = (await bot.stats())["handled"]
+            print(f"drain: {left} messages behind; {injected_total - handled_total} still not handled "
+                  f"{loop.time() - began:.0f}s later")
         final = await bot.stats()
         print(f"adapter: {final.get('adapter')}")
         if final.get("batch"):
@@ -532,6 +541,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--newcomer-ads", type=float, default=0.0,
                         help="the share of ads posted by someone who joins just before (removed at once as a "
                              "newcomer's ad; 0: every ad is an established member's, warned)")
+    parser.add_argument("--drain", type=float, default=0.0, metavar="SECONDS",
+                        help="after the last step, wait up to this long for the bot to handle every message it "
+                             "was behind on, and print how many it never did (shed: lost)")
     parser.add_argument("--trace-memory", action="store_true",
                         help="the bot traces its allocations (slower: compare RSS only between traced runs) and "
                              "prints at the end where its memory is, by module and by line")

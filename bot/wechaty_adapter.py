@@ -716,8 +716,9 @@ class WechatyAdapter:
                 return
             raw = None
             if event in _JOURNALED:
-                full = self._outstanding >= self._max_outstanding
-                if full and not self._can_fall_behind():
+                # behind the waiting ones (and after any kept before it: a room's order)
+                behind = self._outstanding >= self._max_outstanding or bool(self._behind)
+                if behind and not self._can_fall_behind():
                     self._shed(event, payload)
                     return
                 try:
@@ -728,8 +729,7 @@ class WechatyAdapter:
                     # into the next group commit before any payload is read: once that is
                     # written, a crash loses nothing (the unwritten batch: see bot.core.inbox)
                     self.journal.received(raw)
-                if full or self._behind:
-                    # behind the waiting ones (and after any kept before it: a room's order)
+                if behind:
                     if raw is None:
                         self._shed(event, payload)
                     else:

@@ -591,6 +591,12 @@ class WechatyAdapter:
         return bool(self._session and self._session.connected)
 
     @property
+    def waiting(self) -> int:
+        """Room events received and not yet handed to the core: being converted or queued
+        (max_outstanding at most), and kept behind those (#status shows a backlog)."""
+        return self._outstanding + len(self._behind)
+
+    @property
     def connection_epoch(self) -> int:
         """Increases on every (re)connection: facts read before it may be stale (the gateway's
         groups, roles and members may have changed while the bot was away)."""

@@ -218,6 +218,23 @@ async def test_memory_is_bounded_when_nothing_can_be_stored(tmp_path):
         await h.stop()
 
 
+async def test_status_says_how_many_events_wait_when_the_bot_is_behind(tmp_path, monkeypatch):
+    """#status while the adapter holds a backlog (more arrives than the bot handles: it keeps
+    every event and handles them in arrival order) says how many wait; the few always on their
+    way say nothing. (The adapter's count itself: tests/test_wechaty_liveness.py.)"""
+    from bot.wechaty_adapter import WechatyAdapter
+
+    h = await Harness(tmp_path, [Probe()]).start()
+    try:
+        await h.settle()
+        assert h.runtime.adapter.waiting < 100
+        assert not any("处理积压" in line for line in await h.app.control.status_lines(None))
+        monkeypatch.setattr(WechatyAdapter, "waiting", property(lambda _self: 4321))
+        assert any("还有 4321 条新消息和事件在排队" in line for line in await h.app.control.status_lines(None))
+    finally:
+        await h.stop()
+
+
 async def test_the_loops_writes_take_turns_with_the_inbox_writer_instead_of_failing(tmp_path):
     """Played days fast logged "outbox: could not record an outcome (attempt 1), retrying:
     database is locked": the outbox recorded a send's outcome (a read, then a write) while the

@@ -610,6 +610,7 @@ async def test_events_past_max_outstanding_wait_as_raw_events_and_keep_their_ord
         sent += [world.say(DEMO, bob if i % 2 else alice, f"后面的第{i}条") for i in range(30)]
         await sink.wait(lambda: adapter.stats["behind"] + adapter.stats["shed"] == 27, "27 past the 4 waiting")
         assert (adapter.stats["behind"], adapter.stats["shed"]) == (kept, shed)
+        assert adapter.waiting == 4 + kept  # what #status reports as a backlog
         handled = sent[:4 + kept]  # the waiting ones, then those kept behind them
         assert set(handled) <= set(journal.kept)  # each journaled before anything else
         release.set()
@@ -617,6 +618,7 @@ async def test_events_past_max_outstanding_wait_as_raw_events_and_keep_their_ord
         assert [e.event_id for e in sink.of(MessageReceived)] == handled
         assert (adapter.stats["behind"], adapter.stats["shed"]) == (kept, shed)
         await sink.wait(lambda: not journal.kept, "every raw event settled")
+        assert adapter.waiting == 0
     finally:
         release.set()
         await asyncio.wait_for(adapter.stop(), BOUND)

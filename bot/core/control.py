@@ -22,7 +22,7 @@ from bot.core.outbox import pending_count as outbox_pending
 from bot.core.plugin import source_label
 from bot.core.privacy import private_scope
 from bot.core.roles import Role, bot_can_moderate, role_of
-from bot.core.storage_status import shed_count, storage_lines
+from bot.core.storage_status import backlog_line, shed_count, storage_lines
 from bot.platform import PlatformError, RoomInfo
 from bot.rules.loader import Rules, RulesInvalid
 from db import repo
@@ -337,6 +337,8 @@ class BotControl:
             lines.append(f"发送队列：{queued} 个操作待执行（按节奏发送，或等待移出上限重置）")
         lines += storage_lines(self._app.storage, rules, self._app.inbox.buffered, shed_count(self._app),
                                self._tz(room_id))
+        if (backlog := backlog_line(self._app)) is not None:
+            lines.append(backlog)
         if self._app.rules_store.last_error:
             lines.append(f"⚠ 最近一次加载失败（{len(self._app.rules_store.last_error.errors)} 处错误），仍使用上一版")
         lines += self._crash_lines(room_id)

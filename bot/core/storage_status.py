@@ -52,6 +52,20 @@ def shed_count(app: App) -> int:
     return int(stats.get("shed", 0)) if isinstance(stats, dict) else 0
 
 
+# a few events are always on their way between the gateway and the core; this many is a backlog
+BACKLOG_SHOWN = 100
+
+
+def backlog_line(app: App) -> str | None:
+    """#status while the bot is behind (more arrives than it handles: it keeps every event and
+    handles them in arrival order, adapter._fall_behind): how many newer events still wait. The
+    #status itself waited behind the older ones, so the owner has seen the delay; this says why."""
+    waiting = int(getattr(app.platform, "waiting", 0) or 0)
+    if waiting < BACKLOG_SHOWN:
+        return None
+    return f"处理积压：还有 {waiting} 条新消息和事件在排队，正按到达顺序逐条处理，回复和处理会比平时慢"
+
+
 class EarlyStatus:
     """#status answered while storage is down (see the module's docstring)."""
 

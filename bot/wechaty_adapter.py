@@ -765,6 +765,8 @@ class WechatyAdapter:
     def _catch_up(self) -> None:
         """Once half of max_outstanding or fewer wait, convert kept events, oldest first, until
         max_outstanding wait again (connected only: the next connection's _resume goes on)."""
+        if not self._behind or self._outstanding > self._max_outstanding // 2:
+            return
         session = self._session
         if session is None or not session.connected:
             return
@@ -815,8 +817,7 @@ class WechatyAdapter:
         for raw in backlog:
             self.stats["resumed"] += 1
             self._accept(session, raw.kind, raw_payload(raw), raw)
-        if self._behind and self._outstanding <= self._max_outstanding // 2:
-            self._catch_up()  # kept while behind: after the older ones above, before anything newer
+        self._catch_up()  # events kept while behind: after the older ones above, before anything newer
 
     async def _hold_session(self, session: _Session) -> BaseException | None:
         """Run one connection until its event stream ends, it fails, the watchdog finds it
@@ -1026,8 +1027,7 @@ class WechatyAdapter:
                 except Exception:
                     log.exception("journal failed to settle %s", item.raw.event_id)
             self._outstanding -= 1
-            if self._behind and self._outstanding <= self._max_outstanding // 2:
-                self._catch_up()
+            self._catch_up()
             if self._outstanding == 0 and not self._behind and self._idle is not None:
                 self._idle.set()
 

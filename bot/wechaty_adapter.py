@@ -432,6 +432,11 @@ class _Session:
     # message from a group not in it, or ROOM_LIST_TTL (a private message reads it every time)
     room_list: tuple[frozenset[str], list[str], float] | None = None
     room_list_changes: int = 0  # a read answered across a change is not kept
+    # each room's limit on reads for its events (WechatyAdapter._room_read)
+    room_reads: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+    # one read in flight per (kind, room, member): a burst from a member not read yet waits on
+    # the first message's read instead of repeating it (WechatyAdapter._read_once)
+    in_flight: dict[tuple[str, str, str], asyncio.Future[Any]] = field(default_factory=dict)
 
     def forget_room_list(self) -> None:
         self.room_list = None
@@ -471,8 +476,10 @@ class WechatyAdapter:
     silence; the gateway answers with a dong event), it logs why (naming the endpoint), emits
     ``ConnectionChanged(False)`` and retries with capped exponential backoff and jitter.
 
-    Events are converted concurrently (bounded) and delivered in arrival order within each
-    room; rooms do not wait for each other beyond ``order_wait`` seconds. Every lookup has a
+    Events are converted concurrently and delivered in arrival order within each room; rooms
+    do not wait for each other beyond ``order_wait`` seconds. Reads at the gateway are bounded
+    (``max_concurrent_events`` in all, ``max_room_reads`` for one room's events), and a read
+    several messages need (a sender not read yet) is made once. Every lookup has a
     timeout, and an event whose lookups fail is delivered with what is known. Every platform
     call raises ``PlatformError`` on failure, never an SDK exception. Sink exceptions are
     logged and never stop the event stream.
@@ -512,6 +519,7 @@ class WechatyAdapter:
         liveness_timeout: float = 25.0,
         order_wait: float = 2.0,
         max_concurrent_events: int = 64,
+        max_room_reads: int = 8,
         max_cold_loads: int = 2,
         max_outstanding: int = 20_000,
         max_behind: int = 100_000,
@@ -537,6 +545,7 @@ class WechatyAdapter:
         self._liveness_timeout = liveness_timeout
         self._order_wait = order_wait
         self._max_concurrent_events = max_concurrent_events
+        self._max_room_reads = max_room_reads
         self._max_cold_loads = max_cold_loads
         self._max_outstanding = max_outstanding
         self._max_behind = max_behind
@@ -569,12 +578,14 @@ class WechatyAdapter:
         self._behind: deque[RawEvent] = deque()
         self._idle: asyncio.Event | None = None
         self._lanes_idle: asyncio.Event | None = None
-        self._convert_slots: asyncio.Semaphore | None = None
+        # reads the adapter has at the gateway for events, at most max_concurrent_events; a read
+        # for a known room also takes one of that room's max_room_reads first (_room_read)
+        self._read_slots: asyncio.Semaphore | None = None
         self._cold_loads: asyncio.Semaphore | None = None
         self._stop_requested: asyncio.Event | None = None
         self._finished: asyncio.Event | None = None
         self.stats: dict[str, int] = {"events": 0, "late": 0, "dropped": 0, "self_echoes": 0, "resumed": 0,
-                                      "deferred": 0, "shed": 0, "behind": 0}
+                                      "deferred": 0, "shed": 0, "behind": 0, "shared_reads": 0}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -613,7 +624,7 @@ class WechatyAdapter:
         self._idle.set()
         self._lanes_idle = asyncio.Event()
         self._lanes_idle.set()
-        self._convert_slots = asyncio.Semaphore(self._max_concurrent_events)
+        self._read_slots = asyncio.Semaphore(self._max_concurrent_events)
         self._cold_loads = asyncio.Semaphore(self._max_cold_loads)
         sorter = asyncio.create_task(self._sort_events(), name="wechaty-adapter-sort")
         failures = 0
@@ -923,16 +934,17 @@ class WechatyAdapter:
             key.set_result(_GLOBAL)
         elif name in ("room-join", "room-leave", "room-topic"):
             key.set_result(getattr(payload, "room_id", None) or _GLOBAL)
-        task = loop.create_task(self._convert_bounded(session, name, payload, key))
+        task = loop.create_task(self._convert_logged(session, name, payload, key))
         self._pending.put_nowait(_Pending(name, key, task, raw=raw))
 
-    async def _convert_bounded(
+    async def _convert_logged(
         self, session: _Session | None, name: str, payload: Any, key: asyncio.Future[str | None]
     ) -> Event | None:
-        assert self._convert_slots is not None
+        # No slot is held for the whole conversion: each read takes one (_read_slots, and its
+        # room's for a known room). A conversion that held one throughout let one room the
+        # gateway was slow on fill all of them, and every other room waited up to lookup_timeout.
         try:
-            async with self._convert_slots:
-                return await self._convert(session, name, payload, key)
+            return await self._convert(session, name, payload, key)
         except _Unavailable:
             raise  # _finish keeps the raw event for the next connection
         except Exception:
@@ -1062,6 +1074,41 @@ class WechatyAdapter:
             log.warning("%s via %s failed: %s", what, self._endpoint, error)
             return None
 
+    async def _room_read(self, session: _Session, lane: str, what: str, call: Callable[[], Awaitable[T]]) -> T | None:
+        """A read for an event whose room (its lane: a group, or a private chat) is known: at most
+        max_room_reads at once for that lane, then one of the adapter's read slots. A room the
+        gateway is slow on holds only its own share of the slots; its later events wait behind
+        it anyway (its lane), and other rooms' go on. `call` makes the read once it may run, so
+        a read cancelled while it waits (a stop) leaves no coroutine that was never awaited."""
+        limit = session.room_reads.get(lane)
+        if limit is None:
+            limit = session.room_reads[lane] = asyncio.Semaphore(self._max_room_reads)
+        assert self._read_slots is not None
+        async with limit, self._read_slots:
+            return await self._lookup(what, call())
+
+    async def _read_once(
+        self, session: _Session, kind: str, lane: str, member_id: str, what: str, call: Callable[[], Awaitable[T]]
+    ) -> T | None:
+        """_room_read, shared: while a read of this kind for this member in this lane is at the
+        gateway, another message that needs it waits for that answer and holds no slot. A burst
+        of 120 messages from a sender not read yet made 120 reads of one member."""
+        key = (kind, lane, member_id)
+        pending = session.in_flight.get(key)
+        if pending is not None:
+            self.stats["shared_reads"] += 1
+            result: T | None = await asyncio.shield(pending)
+            return result
+        done: asyncio.Future[T | None] = asyncio.get_running_loop().create_future()
+        session.in_flight[key] = done
+        result = None
+        try:
+            result = await self._room_read(session, lane, what, call)
+            return result
+        finally:
+            del session.in_flight[key]
+            done.set_result(result)  # None if this one was cancelled (a stop): the others go on
+
     async def _convert(
         self, session: _Session | None, name: str, payload: Any, key: asyncio.Future[str | None]
     ) -> Event | None:
@@ -1119,8 +1166,10 @@ class WechatyAdapter:
         """Names of members who just joined; each read is bounded and may fail alone (the
         join is delivered anyway: a welcome or a blacklist check must not be lost)."""
         ids = list(member_ids)
+        puppet = session.puppet
         payloads = await asyncio.gather(
-            *(self._lookup(f"group nickname of {m} in {room_id}", session.puppet.room_member_payload(room_id, m))
+            *(self._room_read(session, room_id, f"group nickname of {m} in {room_id}",
+                              functools.partial(puppet.room_member_payload, room_id, m))
               for m in ids)
         )
         names = []
@@ -1145,7 +1194,8 @@ class WechatyAdapter:
             if known is not None:
                 names.append(known[0])
                 continue
-            contact = await self._lookup(f"name of {member_id}", session.puppet.contact_payload(member_id))
+            contact = await self._room_read(session, room_id, f"name of {member_id}",
+                                            functools.partial(session.puppet.contact_payload, member_id))
             names.append(str(getattr(contact, "name", "") or ""))
         return tuple(names)
 
@@ -1153,9 +1203,11 @@ class WechatyAdapter:
         """The message payload, retried a bounded number of times on transient failures; an
         event that still cannot be read is given up and logged with its id."""
         attempts = 3
+        assert self._read_slots is not None
         for attempt in range(attempts):
             try:
-                async with asyncio.timeout(self._lookup_timeout):
+                # a slot per attempt (the room is not known yet), never held across the pause
+                async with self._read_slots, asyncio.timeout(self._lookup_timeout):
                     return await session.puppet.message_payload(message_id)
             except asyncio.CancelledError:
                 raise
@@ -1180,8 +1232,9 @@ class WechatyAdapter:
         if data is None:
             return None
         room_id = data.room_id or None
+        lane = room_id or f"private:{data.from_id}"
         if not key.done():
-            key.set_result(room_id or f"private:{data.from_id}")
+            key.set_result(lane)
         if room_id is not None and session.room_list is not None and room_id not in session.room_list[0]:
             session.forget_room_list()  # a group the list does not know: it is out of date
         kind = message_kind(data.type)
@@ -1199,21 +1252,28 @@ class WechatyAdapter:
             )
         url: str | None = None
         quote: Quote | None = None
+        puppet = session.puppet
         if kind is MessageKind.LINK:
-            link = await self._lookup(f"link of message {message_id}", session.puppet.message_url(message_id))
+            link = await self._room_read(
+                session, lane, f"link of message {message_id}", lambda: puppet.message_url(message_id)
+            )
             if link is not None:
                 url = link.url or None
                 text = link.title or url or text
         elif kind is MessageKind.MINI_PROGRAM:
-            program = await self._lookup(
-                f"mini-program of message {message_id}", session.puppet.message_mini_program(message_id)
+            program = await self._room_read(
+                session, lane, f"mini-program of message {message_id}",
+                lambda: puppet.message_mini_program(message_id),
             )
             if program is not None:
                 url, text = mini_program_fields(program, text)
         elif kind is MessageKind.CONTACT_CARD:
-            card_id = await self._lookup(f"card of message {message_id}", session.puppet.message_contact(message_id))
+            card_id = await self._room_read(
+                session, lane, f"card of message {message_id}", lambda: puppet.message_contact(message_id)
+            )
             if card_id:
-                card = await self._lookup(f"name of {card_id}", session.puppet.contact_payload(card_id))
+                card = await self._room_read(session, lane, f"name of {card_id}",
+                                             lambda: puppet.contact_payload(card_id))
                 text = str(getattr(card, "name", "") or "") or text
         elif kind is MessageKind.FILE:
             text = data.filename or text
@@ -1229,9 +1289,9 @@ class WechatyAdapter:
             if known is not None:
                 sender_name, sender_alias = known
             else:
-                member = await self._lookup(
-                    f"group nickname of {data.from_id} in {room_id}",
-                    session.puppet.room_member_payload(room_id, data.from_id),
+                member = await self._read_once(
+                    session, "member", room_id, data.from_id, f"group nickname of {data.from_id} in {room_id}",
+                    lambda: puppet.room_member_payload(room_id, data.from_id),
                 )
                 if member is not None:
                     sender_name = str(member.name or "")
@@ -1239,8 +1299,7 @@ class WechatyAdapter:
                     names.set(data.from_id, sender_name, sender_alias, at=now)
                     names.forget_stale(now, self.SENDER_TTL)
             if not sender_name:
-                contact = await self._lookup(f"name of {data.from_id}", session.puppet.contact_payload(data.from_id))
-                sender_name = str(getattr(contact, "name", "") or "")
+                sender_name = await self._sender_name(session, lane, data.from_id)
             if kind is MessageKind.TEXT:
                 parsed = parse_quote(text)
                 if parsed is not None:
@@ -1255,8 +1314,7 @@ class WechatyAdapter:
                     index = await self._name_index(session, room_id)
                     mention_ids = resolve_mentions(text, index)
         else:
-            contact = await self._lookup(f"name of {data.from_id}", session.puppet.contact_payload(data.from_id))
-            sender_name = str(getattr(contact, "name", "") or "")
+            sender_name = await self._sender_name(session, lane, data.from_id)
         return MessageReceived(
             event_id=data.id or message_id,
             room_id=room_id,
@@ -1272,6 +1330,14 @@ class WechatyAdapter:
             url=url,
             quote=quote,
         )
+
+    async def _sender_name(self, session: _Session, lane: str, sender_id: str) -> str:
+        """The sender's contact name, when their group nickname gave none (or in private)."""
+        puppet = session.puppet
+        contact = await self._read_once(
+            session, "contact", lane, sender_id, f"name of {sender_id}", lambda: puppet.contact_payload(sender_id)
+        )
+        return str(getattr(contact, "name", "") or "")
 
     async def _room_names(self, session: _Session, room_id: str) -> RoomNames:
         """The room's names, read in full once per connection (and after ROSTER_TTL); cold

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import sqlite3
 from collections.abc import Iterator
 
@@ -218,24 +219,38 @@ async def test_memory_is_bounded_when_nothing_can_be_stored(tmp_path):
         await h.stop()
 
 
-async def test_status_says_how_many_events_wait_when_the_bot_is_behind(tmp_path, monkeypatch):
+async def test_status_says_how_many_events_wait_when_the_bot_is_behind(tmp_path):
     """An owner's #status while room events pile up in the adapter (more arrives than the bot
     handles: it keeps every event and handles them in arrival order) says how many wait; the few
-    always on their way say nothing. The adapter's count itself is real in
-    tests/test_wechaty_liveness.py; here it is set, because a real pile-up needs the adapter's 64
-    conversion slots held, and held reads give up after lookup_timeout (5 s of wall clock)."""
-    from bot.wechaty_adapter import WechatyAdapter
-
-    h = await Harness(tmp_path, [Probe()]).start()
+    always on their way say nothing. The pile-up is real: bob's burst in 机器人自己的群 waits on his
+    member read, which the gateway holds, and the owner asks in 读书会 meanwhile. (Before each
+    read took a slot of its own, 64 of the burst's conversions held every slot, and the owner's
+    #status waited for them too.)"""
+    probe = Probe()
+    h = await Harness(tmp_path, [probe]).start()
     try:
         await h.settle()
-        assert h.runtime.adapter.waiting < 100
+        adapter = h.runtime.adapter
+        assert adapter.waiting < 100
         h.say(h.cast.admin, "laowang", "#status")
         assert "处理积压" not in await h.wait_text(h.cast.admin, "规则版本")
-        monkeypatch.setattr(WechatyAdapter, "waiting", property(lambda _self: 4321))
+        adapter._lookup_timeout = 600.0  # the held read waits for the gate, however busy the machine
+        bob = h.cast["bob"]
+        gate = h.server.service.faults.hold("RoomMemberPayload",
+                                            when=lambda r: r.id == h.cast.owned and r.member_id == bob)
+        burst = [h.say(h.cast.owned, "bob", f"第{i}条") for i in range(150)]
+        await wait_until(lambda: adapter.waiting >= 150, timeout=60)
         h.say(h.cast.admin, "laowang", "#status")
         said = await h.wait_text(h.cast.admin, "处理积压")
-        assert "还有 4321 条新消息和事件在排队，正按到达顺序逐条处理" in said
+        waiting = re.search(r"还有 (\d+) 条新消息和事件在排队，正按到达顺序逐条处理", said)
+        assert waiting is not None and 150 <= int(waiting.group(1)) <= 151, said
+        gate.set()
+        await h.settle()
+        assert adapter.waiting == 0
+        heard = [m for m in probe.messages() if m.room_id == h.cast.owned]
+        assert [m.event_id for m in heard] == burst  # every one, in order, with bob's nickname read once
+        assert {m.sender_name for m in heard} == {"bob"}
+        assert h.server.service.faults.rules[-1].hits == 1
     finally:
         await h.stop()
 

@@ -522,6 +522,7 @@ class WechatyAdapter:
         max_room_reads: int = 8,
         max_cold_loads: int = 2,
         max_outstanding: int = 20_000,
+        max_converting: int = 2_000,
         max_behind: int = 100_000,
         rng: random.Random | None = None,
         journal: EventJournal | None = None,
@@ -548,6 +549,10 @@ class WechatyAdapter:
         self._max_room_reads = max_room_reads
         self._max_cold_loads = max_cold_loads
         self._max_outstanding = max_outstanding
+        # while storage keeps up, events past this many on their way wait as raw events (a few
+        # hundred bytes each) rather than as tasks holding their payloads (a few KB): at 1,500
+        # msg/s, 20,000 of those were 80 MB of the bot's memory. Not past max_outstanding.
+        self._max_converting = max_converting
         self._max_behind = max_behind
         self._rng = rng or random.Random()
         #: where raw room events are kept until converted (the core's storage); None: not kept
@@ -603,8 +608,8 @@ class WechatyAdapter:
 
     @property
     def waiting(self) -> int:
-        """Room events received and not yet handed to the core: being converted or queued
-        (max_outstanding at most), and kept behind those (#status shows a backlog)."""
+        """Room events received and not yet handed to the core: on their way (being converted
+        or queued for their room), and kept behind those (#status shows a backlog)."""
         return self._outstanding + len(self._behind)
 
     @property
@@ -733,11 +738,14 @@ class WechatyAdapter:
                 return
             raw = None
             if event in _JOURNALED:
-                # behind the waiting ones (and after any kept before it: a room's order)
-                behind = self._outstanding >= self._max_outstanding or bool(self._behind)
+                # behind the ones on their way (and after any kept before it: a room's order)
+                full = self._outstanding >= self._max_outstanding
+                behind = full or self._outstanding >= self._max_converting or bool(self._behind)
                 if behind and not self._can_fall_behind():
-                    self._shed(event, payload)
-                    return
+                    if full or self._behind:
+                        self._shed(event, payload)
+                        return
+                    behind = False  # storage is not writing: memory holds it, up to max_outstanding
                 try:
                     raw = raw_event(event, payload)
                 except Exception:
@@ -763,7 +771,7 @@ class WechatyAdapter:
         return len(self._behind) < self._max_behind and (self.journal is None or self.journal.keeping_up())
 
     def _fall_behind(self, raw: RawEvent) -> None:
-        """The bot is behind (max_outstanding waiting, storage writing): keep the event as its
+        """The bot is behind (max_converting on their way, storage writing): keep the event as its
         raw event, a few hundred bytes with no payload read and no task, to be converted in
         arrival order once the waiting ones drain. Before this, such an event was shed: a
         burst past what one process handles lost messages with nothing wrong but CPU."""
@@ -774,14 +782,18 @@ class WechatyAdapter:
         self.stats["behind"] += 1
 
     def _catch_up(self) -> None:
-        """Once half of max_outstanding or fewer wait, convert kept events, oldest first, until
-        max_outstanding wait again (connected only: the next connection's _resume goes on)."""
-        if not self._behind or self._outstanding > self._max_outstanding // 2:
+        """Once half of max_converting or fewer are on their way, convert kept events, oldest
+        first, until max_converting are again (connected only: the next connection's _resume
+        goes on)."""
+        if not self._behind:
+            return
+        limit = min(self._max_converting, self._max_outstanding)
+        if self._outstanding > limit // 2:
             return
         session = self._session
         if session is None or not session.connected:
             return
-        room = self._max_outstanding - self._outstanding
+        room = limit - self._outstanding
         while self._behind and room > 0:
             raw = self._behind.popleft()
             self._accept(session, raw.kind, raw_payload(raw), raw)
@@ -790,10 +802,10 @@ class WechatyAdapter:
             log.warning("caught up: every event kept while behind is on its way")
 
     def _shed(self, name: str, payload: Any) -> None:
-        """Memory is bounded: with max_outstanding events already waiting and no more room to
-        keep events behind them (max_behind kept, or storage down so the journal is not
-        writing), a new room event is not kept. Logged with its id (the first, then every
-        1,000th) and counted for #status."""
+        """Memory is bounded: with no room to keep a new room event as a raw event (max_behind
+        kept, or storage down so the journal is not writing), and max_outstanding on their way
+        or events kept behind that it may not pass, it is not kept. Logged with its id (the
+        first, then every 1,000th) and counted for #status."""
         self.stats["shed"] += 1
         if self.stats["shed"] == 1 or self.stats["shed"] % 1000 == 0:
             ident = getattr(payload, "message_id", None) or getattr(payload, "room_id", "")

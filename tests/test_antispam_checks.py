@@ -788,6 +788,19 @@ def test_a_denied_ad_word_beside_a_call_to_message_the_writer_is_not_enough_alon
         assert decide(Facts(text=ad, newcomer=True), CFG, SpamModel(), "room").spam, ad
 
 
+@pytest.mark.parametrize("text", ["我建了个读书打卡群 不拉群 不卖课 只是一起读书",
+                                  "我们是小区夜跑的 不拉群不推销 周末一起跑", "我这号不加微信的 有事群里说"])
+def test_a_newcomer_phrase_the_writer_denies_is_no_call(text):
+    """A newcomer phrase stands for a call to act (拉群, 加微信); 不拉群 makes none. One beside the
+    char model warned a newcomer in lead57's fresh blind file. With a bait or a payout beside the
+    denial (不进群就领不到红包) the phrase still counts."""
+    from plugins.antispam.checks import keyword_hit
+    assert not keyword_hit(Facts(text=text, newcomer=True), normalise(text), CFG).spam
+    for ad in ("不拉群 送红包 想要的来", "不拉群 一天三百 手机就能做"):
+        verdict = keyword_hit(Facts(text=ad, newcomer=True), normalise(ad), CFG)
+        assert verdict.spam and verdict.details.startswith("newcomer phrase"), ad
+
+
 def test_the_scams_name_with_its_payout_is_no_bait_beside_the_ad_word():
     """刷单返利第一单都会返 … 然后就不返了 (a member telling how the scam works) removed a newcomer at once:
     the stop phrase 刷单, and 返利 of the scam's own name read as a bait beside it. The name said whole

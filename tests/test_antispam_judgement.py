@@ -563,6 +563,10 @@ def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the
     # an ad's own 这些都不行 is no rule (its call stays its own)
     pytest.param(Facts("刷单 日结 一单一结 这些都不行的话就别来了 想赚钱的私聊我", newcomer=True), "keywords",
                  id="pitch-that-says-these-wont-do"),
+    # a rule beside the pitch reports nothing: 看到私我 is how the ad asks (checks._REPORT_ASKED)
+    pytest.param(Facts("本群禁止刷屏，想刷单日结的看到私我"), "keywords", id="pitch-beside-a-rule-says-dm-me"),
+    # a denied newcomer phrase with a bait beside it still counts (checks._denied_call)
+    pytest.param(Facts("不拉群 送红包 想要的来", newcomer=True), "keywords", id="denied-call-beside-a-bait"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
     pytest.param(Facts("来了", recent_messages=8, newcomer=True), "flood", id="newcomer-flood"),
 ])
@@ -758,6 +762,15 @@ def test_ads_are_caught(facts, check):
                  id="member-posts-what-the-rules-forbid"),
     pytest.param(Facts("本群只聊育儿 招代理 刷单 拉人头 统统不允许", newcomer=True),
                  id="newcomer-repeats-what-is-forbidden"),
+    # ... and asks to be told who breaks it (checks._REPORT_ASKED): an owner's notice posted by a
+    # regular was warned for its 刷单 (lead57's fresh blind file)
+    pytest.param(Facts("本群只聊羽毛球，禁止发刷单、代购、贷款广告，看到请截图私我处理"),
+                 id="member-posts-the-rule-and-asks-for-reports"),
+    pytest.param(Facts("本群只聊羽毛球，禁止发刷单、代购、贷款广告，看到请截图私我处理", newcomer=True),
+                 id="newcomer-posts-the-rule-and-asks-for-reports"),
+    # a newcomer phrase denied, nothing dangled (checks._denied_call): a newcomer warned for 拉群
+    pytest.param(Facts("我建了个读书打卡群 不拉群 不卖课 只是一起读书", newcomer=True),
+                 id="newcomer-says-they-pull-nobody-into-groups"),
     # told to ignore what someone offers (checks._TOLD_NOT's 请直接无视): the corpus's notice warned a newcomer
     pytest.param(Facts("新人必看：进群请改备注。有人自称是群主朋友要拉你进“福利群”，请直接无视。", newcomer=True),
                  id="newcomer-says-ignore-the-welfare-group"),

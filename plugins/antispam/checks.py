@@ -237,6 +237,18 @@ def _own_words(body: str) -> str:
     return _REPORTED.sub("，", body)
 
 
+# how a group's rule asks members to report what they see (禁止卖货刷单……看到请截图私我处理,
+# 看到了直接告诉群主): the writer collects reports, nobody is offered anything. A regular who posted
+# the owner's rule was warned for its 刷单 (lead57, a fresh blind file). Only beside a prohibition
+# (an ad's 小心错过 is a warning word too), and only with 处理 or the group's owner or admins named:
+# a bare 看到的私我, or 截图私我 (领红包), is how an ad asks. For the checks' discussion rule only
+# (_discussing); framed() is a feature of the shipped char model and does not read them
+_PROHIBITS = re.compile(r"禁止|严禁|不得|不允许|不准|请勿|谢绝|一律不")
+_REPORT_ASKED = re.compile(r"(?:看到|发现|遇到|碰到)[^，,。！!？?；;\n]{0,4}?(?:请|麻烦|可以|直接|就)?\s*"
+                           r"(?:(?:截图|截个图|拍照|拍个照)?\s*(?:私我|私聊我|私信我|告诉我|发我|给我|@我|艾特我)\s*处理"
+                           r"|(?:截图|截个图)?\s*(?:告诉|联系|私聊|私信|通知|@|艾特|发给)\s*(?:群主|管理员?)(?:处理)?)")
+
+
 def _told_calls_out(body: str) -> str:
     """The body without what a warning tells about rather than says: what someone posted (有人在群里发
     扫码领鸡蛋), a call a scammer made (让加微信扫码缴费), a bait named as a thing (那个扫码领大米的)."""
@@ -452,6 +464,8 @@ def _discussing(body: str) -> bool:
     said = _unpointed(_unshown(_unsaid(body)))
     for told in (_SAID_CALL, _HAD_BAIT, _NEEDLESS_CALL, _ACCOUNT_REPORTED, *((_BAIT_TOLD,) if exposed else ())):
         said = told.sub("，", said)
+    if _PROHIBITS.search(said):
+        said = _REPORT_ASKED.sub("，", said)
     if not _WARNING.search(said):
         # what an exposé names (那种扫码领鸡蛋的 进去就让你下载app) or a warning told as 别理 (路上任何人让你
         # 扫码加群领油卡的都别理) is the bait it tells about, as under a warning word (_own_words takes
@@ -530,10 +544,17 @@ def keyword_hit(f: Facts, n: Normalised, cfg: AntispamConfig) -> Verdict:
         own = normalise(_REPORTED.sub("，", _SELF_JOIN.sub("，", n.body))).dense \
             if _SELF_JOIN.search(n.body) or _REPORTED.search(n.body) else n.dense
         for shown, dense in newcomer:
-            if dense in own:
+            if dense in own and not _denied_call(dense, own):
                 return Verdict("keywords", True, f"newcomer phrase: {shown}", why=f"新成员发了常见广告语「{shown}」",
                                newcomer_phrase=shown)
     return NOTHING["keywords"]
+
+
+def _denied_call(dense: str, own: str) -> bool:
+    """A newcomer phrase the writer denies, with nothing dangled or paid (免费的，不收费不拉群: a
+    newcomer warned for 拉群 beside the char model, lead57's fresh blind file). The phrase stands
+    for a call to act; 不拉群 makes none. 不进群就领不到红包 keeps it: the red packet is the bait."""
+    return negation.denied(dense, own) is not None and not negation.pays(own) and not _BAIT.search(own)
 
 
 # what turns an ad word into an ad: someone asked to get in touch, click, scan or join (not the 私 of 私域,

@@ -801,6 +801,22 @@ def test_a_newcomer_phrase_the_writer_denies_is_no_call(text):
         assert verdict.spam and verdict.details.startswith("newcomer phrase"), ad
 
 
+@pytest.mark.parametrize("text", ["本群只聊宠物 发刷单 贷款 收卡 棋牌的 一次直接踢 别怪我",
+                                  "本群只聊羽毛球，禁止发刷单、代购、贷款广告，看到请截图私我处理",
+                                  "群规：只聊房源，发刷单、收U、网赌、贷款的，一经发现直接移出"])
+def test_a_group_rule_that_names_the_banned_ads_is_no_ad_word(text):
+    """Owners' notices list the ads they ban, and regulars repost them. Two in lead57's fresh blind
+    files warned a regular for their 刷单: one told what posting them costs (……的，一次直接踢), one
+    asked for reports (看到请截图私我处理), a call the stop phrase's discussion rule read as the
+    writer's own. Both are a rule (checks._KICKED_FOR, checks._REPORT_ASKED)."""
+    from plugins.antispam.checks import check_keywords
+    for newcomer in (False, True):
+        assert not check_keywords(Facts(text=text, newcomer=newcomer), normalise(text), CFG).spam
+    for ad in ("兼职刷单 日结三百 发现偷懒直接踢", "刷单日结 禁止未成年 看到私我",
+               "禁止刷屏 转发截图私我领红包 刷单日结"):
+        assert check_keywords(Facts(text=ad, newcomer=True), normalise(ad), CFG).spam, ad
+
+
 def test_the_scams_name_with_its_payout_is_no_bait_beside_the_ad_word():
     """刷单返利第一单都会返 … 然后就不返了 (a member telling how the scam works) removed a newcomer at once:
     the stop phrase 刷单, and 返利 of the scam's own name read as a bait beside it. The name said whole

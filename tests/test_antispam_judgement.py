@@ -565,6 +565,8 @@ def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the
                  id="pitch-that-says-these-wont-do"),
     # a rule beside the pitch reports nothing: 看到私我 is how the ad asks (checks._REPORT_ASKED)
     pytest.param(Facts("本群禁止刷屏，想刷单日结的看到私我"), "keywords", id="pitch-beside-a-rule-says-dm-me"),
+    # a pitch that says what happens to slackers is no rule (checks._KICKED_FOR needs "those who post")
+    pytest.param(Facts("兼职刷单 日结三百 发现偷懒直接踢"), "keywords", id="pitch-says-slackers-get-kicked"),
     # a denied newcomer phrase with a bait beside it still counts (checks._denied_call)
     pytest.param(Facts("不拉群 送红包 想要的来", newcomer=True), "keywords", id="denied-call-beside-a-bait"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),
@@ -768,6 +770,10 @@ def test_ads_are_caught(facts, check):
                  id="member-posts-the-rule-and-asks-for-reports"),
     pytest.param(Facts("本群只聊羽毛球，禁止发刷单、代购、贷款广告，看到请截图私我处理", newcomer=True),
                  id="newcomer-posts-the-rule-and-asks-for-reports"),
+    # ... or says what posting it costs (checks._KICKED_FOR): a trade group's notice warned a regular
+    pytest.param(Facts("群规：本群只聊钓鱼，发贷款、刷单、收卡的，一律移出，不再提醒"),
+                 id="member-posts-what-posting-ads-costs"),
+    pytest.param(Facts("本群只聊车，发刷单广告的直接踢", newcomer=True), id="newcomer-says-ads-get-you-removed"),
     # a newcomer phrase denied, nothing dangled (checks._denied_call): a newcomer warned for 拉群
     pytest.param(Facts("我建了个读书打卡群 不拉群 不卖课 只是一起读书", newcomer=True),
                  id="newcomer-says-they-pull-nobody-into-groups"),

@@ -244,6 +244,11 @@ def _own_words(body: str) -> str:
 # a bare 看到的私我, or 截图私我 (领红包), is how an ad asks. For the checks' discussion rule only
 # (_discussing); framed() is a feature of the shipped char model and does not read them
 _PROHIBITS = re.compile(r"禁止|严禁|不得|不允许|不准|请勿|谢绝|一律不")
+# a group rule told as what posting it costs those who do (发贷款、刷单、收卡收U的，一次直接踢: a trade
+# group's notice, posted by a regular, warned for its 刷单 in lead57's fresh blind file), never what
+# the writer does to a reader ("踢你"). For the checks' discussion rule only, as _TOLD_NOT
+_KICKED_FOR = re.compile(r"的[，,]?\s*(?:一律|直接|一次|立即|立刻|马上|一经发现|发现)(?:就|直接)?"
+                         r"(?:踢|踢出|移出|请出|清出)(?![你我])")
 _REPORT_ASKED = re.compile(r"(?:看到|发现|遇到|碰到)[^，,。！!？?；;\n]{0,4}?(?:请|麻烦|可以|直接|就)?\s*"
                            r"(?:(?:截图|截个图|拍照|拍个照)?\s*(?:私我|私聊我|私信我|告诉我|发我|给我|@我|艾特我)\s*处理"
                            r"|(?:截图|截个图)?\s*(?:告诉|联系|私聊|私信|通知|@|艾特|发给)\s*(?:群主|管理员?)(?:处理)?)")
@@ -455,7 +460,7 @@ def _warning_word(body: str) -> bool:
 def _discussing(body: str) -> bool:
     # asked by several checks for the same message: worked out once per body
     body = _unboasted(body)
-    warned = bool(_WARNING.search(body) or _TOLD_NOT.search(body))
+    warned = bool(_WARNING.search(body) or _TOLD_NOT.search(body) or _KICKED_FOR.search(body))
     exposed = bool(_EXPOSES.search(body))
     if not (warned or exposed):
         return False

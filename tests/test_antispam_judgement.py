@@ -439,6 +439,24 @@ def test_a_newcomers_link_beside_a_reassurance_is_no_link_among_chat(shipped_mod
     assert not chat.spam, chat.evidence()
 
 
+@pytest.mark.parametrize("text", ["读书会的通知都发在频道 t.me/dushu_notice 里，这周六下午两点在图书馆见",
+                                  "我们乐队排练时间都在频道 t.me/band_rehearsal_sh 里更新，新人先看一下"])
+def test_a_newcomers_channel_link_among_chat_is_a_warning_first(text, shipped_model):
+    """A chat app's link is contact data and a link from a member on probation at once: two checks
+    from one link removed three newcomers at once in lead57's twelve blind files (a group's FAQ
+    channel, a fansub team's release channel) and one in the corpus's probes (官方频道 … 发公告了).
+    Among words the char model reads as chat, with nothing offered, it is the newcomers' rule, told
+    first (engine._im_link_among_chat); a channel that dangles something or promotes a group stays
+    an obvious ad."""
+    decision = decide(Facts(text, newcomer=True), CFG, shipped_model, "room")
+    assert decision.spam and not decision.obvious, decision.evidence()
+    assert decision.label(CFG.texts.check_labels) == CFG.texts.check_labels["newcomer_contact"]
+    for ad in ("读书会的通知都发在频道 t.me/dushu_notice 里，免费领电子书", "进群领红包 t.me/hongbao_qun 每天发",
+               "我们的电报频道 t.me/fuli_daily 每天更新 免费资源"):
+        decision = decide(Facts(ad, newcomer=True), CFG, shipped_model, "room")
+        assert decision.obvious, (ad, decision.evidence())
+
+
 @pytest.mark.parametrize("char", [0.3, 0.53, 0.69])
 def test_a_link_among_words_the_model_reads_well_under_its_levels_is_among_chat(char):
     """"Reads as chat" is a score far under the char model's levels (engine._CHAT_BELOW), not only
@@ -566,7 +584,8 @@ def test_a_newcomer_asking_about_an_ad_shown_after_an_intro_is_not_judged_on_the
     # a rule beside the pitch reports nothing: 看到私我 is how the ad asks (checks._REPORT_ASKED)
     pytest.param(Facts("本群禁止刷屏，想刷单日结的看到私我"), "keywords", id="pitch-beside-a-rule-says-dm-me"),
     # a pitch that says what happens to slackers is no rule (checks._KICKED_FOR needs "those who post")
-    pytest.param(Facts("兼职刷单 日结三百 发现偷懒直接踢"), "keywords", id="pitch-says-slackers-get-kicked"),
+    pytest.param(Facts("兼职刷单 日结三百 发现偷懒直接踢", newcomer=True), "keywords",
+                 id="pitch-says-slackers-get-kicked"),
     # a denied newcomer phrase with a bait beside it still counts (checks._denied_call)
     pytest.param(Facts("不拉群 送红包 想要的来", newcomer=True), "keywords", id="denied-call-beside-a-bait"),
     pytest.param(Facts("😂" * 30, recent_messages=4), "emoji", id="emoji-burst"),

@@ -1092,9 +1092,11 @@ class WechatyAdapter:
         gateway is slow on holds only its own share of the slots; its later events wait behind
         it anyway (its lane), and other rooms' go on. `call` makes the read once it may run, so
         a read cancelled while it waits (a stop) leaves no coroutine that was never awaited."""
-        limit = session.room_reads.get(lane)
+        # private chats share one limit: a limit each would be kept for every stranger who ever wrote
+        bucket = "private" if lane.startswith("private:") else lane
+        limit = session.room_reads.get(bucket)
         if limit is None:
-            limit = session.room_reads[lane] = asyncio.Semaphore(self._max_room_reads)
+            limit = session.room_reads[bucket] = asyncio.Semaphore(self._max_room_reads)
         assert self._read_slots is not None
         async with limit, self._read_slots:
             return await self._lookup(what, call())

@@ -443,8 +443,8 @@ def test_a_newcomers_link_beside_a_reassurance_is_no_link_among_chat(shipped_mod
                                   "我们乐队排练时间都在频道 t.me/band_rehearsal_sh 里更新，新人先看一下"])
 def test_a_newcomers_channel_link_among_chat_is_a_warning_first(text, shipped_model):
     """A chat app's link is contact data and a link from a member on probation at once: two checks
-    from one link removed three newcomers at once in lead57's twelve blind files (a group's FAQ
-    channel, a fansub team's release channel) and one in the corpus's probes (官方频道 … 发公告了).
+    from one link removed newcomers at once in lead57's fresh blind files (a group's FAQ channel, a
+    fansub team's release channel) and in older probe files (官方频道 … 发公告了).
     Among words the char model reads as chat, with nothing offered, it is the newcomers' rule, told
     first (engine._im_link_among_chat); a channel that dangles something or promotes a group stays
     an obvious ad."""

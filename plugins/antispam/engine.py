@@ -481,10 +481,11 @@ def _im_link_among_chat(facts: Facts, verdicts: list[tuple[Verdict, str]], n: No
     """A newcomer's one chat app link (a Telegram channel or group), written plainly among words the
     char model reads as chat, nothing dangled or vouched for, and no check but the link's own two
     (contact data, and a link from a member on probation). Both read the same link: one piece of
-    evidence, a warning first as for a lone id (_lone_contact), not a removal at once. Over lead57's
-    twelve blind probe files three newcomers were removed at once so (a group's FAQ channel, a
-    fansub team's release channel, 官方频道 … 发公告了 in the corpus's probes): over every corpus and
-    probe row 4 normal lines and no ad. _link_among_chat never spares a chat app's link."""
+    evidence, a warning first as for a lone id (_lone_contact), not a removal at once. In lead57's
+    six fresh blind probe files three newcomers were removed at once for such a link; this spares
+    two (a group's FAQ channel, a fansub team's release channel; the third's words say 赚, a bait)
+    and two lines of older probe files (官方频道 … 发公告了): over every corpus and probe row 4 normal
+    lines and no ad. _link_among_chat never spares a chat app's link."""
     if facts.kind not in ("text", "link") or n.obfuscated or baits(n) or reassures(n):
         return False
     if char is None or char >= _IM_CHAT_BELOW or not _models_read_chat(verdicts):

@@ -577,9 +577,9 @@ class WechatyAdapter:
         self._lanes: dict[str, deque[_Pending]] = {}
         self._lane_tasks: dict[str, asyncio.Task[None]] = {}
         self._outstanding = 0
-        # room events that arrived while max_outstanding were waiting and storage kept up: kept
-        # as their raw events alone (journaled like any other, no payload read, no task), in
-        # arrival order, and converted as the waiting ones finish (_catch_up)
+        # room events that arrived while _convert_limit were on their way and storage kept up:
+        # kept as their raw events alone (journaled like any other, no payload read, no task), in
+        # arrival order, and converted as the ones on their way finish (_catch_up)
         self._behind: deque[RawEvent] = deque()
         self._idle: asyncio.Event | None = None
         self._lanes_idle: asyncio.Event | None = None
@@ -611,6 +611,12 @@ class WechatyAdapter:
         """Room events received and not yet handed to the core: on their way (being converted
         or queued for their room), and kept behind those (#status shows a backlog)."""
         return self._outstanding + len(self._behind)
+
+    @property
+    def _convert_limit(self) -> int:
+        """Events on their way (converted, or queued for their room) past which newer ones wait
+        as raw events while storage keeps up: max_converting, never past max_outstanding."""
+        return min(self._max_converting, self._max_outstanding)
 
     @property
     def connection_epoch(self) -> int:
@@ -740,7 +746,7 @@ class WechatyAdapter:
             if event in _JOURNALED:
                 # behind the ones on their way (and after any kept before it: a room's order)
                 full = self._outstanding >= self._max_outstanding
-                behind = full or self._outstanding >= self._max_converting or bool(self._behind)
+                behind = self._outstanding >= self._convert_limit or bool(self._behind)
                 if behind and not self._can_fall_behind():
                     if full or self._behind:
                         self._shed(event, payload)
@@ -787,7 +793,7 @@ class WechatyAdapter:
         goes on)."""
         if not self._behind:
             return
-        limit = min(self._max_converting, self._max_outstanding)
+        limit = self._convert_limit
         if self._outstanding > limit // 2:
             return
         session = self._session
@@ -1090,8 +1096,9 @@ class WechatyAdapter:
         """A read for an event whose room (its lane: a group, or a private chat) is known: at most
         max_room_reads at once for that lane, then one of the adapter's read slots. A room the
         gateway is slow on holds only its own share of the slots; its later events wait behind
-        it anyway (its lane), and other rooms' go on. `call` makes the read once it may run, so
-        a read cancelled while it waits (a stop) leaves no coroutine that was never awaited."""
+        it anyway (its lane), and other rooms' go on. `call` (a functools.partial) makes the read
+        once it may run, so a read cancelled while it waits (a stop) leaves no coroutine that was
+        never awaited."""
         # private chats share one limit: a limit each would be kept for every stranger who ever wrote
         bucket = "private" if lane.startswith("private:") else lane
         limit = session.room_reads.get(bucket)
@@ -1269,7 +1276,7 @@ class WechatyAdapter:
         puppet = session.puppet
         if kind is MessageKind.LINK:
             link = await self._room_read(
-                session, lane, f"link of message {message_id}", lambda: puppet.message_url(message_id)
+                session, lane, f"link of message {message_id}", functools.partial(puppet.message_url, message_id)
             )
             if link is not None:
                 url = link.url or None
@@ -1277,17 +1284,17 @@ class WechatyAdapter:
         elif kind is MessageKind.MINI_PROGRAM:
             program = await self._room_read(
                 session, lane, f"mini-program of message {message_id}",
-                lambda: puppet.message_mini_program(message_id),
+                functools.partial(puppet.message_mini_program, message_id),
             )
             if program is not None:
                 url, text = mini_program_fields(program, text)
         elif kind is MessageKind.CONTACT_CARD:
             card_id = await self._room_read(
-                session, lane, f"card of message {message_id}", lambda: puppet.message_contact(message_id)
+                session, lane, f"card of message {message_id}", functools.partial(puppet.message_contact, message_id)
             )
             if card_id:
                 card = await self._room_read(session, lane, f"name of {card_id}",
-                                             lambda: puppet.contact_payload(card_id))
+                                             functools.partial(puppet.contact_payload, card_id))
                 text = str(getattr(card, "name", "") or "") or text
         elif kind is MessageKind.FILE:
             text = data.filename or text
@@ -1305,7 +1312,7 @@ class WechatyAdapter:
             else:
                 member = await self._read_once(
                     session, "member", room_id, data.from_id, f"group nickname of {data.from_id} in {room_id}",
-                    lambda: puppet.room_member_payload(room_id, data.from_id),
+                    functools.partial(puppet.room_member_payload, room_id, data.from_id),
                 )
                 if member is not None:
                     sender_name = str(member.name or "")
@@ -1347,10 +1354,8 @@ class WechatyAdapter:
 
     async def _sender_name(self, session: _Session, lane: str, sender_id: str) -> str:
         """The sender's contact name, when their group nickname gave none (or in private)."""
-        puppet = session.puppet
-        contact = await self._read_once(
-            session, "contact", lane, sender_id, f"name of {sender_id}", lambda: puppet.contact_payload(sender_id)
-        )
+        contact = await self._read_once(session, "contact", lane, sender_id, f"name of {sender_id}",
+                                        functools.partial(session.puppet.contact_payload, sender_id))
         return str(getattr(contact, "name", "") or "")
 
     async def _room_names(self, session: _Session, room_id: str) -> RoomNames:

@@ -789,11 +789,14 @@ def test_ads_are_caught(facts, check):
                  id="member-posts-the-rule-and-asks-for-reports"),
     pytest.param(Facts("本群只聊羽毛球，禁止发刷单、代购、贷款广告，看到请截图私我处理", newcomer=True),
                  id="newcomer-posts-the-rule-and-asks-for-reports"),
-    # ... or says what posting it costs (checks._KICKED_FOR): a trade group's notice warned a regular
+    # ... or says what posting it costs: a trade group's notice warned a regular beside the char model
+    # (these rule-only cases pass on older trees too; the rule itself: test_antispam_checks's
+    # test_a_group_rule_that_names_the_banned_ads_is_no_ad_word, which fails without checks._KICKED_FOR)
     pytest.param(Facts("群规：本群只聊钓鱼，发贷款、刷单、收卡的，一律移出，不再提醒"),
                  id="member-posts-what-posting-ads-costs"),
     pytest.param(Facts("本群只聊车，发刷单广告的直接踢", newcomer=True), id="newcomer-says-ads-get-you-removed"),
-    # a newcomer phrase denied, nothing dangled (checks._denied_call): a newcomer warned for 拉群
+    # a newcomer phrase denied, nothing dangled: a newcomer warned for 拉群 beside the char model (the
+    # phrase's own verdict: test_antispam_checks's test_a_newcomer_phrase_the_writer_denies_is_no_call)
     pytest.param(Facts("我建了个读书打卡群 不拉群 不卖课 只是一起读书", newcomer=True),
                  id="newcomer-says-they-pull-nobody-into-groups"),
     # told to ignore what someone offers (checks._TOLD_NOT's 请直接无视): the corpus's notice warned a newcomer

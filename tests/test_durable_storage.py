@@ -13,14 +13,14 @@ import sqlite3
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from bot.simulator import ActionKind
 from db import session
-from db.models import OutboxRow
+from db.models import InboxEvent, OutboxRow
 from tests.harness import Harness, Probe, wait_until
 from tests.test_durable import _set_pg_available
 
@@ -219,6 +219,25 @@ async def test_memory_is_bounded_when_nothing_can_be_stored(tmp_path):
         await h.stop()
 
 
+def _hold_bobs_member_read(h: Harness):
+    """The gateway holds bob's member read in 机器人自己的群 until the returned gate is set: his
+    burst there waits on it (one read, shared), however long the machine takes."""
+    h.runtime.adapter._lookup_timeout = 600.0
+    bob = h.cast["bob"]
+    return h.server.service.faults.hold("RoomMemberPayload", when=lambda r: r.id == h.cast.owned and r.member_id == bob)
+
+
+async def _burst_arrives_in_order(h: Harness, probe: Probe, burst: list[str]) -> None:
+    """Once bob's read is let go: every message of the burst reaches the plugins, in order, with
+    his nickname read once, and nothing waits in the adapter."""
+    await h.settle()
+    assert h.runtime.adapter.waiting == 0
+    heard = [m for m in probe.messages() if m.room_id == h.cast.owned]
+    assert [m.event_id for m in heard] == burst
+    assert {m.sender_name for m in heard} == {"bob"}
+    assert h.server.service.faults.rules[-1].hits == 1
+
+
 async def test_status_says_how_many_events_wait_when_the_bot_is_behind(tmp_path):
     """An owner's #status while room events pile up in the adapter (more arrives than the bot
     handles: it keeps every event and handles them in arrival order) says how many wait; the few
@@ -234,10 +253,7 @@ async def test_status_says_how_many_events_wait_when_the_bot_is_behind(tmp_path)
         assert adapter.waiting < 100
         h.say(h.cast.admin, "laowang", "#status")
         assert "处理积压" not in await h.wait_text(h.cast.admin, "规则版本")
-        adapter._lookup_timeout = 600.0  # the held read waits for the gate, however busy the machine
-        bob = h.cast["bob"]
-        gate = h.server.service.faults.hold("RoomMemberPayload",
-                                            when=lambda r: r.id == h.cast.owned and r.member_id == bob)
+        gate = _hold_bobs_member_read(h)
         burst = [h.say(h.cast.owned, "bob", f"第{i}条") for i in range(150)]
         await wait_until(lambda: adapter.waiting >= 150, timeout=60)
         h.say(h.cast.admin, "laowang", "#status")
@@ -245,12 +261,38 @@ async def test_status_says_how_many_events_wait_when_the_bot_is_behind(tmp_path)
         waiting = re.search(r"还有 (\d+) 条新消息和事件在排队，正按到达顺序逐条处理", said)
         assert waiting is not None and 150 <= int(waiting.group(1)) <= 151, said
         gate.set()
+        await _burst_arrives_in_order(h, probe, burst)
+    finally:
+        await h.stop()
+
+
+async def test_events_past_max_converting_wait_in_the_inbox_and_all_arrive(tmp_path):
+    """With the core's own inbox as the adapter's journal (the liveness test's is in memory):
+    the bot behind (bob's burst waits on his held member read) and storage writing, events past
+    max_converting on their way are kept as raw events, none shed. Every one of the burst is in
+    core_inbox as a raw row meanwhile (a crash would lose none), and all reach the plugins in
+    order once the read answers, their raw rows gone."""
+    probe = Probe()
+    h = await Harness(tmp_path, [probe]).start()
+    try:
         await h.settle()
-        assert adapter.waiting == 0
-        heard = [m for m in probe.messages() if m.room_id == h.cast.owned]
-        assert [m.event_id for m in heard] == burst  # every one, in order, with bob's nickname read once
-        assert {m.sender_name for m in heard} == {"bob"}
-        assert h.server.service.faults.rules[-1].hits == 1
+        adapter = h.runtime.adapter
+        adapter._max_converting = 100
+        gate = _hold_bobs_member_read(h)
+        burst = [h.say(h.cast.owned, "bob", f"第{i}条") for i in range(150)]
+        await wait_until(lambda: adapter.stats["behind"] == 50, timeout=60)
+        assert adapter.stats["shed"] == 0 and adapter.waiting == 150
+
+        def raw_rows() -> int:
+            with h.app.sessions() as db:
+                return db.scalar(select(func.count()).select_from(InboxEvent)
+                                 .where(InboxEvent.kind.like("raw:%"))) or 0
+
+        await wait_until(lambda: raw_rows() >= 150, timeout=60)  # written by the inbox's group commit
+        gate.set()
+        await _burst_arrives_in_order(h, probe, burst)
+        assert adapter.stats["behind"] == 50 and adapter.stats["shed"] == 0
+        await wait_until(lambda: raw_rows() == 0, timeout=60)
     finally:
         await h.stop()
 

@@ -265,21 +265,20 @@ def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str
     char = score.char if score else None
     if facts.newcomer and char is not None:
         verdicts = _own_contact_cleared(verdicts, n, char, cfg)
-    lone = facts.newcomer and _lone_contact(facts, [v for v, _ in verdicts], n)
-    if lone:
-        verdicts = [(replace(v, details=v.details + "; one id of the sender's own, nothing offered: a warning first",
-                             why=v.why + "；只留了一个联系方式，没有推销任何东西：新成员先警告，不直接移出"), mode)
-                    if v.spam and v.name == "contact" else (v, mode) for v, mode in verdicts]
+    # a newcomer's one contact and nothing offered: the newcomers' rule, told first (not removed at once)
+    lone = None
+    if facts.newcomer and _lone_contact(facts, [v for v, _ in verdicts], n):
+        lone = ("one id of the sender's own", "只留了一个联系方式")
     elif facts.newcomer and _im_link_among_chat(facts, verdicts, n, char):
-        lone = True
-        verdicts = [(replace(v, details=v.details + "; one chat app's link among words the char model reads as chat, "
-                                                    "nothing offered: a warning first",
-                             why=v.why + "；只发了一个聊天软件的链接，其余的话读来是聊天，没有推销任何东西："
-                                         "新成员先警告，不直接移出"), mode)
+        lone = ("one chat app's link among words the char model reads as chat",
+                "只发了一个聊天软件的链接，其余的话读来是聊天")
+    if lone is not None:
+        verdicts = [(replace(v, details=f"{v.details}; {lone[0]}, nothing offered: a warning first",
+                             why=f"{v.why}；{lone[1]}，没有推销任何东西：新成员先警告，不直接移出"), mode)
                     if v.spam and v.name == "contact" else (v, mode) for v, mode in verdicts]
     # the char model reads the whole message as chat: below the level where it may agree with another check
     chat = char is not None and score is not None and char < score.char_agree
-    says = facts.newcomer and not lone and _says_only(facts, [v for v, _ in verdicts], n, chat=chat)
+    says = facts.newcomer and lone is None and _says_only(facts, [v for v, _ in verdicts], n, chat=chat)
     if says:
         # what made it plain: nothing offered, or (a bait or a price among them) words read as chat
         plain, zh = (("no contact data, link, QR code, bait or price", "没有联系方式、链接、二维码，也没提优惠或价钱")
@@ -300,8 +299,8 @@ def decide(facts: Facts, cfg: AntispamConfig, model: SpamModel | None, room: str
     # removes a newcomer at once (655 ads against 5 innocents over the probes, spam33's count)
     job = _job_by_phone(facts, [v for v, _ in verdicts], n, cfg) and not (
         facts.newcomer and any(v.spam and v.strong and v.name in MODEL_CHECKS for v, _ in verdicts))
-    return Decision(verdicts, score.bayes if score else 0.0, char, newcomer=facts.newcomer, lone_contact=lone,
-                    says_only=says, job_by_phone=job)
+    return Decision(verdicts, score.bayes if score else 0.0, char, newcomer=facts.newcomer,
+                    lone_contact=lone is not None, says_only=says, job_by_phone=job)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from bot.core.inbox import RAW_PREFIX
 from bot.simulator import ActionKind
 from db import session
 from db.models import InboxEvent, OutboxRow
@@ -286,7 +287,7 @@ async def test_events_past_max_converting_wait_in_the_inbox_and_all_arrive(tmp_p
         def raw_rows() -> int:
             with h.app.sessions() as db:
                 return db.scalar(select(func.count()).select_from(InboxEvent)
-                                 .where(InboxEvent.kind.like("raw:%"))) or 0
+                                 .where(InboxEvent.kind.startswith(RAW_PREFIX))) or 0
 
         await wait_until(lambda: raw_rows() >= 150, timeout=60)  # written by the inbox's group commit
         gate.set()
